@@ -17,18 +17,34 @@ export function validateObject(obj: unknown, ctx: ValidationContext = {}): Valid
   }
   const o = obj as Record<string, unknown>;
   if (typeof o.type !== 'string' || !TYPE_RE.test(o.type)) {
-    errors.push({ path: 'type', code: 'invalid-type', message: `type: ${JSON.stringify(o.type)} is not a valid STIX type name` });
+    errors.push({
+      path: 'type',
+      code: 'invalid-type',
+      message: `type: ${JSON.stringify(o.type)} is not a valid STIX type name`,
+    });
   }
   const m = typeof o.id === 'string' ? ID_RE.exec(o.id) : null;
   if (!m) {
-    errors.push({ path: 'id', code: 'invalid-id', message: `id: ${JSON.stringify(o.id)} is not of the form type--UUID` });
+    errors.push({
+      path: 'id',
+      code: 'invalid-id',
+      message: `id: ${JSON.stringify(o.id)} is not of the form type--UUID`,
+    });
   } else if (m[1] !== o.type) {
-    errors.push({ path: 'id', code: 'id-type-mismatch', message: `id: the prefix '${m[1]}' must equal type '${String(o.type)}'` });
+    errors.push({
+      path: 'id',
+      code: 'id-type-mismatch',
+      message: `id: the prefix '${m[1]}' must equal type '${String(o.type)}'`,
+    });
   }
   for (const prop of ['created', 'modified'] as const) {
     const v = o[prop];
     if (v !== undefined && (typeof v !== 'string' || !TS_RE.test(v) || Number.isNaN(Date.parse(v)))) {
-      errors.push({ path: prop, code: 'invalid-timestamp', message: `${prop}: ${JSON.stringify(v)} is not an RFC 3339 UTC timestamp` });
+      errors.push({
+        path: prop,
+        code: 'invalid-timestamp',
+        message: `${prop}: ${JSON.stringify(v)} is not an RFC 3339 UTC timestamp`,
+      });
     }
   }
   if (ctx.strict) errors.push(...warnings.splice(0));

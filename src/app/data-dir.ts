@@ -1,0 +1,98 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const DEFAULT_DATA_DIR = './tearline-data';
+
+export function resolveDataDir(option: string | undefined): string {
+  return resolve(option ?? process.env.TEARLINE_DATA ?? DEFAULT_DATA_DIR);
+}
+
+export interface HubConfig {
+  /** Name of the hub: the releasing identity's name and the ledger's origin line. */
+  hub_name: string;
+  /** Largest accepted single object, in bytes. */
+  max_object_bytes: number;
+}
+
+export const DEFAULT_CONFIG: HubConfig = {
+  hub_name: 'tearline.local',
+  max_object_bytes: 16 * 1024 * 1024,
+};
+
+export interface DataDirPaths {
+  dir: string;
+  database: string;
+  config: string;
+  keys: string;
+  hubSecret: string;
+}
+
+export function dataDirPaths(dir: string): DataDirPaths {
+  return {
+    dir,
+    database: join(dir, 'tearline.db'),
+    config: join(dir, 'config.json'),
+    keys: join(dir, 'keys'),
+    hubSecret: join(dir, 'keys', 'hub-secret'),
+  };
+}
+
+/** Writes a file only if it does not exist yet: init never overwrites keys or data. */
+export function writeOnce(path: string, content: string | Buffer, mode = 0o600): boolean {
+  if (existsSync(path)) return false;
+  writeFileSync(path, content, { mode, flag: 'wx' });
+  return true;
+}
+
+export interface InitResult {
+  paths: DataDirPaths;
+  created: string[];
+}
+
+/** Creates the data dir, config and secrets. Idempotent. */
+export function initDataDir(dir: string): InitResult {
+  const paths = dataDirPaths(dir);
+  const created: string[] = [];
+  if (!existsSync(dir)) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    created.push(dir);
+  }
+  if (!existsSync(paths.keys)) {
+    mkdirSync(paths.keys, { recursive: true, mode: 0o700 });
+  }
+  if (writeOnce(paths.config, `${JSON.stringify(DEFAULT_CONFIG, null, 2)}\n`, 0o644))
+    created.push(paths.config);
+  // The hub secret derives each partner's id namespace: losing it breaks the mapping of feedback.
+  if (writeOnce(paths.hubSecret, randomBytes(32).toString('base64'))) created.push(paths.hubSecret);
+  return { paths, created };
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export function readConfig(paths: DataDirPaths): HubConfig {
+  if (!existsSync(paths.config)) {
+    throw new ConfigError(`no hub at ${paths.dir}: run 'tearline init --data ${paths.dir}' first`);
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(paths.config, 'utf8'));
+  } catch (err) {
+    throw new ConfigError(`${paths.config}: not valid JSON (${(err as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new ConfigError(`${paths.config}: must be a JSON object`);
+  }
+  const cfg = { ...DEFAULT_CONFIG, ...(parsed as Partial<HubConfig>) };
+  if (typeof cfg.hub_name !== 'string' || !/^[\x21-\x7e]{1,200}$/.test(cfg.hub_name)) {
+    throw new ConfigError(
+      `${paths.config}: hub_name must be 1-200 printable ASCII characters without spaces`,
+    );
+  }
+  if (!Number.isInteger(cfg.max_object_bytes) || cfg.max_object_bytes < 1024) {
+    throw new ConfigError(`${paths.config}: max_object_bytes must be an integer >= 1024`);
+  }
+  return cfg;
+}

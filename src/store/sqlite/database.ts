@@ -1,0 +1,42 @@
+import Database from 'better-sqlite3';
+import { MIGRATIONS, type Migration } from './migrations/index.js';
+
+export type SqliteDatabase = Database.Database;
+
+/**
+ * Opens (creating if needed) a hub database and brings its schema up to date.
+ * Pass ':memory:' for a throwaway database in tests.
+ */
+export function openSqlite(path: string, migrations: readonly Migration[] = MIGRATIONS): SqliteDatabase {
+  const db = new Database(path);
+  // WAL lets TAXII readers proceed while an import writes; NORMAL sync is durable across
+  // process crashes in WAL mode and only risks the last commits on power loss.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  // Several processes (CLI beside a running server) may write: wait rather than fail at once.
+  db.pragma('busy_timeout = 5000');
+  db.pragma('foreign_keys = ON');
+  // Bounded page cache (negative = KiB): memory stays flat on gigabyte imports.
+  db.pragma('cache_size = -65536');
+  db.pragma('temp_store = MEMORY');
+  applyMigrations(db, migrations);
+  return db;
+}
+
+export function applyMigrations(db: SqliteDatabase, migrations: readonly Migration[]): void {
+  db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
+    name TEXT PRIMARY KEY,
+    applied_at TEXT NOT NULL
+  )`);
+  const applied = new Set(
+    (db.prepare('SELECT name FROM schema_migrations').all() as { name: string }[]).map((r) => r.name),
+  );
+  const record = db.prepare('INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)');
+  for (const m of migrations) {
+    if (applied.has(m.name)) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      record.run(m.name, new Date().toISOString());
+    }).immediate();
+  }
+}

@@ -1,0 +1,10 @@
+import { objectsMigration } from './objects.js';
+
+export interface Migration {
+  /** Unique, sortable, never renamed once released: the database records it. */
+  name: string;
+  sql: string;
+}
+
+/** Applied in this order, each once, each in its own transaction. Append only. */
+export const MIGRATIONS: readonly Migration[] = [objectsMigration];

@@ -88,7 +88,7 @@ describe('tearline CLI: foundation', () => {
     expect(r.code).toBe(0);
 
     const stats = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
-    const total = got.reduce((s, c) => s + c.added + c.new_versions, 0);
+    const total = got.reduce((s, c) => s + (c.added ?? 0) + (c.new_versions ?? 0), 0);
     expect(stats.versions).toBe(total);
 
     const out = join(tempDir(), 'export.json');

@@ -49,7 +49,7 @@ export async function importStream(
   opts: ImportOptions,
 ): Promise<ImportSummary> {
   const summary = emptySummary(opts.source);
-  const batchSize = opts.batchSize ?? 2000;
+  const batchSize = opts.batchSize ?? 5000;
   const listLimit = opts.listLimit ?? MAX_LISTED;
   const known = new Set(await target.markingDefinitionIds());
   const ctx = {

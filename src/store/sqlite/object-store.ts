@@ -18,7 +18,6 @@ import type {
 import type { SqliteDatabase } from './database.js';
 
 interface ObjectRow {
-  seq: number;
   id: string;
   version: string;
   type: string;
@@ -48,24 +47,26 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
     this.#db = db;
     this.#clock = clock;
     this.#stmts = {
-      maxAdded: db.prepare('SELECT max(added_us) AS m FROM objects').pluck(),
-      latestOf: db.prepare('SELECT seq, version FROM objects WHERE id = ? AND is_latest = 1'),
+      maxAdded: db.prepare('SELECT max(added_us) FROM objects').pluck(),
+      latestOf: db.prepare('SELECT added_us, version FROM objects WHERE id = ? AND is_latest = 1'),
       insert: db.prepare(
-        `INSERT INTO objects (id, version, type, spec_version, created, modified, added_us, is_latest, source, json)
+        `INSERT INTO objects (added_us, id, version, type, spec_version, created, modified, is_latest, source, json)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, version) DO NOTHING`,
       ),
       existing: db.prepare('SELECT json FROM objects WHERE id = ? AND version = ?').pluck(),
-      unsetLatest: db.prepare('UPDATE objects SET is_latest = 0 WHERE seq = ?'),
-      insertRef: db.prepare('INSERT INTO object_refs (src_seq, src_id, path, dst_id) VALUES (?, ?, ?, ?)'),
+      unsetLatest: db.prepare('UPDATE objects SET is_latest = 0 WHERE added_us = ?'),
+      insertRef: db.prepare(
+        'INSERT INTO object_refs (src_added_us, src_id, path, dst_id) VALUES (?, ?, ?, ?)',
+      ),
       quarantine: db.prepare(
         `INSERT INTO quarantine (received_us, source, location, object_id, raw, raw_bytes, raw_sha256, errors)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       ),
       getLatest: db.prepare(
-        'SELECT seq, id, version, type, added_us, json FROM objects WHERE id = ? AND is_latest = 1',
+        'SELECT id, version, type, added_us, json FROM objects WHERE id = ? AND is_latest = 1',
       ),
       getVersions: db.prepare(
-        'SELECT seq, id, version, type, added_us, json FROM objects WHERE id = ? ORDER BY version',
+        'SELECT id, version, type, added_us, json FROM objects WHERE id = ? ORDER BY version',
       ),
       hasMarking: db
         .prepare("SELECT 1 FROM objects WHERE id = ? AND type = 'marking-definition' LIMIT 1")
@@ -91,17 +92,17 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
           const obj = item.object;
           const id = obj.id as string;
           const version = versionKeyOf(obj);
-          const prev = s.latestOf.get(id) as { seq: number; version: string } | undefined;
+          const prev = s.latestOf.get(id) as { added_us: number; version: string } | undefined;
           const isLatest = prev === undefined || version > prev.version;
           const added = Math.max(nowUs, last + 1);
           const info = s.insert.run(
+            added,
             id,
             version,
             obj.type,
             typeof obj.spec_version === 'string' ? obj.spec_version : null,
             typeof obj.created === 'string' ? obj.created : null,
             typeof obj.modified === 'string' ? obj.modified : null,
-            added,
             isLatest ? 1 : 0,
             item.source,
             item.json,
@@ -112,9 +113,8 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
             continue;
           }
           last = added;
-          const seq = Number(info.lastInsertRowid);
-          if (isLatest && prev) s.unsetLatest.run(prev.seq);
-          for (const ref of collectRefs(obj)) s.insertRef.run(seq, id, ref.path, ref.id);
+          if (isLatest && prev) s.unsetLatest.run(prev.added_us);
+          for (const ref of collectRefs(obj)) s.insertRef.run(added, id, ref.path, ref.id);
           results.push({ outcome: prev ? 'new-version' : 'added', id, version, addedUs: added });
         }
         return results;
@@ -183,7 +183,7 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
       params.push(...q.ids);
     }
     params.push(q.limit);
-    const sql = `SELECT seq, id, version, type, added_us, json FROM objects WHERE ${where.join(' AND ')}
+    const sql = `SELECT id, version, type, added_us, json FROM objects WHERE ${where.join(' AND ')}
                  ORDER BY added_us LIMIT ?`;
     return (this.#db.prepare(sql).all(...params) as ObjectRow[]).map(toStored);
   }

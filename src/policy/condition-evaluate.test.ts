@@ -106,7 +106,8 @@ describe('reciprocity', () => {
     expect(evaluateCondition(spec, facts, at('2026-12-01T00:00:00Z')).status).toBe('unmet');
     expect(evaluateCondition(spec, facts, at('2026-12-12T00:00:00Z')).status).toBe('met');
     expect(
-      evaluateCondition(spec, { ...known, feedbackReceivedMs: undefined } as ConditionFacts, 0).status,
+      evaluateCondition(spec, { ...known, feedbackReceivedMs: undefined } as unknown as ConditionFacts, 0)
+        .status,
     ).toBe('unknown');
   });
 });
@@ -149,7 +150,7 @@ describe('properties', () => {
       kind: fc.constant('assurance' as const),
       id: fc.constant('a'),
       title: fc.constant('A'),
-      evidence: fc.constant([]),
+      evidence: fc.constant<string[]>([]),
       valid_from: fc.integer({ min: 0, max: 1e9 }).map((s) => new Date(s * 1000).toISOString()),
       valid_until: fc.integer({ min: 1e9, max: 2e9 }).map((s) => new Date(s * 1000).toISOString()),
       review_due: fc.integer({ min: 0, max: 2e9 }).map((s) => new Date(s * 1000).toISOString()),

@@ -1,4 +1,5 @@
 import { objectsMigration } from './objects.js';
+import { policyMigration } from './policy.js';
 
 export interface Migration {
   /** Unique, sortable, never renamed once released: the database records it. */
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Applied in this order, each once, each in its own transaction. Append only. */
-export const MIGRATIONS: readonly Migration[] = [objectsMigration];
+export const MIGRATIONS: readonly Migration[] = [objectsMigration, policyMigration];

@@ -10,6 +10,7 @@ import { registerImport } from './import-command.js';
 import { registerInit } from './init-command.js';
 import { registerPartner } from './partner-command.js';
 import { registerStats } from './stats-command.js';
+import { registerUser } from './user-command.js';
 import { registerValidate } from './validate-command.js';
 
 /** Every command the binary offers; each file registers one command (or one group). */
@@ -25,5 +26,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerBreach,
   registerExplain,
   registerDecide,
+  registerUser,
   registerDemo,
 ];

@@ -12,6 +12,7 @@ import { createSigner, formatVerifierKey } from '../src/ledger/ledger-note.js';
 import { countStoredHashes, storedHashIndex } from '../src/ledger/ledger-tree-math.js';
 import { openSqlite, type SqliteDatabase } from '../src/store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../src/store/sqlite/ledger-checkpoints.js';
+import { HASHES_PER_PAGE } from '../src/store/sqlite/ledger-hash-pages.js';
 import { SqliteLedger } from '../src/store/sqlite/ledger-store.js';
 
 const bin = fileURLToPath(new URL('../bin/tearline.js', import.meta.url));
@@ -34,6 +35,25 @@ const bytesOf = (e: LedgerEntry) => {
   if (!enc.ok) throw new Error(enc.message);
   return enc.bytes;
 };
+
+/** Overwrites stored hash `id` inside its page row. */
+function setStoredHash(db: SqliteDatabase, id: number, hash: Buffer): void {
+  const page = Math.floor(id / HASHES_PER_PAGE);
+  const row = db.prepare('SELECT hashes FROM ledger_hash_pages WHERE page = ?').get(page) as {
+    hashes: Buffer;
+  };
+  hash.copy(row.hashes, (id % HASHES_PER_PAGE) * 32);
+  db.prepare('UPDATE ledger_hash_pages SET hashes = ? WHERE page = ?').run(row.hashes, page);
+}
+
+/** Deletes stored hash `id` and the rest of its page. */
+function truncateHashesAt(db: SqliteDatabase, id: number): void {
+  const page = Math.floor(id / HASHES_PER_PAGE);
+  db.prepare('UPDATE ledger_hash_pages SET hashes = substr(hashes, 1, ?) WHERE page = ?').run(
+    (id % HASHES_PER_PAGE) * 32,
+    page,
+  );
+}
 
 describe('tampering with the stored ledger is caught by `tearline ledger verify`, naming where', () => {
   const work = mkdtempSync(join(tmpdir(), 'tearline-tamper-'));
@@ -127,21 +147,17 @@ describe('tampering with the stored ledger is caught by `tearline ledger verify`
     ],
     [
       'a stored leaf hash changed',
-      (db) =>
-        db.prepare('UPDATE ledger_hashes SET hash = zeroblob(32) WHERE id = ?').run(countStoredHashes(12)),
+      (db) => setStoredHash(db, countStoredHashes(12), Buffer.alloc(32)),
       /entry 12: does not match its stored leaf hash/,
     ],
     [
       'a stored subtree hash changed',
-      (db) =>
-        db
-          .prepare('UPDATE ledger_hashes SET hash = zeroblob(32) WHERE id = ?')
-          .run(storedHashIndex({ level: 2, index: 1 })),
+      (db) => setStoredHash(db, storedHashIndex({ level: 2, index: 1 }), Buffer.alloc(32)),
       /entry 7: does not match the stored hash of the level-2 subtree/,
     ],
     [
       'a stored hash deleted',
-      (db) => db.prepare('DELETE FROM ledger_hashes WHERE id = ?').run(countStoredHashes(15)),
+      (db) => truncateHashesAt(db, countStoredHashes(15)),
       /entry 15: lacks its stored leaf hash/,
     ],
     [
@@ -153,7 +169,7 @@ describe('tampering with the stored ledger is caught by `tearline ledger verify`
       'history rewritten with all hashes recomputed',
       (db) => {
         db.prepare('DELETE FROM ledger_entries').run();
-        db.prepare('DELETE FROM ledger_hashes').run();
+        db.prepare('DELETE FROM ledger_hash_pages').run();
         const ledger = new SqliteLedger(db);
         ledger.appendEntries(
           Array.from({ length: ENTRIES }, (_, i) => (i === 5 ? { ...entry(5), change: 'forged' } : entry(i))),
@@ -215,7 +231,7 @@ describe('tampering with the stored ledger is caught by `tearline ledger verify`
     const dir = join(work, 'damaged');
     cpSync(template, dir, { recursive: true });
     const db = openSqlite(dataDirPaths(dir).database);
-    db.prepare('DELETE FROM ledger_hashes WHERE id = ?').run(storedHashIndex({ level: 3, index: 0 }));
+    truncateHashesAt(db, storedHashIndex({ level: 3, index: 0 }));
     db.close();
     expect(run('ledger', 'receipt', '--index', '15', '--data', dir)).toMatchObject({
       code: 1,

@@ -1,6 +1,15 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { checkEntry, decodeEntry, encodeEntry, type LedgerEntry, releaseIdOf } from './ledger-entry.js';
+import { canonicalJson } from './ledger-canonical-json.js';
+import {
+  checkEntry,
+  decodeEntry,
+  ENTRY_FIELDS,
+  ENTRY_KINDS,
+  encodeEntry,
+  type LedgerEntry,
+  releaseIdOf,
+} from './ledger-entry.js';
 
 const release: LedgerEntry = {
   kind: 'release',
@@ -67,6 +76,39 @@ describe('ledger entries', () => {
       code: 'bad-entry',
       message: expect.stringContaining('limit'),
     });
+  });
+
+  it('writes exactly what the canonicalize package writes, for every kind and any text', () => {
+    const text = fc.string({ minLength: 1, maxLength: 12, unit: 'binary' }).filter((t) => !/\p{Cs}/u.test(t));
+    const time = fc.constantFrom('2026-01-03T12:00:00Z', '1999-12-31T23:59:59.123456789Z');
+    const value = (type: string) =>
+      type === 'string'
+        ? text
+        : type === 'strings'
+          ? fc.array(text, { maxLength: 3 })
+          : type === 'count'
+            ? fc.maxSafeNat()
+            : fc.array(fc.record({ approver: text, time }), { maxLength: 3 });
+    const entryArb = fc.constantFrom(...ENTRY_KINDS).chain((kind) =>
+      fc.record({
+        kind: fc.constant(kind),
+        time,
+        actor: text,
+        ...Object.fromEntries(Object.entries(ENTRY_FIELDS[kind]).map(([name, type]) => [name, value(type)])),
+      }),
+    );
+    fc.assert(
+      fc.property(entryArb, fc.option(fc.jsonValue({ maxDepth: 2 }), { nil: undefined }), (e, detail) => {
+        const entry = (detail === undefined ? e : { ...e, details: { d: detail } }) as LedgerEntry;
+        const enc = encodeEntry(entry);
+        return enc.ok && enc.bytes.toString('utf8') === canonicalJson(entry);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('rejects lone surrogates, which have no canonical form', () => {
+    expect(encodeEntry({ ...release, actor: 'a\ud800b' })).toMatchObject({ code: 'bad-entry' });
   });
 
   it('round-trips arbitrary details and text through canonical bytes', () => {

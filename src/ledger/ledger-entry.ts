@@ -1,4 +1,4 @@
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './ledger-canonical-json.js';
 import { fail, type LedgerResult } from './ledger-result.js';
 
 /** Largest canonical entry accepted: entries carry digests and reasons, never intel itself. */
@@ -10,7 +10,7 @@ type FieldType = 'string' | 'strings' | 'count' | 'approvals';
  * Each kind declares its own fields (besides kind, time, actor and an optional free-form
  * `details` object). Adding a kind means adding a line here and a type below.
  */
-const ENTRY_FIELDS = {
+export const ENTRY_FIELDS = {
   release: {
     release_id: 'string',
     partner: 'string',
@@ -70,8 +70,11 @@ export type EntryOf<K extends EntryKind> = Extract<LedgerEntry, { kind: K }>;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
 const MAX_TEXT = 4096;
 
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Non-empty, bounded, well-formed Unicode (RFC 8785 cannot encode lone surrogates). */
 function isText(v: unknown): v is string {
-  return typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT;
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT && !LONE_SURROGATE.test(v);
 }
 
 function checkField(name: string, type: FieldType, v: unknown): string | undefined {
@@ -141,17 +144,51 @@ export function checkEntry(value: unknown): LedgerResult<{ entry: LedgerEntry }>
   return { ok: true, entry: value as LedgerEntry };
 }
 
+// Member names of each kind in RFC 8785 order (UTF-16 code units, which is what sort() uses).
+const SORTED_FIELDS = Object.fromEntries(
+  ENTRY_KINDS.map((kind) => [
+    kind,
+    ['kind', 'time', 'actor', 'details', ...Object.keys(ENTRY_FIELDS[kind])].sort(),
+  ]),
+) as Record<EntryKind, string[]>;
+
+/**
+ * RFC 8785 for a checked entry. Without `details` every member is a string, a safe integer or
+ * an array of those (or of {approver, time}), so canonical JSON is JSON.stringify of the
+ * members inserted in sorted order: 3x faster than the generic canonicalize, which sets the
+ * append rate. With free-form `details` (whose keys may look like integers, which JavaScript
+ * objects would reorder) the canonicalize package does it all. A property test holds the
+ * two equal.
+ */
+function serializeEntry(entry: LedgerEntry): string {
+  if (entry.details !== undefined) {
+    const text = canonicalJson(entry);
+    if (text === undefined) throw new Error('details are not representable as JSON');
+    return text;
+  }
+  const obj = entry as unknown as Record<string, unknown>;
+  const ordered: Record<string, unknown> = {};
+  for (const name of SORTED_FIELDS[entry.kind]) {
+    const value = obj[name];
+    if (value === undefined) continue;
+    ordered[name] =
+      name === 'approvals'
+        ? (value as Approval[]).map((a) => ({ approver: a.approver, time: a.time }))
+        : value;
+  }
+  return JSON.stringify(ordered);
+}
+
 /** The entry's bytes in the log: RFC 8785 canonical JSON, UTF-8. */
 export function encodeEntry(entry: LedgerEntry): LedgerResult<{ bytes: Buffer }> {
   const checked = checkEntry(entry);
   if (!checked.ok) return checked;
-  let text: string | undefined;
+  let text: string;
   try {
-    text = canonicalize(entry);
+    text = serializeEntry(entry);
   } catch (err) {
     return fail('bad-entry', `${entry.kind} entry cannot be canonicalised: ${(err as Error).message}`);
   }
-  if (text === undefined) return fail('bad-entry', `${entry.kind} entry cannot be canonicalised`);
   const bytes = Buffer.from(text, 'utf8');
   if (bytes.length > MAX_ENTRY_BYTES) {
     return fail('bad-entry', `${entry.kind} entry is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
@@ -172,7 +209,7 @@ export function decodeEntry(bytes: Uint8Array): LedgerResult<{ entry: LedgerEntr
   }
   const checked = checkEntry(parsed);
   if (!checked.ok) return checked;
-  if (canonicalize(parsed) !== text || !Buffer.from(text, 'utf8').equals(Buffer.from(bytes))) {
+  if (canonicalJson(parsed) !== text || !Buffer.from(text, 'utf8').equals(Buffer.from(bytes))) {
     return fail('bad-entry', 'entry bytes are not RFC 8785 canonical JSON');
   }
   return checked;

@@ -5,6 +5,7 @@ import type { NoteVerifier } from '../../ledger/ledger-note.js';
 import { verifyConsistency } from '../../ledger/ledger-proof.js';
 import { countStoredHashes } from '../../ledger/ledger-tree-math.js';
 import { SqliteLedgerCheckpoints, type StoredCheckpoint } from './ledger-checkpoints.js';
+import { HASHES_PER_PAGE } from './ledger-hash-pages.js';
 import type { LedgerEntryRow, SqliteLedger } from './ledger-store.js';
 
 /** The first problem found, naming the entry index or checkpoint size where it is. */
@@ -40,9 +41,12 @@ export function auditLedger(ledger: SqliteLedger, verifier: NoteVerifier): Ledge
   const walked = walkEntries(ledger, checkpoints);
   if (!walked.ok) return walked;
   const size = walked.entries;
-  const storedHashes = (ledger.db.prepare('SELECT COUNT(*) AS n FROM ledger_hashes').get() as { n: number })
-    .n;
-  if (storedHashes !== countStoredHashes(size)) {
+  const stored = ledger.hashes.count();
+  const storedHashes = stored.hashes;
+  if (
+    storedHashes !== countStoredHashes(size) ||
+    stored.pages !== Math.ceil(storedHashes / HASHES_PER_PAGE)
+  ) {
     return {
       ok: false,
       code: 'bad-hash',
@@ -94,19 +98,13 @@ function walkEntries(
   ledger: SqliteLedger,
   checkpoints: readonly StoredCheckpoint[],
 ): { ok: true; entries: number } | Extract<LedgerAuditResult, { ok: false }> {
-  const hashRange = ledger.db.prepare<[number, number], { id: number; hash: Buffer }>(
-    'SELECT id, hash FROM ledger_hashes WHERE id >= ? AND id < ? ORDER BY id',
-  );
   const frontier = TreeFrontier.empty();
   let next = 0;
   let cpAt = 0;
   for (;;) {
     const rows = ledger.readEntries(next, next + CHUNK);
     if (rows.length === 0) break;
-    const firstId = countStoredHashes(next);
-    const stored = new Map(
-      hashRange.all(firstId, countStoredHashes(next + CHUNK)).map((r) => [r.id, r.hash]),
-    );
+    const stored = ledger.hashes.readRange(countStoredHashes(next), countStoredHashes(next + CHUNK));
     for (const row of rows) {
       const index = next;
       if (row.index !== index) {

@@ -196,7 +196,11 @@ describe('SqliteLedger checkpoints, receipts and consistency', () => {
     checkpoints.checkpoint(new Date('2026-01-03T12:00:00Z'), signer);
     ledger.appendEntries([ingest(2)]);
     // id 2 is the level-1 subtree over entries 0 and 1, which the signed root of size 2 is.
-    db.prepare('UPDATE ledger_hashes SET hash = ? WHERE id = 2').run(Buffer.alloc(32));
+    const page = db.prepare('SELECT hashes FROM ledger_hash_pages WHERE page = 0').get() as {
+      hashes: Buffer;
+    };
+    page.hashes.fill(0, 64, 96);
+    db.prepare('UPDATE ledger_hash_pages SET hashes = ? WHERE page = 0').run(page.hashes);
     expect(checkpoints.checkpoint(new Date('2026-01-03T12:00:05Z'), signer)).toMatchObject({
       ok: false,
       code: 'inconsistent',

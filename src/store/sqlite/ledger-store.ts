@@ -5,6 +5,10 @@ import { assembleProof, hashRange, planConsistency, planInclusion } from '../../
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import { countStoredHashes, type NodeId, storedHashIndex } from '../../ledger/ledger-tree-math.js';
 import type { SqliteDatabase } from './database.js';
+import { LedgerHashPages } from './ledger-hash-pages.js';
+import { LedgerStoreError } from './ledger-store-error.js';
+
+export { LedgerStoreError };
 
 export interface LedgerEntryRow {
   index: number;
@@ -33,6 +37,9 @@ const toRow = (r: RawEntryRow): LedgerEntryRow => ({
   bytes: r.bytes,
 });
 
+/** Entry rows per multi-row INSERT: one statement per 100 rows instead of 100 statements. */
+const INSERT_ROWS = 500;
+
 /** Most rows one range read returns; callers page with `start`. */
 export const MAX_RANGE_ROWS = 10_000;
 
@@ -43,17 +50,20 @@ export const MAX_RANGE_ROWS = 10_000;
  */
 export class SqliteLedger {
   readonly db: SqliteDatabase;
+  readonly hashes: LedgerHashPages;
   readonly #statements;
 
   constructor(db: SqliteDatabase) {
     this.db = db;
+    this.hashes = new LedgerHashPages(db);
     this.#statements = {
       size: db.prepare<[], { idx: number }>('SELECT idx FROM ledger_entries ORDER BY idx DESC LIMIT 1'),
       insertEntry: db.prepare(
         'INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      insertHash: db.prepare('INSERT INTO ledger_hashes (id, hash) VALUES (?, ?)'),
-      hash: db.prepare<[number], { hash: Buffer }>('SELECT hash FROM ledger_hashes WHERE id = ?'),
+      insertEntries: db.prepare(
+        `INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+      ),
       entry: db.prepare<[number], RawEntryRow>('SELECT * FROM ledger_entries WHERE idx = ?'),
       range: db.prepare<[number, number], RawEntryRow>(
         'SELECT * FROM ledger_entries WHERE idx >= ? AND idx < ? ORDER BY idx',
@@ -85,13 +95,19 @@ export class SqliteLedger {
     const run = this.db.transaction(() => {
       const first = this.size();
       const frontier = TreeFrontier.resume(first, TreeFrontier.nodesFor(first).map(this.readNode));
-      const { insertEntry, insertHash } = this.#statements;
+      const { insertEntry, insertEntries } = this.#statements;
+      const created: Hash[] = [];
+      let params: unknown[] = [];
       for (const { entry, bytes } of encoded) {
-        const index = frontier.size;
-        insertEntry.run(index, entry.kind, entry.time, entry.actor, releaseIdOf(entry) ?? null, bytes);
-        let id = countStoredHashes(index);
-        for (const hash of frontier.append(hashLeaf(bytes))) insertHash.run(id++, hash);
+        params.push(frontier.size, entry.kind, entry.time, entry.actor, releaseIdOf(entry) ?? null, bytes);
+        if (params.length === INSERT_ROWS * 6) {
+          insertEntries.run(params);
+          params = [];
+        }
+        created.push(...frontier.append(hashLeaf(bytes)));
       }
+      for (let at = 0; at < params.length; at += 6) insertEntry.run(params.slice(at, at + 6));
+      this.hashes.append(countStoredHashes(first), created);
       return { ok: true as const, first, size: frontier.size };
     });
     return this.db.inTransaction ? run() : run.immediate();
@@ -99,10 +115,10 @@ export class SqliteLedger {
 
   /** Hash of a complete subtree; throws if the store lacks it (the tree is smaller or damaged). */
   readonly readNode = (node: NodeId): Hash => {
-    const row = this.#statements.hash.get(storedHashIndex(node));
-    if (row === undefined)
+    const hash = this.hashes.read(storedHashIndex(node));
+    if (hash === undefined)
       throw new LedgerStoreError(`no stored hash for level ${node.level} index ${node.index}`);
-    return row.hash;
+    return hash;
   };
 
   root(size: number): LedgerResult<{ root: Hash }> {
@@ -141,9 +157,4 @@ export class SqliteLedger {
   findRelease(releaseId: string): number | undefined {
     return this.#statements.release.get(releaseId)?.idx;
   }
-}
-
-/** The store is missing rows the tree needs: it was damaged or tampered with. */
-export class LedgerStoreError extends Error {
-  override readonly name = 'LedgerStoreError';
 }

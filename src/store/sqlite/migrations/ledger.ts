@@ -1,7 +1,9 @@
 /**
  * The disclosure ledger: entries with their exact canonical bytes, every complete subtree
- * hash once (append order, so appends are sequential inserts and any proof is O(log n) point
- * reads), and every signed checkpoint ever issued. Rows are only ever inserted.
+ * hash once, and every signed checkpoint ever issued. Hashes are kept in append order
+ * (ledger-tree-math storedHashIndex, as Go's tlog) and packed 64 to a page row, so a batch
+ * writes a few pages instead of two rows per entry, and any proof is O(log n) point reads.
+ * Only the last, partial page is ever rewritten; every other row is only inserted.
  */
 export const ledgerMigration = {
   name: 'ledger-0001',
@@ -16,10 +18,10 @@ CREATE TABLE ledger_entries (
 );
 CREATE INDEX ledger_entries_release ON ledger_entries (release_id) WHERE release_id IS NOT NULL;
 
--- id: position in append order (ledger-tree-math storedHashIndex), the same as Go's tlog.
-CREATE TABLE ledger_hashes (
-  id INTEGER PRIMARY KEY,
-  hash BLOB NOT NULL
+-- Stored hash i is bytes [32 * (i % 64), 32 * (i % 64) + 32) of page i / 64.
+CREATE TABLE ledger_hash_pages (
+  page INTEGER PRIMARY KEY,
+  hashes BLOB NOT NULL
 );
 
 CREATE TABLE ledger_checkpoints (

@@ -1,6 +1,7 @@
 import { openCheckpoint, signCheckpoint } from '../../ledger/ledger-checkpoint.js';
 import { equalHashes } from '../../ledger/ledger-hash.js';
 import type { NoteSigner, NoteVerifier } from '../../ledger/ledger-note.js';
+import type { LedgerCheckpointer } from '../../ledger/ledger-ports.js';
 import { verifyConsistency } from '../../ledger/ledger-proof.js';
 import { formatConsistency, formatReceipt } from '../../ledger/ledger-receipt.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
@@ -37,7 +38,7 @@ export interface CheckpointPolicy {
 export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { intervalMs: 2000, batchEntries: 1000 };
 
 /** Signed checkpoints of a ledger, and the receipts and consistency proofs built on them. */
-export class SqliteLedgerCheckpoints {
+export class SqliteLedgerCheckpoints implements LedgerCheckpointer {
   readonly #ledger: SqliteLedger;
   readonly #statements;
 

@@ -1,6 +1,7 @@
 import { encodeEntry, type LedgerEntry, releaseIdOf } from '../../ledger/ledger-entry.js';
 import { TreeFrontier } from '../../ledger/ledger-frontier.js';
 import { type Hash, hashLeaf } from '../../ledger/ledger-hash.js';
+import type { LedgerAppender, LedgerProofReader } from '../../ledger/ledger-ports.js';
 import { assembleProof, hashRange, planConsistency, planInclusion } from '../../ledger/ledger-proof.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import { countStoredHashes, type NodeId, storedHashIndex } from '../../ledger/ledger-tree-math.js';
@@ -48,7 +49,7 @@ export const MAX_RANGE_ROWS = 10_000;
  * put its own writes and `appendEntries` in one `db.transaction(...)`: the release and its
  * ledger entry then commit or roll back together.
  */
-export class SqliteLedger {
+export class SqliteLedger implements LedgerAppender, LedgerProofReader {
   readonly db: SqliteDatabase;
   readonly hashes: LedgerHashPages;
   readonly #statements;

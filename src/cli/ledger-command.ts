@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { dataDirPaths, readConfig, resolveDataDir } from '../app/data-dir.js';
@@ -43,11 +44,13 @@ function openHub(opts: DataOption): Hub {
   };
 }
 
-function withHub<T extends DataOption>(action: (hub: Hub, opts: T) => void): (opts: T) => void {
-  return (opts) => {
+function withHub<T extends DataOption>(
+  action: (hub: Hub, opts: T) => void | Promise<void>,
+): (opts: T) => Promise<void> {
+  return async (opts) => {
     const hub = openHub(opts);
     try {
-      action(hub, opts);
+      await action(hub, opts);
     } catch (err) {
       if (err instanceof LedgerStoreError) {
         throw new CliError(`the ledger store is damaged (${err.message}); run 'tearline ledger verify'`);
@@ -76,34 +79,65 @@ function print(text: string): void {
   process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 }
 
-/** Writes the export next to its destination and renames it into place: never half a file. */
-function exportTo(ledger: SqliteLedger, out: string | undefined): number {
+const NEWLINE = Buffer.from('\n');
+
+/** Every entry in order, one line each, in chunks (a million entries are a hundred writes). */
+async function exportEntries(
+  ledger: SqliteLedger,
+  write: (chunk: Buffer) => Promise<void> | void,
+): Promise<number> {
   const size = ledger.size();
-  const target = out === undefined ? undefined : { path: out, tmp: `${out}.partial-${process.pid}` };
-  if (target && existsSync(target.path))
-    throw new CliError(`${target.path} already exists; choose another --out path`);
-  const fd = target ? openSync(target.tmp, 'wx', 0o644) : 1;
-  try {
-    for (let start = 0; start < size; ) {
-      const rows = ledger.readEntries(start, size);
-      if (rows.length === 0)
-        throw new CliError(`entry ${start} is missing from the ledger; run 'tearline ledger verify'`);
-      for (const row of rows) writeSync(fd, Buffer.concat([row.bytes, Buffer.from('\n')]));
-      start += rows.length;
+  for (let start = 0; start < size; ) {
+    const rows = ledger.readEntries(start, size);
+    if (rows.length === 0 || rows[0]?.index !== start) {
+      throw new CliError(`entry ${start} is missing from the ledger; run 'tearline ledger verify'`);
     }
-    if (target) {
-      fsyncSync(fd);
-      closeSync(fd);
-      renameSync(target.tmp, target.path);
-    }
-  } catch (err) {
-    if (target) {
-      closeSync(fd);
-      rmSync(target.tmp, { force: true });
-    }
-    throw err;
+    await write(Buffer.concat(rows.flatMap((row) => [row.bytes, NEWLINE])));
+    start += rows.length;
   }
   return size;
+}
+
+/** Writes beside the destination and renames into place: never half a file under its name. */
+async function exportToFile(ledger: SqliteLedger, path: string): Promise<number> {
+  if (existsSync(path)) throw new CliError(`${path} already exists; choose another --out path`);
+  const tmp = `${path}.partial-${process.pid}`;
+  const fd = openSync(tmp, 'wx', 0o644);
+  try {
+    const count = await exportEntries(ledger, (chunk) => {
+      for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+    });
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, path);
+    return count;
+  } catch (err) {
+    try {
+      closeSync(fd);
+    } catch {
+      // already closed after fsync; the temporary file is removed below either way
+    }
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+}
+
+/** Standard output may be a pipe: wait for it to drain instead of buffering the whole log. */
+async function exportToStdout(ledger: SqliteLedger): Promise<number> {
+  let closed: Error | undefined;
+  // Stays attached: a reader that quits early (`| head`) must not crash the process.
+  process.stdout.on('error', (err) => {
+    closed = err;
+  });
+  try {
+    return await exportEntries(ledger, async (chunk) => {
+      if (closed) throw closed;
+      if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+    });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
+    throw new CliError('standard output was closed before the export finished');
+  }
 }
 
 export function registerLedger(program: Command): void {
@@ -187,9 +221,10 @@ export function registerLedger(program: Command): void {
     .option(...dataOption)
     .option('--out <file>', 'write to this new file instead of standard output')
     .action(
-      withHub<DataOption & { out?: string }>((hub, opts) => {
-        const count = exportTo(hub.ledger, opts.out);
-        if (opts.out !== undefined) process.stderr.write(`wrote ${count} entries to ${opts.out}\n`);
+      withHub<DataOption & { out?: string }>(async (hub, opts) => {
+        if (opts.out === undefined) await exportToStdout(hub.ledger);
+        else
+          process.stderr.write(`wrote ${await exportToFile(hub.ledger, opts.out)} entries to ${opts.out}\n`);
       }),
     );
 

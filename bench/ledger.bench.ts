@@ -7,9 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LedgerEntry } from '../src/ledger/ledger-entry.js';
 import { type Hash, hashLeaf } from '../src/ledger/ledger-hash.js';
+import { createSigner, formatVerifierKey, parseVerifierKey } from '../src/ledger/ledger-note.js';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/ledger-proof.js';
 import type { LedgerResult } from '../src/ledger/ledger-result.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
+import { auditLedger } from '../src/store/sqlite/ledger-audit.js';
+import { SqliteLedgerCheckpoints } from '../src/store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../src/store/sqlite/ledger-store.js';
 import { medianMs, report } from './report.js';
 
@@ -180,6 +183,28 @@ try {
     ratio: consVerifyMs / selectMs,
     target: '< 1 ms',
     met: consVerifyMs < 1,
+  });
+  // Full audit (what `tearline ledger verify` does) against reading and hashing every entry.
+  const signer = unwrap(createSigner('bench.example', Buffer.alloc(32, 1))).signer;
+  unwrap(new SqliteLedgerCheckpoints(ledger).checkpoint(new Date('2026-01-03T12:00:00Z'), signer));
+  const verifier = unwrap(parseVerifierKey(formatVerifierKey(signer.name, signer.publicKey))).verifier;
+  t0 = process.hrtime.bigint();
+  for (let start = 0; start < size; start += 10_000) {
+    for (const row of ledger.readEntries(start, start + 10_000))
+      createHash('sha256').update(row.bytes).digest();
+  }
+  const readHashSec = Number(process.hrtime.bigint() - t0) / 1e9;
+  t0 = process.hrtime.bigint();
+  const audit = auditLedger(ledger, verifier);
+  const auditSec = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (!audit.ok) throw new Error(audit.message);
+  report({
+    bench: BENCH,
+    metric: `full audit (ledger verify) of ${size.toLocaleString('en')} entries`,
+    value: auditSec,
+    unit: 's',
+    baseline: readHashSec,
+    ratio: auditSec / readHashSec,
   });
   db.close();
 } finally {

@@ -41,6 +41,21 @@ describe('ledger entries', () => {
 
   it('rejects non-canonical bytes of a valid entry', () => {
     expect(decodeEntry(Buffer.from(JSON.stringify(release, null, 1)))).toMatchObject({ code: 'bad-entry' });
+    const canonical = (encodeEntry(release) as { bytes: Buffer }).bytes.toString();
+    const duplicated = canonical.replace(
+      '{"actor":"officer-7",',
+      '{"actor":"officer-6","actor":"officer-7",',
+    );
+    expect(decodeEntry(Buffer.from(duplicated))).toMatchObject({
+      code: 'bad-entry',
+      message: expect.stringContaining('canonical'),
+    });
+    const invalidUtf8 = Buffer.concat([
+      Buffer.from(canonical.slice(0, -2)),
+      Buffer.from([0xff]),
+      Buffer.from('"}'),
+    ]);
+    expect(decodeEntry(invalidUtf8)).toMatchObject({ code: 'bad-entry' });
   });
 
   it('names the field that is wrong', () => {

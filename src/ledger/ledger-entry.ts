@@ -209,7 +209,14 @@ export function decodeEntry(bytes: Uint8Array): LedgerResult<{ entry: LedgerEntr
   }
   const checked = checkEntry(parsed);
   if (!checked.ok) return checked;
-  if (canonicalJson(parsed) !== text || !Buffer.from(text, 'utf8').equals(Buffer.from(bytes))) {
+  let canonical: string;
+  try {
+    canonical = serializeEntry(checked.entry);
+  } catch (err) {
+    return fail('bad-entry', `entry cannot be canonicalised: ${(err as Error).message}`);
+  }
+  // The second test catches invalid UTF-8, which decoding replaced with U+FFFD.
+  if (canonical !== text || !Buffer.from(text, 'utf8').equals(Buffer.from(bytes))) {
     return fail('bad-entry', 'entry bytes are not RFC 8785 canonical JSON');
   }
   return checked;

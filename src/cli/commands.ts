@@ -8,6 +8,7 @@ import { registerExplain } from './explain-command.js';
 import { registerExport } from './export-command.js';
 import { registerImport } from './import-command.js';
 import { registerInit } from './init-command.js';
+import { registerLedger } from './ledger-command.js';
 import { registerPartner } from './partner-command.js';
 import { registerStats } from './stats-command.js';
 import { registerUser } from './user-command.js';
@@ -27,5 +28,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerExplain,
   registerDecide,
   registerUser,
+  registerLedger,
   registerDemo,
 ];

@@ -1,3 +1,4 @@
+import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
 import { usersMigration } from './users.js';
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Applied in this order, each once, each in its own transaction. Append only. */
-export const MIGRATIONS: readonly Migration[] = [objectsMigration, policyMigration, usersMigration];
+export const MIGRATIONS: readonly Migration[] = [objectsMigration, policyMigration, usersMigration, ledgerMigration];

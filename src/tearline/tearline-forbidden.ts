@@ -1,0 +1,120 @@
+/**
+ * The "dirty word search" of cross-domain guards (NIST SP 800-53 AC-4(15), AC-4(27)): terms
+ * and regular expressions that must never leave, checked on the serialised copy after every
+ * other rule, so that it does not depend on markings having been right.
+ */
+export interface ForbiddenTermRule {
+  /** Shown to officers and in withheld reasons; the term itself never is. */
+  name: string;
+  source: 'hub' | 'agreement';
+  /** A literal, matched case-insensitively after Unicode NFKC normalisation. */
+  term?: string;
+  /** A JavaScript regular expression, run over the canonical JSON text (strings JSON-escaped). */
+  regex?: string;
+  /** Flags for `regex`; default 'iu'. */
+  flags?: string;
+}
+
+export interface ForbiddenTermHit {
+  name: string;
+  source: 'hub' | 'agreement';
+}
+
+export interface ForbiddenTermFilter {
+  readonly size: number;
+  /** The first rule that matches the canonical JSON of a copy, or undefined. */
+  scan(canonicalJson: string): ForbiddenTermHit | undefined;
+}
+
+export type ForbiddenTermCompileResult =
+  | { ok: true; filter: ForbiddenTermFilter }
+  | { ok: false; errors: { field: string; message: string }[] };
+
+const MAX_RULES = 10_000;
+const MAX_PATTERN = 1000;
+const FLAGS_RE = /^[imsu]{0,4}$/;
+
+interface CompiledRule {
+  hit: ForbiddenTermHit;
+  re: RegExp;
+  normalise: boolean;
+}
+
+export const NO_FORBIDDEN_TERMS: ForbiddenTermFilter = { size: 0, scan: () => undefined };
+
+/** Compiles hub-wide and agreement rules once; errors name the rule by index and field. */
+export function compileForbiddenTerms(rules: readonly ForbiddenTermRule[]): ForbiddenTermCompileResult {
+  const errors: { field: string; message: string }[] = [];
+  if (rules.length > MAX_RULES) {
+    return {
+      ok: false,
+      errors: [{ field: 'rules', message: `${rules.length} rules; at most ${MAX_RULES}` }],
+    };
+  }
+  const compiled: CompiledRule[] = [];
+  rules.forEach((rule, i) => {
+    const at = `rules[${i}]`;
+    if (typeof rule.name !== 'string' || rule.name.length === 0 || rule.name.length > 200) {
+      errors.push({ field: `${at}.name`, message: 'name must be 1-200 characters' });
+      return;
+    }
+    const hit = { name: rule.name, source: rule.source };
+    if ((rule.term === undefined) === (rule.regex === undefined)) {
+      errors.push({ field: at, message: `rule '${rule.name}' must have exactly one of term or regex` });
+      return;
+    }
+    if (rule.term !== undefined) {
+      const term = rule.term.normalize('NFKC').toLowerCase();
+      if (term.length < 2 || term.length > MAX_PATTERN) {
+        errors.push({
+          field: `${at}.term`,
+          message: `term of rule '${rule.name}' must be 2-${MAX_PATTERN} characters`,
+        });
+        return;
+      }
+      // Match the term as it appears inside a JSON string (quotes and backslashes escaped).
+      const escaped = JSON.stringify(term).slice(1, -1);
+      compiled.push({ hit, re: new RegExp(escapeRegExp(escaped), 'u'), normalise: true });
+      return;
+    }
+    const flags = rule.flags ?? 'iu';
+    if (typeof rule.regex !== 'string' || rule.regex.length === 0 || rule.regex.length > MAX_PATTERN) {
+      errors.push({
+        field: `${at}.regex`,
+        message: `regex of rule '${rule.name}' must be 1-${MAX_PATTERN} characters`,
+      });
+      return;
+    }
+    if (!FLAGS_RE.test(flags)) {
+      errors.push({ field: `${at}.flags`, message: `flags of rule '${rule.name}' may only use i, m, s, u` });
+      return;
+    }
+    try {
+      compiled.push({ hit, re: new RegExp(rule.regex, flags), normalise: false });
+    } catch (err) {
+      errors.push({
+        field: `${at}.regex`,
+        message: `regex of rule '${rule.name}' does not compile: ${(err as Error).message}`,
+      });
+    }
+  });
+  if (errors.length > 0) return { ok: false, errors };
+  const needsNormalised = compiled.some((c) => c.normalise);
+  return {
+    ok: true,
+    filter: {
+      size: compiled.length,
+      scan(text) {
+        const normalised = needsNormalised ? text.normalize('NFKC').toLowerCase() : text;
+        for (const c of compiled) {
+          if (c.re.test(c.normalise ? normalised : text)) return c.hit;
+        }
+        return undefined;
+      },
+    },
+  };
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -20,8 +20,11 @@ import type {
   WithheldCode,
 } from './tearline-types.js';
 
-const ID_RE = /^[a-z0-9][a-z0-9-]*--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
-const ANY_ID_RE = /[a-z0-9][a-z0-9-]*--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+// UUID hex digits are case-insensitive on input (RFC 9562); derived ids are always lower case.
+const ID_RE =
+  /^[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+const ANY_ID_RE =
+  /[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
 /** Meta objects with no safe tearline: translations would carry content removed elsewhere. */
 const UNSUPPORTED_TYPES = new Set(['language-content', 'extension-definition']);
 

@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -238,8 +240,17 @@ describe('tearline properties', () => {
   it('5: the same input gives byte-identical output, whatever the input order', () => {
     fc.assert(
       fc.property(caseArb, (c) => {
-        const first = JSON.stringify(run(c).result);
+        const once = run(c).result;
+        const first = JSON.stringify(once);
         expect(JSON.stringify(run(c).result)).toBe(first);
+        for (const r of once.released) {
+          // tearline_digest is SHA-256 of the RFC 8785 form, checked against an independent library.
+          expect(r.digest).toBe(
+            createHash('sha256')
+              .update(canonicalize(r.tearline) ?? '')
+              .digest('hex'),
+          );
+        }
         expect(JSON.stringify(run({ ...c, batch: [...c.batch].reverse() }).result)).toBe(first);
       }),
       { numRuns: 80 },

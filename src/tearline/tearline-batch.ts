@@ -1,4 +1,5 @@
 import { type JsonObject, type JsonValue, versionOf } from '../stix/types.js';
+import { OWN_REFS } from './tearline-references.js';
 import { sanitise } from './tearline-sanitise.js';
 import { TYPE_RULES } from './tearline-type-registry.js';
 import type {
@@ -25,6 +26,8 @@ interface Entry {
   id: string;
   object: JsonObject;
   isSco: boolean;
+  /** Batch ids this object's reference closure depends on. */
+  refs: string[];
   result?: TearlineResult;
 }
 
@@ -54,8 +57,8 @@ export function sanitiseBatch(
   };
   const referrers = new Map<string, Set<string>>();
   for (const entry of entries) {
-    for (const target of collectRefs(entry.object)) {
-      if (!byId.has(target) || target === entry.id) continue;
+    entry.refs = collectRefs(entry.object).filter((target) => byId.has(target) && target !== entry.id);
+    for (const target of entry.refs) {
       const set = referrers.get(target) ?? new Set<string>();
       set.add(entry.id);
       referrers.set(target, set);
@@ -111,7 +114,7 @@ function collectEntries(objects: readonly JsonObject[]): Entry[] {
     const isSco = rules
       ? rules.kind === 'sco'
       : object.created === undefined && type !== 'marking-definition';
-    return { id, object, isSco };
+    return { id, object, isSco, refs: [] };
   });
 }
 
@@ -122,7 +125,7 @@ function orderForSanitising(entries: Entry[], byId: Map<string, Entry>): Entry[]
   const visit = (entry: Entry): void => {
     if (state.has(entry.id)) return;
     state.set(entry.id, 'visiting');
-    for (const target of collectRefs(entry.object)) {
+    for (const target of entry.refs) {
       const dep = byId.get(target);
       if (dep?.isSco) visit(dep);
     }
@@ -134,18 +137,23 @@ function orderForSanitising(entries: Entry[], byId: Map<string, Entry>): Entry[]
   return out;
 }
 
-function collectRefs(value: JsonValue, out: string[] = []): string[] {
+/**
+ * The references that go through the closure. Markings and the creator are rewritten by the
+ * sanitiser whatever happens to their objects, so they create no dependency.
+ */
+function collectRefs(value: JsonValue, out: string[] = [], top = true): string[] {
   if (typeof value !== 'object' || value === null) return out;
   if (Array.isArray(value)) {
-    for (const item of value) collectRefs(item, out);
+    for (const item of value) collectRefs(item, out, false);
     return out;
   }
   for (const key of Object.keys(value)) {
+    if (top && OWN_REFS.has(key)) continue;
     const child = value[key] as JsonValue;
     if (key.endsWith('_ref') && typeof child === 'string') out.push(child);
     else if (key.endsWith('_refs') && Array.isArray(child)) {
       for (const item of child) if (typeof item === 'string') out.push(item);
-    } else collectRefs(child, out);
+    } else collectRefs(child, out, false);
   }
   return out;
 }

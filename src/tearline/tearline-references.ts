@@ -1,11 +1,16 @@
 import { isStandardTlpMarking } from '../stix/markings-tlp.js';
 import type { JsonObject, JsonValue } from '../stix/types.js';
-import type { RemovalPlan } from './tearline-removal.js';
+import type { RemovalNode, RemovalPlan } from './tearline-removal.js';
 import type { PathSegment } from './tearline-selector.js';
 import type { ReleasedSet } from './tearline-types.js';
 
 /** Top-level properties whose references the sanitiser rewrites itself (markings, creator). */
-const OWN_REFS = new Set(['id', 'created_by_ref', 'object_marking_refs', 'granular_markings']);
+export const OWN_REFS: ReadonlySet<string> = new Set([
+  'id',
+  'created_by_ref',
+  'object_marking_refs',
+  'granular_markings',
+]);
 
 function isRefKey(key: string): 'one' | 'many' | undefined {
   if (key.endsWith('_ref')) return 'one';
@@ -37,36 +42,44 @@ export function planReferenceClosure(
     mapping.set(target, partnerId);
     return true;
   };
-  const walk = (value: JsonValue, path: PathSegment[]): void => {
+  // One mutable path; the removal trie is followed alongside so removed content is skipped.
+  const path: PathSegment[] = [];
+  const walk = (value: JsonValue, node: RemovalNode | undefined): void => {
     if (typeof value !== 'object' || value === null) return;
     if (Array.isArray(value)) {
-      value.forEach((item, i) => {
-        const at = [...path, i];
-        if (!plan.isRemoved(at)) walk(item, at);
-      });
+      for (let i = 0; i < value.length; i++) {
+        const child = node?.children?.get(i);
+        if (child?.rule) continue;
+        path.push(i);
+        walk(value[i] as JsonValue, child);
+        path.pop();
+      }
       return;
     }
     for (const key of Object.keys(value)) {
       if (path.length === 0 && OWN_REFS.has(key)) continue;
-      const at = [...path, key];
-      if (plan.isRemoved(at)) continue;
-      const child = value[key] as JsonValue;
+      const child = node?.children?.get(key);
+      if (child?.rule) continue;
+      const item = value[key] as JsonValue;
       const kind = isRefKey(key);
       if (kind === 'one') {
-        if (!resolve(child)) plan.add(at, 'reference-closure');
+        if (!resolve(item)) plan.add([...path, key], 'reference-closure');
       } else if (kind === 'many') {
-        if (!Array.isArray(child)) plan.add(at, 'reference-closure');
+        if (!Array.isArray(item)) plan.add([...path, key], 'reference-closure');
         else {
-          child.forEach((item, i) => {
-            if (!resolve(item)) plan.add([...at, i], 'reference-closure');
-          });
+          for (let i = 0; i < item.length; i++) {
+            if (child?.children?.get(i)?.rule) continue;
+            if (!resolve(item[i])) plan.add([...path, key, i], 'reference-closure');
+          }
         }
       } else {
-        walk(child, at);
+        path.push(key);
+        walk(item, child);
+        path.pop();
       }
     }
   };
-  walk(obj, []);
+  walk(obj, plan.root);
   return mapping;
 }
 

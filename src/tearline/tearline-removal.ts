@@ -2,7 +2,7 @@ import type { JsonObject, JsonValue } from '../stix/types.js';
 import { formatSelector, type PathSegment } from './tearline-selector.js';
 import type { Removal, RemovalRule } from './tearline-types.js';
 
-interface RemovalNode {
+export interface RemovalNode {
   rule?: RemovalRule;
   children?: Map<PathSegment, RemovalNode>;
 }
@@ -57,7 +57,13 @@ export class RemovalPlan {
 }
 
 export interface AppliedRemovals {
+  /** Keys of every object are in sorted order (the top level may gain keys later). */
   copy: JsonObject;
+  /**
+   * False when some key looks like an array index: JavaScript then orders it first whatever
+   * the insertion order, so JSON.stringify of the copy is not canonical JSON.
+   */
+  keysInOrder: boolean;
   removed: Removal[];
   /** For each top-level property that is gone, the rule that caused it (for required checks). */
   goneTopLevel: Map<string, RemovalRule>;
@@ -79,9 +85,10 @@ export function applyRemovals(obj: JsonObject, plan: RemovalPlan): AppliedRemova
   const indexMaps = new Map<string, number[]>();
   const pruned = new Set<string>();
   let lastCause: RemovalRule = 'empty-after-removal';
+  const order = { keysInOrder: true };
 
   const rebuild = (value: JsonValue, node: RemovalNode | undefined, path: PathSegment[]): Rebuilt => {
-    if (!node?.children) return cloneJson(value);
+    if (!node?.children) return cloneSorted(value, order);
     if (Array.isArray(value)) {
       const out: JsonValue[] = [];
       const map: number[] = [];
@@ -101,7 +108,7 @@ export function applyRemovals(obj: JsonObject, plan: RemovalPlan): AppliedRemova
     if (typeof value !== 'object' || value === null) return value;
     const out: JsonObject = {};
     let kept = 0;
-    const keys = Object.keys(value);
+    const keys = sortedKeys(value, order);
     for (const key of keys) {
       const child = node.children.get(key);
       const at = [...path, key];
@@ -146,7 +153,27 @@ export function applyRemovals(obj: JsonObject, plan: RemovalPlan): AppliedRemova
     }
     return out;
   };
-  return { copy, removed, goneTopLevel, mapPath };
+  return { copy, keysInOrder: order.keysInOrder, removed, goneTopLevel, mapPath };
+}
+
+function sortedKeys(value: JsonObject, order: { keysInOrder: boolean }): string[] {
+  const keys = Object.keys(value).sort();
+  for (const key of keys) {
+    const c = key.charCodeAt(0);
+    if (c >= 48 && c <= 57 && INDEX_LIKE.test(key)) order.keysInOrder = false;
+  }
+  return keys;
+}
+
+const INDEX_LIKE = /^(?:0|[1-9][0-9]*)$/;
+
+/** A deep copy with every object's keys inserted in sorted order. */
+function cloneSorted(value: JsonValue, order: { keysInOrder: boolean }): JsonValue {
+  if (typeof value !== 'object' || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => cloneSorted(v, order));
+  const out: JsonObject = {};
+  for (const key of sortedKeys(value, order)) out[key] = cloneSorted(value[key] as JsonValue, order);
+  return out;
 }
 
 export function cloneJson(value: JsonValue): JsonValue {

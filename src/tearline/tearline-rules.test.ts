@@ -1,3 +1,5 @@
+import { createHash } from 'node:crypto';
+import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { computeScoId } from '../stix/sco-id.js';
 import { NOTHING_RELEASED, releasedSetOf } from './tearline-context.js';
@@ -326,6 +328,23 @@ describe('forbidden terms', () => {
       'rules[1]',
       'rules[2].term',
     ]);
+  });
+});
+
+describe('digest', () => {
+  it('is the SHA-256 of the canonical JSON, also when keys look like array indices', () => {
+    const file = {
+      type: 'file',
+      spec_version: '2.1',
+      id: 'file--4f1cbd2a-9e49-4c43-9a2d-f0b0a3f8a001',
+      name: 'a',
+      hashes: { 'SHA-256': 'ab'.repeat(32), '10': 'x', '9': 'y' },
+    };
+    const result = ok(sanitise(file, testContext(), NOTHING_RELEASED));
+    const expected = createHash('sha256')
+      .update(canonicalize(result.tearline) ?? '')
+      .digest('hex');
+    expect(result.digest).toBe(expected);
   });
 });
 

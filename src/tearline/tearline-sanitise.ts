@@ -2,7 +2,7 @@ import { isStandardTlpMarking, TLP_MARKINGS } from '../stix/markings-tlp.js';
 import { computeScoId } from '../stix/sco-id.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
-import { canonicalJsonOf, digestCanonicalJson } from './tearline-digest.js';
+import { canonicalJsonOf, canonicalJsonOfOrdered, digestCanonicalJson } from './tearline-digest.js';
 import { planMarkings, writeMarkings } from './tearline-markings.js';
 import { applyPrecision } from './tearline-precision.js';
 import { matchesNameList } from './tearline-profile.js';
@@ -23,8 +23,11 @@ import type {
 // UUID hex digits are case-insensitive on input (RFC 9562); derived ids are always lower case.
 const ID_RE =
   /^[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
-const ANY_ID_RE =
-  /[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/g;
+const UUID_AT = /[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}/y;
+/** a-z, 0-9 and '-': the characters of a STIX type name. */
+function isTypeChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 45;
+}
 /** Meta objects with no safe tearline: translations would carry content removed elsewhere. */
 const UNSUPPORTED_TYPES = new Set(['language-content', 'extension-definition']);
 
@@ -78,17 +81,25 @@ export function sanitise(object: JsonValue, ctx: SanitiseContext, released: Rele
   const partnerObjectId =
     (rules.kind === 'sco' ? computeScoId(copy) : undefined) ?? partner.deriveId(object.id);
   copy.id = partnerObjectId;
-  return finish(copy, partnerObjectId, applied.removed, ctx, mapping);
+  return finish(sortTopLevel(copy), applied.keysInOrder, partnerObjectId, applied.removed, ctx, mapping);
+}
+
+/** The copy with its top-level keys in sorted order (nested objects already are). */
+function sortTopLevel(copy: JsonObject): JsonObject {
+  const out: JsonObject = {};
+  for (const key of Object.keys(copy).sort()) out[key] = copy[key] as JsonValue;
+  return out;
 }
 
 function finish(
   copy: JsonObject,
+  keysInOrder: boolean,
   partnerObjectId: string,
   removed: Removal[],
   ctx: SanitiseContext,
   mapping: ReadonlyMap<string, string>,
 ): TearlineResult {
-  const canonical = canonicalJsonOf(copy);
+  const canonical = keysInOrder ? canonicalJsonOfOrdered(copy) : canonicalJsonOf(copy);
   if (canonical === undefined) return withheld('invalid-tearline', 'the copy cannot be serialised as JSON');
   const hit = ctx.forbidden.scan(canonical);
   if (hit) {
@@ -124,10 +135,15 @@ function findUnreleasedId(
   mapping: ReadonlyMap<string, string>,
   copy: JsonObject,
 ): string | undefined {
-  ANY_ID_RE.lastIndex = 0;
   let partnerIds: Set<string> | undefined;
-  for (let m = ANY_ID_RE.exec(canonical); m !== null; m = ANY_ID_RE.exec(canonical)) {
-    const id = m[0];
+  // Find each '--' followed by a UUID, then walk back over the type name: a single regex with
+  // a leading character class would retry every position of every word.
+  for (let at = canonical.indexOf('--'); at >= 0; at = canonical.indexOf('--', at + 2)) {
+    UUID_AT.lastIndex = at + 2;
+    if (!UUID_AT.test(canonical)) continue;
+    let start = at;
+    while (start > 0 && isTypeChar(canonical.charCodeAt(start - 1))) start--;
+    const id = canonical.slice(start, at + 38);
     if (id === ownId || id === ctx.partner.releasingIdentityId || isStandardTlpMarking(id)) continue;
     partnerIds ??= new Set(mapping.values());
     if (partnerIds.has(id)) continue;

@@ -1,5 +1,15 @@
 import type { Command } from 'commander';
+import { registerExport } from './export-command.js';
+import { registerImport } from './import-command.js';
 import { registerInit } from './init-command.js';
+import { registerStats } from './stats-command.js';
+import { registerValidate } from './validate-command.js';
 
 /** Every command the binary offers; each file registers one command (or one group). */
-export const COMMANDS: ReadonlyArray<(program: Command) => void> = [registerInit];
+export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
+  registerInit,
+  registerValidate,
+  registerImport,
+  registerExport,
+  registerStats,
+];

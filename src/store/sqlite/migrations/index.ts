@@ -1,3 +1,4 @@
+import { derivedIdsMigration } from './derived-ids.js';
 import { objectsMigration } from './objects.js';
 
 export interface Migration {
@@ -7,4 +8,4 @@ export interface Migration {
 }
 
 /** Applied in this order, each once, each in its own transaction. Append only. */
-export const MIGRATIONS: readonly Migration[] = [objectsMigration];
+export const MIGRATIONS: readonly Migration[] = [objectsMigration, derivedIdsMigration];

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { registerExport } from './export-command.js';
 import { registerImport } from './import-command.js';
 import { registerInit } from './init-command.js';
+import { registerPreview } from './preview-command.js';
 import { registerStats } from './stats-command.js';
 import { registerValidate } from './validate-command.js';
 
@@ -12,4 +13,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerImport,
   registerExport,
   registerStats,
+  registerPreview,
 ];

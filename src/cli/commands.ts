@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerDemo } from './demo-command.js';
 import { registerExport } from './export-command.js';
 import { registerImport } from './import-command.js';
 import { registerInit } from './init-command.js';
@@ -13,5 +14,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerImport,
   registerExport,
   registerStats,
+  registerDemo,
   registerPreview,
 ];

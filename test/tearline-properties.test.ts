@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -16,6 +15,7 @@ import { createSanitiseContext, releasedSetOf } from '../src/tearline/tearline-c
 import { compileForbiddenTerms } from '../src/tearline/tearline-forbidden.js';
 import { BUILT_IN_PROFILES, type SanitisationProfile } from '../src/tearline/tearline-profile.js';
 import { parseSelector, selectPath } from '../src/tearline/tearline-selector.js';
+import { referenceCanonicalize as canonicalize } from '../src/tearline/tearline-test-objects.js';
 import { TYPE_RULES } from '../src/tearline/tearline-type-registry.js';
 import { type GeneratedWorld, worldArb } from './tearline-world.js';
 

@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import { describe, expect, it } from 'vitest';
 import { computeScoId } from '../stix/sco-id.js';
 import { NOTHING_RELEASED, releasedSetOf } from './tearline-context.js';
@@ -8,6 +7,7 @@ import { ALLY_PROFILE, STANDARD_PROFILE, STRICT_PROFILE } from './tearline-profi
 import { sanitise } from './tearline-sanitise.js';
 import {
   CAMPAIGN_ID,
+  referenceCanonicalize as canonicalize,
   GREEN,
   HUB_IDENTITY,
   indicator,

@@ -4,7 +4,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const dir = fileURLToPath(new URL('../src/tearline/', import.meta.url));
-const sources = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'tearline-test-objects.ts');
+const sources = readdirSync(dir).filter(
+  (f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && f !== 'tearline-test-objects.ts',
+);
 const IMPORT_RE = /^import\s[^'"]*['"]([^'"]+)['"]/gm;
 
 describe('src/tearline is pure core', () => {

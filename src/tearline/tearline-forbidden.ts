@@ -48,7 +48,10 @@ interface CompiledRule {
 
 export const NO_FORBIDDEN_TERMS: ForbiddenTermFilter = { size: 0, scan: () => undefined };
 
-/** Compiles hub-wide and agreement rules once; errors name the rule by index and field. */
+/**
+ * Compiles hub-wide and agreement rules once; errors name the rule by index and field.
+ * `scan` reports a term rule before a regex rule when both match.
+ */
 export function compileForbiddenTerms(rules: readonly ForbiddenTermRule[]): ForbiddenTermCompileResult {
   const errors: { field: string; message: string }[] = [];
   if (rules.length > MAX_RULES) {
@@ -58,6 +61,7 @@ export function compileForbiddenTerms(rules: readonly ForbiddenTermRule[]): Forb
     };
   }
   const compiled: CompiledRule[] = [];
+  const termSources: string[] = [];
   rules.forEach((rule, i) => {
     const at = `rules[${i}]`;
     if (typeof rule.name !== 'string' || rule.name.length === 0 || rule.name.length > 200) {
@@ -81,6 +85,7 @@ export function compileForbiddenTerms(rules: readonly ForbiddenTermRule[]): Forb
       // Match the term as it appears inside a JSON string (quotes and backslashes escaped).
       const escaped = JSON.stringify(term).slice(1, -1);
       compiled.push({ hit, re: new RegExp(escapeRegExp(escaped), 'iu'), normalise: true });
+      termSources.push(escapeRegExp(escaped));
       return;
     }
     const flags = rule.flags ?? 'i';
@@ -105,21 +110,25 @@ export function compileForbiddenTerms(rules: readonly ForbiddenTermRule[]): Forb
     }
   });
   if (errors.length > 0) return { ok: false, errors };
-  const needsNormalised = compiled.some((c) => c.normalise);
+  const terms = compiled.filter((c) => c.normalise);
+  const patterns = compiled.filter((c) => !c.normalise);
+  // One alternation finds whether any term occurs in a single pass over the text, however
+  // many terms there are; only on a hit are the terms tried one by one to name the rule.
+  const anyTerm = termSources.length > 0 ? new RegExp(termSources.join('|'), 'iu') : undefined;
   return {
     ok: true,
     filter: {
       size: compiled.length,
       scan(text) {
-        let normalised = text;
-        if (needsNormalised) {
+        if (anyTerm) {
           // NFKC only changes non-ASCII text; skipping it for ASCII saves most of the cost.
-          normalised = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+          const normalised = NON_ASCII.test(text) ? text.normalize('NFKC') : text;
+          if (anyTerm.test(normalised)) {
+            const hit = terms.find((c) => c.re.test(normalised));
+            if (hit) return hit.hit;
+          }
         }
-        for (const c of compiled) {
-          if (c.re.test(c.normalise ? normalised : text)) return c.hit;
-        }
-        return undefined;
+        return patterns.find((c) => c.re.test(text))?.hit;
       },
     },
   };

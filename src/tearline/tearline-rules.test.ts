@@ -365,3 +365,20 @@ describe('validity', () => {
     });
   });
 });
+
+describe('forbidden terms at scale', () => {
+  it('names the one rule that matches among many', () => {
+    const rules: ForbiddenTermRule[] = Array.from({ length: 2000 }, (_, i) => ({
+      name: `officer-${i}`,
+      source: 'hub',
+      term: `Officer Name ${i}x`,
+    }));
+    const compiled = compileForbiddenTerms(rules);
+    if (!compiled.ok) throw new Error('rules must compile');
+    expect(compiled.filter.scan('{"description":"met officer name 1234x at the border"}')).toEqual({
+      name: 'officer-1234',
+      source: 'hub',
+    });
+    expect(compiled.filter.scan('{"description":"met officer name 1234 at the border"}')).toBeUndefined();
+  });
+});

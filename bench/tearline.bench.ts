@@ -37,7 +37,14 @@ const custom = parseProfile({
 });
 if (!custom.ok) throw new Error('bench profile must parse');
 const profiles: SanitisationProfile[] = [...BUILT_IN_PROFILES.values(), custom.profile];
+// A realistic list: 200 officer names plus codenames, case numbers and internal hostnames.
+const officers = Array.from({ length: 200 }, (_, i) => ({
+  name: `officer-${i}`,
+  source: 'hub' as const,
+  term: `Officer Surname${i} Given${i}`,
+}));
 const forbidden = compileForbiddenTerms([
+  ...officers,
   { name: 'codename', source: 'hub', term: 'NIGHTJAR' },
   { name: 'case-number', source: 'hub', regex: 'CASE-\\d{4}-\\d{4}' },
   { name: 'hostnames', source: 'agreement', regex: '[a-z0-9-]\\.hub\\.internal\\b' },

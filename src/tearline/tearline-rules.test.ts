@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { computeScoId } from '../stix/sco-id.js';
 import { NOTHING_RELEASED, releasedSetOf } from './tearline-context.js';
-import { compileForbiddenTerms, type ForbiddenTermRule } from './tearline-forbidden.js';
+import { buildTrieSource, compileForbiddenTerms, type ForbiddenTermRule } from './tearline-forbidden.js';
 import { ALLY_PROFILE, STANDARD_PROFILE, STRICT_PROFILE } from './tearline-profile.js';
 import { sanitise } from './tearline-sanitise.js';
 import {
@@ -380,5 +381,27 @@ describe('forbidden terms at scale', () => {
       source: 'hub',
     });
     expect(compiled.filter.scan('{"description":"met officer name 1234 at the border"}')).toBeUndefined();
+  });
+});
+
+describe('the combined term regex', () => {
+  it('matches exactly where one of its terms occurs', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(
+          fc.string({ unit: fc.constantFrom('a', 'b', 'c', '.', '(', '*'), minLength: 1, maxLength: 4 }),
+          {
+            minLength: 1,
+            maxLength: 8,
+          },
+        ),
+        fc.string({ unit: fc.constantFrom('a', 'b', 'c', '.', '(', '*', 'x'), maxLength: 12 }),
+        (terms, text) => {
+          const re = new RegExp(buildTrieSource(terms), 'iu');
+          expect(re.test(text)).toBe(terms.some((t) => text.includes(t)));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });

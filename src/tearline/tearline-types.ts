@@ -29,7 +29,6 @@ export type RemovalRule =
   | 'confidence'
   | 'internal-label'
   | 'reference-closure'
-  | 'deprecated-embedded-objects'
   | 'empty-after-removal';
 
 export interface TearlineOk {

@@ -24,7 +24,11 @@ if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(join(root, 'src'
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 }
 
-const tearline = (...args) => execFileSync(process.execPath, [join(root, 'bin', 'tearline.js'), ...args], { cwd: root, stdio: 'inherit' });
+const tearline = (...args) =>
+  execFileSync(process.execPath, [join(root, 'bin', 'tearline.js'), ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  });
 const fresh = !existsSync(join(data, 'config.json'));
 tearline('init', '--data', data);
 if (fresh) tearline('demo', '--data', data);

@@ -1,8 +1,14 @@
 import type { Command } from 'commander';
+import { registerAgreement } from './agreement-command.js';
+import { registerBreach } from './breach-command.js';
+import { registerCondition } from './condition-command.js';
+import { registerDecide } from './decide-command.js';
 import { registerDemo } from './demo-command.js';
+import { registerExplain } from './explain-command.js';
 import { registerExport } from './export-command.js';
 import { registerImport } from './import-command.js';
 import { registerInit } from './init-command.js';
+import { registerPartner } from './partner-command.js';
 import { registerPreview } from './preview-command.js';
 import { registerStats } from './stats-command.js';
 import { registerValidate } from './validate-command.js';
@@ -14,6 +20,12 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerImport,
   registerExport,
   registerStats,
+  registerPartner,
+  registerAgreement,
+  registerCondition,
+  registerBreach,
+  registerExplain,
+  registerDecide,
   registerDemo,
   registerPreview,
 ];

@@ -16,7 +16,8 @@ export function registerDemo(program: Command): void {
     .description('load the ISIS-K demo scenario (fictional indicators, public incidents) into a data dir')
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .action(async (opts: { data?: string }) => {
-      if (!existsSync(DEMO_BUNDLE)) throw new CliError(`the demo data is missing from this installation (${DEMO_BUNDLE})`);
+      if (!existsSync(DEMO_BUNDLE))
+        throw new CliError(`the demo data is missing from this installation (${DEMO_BUNDLE})`);
       const hub = openHub(opts.data);
       try {
         const summary = await importStream(createReadStream(DEMO_BUNDLE), hub.objects, {

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../stix/canonical-json.js';
 import { computeScoId } from '../stix/sco-id.js';
 import { NOTHING_RELEASED, releasedSetOf } from './tearline-context.js';
 import { buildTrieSource, compileForbiddenTerms, type ForbiddenTermRule } from './tearline-forbidden.js';
@@ -8,7 +9,6 @@ import { ALLY_PROFILE, STANDARD_PROFILE, STRICT_PROFILE } from './tearline-profi
 import { sanitise } from './tearline-sanitise.js';
 import {
   CAMPAIGN_ID,
-  referenceCanonicalize as canonicalize,
   GREEN,
   HUB_IDENTITY,
   indicator,
@@ -342,9 +342,7 @@ describe('digest', () => {
       hashes: { 'SHA-256': 'ab'.repeat(32), '10': 'x', '9': 'y' },
     };
     const result = ok(sanitise(file, testContext(), NOTHING_RELEASED));
-    const expected = createHash('sha256')
-      .update(canonicalize(result.tearline) ?? '')
-      .digest('hex');
+    const expected = createHash('sha256').update(canonicalJson(result.tearline)).digest('hex');
     expect(result.digest).toBe(expected);
   });
 });

@@ -64,12 +64,3 @@ export function indicator(extra: JsonObject = {}): JsonObject {
     ...extra,
   };
 }
-
-/**
- * The `canonicalize` package, an independent RFC 8785 implementation to check ours against.
- * Loaded through a cast: its v2 typings (CommonJS with `export default`) do not type-check
- * as a default import under NodeNext, while at run time `default` is the function in v2 and v5.
- */
-const jcsModule: unknown = await import('canonicalize');
-export const referenceCanonicalize = (jcsModule as { default: (value: unknown) => string | undefined })
-  .default;

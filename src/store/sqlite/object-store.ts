@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import canonicalize from 'canonicalize';
 import type { Clock } from '../../clock.js';
+import { canonicalJson } from '../../stix/canonical-json.js';
 import { isStandardTlpMarking } from '../../stix/markings-tlp.js';
 import { collectRefs } from '../../stix/refs.js';
 import { versionKeyOf } from '../../stix/timestamp.js';
@@ -32,7 +32,7 @@ function toStored(row: ObjectRow): StoredObject {
 function sameContent(a: string, b: string): boolean {
   if (a === b) return true;
   try {
-    return canonicalize(JSON.parse(a)) === canonicalize(JSON.parse(b));
+    return canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
   } catch {
     return false;
   }

@@ -3,7 +3,7 @@
  * derived id is routed back through it. Portable SQL (SQLite and PostgreSQL alike).
  */
 export const derivedIdsMigration = {
-  name: '0002-tearline-derived-ids',
+  name: '0200-tearline-derived-ids',
   sql: `
 CREATE TABLE tearline_derived_ids (
   partner_id TEXT NOT NULL,

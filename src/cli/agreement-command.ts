@@ -1,0 +1,146 @@
+import { readFileSync, statSync } from 'node:fs';
+import type { Command } from 'commander';
+import { diffAgreements, formatAgreementChanges } from '../policy/agreement-diff.js';
+import { AGREEMENT_MAX_BYTES, formatAgreementErrors, parseAgreement } from '../policy/agreement-parse.js';
+import { formatPolicySetText, generateAgreementPolicies } from '../policy/cedar-policy-generate.js';
+import type { JsonValue } from '../stix/types.js';
+import { type AgreementVersion, SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
+import { CliError, usageError } from './cli-error.js';
+import { type DataOption, LOCAL_ACTOR, printJson, requirePartner, withHubDb } from './partner-command.js';
+
+function readAgreementFile(file: string): string {
+  let size: number;
+  try {
+    size = statSync(file).size;
+  } catch {
+    throw new CliError(`${file}: cannot read the file (does it exist?)`);
+  }
+  if (size > AGREEMENT_MAX_BYTES) {
+    throw new CliError(
+      `${file}: ${size} bytes is larger than the ${AGREEMENT_MAX_BYTES}-byte limit for agreements`,
+    );
+  }
+  return readFileSync(file, 'utf8');
+}
+
+function parseVersion(value: string, what: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(value))
+    throw usageError(`${what} "${value}" must be a version number such as 1`);
+  return Number(value);
+}
+
+function requireVersion(store: SqliteAgreementStore, partnerId: string, name: string, version?: number) {
+  const v = version === undefined ? store.latest(partnerId) : store.get(partnerId, version);
+  if (!v) {
+    const known = store.list(partnerId).map((x) => x.version);
+    throw new CliError(
+      version === undefined
+        ? `partner ${name} has no agreement yet (set one with: tearline agreement set ${name} FILE)`
+        : `partner ${name} has no agreement version ${version} (versions: ${known.join(', ') || 'none'})`,
+    );
+  }
+  return v;
+}
+
+const summary = (v: AgreementVersion) => ({
+  version: v.version,
+  set_at: v.set_at,
+  actor: v.actor,
+  format: v.format,
+});
+
+export function registerAgreement(program: Command): void {
+  // `agreement show --version N` must reach the subcommand rather than the program's own
+  // --version flag: program options are then only read before the subcommand name.
+  program.enablePositionalOptions();
+  const agreement = program
+    .command('agreement')
+    .description("partners' agreements: versioned, validated, explained");
+  const dataOpt = '--data <dir>';
+  const dataHelp = 'data directory (default ./tearline-data or $TEARLINE_DATA)';
+
+  agreement
+    .command('check <file>')
+    .description('validate an agreement file (YAML or JSON) without storing it')
+    .option('--json', 'print {ok, errors} as JSON')
+    .action((file: string, opts: { json?: boolean }) => {
+      const r = parseAgreement(readAgreementFile(file));
+      if (opts.json) printJson(r.ok ? { ok: true, agreement: r.agreement } : { ok: false, errors: r.errors });
+      else if (r.ok) process.stdout.write(`${file}: valid\n`);
+      else process.stderr.write(`${formatAgreementErrors(file, r.errors)}\n`);
+      if (!r.ok) process.exitCode = 1;
+    });
+
+  agreement
+    .command('set <partner> <file>')
+    .description("store a new version of the partner's agreement (every version is kept)")
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print JSON')
+    .action((nameOrId: string, file: string, opts: DataOption & { json?: boolean }) =>
+      withHubDb(opts, (db) => {
+        const p = requirePartner(db, nameOrId);
+        const text = readAgreementFile(file);
+        const r = new SqliteAgreementStore(db).set(p.id, text, { actor: LOCAL_ACTOR, now: new Date() });
+        if (!r.ok) {
+          if (opts.json) printJson({ ok: false, errors: r.errors });
+          else process.stderr.write(`${formatAgreementErrors(file, r.errors)}\n`);
+          process.exitCode = 1;
+          return;
+        }
+        if (opts.json) printJson({ ok: true, partner: p.name, version: r.version, unchanged: r.unchanged });
+        else {
+          process.stdout.write(
+            r.unchanged
+              ? `agreement for ${p.name} unchanged (still version ${r.version})\n`
+              : `agreement for ${p.name} is now version ${r.version}\n`,
+          );
+        }
+      }),
+    );
+
+  agreement
+    .command('show <partner>')
+    .description('show an agreement version as written (default: the latest)')
+    .option('--version <n>', 'the version to show')
+    .option('--policies', 'show the Cedar policies generated from it instead')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print the normalised agreement as JSON')
+    .action((nameOrId: string, opts: DataOption & { version?: string; policies?: boolean; json?: boolean }) =>
+      withHubDb(opts, (db) => {
+        const p = requirePartner(db, nameOrId);
+        const n = opts.version === undefined ? undefined : parseVersion(opts.version, '--version');
+        const v = requireVersion(new SqliteAgreementStore(db), p.id, p.name, n);
+        const policies = generateAgreementPolicies(p.id, v.body);
+        if (opts.json) {
+          return printJson({
+            partner: p.name,
+            ...summary(v),
+            agreement: v.body,
+            ...(opts.policies && { policies: policies.policies }),
+          });
+        }
+        if (opts.policies) return void process.stdout.write(`${formatPolicySetText(policies)}\n`);
+        process.stdout.write(
+          `# ${p.name} agreement version ${v.version}, set ${v.set_at} by ${v.actor}\n${v.raw_text}`,
+        );
+        if (!v.raw_text.endsWith('\n')) process.stdout.write('\n');
+      }),
+    );
+
+  agreement
+    .command('diff <partner> <a> <b>')
+    .description('what changed between two agreement versions')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print the changes as JSON')
+    .action((nameOrId: string, a: string, b: string, opts: DataOption & { json?: boolean }) =>
+      withHubDb(opts, (db) => {
+        const p = requirePartner(db, nameOrId);
+        const store = new SqliteAgreementStore(db);
+        const va = requireVersion(store, p.id, p.name, parseVersion(a, 'version A'));
+        const vb = requireVersion(store, p.id, p.name, parseVersion(b, 'version B'));
+        const changes = diffAgreements(va.body as unknown as JsonValue, vb.body as unknown as JsonValue);
+        if (opts.json) printJson({ partner: p.name, from: va.version, to: vb.version, changes });
+        else process.stdout.write(`${formatAgreementChanges(changes)}\n`);
+      }),
+    );
+}

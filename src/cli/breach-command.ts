@@ -1,0 +1,73 @@
+import type { Command } from 'commander';
+import { deriveFacts, SqliteConditionEvents } from '../store/sqlite/condition-events.js';
+import { CliError } from './cli-error.js';
+import {
+  type DataOption,
+  LOCAL_ACTOR,
+  printJson,
+  requirePartner,
+  requireReason,
+  withHubDb,
+} from './partner-command.js';
+
+export function registerBreach(program: Command): void {
+  const breach = program
+    .command('breach')
+    .description('breach reports: while one is open, nothing is released');
+  const dataOpt = '--data <dir>';
+  const dataHelp = 'data directory (default ./tearline-data or $TEARLINE_DATA)';
+
+  breach
+    .command('open <partner>')
+    .description('open a breach report against a partner')
+    .requiredOption('--reason <text>', 'what happened')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print JSON')
+    .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
+      withHubDb(opts, (db) => {
+        const reason = requireReason(opts.reason, 'open a breach report');
+        const p = requirePartner(db, nameOrId);
+        const id = new SqliteConditionEvents(db).openBreach(p.id, reason, {
+          actor: LOCAL_ACTOR,
+          now: new Date(),
+        });
+        if (opts.json) printJson({ partner: p.name, breach: id, open: true });
+        else process.stdout.write(`opened breach ${id} against ${p.name}\n`);
+      }),
+    );
+
+  breach
+    .command('close <partner> <breach-id>')
+    .description('close an open breach report')
+    .requiredOption('--reason <text>', 'how it was resolved')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print JSON')
+    .action((nameOrId: string, id: string, opts: DataOption & { reason: string; json?: boolean }) =>
+      withHubDb(opts, (db) => {
+        const reason = requireReason(opts.reason, 'close the breach report');
+        const p = requirePartner(db, nameOrId);
+        const events = new SqliteConditionEvents(db);
+        if (!events.closeBreach(p.id, id, reason, { actor: LOCAL_ACTOR, now: new Date() })) {
+          const open = deriveFacts(events.list(p.id)).openBreaches?.map((b) => b.id) ?? [];
+          throw new CliError(`${p.name} has no open breach ${id} (open: ${open.join(', ') || 'none'})`);
+        }
+        if (opts.json) printJson({ partner: p.name, breach: id, open: false });
+        else process.stdout.write(`closed breach ${id} against ${p.name}\n`);
+      }),
+    );
+
+  breach
+    .command('list <partner>')
+    .description('open breach reports')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print JSON')
+    .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
+      withHubDb(opts, (db) => {
+        const p = requirePartner(db, nameOrId);
+        const open = deriveFacts(new SqliteConditionEvents(db).list(p.id)).openBreaches ?? [];
+        if (opts.json) return printJson({ partner: p.name, open });
+        if (open.length === 0) return void process.stdout.write(`no open breach against ${p.name}\n`);
+        for (const b of open) process.stdout.write(`${b.id}  opened ${b.opened_at}: ${b.reason}\n`);
+      }),
+    );
+}

@@ -1,0 +1,223 @@
+import type { Command } from 'commander';
+import type { AssuranceSpec } from '../policy/agreement-types.js';
+import type { ConditionState } from '../policy/condition-types.js';
+import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
+import { type AssuranceAttestation, SqliteConditionEvents } from '../store/sqlite/condition-events.js';
+import type { SqliteDatabase } from '../store/sqlite/database.js';
+import { loadPartnerFacts } from '../store/sqlite/partner-decisions.js';
+import type { Partner } from '../store/sqlite/partner-store.js';
+import { CliError, usageError } from './cli-error.js';
+import {
+  type DataOption,
+  LOCAL_ACTOR,
+  parseTimeOption,
+  printJson,
+  requirePartner,
+  requireReason,
+  withHubDb,
+} from './partner-command.js';
+
+interface AttestOptions extends DataOption {
+  id?: string;
+  issuer?: string;
+  evidence?: string[];
+  grade?: string;
+  validFrom?: string;
+  validUntil?: string;
+  reviewDue?: string;
+  note?: string;
+  json?: boolean;
+}
+
+const collect = (value: string, previous: string[] = []) => [...previous, value];
+
+function requireAssurance(db: SqliteDatabase, p: Partner, id: string | undefined): AssuranceSpec {
+  if (id === undefined) throw usageError('--id is required for an assurance, e.g. --id hr-1');
+  const agreement = new SqliteAgreementStore(db).latest(p.id);
+  if (!agreement) throw new CliError(`partner ${p.name} has no agreement, so it has no assurances to attest`);
+  const assurances = agreement.body.conditions.filter((c): c is AssuranceSpec => c.kind === 'assurance');
+  const found = assurances.find((c) => c.id === id);
+  if (!found) {
+    throw new CliError(
+      `--id ${id}: agreement v${agreement.version} of ${p.name} has no assurance with that id (assurances: ${assurances.map((c) => c.id).join(', ') || 'none'})`,
+    );
+  }
+  return found;
+}
+
+function readAttestation(opts: AttestOptions): AssuranceAttestation {
+  const from = parseTimeOption(opts.validFrom, '--valid-from');
+  const until = parseTimeOption(opts.validUntil, '--valid-until');
+  const review = parseTimeOption(opts.reviewDue, '--review-due');
+  if (from && until && from >= until) throw usageError('--valid-until must be later than --valid-from');
+  if (opts.grade !== undefined && !/^[A-F][1-6]$/.test(opts.grade)) {
+    throw usageError(
+      `--grade "${opts.grade}" must be an Admiralty grade: source A-F then information 1-6, e.g. B2`,
+    );
+  }
+  for (const [name, v] of [
+    ['--issuer', opts.issuer],
+    ...(opts.evidence ?? []).map((e) => ['--evidence', e] as const),
+  ] as const) {
+    if (v !== undefined && (v.length === 0 || v.length > 1000))
+      throw usageError(`${name} must be 1-1000 characters`);
+  }
+  return {
+    ...(opts.issuer !== undefined && { issuer: opts.issuer }),
+    ...(opts.evidence !== undefined && { evidence: opts.evidence }),
+    ...(opts.grade !== undefined && { grade: opts.grade }),
+    ...(from && { valid_from: from.toISOString() }),
+    ...(until && { valid_until: until.toISOString() }),
+    ...(review && { review_due: review.toISOString() }),
+  };
+}
+
+export function formatConditionStates(states: readonly ConditionState[]): string {
+  if (states.length === 0) return 'no conditions (the partner has no agreement)';
+  return states
+    .map(
+      (c) =>
+        `${c.id.padEnd(12)} ${c.status.padEnd(7)} ${c.changes_at ? `changes ${c.changes_at}  ` : ''}${c.reason}`,
+    )
+    .join('\n');
+}
+
+export function registerCondition(program: Command): void {
+  const condition = program
+    .command('condition')
+    .description('the conditions releases to a partner depend on');
+  const dataOpt = '--data <dir>';
+  const dataHelp = 'data directory (default ./tearline-data or $TEARLINE_DATA)';
+
+  condition
+    .command('attest <partner> <kind>')
+    .description('record an assurance (with evidence, grade and dates) or a review of the agreement')
+    .option('--id <id>', "the assurance's id in the agreement, e.g. hr-1")
+    .option('--issuer <text>', 'who gave the assurance')
+    .option('--evidence <ref>', 'a reference to the evidence (repeatable)', collect)
+    .option('--grade <grade>', 'Admiralty grade, e.g. B2')
+    .option('--valid-from <time>', 'when the assurance starts to hold')
+    .option('--valid-until <time>', 'when it stops holding')
+    .option('--review-due <time>', 'when it must be reviewed')
+    .option('--note <text>', 'a note kept with a review')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print JSON')
+    .action((nameOrId: string, kind: string, opts: AttestOptions) =>
+      withHubDb(opts, (db) => {
+        const p = requirePartner(db, nameOrId);
+        const events = new SqliteConditionEvents(db);
+        const ctx = { actor: LOCAL_ACTOR, now: new Date() };
+        let seq: number;
+        if (kind === 'assurance') {
+          const spec = requireAssurance(db, p, opts.id);
+          seq = events.attestAssurance(p.id, spec.id, readAttestation(opts), ctx);
+        } else if (kind === 'review') {
+          seq = events.recordReview(p.id, opts.note, ctx);
+        } else if (kind === 'reciprocity') {
+          throw usageError(
+            'reciprocity is measured from the feedback the partner sends; it cannot be attested',
+          );
+        } else if (kind === 'suspension' || kind === 'breach') {
+          throw usageError(
+            kind === 'suspension'
+              ? 'use: tearline condition suspend|resume PARTNER --reason TEXT'
+              : 'use: tearline breach open|close PARTNER ...',
+          );
+        } else {
+          throw usageError(`KIND "${kind}" must be assurance or review`);
+        }
+        if (opts.json) printJson({ partner: p.name, kind, event: seq });
+        else
+          process.stdout.write(
+            `recorded ${kind}${opts.id ? ` ${opts.id}` : ''} for ${p.name} (event ${seq})\n`,
+          );
+      }),
+    );
+
+  condition
+    .command('revoke <partner> <id>')
+    .description('revoke an assurance: it is unmet until attested again')
+    .requiredOption('--reason <text>', 'why')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print JSON')
+    .action((nameOrId: string, id: string, opts: DataOption & { reason: string; json?: boolean }) =>
+      withHubDb(opts, (db) => {
+        const reason = requireReason(opts.reason, 'revoke it');
+        const p = requirePartner(db, nameOrId);
+        const spec = requireAssurance(db, p, id);
+        const seq = new SqliteConditionEvents(db).revokeAssurance(p.id, spec.id, reason, {
+          actor: LOCAL_ACTOR,
+          now: new Date(),
+        });
+        if (opts.json) printJson({ partner: p.name, id: spec.id, revoked: true, event: seq });
+        else process.stdout.write(`revoked ${spec.id} for ${p.name}\n`);
+      }),
+    );
+
+  for (const [name, on] of [
+    ['suspend', true],
+    ['resume', false],
+  ] as const) {
+    condition
+      .command(`${name} <partner>`)
+      .description(
+        on ? 'turn the suspension switch on: nothing is released' : 'turn the suspension switch off',
+      )
+      .requiredOption('--reason <text>', 'why')
+      .option(dataOpt, dataHelp)
+      .option('--json', 'print JSON')
+      .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
+        withHubDb(opts, (db) => {
+          const reason = requireReason(opts.reason, `${name} releases`);
+          const p = requirePartner(db, nameOrId);
+          new SqliteConditionEvents(db).setSuspension(p.id, on, reason, {
+            actor: LOCAL_ACTOR,
+            now: new Date(),
+          });
+          if (opts.json) printJson({ partner: p.name, suspended: on });
+          else process.stdout.write(`${p.name}: suspension ${on ? 'on' : 'off'}\n`);
+        }),
+      );
+  }
+
+  condition
+    .command('list <partner>')
+    .description('each condition: met/unmet/unknown, why, and when that changes')
+    .option('--at <time>', 'evaluate at this time instead of now')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print JSON')
+    .action((nameOrId: string, opts: DataOption & { at?: string; json?: boolean }) =>
+      withHubDb(opts, (db) => {
+        const at = parseTimeOption(opts.at, '--at') ?? new Date();
+        const p = requirePartner(db, nameOrId);
+        const facts = loadPartnerFacts(db, p, at.getTime());
+        if (opts.json) {
+          return printJson({
+            partner: p.name,
+            at: at.toISOString(),
+            agreement_version: facts.agreement?.version ?? null,
+            conditions: facts.conditions,
+          });
+        }
+        process.stdout.write(`${formatConditionStates(facts.conditions)}\n`);
+      }),
+    );
+
+  condition
+    .command('history <partner>')
+    .description('every attestation, revocation, review, suspension and breach event, in order')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print JSON')
+    .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
+      withHubDb(opts, (db) => {
+        const p = requirePartner(db, nameOrId);
+        const events = new SqliteConditionEvents(db).list(p.id);
+        if (opts.json) return printJson(events);
+        for (const e of events) {
+          process.stdout.write(
+            `${e.at}  ${e.action.padEnd(7)} ${e.kind} ${e.condition_id}  by ${e.actor}${e.reason ? `: ${e.reason}` : ''}\n`,
+          );
+        }
+      }),
+    );
+}

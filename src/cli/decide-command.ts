@@ -1,0 +1,130 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { dataDirPaths, resolveDataDir } from '../app/data-dir.js';
+import { CedarEngine } from '../policy/cedar-engine.js';
+import { type Outcome, PartnerDecider } from '../policy/decision.js';
+import { DecisionMemo } from '../policy/decision-memo.js';
+import {
+  formatOperatorPolicyErrors,
+  loadOperatorPolicies,
+  OPERATOR_POLICY_MAX_BYTES,
+  type OperatorPolicies,
+} from '../policy/operator-policy.js';
+import { isTlpLevel, TLP_LEVELS, type TlpLevel } from '../stix/markings-tlp.js';
+import {
+  iterateProjections,
+  loadMarkingClassifier,
+  loadPartnerFacts,
+} from '../store/sqlite/partner-decisions.js';
+import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { CliError } from './cli-error.js';
+import { type DataOption, parseTimeOption, printJson, requirePartner, withHubDb } from './partner-command.js';
+
+/**
+ * The hub's policy settings: `untagged_tlp` in config.json gives objects without any TLP marking
+ * a level (e.g. "clear" for a hub that only holds public data). Absent, they are withheld.
+ */
+export function readUntaggedTlp(dataDir: string): TlpLevel | undefined {
+  const path = dataDirPaths(dataDir).config;
+  const cfg = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+  const v = cfg.untagged_tlp;
+  if (v === undefined) return undefined;
+  if (!isTlpLevel(v) || v === 'red') {
+    throw new CliError(
+      `${path}: untagged_tlp must be one of ${TLP_LEVELS.filter((l) => l !== 'red').join(', ')}`,
+    );
+  }
+  return v;
+}
+
+/** Operator policy files: every *.cedar file in DATA/policies, validated against the schema. */
+export function readOperatorPolicies(dataDir: string): Extract<OperatorPolicies, { ok: true }> {
+  const dir = join(dataDir, 'policies');
+  if (!existsSync(dir)) return { ok: true, policies: {}, meta: {} };
+  const files = readdirSync(dir)
+    .filter((f) => f.endsWith('.cedar'))
+    .sort()
+    .map((name) => {
+      const path = join(dir, name);
+      if (statSync(path).size > OPERATOR_POLICY_MAX_BYTES) {
+        throw new CliError(
+          `${path}: larger than the ${OPERATOR_POLICY_MAX_BYTES}-byte limit for a policy file`,
+        );
+      }
+      return { name, text: readFileSync(path, 'utf8') };
+    });
+  const loaded = loadOperatorPolicies(files);
+  if (!loaded.ok) {
+    throw new CliError(
+      `operator policies in ${dir} do not validate:\n${formatOperatorPolicyErrors(loaded.errors)}`,
+    );
+  }
+  return loaded;
+}
+
+interface Tally {
+  partner: string;
+  agreement_version: number | null;
+  counts: Record<Outcome, number>;
+  reasons: Record<string, number>;
+}
+
+export function registerDecide(program: Command): void {
+  program
+    .command('decide')
+    .description('decide every stored object for every partner (or one) and summarise by outcome and reason')
+    .option('--partner <partner>', 'only this partner (name or id)')
+    .option('--at <time>', 'decide as of this time instead of now')
+    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option('--json', 'print JSON')
+    .action((opts: DataOption & { partner?: string; at?: string; json?: boolean }) => {
+      const at = parseTimeOption(opts.at, '--at') ?? new Date();
+      const dir = resolveDataDir(opts.data);
+      withHubDb(opts, (db) => {
+        const untagged = readUntaggedTlp(dir);
+        const operator = readOperatorPolicies(dir);
+        const partners = opts.partner
+          ? [requirePartner(db, opts.partner)]
+          : new SqlitePartnerStore(db).list();
+        const memo = new DecisionMemo(new CedarEngine());
+        const deciders = partners.map(
+          (p) => new PartnerDecider(loadPartnerFacts(db, p, at.getTime(), operator), memo),
+        );
+        const tallies: Tally[] = deciders.map((d) => ({
+          partner: d.facts.partner.name,
+          agreement_version: d.facts.agreement?.version ?? null,
+          counts: { release: 0, 'needs-approval': 0, withhold: 0 },
+          reasons: {},
+        }));
+        let objects = 0;
+        for (const intel of iterateProjections(db, loadMarkingClassifier(db), untagged)) {
+          objects++;
+          deciders.forEach((d, i) => {
+            const t = tallies[i] as Tally;
+            const decision = d.decide(intel);
+            t.counts[decision.outcome]++;
+            for (const code of new Set(decision.reasons.map((r) => r.code)))
+              t.reasons[code] = (t.reasons[code] ?? 0) + 1;
+          });
+        }
+        const cache = { hits: memo.hits, misses: memo.misses, hit_rate: Number(memo.hitRate.toFixed(4)) };
+        if (opts.json) return printJson({ at: at.toISOString(), objects, partners: tallies, cache });
+        process.stdout.write(
+          `decided ${objects} object(s) for ${partners.length} partner(s) at ${at.toISOString()}\n`,
+        );
+        for (const t of tallies) {
+          const c = t.counts;
+          process.stdout.write(
+            `${t.partner} (agreement ${t.agreement_version === null ? 'none' : `v${t.agreement_version}`}): release ${c.release}, needs-approval ${c['needs-approval']}, withhold ${c.withhold}\n`,
+          );
+          for (const [code, n] of Object.entries(t.reasons).sort((a, b) => b[1] - a[1])) {
+            process.stdout.write(`    ${code.padEnd(24)} ${n}\n`);
+          }
+        }
+        process.stdout.write(
+          `cache: ${cache.hits} hit(s), ${cache.misses} Cedar call(s), hit rate ${(cache.hit_rate * 100).toFixed(1)}%\n`,
+        );
+      });
+    });
+}

@@ -1,0 +1,217 @@
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import { dataDirPaths, readConfig, resolveDataDir } from '../app/data-dir.js';
+import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
+import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
+import { type Partner, SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { CliError, usageError } from './cli-error.js';
+
+/** Users and roles arrive with a later issue; until then every change is made by this actor. */
+export const LOCAL_ACTOR = 'local-admin';
+
+export interface DataOption {
+  data?: string;
+}
+
+/** Opens an initialised hub's database; the caller closes it. */
+export function openHubDatabase(opts: DataOption): { db: SqliteDatabase; dir: string } {
+  const dir = resolveDataDir(opts.data);
+  const paths = dataDirPaths(dir);
+  readConfig(paths);
+  return { db: openSqlite(paths.database), dir };
+}
+
+export function requirePartner(db: SqliteDatabase, nameOrId: string): Partner {
+  const p = new SqlitePartnerStore(db).get(nameOrId);
+  if (!p) throw new CliError(`no partner named or with id "${nameOrId}" (see: tearline partner list)`);
+  return p;
+}
+
+/** Parses a --at style option: RFC 3339 with a zone, else a usage error naming the option. */
+export function parseTimeOption(value: string | undefined, option: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value);
+  const t = Date.parse(value);
+  if (!ok || Number.isNaN(t)) {
+    throw usageError(`${option} "${value}" must be an RFC 3339 timestamp such as 2026-12-31T00:00:00Z`);
+  }
+  return new Date(t);
+}
+
+export function requireReason(reason: string | undefined, what: string): string {
+  if (reason === undefined || reason.trim() === '')
+    throw usageError(`--reason is required: say why you ${what}`);
+  if (reason.length > 2000) throw usageError('--reason must be at most 2000 characters');
+  return reason.trim();
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function withHubDb<T>(opts: DataOption, fn: (db: SqliteDatabase) => T): T {
+  const { db } = openHubDatabase(opts);
+  try {
+    return fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+export async function withHubDbAsync<T>(
+  opts: DataOption,
+  fn: (db: SqliteDatabase) => Promise<T>,
+): Promise<T> {
+  const { db } = openHubDatabase(opts);
+  try {
+    return await fn(db);
+  } finally {
+    db.close();
+  }
+}
+
+const changeContext = () => ({
+  actor: LOCAL_ACTOR,
+  now: new Date(),
+  randomBytes: (n: number) => randomBytes(n),
+});
+
+function describePartner(db: SqliteDatabase, p: Partner) {
+  const agreement = new SqliteAgreementStore(db).latest(p.id);
+  return {
+    id: p.id,
+    name: p.name,
+    enabled: p.enabled,
+    agreement_version: agreement?.version ?? null,
+    created_at: p.created_at,
+    updated_at: p.updated_at,
+  };
+}
+
+export function registerPartner(program: Command): void {
+  const partner = program
+    .command('partner')
+    .description('partners: their STIX identity, credentials and status');
+  const dataOpt = '--data <dir>';
+  const dataHelp = 'data directory (default ./tearline-data or $TEARLINE_DATA)';
+
+  partner
+    .command('add')
+    .description(
+      'create a partner identity and a bearer token (printed once, stored only as an argon2id hash)',
+    )
+    .requiredOption('--name <name>', 'the partner name; partners are addressed by name or id')
+    .option('--country <cc>', 'ISO 3166-1 alpha-2 country code')
+    .option('--description <text>', 'free text kept on the identity')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print {id, name, token} as JSON')
+    .action(
+      async (opts: DataOption & { name: string; country?: string; description?: string; json?: boolean }) => {
+        if (opts.description !== undefined && opts.description.length > 2000) {
+          throw usageError('--description must be at most 2000 characters');
+        }
+        await withHubDbAsync(opts, async (db) => {
+          const r = await new SqlitePartnerStore(db).add(
+            {
+              name: opts.name,
+              ...(opts.country !== undefined && { country: opts.country }),
+              ...(opts.description !== undefined && { description: opts.description }),
+            },
+            changeContext(),
+          );
+          if (!r.ok) throw r.code === 'partner-exists' ? new CliError(r.message) : usageError(r.message);
+          if (opts.json) printJson({ id: r.partner.id, name: r.partner.name, token: r.token });
+          else {
+            process.stdout.write(
+              `added partner ${r.partner.name} (${r.partner.id})\ntoken (shown once; give it to the partner now): ${r.token}\n`,
+            );
+          }
+        });
+      },
+    );
+
+  partner
+    .command('list')
+    .description('list partners')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print JSON')
+    .action((opts: DataOption & { json?: boolean }) =>
+      withHubDb(opts, (db) => {
+        const rows = new SqlitePartnerStore(db).list().map((p) => describePartner(db, p));
+        if (opts.json) return printJson(rows);
+        if (rows.length === 0)
+          return void process.stdout.write('no partners (add one with: tearline partner add --name NAME)\n');
+        for (const r of rows) {
+          process.stdout.write(
+            `${r.name}\t${r.id}\t${r.enabled ? 'enabled' : 'DISABLED'}\tagreement ${r.agreement_version === null ? 'none' : `v${r.agreement_version}`}\n`,
+          );
+        }
+      }),
+    );
+
+  partner
+    .command('show <partner>')
+    .description('show a partner: identity, status, agreement version and history')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print JSON')
+    .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
+      withHubDb(opts, (db) => {
+        const p = requirePartner(db, nameOrId);
+        const out = {
+          ...describePartner(db, p),
+          identity: p.identity,
+          history: new SqlitePartnerStore(db).events(p.id),
+        };
+        if (opts.json) return printJson(out);
+        process.stdout.write(
+          `${out.name} (${out.id})\nstatus: ${out.enabled ? 'enabled' : 'disabled'}\nagreement: ${out.agreement_version === null ? 'none' : `v${out.agreement_version}`}\n`,
+        );
+        for (const e of out.history) process.stdout.write(`  ${e.at}  ${e.action}  by ${e.actor}\n`);
+      }),
+    );
+
+  partner
+    .command('rotate-token <partner>')
+    .description('issue a new token (printed once); the old one stops working at once')
+    .option(dataOpt, dataHelp)
+    .option('--json', 'print {id, name, token} as JSON')
+    .action(async (nameOrId: string, opts: DataOption & { json?: boolean }) => {
+      await withHubDbAsync(opts, async (db) => {
+        const r = await new SqlitePartnerStore(db).rotateToken(
+          requirePartner(db, nameOrId).id,
+          changeContext(),
+        );
+        if (!r.ok) throw new CliError(r.message);
+        if (opts.json) printJson({ id: r.partner.id, name: r.partner.name, token: r.token });
+        else process.stdout.write(`new token for ${r.partner.name} (shown once): ${r.token}\n`);
+      });
+    });
+
+  for (const [name, enabled] of [
+    ['disable', false],
+    ['enable', true],
+  ] as const) {
+    partner
+      .command(`${name} <partner>`)
+      .description(
+        enabled
+          ? 'allow releases to the partner again'
+          : 'stop all releases to the partner and refuse its token',
+      )
+      .requiredOption('--reason <text>', 'why (kept in the partner history)')
+      .option(dataOpt, dataHelp)
+      .option('--json', 'print JSON')
+      .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
+        withHubDb(opts, (db) => {
+          const reason = requireReason(opts.reason, `${name} the partner`);
+          const p = requirePartner(db, nameOrId);
+          new SqlitePartnerStore(db).setEnabled(p.id, enabled, reason, {
+            actor: LOCAL_ACTOR,
+            now: new Date(),
+          });
+          if (opts.json) printJson({ id: p.id, name: p.name, enabled });
+          else process.stdout.write(`${p.name} is now ${enabled ? 'enabled' : 'disabled'}\n`);
+        }),
+      );
+  }
+}

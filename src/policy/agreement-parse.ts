@@ -1,0 +1,92 @@
+import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import type { AgreementError, AgreementParseResult } from './agreement-types.js';
+import { type FieldPath, formatFieldPath, validateAgreementValue } from './agreement-validate.js';
+
+/** Agreements are small documents; anything larger is a mistake or an attack on the parser. */
+export const AGREEMENT_MAX_BYTES = 256 * 1024;
+
+/**
+ * Parses an agreement written in YAML or JSON (JSON is read by the YAML 1.2 parser so that
+ * errors in either carry line numbers) and validates it. `source` names the file in messages.
+ */
+export function parseAgreement(text: string): AgreementParseResult {
+  if (Buffer.byteLength(text, 'utf8') > AGREEMENT_MAX_BYTES) {
+    return {
+      ok: false,
+      errors: [
+        {
+          code: 'agreement-too-large',
+          path: '',
+          message: `the agreement is larger than ${AGREEMENT_MAX_BYTES} bytes; split or shorten it`,
+        },
+      ],
+    };
+  }
+  const lineCounter = new LineCounter();
+  // The core schema keeps timestamps as strings and refuses custom tags' surprises; a low alias
+  // limit stops "billion laughs" expansion.
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, schema: 'core', prettyErrors: false });
+  if (doc.errors.length > 0) {
+    return {
+      ok: false,
+      errors: doc.errors.map((e) => ({
+        code: 'agreement-syntax',
+        path: '',
+        line: lineCounter.linePos(e.pos[0]).line,
+        message: `syntax error: ${e.message.split('\n')[0]}`,
+      })),
+    };
+  }
+  let value: unknown;
+  try {
+    value = doc.toJS({ maxAliasCount: 50 });
+  } catch (err) {
+    return { ok: false, errors: [{ code: 'agreement-syntax', path: '', message: (err as Error).message }] };
+  }
+  const { agreement, issues } = validateAgreementValue(value);
+  if (agreement && issues.length === 0) return { ok: true, agreement };
+  const errors: AgreementError[] = issues.map((issue) => {
+    const line = lineOf(doc.contents, issue.path, lineCounter, issue.code === 'agreement-unknown-field');
+    return {
+      code: issue.code,
+      path: formatFieldPath(issue.path),
+      ...(line !== undefined && { line }),
+      message: issue.message,
+    };
+  });
+  return { ok: false, errors };
+}
+
+/** The line of the node at `path`, or of its nearest existing ancestor (a missing field's parent). */
+function lineOf(root: unknown, path: FieldPath, lc: LineCounter, wantKey: boolean): number | undefined {
+  let node = root as Node | null | undefined;
+  let line = startLine(node, lc);
+  for (let i = 0; i < path.length; i++) {
+    const seg = path[i];
+    let next: unknown;
+    if (isMap(node)) {
+      const pair = node.items.find((p) => (p.key as { value?: unknown } | null)?.value === seg);
+      if (!pair) return line;
+      if (wantKey && i === path.length - 1) return startLine(pair.key as Node, lc) ?? line;
+      next = pair.value;
+      line = startLine(pair.key as Node, lc) ?? line;
+    } else if (isSeq(node) && typeof seg === 'number') {
+      next = node.items[seg];
+    } else {
+      return line;
+    }
+    node = next as Node | null | undefined;
+    line = startLine(node, lc) ?? line;
+  }
+  return line;
+}
+
+function startLine(node: Node | null | undefined, lc: LineCounter): number | undefined {
+  const start = node?.range?.[0];
+  return start === undefined ? undefined : lc.linePos(start).line;
+}
+
+/** One line per error: 'FILE:LINE: path: message', the form editors and people both read. */
+export function formatAgreementErrors(source: string, errors: readonly AgreementError[]): string {
+  return errors.map((e) => `${source}${e.line !== undefined ? `:${e.line}` : ''}: ${e.message}`).join('\n');
+}

@@ -1,0 +1,57 @@
+import type { CedarAnswer, CedarEngine, CedarRequest } from './cedar-engine.js';
+
+/**
+ * Memoises Cedar answers on the full request: policy set handle, partner attributes, context and
+ * the intel projection. Policies cannot see anything else (the resource uid is fixed and operator
+ * policies may not name objects), so a hit equals what Cedar would answer. Cost grows with
+ * distinct projections, not with objects.
+ */
+export class DecisionMemo {
+  readonly #answers = new Map<string, CedarAnswer>();
+  hits = 0;
+  misses = 0;
+
+  constructor(
+    readonly engine: CedarEngine,
+    /** Beyond this many entries the memo starts again, bounding memory on pathological inputs. */
+    readonly maxEntries = 200_000,
+  ) {}
+
+  authorize(handle: string, req: CedarRequest): CedarAnswer {
+    const key = formatMemoKey(handle, req);
+    const found = this.#answers.get(key);
+    if (found !== undefined) {
+      this.hits++;
+      return found;
+    }
+    this.misses++;
+    const answer = this.engine.authorize(handle, req);
+    if (this.#answers.size >= this.maxEntries) this.#answers.clear();
+    this.#answers.set(key, answer);
+    return answer;
+  }
+
+  get hitRate(): number {
+    const total = this.hits + this.misses;
+    return total === 0 ? 0 : this.hits / total;
+  }
+}
+
+// \u0001 and \u0002 cannot appear in STIX types, ids or condition ids; labels are length-prefixed.
+export function formatMemoKey(handle: string, req: CedarRequest): string {
+  const i = req.intel;
+  const labels = i.labels.map((l) => `${l.length}:${l}`).join('');
+  return [
+    handle,
+    req.partnerId,
+    req.enabled ? 1 : 0,
+    req.unmetConditions.join('\u0002'),
+    req.agreementState,
+    i.stix_type,
+    i.marking_state,
+    i.tlp,
+    labels,
+    i.in_neighbourhood ? 1 : 0,
+    i.in_location ? 1 : 0,
+  ].join('\u0001');
+}

@@ -1,0 +1,228 @@
+import { TLP_LEVELS } from '../stix/markings-tlp.js';
+import type { Agreement, Approval } from './agreement-types.js';
+import type { CedarAnswer, CedarDiagnostic, CedarRequest } from './cedar-engine.js';
+import {
+  type GeneratedPolicies,
+  generateAgreementPolicies,
+  type PolicyMeta,
+} from './cedar-policy-generate.js';
+import type { ConditionState } from './condition-types.js';
+import type { DecisionMemo } from './decision-memo.js';
+import type { DecisionReason } from './decision-reasons.js';
+import { addIsoDuration, parseIsoDuration } from './duration-iso.js';
+import type { IntelProjection } from './intel-projection.js';
+
+export type Outcome = 'release' | 'needs-approval' | 'withhold';
+
+export interface Decision {
+  partner_id: string;
+  object_id: string;
+  object_version: string;
+  outcome: Outcome;
+  /** Never empty: a release says which policy permitted it, a withhold says every reason it is withheld. */
+  reasons: DecisionReason[];
+  /** Cedar policies that determined the outcome. */
+  policies: string[];
+  failing_conditions: ConditionState[];
+  agreement_version?: number;
+  approvals_required: 0 | 1 | 2;
+  /** For release/needs-approval under an embargo: when the partner may see it. */
+  visible_from?: string;
+  decided_at: string;
+  /** The earliest time the outcome may change with no further event: re-decide then. */
+  changes_at?: string;
+}
+
+export interface PartnerFacts {
+  partner: { id: string; name: string; enabled: boolean };
+  agreement?: { version: number; body: Agreement };
+  /** The agreement's conditions evaluated at `nowMs` (see condition-evaluate.ts). */
+  conditions: readonly ConditionState[];
+  nowMs: number;
+  /** Ids within the agreement's neighbourhood and location filter; undefined means not computed (fail closed). */
+  neighbourhood?: ReadonlySet<string>;
+  locations?: ReadonlySet<string>;
+  /** Operator policies, already validated (operator-policy.ts). */
+  operator?: { policies: Record<string, string>; meta: Record<string, PolicyMeta> };
+}
+
+const APPROVALS_REQUIRED: Record<Approval, 0 | 1 | 2> = { none: 0, one: 1, two: 2 };
+
+/**
+ * Decides for one partner at one instant. Built once per (partner state, time) and then asked
+ * about each intel version; the Cedar work is shared through the memo.
+ */
+export class PartnerDecider {
+  readonly policies: GeneratedPolicies;
+  readonly #handle: string | undefined;
+  readonly #setupErrors: CedarDiagnostic[];
+  readonly #unmet: ConditionState[];
+  readonly #agreementState: CedarRequest['agreementState'];
+  readonly #changesAt: string | undefined;
+
+  constructor(
+    readonly facts: PartnerFacts,
+    readonly memo: DecisionMemo,
+  ) {
+    const a = facts.agreement?.body;
+    const generated = a ? generateAgreementPolicies(facts.partner.id, a) : { policies: {}, meta: {} };
+    this.policies = {
+      policies: { ...generated.policies, ...facts.operator?.policies },
+      meta: { ...generated.meta, ...facts.operator?.meta },
+    };
+    this.#unmet = facts.conditions.filter((c) => c.status !== 'met');
+    this.#agreementState = stateOfAgreement(a, facts.nowMs);
+    this.#changesAt = earliest([
+      ...facts.conditions.map((c) => c.changes_at),
+      ...[a?.valid_from, a?.valid_until].filter((t) => t !== undefined && Date.parse(t) > facts.nowMs),
+    ]);
+    if (a) {
+      const reg = memo.engine.register(this.policies.policies);
+      this.#handle = reg.ok ? reg.handle : undefined;
+      this.#setupErrors = reg.ok ? [] : reg.diagnostics;
+    } else {
+      this.#handle = undefined;
+      this.#setupErrors = [];
+    }
+  }
+
+  /** The Cedar request for an intel projection: exposed so tests can check memo against uncached Cedar. */
+  requestFor(intel: IntelProjection): CedarRequest {
+    const scope = this.facts.agreement?.body.scope;
+    return {
+      partnerId: this.facts.partner.id,
+      enabled: this.facts.partner.enabled,
+      unmetConditions: this.#unmet.map((c) => c.id).sort(),
+      agreementState: this.#agreementState,
+      intel: {
+        stix_type: intel.type,
+        marking_state: intel.marking_state,
+        tlp: intel.tlp === undefined ? 5 : TLP_LEVELS.indexOf(intel.tlp),
+        labels: intel.labels,
+        in_neighbourhood:
+          scope?.neighbourhood === undefined || (this.facts.neighbourhood?.has(intel.id) ?? false),
+        in_location: scope?.locations === undefined || (this.facts.locations?.has(intel.id) ?? false),
+      },
+    };
+  }
+
+  decide(intel: IntelProjection): Decision {
+    const f = this.facts;
+    const base = {
+      partner_id: f.partner.id,
+      object_id: intel.id,
+      object_version: intel.version,
+      failing_conditions: this.#unmet,
+      decided_at: new Date(f.nowMs).toISOString(),
+      ...(f.agreement && { agreement_version: f.agreement.version }),
+      ...(this.#changesAt !== undefined && { changes_at: this.#changesAt }),
+    };
+    const agreement = f.agreement?.body;
+    if (!agreement) {
+      return {
+        ...base,
+        outcome: 'withhold',
+        approvals_required: 0,
+        policies: [],
+        reasons: [
+          {
+            code: 'no-agreement',
+            message: `partner ${f.partner.name} has no agreement; set one with: tearline agreement set`,
+          },
+        ],
+      };
+    }
+    const approvals = APPROVALS_REQUIRED[agreement.approval];
+    if (this.#handle === undefined) {
+      return {
+        ...base,
+        outcome: 'withhold',
+        approvals_required: approvals,
+        policies: [],
+        reasons: this.#setupErrors.map((d) => ({
+          code: 'policy-error',
+          message: `the policy set does not validate: ${d.policyId ? `${d.policyId}: ` : ''}${d.message}`,
+        })),
+      };
+    }
+    const answer = this.memo.authorize(this.#handle, this.requestFor(intel));
+    return { ...base, ...this.#explain(answer, agreement, intel), approvals_required: approvals };
+  }
+
+  #explain(answer: CedarAnswer, agreement: Agreement, intel: IntelProjection) {
+    const meta = this.policies.meta;
+    // Cedar skips a policy that errors; a skipped forbid must not let a permit through.
+    if (answer.errors.length > 0 || answer.decision === 'deny') {
+      const reasons: DecisionReason[] = answer.errors.map((e) => ({
+        code: 'policy-error',
+        message: `policy failed: ${e}`,
+      }));
+      for (const id of answer.policies) reasons.push(this.#reasonFor(id, meta[id]));
+      if (reasons.length === 0) {
+        reasons.push({ code: 'no-permit', message: 'no policy permits this release (deny by default)' });
+      }
+      return { outcome: 'withhold' as const, reasons, policies: answer.policies };
+    }
+    const reasons: DecisionReason[] = answer.policies.map((id) => this.#reasonFor(id, meta[id]));
+    if (agreement.approval !== 'none') {
+      reasons.push({
+        code: 'approval-required',
+        message: `the agreement requires approval by ${agreement.approval === 'two' ? 'two officers' : 'one officer'}`,
+      });
+    }
+    const visibleFrom = embargoEnd(agreement, intel, this.facts.nowMs);
+    if (visibleFrom !== undefined && Date.parse(visibleFrom) > this.facts.nowMs) {
+      reasons.push({
+        code: 'embargo',
+        message: `embargo ${agreement.embargo}: visible to the partner from ${visibleFrom}`,
+        changes_at: visibleFrom,
+      });
+    }
+    return {
+      outcome: agreement.approval === 'none' ? ('release' as const) : ('needs-approval' as const),
+      reasons,
+      policies: answer.policies,
+      ...(visibleFrom !== undefined && { visible_from: visibleFrom }),
+    };
+  }
+
+  #reasonFor(policyId: string, meta: PolicyMeta | undefined): DecisionReason {
+    if (!meta)
+      return { code: 'operator-policy', message: `determined by policy ${policyId}`, policy: policyId };
+    if (meta.condition !== undefined) {
+      const state = this.#unmet.find((c) => c.id === meta.condition);
+      return {
+        code: meta.code,
+        message: state ? `${meta.reason}: ${state.reason}` : meta.reason,
+        policy: policyId,
+        condition: meta.condition,
+        ...(state?.changes_at !== undefined && { changes_at: state.changes_at }),
+      };
+    }
+    return { code: meta.code, message: meta.reason, policy: policyId };
+  }
+}
+
+function stateOfAgreement(a: Agreement | undefined, nowMs: number): CedarRequest['agreementState'] {
+  if (a?.valid_from !== undefined && nowMs < Date.parse(a.valid_from)) return 'not-yet-valid';
+  if (a?.valid_until !== undefined && nowMs >= Date.parse(a.valid_until)) return 'expired';
+  return 'active';
+}
+
+/** The embargo runs from the version's own time; with no usable time it runs from now (fail closed). */
+function embargoEnd(a: Agreement, intel: IntelProjection, nowMs: number): string | undefined {
+  if (a.embargo === undefined) return undefined;
+  const d = parseIsoDuration(a.embargo);
+  if (d === undefined) return undefined;
+  return new Date(addIsoDuration(intel.version_time_ms ?? nowMs, d)).toISOString();
+}
+
+function earliest(times: readonly (string | undefined)[]): string | undefined {
+  let best: number | undefined;
+  for (const t of times) {
+    if (t === undefined) continue;
+    const ms = Date.parse(t);
+    if (!Number.isNaN(ms) && (best === undefined || ms < best)) best = ms;
+  }
+  return best === undefined ? undefined : new Date(best).toISOString();
+}

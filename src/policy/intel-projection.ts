@@ -1,0 +1,84 @@
+import { TLP_LEVELS, type TlpLevel, tlpLevelOf } from '../stix/markings-tlp.js';
+import type { JsonObject } from '../stix/types.js';
+
+/**
+ * How the hub understands a marking: a TLP level; a statement (a copyright or terms notice,
+ * which restricts nothing and travels with the object); or unknown, which may restrict sharing
+ * in ways the hub cannot see and so blocks release.
+ */
+export type MarkingClass = { kind: 'tlp'; level: TlpLevel } | { kind: 'statement' } | { kind: 'unknown' };
+export type MarkingClassifier = (markingId: string) => MarkingClass;
+
+/** Knows only the standard TLP 1.0 and 2.0 markings; everything else is unknown. */
+export function classifyStandardMarking(markingId: string): MarkingClass {
+  const level = tlpLevelOf(markingId);
+  return level === undefined ? { kind: 'unknown' } : { kind: 'tlp', level };
+}
+
+/** The decision-relevant facts of one intel version, independent of any partner. */
+export interface IntelProjection {
+  id: string;
+  version: string;
+  type: string;
+  marking_state: 'tlp' | 'unmarked' | 'unknown';
+  /** The most restrictive TLP level among the object's markings (object-level and granular). */
+  tlp?: TlpLevel;
+  /** True when the level is the hub default for objects without a TLP marking. */
+  tlp_defaulted: boolean;
+  /** Sorted, without repeats. */
+  labels: string[];
+  /** `modified`, else `created`, in epoch ms: the start of any embargo. */
+  version_time_ms?: number;
+}
+
+export interface ProjectionOptions {
+  classify: MarkingClassifier;
+  /**
+   * The TLP level given to objects with no TLP marking. Left undefined (the default), such
+   * objects are 'unmarked' and withheld: a missing marking is not a permission.
+   */
+  untaggedTlp?: TlpLevel;
+}
+
+export function projectIntel(obj: JsonObject, opts: ProjectionOptions): IntelProjection {
+  const refs = new Set<string>();
+  const omr = obj.object_marking_refs;
+  if (Array.isArray(omr)) for (const r of omr) if (typeof r === 'string') refs.add(r);
+  const granular = obj.granular_markings;
+  if (Array.isArray(granular)) {
+    for (const g of granular) {
+      if (g && typeof g === 'object' && !Array.isArray(g) && typeof g.marking_ref === 'string')
+        refs.add(g.marking_ref);
+    }
+  }
+  let unknown = false;
+  let level = -1;
+  for (const ref of refs) {
+    const c = opts.classify(ref);
+    if (c.kind === 'unknown') unknown = true;
+    else if (c.kind === 'tlp') level = Math.max(level, TLP_LEVELS.indexOf(c.level));
+  }
+  // Malformed marking lists are unknown markings: fail closed rather than read them as none.
+  if ((omr !== undefined && !Array.isArray(omr)) || (granular !== undefined && !Array.isArray(granular))) {
+    unknown = true;
+  }
+  const labels = Array.isArray(obj.labels)
+    ? [...new Set(obj.labels.filter((l): l is string => typeof l === 'string'))].sort()
+    : [];
+  const stamp = typeof obj.modified === 'string' ? obj.modified : obj.created;
+  const t = typeof stamp === 'string' ? Date.parse(stamp) : Number.NaN;
+  const base = {
+    id: String(obj.id),
+    version: typeof stamp === 'string' ? stamp : '',
+    type: String(obj.type),
+    labels,
+    ...(Number.isNaN(t) ? {} : { version_time_ms: t }),
+  };
+  if (unknown) return { ...base, marking_state: 'unknown', tlp_defaulted: false };
+  if (level >= 0)
+    return { ...base, marking_state: 'tlp', tlp: TLP_LEVELS[level] as TlpLevel, tlp_defaulted: false };
+  if (opts.untaggedTlp !== undefined) {
+    return { ...base, marking_state: 'tlp', tlp: opts.untaggedTlp, tlp_defaulted: true };
+  }
+  return { ...base, marking_state: 'unmarked', tlp_defaulted: false };
+}

@@ -1,0 +1,191 @@
+import type {
+  AssuranceRecord,
+  BreachFact,
+  ConditionFacts,
+  SuspensionFact,
+} from '../../policy/condition-types.js';
+import type { JsonObject } from '../../stix/types.js';
+import type { SqliteDatabase } from './database.js';
+
+export type ConditionEventAction = 'attest' | 'revoke' | 'review' | 'suspend' | 'resume' | 'open' | 'close';
+
+export interface ConditionEvent {
+  seq: number;
+  partner_id: string;
+  kind: 'assurance' | 'review' | 'suspension' | 'breach';
+  condition_id: string;
+  action: ConditionEventAction;
+  at: string;
+  actor: string;
+  reason?: string;
+  detail: JsonObject;
+}
+
+export interface AssuranceAttestation {
+  issuer?: string;
+  evidence?: string[];
+  grade?: string;
+  valid_from?: string;
+  valid_until?: string;
+  review_due?: string;
+}
+
+interface Ctx {
+  actor: string;
+  now: Date;
+}
+
+interface Row {
+  seq: number;
+  partner_id: string;
+  kind: ConditionEvent['kind'];
+  condition_id: string;
+  action: ConditionEventAction;
+  at: string;
+  actor: string;
+  reason: string | null;
+  detail: string;
+}
+
+/**
+ * The append-only history of what officers did to a partner's conditions. Nothing is updated or
+ * deleted: the current state is a replay (see `deriveFacts`), so every past state can be shown.
+ */
+export class SqliteConditionEvents {
+  constructor(readonly db: SqliteDatabase) {}
+
+  #append(
+    partnerId: string,
+    kind: ConditionEvent['kind'],
+    id: string,
+    action: ConditionEventAction,
+    ctx: Ctx,
+    reason: string | undefined,
+    detail: JsonObject,
+  ): number {
+    const r = this.db
+      .prepare(
+        'INSERT INTO condition_events (partner_id, kind, condition_id, action, at, actor, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      )
+      .run(
+        partnerId,
+        kind,
+        id,
+        action,
+        ctx.now.toISOString(),
+        ctx.actor,
+        reason ?? null,
+        JSON.stringify(detail),
+      );
+    return Number(r.lastInsertRowid);
+  }
+
+  attestAssurance(partnerId: string, id: string, a: AssuranceAttestation, ctx: Ctx): number {
+    return this.#append(partnerId, 'assurance', id, 'attest', ctx, undefined, a as JsonObject);
+  }
+
+  revokeAssurance(partnerId: string, id: string, reason: string, ctx: Ctx): number {
+    return this.#append(partnerId, 'assurance', id, 'revoke', ctx, reason, {});
+  }
+
+  recordReview(partnerId: string, note: string | undefined, ctx: Ctx): number {
+    return this.#append(partnerId, 'review', 'review', 'review', ctx, note, {});
+  }
+
+  setSuspension(partnerId: string, on: boolean, reason: string, ctx: Ctx): number {
+    return this.#append(partnerId, 'suspension', 'suspension', on ? 'suspend' : 'resume', ctx, reason, {});
+  }
+
+  /** Opens a breach report; its id (B1, B2, ...) counts per partner. */
+  openBreach(partnerId: string, reason: string, ctx: Ctx): string {
+    return this.db.transaction(() => {
+      const n = this.db
+        .prepare(
+          "SELECT COUNT(*) AS n FROM condition_events WHERE partner_id = ? AND kind = 'breach' AND action = 'open'",
+        )
+        .get(partnerId) as { n: number };
+      const id = `B${n.n + 1}`;
+      this.#append(partnerId, 'breach', id, 'open', ctx, reason, {});
+      return id;
+    })();
+  }
+
+  /** Closes an open breach report; false when no such open report exists. */
+  closeBreach(partnerId: string, id: string, reason: string, ctx: Ctx): boolean {
+    return this.db.transaction(() => {
+      const open = deriveFacts(this.list(partnerId)).openBreaches?.some((b) => b.id === id) ?? false;
+      if (open) this.#append(partnerId, 'breach', id, 'close', ctx, reason, {});
+      return open;
+    })();
+  }
+
+  list(partnerId: string): ConditionEvent[] {
+    return (
+      this.db
+        .prepare('SELECT * FROM condition_events WHERE partner_id = ? ORDER BY seq')
+        .all(partnerId) as Row[]
+    ).map((r) => ({
+      seq: r.seq,
+      partner_id: r.partner_id,
+      kind: r.kind,
+      condition_id: r.condition_id,
+      action: r.action,
+      at: r.at,
+      actor: r.actor,
+      ...(r.reason !== null && { reason: r.reason }),
+      detail: JSON.parse(r.detail) as JsonObject,
+    }));
+  }
+}
+
+/** Replays events into the facts conditions are evaluated on (feedback is counted elsewhere). */
+export function deriveFacts(events: readonly ConditionEvent[]): Omit<ConditionFacts, 'feedbackReceivedMs'> {
+  const assurances = new Map<string, AssuranceRecord>();
+  let lastReviewAt: string | undefined;
+  let suspension: SuspensionFact = { on: false };
+  const open = new Map<string, BreachFact>();
+  for (const e of events) {
+    switch (e.action) {
+      case 'attest':
+        assurances.set(e.condition_id, {
+          state: 'attested',
+          at: e.at,
+          actor: e.actor,
+          ...(e.detail as AssuranceAttestation),
+        });
+        break;
+      case 'revoke':
+        assurances.set(e.condition_id, {
+          state: 'revoked',
+          at: e.at,
+          actor: e.actor,
+          reason: e.reason ?? '',
+        });
+        break;
+      case 'review':
+        lastReviewAt = e.at;
+        break;
+      case 'suspend':
+      case 'resume':
+        suspension = {
+          on: e.action === 'suspend',
+          at: e.at,
+          actor: e.actor,
+          ...(e.reason !== undefined && { reason: e.reason }),
+        };
+        break;
+      case 'open':
+        open.set(e.condition_id, { id: e.condition_id, reason: e.reason ?? '', opened_at: e.at });
+        break;
+      case 'close':
+        open.delete(e.condition_id);
+        break;
+    }
+  }
+  return {
+    assurances,
+    ...(lastReviewAt !== undefined && { lastReviewAt }),
+    suspension,
+    openBreaches: [...open.values()],
+  };
+}

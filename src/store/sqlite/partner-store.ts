@@ -1,0 +1,213 @@
+import { hash, verify } from '@node-rs/argon2';
+import type { JsonObject } from '../../stix/types.js';
+import type { SqliteDatabase } from './database.js';
+
+export interface Partner {
+  id: string;
+  name: string;
+  identity: JsonObject;
+  enabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface PartnerInput {
+  name: string;
+  country?: string;
+  description?: string;
+}
+
+/** Who acts and when; randomness comes in so tests can fix ids and tokens. */
+export interface ChangeContext {
+  actor: string;
+  now: Date;
+  randomBytes: (n: number) => Uint8Array;
+}
+
+export type PartnerError =
+  | { code: 'partner-name-invalid'; message: string }
+  | { code: 'partner-exists'; message: string }
+  | { code: 'partner-not-found'; message: string };
+
+export type PartnerResult<T> = ({ ok: true } & T) | ({ ok: false } & PartnerError);
+
+const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,99}$/;
+const COUNTRY_RE = /^[A-Z]{2}$/;
+// argon2id (RFC 9106) with the library's defaults: 19 MiB, 2 passes, 1 lane (the OWASP baseline).
+const ARGON2ID = 2;
+// Verified when no partner matches, so a wrong name costs as long as a wrong token.
+const DUMMY_HASH_INPUT = 'tearline-no-such-partner';
+
+interface Row {
+  id: string;
+  name: string;
+  identity_json: string;
+  token_hash: string;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function toPartner(r: Row): Partner {
+  return {
+    id: r.id,
+    name: r.name,
+    identity: JSON.parse(r.identity_json) as JsonObject,
+    enabled: r.enabled === 1,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+}
+
+function formatUuidV4(b: Uint8Array): string {
+  const x = Array.from(b.subarray(0, 16), (v, i) => {
+    if (i === 6) return ((v & 0x0f) | 0x40).toString(16).padStart(2, '0');
+    if (i === 8) return ((v & 0x3f) | 0x80).toString(16).padStart(2, '0');
+    return v.toString(16).padStart(2, '0');
+  }).join('');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/** A 256-bit bearer token, shown once. The prefix lets secret scanners recognise a leaked one. */
+function newToken(ctx: ChangeContext): string {
+  return `tl_${Buffer.from(ctx.randomBytes(32)).toString('base64url')}`;
+}
+
+export class SqlitePartnerStore {
+  #dummyHash: Promise<string> | undefined;
+
+  constructor(readonly db: SqliteDatabase) {}
+
+  /** By id (identity--...) or by exact name. */
+  get(nameOrId: string): Partner | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM partners WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1')
+      .get(nameOrId, nameOrId, nameOrId) as Row | undefined;
+    return row && toPartner(row);
+  }
+
+  list(): Partner[] {
+    return (this.db.prepare('SELECT * FROM partners ORDER BY name').all() as Row[]).map(toPartner);
+  }
+
+  async add(
+    input: PartnerInput,
+    ctx: ChangeContext,
+  ): Promise<PartnerResult<{ partner: Partner; token: string }>> {
+    if (!NAME_RE.test(input.name) || input.name.includes('--')) {
+      return {
+        ok: false,
+        code: 'partner-name-invalid',
+        message: `--name "${input.name}" must be 1-100 letters, digits, spaces, ".", "_" or "-" (no "--"), starting with a letter or digit`,
+      };
+    }
+    if (input.country !== undefined && !COUNTRY_RE.test(input.country)) {
+      return {
+        ok: false,
+        code: 'partner-name-invalid',
+        message: `--country "${input.country}" must be an ISO 3166-1 alpha-2 code such as "AF"`,
+      };
+    }
+    if (this.get(input.name)) {
+      return { ok: false, code: 'partner-exists', message: `a partner named "${input.name}" already exists` };
+    }
+    const at = ctx.now.toISOString();
+    const id = `identity--${formatUuidV4(ctx.randomBytes(16))}`;
+    const identity: JsonObject = {
+      type: 'identity',
+      spec_version: '2.1',
+      id,
+      created: at,
+      modified: at,
+      name: input.name,
+      identity_class: 'organization',
+      ...(input.description !== undefined && { description: input.description }),
+      ...(input.country !== undefined && { x_tearline_country: input.country }),
+    };
+    const token = newToken(ctx);
+    const tokenHash = await hash(token, { algorithm: ARGON2ID });
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'INSERT INTO partners (id, name, identity_json, token_hash, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)',
+        )
+        .run(id, input.name, JSON.stringify(identity), tokenHash, at, at);
+      this.#event(id, 'add', ctx, { name: input.name });
+    })();
+    return { ok: true, partner: this.get(id) as Partner, token };
+  }
+
+  async rotateToken(
+    nameOrId: string,
+    ctx: ChangeContext,
+  ): Promise<PartnerResult<{ partner: Partner; token: string }>> {
+    const p = this.get(nameOrId);
+    if (!p) return notFound(nameOrId);
+    const token = newToken(ctx);
+    const tokenHash = await hash(token, { algorithm: ARGON2ID });
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE partners SET token_hash = ?, updated_at = ? WHERE id = ?')
+        .run(tokenHash, ctx.now.toISOString(), p.id);
+      this.#event(p.id, 'rotate-token', ctx, {});
+    })();
+    return { ok: true, partner: this.get(p.id) as Partner, token };
+  }
+
+  setEnabled(nameOrId: string, enabled: boolean, reason: string, ctx: Omit<ChangeContext, 'randomBytes'>) {
+    const p = this.get(nameOrId);
+    if (!p) return notFound(nameOrId);
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE partners SET enabled = ?, updated_at = ? WHERE id = ?')
+        .run(enabled ? 1 : 0, ctx.now.toISOString(), p.id);
+      this.#event(p.id, enabled ? 'enable' : 'disable', ctx, { reason });
+    })();
+    return { ok: true as const, partner: this.get(p.id) as Partner };
+  }
+
+  /**
+   * The enabled partner this token belongs to, or undefined. Runs one argon2 verification
+   * whatever the input (a dummy one for unknown names), so timing does not reveal which
+   * partner names exist.
+   */
+  async authenticate(nameOrId: string, token: string): Promise<Partner | undefined> {
+    const row = this.db
+      .prepare('SELECT * FROM partners WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1')
+      .get(nameOrId, nameOrId, nameOrId) as Row | undefined;
+    this.#dummyHash ??= hash(DUMMY_HASH_INPUT, { algorithm: ARGON2ID });
+    const stored = row?.token_hash ?? (await this.#dummyHash);
+    let ok = false;
+    try {
+      ok = await verify(stored, token.slice(0, 512));
+    } catch {
+      ok = false;
+    }
+    if (!row || !ok || row.enabled !== 1) return undefined;
+    return toPartner(row);
+  }
+
+  events(nameOrId: string): { action: string; at: string; actor: string; detail: JsonObject }[] {
+    const p = this.get(nameOrId);
+    if (!p) return [];
+    return (
+      this.db
+        .prepare('SELECT action, at, actor, detail FROM partner_events WHERE partner_id = ? ORDER BY seq')
+        .all(p.id) as { action: string; at: string; actor: string; detail: string }[]
+    ).map((r) => ({ ...r, detail: JSON.parse(r.detail) as JsonObject }));
+  }
+
+  #event(partnerId: string, action: string, ctx: { actor: string; now: Date }, detail: JsonObject): void {
+    this.db
+      .prepare('INSERT INTO partner_events (partner_id, action, at, actor, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(partnerId, action, ctx.now.toISOString(), ctx.actor, JSON.stringify(detail));
+  }
+}
+
+function notFound(nameOrId: string): { ok: false; code: 'partner-not-found'; message: string } {
+  return {
+    ok: false,
+    code: 'partner-not-found',
+    message: `no partner named or with id "${nameOrId}" (see: tearline partner list)`,
+  };
+}

@@ -10,6 +10,7 @@ import { registerImport } from './import-command.js';
 import { registerInit } from './init-command.js';
 import { registerLedger } from './ledger-command.js';
 import { registerPartner } from './partner-command.js';
+import { registerPreview } from './preview-command.js';
 import { registerStats } from './stats-command.js';
 import { registerUser } from './user-command.js';
 import { registerValidate } from './validate-command.js';
@@ -30,4 +31,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerUser,
   registerLedger,
   registerDemo,
+  registerPreview,
 ];

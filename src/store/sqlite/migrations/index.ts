@@ -1,3 +1,4 @@
+import { derivedIdsMigration } from './derived-ids.js';
 import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
@@ -10,4 +11,10 @@ export interface Migration {
 }
 
 /** Applied in this order, each once, each in its own transaction. Append only. */
-export const MIGRATIONS: readonly Migration[] = [objectsMigration, policyMigration, usersMigration, ledgerMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  objectsMigration,
+  policyMigration,
+  usersMigration,
+  ledgerMigration,
+  derivedIdsMigration,
+];

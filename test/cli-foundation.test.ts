@@ -268,3 +268,30 @@ describe('tearline user', () => {
     expect((await runTearline(['user', 'disable', 'nobody', '--data', data])).code).toBe(1);
   });
 });
+
+describe('ingest and the ledger', () => {
+  it('records every stored batch in the ledger (count and digest), signs a checkpoint, and verifies', async () => {
+    const data = tempDir();
+    await runTearline(['init', '--data', data]);
+    const file = join(EXAMPLES, 'poisonivy.json');
+    const r = await runTearline(['import', '--data', data, '--json', file]);
+    expect(r.code).toBe(0);
+    const added = JSON.parse(r.stdout).added as number;
+    const exported = join(tempDir(), 'ledger.jsonl');
+    expect((await runTearline(['ledger', 'export', '--data', data, '--out', exported])).code).toBe(0);
+    const entries = readFileSync(exported, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const batches = entries.filter((e) => e.kind === 'ingest-batch');
+    expect(batches.reduce((s, e) => s + e.count, 0)).toBe(added);
+    expect(batches[0]).toMatchObject({ actor: 'local-admin', source: `file:${file}` });
+    const verify = await runTearline(['ledger', 'verify', '--data', data]);
+    expect(verify.code).toBe(0);
+    // Re-importing stores nothing new, so the ledger gains nothing.
+    await runTearline(['import', '--data', data, file]);
+    const again = join(tempDir(), 'ledger2.jsonl');
+    await runTearline(['ledger', 'export', '--data', data, '--out', again]);
+    expect(readFileSync(again, 'utf8').trim().split('\n').length).toBe(entries.length);
+  });
+});

@@ -12,8 +12,10 @@ export interface ImportTarget extends ObjectWriter {
 }
 
 export interface ImportOptions {
-  /** Names the input in locations and the quarantine, e.g. 'file:intel.json' or 'stdin'. */
+  /** Names the input in locations, the quarantine and the ledger, e.g. 'file:intel.json' or 'stdin'. */
   source: string;
+  /** Who imports: recorded in the ledger with each stored batch. */
+  actor?: string;
   maxObjectBytes: number;
   strict?: boolean;
   batchSize?: number;
@@ -96,7 +98,10 @@ export async function importStream(
         json: p.json,
         source: `${opts.source}#${p.location}`,
       }));
-      tally(await target.putObjects(incoming), batch);
+      tally(
+        await target.putObjects(incoming, { actor: opts.actor ?? 'local-admin', source: opts.source }),
+        batch,
+      );
     }
     if (rejected.length > 0) {
       const batch = rejected;

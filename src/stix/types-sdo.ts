@@ -1,4 +1,5 @@
 import { killChainPhase } from './common-properties.js';
+import { parsePattern } from './pattern-check.js';
 import { bool, dictOf, int, listOf, num, oneOf, ref, str, timestamp, vocab } from './property-checks.js';
 import { VOCABS } from './stix-vocabularies.js';
 import { ruleAnyOf, ruleRequires, ruleTimeOrder } from './type-rules.js';
@@ -84,7 +85,17 @@ export const SDO_SPECS: readonly TypeSpec[] = [
     required: ['pattern', 'pattern_type', 'valid_from'],
     // section 4.7: producers SHOULD give name and description.
     recommended: ['name', 'description'],
-    rules: [ruleTimeOrder('valid_from', 'valid_until', true)],
+    rules: [
+      ruleTimeOrder('valid_from', 'valid_until', true),
+      (o, s) => {
+        if (o.pattern_type !== 'stix' || typeof o.pattern !== 'string') return;
+        const parsed = parsePattern(o.pattern);
+        if (parsed.ok) return;
+        for (const e of parsed.errors) {
+          s.error('pattern', 'invalid-pattern', `pattern: at ${e.line}:${e.column}: ${e.message}`);
+        }
+      },
+    ],
   },
   {
     type: 'infrastructure',

@@ -61,7 +61,8 @@ export function isTypeName(s: string): boolean {
   return s.length >= 3 && s.length <= 250 && TYPE_NAME_RE.test(s) && !s.includes('--');
 }
 
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+// RFC 4122 section 3: hex digits are output in lowercase and case-insensitive on input.
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 
 /** The type of a syntactically valid identifier, or undefined (section 2.9: type--RFC 4122 UUID). */
 export function typeOfIdentifier(s: string): string | undefined {

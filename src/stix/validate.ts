@@ -41,7 +41,7 @@ function checkId(o: Record<string, unknown>, resolved: ResolvedSpec, s: IssueSin
     s.error(
       'id',
       'invalid-id',
-      `id: ${quote(id)} is not of the form type--UUID (an RFC 4122 UUID in lowercase hex)`,
+      `id: ${quote(id)} is not of the form type--UUID (an RFC 4122 UUID, 8-4-4-4-12 hex digits)`,
     );
     return;
   }

@@ -61,16 +61,46 @@ export function isTypeName(s: string): boolean {
   return s.length >= 3 && s.length <= 250 && TYPE_NAME_RE.test(s) && !s.includes('--');
 }
 
-// RFC 4122 section 3: hex digits are output in lowercase and case-insensitive on input.
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+function isHexCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/**
+ * An RFC 4122 UUID (8-4-4-4-12 hex, version 1-8, variant 10xx) starting at `from`. Hex digits are
+ * case-insensitive on input (RFC 4122 section 3). Char codes only: this runs for every identifier.
+ */
+function isUuidAt(s: string, from: number): boolean {
+  if (s.length - from !== 36) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = s.charCodeAt(from + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23) {
+      if (c !== 45) return false;
+    } else if (!isHexCode(c)) return false;
+  }
+  const version = s.charCodeAt(from + 14);
+  if (version < 49 || version > 56) return false;
+  const variant = s.charCodeAt(from + 19) | 0x20;
+  return variant === 56 || variant === 57 || variant === 97 || variant === 98;
+}
+
+const knownTypeNames = new Set<string>();
+
+/** isTypeName with a small memo: the same few type names recur on every object. */
+export function isTypeNameCached(type: string): boolean {
+  if (knownTypeNames.has(type)) return true;
+  if (!isTypeName(type)) return false;
+  if (knownTypeNames.size > 10_000) knownTypeNames.clear();
+  knownTypeNames.add(type);
+  return true;
+}
 
 /** The type of a syntactically valid identifier, or undefined (section 2.9: type--RFC 4122 UUID). */
 export function typeOfIdentifier(s: string): string | undefined {
-  const sep = s.indexOf('--');
-  if (sep < 3 || s.length - sep - 2 !== 36) return undefined;
-  if (!UUID_RE.test(s.slice(sep + 2))) return undefined;
+  const sep = s.length - 38;
+  if (sep < 3 || s.charCodeAt(sep) !== 45 || s.charCodeAt(sep + 1) !== 45) return undefined;
+  if (!isUuidAt(s, sep + 2)) return undefined;
   const type = s.slice(0, sep);
-  return isTypeName(type) ? type : undefined;
+  return isTypeNameCached(type) ? type : undefined;
 }
 
 /** The version nibble of the UUID part of a valid identifier. */

@@ -66,7 +66,13 @@ export function validateBundle(doc: unknown, ctx: ValidationContext = {}): Bundl
     const o = list[i];
     const r = validateObject(o, objectCtx);
     const id = typeof o === 'object' && o !== null ? (o as JsonObject).id : undefined;
-    results.push({ ...r, index: i, id: typeof id === 'string' ? id : undefined });
+    results.push({
+      valid: r.valid,
+      errors: r.errors,
+      warnings: r.warnings,
+      index: i,
+      id: typeof id === 'string' ? id : undefined,
+    });
     if (!r.valid) allValid = false;
     if (typeof id === 'string') {
       const key = `${id}|${versionOf(o as JsonObject)}`;

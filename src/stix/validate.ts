@@ -3,7 +3,7 @@ import {
   compareTimestamps,
   isPropertyName,
   isStixTimestamp,
-  isTypeName,
+  isTypeNameCached,
   typeOfIdentifier,
   uuidVersionOf,
 } from './stix-formats.js';
@@ -115,7 +115,7 @@ export function validateObject(obj: unknown, ctx: ValidationContext = NO_CONTEXT
   }
   const o = obj as Record<string, unknown>;
   const type = o.type;
-  if (typeof type !== 'string' || !isTypeName(type)) {
+  if (typeof type !== 'string' || !isTypeNameCached(type)) {
     const what =
       type === undefined
         ? 'is required'

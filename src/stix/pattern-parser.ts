@@ -23,6 +23,8 @@ class PatternParseError extends Error {
   }
 }
 
+const MAX_NESTING = 100;
+const MAX_PATTERN_LENGTH = 1_000_000;
 const ORDER_OPS = new Set(['<', '<=', '>', '>=']);
 const STRING_OPS = new Set(['LIKE', 'MATCHES', 'ISSUBSET', 'ISSUPERSET']);
 
@@ -35,7 +37,18 @@ function describe(t: Token): string {
 /** Recursive descent over the grammar of section 9.2 (precedence: FOLLOWEDBY < OR < AND < qualifiers). */
 class Parser {
   private pos = 0;
+  private depth = 0;
   constructor(private readonly tokens: Token[]) {}
+
+  /** Nesting is bounded so hostile input gets an error instead of a stack overflow. */
+  private enter(): void {
+    if (++this.depth > MAX_NESTING) {
+      throw new PatternParseError(
+        this.peek(),
+        `nesting deeper than ${MAX_NESTING} levels; simplify the pattern`,
+      );
+    }
+  }
 
   private peek(): Token {
     return this.tokens[this.pos] as Token;
@@ -92,6 +105,7 @@ class Parser {
   }
   private observation(): ObservationExpr {
     let expr: ObservationExpr;
+    this.enter();
     if (this.isWord('[')) {
       this.next();
       const comparison = this.comparisonOr();
@@ -108,6 +122,7 @@ class Parser {
         `expected '[' or '(' to start an observation, found ${describe(this.peek())}`,
       );
     }
+    this.depth--;
     for (;;) {
       const start = this.peek();
       const q = this.qualifier();
@@ -170,7 +185,9 @@ class Parser {
   private propTest(): ComparisonExpr {
     if (this.isWord('(')) {
       this.next();
+      this.enter();
       const expr = this.comparisonOr();
+      this.depth--;
       this.expect(')', "')'");
       return { kind: 'comparison-group', expr };
     }
@@ -292,6 +309,12 @@ class Parser {
 
 /** Parses a STIX 2.1 pattern into its syntax tree, or the syntax error with line:column. */
 export function parsePatternSyntax(text: string): PatternParseResult {
+  if (text.length > MAX_PATTERN_LENGTH) {
+    return {
+      ok: false,
+      errors: [{ line: 1, column: 1, message: `pattern longer than ${MAX_PATTERN_LENGTH} characters` }],
+    };
+  }
   const lexed = tokenizePattern(text);
   if ('error' in lexed) return { ok: false, errors: [lexed.error] };
   try {

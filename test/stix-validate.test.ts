@@ -225,14 +225,20 @@ describe('markings (fail closed)', () => {
       granular_markings: [
         {
           marking_ref: green,
-          selectors: ['name', 'external_references.[3]', 'external_references.[0].external_id'],
+          selectors: [
+            'name',
+            'external_references.[3]',
+            'external_references.[0].external_id',
+            'external_references[0]',
+          ],
         },
-        { marking_ref: green, lang: 'en', selectors: ['external_references[1]'] },
+        { marking_ref: green, lang: 'en', selectors: ['external_references.[1]'] },
       ],
     };
     const r = validateObject(o);
     expect(r.errors.map((e) => `${e.path} ${e.code}`)).toEqual([
       'granular_markings[0].selectors[1] unresolved-selector',
+      'granular_markings[0].selectors[3] unresolved-selector',
       'granular_markings[1] invalid-granular-marking',
       'granular_markings[1].selectors[0] unresolved-selector',
     ]);

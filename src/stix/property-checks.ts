@@ -137,16 +137,29 @@ export function ref(target: RefTarget): PropCheck {
   };
 }
 
-/** A dictionary (section 2.6): keys up to 250 characters, values checked when `value` is given. */
+const DICT_KEY_RE = /^[a-zA-Z0-9_-]{1,250}$/;
+
+/**
+ * A dictionary (section 2.6): at least one key; keys of 1-250 ASCII letters, digits, hyphens and
+ * underscores; values checked when `value` is given.
+ */
 export function dictOf(value?: PropCheck): PropCheck {
   return (v, p, s) => {
     if (typeof v !== 'object' || v === null || Array.isArray(v)) return typeError(p, s, 'a dictionary', v);
+    let count = 0;
     for (const k in v) {
-      if (k.length > 250 || k.length === 0) {
-        s.error(`${p}.${k}`, 'invalid-property-name', `${p}: dictionary keys must be 1 to 250 characters`);
+      count++;
+      if (!DICT_KEY_RE.test(k)) {
+        s.error(
+          `${p}.${k}`,
+          'invalid-property-name',
+          `${p}: key ${quote(k)} must be 1-250 characters of a-z, A-Z, 0-9, _ and -`,
+        );
       }
       if (value) value((v as Record<string, unknown>)[k], `${p}.${k}`, s);
     }
+    if (count === 0)
+      s.error(p, 'empty-list', `${p}: an empty dictionary is not allowed; omit the property instead`);
   };
 }
 

@@ -66,7 +66,7 @@ function isHexCode(c: number): boolean {
 }
 
 /**
- * An RFC 4122 UUID (8-4-4-4-12 hex, version 1-8, variant 10xx) starting at `from`. Hex digits are
+ * An RFC 4122 UUID (8-4-4-4-12 hex, version 1-5, variant 10xx) starting at `from`. Hex digits are
  * case-insensitive on input (RFC 4122 section 3). Char codes only: this runs for every identifier.
  */
 function isUuidAt(s: string, from: number): boolean {
@@ -78,7 +78,7 @@ function isUuidAt(s: string, from: number): boolean {
     } else if (!isHexCode(c)) return false;
   }
   const version = s.charCodeAt(from + 14);
-  if (version < 49 || version > 56) return false;
+  if (version < 49 || version > 53) return false;
   const variant = s.charCodeAt(from + 19) | 0x20;
   return variant === 56 || variant === 57 || variant === 97 || variant === 98;
 }

@@ -8,7 +8,7 @@ const HASH_SHAPES: ReadonlyMap<string, RegExp> = new Map([
   ['SHA-512', /^[0-9a-fA-F]{128}$/],
   ['SHA3-256', /^[0-9a-fA-F]{64}$/],
   ['SHA3-512', /^[0-9a-fA-F]{128}$/],
-  ['SSDEEP', /^\d+:[A-Za-z0-9/+]+:[A-Za-z0-9/+]+(,"[^"]*")?$/],
+  ['SSDEEP', /^[a-zA-Z0-9/+:.]{1,128}$/],
   ['TLSH', /^(T1)?[0-9a-fA-F]{70}$/],
 ]);
 
@@ -20,6 +20,8 @@ const OTHER_SHAPES: ReadonlyMap<string, RegExp> = new Map([
   ['RIPEMD-160', /^[0-9a-fA-F]{40}$/],
   ['WHIRLPOOL', /^[0-9a-fA-F]{128}$/],
 ]);
+
+const HASH_NAME_RE = /^[a-zA-Z0-9_-]{3,250}$/;
 
 /** Maps spellings such as `sha256`, `SHA256`, `sha-256` to the vocabulary name. */
 function canonicalHashName(name: string): string | undefined {
@@ -54,8 +56,12 @@ export function checkHashes(value: unknown, path: string, s: IssueSink): void {
     count++;
     const v = (value as Record<string, unknown>)[name];
     const p = `${path}.${name}`;
-    if (name.length > 250 || name.length < 3) {
-      s.error(p, 'invalid-property-name', `${p}: hash algorithm names must be 3 to 250 characters`);
+    if (!HASH_NAME_RE.test(name)) {
+      s.error(
+        p,
+        'invalid-property-name',
+        `${p}: hash algorithm names must be 3-250 characters of a-z, A-Z, 0-9, _ and -`,
+      );
     }
     if (typeof v !== 'string') {
       s.error(p, 'invalid-property-type', `${p}: a hash value must be a string`);

@@ -17,8 +17,13 @@ export interface ResolvedSpec {
   readonly spec: TypeSpec;
   readonly props: Readonly<Record<string, PropCheck>>;
   readonly required: readonly string[];
+  /** Property names that MUST NOT be used. */
+  readonly reserved: ReadonlySet<string>;
   readonly custom: boolean;
 }
+
+/** Reserved on SDOs and SROs (the 2.1 JSON schemas' core: `not required` severity, action, username, phone_numbers). */
+const SDO_SRO_RESERVED = ['severity', 'action', 'username', 'phone_numbers'];
 
 function commonOf(category: TypeSpec['category']): {
   props: Record<string, PropCheck>;
@@ -34,7 +39,9 @@ function resolve(spec: TypeSpec, custom: boolean): ResolvedSpec {
   const props: Record<string, PropCheck> = { ...common.props, ...spec.props };
   for (const omit of spec.omitCommon ?? []) delete props[omit];
   const required = [...new Set([...common.required, ...(spec.required ?? [])])];
-  return { spec, props, required, custom };
+  const categoryReserved = spec.category === 'sdo' || spec.category === 'sro' ? SDO_SRO_RESERVED : [];
+  const reserved = new Set([...categoryReserved, ...(spec.reserved ?? [])]);
+  return { spec, props, required, reserved, custom };
 }
 
 const REGISTRY = new Map<string, ResolvedSpec>();

@@ -27,37 +27,30 @@ function checkMarkingRef(
   }
 }
 
+const INDEX_RE = /^\[(\d+)\]$/;
+
 /**
- * section 7.2.3 selectors: dot-separated property names and [n] list indices, which must
- * resolve to something present in this object.
+ * section 7.2.3.1 selectors: dot-separated steps, each a property (or dictionary key) name or a
+ * list index `[n]` (so `external_references.[0].url`), resolving to something present here.
  */
 export function resolvesSelector(obj: Readonly<Record<string, unknown>>, selector: string): boolean {
-  if (selector.length === 0 || selector[0] === '[' || selector[0] === '.') return false;
+  const steps = selector.split('.');
   let cur: unknown = obj;
-  let i = 0;
-  const n = selector.length;
-  while (i < n) {
-    const c = selector[i];
-    if (c === '[') {
-      const close = selector.indexOf(']', i);
-      if (close < 0) return false;
-      const digits = selector.slice(i + 1, close);
-      if (!/^\d+$/.test(digits) || !Array.isArray(cur)) return false;
-      const idx = Number(digits);
-      if (idx >= cur.length) return false;
-      cur = cur[idx];
-      i = close + 1;
-      if (i < n && selector[i] === '.') i++;
+  for (let i = 0; i < steps.length; i++) {
+    const step = steps[i] as string;
+    if (step.length === 0) return false;
+    const index = INDEX_RE.exec(step);
+    if (index) {
+      if (i === 0 || !Array.isArray(cur)) return false;
+      const n = Number(index[1]);
+      if (n >= cur.length) return false;
+      cur = cur[n];
       continue;
     }
-    let j = i;
-    while (j < n && selector[j] !== '.' && selector[j] !== '[') j++;
-    const key = selector.slice(i, j);
-    if (key === '' || typeof cur !== 'object' || cur === null || Array.isArray(cur)) return false;
-    if (!Object.hasOwn(cur, key)) return false;
-    cur = (cur as Record<string, unknown>)[key];
-    i = j < n && selector[j] === '.' ? j + 1 : j;
-    if (selector[j] === '.' && j === n - 1) return false;
+    if (step.includes('[') || step.includes(']')) return false;
+    if (typeof cur !== 'object' || cur === null || Array.isArray(cur) || !Object.hasOwn(cur, step))
+      return false;
+    cur = (cur as Record<string, unknown>)[step];
   }
   return true;
 }

@@ -1,3 +1,4 @@
+import { binary, hex } from './property-checks.js';
 import { computeScoId, SCO_ID_CONTRIBUTING } from './sco-id.js';
 import {
   compareTimestamps,
@@ -81,8 +82,19 @@ function checkId(o: Record<string, unknown>, resolved: ResolvedSpec, s: IssueSin
   }
 }
 
+/** Custom property values (section 11.1 and the JSON schemas' properties.json): no null, no empty list, _bin/_hex typed. */
+function checkCustomValue(key: string, value: unknown, s: IssueSink): void {
+  if (value === null)
+    s.error(key, 'invalid-property-type', `${key}: null is not a STIX value; omit the property instead`);
+  else if (Array.isArray(value) && value.length === 0)
+    s.error(key, 'empty-list', `${key}: an empty list is not allowed; omit the property instead`);
+  else if (key.endsWith('_bin')) binary(value, key, s);
+  else if (key.endsWith('_hex')) hex(value, key, s);
+}
+
 function checkUnknownProperty(
   key: string,
+  value: unknown,
   resolved: ResolvedSpec,
   hasToplevelExtension: boolean,
   s: IssueSink,
@@ -95,6 +107,7 @@ function checkUnknownProperty(
     );
     return;
   }
+  checkCustomValue(key, value, s);
   if (resolved.custom || hasToplevelExtension) return;
   s.warn(
     key,
@@ -127,14 +140,14 @@ export function validateObject(obj: unknown, ctx: ValidationContext = NO_CONTEXT
   const resolved = lookupTypeSpec(type) ?? resolveCustom(o, extTypes, s);
   const hasToplevel = extTypes.includes('toplevel-property-extension');
   const props = resolved.props;
-  const reserved = resolved.spec.reserved;
+  const reserved = resolved.reserved;
 
   for (const key in o) {
     const check = props[key];
     if (check !== undefined) check(o[key], key, s);
-    else if (reserved?.includes(key))
+    else if (reserved.has(key))
       s.error(key, 'reserved-property', `${key}: is reserved by the spec and must not be used; remove it`);
-    else checkUnknownProperty(key, resolved, hasToplevel, s);
+    else checkUnknownProperty(key, o[key], resolved, hasToplevel, s);
   }
   for (const r of resolved.required) {
     if (o[r] === undefined) s.error(r, 'missing-required', `${r}: is required for ${type}; add it`);

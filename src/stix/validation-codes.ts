@@ -14,7 +14,7 @@ export const VALIDATION_CODES = {
   'invalid-property-type': 'a property value has the wrong JSON type',
   'invalid-timestamp': 'not an RFC 3339 UTC timestamp (YYYY-MM-DDTHH:MM:SS[.s+]Z)',
   'invalid-spec-version': 'spec_version is not 2.1',
-  'empty-list': 'a list property is empty; omit the property instead',
+  'empty-list': 'a list or dictionary is empty; omit the property instead',
   'out-of-range': 'a number is outside its allowed range',
   'not-in-enum': 'a value is not in a closed enumeration',
   'not-in-vocab': 'a value is not in an open vocabulary (allowed, but should be avoided)',

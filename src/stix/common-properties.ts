@@ -147,5 +147,6 @@ export const META_COMMON: Readonly<Record<string, PropCheck>> = {
   revoked: bool,
   labels: listOf(str),
   confidence: int(0, 100),
+  lang,
   external_references: listOf(externalReference),
 };

@@ -21,6 +21,9 @@ const TABLE: Readonly<Record<string, Readonly<Record<string, readonly string[]>>
     remediates: ['malware', 'vulnerability'],
   },
   identity: { 'located-at': ['location'] },
+  'domain-name': { 'resolves-to': ['domain-name', 'ipv4-addr', 'ipv6-addr'] },
+  'ipv4-addr': { 'resolves-to': ['mac-addr'], 'belongs-to': ['autonomous-system'] },
+  'ipv6-addr': { 'resolves-to': ['mac-addr'], 'belongs-to': ['autonomous-system'] },
   indicator: {
     indicates: [
       'attack-pattern',

@@ -96,7 +96,7 @@ export const META_SPECS: readonly TypeSpec[] = [
     category: 'meta',
     props: { name: str, definition_type: str, definition: anyValue },
     required: ['type', 'spec_version', 'id', 'created'],
-    omitCommon: ['modified', 'revoked', 'labels', 'confidence'],
+    omitCommon: ['modified', 'revoked', 'labels', 'confidence', 'lang'],
     rules: [markingContent, tlp2Content],
   },
   {

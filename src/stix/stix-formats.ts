@@ -103,6 +103,18 @@ export function typeOfIdentifier(s: string): string | undefined {
   return isTypeNameCached(type) ? type : undefined;
 }
 
+/** True when `id` is `type--UUID` for this (already valid) type: the common case, without slicing. */
+export function isIdentifierOfType(id: string, type: string): boolean {
+  const n = type.length;
+  return (
+    id.length === n + 38 &&
+    id.charCodeAt(n) === 45 &&
+    id.charCodeAt(n + 1) === 45 &&
+    id.startsWith(type) &&
+    isUuidAt(id, n + 2)
+  );
+}
+
 /** The version nibble of the UUID part of a valid identifier. */
 export function uuidVersionOf(id: string): number {
   return id.charCodeAt(id.length - 22) - 48;

@@ -2,6 +2,7 @@ import { binary, hex } from './property-checks.js';
 import { computeScoId, SCO_ID_CONTRIBUTING } from './sco-id.js';
 import {
   compareTimestamps,
+  isIdentifierOfType,
   isPropertyName,
   isStixTimestamp,
   isTypeNameCached,
@@ -37,7 +38,7 @@ function checkId(o: Record<string, unknown>, resolved: ResolvedSpec, s: IssueSin
     s.error('id', 'invalid-id', `id: ${quote(id)} must be a string of the form type--UUID`);
     return;
   }
-  const idType = typeOfIdentifier(id);
+  const idType = isIdentifierOfType(id, o.type as string) ? (o.type as string) : typeOfIdentifier(id);
   if (idType === undefined) {
     s.error(
       'id',

@@ -129,6 +129,14 @@ describe('validateObject: every SDO and SRO', () => {
 });
 
 describe('validateObject: paths, codes and messages', () => {
+  it('rejects non-objects and bundles with a pointer to the right call', () => {
+    expect(validateObject([1]).errors[0]?.code).toBe('not-an-object');
+    expect(
+      validateObject({ type: 'bundle', id: 'bundle--44af6c39-c09b-49c5-9de2-394224b04982' }).errors[0]?.code,
+    ).toBe('bundle-not-an-object');
+    expect(validateObject({ type: 'Indicator' }).errors[0]?.code).toBe('invalid-type-name');
+  });
+
   it('names the field and the fix for a bad URL', () => {
     const o = { ...VALID.tool, external_references: [{ source_name: 'a', url: ' https://x.org' }] };
     const e = validateObject(o).errors[0];

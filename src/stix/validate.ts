@@ -137,6 +137,15 @@ export function validateObject(obj: unknown, ctx: ValidationContext = NO_CONTEXT
     s.error('type', type === undefined ? 'missing-required' : 'invalid-type-name', `type: ${what}`);
     return s.toResult(ctx.strict);
   }
+  if (type === 'bundle') {
+    // section 8: a bundle is a transport envelope, not a STIX object.
+    s.error(
+      'type',
+      'bundle-not-an-object',
+      'type: a bundle is not a STIX object; validate it as a bundle (validateBundle)',
+    );
+    return s.toResult(ctx.strict);
+  }
   const extTypes = extensionTypesOf(o.extensions);
   const resolved = lookupTypeSpec(type) ?? resolveCustom(o, extTypes, s);
   const hasToplevel = extTypes.includes('toplevel-property-extension');

@@ -45,6 +45,7 @@ export const VALIDATION_CODES = {
   'invalid-pattern': 'the STIX pattern does not parse or names invalid object types or hashes',
   'relationship-not-recommended':
     'a spec-defined relationship_type used between types the spec does not list',
+  'bundle-not-an-object': 'a bundle was given where a STIX object is expected',
   'bundle-unknown-property': 'a bundle property the spec does not define',
   'duplicate-object': 'the same object version appears twice in a bundle',
   'unknown-extension-property':

@@ -173,7 +173,7 @@ export function struct(spec: StructSpec): PropCheck {
 
 export function checkStruct(o: Record<string, unknown>, spec: StructSpec, p: string, s: IssueSink): void {
   for (const k in o) {
-    const check = spec.props[k];
+    const check = Object.hasOwn(spec.props, k) ? spec.props[k] : undefined;
     const kp = p === '' ? k : `${p}.${k}`;
     if (check) check(o[k], kp, s);
     else if (spec.unknown === 'error')

@@ -113,7 +113,8 @@ export function listedTargetsIfUnlisted(
 ): readonly string[] | undefined {
   if (GENERIC.has(relationship) || !DEFINED.has(relationship)) return undefined;
   if (!isSpecType(source) || !isSpecType(target)) return undefined;
-  const targets = TABLE[source]?.[relationship];
+  const bySource = Object.hasOwn(TABLE, source) ? TABLE[source] : undefined;
+  const targets = bySource && Object.hasOwn(bySource, relationship) ? bySource[relationship] : undefined;
   if (targets === undefined) return [];
   if (targets.includes(target) || (targets.includes('@sco') && isSco(target))) return undefined;
   return targets;

@@ -36,7 +36,8 @@ function commonOf(category: TypeSpec['category']): {
 
 function resolve(spec: TypeSpec, custom: boolean): ResolvedSpec {
   const common = commonOf(spec.category);
-  const props: Record<string, PropCheck> = { ...common.props, ...spec.props };
+  // A null prototype: JSON keys such as __proto__ or constructor must not find Object.prototype members.
+  const props: Record<string, PropCheck> = Object.assign(Object.create(null), common.props, spec.props);
   for (const omit of spec.omitCommon ?? []) delete props[omit];
   const required = [...new Set([...common.required, ...(spec.required ?? [])])];
   const categoryReserved = spec.category === 'sdo' || spec.category === 'sro' ? SDO_SRO_RESERVED : [];

@@ -52,7 +52,8 @@ export function checkExtensions(ext: unknown, resolved: ResolvedSpec, s: IssueSi
       checkDefinedExtension(key, v, p, resolved, s);
       continue;
     }
-    const predefined = resolved.spec.extensions?.[key];
+    const known = resolved.spec.extensions;
+    const predefined = known && Object.hasOwn(known, key) ? known[key] : undefined;
     if (predefined) {
       checkStruct(v, predefined, p, s);
     } else if (/^x-[a-z0-9-]+$/.test(key)) {
@@ -62,8 +63,8 @@ export function checkExtensions(ext: unknown, resolved: ResolvedSpec, s: IssueSi
         `${p}: custom extensions without a definition are deprecated; key it by an extension-definition id`,
       );
     } else {
-      const known = Object.keys(resolved.spec.extensions ?? {});
-      const hint = known.length > 0 ? `use one of ${known.join(', ')} or ` : 'use ';
+      const names = Object.keys(resolved.spec.extensions ?? {});
+      const hint = names.length > 0 ? `use one of ${names.join(', ')} or ` : 'use ';
       s.error(
         p,
         'invalid-extension',

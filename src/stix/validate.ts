@@ -59,7 +59,8 @@ function checkId(o: Record<string, unknown>, resolved: ResolvedSpec, s: IssueSin
       s.warn('id', 'uuid-version', `id: ${o.type} ids should use a UUIDv4, not a UUIDv${version}`);
     return;
   }
-  const contributing = SCO_ID_CONTRIBUTING[o.type as string];
+  const type = o.type as string;
+  const contributing = Object.hasOwn(SCO_ID_CONTRIBUTING, type) ? SCO_ID_CONTRIBUTING[type] : undefined;
   let hasContributing = false;
   if (contributing) for (const p of contributing) if (o[p] !== undefined) hasContributing = true;
   if (!hasContributing) {

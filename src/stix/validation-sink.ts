@@ -30,17 +30,17 @@ export class IssueSink {
   }
 }
 
-/** Quotes a value for a message, shortening long strings so a message stays one line. */
+/**
+ * Shows a value in a message: strings quoted and shortened, lists and objects only described, so
+ * a hostile (huge or deeply nested) value costs nothing to report.
+ */
 export function quote(value: unknown): string {
   if (typeof value === 'string') {
     const s = value.length > 80 ? `${value.slice(0, 77)}...` : value;
     return `'${s}'`;
   }
-  if (value === undefined) return 'undefined';
-  const json = JSON.stringify(value);
-  return json.length > 80 ? `${json.slice(0, 77)}...` : json;
-}
-
-export function joinPath(base: string, key: string): string {
-  return base === '' ? key : `${base}.${key}`;
+  if (Array.isArray(value)) return `a list of ${value.length} item${value.length === 1 ? '' : 's'}`;
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return String(value);
 }

@@ -100,6 +100,36 @@ describe('validateObject: every SDO and SRO', () => {
     },
   );
 
+  it('adding any valid optional common properties keeps every type valid (property-based)', () => {
+    const text = fc.string({ minLength: 1, maxLength: 20 });
+    const optional = fc.record(
+      {
+        labels: fc.array(text, { minLength: 1, maxLength: 3 }),
+        confidence: fc.integer({ min: 0, max: 100 }),
+        lang: fc.constantFrom('en', 'fr-CA', 'ar'),
+        revoked: fc.boolean(),
+        created_by_ref: fc.constant(IDENTITY),
+        external_references: fc.array(
+          fc.record(
+            { source_name: text, url: fc.webUrl(), external_id: text },
+            { requiredKeys: ['source_name', 'url'] },
+          ),
+          { minLength: 1, maxLength: 3 },
+        ),
+        object_marking_refs: fc.constant([tlp2MarkingId('amber')]),
+        granular_markings: fc.constant([{ marking_ref: tlp2MarkingId('red'), selectors: ['id'] }]),
+      },
+      { requiredKeys: [] },
+    );
+    fc.assert(
+      fc.property(fc.constantFrom(...Object.keys(VALID)), optional, (type, extra) => {
+        const r = validateObject({ ...VALID[type], ...extra }, { strict: true });
+        expect(r.errors).toEqual([]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
   it('any wrong JSON type for name is caught (property-based)', () => {
     fc.assert(
       fc.property(fc.oneof(fc.integer(), fc.boolean(), fc.constant(null), fc.array(fc.string())), (bad) => {

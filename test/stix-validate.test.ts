@@ -195,6 +195,8 @@ describe('validateObject: paths, codes and messages', () => {
     expect(ma.errors.map((e) => e.code)).toEqual(['co-constraint']);
     const od = validateObject({ ...VALID['observed-data'], objects: { 0: { type: 'url' } } });
     expect(od.errors.map((e) => e.code)).toContain('co-constraint');
+    const onlyRels = validateObject({ ...VALID['observed-data'], object_refs: [ID('relationship')] });
+    expect(onlyRels.errors.map((e) => `${e.path} ${e.code}`)).toEqual(['object_refs co-constraint']);
     const sig = validateObject({ ...VALID.sighting, count: 1_000_000_000 });
     expect(sig.errors.map((e) => `${e.path} ${e.code}`)).toEqual(['count out-of-range']);
   });

@@ -3,6 +3,7 @@ import type { PatternSyntaxError } from './pattern-lexer.js';
 import { parsePatternSyntax } from './pattern-parser.js';
 import { compareTimestamps, isPropertyName, isTypeName } from './stix-formats.js';
 import { hashShapeOf } from './stix-hashes.js';
+import { categoryOfType } from './type-categories.js';
 
 export type { PatternSyntaxError };
 export type PatternResult = { ok: true; ast: ObservationExpr } | { ok: false; errors: PatternSyntaxError[] };
@@ -17,6 +18,17 @@ function checkPath(path: ObjectPath, errors: PatternSyntaxError[]): void {
     errors.push(
       err(path.at, `'${path.objectType}' is not a valid object type (3-250 chars of a-z, 0-9, hyphens)`),
     );
+  } else {
+    // Patterns match cyber-observables: a spec SDO, SRO or meta type can never match.
+    const category = categoryOfType(path.objectType);
+    if (category !== undefined && category !== 'sco') {
+      errors.push(
+        err(
+          path.at,
+          `'${path.objectType}' is not a cyber-observable type; patterns match SCOs like file or ipv4-addr`,
+        ),
+      );
+    }
   }
   const first = path.steps[0];
   if (first?.kind === 'property' && !first.quoted && !isPropertyName(first.name)) {

@@ -48,6 +48,7 @@ describe('parsePattern', () => {
     expect(errorsOf('[a:b = 1] WITHIN 5 SECONDS WITHIN 6 SECONDS')[0]?.message).toContain('duplicate WITHIN');
     expect(errorsOf('([aaa:bbb = 1]) WITHIN 5 SECONDS WITHIN 6 SECONDS')).toEqual([]);
     expect(errorsOf("[file:n = 'x']")[0]?.message).toContain("'n' is not a valid property name");
+    expect(errorsOf("[indicator:name = 'x']")[0]?.message).toContain('not a cyber-observable type');
     expect(
       errorsOf("[file:name = 'x'] START t'2016-01-02T00:00:00Z' STOP t'2016-01-01T00:00:00Z'")[0]?.message,
     ).toContain('must be later than START');

@@ -1,7 +1,9 @@
 import { killChainPhase } from './common-properties.js';
 import { parsePattern } from './pattern-check.js';
 import { bool, dictOf, int, listOf, num, oneOf, ref, str, timestamp, vocab } from './property-checks.js';
+import { typeOfIdentifier } from './stix-formats.js';
 import { VOCABS } from './stix-vocabularies.js';
+import { categoryOfType } from './type-categories.js';
 import { ruleAnyOf, ruleRequires, ruleTimeOrder } from './type-rules.js';
 import type { TypeSpec } from './type-spec.js';
 import { quote } from './validation-sink.js';
@@ -253,6 +255,20 @@ export const SDO_SPECS: readonly TypeSpec[] = [
         }
         if (hasObjects)
           s.warn('objects', 'deprecated', 'objects: is deprecated in STIX 2.1; use object_refs');
+        // section 4.13: object_refs MUST contain at least one SCO reference.
+        const refs = o.object_refs;
+        if (Array.isArray(refs) && refs.length > 0) {
+          const anySco = refs.some((r) => {
+            const t = typeof r === 'string' ? typeOfIdentifier(r) : undefined;
+            return t !== undefined && categoryOfType(t) !== 'sro';
+          });
+          if (!anySco)
+            s.error(
+              'object_refs',
+              'co-constraint',
+              'object_refs: must reference at least one SCO, not only relationships',
+            );
+        }
       },
     ],
   },

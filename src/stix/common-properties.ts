@@ -1,5 +1,5 @@
 import { bool, hashes, int, listOf, type PropCheck, str, struct, timestamp, url } from './property-checks.js';
-import { isLanguageTag, isTypeName, typeOfIdentifier } from './stix-formats.js';
+import { isIdentifierOfType, isLanguageTag, isTypeName, typeOfIdentifier } from './stix-formats.js';
 import { type IssueSink, quote } from './validation-sink.js';
 
 const CVE_RE = /^CVE-\d{4}-(0\d{3}|[1-9]\d{3,})$/;
@@ -81,6 +81,7 @@ export const createdByRef: PropCheck = (v, p, s) => {
     s.error(p, 'invalid-property-type', `${p}: ${quote(v)} is not an identifier string`);
     return;
   }
+  if (isIdentifierOfType(v, 'identity')) return;
   const type = typeOfIdentifier(v);
   if (type === undefined)
     s.error(p, 'invalid-id', `${p}: ${quote(v)} is not an identifier of the form type--UUID`);

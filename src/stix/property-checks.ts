@@ -1,4 +1,12 @@
-import { isBase64, isHex, isPropertyName, isStixTimestamp, isUrl, typeOfIdentifier } from './stix-formats.js';
+import {
+  isBase64,
+  isHex,
+  isIdentifierOfType,
+  isPropertyName,
+  isStixTimestamp,
+  isUrl,
+  typeOfIdentifier,
+} from './stix-formats.js';
 import { checkHashes } from './stix-hashes.js';
 import { categoryOfType } from './type-categories.js';
 import { type IssueSink, quote } from './validation-sink.js';
@@ -120,11 +128,14 @@ function describeTarget(t: RefTarget): string {
  * category, since a custom object may be of that category; it never satisfies an exact type.
  */
 export function ref(target: RefTarget): PropCheck {
-  const types = new Set(target.types ?? []);
+  const typeList = target.types ?? [];
+  const types = new Set(typeList);
   const categories = target.categories ?? [];
   const described = describeTarget(target);
   return (v, p, s) => {
     if (typeof v !== 'string') return typeError(p, s, 'an identifier string', v);
+    // Fast path without slicing: the id is of one of the allowed types.
+    for (const t of typeList) if (isIdentifierOfType(v, t)) return;
     const type = typeOfIdentifier(v);
     if (type === undefined) {
       s.error(p, 'invalid-id', `${p}: ${quote(v)} is not an identifier of the form type--UUID`);

@@ -1,5 +1,5 @@
 import { isStandardTlpMarking } from './markings-tlp.js';
-import { typeOfIdentifier } from './stix-formats.js';
+import { isIdentifierOfType } from './stix-formats.js';
 import { type IssueSink, quote } from './validation-sink.js';
 import type { ValidationContext } from './validation-types.js';
 
@@ -10,7 +10,7 @@ function checkMarkingRef(
   ctx: ValidationContext,
   s: IssueSink,
 ): void {
-  if (typeof id !== 'string' || typeOfIdentifier(id) !== 'marking-definition') {
+  if (typeof id !== 'string' || !isIdentifierOfType(id, 'marking-definition')) {
     s.error(p, 'invalid-marking-ref', `${p}: ${quote(id)} must be the id of a marking-definition`);
     return;
   }

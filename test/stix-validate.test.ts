@@ -335,6 +335,15 @@ describe('customisation', () => {
     const t = validateObject({ ...VALID.tool, extensions: { [ext]: { extension_type: 'sideways' } } });
     expect(t.errors.map((e) => e.code)).toEqual(['not-in-enum']);
   });
+  it('property-extension properties follow the naming rules', () => {
+    const r = validateObject({
+      ...VALID.tool,
+      extensions: { [ext]: { extension_type: 'property-extension', rank: 1, 'Bad Key': 2 } },
+    });
+    expect(r.errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+      `extensions.${ext}.Bad Key invalid-property-name`,
+    ]);
+  });
   it('toplevel-property-extension makes custom properties fine; without it they warn', () => {
     expect(validateObject({ ...VALID.tool, x_acme_rank: 1 }).warnings.map((w) => w.code)).toEqual([
       'custom-property',

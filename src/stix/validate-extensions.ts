@@ -1,5 +1,5 @@
 import { checkStruct, type StructSpec } from './property-checks.js';
-import { typeOfIdentifier, uuidVersionOf } from './stix-formats.js';
+import { isPropertyName, typeOfIdentifier, uuidVersionOf } from './stix-formats.js';
 import type { ResolvedSpec } from './stix-registry.js';
 import { type IssueSink, quote } from './validation-sink.js';
 
@@ -114,5 +114,18 @@ function checkDefinedExtension(
       `${p}.extension_type: '${t}' only fits a custom object type, not ${resolved.spec.type}`,
     );
   }
-  if (t === 'toplevel-property-extension') checkStruct(v, TOPLEVEL_ONLY, p, s);
+  if (t === 'toplevel-property-extension') {
+    checkStruct(v, TOPLEVEL_ONLY, p, s);
+    return;
+  }
+  // The extension's own properties follow the property-name rules (section 11.1).
+  for (const name in v) {
+    if (name !== 'extension_type' && !isPropertyName(name)) {
+      s.error(
+        `${p}.${name}`,
+        'invalid-property-name',
+        `${p}.${name}: property names must be 3-250 characters of a-z, 0-9 and _`,
+      );
+    }
+  }
 }

@@ -193,3 +193,10 @@ export const META_SPECS: readonly TypeSpec[] = [
     ],
   },
 ];
+
+/** The id of a marking definition (whatever else is wrong with it), so a bundle can resolve markings to it. */
+export function markingDefinitionIdOf(o: unknown): string | undefined {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return undefined;
+  const r = o as Record<string, unknown>;
+  return r.type === 'marking-definition' && typeof r.id === 'string' ? r.id : undefined;
+}

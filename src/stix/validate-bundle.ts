@@ -1,5 +1,6 @@
 import { typeOfIdentifier, uuidVersionOf } from './stix-formats.js';
 import { type JsonObject, versionOf } from './types.js';
+import { markingDefinitionIdOf } from './types-meta.js';
 import { validateObject } from './validate.js';
 import { IssueSink, quote } from './validation-sink.js';
 import type { ValidationContext, ValidationResult } from './validation-types.js';
@@ -50,10 +51,8 @@ export function validateBundle(doc: unknown, ctx: ValidationContext = {}): Bundl
 
   const markings = new Set<string>();
   for (const o of list) {
-    if (typeof o === 'object' && o !== null && (o as JsonObject).type === 'marking-definition') {
-      const id = (o as JsonObject).id;
-      if (typeof id === 'string') markings.add(id);
-    }
+    const id = markingDefinitionIdOf(o);
+    if (id !== undefined) markings.add(id);
   }
   const outer = ctx.isKnownMarking;
   const objectCtx: ValidationContext = {

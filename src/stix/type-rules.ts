@@ -1,8 +1,16 @@
 import { compareTimestamps, isStixTimestamp } from './stix-formats.js';
 import type { ObjectRule } from './type-spec.js';
 
-/** `later` MUST be >= `earlier` (or > when `strictlyAfter`), when both are valid timestamps. */
-export function ruleTimeOrder(earlier: string, later: string, strictlyAfter = false): ObjectRule {
+/**
+ * `later` MUST be >= `earlier` (or > when `strictlyAfter`), when both are valid timestamps.
+ * `advisory` orders the spec does not state as a MUST are only warned about.
+ */
+export function ruleTimeOrder(
+  earlier: string,
+  later: string,
+  strictlyAfter = false,
+  advisory = false,
+): ObjectRule {
   return (o, s) => {
     const a = o[earlier];
     const b = o[later];
@@ -10,7 +18,8 @@ export function ruleTimeOrder(earlier: string, later: string, strictlyAfter = fa
     const c = compareTimestamps(b, a);
     if (c < 0 || (strictlyAfter && c === 0)) {
       const rel = strictlyAfter ? 'later than' : 'equal to or later than';
-      s.error(later, 'timestamp-order', `${later}: '${b}' must be ${rel} ${earlier} '${a}'`);
+      if (advisory) s.warn(later, 'timestamp-order', `${later}: '${b}' should be ${rel} ${earlier} '${a}'`);
+      else s.error(later, 'timestamp-order', `${later}: '${b}' must be ${rel} ${earlier} '${a}'`);
     }
   };
 }

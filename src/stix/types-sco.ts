@@ -390,7 +390,8 @@ const BASE_SPECS: readonly TypeSpec[] = [
       subject_public_key_exponent: nonNeg,
       x509_v3_extensions: x509v3,
     },
-    rules: [ruleTimeOrder('validity_not_before', 'validity_not_after')],
+    // The spec states no order for validity; an inverted window is only suspicious.
+    rules: [ruleTimeOrder('validity_not_before', 'validity_not_after', false, true)],
   },
 ];
 

@@ -223,7 +223,10 @@ export const SDO_SPECS: readonly TypeSpec[] = [
       sample_ref: ref({ types: ['file', 'artifact', 'network-traffic'] }),
     },
     required: ['product'],
-    rules: [ruleAnyOf(['result', 'analysis_sco_refs']), ruleTimeOrder('analysis_started', 'analysis_ended')],
+    rules: [
+      ruleAnyOf(['result', 'analysis_sco_refs']),
+      ruleTimeOrder('analysis_started', 'analysis_ended', false, true),
+    ],
   },
   {
     type: 'note',

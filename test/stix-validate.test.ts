@@ -370,3 +370,31 @@ describe('customisation', () => {
     ]);
   });
 });
+
+describe('validateBundle envelope', () => {
+  const v2 = { ...VALID.tool, modified: '2017-01-01T00:00:00.000Z' };
+  it('flags a repeated (id, version) once per copy, not other versions of the same id', () => {
+    const r = validateBundle({
+      type: 'bundle',
+      id: 'bundle--44af6c39-c09b-49c5-9de2-394224b04982',
+      objects: [VALID.tool, v2, VALID.tool, v2, VALID.identity],
+    });
+    expect(r.warnings.map((w) => w.message)).toEqual([
+      `objects[2]: repeats ${ID('tool')} of objects[0] with the same version; remove one copy`,
+      `objects[3]: repeats ${ID('tool')} of objects[1] with the same version; remove one copy`,
+    ]);
+    expect(r.valid).toBe(true);
+  });
+  it('rejects properties a bundle does not have and non-list objects', () => {
+    const r = validateBundle({
+      type: 'bundle',
+      id: 'bundle--44af6c39-c09b-49c5-9de2-394224b04982',
+      spec_version: '2.0',
+      objects: {},
+    });
+    expect(r.errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+      'spec_version bundle-unknown-property',
+      'objects invalid-property-type',
+    ]);
+  });
+});

@@ -59,7 +59,9 @@ export function validateBundle(doc: unknown, ctx: ValidationContext = {}): Bundl
     ...ctx,
     isKnownMarking: (id) => markings.has(id) || outer?.(id) === true,
   };
-  const seen = new Map<string, number>();
+  // id -> index of its first copy; (id, version) keys are built only for ids that repeat.
+  const firstOfId = new Map<string, number>();
+  const versions = new Map<string, number>();
   let allValid = true;
   for (let i = 0; i < list.length; i++) {
     const o = list[i];
@@ -73,16 +75,23 @@ export function validateBundle(doc: unknown, ctx: ValidationContext = {}): Bundl
       id: typeof id === 'string' ? id : undefined,
     });
     if (!r.valid) allValid = false;
-    if (typeof id === 'string') {
-      const key = `${id}|${versionOf(o as JsonObject)}`;
-      const first = seen.get(key);
-      if (first !== undefined) {
-        s.warn(
-          `objects[${i}]`,
-          'duplicate-object',
-          `objects[${i}]: repeats ${id} of objects[${first}] with the same version; remove one copy`,
-        );
-      } else seen.set(key, i);
+    if (typeof id !== 'string') continue;
+    const first = firstOfId.get(id);
+    if (first === undefined) {
+      firstOfId.set(id, i);
+      continue;
+    }
+    const firstKey = `${id}|${versionOf(list[first] as JsonObject)}`;
+    if (!versions.has(firstKey)) versions.set(firstKey, first);
+    const key = `${id}|${versionOf(o as JsonObject)}`;
+    const earlier = versions.get(key);
+    if (earlier === undefined) versions.set(key, i);
+    else {
+      s.warn(
+        `objects[${i}]`,
+        'duplicate-object',
+        `objects[${i}]: repeats ${id} of objects[${earlier}] with the same version; remove one copy`,
+      );
     }
   }
   const envelope = s.toResult(ctx.strict);

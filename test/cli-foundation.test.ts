@@ -8,6 +8,18 @@ import { runTearline, SHARED, tempDir } from './run-cli.js';
 const STIX = join(SHARED, 'data', 'stix');
 const EXAMPLES = join(STIX, 'examples');
 
+/**
+ * Objects of the shared data that STIX 2.1 rejects, and why: the model below counts them as
+ * rejected. Found by reading the data; each is a finding the validator must make.
+ */
+const KNOWN_INVALID: Record<string, string> = {
+  // interop-objectmarking-test.json: marked with a marking definition given nowhere (fail closed).
+  'campaign--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061': 'unresolved-marking',
+  // CAPEC: external_references[].url starts with a space, not an RFC 3986 URL.
+  'attack-pattern--c9b31907-c466-4325-af55-c418aea8b964': 'invalid-url',
+  'attack-pattern--ea2e5cbd-8278-4f8a-b56b-3cfb955d2366': 'invalid-url',
+};
+
 /** An independent model of what importing these files in order must report. */
 function expectedCounts(files: string[]) {
   const seen = new Map<string, string>();
@@ -17,6 +29,10 @@ function expectedCounts(files: string[]) {
     const objects = doc.type === 'bundle' && doc.objects ? doc.objects : [doc];
     const c = { read: objects.length, added: 0, new_versions: 0, duplicates: 0, conflicts: 0, rejected: 0 };
     for (const o of objects) {
+      if (KNOWN_INVALID[o.id as string]) {
+        c.rejected++;
+        continue;
+      }
       const key = `${o.id}|${versionKeyOf(o)}`;
       const text = JSON.stringify(o);
       const prior = seen.get(key);
@@ -85,7 +101,11 @@ describe('tearline CLI: foundation', () => {
       }),
     );
     expect(got).toEqual(expectedCounts(files));
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
+    const rejectedIds = (JSON.parse(r.stdout) as { rejections: { id: string }[] }[]).flatMap((s) =>
+      s.rejections.map((x) => x.id),
+    );
+    expect(rejectedIds.sort()).toEqual(Object.keys(KNOWN_INVALID).sort());
 
     const stats = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
     const total = got.reduce((s, c) => s + (c.added ?? 0) + (c.new_versions ?? 0), 0);

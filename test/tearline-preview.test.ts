@@ -111,9 +111,9 @@ describe('tearline preview', () => {
     const partnerId = JSON.parse(added.stdout).id as string;
     const agreement = join(REPO_ROOT, 'src', 'policy', 'fixtures', 'agreement-distrusted.json');
     expect((await runTearline(['agreement', 'set', '--data', data, 'distrusted', agreement])).code).toBe(0);
-    // The agreement says green and strict: the amber note is withheld, the indicator released.
-    const note = await previewJson(['distrusted', SECRET_ACTOR]);
-    expect(note.withheld.code).toBe('marking-above-ceiling');
+    // The agreement says green and strict: the red threat actor is withheld, the indicator released.
+    const actor = await previewJson(['distrusted', SECRET_ACTOR]);
+    expect(actor.withheld.code).toBe('marking-above-ceiling');
     const byName = await previewJson(['distrusted', INDICATOR]);
     const byId = await previewJson([partnerId, INDICATOR]);
     expect(byId.tearline.id).toBe(byName.tearline.id);

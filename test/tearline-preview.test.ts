@@ -122,6 +122,29 @@ describe('tearline preview', () => {
     expect(text.stdout).toContain('ceiling TLP:RED (command line); profile strict (agreement v1)');
   });
 
+  it('applies the hub-wide list in the data dir and names a bad rule by file and field', async () => {
+    const hubList = join(data, 'forbidden-terms.json');
+    writeFileSync(hubList, JSON.stringify([{ name: 'campaign-codename', term: 'KERMAN' }]));
+    const out = await previewJson(['partner-x', CAMPAIGN, '--ceiling', 'amber']);
+    expect(out.withheld).toEqual({
+      code: 'forbidden-term',
+      message: "forbidden-term rule 'campaign-codename' (hub) matched the copy",
+    });
+    writeFileSync(
+      hubList,
+      JSON.stringify([
+        { name: 'broken', regex: '(' },
+        { name: 'n', term: 5 },
+      ]),
+    );
+    const bad = await runTearline(['preview', '--data', data, 'partner-x', CAMPAIGN, '--ceiling', 'amber']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('forbidden-terms.json: invalid rules');
+    expect(bad.stderr).toContain('rules[0].regex');
+    expect(bad.stderr).toContain('rules[1].term');
+    writeFileSync(hubList, '[]');
+  });
+
   it('shows both side by side with each removal and its rule', async () => {
     const res = await runTearline(['preview', '--data', data, 'partner-x', INDICATOR, '--ceiling', 'amber']);
     expect(res.code).toBe(0);

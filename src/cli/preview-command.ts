@@ -1,4 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openHub } from '../app/hub.js';
 import { isTlpLevel, TLP_LEVELS, type TlpLevel } from '../stix/markings-tlp.js';
@@ -29,6 +30,8 @@ const PARTNER_RE = /^[\x21-\x7e]{1,200}$/;
 const STIX_ID_RE =
   /^[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const MAX_FILE_BYTES = 1024 * 1024;
+/** Hub-wide forbidden terms, in the data dir: a JSON list of {name, term | regex, flags?}. */
+const HUB_FORBIDDEN_TERMS = 'forbidden-terms.json';
 
 interface PreviewOptions {
   data?: string;
@@ -73,9 +76,9 @@ export function registerPreview(program: Command): void {
       const ceilingOption = readCeiling(opts.ceiling);
       const profileOption = readProfileOption(opts);
       const markings = readMarkings(opts.marking);
-      const forbidden = readForbiddenTerms(opts.forbiddenTerms);
       const hub = openHub(opts.data);
       try {
+        const forbidden = readForbiddenTerms(hub.paths.dir, opts.forbiddenTerms);
         const terms = resolvePartnerTerms(hub.db, partner, ceilingOption, profileOption);
         const stored = await hub.objects.getLatest(objectId);
         if (!stored) throw new CliError(`no object ${objectId} in ${hub.paths.dir}`);
@@ -197,26 +200,34 @@ function readMarkings(entries: string[]): Map<string, TlpLevel> {
   return out;
 }
 
-function readForbiddenTerms(path: string | undefined): SanitiseContext['forbidden'] {
-  if (path === undefined) return NO_FORBIDDEN_TERMS;
+/** Rules from one file, checked on their own so that errors name that file and its indices. */
+function readForbiddenRules(path: string, source: ForbiddenTermRule['source']): ForbiddenTermRule[] {
   const parsed = readJsonFile(path);
   if (!Array.isArray(parsed) || !parsed.every(isJsonObject)) {
     throw new CliError(`${path}: must be a JSON list of rules {name, term | regex, flags?}`);
   }
-  const rules: ForbiddenTermRule[] = parsed.map((r) => ({
-    name: r.name as string,
-    source: 'agreement',
-    ...(r.term !== undefined ? { term: r.term as string } : {}),
-    ...(r.regex !== undefined ? { regex: r.regex as string } : {}),
-    ...(r.flags !== undefined ? { flags: r.flags as string } : {}),
-  }));
+  const rules = parsed.map((r) => ({ ...r, source }) as unknown as ForbiddenTermRule);
   const compiled = compileForbiddenTerms(rules);
   if (!compiled.ok) {
     throw new CliError(
       `${path}: invalid rules\n${compiled.errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`,
     );
   }
-  return compiled.filter;
+  return rules;
+}
+
+/** The hub-wide list (forbidden-terms.json in the data dir, if any) and the agreement's (--forbidden-terms). */
+function readForbiddenTerms(
+  dataDir: string,
+  agreementPath: string | undefined,
+): SanitiseContext['forbidden'] {
+  const hubPath = join(dataDir, HUB_FORBIDDEN_TERMS);
+  const rules = [
+    ...(existsSync(hubPath) ? readForbiddenRules(hubPath, 'hub') : []),
+    ...(agreementPath === undefined ? [] : readForbiddenRules(agreementPath, 'agreement')),
+  ];
+  const compiled = compileForbiddenTerms(rules);
+  return compiled.ok ? compiled.filter : NO_FORBIDDEN_TERMS;
 }
 
 function readJsonFile(path: string): JsonValue {

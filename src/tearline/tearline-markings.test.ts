@@ -78,7 +78,7 @@ describe('granular markings', () => {
       labels: ['alpha', 'bravo', 'charlie'],
       external_references: [
         { source_name: 'capec', external_id: 'CAPEC-1' },
-        { source_name: 'cve', external_id: 'CVE-2024-1', url: 'https://secret.example/x' },
+        { source_name: 'cve', external_id: 'CVE-2024-12345', url: 'https://secret.example/x' },
         { source_name: 'cwe', external_id: 'CWE-79' },
       ],
       granular_markings: [
@@ -95,7 +95,7 @@ describe('granular markings', () => {
     const result = ok(sanitise(obj, testContext(), NOTHING_RELEASED));
     expect(result.tearline.labels).toEqual(['bravo', 'charlie']);
     expect(result.tearline.external_references).toEqual([
-      { source_name: 'cve', external_id: 'CVE-2024-1' },
+      { source_name: 'cve', external_id: 'CVE-2024-12345' },
       { source_name: 'cwe', external_id: 'CWE-79' },
     ]);
     // labels.[0] is gone, so that selector is dropped; the others move with their items.

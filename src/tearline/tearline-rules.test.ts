@@ -70,13 +70,13 @@ describe('source protection', () => {
     const obj = indicator({
       confidence: 85,
       x_mitre_version: '1.0',
-      external_references: [{ source_name: 'vendor-x' }],
+      external_references: [{ source_name: 'vendor-x', url: 'https://vendor.example/r' }],
     });
     const result = ok(sanitise(obj, testContext({ profile: ALLY_PROFILE }), NOTHING_RELEASED));
     expect(result.tearline).toMatchObject({
       confidence: 85,
       x_mitre_version: '1.0',
-      external_references: [{ source_name: 'vendor-x' }],
+      external_references: [{ source_name: 'vendor-x', url: 'https://vendor.example/r' }],
     });
   });
 
@@ -86,10 +86,10 @@ describe('source protection', () => {
       spec_version: '2.1',
       id: 'file--4f1cbd2a-9e49-4c43-9a2d-f0b0a3f8a001',
       name: 'dropper.zip',
-      extensions: { 'archive-ext': { comment: 'zip' }, 'x-hub-ext': { n: 1 } },
+      extensions: { 'ntfs-ext': { sid: 'S-1-5-21' }, 'x-hub-ext': { n: 1 } },
     };
     const result = ok(sanitise(file, testContext(), NOTHING_RELEASED));
-    expect(result.tearline.extensions).toEqual({ 'archive-ext': { comment: 'zip' } });
+    expect(result.tearline.extensions).toEqual({ 'ntfs-ext': { sid: 'S-1-5-21' } });
   });
 
   it('withholds custom object types unless the profile allows them', () => {
@@ -279,8 +279,8 @@ describe('reference closure', () => {
 
   it('accepts references the caller resolves to an SCO id', () => {
     const ctx = testContext();
-    const sco = 'ipv4-addr--1b3a5e8c-3a5c-4f36-9d3e-7a1f0b2c3d4e';
-    const public_id = 'ipv4-addr--ff6a3e0c-4b2a-5b7e-9c0d-1e2f3a4b5c6d';
+    const sco = 'file--1b3a5e8c-3a5c-4f36-9d3e-7a1f0b2c3d4e';
+    const public_id = 'file--ff6a3e0c-4b2a-5b7e-9c0d-1e2f3a4b5c6d';
     const { pattern: _p, pattern_type: _t, valid_from: _v, ...rest } = indicator();
     const malware = { ...rest, type: 'malware', id: MALWARE_ID, is_family: false, sample_refs: [sco] };
     const result = ok(sanitise(malware, ctx, releasedSetOf(new Map([[sco, public_id]]))));
@@ -334,14 +334,14 @@ describe('forbidden terms', () => {
 
 describe('digest', () => {
   it('is the SHA-256 of the canonical JSON, also when keys look like array indices', () => {
-    const file = {
-      type: 'file',
+    const process = {
+      type: 'process',
       spec_version: '2.1',
-      id: 'file--4f1cbd2a-9e49-4c43-9a2d-f0b0a3f8a001',
-      name: 'a',
-      hashes: { 'SHA-256': 'ab'.repeat(32), '10': 'x', '9': 'y' },
+      id: 'process--4f1cbd2a-9e49-4c43-9a2d-f0b0a3f8a001',
+      pid: 4242,
+      environment_variables: { '10': 'x', '9': 'y', PATH: '/bin' },
     };
-    const result = ok(sanitise(file, testContext(), NOTHING_RELEASED));
+    const result = ok(sanitise(process, testContext(), NOTHING_RELEASED));
     const expected = createHash('sha256').update(canonicalJson(result.tearline)).digest('hex');
     expect(result.digest).toBe(expected);
   });

@@ -196,6 +196,23 @@ describe('partner-specific ids', () => {
     expect(result.tearline.created_by_ref).toBeUndefined();
   });
 
+  it('gives an SCO without ID-contributing properties a stable UUIDv4-form id (STIX 2.1 section 2.9)', () => {
+    const process = {
+      type: 'process',
+      spec_version: '2.1',
+      id: 'process--4f1cbd2a-9e49-4c43-9a2d-f0b0a3f8a001',
+      pid: 7,
+    };
+    const a = ok(sanitise(process, testContext(), NOTHING_RELEASED));
+    const again = ok(sanitise({ ...process, pid: 8 }, testContext(), NOTHING_RELEASED));
+    const b = ok(sanitise(process, testContext({ partnerId: 'partner-b' }), NOTHING_RELEASED));
+    expect(a.partnerObjectId).toMatch(
+      /^process--[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(again.partnerObjectId).toBe(a.partnerObjectId);
+    expect(b.partnerObjectId).not.toBe(a.partnerObjectId);
+  });
+
   it('releases the standard TLP marking definitions under their own ids', () => {
     const result = ok(sanitise({ type: 'marking-definition', id: GREEN }, testContext(), NOTHING_RELEASED));
     expect(result.tearline.id).toBe(GREEN);

@@ -235,3 +235,36 @@ describe('tearline CLI: foundation', () => {
     expect(JSON.parse(r.stdout)).toMatchObject({ source: 'stdin', read: 1, added: 1 });
   });
 });
+
+describe('tearline user', () => {
+  it('adds users with roles (password from stdin or generated once), lists, disables; bad input exits 2', async () => {
+    const data = tempDir();
+    await runTearline(['init', '--data', data]);
+    const a = await runTearline(
+      ['user', 'add', 'olga', '--role', 'release-officer', '--password-stdin', '--data', data],
+      {
+        input: 'a long enough password\n',
+      },
+    );
+    expect(a.code).toBe(0);
+    const b = await runTearline(['user', 'add', 'ivan', '--role', 'analyst', '--json', '--data', data]);
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.stdout).password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect((await runTearline(['user', 'add', 'x', '--role', 'root', '--data', data])).code).toBe(2);
+    const short = await runTearline(
+      ['user', 'add', 'petr', '--role', 'admin', '--password-stdin', '--data', data],
+      { input: 'short\n' },
+    );
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('12');
+    expect((await runTearline(['user', 'disable', 'ivan', '--data', data])).code).toBe(0);
+    const list = JSON.parse((await runTearline(['user', 'list', '--json', '--data', data])).stdout);
+    expect(
+      list.map((u: { name: string; role: string; enabled: boolean }) => [u.name, u.role, u.enabled]),
+    ).toEqual([
+      ['ivan', 'analyst', false],
+      ['olga', 'release-officer', true],
+    ]);
+    expect((await runTearline(['user', 'disable', 'nobody', '--data', data])).code).toBe(1);
+  });
+});

@@ -110,8 +110,10 @@ export async function importStream(
     const result = validateObject(p.object, ctx);
     const id = typeof p.object.id === 'string' ? p.object.id : undefined;
     if (!result.valid) {
-      const onlyMarkings = result.errors.every((e) => e.code === UNRESOLVED_MARKING);
-      if (onlyMarkings && !final && deferred.length < MAX_DEFERRED) {
+      // A marking defined later in the input may still arrive: judge such objects at the end,
+      // so their report does not claim a marking is unknown when it is only not there yet.
+      const awaitsMarking = result.errors.some((e) => e.code === UNRESOLVED_MARKING);
+      if (awaitsMarking && !final && deferred.length < MAX_DEFERRED) {
         deferred.push(p);
         return;
       }

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runTearline, tempDir } from './run-cli.js';
+import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
 
 const GREEN = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
 const RED = 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1';
@@ -105,10 +105,52 @@ describe('tearline preview', () => {
     expect(out.withheld.message.toLowerCase()).not.toContain('nightjar');
   });
 
+  it("takes ceiling and profile from a registered partner's agreement, the command line winning", async () => {
+    const added = await runTearline(['partner', 'add', '--data', data, '--name', 'distrusted', '--json']);
+    expect(added.code).toBe(0);
+    const partnerId = JSON.parse(added.stdout).id as string;
+    const agreement = join(REPO_ROOT, 'src', 'policy', 'fixtures', 'agreement-distrusted.json');
+    expect((await runTearline(['agreement', 'set', '--data', data, 'distrusted', agreement])).code).toBe(0);
+    // The agreement says green and strict: the red threat actor is withheld, the indicator released.
+    const actor = await previewJson(['distrusted', SECRET_ACTOR]);
+    expect(actor.withheld.code).toBe('marking-above-ceiling');
+    const byName = await previewJson(['distrusted', INDICATOR]);
+    const byId = await previewJson([partnerId, INDICATOR]);
+    expect(byId.tearline.id).toBe(byName.tearline.id);
+    expect(byName.tearline.valid_from).toBe('2024-01-03T00:00:00Z');
+    const text = await runTearline(['preview', '--data', data, 'distrusted', INDICATOR, '--ceiling', 'red']);
+    expect(text.stdout).toContain('ceiling TLP:RED (command line); profile strict (agreement v1)');
+  });
+
+  it('applies the hub-wide list in the data dir and names a bad rule by file and field', async () => {
+    const hubList = join(data, 'forbidden-terms.json');
+    writeFileSync(hubList, JSON.stringify([{ name: 'campaign-codename', term: 'KERMAN' }]));
+    const out = await previewJson(['partner-x', CAMPAIGN, '--ceiling', 'amber']);
+    expect(out.withheld).toEqual({
+      code: 'forbidden-term',
+      message: "forbidden-term rule 'campaign-codename' (hub) matched the copy",
+    });
+    writeFileSync(
+      hubList,
+      JSON.stringify([
+        { name: 'broken', regex: '(' },
+        { name: 'n', term: 5 },
+      ]),
+    );
+    const bad = await runTearline(['preview', '--data', data, 'partner-x', CAMPAIGN, '--ceiling', 'amber']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('forbidden-terms.json: invalid rules');
+    expect(bad.stderr).toContain('rules[0].regex');
+    expect(bad.stderr).toContain('rules[1].term');
+    writeFileSync(hubList, '[]');
+  });
+
   it('shows both side by side with each removal and its rule', async () => {
     const res = await runTearline(['preview', '--data', data, 'partner-x', INDICATOR, '--ceiling', 'amber']);
     expect(res.code).toBe(0);
-    expect(res.stdout).toMatch(/^original +\| tearline/);
+    expect(res.stdout).toMatch(
+      /^partner partner-x \(not registered\); ceiling TLP:AMBER \(command line\); profile strict \(default\)\n\noriginal +\| tearline/,
+    );
     expect(res.stdout).toMatch(/description +\(granular-marking\)/);
   });
 

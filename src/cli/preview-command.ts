@@ -1,8 +1,12 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { openHub } from '../app/hub.js';
 import { isTlpLevel, TLP_LEVELS, type TlpLevel } from '../stix/markings-tlp.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
+import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
+import type { SqliteDatabase } from '../store/sqlite/database.js';
+import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
 import { createSanitiseContext, releasedSetOf } from '../tearline/tearline-context.js';
 import {
   compileForbiddenTerms,
@@ -11,7 +15,12 @@ import {
 } from '../tearline/tearline-forbidden.js';
 import { releasingIdentityIdOf } from '../tearline/tearline-identity.js';
 import { buildPreview, renderPreviewText } from '../tearline/tearline-preview.js';
-import { BUILT_IN_PROFILES, parseProfile, type SanitisationProfile } from '../tearline/tearline-profile.js';
+import {
+  BUILT_IN_PROFILES,
+  parseProfile,
+  type SanitisationProfile,
+  STRICT_PROFILE,
+} from '../tearline/tearline-profile.js';
 import { sanitise } from '../tearline/tearline-sanitise.js';
 import { TYPE_RULES } from '../tearline/tearline-type-registry.js';
 import type { SanitiseContext } from '../tearline/tearline-types.js';
@@ -21,6 +30,8 @@ const PARTNER_RE = /^[\x21-\x7e]{1,200}$/;
 const STIX_ID_RE =
   /^[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const MAX_FILE_BYTES = 1024 * 1024;
+/** Hub-wide forbidden terms, in the data dir: a JSON list of {name, term | regex, flags?}. */
+const HUB_FORBIDDEN_TERMS = 'forbidden-terms.json';
 
 interface PreviewOptions {
   data?: string;
@@ -39,16 +50,13 @@ export function registerPreview(program: Command): void {
       'show the tearline a partner would get for an object beside the original, with each removal and its rule; ' +
         'referenced objects the hub holds count as released with it',
     )
-    .argument('<partner>', 'partner id (internal; never shown to the partner)')
+    .argument('<partner>', "partner name or id (a registered partner's agreement gives ceiling and profile)")
     .argument('<object-id>', 'STIX id of an object in the hub (its latest version)')
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
-    .option(
-      '--ceiling <level>',
-      `TLP ceiling of the partner: ${TLP_LEVELS.join(', ')} (required until agreements exist)`,
-    )
+    .option('--ceiling <level>', `TLP ceiling: ${TLP_LEVELS.join(', ')} (default: the partner's agreement)`)
     .option(
       '--profile <name>',
-      `built-in profile: ${[...BUILT_IN_PROFILES.keys()].join(', ')} (default strict)`,
+      `built-in profile: ${[...BUILT_IN_PROFILES.keys()].join(', ')} (default: the agreement's, else strict)`,
     )
     .option('--profile-file <path>', 'custom profile (JSON) instead of --profile')
     .option(
@@ -60,35 +68,39 @@ export function registerPreview(program: Command): void {
     .option('--forbidden-terms <path>', 'JSON list of forbidden-term rules {name, term | regex, flags?}')
     .option('--json', 'print {original, tearline, withheld, removed} as JSON')
     .action(async (partner: string, objectId: string, opts: PreviewOptions) => {
-      if (!PARTNER_RE.test(partner))
+      if (!PARTNER_RE.test(partner)) {
         throw usageError('PARTNER must be 1-200 printable ASCII characters without spaces');
+      }
       if (!STIX_ID_RE.test(objectId))
         throw usageError(`OBJECT-ID '${objectId}' is not a STIX id (type--UUID)`);
-      const ceiling = readCeiling(opts.ceiling);
-      const profile = readProfileOption(opts);
+      const ceilingOption = readCeiling(opts.ceiling);
+      const profileOption = readProfileOption(opts);
       const markings = readMarkings(opts.marking);
-      const forbidden = readForbiddenTerms(opts.forbiddenTerms);
       const hub = openHub(opts.data);
       try {
+        const forbidden = readForbiddenTerms(hub.paths.dir, opts.forbiddenTerms);
+        const terms = resolvePartnerTerms(hub.db, partner, ceilingOption, profileOption);
         const stored = await hub.objects.getLatest(objectId);
         if (!stored) throw new CliError(`no object ${objectId} in ${hub.paths.dir}`);
         const original = JSON.parse(stored.json) as JsonObject;
         const ctx = createSanitiseContext({
           hubSecret: readHubSecret(hub.paths.hubSecret),
-          partnerId: partner,
-          ceiling,
+          partnerId: terms.partnerId,
+          ceiling: terms.ceiling,
           releasingIdentityId: releasingIdentityIdOf(hub.config.hub_name),
-          profile,
+          profile: terms.profile,
           markings,
           forbidden,
         });
         const released = await releaseReferencedObjects(original, ctx, (id) => hub.objects.getLatest(id));
         const preview = buildPreview(original, sanitise(original, ctx, released));
-        process.stdout.write(
-          opts.json
-            ? `${JSON.stringify(preview)}\n`
-            : renderPreviewText(preview, process.stdout.columns || 160),
-        );
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(preview)}\n`);
+        } else {
+          process.stdout.write(
+            `${terms.summary}\n\n${renderPreviewText(preview, process.stdout.columns || 160)}`,
+          );
+        }
       } finally {
         hub.close();
       }
@@ -99,14 +111,62 @@ function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function readCeiling(value: string | undefined): TlpLevel {
-  if (value === undefined)
-    throw usageError(`give --ceiling (${TLP_LEVELS.join(', ')}) until agreements exist`);
-  if (!isTlpLevel(value)) throw usageError(`--ceiling '${value}' is not one of ${TLP_LEVELS.join(', ')}`);
+function readCeiling(value: string | undefined): TlpLevel | undefined {
+  if (value !== undefined && !isTlpLevel(value)) {
+    throw usageError(`--ceiling '${value}' is not one of ${TLP_LEVELS.join(', ')}`);
+  }
   return value;
 }
 
-function readProfileOption(opts: PreviewOptions): SanitisationProfile {
+interface PartnerTerms {
+  partnerId: string;
+  ceiling: TlpLevel;
+  profile: SanitisationProfile;
+  summary: string;
+}
+
+/**
+ * Ceiling and profile: the command line wins, else the registered partner's latest agreement.
+ * An unregistered name is previewed as a partner of that id, and then --ceiling is required.
+ */
+function resolvePartnerTerms(
+  db: SqliteDatabase,
+  nameOrId: string,
+  ceilingOption: TlpLevel | undefined,
+  profileOption: SanitisationProfile | undefined,
+): PartnerTerms {
+  const partner = new SqlitePartnerStore(db).get(nameOrId);
+  const agreement = partner ? new SqliteAgreementStore(db).latest(partner.id) : undefined;
+  const ceiling = ceilingOption ?? agreement?.body.tlp_ceiling;
+  if (ceiling === undefined) {
+    throw usageError(
+      `partner '${nameOrId}' has no agreement: give --ceiling (${TLP_LEVELS.join(', ')}) or set one`,
+    );
+  }
+  let profile = profileOption;
+  if (!profile && agreement) {
+    profile = BUILT_IN_PROFILES.get(agreement.body.sanitisation);
+    if (!profile) {
+      throw new CliError(
+        `agreement v${agreement.version} of '${nameOrId}' names sanitisation profile ` +
+          `'${agreement.body.sanitisation}', which is not built in; give --profile-file`,
+      );
+    }
+  }
+  const fromAgreement = agreement ? `agreement v${agreement.version}` : 'default';
+  const ceilingFrom = ceilingOption ? 'command line' : fromAgreement;
+  const profileFrom = profileOption ? 'command line' : fromAgreement;
+  const chosen = profile ?? STRICT_PROFILE;
+  const who = partner ? `${partner.name} (${partner.id})` : `${nameOrId} (not registered)`;
+  return {
+    partnerId: partner?.id ?? nameOrId,
+    ceiling,
+    profile: chosen,
+    summary: `partner ${who}; ceiling TLP:${ceiling.toUpperCase()} (${ceilingFrom}); profile ${chosen.name} (${profileFrom})`,
+  };
+}
+
+function readProfileOption(opts: PreviewOptions): SanitisationProfile | undefined {
   if (opts.profile !== undefined && opts.profileFile !== undefined) {
     throw usageError('give --profile or --profile-file, not both');
   }
@@ -118,10 +178,11 @@ function readProfileOption(opts: PreviewOptions): SanitisationProfile {
     }
     return parsed.profile;
   }
-  const name = opts.profile ?? 'strict';
-  const profile = BUILT_IN_PROFILES.get(name);
-  if (!profile)
-    throw usageError(`--profile '${name}' is not one of ${[...BUILT_IN_PROFILES.keys()].join(', ')}`);
+  if (opts.profile === undefined) return undefined;
+  const profile = BUILT_IN_PROFILES.get(opts.profile);
+  if (!profile) {
+    throw usageError(`--profile '${opts.profile}' is not one of ${[...BUILT_IN_PROFILES.keys()].join(', ')}`);
+  }
   return profile;
 }
 
@@ -139,26 +200,34 @@ function readMarkings(entries: string[]): Map<string, TlpLevel> {
   return out;
 }
 
-function readForbiddenTerms(path: string | undefined): SanitiseContext['forbidden'] {
-  if (path === undefined) return NO_FORBIDDEN_TERMS;
+/** Rules from one file, checked on their own so that errors name that file and its indices. */
+function readForbiddenRules(path: string, source: ForbiddenTermRule['source']): ForbiddenTermRule[] {
   const parsed = readJsonFile(path);
   if (!Array.isArray(parsed) || !parsed.every(isJsonObject)) {
     throw new CliError(`${path}: must be a JSON list of rules {name, term | regex, flags?}`);
   }
-  const rules: ForbiddenTermRule[] = parsed.map((r) => ({
-    name: r.name as string,
-    source: 'agreement',
-    ...(r.term !== undefined ? { term: r.term as string } : {}),
-    ...(r.regex !== undefined ? { regex: r.regex as string } : {}),
-    ...(r.flags !== undefined ? { flags: r.flags as string } : {}),
-  }));
+  const rules = parsed.map((r) => ({ ...r, source }) as unknown as ForbiddenTermRule);
   const compiled = compileForbiddenTerms(rules);
   if (!compiled.ok) {
     throw new CliError(
       `${path}: invalid rules\n${compiled.errors.map((e) => `  ${e.field}: ${e.message}`).join('\n')}`,
     );
   }
-  return compiled.filter;
+  return rules;
+}
+
+/** The hub-wide list (forbidden-terms.json in the data dir, if any) and the agreement's (--forbidden-terms). */
+function readForbiddenTerms(
+  dataDir: string,
+  agreementPath: string | undefined,
+): SanitiseContext['forbidden'] {
+  const hubPath = join(dataDir, HUB_FORBIDDEN_TERMS);
+  const rules = [
+    ...(existsSync(hubPath) ? readForbiddenRules(hubPath, 'hub') : []),
+    ...(agreementPath === undefined ? [] : readForbiddenRules(agreementPath, 'agreement')),
+  ];
+  const compiled = compileForbiddenTerms(rules);
+  return compiled.ok ? compiled.filter : NO_FORBIDDEN_TERMS;
 }
 
 function readJsonFile(path: string): JsonValue {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../stix/types.js';
-import { sanitiseBatch } from './tearline-batch.js';
+import { planBatch, sanitiseBatch } from './tearline-batch.js';
 import { NOTHING_RELEASED, releasedSetOf } from './tearline-context.js';
 import { CAMPAIGN_ID, GREEN, indicator, MALWARE_ID, RED, testContext } from './tearline-test-objects.js';
 
@@ -95,6 +95,26 @@ describe('sanitiseBatch', () => {
     expect(result.released.find((r) => r.originalId === INDICATOR_ID)?.tearline.name).toBe(
       'Kerman follow-up',
     );
+  });
+
+  it('reports objects without an id instead of dropping them, and plans once for many partners', () => {
+    const objects = [
+      relationship(1, INDICATOR_ID, CAMPAIGN_ID),
+      indicator(),
+      campaign,
+      { type: 'indicator' },
+    ];
+    const plan = planBatch(objects);
+    const a = testContext({ partnerId: 'partner-a' });
+    const b = testContext({ partnerId: 'partner-b' });
+    expect(JSON.stringify(sanitiseBatch(plan, a, NOTHING_RELEASED))).toBe(
+      JSON.stringify(sanitiseBatch(objects, a, NOTHING_RELEASED)),
+    );
+    const forB = sanitiseBatch(plan, b, NOTHING_RELEASED);
+    expect(forB.released).toHaveLength(3);
+    expect(forB.withheld).toEqual([
+      { originalId: '', ok: false, code: 'not-an-object', message: 'the object has no string id' },
+    ]);
   });
 
   it('resolves SCO references to recomputed ids, dependencies first', () => {

@@ -28,33 +28,26 @@ interface Entry {
   isSco: boolean;
   /** Batch ids this object's reference closure depends on. */
   refs: string[];
-  result?: TearlineResult;
 }
 
 /**
- * Sanitises a set of objects for one partner. References to objects of the same batch count
- * as released; a withheld object makes references to it dangle, so the objects that cite it
- * are sanitised again until nothing changes (a fixpoint). SCOs go first, in dependency order,
- * because their partner id is recomputed from their sanitised content. One version per id: the
- * latest given wins. Output does not depend on the order of the input.
+ * What a batch needs whatever the partner: one version per id, the dependency graph and the
+ * order to sanitise in. Plan once, then sanitise the plan for each partner.
  */
-export function sanitiseBatch(
-  objects: readonly JsonObject[],
-  ctx: SanitiseContext,
-  alreadyReleased: ReleasedSet,
-): BatchResult {
+export interface BatchPlan {
+  readonly entries: readonly Entry[];
+  readonly byId: ReadonlyMap<string, Entry>;
+  readonly referrers: ReadonlyMap<string, ReadonlySet<string>>;
+  readonly order: readonly Entry[];
+  /** How many inputs had no string id: reported as withheld, never dropped silently. */
+  readonly withoutId: number;
+}
+
+/** One version per id (the latest given wins); the result does not depend on input order. */
+export function planBatch(objects: readonly JsonObject[]): BatchPlan {
   const entries = collectEntries(objects);
+  const withoutId = objects.filter((o) => typeof o.id !== 'string').length;
   const byId = new Map(entries.map((e) => [e.id, e]));
-  const released: ReleasedSet = {
-    partnerIdOf(id) {
-      const entry = byId.get(id);
-      if (!entry) return alreadyReleased.partnerIdOf(id);
-      if (entry.result) return entry.result.ok ? entry.result.partnerObjectId : undefined;
-      // Not sanitised yet: an SDO/SRO's id does not depend on its content, so assume it is
-      // released; if it is withheld later, everything citing it is sanitised again.
-      return entry.isSco ? undefined : ctx.partner.deriveId(id);
-    },
-  };
   const referrers = new Map<string, Set<string>>();
   for (const entry of entries) {
     entry.refs = collectRefs(entry.object).filter((target) => byId.has(target) && target !== entry.id);
@@ -64,17 +57,43 @@ export function sanitiseBatch(
       referrers.set(target, set);
     }
   }
+  return { entries, byId, referrers, order: orderForSanitising(entries, byId), withoutId };
+}
 
-  const order = orderForSanitising(entries, byId);
+/**
+ * Sanitises a set of objects for one partner. References to objects of the same batch count
+ * as released; a withheld object makes references to it dangle, so the objects that cite it
+ * are sanitised again until nothing changes (a fixpoint). SCOs go first, in dependency order,
+ * because their partner id is recomputed from their sanitised content.
+ */
+export function sanitiseBatch(
+  objects: readonly JsonObject[] | BatchPlan,
+  ctx: SanitiseContext,
+  alreadyReleased: ReleasedSet,
+): BatchResult {
+  const plan = Array.isArray(objects) ? planBatch(objects) : (objects as BatchPlan);
+  const { entries, byId, referrers, order } = plan;
+  const results = new Map<string, TearlineResult>();
+  const released: ReleasedSet = {
+    partnerIdOf(id) {
+      const entry = byId.get(id);
+      if (!entry) return alreadyReleased.partnerIdOf(id);
+      const result = results.get(id);
+      if (result) return result.ok ? result.partnerObjectId : undefined;
+      // Not sanitised yet: an SDO/SRO's id does not depend on its content, so assume it is
+      // released; if it is withheld later, everything citing it is sanitised again.
+      return entry.isSco ? undefined : ctx.partner.deriveId(id);
+    },
+  };
   const dirty = new Set<string>();
   const run = (entry: Entry): void => {
-    const before = entry.result;
-    entry.result = sanitise(entry.object, ctx, released);
+    const before = results.get(entry.id);
+    const after = sanitise(entry.object, ctx, released);
+    results.set(entry.id, after);
     const changed =
       before !== undefined &&
-      (before.ok !== entry.result.ok ||
-        (before.ok && entry.result.ok && before.partnerObjectId !== entry.result.partnerObjectId));
-    const becameWithheld = before === undefined && !entry.result.ok;
+      (before.ok !== after.ok || (before.ok && after.ok && before.partnerObjectId !== after.partnerObjectId));
+    const becameWithheld = before === undefined && !after.ok;
     if (changed || becameWithheld) for (const r of referrers.get(entry.id) ?? []) dirty.add(r);
   };
   for (const entry of order) run(entry);
@@ -86,13 +105,20 @@ export function sanitiseBatch(
     for (const entry of next) run(entry);
   }
   for (const id of dirty) {
-    const entry = byId.get(id);
-    if (entry) entry.result = { ok: false, code: 'dangling-reference', message: 'references did not settle' };
+    results.set(id, { ok: false, code: 'dangling-reference', message: 'references did not settle' });
   }
 
   const result: BatchResult = { released: [], withheld: [] };
+  for (let i = 0; i < plan.withoutId; i++) {
+    result.withheld.push({
+      originalId: '',
+      ok: false,
+      code: 'not-an-object',
+      message: 'the object has no string id',
+    });
+  }
   for (const entry of entries) {
-    const r = entry.result;
+    const r = results.get(entry.id);
     if (!r) continue;
     if (r.ok) result.released.push({ originalId: entry.id, ...r });
     else result.withheld.push({ originalId: entry.id, ...r });
@@ -119,7 +145,7 @@ function collectEntries(objects: readonly JsonObject[]): Entry[] {
 }
 
 /** SCOs first, each after the SCOs it references (cycles broken by id order), then the rest. */
-function orderForSanitising(entries: Entry[], byId: Map<string, Entry>): Entry[] {
+function orderForSanitising(entries: readonly Entry[], byId: ReadonlyMap<string, Entry>): Entry[] {
   const out: Entry[] = [];
   const state = new Map<string, 'visiting' | 'done'>();
   const visit = (entry: Entry): void => {

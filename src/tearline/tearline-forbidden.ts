@@ -74,6 +74,10 @@ export function compileForbiddenTerms(rules: readonly ForbiddenTermRule[]): Forb
       return;
     }
     if (rule.term !== undefined) {
+      if (typeof rule.term !== 'string') {
+        errors.push({ field: `${at}.term`, message: `term of rule '${rule.name}' must be a string` });
+        return;
+      }
       const term = rule.term.normalize('NFKC');
       if (term.length < 2 || term.length > MAX_PATTERN) {
         errors.push({
@@ -89,6 +93,10 @@ export function compileForbiddenTerms(rules: readonly ForbiddenTermRule[]): Forb
       return;
     }
     const flags = rule.flags ?? 'i';
+    if (typeof flags !== 'string') {
+      errors.push({ field: `${at}.flags`, message: `flags of rule '${rule.name}' must be a string` });
+      return;
+    }
     if (typeof rule.regex !== 'string' || rule.regex.length === 0 || rule.regex.length > MAX_PATTERN) {
       errors.push({
         field: `${at}.regex`,

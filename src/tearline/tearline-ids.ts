@@ -38,3 +38,14 @@ export function typeOfId(id: string): string | undefined {
   const cut = id.indexOf('--');
   return cut > 0 ? id.slice(0, cut) : undefined;
 }
+
+/**
+ * The same derived id marked as UUID version 4. STIX 2.1 (section 2.9) gives an SCO without
+ * ID-contributing properties a UUIDv4; the bits stay HMAC-derived, so the id is still stable
+ * per partner and unlinkable without the hub secret, but has the form the spec asks for.
+ */
+export function asUuidV4(id: string): string {
+  const cut = id.indexOf('--') + 2;
+  // type--xxxxxxxx-xxxx-Vxxx-...: the version digit is the 15th character of the UUID.
+  return `${id.slice(0, cut + 14)}4${id.slice(cut + 15)}`;
+}

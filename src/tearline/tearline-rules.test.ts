@@ -70,13 +70,13 @@ describe('source protection', () => {
     const obj = indicator({
       confidence: 85,
       x_mitre_version: '1.0',
-      external_references: [{ source_name: 'vendor-x', external_id: 'VX-1' }],
+      external_references: [{ source_name: 'vendor-x', url: 'https://vendor.example/r' }],
     });
     const result = ok(sanitise(obj, testContext({ profile: ALLY_PROFILE }), NOTHING_RELEASED));
     expect(result.tearline).toMatchObject({
       confidence: 85,
       x_mitre_version: '1.0',
-      external_references: [{ source_name: 'vendor-x', external_id: 'VX-1' }],
+      external_references: [{ source_name: 'vendor-x', url: 'https://vendor.example/r' }],
     });
   });
 
@@ -194,6 +194,23 @@ describe('partner-specific ids', () => {
     const result = ok(sanitise(ip, testContext(), NOTHING_RELEASED));
     expect(result.partnerObjectId).toBe(computeScoId({ type: 'ipv4-addr', value: '198.51.100.7' }));
     expect(result.tearline.created_by_ref).toBeUndefined();
+  });
+
+  it('gives an SCO without ID-contributing properties a stable UUIDv4-form id (STIX 2.1 section 2.9)', () => {
+    const process = {
+      type: 'process',
+      spec_version: '2.1',
+      id: 'process--4f1cbd2a-9e49-4c43-9a2d-f0b0a3f8a001',
+      pid: 7,
+    };
+    const a = ok(sanitise(process, testContext(), NOTHING_RELEASED));
+    const again = ok(sanitise({ ...process, pid: 8 }, testContext(), NOTHING_RELEASED));
+    const b = ok(sanitise(process, testContext({ partnerId: 'partner-b' }), NOTHING_RELEASED));
+    expect(a.partnerObjectId).toMatch(
+      /^process--[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+    );
+    expect(again.partnerObjectId).toBe(a.partnerObjectId);
+    expect(b.partnerObjectId).not.toBe(a.partnerObjectId);
   });
 
   it('releases the standard TLP marking definitions under their own ids', () => {
@@ -334,16 +351,14 @@ describe('forbidden terms', () => {
 
 describe('digest', () => {
   it('is the SHA-256 of the canonical JSON, also when keys look like array indices', () => {
-    const file = {
-      type: 'file',
+    const process = {
+      type: 'process',
       spec_version: '2.1',
-      id: 'file--4f1cbd2a-9e49-4c43-9a2d-f0b0a3f8a001',
-      name: 'a',
-      hashes: { 'SHA-256': 'ab'.repeat(32), MD5: 'cd'.repeat(16) },
-      x_mitre_counts: { '10': 'x', '9': 'y' },
+      id: 'process--4f1cbd2a-9e49-4c43-9a2d-f0b0a3f8a001',
+      pid: 4242,
+      environment_variables: { '10': 'x', '9': 'y', PATH: '/bin' },
     };
-    const result = ok(sanitise(file, testContext({ profile: ALLY_PROFILE }), NOTHING_RELEASED));
-    expect(result.tearline.x_mitre_counts).toEqual({ '10': 'x', '9': 'y' });
+    const result = ok(sanitise(process, testContext(), NOTHING_RELEASED));
     const expected = createHash('sha256').update(canonicalJson(result.tearline)).digest('hex');
     expect(result.digest).toBe(expected);
   });

@@ -3,6 +3,7 @@ import { computeScoId } from '../stix/sco-id.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
 import { canonicalJsonOf, canonicalJsonOfOrdered, digestCanonicalJson } from './tearline-digest.js';
+import { asUuidV4 } from './tearline-ids.js';
 import { planMarkings, writeMarkings } from './tearline-markings.js';
 import { applyPrecision } from './tearline-precision.js';
 import { matchesNameList } from './tearline-profile.js';
@@ -79,7 +80,9 @@ export function sanitise(object: JsonValue, ctx: SanitiseContext, released: Rele
   writeMarkings(copy, markings, applied.mapPath);
   applyPrecision(copy, rules, profile);
   const partnerObjectId =
-    (rules.kind === 'sco' ? computeScoId(copy) : undefined) ?? partner.deriveId(object.id);
+    rules.kind === 'sco'
+      ? (computeScoId(copy) ?? asUuidV4(partner.deriveId(object.id)))
+      : partner.deriveId(object.id);
   copy.id = partnerObjectId;
   return finish(sortTopLevel(copy), applied.keysInOrder, partnerObjectId, applied.removed, ctx, mapping);
 }

@@ -1,5 +1,6 @@
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
+import { taxiiMigration } from './taxii.js';
 
 export interface Migration {
   /** Unique, sortable, never renamed once released: the database records it. */
@@ -8,4 +9,4 @@ export interface Migration {
 }
 
 /** Applied in this order, each once, each in its own transaction. Append only. */
-export const MIGRATIONS: readonly Migration[] = [objectsMigration, policyMigration];
+export const MIGRATIONS: readonly Migration[] = [objectsMigration, policyMigration, taxiiMigration];

@@ -2,6 +2,7 @@ import { derivedIdsMigration } from './derived-ids.js';
 import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
+import { taxiiMigration } from './taxii.js';
 import { usersMigration } from './users.js';
 
 export interface Migration {
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   usersMigration,
   ledgerMigration,
   derivedIdsMigration,
+  taxiiMigration,
 ];

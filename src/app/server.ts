@@ -1,0 +1,114 @@
+import { randomUUID } from 'node:crypto';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
+import { SqliteIntelFeed } from '../store/sqlite/release-feed-intel.js';
+import { SqliteSubmissions } from '../store/sqlite/submissions-store.js';
+import { SqliteTaxiiStatusStore } from '../store/sqlite/taxii-status-store.js';
+import { findPartnerByToken } from '../store/sqlite/taxii-status-token-index.js';
+import {
+  createCachedAuthenticator,
+  createHubAuthenticator,
+  type UserAuthenticator,
+} from '../taxii/taxii-auth.js';
+import { createCollectionKinds } from '../taxii/taxii-collections.js';
+import { TaxiiError } from '../taxii/taxii-errors.js';
+import { TAXII_MEDIA_TYPE } from '../taxii/taxii-media.js';
+import type { DerivedIdResolver } from '../taxii/taxii-ports.js';
+import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
+import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
+import type { Hub } from './hub.js';
+
+export interface ServerOptions {
+  limits?: Partial<TaxiiLimits>;
+  rate?: { perSecond: number; burst: number };
+  authCache?: { ttlMs: number; maxEntries: number };
+  failedLoginDelayMs?: number;
+  /** The user store, once wired: analysts get the `intel` collection. */
+  users?: UserAuthenticator;
+  /** Maps derived ids in submissions back to originals; defaults to the releases table's record. */
+  resolver?: DerivedIdResolver;
+  https?: { cert: Buffer; key: Buffer };
+  /** Where structured logs go; nothing is logged when absent. */
+  log?: { stream: NodeJS.WritableStream; level?: string };
+}
+
+export const DEFAULT_LIMITS: TaxiiLimits = {
+  maxPageSize: 1000,
+  maxContentLength: 10 * 1024 * 1024,
+  maxObjects: 10_000,
+  maxDepth: 64,
+};
+
+/**
+ * The HTTP face of one hub: TAXII 2.1 under /taxii2/ (the console API adds its routes to the
+ * same instance later). Logs never carry the Authorization header or any body.
+ */
+export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInstance {
+  const limits = { ...DEFAULT_LIMITS, ...options.limits };
+  const app = Fastify({
+    logger: options.log
+      ? {
+          level: options.log.level ?? 'info',
+          stream: options.log.stream,
+          redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+        }
+      : false,
+    bodyLimit: limits.maxContentLength,
+    routerOptions: { ignoreTrailingSlash: true },
+    ...(options.https && { https: { cert: options.https.cert, key: options.https.key } }),
+  }) as unknown as FastifyInstance;
+
+  const partners = new SqlitePartnerStore(hub.db);
+  const releases = new SqliteReleaseFeed(hub.db);
+  const submissions = new SqliteSubmissions(hub.db);
+  const intel = new SqliteIntelFeed(hub.db);
+  const now = () => hub.clock.now();
+  const resolver = options.resolver ?? { resolve: (p: string, id: string) => releases.resolve(p, id) };
+
+  const authenticator = createCachedAuthenticator(
+    createHubAuthenticator(
+      {
+        authenticate: (nameOrId, token) => partners.authenticate(nameOrId, token),
+        findPartnerIdByToken: (token) => findPartnerByToken(hub.db, token),
+      },
+      options.users,
+    ),
+    { ttlMs: 60_000, maxEntries: 10_000, ...options.authCache, now: () => Date.now() },
+  );
+
+  const kinds = createCollectionKinds({
+    releases,
+    submissions,
+    intel,
+    intelWriter: hub.objects,
+    submit: {
+      intel: hub.objects,
+      log: submissions,
+      resolver,
+      transact: (fn) => hub.db.transaction(fn).immediate(),
+      now,
+    },
+    now,
+  });
+
+  registerTaxiiRoutes(app, {
+    title: `Tearline hub ${hub.config.hub_name}`,
+    apiRoot: 'hub',
+    kinds,
+    statuses: new SqliteTaxiiStatusStore(hub.db),
+    limits,
+    now,
+    newStatusId: randomUUID,
+    authenticator,
+    limiter: new TokenBuckets({ perSecond: 200, burst: 400, ...options.rate, now: () => Date.now() }),
+    failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const e = new TaxiiError('not-found', 'no such resource, or not visible to this credential');
+    const type = request.url.startsWith('/taxii2') ? TAXII_MEDIA_TYPE : 'application/json';
+    return reply.code(404).header('Content-Type', type).send(JSON.stringify(e.toBody()));
+  });
+  return app;
+}

@@ -1,0 +1,228 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../stix/canonical-json.js';
+import { normaliseTimestamp } from '../../stix/timestamp.js';
+import type { JsonObject } from '../../stix/types.js';
+import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import type { SqliteDatabase } from './database.js';
+import { FeedQueryRunner } from './release-feed-query.js';
+
+export interface ReleaseInput {
+  partnerId: string;
+  /** The sanitised copy made for this partner, carrying its derived id. */
+  tearline: JsonObject;
+  originalId: string;
+  originalVersion: string;
+  /** End of any embargo; the release enters the partner's feed then, not before. */
+  visibleFrom: Date;
+}
+
+export type ReleaseError =
+  | { code: 'release-unversioned'; message: string }
+  | { code: 'release-exists'; message: string }
+  | { code: 'release-not-found'; message: string };
+
+export type ReleaseResult<T> = ({ ok: true } & T) | ({ ok: false } & ReleaseError);
+
+interface PendingRow {
+  rid: number;
+  partner_id: string;
+  object_id: string;
+  version_key: string;
+}
+
+interface VersionRow {
+  rid: number;
+  json: string;
+  version_key: string;
+  feed_us: number | null;
+}
+
+const RELEASES_TABLE = {
+  table: 'releases',
+  position: 'feed_us',
+  id: 'object_id',
+  versionKey: 'version_key',
+  display: 't.version',
+  scope: (a: string) => `${a}.partner_id = ? AND ${a}.feed_us IS NOT NULL`,
+};
+
+function digestOf(obj: JsonObject): string {
+  return createHash('sha256').update(canonicalJson(obj)).digest('hex');
+}
+
+/**
+ * The releases each partner sees over TAXII. Writers are synchronous so the release pipeline
+ * can call them inside its own db.transaction, together with its ledger append; called outside
+ * one, each runs in its own IMMEDIATE transaction (feed positions are handed out under the
+ * write lock, so they are strictly increasing in commit order).
+ */
+export class SqliteReleaseFeed {
+  readonly #db: SqliteDatabase;
+  readonly #query: FeedQueryRunner;
+  readonly #s;
+
+  constructor(db: SqliteDatabase) {
+    this.#db = db;
+    this.#query = new FeedQueryRunner(db, RELEASES_TABLE);
+    this.#s = {
+      insert: db.prepare(
+        `INSERT INTO releases (partner_id, object_id, version, version_key, type, spec_version, json, digest,
+           original_id, original_version, released_us, visible_from_us)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+      ),
+      maxFeed: db.prepare('SELECT max(feed_us) FROM releases').pluck(),
+      nextDue: db
+        .prepare('SELECT min(visible_from_us) FROM releases WHERE feed_us IS NULL AND withdrawn = 0')
+        .pluck(),
+      due: db.prepare(
+        `SELECT rid, partner_id, object_id, version_key FROM releases
+          WHERE feed_us IS NULL AND withdrawn = 0 AND visible_from_us <= ? ORDER BY visible_from_us, rid`,
+      ),
+      latest: db.prepare(
+        'SELECT rid, version_key FROM releases WHERE partner_id = ? AND object_id = ? AND is_latest = 1',
+      ),
+      setFeed: db.prepare('UPDATE releases SET feed_us = ?, is_latest = ? WHERE rid = ?'),
+      unsetLatest: db.prepare('UPDATE releases SET is_latest = 0 WHERE rid = ?'),
+      versions: db.prepare(
+        `SELECT rid, json, version_key, feed_us FROM releases
+          WHERE partner_id = ? AND object_id = ? AND withdrawn = 0 ORDER BY version_key DESC`,
+      ),
+      withdraw: db.prepare(
+        'UPDATE releases SET withdrawn = 1 WHERE partner_id = ? AND object_id = ? AND feed_us IS NULL',
+      ),
+      original: db
+        .prepare('SELECT original_id FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1')
+        .pluck(),
+    };
+  }
+
+  addRelease(input: ReleaseInput, now: Date): ReleaseResult<{ rid: number; visible: boolean }> {
+    return this.#write(() => this.#add(input, now, false));
+  }
+
+  /**
+   * Revokes what the partner holds of this object: a new version with `revoked: true`, visible
+   * at once. Versions still under embargo are withdrawn and never published; when nothing was
+   * ever visible, nothing new is published either (the partner never saw the object).
+   */
+  recall(partnerId: string, objectId: string, now: Date): ReleaseResult<{ published: boolean }> {
+    return this.#write(() => {
+      const rows = this.#s.versions.all(partnerId, objectId) as VersionRow[];
+      const visible = rows.find((r) => r.feed_us !== null);
+      if (rows.length === 0) {
+        return { ok: false, code: 'release-not-found', message: `no release of ${objectId} to this partner` };
+      }
+      this.#s.withdraw.run(partnerId, objectId);
+      if (!visible) return { ok: true, published: false };
+      const current = JSON.parse(visible.json) as JsonObject;
+      if (typeof current.modified !== 'string') {
+        return {
+          ok: false,
+          code: 'release-unversioned',
+          message: `${objectId} has no modified property, so it cannot carry a revoked version`,
+        };
+      }
+      if (current.revoked === true) return { ok: true, published: false };
+      const modifiedMs = Math.max(now.getTime(), Date.parse(current.modified) + 1);
+      const revokedCopy: JsonObject = {
+        ...current,
+        modified: new Date(modifiedMs).toISOString(),
+        revoked: true,
+      };
+      const original = this.#s.original.get(partnerId, objectId) as string;
+      const added = this.#add(
+        {
+          partnerId,
+          tearline: revokedCopy,
+          originalId: original,
+          originalVersion: 'recall',
+          visibleFrom: now,
+        },
+        now,
+        true,
+      );
+      return added.ok ? { ok: true, published: true } : added;
+    });
+  }
+
+  /** Publishes every release whose embargo has ended; returns how many entered the feed. */
+  publishDue(now: Date): number {
+    const nowUs = now.getTime() * 1000;
+    const next = this.#s.nextDue.get() as number | null;
+    if (next === null || next > nowUs) return 0;
+    return this.#write(() => {
+      const due = this.#s.due.all(nowUs) as PendingRow[];
+      for (const row of due) this.#publish(row, nowUs);
+      return due.length;
+    });
+  }
+
+  page(partnerId: string, query: FeedQuery, now: Date): FeedPage {
+    this.publishDue(now);
+    return this.#query.page([partnerId], query);
+  }
+
+  /** Maps a derived id this partner was given back to the hub's original id. */
+  resolve(partnerId: string, derivedId: string): string | undefined {
+    return (this.#s.original.get(partnerId, derivedId) as string | undefined) ?? undefined;
+  }
+
+  #add(
+    input: ReleaseInput,
+    now: Date,
+    forceVisible: boolean,
+  ): ReleaseResult<{ rid: number; visible: boolean }> {
+    const obj = input.tearline;
+    const version =
+      typeof obj.modified === 'string' ? obj.modified : typeof obj.created === 'string' ? obj.created : '';
+    const versionKey = normaliseTimestamp(version) ?? version;
+    const nowUs = now.getTime() * 1000;
+    const visibleUs = forceVisible ? nowUs : input.visibleFrom.getTime() * 1000;
+    const info = this.#s.insert.run(
+      input.partnerId,
+      obj.id as string,
+      version,
+      versionKey,
+      obj.type as string,
+      typeof obj.spec_version === 'string' ? obj.spec_version : null,
+      JSON.stringify(obj),
+      digestOf(obj),
+      input.originalId,
+      input.originalVersion,
+      nowUs,
+      visibleUs,
+    );
+    if (info.changes === 0) {
+      return {
+        ok: false,
+        code: 'release-exists',
+        message: `${String(obj.id)} version ${version} is already released to this partner`,
+      };
+    }
+    const rid = Number(info.lastInsertRowid);
+    const visible = visibleUs <= nowUs;
+    if (visible) {
+      this.#publish(
+        { rid, partner_id: input.partnerId, object_id: obj.id as string, version_key: versionKey },
+        nowUs,
+      );
+    }
+    return { ok: true, rid, visible };
+  }
+
+  #publish(row: PendingRow, nowUs: number): void {
+    const last = (this.#s.maxFeed.get() as number | null) ?? 0;
+    const feedUs = Math.max(nowUs, last + 1);
+    const cur = this.#s.latest.get(row.partner_id, row.object_id) as
+      | { rid: number; version_key: string }
+      | undefined;
+    const isLatest = cur === undefined || row.version_key > cur.version_key;
+    if (isLatest && cur) this.#s.unsetLatest.run(cur.rid);
+    this.#s.setFeed.run(feedUs, isLatest ? 1 : 0, row.rid);
+  }
+
+  #write<T>(fn: () => T): T {
+    if (this.#db.inTransaction) return fn();
+    return this.#db.transaction(fn).immediate();
+  }
+}

@@ -1,0 +1,109 @@
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Authenticator, Principal } from './taxii-ports.js';
+
+export type Credentials =
+  | { kind: 'basic'; user: string; secret: string }
+  | { kind: 'bearer'; token: string }
+  | { kind: 'none' }
+  | { kind: 'malformed' };
+
+const MAX_HEADER = 2048;
+
+export function parseAuthorization(header: string | undefined): Credentials {
+  if (header === undefined || header === '') return { kind: 'none' };
+  if (header.length > MAX_HEADER) return { kind: 'malformed' };
+  const m = /^(\S+)\s+(\S+)\s*$/.exec(header);
+  if (!m) return { kind: 'malformed' };
+  const scheme = (m[1] as string).toLowerCase();
+  const value = m[2] as string;
+  if (scheme === 'bearer') return { kind: 'bearer', token: value };
+  if (scheme !== 'basic' || !/^[A-Za-z0-9+/]+=*$/.test(value)) return { kind: 'malformed' };
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0) return { kind: 'malformed' };
+  return { kind: 'basic', user: decoded.slice(0, colon), secret: decoded.slice(colon + 1) };
+}
+
+/** Users and roles arrive with the user store; this is the shape TAXII needs of it. */
+export interface UserAuthenticator {
+  authenticate(name: string, password: string): Promise<{ name: string; role: string } | undefined>;
+}
+
+export interface PartnerAuthPorts {
+  authenticate(nameOrId: string, token: string): Promise<{ id: string; name: string } | undefined>;
+  findPartnerIdByToken(token: string): string | undefined;
+}
+
+/** Partners first (name or id + token), then users, when a user store is wired in. */
+export function createHubAuthenticator(partners: PartnerAuthPorts, users?: UserAuthenticator): Authenticator {
+  const asPartner = (p: { id: string; name: string }): Principal => ({
+    kind: 'partner',
+    partnerId: p.id,
+    name: p.name,
+  });
+  return {
+    async authenticateBasic(user, secret) {
+      const p = await partners.authenticate(user, secret);
+      if (p) return asPartner(p);
+      const u = users ? await users.authenticate(user, secret) : undefined;
+      return u && u.role === 'analyst' ? { kind: 'analyst', user: u.name, role: u.role } : undefined;
+    },
+    async authenticateBearer(token) {
+      const id = partners.findPartnerIdByToken(token);
+      // Unknown tokens still pay for one verification, so timing does not tell them apart.
+      const p = await partners.authenticate(id ?? '\u0000unknown', token);
+      return p ? asPartner(p) : undefined;
+    },
+  };
+}
+
+export interface AuthCacheOptions {
+  ttlMs: number;
+  maxEntries: number;
+  now: () => number;
+}
+
+interface CacheEntry {
+  digest: Buffer;
+  principal: Principal;
+  expires: number;
+}
+
+/**
+ * argon2id costs tens of milliseconds per check; successful checks are remembered for `ttlMs`
+ * under an HMAC (key random per process) of the credentials, never the credentials themselves.
+ * A rotated token or a disabled partner therefore stops working within the TTL, not at once.
+ * Failures are not cached: each one pays the full price.
+ */
+export function createCachedAuthenticator(inner: Authenticator, opts: AuthCacheOptions): Authenticator {
+  const key = randomBytes(32);
+  const cache = new Map<string, CacheEntry>();
+  const digestOf = (parts: string[]): Buffer =>
+    createHmac('sha256', key).update(parts.join('\u0000')).digest();
+
+  async function lookup(parts: string[], verify: () => Promise<Principal | undefined>) {
+    const digest = digestOf(parts);
+    const k = digest.toString('base64');
+    const hit = cache.get(k);
+    const now = opts.now();
+    // The Map lookup is keyed by a keyed hash, so its timing reveals nothing about the secret;
+    // the constant-time comparison is the explicit check that the entry is the one asked for.
+    if (hit && hit.expires > now && timingSafeEqual(hit.digest, digest)) return hit.principal;
+    if (hit) cache.delete(k);
+    const principal = await verify();
+    if (principal) {
+      if (cache.size >= opts.maxEntries) {
+        const oldest = cache.keys().next();
+        if (!oldest.done) cache.delete(oldest.value);
+      }
+      cache.set(k, { digest, principal, expires: now + opts.ttlMs });
+    }
+    return principal;
+  }
+
+  return {
+    authenticateBasic: (user, secret) =>
+      lookup(['basic', user, secret], () => inner.authenticateBasic(user, secret)),
+    authenticateBearer: (token) => lookup(['bearer', token], () => inner.authenticateBearer(token)),
+  };
+}

@@ -1,0 +1,303 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { parseEnvelope } from './taxii-envelope.js';
+import { notFound, TaxiiError } from './taxii-errors.js';
+import { encodeNext, type FilterOptions, parseFeedQuery, type QueryParams } from './taxii-filters.js';
+import { isTaxiiContentType, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii-media.js';
+import {
+  type CollectionKind,
+  type FeedPage,
+  principalKey,
+  type StatusResource,
+  type StatusStore,
+  type TaxiiCollection,
+} from './taxii-ports.js';
+import { createTaxiiGate, type GateOptions, principalOf } from './taxii-request.js';
+import { formatMicros } from './taxii-timestamp.js';
+
+export interface TaxiiLimits {
+  maxPageSize: number;
+  maxContentLength: number;
+  maxObjects: number;
+  maxDepth: number;
+}
+
+export interface TaxiiRouteOptions extends GateOptions {
+  title: string;
+  apiRoot: string;
+  kinds: readonly CollectionKind[];
+  statuses: StatusStore;
+  limits: TaxiiLimits;
+  now(): Date;
+  newStatusId(): string;
+}
+
+type Filter = FilterOptions['allow'];
+const ALL_FILTERS: Filter = new Set(['id', 'type', 'version', 'spec_version']);
+const OBJECT_FILTERS: Filter = new Set(['version', 'spec_version']);
+const VERSION_FILTERS: Filter = new Set(['spec_version']);
+
+interface CollectionParams {
+  collection: string;
+  object?: string;
+  status?: string;
+}
+
+function send(reply: FastifyReply, status: number, body: string): FastifyReply {
+  return reply.code(status).header('Content-Type', TAXII_MEDIA_TYPE).send(Buffer.from(body));
+}
+
+function dateHeaders(reply: FastifyReply, page: FeedPage): void {
+  const first = page.rows[0];
+  const last = page.rows[page.rows.length - 1];
+  if (!first || !last) return;
+  reply.header('X-TAXII-Date-Added-First', formatMicros(first.positionUs));
+  reply.header('X-TAXII-Date-Added-Last', formatMicros(last.positionUs));
+}
+
+/** `more`, then `next` when there is more, then the members: built as text around stored JSON. */
+function pageEnvelope(page: FeedPage, member: string, items: string[]): string {
+  const last = page.rows[page.rows.length - 1];
+  const next = page.more && last ? `,"next":"${encodeNext(last.positionUs)}"` : '';
+  return `{"more":${page.more}${next},"${member}":[${items.join(',')}]}`;
+}
+
+/** Registers the TAXII 2.1 endpoints under /taxii2/ (discovery) and /taxii2/{apiRoot}/. */
+export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions): void {
+  const root = `/taxii2/${o.apiRoot}`;
+  const filters = (allow: Filter): FilterOptions => ({ maxPageSize: o.limits.maxPageSize, allow });
+
+  function open(request: FastifyRequest<{ Params: CollectionParams }>): TaxiiCollection {
+    const p = principalOf(request);
+    const ref = request.params.collection;
+    const kind = o.kinds.find((k) => k.id === ref || k.alias === ref);
+    const c = kind?.open(p);
+    if (!c) throw notFound();
+    return c;
+  }
+
+  function readable(request: FastifyRequest<{ Params: CollectionParams }>): TaxiiCollection {
+    const c = open(request);
+    if (!c.info.canRead) throw new TaxiiError('forbidden', 'this collection cannot be read');
+    return c;
+  }
+
+  app.register(
+    async (scope) => {
+      scope.removeAllContentTypeParsers();
+      scope.addContentTypeParser(
+        ['application/taxii+json', 'application/stix+json', 'application/json'],
+        { parseAs: 'string', bodyLimit: o.limits.maxContentLength },
+        (_req, body, done) => done(null, body),
+      );
+      scope.addHook('onRequest', createTaxiiGate(o));
+      scope.setErrorHandler((err, request, reply) => {
+        const e = toTaxiiError(err);
+        if (e.code === 'internal') request.log.error({ err }, 'TAXII request failed');
+        return send(reply, e.status, JSON.stringify(e.toBody()));
+      });
+
+      scope.get('/taxii2/', async (request, reply) => {
+        principalOf(request);
+        return send(
+          reply,
+          200,
+          JSON.stringify({
+            title: o.title,
+            description: 'Tearline hub: your releases and your submissions, over TAXII 2.1',
+            default: `${root}/`,
+            api_roots: [`${root}/`],
+          }),
+        );
+      });
+
+      scope.get(`${root}/`, async (_request, reply) =>
+        send(
+          reply,
+          200,
+          JSON.stringify({
+            title: o.title,
+            versions: [TAXII_MEDIA_TYPE],
+            max_content_length: o.limits.maxContentLength,
+          }),
+        ),
+      );
+
+      scope.get<{ Params: CollectionParams }>(`${root}/status/:status/`, async (request, reply) => {
+        const status = o.statuses.get(principalKey(principalOf(request)), request.params.status ?? '');
+        if (!status) throw notFound();
+        return send(reply, 200, JSON.stringify(status));
+      });
+
+      scope.get(`${root}/collections/`, async (request, reply) => {
+        const p = principalOf(request);
+        const collections = o.kinds.flatMap((k) => {
+          const c = k.open(p);
+          return c ? [collectionResource(c)] : [];
+        });
+        return send(reply, 200, JSON.stringify({ collections }));
+      });
+
+      scope.get<{ Params: CollectionParams }>(`${root}/collections/:collection/`, async (request, reply) =>
+        send(reply, 200, JSON.stringify(collectionResource(open(request)))),
+      );
+
+      scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
+        `${root}/collections/:collection/objects/`,
+        async (request, reply) => {
+          const c = readable(request);
+          const page = c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
+          dateHeaders(reply, page);
+          return send(
+            reply,
+            200,
+            pageEnvelope(
+              page,
+              'objects',
+              page.rows.map((r) => r.json),
+            ),
+          );
+        },
+      );
+
+      scope.post<{ Params: CollectionParams }>(
+        `${root}/collections/:collection/objects/`,
+        async (request, reply) => {
+          const c = open(request);
+          if (!c.add || !c.info.canWrite)
+            throw new TaxiiError('forbidden', 'this collection cannot be written to');
+          if (!isTaxiiContentType(request.headers['content-type'])) {
+            throw new TaxiiError('unsupported-media-type', `send the envelope as ${TAXII_MEDIA_TYPE}`);
+          }
+          const objects = parseEnvelope(typeof request.body === 'string' ? request.body : '', o.limits);
+          const statusId = o.newStatusId();
+          const outcomes = c.add(objects, statusId);
+          const successes = outcomes.flatMap((r) => (r.ok ? [{ id: r.id, version: r.version }] : []));
+          const failures = outcomes.flatMap((r) =>
+            r.ok
+              ? []
+              : [
+                  {
+                    id: r.id ?? '',
+                    ...(r.version !== undefined && { version: r.version }),
+                    message: r.message,
+                  },
+                ],
+          );
+          const status: StatusResource = {
+            id: statusId,
+            status: 'complete',
+            request_timestamp: o.now().toISOString(),
+            total_count: outcomes.length,
+            success_count: successes.length,
+            successes,
+            failure_count: failures.length,
+            failures,
+            pending_count: 0,
+            pendings: [],
+          };
+          o.statuses.save(principalKey(principalOf(request)), status);
+          request.log.info(
+            { event: 'taxii-envelope', status_id: statusId, total: outcomes.length, failed: failures.length },
+            'TAXII envelope processed',
+          );
+          return send(reply, 202, JSON.stringify(status));
+        },
+      );
+
+      scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
+        `${root}/collections/:collection/objects/:object/`,
+        async (request, reply) => {
+          const c = readable(request);
+          const page = c.objectPage(
+            request.params.object ?? '',
+            parseFeedQuery(request.query, filters(OBJECT_FILTERS)),
+          );
+          if (page.rows.length === 0) throw notFound();
+          dateHeaders(reply, page);
+          return send(
+            reply,
+            200,
+            pageEnvelope(
+              page,
+              'objects',
+              page.rows.map((r) => r.json),
+            ),
+          );
+        },
+      );
+
+      scope.delete<{ Params: CollectionParams }>(
+        `${root}/collections/:collection/objects/:object/`,
+        async (request) => {
+          const c = readable(request);
+          const page = c.objectPage(request.params.object ?? '', {
+            version: { all: true, first: false, last: false, timestamps: [] },
+            limit: 1,
+          });
+          if (page.rows.length === 0) throw notFound();
+          throw new TaxiiError(
+            'forbidden',
+            'the hub keeps every version: objects cannot be deleted over TAXII',
+          );
+        },
+      );
+
+      scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
+        `${root}/collections/:collection/objects/:object/versions/`,
+        async (request, reply) => {
+          const c = readable(request);
+          const q = { ...parseFeedQuery(request.query, filters(VERSION_FILTERS)) };
+          q.version = { all: true, first: false, last: false, timestamps: [] };
+          const page = c.objectPage(request.params.object ?? '', q);
+          if (page.rows.length === 0) throw notFound();
+          dateHeaders(reply, page);
+          const versions = page.rows.map((r) => JSON.stringify(r.version || formatMicros(r.positionUs)));
+          return send(reply, 200, pageEnvelope(page, 'versions', versions));
+        },
+      );
+
+      scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
+        `${root}/collections/:collection/manifest/`,
+        async (request, reply) => {
+          const c = readable(request);
+          const page = c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
+          dateHeaders(reply, page);
+          const records = page.rows.map((r) => {
+            const added = formatMicros(r.positionUs);
+            return JSON.stringify({
+              id: r.id,
+              date_added: added,
+              version: r.version || added,
+              media_type: STIX_MEDIA_TYPE,
+            });
+          });
+          return send(reply, 200, pageEnvelope(page, 'objects', records));
+        },
+      );
+    },
+    { prefix: '' },
+  );
+}
+
+/** Fastify's own errors (body too large, unknown content type, bad JSON) as TAXII errors. */
+export function toTaxiiError(err: unknown): TaxiiError {
+  if (err instanceof TaxiiError) return err;
+  const status = (err as { statusCode?: number }).statusCode;
+  const message = (err as Error).message ?? 'request failed';
+  if (status === 413) return new TaxiiError('payload-too-large', message);
+  if (status === 415) return new TaxiiError('unsupported-media-type', `send ${TAXII_MEDIA_TYPE}`);
+  if (status !== undefined && status >= 400 && status < 500) return new TaxiiError('bad-request', message);
+  return new TaxiiError('internal', 'the server could not complete the request');
+}
+
+function collectionResource(c: TaxiiCollection) {
+  return {
+    id: c.info.id,
+    title: c.info.title,
+    description: c.info.description,
+    alias: c.info.alias,
+    can_read: c.info.canRead,
+    can_write: c.info.canWrite,
+    media_types: [STIX_MEDIA_TYPE],
+  };
+}

@@ -1,0 +1,119 @@
+import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
+import { validateObject } from '../stix/validate.js';
+import type { IncomingObject, PutResult } from '../store/ports.js';
+import type { DerivedIdResolver, ObjectOutcome } from './taxii-ports.js';
+
+/** Where accepted objects go: the intel store's synchronous writer. */
+export interface IntelWriter {
+  putObjectsSync(batch: readonly IncomingObject[]): PutResult[];
+}
+
+export interface SubmissionLog {
+  record(
+    partnerId: string,
+    statusId: string,
+    obj: JsonObject,
+    json: string,
+    now: Date,
+  ): 'added' | 'duplicate';
+}
+
+export interface SubmissionPorts {
+  intel: IntelWriter;
+  log: SubmissionLog;
+  resolver: DerivedIdResolver;
+  /** Runs fn atomically: the intel write and the submission record land together or not at all. */
+  transact<T>(fn: () => T): T;
+  now(): Date;
+}
+
+export interface Submitter {
+  partnerId: string;
+  name: string;
+}
+
+function versionOfObject(o: JsonObject): string | undefined {
+  const v = o.modified ?? o.created;
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** A copy of `value` whose `*_ref` / `*_refs` identifiers went through `map`. */
+export function mapReferences(value: JsonValue, map: (id: string) => string): JsonValue {
+  if (Array.isArray(value)) return value.map((v) => mapReferences(v, map));
+  if (!isJsonObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string' && key.endsWith('_ref')) out[key] = map(v);
+    else if (Array.isArray(v) && key.endsWith('_refs'))
+      out[key] = v.map((x) => (typeof x === 'string' ? map(x) : x));
+    else out[key] = mapReferences(v, map);
+  }
+  return out;
+}
+
+function failure(o: unknown, message: string): ObjectOutcome {
+  const obj = isJsonObject(o) ? o : {};
+  return {
+    ok: false,
+    id: typeof obj.id === 'string' ? obj.id : undefined,
+    version: versionOfObject(obj),
+    message,
+  };
+}
+
+/**
+ * Checks one object a partner submitted and, when it passes, stores it. The partner may only
+ * speak for itself (created_by_ref, where the object has a creator, must be its own identity),
+ * may not post versions of objects the hub released to it, and its references to derived ids
+ * are mapped back to the hub's originals before the object reaches the intel store.
+ */
+export function submitPartnerObject(
+  ports: SubmissionPorts,
+  who: Submitter,
+  raw: unknown,
+  statusId: string,
+): ObjectOutcome {
+  if (!isJsonObject(raw)) return failure(raw, 'not a JSON object');
+  const result = validateObject(raw);
+  if (!result.valid) return failure(raw, result.errors.map((e) => e.message).join('; '));
+  const id = raw.id as string;
+  const creator = raw.created_by_ref;
+  if (creator !== undefined && creator !== who.partnerId) {
+    return failure(raw, `created_by_ref must be your own identity ${who.partnerId}, not ${String(creator)}`);
+  }
+  if (creator === undefined && raw.created !== undefined) {
+    return failure(raw, `created_by_ref is required: set it to your own identity ${who.partnerId}`);
+  }
+  if (ports.resolver.resolve(who.partnerId, id) !== undefined) {
+    return failure(
+      raw,
+      `${id} is an object the hub released to you: send a sighting, note or opinion about it instead`,
+    );
+  }
+  const mapped = mapReferences(raw, (ref) => ports.resolver.resolve(who.partnerId, ref) ?? ref) as JsonObject;
+  const asSent = JSON.stringify(raw);
+  return ports.transact(() => {
+    const [put] = ports.intel.putObjectsSync([
+      { object: mapped, json: JSON.stringify(mapped), source: `taxii:partner:${who.name}` },
+    ]);
+    if (!put || put.outcome === 'conflict') {
+      return failure(raw, 'this id and version are already held with different content');
+    }
+    ports.log.record(who.partnerId, statusId, raw, asSent, ports.now());
+    return { ok: true, id, version: versionOfObject(raw) ?? '' };
+  });
+}
+
+/** An analyst's object for the intel store: validated, then stored as sent. */
+export function submitIntelObject(intel: IntelWriter, user: string, raw: unknown): ObjectOutcome {
+  if (!isJsonObject(raw)) return failure(raw, 'not a JSON object');
+  const result = validateObject(raw);
+  if (!result.valid) return failure(raw, result.errors.map((e) => e.message).join('; '));
+  const [put] = intel.putObjectsSync([
+    { object: raw, json: JSON.stringify(raw), source: `taxii:user:${user}` },
+  ]);
+  if (!put || put.outcome === 'conflict') {
+    return failure(raw, 'this id and version are already held with different content');
+  }
+  return { ok: true, id: raw.id as string, version: versionOfObject(raw) ?? '' };
+}

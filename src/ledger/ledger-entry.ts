@@ -105,8 +105,11 @@ function checkField(name: string, type: FieldType, v: unknown): string | undefin
   }
 }
 
+/** RFC 3339 UTC that names a real instant (Date.parse alone accepts 30 February). */
 function isTime(v: string): boolean {
-  return TIME.test(v) && !Number.isNaN(Date.parse(v));
+  if (!TIME.test(v)) return false;
+  const ms = Date.parse(v);
+  return !Number.isNaN(ms) && new Date(ms).toISOString().slice(0, 19) === v.slice(0, 19);
 }
 
 /** Checks an entry from any source (caller, database row, export file) field by field. */

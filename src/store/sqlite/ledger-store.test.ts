@@ -173,6 +173,12 @@ describe('SqliteLedger checkpoints, receipts and consistency', () => {
     });
     expect(verifyReceipt(JSON.stringify({ ...doc, index: 2 }), vkey)).toMatchObject({ ok: false });
 
+    expect(checkpoints.receiptForPartner('r1', 'partner-a')).toMatchObject({ ok: true });
+    expect(checkpoints.receiptForPartner('r1', 'partner-b')).toEqual(
+      checkpoints.receiptForPartner('r9', 'partner-b'),
+    );
+    expect(checkpoints.receiptForPartner('r1', 'partner-b')).toMatchObject({ ok: false, code: 'not-found' });
+
     const cons = checkpoints.consistency(3, 1004);
     if (!cons.ok) throw new Error(cons.message);
     expect(verifyConsistencyDocument(cons.json, vkey)).toMatchObject({

@@ -72,7 +72,8 @@ export class SqliteLedgerCheckpoints implements LedgerCheckpointer {
   /**
    * Signs the current tree unless the latest checkpoint already covers it. Never signs a
    * smaller tree than the last checkpoint, and first proves the new tree consistent with it:
-   * two signed checkpoints that disagree would be evidence against the hub.
+   * two signed checkpoints that disagree would be evidence against the hub. Throws
+   * LedgerStoreError (signing nothing) when the stored tree is damaged.
    */
   checkpoint(
     now: Date,

@@ -106,7 +106,7 @@ export class SqliteLedger implements LedgerAppender, LedgerProofReader {
           insertEntries.run(params);
           params = [];
         }
-        created.push(...frontier.append(hashLeaf(bytes)));
+        frontier.appendTo(hashLeaf(bytes), created);
       }
       for (let at = 0; at < params.length; at += 6) insertEntry.run(params.slice(at, at + 6));
       this.hashes.append(countStoredHashes(first), created);

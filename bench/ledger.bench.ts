@@ -64,6 +64,7 @@ try {
   // The ledger: validate, canonicalise, leaf hash, tree hashes, entry and hash rows.
   const db = openSqlite(join(dir, 'ledger.db'));
   const ledger = new SqliteLedger(db);
+  // Each batch's entries are built just before it is appended, as a caller builds them.
   const runLedger = (count: number) => {
     for (let done = 0; done < count; done += BATCH) {
       const first = ledger.size();

@@ -10,6 +10,7 @@ import { evaluateConditions } from './condition-evaluate.js';
 import type { ConditionFacts, ConditionState } from './condition-types.js';
 import { PartnerDecider, type PartnerFacts } from './decision.js';
 import { DecisionMemo } from './decision-memo.js';
+import { redecide } from './decision-redecide.js';
 import { classifyStandardMarking, type IntelProjection, projectIntel } from './intel-projection.js';
 
 const engine = new CedarEngine();
@@ -312,7 +313,7 @@ describe('decision invariants (property-based)', () => {
     expect(shared.hits).toBeGreaterThan(0);
   });
 
-  it('deciding twice gives the same decision (idempotent re-decision)', () => {
+  it('deciding twice gives the same decision (deterministic)', () => {
     fc.assert(
       fc.property(scenarioArb, (s) => {
         const a = buildDecider(s, new DecisionMemo(engine));
@@ -320,6 +321,51 @@ describe('decision invariants (property-based)', () => {
         for (const intel of s.intel) expect(a.decide(intel)).toEqual(b.decide(intel));
       }),
       { numRuns: 25 },
+    );
+  });
+});
+
+describe('re-decision (property-based)', () => {
+  const reasonsOf = (d: { outcome: string; reasons: { code: string; message: string }[] }) =>
+    JSON.stringify([d.outcome, d.reasons.map((r) => [r.code, r.message])]);
+
+  it('is idempotent: a second pass over its own marks changes nothing and asks no one', () => {
+    fc.assert(
+      fc.property(scenarioArb, (s) => {
+        // One projection per object id, as the store yields them.
+        const intels = [...new Map(s.intel.map((i) => [i.id, i])).values()];
+        const decider = buildDecider(s, new DecisionMemo(engine));
+        const first = redecide(decider, intels, new Map());
+        expect(first.changed.length).toBe(intels.length);
+        const second = redecide(decider, intels, first.marks);
+        expect(second.changed).toEqual([]);
+        expect(second.skipped).toBe(intels.length);
+      }),
+      { numRuns: 30 },
+    );
+  });
+
+  it('is incremental and misses nothing: every decision that differs after a change is reported', () => {
+    fc.assert(
+      fc.property(
+        scenarioArb,
+        fc.array(fc.constantFrom('met', 'unmet', 'unknown'), { minLength: 5, maxLength: 5 }),
+        fc.boolean(),
+        (s, statuses, enabled) => {
+          const intels = [...new Map(s.intel.map((i) => [i.id, i])).values()];
+          const before = buildDecider(s, new DecisionMemo(engine));
+          const first = redecide(before, intels, new Map());
+          const after = buildDecider({ ...s, statuses, enabled }, new DecisionMemo(engine));
+          const second = redecide(after, intels, first.marks);
+          const changedIds = new Set(second.changed.map((d) => d.object_id));
+          for (const intel of intels) {
+            const differs = reasonsOf(before.decide(intel)) !== reasonsOf(after.decide(intel));
+            expect(changedIds.has(intel.id)).toBe(differs);
+          }
+          expect(second.skipped + second.unchanged + second.changed.length).toBe(intels.length);
+        },
+      ),
+      { numRuns: 30 },
     );
   });
 });

@@ -7,7 +7,7 @@ import {
   type PolicyMeta,
 } from './cedar-policy-generate.js';
 import type { ConditionState } from './condition-types.js';
-import type { DecisionMemo } from './decision-memo.js';
+import { type DecisionMemo, formatMemoKey } from './decision-memo.js';
 import type { DecisionReason } from './decision-reasons.js';
 import { addIsoDuration, parseIsoDuration } from './duration-iso.js';
 import type { IntelProjection } from './intel-projection.js';
@@ -72,6 +72,7 @@ export class PartnerDecider {
   // Verdicts per memoised answer object: a memo hit costs no re-explanation.
   readonly #verdicts = new WeakMap<CedarAnswer, Verdict>();
   readonly #fixed = new Map<string, Verdict>();
+  readonly #stateKey: string;
 
   constructor(
     readonly facts: PartnerFacts,
@@ -99,6 +100,14 @@ export class PartnerDecider {
       unmetConditions: this.#unmet.map((c) => c.id).sort(),
       agreementState: this.#agreementState,
     };
+    this.#stateKey = JSON.stringify([
+      facts.partner.id,
+      facts.partner.enabled,
+      facts.agreement?.version ?? null,
+      this.#agreementState,
+      facts.conditions.map((c) => [c.id, c.status, c.reason]),
+      this.policies.policies,
+    ]);
     this.#changesAt = earliest([
       ...facts.conditions.map((c) => c.changes_at),
       ...[a?.valid_from, a?.valid_until].filter((t) => t !== undefined && Date.parse(t) > facts.nowMs),
@@ -130,6 +139,24 @@ export class PartnerDecider {
         scope?.neighbourhood === undefined || (this.facts.neighbourhood?.has(intel.id) ?? false),
       in_location: scope?.locations === undefined || (this.facts.locations?.has(intel.id) ?? false),
     };
+  }
+
+  /**
+   * Everything a decision's content depends on besides the clock's exact value: partner state,
+   * agreement, condition states and their reasons, policies, the object's projection and version,
+   * and whether an embargo still runs. Equal keys mean an equal decision (re-decision may skip it).
+   */
+  inputKeyFor(intel: IntelProjection): string {
+    const agreement = this.facts.agreement?.body;
+    const end = agreement?.embargo !== undefined ? embargoEnd(agreement, intel, this.facts.nowMs) : undefined;
+    const embargoRunning = end !== undefined && Date.parse(end) > this.facts.nowMs;
+    return [
+      this.#stateKey,
+      formatMemoKey(this.#handle ?? '', this.#principal, this.#attrsFor(intel)),
+      intel.id,
+      intel.version,
+      embargoRunning ? end : '',
+    ].join('\u0003');
   }
 
   decide(intel: IntelProjection): Decision {

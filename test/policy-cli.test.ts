@@ -172,6 +172,10 @@ describe('tearline partner / agreement / condition / breach / explain / decide',
     expect(summary.partners[0].counts).toEqual({ release: 0, 'needs-approval': 0, withhold: 6 });
     expect(summary.partners[0].reasons['condition-unmet']).toBe(6);
     expect(summary.cache.hits + summary.cache.misses).toBe(6);
+    expect(summary.partners[0]).toMatchObject({ changed: 6, skipped: 0 });
+    const again = JSON.parse(run(['decide', '--json', '--data', data]).stdout);
+    expect(again.partners[0]).toMatchObject({ changed: 0, skipped: 6, counts: summary.partners[0].counts });
+    expect(again.cache.misses).toBe(0);
   });
 
   it('validates operator policies on load and shows Cedar diagnostics with file and line', () => {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { TLP_LEVELS } from '../stix/markings-tlp.js';
 import type { Agreement, Approval } from './agreement-types.js';
 import type { CedarAnswer, CedarDiagnostic, CedarRequest, IntelAttrs } from './cedar-engine.js';
@@ -100,14 +101,17 @@ export class PartnerDecider {
       unmetConditions: this.#unmet.map((c) => c.id).sort(),
       agreementState: this.#agreementState,
     };
-    this.#stateKey = JSON.stringify([
-      facts.partner.id,
-      facts.partner.enabled,
-      facts.agreement?.version ?? null,
-      this.#agreementState,
-      facts.conditions.map((c) => [c.id, c.status, c.reason]),
-      this.policies.policies,
-    ]);
+    // Hashed once: the policy text is kilobytes, and the key is stored per object by re-decision.
+    this.#stateKey = hashText(
+      JSON.stringify([
+        facts.partner.id,
+        facts.partner.enabled,
+        facts.agreement?.version ?? null,
+        this.#agreementState,
+        facts.conditions.map((c) => [c.id, c.status, c.reason]),
+        this.policies.policies,
+      ]),
+    );
     this.#changesAt = earliest([
       ...facts.conditions.map((c) => c.changes_at),
       ...[a?.valid_from, a?.valid_until].filter((t) => t !== undefined && Date.parse(t) > facts.nowMs),
@@ -302,4 +306,8 @@ function earliest(times: readonly (string | undefined)[]): string | undefined {
     if (!Number.isNaN(ms) && (best === undefined || ms < best)) best = ms;
   }
   return best === undefined ? undefined : new Date(best).toISOString();
+}
+
+function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
 }

@@ -1,4 +1,4 @@
-import canonicalize from 'canonicalize';
+import { canonicalJson } from './canonical-json.js';
 import type { JsonObject, JsonValue } from './types.js';
 import { uuidV5 } from './uuid.js';
 
@@ -70,7 +70,6 @@ export function computeScoId(obj: JsonObject): string | undefined {
     }
   }
   if (Object.keys(contributing).length === 0) return undefined;
-  const name = canonicalize(contributing);
-  if (name === undefined) return undefined;
+  const name = canonicalJson(contributing);
   return `${type}--${uuidV5(SCO_ID_NAMESPACE, name)}`;
 }

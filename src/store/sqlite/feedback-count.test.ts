@@ -3,6 +3,9 @@ import { insertObjects, makeSdo } from '../../../test/policy-object-rows.js';
 import { openSqlite } from './database.js';
 import { listFeedbackReceipts } from './feedback-count.js';
 
+const P = 'identity--0b7e0b5c-55a5-4d0e-9a43-7d6c2ea0c001';
+const OTHER = 'identity--0b7e0b5c-55a5-4d0e-9a43-7d6c2ea0c002';
+
 function setup() {
   const db = openSqlite(':memory:');
   return db;
@@ -11,20 +14,16 @@ function setup() {
 describe('listFeedbackReceipts', () => {
   it("counts the partner's sightings, notes and opinions by receipt time, latest versions only", () => {
     const db = setup();
-    const mine = { created_by_ref: 'identity--p' };
+    const mine = { created_by_ref: P };
     const t0 = 1_790_000_000_000_000;
     insertObjects(db, [makeSdo('sighting', mine)], { addedUs: t0 });
     const note = makeSdo('note', mine);
     insertObjects(db, [note], { addedUs: t0 + 10_000_000 });
     insertObjects(db, [{ ...note, modified: '2026-07-01T00:00:00.000Z' }], { addedUs: t0 + 20_000_000 });
-    insertObjects(
-      db,
-      [makeSdo('indicator', mine), makeSdo('sighting', { created_by_ref: 'identity--other' })],
-      {
-        addedUs: t0 + 30_000_000,
-      },
-    );
-    expect(listFeedbackReceipts(db, 'identity--p', 0)).toEqual([t0 / 1000, (t0 + 20_000_000) / 1000]);
-    expect(listFeedbackReceipts(db, 'identity--p', t0)).toEqual([(t0 + 20_000_000) / 1000]);
+    insertObjects(db, [makeSdo('indicator', mine), makeSdo('sighting', { created_by_ref: OTHER })], {
+      addedUs: t0 + 30_000_000,
+    });
+    expect(listFeedbackReceipts(db, P, 0)).toEqual([t0 / 1000, (t0 + 20_000_000) / 1000]);
+    expect(listFeedbackReceipts(db, P, t0)).toEqual([(t0 + 20_000_000) / 1000]);
   });
 });

@@ -18,7 +18,7 @@ export function listFeedbackReceipts(
     .prepare(
       `SELECT o.added_us AS added_us
          FROM objects o
-         JOIN object_refs r ON r.src_seq = o.seq
+         JOIN object_refs r ON r.src_added_us = o.added_us
         WHERE o.is_latest = 1
           AND o.type IN ('sighting', 'note', 'opinion')
           AND r.path = 'created_by_ref'

@@ -32,8 +32,8 @@ export function findNeighbourhood(
         .prepare(
           `SELECT o.id AS rel, s.dst_id AS a, t.dst_id AS b
              FROM objects o
-             JOIN object_refs s ON s.src_seq = o.seq AND s.path = 'source_ref'
-             JOIN object_refs t ON t.src_seq = o.seq AND t.path = 'target_ref'
+             JOIN object_refs s ON s.src_added_us = o.added_us AND s.path = 'source_ref'
+             JOIN object_refs t ON t.src_added_us = o.added_us AND t.path = 'target_ref'
             WHERE o.is_latest = 1 AND o.type = 'relationship'
               AND (s.dst_id IN (${marks}) OR t.dst_id IN (${marks}))`,
         )
@@ -46,17 +46,19 @@ export function findNeighbourhood(
         }
       }
       if (depth >= hops) continue;
+      // Outgoing (through the latest version's own refs) and incoming (through dst_id), each on
+      // its index; an OR of the two would scan every reference.
+      const notStructural = `r.path <> 'created_by_ref' AND r.path NOT LIKE '%modified_by_ref'
+              AND r.path NOT LIKE 'object_marking_refs%' AND r.path NOT LIKE 'granular_markings%'`;
       const others = db
         .prepare(
           `SELECT r.src_id AS a, r.dst_id AS b
-             FROM object_refs r
-             JOIN objects o ON o.seq = r.src_seq
-            WHERE o.is_latest = 1 AND o.type <> 'relationship'
-              AND (r.src_id IN (${marks}) OR r.dst_id IN (${marks}))
-              AND r.path <> 'created_by_ref'
-              AND r.path NOT LIKE '%modified_by_ref'
-              AND r.path NOT LIKE 'object_marking_refs%'
-              AND r.path NOT LIKE 'granular_markings%'`,
+             FROM objects o JOIN object_refs r ON r.src_added_us = o.added_us
+            WHERE o.id IN (${marks}) AND o.is_latest = 1 AND o.type <> 'relationship' AND ${notStructural}
+           UNION ALL
+           SELECT r.src_id AS a, r.dst_id AS b
+             FROM object_refs r JOIN objects o ON o.added_us = r.src_added_us
+            WHERE r.dst_id IN (${marks}) AND o.is_latest = 1 AND o.type <> 'relationship' AND ${notStructural}`,
         )
         .all(...chunk, ...chunk) as { a: string; b: string }[];
       for (const r of others) {

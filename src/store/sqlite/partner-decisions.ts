@@ -96,7 +96,9 @@ export function* iterateProjections(
   classify: MarkingClassifier,
   untaggedTlp: TlpLevel | undefined,
 ): Generator<IntelProjection> {
-  const rows = db.prepare('SELECT json FROM objects WHERE is_latest = 1 ORDER BY seq').iterate() as Iterable<{
+  const rows = db
+    .prepare('SELECT json FROM objects WHERE is_latest = 1 ORDER BY added_us')
+    .iterate() as Iterable<{
     json: string;
   }>;
   for (const r of rows) {

@@ -1,5 +1,8 @@
+import { derivedIdsMigration } from './derived-ids.js';
+import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
+import { usersMigration } from './users.js';
 
 export interface Migration {
   /** Unique, sortable, never renamed once released: the database records it. */
@@ -8,4 +11,10 @@ export interface Migration {
 }
 
 /** Applied in this order, each once, each in its own transaction. Append only. */
-export const MIGRATIONS: readonly Migration[] = [objectsMigration, policyMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  objectsMigration,
+  policyMigration,
+  usersMigration,
+  ledgerMigration,
+  derivedIdsMigration,
+];

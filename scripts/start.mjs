@@ -1,0 +1,35 @@
+#!/usr/bin/env node
+// `npm start`: build what is stale, create ./tearline-data with the demo scenario if there is
+// none, then show what the hub holds. (The server joins here once it exists.)
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const data = process.env.TEARLINE_DATA ?? join(root, 'tearline-data');
+
+function newestMtime(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return newest;
+}
+
+const built = join(root, 'dist', 'src', 'cli', 'main.js');
+if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(join(root, 'src'))) {
+  console.log('building ...');
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+}
+
+const tearline = (...args) =>
+  execFileSync(process.execPath, [join(root, 'bin', 'tearline.js'), ...args], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+const fresh = !existsSync(join(data, 'config.json'));
+tearline('init', '--data', data);
+if (fresh) tearline('demo', '--data', data);
+tearline('stats', '--data', data);

@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { openHub } from '../app/hub.js';
+
+export function registerStats(program: Command): void {
+  program
+    .command('stats')
+    .description('counts by type, versions and quarantine size')
+    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { data?: string; json?: boolean }) => {
+      const hub = openHub(opts.data);
+      try {
+        const s = await hub.objects.stats();
+        if (opts.json) {
+          process.stdout.write(`${JSON.stringify(s)}\n`);
+          return;
+        }
+        const types = Object.entries(s.byType).sort(([a], [b]) => a.localeCompare(b));
+        const width = Math.max(4, ...types.map(([t]) => t.length));
+        process.stdout.write(`${'type'.padEnd(width)}  objects  versions\n`);
+        for (const [type, c] of types) {
+          process.stdout.write(
+            `${type.padEnd(width)}  ${String(c.objects).padStart(7)}  ${String(c.versions).padStart(8)}\n`,
+          );
+        }
+        process.stdout.write(
+          `${'total'.padEnd(width)}  ${String(s.objects).padStart(7)}  ${String(s.versions).padStart(8)}\n`,
+        );
+        process.stdout.write(`quarantined: ${s.quarantined}\n`);
+      } finally {
+        hub.close();
+      }
+    });
+}

@@ -1,0 +1,438 @@
+/**
+ * Splits a byte stream into STIX object texts without parsing the whole document, so files of
+ * any size import with bounded memory. Accepts a bundle (its `objects` array is streamed element
+ * by element), a single object, a top-level array of objects, and JSON Lines or concatenated
+ * values (each value an object or a bundle). Each element's exact text is kept.
+ *
+ * Only structure is tracked here (strings and nesting); each element then goes to JSON.parse,
+ * which says what is wrong inside it. Hand-written because streaming JSON libraries tokenise
+ * every value in JavaScript, several times slower than finding boundaries and letting V8 parse.
+ */
+
+export type SplitItem =
+  | { kind: 'object'; text: string; location: string }
+  | { kind: 'error'; code: SplitErrorCode; message: string; location: string; raw: string; rawBytes: number };
+
+export type SplitErrorCode =
+  | 'not-json'
+  | 'not-an-object'
+  | 'too-large'
+  | 'too-deep'
+  | 'truncated'
+  | 'not-a-bundle';
+
+export interface SplitOptions {
+  /** Largest element kept, in bytes; a larger one becomes a 'too-large' error. */
+  maxObjectBytes: number;
+  /** Deepest nesting accepted inside one object. */
+  maxDepth: number;
+  /** How much of a rejected element's text is kept for the quarantine. */
+  maxRawBytes: number;
+}
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+const NEWLINE = 0x0a;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/**
+ * 'between': between top-level values. 'value': inside a top-level object, buffered whole.
+ * 'stream': inside an array whose elements are items (a bundle's objects, a top-level array).
+ * 'tail': inside a bundle after its objects array; the rest is kept to check the envelope.
+ */
+type Mode = 'between' | 'value' | 'stream' | 'tail';
+
+/** Bytes of one element, gathered across chunks with a size cap. */
+class ElementBuffer {
+  parts: Buffer[] = [];
+  bytes = 0;
+  overflow = false;
+  constructor(
+    private readonly max: number,
+    private readonly keep: number,
+  ) {}
+  add(part: Buffer): void {
+    if (part.length === 0) return;
+    this.bytes += part.length;
+    if (this.overflow) return;
+    if (this.bytes > this.max) {
+      this.overflow = true;
+      this.parts = [Buffer.concat([...this.parts, part]).subarray(0, this.keep)];
+      return;
+    }
+    // Copy: the stream may reuse the chunk's memory once we return.
+    this.parts.push(Buffer.from(part));
+  }
+  text(limit = Number.POSITIVE_INFINITY): string {
+    const all = this.parts.length === 1 ? (this.parts[0] as Buffer) : Buffer.concat(this.parts);
+    return all.toString('utf8', 0, Math.min(all.length, limit));
+  }
+  reset(): void {
+    this.parts = [];
+    this.bytes = 0;
+    this.overflow = false;
+  }
+}
+
+export class JsonSplitter {
+  readonly #opts: SplitOptions;
+  #items: SplitItem[] = [];
+  #mode: Mode = 'between';
+  #depth = 0;
+  #inString = false;
+  #prevChunkBackslashes = 0;
+  #line = 1;
+  #offset = 0;
+  #values = 0;
+  #sawGarbage = false;
+  #valueLine = 1;
+  #buf: ElementBuffer;
+  #inElement = false;
+  #elemStart = 0;
+  #elemIsObject = false;
+  #elemTooDeep = false;
+  #elemIndex = 0;
+  #streamDepth = 1;
+  // The last short string seen at depth 1 of a top-level object (to spot the key `objects`).
+  #stringStart = -1;
+  #shortString: Buffer[] = [];
+  #lastDepth1String = '';
+  #tail: ElementBuffer;
+
+  constructor(opts: SplitOptions) {
+    this.#opts = opts;
+    this.#buf = new ElementBuffer(opts.maxObjectBytes, opts.maxRawBytes);
+    this.#tail = new ElementBuffer(64 * 1024, 1024);
+  }
+
+  /** Feeds a chunk; returns the items it completed. */
+  push(chunk: Buffer): SplitItem[] {
+    this.#scan(chunk);
+    this.#offset += chunk.length;
+    return this.#drain();
+  }
+
+  /** Ends the input; reports a truncation if it stopped inside a value. */
+  end(): SplitItem[] {
+    if (this.#mode !== 'between') {
+      const inStreamElement = this.#mode === 'stream' && this.#inElement;
+      const location = inStreamElement ? this.#elementLocation() : this.#valueLocation();
+      const hasRaw = this.#inElement;
+      this.#items.push({
+        kind: 'error',
+        code: 'truncated',
+        message: `unexpected end of input at byte ${this.#offset}: the JSON is truncated`,
+        location,
+        raw: hasRaw ? this.#buf.text(this.#opts.maxRawBytes) : '',
+        rawBytes: hasRaw ? this.#buf.bytes : 0,
+      });
+    } else if (this.#values === 0 && !this.#sawGarbage) {
+      this.#error(
+        'not-json',
+        'the input is empty: expected a STIX bundle, an object or JSON Lines',
+        'byte 0',
+        '',
+        0,
+      );
+    }
+    return this.#drain();
+  }
+
+  #drain(): SplitItem[] {
+    const out = this.#items;
+    this.#items = [];
+    return out;
+  }
+
+  #error(code: SplitErrorCode, message: string, location: string, raw: string, rawBytes: number): void {
+    this.#items.push({ kind: 'error', code, message, location, raw, rawBytes });
+  }
+
+  #valueLocation(): string {
+    return `line ${this.#valueLine}`;
+  }
+
+  #elementLocation(): string {
+    const here = `${this.#streamDepth === 2 ? 'objects' : ''}[${this.#elemIndex}]`;
+    return this.#values > 1 || this.#valueLine > 1 ? `line ${this.#valueLine} ${here}` : here;
+  }
+
+  #scan(chunk: Buffer): void {
+    const n = chunk.length;
+    let i = 0;
+    this.#elemStart = 0;
+    this.#stringStart = this.#stringStart === -1 ? -1 : 0;
+    while (i < n) {
+      if (this.#inString) {
+        const q = chunk.indexOf(QUOTE, i);
+        const stop = q === -1 ? n : q;
+        for (let j = chunk.indexOf(NEWLINE, i); j !== -1 && j < stop; j = chunk.indexOf(NEWLINE, j + 1))
+          this.#line++;
+        if (q === -1) break;
+        i = q + 1;
+        if (this.#isEscaped(chunk, q)) continue;
+        this.#inString = false;
+        this.#onStringEnd(chunk, q);
+        continue;
+      }
+      const c = chunk[i] as number;
+      if (c === NEWLINE) this.#line++;
+      i = this.#mode === 'between' ? this.#onBetween(chunk, i, c) : this.#onStructural(chunk, i, c);
+    }
+    this.#carryOver(chunk);
+  }
+
+  #isEscaped(chunk: Buffer, q: number): boolean {
+    let count = 0;
+    let k = q - 1;
+    while (k >= 0 && chunk[k] === BACKSLASH) {
+      count++;
+      k--;
+    }
+    if (k < 0) count += this.#prevChunkBackslashes;
+    return count % 2 === 1;
+  }
+
+  #onBetween(chunk: Buffer, i: number, c: number): number {
+    if (isSpace(c)) return i + 1;
+    if (this.#offset + i === 0 && c === 0xef && chunk[i + 1] === 0xbb && chunk[i + 2] === 0xbf) return i + 3; // BOM
+    this.#values++;
+    this.#valueLine = this.#line;
+    if (c === OPEN_BRACE) {
+      this.#mode = 'value';
+      this.#depth = 1;
+      this.#lastDepth1String = '';
+      this.#beginElement(i, true);
+      return i + 1;
+    }
+    if (c === OPEN_BRACKET) {
+      this.#mode = 'stream';
+      this.#streamDepth = 1;
+      this.#depth = 1;
+      this.#elemIndex = 0;
+      return i + 1;
+    }
+    // Not a value we can use: report up to the end of the line and go on after it.
+    const eol = chunk.indexOf(NEWLINE, i);
+    const end = eol === -1 ? chunk.length : eol;
+    const found = JSON.stringify(String.fromCharCode(c));
+    this.#error(
+      'not-json',
+      `not JSON at byte ${this.#offset + i}: expected '{' or '[', found ${found}`,
+      `line ${this.#line}`,
+      chunk.toString('utf8', i, Math.min(end, i + this.#opts.maxRawBytes)),
+      end - i,
+    );
+    this.#values--;
+    this.#sawGarbage = true;
+    return end;
+  }
+
+  #beginElement(i: number, isObject: boolean): void {
+    this.#inElement = true;
+    this.#elemStart = i;
+    this.#elemIsObject = isObject;
+    this.#elemTooDeep = false;
+    this.#buf.reset();
+  }
+
+  #onStructural(chunk: Buffer, i: number, c: number): number {
+    const atItemLevel = this.#mode === 'stream' && this.#depth === this.#streamDepth;
+    if (atItemLevel && !this.#inElement) {
+      if (isSpace(c) || c === COMMA) return i + 1;
+      if (c === CLOSE_BRACKET) {
+        this.#depth--;
+        if (this.#streamDepth === 1) this.#finishTopValue();
+        else {
+          this.#mode = 'tail';
+          this.#tail.reset();
+          this.#elemStart = i + 1;
+        }
+        return i + 1;
+      }
+      this.#beginElement(i, c === OPEN_BRACE);
+    } else if (atItemLevel && !this.#elemIsObject && (c === COMMA || c === CLOSE_BRACKET || isSpace(c))) {
+      this.#endElement(chunk, i); // a scalar element ends here; the delimiter is read again
+      return i;
+    }
+    if (c === QUOTE) {
+      this.#inString = true;
+      if (this.#mode === 'value' && this.#depth === 1) {
+        this.#stringStart = i + 1;
+        this.#shortString = [];
+      }
+      return i + 1;
+    }
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+      if (
+        this.#mode === 'value' &&
+        this.#depth === 1 &&
+        c === OPEN_BRACKET &&
+        this.#lastDepth1String === 'objects'
+      ) {
+        if (this.#startBundleIfEnvelope(chunk, i)) return i + 1;
+      }
+      this.#depth++;
+      if (
+        this.#inElement &&
+        this.#depth - (this.#mode === 'stream' ? this.#streamDepth : 0) > this.#opts.maxDepth
+      ) {
+        this.#elemTooDeep = true;
+      }
+      return i + 1;
+    }
+    if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+      this.#depth--;
+      if (this.#depth === 0 && this.#mode === 'value') {
+        this.#endElement(chunk, i + 1);
+        this.#finishTopValue();
+      } else if (this.#depth === 0 && this.#mode === 'tail') {
+        this.#tail.add(chunk.subarray(this.#elemStart, i + 1));
+        this.#checkEnvelopeTail();
+        this.#finishTopValue();
+      } else if (this.#mode === 'stream' && this.#inElement && this.#depth === this.#streamDepth) {
+        this.#endElement(chunk, i + 1);
+      }
+    }
+    return i + 1;
+  }
+
+  /**
+   * At `[` after a depth-1 string `objects`: if the text so far plus `[]}` parses as an object
+   * whose last key is `objects` and whose type (if already given) is `bundle`, stream it.
+   */
+  #startBundleIfEnvelope(chunk: Buffer, i: number): boolean {
+    this.#buf.add(chunk.subarray(this.#elemStart, i));
+    if (this.#buf.overflow) return false;
+    let envelope: unknown;
+    try {
+      envelope = JSON.parse(`${this.#buf.text()}[]}`);
+    } catch {
+      this.#elemStart = i;
+      return false;
+    }
+    const keys = Object.keys(envelope as object);
+    const type = (envelope as { type?: unknown }).type;
+    if (keys[keys.length - 1] !== 'objects' || (type !== undefined && type !== 'bundle')) {
+      this.#elemStart = i;
+      return false;
+    }
+    this.#mode = 'stream';
+    this.#streamDepth = 2;
+    this.#depth = 2;
+    this.#elemIndex = 0;
+    this.#inElement = false;
+    this.#buf.reset();
+    return true;
+  }
+
+  #checkEnvelopeTail(): void {
+    let rest: unknown;
+    try {
+      rest = JSON.parse(`{"objects":[]${this.#tail.text()}`);
+    } catch {
+      this.#error(
+        'not-json',
+        'the bundle after its objects array is not valid JSON',
+        this.#valueLocation(),
+        '',
+        0,
+      );
+      return;
+    }
+    const type = (rest as { type?: unknown }).type;
+    if (type !== undefined && type !== 'bundle') {
+      this.#error(
+        'not-a-bundle',
+        `the document has an 'objects' array but its type is ${JSON.stringify(type)}, not 'bundle'`,
+        this.#valueLocation(),
+        '',
+        0,
+      );
+    }
+  }
+
+  #onStringEnd(chunk: Buffer, q: number): void {
+    if (this.#stringStart === -1) return;
+    const start = this.#stringStart;
+    this.#stringStart = -1;
+    const total = this.#shortString.reduce((s, b) => s + b.length, 0) + (q - start);
+    if (total > 16) {
+      this.#lastDepth1String = '';
+      return;
+    }
+    this.#shortString.push(chunk.subarray(start, q));
+    this.#lastDepth1String = Buffer.concat(this.#shortString).toString('utf8');
+  }
+
+  #endElement(chunk: Buffer, end: number): void {
+    this.#buf.add(chunk.subarray(this.#elemStart, end));
+    const location = this.#mode === 'stream' ? this.#elementLocation() : this.#valueLocation();
+    if (this.#mode === 'stream') this.#elemIndex++;
+    this.#inElement = false;
+    const bytes = this.#buf.bytes;
+    const cap = this.#opts.maxRawBytes;
+    if (this.#buf.overflow) {
+      const limit = this.#opts.maxObjectBytes;
+      this.#error(
+        'too-large',
+        `object is ${bytes} bytes, over the limit of ${limit} (max_object_bytes)`,
+        location,
+        this.#buf.text(cap),
+        bytes,
+      );
+    } else if (this.#elemTooDeep) {
+      this.#error(
+        'too-deep',
+        `object nests deeper than ${this.#opts.maxDepth} levels`,
+        location,
+        this.#buf.text(cap),
+        bytes,
+      );
+    } else if (!this.#elemIsObject) {
+      const text = this.#buf.text(cap);
+      const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
+      this.#error('not-an-object', `expected a STIX object '{…}', found ${shown}`, location, text, bytes);
+    } else {
+      this.#items.push({ kind: 'object', text: this.#buf.text(), location });
+    }
+    this.#buf.reset();
+  }
+
+  #finishTopValue(): void {
+    this.#mode = 'between';
+    this.#depth = 0;
+    this.#inElement = false;
+  }
+
+  /** Keeps what continues into the next chunk: the open element, a depth-1 string, the tail. */
+  #carryOver(chunk: Buffer): void {
+    let k = chunk.length - 1;
+    let trailing = 0;
+    while (k >= 0 && chunk[k] === BACKSLASH) {
+      trailing++;
+      k--;
+    }
+    this.#prevChunkBackslashes = this.#inString
+      ? k < 0
+        ? this.#prevChunkBackslashes + trailing
+        : trailing
+      : 0;
+    if (this.#inElement) this.#buf.add(chunk.subarray(this.#elemStart));
+    if (this.#mode === 'tail') this.#tail.add(chunk.subarray(this.#elemStart));
+    if (this.#stringStart !== -1) {
+      const piece = chunk.subarray(this.#stringStart);
+      if (this.#shortString.reduce((s, b) => s + b.length, 0) + piece.length <= 16)
+        this.#shortString.push(Buffer.from(piece));
+      else this.#shortString = [Buffer.alloc(17)];
+    }
+  }
+}

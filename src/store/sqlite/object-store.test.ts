@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../clock.js';
+import { describeObjectStoreContract } from '../object-store.contract.js';
+import { applyMigrations, openSqlite } from './database.js';
+import { MIGRATIONS } from './migrations/index.js';
+import { SqliteObjectStore } from './object-store.js';
+
+describeObjectStoreContract('sqlite', async (clock) => {
+  const db = openSqlite(':memory:');
+  const store = new SqliteObjectStore(db, clock);
+  return Object.assign(store, {
+    close: () => {
+      db.close();
+    },
+  });
+});
+
+describe('sqlite object store specifics', () => {
+  it('indexes every reference, nested ones included, in both directions', async () => {
+    const db = openSqlite(':memory:');
+    const store = new SqliteObjectStore(db, new ManualClock('2026-01-01T00:00:00Z'));
+    const rel = {
+      type: 'relationship',
+      spec_version: '2.1',
+      id: 'relationship--6598bf44-1c10-4218-af9f-75b5b71c23a7',
+      created: '2024-01-01T00:00:00Z',
+      modified: '2024-01-01T00:00:00Z',
+      relationship_type: 'uses',
+      source_ref: 'intrusion-set--4e78f46f-a023-4e5f-bc24-71b3ca22ec29',
+      target_ref: 'malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b',
+      object_marking_refs: ['marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da'],
+      granular_markings: [
+        {
+          marking_ref: 'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82',
+          selectors: ['description'],
+        },
+      ],
+    };
+    await store.putObjects([{ object: rel, json: JSON.stringify(rel), source: 't' }]);
+    const refs = db.prepare('SELECT path, dst_id FROM object_refs ORDER BY path').all();
+    expect(refs).toEqual([
+      {
+        path: 'granular_markings[0].marking_ref',
+        dst_id: 'marking-definition--f88d31f6-486f-44da-b317-01333bde0b82',
+      },
+      { path: 'object_marking_refs[0]', dst_id: 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da' },
+      { path: 'source_ref', dst_id: 'intrusion-set--4e78f46f-a023-4e5f-bc24-71b3ca22ec29' },
+      { path: 'target_ref', dst_id: 'malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b' },
+    ]);
+    const plan = db
+      .prepare("EXPLAIN QUERY PLAN SELECT src_id FROM object_refs WHERE dst_id = 'x'")
+      .all()
+      .map((r) => (r as { detail: string }).detail)
+      .join(' ');
+    expect(plan).toContain('object_refs_dst');
+    db.close();
+  });
+
+  it('applies migrations once and records them', () => {
+    const db = openSqlite(':memory:');
+    const names = db.prepare('SELECT name FROM schema_migrations ORDER BY rowid').pluck().all();
+    expect(names[0]).toBe('0001-objects');
+    expect(new Set(names).size).toBe(names.length);
+    applyMigrations(db, MIGRATIONS);
+    expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(names.length);
+    expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+});

@@ -1,0 +1,206 @@
+import { createHash } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import { canonicalJson } from '../../stix/canonical-json.js';
+import { isStandardTlpMarking } from '../../stix/markings-tlp.js';
+import { collectRefs } from '../../stix/refs.js';
+import { versionKeyOf } from '../../stix/timestamp.js';
+import type {
+  IncomingObject,
+  ObjectPageQuery,
+  ObjectReader,
+  ObjectWriter,
+  PutResult,
+  Rejected,
+  StatsReader,
+  StoredObject,
+  StoreStats,
+} from '../ports.js';
+import type { SqliteDatabase } from './database.js';
+
+interface ObjectRow {
+  id: string;
+  version: string;
+  type: string;
+  added_us: number;
+  json: string;
+}
+
+function toStored(row: ObjectRow): StoredObject {
+  return { id: row.id, version: row.version, type: row.type, addedUs: row.added_us, json: row.json };
+}
+
+function sameContent(a: string, b: string): boolean {
+  if (a === b) return true;
+  try {
+    return canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
+  } catch {
+    return false;
+  }
+}
+
+export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReader {
+  readonly #db: SqliteDatabase;
+  readonly #clock: Clock;
+  readonly #stmts;
+
+  constructor(db: SqliteDatabase, clock: Clock) {
+    this.#db = db;
+    this.#clock = clock;
+    this.#stmts = {
+      maxAdded: db.prepare('SELECT max(added_us) FROM objects').pluck(),
+      latestOf: db.prepare('SELECT added_us, version FROM objects WHERE id = ? AND is_latest = 1'),
+      insert: db.prepare(
+        `INSERT INTO objects (added_us, id, version, type, spec_version, created, modified, is_latest, source, json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, version) DO NOTHING`,
+      ),
+      existing: db.prepare('SELECT json FROM objects WHERE id = ? AND version = ?').pluck(),
+      unsetLatest: db.prepare('UPDATE objects SET is_latest = 0 WHERE added_us = ?'),
+      insertRef: db.prepare(
+        'INSERT INTO object_refs (src_added_us, src_id, path, dst_id) VALUES (?, ?, ?, ?)',
+      ),
+      quarantine: db.prepare(
+        `INSERT INTO quarantine (received_us, source, location, object_id, raw, raw_bytes, raw_sha256, errors)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      ),
+      getLatest: db.prepare(
+        'SELECT id, version, type, added_us, json FROM objects WHERE id = ? AND is_latest = 1',
+      ),
+      getVersions: db.prepare(
+        'SELECT id, version, type, added_us, json FROM objects WHERE id = ? ORDER BY version',
+      ),
+      hasMarking: db
+        .prepare("SELECT 1 FROM objects WHERE id = ? AND type = 'marking-definition' LIMIT 1")
+        .pluck(),
+      markingIds: db.prepare("SELECT DISTINCT id FROM objects WHERE type = 'marking-definition'").pluck(),
+      statsByType: db.prepare(
+        'SELECT type, count(*) AS versions, sum(is_latest) AS objects FROM objects GROUP BY type',
+      ),
+      quarantined: db.prepare('SELECT count(*) FROM quarantine').pluck(),
+    };
+  }
+
+  /** Runs inside one IMMEDIATE transaction so that `added` is handed out by one writer at a time. */
+  putObjectsSync(batch: readonly IncomingObject[]): PutResult[] {
+    const s = this.#stmts;
+    return this.#db
+      .transaction(() => {
+        // Read the high-water mark inside the write lock: another process may have written.
+        let last = (s.maxAdded.get() as number | null) ?? 0;
+        const nowUs = this.#clock.now().getTime() * 1000;
+        const results: PutResult[] = [];
+        for (const item of batch) {
+          const obj = item.object;
+          const id = obj.id as string;
+          const version = versionKeyOf(obj);
+          const prev = s.latestOf.get(id) as { added_us: number; version: string } | undefined;
+          const isLatest = prev === undefined || version > prev.version;
+          const added = Math.max(nowUs, last + 1);
+          const info = s.insert.run(
+            added,
+            id,
+            version,
+            obj.type,
+            typeof obj.spec_version === 'string' ? obj.spec_version : null,
+            typeof obj.created === 'string' ? obj.created : null,
+            typeof obj.modified === 'string' ? obj.modified : null,
+            isLatest ? 1 : 0,
+            item.source,
+            item.json,
+          );
+          if (info.changes === 0) {
+            const stored = s.existing.get(id, version) as string;
+            results.push({ outcome: sameContent(stored, item.json) ? 'duplicate' : 'conflict', id, version });
+            continue;
+          }
+          last = added;
+          if (isLatest && prev) s.unsetLatest.run(prev.added_us);
+          for (const ref of collectRefs(obj)) s.insertRef.run(added, id, ref.path, ref.id);
+          results.push({ outcome: prev ? 'new-version' : 'added', id, version, addedUs: added });
+        }
+        return results;
+      })
+      .immediate();
+  }
+
+  async putObjects(batch: readonly IncomingObject[]): Promise<PutResult[]> {
+    return this.putObjectsSync(batch);
+  }
+
+  quarantineSync(rejected: readonly Rejected[]): void {
+    const s = this.#stmts;
+    const nowUs = this.#clock.now().getTime() * 1000;
+    this.#db
+      .transaction(() => {
+        for (const r of rejected) {
+          const sha = createHash('sha256').update(r.raw).digest('hex');
+          s.quarantine.run(
+            nowUs,
+            r.source,
+            r.location,
+            r.objectId ?? null,
+            r.raw,
+            Buffer.byteLength(r.raw),
+            sha,
+            JSON.stringify(r.errors),
+          );
+        }
+      })
+      .immediate();
+  }
+
+  async quarantine(rejected: readonly Rejected[]): Promise<void> {
+    this.quarantineSync(rejected);
+  }
+
+  async getLatest(id: string): Promise<StoredObject | undefined> {
+    const row = this.#stmts.getLatest.get(id) as ObjectRow | undefined;
+    return row ? toStored(row) : undefined;
+  }
+
+  async getVersions(id: string): Promise<StoredObject[]> {
+    return (this.#stmts.getVersions.all(id) as ObjectRow[]).map(toStored);
+  }
+
+  async hasMarkingDefinition(id: string): Promise<boolean> {
+    return isStandardTlpMarking(id) || this.#stmts.hasMarking.get(id) !== undefined;
+  }
+
+  /** Marking-definition ids held by the store (few: loaded once per import). */
+  async markingDefinitionIds(): Promise<string[]> {
+    return this.#stmts.markingIds.all() as string[];
+  }
+
+  async page(q: ObjectPageQuery): Promise<StoredObject[]> {
+    const where: string[] = ['added_us > ?'];
+    const params: unknown[] = [q.addedAfterUs ?? -1];
+    if (q.versions !== 'all') where.push('is_latest = 1');
+    if (q.types && q.types.length > 0) {
+      where.push(`type IN (${q.types.map(() => '?').join(', ')})`);
+      params.push(...q.types);
+    }
+    if (q.ids && q.ids.length > 0) {
+      where.push(`id IN (${q.ids.map(() => '?').join(', ')})`);
+      params.push(...q.ids);
+    }
+    params.push(q.limit);
+    const sql = `SELECT id, version, type, added_us, json FROM objects WHERE ${where.join(' AND ')}
+                 ORDER BY added_us LIMIT ?`;
+    return (this.#db.prepare(sql).all(...params) as ObjectRow[]).map(toStored);
+  }
+
+  async stats(): Promise<StoreStats> {
+    const byType: StoreStats['byType'] = {};
+    let objects = 0;
+    let versions = 0;
+    for (const row of this.#stmts.statsByType.all() as {
+      type: string;
+      versions: number;
+      objects: number;
+    }[]) {
+      byType[row.type] = { objects: row.objects, versions: row.versions };
+      objects += row.objects;
+      versions += row.versions;
+    }
+    return { byType, objects, versions, quarantined: this.#stmts.quarantined.get() as number };
+  }
+}

@@ -1,0 +1,270 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { versionKeyOf } from '../src/stix/timestamp.js';
+import type { JsonObject } from '../src/stix/types.js';
+import { runTearline, SHARED, tempDir } from './run-cli.js';
+
+const STIX = join(SHARED, 'data', 'stix');
+const EXAMPLES = join(STIX, 'examples');
+
+/** An independent model of what importing these files in order must report. */
+function expectedCounts(files: string[]) {
+  const seen = new Map<string, string>();
+  const latest = new Set<string>();
+  return files.map((file) => {
+    const doc = JSON.parse(readFileSync(file, 'utf8')) as JsonObject & { objects?: JsonObject[] };
+    const objects = doc.type === 'bundle' && doc.objects ? doc.objects : [doc];
+    const c = { read: objects.length, added: 0, new_versions: 0, duplicates: 0, conflicts: 0, rejected: 0 };
+    for (const o of objects) {
+      const key = `${o.id}|${versionKeyOf(o)}`;
+      const text = JSON.stringify(o);
+      const prior = seen.get(key);
+      if (prior === undefined) {
+        seen.set(key, text);
+        if (latest.has(o.id as string)) c.new_versions++;
+        else c.added++;
+        latest.add(o.id as string);
+      } else if (prior === text) c.duplicates++;
+      else c.conflicts++;
+    }
+    return c;
+  });
+}
+
+describe('tearline CLI: foundation', () => {
+  it('lists every command in --help and exits 2 on a usage error', async () => {
+    const help = await runTearline(['--help']);
+    expect(help.code).toBe(0);
+    for (const cmd of ['init', 'validate', 'import', 'export', 'stats']) expect(help.stdout).toContain(cmd);
+    const bad = await runTearline(['import']);
+    expect(bad.code).toBe(2);
+    const unknown = await runTearline(['frobnicate']);
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+  });
+
+  it('init is idempotent and never overwrites the hub secret', async () => {
+    const data = tempDir();
+    expect((await runTearline(['init', '--data', data])).code).toBe(0);
+    const secret = readFileSync(join(data, 'keys', 'hub-secret'), 'utf8');
+    const again = await runTearline(['init', '--data', data, '--json']);
+    expect(again.code).toBe(0);
+    expect(JSON.parse(again.stdout).created).toEqual([]);
+    expect(readFileSync(join(data, 'keys', 'hub-secret'), 'utf8')).toBe(secret);
+  });
+
+  it('refuses to work on a data dir that was never initialised', async () => {
+    const r = await runTearline(['stats', '--data', join(tempDir(), 'nope')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain("run 'tearline init");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('imports the official examples and the MITRE bundles with exact counts; export re-imports as duplicates', async () => {
+    const data = tempDir();
+    await runTearline(['init', '--data', data]);
+    const files = [
+      ...readdirSync(EXAMPLES)
+        .filter((f) => f.endsWith('.json'))
+        .sort()
+        .map((f) => join(EXAMPLES, f)),
+      join(STIX, 'ics-attack-18.1.json'),
+      join(STIX, 'capec-2.1.json'),
+    ];
+    const r = await runTearline(['import', '--data', data, '--json', ...files]);
+    expect(r.stderr).toBe('');
+    const got = (JSON.parse(r.stdout) as Record<string, number>[]).map(
+      ({ read, added, new_versions, duplicates, conflicts, rejected }) => ({
+        read,
+        added,
+        new_versions,
+        duplicates,
+        conflicts,
+        rejected,
+      }),
+    );
+    expect(got).toEqual(expectedCounts(files));
+    expect(r.code).toBe(0);
+
+    const stats = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+    const total = got.reduce((s, c) => s + (c.added ?? 0) + (c.new_versions ?? 0), 0);
+    expect(stats.versions).toBe(total);
+
+    const out = join(tempDir(), 'export.json');
+    expect((await runTearline(['export', '--data', data, '--out', out])).code).toBe(0);
+    const exported = JSON.parse(readFileSync(out, 'utf8'));
+    expect(exported.type).toBe('bundle');
+    expect(exported.objects.length).toBe(stats.objects);
+    const again = JSON.parse((await runTearline(['import', '--data', data, '--json', out])).stdout);
+    expect(again).toMatchObject({
+      read: stats.objects,
+      added: 0,
+      new_versions: 0,
+      duplicates: stats.objects,
+      conflicts: 0,
+      rejected: 0,
+    });
+
+    const valid = await runTearline(['validate', '--json', out]);
+    expect(valid.code).toBe(0);
+    expect(JSON.parse(valid.stdout)).toMatchObject({ valid: true, errors: [] });
+
+    const identities = JSON.parse(
+      (await runTearline(['export', '--data', data, '--type', 'identity'])).stdout,
+    );
+    expect(identities.objects.length).toBe(stats.byType.identity.objects);
+    expect(identities.objects.every((o: JsonObject) => o.type === 'identity')).toBe(true);
+  });
+
+  it('keeps valid objects, quarantines bad ones with where and why, and exits 1', async () => {
+    const data = tempDir();
+    await runTearline(['init', '--data', data]);
+    const good = {
+      type: 'identity',
+      spec_version: '2.1',
+      id: 'identity--0e5c3a9a-0bde-4b3b-8f9c-9b9a7d5d6a01',
+      created: '2024-01-01T00:00:00Z',
+      modified: '2024-01-01T00:00:00Z',
+      name: 'A',
+      identity_class: 'organization',
+    };
+    const wrongType = { ...good, id: 'identity--1e5c3a9a-0bde-4b3b-8f9c-9b9a7d5d6a01', created: 12 };
+    const bundle = {
+      type: 'bundle',
+      id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d',
+      objects: [good, 'text', wrongType, { ...good, name: 'changed' }],
+    };
+    const file = join(tempDir(), 'mixed.json');
+    writeFileSync(file, JSON.stringify(bundle));
+    const r = await runTearline(['import', '--data', data, '--json', file]);
+    expect(r.code).toBe(1);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ read: 4, added: 1, conflicts: 1, rejected: 2 });
+    expect(s.rejections.map((x: { location: string }) => x.location)).toEqual(['objects[1]', 'objects[2]']);
+    expect(s.rejections[1].errors[0]).toMatchObject({ path: 'created' });
+    const st = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+    expect(st).toMatchObject({ objects: 1, quarantined: 2 });
+  });
+
+  it('handles truncated JSON, not-JSON, deep nesting, a 50 MB line and duplicate ids without crashing', async () => {
+    const data = tempDir();
+    await runTearline(['init', '--data', data]);
+    const dir = tempDir();
+    const obj = (i: number, extra: JsonObject = {}) => ({
+      type: 'ipv4-addr',
+      spec_version: '2.1',
+      id: `ipv4-addr--${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,
+      value: `10.0.0.${i}`,
+      ...extra,
+    });
+    const truncated = join(dir, 'truncated.json');
+    writeFileSync(
+      truncated,
+      `{"type":"bundle","id":"bundle--5d0092c5-5f74-4287-9642-33f4c354e56d","objects":[${JSON.stringify(obj(1))},{"type":"ipv4-`,
+    );
+    const notJson = join(dir, 'not.json');
+    writeFileSync(notJson, 'this is not JSON at all\n');
+    const deep = join(dir, 'deep.jsonl');
+    writeFileSync(
+      deep,
+      `${JSON.stringify(obj(2, { x_nested: JSON.parse(`${'{"a":'.repeat(200)}1${'}'.repeat(200)}`) }))}\n${JSON.stringify(obj(3))}\n`,
+    );
+    const huge = join(dir, 'huge.jsonl');
+    writeFileSync(
+      huge,
+      `${JSON.stringify(obj(4, { x_blob: 'a'.repeat(50 * 1024 * 1024) }))}\n${JSON.stringify(obj(5))}\n`,
+    );
+    const dups = join(dir, 'dups.jsonl');
+    writeFileSync(
+      dups,
+      `${JSON.stringify(obj(6))}\n${JSON.stringify(obj(6))}\n${JSON.stringify(obj(6, { value: '10.9.9.9' }))}\n`,
+    );
+
+    const r = await runTearline(['import', '--data', data, '--json', truncated, notJson, deep, huge, dups]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe('');
+    const [t, n, d, h, u] = JSON.parse(r.stdout);
+    expect(t).toMatchObject({ added: 1, rejected: 1 });
+    expect(t.rejections[0].errors[0]).toMatchObject({ code: 'truncated' });
+    expect(n).toMatchObject({ added: 0, rejected: 1 });
+    expect(n.rejections[0].errors[0].code).toBe('not-json');
+    expect(d).toMatchObject({ added: 1, rejected: 1 });
+    expect(d.rejections[0]).toMatchObject({ location: 'line 1', errors: [{ code: 'too-deep' }] });
+    expect(h).toMatchObject({ added: 1, rejected: 1 });
+    expect(h.rejections[0].errors[0].message).toContain('max_object_bytes');
+    expect(u).toMatchObject({ added: 1, duplicates: 1, conflicts: 1 });
+    const st = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+    expect(st).toMatchObject({ objects: 4, quarantined: 4 });
+  });
+
+  it('validate: exit 0 when valid, 1 when not, 2 for a missing argument; JSON report per file', async () => {
+    const dir = tempDir();
+    const ok = join(dir, 'ok.json');
+    writeFileSync(ok, readFileSync(join(EXAMPLES, 'indicator-for-c2-ip-address.json')));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(
+      bad,
+      JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d',
+        objects: [{ type: 'indicator', id: 'malware--5d0092c5-5f74-4287-9642-33f4c354e56d' }],
+      }),
+    );
+    expect((await runTearline(['validate', ok])).code).toBe(0);
+    const r = await runTearline(['validate', '--json', ok, bad]);
+    expect(r.code).toBe(1);
+    const [a, b] = JSON.parse(r.stdout);
+    expect(a.valid).toBe(true);
+    expect(b.valid).toBe(false);
+    expect(
+      b.errors.some(
+        (e: { path: string; location: string }) => e.path === 'id' && e.location === 'objects[0]',
+      ),
+    ).toBe(true);
+    expect((await runTearline(['validate'])).code).toBe(2);
+    expect((await runTearline(['validate', join(dir, 'missing.json')])).code).toBe(1);
+  });
+
+  it('imports from standard input', async () => {
+    const data = tempDir();
+    await runTearline(['init', '--data', data]);
+    const input = readFileSync(join(EXAMPLES, 'indicator-for-c2-ip-address.json'));
+    const r = await runTearline(['import', '--data', data, '--json', '-'], { input });
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ source: 'stdin', read: 1, added: 1 });
+  });
+});
+
+describe('tearline user', () => {
+  it('adds users with roles (password from stdin or generated once), lists, disables; bad input exits 2', async () => {
+    const data = tempDir();
+    await runTearline(['init', '--data', data]);
+    const a = await runTearline(
+      ['user', 'add', 'olga', '--role', 'release-officer', '--password-stdin', '--data', data],
+      {
+        input: 'a long enough password\n',
+      },
+    );
+    expect(a.code).toBe(0);
+    const b = await runTearline(['user', 'add', 'ivan', '--role', 'analyst', '--json', '--data', data]);
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.stdout).password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect((await runTearline(['user', 'add', 'x', '--role', 'root', '--data', data])).code).toBe(2);
+    const short = await runTearline(
+      ['user', 'add', 'petr', '--role', 'admin', '--password-stdin', '--data', data],
+      { input: 'short\n' },
+    );
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('12');
+    expect((await runTearline(['user', 'disable', 'ivan', '--data', data])).code).toBe(0);
+    const list = JSON.parse((await runTearline(['user', 'list', '--json', '--data', data])).stdout);
+    expect(
+      list.map((u: { name: string; role: string; enabled: boolean }) => [u.name, u.role, u.enabled]),
+    ).toEqual([
+      ['ivan', 'analyst', false],
+      ['olga', 'release-officer', true],
+    ]);
+    expect((await runTearline(['user', 'disable', 'nobody', '--data', data])).code).toBe(1);
+  });
+});

@@ -9,7 +9,7 @@ import { openSqlite } from '../src/store/sqlite/database.js';
 import { insertObjects, makeRelationship, makeSdo } from './policy-object-rows.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const ISISK = 'intrusion-set--61b02d56-da70-59e6-8cd5-5c26b36ce2bf';
+const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 

@@ -14,7 +14,7 @@ import { redecide } from './decision-redecide.js';
 import { classifyStandardMarking, type IntelProjection, projectIntel } from './intel-projection.js';
 
 const engine = new CedarEngine();
-const ISISK = 'intrusion-set--61b02d56-da70-59e6-8cd5-5c26b36ce2bf';
+const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
 const distrusted = (() => {
   const r = parseAgreement(
     readFileSync(new URL('./fixtures/agreement-distrusted.yaml', import.meta.url), 'utf8'),

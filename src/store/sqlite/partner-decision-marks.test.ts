@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { DecisionMark } from '../../policy/decision-redecide.js';
 import { openSqlite } from './database.js';
 import { SqliteDecisionMarks } from './partner-decision-marks.js';
 
@@ -9,8 +10,8 @@ describe('SqliteDecisionMarks', () => {
       "INSERT INTO partners (id, name, identity_json, token_hash, created_at, updated_at) VALUES ('p', 'p', '{}', 'x', 't', 't')",
     ).run();
     const store = new SqliteDecisionMarks(db);
-    const a = { input_key: 'k1', outcome: 'release' as const, reasons_key: '[]' };
-    const b = { input_key: 'k2', outcome: 'withhold' as const, reasons_key: '[["tlp-red"]]' };
+    const a: DecisionMark = { input_key: 'k1', outcome: 'release', reasons_key: '[]' };
+    const b: DecisionMark = { input_key: 'k2', outcome: 'withhold', reasons_key: '[["tlp-red"]]' };
     expect(
       store.save(
         'p',

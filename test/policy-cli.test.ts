@@ -72,6 +72,7 @@ describe('tearline partner / agreement / condition / breach / explain / decide',
     writeFileSync(good, agreementYaml());
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, agreementYaml().replace('tlp_ceiling: green', 'tlp_ceiling: purple'));
+    expect(run(['agreement', 'check', dir]).stderr).toContain('not a file');
     const check = run(['agreement', 'check', bad]);
     expect(check.code).toBe(1);
     expect(check.stderr).toContain(

@@ -11,8 +11,12 @@ import { type DataOption, LOCAL_ACTOR, printJson, requirePartner, withHubDb } fr
 function readAgreementFile(file: string): string {
   let size: number;
   try {
-    size = statSync(file).size;
-  } catch {
+    const st = statSync(file);
+    if (!st.isFile())
+      throw new CliError(`${file}: not a file; give the path of an agreement file (YAML or JSON)`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof CliError) throw err;
     throw new CliError(`${file}: cannot read the file (does it exist?)`);
   }
   if (size > AGREEMENT_MAX_BYTES) {

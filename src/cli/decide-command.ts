@@ -49,7 +49,9 @@ export function readOperatorPolicies(dataDir: string): Extract<OperatorPolicies,
     .sort()
     .map((name) => {
       const path = join(dir, name);
-      if (statSync(path).size > OPERATOR_POLICY_MAX_BYTES) {
+      const st = statSync(path);
+      if (!st.isFile()) throw new CliError(`${path}: not a file; operator policies are *.cedar files`);
+      if (st.size > OPERATOR_POLICY_MAX_BYTES) {
         throw new CliError(
           `${path}: larger than the ${OPERATOR_POLICY_MAX_BYTES}-byte limit for a policy file`,
         );

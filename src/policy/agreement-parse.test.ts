@@ -145,8 +145,10 @@ describe('parseAgreement', () => {
           const doc = { ...base, [field]: bad };
           const r = parseAgreement(JSON.stringify(doc, null, 2));
           expect(r.ok).toBe(false);
-          if (!r.ok)
+          if (!r.ok) {
             expect(r.errors.some((e) => e.path === field || e.path.startsWith(`${field}.`))).toBe(true);
+            expect(r.errors.every((e) => typeof e.line === 'number' && e.line > 0)).toBe(true);
+          }
         },
       ),
       { numRuns: 100 },

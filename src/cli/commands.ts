@@ -11,6 +11,7 @@ import { registerInit } from './init-command.js';
 import { registerLedger } from './ledger-command.js';
 import { registerPartner } from './partner-command.js';
 import { registerPreview } from './preview-command.js';
+import { registerRelease } from './release-command.js';
 import { registerStats } from './stats-command.js';
 import { registerUser } from './user-command.js';
 import { registerValidate } from './validate-command.js';
@@ -30,6 +31,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerDecide,
   registerUser,
   registerLedger,
+  registerRelease,
   registerDemo,
   registerPreview,
 ];

@@ -16,7 +16,6 @@ import { SqliteAgreementStore } from '../src/store/sqlite/agreement-store.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteDerivedIdStore } from '../src/store/sqlite/derived-ids.js';
 import { auditLedger } from '../src/store/sqlite/ledger-audit.js';
-import { SqliteLedgerCheckpoints } from '../src/store/sqlite/ledger-checkpoints.js';
 import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { SqliteReleaseStore } from '../src/store/sqlite/release-store.js';

@@ -108,7 +108,10 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
   app.setNotFoundHandler((request, reply) => {
     const e = new TaxiiError('not-found', 'no such resource, or not visible to this credential');
     const type = request.url.startsWith('/taxii2') ? TAXII_MEDIA_TYPE : 'application/json';
-    return reply.code(404).header('Content-Type', type).send(JSON.stringify(e.toBody()));
+    return reply
+      .code(404)
+      .header('Content-Type', type)
+      .send(Buffer.from(JSON.stringify(e.toBody())));
   });
   return app;
 }

@@ -111,10 +111,6 @@ describe('release feed', () => {
   });
 
   it('pages without duplicates or gaps while releases are added, embargoed and published', () => {
-    type Op =
-      | { kind: 'add'; partner: 0 | 1; embargoS: number }
-      | { kind: 'read'; limit: number }
-      | { kind: 'tick'; s: number };
     const op = fc.oneof(
       fc.record({
         kind: fc.constant('add' as const),

@@ -8,6 +8,18 @@ import { runTearline, SHARED, tempDir } from './run-cli.js';
 const STIX = join(SHARED, 'data', 'stix');
 const EXAMPLES = join(STIX, 'examples');
 
+/**
+ * Objects of the shared data that STIX 2.1 rejects, and why: the model below counts them as
+ * rejected. Found by reading the data; each is a finding the validator must make.
+ */
+const KNOWN_INVALID: Record<string, string> = {
+  // interop-objectmarking-test.json: marked with a marking definition given nowhere (fail closed).
+  'campaign--0c7b5b88-8ff7-4a4d-aa9d-feb398cd0061': 'unresolved-marking',
+  // CAPEC: external_references[].url starts with a space, not an RFC 3986 URL.
+  'attack-pattern--c9b31907-c466-4325-af55-c418aea8b964': 'invalid-url',
+  'attack-pattern--ea2e5cbd-8278-4f8a-b56b-3cfb955d2366': 'invalid-url',
+};
+
 /** An independent model of what importing these files in order must report. */
 function expectedCounts(files: string[]) {
   const seen = new Map<string, string>();
@@ -17,6 +29,10 @@ function expectedCounts(files: string[]) {
     const objects = doc.type === 'bundle' && doc.objects ? doc.objects : [doc];
     const c = { read: objects.length, added: 0, new_versions: 0, duplicates: 0, conflicts: 0, rejected: 0 };
     for (const o of objects) {
+      if (KNOWN_INVALID[o.id as string]) {
+        c.rejected++;
+        continue;
+      }
       const key = `${o.id}|${versionKeyOf(o)}`;
       const text = JSON.stringify(o);
       const prior = seen.get(key);
@@ -85,7 +101,11 @@ describe('tearline CLI: foundation', () => {
       }),
     );
     expect(got).toEqual(expectedCounts(files));
-    expect(r.code).toBe(0);
+    expect(r.code).toBe(1);
+    const rejectedIds = (JSON.parse(r.stdout) as { rejections: { id: string }[] }[]).flatMap((s) =>
+      s.rejections.map((x) => x.id),
+    );
+    expect(rejectedIds.sort()).toEqual(Object.keys(KNOWN_INVALID).sort());
 
     const stats = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
     const total = got.reduce((s, c) => s + (c.added ?? 0) + (c.new_versions ?? 0), 0);
@@ -233,5 +253,65 @@ describe('tearline CLI: foundation', () => {
     const r = await runTearline(['import', '--data', data, '--json', '-'], { input });
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ source: 'stdin', read: 1, added: 1 });
+  });
+});
+
+describe('tearline user', () => {
+  it('adds users with roles (password from stdin or generated once), lists, disables; bad input exits 2', async () => {
+    const data = tempDir();
+    await runTearline(['init', '--data', data]);
+    const a = await runTearline(
+      ['user', 'add', 'olga', '--role', 'release-officer', '--password-stdin', '--data', data],
+      {
+        input: 'a long enough password\n',
+      },
+    );
+    expect(a.code).toBe(0);
+    const b = await runTearline(['user', 'add', 'ivan', '--role', 'analyst', '--json', '--data', data]);
+    expect(b.code).toBe(0);
+    expect(JSON.parse(b.stdout).password).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect((await runTearline(['user', 'add', 'x', '--role', 'root', '--data', data])).code).toBe(2);
+    const short = await runTearline(
+      ['user', 'add', 'petr', '--role', 'admin', '--password-stdin', '--data', data],
+      { input: 'short\n' },
+    );
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('12');
+    expect((await runTearline(['user', 'disable', 'ivan', '--data', data])).code).toBe(0);
+    const list = JSON.parse((await runTearline(['user', 'list', '--json', '--data', data])).stdout);
+    expect(
+      list.map((u: { name: string; role: string; enabled: boolean }) => [u.name, u.role, u.enabled]),
+    ).toEqual([
+      ['ivan', 'analyst', false],
+      ['olga', 'release-officer', true],
+    ]);
+    expect((await runTearline(['user', 'disable', 'nobody', '--data', data])).code).toBe(1);
+  });
+});
+
+describe('ingest and the ledger', () => {
+  it('records every stored batch in the ledger (count and digest), signs a checkpoint, and verifies', async () => {
+    const data = tempDir();
+    await runTearline(['init', '--data', data]);
+    const file = join(EXAMPLES, 'poisonivy.json');
+    const r = await runTearline(['import', '--data', data, '--json', file]);
+    expect(r.code).toBe(0);
+    const added = JSON.parse(r.stdout).added as number;
+    const exported = join(tempDir(), 'ledger.jsonl');
+    expect((await runTearline(['ledger', 'export', '--data', data, '--out', exported])).code).toBe(0);
+    const entries = readFileSync(exported, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const batches = entries.filter((e) => e.kind === 'ingest-batch');
+    expect(batches.reduce((s, e) => s + e.count, 0)).toBe(added);
+    expect(batches[0]).toMatchObject({ actor: 'local-admin', source: `file:${file}` });
+    const verify = await runTearline(['ledger', 'verify', '--data', data]);
+    expect(verify.code).toBe(0);
+    // Re-importing stores nothing new, so the ledger gains nothing.
+    await runTearline(['import', '--data', data, file]);
+    const again = join(tempDir(), 'ledger2.jsonl');
+    await runTearline(['ledger', 'export', '--data', data, '--out', again]);
+    expect(readFileSync(again, 'utf8').trim().split('\n').length).toBe(entries.length);
   });
 });

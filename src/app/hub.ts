@@ -1,7 +1,19 @@
 import { type Clock, systemClock } from '../clock.js';
+import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
+import type { NoteSigner } from '../ledger/ledger-note.js';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
+import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
+import { SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { SqliteObjectStore } from '../store/sqlite/object-store.js';
-import { type DataDirPaths, dataDirPaths, type HubConfig, readConfig, resolveDataDir } from './data-dir.js';
+import {
+  ConfigError,
+  type DataDirPaths,
+  dataDirPaths,
+  type HubConfig,
+  readConfig,
+  resolveDataDir,
+} from './data-dir.js';
+import { loadLedgerSigner } from './ledger-key.js';
 
 /** The composition root for one data dir: config, database and the adapters over it. */
 export interface Hub {
@@ -10,6 +22,10 @@ export interface Hub {
   db: SqliteDatabase;
   clock: Clock;
   objects: SqliteObjectStore;
+  ledger: SqliteLedger;
+  checkpoints: SqliteLedgerCheckpoints;
+  /** Signs a checkpoint when entries wait and the policy says so (after each batch of work). */
+  checkpointIfDue(): void;
   close(): void;
 }
 
@@ -17,12 +33,33 @@ export function openHub(dataOption: string | undefined, clock: Clock = systemClo
   const paths = dataDirPaths(resolveDataDir(dataOption));
   const config = readConfig(paths);
   const db = openSqlite(paths.database);
+  const ledger = new SqliteLedger(db);
+  const checkpoints = new SqliteLedgerCheckpoints(ledger);
+  const objects = new SqliteObjectStore(db, clock, (context, stored) => {
+    const appended = ledger.appendEntries([
+      ingestBatchEntry(context.source, context.actor, clock.now(), stored),
+    ]);
+    // Throwing rolls the batch back: nothing is stored that the ledger does not record.
+    if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
+  });
+  let signer: NoteSigner | undefined;
   return {
     paths,
     config,
     db,
     clock,
-    objects: new SqliteObjectStore(db, clock),
+    objects,
+    ledger,
+    checkpoints,
+    checkpointIfDue() {
+      if (!signer) {
+        const loaded = loadLedgerSigner(paths, config.hub_name);
+        if (!loaded.ok) throw new ConfigError(loaded.message);
+        signer = loaded.signer;
+      }
+      const done = checkpoints.checkpointIfDue(clock.now(), signer, { intervalMs: 0, batchEntries: 1 });
+      if (!done.ok) throw new ConfigError(`ledger checkpoint: ${done.message}`);
+    },
     close: () => db.close(),
   };
 }

@@ -8,8 +8,11 @@ import { registerExplain } from './explain-command.js';
 import { registerExport } from './export-command.js';
 import { registerImport } from './import-command.js';
 import { registerInit } from './init-command.js';
+import { registerLedger } from './ledger-command.js';
 import { registerPartner } from './partner-command.js';
+import { registerPreview } from './preview-command.js';
 import { registerStats } from './stats-command.js';
+import { registerUser } from './user-command.js';
 import { registerValidate } from './validate-command.js';
 
 /** Every command the binary offers; each file registers one command (or one group). */
@@ -25,5 +28,8 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerBreach,
   registerExplain,
   registerDecide,
+  registerUser,
+  registerLedger,
   registerDemo,
+  registerPreview,
 ];

@@ -24,6 +24,7 @@ export function registerDemo(program: Command): void {
           source: `demo:${join('demo', 'isis-k-demo.json')}`,
           maxObjectBytes: hub.config.max_object_bytes,
         });
+        hub.checkpointIfDue();
         process.stdout.write(`${formatSummary(summary)}\n`);
         if (summary.rejected > 0) throw new CliError('the demo data did not import cleanly');
       } finally {

@@ -55,6 +55,7 @@ export function registerImport(program: Command): void {
           summaries.push(summary);
           if (!opts.json) process.stdout.write(`${formatSummary(summary)}\n`);
         }
+        hub.checkpointIfDue();
       } finally {
         hub.close();
       }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { initDataDir, resolveDataDir } from '../app/data-dir.js';
+import { ensureLedgerKey, ledgerKeyPath } from '../app/ledger-key.js';
 import { openSqlite } from '../store/sqlite/database.js';
 
 export function registerInit(program: Command): void {
@@ -12,6 +13,7 @@ export function registerInit(program: Command): void {
       const dir = resolveDataDir(opts.data);
       const { paths, created } = initDataDir(dir);
       openSqlite(paths.database).close();
+      if (ensureLedgerKey(paths).created) created.push(ledgerKeyPath(paths));
       if (opts.json) {
         process.stdout.write(`${JSON.stringify({ data: dir, created })}\n`);
       } else {

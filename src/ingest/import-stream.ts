@@ -12,8 +12,10 @@ export interface ImportTarget extends ObjectWriter {
 }
 
 export interface ImportOptions {
-  /** Names the input in locations and the quarantine, e.g. 'file:intel.json' or 'stdin'. */
+  /** Names the input in locations, the quarantine and the ledger, e.g. 'file:intel.json' or 'stdin'. */
   source: string;
+  /** Who imports: recorded in the ledger with each stored batch. */
+  actor?: string;
   maxObjectBytes: number;
   strict?: boolean;
   batchSize?: number;
@@ -96,7 +98,10 @@ export async function importStream(
         json: p.json,
         source: `${opts.source}#${p.location}`,
       }));
-      tally(await target.putObjects(incoming), batch);
+      tally(
+        await target.putObjects(incoming, { actor: opts.actor ?? 'local-admin', source: opts.source }),
+        batch,
+      );
     }
     if (rejected.length > 0) {
       const batch = rejected;
@@ -110,8 +115,10 @@ export async function importStream(
     const result = validateObject(p.object, ctx);
     const id = typeof p.object.id === 'string' ? p.object.id : undefined;
     if (!result.valid) {
-      const onlyMarkings = result.errors.every((e) => e.code === UNRESOLVED_MARKING);
-      if (onlyMarkings && !final && deferred.length < MAX_DEFERRED) {
+      // A marking defined later in the input may still arrive: judge such objects at the end,
+      // so their report does not claim a marking is unknown when it is only not there yet.
+      const awaitsMarking = result.errors.some((e) => e.code === UNRESOLVED_MARKING);
+      if (awaitsMarking && !final && deferred.length < MAX_DEFERRED) {
         deferred.push(p);
         return;
       }

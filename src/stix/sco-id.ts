@@ -56,7 +56,7 @@ function chooseOneHash(hashes: JsonValue): JsonValue | undefined {
 export function computeScoId(obj: JsonObject): string | undefined {
   const type = obj.type;
   if (typeof type !== 'string') return undefined;
-  const props = SCO_ID_CONTRIBUTING[type];
+  const props = Object.hasOwn(SCO_ID_CONTRIBUTING, type) ? SCO_ID_CONTRIBUTING[type] : undefined;
   if (!props || props.length === 0) return undefined;
   const contributing: JsonObject = {};
   for (const prop of props) {

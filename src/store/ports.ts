@@ -44,9 +44,19 @@ export interface Rejected {
   errors: { path: string; code: string; message: string }[];
 }
 
+/** Who stores a batch and from where: what the ledger records for it. */
+export interface IngestContext {
+  actor: string;
+  /** The input as a whole, e.g. 'file:intel.json', 'stdin', 'taxii:partner-x'. */
+  source: string;
+}
+
 export interface ObjectWriter {
-  /** Stores each object unless the same (id, version) is there; keeps the stored one on conflict. */
-  putObjects(batch: readonly IncomingObject[]): Promise<PutResult[]>;
+  /**
+   * Stores each object unless the same (id, version) is there; keeps the stored one on
+   * conflict. With a context, the batch's ledger entry is written in the same transaction.
+   */
+  putObjects(batch: readonly IncomingObject[], context?: IngestContext): Promise<PutResult[]>;
   quarantine(rejected: readonly Rejected[]): Promise<void>;
 }
 

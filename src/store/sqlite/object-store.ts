@@ -6,6 +6,7 @@ import { collectRefs } from '../../stix/refs.js';
 import { versionKeyOf } from '../../stix/timestamp.js';
 import type {
   IncomingObject,
+  IngestContext,
   ObjectPageQuery,
   ObjectReader,
   ObjectWriter,
@@ -38,14 +39,25 @@ function sameContent(a: string, b: string): boolean {
   }
 }
 
+/**
+ * Called inside the transaction that stored a batch, with the versions it added: the hub
+ * appends the batch's ledger entry there, so a stored batch and its entry commit together.
+ */
+export type IngestRecorder = (
+  context: IngestContext,
+  stored: { id: string; version: string; json: string }[],
+) => void;
+
 export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReader {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
+  readonly #record: IngestRecorder | undefined;
   readonly #stmts;
 
-  constructor(db: SqliteDatabase, clock: Clock) {
+  constructor(db: SqliteDatabase, clock: Clock, record?: IngestRecorder) {
     this.#db = db;
     this.#clock = clock;
+    this.#record = record;
     this.#stmts = {
       maxAdded: db.prepare('SELECT max(added_us) FROM objects').pluck(),
       latestOf: db.prepare('SELECT added_us, version FROM objects WHERE id = ? AND is_latest = 1'),
@@ -80,7 +92,7 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
   }
 
   /** Runs inside one IMMEDIATE transaction so that `added` is handed out by one writer at a time. */
-  putObjectsSync(batch: readonly IncomingObject[]): PutResult[] {
+  putObjectsSync(batch: readonly IncomingObject[], context?: IngestContext): PutResult[] {
     const s = this.#stmts;
     return this.#db
       .transaction(() => {
@@ -88,6 +100,7 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
         let last = (s.maxAdded.get() as number | null) ?? 0;
         const nowUs = this.#clock.now().getTime() * 1000;
         const results: PutResult[] = [];
+        const stored: { id: string; version: string; json: string }[] = [];
         for (const item of batch) {
           const obj = item.object;
           const id = obj.id as string;
@@ -116,14 +129,16 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
           if (isLatest && prev) s.unsetLatest.run(prev.added_us);
           for (const ref of collectRefs(obj)) s.insertRef.run(added, id, ref.path, ref.id);
           results.push({ outcome: prev ? 'new-version' : 'added', id, version, addedUs: added });
+          stored.push({ id, version, json: item.json });
         }
+        if (context && this.#record && stored.length > 0) this.#record(context, stored);
         return results;
       })
       .immediate();
   }
 
-  async putObjects(batch: readonly IncomingObject[]): Promise<PutResult[]> {
-    return this.putObjectsSync(batch);
+  async putObjects(batch: readonly IncomingObject[], context?: IngestContext): Promise<PutResult[]> {
+    return this.putObjectsSync(batch, context);
   }
 
   quarantineSync(rejected: readonly Rejected[]): void {

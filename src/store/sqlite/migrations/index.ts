@@ -1,6 +1,8 @@
+import { derivedIdsMigration } from './derived-ids.js';
+import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
-import { taxiiMigration } from './taxii.js';
+import { usersMigration } from './users.js';
 
 export interface Migration {
   /** Unique, sortable, never renamed once released: the database records it. */
@@ -9,4 +11,11 @@ export interface Migration {
 }
 
 /** Applied in this order, each once, each in its own transaction. Append only. */
-export const MIGRATIONS: readonly Migration[] = [objectsMigration, policyMigration, taxiiMigration];
+export const MIGRATIONS: readonly Migration[] = [
+  objectsMigration,
+  policyMigration,
+  usersMigration,
+  ledgerMigration,
+  derivedIdsMigration,
+  taxiiMigration,
+];

@@ -1,0 +1,228 @@
+import { canonicalJson } from './ledger-canonical-json.js';
+import { fail, type LedgerResult } from './ledger-result.js';
+
+/** Largest canonical entry accepted: entries carry digests and reasons, never intel itself. */
+export const MAX_ENTRY_BYTES = 64 * 1024;
+
+type FieldType = 'string' | 'strings' | 'count' | 'approvals';
+
+/**
+ * Each kind declares its own fields (besides kind, time, actor and an optional free-form
+ * `details` object). Adding a kind means adding a line here and a type below.
+ */
+export const ENTRY_FIELDS = {
+  release: {
+    release_id: 'string',
+    partner: 'string',
+    derived_id: 'string',
+    original_id: 'string',
+    original_version: 'string',
+    agreement_version: 'string',
+    reasons: 'strings',
+    approvals: 'approvals',
+    tearline_digest: 'string',
+  },
+  recall: { release_id: 'string', partner: 'string', reason: 'string' },
+  approval: { release_id: 'string', partner: 'string', original_id: 'string', original_version: 'string' },
+  denial: {
+    release_id: 'string',
+    partner: 'string',
+    original_id: 'string',
+    original_version: 'string',
+    reason: 'string',
+  },
+  'agreement-change': { partner: 'string', agreement_version: 'string', change: 'string', digest: 'string' },
+  'condition-change': { partner: 'string', condition: 'string', change: 'string', digest: 'string' },
+  'partner-change': { partner: 'string', change: 'string', digest: 'string' },
+  'user-change': { user: 'string', change: 'string', digest: 'string' },
+  'ingest-batch': { source: 'string', count: 'count', digest: 'string' },
+  'key-rotation': { key_name: 'string', old_key: 'string', new_key: 'string' },
+} as const satisfies Record<string, Record<string, FieldType>>;
+
+export type EntryKind = keyof typeof ENTRY_FIELDS;
+export const ENTRY_KINDS = Object.keys(ENTRY_FIELDS) as EntryKind[];
+
+export interface Approval {
+  approver: string;
+  time: string;
+}
+
+type FieldValue<T extends FieldType> = T extends 'string'
+  ? string
+  : T extends 'strings'
+    ? string[]
+    : T extends 'count'
+      ? number
+      : Approval[];
+
+/** A JSON value that `details` may hold. */
+export type DetailValue = string | number | boolean | null | DetailValue[] | { [key: string]: DetailValue };
+
+/** Every entry has a kind, an RFC 3339 UTC time and an actor; the rest depends on the kind. */
+export type LedgerEntry = {
+  [K in EntryKind]: { kind: K; time: string; actor: string; details?: { [key: string]: DetailValue } } & {
+    -readonly [F in keyof (typeof ENTRY_FIELDS)[K]]: FieldValue<(typeof ENTRY_FIELDS)[K][F] & FieldType>;
+  };
+}[EntryKind];
+
+export type EntryOf<K extends EntryKind> = Extract<LedgerEntry, { kind: K }>;
+
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?Z$/;
+const MAX_TEXT = 4096;
+
+const LONE_SURROGATE = /\p{Cs}/u;
+
+/** Non-empty, bounded, well-formed Unicode (RFC 8785 cannot encode lone surrogates). */
+function isText(v: unknown): v is string {
+  return typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT && !LONE_SURROGATE.test(v);
+}
+
+function checkField(name: string, type: FieldType, v: unknown): string | undefined {
+  switch (type) {
+    case 'string':
+      return isText(v) ? undefined : `${name} must be a non-empty string of at most ${MAX_TEXT} characters`;
+    case 'strings':
+      return Array.isArray(v) && v.every(isText)
+        ? undefined
+        : `${name} must be an array of non-empty strings`;
+    case 'count':
+      return Number.isSafeInteger(v) && (v as number) >= 0
+        ? undefined
+        : `${name} must be a whole number >= 0`;
+    case 'approvals':
+      return Array.isArray(v) &&
+        v.every(
+          (a) =>
+            typeof a === 'object' &&
+            a !== null &&
+            Object.keys(a).length === 2 &&
+            isText(a.approver) &&
+            typeof a.time === 'string' &&
+            isTime(a.time),
+        )
+        ? undefined
+        : `${name} must be an array of {"approver": string, "time": RFC 3339 UTC}`;
+  }
+}
+
+function isTime(v: string): boolean {
+  return TIME.test(v) && !Number.isNaN(Date.parse(v));
+}
+
+/** Checks an entry from any source (caller, database row, export file) field by field. */
+export function checkEntry(value: unknown): LedgerResult<{ entry: LedgerEntry }> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail('bad-entry', 'an entry must be a JSON object');
+  }
+  const obj = value as Record<string, unknown>;
+  const kind = obj.kind;
+  if (typeof kind !== 'string' || !Object.hasOwn(ENTRY_FIELDS, kind)) {
+    return fail(
+      'bad-entry',
+      `entry kind must be one of ${ENTRY_KINDS.join(', ')}; got ${JSON.stringify(kind)}`,
+    );
+  }
+  if (typeof obj.time !== 'string' || !isTime(obj.time)) {
+    return fail('bad-entry', `${kind} entry: time must be RFC 3339 UTC such as 2026-01-03T12:00:00Z`);
+  }
+  if (!isText(obj.actor)) return fail('bad-entry', `${kind} entry: actor must be a non-empty string`);
+  const fields: Record<string, FieldType> = ENTRY_FIELDS[kind as EntryKind];
+  for (const [name, type] of Object.entries(fields)) {
+    const problem = checkField(name, type, obj[name]);
+    if (problem) return fail('bad-entry', `${kind} entry: ${problem}`);
+  }
+  if (
+    obj.details !== undefined &&
+    (typeof obj.details !== 'object' || obj.details === null || Array.isArray(obj.details))
+  ) {
+    return fail('bad-entry', `${kind} entry: details must be a JSON object when present`);
+  }
+  const unknown = Object.keys(obj).filter(
+    (k) => !['kind', 'time', 'actor', 'details'].includes(k) && !Object.hasOwn(fields, k),
+  );
+  if (unknown.length > 0) return fail('bad-entry', `${kind} entry: unknown field(s) ${unknown.join(', ')}`);
+  return { ok: true, entry: value as LedgerEntry };
+}
+
+// Member names of each kind in RFC 8785 order (UTF-16 code units, which is what sort() uses).
+const SORTED_FIELDS = Object.fromEntries(
+  ENTRY_KINDS.map((kind) => [
+    kind,
+    ['kind', 'time', 'actor', 'details', ...Object.keys(ENTRY_FIELDS[kind])].sort(),
+  ]),
+) as Record<EntryKind, string[]>;
+
+/**
+ * RFC 8785 for a checked entry. Without `details` every member is a string, a safe integer or
+ * an array of those (or of {approver, time}), so canonical JSON is JSON.stringify of the
+ * members inserted in sorted order: 3x faster than the generic canonicalize, which sets the
+ * append rate. With free-form `details` (whose keys may look like integers, which JavaScript
+ * objects would reorder) the canonicalize package does it all. A property test holds the
+ * two equal.
+ */
+function serializeEntry(entry: LedgerEntry): string {
+  if (entry.details !== undefined) {
+    const text = canonicalJson(entry);
+    if (text === undefined) throw new Error('details are not representable as JSON');
+    return text;
+  }
+  const obj = entry as unknown as Record<string, unknown>;
+  const ordered: Record<string, unknown> = {};
+  for (const name of SORTED_FIELDS[entry.kind]) {
+    const value = obj[name];
+    if (value === undefined) continue;
+    ordered[name] =
+      name === 'approvals'
+        ? (value as Approval[]).map((a) => ({ approver: a.approver, time: a.time }))
+        : value;
+  }
+  return JSON.stringify(ordered);
+}
+
+/** The entry's bytes in the log: RFC 8785 canonical JSON, UTF-8. */
+export function encodeEntry(entry: LedgerEntry): LedgerResult<{ bytes: Buffer }> {
+  const checked = checkEntry(entry);
+  if (!checked.ok) return checked;
+  let text: string;
+  try {
+    text = serializeEntry(entry);
+  } catch (err) {
+    return fail('bad-entry', `${entry.kind} entry cannot be canonicalised: ${(err as Error).message}`);
+  }
+  const bytes = Buffer.from(text, 'utf8');
+  if (bytes.length > MAX_ENTRY_BYTES) {
+    return fail('bad-entry', `${entry.kind} entry is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
+  }
+  return { ok: true, bytes };
+}
+
+/** Reads entry bytes back, insisting they are exactly the canonical form. */
+export function decodeEntry(bytes: Uint8Array): LedgerResult<{ entry: LedgerEntry }> {
+  if (bytes.length > MAX_ENTRY_BYTES)
+    return fail('bad-entry', `entry is ${bytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`);
+  const text = Buffer.from(bytes).toString('utf8');
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (err) {
+    return fail('bad-entry', `entry is not JSON: ${(err as Error).message}`);
+  }
+  const checked = checkEntry(parsed);
+  if (!checked.ok) return checked;
+  let canonical: string;
+  try {
+    canonical = serializeEntry(checked.entry);
+  } catch (err) {
+    return fail('bad-entry', `entry cannot be canonicalised: ${(err as Error).message}`);
+  }
+  // The second test catches invalid UTF-8, which decoding replaced with U+FFFD.
+  if (canonical !== text || !Buffer.from(text, 'utf8').equals(Buffer.from(bytes))) {
+    return fail('bad-entry', 'entry bytes are not RFC 8785 canonical JSON');
+  }
+  return checked;
+}
+
+/** The release an entry concerns, for looking receipts up by release. */
+export function releaseIdOf(entry: LedgerEntry): string | undefined {
+  return 'release_id' in entry ? entry.release_id : undefined;
+}

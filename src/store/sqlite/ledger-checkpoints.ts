@@ -1,0 +1,190 @@
+import { openCheckpoint, signCheckpoint } from '../../ledger/ledger-checkpoint.js';
+import { equalHashes } from '../../ledger/ledger-hash.js';
+import type { NoteSigner, NoteVerifier } from '../../ledger/ledger-note.js';
+import type { LedgerCheckpointer } from '../../ledger/ledger-ports.js';
+import { verifyConsistency } from '../../ledger/ledger-proof.js';
+import { formatConsistency, formatReceipt } from '../../ledger/ledger-receipt.js';
+import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
+import type { SqliteLedger } from './ledger-store.js';
+
+export interface StoredCheckpoint {
+  size: number;
+  root: Buffer;
+  note: string;
+  signedAt: string;
+}
+
+interface RawCheckpoint {
+  size: number;
+  root: Buffer;
+  note: string;
+  signed_at: string;
+}
+
+const toCheckpoint = (r: RawCheckpoint): StoredCheckpoint => ({
+  size: r.size,
+  root: r.root,
+  note: r.note,
+  signedAt: r.signed_at,
+});
+
+export interface CheckpointPolicy {
+  /** Sign at most this often while entries trickle in. */
+  intervalMs: number;
+  /** Sign at once when this many entries are waiting. */
+  batchEntries: number;
+}
+
+export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { intervalMs: 2000, batchEntries: 1000 };
+
+/** Signed checkpoints of a ledger, and the receipts and consistency proofs built on them. */
+export class SqliteLedgerCheckpoints implements LedgerCheckpointer {
+  readonly #ledger: SqliteLedger;
+  readonly #statements;
+
+  constructor(ledger: SqliteLedger) {
+    this.#ledger = ledger;
+    const { db } = ledger;
+    this.#statements = {
+      latest: db.prepare<[], RawCheckpoint>('SELECT * FROM ledger_checkpoints ORDER BY size DESC LIMIT 1'),
+      at: db.prepare<[number], RawCheckpoint>('SELECT * FROM ledger_checkpoints WHERE size = ?'),
+      all: db.prepare<[], RawCheckpoint>('SELECT * FROM ledger_checkpoints ORDER BY size'),
+      insert: db.prepare('INSERT INTO ledger_checkpoints (size, root, note, signed_at) VALUES (?, ?, ?, ?)'),
+    };
+  }
+
+  latest(): StoredCheckpoint | undefined {
+    const row = this.#statements.latest.get();
+    return row && toCheckpoint(row);
+  }
+
+  at(size: number): StoredCheckpoint | undefined {
+    const row = this.#statements.at.get(size);
+    return row && toCheckpoint(row);
+  }
+
+  /** Every checkpoint ever signed, oldest first. */
+  list(): StoredCheckpoint[] {
+    return this.#statements.all.all().map(toCheckpoint);
+  }
+
+  /**
+   * Signs the current tree unless the latest checkpoint already covers it. Never signs a
+   * smaller tree than the last checkpoint, and first proves the new tree consistent with it:
+   * two signed checkpoints that disagree would be evidence against the hub.
+   */
+  checkpoint(
+    now: Date,
+    signer: NoteSigner,
+  ): LedgerResult<{ checkpoint: StoredCheckpoint; created: boolean }> {
+    const run = this.#ledger.db.transaction(() => this.#checkpointNow(now, signer));
+    return this.#ledger.db.inTransaction ? run() : run.immediate();
+  }
+
+  /** What the hub calls after each batch: signs when entries wait and the policy says so. */
+  checkpointIfDue(
+    now: Date,
+    signer: NoteSigner,
+    policy: CheckpointPolicy = DEFAULT_CHECKPOINT_POLICY,
+  ): LedgerResult<{ checkpoint: StoredCheckpoint | undefined; created: boolean }> {
+    const latest = this.latest();
+    const waiting = this.#ledger.size() - (latest?.size ?? 0);
+    if (waiting <= 0) return { ok: true, checkpoint: latest, created: false };
+    const age = latest ? now.getTime() - Date.parse(latest.signedAt) : Number.POSITIVE_INFINITY;
+    if (waiting < policy.batchEntries && age < policy.intervalMs)
+      return { ok: true, checkpoint: latest, created: false };
+    return this.checkpoint(now, signer);
+  }
+
+  #checkpointNow(
+    now: Date,
+    signer: NoteSigner,
+  ): LedgerResult<{ checkpoint: StoredCheckpoint; created: boolean }> {
+    const size = this.#ledger.size();
+    if (size === 0) return fail('empty-tree', 'the ledger has no entries yet: nothing to sign');
+    const latest = this.latest();
+    if (latest && latest.size === size) return { ok: true, checkpoint: latest, created: false };
+    if (latest && latest.size > size) {
+      return fail(
+        'inconsistent',
+        `the ledger has ${size} entries but checkpoint ${latest.size} was signed: entries were removed`,
+      );
+    }
+    const root = this.#ledger.root(size);
+    if (!root.ok) return root;
+    if (latest) {
+      const oldRoot = this.#ledger.root(latest.size);
+      if (!oldRoot.ok) return oldRoot;
+      if (!equalHashes(oldRoot.root, latest.root)) {
+        return fail(
+          'inconsistent',
+          `the stored tree no longer matches checkpoint ${latest.size}: refusing to sign`,
+        );
+      }
+      const proof = this.#ledger.proveConsistency(latest.size, size);
+      if (!proof.ok) return proof;
+      const consistent = verifyConsistency(latest.size, size, proof.proof, latest.root, root.root);
+      if (!consistent.ok)
+        return fail(
+          'inconsistent',
+          `tree ${size} is not consistent with checkpoint ${latest.size}: ${consistent.message}`,
+        );
+    }
+    const signed = signCheckpoint({ origin: signer.name, size, root: root.root }, signer);
+    if (!signed.ok) return signed;
+    const checkpoint = { size, root: Buffer.from(root.root), note: signed.note, signedAt: now.toISOString() };
+    this.#statements.insert.run(checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.signedAt);
+    return { ok: true, checkpoint, created: true };
+  }
+
+  /** The receipt of entry `index` against the latest checkpoint that covers it. */
+  receipt(index: number): LedgerResult<{ json: string }> {
+    const entry = this.#ledger.readEntry(index);
+    if (!entry)
+      return fail('not-found', `there is no ledger entry ${index} (the ledger has ${this.#ledger.size()})`);
+    const latest = this.latest();
+    if (!latest || latest.size <= index) {
+      return fail('not-checkpointed', `entry ${index} is not yet covered by a checkpoint; sign one first`);
+    }
+    const proof = this.#ledger.proveInclusion(index, latest.size);
+    if (!proof.ok) return proof;
+    return {
+      ok: true,
+      json: formatReceipt({ index, entry: entry.bytes, checkpoint: latest.note, proof: proof.proof }),
+    };
+  }
+
+  /** Consistency proof between two signed checkpoints, named by their tree sizes. */
+  consistency(from: number, to: number): LedgerResult<{ json: string }> {
+    if (from > to) return fail('bad-size', `--from ${from} must not exceed --to ${to}`);
+    const older = this.at(from);
+    const newer = this.at(to);
+    if (!older || !newer) {
+      const missing = older ? to : from;
+      return fail(
+        'not-found',
+        `no checkpoint of size ${missing}; sizes signed: ${
+          this.list()
+            .map((c) => c.size)
+            .join(', ') || 'none'
+        }`,
+      );
+    }
+    const proof = this.#ledger.proveConsistency(from, to);
+    if (!proof.ok) return proof;
+    return { ok: true, json: formatConsistency({ old: older.note, new: newer.note, proof: proof.proof }) };
+  }
+
+  /** Checks one stored checkpoint's signature and that its columns match its note. */
+  static checkStored(cp: StoredCheckpoint, verifier: NoteVerifier): LedgerResult<object> {
+    const opened = openCheckpoint(cp.note, verifier);
+    if (!opened.ok) return opened;
+    if (opened.checkpoint.size !== cp.size || !equalHashes(opened.checkpoint.root, cp.root)) {
+      return fail(
+        'tampered',
+        `the stored size or root of checkpoint ${cp.size} differs from its signed note`,
+      );
+    }
+    return { ok: true };
+  }
+}

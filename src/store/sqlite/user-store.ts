@@ -1,0 +1,179 @@
+import { hash, verify } from '@node-rs/argon2';
+import type { SqliteDatabase } from './database.js';
+
+export const ROLES = ['analyst', 'release-officer', 'oversight', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+}
+
+export interface User {
+  name: string;
+  role: Role;
+  enabled: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+export type UserError =
+  | { code: 'user-name-invalid'; message: string }
+  | { code: 'user-role-invalid'; message: string }
+  | { code: 'password-too-weak'; message: string }
+  | { code: 'user-exists'; message: string }
+  | { code: 'user-not-found'; message: string };
+
+export type UserResult<T> = ({ ok: true } & T) | ({ ok: false } & UserError);
+
+/** Who makes a change, and when. */
+export interface UserChangeContext {
+  actor: string;
+  now: Date;
+}
+
+const NAME_RE = /^[a-z][a-z0-9._-]{1,63}$/;
+export const MIN_PASSWORD = 12;
+const MAX_PASSWORD = 1024;
+// argon2id (RFC 9106) with the library defaults (19 MiB, 2 passes): the OWASP baseline.
+const ARGON2ID = 2;
+const DUMMY = 'tearline-no-such-user';
+
+interface Row {
+  name: string;
+  role: string;
+  password_hash: string;
+  enabled: number;
+  created_at: string;
+  updated_at: string;
+}
+
+function toUser(r: Row): User {
+  return {
+    name: r.name,
+    role: r.role as Role,
+    enabled: r.enabled === 1,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+}
+
+function checkPassword(password: string): UserError | undefined {
+  if (password.length < MIN_PASSWORD || password.length > MAX_PASSWORD) {
+    return {
+      code: 'password-too-weak',
+      message: `the password must be ${MIN_PASSWORD} to ${MAX_PASSWORD} characters long`,
+    };
+  }
+  return undefined;
+}
+
+export class SqliteUserStore {
+  #dummyHash: Promise<string> | undefined;
+
+  constructor(readonly db: SqliteDatabase) {}
+
+  get(name: string): User | undefined {
+    const row = this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as Row | undefined;
+    return row && toUser(row);
+  }
+
+  list(): User[] {
+    return (this.db.prepare('SELECT * FROM users ORDER BY name').all() as Row[]).map(toUser);
+  }
+
+  async add(
+    name: string,
+    role: string,
+    password: string,
+    ctx: UserChangeContext,
+  ): Promise<UserResult<{ user: User }>> {
+    if (!NAME_RE.test(name)) {
+      return {
+        ok: false,
+        code: 'user-name-invalid',
+        message: `user name "${name}" must be 2-64 lower-case letters, digits, ".", "_" or "-", starting with a letter`,
+      };
+    }
+    if (!isRole(role)) {
+      return {
+        ok: false,
+        code: 'user-role-invalid',
+        message: `--role "${role}" must be one of: ${ROLES.join(', ')}`,
+      };
+    }
+    const weak = checkPassword(password);
+    if (weak) return { ok: false, ...weak };
+    if (this.get(name))
+      return { ok: false, code: 'user-exists', message: `a user named "${name}" already exists` };
+    const passwordHash = await hash(password, { algorithm: ARGON2ID });
+    const at = ctx.now.toISOString();
+    this.db.transaction(() => {
+      this.db
+        .prepare(
+          'INSERT INTO users (name, role, password_hash, enabled, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
+        )
+        .run(name, role, passwordHash, at, at);
+      this.#event(name, 'add', ctx, { role });
+    })();
+    return { ok: true, user: this.get(name) as User };
+  }
+
+  async setPassword(
+    name: string,
+    password: string,
+    ctx: UserChangeContext,
+  ): Promise<UserResult<{ user: User }>> {
+    const user = this.get(name);
+    if (!user) return notFound(name);
+    const weak = checkPassword(password);
+    if (weak) return { ok: false, ...weak };
+    const passwordHash = await hash(password, { algorithm: ARGON2ID });
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?')
+        .run(passwordHash, ctx.now.toISOString(), name);
+      this.#event(name, 'passwd', ctx, {});
+    })();
+    return { ok: true, user: this.get(name) as User };
+  }
+
+  setEnabled(name: string, enabled: boolean, ctx: UserChangeContext): UserResult<{ user: User }> {
+    const user = this.get(name);
+    if (!user) return notFound(name);
+    this.db.transaction(() => {
+      this.db
+        .prepare('UPDATE users SET enabled = ?, updated_at = ? WHERE name = ?')
+        .run(enabled ? 1 : 0, ctx.now.toISOString(), name);
+      this.#event(name, enabled ? 'enable' : 'disable', ctx, {});
+    })();
+    return { ok: true, user: this.get(name) as User };
+  }
+
+  /**
+   * The enabled user with this password, or undefined. Always runs one argon2 verification
+   * (a dummy one for unknown names), so timing does not tell which names exist.
+   */
+  async authenticate(name: string, password: string): Promise<User | undefined> {
+    const row = this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as Row | undefined;
+    this.#dummyHash ??= hash(DUMMY, { algorithm: ARGON2ID });
+    const stored = row?.password_hash ?? (await this.#dummyHash);
+    let ok = false;
+    try {
+      ok = await verify(stored, password.slice(0, MAX_PASSWORD));
+    } catch {
+      ok = false;
+    }
+    if (!row || !ok || row.enabled !== 1) return undefined;
+    return toUser(row);
+  }
+
+  #event(name: string, action: string, ctx: UserChangeContext, detail: Record<string, unknown>): void {
+    this.db
+      .prepare('INSERT INTO user_events (user_name, action, at, actor, detail) VALUES (?, ?, ?, ?, ?)')
+      .run(name, action, ctx.now.toISOString(), ctx.actor, JSON.stringify(detail));
+  }
+}
+
+function notFound(name: string): { ok: false; code: 'user-not-found'; message: string } {
+  return { ok: false, code: 'user-not-found', message: `no user named "${name}" (see: tearline user list)` };
+}

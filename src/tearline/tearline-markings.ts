@@ -1,0 +1,146 @@
+import { compareTlp, type TlpLevel, tlp2MarkingId, tlpLevelOf } from '../stix/markings-tlp.js';
+import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
+import type { RemovalPlan } from './tearline-removal.js';
+import { formatSelector, type PathSegment, parseSelector, selectPath } from './tearline-selector.js';
+import type { MarkingCatalog, WithheldCode } from './tearline-types.js';
+
+/** A granular marking at or below the ceiling, to carry (re-targeted) into the copy. */
+interface KeptGranular {
+  level: TlpLevel | undefined;
+  isTlp: boolean;
+  lang: string | undefined;
+  paths: PathSegment[][];
+}
+
+export interface MarkingPlan {
+  ok: true;
+  /** Most restrictive object-level marking (or the profile's unmarked level). */
+  objectLevel: TlpLevel;
+  kept: KeptGranular[];
+}
+
+export type MarkingOutcome = MarkingPlan | { ok: false; code: WithheldCode; message: string };
+
+/** Level of a marking the hub knows (standard TLP or catalogued), undefined when unknown. */
+export function levelOfMarking(id: string, catalog: MarkingCatalog): TlpLevel | undefined {
+  return tlpLevelOf(id) ?? catalog.get(id);
+}
+
+function maxLevel(a: TlpLevel, b: TlpLevel): TlpLevel {
+  return compareTlp(a, b) >= 0 ? a : b;
+}
+
+/**
+ * Checks object-level markings against the ceiling and plans the removal of everything a
+ * granular marking above the ceiling selects. Unknown markings count as above every ceiling;
+ * a marking above the ceiling whose selector selects nothing withholds the object, since the
+ * content it protects cannot be located.
+ */
+export function planMarkings(
+  obj: JsonObject,
+  ceiling: TlpLevel,
+  unmarkedLevel: TlpLevel,
+  catalog: MarkingCatalog,
+  plan: RemovalPlan,
+): MarkingOutcome {
+  const refs = obj.object_marking_refs;
+  let objectLevel: TlpLevel | undefined;
+  if (refs !== undefined) {
+    if (!Array.isArray(refs)) return invalid('object_marking_refs must be a list of marking-definition ids');
+    for (let i = 0; i < refs.length; i++) {
+      const ref = refs[i];
+      const level = typeof ref === 'string' ? levelOfMarking(ref, catalog) : undefined;
+      if (level === undefined) {
+        return above(
+          `object_marking_refs[${i}] is a marking the hub does not know; it counts as above every ceiling`,
+        );
+      }
+      if (compareTlp(level, ceiling) > 0) {
+        return above(
+          `object_marking_refs[${i}] is TLP:${level.toUpperCase()}, above the partner's ceiling TLP:${ceiling.toUpperCase()}`,
+        );
+      }
+      objectLevel = objectLevel === undefined ? level : maxLevel(objectLevel, level);
+    }
+  }
+  if (objectLevel === undefined) {
+    if (compareTlp(unmarkedLevel, ceiling) > 0) {
+      return above(
+        `the object is unmarked, which the profile treats as TLP:${unmarkedLevel.toUpperCase()}, above the ceiling`,
+      );
+    }
+    objectLevel = unmarkedLevel;
+  }
+  const kept: KeptGranular[] = [];
+  const granular = obj.granular_markings;
+  if (granular === undefined) return { ok: true, objectLevel, kept };
+  if (!Array.isArray(granular)) return invalid('granular_markings must be a list');
+  for (let g = 0; g < granular.length; g++) {
+    const gm = granular[g];
+    if (!isJsonObject(gm) || !Array.isArray(gm.selectors)) {
+      return invalid(`granular_markings[${g}] must be an object with a list of selectors`);
+    }
+    const ref = gm.marking_ref;
+    const lang = typeof gm.lang === 'string' ? gm.lang : undefined;
+    const level = typeof ref === 'string' ? levelOfMarking(ref, catalog) : undefined;
+    const isAbove = ref !== undefined && (level === undefined || compareTlp(level, ceiling) > 0);
+    const paths: PathSegment[][] = [];
+    for (let s = 0; s < gm.selectors.length; s++) {
+      const path = resolveSelector(obj, gm.selectors[s] as JsonValue);
+      if (path) paths.push(path);
+      else if (isAbove) {
+        return above(
+          `granular_markings[${g}].selectors[${s}] selects nothing, so the content it marks above the ceiling cannot be removed`,
+        );
+      }
+    }
+    if (isAbove) for (const path of paths) plan.add(path, 'granular-marking');
+    else if (ref === undefined && lang === undefined)
+      return invalid(`granular_markings[${g}] has neither marking_ref nor lang`);
+    else kept.push({ level, isTlp: typeof ref === 'string' && tlpLevelOf(ref) !== undefined, lang, paths });
+  }
+  return { ok: true, objectLevel, kept };
+}
+
+function resolveSelector(obj: JsonObject, selector: JsonValue): PathSegment[] | undefined {
+  if (typeof selector !== 'string') return undefined;
+  const path = parseSelector(selector);
+  return path && selectPath(obj, path) !== undefined ? path : undefined;
+}
+
+/**
+ * Writes the copy's markings: one object-level TLP 2.0 marking for the most restrictive level
+ * the copy still contains, and the surviving granular markings re-targeted (TLP 1.0 ids become
+ * TLP 2.0; catalogued statement markings are not carried, as the partner cannot resolve them,
+ * but their level counts). Granular markings that no longer select anything are dropped.
+ */
+export function writeMarkings(
+  copy: JsonObject,
+  plan: MarkingPlan,
+  mapPath: (path: readonly PathSegment[]) => PathSegment[] | undefined,
+): TlpLevel {
+  let effective = plan.objectLevel;
+  const out: JsonObject[] = [];
+  for (const gm of plan.kept) {
+    const selectors: string[] = [];
+    for (const path of gm.paths) {
+      const mapped = mapPath(path);
+      if (mapped && mapped[0] !== 'granular_markings') selectors.push(formatSelector(mapped));
+    }
+    if (selectors.length === 0) continue;
+    if (gm.level !== undefined) effective = maxLevel(effective, gm.level);
+    if (gm.isTlp && gm.level !== undefined) out.push({ marking_ref: tlp2MarkingId(gm.level), selectors });
+    else if (gm.lang !== undefined) out.push({ lang: gm.lang, selectors });
+  }
+  copy.object_marking_refs = [tlp2MarkingId(effective)];
+  if (out.length > 0) copy.granular_markings = out;
+  else delete copy.granular_markings;
+  return effective;
+}
+
+function above(message: string): MarkingOutcome {
+  return { ok: false, code: 'marking-above-ceiling', message };
+}
+function invalid(message: string): MarkingOutcome {
+  return { ok: false, code: 'invalid-tearline', message };
+}

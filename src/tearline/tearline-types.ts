@@ -1,0 +1,88 @@
+import type { TlpLevel } from '../stix/markings-tlp.js';
+import type { JsonObject } from '../stix/types.js';
+import type { ForbiddenTermFilter } from './tearline-forbidden.js';
+import type { SanitisationProfile } from './tearline-profile.js';
+
+/** Why an object was not released to a partner. Messages never quote a forbidden term. */
+export type WithheldCode =
+  | 'marking-above-ceiling'
+  | 'dangling-reference'
+  | 'forbidden-term'
+  | 'invalid-tearline'
+  | 'internal-marking'
+  | 'custom-type'
+  | 'unsupported-type'
+  | 'internal-id'
+  | 'not-an-object';
+
+/** One thing the sanitiser took out: `path` is a STIX selector of the original object. */
+export interface Removal {
+  path: string;
+  rule: RemovalRule;
+}
+
+export type RemovalRule =
+  | 'granular-marking'
+  | 'external-reference'
+  | 'custom-property'
+  | 'extension'
+  | 'confidence'
+  | 'internal-label'
+  | 'reference-closure'
+  | 'empty-after-removal';
+
+export interface TearlineOk {
+  ok: true;
+  /** The id the partner knows the object by (derived, or an SCO id recomputed from the copy). */
+  partnerObjectId: string;
+  tearline: JsonObject;
+  /** SHA-256 (hex) of the RFC 8785 canonical JSON of `tearline`, for the ledger. */
+  digest: string;
+  removed: Removal[];
+}
+
+export interface TearlineWithheld {
+  ok: false;
+  code: WithheldCode;
+  /** For officers; names fields and rules, never the value or term that caused it. */
+  message: string;
+  /** Set for 'forbidden-term': which rule hit and where it comes from. */
+  rule?: { name: string; source: 'hub' | 'agreement' };
+}
+
+export type TearlineResult = TearlineOk | TearlineWithheld;
+
+/**
+ * What the hub knows of a partner for one release. `partnerId` is internal and never appears
+ * in a copy. `releasingIdentityId` is the hub identity every copy is attributed to; the caller
+ * must release that identity object to the partner (it is treated as always resolvable).
+ */
+export interface PartnerContext {
+  partnerId: string;
+  ceiling: TlpLevel;
+  releasingIdentityId: string;
+  /** Stable per-partner id for an SDO/SRO (see createIdDeriver); keeps the type prefix. */
+  deriveId: (originalId: string) => string;
+}
+
+/**
+ * The objects the partner can resolve: released already or in this batch. Returns the id the
+ * partner knows the object by, or undefined when it is not released to them.
+ */
+export interface ReleasedSet {
+  partnerIdOf(originalId: string): string | undefined;
+}
+
+/**
+ * Marking definitions the hub knows beyond the standard TLP ones, each with the TLP level it
+ * counts as for release (a copyright statement: 'clear'; a "no foreign release" caveat: 'red').
+ * A marking in neither list counts as above every ceiling.
+ */
+export type MarkingCatalog = ReadonlyMap<string, TlpLevel>;
+
+export interface SanitiseContext {
+  partner: PartnerContext;
+  profile: SanitisationProfile;
+  markings: MarkingCatalog;
+  forbidden: ForbiddenTermFilter;
+}

@@ -1,0 +1,221 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { signCheckpoint } from '../src/ledger/ledger-checkpoint.js';
+import type { LedgerEntry } from '../src/ledger/ledger-entry.js';
+import { createSigner, formatVerifierKey, type NoteSigner } from '../src/ledger/ledger-note.js';
+import {
+  formatConsistency,
+  formatReceipt,
+  verifyConsistencyDocument,
+  verifyReceipt,
+} from '../src/ledger/ledger-receipt.js';
+import { openSqlite } from '../src/store/sqlite/database.js';
+import { SqliteLedgerCheckpoints } from '../src/store/sqlite/ledger-checkpoints.js';
+import { SqliteLedger } from '../src/store/sqlite/ledger-store.js';
+
+const GOPATH = '/usr/share/gocode';
+const goSource = fileURLToPath(new URL('./go-verifier', import.meta.url));
+const hasGo =
+  spawnSync('go', ['version']).status === 0 && existsSync(join(GOPATH, 'src/golang.org/x/mod/sumdb/tlog'));
+const CHECKPOINT_SIZES = [1, 2, 3, 4, 5, 7, 8, 9, 16, 17, 33];
+
+const mustSigner = (name: string, seed: number): NoteSigner => {
+  const made = createSigner(name, Buffer.alloc(32, seed));
+  if (!made.ok) throw new Error(made.message);
+  return made.signer;
+};
+const entry = (i: number): LedgerEntry =>
+  i % 3 === 1
+    ? {
+        kind: 'recall',
+        time: '2026-01-04T09:00:00Z',
+        actor: 'officer-2',
+        release_id: `rel-${i}`,
+        partner: 'partner-b',
+        reason: 'assurance lapsed',
+      }
+    : {
+        kind: 'ingest-batch',
+        time: '2026-01-03T12:00:00.123Z',
+        actor: 'importer',
+        source: `feed ${i} \u00e9\u{1f600}`,
+        count: i,
+        digest: `sha256:${i.toString(16).padStart(64, '0')}`,
+      };
+const flipChar = (s: string, at: number) => s.slice(0, at) + (s[at] === 'A' ? 'B' : 'A') + s.slice(at + 1);
+
+if (!hasGo) {
+  it.skip('Go verifier tests skipped: `go` or golang.org/x/mod is missing (apt-get install golang-go golang-golang-x-mod-dev; CI installs them)', () => {});
+}
+
+describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (note, tlog)', () => {
+  const work = mkdtempSync(join(tmpdir(), 'tearline-go-'));
+  const bin = join(work, 'go-verifier');
+  const signer = mustSigner('hub.example', 3);
+  const vkey = formatVerifierKey(signer.name, signer.publicKey);
+  const db = openSqlite(':memory:');
+  const ledger = new SqliteLedger(db);
+  const checkpoints = new SqliteLedgerCheckpoints(ledger);
+  let fileNo = 0;
+
+  const runGo = (...args: string[]) => {
+    const res = spawnSync(bin, args, { encoding: 'utf8' });
+    return { code: res.status, out: `${res.stdout}${res.stderr}` };
+  };
+  const file = (content: string | Buffer) => {
+    const path = join(work, `f${fileNo++}`);
+    writeFileSync(path, content);
+    return path;
+  };
+
+  beforeAll(() => {
+    execFileSync('go', ['build', '-o', bin, '.'], {
+      cwd: goSource,
+      env: {
+        ...process.env,
+        GOPATH,
+        GO111MODULE: 'off',
+        GOFLAGS: '',
+        GOCACHE: join(tmpdir(), 'tearline-go-cache'),
+      },
+      stdio: 'pipe',
+    });
+    let at = new Date('2026-01-03T12:00:00Z').getTime();
+    for (let i = 0; i < 33; i++) {
+      const res = ledger.appendEntries([entry(i)]);
+      expect(res.ok).toBe(true);
+      if (CHECKPOINT_SIZES.includes(i + 1)) {
+        at += 1000;
+        expect(checkpoints.checkpoint(new Date(at), signer).ok).toBe(true);
+      }
+    }
+  });
+  afterAll(() => {
+    db.close();
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  const receiptAt = (index: number, size: number) => {
+    const cp = checkpoints.at(size);
+    const proof = ledger.proveInclusion(index, size);
+    const row = ledger.readEntry(index);
+    if (!cp || !proof.ok || !row) throw new Error(`no receipt for ${index} in ${size}`);
+    return JSON.parse(formatReceipt({ index, entry: row.bytes, checkpoint: cp.note, proof: proof.proof }));
+  };
+
+  it('accepts every receipt our code builds, for sizes 1, 2, 2^k and 2^k + 1', () => {
+    for (const size of CHECKPOINT_SIZES) {
+      for (const index of new Set([0, size >> 1, size - 1])) {
+        const json = JSON.stringify(receiptAt(index, size));
+        expect(verifyReceipt(json, vkey).ok).toBe(true);
+        expect(runGo('receipt', vkey, file(json))).toMatchObject({ code: 0 });
+      }
+    }
+    const stored = checkpoints.receipt(ledger.findRelease('rel-1') ?? 1);
+    expect(stored.ok && runGo('receipt', vkey, file(stored.json))).toMatchObject({ code: 0 });
+  });
+
+  it('accepts the consistency proof between every pair of checkpoints', () => {
+    for (const [i, from] of CHECKPOINT_SIZES.entries()) {
+      for (const to of CHECKPOINT_SIZES.slice(i)) {
+        const res = checkpoints.consistency(from, to);
+        if (!res.ok) throw new Error(res.message);
+        expect(verifyConsistencyDocument(res.json, vkey).ok).toBe(true);
+        const go = runGo('consistency', vkey, file(res.json));
+        expect(go, `${from} -> ${to}`).toMatchObject({ code: 0 });
+      }
+    }
+  });
+
+  it('rebuilds the signed root from an export with tlog.TreeHash', () => {
+    const lines = ledger.readEntries(0, 33).map((r) => Buffer.concat([r.bytes, Buffer.from('\n')]));
+    const latest = checkpoints.latest();
+    if (!latest) throw new Error('no checkpoint');
+    expect(runGo('export', vkey, file(Buffer.concat(lines)), file(latest.note))).toMatchObject({ code: 0 });
+    const changed = [...lines];
+    changed[5] = Buffer.from((changed[5] as Buffer).toString().replace('importer', 'importeR'));
+    expect(runGo('export', vkey, file(Buffer.concat(changed)), file(latest.note))).toMatchObject({ code: 1 });
+    const swapped = [lines[1], lines[0], ...lines.slice(2)] as Buffer[];
+    expect(runGo('export', vkey, file(Buffer.concat(swapped)), file(latest.note))).toMatchObject({ code: 1 });
+    expect(runGo('export', vkey, file(Buffer.concat(lines.slice(0, 32))), file(latest.note))).toMatchObject({
+      code: 1,
+    });
+  });
+
+  it('rejects tampered receipts, forged or wrong-key checkpoints and truncated proofs, as our verifier does', () => {
+    const good = receiptAt(6, 17);
+    const forger = mustSigner('hub.example', 9);
+    const forged = signCheckpoint({ origin: 'hub.example', size: 17, root: Buffer.alloc(32, 1) }, forger);
+    if (!forged.ok) throw new Error(forged.message);
+    const otherKey = formatVerifierKey(forger.name, forger.publicKey);
+    const cpLines = (good.checkpoint as string).split('\n');
+    const tampered: [string, unknown, string][] = [
+      [
+        'entry changed',
+        {
+          ...good,
+          entry: Buffer.from(
+            Buffer.from(good.entry, 'base64').toString().replace('importer', 'importeR'),
+          ).toString('base64'),
+        },
+        vkey,
+      ],
+      ['proof truncated', { ...good, proof: good.proof.slice(0, -1) }, vkey],
+      ['proof hash changed', { ...good, proof: [flipChar(good.proof[0], 3), ...good.proof.slice(1)] }, vkey],
+      ['index changed', { ...good, index: 7 }, vkey],
+      ['forged checkpoint', { ...good, checkpoint: forged.note }, vkey],
+      ['wrong verifier key', good, otherKey],
+      [
+        'checkpoint size edited',
+        { ...good, checkpoint: [cpLines[0], '16', ...cpLines.slice(2)].join('\n') },
+        vkey,
+      ],
+      [
+        'checkpoint root edited',
+        {
+          ...good,
+          checkpoint: [cpLines[0], cpLines[1], flipChar(cpLines[2] as string, 5), ...cpLines.slice(3)].join(
+            '\n',
+          ),
+        },
+        vkey,
+      ],
+    ];
+    for (const [what, doc, key] of tampered) {
+      const json = JSON.stringify(doc);
+      expect(verifyReceipt(json, key).ok, what).toBe(false);
+      const go = runGo('receipt', key, file(json));
+      expect(go.code, `${what}: ${go.out}`).toBe(1);
+    }
+  });
+
+  it('rejects tampered consistency proofs', () => {
+    const res = checkpoints.consistency(5, 17);
+    if (!res.ok) throw new Error(res.message);
+    const good = JSON.parse(res.json);
+    const cases: [string, string][] = [
+      ['truncated', JSON.stringify({ ...good, proof: good.proof.slice(0, -1) })],
+      [
+        'hash changed',
+        JSON.stringify({
+          ...good,
+          proof: [good.proof[0], flipChar(good.proof[1], 10), ...good.proof.slice(2)],
+        }),
+      ],
+      ['swapped', JSON.stringify({ ...good, old: good.new, new: good.old })],
+      [
+        'other old checkpoint',
+        formatConsistency({ old: (checkpoints.at(4) as { note: string }).note, new: good.new, proof: [] }),
+      ],
+    ];
+    for (const [what, json] of cases) {
+      expect(verifyConsistencyDocument(json, vkey).ok, what).toBe(false);
+      const go = runGo('consistency', vkey, file(json));
+      expect(go.code, `${what}: ${go.out}`).toBe(1);
+    }
+  });
+});

@@ -1,26 +1,32 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DEFAULT_CONFIG, dataDirPaths } from '../src/app/data-dir.js';
-import type { Hub } from '../src/app/hub.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initDataDir } from '../src/app/data-dir.js';
+import { type Hub, openHub } from '../src/app/hub.js';
+import { ensureLedgerKey } from '../src/app/ledger-key.js';
 import { buildServer, type ServerOptions } from '../src/app/server.js';
 import { ManualClock } from '../src/clock.js';
 import type { JsonObject } from '../src/stix/types.js';
-import { openSqlite } from '../src/store/sqlite/database.js';
-import { SqliteObjectStore } from '../src/store/sqlite/object-store.js';
 import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { indexPartnerToken } from '../src/store/sqlite/taxii-status-token-index.js';
 
 export const T0 = '2026-06-01T00:00:00.000Z';
 
+/** A real hub (data dir, ledger key, database) in a temp dir, on a clock the test moves. */
 export function memoryHub(clock = new ManualClock(T0)): Hub & { clock: ManualClock } {
-  const db = openSqlite(':memory:');
+  const dir = mkdtempSync(join(tmpdir(), 'tearline-taxii-'));
+  const { paths } = initDataDir(dir);
+  ensureLedgerKey(paths);
+  const hub = openHub(dir, clock);
   return {
-    paths: dataDirPaths('/nonexistent'),
-    config: DEFAULT_CONFIG,
-    db,
+    ...hub,
     clock,
-    objects: new SqliteObjectStore(db, clock),
-    close: () => db.close(),
+    close: () => {
+      hub.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
   };
 }
 

@@ -6,6 +6,7 @@ import { SqliteIntelFeed } from '../store/sqlite/release-feed-intel.js';
 import { SqliteSubmissions } from '../store/sqlite/submissions-store.js';
 import { SqliteTaxiiStatusStore } from '../store/sqlite/taxii-status-store.js';
 import { findPartnerByToken } from '../store/sqlite/taxii-status-token-index.js';
+import { SqliteUserStore } from '../store/sqlite/user-store.js';
 import {
   createCachedAuthenticator,
   createHubAuthenticator,
@@ -24,7 +25,7 @@ export interface ServerOptions {
   rate?: { perSecond: number; burst: number };
   authCache?: { ttlMs: number; maxEntries: number };
   failedLoginDelayMs?: number;
-  /** The user store, once wired: analysts get the `intel` collection. */
+  /** Defaults to the hub's user store: analysts get the `intel` collection. */
   users?: UserAuthenticator;
   /** Maps derived ids in submissions back to originals; defaults to the releases table's record. */
   resolver?: DerivedIdResolver;
@@ -64,7 +65,8 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
   const submissions = new SqliteSubmissions(hub.db);
   const intel = new SqliteIntelFeed(hub.db);
   const now = () => hub.clock.now();
-  const resolver = options.resolver ?? { resolve: (p: string, id: string) => releases.resolve(p, id) };
+  const resolver = options.resolver ?? releases.createResolver();
+  const users = options.users ?? new SqliteUserStore(hub.db);
 
   const authenticator = createCachedAuthenticator(
     createHubAuthenticator(
@@ -72,7 +74,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
         authenticate: (nameOrId, token) => partners.authenticate(nameOrId, token),
         findPartnerIdByToken: (token) => findPartnerByToken(hub.db, token),
       },
-      options.users,
+      users,
     ),
     { ttlMs: 60_000, maxEntries: 10_000, ...options.authCache, now: () => Date.now() },
   );

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../stix/canonical-json.js';
 import { normaliseTimestamp } from '../../stix/timestamp.js';
 import type { JsonObject } from '../../stix/types.js';
-import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import type { DerivedIdResolver, FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';
 
@@ -162,9 +162,29 @@ export class SqliteReleaseFeed {
     return this.#query.page([partnerId], query);
   }
 
-  /** Maps a derived id this partner was given back to the hub's original id. */
+  /** Maps a derived id this partner was released back to the hub's original id. */
   resolve(partnerId: string, derivedId: string): string | undefined {
     return (this.#s.original.get(partnerId, derivedId) as string | undefined) ?? undefined;
+  }
+
+  /**
+   * The resolver TAXII submissions use: the releases themselves first, then the tearline's
+   * derived-id record (ids of objects referenced by releases but not released themselves).
+   * A derived id that stands for several originals (merged SCOs) is left as sent: guessing
+   * would attach feedback to the wrong object.
+   */
+  createResolver(): DerivedIdResolver {
+    const recorded = this.#db.prepare(
+      'SELECT original_id FROM tearline_derived_ids WHERE partner_id = ? AND derived_id = ? LIMIT 2',
+    );
+    return {
+      resolve: (partnerId, derivedId) => {
+        const released = this.resolve(partnerId, derivedId);
+        if (released !== undefined) return released;
+        const rows = recorded.pluck().all(partnerId, derivedId) as string[];
+        return rows.length === 1 ? rows[0] : undefined;
+      },
+    };
   }
 
   #add(

@@ -11,7 +11,9 @@ import { registerInit } from './init-command.js';
 import { registerLedger } from './ledger-command.js';
 import { registerPartner } from './partner-command.js';
 import { registerPreview } from './preview-command.js';
+import { registerServe } from './serve-command.js';
 import { registerStats } from './stats-command.js';
+import { registerTaxii } from './taxii-command.js';
 import { registerUser } from './user-command.js';
 import { registerValidate } from './validate-command.js';
 
@@ -32,4 +34,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerLedger,
   registerDemo,
   registerPreview,
+  registerServe,
+  registerTaxii,
 ];

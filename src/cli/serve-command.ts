@@ -70,16 +70,15 @@ export function registerServe(program: Command): void {
       const url = `${https ? 'https' : 'http'}://${host}:${bound}/taxii2/`;
       process.stderr.write(`tearline: serving TAXII 2.1 at ${url} (data ${hub.paths.dir})\n`);
       // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
-      await new Promise<void>((resolve) => {
-        const stop = (signal: string) => {
-          process.stderr.write(`tearline: ${signal}: shutting down\n`);
-          app.close().finally(() => {
-            hub.close();
-            resolve();
-          });
-        };
-        process.once('SIGTERM', () => stop('SIGTERM'));
-        process.once('SIGINT', () => stop('SIGINT'));
+      const signal = await new Promise<string>((resolve) => {
+        process.once('SIGTERM', () => resolve('SIGTERM'));
+        process.once('SIGINT', () => resolve('SIGINT'));
       });
+      process.stderr.write(`tearline: ${signal}: shutting down\n`);
+      try {
+        await app.close();
+      } finally {
+        hub.close();
+      }
     });
 }

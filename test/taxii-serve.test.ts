@@ -134,6 +134,18 @@ describe('tearline serve over loopback', () => {
     expect(seen).toEqual(expected);
   });
 
+  it('never serves a cached page older than the data another process wrote', async () => {
+    releaseTo(bravo, 1);
+    const all = await taxii(bravo, '/taxii2/hub/collections/releases/manifest/?limit=50');
+    const last = all.headers.get('x-taxii-date-added-last');
+    const url = `/taxii2/hub/collections/releases/objects/?added_after=${last}`;
+    expect((await taxii(bravo, url)).body).toEqual({ more: false, objects: [] });
+    expect((await taxii(bravo, url)).body).toEqual({ more: false, objects: [] });
+    const [late] = releaseTo(bravo, 1);
+    const after = await taxii(bravo, url);
+    expect(after.body.objects.map((o: { id: string }) => o.id)).toEqual([late]);
+  });
+
   it('keeps partners apart and answers bad requests with TAXII errors', async () => {
     const [mine] = releaseTo(alpha, 1);
     const foreign = await taxii(bravo, `/taxii2/hub/collections/releases/objects/${mine}/`);

@@ -15,6 +15,7 @@ import {
 import { createCollectionKinds } from '../taxii/taxii-collections.js';
 import { TaxiiError } from '../taxii/taxii-errors.js';
 import { TAXII_MEDIA_TYPE } from '../taxii/taxii-media.js';
+import { PageCache } from '../taxii/taxii-page-cache.js';
 import type { DerivedIdResolver } from '../taxii/taxii-ports.js';
 import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
 import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
@@ -30,6 +31,8 @@ export interface ServerOptions {
   /** Maps derived ids in submissions back to originals; defaults to the releases table's record. */
   resolver?: DerivedIdResolver;
   https?: { cert: Buffer; key: Buffer };
+  /** Rendered pages kept until the data changes (0 entries: no cache). */
+  pageCache?: { maxEntries: number; maxBytes: number };
   /** Where structured logs go; nothing is logged when absent. */
   log?: { stream: NodeJS.WritableStream; level?: string };
 }
@@ -79,6 +82,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     { ttlMs: 60_000, maxEntries: 10_000, ...options.authCache, now: () => Date.now() },
   );
 
+  const cacheSize = options.pageCache ?? { maxEntries: 2000, maxBytes: 128 * 1024 * 1024 };
   const kinds = createCollectionKinds({
     releases,
     submissions,
@@ -105,6 +109,12 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     authenticator,
     limiter: new TokenBuckets({ perSecond: 200, burst: 400, ...options.rate, now: () => Date.now() }),
     failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+    ...(cacheSize.maxEntries > 0 && {
+      pageCache: {
+        cache: new PageCache(cacheSize.maxEntries, cacheSize.maxBytes),
+        stamp: () => releases.changeStamp(now()),
+      },
+    }),
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -12,6 +12,8 @@ interface ServeOptions {
   tlsKey?: string;
   maxPageSize: string;
   rate: string;
+  logLevel: string;
+  pageCache: string;
 }
 
 function parseIntOption(value: string, option: string, min: number, max: number): number {
@@ -46,16 +48,23 @@ export function registerServe(program: Command): void {
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--max-page-size <n>', 'most objects per page', String(DEFAULT_LIMITS.maxPageSize))
     .option('--rate <n>', 'requests per second allowed to each credential', '200')
+    .option('--page-cache <n>', 'rendered pages kept until the data changes (0: none)', '2000')
+    .option('--log-level <level>', 'info (each request), warn (failed logins, errors) or error', 'info')
     .action(async (opts: ServeOptions) => {
       const port = parseIntOption(opts.port, '--port', 0, 65535);
       const maxPageSize = parseIntOption(opts.maxPageSize, '--max-page-size', 1, 10_000);
       const rate = parseIntOption(opts.rate, '--rate', 1, 1_000_000);
+      const pageCache = parseIntOption(opts.pageCache, '--page-cache', 0, 1_000_000);
       const https = readTls(opts);
+      if (!['info', 'warn', 'error'].includes(opts.logLevel)) {
+        throw usageError(`--log-level "${opts.logLevel}" must be info, warn or error`);
+      }
       const hub = openHub(opts.data);
       const app = buildServer(hub, {
         limits: { maxPageSize },
+        pageCache: { maxEntries: pageCache, maxBytes: 128 * 1024 * 1024 },
         rate: { perSecond: rate, burst: rate * 2 },
-        log: { stream: process.stdout },
+        log: { stream: process.stdout, level: opts.logLevel },
         ...(https && { https }),
       });
       try {

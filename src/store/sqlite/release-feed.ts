@@ -90,6 +90,7 @@ export class SqliteReleaseFeed {
       withdraw: db.prepare(
         'UPDATE releases SET withdrawn = 1 WHERE partner_id = ? AND object_id = ? AND feed_us IS NULL',
       ),
+      stamp: db.prepare('SELECT total_changes(), data_version FROM pragma_data_version').raw(true),
       original: db
         .prepare('SELECT original_id FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1')
         .pluck(),
@@ -143,6 +144,17 @@ export class SqliteReleaseFeed {
       );
       return added.ok ? { ok: true, published: true } : added;
     });
+  }
+
+  /**
+   * Names the database's state for caches: it changes with every commit on this connection
+   * (total_changes) or on any other (data_version). Publishes due releases first, so a state
+   * whose embargoes have ended is never mistaken for the one before.
+   */
+  changeStamp(now: Date): string {
+    this.publishDue(now);
+    const [changes, version] = this.#s.stamp.get() as [number, number];
+    return `${changes}.${version}`;
   }
 
   /** Publishes every release whose embargo has ended; returns how many entered the feed. */

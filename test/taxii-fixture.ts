@@ -1,19 +1,33 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { DEFAULT_CONFIG, dataDirPaths } from '../src/app/data-dir.js';
-import { createHub, type Hub } from '../src/app/hub.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { initDataDir } from '../src/app/data-dir.js';
+import { type Hub, openHub } from '../src/app/hub.js';
+import { ensureLedgerKey } from '../src/app/ledger-key.js';
 import { buildServer, type ServerOptions } from '../src/app/server.js';
 import { ManualClock } from '../src/clock.js';
 import type { JsonObject } from '../src/stix/types.js';
-import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { indexPartnerToken } from '../src/store/sqlite/taxii-status-token-index.js';
 
 export const T0 = '2026-06-01T00:00:00.000Z';
 
+/** A real hub (data dir, ledger key, database) in a temp dir, on a clock the test moves. */
 export function memoryHub(clock = new ManualClock(T0)): Hub & { clock: ManualClock } {
-  const hub = createHub(dataDirPaths('/nonexistent'), DEFAULT_CONFIG, openSqlite(':memory:'), clock);
-  return Object.assign(hub, { clock });
+  const dir = mkdtempSync(join(tmpdir(), 'tearline-taxii-'));
+  const { paths } = initDataDir(dir);
+  ensureLedgerKey(paths);
+  const hub = openHub(dir, clock);
+  return {
+    ...hub,
+    clock,
+    close: () => {
+      hub.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 export interface TestPartner {

@@ -6,6 +6,7 @@ import { SqliteIntelFeed } from '../store/sqlite/release-feed-intel.js';
 import { SqliteSubmissions } from '../store/sqlite/submissions-store.js';
 import { SqliteTaxiiStatusStore } from '../store/sqlite/taxii-status-store.js';
 import { findPartnerByToken } from '../store/sqlite/taxii-status-token-index.js';
+import { SqliteUserStore } from '../store/sqlite/user-store.js';
 import {
   createCachedAuthenticator,
   createHubAuthenticator,
@@ -14,6 +15,7 @@ import {
 import { createCollectionKinds } from '../taxii/taxii-collections.js';
 import { TaxiiError } from '../taxii/taxii-errors.js';
 import { TAXII_MEDIA_TYPE } from '../taxii/taxii-media.js';
+import { PageCache } from '../taxii/taxii-page-cache.js';
 import type { DerivedIdResolver } from '../taxii/taxii-ports.js';
 import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
 import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
@@ -24,11 +26,13 @@ export interface ServerOptions {
   rate?: { perSecond: number; burst: number };
   authCache?: { ttlMs: number; maxEntries: number };
   failedLoginDelayMs?: number;
-  /** The user store, once wired: analysts get the `intel` collection. */
+  /** Defaults to the hub's user store: analysts get the `intel` collection. */
   users?: UserAuthenticator;
   /** Maps derived ids in submissions back to originals; defaults to the releases table's record. */
   resolver?: DerivedIdResolver;
   https?: { cert: Buffer; key: Buffer };
+  /** Rendered pages kept until the data changes (0 entries: no cache). */
+  pageCache?: { maxEntries: number; maxBytes: number };
   /** Where structured logs go; nothing is logged when absent. */
   log?: { stream: NodeJS.WritableStream; level?: string };
 }
@@ -64,7 +68,8 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
   const submissions = new SqliteSubmissions(hub.db);
   const intel = new SqliteIntelFeed(hub.db);
   const now = () => hub.clock.now();
-  const resolver = options.resolver ?? { resolve: (p: string, id: string) => releases.resolve(p, id) };
+  const resolver = options.resolver ?? releases.createResolver();
+  const users = options.users ?? new SqliteUserStore(hub.db);
 
   const authenticator = createCachedAuthenticator(
     createHubAuthenticator(
@@ -72,11 +77,12 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
         authenticate: (nameOrId, token) => partners.authenticate(nameOrId, token),
         findPartnerIdByToken: (token) => findPartnerByToken(hub.db, token),
       },
-      options.users,
+      users,
     ),
     { ttlMs: 60_000, maxEntries: 10_000, ...options.authCache, now: () => Date.now() },
   );
 
+  const cacheSize = options.pageCache ?? { maxEntries: 2000, maxBytes: 128 * 1024 * 1024 };
   const kinds = createCollectionKinds({
     releases,
     submissions,
@@ -103,12 +109,21 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     authenticator,
     limiter: new TokenBuckets({ perSecond: 200, burst: 400, ...options.rate, now: () => Date.now() }),
     failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+    ...(cacheSize.maxEntries > 0 && {
+      pageCache: {
+        cache: new PageCache(cacheSize.maxEntries, cacheSize.maxBytes),
+        stamp: () => releases.changeStamp(now()),
+      },
+    }),
   });
 
   app.setNotFoundHandler((request, reply) => {
     const e = new TaxiiError('not-found', 'no such resource, or not visible to this credential');
     const type = request.url.startsWith('/taxii2') ? TAXII_MEDIA_TYPE : 'application/json';
-    return reply.code(404).header('Content-Type', type).send(JSON.stringify(e.toBody()));
+    return reply
+      .code(404)
+      .header('Content-Type', type)
+      .send(Buffer.from(JSON.stringify(e.toBody())));
   });
   return app;
 }

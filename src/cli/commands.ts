@@ -12,7 +12,9 @@ import { registerLedger } from './ledger-command.js';
 import { registerPartner } from './partner-command.js';
 import { registerPreview } from './preview-command.js';
 import { registerRelease } from './release-command.js';
+import { registerServe } from './serve-command.js';
 import { registerStats } from './stats-command.js';
+import { registerTaxii } from './taxii-command.js';
 import { registerUser } from './user-command.js';
 import { registerValidate } from './validate-command.js';
 
@@ -34,4 +36,6 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerRelease,
   registerDemo,
   registerPreview,
+  registerServe,
+  registerTaxii,
 ];

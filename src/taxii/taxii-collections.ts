@@ -9,7 +9,7 @@ import type {
 import {
   type IntelWriter,
   type SubmissionPorts,
-  submitIntelObject,
+  submitIntelEnvelope,
   submitPartnerObject,
 } from './taxii-submissions.js';
 
@@ -107,7 +107,7 @@ export function createCollectionKinds(ports: CollectionPorts): CollectionKind[] 
               intel,
               { canRead: true, canWrite: true },
               (q) => ports.intel.page(q),
-              (objects) => objects.map((o) => submitIntelObject(ports.intelWriter, p.user, o)),
+              (objects) => submitIntelEnvelope(ports.intelWriter, p.user, objects),
             )
           : undefined,
     },

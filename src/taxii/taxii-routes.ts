@@ -3,9 +3,11 @@ import { parseEnvelope } from './taxii-envelope.js';
 import { notFound, TaxiiError } from './taxii-errors.js';
 import { encodeNext, type FilterOptions, parseFeedQuery, type QueryParams } from './taxii-filters.js';
 import { isTaxiiContentType, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii-media.js';
+import type { PageCache } from './taxii-page-cache.js';
 import {
   type CollectionKind,
   type FeedPage,
+  type FeedRow,
   principalKey,
   type StatusResource,
   type StatusStore,
@@ -29,6 +31,11 @@ export interface TaxiiRouteOptions extends GateOptions {
   limits: TaxiiLimits;
   now(): Date;
   newStatusId(): string;
+  /**
+   * Rendered GET pages are reused until `stamp()` changes; stamp() must first bring the feeds up
+   * to date (publish releases whose embargo ended) and then name the database's state.
+   */
+  pageCache?: { cache: PageCache; stamp(): string };
 }
 
 type Filter = FilterOptions['allow'];
@@ -46,12 +53,18 @@ function send(reply: FastifyReply, status: number, body: string): FastifyReply {
   return reply.code(status).header('Content-Type', TAXII_MEDIA_TYPE).send(Buffer.from(body));
 }
 
-function dateHeaders(reply: FastifyReply, page: FeedPage): void {
+function dateHeaders(page: FeedPage): Record<string, string> {
   const first = page.rows[0];
   const last = page.rows[page.rows.length - 1];
-  if (!first || !last) return;
-  reply.header('X-TAXII-Date-Added-First', formatMicros(first.positionUs));
-  reply.header('X-TAXII-Date-Added-Last', formatMicros(last.positionUs));
+  if (!first || !last) return {};
+  return {
+    'X-TAXII-Date-Added-First': formatMicros(first.positionUs),
+    'X-TAXII-Date-Added-Last': formatMicros(last.positionUs),
+  };
+}
+
+function rendered(page: FeedPage, member: string, item: (r: FeedRow) => string) {
+  return { body: pageEnvelope(page, member, page.rows.map(item)), headers: dateHeaders(page) };
 }
 
 /** `more`, then `next` when there is more, then the members: built as text around stored JSON. */
@@ -73,6 +86,31 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
     const c = kind?.open(p);
     if (!c) throw notFound();
     return c;
+  }
+
+  /** Serves a GET page from the cache when the data has not changed since it was rendered. */
+  async function cachedPage(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    collection: TaxiiCollection,
+    renderWith: (c: TaxiiCollection) => { body: string; headers: Record<string, string> },
+  ): Promise<FastifyReply> {
+    const render = () => renderWith(collection);
+    const pc = o.pageCache;
+    if (!pc) {
+      const r = render();
+      reply.headers(r.headers);
+      return send(reply, 200, r.body);
+    }
+    const stamp = pc.stamp();
+    const key = `${principalKey(principalOf(request))}\u0000${request.url}`;
+    let page = pc.cache.get(key, stamp);
+    if (!page) {
+      const r = render();
+      page = { stamp, body: Buffer.from(r.body), headers: r.headers };
+      pc.cache.set(key, page);
+    }
+    return reply.code(200).headers(page.headers).header('Content-Type', TAXII_MEDIA_TYPE).send(page.body);
   }
 
   function readable(request: FastifyRequest<{ Params: CollectionParams }>): TaxiiCollection {
@@ -143,20 +181,11 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
 
       scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
         `${root}/collections/:collection/objects/`,
-        async (request, reply) => {
-          const c = readable(request);
-          const page = c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
-          dateHeaders(reply, page);
-          return send(
-            reply,
-            200,
-            pageEnvelope(
-              page,
-              'objects',
-              page.rows.map((r) => r.json),
-            ),
-          );
-        },
+        async (request, reply) =>
+          cachedPage(request, reply, readable(request), (c) => {
+            const page = c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
+            return rendered(page, 'objects', (r) => r.json);
+          }),
       );
 
       scope.post<{ Params: CollectionParams }>(
@@ -206,24 +235,13 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
 
       scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
         `${root}/collections/:collection/objects/:object/`,
-        async (request, reply) => {
-          const c = readable(request);
-          const page = c.objectPage(
-            request.params.object ?? '',
-            parseFeedQuery(request.query, filters(OBJECT_FILTERS)),
-          );
-          if (page.rows.length === 0) throw notFound();
-          dateHeaders(reply, page);
-          return send(
-            reply,
-            200,
-            pageEnvelope(
-              page,
-              'objects',
-              page.rows.map((r) => r.json),
-            ),
-          );
-        },
+        async (request, reply) =>
+          cachedPage(request, reply, readable(request), (c) => {
+            const query = parseFeedQuery(request.query, filters(OBJECT_FILTERS));
+            const page = c.objectPage(request.params.object ?? '', query);
+            if (page.rows.length === 0) throw notFound();
+            return rendered(page, 'objects', (r) => r.json);
+          }),
       );
 
       scope.delete<{ Params: CollectionParams }>(
@@ -244,35 +262,32 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
 
       scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
         `${root}/collections/:collection/objects/:object/versions/`,
-        async (request, reply) => {
-          const c = readable(request);
-          const q = { ...parseFeedQuery(request.query, filters(VERSION_FILTERS)) };
-          q.version = { all: true, first: false, last: false, timestamps: [] };
-          const page = c.objectPage(request.params.object ?? '', q);
-          if (page.rows.length === 0) throw notFound();
-          dateHeaders(reply, page);
-          const versions = page.rows.map((r) => JSON.stringify(r.version || formatMicros(r.positionUs)));
-          return send(reply, 200, pageEnvelope(page, 'versions', versions));
-        },
+        async (request, reply) =>
+          cachedPage(request, reply, readable(request), (c) => {
+            const query = parseFeedQuery(request.query, filters(VERSION_FILTERS));
+            query.version = { all: true, first: false, last: false, timestamps: [] };
+            const page = c.objectPage(request.params.object ?? '', query);
+            if (page.rows.length === 0) throw notFound();
+            return rendered(page, 'versions', (r) => JSON.stringify(r.version || formatMicros(r.positionUs)));
+          }),
       );
 
       scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
         `${root}/collections/:collection/manifest/`,
-        async (request, reply) => {
-          const c = readable(request);
-          const page = c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
-          dateHeaders(reply, page);
-          const records = page.rows.map((r) => {
-            const added = formatMicros(r.positionUs);
-            return JSON.stringify({
-              id: r.id,
-              date_added: added,
-              version: r.version || added,
-              media_type: STIX_MEDIA_TYPE,
+        async (request, reply) =>
+          cachedPage(request, reply, readable(request), (c) => {
+            const page = c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
+            return rendered(page, 'objects', (r) => {
+              const added = formatMicros(r.positionUs);
+              const record = {
+                id: r.id,
+                date_added: added,
+                version: r.version || added,
+                media_type: STIX_MEDIA_TYPE,
+              };
+              return JSON.stringify(record);
             });
-          });
-          return send(reply, 200, pageEnvelope(page, 'objects', records));
-        },
+          }),
       );
     },
     { prefix: '' },

@@ -1,11 +1,12 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
-import type { IncomingObject, PutResult } from '../store/ports.js';
+import type { IncomingObject, IngestContext, PutResult } from '../store/ports.js';
 import type { DerivedIdResolver, ObjectOutcome } from './taxii-ports.js';
 
 /** Where accepted objects go: the intel store's synchronous writer. */
 export interface IntelWriter {
-  putObjectsSync(batch: readonly IncomingObject[]): PutResult[];
+  /** With a context, the store records the batch in the ledger in the same transaction. */
+  putObjectsSync(batch: readonly IncomingObject[], context?: IngestContext): PutResult[];
 }
 
 export interface SubmissionLog {
@@ -93,9 +94,11 @@ export function submitPartnerObject(
   const mapped = mapReferences(raw, (ref) => ports.resolver.resolve(who.partnerId, ref) ?? ref) as JsonObject;
   const asSent = JSON.stringify(raw);
   return ports.transact(() => {
-    const [put] = ports.intel.putObjectsSync([
-      { object: mapped, json: JSON.stringify(mapped), source: `taxii:partner:${who.name}` },
-    ]);
+    const source = `taxii:partner:${who.name}`;
+    const [put] = ports.intel.putObjectsSync([{ object: mapped, json: JSON.stringify(mapped), source }], {
+      actor: `partner:${who.name}`,
+      source,
+    });
     if (!put || put.outcome === 'conflict') {
       return failure(raw, 'this id and version are already held with different content');
     }
@@ -104,16 +107,40 @@ export function submitPartnerObject(
   });
 }
 
-/** An analyst's object for the intel store: validated, then stored as sent. */
-export function submitIntelObject(intel: IntelWriter, user: string, raw: unknown): ObjectOutcome {
-  if (!isJsonObject(raw)) return failure(raw, 'not a JSON object');
-  const result = validateObject(raw);
-  if (!result.valid) return failure(raw, result.errors.map((e) => e.message).join('; '));
-  const [put] = intel.putObjectsSync([
-    { object: raw, json: JSON.stringify(raw), source: `taxii:user:${user}` },
-  ]);
-  if (!put || put.outcome === 'conflict') {
-    return failure(raw, 'this id and version are already held with different content');
-  }
-  return { ok: true, id: raw.id as string, version: versionOfObject(raw) ?? '' };
+/**
+ * An analyst's envelope for the intel store: each object validated, the valid ones stored as
+ * sent in one batch (one ledger entry), outcomes in the envelope's order.
+ */
+export function submitIntelEnvelope(
+  intel: IntelWriter,
+  user: string,
+  objects: readonly unknown[],
+): ObjectOutcome[] {
+  const source = `taxii:user:${user}`;
+  const outcomes: (ObjectOutcome | undefined)[] = [];
+  const batch: IncomingObject[] = [];
+  const slots: number[] = [];
+  objects.forEach((raw, i) => {
+    if (!isJsonObject(raw)) {
+      outcomes.push(failure(raw, 'not a JSON object'));
+      return;
+    }
+    const result = validateObject(raw);
+    if (!result.valid) {
+      outcomes.push(failure(raw, result.errors.map((e) => e.message).join('; ')));
+      return;
+    }
+    outcomes.push(undefined);
+    slots.push(i);
+    batch.push({ object: raw, json: JSON.stringify(raw), source });
+  });
+  const results = batch.length > 0 ? intel.putObjectsSync(batch, { actor: user, source }) : [];
+  results.forEach((put, k) => {
+    const i = slots[k] as number;
+    outcomes[i] =
+      put.outcome === 'conflict'
+        ? failure(objects[i], 'this id and version are already held with different content')
+        : { ok: true, id: put.id, version: versionOfObject(batch[k]?.object ?? {}) ?? '' };
+  });
+  return outcomes as ObjectOutcome[];
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../stix/canonical-json.js';
 import { normaliseTimestamp } from '../../stix/timestamp.js';
 import type { JsonObject } from '../../stix/types.js';
-import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import type { DerivedIdResolver, FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';
 
@@ -90,6 +90,7 @@ export class SqliteReleaseFeed {
       withdraw: db.prepare(
         'UPDATE releases SET withdrawn = 1 WHERE partner_id = ? AND object_id = ? AND feed_us IS NULL',
       ),
+      stamp: db.prepare('SELECT total_changes(), data_version FROM pragma_data_version').raw(true),
       original: db
         .prepare('SELECT original_id FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1')
         .pluck(),
@@ -145,6 +146,17 @@ export class SqliteReleaseFeed {
     });
   }
 
+  /**
+   * Names the database's state for caches: it changes with every commit on this connection
+   * (total_changes) or on any other (data_version). Publishes due releases first, so a state
+   * whose embargoes have ended is never mistaken for the one before.
+   */
+  changeStamp(now: Date): string {
+    this.publishDue(now);
+    const [changes, version] = this.#s.stamp.get() as [number, number];
+    return `${changes}.${version}`;
+  }
+
   /** Publishes every release whose embargo has ended; returns how many entered the feed. */
   publishDue(now: Date): number {
     const nowUs = now.getTime() * 1000;
@@ -162,9 +174,29 @@ export class SqliteReleaseFeed {
     return this.#query.page([partnerId], query);
   }
 
-  /** Maps a derived id this partner was given back to the hub's original id. */
+  /** Maps a derived id this partner was released back to the hub's original id. */
   resolve(partnerId: string, derivedId: string): string | undefined {
     return (this.#s.original.get(partnerId, derivedId) as string | undefined) ?? undefined;
+  }
+
+  /**
+   * The resolver TAXII submissions use: the releases themselves first, then the tearline's
+   * derived-id record (ids of objects referenced by releases but not released themselves).
+   * A derived id that stands for several originals (merged SCOs) is left as sent: guessing
+   * would attach feedback to the wrong object.
+   */
+  createResolver(): DerivedIdResolver {
+    const recorded = this.#db.prepare(
+      'SELECT original_id FROM tearline_derived_ids WHERE partner_id = ? AND derived_id = ? LIMIT 2',
+    );
+    return {
+      resolve: (partnerId, derivedId) => {
+        const released = this.resolve(partnerId, derivedId);
+        if (released !== undefined) return released;
+        const rows = recorded.pluck().all(partnerId, derivedId) as string[];
+        return rows.length === 1 ? rows[0] : undefined;
+      },
+    };
   }
 
   #add(

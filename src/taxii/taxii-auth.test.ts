@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { createCachedAuthenticator, parseAuthorization } from './taxii-auth.js';
+import type { Authenticator, Principal } from './taxii-ports.js';
+
+const ALICE: Principal = { kind: 'partner', partnerId: 'identity--a', name: 'alice' };
+
+describe('Authorization header', () => {
+  it.each([
+    [undefined, { kind: 'none' }],
+    [
+      `Basic ${Buffer.from('alice:tl_x:y').toString('base64')}`,
+      { kind: 'basic', user: 'alice', secret: 'tl_x:y' },
+    ],
+    ['bearer tl_abc', { kind: 'bearer', token: 'tl_abc' }],
+    ['Basic !!!', { kind: 'malformed' }],
+    [`Basic ${Buffer.from('nocolon').toString('base64')}`, { kind: 'malformed' }],
+    ['Digest abc', { kind: 'malformed' }],
+    [`Bearer ${'x'.repeat(5000)}`, { kind: 'malformed' }],
+  ])('%j', (header, expected) => {
+    expect(parseAuthorization(header)).toEqual(expected);
+  });
+});
+
+describe('credential cache', () => {
+  function counting(valid: Map<string, string>) {
+    const calls = { n: 0 };
+    const inner: Authenticator = {
+      authenticateBasic: async (user, secret) => {
+        calls.n++;
+        return valid.get(user) === secret ? ALICE : undefined;
+      },
+      authenticateBearer: async () => {
+        calls.n++;
+        return undefined;
+      },
+    };
+    return { inner, calls };
+  }
+
+  it('remembers successes for the TTL only, and never failures', async () => {
+    let now = 0;
+    const valid = new Map([['alice', 's1']]);
+    const { inner, calls } = counting(valid);
+    const auth = createCachedAuthenticator(inner, { ttlMs: 1000, maxEntries: 10, now: () => now });
+    expect(await auth.authenticateBasic('alice', 's1')).toEqual(ALICE);
+    expect(await auth.authenticateBasic('alice', 's1')).toEqual(ALICE);
+    expect(calls.n).toBe(1);
+    expect(await auth.authenticateBasic('alice', 'wrong')).toBeUndefined();
+    expect(await auth.authenticateBasic('alice', 'wrong')).toBeUndefined();
+    expect(calls.n).toBe(3);
+    valid.set('alice', 's2'); // rotated: the old token lasts until the TTL ends
+    expect(await auth.authenticateBasic('alice', 's1')).toEqual(ALICE);
+    now += 1001;
+    expect(await auth.authenticateBasic('alice', 's1')).toBeUndefined();
+  });
+
+  it('holds at most maxEntries credentials', async () => {
+    const valid = new Map([
+      ['a', '1'],
+      ['b', '2'],
+      ['c', '3'],
+    ]);
+    const { inner, calls } = counting(valid);
+    const auth = createCachedAuthenticator(inner, { ttlMs: 60_000, maxEntries: 2, now: () => 0 });
+    for (const [u, s] of valid) await auth.authenticateBasic(u, s);
+    await auth.authenticateBasic('a', '1');
+    expect(calls.n).toBe(4);
+  });
+});

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, dataDirPaths } from '../src/app/data-dir.js';
 import { createHub } from '../src/app/hub.js';
+import { buildServer } from '../src/app/server.js';
 import { ManualClock } from '../src/clock.js';
 import { importStream } from '../src/ingest/import-stream.js';
 import { createSigner, formatVerifierKey, parseVerifierKey } from '../src/ledger/ledger-note.js';
@@ -19,6 +20,7 @@ import { auditLedger } from '../src/store/sqlite/ledger-audit.js';
 import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { SqliteReleaseStore } from '../src/store/sqlite/release-store.js';
+import { RELEASES_COLLECTION_ID } from '../src/taxii/taxii-collections.js';
 import { REPO_ROOT } from './run-cli.js';
 
 const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
@@ -111,7 +113,9 @@ async function setup() {
     clock,
     stores,
     ally: ally.partner,
+    allyToken: ally.token,
     kabul: kabul.partner,
+    kabulToken: kabul.token,
     agreements,
     assuranceUntil,
     signer: signer.signer,
@@ -146,6 +150,22 @@ describe('release pipeline: the ISIS-K scenario', () => {
 
     const again = run(s);
     expect(again.totals.released + again.totals.queued + again.totals.withheld).toBe(0);
+
+    // Over TAXII, with the token `partner add` printed: the ally sees its copies, Kabul nothing yet.
+    const app = buildServer(s.hub, { pageCache: { maxEntries: 0, maxBytes: 0 } });
+    const get = (token: string) =>
+      app.inject({
+        method: 'GET',
+        url: `/taxii2/hub/collections/${RELEASES_COLLECTION_ID}/objects/`,
+        headers: { authorization: `Bearer ${token}`, accept: 'application/taxii+json;version=2.1' },
+      });
+    const allyRes = await get(s.allyToken);
+    expect(allyRes.statusCode).toBe(200);
+    expect(JSON.parse(allyRes.body).objects.length).toBe(allyFeed.length);
+    const kabulRes = await get(s.kabulToken);
+    expect(kabulRes.statusCode).toBe(200);
+    expect(JSON.parse(kabulRes.body).objects ?? []).toEqual([]);
+    await app.close();
   });
 
   it('needs two distinct officers, never the importer; the release appears after the embargo', async () => {

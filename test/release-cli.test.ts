@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { runTearline, tempDir } from './run-cli.js';
@@ -118,5 +118,27 @@ describe('tearline release, queue and recall on the real binary', () => {
     expect(recall.code).toBe(0);
     expect(JSON.parse(recall.stdout)[0]).toMatchObject({ original_id: ISISK });
     expect((await t('ledger', 'verify')).code).toBe(0);
+
+    // Every kind of change went into the ledger, with who made it.
+    const out = join(dir, 'ledger.jsonl');
+    expect((await t('ledger', 'export', '--out', out)).code).toBe(0);
+    const kinds = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { kind: string; actor: string });
+    const count = (k: string) => kinds.filter((e) => e.kind === k).length;
+    expect(count('ingest-batch')).toBeGreaterThan(0);
+    expect(count('user-change')).toBe(4);
+    expect(count('partner-change')).toBe(2);
+    expect(count('agreement-change')).toBe(2);
+    expect(count('approval')).toBe(2);
+    expect(count('release')).toBeGreaterThan(0);
+    expect(count('recall')).toBeGreaterThan(0);
+    expect(
+      kinds
+        .filter((e) => e.kind === 'approval')
+        .map((e) => e.actor)
+        .sort(),
+    ).toEqual(['olga', 'omar']);
   });
 });

@@ -151,9 +151,21 @@ function evaluateReciprocity(spec: ReciprocitySpec, facts: ConditionFacts, nowMs
   const inWindow = facts.feedbackReceivedMs.filter((t) => t > start && t <= nowMs).sort((a, b) => b - a);
   const have = `${inWindow.length} feedback item(s) received in the last ${spec.window}, ${spec.min_items} required`;
   if (inWindow.length < spec.min_items) return { ...base, status: 'unmet', reason: `${spec.id}: ${have}` };
-  // The status lapses when the min_items-th newest item leaves the window.
-  const kth = inWindow[spec.min_items - 1] as number;
-  const lapse = addIsoDuration(kth, window);
+  // The status lapses at the first moment fewer than min_items items lie in the window. Items
+  // leave it one window after they arrived; items dated later than now join it when due, so
+  // the count only changes at those times: check each in order.
+  const countAt = (t: number) => {
+    const from = addIsoDuration(t, window, -1);
+    return facts.feedbackReceivedMs?.filter((x) => x > from && x <= t).length ?? 0;
+  };
+  const events = [
+    ...(facts.feedbackReceivedMs ?? []).map((x) => addIsoDuration(x, window)),
+    ...(facts.feedbackReceivedMs ?? []),
+  ]
+    .filter((t) => t > nowMs)
+    .sort((a, b) => a - b);
+  const lapse =
+    events.find((t) => countAt(t) < spec.min_items) ?? addIsoDuration(inWindow[0] as number, window);
   return {
     ...base,
     status: 'met',

@@ -1,6 +1,7 @@
 import { parseAgreement } from '../../policy/agreement-parse.js';
 import type { Agreement, AgreementError } from '../../policy/agreement-types.js';
 import type { SqliteDatabase } from './database.js';
+import { changeDigest, recordChange } from './ledger-change.js';
 
 export interface AgreementVersion {
   partner_id: string;
@@ -62,6 +63,15 @@ export class SqliteAgreementStore {
           'INSERT INTO agreements (partner_id, version, format, raw_text, body_json, set_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)',
         )
         .run(partnerId, version, format, text, body, ctx.now.toISOString(), ctx.actor);
+      recordChange(this.db, {
+        kind: 'agreement-change',
+        time: ctx.now.toISOString(),
+        actor: ctx.actor,
+        partner: partnerId,
+        agreement_version: String(version),
+        change: version === 1 ? 'set' : 'new-version',
+        digest: changeDigest(JSON.parse(body)),
+      });
       return { ok: true, version, unchanged: false };
     })();
   }

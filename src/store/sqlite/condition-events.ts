@@ -6,6 +6,7 @@ import type {
 } from '../../policy/condition-types.js';
 import type { JsonObject } from '../../stix/types.js';
 import type { SqliteDatabase } from './database.js';
+import { changeDigest, recordChange } from './ledger-change.js';
 
 export type ConditionEventAction = 'attest' | 'revoke' | 'review' | 'suspend' | 'resume' | 'open' | 'close';
 
@@ -63,21 +64,33 @@ export class SqliteConditionEvents {
     reason: string | undefined,
     detail: JsonObject,
   ): number {
-    const r = this.db
-      .prepare(
-        'INSERT INTO condition_events (partner_id, kind, condition_id, action, at, actor, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-      )
-      .run(
-        partnerId,
-        kind,
-        id,
-        action,
-        ctx.now.toISOString(),
-        ctx.actor,
-        reason ?? null,
-        JSON.stringify(detail),
-      );
-    return Number(r.lastInsertRowid);
+    const write = this.db.transaction(() => {
+      const r = this.db
+        .prepare(
+          'INSERT INTO condition_events (partner_id, kind, condition_id, action, at, actor, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        )
+        .run(
+          partnerId,
+          kind,
+          id,
+          action,
+          ctx.now.toISOString(),
+          ctx.actor,
+          reason ?? null,
+          JSON.stringify(detail),
+        );
+      recordChange(this.db, {
+        kind: 'condition-change',
+        time: ctx.now.toISOString(),
+        actor: ctx.actor,
+        partner: partnerId,
+        condition: `${kind}:${id}`,
+        change: action,
+        digest: changeDigest({ action, reason: reason ?? null, detail }),
+      });
+      return Number(r.lastInsertRowid);
+    });
+    return write();
   }
 
   attestAssurance(partnerId: string, id: string, a: AssuranceAttestation, ctx: Ctx): number {

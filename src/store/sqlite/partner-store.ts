@@ -1,6 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { JsonObject } from '../../stix/types.js';
 import type { SqliteDatabase } from './database.js';
+import { changeDigest, recordChange } from './ledger-change.js';
 import { indexPartnerToken } from './taxii-status-token-index.js';
 
 export interface Partner {
@@ -204,6 +205,14 @@ export class SqlitePartnerStore {
     this.db
       .prepare('INSERT INTO partner_events (partner_id, action, at, actor, detail) VALUES (?, ?, ?, ?, ?)')
       .run(partnerId, action, ctx.now.toISOString(), ctx.actor, JSON.stringify(detail));
+    recordChange(this.db, {
+      kind: 'partner-change',
+      time: ctx.now.toISOString(),
+      actor: ctx.actor,
+      partner: partnerId,
+      change: action,
+      digest: changeDigest({ action, detail }),
+    });
   }
 }
 

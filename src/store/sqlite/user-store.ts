@@ -1,5 +1,6 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { SqliteDatabase } from './database.js';
+import { changeDigest, recordChange } from './ledger-change.js';
 
 export const ROLES = ['analyst', 'release-officer', 'oversight', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -171,6 +172,14 @@ export class SqliteUserStore {
     this.db
       .prepare('INSERT INTO user_events (user_name, action, at, actor, detail) VALUES (?, ?, ?, ?, ?)')
       .run(name, action, ctx.now.toISOString(), ctx.actor, JSON.stringify(detail));
+    recordChange(this.db, {
+      kind: 'user-change',
+      time: ctx.now.toISOString(),
+      actor: ctx.actor,
+      user: name,
+      change: action,
+      digest: changeDigest({ action, detail }),
+    });
   }
 }
 

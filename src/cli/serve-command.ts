@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openHub } from '../app/hub.js';
+import { startHubWorker } from '../app/hub-worker.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
+import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 import { usageError } from './cli-error.js';
 
 interface ServeOptions {
@@ -78,12 +80,20 @@ export function registerServe(program: Command): void {
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       const url = `${https ? 'https' : 'http'}://${host}:${bound}/taxii2/`;
       process.stderr.write(`tearline: serving TAXII 2.1 at ${url} (data ${hub.paths.dir})\n`);
+      const untagged = readUntaggedTlp(hub.paths.dir);
+      const worker = startHubWorker(hub, {
+        intervalMs: 2000,
+        operator: readOperatorPolicies(hub.paths.dir),
+        ...(untagged && { untaggedTlp: untagged }),
+        onError: (err) => app.log.error({ err: (err as Error).message }, 'release pipeline pass failed'),
+      });
       // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));
       });
       process.stderr.write(`tearline: ${signal}: shutting down\n`);
+      worker.stop();
       try {
         await app.close();
       } finally {

@@ -1,0 +1,68 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../clock.js';
+import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
+import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { SqliteReleaseStore } from '../store/sqlite/release-store.js';
+import { initDataDir } from './data-dir.js';
+import { openHub } from './hub.js';
+import { startHubWorker } from './hub-worker.js';
+import { ensureLedgerKey } from './ledger-key.js';
+
+describe('hub worker', () => {
+  it('runs the pipeline when data changed, not when nothing did, and signs a checkpoint', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tearline-worker-'));
+    const { paths } = initDataDir(dir);
+    ensureLedgerKey(paths);
+    const clock = new ManualClock('2026-11-28T10:00:00Z');
+    const hub = openHub(dir, clock);
+    const worker = startHubWorker(hub, {
+      intervalMs: 60_000,
+      onError: (e) => {
+        throw e;
+      },
+    });
+    const partner = await new SqlitePartnerStore(hub.db).add(
+      { name: 'ally' },
+      { actor: 'admin', now: clock.now(), randomBytes: (n) => new Uint8Array(n).fill(5) },
+    );
+    if (!partner.ok) throw new Error(partner.message);
+    new SqliteAgreementStore(hub.db).set(
+      partner.partner.id,
+      JSON.stringify({
+        scope: { types: ['identity'] },
+        tlp_ceiling: 'clear',
+        approval: 'none',
+        sanitisation: 'standard',
+        valid_from: '2026-01-01T00:00:00Z',
+        conditions: [],
+      }),
+      { actor: 'admin', now: clock.now() },
+    );
+    const identity = {
+      type: 'identity',
+      spec_version: '2.1',
+      id: 'identity--3f8e2d1c-0b9a-4877-9665-544332211000',
+      created: '2026-01-01T00:00:00Z',
+      modified: '2026-01-01T00:00:00Z',
+      name: 'Public body',
+      identity_class: 'organization',
+      object_marking_refs: ['marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487'],
+    };
+    await hub.objects.putObjects([{ object: identity, json: JSON.stringify(identity), source: 't' }], {
+      actor: 'ivan',
+      source: 't',
+    });
+    worker.runOnce();
+    const releases = new SqliteReleaseStore(hub.db);
+    expect(releases.outcome(partner.partner.id, identity.id)?.outcome).toBe('released');
+    const size = hub.ledger.size();
+    expect(hub.checkpoints.latest()?.size).toBe(size);
+    worker.runOnce();
+    expect(hub.ledger.size()).toBe(size);
+    worker.stop();
+    hub.close();
+  });
+});

@@ -119,6 +119,41 @@ describe('tearline release, queue and recall on the real binary', () => {
     expect(JSON.parse(recall.stdout)[0]).toMatchObject({ original_id: ISISK });
     expect((await t('ledger', 'verify')).code).toBe(0);
 
+    const today = new Date().toISOString().slice(0, 10);
+    const tomorrow = new Date(Date.now() + DAY).toISOString().slice(0, 10);
+    const json = await t(
+      'report',
+      'disclosures',
+      '--partner',
+      'ally',
+      '--from',
+      today,
+      '--to',
+      tomorrow,
+      '--format',
+      'json',
+    );
+    expect(json.code).toBe(0);
+    const disclosures = JSON.parse(json.stdout);
+    expect(disclosures.rows.filter((r: { event: string }) => r.event === 'release').length).toBe(
+      report.partners.find((p: { partner: string }) => p.partner === 'ally').released,
+    );
+    expect(
+      disclosures.rows.some(
+        (r: { event: string; original_id: string }) => r.event === 'recall' && r.original_id === ISISK,
+      ),
+    ).toBe(true);
+    const receipt = disclosures.rows.find((r: { event: string }) => r.event === 'release').receipt;
+    expect(Object.keys(JSON.parse(receipt))).toEqual(['index', 'entry', 'checkpoint', 'proof']);
+    const csv = await t('report', 'disclosures', '--partner', 'kabul', '--from', today, '--to', tomorrow);
+    expect(csv.stdout.split('\r\n')[0]).toBe(
+      'event,time,release_id,derived_id,original_id,original_version,agreement_version,approvals,visible_from,tearline_digest,reason,receipt',
+    );
+    expect(csv.stdout).toContain('olga omar');
+    expect(
+      (await t('report', 'disclosures', '--partner', 'ally', '--from', 'later', '--to', tomorrow)).code,
+    ).toBe(2);
+
     // Every kind of change went into the ledger, with who made it.
     const out = join(dir, 'ledger.jsonl');
     expect((await t('ledger', 'export', '--out', out)).code).toBe(0);

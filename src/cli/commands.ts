@@ -12,6 +12,7 @@ import { registerLedger } from './ledger-command.js';
 import { registerPartner } from './partner-command.js';
 import { registerPreview } from './preview-command.js';
 import { registerRelease } from './release-command.js';
+import { registerReport } from './report-command.js';
 import { registerServe } from './serve-command.js';
 import { registerStats } from './stats-command.js';
 import { registerTaxii } from './taxii-command.js';
@@ -34,6 +35,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerUser,
   registerLedger,
   registerRelease,
+  registerReport,
   registerDemo,
   registerPreview,
   registerServe,

@@ -3,8 +3,8 @@ import type { Command } from 'commander';
 import { openHub } from '../app/hub.js';
 import { startHubWorker } from '../app/hub-worker.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
-import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 import { usageError } from './cli-error.js';
+import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 
 interface ServeOptions {
   host: string;

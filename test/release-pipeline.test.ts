@@ -11,7 +11,7 @@ import { verifyReceipt } from '../src/ledger/ledger-receipt.js';
 import { decideQueueItem } from '../src/release/release-approval.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import type { PublishStores } from '../src/release/release-publish.js';
-import { recallRelease } from '../src/release/release-recall.js';
+import { listRecalls, recallRelease } from '../src/release/release-recall.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { SqliteAgreementStore } from '../src/store/sqlite/agreement-store.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
@@ -20,7 +20,7 @@ import { auditLedger } from '../src/store/sqlite/ledger-audit.js';
 import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { SqliteReleaseStore } from '../src/store/sqlite/release-store.js';
-import { RELEASES_COLLECTION_ID } from '../src/taxii/taxii-collections.js';
+import { RELEASES_COLLECTION_ID, SUBMISSIONS_COLLECTION_ID } from '../src/taxii/taxii-collections.js';
 import { REPO_ROOT } from './run-cli.js';
 
 const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
@@ -289,5 +289,36 @@ describe('release pipeline: the ISIS-K scenario', () => {
     // A recalled object is not released again by the next run.
     const again = run(s);
     expect(again.partners.find((p) => p.partner === 'ally')?.released).toBe(0);
+
+    // Outstanding until the ally acknowledges with a note citing the revoked object over TAXII.
+    const mine = listRecalls(s.stores, s.ally.id).find((x) => x.original_id === ISISK);
+    expect(mine?.acknowledged_at).toBeNull();
+    const app = buildServer(s.hub, { pageCache: { maxEntries: 0, maxBytes: 0 } });
+    const note = {
+      type: 'note',
+      spec_version: '2.1',
+      id: 'note--0c3e8f2a-6b1d-4e5f-9a7b-8c9d0e1f2a3b',
+      created: s.clock.now().toISOString(),
+      modified: s.clock.now().toISOString(),
+      created_by_ref: s.ally.id,
+      content: 'Recall received; copies destroyed.',
+      object_refs: [mine?.derived_id as string],
+    };
+    const posted = await app.inject({
+      method: 'POST',
+      url: `/taxii2/hub/collections/${SUBMISSIONS_COLLECTION_ID}/objects/`,
+      headers: {
+        authorization: `Bearer ${s.allyToken}`,
+        accept: 'application/taxii+json;version=2.1',
+        'content-type': 'application/taxii+json;version=2.1',
+      },
+      payload: JSON.stringify({ objects: [note] }),
+    });
+    expect(posted.statusCode).toBe(202);
+    expect(JSON.parse(posted.body).success_count).toBe(1);
+    expect(
+      listRecalls(s.stores, s.ally.id).find((x) => x.original_id === ISISK)?.acknowledged_at,
+    ).not.toBeNull();
+    await app.close();
   });
 });

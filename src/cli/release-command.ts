@@ -4,7 +4,7 @@ import { openHub } from '../app/hub.js';
 import { releaseStoresOf } from '../app/release-stores.js';
 import { decideQueueItem } from '../release/release-approval.js';
 import { runReleasePipeline } from '../release/release-pipeline.js';
-import { recallRelease } from '../release/release-recall.js';
+import { listRecalls, recallRelease } from '../release/release-recall.js';
 import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
 import { resolveActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
@@ -173,6 +173,33 @@ export function registerRelease(program: Command): void {
         if (opts.json) return printJson(r.recalled);
         for (const x of r.recalled)
           process.stdout.write(`recalled ${x.original_id} (${x.derived_id} for ${partner.name})\n`);
+      } finally {
+        hub.close();
+      }
+    });
+
+  program
+    .command('recalls')
+    .description('recalls and whether each partner has acknowledged them (a note citing the revoked object)')
+    .option('--partner <partner>', 'only this partner (name or id)')
+    .option('--outstanding', 'only recalls not yet acknowledged')
+    .option('--data <dir>', 'data directory')
+    .option('--json', 'print as JSON')
+    .action((opts: Common & { partner?: string; outstanding?: boolean }) => {
+      const hub = openHub(opts.data);
+      try {
+        const partners = new SqlitePartnerStore(hub.db);
+        const only = opts.partner ? partners.get(opts.partner) : undefined;
+        if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
+        const list = listRecalls(releaseStoresOf(hub), only?.id).filter(
+          (r) => !opts.outstanding || r.acknowledged_at === null,
+        );
+        if (opts.json) return printJson(list);
+        for (const r of list) {
+          const who = partners.get(r.partner_id)?.name ?? r.partner_id;
+          const ack = r.acknowledged_at ? `acknowledged ${r.acknowledged_at}` : 'NOT acknowledged';
+          process.stdout.write(`${r.recalled_at}  ${who}  ${r.original_id} (${r.derived_id})  ${ack}\n`);
+        }
       } finally {
         hub.close();
       }

@@ -84,3 +84,55 @@ export function recallRelease(
     })
     .immediate();
 }
+
+export interface RecallStatus {
+  partner_id: string;
+  release_id: string;
+  original_id: string;
+  derived_id: string;
+  recalled_at: string;
+  reason: string;
+  acknowledged_at: string | null;
+}
+
+/**
+ * Recalls and whether the partner acknowledged each: a STIX note it submitted after the recall
+ * whose object_refs name the revoked (derived) id.
+ */
+export function listRecalls(stores: PublishStores, partnerId?: string): RecallStatus[] {
+  const rows = stores.db
+    .prepare(
+      `SELECT partner_id, release_id, original_id, derived_id, recalled_at, recall_reason FROM release_records
+        WHERE recalled_at IS NOT NULL ${partnerId ? 'AND partner_id = ?' : ''} ORDER BY recalled_at, release_id`,
+    )
+    .all(...(partnerId ? [partnerId] : [])) as {
+    partner_id: string;
+    release_id: string;
+    original_id: string;
+    derived_id: string;
+    recalled_at: string;
+    recall_reason: string;
+  }[];
+  const notes = stores.db.prepare(
+    `SELECT pos_us, json FROM taxii_submissions WHERE partner_id = ? AND type = 'note' AND pos_us >= ? AND instr(json, ?) > 0
+      ORDER BY pos_us`,
+  );
+  return rows.map((r) => {
+    const since = Date.parse(r.recalled_at) * 1000;
+    const ack = (notes.all(r.partner_id, since, r.derived_id) as { pos_us: number; json: string }[]).find(
+      (n) => {
+        const refs = (JSON.parse(n.json) as { object_refs?: unknown }).object_refs;
+        return Array.isArray(refs) && refs.includes(r.derived_id);
+      },
+    );
+    return {
+      partner_id: r.partner_id,
+      release_id: r.release_id,
+      original_id: r.original_id,
+      derived_id: r.derived_id,
+      recalled_at: r.recalled_at,
+      reason: r.recall_reason,
+      acknowledged_at: ack ? new Date(Math.floor(ack.pos_us / 1000)).toISOString() : null,
+    };
+  });
+}

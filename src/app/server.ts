@@ -20,6 +20,7 @@ import type { DerivedIdResolver } from '../taxii/taxii-ports.js';
 import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
 import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
 import type { Hub } from './hub.js';
+import { registerLedgerRoutes } from './ledger-routes.js';
 
 export interface ServerOptions {
   limits?: Partial<TaxiiLimits>;
@@ -116,6 +117,8 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
       },
     }),
   });
+
+  registerLedgerRoutes(app, hub);
 
   app.setNotFoundHandler((request, reply) => {
     const e = new TaxiiError('not-found', 'no such resource, or not visible to this credential');

@@ -109,7 +109,17 @@ try {
 
   const serve = (extra: string[]) =>
     start(
-      [join(REPO_ROOT, 'bin', 'tearline.js'), 'serve', '--port', '0', '--data', data, '--rate', '1000000', ...extra],
+      [
+        join(REPO_ROOT, 'bin', 'tearline.js'),
+        'serve',
+        '--port',
+        '0',
+        '--data',
+        data,
+        '--rate',
+        '1000000',
+        ...extra,
+      ],
       /serving TAXII 2\.1 at (http:\/\/[^ ]+)\/taxii2\//,
     );
   // Request logs off (warn level): one JSON line per request is an operator's choice, not the server's cost.
@@ -156,10 +166,16 @@ try {
       duration: DURATION_S,
       requests,
     });
-    const cold = await autocannon({ url: uncached.url, connections: CONNECTIONS, duration: DURATION_S, requests });
+    const cold = await autocannon({
+      url: uncached.url,
+      connections: CONNECTIONS,
+      duration: DURATION_S,
+      requests,
+    });
     bare.child.kill('SIGTERM');
     for (const r of [run, cold]) {
-      if (r.non2xx > 0 || r.errors > 0) throw new Error(`TAXII run had ${r.non2xx} non-2xx and ${r.errors} errors`);
+      if (r.non2xx > 0 || r.errors > 0)
+        throw new Error(`TAXII run had ${r.non2xx} non-2xx and ${r.errors} errors`);
     }
     const ratio = run.requests.average / bareRun.requests.average;
     report({

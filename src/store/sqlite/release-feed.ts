@@ -90,7 +90,13 @@ export class SqliteReleaseFeed {
       withdraw: db.prepare(
         'UPDATE releases SET withdrawn = 1 WHERE partner_id = ? AND object_id = ? AND feed_us IS NULL',
       ),
-      stamp: db.prepare('SELECT total_changes(), data_version FROM pragma_data_version').raw(true),
+      stamp: db
+        .prepare(
+          `SELECT total_changes(), data_version,
+             (SELECT min(visible_from_us) FROM releases WHERE feed_us IS NULL AND withdrawn = 0)
+           FROM pragma_data_version`,
+        )
+        .raw(true),
       original: db
         .prepare('SELECT original_id FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1')
         .pluck(),
@@ -152,8 +158,11 @@ export class SqliteReleaseFeed {
    * whose embargoes have ended is never mistaken for the one before.
    */
   changeStamp(now: Date): string {
-    this.publishDue(now);
-    const [changes, version] = this.#s.stamp.get() as [number, number];
+    // One statement reads the stamp and the next embargo end: this runs on every cached GET.
+    let [changes, version, due] = this.#s.stamp.get() as [number, number, number | null];
+    if (due !== null && due <= now.getTime() * 1000 && this.publishDue(now) > 0) {
+      [changes, version] = this.#s.stamp.get() as [number, number, number | null];
+    }
     return `${changes}.${version}`;
   }
 

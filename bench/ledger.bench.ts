@@ -23,7 +23,8 @@ function unwrap<T extends object>(res: LedgerResult<T>): T {
   return res;
 }
 const BATCH = 1000;
-const APPEND_ENTRIES = 100_000;
+const ROUNDS = 7;
+const ROUND_ENTRIES = 20_000;
 const PROOF_TREE = 1_000_000;
 
 const entry = (i: number): LedgerEntry => ({
@@ -48,40 +49,54 @@ try {
   baseDb.exec('CREATE TABLE bare (idx INTEGER PRIMARY KEY, hash BLOB NOT NULL, bytes BLOB NOT NULL)');
   const bareInsert = baseDb.prepare('INSERT INTO bare (idx, hash, bytes) VALUES (?, ?, ?)');
   const payloads = Array.from({ length: BATCH }, (_, i) => Buffer.from(JSON.stringify(entry(i))));
-  let t0 = process.hrtime.bigint();
-  for (let start = 0; start < APPEND_ENTRIES; start += BATCH) {
-    baseDb.transaction(() => {
-      for (let i = 0; i < BATCH; i++) {
-        const bytes = payloads[i] as Buffer;
-        bareInsert.run(start + i, createHash('sha256').update(bytes).digest(), bytes);
-      }
-    })();
-  }
-  const baselinePerSec = APPEND_ENTRIES / (Number(process.hrtime.bigint() - t0) / 1e9);
-  baseDb.close();
+  let baseNext = 0;
+  const runBaseline = (count: number) => {
+    for (let end = baseNext + count; baseNext < end; baseNext += BATCH) {
+      baseDb.transaction(() => {
+        for (let i = 0; i < BATCH; i++) {
+          const bytes = payloads[i] as Buffer;
+          bareInsert.run(baseNext + i, createHash('sha256').update(bytes).digest(), bytes);
+        }
+      })();
+    }
+  };
 
   // The ledger: validate, canonicalise, leaf hash, tree hashes, entry and hash rows.
   const db = openSqlite(join(dir, 'ledger.db'));
   const ledger = new SqliteLedger(db);
-  const batches = Array.from({ length: APPEND_ENTRIES / BATCH }, (_, b) =>
-    Array.from({ length: BATCH }, (_, i) => entry(b * BATCH + i)),
-  );
-  t0 = process.hrtime.bigint();
-  for (const batch of batches) {
-    const res = ledger.appendEntries(batch);
-    if (!res.ok) throw new Error(res.message);
-  }
-  const ledgerPerSec = APPEND_ENTRIES / (Number(process.hrtime.bigint() - t0) / 1e9);
+  // Each batch's entries are built just before it is appended, as a caller builds them.
+  const runLedger = (count: number) => {
+    for (let done = 0; done < count; done += BATCH) {
+      const first = ledger.size();
+      unwrap(ledger.appendEntries(Array.from({ length: BATCH }, (_, i) => entry(first + i))));
+    }
+  };
+
+  // The machine is shared: alternate baseline and ledger rounds so both see the same load,
+  // and report medians.
+  const perSec = (fn: (n: number) => void) => {
+    const t = process.hrtime.bigint();
+    fn(ROUND_ENTRIES);
+    return ROUND_ENTRIES / (Number(process.hrtime.bigint() - t) / 1e9);
+  };
+  const rounds = Array.from({ length: ROUNDS }, () => {
+    const base = perSec(runBaseline);
+    const led = perSec(runLedger);
+    return { base, led, ratio: led / base };
+  });
+  const median = (xs: number[]) => xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
+  const ledgerPerSec = median(rounds.map((r) => r.led));
   report({
     bench: BENCH,
-    metric: `appendEntries, batches of ${BATCH}`,
+    metric: `appendEntries, batches of ${BATCH} (median of ${ROUNDS} interleaved rounds)`,
     value: ledgerPerSec,
     unit: 'entries/s',
-    baseline: baselinePerSec,
-    ratio: ledgerPerSec / baselinePerSec,
+    baseline: median(rounds.map((r) => r.base)),
+    ratio: median(rounds.map((r) => r.ratio)),
     target: '>= 50,000 entries/s',
     met: ledgerPerSec >= 50_000,
   });
+  baseDb.close();
 
   // Grow the same ledger to a million entries, then time proofs.
   while (ledger.size() < PROOF_TREE) {
@@ -188,7 +203,7 @@ try {
   const signer = unwrap(createSigner('bench.example', Buffer.alloc(32, 1))).signer;
   unwrap(new SqliteLedgerCheckpoints(ledger).checkpoint(new Date('2026-01-03T12:00:00Z'), signer));
   const verifier = unwrap(parseVerifierKey(formatVerifierKey(signer.name, signer.publicKey))).verifier;
-  t0 = process.hrtime.bigint();
+  let t0 = process.hrtime.bigint();
   for (let start = 0; start < size; start += 10_000) {
     for (const row of ledger.readEntries(start, start + 10_000))
       createHash('sha256').update(row.bytes).digest();

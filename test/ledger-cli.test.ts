@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -174,6 +174,16 @@ describe('tearline ledger (the real binary)', () => {
     expect(run('ledger', 'key', '--data', join(work, 'missing'))).toMatchObject({
       code: 1,
       stderr: expect.stringContaining('tearline init'),
+    });
+  });
+
+  it('refuses a signing key that others can read', () => {
+    const other = join(work, 'loose');
+    expect(run('init', '--data', other).code).toBe(0);
+    chmodSync(join(other, 'keys', 'ledger.key'), 0o644);
+    expect(run('ledger', 'key', '--data', other)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('chmod 600'),
     });
   });
 

@@ -185,11 +185,19 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
         vkey,
       ],
     ];
+    // Where each verifier says the problem is: the entry and tree, or the checkpoint's signature.
+    const where = (what: string) =>
+      what.startsWith('checkpoint') || what.startsWith('forged') || what.startsWith('wrong')
+        ? { go: /checkpoint signature/, ts: /signature|no signature/ }
+        : { go: /entry (6|7) in tree 17/, ts: /(leaf|index) (6|7)|proof of (6|7) in 17/ };
     for (const [what, doc, key] of tampered) {
       const json = JSON.stringify(doc);
-      expect(verifyReceipt(json, key).ok, what).toBe(false);
+      const ours = verifyReceipt(json, key);
+      expect(ours.ok, what).toBe(false);
+      if (!ours.ok) expect(ours.message, what).toMatch(where(what).ts);
       const go = runGo('receipt', key, file(json));
       expect(go.code, `${what}: ${go.out}`).toBe(1);
+      expect(go.out, what).toMatch(where(what).go);
     }
   });
 

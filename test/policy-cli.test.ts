@@ -9,7 +9,7 @@ import { openSqlite } from '../src/store/sqlite/database.js';
 import { insertObjects, makeRelationship, makeSdo } from './policy-object-rows.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const ISISK = 'intrusion-set--61b02d56-da70-59e6-8cd5-5c26b36ce2bf';
+const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
@@ -72,13 +72,16 @@ describe('tearline partner / agreement / condition / breach / explain / decide',
     writeFileSync(good, agreementYaml());
     const bad = join(dir, 'bad.yaml');
     writeFileSync(bad, agreementYaml().replace('tlp_ceiling: green', 'tlp_ceiling: purple'));
+    expect(run(['agreement', 'check', dir]).stderr).toContain('not a file');
     const check = run(['agreement', 'check', bad]);
     expect(check.code).toBe(1);
     expect(check.stderr).toContain(
       `${bad}:5: tlp_ceiling must be one of clear, green, amber, amber+strict, red`,
     );
     expect(run(['agreement', 'set', 'distrusted', bad, '--data', data]).code).toBe(1);
-    expect(run(['agreement', 'set', 'distrusted', good, '--data', data]).stdout).toContain('version 1');
+    const first = run(['agreement', 'set', 'distrusted', good, '--data', data]);
+    expect(first.stdout).toContain('version 1');
+    expect(first.stderr).toContain(`warning: scope.neighbourhood.of[0] ${ISISK} is not in the store yet`);
     expect(run(['agreement', 'set', 'distrusted', good, '--data', data]).stdout).toContain('unchanged');
     const v2 = join(dir, 'a2.yaml');
     writeFileSync(v2, agreementYaml({ approval: 'none' }));
@@ -172,6 +175,10 @@ describe('tearline partner / agreement / condition / breach / explain / decide',
     expect(summary.partners[0].counts).toEqual({ release: 0, 'needs-approval': 0, withhold: 6 });
     expect(summary.partners[0].reasons['condition-unmet']).toBe(6);
     expect(summary.cache.hits + summary.cache.misses).toBe(6);
+    expect(summary.partners[0]).toMatchObject({ changed: 6, skipped: 0 });
+    const again = JSON.parse(run(['decide', '--json', '--data', data]).stdout);
+    expect(again.partners[0]).toMatchObject({ changed: 0, skipped: 6, counts: summary.partners[0].counts });
+    expect(again.cache.misses).toBe(0);
   });
 
   it('validates operator policies on load and shows Cedar diagnostics with file and line', () => {

@@ -96,3 +96,19 @@ export function readConfig(paths: DataDirPaths): HubConfig {
   }
   return cfg;
 }
+
+/** The hub secret: it derives every partner's ids, so it is never regenerated. */
+export function readHubSecret(path: string): Buffer {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8').trim();
+  } catch {
+    throw new ConfigError(
+      `${path}: the hub secret is missing; it derives partner ids and cannot be replaced`,
+    );
+  }
+  const secret = Buffer.from(text, 'base64');
+  if (secret.length < 16)
+    throw new ConfigError(`${path}: the hub secret must be at least 16 bytes of base64`);
+  return secret;
+}

@@ -32,7 +32,11 @@ export interface Hub {
 export function openHub(dataOption: string | undefined, clock: Clock = systemClock): Hub {
   const paths = dataDirPaths(resolveDataDir(dataOption));
   const config = readConfig(paths);
-  const db = openSqlite(paths.database);
+  return createHub(paths, config, openSqlite(paths.database), clock);
+}
+
+/** Composes a hub over an open database (tests pass ':memory:'); the hub owns the database. */
+export function createHub(paths: DataDirPaths, config: HubConfig, db: SqliteDatabase, clock: Clock): Hub {
   const ledger = new SqliteLedger(db);
   const checkpoints = new SqliteLedgerCheckpoints(ledger);
   const objects = new SqliteObjectStore(db, clock, (context, stored) => {

@@ -35,7 +35,15 @@ export function loadLedgerSigner(paths: DataDirPaths, hubName: string): LedgerRe
   const path = ledgerKeyPath(paths);
   if (!existsSync(path))
     return fail('bad-key', `no ledger key at ${path}: run 'tearline init --data ${paths.dir}'`);
-  if (statSync(path).size > 1024) return fail('bad-key', `${path} is too large to be a ledger key`);
+  const stat = statSync(path);
+  if (stat.size > 1024) return fail('bad-key', `${path} is too large to be a ledger key`);
+  // Like ssh with its private keys: a signing key others can read is refused, not used.
+  if ((stat.mode & 0o077) !== 0) {
+    return fail(
+      'bad-key',
+      `${path} is readable by others (mode ${(stat.mode & 0o777).toString(8)}); run chmod 600 ${path}`,
+    );
+  }
   const parsed = parseSignerKey(readFileSync(path, 'utf8'));
   if (!parsed.ok) return fail(parsed.code, `${path}: ${parsed.message}`);
   if (parsed.signer.name !== hubName) {

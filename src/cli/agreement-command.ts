@@ -2,17 +2,23 @@ import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { diffAgreements, formatAgreementChanges } from '../policy/agreement-diff.js';
 import { AGREEMENT_MAX_BYTES, formatAgreementErrors, parseAgreement } from '../policy/agreement-parse.js';
+import type { Agreement } from '../policy/agreement-types.js';
 import { formatPolicySetText, generateAgreementPolicies } from '../policy/cedar-policy-generate.js';
 import type { JsonValue } from '../stix/types.js';
 import { type AgreementVersion, SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
+import type { SqliteDatabase } from '../store/sqlite/database.js';
 import { CliError, usageError } from './cli-error.js';
 import { type DataOption, LOCAL_ACTOR, printJson, requirePartner, withHubDb } from './partner-command.js';
 
 function readAgreementFile(file: string): string {
   let size: number;
   try {
-    size = statSync(file).size;
-  } catch {
+    const st = statSync(file);
+    if (!st.isFile())
+      throw new CliError(`${file}: not a file; give the path of an agreement file (YAML or JSON)`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof CliError) throw err;
     throw new CliError(`${file}: cannot read the file (does it exist?)`);
   }
   if (size > AGREEMENT_MAX_BYTES) {
@@ -40,6 +46,19 @@ function requireVersion(store: SqliteAgreementStore, partnerId: string, name: st
     );
   }
   return v;
+}
+
+/** Anchors of the neighbourhood and location filter that are not stored (yet): nothing is near them. */
+function listMissingAnchors(db: SqliteDatabase, body: Agreement | undefined): string[] {
+  if (!body) return [];
+  const has = db.prepare('SELECT 1 FROM objects WHERE id = ? AND is_latest = 1');
+  const anchors = [
+    ...(body.scope.neighbourhood?.of ?? []).map((id, i) => [`scope.neighbourhood.of[${i}]`, id] as const),
+    ...(body.scope.locations ?? []).map((id, i) => [`scope.locations[${i}]`, id] as const),
+  ];
+  return anchors
+    .filter(([, id]) => has.get(id) === undefined)
+    .map(([path, id]) => `${path} ${id} is not in the store yet: until it is, nothing is within its reach`);
 }
 
 const summary = (v: AgreementVersion) => ({
@@ -87,8 +106,11 @@ export function registerAgreement(program: Command): void {
           process.exitCode = 1;
           return;
         }
-        if (opts.json) printJson({ ok: true, partner: p.name, version: r.version, unchanged: r.unchanged });
-        else {
+        const warnings = listMissingAnchors(db, new SqliteAgreementStore(db).get(p.id, r.version)?.body);
+        for (const w of warnings) process.stderr.write(`tearline: warning: ${w}\n`);
+        if (opts.json) {
+          printJson({ ok: true, partner: p.name, version: r.version, unchanged: r.unchanged, warnings });
+        } else {
           process.stdout.write(
             r.unchanged
               ? `agreement for ${p.name} unchanged (still version ${r.version})\n`

@@ -11,6 +11,7 @@ import { registerInit } from './init-command.js';
 import { registerLedger } from './ledger-command.js';
 import { registerPartner } from './partner-command.js';
 import { registerPreview } from './preview-command.js';
+import { registerRelease } from './release-command.js';
 import { registerServe } from './serve-command.js';
 import { registerStats } from './stats-command.js';
 import { registerTaxii } from './taxii-command.js';
@@ -32,6 +33,7 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerDecide,
   registerUser,
   registerLedger,
+  registerRelease,
   registerDemo,
   registerPreview,
   registerServe,

@@ -5,6 +5,7 @@ import { dataDirPaths, resolveDataDir } from '../app/data-dir.js';
 import { CedarEngine } from '../policy/cedar-engine.js';
 import { type Outcome, PartnerDecider } from '../policy/decision.js';
 import { DecisionMemo } from '../policy/decision-memo.js';
+import { type Redecision, redecide } from '../policy/decision-redecide.js';
 import {
   formatOperatorPolicyErrors,
   loadOperatorPolicies,
@@ -12,6 +13,7 @@ import {
   type OperatorPolicies,
 } from '../policy/operator-policy.js';
 import { isTlpLevel, TLP_LEVELS, type TlpLevel } from '../stix/markings-tlp.js';
+import { SqliteDecisionMarks } from '../store/sqlite/partner-decision-marks.js';
 import {
   iterateProjections,
   loadMarkingClassifier,
@@ -47,7 +49,9 @@ export function readOperatorPolicies(dataDir: string): Extract<OperatorPolicies,
     .sort()
     .map((name) => {
       const path = join(dir, name);
-      if (statSync(path).size > OPERATOR_POLICY_MAX_BYTES) {
+      const st = statSync(path);
+      if (!st.isFile()) throw new CliError(`${path}: not a file; operator policies are *.cedar files`);
+      if (st.size > OPERATOR_POLICY_MAX_BYTES) {
         throw new CliError(
           `${path}: larger than the ${OPERATOR_POLICY_MAX_BYTES}-byte limit for a policy file`,
         );
@@ -68,6 +72,27 @@ interface Tally {
   agreement_version: number | null;
   counts: Record<Outcome, number>;
   reasons: Record<string, number>;
+  /** Decisions whose outcome or reasons changed since the last `decide` (all, the first time). */
+  changed: number;
+  /** Objects not decided again because nothing they depend on changed. */
+  skipped: number;
+}
+
+function tallyMarks(partner: string, version: number | null, r: Redecision): Tally {
+  const t: Tally = {
+    partner,
+    agreement_version: version,
+    counts: { release: 0, 'needs-approval': 0, withhold: 0 },
+    reasons: {},
+    changed: r.changed.length,
+    skipped: r.skipped,
+  };
+  for (const m of r.marks.values()) {
+    t.counts[m.outcome]++;
+    const codes = new Set((JSON.parse(m.reasons_key) as [string][]).map(([code]) => code));
+    for (const code of codes) t.reasons[code] = (t.reasons[code] ?? 0) + 1;
+  }
+  return t;
 }
 
 export function registerDecide(program: Command): void {
@@ -75,7 +100,7 @@ export function registerDecide(program: Command): void {
     .command('decide')
     .description('decide every stored object for every partner (or one) and summarise by outcome and reason')
     .option('--partner <partner>', 'only this partner (name or id)')
-    .option('--at <time>', 'decide as of this time instead of now')
+    .option('--at <time>', 'decide as of this time instead of now (a what-if: the last decisions are kept)')
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .option('--json', 'print JSON')
     .action((opts: DataOption & { partner?: string; at?: string; json?: boolean }) => {
@@ -88,26 +113,18 @@ export function registerDecide(program: Command): void {
           ? [requirePartner(db, opts.partner)]
           : new SqlitePartnerStore(db).list();
         const memo = new DecisionMemo(new CedarEngine());
-        const deciders = partners.map(
-          (p) => new PartnerDecider(loadPartnerFacts(db, p, at.getTime(), operator), memo),
-        );
-        const tallies: Tally[] = deciders.map((d) => ({
-          partner: d.facts.partner.name,
-          agreement_version: d.facts.agreement?.version ?? null,
-          counts: { release: 0, 'needs-approval': 0, withhold: 0 },
-          reasons: {},
-        }));
-        let objects = 0;
-        for (const intel of iterateProjections(db, loadMarkingClassifier(db), untagged)) {
-          objects++;
-          deciders.forEach((d, i) => {
-            const t = tallies[i] as Tally;
-            const decision = d.decide(intel);
-            t.counts[decision.outcome]++;
-            for (const code of new Set(decision.reasons.map((r) => r.code)))
-              t.reasons[code] = (t.reasons[code] ?? 0) + 1;
-          });
-        }
+        // Projections are partner-independent: computed once and shared by every partner.
+        const projections = [...iterateProjections(db, loadMarkingClassifier(db), untagged)];
+        const marks = new SqliteDecisionMarks(db);
+        const tallies = partners.map((p) => {
+          const decider = new PartnerDecider(loadPartnerFacts(db, p, at.getTime(), operator), memo);
+          const previous = marks.load(p.id);
+          const r = redecide(decider, projections, previous);
+          // A run --at another time is a what-if: it reads the marks but does not replace them.
+          if (opts.at === undefined) marks.save(p.id, r.marks, previous, at.toISOString());
+          return tallyMarks(p.name, decider.facts.agreement?.version ?? null, r);
+        });
+        const objects = projections.length;
         const cache = { hits: memo.hits, misses: memo.misses, hit_rate: Number(memo.hitRate.toFixed(4)) };
         if (opts.json) return printJson({ at: at.toISOString(), objects, partners: tallies, cache });
         process.stdout.write(
@@ -116,7 +133,7 @@ export function registerDecide(program: Command): void {
         for (const t of tallies) {
           const c = t.counts;
           process.stdout.write(
-            `${t.partner} (agreement ${t.agreement_version === null ? 'none' : `v${t.agreement_version}`}): release ${c.release}, needs-approval ${c['needs-approval']}, withhold ${c.withhold}\n`,
+            `${t.partner} (agreement ${t.agreement_version === null ? 'none' : `v${t.agreement_version}`}): release ${c.release}, needs-approval ${c['needs-approval']}, withhold ${c.withhold}; ${t.changed} changed since the last run\n`,
           );
           for (const [code, n] of Object.entries(t.reasons).sort((a, b) => b[1] - a[1])) {
             process.stdout.write(`    ${code.padEnd(24)} ${n}\n`);

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { readHubSecret } from '../app/data-dir.js';
 import { openHub } from '../app/hub.js';
 import { isTlpLevel, TLP_LEVELS, type TlpLevel } from '../stix/markings-tlp.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
@@ -243,18 +244,6 @@ function readJsonFile(path: string): JsonValue {
   } catch (err) {
     throw new CliError(`${path}: not valid JSON (${(err as Error).message})`);
   }
-}
-
-function readHubSecret(path: string): Buffer {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8').trim();
-  } catch {
-    throw new CliError(`${path}: the hub secret is missing; it derives partner ids and cannot be replaced`);
-  }
-  const secret = Buffer.from(text, 'base64');
-  if (secret.length < 16) throw new CliError(`${path}: the hub secret must be at least 16 bytes of base64`);
-  return secret;
 }
 
 /**

@@ -122,6 +122,39 @@ describe('ledger entries', () => {
     );
   });
 
+  it('accepts exactly the times that name a real instant (checked against Date)', () => {
+    const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+    fc.assert(
+      fc.property(
+        fc.tuple(
+          fc.integer({ min: 1, max: 9999 }),
+          fc.integer({ min: 0, max: 13 }),
+          fc.integer({ min: 0, max: 32 }),
+          fc.integer({ min: 0, max: 25 }),
+          fc.integer({ min: 0, max: 61 }),
+          fc.integer({ min: 0, max: 61 }),
+        ),
+        ([y, mo, d, h, mi, s]) => {
+          const time = `${pad(y, 4)}-${pad(mo)}-${pad(d)}T${pad(h)}:${pad(mi)}:${pad(s)}Z`;
+          const at = new Date(0);
+          at.setUTCFullYear(y, mo - 1, d);
+          at.setUTCHours(h, mi, s, 0);
+          const real =
+            mo >= 1 &&
+            mo <= 12 &&
+            at.getUTCFullYear() === y &&
+            at.getUTCMonth() === mo - 1 &&
+            at.getUTCDate() === d &&
+            at.getUTCHours() === h &&
+            at.getUTCMinutes() === mi &&
+            at.getUTCSeconds() === s;
+          return checkEntry({ ...release, time }).ok === real;
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+
   it('rejects lone surrogates, which have no canonical form', () => {
     expect(encodeEntry({ ...release, actor: 'a\ud800b' })).toMatchObject({ code: 'bad-entry' });
   });

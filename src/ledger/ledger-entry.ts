@@ -105,9 +105,45 @@ function checkField(name: string, type: FieldType, v: unknown): string | undefin
   }
 }
 
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * RFC 3339 UTC that names a real instant (no 30 February, no hour 24, no leap second, which
+ * JavaScript dates cannot hold). Plain arithmetic: this runs twice per appended entry.
+ */
 function isTime(v: string): boolean {
-  return TIME.test(v) && !Number.isNaN(Date.parse(v));
+  if (!TIME.test(v)) return false;
+  const year = digitsAt(v, 0, 4);
+  const month = digitsAt(v, 5, 2);
+  const day = digitsAt(v, 8, 2);
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1];
+  return (
+    days !== undefined &&
+    day >= 1 &&
+    day <= days &&
+    digitsAt(v, 11, 2) <= 23 &&
+    digitsAt(v, 14, 2) <= 59 &&
+    digitsAt(v, 17, 2) <= 59
+  );
 }
+
+/** The decimal number in v[at, at + length), known to be digits. */
+function digitsAt(v: string, at: number, length: number): number {
+  let n = 0;
+  for (let i = at; i < at + length; i++) n = n * 10 + v.charCodeAt(i) - 48;
+  return n;
+}
+
+const FIELD_LISTS = Object.fromEntries(
+  ENTRY_KINDS.map((kind) => [kind, Object.entries(ENTRY_FIELDS[kind]) as [string, FieldType][]]),
+) as Record<EntryKind, [string, FieldType][]>;
+const ALLOWED_KEYS = Object.fromEntries(
+  ENTRY_KINDS.map((kind) => [
+    kind,
+    new Set(['kind', 'time', 'actor', 'details', ...Object.keys(ENTRY_FIELDS[kind])]),
+  ]),
+) as Record<EntryKind, Set<string>>;
 
 /** Checks an entry from any source (caller, database row, export file) field by field. */
 export function checkEntry(value: unknown): LedgerResult<{ entry: LedgerEntry }> {
@@ -126,8 +162,7 @@ export function checkEntry(value: unknown): LedgerResult<{ entry: LedgerEntry }>
     return fail('bad-entry', `${kind} entry: time must be RFC 3339 UTC such as 2026-01-03T12:00:00Z`);
   }
   if (!isText(obj.actor)) return fail('bad-entry', `${kind} entry: actor must be a non-empty string`);
-  const fields: Record<string, FieldType> = ENTRY_FIELDS[kind as EntryKind];
-  for (const [name, type] of Object.entries(fields)) {
+  for (const [name, type] of FIELD_LISTS[kind as EntryKind]) {
     const problem = checkField(name, type, obj[name]);
     if (problem) return fail('bad-entry', `${kind} entry: ${problem}`);
   }
@@ -137,10 +172,13 @@ export function checkEntry(value: unknown): LedgerResult<{ entry: LedgerEntry }>
   ) {
     return fail('bad-entry', `${kind} entry: details must be a JSON object when present`);
   }
-  const unknown = Object.keys(obj).filter(
-    (k) => !['kind', 'time', 'actor', 'details'].includes(k) && !Object.hasOwn(fields, k),
-  );
-  if (unknown.length > 0) return fail('bad-entry', `${kind} entry: unknown field(s) ${unknown.join(', ')}`);
+  const allowed = ALLOWED_KEYS[kind as EntryKind];
+  for (const key in obj) {
+    if (Object.hasOwn(obj, key) && !allowed.has(key)) {
+      const unknown = Object.keys(obj).filter((k) => !allowed.has(k));
+      return fail('bad-entry', `${kind} entry: unknown field(s) ${unknown.join(', ')}`);
+    }
+  }
   return { ok: true, entry: value as LedgerEntry };
 }
 

@@ -48,18 +48,24 @@ export class TreeFrontier {
 
   /** Adds a leaf; returns the new complete subtree hashes in stored order (leaf first). */
   append(leafHash: Hash): Hash[] {
-    const created = [leafHash];
+    const created: Hash[] = [];
+    this.appendTo(leafHash, created);
+    return created;
+  }
+
+  /** As append, pushing onto `out` (a batch collects all its hashes in one array). */
+  appendTo(leafHash: Hash, out: Hash[]): void {
+    out.push(leafHash);
     let acc = leafHash;
     let level = 0;
     for (let rest = this.#size; rest % 2 === 1; rest = Math.floor(rest / 2)) {
       acc = hashChildren(this.#byLevel[level] as Hash, acc);
       this.#byLevel[level] = undefined;
       level++;
-      created.push(acc);
+      out.push(acc);
     }
     this.#byLevel[level] = acc;
     this.#size++;
-    return created;
   }
 
   root(): Hash {

@@ -12,7 +12,7 @@ describe('parseAgreement', () => {
     if (!r.ok) throw new Error(formatAgreementErrors('json', r.errors));
     expect(r.agreement.tlp_ceiling).toBe('green');
     expect(r.agreement.scope.neighbourhood).toEqual({
-      of: ['intrusion-set--61b02d56-da70-59e6-8cd5-5c26b36ce2bf'],
+      of: ['intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970'],
       hops: 2,
     });
     expect(r.agreement.scope.types_denied).toEqual([]);
@@ -145,8 +145,10 @@ describe('parseAgreement', () => {
           const doc = { ...base, [field]: bad };
           const r = parseAgreement(JSON.stringify(doc, null, 2));
           expect(r.ok).toBe(false);
-          if (!r.ok)
+          if (!r.ok) {
             expect(r.errors.some((e) => e.path === field || e.path.startsWith(`${field}.`))).toBe(true);
+            expect(r.errors.every((e) => typeof e.line === 'number' && e.line > 0)).toBe(true);
+          }
         },
       ),
       { numRuns: 100 },

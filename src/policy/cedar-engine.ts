@@ -1,5 +1,12 @@
+import { setFlagsFromString } from 'node:v8';
 import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import { CEDAR_SCHEMA, CEDAR_SCHEMA_NAME } from './cedar-schema.js';
+
+// Node 20's V8 aborts the process ("unreachable code" in the deoptimizer) when optimised code
+// that inlined a JS-to-Wasm call is lazily deoptimised, which a hot decision loop over Cedar
+// triggers within seconds. Turning that inlining off before any such code is optimised avoids it
+// at no measurable cost here (the memo keeps Wasm calls rare).
+setFlagsFromString('--no-turbo-inline-js-wasm-calls');
 
 /** The intel attributes policies see (the schema's Intel entity). */
 export interface IntelAttrs {

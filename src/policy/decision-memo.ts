@@ -1,4 +1,4 @@
-import type { CedarAnswer, CedarEngine, CedarRequest } from './cedar-engine.js';
+import type { CedarAnswer, CedarEngine, CedarRequest, IntelAttrs } from './cedar-engine.js';
 
 /**
  * Memoises Cedar answers on the full request: policy set handle, partner attributes, context and
@@ -18,14 +18,19 @@ export class DecisionMemo {
   ) {}
 
   authorize(handle: string, req: CedarRequest): CedarAnswer {
-    const key = formatMemoKey(handle, req);
+    return this.authorizeKeyed(handle, req, req.intel);
+  }
+
+  /** As `authorize`, for callers that keep the principal part of the request across objects. */
+  authorizeKeyed(handle: string, principal: Omit<CedarRequest, 'intel'>, intel: IntelAttrs): CedarAnswer {
+    const key = formatMemoKey(handle, principal, intel);
     const found = this.#answers.get(key);
     if (found !== undefined) {
       this.hits++;
       return found;
     }
     this.misses++;
-    const answer = this.engine.authorize(handle, req);
+    const answer = this.engine.authorize(handle, { ...principal, intel });
     if (this.#answers.size >= this.maxEntries) this.#answers.clear();
     this.#answers.set(key, answer);
     return answer;
@@ -38,8 +43,7 @@ export class DecisionMemo {
 }
 
 // \u0001 and \u0002 cannot appear in STIX types, ids or condition ids; labels are length-prefixed.
-export function formatMemoKey(handle: string, req: CedarRequest): string {
-  const i = req.intel;
+export function formatMemoKey(handle: string, req: Omit<CedarRequest, 'intel'>, i: IntelAttrs): string {
   const labels = i.labels.map((l) => `${l.length}:${l}`).join('');
   return [
     handle,

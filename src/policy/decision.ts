@@ -1,13 +1,14 @@
+import { createHash } from 'node:crypto';
 import { TLP_LEVELS } from '../stix/markings-tlp.js';
 import type { Agreement, Approval } from './agreement-types.js';
-import type { CedarAnswer, CedarDiagnostic, CedarRequest } from './cedar-engine.js';
+import type { CedarAnswer, CedarDiagnostic, CedarRequest, IntelAttrs } from './cedar-engine.js';
 import {
   type GeneratedPolicies,
   generateAgreementPolicies,
   type PolicyMeta,
 } from './cedar-policy-generate.js';
 import type { ConditionState } from './condition-types.js';
-import type { DecisionMemo } from './decision-memo.js';
+import { type DecisionMemo, formatMemoKey } from './decision-memo.js';
 import type { DecisionReason } from './decision-reasons.js';
 import { addIsoDuration, parseIsoDuration } from './duration-iso.js';
 import type { IntelProjection } from './intel-projection.js';
@@ -46,6 +47,13 @@ export interface PartnerFacts {
   operator?: { policies: Record<string, string>; meta: Record<string, PolicyMeta> };
 }
 
+/** Outcome, reasons and policies shared by every decision with the same Cedar answer; read-only. */
+interface Verdict {
+  outcome: Outcome;
+  reasons: DecisionReason[];
+  policies: string[];
+}
+
 const APPROVALS_REQUIRED: Record<Approval, 0 | 1 | 2> = { none: 0, one: 1, two: 2 };
 
 /**
@@ -59,6 +67,13 @@ export class PartnerDecider {
   readonly #unmet: ConditionState[];
   readonly #agreementState: CedarRequest['agreementState'];
   readonly #changesAt: string | undefined;
+  readonly #labelFilter: ReadonlySet<string> | undefined;
+  readonly #principal: Omit<CedarRequest, 'intel'>;
+  readonly #decidedAt: string;
+  // Verdicts per memoised answer object: a memo hit costs no re-explanation.
+  readonly #verdicts = new WeakMap<CedarAnswer, Verdict>();
+  readonly #fixed = new Map<string, Verdict>();
+  readonly #stateKey: string;
 
   constructor(
     readonly facts: PartnerFacts,
@@ -71,7 +86,32 @@ export class PartnerDecider {
       meta: { ...generated.meta, ...facts.operator?.meta },
     };
     this.#unmet = facts.conditions.filter((c) => c.status !== 'met');
+    // Generated policies read labels only as `resource.labels.containsAny(<literal set>)`, whose
+    // value depends only on the labels in those literal sets: dropping every other label keeps
+    // the answer and lets objects that differ only in irrelevant labels share one memo entry.
+    // Operator policies may read labels any way (isEmpty, ==), so with them nothing is dropped.
+    const hasOperator = Object.keys(facts.operator?.policies ?? {}).length > 0;
+    this.#labelFilter =
+      a && !hasOperator ? new Set([...(a.scope.labels ?? []), ...a.scope.labels_denied]) : undefined;
     this.#agreementState = stateOfAgreement(a, facts.nowMs);
+    this.#decidedAt = new Date(facts.nowMs).toISOString();
+    this.#principal = {
+      partnerId: facts.partner.id,
+      enabled: facts.partner.enabled,
+      unmetConditions: this.#unmet.map((c) => c.id).sort(),
+      agreementState: this.#agreementState,
+    };
+    // Hashed once: the policy text is kilobytes, and the key is stored per object by re-decision.
+    this.#stateKey = hashText(
+      JSON.stringify([
+        facts.partner.id,
+        facts.partner.enabled,
+        facts.agreement?.version ?? null,
+        this.#agreementState,
+        facts.conditions.map((c) => [c.id, c.status, c.reason]),
+        this.policies.policies,
+      ]),
+    );
     this.#changesAt = earliest([
       ...facts.conditions.map((c) => c.changes_at),
       ...[a?.valid_from, a?.valid_until].filter((t) => t !== undefined && Date.parse(t) > facts.nowMs),
@@ -88,68 +128,114 @@ export class PartnerDecider {
 
   /** The Cedar request for an intel projection: exposed so tests can check memo against uncached Cedar. */
   requestFor(intel: IntelProjection): CedarRequest {
+    return { ...this.#principal, intel: this.#attrsFor(intel) };
+  }
+
+  #attrsFor(intel: IntelProjection): IntelAttrs {
     const scope = this.facts.agreement?.body.scope;
+    const filter = this.#labelFilter;
     return {
-      partnerId: this.facts.partner.id,
-      enabled: this.facts.partner.enabled,
-      unmetConditions: this.#unmet.map((c) => c.id).sort(),
-      agreementState: this.#agreementState,
-      intel: {
-        stix_type: intel.type,
-        marking_state: intel.marking_state,
-        tlp: intel.tlp === undefined ? 5 : TLP_LEVELS.indexOf(intel.tlp),
-        labels: intel.labels,
-        in_neighbourhood:
-          scope?.neighbourhood === undefined || (this.facts.neighbourhood?.has(intel.id) ?? false),
-        in_location: scope?.locations === undefined || (this.facts.locations?.has(intel.id) ?? false),
-      },
+      stix_type: intel.type,
+      marking_state: intel.marking_state,
+      tlp: intel.tlp === undefined ? 5 : TLP_LEVELS.indexOf(intel.tlp),
+      labels: filter ? intel.labels.filter((l) => filter.has(l)) : intel.labels,
+      in_neighbourhood:
+        scope?.neighbourhood === undefined || (this.facts.neighbourhood?.has(intel.id) ?? false),
+      in_location: scope?.locations === undefined || (this.facts.locations?.has(intel.id) ?? false),
     };
+  }
+
+  /**
+   * Everything a decision's content depends on besides the clock's exact value: partner state,
+   * agreement, condition states and their reasons, policies, the object's projection and version,
+   * and whether an embargo still runs. Equal keys mean an equal decision (re-decision may skip it).
+   */
+  inputKeyFor(intel: IntelProjection): string {
+    const agreement = this.facts.agreement?.body;
+    const end = agreement?.embargo !== undefined ? embargoEnd(agreement, intel, this.facts.nowMs) : undefined;
+    const embargoRunning = end !== undefined && Date.parse(end) > this.facts.nowMs;
+    return [
+      this.#stateKey,
+      formatMemoKey(this.#handle ?? '', this.#principal, this.#attrsFor(intel)),
+      intel.id,
+      intel.version,
+      embargoRunning ? end : '',
+    ].join('\u0003');
   }
 
   decide(intel: IntelProjection): Decision {
     const f = this.facts;
-    const base = {
-      partner_id: f.partner.id,
-      object_id: intel.id,
-      object_version: intel.version,
-      failing_conditions: this.#unmet,
-      decided_at: new Date(f.nowMs).toISOString(),
-      ...(f.agreement && { agreement_version: f.agreement.version }),
-      ...(this.#changesAt !== undefined && { changes_at: this.#changesAt }),
-    };
     const agreement = f.agreement?.body;
+    let verdict: Verdict;
     if (!agreement) {
-      return {
-        ...base,
-        outcome: 'withhold',
-        approvals_required: 0,
-        policies: [],
-        reasons: [
-          {
-            code: 'no-agreement',
-            message: `partner ${f.partner.name} has no agreement; set one with: tearline agreement set`,
-          },
-        ],
-      };
-    }
-    const approvals = APPROVALS_REQUIRED[agreement.approval];
-    if (this.#handle === undefined) {
-      return {
-        ...base,
-        outcome: 'withhold',
-        approvals_required: approvals,
-        policies: [],
-        reasons: this.#setupErrors.map((d) => ({
+      verdict = this.#fixedVerdict('no-agreement', [
+        {
+          code: 'no-agreement',
+          message: `partner ${f.partner.name} has no agreement; set one with: tearline agreement set`,
+        },
+      ]);
+    } else if (this.#handle === undefined) {
+      verdict = this.#fixedVerdict(
+        'policy-error',
+        this.#setupErrors.map((d) => ({
           code: 'policy-error',
           message: `the policy set does not validate: ${d.policyId ? `${d.policyId}: ` : ''}${d.message}`,
         })),
-      };
+      );
+    } else {
+      const handle = this.#handle;
+      const answer = this.memo.authorizeKeyed(handle, this.#principal, this.#attrsFor(intel));
+      verdict = this.#verdicts.get(answer) ?? this.#explain(answer, agreement);
+      this.#verdicts.set(answer, verdict);
     }
-    const answer = this.memo.authorize(this.#handle, this.requestFor(intel));
-    return { ...base, ...this.#explain(answer, agreement, intel), approvals_required: approvals };
+    const decision: Decision = {
+      partner_id: f.partner.id,
+      object_id: intel.id,
+      object_version: intel.version,
+      outcome: verdict.outcome,
+      reasons: verdict.reasons,
+      policies: verdict.policies,
+      failing_conditions: this.#unmet,
+      approvals_required: agreement ? APPROVALS_REQUIRED[agreement.approval] : 0,
+      decided_at: this.#decidedAt,
+    };
+    if (f.agreement) decision.agreement_version = f.agreement.version;
+    if (this.#changesAt !== undefined) decision.changes_at = this.#changesAt;
+    if (verdict.outcome !== 'withhold' && agreement?.embargo !== undefined)
+      this.#applyEmbargo(decision, agreement, intel);
+    return decision;
   }
 
-  #explain(answer: CedarAnswer, agreement: Agreement, intel: IntelProjection) {
+  #fixedVerdict(key: string, reasons: DecisionReason[]): Verdict {
+    const found = this.#fixed.get(key);
+    if (found) return found;
+    const v: Verdict = {
+      outcome: 'withhold',
+      reasons: Object.freeze(reasons) as DecisionReason[],
+      policies: [],
+    };
+    this.#fixed.set(key, v);
+    return v;
+  }
+
+  #applyEmbargo(decision: Decision, agreement: Agreement, intel: IntelProjection): void {
+    const visibleFrom = embargoEnd(agreement, intel, this.facts.nowMs);
+    if (visibleFrom === undefined) return;
+    decision.visible_from = visibleFrom;
+    if (Date.parse(visibleFrom) > this.facts.nowMs) {
+      decision.reasons = [
+        ...decision.reasons,
+        {
+          code: 'embargo',
+          message: `embargo ${agreement.embargo}: visible to the partner from ${visibleFrom}`,
+          changes_at: visibleFrom,
+        },
+      ];
+    }
+  }
+
+  /** Turns a Cedar answer into outcome and reasons; the same answer always gives the same verdict. */
+  #explain(answer: CedarAnswer, agreement: Agreement): Verdict {
     const meta = this.policies.meta;
     // Cedar skips a policy that errors; a skipped forbid must not let a permit through.
     if (answer.errors.length > 0 || answer.decision === 'deny') {
@@ -161,7 +247,11 @@ export class PartnerDecider {
       if (reasons.length === 0) {
         reasons.push({ code: 'no-permit', message: 'no policy permits this release (deny by default)' });
       }
-      return { outcome: 'withhold' as const, reasons, policies: answer.policies };
+      return {
+        outcome: 'withhold',
+        reasons: Object.freeze(reasons) as DecisionReason[],
+        policies: answer.policies,
+      };
     }
     const reasons: DecisionReason[] = answer.policies.map((id) => this.#reasonFor(id, meta[id]));
     if (agreement.approval !== 'none') {
@@ -170,19 +260,10 @@ export class PartnerDecider {
         message: `the agreement requires approval by ${agreement.approval === 'two' ? 'two officers' : 'one officer'}`,
       });
     }
-    const visibleFrom = embargoEnd(agreement, intel, this.facts.nowMs);
-    if (visibleFrom !== undefined && Date.parse(visibleFrom) > this.facts.nowMs) {
-      reasons.push({
-        code: 'embargo',
-        message: `embargo ${agreement.embargo}: visible to the partner from ${visibleFrom}`,
-        changes_at: visibleFrom,
-      });
-    }
     return {
-      outcome: agreement.approval === 'none' ? ('release' as const) : ('needs-approval' as const),
-      reasons,
+      outcome: agreement.approval === 'none' ? 'release' : 'needs-approval',
+      reasons: Object.freeze(reasons) as DecisionReason[],
       policies: answer.policies,
-      ...(visibleFrom !== undefined && { visible_from: visibleFrom }),
     };
   }
 
@@ -225,4 +306,8 @@ function earliest(times: readonly (string | undefined)[]): string | undefined {
     if (!Number.isNaN(ms) && (best === undefined || ms < best)) best = ms;
   }
   return best === undefined ? undefined : new Date(best).toISOString();
+}
+
+function hashText(text: string): string {
+  return createHash('sha256').update(text).digest('base64url');
 }

@@ -21,7 +21,7 @@ export interface IntelProjection {
   version: string;
   type: string;
   marking_state: 'tlp' | 'unmarked' | 'unknown';
-  /** The most restrictive TLP level among the object's markings (object-level and granular). */
+  /** The most restrictive TLP level among the object's object-level markings. */
   tlp?: TlpLevel;
   /** True when the level is the hub default for objects without a TLP marking. */
   tlp_defaulted: boolean;
@@ -40,17 +40,15 @@ export interface ProjectionOptions {
   untaggedTlp?: TlpLevel;
 }
 
+/**
+ * Reads object-level markings only. Granular markings are the sanitiser's (src/tearline): it
+ * removes each part marked above the partner's ceiling or with an unknown marking, and withholds
+ * the object when it cannot, so a green report with one red paragraph can still go out without it.
+ */
 export function projectIntel(obj: JsonObject, opts: ProjectionOptions): IntelProjection {
   const refs = new Set<string>();
   const omr = obj.object_marking_refs;
   if (Array.isArray(omr)) for (const r of omr) if (typeof r === 'string') refs.add(r);
-  const granular = obj.granular_markings;
-  if (Array.isArray(granular)) {
-    for (const g of granular) {
-      if (g && typeof g === 'object' && !Array.isArray(g) && typeof g.marking_ref === 'string')
-        refs.add(g.marking_ref);
-    }
-  }
   let unknown = false;
   let level = -1;
   for (const ref of refs) {
@@ -58,10 +56,8 @@ export function projectIntel(obj: JsonObject, opts: ProjectionOptions): IntelPro
     if (c.kind === 'unknown') unknown = true;
     else if (c.kind === 'tlp') level = Math.max(level, TLP_LEVELS.indexOf(c.level));
   }
-  // Malformed marking lists are unknown markings: fail closed rather than read them as none.
-  if ((omr !== undefined && !Array.isArray(omr)) || (granular !== undefined && !Array.isArray(granular))) {
-    unknown = true;
-  }
+  // A malformed marking list is an unknown marking: fail closed rather than read it as none.
+  if (omr !== undefined && (!Array.isArray(omr) || omr.some((r) => typeof r !== 'string'))) unknown = true;
   const labels = Array.isArray(obj.labels)
     ? [...new Set(obj.labels.filter((l): l is string => typeof l === 'string'))].sort()
     : [];

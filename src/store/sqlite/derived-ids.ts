@@ -23,6 +23,11 @@ export class SqliteDerivedIdStore implements DerivedIdWriter, DerivedIdReader {
   }
 
   async recordDerivedIds(partnerId: string, pairs: readonly DerivedIdPair[]): Promise<void> {
+    this.recordDerivedIdsSync(partnerId, pairs);
+  }
+
+  /** The same, synchronous: for a caller's transaction (a release and its ids commit together). */
+  recordDerivedIdsSync(partnerId: string, pairs: readonly DerivedIdPair[]): void {
     this.#db.transaction(() => {
       for (const pair of pairs) this.#insert.run(partnerId, pair.derivedId, pair.originalId);
     })();

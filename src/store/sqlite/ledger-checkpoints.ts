@@ -1,4 +1,5 @@
 import { openCheckpoint, signCheckpoint } from '../../ledger/ledger-checkpoint.js';
+import { decodeEntry } from '../../ledger/ledger-entry.js';
 import { equalHashes } from '../../ledger/ledger-hash.js';
 import type { NoteSigner, NoteVerifier } from '../../ledger/ledger-note.js';
 import type { LedgerCheckpointer } from '../../ledger/ledger-ports.js';
@@ -71,7 +72,8 @@ export class SqliteLedgerCheckpoints implements LedgerCheckpointer {
   /**
    * Signs the current tree unless the latest checkpoint already covers it. Never signs a
    * smaller tree than the last checkpoint, and first proves the new tree consistent with it:
-   * two signed checkpoints that disagree would be evidence against the hub.
+   * two signed checkpoints that disagree would be evidence against the hub. Throws
+   * LedgerStoreError (signing nothing) when the stored tree is damaged.
    */
   checkpoint(
     now: Date,
@@ -152,6 +154,21 @@ export class SqliteLedgerCheckpoints implements LedgerCheckpointer {
       ok: true,
       json: formatReceipt({ index, entry: entry.bytes, checkpoint: latest.note, proof: proof.proof }),
     };
+  }
+
+  /**
+   * The receipt a partner may fetch: only for a release made to that partner. Any other
+   * release answers 'not-found' exactly as a missing one does, so partners learn nothing
+   * about each other's releases.
+   */
+  receiptForPartner(releaseId: string, partner: string): LedgerResult<{ json: string }> {
+    const missing = fail('not-found', `no release ${JSON.stringify(releaseId)} for this partner`);
+    const index = this.#ledger.findRelease(releaseId);
+    const row = index === undefined ? undefined : this.#ledger.readEntry(index);
+    if (index === undefined || !row) return missing;
+    const decoded = decodeEntry(row.bytes);
+    if (!decoded.ok || decoded.entry.kind !== 'release' || decoded.entry.partner !== partner) return missing;
+    return this.receipt(index);
   }
 
   /** Consistency proof between two signed checkpoints, named by their tree sizes. */

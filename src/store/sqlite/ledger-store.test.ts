@@ -173,6 +173,19 @@ describe('SqliteLedger checkpoints, receipts and consistency', () => {
     });
     expect(verifyReceipt(JSON.stringify({ ...doc, index: 2 }), vkey)).toMatchObject({ ok: false });
 
+    expect(checkpoints.receiptForPartner('r1', 'partner-a')).toMatchObject({ ok: true });
+    // Another partner's release looks exactly like one that does not exist.
+    expect(checkpoints.receiptForPartner('r1', 'partner-b')).toEqual({
+      ok: false,
+      code: 'not-found',
+      message: 'no release "r1" for this partner',
+    });
+    expect(checkpoints.receiptForPartner('r9', 'partner-b')).toEqual({
+      ok: false,
+      code: 'not-found',
+      message: 'no release "r9" for this partner',
+    });
+
     const cons = checkpoints.consistency(3, 1004);
     if (!cons.ok) throw new Error(cons.message);
     expect(verifyConsistencyDocument(cons.json, vkey)).toMatchObject({

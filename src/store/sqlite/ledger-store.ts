@@ -39,7 +39,7 @@ const toRow = (r: RawEntryRow): LedgerEntryRow => ({
 });
 
 /** Entry rows per multi-row INSERT: one statement per 100 rows instead of 100 statements. */
-const INSERT_ROWS = 500;
+const INSERT_ROWS = 100;
 
 /** Most rows one range read returns; callers page with `start`. */
 export const MAX_RANGE_ROWS = 10_000;
@@ -84,7 +84,8 @@ export class SqliteLedger implements LedgerAppender, LedgerProofReader {
   /**
    * Appends entries in order and returns the index of the first. Runs in a transaction of its
    * own, or as a savepoint inside the caller's (open it with `.immediate()` so two writers
-   * never read the same tree size). Rejects the whole batch if any entry is invalid.
+   * never read the same tree size). Rejects the whole batch if any entry is invalid; throws
+   * LedgerStoreError, which aborts the caller's transaction too, if the stored tree is damaged.
    */
   appendEntries(entries: readonly LedgerEntry[]): LedgerResult<{ first: number; size: number }> {
     const encoded: { entry: LedgerEntry; bytes: Buffer }[] = [];
@@ -105,7 +106,7 @@ export class SqliteLedger implements LedgerAppender, LedgerProofReader {
           insertEntries.run(params);
           params = [];
         }
-        created.push(...frontier.append(hashLeaf(bytes)));
+        frontier.appendTo(hashLeaf(bytes), created);
       }
       for (let at = 0; at < params.length; at += 6) insertEntry.run(params.slice(at, at + 6));
       this.hashes.append(countStoredHashes(first), created);

@@ -62,8 +62,8 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
       maxAdded: db.prepare('SELECT max(added_us) FROM objects').pluck(),
       latestOf: db.prepare('SELECT added_us, version FROM objects WHERE id = ? AND is_latest = 1'),
       insert: db.prepare(
-        `INSERT INTO objects (added_us, id, version, type, spec_version, created, modified, is_latest, source, json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, version) DO NOTHING`,
+        `INSERT INTO objects (added_us, id, version, type, spec_version, created, modified, is_latest, source, imported_by, json)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, version) DO NOTHING`,
       ),
       existing: db.prepare('SELECT json FROM objects WHERE id = ? AND version = ?').pluck(),
       unsetLatest: db.prepare('UPDATE objects SET is_latest = 0 WHERE added_us = ?'),
@@ -118,6 +118,7 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
             typeof obj.modified === 'string' ? obj.modified : null,
             isLatest ? 1 : 0,
             item.source,
+            context?.actor ?? null,
             item.json,
           );
           if (info.changes === 0) {

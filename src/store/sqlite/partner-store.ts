@@ -1,6 +1,7 @@
 import { hash, verify } from '@node-rs/argon2';
 import type { JsonObject } from '../../stix/types.js';
 import type { SqliteDatabase } from './database.js';
+import { indexPartnerToken } from './taxii-status-token-index.js';
 
 export interface Partner {
   id: string;
@@ -132,6 +133,7 @@ export class SqlitePartnerStore {
           'INSERT INTO partners (id, name, identity_json, token_hash, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)',
         )
         .run(id, input.name, JSON.stringify(identity), tokenHash, at, at);
+      indexPartnerToken(this.db, id, token);
       this.#event(id, 'add', ctx, { name: input.name });
     })();
     return { ok: true, partner: this.get(id) as Partner, token };
@@ -149,6 +151,7 @@ export class SqlitePartnerStore {
       this.db
         .prepare('UPDATE partners SET token_hash = ?, updated_at = ? WHERE id = ?')
         .run(tokenHash, ctx.now.toISOString(), p.id);
+      indexPartnerToken(this.db, p.id, token);
       this.#event(p.id, 'rotate-token', ctx, {});
     })();
     return { ok: true, partner: this.get(p.id) as Partner, token };

@@ -2,6 +2,7 @@ import { derivedIdsMigration } from './derived-ids.js';
 import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
+import { releaseMigration } from './release.js';
 import { taxiiMigration } from './taxii.js';
 import { usersMigration } from './users.js';
 
@@ -19,4 +20,5 @@ export const MIGRATIONS: readonly Migration[] = [
   ledgerMigration,
   derivedIdsMigration,
   taxiiMigration,
+  releaseMigration,
 ];

@@ -17,6 +17,8 @@ CREATE TABLE objects (
   modified TEXT,
   is_latest INTEGER NOT NULL DEFAULT 0,
   source TEXT NOT NULL,
+  -- The hub user who stored this version: may not approve its release (four eyes).
+  imported_by TEXT,
   json TEXT NOT NULL,
   UNIQUE (id, version)
 );

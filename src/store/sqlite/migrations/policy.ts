@@ -53,5 +53,17 @@ CREATE TABLE condition_events (
   detail TEXT NOT NULL
 );
 CREATE INDEX condition_events_partner ON condition_events (partner_id, seq);
+
+-- The last decision per (partner, object) as re-decision needs it: what it depended on and what
+-- it said. Rewritten on every decide; the ledger, not this table, keeps the history.
+CREATE TABLE decision_marks (
+  partner_id TEXT NOT NULL REFERENCES partners (id),
+  object_id TEXT NOT NULL,
+  input_key TEXT NOT NULL,
+  outcome TEXT NOT NULL,
+  reasons_key TEXT NOT NULL,
+  decided_at TEXT NOT NULL,
+  PRIMARY KEY (partner_id, object_id)
+);
 `,
 };

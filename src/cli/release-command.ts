@@ -1,0 +1,180 @@
+import type { Command } from 'commander';
+import { readHubSecret } from '../app/data-dir.js';
+import { openHub } from '../app/hub.js';
+import { releaseStoresOf } from '../app/release-stores.js';
+import { decideQueueItem } from '../release/release-approval.js';
+import { runReleasePipeline } from '../release/release-pipeline.js';
+import { recallRelease } from '../release/release-recall.js';
+import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { resolveActor } from './cli-actor.js';
+import { CliError, usageError } from './cli-error.js';
+import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
+import { printJson } from './partner-command.js';
+
+interface Common {
+  data?: string;
+  as?: string;
+  json?: boolean;
+}
+
+export function registerRelease(program: Command): void {
+  const release = program
+    .command('release')
+    .description('the release pipeline: decide, sanitise, release or queue');
+  release
+    .command('run')
+    .description('run the pipeline over everything pending, for every partner (or one)')
+    .option('--partner <partner>', 'only this partner (name or id)')
+    .option('--as <user>', 'act as this user (default: the local admin)')
+    .option('--data <dir>', 'data directory')
+    .option('--json', 'print counts by outcome as JSON')
+    .action((opts: Common & { partner?: string }) => {
+      const hub = openHub(opts.data);
+      try {
+        const actor = resolveActor(
+          hub.db,
+          opts.as,
+          ['admin', 'analyst', 'release-officer'],
+          'run the release pipeline',
+        );
+        if (opts.partner && !new SqlitePartnerStore(hub.db).get(opts.partner)) {
+          throw new CliError(`no partner named or with id "${opts.partner}" (see: tearline partner list)`);
+        }
+        const untagged = readUntaggedTlp(hub.paths.dir);
+        const report = runReleasePipeline(releaseStoresOf(hub), {
+          now: hub.clock.now(),
+          actor: actor.name,
+          hubSecret: readHubSecret(hub.paths.hubSecret),
+          operator: readOperatorPolicies(hub.paths.dir),
+          ...(opts.partner && { partner: opts.partner }),
+          ...(untagged && { untaggedTlp: untagged }),
+        });
+        hub.checkpointIfDue();
+        if (opts.json) return printJson(report);
+        for (const p of report.partners) {
+          process.stdout.write(
+            `${p.partner}: ${p.released} released, ${p.queued} queued for approval, ${p.withheld} withheld, ${p.waiting} waiting, ${p.unchanged} unchanged\n`,
+          );
+        }
+      } finally {
+        hub.close();
+      }
+    });
+
+  const queue = program.command('queue').description('the release queue: tearlines waiting for officers');
+  queue
+    .command('list')
+    .option('--partner <partner>', 'only this partner (name or id)')
+    .option('--data <dir>', 'data directory')
+    .option('--json', 'print as JSON')
+    .description('list pending items with their reasons and approvals so far')
+    .action((opts: Common & { partner?: string }) => {
+      const hub = openHub(opts.data);
+      try {
+        const stores = releaseStoresOf(hub);
+        const partners = new SqlitePartnerStore(hub.db);
+        const only = opts.partner ? partners.get(opts.partner) : undefined;
+        if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
+        const now = hub.clock.now().getTime();
+        const items = stores.releases
+          .openItems()
+          .filter((i) => !only || i.partner_id === only.id)
+          .map((i) => ({
+            id: i.item_id,
+            partner: partners.get(i.partner_id)?.name ?? i.partner_id,
+            object_id: i.object_id,
+            object_version: i.object_version,
+            state: i.state,
+            reasons: i.reasons,
+            approvals: stores.releases
+              .approvals(i)
+              .map((a) => ({ approver: a.approver, verdict: a.verdict, at: a.at, comment: a.comment })),
+            approvals_required: i.approvals_required,
+            removed: i.removed,
+            age_seconds: Math.round((now - Date.parse(i.created_at)) / 1000),
+          }));
+        if (opts.json) return printJson(items);
+        for (const i of items) {
+          process.stdout.write(
+            `${i.id}  ${i.partner}  ${i.object_id}  ${i.approvals.length}/${i.approvals_required} approvals  ${i.state}\n`,
+          );
+          for (const r of i.reasons) process.stdout.write(`    ${r.code}: ${r.message}\n`);
+        }
+      } finally {
+        hub.close();
+      }
+    });
+
+  for (const verdict of ['approve', 'deny'] as const) {
+    queue
+      .command(verdict)
+      .description(
+        verdict === 'approve'
+          ? 'approve a queued tearline (release officers)'
+          : 'deny a queued tearline, saying why',
+      )
+      .argument('<id>', 'queue item id (see: tearline queue list)')
+      .requiredOption('--as <user>', 'the release officer deciding')
+      .option('--comment <text>', verdict === 'deny' ? 'why (required)' : 'a comment')
+      .option('--data <dir>', 'data directory')
+      .option('--json', 'print the result as JSON')
+      .action((id: string, opts: Common & { comment?: string }) => {
+        if (verdict === 'deny' && !opts.comment?.trim()) throw usageError('deny needs --comment saying why');
+        const hub = openHub(opts.data);
+        try {
+          const officer = resolveActor(hub.db, opts.as, ['release-officer'], `${verdict} releases`);
+          const r = decideQueueItem(
+            releaseStoresOf(hub),
+            id,
+            officer,
+            verdict,
+            opts.comment,
+            hub.clock.now(),
+          );
+          if (!r.ok) throw new CliError(r.message);
+          hub.checkpointIfDue();
+          if (opts.json) return printJson(r);
+          process.stdout.write(
+            `${id}: ${r.state} (${r.approvals}/${r.required} approvals)${r.releaseId ? ` as ${r.releaseId}` : ''}${r.note ? `; ${r.note}` : ''}\n`,
+          );
+        } finally {
+          hub.close();
+        }
+      });
+  }
+
+  program
+    .command('recall')
+    .description(
+      'revoke what a partner was given of an object (and the relationships and sightings citing it)',
+    )
+    .argument('<partner>', 'partner name or id')
+    .argument('<object-id>', 'the hub id of the object')
+    .requiredOption('--reason <text>', 'why')
+    .option('--as <user>', 'act as this user (default: the local admin)')
+    .option('--data <dir>', 'data directory')
+    .option('--json', 'print as JSON')
+    .action((partnerName: string, objectId: string, opts: Common & { reason: string }) => {
+      const hub = openHub(opts.data);
+      try {
+        const actor = resolveActor(hub.db, opts.as, ['admin', 'release-officer'], 'recall releases');
+        const partner = new SqlitePartnerStore(hub.db).get(partnerName);
+        if (!partner) throw new CliError(`no partner named or with id "${partnerName}"`);
+        const r = recallRelease(
+          releaseStoresOf(hub),
+          partner.id,
+          objectId,
+          opts.reason,
+          actor.name,
+          hub.clock.now(),
+        );
+        if (!r.ok) throw new CliError(r.message);
+        hub.checkpointIfDue();
+        if (opts.json) return printJson(r.recalled);
+        for (const x of r.recalled)
+          process.stdout.write(`recalled ${x.original_id} (${x.derived_id} for ${partner.name})\n`);
+      } finally {
+        hub.close();
+      }
+    });
+}

@@ -1,0 +1,183 @@
+import type { EntryOf } from '../ledger/ledger-entry.js';
+import { addIsoDuration, parseIsoDuration } from '../policy/duration-iso.js';
+import type { JsonObject } from '../stix/types.js';
+import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
+import type { QueueItem } from '../store/sqlite/release-store.js';
+import type { Role } from '../store/sqlite/user-store.js';
+import { type PublishStores, publishRelease } from './release-publish.js';
+
+export interface Officer {
+  name: string;
+  role: Role;
+}
+
+export type ApprovalResult =
+  | {
+      ok: true;
+      state: QueueItem['state'];
+      approvals: number;
+      required: number;
+      releaseId?: string;
+      note?: string;
+    }
+  | {
+      ok: false;
+      code:
+        | 'not-found'
+        | 'not-open'
+        | 'not-an-officer'
+        | 'author-may-not-approve'
+        | 'already-decided'
+        | 'comment-required';
+      message: string;
+    };
+
+/**
+ * An officer's approval or denial of a queued tearline. Approvals count only for the item as
+ * it stands (its fingerprint), from distinct release officers, never from whoever imported the
+ * object. With enough of them the release is published, visible after approval + embargo.
+ */
+export function decideQueueItem(
+  stores: PublishStores,
+  itemId: string,
+  officer: Officer,
+  verdict: 'approve' | 'deny',
+  comment: string | undefined,
+  now: Date,
+): ApprovalResult {
+  const { releases, db } = stores;
+  const item = releases.item(itemId);
+  if (!item)
+    return { ok: false, code: 'not-found', message: `no queue item ${itemId} (see: tearline queue list)` };
+  if (item.state !== 'pending' && item.state !== 'approved') {
+    return {
+      ok: false,
+      code: 'not-open',
+      message: `queue item ${itemId} is ${item.state}, not open for a decision`,
+    };
+  }
+  if (officer.role !== 'release-officer') {
+    return {
+      ok: false,
+      code: 'not-an-officer',
+      message: `${officer.name} is ${officer.role}; only a release-officer may approve or deny`,
+    };
+  }
+  if (item.author !== null && item.author === officer.name) {
+    return {
+      ok: false,
+      code: 'author-may-not-approve',
+      message: `${officer.name} imported this object and may not decide its release`,
+    };
+  }
+  if (verdict === 'deny' && (comment === undefined || comment.trim() === '')) {
+    return { ok: false, code: 'comment-required', message: 'a denial needs --comment saying why' };
+  }
+  const at = now.toISOString();
+  return db
+    .transaction((): ApprovalResult => {
+      if (!releases.addApproval(item, officer.name, verdict, comment, at)) {
+        return {
+          ok: false,
+          code: 'already-decided',
+          message: `${officer.name} has already decided on this item`,
+        };
+      }
+      const base = {
+        release_id: item.item_id,
+        partner: item.partner_id,
+        original_id: item.object_id,
+        original_version: item.object_version,
+      };
+      if (verdict === 'deny') {
+        const entry: EntryOf<'denial'> = {
+          kind: 'denial',
+          time: at,
+          actor: officer.name,
+          ...base,
+          reason: comment as string,
+        };
+        ledgerAppend(stores, entry);
+        releases.closeItem(item.item_id, 'denied', at, null);
+        releases.putOutcome({
+          partner_id: item.partner_id,
+          object_id: item.object_id,
+          object_version: item.object_version,
+          outcome: 'denied',
+          reasons: [{ code: 'denied', message: `denied by ${officer.name}: ${comment}` }],
+          agreement_version: item.agreement_version,
+          fingerprint: item.fingerprint,
+          decided_at: at,
+        });
+        return { ok: true, state: 'denied', approvals: 0, required: item.approvals_required };
+      }
+      ledgerAppend(stores, {
+        kind: 'approval',
+        time: at,
+        actor: officer.name,
+        ...base,
+      } satisfies EntryOf<'approval'>);
+      return publishIfApproved(stores, releases.item(item.item_id) as QueueItem, now);
+    })
+    .immediate();
+}
+
+/** Publishes an item once it has its approvals; one still waiting for references stays 'approved'. */
+export function publishIfApproved(stores: PublishStores, item: QueueItem, now: Date): ApprovalResult {
+  const approvals = stores.releases.approvals(item).filter((a) => a.verdict === 'approve');
+  const required = item.approvals_required;
+  if (approvals.length < required)
+    return { ok: true, state: 'pending', approvals: approvals.length, required };
+  const version = new SqliteAgreementStore(stores.db)
+    .list(item.partner_id)
+    .find((v) => v.version === item.agreement_version);
+  const embargo = version?.body.embargo ? parseIsoDuration(version.body.embargo) : undefined;
+  const visibleFrom = new Date(embargo ? addIsoDuration(now.getTime(), embargo) : now.getTime());
+  const tearline = JSON.parse(item.tearline) as JsonObject;
+  const last = approvals[approvals.length - 1];
+  const published = publishRelease(
+    stores,
+    {
+      partnerId: item.partner_id,
+      originalId: item.object_id,
+      originalVersion: item.object_version,
+      agreementVersion: item.agreement_version,
+      tearline,
+      digest: item.tearline_digest,
+      derivedIds: [{ derivedId: tearline.id as string, originalId: item.object_id }],
+      reasons: item.reasons,
+      approvals: approvals.map((a) => ({ approver: a.approver, time: a.at })),
+      visibleFrom,
+      actor: last?.approver ?? 'local-admin',
+    },
+    now,
+  );
+  const at = now.toISOString();
+  if (!published.ok) {
+    stores.releases.setItemState(item.item_id, 'approved');
+    return { ok: true, state: 'approved', approvals: approvals.length, required, note: published.message };
+  }
+  stores.releases.closeItem(item.item_id, 'released', at, published.releaseId);
+  stores.releases.putOutcome({
+    partner_id: item.partner_id,
+    object_id: item.object_id,
+    object_version: item.object_version,
+    outcome: 'released',
+    reasons: item.reasons,
+    agreement_version: item.agreement_version,
+    fingerprint: item.fingerprint,
+    decided_at: at,
+  });
+  return {
+    ok: true,
+    state: 'released',
+    approvals: approvals.length,
+    required,
+    releaseId: published.releaseId,
+  };
+}
+
+function ledgerAppend(stores: PublishStores, entry: EntryOf<'approval'> | EntryOf<'denial'>): void {
+  const r = stores.ledger.appendEntries([entry]);
+  if (!r.ok) throw new Error(`ledger: ${r.message}`);
+}

@@ -35,6 +35,8 @@ interface VersionRow {
   json: string;
   version_key: string;
   feed_us: number | null;
+  original_id: string;
+  original_version: string;
 }
 
 const RELEASES_TABLE = {
@@ -67,8 +69,8 @@ export class SqliteReleaseFeed {
     this.#s = {
       insert: db.prepare(
         `INSERT INTO releases (partner_id, object_id, version, version_key, type, spec_version, json, digest,
-           original_id, original_version, released_us, visible_from_us)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+           original_id, original_version, released_us, visible_from_us, revoked)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
       maxFeed: db.prepare('SELECT max(feed_us) FROM releases').pluck(),
       nextDue: db
@@ -84,7 +86,7 @@ export class SqliteReleaseFeed {
       setFeed: db.prepare('UPDATE releases SET feed_us = ?, is_latest = ? WHERE rid = ?'),
       unsetLatest: db.prepare('UPDATE releases SET is_latest = 0 WHERE rid = ?'),
       versions: db.prepare(
-        `SELECT rid, json, version_key, feed_us FROM releases
+        `SELECT rid, json, version_key, feed_us, original_id, original_version FROM releases
           WHERE partner_id = ? AND object_id = ? AND withdrawn = 0 ORDER BY version_key DESC`,
       ),
       withdraw: db.prepare(
@@ -119,16 +121,17 @@ export class SqliteReleaseFeed {
       if (rows.length === 0) {
         return { ok: false, code: 'release-not-found', message: `no release of ${objectId} to this partner` };
       }
-      this.#s.withdraw.run(partnerId, objectId);
-      if (!visible) return { ok: true, published: false };
-      const current = JSON.parse(visible.json) as JsonObject;
-      if (typeof current.modified !== 'string') {
+      const current = visible ? (JSON.parse(visible.json) as JsonObject) : undefined;
+      // Checked before anything is written: an error leaves the releases as they were.
+      if (current && typeof current.modified !== 'string') {
         return {
           ok: false,
           code: 'release-unversioned',
           message: `${objectId} has no modified property, so it cannot carry a revoked version`,
         };
       }
+      this.#s.withdraw.run(partnerId, objectId);
+      if (!visible || !current || typeof current.modified !== 'string') return { ok: true, published: false };
       if (current.revoked === true) return { ok: true, published: false };
       const modifiedMs = Math.max(now.getTime(), Date.parse(current.modified) + 1);
       const revokedCopy: JsonObject = {
@@ -136,13 +139,13 @@ export class SqliteReleaseFeed {
         modified: new Date(modifiedMs).toISOString(),
         revoked: true,
       };
-      const original = this.#s.original.get(partnerId, objectId) as string;
       const added = this.#add(
         {
           partnerId,
           tearline: revokedCopy,
-          originalId: original,
-          originalVersion: 'recall',
+          originalId: visible.original_id,
+          // The revoked copy stands for the same original version as the copy it revokes.
+          originalVersion: visible.original_version,
           visibleFrom: now,
         },
         now,
@@ -232,6 +235,7 @@ export class SqliteReleaseFeed {
       input.originalVersion,
       nowUs,
       visibleUs,
+      obj.revoked === true ? 1 : 0,
     );
     if (info.changes === 0) {
       return {

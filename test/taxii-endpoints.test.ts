@@ -41,8 +41,11 @@ describe('TAXII endpoints (in process)', () => {
     const d = await get('/taxii2/');
     expect(d.status).toBe(200);
     expect(d.headers['content-type']).toBe(TAXII);
-    expect(d.body).toMatchObject({ default: `${ROOT}/`, api_roots: [`${ROOT}/`] });
-    const r = await get(`${ROOT}/`);
+    expect(d.body).toMatchObject({
+      default: `http://localhost:80${ROOT}/`,
+      api_roots: [`http://localhost:80${ROOT}/`],
+    });
+    const r = await get(new URL(d.body.default).pathname);
     expect(r.body).toEqual({
       title: 'Tearline hub tearline.local',
       versions: [TAXII],

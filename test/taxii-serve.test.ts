@@ -108,7 +108,8 @@ describe('tearline serve over loopback', () => {
     const d = await taxii(alpha, '/taxii2/');
     expect(d.status).toBe(200);
     expect(d.headers.get('content-type')).toBe(TAXII);
-    expect((await taxii(alpha, d.body.default)).body.versions).toEqual([TAXII]);
+    expect(d.body.default).toBe(`${base}/taxii2/hub/`);
+    expect((await taxii(alpha, new URL(d.body.default).pathname)).body.versions).toEqual([TAXII]);
     expect((await taxii(`Bearer ${alpha.token}`, '/taxii2/hub/collections/')).body.collections).toHaveLength(
       2,
     );
@@ -164,8 +165,8 @@ describe('tearline serve over loopback', () => {
       });
     expect((await post('{"objects":[]}', 'application/json')).status).toBe(415);
     expect((await post('{"objects":[')).status).toBe(400);
-    const huge = await post(JSON.stringify({ objects: [{ pad: 'x'.repeat(11 * 1024 * 1024) }] }));
-    expect(huge).toMatchObject({ status: 413, body: { http_status: '413' } });
+    // Oversized bodies are tested in process (test/taxii-endpoints.test.ts): over a socket the
+    // server answers 413 and closes while the client is still sending, which the client may see as EPIPE.
   });
 
   it('pulls a collection into another hub and pushes feedback with the CLI client', async () => {

@@ -136,14 +136,16 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
 
       scope.get('/taxii2/', async (request, reply) => {
         principalOf(request);
+        // Absolute URLs (the spec's api_roots are URLs), as the client addressed this server.
+        const apiRoot = `${request.protocol}://${request.host}${root}/`;
         return send(
           reply,
           200,
           JSON.stringify({
             title: o.title,
             description: 'Tearline hub: your releases and your submissions, over TAXII 2.1',
-            default: `${root}/`,
-            api_roots: [`${root}/`],
+            default: apiRoot,
+            api_roots: [apiRoot],
           }),
         );
       });

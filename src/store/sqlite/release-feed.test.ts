@@ -103,6 +103,39 @@ describe('release feed', () => {
     expect(missing.ok === false && missing.code).toBe('release-not-found');
   });
 
+  it('carries the original of the revoked copy, and refuses to recall an unversioned object', () => {
+    const { db, feed, add } = setup();
+    const t = new Date('2026-03-01T00:00:00Z');
+    add(P, obj(1, '2026-02-01T00:00:00.000Z'), t.toISOString());
+    expect(feed.recall(P, obj(1, '').id as string, t).ok).toBe(true);
+    const rows = db
+      .prepare(
+        'SELECT original_id, original_version, revoked FROM releases WHERE partner_id = ? ORDER BY rid',
+      )
+      .all(P);
+    expect(rows).toEqual([
+      {
+        original_id: `orig-${String(obj(1, '').id)}`,
+        original_version: '2026-02-01T00:00:00.000Z',
+        revoked: 0,
+      },
+      {
+        original_id: `orig-${String(obj(1, '').id)}`,
+        original_version: '2026-02-01T00:00:00.000Z',
+        revoked: 1,
+      },
+    ]);
+    const sco = {
+      type: 'ipv4-addr',
+      spec_version: '2.1',
+      id: 'ipv4-addr--00000000-0000-4000-8000-000000000001',
+      value: '198.51.100.7',
+    };
+    add(P, sco, t.toISOString());
+    const refused = feed.recall(P, sco.id, t);
+    expect(refused.ok === false && refused.code).toBe('release-unversioned');
+  });
+
   it('maps a derived id back to its original for its own partner only', () => {
     const { feed, add } = setup();
     add(P, obj(1, '2026-02-01T00:00:00.000Z'), '2026-03-01T00:00:00Z');

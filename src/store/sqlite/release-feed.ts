@@ -35,6 +35,8 @@ interface VersionRow {
   json: string;
   version_key: string;
   feed_us: number | null;
+  original_id: string;
+  original_version: string;
 }
 
 const RELEASES_TABLE = {
@@ -67,8 +69,8 @@ export class SqliteReleaseFeed {
     this.#s = {
       insert: db.prepare(
         `INSERT INTO releases (partner_id, object_id, version, version_key, type, spec_version, json, digest,
-           original_id, original_version, released_us, visible_from_us)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+           original_id, original_version, released_us, visible_from_us, revoked)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
       ),
       maxFeed: db.prepare('SELECT max(feed_us) FROM releases').pluck(),
       nextDue: db
@@ -84,13 +86,19 @@ export class SqliteReleaseFeed {
       setFeed: db.prepare('UPDATE releases SET feed_us = ?, is_latest = ? WHERE rid = ?'),
       unsetLatest: db.prepare('UPDATE releases SET is_latest = 0 WHERE rid = ?'),
       versions: db.prepare(
-        `SELECT rid, json, version_key, feed_us FROM releases
+        `SELECT rid, json, version_key, feed_us, original_id, original_version FROM releases
           WHERE partner_id = ? AND object_id = ? AND withdrawn = 0 ORDER BY version_key DESC`,
       ),
       withdraw: db.prepare(
         'UPDATE releases SET withdrawn = 1 WHERE partner_id = ? AND object_id = ? AND feed_us IS NULL',
       ),
-      stamp: db.prepare('SELECT total_changes(), data_version FROM pragma_data_version').raw(true),
+      stamp: db
+        .prepare(
+          `SELECT total_changes(), data_version,
+             (SELECT min(visible_from_us) FROM releases WHERE feed_us IS NULL AND withdrawn = 0)
+           FROM pragma_data_version`,
+        )
+        .raw(true),
       original: db
         .prepare('SELECT original_id FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1')
         .pluck(),
@@ -113,16 +121,17 @@ export class SqliteReleaseFeed {
       if (rows.length === 0) {
         return { ok: false, code: 'release-not-found', message: `no release of ${objectId} to this partner` };
       }
-      this.#s.withdraw.run(partnerId, objectId);
-      if (!visible) return { ok: true, published: false };
-      const current = JSON.parse(visible.json) as JsonObject;
-      if (typeof current.modified !== 'string') {
+      const current = visible ? (JSON.parse(visible.json) as JsonObject) : undefined;
+      // Checked before anything is written: an error leaves the releases as they were.
+      if (current && typeof current.modified !== 'string') {
         return {
           ok: false,
           code: 'release-unversioned',
           message: `${objectId} has no modified property, so it cannot carry a revoked version`,
         };
       }
+      this.#s.withdraw.run(partnerId, objectId);
+      if (!visible || !current || typeof current.modified !== 'string') return { ok: true, published: false };
       if (current.revoked === true) return { ok: true, published: false };
       const modifiedMs = Math.max(now.getTime(), Date.parse(current.modified) + 1);
       const revokedCopy: JsonObject = {
@@ -130,13 +139,13 @@ export class SqliteReleaseFeed {
         modified: new Date(modifiedMs).toISOString(),
         revoked: true,
       };
-      const original = this.#s.original.get(partnerId, objectId) as string;
       const added = this.#add(
         {
           partnerId,
           tearline: revokedCopy,
-          originalId: original,
-          originalVersion: 'recall',
+          originalId: visible.original_id,
+          // The revoked copy stands for the same original version as the copy it revokes.
+          originalVersion: visible.original_version,
           visibleFrom: now,
         },
         now,
@@ -152,8 +161,11 @@ export class SqliteReleaseFeed {
    * whose embargoes have ended is never mistaken for the one before.
    */
   changeStamp(now: Date): string {
-    this.publishDue(now);
-    const [changes, version] = this.#s.stamp.get() as [number, number];
+    // One statement reads the stamp and the next embargo end: this runs on every cached GET.
+    let [changes, version, due] = this.#s.stamp.get() as [number, number, number | null];
+    if (due !== null && due <= now.getTime() * 1000 && this.publishDue(now) > 0) {
+      [changes, version] = this.#s.stamp.get() as [number, number, number | null];
+    }
     return `${changes}.${version}`;
   }
 
@@ -223,6 +235,7 @@ export class SqliteReleaseFeed {
       input.originalVersion,
       nowUs,
       visibleUs,
+      obj.revoked === true ? 1 : 0,
     );
     if (info.changes === 0) {
       return {

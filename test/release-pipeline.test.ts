@@ -217,6 +217,41 @@ describe('release pipeline: the ISIS-K scenario', () => {
     expect(verifyReceipt(receipt.ok ? receipt.json : '', key).ok).toBe(true);
     const verifier = parseVerifierKey(key);
     expect(verifier.ok && auditLedger(s.hub.ledger, verifier.verifier).ok).toBe(true);
+
+    // Over HTTP: the partner fetches its own receipt; the other partner gets the same 404 as for
+    // a release that does not exist.
+    const app = buildServer(s.hub, { pageCache: { maxEntries: 0, maxBytes: 0 } });
+    const fetchReceipt = (token: string, id: string) =>
+      app.inject({
+        method: 'GET',
+        url: `/ledger/receipts/${id}`,
+        headers: { authorization: `Bearer ${token}` },
+      });
+    const mine = await fetchReceipt(s.kabulToken, releaseId);
+    expect(mine.statusCode).toBe(200);
+    expect(verifyReceipt(mine.body, key).ok).toBe(true);
+    const theirs = await fetchReceipt(s.allyToken, releaseId);
+    const none = await fetchReceipt(s.allyToken, 'release--00000000-0000-4000-8000-000000000000');
+    expect([theirs.statusCode, theirs.body]).toEqual([none.statusCode, none.body]);
+    expect(theirs.statusCode).toBe(404);
+    const byObject = await app.inject({
+      method: 'GET',
+      url: `/ledger/receipts?object=${encodeURIComponent(visible[0]?.id as string)}`,
+      headers: { authorization: `Bearer ${s.kabulToken}` },
+    });
+    expect(JSON.parse(byObject.body).receipts.map((r: { release_id: string }) => r.release_id)).toEqual([
+      releaseId,
+    ]);
+    expect(
+      (
+        await app.inject({
+          method: 'GET',
+          url: '/ledger/entries?start=0&end=5',
+          headers: { authorization: `Bearer ${s.kabulToken}` },
+        })
+      ).statusCode,
+    ).toBe(403);
+    await app.close();
   });
 
   it('withholds new intel with the reason when the assurance lapses, and queues it once restored', async () => {

@@ -107,12 +107,10 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
     const from = Number(request.query.from);
     const to = Number(request.query.to);
     if (!Number.isSafeInteger(from) || !Number.isSafeInteger(to) || from < 1 || to < from) {
-      return reply
-        .code(400)
-        .send({
-          code: 'bad-query',
-          message: 'give ?from=SIZE&to=SIZE, two checkpoint sizes with from <= to',
-        });
+      return reply.code(400).send({
+        code: 'bad-query',
+        message: 'give ?from=SIZE&to=SIZE, two checkpoint sizes with from <= to',
+      });
     }
     const r = hub.checkpoints.consistency(from, to);
     return r.ok

@@ -56,13 +56,20 @@ function releaseTo(p: Partner, n: number): string[] {
 
 async function taxii(p: Partner | string | undefined, path: string, init: RequestInit = {}) {
   const authorization = p === undefined ? undefined : typeof p === 'string' ? p : basic(p.name, p.token);
-  const res = await fetch(`${base}${path}`, {
-    ...init,
-    headers: {
-      accept: TAXII,
-      ...(authorization && { authorization }),
-      ...(init.headers as Record<string, string>),
-    },
+  const request = () =>
+    fetch(`${base}${path}`, {
+      ...init,
+      headers: {
+        accept: TAXII,
+        ...(authorization && { authorization }),
+        ...(init.headers as Record<string, string>),
+      },
+    });
+  // A keep-alive socket the server has just closed can fail the write (EPIPE) before any byte
+  // reaches the server; that is the transport, not the answer under test, so try once more.
+  const res = await request().catch((err: Error & { cause?: { code?: string } }) => {
+    if (err.cause?.code === 'EPIPE' || err.cause?.code === 'ECONNRESET') return request();
+    throw err;
   });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };

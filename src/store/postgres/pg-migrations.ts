@@ -64,6 +64,34 @@ CREATE TABLE hub_meta (
 );
 `,
   },
+  {
+    name: '0002-ledger',
+    // As src/store/sqlite/migrations/ledger.ts: entries with their exact bytes, complete-subtree
+    // hashes packed 64 to a page (only the last page is ever rewritten), signed checkpoints.
+    sql: `
+CREATE TABLE ledger_entries (
+  idx bigint PRIMARY KEY,
+  kind text NOT NULL,
+  time text NOT NULL,
+  actor text NOT NULL,
+  release_id text,
+  bytes bytea NOT NULL
+);
+CREATE INDEX ledger_entries_release ON ledger_entries (release_id) WHERE release_id IS NOT NULL;
+
+CREATE TABLE ledger_hash_pages (
+  page bigint PRIMARY KEY,
+  hashes bytea NOT NULL
+);
+
+CREATE TABLE ledger_checkpoints (
+  size bigint PRIMARY KEY,
+  root bytea NOT NULL,
+  note text NOT NULL,
+  signed_at text NOT NULL
+);
+`,
+  },
 ];
 
 /** Class of the two-key advisory locks this adapter takes; the second key is the schema's hash. */

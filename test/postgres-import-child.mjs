@@ -2,21 +2,20 @@
 // stdin so that all processes start together, stores its batches, prints one JSON line per batch.
 // Runs the compiled adapter (test/global-setup.ts builds dist/ before the tests).
 import { once } from 'node:events';
+import { openPgHub } from '../dist/src/app/hub-postgres.js';
 import { systemClock } from '../dist/src/clock.js';
-import { openPg } from '../dist/src/store/postgres/pg-database.js';
-import { PgObjectStore } from '../dist/src/store/postgres/pg-object-store.js';
 
 const [url, schema, worker, batchesArg, sizeArg] = process.argv.slice(2);
 const batches = Number(batchesArg);
 const size = Number(sizeArg);
 const hex = (n, w) => n.toString(16).padStart(w, '0');
 
-const opened = await openPg(url, { schema, max: 2 });
+const opened = await openPgHub(url, systemClock, { schema, max: 2 });
 if (!opened.ok) {
   process.stderr.write(`${opened.error.message}\n`);
   process.exit(1);
 }
-const store = new PgObjectStore(opened.pool, systemClock);
+const store = opened.hub.objects;
 process.stdout.write('ready\n');
 await once(process.stdin, 'data');
 
@@ -52,9 +51,10 @@ for (let b = 0; b < batches; b++) {
   });
   const results = await store.putObjects(
     batch.map((object) => ({ object, json: JSON.stringify(object), source: `worker-${worker}` })),
+    { actor: `importer-${worker}`, source: `file:worker-${worker}-batch-${b}.json` },
   );
   process.stdout.write(
     `${JSON.stringify(results.map((r) => [r.outcome, r.id, r.version, r.addedUs ?? null]))}\n`,
   );
 }
-await opened.pool.end();
+await opened.hub.close();

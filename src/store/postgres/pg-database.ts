@@ -9,7 +9,10 @@ export type PgOpenError =
 export type PgOpenResult = { ok: true; pool: pg.Pool } | { ok: false; error: PgOpenError };
 
 export interface PgOpenOptions {
-  /** A schema of its own (tests, several hubs on one server); created if missing. Default: public. */
+  /**
+   * A schema of its own (tests, several hubs on one server); created if missing. Default: the
+   * URL's `?schema=NAME`, else public.
+   */
   schema?: string;
   /** Connections per process. A hub process writes through one at a time (the writer lock). */
   max?: number;
@@ -38,7 +41,17 @@ export async function openPg(url: string, opts: PgOpenOptions = {}): Promise<PgO
       error: { code: 'bad-url', message: `--db: '${describeUrl(url)}' is not a postgres:// URL` },
     };
   }
-  const schema = opts.schema ?? 'public';
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return {
+      ok: false,
+      error: { code: 'bad-url', message: `--db: '${describeUrl(url)}' is not a valid URL` },
+    };
+  }
+  const schema = opts.schema ?? parsed.searchParams.get('schema') ?? 'public';
+  parsed.searchParams.delete('schema');
   if (!SCHEMA.test(schema)) {
     return {
       ok: false,
@@ -46,8 +59,9 @@ export async function openPg(url: string, opts: PgOpenOptions = {}): Promise<PgO
     };
   }
   const pool = new pg.Pool({
-    connectionString: url,
+    connectionString: parsed.toString(),
     max: opts.max ?? 4,
+    connectionTimeoutMillis: 10_000,
     options: `-c search_path=${schema}`,
   });
   // An idle client losing its connection must not crash the process; the next query reports it.

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { encodeEntry, type LedgerEntry, releaseIdOf } from '../../ledger/ledger-entry.js';
 import { TreeFrontier } from '../../ledger/ledger-frontier.js';
 import { HASH_SIZE, type Hash, hashLeaf } from '../../ledger/ledger-hash.js';
-import { hashRange, nodesOfRanges } from '../../ledger/ledger-proof.js';
+import { assembleProof, hashRange, nodesOfRanges, planConsistency } from '../../ledger/ledger-proof.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import { countStoredHashes, storedHashIndex } from '../../ledger/ledger-tree-math.js';
 import { PG_LOCK_CLASS } from './pg-migrations.js';
@@ -15,9 +15,9 @@ const PAGE_BYTES = HASHES_PER_PAGE * HASH_SIZE;
  * transaction, so two appends never read the same tree size. Callers that also store objects
  * take the objects lock first (never the other way round), so the two cannot deadlock.
  */
-const LOCK_LEDGER = `SELECT pg_advisory_xact_lock(${PG_LOCK_CLASS}, hashtext('ledger:' || current_schema()))`;
+export const LOCK_LEDGER = `SELECT pg_advisory_xact_lock(${PG_LOCK_CLASS}, hashtext('ledger:' || current_schema()))`;
 
-type Queryable = pg.Pool | pg.PoolClient;
+export type Queryable = pg.Pool | pg.PoolClient;
 
 export class PgLedgerError extends Error {}
 
@@ -169,12 +169,25 @@ export class PgLedger {
     );
   }
 
-  async root(size: number): Promise<LedgerResult<{ root: Hash }>> {
-    const have = await this.size();
+  /** `q`: a transaction's client, to read what it has written or to read under its lock. */
+  async root(size: number, q: Queryable = this.#pool): Promise<LedgerResult<{ root: Hash }>> {
+    const have = await this.size(q);
     if (size > have) return fail('bad-size', `tree size ${size} is beyond the ledger's ${have} entries`);
-    const nodes = nodesOfRanges([{ lo: 0, hi: size }]);
-    const hashes = await readHashes(this.#pool, nodes.map(storedHashIndex));
+    const hashes = await readHashes(q, nodesOfRanges([{ lo: 0, hi: size }]).map(storedHashIndex));
     return { ok: true, root: hashRange({ lo: 0, hi: size }, (n) => requireHash(hashes, storedHashIndex(n))) };
+  }
+
+  async proveConsistency(
+    size1: number,
+    size2: number,
+    q: Queryable = this.#pool,
+  ): Promise<LedgerResult<{ proof: Hash[] }>> {
+    const have = await this.size(q);
+    if (size2 > have) return fail('bad-size', `tree size ${size2} is beyond the ledger's ${have} entries`);
+    const plan = planConsistency(size1, size2);
+    if (!plan.ok) return plan;
+    const hashes = await readHashes(q, nodesOfRanges(plan.ranges).map(storedHashIndex));
+    return { ok: true, proof: assembleProof(plan.ranges, (n) => requireHash(hashes, storedHashIndex(n))) };
   }
 
   /** Entries [start, end) in order, at most `max` of them. */

@@ -6,10 +6,13 @@ import type pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { ingestBatchEntry } from '../src/ingest/ingest-ledger.js';
+import { openCheckpoint } from '../src/ledger/ledger-checkpoint.js';
 import { decodeEntry } from '../src/ledger/ledger-entry.js';
 import { MemoryTree } from '../src/ledger/ledger-memory-tree.js';
+import { createSigner, formatVerifierKey, parseVerifierKey } from '../src/ledger/ledger-note.js';
 import type { StoredObject } from '../src/store/ports.js';
 import { PgLedger } from '../src/store/postgres/pg-ledger.js';
+import { PgLedgerCheckpoints } from '../src/store/postgres/pg-ledger-checkpoints.js';
 import { PgObjectStore } from '../src/store/postgres/pg-object-store.js';
 import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from '../src/store/postgres/pg-test-schema.js';
 import { REPO_ROOT } from './run-cli.js';
@@ -19,6 +22,7 @@ if (!TEST_PG_URL) console.warn(PG_SKIP_REASON);
 const WORKERS = 3;
 const BATCHES = 40;
 const SIZE = 50;
+const KEY_SEED = Buffer.alloc(32, 9);
 const INDICATOR = 'indicator--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f';
 
 type Line = [outcome: string, id: string, version: string, addedUs: number | null][];
@@ -33,6 +37,7 @@ function startWorker(schema: string, worker: number) {
       String(worker),
       String(BATCHES),
       String(SIZE),
+      KEY_SEED.toString('hex'),
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] },
   ) as ChildProcessWithoutNullStreams;
@@ -76,6 +81,21 @@ async function verifyLedger(pool: pg.Pool, rows: readonly StoredObject[]): Promi
     expect(entry.digest).toBe(ingestBatchEntry(entry.source, entry.actor, new Date(entry.time), mine).digest);
   }
   expect(at).toBe(rows.length);
+  // Checkpoints signed by all three processes with the shared key: each opens, signs the root
+  // of the rebuilt tree at its size, and the last covers the whole ledger.
+  const made = createSigner('hub.test', KEY_SEED);
+  if (!made.ok) throw new Error(made.message);
+  const parsed = parseVerifierKey(formatVerifierKey('hub.test', made.signer.publicKey));
+  if (!parsed.ok) throw new Error(parsed.message);
+  const checkpoints = await new PgLedgerCheckpoints(pool, ledger).list();
+  expect(checkpoints.length).toBeGreaterThan(1);
+  for (const cp of checkpoints) {
+    const opened = openCheckpoint(cp.note, parsed.verifier);
+    if (!opened.ok) throw new Error(`checkpoint ${cp.size}: ${opened.message}`);
+    expect(opened.checkpoint.size).toBe(cp.size);
+    expect(Buffer.from(opened.checkpoint.root).equals(Buffer.from(rebuilt.root(cp.size)))).toBe(true);
+  }
+  expect(checkpoints.at(-1)?.size).toBe(size);
 }
 
 describe.skipIf(!TEST_PG_URL)('PostgreSQL: three hub processes importing into one database at once', () => {

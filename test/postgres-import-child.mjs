@@ -4,8 +4,12 @@
 import { once } from 'node:events';
 import { openPgHub } from '../dist/src/app/hub-postgres.js';
 import { systemClock } from '../dist/src/clock.js';
+import { createSigner } from '../dist/src/ledger/ledger-note.js';
 
-const [url, schema, worker, batchesArg, sizeArg] = process.argv.slice(2);
+const [url, schema, worker, batchesArg, sizeArg, keySeedHex] = process.argv.slice(2);
+// Every hub process signs with the same ledger key: what a deployment must share.
+const made = createSigner('hub.test', Buffer.from(keySeedHex, 'hex'));
+if (!made.ok) throw new Error(made.message);
 const batches = Number(batchesArg);
 const size = Number(sizeArg);
 const hex = (n, w) => n.toString(16).padStart(w, '0');
@@ -53,8 +57,14 @@ for (let b = 0; b < batches; b++) {
     batch.map((object) => ({ object, json: JSON.stringify(object), source: `worker-${worker}` })),
     { actor: `importer-${worker}`, source: `file:worker-${worker}-batch-${b}.json` },
   );
+  if (b % 8 === 7) {
+    const cp = await opened.hub.checkpoints.checkpoint(new Date(), made.signer);
+    if (!cp.ok) throw new Error(cp.message);
+  }
   process.stdout.write(
     `${JSON.stringify(results.map((r) => [r.outcome, r.id, r.version, r.addedUs ?? null]))}\n`,
   );
 }
+const signed = await opened.hub.checkpoints.checkpoint(new Date(), made.signer);
+if (!signed.ok) throw new Error(signed.message);
 await opened.hub.close();

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Clock } from '../clock.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
-import { openPg, type PgOpenError, type PgOpenOptions } from '../store/postgres/pg-database.js';
+import { isPgUrl, openPg, type PgOpenError, type PgOpenOptions } from '../store/postgres/pg-database.js';
 import { PgLedger } from '../store/postgres/pg-ledger.js';
 import { PgLedgerCheckpoints } from '../store/postgres/pg-ledger-checkpoints.js';
 import { PgObjectStore } from '../store/postgres/pg-object-store.js';
@@ -44,5 +44,24 @@ export async function openPgHub(
       checkpoints: new PgLedgerCheckpoints(pool, ledger),
       close: () => pool.end(),
     },
+  };
+}
+
+export type DatabaseSelection =
+  | { ok: true; kind: 'sqlite' }
+  | { ok: true; kind: 'postgres'; url: string }
+  | { ok: false; message: string };
+
+/**
+ * Which database a command works on: `--db` wins over TEARLINE_DB; neither means the data
+ * dir's SQLite file. Only postgres:// (or postgresql://) URLs are accepted as values.
+ */
+export function selectDatabase(option: string | undefined, env: NodeJS.ProcessEnv): DatabaseSelection {
+  const [value, from] = option !== undefined ? [option, '--db'] : [env.TEARLINE_DB, 'TEARLINE_DB'];
+  if (value === undefined || value === '') return { ok: true, kind: 'sqlite' };
+  if (isPgUrl(value)) return { ok: true, kind: 'postgres', url: value };
+  return {
+    ok: false,
+    message: `${from}: expected postgres://user:pass@host:5432/db (or leave it unset for the data dir's SQLite file)`,
   };
 }

@@ -32,9 +32,9 @@ CREATE TABLE objects (
   json text NOT NULL,
   UNIQUE (id, version)
 );
+-- The latest version of an id is found through the (id, version) key: an id has few versions.
 -- SQLite's partial index carries the rowid (= added_us); here the key says so explicitly.
 CREATE INDEX objects_latest_by_type ON objects (type, added_us) WHERE is_latest;
-CREATE INDEX objects_latest_by_id ON objects (id) WHERE is_latest;
 
 CREATE TABLE object_refs (
   src_added_us bigint NOT NULL,

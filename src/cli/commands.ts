@@ -9,6 +9,7 @@ import { registerExport } from './export-command.js';
 import { registerImport } from './import-command.js';
 import { registerInit } from './init-command.js';
 import { registerLedger } from './ledger-command.js';
+import { registerMigrate } from './migrate-command.js';
 import { registerPartner } from './partner-command.js';
 import { registerPreview } from './preview-command.js';
 import { registerRelease } from './release-command.js';
@@ -40,4 +41,5 @@ export const COMMANDS: ReadonlyArray<(program: Command) => void> = [
   registerPreview,
   registerServe,
   registerTaxii,
+  registerMigrate,
 ];

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../clock.js';
+import { ingestBatchEntry } from '../../ingest/ingest-ledger.js';
+import { createSigner } from '../../ledger/ledger-note.js';
+import { openSqlite, type SqliteDatabase } from '../sqlite/database.js';
+import { SqliteLedgerCheckpoints } from '../sqlite/ledger-checkpoints.js';
+import { SqliteLedger } from '../sqlite/ledger-store.js';
+import { SqliteObjectStore } from '../sqlite/object-store.js';
+import { copyHubToPg } from './pg-hub-copy.js';
+import { PgLedger } from './pg-ledger.js';
+import { PgObjectStore } from './pg-object-store.js';
+import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from './pg-test-schema.js';
+
+if (!TEST_PG_URL) console.warn(PG_SKIP_REASON);
+
+/** A SQLite hub with versions, references, a quarantined input, ledger entries and a checkpoint. */
+async function buildSqliteHub(): Promise<SqliteDatabase> {
+  const db = openSqlite(':memory:');
+  const clock = new ManualClock('2026-11-28T10:00:00Z');
+  const ledger = new SqliteLedger(db);
+  const store = new SqliteObjectStore(db, clock, (ctx, stored) => {
+    const r = ledger.appendEntries([ingestBatchEntry(ctx.source, ctx.actor, clock.now(), stored)]);
+    if (!r.ok) throw new Error(r.message);
+  });
+  const signer = createSigner('hub.test', Buffer.alloc(32, 7));
+  if (!signer.ok) throw new Error(signer.message);
+  const checkpoints = new SqliteLedgerCheckpoints(ledger);
+  for (let b = 0; b < 5; b++) {
+    const batch = Array.from({ length: 30 }, (_, i) => {
+      const object = {
+        type: 'indicator',
+        spec_version: '2.1',
+        id: `indicator--${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,
+        created: '2024-01-01T00:00:00Z',
+        modified: `2024-01-0${5 - b}T00:00:00Z`,
+        name: 'Ünïcode ✓',
+        created_by_ref: 'identity--0b8b5b9e-8f57-4f5e-9a43-2d1c6f1f0c11',
+        object_marking_refs: ['marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da'],
+        pattern: "[ipv4-addr:value = '198.51.100.1']",
+        pattern_type: 'stix',
+        valid_from: '2024-01-01T00:00:00Z',
+      };
+      return { object, json: JSON.stringify(object), source: `file:b${b}.json` };
+    });
+    await store.putObjects(batch, { actor: 'analyst', source: `file:b${b}.json` });
+    clock.advance(1000);
+    if (b === 2) checkpoints.checkpoint(clock.now(), signer.signer);
+  }
+  await store.quarantine([
+    {
+      source: 'file:x',
+      location: 'line 3',
+      raw: '{"a":',
+      errors: [{ path: '', code: 'bad-json', message: 'x' }],
+    },
+  ]);
+  db.prepare("INSERT INTO hub_meta (key, value) VALUES ('k', 'v')").run();
+  checkpoints.checkpoint(clock.now(), signer.signer);
+  return db;
+}
+
+describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
+  it('copies every row, keeps added values and the ledger, and verifies them on arrival', async () => {
+    const lite = await buildSqliteHub();
+    const pg = await openTestSchema('m');
+    try {
+      const res = await copyHubToPg(lite, pg.pool);
+      expect(res).toEqual({
+        ok: true,
+        ledgerSize: 5,
+        rows: {
+          objects: 150,
+          object_refs: 300,
+          quarantine: 1,
+          hub_meta: 1,
+          ledger_entries: 5,
+          ledger_hash_pages: 1,
+          ledger_checkpoints: 2,
+        },
+      });
+      const liteStore = new SqliteObjectStore(lite, new ManualClock('2026-11-28T10:00:00Z'));
+      const pgStore = new PgObjectStore(pg.pool, new ManualClock('2026-11-28T10:00:00Z'));
+      expect(await pgStore.page({ limit: 1000, versions: 'all' })).toEqual(
+        await liteStore.page({ limit: 1000, versions: 'all' }),
+      );
+      expect(await pgStore.stats()).toEqual(await liteStore.stats());
+      const root = await new PgLedger(pg.pool).root(5);
+      const liteRoot = new SqliteLedger(lite).root(5);
+      expect(root.ok && liteRoot.ok && Buffer.from(root.root).equals(Buffer.from(liteRoot.root))).toBe(true);
+      // The copy goes on as a hub: the next batch gets an added value after the copied ones.
+      const next = {
+        type: 'ipv4-addr',
+        spec_version: '2.1',
+        id: 'ipv4-addr--00000000-0000-4000-8000-00000000ffff',
+        value: '10.0.0.1',
+      };
+      const [put] = await pgStore.putObjects([{ object: next, json: JSON.stringify(next), source: 't' }]);
+      const last = (await liteStore.page({ limit: 1000, versions: 'all' })).at(-1)?.addedUs as number;
+      expect(put?.addedUs).toBeGreaterThan(last);
+
+      // A second migration into the same database is refused, and changes nothing.
+      const again = await copyHubToPg(lite, pg.pool);
+      expect(again).toMatchObject({ ok: false, error: { code: 'target-not-empty' } });
+      expect((await pgStore.stats()).versions).toBe(151);
+    } finally {
+      lite.close();
+      await pg.drop();
+    }
+  });
+
+  it('refuses a hub holding data the PostgreSQL backend cannot hold yet, copying nothing', async () => {
+    const lite = await buildSqliteHub();
+    const pg = await openTestSchema('m');
+    try {
+      lite.prepare('CREATE TABLE extra_feature (x INTEGER)').run();
+      lite.prepare('INSERT INTO extra_feature (x) VALUES (1)').run();
+      const res = await copyHubToPg(lite, pg.pool);
+      expect(res).toMatchObject({ ok: false, error: { code: 'unsupported-data' } });
+      expect(res.ok ? '' : res.error.message).toContain('extra_feature');
+      expect(
+        (await new PgObjectStore(pg.pool, new ManualClock('2026-01-01T00:00:00Z')).stats()).versions,
+      ).toBe(0);
+    } finally {
+      lite.close();
+      await pg.drop();
+    }
+  });
+
+  it('rolls everything back when the ledger does not verify on arrival', async () => {
+    const lite = await buildSqliteHub();
+    const pg = await openTestSchema('m');
+    try {
+      // A damaged source: one entry's bytes changed after its hashes were stored.
+      lite.prepare("UPDATE ledger_entries SET bytes = CAST('{}' AS BLOB) WHERE idx = 3").run();
+      const res = await copyHubToPg(lite, pg.pool);
+      expect(res).toMatchObject({ ok: false, error: { code: 'verify-failed' } });
+      const n = await pg.pool.query<{ n: number }>(
+        'SELECT (SELECT count(*) FROM objects)::int + (SELECT count(*) FROM ledger_entries)::int AS n',
+      );
+      expect(n.rows[0]?.n).toBe(0);
+    } finally {
+      lite.close();
+      await pg.drop();
+    }
+  });
+});

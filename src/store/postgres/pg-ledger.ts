@@ -1,0 +1,223 @@
+import type pg from 'pg';
+import { encodeEntry, type LedgerEntry, releaseIdOf } from '../../ledger/ledger-entry.js';
+import { TreeFrontier } from '../../ledger/ledger-frontier.js';
+import { HASH_SIZE, type Hash, hashLeaf } from '../../ledger/ledger-hash.js';
+import { assembleProof, hashRange, nodesOfRanges, planConsistency } from '../../ledger/ledger-proof.js';
+import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
+import { countStoredHashes, storedHashIndex } from '../../ledger/ledger-tree-math.js';
+import { PG_LOCK_CLASS } from './pg-migrations.js';
+
+export const HASHES_PER_PAGE = 64;
+const PAGE_BYTES = HASHES_PER_PAGE * HASH_SIZE;
+
+/**
+ * The ledger's one sequencer: every append in a schema, from any process, takes this lock in its
+ * transaction, so two appends never read the same tree size. Callers that also store objects
+ * take the objects lock first (never the other way round), so the two cannot deadlock.
+ */
+export const LOCK_LEDGER = `SELECT pg_advisory_xact_lock(${PG_LOCK_CLASS}, hashtext('ledger:' || current_schema()))`;
+
+export type Queryable = pg.Pool | pg.PoolClient;
+
+export class PgLedgerError extends Error {}
+
+export interface PgLedgerEntryRow {
+  index: number;
+  kind: string;
+  time: string;
+  actor: string;
+  releaseId: string | null;
+  bytes: Buffer;
+}
+
+/** Stored hashes by id, read in one query (the pages that hold them). */
+async function readHashes(q: Queryable, ids: readonly number[]): Promise<Map<number, Buffer>> {
+  const out = new Map<number, Buffer>();
+  if (ids.length === 0) return out;
+  const pages = [...new Set(ids.map((id) => Math.floor(id / HASHES_PER_PAGE)))];
+  const res = await q.query<{ page: string; hashes: Buffer }>(
+    'SELECT page, hashes FROM ledger_hash_pages WHERE page = ANY($1::bigint[])',
+    [pages],
+  );
+  const byPage = new Map(res.rows.map((r) => [Number(r.page), r.hashes]));
+  for (const id of ids) {
+    const page = byPage.get(Math.floor(id / HASHES_PER_PAGE));
+    const at = (id % HASHES_PER_PAGE) * HASH_SIZE;
+    if (page && page.length >= at + HASH_SIZE) out.set(id, page.subarray(at, at + HASH_SIZE));
+  }
+  return out;
+}
+
+function requireHash(hashes: Map<number, Buffer>, id: number): Hash {
+  const hash = hashes.get(id);
+  if (!hash) throw new PgLedgerError(`no stored hash ${id}: the ledger tables are damaged`);
+  return hash;
+}
+
+/** The disclosure ledger in PostgreSQL: same entries, bytes and hash layout as the SQLite one. */
+export class PgLedger {
+  readonly #pool: pg.Pool;
+
+  constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  async size(q: Queryable = this.#pool): Promise<number> {
+    const res = await q.query<{ n: string }>('SELECT coalesce(max(idx) + 1, 0) AS n FROM ledger_entries');
+    return Number(res.rows[0]?.n ?? 0);
+  }
+
+  /**
+   * Appends entries in order inside the caller's transaction `tx` (BEGIN already sent), so the
+   * caller's own writes and the entries commit together. Rejects the whole batch if any entry is
+   * invalid; throws PgLedgerError, which the caller must let abort its transaction, if the stored
+   * tree is damaged.
+   */
+  async appendEntries(
+    tx: pg.PoolClient,
+    entries: readonly LedgerEntry[],
+  ): Promise<LedgerResult<{ first: number; size: number }>> {
+    const encoded: { entry: LedgerEntry; bytes: Buffer }[] = [];
+    for (const [i, entry] of entries.entries()) {
+      const res = encodeEntry(entry);
+      if (!res.ok) return fail(res.code, `entries[${i}]: ${res.message}`);
+      encoded.push({ entry, bytes: res.bytes });
+    }
+    await tx.query(LOCK_LEDGER);
+    const first = await this.size(tx);
+    const nodeIds = TreeFrontier.nodesFor(first).map(storedHashIndex);
+    const firstHash = countStoredHashes(first);
+    const partialPage = Math.floor(firstHash / HASHES_PER_PAGE);
+    // The frontier's nodes and the partial last page, in one read.
+    const known = await readHashes(tx, [
+      ...nodeIds,
+      ...(firstHash % HASHES_PER_PAGE > 0 ? [firstHash - 1] : []),
+    ]);
+    const frontier = TreeFrontier.resume(
+      first,
+      nodeIds.map((id) => requireHash(known, id)),
+    );
+    const created: Hash[] = [];
+    for (const { bytes } of encoded) frontier.appendTo(hashLeaf(bytes), created);
+    if (encoded.length === 0) return { ok: true, first, size: first };
+    await tx.query(
+      `INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])`,
+      [
+        encoded.map((_, i) => first + i),
+        encoded.map((e) => e.entry.kind),
+        encoded.map((e) => e.entry.time),
+        encoded.map((e) => e.entry.actor),
+        encoded.map((e) => releaseIdOf(e.entry) ?? null),
+        encoded.map((e) => e.bytes),
+      ],
+    );
+    await this.#appendHashes(tx, firstHash, partialPage, created);
+    return { ok: true, first, size: frontier.size };
+  }
+
+  /** As appendEntries, in a transaction of its own. */
+  async appendEntriesAlone(
+    entries: readonly LedgerEntry[],
+  ): Promise<LedgerResult<{ first: number; size: number }>> {
+    const tx = await this.#pool.connect();
+    try {
+      await tx.query('BEGIN');
+      const res = await this.appendEntries(tx, entries);
+      await tx.query(res.ok ? 'COMMIT' : 'ROLLBACK');
+      return res;
+    } catch (err) {
+      await tx.query('ROLLBACK').catch(() => {});
+      throw err;
+    } finally {
+      tx.release();
+    }
+  }
+
+  async #appendHashes(
+    tx: pg.PoolClient,
+    firstId: number,
+    page: number,
+    hashes: readonly Hash[],
+  ): Promise<void> {
+    const offset = firstId % HASHES_PER_PAGE;
+    const parts: Uint8Array[] = [];
+    if (offset > 0) {
+      const res = await tx.query<{ hashes: Buffer }>('SELECT hashes FROM ledger_hash_pages WHERE page = $1', [
+        page,
+      ]);
+      const existing = res.rows[0]?.hashes;
+      if (!existing || existing.length !== offset * HASH_SIZE) {
+        throw new PgLedgerError(
+          `hash page ${page} holds ${existing ? existing.length / HASH_SIZE : 0} hashes, expected ${offset}`,
+        );
+      }
+      parts.push(existing);
+    }
+    parts.push(...hashes);
+    const all = Buffer.concat(parts);
+    const pages: number[] = [];
+    const blobs: Buffer[] = [];
+    for (let at = 0, p = page; at < all.length; at += PAGE_BYTES, p++) {
+      pages.push(p);
+      blobs.push(all.subarray(at, at + PAGE_BYTES));
+    }
+    await tx.query(
+      `INSERT INTO ledger_hash_pages (page, hashes) SELECT * FROM unnest($1::bigint[], $2::bytea[])
+       ON CONFLICT (page) DO UPDATE SET hashes = excluded.hashes`,
+      [pages, blobs],
+    );
+  }
+
+  /** `q`: a transaction's client, to read what it has written or to read under its lock. */
+  async root(size: number, q: Queryable = this.#pool): Promise<LedgerResult<{ root: Hash }>> {
+    const have = await this.size(q);
+    if (size > have) return fail('bad-size', `tree size ${size} is beyond the ledger's ${have} entries`);
+    const hashes = await readHashes(q, nodesOfRanges([{ lo: 0, hi: size }]).map(storedHashIndex));
+    return { ok: true, root: hashRange({ lo: 0, hi: size }, (n) => requireHash(hashes, storedHashIndex(n))) };
+  }
+
+  async proveConsistency(
+    size1: number,
+    size2: number,
+    q: Queryable = this.#pool,
+  ): Promise<LedgerResult<{ proof: Hash[] }>> {
+    const have = await this.size(q);
+    if (size2 > have) return fail('bad-size', `tree size ${size2} is beyond the ledger's ${have} entries`);
+    const plan = planConsistency(size1, size2);
+    if (!plan.ok) return plan;
+    const hashes = await readHashes(q, nodesOfRanges(plan.ranges).map(storedHashIndex));
+    return { ok: true, proof: assembleProof(plan.ranges, (n) => requireHash(hashes, storedHashIndex(n))) };
+  }
+
+  /** Entries [start, end) in order, at most `max` of them. */
+  async readEntries(start: number, end: number, max = 10_000): Promise<PgLedgerEntryRow[]> {
+    const res = await this.#pool.query<{
+      idx: string;
+      kind: string;
+      time: string;
+      actor: string;
+      release_id: string | null;
+      bytes: Buffer;
+    }>('SELECT * FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx', [
+      start,
+      Math.min(end, start + max),
+    ]);
+    return res.rows.map((r) => ({
+      index: Number(r.idx),
+      kind: r.kind,
+      time: r.time,
+      actor: r.actor,
+      releaseId: r.release_id,
+      bytes: r.bytes,
+    }));
+  }
+
+  /** Every stored hash in append order, for audits that recompute the whole tree. */
+  async readAllHashes(): Promise<Buffer> {
+    const res = await this.#pool.query<{ hashes: Buffer }>(
+      'SELECT hashes FROM ledger_hash_pages ORDER BY page',
+    );
+    return Buffer.concat(res.rows.map((r) => r.hashes));
+  }
+}

@@ -1,0 +1,138 @@
+import type pg from 'pg';
+
+export interface PgMigration {
+  name: string;
+  sql: string;
+}
+
+/**
+ * The PostgreSQL schema, append-only like the SQLite list. Same tables and columns as
+ * src/store/sqlite/migrations/objects.ts; what differs is said where it differs.
+ * Identifiers and version keys use the "C" collation: byte order, as SQLite compares text, so
+ * `ORDER BY version` is time order whatever the database's locale.
+ */
+export const PG_MIGRATIONS: readonly PgMigration[] = [
+  {
+    name: '0001-objects',
+    sql: `
+CREATE TABLE objects (
+  -- Epoch microseconds, strictly increasing across every process writing this schema (handed out
+  -- under the writer lock, see pg-object-store.ts); the primary key is also the paging order.
+  added_us bigint PRIMARY KEY,
+  id text COLLATE "C" NOT NULL,
+  version text COLLATE "C" NOT NULL,
+  type text COLLATE "C" NOT NULL,
+  spec_version text,
+  created text,
+  modified text,
+  is_latest boolean NOT NULL DEFAULT false,
+  source text NOT NULL,
+  -- The hub user who stored this version: may not approve its release (four eyes).
+  imported_by text,
+  json text NOT NULL,
+  UNIQUE (id, version)
+);
+-- The latest version of an id is found through the (id, version) key: an id has few versions.
+-- SQLite's partial index carries the rowid (= added_us); here the key says so explicitly.
+CREATE INDEX objects_latest_by_type ON objects (type, added_us) WHERE is_latest;
+
+CREATE TABLE object_refs (
+  src_added_us bigint NOT NULL,
+  src_id text COLLATE "C" NOT NULL,
+  path text NOT NULL,
+  dst_id text COLLATE "C" NOT NULL
+);
+CREATE INDEX object_refs_src ON object_refs (src_added_us);
+CREATE INDEX object_refs_dst ON object_refs (dst_id);
+
+CREATE TABLE quarantine (
+  qid bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  received_us bigint NOT NULL,
+  source text NOT NULL,
+  location text NOT NULL,
+  object_id text,
+  raw text NOT NULL,
+  raw_bytes integer NOT NULL,
+  raw_sha256 text NOT NULL,
+  errors text NOT NULL
+);
+CREATE INDEX quarantine_received ON quarantine (received_us);
+
+CREATE TABLE hub_meta (
+  key text PRIMARY KEY,
+  value text NOT NULL
+);
+`,
+  },
+  {
+    name: '0002-ledger',
+    // As src/store/sqlite/migrations/ledger.ts: entries with their exact bytes, complete-subtree
+    // hashes packed 64 to a page (only the last page is ever rewritten), signed checkpoints.
+    sql: `
+CREATE TABLE ledger_entries (
+  idx bigint PRIMARY KEY,
+  kind text NOT NULL,
+  time text NOT NULL,
+  actor text NOT NULL,
+  release_id text,
+  bytes bytea NOT NULL
+);
+CREATE INDEX ledger_entries_release ON ledger_entries (release_id) WHERE release_id IS NOT NULL;
+
+CREATE TABLE ledger_hash_pages (
+  page bigint PRIMARY KEY,
+  hashes bytea NOT NULL
+);
+
+CREATE TABLE ledger_checkpoints (
+  size bigint PRIMARY KEY,
+  root bytea NOT NULL,
+  note text NOT NULL,
+  signed_at text NOT NULL
+);
+`,
+  },
+];
+
+/** Class of the two-key advisory locks this adapter takes; the second key is the schema's hash. */
+export const PG_LOCK_CLASS = 0x7e41;
+export const PG_LOCK_MIGRATE = `pg_advisory_xact_lock(${PG_LOCK_CLASS}, hashtext('migrate:' || current_schema()))`;
+
+/**
+ * Applies the migrations not yet recorded, under a lock so that N hub processes starting at once
+ * apply each migration exactly once (the others wait, then find it recorded).
+ */
+export async function applyPgMigrations(
+  pool: pg.Pool,
+  migrations: readonly PgMigration[] = PG_MIGRATIONS,
+): Promise<string[]> {
+  const client = await pool.connect();
+  const applied: string[] = [];
+  try {
+    // One transaction, under the lock: two processes creating schema_migrations at once would
+    // otherwise race on the catalog; DDL is transactional, so a failed migration leaves nothing.
+    await client.query('BEGIN');
+    try {
+      await client.query(`SELECT ${PG_LOCK_MIGRATE}`);
+      await client.query(
+        'CREATE TABLE IF NOT EXISTS schema_migrations (name text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+      );
+      const done = new Set(
+        (await client.query<{ name: string }>('SELECT name FROM schema_migrations')).rows.map((r) => r.name),
+      );
+      for (const m of migrations) {
+        if (done.has(m.name)) continue;
+        await client.query(m.sql);
+        await client.query('INSERT INTO schema_migrations (name) VALUES ($1)', [m.name]);
+        applied.push(m.name);
+      }
+      await client.query('COMMIT');
+    } catch (err) {
+      await client.query('ROLLBACK');
+      throw err;
+    }
+  } finally {
+    client.release();
+  }
+  return applied;
+}

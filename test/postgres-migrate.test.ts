@@ -1,0 +1,94 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openPgHub } from '../src/app/hub-postgres.js';
+import { systemClock } from '../src/clock.js';
+import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from '../src/store/postgres/pg-test-schema.js';
+import { runTearline, tempDir } from './run-cli.js';
+
+if (!TEST_PG_URL) console.warn(PG_SKIP_REASON);
+
+const ID = (i: number) => `indicator--${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`;
+
+function writeBundle(path: string, modified: string, n: number): void {
+  const objects = Array.from({ length: n }, (_, i) => ({
+    type: 'indicator',
+    spec_version: '2.1',
+    id: ID(i),
+    created: '2024-01-01T00:00:00Z',
+    modified,
+    pattern: `[ipv4-addr:value = '198.51.100.${i}']`,
+    pattern_type: 'stix',
+    valid_from: '2024-01-01T00:00:00Z',
+  }));
+  writeFileSync(
+    path,
+    JSON.stringify({ type: 'bundle', id: 'bundle--7a1f1a2c-2f0e-4a53-9a3e-0f2d6b7b6e02', objects }),
+  );
+}
+
+describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgres://…', () => {
+  it('copies an imported hub, verifies the ledger there, and refuses a second copy or bad URLs', async () => {
+    const dir = tempDir();
+    const data = join(dir, 'hub');
+    expect((await runTearline(['init', '--data', data])).code).toBe(0);
+    writeBundle(join(dir, 'a.json'), '2024-02-01T00:00:00Z', 20);
+    writeBundle(join(dir, 'b.json'), '2024-03-01T00:00:00Z', 10);
+    writeFileSync(join(dir, 'bad.json'), '{"type":"indicator","id":"nope"}');
+    for (const f of ['a.json', 'b.json', 'bad.json'])
+      await runTearline(['import', '--data', data, join(dir, f)]);
+    const stats = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+
+    const target = await openTestSchema('cli');
+    try {
+      const to = `${TEST_PG_URL}${TEST_PG_URL.includes('?') ? '&' : '?'}schema=${target.schema}`;
+      const r = await runTearline(['migrate', '--from', `sqlite://${data}`, '--to', to, '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      const out = JSON.parse(r.stdout);
+      expect(out).toMatchObject({
+        ok: true,
+        ledgerSize: 2,
+        rows: { objects: 30, quarantine: 1, ledger_entries: 2 },
+      });
+
+      const opened = await openPgHub(to, systemClock);
+      if (!opened.ok) throw new Error(opened.error.message);
+      try {
+        expect(await opened.hub.objects.stats()).toEqual(stats);
+        expect((await opened.hub.objects.getVersions(ID(3))).length).toBe(2);
+      } finally {
+        await opened.hub.close();
+      }
+
+      const again = await runTearline(['migrate', '--from', `sqlite://${data}`, '--to', to]);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('already holds a hub');
+    } finally {
+      await target.drop();
+    }
+
+    const badTo = await runTearline(['migrate', '--from', `sqlite://${data}`, '--to', 'mysql://h/db']);
+    expect(badTo.code).toBe(2);
+    expect(badTo.stderr).toContain('--to');
+    const badFrom = await runTearline([
+      'migrate',
+      '--from',
+      `sqlite://${join(dir, 'none')}`,
+      '--to',
+      TEST_PG_URL,
+    ]);
+    expect(badFrom.code).toBe(1);
+    expect(badFrom.stderr).toContain('no such file');
+    const secret = await runTearline([
+      'migrate',
+      '--from',
+      `sqlite://${data}`,
+      '--to',
+      'postgres://u:hunter2@127.0.0.1:1/x',
+    ]);
+    expect(secret.code).toBe(1);
+    expect(secret.stderr).not.toContain('hunter2');
+    expect(secret.stderr).not.toContain('    at ');
+  });
+});

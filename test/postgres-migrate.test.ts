@@ -91,4 +91,29 @@ describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgre
     expect(secret.stderr).not.toContain('hunter2');
     expect(secret.stderr).not.toContain('    at ');
   });
+
+  it('imports into PostgreSQL with --db and reads it back with stats and export', async () => {
+    const dir = tempDir();
+    const data = join(dir, 'hub');
+    expect((await runTearline(['init', '--data', data])).code).toBe(0);
+    writeBundle(join(dir, 'a.json'), '2024-02-01T00:00:00Z', 12);
+    const target = await openTestSchema('clidb');
+    try {
+      const db = `${TEST_PG_URL}${TEST_PG_URL.includes('?') ? '&' : '?'}schema=${target.schema}`;
+      const r = await runTearline(['import', '--data', data, '--db', db, '--json', join(dir, 'a.json')]);
+      expect(r.stderr).toBe('');
+      expect(JSON.parse(r.stdout)).toMatchObject({ read: 12, added: 12 });
+      const viaEnv = await runTearline(['stats', '--data', data, '--json'], { env: { TEARLINE_DB: db } });
+      expect(JSON.parse(viaEnv.stdout)).toMatchObject({ objects: 12, versions: 12 });
+      const local = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+      expect(local.objects).toBe(0);
+      const exported = await runTearline(['export', '--data', data, '--db', db]);
+      expect(JSON.parse(exported.stdout).objects).toHaveLength(12);
+      const bad = await runTearline(['stats', '--data', data, '--db', 'mysql://x']);
+      expect(bad.code).toBe(1);
+      expect(bad.stderr).toContain('--db');
+    } finally {
+      await target.drop();
+    }
+  });
 });

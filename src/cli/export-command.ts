@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { openHub } from '../app/hub.js';
+import { openHubObjects } from '../app/hub-objects.js';
 import { usageError } from './cli-error.js';
 
 const PAGE = 5000;
@@ -31,9 +31,17 @@ export function registerExport(program: Command): void {
     .option('--type <types>', 'only these types (comma-separated)')
     .option('--since <timestamp>', 'only objects added to the hub at or after this time')
     .option('--all-versions', 'every stored version, not only the latest')
+    .option('--db <url>', 'postgres://… (default: the data dir, or $TEARLINE_DB)')
     .option('--out <file>', 'write to this file (atomically) instead of standard output')
     .action(
-      async (opts: { data?: string; type?: string; since?: string; allVersions?: boolean; out?: string }) => {
+      async (opts: {
+        data?: string;
+        db?: string;
+        type?: string;
+        since?: string;
+        allVersions?: boolean;
+        out?: string;
+      }) => {
         const types = opts.type
           ?.split(',')
           .map((t) => t.trim())
@@ -42,7 +50,7 @@ export function registerExport(program: Command): void {
           throw usageError(`--type: '${opts.type}' must be STIX type names separated by commas`);
         }
         let cursor = parseSince(opts.since) ?? -1;
-        const hub = openHub(opts.data);
+        const hub = await openHubObjects(opts.data, opts.db);
         const tmp = opts.out ? `${opts.out}.tmp-${process.pid}` : undefined;
         const out: Writable = tmp ? createWriteStream(tmp) : process.stdout;
         let count = 0;
@@ -74,7 +82,7 @@ export function registerExport(program: Command): void {
           if (tmp) rmSync(tmp, { force: true });
           throw err;
         } finally {
-          hub.close();
+          await hub.close();
         }
       },
     );

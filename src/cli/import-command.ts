@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openHub } from '../app/hub.js';
+import { openHubObjects } from '../app/hub-objects.js';
 import { importStream } from '../ingest/import-stream.js';
 import { formatSummary, type ImportSummary } from '../ingest/import-summary.js';
 import { CliError, EXIT_FAIL, usageError } from './cli-error.js';
@@ -35,32 +35,35 @@ export function registerImport(program: Command): void {
     .description('import STIX 2.1 (a bundle, an object, or JSON Lines); - reads standard input')
     .argument('<files...>', 'files to import, or - for standard input')
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option('--db <url>', 'postgres://… to import into PostgreSQL (default: the data dir, or $TEARLINE_DB)')
     .option('--strict', 'treat SHOULD-level findings (warnings) as errors')
     .option('--json', 'print the summary as JSON')
-    .action(async (files: string[], opts: { data?: string; strict?: boolean; json?: boolean }) => {
-      checkInputFiles(files);
-      const hub = openHub(opts.data);
-      const summaries: ImportSummary[] = [];
-      try {
-        for (const file of files) {
-          const size = file === '-' ? undefined : statSync(file).size;
-          const progress = opts.json ? undefined : createProgress(size);
-          const summary = await importStream(openInput(file), hub.objects, {
-            source: file === '-' ? 'stdin' : `file:${file}`,
-            maxObjectBytes: hub.config.max_object_bytes,
-            strict: opts.strict ?? false,
-            ...(progress ? { onProgress: (s: ImportSummary, b: number) => progress.update(s, b) } : {}),
-          });
-          progress?.done();
-          summaries.push(summary);
-          if (!opts.json) process.stdout.write(`${formatSummary(summary)}\n`);
+    .action(
+      async (files: string[], opts: { data?: string; db?: string; strict?: boolean; json?: boolean }) => {
+        checkInputFiles(files);
+        const hub = await openHubObjects(opts.data, opts.db);
+        const summaries: ImportSummary[] = [];
+        try {
+          for (const file of files) {
+            const size = file === '-' ? undefined : statSync(file).size;
+            const progress = opts.json ? undefined : createProgress(size);
+            const summary = await importStream(openInput(file), hub.objects, {
+              source: file === '-' ? 'stdin' : `file:${file}`,
+              maxObjectBytes: hub.config.max_object_bytes,
+              strict: opts.strict ?? false,
+              ...(progress ? { onProgress: (s: ImportSummary, b: number) => progress.update(s, b) } : {}),
+            });
+            progress?.done();
+            summaries.push(summary);
+            if (!opts.json) process.stdout.write(`${formatSummary(summary)}\n`);
+          }
+          await hub.checkpoint();
+        } finally {
+          await hub.close();
         }
-        hub.checkpointIfDue();
-      } finally {
-        hub.close();
-      }
-      if (opts.json)
-        process.stdout.write(`${JSON.stringify(files.length === 1 ? summaries[0] : summaries)}\n`);
-      if (summaries.some((s) => s.rejected > 0)) process.exitCode = EXIT_FAIL;
-    });
+        if (opts.json)
+          process.stdout.write(`${JSON.stringify(files.length === 1 ? summaries[0] : summaries)}\n`);
+        if (summaries.some((s) => s.rejected > 0)) process.exitCode = EXIT_FAIL;
+      },
+    );
 }

@@ -1,14 +1,15 @@
 import type { Command } from 'commander';
-import { openHub } from '../app/hub.js';
+import { openHubObjects } from '../app/hub-objects.js';
 
 export function registerStats(program: Command): void {
   program
     .command('stats')
     .description('counts by type, versions and quarantine size')
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option('--db <url>', 'postgres://… (default: the data dir, or $TEARLINE_DB)')
     .option('--json', 'print as JSON')
-    .action(async (opts: { data?: string; json?: boolean }) => {
-      const hub = openHub(opts.data);
+    .action(async (opts: { data?: string; db?: string; json?: boolean }) => {
+      const hub = await openHubObjects(opts.data, opts.db);
       try {
         const s = await hub.objects.stats();
         if (opts.json) {
@@ -28,7 +29,7 @@ export function registerStats(program: Command): void {
         );
         process.stdout.write(`quarantined: ${s.quarantined}\n`);
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 }

@@ -1,0 +1,72 @@
+import type { FastifyInstance } from 'fastify';
+import { loadPartnerFacts } from '../store/sqlite/partner-decisions.js';
+import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { guard } from './api-auth.js';
+import type { ConsoleContext } from './api-context.js';
+
+/** What the console redraws on: each part changes when its stamp does. */
+export interface ChangeStamps {
+  intel: string;
+  queue: string;
+  conditions: string;
+}
+
+export function readStamps(ctx: ConsoleContext): ChangeStamps {
+  const db = ctx.hub.db;
+  const intel = db.prepare('SELECT coalesce(max(added_us), 0) AS v FROM objects').get() as { v: number };
+  const queue = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM release_queue WHERE state IN ('pending', 'approved')) || '/' ||
+              (SELECT count(*) FROM release_approvals) || '/' || (SELECT count(*) FROM release_records) || '/' ||
+              (SELECT count(*) FROM release_outcomes) AS v`,
+    )
+    .get() as { v: string };
+  const now = ctx.hub.clock.now().getTime();
+  const conditions = new SqlitePartnerStore(db)
+    .list()
+    .map(
+      (p) =>
+        `${p.id}:${loadPartnerFacts(db, p, now)
+          .conditions.map((c) => c.status)
+          .join(',')}`,
+    )
+    .join(';');
+  return { intel: String(intel.v), queue: queue.v, conditions };
+}
+
+/**
+ * Server-Sent Events at /api/events: one `change` event naming the parts that changed, checked
+ * every `intervalMs` by one timer for all listeners (the checks are a few indexed counts).
+ */
+export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, intervalMs: number): void {
+  const listeners = new Set<(data: string) => void>();
+  let last: ChangeStamps | undefined;
+  const timer = setInterval(() => {
+    if (listeners.size === 0) {
+      last = undefined;
+      return;
+    }
+    const now = readStamps(ctx);
+    if (last) {
+      const changed = (Object.keys(now) as (keyof ChangeStamps)[]).filter((k) => now[k] !== last?.[k]);
+      if (changed.length > 0) for (const send of listeners) send(JSON.stringify({ changed }));
+    }
+    last = now;
+  }, intervalMs);
+  timer.unref();
+  app.addHook('onClose', async () => clearInterval(timer));
+
+  app.get('/api/events', { preHandler: guard(ctx, 'read') }, (request, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
+    res.write(': tearline console events\n\n');
+    const send = (data: string) => res.write(`event: change\ndata: ${data}\n\n`);
+    listeners.add(send);
+    request.raw.on('close', () => listeners.delete(send));
+  });
+}

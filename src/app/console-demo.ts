@@ -2,6 +2,7 @@ import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { runReleasePipeline } from '../release/release-pipeline.js';
 import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
 import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { indexPartnerToken } from '../store/sqlite/taxii-status-token-index.js';
 import { type Role, SqliteUserStore } from '../store/sqlite/user-store.js';
 import { readHubSecret } from './data-dir.js';
 import type { Hub } from './hub.js';
@@ -117,6 +118,8 @@ export async function loadConsoleScenario(
       ctx,
     );
     if (!added.ok) throw new Error(`demo partner ${spec.name}: ${added.message}`);
+    // Bearer tokens find their partner through this index (as `partner add` does).
+    indexPartnerToken(hub.db, added.partner.id, added.token);
     const set = agreements.set(added.partner.id, spec.agreement(now.getTime()), ctx);
     if (!set.ok)
       throw new Error(`demo agreement ${spec.name}: ${set.errors.map((e) => e.message).join('; ')}`);

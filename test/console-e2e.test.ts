@@ -110,8 +110,11 @@ describe('console end to end in Chromium', () => {
 
   it('takes two officers to release a queued tearline, which then reaches the partner feed', async () => {
     await page.goto(`${base}/#/queue`);
-    await page.locator(`section.queue-item[data-object="${ISISK}"]`).getByTestId('tearline-diff').waitFor();
+    const item = page.locator(`section.queue-item[data-object="${ISISK}"]`);
+    await item.getByText(/^Tearline preview/).click();
+    await item.getByTestId('tearline-diff').locator('li.diff-removed').first().waitFor();
     await shot('04-queue');
+    await item.screenshot({ path: join(SHOTS, '04-queue-item-diff.png') });
     expect(await approveIsisK()).toContain('1/2 approvals');
     await shot('05-first-approval');
     await signOut();

@@ -4,69 +4,66 @@ export interface Point {
 }
 
 /**
- * A small force layout: springs along edges, repulsion between all nodes, a pull to the
- * centre. Deterministic (start positions on a circle by index), enough for a few hundred nodes.
+ * A radial layout: the centre in the middle, every other node on the ring of its hop distance,
+ * each ring ordered by the angle of the node's parent so branches stay together. Nodes not
+ * connected to the centre go on an outer ring. Deterministic: the same graph, the same drawing.
  */
-export function layoutGraph(
+export function layoutRadial(
   ids: readonly string[],
   edges: readonly { source: string; target: string }[],
-  fixed: ReadonlyMap<string, Point>,
+  centre: string,
   size: number,
+  margin = 60,
 ): Map<string, Point> {
-  const pos = new Map<string, Point>();
-  ids.forEach((id, i) => {
-    const known = fixed.get(id);
-    const a = (2 * Math.PI * i) / Math.max(1, ids.length);
-    pos.set(
-      id,
-      known
-        ? { ...known }
-        : { x: size / 2 + (size / 3) * Math.cos(a), y: size / 2 + (size / 3) * Math.sin(a) },
-    );
-  });
-  const ideal = size / Math.max(3, Math.sqrt(ids.length) * 1.6);
-  for (let step = 0; step < 250; step++) {
-    const force = new Map<string, Point>(ids.map((id) => [id, { x: 0, y: 0 }]));
-    for (let i = 0; i < ids.length; i++) {
-      for (let j = i + 1; j < ids.length; j++) {
-        const a = pos.get(ids[i] as string) as Point;
-        const b = pos.get(ids[j] as string) as Point;
-        const dx = a.x - b.x || 0.01;
-        const dy = a.y - b.y || 0.01;
-        const d2 = dx * dx + dy * dy;
-        const f = (ideal * ideal) / d2;
-        const fa = force.get(ids[i] as string) as Point;
-        const fb = force.get(ids[j] as string) as Point;
-        fa.x += dx * f;
-        fa.y += dy * f;
-        fb.x -= dx * f;
-        fb.y -= dy * f;
+  const mid = size / 2;
+  const known = new Set(ids);
+  const adjacent = new Map<string, string[]>(ids.map((id) => [id, []]));
+  for (const e of edges) {
+    if (!known.has(e.source) || !known.has(e.target) || e.source === e.target) continue;
+    adjacent.get(e.source)?.push(e.target);
+    adjacent.get(e.target)?.push(e.source);
+  }
+  const depth = new Map<string, number>();
+  const parent = new Map<string, string>();
+  const rings: string[][] = [];
+  if (known.has(centre)) {
+    depth.set(centre, 0);
+    let frontier = [centre];
+    while (frontier.length > 0) {
+      const next: string[] = [];
+      for (const id of frontier) {
+        for (const n of [...(adjacent.get(id) ?? [])].sort()) {
+          if (depth.has(n)) continue;
+          depth.set(n, (depth.get(id) ?? 0) + 1);
+          parent.set(n, id);
+          next.push(n);
+        }
       }
-    }
-    for (const e of edges) {
-      const a = pos.get(e.source);
-      const b = pos.get(e.target);
-      if (!a || !b) continue;
-      const dx = b.x - a.x;
-      const dy = b.y - a.y;
-      const d = Math.sqrt(dx * dx + dy * dy) || 0.01;
-      const f = (d - ideal) / d / 2;
-      const fa = force.get(e.source) as Point;
-      const fb = force.get(e.target) as Point;
-      fa.x += dx * f;
-      fa.y += dy * f;
-      fb.x -= dx * f;
-      fb.y -= dy * f;
-    }
-    const cool = 1 - step / 250;
-    for (const id of ids) {
-      const p = pos.get(id) as Point;
-      const f = force.get(id) as Point;
-      p.x += Math.max(-20, Math.min(20, f.x + (size / 2 - p.x) * 0.01)) * cool;
-      p.y += Math.max(-20, Math.min(20, f.y + (size / 2 - p.y) * 0.01)) * cool;
-      p.x = Math.max(30, Math.min(size - 30, p.x));
-      p.y = Math.max(20, Math.min(size - 20, p.y));
+      if (next.length > 0) rings.push(next);
+      frontier = next;
     }
   }
+  const loose = ids.filter((id) => !depth.has(id)).sort();
+  if (loose.length > 0) rings.push(loose);
+  const pos = new Map<string, Point>();
+  if (known.has(centre)) pos.set(centre, { x: mid, y: mid });
+  const angle = new Map<string, number>([[centre, 0]]);
+  // Inner rings get more than an even share of the radius (square root): they hold the most
+  // nodes around the shortest circumference.
+  const radius = (i: number) => (mid - margin) * Math.sqrt((i + 1) / Math.max(1, rings.length));
+  rings.forEach((ring, i) => {
+    const ordered = [...ring].sort(
+      (a, b) =>
+        (angle.get(parent.get(a) ?? '') ?? 0) - (angle.get(parent.get(b) ?? '') ?? 0) || a.localeCompare(b),
+    );
+    const r = radius(i);
+    // Offset odd rings by half a slot so labels of neighbouring rings do not line up.
+    const offset = i % 2 === 0 ? -Math.PI / 2 : -Math.PI / 2 + Math.PI / Math.max(1, ordered.length);
+    ordered.forEach((id, k) => {
+      const a = offset + (2 * Math.PI * k) / ordered.length;
+      angle.set(id, a);
+      pos.set(id, { x: mid + r * Math.cos(a), y: mid + r * Math.sin(a) });
+    });
+  });
   return pos;
 }

@@ -1,9 +1,9 @@
 import { useEffect, useMemo, useState } from 'react';
 import { api, type Graph, type ObjectSummary } from './api.js';
-import { layoutGraph } from './graph-layout.js';
+import { layoutRadial } from './graph-layout.js';
 import { objectHref } from './route.js';
 
-const SIZE = 520;
+const SIZE = 640;
 
 /**
  * The relationship graph around one object. Click (or Enter) on a node to expand it with its
@@ -39,10 +39,7 @@ export function GraphView({ graph, centre }: { graph: Graph; centre: string }) {
   };
 
   const ids = useMemo(() => [...nodes.keys()], [nodes]);
-  const pos = useMemo(
-    () => layoutGraph(ids, edges, new Map([[centre, { x: SIZE / 2, y: SIZE / 2 }]]), SIZE),
-    [ids, edges, centre],
-  );
+  const pos = useMemo(() => layoutRadial(ids, edges, centre, SIZE), [ids, edges, centre]);
   const chosen = nodes.get(selected);
 
   return (
@@ -89,7 +86,7 @@ export function GraphView({ graph, centre }: { graph: Graph; centre: string }) {
             >
               <circle r={id === centre ? 12 : 8} />
               <text y={-14} textAnchor="middle">
-                {n.name.length > 24 ? `${n.name.slice(0, 23)}…` : n.name}
+                {n.name.length > 20 ? `${n.name.slice(0, 19)}…` : n.name}
               </text>
             </g>
           );

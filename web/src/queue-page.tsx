@@ -116,7 +116,12 @@ export function QueuePage({ me }: { me: Me }) {
                 .join(', ')}
             </p>
           )}
-          <TearlineDiff original={i.original} tearline={i.tearline} removed={i.removed} />
+          <details className="preview">
+            <summary>
+              Tearline preview: what {i.partner} would get ({i.removed.length} parts removed)
+            </summary>
+            <TearlineDiff original={i.original} tearline={i.tearline} removed={i.removed} />
+          </details>
           {me.permissions.includes('decide') && (
             <Decide
               item={i}

@@ -138,7 +138,15 @@ describe('console end to end in Chromium', () => {
     expect(objects.some((o) => o.type === 'intrusion-set' && o.name === 'ISIS-K')).toBe(true);
   });
 
-  it('verifies the ledger on the server and shows success', async () => {
+  it('offers an overseer no decisions, and verifies the ledger on the server for them', async () => {
+    await signOut();
+    await signIn('overseer');
+    await page.goto(`${base}/#/queue`);
+    await page.locator('section.queue-item').first().waitFor();
+    expect(await page.getByRole('button', { name: 'Approve' }).count()).toBe(0);
+    await page.goto(`${base}/#/partners`);
+    await page.locator('section[data-partner]').first().waitFor();
+    expect(await page.getByRole('switch').count()).toBe(0);
     await page.goto(`${base}/#/ledger`);
     await page.getByRole('button', { name: 'Verify the ledger' }).click();
     const result = page.getByTestId('verify-result');

@@ -54,7 +54,12 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, i
     last = now;
   }, intervalMs);
   timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  const open = new Set<NodeJS.WritableStream>();
+  // Streams never end by themselves: end them first, or closing the server would wait forever.
+  app.addHook('preClose', async () => {
+    clearInterval(timer);
+    for (const res of open) res.end();
+  });
 
   app.get('/api/events', { preHandler: guard(ctx, 'read') }, (request, reply) => {
     reply.hijack();
@@ -67,6 +72,10 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, i
     res.write(': tearline console events\n\n');
     const send = (data: string) => res.write(`event: change\ndata: ${data}\n\n`);
     listeners.add(send);
-    request.raw.on('close', () => listeners.delete(send));
+    open.add(res);
+    request.raw.on('close', () => {
+      listeners.delete(send);
+      open.delete(res);
+    });
   });
 }

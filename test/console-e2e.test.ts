@@ -164,7 +164,14 @@ describe('console end to end in Chromium', () => {
       (i) => i.partner === 'kabul-authorities' && i.object_id.startsWith('incident--'),
     );
     expect(incident).toBeDefined();
+    // The lapse reaches an open page by Server-Sent Events, without a reload.
+    await page.goto(`${base}/#/partners`);
+    const hr = page.locator('section[data-partner="kabul-authorities"] tr[data-condition="hr-1"]');
+    await hr.locator('.status-met').waitFor();
+    expect(await hr.textContent()).toMatch(/expires in \d+ days/);
     clock.advance(31 * DAY);
+    await hr.locator('.status-unmet').waitFor();
+    await shot('08-partners-condition-lapsed-live');
     runReleasePipeline(releaseStoresOf(hub), {
       now: clock.now(),
       actor: 'release-bot',
@@ -174,11 +181,7 @@ describe('console end to end in Chromium', () => {
     const row = page.locator('tr[data-partner="kabul-authorities"]');
     await row.locator('.outcome-withheld').waitFor();
     expect(await row.textContent()).toMatch(/hr-1 expired/);
-    await shot('08-withheld-assurance-lapsed');
-    await page.goto(`${base}/#/partners`);
-    const hr = page.locator('section[data-partner="kabul-authorities"] tr[data-condition="hr-1"]');
-    await hr.locator('.status-unmet').waitFor();
-    await shot('09-partners-condition-lapsed');
+    await shot('09-withheld-assurance-lapsed');
   });
 
   it('fits a 390 px wide screen and made no request beyond the hub', async () => {

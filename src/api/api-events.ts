@@ -11,7 +11,45 @@ export interface ChangeStamps {
   conditions: string;
 }
 
-export function readStamps(ctx: ConsoleContext): ChangeStamps {
+/**
+ * Condition statuses change by an event (attestation, suspension, agreement, feedback) or by
+ * time passing a `changes_at`. They are evaluated again only then: evaluation reads each
+ * partner's whole neighbourhood, too much to do every second.
+ */
+export class ConditionStamp {
+  #key = '';
+  #nextChangeMs = Number.POSITIVE_INFINITY;
+  #value = '';
+
+  read(ctx: ConsoleContext): string {
+    const db = ctx.hub.db;
+    const now = ctx.hub.clock.now().getTime();
+    const key = (
+      db
+        .prepare(
+          `SELECT (SELECT coalesce(max(seq), 0) FROM condition_events) || '/' || (SELECT count(*) FROM agreements)
+                  || '/' || (SELECT count(*) FROM partners) || '/' || (SELECT coalesce(max(added_us), 0) FROM objects) AS v`,
+        )
+        .get() as { v: string }
+    ).v;
+    if (key === this.#key && now < this.#nextChangeMs) return this.#value;
+    this.#key = key;
+    this.#nextChangeMs = Number.POSITIVE_INFINITY;
+    const parts: string[] = [];
+    for (const p of new SqlitePartnerStore(db).list()) {
+      const states = loadPartnerFacts(db, p, now).conditions;
+      for (const c of states) {
+        const at = c.changes_at ? Date.parse(c.changes_at) : Number.NaN;
+        if (at > now) this.#nextChangeMs = Math.min(this.#nextChangeMs, at);
+      }
+      parts.push(`${p.id}:${states.map((c) => c.status).join(',')}`);
+    }
+    this.#value = parts.join(';');
+    return this.#value;
+  }
+}
+
+export function readStamps(ctx: ConsoleContext, conditions: ConditionStamp): ChangeStamps {
   const db = ctx.hub.db;
   const intel = db.prepare('SELECT coalesce(max(added_us), 0) AS v FROM objects').get() as { v: number };
   const queue = db
@@ -21,17 +59,7 @@ export function readStamps(ctx: ConsoleContext): ChangeStamps {
               (SELECT count(*) FROM release_outcomes) AS v`,
     )
     .get() as { v: string };
-  const now = ctx.hub.clock.now().getTime();
-  const conditions = new SqlitePartnerStore(db)
-    .list()
-    .map(
-      (p) =>
-        `${p.id}:${loadPartnerFacts(db, p, now)
-          .conditions.map((c) => c.status)
-          .join(',')}`,
-    )
-    .join(';');
-  return { intel: String(intel.v), queue: queue.v, conditions };
+  return { intel: String(intel.v), queue: queue.v, conditions: conditions.read(ctx) };
 }
 
 /**
@@ -41,12 +69,13 @@ export function readStamps(ctx: ConsoleContext): ChangeStamps {
 export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, intervalMs: number): void {
   const listeners = new Set<(data: string) => void>();
   let last: ChangeStamps | undefined;
+  const conditions = new ConditionStamp();
   const timer = setInterval(() => {
     if (listeners.size === 0) {
       last = undefined;
       return;
     }
-    const now = readStamps(ctx);
+    const now = readStamps(ctx, conditions);
     if (last) {
       const changed = (Object.keys(now) as (keyof ChangeStamps)[]).filter((k) => now[k] !== last?.[k]);
       if (changed.length > 0) for (const send of listeners) send(JSON.stringify({ changed }));

@@ -57,7 +57,7 @@ export function App() {
       <header className="top">
         <strong className="brand">Tearline</strong>
         <nav aria-label="Main">
-          <ul>
+          <ul className="nav-list">
             {PAGES.map(([page, label]) => (
               <li key={page}>
                 <a href={`#/${page}`} aria-current={route.page === page ? 'page' : undefined}>

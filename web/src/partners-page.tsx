@@ -30,6 +30,12 @@ interface Partner {
   counts: Record<string, number>;
 }
 
+const LAPSE_WORD: Record<string, string> = {
+  assurance: 'expires',
+  review: 'review due',
+  reciprocity: 'lapses',
+};
+
 function AgreementSummary({ body }: { body: Record<string, unknown> }) {
   const scope = (body.scope ?? {}) as { types?: string[]; neighbourhood?: { of: string[]; hops: number } };
   const rows: [string, string][] = [
@@ -145,9 +151,7 @@ export function PartnersPage({ me }: { me: Me }) {
                         <span className={`status status-${c.status}`}>{c.status}</span>
                       </td>
                       <td>{c.reason}</td>
-                      <td>
-                        {c.lapse ? `${c.kind === 'assurance' ? 'expires' : 'changes'} ${c.lapse}` : '—'}
-                      </td>
+                      <td>{c.lapse ? `${LAPSE_WORD[c.kind] ?? 'changes'} ${c.lapse}` : '—'}</td>
                     </tr>
                   ))}
                 </tbody>

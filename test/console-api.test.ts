@@ -226,6 +226,21 @@ describe('console API: partners, queue, ledger', () => {
     clock.advance(-31 * DAY);
   });
 
+  it('answers unknown API paths and oversized bodies with a code and a message', async () => {
+    const missing = await call('GET', '/api/nothing-here');
+    expect(missing.statusCode).toBe(404);
+    expect(missing.json()).toMatchObject({
+      code: 'not-found',
+      message: expect.stringContaining('/api/docs'),
+    });
+    const huge = await call('POST', '/api/login', undefined, {
+      name: 'analyst',
+      password: 'x'.repeat(100_000),
+    });
+    expect(huge.statusCode).toBe(413);
+    expect(huge.json()).toMatchObject({ code: expect.any(String), message: expect.any(String) });
+  });
+
   it('serves the OpenAPI description', async () => {
     const docs = (await call('GET', '/api/docs')).json();
     expect(docs.openapi).toBe('3.1.0');

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
 import type { Role, User } from '../store/sqlite/user-store.js';
 import type { ConsoleContext } from './api-context.js';
-import { sendApiError } from './api-errors.js';
+import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 import { equalTokens, readCookie, SESSION_COOKIE, sessionCookie } from './api-session.js';
 
 /** What a route does; each role is offered only what it may do (oversight reads, never changes). */
@@ -90,36 +90,44 @@ function meBody(user: User, csrf: string) {
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const throttle = new LoginThrottle(ctx.failedLoginDelayMs);
-  app.post('/api/login', async (request: FastifyRequest, reply: FastifyReply) => {
-    const body = request.body as { name?: unknown; password?: unknown } | undefined;
-    if (
-      typeof body?.name !== 'string' ||
-      typeof body.password !== 'string' ||
-      body.name.length > 64 ||
-      body.password.length > 1024
-    ) {
-      return sendApiError(reply, 'bad-request', 'send JSON {"name": "...", "password": "..."}');
-    }
-    const keys = [`name:${body.name}`, `ip:${request.ip}`];
-    const user = await ctx.users.authenticate(body.name, body.password);
-    if (!user) {
-      await throttle.fail(keys);
-      return sendApiError(reply, 'login-failed', 'wrong name or password, or the user is disabled');
-    }
-    throttle.succeed(keys);
-    const now = ctx.now();
-    ctx.sessions.deleteExpired(now);
-    const { id, session } = ctx.sessions.create(user.name, now);
-    reply.header('Set-Cookie', sessionCookie(id, ctx.secure, Math.floor(ctx.sessionTtlMs / 1000)));
-    return meBody(user, session.csrf);
-  });
+  app.post(
+    '/api/login',
+    { bodyLimit: API_BODY_LIMIT },
+    async (request: FastifyRequest, reply: FastifyReply) => {
+      const body = request.body as { name?: unknown; password?: unknown } | undefined;
+      if (
+        typeof body?.name !== 'string' ||
+        typeof body.password !== 'string' ||
+        body.name.length > 64 ||
+        body.password.length > 1024
+      ) {
+        return sendApiError(reply, 'bad-request', 'send JSON {"name": "...", "password": "..."}');
+      }
+      const keys = [`name:${body.name}`, `ip:${request.ip}`];
+      const user = await ctx.users.authenticate(body.name, body.password);
+      if (!user) {
+        await throttle.fail(keys);
+        return sendApiError(reply, 'login-failed', 'wrong name or password, or the user is disabled');
+      }
+      throttle.succeed(keys);
+      const now = ctx.now();
+      ctx.sessions.deleteExpired(now);
+      const { id, session } = ctx.sessions.create(user.name, now);
+      reply.header('Set-Cookie', sessionCookie(id, ctx.secure, Math.floor(ctx.sessionTtlMs / 1000)));
+      return meBody(user, session.csrf);
+    },
+  );
 
-  app.post('/api/logout', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
-    const id = readCookie(request.headers.cookie, SESSION_COOKIE);
-    if (id) ctx.sessions.delete(id);
-    reply.header('Set-Cookie', sessionCookie('', ctx.secure, 0));
-    return { ok: true };
-  });
+  app.post(
+    '/api/logout',
+    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'read') },
+    async (request, reply) => {
+      const id = readCookie(request.headers.cookie, SESSION_COOKIE);
+      if (id) ctx.sessions.delete(id);
+      reply.header('Set-Cookie', sessionCookie('', ctx.secure, 0));
+      return { ok: true };
+    },
+  );
 
   app.get('/api/me', { preHandler: guard(ctx, 'read') }, async (request) => {
     const id = readCookie(request.headers.cookie, SESSION_COOKIE) as string;

@@ -1,4 +1,7 @@
-import type { FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+
+/** The console sends small JSON bodies; the server's TAXII limit (megabytes) is far too generous here. */
+export const API_BODY_LIMIT = 64 * 1024;
 
 export type ApiErrorCode =
   | 'unauthenticated'
@@ -22,4 +25,15 @@ const STATUS: Record<ApiErrorCode, number> = {
 /** Every error the console API sends: `{ code, message }`, the message naming what to fix. */
 export function sendApiError(reply: FastifyReply, code: ApiErrorCode, message: string): FastifyReply {
   return reply.code(STATUS[code]).type('application/json').send({ code, message });
+}
+
+/** Unknown paths under /api/ answer in the API's own error shape, not TAXII's. */
+export function registerApiNotFound(app: FastifyInstance): void {
+  app.all('/api/*', async (request, reply) =>
+    sendApiError(
+      reply,
+      'not-found',
+      `no such API route: ${request.method} ${request.url.split('?')[0]} (see /api/docs)`,
+    ),
+  );
 }

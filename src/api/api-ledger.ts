@@ -4,7 +4,7 @@ import { parseVerifierKey } from '../ledger/ledger-note.js';
 import { auditLedger } from '../store/sqlite/ledger-audit.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
-import { sendApiError } from './api-errors.js';
+import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 
 export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const { hub } = ctx;
@@ -23,16 +23,20 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
   });
 
   // Reads only: overseers verify too. POST because it is work the server does on request.
-  app.post('/api/ledger/verify', { preHandler: guard(ctx, 'read') }, async (_request, reply) => {
-    const key = verifierKey();
-    if (!key) return sendApiError(reply, 'conflict', 'the hub has no ledger key; run tearline init');
-    const verifier = parseVerifierKey(key);
-    if (!verifier.ok) return sendApiError(reply, 'conflict', `ledger key: ${verifier.message}`);
-    const audit = auditLedger(hub.ledger, verifier.verifier);
-    return audit.ok
-      ? { ok: true, entries: audit.entries, checkpoints: audit.checkpoints }
-      : { ok: false, code: audit.code, message: audit.message };
-  });
+  app.post(
+    '/api/ledger/verify',
+    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'read') },
+    async (_request, reply) => {
+      const key = verifierKey();
+      if (!key) return sendApiError(reply, 'conflict', 'the hub has no ledger key; run tearline init');
+      const verifier = parseVerifierKey(key);
+      if (!verifier.ok) return sendApiError(reply, 'conflict', `ledger key: ${verifier.message}`);
+      const audit = auditLedger(hub.ledger, verifier.verifier);
+      return audit.ok
+        ? { ok: true, entries: audit.entries, checkpoints: audit.checkpoints }
+        : { ok: false, code: audit.code, message: audit.message };
+    },
+  );
 
   app.get('/api/ledger/receipt', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
     const release = (request.query as { release?: string }).release;

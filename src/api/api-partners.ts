@@ -7,7 +7,7 @@ import { type Partner, SqlitePartnerStore } from '../store/sqlite/partner-store.
 import { SqliteReleaseStore } from '../store/sqlite/release-store.js';
 import { guard, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
-import { sendApiError } from './api-errors.js';
+import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 
 const DAY = 86_400_000;
 
@@ -73,19 +73,23 @@ export function registerPartnerRoutes(app: FastifyInstance, ctx: ConsoleContext)
     return describePartner(ctx, p);
   });
 
-  app.post('/api/partners/:id/suspension', { preHandler: guard(ctx, 'suspend') }, async (request, reply) => {
-    const p = partners.get((request.params as { id: string }).id);
-    if (!p) return sendApiError(reply, 'not-found', 'no such partner');
-    const body = request.body as { on?: unknown; reason?: unknown } | undefined;
-    if (typeof body?.on !== 'boolean')
-      return sendApiError(reply, 'bad-request', 'send {"on": true|false, "reason": "..."}');
-    const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
-    if (reason.length === 0 || reason.length > 1000)
-      return sendApiError(reply, 'bad-request', 'reason: say why, in 1-1000 characters');
-    new SqliteConditionEvents(ctx.hub.db).setSuspension(p.id, body.on, reason, {
-      actor: userOf(request).name,
-      now: ctx.hub.clock.now(),
-    });
-    return describePartner(ctx, p);
-  });
+  app.post(
+    '/api/partners/:id/suspension',
+    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'suspend') },
+    async (request, reply) => {
+      const p = partners.get((request.params as { id: string }).id);
+      if (!p) return sendApiError(reply, 'not-found', 'no such partner');
+      const body = request.body as { on?: unknown; reason?: unknown } | undefined;
+      if (typeof body?.on !== 'boolean')
+        return sendApiError(reply, 'bad-request', 'send {"on": true|false, "reason": "..."}');
+      const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
+      if (reason.length === 0 || reason.length > 1000)
+        return sendApiError(reply, 'bad-request', 'reason: say why, in 1-1000 characters');
+      new SqliteConditionEvents(ctx.hub.db).setSuspension(p.id, body.on, reason, {
+        actor: userOf(request).name,
+        now: ctx.hub.clock.now(),
+      });
+      return describePartner(ctx, p);
+    },
+  );
 }

@@ -4,7 +4,7 @@ import { decideQueueItem } from '../release/release-approval.js';
 import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
 import { guard, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
-import { sendApiError } from './api-errors.js';
+import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 
 export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const { hub } = ctx;
@@ -37,31 +37,35 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   });
 
   for (const verdict of ['approve', 'deny'] as const) {
-    app.post(`/api/queue/:id/${verdict}`, { preHandler: guard(ctx, 'decide') }, async (request, reply) => {
-      const { id } = request.params as { id: string };
-      const body = (request.body ?? {}) as { comment?: unknown };
-      const comment =
-        typeof body.comment === 'string' && body.comment.trim() !== '' ? body.comment.trim() : undefined;
-      if (comment !== undefined && comment.length > 2000)
-        return sendApiError(reply, 'bad-request', 'comment: at most 2000 characters');
-      if (verdict === 'deny' && comment === undefined)
-        return sendApiError(reply, 'bad-request', 'comment: a denial must say why');
-      const user = userOf(request);
-      const r = decideQueueItem(
-        releaseStoresOf(hub),
-        id,
-        { name: user.name, role: user.role },
-        verdict,
-        comment,
-        hub.clock.now(),
-      );
-      if (!r.ok) {
-        const code =
-          r.code === 'not-found' ? 'not-found' : r.code === 'comment-required' ? 'bad-request' : 'conflict';
-        return sendApiError(reply, code, r.message);
-      }
-      hub.checkpointIfDue();
-      return r;
-    });
+    app.post(
+      `/api/queue/:id/${verdict}`,
+      { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'decide') },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const body = (request.body ?? {}) as { comment?: unknown };
+        const comment =
+          typeof body.comment === 'string' && body.comment.trim() !== '' ? body.comment.trim() : undefined;
+        if (comment !== undefined && comment.length > 2000)
+          return sendApiError(reply, 'bad-request', 'comment: at most 2000 characters');
+        if (verdict === 'deny' && comment === undefined)
+          return sendApiError(reply, 'bad-request', 'comment: a denial must say why');
+        const user = userOf(request);
+        const r = decideQueueItem(
+          releaseStoresOf(hub),
+          id,
+          { name: user.name, role: user.role },
+          verdict,
+          comment,
+          hub.clock.now(),
+        );
+        if (!r.ok) {
+          const code =
+            r.code === 'not-found' ? 'not-found' : r.code === 'comment-required' ? 'bad-request' : 'conflict';
+          return sendApiError(reply, code, r.message);
+        }
+        hub.checkpointIfDue();
+        return r;
+      },
+    );
   }
 }

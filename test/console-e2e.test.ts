@@ -108,6 +108,19 @@ describe('console end to end in Chromium', () => {
     await shot('03-graph-expanded');
   });
 
+  it('finds intel by text and type and opens the object page with each partner decision', async () => {
+    await page.goto(`${base}/#/intel`);
+    await page.getByLabel('Text').fill('Crocus');
+    await page.getByLabel('Type').selectOption('incident');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const link = page.getByRole('link', { name: 'Crocus City Hall attack' });
+    await link.click();
+    await page.getByRole('heading', { name: /Crocus City Hall attack/ }).waitFor();
+    await page.locator('tr[data-partner="allied-service"] .outcome-released').waitFor();
+    await page.locator('tr[data-partner="kabul-authorities"] .outcome-queued').waitFor();
+    await shot('03b-object-page');
+  });
+
   it('takes two officers to release a queued tearline, which then reaches the partner feed', async () => {
     await page.goto(`${base}/#/queue`);
     const item = page.locator(`section.queue-item[data-object="${ISISK}"]`);

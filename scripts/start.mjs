@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `npm start`: build what is stale, create ./tearline-data with the demo scenario if there is
-// none, then show what the hub holds. (The server joins here once it exists.)
+// none, then show what the hub holds and serve the console and TAXII.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,6 +24,13 @@ if (!existsSync(built) || statSync(built).mtimeMs < newestMtime(join(root, 'src'
   execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
 }
 
+// The console: web/dist is built output (never committed); rebuild it when web/ is newer.
+const webBuilt = join(root, 'web', 'dist', 'index.html');
+if (!existsSync(webBuilt) || statSync(webBuilt).mtimeMs < newestMtime(join(root, 'web', 'src'))) {
+  console.log('building the web console ...');
+  execFileSync('npm', ['run', '--silent', 'build:web'], { cwd: root, stdio: 'inherit' });
+}
+
 const tearline = (...args) =>
   execFileSync(process.execPath, [join(root, 'bin', 'tearline.js'), ...args], {
     cwd: root,
@@ -33,3 +40,7 @@ const fresh = !existsSync(join(data, 'config.json'));
 tearline('init', '--data', data);
 if (fresh) tearline('demo', '--data', data);
 tearline('stats', '--data', data);
+// Serve until interrupted: the console at /, TAXII at /taxii2/.
+const port = process.env.PORT ?? '9400';
+console.log(`\nTearline console: http://127.0.0.1:${port}/  (sign in with a user above; Ctrl-C stops)`);
+tearline('serve', '--data', data, '--port', port, '--log-level', 'warn');

@@ -19,6 +19,7 @@ import { PageCache } from '../taxii/taxii-page-cache.js';
 import type { DerivedIdResolver } from '../taxii/taxii-ports.js';
 import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
 import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
+import { registerConsole } from './console-routes.js';
 import type { Hub } from './hub.js';
 import { registerLedgerRoutes } from './ledger-routes.js';
 
@@ -119,6 +120,10 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
   });
 
   registerLedgerRoutes(app, hub);
+  registerConsole(app, hub, {
+    secure: options.https !== undefined,
+    failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+  });
 
   app.setNotFoundHandler((request, reply) => {
     const e = new TaxiiError('not-found', 'no such resource, or not visible to this credential');

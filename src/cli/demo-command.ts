@@ -2,6 +2,7 @@ import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
+import { formatConsoleScenario, loadConsoleScenario } from '../app/console-demo.js';
 import { openHub } from '../app/hub.js';
 import { importStream } from '../ingest/import-stream.js';
 import { formatSummary } from '../ingest/import-summary.js';
@@ -27,6 +28,8 @@ export function registerDemo(program: Command): void {
         hub.checkpointIfDue();
         process.stdout.write(`${formatSummary(summary)}\n`);
         if (summary.rejected > 0) throw new CliError('the demo data did not import cleanly');
+        // The console's part of the scenario: partners, agreements, users, one pipeline run.
+        process.stdout.write(formatConsoleScenario(await loadConsoleScenario(hub)));
       } finally {
         hub.close();
       }

@@ -1,3 +1,4 @@
+import { consoleMigration } from './console.js';
 import { derivedIdsMigration } from './derived-ids.js';
 import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   derivedIdsMigration,
   taxiiMigration,
   releaseMigration,
+  consoleMigration,
 ];

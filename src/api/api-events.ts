@@ -1,0 +1,110 @@
+import type { FastifyInstance } from 'fastify';
+import { loadPartnerFacts } from '../store/sqlite/partner-decisions.js';
+import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { guard } from './api-auth.js';
+import type { ConsoleContext } from './api-context.js';
+
+/** What the console redraws on: each part changes when its stamp does. */
+export interface ChangeStamps {
+  intel: string;
+  queue: string;
+  conditions: string;
+}
+
+/**
+ * Condition statuses change by an event (attestation, suspension, agreement, feedback) or by
+ * time passing a `changes_at`. They are evaluated again only then: evaluation reads each
+ * partner's whole neighbourhood, too much to do every second.
+ */
+export class ConditionStamp {
+  #key = '';
+  #nextChangeMs = Number.POSITIVE_INFINITY;
+  #value = '';
+
+  read(ctx: ConsoleContext): string {
+    const db = ctx.hub.db;
+    const now = ctx.hub.clock.now().getTime();
+    const key = (
+      db
+        .prepare(
+          `SELECT (SELECT coalesce(max(seq), 0) FROM condition_events) || '/' || (SELECT count(*) FROM agreements)
+                  || '/' || (SELECT count(*) FROM partners) || '/' || (SELECT coalesce(max(added_us), 0) FROM objects) AS v`,
+        )
+        .get() as { v: string }
+    ).v;
+    if (key === this.#key && now < this.#nextChangeMs) return this.#value;
+    this.#key = key;
+    this.#nextChangeMs = Number.POSITIVE_INFINITY;
+    const parts: string[] = [];
+    for (const p of new SqlitePartnerStore(db).list()) {
+      const states = loadPartnerFacts(db, p, now).conditions;
+      for (const c of states) {
+        const at = c.changes_at ? Date.parse(c.changes_at) : Number.NaN;
+        if (at > now) this.#nextChangeMs = Math.min(this.#nextChangeMs, at);
+      }
+      parts.push(`${p.id}:${states.map((c) => c.status).join(',')}`);
+    }
+    this.#value = parts.join(';');
+    return this.#value;
+  }
+}
+
+export function readStamps(ctx: ConsoleContext, conditions: ConditionStamp): ChangeStamps {
+  const db = ctx.hub.db;
+  const intel = db.prepare('SELECT coalesce(max(added_us), 0) AS v FROM objects').get() as { v: number };
+  const queue = db
+    .prepare(
+      `SELECT (SELECT count(*) FROM release_queue WHERE state IN ('pending', 'approved')) || '/' ||
+              (SELECT count(*) FROM release_approvals) || '/' || (SELECT count(*) FROM release_records) || '/' ||
+              (SELECT count(*) FROM release_outcomes) AS v`,
+    )
+    .get() as { v: string };
+  return { intel: String(intel.v), queue: queue.v, conditions: conditions.read(ctx) };
+}
+
+/**
+ * Server-Sent Events at /api/events: one `change` event naming the parts that changed, checked
+ * every `intervalMs` by one timer for all listeners (the checks are a few indexed counts).
+ */
+export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, intervalMs: number): void {
+  const listeners = new Set<(data: string) => void>();
+  let last: ChangeStamps | undefined;
+  const conditions = new ConditionStamp();
+  const timer = setInterval(() => {
+    if (listeners.size === 0) {
+      last = undefined;
+      return;
+    }
+    const now = readStamps(ctx, conditions);
+    if (last) {
+      const changed = (Object.keys(now) as (keyof ChangeStamps)[]).filter((k) => now[k] !== last?.[k]);
+      if (changed.length > 0) for (const send of listeners) send(JSON.stringify({ changed }));
+    }
+    last = now;
+  }, intervalMs);
+  timer.unref();
+  const open = new Set<NodeJS.WritableStream>();
+  // Streams never end by themselves: end them first, or closing the server would wait forever.
+  app.addHook('preClose', async () => {
+    clearInterval(timer);
+    for (const res of open) res.end();
+  });
+
+  app.get('/api/events', { preHandler: guard(ctx, 'read') }, (request, reply) => {
+    reply.hijack();
+    const res = reply.raw;
+    res.writeHead(200, {
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
+    res.write(': tearline console events\n\n');
+    const send = (data: string) => res.write(`event: change\ndata: ${data}\n\n`);
+    listeners.add(send);
+    open.add(res);
+    request.raw.on('close', () => {
+      listeners.delete(send);
+      open.delete(res);
+    });
+  });
+}

@@ -1,0 +1,137 @@
+import type { FastifyInstance } from 'fastify';
+import type { SqliteDatabase } from '../store/sqlite/database.js';
+import { findNeighbourhood } from '../store/sqlite/neighbourhood.js';
+import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { SqliteReleaseStore } from '../store/sqlite/release-store.js';
+import { guard } from './api-auth.js';
+import type { ConsoleContext } from './api-context.js';
+import { sendApiError } from './api-errors.js';
+import { type ObjectSummary, readGraphAround, summarise } from './api-objects.js';
+
+export interface IntelQuery {
+  q?: string;
+  type?: string;
+  marking?: string;
+  actor?: string;
+  from?: string;
+  to?: string;
+}
+
+export type SearchResult =
+  | { ok: true; items: ObjectSummary[]; truncated: boolean }
+  | { ok: false; message: string };
+
+const LIMIT = 200;
+const TIME = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/;
+
+/** Latest versions matching every given filter, newest first; text matches anywhere in the JSON. */
+export function searchIntel(db: SqliteDatabase, query: IntelQuery): SearchResult {
+  const where = ['is_latest = 1'];
+  const args: string[] = [];
+  for (const [field, value] of [
+    ['q', query.q],
+    ['type', query.type],
+    ['marking', query.marking],
+    ['actor', query.actor],
+  ] as const) {
+    if (value !== undefined && value.length > 200)
+      return { ok: false, message: `${field} must be at most 200 characters` };
+  }
+  for (const [field, value] of [
+    ['from', query.from],
+    ['to', query.to],
+  ] as const) {
+    if (value && !TIME.test(value))
+      return { ok: false, message: `${field} "${value}" must be a date like 2024-03-22` };
+  }
+  const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  if (query.q) {
+    where.push("json LIKE ? ESCAPE '\\'");
+    args.push(like(query.q));
+  }
+  if (query.type) {
+    where.push('type = ?');
+    args.push(query.type);
+  }
+  if (query.marking) {
+    where.push("json LIKE ? ESCAPE '\\'");
+    args.push(like(`"${query.marking}"`));
+  }
+  if (query.from) {
+    where.push('created >= ?');
+    args.push(query.from);
+  }
+  if (query.to) {
+    where.push('created <= ?');
+    args.push(query.to.length === 10 ? `${query.to}T23:59:59.999Z` : query.to);
+  }
+  let rows = db
+    .prepare(
+      `SELECT id, type, created, modified, json FROM objects WHERE ${where.join(' AND ')} ORDER BY added_us DESC`,
+    )
+    .all(...args) as {
+    id: string;
+    type: string;
+    created: string | null;
+    modified: string | null;
+    json: string;
+  }[];
+  if (query.actor) {
+    const near = findNeighbourhood(db, [query.actor], 2);
+    rows = rows.filter((r) => near.has(r.id));
+  }
+  return { ok: true, items: rows.slice(0, LIMIT).map(summarise), truncated: rows.length > LIMIT };
+}
+
+export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
+  const db = ctx.hub.db;
+  app.get('/api/intel', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+    const r = searchIntel(db, request.query as IntelQuery);
+    if (!r.ok) return sendApiError(reply, 'bad-request', r.message);
+    return { items: r.items, truncated: r.truncated };
+  });
+
+  app.get('/api/intel/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+    const { id } = request.params as { id: string };
+    const versions = db
+      .prepare(
+        'SELECT version, added_us, source, imported_by, is_latest, json FROM objects WHERE id = ? ORDER BY added_us',
+      )
+      .all(id) as {
+      version: string;
+      added_us: number;
+      source: string;
+      imported_by: string | null;
+      is_latest: number;
+      json: string;
+    }[];
+    const latest = versions.find((v) => v.is_latest === 1) ?? versions.at(-1);
+    if (!latest) return sendApiError(reply, 'not-found', `no object with id ${id}`);
+    const object = JSON.parse(latest.json) as Record<string, unknown>;
+    const partners = new SqlitePartnerStore(db).list();
+    const outcomes = new SqliteReleaseStore(db).outcomesOf(id);
+    return {
+      object,
+      markings: Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [],
+      versions: versions.map((v) => ({
+        version: v.version,
+        added: new Date(Math.floor(v.added_us / 1000)).toISOString(),
+        source: v.source,
+        imported_by: v.imported_by,
+        latest: v.is_latest === 1,
+      })),
+      graph: readGraphAround(db, id),
+      decisions: partners.map((p) => {
+        const o = outcomes.find((x) => x.partner_id === p.id);
+        return {
+          partner: p.name,
+          partner_id: p.id,
+          outcome: o?.outcome ?? 'undecided',
+          object_version: o?.object_version ?? null,
+          reasons: o?.reasons ?? [],
+          decided_at: o?.decided_at ?? null,
+        };
+      }),
+    };
+  });
+}

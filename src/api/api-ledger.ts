@@ -1,0 +1,88 @@
+import type { FastifyInstance } from 'fastify';
+import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
+import { parseVerifierKey } from '../ledger/ledger-note.js';
+import { auditLedger } from '../store/sqlite/ledger-audit.js';
+import { guard } from './api-auth.js';
+import type { ConsoleContext } from './api-context.js';
+import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
+
+export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
+  const { hub } = ctx;
+  const verifierKey = (): string | undefined => {
+    const loaded = loadLedgerSigner(hub.paths, hub.config.hub_name);
+    return loaded.ok ? verifierKeyOf(loaded.signer) : undefined;
+  };
+
+  app.get('/api/ledger', { preHandler: guard(ctx, 'read') }, async () => {
+    const latest = hub.checkpoints.latest();
+    return {
+      size: hub.ledger.size(),
+      verifier_key: verifierKey() ?? null,
+      checkpoint: latest ? { size: latest.size, note: latest.note, signed_at: latest.signedAt } : null,
+    };
+  });
+
+  // Reads only: overseers verify too. POST because it is work the server does on request.
+  app.post(
+    '/api/ledger/verify',
+    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'read') },
+    async (_request, reply) => {
+      const key = verifierKey();
+      if (!key) return sendApiError(reply, 'conflict', 'the hub has no ledger key; run tearline init');
+      const verifier = parseVerifierKey(key);
+      if (!verifier.ok) return sendApiError(reply, 'conflict', `ledger key: ${verifier.message}`);
+      const audit = auditLedger(hub.ledger, verifier.verifier);
+      return audit.ok
+        ? { ok: true, entries: audit.entries, checkpoints: audit.checkpoints }
+        : { ok: false, code: audit.code, message: audit.message };
+    },
+  );
+
+  app.get('/api/ledger/receipt', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+    const release = (request.query as { release?: string }).release;
+    if (!release) return sendApiError(reply, 'bad-request', 'give ?release= a release id');
+    const index = hub.ledger.findRelease(release);
+    if (index === undefined)
+      return sendApiError(reply, 'not-found', `no ledger entry for release ${release}`);
+    const r = hub.checkpoints.receipt(index);
+    if (!r.ok) return sendApiError(reply, 'conflict', r.message);
+    return { index, receipt: JSON.parse(r.json) as unknown };
+  });
+
+  app.get('/api/disclosures.csv', { preHandler: guard(ctx, 'read') }, async (_request, reply) => {
+    const rows = hub.db
+      .prepare(
+        `SELECT r.release_id, p.name AS partner, r.original_id, r.original_version, r.derived_id, r.released_at,
+                r.visible_from, r.approvals, r.reasons, r.ledger_index, r.recalled_at, r.recall_reason
+           FROM release_records r LEFT JOIN partners p ON p.id = r.partner_id ORDER BY r.released_at, r.release_id`,
+      )
+      .all() as Record<string, unknown>[];
+    const header = [
+      'release_id',
+      'partner',
+      'original_id',
+      'original_version',
+      'derived_id',
+      'released_at',
+      'visible_from',
+      'approvals',
+      'reasons',
+      'ledger_index',
+      'recalled_at',
+      'recall_reason',
+    ];
+    const lines = [header.join(','), ...rows.map((r) => header.map((h) => csvField(r[h])).join(','))];
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('Content-Disposition', 'attachment; filename="disclosures.csv"')
+      .send(`${lines.join('\r\n')}\r\n`);
+  });
+}
+
+/** RFC 4180 quoting; a leading =, +, - or @ is defused so spreadsheets do not run it as a formula. */
+export function csvField(value: unknown): string {
+  if (value === null || value === undefined) return '';
+  let s = String(value);
+  if (/^[=+\-@\t\r]/.test(s)) s = `'${s}`;
+  return /[",\r\n']/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}

@@ -1,0 +1,100 @@
+import type { SqliteDatabase } from '../store/sqlite/database.js';
+
+/** The summary of an object the console lists: enough to label a row, a node or a point. */
+export interface ObjectSummary {
+  id: string;
+  type: string;
+  name: string;
+  created: string | null;
+  modified: string | null;
+  /** When it happened, if the type says: first_seen, published, last_seen, else created. */
+  when: string | null;
+  markings: string[];
+}
+
+interface Row {
+  id: string;
+  type: string;
+  created: string | null;
+  modified: string | null;
+  json: string;
+}
+
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
+
+export function summarise(row: Row): ObjectSummary {
+  const o = JSON.parse(row.json) as Record<string, unknown>;
+  const name =
+    str(o.name) ??
+    (row.type === 'relationship'
+      ? `${str(o.relationship_type) ?? 'related-to'}`
+      : row.type === 'sighting'
+        ? `sighting (${typeof o.count === 'number' ? o.count : 1})`
+        : (str(o.content)?.slice(0, 80) ?? str(o.pattern)?.slice(0, 80) ?? row.id));
+  const when =
+    str(o.first_seen) ?? str(o.published) ?? str(o.last_seen) ?? str(o.valid_from) ?? row.created ?? null;
+  const markings = Array.isArray(o.object_marking_refs)
+    ? o.object_marking_refs.filter((m): m is string => typeof m === 'string')
+    : [];
+  return { id: row.id, type: row.type, name, created: row.created, modified: row.modified, when, markings };
+}
+
+export function readLatest(db: SqliteDatabase, ids: readonly string[]): ObjectSummary[] {
+  const out: ObjectSummary[] = [];
+  for (let i = 0; i < ids.length; i += 400) {
+    const chunk = ids.slice(i, i + 400);
+    const rows = db
+      .prepare(
+        `SELECT id, type, created, modified, json FROM objects WHERE is_latest = 1 AND id IN (${chunk.map(() => '?').join(', ')})`,
+      )
+      .all(...chunk) as Row[];
+    out.push(...rows.map(summarise));
+  }
+  return out;
+}
+
+export interface GraphEdge {
+  source: string;
+  target: string;
+  label: string;
+}
+
+/**
+ * The objects one hop from `id` and the edges between: relationships as labelled edges, other
+ * references (sightings, reports, notes) as edges named by their property. Provenance and
+ * marking references are left out, as the neighbourhood of the policy leaves them out.
+ */
+export function readGraphAround(
+  db: SqliteDatabase,
+  id: string,
+): { nodes: ObjectSummary[]; edges: GraphEdge[] } {
+  const edges: GraphEdge[] = [];
+  const rels = db
+    .prepare(
+      `SELECT o.json AS json, s.dst_id AS a, t.dst_id AS b
+         FROM objects o
+         JOIN object_refs s ON s.src_added_us = o.added_us AND s.path = 'source_ref'
+         JOIN object_refs t ON t.src_added_us = o.added_us AND t.path = 'target_ref'
+        WHERE o.is_latest = 1 AND o.type = 'relationship' AND (s.dst_id = ? OR t.dst_id = ?)`,
+    )
+    .all(id, id) as { json: string; a: string; b: string }[];
+  for (const r of rels) {
+    const label = str((JSON.parse(r.json) as Record<string, unknown>).relationship_type) ?? 'related-to';
+    edges.push({ source: r.a, target: r.b, label });
+  }
+  const notStructural = `r.path <> 'created_by_ref' AND r.path NOT LIKE '%modified_by_ref'
+    AND r.path NOT LIKE 'object_marking_refs%' AND r.path NOT LIKE 'granular_markings%'
+    AND r.path NOT IN ('source_ref', 'target_ref')`;
+  const refs = db
+    .prepare(
+      `SELECT r.src_id AS a, r.dst_id AS b, r.path AS path FROM objects o JOIN object_refs r ON r.src_added_us = o.added_us
+        WHERE o.is_latest = 1 AND (r.src_id = ? OR r.dst_id = ?) AND ${notStructural}`,
+    )
+    .all(id, id) as { a: string; b: string; path: string }[];
+  for (const r of refs) edges.push({ source: r.a, target: r.b, label: r.path.replace(/\[\d+\]/g, '') });
+  const ids = new Set<string>([id]);
+  for (const e of edges) ids.add(e.source).add(e.target);
+  const nodes = readLatest(db, [...ids]);
+  const known = new Set(nodes.map((n) => n.id));
+  return { nodes, edges: edges.filter((e) => known.has(e.source) && known.has(e.target)) };
+}

@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import { releaseStoresOf } from '../app/release-stores.js';
+import { listRecalls } from '../release/release-recall.js';
+import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
+import { SqliteConditionEvents } from '../store/sqlite/condition-events.js';
+import { listFeedbackReceipts } from '../store/sqlite/feedback-count.js';
+import { loadPartnerFacts } from '../store/sqlite/partner-decisions.js';
+import { type Partner, SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { SqliteReleaseStore } from '../store/sqlite/release-store.js';
+import { guard, userOf } from './api-auth.js';
+import type { ConsoleContext } from './api-context.js';
+import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
+
+const DAY = 86_400_000;
+
+/** "in 3 days", "in 5 hours", "3 days ago": how far `at` is from `now`, in words. */
+export function describeLapse(at: string, nowMs: number): string {
+  const ms = Date.parse(at) - nowMs;
+  const abs = Math.abs(ms);
+  const [n, unit] =
+    abs >= DAY ? [Math.round(abs / DAY), 'day'] : [Math.max(1, Math.round(abs / 3_600_000)), 'hour'];
+  const text = `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return ms >= 0 ? `in ${text}` : `${text} ago`;
+}
+
+function describePartner(ctx: ConsoleContext, p: Partner) {
+  const db = ctx.hub.db;
+  const now = ctx.hub.clock.now().getTime();
+  const agreement = new SqliteAgreementStore(db).latest(p.id);
+  const facts = loadPartnerFacts(db, p, now);
+  const releases = new SqliteReleaseStore(db);
+  const recalled = db
+    .prepare('SELECT count(*) AS n FROM release_records WHERE partner_id = ? AND recalled_at IS NOT NULL')
+    .get(p.id) as { n: number };
+  const outstanding = listRecalls(releaseStoresOf(ctx.hub), p.id).filter(
+    (r) => r.acknowledged_at === null,
+  ).length;
+  const suspension = new SqliteConditionEvents(db)
+    .list(p.id)
+    .filter((e) => e.kind === 'suspension')
+    .at(-1);
+  return {
+    id: p.id,
+    name: p.name,
+    enabled: p.enabled,
+    description: typeof p.identity.description === 'string' ? p.identity.description : null,
+    suspended: suspension?.action === 'suspend',
+    agreement: agreement
+      ? {
+          version: agreement.version,
+          format: agreement.format,
+          raw: agreement.raw_text,
+          body: agreement.body,
+          set_at: agreement.set_at,
+        }
+      : null,
+    conditions: facts.conditions.map((c) => ({
+      ...c,
+      lapse: c.changes_at ? describeLapse(c.changes_at, now) : null,
+    })),
+    counts: {
+      ...releases.countOutcomes(p.id),
+      feedback: listFeedbackReceipts(db, p.id, 0).length,
+      recalled: recalled.n,
+      'acknowledgements outstanding': outstanding,
+    },
+  };
+}
+
+export function registerPartnerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
+  const partners = new SqlitePartnerStore(ctx.hub.db);
+  app.get('/api/partners', { preHandler: guard(ctx, 'read') }, async () =>
+    partners.list().map((p) => describePartner(ctx, p)),
+  );
+
+  app.get('/api/partners/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+    const p = partners.get((request.params as { id: string }).id);
+    if (!p) return sendApiError(reply, 'not-found', 'no such partner');
+    return describePartner(ctx, p);
+  });
+
+  app.post(
+    '/api/partners/:id/suspension',
+    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'suspend') },
+    async (request, reply) => {
+      const p = partners.get((request.params as { id: string }).id);
+      if (!p) return sendApiError(reply, 'not-found', 'no such partner');
+      const body = request.body as { on?: unknown; reason?: unknown } | undefined;
+      if (typeof body?.on !== 'boolean')
+        return sendApiError(reply, 'bad-request', 'send {"on": true|false, "reason": "..."}');
+      const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
+      if (reason.length === 0 || reason.length > 1000)
+        return sendApiError(reply, 'bad-request', 'reason: say why, in 1-1000 characters');
+      new SqliteConditionEvents(ctx.hub.db).setSuspension(p.id, body.on, reason, {
+        actor: userOf(request).name,
+        now: ctx.hub.clock.now(),
+      });
+      return describePartner(ctx, p);
+    },
+  );
+}

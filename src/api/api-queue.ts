@@ -1,0 +1,71 @@
+import type { FastifyInstance } from 'fastify';
+import { releaseStoresOf } from '../app/release-stores.js';
+import { decideQueueItem } from '../release/release-approval.js';
+import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { guard, userOf } from './api-auth.js';
+import type { ConsoleContext } from './api-context.js';
+import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
+
+export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
+  const { hub } = ctx;
+  const partners = new SqlitePartnerStore(hub.db);
+  const original = hub.db.prepare('SELECT json, imported_by FROM objects WHERE id = ? AND version = ?');
+
+  app.get('/api/queue', { preHandler: guard(ctx, 'read') }, async () => {
+    const stores = releaseStoresOf(hub);
+    const now = hub.clock.now().getTime();
+    return stores.releases.openItems().map((i) => {
+      const source = original.get(i.object_id, i.object_version) as
+        | { json: string; imported_by: string | null }
+        | undefined;
+      return {
+        id: i.item_id,
+        partner: partners.get(i.partner_id)?.name ?? i.partner_id,
+        object_id: i.object_id,
+        object_version: i.object_version,
+        state: i.state,
+        reasons: i.reasons,
+        removed: i.removed,
+        original: source ? (JSON.parse(source.json) as unknown) : null,
+        tearline: JSON.parse(i.tearline) as unknown,
+        author: i.author,
+        approvals: stores.releases.approvals(i),
+        approvals_required: i.approvals_required,
+        age_seconds: Math.round((now - Date.parse(i.created_at)) / 1000),
+      };
+    });
+  });
+
+  for (const verdict of ['approve', 'deny'] as const) {
+    app.post(
+      `/api/queue/:id/${verdict}`,
+      { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'decide') },
+      async (request, reply) => {
+        const { id } = request.params as { id: string };
+        const body = (request.body ?? {}) as { comment?: unknown };
+        const comment =
+          typeof body.comment === 'string' && body.comment.trim() !== '' ? body.comment.trim() : undefined;
+        if (comment !== undefined && comment.length > 2000)
+          return sendApiError(reply, 'bad-request', 'comment: at most 2000 characters');
+        if (verdict === 'deny' && comment === undefined)
+          return sendApiError(reply, 'bad-request', 'comment: a denial must say why');
+        const user = userOf(request);
+        const r = decideQueueItem(
+          releaseStoresOf(hub),
+          id,
+          { name: user.name, role: user.role },
+          verdict,
+          comment,
+          hub.clock.now(),
+        );
+        if (!r.ok) {
+          const code =
+            r.code === 'not-found' ? 'not-found' : r.code === 'comment-required' ? 'bad-request' : 'conflict';
+          return sendApiError(reply, code, r.message);
+        }
+        hub.checkpointIfDue();
+        return r;
+      },
+    );
+  }
+}

@@ -1,0 +1,131 @@
+import type { FastifyInstance } from 'fastify';
+import type { SqliteDatabase } from '../store/sqlite/database.js';
+import { findNeighbourhood } from '../store/sqlite/neighbourhood.js';
+import { guard } from './api-auth.js';
+import type { ConsoleContext } from './api-context.js';
+import { sendApiError } from './api-errors.js';
+import { readGraphAround, readLatest } from './api-objects.js';
+
+const ACTOR_TYPES = ['intrusion-set', 'threat-actor', 'campaign'];
+export const TIMELINE_SERIES = ['incident', 'report', 'sighting', 'release'] as const;
+
+/** Actors by activity: how many non-provenance references join them to other objects. */
+export function listActors(
+  db: SqliteDatabase,
+): { id: string; name: string; type: string; activity: number }[] {
+  const actors = db
+    .prepare(
+      `SELECT id, type, created, modified, json FROM objects WHERE is_latest = 1 AND type IN (${ACTOR_TYPES.map(() => '?').join(', ')})`,
+    )
+    .all(...ACTOR_TYPES) as {
+    id: string;
+    type: string;
+    created: string | null;
+    modified: string | null;
+    json: string;
+  }[];
+  const count = db.prepare(
+    `SELECT count(*) AS n FROM object_refs r JOIN objects o ON o.added_us = r.src_added_us
+      WHERE o.is_latest = 1 AND r.dst_id = ? AND r.path NOT LIKE 'object_marking_refs%' AND r.path <> 'created_by_ref'`,
+  );
+  return actors
+    .map((a) => {
+      const o = JSON.parse(a.json) as { name?: unknown };
+      return {
+        id: a.id,
+        type: a.type,
+        name: typeof o.name === 'string' ? o.name : a.id,
+        activity: (count.get(a.id) as { n: number }).n,
+      };
+    })
+    .sort((x, y) => y.activity - x.activity || x.name.localeCompare(y.name));
+}
+
+export interface TimelineBucket {
+  /** The first day of the bucket, YYYY-MM-DD (UTC). */
+  start: string;
+  incident: number;
+  report: number;
+  sighting: number;
+  release: number;
+}
+
+export type TimelinePoint = { series: (typeof TIMELINE_SERIES)[number]; at: string };
+
+const DAY_MS = 86_400_000;
+/** Daily buckets up to this span, monthly beyond: a chart stays a few dozen bars wide. */
+const DAILY_SPAN_DAYS = 92;
+
+/** Counts per UTC day (or month, for long spans) of each series, in order, gaps filled with zeros. */
+export function bucketTimeline(points: readonly TimelinePoint[]): {
+  unit: 'day' | 'month';
+  buckets: TimelineBucket[];
+} {
+  const valid = points.filter(
+    (p) => /^\d{4}-\d{2}-\d{2}/.test(p.at) && !Number.isNaN(Date.parse(p.at.slice(0, 10))),
+  );
+  const days = valid.map((p) => p.at.slice(0, 10)).sort();
+  const first = days[0];
+  const last = days.at(-1);
+  if (!first || !last) return { unit: 'day', buckets: [] };
+  const unit = (Date.parse(last) - Date.parse(first)) / DAY_MS <= DAILY_SPAN_DAYS ? 'day' : 'month';
+  const keyOf = (day: string) => (unit === 'day' ? day : `${day.slice(0, 7)}-01`);
+  const buckets = new Map<string, TimelineBucket>();
+  const empty = (start: string): TimelineBucket => ({
+    start,
+    incident: 0,
+    report: 0,
+    sighting: 0,
+    release: 0,
+  });
+  for (let at = Date.parse(keyOf(first)); at <= Date.parse(last); ) {
+    const key = new Date(at).toISOString().slice(0, 10);
+    buckets.set(key, empty(key));
+    const d = new Date(at);
+    at = unit === 'day' ? at + DAY_MS : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
+  }
+  for (const p of valid) {
+    const b = buckets.get(keyOf(p.at.slice(0, 10)));
+    if (b) b[p.series] += 1;
+  }
+  return { unit, buckets: [...buckets.values()] };
+}
+
+export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
+  const db = ctx.hub.db;
+  app.get('/api/actors', { preHandler: guard(ctx, 'read') }, async () => listActors(db));
+
+  app.get('/api/threat', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+    const asked = (request.query as { actor?: string }).actor;
+    const actorId = asked ?? listActors(db)[0]?.id;
+    if (!actorId)
+      return sendApiError(reply, 'not-found', 'the hub holds no intrusion set, threat actor or campaign yet');
+    const [actor] = readLatest(db, [actorId]);
+    if (!actor) return sendApiError(reply, 'not-found', `actor ${actorId}: no such object`);
+    const ids = [...findNeighbourhood(db, [actorId], 2).keys()];
+    const objects = readLatest(db, ids);
+    const counts: Record<string, number> = {};
+    for (const o of objects) counts[o.type] = (counts[o.type] ?? 0) + 1;
+    const points: TimelinePoint[] = [];
+    for (const o of objects) {
+      if ((o.type === 'incident' || o.type === 'report' || o.type === 'sighting') && o.when)
+        points.push({ series: o.type, at: o.when });
+    }
+    const released = db.prepare('SELECT released_at FROM release_records WHERE original_id = ?');
+    for (const id of ids) {
+      for (const r of released.all(id) as { released_at: string }[])
+        points.push({ series: 'release', at: r.released_at });
+    }
+    const latest = objects
+      .filter((o) => o.type !== 'relationship')
+      .sort((a, b) => (b.modified ?? '').localeCompare(a.modified ?? ''))
+      .slice(0, 10);
+    return { actor, counts, timeline: bucketTimeline(points), latest, graph: readGraphAround(db, actorId) };
+  });
+
+  app.get('/api/graph', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+    const id = (request.query as { id?: string }).id;
+    if (!id) return sendApiError(reply, 'bad-request', 'give ?id= an object id');
+    return readGraphAround(db, id);
+  });
+}

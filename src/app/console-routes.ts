@@ -1,0 +1,48 @@
+import type { FastifyInstance } from 'fastify';
+import { registerAuthRoutes } from '../api/api-auth.js';
+import type { ConsoleContext } from '../api/api-context.js';
+import { registerDocsRoute } from '../api/api-docs.js';
+import { registerApiNotFound } from '../api/api-errors.js';
+import { registerEventRoutes } from '../api/api-events.js';
+import { registerIntelRoutes } from '../api/api-intel.js';
+import { registerLedgerRoutes } from '../api/api-ledger.js';
+import { registerPartnerRoutes } from '../api/api-partners.js';
+import { registerQueueRoutes } from '../api/api-queue.js';
+import { SqliteSessionStore } from '../api/api-session.js';
+import { registerThreatRoutes } from '../api/api-threat.js';
+import { SqliteUserStore } from '../store/sqlite/user-store.js';
+import { findWebRoot, registerConsoleWeb } from './console-web.js';
+import type { Hub } from './hub.js';
+
+export interface ConsoleOptions {
+  secure?: boolean;
+  failedLoginDelayMs?: number;
+  sessionTtlMs?: number;
+  eventIntervalMs?: number;
+  now?: () => Date;
+  webRoot?: string;
+}
+
+/** The console: its JSON API under /api/ and the built web app at /. */
+export function registerConsole(app: FastifyInstance, hub: Hub, options: ConsoleOptions = {}): void {
+  const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
+  const ctx: ConsoleContext = {
+    hub,
+    users: new SqliteUserStore(hub.db),
+    sessions: new SqliteSessionStore(hub.db, sessionTtlMs),
+    now: options.now ?? (() => new Date()),
+    sessionTtlMs,
+    secure: options.secure ?? false,
+    failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+  };
+  registerAuthRoutes(app, ctx);
+  registerThreatRoutes(app, ctx);
+  registerIntelRoutes(app, ctx);
+  registerPartnerRoutes(app, ctx);
+  registerQueueRoutes(app, ctx);
+  registerLedgerRoutes(app, ctx);
+  registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
+  registerDocsRoute(app);
+  registerApiNotFound(app);
+  registerConsoleWeb(app, options.webRoot ?? findWebRoot());
+}

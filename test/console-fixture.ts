@@ -1,0 +1,39 @@
+import { createReadStream, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ConsoleScenario, loadConsoleScenario } from '../src/app/console-demo.js';
+import { initDataDir } from '../src/app/data-dir.js';
+import { type Hub, openHub } from '../src/app/hub.js';
+import { ensureLedgerKey } from '../src/app/ledger-key.js';
+import { buildServer } from '../src/app/server.js';
+import { ManualClock } from '../src/clock.js';
+import { importStream } from '../src/ingest/import-stream.js';
+import { REPO_ROOT } from './run-cli.js';
+
+export const T0 = '2026-11-28T10:00:00.000Z';
+
+/** A real data dir with the demo scenario loaded (bundle, partners, users, one pipeline run). */
+export async function openDemoHub(): Promise<{ hub: Hub; clock: ManualClock; scenario: ConsoleScenario }> {
+  const dir = join(mkdtempSync(join(tmpdir(), 'tearline-console-')), 'hub');
+  const { paths } = initDataDir(dir);
+  ensureLedgerKey(paths);
+  const clock = new ManualClock(T0);
+  const hub = openHub(dir, clock);
+  await importStream(createReadStream(join(REPO_ROOT, 'demo', 'isis-k-demo.json')), hub.objects, {
+    source: 'demo',
+    maxObjectBytes: hub.config.max_object_bytes,
+  });
+  hub.checkpointIfDue();
+  const scenario = await loadConsoleScenario(hub);
+  return { hub, clock, scenario };
+}
+
+export function passwordOf(scenario: ConsoleScenario, name: string): string {
+  const p = scenario.users.find((u) => u.name === name)?.password;
+  if (!p) throw new Error(`no demo password for ${name}`);
+  return p;
+}
+
+export function buildConsoleServer(hub: Hub) {
+  return buildServer(hub, { failedLoginDelayMs: 20, pageCache: { maxEntries: 0, maxBytes: 0 } });
+}

@@ -1,0 +1,90 @@
+import { useEffect, useState } from 'react';
+import { ApiError, api, type Me, setCsrf } from './api.js';
+import { IntelPage } from './intel-page.js';
+import { LedgerPage } from './ledger-page.js';
+import { LiveContext, useLiveStamps } from './live.js';
+import { ObjectPage } from './object-page.js';
+import { PartnersPage } from './partners-page.js';
+import { QueuePage } from './queue-page.js';
+import { useRoute } from './route.js';
+import { SignIn } from './sign-in.js';
+import { ThreatPage } from './threat-page.js';
+
+const PAGES = [
+  ['threat', 'Threat picture'],
+  ['intel', 'Intel'],
+  ['partners', 'Partners'],
+  ['queue', 'Release queue'],
+  ['ledger', 'Ledger'],
+] as const;
+
+export function App() {
+  const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const route = useRoute();
+  const live = useLiveStamps(Boolean(me));
+
+  useEffect(() => {
+    api<Me>('/api/me').then(
+      (m) => {
+        setCsrf(m.csrf);
+        setMe(m);
+      },
+      (e) => setMe(e instanceof ApiError && e.status === 401 ? null : null),
+    );
+  }, []);
+
+  if (me === undefined) return <p className="loading">Loading…</p>;
+  if (me === null)
+    return (
+      <SignIn
+        onSignedIn={(m) => {
+          setCsrf(m.csrf);
+          setMe(m);
+        }}
+      />
+    );
+
+  const signOut = async () => {
+    await api('/api/logout', {}).catch(() => undefined);
+    setMe(null);
+  };
+
+  return (
+    <LiveContext.Provider value={live}>
+      <a className="skip" href="#main">
+        Skip to content
+      </a>
+      <header className="top">
+        <strong className="brand">Tearline</strong>
+        <nav aria-label="Main">
+          <ul className="nav-list">
+            {PAGES.map(([page, label]) => (
+              <li key={page}>
+                <a href={`#/${page}`} aria-current={route.page === page ? 'page' : undefined}>
+                  {label}
+                </a>
+              </li>
+            ))}
+          </ul>
+        </nav>
+        <span className="who">
+          {me.name} <span className="role">({me.role})</span>
+        </span>
+        <button type="button" onClick={signOut}>
+          Sign out
+        </button>
+      </header>
+      <p className="live" role="status" aria-live="polite">
+        {live.last}
+      </p>
+      <main id="main" tabIndex={-1}>
+        {route.page === 'threat' && <ThreatPage actor={route.params.get('actor') ?? undefined} />}
+        {route.page === 'intel' && <IntelPage params={route.params} />}
+        {route.page === 'object' && <ObjectPage id={route.arg} />}
+        {route.page === 'partners' && <PartnersPage me={me} />}
+        {route.page === 'queue' && <QueuePage me={me} />}
+        {route.page === 'ledger' && <LedgerPage />}
+      </main>
+    </LiveContext.Provider>
+  );
+}

@@ -1,0 +1,35 @@
+import { createContext, useContext, useEffect, useState } from 'react';
+
+/** A counter per part of the data; pages reload when the counter of a part they show moves. */
+export interface LiveStamps {
+  intel: number;
+  queue: number;
+  conditions: number;
+  last: string;
+}
+
+export const LiveContext = createContext<LiveStamps>({ intel: 0, queue: 0, conditions: 0, last: '' });
+
+export function useLive(): LiveStamps {
+  return useContext(LiveContext);
+}
+
+/** Listens to /api/events while signed in; EventSource reconnects by itself. */
+export function useLiveStamps(enabled: boolean): LiveStamps {
+  const [stamps, setStamps] = useState<LiveStamps>({ intel: 0, queue: 0, conditions: 0, last: '' });
+  useEffect(() => {
+    if (!enabled) return undefined;
+    const source = new EventSource('/api/events');
+    source.addEventListener('change', (e) => {
+      const { changed } = JSON.parse((e as MessageEvent<string>).data) as { changed: string[] };
+      setStamps((s) => ({
+        intel: s.intel + (changed.includes('intel') ? 1 : 0),
+        queue: s.queue + (changed.includes('queue') ? 1 : 0),
+        conditions: s.conditions + (changed.includes('conditions') ? 1 : 0),
+        last: `${new Date().toLocaleTimeString()}: ${changed.join(', ')} changed`,
+      }));
+    });
+    return () => source.close();
+  }, [enabled]);
+  return stamps;
+}

@@ -1,0 +1,188 @@
+import { useState } from 'react';
+import { api, type Me } from './api.js';
+import { useLive } from './live.js';
+import { useLoad } from './use-load.js';
+
+interface Condition {
+  id: string;
+  kind: string;
+  title: string;
+  status: 'met' | 'unmet' | 'unknown';
+  reason: string;
+  changes_at?: string;
+  lapse: string | null;
+}
+
+interface Partner {
+  id: string;
+  name: string;
+  description: string | null;
+  enabled: boolean;
+  suspended: boolean;
+  agreement: {
+    version: number;
+    format: string;
+    raw: string;
+    body: Record<string, unknown>;
+    set_at: string;
+  } | null;
+  conditions: Condition[];
+  counts: Record<string, number>;
+}
+
+const LAPSE_WORD: Record<string, string> = {
+  assurance: 'expires',
+  review: 'review due',
+  reciprocity: 'lapses',
+};
+
+function AgreementSummary({ body }: { body: Record<string, unknown> }) {
+  const scope = (body.scope ?? {}) as { types?: string[]; neighbourhood?: { of: string[]; hops: number } };
+  const rows: [string, string][] = [
+    ['TLP ceiling', String(body.tlp_ceiling ?? '—')],
+    ['Approval', String(body.approval ?? 'none')],
+    ['Embargo', String(body.embargo ?? 'none')],
+    ['Sanitisation', String(body.sanitisation ?? '—')],
+    ['Valid', `${String(body.valid_from ?? '?')} – ${String(body.valid_until ?? 'open-ended')}`],
+    ['Types', (scope.types ?? []).join(', ')],
+    [
+      'Neighbourhood',
+      scope.neighbourhood
+        ? `${scope.neighbourhood.hops} hops of ${scope.neighbourhood.of.join(', ')}`
+        : 'any',
+    ],
+  ];
+  return (
+    <dl className="props">
+      {rows.map(([k, v]) => (
+        <div key={k}>
+          <dt>{k}</dt>
+          <dd>{v}</dd>
+        </div>
+      ))}
+    </dl>
+  );
+}
+
+function SuspendSwitch({ partner, onChanged }: { partner: Partner; onChanged: () => void }) {
+  const [reason, setReason] = useState('');
+  const [error, setError] = useState('');
+  const toggle = async () => {
+    setError('');
+    try {
+      await api(`/api/partners/${encodeURIComponent(partner.id)}/suspension`, {
+        on: !partner.suspended,
+        reason,
+      });
+      setReason('');
+      onChanged();
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <div className="suspend">
+      <label>
+        Reason for {partner.suspended ? 'resuming' : 'suspending'}
+        <input value={reason} onChange={(e) => setReason(e.target.value)} />
+      </label>
+      <button
+        type="button"
+        role="switch"
+        aria-checked={partner.suspended}
+        onClick={toggle}
+        disabled={!reason.trim()}
+      >
+        Suspension {partner.suspended ? 'on' : 'off'}
+      </button>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function PartnersPage({ me }: { me: Me }) {
+  const live = useLive();
+  const [partners, reload] = useLoad<Partner[]>('/api/partners', [live.queue, live.conditions]);
+  if (partners.state === 'loading') return <p>Loading…</p>;
+  if (partners.state === 'error') return <p className="error">{partners.message}</p>;
+  return (
+    <>
+      <h1>Partners</h1>
+      {partners.data.map((p) => (
+        <section key={p.id} className="card" aria-labelledby={`p-${p.id}`} data-partner={p.name}>
+          <h2 id={`p-${p.id}`}>
+            {p.name} {p.suspended && <span className="badge bad">suspended</span>}
+          </h2>
+          {p.description && <p>{p.description}</p>}
+          <p className="counts">
+            {[
+              'released',
+              'queued',
+              'withheld',
+              'denied',
+              'recalled',
+              'acknowledgements outstanding',
+              'feedback',
+            ].map((k) => (
+              <span key={k}>
+                <strong>{p.counts[k] ?? 0}</strong> {k}
+              </span>
+            ))}
+          </p>
+          <p className="note">
+            A recall is acknowledged when the partner submits a note citing the revoked object.
+          </p>
+          {me.permissions.includes('suspend') && <SuspendSwitch partner={p} onChanged={reload} />}
+          <h3>Conditions</h3>
+          {p.conditions.length === 0 ? (
+            <p>No conditions.</p>
+          ) : (
+            <div className="scroll">
+              <table>
+                <thead>
+                  <tr>
+                    <th scope="col">Condition</th>
+                    <th scope="col">Status</th>
+                    <th scope="col">Why</th>
+                    <th scope="col">Changes</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {p.conditions.map((c) => (
+                    <tr key={c.id} data-condition={c.id}>
+                      <td>{c.title}</td>
+                      <td>
+                        <span className={`status status-${c.status}`}>{c.status}</span>
+                      </td>
+                      <td>{c.reason}</td>
+                      <td>{c.lapse ? `${LAPSE_WORD[c.kind] ?? 'changes'} ${c.lapse}` : '—'}</td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
+          )}
+          <h3>Agreement</h3>
+          {p.agreement ? (
+            <>
+              <p>
+                Version {p.agreement.version}, set {p.agreement.set_at}
+              </p>
+              <AgreementSummary body={p.agreement.body} />
+              <details>
+                <summary>Raw agreement ({p.agreement.format})</summary>
+                <pre>{p.agreement.raw}</pre>
+              </details>
+            </>
+          ) : (
+            <p>No agreement: nothing is released.</p>
+          )}
+        </section>
+      ))}
+    </>
+  );
+}

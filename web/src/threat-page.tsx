@@ -1,0 +1,103 @@
+import type { Graph, ObjectSummary } from './api.js';
+import { GraphView } from './graph-view.js';
+import { useLive } from './live.js';
+import { objectHref } from './route.js';
+import { type TimelineBucket, TimelineChart } from './timeline-chart.js';
+import { useLoad } from './use-load.js';
+
+interface Threat {
+  actor: ObjectSummary;
+  counts: Record<string, number>;
+  timeline: { unit: 'day' | 'month'; buckets: TimelineBucket[] };
+  latest: ObjectSummary[];
+  graph: Graph;
+}
+
+interface Actor {
+  id: string;
+  name: string;
+  type: string;
+  activity: number;
+}
+
+export function ThreatPage({ actor }: { actor: string | undefined }) {
+  const live = useLive();
+  const [actors] = useLoad<Actor[]>('/api/actors', [live.intel]);
+  const [threat] = useLoad<Threat>(`/api/threat${actor ? `?actor=${encodeURIComponent(actor)}` : ''}`, [
+    live.intel,
+    live.queue,
+  ]);
+  return (
+    <>
+      <h1>Threat picture</h1>
+      <label className="inline">
+        Threat actor{' '}
+        <select
+          value={actor ?? (threat.state === 'ok' ? threat.data.actor.id : '')}
+          onChange={(e) => {
+            window.location.hash = `#/threat?actor=${encodeURIComponent(e.target.value)}`;
+          }}
+        >
+          {actors.state === 'ok' &&
+            actors.data.map((a) => (
+              <option key={a.id} value={a.id}>
+                {a.name} ({a.type}, {a.activity} links)
+              </option>
+            ))}
+        </select>
+      </label>
+      {threat.state === 'loading' && <p>Loading…</p>}
+      {threat.state === 'error' && <p className="error">{threat.message}</p>}
+      {threat.state === 'ok' && (
+        <div className="threat-grid">
+          <section aria-labelledby="timeline-h">
+            <h2 id="timeline-h">
+              Activity over time ({threat.data.timeline.unit === 'day' ? 'per day' : 'per month'})
+            </h2>
+            <TimelineChart unit={threat.data.timeline.unit} buckets={threat.data.timeline.buckets} />
+          </section>
+          <section aria-labelledby="counts-h">
+            <h2 id="counts-h">Within two hops of {threat.data.actor.name}</h2>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Type</th>
+                  <th scope="col">Count</th>
+                </tr>
+              </thead>
+              <tbody>
+                {Object.entries(threat.data.counts)
+                  .sort((a, b) => b[1] - a[1])
+                  .map(([type, n]) => (
+                    <tr key={type}>
+                      <td>
+                        <a href={`#/intel?type=${type}&actor=${encodeURIComponent(threat.data.actor.id)}`}>
+                          {type}
+                        </a>
+                      </td>
+                      <td>{n}</td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </section>
+          <section aria-labelledby="graph-h" className="wide">
+            <h2 id="graph-h">Relationships</h2>
+            <GraphView graph={threat.data.graph} centre={threat.data.actor.id} />
+          </section>
+          <section aria-labelledby="latest-h">
+            <h2 id="latest-h">Latest</h2>
+            <ul className="latest">
+              {threat.data.latest.map((o) => (
+                <li key={o.id}>
+                  <span className="type">{o.type}</span> <a href={objectHref(o.id)}>{o.name}</a>{' '}
+                  <time dateTime={o.modified ?? ''}>{o.modified?.slice(0, 10)}</time>
+                </li>
+              ))}
+            </ul>
+          </section>
+        </div>
+      )}
+    </>
+  );
+}

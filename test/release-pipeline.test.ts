@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, dataDirPaths } from '../src/app/data-dir.js';
 import { createHub } from '../src/app/hub.js';
+import { releaseStoresOf } from '../src/app/release-stores.js';
 import { buildServer } from '../src/app/server.js';
 import { ManualClock } from '../src/clock.js';
 import { importStream } from '../src/ingest/import-stream.js';
@@ -10,16 +11,12 @@ import { createSigner, formatVerifierKey, parseVerifierKey } from '../src/ledger
 import { verifyReceipt } from '../src/ledger/ledger-receipt.js';
 import { decideQueueItem } from '../src/release/release-approval.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';
-import type { PublishStores } from '../src/release/release-publish.js';
 import { listRecalls, recallRelease } from '../src/release/release-recall.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { SqliteAgreementStore } from '../src/store/sqlite/agreement-store.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
-import { SqliteDerivedIdStore } from '../src/store/sqlite/derived-ids.js';
 import { auditLedger } from '../src/store/sqlite/ledger-audit.js';
 import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
-import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
-import { SqliteReleaseStore } from '../src/store/sqlite/release-store.js';
 import { RELEASES_COLLECTION_ID, SUBMISSIONS_COLLECTION_ID } from '../src/taxii/taxii-collections.js';
 import { REPO_ROOT } from './run-cli.js';
 
@@ -80,14 +77,7 @@ function distrustedAgreement(assuranceUntil: string) {
 async function setup() {
   const clock = new ManualClock(T0);
   const hub = createHub(dataDirPaths('/nonexistent'), DEFAULT_CONFIG, openSqlite(':memory:'), clock);
-  const stores: PublishStores = {
-    db: hub.db,
-    feed: new SqliteReleaseFeed(hub.db),
-    ledger: hub.ledger,
-    releases: new SqliteReleaseStore(hub.db),
-    derivedIds: new SqliteDerivedIdStore(hub.db),
-    hubName: hub.config.hub_name,
-  };
+  const stores = releaseStoresOf(hub);
   await importStream(createReadStream(join(REPO_ROOT, 'demo', 'isis-k-demo.json')), hub.objects, {
     source: 'demo',
     actor: 'ivan',

@@ -2,12 +2,13 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
-// The ledger core is pure: computation only. It may hash and sign (node:crypto) and
-// canonicalise JSON, and import its own files; files, databases and networks stay in adapters.
-const ALLOWED = new Set(['node:crypto', 'canonicalize']);
+// The ledger core is pure: computation only. It may hash and sign (node:crypto), use the
+// project's pure RFC 8785 implementation, and import its own files; files, databases and
+// networks stay in adapters.
+const ALLOWED = new Set(['node:crypto', '../stix/canonical-json.js']);
 
 describe('the ledger core stays pure', () => {
-  it('imports nothing but node:crypto, canonicalize and its own files', () => {
+  it('imports nothing but node:crypto, the pure canonical JSON and its own files', () => {
     const dir = fileURLToPath(new URL('.', import.meta.url));
     const files = readdirSync(dir).filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
     expect(files.length).toBeGreaterThan(5);

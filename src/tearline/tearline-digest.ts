@@ -1,38 +1,10 @@
 import { hash } from 'node:crypto';
-import type { JsonObject, JsonValue } from '../stix/types.js';
+import { tryCanonicalJson } from '../stix/canonical-json.js';
+import type { JsonObject } from '../stix/types.js';
 
-/**
- * RFC 8785 canonical JSON. Strings and numbers serialise exactly as ECMAScript JSON.stringify
- * does (the RFC defines them that way); object keys are sorted by UTF-16 code units, which is
- * what the default string sort compares. Checked against the `canonicalize` package by a
- * property test; written here because the copy is serialised once per partner per object.
- * Returns undefined for values JSON cannot hold (non-finite numbers).
- */
+/** RFC 8785 canonical JSON of a copy, or undefined for values JSON cannot hold. */
 export function canonicalJsonOf(value: JsonObject): string | undefined {
-  try {
-    return serialise(value);
-  } catch {
-    return undefined;
-  }
-}
-
-function serialise(value: JsonValue): string {
-  if (value === null || typeof value !== 'object') {
-    if (typeof value === 'number' && !Number.isFinite(value)) throw new RangeError('non-finite number');
-    return JSON.stringify(value);
-  }
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + serialise(value[i] as JsonValue);
-    return `${out}]`;
-  }
-  const keys = Object.keys(value).sort();
-  let out = '{';
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    out += `${i > 0 ? ',' : ''}${JSON.stringify(key)}:${serialise(value[key] as JsonValue)}`;
-  }
-  return `${out}}`;
+  return tryCanonicalJson(value);
 }
 
 /**

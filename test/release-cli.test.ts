@@ -160,12 +160,14 @@ describe('tearline release, queue and recall on the real binary', () => {
     const kinds = readFileSync(out, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { kind: string; actor: string });
+      .map((l) => JSON.parse(l) as { kind: string; actor: string; user?: string });
     const count = (k: string) => kinds.filter((e) => e.kind === k).length;
     expect(count('ingest-batch')).toBeGreaterThan(0);
-    expect(count('user-change')).toBe(4);
-    expect(count('partner-change')).toBe(2);
-    expect(count('agreement-change')).toBe(2);
+    // `demo` adds its own partners, agreements and users; these are the ones this test made.
+    const mine = ['olga', 'omar', 'ivan', 'otto'];
+    expect(kinds.filter((e) => e.kind === 'user-change' && mine.includes(e.user as string))).toHaveLength(4);
+    expect(count('partner-change')).toBeGreaterThanOrEqual(2);
+    expect(count('agreement-change')).toBeGreaterThanOrEqual(2);
     expect(count('approval')).toBe(2);
     expect(count('release')).toBeGreaterThan(0);
     expect(count('recall')).toBeGreaterThan(0);

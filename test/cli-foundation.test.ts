@@ -256,6 +256,48 @@ describe('tearline CLI: foundation', () => {
   });
 });
 
+describe('markings defined after the objects that use them', () => {
+  it('holds objects back only until their marking arrives, then stores them', async () => {
+    const data = tempDir();
+    await runTearline(['init', '--data', data]);
+    const marking = 'marking-definition--3f2b7a1c-6d5e-4f80-9a1b-2c3d4e5f6a7b';
+    const objects = Array.from({ length: 5 }, (_, i) => ({
+      type: 'ipv4-addr',
+      spec_version: '2.1',
+      id: `ipv4-addr--${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,
+      value: `10.1.0.${i}`,
+      object_marking_refs: [marking],
+    }));
+    const definition = {
+      type: 'marking-definition',
+      spec_version: '2.1',
+      id: marking,
+      created: '2024-01-01T00:00:00.000Z',
+      definition_type: 'statement',
+      definition: { statement: 'Copyright 2024' },
+    };
+    const orphan = {
+      ...objects[0],
+      id: 'ipv4-addr--99999999-0000-4000-8000-000000000000',
+      value: '10.9.9.9',
+      object_marking_refs: ['marking-definition--00000000-0000-4000-8000-00000000000f'],
+    };
+    const file = join(tempDir(), 'later.json');
+    writeFileSync(
+      file,
+      JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--5d0092c5-5f74-4287-9642-33f4c354e56d',
+        objects: [...objects, definition, orphan],
+      }),
+    );
+    const r = await runTearline(['import', '--data', data, '--json', file]);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({ read: 7, added: 6, rejected: 1 });
+    expect(s.rejections[0]).toMatchObject({ id: orphan.id, errors: [{ code: 'unresolved-marking' }] });
+  });
+});
+
 describe('tearline user', () => {
   it('adds users with roles (password from stdin or generated once), lists, disables; bad input exits 2', async () => {
     const data = tempDir();

@@ -127,8 +127,13 @@ export async function importStream(
     }
     summary.warnings += result.warnings.length;
     if (result.warnings.length > 0) opts.onWarnings?.(p.location, id, result.warnings);
-    if (p.object.type === 'marking-definition' && id) known.add(id);
     accepted.push(p);
+    if (p.object.type === 'marking-definition' && id && !known.has(id)) {
+      known.add(id);
+      // Objects held back for a marking may go now: memory stays bounded by how far apart an
+      // object and its marking stand in the input, not by the input's size.
+      if (deferred.length > 0) for (const waiting of deferred.splice(0)) consider(waiting, final);
+    }
   };
 
   const handle = (item: SplitItem) => {

@@ -51,7 +51,7 @@ export async function importStream(
   opts: ImportOptions,
 ): Promise<ImportSummary> {
   const summary = emptySummary(opts.source);
-  const batchSize = opts.batchSize ?? 5000;
+  const batchSize = opts.batchSize ?? 1000;
   const listLimit = opts.listLimit ?? MAX_LISTED;
   const known = new Set(await target.markingDefinitionIds());
   const ctx = {

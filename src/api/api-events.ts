@@ -67,20 +67,18 @@ export function readStamps(ctx: ConsoleContext, conditions: ConditionStamp): Cha
  * every `intervalMs` by one timer for all listeners (the checks are a few indexed counts).
  */
 export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, intervalMs: number): void {
-  const listeners = new Set<(data: string) => void>();
-  let last: ChangeStamps | undefined;
+  // Each listener compares with the stamps it had when it connected, so a change that lands
+  // between a page's connection and the next tick is still announced to it.
+  const listeners = new Map<(data: string) => void, { last: ChangeStamps }>();
   const conditions = new ConditionStamp();
   const timer = setInterval(() => {
-    if (listeners.size === 0) {
-      last = undefined;
-      return;
-    }
+    if (listeners.size === 0) return;
     const now = readStamps(ctx, conditions);
-    if (last) {
-      const changed = (Object.keys(now) as (keyof ChangeStamps)[]).filter((k) => now[k] !== last?.[k]);
-      if (changed.length > 0) for (const send of listeners) send(JSON.stringify({ changed }));
+    for (const [send, state] of listeners) {
+      const changed = (Object.keys(now) as (keyof ChangeStamps)[]).filter((k) => now[k] !== state.last[k]);
+      if (changed.length > 0) send(JSON.stringify({ changed }));
+      state.last = now;
     }
-    last = now;
   }, intervalMs);
   timer.unref();
   const open = new Set<NodeJS.WritableStream>();
@@ -100,7 +98,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, i
     });
     res.write(': tearline console events\n\n');
     const send = (data: string) => res.write(`event: change\ndata: ${data}\n\n`);
-    listeners.add(send);
+    listeners.set(send, { last: readStamps(ctx, conditions) });
     open.add(res);
     request.raw.on('close', () => {
       listeners.delete(send);

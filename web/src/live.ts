@@ -20,6 +20,11 @@ export function useLiveStamps(enabled: boolean): LiveStamps {
   useEffect(() => {
     if (!enabled) return undefined;
     const source = new EventSource('/api/events');
+    // On every (re)connection, reload what is shown: a change made before the stream opened
+    // would otherwise never be announced to this page.
+    source.addEventListener('open', () => {
+      setStamps((s) => ({ ...s, intel: s.intel + 1, queue: s.queue + 1, conditions: s.conditions + 1 }));
+    });
     source.addEventListener('change', (e) => {
       const { changed } = JSON.parse((e as MessageEvent<string>).data) as { changed: string[] };
       setStamps((s) => ({

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
 import type { Clock } from '../../clock.js';
-import { canonicalJson } from '../../stix/canonical-json.js';
 import { isStandardTlpMarking } from '../../stix/markings-tlp.js';
+import { isSameContent } from '../object-content.js';
 import type {
   IncomingObject,
   IngestContext,
@@ -44,15 +44,6 @@ export type PgIngestRecorder = (
   context: IngestContext,
   stored: { id: string; version: string; json: string }[],
 ) => Promise<void>;
-
-function isSameContent(a: string, b: string): boolean {
-  if (a === b) return true;
-  try {
-    return canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
-  } catch {
-    return false;
-  }
-}
 
 const INSERT_OBJECTS = `INSERT INTO objects
   (added_us, id, version, type, spec_version, created, modified, is_latest, source, imported_by, json)

@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Clock } from '../../clock.js';
-import { canonicalJson } from '../../stix/canonical-json.js';
 import { isStandardTlpMarking } from '../../stix/markings-tlp.js';
 import { collectRefs } from '../../stix/refs.js';
 import { versionKeyOf } from '../../stix/timestamp.js';
+import { isSameContent } from '../object-content.js';
 import type {
   IncomingObject,
   IngestContext,
@@ -28,15 +28,6 @@ interface ObjectRow {
 
 function toStored(row: ObjectRow): StoredObject {
   return { id: row.id, version: row.version, type: row.type, addedUs: row.added_us, json: row.json };
-}
-
-function sameContent(a: string, b: string): boolean {
-  if (a === b) return true;
-  try {
-    return canonicalJson(JSON.parse(a)) === canonicalJson(JSON.parse(b));
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -123,7 +114,11 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
           );
           if (info.changes === 0) {
             const stored = s.existing.get(id, version) as string;
-            results.push({ outcome: sameContent(stored, item.json) ? 'duplicate' : 'conflict', id, version });
+            results.push({
+              outcome: isSameContent(stored, item.json) ? 'duplicate' : 'conflict',
+              id,
+              version,
+            });
             continue;
           }
           last = added;

@@ -138,16 +138,8 @@ export const SCO_COMMON: Readonly<Record<string, PropCheck>> = {
 };
 export const SCO_REQUIRED = ['type', 'id'] as const;
 
-/** section 7: marking-definition, language-content and extension-definition share these. */
-export const META_COMMON: Readonly<Record<string, PropCheck>> = {
-  ...shared,
-  spec_version: specVersion,
-  created_by_ref: createdByRef,
-  created: timestamp,
-  modified: timestamp,
-  revoked: bool,
-  labels: listOf(str),
-  confidence: int(0, 100),
-  lang,
-  external_references: listOf(externalReference),
-};
+/**
+ * section 7: marking-definition, language-content and extension-definition have the same
+ * common properties as SDOs and SROs (the spec lists them again; the checks are the same).
+ */
+export const META_COMMON: Readonly<Record<string, PropCheck>> = SDO_SRO_COMMON;

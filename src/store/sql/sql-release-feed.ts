@@ -1,0 +1,269 @@
+import { createHash } from 'node:crypto';
+import { canonicalJson } from '../../stix/canonical-json.js';
+import { normaliseTimestamp } from '../../stix/timestamp.js';
+import type { JsonObject } from '../../stix/types.js';
+import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import type { SqlDatabase } from './sql-database.js';
+import { pageFeed, type SqlFeedTable } from './sql-feed-query.js';
+
+export interface FeedReleaseInput {
+  partnerId: string;
+  /** The sanitised copy made for this partner, carrying its derived id. */
+  tearline: JsonObject;
+  originalId: string;
+  originalVersion: string;
+  /** End of any embargo; the release enters the partner's feed then, not before. */
+  visibleFrom: Date;
+}
+
+export type FeedError =
+  | { code: 'release-unversioned'; message: string }
+  | { code: 'release-exists'; message: string }
+  | { code: 'release-not-found'; message: string };
+
+export type FeedResult<T> = ({ ok: true } & T) | ({ ok: false } & FeedError);
+
+interface PendingRow {
+  rid: number;
+  partner_id: string;
+  object_id: string;
+  version_key: string;
+}
+
+interface VersionRow {
+  rid: number;
+  json: string;
+  feed_us: number | null;
+  original_id: string;
+  original_version: string;
+}
+
+const RELEASES: SqlFeedTable = {
+  table: 'releases',
+  position: 'feed_us',
+  id: 'object_id',
+  versionKey: 'version_key',
+  display: 't.version',
+  latest: 't.is_latest = 1',
+  scope: (a) => `${a}.partner_id = ? AND ${a}.feed_us IS NOT NULL`,
+};
+
+/** Feed positions and latest flags are handed out under this lock, by every process. */
+const FEED_LOCK = 'release-feed';
+
+/** The version a TAXII client sees for a copy (its modified, else created) and its sort key. */
+export function feedVersionOf(obj: JsonObject): { version: string; versionKey: string } {
+  const version =
+    typeof obj.modified === 'string' ? obj.modified : typeof obj.created === 'string' ? obj.created : '';
+  return { version, versionKey: normaliseTimestamp(version) ?? version };
+}
+
+/** The copy that revokes `current`: one millisecond newer at least, so it sorts after it. */
+export function revokedCopyOf(current: JsonObject & { modified: string }, now: Date): JsonObject {
+  const modifiedMs = Math.max(now.getTime(), Date.parse(current.modified) + 1);
+  return { ...current, modified: new Date(modifiedMs).toISOString(), revoked: true };
+}
+
+/**
+ * The releases each partner sees over TAXII, in portable SQL: what a hub on PostgreSQL serves
+ * (the SQLite hub has a synchronous adapter of its own, release-feed.ts). Writers join the
+ * caller's transaction when one is open, so a release, its record and its ledger entry commit
+ * together; feed positions are strictly increasing in commit order across processes.
+ */
+export class SqlReleaseFeed {
+  readonly #sql: SqlDatabase;
+
+  constructor(sql: SqlDatabase) {
+    this.#sql = sql;
+  }
+
+  addRelease(input: FeedReleaseInput, now: Date): Promise<FeedResult<{ rid: number; visible: boolean }>> {
+    return this.#sql.transaction(async (tx) => {
+      await tx.lock(FEED_LOCK);
+      return this.#add(input, now, false);
+    });
+  }
+
+  /**
+   * Revokes what the partner holds of this object: a new version with `revoked: true`, visible
+   * at once. Versions still under embargo are withdrawn and never published.
+   */
+  recall(partnerId: string, objectId: string, now: Date): Promise<FeedResult<{ published: boolean }>> {
+    return this.#sql.transaction(async (tx) => {
+      await tx.lock(FEED_LOCK);
+      const rows = await this.#sql.all<VersionRow>(
+        `SELECT rid, json, feed_us, original_id, original_version FROM releases
+          WHERE partner_id = ? AND object_id = ? AND withdrawn = 0 ORDER BY version_key DESC`,
+        [partnerId, objectId],
+      );
+      if (rows.length === 0) {
+        return { ok: false, code: 'release-not-found', message: `no release of ${objectId} to this partner` };
+      }
+      const visible = rows.find((r) => r.feed_us !== null);
+      const current = visible ? (JSON.parse(visible.json) as JsonObject) : undefined;
+      if (current && typeof current.modified !== 'string') {
+        return {
+          ok: false,
+          code: 'release-unversioned',
+          message: `${objectId} has no modified property, so it cannot carry a revoked version`,
+        };
+      }
+      await this.#sql.run(
+        'UPDATE releases SET withdrawn = 1 WHERE partner_id = ? AND object_id = ? AND feed_us IS NULL',
+        [partnerId, objectId],
+      );
+      if (!visible || !current || typeof current.modified !== 'string' || current.revoked === true) {
+        return { ok: true, published: false };
+      }
+      const added = await this.#add(
+        {
+          partnerId,
+          tearline: revokedCopyOf(current as JsonObject & { modified: string }, now),
+          originalId: visible.original_id,
+          originalVersion: visible.original_version,
+          visibleFrom: now,
+        },
+        now,
+        true,
+      );
+      return added.ok ? { ok: true, published: true } : added;
+    });
+  }
+
+  /**
+   * Names the state TAXII pages depend on, for the page cache: it moves with every release,
+   * recall and submission and every object stored, from any process. Due releases are published
+   * first, so a state whose embargoes have ended is never mistaken for the one before.
+   */
+  async changeStamp(now: Date): Promise<string> {
+    const read = () =>
+      this.#sql.get<{ f: number | null; s: number | null; o: number | null; due: number | null }>(
+        `SELECT (SELECT max(feed_us) FROM releases) AS f, (SELECT max(pos_us) FROM taxii_submissions) AS s,
+           (SELECT max(added_us) FROM objects) AS o,
+           (SELECT min(visible_from_us) FROM releases WHERE feed_us IS NULL AND withdrawn = 0) AS due`,
+      );
+    let row = await read();
+    if (row?.due != null && row.due <= now.getTime() * 1000 && (await this.publishDue(now)) > 0) {
+      row = await read();
+    }
+    return `${row?.f ?? 0}.${row?.s ?? 0}.${row?.o ?? 0}`;
+  }
+
+  /** Publishes every release whose embargo has ended; returns how many entered the feed. */
+  async publishDue(now: Date): Promise<number> {
+    const nowUs = now.getTime() * 1000;
+    const next = await this.#sql.get<{ m: number | null }>(
+      'SELECT min(visible_from_us) AS m FROM releases WHERE feed_us IS NULL AND withdrawn = 0',
+    );
+    if (next?.m == null || next.m > nowUs) return 0;
+    return this.#sql.transaction(async (tx) => {
+      await tx.lock(FEED_LOCK);
+      const due = await this.#sql.all<PendingRow>(
+        `SELECT rid, partner_id, object_id, version_key FROM releases
+          WHERE feed_us IS NULL AND withdrawn = 0 AND visible_from_us <= ? ORDER BY visible_from_us, rid`,
+        [nowUs],
+      );
+      for (const row of due) await this.#publish(row, nowUs);
+      return due.length;
+    });
+  }
+
+  async page(partnerId: string, query: FeedQuery, now: Date): Promise<FeedPage> {
+    await this.publishDue(now);
+    return pageFeed(this.#sql, RELEASES, [partnerId], query);
+  }
+
+  /** Maps a derived id this partner was released back to the hub's original id. */
+  async resolve(partnerId: string, derivedId: string): Promise<string | undefined> {
+    const row = await this.#sql.get<{ original_id: string }>(
+      'SELECT original_id FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1',
+      [partnerId, derivedId],
+    );
+    return row?.original_id;
+  }
+
+  /**
+   * Releases first, then the tearline's derived-id record. A derived id that stands for several
+   * originals (merged SCOs) is left as sent: guessing would attach feedback to the wrong object.
+   */
+  async resolveSubmitted(partnerId: string, derivedId: string): Promise<string | undefined> {
+    const released = await this.resolve(partnerId, derivedId);
+    if (released !== undefined) return released;
+    const rows = await this.#sql.all<{ original_id: string }>(
+      'SELECT original_id FROM tearline_derived_ids WHERE partner_id = ? AND derived_id = ? LIMIT 2',
+      [partnerId, derivedId],
+    );
+    return rows.length === 1 ? rows[0]?.original_id : undefined;
+  }
+
+  createResolver(): { resolve: (partnerId: string, derivedId: string) => Promise<string | undefined> } {
+    return { resolve: (p, d) => this.resolveSubmitted(p, d) };
+  }
+
+  async #add(
+    input: FeedReleaseInput,
+    now: Date,
+    forceVisible: boolean,
+  ): Promise<FeedResult<{ rid: number; visible: boolean }>> {
+    const obj = input.tearline;
+    const { version, versionKey } = feedVersionOf(obj);
+    const nowUs = now.getTime() * 1000;
+    const visibleUs = forceVisible ? nowUs : input.visibleFrom.getTime() * 1000;
+    const inserted = await this.#sql.get<{ rid: number }>(
+      `INSERT INTO releases (partner_id, object_id, version, version_key, type, spec_version, json, digest,
+         original_id, original_version, released_us, visible_from_us, revoked)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING rid`,
+      [
+        input.partnerId,
+        obj.id as string,
+        version,
+        versionKey,
+        obj.type as string,
+        typeof obj.spec_version === 'string' ? obj.spec_version : null,
+        JSON.stringify(obj),
+        createHash('sha256').update(canonicalJson(obj)).digest('hex'),
+        input.originalId,
+        input.originalVersion,
+        nowUs,
+        visibleUs,
+        obj.revoked === true,
+      ],
+    );
+    if (!inserted) {
+      return {
+        ok: false,
+        code: 'release-exists',
+        message: `${String(obj.id)} version ${version} is already released to this partner`,
+      };
+    }
+    const visible = visibleUs <= nowUs;
+    if (visible) {
+      await this.#publish(
+        {
+          rid: inserted.rid,
+          partner_id: input.partnerId,
+          object_id: obj.id as string,
+          version_key: versionKey,
+        },
+        nowUs,
+      );
+    }
+    return { ok: true, rid: inserted.rid, visible };
+  }
+
+  async #publish(row: PendingRow, nowUs: number): Promise<void> {
+    const last = await this.#sql.get<{ m: number | null }>('SELECT max(feed_us) AS m FROM releases');
+    const feedUs = Math.max(nowUs, (last?.m ?? 0) + 1);
+    const cur = await this.#sql.get<{ rid: number; version_key: string }>(
+      'SELECT rid, version_key FROM releases WHERE partner_id = ? AND object_id = ? AND is_latest = 1',
+      [row.partner_id, row.object_id],
+    );
+    const isLatest = cur === undefined || row.version_key > cur.version_key;
+    if (isLatest && cur) await this.#sql.run('UPDATE releases SET is_latest = 0 WHERE rid = ?', [cur.rid]);
+    await this.#sql.run('UPDATE releases SET feed_us = ?, is_latest = ? WHERE rid = ?', [
+      feedUs,
+      isLatest,
+      row.rid,
+    ]);
+  }
+}

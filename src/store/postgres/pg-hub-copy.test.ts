@@ -55,6 +55,21 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
     },
   ]);
   db.prepare("INSERT INTO hub_meta (key, value) VALUES ('k', 'v')").run();
+  // Hub state: a partner with its history, an agreement, one release and its feed row.
+  db.exec(`
+    INSERT INTO partners (id, name, identity_json, token_hash, enabled, created_at, updated_at)
+      VALUES ('identity--p1', 'ally', '{}', '$argon2id$x', 1, 't0', 't0');
+    INSERT INTO partner_events (partner_id, action, at, actor, detail) VALUES ('identity--p1', 'add', 't0', 'admin', '{}');
+    INSERT INTO partner_events (partner_id, action, at, actor, detail) VALUES ('identity--p1', 'rotate', 't1', 'admin', '{}');
+    INSERT INTO agreements (partner_id, version, format, raw_text, body_json, set_at, actor)
+      VALUES ('identity--p1', 1, 'yaml', 'x: 1', '{"x":1}', 't0', 'admin');
+    INSERT INTO releases (partner_id, object_id, version, version_key, type, json, digest, original_id,
+      original_version, released_us, visible_from_us, feed_us, is_latest)
+      VALUES ('identity--p1', 'indicator--d1', 'v', 'v', 'indicator', '{}', 'd', 'indicator--o1', 'v', 5, 5, 5, 1);
+    INSERT INTO release_records (release_id, partner_id, derived_id, original_id, original_version, reasons,
+      approvals, tearline_digest, released_at, visible_from, ledger_index)
+      VALUES ('release--r1', 'identity--p1', 'indicator--d1', 'indicator--o1', 'v', '[]', '[]', 'd', 't', 't', 4);
+  `);
   checkpoints.checkpoint(clock.now(), signer.signer);
   return db;
 }
@@ -65,7 +80,7 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
     const pg = await openTestSchema('m');
     try {
       const res = await copyHubToPg(lite, pg.pool);
-      expect(res).toEqual({
+      expect(res).toMatchObject({
         ok: true,
         ledgerSize: 5,
         rows: {
@@ -76,8 +91,23 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
           ledger_entries: 5,
           ledger_hash_pages: 1,
           ledger_checkpoints: 2,
+          partners: 1,
+          partner_events: 2,
+          agreements: 1,
+          releases: 1,
+          release_records: 1,
+          users: 0,
         },
       });
+      // Identity columns continue after the copied rows.
+      const ev = await pg.pool.query(
+        "INSERT INTO partner_events (partner_id, action, at, actor, detail) VALUES ('identity--p1', 'x', 't', 'a', '{}') RETURNING seq",
+      );
+      expect(Number(ev.rows[0]?.seq)).toBe(3);
+      const rel = await pg.pool.query<{ json: string; feed_us: string }>(
+        "SELECT json, feed_us FROM releases WHERE object_id = 'indicator--d1'",
+      );
+      expect(rel.rows).toEqual([{ json: '{}', feed_us: '5' }]);
       const liteStore = new SqliteObjectStore(lite, new ManualClock('2026-11-28T10:00:00Z'));
       const pgStore = new PgObjectStore(pg.pool, new ManualClock('2026-11-28T10:00:00Z'));
       expect(await pgStore.page({ limit: 1000, versions: 'all' })).toEqual(

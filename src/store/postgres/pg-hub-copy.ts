@@ -26,7 +26,7 @@ interface CopiedTable {
   booleans?: string[];
 }
 
-/** What the PostgreSQL backend can hold so far; anything else in the source stops the copy. */
+/** Objects and the ledger: engine-specific column types, declared here. */
 const TABLES: CopiedTable[] = [
   {
     name: 'objects',
@@ -75,11 +75,53 @@ const TABLES: CopiedTable[] = [
   },
 ];
 
+/**
+ * The hub's state tables, parents before children (foreign keys). Their PostgreSQL DDL is the
+ * SQLite DDL translated (pg-migrations.ts 0003-hub-state), so columns are read from the source.
+ */
+const HUB_STATE_TABLES = [
+  'partners',
+  'partner_events',
+  'agreements',
+  'condition_events',
+  'decision_marks',
+  'users',
+  'user_events',
+  'tearline_derived_ids',
+  'releases',
+  'taxii_submissions',
+  'taxii_status',
+  'partner_token_index',
+  'release_outcomes',
+  'release_queue',
+  'release_approvals',
+  'release_records',
+  'console_sessions',
+];
+
+/** A state table as the source declares it; its identity column, if any, to advance after the copy. */
+function describeStateTable(source: SqliteDatabase, name: string): CopiedTable & { identity?: string } {
+  const info = source.prepare(`PRAGMA table_info("${name}")`).all() as {
+    name: string;
+    type: string;
+    pk: number;
+  }[];
+  const pk = info.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
+  const identity = pk.length === 1 && pk[0]?.type === 'INTEGER' ? pk[0].name : undefined;
+  return {
+    name,
+    columns: info.map((c) => c.name),
+    types: info.map((c) => (c.type === 'INTEGER' ? 'bigint' : 'text')),
+    order: pk.length > 0 ? pk.map((c) => c.name).join(', ') : 'rowid',
+    ...(identity !== undefined && { identity }),
+  };
+}
+
 const CHUNK = 2000;
 
 /** Tables of the source that hold rows the PostgreSQL backend has no adapter for yet. */
 function findUnsupported(source: SqliteDatabase): string[] {
-  const copied = new Set([...TABLES.map((t) => t.name), 'schema_migrations']);
+  const copied = new Set([...TABLES.map((t) => t.name), ...HUB_STATE_TABLES, 'schema_migrations']);
   const names = source
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .pluck()
@@ -231,7 +273,8 @@ export async function copyHubToPg(source: SqliteDatabase, pool: pg.Pool): Promis
       };
     }
     const rows: Record<string, number> = {};
-    for (const t of TABLES) {
+    const state = HUB_STATE_TABLES.map((name) => describeStateTable(source, name));
+    for (const t of [...TABLES, ...state]) {
       const copied = await copyTable(source, tx, t);
       const back = await digestPgTable(tx, t);
       const sourceDigest = t.name === 'object_refs' ? await digestSqliteSorted(source, t) : copied.digest;
@@ -241,6 +284,13 @@ export async function copyHubToPg(source: SqliteDatabase, pool: pg.Pool): Promis
         );
       }
       rows[t.name] = copied.rows;
+      const identity = 'identity' in t ? t.identity : undefined;
+      if (identity !== undefined && copied.rows > 0) {
+        // Rows came with their ids: the identity sequence must continue after them.
+        await tx.query(
+          `SELECT setval(pg_get_serial_sequence('${t.name}', '${identity}'), (SELECT max(${identity}) FROM ${t.name}))`,
+        );
+      }
     }
     const ledger = await verifyLedger(tx);
     if (!ledger.ok) throw new VerifyFailed(ledger.message);

@@ -13,9 +13,9 @@ import { decideQueueItem } from '../src/release/release-approval.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import { listRecalls, recallRelease } from '../src/release/release-recall.js';
 import type { JsonObject } from '../src/stix/types.js';
+import { auditLedger, sqliteAuditSource } from '../src/store/ledger-audit.js';
 import { SqliteAgreementStore } from '../src/store/sqlite/agreement-store.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
-import { auditLedger } from '../src/store/sqlite/ledger-audit.js';
 import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
 import { RELEASES_COLLECTION_ID, SUBMISSIONS_COLLECTION_ID } from '../src/taxii/taxii-collections.js';
 import { REPO_ROOT } from './run-cli.js';
@@ -206,7 +206,8 @@ describe('release pipeline: the ISIS-K scenario', () => {
     const key = formatVerifierKey(s.signer.name, s.signer.publicKey);
     expect(verifyReceipt(receipt.ok ? receipt.json : '', key).ok).toBe(true);
     const verifier = parseVerifierKey(key);
-    expect(verifier.ok && auditLedger(s.hub.ledger, verifier.verifier).ok).toBe(true);
+    if (!verifier.ok) throw new Error(verifier.message);
+    expect((await auditLedger(sqliteAuditSource(s.hub.ledger), verifier.verifier)).ok).toBe(true);
 
     // Over HTTP: the partner fetches its own receipt; the other partner gets the same 404 as for
     // a release that does not exist.

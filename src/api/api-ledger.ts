@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
-import { auditLedger } from '../store/sqlite/ledger-audit.js';
+import { auditLedger, sqliteAuditSource } from '../store/ledger-audit.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
@@ -31,7 +31,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
       if (!key) return sendApiError(reply, 'conflict', 'the hub has no ledger key; run tearline init');
       const verifier = parseVerifierKey(key);
       if (!verifier.ok) return sendApiError(reply, 'conflict', `ledger key: ${verifier.message}`);
-      const audit = auditLedger(hub.ledger, verifier.verifier);
+      const audit = await auditLedger(sqliteAuditSource(hub.ledger), verifier.verifier);
       return audit.ok
         ? { ok: true, entries: audit.entries, checkpoints: audit.checkpoints }
         : { ok: false, code: audit.code, message: audit.message };

@@ -2,12 +2,14 @@ import { once } from 'node:events';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
 import { dataDirPaths, readConfig, resolveDataDir } from '../app/data-dir.js';
+import { openPgHub, selectDatabase } from '../app/hub-postgres.js';
 import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
-import type { NoteSigner } from '../ledger/ledger-note.js';
+import { systemClock } from '../clock.js';
+import type { NoteSigner, NoteVerifier } from '../ledger/ledger-note.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import type { LedgerError } from '../ledger/ledger-result.js';
+import { auditLedger, pgAuditSource, sqliteAuditSource } from '../store/ledger-audit.js';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
-import { auditLedger } from '../store/sqlite/ledger-audit.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { LedgerStoreError, SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { CliError, usageError } from './cli-error.js';
@@ -60,6 +62,16 @@ function withHub<T extends DataOption>(
       hub.db.close();
     }
   };
+}
+
+async function auditPgLedger(url: string, verifier: NoteVerifier) {
+  const opened = await openPgHub(url, systemClock);
+  if (!opened.ok) throw new CliError(`--db: ${opened.error.message}`);
+  try {
+    return await auditLedger(pgAuditSource(opened.hub.ledger, opened.hub.checkpoints), verifier);
+  } finally {
+    await opened.hub.close();
+  }
 }
 
 const failWith = (err: LedgerError): never => {
@@ -235,11 +247,17 @@ export function registerLedger(program: Command): void {
     )
     .option(...dataOption)
     .option('--key <verifier-key>', "check signatures with this verifier key instead of the hub's own")
+    .option('--db <url>', 'postgres://… to verify the ledger there (default: the data dir, or $TEARLINE_DB)')
     .action(
-      withHub<DataOption & { key?: string }>((hub, opts) => {
+      withHub<DataOption & { key?: string; db?: string }>(async (hub, opts) => {
+        const selected = selectDatabase(opts.db, process.env);
+        if (!selected.ok) throw usageError(selected.message);
         const verifier = parseVerifierKey(opts.key ?? verifierKeyOf(hub.signer()));
         if (!verifier.ok) throw usageError(`--key: ${verifier.message}`);
-        const audit = auditLedger(hub.ledger, verifier.verifier);
+        const audit =
+          selected.kind === 'sqlite'
+            ? await auditLedger(sqliteAuditSource(hub.ledger), verifier.verifier)
+            : await auditPgLedger(selected.url, verifier.verifier);
         if (!audit.ok) throw new CliError(`ledger verify failed: ${audit.message}`);
         print(`ok: ${audit.entries} entries and ${audit.checkpoints} checkpoints verified`);
       }),

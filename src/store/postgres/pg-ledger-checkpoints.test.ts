@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { openCheckpoint } from '../../ledger/ledger-checkpoint.js';
-import type { LedgerEntry } from '../../ledger/ledger-entry.js';
+import { encodeEntry, type LedgerEntry } from '../../ledger/ledger-entry.js';
 import { MemoryTree } from '../../ledger/ledger-memory-tree.js';
 import { createSigner, formatVerifierKey, parseVerifierKey } from '../../ledger/ledger-note.js';
 import { storedHashIndex } from '../../ledger/ledger-tree-math.js';
+import { auditLedger, pgAuditSource } from '../ledger-audit.js';
 import { PgLedger } from './pg-ledger.js';
 import { PgLedgerCheckpoints } from './pg-ledger-checkpoints.js';
 import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from './pg-test-schema.js';
@@ -63,6 +64,27 @@ describe.skipIf(!TEST_PG_URL)('postgres ledger checkpoints', () => {
       await ledger.appendEntriesAlone([ingest(5)]);
       expect(await cps.checkpoint(T, signer)).toMatchObject({ ok: false, code: 'inconsistent' });
       expect((await cps.list()).map((c) => c.size)).toEqual([3, 5]);
+    } finally {
+      await db.drop();
+    }
+  });
+
+  it('audits as the SQLite ledger does: a whole ledger verifies, a changed entry is named', async () => {
+    const db = await openTestSchema('k');
+    try {
+      const ledger = new PgLedger(db.pool);
+      const cps = new PgLedgerCheckpoints(db.pool, ledger);
+      // Spans several hash pages and several checkpoints.
+      for (let b = 0; b < 4; b++) {
+        await ledger.appendEntriesAlone(Array.from({ length: 50 }, (_, i) => ingest(b * 50 + i)));
+        await cps.checkpoint(T, signer);
+      }
+      const source = pgAuditSource(ledger, cps);
+      expect(await auditLedger(source, verifier)).toEqual({ ok: true, entries: 200, checkpoints: 4 });
+      const forged = encodeEntry(ingest(999));
+      if (!forged.ok) throw new Error(forged.message);
+      await db.pool.query('UPDATE ledger_entries SET bytes = $1 WHERE idx = 137', [forged.bytes]);
+      expect(await auditLedger(source, verifier)).toMatchObject({ ok: false, code: 'bad-hash', index: 137 });
     } finally {
       await db.drop();
     }

@@ -213,6 +213,32 @@ export class PgLedger {
     }));
   }
 
+  /** Stored hashes with ids in [from, to), for audits that walk the tree in chunks. */
+  async readHashRange(from: number, to: number): Promise<Map<number, Buffer>> {
+    const out = new Map<number, Buffer>();
+    if (to <= from) return out;
+    const res = await this.#pool.query<{ page: string; hashes: Buffer }>(
+      'SELECT page, hashes FROM ledger_hash_pages WHERE page >= $1 AND page <= $2 ORDER BY page',
+      [Math.floor(from / HASHES_PER_PAGE), Math.floor((to - 1) / HASHES_PER_PAGE)],
+    );
+    for (const r of res.rows) {
+      const page = Number(r.page);
+      for (let slot = 0; slot * HASH_SIZE + HASH_SIZE <= r.hashes.length; slot++) {
+        const id = page * HASHES_PER_PAGE + slot;
+        if (id >= from && id < to) out.set(id, r.hashes.subarray(slot * HASH_SIZE, (slot + 1) * HASH_SIZE));
+      }
+    }
+    return out;
+  }
+
+  async countHashes(): Promise<{ hashes: number; pages: number }> {
+    const res = await this.#pool.query<{ pages: string; bytes: string | null }>(
+      'SELECT count(*) AS pages, sum(length(hashes)) AS bytes FROM ledger_hash_pages',
+    );
+    const row = res.rows[0];
+    return { hashes: Number(row?.bytes ?? 0) / HASH_SIZE, pages: Number(row?.pages ?? 0) };
+  }
+
   /** Every stored hash in append order, for audits that recompute the whole tree. */
   async readAllHashes(): Promise<Buffer> {
     const res = await this.#pool.query<{ hashes: Buffer }>(

@@ -5,8 +5,8 @@ import { MemoryTree } from '../../ledger/ledger-memory-tree.js';
 import { createSigner, formatVerifierKey, parseVerifierKey } from '../../ledger/ledger-note.js';
 import { verifyConsistency, verifyInclusion } from '../../ledger/ledger-proof.js';
 import { verifyConsistencyDocument, verifyReceipt } from '../../ledger/ledger-receipt.js';
+import { auditLedger, sqliteAuditSource } from '../ledger-audit.js';
 import { openSqlite } from './database.js';
-import { auditLedger } from './ledger-audit.js';
 import { SqliteLedgerCheckpoints } from './ledger-checkpoints.js';
 import { SqliteLedger } from './ledger-store.js';
 
@@ -129,7 +129,7 @@ describe('SqliteLedger storage', () => {
 });
 
 describe('SqliteLedger checkpoints, receipts and consistency', () => {
-  it('signs only growing trees, keeps every checkpoint, and serves verifiable receipts', () => {
+  it('signs only growing trees, keeps every checkpoint, and serves verifiable receipts', async () => {
     const { ledger, checkpoints } = freshLedger();
     const signer = signerOf();
     const vkey = formatVerifierKey(signer.name, signer.publicKey);
@@ -199,7 +199,11 @@ describe('SqliteLedger checkpoints, receipts and consistency', () => {
     });
     const verifier = parseVerifierKey(vkey);
     if (!verifier.ok) throw new Error(verifier.message);
-    expect(auditLedger(ledger, verifier.verifier)).toEqual({ ok: true, entries: 1004, checkpoints: 3 });
+    expect(await auditLedger(sqliteAuditSource(ledger), verifier.verifier)).toEqual({
+      ok: true,
+      entries: 1004,
+      checkpoints: 3,
+    });
   });
 
   it('refuses to sign when the stored tree no longer matches the last checkpoint', () => {

@@ -1,12 +1,49 @@
-import { decodeEntry, releaseIdOf } from '../../ledger/ledger-entry.js';
-import { TreeFrontier } from '../../ledger/ledger-frontier.js';
-import { equalHashes, hashLeaf } from '../../ledger/ledger-hash.js';
-import type { NoteVerifier } from '../../ledger/ledger-note.js';
-import { verifyConsistency } from '../../ledger/ledger-proof.js';
-import { countStoredHashes } from '../../ledger/ledger-tree-math.js';
-import { SqliteLedgerCheckpoints, type StoredCheckpoint } from './ledger-checkpoints.js';
-import { HASHES_PER_PAGE } from './ledger-hash-pages.js';
-import type { LedgerEntryRow, SqliteLedger } from './ledger-store.js';
+import { decodeEntry, releaseIdOf } from '../ledger/ledger-entry.js';
+import { TreeFrontier } from '../ledger/ledger-frontier.js';
+import { equalHashes, hashLeaf } from '../ledger/ledger-hash.js';
+import type { NoteVerifier } from '../ledger/ledger-note.js';
+import { verifyConsistency } from '../ledger/ledger-proof.js';
+import type { LedgerResult } from '../ledger/ledger-result.js';
+import { countStoredHashes } from '../ledger/ledger-tree-math.js';
+import type { PgLedger } from './postgres/pg-ledger.js';
+import type { PgLedgerCheckpoints } from './postgres/pg-ledger-checkpoints.js';
+import { SqliteLedgerCheckpoints, type StoredCheckpoint } from './sqlite/ledger-checkpoints.js';
+import { HASHES_PER_PAGE } from './sqlite/ledger-hash-pages.js';
+import type { LedgerEntryRow, SqliteLedger } from './sqlite/ledger-store.js';
+
+/**
+ * What an audit reads from a stored ledger, on any engine. Hashes are packed HASHES_PER_PAGE to
+ * a page on both, so the page count is checked the same way.
+ */
+export interface LedgerAuditSource {
+  listCheckpoints(): Promise<StoredCheckpoint[]>;
+  /** Entries [start, end) in index order. */
+  readEntries(start: number, end: number): Promise<LedgerEntryRow[]>;
+  /** Stored hashes with ids in [from, to). */
+  readStoredHashes(from: number, to: number): Promise<Map<number, Buffer>>;
+  countStoredHashes(): Promise<{ hashes: number; pages: number }>;
+  proveConsistency(size1: number, size2: number): Promise<LedgerResult<{ proof: Uint8Array[] }>>;
+}
+
+export function sqliteAuditSource(ledger: SqliteLedger): LedgerAuditSource {
+  return {
+    listCheckpoints: async () => new SqliteLedgerCheckpoints(ledger).list(),
+    readEntries: async (start, end) => ledger.readEntries(start, end),
+    readStoredHashes: async (from, to) => ledger.hashes.readRange(from, to),
+    countStoredHashes: async () => ledger.hashes.count(),
+    proveConsistency: async (a, b) => ledger.proveConsistency(a, b),
+  };
+}
+
+export function pgAuditSource(ledger: PgLedger, checkpoints: PgLedgerCheckpoints): LedgerAuditSource {
+  return {
+    listCheckpoints: () => checkpoints.list(),
+    readEntries: (start, end) => ledger.readEntries(start, end),
+    readStoredHashes: (from, to) => ledger.readHashRange(from, to),
+    countStoredHashes: () => ledger.countHashes(),
+    proveConsistency: (a, b) => ledger.proveConsistency(a, b),
+  };
+}
 
 /** The first problem found, naming the entry index or checkpoint size where it is. */
 export type LedgerAuditResult =
@@ -26,8 +63,11 @@ const CHUNK = 4096;
  * checkpoint's signature and root, and the consistency of each checkpoint with the next.
  * Reads in chunks, so memory stays flat whatever the ledger's size.
  */
-export function auditLedger(ledger: SqliteLedger, verifier: NoteVerifier): LedgerAuditResult {
-  const checkpoints = new SqliteLedgerCheckpoints(ledger).list();
+export async function auditLedger(
+  ledger: LedgerAuditSource,
+  verifier: NoteVerifier,
+): Promise<LedgerAuditResult> {
+  const checkpoints = await ledger.listCheckpoints();
   for (const cp of checkpoints) {
     const checked = SqliteLedgerCheckpoints.checkStored(cp, verifier);
     if (!checked.ok)
@@ -38,10 +78,10 @@ export function auditLedger(ledger: SqliteLedger, verifier: NoteVerifier): Ledge
         message: `checkpoint ${cp.size}: ${checked.message}`,
       };
   }
-  const walked = walkEntries(ledger, checkpoints);
+  const walked = await walkEntries(ledger, checkpoints);
   if (!walked.ok) return walked;
   const size = walked.entries;
-  const stored = ledger.hashes.count();
+  const stored = await ledger.countStoredHashes();
   const storedHashes = stored.hashes;
   if (
     storedHashes !== countStoredHashes(size) ||
@@ -66,7 +106,7 @@ export function auditLedger(ledger: SqliteLedger, verifier: NoteVerifier): Ledge
   }
   for (let i = 1; i < checkpoints.length; i++) {
     const [a, b] = [checkpoints[i - 1] as StoredCheckpoint, checkpoints[i] as StoredCheckpoint];
-    const proof = ledger.proveConsistency(a.size, b.size);
+    const proof = await ledger.proveConsistency(a.size, b.size);
     const ok = proof.ok && verifyConsistency(a.size, b.size, proof.proof, a.root, b.root).ok;
     if (!ok)
       return {
@@ -94,17 +134,17 @@ function checkRow(row: LedgerEntryRow): string | undefined {
   return undefined;
 }
 
-function walkEntries(
-  ledger: SqliteLedger,
+async function walkEntries(
+  ledger: LedgerAuditSource,
   checkpoints: readonly StoredCheckpoint[],
-): { ok: true; entries: number } | Extract<LedgerAuditResult, { ok: false }> {
+): Promise<{ ok: true; entries: number } | Extract<LedgerAuditResult, { ok: false }>> {
   const frontier = TreeFrontier.empty();
   let next = 0;
   let cpAt = 0;
   for (;;) {
-    const rows = ledger.readEntries(next, next + CHUNK);
+    const rows = await ledger.readEntries(next, next + CHUNK);
     if (rows.length === 0) break;
-    const stored = ledger.hashes.readRange(countStoredHashes(next), countStoredHashes(next + CHUNK));
+    const stored = await ledger.readStoredHashes(countStoredHashes(next), countStoredHashes(next + CHUNK));
     for (const row of rows) {
       const index = next;
       if (row.index !== index) {

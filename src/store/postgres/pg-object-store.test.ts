@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.js';
 import { describeObjectStoreContract } from '../object-store.contract.js';
+import { PgLedger } from './pg-ledger.js';
 import { applyPgMigrations, PG_MIGRATIONS } from './pg-migrations.js';
 import { PgObjectStore } from './pg-object-store.js';
+import { PgSql } from './pg-sql.js';
 import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from './pg-test-schema.js';
 
 if (!TEST_PG_URL) console.warn(PG_SKIP_REASON);
@@ -11,6 +13,39 @@ describe.skipIf(!TEST_PG_URL)('postgres object store', () => {
   describeObjectStoreContract('postgres', async (clock) => {
     const db = await openTestSchema();
     return Object.assign(new PgObjectStore(db.pool, clock), { close: db.drop });
+  });
+
+  it('joins an open portable-SQL transaction: the batch and the other writes commit or roll back together', async () => {
+    const db = await openTestSchema();
+    try {
+      const sql = new PgSql(db.pool, new PgLedger(db.pool));
+      const store = new PgObjectStore(db.pool, new ManualClock('2026-01-01T00:00:00Z'), undefined, sql);
+      const ip = (n: number) => {
+        const object = {
+          type: 'ipv4-addr',
+          spec_version: '2.1',
+          id: `ipv4-addr--00000000-0000-4000-8000-00000000000${n}`,
+          value: `10.0.0.${n}`,
+        };
+        return { object, json: JSON.stringify(object), source: 'test' };
+      };
+      await expect(
+        sql.transaction(async (tx) => {
+          await store.putObjects([ip(1)]);
+          await tx.run("INSERT INTO hub_meta (key, value) VALUES ('k', 'v')");
+          throw new Error('refused');
+        }),
+      ).rejects.toThrow('refused');
+      expect((await store.stats()).versions).toBe(0);
+      await sql.transaction(async (tx) => {
+        await store.putObjects([ip(2)]);
+        await tx.run("INSERT INTO hub_meta (key, value) VALUES ('k', 'v')");
+      });
+      expect((await store.stats()).versions).toBe(1);
+      expect(await sql.get("SELECT value FROM hub_meta WHERE key = 'k'")).toEqual({ value: 'v' });
+    } finally {
+      await db.drop();
+    }
   });
 
   it('indexes every reference, nested ones included, in both directions', async () => {

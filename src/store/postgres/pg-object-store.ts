@@ -17,6 +17,7 @@ import type {
 } from '../ports.js';
 import { PG_LOCK_CLASS } from './pg-migrations.js';
 import { keyBatch, planObjectBatch } from './pg-object-batch.js';
+import type { PgSql } from './pg-sql.js';
 
 /**
  * Every writer of a schema takes this lock first, in its transaction: one process at a time hands
@@ -58,73 +59,88 @@ export class PgObjectStore implements ObjectWriter, ObjectReader, StatsReader {
   readonly #clock: Clock;
   readonly #record: PgIngestRecorder | undefined;
 
-  constructor(pool: pg.Pool, clock: Clock, record?: PgIngestRecorder) {
+  readonly #sql: PgSql | undefined;
+
+  /** With `sql`, a batch stored inside one of its open transactions joins that transaction. */
+  constructor(pool: pg.Pool, clock: Clock, record?: PgIngestRecorder, sql?: PgSql) {
     this.#pool = pool;
     this.#clock = clock;
     this.#record = record;
+    this.#sql = sql;
   }
 
   /** One transaction per batch, under the schema's writer lock; all of it or nothing. */
   async putObjects(batch: readonly IncomingObject[], context?: IngestContext): Promise<PutResult[]> {
     if (batch.length === 0) return [];
+    const joined = this.#sql?.openClient();
+    if (joined) return this.#putLocked(joined, batch, context);
     const tx = await this.#pool.connect();
     try {
       await tx.query('BEGIN');
-      await tx.query(LOCK_WRITE);
-      // A statement of its own, after the lock: its snapshot sees every batch committed before.
-      const max = await tx.query<{ m: string }>('SELECT coalesce(max(added_us), 0) AS m FROM objects');
-      const keys = keyBatch(batch);
-      const latest = await tx.query<{ id: string; version: string; added_us: string }>(
-        'SELECT id, version, added_us FROM objects WHERE is_latest AND id = ANY($1::text[])',
-        [[...new Set(keys.ids)]],
-      );
-      const found = await tx.query<{ id: string; version: string; json: string }>(
-        `SELECT o.id, o.version, o.json FROM unnest($1::text[], $2::text[]) AS b(id, version)
-         JOIN objects o ON o.id = b.id AND o.version = b.version`,
-        [keys.ids, keys.versions],
-      );
-      const resolved = planObjectBatch(batch, keys, {
-        lastAddedUs: Number(max.rows[0]?.m ?? 0),
-        nowUs: this.#clock.now().getTime() * 1000,
-        latest: latest.rows.map((r) => ({ id: r.id, version: r.version, addedUs: Number(r.added_us) })),
-        present: new Map(found.rows.map((r) => [`${r.id}\u0000${r.version}`, r.json])),
-        actor: context?.actor ?? null,
-        isSameContent,
-      });
-      const c = resolved.columns;
-      if (c.addedUs.length > 0) {
-        await tx.query(INSERT_OBJECTS, [
-          c.addedUs,
-          c.id,
-          c.version,
-          c.type,
-          c.specVersion,
-          c.created,
-          c.modified,
-          c.isLatest,
-          c.source,
-          c.importedBy,
-          c.json,
-        ]);
-      }
-      if (resolved.unsetLatest.length > 0) {
-        await tx.query('UPDATE objects SET is_latest = false WHERE added_us = ANY($1::bigint[])', [
-          resolved.unsetLatest,
-        ]);
-      }
-      const r = resolved.refs;
-      if (r.srcAddedUs.length > 0) await tx.query(INSERT_REFS, [r.srcAddedUs, r.srcId, r.path, r.dstId]);
-      if (context && this.#record && resolved.stored.length > 0) {
-        await this.#record(tx, context, resolved.stored);
-      }
+      const results = await this.#putLocked(tx, batch, context);
       await tx.query('COMMIT');
-      return resolved.results;
+      return results;
     } catch (err) {
       await tx.query('ROLLBACK').catch(() => {});
       throw err;
     } finally {
       tx.release();
     }
+  }
+
+  async #putLocked(
+    tx: pg.PoolClient,
+    batch: readonly IncomingObject[],
+    context: IngestContext | undefined,
+  ): Promise<PutResult[]> {
+    await tx.query(LOCK_WRITE);
+    // A statement of its own, after the lock: its snapshot sees every batch committed before.
+    const max = await tx.query<{ m: string }>('SELECT coalesce(max(added_us), 0) AS m FROM objects');
+    const keys = keyBatch(batch);
+    const latest = await tx.query<{ id: string; version: string; added_us: string }>(
+      'SELECT id, version, added_us FROM objects WHERE is_latest AND id = ANY($1::text[])',
+      [[...new Set(keys.ids)]],
+    );
+    const found = await tx.query<{ id: string; version: string; json: string }>(
+      `SELECT o.id, o.version, o.json FROM unnest($1::text[], $2::text[]) AS b(id, version)
+       JOIN objects o ON o.id = b.id AND o.version = b.version`,
+      [keys.ids, keys.versions],
+    );
+    const resolved = planObjectBatch(batch, keys, {
+      lastAddedUs: Number(max.rows[0]?.m ?? 0),
+      nowUs: this.#clock.now().getTime() * 1000,
+      latest: latest.rows.map((r) => ({ id: r.id, version: r.version, addedUs: Number(r.added_us) })),
+      present: new Map(found.rows.map((r) => [`${r.id}\u0000${r.version}`, r.json])),
+      actor: context?.actor ?? null,
+      isSameContent,
+    });
+    const c = resolved.columns;
+    if (c.addedUs.length > 0) {
+      await tx.query(INSERT_OBJECTS, [
+        c.addedUs,
+        c.id,
+        c.version,
+        c.type,
+        c.specVersion,
+        c.created,
+        c.modified,
+        c.isLatest,
+        c.source,
+        c.importedBy,
+        c.json,
+      ]);
+    }
+    if (resolved.unsetLatest.length > 0) {
+      await tx.query('UPDATE objects SET is_latest = false WHERE added_us = ANY($1::bigint[])', [
+        resolved.unsetLatest,
+      ]);
+    }
+    const r = resolved.refs;
+    if (r.srcAddedUs.length > 0) await tx.query(INSERT_REFS, [r.srcAddedUs, r.srcId, r.path, r.dstId]);
+    if (context && this.#record && resolved.stored.length > 0) {
+      await this.#record(tx, context, resolved.stored);
+    }
+    return resolved.results;
   }
 
   async quarantine(rejected: readonly Rejected[]): Promise<void> {

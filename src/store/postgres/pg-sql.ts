@@ -94,6 +94,11 @@ export class PgSql extends PgQueries implements SqlDatabase {
     return this.#inside.getStore()?.client ?? this.#pool;
   }
 
+  /** The connection of the transaction open in this async context, for adapters that join it. */
+  openClient(): pg.PoolClient | undefined {
+    return this.#inside.getStore()?.client;
+  }
+
   async transaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
     // A store called inside another's transaction joins it: one connection, one commit.
     const open = this.#inside.getStore();

@@ -10,7 +10,7 @@ import { type Hash, hashLeaf } from '../src/ledger/ledger-hash.js';
 import { createSigner, formatVerifierKey, parseVerifierKey } from '../src/ledger/ledger-note.js';
 import { verifyConsistency, verifyInclusion } from '../src/ledger/ledger-proof.js';
 import type { LedgerResult } from '../src/ledger/ledger-result.js';
-import { auditLedger, sqliteAuditSource } from '../src/store/ledger-audit.js';
+import { sqliteLedgerService } from '../src/store/ledger-service.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../src/store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../src/store/sqlite/ledger-store.js';
@@ -210,7 +210,7 @@ try {
   }
   const readHashSec = Number(process.hrtime.bigint() - t0) / 1e9;
   t0 = process.hrtime.bigint();
-  const audit = await auditLedger(sqliteAuditSource(ledger), verifier);
+  const audit = await sqliteLedgerService(ledger, new SqliteLedgerCheckpoints(ledger)).audit(verifier);
   const auditSec = Number(process.hrtime.bigint() - t0) / 1e9;
   if (!audit.ok) throw new Error(audit.message);
   report({

@@ -13,6 +13,7 @@ import {
   verifyConsistencyDocument,
   verifyReceipt,
 } from '../src/ledger/ledger-receipt.js';
+import { sqliteLedgerService } from '../src/store/ledger-service.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../src/store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../src/store/sqlite/ledger-store.js';
@@ -60,6 +61,7 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
   const db = openSqlite(':memory:');
   const ledger = new SqliteLedger(db);
   const checkpoints = new SqliteLedgerCheckpoints(ledger);
+  const service = sqliteLedgerService(ledger, checkpoints);
   let fileNo = 0;
 
   const runGo = (...args: string[]) => {
@@ -107,7 +109,7 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
     return JSON.parse(formatReceipt({ index, entry: row.bytes, checkpoint: cp.note, proof: proof.proof }));
   };
 
-  it('accepts every receipt our code builds, for sizes 1, 2, 2^k and 2^k + 1', () => {
+  it('accepts every receipt our code builds, for sizes 1, 2, 2^k and 2^k + 1', async () => {
     for (const size of CHECKPOINT_SIZES) {
       for (const index of new Set([0, size >> 1, size - 1])) {
         const json = JSON.stringify(receiptAt(index, size));
@@ -115,14 +117,14 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
         expect(runGo('receipt', vkey, file(json))).toMatchObject({ code: 0 });
       }
     }
-    const stored = checkpoints.receipt(ledger.findRelease('rel-1') ?? 1);
+    const stored = await service.receipt(ledger.findRelease('rel-1') ?? 1);
     expect(stored.ok && runGo('receipt', vkey, file(stored.json))).toMatchObject({ code: 0 });
   });
 
-  it('accepts the consistency proof between every pair of checkpoints', () => {
+  it('accepts the consistency proof between every pair of checkpoints', async () => {
     for (const [i, from] of CHECKPOINT_SIZES.entries()) {
       for (const to of CHECKPOINT_SIZES.slice(i)) {
-        const res = checkpoints.consistency(from, to);
+        const res = await service.consistency(from, to);
         if (!res.ok) throw new Error(res.message);
         expect(verifyConsistencyDocument(res.json, vkey).ok).toBe(true);
         const go = runGo('consistency', vkey, file(res.json));
@@ -201,8 +203,8 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
     }
   });
 
-  it('rejects tampered consistency proofs', () => {
-    const res = checkpoints.consistency(5, 17);
+  it('rejects tampered consistency proofs', async () => {
+    const res = await service.consistency(5, 17);
     if (!res.ok) throw new Error(res.message);
     const good = JSON.parse(res.json);
     const cases: [string, string][] = [

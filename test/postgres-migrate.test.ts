@@ -61,6 +61,23 @@ describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgre
         await opened.hub.close();
       }
 
+      // The ledger commands work on the PostgreSQL copy as on the data dir.
+      const liteExport = await runTearline(['ledger', 'export', '--data', data]);
+      const pgExport = await runTearline(['ledger', 'export', '--data', data, '--db', to]);
+      expect(pgExport.code).toBe(0);
+      expect(pgExport.stdout).toBe(liteExport.stdout);
+      writeBundle(join(dir, 'c.json'), '2024-04-01T00:00:00Z', 5);
+      expect((await runTearline(['import', '--data', data, '--db', to, join(dir, 'c.json')])).code).toBe(0);
+      const verified = await runTearline(['ledger', 'verify', '--data', data, '--db', to]);
+      expect(verified.stderr).toBe('');
+      expect(verified.stdout).toMatch(/^ok: 3 entries and \d+ checkpoints verified/);
+      const receipt = await runTearline(['ledger', 'receipt', '--index', '2', '--data', data, '--db', to]);
+      expect(JSON.parse(receipt.stdout)).toMatchObject({ index: 2 });
+      await target.pool.query("UPDATE ledger_entries SET actor = 'mallory' WHERE idx = 1");
+      const tampered = await runTearline(['ledger', 'verify', '--data', data, '--db', to]);
+      expect(tampered.code).toBe(1);
+      expect(tampered.stderr).toContain('entry 1');
+
       const again = await runTearline(['migrate', '--from', `sqlite://${data}`, '--to', to]);
       expect(again.code).toBe(1);
       expect(again.stderr).toContain('already holds a hub');

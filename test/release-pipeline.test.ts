@@ -13,7 +13,6 @@ import { decideQueueItem } from '../src/release/release-approval.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import { listRecalls, recallRelease } from '../src/release/release-recall.js';
 import type { JsonObject } from '../src/stix/types.js';
-import { auditLedger, sqliteAuditSource } from '../src/store/ledger-audit.js';
 import { SqliteAgreementStore } from '../src/store/sqlite/agreement-store.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
@@ -201,13 +200,13 @@ describe('release pipeline: the ISIS-K scenario', () => {
     // The receipt verifies offline with the verifier key alone.
     s.hub.checkpoints.checkpoint(s.clock.now(), s.signer);
     const releaseId = done.ok ? (done.releaseId as string) : '';
-    const receipt = s.hub.checkpoints.receiptForPartner(releaseId, s.kabul.id);
+    const receipt = await s.hub.ledgerService.receiptForPartner(releaseId, s.kabul.id);
     expect(receipt.ok).toBe(true);
     const key = formatVerifierKey(s.signer.name, s.signer.publicKey);
     expect(verifyReceipt(receipt.ok ? receipt.json : '', key).ok).toBe(true);
     const verifier = parseVerifierKey(key);
     if (!verifier.ok) throw new Error(verifier.message);
-    expect((await auditLedger(sqliteAuditSource(s.hub.ledger), verifier.verifier)).ok).toBe(true);
+    expect((await s.hub.ledgerService.audit(verifier.verifier)).ok).toBe(true);
 
     // Over HTTP: the partner fetches its own receipt; the other partner gets the same 404 as for
     // a release that does not exist.

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
-import { auditLedger, sqliteAuditSource } from '../store/ledger-audit.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
@@ -14,9 +13,9 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
   };
 
   app.get('/api/ledger', { preHandler: guard(ctx, 'read') }, async () => {
-    const latest = hub.checkpoints.latest();
+    const latest = await hub.ledgerService.latest();
     return {
-      size: hub.ledger.size(),
+      size: await hub.ledgerService.size(),
       verifier_key: verifierKey() ?? null,
       checkpoint: latest ? { size: latest.size, note: latest.note, signed_at: latest.signedAt } : null,
     };
@@ -31,7 +30,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
       if (!key) return sendApiError(reply, 'conflict', 'the hub has no ledger key; run tearline init');
       const verifier = parseVerifierKey(key);
       if (!verifier.ok) return sendApiError(reply, 'conflict', `ledger key: ${verifier.message}`);
-      const audit = await auditLedger(sqliteAuditSource(hub.ledger), verifier.verifier);
+      const audit = await hub.ledgerService.audit(verifier.verifier);
       return audit.ok
         ? { ok: true, entries: audit.entries, checkpoints: audit.checkpoints }
         : { ok: false, code: audit.code, message: audit.message };
@@ -41,10 +40,10 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
   app.get('/api/ledger/receipt', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
     const release = (request.query as { release?: string }).release;
     if (!release) return sendApiError(reply, 'bad-request', 'give ?release= a release id');
-    const index = hub.ledger.findRelease(release);
+    const index = await hub.ledgerService.findRelease(release);
     if (index === undefined)
       return sendApiError(reply, 'not-found', `no ledger entry for release ${release}`);
-    const r = hub.checkpoints.receipt(index);
+    const r = await hub.ledgerService.receipt(index);
     if (!r.ok) return sendApiError(reply, 'conflict', r.message);
     return { index, receipt: JSON.parse(r.json) as unknown };
   });

@@ -1,6 +1,7 @@
 import { type Clock, systemClock } from '../clock.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
+import { type LedgerService, sqliteLedgerService } from '../store/ledger-service.js';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../store/sqlite/ledger-store.js';
@@ -24,6 +25,8 @@ export interface Hub {
   objects: SqliteObjectStore;
   ledger: SqliteLedger;
   checkpoints: SqliteLedgerCheckpoints;
+  /** Checkpoints, receipts, proofs and audits: what the routes and the CLI read (async, any engine). */
+  ledgerService: LedgerService;
   /** Signs a checkpoint when entries wait and the policy says so (after each batch of work). */
   checkpointIfDue(): void;
   close(): void;
@@ -55,6 +58,7 @@ export function createHub(paths: DataDirPaths, config: HubConfig, db: SqliteData
     objects,
     ledger,
     checkpoints,
+    ledgerService: sqliteLedgerService(ledger, checkpoints),
     checkpointIfDue() {
       if (!signer) {
         const loaded = loadLedgerSigner(paths, config.hub_name);

@@ -64,7 +64,7 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
 
   app.get('/ledger/checkpoint', async (request, reply) => {
     if (!(await guard(request, reply, false))) return reply;
-    const latest = hub.checkpoints.latest();
+    const latest = await hub.ledgerService.latest();
     if (!latest)
       return reply.code(404).send({ code: 'no-checkpoint', message: 'nothing has been signed yet' });
     return reply.type('text/plain').send(latest.note);
@@ -76,7 +76,7 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
     const record = releases.record(request.params.releaseId);
     const partnerId = who.kind === 'partner' ? who.partnerId : record?.partner_id;
     if (!partnerId) return reply.code(404).send(NOT_FOUND);
-    const r = hub.checkpoints.receiptForPartner(request.params.releaseId, partnerId);
+    const r = await hub.ledgerService.receiptForPartner(request.params.releaseId, partnerId);
     return r.ok ? reply.type('application/json').send(r.json) : reply.code(404).send(NOT_FOUND);
   });
 
@@ -95,10 +95,11 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
       )
       .pluck()
       .all(who.partnerId, object) as string[];
-    const receipts = ids.flatMap((id) => {
-      const r = hub.checkpoints.receiptForPartner(id, who.partnerId);
-      return r.ok ? [{ release_id: id, receipt: JSON.parse(r.json) as unknown }] : [];
-    });
+    const receipts: { release_id: string; receipt: unknown }[] = [];
+    for (const id of ids) {
+      const r = await hub.ledgerService.receiptForPartner(id, who.partnerId);
+      if (r.ok) receipts.push({ release_id: id, receipt: JSON.parse(r.json) as unknown });
+    }
     return reply.send({ receipts });
   });
 
@@ -112,7 +113,7 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
         message: 'give ?from=SIZE&to=SIZE, two checkpoint sizes with from <= to',
       });
     }
-    const r = hub.checkpoints.consistency(from, to);
+    const r = await hub.ledgerService.consistency(from, to);
     return r.ok
       ? reply.type('application/json').send(r.json)
       : reply.code(404).send({ code: r.code, message: r.message });
@@ -127,7 +128,7 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
         .code(400)
         .send({ code: 'bad-query', message: 'give ?start=N&end=M with 0 <= start <= end' });
     }
-    const rows = hub.ledger.readEntries(start, Math.min(end, start + MAX_RANGE));
+    const rows = await hub.ledgerService.readEntries(start, Math.min(end, start + MAX_RANGE));
     // One entry per line, exactly its bytes (as `tearline ledger export`).
     return reply
       .type('application/jsonl')

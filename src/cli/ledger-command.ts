@@ -5,73 +5,79 @@ import { dataDirPaths, readConfig, resolveDataDir } from '../app/data-dir.js';
 import { openPgHub, selectDatabase } from '../app/hub-postgres.js';
 import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
 import { systemClock } from '../clock.js';
-import type { NoteSigner, NoteVerifier } from '../ledger/ledger-note.js';
+import type { NoteSigner } from '../ledger/ledger-note.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import type { LedgerError } from '../ledger/ledger-result.js';
-import { auditLedger, pgAuditSource, sqliteAuditSource } from '../store/ledger-audit.js';
-import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
+import { type LedgerService, pgLedgerService, sqliteLedgerService } from '../store/ledger-service.js';
+import { PgLedgerError } from '../store/postgres/pg-ledger.js';
+import { openSqlite } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { LedgerStoreError, SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { CliError, usageError } from './cli-error.js';
 
 interface DataOption {
   data?: string;
+  db?: string;
 }
 
-interface Hub {
-  db: SqliteDatabase;
-  ledger: SqliteLedger;
-  checkpoints: SqliteLedgerCheckpoints;
+interface LedgerHub {
+  ledger: LedgerService;
   /** Loaded on first use: an overseer verifying with --key needs no private key. */
   signer(): NoteSigner;
+  close(): Promise<void>;
 }
 
-function openHub(opts: DataOption): Hub {
+/** The data dir's keys and config, and the ledger on the database --db / TEARLINE_DB selects. */
+async function openLedgerHub(opts: DataOption): Promise<LedgerHub> {
+  const selected = selectDatabase(opts.db, process.env);
+  if (!selected.ok) throw usageError(selected.message);
   const paths = dataDirPaths(resolveDataDir(opts.data));
   const config = readConfig(paths);
+  let signer: NoteSigner | undefined;
+  const loadSigner = () => {
+    if (signer) return signer;
+    const loaded = loadLedgerSigner(paths, config.hub_name);
+    if (!loaded.ok) throw new CliError(loaded.message);
+    signer = loaded.signer;
+    return signer;
+  };
+  if (selected.kind === 'postgres') {
+    const opened = await openPgHub(selected.url, systemClock);
+    if (!opened.ok) throw new CliError(`--db: ${opened.error.message}`);
+    const pg = opened.hub;
+    return {
+      ledger: pgLedgerService(pg.ledger, pg.checkpoints),
+      signer: loadSigner,
+      close: () => pg.close(),
+    };
+  }
   const db = openSqlite(paths.database);
   const ledger = new SqliteLedger(db);
-  let signer: NoteSigner | undefined;
   return {
-    db,
-    ledger,
-    checkpoints: new SqliteLedgerCheckpoints(ledger),
-    signer: () => {
-      if (signer) return signer;
-      const loaded = loadLedgerSigner(paths, config.hub_name);
-      if (!loaded.ok) throw new CliError(loaded.message);
-      signer = loaded.signer;
-      return signer;
+    ledger: sqliteLedgerService(ledger, new SqliteLedgerCheckpoints(ledger)),
+    signer: loadSigner,
+    close: async () => {
+      db.close();
     },
   };
 }
 
 function withHub<T extends DataOption>(
-  action: (hub: Hub, opts: T) => void | Promise<void>,
+  action: (hub: LedgerHub, opts: T) => void | Promise<void>,
 ): (opts: T) => Promise<void> {
   return async (opts) => {
-    const hub = openHub(opts);
+    const hub = await openLedgerHub(opts);
     try {
       await action(hub, opts);
     } catch (err) {
-      if (err instanceof LedgerStoreError) {
+      if (err instanceof LedgerStoreError || err instanceof PgLedgerError) {
         throw new CliError(`the ledger store is damaged (${err.message}); run 'tearline ledger verify'`);
       }
       throw err;
     } finally {
-      hub.db.close();
+      await hub.close();
     }
   };
-}
-
-async function auditPgLedger(url: string, verifier: NoteVerifier) {
-  const opened = await openPgHub(url, systemClock);
-  if (!opened.ok) throw new CliError(`--db: ${opened.error.message}`);
-  try {
-    return await auditLedger(pgAuditSource(opened.hub.ledger, opened.hub.checkpoints), verifier);
-  } finally {
-    await opened.hub.close();
-  }
 }
 
 const failWith = (err: LedgerError): never => {
@@ -95,12 +101,12 @@ const NEWLINE = Buffer.from('\n');
 
 /** Every entry in order, one line each, in chunks (a million entries are a hundred writes). */
 async function exportEntries(
-  ledger: SqliteLedger,
+  ledger: LedgerService,
   write: (chunk: Buffer) => Promise<void> | void,
 ): Promise<number> {
-  const size = ledger.size();
+  const size = await ledger.size();
   for (let start = 0; start < size; ) {
-    const rows = ledger.readEntries(start, size);
+    const rows = await ledger.readEntries(start, size);
     if (rows.length === 0 || rows[0]?.index !== start) {
       throw new CliError(`entry ${start} is missing from the ledger; run 'tearline ledger verify'`);
     }
@@ -111,7 +117,7 @@ async function exportEntries(
 }
 
 /** Writes beside the destination and renames into place: never half a file under its name. */
-async function exportToFile(ledger: SqliteLedger, path: string): Promise<number> {
+async function exportToFile(ledger: LedgerService, path: string): Promise<number> {
   if (existsSync(path)) throw new CliError(`${path} already exists; choose another --out path`);
   const tmp = `${path}.partial-${process.pid}`;
   const fd = openSync(tmp, 'wx', 0o644);
@@ -135,7 +141,7 @@ async function exportToFile(ledger: SqliteLedger, path: string): Promise<number>
 }
 
 /** Standard output may be a pipe: wait for it to drain instead of buffering the whole log. */
-async function exportToStdout(ledger: SqliteLedger): Promise<number> {
+async function exportToStdout(ledger: LedgerService): Promise<number> {
   let closed: Error | undefined;
   // Stays attached: a reader that quits early (`| head`) must not crash the process.
   process.stdout.on('error', (err) => {
@@ -159,20 +165,26 @@ export function registerLedger(program: Command): void {
       'the disclosure ledger: verifier key, checkpoints, receipts, consistency proofs, export, verify',
     );
   const dataOption = ['--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)'] as const;
+  const dbOption = [
+    '--db <url>',
+    'postgres://… when the hub runs on PostgreSQL (default: the data dir, or $TEARLINE_DB)',
+  ] as const;
 
   ledger
     .command('key')
     .description('print the verifier key partners and overseers use to check checkpoints')
     .option(...dataOption)
+    .option(...dbOption)
     .action(withHub((hub) => print(verifierKeyOf(hub.signer()))));
 
   ledger
     .command('checkpoint')
     .description('sign a checkpoint of the current tree if it grew, and print the latest signed checkpoint')
     .option(...dataOption)
+    .option(...dbOption)
     .action(
-      withHub((hub) => {
-        const res = hub.checkpoints.checkpoint(new Date(), hub.signer());
+      withHub(async (hub) => {
+        const res = await hub.ledger.checkpoint(new Date(), hub.signer());
         if (!res.ok) failWith(res);
         else print(res.checkpoint.note);
       }),
@@ -182,32 +194,31 @@ export function registerLedger(program: Command): void {
     .command('receipt')
     .description('print the receipt (inclusion proof under a signed checkpoint) of one entry')
     .option(...dataOption)
+    .option(...dbOption)
     .option('--release <id>', 'the release whose ledger entry to prove')
     .option('--index <n>', 'the ledger index of the entry to prove')
     .action(
-      withHub<DataOption & { release?: string; index?: string }>((hub, opts) => {
+      withHub<DataOption & { release?: string; index?: string }>(async (hub, opts) => {
         if ((opts.release === undefined) === (opts.index === undefined)) {
           throw usageError('give exactly one of --release ID or --index N');
         }
         let index: number;
         if (opts.index !== undefined) index = parseCount(opts.index, '--index');
         else {
-          const found = hub.ledger.findRelease(opts.release as string);
+          const found = await hub.ledger.findRelease(opts.release as string);
           if (found === undefined)
             throw new CliError(`no release entry for release ${JSON.stringify(opts.release)} in the ledger`);
           index = found;
         }
-        if (index >= hub.ledger.size()) {
-          throw new CliError(
-            `there is no ledger entry ${index}: the ledger has ${hub.ledger.size()} entries`,
-          );
-        }
-        const latest = hub.checkpoints.latest();
+        const size = await hub.ledger.size();
+        if (index >= size)
+          throw new CliError(`there is no ledger entry ${index}: the ledger has ${size} entries`);
+        const latest = await hub.ledger.latest();
         if (!latest || latest.size <= index) {
-          const signed = hub.checkpoints.checkpoint(new Date(), hub.signer());
+          const signed = await hub.ledger.checkpoint(new Date(), hub.signer());
           if (!signed.ok) failWith(signed);
         }
-        const receipt = hub.checkpoints.receipt(index);
+        const receipt = await hub.ledger.receipt(index);
         if (!receipt.ok) failWith(receipt);
         else print(receipt.json);
       }),
@@ -217,11 +228,15 @@ export function registerLedger(program: Command): void {
     .command('consistency')
     .description('print the consistency proof between two signed checkpoints, named by tree size')
     .option(...dataOption)
+    .option(...dbOption)
     .requiredOption('--from <size>', 'tree size of the older checkpoint')
     .requiredOption('--to <size>', 'tree size of the newer checkpoint')
     .action(
-      withHub<DataOption & { from: string; to: string }>((hub, opts) => {
-        const res = hub.checkpoints.consistency(parseCount(opts.from, '--from'), parseCount(opts.to, '--to'));
+      withHub<DataOption & { from: string; to: string }>(async (hub, opts) => {
+        const res = await hub.ledger.consistency(
+          parseCount(opts.from, '--from'),
+          parseCount(opts.to, '--to'),
+        );
         if (!res.ok) failWith(res);
         else print(res.json);
       }),
@@ -231,6 +246,7 @@ export function registerLedger(program: Command): void {
     .command('export')
     .description("write every entry, one per line, each line exactly the entry's bytes")
     .option(...dataOption)
+    .option(...dbOption)
     .option('--out <file>', 'write to this new file instead of standard output')
     .action(
       withHub<DataOption & { out?: string }>(async (hub, opts) => {
@@ -246,18 +262,13 @@ export function registerLedger(program: Command): void {
       'recompute the tree from the entries and check every stored hash and checkpoint; exit 1 at the first problem',
     )
     .option(...dataOption)
+    .option(...dbOption)
     .option('--key <verifier-key>', "check signatures with this verifier key instead of the hub's own")
-    .option('--db <url>', 'postgres://… to verify the ledger there (default: the data dir, or $TEARLINE_DB)')
     .action(
-      withHub<DataOption & { key?: string; db?: string }>(async (hub, opts) => {
-        const selected = selectDatabase(opts.db, process.env);
-        if (!selected.ok) throw usageError(selected.message);
+      withHub<DataOption & { key?: string }>(async (hub, opts) => {
         const verifier = parseVerifierKey(opts.key ?? verifierKeyOf(hub.signer()));
         if (!verifier.ok) throw usageError(`--key: ${verifier.message}`);
-        const audit =
-          selected.kind === 'sqlite'
-            ? await auditLedger(sqliteAuditSource(hub.ledger), verifier.verifier)
-            : await auditPgLedger(selected.url, verifier.verifier);
+        const audit = await hub.ledger.audit(verifier.verifier);
         if (!audit.ok) throw new CliError(`ledger verify failed: ${audit.message}`);
         print(`ok: ${audit.entries} entries and ${audit.checkpoints} checkpoints verified`);
       }),

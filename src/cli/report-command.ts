@@ -28,7 +28,7 @@ export function registerReport(program: Command): void {
     .requiredOption('--to <date>', 'end (a date or an RFC 3339 timestamp), exclusive')
     .option('--format <format>', 'csv, json or html', 'csv')
     .option('--data <dir>', 'data directory')
-    .action((opts: { partner: string; from: string; to: string; format: string; data?: string }) => {
+    .action(async (opts: { partner: string; from: string; to: string; format: string; data?: string }) => {
       if (!['csv', 'json', 'html'].includes(opts.format))
         throw usageError(`--format '${opts.format}' must be csv, json or html`);
       const from = parseDay(opts.from, '--from');
@@ -40,10 +40,13 @@ export function registerReport(program: Command): void {
         if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);
         const stores = releaseStoresOf(hub);
         if (hub.ledger.size() > 0) hub.checkpointIfDue();
-        const rows = disclosureRows(stores.releases.records(partner.id), from, to, (id) => {
-          const r = hub.checkpoints.receiptForPartner(id, partner.id);
-          return r.ok ? r.json : '';
-        });
+        const records = stores.releases.records(partner.id);
+        const receipts = new Map<string, string>();
+        for (const rec of records) {
+          const r = await hub.ledgerService.receiptForPartner(rec.release_id, partner.id);
+          receipts.set(rec.release_id, r.ok ? r.json : '');
+        }
+        const rows = disclosureRows(records, from, to, (id) => receipts.get(id) ?? '');
         const withheld: Record<string, number> = {};
         const outcomes = hub.db
           .prepare(

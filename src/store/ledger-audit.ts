@@ -5,11 +5,9 @@ import type { NoteVerifier } from '../ledger/ledger-note.js';
 import { verifyConsistency } from '../ledger/ledger-proof.js';
 import type { LedgerResult } from '../ledger/ledger-result.js';
 import { countStoredHashes } from '../ledger/ledger-tree-math.js';
-import type { PgLedger } from './postgres/pg-ledger.js';
-import type { PgLedgerCheckpoints } from './postgres/pg-ledger-checkpoints.js';
 import { SqliteLedgerCheckpoints, type StoredCheckpoint } from './sqlite/ledger-checkpoints.js';
 import { HASHES_PER_PAGE } from './sqlite/ledger-hash-pages.js';
-import type { LedgerEntryRow, SqliteLedger } from './sqlite/ledger-store.js';
+import type { LedgerEntryRow } from './sqlite/ledger-store.js';
 
 /**
  * What an audit reads from a stored ledger, on any engine. Hashes are packed HASHES_PER_PAGE to
@@ -23,26 +21,6 @@ export interface LedgerAuditSource {
   readStoredHashes(from: number, to: number): Promise<Map<number, Buffer>>;
   countStoredHashes(): Promise<{ hashes: number; pages: number }>;
   proveConsistency(size1: number, size2: number): Promise<LedgerResult<{ proof: Uint8Array[] }>>;
-}
-
-export function sqliteAuditSource(ledger: SqliteLedger): LedgerAuditSource {
-  return {
-    listCheckpoints: async () => new SqliteLedgerCheckpoints(ledger).list(),
-    readEntries: async (start, end) => ledger.readEntries(start, end),
-    readStoredHashes: async (from, to) => ledger.hashes.readRange(from, to),
-    countStoredHashes: async () => ledger.hashes.count(),
-    proveConsistency: async (a, b) => ledger.proveConsistency(a, b),
-  };
-}
-
-export function pgAuditSource(ledger: PgLedger, checkpoints: PgLedgerCheckpoints): LedgerAuditSource {
-  return {
-    listCheckpoints: () => checkpoints.list(),
-    readEntries: (start, end) => ledger.readEntries(start, end),
-    readStoredHashes: (from, to) => ledger.readHashRange(from, to),
-    countStoredHashes: () => ledger.countHashes(),
-    proveConsistency: (a, b) => ledger.proveConsistency(a, b),
-  };
 }
 
 /** The first problem found, naming the entry index or checkpoint size where it is. */

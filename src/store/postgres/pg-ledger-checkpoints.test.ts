@@ -4,7 +4,7 @@ import { encodeEntry, type LedgerEntry } from '../../ledger/ledger-entry.js';
 import { MemoryTree } from '../../ledger/ledger-memory-tree.js';
 import { createSigner, formatVerifierKey, parseVerifierKey } from '../../ledger/ledger-note.js';
 import { storedHashIndex } from '../../ledger/ledger-tree-math.js';
-import { auditLedger, pgAuditSource } from '../ledger-audit.js';
+import { pgLedgerService } from '../ledger-service.js';
 import { PgLedger } from './pg-ledger.js';
 import { PgLedgerCheckpoints } from './pg-ledger-checkpoints.js';
 import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from './pg-test-schema.js';
@@ -79,12 +79,12 @@ describe.skipIf(!TEST_PG_URL)('postgres ledger checkpoints', () => {
         await ledger.appendEntriesAlone(Array.from({ length: 50 }, (_, i) => ingest(b * 50 + i)));
         await cps.checkpoint(T, signer);
       }
-      const source = pgAuditSource(ledger, cps);
-      expect(await auditLedger(source, verifier)).toEqual({ ok: true, entries: 200, checkpoints: 4 });
+      const service = pgLedgerService(ledger, cps);
+      expect(await service.audit(verifier)).toEqual({ ok: true, entries: 200, checkpoints: 4 });
       const forged = encodeEntry(ingest(999));
       if (!forged.ok) throw new Error(forged.message);
       await db.pool.query('UPDATE ledger_entries SET bytes = $1 WHERE idx = 137', [forged.bytes]);
-      expect(await auditLedger(source, verifier)).toMatchObject({ ok: false, code: 'bad-hash', index: 137 });
+      expect(await service.audit(verifier)).toMatchObject({ ok: false, code: 'bad-hash', index: 137 });
     } finally {
       await db.drop();
     }

@@ -2,7 +2,13 @@ import type pg from 'pg';
 import { encodeEntry, type LedgerEntry, releaseIdOf } from '../../ledger/ledger-entry.js';
 import { TreeFrontier } from '../../ledger/ledger-frontier.js';
 import { HASH_SIZE, type Hash, hashLeaf } from '../../ledger/ledger-hash.js';
-import { assembleProof, hashRange, nodesOfRanges, planConsistency } from '../../ledger/ledger-proof.js';
+import {
+  assembleProof,
+  hashRange,
+  nodesOfRanges,
+  planConsistency,
+  planInclusion,
+} from '../../ledger/ledger-proof.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import { countStoredHashes, storedHashIndex } from '../../ledger/ledger-tree-math.js';
 import { PG_LOCK_CLASS } from './pg-migrations.js';
@@ -188,6 +194,29 @@ export class PgLedger {
     if (!plan.ok) return plan;
     const hashes = await readHashes(q, nodesOfRanges(plan.ranges).map(storedHashIndex));
     return { ok: true, proof: assembleProof(plan.ranges, (n) => requireHash(hashes, storedHashIndex(n))) };
+  }
+
+  async proveInclusion(index: number, size: number): Promise<LedgerResult<{ proof: Hash[] }>> {
+    const have = await this.size();
+    if (size > have) return fail('bad-size', `tree size ${size} is beyond the ledger's ${have} entries`);
+    const plan = planInclusion(index, size);
+    if (!plan.ok) return plan;
+    const hashes = await readHashes(this.#pool, nodesOfRanges(plan.ranges).map(storedHashIndex));
+    return { ok: true, proof: assembleProof(plan.ranges, (n) => requireHash(hashes, storedHashIndex(n))) };
+  }
+
+  async readEntry(index: number): Promise<PgLedgerEntryRow | undefined> {
+    return (await this.readEntries(index, index + 1))[0];
+  }
+
+  /** Index of the 'release' entry of a release. */
+  async findRelease(releaseId: string): Promise<number | undefined> {
+    const res = await this.#pool.query<{ idx: string }>(
+      "SELECT idx FROM ledger_entries WHERE release_id = $1 AND kind = 'release' ORDER BY idx LIMIT 1",
+      [releaseId],
+    );
+    const idx = res.rows[0]?.idx;
+    return idx === undefined ? undefined : Number(idx);
   }
 
   /** Entries [start, end) in order, at most `max` of them. */

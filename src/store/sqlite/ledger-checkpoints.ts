@@ -1,10 +1,8 @@
 import { openCheckpoint, signCheckpoint } from '../../ledger/ledger-checkpoint.js';
-import { decodeEntry } from '../../ledger/ledger-entry.js';
 import { equalHashes } from '../../ledger/ledger-hash.js';
 import type { NoteSigner, NoteVerifier } from '../../ledger/ledger-note.js';
 import type { LedgerCheckpointer } from '../../ledger/ledger-ports.js';
 import { verifyConsistency } from '../../ledger/ledger-proof.js';
-import { formatConsistency, formatReceipt } from '../../ledger/ledger-receipt.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import type { SqliteLedger } from './ledger-store.js';
 
@@ -137,59 +135,6 @@ export class SqliteLedgerCheckpoints implements LedgerCheckpointer {
     const checkpoint = { size, root: Buffer.from(root.root), note: signed.note, signedAt: now.toISOString() };
     this.#statements.insert.run(checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.signedAt);
     return { ok: true, checkpoint, created: true };
-  }
-
-  /** The receipt of entry `index` against the latest checkpoint that covers it. */
-  receipt(index: number): LedgerResult<{ json: string }> {
-    const entry = this.#ledger.readEntry(index);
-    if (!entry)
-      return fail('not-found', `there is no ledger entry ${index} (the ledger has ${this.#ledger.size()})`);
-    const latest = this.latest();
-    if (!latest || latest.size <= index) {
-      return fail('not-checkpointed', `entry ${index} is not yet covered by a checkpoint; sign one first`);
-    }
-    const proof = this.#ledger.proveInclusion(index, latest.size);
-    if (!proof.ok) return proof;
-    return {
-      ok: true,
-      json: formatReceipt({ index, entry: entry.bytes, checkpoint: latest.note, proof: proof.proof }),
-    };
-  }
-
-  /**
-   * The receipt a partner may fetch: only for a release made to that partner. Any other
-   * release answers 'not-found' exactly as a missing one does, so partners learn nothing
-   * about each other's releases.
-   */
-  receiptForPartner(releaseId: string, partner: string): LedgerResult<{ json: string }> {
-    const missing = fail('not-found', `no release ${JSON.stringify(releaseId)} for this partner`);
-    const index = this.#ledger.findRelease(releaseId);
-    const row = index === undefined ? undefined : this.#ledger.readEntry(index);
-    if (index === undefined || !row) return missing;
-    const decoded = decodeEntry(row.bytes);
-    if (!decoded.ok || decoded.entry.kind !== 'release' || decoded.entry.partner !== partner) return missing;
-    return this.receipt(index);
-  }
-
-  /** Consistency proof between two signed checkpoints, named by their tree sizes. */
-  consistency(from: number, to: number): LedgerResult<{ json: string }> {
-    if (from > to) return fail('bad-size', `--from ${from} must not exceed --to ${to}`);
-    const older = this.at(from);
-    const newer = this.at(to);
-    if (!older || !newer) {
-      const missing = older ? to : from;
-      return fail(
-        'not-found',
-        `no checkpoint of size ${missing}; sizes signed: ${
-          this.list()
-            .map((c) => c.size)
-            .join(', ') || 'none'
-        }`,
-      );
-    }
-    const proof = this.#ledger.proveConsistency(from, to);
-    if (!proof.ok) return proof;
-    return { ok: true, json: formatConsistency({ old: older.note, new: newer.note, proof: proof.proof }) };
   }
 
   /** Checks one stored checkpoint's signature and that its columns match its note. */

@@ -5,7 +5,7 @@ import { MemoryTree } from '../../ledger/ledger-memory-tree.js';
 import { createSigner, formatVerifierKey, parseVerifierKey } from '../../ledger/ledger-note.js';
 import { verifyConsistency, verifyInclusion } from '../../ledger/ledger-proof.js';
 import { verifyConsistencyDocument, verifyReceipt } from '../../ledger/ledger-receipt.js';
-import { auditLedger, sqliteAuditSource } from '../ledger-audit.js';
+import { sqliteLedgerService } from '../ledger-service.js';
 import { openSqlite } from './database.js';
 import { SqliteLedgerCheckpoints } from './ledger-checkpoints.js';
 import { SqliteLedger } from './ledger-store.js';
@@ -131,6 +131,7 @@ describe('SqliteLedger storage', () => {
 describe('SqliteLedger checkpoints, receipts and consistency', () => {
   it('signs only growing trees, keeps every checkpoint, and serves verifiable receipts', async () => {
     const { ledger, checkpoints } = freshLedger();
+    const service = sqliteLedgerService(ledger, checkpoints);
     const signer = signerOf();
     const vkey = formatVerifierKey(signer.name, signer.publicKey);
     const t0 = new Date('2026-01-03T12:00:00Z');
@@ -139,9 +140,9 @@ describe('SqliteLedger checkpoints, receipts and consistency', () => {
     const first = checkpoints.checkpoint(t0, signer);
     expect(first).toMatchObject({ ok: true, created: true, checkpoint: { size: 3 } });
     expect(checkpoints.checkpoint(t0, signer)).toMatchObject({ ok: true, created: false });
-    expect(checkpoints.receipt(3)).toMatchObject({ ok: false, code: 'not-found' });
+    expect(await service.receipt(3)).toMatchObject({ ok: false, code: 'not-found' });
     ledger.appendEntries([ingest(3)]);
-    expect(checkpoints.receipt(3)).toMatchObject({ ok: false, code: 'not-checkpointed' });
+    expect(await service.receipt(3)).toMatchObject({ ok: false, code: 'not-checkpointed' });
     expect(checkpoints.checkpointIfDue(new Date(t0.getTime() + 500), signer)).toMatchObject({
       ok: true,
       created: false,
@@ -157,7 +158,7 @@ describe('SqliteLedger checkpoints, receipts and consistency', () => {
     });
     expect(checkpoints.list().map((c) => c.size)).toEqual([3, 4, 1004]);
 
-    const receipt = checkpoints.receipt(ledger.findRelease('r1') as number);
+    const receipt = await service.receipt(ledger.findRelease('r1') as number);
     if (!receipt.ok) throw new Error(receipt.message);
     expect(Object.keys(JSON.parse(receipt.json))).toEqual(['index', 'entry', 'checkpoint', 'proof']);
     expect(verifyReceipt(receipt.json, vkey)).toMatchObject({
@@ -173,33 +174,33 @@ describe('SqliteLedger checkpoints, receipts and consistency', () => {
     });
     expect(verifyReceipt(JSON.stringify({ ...doc, index: 2 }), vkey)).toMatchObject({ ok: false });
 
-    expect(checkpoints.receiptForPartner('r1', 'partner-a')).toMatchObject({ ok: true });
+    expect(await service.receiptForPartner('r1', 'partner-a')).toMatchObject({ ok: true });
     // Another partner's release looks exactly like one that does not exist.
-    expect(checkpoints.receiptForPartner('r1', 'partner-b')).toEqual({
+    expect(await service.receiptForPartner('r1', 'partner-b')).toEqual({
       ok: false,
       code: 'not-found',
       message: 'no release "r1" for this partner',
     });
-    expect(checkpoints.receiptForPartner('r9', 'partner-b')).toEqual({
+    expect(await service.receiptForPartner('r9', 'partner-b')).toEqual({
       ok: false,
       code: 'not-found',
       message: 'no release "r9" for this partner',
     });
 
-    const cons = checkpoints.consistency(3, 1004);
+    const cons = await service.consistency(3, 1004);
     if (!cons.ok) throw new Error(cons.message);
     expect(verifyConsistencyDocument(cons.json, vkey)).toMatchObject({
       ok: true,
       old: { size: 3 },
       new: { size: 1004 },
     });
-    expect(checkpoints.consistency(3, 5)).toMatchObject({
+    expect(await service.consistency(3, 5)).toMatchObject({
       code: 'not-found',
       message: expect.stringContaining('3, 4, 1004'),
     });
     const verifier = parseVerifierKey(vkey);
     if (!verifier.ok) throw new Error(verifier.message);
-    expect(await auditLedger(sqliteAuditSource(ledger), verifier.verifier)).toEqual({
+    expect(await sqliteLedgerService(ledger, checkpoints).audit(verifier.verifier)).toEqual({
       ok: true,
       entries: 1004,
       checkpoints: 3,

@@ -1,10 +1,16 @@
 import type pg from 'pg';
 import type { Clock } from '../clock.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
+import { type LedgerService, pgLedgerService } from '../store/ledger-service.js';
 import { isPgUrl, openPg, type PgOpenError, type PgOpenOptions } from '../store/postgres/pg-database.js';
 import { PgLedger } from '../store/postgres/pg-ledger.js';
 import { PgLedgerCheckpoints } from '../store/postgres/pg-ledger-checkpoints.js';
 import { PgObjectStore } from '../store/postgres/pg-object-store.js';
+import { PgSql } from '../store/postgres/pg-sql.js';
+import { SqlIntelFeed } from '../store/sql/sql-intel-feed.js';
+import { SqlReleaseFeed } from '../store/sql/sql-release-feed.js';
+import { SqlSubmissions } from '../store/sql/sql-submissions.js';
+import { SqlTaxiiStatusStore } from '../store/sql/sql-taxii-status.js';
 
 /**
  * The PostgreSQL side of the composition root: what `openHub` builds over SQLite, for the stores
@@ -13,9 +19,16 @@ import { PgObjectStore } from '../store/postgres/pg-object-store.js';
  */
 export interface PgHub {
   pool: pg.Pool;
+  /** The portable SQL port the hub's state stores run on; its transactions span the adapters below. */
+  sql: PgSql;
   objects: PgObjectStore;
   ledger: PgLedger;
   checkpoints: PgLedgerCheckpoints;
+  ledgerService: LedgerService;
+  feed: SqlReleaseFeed;
+  submissions: SqlSubmissions;
+  intel: SqlIntelFeed;
+  statuses: SqlTaxiiStatusStore;
   close(): Promise<void>;
 }
 
@@ -28,20 +41,33 @@ export async function openPgHub(
   if (!opened.ok) return opened;
   const pool = opened.pool;
   const ledger = new PgLedger(pool);
-  const objects = new PgObjectStore(pool, clock, async (tx, context, stored) => {
-    const appended = await ledger.appendEntries(tx, [
-      ingestBatchEntry(context.source, context.actor, clock.now(), stored),
-    ]);
-    // Throwing rolls the batch back: nothing is stored that the ledger does not record.
-    if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
-  });
+  const sql = new PgSql(pool, ledger);
+  const objects = new PgObjectStore(
+    pool,
+    clock,
+    async (tx, context, stored) => {
+      const appended = await ledger.appendEntries(tx, [
+        ingestBatchEntry(context.source, context.actor, clock.now(), stored),
+      ]);
+      // Throwing rolls the batch back: nothing is stored that the ledger does not record.
+      if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
+    },
+    sql,
+  );
+  const checkpoints = new PgLedgerCheckpoints(pool, ledger);
   return {
     ok: true,
     hub: {
       pool,
+      sql,
       objects,
       ledger,
-      checkpoints: new PgLedgerCheckpoints(pool, ledger),
+      checkpoints,
+      ledgerService: pgLedgerService(ledger, checkpoints),
+      feed: new SqlReleaseFeed(sql),
+      submissions: new SqlSubmissions(sql),
+      intel: new SqlIntelFeed(sql),
+      statuses: new SqlTaxiiStatusStore(sql),
       close: () => pool.end(),
     },
   };

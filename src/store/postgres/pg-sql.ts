@@ -99,6 +99,29 @@ export class PgSql extends PgQueries implements SqlDatabase {
     return this.#inside.getStore()?.client;
   }
 
+  async runExclusive<T>(
+    key: string,
+    work: () => Promise<T>,
+  ): Promise<{ ran: true; result: T } | { ran: false }> {
+    // A session lock on a connection of its own, held while `work` runs on others.
+    const holder = await this.#pool.connect();
+    const args = [PG_LOCK_CLASS, `${key}:`];
+    try {
+      const got = await holder.query<{ ok: boolean }>(
+        'SELECT pg_try_advisory_lock($1, hashtext($2 || current_schema())) AS ok',
+        args,
+      );
+      if (!got.rows[0]?.ok) return { ran: false };
+      try {
+        return { ran: true, result: await work() };
+      } finally {
+        await holder.query('SELECT pg_advisory_unlock($1, hashtext($2 || current_schema()))', args);
+      }
+    } finally {
+      holder.release();
+    }
+  }
+
   async transaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
     // A store called inside another's transaction joins it: one connection, one commit.
     const open = this.#inside.getStore();

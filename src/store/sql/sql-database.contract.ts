@@ -105,6 +105,25 @@ export function describeSqlContract(engine: string, open: OpenSql): void {
       });
     });
 
+    it('runs exclusive work once at a time: a second runner with the same key is turned away', async () => {
+      await withSql(open, async (sql) => {
+        let release: () => void = () => {};
+        const held = new Promise<void>((r) => {
+          release = r;
+        });
+        const first = sql.runExclusive('pass', async () => {
+          await held;
+          return 'first';
+        });
+        await new Promise((r) => setTimeout(r, 20));
+        expect(await sql.runExclusive('pass', async () => 'second')).toEqual({ ran: false });
+        expect(await sql.runExclusive('other', async () => 'other')).toEqual({ ran: true, result: 'other' });
+        release();
+        expect(await first).toEqual({ ran: true, result: 'first' });
+        expect(await sql.runExclusive('pass', async () => 'third')).toEqual({ ran: true, result: 'third' });
+      });
+    });
+
     it('sees its own uncommitted writes through the database object inside a transaction', async () => {
       await withSql(open, async (sql) => {
         await sql.transaction(async () => {

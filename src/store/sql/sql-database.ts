@@ -36,6 +36,12 @@ export interface SqlDatabase extends SqlQueries {
    * throws. Transactions on one SqlDatabase never interleave.
    */
   transaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` unless another holder of `key` (in any process) is running; then it returns
+   * `{ ran: false }` at once. For work one process should do at a time, such as a pipeline pass,
+   * where a second runner would only repeat the first.
+   */
+  runExclusive<T>(key: string, work: () => Promise<T>): Promise<{ ran: true; result: T } | { ran: false }>;
 }
 
 /** Thrown by a store to roll a transaction back with a result for its caller. */

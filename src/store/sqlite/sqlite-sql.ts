@@ -55,6 +55,23 @@ export class SqliteSql implements SqlDatabase, SqlTx {
 
   async lock(_key: string): Promise<void> {}
 
+  readonly #running = new Set<string>();
+
+  // Within one process; another process on the same file relies on the work being idempotent
+  // and on its write transactions being exclusive.
+  async runExclusive<T>(
+    key: string,
+    work: () => Promise<T>,
+  ): Promise<{ ran: true; result: T } | { ran: false }> {
+    if (this.#running.has(key)) return { ran: false };
+    this.#running.add(key);
+    try {
+      return { ran: true, result: await work() };
+    } finally {
+      this.#running.delete(key);
+    }
+  }
+
   transaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T> {
     // A store called inside another's transaction joins it rather than queueing behind it.
     if (this.#inside.getStore()) return work(this);

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
 import { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
 import { SqliteIntelFeed } from '../store/sqlite/release-feed-intel.js';
-import { SqliteSubmissions } from '../store/sqlite/submissions-store.js';
+import { createSqliteSubmissionSink, SqliteSubmissions } from '../store/sqlite/submissions-store.js';
 import { SqliteTaxiiStatusStore } from '../store/sqlite/taxii-status-store.js';
 import { findPartnerByToken } from '../store/sqlite/taxii-status-token-index.js';
 import { SqliteUserStore } from '../store/sqlite/user-store.js';
@@ -77,7 +77,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     createHubAuthenticator(
       {
         authenticate: (nameOrId, token) => partners.authenticate(nameOrId, token),
-        findPartnerIdByToken: (token) => findPartnerByToken(hub.db, token),
+        findPartnerIdByToken: async (token) => findPartnerByToken(hub.db, token),
       },
       users,
     ),
@@ -90,13 +90,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     submissions,
     intel,
     intelWriter: hub.objects,
-    submit: {
-      intel: hub.objects,
-      log: submissions,
-      resolver,
-      transact: (fn) => hub.db.transaction(fn).immediate(),
-      now,
-    },
+    submit: { sink: createSqliteSubmissionSink(hub.db, hub.objects, submissions), resolver, now },
     now,
   });
 
@@ -114,7 +108,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     ...(cacheSize.maxEntries > 0 && {
       pageCache: {
         cache: new PageCache(cacheSize.maxEntries, cacheSize.maxBytes),
-        stamp: () => releases.changeStamp(now()),
+        stamp: async () => releases.changeStamp(now()),
       },
     }),
   });

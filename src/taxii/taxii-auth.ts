@@ -31,7 +31,7 @@ export interface UserAuthenticator {
 
 export interface PartnerAuthPorts {
   authenticate(nameOrId: string, token: string): Promise<{ id: string; name: string } | undefined>;
-  findPartnerIdByToken(token: string): string | undefined;
+  findPartnerIdByToken(token: string): Promise<string | undefined>;
 }
 
 /** Partners first (name or id + token), then users, when a user store is wired in. */
@@ -49,7 +49,7 @@ export function createHubAuthenticator(partners: PartnerAuthPorts, users?: UserA
       return u && u.role === 'analyst' ? { kind: 'analyst', user: u.name, role: u.role } : undefined;
     },
     async authenticateBearer(token) {
-      const id = partners.findPartnerIdByToken(token);
+      const id = await partners.findPartnerIdByToken(token);
       // Unknown tokens still pay for one verification, so timing does not tell them apart.
       const p = await partners.authenticate(id ?? '\u0000unknown', token);
       return p ? asPartner(p) : undefined;

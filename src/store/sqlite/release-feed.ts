@@ -181,13 +181,22 @@ export class SqliteReleaseFeed {
     });
   }
 
-  page(partnerId: string, query: FeedQuery, now: Date): FeedPage {
+  async page(partnerId: string, query: FeedQuery, now: Date): Promise<FeedPage> {
+    return this.pageSync(partnerId, query, now);
+  }
+
+  /** For callers already inside a SQLite transaction (the release pipeline and its tests). */
+  pageSync(partnerId: string, query: FeedQuery, now: Date): FeedPage {
     this.publishDue(now);
     return this.#query.page([partnerId], query);
   }
 
   /** Maps a derived id this partner was released back to the hub's original id. */
-  resolve(partnerId: string, derivedId: string): string | undefined {
+  async resolve(partnerId: string, derivedId: string): Promise<string | undefined> {
+    return this.#resolveReleased(partnerId, derivedId);
+  }
+
+  #resolveReleased(partnerId: string, derivedId: string): string | undefined {
     return (this.#s.original.get(partnerId, derivedId) as string | undefined) ?? undefined;
   }
 
@@ -202,8 +211,8 @@ export class SqliteReleaseFeed {
       'SELECT original_id FROM tearline_derived_ids WHERE partner_id = ? AND derived_id = ? LIMIT 2',
     );
     return {
-      resolve: (partnerId, derivedId) => {
-        const released = this.resolve(partnerId, derivedId);
+      resolve: async (partnerId, derivedId) => {
+        const released = this.#resolveReleased(partnerId, derivedId);
         if (released !== undefined) return released;
         const rows = recorded.pluck().all(partnerId, derivedId) as string[];
         return rows.length === 1 ? rows[0] : undefined;

@@ -3,7 +3,7 @@ import { parseEnvelope } from './taxii-envelope.js';
 import { notFound, TaxiiError } from './taxii-errors.js';
 import { encodeNext, type FilterOptions, parseFeedQuery, type QueryParams } from './taxii-filters.js';
 import { isTaxiiContentType, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii-media.js';
-import type { PageCache } from './taxii-page-cache.js';
+import { type CachedPage, type PageCache, pageCacheKey } from './taxii-page-cache.js';
 import {
   type CollectionKind,
   type FeedPage,
@@ -95,22 +95,29 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
     collection: TaxiiCollection,
     renderWith: (c: TaxiiCollection) => Promise<{ body: string; headers: Record<string, string> }>,
   ): Promise<FastifyReply> {
-    const render = () => renderWith(collection);
+    const render = async (stamp: string): Promise<CachedPage> => {
+      const r = await renderWith(collection);
+      const body = Buffer.from(r.body);
+      const headers: Record<string, string> = {
+        'content-type': TAXII_MEDIA_TYPE,
+        'content-length': String(body.length),
+      };
+      for (const [name, value] of Object.entries(r.headers)) headers[name.toLowerCase()] = value;
+      return { stamp, body, headers };
+    };
     const pc = o.pageCache;
-    if (!pc) {
-      const r = await render();
-      reply.headers(r.headers);
-      return send(reply, 200, r.body);
+    let page: CachedPage | undefined;
+    if (!pc) page = await render('');
+    else {
+      const stamp = await pc.stamp();
+      const key = pageCacheKey(principalOf(request), request.url);
+      page = pc.cache.get(key, stamp);
+      if (!page) {
+        page = await render(stamp);
+        pc.cache.set(key, page);
+      }
     }
-    const stamp = await pc.stamp();
-    const key = `${principalKey(principalOf(request))}\u0000${request.url}`;
-    let page = pc.cache.get(key, stamp);
-    if (!page) {
-      const r = await render();
-      page = { stamp, body: Buffer.from(r.body), headers: r.headers };
-      pc.cache.set(key, page);
-    }
-    return reply.code(200).headers(page.headers).header('Content-Type', TAXII_MEDIA_TYPE).send(page.body);
+    return reply.code(200).headers(page.headers).send(page.body);
   }
 
   function readable(request: FastifyRequest<{ Params: CollectionParams }>): TaxiiCollection {

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../stix/types.js';
@@ -196,5 +199,61 @@ describe('release feed', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('changes its stamp whenever a page could change: commits here or elsewhere, embargo ends', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tearline-stamp-'));
+    const path = join(dir, 'hub.db');
+    try {
+      const here = new SqliteReleaseFeed(openSqlite(path));
+      const there = new SqliteReleaseFeed(openSqlite(path));
+      const op = fc.oneof(
+        fc.record({
+          kind: fc.constant('add' as const),
+          elsewhere: fc.boolean(),
+          embargoS: fc.constantFrom(0, 5, 30),
+        }),
+        fc.record({ kind: fc.constant('recall' as const), elsewhere: fc.boolean() }),
+        fc.record({ kind: fc.constant('tick' as const), s: fc.integer({ min: 0, max: 10 }) }),
+      );
+      let n = 0;
+      let nowMs = Date.parse('2026-03-01T00:00:00Z');
+      await fc.assert(
+        fc.asyncProperty(fc.array(op, { maxLength: 25 }), async (ops) => {
+          const query = { version: ALL, limit: 1000 };
+          const read = async () => {
+            const now = new Date(nowMs);
+            const stamp = here.changeStamp(now);
+            return { stamp, json: JSON.stringify(await here.page(P, query, now)) };
+          };
+          let before = await read();
+          for (const o of ops) {
+            const feed = o.kind !== 'tick' && o.elsewhere ? there : here;
+            const at = new Date(nowMs);
+            if (o.kind === 'add') {
+              n++;
+              feed.addRelease(
+                {
+                  partnerId: P,
+                  tearline: obj(n, '2026-02-01T00:00:00.000Z'),
+                  originalId: `orig-${n}`,
+                  originalVersion: '2026-02-01T00:00:00.000Z',
+                  visibleFrom: new Date(nowMs + o.embargoS * 1000),
+                },
+                at,
+              );
+            } else if (o.kind === 'recall' && n > 0) feed.recall(P, obj(n, '').id as string, at);
+            else if (o.kind === 'tick') nowMs += o.s * 1000;
+            const after = await read();
+            // The page cache's contract: an unchanged stamp means an unchanged page.
+            if (after.stamp === before.stamp) expect(after.json).toBe(before.json);
+            before = after;
+          }
+        }),
+        { numRuns: 60 },
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -150,6 +150,27 @@ describe('TAXII page fast path', () => {
     expect(fastHits).toBe(3);
   });
 
+  it('hands every other method to Fastify, bodies intact', async () => {
+    const base = await listen({});
+    const note = {
+      type: 'note',
+      spec_version: '2.1',
+      id: 'note--00000000-0000-4000-8000-0000000000f1',
+      created: '2026-05-01T00:00:00.000Z',
+      modified: '2026-05-01T00:00:00.000Z',
+      created_by_ref: alpha.id,
+      content: 'seen near the border',
+      object_refs: ['indicator--00000000-0000-4000-8000-0000000000f2'],
+    };
+    const res = await fetch(`${base}/taxii2/hub/collections/submissions/objects/`, {
+      method: 'POST',
+      headers: { authorization: as(alpha), accept: TAXII, 'content-type': TAXII },
+      body: JSON.stringify({ objects: [note] }),
+    });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ success_count: 1, failure_count: 0 });
+  });
+
   it('serves a new release as soon as its embargo ends, though the page before it was cached', async () => {
     const base = await listen({ log: { stream: countFastHits() } });
     release(hub, alpha.id);

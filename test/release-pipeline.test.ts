@@ -116,7 +116,7 @@ const run = (s: Awaited<ReturnType<typeof setup>>) =>
 
 function feedIds(s: Awaited<ReturnType<typeof setup>>, partnerId: string): JsonObject[] {
   return s.stores.feed
-    .page(partnerId, { version: ALL, limit: 1000 }, s.clock.now())
+    .pageSync(partnerId, { version: ALL, limit: 1000 }, s.clock.now())
     .rows.map((r) => JSON.parse(r.json) as JsonObject);
 }
 

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
 import { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
 import { SqliteIntelFeed } from '../store/sqlite/release-feed-intel.js';
-import { SqliteSubmissions } from '../store/sqlite/submissions-store.js';
+import { createSqliteSubmissionSink, SqliteSubmissions } from '../store/sqlite/submissions-store.js';
 import { SqliteTaxiiStatusStore } from '../store/sqlite/taxii-status-store.js';
 import { findPartnerByToken } from '../store/sqlite/taxii-status-token-index.js';
 import { SqliteUserStore } from '../store/sqlite/user-store.js';
@@ -16,6 +16,7 @@ import { createCollectionKinds } from '../taxii/taxii-collections.js';
 import { TaxiiError } from '../taxii/taxii-errors.js';
 import { TAXII_MEDIA_TYPE } from '../taxii/taxii-media.js';
 import { PageCache } from '../taxii/taxii-page-cache.js';
+import { createFastPathServerFactory, createPageFastPath } from '../taxii/taxii-page-fast-path.js';
 import type { DerivedIdResolver } from '../taxii/taxii-ports.js';
 import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
 import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
@@ -52,19 +53,6 @@ export const DEFAULT_LIMITS: TaxiiLimits = {
  */
 export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInstance {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const app = Fastify({
-    logger: options.log
-      ? {
-          level: options.log.level ?? 'info',
-          stream: options.log.stream,
-          redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
-        }
-      : false,
-    bodyLimit: limits.maxContentLength,
-    routerOptions: { ignoreTrailingSlash: true },
-    ...(options.https && { https: { cert: options.https.cert, key: options.https.key } }),
-  }) as unknown as FastifyInstance;
-
   const partners = new SqlitePartnerStore(hub.db);
   const releases = new SqliteReleaseFeed(hub.db);
   const submissions = new SqliteSubmissions(hub.db);
@@ -77,26 +65,51 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     createHubAuthenticator(
       {
         authenticate: (nameOrId, token) => partners.authenticate(nameOrId, token),
-        findPartnerIdByToken: (token) => findPartnerByToken(hub.db, token),
+        findPartnerIdByToken: async (token) => findPartnerByToken(hub.db, token),
       },
       users,
     ),
     { ttlMs: 60_000, maxEntries: 10_000, ...options.authCache, now: () => Date.now() },
   );
-
+  const limiter = new TokenBuckets({ perSecond: 200, burst: 400, ...options.rate, now: () => Date.now() });
   const cacheSize = options.pageCache ?? { maxEntries: 2000, maxBytes: 128 * 1024 * 1024 };
+  const pageCache =
+    cacheSize.maxEntries > 0
+      ? {
+          cache: new PageCache(cacheSize.maxEntries, cacheSize.maxBytes),
+          stamp: async () => releases.changeStamp(now()),
+        }
+      : undefined;
+
+  let app: FastifyInstance | undefined;
+  // Cached TAXII pages are answered before Fastify routes them (taxii-page-fast-path.ts).
+  const serverFactory =
+    pageCache &&
+    createFastPathServerFactory(
+      createPageFastPath({ authenticator, limiter, pages: pageCache, log: () => app?.log }),
+      options.https,
+    );
+  app = Fastify({
+    logger: options.log
+      ? {
+          level: options.log.level ?? 'info',
+          stream: options.log.stream,
+          redact: { paths: ['req.headers.authorization', 'req.headers.cookie'], censor: '[redacted]' },
+        }
+      : false,
+    bodyLimit: limits.maxContentLength,
+    routerOptions: { ignoreTrailingSlash: true },
+    ...(serverFactory
+      ? { serverFactory }
+      : options.https && { https: { cert: options.https.cert, key: options.https.key } }),
+  }) as unknown as FastifyInstance;
+
   const kinds = createCollectionKinds({
     releases,
     submissions,
     intel,
     intelWriter: hub.objects,
-    submit: {
-      intel: hub.objects,
-      log: submissions,
-      resolver,
-      transact: (fn) => hub.db.transaction(fn).immediate(),
-      now,
-    },
+    submit: { sink: createSqliteSubmissionSink(hub.db, hub.objects, submissions), resolver, now },
     now,
   });
 
@@ -109,14 +122,9 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     now,
     newStatusId: randomUUID,
     authenticator,
-    limiter: new TokenBuckets({ perSecond: 200, burst: 400, ...options.rate, now: () => Date.now() }),
+    limiter,
     failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
-    ...(cacheSize.maxEntries > 0 && {
-      pageCache: {
-        cache: new PageCache(cacheSize.maxEntries, cacheSize.maxBytes),
-        stamp: () => releases.changeStamp(now()),
-      },
-    }),
+    ...(pageCache && { pageCache }),
   });
 
   registerLedgerRoutes(app, hub);

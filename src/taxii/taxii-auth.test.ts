@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createCachedAuthenticator, parseAuthorization } from './taxii-auth.js';
 import type { Authenticator, Principal } from './taxii-ports.js';
@@ -65,5 +66,33 @@ describe('credential cache', () => {
     for (const [u, s] of valid) await auth.authenticateBasic(u, s);
     await auth.authenticateBasic('a', '1');
     expect(calls.n).toBe(4);
+  });
+
+  it('peeks only at credentials proved within the TTL, never verifying anything itself', async () => {
+    let now = 0;
+    const { inner, calls } = counting(new Map([['alice', 's1']]));
+    const auth = createCachedAuthenticator(inner, { ttlMs: 1000, maxEntries: 10, now: () => now });
+    const good = { kind: 'basic', user: 'alice', secret: 's1' } as const;
+    expect(auth.peek(good)).toBeUndefined();
+    await auth.authenticateBasic('alice', 's1');
+    expect(auth.peek(good)).toEqual(ALICE);
+    expect(auth.peek({ kind: 'basic', user: 'alice', secret: 's2' })).toBeUndefined();
+    expect(auth.peek({ kind: 'bearer', token: 's1' })).toBeUndefined();
+    now += 1001;
+    expect(auth.peek(good)).toBeUndefined();
+    expect(calls.n).toBe(1);
+  });
+
+  it('never confuses two different credentials (user and secret split differently)', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.string(), fc.string(), fc.string(), fc.string(), async (u1, s1, u2, s2) => {
+        fc.pre(u1 !== u2 || s1 !== s2);
+        const { inner } = counting(new Map([[u1, s1]]));
+        const auth = createCachedAuthenticator(inner, { ttlMs: 1000, maxEntries: 10, now: () => 0 });
+        await auth.authenticateBasic(u1, s1);
+        expect(auth.peek({ kind: 'basic', user: u2, secret: s2 })).toBeUndefined();
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -15,9 +15,9 @@ import {
 
 /** The feeds the collections read; adapters over the store (release-feed*.ts, submissions-store.ts). */
 export interface CollectionPorts {
-  releases: { page(partnerId: string, q: FeedQuery, now: Date): FeedPage };
-  submissions: { page(partnerId: string, q: FeedQuery): FeedPage };
-  intel: { page(q: FeedQuery): FeedPage };
+  releases: { page(partnerId: string, q: FeedQuery, now: Date): Promise<FeedPage> };
+  submissions: { page(partnerId: string, q: FeedQuery): Promise<FeedPage> };
+  intel: { page(q: FeedQuery): Promise<FeedPage> };
   intelWriter: IntelWriter;
   submit: SubmissionPorts;
   now(): Date;
@@ -35,7 +35,7 @@ function withIds(q: FeedQuery, id: string): FeedQuery {
 function view(
   kind: Omit<CollectionKind, 'open'>,
   access: { canRead: boolean; canWrite: boolean },
-  page: (q: FeedQuery) => FeedPage,
+  page: (q: FeedQuery) => Promise<FeedPage>,
   add?: TaxiiCollection['add'],
 ): TaxiiCollection {
   const info: CollectionInfo = {
@@ -92,10 +92,15 @@ export function createCollectionKinds(ports: CollectionPorts): CollectionKind[] 
               submissions,
               { canRead: true, canWrite: true },
               (q) => ports.submissions.page(p.partnerId, q),
-              (objects, statusId) =>
-                objects.map((o) =>
-                  submitPartnerObject(ports.submit, { partnerId: p.partnerId, name: p.name }, o, statusId),
-                ),
+              async (objects, statusId) => {
+                // One after another: each object's transaction commits before the next is checked.
+                const outcomes = [];
+                for (const o of objects) {
+                  const who = { partnerId: p.partnerId, name: p.name };
+                  outcomes.push(await submitPartnerObject(ports.submit, who, o, statusId));
+                }
+                return outcomes;
+              },
             )
           : undefined,
     },

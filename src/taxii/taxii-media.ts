@@ -41,7 +41,8 @@ function isTaxii21(r: MediaRange): boolean {
  * latest, which is 2.1. A range with q=0 refuses.
  */
 export function acceptsTaxii(accept: string | undefined): boolean {
-  if (accept === undefined || accept.trim() === '') return true;
+  // What every TAXII 2.1 client sends: answered without parsing, on every request.
+  if (accept === undefined || accept === TAXII_MEDIA_TYPE || accept.trim() === '') return true;
   for (const part of accept.split(',')) {
     const r = parseMediaRange(part);
     if (!r || !(r.q > 0)) continue;

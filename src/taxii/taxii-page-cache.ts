@@ -1,3 +1,5 @@
+import { type Principal, principalKey } from './taxii-ports.js';
+
 /**
  * Rendered pages, remembered per credential and exact URL until the database changes. The stamp
  * comes from the store (it changes on every commit, by this process or another), so a cached
@@ -7,7 +9,13 @@
 export interface CachedPage {
   stamp: string;
   body: Buffer;
-  headers: Record<string, string>;
+  /** Every header of the 200 response, names in lower case, content-type and -length included. */
+  headers: Readonly<Record<string, string>>;
+}
+
+/** One principal's page at one exact URL: no key is shared by two principals. */
+export function pageCacheKey(principal: Principal, url: string): string {
+  return `${principalKey(principal)}\u0000${url}`;
 }
 
 export class PageCache {

@@ -3,6 +3,8 @@ import type { JsonObject } from '../stix/types.js';
 /**
  * Ports the TAXII routes are written against. The routes never see SQL: each collection kind
  * is an adapter behind `TaxiiCollection`, registered declaratively (taxii-collections.ts).
+ * Every method that reaches a store returns a Promise, so a network database (PostgreSQL) fits
+ * behind the same ports as the embedded SQLite adapters, which answer synchronously inside.
  */
 
 /** Who is calling, once authenticated. */
@@ -74,11 +76,11 @@ export type ObjectOutcome =
 /** One collection as one principal sees it. */
 export interface TaxiiCollection {
   readonly info: CollectionInfo;
-  page(query: FeedQuery): FeedPage;
+  page(query: FeedQuery): Promise<FeedPage>;
   /** Every version of one object the principal may see; an empty page when it may see none. */
-  objectPage(id: string, query: FeedQuery): FeedPage;
+  objectPage(id: string, query: FeedQuery): Promise<FeedPage>;
   /** Present only when the principal may write; `statusId` names the request in the store. */
-  add?(objects: readonly unknown[], statusId: string): ObjectOutcome[];
+  add?(objects: readonly unknown[], statusId: string): Promise<ObjectOutcome[]>;
 }
 
 /** A kind of collection: whether a principal gets one, and the view it gets. */
@@ -111,9 +113,9 @@ export interface StatusResource {
 }
 
 export interface StatusStore {
-  save(ownerKey: string, status: StatusResource): void;
+  save(ownerKey: string, status: StatusResource): Promise<void>;
   /** Undefined when unknown or owned by someone else: the caller cannot tell which. */
-  get(ownerKey: string, id: string): StatusResource | undefined;
+  get(ownerKey: string, id: string): Promise<StatusResource | undefined>;
 }
 
 /**
@@ -121,7 +123,7 @@ export interface StatusStore {
  * Undefined: not an id the hub gave this partner; the reference is kept as sent.
  */
 export interface DerivedIdResolver {
-  resolve(partnerId: string, derivedId: string): string | undefined;
+  resolve(partnerId: string, derivedId: string): Promise<string | undefined>;
 }
 
 export type { JsonObject };

@@ -3,7 +3,7 @@ import { parseEnvelope } from './taxii-envelope.js';
 import { notFound, TaxiiError } from './taxii-errors.js';
 import { encodeNext, type FilterOptions, parseFeedQuery, type QueryParams } from './taxii-filters.js';
 import { isTaxiiContentType, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii-media.js';
-import type { PageCache } from './taxii-page-cache.js';
+import { type CachedPage, type PageCache, pageCacheKey } from './taxii-page-cache.js';
 import {
   type CollectionKind,
   type FeedPage,
@@ -35,7 +35,7 @@ export interface TaxiiRouteOptions extends GateOptions {
    * Rendered GET pages are reused until `stamp()` changes; stamp() must first bring the feeds up
    * to date (publish releases whose embargo ended) and then name the database's state.
    */
-  pageCache?: { cache: PageCache; stamp(): string };
+  pageCache?: { cache: PageCache; stamp(): Promise<string> };
 }
 
 type Filter = FilterOptions['allow'];
@@ -93,24 +93,31 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
     request: FastifyRequest,
     reply: FastifyReply,
     collection: TaxiiCollection,
-    renderWith: (c: TaxiiCollection) => { body: string; headers: Record<string, string> },
+    renderWith: (c: TaxiiCollection) => Promise<{ body: string; headers: Record<string, string> }>,
   ): Promise<FastifyReply> {
-    const render = () => renderWith(collection);
+    const render = async (stamp: string): Promise<CachedPage> => {
+      const r = await renderWith(collection);
+      const body = Buffer.from(r.body);
+      const headers: Record<string, string> = {
+        'content-type': TAXII_MEDIA_TYPE,
+        'content-length': String(body.length),
+      };
+      for (const [name, value] of Object.entries(r.headers)) headers[name.toLowerCase()] = value;
+      return { stamp, body, headers };
+    };
     const pc = o.pageCache;
-    if (!pc) {
-      const r = render();
-      reply.headers(r.headers);
-      return send(reply, 200, r.body);
+    let page: CachedPage | undefined;
+    if (!pc) page = await render('');
+    else {
+      const stamp = await pc.stamp();
+      const key = pageCacheKey(principalOf(request), request.url);
+      page = pc.cache.get(key, stamp);
+      if (!page) {
+        page = await render(stamp);
+        pc.cache.set(key, page);
+      }
     }
-    const stamp = pc.stamp();
-    const key = `${principalKey(principalOf(request))}\u0000${request.url}`;
-    let page = pc.cache.get(key, stamp);
-    if (!page) {
-      const r = render();
-      page = { stamp, body: Buffer.from(r.body), headers: r.headers };
-      pc.cache.set(key, page);
-    }
-    return reply.code(200).headers(page.headers).header('Content-Type', TAXII_MEDIA_TYPE).send(page.body);
+    return reply.code(200).headers(page.headers).send(page.body);
   }
 
   function readable(request: FastifyRequest<{ Params: CollectionParams }>): TaxiiCollection {
@@ -163,7 +170,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
       );
 
       scope.get<{ Params: CollectionParams }>(`${root}/status/:status/`, async (request, reply) => {
-        const status = o.statuses.get(principalKey(principalOf(request)), request.params.status ?? '');
+        const status = await o.statuses.get(principalKey(principalOf(request)), request.params.status ?? '');
         if (!status) throw notFound();
         return send(reply, 200, JSON.stringify(status));
       });
@@ -184,8 +191,8 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
       scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
         `${root}/collections/:collection/objects/`,
         async (request, reply) =>
-          cachedPage(request, reply, readable(request), (c) => {
-            const page = c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
+          cachedPage(request, reply, readable(request), async (c) => {
+            const page = await c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
             return rendered(page, 'objects', (r) => r.json);
           }),
       );
@@ -201,7 +208,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
           }
           const objects = parseEnvelope(typeof request.body === 'string' ? request.body : '', o.limits);
           const statusId = o.newStatusId();
-          const outcomes = c.add(objects, statusId);
+          const outcomes = await c.add(objects, statusId);
           const successes = outcomes.flatMap((r) => (r.ok ? [{ id: r.id, version: r.version }] : []));
           const failures = outcomes.flatMap((r) =>
             r.ok
@@ -226,7 +233,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
             pending_count: 0,
             pendings: [],
           };
-          o.statuses.save(principalKey(principalOf(request)), status);
+          await o.statuses.save(principalKey(principalOf(request)), status);
           request.log.info(
             { event: 'taxii-envelope', status_id: statusId, total: outcomes.length, failed: failures.length },
             'TAXII envelope processed',
@@ -238,9 +245,9 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
       scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
         `${root}/collections/:collection/objects/:object/`,
         async (request, reply) =>
-          cachedPage(request, reply, readable(request), (c) => {
+          cachedPage(request, reply, readable(request), async (c) => {
             const query = parseFeedQuery(request.query, filters(OBJECT_FILTERS));
-            const page = c.objectPage(request.params.object ?? '', query);
+            const page = await c.objectPage(request.params.object ?? '', query);
             if (page.rows.length === 0) throw notFound();
             return rendered(page, 'objects', (r) => r.json);
           }),
@@ -250,7 +257,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
         `${root}/collections/:collection/objects/:object/`,
         async (request) => {
           const c = readable(request);
-          const page = c.objectPage(request.params.object ?? '', {
+          const page = await c.objectPage(request.params.object ?? '', {
             version: { all: true, first: false, last: false, timestamps: [] },
             limit: 1,
           });
@@ -265,10 +272,10 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
       scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
         `${root}/collections/:collection/objects/:object/versions/`,
         async (request, reply) =>
-          cachedPage(request, reply, readable(request), (c) => {
+          cachedPage(request, reply, readable(request), async (c) => {
             const query = parseFeedQuery(request.query, filters(VERSION_FILTERS));
             query.version = { all: true, first: false, last: false, timestamps: [] };
-            const page = c.objectPage(request.params.object ?? '', query);
+            const page = await c.objectPage(request.params.object ?? '', query);
             if (page.rows.length === 0) throw notFound();
             return rendered(page, 'versions', (r) => JSON.stringify(r.version || formatMicros(r.positionUs)));
           }),
@@ -277,8 +284,8 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
       scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
         `${root}/collections/:collection/manifest/`,
         async (request, reply) =>
-          cachedPage(request, reply, readable(request), (c) => {
-            const page = c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
+          cachedPage(request, reply, readable(request), async (c) => {
+            const page = await c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
             return rendered(page, 'objects', (r) => {
               const added = formatMicros(r.positionUs);
               const record = {

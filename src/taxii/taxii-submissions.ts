@@ -3,28 +3,36 @@ import { validateObject } from '../stix/validate.js';
 import type { IncomingObject, IngestContext, PutResult } from '../store/ports.js';
 import type { DerivedIdResolver, ObjectOutcome } from './taxii-ports.js';
 
-/** Where accepted objects go: the intel store's synchronous writer. */
+/** Where an analyst's objects go: the intel store's writer (one batch, one ledger entry). */
 export interface IntelWriter {
-  /** With a context, the store records the batch in the ledger in the same transaction. */
-  putObjectsSync(batch: readonly IncomingObject[], context?: IngestContext): PutResult[];
+  putObjects(batch: readonly IncomingObject[], context: IngestContext): Promise<PutResult[]>;
 }
 
-export interface SubmissionLog {
-  record(
-    partnerId: string,
-    statusId: string,
-    obj: JsonObject,
-    json: string,
-    now: Date,
-  ): 'added' | 'duplicate';
+/** One accepted partner object: what enters the intel store and what the partner sent. */
+export interface SubmissionRecord {
+  partnerId: string;
+  statusId: string;
+  /** The object as sent (the partner's own ids), readable back from its submissions. */
+  sent: JsonObject;
+  sentJson: string;
+  /** The object with derived ids mapped back to the originals, for the intel store. */
+  intel: IncomingObject;
+  context: IngestContext;
+  now: Date;
+}
+
+export interface SubmissionSink {
+  /**
+   * In ONE transaction: `intel` into the intel store (with its ledger entry) and `sent` into the
+   * partner's submissions. 'conflict' (the id and version are held with other content) records
+   * no submission.
+   */
+  store(record: SubmissionRecord): Promise<'stored' | 'conflict'>;
 }
 
 export interface SubmissionPorts {
-  intel: IntelWriter;
-  log: SubmissionLog;
+  sink: SubmissionSink;
   resolver: DerivedIdResolver;
-  /** Runs fn atomically: the intel write and the submission record land together or not at all. */
-  transact<T>(fn: () => T): T;
   now(): Date;
 }
 
@@ -62,18 +70,33 @@ function failure(o: unknown, message: string): ObjectOutcome {
   };
 }
 
+/** Every identifier in `*_ref` / `*_refs` properties, at any depth. */
+export function collectReferences(value: JsonValue, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const v of value) collectReferences(v, into);
+  } else if (isJsonObject(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === 'string' && key.endsWith('_ref')) into.add(v);
+      else if (Array.isArray(v) && key.endsWith('_refs')) {
+        for (const x of v) if (typeof x === 'string') into.add(x);
+      } else collectReferences(v, into);
+    }
+  }
+  return into;
+}
+
 /**
  * Checks one object a partner submitted and, when it passes, stores it. The partner may only
  * speak for itself (created_by_ref, where the object has a creator, must be its own identity),
  * may not post versions of objects the hub released to it, and its references to derived ids
  * are mapped back to the hub's originals before the object reaches the intel store.
  */
-export function submitPartnerObject(
+export async function submitPartnerObject(
   ports: SubmissionPorts,
   who: Submitter,
   raw: unknown,
   statusId: string,
-): ObjectOutcome {
+): Promise<ObjectOutcome> {
   if (!isJsonObject(raw)) return failure(raw, 'not a JSON object');
   const result = validateObject(raw);
   if (!result.valid) return failure(raw, result.errors.map((e) => e.message).join('; '));
@@ -85,37 +108,42 @@ export function submitPartnerObject(
   if (creator === undefined && raw.created !== undefined) {
     return failure(raw, `created_by_ref is required: set it to your own identity ${who.partnerId}`);
   }
-  if (ports.resolver.resolve(who.partnerId, id) !== undefined) {
+  if ((await ports.resolver.resolve(who.partnerId, id)) !== undefined) {
     return failure(
       raw,
       `${id} is an object the hub released to you: send a sighting, note or opinion about it instead`,
     );
   }
-  const mapped = mapReferences(raw, (ref) => ports.resolver.resolve(who.partnerId, ref) ?? ref) as JsonObject;
-  const asSent = JSON.stringify(raw);
-  return ports.transact(() => {
-    const source = `taxii:partner:${who.name}`;
-    const [put] = ports.intel.putObjectsSync([{ object: mapped, json: JSON.stringify(mapped), source }], {
-      actor: `partner:${who.name}`,
-      source,
-    });
-    if (!put || put.outcome === 'conflict') {
-      return failure(raw, 'this id and version are already held with different content');
-    }
-    ports.log.record(who.partnerId, statusId, raw, asSent, ports.now());
-    return { ok: true, id, version: versionOfObject(raw) ?? '' };
+  const originals = new Map<string, string>();
+  for (const ref of collectReferences(raw)) {
+    const original = await ports.resolver.resolve(who.partnerId, ref);
+    if (original !== undefined) originals.set(ref, original);
+  }
+  const mapped = mapReferences(raw, (ref) => originals.get(ref) ?? ref) as JsonObject;
+  const source = `taxii:partner:${who.name}`;
+  const outcome = await ports.sink.store({
+    partnerId: who.partnerId,
+    statusId,
+    sent: raw,
+    sentJson: JSON.stringify(raw),
+    intel: { object: mapped, json: JSON.stringify(mapped), source },
+    context: { actor: `partner:${who.name}`, source },
+    now: ports.now(),
   });
+  if (outcome === 'conflict')
+    return failure(raw, 'this id and version are already held with different content');
+  return { ok: true, id, version: versionOfObject(raw) ?? '' };
 }
 
 /**
  * An analyst's envelope for the intel store: each object validated, the valid ones stored as
  * sent in one batch (one ledger entry), outcomes in the envelope's order.
  */
-export function submitIntelEnvelope(
+export async function submitIntelEnvelope(
   intel: IntelWriter,
   user: string,
   objects: readonly unknown[],
-): ObjectOutcome[] {
+): Promise<ObjectOutcome[]> {
   const source = `taxii:user:${user}`;
   const outcomes: (ObjectOutcome | undefined)[] = [];
   const batch: IncomingObject[] = [];
@@ -134,7 +162,7 @@ export function submitIntelEnvelope(
     slots.push(i);
     batch.push({ object: raw, json: JSON.stringify(raw), source });
   });
-  const results = batch.length > 0 ? intel.putObjectsSync(batch, { actor: user, source }) : [];
+  const results = batch.length > 0 ? await intel.putObjects(batch, { actor: user, source }) : [];
   results.forEach((put, k) => {
     const i = slots[k] as number;
     outcomes[i] =

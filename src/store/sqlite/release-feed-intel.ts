@@ -17,7 +17,7 @@ export class SqliteIntelFeed {
     });
   }
 
-  page(query: FeedQuery): FeedPage {
+  async page(query: FeedQuery): Promise<FeedPage> {
     return this.#query.page([], query);
   }
 }

@@ -62,6 +62,8 @@ export class SqliteReleaseFeed {
   readonly #db: SqliteDatabase;
   readonly #query: FeedQueryRunner;
   readonly #s;
+  /** The next embargo end as read under a stamp: it can only change when the stamp does. */
+  #dueAt: { stamp: string; due: number | null } = { stamp: '', due: null };
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
@@ -92,13 +94,8 @@ export class SqliteReleaseFeed {
       withdraw: db.prepare(
         'UPDATE releases SET withdrawn = 1 WHERE partner_id = ? AND object_id = ? AND feed_us IS NULL',
       ),
-      stamp: db
-        .prepare(
-          `SELECT total_changes(), data_version,
-             (SELECT min(visible_from_us) FROM releases WHERE feed_us IS NULL AND withdrawn = 0)
-           FROM pragma_data_version`,
-        )
-        .raw(true),
+      totalChanges: db.prepare('SELECT total_changes()').pluck(),
+      dataVersion: db.prepare('PRAGMA data_version').pluck(),
       original: db
         .prepare('SELECT original_id FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1')
         .pluck(),
@@ -161,12 +158,20 @@ export class SqliteReleaseFeed {
    * whose embargoes have ended is never mistaken for the one before.
    */
   changeStamp(now: Date): string {
-    // One statement reads the stamp and the next embargo end: this runs on every cached GET.
-    let [changes, version, due] = this.#s.stamp.get() as [number, number, number | null];
-    if (due !== null && due <= now.getTime() * 1000 && this.publishDue(now) > 0) {
-      [changes, version] = this.#s.stamp.get() as [number, number, number | null];
-    }
-    return `${changes}.${version}`;
+    // This runs on every cached GET: the next embargo end is re-read only when the data changed.
+    let stamp = this.#readStamp();
+    const due = this.#nextDue(stamp);
+    if (due !== null && due <= now.getTime() * 1000 && this.publishDue(now) > 0) stamp = this.#readStamp();
+    return stamp;
+  }
+
+  #readStamp(): string {
+    return `${this.#s.totalChanges.get() as number}.${this.#s.dataVersion.get() as number}`;
+  }
+
+  #nextDue(stamp: string): number | null {
+    if (this.#dueAt.stamp !== stamp) this.#dueAt = { stamp, due: this.#s.nextDue.get() as number | null };
+    return this.#dueAt.due;
   }
 
   /** Publishes every release whose embargo has ended; returns how many entered the feed. */
@@ -181,13 +186,22 @@ export class SqliteReleaseFeed {
     });
   }
 
-  page(partnerId: string, query: FeedQuery, now: Date): FeedPage {
+  async page(partnerId: string, query: FeedQuery, now: Date): Promise<FeedPage> {
+    return this.pageSync(partnerId, query, now);
+  }
+
+  /** For callers already inside a SQLite transaction (the release pipeline and its tests). */
+  pageSync(partnerId: string, query: FeedQuery, now: Date): FeedPage {
     this.publishDue(now);
     return this.#query.page([partnerId], query);
   }
 
   /** Maps a derived id this partner was released back to the hub's original id. */
-  resolve(partnerId: string, derivedId: string): string | undefined {
+  async resolve(partnerId: string, derivedId: string): Promise<string | undefined> {
+    return this.#resolveReleased(partnerId, derivedId);
+  }
+
+  #resolveReleased(partnerId: string, derivedId: string): string | undefined {
     return (this.#s.original.get(partnerId, derivedId) as string | undefined) ?? undefined;
   }
 
@@ -202,8 +216,8 @@ export class SqliteReleaseFeed {
       'SELECT original_id FROM tearline_derived_ids WHERE partner_id = ? AND derived_id = ? LIMIT 2',
     );
     return {
-      resolve: (partnerId, derivedId) => {
-        const released = this.resolve(partnerId, derivedId);
+      resolve: async (partnerId, derivedId) => {
+        const released = this.#resolveReleased(partnerId, derivedId);
         if (released !== undefined) return released;
         const rows = recorded.pluck().all(partnerId, derivedId) as string[];
         return rows.length === 1 ? rows[0] : undefined;

@@ -1,6 +1,8 @@
 import { normaliseTimestamp } from '../../stix/timestamp.js';
 import type { JsonObject } from '../../stix/types.js';
 import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import type { SubmissionSink } from '../../taxii/taxii-submissions.js';
+import type { IncomingObject, IngestContext, PutResult } from '../ports.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';
 
@@ -72,7 +74,30 @@ export class SqliteSubmissions {
     return this.#db.inTransaction ? run() : this.#db.transaction(run).immediate();
   }
 
-  page(partnerId: string, query: FeedQuery): FeedPage {
+  async page(partnerId: string, query: FeedQuery): Promise<FeedPage> {
     return this.#query.page([partnerId], query);
   }
+}
+
+/**
+ * The SQLite side of a TAXII submission: the intel store write (and its ledger entry) and the
+ * partner's own record land in one IMMEDIATE transaction, or neither does.
+ */
+export function createSqliteSubmissionSink(
+  db: SqliteDatabase,
+  intel: { putObjectsSync(batch: readonly IncomingObject[], context?: IngestContext): PutResult[] },
+  submissions: SqliteSubmissions,
+): SubmissionSink {
+  return {
+    async store(r) {
+      return db
+        .transaction(() => {
+          const [put] = intel.putObjectsSync([r.intel], r.context);
+          if (!put || put.outcome === 'conflict') return 'conflict' as const;
+          submissions.record(r.partnerId, r.statusId, r.sent, r.sentJson, r.now);
+          return 'stored' as const;
+        })
+        .immediate();
+    },
+  };
 }

@@ -12,7 +12,7 @@ export class SqliteTaxiiStatusStore implements StatusStore {
     };
   }
 
-  save(ownerKey: string, status: StatusResource): void {
+  async save(ownerKey: string, status: StatusResource): Promise<void> {
     this.#s.insert.run(
       status.id,
       ownerKey,
@@ -21,7 +21,7 @@ export class SqliteTaxiiStatusStore implements StatusStore {
     );
   }
 
-  get(ownerKey: string, id: string): StatusResource | undefined {
+  async get(ownerKey: string, id: string): Promise<StatusResource | undefined> {
     const json = this.#s.get.get(id, ownerKey) as string | undefined;
     return json === undefined ? undefined : (JSON.parse(json) as StatusResource);
   }

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { findNeighbourhood } from '../store/hub/neighbourhood.js';
 import type { SqliteDatabase } from '../store/sqlite/database.js';
-import { findNeighbourhood } from '../store/sqlite/neighbourhood.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
@@ -102,7 +102,7 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
       return sendApiError(reply, 'not-found', 'the hub holds no intrusion set, threat actor or campaign yet');
     const [actor] = readLatest(db, [actorId]);
     if (!actor) return sendApiError(reply, 'not-found', `actor ${actorId}: no such object`);
-    const ids = [...findNeighbourhood(db, [actorId], 2).keys()];
+    const ids = [...(await findNeighbourhood(ctx.hub.sql, [actorId], 2)).keys()];
     const objects = readLatest(db, ids);
     const counts: Record<string, number> = {};
     for (const o of objects) counts[o.type] = (counts[o.type] ?? 0) + 1;
@@ -111,10 +111,13 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
       if ((o.type === 'incident' || o.type === 'report' || o.type === 'sighting') && o.when)
         points.push({ series: o.type, at: o.when });
     }
-    const released = db.prepare('SELECT released_at FROM release_records WHERE original_id = ?');
-    for (const id of ids) {
-      for (const r of released.all(id) as { released_at: string }[])
-        points.push({ series: 'release', at: r.released_at });
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const released = await ctx.hub.sql.all<{ released_at: string }>(
+        `SELECT released_at FROM release_records WHERE original_id IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const r of released) points.push({ series: 'release', at: r.released_at });
     }
     const latest = objects
       .filter((o) => o.type !== 'relationship')

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { openHub } from '../app/hub.js';
-import { releaseStoresOf } from '../app/release-stores.js';
 import {
   type DisclosureReport,
   disclosureRows,
   formatDisclosuresCsv,
   formatDisclosuresHtml,
 } from '../release/release-report.js';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
 import { CliError, usageError } from './cli-error.js';
 import { parseTimeOption } from './partner-command.js';
 
@@ -28,7 +26,7 @@ export function registerReport(program: Command): void {
     .requiredOption('--to <date>', 'end (a date or an RFC 3339 timestamp), exclusive')
     .option('--format <format>', 'csv, json or html', 'csv')
     .option('--data <dir>', 'data directory')
-    .action((opts: { partner: string; from: string; to: string; format: string; data?: string }) => {
+    .action(async (opts: { partner: string; from: string; to: string; format: string; data?: string }) => {
       if (!['csv', 'json', 'html'].includes(opts.format))
         throw usageError(`--format '${opts.format}' must be csv, json or html`);
       const from = parseDay(opts.from, '--from');
@@ -36,23 +34,21 @@ export function registerReport(program: Command): void {
       if (from >= to) throw usageError(`--from ${opts.from} must be before --to ${opts.to}`);
       const hub = openHub(opts.data);
       try {
-        const partner = new SqlitePartnerStore(hub.db).get(opts.partner);
+        const { partners, releases, sql } = hub.state;
+        const partner = await partners.get(opts.partner);
         if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);
-        const stores = releaseStoresOf(hub);
         if (hub.ledger.size() > 0) hub.checkpointIfDue();
-        const rows = disclosureRows(stores.releases.records(partner.id), from, to, (id) => {
+        const rows = disclosureRows(await releases.records(partner.id), from, to, (id) => {
           const r = hub.checkpoints.receiptForPartner(id, partner.id);
           return r.ok ? r.json : '';
         });
         const withheld: Record<string, number> = {};
-        const outcomes = hub.db
-          .prepare(
-            "SELECT reasons FROM release_outcomes WHERE partner_id = ? AND outcome = 'withheld' AND decided_at >= ? AND decided_at < ?",
-          )
-          .pluck()
-          .all(partner.id, from, to) as string[];
-        for (const text of outcomes) {
-          for (const code of new Set((JSON.parse(text) as { code: string }[]).map((r) => r.code))) {
+        const outcomes = await sql.all<{ reasons: string }>(
+          "SELECT reasons FROM release_outcomes WHERE partner_id = ? AND outcome = 'withheld' AND decided_at >= ? AND decided_at < ?",
+          [partner.id, from, to],
+        );
+        for (const { reasons } of outcomes) {
+          for (const code of new Set((JSON.parse(reasons) as { code: string }[]).map((r) => r.code))) {
             withheld[code] = (withheld[code] ?? 0) + 1;
           }
         }

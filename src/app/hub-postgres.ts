@@ -5,17 +5,22 @@ import { isPgUrl, openPg, type PgOpenError, type PgOpenOptions } from '../store/
 import { PgLedger } from '../store/postgres/pg-ledger.js';
 import { PgLedgerCheckpoints } from '../store/postgres/pg-ledger-checkpoints.js';
 import { PgObjectStore } from '../store/postgres/pg-object-store.js';
+import { PgSql } from '../store/postgres/pg-sql.js';
+import { createHubState, type HubState } from './hub-state.js';
 
 /**
  * The PostgreSQL side of the composition root: what `openHub` builds over SQLite, for the stores
- * that have a PostgreSQL adapter so far (objects, the ledger and its checkpoints). Any number of hub processes may
- * open the same database: writers serialise on the schema's advisory locks.
+ * that have a PostgreSQL adapter so far (objects, the ledger and its checkpoints, and the hub state
+ * on the portable SQL port). Any number of hub processes may open the same database: writers
+ * serialise on the schema's advisory locks.
  */
 export interface PgHub {
   pool: pg.Pool;
   objects: PgObjectStore;
   ledger: PgLedger;
   checkpoints: PgLedgerCheckpoints;
+  sql: PgSql;
+  state: HubState;
   close(): Promise<void>;
 }
 
@@ -35,6 +40,7 @@ export async function openPgHub(
     // Throwing rolls the batch back: nothing is stored that the ledger does not record.
     if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
   });
+  const sql = new PgSql(pool, ledger);
   return {
     ok: true,
     hub: {
@@ -42,6 +48,8 @@ export async function openPgHub(
       objects,
       ledger,
       checkpoints: new PgLedgerCheckpoints(pool, ledger),
+      sql,
+      state: createHubState(sql),
       close: () => pool.end(),
     },
   };

@@ -82,9 +82,9 @@ export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<S
 }
 
 export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  const db = ctx.hub.db;
+  const { sql } = ctx.hub.state;
   app.get('/api/intel', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
-    const r = await searchIntel(ctx.hub.sql, request.query as IntelQuery);
+    const r = await searchIntel(sql, request.query as IntelQuery);
     if (!r.ok) return sendApiError(reply, 'bad-request', r.message);
     return { items: r.items, truncated: r.truncated };
   });
@@ -92,7 +92,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   app.get('/api/intel/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
     const { id } = request.params as { id: string };
     // is_latest is an integer in SQLite and a boolean in PostgreSQL: read it as 0/1 on both.
-    const versions = await ctx.hub.sql.all<{
+    const versions = await sql.all<{
       version: string;
       added_us: number;
       source: string;
@@ -119,7 +119,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         imported_by: v.imported_by,
         latest: v.is_latest === 1,
       })),
-      graph: readGraphAround(db, id),
+      graph: await readGraphAround(sql, id),
       decisions: partners.map((p) => {
         const o = outcomes.find((x) => x.partner_id === p.id);
         return {

@@ -222,37 +222,42 @@ async function runForPartner(
         counts.queued++;
         continue;
       }
-      const published = await publishRelease(
-        stores,
-        {
-          partnerId: partner.id,
-          originalId: r.originalId,
-          originalVersion: c.version,
-          agreementVersion: agreement.version,
-          tearline: r.tearline,
-          digest: r.digest,
-          derivedIds: [{ derivedId: r.partnerObjectId, originalId: r.originalId }],
-          reasons,
-          approvals: [],
-          visibleFrom,
-          actor: opts.actor,
-        },
-        now,
-      );
+      // The release and its outcome commit together: a crash leaves neither or both.
+      const published = await stores.sql.transaction(async () => {
+        const done = await publishRelease(
+          stores,
+          {
+            partnerId: partner.id,
+            originalId: r.originalId,
+            originalVersion: c.version,
+            agreementVersion: agreement.version,
+            tearline: r.tearline,
+            digest: r.digest,
+            derivedIds: [{ derivedId: r.partnerObjectId, originalId: r.originalId }],
+            reasons,
+            approvals: [],
+            visibleFrom,
+            actor: opts.actor,
+          },
+          now,
+        );
+        if (!done.ok && done.code === 'waiting-for-references') return done;
+        await releases.putOutcome({
+          partner_id: partner.id,
+          object_id: r.originalId,
+          object_version: c.version,
+          outcome: 'released',
+          reasons: done.ok ? reasons : [{ code: done.code, message: done.message }],
+          agreement_version: agreement.version,
+          fingerprint: fp,
+          decided_at: at,
+        });
+        return done;
+      });
       if (!published.ok && published.code === 'waiting-for-references') {
         next.push(r);
         continue;
       }
-      await releases.putOutcome({
-        partner_id: partner.id,
-        object_id: r.originalId,
-        object_version: c.version,
-        outcome: 'released',
-        reasons: published.ok ? reasons : [{ code: published.code, message: published.message }],
-        agreement_version: agreement.version,
-        fingerprint: fp,
-        decided_at: at,
-      });
       counts.released++;
     }
     if (next.length === pending.length) {

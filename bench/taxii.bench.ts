@@ -11,9 +11,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initDataDir } from '../src/app/data-dir.js';
 import { ensureLedgerKey } from '../src/app/ledger-key.js';
+import { PartnerStore } from '../src/store/hub/partner-store.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
-import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
+import { SqliteSql } from '../src/store/sqlite/sqlite-sql.js';
 import { REPO_ROOT } from './bench-data.js';
 import { report } from './report.js';
 
@@ -119,7 +120,7 @@ try {
   const { paths } = initDataDir(data);
   ensureLedgerKey(paths);
   const db = openSqlite(paths.database);
-  const partners = new SqlitePartnerStore(db);
+  const partners = new PartnerStore(new SqliteSql(db));
   const feed = new SqliteReleaseFeed(db);
   const creds: { name: string; token: string }[] = [];
   const t0 = performance.now();

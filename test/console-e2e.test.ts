@@ -185,7 +185,7 @@ describe('console end to end in Chromium', () => {
     clock.advance(31 * DAY);
     await hr.locator('.status-unmet').waitFor();
     await shot('08-partners-condition-lapsed-live');
-    runReleasePipeline(releaseStoresOf(hub), {
+    await runReleasePipeline(releaseStoresOf(hub), {
       now: clock.now(),
       actor: 'release-bot',
       hubSecret: readHubSecret(hub.paths.hubSecret),

@@ -13,9 +13,7 @@ import { decideQueueItem } from '../src/release/release-approval.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import { listRecalls, recallRelease } from '../src/release/release-recall.js';
 import type { JsonObject } from '../src/stix/types.js';
-import { SqliteAgreementStore } from '../src/store/sqlite/agreement-store.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
-import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
 import { RELEASES_COLLECTION_ID, SUBMISSIONS_COLLECTION_ID } from '../src/taxii/taxii-collections.js';
 import { REPO_ROOT } from './run-cli.js';
 
@@ -82,18 +80,17 @@ async function setup() {
     actor: 'ivan',
     maxObjectBytes: 1 << 24,
   });
-  const partners = new SqlitePartnerStore(hub.db);
+  const { partners, agreements } = hub.state;
   const ctx = { actor: 'admin', now: clock.now(), randomBytes: (n: number) => new Uint8Array(n).fill(7 + n) };
   const ally = await partners.add({ name: 'ally' }, ctx);
   const kabul = await partners.add(
     { name: 'kabul' },
-    { ...ctx, randomBytes: (n) => new Uint8Array(n).fill(3) },
+    { ...ctx, randomBytes: (n: number) => new Uint8Array(n).fill(3) },
   );
   if (!ally.ok || !kabul.ok) throw new Error('partners');
-  const agreements = new SqliteAgreementStore(hub.db);
-  agreements.set(ally.partner.id, JSON.stringify(allyAgreement), ctx);
+  await agreements.set(ally.partner.id, JSON.stringify(allyAgreement), ctx);
   const assuranceUntil = new Date(Date.parse(T0) + 30 * DAY).toISOString();
-  agreements.set(kabul.partner.id, JSON.stringify(distrustedAgreement(assuranceUntil)), ctx);
+  await agreements.set(kabul.partner.id, JSON.stringify(distrustedAgreement(assuranceUntil)), ctx);
   const seed = new Uint8Array(32).fill(9);
   const signer = createSigner(hub.config.hub_name, seed);
   if (!signer.ok) throw new Error(signer.message);
@@ -123,7 +120,7 @@ function feedIds(s: Awaited<ReturnType<typeof setup>>, partnerId: string): JsonO
 describe('release pipeline: the ISIS-K scenario', () => {
   it('releases to the ally at once, queues for the distrusted partner, and is idempotent', async () => {
     const s = await setup();
-    const first = run(s);
+    const first = await run(s);
     const ally = first.partners.find((p) => p.partner === 'ally');
     const kabul = first.partners.find((p) => p.partner === 'kabul');
     expect(ally?.released).toBeGreaterThan(5);
@@ -137,7 +134,7 @@ describe('release pipeline: the ISIS-K scenario', () => {
     expect(text).not.toContain('SANDSTORM-7');
     expect(feedIds(s, s.kabul.id)).toEqual([]);
 
-    const again = run(s);
+    const again = await run(s);
     expect(again.totals.released + again.totals.queued + again.totals.withheld).toBe(0);
 
     // Over TAXII, with the token `partner add` printed: the ally sees its copies, Kabul nothing yet.
@@ -159,26 +156,33 @@ describe('release pipeline: the ISIS-K scenario', () => {
 
   it('needs two distinct officers, never the importer; the release appears after the embargo', async () => {
     const s = await setup();
-    run(s);
-    const item = s.stores.releases
-      .openItems()
-      .find((i) => i.partner_id === s.kabul.id && i.object_id === ISISK);
+    await run(s);
+    const item = (await s.stores.releases.openItems()).find(
+      (i) => i.partner_id === s.kabul.id && i.object_id === ISISK,
+    );
     expect(item).toBeDefined();
     const id = item?.item_id as string;
     const now = s.clock.now();
     expect(
-      decideQueueItem(s.stores, id, { name: 'ivan', role: 'analyst' }, 'approve', undefined, now),
+      await decideQueueItem(s.stores, id, { name: 'ivan', role: 'analyst' }, 'approve', undefined, now),
     ).toMatchObject({ ok: false, code: 'not-an-officer' });
     expect(
-      decideQueueItem(s.stores, id, { name: 'ivan', role: 'release-officer' }, 'approve', undefined, now),
+      await decideQueueItem(
+        s.stores,
+        id,
+        { name: 'ivan', role: 'release-officer' },
+        'approve',
+        undefined,
+        now,
+      ),
     ).toMatchObject({ ok: false, code: 'author-may-not-approve' });
     expect(
-      decideQueueItem(s.stores, id, { name: 'olga', role: 'release-officer' }, 'approve', 'ok', now),
+      await decideQueueItem(s.stores, id, { name: 'olga', role: 'release-officer' }, 'approve', 'ok', now),
     ).toMatchObject({ ok: true, state: 'pending', approvals: 1, required: 2 });
     expect(
-      decideQueueItem(s.stores, id, { name: 'olga', role: 'release-officer' }, 'approve', 'again', now),
+      await decideQueueItem(s.stores, id, { name: 'olga', role: 'release-officer' }, 'approve', 'again', now),
     ).toMatchObject({ ok: false, code: 'already-decided' });
-    const done = decideQueueItem(
+    const done = await decideQueueItem(
       s.stores,
       id,
       { name: 'omar', role: 'release-officer' },
@@ -246,7 +250,7 @@ describe('release pipeline: the ISIS-K scenario', () => {
 
   it('withholds new intel with the reason when the assurance lapses, and queues it once restored', async () => {
     const s = await setup();
-    run(s);
+    await run(s);
     s.clock.set(new Date(Date.parse(s.assuranceUntil) + 1000));
     const indicator = {
       type: 'indicator',
@@ -276,27 +280,27 @@ describe('release pipeline: the ISIS-K scenario', () => {
       [indicator, rel].map((o) => ({ object: o, json: JSON.stringify(o), source: 'test' })),
       { actor: 'ivan', source: 'test' },
     );
-    run(s);
-    const outcome = s.stores.releases.outcome(s.kabul.id, indicator.id);
+    await run(s);
+    const outcome = await s.stores.releases.outcome(s.kabul.id, indicator.id);
     expect(outcome?.outcome).toBe('withheld');
     expect(outcome?.reasons.some((r) => r.code === 'condition-unmet' && r.message.includes('hr-1'))).toBe(
       true,
     );
-    expect(s.stores.releases.outcome(s.ally.id, indicator.id)?.outcome).toBe('released');
+    expect((await s.stores.releases.outcome(s.ally.id, indicator.id))?.outcome).toBe('released');
 
     const later = new Date(Date.parse(s.assuranceUntil) + 60 * DAY).toISOString();
-    s.agreements.set(s.kabul.id, JSON.stringify(distrustedAgreement(later)), {
+    await s.agreements.set(s.kabul.id, JSON.stringify(distrustedAgreement(later)), {
       actor: 'admin',
       now: s.clock.now(),
     });
-    run(s);
-    expect(s.stores.releases.outcome(s.kabul.id, indicator.id)?.outcome).toBe('queued');
+    await run(s);
+    expect((await s.stores.releases.outcome(s.kabul.id, indicator.id))?.outcome).toBe('queued');
   });
 
   it('recalls a release and the relationships citing it; the feed shows revoked versions', async () => {
     const s = await setup();
-    run(s);
-    const r = recallRelease(
+    await run(s);
+    const r = await recallRelease(
       s.stores,
       s.ally.id,
       ISISK,
@@ -312,11 +316,11 @@ describe('release pipeline: the ISIS-K scenario', () => {
     const isk = feed.find((o) => o.type === 'intrusion-set');
     expect(isk?.revoked).toBe(true);
     // A recalled object is not released again by the next run.
-    const again = run(s);
+    const again = await run(s);
     expect(again.partners.find((p) => p.partner === 'ally')?.released).toBe(0);
 
     // Outstanding until the ally acknowledges with a note citing the revoked object over TAXII.
-    const mine = listRecalls(s.stores, s.ally.id).find((x) => x.original_id === ISISK);
+    const mine = (await listRecalls(s.stores, s.ally.id)).find((x) => x.original_id === ISISK);
     expect(mine?.acknowledged_at).toBeNull();
     const app = buildServer(s.hub, { pageCache: { maxEntries: 0, maxBytes: 0 } });
     const note = {
@@ -342,7 +346,7 @@ describe('release pipeline: the ISIS-K scenario', () => {
     expect(posted.statusCode).toBe(202);
     expect(JSON.parse(posted.body).success_count).toBe(1);
     expect(
-      listRecalls(s.stores, s.ally.id).find((x) => x.original_id === ISISK)?.acknowledged_at,
+      (await listRecalls(s.stores, s.ally.id)).find((x) => x.original_id === ISISK)?.acknowledged_at,
     ).not.toBeNull();
     await app.close();
   });

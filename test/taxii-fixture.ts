@@ -8,9 +8,7 @@ import { ensureLedgerKey } from '../src/app/ledger-key.js';
 import { buildServer, type ServerOptions } from '../src/app/server.js';
 import { ManualClock } from '../src/clock.js';
 import type { JsonObject } from '../src/stix/types.js';
-import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
-import { indexPartnerToken } from '../src/store/sqlite/taxii-status-token-index.js';
 
 export const T0 = '2026-06-01T00:00:00.000Z';
 
@@ -37,12 +35,11 @@ export interface TestPartner {
 }
 
 export async function addPartner(hub: Hub, name: string): Promise<TestPartner> {
-  const r = await new SqlitePartnerStore(hub.db).add(
+  const r = await hub.state.partners.add(
     { name },
     { actor: 'test', now: hub.clock.now(), randomBytes: (n) => randomBytes(n) },
   );
   if (!r.ok) throw new Error(r.message);
-  indexPartnerToken(hub.db, r.partner.id, r.token);
   return { id: r.partner.id, name, token: r.token };
 }
 

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqliteUserStore } from '../src/store/sqlite/user-store.js';
 import {
   addPartner,
   basic,
@@ -21,7 +20,7 @@ let alpha: TestPartner;
 beforeEach(async () => {
   hub = memoryHub();
   alpha = await addPartner(hub, 'alpha');
-  const users = new SqliteUserStore(hub.db);
+  const { users } = hub.state;
   for (const [name, role] of [
     ['ana', 'analyst'],
     ['rob', 'release-officer'],

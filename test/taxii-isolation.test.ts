@@ -1,7 +1,6 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SqlitePartnerStore } from '../src/store/sqlite/partner-store.js';
 import {
   addPartner,
   basic,
@@ -174,7 +173,7 @@ describe('authentication', () => {
     await app.close();
     app = testServer(hub, { authCache: { ttlMs: 0, maxEntries: 10 } });
     expect((await call(alpha, `${ROOT}/`)).status).toBe(200);
-    new SqlitePartnerStore(hub.db).setEnabled('alpha', false, 'test', {
+    await hub.state.partners.setEnabled('alpha', false, 'test', {
       actor: 'test',
       now: hub.clock.now(),
     });

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listFeedbackReceipts } from '../src/store/sqlite/feedback-count.js';
+import { listFeedbackReceipts } from '../src/store/hub/feedback-count.js';
 import {
   addPartner,
   basic,
@@ -121,8 +121,8 @@ describe('partner submissions', () => {
       sighting_of_ref: target.id,
     };
     await submit(alpha, [n, s]);
-    expect(listFeedbackReceipts(hub.db, alpha.id, 0)).toHaveLength(2);
-    expect(listFeedbackReceipts(hub.db, bravo.id, 0)).toHaveLength(0);
+    expect(await listFeedbackReceipts(hub.sql, alpha.id, 0)).toHaveLength(2);
+    expect(await listFeedbackReceipts(hub.sql, bravo.id, 0)).toHaveLength(0);
     const again = await submit(alpha, [n, { ...n, content: 'different text, same version' }]);
     expect(again.success_count).toBe(1);
     expect(again.failures[0].message).toContain('different content');

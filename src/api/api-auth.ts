@@ -1,5 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import type { Role, User } from '../store/sqlite/user-store.js';
+import type { Role, User } from '../store/hub/user-store.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 import { equalTokens, readCookie, SESSION_COOKIE, sessionCookie } from './api-session.js';
@@ -31,13 +31,14 @@ export function userOf(request: FastifyRequest): User {
  * state-changing method must also carry the session's CSRF token in X-CSRF-Token.
  */
 export function guard(ctx: ConsoleContext, access: Access): preHandlerHookHandler {
-  return (request, reply, done) => {
+  // Async hook: a reply sent here is returned, which ends the request before the route.
+  return async (request, reply) => {
     const id = readCookie(request.headers.cookie, SESSION_COOKIE);
-    const session = id ? ctx.sessions.find(id, ctx.now()) : undefined;
-    const user = session ? ctx.users.get(session.userName) : undefined;
+    const session = id ? await ctx.sessions.find(id, ctx.now()) : undefined;
+    const user = session ? await ctx.users.get(session.userName) : undefined;
     if (!session || !user?.enabled) {
       sendApiError(reply, 'unauthenticated', 'sign in first: POST /api/login with name and password');
-      return;
+      return reply;
     }
     if (request.method !== 'GET' && request.method !== 'HEAD') {
       const header = request.headers['x-csrf-token'];
@@ -47,7 +48,7 @@ export function guard(ctx: ConsoleContext, access: Access): preHandlerHookHandle
           'csrf',
           'the X-CSRF-Token header is missing or wrong: use the csrf value of GET /api/me',
         );
-        return;
+        return reply;
       }
     }
     if (!ALLOWED[access].includes(user.role)) {
@@ -56,10 +57,9 @@ export function guard(ctx: ConsoleContext, access: Access): preHandlerHookHandle
         'forbidden',
         `${user.name} (${user.role}) may not do this; it takes: ${ALLOWED[access].join(' or ')}`,
       );
-      return;
+      return reply;
     }
     signedIn.set(request, user);
-    done();
   };
 }
 
@@ -111,8 +111,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ConsoleContext): v
       }
       throttle.succeed(keys);
       const now = ctx.now();
-      ctx.sessions.deleteExpired(now);
-      const { id, session } = ctx.sessions.create(user.name, now);
+      await ctx.sessions.deleteExpired(now);
+      const { id, session } = await ctx.sessions.create(user.name, now, ctx.sessionTtlMs);
       reply.header('Set-Cookie', sessionCookie(id, ctx.secure, Math.floor(ctx.sessionTtlMs / 1000)));
       return meBody(user, session.csrf);
     },
@@ -123,7 +123,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ConsoleContext): v
     { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'read') },
     async (request, reply) => {
       const id = readCookie(request.headers.cookie, SESSION_COOKIE);
-      if (id) ctx.sessions.delete(id);
+      if (id) await ctx.sessions.delete(id);
       reply.header('Set-Cookie', sessionCookie('', ctx.secure, 0));
       return { ok: true };
     },
@@ -131,7 +131,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ConsoleContext): v
 
   app.get('/api/me', { preHandler: guard(ctx, 'read') }, async (request) => {
     const id = readCookie(request.headers.cookie, SESSION_COOKIE) as string;
-    const session = ctx.sessions.find(id, ctx.now());
+    const session = await ctx.sessions.find(id, ctx.now());
     return meBody(userOf(request), session?.csrf ?? '');
   });
 }

@@ -1,12 +1,12 @@
 import type { Hub } from '../app/hub.js';
-import type { SqliteUserStore } from '../store/sqlite/user-store.js';
-import type { SqliteSessionStore } from './api-session.js';
+import type { SessionStore } from '../store/hub/session-store.js';
+import type { UserStore } from '../store/hub/user-store.js';
 
 /** What every console route reads through. `now` is wall-clock time for sessions only. */
 export interface ConsoleContext {
   hub: Hub;
-  users: SqliteUserStore;
-  sessions: SqliteSessionStore;
+  users: UserStore;
+  sessions: SessionStore;
   now: () => Date;
   sessionTtlMs: number;
   secure: boolean;

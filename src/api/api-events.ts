@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { loadPartnerFacts } from '../store/sqlite/partner-decisions.js';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { loadPartnerFacts } from '../store/hub/partner-decisions.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 
@@ -21,23 +20,20 @@ export class ConditionStamp {
   #nextChangeMs = Number.POSITIVE_INFINITY;
   #value = '';
 
-  read(ctx: ConsoleContext): string {
-    const db = ctx.hub.db;
+  async read(ctx: ConsoleContext): Promise<string> {
+    const { state } = ctx.hub;
     const now = ctx.hub.clock.now().getTime();
-    const key = (
-      db
-        .prepare(
-          `SELECT (SELECT coalesce(max(seq), 0) FROM condition_events) || '/' || (SELECT count(*) FROM agreements)
-                  || '/' || (SELECT count(*) FROM partners) || '/' || (SELECT coalesce(max(added_us), 0) FROM objects) AS v`,
-        )
-        .get() as { v: string }
-    ).v;
+    const row = await state.sql.get<{ v: string }>(
+      `SELECT (SELECT coalesce(max(seq), 0) FROM condition_events) || '/' || (SELECT count(*) FROM agreements)
+              || '/' || (SELECT count(*) FROM partners) || '/' || (SELECT coalesce(max(added_us), 0) FROM objects) AS v`,
+    );
+    const key = row?.v ?? '';
     if (key === this.#key && now < this.#nextChangeMs) return this.#value;
     this.#key = key;
     this.#nextChangeMs = Number.POSITIVE_INFINITY;
     const parts: string[] = [];
-    for (const p of new SqlitePartnerStore(db).list()) {
-      const states = loadPartnerFacts(db, p, now).conditions;
+    for (const p of await state.partners.list()) {
+      const states = (await loadPartnerFacts(state, p, now)).conditions;
       for (const c of states) {
         const at = c.changes_at ? Date.parse(c.changes_at) : Number.NaN;
         if (at > now) this.#nextChangeMs = Math.min(this.#nextChangeMs, at);
@@ -49,17 +45,15 @@ export class ConditionStamp {
   }
 }
 
-export function readStamps(ctx: ConsoleContext, conditions: ConditionStamp): ChangeStamps {
-  const db = ctx.hub.db;
-  const intel = db.prepare('SELECT coalesce(max(added_us), 0) AS v FROM objects').get() as { v: number };
-  const queue = db
-    .prepare(
-      `SELECT (SELECT count(*) FROM release_queue WHERE state IN ('pending', 'approved')) || '/' ||
-              (SELECT count(*) FROM release_approvals) || '/' || (SELECT count(*) FROM release_records) || '/' ||
-              (SELECT count(*) FROM release_outcomes) AS v`,
-    )
-    .get() as { v: string };
-  return { intel: String(intel.v), queue: queue.v, conditions: conditions.read(ctx) };
+export async function readStamps(ctx: ConsoleContext, conditions: ConditionStamp): Promise<ChangeStamps> {
+  const { sql } = ctx.hub.state;
+  const intel = await sql.get<{ v: number }>('SELECT coalesce(max(added_us), 0) AS v FROM objects');
+  const queue = await sql.get<{ v: string }>(
+    `SELECT (SELECT count(*) FROM release_queue WHERE state IN ('pending', 'approved')) || '/' ||
+            (SELECT count(*) FROM release_approvals) || '/' || (SELECT count(*) FROM release_records) || '/' ||
+            (SELECT count(*) FROM release_outcomes) AS v`,
+  );
+  return { intel: String(intel?.v ?? 0), queue: queue?.v ?? '', conditions: await conditions.read(ctx) };
 }
 
 /**
@@ -71,14 +65,24 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, i
   // between a page's connection and the next tick is still announced to it.
   const listeners = new Map<(data: string) => void, { last: ChangeStamps }>();
   const conditions = new ConditionStamp();
-  const timer = setInterval(() => {
-    if (listeners.size === 0) return;
-    const now = readStamps(ctx, conditions);
+  let checking = false;
+  const check = async () => {
+    const now = await readStamps(ctx, conditions);
     for (const [send, state] of listeners) {
       const changed = (Object.keys(now) as (keyof ChangeStamps)[]).filter((k) => now[k] !== state.last[k]);
       if (changed.length > 0) send(JSON.stringify({ changed }));
       state.last = now;
     }
+  };
+  const timer = setInterval(() => {
+    // One check at a time: a slow one is not overlapped by the next tick.
+    if (listeners.size === 0 || checking) return;
+    checking = true;
+    check()
+      .catch((err: unknown) => app.log.error({ err: (err as Error).message }, 'console events check failed'))
+      .finally(() => {
+        checking = false;
+      });
   }, intervalMs);
   timer.unref();
   const open = new Set<NodeJS.WritableStream>();
@@ -88,7 +92,9 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, i
     for (const res of open) res.end();
   });
 
-  app.get('/api/events', { preHandler: guard(ctx, 'read') }, (request, reply) => {
+  app.get('/api/events', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+    // The stamps the page is compared with are read before the stream opens.
+    const last = await readStamps(ctx, conditions);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, {
@@ -98,7 +104,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, i
     });
     res.write(': tearline console events\n\n');
     const send = (data: string) => res.write(`event: change\ndata: ${data}\n\n`);
-    listeners.set(send, { last: readStamps(ctx, conditions) });
+    listeners.set(send, { last });
     open.add(res);
     request.raw.on('close', () => {
       listeners.delete(send);

@@ -1,8 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
-import { findNeighbourhood } from '../store/sqlite/neighbourhood.js';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
-import { SqliteReleaseStore } from '../store/sqlite/release-store.js';
+import { findNeighbourhood } from '../store/hub/neighbourhood.js';
+import type { SqlQueries } from '../store/sql/sql-database.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
@@ -25,8 +23,8 @@ const LIMIT = 200;
 const TIME = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/;
 
 /** Latest versions matching every given filter, newest first; text matches anywhere in the JSON. */
-export function searchIntel(db: SqliteDatabase, query: IntelQuery): SearchResult {
-  const where = ['is_latest = 1'];
+export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<SearchResult> {
+  const where = ['is_latest'];
   const args: string[] = [];
   for (const [field, value] of [
     ['q', query.q],
@@ -46,7 +44,8 @@ export function searchIntel(db: SqliteDatabase, query: IntelQuery): SearchResult
   }
   const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   if (query.q) {
-    where.push("json LIKE ? ESCAPE '\\'");
+    // Case-insensitive on both engines (PostgreSQL's LIKE is not).
+    where.push("lower(json) LIKE lower(?) ESCAPE '\\'");
     args.push(like(query.q));
   }
   if (query.type) {
@@ -65,51 +64,51 @@ export function searchIntel(db: SqliteDatabase, query: IntelQuery): SearchResult
     where.push('created <= ?');
     args.push(query.to.length === 10 ? `${query.to}T23:59:59.999Z` : query.to);
   }
-  let rows = db
-    .prepare(
-      `SELECT id, type, created, modified, json FROM objects WHERE ${where.join(' AND ')} ORDER BY added_us DESC`,
-    )
-    .all(...args) as {
+  let rows = await sql.all<{
     id: string;
     type: string;
     created: string | null;
     modified: string | null;
     json: string;
-  }[];
+  }>(
+    `SELECT id, type, created, modified, json FROM objects WHERE ${where.join(' AND ')} ORDER BY added_us DESC`,
+    args,
+  );
   if (query.actor) {
-    const near = findNeighbourhood(db, [query.actor], 2);
+    const near = await findNeighbourhood(sql, [query.actor], 2);
     rows = rows.filter((r) => near.has(r.id));
   }
   return { ok: true, items: rows.slice(0, LIMIT).map(summarise), truncated: rows.length > LIMIT };
 }
 
 export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  const db = ctx.hub.db;
+  const { sql } = ctx.hub.state;
   app.get('/api/intel', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
-    const r = searchIntel(db, request.query as IntelQuery);
+    const r = await searchIntel(sql, request.query as IntelQuery);
     if (!r.ok) return sendApiError(reply, 'bad-request', r.message);
     return { items: r.items, truncated: r.truncated };
   });
 
   app.get('/api/intel/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const versions = db
-      .prepare(
-        'SELECT version, added_us, source, imported_by, is_latest, json FROM objects WHERE id = ? ORDER BY added_us',
-      )
-      .all(id) as {
+    // is_latest is an integer in SQLite and a boolean in PostgreSQL: read it as 0/1 on both.
+    const versions = await sql.all<{
       version: string;
       added_us: number;
       source: string;
       imported_by: string | null;
       is_latest: number;
       json: string;
-    }[];
+    }>(
+      `SELECT version, added_us, source, imported_by, CASE WHEN is_latest THEN 1 ELSE 0 END AS is_latest, json
+         FROM objects WHERE id = ? ORDER BY added_us`,
+      [id],
+    );
     const latest = versions.find((v) => v.is_latest === 1) ?? versions.at(-1);
     if (!latest) return sendApiError(reply, 'not-found', `no object with id ${id}`);
     const object = JSON.parse(latest.json) as Record<string, unknown>;
-    const partners = new SqlitePartnerStore(db).list();
-    const outcomes = new SqliteReleaseStore(db).outcomesOf(id);
+    const partners = await ctx.hub.state.partners.list();
+    const outcomes = await ctx.hub.state.releases.outcomesOf(id);
     return {
       object,
       markings: Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [],
@@ -120,7 +119,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         imported_by: v.imported_by,
         latest: v.is_latest === 1,
       })),
-      graph: readGraphAround(db, id),
+      graph: await readGraphAround(sql, id),
       decisions: partners.map((p) => {
         const o = outcomes.find((x) => x.partner_id === p.id);
         return {

@@ -1,12 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { releaseStoresOf } from '../app/release-stores.js';
 import { listRecalls } from '../release/release-recall.js';
-import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
-import { SqliteConditionEvents } from '../store/sqlite/condition-events.js';
-import { listFeedbackReceipts } from '../store/sqlite/feedback-count.js';
-import { loadPartnerFacts } from '../store/sqlite/partner-decisions.js';
-import { type Partner, SqlitePartnerStore } from '../store/sqlite/partner-store.js';
-import { SqliteReleaseStore } from '../store/sqlite/release-store.js';
+import { listFeedbackReceipts } from '../store/hub/feedback-count.js';
+import { loadPartnerFacts } from '../store/hub/partner-decisions.js';
+import type { Partner } from '../store/hub/partner-store.js';
 import { guard, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
@@ -23,22 +19,17 @@ export function describeLapse(at: string, nowMs: number): string {
   return ms >= 0 ? `in ${text}` : `${text} ago`;
 }
 
-function describePartner(ctx: ConsoleContext, p: Partner) {
-  const db = ctx.hub.db;
+async function describePartner(ctx: ConsoleContext, p: Partner) {
+  const { state } = ctx.hub;
   const now = ctx.hub.clock.now().getTime();
-  const agreement = new SqliteAgreementStore(db).latest(p.id);
-  const facts = loadPartnerFacts(db, p, now);
-  const releases = new SqliteReleaseStore(db);
-  const recalled = db
-    .prepare('SELECT count(*) AS n FROM release_records WHERE partner_id = ? AND recalled_at IS NOT NULL')
-    .get(p.id) as { n: number };
-  const outstanding = listRecalls(releaseStoresOf(ctx.hub), p.id).filter(
-    (r) => r.acknowledged_at === null,
-  ).length;
-  const suspension = new SqliteConditionEvents(db)
-    .list(p.id)
-    .filter((e) => e.kind === 'suspension')
-    .at(-1);
+  const agreement = await state.agreements.latest(p.id);
+  const facts = await loadPartnerFacts(state, p, now);
+  const recalled = await state.sql.get<{ n: number }>(
+    'SELECT count(*) AS n FROM release_records WHERE partner_id = ? AND recalled_at IS NOT NULL',
+    [p.id],
+  );
+  const outstanding = (await listRecalls(state, p.id)).filter((r) => r.acknowledged_at === null).length;
+  const suspension = (await state.conditions.list(p.id)).filter((e) => e.kind === 'suspension').at(-1);
   return {
     id: p.id,
     name: p.name,
@@ -59,22 +50,24 @@ function describePartner(ctx: ConsoleContext, p: Partner) {
       lapse: c.changes_at ? describeLapse(c.changes_at, now) : null,
     })),
     counts: {
-      ...releases.countOutcomes(p.id),
-      feedback: listFeedbackReceipts(db, p.id, 0).length,
-      recalled: recalled.n,
+      ...(await state.releases.countOutcomes(p.id)),
+      feedback: (await listFeedbackReceipts(state.sql, p.id, 0)).length,
+      recalled: recalled?.n ?? 0,
       'acknowledgements outstanding': outstanding,
     },
   };
 }
 
 export function registerPartnerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  const partners = new SqlitePartnerStore(ctx.hub.db);
-  app.get('/api/partners', { preHandler: guard(ctx, 'read') }, async () =>
-    partners.list().map((p) => describePartner(ctx, p)),
-  );
+  const { partners, conditions } = ctx.hub.state;
+  app.get('/api/partners', { preHandler: guard(ctx, 'read') }, async () => {
+    const out = [];
+    for (const p of await partners.list()) out.push(await describePartner(ctx, p));
+    return out;
+  });
 
   app.get('/api/partners/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
-    const p = partners.get((request.params as { id: string }).id);
+    const p = await partners.get((request.params as { id: string }).id);
     if (!p) return sendApiError(reply, 'not-found', 'no such partner');
     return describePartner(ctx, p);
   });
@@ -83,7 +76,7 @@ export function registerPartnerRoutes(app: FastifyInstance, ctx: ConsoleContext)
     '/api/partners/:id/suspension',
     { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'suspend') },
     async (request, reply) => {
-      const p = partners.get((request.params as { id: string }).id);
+      const p = await partners.get((request.params as { id: string }).id);
       if (!p) return sendApiError(reply, 'not-found', 'no such partner');
       const body = request.body as { on?: unknown; reason?: unknown } | undefined;
       if (typeof body?.on !== 'boolean')
@@ -91,7 +84,7 @@ export function registerPartnerRoutes(app: FastifyInstance, ctx: ConsoleContext)
       const reason = typeof body.reason === 'string' ? body.reason.trim() : '';
       if (reason.length === 0 || reason.length > 1000)
         return sendApiError(reply, 'bad-request', 'reason: say why, in 1-1000 characters');
-      new SqliteConditionEvents(ctx.hub.db).setSuspension(p.id, body.on, reason, {
+      await conditions.setSuspension(p.id, body.on, reason, {
         actor: userOf(request).name,
         now: ctx.hub.clock.now(),
       });

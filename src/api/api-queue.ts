@@ -1,26 +1,26 @@
 import type { FastifyInstance } from 'fastify';
 import { releaseStoresOf } from '../app/release-stores.js';
 import { decideQueueItem } from '../release/release-approval.js';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
 import { guard, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 
 export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const { hub } = ctx;
-  const partners = new SqlitePartnerStore(hub.db);
-  const original = hub.db.prepare('SELECT json, imported_by FROM objects WHERE id = ? AND version = ?');
+  const { partners, releases, sql } = hub.state;
 
   app.get('/api/queue', { preHandler: guard(ctx, 'read') }, async () => {
-    const stores = releaseStoresOf(hub);
     const now = hub.clock.now().getTime();
-    return stores.releases.openItems().map((i) => {
-      const source = original.get(i.object_id, i.object_version) as
-        | { json: string; imported_by: string | null }
-        | undefined;
-      return {
+    const names = new Map((await partners.list()).map((p) => [p.id, p.name]));
+    const out = [];
+    for (const i of await releases.openItems()) {
+      const source = await sql.get<{ json: string; imported_by: string | null }>(
+        'SELECT json, imported_by FROM objects WHERE id = ? AND version = ?',
+        [i.object_id, i.object_version],
+      );
+      out.push({
         id: i.item_id,
-        partner: partners.get(i.partner_id)?.name ?? i.partner_id,
+        partner: names.get(i.partner_id) ?? i.partner_id,
         object_id: i.object_id,
         object_version: i.object_version,
         state: i.state,
@@ -29,11 +29,12 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         original: source ? (JSON.parse(source.json) as unknown) : null,
         tearline: JSON.parse(i.tearline) as unknown,
         author: i.author,
-        approvals: stores.releases.approvals(i),
+        approvals: await releases.approvals(i),
         approvals_required: i.approvals_required,
         age_seconds: Math.round((now - Date.parse(i.created_at)) / 1000),
-      };
-    });
+      });
+    }
+    return out;
   });
 
   for (const verdict of ['approve', 'deny'] as const) {
@@ -50,7 +51,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         if (verdict === 'deny' && comment === undefined)
           return sendApiError(reply, 'bad-request', 'comment: a denial must say why');
         const user = userOf(request);
-        const r = decideQueueItem(
+        const r = await decideQueueItem(
           releaseStoresOf(hub),
           id,
           { name: user.name, role: user.role },

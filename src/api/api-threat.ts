@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
-import { findNeighbourhood } from '../store/sqlite/neighbourhood.js';
+import { findNeighbourhood } from '../store/hub/neighbourhood.js';
+import type { SqlQueries } from '../store/sql/sql-database.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
@@ -10,24 +10,26 @@ const ACTOR_TYPES = ['intrusion-set', 'threat-actor', 'campaign'];
 export const TIMELINE_SERIES = ['incident', 'report', 'sighting', 'release'] as const;
 
 /** Actors by activity: how many non-provenance references join them to other objects. */
-export function listActors(
-  db: SqliteDatabase,
-): { id: string; name: string; type: string; activity: number }[] {
-  const actors = db
-    .prepare(
-      `SELECT id, type, created, modified, json FROM objects WHERE is_latest = 1 AND type IN (${ACTOR_TYPES.map(() => '?').join(', ')})`,
-    )
-    .all(...ACTOR_TYPES) as {
-    id: string;
-    type: string;
-    created: string | null;
-    modified: string | null;
-    json: string;
-  }[];
-  const count = db.prepare(
-    `SELECT count(*) AS n FROM object_refs r JOIN objects o ON o.added_us = r.src_added_us
-      WHERE o.is_latest = 1 AND r.dst_id = ? AND r.path NOT LIKE 'object_marking_refs%' AND r.path <> 'created_by_ref'`,
+export async function listActors(
+  sql: SqlQueries,
+): Promise<{ id: string; name: string; type: string; activity: number }[]> {
+  const actors = await sql.all<{ id: string; type: string; json: string }>(
+    `SELECT id, type, json FROM objects WHERE is_latest AND type IN (${ACTOR_TYPES.map(() => '?').join(', ')})`,
+    ACTOR_TYPES,
   );
+  // Every actor's count in one query: one per actor would be a round trip each on PostgreSQL.
+  const counts = new Map<string, number>();
+  for (let i = 0; i < actors.length; i += 400) {
+    const chunk = actors.slice(i, i + 400).map((a) => a.id);
+    const rows = await sql.all<{ id: string; n: number }>(
+      `SELECT r.dst_id AS id, count(*) AS n FROM object_refs r JOIN objects o ON o.added_us = r.src_added_us
+        WHERE o.is_latest AND r.dst_id IN (${chunk.map(() => '?').join(', ')})
+          AND r.path NOT LIKE 'object_marking_refs%' AND r.path <> 'created_by_ref'
+        GROUP BY r.dst_id`,
+      chunk,
+    );
+    for (const r of rows) counts.set(r.id, r.n);
+  }
   return actors
     .map((a) => {
       const o = JSON.parse(a.json) as { name?: unknown };
@@ -35,7 +37,7 @@ export function listActors(
         id: a.id,
         type: a.type,
         name: typeof o.name === 'string' ? o.name : a.id,
-        activity: (count.get(a.id) as { n: number }).n,
+        activity: counts.get(a.id) ?? 0,
       };
     })
     .sort((x, y) => y.activity - x.activity || x.name.localeCompare(y.name));
@@ -92,18 +94,18 @@ export function bucketTimeline(points: readonly TimelinePoint[]): {
 }
 
 export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  const db = ctx.hub.db;
-  app.get('/api/actors', { preHandler: guard(ctx, 'read') }, async () => listActors(db));
+  const { sql } = ctx.hub.state;
+  app.get('/api/actors', { preHandler: guard(ctx, 'read') }, async () => listActors(sql));
 
   app.get('/api/threat', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
     const asked = (request.query as { actor?: string }).actor;
-    const actorId = asked ?? listActors(db)[0]?.id;
+    const actorId = asked ?? (await listActors(sql))[0]?.id;
     if (!actorId)
       return sendApiError(reply, 'not-found', 'the hub holds no intrusion set, threat actor or campaign yet');
-    const [actor] = readLatest(db, [actorId]);
+    const [actor] = await readLatest(sql, [actorId]);
     if (!actor) return sendApiError(reply, 'not-found', `actor ${actorId}: no such object`);
-    const ids = [...findNeighbourhood(db, [actorId], 2).keys()];
-    const objects = readLatest(db, ids);
+    const ids = [...(await findNeighbourhood(sql, [actorId], 2)).keys()];
+    const objects = await readLatest(sql, ids);
     const counts: Record<string, number> = {};
     for (const o of objects) counts[o.type] = (counts[o.type] ?? 0) + 1;
     const points: TimelinePoint[] = [];
@@ -111,21 +113,30 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
       if ((o.type === 'incident' || o.type === 'report' || o.type === 'sighting') && o.when)
         points.push({ series: o.type, at: o.when });
     }
-    const released = db.prepare('SELECT released_at FROM release_records WHERE original_id = ?');
-    for (const id of ids) {
-      for (const r of released.all(id) as { released_at: string }[])
-        points.push({ series: 'release', at: r.released_at });
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const released = await sql.all<{ released_at: string }>(
+        `SELECT released_at FROM release_records WHERE original_id IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const r of released) points.push({ series: 'release', at: r.released_at });
     }
     const latest = objects
       .filter((o) => o.type !== 'relationship')
       .sort((a, b) => (b.modified ?? '').localeCompare(a.modified ?? ''))
       .slice(0, 10);
-    return { actor, counts, timeline: bucketTimeline(points), latest, graph: readGraphAround(db, actorId) };
+    return {
+      actor,
+      counts,
+      timeline: bucketTimeline(points),
+      latest,
+      graph: await readGraphAround(sql, actorId),
+    };
   });
 
   app.get('/api/graph', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
     const id = (request.query as { id?: string }).id;
     if (!id) return sendApiError(reply, 'bad-request', 'give ?id= an object id');
-    return readGraphAround(db, id);
+    return readGraphAround(sql, id);
   });
 }

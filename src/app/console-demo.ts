@@ -1,9 +1,6 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { runReleasePipeline } from '../release/release-pipeline.js';
-import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
-import { indexPartnerToken } from '../store/sqlite/taxii-status-token-index.js';
-import { type Role, SqliteUserStore } from '../store/sqlite/user-store.js';
+import type { Role } from '../store/hub/user-store.js';
 import { readHubSecret } from './data-dir.js';
 import type { Hub } from './hub.js';
 import { releaseStoresOf } from './release-stores.js';
@@ -92,8 +89,7 @@ export async function loadConsoleScenario(
 ): Promise<ConsoleScenario> {
   const now = hub.clock.now();
   const ctx = { actor: 'demo', now, randomBytes };
-  const partners = new SqlitePartnerStore(hub.db);
-  const agreements = new SqliteAgreementStore(hub.db);
+  const { partners, agreements, users } = hub.state;
   const out: ConsoleScenario = { partners: [], users: [], released: 0, queued: 0, withheld: 0 };
   for (const spec of [
     {
@@ -108,7 +104,7 @@ export async function loadConsoleScenario(
       agreement: (ms: number) => kabulAgreement(ms),
     },
   ]) {
-    const existing = partners.get(spec.name);
+    const existing = await partners.get(spec.name);
     if (existing) {
       out.partners.push({ name: spec.name });
       continue;
@@ -118,16 +114,13 @@ export async function loadConsoleScenario(
       ctx,
     );
     if (!added.ok) throw new Error(`demo partner ${spec.name}: ${added.message}`);
-    // Bearer tokens find their partner through this index (as `partner add` does).
-    indexPartnerToken(hub.db, added.partner.id, added.token);
-    const set = agreements.set(added.partner.id, spec.agreement(now.getTime()), ctx);
+    const set = await agreements.set(added.partner.id, spec.agreement(now.getTime()), ctx);
     if (!set.ok)
       throw new Error(`demo agreement ${spec.name}: ${set.errors.map((e) => e.message).join('; ')}`);
     out.partners.push({ name: spec.name, token: added.token });
   }
-  const users = new SqliteUserStore(hub.db);
   for (const u of DEMO_USERS) {
-    if (users.get(u.name)) {
+    if (await users.get(u.name)) {
       out.users.push({ name: u.name, role: u.role });
       continue;
     }
@@ -136,7 +129,7 @@ export async function loadConsoleScenario(
     if (!added.ok) throw new Error(`demo user ${u.name}: ${added.message}`);
     out.users.push({ ...u, password });
   }
-  const report = runReleasePipeline(releaseStoresOf(hub), {
+  const report = await runReleasePipeline(releaseStoresOf(hub), {
     now,
     actor: 'demo',
     hubSecret: readHubSecret(hub.paths.hubSecret),

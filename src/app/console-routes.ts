@@ -8,9 +8,7 @@ import { registerIntelRoutes } from '../api/api-intel.js';
 import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
-import { SqliteSessionStore } from '../api/api-session.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
-import { SqliteUserStore } from '../store/sqlite/user-store.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
 import type { Hub } from './hub.js';
 
@@ -28,8 +26,8 @@ export function registerConsole(app: FastifyInstance, hub: Hub, options: Console
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
   const ctx: ConsoleContext = {
     hub,
-    users: new SqliteUserStore(hub.db),
-    sessions: new SqliteSessionStore(hub.db, sessionTtlMs),
+    users: hub.state.users,
+    sessions: hub.state.sessions,
     now: options.now ?? (() => new Date()),
     sessionTtlMs,
     secure: options.secure ?? false,

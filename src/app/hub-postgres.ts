@@ -11,11 +11,13 @@ import { SqlIntelFeed } from '../store/sql/sql-intel-feed.js';
 import { SqlReleaseFeed } from '../store/sql/sql-release-feed.js';
 import { SqlSubmissions } from '../store/sql/sql-submissions.js';
 import { SqlTaxiiStatusStore } from '../store/sql/sql-taxii-status.js';
+import { createHubState, type HubState } from './hub-state.js';
 
 /**
  * The PostgreSQL side of the composition root: what `openHub` builds over SQLite, for the stores
- * that have a PostgreSQL adapter so far (objects, the ledger and its checkpoints). Any number of hub processes may
- * open the same database: writers serialise on the schema's advisory locks.
+ * that have a PostgreSQL adapter so far (objects, the ledger and its checkpoints, and the hub state
+ * on the portable SQL port). Any number of hub processes may open the same database: writers
+ * serialise on the schema's advisory locks.
  */
 export interface PgHub {
   pool: pg.Pool;
@@ -29,6 +31,7 @@ export interface PgHub {
   submissions: SqlSubmissions;
   intel: SqlIntelFeed;
   statuses: SqlTaxiiStatusStore;
+  state: HubState;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,7 @@ export async function openPgHub(
       submissions: new SqlSubmissions(sql),
       intel: new SqlIntelFeed(sql),
       statuses: new SqlTaxiiStatusStore(sql),
+      state: createHubState(sql),
       close: () => pool.end(),
     },
   };

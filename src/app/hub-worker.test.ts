@@ -3,9 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
-import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
-import { SqliteReleaseStore } from '../store/sqlite/release-store.js';
 import { initDataDir } from './data-dir.js';
 import { openHub } from './hub.js';
 import { startHubWorker } from './hub-worker.js';
@@ -24,12 +21,12 @@ describe('hub worker', () => {
         throw e;
       },
     });
-    const partner = await new SqlitePartnerStore(hub.db).add(
+    const partner = await hub.state.partners.add(
       { name: 'ally' },
       { actor: 'admin', now: clock.now(), randomBytes: (n) => new Uint8Array(n).fill(5) },
     );
     if (!partner.ok) throw new Error(partner.message);
-    new SqliteAgreementStore(hub.db).set(
+    await hub.state.agreements.set(
       partner.partner.id,
       JSON.stringify({
         scope: { types: ['identity'] },
@@ -55,14 +52,21 @@ describe('hub worker', () => {
       actor: 'ivan',
       source: 't',
     });
-    worker.runOnce();
-    const releases = new SqliteReleaseStore(hub.db);
-    expect(releases.outcome(partner.partner.id, identity.id)?.outcome).toBe('released');
+    // A call while a pass runs joins that pass rather than starting a second one.
+    const first = worker.runOnce();
+    expect(worker.runOnce()).toBe(first);
+    await first;
+    const outcome = await hub.state.releases.outcome(partner.partner.id, identity.id);
+    expect(outcome?.outcome).toBe('released');
+    expect(outcome?.reasons.map((r) => r.code)).not.toContain('already-released');
+    expect((await hub.state.releases.records(partner.partner.id)).map((r) => r.original_id)).toEqual([
+      identity.id,
+    ]);
     const size = hub.ledger.size();
     expect(hub.checkpoints.latest()?.size).toBe(size);
-    worker.runOnce();
+    await worker.runOnce();
     expect(hub.ledger.size()).toBe(size);
-    worker.stop();
+    await worker.stop();
     hub.close();
   });
 });

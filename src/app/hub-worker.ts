@@ -21,7 +21,14 @@ export interface HubWorkerOptions {
  * embargo ending), then sign a checkpoint if entries wait. Runs on the server's event loop
  * between requests; one pass at a time.
  */
-export function startHubWorker(hub: Hub, opts: HubWorkerOptions): { stop(): void; runOnce(): void } {
+export interface HubWorker {
+  /** Stops the timer; resolves when a pass in flight has finished (then the database may close). */
+  stop(): Promise<void>;
+  /** One pass now; while a pass runs, resolves with that pass rather than starting another. */
+  runOnce(): Promise<void>;
+}
+
+export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
   const stores = releaseStoresOf(hub);
   const secret = readHubSecret(hub.paths.hubSecret);
   // data_version moves when another connection commits, total_changes when this one writes.
@@ -30,12 +37,12 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): { stop(): void
     Number(hub.db.pragma('data_version', { simple: true })) * 1e9 + Number(changesStmt.get());
   let seen = -1;
   let lastRunMs = 0;
-  const runOnce = () => {
+  const pass = async (): Promise<void> => {
     const now = hub.clock.now();
     const version = dataVersion();
     // Conditions and embargoes move with time: run at least once a minute even without writes.
     if (version === seen && now.getTime() - lastRunMs < 60_000) return;
-    runReleasePipeline(stores, {
+    await runReleasePipeline(stores, {
       now,
       actor: 'hub',
       hubSecret: secret,
@@ -47,13 +54,24 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): { stop(): void
     seen = dataVersion();
     lastRunMs = now.getTime();
   };
+  let running: Promise<void> | undefined;
+  const runOnce = (): Promise<void> => {
+    running ??= pass().finally(() => {
+      running = undefined;
+    });
+    return running;
+  };
   const timer = setInterval(() => {
-    try {
-      runOnce();
-    } catch (err) {
-      opts.onError(err);
-    }
+    // A pass longer than the interval is not overlapped: the tick finds it running and waits.
+    if (running) return;
+    runOnce().catch(opts.onError);
   }, opts.intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer), runOnce };
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running?.catch(() => {});
+    },
+    runOnce,
+  };
 }

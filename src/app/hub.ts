@@ -6,6 +6,7 @@ import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { SqliteObjectStore } from '../store/sqlite/object-store.js';
+import { SqliteSql } from '../store/sqlite/sqlite-sql.js';
 import {
   ConfigError,
   type DataDirPaths,
@@ -14,13 +15,18 @@ import {
   readConfig,
   resolveDataDir,
 } from './data-dir.js';
+import { createHubState, type HubState } from './hub-state.js';
 import { loadLedgerSigner } from './ledger-key.js';
 
 /** The composition root for one data dir: config, database and the adapters over it. */
 export interface Hub {
   paths: DataDirPaths;
   config: HubConfig;
+  /** For the adapters that stay SQLite-specific (object store, ledger, TAXII feed). */
   db: SqliteDatabase;
+  /** The portable SQL port over the same database (same connection): hub state goes through it. */
+  sql: SqliteSql;
+  state: HubState;
   clock: Clock;
   objects: SqliteObjectStore;
   ledger: SqliteLedger;
@@ -50,10 +56,13 @@ export function createHub(paths: DataDirPaths, config: HubConfig, db: SqliteData
     if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
   });
   let signer: NoteSigner | undefined;
+  const sql = new SqliteSql(db);
   return {
     paths,
     config,
     db,
+    sql,
+    state: createHubState(sql),
     clock,
     objects,
     ledger,

@@ -1,8 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
-import { SqliteReleaseStore } from '../store/sqlite/release-store.js';
 import { findPartnerByToken } from '../store/sqlite/taxii-status-token-index.js';
-import { SqliteUserStore } from '../store/sqlite/user-store.js';
 import { parseAuthorization } from '../taxii/taxii-auth.js';
 import type { Hub } from './hub.js';
 import { loadLedgerSigner, verifierKeyOf } from './ledger-key.js';
@@ -19,9 +16,7 @@ const NOT_FOUND = { code: 'not-found', message: 'no such receipt for this creden
  * user:password for users).
  */
 export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
-  const partners = new SqlitePartnerStore(hub.db);
-  const users = new SqliteUserStore(hub.db);
-  const releases = new SqliteReleaseStore(hub.db);
+  const { partners, users, releases } = hub.state;
 
   const authenticate = async (request: FastifyRequest): Promise<Reader | undefined> => {
     const creds = parseAuthorization(request.headers.authorization);
@@ -73,7 +68,7 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
   app.get<{ Params: { releaseId: string } }>('/ledger/receipts/:releaseId', async (request, reply) => {
     const who = await guard(request, reply, false);
     if (!who) return reply;
-    const record = releases.record(request.params.releaseId);
+    const record = await releases.record(request.params.releaseId);
     const partnerId = who.kind === 'partner' ? who.partnerId : record?.partner_id;
     if (!partnerId) return reply.code(404).send(NOT_FOUND);
     const r = await hub.ledgerService.receiptForPartner(request.params.releaseId, partnerId);
@@ -89,12 +84,12 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
     if (typeof object !== 'string' || object.length > 200) {
       return reply.code(400).send({ code: 'bad-query', message: 'give ?object=<the id you received>' });
     }
-    const ids = hub.db
-      .prepare(
+    const ids = (
+      await hub.sql.all<{ release_id: string }>(
         'SELECT release_id FROM release_records WHERE partner_id = ? AND derived_id = ? ORDER BY released_at',
+        [who.partnerId, object],
       )
-      .pluck()
-      .all(who.partnerId, object) as string[];
+    ).map((r) => r.release_id);
     const receipts: { release_id: string; receipt: unknown }[] = [];
     for (const id of ids) {
       const r = await hub.ledgerService.receiptForPartner(id, who.partnerId);

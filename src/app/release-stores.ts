@@ -1,17 +1,18 @@
-import type { PublishStores } from '../release/release-publish.js';
-import { SqliteDerivedIdStore } from '../store/sqlite/derived-ids.js';
+import type { PipelineStores } from '../release/release-pipeline.js';
 import { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
-import { SqliteReleaseStore } from '../store/sqlite/release-store.js';
 import type { Hub } from './hub.js';
 
-/** The adapters the release pipeline writes through, over the hub's database. */
-export function releaseStoresOf(hub: Hub): PublishStores {
+/** The adapters the release pipeline writes through: the hub's state stores and its TAXII feed. */
+export function releaseStoresOf(hub: Hub): PipelineStores {
+  const { state } = hub;
   return {
-    db: hub.db,
+    sql: state.sql,
     feed: new SqliteReleaseFeed(hub.db),
-    ledger: hub.ledger,
-    releases: new SqliteReleaseStore(hub.db),
-    derivedIds: new SqliteDerivedIdStore(hub.db),
+    partners: state.partners,
+    agreements: state.agreements,
+    conditions: state.conditions,
+    releases: state.releases,
+    derivedIds: state.derivedIds,
     hubName: hub.config.hub_name,
   };
 }

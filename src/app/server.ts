@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
 import { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
 import { SqliteIntelFeed } from '../store/sqlite/release-feed-intel.js';
 import { createSqliteSubmissionSink, SqliteSubmissions } from '../store/sqlite/submissions-store.js';
 import { SqliteTaxiiStatusStore } from '../store/sqlite/taxii-status-store.js';
 import { findPartnerByToken } from '../store/sqlite/taxii-status-token-index.js';
-import { SqliteUserStore } from '../store/sqlite/user-store.js';
 import {
   createCachedAuthenticator,
   createHubAuthenticator,
@@ -53,13 +51,13 @@ export const DEFAULT_LIMITS: TaxiiLimits = {
  */
 export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInstance {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
-  const partners = new SqlitePartnerStore(hub.db);
+  const { partners } = hub.state;
   const releases = new SqliteReleaseFeed(hub.db);
   const submissions = new SqliteSubmissions(hub.db);
   const intel = new SqliteIntelFeed(hub.db);
   const now = () => hub.clock.now();
   const resolver = options.resolver ?? releases.createResolver();
-  const users = options.users ?? new SqliteUserStore(hub.db);
+  const users = options.users ?? hub.state.users;
 
   const authenticator = createCachedAuthenticator(
     createHubAuthenticator(

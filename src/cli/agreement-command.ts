@@ -5,10 +5,10 @@ import { AGREEMENT_MAX_BYTES, formatAgreementErrors, parseAgreement } from '../p
 import type { Agreement } from '../policy/agreement-types.js';
 import { formatPolicySetText, generateAgreementPolicies } from '../policy/cedar-policy-generate.js';
 import type { JsonValue } from '../stix/types.js';
-import { type AgreementVersion, SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
+import type { AgreementStore, AgreementVersion } from '../store/hub/agreement-store.js';
+import type { SqlQueries } from '../store/sql/sql-database.js';
 import { CliError, usageError } from './cli-error.js';
-import { type DataOption, LOCAL_ACTOR, printJson, requirePartner, withHubDb } from './partner-command.js';
+import { type DataOption, LOCAL_ACTOR, printJson, requirePartner, withHubState } from './partner-command.js';
 
 function readAgreementFile(file: string): string {
   let size: number;
@@ -35,10 +35,10 @@ function parseVersion(value: string, what: string): number {
   return Number(value);
 }
 
-function requireVersion(store: SqliteAgreementStore, partnerId: string, name: string, version?: number) {
-  const v = version === undefined ? store.latest(partnerId) : store.get(partnerId, version);
+async function requireVersion(store: AgreementStore, partnerId: string, name: string, version?: number) {
+  const v = version === undefined ? await store.latest(partnerId) : await store.get(partnerId, version);
   if (!v) {
-    const known = store.list(partnerId).map((x) => x.version);
+    const known = (await store.list(partnerId)).map((x) => x.version);
     throw new CliError(
       version === undefined
         ? `partner ${name} has no agreement yet (set one with: tearline agreement set ${name} FILE)`
@@ -49,16 +49,20 @@ function requireVersion(store: SqliteAgreementStore, partnerId: string, name: st
 }
 
 /** Anchors of the neighbourhood and location filter that are not stored (yet): nothing is near them. */
-function listMissingAnchors(db: SqliteDatabase, body: Agreement | undefined): string[] {
+async function listMissingAnchors(sql: SqlQueries, body: Agreement | undefined): Promise<string[]> {
   if (!body) return [];
-  const has = db.prepare('SELECT 1 FROM objects WHERE id = ? AND is_latest = 1');
   const anchors = [
     ...(body.scope.neighbourhood?.of ?? []).map((id, i) => [`scope.neighbourhood.of[${i}]`, id] as const),
     ...(body.scope.locations ?? []).map((id, i) => [`scope.locations[${i}]`, id] as const),
   ];
-  return anchors
-    .filter(([, id]) => has.get(id) === undefined)
-    .map(([path, id]) => `${path} ${id} is not in the store yet: until it is, nothing is within its reach`);
+  const missing: (typeof anchors)[number][] = [];
+  for (const anchor of anchors) {
+    const found = await sql.get('SELECT 1 AS one FROM objects WHERE id = ? AND is_latest', [anchor[1]]);
+    if (!found) missing.push(anchor);
+  }
+  return missing.map(
+    ([path, id]) => `${path} ${id} is not in the store yet: until it is, nothing is within its reach`,
+  );
 }
 
 const summary = (v: AgreementVersion) => ({
@@ -96,17 +100,20 @@ export function registerAgreement(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, file: string, opts: DataOption & { json?: boolean }) =>
-      withHubDb(opts, (db) => {
-        const p = requirePartner(db, nameOrId);
+      withHubState(opts, async (state) => {
+        const p = await requirePartner(state, nameOrId);
         const text = readAgreementFile(file);
-        const r = new SqliteAgreementStore(db).set(p.id, text, { actor: LOCAL_ACTOR, now: new Date() });
+        const r = await state.agreements.set(p.id, text, { actor: LOCAL_ACTOR, now: new Date() });
         if (!r.ok) {
           if (opts.json) printJson({ ok: false, errors: r.errors });
           else process.stderr.write(`${formatAgreementErrors(file, r.errors)}\n`);
           process.exitCode = 1;
           return;
         }
-        const warnings = listMissingAnchors(db, new SqliteAgreementStore(db).get(p.id, r.version)?.body);
+        const warnings = await listMissingAnchors(
+          state.sql,
+          (await state.agreements.get(p.id, r.version))?.body,
+        );
         for (const w of warnings) process.stderr.write(`tearline: warning: ${w}\n`);
         if (opts.json) {
           printJson({ ok: true, partner: p.name, version: r.version, unchanged: r.unchanged, warnings });
@@ -128,10 +135,10 @@ export function registerAgreement(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print the normalised agreement as JSON')
     .action((nameOrId: string, opts: DataOption & { version?: string; policies?: boolean; json?: boolean }) =>
-      withHubDb(opts, (db) => {
-        const p = requirePartner(db, nameOrId);
+      withHubState(opts, async (state) => {
+        const p = await requirePartner(state, nameOrId);
         const n = opts.version === undefined ? undefined : parseVersion(opts.version, '--version');
-        const v = requireVersion(new SqliteAgreementStore(db), p.id, p.name, n);
+        const v = await requireVersion(state.agreements, p.id, p.name, n);
         const policies = generateAgreementPolicies(p.id, v.body);
         if (opts.json) {
           return printJson({
@@ -155,11 +162,10 @@ export function registerAgreement(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print the changes as JSON')
     .action((nameOrId: string, a: string, b: string, opts: DataOption & { json?: boolean }) =>
-      withHubDb(opts, (db) => {
-        const p = requirePartner(db, nameOrId);
-        const store = new SqliteAgreementStore(db);
-        const va = requireVersion(store, p.id, p.name, parseVersion(a, 'version A'));
-        const vb = requireVersion(store, p.id, p.name, parseVersion(b, 'version B'));
+      withHubState(opts, async (state) => {
+        const p = await requirePartner(state, nameOrId);
+        const va = await requireVersion(state.agreements, p.id, p.name, parseVersion(a, 'version A'));
+        const vb = await requireVersion(state.agreements, p.id, p.name, parseVersion(b, 'version B'));
         const changes = diffAgreements(va.body as unknown as JsonValue, vb.body as unknown as JsonValue);
         if (opts.json) printJson({ partner: p.name, from: va.version, to: vb.version, changes });
         else process.stdout.write(`${formatAgreementChanges(changes)}\n`);

@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { deriveFacts, SqliteConditionEvents } from '../store/sqlite/condition-events.js';
+import { deriveFacts } from '../store/hub/condition-events.js';
 import { CliError } from './cli-error.js';
 import {
   type DataOption,
@@ -7,7 +7,7 @@ import {
   printJson,
   requirePartner,
   requireReason,
-  withHubDb,
+  withHubState,
 } from './partner-command.js';
 
 export function registerBreach(program: Command): void {
@@ -24,10 +24,10 @@ export function registerBreach(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
-      withHubDb(opts, (db) => {
+      withHubState(opts, async (state) => {
         const reason = requireReason(opts.reason, 'open a breach report');
-        const p = requirePartner(db, nameOrId);
-        const id = new SqliteConditionEvents(db).openBreach(p.id, reason, {
+        const p = await requirePartner(state, nameOrId);
+        const id = await state.conditions.openBreach(p.id, reason, {
           actor: LOCAL_ACTOR,
           now: new Date(),
         });
@@ -43,12 +43,12 @@ export function registerBreach(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, id: string, opts: DataOption & { reason: string; json?: boolean }) =>
-      withHubDb(opts, (db) => {
+      withHubState(opts, async (state) => {
         const reason = requireReason(opts.reason, 'close the breach report');
-        const p = requirePartner(db, nameOrId);
-        const events = new SqliteConditionEvents(db);
-        if (!events.closeBreach(p.id, id, reason, { actor: LOCAL_ACTOR, now: new Date() })) {
-          const open = deriveFacts(events.list(p.id)).openBreaches?.map((b) => b.id) ?? [];
+        const p = await requirePartner(state, nameOrId);
+        const events = state.conditions;
+        if (!(await events.closeBreach(p.id, id, reason, { actor: LOCAL_ACTOR, now: new Date() }))) {
+          const open = deriveFacts(await events.list(p.id)).openBreaches?.map((b) => b.id) ?? [];
           throw new CliError(`${p.name} has no open breach ${id} (open: ${open.join(', ') || 'none'})`);
         }
         if (opts.json) printJson({ partner: p.name, breach: id, open: false });
@@ -62,9 +62,9 @@ export function registerBreach(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubDb(opts, (db) => {
-        const p = requirePartner(db, nameOrId);
-        const open = deriveFacts(new SqliteConditionEvents(db).list(p.id)).openBreaches ?? [];
+      withHubState(opts, async (state) => {
+        const p = await requirePartner(state, nameOrId);
+        const open = deriveFacts(await state.conditions.list(p.id)).openBreaches ?? [];
         if (opts.json) return printJson({ partner: p.name, open });
         if (open.length === 0) return void process.stdout.write(`no open breach against ${p.name}\n`);
         for (const b of open) process.stdout.write(`${b.id}  opened ${b.opened_at}: ${b.reason}\n`);

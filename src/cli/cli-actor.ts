@@ -1,5 +1,4 @@
-import type { SqliteDatabase } from '../store/sqlite/database.js';
-import { type Role, SqliteUserStore } from '../store/sqlite/user-store.js';
+import type { Role, UserStore } from '../store/hub/user-store.js';
 import { CliError } from './cli-error.js';
 
 /** Who runs a CLI action: a named hub user, or the local admin at the hub's own console. */
@@ -14,15 +13,15 @@ export const LOCAL_ADMIN: Actor = { name: 'local-admin', role: 'admin' };
  * The user named by --as (enabled), or the local admin when none is named. Refuses (exit 1)
  * when the user's role is not among `allowed`, before anything changes.
  */
-export function resolveActor(
-  db: SqliteDatabase,
+export async function resolveActor(
+  users: UserStore,
   as: string | undefined,
   allowed: readonly Role[],
   action: string,
-): Actor {
+): Promise<Actor> {
   let actor = LOCAL_ADMIN;
   if (as !== undefined) {
-    const user = new SqliteUserStore(db).get(as);
+    const user = await users.get(as);
     if (!user) throw new CliError(`--as ${as}: no such user (see: tearline user list)`);
     if (!user.enabled) throw new CliError(`--as ${as}: the user is disabled`);
     actor = { name: user.name, role: user.role };

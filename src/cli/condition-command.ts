@@ -1,11 +1,10 @@
 import type { Command } from 'commander';
+import type { HubState } from '../app/hub-state.js';
 import type { AssuranceSpec } from '../policy/agreement-types.js';
 import type { ConditionState } from '../policy/condition-types.js';
-import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
-import { type AssuranceAttestation, SqliteConditionEvents } from '../store/sqlite/condition-events.js';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
-import { loadPartnerFacts } from '../store/sqlite/partner-decisions.js';
-import type { Partner } from '../store/sqlite/partner-store.js';
+import type { AssuranceAttestation } from '../store/hub/condition-events.js';
+import { loadPartnerFacts } from '../store/hub/partner-decisions.js';
+import type { Partner } from '../store/hub/partner-store.js';
 import { CliError, usageError } from './cli-error.js';
 import {
   type DataOption,
@@ -14,7 +13,7 @@ import {
   printJson,
   requirePartner,
   requireReason,
-  withHubDb,
+  withHubState,
 } from './partner-command.js';
 
 interface AttestOptions extends DataOption {
@@ -31,9 +30,9 @@ interface AttestOptions extends DataOption {
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
-function requireAssurance(db: SqliteDatabase, p: Partner, id: string | undefined): AssuranceSpec {
+async function requireAssurance(state: HubState, p: Partner, id: string | undefined): Promise<AssuranceSpec> {
   if (id === undefined) throw usageError('--id is required for an assurance, e.g. --id hr-1');
-  const agreement = new SqliteAgreementStore(db).latest(p.id);
+  const agreement = await state.agreements.latest(p.id);
   if (!agreement) throw new CliError(`partner ${p.name} has no agreement, so it has no assurances to attest`);
   const assurances = agreement.body.conditions.filter((c): c is AssuranceSpec => c.kind === 'assurance');
   const found = assurances.find((c) => c.id === id);
@@ -103,16 +102,16 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, kind: string, opts: AttestOptions) =>
-      withHubDb(opts, (db) => {
-        const p = requirePartner(db, nameOrId);
-        const events = new SqliteConditionEvents(db);
+      withHubState(opts, async (state) => {
+        const p = await requirePartner(state, nameOrId);
+        const events = state.conditions;
         const ctx = { actor: LOCAL_ACTOR, now: new Date() };
         let seq: number;
         if (kind === 'assurance') {
-          const spec = requireAssurance(db, p, opts.id);
-          seq = events.attestAssurance(p.id, spec.id, readAttestation(opts), ctx);
+          const spec = await requireAssurance(state, p, opts.id);
+          seq = await events.attestAssurance(p.id, spec.id, readAttestation(opts), ctx);
         } else if (kind === 'review') {
-          seq = events.recordReview(p.id, opts.note, ctx);
+          seq = await events.recordReview(p.id, opts.note, ctx);
         } else if (kind === 'reciprocity') {
           throw usageError(
             'reciprocity is measured from the feedback the partner sends; it cannot be attested',
@@ -141,11 +140,11 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, id: string, opts: DataOption & { reason: string; json?: boolean }) =>
-      withHubDb(opts, (db) => {
+      withHubState(opts, async (state) => {
         const reason = requireReason(opts.reason, 'revoke it');
-        const p = requirePartner(db, nameOrId);
-        const spec = requireAssurance(db, p, id);
-        const seq = new SqliteConditionEvents(db).revokeAssurance(p.id, spec.id, reason, {
+        const p = await requirePartner(state, nameOrId);
+        const spec = await requireAssurance(state, p, id);
+        const seq = await state.conditions.revokeAssurance(p.id, spec.id, reason, {
           actor: LOCAL_ACTOR,
           now: new Date(),
         });
@@ -167,10 +166,10 @@ export function registerCondition(program: Command): void {
       .option(dataOpt, dataHelp)
       .option('--json', 'print JSON')
       .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
-        withHubDb(opts, (db) => {
+        withHubState(opts, async (state) => {
           const reason = requireReason(opts.reason, `${name} releases`);
-          const p = requirePartner(db, nameOrId);
-          new SqliteConditionEvents(db).setSuspension(p.id, on, reason, {
+          const p = await requirePartner(state, nameOrId);
+          await state.conditions.setSuspension(p.id, on, reason, {
             actor: LOCAL_ACTOR,
             now: new Date(),
           });
@@ -187,10 +186,10 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { at?: string; json?: boolean }) =>
-      withHubDb(opts, (db) => {
+      withHubState(opts, async (state) => {
         const at = parseTimeOption(opts.at, '--at') ?? new Date();
-        const p = requirePartner(db, nameOrId);
-        const facts = loadPartnerFacts(db, p, at.getTime());
+        const p = await requirePartner(state, nameOrId);
+        const facts = await loadPartnerFacts(state, p, at.getTime());
         if (opts.json) {
           return printJson({
             partner: p.name,
@@ -209,9 +208,9 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubDb(opts, (db) => {
-        const p = requirePartner(db, nameOrId);
-        const events = new SqliteConditionEvents(db).list(p.id);
+      withHubState(opts, async (state) => {
+        const p = await requirePartner(state, nameOrId);
+        const events = await state.conditions.list(p.id);
         if (opts.json) return printJson(events);
         for (const e of events) {
           process.stdout.write(

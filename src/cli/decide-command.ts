@@ -6,6 +6,7 @@ import { CedarEngine } from '../policy/cedar-engine.js';
 import { type Outcome, PartnerDecider } from '../policy/decision.js';
 import { DecisionMemo } from '../policy/decision-memo.js';
 import { type Redecision, redecide } from '../policy/decision-redecide.js';
+import type { IntelProjection } from '../policy/intel-projection.js';
 import {
   formatOperatorPolicyErrors,
   loadOperatorPolicies,
@@ -13,15 +14,19 @@ import {
   type OperatorPolicies,
 } from '../policy/operator-policy.js';
 import { isTlpLevel, TLP_LEVELS, type TlpLevel } from '../stix/markings-tlp.js';
-import { SqliteDecisionMarks } from '../store/sqlite/partner-decision-marks.js';
 import {
   iterateProjections,
   loadMarkingClassifier,
   loadPartnerFacts,
-} from '../store/sqlite/partner-decisions.js';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+} from '../store/hub/partner-decisions.js';
 import { CliError } from './cli-error.js';
-import { type DataOption, parseTimeOption, printJson, requirePartner, withHubDb } from './partner-command.js';
+import {
+  type DataOption,
+  parseTimeOption,
+  printJson,
+  requirePartner,
+  withHubState,
+} from './partner-command.js';
 
 /**
  * The hub's policy settings: `untagged_tlp` in config.json gives objects without any TLP marking
@@ -103,27 +108,30 @@ export function registerDecide(program: Command): void {
     .option('--at <time>', 'decide as of this time instead of now (a what-if: the last decisions are kept)')
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .option('--json', 'print JSON')
-    .action((opts: DataOption & { partner?: string; at?: string; json?: boolean }) => {
+    .action(async (opts: DataOption & { partner?: string; at?: string; json?: boolean }) => {
       const at = parseTimeOption(opts.at, '--at') ?? new Date();
       const dir = resolveDataDir(opts.data);
-      withHubDb(opts, (db) => {
+      await withHubState(opts, async (state) => {
         const untagged = readUntaggedTlp(dir);
         const operator = readOperatorPolicies(dir);
         const partners = opts.partner
-          ? [requirePartner(db, opts.partner)]
-          : new SqlitePartnerStore(db).list();
+          ? [await requirePartner(state, opts.partner)]
+          : await state.partners.list();
         const memo = new DecisionMemo(new CedarEngine());
         // Projections are partner-independent: computed once and shared by every partner.
-        const projections = [...iterateProjections(db, loadMarkingClassifier(db), untagged)];
-        const marks = new SqliteDecisionMarks(db);
-        const tallies = partners.map((p) => {
-          const decider = new PartnerDecider(loadPartnerFacts(db, p, at.getTime(), operator), memo);
-          const previous = marks.load(p.id);
+        const projections: IntelProjection[] = [];
+        const classify = await loadMarkingClassifier(state.sql);
+        for await (const p of iterateProjections(state.sql, classify, untagged)) projections.push(p);
+        const marks = state.decisionMarks;
+        const tallies = [];
+        for (const p of partners) {
+          const decider = new PartnerDecider(await loadPartnerFacts(state, p, at.getTime(), operator), memo);
+          const previous = await marks.load(p.id);
           const r = redecide(decider, projections, previous);
           // A run --at another time is a what-if: it reads the marks but does not replace them.
-          if (opts.at === undefined) marks.save(p.id, r.marks, previous, at.toISOString());
-          return tallyMarks(p.name, decider.facts.agreement?.version ?? null, r);
-        });
+          if (opts.at === undefined) await marks.save(p.id, r.marks, previous, at.toISOString());
+          tallies.push(tallyMarks(p.name, decider.facts.agreement?.version ?? null, r));
+        }
         const objects = projections.length;
         const cache = { hits: memo.hits, misses: memo.misses, hit_rate: Number(memo.hitRate.toFixed(4)) };
         if (opts.json) return printJson({ at: at.toISOString(), objects, partners: tallies, cache });

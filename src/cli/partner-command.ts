@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import { dataDirPaths, readConfig, resolveDataDir } from '../app/data-dir.js';
-import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
+import { createHubState, type HubState } from '../app/hub-state.js';
+import type { Partner } from '../store/hub/partner-store.js';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
-import { type Partner, SqlitePartnerStore } from '../store/sqlite/partner-store.js';
+import { SqliteSql } from '../store/sqlite/sqlite-sql.js';
 import { CliError, usageError } from './cli-error.js';
 
 /** Users and roles arrive with a later issue; until then every change is made by this actor. */
@@ -21,8 +22,8 @@ export function openHubDatabase(opts: DataOption): { db: SqliteDatabase; dir: st
   return { db: openSqlite(paths.database), dir };
 }
 
-export function requirePartner(db: SqliteDatabase, nameOrId: string): Partner {
-  const p = new SqlitePartnerStore(db).get(nameOrId);
+export async function requirePartner(state: Pick<HubState, 'partners'>, nameOrId: string): Promise<Partner> {
+  const p = await state.partners.get(nameOrId);
   if (!p) throw new CliError(`no partner named or with id "${nameOrId}" (see: tearline partner list)`);
   return p;
 }
@@ -49,22 +50,14 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function withHubDb<T>(opts: DataOption, fn: (db: SqliteDatabase) => T): T {
-  const { db } = openHubDatabase(opts);
-  try {
-    return fn(db);
-  } finally {
-    db.close();
-  }
-}
-
-export async function withHubDbAsync<T>(
+/** Runs `fn` on the hub state of an initialised data dir, then closes its database. */
+export async function withHubState<T>(
   opts: DataOption,
-  fn: (db: SqliteDatabase) => Promise<T>,
+  fn: (state: HubState, dir: string) => Promise<T>,
 ): Promise<T> {
-  const { db } = openHubDatabase(opts);
+  const { db, dir } = openHubDatabase(opts);
   try {
-    return await fn(db);
+    return await fn(createHubState(new SqliteSql(db)), dir);
   } finally {
     db.close();
   }
@@ -76,8 +69,8 @@ const changeContext = () => ({
   randomBytes: (n: number) => randomBytes(n),
 });
 
-function describePartner(db: SqliteDatabase, p: Partner) {
-  const agreement = new SqliteAgreementStore(db).latest(p.id);
+async function describePartner(state: HubState, p: Partner) {
+  const agreement = await state.agreements.latest(p.id);
   return {
     id: p.id,
     name: p.name,
@@ -110,8 +103,8 @@ export function registerPartner(program: Command): void {
         if (opts.description !== undefined && opts.description.length > 2000) {
           throw usageError('--description must be at most 2000 characters');
         }
-        await withHubDbAsync(opts, async (db) => {
-          const r = await new SqlitePartnerStore(db).add(
+        await withHubState(opts, async (state) => {
+          const r = await state.partners.add(
             {
               name: opts.name,
               ...(opts.country !== undefined && { country: opts.country }),
@@ -136,8 +129,9 @@ export function registerPartner(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((opts: DataOption & { json?: boolean }) =>
-      withHubDb(opts, (db) => {
-        const rows = new SqlitePartnerStore(db).list().map((p) => describePartner(db, p));
+      withHubState(opts, async (state) => {
+        const rows = [];
+        for (const p of await state.partners.list()) rows.push(await describePartner(state, p));
         if (opts.json) return printJson(rows);
         if (rows.length === 0)
           return void process.stdout.write('no partners (add one with: tearline partner add --name NAME)\n');
@@ -155,12 +149,12 @@ export function registerPartner(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubDb(opts, (db) => {
-        const p = requirePartner(db, nameOrId);
+      withHubState(opts, async (state) => {
+        const p = await requirePartner(state, nameOrId);
         const out = {
-          ...describePartner(db, p),
+          ...(await describePartner(state, p)),
           identity: p.identity,
-          history: new SqlitePartnerStore(db).events(p.id),
+          history: await state.partners.events(p.id),
         };
         if (opts.json) return printJson(out);
         process.stdout.write(
@@ -176,9 +170,9 @@ export function registerPartner(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print {id, name, token} as JSON')
     .action(async (nameOrId: string, opts: DataOption & { json?: boolean }) => {
-      await withHubDbAsync(opts, async (db) => {
-        const r = await new SqlitePartnerStore(db).rotateToken(
-          requirePartner(db, nameOrId).id,
+      await withHubState(opts, async (state) => {
+        const r = await state.partners.rotateToken(
+          (await requirePartner(state, nameOrId)).id,
           changeContext(),
         );
         if (!r.ok) throw new CliError(r.message);
@@ -202,10 +196,10 @@ export function registerPartner(program: Command): void {
       .option(dataOpt, dataHelp)
       .option('--json', 'print JSON')
       .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
-        withHubDb(opts, (db) => {
+        withHubState(opts, async (state) => {
           const reason = requireReason(opts.reason, `${name} the partner`);
-          const p = requirePartner(db, nameOrId);
-          new SqlitePartnerStore(db).setEnabled(p.id, enabled, reason, {
+          const p = await requirePartner(state, nameOrId);
+          await state.partners.setEnabled(p.id, enabled, reason, {
             actor: LOCAL_ACTOR,
             now: new Date(),
           });

@@ -3,11 +3,9 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readHubSecret } from '../app/data-dir.js';
 import { openHub } from '../app/hub.js';
+import type { HubState } from '../app/hub-state.js';
 import { isTlpLevel, TLP_LEVELS, type TlpLevel } from '../stix/markings-tlp.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
-import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
 import { createSanitiseContext, releasedSetOf } from '../tearline/tearline-context.js';
 import {
   compileForbiddenTerms,
@@ -80,7 +78,7 @@ export function registerPreview(program: Command): void {
       const hub = openHub(opts.data);
       try {
         const forbidden = readForbiddenTerms(hub.paths.dir, opts.forbiddenTerms);
-        const terms = resolvePartnerTerms(hub.db, partner, ceilingOption, profileOption);
+        const terms = await resolvePartnerTerms(hub.state, partner, ceilingOption, profileOption);
         const stored = await hub.objects.getLatest(objectId);
         if (!stored) throw new CliError(`no object ${objectId} in ${hub.paths.dir}`);
         const original = JSON.parse(stored.json) as JsonObject;
@@ -130,14 +128,14 @@ interface PartnerTerms {
  * Ceiling and profile: the command line wins, else the registered partner's latest agreement.
  * An unregistered name is previewed as a partner of that id, and then --ceiling is required.
  */
-function resolvePartnerTerms(
-  db: SqliteDatabase,
+async function resolvePartnerTerms(
+  state: HubState,
   nameOrId: string,
   ceilingOption: TlpLevel | undefined,
   profileOption: SanitisationProfile | undefined,
-): PartnerTerms {
-  const partner = new SqlitePartnerStore(db).get(nameOrId);
-  const agreement = partner ? new SqliteAgreementStore(db).latest(partner.id) : undefined;
+): Promise<PartnerTerms> {
+  const partner = await state.partners.get(nameOrId);
+  const agreement = partner ? await state.agreements.latest(partner.id) : undefined;
   const ceiling = ceilingOption ?? agreement?.body.tlp_ceiling;
   if (ceiling === undefined) {
     throw usageError(

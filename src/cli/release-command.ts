@@ -5,7 +5,6 @@ import { releaseStoresOf } from '../app/release-stores.js';
 import { decideQueueItem } from '../release/release-approval.js';
 import { runReleasePipeline } from '../release/release-pipeline.js';
 import { listRecalls, recallRelease } from '../release/release-recall.js';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
 import { resolveActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
@@ -28,20 +27,20 @@ export function registerRelease(program: Command): void {
     .option('--as <user>', 'act as this user (default: the local admin)')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print counts by outcome as JSON')
-    .action((opts: Common & { partner?: string }) => {
+    .action(async (opts: Common & { partner?: string }) => {
       const hub = openHub(opts.data);
       try {
-        const actor = resolveActor(
-          hub.db,
+        const actor = await resolveActor(
+          hub.state.users,
           opts.as,
           ['admin', 'analyst', 'release-officer'],
           'run the release pipeline',
         );
-        if (opts.partner && !new SqlitePartnerStore(hub.db).get(opts.partner)) {
+        if (opts.partner && !(await hub.state.partners.get(opts.partner))) {
           throw new CliError(`no partner named or with id "${opts.partner}" (see: tearline partner list)`);
         }
         const untagged = readUntaggedTlp(hub.paths.dir);
-        const report = runReleasePipeline(releaseStoresOf(hub), {
+        const report = await runReleasePipeline(releaseStoresOf(hub), {
           now: hub.clock.now(),
           actor: actor.name,
           hubSecret: readHubSecret(hub.paths.hubSecret),
@@ -68,31 +67,35 @@ export function registerRelease(program: Command): void {
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
     .description('list pending items with their reasons and approvals so far')
-    .action((opts: Common & { partner?: string }) => {
+    .action(async (opts: Common & { partner?: string }) => {
       const hub = openHub(opts.data);
       try {
-        const stores = releaseStoresOf(hub);
-        const partners = new SqlitePartnerStore(hub.db);
-        const only = opts.partner ? partners.get(opts.partner) : undefined;
+        const { partners, releases } = hub.state;
+        const only = opts.partner ? await partners.get(opts.partner) : undefined;
         if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
         const now = hub.clock.now().getTime();
-        const items = stores.releases
-          .openItems()
-          .filter((i) => !only || i.partner_id === only.id)
-          .map((i) => ({
+        const names = new Map((await partners.list()).map((p) => [p.id, p.name]));
+        const items = [];
+        for (const i of await releases.openItems(only?.id)) {
+          const approvals = await releases.approvals(i);
+          items.push({
             id: i.item_id,
-            partner: partners.get(i.partner_id)?.name ?? i.partner_id,
+            partner: names.get(i.partner_id) ?? i.partner_id,
             object_id: i.object_id,
             object_version: i.object_version,
             state: i.state,
             reasons: i.reasons,
-            approvals: stores.releases
-              .approvals(i)
-              .map((a) => ({ approver: a.approver, verdict: a.verdict, at: a.at, comment: a.comment })),
+            approvals: approvals.map((a) => ({
+              approver: a.approver,
+              verdict: a.verdict,
+              at: a.at,
+              comment: a.comment,
+            })),
             approvals_required: i.approvals_required,
             removed: i.removed,
             age_seconds: Math.round((now - Date.parse(i.created_at)) / 1000),
-          }));
+          });
+        }
         if (opts.json) return printJson(items);
         for (const i of items) {
           process.stdout.write(
@@ -118,12 +121,17 @@ export function registerRelease(program: Command): void {
       .option('--comment <text>', verdict === 'deny' ? 'why (required)' : 'a comment')
       .option('--data <dir>', 'data directory')
       .option('--json', 'print the result as JSON')
-      .action((id: string, opts: Common & { comment?: string }) => {
+      .action(async (id: string, opts: Common & { comment?: string }) => {
         if (verdict === 'deny' && !opts.comment?.trim()) throw usageError('deny needs --comment saying why');
         const hub = openHub(opts.data);
         try {
-          const officer = resolveActor(hub.db, opts.as, ['release-officer'], `${verdict} releases`);
-          const r = decideQueueItem(
+          const officer = await resolveActor(
+            hub.state.users,
+            opts.as,
+            ['release-officer'],
+            `${verdict} releases`,
+          );
+          const r = await decideQueueItem(
             releaseStoresOf(hub),
             id,
             officer,
@@ -154,13 +162,18 @@ export function registerRelease(program: Command): void {
     .option('--as <user>', 'act as this user (default: the local admin)')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
-    .action((partnerName: string, objectId: string, opts: Common & { reason: string }) => {
+    .action(async (partnerName: string, objectId: string, opts: Common & { reason: string }) => {
       const hub = openHub(opts.data);
       try {
-        const actor = resolveActor(hub.db, opts.as, ['admin', 'release-officer'], 'recall releases');
-        const partner = new SqlitePartnerStore(hub.db).get(partnerName);
+        const actor = await resolveActor(
+          hub.state.users,
+          opts.as,
+          ['admin', 'release-officer'],
+          'recall releases',
+        );
+        const partner = await hub.state.partners.get(partnerName);
         if (!partner) throw new CliError(`no partner named or with id "${partnerName}"`);
-        const r = recallRelease(
+        const r = await recallRelease(
           releaseStoresOf(hub),
           partner.id,
           objectId,
@@ -185,18 +198,19 @@ export function registerRelease(program: Command): void {
     .option('--outstanding', 'only recalls not yet acknowledged')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
-    .action((opts: Common & { partner?: string; outstanding?: boolean }) => {
+    .action(async (opts: Common & { partner?: string; outstanding?: boolean }) => {
       const hub = openHub(opts.data);
       try {
-        const partners = new SqlitePartnerStore(hub.db);
-        const only = opts.partner ? partners.get(opts.partner) : undefined;
+        const { partners } = hub.state;
+        const only = opts.partner ? await partners.get(opts.partner) : undefined;
         if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
-        const list = listRecalls(releaseStoresOf(hub), only?.id).filter(
+        const list = (await listRecalls(hub.state, only?.id)).filter(
           (r) => !opts.outstanding || r.acknowledged_at === null,
         );
         if (opts.json) return printJson(list);
+        const names = new Map((await partners.list()).map((p) => [p.id, p.name]));
         for (const r of list) {
-          const who = partners.get(r.partner_id)?.name ?? r.partner_id;
+          const who = names.get(r.partner_id) ?? r.partner_id;
           const ack = r.acknowledged_at ? `acknowledged ${r.acknowledged_at}` : 'NOT acknowledged';
           process.stdout.write(`${r.recalled_at}  ${who}  ${r.original_id} (${r.derived_id})  ${ack}\n`);
         }

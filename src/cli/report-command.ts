@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { openHub } from '../app/hub.js';
-import { releaseStoresOf } from '../app/release-stores.js';
 import {
   type DisclosureReport,
   disclosureRows,
   formatDisclosuresCsv,
   formatDisclosuresHtml,
 } from '../release/release-report.js';
-import { SqlitePartnerStore } from '../store/sqlite/partner-store.js';
 import { CliError, usageError } from './cli-error.js';
 import { parseTimeOption } from './partner-command.js';
 
@@ -36,11 +34,11 @@ export function registerReport(program: Command): void {
       if (from >= to) throw usageError(`--from ${opts.from} must be before --to ${opts.to}`);
       const hub = openHub(opts.data);
       try {
-        const partner = new SqlitePartnerStore(hub.db).get(opts.partner);
+        const { partners, releases, sql } = hub.state;
+        const partner = await partners.get(opts.partner);
         if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);
-        const stores = releaseStoresOf(hub);
         if (hub.ledger.size() > 0) hub.checkpointIfDue();
-        const records = stores.releases.records(partner.id);
+        const records = await releases.records(partner.id);
         const receipts = new Map<string, string>();
         for (const rec of records) {
           const r = await hub.ledgerService.receiptForPartner(rec.release_id, partner.id);
@@ -48,14 +46,12 @@ export function registerReport(program: Command): void {
         }
         const rows = disclosureRows(records, from, to, (id) => receipts.get(id) ?? '');
         const withheld: Record<string, number> = {};
-        const outcomes = hub.db
-          .prepare(
-            "SELECT reasons FROM release_outcomes WHERE partner_id = ? AND outcome = 'withheld' AND decided_at >= ? AND decided_at < ?",
-          )
-          .pluck()
-          .all(partner.id, from, to) as string[];
-        for (const text of outcomes) {
-          for (const code of new Set((JSON.parse(text) as { code: string }[]).map((r) => r.code))) {
+        const outcomes = await sql.all<{ reasons: string }>(
+          "SELECT reasons FROM release_outcomes WHERE partner_id = ? AND outcome = 'withheld' AND decided_at >= ? AND decided_at < ?",
+          [partner.id, from, to],
+        );
+        for (const { reasons } of outcomes) {
+          for (const code of new Set((JSON.parse(reasons) as { code: string }[]).map((r) => r.code))) {
             withheld[code] = (withheld[code] ?? 0) + 1;
           }
         }

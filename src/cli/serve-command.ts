@@ -93,7 +93,7 @@ export function registerServe(program: Command): void {
         process.once('SIGINT', () => resolve('SIGINT'));
       });
       process.stderr.write(`tearline: ${signal}: shutting down\n`);
-      worker.stop();
+      await worker.stop();
       try {
         await app.close();
       } finally {

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { SqliteUserStore, type User, type UserResult } from '../store/sqlite/user-store.js';
+import type { User, UserResult } from '../store/hub/user-store.js';
 import { CliError, usageError } from './cli-error.js';
-import { LOCAL_ACTOR, printJson, withHubDb, withHubDbAsync } from './partner-command.js';
+import { LOCAL_ACTOR, printJson, withHubState } from './partner-command.js';
 
 /** Reads a password from standard input: the first line, without its line ending. */
 async function readPasswordFromStdin(): Promise<string> {
@@ -51,9 +51,7 @@ export function registerUser(program: Command): void {
         const generated = opts.passwordStdin ? undefined : randomBytes(18).toString('base64url');
         const password = generated ?? (await readPasswordFromStdin());
         const { user: u } = unwrap(
-          await withHubDbAsync(opts, (db) =>
-            new SqliteUserStore(db).add(name, opts.role, password, context()),
-          ),
+          await withHubState(opts, (state) => state.users.add(name, opts.role, password, context())),
         );
         if (opts.json)
           printJson({ name: u.name, role: u.role, ...(generated ? { password: generated } : {}) });
@@ -69,8 +67,8 @@ export function registerUser(program: Command): void {
     .description('list users and their roles')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
-    .action((opts: { data?: string; json?: boolean }) => {
-      const users = withHubDb(opts, (db) => new SqliteUserStore(db).list());
+    .action(async (opts: { data?: string; json?: boolean }) => {
+      const users = await withHubState(opts, (state) => state.users.list());
       if (opts.json) printJson(users);
       else for (const u of users) process.stdout.write(`${show(u)}\n`);
     });
@@ -84,9 +82,9 @@ export function registerUser(program: Command): void {
       .description(`${verb} a user`)
       .argument('<name>', 'user name')
       .option('--data <dir>', 'data directory')
-      .action((name: string, opts: { data?: string }) => {
+      .action(async (name: string, opts: { data?: string }) => {
         const { user: u } = unwrap(
-          withHubDb(opts, (db) => new SqliteUserStore(db).setEnabled(name, enabled, context())),
+          await withHubState(opts, (state) => state.users.setEnabled(name, enabled, context())),
         );
         process.stdout.write(`${verb}d user ${show(u)}\n`);
       });
@@ -101,9 +99,7 @@ export function registerUser(program: Command): void {
     .action(async (name: string, opts: { passwordStdin?: boolean; data?: string }) => {
       const generated = opts.passwordStdin ? undefined : randomBytes(18).toString('base64url');
       const password = generated ?? (await readPasswordFromStdin());
-      unwrap(
-        await withHubDbAsync(opts, (db) => new SqliteUserStore(db).setPassword(name, password, context())),
-      );
+      unwrap(await withHubState(opts, (state) => state.users.setPassword(name, password, context())));
       process.stdout.write(`password changed for ${name}\n`);
       if (generated) process.stdout.write(`password (shown once): ${generated}\n`);
     });

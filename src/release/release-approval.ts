@@ -1,9 +1,9 @@
 import type { EntryOf } from '../ledger/ledger-entry.js';
 import { addIsoDuration, parseIsoDuration } from '../policy/duration-iso.js';
 import type { JsonObject } from '../stix/types.js';
-import { SqliteAgreementStore } from '../store/sqlite/agreement-store.js';
-import type { QueueItem } from '../store/sqlite/release-store.js';
-import type { Role } from '../store/sqlite/user-store.js';
+import type { QueueItem } from '../store/hub/release-store.js';
+import type { Role } from '../store/hub/user-store.js';
+import type { SqlTx } from '../store/sql/sql-database.js';
 import { type PublishStores, publishRelease } from './release-publish.js';
 
 export interface Officer {
@@ -37,16 +37,16 @@ export type ApprovalResult =
  * it stands (its fingerprint), from distinct release officers, never from whoever imported the
  * object. With enough of them the release is published, visible after approval + embargo.
  */
-export function decideQueueItem(
+export async function decideQueueItem(
   stores: PublishStores,
   itemId: string,
   officer: Officer,
   verdict: 'approve' | 'deny',
   comment: string | undefined,
   now: Date,
-): ApprovalResult {
-  const { releases, db } = stores;
-  const item = releases.item(itemId);
+): Promise<ApprovalResult> {
+  const { releases, sql } = stores;
+  const item = await releases.item(itemId);
   if (!item)
     return { ok: false, code: 'not-found', message: `no queue item ${itemId} (see: tearline queue list)` };
   if (item.state !== 'pending' && item.state !== 'approved') {
@@ -74,110 +74,123 @@ export function decideQueueItem(
     return { ok: false, code: 'comment-required', message: 'a denial needs --comment saying why' };
   }
   const at = now.toISOString();
-  return db
-    .transaction((): ApprovalResult => {
-      if (!releases.addApproval(item, officer.name, verdict, comment, at)) {
-        return {
-          ok: false,
-          code: 'already-decided',
-          message: `${officer.name} has already decided on this item`,
-        };
-      }
-      const base = {
-        release_id: item.item_id,
-        partner: item.partner_id,
-        original_id: item.object_id,
-        original_version: item.object_version,
+  return sql.transaction(async (tx): Promise<ApprovalResult> => {
+    // Two officers approving at once in two processes: the second sees the first's approval.
+    await tx.lock(`queue:${item.item_id}`);
+    const current = await releases.item(item.item_id);
+    if (current?.state !== 'pending' && current?.state !== 'approved') {
+      return {
+        ok: false,
+        code: 'not-open',
+        message: `queue item ${itemId} is ${current?.state ?? 'gone'}, not open for a decision`,
       };
-      if (verdict === 'deny') {
-        const entry: EntryOf<'denial'> = {
-          kind: 'denial',
-          time: at,
-          actor: officer.name,
-          ...base,
-          reason: comment as string,
-        };
-        ledgerAppend(stores, entry);
-        releases.closeItem(item.item_id, 'denied', at, null);
-        releases.putOutcome({
-          partner_id: item.partner_id,
-          object_id: item.object_id,
-          object_version: item.object_version,
-          outcome: 'denied',
-          reasons: [{ code: 'denied', message: `denied by ${officer.name}: ${comment}` }],
-          agreement_version: item.agreement_version,
-          fingerprint: item.fingerprint,
-          decided_at: at,
-        });
-        return { ok: true, state: 'denied', approvals: 0, required: item.approvals_required };
-      }
-      ledgerAppend(stores, {
-        kind: 'approval',
+    }
+    if (!(await releases.addApproval(item, officer.name, verdict, comment, at))) {
+      return {
+        ok: false,
+        code: 'already-decided',
+        message: `${officer.name} has already decided on this item`,
+      };
+    }
+    const base = {
+      release_id: item.item_id,
+      partner: item.partner_id,
+      original_id: item.object_id,
+      original_version: item.object_version,
+    };
+    if (verdict === 'deny') {
+      const entry: EntryOf<'denial'> = {
+        kind: 'denial',
         time: at,
         actor: officer.name,
         ...base,
-      } satisfies EntryOf<'approval'>);
-      return publishIfApproved(stores, releases.item(item.item_id) as QueueItem, now);
-    })
-    .immediate();
+        reason: comment as string,
+      };
+      await ledgerAppend(tx, entry);
+      await releases.closeItem(item.item_id, 'denied', at, null);
+      await releases.putOutcome({
+        partner_id: item.partner_id,
+        object_id: item.object_id,
+        object_version: item.object_version,
+        outcome: 'denied',
+        reasons: [{ code: 'denied', message: `denied by ${officer.name}: ${comment}` }],
+        agreement_version: item.agreement_version,
+        fingerprint: item.fingerprint,
+        decided_at: at,
+      });
+      return { ok: true, state: 'denied', approvals: 0, required: item.approvals_required };
+    }
+    await ledgerAppend(tx, {
+      kind: 'approval',
+      time: at,
+      actor: officer.name,
+      ...base,
+    } satisfies EntryOf<'approval'>);
+    return publishIfApproved(stores, (await releases.item(item.item_id)) as QueueItem, now);
+  });
 }
 
 /** Publishes an item once it has its approvals; one still waiting for references stays 'approved'. */
-export function publishIfApproved(stores: PublishStores, item: QueueItem, now: Date): ApprovalResult {
-  const approvals = stores.releases.approvals(item).filter((a) => a.verdict === 'approve');
-  const required = item.approvals_required;
-  if (approvals.length < required)
-    return { ok: true, state: 'pending', approvals: approvals.length, required };
-  const version = new SqliteAgreementStore(stores.db)
-    .list(item.partner_id)
-    .find((v) => v.version === item.agreement_version);
-  const embargo = version?.body.embargo ? parseIsoDuration(version.body.embargo) : undefined;
-  const visibleFrom = new Date(embargo ? addIsoDuration(now.getTime(), embargo) : now.getTime());
-  const tearline = JSON.parse(item.tearline) as JsonObject;
-  const last = approvals[approvals.length - 1];
-  const published = publishRelease(
-    stores,
-    {
-      partnerId: item.partner_id,
-      originalId: item.object_id,
-      originalVersion: item.object_version,
-      agreementVersion: item.agreement_version,
-      tearline,
-      digest: item.tearline_digest,
-      derivedIds: [{ derivedId: tearline.id as string, originalId: item.object_id }],
+export async function publishIfApproved(
+  stores: PublishStores,
+  item: QueueItem,
+  now: Date,
+): Promise<ApprovalResult> {
+  // The release, the item's state and the outcome change together (joins a caller's transaction).
+  return stores.sql.transaction(async () => {
+    const approvals = (await stores.releases.approvals(item)).filter((a) => a.verdict === 'approve');
+    const required = item.approvals_required;
+    if (approvals.length < required)
+      return { ok: true, state: 'pending', approvals: approvals.length, required };
+    const version = await stores.agreements.get(item.partner_id, item.agreement_version);
+    const embargo = version?.body.embargo ? parseIsoDuration(version.body.embargo) : undefined;
+    const visibleFrom = new Date(embargo ? addIsoDuration(now.getTime(), embargo) : now.getTime());
+    const tearline = JSON.parse(item.tearline) as JsonObject;
+    const last = approvals[approvals.length - 1];
+    const published = await publishRelease(
+      stores,
+      {
+        partnerId: item.partner_id,
+        originalId: item.object_id,
+        originalVersion: item.object_version,
+        agreementVersion: item.agreement_version,
+        tearline,
+        digest: item.tearline_digest,
+        derivedIds: [{ derivedId: tearline.id as string, originalId: item.object_id }],
+        reasons: item.reasons,
+        approvals: approvals.map((a) => ({ approver: a.approver, time: a.at })),
+        visibleFrom,
+        actor: last?.approver ?? 'local-admin',
+      },
+      now,
+    );
+    const at = now.toISOString();
+    if (!published.ok) {
+      await stores.releases.setItemState(item.item_id, 'approved');
+      return { ok: true, state: 'approved', approvals: approvals.length, required, note: published.message };
+    }
+    await stores.releases.closeItem(item.item_id, 'released', at, published.releaseId);
+    await stores.releases.putOutcome({
+      partner_id: item.partner_id,
+      object_id: item.object_id,
+      object_version: item.object_version,
+      outcome: 'released',
       reasons: item.reasons,
-      approvals: approvals.map((a) => ({ approver: a.approver, time: a.at })),
-      visibleFrom,
-      actor: last?.approver ?? 'local-admin',
-    },
-    now,
-  );
-  const at = now.toISOString();
-  if (!published.ok) {
-    stores.releases.setItemState(item.item_id, 'approved');
-    return { ok: true, state: 'approved', approvals: approvals.length, required, note: published.message };
-  }
-  stores.releases.closeItem(item.item_id, 'released', at, published.releaseId);
-  stores.releases.putOutcome({
-    partner_id: item.partner_id,
-    object_id: item.object_id,
-    object_version: item.object_version,
-    outcome: 'released',
-    reasons: item.reasons,
-    agreement_version: item.agreement_version,
-    fingerprint: item.fingerprint,
-    decided_at: at,
+      agreement_version: item.agreement_version,
+      fingerprint: item.fingerprint,
+      decided_at: at,
+    });
+    return {
+      ok: true,
+      state: 'released',
+      approvals: approvals.length,
+      required,
+      releaseId: published.releaseId,
+    };
   });
-  return {
-    ok: true,
-    state: 'released',
-    approvals: approvals.length,
-    required,
-    releaseId: published.releaseId,
-  };
 }
 
-function ledgerAppend(stores: PublishStores, entry: EntryOf<'approval'> | EntryOf<'denial'>): void {
-  const r = stores.ledger.appendEntries([entry]);
+async function ledgerAppend(tx: SqlTx, entry: EntryOf<'approval'> | EntryOf<'denial'>): Promise<void> {
+  const r = await tx.appendLedger([entry]);
   if (!r.ok) throw new Error(`ledger: ${r.message}`);
 }

@@ -7,9 +7,10 @@ import { type IntelProjection, projectIntel } from '../policy/intel-projection.j
 import type { OperatorPolicies } from '../policy/operator-policy.js';
 import type { TlpLevel } from '../stix/markings-tlp.js';
 import type { JsonObject } from '../stix/types.js';
-import { loadMarkingClassifier, loadPartnerFacts } from '../store/sqlite/partner-decisions.js';
-import { type Partner, SqlitePartnerStore } from '../store/sqlite/partner-store.js';
-import type { Reason } from '../store/sqlite/release-store.js';
+import type { ConditionEvents } from '../store/hub/condition-events.js';
+import { loadMarkingClassifier, loadPartnerFacts } from '../store/hub/partner-decisions.js';
+import type { Partner } from '../store/hub/partner-store.js';
+import type { OutcomeRow, Reason } from '../store/hub/release-store.js';
 import { sanitiseBatch } from '../tearline/tearline-batch.js';
 import { createSanitiseContext, releasedSetOf } from '../tearline/tearline-context.js';
 import type { ForbiddenTermFilter } from '../tearline/tearline-forbidden.js';
@@ -17,6 +18,11 @@ import { releasingIdentityIdOf } from '../tearline/tearline-identity.js';
 import { BUILT_IN_PROFILES } from '../tearline/tearline-profile.js';
 import { publishIfApproved } from './release-approval.js';
 import { type PublishStores, publishRelease } from './release-publish.js';
+
+/** What the pipeline reads and writes through: the publish adapters and the partners' conditions. */
+export interface PipelineStores extends PublishStores {
+  conditions: ConditionEvents;
+}
 
 export interface PipelineOptions {
   now: Date;
@@ -70,16 +76,18 @@ function zero(): PipelineCounts {
  * one transaction each (feed row + ids + record + ledger entry), so a crash loses or duplicates
  * nothing: the next run picks up what is not recorded.
  */
-export function runReleasePipeline(stores: PublishStores, opts: PipelineOptions): PipelineReport {
-  const { db } = stores;
-  const partnerStore = new SqlitePartnerStore(db);
-  const partners = (opts.partner ? [partnerStore.get(opts.partner)] : partnerStore.list()).filter(
+export async function runReleasePipeline(
+  stores: PipelineStores,
+  opts: PipelineOptions,
+): Promise<PipelineReport> {
+  const { sql, partners: partnerStore } = stores;
+  const partners = (opts.partner ? [await partnerStore.get(opts.partner)] : await partnerStore.list()).filter(
     (p): p is Partner => p !== undefined,
   );
-  const classify = loadMarkingClassifier(db);
-  const rows = db
-    .prepare('SELECT id, version, imported_by, json FROM objects WHERE is_latest = 1 ORDER BY added_us')
-    .all() as { id: string; version: string; imported_by: string | null; json: string }[];
+  const classify = await loadMarkingClassifier(sql);
+  const rows = await sql.all<{ id: string; version: string; imported_by: string | null; json: string }>(
+    'SELECT id, version, imported_by, json FROM objects WHERE is_latest ORDER BY added_us',
+  );
   const objects = rows.map((r) => ({ ...r, object: JSON.parse(r.json) as JsonObject }));
   const projections: IntelProjection[] = objects.map((o) =>
     projectIntel(o.object, {
@@ -90,25 +98,28 @@ export function runReleasePipeline(stores: PublishStores, opts: PipelineOptions)
   const memo = new DecisionMemo(new CedarEngine());
   const report: PipelineReport = { at: opts.now.toISOString(), partners: [], totals: zero() };
   for (const partner of partners) {
-    const counts = runForPartner(stores, partner, objects, projections, memo, opts);
+    const counts = await runForPartner(stores, partner, objects, projections, memo, opts);
     report.partners.push({ partner: partner.name, ...counts });
     for (const k of Object.keys(counts) as (keyof PipelineCounts)[]) report.totals[k] += counts[k];
   }
   return report;
 }
 
-function runForPartner(
-  stores: PublishStores,
+async function runForPartner(
+  stores: PipelineStores,
   partner: Partner,
   objects: { id: string; version: string; imported_by: string | null; object: JsonObject }[],
   projections: IntelProjection[],
   memo: DecisionMemo,
   opts: PipelineOptions,
-): PipelineCounts {
+): Promise<PipelineCounts> {
   const counts = zero();
-  const { releases, db } = stores;
+  const { releases } = stores;
   const now = opts.now;
-  const facts = loadPartnerFacts(db, partner, now.getTime(), opts.operator);
+  const facts = await loadPartnerFacts(stores, partner, now.getTime(), opts.operator);
+  // Every outcome of the partner in one query: one per object would be a round trip each on PostgreSQL.
+  const outcomes: Map<string, OutcomeRow> = await releases.outcomesOfPartner(partner.id);
+  const withheld: OutcomeRow[] = [];
   const decider = new PartnerDecider(facts, memo);
   const agreement = facts.agreement;
   const candidates: Candidate[] = [];
@@ -123,13 +134,13 @@ function runForPartner(
         agreement?.version,
         JSON.stringify(reasonsOf(decision)),
       );
-      const prev = releases.outcome(partner.id, o.id);
+      const prev = outcomes.get(o.id);
       const settled = prev?.outcome === 'released' || prev?.outcome === 'recalled';
       if (prev?.fingerprint === fp || (settled && prev.object_version === o.version)) {
         counts.unchanged++;
         return;
       }
-      releases.putOutcome({
+      withheld.push({
         partner_id: partner.id,
         object_id: o.id,
         object_version: o.version,
@@ -144,6 +155,7 @@ function runForPartner(
     }
     candidates.push({ object: o.object, version: o.version, author: o.imported_by, decision });
   });
+  await putOutcomes(stores, withheld);
   if (candidates.length === 0 || !agreement) return counts;
 
   const profile = BUILT_IN_PROFILES.get(agreement.body.sanitisation);
@@ -166,16 +178,17 @@ function runForPartner(
   const embargo = agreement.body.embargo ? parseIsoDuration(agreement.body.embargo) : undefined;
   const visibleFrom = new Date(embargo ? addIsoDuration(now.getTime(), embargo) : now.getTime());
 
+  const tearlineWithheld: OutcomeRow[] = [];
   for (const w of batch.withheld) {
     const c = byId.get(w.originalId) as Candidate;
     const reasons = [{ code: w.code, message: w.message }];
     const fp = fingerprintOf('tearline-withheld', c.version, agreement.version, w.code);
-    const prev = releases.outcome(partner.id, w.originalId);
+    const prev = outcomes.get(w.originalId);
     if (prev?.fingerprint === fp) {
       counts.unchanged++;
       continue;
     }
-    releases.putOutcome({
+    tearlineWithheld.push({
       partner_id: partner.id,
       object_id: w.originalId,
       object_version: c.version,
@@ -187,6 +200,7 @@ function runForPartner(
     });
     counts.withheld++;
   }
+  await putOutcomes(stores, tearlineWithheld);
 
   // Referenced objects first; what still waits on a reference is tried again after the others.
   let pending = batch.released;
@@ -195,7 +209,7 @@ function runForPartner(
     for (const r of pending) {
       const c = byId.get(r.originalId) as Candidate;
       const fp = fingerprintOf(c.decision.outcome, c.version, agreement.version, r.digest);
-      const prev = releases.outcome(partner.id, r.originalId);
+      const prev = outcomes.get(r.originalId);
       const settled =
         prev?.outcome === 'released' || prev?.outcome === 'recalled' || prev?.outcome === 'denied';
       if (prev?.fingerprint === fp || (settled && prev.object_version === c.version)) {
@@ -204,47 +218,53 @@ function runForPartner(
       }
       const reasons = reasonsOf(c.decision);
       if (c.decision.outcome === 'needs-approval') {
-        enqueue(stores, partner, c, r, agreement.version, fp, reasons, at);
+        await enqueue(stores, partner, c, r, agreement.version, fp, reasons, at);
         counts.queued++;
         continue;
       }
-      const published = publishRelease(
-        stores,
-        {
-          partnerId: partner.id,
-          originalId: r.originalId,
-          originalVersion: c.version,
-          agreementVersion: agreement.version,
-          tearline: r.tearline,
-          digest: r.digest,
-          derivedIds: [{ derivedId: r.partnerObjectId, originalId: r.originalId }],
-          reasons,
-          approvals: [],
-          visibleFrom,
-          actor: opts.actor,
-        },
-        now,
-      );
+      // The release and its outcome commit together: a crash leaves neither or both.
+      const published = await stores.sql.transaction(async () => {
+        const done = await publishRelease(
+          stores,
+          {
+            partnerId: partner.id,
+            originalId: r.originalId,
+            originalVersion: c.version,
+            agreementVersion: agreement.version,
+            tearline: r.tearline,
+            digest: r.digest,
+            derivedIds: [{ derivedId: r.partnerObjectId, originalId: r.originalId }],
+            reasons,
+            approvals: [],
+            visibleFrom,
+            actor: opts.actor,
+          },
+          now,
+        );
+        if (!done.ok && done.code === 'waiting-for-references') return done;
+        await releases.putOutcome({
+          partner_id: partner.id,
+          object_id: r.originalId,
+          object_version: c.version,
+          outcome: 'released',
+          reasons: done.ok ? reasons : [{ code: done.code, message: done.message }],
+          agreement_version: agreement.version,
+          fingerprint: fp,
+          decided_at: at,
+        });
+        return done;
+      });
       if (!published.ok && published.code === 'waiting-for-references') {
         next.push(r);
         continue;
       }
-      releases.putOutcome({
-        partner_id: partner.id,
-        object_id: r.originalId,
-        object_version: c.version,
-        outcome: 'released',
-        reasons: published.ok ? reasons : [{ code: published.code, message: published.message }],
-        agreement_version: agreement.version,
-        fingerprint: fp,
-        decided_at: at,
-      });
       counts.released++;
     }
     if (next.length === pending.length) {
+      const waiting: OutcomeRow[] = [];
       for (const r of next) {
         const c = byId.get(r.originalId) as Candidate;
-        releases.putOutcome({
+        waiting.push({
           partner_id: partner.id,
           object_id: r.originalId,
           object_version: c.version,
@@ -261,21 +281,30 @@ function runForPartner(
         });
         counts.waiting++;
       }
+      await putOutcomes(stores, waiting);
       break;
     }
     pending = next;
   }
   // Approved items that waited for the objects they reference may go now.
-  for (const item of releases.openItems()) {
-    if (item.partner_id !== partner.id || item.state !== 'approved') continue;
-    const r = publishIfApproved(stores, item, now);
+  for (const item of await releases.openItems(partner.id)) {
+    if (item.state !== 'approved') continue;
+    const r = await publishIfApproved(stores, item, now);
     if (r.ok && r.state === 'released') counts.released++;
   }
   return counts;
 }
 
-function enqueue(
-  stores: PublishStores,
+/** Outcomes of one step in one transaction: one commit, not one per object. */
+async function putOutcomes(stores: PipelineStores, rows: readonly OutcomeRow[]): Promise<void> {
+  if (rows.length === 0) return;
+  await stores.sql.transaction(async () => {
+    for (const row of rows) await stores.releases.putOutcome(row);
+  });
+}
+
+async function enqueue(
+  stores: PipelineStores,
   partner: Partner,
   c: Candidate,
   r: { originalId: string; tearline: JsonObject; digest: string; removed: { path: string; rule: string }[] },
@@ -283,39 +312,39 @@ function enqueue(
   fingerprint: string,
   reasons: Reason[],
   at: string,
-): void {
+): Promise<void> {
   const { releases } = stores;
-  stores.db
-    .transaction(() => {
-      const open = releases.openItem(partner.id, r.originalId);
-      if (open && open.fingerprint !== fingerprint) releases.closeItem(open.item_id, 'superseded', at, null);
-      if (!open || open.fingerprint !== fingerprint) {
-        releases.insertItem({
-          item_id: `queue--${randomUUID()}`,
-          partner_id: partner.id,
-          object_id: r.originalId,
-          object_version: c.version,
-          agreement_version: agreementVersion,
-          approvals_required: c.decision.approvals_required,
-          tearline: JSON.stringify(r.tearline),
-          tearline_digest: r.digest,
-          removed: r.removed,
-          reasons,
-          fingerprint,
-          author: c.author,
-          created_at: at,
-        });
-      }
-      releases.putOutcome({
+  await stores.sql.transaction(async (tx) => {
+    await tx.lock(`queue:${partner.id}:${r.originalId}`);
+    const open = await releases.openItem(partner.id, r.originalId);
+    if (open && open.fingerprint !== fingerprint)
+      await releases.closeItem(open.item_id, 'superseded', at, null);
+    if (!open || open.fingerprint !== fingerprint) {
+      await releases.insertItem({
+        item_id: `queue--${randomUUID()}`,
         partner_id: partner.id,
         object_id: r.originalId,
         object_version: c.version,
-        outcome: 'queued',
-        reasons,
         agreement_version: agreementVersion,
+        approvals_required: c.decision.approvals_required,
+        tearline: JSON.stringify(r.tearline),
+        tearline_digest: r.digest,
+        removed: r.removed,
+        reasons,
         fingerprint,
-        decided_at: at,
+        author: c.author,
+        created_at: at,
       });
-    })
-    .immediate();
+    }
+    await releases.putOutcome({
+      partner_id: partner.id,
+      object_id: r.originalId,
+      object_version: c.version,
+      outcome: 'queued',
+      reasons,
+      agreement_version: agreementVersion,
+      fingerprint,
+      decided_at: at,
+    });
+  });
 }

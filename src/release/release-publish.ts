@@ -3,20 +3,25 @@ import type { EntryOf } from '../ledger/ledger-entry.js';
 import { isStandardTlpMarking } from '../stix/markings-tlp.js';
 import { collectRefs } from '../stix/refs.js';
 import type { JsonObject } from '../stix/types.js';
-import type { SqliteDatabase } from '../store/sqlite/database.js';
-import type { SqliteDerivedIdStore } from '../store/sqlite/derived-ids.js';
-import type { SqliteLedger } from '../store/sqlite/ledger-store.js';
+import type { AgreementStore } from '../store/hub/agreement-store.js';
+import type { DerivedIdStore } from '../store/hub/derived-ids.js';
+import type { PartnerStore } from '../store/hub/partner-store.js';
+import type { Reason, ReleaseStore } from '../store/hub/release-store.js';
+import type { SqlDatabase } from '../store/sql/sql-database.js';
 import type { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
-import type { Reason, SqliteReleaseStore } from '../store/sqlite/release-store.js';
 import { buildReleasingIdentity, releasingIdentityIdOf } from '../tearline/tearline-identity.js';
 
-/** The adapters a release is written through, all on one database. */
+/**
+ * The adapters a release is written through, all on one database. The feed is still a
+ * synchronous SQLite class: its writes inside `sql.transaction` go to the same connection.
+ */
 export interface PublishStores {
-  db: SqliteDatabase;
+  sql: SqlDatabase;
   feed: SqliteReleaseFeed;
-  ledger: SqliteLedger;
-  releases: SqliteReleaseStore;
-  derivedIds: SqliteDerivedIdStore;
+  partners: PartnerStore;
+  agreements: AgreementStore;
+  releases: ReleaseStore;
+  derivedIds: DerivedIdStore;
   hubName: string;
 }
 
@@ -47,21 +52,26 @@ export type PublishResult =
  * References of a copy the partner cannot resolve yet: ids it was never given (neither released
  * before nor in this transaction), other than standard TLP markings and the hub's identity.
  */
-export function unresolvedReferences(
+export async function unresolvedReferences(
   stores: PublishStores,
   partnerId: string,
   tearline: JsonObject,
-): string[] {
+): Promise<string[]> {
   const identity = releasingIdentityIdOf(stores.hubName);
-  const known = stores.db.prepare(
-    'SELECT 1 FROM releases WHERE partner_id = ? AND object_id = ? AND withdrawn = 0 LIMIT 1',
-  );
-  const missing = new Set<string>();
+  const wanted = new Set<string>();
   for (const ref of collectRefs(tearline)) {
-    if (ref.id === identity || isStandardTlpMarking(ref.id)) continue;
-    if (known.get(partnerId, ref.id) === undefined) missing.add(ref.id);
+    if (ref.id !== identity && !isStandardTlpMarking(ref.id)) wanted.add(ref.id);
   }
-  return [...missing];
+  if (wanted.size === 0) return [];
+  // One query for every reference of the copy: on PostgreSQL each query is a round trip.
+  const ids = [...wanted];
+  const known = await stores.sql.all<{ object_id: string }>(
+    `SELECT DISTINCT object_id FROM releases
+      WHERE partner_id = ? AND withdrawn = 0 AND object_id IN (${ids.map(() => '?').join(', ')})`,
+    [partnerId, ...ids],
+  );
+  for (const k of known) wanted.delete(k.object_id);
+  return [...wanted];
 }
 
 /**
@@ -69,9 +79,10 @@ export function unresolvedReferences(
  * the release record and its ledger entry, in ONE transaction. The hub's identity goes to the
  * partner with its first release, since every copy names it as creator.
  */
-export function publishRelease(stores: PublishStores, p: Publication, now: Date): PublishResult {
-  const run = stores.db.transaction((): PublishResult => {
-    const missing = unresolvedReferences(stores, p.partnerId, p.tearline).filter(
+export function publishRelease(stores: PublishStores, p: Publication, now: Date): Promise<PublishResult> {
+  // Joins the caller's transaction when there is one (an approval and its release commit together).
+  return stores.sql.transaction(async (tx): Promise<PublishResult> => {
+    const missing = (await unresolvedReferences(stores, p.partnerId, p.tearline)).filter(
       (id) => id !== (p.tearline.id as string),
     );
     if (missing.length > 0) {
@@ -82,7 +93,7 @@ export function publishRelease(stores: PublishStores, p: Publication, now: Date)
         missing,
       };
     }
-    ensureIdentityReleased(stores, p.partnerId, now);
+    await ensureIdentityReleased(stores, p.partnerId, now);
     const added = stores.feed.addRelease(
       {
         partnerId: p.partnerId,
@@ -94,7 +105,7 @@ export function publishRelease(stores: PublishStores, p: Publication, now: Date)
       now,
     );
     if (!added.ok) return { ok: false, code: 'already-released', message: added.message };
-    stores.derivedIds.recordDerivedIdsSync(p.partnerId, p.derivedIds);
+    await stores.derivedIds.recordDerivedIds(p.partnerId, p.derivedIds);
     const releaseId = `release--${randomUUID()}`;
     const entry: EntryOf<'release'> = {
       kind: 'release',
@@ -110,9 +121,9 @@ export function publishRelease(stores: PublishStores, p: Publication, now: Date)
       approvals: p.approvals,
       tearline_digest: p.digest,
     };
-    const appended = stores.ledger.appendEntries([entry]);
+    const appended = await tx.appendLedger([entry]);
     if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
-    stores.releases.insertRecord({
+    await stores.releases.insertRecord({
       release_id: releaseId,
       partner_id: p.partnerId,
       derived_id: p.tearline.id as string,
@@ -128,14 +139,14 @@ export function publishRelease(stores: PublishStores, p: Publication, now: Date)
     });
     return { ok: true, releaseId, ledgerIndex: appended.first };
   });
-  return stores.db.inTransaction ? run() : run.immediate();
 }
 
-function ensureIdentityReleased(stores: PublishStores, partnerId: string, now: Date): void {
+async function ensureIdentityReleased(stores: PublishStores, partnerId: string, now: Date): Promise<void> {
   const identity = buildReleasingIdentity(stores.hubName);
-  const has = stores.db
-    .prepare('SELECT 1 FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1')
-    .get(partnerId, identity.id);
+  const has = await stores.sql.get(
+    'SELECT 1 AS one FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1',
+    [partnerId, identity.id],
+  );
   if (has) return;
   stores.feed.addRelease(
     {

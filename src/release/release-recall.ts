@@ -1,6 +1,11 @@
 import type { EntryOf } from '../ledger/ledger-entry.js';
 import type { PublishStores } from './release-publish.js';
 
+/** A LIKE pattern matching text that contains `s` (with ESCAPE '\\'), on both engines. */
+function containing(s: string): string {
+  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
 export type RecallResult =
   | { ok: true; recalled: { original_id: string; derived_id: string; release_id: string }[] }
   | { ok: false; code: 'not-released' | 'reason-required'; message: string };
@@ -12,77 +17,74 @@ const DEPENDENTS = ['relationship', 'sighting'];
  * `revoked: true`, the release record says when and why, and the ledger records it. The
  * partner's relationships and sightings that reference it are recalled with it.
  */
-export function recallRelease(
+export async function recallRelease(
   stores: PublishStores,
   partnerId: string,
   originalId: string,
   reason: string,
   actor: string,
   now: Date,
-): RecallResult {
+): Promise<RecallResult> {
   if (reason.trim() === '')
     return { ok: false, code: 'reason-required', message: 'a recall needs --reason saying why' };
-  const { db, releases, feed, ledger } = stores;
+  const { sql, releases, feed } = stores;
   const at = now.toISOString();
-  return db
-    .transaction((): RecallResult => {
-      const recalled: { original_id: string; derived_id: string; release_id: string }[] = [];
-      const queue = [originalId];
-      const seen = new Set<string>();
-      while (queue.length > 0) {
-        const id = queue.shift() as string;
-        if (seen.has(id)) continue;
-        seen.add(id);
-        const live = releases.records(partnerId, id).filter((r) => r.recalled_at === null);
-        if (live.length === 0) continue;
-        const derivedId = (live[0] as (typeof live)[number]).derived_id;
-        const done = feed.recall(partnerId, derivedId, now);
-        if (!done.ok) continue;
-        for (const record of live) {
-          releases.markRecalled(record.release_id, at, reason);
-          const entry: EntryOf<'recall'> = {
-            kind: 'recall',
-            time: at,
-            actor,
-            release_id: record.release_id,
-            partner: partnerId,
-            reason,
-          };
-          const appended = ledger.appendEntries([entry]);
-          if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
-          recalled.push({ original_id: id, derived_id: derivedId, release_id: record.release_id });
-        }
-        const last = live[live.length - 1] as (typeof live)[number];
-        releases.putOutcome({
-          partner_id: partnerId,
-          object_id: id,
-          object_version: last.original_version,
-          outcome: 'recalled',
-          reasons: [{ code: 'recalled', message: `recalled by ${actor}: ${reason}` }],
-          agreement_version: last.agreement_version,
-          fingerprint: `recalled:${last.original_version}`,
-          decided_at: at,
-        });
-        // The partner's relationships and sightings that name the recalled object go with it.
-        const dependents = db
-          .prepare(
-            `SELECT DISTINCT original_id FROM releases
-              WHERE partner_id = ? AND type IN (${DEPENDENTS.map(() => '?').join(', ')}) AND instr(json, ?) > 0`,
-          )
-          .pluck()
-          .all(partnerId, ...DEPENDENTS, derivedId) as string[];
-        queue.push(...dependents);
-      }
-      if (recalled.length === 0) {
-        return {
-          ok: false,
-          code: 'not-released',
-          message: `${originalId} was never released to this partner (or is already recalled)`,
+  return sql.transaction(async (tx): Promise<RecallResult> => {
+    const recalled: { original_id: string; derived_id: string; release_id: string }[] = [];
+    const queue = [originalId];
+    const seen = new Set<string>();
+    while (queue.length > 0) {
+      const id = queue.shift() as string;
+      if (seen.has(id)) continue;
+      seen.add(id);
+      const live = (await releases.records(partnerId, id)).filter((r) => r.recalled_at === null);
+      if (live.length === 0) continue;
+      const derivedId = (live[0] as (typeof live)[number]).derived_id;
+      const done = feed.recall(partnerId, derivedId, now);
+      if (!done.ok) continue;
+      for (const record of live) {
+        await releases.markRecalled(record.release_id, at, reason);
+        const entry: EntryOf<'recall'> = {
+          kind: 'recall',
+          time: at,
+          actor,
+          release_id: record.release_id,
+          partner: partnerId,
+          reason,
         };
+        const appended = await tx.appendLedger([entry]);
+        if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
+        recalled.push({ original_id: id, derived_id: derivedId, release_id: record.release_id });
       }
-      return { ok: true, recalled };
-    })
-    .immediate();
+      const last = live[live.length - 1] as (typeof live)[number];
+      await releases.putOutcome({
+        partner_id: partnerId,
+        object_id: id,
+        object_version: last.original_version,
+        outcome: 'recalled',
+        reasons: [{ code: 'recalled', message: `recalled by ${actor}: ${reason}` }],
+        agreement_version: last.agreement_version,
+        fingerprint: `recalled:${last.original_version}`,
+        decided_at: at,
+      });
+      // The partner's relationships and sightings that name the recalled object go with it.
+      // LIKE narrows the rows (case-insensitively on SQLite); the exact test is the includes().
+      const dependents = await tx.all<{ original_id: string; json: string }>(
+        `SELECT original_id, json FROM releases
+            WHERE partner_id = ? AND type IN (${DEPENDENTS.map(() => '?').join(', ')}) AND json LIKE ? ESCAPE '\\'`,
+        [partnerId, ...DEPENDENTS, containing(derivedId)],
+      );
+      queue.push(...new Set(dependents.filter((d) => d.json.includes(derivedId)).map((d) => d.original_id)));
+    }
+    if (recalled.length === 0) {
+      return {
+        ok: false,
+        code: 'not-released',
+        message: `${originalId} was never released to this partner (or is already recalled)`,
+      };
+    }
+    return { ok: true, recalled };
+  });
 }
 
 export interface RecallStatus {
@@ -99,33 +101,35 @@ export interface RecallStatus {
  * Recalls and whether the partner acknowledged each: a STIX note it submitted after the recall
  * whose object_refs name the revoked (derived) id.
  */
-export function listRecalls(stores: PublishStores, partnerId?: string): RecallStatus[] {
-  const rows = stores.db
-    .prepare(
-      `SELECT partner_id, release_id, original_id, derived_id, recalled_at, recall_reason FROM release_records
-        WHERE recalled_at IS NOT NULL ${partnerId ? 'AND partner_id = ?' : ''} ORDER BY recalled_at, release_id`,
-    )
-    .all(...(partnerId ? [partnerId] : [])) as {
+export async function listRecalls(
+  stores: Pick<PublishStores, 'sql'>,
+  partnerId?: string,
+): Promise<RecallStatus[]> {
+  const rows = await stores.sql.all<{
     partner_id: string;
     release_id: string;
     original_id: string;
     derived_id: string;
     recalled_at: string;
     recall_reason: string;
-  }[];
-  const notes = stores.db.prepare(
-    `SELECT pos_us, json FROM taxii_submissions WHERE partner_id = ? AND type = 'note' AND pos_us >= ? AND instr(json, ?) > 0
-      ORDER BY pos_us`,
+  }>(
+    `SELECT partner_id, release_id, original_id, derived_id, recalled_at, recall_reason FROM release_records
+      WHERE recalled_at IS NOT NULL ${partnerId ? 'AND partner_id = ?' : ''} ORDER BY recalled_at, release_id`,
+    partnerId ? [partnerId] : [],
   );
-  return rows.map((r) => {
+  const out: RecallStatus[] = [];
+  for (const r of rows) {
     const since = Date.parse(r.recalled_at) * 1000;
-    const ack = (notes.all(r.partner_id, since, r.derived_id) as { pos_us: number; json: string }[]).find(
-      (n) => {
-        const refs = (JSON.parse(n.json) as { object_refs?: unknown }).object_refs;
-        return Array.isArray(refs) && refs.includes(r.derived_id);
-      },
+    const notes = await stores.sql.all<{ pos_us: number; json: string }>(
+      `SELECT pos_us, json FROM taxii_submissions
+        WHERE partner_id = ? AND type = 'note' AND pos_us >= ? AND json LIKE ? ESCAPE '\\' ORDER BY pos_us`,
+      [r.partner_id, since, containing(r.derived_id)],
     );
-    return {
+    const ack = notes.find((n) => {
+      const refs = (JSON.parse(n.json) as { object_refs?: unknown }).object_refs;
+      return Array.isArray(refs) && refs.includes(r.derived_id);
+    });
+    out.push({
       partner_id: r.partner_id,
       release_id: r.release_id,
       original_id: r.original_id,
@@ -133,6 +137,7 @@ export function listRecalls(stores: PublishStores, partnerId?: string): RecallSt
       recalled_at: r.recalled_at,
       reason: r.recall_reason,
       acknowledged_at: ack ? new Date(Math.floor(ack.pos_us / 1000)).toISOString() : null,
-    };
-  });
+    });
+  }
+  return out;
 }

@@ -1,4 +1,4 @@
-import type { ReleaseRecord } from '../store/sqlite/release-store.js';
+import type { ReleaseRecord } from '../store/hub/release-store.js';
 
 export interface DisclosureRow {
   event: 'release' | 'recall';

@@ -5,7 +5,7 @@ import type {
   SuspensionFact,
 } from '../../policy/condition-types.js';
 import type { JsonObject } from '../../stix/types.js';
-import type { SqliteDatabase } from './database.js';
+import type { SqlDatabase, SqlTx } from '../sql/sql-database.js';
 import { changeDigest, recordChange } from './ledger-change.js';
 
 export type ConditionEventAction = 'attest' | 'revoke' | 'review' | 'suspend' | 'resume' | 'open' | 'close';
@@ -52,10 +52,11 @@ interface Row {
  * The append-only history of what officers did to a partner's conditions. Nothing is updated or
  * deleted: the current state is a replay (see `deriveFacts`), so every past state can be shown.
  */
-export class SqliteConditionEvents {
-  constructor(readonly db: SqliteDatabase) {}
+export class ConditionEvents {
+  constructor(readonly sql: SqlDatabase) {}
 
-  #append(
+  async #append(
+    tx: SqlTx,
     partnerId: string,
     kind: ConditionEvent['kind'],
     id: string,
@@ -63,81 +64,90 @@ export class SqliteConditionEvents {
     ctx: Ctx,
     reason: string | undefined,
     detail: JsonObject,
-  ): number {
-    const write = this.db.transaction(() => {
-      const r = this.db
-        .prepare(
-          'INSERT INTO condition_events (partner_id, kind, condition_id, action, at, actor, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(
-          partnerId,
-          kind,
-          id,
-          action,
-          ctx.now.toISOString(),
-          ctx.actor,
-          reason ?? null,
-          JSON.stringify(detail),
-        );
-      recordChange(this.db, {
-        kind: 'condition-change',
-        time: ctx.now.toISOString(),
-        actor: ctx.actor,
-        partner: partnerId,
-        condition: `${kind}:${id}`,
-        change: action,
-        digest: changeDigest({ action, reason: reason ?? null, detail }),
-      });
-      return Number(r.lastInsertRowid);
+  ): Promise<number> {
+    const row = await tx.get<{ seq: number }>(
+      `INSERT INTO condition_events (partner_id, kind, condition_id, action, at, actor, reason, detail)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING seq`,
+      [partnerId, kind, id, action, ctx.now.toISOString(), ctx.actor, reason ?? null, JSON.stringify(detail)],
+    );
+    await recordChange(tx, {
+      kind: 'condition-change',
+      time: ctx.now.toISOString(),
+      actor: ctx.actor,
+      partner: partnerId,
+      condition: `${kind}:${id}`,
+      change: action,
+      digest: changeDigest({ action, reason: reason ?? null, detail }),
     });
-    return write();
+    return (row as { seq: number }).seq;
   }
 
-  attestAssurance(partnerId: string, id: string, a: AssuranceAttestation, ctx: Ctx): number {
-    return this.#append(partnerId, 'assurance', id, 'attest', ctx, undefined, a as JsonObject);
+  #appendAlone(
+    partnerId: string,
+    kind: ConditionEvent['kind'],
+    id: string,
+    action: ConditionEventAction,
+    ctx: Ctx,
+    reason: string | undefined,
+    detail: JsonObject,
+  ): Promise<number> {
+    return this.sql.transaction((tx) => this.#append(tx, partnerId, kind, id, action, ctx, reason, detail));
   }
 
-  revokeAssurance(partnerId: string, id: string, reason: string, ctx: Ctx): number {
-    return this.#append(partnerId, 'assurance', id, 'revoke', ctx, reason, {});
+  attestAssurance(partnerId: string, id: string, a: AssuranceAttestation, ctx: Ctx): Promise<number> {
+    return this.#appendAlone(partnerId, 'assurance', id, 'attest', ctx, undefined, a as JsonObject);
   }
 
-  recordReview(partnerId: string, note: string | undefined, ctx: Ctx): number {
-    return this.#append(partnerId, 'review', 'review', 'review', ctx, note, {});
+  revokeAssurance(partnerId: string, id: string, reason: string, ctx: Ctx): Promise<number> {
+    return this.#appendAlone(partnerId, 'assurance', id, 'revoke', ctx, reason, {});
   }
 
-  setSuspension(partnerId: string, on: boolean, reason: string, ctx: Ctx): number {
-    return this.#append(partnerId, 'suspension', 'suspension', on ? 'suspend' : 'resume', ctx, reason, {});
+  recordReview(partnerId: string, note: string | undefined, ctx: Ctx): Promise<number> {
+    return this.#appendAlone(partnerId, 'review', 'review', 'review', ctx, note, {});
+  }
+
+  setSuspension(partnerId: string, on: boolean, reason: string, ctx: Ctx): Promise<number> {
+    return this.#appendAlone(
+      partnerId,
+      'suspension',
+      'suspension',
+      on ? 'suspend' : 'resume',
+      ctx,
+      reason,
+      {},
+    );
   }
 
   /** Opens a breach report; its id (B1, B2, ...) counts per partner. */
-  openBreach(partnerId: string, reason: string, ctx: Ctx): string {
-    return this.db.transaction(() => {
-      const n = this.db
-        .prepare(
-          "SELECT COUNT(*) AS n FROM condition_events WHERE partner_id = ? AND kind = 'breach' AND action = 'open'",
-        )
-        .get(partnerId) as { n: number };
-      const id = `B${n.n + 1}`;
-      this.#append(partnerId, 'breach', id, 'open', ctx, reason, {});
+  openBreach(partnerId: string, reason: string, ctx: Ctx): Promise<string> {
+    return this.sql.transaction(async (tx) => {
+      // The count is read, then the next id written: one writer per partner's breaches at a time.
+      await tx.lock(`breach:${partnerId}`);
+      const n = await tx.get<{ n: number }>(
+        "SELECT count(*) AS n FROM condition_events WHERE partner_id = ? AND kind = 'breach' AND action = 'open'",
+        [partnerId],
+      );
+      const id = `B${(n?.n ?? 0) + 1}`;
+      await this.#append(tx, partnerId, 'breach', id, 'open', ctx, reason, {});
       return id;
-    })();
+    });
   }
 
   /** Closes an open breach report; false when no such open report exists. */
-  closeBreach(partnerId: string, id: string, reason: string, ctx: Ctx): boolean {
-    return this.db.transaction(() => {
-      const open = deriveFacts(this.list(partnerId)).openBreaches?.some((b) => b.id === id) ?? false;
-      if (open) this.#append(partnerId, 'breach', id, 'close', ctx, reason, {});
+  closeBreach(partnerId: string, id: string, reason: string, ctx: Ctx): Promise<boolean> {
+    return this.sql.transaction(async (tx) => {
+      await tx.lock(`breach:${partnerId}`);
+      const open = deriveFacts(await this.list(partnerId)).openBreaches?.some((b) => b.id === id) ?? false;
+      if (open) await this.#append(tx, partnerId, 'breach', id, 'close', ctx, reason, {});
       return open;
-    })();
+    });
   }
 
-  list(partnerId: string): ConditionEvent[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM condition_events WHERE partner_id = ? ORDER BY seq')
-        .all(partnerId) as Row[]
-    ).map((r) => ({
+  async list(partnerId: string): Promise<ConditionEvent[]> {
+    const rows = await this.sql.all<Row>('SELECT * FROM condition_events WHERE partner_id = ? ORDER BY seq', [
+      partnerId,
+    ]);
+    return rows.map((r) => ({
       seq: r.seq,
       partner_id: r.partner_id,
       kind: r.kind,

@@ -1,5 +1,5 @@
 import { hash, verify } from '@node-rs/argon2';
-import type { SqliteDatabase } from './database.js';
+import type { SqlDatabase, SqlTx } from '../sql/sql-database.js';
 import { changeDigest, recordChange } from './ledger-change.js';
 
 export const ROLES = ['analyst', 'release-officer', 'oversight', 'admin'] as const;
@@ -68,18 +68,19 @@ function checkPassword(password: string): UserError | undefined {
   return undefined;
 }
 
-export class SqliteUserStore {
+/** Hub users, every change with its ledger entry in one transaction. */
+export class UserStore {
   #dummyHash: Promise<string> | undefined;
 
-  constructor(readonly db: SqliteDatabase) {}
+  constructor(readonly sql: SqlDatabase) {}
 
-  get(name: string): User | undefined {
-    const row = this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as Row | undefined;
+  async get(name: string): Promise<User | undefined> {
+    const row = await this.sql.get<Row>('SELECT * FROM users WHERE name = ?', [name]);
     return row && toUser(row);
   }
 
-  list(): User[] {
-    return (this.db.prepare('SELECT * FROM users ORDER BY name').all() as Row[]).map(toUser);
+  async list(): Promise<User[]> {
+    return (await this.sql.all<Row>('SELECT * FROM users ORDER BY name')).map(toUser);
   }
 
   async add(
@@ -104,19 +105,27 @@ export class SqliteUserStore {
     }
     const weak = checkPassword(password);
     if (weak) return { ok: false, ...weak };
-    if (this.get(name))
-      return { ok: false, code: 'user-exists', message: `a user named "${name}" already exists` };
+    const exists = {
+      ok: false,
+      code: 'user-exists',
+      message: `a user named "${name}" already exists`,
+    } as const;
+    if (await this.get(name)) return exists;
     const passwordHash = await hash(password, { algorithm: ARGON2ID });
     const at = ctx.now.toISOString();
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          'INSERT INTO users (name, role, password_hash, enabled, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
-        )
-        .run(name, role, passwordHash, at, at);
-      this.#event(name, 'add', ctx, { role });
-    })();
-    return { ok: true, user: this.get(name) as User };
+    // Another process may have added the name while we hashed: the key decides, not the check above.
+    const added = await this.sql.transaction(async (tx) => {
+      const r = await tx.run(
+        `INSERT INTO users (name, role, password_hash, enabled, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)
+         ON CONFLICT (name) DO NOTHING`,
+        [name, role, passwordHash, at, at],
+      );
+      if (r.changes === 0) return false;
+      await this.#event(tx, name, 'add', ctx, { role });
+      return true;
+    });
+    if (!added) return exists;
+    return { ok: true, user: (await this.get(name)) as User };
   }
 
   async setPassword(
@@ -124,30 +133,38 @@ export class SqliteUserStore {
     password: string,
     ctx: UserChangeContext,
   ): Promise<UserResult<{ user: User }>> {
-    const user = this.get(name);
+    const user = await this.get(name);
     if (!user) return notFound(name);
     const weak = checkPassword(password);
     if (weak) return { ok: false, ...weak };
     const passwordHash = await hash(password, { algorithm: ARGON2ID });
-    this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?')
-        .run(passwordHash, ctx.now.toISOString(), name);
-      this.#event(name, 'passwd', ctx, {});
-    })();
-    return { ok: true, user: this.get(name) as User };
+    await this.sql.transaction(async (tx) => {
+      await tx.run('UPDATE users SET password_hash = ?, updated_at = ? WHERE name = ?', [
+        passwordHash,
+        ctx.now.toISOString(),
+        name,
+      ]);
+      await this.#event(tx, name, 'passwd', ctx, {});
+    });
+    return { ok: true, user: (await this.get(name)) as User };
   }
 
-  setEnabled(name: string, enabled: boolean, ctx: UserChangeContext): UserResult<{ user: User }> {
-    const user = this.get(name);
+  async setEnabled(
+    name: string,
+    enabled: boolean,
+    ctx: UserChangeContext,
+  ): Promise<UserResult<{ user: User }>> {
+    const user = await this.get(name);
     if (!user) return notFound(name);
-    this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE users SET enabled = ?, updated_at = ? WHERE name = ?')
-        .run(enabled ? 1 : 0, ctx.now.toISOString(), name);
-      this.#event(name, enabled ? 'enable' : 'disable', ctx, {});
-    })();
-    return { ok: true, user: this.get(name) as User };
+    await this.sql.transaction(async (tx) => {
+      await tx.run('UPDATE users SET enabled = ?, updated_at = ? WHERE name = ?', [
+        enabled,
+        ctx.now.toISOString(),
+        name,
+      ]);
+      await this.#event(tx, name, enabled ? 'enable' : 'disable', ctx, {});
+    });
+    return { ok: true, user: (await this.get(name)) as User };
   }
 
   /**
@@ -155,7 +172,7 @@ export class SqliteUserStore {
    * (a dummy one for unknown names), so timing does not tell which names exist.
    */
   async authenticate(name: string, password: string): Promise<User | undefined> {
-    const row = this.db.prepare('SELECT * FROM users WHERE name = ?').get(name) as Row | undefined;
+    const row = await this.sql.get<Row>('SELECT * FROM users WHERE name = ?', [name]);
     this.#dummyHash ??= hash(DUMMY, { algorithm: ARGON2ID });
     const stored = row?.password_hash ?? (await this.#dummyHash);
     let ok = false;
@@ -168,11 +185,26 @@ export class SqliteUserStore {
     return toUser(row);
   }
 
-  #event(name: string, action: string, ctx: UserChangeContext, detail: Record<string, unknown>): void {
-    this.db
-      .prepare('INSERT INTO user_events (user_name, action, at, actor, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(name, action, ctx.now.toISOString(), ctx.actor, JSON.stringify(detail));
-    recordChange(this.db, {
+  /** Each change with its history row, for `user show` style reports and the tests. */
+  async events(name: string): Promise<{ action: string; at: string; actor: string }[]> {
+    return this.sql.all('SELECT action, at, actor FROM user_events WHERE user_name = ? ORDER BY seq', [name]);
+  }
+
+  async #event(
+    tx: SqlTx,
+    name: string,
+    action: string,
+    ctx: UserChangeContext,
+    detail: Record<string, unknown>,
+  ): Promise<void> {
+    await tx.run('INSERT INTO user_events (user_name, action, at, actor, detail) VALUES (?, ?, ?, ?, ?)', [
+      name,
+      action,
+      ctx.now.toISOString(),
+      ctx.actor,
+      JSON.stringify(detail),
+    ]);
+    await recordChange(tx, {
       kind: 'user-change',
       time: ctx.now.toISOString(),
       actor: ctx.actor,

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from './database.js';
+import type { SqlQueries } from '../sql/sql-database.js';
 
 /** STIX types that count as a partner's feedback for reciprocity. */
 export const FEEDBACK_TYPES = ['sighting', 'note', 'opinion'] as const;
@@ -9,22 +9,22 @@ export const FEEDBACK_TYPES = ['sighting', 'note', 'opinion'] as const;
  * own `created`, which the partner writes and could back- or forward-date. An object counts once,
  * at the receipt of its latest version; the created_by_ref is read from that latest version.
  */
-export function listFeedbackReceipts(
-  db: SqliteDatabase,
+export async function listFeedbackReceipts(
+  sql: SqlQueries,
   partnerIdentityId: string,
   sinceUs: number,
-): number[] {
-  const rows = db
-    .prepare(
-      `SELECT o.added_us AS added_us
+): Promise<number[]> {
+  const rows = await sql.all<{ added_us: number }>(
+    `SELECT o.added_us AS added_us
          FROM objects o
          JOIN object_refs r ON r.src_added_us = o.added_us
-        WHERE o.is_latest = 1
+        WHERE o.is_latest
           AND o.type IN ('sighting', 'note', 'opinion')
           AND r.path = 'created_by_ref'
           AND r.dst_id = ?
-          AND o.added_us > ?`,
-    )
-    .all(partnerIdentityId, sinceUs) as { added_us: number }[];
+          AND o.added_us > ?
+        ORDER BY o.added_us`,
+    [partnerIdentityId, sinceUs],
+  );
   return rows.map((r) => Math.floor(r.added_us / 1000));
 }

@@ -1,4 +1,4 @@
-import type { SqliteDatabase } from './database.js';
+import type { SqlQueries } from '../sql/sql-database.js';
 
 /**
  * What counts as a hop, over the latest version of each object:
@@ -10,11 +10,11 @@ import type { SqliteDatabase } from './database.js';
  * granular markings) are not hops: they would put every object two hops from the hub itself.
  * Returns every id within `hops` of a seed (seeds at 0) with its distance.
  */
-export function findNeighbourhood(
-  db: SqliteDatabase,
+export async function findNeighbourhood(
+  sql: SqlQueries,
   seeds: readonly string[],
   hops: number,
-): Map<string, number> {
+): Promise<Map<string, number>> {
   const dist = new Map<string, number>(seeds.map((s) => [s, 0]));
   const relationships = new Map<string, [string, string]>();
   let frontier = [...new Set(seeds)];
@@ -28,16 +28,15 @@ export function findNeighbourhood(
     };
     for (const chunk of chunks(frontier, 400)) {
       const marks = chunk.map(() => '?').join(', ');
-      const rels = db
-        .prepare(
-          `SELECT o.id AS rel, s.dst_id AS a, t.dst_id AS b
+      const rels = await sql.all<{ rel: string; a: string; b: string }>(
+        `SELECT o.id AS rel, s.dst_id AS a, t.dst_id AS b
              FROM objects o
              JOIN object_refs s ON s.src_added_us = o.added_us AND s.path = 'source_ref'
              JOIN object_refs t ON t.src_added_us = o.added_us AND t.path = 'target_ref'
-            WHERE o.is_latest = 1 AND o.type = 'relationship'
+            WHERE o.is_latest AND o.type = 'relationship'
               AND (s.dst_id IN (${marks}) OR t.dst_id IN (${marks}))`,
-        )
-        .all(...chunk, ...chunk) as { rel: string; a: string; b: string }[];
+        [...chunk, ...chunk],
+      );
       for (const r of rels) {
         relationships.set(r.rel, [r.a, r.b]);
         if (depth < hops) {
@@ -50,17 +49,16 @@ export function findNeighbourhood(
       // its index; an OR of the two would scan every reference.
       const notStructural = `r.path <> 'created_by_ref' AND r.path NOT LIKE '%modified_by_ref'
               AND r.path NOT LIKE 'object_marking_refs%' AND r.path NOT LIKE 'granular_markings%'`;
-      const others = db
-        .prepare(
-          `SELECT r.src_id AS a, r.dst_id AS b
+      const others = await sql.all<{ a: string; b: string }>(
+        `SELECT r.src_id AS a, r.dst_id AS b
              FROM objects o JOIN object_refs r ON r.src_added_us = o.added_us
-            WHERE o.id IN (${marks}) AND o.is_latest = 1 AND o.type <> 'relationship' AND ${notStructural}
+            WHERE o.id IN (${marks}) AND o.is_latest AND o.type <> 'relationship' AND ${notStructural}
            UNION ALL
            SELECT r.src_id AS a, r.dst_id AS b
              FROM object_refs r JOIN objects o ON o.added_us = r.src_added_us
-            WHERE r.dst_id IN (${marks}) AND o.is_latest = 1 AND o.type <> 'relationship' AND ${notStructural}`,
-        )
-        .all(...chunk, ...chunk) as { a: string; b: string }[];
+            WHERE r.dst_id IN (${marks}) AND o.is_latest AND o.type <> 'relationship' AND ${notStructural}`,
+        [...chunk, ...chunk],
+      );
       for (const r of others) {
         reach(r.a);
         reach(r.b);

@@ -1,8 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EntryOf } from '../../ledger/ledger-entry.js';
 import { canonicalJson } from '../../stix/canonical-json.js';
-import type { SqliteDatabase } from './database.js';
-import { SqliteLedger } from './ledger-store.js';
+import type { SqlTx } from '../sql/sql-database.js';
 
 type ChangeEntry =
   | EntryOf<'partner-change'>
@@ -16,10 +15,10 @@ export function changeDigest(detail: unknown): string {
 }
 
 /**
- * Appends the ledger entry of an administrative change. Call it inside the transaction that
- * makes the change, so that the change and its entry commit (or fail) together.
+ * Appends the ledger entry of an administrative change. Call it with the transaction that makes
+ * the change, so that the change and its entry commit (or fail) together.
  */
-export function recordChange(db: SqliteDatabase, entry: ChangeEntry): void {
-  const r = new SqliteLedger(db).appendEntries([entry]);
+export async function recordChange(tx: SqlTx, entry: ChangeEntry): Promise<void> {
+  const r = await tx.appendLedger([entry]);
   if (!r.ok) throw new Error(`ledger: ${r.message}`);
 }

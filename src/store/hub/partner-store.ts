@@ -1,8 +1,8 @@
+import { createHash } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { JsonObject } from '../../stix/types.js';
-import type { SqliteDatabase } from './database.js';
+import type { SqlDatabase, SqlTx } from '../sql/sql-database.js';
 import { changeDigest, recordChange } from './ledger-change.js';
-import { indexPartnerToken } from './taxii-status-token-index.js';
 
 export interface Partner {
   id: string;
@@ -75,21 +75,37 @@ function newToken(ctx: ChangeContext): string {
   return `tl_${Buffer.from(ctx.randomBytes(32)).toString('base64url')}`;
 }
 
-export class SqlitePartnerStore {
+const BY_NAME_OR_ID =
+  'SELECT * FROM partners WHERE id = ? OR name = ? ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1';
+
+/**
+ * The TAXII bearer-token index (src/store/sqlite/taxii-status-token-index.ts reads it): the
+ * SHA-256 of the partner's one current token. Written here, in the transaction that sets the
+ * token's hash, so the two never disagree.
+ */
+async function indexPartnerToken(tx: SqlTx, partnerId: string, token: string): Promise<void> {
+  const sha = createHash('sha256').update(token).digest('hex');
+  await tx.run('DELETE FROM partner_token_index WHERE partner_id = ?', [partnerId]);
+  await tx.run(
+    `INSERT INTO partner_token_index (token_sha256, partner_id) VALUES (?, ?)
+     ON CONFLICT (token_sha256) DO UPDATE SET partner_id = excluded.partner_id`,
+    [sha, partnerId],
+  );
+}
+
+export class PartnerStore {
   #dummyHash: Promise<string> | undefined;
 
-  constructor(readonly db: SqliteDatabase) {}
+  constructor(readonly sql: SqlDatabase) {}
 
   /** By id (identity--...) or by exact name. */
-  get(nameOrId: string): Partner | undefined {
-    const row = this.db
-      .prepare('SELECT * FROM partners WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1')
-      .get(nameOrId, nameOrId, nameOrId) as Row | undefined;
+  async get(nameOrId: string): Promise<Partner | undefined> {
+    const row = await this.sql.get<Row>(BY_NAME_OR_ID, [nameOrId, nameOrId, nameOrId]);
     return row && toPartner(row);
   }
 
-  list(): Partner[] {
-    return (this.db.prepare('SELECT * FROM partners ORDER BY name').all() as Row[]).map(toPartner);
+  async list(): Promise<Partner[]> {
+    return (await this.sql.all<Row>('SELECT * FROM partners ORDER BY name')).map(toPartner);
   }
 
   async add(
@@ -110,9 +126,12 @@ export class SqlitePartnerStore {
         message: `--country "${input.country}" must be an ISO 3166-1 alpha-2 code such as "AF"`,
       };
     }
-    if (this.get(input.name)) {
-      return { ok: false, code: 'partner-exists', message: `a partner named "${input.name}" already exists` };
-    }
+    const exists = {
+      ok: false,
+      code: 'partner-exists',
+      message: `a partner named "${input.name}" already exists`,
+    } as const;
+    if (await this.get(input.name)) return exists;
     const at = ctx.now.toISOString();
     const id = `identity--${formatUuidV4(ctx.randomBytes(16))}`;
     const identity: JsonObject = {
@@ -128,46 +147,59 @@ export class SqlitePartnerStore {
     };
     const token = newToken(ctx);
     const tokenHash = await hash(token, { algorithm: ARGON2ID });
-    this.db.transaction(() => {
-      this.db
-        .prepare(
-          'INSERT INTO partners (id, name, identity_json, token_hash, enabled, created_at, updated_at) VALUES (?, ?, ?, ?, 1, ?, ?)',
-        )
-        .run(id, input.name, JSON.stringify(identity), tokenHash, at, at);
-      indexPartnerToken(this.db, id, token);
-      this.#event(id, 'add', ctx, { name: input.name });
-    })();
-    return { ok: true, partner: this.get(id) as Partner, token };
+    // Another process may have taken the name while we hashed: the unique key decides.
+    const added = await this.sql.transaction(async (tx) => {
+      const r = await tx.run(
+        `INSERT INTO partners (id, name, identity_json, token_hash, enabled, created_at, updated_at)
+         VALUES (?, ?, ?, ?, 1, ?, ?) ON CONFLICT (name) DO NOTHING`,
+        [id, input.name, JSON.stringify(identity), tokenHash, at, at],
+      );
+      if (r.changes === 0) return false;
+      await indexPartnerToken(tx, id, token);
+      await this.#event(tx, id, 'add', ctx, { name: input.name });
+      return true;
+    });
+    if (!added) return exists;
+    return { ok: true, partner: (await this.get(id)) as Partner, token };
   }
 
   async rotateToken(
     nameOrId: string,
     ctx: ChangeContext,
   ): Promise<PartnerResult<{ partner: Partner; token: string }>> {
-    const p = this.get(nameOrId);
+    const p = await this.get(nameOrId);
     if (!p) return notFound(nameOrId);
     const token = newToken(ctx);
     const tokenHash = await hash(token, { algorithm: ARGON2ID });
-    this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE partners SET token_hash = ?, updated_at = ? WHERE id = ?')
-        .run(tokenHash, ctx.now.toISOString(), p.id);
-      indexPartnerToken(this.db, p.id, token);
-      this.#event(p.id, 'rotate-token', ctx, {});
-    })();
-    return { ok: true, partner: this.get(p.id) as Partner, token };
+    await this.sql.transaction(async (tx) => {
+      await tx.run('UPDATE partners SET token_hash = ?, updated_at = ? WHERE id = ?', [
+        tokenHash,
+        ctx.now.toISOString(),
+        p.id,
+      ]);
+      await indexPartnerToken(tx, p.id, token);
+      await this.#event(tx, p.id, 'rotate-token', ctx, {});
+    });
+    return { ok: true, partner: (await this.get(p.id)) as Partner, token };
   }
 
-  setEnabled(nameOrId: string, enabled: boolean, reason: string, ctx: Omit<ChangeContext, 'randomBytes'>) {
-    const p = this.get(nameOrId);
+  async setEnabled(
+    nameOrId: string,
+    enabled: boolean,
+    reason: string,
+    ctx: Omit<ChangeContext, 'randomBytes'>,
+  ): Promise<PartnerResult<{ partner: Partner }>> {
+    const p = await this.get(nameOrId);
     if (!p) return notFound(nameOrId);
-    this.db.transaction(() => {
-      this.db
-        .prepare('UPDATE partners SET enabled = ?, updated_at = ? WHERE id = ?')
-        .run(enabled ? 1 : 0, ctx.now.toISOString(), p.id);
-      this.#event(p.id, enabled ? 'enable' : 'disable', ctx, { reason });
-    })();
-    return { ok: true as const, partner: this.get(p.id) as Partner };
+    await this.sql.transaction(async (tx) => {
+      await tx.run('UPDATE partners SET enabled = ?, updated_at = ? WHERE id = ?', [
+        enabled,
+        ctx.now.toISOString(),
+        p.id,
+      ]);
+      await this.#event(tx, p.id, enabled ? 'enable' : 'disable', ctx, { reason });
+    });
+    return { ok: true, partner: (await this.get(p.id)) as Partner };
   }
 
   /**
@@ -176,9 +208,7 @@ export class SqlitePartnerStore {
    * partner names exist.
    */
   async authenticate(nameOrId: string, token: string): Promise<Partner | undefined> {
-    const row = this.db
-      .prepare('SELECT * FROM partners WHERE id = ? OR name = ? ORDER BY id = ? DESC LIMIT 1')
-      .get(nameOrId, nameOrId, nameOrId) as Row | undefined;
+    const row = await this.sql.get<Row>(BY_NAME_OR_ID, [nameOrId, nameOrId, nameOrId]);
     this.#dummyHash ??= hash(DUMMY_HASH_INPUT, { algorithm: ARGON2ID });
     const stored = row?.token_hash ?? (await this.#dummyHash);
     let ok = false;
@@ -191,21 +221,30 @@ export class SqlitePartnerStore {
     return toPartner(row);
   }
 
-  events(nameOrId: string): { action: string; at: string; actor: string; detail: JsonObject }[] {
-    const p = this.get(nameOrId);
+  async events(
+    nameOrId: string,
+  ): Promise<{ action: string; at: string; actor: string; detail: JsonObject }[]> {
+    const p = await this.get(nameOrId);
     if (!p) return [];
-    return (
-      this.db
-        .prepare('SELECT action, at, actor, detail FROM partner_events WHERE partner_id = ? ORDER BY seq')
-        .all(p.id) as { action: string; at: string; actor: string; detail: string }[]
-    ).map((r) => ({ ...r, detail: JSON.parse(r.detail) as JsonObject }));
+    const rows = await this.sql.all<{ action: string; at: string; actor: string; detail: string }>(
+      'SELECT action, at, actor, detail FROM partner_events WHERE partner_id = ? ORDER BY seq',
+      [p.id],
+    );
+    return rows.map((r) => ({ ...r, detail: JSON.parse(r.detail) as JsonObject }));
   }
 
-  #event(partnerId: string, action: string, ctx: { actor: string; now: Date }, detail: JsonObject): void {
-    this.db
-      .prepare('INSERT INTO partner_events (partner_id, action, at, actor, detail) VALUES (?, ?, ?, ?, ?)')
-      .run(partnerId, action, ctx.now.toISOString(), ctx.actor, JSON.stringify(detail));
-    recordChange(this.db, {
+  async #event(
+    tx: SqlTx,
+    partnerId: string,
+    action: string,
+    ctx: { actor: string; now: Date },
+    detail: JsonObject,
+  ): Promise<void> {
+    await tx.run(
+      'INSERT INTO partner_events (partner_id, action, at, actor, detail) VALUES (?, ?, ?, ?, ?)',
+      [partnerId, action, ctx.now.toISOString(), ctx.actor, JSON.stringify(detail)],
+    );
+    await recordChange(tx, {
       kind: 'partner-change',
       time: ctx.now.toISOString(),
       actor: ctx.actor,

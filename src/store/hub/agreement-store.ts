@@ -1,6 +1,6 @@
 import { parseAgreement } from '../../policy/agreement-parse.js';
 import type { Agreement, AgreementError } from '../../policy/agreement-types.js';
-import type { SqliteDatabase } from './database.js';
+import type { SqlDatabase } from '../sql/sql-database.js';
 import { changeDigest, recordChange } from './ledger-change.js';
 
 export interface AgreementVersion {
@@ -39,31 +39,35 @@ function toVersion(r: Row): AgreementVersion {
   };
 }
 
+const LATEST = 'SELECT * FROM agreements WHERE partner_id = ? ORDER BY version DESC LIMIT 1';
+
 /** Every version of every partner's agreement, kept forever: the raw text as written and its normal form. */
-export class SqliteAgreementStore {
-  constructor(readonly db: SqliteDatabase) {}
+export class AgreementStore {
+  constructor(readonly sql: SqlDatabase) {}
 
   /**
    * Validates and stores a new version. Setting the same normal form as the latest version
    * changes nothing (so scripts can re-run), and reports it.
    */
-  set(partnerId: string, text: string, ctx: { actor: string; now: Date }): SetAgreementResult {
+  async set(partnerId: string, text: string, ctx: { actor: string; now: Date }): Promise<SetAgreementResult> {
     const parsed = parseAgreement(text);
     if (!parsed.ok) return { ok: false, code: 'agreement-invalid', errors: parsed.errors };
     const body = JSON.stringify(parsed.agreement);
     const format = text.trimStart().startsWith('{') ? 'json' : 'yaml';
-    return this.db.transaction((): SetAgreementResult => {
-      const latest = this.latest(partnerId);
+    return this.sql.transaction(async (tx): Promise<SetAgreementResult> => {
+      // The next version number is read, then written: one writer per partner at a time.
+      await tx.lock(`agreement:${partnerId}`);
+      const latestRow = await tx.get<Row>(LATEST, [partnerId]);
+      const latest = latestRow && toVersion(latestRow);
       if (latest && JSON.stringify(latest.body) === body) {
         return { ok: true, version: latest.version, unchanged: true };
       }
       const version = (latest?.version ?? 0) + 1;
-      this.db
-        .prepare(
-          'INSERT INTO agreements (partner_id, version, format, raw_text, body_json, set_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        )
-        .run(partnerId, version, format, text, body, ctx.now.toISOString(), ctx.actor);
-      recordChange(this.db, {
+      await tx.run(
+        'INSERT INTO agreements (partner_id, version, format, raw_text, body_json, set_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)',
+        [partnerId, version, format, text, body, ctx.now.toISOString(), ctx.actor],
+      );
+      await recordChange(tx, {
         kind: 'agreement-change',
         time: ctx.now.toISOString(),
         actor: ctx.actor,
@@ -73,28 +77,26 @@ export class SqliteAgreementStore {
         digest: changeDigest(JSON.parse(body)),
       });
       return { ok: true, version, unchanged: false };
-    })();
+    });
   }
 
-  latest(partnerId: string): AgreementVersion | undefined {
-    const r = this.db
-      .prepare('SELECT * FROM agreements WHERE partner_id = ? ORDER BY version DESC LIMIT 1')
-      .get(partnerId) as Row | undefined;
+  async latest(partnerId: string): Promise<AgreementVersion | undefined> {
+    const r = await this.sql.get<Row>(LATEST, [partnerId]);
     return r && toVersion(r);
   }
 
-  get(partnerId: string, version: number): AgreementVersion | undefined {
-    const r = this.db
-      .prepare('SELECT * FROM agreements WHERE partner_id = ? AND version = ?')
-      .get(partnerId, version) as Row | undefined;
+  async get(partnerId: string, version: number): Promise<AgreementVersion | undefined> {
+    const r = await this.sql.get<Row>('SELECT * FROM agreements WHERE partner_id = ? AND version = ?', [
+      partnerId,
+      version,
+    ]);
     return r && toVersion(r);
   }
 
-  list(partnerId: string): AgreementVersion[] {
-    return (
-      this.db
-        .prepare('SELECT * FROM agreements WHERE partner_id = ? ORDER BY version')
-        .all(partnerId) as Row[]
-    ).map(toVersion);
+  async list(partnerId: string): Promise<AgreementVersion[]> {
+    const rows = await this.sql.all<Row>('SELECT * FROM agreements WHERE partner_id = ? ORDER BY version', [
+      partnerId,
+    ]);
+    return rows.map(toVersion);
   }
 }

@@ -13,30 +13,36 @@ import {
 import type { OperatorPolicies } from '../../policy/operator-policy.js';
 import type { TlpLevel } from '../../stix/markings-tlp.js';
 import { isJsonObject, type JsonObject } from '../../stix/types.js';
-import { SqliteAgreementStore } from './agreement-store.js';
-import { deriveFacts, SqliteConditionEvents } from './condition-events.js';
-import type { SqliteDatabase } from './database.js';
+import type { SqlQueries } from '../sql/sql-database.js';
+import type { AgreementStore } from './agreement-store.js';
+import { type ConditionEvents, deriveFacts } from './condition-events.js';
 import { listFeedbackReceipts } from './feedback-count.js';
 import { findNeighbourhood } from './neighbourhood.js';
 import type { Partner } from './partner-store.js';
+
+/** What partner facts are read from: the hub state's stores and its database. */
+export interface PartnerFactStores {
+  sql: SqlQueries;
+  agreements: AgreementStore;
+  conditions: ConditionEvents;
+}
 
 /**
  * Everything a decision for `partner` at `nowMs` depends on, read from the store as it stood
  * then: the agreement version in force (the latest set at or before nowMs), condition events up to
  * nowMs, feedback received, and the neighbourhood and location sets of the agreement's scope.
  */
-export function loadPartnerFacts(
-  db: SqliteDatabase,
+export async function loadPartnerFacts(
+  stores: PartnerFactStores,
   partner: Partner,
   nowMs: number,
   operator?: Extract<OperatorPolicies, { ok: true }>,
-): PartnerFacts {
-  const agreements = new SqliteAgreementStore(db);
-  const inForce = agreements
-    .list(partner.id)
+): Promise<PartnerFacts> {
+  const { sql } = stores;
+  const inForce = (await stores.agreements.list(partner.id))
     .filter((v) => Date.parse(v.set_at) <= nowMs)
     .at(-1);
-  const events = new SqliteConditionEvents(db).list(partner.id).filter((e) => Date.parse(e.at) <= nowMs);
+  const events = (await stores.conditions.list(partner.id)).filter((e) => Date.parse(e.at) <= nowMs);
   const base = deriveFacts(events);
   const partnerRef = { id: partner.id, name: partner.name, enabled: partner.enabled };
   if (!inForce) return { partner: partnerRef, conditions: [], nowMs };
@@ -52,18 +58,18 @@ export function loadPartnerFacts(
   const facts: ConditionFacts = {
     ...base,
     ...(lastReviewAt !== undefined && { lastReviewAt }),
-    feedbackReceivedMs: listFeedbackReceipts(db, partner.id, sinceMs * 1000),
+    feedbackReceivedMs: await listFeedbackReceipts(sql, partner.id, sinceMs * 1000),
   };
   const hood = body.scope.neighbourhood;
+  const neighbourhood = hood && (await findNeighbourhood(sql, hood.of, hood.hops));
+  const locations = body.scope.locations && (await findNeighbourhood(sql, body.scope.locations, 1));
   return {
     partner: partnerRef,
     agreement: { version: inForce.version, body },
     conditions: evaluateConditions(body, facts, nowMs),
     nowMs,
-    ...(hood && { neighbourhood: new Set(findNeighbourhood(db, hood.of, hood.hops).keys()) }),
-    ...(body.scope.locations && {
-      locations: new Set(findNeighbourhood(db, body.scope.locations, 1).keys()),
-    }),
+    ...(neighbourhood && { neighbourhood: new Set(neighbourhood.keys()) }),
+    ...(locations && { locations: new Set(locations.keys()) }),
     ...(operator && { operator: { policies: operator.policies, meta: operator.meta } }),
   };
 }
@@ -73,11 +79,11 @@ export function loadPartnerFacts(
  * `statement` definition (a copyright or terms notice) as restricting nothing, anything else
  * (unknown ids, custom definitions, TLP look-alikes with non-standard ids) as unknown.
  */
-export function loadMarkingClassifier(db: SqliteDatabase): MarkingClassifier {
+export async function loadMarkingClassifier(sql: SqlQueries): Promise<MarkingClassifier> {
   const known = new Map<string, MarkingClass>();
-  const rows = db
-    .prepare("SELECT id, json FROM objects WHERE type = 'marking-definition' AND is_latest = 1")
-    .all() as { id: string; json: string }[];
+  const rows = await sql.all<{ id: string; json: string }>(
+    "SELECT id, json FROM objects WHERE type = 'marking-definition' AND is_latest",
+  );
   for (const r of rows) {
     const def = JSON.parse(r.json) as JsonObject;
     if (def.definition_type === 'statement' && isJsonObject(def.definition))
@@ -90,34 +96,42 @@ export function loadMarkingClassifier(db: SqliteDatabase): MarkingClassifier {
   };
 }
 
-/** Latest versions of stored objects, projected; read in store order so memory stays flat. */
-export function* iterateProjections(
-  db: SqliteDatabase,
+/** Rows per page when reading every latest object: memory stays bounded on large stores. */
+const PAGE = 2000;
+
+/** Latest versions of stored objects, projected, in store order; read a page at a time. */
+export async function* iterateProjections(
+  sql: SqlQueries,
   classify: MarkingClassifier,
   untaggedTlp: TlpLevel | undefined,
-): Generator<IntelProjection> {
-  const rows = db
-    .prepare('SELECT json FROM objects WHERE is_latest = 1 ORDER BY added_us')
-    .iterate() as Iterable<{
-    json: string;
-  }>;
-  for (const r of rows) {
-    yield projectIntel(JSON.parse(r.json) as JsonObject, {
-      classify,
-      ...(untaggedTlp !== undefined && { untaggedTlp }),
-    });
+): AsyncGenerator<IntelProjection> {
+  let after = -1;
+  for (;;) {
+    const rows = await sql.all<{ added_us: number; json: string }>(
+      'SELECT added_us, json FROM objects WHERE is_latest AND added_us > ? ORDER BY added_us LIMIT ?',
+      [after, PAGE],
+    );
+    for (const r of rows) {
+      yield projectIntel(JSON.parse(r.json) as JsonObject, {
+        classify,
+        ...(untaggedTlp !== undefined && { untaggedTlp }),
+      });
+    }
+    const last = rows.at(-1);
+    if (!last || rows.length < PAGE) return;
+    after = last.added_us;
   }
 }
 
-export function loadProjection(
-  db: SqliteDatabase,
+export async function loadProjection(
+  sql: SqlQueries,
   objectId: string,
   classify: MarkingClassifier,
   untaggedTlp: TlpLevel | undefined,
-): IntelProjection | undefined {
-  const r = db.prepare('SELECT json FROM objects WHERE id = ? AND is_latest = 1').get(objectId) as
-    | { json: string }
-    | undefined;
+): Promise<IntelProjection | undefined> {
+  const r = await sql.get<{ json: string }>('SELECT json FROM objects WHERE id = ? AND is_latest', [
+    objectId,
+  ]);
   if (!r) return undefined;
   return projectIntel(JSON.parse(r.json) as JsonObject, {
     classify,

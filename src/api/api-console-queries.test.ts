@@ -1,0 +1,47 @@
+import { expect, it } from 'vitest';
+import { makeRelationship, makeSdo } from '../../test/policy-object-rows.js';
+import { insertObjectRows, withTestSql } from '../store/hub/hub-test-rows.js';
+import { describeOnEngines } from '../store/sql/sql-test-engines.js';
+import { searchIntel } from './api-intel.js';
+import { readGraphAround } from './api-objects.js';
+import { listActors } from './api-threat.js';
+
+/** The console's read queries over the objects tables, on each engine (flags, LIKE, GROUP BY). */
+describeOnEngines('console queries', (open) => {
+  it('ranks actors, draws the graph around one, and searches text case-insensitively', async () => {
+    await withTestSql(open, async (sql) => {
+      const hub = makeSdo('identity');
+      const isisk = makeSdo('intrusion-set', { name: 'ISIS-K', created_by_ref: hub.id as string });
+      const quiet = makeSdo('threat-actor', { name: 'Quiet' });
+      const malware = makeSdo('malware', { name: 'Stager' });
+      const uses = makeRelationship(isisk.id as string, malware.id as string);
+      const sighting = makeSdo('sighting', { sighting_of_ref: isisk.id as string });
+      await insertObjectRows(sql, [hub, isisk, quiet, malware, uses, sighting]);
+      // A newer version of the relationship points elsewhere: only the latest counts.
+      await insertObjectRows(sql, [
+        { ...uses, modified: '2026-07-01T00:00:00.000Z', target_ref: quiet.id as string },
+      ]);
+
+      const actors = await listActors(sql);
+      expect(actors.map((a) => [a.name, a.activity])).toEqual([
+        ['ISIS-K', 2],
+        ['Quiet', 1],
+      ]);
+      const graph = await readGraphAround(sql, isisk.id as string);
+      expect(graph.edges).toEqual(
+        expect.arrayContaining([
+          { source: isisk.id, target: quiet.id, label: 'uses' },
+          { source: sighting.id, target: isisk.id, label: 'sighting_of_ref' },
+        ]),
+      );
+      expect(graph.edges).toHaveLength(2);
+      expect(new Set(graph.nodes.map((n) => n.id))).toEqual(new Set([isisk.id, quiet.id, sighting.id]));
+
+      const found = await searchIntel(sql, { q: 'isis-k' });
+      expect(found.ok && found.items.map((i) => i.id)).toEqual([isisk.id]);
+      const near = await searchIntel(sql, { type: 'malware', actor: isisk.id as string });
+      expect(near.ok && near.items).toEqual([]);
+      expect(await searchIntel(sql, { from: 'yesterday' })).toMatchObject({ ok: false });
+    });
+  });
+});

@@ -1,0 +1,277 @@
+import type { SqlDatabase } from '../sql/sql-database.js';
+
+export type OutcomeState = 'released' | 'queued' | 'withheld' | 'denied' | 'waiting' | 'recalled';
+
+export interface Reason {
+  code: string;
+  message: string;
+}
+
+export interface OutcomeRow {
+  partner_id: string;
+  object_id: string;
+  object_version: string;
+  outcome: OutcomeState;
+  reasons: Reason[];
+  agreement_version: number | null;
+  fingerprint: string;
+  decided_at: string;
+}
+
+export interface QueueItem {
+  item_id: string;
+  partner_id: string;
+  object_id: string;
+  object_version: string;
+  agreement_version: number;
+  approvals_required: number;
+  tearline: string;
+  tearline_digest: string;
+  removed: { path: string; rule: string }[];
+  reasons: Reason[];
+  fingerprint: string;
+  author: string | null;
+  state: 'pending' | 'approved' | 'released' | 'denied' | 'superseded';
+  created_at: string;
+  closed_at: string | null;
+  release_id: string | null;
+}
+
+export interface ApprovalRow {
+  approver: string;
+  verdict: 'approve' | 'deny';
+  comment: string | null;
+  at: string;
+}
+
+export interface ReleaseRecord {
+  release_id: string;
+  partner_id: string;
+  derived_id: string;
+  original_id: string;
+  original_version: string;
+  agreement_version: number | null;
+  reasons: string[];
+  approvals: { approver: string; time: string }[];
+  tearline_digest: string;
+  released_at: string;
+  visible_from: string;
+  ledger_index: number;
+  recalled_at: string | null;
+  recall_reason: string | null;
+}
+
+type Raw<T> = { [K in keyof T]: T[K] extends unknown[] | object ? string : T[K] };
+
+const OPEN = "state IN ('pending', 'approved')";
+
+/**
+ * The pipeline's tables (migration 0700-release). Each method is one statement; callers that
+ * change several rows together wrap them in `sql.transaction`, which these calls then join.
+ */
+export class ReleaseStore {
+  constructor(readonly sql: SqlDatabase) {}
+
+  async outcome(partnerId: string, objectId: string): Promise<OutcomeRow | undefined> {
+    const r = await this.sql.get<Raw<OutcomeRow>>(
+      'SELECT * FROM release_outcomes WHERE partner_id = ? AND object_id = ?',
+      [partnerId, objectId],
+    );
+    return r && parseOutcome(r);
+  }
+
+  /** Every outcome of one partner by object id: one query for a pipeline pass, not one per object. */
+  async outcomesOfPartner(partnerId: string): Promise<Map<string, OutcomeRow>> {
+    const rows = await this.sql.all<Raw<OutcomeRow>>('SELECT * FROM release_outcomes WHERE partner_id = ?', [
+      partnerId,
+    ]);
+    return new Map(rows.map((r) => [r.object_id, parseOutcome(r)]));
+  }
+
+  async outcomesOf(objectId: string): Promise<OutcomeRow[]> {
+    const rows = await this.sql.all<Raw<OutcomeRow>>(
+      'SELECT * FROM release_outcomes WHERE object_id = ? ORDER BY partner_id',
+      [objectId],
+    );
+    return rows.map(parseOutcome);
+  }
+
+  async putOutcome(o: OutcomeRow): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO release_outcomes (partner_id, object_id, object_version, outcome, reasons, agreement_version, fingerprint, decided_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (partner_id, object_id) DO UPDATE SET object_version = excluded.object_version,
+         outcome = excluded.outcome, reasons = excluded.reasons, agreement_version = excluded.agreement_version,
+         fingerprint = excluded.fingerprint, decided_at = excluded.decided_at`,
+      [
+        o.partner_id,
+        o.object_id,
+        o.object_version,
+        o.outcome,
+        JSON.stringify(o.reasons),
+        o.agreement_version,
+        o.fingerprint,
+        o.decided_at,
+      ],
+    );
+  }
+
+  async countOutcomes(partnerId: string): Promise<Record<string, number>> {
+    const out: Record<string, number> = {};
+    const rows = await this.sql.all<{ outcome: string; n: number }>(
+      'SELECT outcome, count(*) AS n FROM release_outcomes WHERE partner_id = ? GROUP BY outcome',
+      [partnerId],
+    );
+    for (const r of rows) out[r.outcome] = r.n;
+    return out;
+  }
+
+  async item(itemId: string): Promise<QueueItem | undefined> {
+    const r = await this.sql.get<Raw<QueueItem>>('SELECT * FROM release_queue WHERE item_id = ?', [itemId]);
+    return r && parseItem(r);
+  }
+
+  async openItem(partnerId: string, objectId: string): Promise<QueueItem | undefined> {
+    const r = await this.sql.get<Raw<QueueItem>>(
+      `SELECT * FROM release_queue WHERE partner_id = ? AND object_id = ? AND ${OPEN}`,
+      [partnerId, objectId],
+    );
+    return r && parseItem(r);
+  }
+
+  /** Open items, oldest first; of one partner when named. */
+  async openItems(partnerId?: string): Promise<QueueItem[]> {
+    const rows = await this.sql.all<Raw<QueueItem>>(
+      `SELECT * FROM release_queue WHERE ${OPEN} ${partnerId === undefined ? '' : 'AND partner_id = ?'}
+       ORDER BY created_at, item_id`,
+      partnerId === undefined ? [] : [partnerId],
+    );
+    return rows.map(parseItem);
+  }
+
+  async insertItem(i: Omit<QueueItem, 'state' | 'closed_at' | 'release_id'>): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO release_queue (item_id, partner_id, object_id, object_version, agreement_version, approvals_required,
+         tearline, tearline_digest, removed, reasons, fingerprint, author, state, created_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
+      [
+        i.item_id,
+        i.partner_id,
+        i.object_id,
+        i.object_version,
+        i.agreement_version,
+        i.approvals_required,
+        i.tearline,
+        i.tearline_digest,
+        JSON.stringify(i.removed),
+        JSON.stringify(i.reasons),
+        i.fingerprint,
+        i.author,
+        i.created_at,
+      ],
+    );
+  }
+
+  async closeItem(
+    itemId: string,
+    state: QueueItem['state'],
+    at: string,
+    releaseId: string | null,
+  ): Promise<void> {
+    await this.sql.run(
+      'UPDATE release_queue SET state = ?, closed_at = ?, release_id = ? WHERE item_id = ?',
+      [state, at, releaseId, itemId],
+    );
+  }
+
+  async setItemState(itemId: string, state: QueueItem['state']): Promise<void> {
+    await this.sql.run('UPDATE release_queue SET state = ? WHERE item_id = ?', [state, itemId]);
+  }
+
+  /** Approvals and denials given to the item as it is now (its fingerprint). */
+  approvals(item: QueueItem): Promise<ApprovalRow[]> {
+    return this.sql.all<ApprovalRow>(
+      'SELECT approver, verdict, comment, at FROM release_approvals WHERE item_id = ? AND fingerprint = ? ORDER BY at, approver',
+      [item.item_id, item.fingerprint],
+    );
+  }
+
+  /** False when this approver already decided on the item as it is now. */
+  async addApproval(
+    item: QueueItem,
+    approver: string,
+    verdict: 'approve' | 'deny',
+    comment: string | undefined,
+    at: string,
+  ): Promise<boolean> {
+    const r = await this.sql.run(
+      `INSERT INTO release_approvals (item_id, approver, verdict, comment, fingerprint, at) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (item_id, approver, fingerprint) DO NOTHING`,
+      [item.item_id, approver, verdict, comment ?? null, item.fingerprint, at],
+    );
+    return r.changes === 1;
+  }
+
+  async insertRecord(r: Omit<ReleaseRecord, 'recalled_at' | 'recall_reason'>): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO release_records (release_id, partner_id, derived_id, original_id, original_version, agreement_version,
+         reasons, approvals, tearline_digest, released_at, visible_from, ledger_index)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        r.release_id,
+        r.partner_id,
+        r.derived_id,
+        r.original_id,
+        r.original_version,
+        r.agreement_version,
+        JSON.stringify(r.reasons),
+        JSON.stringify(r.approvals),
+        r.tearline_digest,
+        r.released_at,
+        r.visible_from,
+        r.ledger_index,
+      ],
+    );
+  }
+
+  async records(partnerId: string, originalId?: string): Promise<ReleaseRecord[]> {
+    const rows =
+      originalId === undefined
+        ? await this.sql.all<Raw<ReleaseRecord>>(
+            'SELECT * FROM release_records WHERE partner_id = ? ORDER BY released_at, release_id',
+            [partnerId],
+          )
+        : await this.sql.all<Raw<ReleaseRecord>>(
+            'SELECT * FROM release_records WHERE partner_id = ? AND original_id = ? ORDER BY released_at, release_id',
+            [partnerId, originalId],
+          );
+    return rows.map(parseRecord);
+  }
+
+  async record(releaseId: string): Promise<ReleaseRecord | undefined> {
+    const r = await this.sql.get<Raw<ReleaseRecord>>('SELECT * FROM release_records WHERE release_id = ?', [
+      releaseId,
+    ]);
+    return r && parseRecord(r);
+  }
+
+  async markRecalled(releaseId: string, at: string, reason: string): Promise<void> {
+    await this.sql.run('UPDATE release_records SET recalled_at = ?, recall_reason = ? WHERE release_id = ?', [
+      at,
+      reason,
+      releaseId,
+    ]);
+  }
+}
+
+function parseOutcome(r: Raw<OutcomeRow>): OutcomeRow {
+  return { ...r, reasons: JSON.parse(r.reasons) as Reason[] };
+}
+
+function parseItem(r: Raw<QueueItem>): QueueItem {
+  return { ...r, removed: JSON.parse(r.removed), reasons: JSON.parse(r.reasons) } as QueueItem;
+}
+
+function parseRecord(r: Raw<ReleaseRecord>): ReleaseRecord {
+  return { ...r, reasons: JSON.parse(r.reasons), approvals: JSON.parse(r.approvals) } as ReleaseRecord;
+}

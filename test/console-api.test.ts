@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleScenario } from '../src/app/console-demo.js';
-import type { Hub } from '../src/app/hub.js';
+import type { SqliteHub as Hub } from '../src/app/hub.js';
 import type { ManualClock } from '../src/clock.js';
 import { buildConsoleServer, openDemoHub, passwordOf } from './console-fixture.js';
 

@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleScenario } from '../src/app/console-demo.js';
 import { readHubSecret } from '../src/app/data-dir.js';
-import type { Hub } from '../src/app/hub.js';
+import type { SqliteHub as Hub } from '../src/app/hub.js';
 import { releaseStoresOf } from '../src/app/release-stores.js';
 import type { ManualClock } from '../src/clock.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';

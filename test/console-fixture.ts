@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConsoleScenario, loadConsoleScenario } from '../src/app/console-demo.js';
 import { initDataDir } from '../src/app/data-dir.js';
-import { type Hub, openHub } from '../src/app/hub.js';
+import { type SqliteHub as Hub, openHub } from '../src/app/hub.js';
 import { ensureLedgerKey } from '../src/app/ledger-key.js';
 import { buildServer } from '../src/app/server.js';
 import { ManualClock } from '../src/clock.js';

@@ -14,6 +14,7 @@ import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import { listRecalls, recallRelease } from '../src/release/release-recall.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
+import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { RELEASES_COLLECTION_ID, SUBMISSIONS_COLLECTION_ID } from '../src/taxii/taxii-collections.js';
 import { REPO_ROOT } from './run-cli.js';
 
@@ -112,7 +113,7 @@ const run = (s: Awaited<ReturnType<typeof setup>>) =>
   runReleasePipeline(s.stores, { now: s.clock.now(), actor: 'release-bot', hubSecret: 'test secret' });
 
 function feedIds(s: Awaited<ReturnType<typeof setup>>, partnerId: string): JsonObject[] {
-  return s.stores.feed
+  return new SqliteReleaseFeed(s.hub.db)
     .pageSync(partnerId, { version: ALL, limit: 1000 }, s.clock.now())
     .rows.map((r) => JSON.parse(r.json) as JsonObject);
 }

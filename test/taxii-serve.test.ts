@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite, type SqliteDatabase } from '../src/store/sqlite/database.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
-import { indexPartnerToken } from '../src/store/sqlite/taxii-status-token-index.js';
 import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
 import { basic, indicator, TAXII } from './taxii-fixture.js';
 
@@ -82,7 +81,6 @@ beforeAll(async () => {
   alpha = await partner('alpha');
   bravo = await partner('bravo');
   db = openSqlite(join(data, 'tearline.db'));
-  indexPartnerToken(db, alpha.id, alpha.token);
   server = spawn(
     process.execPath,
     [join(REPO_ROOT, 'bin', 'tearline.js'), 'serve', '--port', '0', '--data', data, '--max-page-size', '50'],

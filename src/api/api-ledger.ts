@@ -49,13 +49,11 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
   });
 
   app.get('/api/disclosures.csv', { preHandler: guard(ctx, 'read') }, async (_request, reply) => {
-    const rows = hub.db
-      .prepare(
-        `SELECT r.release_id, p.name AS partner, r.original_id, r.original_version, r.derived_id, r.released_at,
-                r.visible_from, r.approvals, r.reasons, r.ledger_index, r.recalled_at, r.recall_reason
-           FROM release_records r LEFT JOIN partners p ON p.id = r.partner_id ORDER BY r.released_at, r.release_id`,
-      )
-      .all() as Record<string, unknown>[];
+    const rows = await hub.sql.all<Record<string, unknown>>(
+      `SELECT r.release_id, p.name AS partner, r.original_id, r.original_version, r.derived_id, r.released_at,
+              r.visible_from, r.approvals, r.reasons, r.ledger_index, r.recalled_at, r.recall_reason
+         FROM release_records r LEFT JOIN partners p ON p.id = r.partner_id ORDER BY r.released_at, r.release_id`,
+    );
     const header = [
       'release_id',
       'partner',

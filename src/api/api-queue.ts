@@ -64,7 +64,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
             r.code === 'not-found' ? 'not-found' : r.code === 'comment-required' ? 'bad-request' : 'conflict';
           return sendApiError(reply, code, r.message);
         }
-        hub.checkpointIfDue();
+        await hub.checkpointIfDue();
         return r;
       },
     );

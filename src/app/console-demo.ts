@@ -134,7 +134,7 @@ export async function loadConsoleScenario(
     actor: 'demo',
     hubSecret: readHubSecret(hub.paths.hubSecret),
   });
-  hub.checkpointIfDue();
+  await hub.checkpointIfDue();
   out.released = report.totals.released;
   out.queued = report.totals.queued;
   out.withheld = report.totals.withheld;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Clock } from '../clock.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
+import type { NoteSigner } from '../ledger/ledger-note.js';
 import { type LedgerService, pgLedgerService } from '../store/ledger-service.js';
 import { isPgUrl, openPg, type PgOpenError, type PgOpenOptions } from '../store/postgres/pg-database.js';
 import { PgLedger } from '../store/postgres/pg-ledger.js';
@@ -9,9 +10,12 @@ import { PgObjectStore } from '../store/postgres/pg-object-store.js';
 import { PgSql } from '../store/postgres/pg-sql.js';
 import { SqlIntelFeed } from '../store/sql/sql-intel-feed.js';
 import { SqlReleaseFeed } from '../store/sql/sql-release-feed.js';
-import { SqlSubmissions } from '../store/sql/sql-submissions.js';
+import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
 import { SqlTaxiiStatusStore } from '../store/sql/sql-taxii-status.js';
+import { ConfigError, type DataDirPaths, type HubConfig } from './data-dir.js';
+import type { Hub } from './hub.js';
 import { createHubState, type HubState } from './hub-state.js';
+import { loadLedgerSigner } from './ledger-key.js';
 
 /**
  * The PostgreSQL side of the composition root: what `openHub` builds over SQLite, for the stores
@@ -93,5 +97,57 @@ export function selectDatabase(option: string | undefined, env: NodeJS.ProcessEn
   return {
     ok: false,
     message: `${from}: expected postgres://user:pass@host:5432/db (or leave it unset for the data dir's SQLite file)`,
+  };
+}
+
+/**
+ * A hub on PostgreSQL: the data dir gives the config and the keys (every process of a deployment
+ * has the same), the database everything else. What `serve --db` and the CLI's --db run on.
+ */
+export async function openPgServedHub(
+  paths: DataDirPaths,
+  config: HubConfig,
+  url: string,
+  clock: Clock,
+): Promise<Hub> {
+  const opened = await openPgHub(url, clock);
+  if (!opened.ok) throw new ConfigError(`--db: ${opened.error.message}`);
+  const pg = opened.hub;
+  let signer: NoteSigner | undefined;
+  return {
+    paths,
+    config,
+    clock,
+    sql: pg.sql,
+    state: pg.state,
+    objects: pg.objects,
+    feed: pg.feed,
+    taxii: {
+      releases: pg.feed,
+      submissions: pg.submissions,
+      intel: pg.intel,
+      sink: createSqlSubmissionSink(pg.sql, pg.objects, pg.submissions),
+      statuses: pg.statuses,
+    },
+    ledgerService: pg.ledgerService,
+    // Every change the pipeline acts on is a ledger entry (imports, submissions, partner,
+    // agreement and condition changes, approvals), in the same transaction as the change.
+    changeVersion: async () => {
+      const row = await pg.sql.get<{ n: number | null }>('SELECT max(idx) AS n FROM ledger_entries');
+      return String(row?.n ?? -1);
+    },
+    checkpointIfDue: async () => {
+      if (!signer) {
+        const loaded = loadLedgerSigner(paths, config.hub_name);
+        if (!loaded.ok) throw new ConfigError(loaded.message);
+        signer = loaded.signer;
+      }
+      const done = await pg.ledgerService.checkpointIfDue(clock.now(), signer, {
+        intervalMs: 0,
+        batchEntries: 1,
+      });
+      if (!done.ok && done.code !== 'empty-tree') throw new ConfigError(`ledger checkpoint: ${done.message}`);
+    },
+    close: () => pg.close(),
   };
 }

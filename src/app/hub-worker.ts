@@ -31,27 +31,27 @@ export interface HubWorker {
 export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
   const stores = releaseStoresOf(hub);
   const secret = readHubSecret(hub.paths.hubSecret);
-  // data_version moves when another connection commits, total_changes when this one writes.
-  const changesStmt = hub.db.prepare('SELECT total_changes()').pluck();
-  const dataVersion = () =>
-    Number(hub.db.pragma('data_version', { simple: true })) * 1e9 + Number(changesStmt.get());
-  let seen = -1;
+  let seen = '';
   let lastRunMs = 0;
   const pass = async (): Promise<void> => {
     const now = hub.clock.now();
-    const version = dataVersion();
+    const version = await hub.changeVersion();
     // Conditions and embargoes move with time: run at least once a minute even without writes.
     if (version === seen && now.getTime() - lastRunMs < 60_000) return;
-    await runReleasePipeline(stores, {
-      now,
-      actor: 'hub',
-      hubSecret: secret,
-      ...(opts.untaggedTlp && { untaggedTlp: opts.untaggedTlp }),
-      ...(opts.operator && { operator: opts.operator }),
-    });
-    stores.feed.publishDue(now);
-    hub.checkpointIfDue();
-    seen = dataVersion();
+    // Several hub processes on one database: one runs a pass, the others skip theirs.
+    const ran = await hub.sql.runExclusive('release-pipeline', () =>
+      runReleasePipeline(stores, {
+        now,
+        actor: 'hub',
+        hubSecret: secret,
+        ...(opts.untaggedTlp && { untaggedTlp: opts.untaggedTlp }),
+        ...(opts.operator && { operator: opts.operator }),
+      }),
+    );
+    if (!ran.ran) return;
+    await stores.feed.publishDue(now);
+    await hub.checkpointIfDue();
+    seen = await hub.changeVersion();
     lastRunMs = now.getTime();
   };
   let running: Promise<void> | undefined;

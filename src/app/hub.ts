@@ -1,12 +1,22 @@
 import { type Clock, systemClock } from '../clock.js';
+import type { ImportTarget } from '../ingest/import-stream.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
 import { type LedgerService, sqliteLedgerService } from '../store/ledger-service.js';
+import type { ObjectReader, StatsReader } from '../store/ports.js';
+import type { SqlDatabase } from '../store/sql/sql-database.js';
+import type { ReleaseFeedWriter } from '../store/sql/sql-release-feed.js';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { SqliteObjectStore } from '../store/sqlite/object-store.js';
+import { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
+import { SqliteIntelFeed } from '../store/sqlite/release-feed-intel.js';
 import { SqliteSql } from '../store/sqlite/sqlite-sql.js';
+import { createSqliteSubmissionSink, SqliteSubmissions } from '../store/sqlite/submissions-store.js';
+import { SqliteTaxiiStatusStore } from '../store/sqlite/taxii-status-store.js';
+import type { DerivedIdResolver, FeedPage, FeedQuery, StatusStore } from '../taxii/taxii-ports.js';
+import type { SubmissionSink } from '../taxii/taxii-submissions.js';
 import {
   ConfigError,
   type DataDirPaths,
@@ -18,34 +28,70 @@ import {
 import { createHubState, type HubState } from './hub-state.js';
 import { loadLedgerSigner } from './ledger-key.js';
 
-/** The composition root for one data dir: config, database and the adapters over it. */
+/** What TAXII serves and receives, over the hub's database. */
+export interface HubTaxii {
+  releases: {
+    page(partnerId: string, q: FeedQuery, now: Date): Promise<FeedPage>;
+    /** Moves with every change a cached page depends on, from any process. */
+    changeStamp(now: Date): string | Promise<string>;
+    createResolver(): DerivedIdResolver;
+  };
+  submissions: { page(partnerId: string, q: FeedQuery): Promise<FeedPage> };
+  intel: { page(q: FeedQuery): Promise<FeedPage> };
+  sink: SubmissionSink;
+  statuses: StatusStore;
+}
+
+/**
+ * The composition root of a running hub, whichever database holds it: the data dir (config and
+ * keys) and the adapters over the embedded SQLite file or a PostgreSQL database shared by several
+ * hub processes. The server, the console, the worker and the release pipeline take this.
+ */
 export interface Hub {
   paths: DataDirPaths;
   config: HubConfig;
-  /** For the adapters that stay SQLite-specific (object store, ledger, TAXII feed). */
-  db: SqliteDatabase;
-  /** The portable SQL port over the same database (same connection): hub state goes through it. */
-  sql: SqliteSql;
-  state: HubState;
   clock: Clock;
+  /** The portable SQL port: hub state goes through it, and its transactions span the adapters. */
+  sql: SqlDatabase;
+  state: HubState;
+  objects: ImportTarget & ObjectReader & StatsReader;
+  /** Where the release pipeline writes releases (joins its transactions). */
+  feed: ReleaseFeedWriter;
+  taxii: HubTaxii;
+  /** Checkpoints, receipts, proofs and audits. */
+  ledgerService: LedgerService;
+  /** A value that moves whenever anything is committed, by this process or another. */
+  changeVersion(): Promise<string>;
+  /** Signs a checkpoint when entries wait (after each batch of work). */
+  checkpointIfDue(): void | Promise<void>;
+  close(): void | Promise<void>;
+}
+
+/** The embedded hub: the SQLite-specific adapters too, for the CLI and tests that use them. */
+export interface SqliteHub extends Hub {
+  db: SqliteDatabase;
+  sql: SqliteSql;
   objects: SqliteObjectStore;
+  feed: SqliteReleaseFeed;
   ledger: SqliteLedger;
   checkpoints: SqliteLedgerCheckpoints;
-  /** Checkpoints, receipts, proofs and audits: what the routes and the CLI read (async, any engine). */
-  ledgerService: LedgerService;
-  /** Signs a checkpoint when entries wait and the policy says so (after each batch of work). */
   checkpointIfDue(): void;
   close(): void;
 }
 
-export function openHub(dataOption: string | undefined, clock: Clock = systemClock): Hub {
+export function openHub(dataOption: string | undefined, clock: Clock = systemClock): SqliteHub {
   const paths = dataDirPaths(resolveDataDir(dataOption));
   const config = readConfig(paths);
   return createHub(paths, config, openSqlite(paths.database), clock);
 }
 
 /** Composes a hub over an open database (tests pass ':memory:'); the hub owns the database. */
-export function createHub(paths: DataDirPaths, config: HubConfig, db: SqliteDatabase, clock: Clock): Hub {
+export function createHub(
+  paths: DataDirPaths,
+  config: HubConfig,
+  db: SqliteDatabase,
+  clock: Clock,
+): SqliteHub {
   const ledger = new SqliteLedger(db);
   const checkpoints = new SqliteLedgerCheckpoints(ledger);
   const objects = new SqliteObjectStore(db, clock, (context, stored) => {
@@ -57,6 +103,10 @@ export function createHub(paths: DataDirPaths, config: HubConfig, db: SqliteData
   });
   let signer: NoteSigner | undefined;
   const sql = new SqliteSql(db);
+  const feed = new SqliteReleaseFeed(db);
+  const submissions = new SqliteSubmissions(db);
+  // data_version moves when another connection commits, total_changes when this one writes.
+  const totalChanges = db.prepare('SELECT total_changes()').pluck();
   return {
     paths,
     config,
@@ -65,9 +115,18 @@ export function createHub(paths: DataDirPaths, config: HubConfig, db: SqliteData
     state: createHubState(sql),
     clock,
     objects,
+    feed,
+    taxii: {
+      releases: feed,
+      submissions,
+      intel: new SqliteIntelFeed(db),
+      sink: createSqliteSubmissionSink(db, objects, submissions),
+      statuses: new SqliteTaxiiStatusStore(db),
+    },
     ledger,
     checkpoints,
     ledgerService: sqliteLedgerService(ledger, checkpoints),
+    changeVersion: async () => `${db.pragma('data_version', { simple: true })}.${totalChanges.get()}`,
     checkpointIfDue() {
       if (!signer) {
         const loaded = loadLedgerSigner(paths, config.hub_name);

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { findPartnerByToken } from '../store/sqlite/taxii-status-token-index.js';
 import { parseAuthorization } from '../taxii/taxii-auth.js';
 import type { Hub } from './hub.js';
 import { loadLedgerSigner, verifierKeyOf } from './ledger-key.js';
@@ -21,7 +20,7 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
   const authenticate = async (request: FastifyRequest): Promise<Reader | undefined> => {
     const creds = parseAuthorization(request.headers.authorization);
     if (creds.kind === 'bearer') {
-      const id = findPartnerByToken(hub.db, creds.token);
+      const id = await hub.state.partners.findIdByToken(creds.token);
       const p = await partners.authenticate(id ?? '\u0000unknown', creds.token);
       return p && { kind: 'partner', partnerId: p.id };
     }

@@ -1,5 +1,4 @@
 import type { PipelineStores } from '../release/release-pipeline.js';
-import { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
 import type { Hub } from './hub.js';
 
 /** The adapters the release pipeline writes through: the hub's state stores and its TAXII feed. */
@@ -7,7 +6,7 @@ export function releaseStoresOf(hub: Hub): PipelineStores {
   const { state } = hub;
   return {
     sql: state.sql,
-    feed: new SqliteReleaseFeed(hub.db),
+    feed: hub.feed,
     partners: state.partners,
     agreements: state.agreements,
     conditions: state.conditions,

@@ -1,10 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
-import { SqliteIntelFeed } from '../store/sqlite/release-feed-intel.js';
-import { createSqliteSubmissionSink, SqliteSubmissions } from '../store/sqlite/submissions-store.js';
-import { SqliteTaxiiStatusStore } from '../store/sqlite/taxii-status-store.js';
-import { findPartnerByToken } from '../store/sqlite/taxii-status-token-index.js';
 import {
   createCachedAuthenticator,
   createHubAuthenticator,
@@ -52,9 +47,7 @@ export const DEFAULT_LIMITS: TaxiiLimits = {
 export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInstance {
   const limits = { ...DEFAULT_LIMITS, ...options.limits };
   const { partners } = hub.state;
-  const releases = new SqliteReleaseFeed(hub.db);
-  const submissions = new SqliteSubmissions(hub.db);
-  const intel = new SqliteIntelFeed(hub.db);
+  const { releases, submissions, intel, sink, statuses } = hub.taxii;
   const now = () => hub.clock.now();
   const resolver = options.resolver ?? releases.createResolver();
   const users = options.users ?? hub.state.users;
@@ -63,7 +56,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     createHubAuthenticator(
       {
         authenticate: (nameOrId, token) => partners.authenticate(nameOrId, token),
-        findPartnerIdByToken: async (token) => findPartnerByToken(hub.db, token),
+        findPartnerIdByToken: (token) => partners.findIdByToken(token),
       },
       users,
     ),
@@ -107,7 +100,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     submissions,
     intel,
     intelWriter: hub.objects,
-    submit: { sink: createSqliteSubmissionSink(hub.db, hub.objects, submissions), resolver, now },
+    submit: { sink, resolver, now },
     now,
   });
 
@@ -115,7 +108,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     title: `Tearline hub ${hub.config.hub_name}`,
     apiRoot: 'hub',
     kinds,
-    statuses: new SqliteTaxiiStatusStore(hub.db),
+    statuses,
     limits,
     now,
     newStatusId: randomUUID,

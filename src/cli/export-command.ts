@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
-import { openHubObjects } from '../app/hub-objects.js';
+import { openHubAt } from '../app/hub-open.js';
 import { usageError } from './cli-error.js';
 
 const PAGE = 5000;
@@ -50,7 +50,7 @@ export function registerExport(program: Command): void {
           throw usageError(`--type: '${opts.type}' must be STIX type names separated by commas`);
         }
         let cursor = parseSince(opts.since) ?? -1;
-        const hub = await openHubObjects(opts.data, opts.db);
+        const hub = await openHubAt(opts);
         const tmp = opts.out ? `${opts.out}.tmp-${process.pid}` : undefined;
         const out: Writable = tmp ? createWriteStream(tmp) : process.stdout;
         let count = 0;

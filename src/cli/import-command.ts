@@ -1,6 +1,6 @@
 import { createReadStream, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openHubObjects } from '../app/hub-objects.js';
+import { openHubAt } from '../app/hub-open.js';
 import { importStream } from '../ingest/import-stream.js';
 import { formatSummary, type ImportSummary } from '../ingest/import-summary.js';
 import { CliError, EXIT_FAIL, usageError } from './cli-error.js';
@@ -41,7 +41,7 @@ export function registerImport(program: Command): void {
     .action(
       async (files: string[], opts: { data?: string; db?: string; strict?: boolean; json?: boolean }) => {
         checkInputFiles(files);
-        const hub = await openHubObjects(opts.data, opts.db);
+        const hub = await openHubAt(opts);
         const summaries: ImportSummary[] = [];
         try {
           for (const file of files) {
@@ -57,7 +57,7 @@ export function registerImport(program: Command): void {
             summaries.push(summary);
             if (!opts.json) process.stdout.write(`${formatSummary(summary)}\n`);
           }
-          await hub.checkpoint();
+          await hub.checkpointIfDue();
         } finally {
           await hub.close();
         }

@@ -11,7 +11,27 @@ export function buildProgram(): Command {
     .exitOverride();
   for (const register of COMMANDS) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
+  addDatabaseOption(program);
   return program;
+}
+
+// Commands that build a data dir's SQLite hub from nothing: they take no --db.
+const SQLITE_ONLY = new Set(['init', 'demo']);
+
+/**
+ * Every command that opens a hub's data dir works on PostgreSQL too: it gets --db unless it
+ * declares its own (the data dir still gives the config and keys).
+ */
+function addDatabaseOption(parent: Command): void {
+  for (const cmd of parent.commands) {
+    addDatabaseOption(cmd);
+    const has = (flag: string) => cmd.options.some((o) => o.long === flag);
+    if (SQLITE_ONLY.has(cmd.name()) || !has('--data') || has('--db')) continue;
+    cmd.option(
+      '--db <url>',
+      'postgres://… when the hub runs on PostgreSQL (default: the data dir, or $TEARLINE_DB)',
+    );
+  }
 }
 
 export async function runCli(argv: string[]): Promise<number> {

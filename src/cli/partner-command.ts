@@ -1,10 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { dataDirPaths, readConfig, resolveDataDir } from '../app/data-dir.js';
-import { createHubState, type HubState } from '../app/hub-state.js';
+import { openHubAt } from '../app/hub-open.js';
+import type { HubState } from '../app/hub-state.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
-import { SqliteSql } from '../store/sqlite/sqlite-sql.js';
 import { CliError, usageError } from './cli-error.js';
 
 /** Users and roles arrive with a later issue; until then every change is made by this actor. */
@@ -15,13 +13,6 @@ export interface DataOption {
 }
 
 /** Opens an initialised hub's database; the caller closes it. */
-export function openHubDatabase(opts: DataOption): { db: SqliteDatabase; dir: string } {
-  const dir = resolveDataDir(opts.data);
-  const paths = dataDirPaths(dir);
-  readConfig(paths);
-  return { db: openSqlite(paths.database), dir };
-}
-
 export async function requirePartner(state: Pick<HubState, 'partners'>, nameOrId: string): Promise<Partner> {
   const p = await state.partners.get(nameOrId);
   if (!p) throw new CliError(`no partner named or with id "${nameOrId}" (see: tearline partner list)`);
@@ -50,16 +41,19 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/** Runs `fn` on the hub state of an initialised data dir, then closes its database. */
+/**
+ * Runs `fn` on the hub state of an initialised data dir, on its SQLite file or the PostgreSQL
+ * database --db / TEARLINE_DB names, then closes the database.
+ */
 export async function withHubState<T>(
-  opts: DataOption,
+  opts: DataOption & { db?: string },
   fn: (state: HubState, dir: string) => Promise<T>,
 ): Promise<T> {
-  const { db, dir } = openHubDatabase(opts);
+  const hub = await openHubAt(opts);
   try {
-    return await fn(createHubState(new SqliteSql(db)), dir);
+    return await fn(hub.state, hub.paths.dir);
   } finally {
-    db.close();
+    await hub.close();
   }
 }
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readHubSecret } from '../app/data-dir.js';
-import { openHub } from '../app/hub.js';
+import { openHubAt } from '../app/hub-open.js';
 import type { HubState } from '../app/hub-state.js';
 import { isTlpLevel, TLP_LEVELS, type TlpLevel } from '../stix/markings-tlp.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
@@ -75,7 +75,7 @@ export function registerPreview(program: Command): void {
       const ceilingOption = readCeiling(opts.ceiling);
       const profileOption = readProfileOption(opts);
       const markings = readMarkings(opts.marking);
-      const hub = openHub(opts.data);
+      const hub = await openHubAt(opts);
       try {
         const forbidden = readForbiddenTerms(hub.paths.dir, opts.forbiddenTerms);
         const terms = await resolvePartnerTerms(hub.state, partner, ceilingOption, profileOption);
@@ -101,7 +101,7 @@ export function registerPreview(program: Command): void {
           );
         }
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 }

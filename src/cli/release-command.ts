@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { readHubSecret } from '../app/data-dir.js';
-import { openHub } from '../app/hub.js';
+import { openHubAt } from '../app/hub-open.js';
 import { releaseStoresOf } from '../app/release-stores.js';
 import { decideQueueItem } from '../release/release-approval.js';
 import { runReleasePipeline } from '../release/release-pipeline.js';
@@ -28,7 +28,7 @@ export function registerRelease(program: Command): void {
     .option('--data <dir>', 'data directory')
     .option('--json', 'print counts by outcome as JSON')
     .action(async (opts: Common & { partner?: string }) => {
-      const hub = openHub(opts.data);
+      const hub = await openHubAt(opts);
       try {
         const actor = await resolveActor(
           hub.state.users,
@@ -48,7 +48,7 @@ export function registerRelease(program: Command): void {
           ...(opts.partner && { partner: opts.partner }),
           ...(untagged && { untaggedTlp: untagged }),
         });
-        hub.checkpointIfDue();
+        await hub.checkpointIfDue();
         if (opts.json) return printJson(report);
         for (const p of report.partners) {
           process.stdout.write(
@@ -56,7 +56,7 @@ export function registerRelease(program: Command): void {
           );
         }
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 
@@ -68,7 +68,7 @@ export function registerRelease(program: Command): void {
     .option('--json', 'print as JSON')
     .description('list pending items with their reasons and approvals so far')
     .action(async (opts: Common & { partner?: string }) => {
-      const hub = openHub(opts.data);
+      const hub = await openHubAt(opts);
       try {
         const { partners, releases } = hub.state;
         const only = opts.partner ? await partners.get(opts.partner) : undefined;
@@ -104,7 +104,7 @@ export function registerRelease(program: Command): void {
           for (const r of i.reasons) process.stdout.write(`    ${r.code}: ${r.message}\n`);
         }
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 
@@ -123,7 +123,7 @@ export function registerRelease(program: Command): void {
       .option('--json', 'print the result as JSON')
       .action(async (id: string, opts: Common & { comment?: string }) => {
         if (verdict === 'deny' && !opts.comment?.trim()) throw usageError('deny needs --comment saying why');
-        const hub = openHub(opts.data);
+        const hub = await openHubAt(opts);
         try {
           const officer = await resolveActor(
             hub.state.users,
@@ -140,13 +140,13 @@ export function registerRelease(program: Command): void {
             hub.clock.now(),
           );
           if (!r.ok) throw new CliError(r.message);
-          hub.checkpointIfDue();
+          await hub.checkpointIfDue();
           if (opts.json) return printJson(r);
           process.stdout.write(
             `${id}: ${r.state} (${r.approvals}/${r.required} approvals)${r.releaseId ? ` as ${r.releaseId}` : ''}${r.note ? `; ${r.note}` : ''}\n`,
           );
         } finally {
-          hub.close();
+          await hub.close();
         }
       });
   }
@@ -163,7 +163,7 @@ export function registerRelease(program: Command): void {
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
     .action(async (partnerName: string, objectId: string, opts: Common & { reason: string }) => {
-      const hub = openHub(opts.data);
+      const hub = await openHubAt(opts);
       try {
         const actor = await resolveActor(
           hub.state.users,
@@ -182,12 +182,12 @@ export function registerRelease(program: Command): void {
           hub.clock.now(),
         );
         if (!r.ok) throw new CliError(r.message);
-        hub.checkpointIfDue();
+        await hub.checkpointIfDue();
         if (opts.json) return printJson(r.recalled);
         for (const x of r.recalled)
           process.stdout.write(`recalled ${x.original_id} (${x.derived_id} for ${partner.name})\n`);
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 
@@ -199,7 +199,7 @@ export function registerRelease(program: Command): void {
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
     .action(async (opts: Common & { partner?: string; outstanding?: boolean }) => {
-      const hub = openHub(opts.data);
+      const hub = await openHubAt(opts);
       try {
         const { partners } = hub.state;
         const only = opts.partner ? await partners.get(opts.partner) : undefined;
@@ -215,7 +215,7 @@ export function registerRelease(program: Command): void {
           process.stdout.write(`${r.recalled_at}  ${who}  ${r.original_id} (${r.derived_id})  ${ack}\n`);
         }
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 }

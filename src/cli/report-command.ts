@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openHub } from '../app/hub.js';
+import { openHubAt } from '../app/hub-open.js';
 import {
   type DisclosureReport,
   disclosureRows,
@@ -32,12 +32,12 @@ export function registerReport(program: Command): void {
       const from = parseDay(opts.from, '--from');
       const to = parseDay(opts.to, '--to');
       if (from >= to) throw usageError(`--from ${opts.from} must be before --to ${opts.to}`);
-      const hub = openHub(opts.data);
+      const hub = await openHubAt(opts);
       try {
         const { partners, releases, sql } = hub.state;
         const partner = await partners.get(opts.partner);
         if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);
-        if (hub.ledger.size() > 0) hub.checkpointIfDue();
+        if ((await hub.ledgerService.size()) > 0) await hub.checkpointIfDue();
         const records = await releases.records(partner.id);
         const receipts = new Map<string, string>();
         for (const rec of records) {
@@ -66,7 +66,7 @@ export function registerReport(program: Command): void {
         else if (opts.format === 'html') process.stdout.write(formatDisclosuresHtml(doc));
         else process.stdout.write(formatDisclosuresCsv(doc));
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 }

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openHub } from '../app/hub.js';
+import { openHubAt } from '../app/hub-open.js';
 import { startHubWorker } from '../app/hub-worker.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
 import { usageError } from './cli-error.js';
@@ -61,7 +61,7 @@ export function registerServe(program: Command): void {
       if (!['info', 'warn', 'error'].includes(opts.logLevel)) {
         throw usageError(`--log-level "${opts.logLevel}" must be info, warn or error`);
       }
-      const hub = openHub(opts.data);
+      const hub = await openHubAt(opts);
       const app = buildServer(hub, {
         limits: { maxPageSize },
         pageCache: { maxEntries: pageCache, maxBytes: 128 * 1024 * 1024 },
@@ -72,7 +72,7 @@ export function registerServe(program: Command): void {
       try {
         await app.listen({ host: opts.host, port });
       } catch (err) {
-        hub.close();
+        await hub.close();
         throw usageError(`cannot listen on ${opts.host}:${port}: ${(err as Error).message}`);
       }
       const address = app.server.address();
@@ -97,7 +97,7 @@ export function registerServe(program: Command): void {
       try {
         await app.close();
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 }

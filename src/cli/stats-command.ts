@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { openHubObjects } from '../app/hub-objects.js';
+import { openHubAt } from '../app/hub-open.js';
 
 export function registerStats(program: Command): void {
   program
@@ -9,7 +9,7 @@ export function registerStats(program: Command): void {
     .option('--db <url>', 'postgres://… (default: the data dir, or $TEARLINE_DB)')
     .option('--json', 'print as JSON')
     .action(async (opts: { data?: string; db?: string; json?: boolean }) => {
-      const hub = await openHubObjects(opts.data, opts.db);
+      const hub = await openHubAt(opts);
       try {
         const s = await hub.objects.stats();
         if (opts.json) {

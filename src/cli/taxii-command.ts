@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openHub } from '../app/hub.js';
+import { openHubAt } from '../app/hub-open.js';
 import { importStream } from '../ingest/import-stream.js';
 import { type ClientAuth, TaxiiClient, TaxiiClientError } from '../taxii/taxii-client.js';
 import { CliError, usageError } from './cli-error.js';
@@ -96,7 +96,7 @@ export function registerTaxii(program: Command): void {
         throw usageError(`--added-after "${o.addedAfter}" must be a timestamp such as 2026-01-01T00:00:00Z`);
       }
       const client = new TaxiiClient({ auth: authOf(o) });
-      const hub = openHub(o.data);
+      const hub = await openHubAt(o);
       try {
         const root = await clientCall(() => client.resolveApiRoot(url));
         const source = `taxii:${new URL(`collections/${o.collection}/`, root).toString()}`;
@@ -135,7 +135,7 @@ export function registerTaxii(program: Command): void {
         }
         if (totals.rejected > 0 || totals.conflicts > 0) process.exitCode = 1;
       } finally {
-        hub.close();
+        await hub.close();
       }
     });
 

@@ -4,6 +4,7 @@ import type { JsonObject } from '../stix/types.js';
 import type { QueueItem } from '../store/hub/release-store.js';
 import type { Role } from '../store/hub/user-store.js';
 import type { SqlTx } from '../store/sql/sql-database.js';
+import { RELEASE_FEED_LOCK } from '../store/sql/sql-release-feed.js';
 import { type PublishStores, publishRelease } from './release-publish.js';
 
 export interface Officer {
@@ -77,6 +78,8 @@ export async function decideQueueItem(
   return sql.transaction(async (tx): Promise<ApprovalResult> => {
     // Two officers approving at once in two processes: the second sees the first's approval.
     await tx.lock(`queue:${item.item_id}`);
+    // An approval may publish after its ledger entry: the feed lock first, as every publisher.
+    await tx.lock(RELEASE_FEED_LOCK);
     const current = await releases.item(item.item_id);
     if (current?.state !== 'pending' && current?.state !== 'approved') {
       return {

@@ -8,16 +8,16 @@ import type { DerivedIdStore } from '../store/hub/derived-ids.js';
 import type { PartnerStore } from '../store/hub/partner-store.js';
 import type { Reason, ReleaseStore } from '../store/hub/release-store.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
-import type { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
+import type { ReleaseFeedWriter } from '../store/sql/sql-release-feed.js';
 import { buildReleasingIdentity, releasingIdentityIdOf } from '../tearline/tearline-identity.js';
 
 /**
- * The adapters a release is written through, all on one database. The feed is still a
- * synchronous SQLite class: its writes inside `sql.transaction` go to the same connection.
+ * The adapters a release is written through, all on one database: the feed's writes join the
+ * transaction `sql` has open (the same connection on SQLite, the same session on PostgreSQL).
  */
 export interface PublishStores {
   sql: SqlDatabase;
-  feed: SqliteReleaseFeed;
+  feed: ReleaseFeedWriter;
   partners: PartnerStore;
   agreements: AgreementStore;
   releases: ReleaseStore;
@@ -94,7 +94,7 @@ export function publishRelease(stores: PublishStores, p: Publication, now: Date)
       };
     }
     await ensureIdentityReleased(stores, p.partnerId, now);
-    const added = stores.feed.addRelease(
+    const added = await stores.feed.addRelease(
       {
         partnerId: p.partnerId,
         tearline: p.tearline,
@@ -148,7 +148,7 @@ async function ensureIdentityReleased(stores: PublishStores, partnerId: string, 
     [partnerId, identity.id],
   );
   if (has) return;
-  stores.feed.addRelease(
+  await stores.feed.addRelease(
     {
       partnerId,
       tearline: identity,

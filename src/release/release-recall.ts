@@ -40,7 +40,7 @@ export async function recallRelease(
       const live = (await releases.records(partnerId, id)).filter((r) => r.recalled_at === null);
       if (live.length === 0) continue;
       const derivedId = (live[0] as (typeof live)[number]).derived_id;
-      const done = feed.recall(partnerId, derivedId, now);
+      const done = await feed.recall(partnerId, derivedId, now);
       if (!done.ok) continue;
       for (const record of live) {
         await releases.markRecalled(record.release_id, at, reason);

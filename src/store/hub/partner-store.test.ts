@@ -47,6 +47,8 @@ describeOnEngines('PartnerStore', (open) => {
           sha256(r.token),
         ]),
       ).toEqual({ partner_id: r.partner.id });
+      expect(await store.findIdByToken(r.token)).toBe(r.partner.id);
+      expect(await store.findIdByToken(`${r.token}x`)).toBeUndefined();
     });
   });
 

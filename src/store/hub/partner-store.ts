@@ -79,9 +79,10 @@ const BY_NAME_OR_ID =
   'SELECT * FROM partners WHERE id = ? OR name = ? ORDER BY CASE WHEN id = ? THEN 0 ELSE 1 END LIMIT 1';
 
 /**
- * The TAXII bearer-token index (src/store/sqlite/taxii-status-token-index.ts reads it): the
- * SHA-256 of the partner's one current token. Written here, in the transaction that sets the
- * token's hash, so the two never disagree.
+ * The TAXII bearer-token index: a bearer token does not name its partner, so the SHA-256 of the
+ * partner's one current token finds it (the argon2id hash stays the proof; a 256-bit random token
+ * makes an unsalted hash a safe key). Written in the transaction that sets the token's hash, so
+ * the two never disagree.
  */
 async function indexPartnerToken(tx: SqlTx, partnerId: string, token: string): Promise<void> {
   const sha = createHash('sha256').update(token).digest('hex');
@@ -207,6 +208,15 @@ export class PartnerStore {
    * whatever the input (a dummy one for unknown names), so timing does not reveal which
    * partner names exist.
    */
+  /** The partner a bearer token was issued to, if any; the caller still verifies the token. */
+  async findIdByToken(token: string): Promise<string | undefined> {
+    const row = await this.sql.get<{ partner_id: string }>(
+      'SELECT partner_id FROM partner_token_index WHERE token_sha256 = ?',
+      [createHash('sha256').update(token).digest('hex')],
+    );
+    return row?.partner_id;
+  }
+
   async authenticate(nameOrId: string, token: string): Promise<Partner | undefined> {
     const row = await this.sql.get<Row>(BY_NAME_OR_ID, [nameOrId, nameOrId, nameOrId]);
     this.#dummyHash ??= hash(DUMMY_HASH_INPUT, { algorithm: ARGON2ID });

@@ -6,7 +6,7 @@ import { openSqlite } from '../sqlite/database.js';
 import { SqliteReleaseFeed } from '../sqlite/release-feed.js';
 import { SqlReleaseFeed } from './sql-release-feed.js';
 import { SqlSubmissions } from './sql-submissions.js';
-import { findPartnerByTokenSql, indexPartnerTokenSql, SqlTaxiiStatusStore } from './sql-taxii-status.js';
+import { SqlTaxiiStatusStore } from './sql-taxii-status.js';
 import { describeOnEngines } from './sql-test-engines.js';
 
 const PARTNERS = [
@@ -134,7 +134,7 @@ describeOnEngines('portable release feed', (open) => {
     }
   });
 
-  it('keeps submissions per partner with the latest flag, status per owner, tokens by hash', async () => {
+  it('keeps submissions per partner with the latest flag, and status resources per owner', async () => {
     const { sql, close } = await open();
     try {
       const subs = new SqlSubmissions(sql);
@@ -165,11 +165,6 @@ describeOnEngines('portable release feed', (open) => {
       await statuses.save('partner:a', status);
       expect(await statuses.get('partner:a', 'status-1')).toEqual(status);
       expect(await statuses.get('partner:b', 'status-1')).toBeUndefined();
-
-      await indexPartnerTokenSql(sql, 'partner-a', 'tl_one');
-      await indexPartnerTokenSql(sql, 'partner-a', 'tl_two');
-      expect(await findPartnerByTokenSql(sql, 'tl_one')).toBeUndefined();
-      expect(await findPartnerByTokenSql(sql, 'tl_two')).toBe('partner-a');
     } finally {
       await close();
     }

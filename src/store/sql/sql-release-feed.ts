@@ -23,6 +23,18 @@ export type FeedError =
 
 export type FeedResult<T> = ({ ok: true } & T) | ({ ok: false } & FeedError);
 
+type Awaitable<T> = T | Promise<T>;
+
+/**
+ * What the release pipeline writes through, in its own transaction: the portable feed below
+ * (PostgreSQL) and the SQLite hub's synchronous one (release-feed.ts) both fit.
+ */
+export interface ReleaseFeedWriter {
+  addRelease(input: FeedReleaseInput, now: Date): Awaitable<FeedResult<{ rid: number; visible: boolean }>>;
+  recall(partnerId: string, objectId: string, now: Date): Awaitable<FeedResult<{ published: boolean }>>;
+  publishDue(now: Date): Awaitable<number>;
+}
+
 interface PendingRow {
   rid: number;
   partner_id: string;
@@ -48,8 +60,13 @@ const RELEASES: SqlFeedTable = {
   scope: (a) => `${a}.partner_id = ? AND ${a}.feed_us IS NOT NULL`,
 };
 
-/** Feed positions and latest flags are handed out under this lock, by every process. */
-const FEED_LOCK = 'release-feed';
+/**
+ * Feed positions and latest flags are handed out under this lock, by every process. Lock order
+ * across the hub: objects, then this, then the ledger; a transaction that may publish after
+ * appending to the ledger takes this first (release-approval.ts).
+ */
+export const RELEASE_FEED_LOCK = 'release-feed';
+const FEED_LOCK = RELEASE_FEED_LOCK;
 
 /** The version a TAXII client sees for a copy (its modified, else created) and its sort key. */
 export function feedVersionOf(obj: JsonObject): { version: string; versionKey: string } {

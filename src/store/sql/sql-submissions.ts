@@ -1,5 +1,7 @@
 import type { JsonObject } from '../../stix/types.js';
 import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import type { SubmissionSink } from '../../taxii/taxii-submissions.js';
+import type { ObjectWriter } from '../ports.js';
 import type { SqlDatabase } from './sql-database.js';
 import { pageFeed, type SqlFeedTable } from './sql-feed-query.js';
 import { feedVersionOf } from './sql-release-feed.js';
@@ -69,4 +71,25 @@ export class SqlSubmissions {
   page(partnerId: string, query: FeedQuery): Promise<FeedPage> {
     return pageFeed(this.#sql, SUBMISSIONS, [partnerId], query);
   }
+}
+
+/**
+ * A partner's object into the intel store (with its ledger entry) and into its submissions, in
+ * one transaction of `sql`: the object store must join that transaction (PgObjectStore given the
+ * same PgSql does).
+ */
+export function createSqlSubmissionSink(
+  sql: SqlDatabase,
+  intel: ObjectWriter,
+  submissions: SqlSubmissions,
+): SubmissionSink {
+  return {
+    store: (r) =>
+      sql.transaction(async () => {
+        const [put] = await intel.putObjects([r.intel], r.context);
+        if (!put || put.outcome === 'conflict') return 'conflict';
+        await submissions.record(r.partnerId, r.statusId, r.sent, r.sentJson, r.now);
+        return 'stored';
+      }),
+  };
 }

@@ -1,0 +1,211 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from '../src/store/postgres/pg-test-schema.js';
+import { RELEASES_COLLECTION_ID } from '../src/taxii/taxii-collections.js';
+import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
+import { basic, TAXII } from './taxii-fixture.js';
+
+if (!TEST_PG_URL) console.warn(PG_SKIP_REASON);
+
+const GREEN = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
+const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
+const DAY = 86_400_000;
+
+function schemaUrl(schema: string): string {
+  return `${TEST_PG_URL}${TEST_PG_URL.includes('?') ? '&' : '?'}schema=${schema}`;
+}
+
+function writeJson(path: string, value: unknown): string {
+  writeFileSync(path, JSON.stringify(value));
+  return path;
+}
+
+function indicators(n: number, tag: string): object[] {
+  return Array.from({ length: n }, (_, i) => ({
+    type: 'indicator',
+    spec_version: '2.1',
+    id: `indicator--${randomUUID()}`,
+    created: '2026-01-01T00:00:00.000Z',
+    modified: '2026-02-01T00:00:00.000Z',
+    name: `ISIS-K staging server ${tag}-${i}`,
+    indicator_types: ['malicious-activity'],
+    pattern: `[ipv4-addr:value = '198.51.${i % 250}.${tag.length}']`,
+    pattern_type: 'stix',
+    valid_from: '2026-01-01T00:00:00Z',
+    object_marking_refs: [GREEN],
+  }));
+}
+
+const allyAgreement = {
+  scope: { types: ['intrusion-set', 'incident', 'relationship', 'location', 'identity', 'indicator'] },
+  tlp_ceiling: 'amber',
+  approval: 'none',
+  sanitisation: 'standard',
+  valid_from: '2026-01-01T00:00:00Z',
+  conditions: [],
+};
+
+function kabulAgreement(now: number) {
+  return {
+    scope: { types: ['intrusion-set', 'incident', 'relationship', 'location'] },
+    tlp_ceiling: 'green',
+    approval: 'two',
+    sanitisation: 'strict',
+    valid_from: '2026-01-01T00:00:00Z',
+    conditions: [
+      {
+        kind: 'assurance',
+        id: 'hr-1',
+        title: 'Human-rights assurance',
+        issuer: 'MFA',
+        valid_from: new Date(now - DAY).toISOString(),
+        valid_until: new Date(now + 30 * DAY).toISOString(),
+      },
+    ],
+  };
+}
+
+async function startServe(args: string[]): Promise<{ child: ChildProcess; base: string }> {
+  const child = spawn(
+    process.execPath,
+    [join(REPO_ROOT, 'bin', 'tearline.js'), 'serve', '--port', '0', ...args],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
+  let stderr = '';
+  const base = await new Promise<string>((resolve, reject) => {
+    child.stderr?.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      const m = /serving TAXII 2\.1 at (http:\/\/[^ ]+)\/taxii2\//.exec(stderr);
+      if (m) resolve(m[1] as string);
+    });
+    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${stderr}`)));
+  });
+  return { child, base };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function pullAll(base: string, auth: string): Promise<{ id: string; type: string }[]> {
+  const out: { id: string; type: string }[] = [];
+  let next: string | undefined;
+  for (let page = 0; page < 100; page++) {
+    const url = new URL(`/taxii2/hub/collections/${RELEASES_COLLECTION_ID}/objects/`, base);
+    url.searchParams.set('limit', '40');
+    if (next) url.searchParams.set('next', next);
+    const res = await fetch(url, { headers: { Accept: TAXII, Authorization: auth } });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as {
+      objects?: { id: string; type: string }[];
+      more?: boolean;
+      next?: string;
+    };
+    out.push(...(body.objects ?? []));
+    if (!body.more) break;
+    next = body.next;
+  }
+  return out;
+}
+
+describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
+  it('runs the ISIS-K flow from the CLI and serves it over TAXII, as the embedded hub does', async () => {
+    const target = await openTestSchema('hub');
+    const db = schemaUrl(target.schema);
+    const data = tempDir();
+    const dir = tempDir();
+    const t = (...args: string[]) => runTearline([...args, '--data', data, '--db', db]);
+    let serve: ChildProcess | undefined;
+    let serve2: ChildProcess | undefined;
+    try {
+      expect((await runTearline(['init', '--data', data])).code).toBe(0);
+      for (const [name, role] of [
+        ['olga', 'release-officer'],
+        ['omar', 'release-officer'],
+      ] as const) {
+        const added = await runTearline(
+          ['user', 'add', name, '--role', role, '--password-stdin', '--data', data, '--db', db],
+          { input: 'a long enough password\n' },
+        );
+        expect(added.stderr).toBe('');
+      }
+      const ally = JSON.parse((await t('partner', 'add', '--name', 'ally', '--json')).stdout) as {
+        token: string;
+      };
+      expect((await t('partner', 'add', '--name', 'kabul', '--country', 'AF')).code).toBe(0);
+      expect((await t('agreement', 'set', 'ally', writeJson(join(dir, 'a.json'), allyAgreement))).code).toBe(
+        0,
+      );
+      const kabul = writeJson(join(dir, 'k.json'), kabulAgreement(Date.now()));
+      expect((await t('agreement', 'set', 'kabul', kabul)).code).toBe(0);
+      expect((await t('import', join(REPO_ROOT, 'demo', 'isis-k-demo.json'))).code).toBe(0);
+
+      const run = JSON.parse((await t('release', 'run', '--json')).stdout);
+      expect(run.partners.find((p: { partner: string }) => p.partner === 'ally').released).toBeGreaterThan(0);
+      expect(run.partners.find((p: { partner: string }) => p.partner === 'kabul').queued).toBeGreaterThan(0);
+      // Idempotent on PostgreSQL too.
+      expect(JSON.parse((await t('release', 'run', '--json')).stdout).totals).toMatchObject({
+        released: 0,
+        queued: 0,
+        withheld: 0,
+      });
+      const queue = JSON.parse((await t('queue', 'list', '--partner', 'kabul', '--json')).stdout) as {
+        id: string;
+        object_id: string;
+      }[];
+      const item = queue.find((i) => i.object_id === ISISK)?.id as string;
+      expect((await t('queue', 'approve', item, '--as', 'olga', '--comment', 'assurance checked')).code).toBe(
+        0,
+      );
+      const second = await t('queue', 'approve', item, '--as', 'omar', '--json');
+      expect(JSON.parse(second.stdout)).toMatchObject({ state: 'released', approvals: 2 });
+
+      const sqliteHasNothing = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+      expect(sqliteHasNothing.objects).toBe(0);
+
+      // Two hub processes on one database; the partner talks to the second.
+      serve = (await startServe(['--data', data, '--db', db])).child;
+      const other = await startServe(['--data', data, '--db', db]);
+      serve2 = other.child;
+      const base = other.base;
+      const auth = basic('ally', ally.token);
+      const pulled = await pullAll(base, auth);
+      expect(pulled.length).toBe(
+        run.partners.find((p: { partner: string }) => p.partner === 'ally').released + 1,
+      );
+      expect(new Set(pulled.map((o) => o.id)).size).toBe(pulled.length);
+      // Derived ids only: no original id of the hub reaches the partner.
+      const originals = new Set(
+        (
+          JSON.parse(readFileSync(join(REPO_ROOT, 'demo', 'isis-k-demo.json'), 'utf8')) as {
+            objects: { id: string }[];
+          }
+        ).objects.map((o) => o.id),
+      );
+      expect(pulled.filter((o) => originals.has(o.id))).toEqual([]);
+      const wrong = await fetch(new URL('/taxii2/hub/collections/', base), {
+        headers: { Accept: TAXII, Authorization: basic('ally', 'tl_wrong') },
+      });
+      expect(wrong.status).toBe(401);
+
+      const recall = await t('recall', 'ally', ISISK, '--reason', 'source downgraded', '--json');
+      expect(recall.code).toBe(0);
+      const verify = await t('ledger', 'verify');
+      expect(verify.stderr).toBe('');
+      expect(verify.stdout).toMatch(/^ok: \d+ entries/);
+    } finally {
+      if (serve) await stop(serve);
+      if (serve2) await stop(serve2);
+      await target.drop();
+    }
+  });
+});

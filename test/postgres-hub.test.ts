@@ -208,4 +208,80 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
       await target.drop();
     }
   });
+
+  it('keeps one ledger and releases nothing twice when three processes import and release at once', async () => {
+    const target = await openTestSchema('hub3');
+    const db = schemaUrl(target.schema);
+    const data = tempDir();
+    const dir = tempDir();
+    const t = (...args: string[]) => runTearline([...args, '--data', data, '--db', db]);
+    try {
+      expect((await runTearline(['init', '--data', data])).code).toBe(0);
+      for (const name of ['ally', 'partner-b']) {
+        expect((await t('partner', 'add', '--name', name)).code).toBe(0);
+        expect(
+          (await t('agreement', 'set', name, writeJson(join(dir, `${name}.json`), allyAgreement))).code,
+        ).toBe(0);
+      }
+      const WORKERS = 3;
+      const ROUNDS = 3;
+      const files = Array.from({ length: WORKERS * ROUNDS }, (_, i) =>
+        writeJson(join(dir, `batch-${i}.json`), {
+          type: 'bundle',
+          id: `bundle--${randomUUID()}`,
+          objects: indicators(40, `w${i % WORKERS}r${Math.floor(i / WORKERS)}`),
+        }),
+      );
+      // Each process: import a batch, run the pipeline, again; all three at the same time.
+      const worker = async (w: number) => {
+        const outcomes: number[] = [];
+        for (let r = 0; r < ROUNDS; r++) {
+          const imported = await t('import', files[r * WORKERS + w] as string);
+          const released = await t('release', 'run', '--json');
+          outcomes.push(imported.code, released.code);
+          if (released.code !== 0) throw new Error(released.stderr);
+        }
+        return outcomes;
+      };
+      const codes = await Promise.all(Array.from({ length: WORKERS }, (_, w) => worker(w)));
+      expect(codes.flat().every((c) => c === 0)).toBe(true);
+      // Whatever a race left waiting goes on the next pass; after it nothing is left to do.
+      await t('release', 'run');
+      expect(JSON.parse((await t('release', 'run', '--json')).stdout).totals).toMatchObject({
+        released: 0,
+        queued: 0,
+        waiting: 0,
+      });
+
+      const q = async <T>(sql: string) => (await target.pool.query(sql)).rows as T[];
+      const objects = WORKERS * ROUNDS * 40;
+      expect(await q('SELECT count(*)::int AS n FROM objects')).toEqual([{ n: objects }]);
+      // Every indicator released exactly once to each partner, plus the hub's identity.
+      expect(
+        await q(
+          'SELECT partner_id, count(*)::int AS n, count(DISTINCT original_id)::int AS d FROM release_records GROUP BY partner_id',
+        ),
+      ).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ n: objects, d: objects }),
+          expect.objectContaining({ n: objects, d: objects }),
+        ]),
+      );
+      expect(await q('SELECT count(*)::int AS n FROM releases')).toEqual([{ n: 2 * (objects + 1) }]);
+      expect(await q('SELECT count(DISTINCT feed_us)::int AS n FROM releases')).toEqual([
+        { n: 2 * (objects + 1) },
+      ]);
+      // One ledger: one release entry per record, entries 0..size-1 with no gap.
+      const [ledger] = await q<{ n: number; size: number; releases: number }>(
+        "SELECT count(*)::int AS n, max(idx)::int + 1 AS size, count(*) FILTER (WHERE kind = 'release')::int AS releases FROM ledger_entries",
+      );
+      expect(ledger?.releases).toBe(2 * objects);
+      expect(ledger?.n).toBe(ledger?.size);
+      const verify = await t('ledger', 'verify');
+      expect(verify.stderr).toBe('');
+      expect(verify.stdout).toMatch(new RegExp(`^ok: ${ledger?.size} entries`));
+    } finally {
+      await target.drop();
+    }
+  });
 });

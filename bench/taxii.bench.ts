@@ -12,6 +12,8 @@ import { join } from 'node:path';
 import { initDataDir } from '../src/app/data-dir.js';
 import { ensureLedgerKey } from '../src/app/ledger-key.js';
 import { PartnerStore } from '../src/store/hub/partner-store.js';
+import { copyHubToPg } from '../src/store/postgres/pg-hub-copy.js';
+import { openTestSchema, TEST_PG_URL } from '../src/store/postgres/pg-test-schema.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { SqliteSql } from '../src/store/sqlite/sqlite-sql.js';
@@ -115,6 +117,7 @@ function start(args: string[], ready: RegExp): Promise<{ child: ChildProcess; ur
 
 const dir = mkdtempSync(join(tmpdir(), 'tearline-bench-taxii-'));
 const children: ChildProcess[] = [];
+let dropPg: (() => Promise<void>) | undefined;
 try {
   const data = join(dir, 'hub');
   const { paths } = initDataDir(data);
@@ -149,6 +152,18 @@ try {
       }
     }).immediate();
   }
+  // The same hub on PostgreSQL when a server is named (TEARLINE_TEST_PG): copied, then served by
+  // `serve --db`, measured in the same rounds as the SQLite hub and the bare server.
+  let pgUrl: string | undefined;
+  if (TEST_PG_URL) {
+    const schema = await openTestSchema('bench');
+    dropPg = schema.drop;
+    const copied = await copyHubToPg(db, schema.pool);
+    if (!copied.ok) throw new Error(copied.error.message);
+    pgUrl = `${TEST_PG_URL}${TEST_PG_URL.includes('?') ? '&' : '?'}schema=${schema.schema}`;
+  } else {
+    process.stderr.write('taxii bench: TEARLINE_TEST_PG not set, PostgreSQL figures skipped\n');
+  }
   db.close();
   process.stderr.write(
     `taxii bench: ${PARTNERS} x ${PER_PARTNER} releases written in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
@@ -175,6 +190,11 @@ try {
   // The same server with no page cache: every request queries SQLite and renders the page.
   const uncached = await serve(['--log-level', 'warn', '--page-cache', '0']);
   children.push(uncached.child);
+  const onPg = pgUrl ? await serve(['--log-level', 'warn', '--db', pgUrl]) : undefined;
+  const onPgCold = pgUrl
+    ? await serve(['--log-level', 'warn', '--db', pgUrl, '--page-cache', '0'])
+    : undefined;
+  for (const s of [onPg, onPgCold]) if (s) children.push(s.child);
 
   for (const size of [100, 1000]) {
     // Mid-feed pages: each partner's request starts at a next token a few pages in.
@@ -211,18 +231,20 @@ try {
     children.push(bare.child);
 
     // Alternating rounds, so load from elsewhere on the machine falls on both servers alike.
-    const rounds: { bare: Measured; ours: Measured; cold: Measured }[] = [];
+    const rounds: { bare: Measured; ours: Measured; cold: Measured; pg?: Measured; pgCold?: Measured }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       rounds.push({
         bare: await measure(bare.child, bare.url, requests),
         ours: await measure(taxii.child, taxii.url, requests),
         cold: await measure(uncached.child, uncached.url, requests),
+        ...(onPg && { pg: await measure(onPg.child, onPg.url, requests) }),
+        ...(onPgCold && { pgCold: await measure(onPgCold.child, onPgCold.url, requests) }),
       });
     }
     bare.child.kill('SIGTERM');
     for (const r of rounds) {
-      for (const m of [r.ours, r.cold]) {
-        if (m.non2xx > 0 || m.errors > 0)
+      for (const m of [r.ours, r.cold, r.pg, r.pgCold]) {
+        if (m && (m.non2xx > 0 || m.errors > 0))
           throw new Error(`TAXII run had ${m.non2xx} non-2xx and ${m.errors} errors`);
       }
     }
@@ -273,9 +295,31 @@ try {
       unit: 'ms',
       baseline: med((r) => r.bare.p99),
     });
+    for (const [key, label] of [
+      ['pg', 'PostgreSQL'],
+      ['pgCold', 'PostgreSQL, no page cache'],
+    ] as const) {
+      if (!rounds.every((r) => r[key])) continue;
+      report({
+        bench: 'taxii',
+        metric: `GET ${size}-object pages, ${label}`,
+        value: med((r) => r[key]?.rps ?? 0),
+        unit: 'req/s',
+        baseline: med((r) => r.bare.rps),
+        ratio: med((r) => (r[key]?.rps ?? 0) / r.bare.rps),
+      });
+      report({
+        bench: 'taxii',
+        metric: `p99 latency, ${size}-object pages, ${label}`,
+        value: med((r) => r[key]?.p99 ?? 0),
+        unit: 'ms',
+        baseline: med((r) => r.bare.p99),
+      });
+    }
     process.stderr.write(`taxii bench: ${size}-object page is ${(sampleBody.length / 1024) | 0} KiB\n`);
   }
 } finally {
   for (const c of children) if (c.exitCode === null) c.kill('SIGTERM');
+  await dropPg?.();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -110,7 +110,8 @@ export async function openPgServedHub(
   url: string,
   clock: Clock,
 ): Promise<Hub> {
-  const opened = await openPgHub(url, clock);
+  // A serving process answers many requests at once: more connections than a CLI command needs.
+  const opened = await openPgHub(url, clock, { max: 10 });
   if (!opened.ok) throw new ConfigError(`--db: ${opened.error.message}`);
   const pg = opened.hub;
   let signer: NoteSigner | undefined;

@@ -8,6 +8,8 @@ export interface HubLocation {
   data?: string | undefined;
   /** postgres://… ; default TEARLINE_DB, else the data dir's SQLite file. */
   db?: string | undefined;
+  /** A long-running server rather than one command: a larger pool, change notices. */
+  serving?: boolean;
 }
 
 /**
@@ -19,5 +21,5 @@ export async function openHubAt(where: HubLocation, clock: Clock = systemClock):
   if (!selected.ok) throw new ConfigError(selected.message);
   if (selected.kind === 'sqlite') return openHub(where.data, clock);
   const paths = dataDirPaths(resolveDataDir(where.data));
-  return openPgServedHub(paths, readConfig(paths), selected.url, clock);
+  return openPgServedHub(paths, readConfig(paths), selected.url, clock, where.serving ?? false);
 }

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
 import { type LedgerService, pgLedgerService } from '../store/ledger-service.js';
+import { PgChangeListener } from '../store/postgres/pg-change-listener.js';
 import { isPgUrl, openPg, type PgOpenError, type PgOpenOptions } from '../store/postgres/pg-database.js';
 import { PgLedger } from '../store/postgres/pg-ledger.js';
 import { PgLedgerCheckpoints } from '../store/postgres/pg-ledger-checkpoints.js';
@@ -42,10 +43,15 @@ export interface PgHub {
 export async function openPgHub(
   url: string,
   clock: Clock,
-  opts: PgOpenOptions = {},
+  opts: PgOpenOptions & {
+    /** Listen for other processes' commits, so TAXII page caches need no query per request. */
+    listen?: boolean;
+  } = {},
 ): Promise<{ ok: true; hub: PgHub } | { ok: false; error: PgOpenError }> {
   const opened = await openPg(url, opts);
   if (!opened.ok) return opened;
+  const listener = opts.listen ? new PgChangeListener(opened.pool) : undefined;
+  await listener?.start();
   const pool = opened.pool;
   const ledger = new PgLedger(pool);
   const sql = new PgSql(pool, ledger);
@@ -71,12 +77,15 @@ export async function openPgHub(
       ledger,
       checkpoints,
       ledgerService: pgLedgerService(ledger, checkpoints),
-      feed: new SqlReleaseFeed(sql),
+      feed: new SqlReleaseFeed(sql, listener),
       submissions: new SqlSubmissions(sql),
       intel: new SqlIntelFeed(sql),
       statuses: new SqlTaxiiStatusStore(sql),
       state: createHubState(sql),
-      close: () => pool.end(),
+      close: async () => {
+        await listener?.close();
+        await pool.end();
+      },
     },
   };
 }
@@ -109,9 +118,10 @@ export async function openPgServedHub(
   config: HubConfig,
   url: string,
   clock: Clock,
+  serving = false,
 ): Promise<Hub> {
   // A serving process answers many requests at once: more connections than a CLI command needs.
-  const opened = await openPgHub(url, clock, { max: 10 });
+  const opened = await openPgHub(url, clock, serving ? { max: 10, listen: true } : {});
   if (!opened.ok) throw new ConfigError(`--db: ${opened.error.message}`);
   const pg = opened.hub;
   let signer: NoteSigner | undefined;

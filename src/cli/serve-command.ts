@@ -61,7 +61,7 @@ export function registerServe(program: Command): void {
       if (!['info', 'warn', 'error'].includes(opts.logLevel)) {
         throw usageError(`--log-level "${opts.logLevel}" must be info, warn or error`);
       }
-      const hub = await openHubAt(opts);
+      const hub = await openHubAt({ ...opts, serving: true });
       const app = buildServer(hub, {
         limits: { maxPageSize },
         pageCache: { maxEntries: pageCache, maxBytes: 128 * 1024 * 1024 },

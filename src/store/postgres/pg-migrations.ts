@@ -6,6 +6,9 @@ import { releaseMigration } from '../sqlite/migrations/release.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
 import { usersMigration } from '../sqlite/migrations/users.js';
 
+/** The channel hub processes LISTEN on; the payload names the schema that changed. */
+export const PG_CHANGE_CHANNEL = 'tearline_change';
+
 export interface PgMigration {
   name: string;
   sql: string;
@@ -112,6 +115,25 @@ CREATE TABLE ledger_checkpoints (
     ]
       .map((m) => translateSqliteDdl(m.sql))
       .join('\n'),
+  },
+  {
+    name: '0004-change-notify',
+    // Every commit that changes what TAXII pages show notifies the hub processes listening
+    // (pg-change-listener.ts), so a page cache needs no query to know it is still current.
+    // Statement-level and deduplicated per transaction by PostgreSQL: one notice per commit.
+    sql: `
+CREATE FUNCTION tearline_notify_change() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  PERFORM pg_notify('${PG_CHANGE_CHANNEL}', current_schema());
+  RETURN NULL;
+END $$;
+CREATE TRIGGER releases_changed AFTER INSERT OR UPDATE OR DELETE ON releases
+  FOR EACH STATEMENT EXECUTE FUNCTION tearline_notify_change();
+CREATE TRIGGER submissions_changed AFTER INSERT OR UPDATE OR DELETE ON taxii_submissions
+  FOR EACH STATEMENT EXECUTE FUNCTION tearline_notify_change();
+CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
+  FOR EACH STATEMENT EXECUTE FUNCTION tearline_notify_change();
+`,
   },
 ];
 

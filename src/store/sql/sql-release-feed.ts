@@ -25,6 +25,11 @@ export type FeedResult<T> = ({ ok: true } & T) | ({ ok: false } & FeedError);
 
 type Awaitable<T> = T | Promise<T>;
 
+/** Counts committed changes to the feed tables; undefined when it cannot tell (not listening). */
+export interface ChangeCounter {
+  version(): number | undefined;
+}
+
 /**
  * What the release pipeline writes through, in its own transaction: the portable feed below
  * (PostgreSQL) and the SQLite hub's synchronous one (release-feed.ts) both fit.
@@ -89,9 +94,15 @@ export function revokedCopyOf(current: JsonObject & { modified: string }, now: D
  */
 export class SqlReleaseFeed {
   readonly #sql: SqlDatabase;
+  readonly #changes: ChangeCounter | undefined;
+  #seen: number | undefined;
+  #nextDueUs: number | null = null;
+  #local = 0;
 
-  constructor(sql: SqlDatabase) {
+  /** With `changes`, the change stamp costs no query while nothing changes. */
+  constructor(sql: SqlDatabase, changes?: ChangeCounter) {
     this.#sql = sql;
+    this.#changes = changes;
   }
 
   addRelease(input: FeedReleaseInput, now: Date): Promise<FeedResult<{ rid: number; visible: boolean }>> {
@@ -153,6 +164,28 @@ export class SqlReleaseFeed {
    * first, so a state whose embargoes have ended is never mistaken for the one before.
    */
   async changeStamp(now: Date): Promise<string> {
+    const version = this.#changes?.version();
+    if (version === undefined) return this.#queryStamp(now);
+    const nowUs = now.getTime() * 1000;
+    if (version !== this.#seen) {
+      this.#seen = version;
+      this.#nextDueUs = await this.#readNextDue();
+    }
+    if (this.#nextDueUs !== null && this.#nextDueUs <= nowUs) {
+      await this.publishDue(now);
+      this.#nextDueUs = await this.#readNextDue();
+    }
+    return `n${version}.${this.#local}`;
+  }
+
+  async #readNextDue(): Promise<number | null> {
+    const row = await this.#sql.get<{ m: number | null }>(
+      'SELECT min(visible_from_us) AS m FROM releases WHERE feed_us IS NULL AND withdrawn = 0',
+    );
+    return row?.m ?? null;
+  }
+
+  async #queryStamp(now: Date): Promise<string> {
     const read = () =>
       this.#sql.get<{ f: number | null; s: number | null; o: number | null; due: number | null }>(
         `SELECT (SELECT max(feed_us) FROM releases) AS f, (SELECT max(pos_us) FROM taxii_submissions) AS s,
@@ -181,6 +214,7 @@ export class SqlReleaseFeed {
         [nowUs],
       );
       for (const row of due) await this.#publish(row, nowUs);
+      if (due.length > 0) this.#local++;
       return due.length;
     });
   }
@@ -253,6 +287,8 @@ export class SqlReleaseFeed {
         message: `${String(obj.id)} version ${version} is already released to this partner`,
       };
     }
+    // This process's own writes move its stamp at once; the notice of the commit follows.
+    this.#local++;
     const visible = visibleUs <= nowUs;
     if (visible) {
       await this.#publish(

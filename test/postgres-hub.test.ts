@@ -173,7 +173,8 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
       expect(sqliteHasNothing.objects).toBe(0);
 
       // Two hub processes on one database; the partner talks to the second.
-      serve = (await startServe(['--data', data, '--db', db])).child;
+      const first = await startServe(['--data', data, '--db', db]);
+      serve = first.child;
       const other = await startServe(['--data', data, '--db', db]);
       serve2 = other.child;
       const base = other.base;
@@ -196,6 +197,21 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
         headers: { Accept: TAXII, Authorization: basic('ally', 'tl_wrong') },
       });
       expect(wrong.status).toBe(401);
+
+      // Console sessions live in the database: signed in on one process, recognised by the other.
+      const login = await fetch(new URL('/api/login', first.base), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ name: 'olga', password: 'a long enough password' }),
+      });
+      expect(login.status).toBe(200);
+      const cookie = String(login.headers.get('set-cookie')).split(';')[0] as string;
+      const queued = await fetch(new URL('/api/queue', base), { headers: { cookie } });
+      expect(queued.status).toBe(200);
+      const open = (await queued.json()) as { partner: string; object_id: string }[];
+      expect(open.length).toBeGreaterThan(0);
+      expect(open.every((i) => i.partner === 'kabul' && i.object_id !== ISISK)).toBe(true);
+      expect((await fetch(new URL('/api/queue', base))).status).toBe(401);
 
       const recall = await t('recall', 'ally', ISISK, '--reason', 'source downgraded', '--json');
       expect(recall.code).toBe(0);

@@ -1,5 +1,5 @@
 import type { ValidationIssue } from '../stix/validation-types.js';
-import type { IncomingObject, ObjectWriter, PutResult } from '../store/ports.js';
+import type { IncomingObject, IngestContext, ObjectWriter, PutResult } from '../store/ports.js';
 import { type Accepted, type FrontBatch, ImportFront } from './import-front.js';
 import { emptySummary, type ImportSummary, MAX_LISTED } from './import-summary.js';
 
@@ -8,6 +8,14 @@ export { UNRESOLVED_MARKING } from './import-front.js';
 /** What the importer needs of the store. */
 export interface ImportTarget extends ObjectWriter {
   markingDefinitionIds(): Promise<string[]>;
+  /**
+   * Optional: several batches in one transaction, each with its own ledger entry, all or none
+   * committed. Without it each batch is one putObjects call.
+   */
+  putBatches?(
+    batches: readonly (readonly IncomingObject[])[],
+    context?: IngestContext,
+  ): Promise<PutResult[][]>;
 }
 
 export interface ImportOptions {
@@ -18,6 +26,8 @@ export interface ImportOptions {
   maxObjectBytes: number;
   strict?: boolean;
   batchSize?: number;
+  /** Batches committed together where the target can (putBatches): fewer, larger commits. */
+  batchesPerCommit?: number;
   /** How many rejections and conflicts the summary lists (counts are always exact). */
   listLimit?: number;
   /** Receives the SHOULD-level findings of each accepted object. */
@@ -28,7 +38,8 @@ export interface ImportOptions {
 
 /**
  * Imports a stream of bytes (bundle, object, array or JSON Lines). Valid objects are stored in
- * batches, each batch in one transaction; every rejected element goes to the quarantine with its
+ * batches of about `batchSize`, each with its own ledger entry, a few batches per transaction
+ * where the target offers putBatches; every rejected element goes to the quarantine with its
  * location and errors. Objects that reference a marking defined later in the input are held
  * back and checked again at the end.
  */
@@ -66,28 +77,45 @@ export async function importStream(
     });
   };
 
-  const store = async (b: FrontBatch) => {
-    summary.read = b.read;
-    summary.rejected = b.rejectedCount;
-    summary.warnings = b.warningCount;
-    summary.rejections.push(...b.rejections);
-    for (const w of b.warningReports) opts.onWarnings?.(w.location, w.id, w.warnings);
-    if (b.accepted.length > 0) {
-      const incoming: IncomingObject[] = b.accepted.map((p) => ({
-        object: p.object,
-        json: p.json,
-        source: `${opts.source}#${p.location}`,
-      }));
-      tally(
-        await target.putObjects(incoming, { actor: opts.actor ?? 'local-admin', source: opts.source }),
-        b.accepted,
-      );
-    }
-    if (b.rejected.length > 0) await target.quarantine(b.rejected);
-    opts.onProgress?.(summary, bytesRead);
+  const context = { actor: opts.actor ?? 'local-admin', source: opts.source };
+  const put = async (batches: IncomingObject[][]): Promise<PutResult[][]> => {
+    if (target.putBatches) return target.putBatches(batches, context);
+    const results: PutResult[][] = [];
+    for (const batch of batches) results.push(await target.putObjects(batch, context));
+    return results;
   };
 
-  for await (const b of runFront(chunks, new ImportFront(front), countBytes)) await store(b);
+  // Batches wait here until a commit's worth has gathered (or the input ends).
+  const pending: FrontBatch[] = [];
+  const store = async () => {
+    const group = pending.splice(0);
+    const last = group.at(-1);
+    if (!last) return;
+    summary.read = last.read;
+    summary.rejected = last.rejectedCount;
+    summary.warnings = last.warningCount;
+    for (const b of group) {
+      summary.rejections.push(...b.rejections);
+      for (const w of b.warningReports) opts.onWarnings?.(w.location, w.id, w.warnings);
+    }
+    const withObjects = group.filter((b) => b.accepted.length > 0);
+    const results = await put(
+      withObjects.map((b) =>
+        b.accepted.map((p) => ({ object: p.object, json: p.json, source: `${opts.source}#${p.location}` })),
+      ),
+    );
+    for (const [i, b] of withObjects.entries()) tally(results[i] ?? [], b.accepted);
+    const rejected = group.flatMap((b) => b.rejected);
+    if (rejected.length > 0) await target.quarantine(rejected);
+    opts.onProgress?.(summary, bytesRead);
+  };
+  const perCommit = Math.max(1, opts.batchesPerCommit ?? 4);
+
+  for await (const b of runFront(chunks, new ImportFront(front), countBytes)) {
+    pending.push(b);
+    if (pending.length >= perCommit) await store();
+  }
+  await store();
   return summary;
 }
 

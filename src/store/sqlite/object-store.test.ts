@@ -105,4 +105,49 @@ describe('sqlite object store specifics', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('stores several batches in one transaction, one ledger record per batch, all or none', () => {
+    const identity = (n: number) => {
+      const o = {
+        type: 'identity',
+        spec_version: '2.1',
+        id: `identity--00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+        created: '2024-01-01T00:00:00Z',
+        modified: '2024-01-01T00:00:00Z',
+        name: `org ${n}`,
+      };
+      return { object: o, json: JSON.stringify(o), source: 't' };
+    };
+    const db = openSqlite(':memory:');
+    const records: { count: number; inTransaction: boolean }[] = [];
+    let failOn = -1;
+    const store = new SqliteObjectStore(db, new ManualClock('2026-01-01T00:00:00Z'), (_ctx, stored) => {
+      if (records.length === failOn) throw new Error('ledger down');
+      records.push({ count: stored.length, inTransaction: db.inTransaction });
+    });
+    const ctx = { actor: 'a', source: 's' };
+    const results = store.putBatchesSync(
+      [
+        [identity(1), identity(2)],
+        [identity(2), identity(3)],
+      ],
+      ctx,
+    );
+    expect(results.map((r) => r.map((x) => x.outcome))).toEqual([
+      ['added', 'added'],
+      ['duplicate', 'added'],
+    ]);
+    expect(records).toEqual([
+      { count: 2, inTransaction: true },
+      { count: 1, inTransaction: true },
+    ]);
+    const added = results.flat().flatMap((r) => (r.addedUs === undefined ? [] : [r.addedUs]));
+    expect(added).toEqual([...added].sort((a, b) => a - b));
+    expect(new Set(added).size).toBe(3);
+    // The second batch's ledger record fails: the first batch of the same commit is not kept.
+    failOn = records.length + 1;
+    expect(() => store.putBatchesSync([[identity(4)], [identity(5)]], ctx)).toThrow('ledger down');
+    expect(db.prepare('SELECT count(*) FROM objects').pluck().get()).toBe(3);
+    db.close();
+  });
 });

@@ -55,10 +55,10 @@ try {
   const incoming = parsed
     .map((object, i) => ({ object, json: texts[i] as string, source: `bench#objects[${i}]` }))
     .filter((_, i) => valid[i]);
-  // As the importer stores: batches of 1,000, each with its ledger entry, four per commit.
+  // As the importer stores: batches of 1,000, each with its ledger entry, two per commit.
   time('store (hub: refs index + ledger)', () => {
-    for (let at = 0; at < incoming.length; at += 4000) {
-      const group = [0, 1000, 2000, 3000].map((k) => incoming.slice(at + k, at + k + 1000));
+    for (let at = 0; at < incoming.length; at += 2000) {
+      const group = [0, 1000].map((k) => incoming.slice(at + k, at + k + 1000));
       hub.objects.putBatchesSync(
         group.filter((b) => b.length > 0),
         { actor: 'bench', source: 'bench' },

@@ -21,8 +21,10 @@ export function openSqlite(path: string, migrations: readonly Migration[] = MIGR
   // Several processes (CLI beside a running server) may write: wait rather than fail at once.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  // Bounded page cache (negative = KiB): memory stays flat on gigabyte imports.
-  db.pragma('cache_size = -65536');
+  // Bounded page cache (negative = KiB): memory stays flat on gigabyte imports. 32 MiB, not 64:
+  // measured no slower on a 200k-object import, and it keeps a gigabyte import's peak RSS, with
+  // two batches per commit held in memory, well under 300 MB.
+  db.pragma('cache_size = -32768');
   db.pragma('temp_store = MEMORY');
   // Checkpoint every ~32 MiB of WAL (2048 pages of 16 KiB; the default is 1000 pages): an import
   // rewrites the same index pages batch after batch, and each checkpoint copies them back once.

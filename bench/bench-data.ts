@@ -1,12 +1,22 @@
 import { once } from 'node:events';
-import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isStandardTlpMarking } from '../src/stix/markings-tlp.js';
 import { uuidV5 } from '../src/stix/uuid.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const SHARED_STIX = join(REPO_ROOT, '..', 'shared', 'data', 'stix');
+
+/** shared/ stands beside the clone (CI) or beside a folder holding the clone (a worktree). */
+function findShared(): string {
+  for (let dir = REPO_ROOT; ; dir = dirname(dir)) {
+    const candidate = join(dir, '..', 'shared');
+    if (existsSync(join(candidate, 'data', 'stix'))) return candidate;
+    if (dirname(dir) === dir) return join(REPO_ROOT, '..', 'shared');
+  }
+}
+
+export const SHARED_STIX = join(process.env.TEARLINE_SHARED ?? findShared(), 'data', 'stix');
 
 /** The real bundles in shared/: official examples, ATT&CK for ICS, CAPEC (as JSON texts). */
 export function loadSharedObjects(which: 'all' | 'ics+capec' = 'all'): string[] {

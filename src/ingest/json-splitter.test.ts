@@ -109,6 +109,47 @@ describe('JsonSplitter', () => {
     );
   });
 
+  it('locates each concatenated value by the line it starts on, however chunked (property)', () => {
+    const object = fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 2 }), { maxKeys: 4 });
+    const gap = fc.array(fc.constantFrom(' ', '\n', '\r\n', '\t'), { maxLength: 4 }).map((g) => g.join(''));
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(gap, object, fc.boolean()), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.integer({ min: 1, max: 9 }), { minLength: 1, maxLength: 4 }),
+        (parts, chunks) => {
+          let doc = '';
+          const lines: string[] = [];
+          for (const [g, o, pretty] of parts) {
+            doc += `${g}`;
+            lines.push(`line ${doc.split('\n').length}`);
+            doc += `${JSON.stringify(o, null, pretty ? 2 : undefined)}\n`;
+          }
+          const items = split(doc, chunks);
+          expect(items.map((i) => i.location)).toEqual(lines);
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('counts lines after an element that spans chunks and after a line that is not JSON', () => {
+    const long = JSON.stringify({ s: 'x'.repeat(100), n: [1, 2, { a: '"' }] });
+    const spanning = `${long}\n\n${long}\n{"b":"\\""}`;
+    for (const size of [1, 3, 16, 4096]) {
+      expect(split(spanning, [size]).map((i) => [i.location, i.kind])).toEqual([
+        ['line 1', 'object'],
+        ['line 3', 'object'],
+        ['line 4', 'object'],
+      ]);
+    }
+    const garbage = `${long}\nnot json here\n\n${long}`;
+    expect(split(garbage).map((i) => [i.location, i.kind === 'object' ? 'ok' : i.code])).toEqual([
+      ['line 1', 'ok'],
+      ['line 2', 'not-json'],
+      ['line 4', 'ok'],
+    ]);
+  });
+
   it('handles escaped quotes and backslashes split across chunks', () => {
     const obj = JSON.stringify({ s: 'a\\"b\\\\', t: '\\\\\\"' });
     for (let size = 1; size < 8; size++) expect(texts(split(`[${obj},${obj}]`, [size]))).toEqual([obj, obj]);

@@ -43,6 +43,23 @@ function isSpace(c: number): boolean {
   return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
 }
 
+function isStructural(c: number): boolean {
+  return c === QUOTE || c === OPEN_BRACE || c === CLOSE_BRACE || c === OPEN_BRACKET || c === CLOSE_BRACKET;
+}
+
+/** Strings at or below this length are scanned in JavaScript; longer ones with a native search. */
+const SHORT_SCAN = 48;
+
+/**
+ * Index of the next quote at or after `from` (escaped or not), -1 if none. Most strings are
+ * short keys and values, for which a loop beats the cost of calling into Buffer#indexOf.
+ */
+function findQuote(chunk: Buffer, from: number): number {
+  const stop = Math.min(chunk.length, from + SHORT_SCAN);
+  for (let j = from; j < stop; j++) if (chunk[j] === QUOTE) return j;
+  return stop === chunk.length ? -1 : chunk.indexOf(QUOTE, stop);
+}
+
 /**
  * 'between': between top-level values. 'value': inside a top-level object, buffered whole.
  * 'stream': inside an array whose elements are items (a bundle's objects, a top-level array).
@@ -90,6 +107,8 @@ export class JsonSplitter {
   #inString = false;
   #prevChunkBackslashes = 0;
   #line = 1;
+  /** Next newline of the current chunk not yet counted in #line (-1: none). */
+  #nextNewline = -1;
   #offset = 0;
   #values = 0;
   #sawGarbage = false;
@@ -170,24 +189,47 @@ export class JsonSplitter {
     let i = 0;
     this.#elemStart = 0;
     this.#stringStart = this.#stringStart === -1 ? -1 : 0;
+    this.#nextNewline = chunk.indexOf(NEWLINE);
     while (i < n) {
       if (this.#inString) {
-        const q = chunk.indexOf(QUOTE, i);
-        const stop = q === -1 ? n : q;
-        for (let j = chunk.indexOf(NEWLINE, i); j !== -1 && j < stop; j = chunk.indexOf(NEWLINE, j + 1))
-          this.#line++;
+        const q = findQuote(chunk, i);
         if (q === -1) break;
         i = q + 1;
-        if (this.#isEscaped(chunk, q)) continue;
+        if ((q === 0 || chunk[q - 1] === BACKSLASH) && this.#isEscaped(chunk, q)) continue;
         this.#inString = false;
         this.#onStringEnd(chunk, q);
         continue;
       }
+      // Inside an object element only quotes, braces and brackets matter: skip the rest here
+      // (colons, commas, blanks, numbers, literals) without a call per byte.
+      if (this.#inElement && this.#elemIsObject) {
+        let c = chunk[i] as number;
+        while (!isStructural(c)) {
+          if (++i === n) break;
+          c = chunk[i] as number;
+        }
+        if (i === n) break;
+        i = this.#onStructural(chunk, i, c);
+        continue;
+      }
       const c = chunk[i] as number;
-      if (c === NEWLINE) this.#line++;
       i = this.#mode === 'between' ? this.#onBetween(chunk, i, c) : this.#onStructural(chunk, i, c);
     }
+    this.#countLines(chunk, n);
     this.#carryOver(chunk);
+  }
+
+  /**
+   * Lines are counted only where a location needs them (between top-level values) and at the
+   * end of each chunk, by jumping from newline to newline: not a test per byte.
+   */
+  #countLines(chunk: Buffer, upTo: number): void {
+    let nl = this.#nextNewline;
+    while (nl !== -1 && nl < upTo) {
+      this.#line++;
+      nl = chunk.indexOf(NEWLINE, nl + 1);
+    }
+    this.#nextNewline = nl;
   }
 
   #isEscaped(chunk: Buffer, q: number): boolean {
@@ -203,6 +245,7 @@ export class JsonSplitter {
 
   #onBetween(chunk: Buffer, i: number, c: number): number {
     if (isSpace(c)) return i + 1;
+    this.#countLines(chunk, i);
     if (this.#offset + i === 0 && c === 0xef && chunk[i + 1] === 0xbb && chunk[i + 2] === 0xbf) return i + 3; // BOM
     this.#values++;
     this.#valueLine = this.#line;
@@ -374,19 +417,24 @@ export class JsonSplitter {
   }
 
   #endElement(chunk: Buffer, end: number): void {
-    this.#buf.add(chunk.subarray(this.#elemStart, end));
+    // An element that began in this chunk is decoded straight from it: no copy into the buffer.
+    const start = this.#elemStart;
+    const direct = this.#buf.bytes === 0 && end - start <= this.#opts.maxObjectBytes;
+    if (!direct) this.#buf.add(chunk.subarray(start, end));
+    const textOf = (limit = Number.POSITIVE_INFINITY) =>
+      direct ? chunk.toString('utf8', start, Math.min(end, start + limit)) : this.#buf.text(limit);
     const location = this.#mode === 'stream' ? this.#elementLocation() : this.#valueLocation();
     if (this.#mode === 'stream') this.#elemIndex++;
     this.#inElement = false;
-    const bytes = this.#buf.bytes;
+    const bytes = direct ? end - start : this.#buf.bytes;
     const cap = this.#opts.maxRawBytes;
-    if (this.#buf.overflow) {
+    if (!direct && this.#buf.overflow) {
       const limit = this.#opts.maxObjectBytes;
       this.#error(
         'too-large',
         `object is ${bytes} bytes, over the limit of ${limit} (max_object_bytes)`,
         location,
-        this.#buf.text(cap),
+        textOf(cap),
         bytes,
       );
     } else if (this.#elemTooDeep) {
@@ -394,15 +442,15 @@ export class JsonSplitter {
         'too-deep',
         `object nests deeper than ${this.#opts.maxDepth} levels`,
         location,
-        this.#buf.text(cap),
+        textOf(cap),
         bytes,
       );
     } else if (!this.#elemIsObject) {
-      const text = this.#buf.text(cap);
+      const text = textOf(cap);
       const shown = text.length > 40 ? `${text.slice(0, 40)}…` : text;
       this.#error('not-an-object', `expected a STIX object '{…}', found ${shown}`, location, text, bytes);
     } else {
-      this.#items.push({ kind: 'object', text: this.#buf.text(), location });
+      this.#items.push({ kind: 'object', text: textOf(), location });
     }
     this.#buf.reset();
   }

@@ -9,6 +9,11 @@ export type SqliteDatabase = Database.Database;
  */
 export function openSqlite(path: string, migrations: readonly Migration[] = MIGRATIONS): SqliteDatabase {
   const db = new Database(path);
+  // 16 KiB pages for a new database (an existing one keeps its size): an intel version is about
+  // a kilobyte of JSON, so a page holds a dozen rows instead of three, the B-trees are shallower
+  // and an import's commits write fewer, fuller pages (about a fifth less CPU per object stored).
+  // Set before WAL mode, which fixes the page size. Costs: a point read fetches 16 KiB.
+  db.pragma('page_size = 16384');
   // WAL lets TAXII readers proceed while an import writes; NORMAL sync is durable across
   // process crashes in WAL mode and only risks the last commits on power loss.
   db.pragma('journal_mode = WAL');
@@ -16,9 +21,16 @@ export function openSqlite(path: string, migrations: readonly Migration[] = MIGR
   // Several processes (CLI beside a running server) may write: wait rather than fail at once.
   db.pragma('busy_timeout = 5000');
   db.pragma('foreign_keys = ON');
-  // Bounded page cache (negative = KiB): memory stays flat on gigabyte imports.
-  db.pragma('cache_size = -65536');
+  // Bounded page cache (negative = KiB): memory stays flat on gigabyte imports. 32 MiB, not 64:
+  // measured no slower on a 200k-object import, and it keeps a gigabyte import's peak RSS, with
+  // two batches per commit held in memory, well under 300 MB.
+  db.pragma('cache_size = -32768');
   db.pragma('temp_store = MEMORY');
+  // Checkpoint every ~32 MiB of WAL (2048 pages of 16 KiB; the default is 1000 pages): an import
+  // rewrites the same index pages batch after batch, and each checkpoint copies them back once.
+  // No durability cost (committed frames are in the WAL either way); the WAL file grows to that
+  // size and crash recovery replays more of it.
+  db.pragma('wal_autocheckpoint = 2048');
   applyMigrations(db, migrations);
   return db;
 }

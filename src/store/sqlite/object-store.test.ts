@@ -1,3 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.js';
 import { describeObjectStoreContract } from '../object-store.contract.js';
@@ -64,6 +68,86 @@ describe('sqlite object store specifics', () => {
     applyMigrations(db, MIGRATIONS);
     expect(db.prepare('SELECT count(*) FROM schema_migrations').pluck().get()).toBe(names.length);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+    db.close();
+  });
+
+  it('makes new databases with 16 KiB pages and keeps the page size of an existing one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tearline-pages-'));
+    try {
+      const fresh = openSqlite(join(dir, 'new.db'));
+      expect(fresh.pragma('page_size', { simple: true })).toBe(16384);
+      expect(fresh.pragma('journal_mode', { simple: true })).toBe('wal');
+      fresh.close();
+      // A data dir made before this change: 4 KiB pages, WAL already on, some intel stored.
+      const oldPath = join(dir, 'old.db');
+      const old = new Database(oldPath);
+      old.pragma('page_size = 4096');
+      old.pragma('journal_mode = WAL');
+      applyMigrations(old, MIGRATIONS);
+      old.close();
+      const reopened = openSqlite(oldPath);
+      expect(reopened.pragma('page_size', { simple: true })).toBe(4096);
+      const clock = new ManualClock('2026-01-01T00:00:00Z');
+      const store = new SqliteObjectStore(reopened, clock);
+      const obj = {
+        type: 'identity',
+        spec_version: '2.1',
+        id: 'identity--7a1f1a2c-2f0e-4a53-9a3e-0f2d6b7b6e02',
+        created: '2024-01-01T00:00:00Z',
+        modified: '2024-01-01T00:00:00Z',
+        name: 'x',
+      };
+      const [put] = await store.putObjects([{ object: obj, json: JSON.stringify(obj), source: 't' }]);
+      expect(put?.outcome).toBe('added');
+      expect((await store.getLatest(obj.id))?.json).toBe(JSON.stringify(obj));
+      reopened.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('stores several batches in one transaction, one ledger record per batch, all or none', () => {
+    const identity = (n: number) => {
+      const o = {
+        type: 'identity',
+        spec_version: '2.1',
+        id: `identity--00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
+        created: '2024-01-01T00:00:00Z',
+        modified: '2024-01-01T00:00:00Z',
+        name: `org ${n}`,
+      };
+      return { object: o, json: JSON.stringify(o), source: 't' };
+    };
+    const db = openSqlite(':memory:');
+    const records: { count: number; inTransaction: boolean }[] = [];
+    let failOn = -1;
+    const store = new SqliteObjectStore(db, new ManualClock('2026-01-01T00:00:00Z'), (_ctx, stored) => {
+      if (records.length === failOn) throw new Error('ledger down');
+      records.push({ count: stored.length, inTransaction: db.inTransaction });
+    });
+    const ctx = { actor: 'a', source: 's' };
+    const results = store.putBatchesSync(
+      [
+        [identity(1), identity(2)],
+        [identity(2), identity(3)],
+      ],
+      ctx,
+    );
+    expect(results.map((r) => r.map((x) => x.outcome))).toEqual([
+      ['added', 'added'],
+      ['duplicate', 'added'],
+    ]);
+    expect(records).toEqual([
+      { count: 2, inTransaction: true },
+      { count: 1, inTransaction: true },
+    ]);
+    const added = results.flat().flatMap((r) => (r.addedUs === undefined ? [] : [r.addedUs]));
+    expect(added).toEqual([...added].sort((a, b) => a - b));
+    expect(new Set(added).size).toBe(3);
+    // The second batch's ledger record fails: the first batch of the same commit is not kept.
+    failOn = records.length + 1;
+    expect(() => store.putBatchesSync([[identity(4)], [identity(5)]], ctx)).toThrow('ledger down');
+    expect(db.prepare('SELECT count(*) FROM objects').pluck().get()).toBe(3);
     db.close();
   });
 });

@@ -84,57 +84,78 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
 
   /** Runs inside one IMMEDIATE transaction so that `added` is handed out by one writer at a time. */
   putObjectsSync(batch: readonly IncomingObject[], context?: IngestContext): PutResult[] {
-    const s = this.#stmts;
+    return this.putBatchesSync([batch], context)[0] ?? [];
+  }
+
+  /**
+   * Stores several batches in one IMMEDIATE transaction, each batch with its own ledger entry as
+   * if stored alone: an import commits a few batches at a time, so the random index pages it
+   * touches are written once per commit rather than once per batch. All or none commit.
+   */
+  putBatchesSync(batches: readonly (readonly IncomingObject[])[], context?: IngestContext): PutResult[][] {
     return this.#db
       .transaction(() => {
         // Read the high-water mark inside the write lock: another process may have written.
-        let last = (s.maxAdded.get() as number | null) ?? 0;
+        const state = { last: (this.#stmts.maxAdded.get() as number | null) ?? 0 };
         const nowUs = this.#clock.now().getTime() * 1000;
-        const results: PutResult[] = [];
-        const stored: { id: string; version: string; json: string }[] = [];
-        for (const item of batch) {
-          const obj = item.object;
-          const id = obj.id as string;
-          const version = versionKeyOf(obj);
-          const prev = s.latestOf.get(id) as { added_us: number; version: string } | undefined;
-          const isLatest = prev === undefined || version > prev.version;
-          const added = Math.max(nowUs, last + 1);
-          const info = s.insert.run(
-            added,
-            id,
-            version,
-            obj.type,
-            typeof obj.spec_version === 'string' ? obj.spec_version : null,
-            typeof obj.created === 'string' ? obj.created : null,
-            typeof obj.modified === 'string' ? obj.modified : null,
-            isLatest ? 1 : 0,
-            item.source,
-            context?.actor ?? null,
-            item.json,
-          );
-          if (info.changes === 0) {
-            const stored = s.existing.get(id, version) as string;
-            results.push({
-              outcome: isSameContent(stored, item.json) ? 'duplicate' : 'conflict',
-              id,
-              version,
-            });
-            continue;
-          }
-          last = added;
-          if (isLatest && prev) s.unsetLatest.run(prev.added_us);
-          for (const ref of collectRefs(obj)) s.insertRef.run(added, id, ref.path, ref.id);
-          results.push({ outcome: prev ? 'new-version' : 'added', id, version, addedUs: added });
-          stored.push({ id, version, json: item.json });
-        }
-        if (context && this.#record && stored.length > 0) this.#record(context, stored);
-        return results;
+        return batches.map((batch) => this.#storeBatch(batch, context, nowUs, state));
       })
       .immediate();
   }
 
+  #storeBatch(
+    batch: readonly IncomingObject[],
+    context: IngestContext | undefined,
+    nowUs: number,
+    state: { last: number },
+  ): PutResult[] {
+    const s = this.#stmts;
+    const results: PutResult[] = [];
+    const stored: { id: string; version: string; json: string }[] = [];
+    for (const item of batch) {
+      const obj = item.object;
+      const id = obj.id as string;
+      const version = versionKeyOf(obj);
+      const prev = s.latestOf.get(id) as { added_us: number; version: string } | undefined;
+      const isLatest = prev === undefined || version > prev.version;
+      const added = Math.max(nowUs, state.last + 1);
+      const info = s.insert.run(
+        added,
+        id,
+        version,
+        obj.type,
+        typeof obj.spec_version === 'string' ? obj.spec_version : null,
+        typeof obj.created === 'string' ? obj.created : null,
+        typeof obj.modified === 'string' ? obj.modified : null,
+        isLatest ? 1 : 0,
+        item.source,
+        context?.actor ?? null,
+        item.json,
+      );
+      if (info.changes === 0) {
+        const stored = s.existing.get(id, version) as string;
+        results.push({ outcome: isSameContent(stored, item.json) ? 'duplicate' : 'conflict', id, version });
+        continue;
+      }
+      state.last = added;
+      if (isLatest && prev) s.unsetLatest.run(prev.added_us);
+      for (const ref of collectRefs(obj)) s.insertRef.run(added, id, ref.path, ref.id);
+      results.push({ outcome: prev ? 'new-version' : 'added', id, version, addedUs: added });
+      stored.push({ id, version, json: item.json });
+    }
+    if (context && this.#record && stored.length > 0) this.#record(context, stored);
+    return results;
+  }
+
   async putObjects(batch: readonly IncomingObject[], context?: IngestContext): Promise<PutResult[]> {
     return this.putObjectsSync(batch, context);
+  }
+
+  async putBatches(
+    batches: readonly (readonly IncomingObject[])[],
+    context?: IngestContext,
+  ): Promise<PutResult[][]> {
+    return this.putBatchesSync(batches, context);
   }
 
   quarantineSync(rejected: readonly Rejected[]): void {

@@ -1,0 +1,101 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { type FrontBatch, type FrontOptions, ImportFront, UNRESOLVED_MARKING } from './import-front.js';
+
+const OPTS: FrontOptions = {
+  source: 'file:t.json',
+  maxObjectBytes: 1024 * 1024,
+  strict: false,
+  batchSize: 3,
+  listLimit: 100,
+  knownMarkings: [],
+};
+
+const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
+const identity = (n: number, extra: Record<string, unknown> = {}) => ({
+  type: 'identity',
+  spec_version: '2.1',
+  id: `identity--${uuid(n)}`,
+  created: '2024-01-01T00:00:00.000Z',
+  modified: '2024-01-01T00:00:00.000Z',
+  name: `org ${n}`,
+  ...extra,
+});
+const marking = (n: number) => ({
+  type: 'marking-definition',
+  spec_version: '2.1',
+  id: `marking-definition--${uuid(n)}`,
+  created: '2024-01-01T00:00:00.000Z',
+  definition_type: 'statement',
+  definition: { statement: `statement ${n}` },
+});
+
+function run(doc: string, chunkSizes: number[], opts = OPTS): FrontBatch[] {
+  const front = new ImportFront(opts);
+  const buf = Buffer.from(doc);
+  const out: FrontBatch[] = [];
+  for (let at = 0, k = 0; at < buf.length; k++) {
+    const size = chunkSizes[k % chunkSizes.length] ?? buf.length;
+    out.push(...front.push(buf.subarray(at, at + size)));
+    at += size;
+  }
+  out.push(...front.finish());
+  return out;
+}
+
+const bundle = (objects: unknown[]) =>
+  `{"type":"bundle","id":"bundle--${uuid(999)}","objects":[${objects.map((o) => JSON.stringify(o)).join(',\n')}]}`;
+
+describe('ImportFront', () => {
+  it('yields every valid object once, in input order, however the input is chunked (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 12 }),
+        fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 4 }),
+        (n, chunks) => {
+          const objects = Array.from({ length: n }, (_, i) => identity(i + 1));
+          const batches = run(bundle(objects), chunks);
+          const accepted = batches.flatMap((b) => b.accepted.map((a) => a.json));
+          expect(accepted).toEqual(objects.map((o) => JSON.stringify(o)));
+          expect(batches.at(-1)?.read).toBe(n);
+          // Running totals never go down; a batch holds at most what one chunk adds past the size.
+          for (const [i, b] of batches.entries())
+            expect(b.read).toBeGreaterThanOrEqual(batches[i - 1]?.read ?? 0);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+
+  it('holds back an object whose marking comes later, and rejects one whose marking never comes', () => {
+    const early = identity(1, { object_marking_refs: [`marking-definition--${uuid(50)}`] });
+    const orphan = identity(2, { object_marking_refs: [`marking-definition--${uuid(51)}`] });
+    const batches = run(bundle([early, orphan, identity(3), marking(50)]), [64]);
+    const accepted = batches.flatMap((b) => b.accepted.map((a) => a.object.id));
+    expect(accepted).toEqual([identity(3).id, marking(50).id, early.id]);
+    const rejected = batches.flatMap((b) => b.rejected);
+    expect(rejected.map((r) => [r.location, r.objectId, r.errors.map((e) => e.code)])).toEqual([
+      ['objects[1]', orphan.id, [UNRESOLVED_MARKING]],
+    ]);
+    expect(batches.at(-1)).toMatchObject({ read: 4, rejectedCount: 1 });
+  });
+
+  it('rejects what is not JSON or not an object with its location, and goes on', () => {
+    const doc = `${JSON.stringify(identity(1))}\n{"type": oops}\n[1]\n${JSON.stringify(identity(2))}\n`;
+    const batches = run(doc, [7]);
+    expect(batches.flatMap((b) => b.accepted.map((a) => a.location))).toEqual(['line 1', 'line 4']);
+    expect(batches.flatMap((b) => b.rejections.map((r) => [r.location, r.errors[0]?.code]))).toEqual([
+      ['line 2', 'invalid-json'],
+      ['line 3 [0]', 'not-an-object'],
+    ]);
+    expect(batches.flatMap((b) => b.rejected).every((r) => r.source === 'file:t.json')).toBe(true);
+  });
+
+  it('lists at most listLimit rejections but counts them all', () => {
+    const doc = Array.from({ length: 5 }, () => '{"x": }').join('\n');
+    const batches = run(doc, [1000], { ...OPTS, listLimit: 2 });
+    expect(batches.flatMap((b) => b.rejections)).toHaveLength(2);
+    expect(batches.flatMap((b) => b.rejected)).toHaveLength(5);
+    expect(batches.at(-1)?.rejectedCount).toBe(5);
+  });
+});

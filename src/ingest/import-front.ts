@@ -1,0 +1,181 @@
+import { isStandardTlpMarking } from '../stix/markings-tlp.js';
+import { isJsonObject, type JsonObject } from '../stix/types.js';
+import { validateObject } from '../stix/validate.js';
+import type { ValidationIssue } from '../stix/validation-types.js';
+import type { Rejected } from '../store/ports.js';
+import type { RejectionReport } from './import-summary.js';
+import { JsonSplitter, type SplitItem } from './json-splitter.js';
+
+/** What the front half of an import needs: everything but the store. */
+export interface FrontOptions {
+  source: string;
+  maxObjectBytes: number;
+  strict: boolean;
+  batchSize: number;
+  listLimit: number;
+  /** Marking-definition ids the store already holds. */
+  knownMarkings: string[];
+}
+
+export interface Accepted {
+  object: JsonObject;
+  json: string;
+  location: string;
+}
+
+export interface WarningReport {
+  location: string;
+  id: string | undefined;
+  warnings: ValidationIssue[];
+}
+
+/**
+ * One batch for the store: the objects to store in one transaction, the rejected elements to
+ * quarantine, and what was counted since the previous batch (`read`, `rejected`, `warnings` are
+ * running totals; `rejections` and `warningReports` only the new ones).
+ */
+export interface FrontBatch {
+  accepted: Accepted[];
+  rejected: Rejected[];
+  read: number;
+  rejectedCount: number;
+  warningCount: number;
+  rejections: RejectionReport[];
+  warningReports: WarningReport[];
+}
+
+const MAX_DEPTH = 64;
+const MAX_RAW_BYTES = 1024 * 1024;
+/** Objects whose markings are defined later in the input wait; past this many they are rejected. */
+const MAX_DEFERRED = 100_000;
+export const UNRESOLVED_MARKING = 'unresolved-marking';
+
+/**
+ * Splits, parses and validates a byte stream into batches, holding back objects that reference a
+ * marking defined later in the same input and checking them again once it arrives or at the end.
+ * Synchronous and store-free: the caller stores each batch before feeding the next chunk.
+ */
+export class ImportFront {
+  readonly #opts: FrontOptions;
+  readonly #known: Set<string>;
+  readonly #ctx;
+  readonly #splitter: JsonSplitter;
+  readonly #deferred: Accepted[] = [];
+  #next: FrontBatch = emptyBatch(0, 0, 0);
+  #listed = 0;
+
+  constructor(opts: FrontOptions) {
+    this.#opts = opts;
+    this.#known = new Set(opts.knownMarkings);
+    this.#ctx = {
+      strict: opts.strict,
+      isKnownMarking: (id: string) => this.#known.has(id) || isStandardTlpMarking(id),
+    };
+    this.#splitter = new JsonSplitter({
+      maxObjectBytes: opts.maxObjectBytes,
+      maxDepth: MAX_DEPTH,
+      maxRawBytes: MAX_RAW_BYTES,
+    });
+  }
+
+  /** Feeds a chunk; returns a batch once accepted or rejected elements reach the batch size. */
+  push(chunk: Buffer): FrontBatch[] {
+    for (const item of this.#splitter.push(chunk)) this.#handle(item);
+    const b = this.#next;
+    return b.accepted.length >= this.#opts.batchSize || b.rejected.length >= this.#opts.batchSize
+      ? [this.#take()]
+      : [];
+  }
+
+  /**
+   * Ends the input: the rest of the input as one batch, then the objects still held back (their
+   * markings are known now, or never will be) as another. Both are returned even when empty.
+   */
+  finish(): FrontBatch[] {
+    for (const item of this.#splitter.end()) this.#handle(item);
+    const rest = this.#take();
+    for (const p of this.#deferred.splice(0)) this.#consider(p, true);
+    return [rest, this.#take()];
+  }
+
+  #take(): FrontBatch {
+    const b = this.#next;
+    this.#next = emptyBatch(b.read, b.rejectedCount, b.warningCount);
+    return b;
+  }
+
+  #reject(location: string, raw: string, errors: ValidationIssue[], id?: string): void {
+    const b = this.#next;
+    b.rejectedCount++;
+    b.rejected.push({ source: this.#opts.source, location, raw, errors, ...(id ? { objectId: id } : {}) });
+    if (this.#listed < this.#opts.listLimit) {
+      this.#listed++;
+      b.rejections.push({ location, errors, ...(id ? { id } : {}) });
+    }
+  }
+
+  #consider(p: Accepted, final: boolean): void {
+    const result = validateObject(p.object, this.#ctx);
+    const id = typeof p.object.id === 'string' ? p.object.id : undefined;
+    if (!result.valid) {
+      // A marking defined later in the input may still arrive: judge such objects at the end,
+      // so their report does not claim a marking is unknown when it is only not there yet.
+      const awaitsMarking = result.errors.some((e) => e.code === UNRESOLVED_MARKING);
+      if (awaitsMarking && !final && this.#deferred.length < MAX_DEFERRED) {
+        this.#deferred.push(p);
+        return;
+      }
+      this.#reject(p.location, p.json, result.errors, id);
+      return;
+    }
+    const b = this.#next;
+    b.warningCount += result.warnings.length;
+    if (result.warnings.length > 0)
+      b.warningReports.push({ location: p.location, id, warnings: result.warnings });
+    b.accepted.push(p);
+    if (p.object.type === 'marking-definition' && id && !this.#known.has(id)) {
+      this.#known.add(id);
+      // Objects held back for a marking may go now: memory stays bounded by how far apart an
+      // object and its marking stand in the input, not by the input's size.
+      if (this.#deferred.length > 0)
+        for (const waiting of this.#deferred.splice(0)) this.#consider(waiting, final);
+    }
+  }
+
+  #handle(item: SplitItem): void {
+    this.#next.read++;
+    if (item.kind === 'error') {
+      this.#reject(item.location, item.raw, [{ path: '', code: item.code, message: item.message }]);
+      return;
+    }
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(item.text);
+    } catch (err) {
+      const message = `not valid JSON: ${(err as Error).message}`;
+      this.#reject(item.location, item.text.slice(0, MAX_RAW_BYTES), [
+        { path: '', code: 'invalid-json', message },
+      ]);
+      return;
+    }
+    if (!isJsonObject(parsed)) {
+      this.#reject(item.location, item.text, [
+        { path: '', code: 'not-an-object', message: 'expected a STIX object' },
+      ]);
+      return;
+    }
+    this.#consider({ object: parsed, json: item.text, location: item.location }, false);
+  }
+}
+
+function emptyBatch(read: number, rejectedCount: number, warningCount: number): FrontBatch {
+  return {
+    accepted: [],
+    rejected: [],
+    read,
+    rejectedCount,
+    warningCount,
+    rejections: [],
+    warningReports: [],
+  };
+}

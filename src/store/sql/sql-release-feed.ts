@@ -55,7 +55,8 @@ interface VersionRow {
   original_version: string;
 }
 
-const RELEASES: SqlFeedTable = {
+/** What a partner's `releases` collection pages through, on both engines. */
+export const RELEASES_FEED_TABLE: SqlFeedTable = {
   table: 'releases',
   position: 'feed_us',
   id: 'object_id',
@@ -221,7 +222,7 @@ export class SqlReleaseFeed {
 
   async page(partnerId: string, query: FeedQuery, now: Date): Promise<FeedPage> {
     await this.publishDue(now);
-    return pageFeed(this.#sql, RELEASES, [partnerId], query);
+    return pageFeed(this.#sql, RELEASES_FEED_TABLE, [partnerId], query);
   }
 
   /** Maps a derived id this partner was released back to the hub's original id. */

@@ -6,7 +6,8 @@ import type { SqlDatabase } from './sql-database.js';
 import { pageFeed, type SqlFeedTable } from './sql-feed-query.js';
 import { feedVersionOf } from './sql-release-feed.js';
 
-const SUBMISSIONS: SqlFeedTable = {
+/** What a partner's `submissions` collection pages through, on both engines. */
+export const SUBMISSIONS_FEED_TABLE: SqlFeedTable = {
   table: 'taxii_submissions',
   position: 'pos_us',
   id: 'object_id',
@@ -69,7 +70,7 @@ export class SqlSubmissions {
   }
 
   page(partnerId: string, query: FeedQuery): Promise<FeedPage> {
-    return pageFeed(this.#sql, SUBMISSIONS, [partnerId], query);
+    return pageFeed(this.#sql, SUBMISSIONS_FEED_TABLE, [partnerId], query);
   }
 }
 

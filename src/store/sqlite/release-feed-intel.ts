@@ -13,6 +13,7 @@ export class SqliteIntelFeed {
       id: 'id',
       versionKey: 'version',
       display: "coalesce(t.modified, t.created, '')",
+      latest: 't.is_latest = 1',
       scope: () => '1',
     });
   }

@@ -1,23 +1,14 @@
 import type { Statement } from 'better-sqlite3';
 import type { FeedPage, FeedQuery, FeedRow } from '../../taxii/taxii-ports.js';
+import { buildFeedQuery, type SqlFeedTable } from '../sql/sql-feed-query.js';
 import type { SqliteDatabase } from './database.js';
 
 /**
- * One SQL builder for every table TAXII pages through (releases, submissions, the intel store):
- * each declares its columns and the scope a principal may see, and gets the same filters and
- * the same cursor semantics. The cursor is the table's strictly increasing position column.
+ * The SQLite runner for every table TAXII pages through (releases, submissions, the intel store):
+ * the SQL is the portable builder's (sql-feed-query.ts), so both engines filter and page alike;
+ * here statements are cached per shape and rows come back as arrays.
  */
-export interface FeedTable {
-  table: string;
-  position: string;
-  id: string;
-  /** Normalised version column: string order is time order. */
-  versionKey: string;
-  /** SQL expression (over alias t) giving the version as TAXII shows it. */
-  display: string;
-  /** SQL condition over `alias` restricting rows to what the caller may see; `?` for scope params. */
-  scope: (alias: string) => string;
-}
+export type FeedTable = SqlFeedTable;
 
 /** [id, version, position, json]: array rows skip building an object per row (a third faster). */
 type RawRow = [string, string, number, string];
@@ -36,40 +27,7 @@ export class FeedQueryRunner {
   }
 
   page(scopeParams: readonly unknown[], q: FeedQuery): FeedPage {
-    const t = this.#t;
-    const where = [t.scope('t'), `t.${t.position} > ?`];
-    const params: unknown[] = [...scopeParams, q.afterUs ?? -1];
-    if (q.ids && q.ids.length > 0) {
-      where.push(`t.${t.id} IN (${q.ids.map(() => '?').join(',')})`);
-      params.push(...q.ids);
-    }
-    if (q.types && q.types.length > 0) {
-      where.push(`t.type IN (${q.types.map(() => '?').join(',')})`);
-      params.push(...q.types);
-    }
-    if (q.specVersions && q.specVersions.length > 0) {
-      where.push(`coalesce(t.spec_version, '2.1') IN (${q.specVersions.map(() => '?').join(',')})`);
-      params.push(...q.specVersions);
-    }
-    const v = q.version;
-    if (!v.all) {
-      const alternatives: string[] = [];
-      if (v.last) alternatives.push('t.is_latest = 1');
-      if (v.first) {
-        alternatives.push(
-          `t.${t.versionKey} = (SELECT min(f.${t.versionKey}) FROM ${t.table} f WHERE ${t.scope('f')} AND f.${t.id} = t.${t.id})`,
-        );
-        params.push(...scopeParams);
-      }
-      if (v.timestamps.length > 0) {
-        alternatives.push(`t.${t.versionKey} IN (${v.timestamps.map(() => '?').join(',')})`);
-        params.push(...v.timestamps);
-      }
-      where.push(alternatives.length > 0 ? `(${alternatives.join(' OR ')})` : '0');
-    }
-    params.push(q.limit + 1);
-    const sql = `SELECT t.${t.id}, ${t.display}, t.${t.position}, t.json
-      FROM ${t.table} t WHERE ${where.join(' AND ')} ORDER BY t.${t.position} LIMIT ?`;
+    const { sql, params } = buildFeedQuery(this.#t, scopeParams, q);
     const rows = this.#statement(sql).all(...params) as RawRow[];
     const more = rows.length > q.limit;
     if (more) rows.length = q.limit;

@@ -1,27 +1,21 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../stix/canonical-json.js';
-import { normaliseTimestamp } from '../../stix/timestamp.js';
 import type { JsonObject } from '../../stix/types.js';
 import type { DerivedIdResolver, FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import {
+  type FeedError,
+  type FeedReleaseInput,
+  type FeedResult,
+  feedVersionOf,
+  RELEASES_FEED_TABLE,
+  revokedCopyOf,
+} from '../sql/sql-release-feed.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';
 
-export interface ReleaseInput {
-  partnerId: string;
-  /** The sanitised copy made for this partner, carrying its derived id. */
-  tearline: JsonObject;
-  originalId: string;
-  originalVersion: string;
-  /** End of any embargo; the release enters the partner's feed then, not before. */
-  visibleFrom: Date;
-}
-
-export type ReleaseError =
-  | { code: 'release-unversioned'; message: string }
-  | { code: 'release-exists'; message: string }
-  | { code: 'release-not-found'; message: string };
-
-export type ReleaseResult<T> = ({ ok: true } & T) | ({ ok: false } & ReleaseError);
+export type ReleaseInput = FeedReleaseInput;
+export type ReleaseError = FeedError;
+export type ReleaseResult<T> = FeedResult<T>;
 
 interface PendingRow {
   rid: number;
@@ -38,15 +32,6 @@ interface VersionRow {
   original_id: string;
   original_version: string;
 }
-
-const RELEASES_TABLE = {
-  table: 'releases',
-  position: 'feed_us',
-  id: 'object_id',
-  versionKey: 'version_key',
-  display: 't.version',
-  scope: (a: string) => `${a}.partner_id = ? AND ${a}.feed_us IS NOT NULL`,
-};
 
 function digestOf(obj: JsonObject): string {
   return createHash('sha256').update(canonicalJson(obj)).digest('hex');
@@ -67,7 +52,7 @@ export class SqliteReleaseFeed {
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
-    this.#query = new FeedQueryRunner(db, RELEASES_TABLE);
+    this.#query = new FeedQueryRunner(db, RELEASES_FEED_TABLE);
     this.#s = {
       insert: db.prepare(
         `INSERT INTO releases (partner_id, object_id, version, version_key, type, spec_version, json, digest,
@@ -130,12 +115,7 @@ export class SqliteReleaseFeed {
       this.#s.withdraw.run(partnerId, objectId);
       if (!visible || !current || typeof current.modified !== 'string') return { ok: true, published: false };
       if (current.revoked === true) return { ok: true, published: false };
-      const modifiedMs = Math.max(now.getTime(), Date.parse(current.modified) + 1);
-      const revokedCopy: JsonObject = {
-        ...current,
-        modified: new Date(modifiedMs).toISOString(),
-        revoked: true,
-      };
+      const revokedCopy = revokedCopyOf(current as JsonObject & { modified: string }, now);
       const added = this.#add(
         {
           partnerId,
@@ -231,9 +211,7 @@ export class SqliteReleaseFeed {
     forceVisible: boolean,
   ): ReleaseResult<{ rid: number; visible: boolean }> {
     const obj = input.tearline;
-    const version =
-      typeof obj.modified === 'string' ? obj.modified : typeof obj.created === 'string' ? obj.created : '';
-    const versionKey = normaliseTimestamp(version) ?? version;
+    const { version, versionKey } = feedVersionOf(obj);
     const nowUs = now.getTime() * 1000;
     const visibleUs = forceVisible ? nowUs : input.visibleFrom.getTime() * 1000;
     const info = this.#s.insert.run(

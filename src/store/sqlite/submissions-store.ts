@@ -1,19 +1,11 @@
-import { normaliseTimestamp } from '../../stix/timestamp.js';
 import type { JsonObject } from '../../stix/types.js';
 import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
 import type { SubmissionSink } from '../../taxii/taxii-submissions.js';
 import type { IncomingObject, IngestContext, PutResult } from '../ports.js';
+import { feedVersionOf } from '../sql/sql-release-feed.js';
+import { SUBMISSIONS_FEED_TABLE } from '../sql/sql-submissions.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';
-
-const SUBMISSIONS_TABLE = {
-  table: 'taxii_submissions',
-  position: 'pos_us',
-  id: 'object_id',
-  versionKey: 'version_key',
-  display: 't.version',
-  scope: (a: string) => `${a}.partner_id = ?`,
-};
 
 export type SubmissionOutcome = 'added' | 'duplicate';
 
@@ -28,7 +20,7 @@ export class SqliteSubmissions {
 
   constructor(db: SqliteDatabase) {
     this.#db = db;
-    this.#query = new FeedQueryRunner(db, SUBMISSIONS_TABLE);
+    this.#query = new FeedQueryRunner(db, SUBMISSIONS_FEED_TABLE);
     this.#s = {
       maxPos: db.prepare('SELECT max(pos_us) FROM taxii_submissions').pluck(),
       insert: db.prepare(
@@ -45,9 +37,7 @@ export class SqliteSubmissions {
   /** Call inside the caller's transaction (with the intel store write) or alone. */
   record(partnerId: string, statusId: string, obj: JsonObject, json: string, now: Date): SubmissionOutcome {
     const run = (): SubmissionOutcome => {
-      const version =
-        typeof obj.modified === 'string' ? obj.modified : typeof obj.created === 'string' ? obj.created : '';
-      const versionKey = normaliseTimestamp(version) ?? version;
+      const { version, versionKey } = feedVersionOf(obj);
       const last = (this.#s.maxPos.get() as number | null) ?? 0;
       const pos = Math.max(now.getTime() * 1000, last + 1);
       const info = this.#s.insert.run(

@@ -295,6 +295,12 @@ export async function copyHubToPg(source: SqliteDatabase, pool: pg.Pool): Promis
     const ledger = await verifyLedger(tx);
     if (!ledger.ok) throw new VerifyFailed(ledger.message);
     await tx.query('COMMIT');
+    // Planner statistics now, not whenever autovacuum comes by: without them the first TAXII
+    // pages after a migration scan whole tables (measured: 39 pages/s instead of thousands).
+    // The copy is committed: a failure here must not report it as failed.
+    await tx
+      .query(`ANALYZE ${[...TABLES.map((t) => t.name), ...HUB_STATE_TABLES].join(', ')}`)
+      .catch(() => {});
     return { ok: true, rows, ledgerSize: ledger.size };
   } catch (err) {
     await tx.query('ROLLBACK').catch(() => {});

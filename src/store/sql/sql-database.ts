@@ -33,7 +33,9 @@ export interface SqlDatabase extends SqlQueries {
   readonly dialect: 'sqlite' | 'postgres';
   /**
    * Runs `work` in one write transaction: committed when it resolves, rolled back when it
-   * throws. Transactions on one SqlDatabase never interleave.
+   * throws. Transactions on one SqlDatabase never interleave. `work` awaits this database only
+   * (hash passwords, call partners, read files before or after): on SQLite the one connection is
+   * the transaction, and synchronous writers elsewhere in the process would join it meanwhile.
    */
   transaction<T>(work: (tx: SqlTx) => Promise<T>): Promise<T>;
   /**

@@ -72,7 +72,10 @@ describeOnEngines('portable release feed', (open) => {
                 originalVersion: String(o.day),
                 visibleFrom: new Date(nowMs + o.embargoS * 1000),
               };
-              expect(await feed.addRelease(input, now)).toEqual(await ref.addRelease(input, now));
+              // Row ids are the engine's own (PostgreSQL spends one on a refused insert): not compared.
+              const { rid: _mine, ...got } = { rid: 0, ...(await feed.addRelease(input, now)) };
+              const { rid: _theirs, ...want } = { rid: 0, ...(await ref.addRelease(input, now)) };
+              expect(got).toEqual(want);
             } else if (o.kind === 'recall') {
               const id = indicator(o.object, 1).id as string;
               const p = PARTNERS[o.partner] as string;

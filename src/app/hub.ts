@@ -6,6 +6,7 @@ import { type LedgerService, sqliteLedgerService } from '../store/ledger-service
 import type { ObjectReader, StatsReader } from '../store/ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 import type { ReleaseFeedWriter } from '../store/sql/sql-release-feed.js';
+import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
 import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../store/sqlite/ledger-store.js';
@@ -13,7 +14,6 @@ import { SqliteObjectStore } from '../store/sqlite/object-store.js';
 import { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
 import { SqliteIntelFeed } from '../store/sqlite/release-feed-intel.js';
 import { SqliteSql } from '../store/sqlite/sqlite-sql.js';
-import { createSqliteSubmissionSink, SqliteSubmissions } from '../store/sqlite/submissions-store.js';
 import { SqliteTaxiiStatusStore } from '../store/sqlite/taxii-status-store.js';
 import type { DerivedIdResolver, FeedPage, FeedQuery, StatusStore } from '../taxii/taxii-ports.js';
 import type { SubmissionSink } from '../taxii/taxii-submissions.js';
@@ -104,7 +104,7 @@ export function createHub(
   let signer: NoteSigner | undefined;
   const sql = new SqliteSql(db);
   const feed = new SqliteReleaseFeed(db);
-  const submissions = new SqliteSubmissions(db);
+  const submissions = new SqlSubmissions(sql);
   // data_version moves when another connection commits, total_changes when this one writes.
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
   return {
@@ -120,7 +120,7 @@ export function createHub(
       releases: feed,
       submissions,
       intel: new SqliteIntelFeed(db),
-      sink: createSqliteSubmissionSink(db, objects, submissions),
+      sink: createSqlSubmissionSink(sql, objects, submissions),
       statuses: new SqliteTaxiiStatusStore(db),
     },
     ledger,

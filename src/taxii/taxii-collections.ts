@@ -13,7 +13,7 @@ import {
   submitPartnerObject,
 } from './taxii-submissions.js';
 
-/** The feeds the collections read; adapters over the store (release-feed*.ts, submissions-store.ts). */
+/** The feeds the collections read; adapters over the store (release-feed*.ts, sql-submissions.ts). */
 export interface CollectionPorts {
   releases: { page(partnerId: string, q: FeedQuery, now: Date): Promise<FeedPage> };
   submissions: { page(partnerId: string, q: FeedQuery): Promise<FeedPage> };

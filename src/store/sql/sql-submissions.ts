@@ -18,8 +18,8 @@ export const SUBMISSIONS_FEED_TABLE: SqlFeedTable = {
 };
 
 /**
- * Each partner's submissions exactly as it sent them, in portable SQL (the SQLite hub's
- * synchronous adapter is submissions-store.ts). Positions are strictly increasing across processes.
+ * Each partner's submissions exactly as it sent them (read back in its own derived ids), on both
+ * engines. Positions are strictly increasing across processes.
  */
 export class SqlSubmissions {
   readonly #sql: SqlDatabase;

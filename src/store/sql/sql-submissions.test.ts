@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.js';
 import type { JsonObject } from '../../stix/types.js';
 import type { SubmissionRecord } from '../../taxii/taxii-submissions.js';
-import { openSqlite } from './database.js';
-import { SqliteObjectStore } from './object-store.js';
-import { createSqliteSubmissionSink, SqliteSubmissions } from './submissions-store.js';
+import { openSqlite } from '../sqlite/database.js';
+import { SqliteObjectStore } from '../sqlite/object-store.js';
+import { SqliteSql } from '../sqlite/sqlite-sql.js';
+import { createSqlSubmissionSink, SqlSubmissions } from './sql-submissions.js';
 
 const P = 'identity--00000000-0000-4000-8000-00000000000a';
 const NOW = new Date('2026-06-01T00:00:00Z');
@@ -40,13 +41,14 @@ function setup(failLedger = false) {
   const objects = new SqliteObjectStore(db, new ManualClock(NOW.toISOString()), () => {
     if (failLedger) throw new Error('ledger unavailable');
   });
-  const submissions = new SqliteSubmissions(db);
-  const sink = createSqliteSubmissionSink(db, objects, submissions);
+  const sql = new SqliteSql(db);
+  const submissions = new SqlSubmissions(sql);
+  const sink = createSqlSubmissionSink(sql, objects, submissions);
   const count = (table: string) => db.prepare(`SELECT count(*) FROM ${table}`).pluck().get() as number;
   return { sink, submissions, count };
 }
 
-describe('SQLite submission sink', () => {
+describe('submission sink on SQLite (PostgreSQL: test/postgres-hub.test.ts)', () => {
   it('stores the intel copy and the partner record together', async () => {
     const { sink, submissions, count } = setup();
     expect(await sink.store(recordOf(sighting('seen in Kabul'), 'status-1'))).toBe('stored');

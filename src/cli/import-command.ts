@@ -1,12 +1,9 @@
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { openHubAt } from '../app/hub-open.js';
-import { importStream } from '../ingest/import-stream.js';
-import { formatSummary, type ImportSummary } from '../ingest/import-summary.js';
+import { runImportJob } from '../app/import-job.js';
+import { formatSummary } from '../ingest/import-summary.js';
 import { CliError, EXIT_FAIL, usageError } from './cli-error.js';
 import { createProgress } from './progress.js';
-
-const CHUNK = 1024 * 1024;
 
 /** Checks every path before anything is written, so a typo does not leave a half-done import. */
 export function checkInputFiles(files: string[]): void {
@@ -23,12 +20,6 @@ export function checkInputFiles(files: string[]): void {
   }
 }
 
-export function openInput(file: string): AsyncIterable<Buffer> {
-  return file === '-'
-    ? (process.stdin as AsyncIterable<Buffer>)
-    : createReadStream(file, { highWaterMark: CHUNK });
-}
-
 export function registerImport(program: Command): void {
   program
     .command('import')
@@ -41,26 +32,28 @@ export function registerImport(program: Command): void {
     .action(
       async (files: string[], opts: { data?: string; db?: string; strict?: boolean; json?: boolean }) => {
         checkInputFiles(files);
-        const hub = await openHubAt(opts);
-        const summaries: ImportSummary[] = [];
-        try {
-          for (const file of files) {
-            const size = file === '-' ? undefined : statSync(file).size;
-            const progress = opts.json ? undefined : createProgress(size);
-            const summary = await importStream(openInput(file), hub.objects, {
-              source: file === '-' ? 'stdin' : `file:${file}`,
-              maxObjectBytes: hub.config.max_object_bytes,
-              strict: opts.strict ?? false,
-              ...(progress ? { onProgress: (s: ImportSummary, b: number) => progress.update(s, b) } : {}),
-            });
-            progress?.done();
-            summaries.push(summary);
-            if (!opts.json) process.stdout.write(`${formatSummary(summary)}\n`);
-          }
-          await hub.checkpointIfDue();
-        } finally {
-          await hub.close();
-        }
+        let bar: { file: string; progress: ReturnType<typeof createProgress> } | undefined;
+        const barFor = (file: string) => {
+          if (bar?.file !== file)
+            bar = { file, progress: createProgress(file === '-' ? undefined : statSync(file).size) };
+          return bar.progress;
+        };
+        const summaries = await runImportJob(
+          {
+            files,
+            hub: { data: opts.data, db: opts.db },
+            strict: opts.strict ?? false,
+            progress: !opts.json,
+          },
+          {
+            progress: (file, s, bytes) => barFor(file).update(s, bytes),
+            summary: (file, s) => {
+              if (opts.json) return;
+              barFor(file).done();
+              process.stdout.write(`${formatSummary(s)}\n`);
+            },
+          },
+        );
         if (opts.json)
           process.stdout.write(`${JSON.stringify(files.length === 1 ? summaries[0] : summaries)}\n`);
         if (summaries.some((s) => s.rejected > 0)) process.exitCode = EXIT_FAIL;

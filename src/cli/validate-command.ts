@@ -5,7 +5,7 @@ import { importStream } from '../ingest/import-stream.js';
 import { formatRejection } from '../ingest/import-summary.js';
 import type { ValidationIssue } from '../stix/validation-types.js';
 import { EXIT_FAIL } from './cli-error.js';
-import { checkInputFiles, openInput } from './import-command.js';
+import { checkInputFiles } from './import-command.js';
 
 interface DocumentReport {
   file: string;
@@ -38,7 +38,7 @@ export function registerValidate(program: Command): void {
       const reports: DocumentReport[] = [];
       for (const file of files) {
         const warnings: LocatedIssue[] = [];
-        const summary = await importStream(openInput(file), new DryRunTarget(), {
+        const summary = await importStream({ path: file }, new DryRunTarget(), {
           source: file === '-' ? 'stdin' : file,
           maxObjectBytes: DEFAULT_CONFIG.max_object_bytes,
           strict: opts.strict ?? false,

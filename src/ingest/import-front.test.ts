@@ -31,7 +31,7 @@ const marking = (n: number) => ({
 });
 
 function run(doc: string, chunkSizes: number[], opts = OPTS): FrontBatch[] {
-  const front = new ImportFront(opts);
+  const front = new ImportFront(opts, (a) => a);
   const buf = Buffer.from(doc);
   const out: FrontBatch[] = [];
   for (let at = 0, k = 0; at < buf.length; k++) {

@@ -12,6 +12,11 @@ export interface FrontOptions {
   maxObjectBytes: number;
   strict: boolean;
   batchSize: number;
+  /**
+   * A batch is also cut once the text it holds (accepted JSON and quarantined raw input, in
+   * UTF-16 code units) reaches this: memory stays bounded when objects are large.
+   */
+  batchChars?: number;
   listLimit: number;
   /** Marking-definition ids the store already holds. */
   knownMarkings: string[];
@@ -34,8 +39,9 @@ export interface WarningReport {
  * quarantine, and what was counted since the previous batch (`read`, `rejected`, `warnings` are
  * running totals; `rejections` and `warningReports` only the new ones).
  */
-export interface FrontBatch {
-  accepted: Accepted[];
+export interface FrontBatch<T = Accepted> {
+  /** The accepted objects, as the front's `keep` made them. */
+  accepted: T[];
   rejected: Rejected[];
   read: number;
   rejectedCount: number;
@@ -45,6 +51,8 @@ export interface FrontBatch {
 }
 
 const MAX_DEPTH = 64;
+/** 16 Mi code units: about 16 MiB of JSON, some ten thousand typical objects. */
+const DEFAULT_BATCH_CHARS = 16 * 1024 * 1024;
 const MAX_RAW_BYTES = 1024 * 1024;
 /** Objects whose markings are defined later in the input wait; past this many they are rejected. */
 const MAX_DEFERRED = 100_000;
@@ -55,17 +63,24 @@ export const UNRESOLVED_MARKING = 'unresolved-marking';
  * marking defined later in the same input and checking them again once it arrives or at the end.
  * Synchronous and store-free: the caller stores each batch before feeding the next chunk.
  */
-export class ImportFront {
+export class ImportFront<T = Accepted> {
   readonly #opts: FrontOptions;
   readonly #known: Set<string>;
   readonly #ctx;
   readonly #splitter: JsonSplitter;
   readonly #deferred: Accepted[] = [];
-  #next: FrontBatch = emptyBatch(0, 0, 0);
+  readonly #keep: (accepted: Accepted) => T;
+  #next: FrontBatch<T> = emptyBatch(0, 0, 0);
+  #heldChars = 0;
   #listed = 0;
 
-  constructor(opts: FrontOptions) {
+  /**
+   * `keep` makes what a batch holds of each accepted object, as soon as it is accepted: the
+   * parsed object is garbage from then on, so a large import does not hold a batch of them.
+   */
+  constructor(opts: FrontOptions, keep: (accepted: Accepted) => T) {
     this.#opts = opts;
+    this.#keep = keep;
     this.#known = new Set(opts.knownMarkings);
     this.#ctx = {
       strict: opts.strict,
@@ -79,10 +94,12 @@ export class ImportFront {
   }
 
   /** Feeds a chunk; returns a batch once accepted or rejected elements reach the batch size. */
-  push(chunk: Buffer): FrontBatch[] {
+  push(chunk: Buffer): FrontBatch<T>[] {
     for (const item of this.#splitter.push(chunk)) this.#handle(item);
     const b = this.#next;
-    return b.accepted.length >= this.#opts.batchSize || b.rejected.length >= this.#opts.batchSize
+    return b.accepted.length >= this.#opts.batchSize ||
+      b.rejected.length >= this.#opts.batchSize ||
+      this.#heldChars >= (this.#opts.batchChars ?? DEFAULT_BATCH_CHARS)
       ? [this.#take()]
       : [];
   }
@@ -91,22 +108,24 @@ export class ImportFront {
    * Ends the input: the rest of the input as one batch, then the objects still held back (their
    * markings are known now, or never will be) as another. Both are returned even when empty.
    */
-  finish(): FrontBatch[] {
+  finish(): FrontBatch<T>[] {
     for (const item of this.#splitter.end()) this.#handle(item);
     const rest = this.#take();
     for (const p of this.#deferred.splice(0)) this.#consider(p, true);
     return [rest, this.#take()];
   }
 
-  #take(): FrontBatch {
+  #take(): FrontBatch<T> {
     const b = this.#next;
-    this.#next = emptyBatch(b.read, b.rejectedCount, b.warningCount);
+    this.#next = emptyBatch<T>(b.read, b.rejectedCount, b.warningCount);
+    this.#heldChars = 0;
     return b;
   }
 
   #reject(location: string, raw: string, errors: ValidationIssue[], id?: string): void {
     const b = this.#next;
     b.rejectedCount++;
+    this.#heldChars += raw.length;
     b.rejected.push({ source: this.#opts.source, location, raw, errors, ...(id ? { objectId: id } : {}) });
     if (this.#listed < this.#opts.listLimit) {
       this.#listed++;
@@ -132,7 +151,8 @@ export class ImportFront {
     b.warningCount += result.warnings.length;
     if (result.warnings.length > 0)
       b.warningReports.push({ location: p.location, id, warnings: result.warnings });
-    b.accepted.push(p);
+    b.accepted.push(this.#keep(p));
+    this.#heldChars += p.json.length;
     if (p.object.type === 'marking-definition' && id && !this.#known.has(id)) {
       this.#known.add(id);
       // Objects held back for a marking may go now: memory stays bounded by how far apart an
@@ -168,7 +188,7 @@ export class ImportFront {
   }
 }
 
-function emptyBatch(read: number, rejectedCount: number, warningCount: number): FrontBatch {
+function emptyBatch<T>(read: number, rejectedCount: number, warningCount: number): FrontBatch<T> {
   return {
     accepted: [],
     rejected: [],

@@ -1,6 +1,10 @@
+import { createReadStream } from 'node:fs';
 import type { ValidationIssue } from '../stix/validation-types.js';
 import type { IncomingObject, IngestContext, ObjectWriter, PutResult } from '../store/ports.js';
-import { type Accepted, type FrontBatch, ImportFront } from './import-front.js';
+import type { PreparedObject } from '../store/prepared-object.js';
+import { keepPrepared, type PreparedAccepted, type PreparedFrontBatch } from './front-batch-wire.js';
+import { type Accepted, type FrontBatch, type FrontOptions, ImportFront } from './import-front.js';
+import { frontOnWorker } from './import-front-thread.js';
 import { emptySummary, type ImportSummary, MAX_LISTED } from './import-summary.js';
 
 export { UNRESOLVED_MARKING } from './import-front.js';
@@ -16,7 +20,49 @@ export interface ImportTarget extends ObjectWriter {
     batches: readonly (readonly IncomingObject[])[],
     context?: IngestContext,
   ): Promise<PutResult[][]>;
+  /**
+   * Optional: objects already prepared for the store (see PreparedObject), several batches per
+   * transaction as putBatches. A target that offers it can take an import whose front half
+   * runs on another thread.
+   */
+  putPrepared?(
+    batches: readonly (readonly PreparedObject[])[],
+    context?: IngestContext,
+  ): Promise<PutResult[][]>;
+  /**
+   * Optional: a mode for large imports (the SQLite store checkpoints on another thread and may
+   * build an index at the end), told how many objects are still expected where that is known.
+   */
+  beginBulk?(hint: { expectedObjects?: number }): { end(): Promise<void> };
 }
+
+/** A file to import by name; '-' is standard input. */
+export interface ImportFile {
+  path: string;
+}
+
+/** What an import reads: chunks of a stream, or a file (which a worker thread may read itself). */
+export type ImportInput = AsyncIterable<Buffer | string> | ImportFile;
+
+function isImportFile(input: ImportInput): input is ImportFile {
+  return typeof (input as ImportFile).path === 'string';
+}
+
+/** Chunk size for files and standard input. */
+const CHUNK = 1024 * 1024;
+
+function chunksOf(input: ImportInput): AsyncIterable<Buffer | string> {
+  if (!isImportFile(input)) return input;
+  return input.path === '-'
+    ? (process.stdin as AsyncIterable<Buffer>)
+    : createReadStream(input.path, { highWaterMark: CHUNK });
+}
+
+/** Files from this size up are worth the front's worker thread (its start-up costs tens of milliseconds). */
+export const FRONT_THREAD_MIN_BYTES = 8 * 1024 * 1024;
+
+/** Commits after which an import counts as large and asks the target for its bulk mode. */
+const BULK_AFTER_COMMITS = 2;
 
 export interface ImportOptions {
   /** Names the input in locations, the quarantine and the ledger, e.g. 'file:intel.json' or 'stdin'. */
@@ -25,6 +71,14 @@ export interface ImportOptions {
   actor?: string;
   maxObjectBytes: number;
   strict?: boolean;
+  /**
+   * Split, parse, validate and prepare on a worker thread while this one stores: for large
+   * inputs (start-up costs a few tens of milliseconds). Only for an ImportFile input and a
+   * target with putPrepared; otherwise ignored.
+   */
+  frontThread?: boolean;
+  /** The input's size in bytes, if known: lets the target prepare for what is still to come. */
+  inputBytes?: number;
   batchSize?: number;
   /**
    * Batches committed together where the target can (putBatches): fewer, larger commits. Two by
@@ -48,13 +102,13 @@ export interface ImportOptions {
  * back and checked again at the end.
  */
 export async function importStream(
-  chunks: AsyncIterable<Buffer | string>,
+  input: ImportInput,
   target: ImportTarget,
   opts: ImportOptions,
 ): Promise<ImportSummary> {
   const summary = emptySummary(opts.source);
   const listLimit = opts.listLimit ?? MAX_LISTED;
-  const front = {
+  const front: FrontOptions = {
     source: opts.source,
     maxObjectBytes: opts.maxObjectBytes,
     strict: opts.strict ?? false,
@@ -67,7 +121,7 @@ export async function importStream(
     bytesRead += n;
   };
 
-  const tally = (results: PutResult[], batch: Accepted[]) => {
+  const tally = (results: PutResult[], batch: readonly (Accepted | PreparedAccepted)[]) => {
     results.forEach((r, i) => {
       if (r.outcome === 'added') summary.added++;
       else if (r.outcome === 'new-version') summary.new_versions++;
@@ -82,7 +136,11 @@ export async function importStream(
   };
 
   const context = { actor: opts.actor ?? 'local-admin', source: opts.source };
-  const put = async (batches: IncomingObject[][]): Promise<PutResult[][]> => {
+  const incoming = (b: FrontBatch): IncomingObject[] =>
+    b.accepted.map((p) => ({ object: p.object, json: p.json, source: `${opts.source}#${p.location}` }));
+  const put = async (group: readonly Ready[]): Promise<PutResult[][]> => {
+    if (target.putPrepared) return target.putPrepared(group.map(preparedOf), context);
+    const batches = group.map((b) => incoming(b as FrontBatch));
     if (target.putBatches) return target.putBatches(batches, context);
     const results: PutResult[][] = [];
     for (const batch of batches) results.push(await target.putObjects(batch, context));
@@ -90,7 +148,7 @@ export async function importStream(
   };
 
   // Batches wait here until a commit's worth has gathered (or the input ends).
-  const pending: FrontBatch[] = [];
+  const pending: Ready[] = [];
   const store = async () => {
     const group = pending.splice(0);
     const last = group.at(-1);
@@ -103,31 +161,57 @@ export async function importStream(
       for (const w of b.warningReports) opts.onWarnings?.(w.location, w.id, w.warnings);
     }
     const withObjects = group.filter((b) => b.accepted.length > 0);
-    const results = await put(
-      withObjects.map((b) =>
-        b.accepted.map((p) => ({ object: p.object, json: p.json, source: `${opts.source}#${p.location}` })),
-      ),
-    );
+    const results = await put(withObjects);
     for (const [i, b] of withObjects.entries()) tally(results[i] ?? [], b.accepted);
+    for (const b of group) if ('release' in b) b.release?.();
     const rejected = group.flatMap((b) => b.rejected);
     if (rejected.length > 0) await target.quarantine(rejected);
     opts.onProgress?.(summary, bytesRead);
   };
   const perCommit = Math.max(1, opts.batchesPerCommit ?? 2);
 
-  for await (const b of runFront(chunks, new ImportFront(front), countBytes)) {
-    pending.push(b);
-    if (pending.length >= perCommit) await store();
+  // Objects still to come, estimated from the objects per byte so far.
+  const expect = (): { expectedObjects?: number } =>
+    opts.inputBytes !== undefined && bytesRead > 0
+      ? { expectedObjects: Math.round((summary.read * Math.max(0, opts.inputBytes - bytesRead)) / bytesRead) }
+      : {};
+  let commits = 0;
+  let bulk: { end(): Promise<void> } | undefined;
+  try {
+    const batches =
+      opts.frontThread && target.putPrepared && isImportFile(input)
+        ? frontOnWorker(input.path, front, (total) => {
+            bytesRead = total;
+          })
+        : target.putPrepared
+          ? runFront(chunksOf(input), new ImportFront(front, keepPrepared(opts.source)), countBytes)
+          : runFront(chunksOf(input), new ImportFront(front, (a) => a), countBytes);
+    for await (const b of batches) {
+      pending.push(b);
+      if (pending.length < perCommit) continue;
+      await store();
+      // Small imports stay as they are; a large one pays the bulk mode's start-up once.
+      if (++commits === BULK_AFTER_COMMITS) bulk = target.beginBulk?.(expect());
+    }
+    await store();
+  } finally {
+    await bulk?.end();
   }
-  await store();
   return summary;
 }
 
-async function* runFront(
+/** A batch from the front: as the front made it, or prepared for the store on the worker. */
+type Ready = FrontBatch | PreparedFrontBatch;
+
+function preparedOf(b: Ready): PreparedObject[] {
+  return (b as PreparedFrontBatch).accepted.map((a) => a.prepared);
+}
+
+async function* runFront<T>(
   chunks: AsyncIterable<Buffer | string>,
-  front: ImportFront,
+  front: ImportFront<T>,
   countBytes: (n: number) => void,
-): AsyncGenerator<FrontBatch> {
+): AsyncGenerator<FrontBatch<T>> {
   for await (const chunk of chunks) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
     countBytes(buf.length);

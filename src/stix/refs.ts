@@ -6,8 +6,30 @@ export interface ObjectRef {
   id: string;
 }
 
-const ID_LIKE =
-  /^[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
+function isHexCode(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+}
+
+/**
+ * Whether `v` has the shape of an identifier: `prefix--` then 8-4-4-4-12 hex digits, the prefix
+ * a lowercase letter or digit followed by lowercase letters, digits and hyphens. Looser than a
+ * valid STIX identifier on purpose (validation judges those); char codes, not a regular
+ * expression: this runs for every reference of every object imported.
+ */
+export function isIdentifierLike(v: string): boolean {
+  const sep = v.length - 38;
+  if (sep < 1 || v.charCodeAt(sep) !== 45 || v.charCodeAt(sep + 1) !== 45) return false;
+  for (let i = 0; i < 36; i++) {
+    const c = v.charCodeAt(sep + 2 + i);
+    if (i === 8 || i === 13 || i === 18 || i === 23 ? c !== 45 : !isHexCode(c)) return false;
+  }
+  for (let i = 0; i < sep; i++) {
+    const c = v.charCodeAt(i);
+    const lowerOrDigit = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+    if (!lowerOrDigit && (i === 0 || c !== 45)) return false;
+  }
+  return true;
+}
 
 /**
  * Every `*_ref` and `*_refs` value that is a STIX identifier, at any depth (granular markings,
@@ -27,12 +49,13 @@ export function collectRefs(obj: JsonValue, out: ObjectRef[] = [], path = ''): O
     const v = obj[key] as JsonValue;
     const here = path === '' ? key : `${path}.${key}`;
     if (typeof v === 'string') {
-      if (key.endsWith('_ref') && ID_LIKE.test(v)) out.push({ path: here, id: v });
+      if (key.endsWith('_ref') && isIdentifierLike(v)) out.push({ path: here, id: v });
     } else if (Array.isArray(v)) {
       if (key.endsWith('_refs')) {
         for (let i = 0; i < v.length; i++) {
           const item = v[i];
-          if (typeof item === 'string' && ID_LIKE.test(item)) out.push({ path: `${here}[${i}]`, id: item });
+          if (typeof item === 'string' && isIdentifierLike(item))
+            out.push({ path: `${here}[${i}]`, id: item });
         }
       } else {
         collectRefs(v, out, here);

@@ -1,7 +1,11 @@
 import Database from 'better-sqlite3';
+import { restoreDeferredIndexes } from './deferred-indexes.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
 
 export type SqliteDatabase = Database.Database;
+
+/** WAL pages between automatic checkpoints (see openSqlite). */
+export const WAL_AUTOCHECKPOINT_PAGES = 2048;
 
 /**
  * Opens (creating if needed) a hub database and brings its schema up to date.
@@ -30,8 +34,9 @@ export function openSqlite(path: string, migrations: readonly Migration[] = MIGR
   // rewrites the same index pages batch after batch, and each checkpoint copies them back once.
   // No durability cost (committed frames are in the WAL either way); the WAL file grows to that
   // size and crash recovery replays more of it.
-  db.pragma('wal_autocheckpoint = 2048');
+  db.pragma(`wal_autocheckpoint = ${WAL_AUTOCHECKPOINT_PAGES}`);
   applyMigrations(db, migrations);
+  if (migrations === MIGRATIONS) restoreDeferredIndexes(db);
   return db;
 }
 

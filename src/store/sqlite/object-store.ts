@@ -1,8 +1,6 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { isStandardTlpMarking } from '../../stix/markings-tlp.js';
-import { collectRefs } from '../../stix/refs.js';
-import { versionKeyOf } from '../../stix/timestamp.js';
 import { isSameContent } from '../object-content.js';
 import type {
   IncomingObject,
@@ -16,7 +14,10 @@ import type {
   StoredObject,
   StoreStats,
 } from '../ports.js';
+import { type PreparedObject, prepareObject } from '../prepared-object.js';
 import type { SqliteDatabase } from './database.js';
+import { dropDeferrableIndexes, restoreDeferredIndexes } from './deferred-indexes.js';
+import { BackgroundCheckpointer } from './wal-checkpointer.js';
 
 interface ObjectRow {
   id: string;
@@ -36,14 +37,29 @@ function toStored(row: ObjectRow): StoredObject {
  */
 export type IngestRecorder = (
   context: IngestContext,
-  stored: { id: string; version: string; json: string }[],
+  stored: { id: string; version: string; sha256: string }[],
 ) => void;
+
+/** A bulk write under way; `end` returns the store to its ordinary commits. */
+export interface BulkWrite {
+  end(): Promise<void>;
+}
+
+/** What the writer expects of the rest of a bulk write. */
+export interface BulkHint {
+  /** Objects still to come (an estimate), if known. */
+  expectedObjects?: number;
+}
 
 export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReader {
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
   readonly #record: IngestRecorder | undefined;
   readonly #stmts;
+  #bulk: BackgroundCheckpointer | undefined;
+  #bulkActive = false;
+  /** Objects and references this store has written: the references an import brings, per object. */
+  #written = { objects: 0, refs: 0 };
 
   constructor(db: SqliteDatabase, clock: Clock, record?: IngestRecorder) {
     this.#db = db;
@@ -54,7 +70,7 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
       latestOf: db.prepare('SELECT added_us, version FROM objects WHERE id = ? AND is_latest = 1'),
       insert: db.prepare(
         `INSERT INTO objects (added_us, id, version, type, spec_version, created, modified, is_latest, source, imported_by, json)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id, version) DO NOTHING`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, CAST(? AS TEXT)) ON CONFLICT (id, version) DO NOTHING`,
       ),
       existing: db.prepare('SELECT json FROM objects WHERE id = ? AND version = ?').pluck(),
       unsetLatest: db.prepare('UPDATE objects SET is_latest = 0 WHERE added_us = ?'),
@@ -93,6 +109,14 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
    * touches are written once per commit rather than once per batch. All or none commit.
    */
   putBatchesSync(batches: readonly (readonly IncomingObject[])[], context?: IngestContext): PutResult[][] {
+    return this.putPreparedSync(
+      batches.map((b) => b.map(prepareObject)),
+      context,
+    );
+  }
+
+  /** As putBatchesSync, for objects already prepared (a large import prepares them on another thread). */
+  putPreparedSync(batches: readonly (readonly PreparedObject[])[], context?: IngestContext): PutResult[][] {
     return this.#db
       .transaction(() => {
         // Read the high-water mark inside the write lock: another process may have written.
@@ -104,18 +128,16 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
   }
 
   #storeBatch(
-    batch: readonly IncomingObject[],
+    batch: readonly PreparedObject[],
     context: IngestContext | undefined,
     nowUs: number,
     state: { last: number },
   ): PutResult[] {
     const s = this.#stmts;
     const results: PutResult[] = [];
-    const stored: { id: string; version: string; json: string }[] = [];
+    const stored: { id: string; version: string; sha256: string }[] = [];
     for (const item of batch) {
-      const obj = item.object;
-      const id = obj.id as string;
-      const version = versionKeyOf(obj);
+      const { id, version } = item;
       const prev = s.latestOf.get(id) as { added_us: number; version: string } | undefined;
       const isLatest = prev === undefined || version > prev.version;
       const added = Math.max(nowUs, state.last + 1);
@@ -123,10 +145,10 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
         added,
         id,
         version,
-        obj.type,
-        typeof obj.spec_version === 'string' ? obj.spec_version : null,
-        typeof obj.created === 'string' ? obj.created : null,
-        typeof obj.modified === 'string' ? obj.modified : null,
+        item.type,
+        item.specVersion,
+        item.created,
+        item.modified,
         isLatest ? 1 : 0,
         item.source,
         context?.actor ?? null,
@@ -134,28 +156,79 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
       );
       if (info.changes === 0) {
         const stored = s.existing.get(id, version) as string;
-        results.push({ outcome: isSameContent(stored, item.json) ? 'duplicate' : 'conflict', id, version });
+        const json = typeof item.json === 'string' ? item.json : item.json.toString('utf8');
+        results.push({ outcome: isSameContent(stored, json) ? 'duplicate' : 'conflict', id, version });
         continue;
       }
       state.last = added;
       if (isLatest && prev) s.unsetLatest.run(prev.added_us);
-      for (const ref of collectRefs(obj)) s.insertRef.run(added, id, ref.path, ref.id);
+      const refs = item.refs;
+      for (let i = 0; i + 1 < refs.length; i += 2) s.insertRef.run(added, id, refs[i], refs[i + 1]);
+      this.#written.objects++;
+      this.#written.refs += refs.length / 2;
       results.push({ outcome: prev ? 'new-version' : 'added', id, version, addedUs: added });
-      stored.push({ id, version, json: item.json });
+      stored.push({ id, version, sha256: hash('sha256', item.json, 'hex') });
     }
     if (context && this.#record && stored.length > 0) this.#record(context, stored);
     return results;
   }
 
   async putObjects(batch: readonly IncomingObject[], context?: IngestContext): Promise<PutResult[]> {
-    return this.putObjectsSync(batch, context);
+    return (await this.putBatches([batch], context))[0] ?? [];
   }
 
   async putBatches(
     batches: readonly (readonly IncomingObject[])[],
     context?: IngestContext,
   ): Promise<PutResult[][]> {
-    return this.putBatchesSync(batches, context);
+    return this.putPrepared(
+      batches.map((b) => b.map(prepareObject)),
+      context,
+    );
+  }
+
+  async putPrepared(
+    batches: readonly (readonly PreparedObject[])[],
+    context?: IngestContext,
+  ): Promise<PutResult[][]> {
+    await this.#bulk?.beforeWrite();
+    const results = this.putPreparedSync(batches, context);
+    this.#bulk?.afterCommit();
+    return results;
+  }
+
+  /**
+   * Bulk mode for a large import, until `end`: WAL checkpoints run on a worker thread instead of
+   * in the committing one (see BackgroundCheckpointer). When the import is expected to bring at
+   * least as many references as the store holds, the incoming-reference index is dropped and
+   * built again at the end, in one sorted pass; meanwhile lookups of who references an object
+   * scan the table (slower, never wrong). A second begin while one runs joins it.
+   */
+  beginBulk(hint: BulkHint = {}): BulkWrite {
+    if (this.#bulkActive) return { end: async () => {} };
+    this.#bulkActive = true;
+    const checkpointer = BackgroundCheckpointer.start(this.#db);
+    this.#bulk = checkpointer;
+    const deferIndexes = this.#worthDeferring(hint.expectedObjects);
+    if (deferIndexes) dropDeferrableIndexes(this.#db);
+    return {
+      end: async () => {
+        this.#bulk = undefined;
+        this.#bulkActive = false;
+        try {
+          if (deferIndexes) restoreDeferredIndexes(this.#db);
+        } finally {
+          await checkpointer?.stop();
+        }
+      },
+    };
+  }
+
+  #worthDeferring(expectedObjects: number | undefined): boolean {
+    if (expectedObjects === undefined || this.#written.objects === 0) return false;
+    const held = (this.#db.prepare('SELECT max(rowid) FROM object_refs').pluck().get() as number | null) ?? 0;
+    const expected = (expectedObjects * this.#written.refs) / this.#written.objects;
+    return expected >= held;
   }
 
   quarantineSync(rejected: readonly Rejected[]): void {

@@ -1,12 +1,17 @@
-// Imports one file into a fresh data dir, as `tearline import` does, and prints the process's
-// peak RSS (run by import.bench in a process of its own).
-import { importLikeCli } from './import-hub.js';
+// Imports one file into a fresh data dir by running the CLI itself in this process
+// (`tearline import FILE --data DIR --json`, the same modules loaded as the binary loads), then
+// prints the process's peak RSS as the last line (run by import.bench in a process of its own).
+import { initDataDir } from '../src/app/data-dir.js';
+import { ensureLedgerKey } from '../src/app/ledger-key.js';
 
 const [file, dataDir] = process.argv.slice(2);
 if (!file || !dataDir) throw new Error('usage: import-rss-child FILE DATA_DIR');
+ensureLedgerKey(initDataDir(dataDir).paths);
 const t0 = performance.now();
-const summary = await importLikeCli(file, dataDir);
+process.argv = [process.argv[0] ?? 'node', 'tearline', 'import', file, '--data', dataDir, '--json'];
+// main.js runs the command line above when it loads, and sets the exit code.
+await import('../src/cli/main.js');
 const secs = (performance.now() - t0) / 1000;
 process.stdout.write(
-  JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, objects: summary.read, secs }),
+  `\n${JSON.stringify({ maxRssMb: process.resourceUsage().maxRSS / 1024, secs, exitCode: process.exitCode ?? 0 })}\n`,
 );

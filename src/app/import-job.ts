@@ -39,7 +39,7 @@ export type ImportJobMessage =
  * the same speed. The bound still leaves room for two batches of the largest objects an
  * import accepts on its inline path (batches are cut at 16 MiB of JSON).
  */
-const JOB_HEAP_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 48 };
+const JOB_HEAP_LIMITS = { maxOldGenerationSizeMb: 256, maxYoungGenerationSizeMb: 16 };
 
 /**
  * Runs an import on a worker thread with a bounded heap (the worker opens the hub itself; a

@@ -1,15 +1,16 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../app/data-dir.js';
 import { CliError, EXIT_FAIL, EXIT_USAGE } from './cli-error.js';
-import { COMMANDS } from './commands.js';
+import { commandsFor } from './commands.js';
 
-export function buildProgram(): Command {
+/** The program for this command line (only the named command is loaded; see commandsFor). */
+export async function buildProgram(argv: readonly string[]): Promise<Command> {
   const program = new Command('tearline')
     .description('Share counter-terrorism intelligence with partners you only partly trust')
     .version('0.1.0')
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride();
-  for (const register of COMMANDS) register(program);
+  for (const register of await commandsFor(argv)) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   addDatabaseOption(program);
   return program;
@@ -35,8 +36,8 @@ function addDatabaseOption(parent: Command): void {
 }
 
 export async function runCli(argv: string[]): Promise<number> {
-  const program = buildProgram();
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? 0 : Number(process.exitCode);
   } catch (err) {

@@ -19,8 +19,7 @@ export interface FrontWorkerData {
 type Message = { batch: WireBatch; bytesRead: number } | { done: true } | { error: string };
 
 /** Batches the worker may have made that the store has not taken: about two commits' worth. */
-const MAX_WAITING = 4;
-const CHUNK = 1024 * 1024;
+const MAX_WAITING = 2;
 /**
  * The worker's heap. V8 sizes a heap by how much it may take: unbounded, this worker's grew past
  * 120 MB holding a few megabytes of live data; bounded, it stays near 50 MB at the same speed.
@@ -39,6 +38,7 @@ const FRONT_HEAP_LIMITS = { maxOldGenerationSizeMb: 160, maxYoungGenerationSizeM
 export async function* frontOnWorker(
   path: string,
   options: FrontOptions,
+  chunkBytes: number,
   onBytesRead: (total: number) => void,
 ): AsyncGenerator<PreparedFrontBatch> {
   const takenBuffer = new SharedArrayBuffer(8);
@@ -49,7 +49,7 @@ export async function* frontOnWorker(
     path,
     taken: takenBuffer,
     maxWaiting: MAX_WAITING,
-    chunkBytes: CHUNK,
+    chunkBytes,
     recycled: recycling.port2,
   };
   const worker = new Worker(workerScript(import.meta.url, 'import-front-worker'), {
@@ -97,10 +97,10 @@ export async function* frontOnWorker(
       Atomics.add(taken, 0, 1);
       Atomics.notify(taken, 0);
       onBytesRead(m.bytesRead);
-      const buffer = m.batch.json.buffer as ArrayBuffer;
+      const buffer = m.batch.bytes.buffer as ArrayBuffer;
       const batch = fromWire(m.batch, options.source);
       batch.release = () => {
-        if (!finished) recycling.port1.postMessage(buffer, [buffer]);
+        if (!finished && buffer.byteLength > 0) recycling.port1.postMessage(buffer, [buffer]);
       };
       yield batch;
     }

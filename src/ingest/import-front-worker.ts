@@ -2,7 +2,7 @@
 // thread of its own, so the importing thread only writes. Protocol: see import-front-thread.ts.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort, receiveMessageOnPort, workerData } from 'node:worker_threads';
-import { keepForWire, toWire, type WireItem } from './front-batch-wire.js';
+import { WireArena, type WireItem } from './front-batch-wire.js';
 import { type FrontBatch, ImportFront } from './import-front.js';
 import type { FrontWorkerData } from './import-front-thread.js';
 
@@ -17,8 +17,9 @@ const {
   recycled,
 } = workerData as FrontWorkerData;
 const taken = new Int32Array(takenBuffer);
-// Each accepted object is reduced to its text and fields at once: the parsed object dies young.
-const front = new ImportFront(options, keepForWire);
+// Each accepted object goes into the arena at once: the parsed object dies young.
+const arena = new WireArena();
+const front = new ImportFront(options, arena.keep);
 /** Large enough for most batches of a thousand objects, so buffers are rarely too small to reuse. */
 const MIN_BATCH_BUFFER = 1024 * 1024;
 let sent = 0;
@@ -53,8 +54,11 @@ function allocate(bytes: number): Buffer {
 function send(batches: FrontBatch<WireItem>[]): void {
   for (const b of batches) {
     waitForRoom();
-    const wire = toWire(b, allocate);
-    port?.postMessage({ batch: wire, bytesRead }, [wire.json.buffer as ArrayBuffer]);
+    const wire = arena.take(b, allocate);
+    port?.postMessage(
+      { batch: wire, bytesRead },
+      wire.bytes.byteLength > 0 ? [wire.bytes.buffer as ArrayBuffer] : [],
+    );
     sent++;
   }
 }

@@ -98,4 +98,17 @@ describe('ImportFront', () => {
     expect(batches.flatMap((b) => b.rejected)).toHaveLength(5);
     expect(batches.at(-1)?.rejectedCount).toBe(5);
   });
+
+  it('cuts a batch once the text it holds reaches batchChars, however few objects it has', () => {
+    const big = (n: number) => identity(n, { description: 'd'.repeat(5000) });
+    const text = bundle([1, 2, 3, 4, 5].map(big));
+    const one = JSON.stringify(big(1)).length;
+    // Chunks of one object each: the front can cut after every one.
+    const batches = run(text, [one + 2], { ...OPTS, batchSize: 1000, batchChars: 2 * one });
+    const sizes = batches.map((b) => b.accepted.length).filter((n) => n > 0);
+    expect(sizes.every((n) => n <= 3)).toBe(true);
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(5);
+    const unbounded = run(text, [one + 2], { ...OPTS, batchSize: 1000 });
+    expect(unbounded.map((b) => b.accepted.length).filter((n) => n > 0)).toEqual([5]);
+  });
 });

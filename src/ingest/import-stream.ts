@@ -48,14 +48,14 @@ function isImportFile(input: ImportInput): input is ImportFile {
   return typeof (input as ImportFile).path === 'string';
 }
 
-/** Chunk size for files and standard input. */
+/** Chunk size for reading files. */
 const CHUNK = 1024 * 1024;
 
-function chunksOf(input: ImportInput): AsyncIterable<Buffer | string> {
+function chunksOf(input: ImportInput, chunkBytes: number): AsyncIterable<Buffer | string> {
   if (!isImportFile(input)) return input;
   return input.path === '-'
     ? (process.stdin as AsyncIterable<Buffer>)
-    : createReadStream(input.path, { highWaterMark: CHUNK });
+    : createReadStream(input.path, { highWaterMark: chunkBytes });
 }
 
 /** Files from this size up are worth the front's worker thread (its start-up costs tens of milliseconds). */
@@ -77,6 +77,8 @@ export interface ImportOptions {
    * target with putPrepared; otherwise ignored.
    */
   frontThread?: boolean;
+  /** How much of a file is read at a time (tests use small ones to cut batches finely). */
+  chunkBytes?: number;
   /** The input's size in bytes, if known: lets the target prepare for what is still to come. */
   inputBytes?: number;
   batchSize?: number;
@@ -180,12 +182,16 @@ export async function importStream(
   try {
     const batches =
       opts.frontThread && target.putPrepared && isImportFile(input)
-        ? frontOnWorker(input.path, front, (total) => {
+        ? frontOnWorker(input.path, front, opts.chunkBytes ?? CHUNK, (total) => {
             bytesRead = total;
           })
         : target.putPrepared
-          ? runFront(chunksOf(input), new ImportFront(front, keepPrepared(opts.source)), countBytes)
-          : runFront(chunksOf(input), new ImportFront(front, (a) => a), countBytes);
+          ? runFront(
+              chunksOf(input, opts.chunkBytes ?? CHUNK),
+              new ImportFront(front, keepPrepared(opts.source)),
+              countBytes,
+            )
+          : runFront(chunksOf(input, opts.chunkBytes ?? CHUNK), new ImportFront(front, (a) => a), countBytes);
     for await (const b of batches) {
       pending.push(b);
       if (pending.length < perCommit) continue;

@@ -45,6 +45,14 @@ export interface BulkWrite {
   end(): Promise<void>;
 }
 
+/**
+ * Objects a bulk write stores per transaction. An import's batches keep their own ledger entries
+ * and all-or-none savepoints, but commit together: every commit rewrites each index page it
+ * touched, and the (id, version) index takes random inserts that touch most of its pages, so
+ * a commit of eight thousand objects writes little more than one of two thousand.
+ */
+const BULK_COMMIT_OBJECTS = 8000;
+
 /** What the writer expects of the rest of a bulk write. */
 export interface BulkHint {
   /** Objects still to come (an estimate), if known. */
@@ -56,8 +64,8 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
   readonly #clock: Clock;
   readonly #record: IngestRecorder | undefined;
   readonly #stmts;
-  #bulk: BackgroundCheckpointer | undefined;
-  #bulkActive = false;
+  /** A bulk write under way: its checkpointer, and objects stored in its open transaction (-1: none open). */
+  #bulk: { checkpointer: BackgroundCheckpointer | undefined; open: number } | undefined;
   /** Objects and references this store has written: the references an import brings, per object. */
   #written = { objects: 0, refs: 0 };
 
@@ -191,10 +199,25 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
     batches: readonly (readonly PreparedObject[])[],
     context?: IngestContext,
   ): Promise<PutResult[][]> {
-    await this.#bulk?.beforeWrite();
+    const bulk = this.#bulk;
+    if (!bulk) return this.putPreparedSync(batches, context);
+    if (bulk.open < 0) {
+      await bulk.checkpointer?.beforeWrite();
+      this.#db.exec('BEGIN IMMEDIATE');
+      bulk.open = 0;
+    }
+    // Inside the open transaction each call is a savepoint: all of it or none, as alone.
     const results = this.putPreparedSync(batches, context);
-    this.#bulk?.afterCommit();
+    for (const b of batches) bulk.open += b.length;
+    if (bulk.open >= BULK_COMMIT_OBJECTS) this.#commitBulk(bulk);
     return results;
+  }
+
+  #commitBulk(bulk: { checkpointer: BackgroundCheckpointer | undefined; open: number }): void {
+    if (bulk.open < 0) return;
+    bulk.open = -1;
+    if (this.#db.inTransaction) this.#db.exec('COMMIT');
+    bulk.checkpointer?.afterCommit();
   }
 
   /**
@@ -205,20 +228,19 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
    * scan the table (slower, never wrong). A second begin while one runs joins it.
    */
   beginBulk(hint: BulkHint = {}): BulkWrite {
-    if (this.#bulkActive) return { end: async () => {} };
-    this.#bulkActive = true;
-    const checkpointer = BackgroundCheckpointer.start(this.#db);
-    this.#bulk = checkpointer;
+    if (this.#bulk) return { end: async () => {} };
     const deferIndexes = this.#worthDeferring(hint.expectedObjects);
     if (deferIndexes) dropDeferrableIndexes(this.#db);
+    const bulk = { checkpointer: BackgroundCheckpointer.start(this.#db), open: -1 };
+    this.#bulk = bulk;
     return {
       end: async () => {
         this.#bulk = undefined;
-        this.#bulkActive = false;
         try {
+          this.#commitBulk(bulk);
           if (deferIndexes) restoreDeferredIndexes(this.#db);
         } finally {
-          await checkpointer?.stop();
+          await bulk.checkpointer?.stop();
         }
       },
     };

@@ -5,7 +5,11 @@ import Database from 'better-sqlite3';
 
 const port = parentPort;
 if (!port) throw new Error('wal-checkpoint-worker runs as a worker thread');
-const db = new Database((workerData as { path: string }).path, { fileMustExist: true });
+const { path, walPages } = workerData as { path: string; walPages: SharedArrayBuffer };
+// [0]: the WAL's size after the last checkpoint; [1]: the last request done. The writer reads
+// them without waiting for a message.
+const wal = new Int32Array(walPages);
+const db = new Database(path, { fileMustExist: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('synchronous = NORMAL');
 const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
@@ -13,6 +17,8 @@ const checkpoint = db.prepare('PRAGMA wal_checkpoint(PASSIVE)');
 port.on('message', (seq: number) => {
   try {
     const r = checkpoint.get() as { busy: number; log: number; checkpointed: number };
+    Atomics.store(wal, 0, r.log);
+    Atomics.store(wal, 1, seq);
     port.postMessage({ seq, log: r.log, checkpointed: r.checkpointed });
   } catch (err) {
     port.postMessage({ seq, error: (err as Error).message });

@@ -63,7 +63,8 @@ try {
   // Exit 1 is expected: a few of the shared objects are invalid STIX and rejected.
   if (child.status !== 0 && child.status !== 1)
     throw new Error(`import-rss-child failed with ${child.status}`);
-  const [summaryLine, rssLine] = child.stdout.trim().split('\n');
+  const lines = child.stdout.trim().split('\n');
+  const [summaryLine, rssLine] = [lines[0], lines.at(-1)];
   const bigRead = (JSON.parse(summaryLine ?? '{}') as { read: number }).read;
   const res = { ...(JSON.parse(rssLine ?? '{}') as { maxRssMb: number; secs: number }), objects: bigRead };
   report({

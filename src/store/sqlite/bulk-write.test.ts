@@ -105,6 +105,29 @@ describe('bulk writes', () => {
   });
 });
 
+describe('a failure in a bulk write', () => {
+  it('undoes the whole uncommitted group (nothing the ledger missed is kept) and leaves the store usable', async () => {
+    const db = openSqlite(join(dir, 'hub.db'));
+    let calls = 0;
+    const store = new SqliteObjectStore(db, new ManualClock('2026-01-01T00:00:00Z'), () => {
+      if (++calls === 3) throw new Error('ledger: refused');
+    });
+    const ctx = { actor: 'a', source: 's' };
+    const bulk = store.beginBulk({});
+    await store.putPrepared([[prepareObject(relationship(1))]], ctx);
+    await store.putPrepared([[prepareObject(relationship(2))]], ctx);
+    await expect(store.putPrepared([[prepareObject(relationship(3))]], ctx)).rejects.toThrow(
+      'ledger: refused',
+    );
+    expect(db.inTransaction).toBe(false);
+    expect(db.prepare('SELECT count(*) FROM objects').pluck().get()).toBe(0);
+    await store.putPrepared([[prepareObject(relationship(4))]], ctx);
+    await bulk.end();
+    expect(db.prepare('SELECT id FROM objects').pluck().all()).toEqual([`relationship--${uuid(4)}`]);
+    db.close();
+  });
+});
+
 describe('BackgroundCheckpointer', () => {
   it('keeps the WAL bounded: the writer waits for the copy once the WAL passes its bound', async () => {
     // The WAL file never shrinks: its size is the most it ever held. Without the writer's

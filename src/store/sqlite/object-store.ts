@@ -125,14 +125,15 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
 
   /** As putBatchesSync, for objects already prepared (a large import prepares them on another thread). */
   putPreparedSync(batches: readonly (readonly PreparedObject[])[], context?: IngestContext): PutResult[][] {
-    return this.#db
-      .transaction(() => {
-        // Read the high-water mark inside the write lock: another process may have written.
-        const state = { last: (this.#stmts.maxAdded.get() as number | null) ?? 0 };
-        const nowUs = this.#clock.now().getTime() * 1000;
-        return batches.map((batch) => this.#storeBatch(batch, context, nowUs, state));
-      })
-      .immediate();
+    return this.#db.transaction(() => this.#storeBatches(batches, context)).immediate();
+  }
+
+  /** Inside a write transaction (the caller's). */
+  #storeBatches(batches: readonly (readonly PreparedObject[])[], context?: IngestContext): PutResult[][] {
+    // Read the high-water mark inside the write lock: another process may have written.
+    const state = { last: (this.#stmts.maxAdded.get() as number | null) ?? 0 };
+    const nowUs = this.#clock.now().getTime() * 1000;
+    return batches.map((batch) => this.#storeBatch(batch, context, nowUs, state));
   }
 
   #storeBatch(
@@ -206,8 +207,17 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
       this.#db.exec('BEGIN IMMEDIATE');
       bulk.open = 0;
     }
-    // Inside the open transaction each call is a savepoint: all of it or none, as alone.
-    const results = this.putPreparedSync(batches, context);
+    // Straight into the open transaction, not a savepoint in it: a savepoint keeps a copy of
+    // every page it changes (in memory here, a few megabytes per batch) to undo them. A failure
+    // undoes the whole uncommitted group instead, as it undid a whole commit before.
+    let results: PutResult[][];
+    try {
+      results = this.#storeBatches(batches, context);
+    } catch (err) {
+      bulk.open = -1;
+      if (this.#db.inTransaction) this.#db.exec('ROLLBACK');
+      throw err;
+    }
     for (const b of batches) bulk.open += b.length;
     if (bulk.open >= BULK_COMMIT_OBJECTS) this.#commitBulk(bulk);
     return results;

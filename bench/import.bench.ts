@@ -1,8 +1,7 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openSqlite } from '../src/store/sqlite/database.js';
 import { loadSharedObjects, REPO_ROOT, writeReplicatedBundle } from './bench-data.js';
 import { importLikeCli } from './import-hub.js';
 import { report } from './report.js';
@@ -13,33 +12,53 @@ try {
   const { objects, bytes } = await writeReplicatedBundle(file, loadSharedObjects(), { minObjects: 200_000 });
   process.stderr.write(`import bench: ${objects} objects, ${(bytes / 1e6).toFixed(0)} MB\n`);
 
-  // Baseline: the least an import can do — parse everything, a bare prepared INSERT, one transaction.
-  const baseDb = openSqlite(join(dir, 'baseline.db'), []);
-  baseDb.exec('CREATE TABLE t (id TEXT, json TEXT)');
-  const t0 = performance.now();
-  const doc = JSON.parse(readFileSync(file, 'utf8')) as { objects: { id: string }[] };
-  const insert = baseDb.prepare('INSERT INTO t (id, json) VALUES (?, ?)');
-  baseDb.transaction(() => {
-    for (const o of doc.objects) insert.run(o.id, JSON.stringify(o));
-  })();
-  const baseSecs = (performance.now() - t0) / 1000;
-  baseDb.close();
+  // Baseline: the least an import can do (see import-baseline-child), a fresh process per round.
+  const baseline = (round: number): number => {
+    const path = join(dir, `baseline-${round}.db`);
+    const child = spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'dist', 'bench', 'import-baseline-child.js'), file, path],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    if (child.status !== 0) throw new Error(`import-baseline-child failed with ${child.status}`);
+    rmSync(path, { force: true });
+    return (JSON.parse(child.stdout) as { secs: number }).secs;
+  };
 
   // The real thing: what `tearline import` does, ledger entries and checkpoint included.
-  const t1 = performance.now();
-  const summary = await importLikeCli(file, join(dir, 'hub'));
-  const secs = (performance.now() - t1) / 1000;
-  // Every object is accounted for (a few of the shared objects are invalid STIX and rejected).
-  if (summary.read !== objects || summary.added + summary.duplicates + summary.rejected !== objects) {
-    throw new Error(
-      `import bench: expected ${objects} objects stored, summary says ${JSON.stringify(summary)}`,
-    );
+  const tearline = async (round: number): Promise<number> => {
+    const hubDir = join(dir, `hub-${round}`);
+    const t1 = performance.now();
+    const summary = await importLikeCli(file, hubDir);
+    const secs = (performance.now() - t1) / 1000;
+    // Every object is accounted for (a few of the shared objects are invalid STIX and rejected).
+    if (summary.read !== objects || summary.added + summary.duplicates + summary.rejected !== objects) {
+      throw new Error(
+        `import bench: expected ${objects} objects stored, summary says ${JSON.stringify(summary)}`,
+      );
+    }
+    rmSync(hubDir, { recursive: true, force: true });
+    return secs;
+  };
+
+  // Alternating rounds, medians: this machine's speed drifts by a tenth within a minute, and one
+  // slow baseline or import alone would move the ratio by as much.
+  const ROUNDS = 3;
+  const baseTimes: number[] = [];
+  const times: number[] = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    baseTimes.push(baseline(round));
+    times.push(await tearline(round));
   }
-  const rate = objects / secs;
-  const baseRate = objects / baseSecs;
+  const median = (xs: number[]) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] as number;
+  const rate = objects / median(times);
+  const baseRate = objects / median(baseTimes);
+  process.stderr.write(
+    `import bench rounds (s): baseline ${baseTimes.map((t) => t.toFixed(2)).join(' ')}; import ${times.map((t) => t.toFixed(2)).join(' ')}\n`,
+  );
   report({
     bench: 'import',
-    metric: 'objects/s (200k objects)',
+    metric: `objects/s (200k objects, median of ${ROUNDS} alternating rounds)`,
     value: rate,
     unit: 'obj/s',
     baseline: baseRate,

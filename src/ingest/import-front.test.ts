@@ -111,4 +111,18 @@ describe('ImportFront', () => {
     const unbounded = run(text, [one + 2], { ...OPTS, batchSize: 1000 });
     expect(unbounded.map((b) => b.accepted.length).filter((n) => n > 0)).toEqual([5]);
   });
+
+  it('counts warnings either way, and keeps their reports only when asked', () => {
+    // A custom property draws a warning (deprecated in STIX 2.1 without an extension).
+    const text = bundle([1, 2, 3].map((n) => identity(n, { x_custom: 'v' })));
+    const kept = run(text, [50], { ...OPTS, keepWarnings: true });
+    const counted = run(text, [50], { ...OPTS, keepWarnings: false });
+    const total = (bs: FrontBatch[]) => bs.at(-1)?.warningCount;
+    expect(total(kept)).toBeGreaterThanOrEqual(3);
+    expect(total(counted)).toBe(total(kept));
+    expect(kept.flatMap((b) => b.warningReports).map((w) => w.id)).toEqual(
+      [1, 2, 3].map((n) => `identity--${uuid(n)}`),
+    );
+    expect(counted.flatMap((b) => b.warningReports)).toEqual([]);
+  });
 });

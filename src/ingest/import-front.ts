@@ -20,6 +20,12 @@ export interface FrontOptions {
   listLimit: number;
   /** Marking-definition ids the store already holds. */
   knownMarkings: string[];
+  /**
+   * Keep each object's warnings for the caller (warningReports); otherwise they are only
+   * counted. Shared data averages four per object: kept for nobody, they cost a large import
+   * an object each to build, pass between threads and collect.
+   */
+  keepWarnings?: boolean;
 }
 
 export interface Accepted {
@@ -149,7 +155,7 @@ export class ImportFront<T = Accepted> {
     }
     const b = this.#next;
     b.warningCount += result.warnings.length;
-    if (result.warnings.length > 0)
+    if (result.warnings.length > 0 && this.#opts.keepWarnings !== false)
       b.warningReports.push({ location: p.location, id, warnings: result.warnings });
     b.accepted.push(this.#keep(p));
     this.#heldChars += p.json.length;

@@ -117,6 +117,7 @@ export async function importStream(
     batchSize: opts.batchSize ?? 1000,
     listLimit,
     knownMarkings: await target.markingDefinitionIds(),
+    keepWarnings: opts.onWarnings !== undefined,
   };
   let bytesRead = 0;
   const countBytes = (n: number) => {

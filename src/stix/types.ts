@@ -29,6 +29,17 @@ export function versionOf(obj: JsonObject): string {
   return '';
 }
 
+/**
+ * Sets an own property, `__proto__` included: JSON.parse makes such a key an ordinary property of
+ * the object it builds, while plain assignment on a new object would set its prototype instead
+ * and the value would vanish from the copy.
+ */
+export function setOwn(o: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__')
+    Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
 export function isJsonObject(value: unknown): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

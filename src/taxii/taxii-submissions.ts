@@ -1,4 +1,4 @@
-import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
+import { isJsonObject, type JsonObject, type JsonValue, setOwn } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
 import type { IncomingObject, IngestContext, PutResult } from '../store/ports.js';
 import type { DerivedIdResolver, ObjectOutcome } from './taxii-ports.js';
@@ -52,10 +52,14 @@ export function mapReferences(value: JsonValue, map: (id: string) => string): Js
   if (!isJsonObject(value)) return value;
   const out: JsonObject = {};
   for (const [key, v] of Object.entries(value)) {
-    if (typeof v === 'string' && key.endsWith('_ref')) out[key] = map(v);
+    if (typeof v === 'string' && key.endsWith('_ref')) setOwn(out, key, map(v));
     else if (Array.isArray(v) && key.endsWith('_refs'))
-      out[key] = v.map((x) => (typeof x === 'string' ? map(x) : x));
-    else out[key] = mapReferences(v, map);
+      setOwn(
+        out,
+        key,
+        v.map((x) => (typeof x === 'string' ? map(x) : x)),
+      );
+    else setOwn(out, key, mapReferences(v, map));
   }
   return out;
 }

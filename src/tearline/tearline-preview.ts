@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../stix/types.js';
+import { type JsonObject, type JsonValue, setOwn } from '../stix/types.js';
 import type { Removal, TearlineResult } from './tearline-types.js';
 
 /** What `tearline preview --json` prints. */
@@ -39,8 +39,9 @@ export function renderPreviewText(preview: TearlinePreview, width: number): stri
 /** For reading side by side only: the copy's keys in the original's order, new keys last. */
 function alignKeys(copy: JsonObject, original: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const key of Object.keys(original)) if (Object.hasOwn(copy, key)) out[key] = copy[key] as JsonValue;
-  for (const key of Object.keys(copy)) if (!Object.hasOwn(out, key)) out[key] = copy[key] as JsonValue;
+  for (const key of Object.keys(original))
+    if (Object.hasOwn(copy, key)) setOwn(out, key, copy[key] as JsonValue);
+  for (const key of Object.keys(copy)) if (!Object.hasOwn(out, key)) setOwn(out, key, copy[key] as JsonValue);
   return out;
 }
 

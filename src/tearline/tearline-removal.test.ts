@@ -80,3 +80,15 @@ describe('applyRemovals', () => {
     expect(applied.goneTopLevel.get('b')).toBe('reference-closure');
   });
 });
+
+describe('copies of objects with a "__proto__" key', () => {
+  it('keep it as an ordinary property, as JSON.parse made it (a property test found it lost)', () => {
+    const obj = JSON.parse('{"a": {"__proto__": false, "b": 1}, "c": {"__proto__": {"d": 2}}}');
+    const applied = applyRemovals(obj, new RemovalPlan());
+    expect(JSON.stringify(applied.copy)).toBe(JSON.stringify(obj));
+    const a = applied.copy.a as Record<string, unknown>;
+    expect(Object.hasOwn(a, '__proto__')).toBe(true);
+    expect(Object.getPrototypeOf(a)).toBe(Object.prototype);
+    expect(applied.mapPath(['a', '__proto__'])).toEqual(['a', '__proto__']);
+  });
+});

@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from '../stix/types.js';
+import { type JsonObject, type JsonValue, setOwn } from '../stix/types.js';
 import { formatSelector, type PathSegment } from './tearline-selector.js';
 import type { Removal, RemovalRule } from './tearline-types.js';
 
@@ -116,7 +116,7 @@ export function applyRemovals(obj: JsonObject, plan: RemovalPlan): AppliedRemova
       if (next === PRUNED) {
         if (path.length === 0) goneTopLevel.set(key, lastCause);
       } else {
-        out[key] = next;
+        setOwn(out, key, next);
         kept++;
       }
     }
@@ -172,7 +172,7 @@ function cloneSorted(value: JsonValue, order: { keysInOrder: boolean }): JsonVal
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map((v) => cloneSorted(v, order));
   const out: JsonObject = {};
-  for (const key of sortedKeys(value, order)) out[key] = cloneSorted(value[key] as JsonValue, order);
+  for (const key of sortedKeys(value, order)) setOwn(out, key, cloneSorted(value[key] as JsonValue, order));
   return out;
 }
 
@@ -180,6 +180,6 @@ export function cloneJson(value: JsonValue): JsonValue {
   if (typeof value !== 'object' || value === null) return value;
   if (Array.isArray(value)) return value.map(cloneJson);
   const out: JsonObject = {};
-  for (const key of Object.keys(value)) out[key] = cloneJson(value[key] as JsonValue);
+  for (const key of Object.keys(value)) setOwn(out, key, cloneJson(value[key] as JsonValue));
   return out;
 }

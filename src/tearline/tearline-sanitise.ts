@@ -1,6 +1,6 @@
 import { isStandardTlpMarking, TLP_MARKINGS } from '../stix/markings-tlp.js';
 import { computeScoId } from '../stix/sco-id.js';
-import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
+import { isJsonObject, type JsonObject, type JsonValue, setOwn } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
 import { canonicalJsonOf, canonicalJsonOfOrdered, digestCanonicalJson } from './tearline-digest.js';
 import { asUuidV4 } from './tearline-ids.js';
@@ -90,7 +90,7 @@ export function sanitise(object: JsonValue, ctx: SanitiseContext, released: Rele
 /** The copy with its top-level keys in sorted order (nested objects already are). */
 function sortTopLevel(copy: JsonObject): JsonObject {
   const out: JsonObject = {};
-  for (const key of Object.keys(copy).sort()) out[key] = copy[key] as JsonValue;
+  for (const key of Object.keys(copy).sort()) setOwn(out, key, copy[key] as JsonValue);
   return out;
 }
 

@@ -1,6 +1,5 @@
 import { collectRefs } from '../stix/refs.js';
-import { versionKeyOf } from '../stix/timestamp.js';
-import { type PreparedObject, prepareObject } from '../store/prepared-object.js';
+import { type PreparedObject, prepareObject, storedFieldsOf } from '../store/prepared-object.js';
 import type { Accepted, FrontBatch } from './import-front.js';
 
 /** An accepted object ready for the store, with where it stood in the input. */
@@ -124,13 +123,14 @@ export class WireArena {
 
   readonly keep = (a: Accepted): WireItem => {
     const o = a.object;
-    const fields: string[] = [
-      o.id as string,
-      versionKeyOf(o),
-      o.type as string,
-      typeof o.spec_version === 'string' ? o.spec_version : '',
-      typeof o.created === 'string' ? o.created : '',
-      typeof o.modified === 'string' ? o.modified : '',
+    const f = storedFieldsOf(o);
+    const fields = [
+      f.id,
+      f.version,
+      f.type,
+      f.specVersion ?? '',
+      f.created ?? '',
+      f.modified ?? '',
       a.location,
     ];
     for (const r of collectRefs(o)) fields.push(r.path, r.id);

@@ -1,13 +1,10 @@
+import { isHexCode } from './stix-formats.js';
 import type { JsonValue } from './types.js';
 
 /** One identifier reference found in an object, with the JSON path where it stands. */
 export interface ObjectRef {
   path: string;
   id: string;
-}
-
-function isHexCode(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
 /**

@@ -61,7 +61,8 @@ export function isTypeName(s: string): boolean {
   return s.length >= 3 && s.length <= 250 && TYPE_NAME_RE.test(s) && !s.includes('--');
 }
 
-function isHexCode(c: number): boolean {
+/** A hexadecimal digit's char code, either case. */
+export function isHexCode(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 

@@ -1,5 +1,6 @@
 import { collectRefs } from '../stix/refs.js';
 import { versionKeyOf } from '../stix/timestamp.js';
+import type { JsonObject } from '../stix/types.js';
 import type { IncomingObject } from './ports.js';
 
 /**
@@ -25,11 +26,13 @@ export interface PreparedObject {
   source: string;
 }
 
-/** The store's view of a validated object (its `id` and `type` are strings by then). */
-export function prepareObject(item: IncomingObject): PreparedObject {
-  const obj = item.object;
-  const refs: string[] = [];
-  for (const r of collectRefs(obj)) refs.push(r.path, r.id);
+type StoredFields = Pick<PreparedObject, 'id' | 'version' | 'type' | 'specVersion' | 'created' | 'modified'>;
+
+/**
+ * What the store takes out of a validated object besides its references (its `id` and `type`
+ * are strings by then): one definition for the importing thread and the front's worker.
+ */
+export function storedFieldsOf(obj: JsonObject): StoredFields {
   return {
     id: obj.id as string,
     version: versionKeyOf(obj),
@@ -37,6 +40,15 @@ export function prepareObject(item: IncomingObject): PreparedObject {
     specVersion: typeof obj.spec_version === 'string' ? obj.spec_version : null,
     created: typeof obj.created === 'string' ? obj.created : null,
     modified: typeof obj.modified === 'string' ? obj.modified : null,
+  };
+}
+
+/** The store's view of a validated object. */
+export function prepareObject(item: IncomingObject): PreparedObject {
+  const refs: string[] = [];
+  for (const r of collectRefs(item.object)) refs.push(r.path, r.id);
+  return {
+    ...storedFieldsOf(item.object),
     refs,
     json: item.json,
     source: item.source,

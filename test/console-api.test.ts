@@ -142,8 +142,10 @@ describe('console API: threat picture and intel', () => {
     const byPartner = Object.fromEntries(
       page.decisions.map((d: { partner: string; outcome: string }) => [d.partner, d]),
     );
-    expect(byPartner['allied-service'].outcome).toBe('released');
-    expect(byPartner['kabul-authorities'].outcome).toBe('queued');
+    expect(byPartner['allied-service'].state).toBe('released');
+    expect(byPartner['kabul-authorities'].state).toBe('queued');
+    expect(byPartner['allied-service'].decision).toBe('release');
+    expect(byPartner['kabul-authorities'].decision).toBe('needs-approval');
     expect(byPartner['kabul-authorities'].reasons.length).toBeGreaterThan(0);
     expect(
       (await call('GET', '/api/intel/indicator--00000000-0000-4000-8000-000000000000', s)).statusCode,

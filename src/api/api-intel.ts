@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { objectCacheOf, openDecisionRound } from '../app/hub-decisions.js';
+import { decideObject } from '../release/release-closure.js';
 import { findNeighbourhood } from '../store/hub/neighbourhood.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { guard } from './api-auth.js';
@@ -109,6 +111,11 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     const object = JSON.parse(latest.json) as Record<string, unknown>;
     const partners = await ctx.hub.state.partners.list();
     const outcomes = await ctx.hub.state.releases.outcomesOf(id);
+    // The one decision per partner, now, by the settings in force; beside it what the pipeline recorded.
+    const round = await openDecisionRound(ctx.hub, ctx.policy.current().policy, ctx.hub.clock.now());
+    const objects = objectCacheOf(ctx.hub, round);
+    const decided = new Map<string, Awaited<ReturnType<typeof decideObject>>>();
+    for (const p of partners) decided.set(p.id, await decideObject(await round.termsFor(p), id, objects));
     return {
       object,
       markings: Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [],
@@ -122,12 +129,17 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       graph: await readGraphAround(sql, id),
       decisions: partners.map((p) => {
         const o = outcomes.find((x) => x.partner_id === p.id);
+        const d = decided.get(p.id);
         return {
           partner: p.name,
           partner_id: p.id,
-          outcome: o?.outcome ?? 'undecided',
+          decision: d?.outcome ?? 'withhold',
+          stage: d?.stage ?? 'policy',
+          reasons: d?.reasons ?? [],
+          tearline: d?.tearline ? { digest: d.tearline.digest, removed: d.tearline.removed.length } : null,
+          state: o?.outcome ?? 'undecided',
+          state_reasons: o?.reasons ?? [],
           object_version: o?.object_version ?? null,
-          reasons: o?.reasons ?? [],
           decided_at: o?.decided_at ?? null,
         };
       }),

@@ -11,8 +11,11 @@ import { registerQueueRoutes } from '../api/api-queue.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
 import type { Hub } from './hub.js';
+import { HubPolicySource, type HubPolicyState } from './hub-policy-watch.js';
 
 export interface ConsoleOptions {
+  /** The hub's settings in force; read once from the data dir when absent. */
+  policy?: { current(): HubPolicyState };
   secure?: boolean;
   failedLoginDelayMs?: number;
   sessionTtlMs?: number;
@@ -26,6 +29,7 @@ export function registerConsole(app: FastifyInstance, hub: Hub, options: Console
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
   const ctx: ConsoleContext = {
     hub,
+    policy: options.policy ?? new HubPolicySource(hub.paths.dir),
     users: hub.state.users,
     sessions: hub.state.sessions,
     now: options.now ?? (() => new Date()),

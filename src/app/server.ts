@@ -15,6 +15,7 @@ import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
 import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
 import { registerConsole } from './console-routes.js';
 import type { Hub } from './hub.js';
+import { HubPolicySource, type HubPolicyState } from './hub-policy-watch.js';
 import { registerLedgerRoutes } from './ledger-routes.js';
 
 export interface ServerOptions {
@@ -31,6 +32,8 @@ export interface ServerOptions {
   pageCache?: { maxEntries: number; maxBytes: number };
   /** Where structured logs go; nothing is logged when absent. */
   log?: { stream: NodeJS.WritableStream; level?: string };
+  /** The hub's settings in force (serve re-reads them); read once from the data dir by default. */
+  policy?: { current(): HubPolicyState };
 }
 
 export const DEFAULT_LIMITS: TaxiiLimits = {
@@ -120,6 +123,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
 
   registerLedgerRoutes(app, hub);
   registerConsole(app, hub, {
+    policy: options.policy ?? new HubPolicySource(hub.paths.dir),
     secure: options.https !== undefined,
     failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
   });

@@ -1,13 +1,13 @@
 import type { Command } from 'commander';
 import { readHubSecret } from '../app/data-dir.js';
 import { openHubAt } from '../app/hub-open.js';
+import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { releaseStoresOf } from '../app/release-stores.js';
 import { decideQueueItem } from '../release/release-approval.js';
 import { runReleasePipeline } from '../release/release-pipeline.js';
 import { listRecalls, recallRelease } from '../release/release-recall.js';
 import { resolveActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
-import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 import { printJson } from './partner-command.js';
 
 interface Common {
@@ -26,7 +26,7 @@ export function registerRelease(program: Command): void {
     .option('--partner <partner>', 'only this partner (name or id)')
     .option('--as <user>', 'act as this user (default: the local admin)')
     .option('--data <dir>', 'data directory')
-    .option('--json', 'print counts by outcome as JSON')
+    .option('--json', 'print, per partner, what was done and the decisions by outcome and reason, as JSON')
     .action(async (opts: Common & { partner?: string }) => {
       const hub = await openHubAt(opts);
       try {
@@ -39,21 +39,24 @@ export function registerRelease(program: Command): void {
         if (opts.partner && !(await hub.state.partners.get(opts.partner))) {
           throw new CliError(`no partner named or with id "${opts.partner}" (see: tearline partner list)`);
         }
-        const untagged = readUntaggedTlp(hub.paths.dir);
         const report = await runReleasePipeline(releaseStoresOf(hub), {
           now: hub.clock.now(),
           actor: actor.name,
           hubSecret: readHubSecret(hub.paths.hubSecret),
-          operator: readOperatorPolicies(hub.paths.dir),
+          policy: requireHubPolicy(hub.paths.dir),
           ...(opts.partner && { partner: opts.partner }),
-          ...(untagged && { untaggedTlp: untagged }),
         });
         await hub.checkpointIfDue();
         if (opts.json) return printJson(report);
         for (const p of report.partners) {
+          const c = p.decisions.counts;
           process.stdout.write(
-            `${p.partner}: ${p.released} released, ${p.queued} queued for approval, ${p.withheld} withheld, ${p.waiting} waiting, ${p.unchanged} unchanged\n`,
+            `${p.partner}: release ${c.release}, needs-approval ${c['needs-approval']}, withhold ${c.withhold}; ` +
+              `this run ${p.released} released, ${p.queued} queued for approval, ${p.withheld} withheld, ${p.waiting} waiting, ${p.unchanged} unchanged\n`,
           );
+          for (const [code, n] of Object.entries(p.decisions.reasons).sort((a, b) => b[1] - a[1])) {
+            process.stdout.write(`    ${code.padEnd(24)} ${n}\n`);
+          }
         }
       } finally {
         await hub.close();

@@ -45,6 +45,8 @@ export interface PartnerFacts {
   locations?: ReadonlySet<string>;
   /** Operator policies, already validated (operator-policy.ts). */
   operator?: { policies: Record<string, string>; meta: Record<string, PolicyMeta> };
+  /** Ends every `marking-missing` reason: where the hub's default level is set. */
+  markingHint?: string;
 }
 
 /** Outcome, reasons and policies shared by every decision with the same Cedar answer; read-only. */
@@ -110,6 +112,7 @@ export class PartnerDecider {
         this.#agreementState,
         facts.conditions.map((c) => [c.id, c.status, c.reason]),
         this.policies.policies,
+        facts.markingHint ?? null,
       ]),
     );
     this.#changesAt = earliest([
@@ -279,6 +282,9 @@ export class PartnerDecider {
         condition: meta.condition,
         ...(state?.changes_at !== undefined && { changes_at: state.changes_at }),
       };
+    }
+    if (meta.code === 'marking-missing' && meta.source === 'agreement' && this.facts.markingHint) {
+      return { code: meta.code, message: `${meta.reason}: ${this.facts.markingHint}`, policy: policyId };
     }
     return { code: meta.code, message: meta.reason, policy: policyId };
   }

@@ -118,7 +118,8 @@ function markingTermsOf(ctx: SanitiseContext): MarkingTerms {
 
 function carriedStatements(plan: MarkingPlan): string[] {
   const out = [...plan.statements];
-  for (const gm of plan.kept) if (gm.statement !== undefined && !out.includes(gm.statement)) out.push(gm.statement);
+  for (const gm of plan.kept)
+    if (gm.statement !== undefined && !out.includes(gm.statement)) out.push(gm.statement);
   return out;
 }
 
@@ -211,7 +212,13 @@ function sanitiseMarkingDefinition(id: string, ctx: SanitiseContext): TearlineRe
       const check = checkStatement(id, ctx);
       if (!check.ok) return withheld(check.code, check.message);
       const canonical = canonicalJsonOf(check.copy) ?? '';
-      return { ok: true, partnerObjectId: id, tearline: check.copy, digest: digestCanonicalJson(canonical), removed: [] };
+      return {
+        ok: true,
+        partnerObjectId: id,
+        tearline: check.copy,
+        digest: digestCanonicalJson(canonical),
+        removed: [],
+      };
     }
     return withheld(
       'internal-marking',

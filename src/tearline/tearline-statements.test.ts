@@ -45,7 +45,11 @@ describe('statement markings', () => {
   it('are dropped where the profile says', () => {
     const r = sanitise(
       withStatement({ object_marking_refs: [MITRE, GREEN] }),
-      testContext({ ceiling: 'green', profile: { ...STANDARD_PROFILE, statement_markings: 'drop' }, statements }),
+      testContext({
+        ceiling: 'green',
+        profile: { ...STANDARD_PROFILE, statement_markings: 'drop' },
+        statements,
+      }),
       NOTHING_RELEASED,
     );
     if (!r.ok) throw new Error(r.message);
@@ -53,7 +57,11 @@ describe('statement markings', () => {
   });
 
   it('count as unknown, above every ceiling, when the hub does not hold their definition', () => {
-    const r = sanitise(withStatement(), testContext({ ceiling: 'red', markings: new Map() }), NOTHING_RELEASED);
+    const r = sanitise(
+      withStatement(),
+      testContext({ ceiling: 'red', markings: new Map() }),
+      NOTHING_RELEASED,
+    );
     expect(r).toMatchObject({ ok: false, code: 'marking-above-ceiling' });
   });
 

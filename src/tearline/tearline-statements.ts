@@ -15,7 +15,8 @@ export function statementCopyOf(def: JsonObject): JsonObject | undefined {
   if (def.type !== 'marking-definition' || def.definition_type !== 'statement') return undefined;
   const definition = def.definition;
   if (!isJsonObject(definition) || typeof definition.statement !== 'string') return undefined;
-  if (definition.statement.length === 0 || definition.statement.length > STATEMENT_MAX_CHARS) return undefined;
+  if (definition.statement.length === 0 || definition.statement.length > STATEMENT_MAX_CHARS)
+    return undefined;
   if (typeof def.id !== 'string' || typeof def.created !== 'string') return undefined;
   const copy: JsonObject = {
     type: 'marking-definition',

@@ -1,6 +1,7 @@
 import { AgreementStore } from '../store/hub/agreement-store.js';
 import { ConditionEvents } from '../store/hub/condition-events.js';
 import { DerivedIdStore } from '../store/hub/derived-ids.js';
+import { ImportMarkingStore } from '../store/hub/import-marking-store.js';
 import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
 import { ReleaseStore } from '../store/hub/release-store.js';
@@ -23,6 +24,7 @@ export interface HubState {
   releases: ReleaseStore;
   derivedIds: DerivedIdStore;
   decisionMarks: DecisionMarks;
+  importMarkings: ImportMarkingStore;
 }
 
 export function createHubState(sql: SqlDatabase): HubState {
@@ -36,5 +38,6 @@ export function createHubState(sql: SqlDatabase): HubState {
     releases: new ReleaseStore(sql),
     derivedIds: new DerivedIdStore(sql),
     decisionMarks: new DecisionMarks(sql),
+    importMarkings: new ImportMarkingStore(sql),
   };
 }

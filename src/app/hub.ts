@@ -96,7 +96,7 @@ export function createHub(
   const checkpoints = new SqliteLedgerCheckpoints(ledger);
   const objects = new SqliteObjectStore(db, clock, (context, stored) => {
     const appended = ledger.appendEntries([
-      ingestBatchEntry(context.source, context.actor, clock.now(), stored),
+      ingestBatchEntry(context.source, context.actor, clock.now(), stored, context.marking),
     ]);
     // Throwing rolls the batch back: nothing is stored that the ledger does not record.
     if (!appended.ok) throw new Error(`ledger: ${appended.message}`);

@@ -103,6 +103,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     submissions,
     intel,
     intelWriter: hub.objects,
+    intelMarking: (user) => hub.state.importMarkings.get('user', user),
     submit: { sink, resolver, now },
     now,
   });

@@ -69,6 +69,8 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
     INSERT INTO release_records (release_id, partner_id, derived_id, original_id, original_version, reasons,
       approvals, tearline_digest, released_at, visible_from, ledger_index)
       VALUES ('release--r1', 'identity--p1', 'indicator--d1', 'indicator--o1', 'v', '[]', '[]', 'd', 't', 't', 4);
+    INSERT INTO import_marking_defaults (scope, name, marking, kind, set_by, set_at)
+      VALUES ('user', 'ivan', 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb', 'tlp', 'admin', 't0');
   `);
   checkpoints.checkpoint(clock.now(), signer.signer);
   return db;
@@ -96,6 +98,7 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
           agreements: 1,
           releases: 1,
           release_records: 1,
+          import_marking_defaults: 1,
           users: 0,
         },
       });

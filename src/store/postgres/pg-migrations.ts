@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
+import { importMarkingsMigration } from '../sqlite/migrations/import-markings.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
@@ -134,6 +135,10 @@ CREATE TRIGGER submissions_changed AFTER INSERT OR UPDATE OR DELETE ON taxii_sub
 CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
   FOR EACH STATEMENT EXECUTE FUNCTION tearline_notify_change();
 `,
+  },
+  {
+    name: '1700-import-markings',
+    sql: translateSqliteDdl(importMarkingsMigration.sql),
   },
 ];
 

@@ -8,6 +8,8 @@ export interface ChangeStamps {
   intel: string;
   queue: string;
   conditions: string;
+  /** The settings in force (serve re-reads them when a file changes or on SIGHUP). */
+  settings: string;
 }
 
 /**
@@ -53,7 +55,13 @@ export async function readStamps(ctx: ConsoleContext, conditions: ConditionStamp
             (SELECT count(*) FROM release_approvals) || '/' || (SELECT count(*) FROM release_records) || '/' ||
             (SELECT count(*) FROM release_outcomes) AS v`,
   );
-  return { intel: String(intel?.v ?? 0), queue: queue?.v ?? '', conditions: await conditions.read(ctx) };
+  const settings = ctx.policy.current();
+  return {
+    intel: String(intel?.v ?? 0),
+    queue: queue?.v ?? '',
+    conditions: await conditions.read(ctx),
+    settings: `${settings.digest}/${settings.error?.at ?? ''}`,
+  };
 }
 
 /**

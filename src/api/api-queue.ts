@@ -28,6 +28,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         removed: i.removed,
         original: source ? (JSON.parse(source.json) as unknown) : null,
         tearline: JSON.parse(i.tearline) as unknown,
+        tearline_digest: i.tearline_digest,
         author: i.author,
         approvals: await releases.approvals(i),
         approvals_required: i.approvals_required,

@@ -8,6 +8,7 @@ import { registerIntelRoutes } from '../api/api-intel.js';
 import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
+import { registerSettingsRoutes } from '../api/api-settings.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
 import type { Hub } from './hub.js';
@@ -42,6 +43,7 @@ export function registerConsole(app: FastifyInstance, hub: Hub, options: Console
   registerIntelRoutes(app, ctx);
   registerPartnerRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
+  registerSettingsRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
   registerDocsRoute(app);

@@ -41,6 +41,14 @@ export interface Publication {
   actor: string;
 }
 
+/**
+ * The version a ledger entry names: an SCO has neither `modified` nor `created` (its content is
+ * its identity, one version only), and the ledger takes no empty field.
+ */
+export function ledgerVersionOf(version: string): string {
+  return version === '' ? 'unversioned' : version;
+}
+
 export type PublishResult =
   | { ok: true; releaseId: string; ledgerIndex: number }
   | {
@@ -118,7 +126,7 @@ export function publishRelease(stores: PublishStores, p: Publication, now: Date)
       partner: p.partnerId,
       derived_id: p.tearline.id as string,
       original_id: p.originalId,
-      original_version: p.originalVersion,
+      original_version: ledgerVersionOf(p.originalVersion),
       agreement_version: String(p.agreementVersion ?? 'none'),
       reasons: p.reasons.map((r) => `${r.code}: ${r.message}`),
       approvals: p.approvals,

@@ -7,6 +7,7 @@ import { ObjectPage } from './object-page.js';
 import { PartnersPage } from './partners-page.js';
 import { QueuePage } from './queue-page.js';
 import { useRoute } from './route.js';
+import { SettingsPage } from './settings-page.js';
 import { SignIn } from './sign-in.js';
 import { ThreatPage } from './threat-page.js';
 
@@ -16,6 +17,7 @@ const PAGES = [
   ['partners', 'Partners'],
   ['queue', 'Release queue'],
   ['ledger', 'Ledger'],
+  ['settings', 'Settings'],
 ] as const;
 
 export function App() {
@@ -84,6 +86,7 @@ export function App() {
         {route.page === 'partners' && <PartnersPage me={me} />}
         {route.page === 'queue' && <QueuePage me={me} />}
         {route.page === 'ledger' && <LedgerPage />}
+        {route.page === 'settings' && <SettingsPage />}
       </main>
     </LiveContext.Provider>
   );

@@ -25,7 +25,11 @@ interface ObjectPageData {
 
 export function ObjectPage({ id }: { id: string }) {
   const live = useLive();
-  const [page] = useLoad<ObjectPageData>(`/api/intel/${encodeURIComponent(id)}`, [live.intel, live.queue]);
+  const [page] = useLoad<ObjectPageData>(`/api/intel/${encodeURIComponent(id)}`, [
+    live.intel,
+    live.queue,
+    live.settings,
+  ]);
   if (page.state === 'loading') return <p>Loading…</p>;
   if (page.state === 'error') return <p className="error">{page.message}</p>;
   const { object, markings, versions, graph, decisions } = page.data;

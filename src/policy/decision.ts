@@ -8,7 +8,7 @@ import {
   type PolicyMeta,
 } from './cedar-policy-generate.js';
 import type { ConditionState } from './condition-types.js';
-import { type DecisionMemo, formatMemoKey } from './decision-memo.js';
+import { type DecisionMemo, formatMemoKey, formatMemoPrefix } from './decision-memo.js';
 import type { DecisionReason } from './decision-reasons.js';
 import { addIsoDuration, parseIsoDuration } from './duration-iso.js';
 import type { IntelProjection } from './intel-projection.js';
@@ -76,6 +76,7 @@ export class PartnerDecider {
   readonly #verdicts = new WeakMap<CedarAnswer, Verdict>();
   readonly #fixed = new Map<string, Verdict>();
   readonly #stateKey: string;
+  #memoPrefix: string | undefined;
 
   constructor(
     readonly facts: PartnerFacts,
@@ -187,7 +188,13 @@ export class PartnerDecider {
       );
     } else {
       const handle = this.#handle;
-      const answer = this.memo.authorizeKeyed(handle, this.#principal, this.#attrsFor(intel));
+      this.#memoPrefix ??= formatMemoPrefix(handle, this.#principal);
+      const answer = this.memo.authorizeKeyed(
+        handle,
+        this.#principal,
+        this.#attrsFor(intel),
+        this.#memoPrefix,
+      );
       verdict = this.#verdicts.get(answer) ?? this.#explain(answer, agreement);
       this.#verdicts.set(answer, verdict);
     }

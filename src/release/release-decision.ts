@@ -63,27 +63,28 @@ export function decideReleases(inputs: readonly DecisionInput[], terms: ReleaseT
   const out: ReleaseDecision[] = [];
   const candidates: JsonObject[] = [];
   const pending = new Map<string, number>();
+  const blocked = terms.sanitise
+    ? terms.profileProblem
+    : { code: 'no-agreement', message: 'no sanitisation terms for this partner' };
   for (const input of inputs) {
     const decision = terms.decider.decide(input.projection);
-    const base = {
+    const d: ReleaseDecision = {
       object_id: input.projection.id,
       object_version: input.projection.version,
+      outcome: decision.outcome,
+      reasons: decision.reasons,
+      stage: 'policy',
       decision,
     };
-    if (decision.outcome === 'withhold') {
-      out.push({ ...base, outcome: 'withhold', reasons: decision.reasons, stage: 'policy' });
+    out.push(d);
+    if (decision.outcome === 'withhold') continue;
+    if (blocked) {
+      d.outcome = 'withhold';
+      d.reasons = [blocked];
+      d.stage = 'tearline';
       continue;
     }
-    if (!terms.sanitise || terms.profileProblem) {
-      const reason = terms.profileProblem ?? {
-        code: 'no-agreement',
-        message: 'no sanitisation terms for this partner',
-      };
-      out.push({ ...base, outcome: 'withhold', reasons: [reason], stage: 'tearline' });
-      continue;
-    }
-    pending.set(input.projection.id, out.length);
-    out.push({ ...base, outcome: decision.outcome, reasons: decision.reasons, stage: 'policy' });
+    pending.set(d.object_id, out.length - 1);
     candidates.push(input.object);
   }
   if (candidates.length === 0 || !terms.sanitise) return out;
@@ -122,5 +123,12 @@ export function emptyTally(): DecisionTally {
 
 export function tallyDecision(t: DecisionTally, d: Pick<ReleaseDecision, 'outcome' | 'reasons'>): void {
   t.counts[d.outcome]++;
-  for (const code of new Set(d.reasons.map((r) => r.code))) t.reasons[code] = (t.reasons[code] ?? 0) + 1;
+  const rs = d.reasons;
+  for (let i = 0; i < rs.length; i++) {
+    const code = (rs[i] as DecisionReason).code;
+    // Each code once per decision (a withhold may carry several conditions of one code).
+    let seen = false;
+    for (let j = 0; j < i && !seen; j++) seen = (rs[j] as DecisionReason).code === code;
+    if (!seen) t.reasons[code] = (t.reasons[code] ?? 0) + 1;
+  }
 }

@@ -62,8 +62,29 @@ interface Candidate {
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
+/** Items written per transaction (see the publishing loop). */
+const WRITE_GROUP = 250;
+
+// Withhold reasons are shared by every decision with the same verdict: hashed once each.
+const reasonHashes = new WeakMap<readonly object[], string>();
+function reasonsHash(d: ReleaseDecision): string {
+  let h = reasonHashes.get(d.reasons);
+  if (h === undefined) {
+    h = sha256(JSON.stringify(reasonsOf(d)));
+    reasonHashes.set(d.reasons, h);
+  }
+  return h;
+}
+
+// Decisions with the same verdict share one reasons array: their stored form is made once.
+const storedReasons = new WeakMap<readonly object[], Reason[]>();
 function reasonsOf(d: { reasons: readonly { code: string; message: string }[] }): Reason[] {
-  return d.reasons.map((r) => ({ code: r.code, message: r.message }));
+  let r = storedReasons.get(d.reasons);
+  if (!r) {
+    r = d.reasons.map((x) => ({ code: x.code, message: x.message }));
+    storedReasons.set(d.reasons, r);
+  }
+  return r;
 }
 
 function fingerprintOf(...parts: (string | number | null | undefined)[]): string {
@@ -135,7 +156,7 @@ async function runForPartner(
   const now = opts.now;
   const terms = await round.termsFor(partner);
   // Every outcome of the partner in one query: one per object would be a round trip each on PostgreSQL.
-  const outcomes: Map<string, OutcomeRow> = await releases.outcomesOfPartner(partner.id);
+  const outcomes = await releases.outcomeKeysOfPartner(partner.id);
   const withheld: OutcomeRow[] = [];
   const agreement = terms.decider.facts.agreement;
   const candidates: Candidate[] = [];
@@ -148,7 +169,7 @@ async function runForPartner(
       // The policy's and the tearline's withholds keep their own fingerprints, as recorded before.
       const fp =
         d.stage === 'policy'
-          ? fingerprintOf('withhold', o.version, agreement?.version, JSON.stringify(reasonsOf(d)))
+          ? fingerprintOf('withhold', o.version, agreement?.version, reasonsHash(d))
           : fingerprintOf('tearline-withheld', o.version, agreement?.version, d.reasons[0]?.code);
       const prev = outcomes.get(d.object_id);
       const settled = prev?.outcome === 'released' || prev?.outcome === 'recalled';
@@ -181,62 +202,65 @@ async function runForPartner(
   const visibleFrom = new Date(embargo ? addIsoDuration(now.getTime(), embargo) : now.getTime());
 
   // Referenced objects first; what still waits on a reference is tried again after the others.
+  // Items are written in groups, one transaction each: every item's release (or queue entry) and
+  // its outcome still commit together, and a crash loses or duplicates nothing (the next pass
+  // picks up what is not recorded), at one commit per group instead of one per item.
   let pending = candidates;
   for (let pass = 0; pending.length > 0 && pass < 50; pass++) {
     const next: Candidate[] = [];
-    for (const c of pending) {
-      const r = { originalId: c.decision.object_id, ...c.copy };
-      const fp = fingerprintOf(c.decision.outcome, c.version, agreement.version, r.digest);
-      const prev = outcomes.get(r.originalId);
-      const settled =
-        prev?.outcome === 'released' || prev?.outcome === 'recalled' || prev?.outcome === 'denied';
-      if (prev?.fingerprint === fp || (settled && prev.object_version === c.version)) {
-        counts.unchanged++;
-        continue;
-      }
-      const reasons = reasonsOf(c.decision);
-      if (c.decision.outcome === 'needs-approval') {
-        await enqueue(stores, partner, c, r, agreement.version, fp, reasons, at);
-        counts.queued++;
-        continue;
-      }
-      // The release and its outcome commit together: a crash leaves neither or both.
-      const published = await stores.sql.transaction(async () => {
-        const done = await publishRelease(
-          stores,
-          {
-            partnerId: partner.id,
-            originalId: r.originalId,
-            originalVersion: c.version,
-            agreementVersion: agreement.version,
-            tearline: r.copy,
-            digest: r.digest,
-            derivedIds: [{ derivedId: r.partnerObjectId, originalId: r.originalId }],
-            reasons,
-            approvals: [],
-            visibleFrom,
-            actor: opts.actor,
-          },
-          now,
-        );
-        if (!done.ok && done.code === 'waiting-for-references') return done;
-        await releases.putOutcome({
-          partner_id: partner.id,
-          object_id: r.originalId,
-          object_version: c.version,
-          outcome: 'released',
-          reasons: done.ok ? reasons : [{ code: done.code, message: done.message }],
-          agreement_version: agreement.version,
-          fingerprint: fp,
-          decided_at: at,
-        });
-        return done;
+    for (let from = 0; from < pending.length; from += WRITE_GROUP) {
+      const group = pending.slice(from, from + WRITE_GROUP);
+      await stores.sql.transaction(async () => {
+        for (const c of group) {
+          const r = { originalId: c.decision.object_id, ...c.copy };
+          const fp = fingerprintOf(c.decision.outcome, c.version, agreement.version, r.digest);
+          const prev = outcomes.get(r.originalId);
+          const settled =
+            prev?.outcome === 'released' || prev?.outcome === 'recalled' || prev?.outcome === 'denied';
+          if (prev?.fingerprint === fp || (settled && prev.object_version === c.version)) {
+            counts.unchanged++;
+            continue;
+          }
+          const reasons = reasonsOf(c.decision);
+          if (c.decision.outcome === 'needs-approval') {
+            await enqueue(stores, partner, c, r, agreement.version, fp, reasons, at);
+            counts.queued++;
+            continue;
+          }
+          const done = await publishRelease(
+            stores,
+            {
+              partnerId: partner.id,
+              originalId: r.originalId,
+              originalVersion: c.version,
+              agreementVersion: agreement.version,
+              tearline: r.copy,
+              digest: r.digest,
+              derivedIds: [{ derivedId: r.partnerObjectId, originalId: r.originalId }],
+              reasons,
+              approvals: [],
+              visibleFrom,
+              actor: opts.actor,
+            },
+            now,
+          );
+          if (!done.ok && done.code === 'waiting-for-references') {
+            next.push(c);
+            continue;
+          }
+          await releases.putOutcome({
+            partner_id: partner.id,
+            object_id: r.originalId,
+            object_version: c.version,
+            outcome: 'released',
+            reasons: done.ok ? reasons : [{ code: done.code, message: done.message }],
+            agreement_version: agreement.version,
+            fingerprint: fp,
+            decided_at: at,
+          });
+          counts.released++;
+        }
       });
-      if (!published.ok && published.code === 'waiting-for-references') {
-        next.push(c);
-        continue;
-      }
-      counts.released++;
     }
     if (next.length === pending.length) {
       const waiting: OutcomeRow[] = [];
@@ -275,9 +299,7 @@ async function runForPartner(
 /** Outcomes of one step in one transaction: one commit, not one per object. */
 async function putOutcomes(stores: PipelineStores, rows: readonly OutcomeRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await stores.sql.transaction(async () => {
-    for (const row of rows) await stores.releases.putOutcome(row);
-  });
+  await stores.sql.transaction(() => stores.releases.putOutcomes(rows));
 }
 
 async function enqueue(

@@ -291,11 +291,11 @@ async function checkCase(c: {
         ).toEqual(view(whole.get(p.id)?.get(id) as ReleaseDecision));
       }
     }
-    const queued = (await get('/api/queue')) as {
-      object_id: string;
-      partner: string;
-      tearline_digest: string;
-    }[];
+    const queued = (
+      (await get('/api/queue?size=200')) as {
+        items: { object_id: string; partner: string; tearline_digest: string }[];
+      }
+    ).items;
     for (const p of partners) {
       const expected = [...(whole.get(p.id)?.values() ?? [])].filter((d) => d.outcome === 'needs-approval');
       const shown = queued.filter((q) => q.partner === p.name);

@@ -73,7 +73,10 @@ export async function resolveSelection(stores: PublishStores, sel: QueueSelectio
 }
 
 /** The combined tearline diff of a selection, read from the items' stored removals. */
-export async function combinedDiff(stores: PublishStores, entries: readonly QueueEntry[]): Promise<CombinedDiff> {
+export async function combinedDiff(
+  stores: PublishStores,
+  entries: readonly QueueEntry[],
+): Promise<CombinedDiff> {
   const byRule: Record<string, number> = {};
   const byType: Record<string, number> = {};
   const items: DiffItem[] = [];
@@ -133,7 +136,12 @@ export interface BulkOutcome {
 
 export type BulkResult =
   | ({ ok: true } & BulkOutcome)
-  | { ok: false; code: 'selection-changed' | 'selection-empty' | 'selection-too-large'; message: string; diff?: CombinedDiff };
+  | {
+      ok: false;
+      code: 'selection-changed' | 'selection-empty' | 'selection-too-large';
+      message: string;
+      diff?: CombinedDiff;
+    };
 
 /**
  * Decides every item of a selection as the officer would one at a time (decideQueueItem: the
@@ -168,7 +176,8 @@ export async function decideSelection(
   for (let i = 0; i < entries.length; i += BULK_GROUP) {
     const group = entries.slice(i, i + BULK_GROUP);
     await stores.sql.transaction(async () => {
-      for (const e of group) tally(out, e.id, await decideQueueItem(stores, e.id, officer, verdict, comment, now));
+      for (const e of group)
+        tally(out, e.id, await decideQueueItem(stores, e.id, officer, verdict, comment, now));
     });
   }
   // Items approved before the objects they reference were released go now, if they can.
@@ -211,10 +220,10 @@ export async function itemCopies(
 ): Promise<{ tearline: JsonObject; original: JsonObject | null } | undefined> {
   const item = await stores.releases.item(itemId);
   if (!item) return undefined;
-  const source = await stores.sql.get<{ json: string }>('SELECT json FROM objects WHERE id = ? AND version = ?', [
-    item.object_id,
-    item.object_version,
-  ]);
+  const source = await stores.sql.get<{ json: string }>(
+    'SELECT json FROM objects WHERE id = ? AND version = ?',
+    [item.object_id, item.object_version],
+  );
   return {
     tearline: JSON.parse(item.tearline) as JsonObject,
     original: source ? (JSON.parse(source.json) as JsonObject) : null,

@@ -17,6 +17,7 @@ export interface QueueEntry {
   approvals_required: number;
   reasons: Reason[];
   removed: number;
+  tearline_digest: string;
   fingerprint: string;
   author: string | null;
   created_at: string;
@@ -99,13 +100,14 @@ export async function loadQueueEntries(sql: SqlQueries, filter: QueueFilter = {}
     approvals_required: number;
     removed: string;
     reasons: string;
+    tearline_digest: string;
     fingerprint: string;
     author: string | null;
     state: 'pending' | 'approved';
     created_at: string;
   }>(
     `SELECT q.item_id, q.partner_id, q.object_id, q.object_version, q.approvals_required, q.removed, q.reasons,
-            q.fingerprint, q.author, q.state, q.created_at
+            q.tearline_digest, q.fingerprint, q.author, q.state, q.created_at
        FROM release_queue q WHERE ${where.join(' AND ')} ORDER BY q.created_at, q.item_id`,
     args,
   );
@@ -148,7 +150,8 @@ export async function loadQueueEntries(sql: SqlQueries, filter: QueueFilter = {}
     const type = str(o?.type) ?? r.object_id.split('--')[0] ?? '';
     const labels = Array.isArray(o?.labels) ? o.labels.filter((l): l is string => typeof l === 'string') : [];
     if (filter.types && filter.types.length > 0 && !filter.types.includes(type)) continue;
-    if (filter.labels && filter.labels.length > 0 && !labels.some((l) => filter.labels?.includes(l))) continue;
+    if (filter.labels && filter.labels.length > 0 && !labels.some((l) => filter.labels?.includes(l)))
+      continue;
     let title = named(r.object_id);
     let anchor = r.object_id;
     if (o && type === 'relationship') {
@@ -156,7 +159,8 @@ export async function loadQueueEntries(sql: SqlQueries, filter: QueueFilter = {}
       title = `${named(source)} -> ${str(o.relationship_type) ?? 'related-to'} -> ${named(str(o.target_ref) ?? '')}`;
       anchor = source || r.object_id;
     } else if (o && (type === 'sighting' || type === 'note' || type === 'opinion')) {
-      const subject = str(o.sighting_of_ref) ?? (Array.isArray(o.object_refs) ? str(o.object_refs[0]) : undefined);
+      const subject =
+        str(o.sighting_of_ref) ?? (Array.isArray(o.object_refs) ? str(o.object_refs[0]) : undefined);
       if (subject) anchor = subject;
     }
     const report = reports.get(r.object_id);
@@ -177,6 +181,7 @@ export async function loadQueueEntries(sql: SqlQueries, filter: QueueFilter = {}
       approvals_required: r.approvals_required,
       reasons: JSON.parse(r.reasons) as Reason[],
       removed: (JSON.parse(r.removed) as unknown[]).length,
+      tearline_digest: r.tearline_digest,
       fingerprint: r.fingerprint,
       author: r.author,
       created_at: r.created_at,
@@ -214,4 +219,3 @@ export function sortQueueEntries(entries: QueueEntry[], sort: QueueSort, descend
   });
   return entries;
 }
-

@@ -13,6 +13,7 @@ import { createFastPathServerFactory, createPageFastPath } from '../taxii/taxii-
 import type { DerivedIdResolver } from '../taxii/taxii-ports.js';
 import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
 import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
+import { DEFAULT_SUBMISSION_LIMITS, type SubmissionLimits } from '../taxii/taxii-submissions.js';
 import { registerConsole } from './console-routes.js';
 import type { Hub } from './hub.js';
 import { registerLedgerRoutes } from './ledger-routes.js';
@@ -31,6 +32,10 @@ export interface ServerOptions {
   pageCache?: { maxEntries: number; maxBytes: number };
   /** Where structured logs go; nothing is logged when absent. */
   log?: { stream: NodeJS.WritableStream; level?: string };
+  /** Bounds on what a partner may submit (taxii-submissions.ts). */
+  submissions?: Partial<SubmissionLimits>;
+  /** Names each TAXII status resource; random UUIDs unless a test fixes them. */
+  newStatusId?: () => string;
 }
 
 export const DEFAULT_LIMITS: TaxiiLimits = {
@@ -100,7 +105,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     submissions,
     intel,
     intelWriter: hub.objects,
-    submit: { sink, resolver, now },
+    submit: { sink, resolver, now, limits: { ...DEFAULT_SUBMISSION_LIMITS, ...options.submissions } },
     now,
   });
 
@@ -111,7 +116,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     statuses,
     limits,
     now,
-    newStatusId: randomUUID,
+    newStatusId: options.newStatusId ?? randomUUID,
     authenticator,
     limiter,
     failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,

@@ -69,6 +69,29 @@ describe('promoted objects', () => {
     expect(validateObject(o).valid).toBe(true);
   });
 
+  it('carry only the hub’s own provenance: a partner’s claim to it is dropped', () => {
+    const forged = {
+      [SUBMISSION_PROVENANCE_EXTENSION_ID]: {
+        extension_type: 'property-extension',
+        submitted_by_ref: 'identity--00000000-0000-4000-8000-0000000000aa',
+      },
+    };
+    const o = built(input(sighting({ extensions: forged })));
+    expect((o.extensions as JsonObject)[SUBMISSION_PROVENANCE_EXTENSION_ID]).toMatchObject({
+      submitted_by_ref: PARTNER,
+    });
+    const domain: JsonObject = {
+      type: 'domain-name',
+      spec_version: '2.1',
+      id: 'domain-name--00000000-0000-4000-8000-0000000000fe',
+      value: 'forged.example',
+      extensions: forged,
+    };
+    const sco = built(input(domain));
+    expect(sco.extensions).toBeUndefined();
+    expect(sco.id).toBe(computeScoId({ type: 'domain-name', value: 'forged.example' }));
+  });
+
   it('follow references to objects promoted earlier from the same partner', () => {
     const observed = 'observed-data--12345678-1234-4234-8234-123456789abc';
     const o = built(

@@ -63,6 +63,15 @@ export function buildPromotedObject(p: PromotionInput): PromotionBuild {
     }
   }
   const object = mapReferences(p.mapped, (ref) => p.promoted.get(ref) ?? ref) as JsonObject;
+  // Provenance is the hub's to write: a partner's own claim to it (naming anyone) goes.
+  if (
+    isJsonObject(object.extensions) &&
+    Object.hasOwn(object.extensions, SUBMISSION_PROVENANCE_EXTENSION_ID)
+  ) {
+    const { [SUBMISSION_PROVENANCE_EXTENSION_ID]: _forged, ...rest } = object.extensions;
+    if (Object.keys(rest).length > 0) setOwn(object, 'extensions', rest);
+    else delete object.extensions;
+  }
   if (p.mapped.created === undefined) {
     // An SCO: its id follows from its content, else it is a fresh UUIDv4 (section 2.9).
     setOwn(object, 'id', computeScoId(object) ?? `${type}--${p.newUuid()}`);

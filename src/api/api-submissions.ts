@@ -44,16 +44,14 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
     if (q.partner !== undefined && q.partner.length > 200)
       return sendApiError(reply, 'bad-request', 'partner must be at most 200 characters');
     const byId = await names();
-    const list = await submissions.list({
+    const list = await submissions.listWithContent({
       ...(q.partner !== undefined && { partnerId: q.partner }),
       state,
       limit: LIMIT + 1,
     });
-    const items = [];
-    for (const s of list.slice(0, LIMIT)) {
-      const detail = await submissions.get(s.number);
-      items.push(row(s, byId.get(s.partner_id) ?? s.partner_id, detail?.mapped ?? {}));
-    }
+    const items = list
+      .slice(0, LIMIT)
+      .map(({ mapped, ...s }) => row(s, byId.get(s.partner_id) ?? s.partner_id, mapped));
     return { items, truncated: list.length > LIMIT, pending: await submissions.countPending() };
   });
 

@@ -44,6 +44,9 @@ export interface SubmissionQuery {
   limit: number;
 }
 
+/** A listed submission with its mapped content, for a list that shows what each one says. */
+export type SubmissionWithContent = SubmissionSummary & { mapped: JsonObject };
+
 interface Row {
   pos_us: number | string;
   partner_id: string;
@@ -100,6 +103,18 @@ export class SubmissionReviewStore {
   constructor(readonly sql: SqlQueries) {}
 
   async list(q: SubmissionQuery): Promise<SubmissionSummary[]> {
+    return (await this.#select(q, false)).map(toSummary);
+  }
+
+  /** As `list`, each with its mapped content (one query, not one per submission). */
+  async listWithContent(q: SubmissionQuery): Promise<SubmissionWithContent[]> {
+    return (await this.#select(q, true)).map((r) => ({
+      ...toSummary(r),
+      mapped: JSON.parse(r.mapped_json ?? r.json ?? '{}') as JsonObject,
+    }));
+  }
+
+  async #select(q: SubmissionQuery, content: boolean): Promise<Row[]> {
     const where: string[] = [];
     const args: unknown[] = [];
     if (q.partnerId !== undefined) {
@@ -116,12 +131,11 @@ export class SubmissionReviewStore {
       args.push(q.before);
     }
     args.push(q.limit);
-    const rows = await this.sql.all<Row>(
-      `SELECT ${COLUMNS} FROM taxii_submissions ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''}
-        ORDER BY pos_us DESC LIMIT ?`,
+    return this.sql.all<Row>(
+      `SELECT ${COLUMNS}${content ? ', json, mapped_json' : ''} FROM taxii_submissions
+        ${where.length > 0 ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY pos_us DESC LIMIT ?`,
       args,
     );
-    return rows.map(toSummary);
   }
 
   async get(number: number): Promise<SubmissionDetail | undefined> {

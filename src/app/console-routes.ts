@@ -9,6 +9,7 @@ import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
 import { registerSettingsRoutes } from '../api/api-settings.js';
+import { registerSubmissionRoutes } from '../api/api-submissions.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
 import type { Hub } from './hub.js';
@@ -44,6 +45,7 @@ export function registerConsole(app: FastifyInstance, hub: Hub, options: Console
   registerPartnerRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
+  registerSubmissionRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
   registerDocsRoute(app);

@@ -6,6 +6,7 @@ import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
 import { ReleaseStore } from '../store/hub/release-store.js';
 import { SessionStore } from '../store/hub/session-store.js';
+import { SubmissionReviewStore } from '../store/hub/submission-review-store.js';
 import { UserStore } from '../store/hub/user-store.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 
@@ -25,6 +26,8 @@ export interface HubState {
   derivedIds: DerivedIdStore;
   decisionMarks: DecisionMarks;
   importMarkings: ImportMarkingStore;
+  /** Partner submissions as analysts review them (promote or reject). */
+  submissions: SubmissionReviewStore;
 }
 
 export function createHubState(sql: SqlDatabase): HubState {
@@ -39,5 +42,6 @@ export function createHubState(sql: SqlDatabase): HubState {
     derivedIds: new DerivedIdStore(sql),
     decisionMarks: new DecisionMarks(sql),
     importMarkings: new ImportMarkingStore(sql),
+    submissions: new SubmissionReviewStore(sql),
   };
 }

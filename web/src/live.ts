@@ -6,10 +6,11 @@ export interface LiveStamps {
   queue: number;
   conditions: number;
   settings: number;
+  submissions: number;
   last: string;
 }
 
-const START: LiveStamps = { intel: 0, queue: 0, conditions: 0, settings: 0, last: '' };
+const START: LiveStamps = { intel: 0, queue: 0, conditions: 0, settings: 0, submissions: 0, last: '' };
 export const LiveContext = createContext<LiveStamps>(START);
 
 export function useLive(): LiveStamps {
@@ -31,6 +32,7 @@ export function useLiveStamps(enabled: boolean): LiveStamps {
         queue: s.queue + 1,
         conditions: s.conditions + 1,
         settings: s.settings + 1,
+        submissions: s.submissions + 1,
       }));
     });
     source.addEventListener('change', (e) => {
@@ -40,6 +42,7 @@ export function useLiveStamps(enabled: boolean): LiveStamps {
         queue: s.queue + (changed.includes('queue') ? 1 : 0),
         conditions: s.conditions + (changed.includes('conditions') ? 1 : 0),
         settings: s.settings + (changed.includes('settings') ? 1 : 0),
+        submissions: s.submissions + (changed.includes('submissions') ? 1 : 0),
         last: `${new Date().toLocaleTimeString()}: ${changed.join(', ')} changed`,
       }));
     });

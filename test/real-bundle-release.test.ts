@@ -169,4 +169,58 @@ describe('a real bundle flows end to end', () => {
       server.kill('SIGTERM');
     }
   }, 240_000);
+  it('clears the same release needing two officers with one bulk action each, only as shown', async () => {
+    await json('partner', 'add', '--name', 'vetted');
+    const agreement = join(dir, 'vetted.json');
+    writeFileSync(
+      agreement,
+      JSON.stringify({
+        scope: { types: ['attack-pattern', 'relationship', 'identity'] },
+        tlp_ceiling: 'green',
+        approval: 'two',
+        sanitisation: 'standard',
+        conditions: [],
+      }),
+    );
+    expect((await t('agreement', 'set', 'vetted', agreement)).code).toBe(0);
+    for (const name of ['officer-a', 'officer-b'])
+      expect((await t('user', 'add', name, '--role', 'release-officer')).code).toBe(0);
+    const run = await json('release', 'run', '--partner', 'vetted');
+    const queued = run.partners[0].decisions.counts['needs-approval'] as number;
+    expect(queued).toBeGreaterThan(10);
+    expect(run.partners[0].released).toBe(0);
+
+    const select = ['queue', 'approve', '--partner', 'vetted', '--all'];
+    // Without --confirm: the combined diff and its digest, nothing decided.
+    const shown = await json(...select, '--as', 'officer-a');
+    expect(shown.count).toBe(queued);
+    expect(shown.items.length).toBe(queued);
+    expect(shown.digest).toMatch(/^[0-9a-f]{16}$/);
+    const text = await t(...select, '--as', 'officer-a');
+    expect(text.stdout).toContain(`--confirm ${shown.digest}`);
+    const stale = await t(...select, '--as', 'officer-a', '--confirm', '0000000000000000');
+    expect(stale.code).toBe(1);
+    expect(stale.stderr).toMatch(/changed since it was shown/);
+    const analyst = await t(...select, '--as', 'local-admin', '--confirm', shown.digest);
+    expect(analyst.code).toBe(1);
+
+    const first = await json(...select, '--as', 'officer-a', '--confirm', shown.digest);
+    expect(first).toMatchObject({ ok: true, decided: queued, pending: queued, released: 0 });
+    const again = await json(...select, '--as', 'officer-b');
+    expect(again.digest).toBe(shown.digest);
+    const second = await json(...select, '--as', 'officer-b', '--confirm', again.digest);
+    expect(second).toMatchObject({ ok: true, decided: queued, refused: [] });
+    expect(second.released + second.approved).toBe(queued);
+    expect(await json('queue', 'list', '--partner', 'vetted')).toEqual([]);
+    // One ledger entry per item and officer, and the ledger still verifies.
+    const out = join(dir, 'ledger-2.jsonl');
+    expect((await t('ledger', 'export', '--out', out)).code).toBe(0);
+    const approvals = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l))
+      .filter((e) => e.kind === 'approval');
+    expect(approvals.length).toBe(2 * queued);
+    expect((await t('ledger', 'verify')).code).toBe(0);
+  }, 240_000);
 });

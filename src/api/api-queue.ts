@@ -132,7 +132,9 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     for (const e of entries) groupSizes.set(e.group.key, (groupSizes.get(e.group.key) ?? 0) + 1);
     const now = hub.clock.now().getTime();
     // What the filters can offer: every type and label among the open items of the partner.
-    const everything = partnerId ? await loadQueueEntries(hub.state.sql, { partnerId }) : entries;
+    const narrowed =
+      types !== undefined || labels !== undefined || (typeof q.group === 'string' && q.group !== '');
+    const everything = partnerId && narrowed ? await loadQueueEntries(hub.state.sql, { partnerId }) : entries;
     return {
       total: entries.length,
       page: p,

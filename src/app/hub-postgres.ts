@@ -63,7 +63,7 @@ export async function openPgHub(
     clock,
     async (tx, context, stored) => {
       const appended = await ledger.appendEntries(tx, [
-        ingestBatchEntry(context.source, context.actor, clock.now(), stored),
+        ingestBatchEntry(context.source, context.actor, clock.now(), stored, context.marking),
       ]);
       // Throwing rolls the batch back: nothing is stored that the ledger does not record.
       if (!appended.ok) throw new Error(`ledger: ${appended.message}`);

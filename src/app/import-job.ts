@@ -11,6 +11,8 @@ export interface ImportJob {
   strict: boolean;
   /** Report progress after each stored batch (a terminal shows it). */
   progress: boolean;
+  /** `--marking`: tlp:LEVEL or a marking-definition id, for objects that carry none of its kind. */
+  marking?: string;
 }
 
 export interface ImportJobEvents {

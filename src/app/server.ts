@@ -23,6 +23,7 @@ import {
   registerResponseHygiene,
 } from './http-server.js';
 import type { Hub } from './hub.js';
+import { HubPolicySource, type HubPolicyState } from './hub-policy-watch.js';
 import { registerLedgerRoutes } from './ledger-routes.js';
 
 export interface ServerOptions {
@@ -39,6 +40,8 @@ export interface ServerOptions {
   pageCache?: { maxEntries: number; maxBytes: number };
   /** Where structured logs go; nothing is logged when absent. */
   log?: { stream: NodeJS.WritableStream; level?: string };
+  /** The hub's settings in force (serve re-reads them); read once from the data dir by default. */
+  policy?: { current(): HubPolicyState };
   /** Bounds on what a partner may submit (taxii-submissions.ts). */
   submissions?: Partial<SubmissionLimits>;
   /** Deadlines for slow clients on every path (http-server.ts). */
@@ -113,6 +116,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     submissions,
     intel,
     intelWriter: hub.objects,
+    intelMarking: (user) => hub.state.importMarkings.get('user', user),
     submit: { sink, resolver, now, limits: { ...DEFAULT_SUBMISSION_LIMITS, ...options.submissions } },
     now,
   });
@@ -134,6 +138,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
 
   registerLedgerRoutes(app, hub);
   registerConsole(app, hub, {
+    policy: options.policy ?? new HubPolicySource(hub.paths.dir),
     secure: options.https !== undefined,
     failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
   });

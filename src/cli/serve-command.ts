@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
+import { HubPolicySource } from '../app/hub-policy-watch.js';
 import { startHubWorker } from '../app/hub-worker.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
 import { usageError } from './cli-error.js';
-import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 
 interface ServeOptions {
   host: string;
@@ -62,7 +62,15 @@ export function registerServe(program: Command): void {
         throw usageError(`--log-level "${opts.logLevel}" must be info, warn or error`);
       }
       const hub = await openHubAt({ ...opts, serving: true });
+      let policy: HubPolicySource;
+      try {
+        policy = new HubPolicySource(hub.paths.dir);
+      } catch (err) {
+        await hub.close();
+        throw err;
+      }
       const app = buildServer(hub, {
+        policy,
         limits: { maxPageSize },
         pageCache: { maxEntries: pageCache, maxBytes: 128 * 1024 * 1024 },
         rate: { perSecond: rate, burst: rate * 2 },
@@ -80,19 +88,34 @@ export function registerServe(program: Command): void {
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       const url = `${https ? 'https' : 'http'}://${host}:${bound}/taxii2/`;
       process.stderr.write(`tearline: serving TAXII 2.1 at ${url} (data ${hub.paths.dir})\n`);
-      const untagged = readUntaggedTlp(hub.paths.dir);
       const worker = startHubWorker(hub, {
         intervalMs: 2000,
-        operator: readOperatorPolicies(hub.paths.dir),
-        ...(untagged && { untaggedTlp: untagged }),
+        policy,
         onError: (err) => app.log.error({ err: (err as Error).message }, 'release pipeline pass failed'),
       });
+      // Settings (untagged_tlp, operator policies, forbidden terms, profiles) are re-read when a
+      // file changes or on SIGHUP; the next pass decides everything again by the new ones.
+      policy.onChange((s) => {
+        if (s.error) app.log.error({ err: s.error.message }, 'settings do not load; the previous ones stay');
+        else app.log.info({ digest: s.digest, files: s.files }, 'settings re-read');
+        worker
+          .runOnce()
+          .catch((err) => app.log.error({ err: (err as Error).message }, 'release pipeline pass failed'));
+      });
+      policy.watch();
+      const onHup = () => {
+        process.stderr.write('tearline: SIGHUP: re-reading settings\n');
+        policy.reload();
+      };
+      process.on('SIGHUP', onHup);
       // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));
       });
       process.stderr.write(`tearline: ${signal}: shutting down\n`);
+      process.off('SIGHUP', onHup);
+      policy.close();
       await worker.stop();
       try {
         await app.close();

@@ -1,8 +1,10 @@
 import { isStandardTlpMarking } from '../stix/markings-tlp.js';
+import { versionKeyOf } from '../stix/timestamp.js';
 import { isJsonObject, type JsonObject } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
 import type { ValidationIssue } from '../stix/validation-types.js';
 import type { Rejected } from '../store/ports.js';
+import { applyImportMarking, type ImportMarking } from './import-marking.js';
 import type { RejectionReport } from './import-summary.js';
 import { JsonSplitter, type SplitItem } from './json-splitter.js';
 
@@ -26,6 +28,13 @@ export interface FrontOptions {
    * an object each to build, pass between threads and collect.
    */
   keepWarnings?: boolean;
+  /** Given to each accepted object that carries no marking of its kind (import-marking.ts). */
+  marking?: ImportMarking;
+}
+
+/** How a batch names the objects the import's marking was given to: id and version key. */
+export function markedKey(id: string, version: string): string {
+  return `${id}\u0000${version}`;
 }
 
 export interface Accepted {
@@ -54,6 +63,8 @@ export interface FrontBatch<T = Accepted> {
   warningCount: number;
   rejections: RejectionReport[];
   warningReports: WarningReport[];
+  /** The accepted objects given the import's marking (markedKey), for the batch's ledger entry. */
+  marked: string[];
 }
 
 const MAX_DEPTH = 64;
@@ -157,6 +168,12 @@ export class ImportFront<T = Accepted> {
     b.warningCount += result.warnings.length;
     if (result.warnings.length > 0 && this.#opts.keepWarnings !== false)
       b.warningReports.push({ location: p.location, id, warnings: result.warnings });
+    const marking = this.#opts.marking;
+    if (marking && applyImportMarking(p.object, marking)) {
+      // What is stored is the object as marked: its JSON is written again.
+      p = { ...p, json: JSON.stringify(p.object) };
+      b.marked.push(markedKey(id as string, versionKeyOf(p.object)));
+    }
     b.accepted.push(this.#keep(p));
     this.#heldChars += p.json.length;
     if (p.object.type === 'marking-definition' && id && !this.#known.has(id)) {
@@ -203,5 +220,6 @@ function emptyBatch<T>(read: number, rejectedCount: number, warningCount: number
     warningCount,
     rejections: [],
     warningReports: [],
+    marked: [],
   };
 }

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, dataDirPaths } from '../app/data-dir.js';
 import { createHub, type SqliteHub } from '../app/hub.js';
 import { ManualClock } from '../clock.js';
+import { tlp2MarkingId } from '../stix/markings-tlp.js';
 import { openSqlite } from '../store/sqlite/database.js';
 import { DEFERRABLE_INDEXES } from '../store/sqlite/deferred-indexes.js';
 import { decodeFields, encodeFields } from './front-batch-wire.js';
@@ -113,7 +114,8 @@ describe('parallel import', () => {
           fc.boolean(),
           fc.integer({ min: 1, max: 4 }),
           fc.integer({ min: 1, max: 3 }),
-          async (elements, asBundle, batchSize, batchesPerCommit) => {
+          fc.constantFrom(undefined, 'green', 'amber'),
+          async (elements, asBundle, batchSize, batchesPerCommit, level) => {
             run++;
             const text = asBundle
               ? `{"type": "bundle", "id": "bundle--${uuid(7)}", "objects": [\n${elements.join(',\n')}\n]}`
@@ -131,6 +133,8 @@ describe('parallel import', () => {
                 batchSize,
                 batchesPerCommit,
                 chunkBytes: 97,
+                // A marking given at import crosses to the front's thread and back to the ledger.
+                ...(level && { marking: { id: tlp2MarkingId(level), kind: 'tlp' as const } }),
               };
               const a = await importStream({ path: file }, parallel.objects, {
                 ...opts,

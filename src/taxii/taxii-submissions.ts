@@ -1,4 +1,6 @@
+import { applyImportMarking, type ImportMarking } from '../ingest/import-marking.js';
 import { collectReferences, mapReferences } from '../stix/refs.js';
+import { versionKeyOf } from '../stix/timestamp.js';
 import { isJsonObject, type JsonObject } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
 import type { IncomingObject, IngestContext, PutResult } from '../store/ports.js';
@@ -147,11 +149,13 @@ export async function submitIntelEnvelope(
   intel: IntelWriter,
   user: string,
   objects: readonly unknown[],
+  marking?: ImportMarking,
 ): Promise<ObjectOutcome[]> {
   const source = `taxii:user:${user}`;
   const outcomes: (ObjectOutcome | undefined)[] = [];
   const batch: IncomingObject[] = [];
   const slots: number[] = [];
+  const marked = new Set<string>();
   objects.forEach((raw, i) => {
     if (!isJsonObject(raw)) {
       outcomes.push(failure(raw, 'not a JSON object'));
@@ -164,9 +168,14 @@ export async function submitIntelEnvelope(
     }
     outcomes.push(undefined);
     slots.push(i);
+    // The analyst's default marking, for objects that carry none of its kind (never lowering one).
+    if (marking && applyImportMarking(raw, marking)) marked.add(`${raw.id}\u0000${versionKeyOf(raw)}`);
     batch.push({ object: raw, json: JSON.stringify(raw), source });
   });
-  const results = batch.length > 0 ? await intel.putObjects(batch, { actor: user, source }) : [];
+  const context: IngestContext = marking
+    ? { actor: user, source, marking: { id: marking.id, marked } }
+    : { actor: user, source };
+  const results = batch.length > 0 ? await intel.putObjects(batch, context) : [];
   results.forEach((put, k) => {
     const i = slots[k] as number;
     outcomes[i] =

@@ -73,6 +73,8 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
       is_latest, mapped_json, review_state, reviewed_by, reviewed_at, review_note, legacy_added_us)
       VALUES (7, 'identity--p1', 's1', 'note--n1', 'v', 'v', 'note', '{"sent":1}', 1, '{"mapped":1}',
         'rejected', 'analyst', 't2', 'not credible', 6);
+    INSERT INTO import_marking_defaults (scope, name, marking, kind, set_by, set_at)
+      VALUES ('user', 'ivan', 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb', 'tlp', 'admin', 't0');
   `);
   checkpoints.checkpoint(clock.now(), signer.signer);
   return db;
@@ -100,6 +102,7 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
           agreements: 1,
           releases: 1,
           release_records: 1,
+          import_marking_defaults: 1,
           users: 0,
         },
       });

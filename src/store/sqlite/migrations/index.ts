@@ -1,5 +1,6 @@
 import { consoleMigration } from './console.js';
 import { derivedIdsMigration } from './derived-ids.js';
+import { importMarkingsMigration } from './import-markings.js';
 import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   releaseMigration,
   consoleMigration,
   submissionSpaceMigration,
+  importMarkingsMigration,
 ];

@@ -48,6 +48,8 @@ export type WitnessDecision =
       text: string;
       /** The signed checkpoint as received. */
       note: string;
+      /** The signature lines of the note that verified under the log's keys. */
+      logSignatures: string[];
       oldSize: number;
     }
   | {
@@ -133,5 +135,9 @@ export function checkAddCheckpoint(
       return refuse('inconsistent', what, signedBy);
     }
   }
-  return { ok: true, origin, checkpoint, text: opened.text, note, oldSize };
+  // openNote verified every line that names a trusted key: those are the log's signatures.
+  const logSignatures = split.lines
+    .filter((l) => keys.some((k) => k.name === l.name && k.keyId === l.keyId))
+    .map((l) => l.line);
+  return { ok: true, origin, checkpoint, text: opened.text, note, logSignatures, oldSize };
 }

@@ -30,7 +30,7 @@ export function parseWitnessLogs(items: readonly string[]): WitnessLogsParse {
         message: `--log ${JSON.stringify(item.slice(0, 80))}: expected ORIGIN=VERIFIER-KEY`,
       };
     const origin = item.slice(0, at);
-    if (origin.length > 512 || /[\n\u0000-\u001f]/.test(origin))
+    if (origin.length > 512 || /\p{Cc}/u.test(origin))
       return {
         ok: false,
         message: `--log: origin ${JSON.stringify(origin.slice(0, 80))} is not a checkpoint origin line`,

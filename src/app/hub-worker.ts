@@ -12,6 +12,8 @@ export interface HubWorkerOptions {
   operator?: Extract<OperatorPolicies, { ok: true }>;
   /** Where failures are reported; the worker keeps going. */
   onError: (err: unknown) => void;
+  /** Called after each pass that ran (the witness pusher wakes here); must not block. */
+  afterPass?: () => void;
 }
 
 /**
@@ -51,6 +53,7 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
     if (!ran.ran) return;
     await stores.feed.publishDue(now);
     await hub.checkpointIfDue();
+    opts.afterPass?.();
     seen = await hub.changeVersion();
     lastRunMs = now.getTime();
   };

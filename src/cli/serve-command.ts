@@ -3,6 +3,8 @@ import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
 import { startHubWorker } from '../app/hub-worker.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
+import { witnessTargetsOf } from '../app/witness-config.js';
+import { WitnessPusher } from '../app/witness-push.js';
 import { usageError } from './cli-error.js';
 import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 
@@ -81,11 +83,33 @@ export function registerServe(program: Command): void {
       const url = `${https ? 'https' : 'http'}://${host}:${bound}/taxii2/`;
       process.stderr.write(`tearline: serving TAXII 2.1 at ${url} (data ${hub.paths.dir})\n`);
       const untagged = readUntaggedTlp(hub.paths.dir);
+      const witnesses = witnessTargetsOf(hub.config);
+      // Checkpoints go to the witnesses in the background: a slow or absent witness delays
+      // only its own cosignatures, never a release or a TAXII page.
+      const pusher =
+        witnesses.length > 0
+          ? new WitnessPusher({
+              ledger: hub.ledgerService,
+              cosignatures: hub.cosignatures,
+              witnesses,
+              now: () => hub.clock.now(),
+              exclusive: (key, work) => hub.sql.runExclusive(key, work),
+              onResult: (r) =>
+                r.ok
+                  ? app.log.info({ witness: r.witness, size: r.size }, 'checkpoint cosigned')
+                  : app.log.warn(
+                      { witness: r.witness, code: r.code, err: r.message, retryInMs: r.retryInMs },
+                      'witness push failed',
+                    ),
+            })
+          : undefined;
+      pusher?.start();
       const worker = startHubWorker(hub, {
         intervalMs: 2000,
         operator: readOperatorPolicies(hub.paths.dir),
         ...(untagged && { untaggedTlp: untagged }),
         onError: (err) => app.log.error({ err: (err as Error).message }, 'release pipeline pass failed'),
+        afterPass: () => pusher?.wake(),
       });
       // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
       const signal = await new Promise<string>((resolve) => {
@@ -94,6 +118,7 @@ export function registerServe(program: Command): void {
       });
       process.stderr.write(`tearline: ${signal}: shutting down\n`);
       await worker.stop();
+      await pusher?.stop();
       try {
         await app.close();
       } finally {

@@ -6,6 +6,7 @@ import { policyMigration } from './policy.js';
 import { releaseMigration } from './release.js';
 import { taxiiMigration } from './taxii.js';
 import { usersMigration } from './users.js';
+import { witnessCosignaturesMigration } from './witness.js';
 
 export interface Migration {
   /** Unique, sortable, never renamed once released: the database records it. */
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   taxiiMigration,
   releaseMigration,
   consoleMigration,
+  witnessCosignaturesMigration,
 ];

@@ -1,13 +1,13 @@
 import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
-import { MAX_PROOF_DOCUMENT_BYTES, type VerifiedReceipt, verifyReceipt } from '../ledger/ledger-receipt.js';
-import type { LedgerResult } from '../ledger/ledger-result.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
+import { MAX_PROOF_DOCUMENT_BYTES, type VerifiedReceipt, verifyReceipt } from '../ledger/ledger-receipt.js';
 import {
   parseWitnessPolicy,
-  type WitnessedReceipt,
   verifyWitnessedReceipt,
+  type WitnessedReceipt,
 } from '../ledger/ledger-receipt-witnessed.js';
+import type { LedgerResult } from '../ledger/ledger-result.js';
 import { CliError, usageError } from './cli-error.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];

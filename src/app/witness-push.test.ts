@@ -8,6 +8,7 @@ import type { LedgerEntry } from '../ledger/ledger-entry.js';
 import { createSigner, formatVerifierKey, type NoteSigner } from '../ledger/ledger-note.js';
 import { verifyWitnessedReceipt } from '../ledger/ledger-receipt-witnessed.js';
 import { formatAddCheckpoint } from '../ledger/ledger-witness-request.js';
+import { openTestSchema, TEST_PG_URL } from '../store/postgres/pg-test-schema.js';
 import { openSqlite } from '../store/sqlite/database.js';
 import { parseWitnessLogs } from '../witness/witness-logs.js';
 import { createWitnessServer } from '../witness/witness-server.js';
@@ -15,6 +16,7 @@ import { WitnessState } from '../witness/witness-state.js';
 import { testWitnessKey } from '../witness/witness-test-log.js';
 import { DEFAULT_CONFIG, dataDirPaths } from './data-dir.js';
 import { createHub, type SqliteHub } from './hub.js';
+import { openPgServedHub } from './hub-postgres.js';
 import { witnessTargetsOf } from './witness-config.js';
 import { WitnessPusher, type WitnessPushResult } from './witness-push.js';
 
@@ -250,6 +252,50 @@ describe('the hub pushes checkpoints to its witnesses', () => {
     grow(1);
     expect((await pusher().pushAll())[0]).toMatchObject({ ok: false, code: 'bad-cosignature' });
     expect(await hub.cosignatures.linesFor(1)).toEqual([]);
+  });
+});
+
+describe.skipIf(!TEST_PG_URL)('witnessing a hub on PostgreSQL', () => {
+  it('two hub processes push to the same witnesses; one cosignature per witness and checkpoint is kept', async () => {
+    const a = await startWitness('w.example/a', 11);
+    const b = await startWitness('w.example/b', 12);
+    const schema = await openTestSchema('wp');
+    cleanups.push(() => schema.drop());
+    const url = `${TEST_PG_URL}${TEST_PG_URL.includes('?') ? '&' : '?'}schema=${schema.schema}`;
+    const config = { ...DEFAULT_CONFIG, witnesses: [a, b].map(({ url, key }) => ({ url, key })) };
+    const clock = new ManualClock(T0);
+    const processes = [
+      await openPgServedHub(dataDirPaths('/nonexistent'), config, url, clock),
+      await openPgServedHub(dataDirPaths('/nonexistent'), config, url, clock),
+    ];
+    for (const h of processes) cleanups.push(() => h.close());
+    const pushers = processes.map(
+      (h) =>
+        new WitnessPusher({
+          ledger: h.ledgerService,
+          cosignatures: h.cosignatures,
+          witnesses: witnessTargetsOf(config),
+          now: () => clock.now(),
+          exclusive: (key, work) => h.sql.runExclusive(key, work),
+        }),
+    );
+    for (const p of pushers) cleanups.push(() => p.stop());
+    const [one, two] = processes as [(typeof processes)[0], (typeof processes)[0]];
+    for (let round = 1; round <= 4; round++) {
+      await one.sql.transaction((tx) => tx.appendLedger([entry(round)]));
+      const cp = await (round % 2 ? one : two).ledgerService.checkpoint(clock.now(), HUB_SIGNER);
+      if (!cp.ok) throw new Error(cp.message);
+      for (const p of pushers) p.wake();
+      await expect.poll(async () => (await two.cosignatures.linesFor(round)).length).toBe(2);
+    }
+    const rows = await one.sql.all<{ n: number }>(
+      'SELECT count(*) AS n FROM ledger_cosignatures GROUP BY size, witness_key ORDER BY n DESC',
+    );
+    expect(rows.map((r) => r.n)).toEqual(Array(8).fill(1));
+    const receipt = await two.ledgerService.receipt(0);
+    if (!receipt.ok) throw new Error(receipt.message);
+    const verified = verifyWitnessedReceipt(receipt.json, HUB_KEY, { witnesses: [a.key, b.key], quorum: 2 });
+    expect(verified.ok && verified.checkpoint.size).toBe(4);
   });
 });
 

@@ -71,6 +71,12 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
       VALUES ('release--r1', 'identity--p1', 'indicator--d1', 'indicator--o1', 'v', '[]', '[]', 'd', 't', 't', 4);
   `);
   checkpoints.checkpoint(clock.now(), signer.signer);
+  // Two witness cosignatures of the checkpoints (migration 1200-witness-cosignatures).
+  db.exec(`
+    INSERT INTO ledger_cosignatures (size, witness_key, witness_name, cosigned_unix, line, received_at)
+      VALUES (3, 'w.test/a+00000001+BA', 'w.test/a', 1790000000, '— w.test/a AAAA', 't'),
+             (5, 'w.test/a+00000001+BA', 'w.test/a', 1790000001, '— w.test/a BBBB', 't');
+  `);
   return db;
 }
 
@@ -97,6 +103,7 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
           releases: 1,
           release_records: 1,
           users: 0,
+          ledger_cosignatures: 2,
         },
       });
       // Identity columns continue after the copied rows.
@@ -108,6 +115,10 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
         "SELECT json, feed_us FROM releases WHERE object_id = 'indicator--d1'",
       );
       expect(rel.rows).toEqual([{ json: '{}', feed_us: '5' }]);
+      const cosigned = await pg.pool.query<{ line: string }>(
+        'SELECT line FROM ledger_cosignatures WHERE size = 5',
+      );
+      expect(cosigned.rows).toEqual([{ line: '— w.test/a BBBB' }]);
       const liteStore = new SqliteObjectStore(lite, new ManualClock('2026-11-28T10:00:00Z'));
       const pgStore = new PgObjectStore(pg.pool, new ManualClock('2026-11-28T10:00:00Z'));
       expect(await pgStore.page({ limit: 1000, versions: 'all' })).toEqual(

@@ -28,9 +28,9 @@ export function ReceiptPanel({ view, raw }: { view: ReceiptView; raw: string }) 
         ))}
       </dl>
       <ul className="receipt-checks">
-        {view.checks.map((c, i) => (
+        {view.checks.map((c) => (
           <li
-            key={`${c.id}-${i}`}
+            key={`${c.id}:${c.label}`}
             data-check={c.id}
             data-state={c.state}
             className={c.state === 'good' ? 'good' : 'error'}

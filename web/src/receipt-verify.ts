@@ -71,7 +71,7 @@ export async function parseVkey(text: string, type: 0x01 | 0x04): Promise<Vkey |
   const material = fromBase64(parts.slice(2).join('+'));
   if (!name || /\s/.test(name)) return 'the key name is empty or has spaces';
   if (!/^[0-9a-f]{8}$/.test(idHex)) return 'the key id must be 8 lowercase hex digits';
-  if (!material || material.length !== 33) return 'the key must be base64 of a type byte and 32 bytes';
+  if (material?.length !== 33) return 'the key must be base64 of a type byte and 32 bytes';
   if (material[0] !== type)
     return type === 0x01
       ? 'not a hub (checkpoint) key: its type is not 0x01'

@@ -228,14 +228,14 @@ describe('the hub pushes checkpoints to its witnesses', () => {
     const forked = hubWith([a], 'b');
     forked.grow(9);
     const [result] = await forked.pusher().pushAll();
-    expect(result).toMatchObject({ ok: false, code: 'refused', message: /HTTP 422/ });
+    expect(result).toMatchObject({ ok: false, code: 'inconsistent', message: /HTTP 422/ });
     expect(await forked.hub.cosignatures.linesFor(9)).toEqual([]);
     expect(a.state.held('tearline.local')?.size).toBe(6);
     expect(a.state.evidence('tearline.local')).toHaveLength(1);
     // A fork that claims the witness's size with its own root is refused the same way.
     const shorter = hubWith([a], 'c');
     shorter.grow(6);
-    expect((await shorter.pusher().pushAll())[0]).toMatchObject({ ok: false, code: 'refused' });
+    expect((await shorter.pusher().pushAll())[0]).toMatchObject({ ok: false, code: 'inconsistent' });
   });
 
   it('refuses an answer that is not a cosignature by the configured key', async () => {

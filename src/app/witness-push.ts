@@ -10,10 +10,16 @@ export type WitnessPushResult =
   | {
       witness: string;
       ok: false;
+      /**
+       * 'inconsistent' and 'witness-ahead' are alarms, not outages: the witness holds a tree this
+       * checkpoint does not extend (the ledger was rolled back, say from an old backup, or the
+       * hub's key signed another history).
+       */
       code:
         | 'no-checkpoint'
         | 'unreachable'
         | 'refused'
+        | 'inconsistent'
         | 'bad-cosignature'
         | 'witness-ahead'
         | 'conflict-loop'
@@ -30,6 +36,11 @@ export interface WitnessPushDeps {
   /** One pusher per witness across processes (the SQL port's runExclusive). */
   exclusive?: <T>(key: string, work: () => Promise<T>) => Promise<{ ran: true; result: T } | { ran: false }>;
   timeoutMs?: number;
+  /**
+   * Background pushes in flight at once. Each may hold a database connection for its lock while
+   * it waits on a witness (PostgreSQL), so this stays well below a serving process's pool.
+   */
+  maxConcurrent?: number;
   backoff?: { baseMs: number; maxMs: number };
   random?: () => number;
   /** Every push that did something, for the log. */
@@ -123,11 +134,13 @@ export class WitnessPusher {
         },
       );
       if (reply.kind === 'unreachable') return failed('unreachable', reply.message);
-      if (reply.kind === 'refused')
+      if (reply.kind === 'refused') {
+        // 422: the checkpoint does not extend what the witness cosigned before.
         return failed(
-          'refused',
+          reply.status === 422 ? 'inconsistent' : 'refused',
           `the witness refused checkpoint ${latest.size} (HTTP ${reply.status}): ${reply.message}`,
         );
+      }
       if (reply.kind === 'conflict') {
         if (reply.size === old)
           return failed('conflict-loop', `the witness answered 409 naming the size sent (${old})`);
@@ -183,8 +196,10 @@ export class WitnessPusher {
   wake(): void {
     if (this.#abort.signal.aborted) return;
     const now = Date.now();
+    const max = this.#deps.maxConcurrent ?? 3;
     for (const w of this.#deps.witnesses) {
       const status = this.#status.get(w.key) as WitnessStatus;
+      if (this.#running.size >= max) break;
       if (this.#running.has(w.key) || now < status.nextAttemptAt) continue;
       const run = this.#pushInBackground(w, status).finally(() => this.#running.delete(w.key));
       this.#running.set(w.key, run);

@@ -94,13 +94,18 @@ export function registerServe(program: Command): void {
               witnesses,
               now: () => hub.clock.now(),
               exclusive: (key, work) => hub.sql.runExclusive(key, work),
-              onResult: (r) =>
-                r.ok
-                  ? app.log.info({ witness: r.witness, size: r.size }, 'checkpoint cosigned')
-                  : app.log.warn(
-                      { witness: r.witness, code: r.code, err: r.message, retryInMs: r.retryInMs },
-                      'witness push failed',
-                    ),
+              onResult: (r) => {
+                if (r.ok) return app.log.info({ witness: r.witness, size: r.size }, 'checkpoint cosigned');
+                const fields = { witness: r.witness, code: r.code, err: r.message, retryInMs: r.retryInMs };
+                // A witness holding a tree our checkpoint does not extend is evidence against this
+                // hub's ledger (rolled back or forked), not a network problem.
+                if (r.code === 'inconsistent' || r.code === 'witness-ahead')
+                  return app.log.error(
+                    fields,
+                    'a witness refuses this ledger as not extending what it cosigned',
+                  );
+                return app.log.warn(fields, 'witness push failed');
+              },
             })
           : undefined;
       pusher?.start();

@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -174,6 +175,83 @@ describe('tearline witness (the real binary)', () => {
       ).toBe(true);
       held = won[0] as number;
     }
+  });
+});
+
+describe('a hub data dir with a witness over HTTPS (the real binaries)', () => {
+  it('pushes from `ledger checkpoint` to a witness serving TLS, and the receipt carries its cosignature', async () => {
+    const cert = join(work, 'cert.pem');
+    const tlsKey = join(work, 'key.pem');
+    const made = spawnSync('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '1',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+      '-keyout',
+      tlsKey,
+      '-out',
+      cert,
+    ]);
+    expect(made.status).toBe(0);
+    const data = join(work, 'tls-hub');
+    expect((await runTearline(['init', '--data', data])).code).toBe(0);
+    const hubKey = (await runTearline(['ledger', 'key', '--data', data])).stdout.trim();
+    const { dir, key } = await newWitness('w.example/tls');
+    const w = await startWitnessProcess(dir, [`tearline.local=${hubKey}`], 0, [
+      '--tls-cert',
+      cert,
+      '--tls-key',
+      tlsKey,
+    ]);
+    started.push(w);
+    expect(w.url).toMatch(/^https:/);
+    const configPath = join(data, 'config.json');
+    const config = JSON.parse(readFileSync(configPath, 'utf8'));
+    writeFileSync(configPath, JSON.stringify({ ...config, witnesses: [{ url: w.url, key }] }));
+    const bundle = join(work, 'tls-bundle.json');
+    writeFileSync(
+      bundle,
+      JSON.stringify({
+        type: 'identity',
+        spec_version: '2.1',
+        id: 'identity--0b8b5b9e-8f57-4f5e-9a43-2d1c6f1f0c11',
+        created: '2024-01-01T00:00:00Z',
+        modified: '2024-01-01T00:00:00Z',
+        name: 'x',
+      }),
+    );
+    expect((await runTearline(['import', '--data', data, bundle])).code).toBe(0);
+    const env = { NODE_EXTRA_CA_CERTS: cert };
+    const signed = await runTearline(['ledger', 'checkpoint', '--data', data], { env });
+    expect(signed.stderr).toContain('witness w.example/tls: cosigned checkpoint 1');
+    const receipt = await runTearline(['ledger', 'receipt', '--index', '0', '--data', data]);
+    const file = join(work, 'tls-receipt.json');
+    writeFileSync(file, receipt.stdout);
+    const ok = await runTearline(['ledger', 'verify-receipt', file, '--key', hubKey, '--witness', key]);
+    expect(ok.code, ok.stderr).toBe(0);
+    // Without trusting the witness's certificate: the checkpoint is signed, the push fails and says why.
+    writeFileSync(
+      bundle,
+      JSON.stringify({ ...JSON.parse(readFileSync(bundle, 'utf8')), modified: '2024-02-01T00:00:00Z' }),
+    );
+    expect((await runTearline(['import', '--data', data, bundle])).code).toBe(0);
+    const untrusted = await runTearline(['ledger', 'checkpoint', '--data', data]);
+    expect(untrusted.code).toBe(0);
+    expect(untrusted.stderr).toMatch(/witness w\.example\/tls: no cosignature \(https:.*(SELF_SIGNED|CERT)/);
+    expect(await runTearline(['ledger', 'cosign', '--data', data])).toMatchObject({
+      code: 1,
+      stderr: /1 of 1 witnesses did not cosign/,
+    });
+    expect((await runTearline(['ledger', 'cosign', '--data', data], { env })).code).toBe(0);
   });
 });
 

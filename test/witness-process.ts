@@ -20,6 +20,7 @@ export async function startWitnessProcess(
   dataDir: string,
   logs: string[],
   port = 0,
+  extra: string[] = [],
 ): Promise<WitnessProcess> {
   const child = spawn(
     process.execPath,
@@ -32,6 +33,7 @@ export async function startWitnessProcess(
       '--port',
       String(port),
       ...logs.flatMap((l) => ['--log', l]),
+      ...extra,
     ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -39,7 +41,7 @@ export async function startWitnessProcess(
   const url = await new Promise<string>((resolve, reject) => {
     child.stderr?.on('data', (d: Buffer) => {
       stderr += d.toString();
-      const m = / at (http:\/\/127\.0\.0\.1:\d+) /.exec(stderr);
+      const m = / at (https?:\/\/127\.0\.0\.1:\d+) /.exec(stderr);
       if (m) resolve(m[1] as string);
     });
     child.once('exit', (code) => reject(new Error(`witness exited with ${code}: ${stderr}`)));

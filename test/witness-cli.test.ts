@@ -175,6 +175,21 @@ describe('tearline witness (the real binary)', () => {
       ).toBe(true);
       held = won[0] as number;
     }
+    // A fork signed with the log's key: refused (422) and kept, which `witness evidence` prints.
+    const fork = TestLog.create('tearline.local', 1, 'f', 200);
+    expect((await post(a.url, fork.body(held, held + 3))).status).toBe(422);
+    const evidence = await runTearline(['witness', 'evidence', '--data', dir]);
+    expect(evidence.code).toBe(0);
+    const kept = evidence.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(kept).toHaveLength(1);
+    expect(kept[0]).toMatchObject({
+      origin: 'tearline.local',
+      status: 422,
+      request: fork.body(held, held + 3),
+    });
   });
 });
 

@@ -78,6 +78,29 @@ export function registerWitness(program: Command): void {
     });
 
   witness
+    .command('evidence')
+    .description(
+      'print the refused checkpoints that carried a valid log signature (a fork or rollback), one JSON object a line',
+    )
+    .option(...dataOption)
+    .option('--origin <origin>', 'only this log')
+    .action((opts: WitnessDirOption & { origin?: string }) => {
+      const paths = pathsOf(opts);
+      if (!existsSync(paths.state)) throw new CliError(`no witness state at ${paths.state}`);
+      const state = new WitnessState(paths.state);
+      try {
+        for (const e of state.evidence(opts.origin)) {
+          // The request as received: the old size, the proof and the signed checkpoint, to hand on.
+          process.stdout.write(
+            `${JSON.stringify({ origin: e.origin, received_at: e.receivedAt, status: e.status, reason: e.reason, request: e.body })}\n`,
+          );
+        }
+      } finally {
+        state.close();
+      }
+    });
+
+  witness
     .command('serve')
     .description('serve POST /add-checkpoint and GET /<origin hash>/checkpoint for the logs given')
     .option(...dataOption)

@@ -141,14 +141,25 @@ export class WitnessState {
     this.#putEvidence.run(origin, digest, now.toISOString(), decision.status, decision.message, body);
   }
 
-  /** Refused, validly signed checkpoints kept for an origin, oldest first. */
-  evidence(origin: string): { receivedAt: string; status: number; reason: string; body: string }[] {
+  /** Refused, validly signed checkpoints kept for an origin (or every origin), oldest first. */
+  evidence(
+    origin?: string,
+  ): { origin: string; receivedAt: string; status: number; reason: string; body: string }[] {
     return this.#db
-      .prepare<[string], { received_at: string; status: number; reason: string; body: string }>(
-        'SELECT received_at, status, reason, body FROM witness_evidence WHERE origin = ? ORDER BY id',
+      .prepare<
+        [string | null, string | null],
+        { origin: string; received_at: string; status: number; reason: string; body: string }
+      >(
+        'SELECT origin, received_at, status, reason, body FROM witness_evidence WHERE ? IS NULL OR origin = ? ORDER BY id',
       )
-      .all(origin)
-      .map((r) => ({ receivedAt: r.received_at, status: r.status, reason: r.reason, body: r.body }));
+      .all(origin ?? null, origin ?? null)
+      .map((r) => ({
+        origin: r.origin,
+        receivedAt: r.received_at,
+        status: r.status,
+        reason: r.reason,
+        body: r.body,
+      }));
   }
 
   close(): void {

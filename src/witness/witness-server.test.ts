@@ -106,6 +106,25 @@ describe('witness over HTTP (C2SP tlog-witness)', () => {
     expect(state.held('hub.example')?.size).toBe(10);
   });
 
+  it('marks every answer not to be cached or content-sniffed', async () => {
+    const answers = [
+      await fetch(`${base}/add-checkpoint`, { method: 'POST', body: HUB.body(0, 10) }),
+      await fetch(`${base}/add-checkpoint`, { method: 'POST', body: HUB.body(4, 12) }),
+      await fetch(`${base}/add-checkpoint`, { method: 'POST', body: 'hello' }),
+      await fetch(`${base}/add-checkpoint`, { method: 'POST', body: 'A'.repeat(70 * 1024) }),
+      await fetch(`${base}/${createHash('sha256').update('hub.example').digest('hex')}/checkpoint`),
+      await fetch(`${base}/nothing`),
+    ];
+    expect(answers.map((r) => r.status)).toEqual([200, 409, 400, 413, 200, 404]);
+    for (const r of answers) {
+      await r.arrayBuffer();
+      expect([r.headers.get('cache-control'), r.headers.get('x-content-type-options')]).toEqual([
+        'no-store',
+        'nosniff',
+      ]);
+    }
+  });
+
   it('refuses a body over the limit, announced or streamed, without reading it all', async () => {
     const big = 'A'.repeat(70 * 1024);
     expect(await post(`old 0\n${big}`)).toMatchObject({ status: 413 });

@@ -42,6 +42,9 @@ export interface WitnessServerOptions {
 
 const TEXT = 'text/plain; charset=utf-8';
 
+/** As the hub's answers (src/app/http-server.ts): a cosignature or a held size is never cached or sniffed. */
+const HYGIENE = { 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' } as const;
+
 function send(
   res: ServerResponse,
   status: number,
@@ -49,7 +52,12 @@ function send(
   type = TEXT,
   headers: Record<string, string> = {},
 ) {
-  res.writeHead(status, { 'Content-Type': type, 'Content-Length': Buffer.byteLength(body), ...headers });
+  res.writeHead(status, {
+    'Content-Type': type,
+    'Content-Length': Buffer.byteLength(body),
+    ...HYGIENE,
+    ...headers,
+  });
   res.end(body);
 }
 

@@ -3,6 +3,7 @@ import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
+import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
 import { usersMigration } from '../sqlite/migrations/users.js';
 import { witnessCosignaturesMigration } from '../sqlite/migrations/witness.js';
@@ -140,6 +141,11 @@ CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
     name: witnessCosignaturesMigration.name,
     // Witness cosignatures of checkpoints: the SQLite migration's own text, translated.
     sql: translateSqliteDdl(witnessCosignaturesMigration.sql),
+  },
+  {
+    name: '1300-submission-space',
+    // As src/store/sqlite/migrations/submission-space.ts: partner submissions leave intel.
+    sql: translateSqliteDdl(SUBMISSION_SPACE_COLUMNS) + moveLegacySubmissions('true'),
   },
 ];
 

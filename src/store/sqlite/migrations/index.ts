@@ -4,6 +4,7 @@ import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
 import { releaseMigration } from './release.js';
+import { submissionSpaceMigration } from './submission-space.js';
 import { taxiiMigration } from './taxii.js';
 import { usersMigration } from './users.js';
 import { witnessCosignaturesMigration } from './witness.js';
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   releaseMigration,
   consoleMigration,
   witnessCosignaturesMigration,
+  submissionSpaceMigration,
 ];

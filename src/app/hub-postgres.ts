@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Clock } from '../clock.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
+import { CosignatureStore } from '../store/hub/cosignature-store.js';
 import { type LedgerService, pgLedgerService } from '../store/ledger-service.js';
 import { PgChangeListener } from '../store/postgres/pg-change-listener.js';
 import { isPgUrl, openPg, type PgOpenError, type PgOpenOptions } from '../store/postgres/pg-database.js';
@@ -18,6 +19,7 @@ import { ConfigError, type DataDirPaths, type HubConfig } from './data-dir.js';
 import type { Hub } from './hub.js';
 import { createHubState, type HubState } from './hub-state.js';
 import { loadLedgerSigner } from './ledger-key.js';
+import { witnessTargetsOf } from './witness-config.js';
 
 /**
  * The PostgreSQL side of the composition root: what `openHub` builds over SQLite, for the stores
@@ -151,6 +153,11 @@ export async function openPgServedHub(
   if (!opened.ok) throw new ConfigError(`--db: ${opened.error.message}`);
   const pg = opened.hub;
   let signer: NoteSigner | undefined;
+  const cosignatures = new CosignatureStore(
+    pg.sql,
+    witnessTargetsOf(config).map((w) => w.key),
+  );
+  const ledgerService = pgLedgerService(pg.ledger, pg.checkpoints, cosignatures);
   return {
     paths,
     config,
@@ -166,7 +173,8 @@ export async function openPgServedHub(
       sink: createSqlSubmissionSink(pg.sql, pg.submissions),
       statuses: pg.statuses,
     },
-    ledgerService: pg.ledgerService,
+    ledgerService,
+    cosignatures,
     // Every change the pipeline acts on is a ledger entry (imports, submissions, partner,
     // agreement and condition changes, approvals), in the same transaction as the change.
     changeVersion: async () => {
@@ -179,7 +187,7 @@ export async function openPgServedHub(
         if (!loaded.ok) throw new ConfigError(loaded.message);
         signer = loaded.signer;
       }
-      const done = await pg.ledgerService.checkpointIfDue(clock.now(), signer, {
+      const done = await ledgerService.checkpointIfDue(clock.now(), signer, {
         intervalMs: 0,
         batchEntries: 1,
       });

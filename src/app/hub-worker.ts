@@ -13,6 +13,8 @@ export interface HubWorkerOptions {
   policy?: { current(): { policy: HubPolicy; digest: string } };
   /** Where failures are reported; the worker keeps going. */
   onError: (err: unknown) => void;
+  /** Called after each pass that ran (the witness pusher wakes here); must not block. */
+  afterPass?: () => void;
 }
 
 /**
@@ -56,6 +58,7 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
     if (!ran.ran) return;
     await stores.feed.publishDue(now);
     await hub.checkpointIfDue();
+    opts.afterPass?.();
     seen = `${await hub.changeVersion()}|${settings.digest}`;
     lastRunMs = now.getTime();
   };

@@ -2,6 +2,7 @@ import { type Clock, systemClock } from '../clock.js';
 import type { ImportTarget } from '../ingest/import-stream.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
+import { CosignatureStore } from '../store/hub/cosignature-store.js';
 import { type LedgerService, sqliteLedgerService } from '../store/ledger-service.js';
 import type { ObjectReader, StatsReader } from '../store/ports.js';
 import { hubReservedIds } from '../store/reserved-ids.js';
@@ -28,6 +29,7 @@ import {
 } from './data-dir.js';
 import { createHubState, type HubState } from './hub-state.js';
 import { loadLedgerSigner } from './ledger-key.js';
+import { witnessTargetsOf } from './witness-config.js';
 
 /** What TAXII serves and receives, over the hub's database. */
 export interface HubTaxii {
@@ -61,6 +63,8 @@ export interface Hub {
   taxii: HubTaxii;
   /** Checkpoints, receipts, proofs and audits. */
   ledgerService: LedgerService;
+  /** The witnesses' cosignatures of checkpoints (for the configured witnesses). */
+  cosignatures: CosignatureStore;
   /** A value that moves whenever anything is committed, by this process or another. */
   changeVersion(): Promise<string>;
   /** Signs a checkpoint when entries wait (after each batch of work). */
@@ -112,6 +116,10 @@ export function createHub(
   const sql = new SqliteSql(db);
   const feed = new SqliteReleaseFeed(db);
   const submissions = new SqlSubmissions(sql);
+  const cosignatures = new CosignatureStore(
+    sql,
+    witnessTargetsOf(config).map((w) => w.key),
+  );
   // data_version moves when another connection commits, total_changes when this one writes.
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
   return {
@@ -132,7 +140,8 @@ export function createHub(
     },
     ledger,
     checkpoints,
-    ledgerService: sqliteLedgerService(ledger, checkpoints),
+    ledgerService: sqliteLedgerService(ledger, checkpoints, cosignatures),
+    cosignatures,
     changeVersion: async () => `${db.pragma('data_version', { simple: true })}.${totalChanges.get()}`,
     checkpointIfDue() {
       if (!signer) {

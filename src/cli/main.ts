@@ -18,6 +18,8 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
 
 // Commands that build a data dir's SQLite hub from nothing: they take no --db.
 const SQLITE_ONLY = new Set(['init', 'demo']);
+// Commands whose --data is not a hub's data dir (a witness keeps its own key and state).
+const NOT_A_HUB = new Set(['witness']);
 
 /**
  * Every command that opens a hub's data dir works on PostgreSQL too: it gets --db unless it
@@ -25,6 +27,7 @@ const SQLITE_ONLY = new Set(['init', 'demo']);
  */
 function addDatabaseOption(parent: Command): void {
   for (const cmd of parent.commands) {
+    if (NOT_A_HUB.has(cmd.name())) continue;
     addDatabaseOption(cmd);
     const has = (flag: string) => cmd.options.some((o) => o.long === flag);
     if (SQLITE_ONLY.has(cmd.name()) || !has('--data') || has('--db')) continue;

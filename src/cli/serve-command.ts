@@ -4,6 +4,8 @@ import { openHubAt } from '../app/hub-open.js';
 import { HubPolicySource } from '../app/hub-policy-watch.js';
 import { startHubWorker } from '../app/hub-worker.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
+import { witnessTargetsOf } from '../app/witness-config.js';
+import { WitnessPusher } from '../app/witness-push.js';
 import { usageError } from './cli-error.js';
 
 interface ServeOptions {
@@ -88,10 +90,37 @@ export function registerServe(program: Command): void {
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       const url = `${https ? 'https' : 'http'}://${host}:${bound}/taxii2/`;
       process.stderr.write(`tearline: serving TAXII 2.1 at ${url} (data ${hub.paths.dir})\n`);
+      const witnesses = witnessTargetsOf(hub.config);
+      // Checkpoints go to the witnesses in the background: a slow or absent witness delays
+      // only its own cosignatures, never a release or a TAXII page.
+      const pusher =
+        witnesses.length > 0
+          ? new WitnessPusher({
+              ledger: hub.ledgerService,
+              cosignatures: hub.cosignatures,
+              witnesses,
+              now: () => hub.clock.now(),
+              exclusive: (key, work) => hub.sql.runExclusive(key, work),
+              onResult: (r) => {
+                if (r.ok) return app.log.info({ witness: r.witness, size: r.size }, 'checkpoint cosigned');
+                const fields = { witness: r.witness, code: r.code, err: r.message, retryInMs: r.retryInMs };
+                // A witness holding a tree our checkpoint does not extend is evidence against this
+                // hub's ledger (rolled back or forked), not a network problem.
+                if (r.code === 'inconsistent' || r.code === 'witness-ahead')
+                  return app.log.error(
+                    fields,
+                    'a witness refuses this ledger as not extending what it cosigned',
+                  );
+                return app.log.warn(fields, 'witness push failed');
+              },
+            })
+          : undefined;
+      pusher?.start();
       const worker = startHubWorker(hub, {
         intervalMs: 2000,
         policy,
         onError: (err) => app.log.error({ err: (err as Error).message }, 'release pipeline pass failed'),
+        afterPass: () => pusher?.wake(),
       });
       // Settings (untagged_tlp, operator policies, forbidden terms, profiles) are re-read when a
       // file changes or on SIGHUP; the next pass decides everything again by the new ones.
@@ -117,6 +146,7 @@ export function registerServe(program: Command): void {
       process.off('SIGHUP', onHup);
       policy.close();
       await worker.stop();
+      await pusher?.stop();
       try {
         await app.close();
       } finally {

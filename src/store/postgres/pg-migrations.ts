@@ -7,6 +7,7 @@ import { releaseMigration } from '../sqlite/migrations/release.js';
 import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
 import { usersMigration } from '../sqlite/migrations/users.js';
+import { witnessCosignaturesMigration } from '../sqlite/migrations/witness.js';
 
 /** The channel hub processes LISTEN on; the payload names the schema that changed. */
 export const PG_CHANGE_CHANNEL = 'tearline_change';
@@ -136,6 +137,11 @@ CREATE TRIGGER submissions_changed AFTER INSERT OR UPDATE OR DELETE ON taxii_sub
 CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
   FOR EACH STATEMENT EXECUTE FUNCTION tearline_notify_change();
 `,
+  },
+  {
+    name: witnessCosignaturesMigration.name,
+    // Witness cosignatures of checkpoints: the SQLite migration's own text, translated.
+    sql: translateSqliteDdl(witnessCosignaturesMigration.sql),
   },
   {
     name: '1300-submission-space',

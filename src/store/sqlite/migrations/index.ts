@@ -8,6 +8,7 @@ import { releaseMigration } from './release.js';
 import { submissionSpaceMigration } from './submission-space.js';
 import { taxiiMigration } from './taxii.js';
 import { usersMigration } from './users.js';
+import { witnessCosignaturesMigration } from './witness.js';
 
 export interface Migration {
   /** Unique, sortable, never renamed once released: the database records it. */
@@ -25,6 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   taxiiMigration,
   releaseMigration,
   consoleMigration,
+  witnessCosignaturesMigration,
   submissionSpaceMigration,
   importMarkingsMigration,
 ];

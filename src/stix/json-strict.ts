@@ -78,13 +78,16 @@ export function auditJsonValue(value: unknown): ValueAudit {
   return { members, nonFinite };
 }
 
-/** The error for a located problem, its position counted from where the text starts. */
-export function problemError(text: string, p: JsonProblem, start: TextPosition = TEXT_START): JsonTextError {
-  const position = positionInText(text, p.index, start);
+/** Where the character at an index of the text stands in the input. */
+export type PositionOf = (index: number) => TextPosition;
+
+/** The error for a located problem. */
+export function problemError(p: JsonProblem, positionOf: PositionOf): JsonTextError {
+  const position = positionOf(p.index);
   const related =
     p.relatedIndex === undefined
       ? ''
-      : ` (${p.related ?? 'see'} ${formatPosition(positionInText(text, p.relatedIndex, start))})`;
+      : ` (${p.related ?? 'see'} ${formatPosition(positionOf(p.relatedIndex))})`;
   const lead = p.code === 'invalid-json' ? 'not valid JSON at' : 'at';
   return { code: p.code, message: `${lead} ${formatPosition(position)}: ${p.what}${related}`, position };
 }
@@ -97,15 +100,16 @@ export function problemError(text: string, p: JsonProblem, start: TextPosition =
 export function explainJsonText(
   text: string,
   maxDepth: number,
-  start: TextPosition,
+  positionOf: PositionOf,
   fallback: string,
 ): JsonTextError {
   const p = locateJsonProblem(text, maxDepth);
-  if (p) return problemError(text, p, start);
+  if (p) return problemError(p, positionOf);
+  const position = positionOf(0);
   return {
     code: 'invalid-json',
-    message: `not valid JSON at ${formatPosition(start)}: ${fallback}`,
-    position: start,
+    message: `not valid JSON at ${formatPosition(position)}: ${fallback}`,
+    position,
   };
 }
 
@@ -113,16 +117,18 @@ export type StrictParse = { ok: true; value: unknown } | { ok: false; error: Jso
 
 /**
  * Parses a whole JSON text under the hub's rules: nesting checked before any parse, syntax errors
- * and duplicate names and overflowing numbers refused, every error with its position.
+ * and duplicate names and overflowing numbers refused, every error with its position (`start`:
+ * where the text begins in its input; `positionOf` for texts pieced together).
  */
 export function parseJsonStrict(
   text: string,
   maxDepth: number,
-  start: TextPosition = TEXT_START,
+  start: TextPosition | PositionOf = TEXT_START,
 ): StrictParse {
+  const positionOf: PositionOf = typeof start === 'function' ? start : (i) => positionInText(text, i, start);
   const shape = measureJsonText(text, maxDepth);
   if (shape.tooDeepAt !== -1) {
-    const position = positionInText(text, shape.tooDeepAt, start);
+    const position = positionOf(shape.tooDeepAt);
     return {
       ok: false,
       error: {
@@ -136,13 +142,13 @@ export function parseJsonStrict(
   try {
     value = JSON.parse(text);
   } catch (err) {
-    return { ok: false, error: explainJsonText(text, maxDepth, start, (err as Error).message) };
+    return { ok: false, error: explainJsonText(text, maxDepth, positionOf, (err as Error).message) };
   }
   const audit = auditJsonValue(value);
   if (audit.members !== shape.colons || audit.nonFinite)
     return {
       ok: false,
-      error: explainJsonText(text, maxDepth, start, 'duplicate member names or numbers out of range'),
+      error: explainJsonText(text, maxDepth, positionOf, 'duplicate member names or numbers out of range'),
     };
   return { ok: true, value };
 }

@@ -1,7 +1,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { diffAgreements, formatAgreementChanges } from '../policy/agreement-diff.js';
-import { AGREEMENT_MAX_BYTES, formatAgreementErrors, parseAgreement } from '../policy/agreement-parse.js';
+import {
+  AGREEMENT_MAX_BYTES,
+  decodeAgreementFile,
+  formatAgreementErrors,
+  parseAgreementFile,
+} from '../policy/agreement-parse.js';
 import type { Agreement } from '../policy/agreement-types.js';
 import { formatPolicySetText, generateAgreementPolicies } from '../policy/cedar-policy-generate.js';
 import type { JsonValue } from '../stix/types.js';
@@ -10,7 +15,8 @@ import type { SqlQueries } from '../store/sql/sql-database.js';
 import { CliError, usageError } from './cli-error.js';
 import { type DataOption, LOCAL_ACTOR, printJson, requirePartner, withHubState } from './partner-command.js';
 
-function readAgreementFile(file: string): string {
+/** The file's bytes: decoded by the agreement parser, which refuses what is not UTF-8 and says where. */
+function readAgreementFile(file: string): Buffer {
   let size: number;
   try {
     const st = statSync(file);
@@ -26,7 +32,7 @@ function readAgreementFile(file: string): string {
       `${file}: ${size} bytes is larger than the ${AGREEMENT_MAX_BYTES}-byte limit for agreements`,
     );
   }
-  return readFileSync(file, 'utf8');
+  return readFileSync(file);
 }
 
 function parseVersion(value: string, what: string): number {
@@ -87,7 +93,7 @@ export function registerAgreement(program: Command): void {
     .description('validate an agreement file (YAML or JSON) without storing it')
     .option('--json', 'print {ok, errors} as JSON')
     .action((file: string, opts: { json?: boolean }) => {
-      const r = parseAgreement(readAgreementFile(file));
+      const r = parseAgreementFile(readAgreementFile(file));
       if (opts.json) printJson(r.ok ? { ok: true, agreement: r.agreement } : { ok: false, errors: r.errors });
       else if (r.ok) process.stdout.write(`${file}: valid\n`);
       else process.stderr.write(`${formatAgreementErrors(file, r.errors)}\n`);
@@ -102,8 +108,10 @@ export function registerAgreement(program: Command): void {
     .action((nameOrId: string, file: string, opts: DataOption & { json?: boolean }) =>
       withHubState(opts, async (state) => {
         const p = await requirePartner(state, nameOrId);
-        const text = readAgreementFile(file);
-        const r = await state.agreements.set(p.id, text, { actor: LOCAL_ACTOR, now: new Date() });
+        const decoded = decodeAgreementFile(readAgreementFile(file));
+        const r = decoded.ok
+          ? await state.agreements.set(p.id, decoded.text, { actor: LOCAL_ACTOR, now: new Date() })
+          : decoded;
         if (!r.ok) {
           if (opts.json) printJson({ ok: false, errors: r.errors });
           else process.stderr.write(`${formatAgreementErrors(file, r.errors)}\n`);

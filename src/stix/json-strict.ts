@@ -1,5 +1,6 @@
 import { type JsonProblem, locateJsonProblem } from './json-locate.js';
 import {
+  decodeUtf8Document,
   formatPosition,
   type JsonTextError,
   positionInText,
@@ -151,4 +152,14 @@ export function parseJsonStrict(
       error: explainJsonText(text, maxDepth, positionOf, 'duplicate member names or numbers out of range'),
     };
   return { ok: true, value };
+}
+
+/** After a leading byte order mark: its three bytes come before the first column. */
+const AFTER_BOM: TextPosition = { offset: 3, line: 1, column: 1 };
+
+/** A whole document's bytes under every rule: UTF-8 (one leading BOM ignored), then parseJsonStrict. */
+export function parseJsonDocument(bytes: Uint8Array, maxDepth: number): StrictParse {
+  const decoded = decodeUtf8Document(bytes);
+  if (!decoded.ok) return decoded;
+  return parseJsonStrict(decoded.text, maxDepth, decoded.bom ? AFTER_BOM : TEXT_START);
 }

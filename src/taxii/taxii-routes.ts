@@ -131,7 +131,8 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser(
         ['application/taxii+json', 'application/stix+json', 'application/json'],
-        { parseAs: 'string', bodyLimit: o.limits.maxContentLength },
+        // Bytes, not a string: decoding here would replace invalid UTF-8 with U+FFFD unseen.
+        { parseAs: 'buffer', bodyLimit: o.limits.maxContentLength },
         (_req, body, done) => done(null, body),
       );
       scope.addHook('onRequest', createTaxiiGate(o));
@@ -206,7 +207,10 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
           if (!isTaxiiContentType(request.headers['content-type'])) {
             throw new TaxiiError('unsupported-media-type', `send the envelope as ${TAXII_MEDIA_TYPE}`);
           }
-          const objects = parseEnvelope(typeof request.body === 'string' ? request.body : '', o.limits);
+          const objects = parseEnvelope(
+            Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+            o.limits,
+          );
           const statusId = o.newStatusId();
           const outcomes = await c.add(objects, statusId);
           const successes = outcomes.flatMap((r) => (r.ok ? [{ id: r.id, version: r.version }] : []));

@@ -64,6 +64,15 @@ export function mapReferences(value: JsonValue, map: (id: string) => string): Js
   return out;
 }
 
+/** Validation errors shown per refused object: a status stays small whatever an object holds. */
+const MAX_ERRORS_SHOWN = 20;
+
+function describeErrors(errors: readonly { message: string }[]): string {
+  const shown = errors.slice(0, MAX_ERRORS_SHOWN).map((e) => e.message);
+  if (errors.length > MAX_ERRORS_SHOWN) shown.push(`… and ${errors.length - MAX_ERRORS_SHOWN} more errors`);
+  return shown.join('; ');
+}
+
 function failure(o: unknown, message: string): ObjectOutcome {
   const obj = isJsonObject(o) ? o : {};
   return {
@@ -103,7 +112,7 @@ export async function submitPartnerObject(
 ): Promise<ObjectOutcome> {
   if (!isJsonObject(raw)) return failure(raw, 'not a JSON object');
   const result = validateObject(raw);
-  if (!result.valid) return failure(raw, result.errors.map((e) => e.message).join('; '));
+  if (!result.valid) return failure(raw, describeErrors(result.errors));
   const id = raw.id as string;
   const creator = raw.created_by_ref;
   if (creator !== undefined && creator !== who.partnerId) {
@@ -159,7 +168,7 @@ export async function submitIntelEnvelope(
     }
     const result = validateObject(raw);
     if (!result.valid) {
-      outcomes.push(failure(raw, result.errors.map((e) => e.message).join('; ')));
+      outcomes.push(failure(raw, describeErrors(result.errors)));
       return;
     }
     outcomes.push(undefined);

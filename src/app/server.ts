@@ -16,6 +16,7 @@ import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js'
 import { registerConsole } from './console-routes.js';
 import type { Hub } from './hub.js';
 import { registerLedgerRoutes } from './ledger-routes.js';
+import { RequestTracker, trackRequests } from './server-drain.js';
 
 export interface ServerOptions {
   limits?: Partial<TaxiiLimits>;
@@ -73,12 +74,14 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
       : undefined;
 
   let app: FastifyInstance | undefined;
+  const tracker = new RequestTracker();
   // Cached TAXII pages are answered before Fastify routes them (taxii-page-fast-path.ts).
   const serverFactory =
     pageCache &&
     createFastPathServerFactory(
       createPageFastPath({ authenticator, limiter, pages: pageCache, log: () => app?.log }),
       options.https,
+      tracker,
     );
   app = Fastify({
     logger: options.log
@@ -94,6 +97,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
       ? { serverFactory }
       : options.https && { https: { cert: options.https.cert, key: options.https.key } }),
   }) as unknown as FastifyInstance;
+  trackRequests(app, tracker);
 
   const kinds = createCollectionKinds({
     releases,

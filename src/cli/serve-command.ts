@@ -3,8 +3,12 @@ import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
 import { startHubWorker } from '../app/hub-worker.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
+import { closeServer } from '../app/server-drain.js';
 import { usageError } from './cli-error.js';
 import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
+
+/** How long requests in flight may take to finish once shutdown begins. */
+const DRAIN_MS = 10_000;
 
 interface ServeOptions {
   host: string;
@@ -87,15 +91,20 @@ export function registerServe(program: Command): void {
         ...(untagged && { untaggedTlp: untagged }),
         onError: (err) => app.log.error({ err: (err as Error).message }, 'release pipeline pass failed'),
       });
-      // Graceful shutdown: stop accepting, let requests in flight finish, then close the database.
+      // Graceful shutdown: stop accepting, let requests in flight finish (bounded), stop the
+      // worker, and only then close the database that both use.
       const signal = await new Promise<string>((resolve) => {
         process.once('SIGTERM', () => resolve('SIGTERM'));
         process.once('SIGINT', () => resolve('SIGINT'));
       });
       process.stderr.write(`tearline: ${signal}: shutting down\n`);
-      await worker.stop();
       try {
-        await app.close();
+        const { abandoned } = await closeServer(app, DRAIN_MS);
+        if (abandoned > 0)
+          process.stderr.write(
+            `tearline: ${abandoned} requests still running after ${DRAIN_MS / 1000} s were cut off\n`,
+          );
+        await worker.stop();
       } finally {
         await hub.close();
       }

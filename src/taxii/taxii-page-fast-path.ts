@@ -70,6 +70,13 @@ export function createPageFastPath(o: PageFastPathOptions): PageFastPath {
   };
 }
 
+/** Where the fast path counts the pages it is serving, and learns that the server is closing. */
+export interface FastPathInFlight {
+  readonly closing: boolean;
+  enter(): void;
+  leave(): void;
+}
+
 /**
  * Fastify's serverFactory: the HTTP(S) server Fastify would build (same timeouts), whose requests
  * try the fast path first. Only GETs wait for it; everything else goes straight to Fastify.
@@ -77,21 +84,26 @@ export function createPageFastPath(o: PageFastPathOptions): PageFastPath {
 export function createFastPathServerFactory(
   fastPath: PageFastPath,
   tls?: { cert: Buffer; key: Buffer },
+  inFlight?: FastPathInFlight,
 ): FastifyServerFactory {
   return (handler, opts) => {
     const listener = (req: IncomingMessage, res: ServerResponse) => {
-      if (req.method !== 'GET') {
+      // While the server closes, Fastify answers everything (503, Connection: close).
+      if (req.method !== 'GET' || inFlight?.closing) {
         handler(req, res);
         return;
       }
-      fastPath(req, res).then(
-        (served) => {
-          if (!served) handler(req, res);
-        },
-        () => {
-          if (!res.headersSent) handler(req, res);
-        },
-      );
+      inFlight?.enter();
+      fastPath(req, res)
+        .then(
+          (served) => {
+            if (!served) handler(req, res);
+          },
+          () => {
+            if (!res.headersSent) handler(req, res);
+          },
+        )
+        .finally(() => inFlight?.leave());
     };
     const server: Server = tls ? createHttpsServer(tls, listener) : createHttpServer(listener);
     // As Fastify sets them on the server it builds itself (fastify/lib/server.js).

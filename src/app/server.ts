@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { storageFaultOf } from '../store/storage-fault.js';
 import {
   createCachedAuthenticator,
   createHubAuthenticator,
@@ -126,6 +127,25 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
   registerConsole(app, hub, {
     secure: options.https !== undefined,
     failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+  });
+
+  // The console API and the ledger routes: a storage fault is 507 or 503, in the API's shape.
+  app.setErrorHandler((err, request, reply) => {
+    const fault = storageFaultOf(err);
+    // Anything else goes on to Fastify's own handler, as before.
+    if (!fault) throw err;
+    request.log.warn({ code: fault.code }, 'write refused: storage');
+    return reply
+      .code(fault.kind === 'full' ? 507 : 503)
+      .header('Retry-After', '60')
+      .type('application/json')
+      .send({
+        code: fault.kind === 'full' ? 'insufficient-storage' : 'unavailable',
+        message:
+          fault.kind === 'full'
+            ? "the hub's disk is full: nothing was changed; free space and try again"
+            : "the hub's storage is read-only: nothing was changed; reads still work",
+      });
   });
 
   app.setNotFoundHandler((request, reply) => {

@@ -13,7 +13,14 @@ import type { JsonValue } from '../stix/types.js';
 import type { AgreementStore, AgreementVersion } from '../store/hub/agreement-store.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { CliError, usageError } from './cli-error.js';
-import { type DataOption, LOCAL_ACTOR, printJson, requirePartner, withHubState } from './partner-command.js';
+import {
+  type DataOption,
+  LOCAL_ACTOR,
+  printJson,
+  READ_ONLY,
+  requirePartner,
+  withHubState,
+} from './partner-command.js';
 
 /** The file's bytes: decoded by the agreement parser, which refuses what is not UTF-8 and says where. */
 function readAgreementFile(file: string): Buffer {
@@ -143,25 +150,29 @@ export function registerAgreement(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print the normalised agreement as JSON')
     .action((nameOrId: string, opts: DataOption & { version?: string; policies?: boolean; json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const n = opts.version === undefined ? undefined : parseVersion(opts.version, '--version');
-        const v = await requireVersion(state.agreements, p.id, p.name, n);
-        const policies = generateAgreementPolicies(p.id, v.body);
-        if (opts.json) {
-          return printJson({
-            partner: p.name,
-            ...summary(v),
-            agreement: v.body,
-            ...(opts.policies && { policies: policies.policies }),
-          });
-        }
-        if (opts.policies) return void process.stdout.write(`${formatPolicySetText(policies)}\n`);
-        process.stdout.write(
-          `# ${p.name} agreement version ${v.version}, set ${v.set_at} by ${v.actor}\n${v.raw_text}`,
-        );
-        if (!v.raw_text.endsWith('\n')) process.stdout.write('\n');
-      }),
+      withHubState(
+        opts,
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const n = opts.version === undefined ? undefined : parseVersion(opts.version, '--version');
+          const v = await requireVersion(state.agreements, p.id, p.name, n);
+          const policies = generateAgreementPolicies(p.id, v.body);
+          if (opts.json) {
+            return printJson({
+              partner: p.name,
+              ...summary(v),
+              agreement: v.body,
+              ...(opts.policies && { policies: policies.policies }),
+            });
+          }
+          if (opts.policies) return void process.stdout.write(`${formatPolicySetText(policies)}\n`);
+          process.stdout.write(
+            `# ${p.name} agreement version ${v.version}, set ${v.set_at} by ${v.actor}\n${v.raw_text}`,
+          );
+          if (!v.raw_text.endsWith('\n')) process.stdout.write('\n');
+        },
+        READ_ONLY,
+      ),
     );
 
   agreement
@@ -170,13 +181,17 @@ export function registerAgreement(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print the changes as JSON')
     .action((nameOrId: string, a: string, b: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const va = await requireVersion(state.agreements, p.id, p.name, parseVersion(a, 'version A'));
-        const vb = await requireVersion(state.agreements, p.id, p.name, parseVersion(b, 'version B'));
-        const changes = diffAgreements(va.body as unknown as JsonValue, vb.body as unknown as JsonValue);
-        if (opts.json) printJson({ partner: p.name, from: va.version, to: vb.version, changes });
-        else process.stdout.write(`${formatAgreementChanges(changes)}\n`);
-      }),
+      withHubState(
+        opts,
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const va = await requireVersion(state.agreements, p.id, p.name, parseVersion(a, 'version A'));
+          const vb = await requireVersion(state.agreements, p.id, p.name, parseVersion(b, 'version B'));
+          const changes = diffAgreements(va.body as unknown as JsonValue, vb.body as unknown as JsonValue);
+          if (opts.json) printJson({ partner: p.name, from: va.version, to: vb.version, changes });
+          else process.stdout.write(`${formatAgreementChanges(changes)}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 }

@@ -10,7 +10,7 @@ import { parseVerifierKey } from '../ledger/ledger-note.js';
 import type { LedgerError } from '../ledger/ledger-result.js';
 import { type LedgerService, pgLedgerService, sqliteLedgerService } from '../store/ledger-service.js';
 import { PgLedgerError } from '../store/postgres/pg-ledger.js';
-import { openSqlite } from '../store/sqlite/database.js';
+import { openSqlite, openSqliteReadOnly } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { LedgerStoreError, SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { CliError, usageError } from './cli-error.js';
@@ -28,7 +28,7 @@ interface LedgerHub {
 }
 
 /** The data dir's keys and config, and the ledger on the database --db / TEARLINE_DB selects. */
-async function openLedgerHub(opts: DataOption): Promise<LedgerHub> {
+async function openLedgerHub(opts: DataOption, readOnly: boolean): Promise<LedgerHub> {
   const selected = selectDatabase(opts.db, process.env);
   if (!selected.ok) throw usageError(selected.message);
   const paths = dataDirPaths(resolveDataDir(opts.data));
@@ -51,7 +51,8 @@ async function openLedgerHub(opts: DataOption): Promise<LedgerHub> {
       close: () => pg.close(),
     };
   }
-  const db = openSqlite(paths.database);
+  // Reading commands open read-only: verify works from a read-only data dir or a full disk.
+  const db = readOnly ? openSqliteReadOnly(paths.database) : openSqlite(paths.database);
   const ledger = new SqliteLedger(db);
   return {
     ledger: sqliteLedgerService(ledger, new SqliteLedgerCheckpoints(ledger)),
@@ -64,9 +65,10 @@ async function openLedgerHub(opts: DataOption): Promise<LedgerHub> {
 
 function withHub<T extends DataOption>(
   action: (hub: LedgerHub, opts: T) => void | Promise<void>,
+  readOnly = false,
 ): (opts: T) => Promise<void> {
   return async (opts) => {
-    const hub = await openLedgerHub(opts);
+    const hub = await openLedgerHub(opts, readOnly);
     try {
       await action(hub, opts);
     } catch (err) {
@@ -175,7 +177,7 @@ export function registerLedger(program: Command): void {
     .description('print the verifier key partners and overseers use to check checkpoints')
     .option(...dataOption)
     .option(...dbOption)
-    .action(withHub((hub) => print(verifierKeyOf(hub.signer()))));
+    .action(withHub((hub) => print(verifierKeyOf(hub.signer())), true));
 
   ledger
     .command('checkpoint')
@@ -239,7 +241,7 @@ export function registerLedger(program: Command): void {
         );
         if (!res.ok) failWith(res);
         else print(res.json);
-      }),
+      }, true),
     );
 
   ledger
@@ -253,7 +255,7 @@ export function registerLedger(program: Command): void {
         if (opts.out === undefined) await exportToStdout(hub.ledger);
         else
           process.stderr.write(`wrote ${await exportToFile(hub.ledger, opts.out)} entries to ${opts.out}\n`);
-      }),
+      }, true),
     );
 
   ledger
@@ -271,6 +273,6 @@ export function registerLedger(program: Command): void {
         const audit = await hub.ledger.audit(verifier.verifier);
         if (!audit.ok) throw new CliError(`ledger verify failed: ${audit.message}`);
         print(`ok: ${audit.entries} entries and ${audit.checkpoints} checkpoints verified`);
-      }),
+      }, true),
     );
 }

@@ -32,7 +32,7 @@ export function registerReport(program: Command): void {
       const from = parseDay(opts.from, '--from');
       const to = parseDay(opts.to, '--to');
       if (from >= to) throw usageError(`--from ${opts.from} must be before --to ${opts.to}`);
-      const hub = await openHubAt(opts);
+      const hub = await openHubAt({ ...opts, readOnly: true });
       try {
         const { partners, releases, sql } = hub.state;
         const partner = await partners.get(opts.partner);

@@ -1,9 +1,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
+import { selectDatabase } from '../app/hub-postgres.js';
 import { startHubWorker } from '../app/hub-worker.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
 import { closeServer } from '../app/server-drain.js';
+import { describeStorageFault, storageFaultOf } from '../store/storage-fault.js';
 import { usageError } from './cli-error.js';
 import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 
@@ -65,7 +67,18 @@ export function registerServe(program: Command): void {
       if (!['info', 'warn', 'error'].includes(opts.logLevel)) {
         throw usageError(`--log-level "${opts.logLevel}" must be info, warn or error`);
       }
-      const hub = await openHubAt({ ...opts, serving: true });
+      // A full or read-only disk does not stop the hub serving what it holds: it opens read-only,
+      // answers reads, refuses writes with 507/503, and runs no release passes.
+      let degraded: string | undefined;
+      const hub = await openHubAt({ ...opts, serving: true }).catch(async (err: unknown) => {
+        const fault = storageFaultOf(err);
+        const db = (opts as { db?: string }).db;
+        const engine = selectDatabase(db, process.env);
+        if (!fault || !engine.ok || engine.kind !== 'sqlite') throw err;
+        const readOnly = await openHubAt({ ...opts, serving: true, readOnly: true });
+        degraded = describeStorageFault(fault, readOnly.paths.database);
+        return readOnly;
+      });
       const app = buildServer(hub, {
         limits: { maxPageSize },
         pageCache: { maxEntries: pageCache, maxBytes: 128 * 1024 * 1024 },
@@ -84,13 +97,19 @@ export function registerServe(program: Command): void {
       const host = opts.host.includes(':') ? `[${opts.host}]` : opts.host;
       const url = `${https ? 'https' : 'http'}://${host}:${bound}/taxii2/`;
       process.stderr.write(`tearline: serving TAXII 2.1 at ${url} (data ${hub.paths.dir})\n`);
+      if (degraded)
+        process.stderr.write(
+          `tearline: warning: serving read-only. ${degraded} Writes are refused (507 or 503) until serve is restarted on a writable disk.\n`,
+        );
       const untagged = readUntaggedTlp(hub.paths.dir);
-      const worker = startHubWorker(hub, {
-        intervalMs: 2000,
-        operator: readOperatorPolicies(hub.paths.dir),
-        ...(untagged && { untaggedTlp: untagged }),
-        onError: (err) => app.log.error({ err: (err as Error).message }, 'release pipeline pass failed'),
-      });
+      const worker = degraded
+        ? undefined
+        : startHubWorker(hub, {
+            intervalMs: 2000,
+            operator: readOperatorPolicies(hub.paths.dir),
+            ...(untagged && { untaggedTlp: untagged }),
+            onError: (err) => app.log.error({ err: (err as Error).message }, 'release pipeline pass failed'),
+          });
       // Graceful shutdown: stop accepting, let requests in flight finish (bounded), stop the
       // worker, and only then close the database that both use.
       const signal = await new Promise<string>((resolve) => {
@@ -104,7 +123,7 @@ export function registerServe(program: Command): void {
           process.stderr.write(
             `tearline: ${abandoned} requests still running after ${DRAIN_MS / 1000} s were cut off\n`,
           );
-        await worker.stop();
+        await worker?.stop();
       } finally {
         await hub.close();
       }

@@ -1,11 +1,5 @@
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { FastifyBaseLogger, FastifyServerFactory } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
 import { type CachedAuthenticator, parseAuthorization } from './taxii-auth.js';
 import { acceptsTaxii } from './taxii-media.js';
 import { type PageCache, pageCacheKey } from './taxii-page-cache.js';
@@ -67,55 +61,5 @@ export function createPageFastPath(o: PageFastPathOptions): PageFastPath {
       );
     }
     return true;
-  };
-}
-
-/** Where the fast path counts the pages it is serving, and learns that the server is closing. */
-export interface FastPathInFlight {
-  readonly closing: boolean;
-  enter(): void;
-  leave(): void;
-}
-
-/**
- * Fastify's serverFactory: the HTTP(S) server Fastify would build (same timeouts), whose requests
- * try the fast path first. Only GETs wait for it; everything else goes straight to Fastify.
- */
-export function createFastPathServerFactory(
-  fastPath: PageFastPath,
-  tls?: { cert: Buffer; key: Buffer },
-  inFlight?: FastPathInFlight,
-): FastifyServerFactory {
-  return (handler, opts) => {
-    const listener = (req: IncomingMessage, res: ServerResponse) => {
-      // While the server closes, Fastify answers everything (503, Connection: close).
-      if (req.method !== 'GET' || inFlight?.closing) {
-        handler(req, res);
-        return;
-      }
-      inFlight?.enter();
-      fastPath(req, res)
-        .then(
-          (served) => {
-            if (!served) handler(req, res);
-          },
-          () => {
-            if (!res.headersSent) handler(req, res);
-          },
-        )
-        .finally(() => inFlight?.leave());
-    };
-    const server: Server = tls ? createHttpsServer(tls, listener) : createHttpServer(listener);
-    // As Fastify sets them on the server it builds itself (fastify/lib/server.js).
-    const option = (name: string, fallback: number) => {
-      const v = opts[name];
-      return typeof v === 'number' ? v : fallback;
-    };
-    server.keepAliveTimeout = option('keepAliveTimeout', 72_000);
-    server.requestTimeout = option('requestTimeout', 0);
-    server.setTimeout(option('connectionTimeout', 0));
-    if (option('maxRequestsPerSocket', 0) > 0)
-      server.maxRequestsPerSocket = option('maxRequestsPerSocket', 0);
-    return server;
   };
 }

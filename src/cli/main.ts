@@ -1,6 +1,12 @@
+import { isAbsolute } from 'node:path';
 import { Command, CommanderError } from 'commander';
 import { ConfigError, dataDirPaths, resolveDataDir } from '../app/data-dir.js';
-import { describeStorageFault, StorageOpenError, storageFaultOf } from '../store/storage-fault.js';
+import {
+  describeStorageFault,
+  refineStorageFault,
+  StorageOpenError,
+  storageFaultOf,
+} from '../store/storage-fault.js';
 import { CliError, EXIT_FAIL, EXIT_USAGE } from './cli-error.js';
 import { commandsFor } from './commands.js';
 
@@ -56,7 +62,9 @@ export async function runCli(argv: string[]): Promise<number> {
     }
     const fault = storageFaultOf(err);
     if (fault) {
-      process.stderr.write(`tearline: ${describeStorageFault(fault, faultLocation(err, argv))}\n`);
+      const where = faultLocation(err, argv);
+      const refined = isAbsolute(where) ? refineStorageFault(fault, where) : fault;
+      process.stderr.write(`tearline: ${describeStorageFault(refined, where)}\n`);
       return EXIT_FAIL;
     }
     process.stderr.write(`tearline: internal error: ${(err as Error)?.stack ?? String(err)}\n`);

@@ -5,7 +5,13 @@ import { selectDatabase } from '../app/hub-postgres.js';
 import { startHubWorker } from '../app/hub-worker.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
 import { closeServer } from '../app/server-drain.js';
-import { describeStorageFault, storageFaultOf } from '../store/storage-fault.js';
+import {
+  describeStorageFault,
+  refineStorageFault,
+  type StorageFault,
+  storageFaultOf,
+  unwritableAt,
+} from '../store/storage-fault.js';
 import { usageError } from './cli-error.js';
 import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 
@@ -70,15 +76,26 @@ export function registerServe(program: Command): void {
       // A full or read-only disk does not stop the hub serving what it holds: it opens read-only,
       // answers reads, refuses writes with 507/503, and runs no release passes.
       let degraded: string | undefined;
-      const hub = await openHubAt({ ...opts, serving: true }).catch(async (err: unknown) => {
+      const engine = selectDatabase((opts as { db?: string }).db, process.env);
+      const sqlite = engine.ok && engine.kind === 'sqlite';
+      const readOnly = async (fault: StorageFault) => {
+        const opened = await openHubAt({ ...opts, serving: true, readOnly: true });
+        const where = opened.paths.database;
+        degraded = describeStorageFault(refineStorageFault(fault, where), where);
+        return opened;
+      };
+      let hub = await openHubAt({ ...opts, serving: true }).catch(async (err: unknown) => {
         const fault = storageFaultOf(err);
-        const db = (opts as { db?: string }).db;
-        const engine = selectDatabase(db, process.env);
-        if (!fault || !engine.ok || engine.kind !== 'sqlite') throw err;
-        const readOnly = await openHubAt({ ...opts, serving: true, readOnly: true });
-        degraded = describeStorageFault(fault, readOnly.paths.database);
-        return readOnly;
+        if (!fault || !sqlite) throw err;
+        return readOnly(fault);
       });
+      // SQLite opens a file it may not write read-only without a word; it would fail only at the
+      // first write (and at every release pass).
+      const unwritable = sqlite && !degraded ? unwritableAt(hub.paths.database) : undefined;
+      if (unwritable) {
+        await hub.close();
+        hub = await readOnly(unwritable);
+      }
       const app = buildServer(hub, {
         limits: { maxPageSize },
         pageCache: { maxEntries: pageCache, maxBytes: 128 * 1024 * 1024 },

@@ -1,3 +1,6 @@
+import { accessSync, constants, statfsSync } from 'node:fs';
+import { dirname } from 'node:path';
+
 /**
  * Failures of the disk or database underneath a hub, told apart from bugs so that every surface
  * can say what happened and what to do: the CLI names the path and the remedy, HTTP answers 507
@@ -29,6 +32,42 @@ export function storageFaultOf(err: unknown): StorageFault | undefined {
     return { kind: 'unavailable', code };
   const pg = PG_CODES[code];
   return pg ? { kind: pg, code } : undefined;
+}
+
+/** Below this many free bytes a disk counts as full: SQLite cannot grow a file or make its -shm. */
+const NEARLY_FULL_BYTES = 1024 * 1024;
+
+/**
+ * A fault SQLite could only call an I/O error (it cannot make the -shm of a WAL database, or open
+ * the file for writing), told apart by looking at the disk under `path`: full when it has (almost)
+ * no space left, read-only when its directory cannot be written. Otherwise the fault as it was.
+ */
+export function refineStorageFault(fault: StorageFault, path: string): StorageFault {
+  if (fault.kind !== 'unavailable') return fault;
+  try {
+    const fs = statfsSync(dirname(path));
+    if (fs.bavail * fs.bsize < NEARLY_FULL_BYTES) return { kind: 'full', code: fault.code };
+  } catch {
+    return fault;
+  }
+  return unwritableAt(path) ? { kind: 'read-only', code: fault.code } : fault;
+}
+
+/**
+ * Why the database at `path` cannot be written, looking at the file and its directory (a
+ * read-only mount, or permissions); undefined when both are writable. SQLite itself opens such a
+ * file read-only without a word and fails only at the first write.
+ */
+export function unwritableAt(path: string): StorageFault | undefined {
+  for (const p of [path, dirname(path)]) {
+    try {
+      accessSync(p, constants.W_OK);
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      if (code === 'EROFS' || code === 'EACCES' || code === 'EPERM') return { kind: 'read-only', code };
+    }
+  }
+  return undefined;
 }
 
 /** What to tell an operator: what happened at `where` (a path or a database), and the remedy. */

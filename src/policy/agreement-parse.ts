@@ -1,4 +1,4 @@
-import { isMap, isSeq, LineCounter, type Node, parseDocument } from 'yaml';
+import { type Document, isMap, isSeq, LineCounter, type Node, parseDocument, visit } from 'yaml';
 import { decodeUtf8Document, positionInText } from '../stix/json-text.js';
 import { findExcessiveYamlDepth } from './agreement-depth.js';
 import type { AgreementError, AgreementParseResult } from './agreement-types.js';
@@ -91,7 +91,21 @@ export function parseAgreement(text: string): AgreementParseResult {
   try {
     value = doc.toJS({ maxAliasCount: 50 });
   } catch (err) {
-    return { ok: false, errors: [{ code: 'agreement-syntax', path: '', message: (err as Error).message }] };
+    // An unresolved alias or an alias bomb: said at the alias that caused it.
+    const message = (err as Error).message;
+    const { line, col } = lineCounter.linePos(aliasOffset(doc, message));
+    return {
+      ok: false,
+      errors: [
+        {
+          code: 'agreement-syntax',
+          path: '',
+          line,
+          column: col,
+          message: `syntax error at line ${line}, column ${col}: ${message.split('\n')[0]}`,
+        },
+      ],
+    };
   }
   const { agreement, issues } = validateAgreementValue(value);
   if (agreement && issues.length === 0) return { ok: true, agreement };
@@ -105,6 +119,21 @@ export function parseAgreement(text: string): AgreementParseResult {
     };
   });
   return { ok: false, errors };
+}
+
+/** Where the alias named in `message` stands (else the first alias, else the start). */
+function aliasOffset(doc: Document, message: string): number {
+  let first: number | undefined;
+  let named: number | undefined;
+  visit(doc, {
+    Alias(_key, node) {
+      const start = node.range?.[0];
+      if (start === undefined) return;
+      first ??= start;
+      if (named === undefined && message.includes(node.source)) named = start;
+    },
+  });
+  return named ?? first ?? 0;
 }
 
 /** The line of the node at `path`, or of its nearest existing ancestor (a missing field's parent). */

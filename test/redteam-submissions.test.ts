@@ -221,7 +221,9 @@ describe('red team: a partner’s submissions never become the hub’s intellige
     for (let i = 0; i < 100; i++) deep = [deep];
     const nested = await t.call(t.kabul, SUBMISSIONS, { objects: [{ ...note, x_deep: deep }] });
     expect(nested.status).toBe(400);
-    expect(JSON.parse(nested.body).description).toMatch(/nests \d+ levels deep; at most 64/);
+    expect(JSON.parse(nested.body).description).toMatch(
+      /^body: at line 1, column \d+ \(byte \d+\): nesting deeper than 64 levels$/,
+    );
     const tooMany = await t.call(t.kabul, SUBMISSIONS, { objects: Array.from({ length: 10_001 }, () => 1) });
     expect(tooMany.status).toBe(413);
     expect(await t.snapshot()).toEqual(before);

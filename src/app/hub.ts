@@ -9,7 +9,7 @@ import { hubReservedIds } from '../store/reserved-ids.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 import type { ReleaseFeedWriter } from '../store/sql/sql-release-feed.js';
 import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
-import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
+import { openSqlite, openSqliteReadOnly, type SqliteDatabase } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { SqliteObjectStore } from '../store/sqlite/object-store.js';
@@ -84,10 +84,19 @@ export interface SqliteHub extends Hub {
   close(): void;
 }
 
-export function openHub(dataOption: string | undefined, clock: Clock = systemClock): SqliteHub {
+/**
+ * Opens the data dir's hub. `readOnly` (for commands that only read): the database is opened for
+ * reading and never migrated, so they work from a read-only data dir or a full disk.
+ */
+export function openHub(
+  dataOption: string | undefined,
+  clock: Clock = systemClock,
+  opts: { readOnly?: boolean } = {},
+): SqliteHub {
   const paths = dataDirPaths(resolveDataDir(dataOption));
   const config = readConfig(paths);
-  return createHub(paths, config, openSqlite(paths.database), clock);
+  const db = opts.readOnly ? openSqliteReadOnly(paths.database) : openSqlite(paths.database);
+  return createHub(paths, config, db, clock);
 }
 
 /** Composes a hub over an open database (tests pass ':memory:'); the hub owns the database. */

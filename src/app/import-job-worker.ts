@@ -4,6 +4,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { type ImportMarking, parseImportMarking } from '../ingest/import-marking.js';
 import { FRONT_THREAD_MIN_BYTES, importStream } from '../ingest/import-stream.js';
 import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
+import { StorageOpenError } from '../store/storage-fault.js';
 import { ConfigError } from './data-dir.js';
 import { openHubAt } from './hub-open.js';
 import type { ImportJob, ImportJobMessage } from './import-job.js';
@@ -46,10 +47,17 @@ try {
   post({ done: true });
 } catch (err) {
   const e = err instanceof Error ? err : new Error(String(err));
+  const { code, path } = e as { code?: unknown; path?: unknown };
   post({
     failed:
-      e instanceof ConfigError
+      e instanceof ConfigError || e instanceof StorageOpenError
         ? { kind: 'config', message: e.message }
-        : { kind: 'internal', message: e.message, ...(e.stack ? { stack: e.stack } : {}) },
+        : {
+            kind: 'internal',
+            message: e.message,
+            ...(e.stack ? { stack: e.stack } : {}),
+            ...(typeof code === 'string' && { code }),
+            ...(typeof path === 'string' && { path }),
+          },
   });
 }

@@ -11,6 +11,7 @@ import {
   LOCAL_ACTOR,
   parseTimeOption,
   printJson,
+  READ_ONLY,
   requirePartner,
   requireReason,
   withHubState,
@@ -186,20 +187,24 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { at?: string; json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const at = parseTimeOption(opts.at, '--at') ?? new Date();
-        const p = await requirePartner(state, nameOrId);
-        const facts = await loadPartnerFacts(state, p, at.getTime());
-        if (opts.json) {
-          return printJson({
-            partner: p.name,
-            at: at.toISOString(),
-            agreement_version: facts.agreement?.version ?? null,
-            conditions: facts.conditions,
-          });
-        }
-        process.stdout.write(`${formatConditionStates(facts.conditions)}\n`);
-      }),
+      withHubState(
+        opts,
+        async (state) => {
+          const at = parseTimeOption(opts.at, '--at') ?? new Date();
+          const p = await requirePartner(state, nameOrId);
+          const facts = await loadPartnerFacts(state, p, at.getTime());
+          if (opts.json) {
+            return printJson({
+              partner: p.name,
+              at: at.toISOString(),
+              agreement_version: facts.agreement?.version ?? null,
+              conditions: facts.conditions,
+            });
+          }
+          process.stdout.write(`${formatConditionStates(facts.conditions)}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 
   condition
@@ -208,15 +213,19 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const events = await state.conditions.list(p.id);
-        if (opts.json) return printJson(events);
-        for (const e of events) {
-          process.stdout.write(
-            `${e.at}  ${e.action.padEnd(7)} ${e.kind} ${e.condition_id}  by ${e.actor}${e.reason ? `: ${e.reason}` : ''}\n`,
-          );
-        }
-      }),
+      withHubState(
+        opts,
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const events = await state.conditions.list(p.id);
+          if (opts.json) return printJson(events);
+          for (const e of events) {
+            process.stdout.write(
+              `${e.at}  ${e.action.padEnd(7)} ${e.kind} ${e.condition_id}  by ${e.actor}${e.reason ? `: ${e.reason}` : ''}\n`,
+            );
+          }
+        },
+        READ_ONLY,
+      ),
     );
 }

@@ -13,7 +13,7 @@ import type { LedgerError } from '../ledger/ledger-result.js';
 import { CosignatureStore } from '../store/hub/cosignature-store.js';
 import { type LedgerService, pgLedgerService, sqliteLedgerService } from '../store/ledger-service.js';
 import { PgLedgerError } from '../store/postgres/pg-ledger.js';
-import { openSqlite } from '../store/sqlite/database.js';
+import { openSqlite, openSqliteReadOnly } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { LedgerStoreError, SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { SqliteSql } from '../store/sqlite/sqlite-sql.js';
@@ -35,7 +35,7 @@ interface LedgerHub {
 }
 
 /** The data dir's keys and config, and the ledger on the database --db / TEARLINE_DB selects. */
-async function openLedgerHub(opts: DataOption): Promise<LedgerHub> {
+async function openLedgerHub(opts: DataOption, readOnly: boolean): Promise<LedgerHub> {
   const selected = selectDatabase(opts.db, process.env);
   if (!selected.ok) throw usageError(selected.message);
   const paths = dataDirPaths(resolveDataDir(opts.data));
@@ -63,7 +63,8 @@ async function openLedgerHub(opts: DataOption): Promise<LedgerHub> {
       close: () => pg.close(),
     };
   }
-  const db = openSqlite(paths.database);
+  // Reading commands open read-only: verify works from a read-only data dir or a full disk.
+  const db = readOnly ? openSqliteReadOnly(paths.database) : openSqlite(paths.database);
   const ledger = new SqliteLedger(db);
   const cosignatures = new CosignatureStore(new SqliteSql(db), witnessKeys);
   return {
@@ -79,9 +80,10 @@ async function openLedgerHub(opts: DataOption): Promise<LedgerHub> {
 
 function withHub<T extends DataOption>(
   action: (hub: LedgerHub, opts: T) => void | Promise<void>,
+  readOnly = false,
 ): (opts: T) => Promise<void> {
   return async (opts) => {
-    const hub = await openLedgerHub(opts);
+    const hub = await openLedgerHub(opts, readOnly);
     try {
       await action(hub, opts);
     } catch (err) {
@@ -214,7 +216,7 @@ export function registerLedger(program: Command): void {
     .description('print the verifier key partners and overseers use to check checkpoints')
     .option(...dataOption)
     .option(...dbOption)
-    .action(withHub((hub) => print(verifierKeyOf(hub.signer()))));
+    .action(withHub((hub) => print(verifierKeyOf(hub.signer())), true));
 
   ledger
     .command('checkpoint')
@@ -299,7 +301,7 @@ export function registerLedger(program: Command): void {
         );
         if (!res.ok) failWith(res);
         else print(res.json);
-      }),
+      }, true),
     );
 
   ledger
@@ -313,7 +315,7 @@ export function registerLedger(program: Command): void {
         if (opts.out === undefined) await exportToStdout(hub.ledger);
         else
           process.stderr.write(`wrote ${await exportToFile(hub.ledger, opts.out)} entries to ${opts.out}\n`);
-      }),
+      }, true),
     );
 
   ledger
@@ -337,7 +339,7 @@ export function registerLedger(program: Command): void {
         const audit = await hub.ledger.audit(verifier.verifier);
         if (!audit.ok) throw new CliError(`ledger verify failed: ${audit.message}`);
         print(`ok: ${audit.entries} entries and ${audit.checkpoints} checkpoints verified`);
-      })(opts);
+      }, true)(opts);
     });
 
   registerVerifyReceipt(ledger);

@@ -30,7 +30,7 @@ export function registerReport(program: Command): void {
       const from = parseDay(opts.from, '--from');
       const to = parseDay(opts.to, '--to');
       if (from >= to) throw usageError(`--from ${opts.from} must be before --to ${opts.to}`);
-      const hub = await openHubAt(opts);
+      const hub = await openHubAt({ ...opts, readOnly: true });
       try {
         const partner = await hub.state.partners.get(opts.partner);
         if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
 import { type ImportMarking, parseImportMarking } from '../ingest/import-marking.js';
 import { importStream } from '../ingest/import-stream.js';
+import { parseJsonDocument } from '../stix/json-strict.js';
 import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { type ClientAuth, TaxiiClient, TaxiiClientError } from '../taxii/taxii-client.js';
 import { CliError, usageError } from './cli-error.js';
@@ -51,6 +52,9 @@ async function clientCall<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** As deep as the receiving server accepts (TAXII's limit). */
+const PUSH_MAX_DEPTH = 64;
+
 /** The objects of a bundle, an envelope or a plain array. */
 function readObjectsFile(path: string): unknown[] {
   let size: number;
@@ -61,12 +65,9 @@ function readObjectsFile(path: string): unknown[] {
   }
   if (size > PUSH_FILE_MAX)
     throw new CliError(`${path}: ${size} bytes is over the ${PUSH_FILE_MAX}-byte limit`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new CliError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+  const strict = parseJsonDocument(readFileSync(path), PUSH_MAX_DEPTH);
+  if (!strict.ok) throw new CliError(`${path}: ${strict.error.message}`);
+  const parsed = strict.value;
   if (Array.isArray(parsed)) return parsed;
   const objects = (parsed as { objects?: unknown } | null)?.objects;
   if (Array.isArray(objects)) return objects;

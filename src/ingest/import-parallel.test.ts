@@ -162,7 +162,7 @@ describe('parallel import', () => {
     }
   }, 120_000);
 
-  it('keeps the exact bytes of input that is not valid UTF-8 as the plain path does (one replacement character each)', async () => {
+  it('refuses an object that is not valid UTF-8, naming the byte, as the plain path does (nothing stored with U+FFFD)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tearline-parallel-'));
     try {
       const good = (n: number, name: string) =>
@@ -192,7 +192,18 @@ describe('parallel import', () => {
           .prepare("SELECT json ->> '$.name' FROM objects ORDER BY added_us")
           .pluck()
           .all();
-        expect(names).toEqual(['a', 'b', 'bad:\uFFFD\uFFFD']);
+        expect(names).toEqual(['a', 'b']);
+        const [q] = contents(parallel).quarantine as { location: string; errors: string }[];
+        const at = bytes.indexOf(0xff);
+        const column = at - bytes.lastIndexOf(0x0a, at);
+        expect(q?.location).toBe('line 3');
+        expect(JSON.parse(q?.errors ?? '[]')).toEqual([
+          {
+            path: '',
+            code: 'invalid-utf8',
+            message: `not UTF-8 at line 3, column ${column} (byte ${at}): byte 0xff never occurs in UTF-8`,
+          },
+        ]);
       } finally {
         parallel.close();
         plain.close();

@@ -181,7 +181,8 @@ export async function importStream(
     summary.rejected = last.rejectedCount;
     summary.warnings = last.warningCount;
     for (const b of group) {
-      summary.rejections.push(...b.rejections);
+      // One at a time and bounded: a spread of a large batch's list would overflow the stack.
+      for (const r of b.rejections) if (summary.rejections.length < listLimit) summary.rejections.push(r);
       for (const w of b.warningReports) opts.onWarnings?.(w.location, w.id, w.warnings);
     }
     const withObjects = group.filter((b) => b.accepted.length > 0);

@@ -68,6 +68,15 @@ function versionOfObject(o: JsonObject): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** Validation errors shown per refused object: a status stays small whatever an object holds. */
+const MAX_ERRORS_SHOWN = 20;
+
+function describeErrors(errors: readonly { message: string }[]): string {
+  const shown = errors.slice(0, MAX_ERRORS_SHOWN).map((e) => e.message);
+  if (errors.length > MAX_ERRORS_SHOWN) shown.push(`… and ${errors.length - MAX_ERRORS_SHOWN} more errors`);
+  return shown.join('; ');
+}
+
 function failure(o: unknown, message: string): ObjectOutcome {
   const obj = isJsonObject(o) ? o : {};
   return {
@@ -100,7 +109,7 @@ export async function submitPartnerObject(
     return failure(raw, `object is ${bytes} bytes; at most ${ports.limits.maxObjectBytes} are accepted`);
   }
   const result = validateObject(raw);
-  if (!result.valid) return failure(raw, result.errors.map((e) => e.message).join('; '));
+  if (!result.valid) return failure(raw, describeErrors(result.errors));
   const id = raw.id as string;
   const creator = raw.created_by_ref;
   if (creator !== undefined && creator !== who.partnerId) {
@@ -163,7 +172,7 @@ export async function submitIntelEnvelope(
     }
     const result = validateObject(raw);
     if (!result.valid) {
-      outcomes.push(failure(raw, result.errors.map((e) => e.message).join('; ')));
+      outcomes.push(failure(raw, describeErrors(result.errors)));
       return;
     }
     outcomes.push(undefined);

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { CheckpointSchedule } from '../ledger/ledger-checkpoint-steps.js';
 
 export const DEFAULT_DATA_DIR = './tearline-data';
 
@@ -13,11 +14,17 @@ export interface HubConfig {
   hub_name: string;
   /** Largest accepted single object, in bytes. */
   max_object_bytes: number;
+  /**
+   * Checkpoints are signed in steps of this many seconds (src/ledger/ledger-checkpoint-steps.ts),
+   * so their sizes do not time each release; 0 signs after every batch of work (tests, demos).
+   */
+  ledger_checkpoint_seconds: number;
 }
 
 export const DEFAULT_CONFIG: HubConfig = {
   hub_name: 'tearline.local',
   max_object_bytes: 16 * 1024 * 1024,
+  ledger_checkpoint_seconds: 60,
 };
 
 export interface DataDirPaths {
@@ -72,6 +79,11 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** The checkpoint schedule the config asks for. */
+export function checkpointScheduleOf(config: HubConfig): CheckpointSchedule {
+  return { intervalMs: config.ledger_checkpoint_seconds * 1000 };
+}
+
 export function readConfig(paths: DataDirPaths): HubConfig {
   if (!existsSync(paths.config)) {
     throw new ConfigError(`no hub at ${paths.dir}: run 'tearline init --data ${paths.dir}' first`);
@@ -93,6 +105,12 @@ export function readConfig(paths: DataDirPaths): HubConfig {
   }
   if (!Number.isInteger(cfg.max_object_bytes) || cfg.max_object_bytes < 1024) {
     throw new ConfigError(`${paths.config}: max_object_bytes must be an integer >= 1024`);
+  }
+  const step = cfg.ledger_checkpoint_seconds;
+  if (!Number.isInteger(step) || step < 0 || step > 86_400) {
+    throw new ConfigError(
+      `${paths.config}: ledger_checkpoint_seconds must be an integer from 0 to 86400 (0: after every batch)`,
+    );
   }
   return cfg;
 }

@@ -13,7 +13,7 @@ import { SqlIntelFeed } from '../store/sql/sql-intel-feed.js';
 import { SqlReleaseFeed } from '../store/sql/sql-release-feed.js';
 import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
 import { SqlTaxiiStatusStore } from '../store/sql/sql-taxii-status.js';
-import { ConfigError, type DataDirPaths, type HubConfig } from './data-dir.js';
+import { ConfigError, checkpointScheduleOf, type DataDirPaths, type HubConfig } from './data-dir.js';
 import type { Hub } from './hub.js';
 import { createHubState, type HubState } from './hub-state.js';
 import { loadLedgerSigner } from './ledger-key.js';
@@ -153,10 +153,7 @@ export async function openPgServedHub(
         if (!loaded.ok) throw new ConfigError(loaded.message);
         signer = loaded.signer;
       }
-      const done = await pg.ledgerService.checkpointIfDue(clock.now(), signer, {
-        intervalMs: 0,
-        batchEntries: 1,
-      });
+      const done = await pg.ledgerService.checkpointIfDue(clock.now(), signer, checkpointScheduleOf(config));
       if (!done.ok && done.code !== 'empty-tree') throw new ConfigError(`ledger checkpoint: ${done.message}`);
     },
     close: () => pg.close(),

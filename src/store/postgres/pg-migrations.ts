@@ -135,6 +135,27 @@ CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
   FOR EACH STATEMENT EXECUTE FUNCTION tearline_notify_change();
 `,
   },
+  {
+    name: '1100-ledger-private',
+    // As src/store/sqlite/migrations/ledger-private.ts: the openings of version 2 entries, and
+    // the list of (derived id, version) pairs beside each delivery entry.
+    sql: `
+CREATE TABLE ledger_openings (
+  idx bigint PRIMARY KEY,
+  salt bytea NOT NULL,
+  private bytea NOT NULL
+);
+
+CREATE TABLE ledger_deliveries (
+  idx bigint PRIMARY KEY,
+  partner_id text COLLATE "C" NOT NULL,
+  period_start text COLLATE "C" NOT NULL,
+  period_end text COLLATE "C" NOT NULL,
+  items text NOT NULL
+);
+CREATE INDEX ledger_deliveries_partner ON ledger_deliveries (partner_id, period_start);
+`,
+  },
 ];
 
 /**

@@ -1,6 +1,7 @@
 import { consoleMigration } from './console.js';
 import { derivedIdsMigration } from './derived-ids.js';
 import { ledgerMigration } from './ledger.js';
+import { ledgerPrivateMigration } from './ledger-private.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
 import { releaseMigration } from './release.js';
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   taxiiMigration,
   releaseMigration,
   consoleMigration,
+  ledgerPrivateMigration,
 ];

@@ -143,8 +143,11 @@ export async function openPgServedHub(
     ledgerService: pg.ledgerService,
     // Every change the pipeline acts on is a ledger entry (imports, submissions, partner,
     // agreement and condition changes, approvals), in the same transaction as the change.
+    // Delivery records are not such a change: they would re-run the pipeline every period.
     changeVersion: async () => {
-      const row = await pg.sql.get<{ n: number | null }>('SELECT max(idx) AS n FROM ledger_entries');
+      const row = await pg.sql.get<{ n: number | null }>(
+        "SELECT max(idx) AS n FROM ledger_entries WHERE kind <> 'delivery'",
+      );
       return String(row?.n ?? -1);
     },
     checkpointIfDue: async () => {

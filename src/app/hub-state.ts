@@ -1,5 +1,6 @@
 import { AgreementStore } from '../store/hub/agreement-store.js';
 import { ConditionEvents } from '../store/hub/condition-events.js';
+import { DeliveryStore } from '../store/hub/delivery-store.js';
 import { DerivedIdStore } from '../store/hub/derived-ids.js';
 import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
@@ -23,6 +24,8 @@ export interface HubState {
   releases: ReleaseStore;
   derivedIds: DerivedIdStore;
   decisionMarks: DecisionMarks;
+  /** What each partner fetched over TAXII, per period (ledger entries and their lists). */
+  deliveries: DeliveryStore;
 }
 
 export function createHubState(sql: SqlDatabase): HubState {
@@ -36,5 +39,6 @@ export function createHubState(sql: SqlDatabase): HubState {
     releases: new ReleaseStore(sql),
     derivedIds: new DerivedIdStore(sql),
     decisionMarks: new DecisionMarks(sql),
+    deliveries: new DeliveryStore(sql),
   };
 }

@@ -3,6 +3,7 @@ import { openHubAt } from '../app/hub-open.js';
 import {
   type DisclosureReport,
   disclosureRows,
+  fetchedRows,
   formatDisclosuresCsv,
   formatDisclosuresHtml,
 } from '../release/release-report.js';
@@ -19,7 +20,7 @@ export function registerReport(program: Command): void {
   report
     .command('disclosures')
     .description(
-      'every release and recall to a partner in a period, with receipts, and withheld counts by reason',
+      'every release and recall to a partner in a period, with receipts; what it fetched over TAXII; withheld counts by reason',
     )
     .requiredOption('--partner <partner>', 'partner name or id')
     .requiredOption('--from <date>', 'start (a date or an RFC 3339 timestamp), inclusive')
@@ -39,12 +40,17 @@ export function registerReport(program: Command): void {
         if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);
         if ((await hub.ledgerService.size()) > 0) await hub.checkpointIfDue();
         const records = await releases.records(partner.id);
+        // For officers and overseers: receipts of older (version 1) entries too.
         const receipts = new Map<string, string>();
         for (const rec of records) {
-          const r = await hub.ledgerService.receiptForPartner(rec.release_id, partner.id);
+          const r = await hub.ledgerService.receipt(rec.ledger_index);
           receipts.set(rec.release_id, r.ok ? r.json : '');
         }
         const rows = disclosureRows(records, from, to, (id) => receipts.get(id) ?? '');
+        const originals = new Map(records.map((r) => [r.derived_id, r.original_id]));
+        const fetched = fetchedRows(await hub.state.deliveries.list(partner.id, from, to), (id) =>
+          originals.get(id),
+        );
         const withheld: Record<string, number> = {};
         const outcomes = await sql.all<{ reasons: string }>(
           "SELECT reasons FROM release_outcomes WHERE partner_id = ? AND outcome = 'withheld' AND decided_at >= ? AND decided_at < ?",
@@ -60,6 +66,7 @@ export function registerReport(program: Command): void {
           from,
           to,
           rows,
+          fetched,
           withheld_by_reason: withheld,
         };
         if (opts.format === 'json') process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);

@@ -164,9 +164,6 @@ async function walkEntries(
           message: `entry ${index} is missing (the next stored entry is ${row.index})`,
         };
       }
-      const problem = await checkRow(ledger, row);
-      if (problem)
-        return { ok: false, code: problem.code, index, message: `entry ${index}: ${problem.message}` };
       let id = countStoredHashes(index);
       for (const [level, hash] of frontier.append(hashLeaf(row.bytes)).entries()) {
         const have = stored.get(id++);
@@ -183,6 +180,10 @@ async function walkEntries(
           };
         }
       }
+      // The leaf first: a changed leaf is named as such, not by the opening it no longer matches.
+      const problem = await checkRow(ledger, row);
+      if (problem)
+        return { ok: false, code: problem.code, index, message: `entry ${index}: ${problem.message}` };
       next++;
       while (cpAt < checkpoints.length && (checkpoints[cpAt] as StoredCheckpoint).size === next) {
         const cp = checkpoints[cpAt++] as StoredCheckpoint;

@@ -1,0 +1,120 @@
+import type { DeliveredItems, DeliveryRecorder, Principal } from './taxii-ports.js';
+
+/** What one partner was delivered in one period: distinct (derived id, version) pairs, sorted. */
+export interface DeliveryPeriod {
+  partnerId: string;
+  periodStart: Date;
+  periodEnd: Date;
+  items: [id: string, version: string][];
+}
+
+export interface DeliveryLogOptions {
+  /** Period length; each partner gets at most one record per period (unless it overflows). */
+  periodMs: number;
+  now(): number;
+  /** Pairs held for one partner before its period is closed early (memory stays bounded). */
+  maxPairs?: number;
+}
+
+interface Accumulator {
+  partnerId: string;
+  start: number;
+  /** Page arrays as rendered: a cached page delivered again is the same array, held once. */
+  pages: Set<DeliveredItems>;
+  pairs: number;
+}
+
+const DEFAULT_MAX_PAIRS = 100_000;
+
+/**
+ * What each partner fetched over TAXII, gathered in memory per partner and period and handed
+ * out as whole periods for the ledger: one record per partner per period, not one per request.
+ * `record` runs on every page served, cached pages included, so it only remembers the page's
+ * item array (a set insertion); pairs are deduplicated and sorted when the period is taken.
+ */
+export class DeliveryLog implements DeliveryRecorder {
+  readonly #open = new Map<string, Accumulator>();
+  readonly #closed: Accumulator[] = [];
+  readonly #periodMs: number;
+  readonly #now: () => number;
+  readonly #maxPairs: number;
+
+  constructor(o: DeliveryLogOptions) {
+    if (!(o.periodMs > 0)) throw new Error('a delivery period must be longer than 0 ms');
+    this.#periodMs = o.periodMs;
+    this.#now = o.now;
+    this.#maxPairs = o.maxPairs ?? DEFAULT_MAX_PAIRS;
+  }
+
+  record(principal: Principal, delivered: DeliveredItems): void {
+    if (principal.kind !== 'partner' || delivered.length === 0) return;
+    const t = this.#now();
+    const start = t - (t % this.#periodMs);
+    let acc = this.#open.get(principal.partnerId);
+    if (acc && acc.start !== start) {
+      this.#closed.push(acc);
+      acc = undefined;
+    }
+    if (!acc) {
+      acc = { partnerId: principal.partnerId, start, pages: new Set(), pairs: 0 };
+      this.#open.set(principal.partnerId, acc);
+    }
+    if (acc.pages.has(delivered)) return;
+    acc.pages.add(delivered);
+    acc.pairs += delivered.length;
+    if (acc.pairs >= this.#maxPairs) {
+      this.#closed.push(acc);
+      this.#open.delete(principal.partnerId);
+    }
+  }
+
+  /** Periods that have ended by now (or overflowed), removed from memory. */
+  takeEnded(): DeliveryPeriod[] {
+    const t = this.#now();
+    const current = t - (t % this.#periodMs);
+    for (const [id, acc] of this.#open) {
+      if (acc.start < current) {
+        this.#closed.push(acc);
+        this.#open.delete(id);
+      }
+    }
+    return this.#drain();
+  }
+
+  /** Every period, ended or not (at shutdown). */
+  takeAll(): DeliveryPeriod[] {
+    this.#closed.push(...this.#open.values());
+    this.#open.clear();
+    return this.#drain();
+  }
+
+  /** Periods taken but not written (the store failed): held for the next attempt. */
+  putBack(periods: readonly DeliveryPeriod[]): void {
+    for (const p of periods) {
+      const items: DeliveredItems = p.items;
+      this.#closed.push({
+        partnerId: p.partnerId,
+        start: p.periodStart.getTime(),
+        pages: new Set([items]),
+        pairs: items.length,
+      });
+    }
+  }
+
+  #drain(): DeliveryPeriod[] {
+    const out = this.#closed.splice(0).map((acc) => {
+      const seen = new Map<string, [string, string]>();
+      for (const page of acc.pages) {
+        for (const [id, version] of page) seen.set(`${id}\u0000${version}`, [id, version]);
+      }
+      const items = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
+      return {
+        partnerId: acc.partnerId,
+        periodStart: new Date(acc.start),
+        periodEnd: new Date(acc.start + this.#periodMs),
+        items,
+      };
+    });
+    return out;
+  }
+}

@@ -221,14 +221,14 @@ export function registerLedger(program: Command): void {
         const res = opts.now
           ? await hub.ledger.checkpoint(now, hub.signer())
           : await hub.ledger.checkpointIfDue(now, hub.signer(), checkpointScheduleOf(hub.config));
-        if (!res.ok) failWith(res);
-        else if (res.checkpoint) print(res.checkpoint.note);
-        else if ((await hub.ledger.size()) === 0)
-          throw new CliError('the ledger has no entries yet: nothing to sign');
-        else
-          throw new CliError(
-            `no checkpoint is due yet: entries are signed in steps of ${hub.config.ledger_checkpoint_seconds} s; --now signs them at once`,
-          );
+        if (!res.ok) return failWith(res);
+        const size = await hub.ledger.size();
+        if (size === 0) throw new CliError('the ledger has no entries yet: nothing to sign');
+        const step = `checkpoints come in steps of ${hub.config.ledger_checkpoint_seconds} s; --now signs them at once`;
+        if (!res.checkpoint) throw new CliError(`no checkpoint is due yet: ${step}`);
+        print(res.checkpoint.note);
+        const waiting = size - res.checkpoint.size;
+        if (waiting > 0) process.stderr.write(`${waiting} newer entries wait for the next step (${step})\n`);
       }),
     );
 

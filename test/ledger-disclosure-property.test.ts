@@ -3,17 +3,53 @@
 // id, an officer's reason or comment, or a string from a source-protected field: for random
 // scenarios of partners, intel, officers approving and denying, releases and recalls.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { readHubSecret } from '../src/app/data-dir.js';
+import { initDataDir, readConfig, readHubSecret } from '../src/app/data-dir.js';
+import type { Hub } from '../src/app/hub.js';
+import { openPgServedHub } from '../src/app/hub-postgres.js';
+import { ensureLedgerKey } from '../src/app/ledger-key.js';
 import { releaseStoresOf } from '../src/app/release-stores.js';
-import { flushDeliveries } from '../src/app/server.js';
+import { buildServer, flushDeliveries } from '../src/app/server.js';
+import { ManualClock } from '../src/clock.js';
 import { importStream } from '../src/ingest/import-stream.js';
 import { decideQueueItem } from '../src/release/release-approval.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import { recallRelease } from '../src/release/release-recall.js';
-import { memoryHub, TAXII, testServer } from './taxii-fixture.js';
+import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from '../src/store/postgres/pg-test-schema.js';
+import { memoryHub, T0, TAXII } from './taxii-fixture.js';
+
+type Engine = 'sqlite' | 'postgres';
+
+/** A hub with a data dir (config, keys) on the engine asked for, on a clock the test moves. */
+async function openScenarioHub(
+  engine: Engine,
+): Promise<{ hub: Hub & { clock: ManualClock }; close(): Promise<void> }> {
+  if (engine === 'sqlite') {
+    const hub = memoryHub();
+    return { hub, close: async () => hub.close() };
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'tearline-pg-property-'));
+  const { paths } = initDataDir(dir);
+  ensureLedgerKey(paths);
+  const schema = await openTestSchema('prop');
+  await schema.pool.end();
+  const clock = new ManualClock(T0);
+  const url = `${TEST_PG_URL}${TEST_PG_URL.includes('?') ? '&' : '?'}schema=${schema.schema}`;
+  const hub = (await openPgServedHub(paths, readConfig(paths), url, clock)) as Hub & { clock: ManualClock };
+  return {
+    hub,
+    close: async () => {
+      await hub.close();
+      await schema.drop().catch(() => {});
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
 
 const GREEN = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
 const ROOT = '/taxii2/hub';
@@ -83,10 +119,11 @@ function exposedText(status: number, headers: Headers, body: string): string {
 /** Per partner: objects it could page through, and receipts it was given for its releases. */
 type Seen = Map<string, { objects: number; receipts: number; releases: number }>;
 
-async function runScenario(s: Scenario): Promise<Seen> {
+async function runScenario(s: Scenario, engine: Engine = 'sqlite'): Promise<Seen> {
   const stats: Seen = new Map();
-  const hub = memoryHub();
-  const app = testServer(hub, { rate: { perSecond: 1e6, burst: 1e6 } });
+  const opened = await openScenarioHub(engine);
+  const { hub } = opened;
+  const app = buildServer(hub, { failedLoginDelayMs: 0, rate: { perSecond: 1e6, burst: 1e6 } });
   try {
     const t0 = hub.clock.now();
     const ctx = { actor: s.admin, now: t0, randomBytes: (n: number) => randomBytes(n) };
@@ -198,12 +235,9 @@ async function runScenario(s: Scenario): Promise<Seen> {
         if (!res.ok && res.code !== 'not-open') throw new Error(res.message);
       }
     }
-    const records = (await hub.db
-      .prepare('SELECT partner_id, original_id FROM release_records ORDER BY released_at')
-      .all()) as {
-      partner_id: string;
-      original_id: string;
-    }[];
+    const records = await hub.sql.all<{ partner_id: string; original_id: string }>(
+      'SELECT partner_id, original_id FROM release_records ORDER BY released_at, release_id',
+    );
     for (const r of s.recalls) {
       const rec = records[r.at % Math.max(records.length, 1)];
       if (rec)
@@ -219,7 +253,7 @@ async function runScenario(s: Scenario): Promise<Seen> {
     // Past the embargo and into the next checkpoint step: releases visible, receipts signed.
     hub.clock.advance(2 * 3_600_000);
     await pipeline();
-    hub.checkpointIfDue();
+    await hub.checkpointIfDue();
 
     const internalIds = [...objects.map((o) => o.id as string), ...items.map((i) => i.item_id)];
     const common = [
@@ -327,12 +361,9 @@ async function runScenario(s: Scenario): Promise<Seen> {
       // The ledger: key, checkpoint, receipts (own, others', missing), and the overseers' routes.
       await fetchAs('/ledger/key');
       await fetchAs('/ledger/checkpoint');
-      const releaseIds = (await hub.db
-        .prepare('SELECT release_id, partner_id FROM release_records')
-        .all()) as {
-        release_id: string;
-        partner_id: string;
-      }[];
+      const releaseIds = await hub.sql.all<{ release_id: string; partner_id: string }>(
+        'SELECT release_id, partner_id FROM release_records',
+      );
       let mine = 0;
       for (const r of releaseIds) {
         const res = await fetchAs(`/ledger/receipts/${r.release_id}`);
@@ -361,26 +392,32 @@ async function runScenario(s: Scenario): Promise<Seen> {
     return stats;
   } finally {
     await app.close();
-    hub.close();
+    await opened.close();
   }
 }
 
 describe('what a partner can fetch discloses nothing internal (property, real HTTP on loopback)', () => {
-  it('holds for random partners, intel, officers, releases, denials and recalls', {
-    timeout: 600_000,
-  }, async () => {
+  const property = (engine: Engine, numRuns: number) => async () => {
     await fc.assert(
       fc.asyncProperty(scenarioArb, async (s) => {
-        const seen = await runScenario(s);
+        const seen = await runScenario(s, engine);
         // Every partner that had releases saw them and got a receipt for each.
         for (const { objects, receipts, releases } of seen.values()) {
           expect(receipts).toBe(releases);
           if (releases > 0) expect(objects).toBeGreaterThan(0);
         }
       }),
-      { numRuns: 6 },
+      { numRuns },
     );
-  });
+  };
+
+  it(
+    'holds for random partners, intel, officers, releases, denials and recalls',
+    { timeout: 600_000 },
+    property('sqlite', 6),
+  );
+  if (!TEST_PG_URL) console.warn(PG_SKIP_REASON);
+  it.skipIf(!TEST_PG_URL)('holds on a PostgreSQL hub too', { timeout: 600_000 }, property('postgres', 3));
 
   it('a fresh release in a fixed scenario reaches the partner, whose receipt names no internal id or user', {
     timeout: 120_000,

@@ -44,12 +44,12 @@ function editOpening(
   idx: number,
   edit: (o: { salt: Buffer; private: Buffer }) => { salt: Buffer; private: Buffer },
 ): void {
-  const row = db.prepare('SELECT salt, private FROM ledger_openings WHERE idx = ?').get(idx) as {
+  const row = db.prepare('SELECT salt, private FROM ledger_entries WHERE idx = ?').get(idx) as {
     salt: Buffer;
     private: Buffer;
   };
   const next = edit(row);
-  db.prepare('UPDATE ledger_openings SET salt = ?, private = ? WHERE idx = ?').run(
+  db.prepare('UPDATE ledger_entries SET salt = ?, private = ? WHERE idx = ?').run(
     next.salt,
     next.private,
     idx,
@@ -202,7 +202,7 @@ describe('tampering with the stored ledger is caught by `tearline ledger verify`
     [
       "two entries' openings swapped",
       (db) => {
-        const read = db.prepare('SELECT salt, private FROM ledger_openings WHERE idx = ?');
+        const read = db.prepare('SELECT salt, private FROM ledger_entries WHERE idx = ?');
         const [a, b] = [read.get(4), read.get(5)] as { salt: Buffer; private: Buffer }[];
         editOpening(db, 4, () => b as { salt: Buffer; private: Buffer });
         editOpening(db, 5, () => a as { salt: Buffer; private: Buffer });
@@ -211,14 +211,13 @@ describe('tampering with the stored ledger is caught by `tearline ledger verify`
     ],
     [
       "an entry's opening deleted",
-      (db) => db.prepare('DELETE FROM ledger_openings WHERE idx = 13').run(),
+      (db) => db.prepare('UPDATE ledger_entries SET salt = NULL, private = NULL WHERE idx = 13').run(),
       /entry 13: its private part and salt are missing/,
     ],
     [
       'history rewritten with all hashes recomputed',
       (db) => {
         db.prepare('DELETE FROM ledger_entries').run();
-        db.prepare('DELETE FROM ledger_openings').run();
         db.prepare('DELETE FROM ledger_hash_pages').run();
         const ledger = new SqliteLedger(db);
         ledger.appendEntries(

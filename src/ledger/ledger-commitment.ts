@@ -105,19 +105,27 @@ export function sealEntry(
   } catch (err) {
     return fail('bad-entry', `${entry.kind} entry cannot be canonicalised: ${(err as Error).message}`);
   }
-  const privateBytes = Buffer.from(privateText, 'utf8');
+  // One buffer holds the commitment's input, tag || salt || private bytes; the private bytes kept
+  // are a view of it (one UTF-8 encoding, one allocation: sealing sets the append rate).
+  const start = COMMITMENT_TAG.length + SALT_BYTES;
+  const input = Buffer.allocUnsafe(start + Buffer.byteLength(privateText, 'utf8'));
+  COMMITMENT_TAG.copy(input, 0);
+  input.set(salt, COMMITMENT_TAG.length);
+  input.write(privateText, start, 'utf8');
+  const privateBytes = input.subarray(start);
   if (privateBytes.length > MAX_ENTRY_BYTES) {
     return fail(
       'bad-entry',
       `${entry.kind} entry's private part is ${privateBytes.length} bytes; the limit is ${MAX_ENTRY_BYTES}`,
     );
   }
-  const leafObj: Record<string, unknown> = {
-    ...obj,
-    v: ENTRY_VERSION,
-    commitment: commitmentOf(salt, privateBytes),
-  };
-  const leaf = Buffer.from(serializeMembers(leafObj, LEAF_MEMBERS[entry.kind]), 'utf8');
+  // Public members are strings only (no details, no approvals): stringify them in order as they are.
+  const leafObj: Record<string, unknown> = {};
+  const commitment = hash('sha256', input, 'hex');
+  for (const name of LEAF_MEMBERS[entry.kind]) {
+    leafObj[name] = name === 'v' ? ENTRY_VERSION : name === 'commitment' ? commitment : obj[name];
+  }
+  const leaf = Buffer.from(JSON.stringify(leafObj), 'utf8');
   if (leaf.length > MAX_ENTRY_BYTES) {
     return fail(
       'bad-entry',

@@ -114,7 +114,6 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
           quarantine: 1,
           hub_meta: 1,
           ledger_entries: 7,
-          ledger_openings: 6,
           ledger_deliveries: 1,
           ledger_hash_pages: 1,
           ledger_checkpoints: 2,
@@ -187,13 +186,13 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
     const lite = await buildSqliteHub();
     const pg = await openTestSchema('m');
     try {
-      lite.prepare('UPDATE ledger_openings SET salt = zeroblob(32) WHERE idx = 2').run();
+      lite.prepare('UPDATE ledger_entries SET salt = zeroblob(32) WHERE idx = 2').run();
       const res = await copyHubToPg(lite, pg.pool);
       expect(res).toMatchObject({
         ok: false,
         error: { code: 'verify-failed', message: expect.stringContaining('entry 2') },
       });
-      const n = await pg.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_openings');
+      const n = await pg.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_entries');
       expect(n.rows[0]?.n).toBe(0);
     } finally {
       lite.close();

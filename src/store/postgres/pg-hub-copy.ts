@@ -63,17 +63,11 @@ const TABLES: CopiedTable[] = [
   { name: 'hub_meta', columns: ['key', 'value'], types: ['text', 'text'], order: 'key' },
   {
     name: 'ledger_entries',
-    columns: ['idx', 'kind', 'time', 'actor', 'release_id', 'bytes'],
-    types: ['bigint', 'text', 'text', 'text', 'text', 'bytea'],
+    columns: ['idx', 'kind', 'time', 'actor', 'release_id', 'bytes', 'salt', 'private'],
+    types: ['bigint', 'text', 'text', 'text', 'text', 'bytea', 'bytea', 'bytea'],
     order: 'idx',
   },
   { name: 'ledger_hash_pages', columns: ['page', 'hashes'], types: ['bigint', 'bytea'], order: 'page' },
-  {
-    name: 'ledger_openings',
-    columns: ['idx', 'salt', 'private'],
-    types: ['bigint', 'bytea', 'bytea'],
-    order: 'idx',
-  },
   {
     name: 'ledger_deliveries',
     columns: ['idx', 'partner_id', 'period_start', 'period_end', 'items'],
@@ -218,8 +212,7 @@ async function verifyLedger(
   tx: pg.PoolClient,
 ): Promise<{ ok: true; size: number } | { ok: false; message: string }> {
   const entries = await tx.query<{ idx: string; bytes: Buffer; salt: Buffer | null; private: Buffer | null }>(
-    `SELECT e.idx, e.bytes, o.salt, o.private
-       FROM ledger_entries e LEFT JOIN ledger_openings o ON o.idx = e.idx ORDER BY e.idx`,
+    'SELECT idx, bytes, salt, private FROM ledger_entries ORDER BY idx',
   );
   const frontier = TreeFrontier.empty();
   const rebuilt: Hash[] = [];

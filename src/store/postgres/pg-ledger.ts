@@ -116,8 +116,9 @@ export class PgLedger {
     for (const { leaf } of encoded) frontier.appendTo(hashLeaf(leaf), created);
     if (encoded.length === 0) return { ok: true, first, size: first };
     await tx.query(
-      `INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])`,
+      `INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes, salt, private)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[],
+                            $7::bytea[], $8::bytea[])`,
       [
         encoded.map((_, i) => first + i),
         encoded.map((e) => e.entry.kind),
@@ -125,20 +126,10 @@ export class PgLedger {
         encoded.map((e) => e.entry.actor),
         encoded.map((e) => releaseIdOf(e.entry) ?? null),
         encoded.map((e) => e.leaf),
+        encoded.map((e) => (e.opening ? Buffer.from(e.opening.salt) : null)),
+        encoded.map((e) => (e.opening ? Buffer.from(e.opening.private) : null)),
       ],
     );
-    const opened = encoded.flatMap((e, i) => (e.opening ? [{ idx: first + i, opening: e.opening }] : []));
-    if (opened.length > 0) {
-      await tx.query(
-        `INSERT INTO ledger_openings (idx, salt, private)
-         SELECT * FROM unnest($1::bigint[], $2::bytea[], $3::bytea[])`,
-        [
-          opened.map((o) => o.idx),
-          opened.map((o) => Buffer.from(o.opening.salt)),
-          opened.map((o) => Buffer.from(o.opening.private)),
-        ],
-      );
-    }
     await this.#appendHashes(tx, firstHash, partialPage, created);
     return { ok: true, first, size: frontier.size };
   }
@@ -252,9 +243,8 @@ export class PgLedger {
       salt: Buffer | null;
       private: Buffer | null;
     }>(
-      `SELECT e.idx, e.kind, e.time, e.actor, e.release_id, e.bytes, o.salt, o.private
-         FROM ledger_entries e LEFT JOIN ledger_openings o ON o.idx = e.idx
-        WHERE e.idx >= $1 AND e.idx < $2 ORDER BY e.idx`,
+      `SELECT idx, kind, time, actor, release_id, bytes, salt, private
+         FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx`,
       [start, Math.min(end, start + max)],
     );
     return res.rows.map((r) => ({

@@ -140,11 +140,8 @@ CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
     // As src/store/sqlite/migrations/ledger-private.ts: the openings of version 2 entries, and
     // the list of (derived id, version) pairs beside each delivery entry.
     sql: `
-CREATE TABLE ledger_openings (
-  idx bigint PRIMARY KEY,
-  salt bytea NOT NULL,
-  private bytea NOT NULL
-);
+ALTER TABLE ledger_entries ADD COLUMN salt bytea;
+ALTER TABLE ledger_entries ADD COLUMN private bytea;
 
 CREATE TABLE ledger_deliveries (
   idx bigint PRIMARY KEY,

@@ -46,8 +46,7 @@ const toRow = (r: RawEntryRow): LedgerEntryRow => ({
   opening: r.salt === null || r.private === null ? undefined : { salt: r.salt, private: r.private },
 });
 
-const SELECT_ROWS = `SELECT e.idx, e.kind, e.time, e.actor, e.release_id, e.bytes, o.salt, o.private
-  FROM ledger_entries e LEFT JOIN ledger_openings o ON o.idx = e.idx`;
+const SELECT_ROWS = 'SELECT idx, kind, time, actor, release_id, bytes, salt, private FROM ledger_entries';
 
 /** One entry as it is written: its columns, its leaf and (version 2) its opening. */
 export interface SealedEntry {
@@ -116,18 +115,14 @@ export class SqliteLedger implements LedgerAppender, LedgerProofReader {
     this.#statements = {
       size: db.prepare<[], { idx: number }>('SELECT idx FROM ledger_entries ORDER BY idx DESC LIMIT 1'),
       insertEntry: db.prepare(
-        'INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes, salt, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       insertEntries: db.prepare(
-        `INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes, salt, private) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       ),
-      insertOpening: db.prepare('INSERT INTO ledger_openings (idx, salt, private) VALUES (?, ?, ?)'),
-      insertOpenings: db.prepare(
-        `INSERT INTO ledger_openings (idx, salt, private) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?)').join(', ')}`,
-      ),
-      entry: db.prepare<[number], RawEntryRow>(`${SELECT_ROWS} WHERE e.idx = ?`),
+      entry: db.prepare<[number], RawEntryRow>(`${SELECT_ROWS} WHERE idx = ?`),
       range: db.prepare<[number, number], RawEntryRow>(
-        `${SELECT_ROWS} WHERE e.idx >= ? AND e.idx < ? ORDER BY e.idx`,
+        `${SELECT_ROWS} WHERE idx >= ? AND idx < ? ORDER BY idx`,
       ),
       firstAtOrAfter: db.prepare<[number, string], { idx: number | null }>(
         'SELECT min(idx) AS idx FROM ledger_entries WHERE idx >= ? AND time >= ?',
@@ -167,25 +162,27 @@ export class SqliteLedger implements LedgerAppender, LedgerProofReader {
     const run = this.db.transaction(() => {
       const first = this.size();
       const frontier = TreeFrontier.resume(first, TreeFrontier.nodesFor(first).map(this.readNode));
-      const { insertEntry, insertEntries, insertOpening, insertOpenings } = this.#statements;
+      const { insertEntry, insertEntries } = this.#statements;
       const created: Hash[] = [];
       let params: unknown[] = [];
-      let openings: unknown[] = [];
       for (const { entry, leaf, opening } of sealed) {
-        if (opening) openings.push(frontier.size, opening.salt, opening.private);
-        params.push(frontier.size, entry.kind, entry.time, entry.actor, releaseIdOf(entry) ?? null, leaf);
-        if (params.length === INSERT_ROWS * 6) {
+        params.push(
+          frontier.size,
+          entry.kind,
+          entry.time,
+          entry.actor,
+          releaseIdOf(entry) ?? null,
+          leaf,
+          opening?.salt ?? null,
+          opening?.private ?? null,
+        );
+        if (params.length === INSERT_ROWS * 8) {
           insertEntries.run(params);
           params = [];
         }
-        if (openings.length === INSERT_ROWS * 3) {
-          insertOpenings.run(openings);
-          openings = [];
-        }
         frontier.appendTo(hashLeaf(leaf), created);
       }
-      for (let at = 0; at < params.length; at += 6) insertEntry.run(params.slice(at, at + 6));
-      for (let at = 0; at < openings.length; at += 3) insertOpening.run(openings.slice(at, at + 3));
+      for (let at = 0; at < params.length; at += 8) insertEntry.run(params.slice(at, at + 8));
       this.hashes.append(countStoredHashes(first), created);
       return { ok: true as const, first, size: frontier.size };
     });

@@ -1,8 +1,8 @@
 /**
- * Version 2 ledger entries (src/ledger/ledger-commitment.ts): the leaf in ledger_entries holds
- * the public part and a commitment; the salt and the private part that open it are kept here,
- * one row per version 2 entry, read only by overseers and audits. Version 1 entries (before
- * this migration) have no row: their leaf is the whole entry.
+ * Version 2 ledger entries (src/ledger/ledger-commitment.ts): `bytes` (the leaf) holds the public
+ * part and a commitment; `salt` and `private` open it, read only by overseers and audits. In the
+ * entry's own row: one insert per entry, not two. Version 1 entries (before this migration)
+ * have neither: their leaf is the whole entry.
  *
  * ledger_deliveries is the list beside each `delivery` entry: the (derived id, version) pairs a
  * partner fetched over TAXII in one period, as the canonical JSON whose SHA-256 the entry's
@@ -11,11 +11,8 @@
 export const ledgerPrivateMigration = {
   name: '1100-ledger-private',
   sql: `
-CREATE TABLE ledger_openings (
-  idx INTEGER PRIMARY KEY,
-  salt BLOB NOT NULL,
-  private BLOB NOT NULL
-);
+ALTER TABLE ledger_entries ADD COLUMN salt BLOB;
+ALTER TABLE ledger_entries ADD COLUMN private BLOB;
 
 CREATE TABLE ledger_deliveries (
   idx INTEGER PRIMARY KEY,

@@ -235,6 +235,13 @@ try {
     const bare = await start(['-e', bareScript], /bare at (http:\/\/[^ ]+) /);
     children.push(bare.child);
 
+    // Every server gets the same warm-up: each partner's login (argon2, then cached for a minute)
+    // and its page, so no round measures a server's first logins or first rendering.
+    for (const s of [taxii, unrecorded, uncached, onPg, onPgCold]) {
+      if (!s) continue;
+      for (const r of requests)
+        await (await fetch(`${s.url}${r.path}`, { headers: r.headers })).arrayBuffer();
+    }
     // Alternating rounds, so load from elsewhere on the machine falls on both servers alike.
     const rounds: {
       bare: Measured;

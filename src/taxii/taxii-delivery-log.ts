@@ -26,6 +26,11 @@ interface Accumulator {
 
 const DEFAULT_MAX_PAIRS = 100_000;
 
+function comparePairs(a: readonly [string, string], b: readonly [string, string]): number {
+  if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
+  return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
+
 /**
  * What each partner fetched over TAXII, gathered in memory per partner and period and handed
  * out as whole periods for the ledger: one record per partner per period, not one per request.
@@ -103,11 +108,17 @@ export class DeliveryLog implements DeliveryRecorder {
 
   #drain(): DeliveryPeriod[] {
     const out = this.#closed.splice(0).map((acc) => {
-      const seen = new Map<string, [string, string]>();
-      for (const page of acc.pages) {
-        for (const [id, version] of page) seen.set(`${id}\u0000${version}`, [id, version]);
+      // Sorted by (id, version), then adjacent duplicates dropped: no key strings, no map.
+      const all: (readonly [string, string])[] = [];
+      for (const page of acc.pages) for (const pair of page) all.push(pair);
+      all.sort(comparePairs);
+      const items: [string, string][] = [];
+      let prev: readonly [string, string] | undefined;
+      for (const pair of all) {
+        if (prev && pair[0] === prev[0] && pair[1] === prev[1]) continue;
+        items.push([pair[0], pair[1]]);
+        prev = pair;
       }
-      const items = [...seen.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, p]) => p);
       return {
         partnerId: acc.partnerId,
         periodStart: new Date(acc.start),

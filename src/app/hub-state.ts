@@ -6,6 +6,7 @@ import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
 import { ReleaseStore } from '../store/hub/release-store.js';
 import { SessionStore } from '../store/hub/session-store.js';
+import { SubmissionReviewStore } from '../store/hub/submission-review-store.js';
 import { UserStore } from '../store/hub/user-store.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 
@@ -24,6 +25,8 @@ export interface HubState {
   releases: ReleaseStore;
   derivedIds: DerivedIdStore;
   decisionMarks: DecisionMarks;
+  /** Partner submissions as analysts review them (promote or reject). */
+  submissions: SubmissionReviewStore;
   /** What each partner fetched over TAXII, per period (ledger entries and their lists). */
   deliveries: DeliveryStore;
 }
@@ -39,6 +42,7 @@ export function createHubState(sql: SqlDatabase): HubState {
     releases: new ReleaseStore(sql),
     derivedIds: new DerivedIdStore(sql),
     decisionMarks: new DecisionMarks(sql),
+    submissions: new SubmissionReviewStore(sql),
     deliveries: new DeliveryStore(sql),
   };
 }

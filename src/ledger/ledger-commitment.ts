@@ -38,6 +38,7 @@ export const PUBLIC_FIELDS: { readonly [K in EntryKind]: readonly (keyof (typeof
   'partner-change': [],
   'user-change': [],
   'ingest-batch': [],
+  'submission-review': [],
   'key-rotation': ['key_name', 'old_key', 'new_key'],
   delivery: [],
 };
@@ -233,4 +234,19 @@ export function openLeaf(leaf: PublicEntry, opening: EntryOpening): LedgerResult
 /** The release a leaf concerns, when its public part names one. */
 export function releaseIdOfLeaf(leaf: LedgerLeaf): string | undefined {
   return 'release_id' in leaf.entry ? (leaf.entry.release_id as string) : undefined;
+}
+
+/**
+ * The whole entry behind a stored leaf: a version 1 leaf is its entry; a version 2 leaf needs its
+ * opening, which must match.
+ */
+export function openStoredEntry(
+  bytes: Uint8Array,
+  opening: EntryOpening | undefined,
+): LedgerResult<{ entry: LedgerEntry }> {
+  const decoded = decodeLeaf(bytes);
+  if (!decoded.ok) return decoded;
+  if (decoded.leaf.version === 1) return { ok: true, entry: decoded.leaf.entry };
+  if (!opening) return fail('bad-entry', 'a version 2 entry without its opening cannot be read whole');
+  return openLeaf(decoded.leaf.entry, opening);
 }

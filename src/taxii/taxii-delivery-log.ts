@@ -5,7 +5,8 @@ export interface DeliveryPeriod {
   partnerId: string;
   periodStart: Date;
   periodEnd: Date;
-  items: [id: string, version: string][];
+  /** Shared with other periods that delivered the same single page: never modify it. */
+  items: DeliveredItems;
 }
 
 export interface DeliveryLogOptions {
@@ -29,6 +30,31 @@ const DEFAULT_MAX_PAIRS = 100_000;
 function comparePairs(a: readonly [string, string], b: readonly [string, string]): number {
   if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
   return a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0;
+}
+
+// Each cached page's pairs, sorted and distinct, computed once per page array: a partner that
+// polls the same cached page every period costs one lookup per period, not a sort.
+const sortedPages = new WeakMap<DeliveredItems, DeliveredItems>();
+
+function sortedDistinct(pairs: readonly (readonly [string, string])[]): DeliveredItems {
+  const all = [...pairs].sort(comparePairs);
+  const items: (readonly [string, string])[] = [];
+  let prev: readonly [string, string] | undefined;
+  for (const pair of all) {
+    if (prev && pair[0] === prev[0] && pair[1] === prev[1]) continue;
+    items.push(pair);
+    prev = pair;
+  }
+  return items;
+}
+
+function sortedPage(page: DeliveredItems): DeliveredItems {
+  let sorted = sortedPages.get(page);
+  if (!sorted) {
+    sorted = sortedDistinct(page);
+    sortedPages.set(page, sorted);
+  }
+  return sorted;
 }
 
 /**
@@ -107,18 +133,10 @@ export class DeliveryLog implements DeliveryRecorder {
   }
 
   #drain(): DeliveryPeriod[] {
-    const out = this.#closed.splice(0).map((acc) => {
-      // Sorted by (id, version), then adjacent duplicates dropped: no key strings, no map.
-      const all: (readonly [string, string])[] = [];
-      for (const page of acc.pages) for (const pair of page) all.push(pair);
-      all.sort(comparePairs);
-      const items: [string, string][] = [];
-      let prev: readonly [string, string] | undefined;
-      for (const pair of all) {
-        if (prev && pair[0] === prev[0] && pair[1] === prev[1]) continue;
-        items.push([pair[0], pair[1]]);
-        prev = pair;
-      }
+    return this.#closed.splice(0).map((acc) => {
+      const pages = [...acc.pages].map(sortedPage);
+      // Several pages: their sorted runs concatenated and sorted again (a merge for TimSort).
+      const items = pages.length === 1 ? (pages[0] as DeliveredItems) : sortedDistinct(pages.flat());
       return {
         partnerId: acc.partnerId,
         periodStart: new Date(acc.start),
@@ -126,6 +144,5 @@ export class DeliveryLog implements DeliveryRecorder {
         items,
       };
     });
-    return out;
   }
 }

@@ -23,6 +23,21 @@ export function deliveryItemsText(items: DeliveryInput['items']): string {
   return JSON.stringify(items.map(([id, version]) => [id, version]));
 }
 
+// The delivery log hands out the same (frozen by contract) list for a partner that fetched the
+// same single cached page in several periods: its text and digest are made once.
+const listed = new WeakMap<DeliveryInput['items'], { text: string; digest: string }>();
+
+/** The stored text of a list and its SHA-256 (hex), made once per list array. */
+export function deliveryList(items: DeliveryInput['items']): { text: string; digest: string } {
+  let done = listed.get(items);
+  if (!done) {
+    const text = deliveryItemsText(items);
+    done = { text, digest: createHash('sha256').update(text, 'utf8').digest('hex') };
+    listed.set(items, done);
+  }
+  return done;
+}
+
 /**
  * The delivery record (migration 1100-ledger-private): for each partner and period, one
  * `delivery` ledger entry whose private part holds the count and SHA-256 of the list, and the
@@ -36,7 +51,7 @@ export class DeliveryStore {
     if (periods.length === 0) return;
     await this.sql.transaction(async (tx) => {
       for (const p of periods) {
-        const items = deliveryItemsText(p.items);
+        const { text: items, digest } = deliveryList(p.items);
         const entry: EntryOf<'delivery'> = {
           kind: 'delivery',
           time: now.toISOString(),
@@ -45,7 +60,7 @@ export class DeliveryStore {
           period_start: p.periodStart.toISOString(),
           period_end: p.periodEnd.toISOString(),
           count: p.items.length,
-          digest: createHash('sha256').update(items, 'utf8').digest('hex'),
+          digest,
         };
         const appended = await tx.appendLedger([entry]);
         if (!appended.ok) throw new Error(`ledger: ${appended.message}`);

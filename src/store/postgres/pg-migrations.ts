@@ -137,11 +137,6 @@ CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
 `,
   },
   {
-    name: '1300-submission-space',
-    // As src/store/sqlite/migrations/submission-space.ts: partner submissions leave intel.
-    sql: translateSqliteDdl(SUBMISSION_SPACE_COLUMNS) + moveLegacySubmissions('true'),
-  },
-  {
     name: '1100-ledger-private',
     // As src/store/sqlite/migrations/ledger-private.ts: the openings of version 2 entries, and
     // the list of (derived id, version) pairs beside each delivery entry.
@@ -158,6 +153,11 @@ CREATE TABLE ledger_deliveries (
 );
 CREATE INDEX ledger_deliveries_partner ON ledger_deliveries (partner_id, period_start);
 `,
+  },
+  {
+    name: '1300-submission-space',
+    // As src/store/sqlite/migrations/submission-space.ts: partner submissions leave intel.
+    sql: translateSqliteDdl(SUBMISSION_SPACE_COLUMNS) + moveLegacySubmissions('true'),
   },
 ];
 

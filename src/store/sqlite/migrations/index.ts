@@ -25,6 +25,8 @@ export const MIGRATIONS: readonly Migration[] = [
   taxiiMigration,
   releaseMigration,
   consoleMigration,
-  submissionSpaceMigration,
+  // Named 1100 and 1300 on parallel branches: in name order here; each is applied once by name,
+  // so a database that already holds 1300 gets 1100 after it (they touch different tables).
   ledgerPrivateMigration,
+  submissionSpaceMigration,
 ];

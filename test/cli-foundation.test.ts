@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkOpenedLine } from '../src/ledger/ledger-export.js';
 import { versionKeyOf } from '../src/stix/timestamp.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { runTearline, SHARED, tempDir } from './run-cli.js';
@@ -341,11 +342,23 @@ describe('ingest and the ledger', () => {
     const added = JSON.parse(r.stdout).added as number;
     const exported = join(tempDir(), 'ledger.jsonl');
     expect((await runTearline(['ledger', 'export', '--data', data, '--out', exported])).code).toBe(0);
-    const entries = readFileSync(exported, 'utf8')
+    const leaves = readFileSync(exported, 'utf8').trim().split('\n');
+    // The leaves commit to who imported what from where; the openings (overseers) say it.
+    expect(leaves.join('\n')).not.toContain('local-admin');
+    expect(leaves.join('\n')).not.toContain(file);
+    const opened = join(tempDir(), 'ledger-private.jsonl');
+    const withPrivate = ['ledger', 'export', '--data', data, '--out', opened, '--with-private'];
+    expect((await runTearline(withPrivate)).code).toBe(0);
+    const entries = readFileSync(opened, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
-    const batches = entries.filter((e) => e.kind === 'ingest-batch');
+      .map((l) => {
+        const checked = checkOpenedLine(l);
+        if (!checked.ok) throw new Error(checked.message);
+        return checked.entry;
+      });
+    expect(entries).toHaveLength(leaves.length);
+    const batches = entries.flatMap((e) => (e.kind === 'ingest-batch' ? [e] : []));
     expect(batches.reduce((s, e) => s + e.count, 0)).toBe(added);
     expect(batches[0]).toMatchObject({ actor: 'local-admin', source: `file:${file}` });
     const verify = await runTearline(['ledger', 'verify', '--data', data]);

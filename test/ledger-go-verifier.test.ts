@@ -141,7 +141,11 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
     if (!latest) throw new Error('no checkpoint');
     expect(runGo('export', vkey, file(Buffer.concat(lines)), file(latest.note))).toMatchObject({ code: 0 });
     const changed = [...lines];
-    changed[5] = Buffer.from((changed[5] as Buffer).toString().replace('importer', 'importeR'));
+    changed[5] = Buffer.from(
+      (changed[5] as Buffer)
+        .toString()
+        .replace(/"commitment":"(.)/, (_m, c) => `"commitment":"${c === 'a' ? 'b' : 'a'}`),
+    );
     expect(runGo('export', vkey, file(Buffer.concat(changed)), file(latest.note))).toMatchObject({ code: 1 });
     const swapped = [lines[1], lines[0], ...lines.slice(2)] as Buffer[];
     expect(runGo('export', vkey, file(Buffer.concat(swapped)), file(latest.note))).toMatchObject({ code: 1 });
@@ -163,7 +167,9 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
         {
           ...good,
           entry: Buffer.from(
-            Buffer.from(good.entry, 'base64').toString().replace('importer', 'importeR'),
+            Buffer.from(good.entry, 'base64')
+              .toString()
+              .replace(/"commitment":"(.)/, (_m, c) => `"commitment":"${c === 'a' ? 'b' : 'a'}`),
           ).toString('base64'),
         },
         vkey,
@@ -264,5 +270,42 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
       const go = runGo('consistency', vkey, file(json));
       expect(go.code, `${what}: ${go.out}`).toBe(1);
     }
+  });
+  it("accepts a partner's receipt for a version 2 release: public part and commitment only", async () => {
+    const appended = ledger.appendEntries([
+      {
+        kind: 'release',
+        time: '2026-01-05T10:00:00.000Z',
+        actor: 'officer-secret-name',
+        release_id: 'release--go-check',
+        partner: 'identity--0b4a8c51-0000-4000-8000-000000000001',
+        derived_id: 'indicator--6a1e2b7c-1f2d-5e3a-9b8c-7d6e5f4a3b2c',
+        original_id: 'indicator--11111111-2222-4333-8444-555555555555',
+        original_version: '2026-01-01T00:00:00.000Z',
+        agreement_version: '2',
+        reasons: ['policy: allied release'],
+        approvals: [{ approver: 'officer-other-name', time: '2026-01-05T09:00:00.000Z' }],
+        tearline_digest: 'sha256:00ff',
+      },
+    ]);
+    expect(appended.ok).toBe(true);
+    const res = await service.receiptForPartner(
+      'release--go-check',
+      'identity--0b4a8c51-0000-4000-8000-000000000001',
+    );
+    expect(res.ok).toBe(false); // not under a checkpoint yet
+    expect(checkpoints.checkpoint(new Date('2026-01-05T10:01:00Z'), signer).ok).toBe(true);
+    const receipt = await service.receiptForPartner(
+      'release--go-check',
+      'identity--0b4a8c51-0000-4000-8000-000000000001',
+    );
+    if (!receipt.ok) throw new Error(receipt.message);
+    for (const hidden of ['officer-', '11111111', '0b4a8c51', 'policy'])
+      expect(receipt.json).not.toContain(hidden);
+    const entryText = Buffer.from(JSON.parse(receipt.json).entry, 'base64').toString();
+    for (const hidden of ['officer-', '11111111', '0b4a8c51', 'policy'])
+      expect(entryText).not.toContain(hidden);
+    expect(verifyReceipt(receipt.json, vkey)).toMatchObject({ ok: true, version: 2 });
+    expect(runGo('receipt', vkey, file(receipt.json))).toMatchObject({ code: 0 });
   });
 });

@@ -28,7 +28,9 @@ function writeBundle(path: string, modified: string, n: number): void {
 }
 
 describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgres://…', () => {
-  it('copies an imported hub, verifies the ledger there, and refuses a second copy or bad URLs', async () => {
+  it('copies an imported hub, verifies the ledger there, and refuses a second copy or bad URLs', {
+    timeout: 150_000,
+  }, async () => {
     const dir = tempDir();
     const data = join(dir, 'hub');
     expect((await runTearline(['init', '--data', data])).code).toBe(0);
@@ -71,6 +73,10 @@ describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgre
       const verified = await runTearline(['ledger', 'verify', '--data', data, '--db', to]);
       expect(verified.stderr).toBe('');
       expect(verified.stdout).toMatch(/^ok: 3 entries and \d+ checkpoints verified/);
+      // The new entry is dated in the current step of a minute: no checkpoint covers it yet.
+      const early = await runTearline(['ledger', 'receipt', '--index', '2', '--data', data, '--db', to]);
+      expect(early).toMatchObject({ code: 1, stderr: expect.stringContaining('not yet under a checkpoint') });
+      expect((await runTearline(['ledger', 'checkpoint', '--now', '--data', data, '--db', to])).code).toBe(0);
       const receipt = await runTearline(['ledger', 'receipt', '--index', '2', '--data', data, '--db', to]);
       expect(JSON.parse(receipt.stdout)).toMatchObject({ index: 2 });
       await target.pool.query("UPDATE ledger_entries SET actor = 'mallory' WHERE idx = 1");

@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkOpenedLine } from '../src/ledger/ledger-export.js';
 import { runTearline, tempDir } from './run-cli.js';
 
 const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
@@ -122,6 +123,8 @@ describe('tearline release, queue and recall on the real binary', () => {
     expect(JSON.parse(recall.stdout)[0]).toMatchObject({ original_id: ISISK });
     expect((await t('ledger', 'verify')).code).toBe(0);
 
+    // Checkpoints come in steps of a minute; the overseer signs the latest entries at once.
+    expect((await t('ledger', 'checkpoint', '--now')).code).toBe(0);
     const today = new Date().toISOString().slice(0, 10);
     const tomorrow = new Date(Date.now() + DAY).toISOString().slice(0, 10);
     const json = await t(
@@ -157,13 +160,22 @@ describe('tearline release, queue and recall on the real binary', () => {
       (await t('report', 'disclosures', '--partner', 'ally', '--from', 'later', '--to', tomorrow)).code,
     ).toBe(2);
 
-    // Every kind of change went into the ledger, with who made it.
-    const out = join(dir, 'ledger.jsonl');
-    expect((await t('ledger', 'export', '--out', out)).code).toBe(0);
+    // Every kind of change went into the ledger, with who made it: in the private parts, which
+    // an overseer's export opens; the public export names nobody.
+    const leaves = join(dir, 'ledger.jsonl');
+    expect((await t('ledger', 'export', '--out', leaves)).code).toBe(0);
+    const leafText = readFileSync(leaves, 'utf8');
+    for (const name of ['olga', 'omar', 'ivan', 'otto']) expect(leafText).not.toContain(`"${name}"`);
+    const out = join(dir, 'ledger-private.jsonl');
+    expect((await t('ledger', 'export', '--with-private', '--out', out)).code).toBe(0);
     const kinds = readFileSync(out, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l) as { kind: string; actor: string; user?: string });
+      .map((l) => {
+        const checked = checkOpenedLine(l);
+        if (!checked.ok) throw new Error(checked.message);
+        return checked.entry as { kind: string; actor: string; user?: string };
+      });
     const count = (k: string) => kinds.filter((e) => e.kind === k).length;
     expect(count('ingest-batch')).toBeGreaterThan(0);
     // `demo` adds its own partners, agreements and users; these are the ones this test made.

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { expect, it } from 'vitest';
 import { reviewStoresOf } from '../src/app/release-stores.js';
 import { buildServer } from '../src/app/server.js';
-import { decodeEntry } from '../src/ledger/ledger-entry.js';
+import { decodeLeaf } from '../src/ledger/ledger-commitment.js';
 import { promoteSubmission, rejectSubmission } from '../src/release/submission-promote.js';
 import { computeScoId } from '../src/stix/sco-id.js';
 import type { JsonObject } from '../src/stix/types.js';
@@ -108,10 +108,17 @@ describeOnHubEngines('reviewing partner submissions', (open) => {
         [entriesBefore],
       );
       const kinds = entries.map((e) => {
-        const d = decodeEntry(e.bytes);
-        return d.ok ? d.entry.kind : 'bad';
+        const d = decodeLeaf(e.bytes);
+        return d.ok ? d.leaf.entry.kind : 'bad';
       });
       expect(kinds.sort()).toEqual(['ingest-batch', 'submission-review']);
+      // The review is committed to, not disclosed: no analyst, partner or submitted id in a leaf.
+      for (const e of entries) {
+        const text = Buffer.from(e.bytes).toString('utf8');
+        expect(text).not.toContain('analyst-a');
+        expect(text).not.toContain(s.id);
+        expect(text).not.toContain(t.partner.id);
+      }
       const again = await promoteSubmission(reviewStoresOf(t.hub), number, ANALYST, t.clock.now());
       expect(again).toMatchObject({ ok: false, code: 'not-pending' });
       const late = await rejectSubmission(

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { CheckpointSchedule } from '../ledger/ledger-checkpoint-steps.js';
 import { parseWitnessConfig, type WitnessConfig } from './witness-config.js';
 
 export const DEFAULT_DATA_DIR = './tearline-data';
@@ -16,12 +17,18 @@ export interface HubConfig {
   max_object_bytes: number;
   /** Witnesses the hub pushes each new checkpoint to (C2SP tlog-witness); none by default. */
   witnesses: WitnessConfig[];
+  /**
+   * Checkpoints are signed in steps of this many seconds (src/ledger/ledger-checkpoint-steps.ts),
+   * so their sizes do not time each release; 0 signs after every batch of work (tests, demos).
+   */
+  ledger_checkpoint_seconds: number;
 }
 
 export const DEFAULT_CONFIG: HubConfig = {
   hub_name: 'tearline.local',
   max_object_bytes: 16 * 1024 * 1024,
   witnesses: [],
+  ledger_checkpoint_seconds: 60,
 };
 
 export interface DataDirPaths {
@@ -76,6 +83,11 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** The checkpoint schedule the config asks for. */
+export function checkpointScheduleOf(config: HubConfig): CheckpointSchedule {
+  return { intervalMs: config.ledger_checkpoint_seconds * 1000 };
+}
+
 export function readConfig(paths: DataDirPaths): HubConfig {
   if (!existsSync(paths.config)) {
     throw new ConfigError(`no hub at ${paths.dir}: run 'tearline init --data ${paths.dir}' first`);
@@ -100,6 +112,12 @@ export function readConfig(paths: DataDirPaths): HubConfig {
   }
   const witnesses = parseWitnessConfig(cfg.witnesses);
   if (!witnesses.ok) throw new ConfigError(`${paths.config}: ${witnesses.message}`);
+  const step = cfg.ledger_checkpoint_seconds;
+  if (!Number.isInteger(step) || step < 0 || step > 86_400) {
+    throw new ConfigError(
+      `${paths.config}: ledger_checkpoint_seconds must be an integer from 0 to 86400 (0: after every batch)`,
+    );
+  }
   return cfg;
 }
 

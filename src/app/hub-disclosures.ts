@@ -1,6 +1,6 @@
 import { decideReleases, emptyTally, tallyDecision } from '../release/release-decision.js';
 import type { HubPolicy } from '../release/release-policy.js';
-import { type DisclosureReport, disclosureRows } from '../release/release-report.js';
+import { type DisclosureReport, disclosureRows, fetchedRows } from '../release/release-report.js';
 import type { JsonObject } from '../stix/types.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import type { Hub } from './hub.js';
@@ -20,14 +20,22 @@ export async function buildDisclosureReport(
   now: Date,
 ): Promise<DisclosureReport> {
   const { releases, sql } = hub.state;
-  if ((await hub.ledgerService.size()) > 0) await hub.checkpointIfDue();
+  // Sign the checkpoint due so recent releases have receipts; a hub opened read-only (a full or
+  // read-only disk) reports with the checkpoints it has, and those releases' receipts stay empty.
+  if ((await hub.ledgerService.size()) > 0)
+    await Promise.resolve(hub.checkpointIfDue()).catch(() => undefined);
   const records = await releases.records(partner.id);
+  // For officers and overseers: receipts of older (version 1) entries too.
   const receipts = new Map<string, string>();
   for (const rec of records) {
-    const r = await hub.ledgerService.receiptForPartner(rec.release_id, partner.id);
+    const r = await hub.ledgerService.receipt(rec.ledger_index);
     receipts.set(rec.release_id, r.ok ? r.json : '');
   }
   const rows = disclosureRows(records, from, to, (id) => receipts.get(id) ?? '');
+  const originals = new Map(records.map((r) => [r.derived_id, r.original_id]));
+  const fetched = fetchedRows(await hub.state.deliveries.list(partner.id, from, to), (id) =>
+    originals.get(id),
+  );
   const asOf = new Date(Math.min(Date.parse(to), now.getTime()));
   const round = await openDecisionRound(hub, policy, asOf);
   const objects = await sql.all<{ json: string }>(
@@ -42,6 +50,7 @@ export async function buildDisclosureReport(
     from,
     to,
     rows,
+    fetched,
     withheld_as_of: asOf.toISOString(),
     withheld_by_reason: tally.reasons,
   };

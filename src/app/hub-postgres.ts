@@ -15,7 +15,7 @@ import { SqlIntelFeed } from '../store/sql/sql-intel-feed.js';
 import { SqlReleaseFeed } from '../store/sql/sql-release-feed.js';
 import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
 import { SqlTaxiiStatusStore } from '../store/sql/sql-taxii-status.js';
-import { ConfigError, type DataDirPaths, type HubConfig } from './data-dir.js';
+import { ConfigError, checkpointScheduleOf, type DataDirPaths, type HubConfig } from './data-dir.js';
 import type { Hub } from './hub.js';
 import { createHubState, type HubState } from './hub-state.js';
 import { loadLedgerSigner } from './ledger-key.js';
@@ -177,8 +177,11 @@ export async function openPgServedHub(
     cosignatures,
     // Every change the pipeline acts on is a ledger entry (imports, submissions, partner,
     // agreement and condition changes, approvals), in the same transaction as the change.
+    // Delivery records are not such a change: they would re-run the pipeline every period.
     changeVersion: async () => {
-      const row = await pg.sql.get<{ n: number | null }>('SELECT max(idx) AS n FROM ledger_entries');
+      const row = await pg.sql.get<{ n: number | null }>(
+        "SELECT max(idx) AS n FROM ledger_entries WHERE kind <> 'delivery'",
+      );
       return String(row?.n ?? -1);
     },
     checkpointIfDue: async () => {
@@ -187,10 +190,7 @@ export async function openPgServedHub(
         if (!loaded.ok) throw new ConfigError(loaded.message);
         signer = loaded.signer;
       }
-      const done = await ledgerService.checkpointIfDue(clock.now(), signer, {
-        intervalMs: 0,
-        batchEntries: 1,
-      });
+      const done = await ledgerService.checkpointIfDue(clock.now(), signer, checkpointScheduleOf(config));
       if (!done.ok && done.code !== 'empty-tree') throw new ConfigError(`ledger checkpoint: ${done.message}`);
     },
     close: () => pg.close(),

@@ -1,5 +1,6 @@
 import { AgreementStore } from '../store/hub/agreement-store.js';
 import { ConditionEvents } from '../store/hub/condition-events.js';
+import { DeliveryStore } from '../store/hub/delivery-store.js';
 import { DerivedIdStore } from '../store/hub/derived-ids.js';
 import { ImportMarkingStore } from '../store/hub/import-marking-store.js';
 import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
@@ -28,6 +29,8 @@ export interface HubState {
   importMarkings: ImportMarkingStore;
   /** Partner submissions as analysts review them (promote or reject). */
   submissions: SubmissionReviewStore;
+  /** What each partner fetched over TAXII, per period (ledger entries and their lists). */
+  deliveries: DeliveryStore;
 }
 
 export function createHubState(sql: SqlDatabase): HubState {
@@ -43,5 +46,6 @@ export function createHubState(sql: SqlDatabase): HubState {
     decisionMarks: new DecisionMarks(sql),
     importMarkings: new ImportMarkingStore(sql),
     submissions: new SubmissionReviewStore(sql),
+    deliveries: new DeliveryStore(sql),
   };
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,9 @@ describe('hub worker', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tearline-worker-'));
     const { paths } = initDataDir(dir);
     ensureLedgerKey(paths);
+    // Not a test of checkpoint steps: sign after every batch of work.
+    const config = JSON.parse(readFileSync(paths.config, 'utf8')) as Record<string, unknown>;
+    writeFileSync(paths.config, JSON.stringify({ ...config, ledger_checkpoint_seconds: 0 }));
     const clock = new ManualClock('2026-11-28T10:00:00Z');
     const hub = openHub(dir, clock);
     const worker = startHubWorker(hub, {

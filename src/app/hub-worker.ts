@@ -21,8 +21,8 @@ export interface HubWorkerOptions {
  * What a running hub does on its own: re-run the release pipeline whenever the database
  * changed (new intel, a TAXII submission, an agreement or condition change, another process's
  * writes) or time passed a point where a decision may change (an assurance expiring, an
- * embargo ending), then sign a checkpoint if entries wait. Runs on the server's event loop
- * between requests; one pass at a time.
+ * embargo ending), then sign the checkpoint due, if any (also looked for on every tick). Runs
+ * on the server's event loop between requests; one pass at a time.
  */
 export interface HubWorker {
   /** Stops the timer; resolves when a pass in flight has finished (then the database may close). */
@@ -46,7 +46,12 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
     // A change of settings is a change like any other: every item is decided again.
     const version = `${await hub.changeVersion()}|${settings.digest}`;
     // Conditions and embargoes move with time: run at least once a minute even without writes.
-    if (version === seen && now.getTime() - lastRunMs < 60_000) return;
+    if (version === seen && now.getTime() - lastRunMs < 60_000) {
+      // Checkpoints are signed in steps (ledger-checkpoint-steps.ts): look on every tick, so
+      // the one due is signed soon after its step begins, whatever else happens.
+      await hub.checkpointIfDue();
+      return;
+    }
     if (settings.digest !== memoDigest) {
       memo = new DecisionMemo(new CedarEngine());
       memoDigest = settings.digest;

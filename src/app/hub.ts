@@ -21,6 +21,7 @@ import type { DerivedIdResolver, FeedPage, FeedQuery, StatusStore } from '../tax
 import type { SubmissionSink } from '../taxii/taxii-submissions.js';
 import {
   ConfigError,
+  checkpointScheduleOf,
   type DataDirPaths,
   dataDirPaths,
   type HubConfig,
@@ -158,7 +159,7 @@ export function createHub(
         if (!loaded.ok) throw new ConfigError(loaded.message);
         signer = loaded.signer;
       }
-      const done = checkpoints.checkpointIfDue(clock.now(), signer, { intervalMs: 0, batchEntries: 1 });
+      const done = checkpoints.checkpointIfDue(clock.now(), signer, checkpointScheduleOf(config));
       if (!done.ok) throw new ConfigError(`ledger checkpoint: ${done.message}`);
     },
     close: () => db.close(),

@@ -7,6 +7,7 @@ import {
   type UserAuthenticator,
 } from '../taxii/taxii-auth.js';
 import { createCollectionKinds } from '../taxii/taxii-collections.js';
+import { DeliveryLog, type DeliveryPeriod } from '../taxii/taxii-delivery-log.js';
 import { TaxiiError } from '../taxii/taxii-errors.js';
 import { TAXII_MEDIA_TYPE } from '../taxii/taxii-media.js';
 import { PageCache } from '../taxii/taxii-page-cache.js';
@@ -50,6 +51,19 @@ export interface ServerOptions {
   timeouts?: Partial<HttpTimeouts>;
   /** Names each TAXII status resource; random UUIDs unless a test fixes them. */
   newStatusId?: () => string;
+  /**
+   * The delivery record: what each partner fetched, one ledger entry per partner per period of
+   * this length (default a minute); 0 records nothing. Ended periods are written every
+   * `flushEveryMs` (default the period, at most 5 s) and all of them when the server closes.
+   */
+  deliveries?: { periodMs: number; flushEveryMs?: number };
+}
+
+const flushers = new WeakMap<FastifyInstance, () => Promise<void>>();
+
+/** Writes every delivery period gathered so far, ended or not (tests, shutdown). */
+export async function flushDeliveries(app: FastifyInstance): Promise<void> {
+  await flushers.get(app)?.();
 }
 
 export const DEFAULT_LIMITS: TaxiiLimits = {
@@ -91,13 +105,24 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
         }
       : undefined;
 
+  const periodMs = options.deliveries?.periodMs ?? 60_000;
+  const deliveries =
+    periodMs > 0 ? new DeliveryLog({ periodMs, now: () => hub.clock.now().getTime() }) : undefined;
+
   let app: FastifyInstance | undefined;
   const tracker = new RequestTracker();
   // Cached TAXII pages are answered before Fastify routes them (taxii-page-fast-path.ts); every
   // path gets the same deadlines for slow clients (http-server.ts).
   const serverFactory = createHubServerFactory(
     { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts },
-    pageCache && createPageFastPath({ authenticator, limiter, pages: pageCache, log: () => app?.log }),
+    pageCache &&
+      createPageFastPath({
+        authenticator,
+        limiter,
+        pages: pageCache,
+        log: () => app?.log,
+        ...(deliveries && { deliveries }),
+      }),
     options.https,
     tracker,
   );
@@ -139,7 +164,10 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
     ...(pageCache && { pageCache }),
     responseHeaders: HYGIENE_HEADERS,
+    ...(deliveries && { deliveries }),
   });
+  if (deliveries)
+    recordDeliveries(app, hub, deliveries, options.deliveries?.flushEveryMs ?? Math.min(periodMs, 5000));
 
   registerLedgerRoutes(app, hub);
   registerConsole(app, hub, {
@@ -176,4 +204,31 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
       .send(Buffer.from(JSON.stringify(e.toBody())));
   });
   return app;
+}
+
+/** Writes ended delivery periods on a timer, and every period when the server closes. */
+function recordDeliveries(app: FastifyInstance, hub: Hub, log: DeliveryLog, everyMs: number): void {
+  let writing = Promise.resolve();
+  const write = (periods: DeliveryPeriod[]) => {
+    if (periods.length === 0) return writing;
+    writing = writing.then(async () => {
+      try {
+        await hub.state.deliveries.write(periods, hub.clock.now());
+      } catch (err) {
+        // Kept for the next attempt: a record lost here is a partner's fetch nobody can account for.
+        app.log.error({ err: (err as Error).message }, 'delivery record not written; will retry');
+        log.putBack(periods);
+      }
+    });
+    return writing;
+  };
+  const timer = setInterval(() => {
+    write(log.takeEnded()).catch(() => {});
+  }, everyMs);
+  timer.unref();
+  flushers.set(app, () => write(log.takeAll()));
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await write(log.takeAll());
+  });
 }

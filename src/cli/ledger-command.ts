@@ -1,12 +1,19 @@
 import { once } from 'node:events';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
-import { dataDirPaths, readConfig, resolveDataDir } from '../app/data-dir.js';
+import {
+  checkpointScheduleOf,
+  dataDirPaths,
+  type HubConfig,
+  readConfig,
+  resolveDataDir,
+} from '../app/data-dir.js';
 import { openPgHub, selectDatabase } from '../app/hub-postgres.js';
 import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
 import { type WitnessTarget, witnessTargetsOf } from '../app/witness-config.js';
 import { WitnessPusher } from '../app/witness-push.js';
 import { systemClock } from '../clock.js';
+import { formatOpenedLine } from '../ledger/ledger-export.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import type { LedgerError } from '../ledger/ledger-result.js';
@@ -29,6 +36,7 @@ interface LedgerHub {
   ledger: LedgerService;
   cosignatures: CosignatureStore;
   witnesses: WitnessTarget[];
+  config: HubConfig;
   /** Loaded on first use: an overseer verifying with --key needs no private key. */
   signer(): NoteSigner;
   close(): Promise<void>;
@@ -59,6 +67,7 @@ async function openLedgerHub(opts: DataOption, readOnly: boolean): Promise<Ledge
       ledger: pgLedgerService(pg.ledger, pg.checkpoints, cosignatures),
       cosignatures,
       witnesses,
+      config,
       signer: loadSigner,
       close: () => pg.close(),
     };
@@ -71,6 +80,7 @@ async function openLedgerHub(opts: DataOption, readOnly: boolean): Promise<Ledge
     ledger: sqliteLedgerService(ledger, new SqliteLedgerCheckpoints(ledger), cosignatures),
     cosignatures,
     witnesses,
+    config,
     signer: loadSigner,
     close: async () => {
       db.close();
@@ -140,10 +150,14 @@ function print(text: string): void {
 
 const NEWLINE = Buffer.from('\n');
 
-/** Every entry in order, one line each, in chunks (a million entries are a hundred writes). */
+/**
+ * Every entry in order, one line each, in chunks (a million entries are a hundred writes):
+ * exactly the leaf, or with `withPrivate` the leaf with its salt and private part.
+ */
 async function exportEntries(
   ledger: LedgerService,
   write: (chunk: Buffer) => Promise<void> | void,
+  withPrivate: boolean,
 ): Promise<number> {
   const size = await ledger.size();
   for (let start = 0; start < size; ) {
@@ -151,21 +165,33 @@ async function exportEntries(
     if (rows.length === 0 || rows[0]?.index !== start) {
       throw new CliError(`entry ${start} is missing from the ledger; run 'tearline ledger verify'`);
     }
-    await write(Buffer.concat(rows.flatMap((row) => [row.bytes, NEWLINE])));
+    await write(
+      Buffer.concat(
+        rows.flatMap((row) => [
+          withPrivate ? Buffer.from(formatOpenedLine(row.index, row.bytes, row.opening)) : row.bytes,
+          NEWLINE,
+        ]),
+      ),
+    );
     start += rows.length;
   }
   return size;
 }
 
 /** Writes beside the destination and renames into place: never half a file under its name. */
-async function exportToFile(ledger: LedgerService, path: string): Promise<number> {
+async function exportToFile(ledger: LedgerService, path: string, withPrivate: boolean): Promise<number> {
   if (existsSync(path)) throw new CliError(`${path} already exists; choose another --out path`);
   const tmp = `${path}.partial-${process.pid}`;
-  const fd = openSync(tmp, 'wx', 0o644);
+  // Openings name officers and internal ids: such an export is readable by its owner only.
+  const fd = openSync(tmp, 'wx', withPrivate ? 0o600 : 0o644);
   try {
-    const count = await exportEntries(ledger, (chunk) => {
-      for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
-    });
+    const count = await exportEntries(
+      ledger,
+      (chunk) => {
+        for (let at = 0; at < chunk.length; ) at += writeSync(fd, chunk, at, chunk.length - at);
+      },
+      withPrivate,
+    );
     fsyncSync(fd);
     closeSync(fd);
     renameSync(tmp, path);
@@ -182,17 +208,21 @@ async function exportToFile(ledger: LedgerService, path: string): Promise<number
 }
 
 /** Standard output may be a pipe: wait for it to drain instead of buffering the whole log. */
-async function exportToStdout(ledger: LedgerService): Promise<number> {
+async function exportToStdout(ledger: LedgerService, withPrivate: boolean): Promise<number> {
   let closed: Error | undefined;
   // Stays attached: a reader that quits early (`| head`) must not crash the process.
   process.stdout.on('error', (err) => {
     closed = err;
   });
   try {
-    return await exportEntries(ledger, async (chunk) => {
-      if (closed) throw closed;
-      if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
-    });
+    return await exportEntries(
+      ledger,
+      async (chunk) => {
+        if (closed) throw closed;
+        if (!process.stdout.write(chunk)) await once(process.stdout, 'drain');
+      },
+      withPrivate,
+    );
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'EPIPE') throw err;
     throw new CliError('standard output was closed before the export finished');
@@ -220,15 +250,27 @@ export function registerLedger(program: Command): void {
 
   ledger
     .command('checkpoint')
-    .description('sign a checkpoint of the current tree if it grew, and print the latest signed checkpoint')
+    .description(
+      'sign the checkpoint due (entries dated before the current step of ledger_checkpoint_seconds) and print the latest',
+    )
     .option(...dataOption)
     .option(...dbOption)
+    .option('--now', 'sign the whole tree at once, off the steps (its size then times the latest entries)')
     .action(
-      withHub(async (hub) => {
-        const res = await hub.ledger.checkpoint(new Date(), hub.signer());
-        if (!res.ok) failWith(res);
+      withHub<DataOption & { now?: boolean }>(async (hub, opts) => {
+        const now = new Date();
+        const res = opts.now
+          ? await hub.ledger.checkpoint(now, hub.signer())
+          : await hub.ledger.checkpointIfDue(now, hub.signer(), checkpointScheduleOf(hub.config));
+        if (!res.ok) return failWith(res);
+        const size = await hub.ledger.size();
+        if (size === 0) throw new CliError('the ledger has no entries yet: nothing to sign');
+        const step = `checkpoints come in steps of ${hub.config.ledger_checkpoint_seconds} s; --now signs them at once`;
+        if (!res.checkpoint) throw new CliError(`no checkpoint is due yet: ${step}`);
         await pushToWitnesses(hub);
-        print((await hub.ledger.latestCosigned())?.note ?? '');
+        print((await hub.ledger.latestCosigned())?.note ?? res.checkpoint.note);
+        const waiting = size - res.checkpoint.size;
+        if (waiting > 0) process.stderr.write(`${waiting} newer entries wait for the next step (${step})\n`);
       }),
     );
 
@@ -257,8 +299,16 @@ export function registerLedger(program: Command): void {
           throw new CliError(`there is no ledger entry ${index}: the ledger has ${size} entries`);
         const latest = await hub.ledger.latest();
         if (!latest || latest.size <= index) {
-          const signed = await hub.ledger.checkpoint(new Date(), hub.signer());
+          const signed = await hub.ledger.checkpointIfDue(
+            new Date(),
+            hub.signer(),
+            checkpointScheduleOf(hub.config),
+          );
           if (!signed.ok) failWith(signed);
+          else if ((signed.checkpoint?.size ?? 0) <= index)
+            throw new CliError(
+              `entry ${index} is not yet under a checkpoint: checkpoints are signed in steps of ${hub.config.ledger_checkpoint_seconds} s; ask again after the next, or run 'tearline ledger checkpoint --now'`,
+            );
           await pushToWitnesses(hub);
         }
         const receipt = await hub.ledger.receipt(index);
@@ -306,22 +356,29 @@ export function registerLedger(program: Command): void {
 
   ledger
     .command('export')
-    .description("write every entry, one per line, each line exactly the entry's bytes")
+    .description("write every entry, one per line, each line exactly the entry's leaf bytes")
     .option(...dataOption)
     .option(...dbOption)
     .option('--out <file>', 'write to this new file instead of standard output')
+    .option(
+      '--with-private',
+      'for overseers: each line a JSON object with the leaf, its salt and its private part (names officers and internal ids)',
+    )
     .action(
-      withHub<DataOption & { out?: string }>(async (hub, opts) => {
-        if (opts.out === undefined) await exportToStdout(hub.ledger);
+      withHub<DataOption & { out?: string; withPrivate?: boolean }>(async (hub, opts) => {
+        const withPrivate = opts.withPrivate === true;
+        if (opts.out === undefined) await exportToStdout(hub.ledger, withPrivate);
         else
-          process.stderr.write(`wrote ${await exportToFile(hub.ledger, opts.out)} entries to ${opts.out}\n`);
+          process.stderr.write(
+            `wrote ${await exportToFile(hub.ledger, opts.out, withPrivate)} entries to ${opts.out}\n`,
+          );
       }, true),
     );
 
   ledger
     .command('verify')
     .description(
-      'recompute the tree from the entries and check every stored hash and checkpoint; exit 1 at the first problem',
+      'recompute the tree from the entries, open every commitment, check every stored hash and checkpoint; exit 1 at the first problem',
     )
     .argument('[file]', 'not taken: a single receipt is checked with verify-receipt')
     .option(...dataOption)

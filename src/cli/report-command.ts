@@ -16,7 +16,7 @@ export function registerReport(program: Command): void {
   report
     .command('disclosures')
     .description(
-      'every release and recall to a partner in a period, with receipts, and what the hub withholds by reason ' +
+      'every release and recall to a partner in a period, with receipts, what it fetched over TAXII, and what the hub withholds by reason ' +
         'as of the end of the period (or now), decided as explain, decide and release run decide',
     )
     .requiredOption('--partner <partner>', 'partner name or id')

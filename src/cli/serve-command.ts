@@ -30,6 +30,7 @@ interface ServeOptions {
   rate: string;
   logLevel: string;
   pageCache: string;
+  deliveryPeriod: string;
 }
 
 function parseIntOption(value: string, option: string, min: number, max: number): number {
@@ -66,11 +67,17 @@ export function registerServe(program: Command): void {
     .option('--rate <n>', 'requests per second allowed to each credential', '200')
     .option('--page-cache <n>', 'rendered pages kept until the data changes (0: none)', '2000')
     .option('--log-level <level>', 'info (each request), warn (failed logins, errors) or error', 'info')
+    .option(
+      '--delivery-period <seconds>',
+      'record what each partner fetched, one ledger entry per partner per period (0: record nothing)',
+      '60',
+    )
     .action(async (opts: ServeOptions) => {
       const port = parseIntOption(opts.port, '--port', 0, 65535);
       const maxPageSize = parseIntOption(opts.maxPageSize, '--max-page-size', 1, 10_000);
       const rate = parseIntOption(opts.rate, '--rate', 1, 1_000_000);
       const pageCache = parseIntOption(opts.pageCache, '--page-cache', 0, 1_000_000);
+      const deliveryPeriod = parseIntOption(opts.deliveryPeriod, '--delivery-period', 0, 86_400);
       const https = readTls(opts);
       if (!['info', 'warn', 'error'].includes(opts.logLevel)) {
         throw usageError(`--log-level "${opts.logLevel}" must be info, warn or error`);
@@ -111,6 +118,7 @@ export function registerServe(program: Command): void {
         pageCache: { maxEntries: pageCache, maxBytes: 128 * 1024 * 1024 },
         rate: { perSecond: rate, burst: rate * 2 },
         log: { stream: process.stdout, level: opts.logLevel },
+        deliveries: { periodMs: deliveryPeriod * 1000 },
         ...(https && { https }),
       });
       try {

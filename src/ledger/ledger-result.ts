@@ -20,7 +20,8 @@ export type LedgerErrorCode =
   | 'not-checkpointed'
   | 'inconsistent'
   | 'tampered'
-  | 'no-quorum';
+  | 'no-quorum'
+  | 'predates-commitments';
 
 export interface LedgerError {
   ok: false;

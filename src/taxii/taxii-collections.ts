@@ -40,6 +40,7 @@ function view(
   access: { canRead: boolean; canWrite: boolean },
   page: (q: FeedQuery) => Promise<FeedPage>,
   add?: TaxiiCollection['add'],
+  discloses = false,
 ): TaxiiCollection {
   const info: CollectionInfo = {
     id: kind.id,
@@ -53,6 +54,7 @@ function view(
     page,
     objectPage: (id, q) => page(withIds(q, id)),
     ...(add && { add }),
+    ...(discloses && { discloses }),
   };
 }
 
@@ -82,8 +84,12 @@ export function createCollectionKinds(ports: CollectionPorts): CollectionKind[] 
       ...releases,
       open: (p: Principal) =>
         p.kind === 'partner'
-          ? view(releases, { canRead: true, canWrite: false }, (q) =>
-              ports.releases.page(p.partnerId, q, ports.now()),
+          ? view(
+              releases,
+              { canRead: true, canWrite: false },
+              (q) => ports.releases.page(p.partnerId, q, ports.now()),
+              undefined,
+              true,
             )
           : undefined,
     },

@@ -7,6 +7,8 @@ import { isTaxiiContentType, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii-m
 import { type CachedPage, type PageCache, pageCacheKey } from './taxii-page-cache.js';
 import {
   type CollectionKind,
+  type DeliveredItems,
+  type DeliveryRecorder,
   type FeedPage,
   type FeedRow,
   principalKey,
@@ -39,6 +41,8 @@ export interface TaxiiRouteOptions extends GateOptions {
    * to date (publish releases whose embargo ended) and then name the database's state.
    */
   pageCache?: { cache: PageCache; stamp(): Promise<string> };
+  /** Told what each served page of a disclosing collection delivered (cached or not). */
+  deliveries?: DeliveryRecorder;
 }
 
 type Filter = FilterOptions['allow'];
@@ -66,8 +70,20 @@ function dateHeaders(page: FeedPage): Record<string, string> {
   };
 }
 
-function rendered(page: FeedPage, member: string, item: (r: FeedRow) => string) {
+interface RenderedPage {
+  body: string;
+  headers: Record<string, string>;
+  delivered?: DeliveredItems;
+}
+
+function rendered(page: FeedPage, member: string, item: (r: FeedRow) => string): RenderedPage {
   return { body: pageEnvelope(page, member, page.rows.map(item)), headers: dateHeaders(page) };
+}
+
+/** A page of objects; what it delivers is noted when the collection discloses intelligence. */
+function objectsPage(c: TaxiiCollection, page: FeedPage): RenderedPage {
+  const r = rendered(page, 'objects', (row) => row.json);
+  return c.discloses ? { ...r, delivered: page.rows.map((row) => [row.id, row.version] as const) } : r;
 }
 
 /** `more`, then `next` when there is more, then the members: built as text around stored JSON. */
@@ -96,7 +112,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
     request: FastifyRequest,
     reply: FastifyReply,
     collection: TaxiiCollection,
-    renderWith: (c: TaxiiCollection) => Promise<{ body: string; headers: Record<string, string> }>,
+    renderWith: (c: TaxiiCollection) => Promise<RenderedPage>,
   ): Promise<FastifyReply> {
     const render = async (stamp: string): Promise<CachedPage> => {
       const r = await renderWith(collection);
@@ -108,7 +124,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
         ...o.responseHeaders,
       };
       for (const [name, value] of Object.entries(r.headers)) headers[name.toLowerCase()] = value;
-      return { stamp, body, headers };
+      return { stamp, body, headers, ...(r.delivered && { delivered: r.delivered }) };
     };
     const pc = o.pageCache;
     let page: CachedPage | undefined;
@@ -122,6 +138,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
         pc.cache.set(key, page);
       }
     }
+    if (page.delivered) o.deliveries?.record(principalOf(request), page.delivered);
     return reply.code(200).headers(page.headers).send(page.body);
   }
 
@@ -201,10 +218,9 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
       scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
         `${root}/collections/:collection/objects/`,
         async (request, reply) =>
-          cachedPage(request, reply, readable(request), async (c) => {
-            const page = await c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
-            return rendered(page, 'objects', (r) => r.json);
-          }),
+          cachedPage(request, reply, readable(request), async (c) =>
+            objectsPage(c, await c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)))),
+          ),
       );
 
       scope.post<{ Params: CollectionParams }>(
@@ -262,7 +278,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
             const query = parseFeedQuery(request.query, filters(OBJECT_FILTERS));
             const page = await c.objectPage(request.params.object ?? '', query);
             if (page.rows.length === 0) throw notFound();
-            return rendered(page, 'objects', (r) => r.json);
+            return objectsPage(c, page);
           }),
       );
 

@@ -139,6 +139,24 @@ CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
 `,
   },
   {
+    name: '1100-ledger-private',
+    // As src/store/sqlite/migrations/ledger-private.ts: the openings of version 2 entries, and
+    // the list of (derived id, version) pairs beside each delivery entry.
+    sql: `
+ALTER TABLE ledger_entries ADD COLUMN salt bytea;
+ALTER TABLE ledger_entries ADD COLUMN private bytea;
+
+CREATE TABLE ledger_deliveries (
+  idx bigint PRIMARY KEY,
+  partner_id text COLLATE "C" NOT NULL,
+  period_start text COLLATE "C" NOT NULL,
+  period_end text COLLATE "C" NOT NULL,
+  items text NOT NULL
+);
+CREATE INDEX ledger_deliveries_partner ON ledger_deliveries (partner_id, period_start);
+`,
+  },
+  {
     name: witnessCosignaturesMigration.name,
     // Witness cosignatures of checkpoints: the SQLite migration's own text, translated.
     sql: translateSqliteDdl(witnessCosignaturesMigration.sql),

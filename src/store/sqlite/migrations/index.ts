@@ -2,6 +2,7 @@ import { consoleMigration } from './console.js';
 import { derivedIdsMigration } from './derived-ids.js';
 import { importMarkingsMigration } from './import-markings.js';
 import { ledgerMigration } from './ledger.js';
+import { ledgerPrivateMigration } from './ledger-private.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
 import { releaseMigration } from './release.js';
@@ -26,6 +27,9 @@ export const MIGRATIONS: readonly Migration[] = [
   taxiiMigration,
   releaseMigration,
   consoleMigration,
+  // Named 1100 and 1300 on parallel branches: in name order here; each is applied once by name,
+  // so a database that already holds 1300 gets 1100 after it (they touch different tables).
+  ledgerPrivateMigration,
   witnessCosignaturesMigration,
   submissionSpaceMigration,
   importMarkingsMigration,

@@ -246,7 +246,7 @@ describe('a hub data dir with a witness over HTTPS (the real binaries)', () => {
     );
     expect((await runTearline(['import', '--data', data, bundle])).code).toBe(0);
     const env = { NODE_EXTRA_CA_CERTS: cert };
-    const signed = await runTearline(['ledger', 'checkpoint', '--data', data], { env });
+    const signed = await runTearline(['ledger', 'checkpoint', '--now', '--data', data], { env });
     expect(signed.stderr).toContain('witness w.example/tls: cosigned checkpoint 1');
     const receipt = await runTearline(['ledger', 'receipt', '--index', '0', '--data', data]);
     const file = join(work, 'tls-receipt.json');
@@ -259,7 +259,7 @@ describe('a hub data dir with a witness over HTTPS (the real binaries)', () => {
       JSON.stringify({ ...JSON.parse(readFileSync(bundle, 'utf8')), modified: '2024-02-01T00:00:00Z' }),
     );
     expect((await runTearline(['import', '--data', data, bundle])).code).toBe(0);
-    const untrusted = await runTearline(['ledger', 'checkpoint', '--data', data]);
+    const untrusted = await runTearline(['ledger', 'checkpoint', '--now', '--data', data]);
     expect(untrusted.code).toBe(0);
     expect(untrusted.stderr).toMatch(/witness w\.example\/tls: no cosignature \(https:.*(SELF_SIGNED|CERT)/);
     expect(await runTearline(['ledger', 'cosign', '--data', data])).toMatchObject({

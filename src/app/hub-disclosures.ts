@@ -3,6 +3,7 @@ import type { HubPolicy } from '../release/release-policy.js';
 import { type DisclosureReport, disclosureRows, fetchedRows } from '../release/release-report.js';
 import type { JsonObject } from '../stix/types.js';
 import type { Partner } from '../store/hub/partner-store.js';
+import { storageFaultOf } from '../store/storage-fault.js';
 import type { Hub } from './hub.js';
 import { openDecisionRound } from './hub-decisions.js';
 
@@ -23,7 +24,9 @@ export async function buildDisclosureReport(
   // Sign the checkpoint due so recent releases have receipts; a hub opened read-only (a full or
   // read-only disk) reports with the checkpoints it has, and those releases' receipts stay empty.
   if ((await hub.ledgerService.size()) > 0)
-    await Promise.resolve(hub.checkpointIfDue()).catch(() => undefined);
+    await (async () => hub.checkpointIfDue())().catch((err: unknown) => {
+      if (!storageFaultOf(err)) throw err;
+    });
   const records = await releases.records(partner.id);
   // For officers and overseers: receipts of older (version 1) entries too.
   const receipts = new Map<string, string>();

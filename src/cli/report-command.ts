@@ -3,6 +3,7 @@ import { buildDisclosureReport } from '../app/hub-disclosures.js';
 import { openHubAt } from '../app/hub-open.js';
 import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { formatDisclosuresCsv, formatDisclosuresHtml } from '../release/release-report.js';
+import { storageFaultOf } from '../store/storage-fault.js';
 import { CliError, usageError } from './cli-error.js';
 import { parseTimeOption } from './partner-command.js';
 
@@ -30,7 +31,12 @@ export function registerReport(program: Command): void {
       const from = parseDay(opts.from, '--from');
       const to = parseDay(opts.to, '--to');
       if (from >= to) throw usageError(`--from ${opts.from} must be before --to ${opts.to}`);
-      const hub = await openHubAt({ ...opts, readOnly: true });
+      // The report signs the checkpoint due so recent releases have receipts; on a full or
+      // read-only disk it still reports, from the checkpoints already signed.
+      const hub = await openHubAt(opts).catch((err: unknown) => {
+        if (!storageFaultOf(err)) throw err;
+        return openHubAt({ ...opts, readOnly: true });
+      });
       try {
         const partner = await hub.state.partners.get(opts.partner);
         if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);

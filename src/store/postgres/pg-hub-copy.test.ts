@@ -103,11 +103,14 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
   );
   checkpoints.checkpoint(clock.now(), signer.signer);
   // Two witness cosignatures of the checkpoints (migration 1200-witness-cosignatures).
-  db.exec(`
-    INSERT INTO ledger_cosignatures (size, witness_key, witness_name, cosigned_unix, line, received_at)
-      VALUES (3, 'w.test/a+00000001+BA', 'w.test/a', 1790000000, '— w.test/a AAAA', 't'),
-             (5, 'w.test/a+00000001+BA', 'w.test/a', 1790000001, '— w.test/a BBBB', 't');
-  `);
+  const [first, latest] = (
+    db.prepare('SELECT size FROM ledger_checkpoints ORDER BY size').all() as { size: number }[]
+  ).map((r) => r.size);
+  db.prepare(
+    `INSERT INTO ledger_cosignatures (size, witness_key, witness_name, cosigned_unix, line, received_at)
+      VALUES (?, 'w.test/a+00000001+BA', 'w.test/a', 1790000000, '— w.test/a AAAA', 't'),
+             (?, 'w.test/a+00000001+BA', 'w.test/a', 1790000001, '— w.test/a BBBB', 't')`,
+  ).run(first, latest);
   return db;
 }
 
@@ -149,7 +152,7 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
       );
       expect(rel.rows).toEqual([{ json: '{}', feed_us: '5' }]);
       const cosigned = await pg.pool.query<{ line: string }>(
-        'SELECT line FROM ledger_cosignatures WHERE size = 5',
+        'SELECT line FROM ledger_cosignatures WHERE size = (SELECT max(size) FROM ledger_checkpoints)',
       );
       expect(cosigned.rows).toEqual([{ line: '— w.test/a BBBB' }]);
       // Partner submissions keep their review (migration 1300's columns) on the copy.

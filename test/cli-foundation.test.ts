@@ -3,10 +3,19 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { versionKeyOf } from '../src/stix/timestamp.js';
 import type { JsonObject } from '../src/stix/types.js';
-import { runTearline, SHARED, tempDir } from './run-cli.js';
+import { fixturePath, MITRE_BUNDLES, readFixtureText } from './fixture-data.js';
+import { runTearline, tempDir } from './run-cli.js';
 
-const STIX = join(SHARED, 'data', 'stix');
-const EXAMPLES = join(STIX, 'examples');
+const EXAMPLES = fixturePath('stix', 'examples');
+
+/** The MITRE bundles, stored gzipped, written out as the JSON files a user would import. */
+function mitreFiles(dir: string): string[] {
+  return MITRE_BUNDLES.map((gz) => {
+    const file = join(dir, gz.replace(/\.gz$/, ''));
+    writeFileSync(file, readFixtureText('stix', gz));
+    return file;
+  });
+}
 
 /**
  * Objects of the shared data that STIX 2.1 rejects, and why: the model below counts them as
@@ -85,8 +94,7 @@ describe('tearline CLI: foundation', () => {
         .filter((f) => f.endsWith('.json'))
         .sort()
         .map((f) => join(EXAMPLES, f)),
-      join(STIX, 'ics-attack-18.1.json'),
-      join(STIX, 'capec-2.1.json'),
+      ...mitreFiles(tempDir()),
     ];
     const r = await runTearline(['import', '--data', data, '--json', ...files]);
     expect(r.stderr).toBe('');

@@ -111,8 +111,14 @@ describe('validateObject: every SDO and SRO', () => {
         created_by_ref: fc.constant(IDENTITY),
         external_references: fc.array(
           fc.record(
-            { source_name: text, url: fc.webUrl(), external_id: text },
-            { requiredKeys: ['source_name', 'url'] },
+            {
+              source_name: text,
+              url: fc.webUrl(),
+              // section 2.5.1: hashes SHOULD accompany a url (strict mode makes that an error).
+              hashes: fc.constant({ 'SHA-256': 'a'.repeat(64) }),
+              external_id: text,
+            },
+            { requiredKeys: ['source_name', 'url', 'hashes'] },
           ),
           { minLength: 1, maxLength: 3 },
         ),

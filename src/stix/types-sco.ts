@@ -1,4 +1,5 @@
 import { isKnownCharset } from './iana-names.js';
+import { isIso6392Code, isRfc5646Tag } from './language-codes.js';
 import {
   binary,
   bool,
@@ -44,6 +45,16 @@ function advised(test: (s: string) => boolean, what: string): PropCheck {
     else if (!test(v)) s.warn(p, 'format-advice', `${p}: ${quote(v)} should be ${what}`);
   };
 }
+
+/**
+ * section 6.14: each language MUST be an RFC 5646 code. ISO 639-2 codes (the STIX 2.0 rule, which
+ * the reference validator still accepts for compatibility) are accepted too.
+ */
+const softwareLanguage: PropCheck = (v, p, s) => {
+  if (typeof v !== 'string') return s.error(p, 'invalid-property-type', `${p}: ${quote(v)} is not a string`);
+  if (!isRfc5646Tag(v) && !isIso6392Code(v))
+    s.error(p, 'invalid-format', `${p}: ${quote(v)} is not an RFC 5646 language code like 'en' or 'pt-BR'`);
+};
 
 const mimeType = advised(isMediaType, "an IANA media type like 'text/plain'");
 const charset = advised(isKnownCharset, "an IANA character set name like 'UTF-8'");
@@ -334,7 +345,7 @@ const BASE_SPECS: readonly TypeSpec[] = [
       name: str,
       cpe: formatted(isCpe23, 'a CPE 2.3 string like cpe:2.3:a:microsoft:word:2000:*:*:*:*:*:*:*'),
       swid: str,
-      languages: listOf(str),
+      languages: listOf(softwareLanguage),
       vendor: str,
       version: str,
     },

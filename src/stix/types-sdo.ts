@@ -1,4 +1,5 @@
 import { killChainPhase } from './common-properties.js';
+import { isIso31661Alpha2 } from './language-codes.js';
 import { parsePattern } from './pattern-check.js';
 import { bool, dictOf, int, listOf, num, oneOf, ref, str, timestamp, vocab } from './property-checks.js';
 import { typeOfIdentifier } from './stix-formats.js';
@@ -163,7 +164,8 @@ export const SDO_SPECS: readonly TypeSpec[] = [
       ruleRequires('precision', 'latitude'),
       (o, s) => {
         const c = o.country;
-        if (typeof c === 'string' && !/^[A-Za-z]{2}$/.test(c)) {
+        // section 4.10: country SHOULD be an ISO 3166-1 alpha-2 code.
+        if (typeof c === 'string' && !isIso31661Alpha2(c)) {
           s.warn(
             'country',
             'format-advice',

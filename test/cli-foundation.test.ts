@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { versionKeyOf } from '../src/stix/timestamp.js';
 import type { JsonObject } from '../src/stix/types.js';
+import { validateBundle } from '../src/stix/validate-bundle.js';
 import { fixturePath, MITRE_BUNDLES, readFixtureText } from './fixture-data.js';
 import { runTearline, tempDir } from './run-cli.js';
 
@@ -252,6 +253,37 @@ describe('tearline CLI: foundation', () => {
     ).toBe(true);
     expect((await runTearline(['validate'])).code).toBe(2);
     expect((await runTearline(['validate', join(dir, 'missing.json')])).code).toBe(1);
+  });
+
+  it('validate checks the bundle envelope as validateBundle does: no id, extra properties, no objects (issue 19)', async () => {
+    const dir = tempDir();
+    const doc = JSON.parse(readFileSync(join(EXAMPLES, 'indicator-for-c2-ip-address.json'), 'utf8'));
+    const cases: [string, Record<string, unknown>][] = [
+      ['no-id', { type: 'bundle', objects: doc.objects }],
+      ['extra', { type: 'bundle', id: doc.id, spec_version: '2.1', objects: doc.objects }],
+      ['empty', { type: 'bundle', id: doc.id, objects: [] }],
+      ['v5-id', { type: 'bundle', id: 'bundle--44af6c39-c09b-59c5-9de2-394224b04982', objects: doc.objects }],
+    ];
+    for (const [name, bundle] of cases) {
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(bundle));
+      const lib = validateBundle(bundle, { strict: true });
+      const r = await runTearline(['validate', '--strict', '--json', file]);
+      const report = JSON.parse(r.stdout) as { valid: boolean; errors: { path: string; code: string }[] };
+      // The CLI's verdict and envelope findings are the library's.
+      expect(report.valid, name).toBe(false);
+      expect(lib.valid, name).toBe(false);
+      expect(report.errors.map((e) => `${e.path} ${e.code}`)).toEqual(
+        lib.errors.map((e) => `${e.path} ${e.code}`),
+      );
+      expect(r.code).toBe(1);
+    }
+    // Standard input and a non-strict run: the missing id is a MUST, so still invalid.
+    const noId = JSON.stringify({ type: 'bundle', objects: doc.objects });
+    const r = await runTearline(['validate', '-'], { input: noId });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('INVALID (the bundle envelope)');
+    expect(r.stdout).toContain('id: is required for a bundle');
   });
 
   it('imports from standard input', async () => {

@@ -1,8 +1,11 @@
+import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG } from '../app/data-dir.js';
 import { DryRunTarget } from '../ingest/dry-run-target.js';
 import { importStream } from '../ingest/import-stream.js';
 import { formatRejection } from '../ingest/import-summary.js';
+import { JsonSplitter } from '../ingest/json-splitter.js';
+import { validateBundleEnvelope } from '../stix/validate-bundle.js';
 import type { ValidationIssue } from '../stix/validation-types.js';
 import { EXIT_FAIL } from './cli-error.js';
 import { checkInputFiles } from './import-command.js';
@@ -26,6 +29,33 @@ function locate(location: string, id: string | undefined, issue: ValidationIssue
   return { ...issue, location, ...(id ? { id } : {}), message: `${prefix}: ${issue.message}` };
 }
 
+/**
+ * The input's chunks, also fed to a splitter that reports each bundle's envelope, so the
+ * envelope (type, id, no other properties, a non-empty objects list) gets the checks
+ * validateBundle makes while the objects stream through the import's own checks.
+ */
+async function* watchEnvelopes(
+  file: string,
+  onEnvelope: (location: string, envelope: Record<string, unknown>, objectCount: number) => void,
+): AsyncIterable<Buffer> {
+  const splitter = new JsonSplitter({
+    maxObjectBytes: DEFAULT_CONFIG.max_object_bytes,
+    maxDepth: 64,
+    maxRawBytes: 0,
+    envelopes: true,
+  });
+  const report = (items: ReturnType<JsonSplitter['push']>) => {
+    for (const item of items)
+      if (item.kind === 'envelope') onEnvelope(item.location, item.envelope, item.objectCount);
+  };
+  const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1024 * 1024 });
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    report(splitter.push(chunk));
+    yield chunk;
+  }
+  report(splitter.end());
+}
+
 export function registerValidate(program: Command): void {
   program
     .command('validate')
@@ -38,7 +68,13 @@ export function registerValidate(program: Command): void {
       const reports: DocumentReport[] = [];
       for (const file of files) {
         const warnings: LocatedIssue[] = [];
-        const summary = await importStream({ path: file }, new DryRunTarget(), {
+        const envelopeErrors: LocatedIssue[] = [];
+        const input = watchEnvelopes(file, (location, envelope, count) => {
+          const r = validateBundleEnvelope(envelope, count, { strict: opts.strict ?? false });
+          for (const e of r.errors) envelopeErrors.push(locate(location, undefined, e));
+          for (const w of r.warnings) warnings.push(locate(location, undefined, w));
+        });
+        const summary = await importStream(input, new DryRunTarget(), {
           source: file === '-' ? 'stdin' : file,
           maxObjectBytes: DEFAULT_CONFIG.max_object_bytes,
           strict: opts.strict ?? false,
@@ -47,12 +83,20 @@ export function registerValidate(program: Command): void {
             for (const w of issues) warnings.push(locate(location, id, w));
           },
         });
-        const errors = summary.rejections.flatMap((r) => r.errors.map((e) => locate(r.location, r.id, e)));
-        reports.push({ file, valid: summary.rejected === 0, objects: summary.read, errors, warnings });
+        const errors = [
+          ...envelopeErrors,
+          ...summary.rejections.flatMap((r) => r.errors.map((e) => locate(r.location, r.id, e))),
+        ];
+        const valid = summary.rejected === 0 && envelopeErrors.length === 0;
+        reports.push({ file, valid, objects: summary.read, errors, warnings });
         if (!opts.json) {
-          const verdict =
-            summary.rejected === 0 ? 'valid' : `INVALID (${summary.rejected} of ${summary.read} objects)`;
+          const verdict = valid
+            ? 'valid'
+            : summary.rejected === 0
+              ? 'INVALID (the bundle envelope)'
+              : `INVALID (${summary.rejected} of ${summary.read} objects)`;
           process.stdout.write(`${file}: ${verdict}, ${warnings.length} warnings\n`);
+          for (const e of envelopeErrors) process.stdout.write(`  error ${e.message}\n`);
           for (const r of summary.rejections)
             process.stdout.write(`${formatRejection(r).replace(/^/gm, '  error ')}\n`);
           for (const w of warnings) process.stdout.write(`  warning ${w.message}\n`);

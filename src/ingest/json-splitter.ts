@@ -11,6 +11,8 @@
 
 export type SplitItem =
   | { kind: 'object'; text: string; location: string }
+  /** A bundle's own properties (all but `objects`) and how many objects it held; only with `envelopes`. */
+  | { kind: 'envelope'; envelope: Record<string, unknown>; objectCount: number; location: string }
   | { kind: 'error'; code: SplitErrorCode; message: string; location: string; raw: string; rawBytes: number };
 
 export type SplitErrorCode =
@@ -28,6 +30,8 @@ export interface SplitOptions {
   maxDepth: number;
   /** How much of a rejected element's text is kept for the quarantine. */
   maxRawBytes: number;
+  /** Also report each bundle's envelope once its objects end (for checking it). */
+  envelopes?: boolean;
 }
 
 const QUOTE = 0x22;
@@ -125,6 +129,8 @@ export class JsonSplitter {
   #shortString: Buffer[] = [];
   #lastDepth1String = '';
   #tail: ElementBuffer;
+  /** The streamed bundle's properties before `objects` (when envelopes are reported). */
+  #head: Record<string, unknown> = {};
 
   constructor(opts: SplitOptions) {
     this.#opts = opts;
@@ -368,6 +374,11 @@ export class JsonSplitter {
       this.#elemStart = i;
       return false;
     }
+    if (this.#opts.envelopes) {
+      const head = envelope as Record<string, unknown>;
+      delete head.objects;
+      this.#head = head;
+    }
     this.#mode = 'stream';
     this.#streamDepth = 2;
     this.#depth = 2;
@@ -400,6 +411,14 @@ export class JsonSplitter {
         '',
         0,
       );
+      return;
+    }
+    if (this.#opts.envelopes) {
+      const envelope = Object.assign(Object.create(null), this.#head, rest) as Record<string, unknown>;
+      delete envelope.objects;
+      const location = this.#values > 1 || this.#valueLine > 1 ? this.#valueLocation() : 'bundle';
+      this.#items.push({ kind: 'envelope', envelope, objectCount: this.#elemIndex, location });
+      this.#head = {};
     }
   }
 

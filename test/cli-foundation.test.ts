@@ -153,8 +153,8 @@ describe('tearline CLI: foundation', () => {
       type: 'identity',
       spec_version: '2.1',
       id: 'identity--0e5c3a9a-0bde-4b3b-8f9c-9b9a7d5d6a01',
-      created: '2024-01-01T00:00:00Z',
-      modified: '2024-01-01T00:00:00Z',
+      created: '2024-01-01T00:00:00.000Z',
+      modified: '2024-01-01T00:00:00.000Z',
       name: 'A',
       identity_class: 'organization',
     };

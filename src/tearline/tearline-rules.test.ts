@@ -97,8 +97,8 @@ describe('source protection', () => {
       type: 'x-mitre-tactic',
       spec_version: '2.1',
       id: 'x-mitre-tactic--b2a67b1e-913c-46f6-b219-048a90560bb9',
-      created: '2020-01-01T00:00:00Z',
-      modified: '2020-01-01T00:00:00Z',
+      created: '2020-01-01T00:00:00.000Z',
+      modified: '2020-01-01T00:00:00.000Z',
       name: 'Impact',
       x_mitre_shortname: 'impact',
     };

@@ -25,6 +25,7 @@ import {
   parseTimeOption,
   printJson,
   requirePartner,
+  TIME_FORMS,
   withHubState,
 } from './partner-command.js';
 
@@ -105,7 +106,10 @@ export function registerDecide(program: Command): void {
     .command('decide')
     .description('decide every stored object for every partner (or one) and summarise by outcome and reason')
     .option('--partner <partner>', 'only this partner (name or id)')
-    .option('--at <time>', 'decide as of this time instead of now (a what-if: the last decisions are kept)')
+    .option(
+      '--at <time>',
+      `decide as of this time instead of now (a what-if: the last decisions are kept): ${TIME_FORMS}`,
+    )
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .option('--json', 'print JSON')
     .action(async (opts: DataOption & { partner?: string; at?: string; json?: boolean }) => {

@@ -10,6 +10,7 @@ import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 import {
   type DataOption,
   parseTimeOption,
+  TIME_FORMS,
   printJson,
   requirePartner,
   withHubState,
@@ -19,7 +20,7 @@ export function registerExplain(program: Command): void {
   program
     .command('explain <partner> <object-id>')
     .description('decide one object for one partner and say why: policies, reasons, failing conditions')
-    .option('--at <time>', 'decide as of this time instead of now')
+    .option('--at <time>', `decide as of this time instead of now: ${TIME_FORMS}`)
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .option('--json', 'print JSON: {outcome, reasons: [{code, message, ...}], ...}')
     .action(

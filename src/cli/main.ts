@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { ConfigError } from '../app/data-dir.js';
 import { CliError, EXIT_FAIL, EXIT_USAGE } from './cli-error.js';
+import { markRequiredOptions } from './cli-help.js';
 import { commandsFor } from './commands.js';
 
 /** The program for this command line (only the named command is loaded; see commandsFor). */
@@ -13,6 +14,7 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
   for (const register of await commandsFor(argv)) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   addDatabaseOption(program);
+  markRequiredOptions(program);
   return program;
 }
 

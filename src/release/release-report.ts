@@ -120,7 +120,7 @@ export function formatDisclosuresHtml(report: DisclosureReport): string {
     .map(([code, n]) => `<tr><td>${escapeHtml(code)}</td><td>${n}</td></tr>`)
     .join('');
   return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Disclosures to ${escapeHtml(report.partner.name)}</title>
-<h1>Disclosures to ${escapeHtml(report.partner.name)}</h1><p>${escapeHtml(report.from)} to ${escapeHtml(report.to)}</p>
+<h1>Disclosures to ${escapeHtml(report.partner.name)}</h1><p>from ${escapeHtml(report.from)} up to, not including, ${escapeHtml(report.to)}</p>
 <table><thead><tr>${head}</tr></thead><tbody>
 ${body}
 </tbody></table><h2>Withheld, by reason</h2><table><tbody>${withheld}</tbody></table></html>

@@ -10,9 +10,9 @@ import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 import {
   type DataOption,
   parseTimeOption,
-  TIME_FORMS,
   printJson,
   requirePartner,
+  TIME_FORMS,
   withHubState,
 } from './partner-command.js';
 

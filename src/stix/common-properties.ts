@@ -7,7 +7,6 @@ import {
   type PropCheck,
   str,
   struct,
-  timestamp,
   timestampMillis,
   url,
 } from './property-checks.js';

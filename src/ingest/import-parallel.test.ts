@@ -44,7 +44,7 @@ const element = fc.oneof(
         spec_version: '2.1',
         id: `indicator--${uuid(100 + n)}`,
         created: '2024-01-01T00:00:00.000Z',
-        modified: `2024-01-0${day}T00:00:00Z`,
+        modified: `2024-01-0${day}T00:00:00.000Z`,
         created_by_ref: `identity--${uuid(by)}`,
         pattern: "[ipv4-addr:value = '198.51.100.7']",
         pattern_type: 'stix',

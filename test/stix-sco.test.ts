@@ -93,6 +93,37 @@ describe('SCOs', () => {
     ['email-message', { is_multipart: true }, 'body co-constraint'],
     ['file', { name: undefined, hashes: undefined, extensions: undefined }, ' co-constraint'],
     ['process', { pid: undefined, extensions: undefined }, ' co-constraint'],
+    // sections 6.16-6.18: objects and types whose properties are all optional need one of them.
+    [
+      'user-account',
+      {
+        user_id: undefined,
+        account_login: undefined,
+        display_name: undefined,
+        account_type: undefined,
+        extensions: undefined,
+      },
+      ' co-constraint',
+    ],
+    [
+      'windows-registry-key',
+      { key: undefined, values: undefined, modified_time: undefined },
+      ' co-constraint',
+    ],
+    ['windows-registry-key', { values: [{}] }, 'values[0] co-constraint'],
+    [
+      'x509-certificate',
+      {
+        serial_number: undefined,
+        hashes: undefined,
+        issuer: undefined,
+        subject: undefined,
+        is_self_signed: undefined,
+        version: undefined,
+      },
+      ' co-constraint',
+    ],
+    ['x509-certificate', { x509_v3_extensions: {} }, 'x509_v3_extensions co-constraint'],
     [
       'x509-certificate',
       { x509_v3_extensions: { private_key_usage_period_not_before: '2016-11-31T08:17:27Z' } },
@@ -116,6 +147,23 @@ describe('SCOs', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('network-traffic ipfix: values integers or strings (MUST), keys IANA IPFIX element names (SHOULD)', () => {
+    const nt = (ipfix: unknown) => validateObject({ ...VALID['network-traffic'], ipfix });
+    const good = nt({ minimumIpTotalLength: 32, octetDeltaCount: 2556, applicationName: 'http' });
+    expect([...good.errors, ...good.warnings]).toEqual([]);
+    const unknown = nt({ minimumIpTotalLength: 32, Foo: 'bar' });
+    expect(unknown.valid).toBe(true);
+    expect(unknown.warnings.map((w) => `${w.path} ${w.code}`)).toEqual(['ipfix.Foo format-advice']);
+    expect(
+      validateObject({ ...VALID['network-traffic'], ipfix: { Foo: 'bar' } }, { strict: true }).valid,
+    ).toBe(false);
+    const typed = nt({ octetDeltaCount: [1], packetDeltaCount: 1.5 });
+    expect(typed.errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+      'ipfix.octetDeltaCount invalid-property-type',
+      'ipfix.packetDeltaCount invalid-property-type',
+    ]);
   });
 
   it('predefined extensions check their own properties; unknown ones in them warn', () => {

@@ -207,6 +207,26 @@ describe('validateObject: paths, codes and messages', () => {
     expect(sig.errors.map((e) => `${e.path} ${e.code}`)).toEqual(['count out-of-range']);
   });
 
+  it('relationship_type: characters outside a-z, 0-9 and hyphen are an error, odd hyphens a warning (5.1.2)', () => {
+    const rel = (relationship_type: string) => validateObject({ ...VALID.relationship, relationship_type });
+    for (const bad of ['Uses', 'located_at', 'uses it']) {
+      expect(rel(bad).errors.map((e) => `${e.path} ${e.code}`)).toEqual(['relationship_type invalid-format']);
+    }
+    const odd = rel('uses--');
+    expect(odd.valid).toBe(true);
+    expect(odd.warnings.map((e) => `${e.path} ${e.code}`)).toContain('relationship_type format-advice');
+  });
+
+  it('malware-analysis product: lowercase words and dashes are advised (4.12.1), a warning otherwise', () => {
+    const ma = (product: string) =>
+      validateObject({ ...common('malware-analysis'), product, result: 'malicious' });
+    expect(ma('test-product').warnings).toEqual([]);
+    expect(ma('anonymized').warnings).toEqual([]);
+    const bad = ma('testinValid');
+    expect(bad.valid).toBe(true);
+    expect(bad.warnings.map((w) => `${w.path} ${w.code}`)).toEqual(['product format-advice']);
+  });
+
   it('checks reference targets', () => {
     const r = validateObject({ ...VALID.malware, sample_refs: [ID('indicator')] });
     expect(r.errors.map((e) => `${e.path} ${e.code}`)).toEqual(['sample_refs[0] ref-wrong-type']);

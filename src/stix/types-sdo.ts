@@ -226,6 +226,17 @@ export const SDO_SPECS: readonly TypeSpec[] = [
     },
     required: ['product'],
     rules: [
+      (o, s) => {
+        // section 4.12.1: product names SHOULD be lowercase words separated by dashes.
+        const product = o.product;
+        if (typeof product === 'string' && !/^[a-z0-9-]+$/.test(product)) {
+          s.warn(
+            'product',
+            'format-advice',
+            `product: ${quote(product)} should be lowercase words joined by dashes, like 'microsoft-defender'`,
+          );
+        }
+      },
       ruleAnyOf(['result', 'analysis_sco_refs']),
       ruleTimeOrder('analysis_started', 'analysis_ended', false, true),
     ],

@@ -125,6 +125,20 @@ describe('SCOs', () => {
     ],
     ['x509-certificate', { x509_v3_extensions: {} }, 'x509_v3_extensions co-constraint'],
     [
+      'file',
+      { extensions: { 'windows-pebinary-ext': { pe_type: 'exe', optional_header: {} } } },
+      'extensions.windows-pebinary-ext.optional_header co-constraint',
+    ],
+    [
+      'file',
+      {
+        extensions: {
+          'windows-pebinary-ext': { pe_type: 'exe', time_date_stamp: '2016-01-22T12:31:12.000Z' },
+        },
+      },
+      'extensions.windows-pebinary-ext.time_date_stamp invalid-timestamp',
+    ],
+    [
       'x509-certificate',
       { x509_v3_extensions: { private_key_usage_period_not_before: '2016-11-31T08:17:27Z' } },
       'x509_v3_extensions.private_key_usage_period_not_before invalid-timestamp',

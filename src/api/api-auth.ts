@@ -5,12 +5,14 @@ import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 import { equalTokens, readCookie, SESSION_COOKIE, sessionCookie } from './api-session.js';
 
 /** What a route does; each role is offered only what it may do (oversight reads, never changes). */
-export type Access = 'read' | 'decide' | 'suspend';
+export type Access = 'read' | 'decide' | 'suspend' | 'promote';
 
 const ALLOWED: Record<Access, readonly Role[]> = {
   read: ['analyst', 'release-officer', 'oversight', 'admin'],
   decide: ['release-officer'],
   suspend: ['release-officer', 'admin'],
+  // Partner submissions become intel (or are turned away) only by an analyst's review.
+  promote: ['analyst'],
 };
 
 export function permissionsOf(role: Role): Access[] {

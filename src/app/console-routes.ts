@@ -8,6 +8,7 @@ import { registerIntelRoutes } from '../api/api-intel.js';
 import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
+import { registerSubmissionRoutes } from '../api/api-submissions.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
 import type { Hub } from './hub.js';
@@ -38,6 +39,7 @@ export function registerConsole(app: FastifyInstance, hub: Hub, options: Console
   registerIntelRoutes(app, ctx);
   registerPartnerRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
+  registerSubmissionRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
   registerDocsRoute(app);

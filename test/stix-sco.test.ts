@@ -153,6 +153,31 @@ describe('SCOs', () => {
     expect(r.errors.map((e) => `${e.path} ${e.code}`)).toContain(expected);
   });
 
+  it('windows-pebinary-ext optional_header sizes must not be negative (6.7.6)', () => {
+    const sizes = [
+      'size_of_code',
+      'size_of_initialized_data',
+      'size_of_uninitialized_data',
+      'size_of_image',
+      'size_of_headers',
+      'size_of_stack_reserve',
+      'size_of_stack_commit',
+      'size_of_heap_reserve',
+      'size_of_heap_commit',
+    ];
+    for (const name of sizes) {
+      const pe = (n: number) =>
+        validateObject({
+          ...VALID.file,
+          extensions: { 'windows-pebinary-ext': { pe_type: 'exe', optional_header: { [name]: n } } },
+        });
+      expect(pe(0).errors, name).toEqual([]);
+      expect(pe(-1).errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+        `extensions.windows-pebinary-ext.optional_header.${name} out-of-range`,
+      ]);
+    }
+  });
+
   it('any IPv4 address generated from four octets validates; a fifth octet does not (property-based)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 5 }), (octets) => {

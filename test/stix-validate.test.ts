@@ -355,6 +355,27 @@ describe('customisation', () => {
     const bad = validateObject({ ...o, 'Bad-Name': 1 });
     expect(bad.errors.map((e) => e.code)).toEqual(['invalid-property-name']);
   });
+  it("an object created by a new-sdo or new-sro extension must carry that category's common properties (7.3)", () => {
+    const o = {
+      ...common('x-acme-thing'),
+      id: ID('x-acme-thing'),
+      extensions: { [ext]: { extension_type: 'new-sdo' } },
+    };
+    const { created, modified, spec_version, ...bare } = o;
+    const r = validateObject(bare);
+    expect(r.errors.map((e) => `${e.path} ${e.code}`).sort()).toEqual([
+      'created missing-required',
+      'modified missing-required',
+      'spec_version missing-required',
+    ]);
+    const sro = validateObject({
+      ...bare,
+      created,
+      spec_version,
+      extensions: { [ext]: { extension_type: 'new-sro' } },
+    });
+    expect(sro.errors.map((e) => `${e.path} ${e.code}`)).toEqual(['modified missing-required']);
+  });
   it('new-sdo on a spec type, or a bad extension_type, is an error', () => {
     const r = validateObject({ ...VALID.tool, extensions: { [ext]: { extension_type: 'new-sdo' } } });
     expect(r.errors.map((e) => e.code)).toEqual(['invalid-extension']);

@@ -8,12 +8,16 @@ import { registerIntelRoutes } from '../api/api-intel.js';
 import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
+import { registerSettingsRoutes } from '../api/api-settings.js';
 import { registerSubmissionRoutes } from '../api/api-submissions.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
 import type { Hub } from './hub.js';
+import { HubPolicySource, type HubPolicyState } from './hub-policy-watch.js';
 
 export interface ConsoleOptions {
+  /** The hub's settings in force; read once from the data dir when absent. */
+  policy?: { current(): HubPolicyState };
   secure?: boolean;
   failedLoginDelayMs?: number;
   sessionTtlMs?: number;
@@ -27,6 +31,7 @@ export function registerConsole(app: FastifyInstance, hub: Hub, options: Console
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
   const ctx: ConsoleContext = {
     hub,
+    policy: options.policy ?? new HubPolicySource(hub.paths.dir),
     users: hub.state.users,
     sessions: hub.state.sessions,
     now: options.now ?? (() => new Date()),
@@ -39,6 +44,7 @@ export function registerConsole(app: FastifyInstance, hub: Hub, options: Console
   registerIntelRoutes(app, ctx);
   registerPartnerRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
+  registerSettingsRoutes(app, ctx);
   registerSubmissionRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);

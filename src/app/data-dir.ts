@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseWitnessConfig, type WitnessConfig } from './witness-config.js';
 
 export const DEFAULT_DATA_DIR = './tearline-data';
 
@@ -13,11 +14,14 @@ export interface HubConfig {
   hub_name: string;
   /** Largest accepted single object, in bytes. */
   max_object_bytes: number;
+  /** Witnesses the hub pushes each new checkpoint to (C2SP tlog-witness); none by default. */
+  witnesses: WitnessConfig[];
 }
 
 export const DEFAULT_CONFIG: HubConfig = {
   hub_name: 'tearline.local',
   max_object_bytes: 16 * 1024 * 1024,
+  witnesses: [],
 };
 
 export interface DataDirPaths {
@@ -94,6 +98,8 @@ export function readConfig(paths: DataDirPaths): HubConfig {
   if (!Number.isInteger(cfg.max_object_bytes) || cfg.max_object_bytes < 1024) {
     throw new ConfigError(`${paths.config}: max_object_bytes must be an integer >= 1024`);
   }
+  const witnesses = parseWitnessConfig(cfg.witnesses);
+  if (!witnesses.ok) throw new ConfigError(`${paths.config}: ${witnesses.message}`);
   return cfg;
 }
 

@@ -11,6 +11,7 @@ import {
   LOCAL_ACTOR,
   parseTimeOption,
   printJson,
+  READ_ONLY,
   requirePartner,
   requireReason,
   TIME_FORMS,
@@ -213,20 +214,24 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { at?: string; json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const at = parseTimeOption(opts.at, '--at') ?? new Date();
-        const p = await requirePartner(state, nameOrId);
-        const facts = await loadPartnerFacts(state, p, at.getTime());
-        if (opts.json) {
-          return printJson({
-            partner: p.name,
-            at: at.toISOString(),
-            agreement_version: facts.agreement?.version ?? null,
-            conditions: facts.conditions,
-          });
-        }
-        process.stdout.write(`${formatConditionStates(facts.conditions)}\n`);
-      }),
+      withHubState(
+        opts,
+        async (state) => {
+          const at = parseTimeOption(opts.at, '--at') ?? new Date();
+          const p = await requirePartner(state, nameOrId);
+          const facts = await loadPartnerFacts(state, p, at.getTime());
+          if (opts.json) {
+            return printJson({
+              partner: p.name,
+              at: at.toISOString(),
+              agreement_version: facts.agreement?.version ?? null,
+              conditions: facts.conditions,
+            });
+          }
+          process.stdout.write(`${formatConditionStates(facts.conditions)}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 
   condition
@@ -235,11 +240,15 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const events = await state.conditions.list(p.id);
-        if (opts.json) return printJson(events);
-        for (const e of events) process.stdout.write(`${formatConditionEvent(e)}\n`);
-      }),
+      withHubState(
+        opts,
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const events = await state.conditions.list(p.id);
+          if (opts.json) return printJson(events);
+          for (const e of events) process.stdout.write(`${formatConditionEvent(e)}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 }

@@ -4,16 +4,21 @@ import type { Command } from 'commander';
 import { dataDirPaths, readConfig, resolveDataDir } from '../app/data-dir.js';
 import { openPgHub, selectDatabase } from '../app/hub-postgres.js';
 import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
+import { type WitnessTarget, witnessTargetsOf } from '../app/witness-config.js';
+import { WitnessPusher } from '../app/witness-push.js';
 import { systemClock } from '../clock.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import type { LedgerError } from '../ledger/ledger-result.js';
+import { CosignatureStore } from '../store/hub/cosignature-store.js';
 import { type LedgerService, pgLedgerService, sqliteLedgerService } from '../store/ledger-service.js';
 import { PgLedgerError } from '../store/postgres/pg-ledger.js';
-import { openSqlite } from '../store/sqlite/database.js';
+import { openSqlite, openSqliteReadOnly } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { LedgerStoreError, SqliteLedger } from '../store/sqlite/ledger-store.js';
+import { SqliteSql } from '../store/sqlite/sqlite-sql.js';
 import { CliError, usageError } from './cli-error.js';
+import { registerVerifyReceipt } from './ledger-verify-receipt.js';
 
 interface DataOption {
   data?: string;
@@ -22,17 +27,21 @@ interface DataOption {
 
 interface LedgerHub {
   ledger: LedgerService;
+  cosignatures: CosignatureStore;
+  witnesses: WitnessTarget[];
   /** Loaded on first use: an overseer verifying with --key needs no private key. */
   signer(): NoteSigner;
   close(): Promise<void>;
 }
 
 /** The data dir's keys and config, and the ledger on the database --db / TEARLINE_DB selects. */
-async function openLedgerHub(opts: DataOption): Promise<LedgerHub> {
+async function openLedgerHub(opts: DataOption, readOnly: boolean): Promise<LedgerHub> {
   const selected = selectDatabase(opts.db, process.env);
   if (!selected.ok) throw usageError(selected.message);
   const paths = dataDirPaths(resolveDataDir(opts.data));
   const config = readConfig(paths);
+  const witnesses = witnessTargetsOf(config);
+  const witnessKeys = witnesses.map((w) => w.key);
   let signer: NoteSigner | undefined;
   const loadSigner = () => {
     if (signer) return signer;
@@ -45,16 +54,23 @@ async function openLedgerHub(opts: DataOption): Promise<LedgerHub> {
     const opened = await openPgHub(selected.url, systemClock);
     if (!opened.ok) throw new CliError(`--db: ${opened.error.message}`);
     const pg = opened.hub;
+    const cosignatures = new CosignatureStore(pg.sql, witnessKeys);
     return {
-      ledger: pgLedgerService(pg.ledger, pg.checkpoints),
+      ledger: pgLedgerService(pg.ledger, pg.checkpoints, cosignatures),
+      cosignatures,
+      witnesses,
       signer: loadSigner,
       close: () => pg.close(),
     };
   }
-  const db = openSqlite(paths.database);
+  // Reading commands open read-only: verify works from a read-only data dir or a full disk.
+  const db = readOnly ? openSqliteReadOnly(paths.database) : openSqlite(paths.database);
   const ledger = new SqliteLedger(db);
+  const cosignatures = new CosignatureStore(new SqliteSql(db), witnessKeys);
   return {
-    ledger: sqliteLedgerService(ledger, new SqliteLedgerCheckpoints(ledger)),
+    ledger: sqliteLedgerService(ledger, new SqliteLedgerCheckpoints(ledger), cosignatures),
+    cosignatures,
+    witnesses,
     signer: loadSigner,
     close: async () => {
       db.close();
@@ -64,9 +80,10 @@ async function openLedgerHub(opts: DataOption): Promise<LedgerHub> {
 
 function withHub<T extends DataOption>(
   action: (hub: LedgerHub, opts: T) => void | Promise<void>,
+  readOnly = false,
 ): (opts: T) => Promise<void> {
   return async (opts) => {
-    const hub = await openLedgerHub(opts);
+    const hub = await openLedgerHub(opts, readOnly);
     try {
       await action(hub, opts);
     } catch (err) {
@@ -91,6 +108,30 @@ function parseCount(text: string, flag: string): number {
     throw usageError(`${flag} must be a whole number >= 0, got ${JSON.stringify(text)}`);
   }
   return n;
+}
+
+/**
+ * Pushes the latest checkpoint to every configured witness and says on stderr what each
+ * answered; returns how many did not cosign. A command that signs does this before it prints,
+ * so what it prints carries the cosignatures.
+ */
+async function pushToWitnesses(hub: LedgerHub): Promise<number> {
+  if (hub.witnesses.length === 0) return 0;
+  const pusher = new WitnessPusher({
+    ledger: hub.ledger,
+    cosignatures: hub.cosignatures,
+    witnesses: hub.witnesses,
+    now: () => new Date(),
+  });
+  const results = await pusher.pushAll();
+  for (const r of results) {
+    process.stderr.write(
+      r.ok
+        ? `witness ${r.witness}: cosigned checkpoint ${r.size}\n`
+        : `witness ${r.witness}: no cosignature (${r.message})\n`,
+    );
+  }
+  return results.filter((r) => !r.ok).length;
 }
 
 function print(text: string): void {
@@ -175,7 +216,7 @@ export function registerLedger(program: Command): void {
     .description('print the verifier key partners and overseers use to check checkpoints')
     .option(...dataOption)
     .option(...dbOption)
-    .action(withHub((hub) => print(verifierKeyOf(hub.signer()))));
+    .action(withHub((hub) => print(verifierKeyOf(hub.signer())), true));
 
   ledger
     .command('checkpoint')
@@ -186,7 +227,8 @@ export function registerLedger(program: Command): void {
       withHub(async (hub) => {
         const res = await hub.ledger.checkpoint(new Date(), hub.signer());
         if (!res.ok) failWith(res);
-        else print(res.checkpoint.note);
+        await pushToWitnesses(hub);
+        print((await hub.ledger.latestCosigned())?.note ?? '');
       }),
     );
 
@@ -217,10 +259,30 @@ export function registerLedger(program: Command): void {
         if (!latest || latest.size <= index) {
           const signed = await hub.ledger.checkpoint(new Date(), hub.signer());
           if (!signed.ok) failWith(signed);
+          await pushToWitnesses(hub);
         }
         const receipt = await hub.ledger.receipt(index);
         if (!receipt.ok) failWith(receipt);
         else print(receipt.json);
+      }),
+    );
+
+  ledger
+    .command('cosign')
+    .description(
+      'push the latest checkpoint to every configured witness now and print it with their cosignatures; exit 1 if any did not cosign',
+    )
+    .option(...dataOption)
+    .option(...dbOption)
+    .action(
+      withHub(async (hub) => {
+        if (hub.witnesses.length === 0)
+          throw new CliError(
+            'no witnesses are configured: add them to "witnesses" in the config (see README)',
+          );
+        const failed = await pushToWitnesses(hub);
+        print((await hub.ledger.latestCosigned())?.note ?? '');
+        if (failed > 0) throw new CliError(`${failed} of ${hub.witnesses.length} witnesses did not cosign`);
       }),
     );
 
@@ -239,7 +301,7 @@ export function registerLedger(program: Command): void {
         );
         if (!res.ok) failWith(res);
         else print(res.json);
-      }),
+      }, true),
     );
 
   ledger
@@ -253,7 +315,7 @@ export function registerLedger(program: Command): void {
         if (opts.out === undefined) await exportToStdout(hub.ledger);
         else
           process.stderr.write(`wrote ${await exportToFile(hub.ledger, opts.out)} entries to ${opts.out}\n`);
-      }),
+      }, true),
     );
 
   ledger
@@ -261,16 +323,24 @@ export function registerLedger(program: Command): void {
     .description(
       'recompute the tree from the entries and check every stored hash and checkpoint; exit 1 at the first problem',
     )
+    .argument('[file]', 'not taken: a single receipt is checked with verify-receipt')
     .option(...dataOption)
     .option(...dbOption)
     .option('--key <verifier-key>', "check signatures with this verifier key instead of the hub's own")
-    .action(
-      withHub<DataOption & { key?: string }>(async (hub, opts) => {
-        const verifier = parseVerifierKey(opts.key ?? verifierKeyOf(hub.signer()));
+    .action(async (file: string | undefined, opts: DataOption & { key?: string }) => {
+      if (file !== undefined) {
+        throw usageError(
+          `ledger verify checks this hub's whole ledger; to check the receipt ${file} offline run: tearline ledger verify-receipt ${file} --key HUB-KEY [--witness KEY ...] [--quorum N]`,
+        );
+      }
+      await withHub<DataOption & { key?: string }>(async (hub, o) => {
+        const verifier = parseVerifierKey(o.key ?? verifierKeyOf(hub.signer()));
         if (!verifier.ok) throw usageError(`--key: ${verifier.message}`);
         const audit = await hub.ledger.audit(verifier.verifier);
         if (!audit.ok) throw new CliError(`ledger verify failed: ${audit.message}`);
         print(`ok: ${audit.entries} entries and ${audit.checkpoints} checkpoints verified`);
-      }),
-    );
+      }, true)(opts);
+    });
+
+  registerVerifyReceipt(ledger);
 }

@@ -62,11 +62,15 @@ export function printJson(value: unknown): void {
  * Runs `fn` on the hub state of an initialised data dir, on its SQLite file or the PostgreSQL
  * database --db / TEARLINE_DB names, then closes the database.
  */
+/** For commands that only read: they keep working on a read-only or full disk. */
+export const READ_ONLY = { readOnly: true } as const;
+
 export async function withHubState<T>(
   opts: DataOption & { db?: string },
   fn: (state: HubState, dir: string) => Promise<T>,
+  access: { readOnly?: boolean } = {},
 ): Promise<T> {
-  const hub = await openHubAt(opts);
+  const hub = await openHubAt({ ...opts, readOnly: access.readOnly ?? false });
   try {
     return await fn(hub.state, hub.paths.dir);
   } finally {
@@ -140,18 +144,24 @@ export function registerPartner(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const rows = [];
-        for (const p of await state.partners.list()) rows.push(await describePartner(state, p));
-        if (opts.json) return printJson(rows);
-        if (rows.length === 0)
-          return void process.stdout.write('no partners (add one with: tearline partner add --name NAME)\n');
-        for (const r of rows) {
-          process.stdout.write(
-            `${r.name}\t${r.id}\t${r.enabled ? 'enabled' : 'DISABLED'}\tagreement ${r.agreement_version === null ? 'none' : `v${r.agreement_version}`}\n`,
-          );
-        }
-      }),
+      withHubState(
+        opts,
+        async (state) => {
+          const rows = [];
+          for (const p of await state.partners.list()) rows.push(await describePartner(state, p));
+          if (opts.json) return printJson(rows);
+          if (rows.length === 0)
+            return void process.stdout.write(
+              'no partners (add one with: tearline partner add --name NAME)\n',
+            );
+          for (const r of rows) {
+            process.stdout.write(
+              `${r.name}\t${r.id}\t${r.enabled ? 'enabled' : 'DISABLED'}\tagreement ${r.agreement_version === null ? 'none' : `v${r.agreement_version}`}\n`,
+            );
+          }
+        },
+        READ_ONLY,
+      ),
     );
 
   partner
@@ -160,19 +170,23 @@ export function registerPartner(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const out = {
-          ...(await describePartner(state, p)),
-          identity: p.identity,
-          history: await state.partners.events(p.id),
-        };
-        if (opts.json) return printJson(out);
-        process.stdout.write(
-          `${out.name} (${out.id})\nstatus: ${out.enabled ? 'enabled' : 'disabled'}\nagreement: ${out.agreement_version === null ? 'none' : `v${out.agreement_version}`}\n`,
-        );
-        for (const e of out.history) process.stdout.write(`  ${e.at}  ${e.action}  by ${e.actor}\n`);
-      }),
+      withHubState(
+        opts,
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const out = {
+            ...(await describePartner(state, p)),
+            identity: p.identity,
+            history: await state.partners.events(p.id),
+          };
+          if (opts.json) return printJson(out);
+          process.stdout.write(
+            `${out.name} (${out.id})\nstatus: ${out.enabled ? 'enabled' : 'disabled'}\nagreement: ${out.agreement_version === null ? 'none' : `v${out.agreement_version}`}\n`,
+          );
+          for (const e of out.history) process.stdout.write(`  ${e.at}  ${e.action}  by ${e.actor}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 
   partner

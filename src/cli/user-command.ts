@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { User, UserResult } from '../store/hub/user-store.js';
 import { CliError, usageError } from './cli-error.js';
-import { LOCAL_ACTOR, printJson, withHubState } from './partner-command.js';
+import { LOCAL_ACTOR, printJson, READ_ONLY, withHubState } from './partner-command.js';
 
 /** Reads a password from standard input: the first line, without its line ending. */
 async function readPasswordFromStdin(): Promise<string> {
@@ -68,7 +68,7 @@ export function registerUser(program: Command): void {
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
     .action(async (opts: { data?: string; json?: boolean }) => {
-      const users = await withHubState(opts, (state) => state.users.list());
+      const users = await withHubState(opts, (state) => state.users.list(), READ_ONLY);
       if (opts.json) printJson(users);
       else for (const u of users) process.stdout.write(`${show(u)}\n`);
     });

@@ -7,6 +7,7 @@ import { ObjectPage } from './object-page.js';
 import { PartnersPage } from './partners-page.js';
 import { QueuePage } from './queue-page.js';
 import { useRoute } from './route.js';
+import { SettingsPage } from './settings-page.js';
 import { SignIn } from './sign-in.js';
 import { SubmissionsPage } from './submissions-page.js';
 import { ThreatPage } from './threat-page.js';
@@ -18,6 +19,7 @@ const PAGES = [
   ['queue', 'Release queue'],
   ['submissions', 'Submissions'],
   ['ledger', 'Ledger'],
+  ['settings', 'Settings'],
 ] as const;
 
 export function App() {
@@ -87,6 +89,7 @@ export function App() {
         {route.page === 'queue' && <QueuePage me={me} />}
         {route.page === 'submissions' && <SubmissionsPage me={me} />}
         {route.page === 'ledger' && <LedgerPage />}
+        {route.page === 'settings' && <SettingsPage />}
       </main>
     </LiveContext.Provider>
   );

@@ -97,6 +97,8 @@ const HUB_STATE_TABLES = [
   'release_approvals',
   'release_records',
   'console_sessions',
+  'import_marking_defaults',
+  'ledger_cosignatures',
 ];
 
 /** A state table as the source declares it; its identity column, if any, to advance after the copy. */

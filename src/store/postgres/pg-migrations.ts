@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
+import { importMarkingsMigration } from '../sqlite/migrations/import-markings.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
 import { usersMigration } from '../sqlite/migrations/users.js';
+import { witnessCosignaturesMigration } from '../sqlite/migrations/witness.js';
 
 /** The channel hub processes LISTEN on; the payload names the schema that changed. */
 export const PG_CHANGE_CHANNEL = 'tearline_change';
@@ -137,9 +139,18 @@ CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
 `,
   },
   {
+    name: witnessCosignaturesMigration.name,
+    // Witness cosignatures of checkpoints: the SQLite migration's own text, translated.
+    sql: translateSqliteDdl(witnessCosignaturesMigration.sql),
+  },
+  {
     name: '1300-submission-space',
     // As src/store/sqlite/migrations/submission-space.ts: partner submissions leave intel.
     sql: translateSqliteDdl(SUBMISSION_SPACE_COLUMNS) + moveLegacySubmissions('true'),
+  },
+  {
+    name: '1700-import-markings',
+    sql: translateSqliteDdl(importMarkingsMigration.sql),
   },
 ];
 

@@ -1,5 +1,6 @@
 import { consoleMigration } from './console.js';
 import { derivedIdsMigration } from './derived-ids.js';
+import { importMarkingsMigration } from './import-markings.js';
 import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
@@ -7,6 +8,7 @@ import { releaseMigration } from './release.js';
 import { submissionSpaceMigration } from './submission-space.js';
 import { taxiiMigration } from './taxii.js';
 import { usersMigration } from './users.js';
+import { witnessCosignaturesMigration } from './witness.js';
 
 export interface Migration {
   /** Unique, sortable, never renamed once released: the database records it. */
@@ -24,5 +26,7 @@ export const MIGRATIONS: readonly Migration[] = [
   taxiiMigration,
   releaseMigration,
   consoleMigration,
+  witnessCosignaturesMigration,
   submissionSpaceMigration,
+  importMarkingsMigration,
 ];

@@ -286,6 +286,46 @@ describe('tearline CLI: foundation', () => {
     expect(r.stdout).toContain('id: is required for a bundle');
   });
 
+  it('validate counts envelope findings in full and lists them within --max-listed, like the objects', async () => {
+    const dir = tempDir();
+    const doc = JSON.parse(readFileSync(join(EXAMPLES, 'indicator-for-c2-ip-address.json'), 'utf8'));
+    // Three bundles as JSON Lines, none with an id: three refused envelopes, one listed.
+    const lines = join(dir, 'three.jsonl');
+    writeFileSync(
+      lines,
+      `${[1, 2, 3].map(() => JSON.stringify({ type: 'bundle', objects: doc.objects })).join('\n')}\n`,
+    );
+    const r = await runTearline(['validate', '--json', '--max-listed', '1', lines]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as {
+      valid: boolean;
+      rejected: number;
+      truncated: boolean;
+      errors: { location: string; code: string }[];
+    };
+    expect(report).toMatchObject({ valid: false, rejected: 0, truncated: true });
+    expect(report.errors.map((e) => `${e.location} ${e.code}`)).toEqual(['bundle missing-required']);
+    const text = await runTearline(['validate', '--max-listed', '1', lines]);
+    expect(text.stdout).toContain('… and 2 more refused envelopes (--max-listed)');
+    // Envelope warnings count with the objects' (a version-5 bundle id is a SHOULD finding).
+    const v5 = { type: 'bundle', id: 'bundle--44af6c39-c09b-59c5-9de2-394224b04982', objects: doc.objects };
+    const file = join(dir, 'v5.json');
+    writeFileSync(file, JSON.stringify(v5));
+    const lib = validateBundle(v5, { strict: false });
+    expect(lib.valid).toBe(true);
+    expect(lib.warnings.length).toBeGreaterThan(0);
+    const all = JSON.parse((await runTearline(['validate', '--json', file])).stdout);
+    expect(all).toMatchObject({ valid: true, warning_count: lib.warnings.length, truncated: false });
+    expect(all.warnings).toHaveLength(lib.warnings.length);
+    const none = JSON.parse((await runTearline(['validate', '--json', '--max-listed', '0', file])).stdout);
+    expect(none).toMatchObject({
+      valid: true,
+      warning_count: lib.warnings.length,
+      truncated: true,
+      warnings: [],
+    });
+  });
+
   it('imports from standard input', async () => {
     const data = tempDir();
     await runTearline(['init', '--data', data]);

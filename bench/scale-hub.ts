@@ -6,13 +6,14 @@
 import { copyFileSync, createReadStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createGunzip } from 'node:zlib';
 import { initDataDir } from '../src/app/data-dir.js';
 import { openHub, type SqliteHub } from '../src/app/hub.js';
 import { ensureLedgerKey } from '../src/app/ledger-key.js';
 import type { Clock } from '../src/clock.js';
 import { importStream } from '../src/ingest/import-stream.js';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
-import { SHARED_STIX } from './bench-data.js';
+import { FIXTURE_STIX } from './bench-data.js';
 
 export const SCALE_NOW = '2026-06-01T00:00:00.000Z';
 const ISISK_LIKE = 'intrusion-set'; // neighbourhoods are anchored on the bundles' groups
@@ -42,12 +43,17 @@ export async function buildScaleHub(clock: Clock): Promise<ScaleHub> {
       ['ics-attack-18.1.json', 'green'],
       ['capec-2.1.json', 'amber'],
     ] as const) {
-      await importStream(createReadStream(join(SHARED_STIX, file)), hub.objects, {
-        source: `file:${file}`,
-        actor: 'ivan',
-        maxObjectBytes: hub.config.max_object_bytes,
-        marking: { id: tlp2MarkingId(level), kind: 'tlp' },
-      });
+      // The fixtures are stored gzipped (test/fixtures/stix/README.md).
+      await importStream(
+        createReadStream(join(FIXTURE_STIX, `${file}.gz`)).pipe(createGunzip()),
+        hub.objects,
+        {
+          source: `file:${file}`,
+          actor: 'ivan',
+          maxObjectBytes: hub.config.max_object_bytes,
+          marking: { id: tlp2MarkingId(level), kind: 'tlp' },
+        },
+      );
     }
     const anchors = (
       await hub.state.sql.all<{ id: string }>(

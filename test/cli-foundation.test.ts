@@ -4,10 +4,20 @@ import { describe, expect, it } from 'vitest';
 import { checkOpenedLine } from '../src/ledger/ledger-export.js';
 import { versionKeyOf } from '../src/stix/timestamp.js';
 import type { JsonObject } from '../src/stix/types.js';
-import { runTearline, SHARED, tempDir } from './run-cli.js';
+import { validateBundle } from '../src/stix/validate-bundle.js';
+import { fixturePath, MITRE_BUNDLES, readFixtureText } from './fixture-data.js';
+import { runTearline, tempDir } from './run-cli.js';
 
-const STIX = join(SHARED, 'data', 'stix');
-const EXAMPLES = join(STIX, 'examples');
+const EXAMPLES = fixturePath('stix', 'examples');
+
+/** The MITRE bundles, stored gzipped, written out as the JSON files a user would import. */
+function mitreFiles(dir: string): string[] {
+  return MITRE_BUNDLES.map((gz) => {
+    const file = join(dir, gz.replace(/\.gz$/, ''));
+    writeFileSync(file, readFixtureText('stix', gz));
+    return file;
+  });
+}
 
 /**
  * Objects of the shared data that STIX 2.1 rejects, and why: the model below counts them as
@@ -86,8 +96,7 @@ describe('tearline CLI: foundation', () => {
         .filter((f) => f.endsWith('.json'))
         .sort()
         .map((f) => join(EXAMPLES, f)),
-      join(STIX, 'ics-attack-18.1.json'),
-      join(STIX, 'capec-2.1.json'),
+      ...mitreFiles(tempDir()),
     ];
     const r = await runTearline(['import', '--data', data, '--json', ...files]);
     expect(r.stderr).toBe('');
@@ -145,8 +154,8 @@ describe('tearline CLI: foundation', () => {
       type: 'identity',
       spec_version: '2.1',
       id: 'identity--0e5c3a9a-0bde-4b3b-8f9c-9b9a7d5d6a01',
-      created: '2024-01-01T00:00:00Z',
-      modified: '2024-01-01T00:00:00Z',
+      created: '2024-01-01T00:00:00.000Z',
+      modified: '2024-01-01T00:00:00.000Z',
       name: 'A',
       identity_class: 'organization',
     };
@@ -245,6 +254,77 @@ describe('tearline CLI: foundation', () => {
     ).toBe(true);
     expect((await runTearline(['validate'])).code).toBe(2);
     expect((await runTearline(['validate', join(dir, 'missing.json')])).code).toBe(1);
+  });
+
+  it('validate checks the bundle envelope as validateBundle does: no id, extra properties, no objects (issue 19)', async () => {
+    const dir = tempDir();
+    const doc = JSON.parse(readFileSync(join(EXAMPLES, 'indicator-for-c2-ip-address.json'), 'utf8'));
+    const cases: [string, Record<string, unknown>][] = [
+      ['no-id', { type: 'bundle', objects: doc.objects }],
+      ['extra', { type: 'bundle', id: doc.id, spec_version: '2.1', objects: doc.objects }],
+      ['empty', { type: 'bundle', id: doc.id, objects: [] }],
+      ['v5-id', { type: 'bundle', id: 'bundle--44af6c39-c09b-59c5-9de2-394224b04982', objects: doc.objects }],
+    ];
+    for (const [name, bundle] of cases) {
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(bundle));
+      const lib = validateBundle(bundle, { strict: true });
+      const r = await runTearline(['validate', '--strict', '--json', file]);
+      const report = JSON.parse(r.stdout) as { valid: boolean; errors: { path: string; code: string }[] };
+      // The CLI's verdict and envelope findings are the library's.
+      expect(report.valid, name).toBe(false);
+      expect(lib.valid, name).toBe(false);
+      expect(report.errors.map((e) => `${e.path} ${e.code}`)).toEqual(
+        lib.errors.map((e) => `${e.path} ${e.code}`),
+      );
+      expect(r.code).toBe(1);
+    }
+    // Standard input and a non-strict run: the missing id is a MUST, so still invalid.
+    const noId = JSON.stringify({ type: 'bundle', objects: doc.objects });
+    const r = await runTearline(['validate', '-'], { input: noId });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('INVALID (the bundle envelope)');
+    expect(r.stdout).toContain('id: is required for a bundle');
+  });
+
+  it('validate counts envelope findings in full and lists them within --max-listed, like the objects', async () => {
+    const dir = tempDir();
+    const doc = JSON.parse(readFileSync(join(EXAMPLES, 'indicator-for-c2-ip-address.json'), 'utf8'));
+    // Three bundles as JSON Lines, none with an id: three refused envelopes, one listed.
+    const lines = join(dir, 'three.jsonl');
+    writeFileSync(
+      lines,
+      `${[1, 2, 3].map(() => JSON.stringify({ type: 'bundle', objects: doc.objects })).join('\n')}\n`,
+    );
+    const r = await runTearline(['validate', '--json', '--max-listed', '1', lines]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as {
+      valid: boolean;
+      rejected: number;
+      truncated: boolean;
+      errors: { location: string; code: string }[];
+    };
+    expect(report).toMatchObject({ valid: false, rejected: 0, truncated: true });
+    expect(report.errors.map((e) => `${e.location} ${e.code}`)).toEqual(['bundle missing-required']);
+    const text = await runTearline(['validate', '--max-listed', '1', lines]);
+    expect(text.stdout).toContain('… and 2 more refused envelopes (--max-listed)');
+    // Envelope warnings count with the objects' (a version-5 bundle id is a SHOULD finding).
+    const v5 = { type: 'bundle', id: 'bundle--44af6c39-c09b-59c5-9de2-394224b04982', objects: doc.objects };
+    const file = join(dir, 'v5.json');
+    writeFileSync(file, JSON.stringify(v5));
+    const lib = validateBundle(v5, { strict: false });
+    expect(lib.valid).toBe(true);
+    expect(lib.warnings.length).toBeGreaterThan(0);
+    const all = JSON.parse((await runTearline(['validate', '--json', file])).stdout);
+    expect(all).toMatchObject({ valid: true, warning_count: lib.warnings.length, truncated: false });
+    expect(all.warnings).toHaveLength(lib.warnings.length);
+    const none = JSON.parse((await runTearline(['validate', '--json', '--max-listed', '0', file])).stdout);
+    expect(none).toMatchObject({
+      valid: true,
+      warning_count: lib.warnings.length,
+      truncated: true,
+      warnings: [],
+    });
   });
 
   it('imports from standard input', async () => {

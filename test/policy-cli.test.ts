@@ -206,7 +206,7 @@ describe('tearline partner / agreement / condition / breach / explain / decide',
   it('refuses bad options with exit 2 and names the option', () => {
     const r = run(['explain', 'distrusted', indicator.id as string, '--at', 'yesterday', '--data', data]);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('--at "yesterday" must be an RFC 3339 timestamp');
+    expect(r.stderr).toContain('--at "yesterday" must be a date (midnight UTC) or an RFC 3339 timestamp');
     expect(run(['condition', 'attest', 'distrusted', 'reciprocity', '--data', data]).code).toBe(2);
     expect(run(['explain', 'nobody', indicator.id as string, '--data', data]).stderr).toContain(
       'no partner named',

@@ -15,7 +15,7 @@ function writeBundle(path: string, modified: string, n: number): void {
     type: 'indicator',
     spec_version: '2.1',
     id: ID(i),
-    created: '2024-01-01T00:00:00Z',
+    created: '2024-01-01T00:00:00.000Z',
     modified,
     pattern: `[ipv4-addr:value = '198.51.100.${i}']`,
     pattern_type: 'stix',
@@ -34,8 +34,8 @@ describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgre
     const dir = tempDir();
     const data = join(dir, 'hub');
     expect((await runTearline(['init', '--data', data])).code).toBe(0);
-    writeBundle(join(dir, 'a.json'), '2024-02-01T00:00:00Z', 20);
-    writeBundle(join(dir, 'b.json'), '2024-03-01T00:00:00Z', 10);
+    writeBundle(join(dir, 'a.json'), '2024-02-01T00:00:00.000Z', 20);
+    writeBundle(join(dir, 'b.json'), '2024-03-01T00:00:00.000Z', 10);
     writeFileSync(join(dir, 'bad.json'), '{"type":"indicator","id":"nope"}');
     for (const f of ['a.json', 'b.json', 'bad.json'])
       await runTearline(['import', '--data', data, join(dir, f)]);
@@ -68,7 +68,7 @@ describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgre
       const pgExport = await runTearline(['ledger', 'export', '--data', data, '--db', to]);
       expect(pgExport.code).toBe(0);
       expect(pgExport.stdout).toBe(liteExport.stdout);
-      writeBundle(join(dir, 'c.json'), '2024-04-01T00:00:00Z', 5);
+      writeBundle(join(dir, 'c.json'), '2024-04-01T00:00:00.000Z', 5);
       expect((await runTearline(['import', '--data', data, '--db', to, join(dir, 'c.json')])).code).toBe(0);
       const verified = await runTearline(['ledger', 'verify', '--data', data, '--db', to]);
       expect(verified.stderr).toBe('');
@@ -119,7 +119,7 @@ describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgre
     const dir = tempDir();
     const data = join(dir, 'hub');
     expect((await runTearline(['init', '--data', data])).code).toBe(0);
-    writeBundle(join(dir, 'a.json'), '2024-02-01T00:00:00Z', 12);
+    writeBundle(join(dir, 'a.json'), '2024-02-01T00:00:00.000Z', 12);
     const target = await openTestSchema('clidb');
     try {
       const db = `${TEST_PG_URL}${TEST_PG_URL.includes('?') ? '&' : '?'}schema=${target.schema}`;

@@ -5,7 +5,6 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 export const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const SHARED = join(REPO_ROOT, '..', 'shared');
 const BIN = join(REPO_ROOT, 'bin', 'tearline.js');
 
 export interface CliResult {

@@ -239,8 +239,8 @@ describe('a hub data dir with a witness over HTTPS (the real binaries)', () => {
         type: 'identity',
         spec_version: '2.1',
         id: 'identity--0b8b5b9e-8f57-4f5e-9a43-2d1c6f1f0c11',
-        created: '2024-01-01T00:00:00Z',
-        modified: '2024-01-01T00:00:00Z',
+        created: '2024-01-01T00:00:00.000Z',
+        modified: '2024-01-01T00:00:00.000Z',
         name: 'x',
       }),
     );
@@ -256,7 +256,7 @@ describe('a hub data dir with a witness over HTTPS (the real binaries)', () => {
     // Without trusting the witness's certificate: the checkpoint is signed, the push fails and says why.
     writeFileSync(
       bundle,
-      JSON.stringify({ ...JSON.parse(readFileSync(bundle, 'utf8')), modified: '2024-02-01T00:00:00Z' }),
+      JSON.stringify({ ...JSON.parse(readFileSync(bundle, 'utf8')), modified: '2024-02-01T00:00:00.000Z' }),
     );
     expect((await runTearline(['import', '--data', data, bundle])).code).toBe(0);
     const untrusted = await runTearline(['ledger', 'checkpoint', '--now', '--data', data]);

@@ -13,7 +13,13 @@ import {
   tallyDecision,
 } from '../release/release-decision.js';
 import type { JsonObject } from '../stix/types.js';
-import { type DataOption, parseTimeOption, printJson, requirePartner } from './partner-command.js';
+import {
+  type DataOption,
+  parseTimeOption,
+  printJson,
+  requirePartner,
+  TIME_FORMS,
+} from './partner-command.js';
 
 type Tally = {
   partner: string;
@@ -44,7 +50,10 @@ export function registerDecide(program: Command): void {
       'decide every stored object for every partner (or one), tearline included, and summarise by outcome and reason',
     )
     .option('--partner <partner>', 'only this partner (name or id)')
-    .option('--at <time>', 'decide as of this time instead of now (a what-if: the last decisions are kept)')
+    .option(
+      '--at <time>',
+      `decide as of this time instead of now (a what-if: the last decisions are kept): ${TIME_FORMS}`,
+    )
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .option('--json', 'print JSON')
     .action(async (opts: DataOption & { partner?: string; at?: string; json?: boolean }) => {

@@ -6,7 +6,13 @@ import { decideObject } from '../release/release-closure.js';
 import type { ReleaseDecision } from '../release/release-decision.js';
 import { CliError } from './cli-error.js';
 import { formatConditionStates } from './condition-command.js';
-import { type DataOption, parseTimeOption, printJson, requirePartner } from './partner-command.js';
+import {
+  type DataOption,
+  parseTimeOption,
+  printJson,
+  requirePartner,
+  TIME_FORMS,
+} from './partner-command.js';
 
 export function registerExplain(program: Command): void {
   program
@@ -14,7 +20,7 @@ export function registerExplain(program: Command): void {
     .description(
       'decide one object for one partner and say why: policies, reasons, failing conditions, the tearline',
     )
-    .option('--at <time>', 'decide as of this time instead of now')
+    .option('--at <time>', `decide as of this time instead of now: ${TIME_FORMS}`)
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .option('--json', 'print JSON: {outcome, reasons: [{code, message, ...}], stage, tearline, ...}')
     .action(

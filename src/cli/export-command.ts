@@ -29,7 +29,10 @@ export function registerExport(program: Command): void {
     .description('export a STIX 2.1 bundle of the latest versions (or all versions)')
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .option('--type <types>', 'only these types (comma-separated)')
-    .option('--since <timestamp>', 'only objects added to the hub at or after this time')
+    .option(
+      '--since <timestamp>',
+      'only objects added to the hub at or after this time: a date (midnight UTC) or an RFC 3339 timestamp',
+    )
     .option('--all-versions', 'every stored version, not only the latest')
     .option('--db <url>', 'postgres://… (default: the data dir, or $TEARLINE_DB)')
     .option('--out <file>', 'write to this file (atomically) instead of standard output')

@@ -8,6 +8,7 @@ import {
   storageFaultOf,
 } from '../store/storage-fault.js';
 import { CliError, EXIT_FAIL, EXIT_USAGE } from './cli-error.js';
+import { markRequiredOptions } from './cli-help.js';
 import { commandsFor } from './commands.js';
 
 /** The program for this command line (only the named command is loaded; see commandsFor). */
@@ -20,6 +21,7 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
   for (const register of await commandsFor(argv)) register(program);
   for (const cmd of program.commands) cmd.exitOverride();
   addDatabaseOption(program);
+  markRequiredOptions(program);
   return program;
 }
 

@@ -274,7 +274,9 @@ export function registerRelease(program: Command): void {
         for (const r of list) {
           const who = names.get(r.partner_id) ?? r.partner_id;
           const ack = r.acknowledged_at ? `acknowledged ${r.acknowledged_at}` : 'NOT acknowledged';
-          process.stdout.write(`${r.recalled_at}  ${who}  ${r.original_id} (${r.derived_id})  ${ack}\n`);
+          process.stdout.write(
+            `${r.recalled_at}  ${who}  ${r.original_id} (${r.derived_id})  ${ack}  reason: ${r.reason}\n`,
+          );
         }
       } finally {
         await hub.close();

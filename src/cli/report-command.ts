@@ -7,9 +7,19 @@ import { storageFaultOf } from '../store/storage-fault.js';
 import { CliError, usageError } from './cli-error.js';
 import { parseTimeOption } from './partner-command.js';
 
-function parseDay(value: string, option: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))) return `${value}T00:00:00.000Z`;
-  return (parseTimeOption(value, option) as Date).toISOString();
+const DAY_MS = 86_400_000;
+
+/**
+ * The report covers [from, to). A date given as --to means up to the end of that day (UTC), so
+ * `--from 2026-12-01 --to 2026-12-01` is that one day and `--to today` includes today; a
+ * timestamp is the exclusive end itself.
+ */
+export function readReportPeriod(fromText: string, toText: string): { from: string; to: string } {
+  const from = parseTimeOption(fromText, '--from') as Date;
+  const toStart = parseTimeOption(toText, '--to') as Date;
+  const toEnd = /^\d{4}-\d{2}-\d{2}$/.test(toText) ? new Date(toStart.getTime() + DAY_MS) : toStart;
+  if (from >= toEnd) throw usageError(`--from ${fromText} must be before --to ${toText}`);
+  return { from: from.toISOString(), to: toEnd.toISOString() };
 }
 
 export function registerReport(program: Command): void {
@@ -21,16 +31,17 @@ export function registerReport(program: Command): void {
         'as of the end of the period (or now), decided as explain, decide and release run decide',
     )
     .requiredOption('--partner <partner>', 'partner name or id')
-    .requiredOption('--from <date>', 'start (a date or an RFC 3339 timestamp), inclusive')
-    .requiredOption('--to <date>', 'end (a date or an RFC 3339 timestamp), exclusive')
+    .requiredOption('--from <date>', 'start, inclusive: a date (midnight UTC) or an RFC 3339 timestamp')
+    .requiredOption(
+      '--to <date>',
+      'end: a date includes that whole day (UTC); an RFC 3339 timestamp is the exclusive end',
+    )
     .option('--format <format>', 'csv, json or html', 'csv')
     .option('--data <dir>', 'data directory')
     .action(async (opts: { partner: string; from: string; to: string; format: string; data?: string }) => {
       if (!['csv', 'json', 'html'].includes(opts.format))
         throw usageError(`--format '${opts.format}' must be csv, json or html`);
-      const from = parseDay(opts.from, '--from');
-      const to = parseDay(opts.to, '--to');
-      if (from >= to) throw usageError(`--from ${opts.from} must be before --to ${opts.to}`);
+      const { from, to } = readReportPeriod(opts.from, opts.to);
       // The report signs the checkpoint due so recent releases have receipts; on a full or
       // read-only disk it still reports, from the checkpoints already signed.
       const hub = await openHubAt(opts).catch((err: unknown) => {

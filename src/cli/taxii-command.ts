@@ -8,6 +8,7 @@ import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { type ClientAuth, TaxiiClient, TaxiiClientError } from '../taxii/taxii-client.js';
 import { CliError, usageError } from './cli-error.js';
 import { taxiiSourceKey } from './marking-command.js';
+import { parseTimeOption, TIME_FORMS } from './partner-command.js';
 
 interface AuthOptions {
   user?: string;
@@ -92,7 +93,7 @@ export function registerTaxii(program: Command): void {
 
   withAuth(taxii.command('pull <url>'))
     .description("page through a server's collection into this hub (URL: discovery or API root)")
-    .option('--added-after <timestamp>', 'only objects the server added after this')
+    .option('--added-after <timestamp>', `only objects the server added after this: ${TIME_FORMS}`)
     .option(
       '--marking <marking>',
       "tlp:LEVEL or a statement marking-definition id: given to pulled objects that carry none of its kind (default: the source's, see tearline marking set --source)",
@@ -101,11 +102,8 @@ export function registerTaxii(program: Command): void {
     .action(
       async (url: string, o: AuthOptions & { addedAfter?: string; data?: string; marking?: string }) => {
         checkUrl(url);
-        if (o.addedAfter !== undefined && Number.isNaN(Date.parse(o.addedAfter))) {
-          throw usageError(
-            `--added-after "${o.addedAfter}" must be a timestamp such as 2026-01-01T00:00:00Z`,
-          );
-        }
+        // The server gets a TAXII timestamp whatever the user typed (a date means its midnight UTC).
+        const addedAfter = parseTimeOption(o.addedAfter, '--added-after')?.toISOString();
         const client = new TaxiiClient({ auth: authOf(o) });
         const hub = await openHubAt(o);
         try {
@@ -131,7 +129,7 @@ export function registerTaxii(program: Command): void {
             marked: 0,
           };
           await clientCall(async () => {
-            for await (const page of client.pullPages(root, o.collection, o.addedAfter)) {
+            for await (const page of client.pullPages(root, o.collection, addedAfter)) {
               totals.pages++;
               totals.received += page.objects.length;
               if (page.objects.length === 0) continue;

@@ -1,8 +1,11 @@
+import { createReadStream } from 'node:fs';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG } from '../app/data-dir.js';
 import { DryRunTarget } from '../ingest/dry-run-target.js';
 import { importStream } from '../ingest/import-stream.js';
 import { formatRejection } from '../ingest/import-summary.js';
+import { JsonSplitter } from '../ingest/json-splitter.js';
+import { validateBundleEnvelope } from '../stix/validate-bundle.js';
 import type { ValidationIssue } from '../stix/validation-types.js';
 import { EXIT_FAIL, usageError } from './cli-error.js';
 import { checkInputFiles } from './import-command.js';
@@ -34,6 +37,33 @@ function locate(location: string, id: string | undefined, issue: ValidationIssue
   return { ...issue, location, ...(id ? { id } : {}), message: `${prefix}: ${issue.message}` };
 }
 
+/**
+ * The input's chunks, also fed to a splitter that reports each bundle's envelope, so the
+ * envelope (type, id, no other properties, a non-empty objects list) gets the checks
+ * validateBundle makes while the objects stream through the import's own checks.
+ */
+async function* watchEnvelopes(
+  file: string,
+  onEnvelope: (location: string, envelope: Record<string, unknown>, objectCount: number) => void,
+): AsyncIterable<Buffer> {
+  const splitter = new JsonSplitter({
+    maxObjectBytes: DEFAULT_CONFIG.max_object_bytes,
+    maxDepth: 64,
+    maxRawBytes: 0,
+    envelopes: true,
+  });
+  const report = (items: ReturnType<JsonSplitter['push']>) => {
+    for (const item of items)
+      if (item.kind === 'envelope') onEnvelope(item.location, item.envelope, item.objectCount);
+  };
+  const source = file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1024 * 1024 });
+  for await (const chunk of source as AsyncIterable<Buffer>) {
+    report(splitter.push(chunk));
+    yield chunk;
+  }
+  report(splitter.end());
+}
+
 /** Listed by default: enough to fix a file by, few enough that 200,000 bad objects stay small. */
 const DEFAULT_LISTED = 1000;
 
@@ -61,7 +91,20 @@ export function registerValidate(program: Command): void {
       const reports: DocumentReport[] = [];
       for (const file of files) {
         const warnings: LocatedIssue[] = [];
-        const summary = await importStream({ path: file }, new DryRunTarget(), {
+        // Envelopes are checked beside the objects: counted in full, listed up to --max-listed
+        // like them (concatenated bundles can bring one envelope each).
+        const envelopeErrors: LocatedIssue[] = [];
+        const envelopeWarnings: LocatedIssue[] = [];
+        let badEnvelopes = 0;
+        let envelopeWarningCount = 0;
+        const input = watchEnvelopes(file, (location, envelope, count) => {
+          const r = validateBundleEnvelope(envelope, count, { strict: opts.strict ?? false });
+          if (r.errors.length > 0 && badEnvelopes++ < listed)
+            for (const e of r.errors) envelopeErrors.push(locate(location, undefined, e));
+          for (const w of r.warnings)
+            if (envelopeWarningCount++ < listed) envelopeWarnings.push(locate(location, undefined, w));
+        });
+        const summary = await importStream(input, new DryRunTarget(), {
           source: file === '-' ? 'stdin' : file,
           maxObjectBytes: DEFAULT_CONFIG.max_object_bytes,
           strict: opts.strict ?? false,
@@ -70,30 +113,45 @@ export function registerValidate(program: Command): void {
             for (const w of issues) if (warnings.length < listed) warnings.push(locate(location, id, w));
           },
         });
-        const errors = summary.rejections.flatMap((r) => r.errors.map((e) => locate(r.location, r.id, e)));
-        const truncated = summary.rejections.length < summary.rejected || warnings.length < summary.warnings;
+        const errors = [
+          ...envelopeErrors,
+          ...summary.rejections.flatMap((r) => r.errors.map((e) => locate(r.location, r.id, e))),
+        ];
+        const valid = summary.rejected === 0 && badEnvelopes === 0;
+        const warningCount = summary.warnings + envelopeWarningCount;
+        const listedWarnings = [...envelopeWarnings, ...warnings].slice(0, listed);
+        const truncated =
+          summary.rejections.length < summary.rejected ||
+          badEnvelopes > listed ||
+          listedWarnings.length < warningCount;
         reports.push({
           file,
-          valid: summary.rejected === 0,
+          valid,
           objects: summary.read,
           rejected: summary.rejected,
-          warning_count: summary.warnings,
+          warning_count: warningCount,
           errors,
-          warnings,
+          warnings: listedWarnings,
           truncated,
         });
         if (!opts.json) {
-          const verdict =
-            summary.rejected === 0 ? 'valid' : `INVALID (${summary.rejected} of ${summary.read} objects)`;
-          process.stdout.write(`${file}: ${verdict}, ${summary.warnings} warnings\n`);
+          const verdict = valid
+            ? 'valid'
+            : summary.rejected === 0
+              ? 'INVALID (the bundle envelope)'
+              : `INVALID (${summary.rejected} of ${summary.read} objects)`;
+          process.stdout.write(`${file}: ${verdict}, ${warningCount} warnings\n`);
+          for (const e of envelopeErrors) process.stdout.write(`  error ${e.message}\n`);
+          if (badEnvelopes > listed)
+            process.stdout.write(`  … and ${badEnvelopes - listed} more refused envelopes (--max-listed)\n`);
           for (const r of summary.rejections)
             process.stdout.write(`${formatRejection(r).replace(/^/gm, '  error ')}\n`);
           const unlisted = summary.rejected - summary.rejections.length;
           if (unlisted > 0) process.stdout.write(`  … and ${unlisted} more refused objects (--max-listed)\n`);
-          for (const w of warnings) process.stdout.write(`  warning ${w.message}\n`);
-          if (warnings.length < summary.warnings)
+          for (const w of listedWarnings) process.stdout.write(`  warning ${w.message}\n`);
+          if (listedWarnings.length < warningCount)
             process.stdout.write(
-              `  … and ${summary.warnings - warnings.length} more warnings (--max-listed)\n`,
+              `  … and ${warningCount - listedWarnings.length} more warnings (--max-listed)\n`,
             );
         }
       }

@@ -228,6 +228,7 @@ export class ImportFront<T = Accepted> {
   }
 
   #handle(item: SplitItem): void {
+    if (item.kind === 'envelope') return;
     this.#next.read++;
     if (item.kind === 'error') {
       this.#reject(item.location, item.raw, [{ path: '', code: item.code, message: item.message }]);

@@ -27,8 +27,8 @@ const element = fc.oneof(
       type: 'identity',
       spec_version: '2.1',
       id: `identity--${uuid(n)}`,
-      created: '2024-01-01T00:00:00Z',
-      modified: '2024-01-01T00:00:00Z',
+      created: '2024-01-01T00:00:00.000Z',
+      modified: '2024-01-01T00:00:00.000Z',
       name,
     }),
   ),
@@ -44,8 +44,8 @@ const element = fc.oneof(
         type: 'indicator',
         spec_version: '2.1',
         id: `indicator--${uuid(100 + n)}`,
-        created: '2024-01-01T00:00:00Z',
-        modified: `2024-01-0${day}T00:00:00Z`,
+        created: '2024-01-01T00:00:00.000Z',
+        modified: `2024-01-0${day}T00:00:00.000Z`,
         created_by_ref: `identity--${uuid(by)}`,
         pattern: "[ipv4-addr:value = '198.51.100.7']",
         pattern_type: 'stix',
@@ -58,7 +58,7 @@ const element = fc.oneof(
       type: 'marking-definition',
       spec_version: '2.1',
       id: MARKING,
-      created: '2024-01-01T00:00:00Z',
+      created: '2024-01-01T00:00:00.000Z',
       definition_type: 'statement',
       definition: { statement: 'handle with care' },
     }),
@@ -167,7 +167,7 @@ describe('parallel import', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tearline-parallel-'));
     try {
       const good = (n: number, name: string) =>
-        `{"type":"identity","spec_version":"2.1","id":"identity--${uuid(n)}","created":"2024-01-01T00:00:00Z","modified":"2024-01-01T00:00:00Z","name":"${name}"}`;
+        `{"type":"identity","spec_version":"2.1","id":"identity--${uuid(n)}","created":"2024-01-01T00:00:00.000Z","modified":"2024-01-01T00:00:00.000Z","name":"${name}"}`;
       const bytes = Buffer.concat([
         Buffer.from(`${good(1, 'a')}\n${good(2, 'b')}\n`),
         Buffer.from(good(4, 'bad:').slice(0, -2)),

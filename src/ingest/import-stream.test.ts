@@ -11,8 +11,8 @@ const identity = (n: number) =>
     type: 'identity',
     spec_version: '2.1',
     id: `identity--00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
-    created: '2024-01-01T00:00:00Z',
-    modified: '2024-01-01T00:00:00Z',
+    created: '2024-01-01T00:00:00.000Z',
+    modified: '2024-01-01T00:00:00.000Z',
     name: `org ${n}`,
   });
 

@@ -19,7 +19,8 @@ function split(input: string | Buffer, chunkSizes: number[] = [], opts = OPTS): 
   return out;
 }
 
-const texts = (items: SplitItem[]) => items.map((i) => (i.kind === 'object' ? i.text : `!${i.code}`));
+const texts = (items: SplitItem[]) =>
+  items.map((i) => (i.kind === 'object' ? i.text : i.kind === 'error' ? `!${i.code}` : `@${i.location}`));
 
 describe('JsonSplitter', () => {
   it('streams the objects of a bundle with their exact text and locations', () => {
@@ -143,7 +144,12 @@ describe('JsonSplitter', () => {
       ]);
     }
     const garbage = `${long}\nnot json here\n\n${long}`;
-    expect(split(garbage).map((i) => [i.location, i.kind === 'object' ? 'ok' : i.code])).toEqual([
+    expect(
+      split(garbage).map((i) => [
+        i.location,
+        i.kind === 'object' ? 'ok' : i.kind === 'error' ? i.code : i.kind,
+      ]),
+    ).toEqual([
       ['line 1', 'ok'],
       ['line 2', 'not-json'],
       ['line 4', 'ok'],
@@ -231,7 +237,9 @@ describe('JsonSplitter', () => {
           });
           doc += ']}';
           const items = split(doc, [size]);
-          expect(items.map((i) => (i.kind === 'object' ? i.start : i.message))).toEqual(starts);
+          expect(
+            items.map((i) => (i.kind === 'object' ? i.start : i.kind === 'error' ? i.message : i.kind)),
+          ).toEqual(starts);
         },
       ),
       { numRuns: 200 },

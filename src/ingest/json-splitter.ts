@@ -37,6 +37,8 @@ export type SplitItem =
       /** ':' outside strings in the element: its member count if it has no duplicate names. */
       colons: number;
     }
+  /** A bundle's own properties (all but `objects`) and how many objects it held; only with `envelopes`. */
+  | { kind: 'envelope'; envelope: Record<string, unknown>; objectCount: number; location: string }
   | { kind: 'error'; code: SplitErrorCode; message: string; location: string; raw: string; rawBytes: number };
 
 export type SplitErrorCode =
@@ -58,6 +60,8 @@ export interface SplitOptions {
   maxDepth: number;
   /** How much of a rejected element's text is kept for the quarantine. */
   maxRawBytes: number;
+  /** Also report each bundle's envelope once its objects end (for checking it). */
+  envelopes?: boolean;
 }
 
 const QUOTE = 0x22;
@@ -547,6 +551,13 @@ export class JsonSplitter {
         '',
         0,
       );
+      return;
+    }
+    if (this.#opts.envelopes) {
+      const envelope = Object.assign(Object.create(null), parsed.value) as Record<string, unknown>;
+      delete envelope.objects;
+      const location = this.#values > 1 || this.#valueStart.line > 1 ? this.#valueLocation() : 'bundle';
+      this.#items.push({ kind: 'envelope', envelope, objectCount: this.#elemIndex, location });
     }
   }
 

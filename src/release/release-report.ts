@@ -177,7 +177,7 @@ export function formatDisclosuresHtml(report: DisclosureReport): string {
     .map(([code, n]) => `<tr><td>${escapeHtml(code)}</td><td>${n}</td></tr>`)
     .join('');
   return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Disclosures to ${escapeHtml(report.partner.name)}</title>
-<h1>Disclosures to ${escapeHtml(report.partner.name)}</h1><p>${escapeHtml(report.from)} to ${escapeHtml(report.to)}</p>
+<h1>Disclosures to ${escapeHtml(report.partner.name)}</h1><p>from ${escapeHtml(report.from)} up to, not including, ${escapeHtml(report.to)}</p>
 <h2>Released and recalled</h2>
 <table><thead><tr>${head}</tr></thead><tbody>
 ${body}

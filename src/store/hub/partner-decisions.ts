@@ -59,6 +59,7 @@ export async function loadPartnerFacts(
   }
   const facts: ConditionFacts = {
     ...base,
+    partnerName: partner.name,
     ...(lastReviewAt !== undefined && { lastReviewAt }),
     feedbackReceivedMs: await listFeedbackReceipts(sql, partner.id, sinceMs * 1000),
   };

@@ -7,7 +7,7 @@ import { createHub } from '../src/app/hub.js';
 import { releaseStoresOf } from '../src/app/release-stores.js';
 import { ManualClock } from '../src/clock.js';
 import { importStream } from '../src/ingest/import-stream.js';
-import { decodeEntry } from '../src/ledger/ledger-entry.js';
+import { openStoredEntry } from '../src/ledger/ledger-commitment.js';
 import { combinedDiff, decideSelection, resolveSelection } from '../src/release/release-approval-bulk.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import { loadQueueEntries } from '../src/release/release-queue-view.js';
@@ -56,7 +56,7 @@ async function setup() {
 function ledgerKinds(hub: ReturnType<typeof createHub>) {
   return hub.ledger
     .readEntries(0, hub.ledger.size())
-    .map((row) => decodeEntry(row.bytes))
+    .map((row) => openStoredEntry(row.bytes, row.opening))
     .map((e) => (e.ok ? e.entry : undefined));
 }
 

@@ -2,6 +2,7 @@ import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openStoredEntry } from '../src/ledger/ledger-commitment.js';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
 import { runTearline, tempDir } from './run-cli.js';
 import {
@@ -98,8 +99,9 @@ describe('the analysts’ intel collection', () => {
     );
     expect(stored.get(bare.id as string)).toEqual([amber]);
     expect(stored.get(held.id as string)).toEqual([red]);
-    const entry = hub.ledger.readEntry(hub.ledger.size() - 1);
-    const body = JSON.parse(entry?.bytes.toString('utf8') ?? '{}');
+    const row = hub.ledger.readEntry(hub.ledger.size() - 1);
+    const opened = row ? openStoredEntry(row.bytes, row.opening) : undefined;
+    const body = opened?.ok ? opened.entry : {};
     expect(body).toMatchObject({
       kind: 'ingest-batch',
       actor: 'ana',

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, dataDirPaths } from '../app/data-dir.js';
 import { createHub } from '../app/hub.js';
 import { ManualClock } from '../clock.js';
-import { decodeEntry } from '../ledger/ledger-entry.js';
+import { openStoredEntry } from '../ledger/ledger-commitment.js';
 import { compareTlp, TLP_LEVELS, TLP_MARKINGS, tlp2MarkingId, tlpLevelOf } from '../stix/markings-tlp.js';
 import type { JsonObject } from '../stix/types.js';
 import { openSqlite } from '../store/sqlite/database.js';
@@ -131,7 +131,7 @@ describe('import with a marking', () => {
     expect(green.object_marking_refs).toEqual([STATEMENT, tlp2MarkingId('green')]);
     const entries = hub.ledger
       .readEntries(0, hub.ledger.size())
-      .map((row) => decodeEntry(row.bytes))
+      .map((row) => openStoredEntry(row.bytes, row.opening))
       .map((e) => (e.ok ? e.entry : undefined))
       .filter((e) => e?.kind === 'ingest-batch');
     expect(entries.length).toBeGreaterThan(1);

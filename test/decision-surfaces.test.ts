@@ -28,6 +28,9 @@ import type { JsonObject } from '../src/stix/types.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { type GeneratedWorld, worldArb } from './tearline-world.js';
 
+const CYCLE_CASE =
+  '{"world":{"objects":[{"type":"note","spec_version":"2.1","id":"note--00000000-0000-4000-8000-000000000000","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","created_by_ref":"identity--f431f809-377b-45e0-aa1c-6a4751cae5ff","abstract":"~m0_0~","content":"note ~m0_1~","object_refs":["sighting--00000000-0000-4000-8000-000000000001"]},{"type":"sighting","spec_version":"2.1","id":"sighting--00000000-0000-4000-8000-000000000001","created":"2020-01-01T00:00:00.000Z","modified":"2020-01-01T00:00:00.000Z","created_by_ref":"identity--f431f809-377b-45e0-aa1c-6a4751cae5ff","sighting_of_ref":"note--00000000-0000-4000-8000-000000000000","first_seen":"2020-01-01T00:00:00.000Z","last_seen":"2020-01-01T00:00:00.000Z","count":2}],"markers":["~m0_0~","~m0_1~"]},"untagged":"clear","forbidden":true,"partners":[{"types":["sighting","identity","malware","intrusion-set","note","file","ipv4-addr","marking-definition"],"ceiling":"amber","approval":"none","profile":"strict","labelsDenied":[],"assurance":"none","suspended":false}]}';
+
 /**
  * Every surface gives the same answer for (object, partner, time): the whole-store decision
  * (`decide`), one object decided over what it references (`explain`, `preview`), the release
@@ -326,7 +329,12 @@ async function checkCase(c: {
 
 describe('every surface gives the same decision', () => {
   it('decide, explain/preview, release run, the console (HTTP) and the report agree (property)', async () => {
-    await fc.assert(fc.asyncProperty(caseArb, checkCase), { numRuns: 40 });
+    // The first example is a counterexample found once (a note about a sighting of that note): a
+    // reference cycle that release run left waiting forever while decide said released.
+    await fc.assert(fc.asyncProperty(caseArb, checkCase), {
+      numRuns: 40,
+      examples: [[JSON.parse(CYCLE_CASE)]],
+    });
     // The generators must reach every outcome and the tearline's own reasons, or this proves little.
     expect(seen.counts.release).toBeGreaterThan(0);
     expect(seen.counts['needs-approval']).toBeGreaterThan(0);

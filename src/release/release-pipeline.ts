@@ -16,7 +16,7 @@ import {
   tallyDecision,
 } from './release-decision.js';
 import { defaultHubPolicy, type HubPolicy } from './release-policy.js';
-import { type PublishStores, publishRelease } from './release-publish.js';
+import { type PublishStores, publishRelease, unresolvedReferences } from './release-publish.js';
 import { DecisionRound } from './release-terms.js';
 
 /** What the pipeline reads and writes through: the publish adapters and the partners' conditions. */
@@ -263,6 +263,48 @@ async function runForPartner(
       });
     }
     if (next.length === pending.length) {
+      // No progress: what waits only on each other (a reference cycle) goes out together.
+      const cycle = await referenceCycle(stores, partner.id, next);
+      if (cycle.length > 0) {
+        const ids = new Set(cycle.map((c) => c.copy.copy.id as string));
+        await stores.sql.transaction(async () => {
+          for (const c of cycle) {
+            const r = { originalId: c.decision.object_id, ...c.copy };
+            const reasons = reasonsOf(c.decision);
+            const done = await publishRelease(
+              stores,
+              {
+                partnerId: partner.id,
+                originalId: r.originalId,
+                originalVersion: c.version,
+                agreementVersion: agreement.version,
+                tearline: r.copy,
+                digest: r.digest,
+                derivedIds: [{ derivedId: r.partnerObjectId, originalId: r.originalId }],
+                reasons,
+                approvals: [],
+                visibleFrom,
+                actor: opts.actor,
+                coReleased: ids,
+              },
+              now,
+            );
+            await releases.putOutcome({
+              partner_id: partner.id,
+              object_id: r.originalId,
+              object_version: c.version,
+              outcome: 'released',
+              reasons: done.ok ? reasons : [{ code: done.code, message: done.message }],
+              agreement_version: agreement.version,
+              fingerprint: fingerprintOf(c.decision.outcome, c.version, agreement.version, r.digest),
+              decided_at: at,
+            });
+            counts.released++;
+          }
+        });
+        pending = next.filter((c) => !cycle.includes(c));
+        continue;
+      }
       const waiting: OutcomeRow[] = [];
       for (const c of next) {
         waiting.push({
@@ -346,4 +388,31 @@ async function enqueue(
       decided_at: at,
     });
   });
+}
+
+/**
+ * The largest set of waiting candidates whose unresolved references all lie inside the set: a
+ * reference cycle (or several), none of which can go before the others. Anything referring to
+ * an object outside the set, or the partner cannot have, drops out until nothing changes.
+ */
+async function referenceCycle(
+  stores: PublishStores,
+  partnerId: string,
+  waiting: Candidate[],
+): Promise<Candidate[]> {
+  const missing = new Map<Candidate, string[]>();
+  for (const c of waiting) {
+    const own = c.copy.copy.id as string;
+    missing.set(
+      c,
+      (await unresolvedReferences(stores, partnerId, c.copy.copy)).filter((id) => id !== own),
+    );
+  }
+  let set = waiting;
+  for (;;) {
+    const ids = new Set(set.map((c) => c.copy.copy.id as string));
+    const kept = set.filter((c) => (missing.get(c) ?? []).every((id) => ids.has(id)));
+    if (kept.length === set.length) return kept;
+    set = kept;
+  }
 }

@@ -39,6 +39,11 @@ export interface Publication {
   approvals: { approver: string; time: string }[];
   visibleFrom: Date;
   actor: string;
+  /**
+   * Ids published in the same transaction as this one (a reference cycle, e.g. a note about a
+   * sighting of that note): they count as resolved, since the partner gets them all at once.
+   */
+  coReleased?: ReadonlySet<string>;
 }
 
 /**
@@ -94,7 +99,7 @@ export function publishRelease(stores: PublishStores, p: Publication, now: Date)
   return stores.sql.transaction(async (tx): Promise<PublishResult> => {
     await ensureStatementsReleased(stores, p.partnerId, p.tearline, now);
     const missing = (await unresolvedReferences(stores, p.partnerId, p.tearline)).filter(
-      (id) => id !== (p.tearline.id as string),
+      (id) => id !== (p.tearline.id as string) && !p.coReleased?.has(id),
     );
     if (missing.length > 0) {
       return {

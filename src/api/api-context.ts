@@ -1,3 +1,4 @@
+import type { HubAuth } from '../app/auth-sign-in.js';
 import type { Hub } from '../app/hub.js';
 import type { SessionStore } from '../store/hub/session-store.js';
 import type { UserStore } from '../store/hub/user-store.js';
@@ -7,8 +8,9 @@ export interface ConsoleContext {
   hub: Hub;
   users: UserStore;
   sessions: SessionStore;
+  /** Sign-in through the hub's one throttle and audit log. */
+  auth: HubAuth;
   now: () => Date;
   sessionTtlMs: number;
   secure: boolean;
-  failedLoginDelayMs: number;
 }

@@ -40,7 +40,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   for (const verdict of ['approve', 'deny'] as const) {
     app.post(
       `/api/queue/:id/${verdict}`,
-      { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'decide') },
+      { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'queue.decide') },
       async (request, reply) => {
         const { id } = request.params as { id: string };
         const body = (request.body ?? {}) as { comment?: unknown };
@@ -54,7 +54,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         const r = await decideQueueItem(
           releaseStoresOf(hub),
           id,
-          { name: user.name, role: user.role },
+          { name: user.name, role: user.role, auth: user.auth, origin: user.origin },
           verdict,
           comment,
           hub.clock.now(),

@@ -9,12 +9,12 @@ import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
+import type { HubAuth } from './auth-sign-in.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
 import type { Hub } from './hub.js';
 
 export interface ConsoleOptions {
   secure?: boolean;
-  failedLoginDelayMs?: number;
   sessionTtlMs?: number;
   eventIntervalMs?: number;
   now?: () => Date;
@@ -22,7 +22,12 @@ export interface ConsoleOptions {
 }
 
 /** The console: its JSON API under /api/ and the built web app at /. */
-export function registerConsole(app: FastifyInstance, hub: Hub, options: ConsoleOptions = {}): void {
+export function registerConsole(
+  app: FastifyInstance,
+  hub: Hub,
+  auth: HubAuth,
+  options: ConsoleOptions = {},
+): void {
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
   const ctx: ConsoleContext = {
     hub,
@@ -31,7 +36,7 @@ export function registerConsole(app: FastifyInstance, hub: Hub, options: Console
     now: options.now ?? (() => new Date()),
     sessionTtlMs,
     secure: options.secure ?? false,
-    failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+    auth,
   };
   registerAuthRoutes(app, ctx);
   registerThreatRoutes(app, ctx);

@@ -37,6 +37,8 @@ export interface PgHub {
   intel: SqlIntelFeed;
   statuses: SqlTaxiiStatusStore;
   state: HubState;
+  /** Credential changes heard from every process; undefined while not listening (then ask). */
+  authVersion(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -82,6 +84,7 @@ export async function openPgHub(
       intel: new SqlIntelFeed(sql),
       statuses: new SqlTaxiiStatusStore(sql),
       state: createHubState(sql),
+      authVersion: () => listener?.authVersion(),
       close: async () => {
         await listener?.close();
         await pool.end();
@@ -146,6 +149,12 @@ export async function openPgServedHub(
     changeVersion: async () => {
       const row = await pg.sql.get<{ n: number | null }>('SELECT max(idx) AS n FROM ledger_entries');
       return String(row?.n ?? -1);
+    },
+    credentialEpoch: async () => {
+      const heard = pg.authVersion();
+      // While listening, notices say when to drop cached credentials; otherwise ask each time.
+      if (heard !== undefined) return `n${heard}`;
+      return `q${await pg.state.authEvents.epoch()}`;
     },
     checkpointIfDue: async () => {
       if (!signer) {

@@ -8,7 +8,7 @@ import type { JsonValue } from '../stix/types.js';
 import type { AgreementStore, AgreementVersion } from '../store/hub/agreement-store.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { CliError, usageError } from './cli-error.js';
-import { type DataOption, LOCAL_ACTOR, printJson, requirePartner, withHubState } from './partner-command.js';
+import { type DataOption, printJson, requirePartner, withHubState } from './partner-command.js';
 
 function readAgreementFile(file: string): string {
   let size: number;
@@ -100,10 +100,10 @@ export function registerAgreement(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, file: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
+      withHubState(opts, 'agreement.set', async (state, actor) => {
         const p = await requirePartner(state, nameOrId);
         const text = readAgreementFile(file);
-        const r = await state.agreements.set(p.id, text, { actor: LOCAL_ACTOR, now: new Date() });
+        const r = await state.agreements.set(p.id, text, { actor: actor.name, now: new Date() });
         if (!r.ok) {
           if (opts.json) printJson({ ok: false, errors: r.errors });
           else process.stderr.write(`${formatAgreementErrors(file, r.errors)}\n`);
@@ -135,7 +135,7 @@ export function registerAgreement(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print the normalised agreement as JSON')
     .action((nameOrId: string, opts: DataOption & { version?: string; policies?: boolean; json?: boolean }) =>
-      withHubState(opts, async (state) => {
+      withHubState(opts, 'read', async (state) => {
         const p = await requirePartner(state, nameOrId);
         const n = opts.version === undefined ? undefined : parseVersion(opts.version, '--version');
         const v = await requireVersion(state.agreements, p.id, p.name, n);
@@ -162,7 +162,7 @@ export function registerAgreement(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print the changes as JSON')
     .action((nameOrId: string, a: string, b: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
+      withHubState(opts, 'read', async (state) => {
         const p = await requirePartner(state, nameOrId);
         const va = await requireVersion(state.agreements, p.id, p.name, parseVersion(a, 'version A'));
         const vb = await requireVersion(state.agreements, p.id, p.name, parseVersion(b, 'version B'));

@@ -111,7 +111,7 @@ export function registerDecide(program: Command): void {
     .action(async (opts: DataOption & { partner?: string; at?: string; json?: boolean }) => {
       const at = parseTimeOption(opts.at, '--at') ?? new Date();
       const dir = resolveDataDir(opts.data);
-      await withHubState(opts, async (state) => {
+      await withHubState(opts, 'read', async (state) => {
         const untagged = readUntaggedTlp(dir);
         const operator = readOperatorPolicies(dir);
         const partners = opts.partner

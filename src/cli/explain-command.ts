@@ -26,7 +26,7 @@ export function registerExplain(program: Command): void {
       async (nameOrId: string, objectId: string, opts: DataOption & { at?: string; json?: boolean }) => {
         const at = parseTimeOption(opts.at, '--at') ?? new Date();
         const dir = resolveDataDir(opts.data);
-        await withHubState(opts, async (state) => {
+        await withHubState(opts, 'read', async (state) => {
           const p = await requirePartner(state, nameOrId);
           const classify = await loadMarkingClassifier(state.sql);
           const intel = await loadProjection(state.sql, objectId, classify, readUntaggedTlp(dir));

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { runImportJob } from '../app/import-job.js';
 import { formatSummary } from '../ingest/import-summary.js';
 import { CliError, EXIT_FAIL, usageError } from './cli-error.js';
+import { withHubAs } from './cli-hub.js';
 import { createProgress } from './progress.js';
 
 /** Checks every path before anything is written, so a typo does not leave a half-done import. */
@@ -32,6 +33,8 @@ export function registerImport(program: Command): void {
     .action(
       async (files: string[], opts: { data?: string; db?: string; strict?: boolean; json?: boolean }) => {
         checkInputFiles(files);
+        // Who imports is checked here, before the job's worker opens the hub for itself.
+        const actor = await withHubAs(opts, 'intel.import', async (_hub, a) => a.name);
         let bar: { file: string; progress: ReturnType<typeof createProgress> } | undefined;
         const barFor = (file: string) => {
           if (bar?.file !== file)
@@ -43,6 +46,7 @@ export function registerImport(program: Command): void {
             files,
             hub: { data: opts.data, db: opts.db },
             strict: opts.strict ?? false,
+            actor,
             progress: !opts.json,
           },
           {

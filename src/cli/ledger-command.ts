@@ -1,18 +1,17 @@
 import { once } from 'node:events';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
-import { dataDirPaths, readConfig, resolveDataDir } from '../app/data-dir.js';
-import { openPgHub, selectDatabase } from '../app/hub-postgres.js';
+import type { Action } from '../access/access-roles.js';
+import { openHubAt } from '../app/hub-open.js';
+import { selectDatabase } from '../app/hub-postgres.js';
 import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
-import { systemClock } from '../clock.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import type { LedgerError } from '../ledger/ledger-result.js';
-import { type LedgerService, pgLedgerService, sqliteLedgerService } from '../store/ledger-service.js';
+import type { LedgerService } from '../store/ledger-service.js';
 import { PgLedgerError } from '../store/postgres/pg-ledger.js';
-import { openSqlite } from '../store/sqlite/database.js';
-import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
-import { LedgerStoreError, SqliteLedger } from '../store/sqlite/ledger-store.js';
+import { LedgerStoreError } from '../store/sqlite/ledger-store.js';
+import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 
 interface DataOption {
@@ -27,46 +26,42 @@ interface LedgerHub {
   close(): Promise<void>;
 }
 
-/** The data dir's keys and config, and the ledger on the database --db / TEARLINE_DB selects. */
-async function openLedgerHub(opts: DataOption): Promise<LedgerHub> {
+/**
+ * The data dir's keys and config, and the ledger on the database --db / TEARLINE_DB selects; the
+ * signed-in user must be allowed `action` (none: the public verifier key).
+ */
+async function openLedgerHub(opts: DataOption, action: Action | undefined): Promise<LedgerHub> {
   const selected = selectDatabase(opts.db, process.env);
   if (!selected.ok) throw usageError(selected.message);
-  const paths = dataDirPaths(resolveDataDir(opts.data));
-  const config = readConfig(paths);
+  const hub = await openHubAt(opts);
   let signer: NoteSigner | undefined;
-  const loadSigner = () => {
-    if (signer) return signer;
-    const loaded = loadLedgerSigner(paths, config.hub_name);
-    if (!loaded.ok) throw new CliError(loaded.message);
-    signer = loaded.signer;
-    return signer;
-  };
-  if (selected.kind === 'postgres') {
-    const opened = await openPgHub(selected.url, systemClock);
-    if (!opened.ok) throw new CliError(`--db: ${opened.error.message}`);
-    const pg = opened.hub;
-    return {
-      ledger: pgLedgerService(pg.ledger, pg.checkpoints),
-      signer: loadSigner,
-      close: () => pg.close(),
-    };
+  try {
+    if (action) await requireActor(hub, opts, action);
+  } catch (err) {
+    await hub.close();
+    throw err;
   }
-  const db = openSqlite(paths.database);
-  const ledger = new SqliteLedger(db);
   return {
-    ledger: sqliteLedgerService(ledger, new SqliteLedgerCheckpoints(ledger)),
-    signer: loadSigner,
+    ledger: hub.ledgerService,
+    signer: () => {
+      if (signer) return signer;
+      const loaded = loadLedgerSigner(hub.paths, hub.config.hub_name);
+      if (!loaded.ok) throw new CliError(loaded.message);
+      signer = loaded.signer;
+      return signer;
+    },
     close: async () => {
-      db.close();
+      await hub.close();
     },
   };
 }
 
 function withHub<T extends DataOption>(
+  may: Action | undefined,
   action: (hub: LedgerHub, opts: T) => void | Promise<void>,
 ): (opts: T) => Promise<void> {
   return async (opts) => {
-    const hub = await openLedgerHub(opts);
+    const hub = await openLedgerHub(opts, may);
     try {
       await action(hub, opts);
     } catch (err) {
@@ -175,7 +170,7 @@ export function registerLedger(program: Command): void {
     .description('print the verifier key partners and overseers use to check checkpoints')
     .option(...dataOption)
     .option(...dbOption)
-    .action(withHub((hub) => print(verifierKeyOf(hub.signer()))));
+    .action(withHub(undefined, (hub) => print(verifierKeyOf(hub.signer()))));
 
   ledger
     .command('checkpoint')
@@ -183,7 +178,7 @@ export function registerLedger(program: Command): void {
     .option(...dataOption)
     .option(...dbOption)
     .action(
-      withHub(async (hub) => {
+      withHub('ledger.checkpoint', async (hub) => {
         const res = await hub.ledger.checkpoint(new Date(), hub.signer());
         if (!res.ok) failWith(res);
         else print(res.checkpoint.note);
@@ -198,7 +193,7 @@ export function registerLedger(program: Command): void {
     .option('--release <id>', 'the release whose ledger entry to prove')
     .option('--index <n>', 'the ledger index of the entry to prove')
     .action(
-      withHub<DataOption & { release?: string; index?: string }>(async (hub, opts) => {
+      withHub<DataOption & { release?: string; index?: string }>('read', async (hub, opts) => {
         if ((opts.release === undefined) === (opts.index === undefined)) {
           throw usageError('give exactly one of --release ID or --index N');
         }
@@ -232,7 +227,7 @@ export function registerLedger(program: Command): void {
     .requiredOption('--from <size>', 'tree size of the older checkpoint')
     .requiredOption('--to <size>', 'tree size of the newer checkpoint')
     .action(
-      withHub<DataOption & { from: string; to: string }>(async (hub, opts) => {
+      withHub<DataOption & { from: string; to: string }>('ledger.audit', async (hub, opts) => {
         const res = await hub.ledger.consistency(
           parseCount(opts.from, '--from'),
           parseCount(opts.to, '--to'),
@@ -249,7 +244,7 @@ export function registerLedger(program: Command): void {
     .option(...dbOption)
     .option('--out <file>', 'write to this new file instead of standard output')
     .action(
-      withHub<DataOption & { out?: string }>(async (hub, opts) => {
+      withHub<DataOption & { out?: string }>('ledger.audit', async (hub, opts) => {
         if (opts.out === undefined) await exportToStdout(hub.ledger);
         else
           process.stderr.write(`wrote ${await exportToFile(hub.ledger, opts.out)} entries to ${opts.out}\n`);
@@ -265,7 +260,7 @@ export function registerLedger(program: Command): void {
     .option(...dbOption)
     .option('--key <verifier-key>', "check signatures with this verifier key instead of the hub's own")
     .action(
-      withHub<DataOption & { key?: string }>(async (hub, opts) => {
+      withHub<DataOption & { key?: string }>('ledger.audit', async (hub, opts) => {
         const verifier = parseVerifierKey(opts.key ?? verifierKeyOf(hub.signer()));
         if (!verifier.ok) throw usageError(`--key: ${verifier.message}`);
         const audit = await hub.ledger.audit(verifier.verifier);

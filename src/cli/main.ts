@@ -17,7 +17,7 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
 }
 
 // Commands that build a data dir's SQLite hub from nothing: they take no --db.
-const SQLITE_ONLY = new Set(['init', 'demo']);
+const SQLITE_ONLY = new Set(['demo']);
 
 /**
  * Every command that opens a hub's data dir works on PostgreSQL too: it gets --db unless it

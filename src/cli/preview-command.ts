@@ -24,6 +24,7 @@ import { sanitise } from '../tearline/tearline-sanitise.js';
 import { TYPE_RULES } from '../tearline/tearline-type-registry.js';
 import type { SanitiseContext } from '../tearline/tearline-types.js';
 import { CliError, usageError } from './cli-error.js';
+import { requireActorOrClose } from './cli-hub.js';
 
 const PARTNER_RE = /^[\x21-\x7e]{1,200}$/;
 const STIX_ID_RE =
@@ -76,6 +77,7 @@ export function registerPreview(program: Command): void {
       const profileOption = readProfileOption(opts);
       const markings = readMarkings(opts.marking);
       const hub = await openHubAt(opts);
+      await requireActorOrClose(hub, opts, 'read');
       try {
         const forbidden = readForbiddenTerms(hub.paths.dir, opts.forbiddenTerms);
         const terms = await resolvePartnerTerms(hub.state, partner, ceilingOption, profileOption);

@@ -5,14 +5,14 @@ import { releaseStoresOf } from '../app/release-stores.js';
 import { decideQueueItem } from '../release/release-approval.js';
 import { runReleasePipeline } from '../release/release-pipeline.js';
 import { listRecalls, recallRelease } from '../release/release-recall.js';
-import { resolveActor } from './cli-actor.js';
+import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 import { printJson } from './partner-command.js';
 
 interface Common {
   data?: string;
-  as?: string;
+  db?: string;
   json?: boolean;
 }
 
@@ -24,18 +24,12 @@ export function registerRelease(program: Command): void {
     .command('run')
     .description('run the pipeline over everything pending, for every partner (or one)')
     .option('--partner <partner>', 'only this partner (name or id)')
-    .option('--as <user>', 'act as this user (default: the local admin)')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print counts by outcome as JSON')
     .action(async (opts: Common & { partner?: string }) => {
       const hub = await openHubAt(opts);
       try {
-        const actor = await resolveActor(
-          hub.state.users,
-          opts.as,
-          ['admin', 'analyst', 'release-officer'],
-          'run the release pipeline',
-        );
+        const actor = await requireActor(hub, opts, 'release.run');
         if (opts.partner && !(await hub.state.partners.get(opts.partner))) {
           throw new CliError(`no partner named or with id "${opts.partner}" (see: tearline partner list)`);
         }
@@ -70,6 +64,7 @@ export function registerRelease(program: Command): void {
     .action(async (opts: Common & { partner?: string }) => {
       const hub = await openHubAt(opts);
       try {
+        await requireActor(hub, opts, 'read');
         const { partners, releases } = hub.state;
         const only = opts.partner ? await partners.get(opts.partner) : undefined;
         if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
@@ -90,6 +85,7 @@ export function registerRelease(program: Command): void {
               verdict: a.verdict,
               at: a.at,
               comment: a.comment,
+              auth: a.auth,
             })),
             approvals_required: i.approvals_required,
             removed: i.removed,
@@ -117,7 +113,6 @@ export function registerRelease(program: Command): void {
           : 'deny a queued tearline, saying why',
       )
       .argument('<id>', 'queue item id (see: tearline queue list)')
-      .requiredOption('--as <user>', 'the release officer deciding')
       .option('--comment <text>', verdict === 'deny' ? 'why (required)' : 'a comment')
       .option('--data <dir>', 'data directory')
       .option('--json', 'print the result as JSON')
@@ -125,16 +120,11 @@ export function registerRelease(program: Command): void {
         if (verdict === 'deny' && !opts.comment?.trim()) throw usageError('deny needs --comment saying why');
         const hub = await openHubAt(opts);
         try {
-          const officer = await resolveActor(
-            hub.state.users,
-            opts.as,
-            ['release-officer'],
-            `${verdict} releases`,
-          );
+          const officer = await requireActor(hub, opts, 'queue.decide');
           const r = await decideQueueItem(
             releaseStoresOf(hub),
             id,
-            officer,
+            { name: officer.name, role: officer.role, auth: officer.auth, origin: officer.origin },
             verdict,
             opts.comment,
             hub.clock.now(),
@@ -159,18 +149,12 @@ export function registerRelease(program: Command): void {
     .argument('<partner>', 'partner name or id')
     .argument('<object-id>', 'the hub id of the object')
     .requiredOption('--reason <text>', 'why')
-    .option('--as <user>', 'act as this user (default: the local admin)')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
     .action(async (partnerName: string, objectId: string, opts: Common & { reason: string }) => {
       const hub = await openHubAt(opts);
       try {
-        const actor = await resolveActor(
-          hub.state.users,
-          opts.as,
-          ['admin', 'release-officer'],
-          'recall releases',
-        );
+        const actor = await requireActor(hub, opts, 'release.recall');
         const partner = await hub.state.partners.get(partnerName);
         if (!partner) throw new CliError(`no partner named or with id "${partnerName}"`);
         const r = await recallRelease(
@@ -201,6 +185,7 @@ export function registerRelease(program: Command): void {
     .action(async (opts: Common & { partner?: string; outstanding?: boolean }) => {
       const hub = await openHubAt(opts);
       try {
+        await requireActor(hub, opts, 'read');
         const { partners } = hub.state;
         const only = opts.partner ? await partners.get(opts.partner) : undefined;
         if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);

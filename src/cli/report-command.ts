@@ -7,6 +7,7 @@ import {
   formatDisclosuresHtml,
 } from '../release/release-report.js';
 import { CliError, usageError } from './cli-error.js';
+import { requireActorOrClose } from './cli-hub.js';
 import { parseTimeOption } from './partner-command.js';
 
 function parseDay(value: string, option: string): string {
@@ -33,6 +34,7 @@ export function registerReport(program: Command): void {
       const to = parseDay(opts.to, '--to');
       if (from >= to) throw usageError(`--from ${opts.from} must be before --to ${opts.to}`);
       const hub = await openHubAt(opts);
+      await requireActorOrClose(hub, opts, 'read');
       try {
         const { partners, releases, sql } = hub.state;
         const partner = await partners.get(opts.partner);

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
 import { importStream } from '../ingest/import-stream.js';
 import { type ClientAuth, TaxiiClient, TaxiiClientError } from '../taxii/taxii-client.js';
+import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 
 interface AuthOptions {
@@ -98,6 +99,7 @@ export function registerTaxii(program: Command): void {
       const client = new TaxiiClient({ auth: authOf(o) });
       const hub = await openHubAt(o);
       try {
+        const actor = await requireActor(hub, o as { db?: string }, 'intel.import');
         const root = await clientCall(() => client.resolveApiRoot(url));
         const source = `taxii:${new URL(`collections/${o.collection}/`, root).toString()}`;
         const totals = {
@@ -116,7 +118,7 @@ export function registerTaxii(program: Command): void {
             if (page.objects.length === 0) continue;
             const s = await importStream(textChunks(JSON.stringify(page.objects)), hub.objects, {
               source,
-              actor: 'taxii-pull',
+              actor: actor.name,
               maxObjectBytes: hub.config.max_object_bytes,
             });
             totals.added += s.added;

@@ -39,6 +39,7 @@ export function registerValidate(program: Command): void {
       for (const file of files) {
         const warnings: LocatedIssue[] = [];
         const summary = await importStream({ path: file }, new DryRunTarget(), {
+          actor: 'validate',
           source: file === '-' ? 'stdin' : file,
           maxObjectBytes: DEFAULT_CONFIG.max_object_bytes,
           strict: opts.strict ?? false,

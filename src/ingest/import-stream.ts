@@ -67,8 +67,8 @@ const BULK_AFTER_COMMITS = 2;
 export interface ImportOptions {
   /** Names the input in locations, the quarantine and the ledger, e.g. 'file:intel.json' or 'stdin'. */
   source: string;
-  /** Who imports: recorded in the ledger with each stored batch. */
-  actor?: string;
+  /** Who imports (a signed-in user, or the demo's loader): recorded in the ledger with each batch. */
+  actor: string;
   maxObjectBytes: number;
   strict?: boolean;
   /**
@@ -138,7 +138,7 @@ export async function importStream(
     });
   };
 
-  const context = { actor: opts.actor ?? 'local-admin', source: opts.source };
+  const context = { actor: opts.actor, source: opts.source };
   const incoming = (b: FrontBatch): IncomingObject[] =>
     b.accepted.map((p) => ({ object: p.object, json: p.json, source: `${opts.source}#${p.location}` }));
   const put = async (group: readonly Ready[]): Promise<PutResult[][]> => {

@@ -97,6 +97,9 @@ const HUB_STATE_TABLES = [
   'release_approvals',
   'release_records',
   'console_sessions',
+  'user_api_keys',
+  'auth_throttle',
+  'auth_events',
 ];
 
 /** A state table as the source declares it; its identity column, if any, to advance after the copy. */
@@ -121,7 +124,13 @@ const CHUNK = 2000;
 
 /** Tables of the source that hold rows the PostgreSQL backend has no adapter for yet. */
 function findUnsupported(source: SqliteDatabase): string[] {
-  const copied = new Set([...TABLES.map((t) => t.name), ...HUB_STATE_TABLES, 'schema_migrations']);
+  // The credential epoch is a counter each database starts at its own value: nothing to copy.
+  const copied = new Set([
+    ...TABLES.map((t) => t.name),
+    ...HUB_STATE_TABLES,
+    'schema_migrations',
+    'auth_epoch',
+  ]);
   const names = source
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .pluck()

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { AUTH_EPOCH_TABLES, authTablesSql } from '../sqlite/migrations/auth.js';
 import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
@@ -8,6 +9,8 @@ import { usersMigration } from '../sqlite/migrations/users.js';
 
 /** The channel hub processes LISTEN on; the payload names the schema that changed. */
 export const PG_CHANGE_CHANNEL = 'tearline_change';
+/** Notified when a credential may have stopped being good (see 1400-auth): caches drop it at once. */
+export const PG_AUTH_CHANNEL = 'tearline_auth';
 
 export interface PgMigration {
   name: string;
@@ -133,6 +136,27 @@ CREATE TRIGGER submissions_changed AFTER INSERT OR UPDATE OR DELETE ON taxii_sub
   FOR EACH STATEMENT EXECUTE FUNCTION tearline_notify_change();
 CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
   FOR EACH STATEMENT EXECUTE FUNCTION tearline_notify_change();
+`,
+  },
+  {
+    name: '1400-auth',
+    // The SQLite tables translated; the credential epoch moves in the same transaction as any
+    // change that may end a credential, and every listening process hears of it at commit.
+    sql: `${translateSqliteDdl(authTablesSql)}
+CREATE FUNCTION tearline_auth_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE auth_epoch SET n = n + 1;
+  PERFORM pg_notify('${PG_AUTH_CHANNEL}', current_schema());
+  RETURN NULL;
+END $$;
+${AUTH_EPOCH_TABLES.map(
+  (t) =>
+    `CREATE TRIGGER ${t}_auth_epoch AFTER UPDATE OR DELETE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION tearline_auth_changed();`,
+).join('\n')}
+CREATE TRIGGER auth_throttle_lock_insert AFTER INSERT ON auth_throttle FOR EACH ROW
+  WHEN (NEW.locked_at IS NOT NULL) EXECUTE FUNCTION tearline_auth_changed();
+CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throttle FOR EACH ROW
+  WHEN (NEW.locked_at IS NOT NULL AND OLD.locked_at IS NULL) EXECUTE FUNCTION tearline_auth_changed();
 `,
   },
 ];

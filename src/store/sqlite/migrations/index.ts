@@ -1,3 +1,4 @@
+import { authMigration } from './auth.js';
 import { consoleMigration } from './console.js';
 import { derivedIdsMigration } from './derived-ids.js';
 import { ledgerMigration } from './ledger.js';
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   taxiiMigration,
   releaseMigration,
   consoleMigration,
+  authMigration,
 ];

@@ -1,7 +1,10 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Role } from '../src/access/access-roles.js';
 import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from '../src/access/access-throttle.js';
+import { initDataDir } from '../src/app/data-dir.js';
 import { openHubAt } from '../src/app/hub-open.js';
+import { ensureLedgerKey } from '../src/app/ledger-key.js';
+import { openSqlite } from '../src/store/sqlite/database.js';
 
 /**
  * For tests that are not about guessing: no back-off worth waiting for and no lockout within a
@@ -58,3 +61,28 @@ export const asKey = (key: string | undefined): NodeJS.ProcessEnv => {
   if (!key) throw new Error('no such test key');
   return { TEARLINE_API_KEY: key };
 };
+
+/**
+ * For ledger tests that need the ledger to start empty: a data dir with an admin and an API key
+ * written straight into the tables, without the ledger entries `user add` and `user key create`
+ * record. Returns the key.
+ */
+export function seedKeyQuietly(dataDir: string, name = 'admin', role: Role = 'admin'): string {
+  const { paths } = initDataDir(dataDir);
+  ensureLedgerKey(paths);
+  const db = openSqlite(paths.database);
+  try {
+    const at = new Date().toISOString();
+    const id = randomBytes(12).toString('base64url');
+    const secret = randomBytes(32).toString('base64url');
+    db.prepare(
+      'INSERT INTO users (name, role, password_hash, enabled, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)',
+    ).run(name, role, '$argon2id$unusable', at, at);
+    db.prepare(
+      'INSERT INTO user_api_keys (key_id, user_name, role, label, secret_sha256, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(id, name, role, 'test', createHash('sha256').update(secret).digest('hex'), at);
+    return `tlk_${id}.${secret}`;
+  } finally {
+    db.close();
+  }
+}

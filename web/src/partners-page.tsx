@@ -136,7 +136,7 @@ export function PartnersPage({ me }: { me: Me }) {
           <p className="note">
             A recall is acknowledged when the partner submits a note citing the revoked object.
           </p>
-          {me.permissions.includes('suspend') && <SuspendSwitch partner={p} onChanged={reload} />}
+          {me.permissions.includes('condition.suspend') && <SuspendSwitch partner={p} onChanged={reload} />}
           <h3>Conditions</h3>
           {p.conditions.length === 0 ? (
             <p>No conditions.</p>

@@ -122,7 +122,7 @@ export function QueuePage({ me }: { me: Me }) {
             </summary>
             <TearlineDiff original={i.original} tearline={i.tearline} removed={i.removed} />
           </details>
-          {me.permissions.includes('decide') && (
+          {me.permissions.includes('queue.decide') && (
             <Decide
               item={i}
               onDone={(msg) => {

@@ -207,7 +207,7 @@ export class ReleaseStore {
     verdict: 'approve' | 'deny',
     comment: string | undefined,
     at: string,
-    how: { auth: string; origin: string } = { auth: 'unknown', origin: 'unknown' },
+    how: { auth: string; origin: string },
   ): Promise<boolean> {
     const r = await this.sql.run(
       `INSERT INTO release_approvals (item_id, approver, verdict, comment, fingerprint, at, auth, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)

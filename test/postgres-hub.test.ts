@@ -118,7 +118,9 @@ async function pullAll(base: string, auth: string): Promise<{ id: string; type: 
 }
 
 describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
-  it('runs the ISIS-K flow from the CLI and serves it over TAXII, as the embedded hub does', async () => {
+  it('runs the ISIS-K flow from the CLI and serves it over TAXII, as the embedded hub does', {
+    timeout: 300_000,
+  }, async () => {
     const target = await openTestSchema('hub');
     const db = schemaUrl(target.schema);
     const data = tempDir();
@@ -223,7 +225,9 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
     }
   });
 
-  it('keeps one ledger and releases nothing twice when three processes import and release at once', async () => {
+  it('keeps one ledger and releases nothing twice when three processes import and release at once', {
+    timeout: 300_000,
+  }, async () => {
     const target = await openTestSchema('hub3');
     const db = schemaUrl(target.schema);
     const data = tempDir();

@@ -10,7 +10,10 @@ const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
 const DAY = 86_400_000;
 
 describe('tearline release, queue and recall on the real binary', () => {
-  it('runs the pipeline, takes two officers to release, refuses other roles, recalls', async () => {
+  // Thirty-odd runs of the binary, several of them argon2 sign-ins: minutes on a loaded machine.
+  it('runs the pipeline, takes two officers to release, refuses other roles, recalls', {
+    timeout: 300_000,
+  }, async () => {
     const data = tempDir();
     const dir = tempDir();
     // `demo` makes the hub (its users' passwords are printed); the admin acts with an API key.

@@ -3,6 +3,7 @@ import {
   AttemptThrottle,
   accountKeyOf,
   addressKeyOf,
+  DEFAULT_THROTTLE_POLICY,
   type ThrottleKey,
   type ThrottlePolicy,
 } from '../access/access-throttle.js';
@@ -10,7 +11,7 @@ import { openTotpSecret, totpKeyOf, totpStepOf } from '../access/access-totp.js'
 import type { AuthSurface } from '../store/hub/auth-events.js';
 import type { AuthMethod } from '../store/hub/session-store.js';
 import type { User } from '../store/hub/user-store.js';
-import { readHubSecret } from './data-dir.js';
+import { type HubConfig, readHubSecret } from './data-dir.js';
 import type { Hub } from './hub.js';
 
 export type SignInResult =
@@ -45,7 +46,7 @@ export class HubAuth {
     this.#hub = hub;
     this.throttle = new AttemptThrottle({
       store: hub.state.throttle,
-      ...(policy && { policy }),
+      policy: policy ?? throttlePolicyOf(hub.config),
     });
   }
 
@@ -144,5 +145,25 @@ export function refusal(
     code: 'locked',
     message: `too many failed sign-ins from this address: locked for ${Math.ceil(s / 60)} more minutes, or until an administrator unlocks it`,
     retryAfterSeconds: s,
+  };
+}
+
+/** The data dir's sign_in settings over the defaults. */
+export function throttlePolicyOf(config: HubConfig): ThrottlePolicy {
+  const c = config.sign_in ?? {};
+  const d = DEFAULT_THROTTLE_POLICY;
+  return {
+    ...d,
+    baseMs: c.base_ms ?? d.baseMs,
+    capMs: c.cap_ms ?? d.capMs,
+    account: { ...d.account, lockAfter: c.account_lock_after ?? d.account.lockAfter },
+    address: {
+      ...d.address,
+      lockAfter: c.address_lock_after ?? d.address.lockAfter,
+      lockMs:
+        c.address_lock_minutes !== undefined
+          ? c.address_lock_minutes * 60_000
+          : (d.address.lockMs ?? 3_600_000),
+    },
   };
 }

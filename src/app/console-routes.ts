@@ -1,14 +1,17 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes } from '../api/api-auth.js';
+import { registerConditionRoutes } from '../api/api-conditions.js';
 import type { ConsoleContext } from '../api/api-context.js';
 import { registerDocsRoute } from '../api/api-docs.js';
 import { registerApiNotFound } from '../api/api-errors.js';
 import { registerEventRoutes } from '../api/api-events.js';
 import { registerIntelRoutes } from '../api/api-intel.js';
 import { registerLedgerRoutes } from '../api/api-ledger.js';
+import { registerManageRoutes } from '../api/api-manage.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
+import { registerUserRoutes } from '../api/api-users.js';
 import type { HubAuth } from './auth-sign-in.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
 import type { Hub } from './hub.js';
@@ -43,6 +46,9 @@ export function registerConsole(
   registerIntelRoutes(app, ctx);
   registerPartnerRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
+  registerManageRoutes(app, ctx);
+  registerConditionRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
   registerDocsRoute(app);

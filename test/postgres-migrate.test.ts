@@ -29,7 +29,9 @@ function writeBundle(path: string, modified: string, n: number): void {
 }
 
 describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgres://…', () => {
-  it('copies an imported hub, verifies the ledger there, and refuses a second copy or bad URLs', async () => {
+  it('copies an imported hub, verifies the ledger there, and refuses a second copy or bad URLs', {
+    timeout: 300_000,
+  }, async () => {
     const dir = tempDir();
     const data = join(dir, 'hub');
     // The ledger must hold only the imports below: keys without `user add` entries.

@@ -9,6 +9,7 @@ import { QueuePage } from './queue-page.js';
 import { useRoute } from './route.js';
 import { SignIn } from './sign-in.js';
 import { ThreatPage } from './threat-page.js';
+import { UsersPage } from './users-page.js';
 
 const PAGES = [
   ['threat', 'Threat picture'],
@@ -16,6 +17,7 @@ const PAGES = [
   ['partners', 'Partners'],
   ['queue', 'Release queue'],
   ['ledger', 'Ledger'],
+  ['users', 'Users and keys'],
 ] as const;
 
 export function App() {
@@ -84,6 +86,7 @@ export function App() {
         {route.page === 'partners' && <PartnersPage me={me} />}
         {route.page === 'queue' && <QueuePage me={me} />}
         {route.page === 'ledger' && <LedgerPage />}
+        {route.page === 'users' && <UsersPage me={me} />}
       </main>
     </LiveContext.Provider>
   );

@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, type Me, type Reason } from './api.js';
 import { useLive } from './live.js';
+import { ActionForm, post } from './manage-forms.js';
 import { objectHref } from './route.js';
 import { TearlineDiff } from './tearline-diff.js';
 import { useLoad } from './use-load.js';
@@ -73,6 +74,19 @@ export function QueuePage({ me }: { me: Me }) {
   return (
     <>
       <h1>Release queue</h1>
+      {me.permissions.includes('release.run') && (
+        <ActionForm
+          label="Run the release pipeline now"
+          onSubmit={async () => {
+            const r = await post<{ released: number; queued: number; withheld: number }>(
+              '/api/release/run',
+              {},
+            );
+            reload();
+            return `pipeline: ${r.released} released, ${r.queued} queued, ${r.withheld} withheld`;
+          }}
+        />
+      )}
       <p role="status" className="done">
         {done}
       </p>

@@ -47,9 +47,10 @@ export function AddPartner({ onAdded }: { onAdded: () => void }) {
   );
 }
 
-function History({ partnerId }: { partnerId: string }) {
+function History({ partnerId, tick }: { partnerId: string; tick: number }) {
   const [rows] = useLoad<{ at: string; actor: string; what: string; why: string | null }[]>(
     `${at(partnerId)}/history`,
+    [tick],
   );
   if (rows.state !== 'ok') return null;
   return (
@@ -113,13 +114,19 @@ function AgreementVersions({ partnerId, latest }: { partnerId: string; latest: n
 export function PartnerManage({
   me,
   partner,
-  onChanged,
+  onChanged: reload,
 }: {
   me: Me;
   partner: ManagedPartner;
   onChanged: () => void;
 }) {
   const p = partner;
+  // Each change reloads the partner and its history below.
+  const [tick, setTick] = useState(0);
+  const onChanged = () => {
+    setTick((t) => t + 1);
+    reload();
+  };
   const assurances = p.conditions.filter((c) => c.kind === 'assurance');
   return (
     <div className="manage">
@@ -278,7 +285,7 @@ export function PartnerManage({
         </details>
       )}
       {p.agreement && <AgreementVersions partnerId={p.id} latest={p.agreement.version} />}
-      <History partnerId={p.id} />
+      <History partnerId={p.id} tick={tick} />
     </div>
   );
 }

@@ -79,7 +79,9 @@ describe('tearline login', () => {
   it('requires the TOTP code once enrolled, and takes each code once', { timeout: 300_000 }, async () => {
     const { cli } = await hubWithOfficer();
     expect((await cli(['login', 'olga', '--password-stdin'], `${PW}\n`)).code).toBe(0);
-    const secret = /secret: ([A-Z2-7]+)/.exec((await runTearline(['user', 'totp', 'new'])).stdout)?.[1] as string;
+    const secret = /secret: ([A-Z2-7]+)/.exec(
+      (await runTearline(['user', 'totp', 'new'])).stdout,
+    )?.[1] as string;
     expect((await cli(['user', 'totp', 'enable', '--secret', secret, '--code', '000000'])).code).toBe(2);
     const enabled = await cli([
       'user',

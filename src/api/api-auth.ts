@@ -53,7 +53,7 @@ async function actorOf(
   }
   const id = readCookie(request.headers.cookie, SESSION_COOKIE);
   const session = id ? await ctx.sessions.find(id, ctx.now()) : undefined;
-  if (!session || session.kind !== 'console') return undefined;
+  if (session?.kind !== 'console') return undefined;
   const user = await ctx.users.get(session.userName);
   if (!user?.enabled) return undefined;
   return {

@@ -40,7 +40,20 @@ async function actorOf(
     if (!looksLikeApiKey(presented)) return undefined;
     const key = await ctx.hub.state.apiKeys.verify(presented, ctx.now());
     const user = key && (await ctx.users.get(key.user_name));
-    if (!key || !user?.enabled) return undefined;
+    if (!key || !user?.enabled) {
+      // Keys are 256 random bits: nothing to slow down, but every refusal is in the audit log
+      // (with the key's public id, never its secret).
+      await ctx.hub.state.authEvents
+        .record({
+          at: new Date(),
+          surface: 'api',
+          event: 'login-failed',
+          account: `key:${/^tlk_([A-Za-z0-9_-]{16})\./.exec(presented)?.[1] ?? 'malformed'}`,
+          address: request.ip,
+        })
+        .catch(() => {});
+      return undefined;
+    }
     return {
       actor: {
         name: user.name,

@@ -43,6 +43,15 @@ export async function currentActor(hub: Hub, where: HubWhere): Promise<Actor> {
     const key = await apiKeys.verify(presented.trim(), now);
     const user = key && (await users.get(key.user_name));
     if (!key || !user?.enabled) {
+      await hub.state.authEvents
+        .record({
+          at: new Date(),
+          surface: 'cli',
+          event: 'login-failed',
+          account: `key:${/^tlk_([A-Za-z0-9_-]{16})\./.exec(presented.trim())?.[1] ?? 'malformed'}`,
+          address: me,
+        })
+        .catch(() => {});
       throw deniedError(
         `${API_KEY_ENV}: not a live API key of an enabled user (revoked, expired or mistyped?); unset it to use your session`,
       );

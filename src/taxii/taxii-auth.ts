@@ -57,7 +57,9 @@ export function createHubAuthenticator(partners: PartnerAuthPorts, users?: UserA
     async authenticateBearer(token) {
       const id = await partners.findPartnerIdByToken(token);
       // Unknown tokens still pay for one verification, so timing does not tell them apart.
-      const p = await partners.authenticate(id ?? '\u0000unknown', token);
+      // No partner can be named this ("--" is refused in names, ids are UUIDs); no NUL either,
+      // which PostgreSQL refuses in text (an unknown token answered 500 there).
+      const p = await partners.authenticate(id ?? 'identity--unknown', token);
       return p ? asPartner(p) : undefined;
     },
   };

@@ -42,6 +42,8 @@ describe('the role table', () => {
     for (const r of ROLES) expect(mayDo(r, 'read')).toBe(true);
     expect(ROLES.filter((r) => mayDo(r, 'queue.decide'))).toEqual(['release-officer']);
     expect(ROLES.filter((r) => mayDo(r, 'intel.import'))).toEqual(['analyst']);
+    // Partner input becomes intel only by an analyst's review.
+    expect(ROLES.filter((r) => mayDo(r, 'submission.review'))).toEqual(['analyst']);
     for (const a of ['partner.manage', 'agreement.set', 'user.manage'] as const)
       expect(ROLES.filter((r) => mayDo(r, a))).toEqual(['admin']);
     // A key scoped to oversight does no more than oversight, whoever holds it.
@@ -58,6 +60,7 @@ const HTTP: Partial<
   read: { method: 'GET', url: '/api/partners' },
   'ledger.audit': { method: 'GET', url: '/api/auth-events' },
   'intel.import': { method: 'POST', url: '/taxii2/hub/collections/intel/objects/', taxii: true },
+  'submission.review': { method: 'POST', url: '/api/submissions/999999/reject', body: { reason: 'x' } },
   'release.run': { method: 'POST', url: '/api/release/run', body: {} },
   'queue.decide': { method: 'POST', url: '/api/queue/queue--nope/approve', body: {} },
   'release.recall': {
@@ -170,6 +173,7 @@ describe('every action x every role on the real binary', () => {
     'ledger.audit': () => ['ledger', 'verify'],
     'ledger.checkpoint': () => ['ledger', 'checkpoint'],
     'intel.import': () => ['import', file],
+    'submission.review': () => ['submissions', 'reject', '999999', '--reason', 'x'],
     'release.run': () => ['release', 'run', '--partner', 'nope'],
     'queue.decide': () => ['queue', 'approve', 'queue--nope'],
     'release.recall': () => ['recall', 'nope', ISISK, '--reason', 'x'],

@@ -79,14 +79,18 @@ describe('partner submissions', () => {
     expect(reasons[3]).toBe('not a JSON object');
   });
 
-  it('maps derived ids back to the originals in the intel store, and reads back what was sent', async () => {
+  it('keeps the object in the partner’s space, derived ids mapped for analysts, intel untouched', async () => {
     const original = newId();
     const derived = release(hub, alpha.id, { originalId: original });
     const unrelated = newId();
     const n = note(alpha.id, [derived.id as string, unrelated]);
     await submit(alpha, [n]);
-    const stored = await hub.objects.getLatest(n.id);
-    expect(JSON.parse(stored?.json ?? '{}').object_refs).toEqual([original, unrelated]);
+    expect(await hub.objects.getLatest(n.id)).toBeUndefined();
+    expect((await hub.objects.stats()).versions).toBe(0);
+    const [pending] = await hub.state.submissions.list({ partnerId: alpha.id, limit: 10 });
+    const detail = await hub.state.submissions.get(pending?.number ?? 0);
+    expect(detail?.mapped.object_refs).toEqual([original, unrelated]);
+    expect(detail?.sent).toEqual(n);
     const back = await app.inject({
       url: `${URL}${n.id}/`,
       headers: { authorization: basic(alpha.name, alpha.token) },
@@ -94,18 +98,39 @@ describe('partner submissions', () => {
     expect(JSON.parse(back.body).objects).toEqual([n]);
   });
 
-  it('does not map another partner’s derived ids, and refuses new versions of released objects', async () => {
+  it('does not map another partner’s derived ids; a new version of a released object stays the partner’s', async () => {
     const original = newId();
     const toBravo = release(hub, bravo.id, { originalId: original });
     const n = note(alpha.id, [toBravo.id as string]);
     await submit(alpha, [n]);
-    expect(JSON.parse((await hub.objects.getLatest(n.id))?.json ?? '{}').object_refs).toEqual([toBravo.id]);
-    const mine = release(hub, alpha.id);
+    const [mine] = await hub.state.submissions.list({ partnerId: alpha.id, limit: 10 });
+    expect((await hub.state.submissions.get(mine?.number ?? 0))?.mapped.object_refs).toEqual([toBravo.id]);
+    const released = release(hub, alpha.id);
     const status = await submit(alpha, [
-      { ...mine, modified: '2026-07-01T00:00:00.000Z', created_by_ref: alpha.id },
+      { ...released, modified: '2026-07-01T00:00:00.000Z', created_by_ref: alpha.id },
     ]);
-    expect(status.failures[0].message).toContain('an object the hub released to you');
-    expect(await hub.objects.getLatest(mine.id as string)).toBeUndefined();
+    expect(status.success_count).toBe(1);
+    expect(await hub.objects.getLatest(released.id as string)).toBeUndefined();
+    const feed = await app.inject({
+      url: '/taxii2/hub/collections/releases/objects/',
+      headers: { authorization: basic(alpha.name, alpha.token), accept: TAXII },
+    });
+    expect(JSON.parse(feed.body).objects.map((o: { modified: string }) => o.modified)).toEqual([
+      released.modified,
+    ]);
+  });
+
+  it('refuses an object above the size limit and submissions beyond the pending quota', async () => {
+    await app.close();
+    app = testServer(hub, { submissions: { maxObjectBytes: 2000, maxPending: 2 } });
+    const big = note(alpha.id, [newId()], { content: 'x'.repeat(3000) });
+    const status = await submit(alpha, [big, note(alpha.id, [newId()]), note(alpha.id, [newId()])]);
+    expect(status.failures.map((f: { message: string }) => f.message)).toEqual([
+      expect.stringMatching(/^object is \d+ bytes; at most 2000 are accepted$/),
+    ]);
+    const more = await submit(alpha, [note(alpha.id, [newId()])]);
+    expect(more.failures[0].message).toContain('2 submissions awaiting review');
+    expect((await submit(bravo, [note(bravo.id, [newId()])])).success_count).toBe(1);
   });
 
   it('counts sightings, notes and opinions as the partner’s feedback; a resend is a success, a clash a failure', async () => {
@@ -125,7 +150,7 @@ describe('partner submissions', () => {
     expect(await listFeedbackReceipts(hub.sql, bravo.id, 0)).toHaveLength(0);
     const again = await submit(alpha, [n, { ...n, content: 'different text, same version' }]);
     expect(again.success_count).toBe(1);
-    expect(again.failures[0].message).toContain('different content');
+    expect(again.failures[0].message).toContain('you sent this id and version before with different content');
   });
 
   it('keeps status resources across a server restart', async () => {

@@ -1,7 +1,7 @@
 /**
  * Who may do what: the one table the CLI and the HTTP API both enforce. Every command and every
  * route names one action; a role not listed for it is refused before anything is read or changed.
- * Analysts import and propose; release officers approve, deny and recall; admins manage partners,
+ * Analysts import, propose and review partners' submissions; release officers approve, deny and recall; admins manage partners,
  * agreements, conditions and users; oversight reads everything and changes nothing.
  */
 export const ROLES = ['analyst', 'release-officer', 'oversight', 'admin'] as const;
@@ -20,6 +20,8 @@ export const ACTIONS = {
   'ledger.audit': { roles: ['oversight', 'admin'], what: 'audit the ledger' },
   'ledger.checkpoint': { roles: ['admin'], what: 'sign ledger checkpoints' },
   'intel.import': { roles: ['analyst'], what: 'import intel' },
+  /** Partner input becomes intel (or is turned away) only by an analyst's review. */
+  'submission.review': { roles: ['analyst'], what: "promote or reject partners' submissions" },
   'release.run': { roles: ['analyst', 'release-officer', 'admin'], what: 'run the release pipeline' },
   'queue.decide': { roles: ['release-officer'], what: 'approve or deny releases' },
   'release.recall': { roles: ['release-officer'], what: 'recall releases' },

@@ -18,6 +18,7 @@ const q = (name: string, description: string) => ({
   description,
 });
 const idParam = { name: 'id', in: 'path', required: true, schema: { type: 'string' } };
+const numberParam = { name: 'number', in: 'path', required: true, schema: { type: 'string' } };
 
 /** The OpenAPI 3.1 description of the console API, served at /api/docs. */
 export const OPENAPI = {
@@ -81,6 +82,22 @@ export const OPENAPI = {
       post: op('approve: {comment?}', 'release-officer', { parameters: [idParam] }),
     },
     '/api/queue/{id}/deny': { post: op('deny: {comment}', 'release-officer', { parameters: [idParam] }) },
+    '/api/submissions': {
+      get: op('partner submissions for review, newest first (at most 200)', 'any', {
+        parameters: [q('state', 'pending (default), promoted, rejected or all'), q('partner', 'partner id')],
+      }),
+    },
+    '/api/submissions/{number}': {
+      get: op('one submission: as sent, mapped to hub ids, its review', 'any', { parameters: [numberParam] }),
+    },
+    '/api/submissions/{number}/promote': {
+      post: op('make the submission intel (a new hub object; you count as its importer)', 'analyst', {
+        parameters: [numberParam],
+      }),
+    },
+    '/api/submissions/{number}/reject': {
+      post: op('reject the submission: {reason}', 'analyst', { parameters: [numberParam] }),
+    },
     '/api/ledger': { get: op('ledger size, latest checkpoint and verifier key', 'any') },
     '/api/ledger/verify': { post: op('verify the whole ledger on the server', 'any') },
     '/api/ledger/receipt': {

@@ -8,6 +8,8 @@ export interface ChangeStamps {
   intel: string;
   queue: string;
   conditions: string;
+  /** Partner submissions received or reviewed. */
+  submissions: string;
 }
 
 /**
@@ -25,7 +27,9 @@ export class ConditionStamp {
     const now = ctx.hub.clock.now().getTime();
     const row = await state.sql.get<{ v: string }>(
       `SELECT (SELECT coalesce(max(seq), 0) FROM condition_events) || '/' || (SELECT count(*) FROM agreements)
-              || '/' || (SELECT count(*) FROM partners) || '/' || (SELECT coalesce(max(added_us), 0) FROM objects) AS v`,
+              || '/' || (SELECT count(*) FROM partners) || '/' || (SELECT coalesce(max(added_us), 0) FROM objects)
+              || '/' || (SELECT coalesce(max(pos_us), 0) FROM taxii_submissions)
+              || '/' || (SELECT count(*) FROM taxii_submissions WHERE review_state = 'rejected') AS v`,
     );
     const key = row?.v ?? '';
     if (key === this.#key && now < this.#nextChangeMs) return this.#value;
@@ -53,7 +57,16 @@ export async function readStamps(ctx: ConsoleContext, conditions: ConditionStamp
             (SELECT count(*) FROM release_approvals) || '/' || (SELECT count(*) FROM release_records) || '/' ||
             (SELECT count(*) FROM release_outcomes) AS v`,
   );
-  return { intel: String(intel?.v ?? 0), queue: queue?.v ?? '', conditions: await conditions.read(ctx) };
+  const submissions = await sql.get<{ v: string }>(
+    `SELECT (SELECT coalesce(max(pos_us), 0) FROM taxii_submissions) || '/' ||
+            (SELECT count(*) FROM taxii_submissions WHERE review_state = 'pending') AS v`,
+  );
+  return {
+    intel: String(intel?.v ?? 0),
+    queue: queue?.v ?? '',
+    conditions: await conditions.read(ctx),
+    submissions: submissions?.v ?? '',
+  };
 }
 
 /**
@@ -100,6 +113,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, i
     res.writeHead(200, {
       'Content-Type': 'text/event-stream',
       'Cache-Control': 'no-store',
+      'X-Content-Type-Options': 'nosniff',
       Connection: 'keep-alive',
     });
     res.write(': tearline console events\n\n');

@@ -10,6 +10,7 @@ import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerManageRoutes } from '../api/api-manage.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
+import { registerSubmissionRoutes } from '../api/api-submissions.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
 import { registerUserRoutes } from '../api/api-users.js';
 import type { HubAuth } from './auth-sign-in.js';
@@ -49,6 +50,7 @@ export function registerConsole(
   registerUserRoutes(app, ctx);
   registerManageRoutes(app, ctx);
   registerConditionRoutes(app, ctx);
+  registerSubmissionRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
   registerDocsRoute(app);

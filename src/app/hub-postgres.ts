@@ -7,8 +7,9 @@ import { PgChangeListener } from '../store/postgres/pg-change-listener.js';
 import { isPgUrl, openPg, type PgOpenError, type PgOpenOptions } from '../store/postgres/pg-database.js';
 import { PgLedger } from '../store/postgres/pg-ledger.js';
 import { PgLedgerCheckpoints } from '../store/postgres/pg-ledger-checkpoints.js';
-import { PgObjectStore } from '../store/postgres/pg-object-store.js';
+import { PgObjectStore, type PgReservedIds } from '../store/postgres/pg-object-store.js';
 import { PgSql } from '../store/postgres/pg-sql.js';
+import { hubReservedIds } from '../store/reserved-ids.js';
 import { SqlIntelFeed } from '../store/sql/sql-intel-feed.js';
 import { SqlReleaseFeed } from '../store/sql/sql-release-feed.js';
 import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
@@ -48,6 +49,8 @@ export async function openPgHub(
   opts: PgOpenOptions & {
     /** Listen for other processes' commits, so TAXII page caches need no query per request. */
     listen?: boolean;
+    /** The hub's name: its identity is reserved (reserved-ids.ts) with the partners' identities. */
+    hubName?: string;
   } = {},
 ): Promise<{ ok: true; hub: PgHub } | { ok: false; error: PgOpenError }> {
   const opened = await openPg(url, opts);
@@ -68,6 +71,7 @@ export async function openPgHub(
       if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
     },
     sql,
+    opts.hubName === undefined ? undefined : pgReservedIds(opts.hubName),
   );
   const checkpoints = new PgLedgerCheckpoints(pool, ledger);
   return {
@@ -90,6 +94,24 @@ export async function openPgHub(
         await pool.end();
       },
     },
+  };
+}
+
+/** The hub's reserved ids, with the partners' identities read in the writer's transaction. */
+function pgReservedIds(hubName: string): PgReservedIds {
+  return async (tx, ids) => {
+    const identities = ids.filter((id) => id.startsWith('identity--'));
+    const rows =
+      identities.length === 0
+        ? []
+        : (
+            await tx.query<{ id: string; identity_json: string }>(
+              'SELECT id, identity_json FROM partners WHERE id = ANY($1::text[])',
+              [identities],
+            )
+          ).rows;
+    const byId = new Map(rows.map((r) => [r.id, r.identity_json]));
+    return hubReservedIds(hubName, (id) => byId.get(id));
   };
 }
 
@@ -124,7 +146,11 @@ export async function openPgServedHub(
   serving = false,
 ): Promise<Hub> {
   // A serving process answers many requests at once: more connections than a CLI command needs.
-  const opened = await openPgHub(url, clock, serving ? { max: 10, listen: true } : {});
+  const opened = await openPgHub(
+    url,
+    clock,
+    serving ? { max: 10, listen: true, hubName: config.hub_name } : { hubName: config.hub_name },
+  );
   if (!opened.ok) throw new ConfigError(`--db: ${opened.error.message}`);
   const pg = opened.hub;
   let signer: NoteSigner | undefined;
@@ -140,7 +166,7 @@ export async function openPgServedHub(
       releases: pg.feed,
       submissions: pg.submissions,
       intel: pg.intel,
-      sink: createSqlSubmissionSink(pg.sql, pg.objects, pg.submissions),
+      sink: createSqlSubmissionSink(pg.sql, pg.submissions),
       statuses: pg.statuses,
     },
     ledgerService: pg.ledgerService,

@@ -8,6 +8,7 @@ import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
 import { ReleaseStore } from '../store/hub/release-store.js';
 import { SessionStore } from '../store/hub/session-store.js';
+import { SubmissionReviewStore } from '../store/hub/submission-review-store.js';
 import { UserStore } from '../store/hub/user-store.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 
@@ -29,6 +30,8 @@ export interface HubState {
   releases: ReleaseStore;
   derivedIds: DerivedIdStore;
   decisionMarks: DecisionMarks;
+  /** Partner submissions as analysts review them (promote or reject). */
+  submissions: SubmissionReviewStore;
 }
 
 export function createHubState(sql: SqlDatabase): HubState {
@@ -45,5 +48,6 @@ export function createHubState(sql: SqlDatabase): HubState {
     releases: new ReleaseStore(sql),
     derivedIds: new DerivedIdStore(sql),
     decisionMarks: new DecisionMarks(sql),
+    submissions: new SubmissionReviewStore(sql),
   };
 }

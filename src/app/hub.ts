@@ -4,6 +4,7 @@ import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
 import { type LedgerService, sqliteLedgerService } from '../store/ledger-service.js';
 import type { ObjectReader, StatsReader } from '../store/ports.js';
+import { hubReservedIds } from '../store/reserved-ids.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 import type { ReleaseFeedWriter } from '../store/sql/sql-release-feed.js';
 import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
@@ -99,13 +100,19 @@ export function createHub(
 ): SqliteHub {
   const ledger = new SqliteLedger(db);
   const checkpoints = new SqliteLedgerCheckpoints(ledger);
-  const objects = new SqliteObjectStore(db, clock, (context, stored) => {
-    const appended = ledger.appendEntries([
-      ingestBatchEntry(context.source, context.actor, clock.now(), stored),
-    ]);
-    // Throwing rolls the batch back: nothing is stored that the ledger does not record.
-    if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
-  });
+  const partnerIdentity = db.prepare('SELECT identity_json FROM partners WHERE id = ?').pluck();
+  const objects = new SqliteObjectStore(
+    db,
+    clock,
+    (context, stored) => {
+      const appended = ledger.appendEntries([
+        ingestBatchEntry(context.source, context.actor, clock.now(), stored),
+      ]);
+      // Throwing rolls the batch back: nothing is stored that the ledger does not record.
+      if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
+    },
+    hubReservedIds(config.hub_name, (id) => partnerIdentity.get(id) as string | undefined),
+  );
   let signer: NoteSigner | undefined;
   const sql = new SqliteSql(db);
   const feed = new SqliteReleaseFeed(db);
@@ -126,7 +133,7 @@ export function createHub(
       releases: feed,
       submissions,
       intel: new SqliteIntelFeed(db),
-      sink: createSqlSubmissionSink(sql, objects, submissions),
+      sink: createSqlSubmissionSink(sql, submissions),
       statuses: new SqliteTaxiiStatusStore(db),
     },
     ledger,

@@ -1,4 +1,5 @@
 import type { PipelineStores } from '../release/release-pipeline.js';
+import type { ReviewStores } from '../release/submission-promote.js';
 import type { Hub } from './hub.js';
 
 /** The adapters the release pipeline writes through: the hub's state stores and its TAXII feed. */
@@ -12,6 +13,17 @@ export function releaseStoresOf(hub: Hub): PipelineStores {
     conditions: state.conditions,
     releases: state.releases,
     derivedIds: state.derivedIds,
+    hubName: hub.config.hub_name,
+  };
+}
+
+/** What an analyst's review of partner submissions writes through (promote joins the hub's transactions). */
+export function reviewStoresOf(hub: Hub): ReviewStores {
+  return {
+    sql: hub.state.sql,
+    submissions: hub.state.submissions,
+    partners: hub.state.partners,
+    objects: hub.objects,
     hubName: hub.config.hub_name,
   };
 }

@@ -11,12 +11,20 @@ import { createCollectionKinds } from '../taxii/taxii-collections.js';
 import { TaxiiError } from '../taxii/taxii-errors.js';
 import { TAXII_MEDIA_TYPE } from '../taxii/taxii-media.js';
 import { PageCache } from '../taxii/taxii-page-cache.js';
-import { createFastPathServerFactory, createPageFastPath } from '../taxii/taxii-page-fast-path.js';
+import { createPageFastPath } from '../taxii/taxii-page-fast-path.js';
 import type { DerivedIdResolver } from '../taxii/taxii-ports.js';
 import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
 import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
+import { DEFAULT_SUBMISSION_LIMITS, type SubmissionLimits } from '../taxii/taxii-submissions.js';
 import { HubAuth, refusal } from './auth-sign-in.js';
 import { registerConsole } from './console-routes.js';
+import {
+  createHubServerFactory,
+  DEFAULT_HTTP_TIMEOUTS,
+  type HttpTimeouts,
+  HYGIENE_HEADERS,
+  registerResponseHygiene,
+} from './http-server.js';
 import type { Hub } from './hub.js';
 import { registerLedgerRoutes } from './ledger-routes.js';
 
@@ -35,6 +43,12 @@ export interface ServerOptions {
   pageCache?: { maxEntries: number; maxBytes: number };
   /** Where structured logs go; nothing is logged when absent. */
   log?: { stream: NodeJS.WritableStream; level?: string };
+  /** Bounds on what a partner may submit (taxii-submissions.ts). */
+  submissions?: Partial<SubmissionLimits>;
+  /** Deadlines for slow clients on every path (http-server.ts). */
+  timeouts?: Partial<HttpTimeouts>;
+  /** Names each TAXII status resource; random UUIDs unless a test fixes them. */
+  newStatusId?: () => string;
 }
 
 export const DEFAULT_LIMITS: TaxiiLimits = {
@@ -101,13 +115,13 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
       : undefined;
 
   let app: FastifyInstance | undefined;
-  // Cached TAXII pages are answered before Fastify routes them (taxii-page-fast-path.ts).
-  const serverFactory =
-    pageCache &&
-    createFastPathServerFactory(
-      createPageFastPath({ authenticator, limiter, pages: pageCache, log: () => app?.log }),
-      options.https,
-    );
+  // Cached TAXII pages are answered before Fastify routes them (taxii-page-fast-path.ts); every
+  // path gets the same deadlines for slow clients (http-server.ts).
+  const serverFactory = createHubServerFactory(
+    { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts },
+    pageCache && createPageFastPath({ authenticator, limiter, pages: pageCache, log: () => app?.log }),
+    options.https,
+  );
   app = Fastify({
     logger: options.log
       ? {
@@ -118,17 +132,16 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
       : false,
     bodyLimit: limits.maxContentLength,
     routerOptions: { ignoreTrailingSlash: true },
-    ...(serverFactory
-      ? { serverFactory }
-      : options.https && { https: { cert: options.https.cert, key: options.https.key } }),
+    serverFactory,
   }) as unknown as FastifyInstance;
+  registerResponseHygiene(app);
 
   const kinds = createCollectionKinds({
     releases,
     submissions,
     intel,
     intelWriter: hub.objects,
-    submit: { sink, resolver, now },
+    submit: { sink, resolver, now, limits: { ...DEFAULT_SUBMISSION_LIMITS, ...options.submissions } },
     now,
   });
 
@@ -139,11 +152,12 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     statuses,
     limits,
     now,
-    newStatusId: randomUUID,
+    newStatusId: options.newStatusId ?? randomUUID,
     authenticator,
     limiter,
     checkCredentials: (creds, address) => checkCredentials(creds, address, 'taxii'),
     ...(pageCache && { pageCache }),
+    responseHeaders: HYGIENE_HEADERS,
   });
 
   registerLedgerRoutes(app, hub, {

@@ -30,6 +30,10 @@ export const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Pro
     names: ['release', 'queue', 'recall', 'recalls'],
     load: async () => (await import('./release-command.js')).registerRelease,
   },
+  {
+    names: ['submissions'],
+    load: async () => (await import('./submissions-command.js')).registerSubmissions,
+  },
   { names: ['report'], load: async () => (await import('./report-command.js')).registerReport },
   { names: ['demo'], load: async () => (await import('./demo-command.js')).registerDemo },
   { names: ['preview'], load: async () => (await import('./preview-command.js')).registerPreview },

@@ -36,6 +36,14 @@ export const ENTRY_FIELDS = {
   'partner-change': { partner: 'string', change: 'string', digest: 'string' },
   'user-change': { user: 'string', change: 'string', digest: 'string' },
   'ingest-batch': { source: 'string', count: 'count', digest: 'string' },
+  // An analyst's decision on a partner submission: 'promoted' (details.promoted_id names the hub
+  // object, whose own ingest-batch entry follows) or 'rejected' (details.reason says why).
+  'submission-review': {
+    partner: 'string',
+    submitted_id: 'string',
+    submitted_version: 'string',
+    decision: 'string',
+  },
   'key-rotation': { key_name: 'string', old_key: 'string', new_key: 'string' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 

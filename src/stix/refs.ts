@@ -1,5 +1,5 @@
 import { isHexCode } from './stix-formats.js';
-import type { JsonValue } from './types.js';
+import { isJsonObject, type JsonObject, type JsonValue, setOwn } from './types.js';
 
 /** One identifier reference found in an object, with the JSON path where it stands. */
 export interface ObjectRef {
@@ -62,4 +62,37 @@ export function collectRefs(obj: JsonValue, out: ObjectRef[] = [], path = ''): O
     }
   }
   return out;
+}
+
+/** A copy of `value` whose `*_ref` / `*_refs` identifiers went through `map`. */
+export function mapReferences(value: JsonValue, map: (id: string) => string): JsonValue {
+  if (Array.isArray(value)) return value.map((v) => mapReferences(v, map));
+  if (!isJsonObject(value)) return value;
+  const out: JsonObject = {};
+  for (const [key, v] of Object.entries(value)) {
+    if (typeof v === 'string' && key.endsWith('_ref')) setOwn(out, key, map(v));
+    else if (Array.isArray(v) && key.endsWith('_refs'))
+      setOwn(
+        out,
+        key,
+        v.map((x) => (typeof x === 'string' ? map(x) : x)),
+      );
+    else setOwn(out, key, mapReferences(v, map));
+  }
+  return out;
+}
+
+/** Every identifier in `*_ref` / `*_refs` properties, at any depth. */
+export function collectReferences(value: JsonValue, into: Set<string> = new Set()): Set<string> {
+  if (Array.isArray(value)) {
+    for (const v of value) collectReferences(v, into);
+  } else if (isJsonObject(value)) {
+    for (const [key, v] of Object.entries(value)) {
+      if (typeof v === 'string' && key.endsWith('_ref')) into.add(v);
+      else if (Array.isArray(v) && key.endsWith('_refs')) {
+        for (const x of v) if (typeof x === 'string') into.add(x);
+      } else collectReferences(v, into);
+    }
+  }
+  return into;
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
+import { TLP_MARKINGS } from '../stix/markings-tlp.js';
 import type { JsonObject } from '../stix/types.js';
 import type { IncomingObject, ObjectReader, ObjectWriter, StatsReader } from './ports.js';
 
@@ -129,6 +130,32 @@ export function describeObjectStoreContract(name: string, factory: ObjectStoreFa
         expect((await s.page({ limit: 100, types: ['domain-name'] })).length).toBe(10);
         const two = [objs[1]?.object.id as string, objs[2]?.object.id as string];
         expect((await s.page({ limit: 100, ids: two })).map((p) => p.id)).toEqual(two);
+      }));
+
+    it('never stores under a standard TLP id: its own definition is a duplicate, any other a conflict', () =>
+      withStore(async (s) => {
+        const red = TLP_MARKINGS.find((m) => m.level === 'red' && m.version === '2.0')
+          ?.definition as JsonObject;
+        const redefined = {
+          type: 'marking-definition',
+          spec_version: '2.1',
+          id: red.id as string,
+          created: '2026-01-01T00:00:00.000Z',
+          definition_type: 'statement',
+          definition: { statement: 'share freely' },
+        };
+        const results = await s.putObjects([
+          incoming(red, JSON.stringify(red, null, 1)),
+          incoming(redefined),
+          incoming({ ...red, name: 'TLP:RED (ours)' }),
+        ]);
+        expect(results.map((r) => [r.outcome, r.reserved])).toEqual([
+          ['duplicate', true],
+          ['conflict', true],
+          ['conflict', true],
+        ]);
+        expect(await s.markingDefinitionIds()).toEqual([]);
+        expect((await s.stats()).versions).toBe(0);
       }));
 
     it('knows the marking definitions it holds and the standard TLP ones', () =>

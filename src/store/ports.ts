@@ -33,6 +33,8 @@ export interface PutResult {
   version: string;
   /** Set for 'added' and 'new-version'. */
   addedUs?: number;
+  /** The id is one only the hub defines (reserved-ids.ts): nothing was stored under it. */
+  reserved?: true;
 }
 
 export interface Rejected {

@@ -1,11 +1,5 @@
-import {
-  createServer as createHttpServer,
-  type IncomingMessage,
-  type Server,
-  type ServerResponse,
-} from 'node:http';
-import { createServer as createHttpsServer } from 'node:https';
-import type { FastifyBaseLogger, FastifyServerFactory } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyBaseLogger } from 'fastify';
 import { type CachedAuthenticator, parseAuthorization } from './taxii-auth.js';
 import { acceptsTaxii } from './taxii-media.js';
 import { type PageCache, pageCacheKey } from './taxii-page-cache.js';
@@ -72,43 +66,5 @@ export function createPageFastPath(o: PageFastPathOptions): PageFastPath {
       );
     }
     return true;
-  };
-}
-
-/**
- * Fastify's serverFactory: the HTTP(S) server Fastify would build (same timeouts), whose requests
- * try the fast path first. Only GETs wait for it; everything else goes straight to Fastify.
- */
-export function createFastPathServerFactory(
-  fastPath: PageFastPath,
-  tls?: { cert: Buffer; key: Buffer },
-): FastifyServerFactory {
-  return (handler, opts) => {
-    const listener = (req: IncomingMessage, res: ServerResponse) => {
-      if (req.method !== 'GET') {
-        handler(req, res);
-        return;
-      }
-      fastPath(req, res).then(
-        (served) => {
-          if (!served) handler(req, res);
-        },
-        () => {
-          if (!res.headersSent) handler(req, res);
-        },
-      );
-    };
-    const server: Server = tls ? createHttpsServer(tls, listener) : createHttpServer(listener);
-    // As Fastify sets them on the server it builds itself (fastify/lib/server.js).
-    const option = (name: string, fallback: number) => {
-      const v = opts[name];
-      return typeof v === 'number' ? v : fallback;
-    };
-    server.keepAliveTimeout = option('keepAliveTimeout', 72_000);
-    server.requestTimeout = option('requestTimeout', 0);
-    server.setTimeout(option('connectionTimeout', 0));
-    if (option('maxRequestsPerSocket', 0) > 0)
-      server.maxRequestsPerSocket = option('maxRequestsPerSocket', 0);
-    return server;
   };
 }

@@ -31,6 +31,8 @@ export interface TaxiiRouteOptions extends GateOptions {
   limits: TaxiiLimits;
   now(): Date;
   newStatusId(): string;
+  /** Sent with every cached page (the fast path answers without Fastify's hooks). */
+  responseHeaders?: Readonly<Record<string, string>>;
   /**
    * Rendered GET pages are reused until `stamp()` changes; stamp() must first bring the feeds up
    * to date (publish releases whose embargo ended) and then name the database's state.
@@ -98,9 +100,11 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
     const render = async (stamp: string): Promise<CachedPage> => {
       const r = await renderWith(collection);
       const body = Buffer.from(r.body);
+      // The fast path sends these headers as stored: they carry the hygiene headers too.
       const headers: Record<string, string> = {
         'content-type': TAXII_MEDIA_TYPE,
         'content-length': String(body.length),
+        ...o.responseHeaders,
       };
       for (const [name, value] of Object.entries(r.headers)) headers[name.toLowerCase()] = value;
       return { stamp, body, headers };

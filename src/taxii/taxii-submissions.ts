@@ -1,4 +1,5 @@
-import { isJsonObject, type JsonObject, type JsonValue, setOwn } from '../stix/types.js';
+import { collectReferences, mapReferences } from '../stix/refs.js';
+import { isJsonObject, type JsonObject } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
 import type { IncomingObject, IngestContext, PutResult } from '../store/ports.js';
 import type { DerivedIdResolver, ObjectOutcome } from './taxii-ports.js';
@@ -8,31 +9,50 @@ export interface IntelWriter {
   putObjects(batch: readonly IncomingObject[], context: IngestContext): Promise<PutResult[]>;
 }
 
-/** One accepted partner object: what enters the intel store and what the partner sent. */
+/** One accepted partner object, for its own space: what it sent and the same mapped for analysts. */
 export interface SubmissionRecord {
   partnerId: string;
   statusId: string;
   /** The object as sent (the partner's own ids), readable back from its submissions. */
   sent: JsonObject;
   sentJson: string;
-  /** The object with derived ids mapped back to the originals, for the intel store. */
-  intel: IncomingObject;
+  /** The object with the partner's derived ids mapped back to the originals, for review. */
+  mappedJson: string;
+  /** Who sent it and how, for the ledger entry of its receipt. */
   context: IngestContext;
   now: Date;
+  /** The most submissions a partner may have awaiting review (beyond: 'quota'). */
+  maxPending?: number;
 }
 
+/**
+ * 'stored' or 'duplicate' (sent before, same content) succeed; 'conflict' (the partner's own
+ * earlier object with this id and version differs) and 'quota' fail.
+ */
+export type SubmissionOutcome = 'stored' | 'duplicate' | 'conflict' | 'quota';
+
 export interface SubmissionSink {
-  /**
-   * In ONE transaction: `intel` into the intel store (with its ledger entry) and `sent` into the
-   * partner's submissions. 'conflict' (the id and version are held with other content) records
-   * no submission.
-   */
-  store(record: SubmissionRecord): Promise<'stored' | 'conflict'>;
+  /** In ONE transaction: the record into the partner's space and the ledger entry of its receipt. */
+  store(record: SubmissionRecord): Promise<SubmissionOutcome>;
 }
+
+/** What one partner object may be: bounds that hold whatever the hub holds (no oracle in them). */
+export interface SubmissionLimits {
+  /** Largest object, in bytes of its JSON. */
+  maxObjectBytes: number;
+  /** Submissions a partner may have awaiting review before further ones are refused. */
+  maxPending: number;
+}
+
+export const DEFAULT_SUBMISSION_LIMITS: SubmissionLimits = {
+  maxObjectBytes: 1024 * 1024,
+  maxPending: 10_000,
+};
 
 export interface SubmissionPorts {
   sink: SubmissionSink;
   resolver: DerivedIdResolver;
+  limits: SubmissionLimits;
   now(): Date;
 }
 
@@ -46,24 +66,6 @@ function versionOfObject(o: JsonObject): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** A copy of `value` whose `*_ref` / `*_refs` identifiers went through `map`. */
-export function mapReferences(value: JsonValue, map: (id: string) => string): JsonValue {
-  if (Array.isArray(value)) return value.map((v) => mapReferences(v, map));
-  if (!isJsonObject(value)) return value;
-  const out: JsonObject = {};
-  for (const [key, v] of Object.entries(value)) {
-    if (typeof v === 'string' && key.endsWith('_ref')) setOwn(out, key, map(v));
-    else if (Array.isArray(v) && key.endsWith('_refs'))
-      setOwn(
-        out,
-        key,
-        v.map((x) => (typeof x === 'string' ? map(x) : x)),
-      );
-    else setOwn(out, key, mapReferences(v, map));
-  }
-  return out;
-}
-
 function failure(o: unknown, message: string): ObjectOutcome {
   const obj = isJsonObject(o) ? o : {};
   return {
@@ -74,26 +76,14 @@ function failure(o: unknown, message: string): ObjectOutcome {
   };
 }
 
-/** Every identifier in `*_ref` / `*_refs` properties, at any depth. */
-export function collectReferences(value: JsonValue, into: Set<string> = new Set()): Set<string> {
-  if (Array.isArray(value)) {
-    for (const v of value) collectReferences(v, into);
-  } else if (isJsonObject(value)) {
-    for (const [key, v] of Object.entries(value)) {
-      if (typeof v === 'string' && key.endsWith('_ref')) into.add(v);
-      else if (Array.isArray(v) && key.endsWith('_refs')) {
-        for (const x of v) if (typeof x === 'string') into.add(x);
-      } else collectReferences(v, into);
-    }
-  }
-  return into;
-}
-
 /**
- * Checks one object a partner submitted and, when it passes, stores it. The partner may only
- * speak for itself (created_by_ref, where the object has a creator, must be its own identity),
- * may not post versions of objects the hub released to it, and its references to derived ids
- * are mapped back to the hub's originals before the object reaches the intel store.
+ * Checks one object a partner submitted and, when it passes, keeps it in the partner's own
+ * space. Nothing here looks at what the hub or another partner holds: any id, the hub's own,
+ * another partner's, a computed SCO id or a reserved one, is stored under this partner exactly
+ * as an id nobody holds would be, so the answer cannot reveal whether it exists. The partner may
+ * only speak for itself (created_by_ref, where the object has a creator, must be its identity);
+ * its references to ids the hub gave IT are mapped back to the originals for analysts, and an
+ * analyst must promote the object before it becomes intel (src/release/submission-promote.ts).
  */
 export async function submitPartnerObject(
   ports: SubmissionPorts,
@@ -102,6 +92,11 @@ export async function submitPartnerObject(
   statusId: string,
 ): Promise<ObjectOutcome> {
   if (!isJsonObject(raw)) return failure(raw, 'not a JSON object');
+  const sentJson = JSON.stringify(raw);
+  const bytes = Buffer.byteLength(sentJson);
+  if (bytes > ports.limits.maxObjectBytes) {
+    return failure(raw, `object is ${bytes} bytes; at most ${ports.limits.maxObjectBytes} are accepted`);
+  }
   const result = validateObject(raw);
   if (!result.valid) return failure(raw, result.errors.map((e) => e.message).join('; '));
   const id = raw.id as string;
@@ -111,12 +106,6 @@ export async function submitPartnerObject(
   }
   if (creator === undefined && raw.created !== undefined) {
     return failure(raw, `created_by_ref is required: set it to your own identity ${who.partnerId}`);
-  }
-  if ((await ports.resolver.resolve(who.partnerId, id)) !== undefined) {
-    return failure(
-      raw,
-      `${id} is an object the hub released to you: send a sighting, note or opinion about it instead`,
-    );
   }
   const originals = new Map<string, string>();
   for (const ref of collectReferences(raw)) {
@@ -129,15 +118,26 @@ export async function submitPartnerObject(
     partnerId: who.partnerId,
     statusId,
     sent: raw,
-    sentJson: JSON.stringify(raw),
-    intel: { object: mapped, json: JSON.stringify(mapped), source },
+    sentJson,
+    mappedJson: JSON.stringify(mapped),
     context: { actor: `partner:${who.name}`, source },
     now: ports.now(),
+    maxPending: ports.limits.maxPending,
   });
   if (outcome === 'conflict')
-    return failure(raw, 'this id and version are already held with different content');
+    return failure(raw, 'you sent this id and version before with different content: send a newer version');
+  if (outcome === 'quota') {
+    return failure(
+      raw,
+      `you have ${ports.limits.maxPending} submissions awaiting review; send more once the hub has reviewed them`,
+    );
+  }
   return { ok: true, id, version: versionOfObject(raw) ?? '' };
 }
+
+/** Why an object under a reserved id (src/store/reserved-ids.ts) was not stored. */
+export const RESERVED_MESSAGE =
+  'this id is reserved: only the hub defines the standard TLP markings, its own identity and its partners’ identities';
 
 /**
  * An analyst's envelope for the intel store: each object validated, the valid ones stored as
@@ -170,9 +170,11 @@ export async function submitIntelEnvelope(
   results.forEach((put, k) => {
     const i = slots[k] as number;
     outcomes[i] =
-      put.outcome === 'conflict'
-        ? failure(objects[i], 'this id and version are already held with different content')
-        : { ok: true, id: put.id, version: versionOfObject(batch[k]?.object ?? {}) ?? '' };
+      put.outcome !== 'conflict'
+        ? { ok: true, id: put.id, version: versionOfObject(batch[k]?.object ?? {}) ?? '' }
+        : put.reserved
+          ? failure(objects[i], RESERVED_MESSAGE)
+          : failure(objects[i], 'this id and version are already held with different content');
   });
   return outcomes as ObjectOutcome[];
 }

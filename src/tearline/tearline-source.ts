@@ -1,5 +1,6 @@
 import type { JsonObject } from '../stix/types.js';
 import { matchesNameList, type SanitisationProfile } from './tearline-profile.js';
+import { SUBMISSION_PROVENANCE_EXTENSION_ID } from './tearline-provenance.js';
 import type { RemovalPlan } from './tearline-removal.js';
 import { PREDEFINED_EXTENSIONS, type TypeRules } from './tearline-type-registry.js';
 
@@ -12,7 +13,7 @@ const ITEM_KEYS: Readonly<Record<string, ReadonlySet<string>>> = {
 /**
  * Plans the source-protection removals: external references outside the allow-list, custom
  * properties (top level and inside external references and kill-chain phases), custom
- * extensions, confidence and internal labels. `created_by_ref` is rewritten later, not removed.
+ * extensions, the hub's submission provenance (always), confidence and internal labels. `created_by_ref` is rewritten later, not removed.
  */
 export function planSourceProtection(
   obj: JsonObject,
@@ -51,6 +52,11 @@ export function planSourceProtection(
   const extensions = obj.extensions;
   if (typeof extensions === 'object' && extensions !== null && !Array.isArray(extensions)) {
     for (const key of Object.keys(extensions)) {
+      // Names the submitting partner: never released, whatever the profile allows.
+      if (key === SUBMISSION_PROVENANCE_EXTENSION_ID) {
+        plan.add(['extensions', key], 'submission-provenance');
+        continue;
+      }
       const standard = rules.kind === 'sco' && PREDEFINED_EXTENSIONS.has(key);
       if (!standard && !matchesNameList(profile.allow_extensions, key))
         plan.add(['extensions', key], 'extension');

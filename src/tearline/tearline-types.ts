@@ -26,6 +26,7 @@ export type RemovalRule =
   | 'external-reference'
   | 'custom-property'
   | 'extension'
+  | 'submission-provenance'
   | 'confidence'
   | 'internal-label'
   | 'reference-closure'

@@ -8,6 +8,7 @@ import { PartnersPage } from './partners-page.js';
 import { QueuePage } from './queue-page.js';
 import { useRoute } from './route.js';
 import { SignIn } from './sign-in.js';
+import { SubmissionsPage } from './submissions-page.js';
 import { ThreatPage } from './threat-page.js';
 import { UsersPage } from './users-page.js';
 
@@ -16,6 +17,7 @@ const PAGES = [
   ['intel', 'Intel'],
   ['partners', 'Partners'],
   ['queue', 'Release queue'],
+  ['submissions', 'Submissions'],
   ['ledger', 'Ledger'],
   ['users', 'Users and keys'],
 ] as const;
@@ -85,6 +87,7 @@ export function App() {
         {route.page === 'object' && <ObjectPage id={route.arg} />}
         {route.page === 'partners' && <PartnersPage me={me} />}
         {route.page === 'queue' && <QueuePage me={me} />}
+        {route.page === 'submissions' && <SubmissionsPage me={me} />}
         {route.page === 'ledger' && <LedgerPage />}
         {route.page === 'users' && <UsersPage me={me} />}
       </main>

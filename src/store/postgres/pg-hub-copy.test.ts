@@ -69,6 +69,10 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
     INSERT INTO release_records (release_id, partner_id, derived_id, original_id, original_version, reasons,
       approvals, tearline_digest, released_at, visible_from, ledger_index)
       VALUES ('release--r1', 'identity--p1', 'indicator--d1', 'indicator--o1', 'v', '[]', '[]', 'd', 't', 't', 4);
+    INSERT INTO taxii_submissions (pos_us, partner_id, status_id, object_id, version, version_key, type, json,
+      is_latest, mapped_json, review_state, reviewed_by, reviewed_at, review_note, legacy_added_us)
+      VALUES (7, 'identity--p1', 's1', 'note--n1', 'v', 'v', 'note', '{"sent":1}', 1, '{"mapped":1}',
+        'rejected', 'analyst', 't2', 'not credible', 6);
   `);
   checkpoints.checkpoint(clock.now(), signer.signer);
   return db;
@@ -108,6 +112,19 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
         "SELECT json, feed_us FROM releases WHERE object_id = 'indicator--d1'",
       );
       expect(rel.rows).toEqual([{ json: '{}', feed_us: '5' }]);
+      // Partner submissions keep their review (migration 1300's columns) on the copy.
+      const sub = await pg.pool.query(
+        'SELECT mapped_json, review_state, reviewed_by, review_note, legacy_added_us FROM taxii_submissions',
+      );
+      expect(sub.rows).toEqual([
+        {
+          mapped_json: '{"mapped":1}',
+          review_state: 'rejected',
+          reviewed_by: 'analyst',
+          review_note: 'not credible',
+          legacy_added_us: '6',
+        },
+      ]);
       const liteStore = new SqliteObjectStore(lite, new ManualClock('2026-11-28T10:00:00Z'));
       const pgStore = new PgObjectStore(pg.pool, new ManualClock('2026-11-28T10:00:00Z'));
       expect(await pgStore.page({ limit: 1000, versions: 'all' })).toEqual(

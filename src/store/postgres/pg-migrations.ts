@@ -4,6 +4,7 @@ import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
+import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
 import { usersMigration } from '../sqlite/migrations/users.js';
 
@@ -137,6 +138,11 @@ CREATE TRIGGER submissions_changed AFTER INSERT OR UPDATE OR DELETE ON taxii_sub
 CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
   FOR EACH STATEMENT EXECUTE FUNCTION tearline_notify_change();
 `,
+  },
+  {
+    name: '1300-submission-space',
+    // As src/store/sqlite/migrations/submission-space.ts: partner submissions leave intel.
+    sql: translateSqliteDdl(SUBMISSION_SPACE_COLUMNS) + moveLegacySubmissions('true'),
   },
   {
     name: '1400-auth',

@@ -24,6 +24,8 @@ export interface BatchState {
   /** Stored JSON of each (id, version) of the batch that is already there, keyed `id\0version`. */
   present: ReadonlyMap<string, string>;
   actor: string | null;
+  /** The hub's own JSON of each reserved id of the batch (reserved-ids.ts): never stored over. */
+  reserved: ReadonlyMap<string, string>;
   isSameContent: (stored: string, received: string) => boolean;
 }
 
@@ -85,6 +87,12 @@ export function planObjectBatch(batch: readonly IncomingObject[], keys: BatchKey
     const obj = item.object;
     const id = keys.ids[i] as string;
     const version = keys.versions[i] as string;
+    const fixed = s.reserved.get(id);
+    if (fixed !== undefined) {
+      const outcome = s.isSameContent(fixed, item.json) ? 'duplicate' : 'conflict';
+      plan.results.push({ outcome, id, version, reserved: true });
+      return;
+    }
     const key = `${id}\u0000${version}`;
     const had = present.get(key);
     if (had !== undefined) {

@@ -15,6 +15,7 @@ import type {
   StoredObject,
   StoreStats,
 } from '../ports.js';
+import { mayBeReserved, type ReservedIds, STANDARD_RESERVED } from '../reserved-ids.js';
 import { PG_LOCK_CLASS } from './pg-migrations.js';
 import { keyBatch, planObjectBatch } from './pg-object-batch.js';
 import type { PgSql } from './pg-sql.js';
@@ -46,6 +47,12 @@ export type PgIngestRecorder = (
   stored: { id: string; version: string; json: string }[],
 ) => Promise<void>;
 
+/**
+ * The reserved ids (reserved-ids.ts) among `ids`, looked up in the writer's transaction `tx`:
+ * a partner added by another process is seen once it has committed.
+ */
+export type PgReservedIds = (tx: pg.PoolClient, ids: readonly string[]) => Promise<ReservedIds>;
+
 const INSERT_OBJECTS = `INSERT INTO objects
   (added_us, id, version, type, spec_version, created, modified, is_latest, source, imported_by, json)
   SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
@@ -60,13 +67,18 @@ export class PgObjectStore implements ObjectWriter, ObjectReader, StatsReader {
   readonly #record: PgIngestRecorder | undefined;
 
   readonly #sql: PgSql | undefined;
+  readonly #reserved: PgReservedIds;
 
-  /** With `sql`, a batch stored inside one of its open transactions joins that transaction. */
-  constructor(pool: pg.Pool, clock: Clock, record?: PgIngestRecorder, sql?: PgSql) {
+  /**
+   * With `sql`, a batch stored inside one of its open transactions joins that transaction.
+   * `reserved` names the ids only the hub defines (the standard TLP ones when absent).
+   */
+  constructor(pool: pg.Pool, clock: Clock, record?: PgIngestRecorder, sql?: PgSql, reserved?: PgReservedIds) {
     this.#pool = pool;
     this.#clock = clock;
     this.#record = record;
     this.#sql = sql;
+    this.#reserved = reserved ?? (async () => STANDARD_RESERVED);
   }
 
   /** One transaction per batch, under the schema's writer lock; all of it or nothing. */
@@ -106,12 +118,19 @@ export class PgObjectStore implements ObjectWriter, ObjectReader, StatsReader {
        JOIN objects o ON o.id = b.id AND o.version = b.version`,
       [keys.ids, keys.versions],
     );
+    const reservedIds = await this.#reserved(tx, keys.ids.filter(mayBeReserved));
+    const reserved = new Map<string, string>();
+    for (const id of keys.ids) {
+      const fixed = mayBeReserved(id) ? reservedIds.contentOf(id) : undefined;
+      if (fixed !== undefined) reserved.set(id, fixed);
+    }
     const resolved = planObjectBatch(batch, keys, {
       lastAddedUs: Number(max.rows[0]?.m ?? 0),
       nowUs: this.#clock.now().getTime() * 1000,
       latest: latest.rows.map((r) => ({ id: r.id, version: r.version, addedUs: Number(r.added_us) })),
       present: new Map(found.rows.map((r) => [`${r.id}\u0000${r.version}`, r.json])),
       actor: context?.actor ?? null,
+      reserved,
       isSameContent,
     });
     const c = resolved.columns;

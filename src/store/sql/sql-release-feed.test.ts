@@ -133,8 +133,26 @@ describeOnEngines('portable release feed', (open) => {
       const published = await feed.changeStamp(later);
       expect(published).not.toBe(embargoed);
       expect((await feed.page(PARTNERS[0], { version: ALL, limit: 10 }, later)).rows).toHaveLength(1);
-      expect(await subs.record(PARTNERS[1], 'st-1', indicator(7, 2), '{"x":1}', later)).toBe('added');
-      expect(await subs.record(PARTNERS[1], 'st-2', indicator(7, 2), '{"x":1}', later)).toBe('duplicate');
+      expect(
+        await subs.record({
+          partnerId: PARTNERS[1],
+          statusId: 'st-1',
+          sent: indicator(7, 2),
+          sentJson: '{"x":1}',
+          mappedJson: '{"x":1}',
+          now: later,
+        }),
+      ).toBe('added');
+      expect(
+        await subs.record({
+          partnerId: PARTNERS[1],
+          statusId: 'st-2',
+          sent: indicator(7, 2),
+          sentJson: '{"x":1}',
+          mappedJson: '{"x":1}',
+          now: later,
+        }),
+      ).toBe('duplicate');
       expect(await feed.changeStamp(later)).not.toBe(published);
     } finally {
       await close();
@@ -146,9 +164,30 @@ describeOnEngines('portable release feed', (open) => {
     try {
       const subs = new SqlSubmissions(sql);
       const t = new Date('2026-03-01T00:00:00Z');
-      await subs.record(PARTNERS[0], 's', indicator(1, 3), 'v3', t);
-      await subs.record(PARTNERS[0], 's', indicator(1, 1), 'v1', t);
-      await subs.record(PARTNERS[0], 's', indicator(2, 1), 'w1', t);
+      await subs.record({
+        partnerId: PARTNERS[0],
+        statusId: 's',
+        sent: indicator(1, 3),
+        sentJson: 'v3',
+        mappedJson: 'v3',
+        now: t,
+      });
+      await subs.record({
+        partnerId: PARTNERS[0],
+        statusId: 's',
+        sent: indicator(1, 1),
+        sentJson: 'v1',
+        mappedJson: 'v1',
+        now: t,
+      });
+      await subs.record({
+        partnerId: PARTNERS[0],
+        statusId: 's',
+        sent: indicator(2, 1),
+        sentJson: 'w1',
+        mappedJson: 'w1',
+        now: t,
+      });
       const latest = await subs.page(PARTNERS[0], { version: LAST, limit: 10 });
       expect(latest.rows.map((r) => r.json)).toEqual(['v3', 'w1']);
       const page = await subs.page(PARTNERS[0], { version: ALL, limit: 2 });

@@ -1,7 +1,8 @@
+import { ingestBatchEntry } from '../../ingest/ingest-ledger.js';
 import type { JsonObject } from '../../stix/types.js';
 import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
-import type { SubmissionSink } from '../../taxii/taxii-submissions.js';
-import type { ObjectWriter } from '../ports.js';
+import type { SubmissionOutcome, SubmissionSink } from '../../taxii/taxii-submissions.js';
+import { isSameContent } from '../object-content.js';
 import type { SqlDatabase } from './sql-database.js';
 import { pageFeed, type SqlFeedTable } from './sql-feed-query.js';
 import { feedVersionOf } from './sql-release-feed.js';
@@ -17,9 +18,25 @@ export const SUBMISSIONS_FEED_TABLE: SqlFeedTable = {
   scope: (a) => `${a}.partner_id = ?`,
 };
 
+/** One object into a partner's space. */
+export interface SpaceRecord {
+  partnerId: string;
+  statusId: string;
+  /** The object as sent: what the partner reads back, in its own (derived) ids. */
+  sent: JsonObject;
+  sentJson: string;
+  /** The same with the partner's derived ids mapped back to the hub's originals (analysts only). */
+  mappedJson: string;
+  now: Date;
+  /** Refuse ('quota') when the partner already has this many submissions awaiting review. */
+  maxPending?: number;
+}
+
 /**
- * Each partner's submissions exactly as it sent them (read back in its own derived ids), on both
- * engines. Positions are strictly increasing across processes.
+ * Each partner's submissions, in its own space, on both engines: never intel, never released,
+ * never read by the pipeline. Keyed by (partner, id, version), so what one partner sends can
+ * neither meet nor reveal what the hub or another partner holds under the same id. Positions
+ * are strictly increasing across processes.
  */
 export class SqlSubmissions {
   readonly #sql: SqlDatabase;
@@ -28,38 +45,49 @@ export class SqlSubmissions {
     this.#sql = sql;
   }
 
-  /** Joins the caller's transaction (with the intel store write) when one is open. */
-  record(
-    partnerId: string,
-    statusId: string,
-    obj: JsonObject,
-    json: string,
-    now: Date,
-  ): Promise<'added' | 'duplicate'> {
+  /**
+   * Joins the caller's transaction when one is open. 'duplicate': the partner sent this version
+   * before with the same content; 'conflict': with other content (its own earlier object, so
+   * saying so reveals nothing it did not send).
+   */
+  record(r: SpaceRecord): Promise<'added' | 'duplicate' | 'conflict' | 'quota'> {
     return this.#sql.transaction(async (tx) => {
       await tx.lock('taxii-submissions');
-      const { version, versionKey } = feedVersionOf(obj);
+      const id = r.sent.id as string;
+      const { version, versionKey } = feedVersionOf(r.sent);
+      const held = await tx.get<{ json: string }>(
+        'SELECT json FROM taxii_submissions WHERE partner_id = ? AND object_id = ? AND version_key = ?',
+        [r.partnerId, id, versionKey],
+      );
+      if (held) return isSameContent(held.json, r.sentJson) ? 'duplicate' : 'conflict';
+      if (r.maxPending !== undefined) {
+        const pending = await tx.get<{ n: number }>(
+          "SELECT count(*) AS n FROM taxii_submissions WHERE partner_id = ? AND review_state = 'pending'",
+          [r.partnerId],
+        );
+        if (Number(pending?.n ?? 0) >= r.maxPending) return 'quota';
+      }
       const last = await tx.get<{ m: number | null }>('SELECT max(pos_us) AS m FROM taxii_submissions');
-      const pos = Math.max(now.getTime() * 1000, (last?.m ?? 0) + 1);
-      const info = await tx.run(
+      const pos = Math.max(r.now.getTime() * 1000, Number(last?.m ?? 0) + 1);
+      await tx.run(
         `INSERT INTO taxii_submissions (pos_us, partner_id, status_id, object_id, version, version_key, type,
-           spec_version, json, is_latest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0) ON CONFLICT DO NOTHING`,
+           spec_version, json, is_latest, mapped_json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?)`,
         [
           pos,
-          partnerId,
-          statusId,
-          obj.id as string,
+          r.partnerId,
+          r.statusId,
+          id,
           version,
           versionKey,
-          obj.type as string,
-          typeof obj.spec_version === 'string' ? obj.spec_version : null,
-          json,
+          r.sent.type as string,
+          typeof r.sent.spec_version === 'string' ? r.sent.spec_version : null,
+          r.sentJson,
+          r.mappedJson,
         ],
       );
-      if (info.changes === 0) return 'duplicate';
       const cur = await tx.get<{ pos_us: number; version_key: string }>(
         'SELECT pos_us, version_key FROM taxii_submissions WHERE partner_id = ? AND object_id = ? AND is_latest = 1',
-        [partnerId, obj.id as string],
+        [r.partnerId, id],
       );
       if (!cur || versionKey > cur.version_key) {
         if (cur) await tx.run('UPDATE taxii_submissions SET is_latest = 0 WHERE pos_us = ?', [cur.pos_us]);
@@ -75,21 +103,22 @@ export class SqlSubmissions {
 }
 
 /**
- * A partner's object into the intel store (with its ledger entry) and into its submissions, in
- * one transaction of `sql`: the object store must join that transaction (PgObjectStore given the
- * same PgSql does).
+ * A partner's object into its space with the ledger entry of its receipt, in one transaction:
+ * the entry digests the exact bytes the partner sent, so either side can prove what came in.
  */
-export function createSqlSubmissionSink(
-  sql: SqlDatabase,
-  intel: ObjectWriter,
-  submissions: SqlSubmissions,
-): SubmissionSink {
+export function createSqlSubmissionSink(sql: SqlDatabase, submissions: SqlSubmissions): SubmissionSink {
   return {
     store: (r) =>
-      sql.transaction(async () => {
-        const [put] = await intel.putObjects([r.intel], r.context);
-        if (!put || put.outcome === 'conflict') return 'conflict';
-        await submissions.record(r.partnerId, r.statusId, r.sent, r.sentJson, r.now);
+      sql.transaction(async (tx): Promise<SubmissionOutcome> => {
+        const outcome = await submissions.record(r);
+        if (outcome !== 'added') return outcome;
+        const { versionKey } = feedVersionOf(r.sent);
+        const entry = ingestBatchEntry(r.context.source, r.context.actor, r.now, [
+          { id: r.sent.id as string, version: versionKey, json: r.sentJson },
+        ]);
+        const appended = await tx.appendLedger([entry]);
+        // Throwing rolls the record back: nothing is kept that the ledger does not record.
+        if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
         return 'stored';
       }),
   };

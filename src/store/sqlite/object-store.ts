@@ -15,6 +15,7 @@ import type {
   StoreStats,
 } from '../ports.js';
 import { type PreparedObject, prepareObject } from '../prepared-object.js';
+import { mayBeReserved, type ReservedIds, STANDARD_RESERVED } from '../reserved-ids.js';
 import type { SqliteDatabase } from './database.js';
 import { dropDeferrableIndexes, restoreDeferredIndexes } from './deferred-indexes.js';
 import { BackgroundCheckpointer } from './wal-checkpointer.js';
@@ -63,16 +64,27 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
   readonly #db: SqliteDatabase;
   readonly #clock: Clock;
   readonly #record: IngestRecorder | undefined;
+  readonly #reserved: ReservedIds;
   readonly #stmts;
   /** A bulk write under way: its checkpointer, and objects stored in its open transaction (-1: none open). */
   #bulk: { checkpointer: BackgroundCheckpointer | undefined; open: number } | undefined;
   /** Objects and references this store has written: the references an import brings, per object. */
   #written = { objects: 0, refs: 0 };
 
-  constructor(db: SqliteDatabase, clock: Clock, record?: IngestRecorder) {
+  /**
+   * `reserved` names the ids only the hub defines (reserved-ids.ts); it is asked inside the write
+   * transaction. Without it, the standard TLP definitions are still reserved.
+   */
+  constructor(
+    db: SqliteDatabase,
+    clock: Clock,
+    record?: IngestRecorder,
+    reserved: ReservedIds = STANDARD_RESERVED,
+  ) {
     this.#db = db;
     this.#clock = clock;
     this.#record = record;
+    this.#reserved = reserved;
     this.#stmts = {
       maxAdded: db.prepare('SELECT max(added_us) FROM objects').pluck(),
       latestOf: db.prepare('SELECT added_us, version FROM objects WHERE id = ? AND is_latest = 1'),
@@ -147,6 +159,17 @@ export class SqliteObjectStore implements ObjectWriter, ObjectReader, StatsReade
     const stored: { id: string; version: string; sha256: string }[] = [];
     for (const item of batch) {
       const { id, version } = item;
+      const fixed = mayBeReserved(id) ? this.#reserved.contentOf(id) : undefined;
+      if (fixed !== undefined) {
+        const json = typeof item.json === 'string' ? item.json : item.json.toString('utf8');
+        results.push({
+          outcome: isSameContent(fixed, json) ? 'duplicate' : 'conflict',
+          id,
+          version,
+          reserved: true,
+        });
+        continue;
+      }
       const prev = s.latestOf.get(id) as { added_us: number; version: string } | undefined;
       const isLatest = prev === undefined || version > prev.version;
       const added = Math.max(nowUs, state.last + 1);

@@ -68,7 +68,7 @@ const HTTP: Partial<
     url: '/api/partners/nope/recall',
     body: { object_id: ISISK, reason: 'x' },
   },
-  'partner.manage': { method: 'POST', url: '/api/partners/nope/token', body: {} },
+  'partner.manage': { method: 'POST', url: '/api/partners/nope/token', body: { reason: 'x' } },
   'agreement.set': { method: 'POST', url: '/api/partners/nope/agreement', body: { text: 'x' } },
   'condition.attest': { method: 'POST', url: '/api/partners/nope/conditions/hr-1/attest', body: {} },
   'condition.suspend': {
@@ -177,7 +177,7 @@ describe('every action x every role on the real binary', () => {
     'release.run': () => ['release', 'run', '--partner', 'nope'],
     'queue.decide': () => ['queue', 'approve', 'queue--nope'],
     'release.recall': () => ['recall', 'nope', ISISK, '--reason', 'x'],
-    'partner.manage': () => ['partner', 'rotate-token', 'nope'],
+    'partner.manage': () => ['partner', 'rotate-token', 'nope', '--reason', 'x'],
     'agreement.set': () => ['agreement', 'set', 'nope', file],
     'condition.attest': () => ['condition', 'revoke', 'nope', 'hr-1', '--reason', 'x'],
     'condition.suspend': () => ['condition', 'suspend', 'nope', '--reason', 'x'],

@@ -92,7 +92,7 @@ describe('secrets never reach a log', () => {
           await fetch(`${base}/api/partners/leaky/token`, {
             method: 'POST',
             headers: { 'content-type': 'application/json', cookie: admin.cookie, 'x-csrf-token': admin.csrf },
-            body: '{}',
+            body: '{"reason":"scheduled rotation"}',
           }),
         )
       ).token as string;

@@ -83,7 +83,7 @@ async function actorOf(
  */
 export function guard(ctx: ConsoleContext, action: Action): preHandlerHookHandler {
   // Async hook: a reply sent here is returned, which ends the request before the route.
-  return async (request, reply) => {
+  const check: preHandlerHookHandler = async (request, reply) => {
     const found = await actorOf(ctx, request);
     if (!found) {
       sendApiError(reply, 'unauthenticated', 'sign in first: POST /api/login with name and password');
@@ -107,6 +107,16 @@ export function guard(ctx: ConsoleContext, action: Action): preHandlerHookHandle
     }
     signedIn.set(request, a);
   };
+  guardedActions.set(check, action);
+  return check;
+}
+
+const guardedActions = new WeakMap<preHandlerHookHandler, Action>();
+
+/** The action a route's guard checks (its docs and tests read it), if the pre-handler is a guard. */
+export function guardedAction(preHandler: unknown): Action | undefined {
+  const first = Array.isArray(preHandler) ? preHandler[0] : preHandler;
+  return typeof first === 'function' ? guardedActions.get(first as preHandlerHookHandler) : undefined;
 }
 
 function meBody(actor: Omit<ApiActor, 'origin'>, csrf: string) {

@@ -82,9 +82,15 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
     '/api/partners/:id/token',
     { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'partner.manage') },
     async (request, reply) => {
+      const reason = reasonOf(request.body as Body);
+      if (!reason) return sendApiError(reply, 'bad-request', 'send {"reason": "why, 1-2000 characters"}');
       const p = await partnerOf(request, reply);
       if (!p) return reply;
-      const r = await partners.rotateToken(p.id, { ...change(request), randomBytes: (n) => randomBytes(n) });
+      const r = await partners.rotateToken(
+        p.id,
+        { ...change(request), randomBytes: (n) => randomBytes(n) },
+        reason,
+      );
       return r.ok ? { id: p.id, name: p.name, token: r.token } : sendApiError(reply, 'not-found', r.message);
     },
   );

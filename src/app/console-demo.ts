@@ -148,7 +148,7 @@ export function formatConsoleScenario(s: ConsoleScenario): string {
     'partner tokens (TAXII: Authorization: Bearer TOKEN):',
     ...s.partners.map(
       (p) =>
-        `  ${p.name.padEnd(18)} ${p.token ?? '(exists already; rotate with: tearline partner rotate-token)'}`,
+        `  ${p.name.padEnd(18)} ${p.token ?? '(exists already; rotate with: tearline partner rotate-token NAME --reason ...)'}`,
     ),
     'console sign-ins (demo passwords):',
     ...s.users.map((u) => `  ${u.name.padEnd(10)} ${u.role.padEnd(16)} ${u.password ?? '(exists already)'}`),

@@ -156,13 +156,16 @@ export function registerPartner(program: Command): void {
   partner
     .command('rotate-token <partner>')
     .description('issue a new token (printed once); the old one stops working at once')
+    .requiredOption('--reason <text>', 'why (kept in the partner history)')
     .option(dataOpt, dataHelp)
     .option('--json', 'print {id, name, token} as JSON')
-    .action(async (nameOrId: string, opts: DataOption & { json?: boolean }) => {
+    .action(async (nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) => {
       await withHubState(opts, 'partner.manage', async (state, actor) => {
+        const reason = requireReason(opts.reason, 'rotate the token');
         const r = await state.partners.rotateToken(
           (await requirePartner(state, nameOrId)).id,
           changeContext(actor),
+          reason,
         );
         if (!r.ok) throw new CliError(r.message);
         if (opts.json) printJson({ id: r.partner.id, name: r.partner.name, token: r.token });

@@ -150,11 +150,14 @@ export function PartnerManage({
           <ActionForm
             label="Rotate token"
             confirm={`Issue a new token? The old one stops working at once.`}
-            onSubmit={async () => {
-              const r = await post<{ token: string }>(`${at(p.id)}/token`, {});
+            onSubmit={async (f) => {
+              const r = await post<{ token: string }>(`${at(p.id)}/token`, { reason: field(f, 'reason') });
+              onChanged();
               return `new token, shown once: ${r.token}`;
             }}
-          />
+          >
+            <ReasonField />
+          </ActionForm>
         </>
       )}
       {may(me, 'condition.attest') &&

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_THROTTLE_POLICY, promisedMs, type ThrottlePolicy } from '../src/access/access-throttle.js';
@@ -6,6 +7,7 @@ import { type SqliteHub as Hub, openHub } from '../src/app/hub.js';
 import { buildServer } from '../src/app/server.js';
 import { LENIENT_THROTTLE } from './auth-fixture.js';
 import { openDemoHub, passwordOf } from './console-fixture.js';
+import { REPO_ROOT } from './run-cli.js';
 import { basic, TAXII } from './taxii-fixture.js';
 
 // Issue 15, findings 5 and 7, as a hostile partner or insider would try them against a real
@@ -143,6 +145,58 @@ describe('red team: guessing credentials in parallel (issue 15, finding 5)', () 
     expect((await ledger(good)).status).toBe(429);
     await unlockAsAdmin('acct:overseer');
     expect((await ledger(good)).status).toBe(200);
+  });
+
+  it('CLI sign-in: 100 concurrent wrong passwords from ten processes take the back-off and lock the account', {
+    timeout: 180_000,
+  }, async () => {
+    // What `tearline login` runs after reading the password (login-command.ts), ten attempts at
+    // once in each of ten processes of the built code: each has its own connection and HubAuth,
+    // so nothing in one process queues another's attempts; only the shared table can.
+    // (cli-login.test.ts runs 24 real binaries at once, the whole command each.)
+    await start(RED);
+    const script = `
+      const [dir, policy, password] = process.argv.slice(1);
+      const { openHub } = await import(${JSON.stringify(`${REPO_ROOT}dist/src/app/hub.js`)});
+      const { HubAuth } = await import(${JSON.stringify(`${REPO_ROOT}dist/src/app/auth-sign-in.js`)});
+      const hub = openHub(dir);
+      const auth = new HubAuth(hub, JSON.parse(policy));
+      const from = { osAccount: 'os:1000:guesser@host' };
+      const rs = await Promise.all(Array.from({ length: 10 }, () =>
+        auth.signIn('cli', { name: 'officer-2', password }, from)));
+      hub.close();
+      process.stdout.write(JSON.stringify(rs.map((r) => (r.ok ? 'ok' : r.code))));`;
+    const guessFrom = (password: string) =>
+      new Promise<string[]>((resolve, reject) => {
+        const child = spawn(
+          process.execPath,
+          ['--input-type=module', '-e', script, hub.paths.dir, JSON.stringify(RED), password],
+          { stdio: ['ignore', 'pipe', 'pipe'] },
+        );
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+        });
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+        });
+        child.on('close', (code) =>
+          code === 0 ? resolve(JSON.parse(out) as string[]) : reject(new Error(`exit ${code}: ${err}`)),
+        );
+      });
+    const t0 = performance.now();
+    const codes = (
+      await Promise.all(Array.from({ length: GUESSES / 10 }, () => guessFrom('a wrong password guess')))
+    ).flat();
+    expect(performance.now() - t0).toBeGreaterThanOrEqual(promisedMs(RED, 'account'));
+    expect(codes).toHaveLength(GUESSES);
+    expect(codes.filter((c) => c === 'failed')).toHaveLength(RED.account.lockAfter);
+    expect(codes.filter((c) => c === 'locked')).toHaveLength(GUESSES - RED.account.lockAfter);
+    expect((await guessFrom(passwordOf(scenario, 'officer-2'))).every((c) => c === 'locked')).toBe(true);
+    expect(authEvents('officer-2').filter((e) => e.event === 'login-failed')).toHaveLength(
+      RED.account.lockAfter,
+    );
   });
 
   it('counts across surfaces: failures on TAXII and the console lock the same account', async () => {

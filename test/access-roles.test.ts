@@ -173,6 +173,7 @@ describe('every action x every role on the real binary', () => {
     'ledger.audit': () => ['ledger', 'verify'],
     'ledger.checkpoint': () => ['ledger', 'checkpoint'],
     'intel.import': () => ['import', file],
+    'marking.manage': () => ['marking', 'clear', '--user', 'nobody-has-this-default'],
     'submission.review': () => ['submissions', 'reject', '999999', '--reason', 'x'],
     'release.run': () => ['release', 'run', '--partner', 'nope'],
     'queue.decide': () => ['queue', 'approve', 'queue--nope'],

@@ -2,7 +2,7 @@ import { createReadStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConsoleScenario, loadConsoleScenario } from '../src/app/console-demo.js';
-import { initDataDir } from '../src/app/data-dir.js';
+import { type DataDirPaths, initDataDir } from '../src/app/data-dir.js';
 import { type SqliteHub as Hub, openHub } from '../src/app/hub.js';
 import { ensureLedgerKey } from '../src/app/ledger-key.js';
 import { buildServer } from '../src/app/server.js';
@@ -14,10 +14,14 @@ import { REPO_ROOT } from './run-cli.js';
 export const T0 = '2026-11-28T10:00:00.000Z';
 
 /** A real data dir with the demo scenario loaded (bundle, partners, users, one pipeline run). */
-export async function openDemoHub(): Promise<{ hub: Hub; clock: ManualClock; scenario: ConsoleScenario }> {
+export async function openDemoHub(
+  configure?: (paths: DataDirPaths) => void | Promise<void>,
+): Promise<{ hub: Hub; clock: ManualClock; scenario: ConsoleScenario }> {
   const dir = join(mkdtempSync(join(tmpdir(), 'tearline-console-')), 'hub');
   const { paths } = initDataDir(dir);
   ensureLedgerKey(paths);
+  // Before the hub opens: a test may set witnesses in the config.
+  await configure?.(paths);
   const clock = new ManualClock(T0);
   const hub = openHub(dir, clock);
   await importStream(createReadStream(join(REPO_ROOT, 'demo', 'isis-k-demo.json')), hub.objects, {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCheckpoint } from '../src/ledger/ledger-checkpoint.js';
+import { createCosigner, formatCosignerVerifierKey } from '../src/ledger/ledger-cosignature.js';
 import type { LedgerEntry } from '../src/ledger/ledger-entry.js';
 import { createSigner, formatVerifierKey, type NoteSigner } from '../src/ledger/ledger-note.js';
 import {
@@ -13,6 +14,7 @@ import {
   verifyConsistencyDocument,
   verifyReceipt,
 } from '../src/ledger/ledger-receipt.js';
+import { verifyWitnessedReceipt } from '../src/ledger/ledger-receipt-witnessed.js';
 import { sqliteLedgerService } from '../src/store/ledger-service.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../src/store/sqlite/ledger-checkpoints.js';
@@ -201,6 +203,41 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
       expect(go.code, `${what}: ${go.out}`).toBe(1);
       expect(go.out, what).toMatch(where(what).go);
     }
+  });
+
+  it('checks inclusion of a receipt whose checkpoint carries witness cosignatures, and the quorum itself', () => {
+    const witness = (name: string, seed: number) => {
+      const made = createCosigner(name, Buffer.alloc(32, seed));
+      if (!made.ok) throw new Error(made.message);
+      return { c: made.cosigner, key: formatCosignerVerifierKey(name, made.cosigner.publicKey) };
+    };
+    const [a, b, c] = [witness('w.example/a', 21), witness('w.example/b', 22), witness('w.example/c', 23)];
+    const good = receiptAt(6, 17);
+    const text = (good.checkpoint as string).slice(0, (good.checkpoint as string).lastIndexOf('\n\n') + 1);
+    const lineA = a.c.cosign(text, 1_790_000_000);
+    const lineB = b.c.cosign(text, 1_790_000_001);
+    const cosigned = { ...good, checkpoint: `${good.checkpoint}${lineA}\n${lineB}\n` };
+    const json = JSON.stringify(cosigned);
+    // sumdb/note ignores signature lines from keys it was not given: inclusion verifies as before.
+    expect(runGo('receipt', vkey, file(json))).toMatchObject({ code: 0 });
+    // Our cosignature format, checked by the Go implementation of cosignature/v1 (cosignature.go).
+    expect(runGo('cosigned', vkey, '2', file(json), a.key, b.key)).toMatchObject({ code: 0 });
+    const short = runGo('cosigned', vkey, '2', file(json), a.key, c.key);
+    expect(short.code).toBe(1);
+    expect(short.out).toMatch(/1 witness cosignature\(s\), quorum 2/);
+    // A cosignature whose timestamp or signature was changed fails in Go as in our verifier.
+    const raw = Buffer.from(lineA.slice(lineA.lastIndexOf(' ') + 1), 'base64');
+    raw.writeBigUInt64BE(1_790_000_999n, 4);
+    const edited = `${lineA.slice(0, lineA.lastIndexOf(' ') + 1)}${raw.toString('base64')}`;
+    const bad = JSON.stringify({ ...good, checkpoint: `${good.checkpoint}${edited}\n${lineB}\n` });
+    const go = runGo('cosigned', vkey, '1', file(bad), a.key, b.key);
+    expect(go.code).toBe(1);
+    expect(go.out).toMatch(/invalid signature for key w\.example\/a/);
+    expect(verifyWitnessedReceipt(bad, vkey, { witnesses: [a.key, b.key], quorum: 1 })).toMatchObject({
+      ok: false,
+      code: 'bad-signature',
+    });
+    expect(verifyWitnessedReceipt(json, vkey, { witnesses: [a.key, b.key], quorum: 2 }).ok).toBe(true);
   });
 
   it('rejects tampered consistency proofs', async () => {

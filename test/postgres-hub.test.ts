@@ -208,7 +208,7 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
       const cookie = String(login.headers.get('set-cookie')).split(';')[0] as string;
       const queued = await fetch(new URL('/api/queue', base), { headers: { cookie } });
       expect(queued.status).toBe(200);
-      const open = (await queued.json()) as { partner: string; object_id: string }[];
+      const open = ((await queued.json()) as { items: { partner: string; object_id: string }[] }).items;
       expect(open.length).toBeGreaterThan(0);
       expect(open.every((i) => i.partner === 'kabul' && i.object_id !== ISISK)).toBe(true);
       expect((await fetch(new URL('/api/queue', base))).status).toBe(401);

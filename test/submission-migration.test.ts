@@ -160,7 +160,11 @@ describe('migration 1300 moves what partners submitted out of intel', () => {
       await applyPgMigrations(pool, before1300(PG_MIGRATIONS));
       const sql = new PgSql(pool, new PgLedger(pool));
       await seedLegacy(sql);
-      expect(await applyPgMigrations(pool)).toEqual(['1300-submission-space', '1400-auth']);
+      expect(await applyPgMigrations(pool)).toEqual([
+        '1300-submission-space',
+        '1400-auth',
+        '1700-import-markings',
+      ]);
       await checkMoved(sql);
     } finally {
       await pool.end();

@@ -67,7 +67,7 @@ async function previewJson(args: string[]) {
 describe('tearline preview', () => {
   it('prints original, tearline, withheld and removed as JSON', async () => {
     const out = await previewJson(['partner-x', INDICATOR, '--ceiling', 'amber']);
-    expect(Object.keys(out)).toEqual(['original', 'tearline', 'withheld', 'removed']);
+    expect(Object.keys(out)).toEqual(['original', 'tearline', 'withheld', 'removed', 'what_if']);
     expect(out.original.id).toBe(INDICATOR);
     expect(out.withheld).toBeNull();
     expect(out.tearline.id).toMatch(/^indicator--/);
@@ -119,11 +119,25 @@ describe('tearline preview', () => {
       (await runTearline(['agreement', 'set', '--data', data, 'distrusted', agreement], as(data, 'admin')))
         .code,
     ).toBe(0);
-    // The agreement says green and strict: the red threat actor is withheld, the indicator released.
-    const actor = await previewJson(['distrusted', SECRET_ACTOR]);
+    // Without overrides it is the hub's decision, the one explain gives (no assurance attested yet).
+    for (const id of [SECRET_ACTOR, INDICATOR]) {
+      const decided = await previewJson(['distrusted', id]);
+      const explained = JSON.parse(
+        (await runTearline(['explain', '--data', data, 'distrusted', id, '--json'], as(data, 'analyst')))
+          .stdout,
+      );
+      expect(decided.what_if).toBeUndefined();
+      expect({ outcome: decided.outcome, reasons: decided.reasons }).toEqual({
+        outcome: explained.outcome,
+        reasons: explained.reasons,
+      });
+      expect(decided.tearline).toBeNull();
+    }
+    // A what-if takes the agreement's profile (strict) and the command line's ceiling.
+    const actor = await previewJson(['distrusted', SECRET_ACTOR, '--ceiling', 'green']);
     expect(actor.withheld.code).toBe('marking-above-ceiling');
-    const byName = await previewJson(['distrusted', INDICATOR]);
-    const byId = await previewJson([partnerId, INDICATOR]);
+    const byName = await previewJson(['distrusted', INDICATOR, '--ceiling', 'green']);
+    const byId = await previewJson([partnerId, INDICATOR, '--ceiling', 'green']);
     expect(byId.tearline.id).toBe(byName.tearline.id);
     expect(byName.tearline.valid_from).toBe('2024-01-03T00:00:00Z');
     const text = await runTearline(
@@ -131,6 +145,7 @@ describe('tearline preview', () => {
       as(data, 'analyst'),
     );
     expect(text.stdout).toContain('ceiling TLP:RED (command line); profile strict (agreement v1)');
+    expect(text.stdout).toContain("what-if: the tearline alone, not the hub's decision");
   });
 
   it('applies the hub-wide list in the data dir and names a bad rule by file and field', async () => {
@@ -166,7 +181,7 @@ describe('tearline preview', () => {
     );
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(
-      /^partner partner-x \(not registered\); ceiling TLP:AMBER \(command line\); profile strict \(default\)\n\noriginal +\| tearline/,
+      /^partner partner-x \(not registered\); ceiling TLP:AMBER \(command line\); profile strict \(default\)\nwhat-if: .*\n\noriginal +\| tearline/,
     );
     expect(res.stdout).toMatch(/description +\(granular-marking\)/);
   });

@@ -20,6 +20,12 @@ export const ACTIONS = {
   'ledger.audit': { roles: ['oversight', 'admin'], what: 'audit the ledger' },
   'ledger.checkpoint': { roles: ['admin'], what: 'sign ledger checkpoints' },
   'intel.import': { roles: ['analyst'], what: 'import intel' },
+  /**
+   * Markings given at import by default (an analyst's TAXII pushes, a pulled source): analysts,
+   * who import and know where intel comes from, and admins, who set sources up. A default only
+   * ever adds a marking an object lacks, never lowers one, and each change is recorded.
+   */
+  'marking.manage': { roles: ['analyst', 'admin'], what: 'set or clear default import markings' },
   /** Partner input becomes intel (or is turned away) only by an analyst's review. */
   'submission.review': { roles: ['analyst'], what: "promote or reject partners' submissions" },
   'release.run': { roles: ['analyst', 'release-officer', 'admin'], what: 'run the release pipeline' },

@@ -146,7 +146,48 @@ export const OPENAPI = {
     },
     '/api/release/run': { post: op('run the release pipeline: {partner?}', 'release.run') },
     '/api/queue': {
-      get: op('open queue items with the tearline, what was removed and approvals so far', 'read'),
+      get: op(
+        'open queue items, titled and grouped (report, or the object they hang from), sorted and paged',
+        'read',
+        {
+          parameters: [
+            q('partner', 'partner name or id'),
+            q('type', 'STIX types, comma-separated'),
+            q('label', 'labels, comma-separated'),
+            q('group', 'a grouping: report or object id'),
+            q('sort', 'group, age, title, type or modified'),
+            q('order', 'asc or desc'),
+            q('page', 'from 1'),
+            q('size', 'items per page, at most 200'),
+          ],
+        },
+      ),
+    },
+    '/api/queue/{id}': {
+      get: op('one item: its tearline beside the original, removals and reasons', 'read', {
+        parameters: [idParam],
+      }),
+    },
+    '/api/queue/bulk/preview': {
+      post: op(
+        'the combined tearline diff of a selection {partner, ids?, group?, types?, labels?} and its digest',
+        'read',
+      ),
+    },
+    '/api/queue/bulk/approve': {
+      post: op(
+        'approve a selection as shown: {partner, ..., digest, comment?}; 409 if it changed',
+        'queue.decide',
+      ),
+    },
+    '/api/queue/bulk/deny': {
+      post: op(
+        'deny a selection as shown: {partner, ..., digest, comment}; 409 if it changed',
+        'queue.decide',
+      ),
+    },
+    '/api/settings': {
+      get: op('the release settings in force: untagged_tlp, policies, rules, profiles', 'read'),
     },
     '/api/queue/{id}/approve': {
       post: op('approve: {comment?}', 'queue.decide', { parameters: [idParam] }),

@@ -10,14 +10,18 @@ import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerManageRoutes } from '../api/api-manage.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
+import { registerSettingsRoutes } from '../api/api-settings.js';
 import { registerSubmissionRoutes } from '../api/api-submissions.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
 import { registerUserRoutes } from '../api/api-users.js';
 import type { HubAuth } from './auth-sign-in.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
 import type { Hub } from './hub.js';
+import { HubPolicySource, type HubPolicyState } from './hub-policy-watch.js';
 
 export interface ConsoleOptions {
+  /** The hub's settings in force; read once from the data dir when absent. */
+  policy?: { current(): HubPolicyState };
   secure?: boolean;
   sessionTtlMs?: number;
   eventIntervalMs?: number;
@@ -35,6 +39,7 @@ export function registerConsole(
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
   const ctx: ConsoleContext = {
     hub,
+    policy: options.policy ?? new HubPolicySource(hub.paths.dir),
     users: hub.state.users,
     sessions: hub.state.sessions,
     now: options.now ?? (() => new Date()),
@@ -50,6 +55,7 @@ export function registerConsole(
   registerUserRoutes(app, ctx);
   registerManageRoutes(app, ctx);
   registerConditionRoutes(app, ctx);
+  registerSettingsRoutes(app, ctx);
   registerSubmissionRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);

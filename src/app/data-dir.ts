@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parseWitnessConfig, type WitnessConfig } from './witness-config.js';
 
 export const DEFAULT_DATA_DIR = './tearline-data';
 
@@ -18,6 +19,8 @@ export interface HubConfig {
    * their defaults (src/access/access-throttle.ts). Every process of a deployment should agree.
    */
   sign_in?: SignInConfig;
+  /** Witnesses the hub pushes each new checkpoint to (C2SP tlog-witness); none by default. */
+  witnesses: WitnessConfig[];
 }
 
 export interface SignInConfig {
@@ -42,6 +45,7 @@ const SIGN_IN_LIMITS: Record<keyof SignInConfig, [number, number]> = {
 export const DEFAULT_CONFIG: HubConfig = {
   hub_name: 'tearline.local',
   max_object_bytes: 16 * 1024 * 1024,
+  witnesses: [],
 };
 
 export interface DataDirPaths {
@@ -134,6 +138,8 @@ export function readConfig(paths: DataDirPaths): HubConfig {
         );
     }
   }
+  const witnesses = parseWitnessConfig(cfg.witnesses);
+  if (!witnesses.ok) throw new ConfigError(`${paths.config}: ${witnesses.message}`);
   return cfg;
 }
 

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { Clock } from '../clock.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
+import { CosignatureStore } from '../store/hub/cosignature-store.js';
 import { type LedgerService, pgLedgerService } from '../store/ledger-service.js';
 import { PgChangeListener } from '../store/postgres/pg-change-listener.js';
 import { isPgUrl, openPg, type PgOpenError, type PgOpenOptions } from '../store/postgres/pg-database.js';
@@ -18,6 +19,7 @@ import { ConfigError, type DataDirPaths, type HubConfig } from './data-dir.js';
 import type { Hub } from './hub.js';
 import { createHubState, type HubState } from './hub-state.js';
 import { loadLedgerSigner } from './ledger-key.js';
+import { witnessTargetsOf } from './witness-config.js';
 
 /**
  * The PostgreSQL side of the composition root: what `openHub` builds over SQLite, for the stores
@@ -65,7 +67,7 @@ export async function openPgHub(
     clock,
     async (tx, context, stored) => {
       const appended = await ledger.appendEntries(tx, [
-        ingestBatchEntry(context.source, context.actor, clock.now(), stored),
+        ingestBatchEntry(context.source, context.actor, clock.now(), stored, context.marking),
       ]);
       // Throwing rolls the batch back: nothing is stored that the ledger does not record.
       if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
@@ -154,6 +156,11 @@ export async function openPgServedHub(
   if (!opened.ok) throw new ConfigError(`--db: ${opened.error.message}`);
   const pg = opened.hub;
   let signer: NoteSigner | undefined;
+  const cosignatures = new CosignatureStore(
+    pg.sql,
+    witnessTargetsOf(config).map((w) => w.key),
+  );
+  const ledgerService = pgLedgerService(pg.ledger, pg.checkpoints, cosignatures);
   return {
     paths,
     config,
@@ -169,7 +176,8 @@ export async function openPgServedHub(
       sink: createSqlSubmissionSink(pg.sql, pg.submissions),
       statuses: pg.statuses,
     },
-    ledgerService: pg.ledgerService,
+    ledgerService,
+    cosignatures,
     // Every change the pipeline acts on is a ledger entry (imports, submissions, partner,
     // agreement and condition changes, approvals), in the same transaction as the change.
     changeVersion: async () => {
@@ -188,7 +196,7 @@ export async function openPgServedHub(
         if (!loaded.ok) throw new ConfigError(loaded.message);
         signer = loaded.signer;
       }
-      const done = await pg.ledgerService.checkpointIfDue(clock.now(), signer, {
+      const done = await ledgerService.checkpointIfDue(clock.now(), signer, {
         intervalMs: 0,
         batchEntries: 1,
       });

@@ -4,6 +4,7 @@ import { AuthEvents } from '../store/hub/auth-events.js';
 import { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
 import { ConditionEvents } from '../store/hub/condition-events.js';
 import { DerivedIdStore } from '../store/hub/derived-ids.js';
+import { ImportMarkingStore } from '../store/hub/import-marking-store.js';
 import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
 import { ReleaseStore } from '../store/hub/release-store.js';
@@ -30,6 +31,7 @@ export interface HubState {
   releases: ReleaseStore;
   derivedIds: DerivedIdStore;
   decisionMarks: DecisionMarks;
+  importMarkings: ImportMarkingStore;
   /** Partner submissions as analysts review them (promote or reject). */
   submissions: SubmissionReviewStore;
 }
@@ -48,6 +50,7 @@ export function createHubState(sql: SqlDatabase): HubState {
     releases: new ReleaseStore(sql),
     derivedIds: new DerivedIdStore(sql),
     decisionMarks: new DecisionMarks(sql),
+    importMarkings: new ImportMarkingStore(sql),
     submissions: new SubmissionReviewStore(sql),
   };
 }

@@ -2,13 +2,14 @@ import { type Clock, systemClock } from '../clock.js';
 import type { ImportTarget } from '../ingest/import-stream.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
+import { CosignatureStore } from '../store/hub/cosignature-store.js';
 import { type LedgerService, sqliteLedgerService } from '../store/ledger-service.js';
 import type { ObjectReader, StatsReader } from '../store/ports.js';
 import { hubReservedIds } from '../store/reserved-ids.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 import type { ReleaseFeedWriter } from '../store/sql/sql-release-feed.js';
 import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
-import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
+import { openSqlite, openSqliteReadOnly, type SqliteDatabase } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { SqliteObjectStore } from '../store/sqlite/object-store.js';
@@ -28,6 +29,7 @@ import {
 } from './data-dir.js';
 import { createHubState, type HubState } from './hub-state.js';
 import { loadLedgerSigner } from './ledger-key.js';
+import { witnessTargetsOf } from './witness-config.js';
 
 /** What TAXII serves and receives, over the hub's database. */
 export interface HubTaxii {
@@ -61,6 +63,8 @@ export interface Hub {
   taxii: HubTaxii;
   /** Checkpoints, receipts, proofs and audits. */
   ledgerService: LedgerService;
+  /** The witnesses' cosignatures of checkpoints (for the configured witnesses). */
+  cosignatures: CosignatureStore;
   /** A value that moves whenever anything is committed, by this process or another. */
   changeVersion(): Promise<string>;
   /**
@@ -85,10 +89,19 @@ export interface SqliteHub extends Hub {
   close(): void;
 }
 
-export function openHub(dataOption: string | undefined, clock: Clock = systemClock): SqliteHub {
+/**
+ * Opens the data dir's hub. `readOnly` (for commands that only read): the database is opened for
+ * reading and never migrated, so they work from a read-only data dir or a full disk.
+ */
+export function openHub(
+  dataOption: string | undefined,
+  clock: Clock = systemClock,
+  opts: { readOnly?: boolean } = {},
+): SqliteHub {
   const paths = dataDirPaths(resolveDataDir(dataOption));
   const config = readConfig(paths);
-  return createHub(paths, config, openSqlite(paths.database), clock);
+  const db = opts.readOnly ? openSqliteReadOnly(paths.database) : openSqlite(paths.database);
+  return createHub(paths, config, db, clock);
 }
 
 /** Composes a hub over an open database (tests pass ':memory:'); the hub owns the database. */
@@ -106,7 +119,7 @@ export function createHub(
     clock,
     (context, stored) => {
       const appended = ledger.appendEntries([
-        ingestBatchEntry(context.source, context.actor, clock.now(), stored),
+        ingestBatchEntry(context.source, context.actor, clock.now(), stored, context.marking),
       ]);
       // Throwing rolls the batch back: nothing is stored that the ledger does not record.
       if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
@@ -117,6 +130,10 @@ export function createHub(
   const sql = new SqliteSql(db);
   const feed = new SqliteReleaseFeed(db);
   const submissions = new SqlSubmissions(sql);
+  const cosignatures = new CosignatureStore(
+    sql,
+    witnessTargetsOf(config).map((w) => w.key),
+  );
   // data_version moves when another connection commits, total_changes when this one writes.
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
   const authEpoch = db.prepare('SELECT n FROM auth_epoch WHERE id = 1').pluck();
@@ -138,7 +155,8 @@ export function createHub(
     },
     ledger,
     checkpoints,
-    ledgerService: sqliteLedgerService(ledger, checkpoints),
+    ledgerService: sqliteLedgerService(ledger, checkpoints, cosignatures),
+    cosignatures,
     changeVersion: async () => `${db.pragma('data_version', { simple: true })}.${totalChanges.get()}`,
     // One indexed read of one row: cheap enough for every TAXII request.
     credentialEpoch: () => String(authEpoch.get()),

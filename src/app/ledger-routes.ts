@@ -80,7 +80,8 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub, auth: Ledge
 
   app.get('/ledger/checkpoint', async (request, reply) => {
     if (!(await guard(request, reply, false))) return reply;
-    const latest = await hub.ledgerService.latest();
+    // The latest checkpoint with the cosignature of every configured witness that has cosigned it.
+    const latest = await hub.ledgerService.latestCosigned();
     if (!latest)
       return reply.code(404).send({ code: 'no-checkpoint', message: 'nothing has been signed yet' });
     return reply.type('text/plain').send(latest.note);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
 import type { ThrottlePolicy } from '../access/access-throttle.js';
+import { storageFaultOf } from '../store/storage-fault.js';
 import {
   createCachedAuthenticator,
   createHubAuthenticator,
@@ -26,7 +27,9 @@ import {
   registerResponseHygiene,
 } from './http-server.js';
 import type { Hub } from './hub.js';
+import { HubPolicySource, type HubPolicyState } from './hub-policy-watch.js';
 import { registerLedgerRoutes } from './ledger-routes.js';
+import { RequestTracker, trackRequests } from './server-drain.js';
 
 export interface ServerOptions {
   limits?: Partial<TaxiiLimits>;
@@ -43,6 +46,8 @@ export interface ServerOptions {
   pageCache?: { maxEntries: number; maxBytes: number };
   /** Where structured logs go; nothing is logged when absent. */
   log?: { stream: NodeJS.WritableStream; level?: string };
+  /** The hub's settings in force (serve re-reads them); read once from the data dir by default. */
+  policy?: { current(): HubPolicyState };
   /** Bounds on what a partner may submit (taxii-submissions.ts). */
   submissions?: Partial<SubmissionLimits>;
   /** Deadlines for slow clients on every path (http-server.ts). */
@@ -115,12 +120,14 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
       : undefined;
 
   let app: FastifyInstance | undefined;
+  const tracker = new RequestTracker();
   // Cached TAXII pages are answered before Fastify routes them (taxii-page-fast-path.ts); every
   // path gets the same deadlines for slow clients (http-server.ts).
   const serverFactory = createHubServerFactory(
     { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts },
     pageCache && createPageFastPath({ authenticator, limiter, pages: pageCache, log: () => app?.log }),
     options.https,
+    tracker,
   );
   app = Fastify({
     logger: options.log
@@ -134,6 +141,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     routerOptions: { ignoreTrailingSlash: true },
     serverFactory,
   }) as unknown as FastifyInstance;
+  trackRequests(app, tracker);
   registerResponseHygiene(app);
 
   const kinds = createCollectionKinds({
@@ -141,6 +149,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     submissions,
     intel,
     intelWriter: hub.objects,
+    intelMarking: (user) => hub.state.importMarkings.get('user', user),
     submit: { sink, resolver, now, limits: { ...DEFAULT_SUBMISSION_LIMITS, ...options.submissions } },
     now,
   });
@@ -164,7 +173,29 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     peek: (creds) => authenticator.peek(creds),
     check: (creds, address) => checkCredentials(creds, address, 'ledger'),
   });
-  registerConsole(app, hub, auth, { secure: options.https !== undefined });
+  registerConsole(app, hub, auth, {
+    policy: options.policy ?? new HubPolicySource(hub.paths.dir),
+    secure: options.https !== undefined,
+  });
+
+  // The console API and the ledger routes: a storage fault is 507 or 503, in the API's shape.
+  app.setErrorHandler((err, request, reply) => {
+    const fault = storageFaultOf(err);
+    // Anything else goes on to Fastify's own handler, as before.
+    if (!fault) throw err;
+    request.log.warn({ code: fault.code }, 'write refused: storage');
+    return reply
+      .code(fault.kind === 'full' ? 507 : 503)
+      .header('Retry-After', '60')
+      .type('application/json')
+      .send({
+        code: fault.kind === 'full' ? 'insufficient-storage' : 'unavailable',
+        message:
+          fault.kind === 'full'
+            ? "the hub's disk is full: nothing was changed; free space and try again"
+            : "the hub's storage is read-only: nothing was changed; reads still work",
+      });
+  });
 
   app.setNotFoundHandler((request, reply) => {
     const e = new TaxiiError('not-found', 'no such resource, or not visible to this credential');

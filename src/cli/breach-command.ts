@@ -4,6 +4,7 @@ import { CliError } from './cli-error.js';
 import {
   type DataOption,
   printJson,
+  READ_ONLY,
   requirePartner,
   requireReason,
   withHubState,
@@ -61,12 +62,17 @@ export function registerBreach(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, 'read', async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const open = deriveFacts(await state.conditions.list(p.id)).openBreaches ?? [];
-        if (opts.json) return printJson({ partner: p.name, open });
-        if (open.length === 0) return void process.stdout.write(`no open breach against ${p.name}\n`);
-        for (const b of open) process.stdout.write(`${b.id}  opened ${b.opened_at}: ${b.reason}\n`);
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const open = deriveFacts(await state.conditions.list(p.id)).openBreaches ?? [];
+          if (opts.json) return printJson({ partner: p.name, open });
+          if (open.length === 0) return void process.stdout.write(`no open breach against ${p.name}\n`);
+          for (const b of open) process.stdout.write(`${b.id}  opened ${b.opened_at}: ${b.reason}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 }

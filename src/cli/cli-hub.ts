@@ -6,6 +6,8 @@ import { type Actor, requireActor } from './cli-actor.js';
 export interface HubOptions {
   data?: string | undefined;
   db?: string | undefined;
+  /** The command only reads: SQLite is opened read-only (see HubLocation.readOnly). */
+  readOnly?: boolean;
 }
 
 /**

@@ -16,6 +16,7 @@ export const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Pro
   },
   { names: ['validate'], load: async () => (await import('./validate-command.js')).registerValidate },
   { names: ['import'], load: async () => (await import('./import-command.js')).registerImport },
+  { names: ['marking'], load: async () => (await import('./marking-command.js')).registerMarking },
   { names: ['export'], load: async () => (await import('./export-command.js')).registerExport },
   { names: ['stats'], load: async () => (await import('./stats-command.js')).registerStats },
   { names: ['partner'], load: async () => (await import('./partner-command.js')).registerPartner },
@@ -40,6 +41,7 @@ export const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Pro
   { names: ['serve'], load: async () => (await import('./serve-command.js')).registerServe },
   { names: ['taxii'], load: async () => (await import('./taxii-command.js')).registerTaxii },
   { names: ['migrate'], load: async () => (await import('./migrate-command.js')).registerMigrate },
+  { names: ['witness'], load: async () => (await import('./witness-command.js')).registerWitness },
 ];
 
 /**

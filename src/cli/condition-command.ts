@@ -10,6 +10,7 @@ import {
   type DataOption,
   parseTimeOption,
   printJson,
+  READ_ONLY,
   requirePartner,
   requireReason,
   withHubState,
@@ -185,20 +186,25 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { at?: string; json?: boolean }) =>
-      withHubState(opts, 'read', async (state) => {
-        const at = parseTimeOption(opts.at, '--at') ?? new Date();
-        const p = await requirePartner(state, nameOrId);
-        const facts = await loadPartnerFacts(state, p, at.getTime());
-        if (opts.json) {
-          return printJson({
-            partner: p.name,
-            at: at.toISOString(),
-            agreement_version: facts.agreement?.version ?? null,
-            conditions: facts.conditions,
-          });
-        }
-        process.stdout.write(`${formatConditionStates(facts.conditions)}\n`);
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const at = parseTimeOption(opts.at, '--at') ?? new Date();
+          const p = await requirePartner(state, nameOrId);
+          const facts = await loadPartnerFacts(state, p, at.getTime());
+          if (opts.json) {
+            return printJson({
+              partner: p.name,
+              at: at.toISOString(),
+              agreement_version: facts.agreement?.version ?? null,
+              conditions: facts.conditions,
+            });
+          }
+          process.stdout.write(`${formatConditionStates(facts.conditions)}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 
   condition
@@ -207,15 +213,20 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, 'read', async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const events = await state.conditions.list(p.id);
-        if (opts.json) return printJson(events);
-        for (const e of events) {
-          process.stdout.write(
-            `${e.at}  ${e.action.padEnd(7)} ${e.kind} ${e.condition_id}  by ${e.actor}${e.reason ? `: ${e.reason}` : ''}\n`,
-          );
-        }
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const events = await state.conditions.list(p.id);
+          if (opts.json) return printJson(events);
+          for (const e of events) {
+            process.stdout.write(
+              `${e.at}  ${e.action.padEnd(7)} ${e.kind} ${e.condition_id}  by ${e.actor}${e.reason ? `: ${e.reason}` : ''}\n`,
+            );
+          }
+        },
+        READ_ONLY,
+      ),
     );
 }

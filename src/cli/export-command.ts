@@ -51,7 +51,7 @@ export function registerExport(program: Command): void {
           throw usageError(`--type: '${opts.type}' must be STIX type names separated by commas`);
         }
         let cursor = parseSince(opts.since) ?? -1;
-        const hub = await openHubAt(opts);
+        const hub = await openHubAt({ ...opts, readOnly: true });
         await requireActorOrClose(hub, opts, 'read');
         const tmp = opts.out ? `${opts.out}.tmp-${process.pid}` : undefined;
         const out: Writable = tmp ? createWriteStream(tmp) : process.stdout;

@@ -5,14 +5,18 @@ import type { Action } from '../access/access-roles.js';
 import { openHubAt } from '../app/hub-open.js';
 import { selectDatabase } from '../app/hub-postgres.js';
 import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
+import { type WitnessTarget, witnessTargetsOf } from '../app/witness-config.js';
+import { WitnessPusher } from '../app/witness-push.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import type { LedgerError } from '../ledger/ledger-result.js';
+import type { CosignatureStore } from '../store/hub/cosignature-store.js';
 import type { LedgerService } from '../store/ledger-service.js';
 import { PgLedgerError } from '../store/postgres/pg-ledger.js';
 import { LedgerStoreError } from '../store/sqlite/ledger-store.js';
 import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
+import { registerVerifyReceipt } from './ledger-verify-receipt.js';
 
 interface DataOption {
   data?: string;
@@ -21,6 +25,8 @@ interface DataOption {
 
 interface LedgerHub {
   ledger: LedgerService;
+  cosignatures: CosignatureStore;
+  witnesses: WitnessTarget[];
   /** Loaded on first use: an overseer verifying with --key needs no private key. */
   signer(): NoteSigner;
   close(): Promise<void>;
@@ -28,12 +34,17 @@ interface LedgerHub {
 
 /**
  * The data dir's keys and config, and the ledger on the database --db / TEARLINE_DB selects; the
- * signed-in user must be allowed `action` (none: the public verifier key).
+ * signed-in user must be allowed `action` (none: the public verifier key). Reading commands open
+ * read-only: verify works from a read-only data dir or a full disk.
  */
-async function openLedgerHub(opts: DataOption, action: Action | undefined): Promise<LedgerHub> {
+async function openLedgerHub(
+  opts: DataOption,
+  action: Action | undefined,
+  readOnly: boolean,
+): Promise<LedgerHub> {
   const selected = selectDatabase(opts.db, process.env);
   if (!selected.ok) throw usageError(selected.message);
-  const hub = await openHubAt(opts);
+  const hub = await openHubAt({ ...opts, readOnly });
   let signer: NoteSigner | undefined;
   try {
     if (action) await requireActor(hub, opts, action);
@@ -43,6 +54,8 @@ async function openLedgerHub(opts: DataOption, action: Action | undefined): Prom
   }
   return {
     ledger: hub.ledgerService,
+    cosignatures: hub.cosignatures,
+    witnesses: witnessTargetsOf(hub.config),
     signer: () => {
       if (signer) return signer;
       const loaded = loadLedgerSigner(hub.paths, hub.config.hub_name);
@@ -59,9 +72,10 @@ async function openLedgerHub(opts: DataOption, action: Action | undefined): Prom
 function withHub<T extends DataOption>(
   may: Action | undefined,
   action: (hub: LedgerHub, opts: T) => void | Promise<void>,
+  readOnly = false,
 ): (opts: T) => Promise<void> {
   return async (opts) => {
-    const hub = await openLedgerHub(opts, may);
+    const hub = await openLedgerHub(opts, may, readOnly);
     try {
       await action(hub, opts);
     } catch (err) {
@@ -86,6 +100,30 @@ function parseCount(text: string, flag: string): number {
     throw usageError(`${flag} must be a whole number >= 0, got ${JSON.stringify(text)}`);
   }
   return n;
+}
+
+/**
+ * Pushes the latest checkpoint to every configured witness and says on stderr what each
+ * answered; returns how many did not cosign. A command that signs does this before it prints,
+ * so what it prints carries the cosignatures.
+ */
+async function pushToWitnesses(hub: LedgerHub): Promise<number> {
+  if (hub.witnesses.length === 0) return 0;
+  const pusher = new WitnessPusher({
+    ledger: hub.ledger,
+    cosignatures: hub.cosignatures,
+    witnesses: hub.witnesses,
+    now: () => new Date(),
+  });
+  const results = await pusher.pushAll();
+  for (const r of results) {
+    process.stderr.write(
+      r.ok
+        ? `witness ${r.witness}: cosigned checkpoint ${r.size}\n`
+        : `witness ${r.witness}: no cosignature (${r.message})\n`,
+    );
+  }
+  return results.filter((r) => !r.ok).length;
 }
 
 function print(text: string): void {
@@ -170,7 +208,7 @@ export function registerLedger(program: Command): void {
     .description('print the verifier key partners and overseers use to check checkpoints')
     .option(...dataOption)
     .option(...dbOption)
-    .action(withHub(undefined, (hub) => print(verifierKeyOf(hub.signer()))));
+    .action(withHub(undefined, (hub) => print(verifierKeyOf(hub.signer())), true));
 
   ledger
     .command('checkpoint')
@@ -181,7 +219,8 @@ export function registerLedger(program: Command): void {
       withHub('ledger.checkpoint', async (hub) => {
         const res = await hub.ledger.checkpoint(new Date(), hub.signer());
         if (!res.ok) failWith(res);
-        else print(res.checkpoint.note);
+        await pushToWitnesses(hub);
+        print((await hub.ledger.latestCosigned())?.note ?? '');
       }),
     );
 
@@ -212,10 +251,30 @@ export function registerLedger(program: Command): void {
         if (!latest || latest.size <= index) {
           const signed = await hub.ledger.checkpoint(new Date(), hub.signer());
           if (!signed.ok) failWith(signed);
+          await pushToWitnesses(hub);
         }
         const receipt = await hub.ledger.receipt(index);
         if (!receipt.ok) failWith(receipt);
         else print(receipt.json);
+      }),
+    );
+
+  ledger
+    .command('cosign')
+    .description(
+      'push the latest checkpoint to every configured witness now and print it with their cosignatures; exit 1 if any did not cosign',
+    )
+    .option(...dataOption)
+    .option(...dbOption)
+    .action(
+      withHub('ledger.checkpoint', async (hub) => {
+        if (hub.witnesses.length === 0)
+          throw new CliError(
+            'no witnesses are configured: add them to "witnesses" in the config (see README)',
+          );
+        const failed = await pushToWitnesses(hub);
+        print((await hub.ledger.latestCosigned())?.note ?? '');
+        if (failed > 0) throw new CliError(`${failed} of ${hub.witnesses.length} witnesses did not cosign`);
       }),
     );
 
@@ -227,14 +286,18 @@ export function registerLedger(program: Command): void {
     .requiredOption('--from <size>', 'tree size of the older checkpoint')
     .requiredOption('--to <size>', 'tree size of the newer checkpoint')
     .action(
-      withHub<DataOption & { from: string; to: string }>('ledger.audit', async (hub, opts) => {
-        const res = await hub.ledger.consistency(
-          parseCount(opts.from, '--from'),
-          parseCount(opts.to, '--to'),
-        );
-        if (!res.ok) failWith(res);
-        else print(res.json);
-      }),
+      withHub<DataOption & { from: string; to: string }>(
+        'ledger.audit',
+        async (hub, opts) => {
+          const res = await hub.ledger.consistency(
+            parseCount(opts.from, '--from'),
+            parseCount(opts.to, '--to'),
+          );
+          if (!res.ok) failWith(res);
+          else print(res.json);
+        },
+        true,
+      ),
     );
 
   ledger
@@ -244,11 +307,17 @@ export function registerLedger(program: Command): void {
     .option(...dbOption)
     .option('--out <file>', 'write to this new file instead of standard output')
     .action(
-      withHub<DataOption & { out?: string }>('ledger.audit', async (hub, opts) => {
-        if (opts.out === undefined) await exportToStdout(hub.ledger);
-        else
-          process.stderr.write(`wrote ${await exportToFile(hub.ledger, opts.out)} entries to ${opts.out}\n`);
-      }),
+      withHub<DataOption & { out?: string }>(
+        'ledger.audit',
+        async (hub, opts) => {
+          if (opts.out === undefined) await exportToStdout(hub.ledger);
+          else
+            process.stderr.write(
+              `wrote ${await exportToFile(hub.ledger, opts.out)} entries to ${opts.out}\n`,
+            );
+        },
+        true,
+      ),
     );
 
   ledger
@@ -256,16 +325,28 @@ export function registerLedger(program: Command): void {
     .description(
       'recompute the tree from the entries and check every stored hash and checkpoint; exit 1 at the first problem',
     )
+    .argument('[file]', 'not taken: a single receipt is checked with verify-receipt')
     .option(...dataOption)
     .option(...dbOption)
     .option('--key <verifier-key>', "check signatures with this verifier key instead of the hub's own")
-    .action(
-      withHub<DataOption & { key?: string }>('ledger.audit', async (hub, opts) => {
-        const verifier = parseVerifierKey(opts.key ?? verifierKeyOf(hub.signer()));
-        if (!verifier.ok) throw usageError(`--key: ${verifier.message}`);
-        const audit = await hub.ledger.audit(verifier.verifier);
-        if (!audit.ok) throw new CliError(`ledger verify failed: ${audit.message}`);
-        print(`ok: ${audit.entries} entries and ${audit.checkpoints} checkpoints verified`);
-      }),
-    );
+    .action(async (file: string | undefined, opts: DataOption & { key?: string }) => {
+      if (file !== undefined) {
+        throw usageError(
+          `ledger verify checks this hub's whole ledger; to check the receipt ${file} offline run: tearline ledger verify-receipt ${file} --key HUB-KEY [--witness KEY ...] [--quorum N]`,
+        );
+      }
+      await withHub<DataOption & { key?: string }>(
+        'ledger.audit',
+        async (hub, o) => {
+          const verifier = parseVerifierKey(o.key ?? verifierKeyOf(hub.signer()));
+          if (!verifier.ok) throw usageError(`--key: ${verifier.message}`);
+          const audit = await hub.ledger.audit(verifier.verifier);
+          if (!audit.ok) throw new CliError(`ledger verify failed: ${audit.message}`);
+          print(`ok: ${audit.entries} entries and ${audit.checkpoints} checkpoints verified`);
+        },
+        true,
+      )(opts);
+    });
+
+  registerVerifyReceipt(ledger);
 }

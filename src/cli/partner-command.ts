@@ -40,6 +40,9 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** For commands that only read: they keep working on a read-only or full disk. */
+export const READ_ONLY = { readOnly: true } as const;
+
 /**
  * Runs `fn` on the hub state of an initialised data dir (its SQLite file or the PostgreSQL
  * database --db / TEARLINE_DB names) as the signed-in user, who must be allowed `action`.
@@ -48,8 +51,11 @@ export async function withHubState<T>(
   opts: DataOption & { db?: string },
   action: Action,
   fn: (state: HubState, actor: Actor) => Promise<T>,
+  access: { readOnly?: boolean } = {},
 ): Promise<T> {
-  return withHubAs(opts, action, (hub, actor) => fn(hub.state, actor));
+  return withHubAs({ ...opts, readOnly: access.readOnly ?? false }, action, (hub, actor) =>
+    fn(hub.state, actor),
+  );
 }
 
 const changeContext = (actor: Actor) => ({
@@ -118,18 +124,25 @@ export function registerPartner(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, 'read', async (state) => {
-        const rows = [];
-        for (const p of await state.partners.list()) rows.push(await describePartner(state, p));
-        if (opts.json) return printJson(rows);
-        if (rows.length === 0)
-          return void process.stdout.write('no partners (add one with: tearline partner add --name NAME)\n');
-        for (const r of rows) {
-          process.stdout.write(
-            `${r.name}\t${r.id}\t${r.enabled ? 'enabled' : 'DISABLED'}\tagreement ${r.agreement_version === null ? 'none' : `v${r.agreement_version}`}\n`,
-          );
-        }
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const rows = [];
+          for (const p of await state.partners.list()) rows.push(await describePartner(state, p));
+          if (opts.json) return printJson(rows);
+          if (rows.length === 0)
+            return void process.stdout.write(
+              'no partners (add one with: tearline partner add --name NAME)\n',
+            );
+          for (const r of rows) {
+            process.stdout.write(
+              `${r.name}\t${r.id}\t${r.enabled ? 'enabled' : 'DISABLED'}\tagreement ${r.agreement_version === null ? 'none' : `v${r.agreement_version}`}\n`,
+            );
+          }
+        },
+        READ_ONLY,
+      ),
     );
 
   partner
@@ -138,19 +151,24 @@ export function registerPartner(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, 'read', async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const out = {
-          ...(await describePartner(state, p)),
-          identity: p.identity,
-          history: await state.partners.events(p.id),
-        };
-        if (opts.json) return printJson(out);
-        process.stdout.write(
-          `${out.name} (${out.id})\nstatus: ${out.enabled ? 'enabled' : 'disabled'}\nagreement: ${out.agreement_version === null ? 'none' : `v${out.agreement_version}`}\n`,
-        );
-        for (const e of out.history) process.stdout.write(`  ${e.at}  ${e.action}  by ${e.actor}\n`);
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const out = {
+            ...(await describePartner(state, p)),
+            identity: p.identity,
+            history: await state.partners.events(p.id),
+          };
+          if (opts.json) return printJson(out);
+          process.stdout.write(
+            `${out.name} (${out.id})\nstatus: ${out.enabled ? 'enabled' : 'disabled'}\nagreement: ${out.agreement_version === null ? 'none' : `v${out.agreement_version}`}\n`,
+          );
+          for (const e of out.history) process.stdout.write(`  ${e.at}  ${e.action}  by ${e.actor}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 
   partner

@@ -10,7 +10,7 @@ export function registerStats(program: Command): void {
     .option('--db <url>', 'postgres://… (default: the data dir, or $TEARLINE_DB)')
     .option('--json', 'print as JSON')
     .action(async (opts: { data?: string; db?: string; json?: boolean }) => {
-      const hub = await openHubAt(opts);
+      const hub = await openHubAt({ ...opts, readOnly: true });
       await requireActorOrClose(hub, opts, 'read');
       try {
         const s = await hub.objects.stats();

@@ -59,7 +59,7 @@ export function registerUser(program: Command): void {
     .option(...dataOpt)
     .option('--json', 'print as JSON')
     .action(async (opts: { data?: string; json?: boolean }) => {
-      const users = await withHubAs(opts, 'read', (hub) => hub.state.users.list());
+      const users = await withHubAs({ ...opts, readOnly: true }, 'read', (hub) => hub.state.users.list());
       if (opts.json) printJson(users);
       else for (const u of users) process.stdout.write(`${show(u)}\n`);
     });

@@ -4,15 +4,23 @@ import { DryRunTarget } from '../ingest/dry-run-target.js';
 import { importStream } from '../ingest/import-stream.js';
 import { formatRejection } from '../ingest/import-summary.js';
 import type { ValidationIssue } from '../stix/validation-types.js';
-import { EXIT_FAIL } from './cli-error.js';
+import { EXIT_FAIL, usageError } from './cli-error.js';
 import { checkInputFiles } from './import-command.js';
 
 interface DocumentReport {
   file: string;
   valid: boolean;
+  /** Elements read (objects and whatever stood where an object should). */
   objects: number;
+  /** Elements refused: each has one or more errors. */
+  rejected: number;
+  warning_count: number;
+  /** The errors of the first `--max-listed` refused elements. */
   errors: LocatedIssue[];
+  /** The first `--max-listed` warnings. */
   warnings: LocatedIssue[];
+  /** True when either list stops short of the counts. */
+  truncated: boolean;
 }
 
 interface LocatedIssue extends ValidationIssue {
@@ -26,6 +34,15 @@ function locate(location: string, id: string | undefined, issue: ValidationIssue
   return { ...issue, location, ...(id ? { id } : {}), message: `${prefix}: ${issue.message}` };
 }
 
+/** Listed by default: enough to fix a file by, few enough that 200,000 bad objects stay small. */
+const DEFAULT_LISTED = 1000;
+
+function parseListed(value: string): number {
+  if (!/^\d{1,7}$/.test(value))
+    throw usageError(`--max-listed "${value}" must be a whole number from 0 to 9999999`);
+  return Number(value);
+}
+
 export function registerValidate(program: Command): void {
   program
     .command('validate')
@@ -33,8 +50,14 @@ export function registerValidate(program: Command): void {
     .argument('<files...>', 'files to validate, or - for standard input')
     .option('--strict', 'treat SHOULD-level findings (warnings) as errors')
     .option('--json', 'print one report per file as JSON')
-    .action(async (files: string[], opts: { strict?: boolean; json?: boolean }) => {
+    .option(
+      '--max-listed <n>',
+      'refused objects and warnings listed per file (all are counted)',
+      String(DEFAULT_LISTED),
+    )
+    .action(async (files: string[], opts: { strict?: boolean; json?: boolean; maxListed: string }) => {
       checkInputFiles(files);
+      const listed = parseListed(opts.maxListed);
       const reports: DocumentReport[] = [];
       for (const file of files) {
         const warnings: LocatedIssue[] = [];
@@ -43,20 +66,36 @@ export function registerValidate(program: Command): void {
           source: file === '-' ? 'stdin' : file,
           maxObjectBytes: DEFAULT_CONFIG.max_object_bytes,
           strict: opts.strict ?? false,
-          listLimit: Number.POSITIVE_INFINITY,
+          listLimit: listed,
           onWarnings: (location, id, issues) => {
-            for (const w of issues) warnings.push(locate(location, id, w));
+            for (const w of issues) if (warnings.length < listed) warnings.push(locate(location, id, w));
           },
         });
         const errors = summary.rejections.flatMap((r) => r.errors.map((e) => locate(r.location, r.id, e)));
-        reports.push({ file, valid: summary.rejected === 0, objects: summary.read, errors, warnings });
+        const truncated = summary.rejections.length < summary.rejected || warnings.length < summary.warnings;
+        reports.push({
+          file,
+          valid: summary.rejected === 0,
+          objects: summary.read,
+          rejected: summary.rejected,
+          warning_count: summary.warnings,
+          errors,
+          warnings,
+          truncated,
+        });
         if (!opts.json) {
           const verdict =
             summary.rejected === 0 ? 'valid' : `INVALID (${summary.rejected} of ${summary.read} objects)`;
-          process.stdout.write(`${file}: ${verdict}, ${warnings.length} warnings\n`);
+          process.stdout.write(`${file}: ${verdict}, ${summary.warnings} warnings\n`);
           for (const r of summary.rejections)
             process.stdout.write(`${formatRejection(r).replace(/^/gm, '  error ')}\n`);
+          const unlisted = summary.rejected - summary.rejections.length;
+          if (unlisted > 0) process.stdout.write(`  … and ${unlisted} more refused objects (--max-listed)\n`);
           for (const w of warnings) process.stdout.write(`  warning ${w.message}\n`);
+          if (warnings.length < summary.warnings)
+            process.stdout.write(
+              `  … and ${summary.warnings - warnings.length} more warnings (--max-listed)\n`,
+            );
         }
       }
       if (opts.json) process.stdout.write(`${JSON.stringify(files.length === 1 ? reports[0] : reports)}\n`);

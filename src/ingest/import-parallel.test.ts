@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, dataDirPaths } from '../app/data-dir.js';
 import { createHub, type SqliteHub } from '../app/hub.js';
 import { ManualClock } from '../clock.js';
+import { tlp2MarkingId } from '../stix/markings-tlp.js';
 import { openSqlite } from '../store/sqlite/database.js';
 import { DEFERRABLE_INDEXES } from '../store/sqlite/deferred-indexes.js';
 import { decodeFields, encodeFields } from './front-batch-wire.js';
@@ -113,7 +114,8 @@ describe('parallel import', () => {
           fc.boolean(),
           fc.integer({ min: 1, max: 4 }),
           fc.integer({ min: 1, max: 3 }),
-          async (elements, asBundle, batchSize, batchesPerCommit) => {
+          fc.constantFrom(undefined, 'green', 'amber'),
+          async (elements, asBundle, batchSize, batchesPerCommit, level) => {
             run++;
             const text = asBundle
               ? `{"type": "bundle", "id": "bundle--${uuid(7)}", "objects": [\n${elements.join(',\n')}\n]}`
@@ -132,6 +134,8 @@ describe('parallel import', () => {
                 batchSize,
                 batchesPerCommit,
                 chunkBytes: 97,
+                // A marking given at import crosses to the front's thread and back to the ledger.
+                ...(level && { marking: { id: tlp2MarkingId(level), kind: 'tlp' as const } }),
               };
               const a = await importStream({ path: file }, parallel.objects, {
                 ...opts,
@@ -159,7 +163,7 @@ describe('parallel import', () => {
     }
   }, 120_000);
 
-  it('keeps the exact bytes of input that is not valid UTF-8 as the plain path does (one replacement character each)', async () => {
+  it('refuses an object that is not valid UTF-8, naming the byte, as the plain path does (nothing stored with U+FFFD)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tearline-parallel-'));
     try {
       const good = (n: number, name: string) =>
@@ -190,7 +194,18 @@ describe('parallel import', () => {
           .prepare("SELECT json ->> '$.name' FROM objects ORDER BY added_us")
           .pluck()
           .all();
-        expect(names).toEqual(['a', 'b', 'bad:\uFFFD\uFFFD']);
+        expect(names).toEqual(['a', 'b']);
+        const [q] = contents(parallel).quarantine as { location: string; errors: string }[];
+        const at = bytes.indexOf(0xff);
+        const column = at - bytes.lastIndexOf(0x0a, at);
+        expect(q?.location).toBe('line 3');
+        expect(JSON.parse(q?.errors ?? '[]')).toEqual([
+          {
+            path: '',
+            code: 'invalid-utf8',
+            message: `not UTF-8 at line 3, column ${column} (byte ${at}): byte 0xff never occurs in UTF-8`,
+          },
+        ]);
       } finally {
         parallel.close();
         plain.close();

@@ -19,7 +19,8 @@ export type LedgerErrorCode =
   | 'not-found'
   | 'not-checkpointed'
   | 'inconsistent'
-  | 'tampered';
+  | 'tampered'
+  | 'no-quorum';
 
 export interface LedgerError {
   ok: false;

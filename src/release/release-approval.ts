@@ -5,7 +5,7 @@ import type { QueueItem } from '../store/hub/release-store.js';
 import type { Role } from '../store/hub/user-store.js';
 import type { SqlTx } from '../store/sql/sql-database.js';
 import { RELEASE_FEED_LOCK } from '../store/sql/sql-release-feed.js';
-import { type PublishStores, publishRelease } from './release-publish.js';
+import { ledgerVersionOf, type PublishStores, publishRelease } from './release-publish.js';
 
 export interface Officer {
   name: string;
@@ -136,7 +136,7 @@ export async function decideQueueItem(
       release_id: item.item_id,
       partner: item.partner_id,
       original_id: item.object_id,
-      original_version: item.object_version,
+      original_version: ledgerVersionOf(item.object_version),
     };
     if (verdict === 'deny') {
       const entry: EntryOf<'denial'> = {

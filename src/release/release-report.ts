@@ -21,6 +21,8 @@ export interface DisclosureReport {
   from: string;
   to: string;
   rows: DisclosureRow[];
+  /** When the withheld counts were decided: the end of the period, or the report's time if earlier. */
+  withheld_as_of: string;
   withheld_by_reason: Record<string, number>;
 }
 
@@ -92,7 +94,7 @@ export function formatDisclosuresCsv(report: DisclosureReport): string {
   const lines = [COLUMNS.join(',')];
   for (const row of report.rows) lines.push(COLUMNS.map((c) => csvCell(row[c])).join(','));
   lines.push('');
-  lines.push('withheld_reason,count');
+  lines.push(`withheld_reason (as of ${report.withheld_as_of}),count`);
   for (const [code, n] of Object.entries(report.withheld_by_reason).sort())
     lines.push(`${csvCell(code)},${n}`);
   return `${lines.join('\r\n')}\r\n`;
@@ -123,6 +125,6 @@ export function formatDisclosuresHtml(report: DisclosureReport): string {
 <h1>Disclosures to ${escapeHtml(report.partner.name)}</h1><p>${escapeHtml(report.from)} to ${escapeHtml(report.to)}</p>
 <table><thead><tr>${head}</tr></thead><tbody>
 ${body}
-</tbody></table><h2>Withheld, by reason</h2><table><tbody>${withheld}</tbody></table></html>
+</tbody></table><h2>Withheld as of ${escapeHtml(report.withheld_as_of)}, by reason</h2><table><tbody>${withheld}</tbody></table></html>
 `;
 }

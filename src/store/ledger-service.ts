@@ -3,6 +3,7 @@ import type { Hash } from '../ledger/ledger-hash.js';
 import type { NoteSigner, NoteVerifier } from '../ledger/ledger-note.js';
 import { formatConsistency, formatReceipt } from '../ledger/ledger-receipt.js';
 import { fail, type LedgerResult } from '../ledger/ledger-result.js';
+import type { CosignatureStore, CosignedCheckpoint } from './hub/cosignature-store.js';
 import { auditLedger, type LedgerAuditResult, type LedgerAuditSource } from './ledger-audit.js';
 import type { PgLedger } from './postgres/pg-ledger.js';
 import type { PgLedgerCheckpoints } from './postgres/pg-ledger-checkpoints.js';
@@ -36,7 +37,11 @@ export interface CheckpointPolicy {
  * holds it: checkpoints, receipts for partners, consistency proofs for overseers, audits.
  */
 export class LedgerService {
-  constructor(readonly port: LedgerPort) {}
+  constructor(
+    readonly port: LedgerPort,
+    /** The witnesses' cosignatures, when the hub has witnesses configured. */
+    readonly cosignatures?: CosignatureStore,
+  ) {}
 
   size(): Promise<number> {
     return this.port.size();
@@ -58,6 +63,20 @@ export class LedgerService {
     return this.port.checkpoint(now, signer);
   }
 
+  /** The latest checkpoint with every configured witness's cosignature it has (C2SP cosigned checkpoint). */
+  async latestCosigned(): Promise<CosignedCheckpoint | undefined> {
+    const latest = await this.latest();
+    if (!latest) return undefined;
+    return this.cosignatures
+      ? this.cosignatures.cosign(latest)
+      : { size: latest.size, note: latest.note, signedAt: latest.signedAt, witnesses: [] };
+  }
+
+  /** A consistency proof between any two tree sizes (what a witness is sent). */
+  proveConsistency(size1: number, size2: number): Promise<LedgerResult<{ proof: Hash[] }>> {
+    return this.port.proveConsistency(size1, size2) as Promise<LedgerResult<{ proof: Hash[] }>>;
+  }
+
   /** Signs when entries wait and the policy says so; what a hub calls after each batch of work. */
   async checkpointIfDue(
     now: Date,
@@ -74,7 +93,11 @@ export class LedgerService {
     return this.port.checkpoint(now, signer);
   }
 
-  /** The receipt of entry `index` against the latest checkpoint that covers it. */
+  /**
+   * The receipt of entry `index`, its checkpoint carrying the witnesses' cosignatures: the newest
+   * checkpoint covering it that every configured witness cosigned, else the latest checkpoint
+   * (with whichever cosignatures it has).
+   */
   async receipt(index: number): Promise<LedgerResult<{ json: string }>> {
     const entry = await this.port.readEntry(index);
     if (!entry) {
@@ -83,15 +106,16 @@ export class LedgerService {
         `there is no ledger entry ${index} (the ledger has ${await this.port.size()})`,
       );
     }
-    const latest = await this.latest();
+    const latest = (await this.cosignatures?.newestFullyCosigned(index)) ?? (await this.latest());
     if (!latest || latest.size <= index) {
       return fail('not-checkpointed', `entry ${index} is not yet covered by a checkpoint; sign one first`);
     }
     const proof = await this.port.proveInclusion(index, latest.size);
     if (!proof.ok) return proof;
+    const checkpoint = this.cosignatures ? (await this.cosignatures.cosign(latest)).note : latest.note;
     return {
       ok: true,
-      json: formatReceipt({ index, entry: entry.bytes, checkpoint: latest.note, proof: proof.proof }),
+      json: formatReceipt({ index, entry: entry.bytes, checkpoint, proof: proof.proof }),
     };
   }
 
@@ -133,32 +157,43 @@ export class LedgerService {
 export function sqliteLedgerService(
   ledger: SqliteLedger,
   checkpoints: SqliteLedgerCheckpoints,
+  cosignatures?: CosignatureStore,
 ): LedgerService {
-  return new LedgerService({
-    size: async () => ledger.size(),
-    readEntry: async (i) => ledger.readEntry(i),
-    readEntries: async (start, end) => ledger.readEntries(start, end),
-    findRelease: async (id) => ledger.findRelease(id),
-    proveInclusion: async (i, n) => ledger.proveInclusion(i, n),
-    proveConsistency: async (a, b) => ledger.proveConsistency(a, b),
-    listCheckpoints: async () => checkpoints.list(),
-    readStoredHashes: async (from, to) => ledger.hashes.readRange(from, to),
-    countStoredHashes: async () => ledger.hashes.count(),
-    checkpoint: async (now, signer) => checkpoints.checkpoint(now, signer),
-  });
+  return new LedgerService(
+    {
+      size: async () => ledger.size(),
+      readEntry: async (i) => ledger.readEntry(i),
+      readEntries: async (start, end) => ledger.readEntries(start, end),
+      findRelease: async (id) => ledger.findRelease(id),
+      proveInclusion: async (i, n) => ledger.proveInclusion(i, n),
+      proveConsistency: async (a, b) => ledger.proveConsistency(a, b),
+      listCheckpoints: async () => checkpoints.list(),
+      readStoredHashes: async (from, to) => ledger.hashes.readRange(from, to),
+      countStoredHashes: async () => ledger.hashes.count(),
+      checkpoint: async (now, signer) => checkpoints.checkpoint(now, signer),
+    },
+    cosignatures,
+  );
 }
 
-export function pgLedgerService(ledger: PgLedger, checkpoints: PgLedgerCheckpoints): LedgerService {
-  return new LedgerService({
-    size: () => ledger.size(),
-    readEntry: (i) => ledger.readEntry(i),
-    readEntries: (start, end) => ledger.readEntries(start, end),
-    findRelease: (id) => ledger.findRelease(id),
-    proveInclusion: (i, n) => ledger.proveInclusion(i, n),
-    proveConsistency: (a, b) => ledger.proveConsistency(a, b),
-    listCheckpoints: () => checkpoints.list(),
-    readStoredHashes: (from, to) => ledger.readHashRange(from, to),
-    countStoredHashes: () => ledger.countHashes(),
-    checkpoint: (now, signer) => checkpoints.checkpoint(now, signer),
-  });
+export function pgLedgerService(
+  ledger: PgLedger,
+  checkpoints: PgLedgerCheckpoints,
+  cosignatures?: CosignatureStore,
+): LedgerService {
+  return new LedgerService(
+    {
+      size: () => ledger.size(),
+      readEntry: (i) => ledger.readEntry(i),
+      readEntries: (start, end) => ledger.readEntries(start, end),
+      findRelease: (id) => ledger.findRelease(id),
+      proveInclusion: (i, n) => ledger.proveInclusion(i, n),
+      proveConsistency: (a, b) => ledger.proveConsistency(a, b),
+      listCheckpoints: () => checkpoints.list(),
+      readStoredHashes: (from, to) => ledger.readHashRange(from, to),
+      countStoredHashes: () => ledger.countHashes(),
+      checkpoint: (now, signer) => checkpoints.checkpoint(now, signer),
+    },
+    cosignatures,
+  );
 }

@@ -1,3 +1,4 @@
+import type { ImportMarking } from '../ingest/import-marking.js';
 import type {
   CollectionInfo,
   CollectionKind,
@@ -19,6 +20,8 @@ export interface CollectionPorts {
   submissions: { page(partnerId: string, q: FeedQuery): Promise<FeedPage> };
   intel: { page(q: FeedQuery): Promise<FeedPage> };
   intelWriter: IntelWriter;
+  /** The marking an analyst's pushes get by default (`tearline marking set --user`), if any. */
+  intelMarking?: (user: string) => Promise<ImportMarking | undefined>;
   submit: SubmissionPorts;
   now(): Date;
 }
@@ -112,7 +115,8 @@ export function createCollectionKinds(ports: CollectionPorts): CollectionKind[] 
               intel,
               { canRead: true, canWrite: true },
               (q) => ports.intel.page(q),
-              (objects) => submitIntelEnvelope(ports.intelWriter, p.user, objects),
+              async (objects) =>
+                submitIntelEnvelope(ports.intelWriter, p.user, objects, await ports.intelMarking?.(p.user)),
             )
           : undefined,
     },

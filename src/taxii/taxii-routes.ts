@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { storageFaultOf } from '../store/storage-fault.js';
 import { parseEnvelope } from './taxii-envelope.js';
 import { notFound, TaxiiError } from './taxii-errors.js';
 import { encodeNext, type FilterOptions, parseFeedQuery, type QueryParams } from './taxii-filters.js';
@@ -135,13 +136,18 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser(
         ['application/taxii+json', 'application/stix+json', 'application/json'],
-        { parseAs: 'string', bodyLimit: o.limits.maxContentLength },
+        // Bytes, not a string: decoding here would replace invalid UTF-8 with U+FFFD unseen.
+        { parseAs: 'buffer', bodyLimit: o.limits.maxContentLength },
         (_req, body, done) => done(null, body),
       );
       scope.addHook('onRequest', createTaxiiGate(o));
       scope.setErrorHandler((err, request, reply) => {
         const e = toTaxiiError(err);
         if (e.code === 'internal') request.log.error({ err }, 'TAXII request failed');
+        if (e.code === 'insufficient-storage' || e.code === 'unavailable') {
+          request.log.warn({ code: (err as { code?: unknown }).code }, 'TAXII write refused: storage');
+          reply.header('Retry-After', String(STORAGE_RETRY_AFTER_S));
+        }
         return send(reply, e.status, JSON.stringify(e.toBody()));
       });
 
@@ -210,7 +216,10 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
           if (!isTaxiiContentType(request.headers['content-type'])) {
             throw new TaxiiError('unsupported-media-type', `send the envelope as ${TAXII_MEDIA_TYPE}`);
           }
-          const objects = parseEnvelope(typeof request.body === 'string' ? request.body : '', o.limits);
+          const objects = parseEnvelope(
+            Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+            o.limits,
+          );
           const statusId = o.newStatusId();
           const outcomes = await c.add(objects, statusId);
           const successes = outcomes.flatMap((r) => (r.ok ? [{ id: r.id, version: r.version }] : []));
@@ -307,9 +316,27 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
   );
 }
 
-/** Fastify's own errors (body too large, unknown content type, bad JSON) as TAXII errors. */
+/** When a client may try a write again after the disk was full or read-only. */
+const STORAGE_RETRY_AFTER_S = 60;
+
+/**
+ * Fastify's own errors (body too large, unknown content type, bad JSON) and storage faults as
+ * TAXII errors. A full disk is 507, a read-only or unavailable one 503; the description names no
+ * path (a partner learns nothing about the hub's machine).
+ */
 export function toTaxiiError(err: unknown): TaxiiError {
   if (err instanceof TaxiiError) return err;
+  const fault = storageFaultOf(err);
+  if (fault?.kind === 'full')
+    return new TaxiiError(
+      'insufficient-storage',
+      'the hub cannot store this now (its storage is full); try again later',
+    );
+  if (fault)
+    return new TaxiiError(
+      'unavailable',
+      'the hub cannot store this now (its storage is read-only); try again later',
+    );
   const status = (err as { statusCode?: number }).statusCode;
   const message = (err as Error).message ?? 'request failed';
   if (status === 413) return new TaxiiError('payload-too-large', message);

@@ -7,6 +7,7 @@ import { ObjectPage } from './object-page.js';
 import { PartnersPage } from './partners-page.js';
 import { QueuePage } from './queue-page.js';
 import { useRoute } from './route.js';
+import { SettingsPage } from './settings-page.js';
 import { SignIn } from './sign-in.js';
 import { SubmissionsPage } from './submissions-page.js';
 import { ThreatPage } from './threat-page.js';
@@ -20,6 +21,7 @@ const PAGES = [
   ['submissions', 'Submissions'],
   ['ledger', 'Ledger'],
   ['users', 'Users and keys'],
+  ['settings', 'Settings'],
 ] as const;
 
 export function App() {
@@ -90,6 +92,7 @@ export function App() {
         {route.page === 'submissions' && <SubmissionsPage me={me} />}
         {route.page === 'ledger' && <LedgerPage />}
         {route.page === 'users' && <UsersPage me={me} />}
+        {route.page === 'settings' && <SettingsPage />}
       </main>
     </LiveContext.Provider>
   );

@@ -74,7 +74,9 @@ export class SessionStore {
     );
     if (!row) return undefined;
     if (Date.parse(row.expires_at) <= now.getTime()) {
-      await this.delete(id);
+      // Tidying only: an expired session is refused whether or not the row goes now (a read-only
+      // command on a read-only or full disk cannot delete it; the next write will).
+      await this.delete(id).catch(() => undefined);
       return undefined;
     }
     return {

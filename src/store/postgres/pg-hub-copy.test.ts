@@ -73,8 +73,16 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
       is_latest, mapped_json, review_state, reviewed_by, reviewed_at, review_note, legacy_added_us)
       VALUES (7, 'identity--p1', 's1', 'note--n1', 'v', 'v', 'note', '{"sent":1}', 1, '{"mapped":1}',
         'rejected', 'analyst', 't2', 'not credible', 6);
+    INSERT INTO import_marking_defaults (scope, name, marking, kind, set_by, set_at)
+      VALUES ('user', 'ivan', 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb', 'tlp', 'admin', 't0');
   `);
   checkpoints.checkpoint(clock.now(), signer.signer);
+  // Two witness cosignatures of the checkpoints (migration 1200-witness-cosignatures).
+  db.exec(`
+    INSERT INTO ledger_cosignatures (size, witness_key, witness_name, cosigned_unix, line, received_at)
+      VALUES (3, 'w.test/a+00000001+BA', 'w.test/a', 1790000000, '— w.test/a AAAA', 't'),
+             (5, 'w.test/a+00000001+BA', 'w.test/a', 1790000001, '— w.test/a BBBB', 't');
+  `);
   return db;
 }
 
@@ -100,7 +108,9 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
           agreements: 1,
           releases: 1,
           release_records: 1,
+          import_marking_defaults: 1,
           users: 0,
+          ledger_cosignatures: 2,
         },
       });
       // Identity columns continue after the copied rows.
@@ -112,6 +122,10 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
         "SELECT json, feed_us FROM releases WHERE object_id = 'indicator--d1'",
       );
       expect(rel.rows).toEqual([{ json: '{}', feed_us: '5' }]);
+      const cosigned = await pg.pool.query<{ line: string }>(
+        'SELECT line FROM ledger_cosignatures WHERE size = 5',
+      );
+      expect(cosigned.rows).toEqual([{ line: '— w.test/a BBBB' }]);
       // Partner submissions keep their review (migration 1300's columns) on the copy.
       const sub = await pg.pool.query(
         'SELECT mapped_json, review_state, reviewed_by, review_note, legacy_added_us FROM taxii_submissions',

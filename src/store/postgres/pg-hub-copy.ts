@@ -100,6 +100,8 @@ const HUB_STATE_TABLES = [
   'user_api_keys',
   'auth_throttle',
   'auth_events',
+  'import_marking_defaults',
+  'ledger_cosignatures',
 ];
 
 /** A state table as the source declares it; its identity column, if any, to advance after the copy. */

@@ -2,11 +2,13 @@ import type pg from 'pg';
 import { AUTH_EPOCH_TABLES, authTablesSql } from '../sqlite/migrations/auth.js';
 import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
+import { importMarkingsMigration } from '../sqlite/migrations/import-markings.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
 import { usersMigration } from '../sqlite/migrations/users.js';
+import { witnessCosignaturesMigration } from '../sqlite/migrations/witness.js';
 
 /** The channel hub processes LISTEN on; the payload names the schema that changed. */
 export const PG_CHANGE_CHANNEL = 'tearline_change';
@@ -140,6 +142,11 @@ CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
 `,
   },
   {
+    name: witnessCosignaturesMigration.name,
+    // Witness cosignatures of checkpoints: the SQLite migration's own text, translated.
+    sql: translateSqliteDdl(witnessCosignaturesMigration.sql),
+  },
+  {
     name: '1300-submission-space',
     // As src/store/sqlite/migrations/submission-space.ts: partner submissions leave intel.
     sql: translateSqliteDdl(SUBMISSION_SPACE_COLUMNS) + moveLegacySubmissions('true'),
@@ -164,6 +171,10 @@ CREATE TRIGGER auth_throttle_lock_insert AFTER INSERT ON auth_throttle FOR EACH 
 CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throttle FOR EACH ROW
   WHEN (NEW.locked_at IS NOT NULL AND OLD.locked_at IS NULL) EXECUTE FUNCTION tearline_auth_changed();
 `,
+  },
+  {
+    name: '1700-import-markings',
+    sql: translateSqliteDdl(importMarkingsMigration.sql),
   },
 ];
 

@@ -1,6 +1,7 @@
 import { authMigration } from './auth.js';
 import { consoleMigration } from './console.js';
 import { derivedIdsMigration } from './derived-ids.js';
+import { importMarkingsMigration } from './import-markings.js';
 import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
@@ -8,6 +9,7 @@ import { releaseMigration } from './release.js';
 import { submissionSpaceMigration } from './submission-space.js';
 import { taxiiMigration } from './taxii.js';
 import { usersMigration } from './users.js';
+import { witnessCosignaturesMigration } from './witness.js';
 
 export interface Migration {
   /** Unique, sortable, never renamed once released: the database records it. */
@@ -25,6 +27,8 @@ export const MIGRATIONS: readonly Migration[] = [
   taxiiMigration,
   releaseMigration,
   consoleMigration,
+  witnessCosignaturesMigration,
   submissionSpaceMigration,
   authMigration,
+  importMarkingsMigration,
 ];

@@ -42,6 +42,8 @@ describe('the role table', () => {
     for (const r of ROLES) expect(mayDo(r, 'read')).toBe(true);
     expect(ROLES.filter((r) => mayDo(r, 'queue.decide'))).toEqual(['release-officer']);
     expect(ROLES.filter((r) => mayDo(r, 'intel.import'))).toEqual(['analyst']);
+    // Default markings at import: analysts, who import, and admins, who set sources up.
+    expect(ROLES.filter((r) => mayDo(r, 'marking.manage'))).toEqual(['analyst', 'admin']);
     // Partner input becomes intel only by an analyst's review.
     expect(ROLES.filter((r) => mayDo(r, 'submission.review'))).toEqual(['analyst']);
     for (const a of ['partner.manage', 'agreement.set', 'user.manage'] as const)
@@ -80,7 +82,7 @@ const HTTP: Partial<
   'user.manage': { method: 'GET', url: '/api/users' },
   'self.manage': { method: 'GET', url: '/api/keys' },
 };
-const CLI_ONLY: Action[] = ['ledger.checkpoint', 'hub.demo'];
+const CLI_ONLY: Action[] = ['ledger.checkpoint', 'marking.manage', 'hub.demo'];
 
 describe('every action x every role over HTTP', () => {
   let hub: Hub;
@@ -133,6 +135,25 @@ describe('every action x every role over HTTP', () => {
         expect(res.statusCode).not.toBe(401);
         expect(refused, `${action} by ${role}: HTTP ${res.statusCode} ${res.body.slice(0, 200)}`).toBe(
           !mayDo(role, action),
+        );
+      });
+    }
+  }
+
+  // Bulk decisions take the same action as one at a time: release officers only.
+  for (const verdict of ['approve', 'deny'] as const) {
+    for (const role of ROLES) {
+      it(`bulk ${verdict} by ${role}: ${mayDo(role, 'queue.decide') ? 'allowed' : 'refused'}`, async () => {
+        const name = USER_OF[role];
+        const res = await app.inject({
+          method: 'POST',
+          url: `/api/queue/bulk/${verdict}`,
+          headers: { authorization: `Bearer ${keys[name]}` },
+          payload: { partner: 'nope', digest: '0000000000000000', comment: 'x' },
+        });
+        expect(res.statusCode).not.toBe(401);
+        expect(res.statusCode === 403, `HTTP ${res.statusCode} ${res.body.slice(0, 200)}`).toBe(
+          !mayDo(role, 'queue.decide'),
         );
       });
     }

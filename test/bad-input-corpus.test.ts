@@ -7,7 +7,7 @@ import { DryRunTarget } from '../src/ingest/dry-run-target.js';
 import { importStream } from '../src/ingest/import-stream.js';
 import type { ImportSummary } from '../src/ingest/import-summary.js';
 import { parseAgreementFile } from '../src/policy/agreement-parse.js';
-import { runTearline, tempDir } from './run-cli.js';
+import { as, initHub, runTearline, tempDir } from './run-cli.js';
 import { addPartner, basic, memoryHub, TAXII, type TestPartner, testServer } from './taxii-fixture.js';
 
 // The bad-input corpus of issue 20: a fixed list of hostile and broken inputs, and random damage
@@ -364,8 +364,8 @@ describe('the bad-input corpus on the real binary', () => {
     for (const r of reports) for (const e of r.errors) expect(e.message).not.toMatch(STACK);
 
     const data = join(dir, 'hub');
-    expect((await runTearline(['init', '--data', data])).code).toBe(0);
-    const imported = await runTearline(['import', '--data', data, '--json', ...files]);
+    expect((await initHub(data)).code).toBe(0);
+    const imported = await runTearline(['import', '--data', data, '--json', ...files], as(data, 'analyst'));
     expect(imported.stderr).not.toMatch(STACK);
     expect(imported.code).toBe(1);
 

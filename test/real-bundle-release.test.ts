@@ -2,7 +2,10 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openHub } from '../src/app/hub.js';
+import { buildServer } from '../src/app/server.js';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
+import { LENIENT_THROTTLE } from './auth-fixture.js';
 import { as, initHub, REPO_ROOT, runTearline, TEST_USERS, type TestRole, tempDir } from './run-cli.js';
 import { basic, TAXII } from './taxii-fixture.js';
 
@@ -220,7 +223,36 @@ describe('a real bundle flows end to end', () => {
     );
     const again = await jsonAs('officer2', ...select);
     expect(again.digest).toBe(shown.digest);
-    const second = await jsonAs('officer2', ...select, '--confirm', again.digest);
+    // A second officer on the same OS account is not a second person: every item refuses.
+    const twin = await jsonAs('officer2', ...select, '--confirm', again.digest);
+    expect(twin).toMatchObject({ ok: true, decided: 0 });
+    expect(new Set(twin.refused.map((r: { code: string }) => r.code))).toEqual(new Set(['same-os-account']));
+    // The second officer decides from their own place: the console API, with their own API key.
+    const hub = openHub(data);
+    const app = buildServer(hub, { throttle: LENIENT_THROTTLE, pageCache: { maxEntries: 0, maxBytes: 0 } });
+    let second: { ok: boolean; decided: number; released: number; approved: number; refused: unknown[] };
+    try {
+      const headers = { authorization: `Bearer ${as(data, 'officer2').env.TEARLINE_API_KEY}` };
+      const preview = await app.inject({
+        method: 'POST',
+        url: '/api/queue/bulk/preview',
+        headers,
+        payload: { partner: 'vetted' },
+      });
+      expect(preview.statusCode, preview.body).toBe(200);
+      expect(preview.json().digest).toBe(shown.digest);
+      const decided = await app.inject({
+        method: 'POST',
+        url: '/api/queue/bulk/approve',
+        headers,
+        payload: { partner: 'vetted', digest: preview.json().digest },
+      });
+      expect(decided.statusCode, decided.body).toBe(200);
+      second = decided.json();
+    } finally {
+      await app.close();
+      hub.close();
+    }
     expect(second).toMatchObject({ ok: true, decided: queued, refused: [] });
     expect(second.released + second.approved).toBe(queued);
     expect(await json('queue', 'list', '--partner', 'vetted')).toEqual([]);

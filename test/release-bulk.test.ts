@@ -164,7 +164,7 @@ describe('bulk approval', () => {
     const changed = now.find((e) => e.object_id === changedId);
     expect(changed?.approvals).toEqual([]);
     for (const e of now.filter((x) => x.object_id !== changedId))
-      expect(e.approvals).toEqual([{ approver: 'olga', verdict: 'approve' }]);
+      expect(e.approvals).toMatchObject([{ approver: 'olga', verdict: 'approve', auth: 'password' }]);
     // omar's bulk approval releases the others; the changed one waits for two officers again.
     const shown = await resolveSelection(s.stores, sel);
     if (!shown.ok) throw new Error(shown.message);

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
-import { runTearline, tempDir } from './run-cli.js';
+import { as, initHub, runTearline, TEST_USERS, tempDir } from './run-cli.js';
 import {
   addPartner,
   basic,
@@ -124,8 +124,15 @@ describe('the analysts’ intel collection', () => {
     if (typeof address !== 'object' || !address) throw new Error('no address');
     const url = `http://127.0.0.1:${address.port}/taxii2/`;
     const data = join(tempDir(), 'other');
-    const t = (...args: string[]) => runTearline([...args, '--data', data]);
-    expect((await t('init')).code).toBe(0);
+    // An analyst pulls and sets the source's default (marking.manage: analysts and admins).
+    const t = (...args: string[]) => runTearline([...args, '--data', data], as(data, 'analyst'));
+    expect((await initHub(data)).code).toBe(0);
+    const refused = await runTearline(
+      ['marking', 'set', 'tlp:green', '--source', url, '--collection', 'intel', '--data', data],
+      as(data, 'officer'),
+    );
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('may not set or clear default import markings');
     const set = await t('marking', 'set', 'tlp:green', '--source', url, '--collection', 'intel');
     expect(set.stdout).toContain(`imports get ${green} by default`);
     const pull = await t(
@@ -165,7 +172,7 @@ describe('the analysts’ intel collection', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("--marking: marking 'tlp:blue' is not one of");
     const listed = JSON.parse((await t('marking', 'list', '--json')).stdout);
-    expect(listed).toMatchObject([{ scope: 'source', marking: { id: green }, set_by: 'local-admin' }]);
+    expect(listed).toMatchObject([{ scope: 'source', marking: { id: green }, set_by: TEST_USERS.analyst }]);
     rmSync(join(data, '..'), { recursive: true, force: true });
   }, 120_000);
 });

@@ -9,6 +9,7 @@ import {
 } from '../access/access-throttle.js';
 import { openTotpSecret, totpKeyOf, totpStepOf } from '../access/access-totp.js';
 import type { AuthSurface } from '../store/hub/auth-events.js';
+import { FaultTolerantThrottleStore } from '../store/hub/auth-throttle-fallback.js';
 import type { AuthMethod } from '../store/hub/session-store.js';
 import type { User } from '../store/hub/user-store.js';
 import { type HubConfig, readHubSecret } from './data-dir.js';
@@ -45,7 +46,9 @@ export class HubAuth {
   constructor(hub: Hub, policy?: ThrottlePolicy) {
     this.#hub = hub;
     this.throttle = new AttemptThrottle({
-      store: hub.state.throttle,
+      // On a full or read-only disk reads go on being served: the counters then live in this
+      // process until the database takes writes again (a lock it holds still refuses).
+      store: new FaultTolerantThrottleStore(hub.state.throttle, hub.state.sql),
       policy: policy ?? throttlePolicyOf(hub.config),
     });
   }

@@ -8,7 +8,7 @@ import type {
 import { backoffMs } from '../../access/access-throttle.js';
 import type { SqlDatabase, SqlTx } from '../sql/sql-database.js';
 
-interface Row {
+export interface ThrottleRow {
   key: string;
   kind: string;
   failures: number;
@@ -32,12 +32,12 @@ export interface ThrottleLock {
 const MAX_ROWS = 100_000;
 const PRUNE_EVERY = 256;
 
-function isLocked(r: Row, nowMs: number): boolean {
+export function isLocked(r: ThrottleRow, nowMs: number): boolean {
   return r.locked_at !== null && (r.locked_until_ms === null || r.locked_until_ms > nowMs);
 }
 
 /** Failures still counted: none once they decayed, or once a timed lock ran out. */
-function liveFailures(r: Row, nowMs: number, p: ThrottleKeyPolicy): number {
+export function liveFailures(r: ThrottleRow, nowMs: number, p: ThrottleKeyPolicy): number {
   if (r.locked_at !== null && !isLocked(r, nowMs)) return 0;
   if (r.locked_at === null && nowMs - r.last_failure_ms > p.decayMs) return 0;
   return r.failures;
@@ -146,7 +146,7 @@ export class AuthThrottleStore implements ThrottleStore {
 
   /** Locked keys now (accounts and addresses), for the admin's unlock. */
   async locks(nowMs: number): Promise<ThrottleLock[]> {
-    const rows = await this.sql.all<Row>(
+    const rows = await this.sql.all<ThrottleRow>(
       'SELECT * FROM auth_throttle WHERE locked_at IS NOT NULL ORDER BY key',
     );
     return rows
@@ -186,11 +186,11 @@ export class AuthThrottleStore implements ThrottleStore {
     ).changes;
   }
 
-  async #lockRows(tx: SqlTx, keys: readonly ThrottleKey[]): Promise<Map<string, Row>> {
-    const rows = new Map<string, Row>();
+  async #lockRows(tx: SqlTx, keys: readonly ThrottleKey[]): Promise<Map<string, ThrottleRow>> {
+    const rows = new Map<string, ThrottleRow>();
     for (const k of keys) {
       await tx.lock(`auth-throttle:${k.key}`);
-      const r = await tx.get<Row>('SELECT * FROM auth_throttle WHERE key = ?', [k.key]);
+      const r = await tx.get<ThrottleRow>('SELECT * FROM auth_throttle WHERE key = ?', [k.key]);
       if (r)
         rows.set(k.key, {
           ...r,

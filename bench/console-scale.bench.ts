@@ -29,7 +29,7 @@ await runReleasePipeline(releaseStoresOf(hub), {
   hubSecret: readHubSecret(hub.paths.hubSecret),
   policy,
 });
-const app = buildServer(hub, { failedLoginDelayMs: 0, pageCache: { maxEntries: 0, maxBytes: 0 } });
+const app = buildServer(hub, { pageCache: { maxEntries: 0, maxBytes: 0 } });
 await app.ready();
 
 interface Session {

@@ -7,7 +7,7 @@ import { DryRunTarget } from '../src/ingest/dry-run-target.js';
 import { importStream } from '../src/ingest/import-stream.js';
 import type { ImportSummary } from '../src/ingest/import-summary.js';
 import { parseAgreementFile } from '../src/policy/agreement-parse.js';
-import { runTearline, tempDir } from './run-cli.js';
+import { as, initHub, runTearline, tempDir } from './run-cli.js';
 import { addPartner, basic, memoryHub, TAXII, type TestPartner, testServer } from './taxii-fixture.js';
 
 // The bad-input corpus of issue 20: a fixed list of hostile and broken inputs, and random damage
@@ -181,6 +181,7 @@ function expectPositioned(summary: ImportSummary, listLimit: number): void {
 async function validate(bytes: Buffer, chunkSize = 64 * 1024): Promise<ImportSummary> {
   const summary = await importStream(chunks(bytes, chunkSize), new DryRunTarget(), {
     source: 'corpus',
+    actor: 'corpus-test',
     maxObjectBytes: MAX_OBJECT_BYTES,
     listLimit: 1000,
   });
@@ -239,6 +240,7 @@ async function importInto(bytes: Buffer): Promise<void> {
   const before = await hub.objects.stats();
   const summary = await importStream(chunks(bytes, 4096), hub.objects, {
     source: 'corpus',
+    actor: 'corpus-test',
     maxObjectBytes: MAX_OBJECT_BYTES,
   });
   expectPositioned(summary, 100);
@@ -362,8 +364,8 @@ describe('the bad-input corpus on the real binary', () => {
     for (const r of reports) for (const e of r.errors) expect(e.message).not.toMatch(STACK);
 
     const data = join(dir, 'hub');
-    expect((await runTearline(['init', '--data', data])).code).toBe(0);
-    const imported = await runTearline(['import', '--data', data, '--json', ...files]);
+    expect((await initHub(data)).code).toBe(0);
+    const imported = await runTearline(['import', '--data', data, '--json', ...files], as(data, 'analyst'));
     expect(imported.stderr).not.toMatch(STACK);
     expect(imported.code).toBe(1);
 

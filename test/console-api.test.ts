@@ -93,7 +93,11 @@ describe('console API: sessions', () => {
     expect(Buffer.from(id, 'base64url')).toHaveLength(32);
     const rows = hub.db.prepare('SELECT id_hash FROM console_sessions').all() as { id_hash: string }[];
     expect(rows.some((r) => r.id_hash === id)).toBe(false);
-    expect(res.json()).toMatchObject({ name: 'overseer', role: 'oversight', permissions: ['read'] });
+    expect(res.json()).toMatchObject({
+      name: 'overseer',
+      role: 'oversight',
+      permissions: ['read', 'ledger.audit', 'self.manage'],
+    });
   });
 
   it('rejects a state-changing request without the CSRF token, and logs out', async () => {

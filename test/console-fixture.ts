@@ -8,6 +8,7 @@ import { ensureLedgerKey } from '../src/app/ledger-key.js';
 import { buildServer } from '../src/app/server.js';
 import { ManualClock } from '../src/clock.js';
 import { importStream } from '../src/ingest/import-stream.js';
+import { LENIENT_THROTTLE } from './auth-fixture.js';
 import { REPO_ROOT } from './run-cli.js';
 
 export const T0 = '2026-11-28T10:00:00.000Z';
@@ -29,6 +30,7 @@ export async function openDemoHub(
   const hub = openHub(dir, clock);
   await importStream(createReadStream(join(REPO_ROOT, 'demo', 'isis-k-demo.json')), hub.objects, {
     source: 'demo',
+    actor: 'analyst',
     maxObjectBytes: hub.config.max_object_bytes,
   });
   hub.checkpointIfDue();
@@ -43,5 +45,5 @@ export function passwordOf(scenario: ConsoleScenario, name: string): string {
 }
 
 export function buildConsoleServer(hub: Hub) {
-  return buildServer(hub, { failedLoginDelayMs: 20, pageCache: { maxEntries: 0, maxBytes: 0 } });
+  return buildServer(hub, { throttle: LENIENT_THROTTLE, pageCache: { maxEntries: 0, maxBytes: 0 } });
 }

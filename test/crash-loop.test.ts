@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
+import { as, initHub, REPO_ROOT, runTearline, tempDir } from './run-cli.js';
 
 // kill -9 during `import` and during `release run`, then the same commands again: the store, the
 // ledger and the releases come out exact, with no duplicates. Small (5,000 objects) so CI stays
@@ -13,7 +13,9 @@ const TLP_GREEN = 'marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da';
 const dir = tempDir('tearline-crash-');
 const data = join(dir, 'hub');
 const wal = join(data, 'tearline.db-wal');
-const t = (...args: string[]) => runTearline([...args, '--data', data]);
+// Signed in by API key: analysts import and run releases, the admin does the rest.
+const roleFor = (args: string[]) => (args[0] === 'import' || args[0] === 'release' ? 'analyst' : 'admin');
+const t = (...args: string[]) => runTearline([...args, '--data', data], as(data, roleFor(args)));
 const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`;
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -29,6 +31,7 @@ function killDuring(args: string[], afterMs: number): Promise<'killed' | number>
   const before = stamp(wal);
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'tearline.js'), ...args, '--data', data], {
     cwd: REPO_ROOT,
+    env: { ...process.env, ...as(data, roleFor(args)).env },
     stdio: 'ignore',
   });
   return new Promise((resolve) => {
@@ -48,7 +51,7 @@ const randomDelay = (max: number) => Math.floor(Math.random() * max);
 
 describe('crash loop: kill -9 during import and release run (SQLite)', () => {
   it('leaves the store, the ledger and the releases exact; re-runs complete without duplicates', async () => {
-    expect((await t('init')).code).toBe(0);
+    expect((await initHub(data)).code).toBe(0);
     const bundle = join(dir, 'bundle.json');
     const objects = Array.from({ length: N }, (_, i) => ({
       type: 'identity',

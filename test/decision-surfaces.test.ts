@@ -26,6 +26,7 @@ import { defaultHubPolicy, type HubPolicy } from '../src/release/release-policy.
 import { TLP_LEVELS, type TlpLevel } from '../src/stix/markings-tlp.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
+import { LENIENT_THROTTLE } from './auth-fixture.js';
 import { type GeneratedWorld, worldArb } from './tearline-world.js';
 
 const CYCLE_CASE =
@@ -187,7 +188,7 @@ async function checkCase(c: {
   const state: HubPolicyState = { policy, digest: 'x', files: [], loadedAt: T0 };
   const app = buildServer(hub, {
     policy: { current: () => state },
-    failedLoginDelayMs: 1,
+    throttle: LENIENT_THROTTLE,
     pageCache: { maxEntries: 0, maxBytes: 0 },
   });
   try {

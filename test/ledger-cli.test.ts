@@ -12,10 +12,16 @@ import { parseVerifierKey } from '../src/ledger/ledger-note.js';
 import { verifyConsistencyDocument, verifyReceipt } from '../src/ledger/ledger-receipt.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { encodeLegacyEntries, SqliteLedger } from '../src/store/sqlite/ledger-store.js';
+import { seedKeyQuietly } from './auth-fixture.js';
 
 const bin = fileURLToPath(new URL('../bin/tearline.js', import.meta.url));
+// The ledger must start empty: the admin's key is written without the entries `user add` makes.
+let KEY = '';
 const run = (...args: string[]) => {
-  const res = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TEARLINE_API_KEY: KEY },
+  });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 };
 
@@ -62,6 +68,7 @@ describe('tearline ledger (the real binary)', () => {
   let vkey = '';
 
   beforeAll(() => {
+    KEY = seedKeyQuietly(hub);
     expect(run('init', '--data', hub).code).toBe(0);
     vkey = run('ledger', 'key', '--data', hub).stdout.trim();
   });

@@ -2,6 +2,7 @@
 // contains an internal object id (or its UUID part), a user's name, another partner's name or
 // id, an officer's reason or comment, or a string from a source-protected field: for random
 // scenarios of partners, intel, officers approving and denying, releases and recalls.
+
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -21,6 +22,7 @@ import { decideQueueItem } from '../src/release/release-approval.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import { recallRelease } from '../src/release/release-recall.js';
 import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from '../src/store/postgres/pg-test-schema.js';
+import { LENIENT_THROTTLE } from './auth-fixture.js';
 import { memoryHub, T0, TAXII } from './taxii-fixture.js';
 
 type Engine = 'sqlite' | 'postgres';
@@ -123,7 +125,7 @@ async function runScenario(s: Scenario, engine: Engine = 'sqlite'): Promise<Seen
   const stats: Seen = new Map();
   const opened = await openScenarioHub(engine);
   const { hub } = opened;
-  const app = buildServer(hub, { failedLoginDelayMs: 0, rate: { perSecond: 1e6, burst: 1e6 } });
+  const app = buildServer(hub, { throttle: LENIENT_THROTTLE, rate: { perSecond: 1e6, burst: 1e6 } });
   try {
     const t0 = hub.clock.now();
     const ctx = { actor: s.admin, now: t0, randomBytes: (n: number) => randomBytes(n) };
@@ -227,7 +229,7 @@ async function runScenario(s: Scenario, engine: Engine = 'sqlite'): Promise<Seen
         const res = await decideQueueItem(
           stores,
           item.item_id,
-          { name: officer, role: 'release-officer' },
+          { name: officer, role: 'release-officer', auth: 'password', origin: `os:test:${officer}` },
           verdict,
           s.comments[comment++ % s.comments.length],
           hub.clock.now(),

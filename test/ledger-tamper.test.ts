@@ -15,10 +15,16 @@ import { openSqlite, type SqliteDatabase } from '../src/store/sqlite/database.js
 import { SqliteLedgerCheckpoints } from '../src/store/sqlite/ledger-checkpoints.js';
 import { HASHES_PER_PAGE } from '../src/store/sqlite/ledger-hash-pages.js';
 import { SqliteLedger } from '../src/store/sqlite/ledger-store.js';
+import { seedKeyQuietly } from './auth-fixture.js';
 
 const bin = fileURLToPath(new URL('../bin/tearline.js', import.meta.url));
+// The ledger must start empty: the admin's key is written without the entries `user add` makes.
+let KEY = '';
 const run = (...args: string[]) => {
-  const res = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TEARLINE_API_KEY: KEY },
+  });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 };
 const ENTRIES = 20;
@@ -81,6 +87,7 @@ describe('tampering with the stored ledger is caught by `tearline ledger verify`
   let caseNo = 0;
 
   beforeAll(() => {
+    KEY = seedKeyQuietly(template);
     expect(run('init', '--data', template).code).toBe(0);
     const paths = dataDirPaths(template);
     const signer = loadLedgerSigner(paths, 'tearline.local');

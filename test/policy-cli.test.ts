@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
+import { provisionKeys } from './auth-fixture.js';
 import { insertObjects, makeRelationship, makeSdo } from './policy-object-rows.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -13,8 +14,13 @@ const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
 const DAY = 86_400_000;
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'tearline.js'), ...args], { encoding: 'utf8' });
+const KEYS: Record<string, string> = {};
+/** The binary as the hub's admin (or its analyst, for imports), with an API key. */
+function run(args: string[], who: 'admin' | 'analyst' = 'admin') {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'tearline.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TEARLINE_API_KEY: KEYS[who] ?? '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -54,10 +60,11 @@ function agreementYaml(overrides: { approval?: string; hrUntil?: number } = {}):
   ].join('\n');
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tearline-policy-cli-'));
   data = join(dir, 'hub');
   expect(run(['init', '--data', data]).code).toBe(0);
+  Object.assign(KEYS, await provisionKeys({ data }, [{ name: 'admin', role: 'admin' }]));
 });
 
 describe('tearline partner / agreement / condition / breach / explain / decide', () => {

@@ -2,9 +2,12 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openHub } from '../src/app/hub.js';
+import { buildServer } from '../src/app/server.js';
 import { checkOpenedLine } from '../src/ledger/ledger-export.js';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
-import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
+import { LENIENT_THROTTLE } from './auth-fixture.js';
+import { as, initHub, REPO_ROOT, runTearline, TEST_USERS, type TestRole, tempDir } from './run-cli.js';
 import { basic, TAXII } from './taxii-fixture.js';
 
 /** The ledger's entries opened whole (public and private parts), from `ledger export --with-private`. */
@@ -35,17 +38,21 @@ const GREEN = tlp2MarkingId('green');
 let dir: string;
 let data: string;
 let ally: { name: string; token: string };
-const t = (...args: string[]) => runTearline([...args, '--data', data]);
-const json = async (...args: string[]) => {
-  const r = await t(...args, '--json');
+// Each command as a signed-in user (an API key): analysts import, release officers decide, the
+// admin does the rest.
+const tAs = (role: TestRole, ...args: string[]) => runTearline([...args, '--data', data], as(data, role));
+const t = (...args: string[]) => tAs(args[0] === 'import' ? 'analyst' : 'admin', ...args);
+const jsonOf = (r: { code: number | null; stdout: string; stderr: string }) => {
   expect(r.code, r.stderr).toBe(0);
   return JSON.parse(r.stdout);
 };
+const json = async (...args: string[]) => jsonOf(await t(...args, '--json'));
+const jsonAs = async (role: TestRole, ...args: string[]) => jsonOf(await tAs(role, ...args, '--json'));
 
 beforeAll(async () => {
   dir = tempDir();
   data = join(dir, 'hub');
-  expect((await t('init')).code).toBe(0);
+  expect((await initHub(data)).code).toBe(0);
 }, 60_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -70,7 +77,7 @@ describe('a real bundle flows end to end', () => {
     expect((await t('ledger', 'export', '--out', out, '--with-private')).code).toBe(0);
     const ingests = openedEntries(out).filter((e) => e.kind === 'ingest-batch' && e.details);
     expect(ingests.map((e) => [e.actor, e.details.marking])).toEqual(
-      ingests.map(() => ['local-admin', GREEN]),
+      ingests.map(() => [TEST_USERS.analyst, GREEN]),
     );
     expect(ingests.reduce((n, e) => n + e.details.marked, 0)).toBe(objects - 1);
   }, 120_000);
@@ -193,8 +200,6 @@ describe('a real bundle flows end to end', () => {
       }),
     );
     expect((await t('agreement', 'set', 'vetted', agreement)).code).toBe(0);
-    for (const name of ['officer-a', 'officer-b'])
-      expect((await t('user', 'add', name, '--role', 'release-officer')).code).toBe(0);
     const run = await json('release', 'run', '--partner', 'vetted');
     const queued = run.partners[0].decisions.counts['needs-approval'] as number;
     expect(queued).toBeGreaterThan(10);
@@ -202,23 +207,62 @@ describe('a real bundle flows end to end', () => {
 
     const select = ['queue', 'approve', '--partner', 'vetted', '--all'];
     // Without --confirm: the combined diff and its digest, nothing decided.
-    const shown = await json(...select, '--as', 'officer-a');
+    const shown = await jsonAs('officer', ...select);
     expect(shown.count).toBe(queued);
     expect(shown.items.length).toBe(queued);
     expect(shown.digest).toMatch(/^[0-9a-f]{16}$/);
-    const text = await t(...select, '--as', 'officer-a');
+    const text = await tAs('officer', ...select);
     expect(text.stdout).toContain(`--confirm ${shown.digest}`);
-    const stale = await t(...select, '--as', 'officer-a', '--confirm', '0000000000000000');
+    const stale = await tAs('officer', ...select, '--confirm', '0000000000000000');
     expect(stale.code).toBe(1);
     expect(stale.stderr).toMatch(/changed since it was shown/);
-    const analyst = await t(...select, '--as', 'local-admin', '--confirm', shown.digest);
-    expect(analyst.code).toBe(1);
+    // Only release officers decide, in bulk as one at a time (exit 3: not allowed).
+    const analyst = await tAs('analyst', ...select, '--confirm', shown.digest);
+    expect(analyst.code).toBe(3);
+    expect(analyst.stderr).toContain('may not approve or deny releases');
+    expect((await tAs('admin', ...select, '--confirm', shown.digest)).code).toBe(3);
 
-    const first = await json(...select, '--as', 'officer-a', '--confirm', shown.digest);
+    const first = await jsonAs('officer', ...select, '--confirm', shown.digest);
     expect(first).toMatchObject({ ok: true, decided: queued, pending: queued, released: 0 });
-    const again = await json(...select, '--as', 'officer-b');
+    // The same officer again decides nothing: every item is already decided by them.
+    const twice = await jsonAs('officer', ...select);
+    const repeat = await jsonAs('officer', ...select, '--confirm', twice.digest);
+    expect(repeat).toMatchObject({ ok: true, decided: 0 });
+    expect(new Set(repeat.refused.map((r: { code: string }) => r.code))).toEqual(
+      new Set(['already-decided']),
+    );
+    const again = await jsonAs('officer2', ...select);
     expect(again.digest).toBe(shown.digest);
-    const second = await json(...select, '--as', 'officer-b', '--confirm', again.digest);
+    // A second officer on the same OS account is not a second person: every item refuses.
+    const twin = await jsonAs('officer2', ...select, '--confirm', again.digest);
+    expect(twin).toMatchObject({ ok: true, decided: 0 });
+    expect(new Set(twin.refused.map((r: { code: string }) => r.code))).toEqual(new Set(['same-os-account']));
+    // The second officer decides from their own place: the console API, with their own API key.
+    const hub = openHub(data);
+    const app = buildServer(hub, { throttle: LENIENT_THROTTLE, pageCache: { maxEntries: 0, maxBytes: 0 } });
+    let second: { ok: boolean; decided: number; released: number; approved: number; refused: unknown[] };
+    try {
+      const headers = { authorization: `Bearer ${as(data, 'officer2').env.TEARLINE_API_KEY}` };
+      const preview = await app.inject({
+        method: 'POST',
+        url: '/api/queue/bulk/preview',
+        headers,
+        payload: { partner: 'vetted' },
+      });
+      expect(preview.statusCode, preview.body).toBe(200);
+      expect(preview.json().digest).toBe(shown.digest);
+      const decided = await app.inject({
+        method: 'POST',
+        url: '/api/queue/bulk/approve',
+        headers,
+        payload: { partner: 'vetted', digest: preview.json().digest },
+      });
+      expect(decided.statusCode, decided.body).toBe(200);
+      second = decided.json();
+    } finally {
+      await app.close();
+      hub.close();
+    }
     expect(second).toMatchObject({ ok: true, decided: queued, refused: [] });
     expect(second.released + second.approved).toBe(queued);
     expect(await json('queue', 'list', '--partner', 'vetted')).toEqual([]);

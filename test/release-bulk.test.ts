@@ -18,8 +18,9 @@ import { REPO_ROOT } from './run-cli.js';
 
 const EXTRACT = join(REPO_ROOT, 'test', 'fixtures', 'ics-attack', 'ics-attack-18.1-extract.json');
 const T0 = '2026-11-28T10:00:00.000Z';
-const olga = { name: 'olga', role: 'release-officer' as const };
-const omar = { name: 'omar', role: 'release-officer' as const };
+// Officers as a session or API key proves them: how, and from which OS account (dual control).
+const olga = { name: 'olga', role: 'release-officer' as const, auth: 'password', origin: 'os:1001:olga@ws1' };
+const omar = { name: 'omar', role: 'release-officer' as const, auth: 'password', origin: 'os:1002:omar@ws2' };
 
 async function setup() {
   const clock = new ManualClock(T0);
@@ -111,12 +112,25 @@ describe('bulk approval', () => {
       s.stores,
       sel,
       diff.digest,
-      { name: 'ivan', role: 'release-officer' },
+      { name: 'ivan', role: 'release-officer', auth: 'password', origin: 'os:1003:ivan@ws3' },
       'approve',
       undefined,
       now,
     );
+    expect(ivan.ok).toBe(true);
     if (ivan.ok) expect(ivan.refused.map((r) => r.code)).toEqual(Array(n).fill('author-may-not-approve'));
+    // A second name on olga's OS account is not a second officer, in bulk as one at a time.
+    const twin = await decideSelection(
+      s.stores,
+      sel,
+      diff.digest,
+      { ...omar, origin: olga.origin },
+      'approve',
+      undefined,
+      now,
+    );
+    expect(twin).toMatchObject({ ok: true, decided: 0 });
+    if (twin.ok) expect(twin.refused.map((r) => r.code)).toEqual(Array(n).fill('same-os-account'));
     const second = await decideSelection(s.stores, sel, diff.digest, omar, 'approve', undefined, now);
     expect(second).toMatchObject({ ok: true, decided: n, released: n, approved: 0, pending: 0 });
     expect(ledgerKinds(s.hub).filter((e) => e?.kind === 'release').length).toBe(n);
@@ -150,7 +164,7 @@ describe('bulk approval', () => {
     const changed = now.find((e) => e.object_id === changedId);
     expect(changed?.approvals).toEqual([]);
     for (const e of now.filter((x) => x.object_id !== changedId))
-      expect(e.approvals).toEqual([{ approver: 'olga', verdict: 'approve' }]);
+      expect(e.approvals).toMatchObject([{ approver: 'olga', verdict: 'approve', auth: 'password' }]);
     // omar's bulk approval releases the others; the changed one waits for two officers again.
     const shown = await resolveSelection(s.stores, sel);
     if (!shown.ok) throw new Error(shown.message);

@@ -165,28 +165,49 @@ describe('release pipeline: the ISIS-K scenario', () => {
     const id = item?.item_id as string;
     const now = s.clock.now();
     expect(
-      await decideQueueItem(s.stores, id, { name: 'ivan', role: 'analyst' }, 'approve', undefined, now),
+      await decideQueueItem(
+        s.stores,
+        id,
+        { name: 'ivan', role: 'analyst', auth: 'password', origin: 'console' },
+        'approve',
+        undefined,
+        now,
+      ),
     ).toMatchObject({ ok: false, code: 'not-an-officer' });
     expect(
       await decideQueueItem(
         s.stores,
         id,
-        { name: 'ivan', role: 'release-officer' },
+        { name: 'ivan', role: 'release-officer', auth: 'password', origin: 'console' },
         'approve',
         undefined,
         now,
       ),
     ).toMatchObject({ ok: false, code: 'author-may-not-approve' });
     expect(
-      await decideQueueItem(s.stores, id, { name: 'olga', role: 'release-officer' }, 'approve', 'ok', now),
+      await decideQueueItem(
+        s.stores,
+        id,
+        { name: 'olga', role: 'release-officer', auth: 'password', origin: 'console' },
+        'approve',
+        'ok',
+        now,
+      ),
     ).toMatchObject({ ok: true, state: 'pending', approvals: 1, required: 2 });
     expect(
-      await decideQueueItem(s.stores, id, { name: 'olga', role: 'release-officer' }, 'approve', 'again', now),
+      await decideQueueItem(
+        s.stores,
+        id,
+        { name: 'olga', role: 'release-officer', auth: 'password', origin: 'console' },
+        'approve',
+        'again',
+        now,
+      ),
     ).toMatchObject({ ok: false, code: 'already-decided' });
     const done = await decideQueueItem(
       s.stores,
       id,
-      { name: 'omar', role: 'release-officer' },
+      { name: 'omar', role: 'release-officer', auth: 'password', origin: 'console' },
       'approve',
       undefined,
       now,

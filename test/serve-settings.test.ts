@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
+import { as, initHub, REPO_ROOT, runTearline, tempDir } from './run-cli.js';
 
 /**
  * A running hub re-reads its settings when a file changes (and on SIGHUP), shows them in the
@@ -58,9 +58,9 @@ const decisionOf = async () => {
 beforeAll(async () => {
   dir = tempDir();
   data = join(dir, 'hub');
-  const t = (...args: string[]) => runTearline([...args, '--data', data]);
-  expect((await t('init')).code).toBe(0);
-  expect((await t('import', EXTRACT)).code).toBe(0);
+  const t = (...args: string[]) => runTearline([...args, '--data', data], as(data, 'admin'));
+  expect((await initHub(data)).code).toBe(0);
+  expect((await runTearline(['import', EXTRACT, '--data', data], as(data, 'analyst'))).code).toBe(0);
   expect((await t('partner', 'add', '--name', 'ally')).code).toBe(0);
   const agreement = join(dir, 'ally.json');
   writeFileSync(
@@ -78,9 +78,7 @@ beforeAll(async () => {
   expect((await t('agreement', 'set', 'ally', agreement)).code).toBe(0);
   const user = await runTearline(
     ['user', 'add', 'otto', '--role', 'oversight', '--password-stdin', '--data', data],
-    {
-      input: 'a long enough password\n',
-    },
+    as(data, 'admin', { input: 'a long enough password\n' }),
   );
   expect(user.code).toBe(0);
   server = spawn(

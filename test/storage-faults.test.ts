@@ -2,7 +2,15 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, openSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
+import { as, initHub, REPO_ROOT, runTearline, tempDir } from './run-cli.js';
+
+/** A CLI run on the hub its --data names, signed in: analysts import, the admin does the rest. */
+const tl = (args: string[]) =>
+  runTearline(
+    args,
+    as(args[args.indexOf('--data') + 1] as string, args[0] === 'import' ? 'analyst' : 'admin'),
+  );
+
 import { basic, TAXII } from './taxii-fixture.js';
 
 // A hub on a small tmpfs that fills up and then turns read-only. Needs root (CI runs as root on
@@ -82,13 +90,11 @@ describe.skipIf(!mounted)('a hub whose disk fills up, then turns read-only', () 
   let partner: { name: string; token: string };
 
   beforeAll(async () => {
-    expect((await runTearline(['init', '--data', data])).code).toBe(0);
+    expect((await initHub(data)).code).toBe(0);
     const small = join(dir, 'small.json');
     writeFileSync(small, bundle(1, 50));
-    expect((await runTearline(['import', '--data', data, small])).code).toBe(0);
-    partner = JSON.parse(
-      (await runTearline(['partner', 'add', '--name', 'alpha', '--data', data, '--json'])).stdout,
-    );
+    expect((await tl(['import', '--data', data, small])).code).toBe(0);
+    partner = JSON.parse((await tl(['partner', 'add', '--name', 'alpha', '--data', data, '--json'])).stdout);
   });
 
   afterAll(() => {
@@ -117,15 +123,15 @@ describe.skipIf(!mounted)('a hub whose disk fills up, then turns read-only', () 
     }
     const big = join(dir, 'big.json');
     writeFileSync(big, bundle(1000, 4000));
-    const r = await runTearline(['import', '--data', data, big]);
+    const r = await tl(['import', '--data', data, big]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`${join(data, 'tearline.db')}: the disk is full`);
     expect(r.stderr).toContain('Free space on that disk');
     noStack(r.stderr);
-    const stats = await runTearline(['stats', '--data', data, '--json']);
+    const stats = await tl(['stats', '--data', data, '--json']);
     expect(stats.stderr).toBe('');
     expect(JSON.parse(stats.stdout).objects).toBe(50);
-    const verify = await runTearline(['ledger', 'verify', '--data', data]);
+    const verify = await tl(['ledger', 'verify', '--data', data]);
     expect(verify.code).toBe(0);
 
     // The server that was running: writes are 507 with Retry-After and no path, reads are 200.
@@ -156,24 +162,24 @@ describe.skipIf(!mounted)('a hub whose disk fills up, then turns read-only', () 
 
     // Space again: the same import completes, and counts are exact.
     rmSync(filler);
-    const again = await runTearline(['import', '--data', data, '--json', big]);
+    const again = await tl(['import', '--data', data, '--json', big]);
     expect(again.code).toBe(0);
-    expect(JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout).objects).toBe(4050);
-    expect((await runTearline(['ledger', 'verify', '--data', data])).code).toBe(0);
+    expect(JSON.parse((await tl(['stats', '--data', data, '--json'])).stdout).objects).toBe(4050);
+    expect((await tl(['ledger', 'verify', '--data', data])).code).toBe(0);
   });
 
   it('read-only: reads work (stats, export, ledger verify, partner list), writes say read-only, serve answers reads and 503s writes', async () => {
     execFileSync('mount', ['-o', 'remount,ro', mnt]);
     try {
-      const stats = await runTearline(['stats', '--data', data, '--json']);
+      const stats = await tl(['stats', '--data', data, '--json']);
       expect(stats.stderr).toBe('');
       expect(JSON.parse(stats.stdout).objects).toBe(4050);
-      expect((await runTearline(['ledger', 'verify', '--data', data])).code).toBe(0);
-      expect((await runTearline(['partner', 'list', '--data', data])).stdout).toContain('alpha');
-      const exported = await runTearline(['export', '--data', data, '--type', 'identity']);
+      expect((await tl(['ledger', 'verify', '--data', data])).code).toBe(0);
+      expect((await tl(['partner', 'list', '--data', data])).stdout).toContain('alpha');
+      const exported = await tl(['export', '--data', data, '--type', 'identity']);
       expect(JSON.parse(exported.stdout).objects).toHaveLength(4050);
 
-      const w = await runTearline(['partner', 'add', '--name', 'bravo', '--data', data]);
+      const w = await tl(['partner', 'add', '--name', 'bravo', '--data', data]);
       expect(w.code).toBe(1);
       expect(w.stderr).toMatch(/read-only|could not be opened/);
       expect(w.stderr).toContain(join(data, 'tearline.db'));

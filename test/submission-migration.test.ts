@@ -130,15 +130,16 @@ async function checkMoved(sql: SqlDatabase): Promise<void> {
   ]);
 }
 
+// A hub as it stood before 1300: every migration before it (later ones, 1400-auth, follow it).
+const before1300 = <M extends { name: string }>(list: readonly M[]) =>
+  list.slice(
+    0,
+    list.findIndex((m) => m.name === '1300-submission-space'),
+  );
+
 describe('migration 1300 moves what partners submitted out of intel', () => {
   it('on SQLite', async () => {
-    const db = openSqlite(
-      ':memory:',
-      MIGRATIONS.slice(
-        0,
-        MIGRATIONS.findIndex((m) => m.name === '1300-submission-space'),
-      ),
-    );
+    const db = openSqlite(':memory:', before1300(MIGRATIONS));
     try {
       const sql = new SqliteSql(db);
       await seedLegacy(sql);
@@ -156,17 +157,14 @@ describe('migration 1300 moves what partners submitted out of intel', () => {
     await admin.query(`CREATE SCHEMA ${schema}`);
     const pool = new pg.Pool({ connectionString: TEST_PG_URL, max: 2, options: `-c search_path=${schema}` });
     try {
-      // Every migration before 1300 (later ones, from other branches, follow it).
-      await applyPgMigrations(
-        pool,
-        PG_MIGRATIONS.slice(
-          0,
-          PG_MIGRATIONS.findIndex((m) => m.name === '1300-submission-space'),
-        ),
-      );
+      await applyPgMigrations(pool, before1300(PG_MIGRATIONS));
       const sql = new PgSql(pool, new PgLedger(pool));
       await seedLegacy(sql);
-      expect((await applyPgMigrations(pool))[0]).toBe('1300-submission-space');
+      expect(await applyPgMigrations(pool)).toEqual([
+        '1300-submission-space',
+        '1400-auth',
+        '1700-import-markings',
+      ]);
       await checkMoved(sql);
     } finally {
       await pool.end();

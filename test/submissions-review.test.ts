@@ -9,6 +9,7 @@ import { computeScoId } from '../src/stix/sco-id.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { releasingIdentityIdOf } from '../src/tearline/tearline-identity.js';
 import { SUBMISSION_PROVENANCE_EXTENSION_ID } from '../src/tearline/tearline-provenance.js';
+import { LENIENT_THROTTLE } from './auth-fixture.js';
 import { describeOnHubEngines, type EngineHub } from './hub-engines.js';
 import { basic, TAXII } from './taxii-fixture.js';
 
@@ -29,7 +30,7 @@ async function setUp(open: () => Promise<EngineHub>): Promise<Setup> {
   );
   if (!added.ok) throw new Error(added.message);
   const partner = { id: added.partner.id, name: 'kabul-authorities', token: added.token };
-  const app = buildServer(hub, { failedLoginDelayMs: 0 });
+  const app = buildServer(hub, { throttle: LENIENT_THROTTLE });
   return {
     ...opened,
     app,

@@ -4,7 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openStoredEntry } from '../src/ledger/ledger-commitment.js';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
-import { runTearline, tempDir } from './run-cli.js';
+import { as, initHub, runTearline, TEST_USERS, tempDir } from './run-cli.js';
 import {
   addPartner,
   basic,
@@ -69,9 +69,10 @@ describe('the analysts’ intel collection', () => {
       headers: { authorization: basic(alpha.name, alpha.token) },
     });
     expect(asPartner.statusCode).toBe(404);
-    // Only analysts hold TAXII credentials among users: other roles work through the console.
+    // Users of other roles sign in (their password is checked, and /ledger/ takes the same
+    // credentials), but the intel collection is not theirs: it answers as anything not visible.
     const asOfficer = await app.inject({ url: INTEL, headers: { authorization: basic('rob', PASSWORD) } });
-    expect(asOfficer.statusCode).toBe(401);
+    expect(asOfficer.statusCode).toBe(404);
     expect(
       (await app.inject({ url: INTEL, headers: { authorization: basic('ana', 'wrong password!') } }))
         .statusCode,
@@ -125,8 +126,15 @@ describe('the analysts’ intel collection', () => {
     if (typeof address !== 'object' || !address) throw new Error('no address');
     const url = `http://127.0.0.1:${address.port}/taxii2/`;
     const data = join(tempDir(), 'other');
-    const t = (...args: string[]) => runTearline([...args, '--data', data]);
-    expect((await t('init')).code).toBe(0);
+    // An analyst pulls and sets the source's default (marking.manage: analysts and admins).
+    const t = (...args: string[]) => runTearline([...args, '--data', data], as(data, 'analyst'));
+    expect((await initHub(data)).code).toBe(0);
+    const refused = await runTearline(
+      ['marking', 'set', 'tlp:green', '--source', url, '--collection', 'intel', '--data', data],
+      as(data, 'officer'),
+    );
+    expect(refused.code).toBe(3);
+    expect(refused.stderr).toContain('may not set or clear default import markings');
     const set = await t('marking', 'set', 'tlp:green', '--source', url, '--collection', 'intel');
     expect(set.stdout).toContain(`imports get ${green} by default`);
     const pull = await t(
@@ -166,7 +174,7 @@ describe('the analysts’ intel collection', () => {
     expect(wrong.code).toBe(2);
     expect(wrong.stderr).toContain("--marking: marking 'tlp:blue' is not one of");
     const listed = JSON.parse((await t('marking', 'list', '--json')).stdout);
-    expect(listed).toMatchObject([{ scope: 'source', marking: { id: green }, set_by: 'local-admin' }]);
+    expect(listed).toMatchObject([{ scope: 'source', marking: { id: green }, set_by: TEST_USERS.analyst }]);
     rmSync(join(data, '..'), { recursive: true, force: true });
   }, 120_000);
 });

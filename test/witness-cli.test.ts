@@ -15,7 +15,7 @@ import { equalHashes } from '../src/ledger/ledger-hash.js';
 import { parseVerifierKey } from '../src/ledger/ledger-note.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { TestLog } from '../src/witness/witness-test-log.js';
-import { runTearline, tempDir } from './run-cli.js';
+import { as, initHubQuietly, runTearline, tempDir } from './run-cli.js';
 import { startWitnessProcess, type WitnessProcess } from './witness-process.js';
 
 // The real binary: `tearline witness` as a child process, pushed to by a hub in this process.
@@ -218,7 +218,10 @@ describe('a hub data dir with a witness over HTTPS (the real binaries)', () => {
     ]);
     expect(made.status).toBe(0);
     const data = join(work, 'tls-hub');
-    expect((await runTearline(['init', '--data', data])).code).toBe(0);
+    // An admin and an analyst with API keys, and a ledger that starts empty.
+    await initHubQuietly(data);
+    const admin = as(data, 'admin').env;
+    const analyst = as(data, 'analyst');
     const hubKey = (await runTearline(['ledger', 'key', '--data', data])).stdout.trim();
     const { dir, key } = await newWitness('w.example/tls');
     const w = await startWitnessProcess(dir, [`tearline.local=${hubKey}`], 0, [
@@ -244,11 +247,11 @@ describe('a hub data dir with a witness over HTTPS (the real binaries)', () => {
         name: 'x',
       }),
     );
-    expect((await runTearline(['import', '--data', data, bundle])).code).toBe(0);
-    const env = { NODE_EXTRA_CA_CERTS: cert };
+    expect((await runTearline(['import', '--data', data, bundle], analyst)).code).toBe(0);
+    const env = { ...admin, NODE_EXTRA_CA_CERTS: cert };
     const signed = await runTearline(['ledger', 'checkpoint', '--now', '--data', data], { env });
     expect(signed.stderr).toContain('witness w.example/tls: cosigned checkpoint 1');
-    const receipt = await runTearline(['ledger', 'receipt', '--index', '0', '--data', data]);
+    const receipt = await runTearline(['ledger', 'receipt', '--index', '0', '--data', data], { env: admin });
     const file = join(work, 'tls-receipt.json');
     writeFileSync(file, receipt.stdout);
     const ok = await runTearline(['ledger', 'verify-receipt', file, '--key', hubKey, '--witness', key]);
@@ -258,15 +261,17 @@ describe('a hub data dir with a witness over HTTPS (the real binaries)', () => {
       bundle,
       JSON.stringify({ ...JSON.parse(readFileSync(bundle, 'utf8')), modified: '2024-02-01T00:00:00.000Z' }),
     );
-    expect((await runTearline(['import', '--data', data, bundle])).code).toBe(0);
-    const untrusted = await runTearline(['ledger', 'checkpoint', '--now', '--data', data]);
+    expect((await runTearline(['import', '--data', data, bundle], analyst)).code).toBe(0);
+    const untrusted = await runTearline(['ledger', 'checkpoint', '--now', '--data', data], { env: admin });
     expect(untrusted.code).toBe(0);
     expect(untrusted.stderr).toMatch(/witness w\.example\/tls: no cosignature \(https:.*(SELF_SIGNED|CERT)/);
-    expect(await runTearline(['ledger', 'cosign', '--data', data])).toMatchObject({
+    expect(await runTearline(['ledger', 'cosign', '--data', data], { env: admin })).toMatchObject({
       code: 1,
       stderr: /1 of 1 witnesses did not cosign/,
     });
     expect((await runTearline(['ledger', 'cosign', '--data', data], { env })).code).toBe(0);
+    // Cosigning is signing: admins only, as ledger checkpoint (exit 3 for an analyst).
+    expect((await runTearline(['ledger', 'cosign', '--data', data], analyst)).code).toBe(3);
   });
 });
 

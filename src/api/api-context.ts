@@ -1,3 +1,4 @@
+import type { HubAuth } from '../app/auth-sign-in.js';
 import type { Hub } from '../app/hub.js';
 import type { HubPolicyState } from '../app/hub-policy-watch.js';
 import type { SessionStore } from '../store/hub/session-store.js';
@@ -10,8 +11,9 @@ export interface ConsoleContext {
   policy: { current(): HubPolicyState };
   users: UserStore;
   sessions: SessionStore;
+  /** Sign-in through the hub's one throttle and audit log. */
+  auth: HubAuth;
   now: () => Date;
   sessionTtlMs: number;
   secure: boolean;
-  failedLoginDelayMs: number;
 }

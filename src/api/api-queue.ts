@@ -204,7 +204,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   for (const verdict of ['approve', 'deny'] as const) {
     app.post(
       `/api/queue/bulk/${verdict}`,
-      { bodyLimit: BULK_BODY_LIMIT, preHandler: guard(ctx, 'decide') },
+      { bodyLimit: BULK_BODY_LIMIT, preHandler: guard(ctx, 'queue.decide') },
       async (request, reply) => {
         const body = (request.body ?? {}) as Record<string, unknown>;
         const sel = await readSelection(ctx, body);
@@ -220,7 +220,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
           releaseStoresOf(hub),
           sel,
           body.digest,
-          { name: user.name, role: user.role },
+          { name: user.name, role: user.role, auth: user.auth, origin: user.origin },
           verdict,
           comment,
           hub.clock.now(),
@@ -234,7 +234,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
     app.post(
       `/api/queue/:id/${verdict}`,
-      { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'decide') },
+      { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'queue.decide') },
       async (request, reply) => {
         const { id } = request.params as { id: string };
         const comment = readComment(request);
@@ -245,7 +245,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         const r = await decideQueueItem(
           releaseStoresOf(hub),
           id,
-          { name: user.name, role: user.role },
+          { name: user.name, role: user.role, auth: user.auth, origin: user.origin },
           verdict,
           comment,
           hub.clock.now(),

@@ -15,6 +15,11 @@ export interface HubConfig {
   hub_name: string;
   /** Largest accepted single object, in bytes. */
   max_object_bytes: number;
+  /**
+   * The sign-in throttle of every surface (console, CLI, TAXII, /ledger/); absent fields keep
+   * their defaults (src/access/access-throttle.ts). Every process of a deployment should agree.
+   */
+  sign_in?: SignInConfig;
   /** Witnesses the hub pushes each new checkpoint to (C2SP tlog-witness); none by default. */
   witnesses: WitnessConfig[];
   /**
@@ -23,6 +28,25 @@ export interface HubConfig {
    */
   ledger_checkpoint_seconds: number;
 }
+
+export interface SignInConfig {
+  /** Wait after the first failure, doubled by each further one up to cap_ms. */
+  base_ms?: number;
+  cap_ms?: number;
+  /** Failures that lock an account name until an admin unlocks it. */
+  account_lock_after?: number;
+  /** Failures that lock a client address, for address_lock_minutes. */
+  address_lock_after?: number;
+  address_lock_minutes?: number;
+}
+
+const SIGN_IN_LIMITS: Record<keyof SignInConfig, [number, number]> = {
+  base_ms: [1, 60_000],
+  cap_ms: [1, 3_600_000],
+  account_lock_after: [1, 1000],
+  address_lock_after: [1, 100_000],
+  address_lock_minutes: [1, 10_080],
+};
 
 export const DEFAULT_CONFIG: HubConfig = {
   hub_name: 'tearline.local',
@@ -109,6 +133,22 @@ export function readConfig(paths: DataDirPaths): HubConfig {
   }
   if (!Number.isInteger(cfg.max_object_bytes) || cfg.max_object_bytes < 1024) {
     throw new ConfigError(`${paths.config}: max_object_bytes must be an integer >= 1024`);
+  }
+  if (cfg.sign_in !== undefined) {
+    if (typeof cfg.sign_in !== 'object' || cfg.sign_in === null || Array.isArray(cfg.sign_in))
+      throw new ConfigError(`${paths.config}: sign_in must be an object`);
+    for (const [k, v] of Object.entries(cfg.sign_in)) {
+      const range = SIGN_IN_LIMITS[k as keyof SignInConfig];
+      if (!range) {
+        throw new ConfigError(
+          `${paths.config}: sign_in.${k} is not a setting (known: ${Object.keys(SIGN_IN_LIMITS).join(', ')})`,
+        );
+      }
+      if (!Number.isInteger(v) || (v as number) < range[0] || (v as number) > range[1])
+        throw new ConfigError(
+          `${paths.config}: sign_in.${k} must be an integer from ${range[0]} to ${range[1]}`,
+        );
+    }
   }
   const witnesses = parseWitnessConfig(cfg.witnesses);
   if (!witnesses.ok) throw new ConfigError(`${paths.config}: ${witnesses.message}`);

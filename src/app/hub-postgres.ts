@@ -41,6 +41,8 @@ export interface PgHub {
   intel: SqlIntelFeed;
   statuses: SqlTaxiiStatusStore;
   state: HubState;
+  /** Credential changes heard from every process; undefined while not listening (then ask). */
+  authVersion(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -89,6 +91,7 @@ export async function openPgHub(
       intel: new SqlIntelFeed(sql),
       statuses: new SqlTaxiiStatusStore(sql),
       state: createHubState(sql),
+      authVersion: () => listener?.authVersion(),
       close: async () => {
         await listener?.close();
         await pool.end();
@@ -184,6 +187,12 @@ export async function openPgServedHub(
         "SELECT max(idx) AS n FROM ledger_entries WHERE kind <> 'delivery'",
       );
       return String(row?.n ?? -1);
+    },
+    credentialEpoch: async () => {
+      const heard = pg.authVersion();
+      // While listening, notices say when to drop cached credentials; otherwise ask each time.
+      if (heard !== undefined) return `n${heard}`;
+      return `q${await pg.state.authEvents.epoch()}`;
     },
     checkpointIfDue: async () => {
       if (!signer) {

@@ -1,4 +1,7 @@
 import { AgreementStore } from '../store/hub/agreement-store.js';
+import { ApiKeyStore } from '../store/hub/api-key-store.js';
+import { AuthEvents } from '../store/hub/auth-events.js';
+import { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
 import { ConditionEvents } from '../store/hub/condition-events.js';
 import { DeliveryStore } from '../store/hub/delivery-store.js';
 import { DerivedIdStore } from '../store/hub/derived-ids.js';
@@ -23,6 +26,9 @@ export interface HubState {
   conditions: ConditionEvents;
   users: UserStore;
   sessions: SessionStore;
+  apiKeys: ApiKeyStore;
+  authEvents: AuthEvents;
+  throttle: AuthThrottleStore;
   releases: ReleaseStore;
   derivedIds: DerivedIdStore;
   decisionMarks: DecisionMarks;
@@ -41,6 +47,9 @@ export function createHubState(sql: SqlDatabase): HubState {
     conditions: new ConditionEvents(sql),
     users: new UserStore(sql),
     sessions: new SessionStore(sql),
+    apiKeys: new ApiKeyStore(sql),
+    authEvents: new AuthEvents(sql),
+    throttle: new AuthThrottleStore(sql),
     releases: new ReleaseStore(sql),
     derivedIds: new DerivedIdStore(sql),
     decisionMarks: new DecisionMarks(sql),

@@ -68,6 +68,11 @@ export interface Hub {
   cosignatures: CosignatureStore;
   /** A value that moves whenever anything is committed, by this process or another. */
   changeVersion(): Promise<string>;
+  /**
+   * A value that moves whenever a credential may have stopped being good, in any process (see
+   * migration 1400-auth): caches of proven credentials are dropped when it moves.
+   */
+  credentialEpoch(): string | Promise<string>;
   /** Signs a checkpoint when entries wait (after each batch of work). */
   checkpointIfDue(): void | Promise<void>;
   close(): void | Promise<void>;
@@ -132,6 +137,7 @@ export function createHub(
   );
   // data_version moves when another connection commits, total_changes when this one writes.
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
+  const authEpoch = db.prepare('SELECT n FROM auth_epoch WHERE id = 1').pluck();
   return {
     paths,
     config,
@@ -153,6 +159,8 @@ export function createHub(
     ledgerService: sqliteLedgerService(ledger, checkpoints, cosignatures),
     cosignatures,
     changeVersion: async () => `${db.pragma('data_version', { simple: true })}.${totalChanges.get()}`,
+    // One indexed read of one row: cheap enough for every TAXII request.
+    credentialEpoch: () => String(authEpoch.get()),
     checkpointIfDue() {
       if (!signer) {
         const loaded = loadLedgerSigner(paths, config.hub_name);

@@ -28,6 +28,7 @@ try {
       const size = file === '-' ? undefined : statSync(file).size;
       const summary = await importStream({ path: file }, hub.objects, {
         source: file === '-' ? 'stdin' : `file:${file}`,
+        actor: job.actor,
         maxObjectBytes: hub.config.max_object_bytes,
         strict: job.strict,
         ...(marking && { marking }),

@@ -9,6 +9,8 @@ export interface ImportJob {
   files: string[];
   hub: Pick<HubLocation, 'data' | 'db'>;
   strict: boolean;
+  /** The signed-in user importing (checked by the command before the job starts). */
+  actor: string;
   /** Report progress after each stored batch (a terminal shows it). */
   progress: boolean;
   /** `--marking`: tlp:LEVEL or a marking-definition id, for objects that carry none of its kind. */

@@ -1,12 +1,16 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { mayDo, type Role } from '../access/access-roles.js';
 import { formatOpenedLine } from '../ledger/ledger-export.js';
-import { parseAuthorization } from '../taxii/taxii-auth.js';
+import { type PresentedCredentials, parseAuthorization } from '../taxii/taxii-auth.js';
+import type { Principal } from '../taxii/taxii-ports.js';
+import type { CredentialCheck } from '../taxii/taxii-request.js';
 import type { Hub } from './hub.js';
 import { loadLedgerSigner, verifierKeyOf } from './ledger-key.js';
 
 type Reader =
   | { kind: 'partner'; partnerId: string }
-  | { kind: 'overseer'; user: string; role: 'oversight' | 'admin' };
+  | { kind: 'overseer'; user: string; role: Role }
+  | { kind: 'reader'; user: string };
 
 const MAX_RANGE = 1000;
 const NOT_FOUND = { code: 'not-found', message: 'no such receipt for this credential' };
@@ -18,27 +22,43 @@ const NOT_FOUND = { code: 'not-found', message: 'no such receipt for this creden
  * openings (salts and private parts) with ?private=true. Credentials as for TAXII (Basic
  * name:token or Bearer for partners; Basic user:password for users).
  */
-export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
-  const { partners, users, releases } = hub.state;
+export interface LedgerAuth {
+  /** A credential proven within the cache's TTL (and no credential change since). */
+  peek(creds: PresentedCredentials): Promise<Principal | undefined>;
+  /** A full check through the hub's sign-in throttle. */
+  check(creds: PresentedCredentials, address: string): Promise<CredentialCheck>;
+}
 
-  const authenticate = async (request: FastifyRequest): Promise<Reader | undefined> => {
+export function registerLedgerRoutes(app: FastifyInstance, hub: Hub, auth: LedgerAuth): void {
+  const { releases } = hub.state;
+
+  /** The reader, a refusal to send (throttled or locked), or undefined for no/bad credentials. */
+  const authenticate = async (
+    request: FastifyRequest,
+  ): Promise<Reader | Exclude<CredentialCheck, { ok: true }> | undefined> => {
     const creds = parseAuthorization(request.headers.authorization);
-    if (creds.kind === 'bearer') {
-      const id = await hub.state.partners.findIdByToken(creds.token);
-      const p = await partners.authenticate(id ?? '\u0000unknown', creds.token);
-      return p && { kind: 'partner', partnerId: p.id };
+    if (creds.kind !== 'basic' && creds.kind !== 'bearer') return undefined;
+    let p = await auth.peek(creds);
+    if (!p) {
+      const checked = await auth.check(creds, request.ip);
+      if (!checked.ok) return checked.code === 'failed' ? undefined : checked;
+      p = checked.principal;
     }
-    if (creds.kind !== 'basic') return undefined;
-    const p = await partners.authenticate(creds.user, creds.secret);
-    if (p) return { kind: 'partner', partnerId: p.id };
-    const u = await users.authenticate(creds.user, creds.secret);
-    return u && (u.role === 'oversight' || u.role === 'admin')
-      ? { kind: 'overseer', user: u.name, role: u.role }
-      : undefined;
+    if (p.kind === 'partner') return { kind: 'partner', partnerId: p.partnerId };
+    return mayDo(p.role as Role, 'ledger.audit')
+      ? { kind: 'overseer', user: p.user, role: p.role as Role }
+      : { kind: 'reader', user: p.user };
   };
 
   const guard = async (request: FastifyRequest, reply: FastifyReply, overseerOnly: boolean) => {
     const who = await authenticate(request);
+    if (who && 'ok' in who) {
+      reply
+        .code(429)
+        .header('Retry-After', String(who.retryAfterSeconds ?? 60))
+        .send({ code: 'too-many-attempts', message: who.message });
+      return undefined;
+    }
     if (!who) {
       reply
         .code(401)
@@ -46,7 +66,7 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
         .send({ code: 'unauthenticated', message: 'send the credentials you use for TAXII' });
       return undefined;
     }
-    if (overseerOnly && who.kind !== 'overseer') {
+    if (who.kind === 'reader' || (overseerOnly && who.kind !== 'overseer')) {
       reply.code(403).send({ code: 'forbidden', message: 'oversight or admin users only' });
       return undefined;
     }
@@ -77,6 +97,7 @@ export function registerLedgerRoutes(app: FastifyInstance, hub: Hub): void {
       const index = await hub.ledgerService.findRelease(releaseId);
       return index === undefined ? undefined : hub.ledgerService.receipt(index);
     }
+    if (who.kind !== 'partner') return undefined;
     const record = await releases.record(releaseId);
     const now = hub.clock.now().toISOString();
     if (!record || record.partner_id !== who.partnerId || record.visible_from > now) return undefined;

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { ThrottlePolicy } from '../access/access-throttle.js';
 import { storageFaultOf } from '../store/storage-fault.js';
 import {
   createCachedAuthenticator,
   createHubAuthenticator,
+  type PresentedCredentials,
   type UserAuthenticator,
 } from '../taxii/taxii-auth.js';
 import { createCollectionKinds } from '../taxii/taxii-collections.js';
@@ -16,6 +18,7 @@ import type { DerivedIdResolver } from '../taxii/taxii-ports.js';
 import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
 import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
 import { DEFAULT_SUBMISSION_LIMITS, type SubmissionLimits } from '../taxii/taxii-submissions.js';
+import { HubAuth, refusal } from './auth-sign-in.js';
 import { registerConsole } from './console-routes.js';
 import {
   createHubServerFactory,
@@ -33,7 +36,8 @@ export interface ServerOptions {
   limits?: Partial<TaxiiLimits>;
   rate?: { perSecond: number; burst: number };
   authCache?: { ttlMs: number; maxEntries: number };
-  failedLoginDelayMs?: number;
+  /** Back-off and lockout of every sign-in surface (tests make it fast). */
+  throttle?: ThrottlePolicy;
   /** Defaults to the hub's user store: analysts get the `intel` collection. */
   users?: UserAuthenticator;
   /** Maps derived ids in submissions back to originals; defaults to the releases table's record. */
@@ -93,8 +97,32 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
       },
       users,
     ),
-    { ttlMs: 60_000, maxEntries: 10_000, ...options.authCache, now: () => Date.now() },
+    {
+      ttlMs: 60_000,
+      maxEntries: 10_000,
+      ...options.authCache,
+      now: () => Date.now(),
+      epoch: () => hub.credentialEpoch(),
+    },
   );
+  // One throttle per process for every surface: console, TAXII and /ledger/ count together.
+  const auth = new HubAuth(hub, options.throttle);
+  const checkCredentials = async (
+    creds: PresentedCredentials,
+    address: string,
+    surface: 'taxii' | 'ledger',
+  ) => {
+    const outcome = await auth.attempt(
+      surface,
+      creds.kind === 'basic' ? creds.user : undefined,
+      { address },
+      () =>
+        creds.kind === 'basic'
+          ? authenticator.authenticateBasic(creds.user, creds.secret)
+          : authenticator.authenticateBearer(creds.token),
+    );
+    return outcome.ok ? { ok: true as const, principal: outcome.value } : refusal(outcome);
+  };
   const limiter = new TokenBuckets({ perSecond: 200, burst: 400, ...options.rate, now: () => Date.now() });
   const cacheSize = options.pageCache ?? { maxEntries: 2000, maxBytes: 128 * 1024 * 1024 };
   const pageCache =
@@ -161,7 +189,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     newStatusId: options.newStatusId ?? randomUUID,
     authenticator,
     limiter,
-    failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+    checkCredentials: (creds, address) => checkCredentials(creds, address, 'taxii'),
     ...(pageCache && { pageCache }),
     responseHeaders: HYGIENE_HEADERS,
     ...(deliveries && { deliveries }),
@@ -169,11 +197,13 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
   if (deliveries)
     recordDeliveries(app, hub, deliveries, options.deliveries?.flushEveryMs ?? Math.min(periodMs, 5000));
 
-  registerLedgerRoutes(app, hub);
-  registerConsole(app, hub, {
+  registerLedgerRoutes(app, hub, {
+    peek: (creds) => authenticator.peek(creds),
+    check: (creds, address) => checkCredentials(creds, address, 'ledger'),
+  });
+  registerConsole(app, hub, auth, {
     policy: options.policy ?? new HubPolicySource(hub.paths.dir),
     secure: options.https !== undefined,
-    failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
   });
 
   // The console API and the ledger routes: a storage fault is 507 or 503, in the API's shape.

@@ -13,14 +13,7 @@ import type { JsonValue } from '../stix/types.js';
 import type { AgreementStore, AgreementVersion } from '../store/hub/agreement-store.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { CliError, usageError } from './cli-error.js';
-import {
-  type DataOption,
-  LOCAL_ACTOR,
-  printJson,
-  READ_ONLY,
-  requirePartner,
-  withHubState,
-} from './partner-command.js';
+import { type DataOption, printJson, READ_ONLY, requirePartner, withHubState } from './partner-command.js';
 
 /** The file's bytes: decoded by the agreement parser, which refuses what is not UTF-8 and says where. */
 function readAgreementFile(file: string): Buffer {
@@ -113,11 +106,11 @@ export function registerAgreement(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, file: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
+      withHubState(opts, 'agreement.set', async (state, actor) => {
         const p = await requirePartner(state, nameOrId);
         const decoded = decodeAgreementFile(readAgreementFile(file));
         const r = decoded.ok
-          ? await state.agreements.set(p.id, decoded.text, { actor: LOCAL_ACTOR, now: new Date() })
+          ? await state.agreements.set(p.id, decoded.text, { actor: actor.name, now: new Date() })
           : decoded;
         if (!r.ok) {
           if (opts.json) printJson({ ok: false, errors: r.errors });
@@ -152,6 +145,7 @@ export function registerAgreement(program: Command): void {
     .action((nameOrId: string, opts: DataOption & { version?: string; policies?: boolean; json?: boolean }) =>
       withHubState(
         opts,
+        'read',
         async (state) => {
           const p = await requirePartner(state, nameOrId);
           const n = opts.version === undefined ? undefined : parseVersion(opts.version, '--version');
@@ -183,6 +177,7 @@ export function registerAgreement(program: Command): void {
     .action((nameOrId: string, a: string, b: string, opts: DataOption & { json?: boolean }) =>
       withHubState(
         opts,
+        'read',
         async (state) => {
           const p = await requirePartner(state, nameOrId);
           const va = await requireVersion(state.agreements, p.id, p.name, parseVersion(a, 'version A'));

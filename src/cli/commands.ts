@@ -10,6 +10,10 @@ type Register = (program: Command) => void;
  */
 export const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Register> }> = [
   { names: ['init'], load: async () => (await import('./init-command.js')).registerInit },
+  {
+    names: ['login', 'logout', 'whoami'],
+    load: async () => (await import('./login-command.js')).registerLogin,
+  },
   { names: ['validate'], load: async () => (await import('./validate-command.js')).registerValidate },
   { names: ['import'], load: async () => (await import('./import-command.js')).registerImport },
   { names: ['marking'], load: async () => (await import('./marking-command.js')).registerMarking },

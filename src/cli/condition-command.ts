@@ -8,7 +8,6 @@ import type { Partner } from '../store/hub/partner-store.js';
 import { CliError, usageError } from './cli-error.js';
 import {
   type DataOption,
-  LOCAL_ACTOR,
   parseTimeOption,
   printJson,
   READ_ONLY,
@@ -130,10 +129,10 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, kind: string, opts: AttestOptions) =>
-      withHubState(opts, async (state) => {
+      withHubState(opts, 'condition.attest', async (state, actor) => {
         const p = await requirePartner(state, nameOrId);
         const events = state.conditions;
-        const ctx = { actor: LOCAL_ACTOR, now: new Date() };
+        const ctx = { actor: actor.name, now: new Date() };
         let seq: number;
         if (kind === 'assurance') {
           const spec = await requireAssurance(state, p, opts.id);
@@ -168,12 +167,12 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, id: string, opts: DataOption & { reason: string; json?: boolean }) =>
-      withHubState(opts, async (state) => {
+      withHubState(opts, 'condition.attest', async (state, actor) => {
         const reason = requireReason(opts.reason, 'revoke it');
         const p = await requirePartner(state, nameOrId);
         const spec = await requireAssurance(state, p, id);
         const seq = await state.conditions.revokeAssurance(p.id, spec.id, reason, {
-          actor: LOCAL_ACTOR,
+          actor: actor.name,
           now: new Date(),
         });
         if (opts.json) printJson({ partner: p.name, id: spec.id, revoked: true, event: seq });
@@ -194,11 +193,11 @@ export function registerCondition(program: Command): void {
       .option(dataOpt, dataHelp)
       .option('--json', 'print JSON')
       .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
-        withHubState(opts, async (state) => {
+        withHubState(opts, 'condition.suspend', async (state, actor) => {
           const reason = requireReason(opts.reason, `${name} releases`);
           const p = await requirePartner(state, nameOrId);
           await state.conditions.setSuspension(p.id, on, reason, {
-            actor: LOCAL_ACTOR,
+            actor: actor.name,
             now: new Date(),
           });
           if (opts.json) printJson({ partner: p.name, suspended: on });
@@ -216,6 +215,7 @@ export function registerCondition(program: Command): void {
     .action((nameOrId: string, opts: DataOption & { at?: string; json?: boolean }) =>
       withHubState(
         opts,
+        'read',
         async (state) => {
           const at = parseTimeOption(opts.at, '--at') ?? new Date();
           const p = await requirePartner(state, nameOrId);
@@ -242,6 +242,7 @@ export function registerCondition(program: Command): void {
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
       withHubState(
         opts,
+        'read',
         async (state) => {
           const p = await requirePartner(state, nameOrId);
           const events = await state.conditions.list(p.id);

@@ -13,6 +13,7 @@ import {
   tallyDecision,
 } from '../release/release-decision.js';
 import type { JsonObject } from '../stix/types.js';
+import { requireActorOrClose } from './cli-hub.js';
 import {
   type DataOption,
   parseTimeOption,
@@ -59,6 +60,7 @@ export function registerDecide(program: Command): void {
     .action(async (opts: DataOption & { partner?: string; at?: string; json?: boolean }) => {
       const at = parseTimeOption(opts.at, '--at') ?? new Date();
       const hub = await openHubAt(opts);
+      await requireActorOrClose(hub, opts, 'read');
       try {
         const { state } = hub;
         const round = await openDecisionRound(hub, requireHubPolicy(hub.paths.dir), at);

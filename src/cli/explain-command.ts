@@ -5,6 +5,7 @@ import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { decideObject } from '../release/release-closure.js';
 import type { ReleaseDecision } from '../release/release-decision.js';
 import { CliError } from './cli-error.js';
+import { requireActorOrClose } from './cli-hub.js';
 import { formatConditionStates } from './condition-command.js';
 import {
   type DataOption,
@@ -27,6 +28,7 @@ export function registerExplain(program: Command): void {
       async (nameOrId: string, objectId: string, opts: DataOption & { at?: string; json?: boolean }) => {
         const at = parseTimeOption(opts.at, '--at') ?? new Date();
         const hub = await openHubAt(opts);
+        await requireActorOrClose(hub, opts, 'read');
         try {
           const p = await requirePartner(hub.state, nameOrId);
           const round = await openDecisionRound(hub, requireHubPolicy(hub.paths.dir), at);

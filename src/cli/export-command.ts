@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
 import { usageError } from './cli-error.js';
+import { requireActorOrClose } from './cli-hub.js';
 
 const PAGE = 5000;
 
@@ -54,6 +55,7 @@ export function registerExport(program: Command): void {
         }
         let cursor = parseSince(opts.since) ?? -1;
         const hub = await openHubAt({ ...opts, readOnly: true });
+        await requireActorOrClose(hub, opts, 'read');
         const tmp = opts.out ? `${opts.out}.tmp-${process.pid}` : undefined;
         const out: Writable = tmp ? createWriteStream(tmp) : process.stdout;
         let count = 0;

@@ -4,6 +4,7 @@ import { runImportJob } from '../app/import-job.js';
 import { parseImportMarking } from '../ingest/import-marking.js';
 import { formatSummary } from '../ingest/import-summary.js';
 import { CliError, EXIT_FAIL, usageError } from './cli-error.js';
+import { withHubAs } from './cli-hub.js';
 import { createProgress } from './progress.js';
 
 /** Checks every path before anything is written, so a typo does not leave a half-done import. */
@@ -46,6 +47,8 @@ export function registerImport(program: Command): void {
           const syntax = parseImportMarking(opts.marking, new Set([opts.marking.trim()]));
           if (!syntax.ok) throw usageError(`--marking: ${syntax.message}`);
         }
+        // Who imports is checked here, before the job's worker opens the hub for itself.
+        const actor = await withHubAs(opts, 'intel.import', async (_hub, a) => a.name);
         let bar: { file: string; progress: ReturnType<typeof createProgress> } | undefined;
         const barFor = (file: string) => {
           if (bar?.file !== file)
@@ -57,6 +60,7 @@ export function registerImport(program: Command): void {
             files,
             hub: { data: opts.data, db: opts.db },
             strict: opts.strict ?? false,
+            actor,
             progress: !opts.json,
             ...(opts.marking !== undefined && { marking: opts.marking }),
           },

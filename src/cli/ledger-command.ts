@@ -1,29 +1,22 @@
 import { once } from 'node:events';
 import { closeSync, existsSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import type { Command } from 'commander';
-import {
-  checkpointScheduleOf,
-  dataDirPaths,
-  type HubConfig,
-  readConfig,
-  resolveDataDir,
-} from '../app/data-dir.js';
-import { openPgHub, selectDatabase } from '../app/hub-postgres.js';
+import type { Action } from '../access/access-roles.js';
+import { checkpointScheduleOf, type HubConfig } from '../app/data-dir.js';
+import { openHubAt } from '../app/hub-open.js';
+import { selectDatabase } from '../app/hub-postgres.js';
 import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
 import { type WitnessTarget, witnessTargetsOf } from '../app/witness-config.js';
 import { WitnessPusher } from '../app/witness-push.js';
-import { systemClock } from '../clock.js';
 import { formatOpenedLine } from '../ledger/ledger-export.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import type { LedgerError } from '../ledger/ledger-result.js';
-import { CosignatureStore } from '../store/hub/cosignature-store.js';
-import { type LedgerService, pgLedgerService, sqliteLedgerService } from '../store/ledger-service.js';
+import type { CosignatureStore } from '../store/hub/cosignature-store.js';
+import type { LedgerService } from '../store/ledger-service.js';
 import { PgLedgerError } from '../store/postgres/pg-ledger.js';
-import { openSqlite, openSqliteReadOnly } from '../store/sqlite/database.js';
-import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
-import { LedgerStoreError, SqliteLedger } from '../store/sqlite/ledger-store.js';
-import { SqliteSql } from '../store/sqlite/sqlite-sql.js';
+import { LedgerStoreError } from '../store/sqlite/ledger-store.js';
+import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 import { registerVerifyReceipt } from './ledger-verify-receipt.js';
 
@@ -42,58 +35,51 @@ interface LedgerHub {
   close(): Promise<void>;
 }
 
-/** The data dir's keys and config, and the ledger on the database --db / TEARLINE_DB selects. */
-async function openLedgerHub(opts: DataOption, readOnly: boolean): Promise<LedgerHub> {
+/**
+ * The data dir's keys and config, and the ledger on the database --db / TEARLINE_DB selects; the
+ * signed-in user must be allowed `action` (none: the public verifier key). Reading commands open
+ * read-only: verify works from a read-only data dir or a full disk.
+ */
+async function openLedgerHub(
+  opts: DataOption,
+  action: Action | undefined,
+  readOnly: boolean,
+): Promise<LedgerHub> {
   const selected = selectDatabase(opts.db, process.env);
   if (!selected.ok) throw usageError(selected.message);
-  const paths = dataDirPaths(resolveDataDir(opts.data));
-  const config = readConfig(paths);
-  const witnesses = witnessTargetsOf(config);
-  const witnessKeys = witnesses.map((w) => w.key);
+  const hub = await openHubAt({ ...opts, readOnly });
   let signer: NoteSigner | undefined;
-  const loadSigner = () => {
-    if (signer) return signer;
-    const loaded = loadLedgerSigner(paths, config.hub_name);
-    if (!loaded.ok) throw new CliError(loaded.message);
-    signer = loaded.signer;
-    return signer;
-  };
-  if (selected.kind === 'postgres') {
-    const opened = await openPgHub(selected.url, systemClock);
-    if (!opened.ok) throw new CliError(`--db: ${opened.error.message}`);
-    const pg = opened.hub;
-    const cosignatures = new CosignatureStore(pg.sql, witnessKeys);
-    return {
-      ledger: pgLedgerService(pg.ledger, pg.checkpoints, cosignatures),
-      cosignatures,
-      witnesses,
-      config,
-      signer: loadSigner,
-      close: () => pg.close(),
-    };
+  try {
+    if (action) await requireActor(hub, opts, action);
+  } catch (err) {
+    await hub.close();
+    throw err;
   }
-  // Reading commands open read-only: verify works from a read-only data dir or a full disk.
-  const db = readOnly ? openSqliteReadOnly(paths.database) : openSqlite(paths.database);
-  const ledger = new SqliteLedger(db);
-  const cosignatures = new CosignatureStore(new SqliteSql(db), witnessKeys);
   return {
-    ledger: sqliteLedgerService(ledger, new SqliteLedgerCheckpoints(ledger), cosignatures),
-    cosignatures,
-    witnesses,
-    config,
-    signer: loadSigner,
+    ledger: hub.ledgerService,
+    cosignatures: hub.cosignatures,
+    witnesses: witnessTargetsOf(hub.config),
+    config: hub.config,
+    signer: () => {
+      if (signer) return signer;
+      const loaded = loadLedgerSigner(hub.paths, hub.config.hub_name);
+      if (!loaded.ok) throw new CliError(loaded.message);
+      signer = loaded.signer;
+      return signer;
+    },
     close: async () => {
-      db.close();
+      await hub.close();
     },
   };
 }
 
 function withHub<T extends DataOption>(
+  may: Action | undefined,
   action: (hub: LedgerHub, opts: T) => void | Promise<void>,
   readOnly = false,
 ): (opts: T) => Promise<void> {
   return async (opts) => {
-    const hub = await openLedgerHub(opts, readOnly);
+    const hub = await openLedgerHub(opts, may, readOnly);
     try {
       await action(hub, opts);
     } catch (err) {
@@ -246,7 +232,7 @@ export function registerLedger(program: Command): void {
     .description('print the verifier key partners and overseers use to check checkpoints')
     .option(...dataOption)
     .option(...dbOption)
-    .action(withHub((hub) => print(verifierKeyOf(hub.signer())), true));
+    .action(withHub(undefined, (hub) => print(verifierKeyOf(hub.signer())), true));
 
   ledger
     .command('checkpoint')
@@ -257,7 +243,7 @@ export function registerLedger(program: Command): void {
     .option(...dbOption)
     .option('--now', 'sign the whole tree at once, off the steps (its size then times the latest entries)')
     .action(
-      withHub<DataOption & { now?: boolean }>(async (hub, opts) => {
+      withHub<DataOption & { now?: boolean }>('ledger.checkpoint', async (hub, opts) => {
         const now = new Date();
         const res = opts.now
           ? await hub.ledger.checkpoint(now, hub.signer())
@@ -282,7 +268,7 @@ export function registerLedger(program: Command): void {
     .option('--release <id>', 'the release whose ledger entry to prove')
     .option('--index <n>', 'the ledger index of the entry to prove')
     .action(
-      withHub<DataOption & { release?: string; index?: string }>(async (hub, opts) => {
+      withHub<DataOption & { release?: string; index?: string }>('read', async (hub, opts) => {
         if ((opts.release === undefined) === (opts.index === undefined)) {
           throw usageError('give exactly one of --release ID or --index N');
         }
@@ -325,7 +311,7 @@ export function registerLedger(program: Command): void {
     .option(...dataOption)
     .option(...dbOption)
     .action(
-      withHub(async (hub) => {
+      withHub('ledger.checkpoint', async (hub) => {
         if (hub.witnesses.length === 0)
           throw new CliError(
             'no witnesses are configured: add them to "witnesses" in the config (see README)',
@@ -344,14 +330,18 @@ export function registerLedger(program: Command): void {
     .requiredOption('--from <size>', 'tree size of the older checkpoint')
     .requiredOption('--to <size>', 'tree size of the newer checkpoint')
     .action(
-      withHub<DataOption & { from: string; to: string }>(async (hub, opts) => {
-        const res = await hub.ledger.consistency(
-          parseCount(opts.from, '--from'),
-          parseCount(opts.to, '--to'),
-        );
-        if (!res.ok) failWith(res);
-        else print(res.json);
-      }, true),
+      withHub<DataOption & { from: string; to: string }>(
+        'ledger.audit',
+        async (hub, opts) => {
+          const res = await hub.ledger.consistency(
+            parseCount(opts.from, '--from'),
+            parseCount(opts.to, '--to'),
+          );
+          if (!res.ok) failWith(res);
+          else print(res.json);
+        },
+        true,
+      ),
     );
 
   ledger
@@ -365,14 +355,18 @@ export function registerLedger(program: Command): void {
       'for overseers: each line a JSON object with the leaf, its salt and its private part (names officers and internal ids)',
     )
     .action(
-      withHub<DataOption & { out?: string; withPrivate?: boolean }>(async (hub, opts) => {
-        const withPrivate = opts.withPrivate === true;
-        if (opts.out === undefined) await exportToStdout(hub.ledger, withPrivate);
-        else
-          process.stderr.write(
-            `wrote ${await exportToFile(hub.ledger, opts.out, withPrivate)} entries to ${opts.out}\n`,
-          );
-      }, true),
+      withHub<DataOption & { out?: string; withPrivate?: boolean }>(
+        'ledger.audit',
+        async (hub, opts) => {
+          const withPrivate = opts.withPrivate === true;
+          if (opts.out === undefined) await exportToStdout(hub.ledger, withPrivate);
+          else
+            process.stderr.write(
+              `wrote ${await exportToFile(hub.ledger, opts.out, withPrivate)} entries to ${opts.out}\n`,
+            );
+        },
+        true,
+      ),
     );
 
   ledger
@@ -390,13 +384,17 @@ export function registerLedger(program: Command): void {
           `ledger verify checks this hub's whole ledger; to check the receipt ${file} offline run: tearline ledger verify-receipt ${file} --key HUB-KEY [--witness KEY ...] [--quorum N]`,
         );
       }
-      await withHub<DataOption & { key?: string }>(async (hub, o) => {
-        const verifier = parseVerifierKey(o.key ?? verifierKeyOf(hub.signer()));
-        if (!verifier.ok) throw usageError(`--key: ${verifier.message}`);
-        const audit = await hub.ledger.audit(verifier.verifier);
-        if (!audit.ok) throw new CliError(`ledger verify failed: ${audit.message}`);
-        print(`ok: ${audit.entries} entries and ${audit.checkpoints} checkpoints verified`);
-      }, true)(opts);
+      await withHub<DataOption & { key?: string }>(
+        'ledger.audit',
+        async (hub, o) => {
+          const verifier = parseVerifierKey(o.key ?? verifierKeyOf(hub.signer()));
+          if (!verifier.ok) throw usageError(`--key: ${verifier.message}`);
+          const audit = await hub.ledger.audit(verifier.verifier);
+          if (!audit.ok) throw new CliError(`ledger verify failed: ${audit.message}`);
+          print(`ok: ${audit.entries} entries and ${audit.checkpoints} checkpoints verified`);
+        },
+        true,
+      )(opts);
     });
 
   registerVerifyReceipt(ledger);

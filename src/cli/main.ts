@@ -26,7 +26,7 @@ export async function buildProgram(argv: readonly string[]): Promise<Command> {
 }
 
 // Commands that build a data dir's SQLite hub from nothing: they take no --db.
-const SQLITE_ONLY = new Set(['init', 'demo']);
+const SQLITE_ONLY = new Set(['demo']);
 // Commands whose --data is not a hub's data dir (a witness keeps its own key and state).
 const NOT_A_HUB = new Set(['witness']);
 

@@ -3,7 +3,7 @@ import { openHubAt } from '../app/hub-open.js';
 import { parseImportMarking } from '../ingest/import-marking.js';
 import type { ImportMarkingScope } from '../store/hub/import-marking-store.js';
 import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
-import { resolveActor } from './cli-actor.js';
+import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 import { printJson } from './partner-command.js';
 
@@ -42,7 +42,6 @@ export function registerMarking(program: Command): void {
       .option('--user <name>', "an analyst: the default for that user's TAXII pushes to the intel collection")
       .option('--source <url>', 'a TAXII server as taxii pull is given it (with --collection)')
       .option('--collection <id>', 'the collection of --source')
-      .option('--as <user>', 'act as this user (default: the local admin)')
       .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)');
 
   withTarget(marking.command('set <marking>'))
@@ -50,11 +49,11 @@ export function registerMarking(program: Command): void {
       'set the default: tlp:LEVEL or a statement marking-definition id the hub holds; given only to objects that ' +
         'carry no marking of its kind, never lowering one',
     )
-    .action(async (value: string, o: Target & { as?: string; data?: string }) => {
+    .action(async (value: string, o: Target & { data?: string; db?: string }) => {
       const target = targetOf(o);
       const hub = await openHubAt(o);
       try {
-        const actor = await resolveActor(hub.state.users, o.as, ['admin'], 'set import markings');
+        const actor = await requireActor(hub, o, 'marking.manage');
         if (target.scope === 'user' && !(await hub.state.users.get(target.name)))
           throw new CliError(`--user ${target.name}: no such user (see: tearline user list)`);
         const { statements } = await loadMarkingCatalogs(hub.state.sql);
@@ -69,11 +68,11 @@ export function registerMarking(program: Command): void {
 
   withTarget(marking.command('clear'))
     .description('remove a default')
-    .action(async (o: Target & { as?: string; data?: string }) => {
+    .action(async (o: Target & { data?: string; db?: string }) => {
       const target = targetOf(o);
       const hub = await openHubAt(o);
       try {
-        await resolveActor(hub.state.users, o.as, ['admin'], 'clear import markings');
+        await requireActor(hub, o, 'marking.manage');
         if (!(await hub.state.importMarkings.clear(target.scope, target.name)))
           throw new CliError(`${target.scope} ${target.name} has no default marking`);
         process.stdout.write(`${target.scope} ${target.name}: no default marking\n`);
@@ -87,9 +86,10 @@ export function registerMarking(program: Command): void {
     .description('every default, with who set it and when')
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .option('--json', 'print as JSON')
-    .action(async (o: { data?: string; json?: boolean }) => {
-      const hub = await openHubAt(o);
+    .action(async (o: { data?: string; db?: string; json?: boolean }) => {
+      const hub = await openHubAt({ ...o, readOnly: true });
       try {
+        await requireActor(hub, o, 'read');
         const list = await hub.state.importMarkings.list();
         if (o.json) return printJson(list);
         for (const d of list)

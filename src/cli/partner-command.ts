@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { openHubAt } from '../app/hub-open.js';
+import type { Action } from '../access/access-roles.js';
 import type { HubState } from '../app/hub-state.js';
 import type { Partner } from '../store/hub/partner-store.js';
+import type { Actor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
-
-/** Users and roles arrive with a later issue; until then every change is made by this actor. */
-export const LOCAL_ACTOR = 'local-admin';
+import { withHubAs } from './cli-hub.js';
 
 export interface DataOption {
   data?: string;
@@ -58,28 +57,26 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-/**
- * Runs `fn` on the hub state of an initialised data dir, on its SQLite file or the PostgreSQL
- * database --db / TEARLINE_DB names, then closes the database.
- */
 /** For commands that only read: they keep working on a read-only or full disk. */
 export const READ_ONLY = { readOnly: true } as const;
 
+/**
+ * Runs `fn` on the hub state of an initialised data dir (its SQLite file or the PostgreSQL
+ * database --db / TEARLINE_DB names) as the signed-in user, who must be allowed `action`.
+ */
 export async function withHubState<T>(
   opts: DataOption & { db?: string },
-  fn: (state: HubState, dir: string) => Promise<T>,
+  action: Action,
+  fn: (state: HubState, actor: Actor) => Promise<T>,
   access: { readOnly?: boolean } = {},
 ): Promise<T> {
-  const hub = await openHubAt({ ...opts, readOnly: access.readOnly ?? false });
-  try {
-    return await fn(hub.state, hub.paths.dir);
-  } finally {
-    await hub.close();
-  }
+  return withHubAs({ ...opts, readOnly: access.readOnly ?? false }, action, (hub, actor) =>
+    fn(hub.state, actor),
+  );
 }
 
-const changeContext = () => ({
-  actor: LOCAL_ACTOR,
+const changeContext = (actor: Actor) => ({
+  actor: actor.name,
   now: new Date(),
   randomBytes: (n: number) => randomBytes(n),
 });
@@ -118,14 +115,14 @@ export function registerPartner(program: Command): void {
         if (opts.description !== undefined && opts.description.length > 2000) {
           throw usageError('--description must be at most 2000 characters');
         }
-        await withHubState(opts, async (state) => {
+        await withHubState(opts, 'partner.manage', async (state, actor) => {
           const r = await state.partners.add(
             {
               name: opts.name,
               ...(opts.country !== undefined && { country: opts.country }),
               ...(opts.description !== undefined && { description: opts.description }),
             },
-            changeContext(),
+            changeContext(actor),
           );
           if (!r.ok) throw r.code === 'partner-exists' ? new CliError(r.message) : usageError(r.message);
           if (opts.json) printJson({ id: r.partner.id, name: r.partner.name, token: r.token });
@@ -146,6 +143,7 @@ export function registerPartner(program: Command): void {
     .action((opts: DataOption & { json?: boolean }) =>
       withHubState(
         opts,
+        'read',
         async (state) => {
           const rows = [];
           for (const p of await state.partners.list()) rows.push(await describePartner(state, p));
@@ -172,6 +170,7 @@ export function registerPartner(program: Command): void {
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
       withHubState(
         opts,
+        'read',
         async (state) => {
           const p = await requirePartner(state, nameOrId);
           const out = {
@@ -192,13 +191,16 @@ export function registerPartner(program: Command): void {
   partner
     .command('rotate-token <partner>')
     .description('issue a new token (printed once); the old one stops working at once')
+    .requiredOption('--reason <text>', 'why (kept in the partner history)')
     .option(dataOpt, dataHelp)
     .option('--json', 'print {id, name, token} as JSON')
-    .action(async (nameOrId: string, opts: DataOption & { json?: boolean }) => {
-      await withHubState(opts, async (state) => {
+    .action(async (nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) => {
+      await withHubState(opts, 'partner.manage', async (state, actor) => {
+        const reason = requireReason(opts.reason, 'rotate the token');
         const r = await state.partners.rotateToken(
           (await requirePartner(state, nameOrId)).id,
-          changeContext(),
+          changeContext(actor),
+          reason,
         );
         if (!r.ok) throw new CliError(r.message);
         if (opts.json) printJson({ id: r.partner.id, name: r.partner.name, token: r.token });
@@ -221,11 +223,11 @@ export function registerPartner(program: Command): void {
       .option(dataOpt, dataHelp)
       .option('--json', 'print JSON')
       .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
-        withHubState(opts, async (state) => {
+        withHubState(opts, 'partner.manage', async (state, actor) => {
           const reason = requireReason(opts.reason, `${name} the partner`);
           const p = await requirePartner(state, nameOrId);
           await state.partners.setEnabled(p.id, enabled, reason, {
-            actor: LOCAL_ACTOR,
+            actor: actor.name,
             now: new Date(),
           });
           if (opts.json) printJson({ id: p.id, name: p.name, enabled });

@@ -29,6 +29,7 @@ import { sanitise } from '../tearline/tearline-sanitise.js';
 import { TYPE_RULES } from '../tearline/tearline-type-registry.js';
 import type { SanitiseContext } from '../tearline/tearline-types.js';
 import { CliError, usageError } from './cli-error.js';
+import { requireActorOrClose } from './cli-hub.js';
 
 const PARTNER_RE = /^[\x21-\x7e]{1,200}$/;
 const STIX_ID_RE =
@@ -85,6 +86,7 @@ export function registerPreview(program: Command): void {
         markings.size > 0 ||
         opts.forbiddenTerms !== undefined;
       const hub = await openHubAt(opts);
+      await requireActorOrClose(hub, opts, 'read');
       try {
         const stored = await hub.objects.getLatest(objectId);
         const registered = await hub.state.partners.get(partner);

@@ -13,7 +13,6 @@ import { printJson } from './partner-command.js';
 
 /** How `queue approve|deny` names a selection of one partner's queue. */
 export interface BulkOptions {
-  as?: string;
   partner?: string;
   all?: boolean;
   group?: string;

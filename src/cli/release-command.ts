@@ -12,14 +12,14 @@ import {
   sortQueueEntries,
 } from '../release/release-queue-view.js';
 import { listRecalls, recallRelease } from '../release/release-recall.js';
-import { resolveActor } from './cli-actor.js';
+import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 import { printJson } from './partner-command.js';
 import { type BulkOptions, bulkOptionsGiven, decideBulk } from './queue-bulk.js';
 
 interface Common {
   data?: string;
-  as?: string;
+  db?: string;
   json?: boolean;
 }
 
@@ -31,18 +31,12 @@ export function registerRelease(program: Command): void {
     .command('run')
     .description('run the pipeline over everything pending, for every partner (or one)')
     .option('--partner <partner>', 'only this partner (name or id)')
-    .option('--as <user>', 'act as this user (default: the local admin)')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print, per partner, what was done and the decisions by outcome and reason, as JSON')
     .action(async (opts: Common & { partner?: string }) => {
       const hub = await openHubAt(opts);
       try {
-        const actor = await resolveActor(
-          hub.state.users,
-          opts.as,
-          ['admin', 'analyst', 'release-officer'],
-          'run the release pipeline',
-        );
+        const actor = await requireActor(hub, opts, 'release.run');
         if (opts.partner && !(await hub.state.partners.get(opts.partner))) {
           throw new CliError(`no partner named or with id "${opts.partner}" (see: tearline partner list)`);
         }
@@ -91,6 +85,7 @@ export function registerRelease(program: Command): void {
           throw usageError(`--sort "${opts.sort}" must be one of ${QUEUE_SORTS.join(', ')}`);
         const hub = await openHubAt(opts);
         try {
+          await requireActor(hub, opts, 'read');
           const { partners } = hub.state;
           const only = opts.partner ? await partners.get(opts.partner) : undefined;
           if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
@@ -157,7 +152,6 @@ export function registerRelease(program: Command): void {
           'run it again with --confirm DIGEST to decide exactly those items',
       )
       .argument('[id]', 'queue item id (see: tearline queue list)')
-      .option('--as <user>', 'the release officer deciding')
       .option('--comment <text>', verdict === 'deny' ? 'why (required)' : 'a comment')
       .option('--partner <partner>', "a selection of this partner's queue (name or id)")
       .option('--all', 'every open item of --partner')
@@ -180,15 +174,10 @@ export function registerRelease(program: Command): void {
           throw usageError(
             'give an item id, or --partner P with --all, --group, --report, --type or --label',
           );
-        if (opts.as === undefined) throw usageError('--as USER is required: the release officer deciding');
         const hub = await openHubAt(opts);
         try {
-          const officer = await resolveActor(
-            hub.state.users,
-            opts.as,
-            ['release-officer'],
-            `${verdict} releases`,
-          );
+          const actor = await requireActor(hub, opts, 'queue.decide');
+          const officer = { name: actor.name, role: actor.role, auth: actor.auth, origin: actor.origin };
           if (id === undefined) {
             await decideBulk(hub, officer, verdict, opts);
             return;
@@ -221,18 +210,12 @@ export function registerRelease(program: Command): void {
     .argument('<partner>', 'partner name or id')
     .argument('<object-id>', 'the hub id of the object')
     .requiredOption('--reason <text>', 'why')
-    .option('--as <user>', 'act as this user (default: the local admin)')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
     .action(async (partnerName: string, objectId: string, opts: Common & { reason: string }) => {
       const hub = await openHubAt(opts);
       try {
-        const actor = await resolveActor(
-          hub.state.users,
-          opts.as,
-          ['admin', 'release-officer'],
-          'recall releases',
-        );
+        const actor = await requireActor(hub, opts, 'release.recall');
         const partner = await hub.state.partners.get(partnerName);
         if (!partner) throw new CliError(`no partner named or with id "${partnerName}"`);
         const r = await recallRelease(
@@ -263,6 +246,7 @@ export function registerRelease(program: Command): void {
     .action(async (opts: Common & { partner?: string; outstanding?: boolean }) => {
       const hub = await openHubAt(opts);
       try {
+        await requireActor(hub, opts, 'read');
         const { partners } = hub.state;
         const only = opts.partner ? await partners.get(opts.partner) : undefined;
         if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);

@@ -5,6 +5,7 @@ import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { formatDisclosuresCsv, formatDisclosuresHtml } from '../release/release-report.js';
 import { storageFaultOf } from '../store/storage-fault.js';
 import { CliError, usageError } from './cli-error.js';
+import { requireActorOrClose } from './cli-hub.js';
 import { parseTimeOption } from './partner-command.js';
 
 const DAY_MS = 86_400_000;
@@ -48,6 +49,7 @@ export function registerReport(program: Command): void {
         if (!storageFaultOf(err)) throw err;
         return openHubAt({ ...opts, readOnly: true });
       });
+      await requireActorOrClose(hub, opts, 'read');
       try {
         const partner = await hub.state.partners.get(opts.partner);
         if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);

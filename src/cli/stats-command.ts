@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
+import { requireActorOrClose } from './cli-hub.js';
 
 export function registerStats(program: Command): void {
   program
@@ -10,6 +11,7 @@ export function registerStats(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (opts: { data?: string; db?: string; json?: boolean }) => {
       const hub = await openHubAt({ ...opts, readOnly: true });
+      await requireActorOrClose(hub, opts, 'read');
       try {
         const s = await hub.objects.stats();
         if (opts.json) {

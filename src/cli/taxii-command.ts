@@ -6,6 +6,7 @@ import { importStream } from '../ingest/import-stream.js';
 import { parseJsonDocument } from '../stix/json-strict.js';
 import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { type ClientAuth, TaxiiClient, TaxiiClientError } from '../taxii/taxii-client.js';
+import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 import { taxiiSourceKey } from './marking-command.js';
 import { parseTimeOption, TIME_FORMS } from './partner-command.js';
@@ -107,6 +108,7 @@ export function registerTaxii(program: Command): void {
         const client = new TaxiiClient({ auth: authOf(o) });
         const hub = await openHubAt(o);
         try {
+          const actor = await requireActor(hub, o as { db?: string }, 'intel.import');
           let marking: ImportMarking | undefined;
           if (o.marking !== undefined) {
             const { statements } = await loadMarkingCatalogs(hub.state.sql);
@@ -135,7 +137,7 @@ export function registerTaxii(program: Command): void {
               if (page.objects.length === 0) continue;
               const s = await importStream(textChunks(JSON.stringify(page.objects)), hub.objects, {
                 source,
-                actor: 'taxii-pull',
+                actor: actor.name,
                 maxObjectBytes: hub.config.max_object_bytes,
                 ...(marking && { marking }),
               });

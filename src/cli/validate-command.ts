@@ -105,6 +105,7 @@ export function registerValidate(program: Command): void {
             if (envelopeWarningCount++ < listed) envelopeWarnings.push(locate(location, undefined, w));
         });
         const summary = await importStream(input, new DryRunTarget(), {
+          actor: 'validate',
           source: file === '-' ? 'stdin' : file,
           maxObjectBytes: DEFAULT_CONFIG.max_object_bytes,
           strict: opts.strict ?? false,

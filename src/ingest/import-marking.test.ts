@@ -142,6 +142,7 @@ describe('import with a marking', () => {
     // Importing the same file again stores nothing and marks nothing.
     const again = await importStream(Readable.from([JSON.stringify(objects)]), hub.objects, {
       source: 'file:t.json',
+      actor: 'alice',
       maxObjectBytes: 1 << 20,
       marking: { id: tlp2MarkingId('green'), kind: 'tlp' },
     });

@@ -130,6 +130,7 @@ describe('parallel import', () => {
               // Both read 97 bytes at a time: the front cuts a batch only at the end of a chunk.
               const opts = {
                 source: 'file:input.json',
+                actor: 'test',
                 maxObjectBytes: 1 << 20,
                 batchSize,
                 batchesPerCommit,
@@ -181,6 +182,7 @@ describe('parallel import', () => {
       try {
         const opts = {
           source: 's',
+          actor: 'test',
           maxObjectBytes: 1 << 20,
           batchSize: 1,
           batchesPerCommit: 1,

@@ -40,6 +40,7 @@ describe('importStream over the hub store', () => {
             const texts = Array.from({ length: n }, (_, i) => identity(i + 1));
             const summary = await importStream(lines(texts), hub.objects, {
               source: 'test',
+              actor: 'test',
               maxObjectBytes: 1 << 20,
               batchSize,
               batchesPerCommit,
@@ -67,6 +68,7 @@ describe('importStream over the hub store', () => {
     const changed = identity(1).replace('org 1', 'org one');
     const summary = await importStream(lines([identity(1), identity(2), identity(1), changed]), hub.objects, {
       source: 'test',
+      actor: 'test',
       maxObjectBytes: 1 << 20,
       batchSize: 1,
       batchesPerCommit: 4,

@@ -68,8 +68,8 @@ const BULK_AFTER_COMMITS = 2;
 export interface ImportOptions {
   /** Names the input in locations, the quarantine and the ledger, e.g. 'file:intel.json' or 'stdin'. */
   source: string;
-  /** Who imports: recorded in the ledger with each stored batch. */
-  actor?: string;
+  /** Who imports (a signed-in user, or the demo's loader): recorded in the ledger with each batch. */
+  actor: string;
   /**
    * Given to every object that carries no marking of its kind (never lowering one it has);
    * each batch's ledger entry says which marking and how many of its objects got it.
@@ -156,7 +156,7 @@ export async function importStream(
     });
   };
 
-  const base: IngestContext = { actor: opts.actor ?? 'local-admin', source: opts.source };
+  const base: IngestContext = { actor: opts.actor, source: opts.source };
   const incoming = (b: FrontBatch): IncomingObject[] =>
     b.accepted.map((p) => ({ object: p.object, json: p.json, source: `${opts.source}#${p.location}` }));
   const put = async (group: readonly Ready[]): Promise<PutResult[][]> => {

@@ -13,7 +13,14 @@ export interface QueueEntry {
   title: string;
   labels: string[];
   state: 'pending' | 'approved';
-  approvals: { approver: string; verdict: 'approve' | 'deny' }[];
+  /** Who decided so far, when, and how they proved who they were (never from where). */
+  approvals: {
+    approver: string;
+    verdict: 'approve' | 'deny';
+    at: string;
+    comment: string | null;
+    auth: string | null;
+  }[];
   approvals_required: number;
   reasons: Reason[];
   removed: number;
@@ -114,15 +121,22 @@ export async function loadQueueEntries(sql: SqlQueries, filter: QueueFilter = {}
   const wanted = filter.ids ? new Set(filter.ids) : undefined;
   const items = wanted ? rows.filter((r) => wanted.has(r.item_id)) : rows;
   const approvals = new Map<string, QueueEntry['approvals']>();
-  const given = await sql.all<{ item_id: string; approver: string; verdict: 'approve' | 'deny' }>(
-    `SELECT a.item_id, a.approver, a.verdict FROM release_approvals a
+  const given = await sql.all<{
+    item_id: string;
+    approver: string;
+    verdict: 'approve' | 'deny';
+    at: string;
+    comment: string | null;
+    auth: string | null;
+  }>(
+    `SELECT a.item_id, a.approver, a.verdict, a.at, a.comment, a.auth FROM release_approvals a
        JOIN release_queue q ON q.item_id = a.item_id AND q.fingerprint = a.fingerprint
       WHERE ${where.join(' AND ')} ORDER BY a.at, a.approver`,
     args,
   );
   for (const a of given) {
     const list = approvals.get(a.item_id) ?? [];
-    list.push({ approver: a.approver, verdict: a.verdict });
+    list.push({ approver: a.approver, verdict: a.verdict, at: a.at, comment: a.comment, auth: a.auth });
     approvals.set(a.item_id, list);
   }
   const objects = await latestByIds(

@@ -116,7 +116,7 @@ export function createCollectionKinds(ports: CollectionPorts): CollectionKind[] 
     {
       ...intel,
       open: (p: Principal) =>
-        p.kind === 'analyst'
+        p.kind === 'user' && p.role === 'analyst'
           ? view(
               intel,
               { canRead: true, canWrite: true },

@@ -88,7 +88,7 @@ describe('DeliveryLog', () => {
 
   it('records partners only, and puts back what could not be written', () => {
     const log = new DeliveryLog({ periodMs: PERIOD, now: () => 5 });
-    log.record({ kind: 'analyst', user: 'ana', role: 'analyst' }, [['indicator--a', 'v1']]);
+    log.record({ kind: 'user', user: 'ana', role: 'analyst' }, [['indicator--a', 'v1']]);
     log.record(partner('p1'), []);
     expect(log.takeAll()).toEqual([]);
     log.record(partner('p1'), [['indicator--a', 'v1']]);

@@ -35,7 +35,12 @@ export function createPageFastPath(o: PageFastPathOptions): PageFastPath {
     if (!acceptsTaxii(req.headers.accept)) return false;
     const creds = parseAuthorization(req.headers.authorization);
     if (creds.kind !== 'basic' && creds.kind !== 'bearer') return false;
-    const principal = o.authenticator.peek(creds);
+    let principal: Awaited<ReturnType<CachedAuthenticator['peek']>>;
+    try {
+      principal = await o.authenticator.peek(creds);
+    } catch {
+      return false;
+    }
     if (!principal) return false;
     const started = performance.now();
     let stamp: string;

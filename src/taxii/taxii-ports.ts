@@ -10,7 +10,7 @@ import type { JsonObject } from '../stix/types.js';
 /** Who is calling, once authenticated. */
 export type Principal =
   | { kind: 'partner'; partnerId: string; name: string }
-  | { kind: 'analyst'; user: string; role: string };
+  | { kind: 'user'; user: string; role: string };
 
 /** A stable key for a principal: status ownership, rate limiting, logs (never a secret). */
 export function principalKey(p: Principal): string {

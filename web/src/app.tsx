@@ -11,6 +11,7 @@ import { SettingsPage } from './settings-page.js';
 import { SignIn } from './sign-in.js';
 import { SubmissionsPage } from './submissions-page.js';
 import { ThreatPage } from './threat-page.js';
+import { UsersPage } from './users-page.js';
 
 const PAGES = [
   ['threat', 'Threat picture'],
@@ -19,6 +20,7 @@ const PAGES = [
   ['queue', 'Release queue'],
   ['submissions', 'Submissions'],
   ['ledger', 'Ledger'],
+  ['users', 'Users and keys'],
   ['settings', 'Settings'],
 ] as const;
 
@@ -89,6 +91,7 @@ export function App() {
         {route.page === 'queue' && <QueuePage me={me} />}
         {route.page === 'submissions' && <SubmissionsPage me={me} />}
         {route.page === 'ledger' && <LedgerPage />}
+        {route.page === 'users' && <UsersPage me={me} />}
         {route.page === 'settings' && <SettingsPage />}
       </main>
     </LiveContext.Provider>

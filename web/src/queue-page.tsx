@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { api, type Me } from './api.js';
 import { useLive } from './live.js';
+import { ActionForm, post } from './manage-forms.js';
 import { Pager } from './pager.js';
 import { BulkConfirm, type BulkSelection } from './queue-bulk-confirm.js';
 import { QueueItemCard, type QueueListItem } from './queue-item-card.js';
@@ -59,7 +60,7 @@ export function QueuePage({ me }: { me: Me }) {
   query.set('page', String(page));
   query.set('size', String(PAGE_SIZE));
   const [data, reload] = useLoad<QueuePageData>(`/api/queue?${query}`, [live.queue]);
-  const canDecide = me.permissions.includes('decide');
+  const canDecide = me.permissions.includes('queue.decide');
   const selectable = canDecide && partner !== '';
   // A change of filter starts again at page 1 with nothing selected.
   const refilter = (set: (v: string) => void) => (v: string) => {
@@ -90,6 +91,19 @@ export function QueuePage({ me }: { me: Me }) {
   return (
     <>
       <h1>Release queue</h1>
+      {me.permissions.includes('release.run') && (
+        <ActionForm
+          label="Run the release pipeline now"
+          onSubmit={async () => {
+            const r = await post<{ released: number; queued: number; withheld: number }>(
+              '/api/release/run',
+              {},
+            );
+            reload();
+            return `pipeline: ${r.released} released, ${r.queued} queued, ${r.withheld} withheld`;
+          }}
+        />
+      )}
       <p role="status" className="done">
         {done}
       </p>

@@ -42,6 +42,10 @@ export interface ApprovalRow {
   verdict: 'approve' | 'deny';
   comment: string | null;
   at: string;
+  /** How the approver proved who they were: password, password+totp or key. */
+  auth: string | null;
+  /** Where from: the OS account of a CLI session or key, or `console` / `api`. */
+  origin: string | null;
 }
 
 export interface ReleaseRecord {
@@ -243,7 +247,7 @@ export class ReleaseStore {
   /** Approvals and denials given to the item as it is now (its fingerprint). */
   approvals(item: QueueItem): Promise<ApprovalRow[]> {
     return this.sql.all<ApprovalRow>(
-      'SELECT approver, verdict, comment, at FROM release_approvals WHERE item_id = ? AND fingerprint = ? ORDER BY at, approver',
+      'SELECT approver, verdict, comment, at, auth, origin FROM release_approvals WHERE item_id = ? AND fingerprint = ? ORDER BY at, approver',
       [item.item_id, item.fingerprint],
     );
   }
@@ -255,11 +259,12 @@ export class ReleaseStore {
     verdict: 'approve' | 'deny',
     comment: string | undefined,
     at: string,
+    how: { auth: string; origin: string },
   ): Promise<boolean> {
     const r = await this.sql.run(
-      `INSERT INTO release_approvals (item_id, approver, verdict, comment, fingerprint, at) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO release_approvals (item_id, approver, verdict, comment, fingerprint, at, auth, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (item_id, approver, fingerprint) DO NOTHING`,
-      [item.item_id, approver, verdict, comment ?? null, item.fingerprint, at],
+      [item.item_id, approver, verdict, comment ?? null, item.fingerprint, at, how.auth, how.origin],
     );
     return r.changes === 1;
   }

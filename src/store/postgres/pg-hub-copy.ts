@@ -104,6 +104,9 @@ const HUB_STATE_TABLES = [
   'release_approvals',
   'release_records',
   'console_sessions',
+  'user_api_keys',
+  'auth_throttle',
+  'auth_events',
   'import_marking_defaults',
   'ledger_cosignatures',
 ];
@@ -130,7 +133,13 @@ const CHUNK = 2000;
 
 /** Tables of the source that hold rows the PostgreSQL backend has no adapter for yet. */
 function findUnsupported(source: SqliteDatabase): string[] {
-  const copied = new Set([...TABLES.map((t) => t.name), ...HUB_STATE_TABLES, 'schema_migrations']);
+  // The credential epoch is a counter each database starts at its own value: nothing to copy.
+  const copied = new Set([
+    ...TABLES.map((t) => t.name),
+    ...HUB_STATE_TABLES,
+    'schema_migrations',
+    'auth_epoch',
+  ]);
   const names = source
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .pluck()

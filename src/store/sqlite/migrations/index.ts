@@ -1,3 +1,4 @@
+import { authMigration } from './auth.js';
 import { consoleMigration } from './console.js';
 import { derivedIdsMigration } from './derived-ids.js';
 import { importMarkingsMigration } from './import-markings.js';
@@ -32,5 +33,6 @@ export const MIGRATIONS: readonly Migration[] = [
   ledgerPrivateMigration,
   witnessCosignaturesMigration,
   submissionSpaceMigration,
+  authMigration,
   importMarkingsMigration,
 ];

@@ -16,7 +16,12 @@ import {
   tallyDecision,
 } from './release-decision.js';
 import { defaultHubPolicy, type HubPolicy } from './release-policy.js';
-import { type PublishStores, publishRelease, unresolvedReferences } from './release-publish.js';
+import {
+  type PublishResult,
+  type PublishStores,
+  publishRelease,
+  unresolvedReferences,
+} from './release-publish.js';
 import { DecisionRound } from './release-terms.js';
 
 /** What the pipeline reads and writes through: the publish adapters and the partners' conditions. */
@@ -205,6 +210,40 @@ async function runForPartner(
   // Items are written in groups, one transaction each: every item's release (or queue entry) and
   // its outcome still commit together, and a crash loses or duplicates nothing (the next pass
   // picks up what is not recorded), at one commit per group instead of one per item.
+  // One candidate's release (members of a reference cycle name each other in `coReleased`) and
+  // its outcome, in the caller's transaction.
+  const publish = (c: Candidate, coReleased?: ReadonlySet<string>) =>
+    publishRelease(
+      stores,
+      {
+        partnerId: partner.id,
+        originalId: c.decision.object_id,
+        originalVersion: c.version,
+        agreementVersion: agreement.version,
+        tearline: c.copy.copy,
+        digest: c.copy.digest,
+        derivedIds: [{ derivedId: c.copy.partnerObjectId, originalId: c.decision.object_id }],
+        reasons: reasonsOf(c.decision),
+        approvals: [],
+        visibleFrom,
+        actor: opts.actor,
+        ...(coReleased && { coReleased }),
+      },
+      now,
+    );
+  const recordReleased = async (c: Candidate, done: PublishResult) => {
+    await releases.putOutcome({
+      partner_id: partner.id,
+      object_id: c.decision.object_id,
+      object_version: c.version,
+      outcome: 'released',
+      reasons: done.ok ? reasonsOf(c.decision) : [{ code: done.code, message: done.message }],
+      agreement_version: agreement.version,
+      fingerprint: fingerprintOf(c.decision.outcome, c.version, agreement.version, c.copy.digest),
+      decided_at: at,
+    });
+    counts.released++;
+  };
   let pending = candidates;
   for (let pass = 0; pending.length > 0 && pass < 50; pass++) {
     const next: Candidate[] = [];
@@ -227,38 +266,12 @@ async function runForPartner(
             counts.queued++;
             continue;
           }
-          const done = await publishRelease(
-            stores,
-            {
-              partnerId: partner.id,
-              originalId: r.originalId,
-              originalVersion: c.version,
-              agreementVersion: agreement.version,
-              tearline: r.copy,
-              digest: r.digest,
-              derivedIds: [{ derivedId: r.partnerObjectId, originalId: r.originalId }],
-              reasons,
-              approvals: [],
-              visibleFrom,
-              actor: opts.actor,
-            },
-            now,
-          );
+          const done = await publish(c);
           if (!done.ok && done.code === 'waiting-for-references') {
             next.push(c);
             continue;
           }
-          await releases.putOutcome({
-            partner_id: partner.id,
-            object_id: r.originalId,
-            object_version: c.version,
-            outcome: 'released',
-            reasons: done.ok ? reasons : [{ code: done.code, message: done.message }],
-            agreement_version: agreement.version,
-            fingerprint: fp,
-            decided_at: at,
-          });
-          counts.released++;
+          await recordReleased(c, done);
         }
       });
     }
@@ -268,39 +281,7 @@ async function runForPartner(
       if (cycle.length > 0) {
         const ids = new Set(cycle.map((c) => c.copy.copy.id as string));
         await stores.sql.transaction(async () => {
-          for (const c of cycle) {
-            const r = { originalId: c.decision.object_id, ...c.copy };
-            const reasons = reasonsOf(c.decision);
-            const done = await publishRelease(
-              stores,
-              {
-                partnerId: partner.id,
-                originalId: r.originalId,
-                originalVersion: c.version,
-                agreementVersion: agreement.version,
-                tearline: r.copy,
-                digest: r.digest,
-                derivedIds: [{ derivedId: r.partnerObjectId, originalId: r.originalId }],
-                reasons,
-                approvals: [],
-                visibleFrom,
-                actor: opts.actor,
-                coReleased: ids,
-              },
-              now,
-            );
-            await releases.putOutcome({
-              partner_id: partner.id,
-              object_id: r.originalId,
-              object_version: c.version,
-              outcome: 'released',
-              reasons: done.ok ? reasons : [{ code: done.code, message: done.message }],
-              agreement_version: agreement.version,
-              fingerprint: fingerprintOf(c.decision.outcome, c.version, agreement.version, r.digest),
-              decided_at: at,
-            });
-            counts.released++;
-          }
+          for (const c of cycle) await recordReleased(c, await publish(c, ids));
         });
         pending = next.filter((c) => !cycle.includes(c));
         continue;

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { runTearline, tempDir } from './run-cli.js';
+import { as, initHub, runTearline, tempDir } from './run-cli.js';
 
 const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
 const DAY = 86_400_000;
@@ -17,13 +17,13 @@ const STEP = 180_000;
 describe.sequential('condition, recalls and report on the real binary', () => {
   const today = new Date().toISOString().slice(0, 10);
   const data = tempDir();
-  const t = (...args: string[]) => runTearline([...args, '--data', data]);
+  const t = (...args: string[]) => runTearline([...args, '--data', data], as(data, 'admin'));
   // The assurance starts the day after tomorrow (conditions are read as of a time after the
   // agreement was set).
   const start = dayAfter(2);
 
   beforeAll(async () => {
-    expect((await t('init')).code).toBe(0);
+    expect((await initHub(data)).code).toBe(0);
     expect((await t('demo')).code).toBe(0);
     expect((await t('partner', 'add', '--name', 'doha')).code).toBe(0);
     const agreement = join(tempDir(), 'doha.json');
@@ -128,7 +128,11 @@ describe.sequential('condition, recalls and report on the real binary', () => {
   it(
     "shows a recall's reason, and report disclosures --to today includes today",
     async () => {
-      const recall = await t('recall', 'allied-service', ISISK, '--reason', 'source downgraded');
+      // Recalls are a release officer's.
+      const recall = await runTearline(
+        ['recall', 'allied-service', ISISK, '--reason', 'source downgraded', '--data', data],
+        as(data, 'officer'),
+      );
       expect(recall.stderr).toBe('');
       expect(recall.code).toBe(0);
       const recalls = await t('recalls');

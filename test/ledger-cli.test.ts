@@ -15,12 +15,17 @@ import { encodeLegacyEntries, SqliteLedger } from '../src/store/sqlite/ledger-st
 import { seedKeyQuietly } from './auth-fixture.js';
 
 const bin = fileURLToPath(new URL('../bin/tearline.js', import.meta.url));
-// The ledger must start empty: the admin's key is written without the entries `user add` makes.
-let KEY = '';
+// The ledger must start empty: each hub's admin key is written without the entries `user add` makes.
+const KEYS = new Map<string, string>();
+const hubWithAdmin = (dir: string): string => {
+  KEYS.set(dir, seedKeyQuietly(dir));
+  return dir;
+};
 const run = (...args: string[]) => {
+  const data = args[args.indexOf('--data') + 1] ?? '';
   const res = spawnSync(process.execPath, [bin, ...args], {
     encoding: 'utf8',
-    env: { ...process.env, TEARLINE_API_KEY: KEY },
+    env: { ...process.env, TEARLINE_API_KEY: KEYS.get(data) ?? '' },
   });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 };
@@ -68,7 +73,7 @@ describe('tearline ledger (the real binary)', () => {
   let vkey = '';
 
   beforeAll(() => {
-    KEY = seedKeyQuietly(hub);
+    hubWithAdmin(hub);
     expect(run('init', '--data', hub).code).toBe(0);
     vkey = run('ledger', 'key', '--data', hub).stdout.trim();
   });
@@ -155,7 +160,7 @@ describe('tearline ledger (the real binary)', () => {
   });
 
   it('verifies an older ledger (version 1 entries) and one that goes on with version 2; exports openings for overseers', () => {
-    const old = join(work, 'older');
+    const old = hubWithAdmin(join(work, 'older'));
     expect(run('init', '--data', old).code).toBe(0);
     const db = openSqlite(dataDirPaths(old).database);
     const ledger = new SqliteLedger(db);
@@ -196,7 +201,7 @@ describe('tearline ledger (the real binary)', () => {
   });
 
   it('signs checkpoints in steps: entries dated in the current step wait, --now signs them', () => {
-    const dir = join(work, 'steps');
+    const dir = hubWithAdmin(join(work, 'steps'));
     expect(run('init', '--data', dir).code).toBe(0);
     const db = openSqlite(dataDirPaths(dir).database);
     const res = new SqliteLedger(db).appendEntries([{ ...entry(0), time: new Date().toISOString() }]);

@@ -7,6 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadLedgerSigner, verifierKeyOf } from '../src/app/ledger-key.js';
 import { flushDeliveries, type ServerOptions } from '../src/app/server.js';
 import { parseVerifierKey } from '../src/ledger/ledger-note.js';
+import { seedKeyQuietly } from './auth-fixture.js';
 import { runTearline } from './run-cli.js';
 import {
   addPartner,
@@ -116,20 +117,25 @@ describe('delivery record', () => {
     const { app, base } = await listen({});
     expect((await get(base, `${ROOT}/releases/objects/${objs[1]?.id}/`, alpha)).status).toBe(200);
     await flushDeliveries(app);
-    const report = await runTearline([
-      'report',
-      'disclosures',
-      '--partner',
-      'alpha',
-      '--from',
-      '2026-06-01',
-      '--to',
-      '2026-06-02',
-      '--format',
-      'json',
-      '--data',
-      hub.paths.dir,
-    ]);
+    // An overseer reads the report, signed in with a key of their own.
+    const env = { TEARLINE_API_KEY: seedKeyQuietly(hub.paths.dir, 'overseer', 'oversight') };
+    const report = await runTearline(
+      [
+        'report',
+        'disclosures',
+        '--partner',
+        'alpha',
+        '--from',
+        '2026-06-01',
+        '--to',
+        '2026-06-02',
+        '--format',
+        'json',
+        '--data',
+        hub.paths.dir,
+      ],
+      { env },
+    );
     expect(report.stderr).toBe('');
     const doc = JSON.parse(report.stdout);
     expect(doc.fetched).toEqual([
@@ -139,18 +145,21 @@ describe('delivery record', () => {
         period_start: '2026-06-01T00:00:00.000Z',
       }),
     ]);
-    const csv = await runTearline([
-      'report',
-      'disclosures',
-      '--partner',
-      'alpha',
-      '--from',
-      '2026-06-01',
-      '--to',
-      '2026-06-02',
-      '--data',
-      hub.paths.dir,
-    ]);
+    const csv = await runTearline(
+      [
+        'report',
+        'disclosures',
+        '--partner',
+        'alpha',
+        '--from',
+        '2026-06-01',
+        '--to',
+        '2026-06-02',
+        '--data',
+        hub.paths.dir,
+      ],
+      { env },
+    );
     expect(csv.stdout).toContain(
       '\r\nfetched_period_start,fetched_period_end,fetched_derived_id,fetched_version,fetched_original_id,fetched_ledger_index\r\n',
     );

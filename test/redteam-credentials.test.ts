@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { request } from 'node:http';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
 import { DEFAULT_THROTTLE_POLICY, promisedMs, type ThrottlePolicy } from '../src/access/access-throttle.js';
@@ -67,6 +68,23 @@ async function unlockAsAdmin(key: string): Promise<void> {
     body: JSON.stringify({ key }),
   });
   expect(await res.json()).toEqual({ key, unlocked: true });
+}
+
+/** A console sign-in from another loopback address (Linux routes all of 127/8 to this host). */
+function loginFrom(localAddress: string, name: string, password: string): Promise<number> {
+  const body = JSON.stringify({ name, password });
+  return new Promise((resolve, reject) => {
+    const req = request(
+      `${base}/api/login`,
+      { method: 'POST', localAddress, headers: { 'content-type': 'application/json' } },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 const taxiiGet = (auth: string, path = '/taxii2/') =>
@@ -205,6 +223,36 @@ describe('red team: guessing credentials in parallel (issue 15, finding 5)', () 
       expect((await taxiiGet(basic('analyst', 'wrong password guess'))).status).toBe(401);
     for (let i = 0; i < 3; i++) expect((await login('analyst', 'wrong password guess')).status).toBe(401);
     expect((await login('analyst', passwordOf(scenario, 'analyst'))).status).toBe(429);
+  });
+});
+
+describe('red team: a partner cannot lock our people out (issue 15)', () => {
+  it("a partner's guesses at an officer's name over TAXII lock the partner out, not the officer; spread over many addresses they lock it for a while only", async () => {
+    const policy: ThrottlePolicy = {
+      ...RED,
+      'account-wide': { lockAfter: 15, lockMs: 60_000, decayMs: 3_600_000, backoff: false },
+    };
+    await start(policy);
+    // The partner guesses at admin's password with Basic auth, on its own credentials' surface.
+    const { statuses } = await burst(30, () => taxiiGet(basic('admin', 'a wrong password guess')));
+    expect(statuses.filter((s) => s === 401)).toHaveLength(policy.account.lockAfter);
+    expect((await login('admin', passwordOf(scenario, 'admin'))).status).toBe(429);
+    // The admin, from another address, signs in at once and sees the lock of that one source.
+    expect(await loginFrom('127.0.0.2', 'admin', passwordOf(scenario, 'admin'))).toBe(200);
+    expect(await hub.state.throttle.locks(Date.now())).toEqual([
+      expect.objectContaining({ key: 'at:addr:127.0.0.1|admin', kind: 'account', account: 'admin' }),
+    ]);
+    // Guesses from three more addresses reach the account-wide count: locked everywhere, timed.
+    for (const from of ['127.0.0.3', '127.0.0.4', '127.0.0.5'])
+      for (let i = 0; i < 5; i++) await loginFrom(from, 'admin', 'a wrong password guess');
+    expect(await loginFrom('127.0.0.2', 'admin', passwordOf(scenario, 'admin'))).toBe(429);
+    const wide = (await hub.state.throttle.locks(Date.now())).find((l) => l.kind === 'account-wide');
+    expect(wide?.key).toBe('acct:admin');
+    expect(Date.parse(wide?.locked_until ?? '')).toBeLessThanOrEqual(Date.now() + 60_000);
+    // acct:NAME lifts every lock of the account, from every source, in one audited step.
+    await hub.state.throttle.unlockAccount('admin');
+    expect(await loginFrom('127.0.0.2', 'admin', passwordOf(scenario, 'admin'))).toBe(200);
+    expect((await login('admin', passwordOf(scenario, 'admin'))).status).toBe(200);
   });
 });
 

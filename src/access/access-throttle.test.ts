@@ -5,11 +5,12 @@ import { withTestSql } from '../store/hub/hub-test-rows.js';
 import { describeOnEngines } from '../store/sql/sql-test-engines.js';
 import {
   AttemptThrottle,
-  accountKeyOf,
+  accountKeysOf,
   addressKeyOf,
   backoffMs,
   DEFAULT_THROTTLE_POLICY,
   promisedMs,
+  type ThrottleKey,
   type ThrottlePolicy,
 } from './access-throttle.js';
 
@@ -18,6 +19,7 @@ const POLICY: ThrottlePolicy = {
   baseMs: 100,
   capMs: 1600,
   account: { lockAfter: 5, decayMs: 86_400_000 },
+  'account-wide': { lockAfter: 12, lockMs: 900_000, decayMs: 86_400_000, backoff: false },
   address: { lockAfter: 12, lockMs: 600_000, decayMs: 3_600_000 },
 };
 
@@ -38,9 +40,11 @@ function fakeTime(store: AuthThrottleStore, policy = POLICY) {
 }
 
 const keys = (name: string, ip = '198.51.100.7') => [
-  accountKeyOf(name),
+  ...accountKeysOf(name, addressKeyOf(ip), { wide: true }),
   { key: addressKeyOf(ip), kind: 'address' as const },
 ];
+const accountKeyOf = (name: string) =>
+  accountKeysOf(name, 'addr:192.0.2.1', { wide: false })[0] as ThrottleKey;
 
 describeOnEngines('AttemptThrottle over the shared store', (open) => {
   it('lets failures through one at a time with doubling waits, then locks; the right secret is then refused', async () => {
@@ -63,8 +67,13 @@ describeOnEngines('AttemptThrottle over the shared store', (open) => {
         ok: false,
         code: 'locked',
       });
-      expect((await new AuthThrottleStore(sql).locks(t.now())).map((l) => l.key)).toEqual(['acct:olga']);
-      expect(await new AuthThrottleStore(sql).unlock('acct:olga')).toBe(true);
+      expect(await new AuthThrottleStore(sql).locks(t.now())).toEqual([
+        expect.objectContaining({ key: 'at:addr:198.51.100.7|olga', kind: 'account', account: 'olga' }),
+      ]);
+      expect(await new AuthThrottleStore(sql).unlockAccount('olga')).toEqual([
+        'acct:olga',
+        'at:addr:198.51.100.7|olga',
+      ]);
       t.advance(10_000);
       expect(await t.throttle.attempt(keys('olga'), async () => 'right')).toEqual({
         ok: true,
@@ -115,6 +124,38 @@ describeOnEngines('AttemptThrottle over the shared store', (open) => {
     });
   });
 
+  it("locks a guesser out of an officer's account, not the officer; many sources lock it for a while only", async () => {
+    await withTestSql(open, async (sql) => {
+      const store = new AuthThrottleStore(sql);
+      const t = fakeTime(store);
+      const wrong = async () => undefined;
+      // A hostile partner guesses at the officer's name from its own address until it locks.
+      for (let i = 0; i < 8; i++) await t.throttle.attempt(keys('officer', '203.0.113.9'), wrong);
+      expect(await t.throttle.attempt(keys('officer', '203.0.113.9'), async () => 'right')).toMatchObject({
+        ok: false,
+        code: 'locked',
+        kind: 'account',
+      });
+      // The officer, from their own address, signs in at once: others' failures add no wait.
+      const before = t.waits.length;
+      expect(await t.throttle.attempt(keys('officer'), async () => 'ok')).toEqual({ ok: true, value: 'ok' });
+      expect(t.waits.slice(before).reduce((a, b) => a + b, 0)).toBe(0);
+      // Spread over many addresses the guesses lock the name everywhere, but only for lockMs.
+      for (let a = 0; a < 4; a++)
+        for (let i = 0; i < 4; i++) await t.throttle.attempt(keys('officer', `203.0.113.${20 + a}`), wrong);
+      expect(await t.throttle.attempt(keys('officer'), async () => 'ok')).toMatchObject({
+        ok: false,
+        code: 'locked',
+        kind: 'account-wide',
+      });
+      // A source not counted across the others (the CLI on the hub's own host) is not locked.
+      const local = accountKeysOf('officer', 'os:hub', { wide: false });
+      expect(await t.throttle.attempt(local, async () => 'ok')).toEqual({ ok: true, value: 'ok' });
+      t.advance(POLICY['account-wide'].lockMs ?? 0);
+      expect(await t.throttle.attempt(keys('officer'), async () => 'ok')).toEqual({ ok: true, value: 'ok' });
+    });
+  });
+
   it('prunes the least recently failed unlocked keys, a few at a time, never a lock', async () => {
     await withTestSql(open, async (sql) => {
       const store = new AuthThrottleStore(sql);
@@ -130,8 +171,8 @@ describeOnEngines('AttemptThrottle over the shared store', (open) => {
       expect(await store.prune(t.now(), 200)).toBe(2);
       const left = await sql.all<{ key: string }>('SELECT key FROM auth_throttle');
       expect(left).toHaveLength(299);
-      expect(left.map((r) => r.key)).toContain('acct:locked-one');
-      expect(left.map((r) => r.key)).not.toContain('acct:n0');
+      expect(left.map((r) => r.key)).toContain('at:addr:192.0.2.1|locked-one');
+      expect(left.map((r) => r.key)).not.toContain('at:addr:192.0.2.1|n0');
     });
   });
 });

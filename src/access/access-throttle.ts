@@ -9,9 +9,15 @@
  *
  * Unknown account names are counted and locked exactly like real ones, so neither the answer nor
  * the time taken tells which names exist.
+ *
+ * An account is counted per source (`account`: that name from one address or OS account), and
+ * across all sources (`account-wide`). Only the first locks until an admin unlocks it, so a
+ * partner who guesses at an officer's name from its own addresses locks itself out, not the
+ * officer; the second bounds guessing spread over many addresses with a lock that runs out, and it
+ * adds no back-off of its own, so others' failures never slow the owner's sign-in.
  */
 
-export type ThrottleKeyKind = 'account' | 'address';
+export type ThrottleKeyKind = 'account' | 'account-wide' | 'address';
 
 export interface ThrottleKeyPolicy {
   /** Failures that lock the key. */
@@ -20,6 +26,8 @@ export interface ThrottleKeyPolicy {
   lockMs?: number;
   /** Failures older than this are forgotten (when the key is not locked). */
   decayMs: number;
+  /** False: failures count toward the lock but make no one wait. */
+  backoff?: boolean;
 }
 
 export interface ThrottlePolicy {
@@ -27,6 +35,7 @@ export interface ThrottlePolicy {
   baseMs: number;
   capMs: number;
   account: ThrottleKeyPolicy;
+  'account-wide': ThrottleKeyPolicy;
   address: ThrottleKeyPolicy;
   /** An attempt that would wait longer than this is refused at once with a retry time. */
   maxWaitMs: number;
@@ -41,6 +50,7 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
   baseMs: 500,
   capMs: 30_000,
   account: { lockAfter: 10, decayMs: 24 * 3_600_000 },
+  'account-wide': { lockAfter: 30, lockMs: 15 * 60_000, decayMs: 24 * 3_600_000, backoff: false },
   address: { lockAfter: 100, lockMs: 3_600_000, decayMs: 3_600_000 },
   maxWaitMs: 15_000,
   maxWaitersPerKey: 128,
@@ -52,6 +62,21 @@ export const DEFAULT_THROTTLE_POLICY: ThrottlePolicy = {
 export function backoffMs(policy: Pick<ThrottlePolicy, 'baseMs' | 'capMs'>, failures: number): number {
   if (failures <= 0) return 0;
   return Math.min(policy.capMs, policy.baseMs * 2 ** Math.min(failures - 1, 30));
+}
+
+/** When a key may next be tried after its `failures`-th failure at `nowMs`. */
+export function nextAttemptMs(
+  policy: ThrottlePolicy,
+  kind: ThrottleKeyKind,
+  failures: number,
+  nowMs: number,
+): number {
+  return nowMs + (policy[kind].backoff === false ? 0 : backoffMs(policy, failures));
+}
+
+/** A success forgets an account's failures (never an address's: one right guess among many). */
+export function clearedBySuccess(kind: ThrottleKeyKind | string): boolean {
+  return kind === 'account' || kind === 'account-wide';
 }
 
 /** The least time `n` attempts on one key take before the key locks: what the design promises. */
@@ -246,7 +271,23 @@ function expandIpv6(a: string): string[] | undefined {
   return [...left, ...Array<string>(fill).fill('0'), ...right].map((h) => h.toLowerCase() || '0');
 }
 
-export function accountKeyOf(name: string): ThrottleKey {
+/**
+ * The keys an attempt on `name` from `source` (an addressKeyOf or `os:` key) claims. The per-source
+ * key is `at:SOURCE|NAME` (a source never holds "|"); the account-wide one `acct:NAME`.
+ */
+export function accountKeysOf(name: string, source: string, opts: { wide: boolean }): ThrottleKey[] {
   // Bounded: a name is whatever a client sent.
-  return { key: `acct:${name.slice(0, 128)}`, kind: 'account' };
+  const bounded = name.slice(0, 128);
+  const mine: ThrottleKey = { key: `at:${source}|${bounded}`, kind: 'account' };
+  return opts.wide ? [mine, { key: `acct:${bounded}`, kind: 'account-wide' }] : [mine];
+}
+
+/** The account a throttle key counts, if it counts one. */
+export function accountOfKey(key: string): string | undefined {
+  if (key.startsWith('acct:')) return key.slice(5);
+  if (key.startsWith('at:')) {
+    const bar = key.indexOf('|');
+    return bar < 0 ? undefined : key.slice(bar + 1);
+  }
+  return undefined;
 }

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
+import { accountOfKey } from '../access/access-throttle.js';
 import { guard, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
@@ -90,16 +91,19 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ConsoleContext): v
     { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'user.manage') },
     async (request, reply) => {
       const body = request.body as Body;
-      if (typeof body?.key !== 'string' || !/^(acct|addr|os):.{1,200}$/.test(body.key))
+      if (typeof body?.key !== 'string' || !/^(acct|at|addr|os):.{1,330}$/.test(body.key))
         return sendApiError(
           reply,
           'bad-request',
-          'send {"key": "acct:NAME"} or an address key as GET /api/users lists it',
+          'send {"key": "acct:NAME"} (every lock of that account) or a key as GET /api/users lists it',
         );
       const key = body.key;
-      const held = await throttle.unlock(key);
+      // acct:NAME lifts the account's locks from every source it was guessed from.
+      const held = key.startsWith('acct:')
+        ? (await throttle.unlockAccount(key.slice(5))).length > 0
+        : await throttle.unlock(key);
       const c = change(request);
-      const account = key.startsWith('acct:') ? key.slice(5) : undefined;
+      const account = accountOfKey(key);
       await authEvents.record({
         at: c.now,
         surface: 'console',

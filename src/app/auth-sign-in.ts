@@ -1,7 +1,7 @@
 import {
   type AttemptOutcome,
   AttemptThrottle,
-  accountKeyOf,
+  accountKeysOf,
   addressKeyOf,
   DEFAULT_THROTTLE_POLICY,
   type ThrottleKey,
@@ -63,7 +63,13 @@ export class HubAuth {
     from: AttemptSource,
     verify: () => Promise<T | undefined>,
   ): Promise<AttemptOutcome<T>> {
-    const keys = [sourceKey(from), ...(account === undefined ? [] : [accountKeyOf(account)])];
+    const source = sourceKey(from);
+    // The CLI on this host is not counted across sources: whoever runs it can already open the
+    // hub's database, so no outsider's guesses elsewhere may lock its owner out (break-glass).
+    const keys = [
+      source,
+      ...(account === undefined ? [] : accountKeysOf(account, source.key, { wide: 'address' in from })),
+    ];
     const outcome = await this.throttle.attempt(keys, verify);
     if (!outcome.ok) {
       const at = new Date();
@@ -139,7 +145,16 @@ export function refusal(
       ok: false,
       code: 'locked',
       message:
-        'too many failed sign-ins: this account is locked until an administrator unlocks it (tearline user unlock NAME)',
+        'too many failed sign-ins: this account is locked from here until an administrator unlocks it (tearline user unlock NAME)',
+    };
+  }
+  if (outcome.kind === 'account-wide') {
+    const s = Math.max(1, Math.ceil((outcome.retryAfterMs ?? 900_000) / 1000));
+    return {
+      ok: false,
+      code: 'locked',
+      message: `too many failed sign-ins on this account from many places: locked for ${Math.ceil(s / 60)} more minutes, or until an administrator unlocks it`,
+      retryAfterSeconds: s,
     };
   }
   const s = Math.max(1, Math.ceil((outcome.retryAfterMs ?? 3_600_000) / 1000));
@@ -160,6 +175,14 @@ export function throttlePolicyOf(config: HubConfig): ThrottlePolicy {
     baseMs: c.base_ms ?? d.baseMs,
     capMs: c.cap_ms ?? d.capMs,
     account: { ...d.account, lockAfter: c.account_lock_after ?? d.account.lockAfter },
+    'account-wide': {
+      ...d['account-wide'],
+      lockAfter: c.account_wide_lock_after ?? d['account-wide'].lockAfter,
+      lockMs:
+        c.account_wide_lock_minutes !== undefined
+          ? c.account_wide_lock_minutes * 60_000
+          : (d['account-wide'].lockMs ?? 900_000),
+    },
     address: {
       ...d.address,
       lockAfter: c.address_lock_after ?? d.address.lockAfter,

@@ -33,8 +33,11 @@ export interface SignInConfig {
   /** Wait after the first failure, doubled by each further one up to cap_ms. */
   base_ms?: number;
   cap_ms?: number;
-  /** Failures that lock an account name until an admin unlocks it. */
+  /** Failures from one address (or OS account) that lock an account name there until an admin unlocks it. */
   account_lock_after?: number;
+  /** Failures from all addresses together that lock an account name for account_wide_lock_minutes. */
+  account_wide_lock_after?: number;
+  account_wide_lock_minutes?: number;
   /** Failures that lock a client address, for address_lock_minutes. */
   address_lock_after?: number;
   address_lock_minutes?: number;
@@ -44,6 +47,8 @@ const SIGN_IN_LIMITS: Record<keyof SignInConfig, [number, number]> = {
   base_ms: [1, 60_000],
   cap_ms: [1, 3_600_000],
   account_lock_after: [1, 1000],
+  account_wide_lock_after: [1, 100_000],
+  account_wide_lock_minutes: [1, 10_080],
   address_lock_after: [1, 100_000],
   address_lock_minutes: [1, 10_080],
 };

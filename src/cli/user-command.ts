@@ -136,10 +136,13 @@ export function registerUser(program: Command): void {
     .action(async (name: string | undefined, opts: { address?: string; data?: string }) => {
       if ((name === undefined) === (opts.address === undefined))
         throw usageError('give an account NAME or --address KEY (see: tearline user locks)');
-      const key = name !== undefined ? `acct:${name}` : (opts.address as string);
       await withHubAs(opts, 'user.manage', async (hub, actor) => {
         const now = new Date();
-        const lifted = await hub.state.throttle.unlock(key);
+        const { throttle } = hub.state;
+        // An account's locks are one per source it was guessed from, and one across them all.
+        const keys = name !== undefined ? await throttle.unlockAccount(name) : [];
+        const key = name !== undefined ? keys.join(', ') || `acct:${name}` : (opts.address as string);
+        const lifted = name !== undefined ? keys.length > 0 : await throttle.unlock(key);
         await hub.state.authEvents.record({
           at: now,
           surface: 'cli',

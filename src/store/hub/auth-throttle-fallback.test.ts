@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import {
   AttemptThrottle,
-  accountKeyOf,
+  accountKeysOf,
   DEFAULT_THROTTLE_POLICY,
+  type ThrottleKey,
   type ThrottlePolicy,
 } from '../../access/access-throttle.js';
 import { openSqlite, openSqliteReadOnly } from '../sqlite/database.js';
@@ -32,6 +33,8 @@ function throttleOn(store: FaultTolerantThrottleStore) {
   });
 }
 
+const accountKeyOf = (name: string) =>
+  accountKeysOf(name, 'addr:192.0.2.1', { wide: false })[0] as ThrottleKey;
 const wrong = async () => undefined;
 const right = async () => 'ok';
 

@@ -4,7 +4,7 @@ import type {
   ThrottlePolicy,
   ThrottleStore,
 } from '../../access/access-throttle.js';
-import { backoffMs } from '../../access/access-throttle.js';
+import { clearedBySuccess, nextAttemptMs } from '../../access/access-throttle.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
 import { storageFaultOf } from '../storage-fault.js';
 import { type AuthThrottleStore, isLocked, liveFailures, type ThrottleRow } from './auth-throttle-store.js';
@@ -67,7 +67,7 @@ export class MemoryThrottleStore implements ThrottleStore {
         kind: k.kind,
         failures,
         last_failure_ms: nowMs,
-        next_ms: nowMs + backoffMs(policy, failures),
+        next_ms: nextAttemptMs(policy, k.kind, failures, nowMs),
         busy_until_ms: 0,
         locked_at: lock ? new Date(nowMs).toISOString() : null,
         locked_until_ms: lock && p.lockMs !== undefined ? nowMs + p.lockMs : null,
@@ -80,7 +80,7 @@ export class MemoryThrottleStore implements ThrottleStore {
     for (const k of keys) {
       const r = this.#rows.get(k.key);
       if (!r) continue;
-      if (r.locked_at === null && (r.failures === 0 || (succeeded && k.kind === 'account')))
+      if (r.locked_at === null && (r.failures === 0 || (succeeded && clearedBySuccess(k.kind))))
         this.#rows.delete(k.key);
       else r.busy_until_ms = 0;
     }

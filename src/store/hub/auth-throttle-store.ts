@@ -1,11 +1,12 @@
 import type {
   ClaimResult,
   ThrottleKey,
+  ThrottleKeyKind,
   ThrottleKeyPolicy,
   ThrottlePolicy,
   ThrottleStore,
 } from '../../access/access-throttle.js';
-import { backoffMs } from '../../access/access-throttle.js';
+import { accountOfKey, clearedBySuccess, nextAttemptMs } from '../../access/access-throttle.js';
 import type { SqlDatabase, SqlTx } from '../sql/sql-database.js';
 
 export interface ThrottleRow {
@@ -21,7 +22,9 @@ export interface ThrottleRow {
 
 export interface ThrottleLock {
   key: string;
-  kind: 'account' | 'address';
+  kind: ThrottleKeyKind;
+  /** The account name the key counts, for account keys. */
+  account?: string;
   failures: number;
   locked_at: string;
   /** Absent: until an admin unlocks. */
@@ -31,6 +34,15 @@ export interface ThrottleLock {
 /** Rows kept at most; past it the least recently failed unlocked keys go, a few at a time. */
 const MAX_ROWS = 100_000;
 const PRUNE_EVERY = 256;
+
+function withAccount(key: string): { account?: string } {
+  const account = accountOfKey(key);
+  return account === undefined ? {} : { account };
+}
+
+function kindOf(kind: string): ThrottleKeyKind {
+  return kind === 'address' || kind === 'account-wide' ? kind : 'account';
+}
 
 export function isLocked(r: ThrottleRow, nowMs: number): boolean {
   return r.locked_at !== null && (r.locked_until_ms === null || r.locked_until_ms > nowMs);
@@ -112,7 +124,7 @@ export class AuthThrottleStore implements ThrottleStore {
             k.kind,
             failures,
             nowMs,
-            nowMs + backoffMs(policy, failures),
+            nextAttemptMs(policy, k.kind, failures, nowMs),
             lock ? new Date(nowMs).toISOString() : null,
             lock && p.lockMs !== undefined ? nowMs + p.lockMs : null,
           ],
@@ -131,7 +143,7 @@ export class AuthThrottleStore implements ThrottleStore {
     await this.sql.transaction(async (tx) => {
       await this.#lockRows(tx, keys);
       for (const k of keys) {
-        if (succeeded && k.kind === 'account') {
+        if (succeeded && clearedBySuccess(k.kind)) {
           await tx.run('DELETE FROM auth_throttle WHERE key = ? AND locked_at IS NULL', [k.key]);
           continue;
         }
@@ -153,7 +165,8 @@ export class AuthThrottleStore implements ThrottleStore {
       .filter((r) => isLocked(r, nowMs))
       .map((r) => ({
         key: r.key,
-        kind: r.kind === 'address' ? 'address' : 'account',
+        kind: kindOf(r.kind),
+        ...withAccount(r.key),
         failures: r.failures,
         locked_at: r.locked_at as string,
         ...(r.locked_until_ms !== null && { locked_until: new Date(r.locked_until_ms).toISOString() }),
@@ -166,6 +179,19 @@ export class AuthThrottleStore implements ThrottleStore {
       await tx.lock(`auth-throttle:${key}`);
       return (await tx.run('DELETE FROM auth_throttle WHERE key = ?', [key])).changes > 0;
     });
+  }
+
+  /** Forgets every key counting the account `name` (from every source); the keys it held. */
+  async unlockAccount(name: string): Promise<string[]> {
+    const like = `at:%|${name.replace(/[\\%_]/g, (c) => `\\${c}`)}`;
+    const rows = await this.sql.all<{ key: string }>(
+      "SELECT key FROM auth_throttle WHERE key = ? OR key LIKE ? ESCAPE '\\'",
+      [`acct:${name}`, like],
+    );
+    const lifted: string[] = [];
+    // LIKE's case folding differs between SQLite and PostgreSQL: the name must match exactly.
+    for (const { key } of rows) if (accountOfKey(key) === name && (await this.unlock(key))) lifted.push(key);
+    return lifted;
   }
 
   /**

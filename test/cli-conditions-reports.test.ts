@@ -41,7 +41,7 @@ describe.sequential('condition, recalls and report on the real binary', () => {
         ],
       }),
     );
-    const set = await t('agreement', 'set', 'doha', agreement);
+    const set = await t('agreement', 'set', '--reason', 'test', 'doha', agreement);
     expect(set.stderr).toBe('');
     expect(set.code).toBe(0);
   }, STEP);

@@ -139,6 +139,10 @@ describe('the console runs the seed scenario (issue 17)', () => {
     );
     await shot(admin, '02-agreement-error');
     await yaml.fill(written);
+    // Every change says why: the reason is kept with the version and shown in the history.
+    await card
+      .getByLabel(/^Why \(kept with the version/)
+      .fill('First agreement, on the liaison officer request');
     await card.getByRole('button', { name: 'Save as a new version' }).click();
     await card.locator('.agreement-editor output.done').filter({ hasText: 'saved as version 1' }).waitFor();
     await shot(admin, '03-agreement-saved');
@@ -195,6 +199,7 @@ describe('the console runs the seed scenario (issue 17)', () => {
     const history = kabul.getByTestId('history');
     expect(await history.textContent()).toContain('officer-1');
     expect(await history.textContent()).toContain('Reports of reprisals against detainees');
+    expect(await history.textContent()).toContain('First agreement, on the liaison officer request');
     await shot(one, '08-suspended-and-recalled');
 
     // Every change landed in the ledger with who made it, each approval with how they signed in.

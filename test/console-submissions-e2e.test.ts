@@ -73,7 +73,7 @@ beforeAll(async () => {
   const set = await t.hub.state.agreements.set(
     t.ally.id,
     allyTwoOfficers(new Date(t.clock.now().getTime() - 86_400_000).toISOString()),
-    { actor: 'test', now: t.clock.now() },
+    { actor: 'test', now: t.clock.now(), reason: 'test' },
   );
   if (!set.ok) throw new Error(set.errors.map((e) => e.message).join('; '));
   // An indicator both partners hold: Kabul sights it, under the id Kabul was given.

@@ -97,7 +97,7 @@ describe('crash loop: kill -9 during import and release run (SQLite)', () => {
         conditions: [],
       }),
     );
-    expect((await t('agreement', 'set', 'ally', agreement)).code).toBe(0);
+    expect((await t('agreement', 'set', '--reason', 'test', 'ally', agreement)).code).toBe(0);
     const releaseKills: ('killed' | number)[] = [];
     for (let i = 0; i < 2; i++) releaseKills.push(await killDuring(['release', 'run'], randomDelay(600)));
     expect(releaseKills).toContain('killed');

@@ -206,7 +206,10 @@ async function checkCase(c: {
         { ...ctx, randomBytes: (n) => new Uint8Array(n).fill(i + 1) },
       );
       if (!added.ok) throw new Error(added.message);
-      const set = await hub.state.agreements.set(added.partner.id, agreementOf(spec), ctx);
+      const set = await hub.state.agreements.set(added.partner.id, agreementOf(spec), {
+        ...ctx,
+        reason: 'test',
+      });
       if (!set.ok) throw new Error(JSON.stringify(set));
       if (spec.suspended) await hub.state.conditions.setSuspension(added.partner.id, true, 'test', ctx);
       partners.push(added.partner);

@@ -153,7 +153,10 @@ async function runScenario(s: Scenario, engine: Engine = 'sqlite'): Promise<Seen
         valid_from: '2026-01-01T00:00:00Z',
         conditions: [],
       };
-      const set = await hub.state.agreements.set(added.partner.id, JSON.stringify(agreement), ctx);
+      const set = await hub.state.agreements.set(added.partner.id, JSON.stringify(agreement), {
+        ...ctx,
+        reason: 'test',
+      });
       if (!set.ok) throw new Error('agreement');
     }
 

@@ -91,14 +91,34 @@ describe('tearline partner / agreement / condition / breach / explain / decide',
     expect(check.stderr).toContain(
       `${bad}:5: tlp_ceiling must be one of clear, green, amber, amber+strict, red`,
     );
-    expect(run(['agreement', 'set', 'distrusted', bad, '--data', data]).code).toBe(1);
-    const first = run(['agreement', 'set', 'distrusted', good, '--data', data]);
+    expect(run(['agreement', 'set', '--reason', 'test', 'distrusted', bad, '--data', data]).code).toBe(1);
+    const first = run(['agreement', 'set', '--reason', 'test', 'distrusted', good, '--data', data]);
     expect(first.stdout).toContain('version 1');
     expect(first.stderr).toContain(`warning: scope.neighbourhood.of[0] ${ISISK} is not in the store yet`);
-    expect(run(['agreement', 'set', 'distrusted', good, '--data', data]).stdout).toContain('unchanged');
+    expect(
+      run(['agreement', 'set', '--reason', 'test', 'distrusted', good, '--data', data]).stdout,
+    ).toContain('unchanged');
     const v2 = join(dir, 'a2.yaml');
     writeFileSync(v2, agreementYaml({ approval: 'none' }));
-    expect(run(['agreement', 'set', partnerId, v2, '--data', data]).stdout).toContain('version 2');
+    // Every change says why: a version without a reason is refused, naming --reason.
+    const unexplained = run(['agreement', 'set', partnerId, v2, '--data', data]);
+    expect(unexplained.code).toBe(2);
+    expect(unexplained.stderr).toContain('--reason');
+    expect(
+      run([
+        'agreement',
+        'set',
+        '--reason',
+        'approvals waived for the exercise',
+        partnerId,
+        v2,
+        '--data',
+        data,
+      ]).stdout,
+    ).toContain('version 2');
+    expect(run(['agreement', 'show', 'distrusted', '--data', data]).stdout).toMatch(
+      /^# distrusted agreement version 2, set \S+ by \S+: approvals waived for the exercise\n/,
+    );
     const diff = JSON.parse(
       run(['agreement', 'diff', 'distrusted', '1', '2', '--json', '--data', data]).stdout,
     );

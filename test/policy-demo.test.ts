@@ -75,8 +75,10 @@ beforeAll(async () => {
   const ally = fixtureWithDates('agreement-ally.yaml', (doc) => {
     doc.valid_from = iso(now - 10 * DAY);
   });
-  expect(run(['agreement', 'set', 'distrusted', distrusted, '--data', data]).code).toBe(0);
-  expect(run(['agreement', 'set', 'ally', ally, '--data', data]).code).toBe(0);
+  expect(run(['agreement', 'set', '--reason', 'test', 'distrusted', distrusted, '--data', data]).code).toBe(
+    0,
+  );
+  expect(run(['agreement', 'set', '--reason', 'test', 'ally', ally, '--data', data]).code).toBe(0);
 });
 
 describe('demo scenario: distrusted partner and ally', () => {

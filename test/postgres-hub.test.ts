@@ -137,11 +137,20 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
         token: string;
       };
       expect((await t('partner', 'add', '--name', 'kabul', '--country', 'AF')).code).toBe(0);
-      expect((await t('agreement', 'set', 'ally', writeJson(join(dir, 'a.json'), allyAgreement))).code).toBe(
-        0,
-      );
+      expect(
+        (
+          await t(
+            'agreement',
+            'set',
+            '--reason',
+            'test',
+            'ally',
+            writeJson(join(dir, 'a.json'), allyAgreement),
+          )
+        ).code,
+      ).toBe(0);
       const kabul = writeJson(join(dir, 'k.json'), kabulAgreement(Date.now()));
-      expect((await t('agreement', 'set', 'kabul', kabul)).code).toBe(0);
+      expect((await t('agreement', 'set', '--reason', 'test', 'kabul', kabul)).code).toBe(0);
       expect((await tAs('analyst', 'import', join(REPO_ROOT, 'demo', 'isis-k-demo.json'))).code).toBe(0);
 
       const run = JSON.parse((await t('release', 'run', '--json')).stdout);
@@ -240,7 +249,16 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
       for (const name of ['ally', 'partner-b']) {
         expect((await t('partner', 'add', '--name', name)).code).toBe(0);
         expect(
-          (await t('agreement', 'set', name, writeJson(join(dir, `${name}.json`), allyAgreement))).code,
+          (
+            await t(
+              'agreement',
+              'set',
+              '--reason',
+              'test',
+              name,
+              writeJson(join(dir, `${name}.json`), allyAgreement),
+            )
+          ).code,
         ).toBe(0);
       }
       const WORKERS = 3;

@@ -104,7 +104,7 @@ describe('a real bundle flows end to end', () => {
         conditions: [],
       }),
     );
-    expect((await t('agreement', 'set', 'ally', agreement)).code).toBe(0);
+    expect((await t('agreement', 'set', '--reason', 'test', 'ally', agreement)).code).toBe(0);
     const decided = await json('decide', '--partner', 'ally');
     const run = await json('release', 'run', '--partner', 'ally');
     const p = run.partners[0];
@@ -199,7 +199,7 @@ describe('a real bundle flows end to end', () => {
         conditions: [],
       }),
     );
-    expect((await t('agreement', 'set', 'vetted', agreement)).code).toBe(0);
+    expect((await t('agreement', 'set', '--reason', 'test', 'vetted', agreement)).code).toBe(0);
     const run = await json('release', 'run', '--partner', 'vetted');
     const queued = run.partners[0].decisions.counts['needs-approval'] as number;
     expect(queued).toBeGreaterThan(10);

@@ -45,7 +45,7 @@ async function setup() {
       sanitisation: 'strict',
       conditions: [],
     }),
-    ctx,
+    { ...ctx, reason: 'test' },
   );
   if (!set.ok) throw new Error('agreement');
   const stores = releaseStoresOf(hub);

@@ -81,8 +81,8 @@ describe('tearline release, queue and recall on the real binary', () => {
         ],
       }),
     );
-    expect((await t('agreement', 'set', 'ally', ally)).code).toBe(0);
-    expect((await t('agreement', 'set', 'kabul', kabul)).code).toBe(0);
+    expect((await t('agreement', 'set', '--reason', 'test', 'ally', ally)).code).toBe(0);
+    expect((await t('agreement', 'set', '--reason', 'test', 'kabul', kabul)).code).toBe(0);
 
     const oversight = await runTearline(
       ['user', 'add', 'otto', '--role', 'oversight', '--password-stdin', '--data', data],

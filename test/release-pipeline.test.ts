@@ -89,9 +89,12 @@ async function setup() {
     { ...ctx, randomBytes: (n: number) => new Uint8Array(n).fill(3) },
   );
   if (!ally.ok || !kabul.ok) throw new Error('partners');
-  await agreements.set(ally.partner.id, JSON.stringify(allyAgreement), ctx);
+  await agreements.set(ally.partner.id, JSON.stringify(allyAgreement), { ...ctx, reason: 'test' });
   const assuranceUntil = new Date(Date.parse(T0) + 30 * DAY).toISOString();
-  await agreements.set(kabul.partner.id, JSON.stringify(distrustedAgreement(assuranceUntil)), ctx);
+  await agreements.set(kabul.partner.id, JSON.stringify(distrustedAgreement(assuranceUntil)), {
+    ...ctx,
+    reason: 'test',
+  });
   const seed = new Uint8Array(32).fill(9);
   const signer = createSigner(hub.config.hub_name, seed);
   if (!signer.ok) throw new Error(signer.message);
@@ -314,6 +317,7 @@ describe('release pipeline: the ISIS-K scenario', () => {
     await s.agreements.set(s.kabul.id, JSON.stringify(distrustedAgreement(later)), {
       actor: 'admin',
       now: s.clock.now(),
+      reason: 'assurance extended',
     });
     await run(s);
     expect((await s.stores.releases.outcome(s.kabul.id, indicator.id))?.outcome).toBe('queued');

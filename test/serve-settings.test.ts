@@ -75,7 +75,7 @@ beforeAll(async () => {
       conditions: [],
     }),
   );
-  expect((await t('agreement', 'set', 'ally', agreement)).code).toBe(0);
+  expect((await t('agreement', 'set', '--reason', 'test', 'ally', agreement)).code).toBe(0);
   const user = await runTearline(
     ['user', 'add', 'otto', '--role', 'oversight', '--password-stdin', '--data', data],
     as(data, 'admin', { input: 'a long enough password\n' }),

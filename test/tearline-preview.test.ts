@@ -116,8 +116,12 @@ describe('tearline preview', () => {
     const partnerId = JSON.parse(added.stdout).id as string;
     const agreement = join(REPO_ROOT, 'src', 'policy', 'fixtures', 'agreement-distrusted.json');
     expect(
-      (await runTearline(['agreement', 'set', '--data', data, 'distrusted', agreement], as(data, 'admin')))
-        .code,
+      (
+        await runTearline(
+          ['agreement', 'set', '--reason', 'test', '--data', data, 'distrusted', agreement],
+          as(data, 'admin'),
+        )
+      ).code,
     ).toBe(0);
     // Without overrides it is the hub's decision, the one explain gives (no assurance attested yet).
     for (const id of [SECRET_ACTOR, INDICATOR]) {

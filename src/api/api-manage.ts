@@ -114,7 +114,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
         why: e.reason ?? null,
       });
     for (const v of await agreements.list(p.id))
-      rows.push({ at: v.set_at, actor: v.actor, what: `agreement version ${v.version}`, why: null });
+      rows.push({ at: v.set_at, actor: v.actor, what: `agreement version ${v.version}`, why: v.reason });
     return rows.sort((a, b) => (a.at < b.at ? 1 : a.at > b.at ? -1 : 0));
   });
 
@@ -140,6 +140,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
       version: v.version,
       set_at: v.set_at,
       actor: v.actor,
+      reason: v.reason,
       format: v.format,
       raw: v.raw_text,
     }));
@@ -169,9 +170,14 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
       const p = await partnerOf(request, reply);
       if (!p) return reply;
       const body = request.body as Body;
-      if (typeof body?.text !== 'string')
-        return sendApiError(reply, 'bad-request', 'send {"text": "the agreement, YAML or JSON"}');
-      const r = await agreements.set(p.id, body.text, change(request));
+      const reason = reasonOf(body);
+      if (typeof body?.text !== 'string' || !reason)
+        return sendApiError(
+          reply,
+          'bad-request',
+          'send {"text": "the agreement, YAML or JSON", "reason": "why, 1-2000 characters"}',
+        );
+      const r = await agreements.set(p.id, body.text, { ...change(request), reason });
       if (!r.ok) {
         return reply.code(400).send({
           code: 'bad-request',

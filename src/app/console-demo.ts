@@ -115,7 +115,10 @@ export async function loadConsoleScenario(
       ctx,
     );
     if (!added.ok) throw new Error(`demo partner ${spec.name}: ${added.message}`);
-    const set = await agreements.set(added.partner.id, spec.agreement(now.getTime()), ctx);
+    const set = await agreements.set(added.partner.id, spec.agreement(now.getTime()), {
+      ...ctx,
+      reason: 'demo scenario: the first agreement with this partner',
+    });
     if (!set.ok)
       throw new Error(`demo agreement ${spec.name}: ${set.errors.map((e) => e.message).join('; ')}`);
     out.partners.push({ name: spec.name, token: added.token });

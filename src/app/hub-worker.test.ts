@@ -39,7 +39,7 @@ describe('hub worker', () => {
         valid_from: '2026-01-01T00:00:00Z',
         conditions: [],
       }),
-      { actor: 'admin', now: clock.now() },
+      { actor: 'admin', now: clock.now(), reason: 'test' },
     );
     const identity = {
       type: 'identity',

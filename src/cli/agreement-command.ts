@@ -13,7 +13,14 @@ import type { JsonValue } from '../stix/types.js';
 import type { AgreementStore, AgreementVersion } from '../store/hub/agreement-store.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { CliError, usageError } from './cli-error.js';
-import { type DataOption, printJson, READ_ONLY, requirePartner, withHubState } from './partner-command.js';
+import {
+  type DataOption,
+  printJson,
+  READ_ONLY,
+  requirePartner,
+  requireReason,
+  withHubState,
+} from './partner-command.js';
 
 /** The file's bytes: decoded by the agreement parser, which refuses what is not UTF-8 and says where. */
 function readAgreementFile(file: string): Buffer {
@@ -103,14 +110,16 @@ export function registerAgreement(program: Command): void {
   agreement
     .command('set <partner> <file>')
     .description("store a new version of the partner's agreement (every version is kept)")
+    .requiredOption('--reason <text>', "why (kept with the version, in the partner's history and the ledger)")
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
-    .action((nameOrId: string, file: string, opts: DataOption & { json?: boolean }) =>
+    .action((nameOrId: string, file: string, opts: DataOption & { json?: boolean; reason: string }) =>
       withHubState(opts, 'agreement.set', async (state, actor) => {
+        const reason = requireReason(opts.reason, 'change the agreement');
         const p = await requirePartner(state, nameOrId);
         const decoded = decodeAgreementFile(readAgreementFile(file));
         const r = decoded.ok
-          ? await state.agreements.set(p.id, decoded.text, { actor: actor.name, now: new Date() })
+          ? await state.agreements.set(p.id, decoded.text, { actor: actor.name, now: new Date(), reason })
           : decoded;
         if (!r.ok) {
           if (opts.json) printJson({ ok: false, errors: r.errors });
@@ -161,7 +170,7 @@ export function registerAgreement(program: Command): void {
           }
           if (opts.policies) return void process.stdout.write(`${formatPolicySetText(policies)}\n`);
           process.stdout.write(
-            `# ${p.name} agreement version ${v.version}, set ${v.set_at} by ${v.actor}\n${v.raw_text}`,
+            `# ${p.name} agreement version ${v.version}, set ${v.set_at} by ${v.actor}${v.reason ? `: ${v.reason.replace(/\s+/g, ' ')}` : ''}\n${v.raw_text}`,
           );
           if (!v.raw_text.endsWith('\n')) process.stdout.write('\n');
         },

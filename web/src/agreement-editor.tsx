@@ -66,6 +66,7 @@ export function AgreementEditor({
   onSaved: () => void;
 }) {
   const [text, setText] = useState(initial);
+  const [reason, setReason] = useState('');
   const [errors, setErrors] = useState<CheckError[]>([]);
   const [status, setStatus] = useState('');
   const check = async () => {
@@ -76,12 +77,17 @@ export function AgreementEditor({
   };
   const save = async () => {
     setStatus('');
+    if (reason.trim() === '') {
+      setStatus('say why you change the agreement: it is kept with the version and in the ledger');
+      return;
+    }
     try {
       const r = await api<{ version: number; unchanged: boolean }>(
         `/api/partners/${encodeURIComponent(partnerId)}/agreement`,
-        { text },
+        { text, reason },
       );
       setErrors([]);
+      setReason('');
       setStatus(r.unchanged ? `unchanged (still version ${r.version})` : `saved as version ${r.version}`);
       onSaved();
     } catch (e) {
@@ -158,6 +164,10 @@ export function AgreementEditor({
       <label className="yaml">
         Agreement (YAML or JSON)
         <textarea value={text} onChange={(e) => setText(e.target.value)} rows={18} spellCheck={false} />
+      </label>
+      <label>
+        Why (kept with the version, in the partner's history and the ledger){' '}
+        <input name="reason" value={reason} onChange={(e) => setReason(e.target.value)} maxLength={2000} />
       </label>
       <div className="buttons">
         <button type="button" onClick={() => void check()}>

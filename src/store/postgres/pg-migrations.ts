@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { agreementReasonMigration } from '../sqlite/migrations/agreement-reason.js';
 import { AUTH_EPOCH_TABLES, authTablesSql } from '../sqlite/migrations/auth.js';
 import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
@@ -190,6 +191,7 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
   WHEN (NEW.locked_at IS NOT NULL AND OLD.locked_at IS NULL) EXECUTE FUNCTION tearline_auth_changed();
 `,
   },
+  { name: agreementReasonMigration.name, sql: agreementReasonMigration.sql },
   {
     name: '1700-import-markings',
     sql: translateSqliteDdl(importMarkingsMigration.sql),

@@ -1,3 +1,4 @@
+import { agreementReasonMigration } from './agreement-reason.js';
 import { authMigration } from './auth.js';
 import { consoleMigration } from './console.js';
 import { derivedIdsMigration } from './derived-ids.js';
@@ -34,5 +35,6 @@ export const MIGRATIONS: readonly Migration[] = [
   witnessCosignaturesMigration,
   submissionSpaceMigration,
   authMigration,
+  agreementReasonMigration,
   importMarkingsMigration,
 ];

@@ -96,7 +96,10 @@ export async function buildScaleHub(clock: Clock): Promise<ScaleHub> {
               ]
             : [],
       };
-      const set = await hub.state.agreements.set(added.partner.id, JSON.stringify(agreement), { ...ctx, reason: 'bench' });
+      const set = await hub.state.agreements.set(added.partner.id, JSON.stringify(agreement), {
+        ...ctx,
+        reason: 'bench',
+      });
       if (!set.ok) throw new Error(JSON.stringify(set));
       if (i === 13) await hub.state.partners.setEnabled(name, false, 'talks suspended', ctx);
       partners.push({ name, approval });

@@ -127,9 +127,16 @@ describe('tearline login', () => {
     const locks = JSON.parse(
       (await runTearline(['user', 'locks', '--json', '--data', data], { env: asAdmin })).stdout,
     );
-    expect(locks.map((l: { key: string }) => l.key)).toContain('acct:olga');
-    expect((await runTearline(['user', 'unlock', 'olga', '--data', data], { env: asAdmin })).stdout).toBe(
-      'unlocked acct:olga\n',
+    // Locked from this OS account only: the CLI is never counted across sources (break-glass).
+    expect(locks).toEqual([
+      expect.objectContaining({
+        kind: 'account',
+        account: 'olga',
+        key: expect.stringMatching(/^at:os:.+\|olga$/),
+      }),
+    ]);
+    expect((await runTearline(['user', 'unlock', 'olga', '--data', data], { env: asAdmin })).stdout).toMatch(
+      /^unlocked olga \(at:os:.+\|olga\)\n$/,
     );
     const audit = JSON.parse(
       (await runTearline(['user', 'audit', '--account', 'olga', '--json', '--data', data], { env: asAdmin }))

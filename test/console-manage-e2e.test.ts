@@ -8,6 +8,7 @@ import { type SqliteHub as Hub, openHub } from '../src/app/hub.js';
 import { ensureLedgerKey } from '../src/app/ledger-key.js';
 import { buildServer } from '../src/app/server.js';
 import { importStream } from '../src/ingest/import-stream.js';
+import { openStoredEntry } from '../src/ledger/ledger-commitment.js';
 import { LENIENT_THROTTLE, TEST_PASSWORD } from './auth-fixture.js';
 import { REPO_ROOT, tempDir } from './run-cli.js';
 
@@ -203,15 +204,19 @@ describe('the console runs the seed scenario (issue 17)', () => {
     await shot(one, '08-suspended-and-recalled');
 
     // Every change landed in the ledger with who made it, each approval with how they signed in.
-    const entries = (
-      hub.db.prepare('SELECT bytes FROM ledger_entries ORDER BY idx').all() as { bytes: Buffer }[]
-    ).map(
-      (r) =>
-        JSON.parse(r.bytes.toString('utf8')) as { kind: string; actor: string; details?: { auth?: string } },
-    );
+    // Read whole, opened as an overseer would: the leaves hold no actor.
+    const entries = Array.from({ length: hub.ledger.size() }, (_, i) => {
+      const row = hub.ledger.readEntry(i);
+      const opened = row && openStoredEntry(row.bytes, row.opening);
+      if (!opened?.ok) throw new Error(`ledger entry ${i} does not open`);
+      return opened.entry as { kind: string; actor: string; details?: { auth?: string; reason?: string } };
+    });
     const by = (kind: string) => entries.filter((e) => e.kind === kind).map((e) => e.actor);
     expect(by('partner-change')).toContain('admin');
     expect(by('agreement-change')).toContain('admin');
+    expect(entries.find((e) => e.kind === 'agreement-change')?.details?.reason).toBe(
+      'First agreement, on the liaison officer request',
+    );
     expect(by('condition-change')).toEqual(expect.arrayContaining(['admin', 'officer-1']));
     expect(by('approval').sort()).toEqual(['officer-1', 'officer-2']);
     expect(entries.filter((e) => e.kind === 'approval').every((e) => e.details?.auth === 'password')).toBe(

@@ -154,7 +154,8 @@ export function registerUser(program: Command): void {
         });
         if (name !== undefined && (await hub.state.users.get(name)))
           await hub.state.users.recordEvent(name, 'unlock', { actor: actor.name, now }, { key });
-        process.stdout.write(lifted ? `unlocked ${key}\n` : `${key} was not locked (recorded anyway)\n`);
+        const what = name !== undefined ? `${name}${lifted ? ` (${key})` : ''}` : key;
+        process.stdout.write(lifted ? `unlocked ${what}\n` : `${what} was not locked (recorded anyway)\n`);
       });
     });
 

@@ -1,5 +1,6 @@
 import { killChainPhase } from './common-properties.js';
 import { isIso31661Alpha2 } from './language-codes.js';
+import { checkObservableContainer } from './observable-container.js';
 import { parsePattern } from './pattern-check.js';
 import { bool, dictOf, int, listOf, num, oneOf, ref, str, timestamp, vocab } from './property-checks.js';
 import { typeOfIdentifier } from './stix-formats.js';
@@ -269,8 +270,10 @@ export const SDO_SPECS: readonly TypeSpec[] = [
             'observed-data needs exactly one of object_refs or objects; use object_refs',
           );
         }
-        if (hasObjects)
+        if (hasObjects) {
           s.warn('objects', 'deprecated', 'objects: is deprecated in STIX 2.1; use object_refs');
+          checkObservableContainer(o.objects, s);
+        }
         // section 4.13: object_refs MUST contain at least one SCO reference.
         const refs = o.object_refs;
         if (Array.isArray(refs) && refs.length > 0) {

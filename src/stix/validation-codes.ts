@@ -40,6 +40,8 @@ export const VALIDATION_CODES = {
   'unresolved-marking': 'a marking definition referenced by the object is not known (fail closed)',
   'circular-marking': 'a marking definition marks itself',
   'invalid-granular-marking': 'a granular marking is malformed (marking_ref xor lang, selectors)',
+  'unresolved-container-ref':
+    "a reference inside observed-data's deprecated objects container names no key of that container",
   'unresolved-selector': 'a granular marking selector does not resolve to a property or list item',
   'invalid-tlp': 'a TLP marking definition differs from the standard one',
   'invalid-pattern': 'the STIX pattern does not parse or names invalid object types or hashes',

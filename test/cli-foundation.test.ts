@@ -416,7 +416,10 @@ describe('tearline user', () => {
     );
     expect(short.code).toBe(2);
     expect(short.stderr).toContain('12');
-    expect((await runTearline(['user', 'disable', 'ivan', '--data', data], as(data, 'admin'))).code).toBe(0);
+    expect(
+      (await runTearline(['user', 'disable', '--reason', 'test', 'ivan', '--data', data], as(data, 'admin')))
+        .code,
+    ).toBe(0);
     const list = JSON.parse(
       (await runTearline(['user', 'list', '--json', '--data', data], as(data, 'admin'))).stdout,
     );
@@ -431,9 +434,14 @@ describe('tearline user', () => {
         .map(([role, name]) => [name, role.startsWith('officer') ? 'release-officer' : role, true])
         .sort(),
     ]);
-    expect((await runTearline(['user', 'disable', 'nobody', '--data', data], as(data, 'admin'))).code).toBe(
-      1,
-    );
+    expect(
+      (
+        await runTearline(
+          ['user', 'disable', '--reason', 'test', 'nobody', '--data', data],
+          as(data, 'admin'),
+        )
+      ).code,
+    ).toBe(1);
   });
 });
 

@@ -62,9 +62,15 @@ describe('tearline login', () => {
     expect((await cli(['whoami'])).code).toBe(3);
 
     expect((await cli(['login', 'olga', '--password-stdin'], `${PW}\n`)).code).toBe(0);
-    expect((await runTearline(['user', 'disable', 'olga', '--data', data], { env: asAdmin })).code).toBe(0);
+    expect(
+      (await runTearline(['user', 'disable', '--reason', 'test', 'olga', '--data', data], { env: asAdmin }))
+        .code,
+    ).toBe(0);
     expect((await cli(['queue', 'list'])).code).toBe(3);
-    expect((await runTearline(['user', 'enable', 'olga', '--data', data], { env: asAdmin })).code).toBe(0);
+    expect(
+      (await runTearline(['user', 'enable', '--reason', 'test', 'olga', '--data', data], { env: asAdmin }))
+        .code,
+    ).toBe(0);
     // Disabling ended the session: enabling again does not bring it back.
     expect((await cli(['queue', 'list'])).code).toBe(3);
 

@@ -196,10 +196,21 @@ describe('users and keys from the console', () => {
     expect((await call('GET', '/api/me', nadia)).statusCode).toBe(401);
     const again = await login('nadia', reset.json().password as string);
     expect((await call('POST', '/api/users/nadia/enabled', admin, { enabled: 'no' })).statusCode).toBe(400);
-    expect((await call('POST', '/api/users/nadia/enabled', admin, { enabled: false })).statusCode).toBe(200);
+    // Every change says why.
+    expect((await call('POST', '/api/users/nadia/enabled', admin, { enabled: false })).statusCode).toBe(400);
+    expect(
+      (await call('POST', '/api/users/nadia/enabled', admin, { enabled: false, reason: 'left the unit' }))
+        .statusCode,
+    ).toBe(200);
+    expect((await hub.state.users.events('nadia')).at(-1)).toMatchObject({
+      action: 'disable',
+      reason: 'left the unit',
+    });
     expect((await call('GET', '/api/me', again)).statusCode).toBe(401);
     // An admin cannot lock themselves out by disabling their own account.
-    expect((await call('POST', '/api/users/admin/enabled', admin, { enabled: false })).statusCode).toBe(400);
+    expect(
+      (await call('POST', '/api/users/admin/enabled', admin, { enabled: false, reason: 'self' })).statusCode,
+    ).toBe(400);
   });
 
   it('creates an API key shown once, usable as Bearer within its scope, listed without its secret, revoked at once', async () => {

@@ -59,7 +59,11 @@ describe.skipIf(!TEST_PG_URL)('red team on PostgreSQL: credentials end at once o
       const intel = '/taxii2/hub/collections/intel/objects/?limit=5';
       expect(await get(analyst, intel)).toBe(200);
       expect(await get(analyst, intel)).toBe(200);
-      await other.state.users.setEnabled('ana', false, { actor: 'admin', now: new Date() });
+      await other.state.users.setEnabled('ana', false, {
+        actor: 'admin',
+        now: new Date(),
+        reason: 'left the service',
+      });
       // The notice travels after the commit: well under a second, never the cache's 60 s.
       expect(await within(1000, async () => (await get(analyst, intel)) === 401)).toBeLessThan(1000);
 

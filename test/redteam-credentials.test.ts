@@ -308,7 +308,11 @@ describe('red team: a credential ends at once when it should (issue 15, finding 
       expect(set.ok).toBe(true);
       expect((await me(officer)).status).toBe(401);
       const analyst = await signInAs('analyst');
-      await other.state.users.setEnabled('analyst', false, { actor: 'admin', now: new Date() });
+      await other.state.users.setEnabled('analyst', false, {
+        actor: 'admin',
+        now: new Date(),
+        reason: 'left the service',
+      });
       expect((await me(analyst)).status).toBe(401);
     } finally {
       other.close();
@@ -324,7 +328,11 @@ describe('red team: a credential ends at once when it should (issue 15, finding 
       // Twice: the second answer comes from the credential cache and the page fast path.
       expect((await taxiiGet(analyst, intel)).status).toBe(200);
       expect((await taxiiGet(analyst, intel)).status).toBe(200);
-      await other.state.users.setEnabled('analyst', false, { actor: 'admin', now: new Date() });
+      await other.state.users.setEnabled('analyst', false, {
+        actor: 'admin',
+        now: new Date(),
+        reason: 'left the service',
+      });
       expect((await taxiiGet(analyst, intel)).status).toBe(401);
 
       const token = scenario.partners.find((p) => p.name === 'allied-service')?.token as string;

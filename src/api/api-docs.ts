@@ -220,7 +220,7 @@ export const OPENAPI = {
       post: op('add a user: {name, role}; the password is in the answer, once', 'user.manage'),
     },
     '/api/users/{name}/enabled': {
-      post: op('disable (ends every session) or enable: {enabled}', 'user.manage', {
+      post: op('disable (ends every session) or enable: {enabled, reason}', 'user.manage', {
         parameters: [path('name')],
       }),
     },

@@ -4,7 +4,7 @@ import type { User, UserResult } from '../store/hub/user-store.js';
 import { CliError, deniedError, usageError } from './cli-error.js';
 import { withHubAs } from './cli-hub.js';
 import { promptHidden, readNewPassword, readStdinLines } from './cli-prompt.js';
-import { printJson } from './partner-command.js';
+import { printJson, requireReason } from './partner-command.js';
 import { registerUserKeys } from './user-key-command.js';
 
 function unwrap<T>(result: UserResult<T>): T {
@@ -74,13 +74,15 @@ export function registerUser(program: Command): void {
         enabled ? 'enable a user (admins)' : 'disable a user (admins): every session and key stops at once',
       )
       .argument('<name>', 'user name')
+      .requiredOption('--reason <text>', "why (kept in the user's history and the ledger)")
       .option(...dataOpt)
-      .action(async (name: string, opts: { data?: string }) => {
+      .action(async (name: string, opts: { data?: string; reason: string }) => {
+        const reason = requireReason(opts.reason, `${verb} the user`);
         const { user: u } = unwrap(
           await withHubAs(opts, 'user.manage', async (hub, actor) => {
             if (!enabled && actor.name === name)
               throw usageError('you cannot disable yourself; ask another admin');
-            return hub.state.users.setEnabled(name, enabled, { actor: actor.name, now: new Date() });
+            return hub.state.users.setEnabled(name, enabled, { actor: actor.name, now: new Date(), reason });
           }),
         );
         process.stdout.write(`${verb}d user ${show(u)}\n`);

@@ -1,5 +1,5 @@
 import type { Me } from './api.js';
-import { ActionForm, field, post } from './manage-forms.js';
+import { ActionForm, field, post, ReasonField } from './manage-forms.js';
 import { useLoad } from './use-load.js';
 
 interface User {
@@ -58,12 +58,17 @@ function Users({ onChanged }: { onChanged: () => void }) {
                     confirm={
                       u.enabled ? `Disable ${u.name}? Every session and key stops at once.` : undefined
                     }
-                    onSubmit={async () => {
-                      await post(`/api/users/${encodeURIComponent(u.name)}/enabled`, { enabled: !u.enabled });
+                    onSubmit={async (f) => {
+                      await post(`/api/users/${encodeURIComponent(u.name)}/enabled`, {
+                        enabled: !u.enabled,
+                        reason: field(f, 'reason'),
+                      });
                       changed();
                       return `${u.name} ${u.enabled ? 'disabled' : 'enabled'}`;
                     }}
-                  />
+                  >
+                    <ReasonField />
+                  </ActionForm>
                   <ActionForm
                     label="Reset password"
                     confirm={`Give ${u.name} a new password? Their sessions end.`}

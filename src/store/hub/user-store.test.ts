@@ -27,11 +27,11 @@ describeOnEngines('UserStore', (open) => {
       expect((await users.authenticate('olga', 'correct horse battery'))?.role).toBe('release-officer');
       expect(await users.authenticate('olga', 'wrong password!!')).toBeUndefined();
       expect(await users.authenticate('nobody', 'correct horse battery')).toBeUndefined();
-      await users.setEnabled('olga', false, ctx);
+      await users.setEnabled('olga', false, { ...ctx, reason: 'moved to another post' });
       expect(await users.authenticate('olga', 'correct horse battery')).toBeUndefined();
-      expect((await users.events('olga')).map((e) => [e.action, e.actor])).toEqual([
-        ['add', 'admin'],
-        ['disable', 'admin'],
+      expect((await users.events('olga')).map((e) => [e.action, e.actor, e.reason])).toEqual([
+        ['add', 'admin', null],
+        ['disable', 'admin', 'moved to another post'],
       ]);
       const ledger = await users.sql.all<{ kind: string }>('SELECT kind FROM ledger_entries ORDER BY idx');
       expect(ledger.map((e) => e.kind)).toEqual(['user-change', 'user-change']);
@@ -58,7 +58,7 @@ describeOnEngines('UserStore', (open) => {
         code: 'user-exists',
       });
       expect((await users.list()).map((u) => u.name)).toEqual(['ann']);
-      expect(await users.setEnabled('nobody', false, ctx)).toMatchObject({
+      expect(await users.setEnabled('nobody', false, { ...ctx, reason: 'x' })).toMatchObject({
         ok: false,
         code: 'user-not-found',
       });

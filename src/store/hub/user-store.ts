@@ -165,7 +165,7 @@ export class UserStore {
   async setEnabled(
     name: string,
     enabled: boolean,
-    ctx: UserChangeContext,
+    ctx: UserChangeContext & { reason: string },
   ): Promise<UserResult<{ user: User }>> {
     const user = await this.get(name);
     if (!user) return notFound(name);
@@ -183,7 +183,7 @@ export class UserStore {
         name,
         enabled ? 'enable' : 'disable',
         ctx,
-        enabled ? {} : { sessions_ended: ended },
+        enabled ? { reason: ctx.reason } : { reason: ctx.reason, sessions_ended: ended },
       );
     });
     return { ok: true, user: (await this.get(name)) as User };
@@ -262,8 +262,17 @@ export class UserStore {
   }
 
   /** Each change with its history row, for `user show` style reports and the tests. */
-  async events(name: string): Promise<{ action: string; at: string; actor: string }[]> {
-    return this.sql.all('SELECT action, at, actor FROM user_events WHERE user_name = ? ORDER BY seq', [name]);
+  async events(
+    name: string,
+  ): Promise<{ action: string; at: string; actor: string; reason: string | null }[]> {
+    const rows = await this.sql.all<{ action: string; at: string; actor: string; detail: string }>(
+      'SELECT action, at, actor, detail FROM user_events WHERE user_name = ? ORDER BY seq',
+      [name],
+    );
+    return rows.map(({ detail, ...r }) => {
+      const d = JSON.parse(detail) as { reason?: unknown };
+      return { ...r, reason: typeof d.reason === 'string' ? d.reason : null };
+    });
   }
 
   async #event(
@@ -287,6 +296,8 @@ export class UserStore {
       user: name,
       change: action,
       digest: changeDigest({ action, detail }),
+      // Why, where one was given: committed in the entry's private part, for overseers.
+      ...(typeof detail.reason === 'string' && { details: { reason: detail.reason } }),
     });
   }
 }

@@ -132,7 +132,7 @@ async function checkMoved(sql: SqlDatabase): Promise<void> {
 
 describe('migration 1300 moves what partners submitted out of intel', () => {
   it('on SQLite', async () => {
-    const db = openSqlite(':memory:', MIGRATIONS.slice(0, -1));
+    const db = openSqlite(':memory:', MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === '1300-submission-space')));
     try {
       const sql = new SqliteSql(db);
       await seedLegacy(sql);
@@ -150,10 +150,14 @@ describe('migration 1300 moves what partners submitted out of intel', () => {
     await admin.query(`CREATE SCHEMA ${schema}`);
     const pool = new pg.Pool({ connectionString: TEST_PG_URL, max: 2, options: `-c search_path=${schema}` });
     try {
-      await applyPgMigrations(pool, PG_MIGRATIONS.slice(0, -1));
+      await applyPgMigrations(
+        pool,
+        PG_MIGRATIONS.slice(0, PG_MIGRATIONS.findIndex((m) => m.name === '1300-submission-space')),
+      );
       const sql = new PgSql(pool, new PgLedger(pool));
       await seedLegacy(sql);
-      expect(await applyPgMigrations(pool)).toEqual(['1300-submission-space']);
+      // Later migrations (1900-relay, ...) follow it; 1300 is the one this test is about.
+      expect((await applyPgMigrations(pool))[0]).toBe('1300-submission-space');
       await checkMoved(sql);
     } finally {
       await pool.end();

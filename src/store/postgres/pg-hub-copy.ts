@@ -97,6 +97,13 @@ const HUB_STATE_TABLES = [
   'release_approvals',
   'release_records',
   'console_sessions',
+  'relay_hubs',
+  'relay_mailboxes',
+  'relay_envelopes',
+  'relay_routes',
+  'relay_outbox',
+  'relay_inbox',
+  'relay_problems',
 ];
 
 /** A state table as the source declares it; its identity column, if any, to advance after the copy. */

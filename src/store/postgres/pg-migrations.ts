@@ -2,6 +2,7 @@ import type pg from 'pg';
 import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
+import { relayMigration } from '../sqlite/migrations/relay.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
@@ -140,6 +141,11 @@ CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
     name: '1300-submission-space',
     // As src/store/sqlite/migrations/submission-space.ts: partner submissions leave intel.
     sql: translateSqliteDdl(SUBMISSION_SPACE_COLUMNS) + moveLegacySubmissions('true'),
+  },
+  {
+    name: relayMigration.name,
+    // As src/store/sqlite/migrations/relay.ts: the liaison relay's tables, all three roles.
+    sql: translateSqliteDdl(relayMigration.sql),
   },
 ];
 

@@ -3,6 +3,7 @@ import { derivedIdsMigration } from './derived-ids.js';
 import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
+import { relayMigration } from './relay.js';
 import { releaseMigration } from './release.js';
 import { submissionSpaceMigration } from './submission-space.js';
 import { taxiiMigration } from './taxii.js';
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   releaseMigration,
   consoleMigration,
   submissionSpaceMigration,
+  relayMigration,
 ];

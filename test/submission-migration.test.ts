@@ -132,7 +132,13 @@ async function checkMoved(sql: SqlDatabase): Promise<void> {
 
 describe('migration 1300 moves what partners submitted out of intel', () => {
   it('on SQLite', async () => {
-    const db = openSqlite(':memory:', MIGRATIONS.slice(0, MIGRATIONS.findIndex((m) => m.name === '1300-submission-space')));
+    const db = openSqlite(
+      ':memory:',
+      MIGRATIONS.slice(
+        0,
+        MIGRATIONS.findIndex((m) => m.name === '1300-submission-space'),
+      ),
+    );
     try {
       const sql = new SqliteSql(db);
       await seedLegacy(sql);
@@ -152,7 +158,10 @@ describe('migration 1300 moves what partners submitted out of intel', () => {
     try {
       await applyPgMigrations(
         pool,
-        PG_MIGRATIONS.slice(0, PG_MIGRATIONS.findIndex((m) => m.name === '1300-submission-space')),
+        PG_MIGRATIONS.slice(
+          0,
+          PG_MIGRATIONS.findIndex((m) => m.name === '1300-submission-space'),
+        ),
       );
       const sql = new PgSql(pool, new PgLedger(pool));
       await seedLegacy(sql);

@@ -59,9 +59,7 @@ export class RelayInboxStore {
     ]);
   }
 
-  async received(
-    sender: string,
-  ): Promise<
+  async received(sender: string): Promise<
     {
       sequence: number;
       envelope_id: string;

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { isKeyName } from '../ledger/ledger-note.js';
 import { canonicalJson } from '../stix/canonical-json.js';
+import { uuidV5 } from '../stix/uuid.js';
 import { type RelayResult, relayFail } from './relay-result.js';
 
 /*
@@ -140,4 +141,11 @@ export function parseSealedEnvelope(
     base64Field('signature', o.signature, 64, 128);
   if (fieldError) return bad(fieldError);
   return { ok: true, envelope: o as unknown as SealedEnvelope };
+}
+
+const MAILBOX_NAMESPACE = '3c0d9a52-6f0e-4b8a-8a57-1f9f2c7d1900';
+
+/** A mailbox's TAXII collection id: the same on the relay and both hubs, from the two names. */
+export function mailboxIdOf(sender: string, recipient: string): string {
+  return uuidV5(MAILBOX_NAMESPACE, `${sender}\n${recipient}`);
 }

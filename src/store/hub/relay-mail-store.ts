@@ -1,12 +1,10 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { SealedEnvelope } from '../../relay/relay-envelope.js';
-import { FIRST_PREVIOUS } from '../../relay/relay-envelope.js';
-import { uuidV5 } from '../../stix/uuid.js';
+import { FIRST_PREVIOUS, mailboxIdOf } from '../../relay/relay-envelope.js';
 import { type SqlDatabase, SqlRollback } from '../sql/sql-database.js';
 
 /** The relay's side: hubs, mailboxes, sealed envelopes. It never sees a key that opens one. */
 
-const MAILBOX_NAMESPACE = '3c0d9a52-6f0e-4b8a-8a57-1f9f2c7d1900';
 const tokenHash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface Mailbox {
@@ -108,8 +106,8 @@ export class RelayMailStore {
         return { ok: false, message: `no hub ${name} on this relay (relay hub add)` };
     }
     const mailboxes = [
-      { id: uuidV5(MAILBOX_NAMESPACE, `${a}\n${b}`), sender: a, recipient: b },
-      { id: uuidV5(MAILBOX_NAMESPACE, `${b}\n${a}`), sender: b, recipient: a },
+      { id: mailboxIdOf(a, b), sender: a, recipient: b },
+      { id: mailboxIdOf(b, a), sender: b, recipient: a },
     ];
     await this.sql.transaction(async (tx) => {
       for (const m of mailboxes) {

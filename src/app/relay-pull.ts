@@ -62,7 +62,11 @@ export async function pullFromRelay(
     }
   }
   result.fetched = fetched.length;
-  const plan = planSequence(await inbox.state(sender.name), fetched);
+  // The mailbox is read from its start each time: an envelope already taken, unchanged, is
+  // simply skipped; one under a taken sequence with other content is a replay and reported.
+  const known = new Map((await inbox.received(sender.name)).map((r) => [r.sequence, r.digest]));
+  const fresh = fetched.filter((e) => known.get(e.sequence) !== envelopeDigest(e));
+  const plan = planSequence(await inbox.state(sender.name), fresh);
   for (const p of plan.problems) await problem(p.code, describeProblem(p, sender.name));
   for (const envelope of plan.accept) {
     const opened = await openEnvelope(envelope, {

@@ -213,10 +213,17 @@ export function registerRelay(program: Command): void {
     .command('push')
     .description("on a sender hub: seal each partner's new releases and post them to its relay")
     .option('--partner <name>', 'only this partner (default: every partner with a route)')
+    .option('--envelope-objects <n>', 'objects sealed in one envelope, 1-1000', '100')
     .option(...DATA)
     .option('--json', 'print the result as JSON')
-    .action(async (o: DataOpts & { partner?: string }) =>
-      withHub(o, async (hub) => {
+    .action(async (o: DataOpts & { partner?: string; envelopeObjects: string }) => {
+      if (
+        !/^\d{1,4}$/.test(o.envelopeObjects) ||
+        Number(o.envelopeObjects) < 1 ||
+        Number(o.envelopeObjects) > 1000
+      )
+        throw usageError(`--envelope-objects "${o.envelopeObjects}" must be a whole number from 1 to 1000`);
+      return withHub(o, async (hub) => {
         const outbox = new RelayOutboxStore(hub.sql);
         const routes = await outbox.routes();
         const results = [];
@@ -227,7 +234,9 @@ export function registerRelay(program: Command): void {
           const path = tokenPath(hub, route.relayUrl);
           if (!existsSync(path))
             throw new CliError(`no relay token at ${path}: run 'tearline relay route' again`);
-          const r = await pushToRelay(hub, partner, readFileSync(path, 'utf8').trim());
+          const r = await pushToRelay(hub, partner, readFileSync(path, 'utf8').trim(), {
+            envelopeObjects: Number(o.envelopeObjects),
+          });
           results.push({ partner: partner.name, relay: route.relayUrl, ...r });
         }
         if (o.partner !== undefined && results.length === 0)
@@ -244,8 +253,8 @@ export function registerRelay(program: Command): void {
             .join('\n') || 'no partner is reached through a relay',
         );
         if (results.some((r) => r.failures.length > 0)) process.exitCode = 1;
-      }),
-    );
+      });
+    });
 
   relay
     .command('pull <relay-url>')

@@ -4,9 +4,13 @@ import { cpSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dataDirPaths } from '../src/app/data-dir.js';
 import { openHub } from '../src/app/hub.js';
+import { loadSealingKey } from '../src/app/relay-key-file.js';
+import { parseVerifierKey } from '../src/ledger/ledger-note.js';
 import { verifyReceipt } from '../src/ledger/ledger-receipt.js';
-import { mailboxIdOf } from '../src/relay/relay-envelope.js';
+import { mailboxIdOf, parseSealedEnvelope } from '../src/relay/relay-envelope.js';
+import { openEnvelope } from '../src/relay/relay-seal.js';
 import { TAXII_MEDIA_TYPE } from '../src/taxii/taxii-media.js';
 import { buildChannel, type Channel, ok, startRelay } from './relay-fixture.js';
 import { runTearline, tempDir } from './run-cli.js';
@@ -189,7 +193,14 @@ describe('the Doha channel through a relay', () => {
     const needles = new Set<string>();
     for (const o of await kabulFeed()) {
       for (const v of Object.values(o)) {
-        if (typeof v === 'string' && v.length >= 8 && !/^\d{4}-\d{2}-\d{2}T/.test(v)) needles.add(v);
+        // Hub names are the relay's to know (they route the mail); everything else is content.
+        if (
+          typeof v === 'string' &&
+          v.length >= 8 &&
+          !/^\d{4}-\d{2}-\d{2}T/.test(v) &&
+          !v.endsWith('.example')
+        )
+          needles.add(v);
       }
     }
     expect(needles.size).toBeGreaterThan(2);
@@ -213,12 +224,34 @@ describe('the Doha channel through a relay', () => {
     // The ally's own token: the mailbox does not exist for it.
     const r = await relayGet(`taxii2/relay/collections/${HQ_TO_KABUL}/objects/`, c.tokens.ally);
     expect(r.status).toBe(404);
-    // Kabul's token stolen by the ally: the envelopes arrive, and none opens with the ally's key.
-    const stolen = await pull(c.ally, c.tokens.kabul);
-    expect(stolen.code).toBe(1);
-    const out = JSON.parse(stolen.stdout) as { accepted: number; problems: string[] };
-    expect(out.accepted).toBe(0);
-    expect(out.problems.join('\n')).toMatch(/addressed to kabul\.example, not ally\.example/);
+    const own = await pull(c.ally, c.tokens.ally);
+    expect(own.code).toBe(1);
+    expect(own.stderr).toMatch(/relay refused .* \(404\)/);
+    // Kabul's token stolen by the ally: the envelopes come, and none opens with the ally's key,
+    // not even under Kabul's name and key id.
+    const page = (await (
+      await relayGet(`taxii2/relay/collections/${HQ_TO_KABUL}/objects/`, c.tokens.kabul)
+    ).json()) as {
+      objects: unknown[];
+    };
+    const allyKey = await loadSealingKey(dataDirPaths(c.ally), 'ally.example');
+    const hqKey = parseVerifierKey(c.hqKey);
+    if (!allyKey.ok || !hqKey.ok) throw new Error('keys');
+    const kabulKeyId = (c.kabulSealing.split('+')[1] ?? '') as string;
+    for (const value of page.objects) {
+      const parsed = parseSealedEnvelope(value);
+      if (!parsed.ok) throw new Error(parsed.message);
+      const keys = {
+        recipientName: 'ally.example',
+        recipientKeyId: allyKey.key.keyId,
+        pair: allyKey.key.pair,
+        senderVerifier: hqKey.verifier,
+      };
+      expect(await openEnvelope(parsed.envelope, keys)).toMatchObject({ ok: false, code: 'wrong-recipient' });
+      const forged = { ...keys, recipientName: 'kabul.example', recipientKeyId: kabulKeyId };
+      expect(await openEnvelope(parsed.envelope, forged)).toMatchObject({ ok: false, code: 'cannot-open' });
+    }
+    expect(page.objects.length).toBeGreaterThan(0);
     expect(intelIds(c.ally)).toEqual([]);
   });
 
@@ -307,5 +340,95 @@ describe('the Doha channel through a relay', () => {
       .all(released.derived_id);
     db.close();
     expect(revoked.length).toBe(1);
+  });
+
+  it('answers bad input on every relay endpoint with a clear error and stores nothing', async () => {
+    const before = onRelayDb((db) => db.prepare('SELECT count(*) AS n FROM relay_envelopes').get());
+    const inbox = `taxii2/relay/collections/${HQ_TO_KABUL}/objects/`;
+    const post = (body: string, token = c.tokens.hq, type = TAXII_MEDIA_TYPE) =>
+      fetch(new URL(inbox, relay.url), {
+        method: 'POST',
+        headers: { Accept: TAXII_MEDIA_TYPE, 'Content-Type': type, Authorization: `Bearer ${token}` },
+        body,
+      });
+    const expectError = async (r: Response, status: number, description: RegExp) => {
+      expect(r.status).toBe(status);
+      const text = await r.text();
+      expect(text).not.toMatch(/at .*\.js:\d+/); // no stack trace
+      expect(text).toMatch(description);
+      expect(r.headers.get('cache-control')).toBe('no-store');
+    };
+    for (const path of ['taxii2/', 'taxii2/relay/', 'taxii2/relay/collections/', inbox, 'relay/checkpoint']) {
+      await expectError(await relayGet(path), 401, /Bearer/);
+      await expectError(await relayGet(path, 'trl_not-a-token'), 401, /Bearer/);
+    }
+    await expectError(await relayGet('taxii2/', c.tokens.hq, { Accept: 'text/html' }), 406, /Accept/);
+    await expectError(await relayGet(`${inbox}?limit=0`, c.tokens.kabul), 400, /limit must be/);
+    await expectError(
+      await relayGet(`${inbox}?added_after=2020`, c.tokens.kabul),
+      400,
+      /unknown parameter added_after/,
+    );
+    await expectError(await relayGet(`${inbox}?next=-1`, c.tokens.kabul), 400, /next must be/);
+    await expectError(await relayGet(inbox, c.tokens.hq), 403, /only the recipient/);
+    await expectError(
+      await relayGet('taxii2/relay/collections/no-such-box/', c.tokens.hq),
+      404,
+      /no such resource/,
+    );
+    await expectError(
+      await relayGet(`relay/mailboxes/${HQ_TO_KABUL}/receipts/nope`, c.tokens.hq),
+      404,
+      /no such resource/,
+    );
+    await expectError(
+      await relayGet(`relay/mailboxes/${HQ_TO_KABUL}/status`, c.tokens.ally),
+      404,
+      /no such resource/,
+    );
+    await expectError(await post('{"objects": [', c.tokens.hq), 400, /not valid JSON/);
+    await expectError(await post('[]'), 400, /TAXII envelope/);
+    await expectError(await post('{"objects": []}'), 400, /at least one/);
+    await expectError(await post('{"objects": [{}]}', c.tokens.hq, 'text/plain'), 415, /Content-Type/);
+    await expectError(await post('{"objects": [{}]}', c.tokens.kabul), 403, /only the sender/);
+    await expectError(await post(`{"objects": [${'['.repeat(20)}${']'.repeat(20)}]}`), 400, /nests/);
+    await expectError(await post(JSON.stringify({ objects: new Array(101).fill({}) })), 413, /at most 100/);
+    // Over 10 MiB: a 413, or the connection closed before the body is read; never stored.
+    const huge = await post(JSON.stringify({ objects: ['x'.repeat(11 * 1024 * 1024)] })).catch(
+      (err: Error) => err,
+    );
+    if (huge instanceof Response) await expectError(huge, 413, /over/);
+    else expect(String((huge as { cause?: unknown }).cause)).toMatch(/EPIPE|ECONNRESET|closed|terminated/);
+    // Envelopes that parse as JSON but are not right: each refused by name, in a TAXII status.
+    const held = onRelayDb(
+      (db) =>
+        db
+          .prepare('SELECT body FROM relay_envelopes WHERE mailbox_id = ? ORDER BY sequence LIMIT 1')
+          .get(HQ_TO_KABUL) as { body: string },
+    );
+    const envelope = JSON.parse(held.body) as Record<string, unknown>;
+    const status = await (
+      await post(
+        JSON.stringify({
+          objects: [
+            { type: 'indicator' },
+            { ...envelope, sequence: 9999 },
+            { ...envelope, recipient: 'ally.example' },
+            { ...envelope, ciphertext: `B${String(envelope.ciphertext).slice(1)}` },
+            envelope,
+          ],
+        }),
+      )
+    ).json();
+    expect(status).toMatchObject({ status: 'complete', success_count: 1, failure_count: 4 });
+    const messages = (status as { failures: { message: string }[] }).failures
+      .map((f) => f.message)
+      .join('\n');
+    expect(messages).toMatch(/objects\[0\]: unexpected propert|objects\[0\]: missing/);
+    expect(messages).toMatch(/objects\[1\]: .*signature does not verify|objects\[1\]: sequence/);
+    expect(messages).toMatch(/objects\[2\]: sender and recipient must be hq\.example and kabul\.example/);
+    expect(messages).toMatch(/objects\[3\]: the signature does not verify/);
+    // The held envelope again is a duplicate (a retry), not a second copy.
+    expect(onRelayDb((db) => db.prepare('SELECT count(*) AS n FROM relay_envelopes').get())).toEqual(before);
   });
 });

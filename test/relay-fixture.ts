@@ -3,11 +3,18 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import { kabulAgreement } from '../src/app/console-demo.js';
+import { seedKeyQuietly } from './auth-fixture.js';
 import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
 
 /** A data dir made by the real binary under a hub name of its own (its ledger key carries the name). */
 export async function namedDataDir(name: string): Promise<string> {
   const dir = tempDir(`tearline-relay-${name}-`);
+  // An admin and an analyst with keys (every command acts for a signed-in user).
+  KEYS.set(dir, {
+    admin: seedKeyQuietly(dir, 'admin', 'admin'),
+    analyst: seedKeyQuietly(dir, 'test-analyst', 'analyst'),
+    officer: seedKeyQuietly(dir, 'test-officer', 'release-officer'),
+  });
   expect((await runTearline(['init', '--data', dir])).code).toBe(0);
   const config = join(dir, 'config.json');
   writeFileSync(config, JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), hub_name: name }));
@@ -16,8 +23,30 @@ export async function namedDataDir(name: string): Promise<string> {
   return dir;
 }
 
+const KEYS = new Map<string, { admin: string; analyst: string; officer: string }>();
+
+/** A copy of a data dir holds the same users: its commands use the original's keys. */
+export function copiedDataDir(copy: string, original: string): string {
+  const keys = KEYS.get(original);
+  if (keys) KEYS.set(copy, keys);
+  return copy;
+}
+
+/** The environment that runs `args` as the user these scenarios use for that command. */
+export function envFor(args: string[]): { env: NodeJS.ProcessEnv } {
+  return { env: { TEARLINE_API_KEY: keyFor(args) } };
+}
+
+/** Analysts import (relay pull), officers recall; the admin does the rest these scenarios run. */
+function keyFor(args: string[]): string {
+  const keys = KEYS.get(args[args.indexOf('--data') + 1] ?? '');
+  if (!keys) return '';
+  if (args[0] === 'recall') return keys.officer;
+  return args[0] === 'import' || (args[0] === 'relay' && args[1] === 'pull') ? keys.analyst : keys.admin;
+}
+
 export async function ok(args: string[]): Promise<string> {
-  const r = await runTearline(args);
+  const r = await runTearline(args, envFor(args));
   if (r.code !== 0) throw new Error(`tearline ${args.join(' ')} exited ${r.code}: ${r.stderr}${r.stdout}`);
   return r.stdout;
 }
@@ -94,7 +123,16 @@ export async function buildChannel(): Promise<Channel> {
     agreement,
     kabulAgreement(Date.now()).replace('embargo: PT24H\n', '').replace('approval: two', 'approval: none'),
   );
-  await ok(['agreement', 'set', 'kabul-authorities', agreement, '--data', hq]);
+  await ok([
+    'agreement',
+    'set',
+    'kabul-authorities',
+    agreement,
+    '--reason',
+    'the Doha channel',
+    '--data',
+    hq,
+  ]);
   await ok(['release', 'run', '--data', hq]);
   const hqKey = (await ok(['ledger', 'key', '--data', hq])).trim();
   const kabulKey = (await ok(['ledger', 'key', '--data', kabul])).trim();

@@ -130,6 +130,13 @@ async function checkMoved(sql: SqlDatabase): Promise<void> {
   ]);
 }
 
+// A hub as it stood before 1300: every migration before it (later ones, 1400-auth, follow it).
+const before1300 = <M extends { name: string }>(list: readonly M[]) =>
+  list.slice(
+    0,
+    list.findIndex((m) => m.name === '1300-submission-space'),
+  );
+
 describe('migration 1300 moves what partners submitted out of intel', () => {
   it('on SQLite', async () => {
     const db = openSqlite(

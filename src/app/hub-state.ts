@@ -1,6 +1,11 @@
 import { AgreementStore } from '../store/hub/agreement-store.js';
+import { ApiKeyStore } from '../store/hub/api-key-store.js';
+import { AuthEvents } from '../store/hub/auth-events.js';
+import { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
 import { ConditionEvents } from '../store/hub/condition-events.js';
+import { DeliveryStore } from '../store/hub/delivery-store.js';
 import { DerivedIdStore } from '../store/hub/derived-ids.js';
+import { ImportMarkingStore } from '../store/hub/import-marking-store.js';
 import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
 import { ReleaseStore } from '../store/hub/release-store.js';
@@ -21,11 +26,17 @@ export interface HubState {
   conditions: ConditionEvents;
   users: UserStore;
   sessions: SessionStore;
+  apiKeys: ApiKeyStore;
+  authEvents: AuthEvents;
+  throttle: AuthThrottleStore;
   releases: ReleaseStore;
   derivedIds: DerivedIdStore;
   decisionMarks: DecisionMarks;
+  importMarkings: ImportMarkingStore;
   /** Partner submissions as analysts review them (promote or reject). */
   submissions: SubmissionReviewStore;
+  /** What each partner fetched over TAXII, per period (ledger entries and their lists). */
+  deliveries: DeliveryStore;
 }
 
 export function createHubState(sql: SqlDatabase): HubState {
@@ -36,9 +47,14 @@ export function createHubState(sql: SqlDatabase): HubState {
     conditions: new ConditionEvents(sql),
     users: new UserStore(sql),
     sessions: new SessionStore(sql),
+    apiKeys: new ApiKeyStore(sql),
+    authEvents: new AuthEvents(sql),
+    throttle: new AuthThrottleStore(sql),
     releases: new ReleaseStore(sql),
     derivedIds: new DerivedIdStore(sql),
     decisionMarks: new DecisionMarks(sql),
+    importMarkings: new ImportMarkingStore(sql),
     submissions: new SubmissionReviewStore(sql),
+    deliveries: new DeliveryStore(sql),
   };
 }

@@ -36,6 +36,8 @@ export async function pullFromRelay(
   relayUrl: string,
   token: string,
   sender: NoteVerifier,
+  /** The signed-in analyst pulling: the importer of what arrives, as for `taxii pull`. */
+  actor: string,
 ): Promise<PullResult> {
   const inbox = new RelayInboxStore(hub.sql);
   const me = hub.config.hub_name;
@@ -83,7 +85,7 @@ export async function pullFromRelay(
     if (objects.length > 0) {
       const s = await importStream(once(JSON.stringify(objects)), hub.objects, {
         source: `relay:${sender.name}:${envelope.sequence}:${envelope.id} via ${relayUrl}`,
-        actor: 'relay-pull',
+        actor,
         maxObjectBytes: hub.config.max_object_bytes,
       });
       result.objects.added += s.added;

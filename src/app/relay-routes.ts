@@ -63,10 +63,11 @@ function collectionOf(m: Mailbox, hub: string) {
 }
 
 export function registerRelayRoutes(app: FastifyInstance, deps: RelayRouteDeps): void {
-  // Bodies arrive as text and are parsed once, within depth and count limits (taxii-envelope.ts).
+  // Bodies arrive as bytes (decoding here would replace invalid UTF-8 unseen) and are parsed once,
+  // strictly, within depth and count limits (taxii-envelope.ts).
   app.addContentTypeParser(
     ['application/taxii+json', 'application/stix+json', 'application/json'],
-    { parseAs: 'string', bodyLimit: deps.limits.maxContentLength },
+    { parseAs: 'buffer', bodyLimit: deps.limits.maxContentLength },
     (_req, body, done) => done(null, body),
   );
   // The gate before every route: Accept (406), a registered hub's bearer token (401, failed
@@ -172,7 +173,7 @@ export function registerRelayRoutes(app: FastifyInstance, deps: RelayRouteDeps):
     if (m.sender !== hub) throw new TaxiiError('forbidden', 'only the sender writes to a mailbox');
     if (!isTaxiiContentType(request.headers['content-type']))
       throw new TaxiiError('unsupported-media-type', `send Content-Type: ${TAXII_MEDIA_TYPE}`);
-    if (typeof request.body !== 'string')
+    if (!Buffer.isBuffer(request.body))
       throw new TaxiiError('bad-request', 'the body must be a TAXII envelope');
     const objects = parseEnvelope(request.body, { maxDepth: 8, maxObjects: deps.limits.maxEnvelopes });
     if (objects.length === 0)

@@ -51,13 +51,13 @@ export function buildRelayServer(hub: Hub, options: RelayServerOptions = {}): Fa
     },
     checkpoint: async () => {
       const s = signer();
-      if (s) await hub.ledgerService.checkpointIfDue(hub.clock.now(), s, { intervalMs: 0, batchEntries: 1 });
+      if (s) await hub.ledgerService.checkpointIfDue(hub.clock.now(), s, { intervalMs: 0 });
       return (await hub.ledgerService.latest())?.note;
     },
     receipt: async (index) => {
       const s = signer();
       // Signed on demand: a receipt always proves against a checkpoint that covers its entry.
-      if (s) await hub.ledgerService.checkpointIfDue(hub.clock.now(), s, { intervalMs: 0, batchEntries: 1 });
+      if (s) await hub.ledgerService.checkpointIfDue(hub.clock.now(), s, { intervalMs: 0 });
       const r = await hub.ledgerService.receipt(index);
       return r.ok ? r.json : undefined;
     },

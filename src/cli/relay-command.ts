@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import type { Action } from '../access/access-roles.js';
 import { writeOnce } from '../app/data-dir.js';
 import type { Hub } from '../app/hub.js';
 import { openHubAt } from '../app/hub-open.js';
@@ -14,6 +15,7 @@ import { parseVerifierKey } from '../ledger/ledger-note.js';
 import { parseSealingPublicKey } from '../relay/relay-keys.js';
 import { RelayMailStore } from '../store/hub/relay-mail-store.js';
 import { RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
+import { type Actor, requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 
 interface DataOpts {
@@ -24,10 +26,15 @@ interface DataOpts {
 
 const DATA = ['--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)'] as const;
 
-async function withHub<T>(o: DataOpts, work: (hub: Hub) => Promise<T>): Promise<T> {
+/** Opens the hub and acts for the signed-in user, if the role table lets them do `action`. */
+async function withHub<T>(
+  o: DataOpts,
+  action: Action,
+  work: (hub: Hub, actor: Actor) => Promise<T>,
+): Promise<T> {
   const hub = await openHubAt(o);
   try {
-    return await work(hub);
+    return await work(hub, await requireActor(hub, o, action));
   } catch (err) {
     if (err instanceof RelayClientError) throw new CliError(err.message);
     throw err;
@@ -115,7 +122,7 @@ export function registerRelay(program: Command): void {
         throw usageError(
           `--key belongs to ${key.verifier.name}, not ${name}: the hub name is its ledger key's name`,
         );
-      await withHub(o, async (hub) => {
+      await withHub(o, 'partner.manage', async (hub) => {
         const r = await new RelayMailStore(hub.sql).addHub(name, o.key.trim(), hub.clock.now());
         if (!r.ok) throw new CliError(r.message);
         print(
@@ -130,7 +137,7 @@ export function registerRelay(program: Command): void {
     .option(...DATA)
     .option('--json', 'print the result as JSON')
     .action(async (o: DataOpts) =>
-      withHub(o, async (hub) => {
+      withHub(o, 'read', async (hub) => {
         const list = await new RelayMailStore(hub.sql).hubs();
         print(o, list, list.map((h) => `${h.name}  ${h.verifierKey}`).join('\n') || '(no hubs)');
       }),
@@ -142,7 +149,7 @@ export function registerRelay(program: Command): void {
     .option(...DATA)
     .option('--json', 'print the result as JSON')
     .action(async (a: string, b: string, o: DataOpts) =>
-      withHub(o, async (hub) => {
+      withHub(o, 'partner.manage', async (hub) => {
         const r = await new RelayMailStore(hub.sql).link(a, b, hub.clock.now());
         if (!r.ok) throw new CliError(r.message);
         print(o, r.mailboxes, r.mailboxes.map((m) => `${m.id}  ${m.sender} -> ${m.recipient}`).join('\n'));
@@ -157,7 +164,7 @@ export function registerRelay(program: Command): void {
     .option(...DATA)
     .option('--json', 'print the result as JSON')
     .action(async (o: DataOpts) =>
-      withHub(o, async (hub) => {
+      withHub(o, 'partner.manage', async (hub) => {
         const { created } = ensureSealingKey(hub.paths, hub.config.hub_name);
         const key = await loadSealingKey(hub.paths, hub.config.hub_name);
         if (!key.ok) throw new CliError(key.message);
@@ -187,7 +194,7 @@ export function registerRelay(program: Command): void {
           );
         if (!/^trl_[A-Za-z0-9_-]{43}$/.test(o.token))
           throw usageError('--token must be a relay token (trl_...)');
-        await withHub(o, async (hub) => {
+        await withHub(o, 'partner.manage', async (hub) => {
           const partner = await hub.state.partners.get(partnerName);
           if (!partner) throw new CliError(`no partner ${partnerName}`);
           const path = tokenPath(hub, url);
@@ -223,7 +230,7 @@ export function registerRelay(program: Command): void {
         Number(o.envelopeObjects) > 1000
       )
         throw usageError(`--envelope-objects "${o.envelopeObjects}" must be a whole number from 1 to 1000`);
-      return withHub(o, async (hub) => {
+      return withHub(o, 'release.run', async (hub) => {
         const outbox = new RelayOutboxStore(hub.sql);
         const routes = await outbox.routes();
         const results = [];
@@ -267,8 +274,8 @@ export function registerRelay(program: Command): void {
       const base = relayBase(url);
       const sender = parseVerifierKey(o.senderKey);
       if (!sender.ok) throw usageError(`--sender-key: ${sender.message}`);
-      await withHub(o, async (hub) => {
-        const r = await pullFromRelay(hub, base, o.token, sender.verifier);
+      await withHub(o, 'intel.import', async (hub, actor) => {
+        const r = await pullFromRelay(hub, base, o.token, sender.verifier, actor.name);
         print(
           o,
           r,
@@ -286,7 +293,7 @@ export function registerRelay(program: Command): void {
     .option(...DATA)
     .option('--json', 'print the result as JSON')
     .action(async (partnerName: string, o: DataOpts) =>
-      withHub(o, async (hub) => {
+      withHub(o, 'read', async (hub) => {
         const partner = await hub.state.partners.get(partnerName);
         if (!partner) throw new CliError(`no partner ${partnerName}`);
         const rows = (await new RelayOutboxStore(hub.sql).list(partner.id)).map(({ body: _b, ...r }) => r);

@@ -400,7 +400,11 @@ describe('the Doha channel through a relay', () => {
     await expectError(await post('{"objects": []}'), 400, /at least one/);
     await expectError(await post('{"objects": [{}]}', c.tokens.hq, 'text/plain'), 415, /Content-Type/);
     await expectError(await post('{"objects": [{}]}', c.tokens.kabul), 403, /only the sender/);
-    await expectError(await post(`{"objects": [${'['.repeat(20)}${']'.repeat(20)}]}`), 400, /nesting deeper than/);
+    await expectError(
+      await post(`{"objects": [${'['.repeat(20)}${']'.repeat(20)}]}`),
+      400,
+      /nesting deeper than/,
+    );
     await expectError(await post(JSON.stringify({ objects: new Array(101).fill({}) })), 413, /at most 100/);
     // Over 10 MiB: a 413, or the connection closed before the body is read; never stored.
     const huge = await post(JSON.stringify({ objects: ['x'.repeat(11 * 1024 * 1024)] })).catch(

@@ -41,6 +41,7 @@ export const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Pro
   { names: ['serve'], load: async () => (await import('./serve-command.js')).registerServe },
   { names: ['taxii'], load: async () => (await import('./taxii-command.js')).registerTaxii },
   { names: ['migrate'], load: async () => (await import('./migrate-command.js')).registerMigrate },
+  { names: ['relay'], load: async () => (await import('./relay-command.js')).registerRelay },
   { names: ['witness'], load: async () => (await import('./witness-command.js')).registerWitness },
 ];
 

@@ -41,6 +41,13 @@ export const PUBLIC_FIELDS: { readonly [K in EntryKind]: readonly (keyof (typeof
   'submission-review': [],
   'key-rotation': ['key_name', 'old_key', 'new_key'],
   delivery: [],
+  // Relay entries show the envelope's sequence and the digest of its sealed bytes (which open to
+  // nothing without the recipient's key), so a hub holding the envelope can check its receipt;
+  // which hubs exchange through the relay stays private.
+  'relay-envelope': ['sequence', 'digest'],
+  'relay-delivery': ['sequence', 'digest'],
+  'relay-sent': ['sequence', 'digest'],
+  'relay-received': ['sequence', 'digest'],
 };
 
 export const ENTRY_VERSION = 2;

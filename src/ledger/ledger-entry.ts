@@ -45,6 +45,14 @@ export const ENTRY_FIELDS = {
     decision: 'string',
   },
   'key-rotation': { key_name: 'string', old_key: 'string', new_key: 'string' },
+  // The liaison relay (src/relay): digests of sealed envelopes only, never what they carry.
+  // On a relay: an envelope taken into a mailbox, and first served to its recipient.
+  'relay-envelope': { sender: 'string', recipient: 'string', sequence: 'count', digest: 'string' },
+  'relay-delivery': { sender: 'string', recipient: 'string', sequence: 'count', digest: 'string' },
+  // On a sender hub: an envelope sealed for a partner reached through a relay.
+  'relay-sent': { partner: 'string', relay: 'string', sequence: 'count', digest: 'string' },
+  // On a recipient hub: an envelope opened and imported.
+  'relay-received': { sender: 'string', relay: 'string', sequence: 'count', digest: 'string' },
   // What one partner fetched over TAXII in one period: the (derived id, version) pairs are kept
   // beside the entry (ledger_deliveries); `digest` is the SHA-256 of their canonical list.
   delivery: { partner: 'string', period_start: 'time', period_end: 'time', count: 'count', digest: 'string' },

@@ -5,6 +5,7 @@ import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
 import { importMarkingsMigration } from '../sqlite/migrations/import-markings.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
+import { relayMigration } from '../sqlite/migrations/relay.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
@@ -195,6 +196,11 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
   {
     name: '1700-import-markings',
     sql: translateSqliteDdl(importMarkingsMigration.sql),
+  },
+  {
+    name: relayMigration.name,
+    // As src/store/sqlite/migrations/relay.ts: the liaison relay's tables, all three roles.
+    sql: translateSqliteDdl(relayMigration.sql),
   },
 ];
 

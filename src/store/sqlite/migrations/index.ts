@@ -7,6 +7,7 @@ import { ledgerMigration } from './ledger.js';
 import { ledgerPrivateMigration } from './ledger-private.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
+import { relayMigration } from './relay.js';
 import { releaseMigration } from './release.js';
 import { submissionSpaceMigration } from './submission-space.js';
 import { taxiiMigration } from './taxii.js';
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   authMigration,
   agreementReasonMigration,
   importMarkingsMigration,
+  relayMigration,
 ];

@@ -1,0 +1,151 @@
+import { createHash } from 'node:crypto';
+import { isKeyName } from '../ledger/ledger-note.js';
+import { canonicalJson } from '../stix/canonical-json.js';
+import { uuidV5 } from '../stix/uuid.js';
+import { type RelayResult, relayFail } from './relay-result.js';
+
+/*
+ * The sealed envelope: a STIX 2.1 custom object (section 11.1) rather than a TAXII extension, so
+ * it travels in plain TAXII 2.1 envelopes, gets TAXII's ids, versions, manifests and
+ * added_after paging unchanged, and any TAXII client can carry it without understanding it.
+ * Its properties say who sent it to whom and where it sits in their mailbox; its content is
+ * HPKE ciphertext only the recipient can open, signed by the sender's ledger key (Ed25519).
+ */
+
+export const SEALED_TYPE = 'x-tearline-sealed-envelope';
+export const SEALED_SUITE = 'hpke-base-x25519-sha256-chacha20poly1305';
+/** The previous_digest of the first envelope in a mailbox. */
+export const FIRST_PREVIOUS = '0'.repeat(64);
+/** Largest ciphertext (base64 characters): 8 MiB, so an envelope fits a 10 MiB TAXII body. */
+export const MAX_CIPHERTEXT_CHARS = 8 * 1024 * 1024;
+
+export interface SealedEnvelope {
+  type: typeof SEALED_TYPE;
+  spec_version: '2.1';
+  id: string;
+  created: string;
+  modified: string;
+  sender: string;
+  recipient: string;
+  /** 1, 2, 3, ... per (sender, recipient) mailbox. */
+  sequence: number;
+  /** Hex SHA-256 digest of the envelope before this one in the mailbox (FIRST_PREVIOUS for 1). */
+  previous_digest: string;
+  suite: typeof SEALED_SUITE;
+  /** The key id of the recipient's sealing key (relay-keys.ts), so a wrong key is named, not guessed. */
+  recipient_key_id: string;
+  encapsulated_key: string;
+  ciphertext: string;
+  /** Base64 Ed25519 signature over signingBytes(envelope). */
+  signature: string;
+}
+
+const FIELDS = [
+  'type',
+  'spec_version',
+  'id',
+  'created',
+  'modified',
+  'sender',
+  'recipient',
+  'sequence',
+  'previous_digest',
+  'suite',
+  'recipient_key_id',
+  'encapsulated_key',
+  'ciphertext',
+  'signature',
+] as const;
+
+const ID =
+  /^x-tearline-sealed-envelope--[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+const B64 = /^[A-Za-z0-9+/]*={0,2}$/;
+
+/** What the signature covers: every property but the signature, under a domain separator. */
+export function signingBytes(envelope: Omit<SealedEnvelope, 'signature'> | SealedEnvelope): Buffer {
+  const { signature: _s, ...rest } = envelope as SealedEnvelope;
+  return Buffer.from(`tearline-relay-envelope-v1\n${canonicalJson(rest)}`, 'utf8');
+}
+
+/** HPKE associated data: the routing header, so ciphertext cannot be moved under another header. */
+export function associatedData(
+  envelope: Omit<SealedEnvelope, 'signature' | 'ciphertext' | 'encapsulated_key'>,
+): Buffer {
+  const { signature: _s, ciphertext: _c, encapsulated_key: _e, ...header } = envelope as SealedEnvelope;
+  return Buffer.from(canonicalJson(header), 'utf8');
+}
+
+/** Hex SHA-256 of the envelope's canonical JSON: what the ledgers record and the next one chains to. */
+export function envelopeDigest(envelope: SealedEnvelope): string {
+  return createHash('sha256').update(canonicalJson(envelope)).digest('hex');
+}
+
+function base64Field(
+  name: string,
+  v: unknown,
+  exactBytes?: number,
+  maxChars = MAX_CIPHERTEXT_CHARS,
+): string | undefined {
+  if (typeof v !== 'string' || v.length === 0 || v.length % 4 !== 0 || !B64.test(v))
+    return `${name} must be non-empty standard base64`;
+  if (v.length > maxChars) return `${name} is longer than ${maxChars} characters`;
+  if (exactBytes !== undefined && Buffer.from(v, 'base64').length !== exactBytes)
+    return `${name} must encode exactly ${exactBytes} bytes`;
+  return undefined;
+}
+
+/**
+ * Checks a value received from outside (a relay POST, a mailbox page) is a well-formed sealed
+ * envelope: exactly these properties, each valid. Says which property is wrong and why.
+ */
+export function parseSealedEnvelope(
+  value: unknown,
+  where = 'envelope',
+): RelayResult<{ envelope: SealedEnvelope }> {
+  const bad = (message: string) => relayFail('bad-envelope', `${where}: ${message}`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    return bad('must be a JSON object');
+  const o = value as Record<string, unknown>;
+  const extra = Object.keys(o).filter((k) => !(FIELDS as readonly string[]).includes(k));
+  if (extra.length > 0)
+    return bad(`unexpected propert${extra.length === 1 ? 'y' : 'ies'} ${extra.slice(0, 5).join(', ')}`);
+  const missing = FIELDS.filter((k) => !(k in o));
+  if (missing.length > 0) return bad(`missing ${missing.join(', ')}`);
+  if (o.type !== SEALED_TYPE) return bad(`type must be "${SEALED_TYPE}"`);
+  if (o.spec_version !== '2.1') return bad('spec_version must be "2.1"');
+  if (typeof o.id !== 'string' || !ID.test(o.id))
+    return bad(`id must be "${SEALED_TYPE}--" and a lowercase UUID`);
+  for (const k of ['created', 'modified'] as const) {
+    const t = o[k];
+    if (typeof t !== 'string' || !TIMESTAMP.test(t) || Number.isNaN(Date.parse(t)))
+      return bad(`${k} must be a UTC timestamp with milliseconds (e.g. 2026-12-06T10:00:00.000Z)`);
+  }
+  if (o.created !== o.modified) return bad('modified must equal created (an envelope has one version)');
+  for (const k of ['sender', 'recipient'] as const) {
+    const v = o[k];
+    if (typeof v !== 'string' || !isKeyName(v)) return bad(`${k} must be a hub name (no spaces or '+')`);
+  }
+  if (o.sender === o.recipient) return bad('sender and recipient must differ');
+  if (!Number.isSafeInteger(o.sequence) || (o.sequence as number) < 1)
+    return bad('sequence must be a whole number >= 1');
+  if (typeof o.previous_digest !== 'string' || !HEX64.test(o.previous_digest))
+    return bad('previous_digest must be 64 lowercase hex digits');
+  if (o.suite !== SEALED_SUITE) return bad(`suite must be "${SEALED_SUITE}"`);
+  if (typeof o.recipient_key_id !== 'string' || !/^[0-9a-f]{8}$/.test(o.recipient_key_id))
+    return bad('recipient_key_id must be 8 lowercase hex digits');
+  const fieldError =
+    base64Field('encapsulated_key', o.encapsulated_key, 32, 64) ??
+    base64Field('ciphertext', o.ciphertext) ??
+    base64Field('signature', o.signature, 64, 128);
+  if (fieldError) return bad(fieldError);
+  return { ok: true, envelope: o as unknown as SealedEnvelope };
+}
+
+const MAILBOX_NAMESPACE = '3c0d9a52-6f0e-4b8a-8a57-1f9f2c7d1900';
+
+/** A mailbox's TAXII collection id: the same on the relay and both hubs, from the two names. */
+export function mailboxIdOf(sender: string, recipient: string): string {
+  return uuidV5(MAILBOX_NAMESPACE, `${sender}\n${recipient}`);
+}

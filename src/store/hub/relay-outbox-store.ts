@@ -1,0 +1,189 @@
+import type { SealedEnvelope } from '../../relay/relay-envelope.js';
+import { FIRST_PREVIOUS } from '../../relay/relay-envelope.js';
+import { type SqlDatabase, SqlRollback } from '../sql/sql-database.js';
+
+/** The sender's side: partners reached through a relay, and the envelopes sealed for each. */
+
+export interface RelayRoute {
+  partnerId: string;
+  relayUrl: string;
+  recipient: string;
+  recipientKey: string;
+}
+
+export interface OutboxRow {
+  sequence: number;
+  envelopeId: string;
+  digest: string;
+  body: string;
+  afterUs: number;
+  throughUs: number;
+  objects: number;
+  sealedAt: string;
+  postedAt: string | null;
+  relayIndex: number | null;
+  deliveredAt: string | null;
+}
+
+interface Row {
+  sequence: number;
+  envelope_id: string;
+  digest: string;
+  body: string;
+  after_us: number;
+  through_us: number;
+  objects: number;
+  sealed_at: string;
+  posted_at: string | null;
+  relay_index: number | null;
+  delivered_at: string | null;
+}
+
+const toRow = (r: Row): OutboxRow => ({
+  sequence: r.sequence,
+  envelopeId: r.envelope_id,
+  digest: r.digest,
+  body: r.body,
+  afterUs: r.after_us,
+  throughUs: r.through_us,
+  objects: r.objects,
+  sealedAt: r.sealed_at,
+  postedAt: r.posted_at,
+  relayIndex: r.relay_index,
+  deliveredAt: r.delivered_at,
+});
+
+const COLUMNS =
+  'sequence, envelope_id, digest, body, after_us, through_us, objects, sealed_at, posted_at, relay_index, delivered_at';
+
+export class RelayOutboxStore {
+  constructor(readonly sql: SqlDatabase) {}
+
+  async setRoute(route: RelayRoute, now: Date): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO relay_routes (partner_id, relay_url, recipient, recipient_key, created_at) VALUES (?, ?, ?, ?, ?)
+       ON CONFLICT (partner_id) DO UPDATE SET relay_url = excluded.relay_url, recipient = excluded.recipient,
+         recipient_key = excluded.recipient_key`,
+      [route.partnerId, route.relayUrl, route.recipient, route.recipientKey, now.toISOString()],
+    );
+  }
+
+  async route(partnerId: string): Promise<RelayRoute | undefined> {
+    const r = await this.sql.get<{
+      partner_id: string;
+      relay_url: string;
+      recipient: string;
+      recipient_key: string;
+    }>('SELECT partner_id, relay_url, recipient, recipient_key FROM relay_routes WHERE partner_id = ?', [
+      partnerId,
+    ]);
+    return (
+      r && {
+        partnerId: r.partner_id,
+        relayUrl: r.relay_url,
+        recipient: r.recipient,
+        recipientKey: r.recipient_key,
+      }
+    );
+  }
+
+  async routes(): Promise<RelayRoute[]> {
+    const rows = await this.sql.all<{
+      partner_id: string;
+      relay_url: string;
+      recipient: string;
+      recipient_key: string;
+    }>('SELECT partner_id, relay_url, recipient, recipient_key FROM relay_routes ORDER BY partner_id');
+    return rows.map((r) => ({
+      partnerId: r.partner_id,
+      relayUrl: r.relay_url,
+      recipient: r.recipient,
+      recipientKey: r.recipient_key,
+    }));
+  }
+
+  /** Where the next envelope for this partner starts: its sequence, chain link and feed position. */
+  async next(partnerId: string): Promise<{ sequence: number; previousDigest: string; afterUs: number }> {
+    const last = await this.sql.get<{ sequence: number; digest: string; through_us: number }>(
+      'SELECT sequence, digest, through_us FROM relay_outbox WHERE partner_id = ? ORDER BY sequence DESC LIMIT 1',
+      [partnerId],
+    );
+    return last
+      ? { sequence: last.sequence + 1, previousDigest: last.digest, afterUs: last.through_us }
+      : { sequence: 1, previousDigest: FIRST_PREVIOUS, afterUs: 0 };
+  }
+
+  /**
+   * Keeps a sealed envelope, with its 'relay-sent' ledger entry, before it is posted: a post that
+   * fails (relay down, restarted) is retried with the very same envelope, never re-sealed.
+   */
+  async addSealed(
+    partner: { id: string; name: string },
+    relayUrl: string,
+    envelope: SealedEnvelope,
+    digest: string,
+    feed: { afterUs: number; throughUs: number; objects: number },
+    now: Date,
+  ): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.lock(`relay-outbox:${partner.id}`);
+      const appended = await tx.appendLedger([
+        {
+          kind: 'relay-sent',
+          time: now.toISOString(),
+          actor: 'relay-push',
+          partner: partner.name,
+          relay: relayUrl,
+          sequence: envelope.sequence,
+          digest,
+        },
+      ]);
+      if (!appended.ok) throw new SqlRollback(appended);
+      await tx.run(
+        `INSERT INTO relay_outbox (partner_id, sequence, envelope_id, digest, body, after_us, through_us, objects, sealed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        [
+          partner.id,
+          envelope.sequence,
+          envelope.id,
+          digest,
+          JSON.stringify(envelope),
+          feed.afterUs,
+          feed.throughUs,
+          feed.objects,
+          now.toISOString(),
+        ],
+      );
+    });
+  }
+
+  async unposted(partnerId: string): Promise<OutboxRow[]> {
+    const rows = await this.sql.all<Row>(
+      `SELECT ${COLUMNS} FROM relay_outbox WHERE partner_id = ? AND posted_at IS NULL ORDER BY sequence`,
+      [partnerId],
+    );
+    return rows.map(toRow);
+  }
+
+  async markPosted(partnerId: string, sequence: number, relayIndex: number, now: Date): Promise<void> {
+    await this.sql.run(
+      'UPDATE relay_outbox SET posted_at = ?, relay_index = ? WHERE partner_id = ? AND sequence = ?',
+      [now.toISOString(), relayIndex, partnerId, sequence],
+    );
+  }
+
+  async markDelivered(partnerId: string, envelopeId: string, deliveredAt: string): Promise<void> {
+    await this.sql.run(
+      'UPDATE relay_outbox SET delivered_at = ? WHERE partner_id = ? AND envelope_id = ? AND delivered_at IS NULL',
+      [deliveredAt, partnerId, envelopeId],
+    );
+  }
+
+  async list(partnerId: string): Promise<OutboxRow[]> {
+    const rows = await this.sql.all<Row>(
+      `SELECT ${COLUMNS} FROM relay_outbox WHERE partner_id = ? ORDER BY sequence`,
+      [partnerId],
+    );
+    return rows.map(toRow);
+  }
+}

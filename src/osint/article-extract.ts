@@ -135,7 +135,12 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
   for (const s of sentences) {
     const sentence = text.slice(s.start, s.end);
     const inSentence = hitItems.filter((h) => h.hit.start >= s.start && h.hit.end <= s.end);
-    const places = inSentence.filter((h) => h.item.kind === 'location');
+    // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
+    const places = inSentence.filter(
+      (h) =>
+        h.item.kind === 'location' &&
+        !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)),
+    );
     const cue = scanIncidentCue(sentence, s.start);
     if (cue) {
       const venue = places.find((p) => (p.item.data as LocationData).placeKind === 'venue');

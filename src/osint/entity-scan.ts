@@ -59,7 +59,8 @@ const VENUE_HEADS = new Set([
   'nightclub',
 ]);
 // Words that may sit inside a venue's name without a capital.
-const VENUE_INNER = new Set(['of', 'de', 'al', 'el', 'and']);
+// Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
+const VENUE_INNER = new Set(['de', 'al', 'el']);
 const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'its', 'their', 'his', 'her']);
 
 function sentenceFirstToken(tokens: readonly Token[], i: number, sentences: readonly Sentence[]): boolean {
@@ -69,9 +70,17 @@ function sentenceFirstToken(tokens: readonly Token[], i: number, sentences: read
 }
 
 /** A city that is not a capital or a city of a million needs "in", "near"... before it, or ", Country" after. */
-function hasPlaceCue(text: string, tokens: readonly Token[], m: AliasMatch, g: Gazetteer): boolean {
+function hasPlaceCue(
+  text: string,
+  tokens: readonly Token[],
+  m: AliasMatch,
+  g: Gazetteer,
+  lastPlaceEnd: number,
+): boolean {
   const prev = tokens[m.from - 1];
   if (prev && LOCATIVE.has(prev.fold) && (tokens[m.from] as Token).start - prev.end <= 2) return true;
+  // "in Cologne and Wesel": the second of a pair of places.
+  if (prev && (prev.fold === 'and' || prev.fold === 'or') && lastPlaceEnd === m.from - 1) return true;
   const last = tokens[m.to - 1] as Token;
   const after = text.slice(last.end, last.end + 40);
   const comma = /^,\s*(\p{Lu}[\p{L}.]*(?:\s\p{Lu}[\p{L}.]*)*)/u.exec(after);
@@ -88,6 +97,7 @@ function acceptMatch(
   sentences: readonly Sentence[],
   m: AliasMatch,
   g: Gazetteer,
+  lastPlaceEnd: number,
 ): number {
   const { entry, common, mode } = m.alias;
   const initial = sentenceFirstToken(tokens, m.from, sentences);
@@ -95,7 +105,7 @@ function acceptMatch(
   if (common && initial && mode === 'title') return 0;
   switch (entry.kind) {
     case 'city': {
-      const cue = hasPlaceCue(text, tokens, m, g);
+      const cue = hasPlaceCue(text, tokens, m, g, lastPlaceEnd);
       if (common && !cue) return 0;
       if (entry.major) return cue ? 0.95 : 0.85;
       return cue ? 0.75 : 0;
@@ -159,17 +169,19 @@ export function scanEntities(
   const out: EntityHit[] = [];
   // 1: a place name (a venue may contain it), 2: anything else the gazetteer named.
   const taken = new Uint8Array(tokens.length);
+  let lastPlaceEnd = -1;
   for (let i = 0; i < tokens.length; ) {
     const m = g.index.matchAt(tokens, i);
     if (!m) {
       i++;
       continue;
     }
-    const confidence = acceptMatch(text, tokens, sentences, m, g);
+    const confidence = acceptMatch(text, tokens, sentences, m, g, lastPlaceEnd);
     if (confidence > 0) {
       const kind = m.alias.entry.kind;
       const place = kind === 'city' || kind === 'country' || kind === 'region';
       for (let k = m.from; k < m.to; k++) taken[k] = place ? 1 : 2;
+      if (place) lastPlaceEnd = m.to;
       out.push({
         entry: m.alias.entry,
         start: (tokens[m.from] as Token).start,

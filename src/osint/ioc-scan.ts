@@ -21,6 +21,8 @@ export type IocHit =
 export interface IocLists {
   /** Domains an article names for what they are (a subdomain of one is benign too). */
   benignDomains: ReadonlySet<string>;
+  /** Public resolvers and connectivity checks (8.8.8.8): named for what they are. */
+  benignAddresses: ReadonlySet<string>;
   /** TLDs that are mostly file extensions in prose (run.exe, update.ps1): only defanged counts. */
   fileExtensions: ReadonlySet<string>;
 }
@@ -85,14 +87,16 @@ function classify(
     if (isMD5(hex)) return { kind: 'indicator', type: 'md5', value: hex, defanged };
   }
   if (isIPv4(value) && /^\d{1,3}(\.\d{1,3}){3}$/.test(value))
-    return isPublicAddress(value) ? { kind: 'indicator', type: 'ipv4-addr', value, defanged } : undefined;
+    return isPublicAddress(value) && !lists.benignAddresses.has(value)
+      ? { kind: 'indicator', type: 'ipv4-addr', value, defanged }
+      : undefined;
   if (
     value.includes(':') &&
     !value.includes('/') &&
     isIPv6(value) &&
     /[0-9a-f]{1,4}:[0-9a-f]{0,4}:/i.test(value)
   )
-    return isPublicAddress(value)
+    return isPublicAddress(value) && !lists.benignAddresses.has(ipaddr.parse(value).toString())
       ? { kind: 'indicator', type: 'ipv6-addr', value: ipaddr.parse(value).toString(), defanged }
       : undefined;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(value) && isURL(value)) {

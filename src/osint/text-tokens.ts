@@ -13,6 +13,9 @@ export interface Token {
 // Jama'at) or an ampersand (B&H). A trailing possessive ('s) is not part of the name.
 const WORD = /[\p{L}\p{M}\p{N}]+(?:[-‐‑'’´ʼ.&][\p{L}\p{M}\p{N}]+)*/gu;
 const POSSESSIVE = /['’ʼ]s$/u;
+// "Gaza-based", "Kabul-born", "ISIS-linked": the name before the suffix is a token of its own.
+const NAME_SUFFIX =
+  /-(based|born|bred|linked|led|backed|affiliated|inspired|aligned|registered|headquartered)$/iu;
 
 export function tokenize(text: string, from = 0, to = text.length): Token[] {
   const out: Token[] = [];
@@ -20,6 +23,8 @@ export function tokenize(text: string, from = 0, to = text.length): Token[] {
   for (let m = WORD.exec(text); m !== null && m.index < to; m = WORD.exec(text)) {
     let word = m[0];
     if (POSSESSIVE.test(word) && word.length > 2) word = word.slice(0, -2);
+    const suffix = NAME_SUFFIX.exec(word);
+    if (suffix && suffix.index > 0) word = word.slice(0, suffix.index);
     const exact = foldAccents(word);
     out.push({ start: m.index, end: m.index + word.length, text: word, exact, fold: exact.toLowerCase() });
   }

@@ -1,6 +1,7 @@
 import { AgreementStore } from '../store/hub/agreement-store.js';
 import { ConditionEvents } from '../store/hub/condition-events.js';
 import { DerivedIdStore } from '../store/hub/derived-ids.js';
+import { OsintDraftStore } from '../store/hub/osint-draft-store.js';
 import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
 import { ReleaseStore } from '../store/hub/release-store.js';
@@ -26,6 +27,8 @@ export interface HubState {
   decisionMarks: DecisionMarks;
   /** Partner submissions as analysts review them (promote or reject). */
   submissions: SubmissionReviewStore;
+  /** Drafts from open-source articles, apart from intel until an analyst confirms one. */
+  drafts: OsintDraftStore;
 }
 
 export function createHubState(sql: SqlDatabase): HubState {
@@ -40,5 +43,6 @@ export function createHubState(sql: SqlDatabase): HubState {
     derivedIds: new DerivedIdStore(sql),
     decisionMarks: new DecisionMarks(sql),
     submissions: new SubmissionReviewStore(sql),
+    drafts: new OsintDraftStore(sql),
   };
 }

@@ -97,6 +97,7 @@ const HUB_STATE_TABLES = [
   'release_approvals',
   'release_records',
   'console_sessions',
+  'osint_drafts',
 ];
 
 /** A state table as the source declares it; its identity column, if any, to advance after the copy. */

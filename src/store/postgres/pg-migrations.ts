@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
+import { OSINT_DRAFTS_DDL } from '../sqlite/migrations/osint-drafts.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
@@ -140,6 +141,11 @@ CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
     name: '1300-submission-space',
     // As src/store/sqlite/migrations/submission-space.ts: partner submissions leave intel.
     sql: translateSqliteDdl(SUBMISSION_SPACE_COLUMNS) + moveLegacySubmissions('true'),
+  },
+  {
+    name: '1800-osint-drafts',
+    // As src/store/sqlite/migrations/osint-drafts.ts: drafts from articles, apart from intel.
+    sql: translateSqliteDdl(OSINT_DRAFTS_DDL),
   },
 ];
 

@@ -2,6 +2,7 @@ import { consoleMigration } from './console.js';
 import { derivedIdsMigration } from './derived-ids.js';
 import { ledgerMigration } from './ledger.js';
 import { objectsMigration } from './objects.js';
+import { osintDraftsMigration } from './osint-drafts.js';
 import { policyMigration } from './policy.js';
 import { releaseMigration } from './release.js';
 import { submissionSpaceMigration } from './submission-space.js';
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   releaseMigration,
   consoleMigration,
   submissionSpaceMigration,
+  osintDraftsMigration,
 ];

@@ -1,0 +1,108 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { Command } from 'commander';
+import { openHubAt } from '../app/hub-open.js';
+import { loadGazetteer } from '../app/osint-data-load.js';
+import { draftStoresOf } from '../app/release-stores.js';
+import { MAX_ARTICLE_BYTES } from '../osint/article-text.js';
+import { DEFAULT_MARKING, ingestArticle } from '../release/osint-drafts.js';
+import { resolveActor } from './cli-actor.js';
+import { CliError } from './cli-error.js';
+import { printJson } from './partner-command.js';
+
+/** Who may turn an article into a draft: the hub's analysts (and its admin). */
+export const DRAFT_EDITORS = ['analyst', 'admin'] as const;
+
+/** Reads at most the limit plus one byte, so an oversized input is refused without reading it all. */
+function readInput(file: string): Uint8Array {
+  const fd = file === '-' ? 0 : openSync(file, 'r');
+  try {
+    const buf = Buffer.alloc(MAX_ARTICLE_BYTES + 1);
+    let size = 0;
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, size, buf.length - size, null);
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code === 'EAGAIN') continue;
+        throw err;
+      }
+      if (n === 0) break;
+      size += n;
+      if (size >= buf.length) break;
+    }
+    return buf.subarray(0, size);
+  } finally {
+    if (fd !== 0) closeSync(fd);
+  }
+}
+
+export function registerIngestArticle(program: Command): void {
+  program
+    .command('ingest-article')
+    .description(
+      'make a draft report from an open-source article (text or HTML); nothing enters intel until an analyst confirms it',
+    )
+    .argument('<file>', 'the article, or - for standard input')
+    .option('--source-url <url>', 'where the article was published')
+    .option(
+      '--published <date>',
+      'when (YYYY-MM-DD or RFC 3339): relative dates in the text resolve against it',
+    )
+    .option('--title <title>', 'the title (default: the first line)')
+    .option(
+      '--marking <tlp>',
+      'TLP level for what the draft becomes: clear, green, amber, amber+strict, red',
+      DEFAULT_MARKING,
+    )
+    .option('--as <user>', 'the analyst ingesting (default: the local admin)')
+    .option('--data <dir>', 'data directory')
+    .option('--json', 'print the result as JSON')
+    .action(
+      async (
+        file: string,
+        opts: {
+          sourceUrl?: string;
+          published?: string;
+          title?: string;
+          marking: string;
+          as?: string;
+          data?: string;
+          db?: string;
+          json?: boolean;
+        },
+      ) => {
+        let body: Uint8Array;
+        try {
+          body = readInput(file);
+        } catch (err) {
+          throw new CliError(
+            `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`,
+          );
+        }
+        const hub = await openHubAt(opts);
+        try {
+          const actor = await resolveActor(hub.state.users, opts.as, DRAFT_EDITORS, 'ingest articles');
+          const r = await ingestArticle(
+            draftStoresOf(hub),
+            loadGazetteer,
+            {
+              body,
+              meta: {
+                ...(opts.title !== undefined && { title: opts.title }),
+                ...(opts.sourceUrl !== undefined && { sourceUrl: opts.sourceUrl }),
+                ...(opts.published !== undefined && { published: opts.published }),
+              },
+              marking: opts.marking,
+            },
+            actor,
+            hub.clock.now(),
+          );
+          if (!r.ok) throw new CliError(`${file === '-' ? 'standard input' : file}: ${r.message}`);
+          if (opts.json) return printJson(r);
+          process.stdout.write(`draft ${r.id}: ${r.items} items (see: tearline drafts show ${r.id})\n`);
+        } finally {
+          await hub.close();
+        }
+      },
+    );
+}

@@ -5,7 +5,7 @@ import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 import { equalTokens, readCookie, SESSION_COOKIE, sessionCookie } from './api-session.js';
 
 /** What a route does; each role is offered only what it may do (oversight reads, never changes). */
-export type Access = 'read' | 'decide' | 'suspend' | 'promote';
+export type Access = 'read' | 'decide' | 'suspend' | 'promote' | 'draft';
 
 const ALLOWED: Record<Access, readonly Role[]> = {
   read: ['analyst', 'release-officer', 'oversight', 'admin'],
@@ -13,6 +13,8 @@ const ALLOWED: Record<Access, readonly Role[]> = {
   suspend: ['release-officer', 'admin'],
   // Partner submissions become intel (or are turned away) only by an analyst's review.
   promote: ['analyst'],
+  // Articles become drafts, and drafts intel, only by an analyst (who then counts as importer).
+  draft: ['analyst'],
 };
 
 export function permissionsOf(role: Role): Access[] {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes } from '../api/api-auth.js';
 import type { ConsoleContext } from '../api/api-context.js';
 import { registerDocsRoute } from '../api/api-docs.js';
+import { registerDraftRoutes } from '../api/api-drafts.js';
 import { registerApiNotFound } from '../api/api-errors.js';
 import { registerEventRoutes } from '../api/api-events.js';
 import { registerIntelRoutes } from '../api/api-intel.js';
@@ -40,6 +41,7 @@ export function registerConsole(app: FastifyInstance, hub: Hub, options: Console
   registerPartnerRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
   registerSubmissionRoutes(app, ctx);
+  registerDraftRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
   registerDocsRoute(app);

@@ -1,38 +1,39 @@
 import { once } from 'node:events';
-import { createWriteStream, existsSync, readdirSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { isStandardTlpMarking } from '../src/stix/markings-tlp.js';
+import type { JsonObject } from '../src/stix/types.js';
 import { uuidV5 } from '../src/stix/uuid.js';
 
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** shared/ stands beside the clone (CI) or beside a folder holding the clone (a worktree). */
-function findShared(): string {
-  for (let dir = REPO_ROOT; ; dir = dirname(dir)) {
-    const candidate = join(dir, '..', 'shared');
-    if (existsSync(join(candidate, 'data', 'stix'))) return candidate;
-    if (dirname(dir) === dir) return join(REPO_ROOT, '..', 'shared');
-  }
+/** The STIX fixtures the tests use too (test/fixtures/stix; origins and licences in its README). */
+export const FIXTURE_STIX = join(REPO_ROOT, 'test', 'fixtures', 'stix');
+
+/** A STIX fixture file's JSON; the MITRE bundles are stored gzipped. */
+export function readStixFixture(file: string): { type?: string; objects?: JsonObject[] } & JsonObject {
+  const bytes = readFileSync(join(FIXTURE_STIX, file));
+  return JSON.parse((file.endsWith('.gz') ? gunzipSync(bytes) : bytes).toString('utf8'));
 }
 
-export const SHARED_STIX = join(process.env.TEARLINE_SHARED ?? findShared(), 'data', 'stix');
+/** ATT&CK for ICS and CAPEC, as parsed objects. */
+export function loadMitreObjects(): JsonObject[] {
+  return ['ics-attack-18.1.json.gz', 'capec-2.1.json.gz'].flatMap((f) => readStixFixture(f).objects ?? []);
+}
 
-/** The real bundles in shared/: official examples, ATT&CK for ICS, CAPEC (as JSON texts). */
+/** The real bundles: ATT&CK for ICS, CAPEC and (with 'all') the official examples, as JSON texts. */
 export function loadSharedObjects(which: 'all' | 'ics+capec' = 'all'): string[] {
-  const files = [join(SHARED_STIX, 'ics-attack-18.1.json'), join(SHARED_STIX, 'capec-2.1.json')];
+  const docs = ['ics-attack-18.1.json.gz', 'capec-2.1.json.gz'].map(readStixFixture);
   if (which === 'all') {
-    const ex = join(SHARED_STIX, 'examples');
-    files.push(
-      ...readdirSync(ex)
-        .filter((f) => f.endsWith('.json'))
-        .map((f) => join(ex, f)),
-    );
+    const ex = join(FIXTURE_STIX, 'examples');
+    for (const f of readdirSync(ex).filter((name) => name.endsWith('.json')))
+      docs.push(readStixFixture(join('examples', f)));
   }
   const out: string[] = [];
-  for (const file of files) {
-    const doc = JSON.parse(readFileSync(file, 'utf8'));
-    for (const o of doc.type === 'bundle' ? doc.objects : [doc]) out.push(JSON.stringify(o));
+  for (const doc of docs) {
+    for (const o of doc.type === 'bundle' ? (doc.objects ?? []) : [doc]) out.push(JSON.stringify(o));
   }
   return out;
 }

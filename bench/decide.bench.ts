@@ -1,10 +1,3 @@
-// Decides every object of MITRE ATT&CK for ICS and CAPEC (4,509 objects) for 20 partners with
-// varied agreements and condition states, with the memo, and compares the per-decision cost with
-// Cedar called for every decision (uncached, and pre-parsed without the memo) on a sample
-// measured in the same run. Checks on that sample that memoised answers equal uncached ones.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Agreement } from '../src/policy/agreement-types.js';
 import { authorizeUncached, CedarEngine } from '../src/policy/cedar-engine.js';
 import type { ConditionState } from '../src/policy/condition-types.js';
@@ -16,16 +9,11 @@ import {
   projectIntel,
 } from '../src/policy/intel-projection.js';
 import type { TlpLevel } from '../src/stix/markings-tlp.js';
-import type { JsonObject } from '../src/stix/types.js';
+import { loadMitreObjects } from './bench-data.js';
 import { medianMs, report } from './report.js';
 
 const BENCH = 'decide';
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-// shared/ sits beside the clone; TEARLINE_SHARED points elsewhere (e.g. from a git worktree).
-const shared = join(process.env.TEARLINE_SHARED ?? join(repoRoot, '..', 'shared'), 'data', 'stix');
-const objects = ['ics-attack-18.1.json', 'capec-2.1.json'].flatMap(
-  (f) => (JSON.parse(readFileSync(join(shared, f), 'utf8')) as { objects: JsonObject[] }).objects,
-);
+const objects = loadMitreObjects();
 
 // The bundles' own copyright statements restrict nothing; everything else non-TLP is unknown.
 const statements = new Set(

@@ -15,6 +15,7 @@ export async function importLikeCli(file: string, dataDir: string): Promise<Impo
     files: [file],
     hub: { data: dataDir },
     strict: false,
+    actor: 'bench',
     progress: false,
   });
   if (!summary) throw new Error('import bench: the import job returned no summary');

@@ -77,7 +77,7 @@ try {
   }
   const pgBaseRate = objects / seconds(t0);
 
-  const opts = { source: 'bench', maxObjectBytes: 16 * 1024 * 1024, batchSize: BATCH };
+  const opts = { source: 'bench', actor: 'bench', maxObjectBytes: 16 * 1024 * 1024, batchSize: BATCH };
   const db = openSqlite(join(dir, 'hub.db'));
   const lite = new SqliteObjectStore(db, systemClock);
   t0 = performance.now();

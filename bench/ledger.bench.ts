@@ -1,6 +1,8 @@
 // Ledger benchmark: appends per second in batches against a baseline of SHA-256 plus a bare
-// INSERT (same run, same database settings), and inclusion / consistency proof times at
-// 1,000,000 entries against a baseline of one bare primary-key SELECT.
+// INSERT (same run, same database settings); appends with commitments (version 2: public part,
+// salt, private part) against the version 1 encoding (whole entry as the leaf) that hubs wrote
+// before; and inclusion / consistency proof times at 1,000,000 entries against a baseline of one
+// bare primary-key SELECT.
 import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +15,7 @@ import type { LedgerResult } from '../src/ledger/ledger-result.js';
 import { sqliteLedgerService } from '../src/store/ledger-service.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../src/store/sqlite/ledger-checkpoints.js';
-import { SqliteLedger } from '../src/store/sqlite/ledger-store.js';
+import { encodeLegacyEntries, SqliteLedger } from '../src/store/sqlite/ledger-store.js';
 import { medianMs, report } from './report.js';
 
 const BENCH = 'ledger';
@@ -97,6 +99,44 @@ try {
     met: ledgerPerSec >= 50_000,
   });
   baseDb.close();
+
+  // Version 2 (commitments) against version 1 (the whole entry as the leaf), each in a ledger of
+  // its own, interleaved: what splitting entries and committing to the private part costs.
+  const v1Db = openSqlite(join(dir, 'v1.db'));
+  const v1 = new SqliteLedger(v1Db);
+  const v2Db = openSqlite(join(dir, 'v2.db'));
+  const v2 = new SqliteLedger(v2Db);
+  const runV1 = (count: number) => {
+    for (let done = 0; done < count; done += BATCH) {
+      const first = v1.size();
+      const encoded = unwrap(encodeLegacyEntries(Array.from({ length: BATCH }, (_, i) => entry(first + i))));
+      unwrap(v1.appendSealed(encoded.sealed));
+    }
+  };
+  const runV2 = (count: number) => {
+    for (let done = 0; done < count; done += BATCH) {
+      const first = v2.size();
+      unwrap(v2.appendEntries(Array.from({ length: BATCH }, (_, i) => entry(first + i))));
+    }
+  };
+  const versions = Array.from({ length: ROUNDS }, () => {
+    const old = perSec(runV1);
+    const committed = perSec(runV2);
+    return { old, committed, ratio: committed / old };
+  });
+  const committedPerSec = median(versions.map((r) => r.committed));
+  report({
+    bench: BENCH,
+    metric: `appendEntries with commitments (v2) vs the v1 encoding, batches of ${BATCH} (median of ${ROUNDS} interleaved rounds)`,
+    value: committedPerSec,
+    unit: 'entries/s',
+    baseline: median(versions.map((r) => r.old)),
+    ratio: median(versions.map((r) => r.ratio)),
+    target: '>= 50,000 entries/s',
+    met: committedPerSec >= 50_000,
+  });
+  v1Db.close();
+  v2Db.close();
 
   // Grow the same ledger to a million entries, then time proofs.
   while (ledger.size() < PROOF_TREE) {

@@ -1,27 +1,12 @@
 // Validation throughput on the ATT&CK ICS and CAPEC bundles replicated to 100,000+ objects, single
 // core, against JSON.parse alone on the same text in the same run.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
 import { validateObject } from '../src/stix/validate.js';
 import { validateBundle } from '../src/stix/validate-bundle.js';
+import { loadMitreObjects } from './bench-data.js';
 import { medianMs, report } from './report.js';
 
-function sharedPath(...parts: string[]): string {
-  let dir = process.cwd();
-  for (;;) {
-    const candidate = join(dir, '..', 'shared');
-    if (existsSync(join(candidate, 'data'))) return join(candidate, ...parts);
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error('shared/ data not found beside the repository');
-    dir = parent;
-  }
-}
-
 const TARGET = 100_000;
-const sources = ['data/stix/ics-attack-18.1.json', 'data/stix/capec-2.1.json'].map(
-  (f) => (JSON.parse(readFileSync(sharedPath(f), 'utf8')) as { objects: unknown[] }).objects,
-);
-const base = sources.flat() as Record<string, unknown>[];
+const base = loadMitreObjects() as Record<string, unknown>[];
 // Copies after the first get fresh ids (last 4 hex digits = copy number) so the bundle is not one
 // long run of duplicates; marking definitions are kept once so every marking still resolves.
 const objects: unknown[] = [...base];

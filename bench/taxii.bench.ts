@@ -1,7 +1,9 @@
 // TAXII serving speed: 20 partners x 50,000 released objects; GET pages of 100 and 1,000 objects
 // at 8 connections (autocannon, loopback) against the real `tearline serve`, and against a bare
 // node:http server returning the same bytes and headers, measured in the same run (alternating
-// rounds, medians reported), all as child processes.
+// rounds, medians reported), all as child processes. The delivery record (what each partner
+// fetched, one ledger entry per partner per period) is on in `serve` by default; the same server
+// with it off (--delivery-period 0) is measured in the same rounds, on cached pages.
 // TEARLINE_BENCH_TAXII_PER_PARTNER lowers the per-partner count for a quick run.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -187,6 +189,9 @@ try {
   // Request logs off (warn level): one JSON line per request is an operator's choice, not the server's cost.
   const taxii = await serve(['--log-level', 'warn']);
   children.push(taxii.child);
+  // The same server without the delivery record: what recording deliveries costs a cached page.
+  const unrecorded = await serve(['--log-level', 'warn', '--delivery-period', '0']);
+  children.push(unrecorded.child);
   // The same server with no page cache: every request queries SQLite and renders the page.
   const uncached = await serve(['--log-level', 'warn', '--page-cache', '0']);
   children.push(uncached.child);
@@ -230,12 +235,27 @@ try {
     const bare = await start(['-e', bareScript], /bare at (http:\/\/[^ ]+) /);
     children.push(bare.child);
 
+    // Every server gets the same warm-up: each partner's login (argon2, then cached for a minute)
+    // and its page, so no round measures a server's first logins or first rendering.
+    for (const s of [taxii, unrecorded, uncached, onPg, onPgCold]) {
+      if (!s) continue;
+      for (const r of requests)
+        await (await fetch(`${s.url}${r.path}`, { headers: r.headers })).arrayBuffer();
+    }
     // Alternating rounds, so load from elsewhere on the machine falls on both servers alike.
-    const rounds: { bare: Measured; ours: Measured; cold: Measured; pg?: Measured; pgCold?: Measured }[] = [];
+    const rounds: {
+      bare: Measured;
+      ours: Measured;
+      off: Measured;
+      cold: Measured;
+      pg?: Measured;
+      pgCold?: Measured;
+    }[] = [];
     for (let round = 0; round < ROUNDS; round++) {
       rounds.push({
         bare: await measure(bare.child, bare.url, requests),
         ours: await measure(taxii.child, taxii.url, requests),
+        off: await measure(unrecorded.child, unrecorded.url, requests),
         cold: await measure(uncached.child, uncached.url, requests),
         ...(onPg && { pg: await measure(onPg.child, onPg.url, requests) }),
         ...(onPgCold && { pgCold: await measure(onPgCold.child, onPgCold.url, requests) }),
@@ -243,7 +263,7 @@ try {
     }
     bare.child.kill('SIGTERM');
     for (const r of rounds) {
-      for (const m of [r.ours, r.cold, r.pg, r.pgCold]) {
+      for (const m of [r.ours, r.off, r.cold, r.pg, r.pgCold]) {
         if (m && (m.non2xx > 0 || m.errors > 0))
           throw new Error(`TAXII run had ${m.non2xx} non-2xx and ${m.errors} errors`);
       }
@@ -278,6 +298,27 @@ try {
         unit: 'us',
         baseline: med((r) => r.bare.cpuUsPerRequest ?? 0),
         ratio: med((r) => (r.ours.cpuUsPerRequest ?? 0) / (r.bare.cpuUsPerRequest ?? 1)),
+      });
+    }
+    const recordRatio = med((r) => r.ours.rps / r.off.rps);
+    report({
+      bench: 'taxii',
+      metric: `GET ${size}-object cached pages, delivery record on (baseline: off)`,
+      value: med((r) => r.ours.rps),
+      unit: 'req/s',
+      baseline: med((r) => r.off.rps),
+      ratio: recordRatio,
+      target: '>= 0.9 of the record off',
+      met: recordRatio >= 0.9,
+    });
+    if (rounds.every((r) => r.ours.cpuUsPerRequest !== undefined && r.off.cpuUsPerRequest !== undefined)) {
+      report({
+        bench: 'taxii',
+        metric: `server CPU per ${size}-object cached page, delivery record on (baseline: off)`,
+        value: med((r) => r.ours.cpuUsPerRequest ?? 0),
+        unit: 'us',
+        baseline: med((r) => r.off.cpuUsPerRequest ?? 0),
+        ratio: med((r) => (r.ours.cpuUsPerRequest ?? 0) / (r.off.cpuUsPerRequest ?? 1)),
       });
     }
     report({

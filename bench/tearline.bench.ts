@@ -1,8 +1,4 @@
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { TLP_LEVELS, type TlpLevel } from '../src/stix/markings-tlp.js';
-import type { JsonObject } from '../src/stix/types.js';
 import { planBatch, sanitiseBatch } from '../src/tearline/tearline-batch.js';
 import { createSanitiseContext, NOTHING_RELEASED } from '../src/tearline/tearline-context.js';
 import { compileForbiddenTerms } from '../src/tearline/tearline-forbidden.js';
@@ -12,18 +8,12 @@ import {
   type SanitisationProfile,
 } from '../src/tearline/tearline-profile.js';
 import type { SanitiseContext } from '../src/tearline/tearline-types.js';
+import { loadMitreObjects } from './bench-data.js';
 import { medianMs, report } from './report.js';
 
 // Sanitise the ATT&CK for ICS and CAPEC bundles for 20 partners with different profiles and
 // ceilings; the baseline is a plain deep clone (structuredClone) of the same objects, same run.
-const root = join(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
-const shared =
-  [join(root, '..', 'shared'), join(root, '..', '..', 'shared')].find((d) => existsSync(d)) ?? '';
-function load(file: string): JsonObject[] {
-  return (JSON.parse(readFileSync(join(shared, 'data', 'stix', file), 'utf8')) as { objects: JsonObject[] })
-    .objects;
-}
-const objects = [...load('ics-attack-18.1.json'), ...load('capec-2.1.json')];
+const objects = loadMitreObjects();
 
 // The MITRE copyright statements are public: the hub catalogues them as TLP:CLEAR.
 const markings = new Map<string, TlpLevel>(

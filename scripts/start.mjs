@@ -36,10 +36,11 @@ const tearline = (...args) =>
     cwd: root,
     stdio: 'inherit',
   });
+// A fresh data dir gets the demo in one command: it creates the hub, its users (one per role,
+// passwords printed below) and the partners' tokens. An existing one is served as it is.
 const fresh = !existsSync(join(data, 'config.json'));
-tearline('init', '--data', data);
 if (fresh) tearline('demo', '--data', data);
-tearline('stats', '--data', data);
+else console.log(`using the hub in ${data} (sign in with its users; 'tearline login NAME' for the CLI)`);
 // Serve until interrupted: the console at /, TAXII at /taxii2/.
 const port = process.env.PORT ?? '9400';
 console.log(`\nTearline console: http://127.0.0.1:${port}/  (sign in with a user above; Ctrl-C stops)`);

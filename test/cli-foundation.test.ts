@@ -1,12 +1,23 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { checkOpenedLine } from '../src/ledger/ledger-export.js';
 import { versionKeyOf } from '../src/stix/timestamp.js';
 import type { JsonObject } from '../src/stix/types.js';
-import { runTearline, SHARED, tempDir } from './run-cli.js';
+import { validateBundle } from '../src/stix/validate-bundle.js';
+import { fixturePath, MITRE_BUNDLES, readFixtureText } from './fixture-data.js';
+import { as, initHub, runTearline, TEST_USERS, tempDir } from './run-cli.js';
 
-const STIX = join(SHARED, 'data', 'stix');
-const EXAMPLES = join(STIX, 'examples');
+const EXAMPLES = fixturePath('stix', 'examples');
+
+/** The MITRE bundles, stored gzipped, written out as the JSON files a user would import. */
+function mitreFiles(dir: string): string[] {
+  return MITRE_BUNDLES.map((gz) => {
+    const file = join(dir, gz.replace(/\.gz$/, ''));
+    writeFileSync(file, readFixtureText('stix', gz));
+    return file;
+  });
+}
 
 /**
  * Objects of the shared data that STIX 2.1 rejects, and why: the model below counts them as
@@ -62,7 +73,7 @@ describe('tearline CLI: foundation', () => {
 
   it('init is idempotent and never overwrites the hub secret', async () => {
     const data = tempDir();
-    expect((await runTearline(['init', '--data', data])).code).toBe(0);
+    expect((await initHub(data)).code).toBe(0);
     const secret = readFileSync(join(data, 'keys', 'hub-secret'), 'utf8');
     const again = await runTearline(['init', '--data', data, '--json']);
     expect(again.code).toBe(0);
@@ -79,16 +90,15 @@ describe('tearline CLI: foundation', () => {
 
   it('imports the official examples and the MITRE bundles with exact counts; export re-imports as duplicates', async () => {
     const data = tempDir();
-    await runTearline(['init', '--data', data]);
+    await initHub(data);
     const files = [
       ...readdirSync(EXAMPLES)
         .filter((f) => f.endsWith('.json'))
         .sort()
         .map((f) => join(EXAMPLES, f)),
-      join(STIX, 'ics-attack-18.1.json'),
-      join(STIX, 'capec-2.1.json'),
+      ...mitreFiles(tempDir()),
     ];
-    const r = await runTearline(['import', '--data', data, '--json', ...files]);
+    const r = await runTearline(['import', '--data', data, '--json', ...files], as(data, 'analyst'));
     expect(r.stderr).toBe('');
     const got = (JSON.parse(r.stdout) as Record<string, number>[]).map(
       ({ read, added, new_versions, duplicates, conflicts, rejected }) => ({
@@ -107,16 +117,20 @@ describe('tearline CLI: foundation', () => {
     );
     expect(rejectedIds.sort()).toEqual(Object.keys(KNOWN_INVALID).sort());
 
-    const stats = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+    const stats = JSON.parse(
+      (await runTearline(['stats', '--data', data, '--json'], as(data, 'analyst'))).stdout,
+    );
     const total = got.reduce((s, c) => s + (c.added ?? 0) + (c.new_versions ?? 0), 0);
     expect(stats.versions).toBe(total);
 
     const out = join(tempDir(), 'export.json');
-    expect((await runTearline(['export', '--data', data, '--out', out])).code).toBe(0);
+    expect((await runTearline(['export', '--data', data, '--out', out], as(data, 'analyst'))).code).toBe(0);
     const exported = JSON.parse(readFileSync(out, 'utf8'));
     expect(exported.type).toBe('bundle');
     expect(exported.objects.length).toBe(stats.objects);
-    const again = JSON.parse((await runTearline(['import', '--data', data, '--json', out])).stdout);
+    const again = JSON.parse(
+      (await runTearline(['import', '--data', data, '--json', out], as(data, 'analyst'))).stdout,
+    );
     expect(again).toMatchObject({
       read: stats.objects,
       added: 0,
@@ -131,7 +145,7 @@ describe('tearline CLI: foundation', () => {
     expect(JSON.parse(valid.stdout)).toMatchObject({ valid: true, errors: [] });
 
     const identities = JSON.parse(
-      (await runTearline(['export', '--data', data, '--type', 'identity'])).stdout,
+      (await runTearline(['export', '--data', data, '--type', 'identity'], as(data, 'analyst'))).stdout,
     );
     expect(identities.objects.length).toBe(stats.byType.identity.objects);
     expect(identities.objects.every((o: JsonObject) => o.type === 'identity')).toBe(true);
@@ -139,13 +153,13 @@ describe('tearline CLI: foundation', () => {
 
   it('keeps valid objects, quarantines bad ones with where and why, and exits 1', async () => {
     const data = tempDir();
-    await runTearline(['init', '--data', data]);
+    await initHub(data);
     const good = {
       type: 'identity',
       spec_version: '2.1',
       id: 'identity--0e5c3a9a-0bde-4b3b-8f9c-9b9a7d5d6a01',
-      created: '2024-01-01T00:00:00Z',
-      modified: '2024-01-01T00:00:00Z',
+      created: '2024-01-01T00:00:00.000Z',
+      modified: '2024-01-01T00:00:00.000Z',
       name: 'A',
       identity_class: 'organization',
     };
@@ -157,19 +171,21 @@ describe('tearline CLI: foundation', () => {
     };
     const file = join(tempDir(), 'mixed.json');
     writeFileSync(file, JSON.stringify(bundle));
-    const r = await runTearline(['import', '--data', data, '--json', file]);
+    const r = await runTearline(['import', '--data', data, '--json', file], as(data, 'analyst'));
     expect(r.code).toBe(1);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ read: 4, added: 1, conflicts: 1, rejected: 2 });
     expect(s.rejections.map((x: { location: string }) => x.location)).toEqual(['objects[1]', 'objects[2]']);
     expect(s.rejections[1].errors[0]).toMatchObject({ path: 'created' });
-    const st = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+    const st = JSON.parse(
+      (await runTearline(['stats', '--data', data, '--json'], as(data, 'analyst'))).stdout,
+    );
     expect(st).toMatchObject({ objects: 1, quarantined: 2 });
   });
 
   it('handles truncated JSON, not-JSON, deep nesting, a 50 MB line and duplicate ids without crashing', async () => {
     const data = tempDir();
-    await runTearline(['init', '--data', data]);
+    await initHub(data);
     const dir = tempDir();
     const obj = (i: number, extra: JsonObject = {}) => ({
       type: 'ipv4-addr',
@@ -201,7 +217,10 @@ describe('tearline CLI: foundation', () => {
       `${JSON.stringify(obj(6))}\n${JSON.stringify(obj(6))}\n${JSON.stringify(obj(6, { value: '10.9.9.9' }))}\n`,
     );
 
-    const r = await runTearline(['import', '--data', data, '--json', truncated, notJson, deep, huge, dups]);
+    const r = await runTearline(
+      ['import', '--data', data, '--json', truncated, notJson, deep, huge, dups],
+      as(data, 'analyst'),
+    );
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('');
     const [t, n, d, h, u] = JSON.parse(r.stdout);
@@ -214,7 +233,9 @@ describe('tearline CLI: foundation', () => {
     expect(h).toMatchObject({ added: 1, rejected: 1 });
     expect(h.rejections[0].errors[0].message).toContain('max_object_bytes');
     expect(u).toMatchObject({ added: 1, duplicates: 1, conflicts: 1 });
-    const st = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+    const st = JSON.parse(
+      (await runTearline(['stats', '--data', data, '--json'], as(data, 'analyst'))).stdout,
+    );
     expect(st).toMatchObject({ objects: 4, quarantined: 4 });
   });
 
@@ -246,11 +267,82 @@ describe('tearline CLI: foundation', () => {
     expect((await runTearline(['validate', join(dir, 'missing.json')])).code).toBe(1);
   });
 
+  it('validate checks the bundle envelope as validateBundle does: no id, extra properties, no objects (issue 19)', async () => {
+    const dir = tempDir();
+    const doc = JSON.parse(readFileSync(join(EXAMPLES, 'indicator-for-c2-ip-address.json'), 'utf8'));
+    const cases: [string, Record<string, unknown>][] = [
+      ['no-id', { type: 'bundle', objects: doc.objects }],
+      ['extra', { type: 'bundle', id: doc.id, spec_version: '2.1', objects: doc.objects }],
+      ['empty', { type: 'bundle', id: doc.id, objects: [] }],
+      ['v5-id', { type: 'bundle', id: 'bundle--44af6c39-c09b-59c5-9de2-394224b04982', objects: doc.objects }],
+    ];
+    for (const [name, bundle] of cases) {
+      const file = join(dir, `${name}.json`);
+      writeFileSync(file, JSON.stringify(bundle));
+      const lib = validateBundle(bundle, { strict: true });
+      const r = await runTearline(['validate', '--strict', '--json', file]);
+      const report = JSON.parse(r.stdout) as { valid: boolean; errors: { path: string; code: string }[] };
+      // The CLI's verdict and envelope findings are the library's.
+      expect(report.valid, name).toBe(false);
+      expect(lib.valid, name).toBe(false);
+      expect(report.errors.map((e) => `${e.path} ${e.code}`)).toEqual(
+        lib.errors.map((e) => `${e.path} ${e.code}`),
+      );
+      expect(r.code).toBe(1);
+    }
+    // Standard input and a non-strict run: the missing id is a MUST, so still invalid.
+    const noId = JSON.stringify({ type: 'bundle', objects: doc.objects });
+    const r = await runTearline(['validate', '-'], { input: noId });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('INVALID (the bundle envelope)');
+    expect(r.stdout).toContain('id: is required for a bundle');
+  });
+
+  it('validate counts envelope findings in full and lists them within --max-listed, like the objects', async () => {
+    const dir = tempDir();
+    const doc = JSON.parse(readFileSync(join(EXAMPLES, 'indicator-for-c2-ip-address.json'), 'utf8'));
+    // Three bundles as JSON Lines, none with an id: three refused envelopes, one listed.
+    const lines = join(dir, 'three.jsonl');
+    writeFileSync(
+      lines,
+      `${[1, 2, 3].map(() => JSON.stringify({ type: 'bundle', objects: doc.objects })).join('\n')}\n`,
+    );
+    const r = await runTearline(['validate', '--json', '--max-listed', '1', lines]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as {
+      valid: boolean;
+      rejected: number;
+      truncated: boolean;
+      errors: { location: string; code: string }[];
+    };
+    expect(report).toMatchObject({ valid: false, rejected: 0, truncated: true });
+    expect(report.errors.map((e) => `${e.location} ${e.code}`)).toEqual(['bundle missing-required']);
+    const text = await runTearline(['validate', '--max-listed', '1', lines]);
+    expect(text.stdout).toContain('… and 2 more refused envelopes (--max-listed)');
+    // Envelope warnings count with the objects' (a version-5 bundle id is a SHOULD finding).
+    const v5 = { type: 'bundle', id: 'bundle--44af6c39-c09b-59c5-9de2-394224b04982', objects: doc.objects };
+    const file = join(dir, 'v5.json');
+    writeFileSync(file, JSON.stringify(v5));
+    const lib = validateBundle(v5, { strict: false });
+    expect(lib.valid).toBe(true);
+    expect(lib.warnings.length).toBeGreaterThan(0);
+    const all = JSON.parse((await runTearline(['validate', '--json', file])).stdout);
+    expect(all).toMatchObject({ valid: true, warning_count: lib.warnings.length, truncated: false });
+    expect(all.warnings).toHaveLength(lib.warnings.length);
+    const none = JSON.parse((await runTearline(['validate', '--json', '--max-listed', '0', file])).stdout);
+    expect(none).toMatchObject({
+      valid: true,
+      warning_count: lib.warnings.length,
+      truncated: true,
+      warnings: [],
+    });
+  });
+
   it('imports from standard input', async () => {
     const data = tempDir();
-    await runTearline(['init', '--data', data]);
+    await initHub(data);
     const input = readFileSync(join(EXAMPLES, 'indicator-for-c2-ip-address.json'));
-    const r = await runTearline(['import', '--data', data, '--json', '-'], { input });
+    const r = await runTearline(['import', '--data', data, '--json', '-'], as(data, 'analyst', { input }));
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ source: 'stdin', read: 1, added: 1 });
   });
@@ -259,7 +351,7 @@ describe('tearline CLI: foundation', () => {
 describe('markings defined after the objects that use them', () => {
   it('holds objects back only until their marking arrives, then stores them', async () => {
     const data = tempDir();
-    await runTearline(['init', '--data', data]);
+    await initHub(data);
     const marking = 'marking-definition--3f2b7a1c-6d5e-4f80-9a1b-2c3d4e5f6a7b';
     const objects = Array.from({ length: 5 }, (_, i) => ({
       type: 'ipv4-addr',
@@ -291,7 +383,7 @@ describe('markings defined after the objects that use them', () => {
         objects: [...objects, definition, orphan],
       }),
     );
-    const r = await runTearline(['import', '--data', data, '--json', file]);
+    const r = await runTearline(['import', '--data', data, '--json', file], as(data, 'analyst'));
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({ read: 7, added: 6, rejected: 1 });
     expect(s.rejections[0]).toMatchObject({ id: orphan.id, errors: [{ code: 'unresolved-marking' }] });
@@ -301,59 +393,87 @@ describe('markings defined after the objects that use them', () => {
 describe('tearline user', () => {
   it('adds users with roles (password from stdin or generated once), lists, disables; bad input exits 2', async () => {
     const data = tempDir();
-    await runTearline(['init', '--data', data]);
+    await initHub(data);
     const a = await runTearline(
       ['user', 'add', 'olga', '--role', 'release-officer', '--password-stdin', '--data', data],
-      {
+      as(data, 'admin', {
         input: 'a long enough password\n',
-      },
+      }),
     );
     expect(a.code).toBe(0);
-    const b = await runTearline(['user', 'add', 'ivan', '--role', 'analyst', '--json', '--data', data]);
+    const b = await runTearline(
+      ['user', 'add', 'ivan', '--role', 'analyst', '--json', '--data', data],
+      as(data, 'admin'),
+    );
     expect(b.code).toBe(0);
     expect(JSON.parse(b.stdout).password).toMatch(/^[A-Za-z0-9_-]{24}$/);
-    expect((await runTearline(['user', 'add', 'x', '--role', 'root', '--data', data])).code).toBe(2);
+    expect(
+      (await runTearline(['user', 'add', 'x', '--role', 'root', '--data', data], as(data, 'admin'))).code,
+    ).toBe(2);
     const short = await runTearline(
       ['user', 'add', 'petr', '--role', 'admin', '--password-stdin', '--data', data],
-      { input: 'short\n' },
+      as(data, 'admin', { input: 'short\n' }),
     );
     expect(short.code).toBe(2);
     expect(short.stderr).toContain('12');
-    expect((await runTearline(['user', 'disable', 'ivan', '--data', data])).code).toBe(0);
-    const list = JSON.parse((await runTearline(['user', 'list', '--json', '--data', data])).stdout);
+    expect((await runTearline(['user', 'disable', 'ivan', '--data', data], as(data, 'admin'))).code).toBe(0);
+    const list = JSON.parse(
+      (await runTearline(['user', 'list', '--json', '--data', data], as(data, 'admin'))).stdout,
+    );
     expect(
       list.map((u: { name: string; role: string; enabled: boolean }) => [u.name, u.role, u.enabled]),
     ).toEqual([
+      ['admin', 'admin', true],
       ['ivan', 'analyst', false],
       ['olga', 'release-officer', true],
+      ...Object.entries(TEST_USERS)
+        .filter(([role]) => role !== 'admin')
+        .map(([role, name]) => [name, role.startsWith('officer') ? 'release-officer' : role, true])
+        .sort(),
     ]);
-    expect((await runTearline(['user', 'disable', 'nobody', '--data', data])).code).toBe(1);
+    expect((await runTearline(['user', 'disable', 'nobody', '--data', data], as(data, 'admin'))).code).toBe(
+      1,
+    );
   });
 });
 
 describe('ingest and the ledger', () => {
   it('records every stored batch in the ledger (count and digest), signs a checkpoint, and verifies', async () => {
     const data = tempDir();
-    await runTearline(['init', '--data', data]);
+    await initHub(data);
     const file = join(EXAMPLES, 'poisonivy.json');
-    const r = await runTearline(['import', '--data', data, '--json', file]);
+    const r = await runTearline(['import', '--data', data, '--json', file], as(data, 'analyst'));
     expect(r.code).toBe(0);
     const added = JSON.parse(r.stdout).added as number;
     const exported = join(tempDir(), 'ledger.jsonl');
-    expect((await runTearline(['ledger', 'export', '--data', data, '--out', exported])).code).toBe(0);
-    const entries = readFileSync(exported, 'utf8')
+    expect(
+      (await runTearline(['ledger', 'export', '--data', data, '--out', exported], as(data, 'admin'))).code,
+    ).toBe(0);
+    const leaves = readFileSync(exported, 'utf8').trim().split('\n');
+    // The leaves commit to who imported what from where; the openings (overseers) say it.
+    expect(leaves.join('\n')).not.toContain('local-admin');
+    expect(leaves.join('\n')).not.toContain(file);
+    const opened = join(tempDir(), 'ledger-private.jsonl');
+    const withPrivate = ['ledger', 'export', '--data', data, '--out', opened, '--with-private'];
+    expect((await runTearline(withPrivate, as(data, 'oversight'))).code).toBe(0);
+    const entries = readFileSync(opened, 'utf8')
       .trim()
       .split('\n')
-      .map((l) => JSON.parse(l));
-    const batches = entries.filter((e) => e.kind === 'ingest-batch');
+      .map((l) => {
+        const checked = checkOpenedLine(l);
+        if (!checked.ok) throw new Error(checked.message);
+        return checked.entry;
+      });
+    expect(entries).toHaveLength(leaves.length);
+    const batches = entries.flatMap((e) => (e.kind === 'ingest-batch' ? [e] : []));
     expect(batches.reduce((s, e) => s + e.count, 0)).toBe(added);
-    expect(batches[0]).toMatchObject({ actor: 'local-admin', source: `file:${file}` });
-    const verify = await runTearline(['ledger', 'verify', '--data', data]);
+    expect(batches[0]).toMatchObject({ actor: TEST_USERS.analyst, source: `file:${file}` });
+    const verify = await runTearline(['ledger', 'verify', '--data', data], as(data, 'admin'));
     expect(verify.code).toBe(0);
     // Re-importing stores nothing new, so the ledger gains nothing.
-    await runTearline(['import', '--data', data, file]);
+    await runTearline(['import', '--data', data, file], as(data, 'analyst'));
     const again = join(tempDir(), 'ledger2.jsonl');
-    await runTearline(['ledger', 'export', '--data', data, '--out', again]);
+    await runTearline(['ledger', 'export', '--data', data, '--out', again], as(data, 'admin'));
     expect(readFileSync(again, 'utf8').trim().split('\n').length).toBe(entries.length);
   });
 });

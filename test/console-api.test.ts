@@ -93,7 +93,11 @@ describe('console API: sessions', () => {
     expect(Buffer.from(id, 'base64url')).toHaveLength(32);
     const rows = hub.db.prepare('SELECT id_hash FROM console_sessions').all() as { id_hash: string }[];
     expect(rows.some((r) => r.id_hash === id)).toBe(false);
-    expect(res.json()).toMatchObject({ name: 'overseer', role: 'oversight', permissions: ['read'] });
+    expect(res.json()).toMatchObject({
+      name: 'overseer',
+      role: 'oversight',
+      permissions: ['read', 'ledger.audit', 'self.manage'],
+    });
   });
 
   it('rejects a state-changing request without the CSRF token, and logs out', async () => {
@@ -142,8 +146,10 @@ describe('console API: threat picture and intel', () => {
     const byPartner = Object.fromEntries(
       page.decisions.map((d: { partner: string; outcome: string }) => [d.partner, d]),
     );
-    expect(byPartner['allied-service'].outcome).toBe('released');
-    expect(byPartner['kabul-authorities'].outcome).toBe('queued');
+    expect(byPartner['allied-service'].state).toBe('released');
+    expect(byPartner['kabul-authorities'].state).toBe('queued');
+    expect(byPartner['allied-service'].decision).toBe('release');
+    expect(byPartner['kabul-authorities'].decision).toBe('needs-approval');
     expect(byPartner['kabul-authorities'].reasons.length).toBeGreaterThan(0);
     expect(
       (await call('GET', '/api/intel/indicator--00000000-0000-4000-8000-000000000000', s)).statusCode,
@@ -174,12 +180,15 @@ describe('console API: partners, queue, ledger', () => {
 
   it('takes two different officers to release a queued tearline; other roles may not decide', async () => {
     const o1 = await login('officer-1');
-    const queue = (await call('GET', '/api/queue', o1)).json();
+    const queue = (await call('GET', '/api/queue?size=200', o1)).json().items;
     const item = queue.find((i: { object_id: string }) => i.object_id === ISISK);
     expect(item.partner).toBe('kabul-authorities');
     expect(item.approvals_required).toBe(2);
-    expect(item.removed.length).toBeGreaterThan(0);
-    expect(JSON.stringify(item.tearline)).not.toContain(ISISK);
+    expect(item.removed).toBeGreaterThan(0);
+    const copies = (await call('GET', `/api/queue/${item.id}`, o1)).json();
+    expect(copies.removed.length).toBe(item.removed);
+    expect(copies.original.id).toBe(ISISK);
+    expect(JSON.stringify(copies.tearline)).not.toContain(ISISK);
     const url = `/api/queue/${item.id}/approve`;
     expect((await call('POST', url, await login('analyst'), {})).statusCode).toBe(403);
     expect((await call('POST', url, await login('overseer'), {})).statusCode).toBe(403);
@@ -192,7 +201,7 @@ describe('console API: partners, queue, ledger', () => {
     const second = (await call('POST', url, await login('officer-2'), {})).json();
     expect(second).toMatchObject({ ok: true, approvals: 2, state: 'released' });
     expect(second.releaseId).toBeTruthy();
-    const after = (await call('GET', '/api/queue', o1)).json();
+    const after = (await call('GET', '/api/queue?size=200', o1)).json().items;
     expect(after.some((i: { id: string }) => i.id === item.id)).toBe(false);
 
     const receipt = await call('GET', `/api/ledger/receipt?release=${second.releaseId}`, o1);
@@ -202,6 +211,62 @@ describe('console API: partners, queue, ledger', () => {
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.body).toContain(second.releaseId);
     expect(csv.body.split('\r\n')[0]).toMatch(/^release_id,partner,/);
+  });
+
+  it('pages and groups the queue, and decides a selection in bulk only as its diff was shown', async () => {
+    const o1 = await login('officer-1');
+    const all = (await call('GET', '/api/queue?partner=kabul-authorities&size=200', o1)).json();
+    expect(all.total).toBeGreaterThan(2);
+    const page2 = (
+      await call('GET', '/api/queue?partner=kabul-authorities&size=2&page=2&sort=title', o1)
+    ).json();
+    expect(page2).toMatchObject({ page: 2, size: 2, pages: Math.ceil(all.total / 2) });
+    const byTitle = (
+      await call('GET', '/api/queue?partner=kabul-authorities&size=200&sort=title', o1)
+    ).json();
+    expect(page2.items.map((i: { id: string }) => i.id)).toEqual(
+      byTitle.items.slice(2, 4).map((i: { id: string }) => i.id),
+    );
+    for (const g of all.groups)
+      expect(g.total).toBe(all.items.filter((i: { group: string }) => i.group === g.key).length);
+    const rel = all.items.find((i: { type: string }) => i.type === 'relationship');
+    if (rel) expect(rel.title).toMatch(/^.+ -> [a-z-]+ -> .+$/);
+    expect((await call('GET', '/api/queue?size=500', o1)).statusCode).toBe(400);
+    expect((await call('GET', '/api/queue?sort=colour', o1)).statusCode).toBe(400);
+
+    const sel = { partner: 'kabul-authorities', types: ['intrusion-set', 'incident'] };
+    const preview = (await call('POST', '/api/queue/bulk/preview', o1, sel)).json();
+    expect(preview.count).toBeGreaterThan(0);
+    expect(preview.items.every((i: { type: string }) => sel.types.includes(i.type))).toBe(true);
+    const stale = await call('POST', '/api/queue/bulk/approve', o1, { ...sel, digest: '0000000000000000' });
+    expect(stale.statusCode).toBe(409);
+    expect(stale.json().message).toMatch(/changed since it was shown/);
+    expect(
+      (
+        await call('POST', '/api/queue/bulk/approve', await login('analyst'), {
+          ...sel,
+          digest: preview.digest,
+        })
+      ).statusCode,
+    ).toBe(403);
+    const first = (
+      await call('POST', '/api/queue/bulk/approve', o1, { ...sel, digest: preview.digest })
+    ).json();
+    expect(first).toMatchObject({ ok: true, decided: preview.count, pending: preview.count });
+    // The second officer sees the same items (approvals do not change an item's digest).
+    const again = (await call('POST', '/api/queue/bulk/preview', await login('officer-2'), sel)).json();
+    expect(again.digest).toBe(preview.digest);
+    const second = (
+      await call('POST', '/api/queue/bulk/approve', await login('officer-2'), {
+        ...sel,
+        digest: again.digest,
+      })
+    ).json();
+    expect(second.ok).toBe(true);
+    expect(second.released + second.approved).toBe(preview.count);
+    expect((await call('POST', '/api/queue/bulk/deny', o1, { ...sel, digest: 'x' })).json().message).toMatch(
+      /comment/,
+    );
   });
 
   it('verifies the ledger on the server and shows the checkpoint and verifier key', async () => {

@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { runTearline, tempDir } from './run-cli.js';
 
 describe('tearline demo: the console scenario on the real binary', () => {
-  it('adds both partners, a user per role and runs the pipeline once; a second load keeps them', async () => {
+  it('makes a hub with both partners, a user per role and one pipeline run; a second load takes an admin', async () => {
     const data = join(tempDir(), 'hub');
-    expect((await runTearline(['init', '--data', data])).code).toBe(0);
+    // One command on a fresh data dir: init, the bundle, partners, users with passwords.
     const first = await runTearline(['demo', '--data', data]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/allied-service\s+tl_[A-Za-z0-9_-]{43}/);
@@ -14,6 +14,18 @@ describe('tearline demo: the console scenario on the real binary', () => {
       expect(first.stdout).toMatch(new RegExp(`\\s${role}\\s+demo-[A-Za-z0-9_-]{16}`));
     }
     expect(first.stdout).toMatch(/pipeline: [1-9]\d* released, [1-9]\d* queued for approval/);
+    const adminPassword = /\sadmin\s+admin\s+(demo-[A-Za-z0-9_-]{16})/.exec(first.stdout)?.[1] as string;
+    expect(adminPassword).toBeDefined();
+
+    // The hub now has users: nothing more without signing in, demo included.
+    const anonymous = await runTearline(['demo', '--data', data]);
+    expect(anonymous.code).toBe(3);
+    expect(anonymous.stderr).toContain('tearline login');
+    const login = await runTearline(['login', 'admin', '--password-stdin', '--data', data], {
+      input: `${adminPassword}\n`,
+    });
+    expect(login.code).toBe(0);
+    expect(login.stdout).toContain('signed in as admin (admin)');
 
     const users = JSON.parse((await runTearline(['user', 'list', '--json', '--data', data])).stdout) as {
       name: string;

@@ -169,10 +169,11 @@ describe('console end to end in Chromium', () => {
   });
 
   it('shows an item withheld with the lapsed assurance as the reason once the hub clock passes expiry', async () => {
-    const queued = (await (await page.request.get(`${base}/api/queue`)).json()) as {
-      object_id: string;
-      partner: string;
-    }[];
+    const queued = (
+      (await (await page.request.get(`${base}/api/queue?size=200`)).json()) as {
+        items: { object_id: string; partner: string }[];
+      }
+    ).items;
     const incident = queued.find(
       (i) => i.partner === 'kabul-authorities' && i.object_id.startsWith('incident--'),
     );

@@ -70,7 +70,13 @@ describe('console API: partner submissions', () => {
     const officer = await login('officer-1');
     const refused = await call('POST', `/api/submissions/${item?.number}/promote`, officer, {});
     expect(refused.statusCode).toBe(403);
-    expect(refused.json().message).toContain('it takes: analyst');
+    expect(refused.json().message).toBe(
+      "officer-1 (release-officer) may not promote or reject partners' submissions; that takes: analyst",
+    );
+    // The admin neither: the one role table (src/access/access-roles.ts) says analysts review.
+    const admin = await login('admin');
+    const byAdmin = await call('POST', `/api/submissions/${item?.number}/reject`, admin, { reason: 'x' });
+    expect(byAdmin.statusCode).toBe(403);
 
     const analyst = await login('analyst');
     const noCsrf = await call(

@@ -73,7 +73,7 @@ beforeAll(async () => {
   const set = await t.hub.state.agreements.set(
     t.ally.id,
     allyTwoOfficers(new Date(t.clock.now().getTime() - 86_400_000).toISOString()),
-    { actor: 'test', now: t.clock.now() },
+    { actor: 'test', now: t.clock.now(), reason: 'test' },
   );
   if (!set.ok) throw new Error(set.errors.map((e) => e.message).join('; '));
   // An indicator both partners hold: Kabul sights it, under the id Kabul was given.
@@ -132,11 +132,11 @@ describe('promoting a partner’s sighting from the console', () => {
     await page.screenshot({ path: join(SHOTS, '02-promoted.png'), fullPage: true });
     // The hub's worker picks it up as any intel: the ally's agreement asks two officers.
     await t.runPipeline();
-    const queue = (await (await page.request.get(`${t.base}/api/queue`)).json()) as {
-      object_id: string;
-      partner: string;
-      author: string;
-    }[];
+    const queue = (
+      (await (await page.request.get(`${t.base}/api/queue?size=200`)).json()) as {
+        items: { object_id: string; partner: string; author: string }[];
+      }
+    ).items;
     // Queued for each partner whose agreement takes it, with the analyst as its importer.
     const items = queue.filter((i) => i.object_id === promotedId);
     expect(items).toContainEqual(expect.objectContaining({ partner: 'allied-service', author: 'analyst' }));

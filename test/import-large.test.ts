@@ -4,7 +4,7 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { dataDirPaths } from '../src/app/data-dir.js';
 import { DEFERRABLE_INDEXES } from '../src/store/sqlite/deferred-indexes.js';
-import { runTearline, tempDir } from './run-cli.js';
+import { as, initHub, runTearline, tempDir } from './run-cli.js';
 
 // A file large enough for the import's parallel path (front half on a worker thread, bulk
 // mode in the store), run through the real binary: exact counts, a ledger that verifies, the
@@ -17,8 +17,8 @@ function indicator(n: number): string {
     type: 'indicator',
     spec_version: '2.1',
     id: `indicator--${uuid(1000 + n)}`,
-    created: '2024-01-01T00:00:00Z',
-    modified: '2024-01-01T00:00:00Z',
+    created: '2024-01-01T00:00:00.000Z',
+    modified: '2024-01-01T00:00:00.000Z',
     created_by_ref: IDENTITY,
     name: `indicator ${n} — Émile`,
     pattern: `[ipv4-addr:value = '198.51.${(n >> 8) & 255}.${n & 255}']`,
@@ -30,14 +30,14 @@ function indicator(n: number): string {
 describe('importing a large file', () => {
   it('stores every object of a 10 MB file with a 12 MB object in it, exactly once, with a verifying ledger', async () => {
     const data = tempDir();
-    expect((await runTearline(['init', '--data', data])).code).toBe(0);
+    expect((await initHub(data)).code).toBe(0);
     const count = 20_000;
     const report = JSON.stringify({
       type: 'report',
       spec_version: '2.1',
       id: `report--${uuid(2)}`,
-      created: '2024-01-01T00:00:00Z',
-      modified: '2024-01-01T00:00:00Z',
+      created: '2024-01-01T00:00:00.000Z',
+      modified: '2024-01-01T00:00:00.000Z',
       name: 'a long report',
       published: '2024-01-01T00:00:00Z',
       description: 'x'.repeat(12 * 1024 * 1024),
@@ -47,8 +47,8 @@ describe('importing a large file', () => {
       type: 'identity',
       spec_version: '2.1',
       id: IDENTITY,
-      created: '2024-01-01T00:00:00Z',
-      modified: '2024-01-01T00:00:00Z',
+      created: '2024-01-01T00:00:00.000Z',
+      modified: '2024-01-01T00:00:00.000Z',
       name: 'source',
     });
     const objects = [identity, ...Array.from({ length: count / 2 }, (_, i) => indicator(i)), report];
@@ -57,7 +57,7 @@ describe('importing a large file', () => {
     writeFileSync(file, `{"type":"bundle","id":"bundle--${uuid(3)}","objects":[\n${objects.join(',\n')}\n]}`);
     expect(statSync(file).size).toBeGreaterThan(8 * 1024 * 1024);
 
-    const r = await runTearline(['import', '--data', data, '--json', file]);
+    const r = await runTearline(['import', '--data', data, '--json', file], as(data, 'analyst'));
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({
@@ -67,12 +67,14 @@ describe('importing a large file', () => {
       conflicts: 0,
     });
 
-    const again = await runTearline(['import', '--data', data, '--json', file]);
+    const again = await runTearline(['import', '--data', data, '--json', file], as(data, 'analyst'));
     expect(JSON.parse(again.stdout)).toMatchObject({ read: count + 2, added: 0, duplicates: count + 2 });
 
-    const stats = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+    const stats = JSON.parse(
+      (await runTearline(['stats', '--data', data, '--json'], as(data, 'analyst'))).stdout,
+    );
     expect(stats.objects).toBe(count + 2);
-    expect((await runTearline(['ledger', 'verify', '--data', data])).code).toBe(0);
+    expect((await runTearline(['ledger', 'verify', '--data', data], as(data, 'admin'))).code).toBe(0);
 
     // The first import brought every reference: it built the incoming-reference index at its end.
     const db = new Database(dataDirPaths(data).database, { readonly: true });

@@ -7,14 +7,26 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDirPaths } from '../src/app/data-dir.js';
 import { openCheckpoint } from '../src/ledger/ledger-checkpoint.js';
 import type { LedgerEntry } from '../src/ledger/ledger-entry.js';
+import { checkOpenedLine } from '../src/ledger/ledger-export.js';
 import { parseVerifierKey } from '../src/ledger/ledger-note.js';
 import { verifyConsistencyDocument, verifyReceipt } from '../src/ledger/ledger-receipt.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
-import { SqliteLedger } from '../src/store/sqlite/ledger-store.js';
+import { encodeLegacyEntries, SqliteLedger } from '../src/store/sqlite/ledger-store.js';
+import { seedKeyQuietly } from './auth-fixture.js';
 
 const bin = fileURLToPath(new URL('../bin/tearline.js', import.meta.url));
+// The ledger must start empty: each hub's admin key is written without the entries `user add` makes.
+const KEYS = new Map<string, string>();
+const hubWithAdmin = (dir: string): string => {
+  KEYS.set(dir, seedKeyQuietly(dir));
+  return dir;
+};
 const run = (...args: string[]) => {
-  const res = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  const data = args[args.indexOf('--data') + 1] ?? '';
+  const res = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TEARLINE_API_KEY: KEYS.get(data) ?? '' },
+  });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 };
 
@@ -61,6 +73,7 @@ describe('tearline ledger (the real binary)', () => {
   let vkey = '';
 
   beforeAll(() => {
+    hubWithAdmin(hub);
     expect(run('init', '--data', hub).code).toBe(0);
     vkey = run('ledger', 'key', '--data', hub).stdout.trim();
   });
@@ -144,6 +157,66 @@ describe('tearline ledger (the real binary)', () => {
       code: 1,
       stderr: expect.stringContaining('already exists'),
     });
+  });
+
+  it('verifies an older ledger (version 1 entries) and one that goes on with version 2; exports openings for overseers', () => {
+    const old = hubWithAdmin(join(work, 'older'));
+    expect(run('init', '--data', old).code).toBe(0);
+    const db = openSqlite(dataDirPaths(old).database);
+    const ledger = new SqliteLedger(db);
+    const legacy = encodeLegacyEntries(Array.from({ length: 6 }, (_, i) => entry(i)));
+    if (!legacy.ok) throw new Error(legacy.message);
+    expect(ledger.appendSealed(legacy.sealed).ok).toBe(true);
+    db.close();
+    expect(run('ledger', 'checkpoint', '--data', old).code).toBe(0);
+    expect(run('ledger', 'verify', '--data', old)).toMatchObject({
+      code: 0,
+      stdout: 'ok: 6 entries and 1 checkpoints verified\n',
+    });
+    appendEntries(old, 6, 9);
+    expect(run('ledger', 'checkpoint', '--data', old).code).toBe(0);
+    expect(run('ledger', 'verify', '--data', old)).toMatchObject({
+      code: 0,
+      stdout: 'ok: 9 entries and 2 checkpoints verified\n',
+    });
+    // The older release's receipt still verifies, whole, for an overseer.
+    const receipt = run('ledger', 'receipt', '--release', 'rel-42', '--data', old);
+    expect(verifyReceipt(receipt.stdout, run('ledger', 'key', '--data', old).stdout.trim())).toMatchObject({
+      ok: true,
+      version: 1,
+      entry: { actor: 'officer-1', original_id: 'indicator--o' },
+    });
+    const out = join(work, 'with-private.jsonl');
+    expect(run('ledger', 'export', '--with-private', '--out', out, '--data', old).code).toBe(0);
+    expect(statSync(out).mode & 0o777).toBe(0o600);
+    const lines = readFileSync(out, 'utf8').trim().split('\n').map(checkOpenedLine);
+    expect(lines.map((l) => (l.ok ? l.version : l.message))).toEqual([1, 1, 1, 1, 1, 1, 2, 2, 2]);
+    expect(lines[7]).toMatchObject({
+      ok: true,
+      entry: { kind: 'partner-change', actor: 'admin', partner: 'partner-7' },
+    });
+    const leaves = run('ledger', 'export', '--data', old).stdout.trim().split('\n');
+    expect(lines.map((l) => (l.ok ? l.leaf.toString() : ''))).toEqual(leaves);
+    expect(leaves[7]).not.toContain('partner-7');
+  });
+
+  it('signs checkpoints in steps: entries dated in the current step wait, --now signs them', () => {
+    const dir = hubWithAdmin(join(work, 'steps'));
+    expect(run('init', '--data', dir).code).toBe(0);
+    const db = openSqlite(dataDirPaths(dir).database);
+    const res = new SqliteLedger(db).appendEntries([{ ...entry(0), time: new Date().toISOString() }]);
+    db.close();
+    expect(res.ok).toBe(true);
+    expect(run('ledger', 'checkpoint', '--data', dir)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('no checkpoint is due yet'),
+    });
+    expect(run('ledger', 'receipt', '--index', '0', '--data', dir)).toMatchObject({
+      code: 1,
+      stderr: expect.stringContaining('not yet under a checkpoint'),
+    });
+    expect(run('ledger', 'checkpoint', '--now', '--data', dir).code).toBe(0);
+    expect(run('ledger', 'receipt', '--index', '0', '--data', dir).code).toBe(0);
   });
 
   it('names what is wrong with bad arguments, with exit code 2', () => {

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signCheckpoint } from '../src/ledger/ledger-checkpoint.js';
+import { createCosigner, formatCosignerVerifierKey } from '../src/ledger/ledger-cosignature.js';
 import type { LedgerEntry } from '../src/ledger/ledger-entry.js';
 import { createSigner, formatVerifierKey, type NoteSigner } from '../src/ledger/ledger-note.js';
 import {
@@ -13,6 +14,7 @@ import {
   verifyConsistencyDocument,
   verifyReceipt,
 } from '../src/ledger/ledger-receipt.js';
+import { verifyWitnessedReceipt } from '../src/ledger/ledger-receipt-witnessed.js';
 import { sqliteLedgerService } from '../src/store/ledger-service.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../src/store/sqlite/ledger-checkpoints.js';
@@ -139,7 +141,11 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
     if (!latest) throw new Error('no checkpoint');
     expect(runGo('export', vkey, file(Buffer.concat(lines)), file(latest.note))).toMatchObject({ code: 0 });
     const changed = [...lines];
-    changed[5] = Buffer.from((changed[5] as Buffer).toString().replace('importer', 'importeR'));
+    changed[5] = Buffer.from(
+      (changed[5] as Buffer)
+        .toString()
+        .replace(/"commitment":"(.)/, (_m, c) => `"commitment":"${c === 'a' ? 'b' : 'a'}`),
+    );
     expect(runGo('export', vkey, file(Buffer.concat(changed)), file(latest.note))).toMatchObject({ code: 1 });
     const swapped = [lines[1], lines[0], ...lines.slice(2)] as Buffer[];
     expect(runGo('export', vkey, file(Buffer.concat(swapped)), file(latest.note))).toMatchObject({ code: 1 });
@@ -161,7 +167,9 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
         {
           ...good,
           entry: Buffer.from(
-            Buffer.from(good.entry, 'base64').toString().replace('importer', 'importeR'),
+            Buffer.from(good.entry, 'base64')
+              .toString()
+              .replace(/"commitment":"(.)/, (_m, c) => `"commitment":"${c === 'a' ? 'b' : 'a'}`),
           ).toString('base64'),
         },
         vkey,
@@ -203,6 +211,41 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
     }
   });
 
+  it('checks inclusion of a receipt whose checkpoint carries witness cosignatures, and the quorum itself', () => {
+    const witness = (name: string, seed: number) => {
+      const made = createCosigner(name, Buffer.alloc(32, seed));
+      if (!made.ok) throw new Error(made.message);
+      return { c: made.cosigner, key: formatCosignerVerifierKey(name, made.cosigner.publicKey) };
+    };
+    const [a, b, c] = [witness('w.example/a', 21), witness('w.example/b', 22), witness('w.example/c', 23)];
+    const good = receiptAt(6, 17);
+    const text = (good.checkpoint as string).slice(0, (good.checkpoint as string).lastIndexOf('\n\n') + 1);
+    const lineA = a.c.cosign(text, 1_790_000_000);
+    const lineB = b.c.cosign(text, 1_790_000_001);
+    const cosigned = { ...good, checkpoint: `${good.checkpoint}${lineA}\n${lineB}\n` };
+    const json = JSON.stringify(cosigned);
+    // sumdb/note ignores signature lines from keys it was not given: inclusion verifies as before.
+    expect(runGo('receipt', vkey, file(json))).toMatchObject({ code: 0 });
+    // Our cosignature format, checked by the Go implementation of cosignature/v1 (cosignature.go).
+    expect(runGo('cosigned', vkey, '2', file(json), a.key, b.key)).toMatchObject({ code: 0 });
+    const short = runGo('cosigned', vkey, '2', file(json), a.key, c.key);
+    expect(short.code).toBe(1);
+    expect(short.out).toMatch(/1 witness cosignature\(s\), quorum 2/);
+    // A cosignature whose timestamp or signature was changed fails in Go as in our verifier.
+    const raw = Buffer.from(lineA.slice(lineA.lastIndexOf(' ') + 1), 'base64');
+    raw.writeBigUInt64BE(1_790_000_999n, 4);
+    const edited = `${lineA.slice(0, lineA.lastIndexOf(' ') + 1)}${raw.toString('base64')}`;
+    const bad = JSON.stringify({ ...good, checkpoint: `${good.checkpoint}${edited}\n${lineB}\n` });
+    const go = runGo('cosigned', vkey, '1', file(bad), a.key, b.key);
+    expect(go.code).toBe(1);
+    expect(go.out).toMatch(/invalid signature for key w\.example\/a/);
+    expect(verifyWitnessedReceipt(bad, vkey, { witnesses: [a.key, b.key], quorum: 1 })).toMatchObject({
+      ok: false,
+      code: 'bad-signature',
+    });
+    expect(verifyWitnessedReceipt(json, vkey, { witnesses: [a.key, b.key], quorum: 2 }).ok).toBe(true);
+  });
+
   it('rejects tampered consistency proofs', async () => {
     const res = await service.consistency(5, 17);
     if (!res.ok) throw new Error(res.message);
@@ -227,5 +270,42 @@ describe.skipIf(!hasGo)('independent verification with golang.org/x/mod/sumdb (n
       const go = runGo('consistency', vkey, file(json));
       expect(go.code, `${what}: ${go.out}`).toBe(1);
     }
+  });
+  it("accepts a partner's receipt for a version 2 release: public part and commitment only", async () => {
+    const appended = ledger.appendEntries([
+      {
+        kind: 'release',
+        time: '2026-01-05T10:00:00.000Z',
+        actor: 'officer-secret-name',
+        release_id: 'release--go-check',
+        partner: 'identity--0b4a8c51-0000-4000-8000-000000000001',
+        derived_id: 'indicator--6a1e2b7c-1f2d-5e3a-9b8c-7d6e5f4a3b2c',
+        original_id: 'indicator--11111111-2222-4333-8444-555555555555',
+        original_version: '2026-01-01T00:00:00.000Z',
+        agreement_version: '2',
+        reasons: ['policy: allied release'],
+        approvals: [{ approver: 'officer-other-name', time: '2026-01-05T09:00:00.000Z' }],
+        tearline_digest: 'sha256:00ff',
+      },
+    ]);
+    expect(appended.ok).toBe(true);
+    const res = await service.receiptForPartner(
+      'release--go-check',
+      'identity--0b4a8c51-0000-4000-8000-000000000001',
+    );
+    expect(res.ok).toBe(false); // not under a checkpoint yet
+    expect(checkpoints.checkpoint(new Date('2026-01-05T10:01:00Z'), signer).ok).toBe(true);
+    const receipt = await service.receiptForPartner(
+      'release--go-check',
+      'identity--0b4a8c51-0000-4000-8000-000000000001',
+    );
+    if (!receipt.ok) throw new Error(receipt.message);
+    for (const hidden of ['officer-', '11111111', '0b4a8c51', 'policy'])
+      expect(receipt.json).not.toContain(hidden);
+    const entryText = Buffer.from(JSON.parse(receipt.json).entry, 'base64').toString();
+    for (const hidden of ['officer-', '11111111', '0b4a8c51', 'policy'])
+      expect(entryText).not.toContain(hidden);
+    expect(verifyReceipt(receipt.json, vkey)).toMatchObject({ ok: true, version: 2 });
+    expect(runGo('receipt', vkey, file(receipt.json))).toMatchObject({ code: 0 });
   });
 });

@@ -7,17 +7,24 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dataDirPaths } from '../src/app/data-dir.js';
 import { loadLedgerSigner } from '../src/app/ledger-key.js';
 import { signCheckpoint } from '../src/ledger/ledger-checkpoint.js';
-import { type EntryOf, encodeEntry, type LedgerEntry } from '../src/ledger/ledger-entry.js';
+import { sealEntry } from '../src/ledger/ledger-commitment.js';
+import type { EntryOf, LedgerEntry } from '../src/ledger/ledger-entry.js';
 import { createSigner, formatVerifierKey } from '../src/ledger/ledger-note.js';
 import { countStoredHashes, storedHashIndex } from '../src/ledger/ledger-tree-math.js';
 import { openSqlite, type SqliteDatabase } from '../src/store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../src/store/sqlite/ledger-checkpoints.js';
 import { HASHES_PER_PAGE } from '../src/store/sqlite/ledger-hash-pages.js';
 import { SqliteLedger } from '../src/store/sqlite/ledger-store.js';
+import { seedKeyQuietly } from './auth-fixture.js';
 
 const bin = fileURLToPath(new URL('../bin/tearline.js', import.meta.url));
+// The ledger must start empty: the admin's key is written without the entries `user add` makes.
+let KEY = '';
 const run = (...args: string[]) => {
-  const res = spawnSync(process.execPath, [bin, ...args], { encoding: 'utf8' });
+  const res = spawnSync(process.execPath, [bin, ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TEARLINE_API_KEY: KEY },
+  });
   return { code: res.status, stdout: res.stdout, stderr: res.stderr };
 };
 const ENTRIES = 20;
@@ -30,11 +37,30 @@ const entry = (i: number): EntryOf<'condition-change'> => ({
   change: i % 2 ? 'met' : 'lapsed',
   digest: `sha256:${i}`,
 });
+/** A version 2 leaf for `e`, as the hub would write it (under a salt of its own). */
 const bytesOf = (e: LedgerEntry) => {
-  const enc = encodeEntry(e);
+  const enc = sealEntry(e, Buffer.alloc(32, 9));
   if (!enc.ok) throw new Error(enc.message);
-  return enc.bytes;
+  return enc.leaf;
 };
+
+/** Rewrites entry `idx`'s stored opening (its salt and private part) with `edit`. */
+function editOpening(
+  db: SqliteDatabase,
+  idx: number,
+  edit: (o: { salt: Buffer; private: Buffer }) => { salt: Buffer; private: Buffer },
+): void {
+  const row = db.prepare('SELECT salt, private FROM ledger_entries WHERE idx = ?').get(idx) as {
+    salt: Buffer;
+    private: Buffer;
+  };
+  const next = edit(row);
+  db.prepare('UPDATE ledger_entries SET salt = ?, private = ? WHERE idx = ?').run(
+    next.salt,
+    next.private,
+    idx,
+  );
+}
 
 /** Overwrites stored hash `id` inside its page row. */
 function setStoredHash(db: SqliteDatabase, id: number, hash: Buffer): void {
@@ -61,6 +87,7 @@ describe('tampering with the stored ledger is caught by `tearline ledger verify`
   let caseNo = 0;
 
   beforeAll(() => {
+    KEY = seedKeyQuietly(template);
     expect(run('init', '--data', template).code).toBe(0);
     const paths = dataDirPaths(template);
     const signer = loadLedgerSigner(paths, 'tearline.local');
@@ -164,6 +191,35 @@ describe('tampering with the stored ledger is caught by `tearline ledger verify`
       'an entry column edited (the bytes kept)',
       (db) => db.prepare("UPDATE ledger_entries SET actor = 'someone-else' WHERE idx = 2").run(),
       /entry 2: the kind, time, actor or release_id columns differ/,
+    ],
+    [
+      "an entry's private part changed (the officer named)",
+      (db) =>
+        editOpening(db, 6, (o) => ({
+          ...o,
+          private: Buffer.from(o.private.toString('utf8').replace('officer-3', 'officer-4')),
+        })),
+      /entry 6: the private part and salt do not match the commitment/,
+    ],
+    [
+      "an entry's salt changed",
+      (db) => editOpening(db, 11, (o) => ({ ...o, salt: Buffer.alloc(32, 1) })),
+      /entry 11: the private part and salt do not match the commitment/,
+    ],
+    [
+      "two entries' openings swapped",
+      (db) => {
+        const read = db.prepare('SELECT salt, private FROM ledger_entries WHERE idx = ?');
+        const [a, b] = [read.get(4), read.get(5)] as { salt: Buffer; private: Buffer }[];
+        editOpening(db, 4, () => b as { salt: Buffer; private: Buffer });
+        editOpening(db, 5, () => a as { salt: Buffer; private: Buffer });
+      },
+      /entry 4: the private part and salt do not match the commitment/,
+    ],
+    [
+      "an entry's opening deleted",
+      (db) => db.prepare('UPDATE ledger_entries SET salt = NULL, private = NULL WHERE idx = 13').run(),
+      /entry 13: its private part and salt are missing/,
     ],
     [
       'history rewritten with all hashes recomputed',

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { provisionKeys } from './auth-fixture.js';
 
 // The demo scenario end to end through the real binary: `tearline demo` imports the ISIS-K
 // bundle, the two fixture agreements are set (dates moved relative to today, since the CLI
@@ -20,8 +21,13 @@ const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
 const AMBER = 'marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421';
 const GREEN = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
 
-function run(args: string[]) {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'tearline.js'), ...args], { encoding: 'utf8' });
+const KEYS: Record<string, string> = {};
+/** The binary as the hub's admin (or its analyst, for imports), with an API key. */
+function run(args: string[], who: 'admin' | 'analyst' = 'admin') {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'tearline.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, TEARLINE_API_KEY: KEYS[who] ?? '' },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -40,11 +46,18 @@ function fixtureWithDates(name: string, shift: (doc: Record<string, unknown>) =>
   return path;
 }
 
-beforeAll(() => {
+beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'tearline-policy-demo-'));
   data = join(dir, 'hub');
-  expect(run(['init', '--data', data]).code).toBe(0);
+  // `demo` makes the data dir and its users; the test then acts through their API keys.
   expect(run(['demo', '--data', data]).code).toBe(0);
+  Object.assign(
+    KEYS,
+    await provisionKeys({ data }, [
+      { name: 'admin', role: 'admin' },
+      { name: 'analyst', role: 'analyst' },
+    ]),
+  );
   distrustedId = JSON.parse(
     run(['partner', 'add', '--name', 'distrusted', '--country', 'AF', '--json', '--data', data]).stdout,
   ).id;
@@ -62,8 +75,10 @@ beforeAll(() => {
   const ally = fixtureWithDates('agreement-ally.yaml', (doc) => {
     doc.valid_from = iso(now - 10 * DAY);
   });
-  expect(run(['agreement', 'set', 'distrusted', distrusted, '--data', data]).code).toBe(0);
-  expect(run(['agreement', 'set', 'ally', ally, '--data', data]).code).toBe(0);
+  expect(run(['agreement', 'set', '--reason', 'test', 'distrusted', distrusted, '--data', data]).code).toBe(
+    0,
+  );
+  expect(run(['agreement', 'set', '--reason', 'test', 'ally', ally, '--data', data]).code).toBe(0);
 });
 
 describe('demo scenario: distrusted partner and ally', () => {
@@ -92,7 +107,7 @@ describe('demo scenario: distrusted partner and ally', () => {
         objects: [sighting],
       }),
     );
-    const imported = run(['import', feedback, '--data', data]);
+    const imported = run(['import', feedback, '--data', data], 'analyst');
     expect(imported.code, imported.stderr).toBe(0);
 
     const after = JSON.parse(run(['decide', '--partner', 'distrusted', '--json', '--data', data]).stdout);

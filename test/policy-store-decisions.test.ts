@@ -64,6 +64,7 @@ describeOnEngines('decisions over the hub state', (open) => {
       const set = await agreements.set(p.id, agreement, {
         actor: 'local-admin',
         now: new Date('2026-11-01T00:00:00Z'),
+        reason: 'test',
       });
       expect(set.ok).toBe(true);
       await conditions.attestAssurance(

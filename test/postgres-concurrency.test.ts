@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { systemClock } from '../src/clock.js';
 import { ingestBatchEntry } from '../src/ingest/ingest-ledger.js';
 import { openCheckpoint } from '../src/ledger/ledger-checkpoint.js';
-import { decodeEntry } from '../src/ledger/ledger-entry.js';
+import { openStoredEntry } from '../src/ledger/ledger-commitment.js';
 import { MemoryTree } from '../src/ledger/ledger-memory-tree.js';
 import { createSigner, formatVerifierKey, parseVerifierKey } from '../src/ledger/ledger-note.js';
 import type { StoredObject } from '../src/store/ports.js';
@@ -72,7 +72,7 @@ async function verifyLedger(pool: pg.Pool, rows: readonly StoredObject[]): Promi
   expect(root.ok && Buffer.from(root.root).equals(Buffer.from(rebuilt.root()))).toBe(true);
   let at = 0;
   for (const e of entries) {
-    const decoded = decodeEntry(e.bytes);
+    const decoded = openStoredEntry(e.bytes, e.opening);
     if (!decoded.ok || decoded.entry.kind !== 'ingest-batch')
       throw new Error(`entry ${e.index} is not an ingest batch`);
     const entry = decoded.entry;

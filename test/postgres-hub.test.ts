@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from '../src/store/postgres/pg-test-schema.js';
 import { RELEASES_COLLECTION_ID } from '../src/taxii/taxii-collections.js';
-import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
+import { as, initHub, REPO_ROOT, runTearline, type TestRole, tempDir } from './run-cli.js';
 import { basic, TAXII } from './taxii-fixture.js';
 
 if (!TEST_PG_URL) console.warn(PG_SKIP_REASON);
@@ -118,36 +118,40 @@ async function pullAll(base: string, auth: string): Promise<{ id: string; type: 
 }
 
 describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
-  it('runs the ISIS-K flow from the CLI and serves it over TAXII, as the embedded hub does', async () => {
+  it('runs the ISIS-K flow from the CLI and serves it over TAXII, as the embedded hub does', {
+    timeout: 300_000,
+  }, async () => {
     const target = await openTestSchema('hub');
     const db = schemaUrl(target.schema);
     const data = tempDir();
     const dir = tempDir();
-    const t = (...args: string[]) => runTearline([...args, '--data', data, '--db', db]);
+    const t = (...args: string[]) => runTearline([...args, '--data', data, '--db', db], as(data, 'admin'));
+    const tAs = (role: TestRole, ...args: string[]) =>
+      runTearline([...args, '--data', data, '--db', db], as(data, role));
     let serve: ChildProcess | undefined;
     let serve2: ChildProcess | undefined;
     try {
-      expect((await runTearline(['init', '--data', data])).code).toBe(0);
-      for (const [name, role] of [
-        ['olga', 'release-officer'],
-        ['omar', 'release-officer'],
-      ] as const) {
-        const added = await runTearline(
-          ['user', 'add', name, '--role', role, '--password-stdin', '--data', data, '--db', db],
-          { input: 'a long enough password\n' },
-        );
-        expect(added.stderr).toBe('');
-      }
+      // init --db creates the first admin in the PostgreSQL database; keys for a user per role.
+      expect((await initHub(data, db)).code).toBe(0);
       const ally = JSON.parse((await t('partner', 'add', '--name', 'ally', '--json')).stdout) as {
         token: string;
       };
       expect((await t('partner', 'add', '--name', 'kabul', '--country', 'AF')).code).toBe(0);
-      expect((await t('agreement', 'set', 'ally', writeJson(join(dir, 'a.json'), allyAgreement))).code).toBe(
-        0,
-      );
+      expect(
+        (
+          await t(
+            'agreement',
+            'set',
+            '--reason',
+            'test',
+            'ally',
+            writeJson(join(dir, 'a.json'), allyAgreement),
+          )
+        ).code,
+      ).toBe(0);
       const kabul = writeJson(join(dir, 'k.json'), kabulAgreement(Date.now()));
-      expect((await t('agreement', 'set', 'kabul', kabul)).code).toBe(0);
-      expect((await t('import', join(REPO_ROOT, 'demo', 'isis-k-demo.json'))).code).toBe(0);
+      expect((await t('agreement', 'set', '--reason', 'test', 'kabul', kabul)).code).toBe(0);
+      expect((await tAs('analyst', 'import', join(REPO_ROOT, 'demo', 'isis-k-demo.json'))).code).toBe(0);
 
       const run = JSON.parse((await t('release', 'run', '--json')).stdout);
       expect(run.partners.find((p: { partner: string }) => p.partner === 'ally').released).toBeGreaterThan(0);
@@ -163,14 +167,9 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
         object_id: string;
       }[];
       const item = queue.find((i) => i.object_id === ISISK)?.id as string;
-      expect((await t('queue', 'approve', item, '--as', 'olga', '--comment', 'assurance checked')).code).toBe(
-        0,
-      );
-      const second = await t('queue', 'approve', item, '--as', 'omar', '--json');
-      expect(JSON.parse(second.stdout)).toMatchObject({ state: 'released', approvals: 2 });
-
-      const sqliteHasNothing = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
-      expect(sqliteHasNothing.objects).toBe(0);
+      expect((await tAs('officer', 'queue', 'approve', item, '--comment', 'assurance checked')).code).toBe(0);
+      // The same OS account cannot give the second approval, even with another officer's key.
+      expect((await tAs('officer2', 'queue', 'approve', item)).code).toBe(1);
 
       // Two hub processes on one database; the partner talks to the second.
       const first = await startServe(['--data', data, '--db', db]);
@@ -178,6 +177,16 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
       const other = await startServe(['--data', data, '--db', db]);
       serve2 = other.child;
       const base = other.base;
+      // The second officer approves over the API of one serve process, with their key.
+      const second = await fetch(new URL(`/api/queue/${item}/approve`, first.base), {
+        method: 'POST',
+        headers: {
+          Authorization: `Bearer ${as(data, 'officer2').env.TEARLINE_API_KEY}`,
+          'content-type': 'application/json',
+        },
+        body: '{}',
+      });
+      expect(await second.json()).toMatchObject({ state: 'released', approvals: 2 });
       const auth = basic('ally', ally.token);
       const pulled = await pullAll(base, auth);
       expect(pulled.length).toBe(
@@ -202,18 +211,18 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
       const login = await fetch(new URL('/api/login', first.base), {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ name: 'olga', password: 'a long enough password' }),
+        body: JSON.stringify({ name: 'test-officer', password: 'a long enough password' }),
       });
       expect(login.status).toBe(200);
       const cookie = String(login.headers.get('set-cookie')).split(';')[0] as string;
       const queued = await fetch(new URL('/api/queue', base), { headers: { cookie } });
       expect(queued.status).toBe(200);
-      const open = (await queued.json()) as { partner: string; object_id: string }[];
+      const open = ((await queued.json()) as { items: { partner: string; object_id: string }[] }).items;
       expect(open.length).toBeGreaterThan(0);
       expect(open.every((i) => i.partner === 'kabul' && i.object_id !== ISISK)).toBe(true);
       expect((await fetch(new URL('/api/queue', base))).status).toBe(401);
 
-      const recall = await t('recall', 'ally', ISISK, '--reason', 'source downgraded', '--json');
+      const recall = await tAs('officer', 'recall', 'ally', ISISK, '--reason', 'source downgraded', '--json');
       expect(recall.code).toBe(0);
       const verify = await t('ledger', 'verify');
       expect(verify.stderr).toBe('');
@@ -225,18 +234,31 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
     }
   });
 
-  it('keeps one ledger and releases nothing twice when three processes import and release at once', async () => {
+  it('keeps one ledger and releases nothing twice when three processes import and release at once', {
+    timeout: 300_000,
+  }, async () => {
     const target = await openTestSchema('hub3');
     const db = schemaUrl(target.schema);
     const data = tempDir();
     const dir = tempDir();
-    const t = (...args: string[]) => runTearline([...args, '--data', data, '--db', db]);
+    const t = (...args: string[]) => runTearline([...args, '--data', data, '--db', db], as(data, 'admin'));
+    const tAs = (role: TestRole, ...args: string[]) =>
+      runTearline([...args, '--data', data, '--db', db], as(data, role));
     try {
-      expect((await runTearline(['init', '--data', data])).code).toBe(0);
+      expect((await initHub(data, db)).code).toBe(0);
       for (const name of ['ally', 'partner-b']) {
         expect((await t('partner', 'add', '--name', name)).code).toBe(0);
         expect(
-          (await t('agreement', 'set', name, writeJson(join(dir, `${name}.json`), allyAgreement))).code,
+          (
+            await t(
+              'agreement',
+              'set',
+              '--reason',
+              'test',
+              name,
+              writeJson(join(dir, `${name}.json`), allyAgreement),
+            )
+          ).code,
         ).toBe(0);
       }
       const WORKERS = 3;
@@ -252,7 +274,7 @@ describe.skipIf(!TEST_PG_URL)('a hub on PostgreSQL', () => {
       const worker = async (w: number) => {
         const outcomes: number[] = [];
         for (let r = 0; r < ROUNDS; r++) {
-          const imported = await t('import', files[r * WORKERS + w] as string);
+          const imported = await tAs('analyst', 'import', files[r * WORKERS + w] as string);
           const released = await t('release', 'run', '--json');
           outcomes.push(imported.code, released.code);
           if (released.code !== 0) throw new Error(released.stderr);

@@ -4,7 +4,8 @@ import { describe, expect, it } from 'vitest';
 import { openPgHub } from '../src/app/hub-postgres.js';
 import { systemClock } from '../src/clock.js';
 import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from '../src/store/postgres/pg-test-schema.js';
-import { runTearline, tempDir } from './run-cli.js';
+import { provisionKeys } from './auth-fixture.js';
+import { as, initHub, initHubQuietly, runTearline, tempDir } from './run-cli.js';
 
 if (!TEST_PG_URL) console.warn(PG_SKIP_REASON);
 
@@ -15,7 +16,7 @@ function writeBundle(path: string, modified: string, n: number): void {
     type: 'indicator',
     spec_version: '2.1',
     id: ID(i),
-    created: '2024-01-01T00:00:00Z',
+    created: '2024-01-01T00:00:00.000Z',
     modified,
     pattern: `[ipv4-addr:value = '198.51.100.${i}']`,
     pattern_type: 'stix',
@@ -28,16 +29,21 @@ function writeBundle(path: string, modified: string, n: number): void {
 }
 
 describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgres://…', () => {
-  it('copies an imported hub, verifies the ledger there, and refuses a second copy or bad URLs', async () => {
+  it('copies an imported hub, verifies the ledger there, and refuses a second copy or bad URLs', {
+    timeout: 300_000,
+  }, async () => {
     const dir = tempDir();
     const data = join(dir, 'hub');
-    expect((await runTearline(['init', '--data', data])).code).toBe(0);
-    writeBundle(join(dir, 'a.json'), '2024-02-01T00:00:00Z', 20);
-    writeBundle(join(dir, 'b.json'), '2024-03-01T00:00:00Z', 10);
+    // The ledger must hold only the imports below: keys without `user add` entries.
+    await initHubQuietly(data);
+    writeBundle(join(dir, 'a.json'), '2024-02-01T00:00:00.000Z', 20);
+    writeBundle(join(dir, 'b.json'), '2024-03-01T00:00:00.000Z', 10);
     writeFileSync(join(dir, 'bad.json'), '{"type":"indicator","id":"nope"}');
     for (const f of ['a.json', 'b.json', 'bad.json'])
-      await runTearline(['import', '--data', data, join(dir, f)]);
-    const stats = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+      await runTearline(['import', '--data', data, join(dir, f)], as(data, 'analyst'));
+    const stats = JSON.parse(
+      (await runTearline(['stats', '--data', data, '--json'], as(data, 'analyst'))).stdout,
+    );
 
     const target = await openTestSchema('cli');
     try {
@@ -62,19 +68,35 @@ describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgre
       }
 
       // The ledger commands work on the PostgreSQL copy as on the data dir.
-      const liteExport = await runTearline(['ledger', 'export', '--data', data]);
-      const pgExport = await runTearline(['ledger', 'export', '--data', data, '--db', to]);
+      const liteExport = await runTearline(['ledger', 'export', '--data', data], as(data, 'admin'));
+      const pgExport = await runTearline(['ledger', 'export', '--data', data, '--db', to], as(data, 'admin'));
       expect(pgExport.code).toBe(0);
       expect(pgExport.stdout).toBe(liteExport.stdout);
-      writeBundle(join(dir, 'c.json'), '2024-04-01T00:00:00Z', 5);
-      expect((await runTearline(['import', '--data', data, '--db', to, join(dir, 'c.json')])).code).toBe(0);
-      const verified = await runTearline(['ledger', 'verify', '--data', data, '--db', to]);
+      writeBundle(join(dir, 'c.json'), '2024-04-01T00:00:00.000Z', 5);
+      expect(
+        (await runTearline(['import', '--data', data, '--db', to, join(dir, 'c.json')], as(data, 'analyst')))
+          .code,
+      ).toBe(0);
+      const verified = await runTearline(['ledger', 'verify', '--data', data, '--db', to], as(data, 'admin'));
       expect(verified.stderr).toBe('');
       expect(verified.stdout).toMatch(/^ok: 3 entries and \d+ checkpoints verified/);
-      const receipt = await runTearline(['ledger', 'receipt', '--index', '2', '--data', data, '--db', to]);
+      // The new entry is dated in the current step of a minute: no checkpoint covers it yet.
+      const early = await runTearline(
+        ['ledger', 'receipt', '--index', '2', '--data', data, '--db', to],
+        as(data, 'analyst'),
+      );
+      expect(early).toMatchObject({ code: 1, stderr: expect.stringContaining('not yet under a checkpoint') });
+      expect(
+        (await runTearline(['ledger', 'checkpoint', '--now', '--data', data, '--db', to], as(data, 'admin')))
+          .code,
+      ).toBe(0);
+      const receipt = await runTearline(
+        ['ledger', 'receipt', '--index', '2', '--data', data, '--db', to],
+        as(data, 'analyst'),
+      );
       expect(JSON.parse(receipt.stdout)).toMatchObject({ index: 2 });
       await target.pool.query("UPDATE ledger_entries SET actor = 'mallory' WHERE idx = 1");
-      const tampered = await runTearline(['ledger', 'verify', '--data', data, '--db', to]);
+      const tampered = await runTearline(['ledger', 'verify', '--data', data, '--db', to], as(data, 'admin'));
       expect(tampered.code).toBe(1);
       expect(tampered.stderr).toContain('entry 1');
 
@@ -112,21 +134,33 @@ describe.skipIf(!TEST_PG_URL)('tearline migrate --from sqlite://… --to postgre
   it('imports into PostgreSQL with --db and reads it back with stats and export', async () => {
     const dir = tempDir();
     const data = join(dir, 'hub');
-    expect((await runTearline(['init', '--data', data])).code).toBe(0);
-    writeBundle(join(dir, 'a.json'), '2024-02-01T00:00:00Z', 12);
+    expect((await initHub(data)).code).toBe(0);
+    writeBundle(join(dir, 'a.json'), '2024-02-01T00:00:00.000Z', 12);
     const target = await openTestSchema('clidb');
     try {
       const db = `${TEST_PG_URL}${TEST_PG_URL.includes('?') ? '&' : '?'}schema=${target.schema}`;
-      const r = await runTearline(['import', '--data', data, '--db', db, '--json', join(dir, 'a.json')]);
+      // A new PostgreSQL hub has its own users: an analyst with a key there.
+      const pgKey = (await provisionKeys({ data, db }, [{ name: 'pg-analyst', role: 'analyst' }]))[
+        'pg-analyst'
+      ];
+      const onPg = { env: { TEARLINE_API_KEY: pgKey as string } };
+      const r = await runTearline(
+        ['import', '--data', data, '--db', db, '--json', join(dir, 'a.json')],
+        onPg,
+      );
       expect(r.stderr).toBe('');
       expect(JSON.parse(r.stdout)).toMatchObject({ read: 12, added: 12 });
-      const viaEnv = await runTearline(['stats', '--data', data, '--json'], { env: { TEARLINE_DB: db } });
+      const viaEnv = await runTearline(['stats', '--data', data, '--json'], {
+        env: { TEARLINE_DB: db, TEARLINE_API_KEY: pgKey as string },
+      });
       expect(JSON.parse(viaEnv.stdout)).toMatchObject({ objects: 12, versions: 12 });
-      const local = JSON.parse((await runTearline(['stats', '--data', data, '--json'])).stdout);
+      const local = JSON.parse(
+        (await runTearline(['stats', '--data', data, '--json'], as(data, 'analyst'))).stdout,
+      );
       expect(local.objects).toBe(0);
-      const exported = await runTearline(['export', '--data', data, '--db', db]);
+      const exported = await runTearline(['export', '--data', data, '--db', db], onPg);
       expect(JSON.parse(exported.stdout).objects).toHaveLength(12);
-      const bad = await runTearline(['stats', '--data', data, '--db', 'mysql://x']);
+      const bad = await runTearline(['stats', '--data', data, '--db', 'mysql://x'], as(data, 'analyst'));
       expect(bad.code).toBe(1);
       expect(bad.stderr).toContain('--db');
     } finally {

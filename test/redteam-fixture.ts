@@ -11,6 +11,7 @@ import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
 import { computeScoId } from '../src/stix/sco-id.js';
 import type { JsonObject } from '../src/stix/types.js';
+import { LENIENT_THROTTLE } from './auth-fixture.js';
 import { openDemoHub } from './console-fixture.js';
 import { basic, TAXII } from './taxii-fixture.js';
 
@@ -100,7 +101,7 @@ export async function openRedTeam(): Promise<RedTeam> {
       await decideQueueItem(
         stores,
         item.item_id,
-        { name: officer, role: 'release-officer' },
+        { name: officer, role: 'release-officer', auth: 'password', origin: 'console' },
         'approve',
         undefined,
         clock.now(),
@@ -119,7 +120,7 @@ export async function openRedTeam(): Promise<RedTeam> {
   for (const c of [kabul, ally]) c.id = (await hub.state.partners.get(c.name))?.id ?? '';
   const statusIds: string[] = [];
   const app = buildServer(hub, {
-    failedLoginDelayMs: 0,
+    throttle: LENIENT_THROTTLE,
     rate: { perSecond: 1e6, burst: 1e6 },
     newStatusId: () => {
       const id = `00000000-0000-4000-8000-${String(statusIds.length + 1).padStart(12, '0')}`;

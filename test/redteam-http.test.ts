@@ -1,11 +1,13 @@
 // Red team, HTTP hygiene (issue 15 findings 6 and 8): slow clients are cut off on every server
 // path, and no API, ledger or TAXII answer may be cached or content-sniffed.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildServer } from '../src/app/server.js';
+import { LENIENT_THROTTLE, provisionKeys } from './auth-fixture.js';
 import { passwordOf } from './console-fixture.js';
 import { openRedTeam, type RedTeam } from './redteam-fixture.js';
 import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
@@ -39,13 +41,12 @@ async function startServe(data: string): Promise<{ child: ChildProcess; port: nu
 
 beforeAll(async () => {
   t = await openRedTeam();
-  plain = buildServer(t.hub, { pageCache: { maxEntries: 0, maxBytes: 0 }, failedLoginDelayMs: 0 });
+  plain = buildServer(t.hub, { pageCache: { maxEntries: 0, maxBytes: 0 }, throttle: LENIENT_THROTTLE });
   await plain.listen({ host: '127.0.0.1', port: 0 });
   const address = plain.server.address();
   plainPort = typeof address === 'object' && address ? address.port : 0;
   // And the real thing: `tearline serve` on a data dir with the demo loaded, default settings.
   serveData = tempDir('tearline-redteam-');
-  expect((await runTearline(['init', '--data', serveData])).code).toBe(0);
   const demo = await runTearline(['demo', '--data', serveData]);
   expect(demo.code).toBe(0);
   serveToken = /kabul-authorities\s+(tl_\S+)/.exec(demo.stdout)?.[1] ?? '';
@@ -130,15 +131,13 @@ describe('red team: slow clients (finding 6)', () => {
       // The deadlines, not anything else, ended them: headers 10 s, whole request 25 s.
       expect(c.ms, what).toBeGreaterThanOrEqual(c.name.includes('body') ? 24_000 : 9_000);
     }
-    const listed = await runTearline([
-      'submissions',
-      'list',
-      '--state',
-      'all',
-      '--json',
-      '--data',
-      serveData,
-    ]);
+    const { analyst } = await provisionKeys({ data: serveData }, [{ name: 'analyst', role: 'analyst' }]);
+    const listed = await runTearline(
+      ['submissions', 'list', '--state', 'all', '--json', '--data', serveData],
+      {
+        env: { TEARLINE_API_KEY: analyst as string },
+      },
+    );
     expect(JSON.parse(listed.stdout)).toEqual([]);
   });
 });

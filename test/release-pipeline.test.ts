@@ -89,9 +89,12 @@ async function setup() {
     { ...ctx, randomBytes: (n: number) => new Uint8Array(n).fill(3) },
   );
   if (!ally.ok || !kabul.ok) throw new Error('partners');
-  await agreements.set(ally.partner.id, JSON.stringify(allyAgreement), ctx);
+  await agreements.set(ally.partner.id, JSON.stringify(allyAgreement), { ...ctx, reason: 'test' });
   const assuranceUntil = new Date(Date.parse(T0) + 30 * DAY).toISOString();
-  await agreements.set(kabul.partner.id, JSON.stringify(distrustedAgreement(assuranceUntil)), ctx);
+  await agreements.set(kabul.partner.id, JSON.stringify(distrustedAgreement(assuranceUntil)), {
+    ...ctx,
+    reason: 'test',
+  });
   const seed = new Uint8Array(32).fill(9);
   const signer = createSigner(hub.config.hub_name, seed);
   if (!signer.ok) throw new Error(signer.message);
@@ -165,28 +168,49 @@ describe('release pipeline: the ISIS-K scenario', () => {
     const id = item?.item_id as string;
     const now = s.clock.now();
     expect(
-      await decideQueueItem(s.stores, id, { name: 'ivan', role: 'analyst' }, 'approve', undefined, now),
+      await decideQueueItem(
+        s.stores,
+        id,
+        { name: 'ivan', role: 'analyst', auth: 'password', origin: 'console' },
+        'approve',
+        undefined,
+        now,
+      ),
     ).toMatchObject({ ok: false, code: 'not-an-officer' });
     expect(
       await decideQueueItem(
         s.stores,
         id,
-        { name: 'ivan', role: 'release-officer' },
+        { name: 'ivan', role: 'release-officer', auth: 'password', origin: 'console' },
         'approve',
         undefined,
         now,
       ),
     ).toMatchObject({ ok: false, code: 'author-may-not-approve' });
     expect(
-      await decideQueueItem(s.stores, id, { name: 'olga', role: 'release-officer' }, 'approve', 'ok', now),
+      await decideQueueItem(
+        s.stores,
+        id,
+        { name: 'olga', role: 'release-officer', auth: 'password', origin: 'console' },
+        'approve',
+        'ok',
+        now,
+      ),
     ).toMatchObject({ ok: true, state: 'pending', approvals: 1, required: 2 });
     expect(
-      await decideQueueItem(s.stores, id, { name: 'olga', role: 'release-officer' }, 'approve', 'again', now),
+      await decideQueueItem(
+        s.stores,
+        id,
+        { name: 'olga', role: 'release-officer', auth: 'password', origin: 'console' },
+        'approve',
+        'again',
+        now,
+      ),
     ).toMatchObject({ ok: false, code: 'already-decided' });
     const done = await decideQueueItem(
       s.stores,
       id,
-      { name: 'omar', role: 'release-officer' },
+      { name: 'omar', role: 'release-officer', auth: 'password', origin: 'console' },
       'approve',
       undefined,
       now,
@@ -293,6 +317,7 @@ describe('release pipeline: the ISIS-K scenario', () => {
     await s.agreements.set(s.kabul.id, JSON.stringify(distrustedAgreement(later)), {
       actor: 'admin',
       now: s.clock.now(),
+      reason: 'assurance extended',
     });
     await run(s);
     expect((await s.stores.releases.outcome(s.kabul.id, indicator.id))?.outcome).toBe('queued');

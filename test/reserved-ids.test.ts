@@ -6,6 +6,7 @@ import { TLP_MARKINGS } from '../src/stix/markings-tlp.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { RESERVED_MESSAGE } from '../src/taxii/taxii-submissions.js';
 import { buildReleasingIdentity } from '../src/tearline/tearline-identity.js';
+import { LENIENT_THROTTLE } from './auth-fixture.js';
 import { describeOnHubEngines } from './hub-engines.js';
 import { basic, TAXII } from './taxii-fixture.js';
 
@@ -46,7 +47,7 @@ describeOnHubEngines(
             ordinary,
           ]),
           hub.objects,
-          { source: 'file:reserved.json', maxObjectBytes: 1_000_000 },
+          { source: 'file:reserved.json', actor: 'analyst', maxObjectBytes: 1_000_000 },
         );
         expect(summary).toMatchObject({ read: 6, added: 1, duplicates: 2, conflicts: 3, rejected: 0 });
         const stored = await hub.state.sql.all<{ id: string }>('SELECT id FROM objects');
@@ -58,7 +59,7 @@ describeOnHubEngines(
 
     it('an analyst pushing one over TAXII is told the id is reserved', async () => {
       const { hub, clock, close } = await open();
-      const app = buildServer(hub, { failedLoginDelayMs: 0 });
+      const app = buildServer(hub, { throttle: LENIENT_THROTTLE });
       try {
         const user = await hub.state.users.add('analyst-a', 'analyst', 'a long enough password', {
           actor: 'test',

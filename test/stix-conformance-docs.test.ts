@@ -1,9 +1,8 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateObject } from '../src/stix/validate.js';
 import { validateBundle } from '../src/stix/validate-bundle.js';
 import type { ValidationResult } from '../src/stix/validation-types.js';
-import { sharedDataPath } from './stix-shared-data.js';
+import { readFixtureText } from './fixture-data.js';
 
 interface DocCase {
   name: string;
@@ -11,7 +10,7 @@ interface DocCase {
   doc: { type?: unknown };
 }
 
-const cases: DocCase[] = readFileSync(sharedDataPath('data/conformance/stix-validity-cases.jsonl'), 'utf8')
+const cases: DocCase[] = readFixtureText('conformance', 'stix-validity-cases.jsonl')
   .split('\n')
   .filter((l) => l.trim() !== '')
   .map((l) => JSON.parse(l) as DocCase);

@@ -1,16 +1,13 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parsePattern } from '../src/stix/pattern-check.js';
-import { sharedDataPath } from './stix-shared-data.js';
+import { readFixtureJson } from './fixture-data.js';
 
 interface PatternCase {
   pattern: string;
   expect_valid: boolean;
 }
 
-const cases = JSON.parse(
-  readFileSync(sharedDataPath('data/conformance/stix-pattern-cases.json'), 'utf8'),
-) as PatternCase[];
+const cases = readFixtureJson<PatternCase[]>('conformance', 'stix-pattern-cases.json');
 
 /** Where we disagree with the reference pattern validator, and the clause that justifies our verdict. */
 const DISAGREEMENTS: Record<string, string> = {

@@ -1,12 +1,12 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { validateObject } from '../src/stix/validate.js';
 import { validateBundle } from '../src/stix/validate-bundle.js';
 import type { ValidationResult } from '../src/stix/validation-types.js';
-import { sharedDataPath } from './stix-shared-data.js';
+import { fixturePath, readFixtureJson } from './fixture-data.js';
 
-function load(rel: string): { type?: unknown } {
-  return JSON.parse(readFileSync(sharedDataPath(rel), 'utf8')) as { type?: unknown };
+function load(...parts: string[]): { type?: unknown } {
+  return readFixtureJson<{ type?: unknown }>(...parts);
 }
 
 function errorsOf(r: ReturnType<typeof validateBundle>): string[] {
@@ -16,10 +16,10 @@ function errorsOf(r: ReturnType<typeof validateBundle>): string[] {
 }
 
 describe('official STIX 2.1 examples', () => {
-  const files = readdirSync(sharedDataPath('data/stix/examples')).filter((f) => f.endsWith('.json'));
+  const files = readdirSync(fixturePath('stix', 'examples')).filter((f) => f.endsWith('.json'));
   it('has the 8 example files', () => expect(files.length).toBe(8));
   for (const f of files) {
-    const doc = load(`data/stix/examples/${f}`);
+    const doc = load('stix', 'examples', f);
     if (doc.type !== 'bundle') continue;
     it(`${f} is a valid bundle`, () => {
       const r = validateBundle(doc);
@@ -29,7 +29,7 @@ describe('official STIX 2.1 examples', () => {
   }
 
   it('interop-objectmarking-test.json (a lone campaign) is valid once its non-TLP marking is known, and fails closed before', () => {
-    const doc = load('data/stix/examples/interop-objectmarking-test.json');
+    const doc = load('stix', 'examples', 'interop-objectmarking-test.json');
     const custom = 'marking-definition--5e57c739-391a-4eb3-b6be-7d15ca92d5ec';
     const alone: ValidationResult = validateObject(doc);
     expect(alone.errors.map((e) => `${e.path} ${e.code}`)).toEqual([
@@ -43,14 +43,14 @@ describe('official STIX 2.1 examples', () => {
 
 describe('MITRE bundles', () => {
   it('the ATT&CK for ICS bundle is valid, x-mitre-* objects included', () => {
-    const r = validateBundle(load('data/stix/ics-attack-18.1.json'));
+    const r = validateBundle(load('stix', 'ics-attack-18.1.json.gz'));
     expect(errorsOf(r)).toEqual([]);
     expect(r.valid).toBe(true);
     expect(r.objects.length).toBe(1826);
   });
 
   it('CAPEC is judged object by object: two attack-patterns carry URLs with a leading space (RFC 3986)', () => {
-    const r = validateBundle(load('data/stix/capec-2.1.json'));
+    const r = validateBundle(load('stix', 'capec-2.1.json.gz'));
     expect(errorsOf(r)).toEqual([
       'attack-pattern--c9b31907-c466-4325-af55-c418aea8b964 external_references[3].url invalid-url',
       'attack-pattern--ea2e5cbd-8278-4f8a-b56b-3cfb955d2366 external_references[4].url invalid-url',

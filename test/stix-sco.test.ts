@@ -93,6 +93,51 @@ describe('SCOs', () => {
     ['email-message', { is_multipart: true }, 'body co-constraint'],
     ['file', { name: undefined, hashes: undefined, extensions: undefined }, ' co-constraint'],
     ['process', { pid: undefined, extensions: undefined }, ' co-constraint'],
+    // sections 6.16-6.18: objects and types whose properties are all optional need one of them.
+    [
+      'user-account',
+      {
+        user_id: undefined,
+        account_login: undefined,
+        display_name: undefined,
+        account_type: undefined,
+        extensions: undefined,
+      },
+      ' co-constraint',
+    ],
+    [
+      'windows-registry-key',
+      { key: undefined, values: undefined, modified_time: undefined },
+      ' co-constraint',
+    ],
+    ['windows-registry-key', { values: [{}] }, 'values[0] co-constraint'],
+    [
+      'x509-certificate',
+      {
+        serial_number: undefined,
+        hashes: undefined,
+        issuer: undefined,
+        subject: undefined,
+        is_self_signed: undefined,
+        version: undefined,
+      },
+      ' co-constraint',
+    ],
+    ['x509-certificate', { x509_v3_extensions: {} }, 'x509_v3_extensions co-constraint'],
+    [
+      'file',
+      { extensions: { 'windows-pebinary-ext': { pe_type: 'exe', optional_header: {} } } },
+      'extensions.windows-pebinary-ext.optional_header co-constraint',
+    ],
+    [
+      'file',
+      {
+        extensions: {
+          'windows-pebinary-ext': { pe_type: 'exe', time_date_stamp: '2016-01-22T12:31:12.000Z' },
+        },
+      },
+      'extensions.windows-pebinary-ext.time_date_stamp invalid-timestamp',
+    ],
     [
       'x509-certificate',
       { x509_v3_extensions: { private_key_usage_period_not_before: '2016-11-31T08:17:27Z' } },
@@ -108,6 +153,31 @@ describe('SCOs', () => {
     expect(r.errors.map((e) => `${e.path} ${e.code}`)).toContain(expected);
   });
 
+  it('windows-pebinary-ext optional_header sizes must not be negative (6.7.6)', () => {
+    const sizes = [
+      'size_of_code',
+      'size_of_initialized_data',
+      'size_of_uninitialized_data',
+      'size_of_image',
+      'size_of_headers',
+      'size_of_stack_reserve',
+      'size_of_stack_commit',
+      'size_of_heap_reserve',
+      'size_of_heap_commit',
+    ];
+    for (const name of sizes) {
+      const pe = (n: number) =>
+        validateObject({
+          ...VALID.file,
+          extensions: { 'windows-pebinary-ext': { pe_type: 'exe', optional_header: { [name]: n } } },
+        });
+      expect(pe(0).errors, name).toEqual([]);
+      expect(pe(-1).errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+        `extensions.windows-pebinary-ext.optional_header.${name} out-of-range`,
+      ]);
+    }
+  });
+
   it('any IPv4 address generated from four octets validates; a fifth octet does not (property-based)', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 4, maxLength: 5 }), (octets) => {
@@ -116,6 +186,23 @@ describe('SCOs', () => {
       }),
       { numRuns: 150 },
     );
+  });
+
+  it('network-traffic ipfix: values integers or strings (MUST), keys IANA IPFIX element names (SHOULD)', () => {
+    const nt = (ipfix: unknown) => validateObject({ ...VALID['network-traffic'], ipfix });
+    const good = nt({ minimumIpTotalLength: 32, octetDeltaCount: 2556, applicationName: 'http' });
+    expect([...good.errors, ...good.warnings]).toEqual([]);
+    const unknown = nt({ minimumIpTotalLength: 32, Foo: 'bar' });
+    expect(unknown.valid).toBe(true);
+    expect(unknown.warnings.map((w) => `${w.path} ${w.code}`)).toEqual(['ipfix.Foo format-advice']);
+    expect(
+      validateObject({ ...VALID['network-traffic'], ipfix: { Foo: 'bar' } }, { strict: true }).valid,
+    ).toBe(false);
+    const typed = nt({ octetDeltaCount: [1], packetDeltaCount: 1.5 });
+    expect(typed.errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+      'ipfix.octetDeltaCount invalid-property-type',
+      'ipfix.packetDeltaCount invalid-property-type',
+    ]);
   });
 
   it('predefined extensions check their own properties; unknown ones in them warn', () => {

@@ -111,8 +111,14 @@ describe('validateObject: every SDO and SRO', () => {
         created_by_ref: fc.constant(IDENTITY),
         external_references: fc.array(
           fc.record(
-            { source_name: text, url: fc.webUrl(), external_id: text },
-            { requiredKeys: ['source_name', 'url'] },
+            {
+              source_name: text,
+              url: fc.webUrl(),
+              // section 2.5.1: hashes SHOULD accompany a url (strict mode makes that an error).
+              hashes: fc.constant({ 'SHA-256': 'a'.repeat(64) }),
+              external_id: text,
+            },
+            { requiredKeys: ['source_name', 'url', 'hashes'] },
           ),
           { minLength: 1, maxLength: 3 },
         ),
@@ -199,6 +205,26 @@ describe('validateObject: paths, codes and messages', () => {
     expect(onlyRels.errors.map((e) => `${e.path} ${e.code}`)).toEqual(['object_refs co-constraint']);
     const sig = validateObject({ ...VALID.sighting, count: 1_000_000_000 });
     expect(sig.errors.map((e) => `${e.path} ${e.code}`)).toEqual(['count out-of-range']);
+  });
+
+  it('relationship_type: characters outside a-z, 0-9 and hyphen are an error, odd hyphens a warning (5.1.2)', () => {
+    const rel = (relationship_type: string) => validateObject({ ...VALID.relationship, relationship_type });
+    for (const bad of ['Uses', 'located_at', 'uses it']) {
+      expect(rel(bad).errors.map((e) => `${e.path} ${e.code}`)).toEqual(['relationship_type invalid-format']);
+    }
+    const odd = rel('uses--');
+    expect(odd.valid).toBe(true);
+    expect(odd.warnings.map((e) => `${e.path} ${e.code}`)).toContain('relationship_type format-advice');
+  });
+
+  it('malware-analysis product: lowercase words and dashes are advised (4.12.1), a warning otherwise', () => {
+    const ma = (product: string) =>
+      validateObject({ ...common('malware-analysis'), product, result: 'malicious' });
+    expect(ma('test-product').warnings).toEqual([]);
+    expect(ma('anonymized').warnings).toEqual([]);
+    const bad = ma('testinValid');
+    expect(bad.valid).toBe(true);
+    expect(bad.warnings.map((w) => `${w.path} ${w.code}`)).toEqual(['product format-advice']);
   });
 
   it('checks reference targets', () => {
@@ -328,6 +354,27 @@ describe('customisation', () => {
     expect(validateObject(o, { strict: true }).errors).toEqual([]);
     const bad = validateObject({ ...o, 'Bad-Name': 1 });
     expect(bad.errors.map((e) => e.code)).toEqual(['invalid-property-name']);
+  });
+  it("an object created by a new-sdo or new-sro extension must carry that category's common properties (7.3)", () => {
+    const o = {
+      ...common('x-acme-thing'),
+      id: ID('x-acme-thing'),
+      extensions: { [ext]: { extension_type: 'new-sdo' } },
+    };
+    const { created, modified, spec_version, ...bare } = o;
+    const r = validateObject(bare);
+    expect(r.errors.map((e) => `${e.path} ${e.code}`).sort()).toEqual([
+      'created missing-required',
+      'modified missing-required',
+      'spec_version missing-required',
+    ]);
+    const sro = validateObject({
+      ...bare,
+      created,
+      spec_version,
+      extensions: { [ext]: { extension_type: 'new-sro' } },
+    });
+    expect(sro.errors.map((e) => `${e.path} ${e.code}`)).toEqual(['modified missing-required']);
   });
   it('new-sdo on a spec type, or a bad extension_type, is an error', () => {
     const r = validateObject({ ...VALID.tool, extensions: { [ext]: { extension_type: 'new-sdo' } } });

@@ -3,12 +3,13 @@ import type { FastifyInstance } from 'fastify';
 import { expect, it } from 'vitest';
 import { reviewStoresOf } from '../src/app/release-stores.js';
 import { buildServer } from '../src/app/server.js';
-import { decodeEntry } from '../src/ledger/ledger-entry.js';
+import { decodeLeaf } from '../src/ledger/ledger-commitment.js';
 import { promoteSubmission, rejectSubmission } from '../src/release/submission-promote.js';
 import { computeScoId } from '../src/stix/sco-id.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { releasingIdentityIdOf } from '../src/tearline/tearline-identity.js';
 import { SUBMISSION_PROVENANCE_EXTENSION_ID } from '../src/tearline/tearline-provenance.js';
+import { LENIENT_THROTTLE } from './auth-fixture.js';
 import { describeOnHubEngines, type EngineHub } from './hub-engines.js';
 import { basic, TAXII } from './taxii-fixture.js';
 
@@ -29,7 +30,7 @@ async function setUp(open: () => Promise<EngineHub>): Promise<Setup> {
   );
   if (!added.ok) throw new Error(added.message);
   const partner = { id: added.partner.id, name: 'kabul-authorities', token: added.token };
-  const app = buildServer(hub, { failedLoginDelayMs: 0 });
+  const app = buildServer(hub, { throttle: LENIENT_THROTTLE });
   return {
     ...opened,
     app,
@@ -108,10 +109,17 @@ describeOnHubEngines('reviewing partner submissions', (open) => {
         [entriesBefore],
       );
       const kinds = entries.map((e) => {
-        const d = decodeEntry(e.bytes);
-        return d.ok ? d.entry.kind : 'bad';
+        const d = decodeLeaf(e.bytes);
+        return d.ok ? d.leaf.entry.kind : 'bad';
       });
       expect(kinds.sort()).toEqual(['ingest-batch', 'submission-review']);
+      // The review is committed to, not disclosed: no analyst, partner or submitted id in a leaf.
+      for (const e of entries) {
+        const text = Buffer.from(e.bytes).toString('utf8');
+        expect(text).not.toContain('analyst-a');
+        expect(text).not.toContain(s.id);
+        expect(text).not.toContain(t.partner.id);
+      }
       const again = await promoteSubmission(reviewStoresOf(t.hub), number, ANALYST, t.clock.now());
       expect(again).toMatchObject({ ok: false, code: 'not-pending' });
       const late = await rejectSubmission(

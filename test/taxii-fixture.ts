@@ -9,6 +9,7 @@ import { buildServer, type ServerOptions } from '../src/app/server.js';
 import { ManualClock } from '../src/clock.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
+import { LENIENT_THROTTLE } from './auth-fixture.js';
 
 export const T0 = '2026-06-01T00:00:00.000Z';
 
@@ -90,5 +91,5 @@ export function basic(user: string, secret: string): string {
 export const TAXII = 'application/taxii+json;version=2.1';
 
 export function testServer(hub: Hub, options: ServerOptions = {}) {
-  return buildServer(hub, { failedLoginDelayMs: 0, ...options });
+  return buildServer(hub, { throttle: LENIENT_THROTTLE, ...options });
 }

@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { LENIENT_THROTTLE } from './auth-fixture.js';
 import {
   addPartner,
   basic,
@@ -191,9 +192,11 @@ describe('authentication', () => {
     expect((await call(bravo, `${ROOT}/`)).status).toBe(200);
   });
 
-  it('rate-limits failed logins per client address', async () => {
+  it('locks a name after failed logins (the sign-in throttle; see redteam-credentials for the rest)', async () => {
     await app.close();
-    app = testServer(hub, { rate: { perSecond: 0.1, burst: 2 } });
+    app = testServer(hub, {
+      throttle: { ...LENIENT_THROTTLE, account: { lockAfter: 2, decayMs: 3_600_000 } },
+    });
     const statuses: number[] = [];
     for (let i = 0; i < 4; i++)
       statuses.push((await call(basic('alpha', `tl_guess${i}`), `${ROOT}/`)).status);

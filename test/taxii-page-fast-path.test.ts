@@ -147,7 +147,9 @@ describe('TAXII page fast path', () => {
     const statuses = [];
     for (let i = 0; i < 4; i++) statuses.push((await get(base, OBJECTS, as(alpha))).status);
     expect(statuses).toEqual([200, 200, 429, 429]);
-    expect(fastHits).toBe(3);
+    // The failed login wrote its audit row and throttle counter, a commit like any other: the
+    // next page is rendered in full once (SQLite's change stamp counts every commit), then cached.
+    expect(fastHits).toBe(2);
   });
 
   it('hands every other method to Fastify, bodies intact', async () => {

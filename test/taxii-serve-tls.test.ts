@@ -3,7 +3,7 @@ import { readFileSync, rmSync } from 'node:fs';
 import { get } from 'node:https';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
+import { as, initHub, REPO_ROOT, runTearline, tempDir } from './run-cli.js';
 import { basic, TAXII } from './taxii-fixture.js';
 
 const dir = tempDir();
@@ -46,9 +46,10 @@ describe('tearline serve with TLS', () => {
     ]);
     expect(made.status).toBe(0);
     const data = join(dir, 'hub');
-    expect((await runTearline(['init', '--data', data])).code).toBe(0);
+    expect((await initHub(data)).code).toBe(0);
     const partner = JSON.parse(
-      (await runTearline(['partner', 'add', '--name', 'alpha', '--data', data, '--json'])).stdout,
+      (await runTearline(['partner', 'add', '--name', 'alpha', '--data', data, '--json'], as(data, 'admin')))
+        .stdout,
     );
     const server = spawn(
       process.execPath,

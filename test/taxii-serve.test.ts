@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqlite, type SqliteDatabase } from '../src/store/sqlite/database.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
-import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
+import { as, initHub, REPO_ROOT, runTearline, tempDir } from './run-cli.js';
 import { basic, indicator, TAXII } from './taxii-fixture.js';
 
 interface Partner {
@@ -25,7 +25,10 @@ let bravo: Partner;
 let db: SqliteDatabase;
 
 async function partner(name: string): Promise<Partner> {
-  const r = await runTearline(['partner', 'add', '--name', name, '--data', data, '--json']);
+  const r = await runTearline(
+    ['partner', 'add', '--name', name, '--data', data, '--json'],
+    as(data, 'admin'),
+  );
   expect(r.code).toBe(0);
   return JSON.parse(r.stdout) as Partner;
 }
@@ -77,7 +80,7 @@ async function taxii(p: Partner | string | undefined, path: string, init: Reques
 beforeAll(async () => {
   dir = tempDir();
   data = join(dir, 'hub');
-  expect((await runTearline(['init', '--data', data])).code).toBe(0);
+  expect((await initHub(data)).code).toBe(0);
   alpha = await partner('alpha');
   bravo = await partner('bravo');
   db = openSqlite(join(data, 'tearline.db'));
@@ -176,30 +179,35 @@ describe('tearline serve over loopback', () => {
 
   it('pulls a collection into another hub and pushes feedback with the CLI client', async () => {
     const other = join(dir, 'other');
-    expect((await runTearline(['init', '--data', other])).code).toBe(0);
+    expect((await initHub(other)).code).toBe(0);
     const held = db
       .prepare('SELECT count(*) FROM releases WHERE partner_id = ? AND is_latest = 1 AND feed_us IS NOT NULL')
       .pluck()
       .get(alpha.id) as number;
-    const pull = await runTearline([
-      'taxii',
-      'pull',
-      `${base}/taxii2/`,
-      '--collection',
-      'releases',
-      '--user',
-      'alpha',
-      '--password',
-      alpha.token,
-      '--data',
-      other,
-      '--json',
-    ]);
+    const pull = await runTearline(
+      [
+        'taxii',
+        'pull',
+        `${base}/taxii2/`,
+        '--collection',
+        'releases',
+        '--user',
+        'alpha',
+        '--password',
+        alpha.token,
+        '--data',
+        other,
+        '--json',
+      ],
+      as(other, 'analyst'),
+    );
     expect(pull.stderr).toBe('');
     const totals = JSON.parse(pull.stdout);
     expect(totals).toMatchObject({ received: held, added: held, rejected: 0 });
     expect(totals.pages).toBeGreaterThan(1);
-    const stats = JSON.parse((await runTearline(['stats', '--data', other, '--json'])).stdout);
+    const stats = JSON.parse(
+      (await runTearline(['stats', '--data', other, '--json'], as(other, 'analyst'))).stdout,
+    );
     expect(stats.objects).toBe(held);
 
     const [target] = releaseTo(alpha, 1);
@@ -235,17 +243,10 @@ describe('tearline serve over loopback', () => {
     expect(push.stdout).toContain('pushed 2 objects: 1 accepted, 1 refused');
     const back = await taxii(alpha, '/taxii2/hub/collections/submissions/objects/');
     expect(back.body.objects).toEqual([sighting]);
-    const denied = await runTearline([
-      'taxii',
-      'pull',
-      `${base}/taxii2/`,
-      '--collection',
-      'releases',
-      '--token',
-      'tl_nope',
-      '--data',
-      other,
-    ]);
+    const denied = await runTearline(
+      ['taxii', 'pull', `${base}/taxii2/`, '--collection', 'releases', '--token', 'tl_nope', '--data', other],
+      as(other, 'analyst'),
+    );
     expect(denied.code).toBe(1);
     expect(denied.stderr).toContain('HTTP 401');
   });

@@ -1,18 +1,14 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../src/stix/types.js';
 import { validateObject } from '../src/stix/validate.js';
 import { sanitiseBatch } from '../src/tearline/tearline-batch.js';
 import { createSanitiseContext, NOTHING_RELEASED } from '../src/tearline/tearline-context.js';
 import { STRICT_PROFILE } from '../src/tearline/tearline-profile.js';
+import { fixturePath } from './fixture-data.js';
 
-const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-// shared/ sits beside the clone (CI, main checkout); a worktree under wt/ has it one level up.
-const sharedDir =
-  [join(repoRoot, '..', 'shared'), join(repoRoot, '..', '..', 'shared')].find((d) => existsSync(d)) ?? '';
-const examplesDir = join(sharedDir, 'data', 'stix', 'examples');
+const examplesDir = fixturePath('stix', 'examples');
 const bundles = readdirSync(examplesDir).filter((f) => f.endsWith('.json'));
 const HUB_IDENTITY = 'identity--0d6f2c1a-6a3e-4f3b-9d5b-1f0e2a3b4c5d';
 

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT, runTearline, tempDir } from './run-cli.js';
+import { as, initHub, REPO_ROOT, runTearline, tempDir } from './run-cli.js';
 
 const GREEN = 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb';
 const RED = 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1';
@@ -47,16 +47,18 @@ let data = '';
 beforeAll(async () => {
   dir = tempDir();
   data = join(dir, 'hub');
-  expect((await runTearline(['init', '--data', data])).code).toBe(0);
+  expect((await initHub(data)).code).toBe(0);
   writeFileSync(
     join(dir, 'intel.json'),
     JSON.stringify({ type: 'bundle', id: 'bundle--44af6c39-c09b-49c5-9de2-394224b04982', objects }),
   );
-  expect((await runTearline(['import', '--data', data, join(dir, 'intel.json')])).code).toBe(0);
+  expect(
+    (await runTearline(['import', '--data', data, join(dir, 'intel.json')], as(data, 'analyst'))).code,
+  ).toBe(0);
 });
 
 async function previewJson(args: string[]) {
-  const res = await runTearline(['preview', '--data', data, ...args, '--json']);
+  const res = await runTearline(['preview', '--data', data, ...args, '--json'], as(data, 'analyst'));
   expect(res.stderr).toBe('');
   expect(res.code).toBe(0);
   return JSON.parse(res.stdout);
@@ -65,7 +67,7 @@ async function previewJson(args: string[]) {
 describe('tearline preview', () => {
   it('prints original, tearline, withheld and removed as JSON', async () => {
     const out = await previewJson(['partner-x', INDICATOR, '--ceiling', 'amber']);
-    expect(Object.keys(out)).toEqual(['original', 'tearline', 'withheld', 'removed']);
+    expect(Object.keys(out)).toEqual(['original', 'tearline', 'withheld', 'removed', 'what_if']);
     expect(out.original.id).toBe(INDICATOR);
     expect(out.withheld).toBeNull();
     expect(out.tearline.id).toMatch(/^indicator--/);
@@ -106,20 +108,48 @@ describe('tearline preview', () => {
   });
 
   it("takes ceiling and profile from a registered partner's agreement, the command line winning", async () => {
-    const added = await runTearline(['partner', 'add', '--data', data, '--name', 'distrusted', '--json']);
+    const added = await runTearline(
+      ['partner', 'add', '--data', data, '--name', 'distrusted', '--json'],
+      as(data, 'admin'),
+    );
     expect(added.code).toBe(0);
     const partnerId = JSON.parse(added.stdout).id as string;
     const agreement = join(REPO_ROOT, 'src', 'policy', 'fixtures', 'agreement-distrusted.json');
-    expect((await runTearline(['agreement', 'set', '--data', data, 'distrusted', agreement])).code).toBe(0);
-    // The agreement says green and strict: the red threat actor is withheld, the indicator released.
-    const actor = await previewJson(['distrusted', SECRET_ACTOR]);
+    expect(
+      (
+        await runTearline(
+          ['agreement', 'set', '--reason', 'test', '--data', data, 'distrusted', agreement],
+          as(data, 'admin'),
+        )
+      ).code,
+    ).toBe(0);
+    // Without overrides it is the hub's decision, the one explain gives (no assurance attested yet).
+    for (const id of [SECRET_ACTOR, INDICATOR]) {
+      const decided = await previewJson(['distrusted', id]);
+      const explained = JSON.parse(
+        (await runTearline(['explain', '--data', data, 'distrusted', id, '--json'], as(data, 'analyst')))
+          .stdout,
+      );
+      expect(decided.what_if).toBeUndefined();
+      expect({ outcome: decided.outcome, reasons: decided.reasons }).toEqual({
+        outcome: explained.outcome,
+        reasons: explained.reasons,
+      });
+      expect(decided.tearline).toBeNull();
+    }
+    // A what-if takes the agreement's profile (strict) and the command line's ceiling.
+    const actor = await previewJson(['distrusted', SECRET_ACTOR, '--ceiling', 'green']);
     expect(actor.withheld.code).toBe('marking-above-ceiling');
-    const byName = await previewJson(['distrusted', INDICATOR]);
-    const byId = await previewJson([partnerId, INDICATOR]);
+    const byName = await previewJson(['distrusted', INDICATOR, '--ceiling', 'green']);
+    const byId = await previewJson([partnerId, INDICATOR, '--ceiling', 'green']);
     expect(byId.tearline.id).toBe(byName.tearline.id);
     expect(byName.tearline.valid_from).toBe('2024-01-03T00:00:00Z');
-    const text = await runTearline(['preview', '--data', data, 'distrusted', INDICATOR, '--ceiling', 'red']);
+    const text = await runTearline(
+      ['preview', '--data', data, 'distrusted', INDICATOR, '--ceiling', 'red'],
+      as(data, 'analyst'),
+    );
     expect(text.stdout).toContain('ceiling TLP:RED (command line); profile strict (agreement v1)');
+    expect(text.stdout).toContain("what-if: the tearline alone, not the hub's decision");
   });
 
   it('applies the hub-wide list in the data dir and names a bad rule by file and field', async () => {
@@ -137,7 +167,10 @@ describe('tearline preview', () => {
         { name: 'n', term: 5 },
       ]),
     );
-    const bad = await runTearline(['preview', '--data', data, 'partner-x', CAMPAIGN, '--ceiling', 'amber']);
+    const bad = await runTearline(
+      ['preview', '--data', data, 'partner-x', CAMPAIGN, '--ceiling', 'amber'],
+      as(data, 'analyst'),
+    );
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('forbidden-terms.json: invalid rules');
     expect(bad.stderr).toContain('rules[0].regex');
@@ -146,10 +179,13 @@ describe('tearline preview', () => {
   });
 
   it('shows both side by side with each removal and its rule', async () => {
-    const res = await runTearline(['preview', '--data', data, 'partner-x', INDICATOR, '--ceiling', 'amber']);
+    const res = await runTearline(
+      ['preview', '--data', data, 'partner-x', INDICATOR, '--ceiling', 'amber'],
+      as(data, 'analyst'),
+    );
     expect(res.code).toBe(0);
     expect(res.stdout).toMatch(
-      /^partner partner-x \(not registered\); ceiling TLP:AMBER \(command line\); profile strict \(default\)\n\noriginal +\| tearline/,
+      /^partner partner-x \(not registered\); ceiling TLP:AMBER \(command line\); profile strict \(default\)\nwhat-if: .*\n\noriginal +\| tearline/,
     );
     expect(res.stdout).toMatch(/description +\(granular-marking\)/);
   });
@@ -163,7 +199,7 @@ describe('tearline preview', () => {
     [['partner-x', INDICATOR, '--ceiling', 'green', '--marking', 'x=green'], 2, '--marking'],
     [['partner-x', 'malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b', '--ceiling', 'green'], 1, 'no object'],
   ])('rejects %j with exit %i and a message naming %s', async (args, code, names) => {
-    const res = await runTearline(['preview', '--data', data, ...args]);
+    const res = await runTearline(['preview', '--data', data, ...args], as(data, 'analyst'));
     expect(res.code).toBe(code);
     expect(res.stderr).toContain(names);
     expect(res.stderr).not.toContain('internal error');
@@ -172,31 +208,17 @@ describe('tearline preview', () => {
   it('names the field of a bad custom profile', async () => {
     const file = join(dir, 'profile.json');
     writeFileSync(file, JSON.stringify({ name: 'p', keep_confidance: true }));
-    const res = await runTearline([
-      'preview',
-      '--data',
-      data,
-      'partner-x',
-      INDICATOR,
-      '--ceiling',
-      'green',
-      '--profile-file',
-      file,
-    ]);
+    const res = await runTearline(
+      ['preview', '--data', data, 'partner-x', INDICATOR, '--ceiling', 'green', '--profile-file', file],
+      as(data, 'analyst'),
+    );
     expect(res.code).toBe(1);
     expect(res.stderr).toContain('keep_confidance');
     writeFileSync(file, '{"name": ');
-    const broken = await runTearline([
-      'preview',
-      '--data',
-      data,
-      'partner-x',
-      INDICATOR,
-      '--ceiling',
-      'green',
-      '--profile-file',
-      file,
-    ]);
+    const broken = await runTearline(
+      ['preview', '--data', data, 'partner-x', INDICATOR, '--ceiling', 'green', '--profile-file', file],
+      as(data, 'analyst'),
+    );
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain('not valid JSON');
   });

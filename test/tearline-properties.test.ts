@@ -40,6 +40,7 @@ const profileArb: fc.Arbitrary<SanitisationProfile> = fc.oneof(
     deny_labels: fc.subarray(['internal:*', 'source:*']),
     coordinate_decimals: fc.constantFrom(null, 0, 1, 2, 5),
     coarsen_to_day: fc.subarray(['first_seen', 'last_seen', 'valid_from', 'published']),
+    statement_markings: fc.constantFrom('carry' as const, 'drop' as const),
   }),
 );
 

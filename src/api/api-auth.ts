@@ -1,52 +1,97 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerHookHandler } from 'fastify';
-import type { Role, User } from '../store/hub/user-store.js';
+import { type Action, actionsOf, mayDo, mayDoScoped, type Role, refusalOf } from '../access/access-roles.js';
+import { looksLikeApiKey } from '../store/hub/api-key-store.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 import { equalTokens, readCookie, SESSION_COOKIE, sessionCookie } from './api-session.js';
 
-/** What a route does; each role is offered only what it may do (oversight reads, never changes). */
-export type Access = 'read' | 'decide' | 'suspend' | 'promote' | 'draft';
-
-const ALLOWED: Record<Access, readonly Role[]> = {
-  read: ['analyst', 'release-officer', 'oversight', 'admin'],
-  decide: ['release-officer'],
-  suspend: ['release-officer', 'admin'],
-  // Partner submissions become intel (or are turned away) only by an analyst's review.
-  promote: ['analyst'],
-  // Articles become drafts, and drafts intel, only by an analyst (who then counts as importer).
-  draft: ['analyst'],
-};
-
-export function permissionsOf(role: Role): Access[] {
-  return (Object.keys(ALLOWED) as Access[]).filter((a) => ALLOWED[a].includes(role));
+/** Who a request acts for, as its session cookie or API key proved. */
+export interface ApiActor {
+  name: string;
+  role: Role;
+  /** The credential's role: the user's, or oversight for a read-only key. */
+  scope: Role;
+  auth: 'password' | 'password+totp' | 'key';
+  /** `console` (a browser session) or `api key:ID` (a script): approvals record it. */
+  origin: string;
 }
 
-const signedIn = new WeakMap<FastifyRequest, User>();
+const signedIn = new WeakMap<FastifyRequest, ApiActor>();
 
-/** The user the guard admitted; only call from a route that has the guard as preHandler. */
-export function userOf(request: FastifyRequest): User {
+/** The actor the guard admitted; only call from a route that has the guard as preHandler. */
+export function userOf(request: FastifyRequest): ApiActor {
   const user = signedIn.get(request);
   if (!user) throw new Error('userOf called on a route without the session guard');
   return user;
 }
 
+/** The actions a signed-in actor may take (the console shows only what it may do). */
+export function permissionsOf(actor: Pick<ApiActor, 'role' | 'scope'>): Action[] {
+  return actionsOf(actor.role).filter((a) => mayDo(actor.scope, a));
+}
+
+async function actorOf(
+  ctx: ConsoleContext,
+  request: FastifyRequest,
+): Promise<{ actor: ApiActor; csrf?: string } | undefined> {
+  const header = request.headers.authorization;
+  if (typeof header === 'string' && /^bearer\s/i.test(header)) {
+    const presented = header.slice(7).trim();
+    if (!looksLikeApiKey(presented)) return undefined;
+    const key = await ctx.hub.state.apiKeys.verify(presented, ctx.now());
+    const user = key && (await ctx.users.get(key.user_name));
+    if (!key || !user?.enabled) {
+      // Keys are 256 random bits: nothing to slow down, but every refusal is in the audit log
+      // (with the key's public id, never its secret).
+      await ctx.hub.state.authEvents
+        .record({
+          at: new Date(),
+          surface: 'api',
+          event: 'login-failed',
+          account: `key:${/^tlk_([A-Za-z0-9_-]{16})\./.exec(presented)?.[1] ?? 'malformed'}`,
+          address: request.ip,
+        })
+        .catch(() => {});
+      return undefined;
+    }
+    return {
+      actor: {
+        name: user.name,
+        role: user.role,
+        scope: key.role,
+        auth: 'key',
+        origin: `api key:${key.key_id}`,
+      },
+    };
+  }
+  const id = readCookie(request.headers.cookie, SESSION_COOKIE);
+  const session = id ? await ctx.sessions.find(id, ctx.now()) : undefined;
+  if (session?.kind !== 'console') return undefined;
+  const user = await ctx.users.get(session.userName);
+  if (!user?.enabled) return undefined;
+  return {
+    actor: { name: user.name, role: user.role, scope: user.role, auth: session.auth, origin: 'console' },
+    csrf: session.csrf,
+  };
+}
+
 /**
- * Admits a request with a live session of an enabled user whose role allows `access`; a
- * state-changing method must also carry the session's CSRF token in X-CSRF-Token.
+ * Admits a request with a live console session or API key of an enabled user whose role (and
+ * key scope) allows `action` (access-roles.ts, the table the CLI enforces too). A state-changing
+ * request on a session must also carry its CSRF token in X-CSRF-Token; an API key is not sent by
+ * browsers on their own, so it needs none.
  */
-export function guard(ctx: ConsoleContext, access: Access): preHandlerHookHandler {
+export function guard(ctx: ConsoleContext, action: Action): preHandlerHookHandler {
   // Async hook: a reply sent here is returned, which ends the request before the route.
-  return async (request, reply) => {
-    const id = readCookie(request.headers.cookie, SESSION_COOKIE);
-    const session = id ? await ctx.sessions.find(id, ctx.now()) : undefined;
-    const user = session ? await ctx.users.get(session.userName) : undefined;
-    if (!session || !user?.enabled) {
+  const check: preHandlerHookHandler = async (request, reply) => {
+    const found = await actorOf(ctx, request);
+    if (!found) {
       sendApiError(reply, 'unauthenticated', 'sign in first: POST /api/login with name and password');
       return reply;
     }
-    if (request.method !== 'GET' && request.method !== 'HEAD') {
+    if (found.csrf !== undefined && request.method !== 'GET' && request.method !== 'HEAD') {
       const header = request.headers['x-csrf-token'];
-      if (typeof header !== 'string' || !equalTokens(header, session.csrf)) {
+      if (typeof header !== 'string' || !equalTokens(header, found.csrf)) {
         sendApiError(
           reply,
           'csrf',
@@ -55,70 +100,71 @@ export function guard(ctx: ConsoleContext, access: Access): preHandlerHookHandle
         return reply;
       }
     }
-    if (!ALLOWED[access].includes(user.role)) {
-      sendApiError(
-        reply,
-        'forbidden',
-        `${user.name} (${user.role}) may not do this; it takes: ${ALLOWED[access].join(' or ')}`,
-      );
+    const a = found.actor;
+    if (!mayDoScoped(a.role, a.scope, action)) {
+      sendApiError(reply, 'forbidden', refusalOf(a.scope === a.role ? a : { ...a, role: a.scope }, action));
       return reply;
     }
-    signedIn.set(request, user);
+    signedIn.set(request, a);
   };
+  guardedActions.set(check, action);
+  return check;
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const guardedActions = new WeakMap<preHandlerHookHandler, Action>();
 
-/** Consecutive failures per name and per client address: each failure waits longer (up to 8x). */
-class LoginThrottle {
-  readonly #failures = new Map<string, number>();
-  constructor(private readonly baseMs: number) {}
-  async fail(keys: string[]): Promise<void> {
-    let worst = 0;
-    for (const k of keys) {
-      const n = (this.#failures.get(k) ?? 0) + 1;
-      if (this.#failures.size > 10_000) this.#failures.clear();
-      this.#failures.set(k, n);
-      worst = Math.max(worst, n);
-    }
-    await sleep(this.baseMs * 2 ** (Math.min(worst, 4) - 1));
-  }
-  succeed(keys: string[]): void {
-    for (const k of keys) this.#failures.delete(k);
-  }
+/** The action a route's guard checks (its docs and tests read it), if the pre-handler is a guard. */
+export function guardedAction(preHandler: unknown): Action | undefined {
+  const first = Array.isArray(preHandler) ? preHandler[0] : preHandler;
+  return typeof first === 'function' ? guardedActions.get(first as preHandlerHookHandler) : undefined;
 }
 
-function meBody(user: User, csrf: string) {
-  return { name: user.name, role: user.role, permissions: permissionsOf(user.role), csrf };
+function meBody(actor: Omit<ApiActor, 'origin'>, csrf: string) {
+  return { name: actor.name, role: actor.role, auth: actor.auth, permissions: permissionsOf(actor), csrf };
 }
 
 export function registerAuthRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  const throttle = new LoginThrottle(ctx.failedLoginDelayMs);
   app.post(
     '/api/login',
     { bodyLimit: API_BODY_LIMIT },
     async (request: FastifyRequest, reply: FastifyReply) => {
-      const body = request.body as { name?: unknown; password?: unknown } | undefined;
+      const body = request.body as { name?: unknown; password?: unknown; totp?: unknown } | undefined;
       if (
         typeof body?.name !== 'string' ||
         typeof body.password !== 'string' ||
+        (body.totp !== undefined && typeof body.totp !== 'string') ||
         body.name.length > 64 ||
-        body.password.length > 1024
+        body.password.length > 1024 ||
+        (typeof body.totp === 'string' && body.totp.length > 16)
       ) {
-        return sendApiError(reply, 'bad-request', 'send JSON {"name": "...", "password": "..."}');
+        return sendApiError(
+          reply,
+          'bad-request',
+          'send JSON {"name": "...", "password": "...", "totp"?: "123456"}',
+        );
       }
-      const keys = [`name:${body.name}`, `ip:${request.ip}`];
-      const user = await ctx.users.authenticate(body.name, body.password);
-      if (!user) {
-        await throttle.fail(keys);
-        return sendApiError(reply, 'login-failed', 'wrong name or password, or the user is disabled');
+      const r = await ctx.auth.signIn(
+        'console',
+        {
+          name: body.name,
+          password: body.password,
+          totp: typeof body.totp === 'string' ? body.totp : undefined,
+        },
+        { address: request.ip },
+      );
+      if (!r.ok) {
+        if (r.retryAfterSeconds !== undefined) reply.header('Retry-After', String(r.retryAfterSeconds));
+        return sendApiError(reply, r.code === 'failed' ? 'login-failed' : 'too-many-attempts', r.message);
       }
-      throttle.succeed(keys);
       const now = ctx.now();
       await ctx.sessions.deleteExpired(now);
-      const { id, session } = await ctx.sessions.create(user.name, now, ctx.sessionTtlMs);
+      const { id, session } = await ctx.sessions.create(r.user.name, now, ctx.sessionTtlMs, {
+        kind: 'console',
+        auth: r.auth,
+        origin: 'console',
+      });
       reply.header('Set-Cookie', sessionCookie(id, ctx.secure, Math.floor(ctx.sessionTtlMs / 1000)));
-      return meBody(user, session.csrf);
+      return meBody({ name: r.user.name, role: r.user.role, scope: r.user.role, auth: r.auth }, session.csrf);
     },
   );
 
@@ -134,8 +180,8 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ConsoleContext): v
   );
 
   app.get('/api/me', { preHandler: guard(ctx, 'read') }, async (request) => {
-    const id = readCookie(request.headers.cookie, SESSION_COOKIE) as string;
-    const session = await ctx.sessions.find(id, ctx.now());
+    const id = readCookie(request.headers.cookie, SESSION_COOKIE);
+    const session = id ? await ctx.sessions.find(id, ctx.now()) : undefined;
     return meBody(userOf(request), session?.csrf ?? '');
   });
 }

@@ -42,6 +42,41 @@ describeOnEngines('console queries', (open) => {
       const near = await searchIntel(sql, { type: 'malware', actor: isisk.id as string });
       expect(near.ok && near.items).toEqual([]);
       expect(await searchIntel(sql, { from: 'yesterday' })).toMatchObject({ ok: false });
+      expect(await searchIntel(sql, { size: '500' })).toMatchObject({ ok: false });
+      expect(await searchIntel(sql, { sort: 'colour' })).toMatchObject({ ok: false });
+    });
+  });
+
+  it('pages latest versions sorted by modified, and filters by label', async () => {
+    await withTestSql(open, async (sql) => {
+      const objects = Array.from({ length: 7 }, (_, i) =>
+        makeSdo('malware', {
+          name: `m${i}`,
+          modified: `2026-06-0${i + 1}T00:00:00.000Z`,
+          labels: i % 2 === 0 ? ['even', 'x'] : ['odd'],
+        }),
+      );
+      await insertObjectRows(sql, objects);
+      const first = await searchIntel(sql, { type: 'malware', size: '3' });
+      expect(first.ok && [first.total, first.pages, first.items.map((i) => i.name)]).toEqual([
+        7,
+        3,
+        ['m6', 'm5', 'm4'],
+      ]);
+      const last = await searchIntel(sql, { type: 'malware', size: '3', page: '3' });
+      expect(last.ok && last.items.map((i) => i.name)).toEqual(['m0']);
+      const asc = await searchIntel(sql, { type: 'malware', size: '2', order: 'asc' });
+      expect(asc.ok && asc.items.map((i) => i.name)).toEqual(['m0', 'm1']);
+      const even = await searchIntel(sql, { label: 'even', size: '2', page: '2' });
+      expect(even.ok && [even.total, even.items.map((i) => [i.name, i.labels])]).toEqual([
+        4,
+        [
+          ['m2', ['even', 'x']],
+          ['m0', ['even', 'x']],
+        ],
+      ]);
+      // 'even' inside another word's text is not the label.
+      expect(await searchIntel(sql, { label: 'eve' })).toMatchObject({ ok: true, total: 0 });
     });
   });
 });

@@ -10,7 +10,8 @@ export type ApiErrorCode =
   | 'bad-request'
   | 'not-found'
   | 'conflict'
-  | 'login-failed';
+  | 'login-failed'
+  | 'too-many-attempts';
 
 const STATUS: Record<ApiErrorCode, number> = {
   unauthenticated: 401,
@@ -20,6 +21,7 @@ const STATUS: Record<ApiErrorCode, number> = {
   'not-found': 404,
   conflict: 409,
   'login-failed': 401,
+  'too-many-attempts': 429,
 };
 
 /** Every error the console API sends: `{ code, message }`, the message naming what to fix. */

@@ -8,6 +8,8 @@ export interface ChangeStamps {
   intel: string;
   queue: string;
   conditions: string;
+  /** The settings in force (serve re-reads them when a file changes or on SIGHUP). */
+  settings: string;
   /** Partner submissions received or reviewed. */
   submissions: string;
 }
@@ -57,6 +59,7 @@ export async function readStamps(ctx: ConsoleContext, conditions: ConditionStamp
             (SELECT count(*) FROM release_approvals) || '/' || (SELECT count(*) FROM release_records) || '/' ||
             (SELECT count(*) FROM release_outcomes) AS v`,
   );
+  const settings = ctx.policy.current();
   const submissions = await sql.get<{ v: string }>(
     `SELECT (SELECT coalesce(max(pos_us), 0) FROM taxii_submissions) || '/' ||
             (SELECT count(*) FROM taxii_submissions WHERE review_state = 'pending') AS v`,
@@ -65,6 +68,7 @@ export async function readStamps(ctx: ConsoleContext, conditions: ConditionStamp
     intel: String(intel?.v ?? 0),
     queue: queue?.v ?? '',
     conditions: await conditions.read(ctx),
+    settings: `${settings.digest}/${settings.error?.at ?? ''}`,
     submissions: submissions?.v ?? '',
   };
 }

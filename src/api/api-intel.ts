@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { objectCacheOf, openDecisionRound } from '../app/hub-decisions.js';
+import { decideObject } from '../release/release-closure.js';
 import { findNeighbourhood } from '../store/hub/neighbourhood.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { guard } from './api-auth.js';
@@ -9,26 +11,50 @@ import { type ObjectSummary, readGraphAround, summarise } from './api-objects.js
 export interface IntelQuery {
   q?: string;
   type?: string;
+  label?: string;
   marking?: string;
   actor?: string;
   from?: string;
   to?: string;
+  /** modified (default), created or added; newest first unless order=asc. */
+  sort?: string;
+  order?: string;
+  page?: string;
+  size?: string;
 }
 
+export type IntelItem = ObjectSummary & { labels: string[] };
+
 export type SearchResult =
-  | { ok: true; items: ObjectSummary[]; truncated: boolean }
+  | { ok: true; items: IntelItem[]; total: number; page: number; size: number; pages: number }
   | { ok: false; message: string };
 
-const LIMIT = 200;
+const MAX_SIZE = 200;
 const TIME = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/;
+const SORTS: Record<string, string> = {
+  modified: 'coalesce(modified, created)',
+  created: 'created',
+  added: 'added_us',
+};
 
-/** Latest versions matching every given filter, newest first; text matches anywhere in the JSON. */
+function labelsOf(json: string): string[] {
+  const o = JSON.parse(json) as { labels?: unknown };
+  return Array.isArray(o.labels) ? o.labels.filter((l): l is string => typeof l === 'string') : [];
+}
+
+/**
+ * Latest versions matching every given filter, sorted (by modified, newest first, by default) and
+ * paged; text matches anywhere in the JSON, case-insensitively. Labels and the actor's
+ * neighbourhood are checked on the rows (no column holds them), so those filters read every
+ * candidate; the others page in the database.
+ */
 export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<SearchResult> {
   const where = ['is_latest'];
-  const args: string[] = [];
+  const args: (string | number)[] = [];
   for (const [field, value] of [
     ['q', query.q],
     ['type', query.type],
+    ['label', query.label],
     ['marking', query.marking],
     ['actor', query.actor],
   ] as const) {
@@ -42,6 +68,17 @@ export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<S
     if (value && !TIME.test(value))
       return { ok: false, message: `${field} "${value}" must be a date like 2024-03-22` };
   }
+  const sort = query.sort || 'modified';
+  const column = SORTS[sort];
+  if (!column) return { ok: false, message: `sort must be one of ${Object.keys(SORTS).join(', ')}` };
+  if (query.order && query.order !== 'asc' && query.order !== 'desc')
+    return { ok: false, message: 'order must be asc or desc' };
+  const page = query.page ? Number(query.page) : 1;
+  const size = query.size ? Number(query.size) : 50;
+  if (!Number.isInteger(page) || page < 1 || page > 1_000_000)
+    return { ok: false, message: 'page must be a whole number from 1' };
+  if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE)
+    return { ok: false, message: `size must be a whole number from 1 to ${MAX_SIZE}` };
   const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   if (query.q) {
     // Case-insensitive on both engines (PostgreSQL's LIKE is not).
@@ -56,6 +93,11 @@ export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<S
     where.push("json LIKE ? ESCAPE '\\'");
     args.push(like(`"${query.marking}"`));
   }
+  if (query.label) {
+    // A cheap first cut (the label's text anywhere); the label itself is checked on each row below.
+    where.push("json LIKE ? ESCAPE '\\'");
+    args.push(like(query.label));
+  }
   if (query.from) {
     where.push('created >= ?');
     args.push(query.from);
@@ -64,21 +106,39 @@ export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<S
     where.push('created <= ?');
     args.push(query.to.length === 10 ? `${query.to}T23:59:59.999Z` : query.to);
   }
-  let rows = await sql.all<{
-    id: string;
-    type: string;
-    created: string | null;
-    modified: string | null;
-    json: string;
-  }>(
-    `SELECT id, type, created, modified, json FROM objects WHERE ${where.join(' AND ')} ORDER BY added_us DESC`,
-    args,
-  );
-  if (query.actor) {
-    const near = await findNeighbourhood(sql, [query.actor], 2);
-    rows = rows.filter((r) => near.has(r.id));
+  const order = `${column} ${query.order === 'asc' ? 'ASC' : 'DESC'}, id`;
+  const select = `SELECT id, type, created, modified, json FROM objects WHERE ${where.join(' AND ')} ORDER BY ${order}`;
+  type Row = { id: string; type: string; created: string | null; modified: string | null; json: string };
+  let rows: Row[];
+  let total: number;
+  if (query.label || query.actor) {
+    let all = await sql.all<Row>(select, args);
+    if (query.label) {
+      const label = query.label;
+      all = all.filter((r) => labelsOf(r.json).includes(label));
+    }
+    if (query.actor) {
+      const near = await findNeighbourhood(sql, [query.actor], 2);
+      all = all.filter((r) => near.has(r.id));
+    }
+    total = all.length;
+    rows = all.slice((page - 1) * size, page * size);
+  } else {
+    const counted = await sql.get<{ n: number }>(
+      `SELECT count(*) AS n FROM objects WHERE ${where.join(' AND ')}`,
+      args,
+    );
+    total = Number(counted?.n ?? 0);
+    rows = await sql.all<Row>(`${select} LIMIT ? OFFSET ?`, [...args, size, (page - 1) * size]);
   }
-  return { ok: true, items: rows.slice(0, LIMIT).map(summarise), truncated: rows.length > LIMIT };
+  return {
+    ok: true,
+    items: rows.map((r) => ({ ...summarise(r), labels: labelsOf(r.json) })),
+    total,
+    page,
+    size,
+    pages: Math.max(1, Math.ceil(total / size)),
+  };
 }
 
 export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
@@ -86,7 +146,30 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   app.get('/api/intel', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
     const r = await searchIntel(sql, request.query as IntelQuery);
     if (!r.ok) return sendApiError(reply, 'bad-request', r.message);
-    return { items: r.items, truncated: r.truncated };
+    // A column per partner: the decision the release pipeline recorded for each object on the page
+    // (the object page decides afresh; the pipeline re-decides on every change, settings included).
+    const partners = await ctx.hub.state.partners.list();
+    const ids = r.items.map((i) => i.id);
+    const recorded = new Map<string, Record<string, string>>();
+    if (ids.length > 0) {
+      const rows = await sql.all<{ partner_id: string; object_id: string; outcome: string }>(
+        `SELECT partner_id, object_id, outcome FROM release_outcomes WHERE object_id IN (${ids.map(() => '?').join(', ')})`,
+        ids,
+      );
+      for (const row of rows) {
+        const m = recorded.get(row.object_id) ?? {};
+        m[row.partner_id] = row.outcome;
+        recorded.set(row.object_id, m);
+      }
+    }
+    return {
+      total: r.total,
+      page: r.page,
+      size: r.size,
+      pages: r.pages,
+      partners: partners.map((p) => ({ id: p.id, name: p.name })),
+      items: r.items.map((i) => ({ ...i, decisions: recorded.get(i.id) ?? {} })),
+    };
   });
 
   app.get('/api/intel/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
@@ -109,6 +192,11 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     const object = JSON.parse(latest.json) as Record<string, unknown>;
     const partners = await ctx.hub.state.partners.list();
     const outcomes = await ctx.hub.state.releases.outcomesOf(id);
+    // The one decision per partner, now, by the settings in force; beside it what the pipeline recorded.
+    const round = await openDecisionRound(ctx.hub, ctx.policy.current().policy, ctx.hub.clock.now());
+    const objects = objectCacheOf(ctx.hub, round);
+    const decided = new Map<string, Awaited<ReturnType<typeof decideObject>>>();
+    for (const p of partners) decided.set(p.id, await decideObject(await round.termsFor(p), id, objects));
     return {
       object,
       markings: Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [],
@@ -122,12 +210,17 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       graph: await readGraphAround(sql, id),
       decisions: partners.map((p) => {
         const o = outcomes.find((x) => x.partner_id === p.id);
+        const d = decided.get(p.id);
         return {
           partner: p.name,
           partner_id: p.id,
-          outcome: o?.outcome ?? 'undecided',
+          decision: d?.outcome ?? 'withhold',
+          stage: d?.stage ?? 'policy',
+          reasons: d?.reasons ?? [],
+          tearline: d?.tearline ? { digest: d.tearline.digest, removed: d.tearline.removed.length } : null,
+          state: o?.outcome ?? 'undecided',
+          state_reasons: o?.reasons ?? [],
           object_version: o?.object_version ?? null,
-          reasons: o?.reasons ?? [],
           decided_at: o?.decided_at ?? null,
         };
       }),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
+import { witnessTargetsOf } from '../app/witness-config.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
@@ -13,11 +14,16 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
   };
 
   app.get('/api/ledger', { preHandler: guard(ctx, 'read') }, async () => {
-    const latest = await hub.ledgerService.latest();
+    const latest = await hub.ledgerService.latestCosigned();
     return {
       size: await hub.ledgerService.size(),
       verifier_key: verifierKey() ?? null,
-      checkpoint: latest ? { size: latest.size, note: latest.note, signed_at: latest.signedAt } : null,
+      checkpoint: latest
+        ? { size: latest.size, note: latest.note, signed_at: latest.signedAt, cosigned_by: latest.witnesses }
+        : null,
+      // The witnesses this hub pushes to, with the keys it has for them. A partner should take a
+      // witness's key from the witness's operator, not from the hub it is checking.
+      witnesses: witnessTargetsOf(hub.config).map((w) => ({ name: w.name, key: w.key, url: w.url })),
     };
   });
 

@@ -74,7 +74,7 @@ export function registerPartnerRoutes(app: FastifyInstance, ctx: ConsoleContext)
 
   app.post(
     '/api/partners/:id/suspension',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'suspend') },
+    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'condition.suspend') },
     async (request, reply) => {
       const p = await partners.get((request.params as { id: string }).id);
       if (!p) return sendApiError(reply, 'not-found', 'no such partner');

@@ -70,7 +70,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
 
   app.post(
     '/api/submissions/:number/promote',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'promote') },
+    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'submission.review') },
     async (request, reply) => {
       const number = parseNumber((request.params as { number?: string }).number);
       if (number === undefined) return sendApiError(reply, 'not-found', 'no such submission');
@@ -87,7 +87,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
 
   app.post(
     '/api/submissions/:number/reject',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'promote') },
+    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'submission.review') },
     async (request, reply) => {
       const number = parseNumber((request.params as { number?: string }).number);
       if (number === undefined) return sendApiError(reply, 'not-found', 'no such submission');

@@ -86,9 +86,10 @@ export interface ConsoleScenario {
 export async function loadConsoleScenario(
   hub: Hub,
   randomBytes: (n: number) => Uint8Array = nodeRandomBytes,
+  actor = 'demo-setup',
 ): Promise<ConsoleScenario> {
   const now = hub.clock.now();
-  const ctx = { actor: 'demo', now, randomBytes };
+  const ctx = { actor, now, randomBytes };
   const { partners, agreements, users } = hub.state;
   const out: ConsoleScenario = { partners: [], users: [], released: 0, queued: 0, withheld: 0 };
   for (const spec of [
@@ -114,7 +115,10 @@ export async function loadConsoleScenario(
       ctx,
     );
     if (!added.ok) throw new Error(`demo partner ${spec.name}: ${added.message}`);
-    const set = await agreements.set(added.partner.id, spec.agreement(now.getTime()), ctx);
+    const set = await agreements.set(added.partner.id, spec.agreement(now.getTime()), {
+      ...ctx,
+      reason: 'demo scenario: the first agreement with this partner',
+    });
     if (!set.ok)
       throw new Error(`demo agreement ${spec.name}: ${set.errors.map((e) => e.message).join('; ')}`);
     out.partners.push({ name: spec.name, token: added.token });
@@ -125,13 +129,13 @@ export async function loadConsoleScenario(
       continue;
     }
     const password = `demo-${Buffer.from(randomBytes(12)).toString('base64url')}`;
-    const added = await users.add(u.name, u.role, password, { actor: 'demo', now });
+    const added = await users.add(u.name, u.role, password, { actor, now });
     if (!added.ok) throw new Error(`demo user ${u.name}: ${added.message}`);
     out.users.push({ ...u, password });
   }
   const report = await runReleasePipeline(releaseStoresOf(hub), {
     now,
-    actor: 'demo',
+    actor,
     hubSecret: readHubSecret(hub.paths.hubSecret),
   });
   await hub.checkpointIfDue();
@@ -147,7 +151,7 @@ export function formatConsoleScenario(s: ConsoleScenario): string {
     'partner tokens (TAXII: Authorization: Bearer TOKEN):',
     ...s.partners.map(
       (p) =>
-        `  ${p.name.padEnd(18)} ${p.token ?? '(exists already; rotate with: tearline partner rotate-token)'}`,
+        `  ${p.name.padEnd(18)} ${p.token ?? '(exists already; rotate with: tearline partner rotate-token NAME --reason ...)'}`,
     ),
     'console sign-ins (demo passwords):',
     ...s.users.map((u) => `  ${u.name.padEnd(10)} ${u.role.padEnd(16)} ${u.password ?? '(exists already)'}`),

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAuthRoutes } from '../api/api-auth.js';
+import { registerConditionRoutes } from '../api/api-conditions.js';
 import type { ConsoleContext } from '../api/api-context.js';
 import { registerDocsRoute } from '../api/api-docs.js';
 import { registerDraftRoutes } from '../api/api-drafts.js';
@@ -7,16 +8,22 @@ import { registerApiNotFound } from '../api/api-errors.js';
 import { registerEventRoutes } from '../api/api-events.js';
 import { registerIntelRoutes } from '../api/api-intel.js';
 import { registerLedgerRoutes } from '../api/api-ledger.js';
+import { registerManageRoutes } from '../api/api-manage.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
+import { registerSettingsRoutes } from '../api/api-settings.js';
 import { registerSubmissionRoutes } from '../api/api-submissions.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
+import { registerUserRoutes } from '../api/api-users.js';
+import type { HubAuth } from './auth-sign-in.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
 import type { Hub } from './hub.js';
+import { HubPolicySource, type HubPolicyState } from './hub-policy-watch.js';
 
 export interface ConsoleOptions {
+  /** The hub's settings in force; read once from the data dir when absent. */
+  policy?: { current(): HubPolicyState };
   secure?: boolean;
-  failedLoginDelayMs?: number;
   sessionTtlMs?: number;
   eventIntervalMs?: number;
   now?: () => Date;
@@ -24,22 +31,32 @@ export interface ConsoleOptions {
 }
 
 /** The console: its JSON API under /api/ and the built web app at /. */
-export function registerConsole(app: FastifyInstance, hub: Hub, options: ConsoleOptions = {}): void {
+export function registerConsole(
+  app: FastifyInstance,
+  hub: Hub,
+  auth: HubAuth,
+  options: ConsoleOptions = {},
+): void {
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
   const ctx: ConsoleContext = {
     hub,
+    policy: options.policy ?? new HubPolicySource(hub.paths.dir),
     users: hub.state.users,
     sessions: hub.state.sessions,
     now: options.now ?? (() => new Date()),
     sessionTtlMs,
     secure: options.secure ?? false,
-    failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+    auth,
   };
   registerAuthRoutes(app, ctx);
   registerThreatRoutes(app, ctx);
   registerIntelRoutes(app, ctx);
   registerPartnerRoutes(app, ctx);
   registerQueueRoutes(app, ctx);
+  registerUserRoutes(app, ctx);
+  registerManageRoutes(app, ctx);
+  registerConditionRoutes(app, ctx);
+  registerSettingsRoutes(app, ctx);
   registerSubmissionRoutes(app, ctx);
   registerDraftRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);

@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import type { CheckpointSchedule } from '../ledger/ledger-checkpoint-steps.js';
+import { parseWitnessConfig, type WitnessConfig } from './witness-config.js';
 
 export const DEFAULT_DATA_DIR = './tearline-data';
 
@@ -13,11 +15,49 @@ export interface HubConfig {
   hub_name: string;
   /** Largest accepted single object, in bytes. */
   max_object_bytes: number;
+  /**
+   * The sign-in throttle of every surface (console, CLI, TAXII, /ledger/); absent fields keep
+   * their defaults (src/access/access-throttle.ts). Every process of a deployment should agree.
+   */
+  sign_in?: SignInConfig;
+  /** Witnesses the hub pushes each new checkpoint to (C2SP tlog-witness); none by default. */
+  witnesses: WitnessConfig[];
+  /**
+   * Checkpoints are signed in steps of this many seconds (src/ledger/ledger-checkpoint-steps.ts),
+   * so their sizes do not time each release; 0 signs after every batch of work (tests, demos).
+   */
+  ledger_checkpoint_seconds: number;
 }
+
+export interface SignInConfig {
+  /** Wait after the first failure, doubled by each further one up to cap_ms. */
+  base_ms?: number;
+  cap_ms?: number;
+  /** Failures from one address (or OS account) that lock an account name there until an admin unlocks it. */
+  account_lock_after?: number;
+  /** Failures from all addresses together that lock an account name for account_wide_lock_minutes. */
+  account_wide_lock_after?: number;
+  account_wide_lock_minutes?: number;
+  /** Failures that lock a client address, for address_lock_minutes. */
+  address_lock_after?: number;
+  address_lock_minutes?: number;
+}
+
+const SIGN_IN_LIMITS: Record<keyof SignInConfig, [number, number]> = {
+  base_ms: [1, 60_000],
+  cap_ms: [1, 3_600_000],
+  account_lock_after: [1, 1000],
+  account_wide_lock_after: [1, 100_000],
+  account_wide_lock_minutes: [1, 10_080],
+  address_lock_after: [1, 100_000],
+  address_lock_minutes: [1, 10_080],
+};
 
 export const DEFAULT_CONFIG: HubConfig = {
   hub_name: 'tearline.local',
   max_object_bytes: 16 * 1024 * 1024,
+  witnesses: [],
+  ledger_checkpoint_seconds: 60,
 };
 
 export interface DataDirPaths {
@@ -72,6 +112,11 @@ export class ConfigError extends Error {
   override readonly name = 'ConfigError';
 }
 
+/** The checkpoint schedule the config asks for. */
+export function checkpointScheduleOf(config: HubConfig): CheckpointSchedule {
+  return { intervalMs: config.ledger_checkpoint_seconds * 1000 };
+}
+
 export function readConfig(paths: DataDirPaths): HubConfig {
   if (!existsSync(paths.config)) {
     throw new ConfigError(`no hub at ${paths.dir}: run 'tearline init --data ${paths.dir}' first`);
@@ -93,6 +138,30 @@ export function readConfig(paths: DataDirPaths): HubConfig {
   }
   if (!Number.isInteger(cfg.max_object_bytes) || cfg.max_object_bytes < 1024) {
     throw new ConfigError(`${paths.config}: max_object_bytes must be an integer >= 1024`);
+  }
+  if (cfg.sign_in !== undefined) {
+    if (typeof cfg.sign_in !== 'object' || cfg.sign_in === null || Array.isArray(cfg.sign_in))
+      throw new ConfigError(`${paths.config}: sign_in must be an object`);
+    for (const [k, v] of Object.entries(cfg.sign_in)) {
+      const range = SIGN_IN_LIMITS[k as keyof SignInConfig];
+      if (!range) {
+        throw new ConfigError(
+          `${paths.config}: sign_in.${k} is not a setting (known: ${Object.keys(SIGN_IN_LIMITS).join(', ')})`,
+        );
+      }
+      if (!Number.isInteger(v) || (v as number) < range[0] || (v as number) > range[1])
+        throw new ConfigError(
+          `${paths.config}: sign_in.${k} must be an integer from ${range[0]} to ${range[1]}`,
+        );
+    }
+  }
+  const witnesses = parseWitnessConfig(cfg.witnesses);
+  if (!witnesses.ok) throw new ConfigError(`${paths.config}: ${witnesses.message}`);
+  const step = cfg.ledger_checkpoint_seconds;
+  if (!Number.isInteger(step) || step < 0 || step > 86_400) {
+    throw new ConfigError(
+      `${paths.config}: ledger_checkpoint_seconds must be an integer from 0 to 86400 (0: after every batch)`,
+    );
   }
   return cfg;
 }

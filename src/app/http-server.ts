@@ -30,6 +30,13 @@ export const DEFAULT_HTTP_TIMEOUTS: HttpTimeouts = {
   keepAliveMs: 72_000,
 };
 
+/** Where the fast path counts the pages it is serving, and learns that the server is closing. */
+export interface FastPathInFlight {
+  readonly closing: boolean;
+  enter(): void;
+  leave(): void;
+}
+
 /**
  * Fastify's serverFactory, always used: the HTTP(S) server with the timeouts above, whose GETs try
  * the page fast path first when there is one. Everything else goes straight to Fastify.
@@ -38,21 +45,26 @@ export function createHubServerFactory(
   timeouts: HttpTimeouts,
   fastPath?: PageFastPath,
   tls?: { cert: Buffer; key: Buffer },
+  inFlight?: FastPathInFlight,
 ): FastifyServerFactory {
   return (handler) => {
     const listener = (req: IncomingMessage, res: ServerResponse) => {
-      if (!fastPath || req.method !== 'GET') {
+      // While the server closes, Fastify answers everything (503, Connection: close).
+      if (!fastPath || req.method !== 'GET' || inFlight?.closing) {
         handler(req, res);
         return;
       }
-      fastPath(req, res).then(
-        (served) => {
-          if (!served) handler(req, res);
-        },
-        () => {
-          if (!res.headersSent) handler(req, res);
-        },
-      );
+      inFlight?.enter();
+      fastPath(req, res)
+        .then(
+          (served) => {
+            if (!served) handler(req, res);
+          },
+          () => {
+            if (!res.headersSent) handler(req, res);
+          },
+        )
+        .finally(() => inFlight?.leave());
     };
     const options: NodeServerOptions = {
       headersTimeout: timeouts.headersMs,

@@ -10,6 +10,8 @@ export interface HubLocation {
   db?: string | undefined;
   /** A long-running server rather than one command: a larger pool, change notices. */
   serving?: boolean;
+  /** The command only reads: SQLite is opened read-only (it works on a read-only or full disk). */
+  readOnly?: boolean;
 }
 
 /**
@@ -19,7 +21,7 @@ export interface HubLocation {
 export async function openHubAt(where: HubLocation, clock: Clock = systemClock): Promise<Hub> {
   const selected = selectDatabase(where.db, process.env);
   if (!selected.ok) throw new ConfigError(selected.message);
-  if (selected.kind === 'sqlite') return openHub(where.data, clock);
+  if (selected.kind === 'sqlite') return openHub(where.data, clock, { readOnly: where.readOnly ?? false });
   const paths = dataDirPaths(resolveDataDir(where.data));
   return openPgServedHub(paths, readConfig(paths), selected.url, clock, where.serving ?? false);
 }

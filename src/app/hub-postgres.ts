@@ -2,22 +2,25 @@ import type pg from 'pg';
 import type { Clock } from '../clock.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
+import { CosignatureStore } from '../store/hub/cosignature-store.js';
 import { type LedgerService, pgLedgerService } from '../store/ledger-service.js';
 import { PgChangeListener } from '../store/postgres/pg-change-listener.js';
-import { isPgUrl, openPg, type PgOpenError, type PgOpenOptions } from '../store/postgres/pg-database.js';
+import { openPg, type PgOpenError, type PgOpenOptions } from '../store/postgres/pg-database.js';
 import { PgLedger } from '../store/postgres/pg-ledger.js';
 import { PgLedgerCheckpoints } from '../store/postgres/pg-ledger-checkpoints.js';
 import { PgObjectStore, type PgReservedIds } from '../store/postgres/pg-object-store.js';
 import { PgSql } from '../store/postgres/pg-sql.js';
+import { isPgUrl } from '../store/postgres/pg-url.js';
 import { hubReservedIds } from '../store/reserved-ids.js';
 import { SqlIntelFeed } from '../store/sql/sql-intel-feed.js';
 import { SqlReleaseFeed } from '../store/sql/sql-release-feed.js';
 import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
 import { SqlTaxiiStatusStore } from '../store/sql/sql-taxii-status.js';
-import { ConfigError, type DataDirPaths, type HubConfig } from './data-dir.js';
+import { ConfigError, checkpointScheduleOf, type DataDirPaths, type HubConfig } from './data-dir.js';
 import type { Hub } from './hub.js';
 import { createHubState, type HubState } from './hub-state.js';
 import { loadLedgerSigner } from './ledger-key.js';
+import { witnessTargetsOf } from './witness-config.js';
 
 /**
  * The PostgreSQL side of the composition root: what `openHub` builds over SQLite, for the stores
@@ -38,6 +41,8 @@ export interface PgHub {
   intel: SqlIntelFeed;
   statuses: SqlTaxiiStatusStore;
   state: HubState;
+  /** Credential changes heard from every process; undefined while not listening (then ask). */
+  authVersion(): number | undefined;
   close(): Promise<void>;
 }
 
@@ -63,7 +68,7 @@ export async function openPgHub(
     clock,
     async (tx, context, stored) => {
       const appended = await ledger.appendEntries(tx, [
-        ingestBatchEntry(context.source, context.actor, clock.now(), stored),
+        ingestBatchEntry(context.source, context.actor, clock.now(), stored, context.marking),
       ]);
       // Throwing rolls the batch back: nothing is stored that the ledger does not record.
       if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
@@ -86,6 +91,7 @@ export async function openPgHub(
       intel: new SqlIntelFeed(sql),
       statuses: new SqlTaxiiStatusStore(sql),
       state: createHubState(sql),
+      authVersion: () => listener?.authVersion(),
       close: async () => {
         await listener?.close();
         await pool.end();
@@ -151,6 +157,11 @@ export async function openPgServedHub(
   if (!opened.ok) throw new ConfigError(`--db: ${opened.error.message}`);
   const pg = opened.hub;
   let signer: NoteSigner | undefined;
+  const cosignatures = new CosignatureStore(
+    pg.sql,
+    witnessTargetsOf(config).map((w) => w.key),
+  );
+  const ledgerService = pgLedgerService(pg.ledger, pg.checkpoints, cosignatures);
   return {
     paths,
     config,
@@ -166,12 +177,22 @@ export async function openPgServedHub(
       sink: createSqlSubmissionSink(pg.sql, pg.submissions),
       statuses: pg.statuses,
     },
-    ledgerService: pg.ledgerService,
+    ledgerService,
+    cosignatures,
     // Every change the pipeline acts on is a ledger entry (imports, submissions, partner,
     // agreement and condition changes, approvals), in the same transaction as the change.
+    // Delivery records are not such a change: they would re-run the pipeline every period.
     changeVersion: async () => {
-      const row = await pg.sql.get<{ n: number | null }>('SELECT max(idx) AS n FROM ledger_entries');
+      const row = await pg.sql.get<{ n: number | null }>(
+        "SELECT max(idx) AS n FROM ledger_entries WHERE kind <> 'delivery'",
+      );
       return String(row?.n ?? -1);
+    },
+    credentialEpoch: async () => {
+      const heard = pg.authVersion();
+      // While listening, notices say when to drop cached credentials; otherwise ask each time.
+      if (heard !== undefined) return `n${heard}`;
+      return `q${await pg.state.authEvents.epoch()}`;
     },
     checkpointIfDue: async () => {
       if (!signer) {
@@ -179,10 +200,7 @@ export async function openPgServedHub(
         if (!loaded.ok) throw new ConfigError(loaded.message);
         signer = loaded.signer;
       }
-      const done = await pg.ledgerService.checkpointIfDue(clock.now(), signer, {
-        intervalMs: 0,
-        batchEntries: 1,
-      });
+      const done = await ledgerService.checkpointIfDue(clock.now(), signer, checkpointScheduleOf(config));
       if (!done.ok && done.code !== 'empty-tree') throw new ConfigError(`ledger checkpoint: ${done.message}`);
     },
     close: () => pg.close(),

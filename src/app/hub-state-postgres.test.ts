@@ -61,7 +61,9 @@ describe.skipIf(!TEST_PG_URL)('hub state shared by two hub processes on PostgreS
       const id = p.partner.id;
       const ceilings = ['clear', 'green', 'amber', 'red'];
       const set = await Promise.all(
-        ceilings.map((c, i) => ((i % 2 ? a : b) as PgHub).state.agreements.set(id, agreement(c), ctx)),
+        ceilings.map((c, i) =>
+          ((i % 2 ? a : b) as PgHub).state.agreements.set(id, agreement(c), { ...ctx, reason: 'test' }),
+        ),
       );
       expect(set.every((r) => r.ok && !r.unchanged)).toBe(true);
       expect((await a.state.agreements.list(id)).map((v) => v.version)).toEqual([1, 2, 3, 4]);

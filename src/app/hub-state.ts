@@ -1,7 +1,12 @@
 import { AgreementStore } from '../store/hub/agreement-store.js';
+import { ApiKeyStore } from '../store/hub/api-key-store.js';
+import { AuthEvents } from '../store/hub/auth-events.js';
+import { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
 import { ConditionEvents } from '../store/hub/condition-events.js';
+import { DeliveryStore } from '../store/hub/delivery-store.js';
 import { DerivedIdStore } from '../store/hub/derived-ids.js';
 import { OsintDraftStore } from '../store/hub/osint-draft-store.js';
+import { ImportMarkingStore } from '../store/hub/import-marking-store.js';
 import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
 import { ReleaseStore } from '../store/hub/release-store.js';
@@ -22,13 +27,19 @@ export interface HubState {
   conditions: ConditionEvents;
   users: UserStore;
   sessions: SessionStore;
+  apiKeys: ApiKeyStore;
+  authEvents: AuthEvents;
+  throttle: AuthThrottleStore;
   releases: ReleaseStore;
   derivedIds: DerivedIdStore;
   decisionMarks: DecisionMarks;
+  importMarkings: ImportMarkingStore;
   /** Partner submissions as analysts review them (promote or reject). */
   submissions: SubmissionReviewStore;
   /** Drafts from open-source articles, apart from intel until an analyst confirms one. */
   drafts: OsintDraftStore;
+  /** What each partner fetched over TAXII, per period (ledger entries and their lists). */
+  deliveries: DeliveryStore;
 }
 
 export function createHubState(sql: SqlDatabase): HubState {
@@ -39,10 +50,15 @@ export function createHubState(sql: SqlDatabase): HubState {
     conditions: new ConditionEvents(sql),
     users: new UserStore(sql),
     sessions: new SessionStore(sql),
+    apiKeys: new ApiKeyStore(sql),
+    authEvents: new AuthEvents(sql),
+    throttle: new AuthThrottleStore(sql),
     releases: new ReleaseStore(sql),
     derivedIds: new DerivedIdStore(sql),
     decisionMarks: new DecisionMarks(sql),
+    importMarkings: new ImportMarkingStore(sql),
     submissions: new SubmissionReviewStore(sql),
     drafts: new OsintDraftStore(sql),
+    deliveries: new DeliveryStore(sql),
   };
 }

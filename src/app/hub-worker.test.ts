@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -13,6 +13,9 @@ describe('hub worker', () => {
     const dir = mkdtempSync(join(tmpdir(), 'tearline-worker-'));
     const { paths } = initDataDir(dir);
     ensureLedgerKey(paths);
+    // Not a test of checkpoint steps: sign after every batch of work.
+    const config = JSON.parse(readFileSync(paths.config, 'utf8')) as Record<string, unknown>;
+    writeFileSync(paths.config, JSON.stringify({ ...config, ledger_checkpoint_seconds: 0 }));
     const clock = new ManualClock('2026-11-28T10:00:00Z');
     const hub = openHub(dir, clock);
     const worker = startHubWorker(hub, {
@@ -36,14 +39,14 @@ describe('hub worker', () => {
         valid_from: '2026-01-01T00:00:00Z',
         conditions: [],
       }),
-      { actor: 'admin', now: clock.now() },
+      { actor: 'admin', now: clock.now(), reason: 'test' },
     );
     const identity = {
       type: 'identity',
       spec_version: '2.1',
       id: 'identity--3f8e2d1c-0b9a-4877-9665-544332211000',
-      created: '2026-01-01T00:00:00Z',
-      modified: '2026-01-01T00:00:00Z',
+      created: '2026-01-01T00:00:00.000Z',
+      modified: '2026-01-01T00:00:00.000Z',
       name: 'Public body',
       identity_class: 'organization',
       object_marking_refs: ['marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487'],

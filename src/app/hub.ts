@@ -2,13 +2,14 @@ import { type Clock, systemClock } from '../clock.js';
 import type { ImportTarget } from '../ingest/import-stream.js';
 import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
+import { CosignatureStore } from '../store/hub/cosignature-store.js';
 import { type LedgerService, sqliteLedgerService } from '../store/ledger-service.js';
 import type { ObjectReader, StatsReader } from '../store/ports.js';
 import { hubReservedIds } from '../store/reserved-ids.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 import type { ReleaseFeedWriter } from '../store/sql/sql-release-feed.js';
 import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
-import { openSqlite, type SqliteDatabase } from '../store/sqlite/database.js';
+import { openSqlite, openSqliteReadOnly, type SqliteDatabase } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { SqliteObjectStore } from '../store/sqlite/object-store.js';
@@ -20,6 +21,7 @@ import type { DerivedIdResolver, FeedPage, FeedQuery, StatusStore } from '../tax
 import type { SubmissionSink } from '../taxii/taxii-submissions.js';
 import {
   ConfigError,
+  checkpointScheduleOf,
   type DataDirPaths,
   dataDirPaths,
   type HubConfig,
@@ -28,6 +30,7 @@ import {
 } from './data-dir.js';
 import { createHubState, type HubState } from './hub-state.js';
 import { loadLedgerSigner } from './ledger-key.js';
+import { witnessTargetsOf } from './witness-config.js';
 
 /** What TAXII serves and receives, over the hub's database. */
 export interface HubTaxii {
@@ -61,8 +64,15 @@ export interface Hub {
   taxii: HubTaxii;
   /** Checkpoints, receipts, proofs and audits. */
   ledgerService: LedgerService;
+  /** The witnesses' cosignatures of checkpoints (for the configured witnesses). */
+  cosignatures: CosignatureStore;
   /** A value that moves whenever anything is committed, by this process or another. */
   changeVersion(): Promise<string>;
+  /**
+   * A value that moves whenever a credential may have stopped being good, in any process (see
+   * migration 1400-auth): caches of proven credentials are dropped when it moves.
+   */
+  credentialEpoch(): string | Promise<string>;
   /** Signs a checkpoint when entries wait (after each batch of work). */
   checkpointIfDue(): void | Promise<void>;
   close(): void | Promise<void>;
@@ -80,10 +90,19 @@ export interface SqliteHub extends Hub {
   close(): void;
 }
 
-export function openHub(dataOption: string | undefined, clock: Clock = systemClock): SqliteHub {
+/**
+ * Opens the data dir's hub. `readOnly` (for commands that only read): the database is opened for
+ * reading and never migrated, so they work from a read-only data dir or a full disk.
+ */
+export function openHub(
+  dataOption: string | undefined,
+  clock: Clock = systemClock,
+  opts: { readOnly?: boolean } = {},
+): SqliteHub {
   const paths = dataDirPaths(resolveDataDir(dataOption));
   const config = readConfig(paths);
-  return createHub(paths, config, openSqlite(paths.database), clock);
+  const db = opts.readOnly ? openSqliteReadOnly(paths.database) : openSqlite(paths.database);
+  return createHub(paths, config, db, clock);
 }
 
 /** Composes a hub over an open database (tests pass ':memory:'); the hub owns the database. */
@@ -101,7 +120,7 @@ export function createHub(
     clock,
     (context, stored) => {
       const appended = ledger.appendEntries([
-        ingestBatchEntry(context.source, context.actor, clock.now(), stored),
+        ingestBatchEntry(context.source, context.actor, clock.now(), stored, context.marking),
       ]);
       // Throwing rolls the batch back: nothing is stored that the ledger does not record.
       if (!appended.ok) throw new Error(`ledger: ${appended.message}`);
@@ -112,8 +131,13 @@ export function createHub(
   const sql = new SqliteSql(db);
   const feed = new SqliteReleaseFeed(db);
   const submissions = new SqlSubmissions(sql);
+  const cosignatures = new CosignatureStore(
+    sql,
+    witnessTargetsOf(config).map((w) => w.key),
+  );
   // data_version moves when another connection commits, total_changes when this one writes.
   const totalChanges = db.prepare('SELECT total_changes()').pluck();
+  const authEpoch = db.prepare('SELECT n FROM auth_epoch WHERE id = 1').pluck();
   return {
     paths,
     config,
@@ -132,15 +156,18 @@ export function createHub(
     },
     ledger,
     checkpoints,
-    ledgerService: sqliteLedgerService(ledger, checkpoints),
+    ledgerService: sqliteLedgerService(ledger, checkpoints, cosignatures),
+    cosignatures,
     changeVersion: async () => `${db.pragma('data_version', { simple: true })}.${totalChanges.get()}`,
+    // One indexed read of one row: cheap enough for every TAXII request.
+    credentialEpoch: () => String(authEpoch.get()),
     checkpointIfDue() {
       if (!signer) {
         const loaded = loadLedgerSigner(paths, config.hub_name);
         if (!loaded.ok) throw new ConfigError(loaded.message);
         signer = loaded.signer;
       }
-      const done = checkpoints.checkpointIfDue(clock.now(), signer, { intervalMs: 0, batchEntries: 1 });
+      const done = checkpoints.checkpointIfDue(clock.now(), signer, checkpointScheduleOf(config));
       if (!done.ok) throw new ConfigError(`ledger checkpoint: ${done.message}`);
     },
     close: () => db.close(),

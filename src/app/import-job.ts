@@ -9,8 +9,12 @@ export interface ImportJob {
   files: string[];
   hub: Pick<HubLocation, 'data' | 'db'>;
   strict: boolean;
+  /** The signed-in user importing (checked by the command before the job starts). */
+  actor: string;
   /** Report progress after each stored batch (a terminal shows it). */
   progress: boolean;
+  /** `--marking`: tlp:LEVEL or a marking-definition id, for objects that carry none of its kind. */
+  marking?: string;
 }
 
 export interface ImportJobEvents {
@@ -24,6 +28,10 @@ export interface ImportJobFailure {
   kind: 'config' | 'internal';
   message: string;
   stack?: string;
+  /** The driver's or system's error code (SQLITE_FULL, ENOSPC ...): the command names storage faults by it. */
+  code?: string;
+  /** The file a system call failed on. */
+  path?: string;
 }
 
 export type ImportJobMessage =
@@ -86,7 +94,10 @@ export async function runImportJob(job: ImportJob, events: ImportJobEvents = {})
 
 function toError(f: ImportJobFailure): Error {
   if (f.kind === 'config') return new ConfigError(f.message);
-  const err = new Error(f.message);
+  const err = Object.assign(new Error(f.message), {
+    ...(f.code !== undefined && { code: f.code }),
+    ...(f.path !== undefined && { path: f.path }),
+  });
   if (f.stack) err.stack = f.stack;
   return err;
 }

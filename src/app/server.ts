@@ -1,11 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import Fastify, { type FastifyInstance } from 'fastify';
+import type { ThrottlePolicy } from '../access/access-throttle.js';
+import { storageFaultOf } from '../store/storage-fault.js';
 import {
   createCachedAuthenticator,
   createHubAuthenticator,
+  type PresentedCredentials,
   type UserAuthenticator,
 } from '../taxii/taxii-auth.js';
 import { createCollectionKinds } from '../taxii/taxii-collections.js';
+import { DeliveryLog, type DeliveryPeriod } from '../taxii/taxii-delivery-log.js';
 import { TaxiiError } from '../taxii/taxii-errors.js';
 import { TAXII_MEDIA_TYPE } from '../taxii/taxii-media.js';
 import { PageCache } from '../taxii/taxii-page-cache.js';
@@ -14,6 +18,7 @@ import type { DerivedIdResolver } from '../taxii/taxii-ports.js';
 import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
 import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
 import { DEFAULT_SUBMISSION_LIMITS, type SubmissionLimits } from '../taxii/taxii-submissions.js';
+import { HubAuth, refusal } from './auth-sign-in.js';
 import { registerConsole } from './console-routes.js';
 import {
   createHubServerFactory,
@@ -23,13 +28,16 @@ import {
   registerResponseHygiene,
 } from './http-server.js';
 import type { Hub } from './hub.js';
+import { HubPolicySource, type HubPolicyState } from './hub-policy-watch.js';
 import { registerLedgerRoutes } from './ledger-routes.js';
+import { RequestTracker, trackRequests } from './server-drain.js';
 
 export interface ServerOptions {
   limits?: Partial<TaxiiLimits>;
   rate?: { perSecond: number; burst: number };
   authCache?: { ttlMs: number; maxEntries: number };
-  failedLoginDelayMs?: number;
+  /** Back-off and lockout of every sign-in surface (tests make it fast). */
+  throttle?: ThrottlePolicy;
   /** Defaults to the hub's user store: analysts get the `intel` collection. */
   users?: UserAuthenticator;
   /** Maps derived ids in submissions back to originals; defaults to the releases table's record. */
@@ -39,12 +47,27 @@ export interface ServerOptions {
   pageCache?: { maxEntries: number; maxBytes: number };
   /** Where structured logs go; nothing is logged when absent. */
   log?: { stream: NodeJS.WritableStream; level?: string };
+  /** The hub's settings in force (serve re-reads them); read once from the data dir by default. */
+  policy?: { current(): HubPolicyState };
   /** Bounds on what a partner may submit (taxii-submissions.ts). */
   submissions?: Partial<SubmissionLimits>;
   /** Deadlines for slow clients on every path (http-server.ts). */
   timeouts?: Partial<HttpTimeouts>;
   /** Names each TAXII status resource; random UUIDs unless a test fixes them. */
   newStatusId?: () => string;
+  /**
+   * The delivery record: what each partner fetched, one ledger entry per partner per period of
+   * this length (default a minute); 0 records nothing. Ended periods are written every
+   * `flushEveryMs` (default the period, at most 5 s) and all of them when the server closes.
+   */
+  deliveries?: { periodMs: number; flushEveryMs?: number };
+}
+
+const flushers = new WeakMap<FastifyInstance, () => Promise<void>>();
+
+/** Writes every delivery period gathered so far, ended or not (tests, shutdown). */
+export async function flushDeliveries(app: FastifyInstance): Promise<void> {
+  await flushers.get(app)?.();
 }
 
 export const DEFAULT_LIMITS: TaxiiLimits = {
@@ -74,8 +97,32 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
       },
       users,
     ),
-    { ttlMs: 60_000, maxEntries: 10_000, ...options.authCache, now: () => Date.now() },
+    {
+      ttlMs: 60_000,
+      maxEntries: 10_000,
+      ...options.authCache,
+      now: () => Date.now(),
+      epoch: () => hub.credentialEpoch(),
+    },
   );
+  // One throttle per process for every surface: console, TAXII and /ledger/ count together.
+  const auth = new HubAuth(hub, options.throttle);
+  const checkCredentials = async (
+    creds: PresentedCredentials,
+    address: string,
+    surface: 'taxii' | 'ledger',
+  ) => {
+    const outcome = await auth.attempt(
+      surface,
+      creds.kind === 'basic' ? creds.user : undefined,
+      { address },
+      () =>
+        creds.kind === 'basic'
+          ? authenticator.authenticateBasic(creds.user, creds.secret)
+          : authenticator.authenticateBearer(creds.token),
+    );
+    return outcome.ok ? { ok: true as const, principal: outcome.value } : refusal(outcome);
+  };
   const limiter = new TokenBuckets({ perSecond: 200, burst: 400, ...options.rate, now: () => Date.now() });
   const cacheSize = options.pageCache ?? { maxEntries: 2000, maxBytes: 128 * 1024 * 1024 };
   const pageCache =
@@ -86,13 +133,26 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
         }
       : undefined;
 
+  const periodMs = options.deliveries?.periodMs ?? 60_000;
+  const deliveries =
+    periodMs > 0 ? new DeliveryLog({ periodMs, now: () => hub.clock.now().getTime() }) : undefined;
+
   let app: FastifyInstance | undefined;
+  const tracker = new RequestTracker();
   // Cached TAXII pages are answered before Fastify routes them (taxii-page-fast-path.ts); every
   // path gets the same deadlines for slow clients (http-server.ts).
   const serverFactory = createHubServerFactory(
     { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts },
-    pageCache && createPageFastPath({ authenticator, limiter, pages: pageCache, log: () => app?.log }),
+    pageCache &&
+      createPageFastPath({
+        authenticator,
+        limiter,
+        pages: pageCache,
+        log: () => app?.log,
+        ...(deliveries && { deliveries }),
+      }),
     options.https,
+    tracker,
   );
   app = Fastify({
     logger: options.log
@@ -106,6 +166,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     routerOptions: { ignoreTrailingSlash: true },
     serverFactory,
   }) as unknown as FastifyInstance;
+  trackRequests(app, tracker);
   registerResponseHygiene(app);
 
   const kinds = createCollectionKinds({
@@ -113,6 +174,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     submissions,
     intel,
     intelWriter: hub.objects,
+    intelMarking: (user) => hub.state.importMarkings.get('user', user),
     submit: { sink, resolver, now, limits: { ...DEFAULT_SUBMISSION_LIMITS, ...options.submissions } },
     now,
   });
@@ -127,15 +189,40 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     newStatusId: options.newStatusId ?? randomUUID,
     authenticator,
     limiter,
-    failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+    checkCredentials: (creds, address) => checkCredentials(creds, address, 'taxii'),
     ...(pageCache && { pageCache }),
     responseHeaders: HYGIENE_HEADERS,
+    ...(deliveries && { deliveries }),
+  });
+  if (deliveries)
+    recordDeliveries(app, hub, deliveries, options.deliveries?.flushEveryMs ?? Math.min(periodMs, 5000));
+
+  registerLedgerRoutes(app, hub, {
+    peek: (creds) => authenticator.peek(creds),
+    check: (creds, address) => checkCredentials(creds, address, 'ledger'),
+  });
+  registerConsole(app, hub, auth, {
+    policy: options.policy ?? new HubPolicySource(hub.paths.dir),
+    secure: options.https !== undefined,
   });
 
-  registerLedgerRoutes(app, hub);
-  registerConsole(app, hub, {
-    secure: options.https !== undefined,
-    failedLoginDelayMs: options.failedLoginDelayMs ?? 1000,
+  // The console API and the ledger routes: a storage fault is 507 or 503, in the API's shape.
+  app.setErrorHandler((err, request, reply) => {
+    const fault = storageFaultOf(err);
+    // Anything else goes on to Fastify's own handler, as before.
+    if (!fault) throw err;
+    request.log.warn({ code: fault.code }, 'write refused: storage');
+    return reply
+      .code(fault.kind === 'full' ? 507 : 503)
+      .header('Retry-After', '60')
+      .type('application/json')
+      .send({
+        code: fault.kind === 'full' ? 'insufficient-storage' : 'unavailable',
+        message:
+          fault.kind === 'full'
+            ? "the hub's disk is full: nothing was changed; free space and try again"
+            : "the hub's storage is read-only: nothing was changed; reads still work",
+      });
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -147,4 +234,31 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
       .send(Buffer.from(JSON.stringify(e.toBody())));
   });
   return app;
+}
+
+/** Writes ended delivery periods on a timer, and every period when the server closes. */
+function recordDeliveries(app: FastifyInstance, hub: Hub, log: DeliveryLog, everyMs: number): void {
+  let writing = Promise.resolve();
+  const write = (periods: DeliveryPeriod[]) => {
+    if (periods.length === 0) return writing;
+    writing = writing.then(async () => {
+      try {
+        await hub.state.deliveries.write(periods, hub.clock.now());
+      } catch (err) {
+        // Kept for the next attempt: a record lost here is a partner's fetch nobody can account for.
+        app.log.error({ err: (err as Error).message }, 'delivery record not written; will retry');
+        log.putBack(periods);
+      }
+    });
+    return writing;
+  };
+  const timer = setInterval(() => {
+    write(log.takeEnded()).catch(() => {});
+  }, everyMs);
+  timer.unref();
+  flushers.set(app, () => write(log.takeAll()));
+  app.addHook('onClose', async () => {
+    clearInterval(timer);
+    await write(log.takeAll());
+  });
 }

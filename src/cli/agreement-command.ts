@@ -1,16 +1,29 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { diffAgreements, formatAgreementChanges } from '../policy/agreement-diff.js';
-import { AGREEMENT_MAX_BYTES, formatAgreementErrors, parseAgreement } from '../policy/agreement-parse.js';
+import {
+  AGREEMENT_MAX_BYTES,
+  decodeAgreementFile,
+  formatAgreementErrors,
+  parseAgreementFile,
+} from '../policy/agreement-parse.js';
 import type { Agreement } from '../policy/agreement-types.js';
 import { formatPolicySetText, generateAgreementPolicies } from '../policy/cedar-policy-generate.js';
 import type { JsonValue } from '../stix/types.js';
 import type { AgreementStore, AgreementVersion } from '../store/hub/agreement-store.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { CliError, usageError } from './cli-error.js';
-import { type DataOption, LOCAL_ACTOR, printJson, requirePartner, withHubState } from './partner-command.js';
+import {
+  type DataOption,
+  printJson,
+  READ_ONLY,
+  requirePartner,
+  requireReason,
+  withHubState,
+} from './partner-command.js';
 
-function readAgreementFile(file: string): string {
+/** The file's bytes: decoded by the agreement parser, which refuses what is not UTF-8 and says where. */
+function readAgreementFile(file: string): Buffer {
   let size: number;
   try {
     const st = statSync(file);
@@ -26,7 +39,7 @@ function readAgreementFile(file: string): string {
       `${file}: ${size} bytes is larger than the ${AGREEMENT_MAX_BYTES}-byte limit for agreements`,
     );
   }
-  return readFileSync(file, 'utf8');
+  return readFileSync(file);
 }
 
 function parseVersion(value: string, what: string): number {
@@ -87,7 +100,7 @@ export function registerAgreement(program: Command): void {
     .description('validate an agreement file (YAML or JSON) without storing it')
     .option('--json', 'print {ok, errors} as JSON')
     .action((file: string, opts: { json?: boolean }) => {
-      const r = parseAgreement(readAgreementFile(file));
+      const r = parseAgreementFile(readAgreementFile(file));
       if (opts.json) printJson(r.ok ? { ok: true, agreement: r.agreement } : { ok: false, errors: r.errors });
       else if (r.ok) process.stdout.write(`${file}: valid\n`);
       else process.stderr.write(`${formatAgreementErrors(file, r.errors)}\n`);
@@ -97,13 +110,17 @@ export function registerAgreement(program: Command): void {
   agreement
     .command('set <partner> <file>')
     .description("store a new version of the partner's agreement (every version is kept)")
+    .requiredOption('--reason <text>', "why (kept with the version, in the partner's history and the ledger)")
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
-    .action((nameOrId: string, file: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
+    .action((nameOrId: string, file: string, opts: DataOption & { json?: boolean; reason: string }) =>
+      withHubState(opts, 'agreement.set', async (state, actor) => {
+        const reason = requireReason(opts.reason, 'change the agreement');
         const p = await requirePartner(state, nameOrId);
-        const text = readAgreementFile(file);
-        const r = await state.agreements.set(p.id, text, { actor: LOCAL_ACTOR, now: new Date() });
+        const decoded = decodeAgreementFile(readAgreementFile(file));
+        const r = decoded.ok
+          ? await state.agreements.set(p.id, decoded.text, { actor: actor.name, now: new Date(), reason })
+          : decoded;
         if (!r.ok) {
           if (opts.json) printJson({ ok: false, errors: r.errors });
           else process.stderr.write(`${formatAgreementErrors(file, r.errors)}\n`);
@@ -135,25 +152,30 @@ export function registerAgreement(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print the normalised agreement as JSON')
     .action((nameOrId: string, opts: DataOption & { version?: string; policies?: boolean; json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const n = opts.version === undefined ? undefined : parseVersion(opts.version, '--version');
-        const v = await requireVersion(state.agreements, p.id, p.name, n);
-        const policies = generateAgreementPolicies(p.id, v.body);
-        if (opts.json) {
-          return printJson({
-            partner: p.name,
-            ...summary(v),
-            agreement: v.body,
-            ...(opts.policies && { policies: policies.policies }),
-          });
-        }
-        if (opts.policies) return void process.stdout.write(`${formatPolicySetText(policies)}\n`);
-        process.stdout.write(
-          `# ${p.name} agreement version ${v.version}, set ${v.set_at} by ${v.actor}\n${v.raw_text}`,
-        );
-        if (!v.raw_text.endsWith('\n')) process.stdout.write('\n');
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const n = opts.version === undefined ? undefined : parseVersion(opts.version, '--version');
+          const v = await requireVersion(state.agreements, p.id, p.name, n);
+          const policies = generateAgreementPolicies(p.id, v.body);
+          if (opts.json) {
+            return printJson({
+              partner: p.name,
+              ...summary(v),
+              agreement: v.body,
+              ...(opts.policies && { policies: policies.policies }),
+            });
+          }
+          if (opts.policies) return void process.stdout.write(`${formatPolicySetText(policies)}\n`);
+          process.stdout.write(
+            `# ${p.name} agreement version ${v.version}, set ${v.set_at} by ${v.actor}${v.reason ? `: ${v.reason.replace(/\s+/g, ' ')}` : ''}\n${v.raw_text}`,
+          );
+          if (!v.raw_text.endsWith('\n')) process.stdout.write('\n');
+        },
+        READ_ONLY,
+      ),
     );
 
   agreement
@@ -162,13 +184,18 @@ export function registerAgreement(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print the changes as JSON')
     .action((nameOrId: string, a: string, b: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const va = await requireVersion(state.agreements, p.id, p.name, parseVersion(a, 'version A'));
-        const vb = await requireVersion(state.agreements, p.id, p.name, parseVersion(b, 'version B'));
-        const changes = diffAgreements(va.body as unknown as JsonValue, vb.body as unknown as JsonValue);
-        if (opts.json) printJson({ partner: p.name, from: va.version, to: vb.version, changes });
-        else process.stdout.write(`${formatAgreementChanges(changes)}\n`);
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const va = await requireVersion(state.agreements, p.id, p.name, parseVersion(a, 'version A'));
+          const vb = await requireVersion(state.agreements, p.id, p.name, parseVersion(b, 'version B'));
+          const changes = diffAgreements(va.body as unknown as JsonValue, vb.body as unknown as JsonValue);
+          if (opts.json) printJson({ partner: p.name, from: va.version, to: vb.version, changes });
+          else process.stdout.write(`${formatAgreementChanges(changes)}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 }

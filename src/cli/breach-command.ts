@@ -3,8 +3,8 @@ import { deriveFacts } from '../store/hub/condition-events.js';
 import { CliError } from './cli-error.js';
 import {
   type DataOption,
-  LOCAL_ACTOR,
   printJson,
+  READ_ONLY,
   requirePartner,
   requireReason,
   withHubState,
@@ -24,11 +24,11 @@ export function registerBreach(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
-      withHubState(opts, async (state) => {
+      withHubState(opts, 'breach.manage', async (state, actor) => {
         const reason = requireReason(opts.reason, 'open a breach report');
         const p = await requirePartner(state, nameOrId);
         const id = await state.conditions.openBreach(p.id, reason, {
-          actor: LOCAL_ACTOR,
+          actor: actor.name,
           now: new Date(),
         });
         if (opts.json) printJson({ partner: p.name, breach: id, open: true });
@@ -43,11 +43,11 @@ export function registerBreach(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, id: string, opts: DataOption & { reason: string; json?: boolean }) =>
-      withHubState(opts, async (state) => {
+      withHubState(opts, 'breach.manage', async (state, actor) => {
         const reason = requireReason(opts.reason, 'close the breach report');
         const p = await requirePartner(state, nameOrId);
         const events = state.conditions;
-        if (!(await events.closeBreach(p.id, id, reason, { actor: LOCAL_ACTOR, now: new Date() }))) {
+        if (!(await events.closeBreach(p.id, id, reason, { actor: actor.name, now: new Date() }))) {
           const open = deriveFacts(await events.list(p.id)).openBreaches?.map((b) => b.id) ?? [];
           throw new CliError(`${p.name} has no open breach ${id} (open: ${open.join(', ') || 'none'})`);
         }
@@ -62,12 +62,17 @@ export function registerBreach(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const open = deriveFacts(await state.conditions.list(p.id)).openBreaches ?? [];
-        if (opts.json) return printJson({ partner: p.name, open });
-        if (open.length === 0) return void process.stdout.write(`no open breach against ${p.name}\n`);
-        for (const b of open) process.stdout.write(`${b.id}  opened ${b.opened_at}: ${b.reason}\n`);
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const open = deriveFacts(await state.conditions.list(p.id)).openBreaches ?? [];
+          if (opts.json) return printJson({ partner: p.name, open });
+          if (open.length === 0) return void process.stdout.write(`no open breach against ${p.name}\n`);
+          for (const b of open) process.stdout.write(`${b.id}  opened ${b.opened_at}: ${b.reason}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 }

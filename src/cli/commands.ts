@@ -10,8 +10,13 @@ type Register = (program: Command) => void;
  */
 export const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Promise<Register> }> = [
   { names: ['init'], load: async () => (await import('./init-command.js')).registerInit },
+  {
+    names: ['login', 'logout', 'whoami'],
+    load: async () => (await import('./login-command.js')).registerLogin,
+  },
   { names: ['validate'], load: async () => (await import('./validate-command.js')).registerValidate },
   { names: ['import'], load: async () => (await import('./import-command.js')).registerImport },
+  { names: ['marking'], load: async () => (await import('./marking-command.js')).registerMarking },
   { names: ['export'], load: async () => (await import('./export-command.js')).registerExport },
   { names: ['stats'], load: async () => (await import('./stats-command.js')).registerStats },
   { names: ['partner'], load: async () => (await import('./partner-command.js')).registerPartner },
@@ -41,6 +46,7 @@ export const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Pro
   { names: ['serve'], load: async () => (await import('./serve-command.js')).registerServe },
   { names: ['taxii'], load: async () => (await import('./taxii-command.js')).registerTaxii },
   { names: ['migrate'], load: async () => (await import('./migrate-command.js')).registerMigrate },
+  { names: ['witness'], load: async () => (await import('./witness-command.js')).registerWitness },
 ];
 
 /**

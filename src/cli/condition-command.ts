@@ -2,17 +2,18 @@ import type { Command } from 'commander';
 import type { HubState } from '../app/hub-state.js';
 import type { AssuranceSpec } from '../policy/agreement-types.js';
 import type { ConditionState } from '../policy/condition-types.js';
-import type { AssuranceAttestation } from '../store/hub/condition-events.js';
+import type { AssuranceAttestation, ConditionEvent } from '../store/hub/condition-events.js';
 import { loadPartnerFacts } from '../store/hub/partner-decisions.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { CliError, usageError } from './cli-error.js';
 import {
   type DataOption,
-  LOCAL_ACTOR,
   parseTimeOption,
   printJson,
+  READ_ONLY,
   requirePartner,
   requireReason,
+  TIME_FORMS,
   withHubState,
 } from './partner-command.js';
 
@@ -81,6 +82,32 @@ export function formatConditionStates(states: readonly ConditionState[]): string
     .join('\n');
 }
 
+// A partner name in a suggested command, quoted for the shell when it has a space.
+const shellArg = (name: string) => (/^[A-Za-z0-9._-]+$/.test(name) ? name : `'${name}'`);
+
+/** One line of `condition history`: what happened, in words, then who and why. */
+export function formatConditionEvent(e: ConditionEvent): string {
+  const what = {
+    attest: `attested assurance ${e.condition_id}${attestedTerms(e.detail)}`,
+    revoke: `revoked assurance ${e.condition_id}`,
+    review: 'reviewed the agreement',
+    suspend: 'suspended releases',
+    resume: 'resumed releases',
+    open: `opened breach ${e.condition_id}`,
+    close: `closed breach ${e.condition_id}`,
+  }[e.action];
+  return `${e.at}  ${what}  by ${e.actor}${e.reason ? `: ${e.reason}` : ''}`;
+}
+
+function attestedTerms(detail: ConditionEvent['detail']): string {
+  const terms = [
+    typeof detail.valid_from === 'string' && `from ${detail.valid_from}`,
+    typeof detail.valid_until === 'string' && `until ${detail.valid_until}`,
+    typeof detail.grade === 'string' && `grade ${detail.grade}`,
+  ].filter((t): t is string => typeof t === 'string');
+  return terms.length > 0 ? ` (${terms.join(', ')})` : '';
+}
+
 export function registerCondition(program: Command): void {
   const condition = program
     .command('condition')
@@ -95,17 +122,17 @@ export function registerCondition(program: Command): void {
     .option('--issuer <text>', 'who gave the assurance')
     .option('--evidence <ref>', 'a reference to the evidence (repeatable)', collect)
     .option('--grade <grade>', 'Admiralty grade, e.g. B2')
-    .option('--valid-from <time>', 'when the assurance starts to hold')
-    .option('--valid-until <time>', 'when it stops holding')
-    .option('--review-due <time>', 'when it must be reviewed')
+    .option('--valid-from <time>', `when the assurance starts to hold: ${TIME_FORMS}`)
+    .option('--valid-until <time>', `when it stops holding: ${TIME_FORMS}`)
+    .option('--review-due <time>', `when it must be reviewed: ${TIME_FORMS}`)
     .option('--note <text>', 'a note kept with a review')
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, kind: string, opts: AttestOptions) =>
-      withHubState(opts, async (state) => {
+      withHubState(opts, 'condition.attest', async (state, actor) => {
         const p = await requirePartner(state, nameOrId);
         const events = state.conditions;
-        const ctx = { actor: LOCAL_ACTOR, now: new Date() };
+        const ctx = { actor: actor.name, now: new Date() };
         let seq: number;
         if (kind === 'assurance') {
           const spec = await requireAssurance(state, p, opts.id);
@@ -119,8 +146,8 @@ export function registerCondition(program: Command): void {
         } else if (kind === 'suspension' || kind === 'breach') {
           throw usageError(
             kind === 'suspension'
-              ? 'use: tearline condition suspend|resume PARTNER --reason TEXT'
-              : 'use: tearline breach open|close PARTNER ...',
+              ? `use: tearline condition suspend|resume ${shellArg(p.name)} --reason TEXT`
+              : `use: tearline breach open ${shellArg(p.name)} --reason TEXT (close: breach close ${shellArg(p.name)} ID --reason TEXT)`,
           );
         } else {
           throw usageError(`KIND "${kind}" must be assurance or review`);
@@ -140,12 +167,12 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, id: string, opts: DataOption & { reason: string; json?: boolean }) =>
-      withHubState(opts, async (state) => {
+      withHubState(opts, 'condition.attest', async (state, actor) => {
         const reason = requireReason(opts.reason, 'revoke it');
         const p = await requirePartner(state, nameOrId);
         const spec = await requireAssurance(state, p, id);
         const seq = await state.conditions.revokeAssurance(p.id, spec.id, reason, {
-          actor: LOCAL_ACTOR,
+          actor: actor.name,
           now: new Date(),
         });
         if (opts.json) printJson({ partner: p.name, id: spec.id, revoked: true, event: seq });
@@ -166,11 +193,11 @@ export function registerCondition(program: Command): void {
       .option(dataOpt, dataHelp)
       .option('--json', 'print JSON')
       .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
-        withHubState(opts, async (state) => {
+        withHubState(opts, 'condition.suspend', async (state, actor) => {
           const reason = requireReason(opts.reason, `${name} releases`);
           const p = await requirePartner(state, nameOrId);
           await state.conditions.setSuspension(p.id, on, reason, {
-            actor: LOCAL_ACTOR,
+            actor: actor.name,
             now: new Date(),
           });
           if (opts.json) printJson({ partner: p.name, suspended: on });
@@ -182,24 +209,29 @@ export function registerCondition(program: Command): void {
   condition
     .command('list <partner>')
     .description('each condition: met/unmet/unknown, why, and when that changes')
-    .option('--at <time>', 'evaluate at this time instead of now')
+    .option('--at <time>', `evaluate at this time instead of now: ${TIME_FORMS}`)
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { at?: string; json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const at = parseTimeOption(opts.at, '--at') ?? new Date();
-        const p = await requirePartner(state, nameOrId);
-        const facts = await loadPartnerFacts(state, p, at.getTime());
-        if (opts.json) {
-          return printJson({
-            partner: p.name,
-            at: at.toISOString(),
-            agreement_version: facts.agreement?.version ?? null,
-            conditions: facts.conditions,
-          });
-        }
-        process.stdout.write(`${formatConditionStates(facts.conditions)}\n`);
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const at = parseTimeOption(opts.at, '--at') ?? new Date();
+          const p = await requirePartner(state, nameOrId);
+          const facts = await loadPartnerFacts(state, p, at.getTime());
+          if (opts.json) {
+            return printJson({
+              partner: p.name,
+              at: at.toISOString(),
+              agreement_version: facts.agreement?.version ?? null,
+              conditions: facts.conditions,
+            });
+          }
+          process.stdout.write(`${formatConditionStates(facts.conditions)}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 
   condition
@@ -208,15 +240,16 @@ export function registerCondition(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const events = await state.conditions.list(p.id);
-        if (opts.json) return printJson(events);
-        for (const e of events) {
-          process.stdout.write(
-            `${e.at}  ${e.action.padEnd(7)} ${e.kind} ${e.condition_id}  by ${e.actor}${e.reason ? `: ${e.reason}` : ''}\n`,
-          );
-        }
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const events = await state.conditions.list(p.id);
+          if (opts.json) return printJson(events);
+          for (const e of events) process.stdout.write(`${formatConditionEvent(e)}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 }

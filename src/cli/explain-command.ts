@@ -1,63 +1,85 @@
 import type { Command } from 'commander';
-import { resolveDataDir } from '../app/data-dir.js';
-import { CedarEngine } from '../policy/cedar-engine.js';
-import { PartnerDecider } from '../policy/decision.js';
-import { DecisionMemo } from '../policy/decision-memo.js';
-import { loadMarkingClassifier, loadPartnerFacts, loadProjection } from '../store/hub/partner-decisions.js';
+import { objectCacheOf, openDecisionRound } from '../app/hub-decisions.js';
+import { openHubAt } from '../app/hub-open.js';
+import { requireHubPolicy } from '../app/hub-policy-watch.js';
+import { decideObject } from '../release/release-closure.js';
+import type { ReleaseDecision } from '../release/release-decision.js';
 import { CliError } from './cli-error.js';
+import { requireActorOrClose } from './cli-hub.js';
 import { formatConditionStates } from './condition-command.js';
-import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 import {
   type DataOption,
   parseTimeOption,
   printJson,
   requirePartner,
-  withHubState,
+  TIME_FORMS,
 } from './partner-command.js';
 
 export function registerExplain(program: Command): void {
   program
     .command('explain <partner> <object-id>')
-    .description('decide one object for one partner and say why: policies, reasons, failing conditions')
-    .option('--at <time>', 'decide as of this time instead of now')
+    .description(
+      'decide one object for one partner and say why: policies, reasons, failing conditions, the tearline',
+    )
+    .option('--at <time>', `decide as of this time instead of now: ${TIME_FORMS}`)
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
-    .option('--json', 'print JSON: {outcome, reasons: [{code, message, ...}], ...}')
+    .option('--json', 'print JSON: {outcome, reasons: [{code, message, ...}], stage, tearline, ...}')
     .action(
       async (nameOrId: string, objectId: string, opts: DataOption & { at?: string; json?: boolean }) => {
         const at = parseTimeOption(opts.at, '--at') ?? new Date();
-        const dir = resolveDataDir(opts.data);
-        await withHubState(opts, async (state) => {
-          const p = await requirePartner(state, nameOrId);
-          const classify = await loadMarkingClassifier(state.sql);
-          const intel = await loadProjection(state.sql, objectId, classify, readUntaggedTlp(dir));
-          if (!intel) throw new CliError(`no stored object with id "${objectId}"`);
-          const facts = await loadPartnerFacts(state, p, at.getTime(), readOperatorPolicies(dir));
-          const d = new PartnerDecider(facts, new DecisionMemo(new CedarEngine())).decide(intel);
+        const hub = await openHubAt(opts);
+        await requireActorOrClose(hub, opts, 'read');
+        try {
+          const p = await requirePartner(hub.state, nameOrId);
+          const round = await openDecisionRound(hub, requireHubPolicy(hub.paths.dir), at);
+          const terms = await round.termsFor(p);
+          const d = await decideObject(terms, objectId, objectCacheOf(hub, round));
+          if (!d) throw new CliError(`no stored object with id "${objectId}"`);
+          const intel = d.decision;
+          const facts = terms.decider.facts;
+          const projection = (await objectCacheOf(hub, round).get([objectId])).get(objectId)?.projection;
           if (opts.json) {
             return printJson({
               outcome: d.outcome,
               reasons: d.reasons,
+              stage: d.stage,
               partner: { id: p.id, name: p.name },
               object: {
-                id: intel.id,
-                version: intel.version,
-                type: intel.type,
-                tlp: intel.tlp ?? intel.marking_state,
+                id: d.object_id,
+                version: d.object_version,
+                type: projection?.type,
+                tlp: projection?.tlp ?? projection?.marking_state,
               },
-              agreement_version: d.agreement_version ?? null,
-              policies: d.policies,
-              failing_conditions: d.failing_conditions,
-              approvals_required: d.approvals_required,
-              ...(d.visible_from !== undefined && { visible_from: d.visible_from }),
-              ...(d.changes_at !== undefined && { changes_at: d.changes_at }),
-              decided_at: d.decided_at,
+              agreement_version: intel.agreement_version ?? null,
+              policies: intel.policies,
+              policy_outcome: intel.outcome,
+              failing_conditions: intel.failing_conditions,
+              approvals_required: intel.approvals_required,
+              tearline: tearlineSummary(d),
+              ...(intel.visible_from !== undefined && { visible_from: intel.visible_from }),
+              ...(intel.changes_at !== undefined && { changes_at: intel.changes_at }),
+              decided_at: intel.decided_at,
             });
           }
+          const level = projection?.tlp
+            ? `TLP:${projection.tlp.toUpperCase()}${projection.tlp_defaulted ? ' by hub default' : ''}`
+            : projection?.marking_state;
           const lines = [
-            `${d.outcome.toUpperCase()}: ${intel.id} (${intel.type}, ${intel.tlp ? `TLP:${intel.tlp.toUpperCase()}${intel.tlp_defaulted ? ' by hub default' : ''}` : intel.marking_state}) for ${p.name}${d.agreement_version ? ` under agreement v${d.agreement_version}` : ''} at ${d.decided_at}`,
+            `${d.outcome.toUpperCase()}: ${d.object_id} (${projection?.type}, ${level}) for ${p.name}${intel.agreement_version ? ` under agreement v${intel.agreement_version}` : ''} at ${intel.decided_at}`,
             'because:',
             ...d.reasons.map((r) => `  - [${r.code}] ${r.message}${r.policy ? ` (policy ${r.policy})` : ''}`),
           ];
+          if (d.stage === 'tearline' && intel.outcome !== 'withhold') {
+            lines.push(
+              `the policies alone say ${intel.outcome.toUpperCase()} (${intel.reasons.map((r) => r.code).join(', ')}); the tearline withholds it`,
+            );
+          }
+          const copy = tearlineSummary(d);
+          if (copy) {
+            lines.push(
+              `tearline: ${copy.id}, ${copy.removed} part(s) removed, digest ${copy.digest} (see: tearline preview ${p.name} ${d.object_id})`,
+            );
+          }
           if (facts.conditions.length > 0)
             lines.push(
               'conditions:',
@@ -65,9 +87,17 @@ export function registerExplain(program: Command): void {
                 .split('\n')
                 .map((l) => `  ${l}`),
             );
-          if (d.changes_at) lines.push(`re-decide by: ${d.changes_at}`);
+          if (intel.changes_at) lines.push(`re-decide by: ${intel.changes_at}`);
           process.stdout.write(`${lines.join('\n')}\n`);
-        });
+        } finally {
+          await hub.close();
+        }
       },
     );
+}
+
+function tearlineSummary(d: ReleaseDecision): { id: string; digest: string; removed: number } | null {
+  return d.tearline
+    ? { id: d.tearline.partnerObjectId, digest: d.tearline.digest, removed: d.tearline.removed.length }
+    : null;
 }

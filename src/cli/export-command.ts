@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
 import { usageError } from './cli-error.js';
+import { requireActorOrClose } from './cli-hub.js';
 
 const PAGE = 5000;
 
@@ -29,7 +30,10 @@ export function registerExport(program: Command): void {
     .description('export a STIX 2.1 bundle of the latest versions (or all versions)')
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .option('--type <types>', 'only these types (comma-separated)')
-    .option('--since <timestamp>', 'only objects added to the hub at or after this time')
+    .option(
+      '--since <timestamp>',
+      'only objects added to the hub at or after this time: a date (midnight UTC) or an RFC 3339 timestamp',
+    )
     .option('--all-versions', 'every stored version, not only the latest')
     .option('--db <url>', 'postgres://… (default: the data dir, or $TEARLINE_DB)')
     .option('--out <file>', 'write to this file (atomically) instead of standard output')
@@ -50,7 +54,8 @@ export function registerExport(program: Command): void {
           throw usageError(`--type: '${opts.type}' must be STIX type names separated by commas`);
         }
         let cursor = parseSince(opts.since) ?? -1;
-        const hub = await openHubAt(opts);
+        const hub = await openHubAt({ ...opts, readOnly: true });
+        await requireActorOrClose(hub, opts, 'read');
         const tmp = opts.out ? `${opts.out}.tmp-${process.pid}` : undefined;
         const out: Writable = tmp ? createWriteStream(tmp) : process.stdout;
         let count = 0;

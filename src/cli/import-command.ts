@@ -1,8 +1,10 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runImportJob } from '../app/import-job.js';
+import { parseImportMarking } from '../ingest/import-marking.js';
 import { formatSummary } from '../ingest/import-summary.js';
 import { CliError, EXIT_FAIL, usageError } from './cli-error.js';
+import { withHubAs } from './cli-hub.js';
 import { createProgress } from './progress.js';
 
 /** Checks every path before anything is written, so a typo does not leave a half-done import. */
@@ -28,10 +30,25 @@ export function registerImport(program: Command): void {
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .option('--db <url>', 'postgres://… to import into PostgreSQL (default: the data dir, or $TEARLINE_DB)')
     .option('--strict', 'treat SHOULD-level findings (warnings) as errors')
+    .option(
+      '--marking <marking>',
+      'tlp:clear|green|amber|amber+strict|red or a marking-definition--ID the hub holds: given to every object ' +
+        'without a TLP marking (a statement: without that statement); never lowers a marking (recorded in the ledger)',
+    )
     .option('--json', 'print the summary as JSON')
     .action(
-      async (files: string[], opts: { data?: string; db?: string; strict?: boolean; json?: boolean }) => {
+      async (
+        files: string[],
+        opts: { data?: string; db?: string; strict?: boolean; json?: boolean; marking?: string },
+      ) => {
         checkInputFiles(files);
+        if (opts.marking !== undefined) {
+          // The syntax now; whether the hub holds a statement id once the hub is open.
+          const syntax = parseImportMarking(opts.marking, new Set([opts.marking.trim()]));
+          if (!syntax.ok) throw usageError(`--marking: ${syntax.message}`);
+        }
+        // Who imports is checked here, before the job's worker opens the hub for itself.
+        const actor = await withHubAs(opts, 'intel.import', async (_hub, a) => a.name);
         let bar: { file: string; progress: ReturnType<typeof createProgress> } | undefined;
         const barFor = (file: string) => {
           if (bar?.file !== file)
@@ -43,7 +60,9 @@ export function registerImport(program: Command): void {
             files,
             hub: { data: opts.data, db: opts.db },
             strict: opts.strict ?? false,
+            actor,
             progress: !opts.json,
+            ...(opts.marking !== undefined && { marking: opts.marking }),
           },
           {
             progress: (file, s, bytes) => barFor(file).update(s, bytes),

@@ -1,8 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { dataDirPaths } from '../app/data-dir.js';
-import { isPgUrl, openPg } from '../store/postgres/pg-database.js';
+import { openPg } from '../store/postgres/pg-database.js';
 import { copyHubToPg } from '../store/postgres/pg-hub-copy.js';
+import { isPgUrl } from '../store/postgres/pg-url.js';
 import { openSqlite } from '../store/sqlite/database.js';
 import { CliError, usageError } from './cli-error.js';
 

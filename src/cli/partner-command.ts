@@ -1,12 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import { openHubAt } from '../app/hub-open.js';
+import type { Action } from '../access/access-roles.js';
 import type { HubState } from '../app/hub-state.js';
 import type { Partner } from '../store/hub/partner-store.js';
+import type { Actor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
-
-/** Users and roles arrive with a later issue; until then every change is made by this actor. */
-export const LOCAL_ACTOR = 'local-admin';
+import { withHubAs } from './cli-hub.js';
 
 export interface DataOption {
   data?: string;
@@ -19,15 +18,32 @@ export async function requirePartner(state: Pick<HubState, 'partners'>, nameOrId
   return p;
 }
 
-/** Parses a --at style option: RFC 3339 with a zone, else a usage error naming the option. */
+/** What every option asking for a time says it takes (help text). */
+export const TIME_FORMS = 'a date (midnight UTC) or an RFC 3339 timestamp';
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/**
+ * Parses a --at style option: a date (YYYY-MM-DD, taken as midnight UTC: what someone typing
+ * "--valid-from 2026-12-01" means) or RFC 3339 with a zone; else a usage error naming the option.
+ */
 export function parseTimeOption(value: string | undefined, option: string): Date | undefined {
   if (value === undefined) return undefined;
-  const ok = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(value);
-  const t = Date.parse(value);
-  if (!ok || Number.isNaN(t)) {
-    throw usageError(`${option} "${value}" must be an RFC 3339 timestamp such as 2026-12-31T00:00:00Z`);
+  const dateOnly = DATE_ONLY.test(value);
+  const t = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
+  if (!(dateOnly || TIMESTAMP.test(value)) || Number.isNaN(t) || !isCalendarDay(value.slice(0, 10))) {
+    throw usageError(
+      `${option} "${value}" must be ${TIME_FORMS}, such as 2026-12-31 or 2026-12-31T09:30:00Z`,
+    );
   }
   return new Date(t);
+}
+
+// Date.parse rolls 2026-02-30 over to March 2: a date must name a day that exists.
+function isCalendarDay(ymd: string): boolean {
+  const t = Date.parse(`${ymd}T00:00:00Z`);
+  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(ymd);
 }
 
 export function requireReason(reason: string | undefined, what: string): string {
@@ -41,24 +57,26 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** For commands that only read: they keep working on a read-only or full disk. */
+export const READ_ONLY = { readOnly: true } as const;
+
 /**
- * Runs `fn` on the hub state of an initialised data dir, on its SQLite file or the PostgreSQL
- * database --db / TEARLINE_DB names, then closes the database.
+ * Runs `fn` on the hub state of an initialised data dir (its SQLite file or the PostgreSQL
+ * database --db / TEARLINE_DB names) as the signed-in user, who must be allowed `action`.
  */
 export async function withHubState<T>(
   opts: DataOption & { db?: string },
-  fn: (state: HubState, dir: string) => Promise<T>,
+  action: Action,
+  fn: (state: HubState, actor: Actor) => Promise<T>,
+  access: { readOnly?: boolean } = {},
 ): Promise<T> {
-  const hub = await openHubAt(opts);
-  try {
-    return await fn(hub.state, hub.paths.dir);
-  } finally {
-    await hub.close();
-  }
+  return withHubAs({ ...opts, readOnly: access.readOnly ?? false }, action, (hub, actor) =>
+    fn(hub.state, actor),
+  );
 }
 
-const changeContext = () => ({
-  actor: LOCAL_ACTOR,
+const changeContext = (actor: Actor) => ({
+  actor: actor.name,
   now: new Date(),
   randomBytes: (n: number) => randomBytes(n),
 });
@@ -97,14 +115,14 @@ export function registerPartner(program: Command): void {
         if (opts.description !== undefined && opts.description.length > 2000) {
           throw usageError('--description must be at most 2000 characters');
         }
-        await withHubState(opts, async (state) => {
+        await withHubState(opts, 'partner.manage', async (state, actor) => {
           const r = await state.partners.add(
             {
               name: opts.name,
               ...(opts.country !== undefined && { country: opts.country }),
               ...(opts.description !== undefined && { description: opts.description }),
             },
-            changeContext(),
+            changeContext(actor),
           );
           if (!r.ok) throw r.code === 'partner-exists' ? new CliError(r.message) : usageError(r.message);
           if (opts.json) printJson({ id: r.partner.id, name: r.partner.name, token: r.token });
@@ -123,18 +141,25 @@ export function registerPartner(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const rows = [];
-        for (const p of await state.partners.list()) rows.push(await describePartner(state, p));
-        if (opts.json) return printJson(rows);
-        if (rows.length === 0)
-          return void process.stdout.write('no partners (add one with: tearline partner add --name NAME)\n');
-        for (const r of rows) {
-          process.stdout.write(
-            `${r.name}\t${r.id}\t${r.enabled ? 'enabled' : 'DISABLED'}\tagreement ${r.agreement_version === null ? 'none' : `v${r.agreement_version}`}\n`,
-          );
-        }
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const rows = [];
+          for (const p of await state.partners.list()) rows.push(await describePartner(state, p));
+          if (opts.json) return printJson(rows);
+          if (rows.length === 0)
+            return void process.stdout.write(
+              'no partners (add one with: tearline partner add --name NAME)\n',
+            );
+          for (const r of rows) {
+            process.stdout.write(
+              `${r.name}\t${r.id}\t${r.enabled ? 'enabled' : 'DISABLED'}\tagreement ${r.agreement_version === null ? 'none' : `v${r.agreement_version}`}\n`,
+            );
+          }
+        },
+        READ_ONLY,
+      ),
     );
 
   partner
@@ -143,31 +168,39 @@ export function registerPartner(program: Command): void {
     .option(dataOpt, dataHelp)
     .option('--json', 'print JSON')
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(opts, async (state) => {
-        const p = await requirePartner(state, nameOrId);
-        const out = {
-          ...(await describePartner(state, p)),
-          identity: p.identity,
-          history: await state.partners.events(p.id),
-        };
-        if (opts.json) return printJson(out);
-        process.stdout.write(
-          `${out.name} (${out.id})\nstatus: ${out.enabled ? 'enabled' : 'disabled'}\nagreement: ${out.agreement_version === null ? 'none' : `v${out.agreement_version}`}\n`,
-        );
-        for (const e of out.history) process.stdout.write(`  ${e.at}  ${e.action}  by ${e.actor}\n`);
-      }),
+      withHubState(
+        opts,
+        'read',
+        async (state) => {
+          const p = await requirePartner(state, nameOrId);
+          const out = {
+            ...(await describePartner(state, p)),
+            identity: p.identity,
+            history: await state.partners.events(p.id),
+          };
+          if (opts.json) return printJson(out);
+          process.stdout.write(
+            `${out.name} (${out.id})\nstatus: ${out.enabled ? 'enabled' : 'disabled'}\nagreement: ${out.agreement_version === null ? 'none' : `v${out.agreement_version}`}\n`,
+          );
+          for (const e of out.history) process.stdout.write(`  ${e.at}  ${e.action}  by ${e.actor}\n`);
+        },
+        READ_ONLY,
+      ),
     );
 
   partner
     .command('rotate-token <partner>')
     .description('issue a new token (printed once); the old one stops working at once')
+    .requiredOption('--reason <text>', 'why (kept in the partner history)')
     .option(dataOpt, dataHelp)
     .option('--json', 'print {id, name, token} as JSON')
-    .action(async (nameOrId: string, opts: DataOption & { json?: boolean }) => {
-      await withHubState(opts, async (state) => {
+    .action(async (nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) => {
+      await withHubState(opts, 'partner.manage', async (state, actor) => {
+        const reason = requireReason(opts.reason, 'rotate the token');
         const r = await state.partners.rotateToken(
           (await requirePartner(state, nameOrId)).id,
-          changeContext(),
+          changeContext(actor),
+          reason,
         );
         if (!r.ok) throw new CliError(r.message);
         if (opts.json) printJson({ id: r.partner.id, name: r.partner.name, token: r.token });
@@ -190,11 +223,11 @@ export function registerPartner(program: Command): void {
       .option(dataOpt, dataHelp)
       .option('--json', 'print JSON')
       .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
-        withHubState(opts, async (state) => {
+        withHubState(opts, 'partner.manage', async (state, actor) => {
           const reason = requireReason(opts.reason, `${name} the partner`);
           const p = await requirePartner(state, nameOrId);
           await state.partners.setEnabled(p.id, enabled, reason, {
-            actor: LOCAL_ACTOR,
+            actor: actor.name,
             now: new Date(),
           });
           if (opts.json) printJson({ id: p.id, name: p.name, enabled });

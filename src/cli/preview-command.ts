@@ -2,8 +2,13 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { readHubSecret } from '../app/data-dir.js';
+import { objectCacheOf, openDecisionRound } from '../app/hub-decisions.js';
 import { openHubAt } from '../app/hub-open.js';
+import { HUB_FORBIDDEN_TERMS } from '../app/hub-policy-load.js';
+import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import type { HubState } from '../app/hub-state.js';
+import { decideObject } from '../release/release-closure.js';
+import type { ReleaseDecision } from '../release/release-decision.js';
 import { isTlpLevel, TLP_LEVELS, type TlpLevel } from '../stix/markings-tlp.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
 import { createSanitiseContext, releasedSetOf } from '../tearline/tearline-context.js';
@@ -13,7 +18,7 @@ import {
   NO_FORBIDDEN_TERMS,
 } from '../tearline/tearline-forbidden.js';
 import { releasingIdentityIdOf } from '../tearline/tearline-identity.js';
-import { buildPreview, renderPreviewText } from '../tearline/tearline-preview.js';
+import { buildPreview, renderPreviewText, type TearlinePreview } from '../tearline/tearline-preview.js';
 import {
   BUILT_IN_PROFILES,
   parseProfile,
@@ -24,13 +29,12 @@ import { sanitise } from '../tearline/tearline-sanitise.js';
 import { TYPE_RULES } from '../tearline/tearline-type-registry.js';
 import type { SanitiseContext } from '../tearline/tearline-types.js';
 import { CliError, usageError } from './cli-error.js';
+import { requireActorOrClose } from './cli-hub.js';
 
 const PARTNER_RE = /^[\x21-\x7e]{1,200}$/;
 const STIX_ID_RE =
   /^[a-z0-9][a-z0-9-]*--[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const MAX_FILE_BYTES = 1024 * 1024;
-/** Hub-wide forbidden terms, in the data dir: a JSON list of {name, term | regex, flags?}. */
-const HUB_FORBIDDEN_TERMS = 'forbidden-terms.json';
 
 interface PreviewOptions {
   data?: string;
@@ -46,7 +50,8 @@ export function registerPreview(program: Command): void {
   program
     .command('preview')
     .description(
-      'show the tearline a partner would get for an object beside the original, with each removal and its rule; ' +
+      "show the hub's decision and the tearline a partner would get for an object beside the original, with each " +
+        'removal and its rule; --ceiling, --profile, --marking or --forbidden-terms make it a what-if in which ' +
         'referenced objects the hub holds count as released with it',
     )
     .argument('<partner>', "partner name or id (a registered partner's agreement gives ceiling and profile)")
@@ -75,11 +80,36 @@ export function registerPreview(program: Command): void {
       const ceilingOption = readCeiling(opts.ceiling);
       const profileOption = readProfileOption(opts);
       const markings = readMarkings(opts.marking);
+      const whatIf =
+        ceilingOption !== undefined ||
+        profileOption !== undefined ||
+        markings.size > 0 ||
+        opts.forbiddenTerms !== undefined;
       const hub = await openHubAt(opts);
+      await requireActorOrClose(hub, opts, 'read');
       try {
+        const stored = await hub.objects.getLatest(objectId);
+        const registered = await hub.state.partners.get(partner);
+        if (!whatIf && registered) {
+          // The hub's own answer: the one decision every surface gives.
+          const round = await openDecisionRound(hub, requireHubPolicy(hub.paths.dir), new Date());
+          const terms = await round.termsFor(registered);
+          const d = await decideObject(terms, objectId, objectCacheOf(hub, round));
+          if (!stored || !d) throw new CliError(`no object ${objectId} in ${hub.paths.dir}`);
+          const preview = previewOfDecision(JSON.parse(stored.json) as JsonObject, d);
+          const agreement = terms.decider.facts.agreement;
+          const summary =
+            `partner ${registered.name} (${registered.id}); ${agreement ? `agreement v${agreement.version}, ceiling TLP:${agreement.body.tlp_ceiling.toUpperCase()}, profile ${agreement.body.sanitisation}` : 'no agreement'}\n` +
+            `decision: ${d.outcome.toUpperCase()} (${d.reasons.map((r) => r.code).join(', ')})`;
+          if (opts.json) process.stdout.write(`${JSON.stringify(preview)}\n`);
+          else
+            process.stdout.write(
+              `${summary}\n\n${renderPreviewText(preview, process.stdout.columns || 160)}`,
+            );
+          return;
+        }
         const forbidden = readForbiddenTerms(hub.paths.dir, opts.forbiddenTerms);
         const terms = await resolvePartnerTerms(hub.state, partner, ceilingOption, profileOption);
-        const stored = await hub.objects.getLatest(objectId);
         if (!stored) throw new CliError(`no object ${objectId} in ${hub.paths.dir}`);
         const original = JSON.parse(stored.json) as JsonObject;
         const ctx = createSanitiseContext({
@@ -92,18 +122,37 @@ export function registerPreview(program: Command): void {
           forbidden,
         });
         const released = await releaseReferencedObjects(original, ctx, (id) => hub.objects.getLatest(id));
-        const preview = buildPreview(original, sanitise(original, ctx, released));
+        const preview = { ...buildPreview(original, sanitise(original, ctx, released)), what_if: true };
         if (opts.json) {
           process.stdout.write(`${JSON.stringify(preview)}\n`);
         } else {
           process.stdout.write(
-            `${terms.summary}\n\n${renderPreviewText(preview, process.stdout.columns || 160)}`,
+            `${terms.summary}\nwhat-if: the tearline alone, not the hub's decision (drop the overrides to see that)\n\n${renderPreviewText(preview, process.stdout.columns || 160)}`,
           );
         }
       } finally {
         await hub.close();
       }
     });
+}
+
+/** The preview of the hub's decision: its tearline, or why it is withheld, with outcome and reasons. */
+function previewOfDecision(
+  original: JsonObject,
+  d: ReleaseDecision,
+): TearlinePreview & { outcome: string; reasons: ReleaseDecision['reasons']; stage: string } {
+  const base = d.tearline
+    ? { original, tearline: d.tearline.copy, withheld: null, removed: d.tearline.removed }
+    : {
+        original,
+        tearline: null,
+        withheld: {
+          code: d.reasons[0]?.code ?? 'withhold',
+          message: d.reasons.map((r) => r.message).join('; '),
+        },
+        removed: [],
+      };
+  return { ...base, outcome: d.outcome, reasons: d.reasons, stage: d.stage };
 }
 
 function collect(value: string, previous: string[]): string[] {

@@ -1,18 +1,25 @@
 import type { Command } from 'commander';
 import { readHubSecret } from '../app/data-dir.js';
 import { openHubAt } from '../app/hub-open.js';
+import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { releaseStoresOf } from '../app/release-stores.js';
 import { decideQueueItem } from '../release/release-approval.js';
 import { runReleasePipeline } from '../release/release-pipeline.js';
+import {
+  loadQueueEntries,
+  QUEUE_SORTS,
+  type QueueSort,
+  sortQueueEntries,
+} from '../release/release-queue-view.js';
 import { listRecalls, recallRelease } from '../release/release-recall.js';
-import { resolveActor } from './cli-actor.js';
+import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
-import { readOperatorPolicies, readUntaggedTlp } from './decide-command.js';
 import { printJson } from './partner-command.js';
+import { type BulkOptions, bulkOptionsGiven, decideBulk } from './queue-bulk.js';
 
 interface Common {
   data?: string;
-  as?: string;
+  db?: string;
   json?: boolean;
 }
 
@@ -24,36 +31,33 @@ export function registerRelease(program: Command): void {
     .command('run')
     .description('run the pipeline over everything pending, for every partner (or one)')
     .option('--partner <partner>', 'only this partner (name or id)')
-    .option('--as <user>', 'act as this user (default: the local admin)')
     .option('--data <dir>', 'data directory')
-    .option('--json', 'print counts by outcome as JSON')
+    .option('--json', 'print, per partner, what was done and the decisions by outcome and reason, as JSON')
     .action(async (opts: Common & { partner?: string }) => {
       const hub = await openHubAt(opts);
       try {
-        const actor = await resolveActor(
-          hub.state.users,
-          opts.as,
-          ['admin', 'analyst', 'release-officer'],
-          'run the release pipeline',
-        );
+        const actor = await requireActor(hub, opts, 'release.run');
         if (opts.partner && !(await hub.state.partners.get(opts.partner))) {
           throw new CliError(`no partner named or with id "${opts.partner}" (see: tearline partner list)`);
         }
-        const untagged = readUntaggedTlp(hub.paths.dir);
         const report = await runReleasePipeline(releaseStoresOf(hub), {
           now: hub.clock.now(),
           actor: actor.name,
           hubSecret: readHubSecret(hub.paths.hubSecret),
-          operator: readOperatorPolicies(hub.paths.dir),
+          policy: requireHubPolicy(hub.paths.dir),
           ...(opts.partner && { partner: opts.partner }),
-          ...(untagged && { untaggedTlp: untagged }),
         });
         await hub.checkpointIfDue();
         if (opts.json) return printJson(report);
         for (const p of report.partners) {
+          const c = p.decisions.counts;
           process.stdout.write(
-            `${p.partner}: ${p.released} released, ${p.queued} queued for approval, ${p.withheld} withheld, ${p.waiting} waiting, ${p.unchanged} unchanged\n`,
+            `${p.partner}: release ${c.release}, needs-approval ${c['needs-approval']}, withhold ${c.withhold}; ` +
+              `this run ${p.released} released, ${p.queued} queued for approval, ${p.withheld} withheld, ${p.waiting} waiting, ${p.unchanged} unchanged\n`,
           );
+          for (const [code, n] of Object.entries(p.decisions.reasons).sort((a, b) => b[1] - a[1])) {
+            process.stdout.write(`    ${code.padEnd(24)} ${n}\n`);
+          }
         }
       } finally {
         await hub.close();
@@ -64,73 +68,120 @@ export function registerRelease(program: Command): void {
   queue
     .command('list')
     .option('--partner <partner>', 'only this partner (name or id)')
+    .option('--group <id>', 'only the items of this grouping (a report, or the object they hang from)')
+    .option('--type <types>', 'only these STIX types (comma-separated)')
+    .option('--label <labels>', 'only items carrying one of these labels (comma-separated)')
+    .option('--sort <key>', `${QUEUE_SORTS.join(', ')}`, 'group')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
-    .description('list pending items with their reasons and approvals so far')
-    .action(async (opts: Common & { partner?: string }) => {
-      const hub = await openHubAt(opts);
-      try {
-        const { partners, releases } = hub.state;
-        const only = opts.partner ? await partners.get(opts.partner) : undefined;
-        if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
-        const now = hub.clock.now().getTime();
-        const names = new Map((await partners.list()).map((p) => [p.id, p.name]));
-        const items = [];
-        for (const i of await releases.openItems(only?.id)) {
-          const approvals = await releases.approvals(i);
-          items.push({
-            id: i.item_id,
+    .description(
+      'list open items by grouping, titled (relationships as source -> verb -> target), with reasons and approvals so far',
+    )
+    .action(
+      async (
+        opts: Common & { partner?: string; group?: string; type?: string; label?: string; sort: string },
+      ) => {
+        if (!QUEUE_SORTS.includes(opts.sort as QueueSort))
+          throw usageError(`--sort "${opts.sort}" must be one of ${QUEUE_SORTS.join(', ')}`);
+        const hub = await openHubAt(opts);
+        try {
+          await requireActor(hub, opts, 'read');
+          const { partners } = hub.state;
+          const only = opts.partner ? await partners.get(opts.partner) : undefined;
+          if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
+          const now = hub.clock.now().getTime();
+          const names = new Map((await partners.list()).map((p) => [p.id, p.name]));
+          const split = (v?: string) =>
+            v
+              ?.split(',')
+              .map((x) => x.trim())
+              .filter(Boolean);
+          const types = split(opts.type);
+          const labels = split(opts.label);
+          const entries = sortQueueEntries(
+            await loadQueueEntries(hub.state.sql, {
+              ...(only && { partnerId: only.id }),
+              ...(opts.group !== undefined && { group: opts.group }),
+              ...(types && { types }),
+              ...(labels && { labels }),
+            }),
+            opts.sort as QueueSort,
+          );
+          const items = entries.map((i) => ({
+            id: i.id,
             partner: names.get(i.partner_id) ?? i.partner_id,
             object_id: i.object_id,
             object_version: i.object_version,
+            type: i.type,
+            title: i.title,
+            group: i.group,
             state: i.state,
             reasons: i.reasons,
-            approvals: approvals.map((a) => ({
-              approver: a.approver,
-              verdict: a.verdict,
-              at: a.at,
-              comment: a.comment,
-            })),
+            approvals: i.approvals,
             approvals_required: i.approvals_required,
             removed: i.removed,
             age_seconds: Math.round((now - Date.parse(i.created_at)) / 1000),
-          });
+          }));
+          if (opts.json) return printJson(items);
+          let group = '';
+          for (const i of items) {
+            if (i.group.key !== group) {
+              group = i.group.key;
+              process.stdout.write(`${i.group.title}  [--group ${i.group.key}]\n`);
+            }
+            const approved = i.approvals.filter((a) => a.verdict === 'approve').length;
+            process.stdout.write(
+              `  ${i.id}  ${i.partner}  ${i.type}  ${i.title}  ${approved}/${i.approvals_required} approvals  ${i.state}\n`,
+            );
+            for (const r of i.reasons) process.stdout.write(`      ${r.code}: ${r.message}\n`);
+          }
+        } finally {
+          await hub.close();
         }
-        if (opts.json) return printJson(items);
-        for (const i of items) {
-          process.stdout.write(
-            `${i.id}  ${i.partner}  ${i.object_id}  ${i.approvals.length}/${i.approvals_required} approvals  ${i.state}\n`,
-          );
-          for (const r of i.reasons) process.stdout.write(`    ${r.code}: ${r.message}\n`);
-        }
-      } finally {
-        await hub.close();
-      }
-    });
+      },
+    );
 
   for (const verdict of ['approve', 'deny'] as const) {
     queue
       .command(verdict)
       .description(
-        verdict === 'approve'
-          ? 'approve a queued tearline (release officers)'
-          : 'deny a queued tearline, saying why',
+        (verdict === 'approve'
+          ? "approve a queued tearline, or a selection of one partner's queue (release officers)"
+          : 'deny a queued tearline, or a selection, saying why') +
+          ': with --partner and --all, --group/--report or --type/--label it prints the combined tearline diff and a digest; ' +
+          'run it again with --confirm DIGEST to decide exactly those items',
       )
-      .argument('<id>', 'queue item id (see: tearline queue list)')
-      .requiredOption('--as <user>', 'the release officer deciding')
+      .argument('[id]', 'queue item id (see: tearline queue list)')
       .option('--comment <text>', verdict === 'deny' ? 'why (required)' : 'a comment')
+      .option('--partner <partner>', "a selection of this partner's queue (name or id)")
+      .option('--all', 'every open item of --partner')
+      .option(
+        '--group <id>',
+        'every item of a grouping: the report citing them, or the object they hang from',
+      )
+      .option('--report <id>', 'every item of a report (the same as --group with a report id)')
+      .option('--type <types>', 'only these STIX types (comma-separated)')
+      .option('--label <labels>', 'only items carrying one of these labels (comma-separated)')
+      .option('--confirm <digest>', 'decide the selection shown with this digest (refused if it changed)')
       .option('--data <dir>', 'data directory')
       .option('--json', 'print the result as JSON')
-      .action(async (id: string, opts: Common & { comment?: string }) => {
+      .action(async (id: string | undefined, opts: Common & BulkOptions & { comment?: string }) => {
         if (verdict === 'deny' && !opts.comment?.trim()) throw usageError('deny needs --comment saying why');
+        const bulk = bulkOptionsGiven(opts);
+        if (id !== undefined && bulk)
+          throw usageError('give an item id or a selection (--partner ...), not both');
+        if (id === undefined && !bulk)
+          throw usageError(
+            'give an item id, or --partner P with --all, --group, --report, --type or --label',
+          );
         const hub = await openHubAt(opts);
         try {
-          const officer = await resolveActor(
-            hub.state.users,
-            opts.as,
-            ['release-officer'],
-            `${verdict} releases`,
-          );
+          const actor = await requireActor(hub, opts, 'queue.decide');
+          const officer = { name: actor.name, role: actor.role, auth: actor.auth, origin: actor.origin };
+          if (id === undefined) {
+            await decideBulk(hub, officer, verdict, opts);
+            return;
+          }
           const r = await decideQueueItem(
             releaseStoresOf(hub),
             id,
@@ -159,18 +210,12 @@ export function registerRelease(program: Command): void {
     .argument('<partner>', 'partner name or id')
     .argument('<object-id>', 'the hub id of the object')
     .requiredOption('--reason <text>', 'why')
-    .option('--as <user>', 'act as this user (default: the local admin)')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
     .action(async (partnerName: string, objectId: string, opts: Common & { reason: string }) => {
       const hub = await openHubAt(opts);
       try {
-        const actor = await resolveActor(
-          hub.state.users,
-          opts.as,
-          ['admin', 'release-officer'],
-          'recall releases',
-        );
+        const actor = await requireActor(hub, opts, 'release.recall');
         const partner = await hub.state.partners.get(partnerName);
         if (!partner) throw new CliError(`no partner named or with id "${partnerName}"`);
         const r = await recallRelease(
@@ -201,6 +246,7 @@ export function registerRelease(program: Command): void {
     .action(async (opts: Common & { partner?: string; outstanding?: boolean }) => {
       const hub = await openHubAt(opts);
       try {
+        await requireActor(hub, opts, 'read');
         const { partners } = hub.state;
         const only = opts.partner ? await partners.get(opts.partner) : undefined;
         if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
@@ -212,7 +258,9 @@ export function registerRelease(program: Command): void {
         for (const r of list) {
           const who = names.get(r.partner_id) ?? r.partner_id;
           const ack = r.acknowledged_at ? `acknowledged ${r.acknowledged_at}` : 'NOT acknowledged';
-          process.stdout.write(`${r.recalled_at}  ${who}  ${r.original_id} (${r.derived_id})  ${ack}\n`);
+          process.stdout.write(
+            `${r.recalled_at}  ${who}  ${r.original_id} (${r.derived_id})  ${ack}  reason: ${r.reason}\n`,
+          );
         }
       } finally {
         await hub.close();

@@ -1,17 +1,26 @@
 import type { Command } from 'commander';
+import { buildDisclosureReport } from '../app/hub-disclosures.js';
 import { openHubAt } from '../app/hub-open.js';
-import {
-  type DisclosureReport,
-  disclosureRows,
-  formatDisclosuresCsv,
-  formatDisclosuresHtml,
-} from '../release/release-report.js';
+import { requireHubPolicy } from '../app/hub-policy-watch.js';
+import { formatDisclosuresCsv, formatDisclosuresHtml } from '../release/release-report.js';
+import { storageFaultOf } from '../store/storage-fault.js';
 import { CliError, usageError } from './cli-error.js';
+import { requireActorOrClose } from './cli-hub.js';
 import { parseTimeOption } from './partner-command.js';
 
-function parseDay(value: string, option: string): string {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(Date.parse(value))) return `${value}T00:00:00.000Z`;
-  return (parseTimeOption(value, option) as Date).toISOString();
+const DAY_MS = 86_400_000;
+
+/**
+ * The report covers [from, to). A date given as --to means up to the end of that day (UTC), so
+ * `--from 2026-12-01 --to 2026-12-01` is that one day and `--to today` includes today; a
+ * timestamp is the exclusive end itself.
+ */
+export function readReportPeriod(fromText: string, toText: string): { from: string; to: string } {
+  const from = parseTimeOption(fromText, '--from') as Date;
+  const toStart = parseTimeOption(toText, '--to') as Date;
+  const toEnd = /^\d{4}-\d{2}-\d{2}$/.test(toText) ? new Date(toStart.getTime() + DAY_MS) : toStart;
+  if (from >= toEnd) throw usageError(`--from ${fromText} must be before --to ${toText}`);
+  return { from: from.toISOString(), to: toEnd.toISOString() };
 }
 
 export function registerReport(program: Command): void {
@@ -19,49 +28,39 @@ export function registerReport(program: Command): void {
   report
     .command('disclosures')
     .description(
-      'every release and recall to a partner in a period, with receipts, and withheld counts by reason',
+      'every release and recall to a partner in a period, with receipts, what it fetched over TAXII, and what the hub withholds by reason ' +
+        'as of the end of the period (or now), decided as explain, decide and release run decide',
     )
     .requiredOption('--partner <partner>', 'partner name or id')
-    .requiredOption('--from <date>', 'start (a date or an RFC 3339 timestamp), inclusive')
-    .requiredOption('--to <date>', 'end (a date or an RFC 3339 timestamp), exclusive')
+    .requiredOption('--from <date>', 'start, inclusive: a date (midnight UTC) or an RFC 3339 timestamp')
+    .requiredOption(
+      '--to <date>',
+      'end: a date includes that whole day (UTC); an RFC 3339 timestamp is the exclusive end',
+    )
     .option('--format <format>', 'csv, json or html', 'csv')
     .option('--data <dir>', 'data directory')
     .action(async (opts: { partner: string; from: string; to: string; format: string; data?: string }) => {
       if (!['csv', 'json', 'html'].includes(opts.format))
         throw usageError(`--format '${opts.format}' must be csv, json or html`);
-      const from = parseDay(opts.from, '--from');
-      const to = parseDay(opts.to, '--to');
-      if (from >= to) throw usageError(`--from ${opts.from} must be before --to ${opts.to}`);
-      const hub = await openHubAt(opts);
+      const { from, to } = readReportPeriod(opts.from, opts.to);
+      // The report signs the checkpoint due so recent releases have receipts; on a full or
+      // read-only disk it still reports, from the checkpoints already signed.
+      const hub = await openHubAt(opts).catch((err: unknown) => {
+        if (!storageFaultOf(err)) throw err;
+        return openHubAt({ ...opts, readOnly: true });
+      });
+      await requireActorOrClose(hub, opts, 'read');
       try {
-        const { partners, releases, sql } = hub.state;
-        const partner = await partners.get(opts.partner);
+        const partner = await hub.state.partners.get(opts.partner);
         if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);
-        if ((await hub.ledgerService.size()) > 0) await hub.checkpointIfDue();
-        const records = await releases.records(partner.id);
-        const receipts = new Map<string, string>();
-        for (const rec of records) {
-          const r = await hub.ledgerService.receiptForPartner(rec.release_id, partner.id);
-          receipts.set(rec.release_id, r.ok ? r.json : '');
-        }
-        const rows = disclosureRows(records, from, to, (id) => receipts.get(id) ?? '');
-        const withheld: Record<string, number> = {};
-        const outcomes = await sql.all<{ reasons: string }>(
-          "SELECT reasons FROM release_outcomes WHERE partner_id = ? AND outcome = 'withheld' AND decided_at >= ? AND decided_at < ?",
-          [partner.id, from, to],
-        );
-        for (const { reasons } of outcomes) {
-          for (const code of new Set((JSON.parse(reasons) as { code: string }[]).map((r) => r.code))) {
-            withheld[code] = (withheld[code] ?? 0) + 1;
-          }
-        }
-        const doc: DisclosureReport = {
-          partner: { id: partner.id, name: partner.name },
+        const doc = await buildDisclosureReport(
+          hub,
+          requireHubPolicy(hub.paths.dir),
+          partner,
           from,
           to,
-          rows,
-          withheld_by_reason: withheld,
-        };
+          new Date(),
+        );
         if (opts.format === 'json') process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
         else if (opts.format === 'html') process.stdout.write(formatDisclosuresHtml(doc));
         else process.stdout.write(formatDisclosuresCsv(doc));

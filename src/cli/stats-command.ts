@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
+import { requireActorOrClose } from './cli-hub.js';
 
 export function registerStats(program: Command): void {
   program
@@ -9,7 +10,8 @@ export function registerStats(program: Command): void {
     .option('--db <url>', 'postgres://… (default: the data dir, or $TEARLINE_DB)')
     .option('--json', 'print as JSON')
     .action(async (opts: { data?: string; db?: string; json?: boolean }) => {
-      const hub = await openHubAt(opts);
+      const hub = await openHubAt({ ...opts, readOnly: true });
+      await requireActorOrClose(hub, opts, 'read');
       try {
         const s = await hub.objects.stats();
         if (opts.json) {

@@ -1,21 +1,16 @@
 import type { Command } from 'commander';
-import { openHubAt } from '../app/hub-open.js';
 import { reviewStoresOf } from '../app/release-stores.js';
 import { promoteSubmission, rejectSubmission } from '../release/submission-promote.js';
 import { isReviewState, type SubmissionSummary } from '../store/hub/submission-review-store.js';
-import { resolveActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
+import { withHubAs } from './cli-hub.js';
 import { printJson, requirePartner, requireReason } from './partner-command.js';
 
 interface Common {
   data?: string;
   db?: string;
-  as?: string;
   json?: boolean;
 }
-
-/** Who may turn partner input into intel or turn it away: the hub's analysts (and its admin). */
-const REVIEWERS = ['analyst', 'admin'] as const;
 
 function parseNumber(value: string): number {
   if (!/^\d{1,16}$/.test(value) || !Number.isSafeInteger(Number(value)))
@@ -51,8 +46,7 @@ export function registerSubmissions(program: Command): void {
         throw usageError(`--state "${opts.state}" must be pending, promoted, rejected or all`);
       if (!/^\d{1,5}$/.test(opts.limit) || Number(opts.limit) < 1)
         throw usageError(`--limit "${opts.limit}" must be a whole number from 1 to 99999`);
-      const hub = await openHubAt(opts);
-      try {
+      await withHubAs(opts, 'read', async (hub) => {
         const partnerId = opts.partner ? (await requirePartner(hub.state, opts.partner)).id : undefined;
         const items = await hub.state.submissions.list({
           ...(partnerId && { partnerId }),
@@ -64,9 +58,7 @@ export function registerSubmissions(program: Command): void {
         if (items.length === 0)
           process.stdout.write(`no ${opts.state === 'all' ? '' : `${opts.state} `}submissions\n`);
         for (const s of items) process.stdout.write(`${line(s, names.get(s.partner_id) ?? s.partner_id)}\n`);
-      } finally {
-        await hub.close();
-      }
+      });
     });
 
   cmd
@@ -79,8 +71,7 @@ export function registerSubmissions(program: Command): void {
     .option('--json', 'print as JSON')
     .action(async (value: string, opts: Common) => {
       const number = parseNumber(value);
-      const hub = await openHubAt(opts);
-      try {
+      await withHubAs(opts, 'read', async (hub) => {
         const s = await hub.state.submissions.get(number);
         if (!s) throw new CliError(`no submission ${number} (see: tearline submissions list)`);
         const partner = (await hub.state.partners.get(s.partner_id))?.name ?? s.partner_id;
@@ -94,9 +85,7 @@ export function registerSubmissions(program: Command): void {
             `released as intel before 1300 to ${r.partner_id} (${r.release_id}, ${r.released_at})${r.recalled_at ? `, recalled ${r.recalled_at}` : `: recall with tearline recall ${r.partner_id} ${s.object_id} --reason ...`}\n`,
           );
         }
-      } finally {
-        await hub.close();
-      }
+      });
     });
 
   cmd
@@ -105,14 +94,12 @@ export function registerSubmissions(program: Command): void {
       'make a submission intel: a new hub object with its provenance, released only as any intel is',
     )
     .argument('<number>', 'the submission number')
-    .option('--as <user>', 'the analyst promoting (default: the local admin); counts as its importer')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print the result as JSON')
     .action(async (value: string, opts: Common) => {
       const number = parseNumber(value);
-      const hub = await openHubAt(opts);
-      try {
-        const actor = await resolveActor(hub.state.users, opts.as, REVIEWERS, 'promote submissions');
+      // The signed-in analyst counts as the promoted object's importer (so may not approve it).
+      await withHubAs(opts, 'submission.review', async (hub, actor) => {
         const r = await promoteSubmission(reviewStoresOf(hub), number, actor, hub.clock.now());
         if (!r.ok) throw new CliError(r.message);
         await hub.checkpointIfDue();
@@ -120,9 +107,7 @@ export function registerSubmissions(program: Command): void {
         process.stdout.write(
           `${number}: promoted as ${r.promotedId}${r.existing ? ' (the hub held this observable already)' : ''}\n`,
         );
-      } finally {
-        await hub.close();
-      }
+      });
     });
 
   cmd
@@ -130,22 +115,17 @@ export function registerSubmissions(program: Command): void {
     .description('keep a submission out of intel, saying why (it stays in the partner’s space)')
     .argument('<number>', 'the submission number')
     .requiredOption('--reason <text>', 'why')
-    .option('--as <user>', 'the analyst rejecting (default: the local admin)')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print the result as JSON')
     .action(async (value: string, opts: Common & { reason: string }) => {
       const number = parseNumber(value);
       const reason = requireReason(opts.reason, 'reject it');
-      const hub = await openHubAt(opts);
-      try {
-        const actor = await resolveActor(hub.state.users, opts.as, REVIEWERS, 'reject submissions');
+      await withHubAs(opts, 'submission.review', async (hub, actor) => {
         const r = await rejectSubmission(reviewStoresOf(hub), number, actor, reason, hub.clock.now());
         if (!r.ok) throw new CliError(r.message);
         await hub.checkpointIfDue();
         if (opts.json) return printJson({ number, state: 'rejected' });
         process.stdout.write(`${number}: rejected\n`);
-      } finally {
-        await hub.close();
-      }
+      });
     });
 }

@@ -1,9 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
+import { type ImportMarking, parseImportMarking } from '../ingest/import-marking.js';
 import { importStream } from '../ingest/import-stream.js';
+import { parseJsonDocument } from '../stix/json-strict.js';
+import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { type ClientAuth, TaxiiClient, TaxiiClientError } from '../taxii/taxii-client.js';
+import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
+import { taxiiSourceKey } from './marking-command.js';
+import { parseTimeOption, TIME_FORMS } from './partner-command.js';
 
 interface AuthOptions {
   user?: string;
@@ -48,6 +54,9 @@ async function clientCall<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
+/** As deep as the receiving server accepts (TAXII's limit). */
+const PUSH_MAX_DEPTH = 64;
+
 /** The objects of a bundle, an envelope or a plain array. */
 function readObjectsFile(path: string): unknown[] {
   let size: number;
@@ -58,12 +67,9 @@ function readObjectsFile(path: string): unknown[] {
   }
   if (size > PUSH_FILE_MAX)
     throw new CliError(`${path}: ${size} bytes is over the ${PUSH_FILE_MAX}-byte limit`);
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(readFileSync(path, 'utf8'));
-  } catch (err) {
-    throw new CliError(`${path}: not valid JSON (${(err as Error).message})`);
-  }
+  const strict = parseJsonDocument(readFileSync(path), PUSH_MAX_DEPTH);
+  if (!strict.ok) throw new CliError(`${path}: ${strict.error.message}`);
+  const parsed = strict.value;
   if (Array.isArray(parsed)) return parsed;
   const objects = (parsed as { objects?: unknown } | null)?.objects;
   if (Array.isArray(objects)) return objects;
@@ -88,56 +94,75 @@ export function registerTaxii(program: Command): void {
 
   withAuth(taxii.command('pull <url>'))
     .description("page through a server's collection into this hub (URL: discovery or API root)")
-    .option('--added-after <timestamp>', 'only objects the server added after this')
+    .option('--added-after <timestamp>', `only objects the server added after this: ${TIME_FORMS}`)
+    .option(
+      '--marking <marking>',
+      "tlp:LEVEL or a statement marking-definition id: given to pulled objects that carry none of its kind (default: the source's, see tearline marking set --source)",
+    )
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
-    .action(async (url: string, o: AuthOptions & { addedAfter?: string; data?: string }) => {
-      checkUrl(url);
-      if (o.addedAfter !== undefined && Number.isNaN(Date.parse(o.addedAfter))) {
-        throw usageError(`--added-after "${o.addedAfter}" must be a timestamp such as 2026-01-01T00:00:00Z`);
-      }
-      const client = new TaxiiClient({ auth: authOf(o) });
-      const hub = await openHubAt(o);
-      try {
-        const root = await clientCall(() => client.resolveApiRoot(url));
-        const source = `taxii:${new URL(`collections/${o.collection}/`, root).toString()}`;
-        const totals = {
-          pages: 0,
-          received: 0,
-          added: 0,
-          new_versions: 0,
-          duplicates: 0,
-          conflicts: 0,
-          rejected: 0,
-        };
-        await clientCall(async () => {
-          for await (const page of client.pullPages(root, o.collection, o.addedAfter)) {
-            totals.pages++;
-            totals.received += page.objects.length;
-            if (page.objects.length === 0) continue;
-            const s = await importStream(textChunks(JSON.stringify(page.objects)), hub.objects, {
-              source,
-              actor: 'taxii-pull',
-              maxObjectBytes: hub.config.max_object_bytes,
-            });
-            totals.added += s.added;
-            totals.new_versions += s.new_versions;
-            totals.duplicates += s.duplicates;
-            totals.conflicts += s.conflicts;
-            totals.rejected += s.rejected;
+    .action(
+      async (url: string, o: AuthOptions & { addedAfter?: string; data?: string; marking?: string }) => {
+        checkUrl(url);
+        // The server gets a TAXII timestamp whatever the user typed (a date means its midnight UTC).
+        const addedAfter = parseTimeOption(o.addedAfter, '--added-after')?.toISOString();
+        const client = new TaxiiClient({ auth: authOf(o) });
+        const hub = await openHubAt(o);
+        try {
+          const actor = await requireActor(hub, o as { db?: string }, 'intel.import');
+          let marking: ImportMarking | undefined;
+          if (o.marking !== undefined) {
+            const { statements } = await loadMarkingCatalogs(hub.state.sql);
+            const parsed = parseImportMarking(o.marking, new Set(statements.keys()));
+            if (!parsed.ok) throw usageError(`--marking: ${parsed.message}`);
+            marking = parsed.marking;
+          } else {
+            marking = await hub.state.importMarkings.get('source', taxiiSourceKey(url, o.collection));
           }
-        });
-        if (o.json) process.stdout.write(`${JSON.stringify(totals)}\n`);
-        else {
-          process.stdout.write(
-            `pulled ${totals.received} objects in ${totals.pages} pages: ${totals.added} added, ${totals.new_versions} new versions, ` +
-              `${totals.duplicates} duplicates, ${totals.conflicts} conflicts, ${totals.rejected} rejected (see the quarantine)\n`,
-          );
+          const root = await clientCall(() => client.resolveApiRoot(url));
+          const source = `taxii:${new URL(`collections/${o.collection}/`, root).toString()}`;
+          const totals = {
+            pages: 0,
+            received: 0,
+            added: 0,
+            new_versions: 0,
+            duplicates: 0,
+            conflicts: 0,
+            rejected: 0,
+            marked: 0,
+          };
+          await clientCall(async () => {
+            for await (const page of client.pullPages(root, o.collection, addedAfter)) {
+              totals.pages++;
+              totals.received += page.objects.length;
+              if (page.objects.length === 0) continue;
+              const s = await importStream(textChunks(JSON.stringify(page.objects)), hub.objects, {
+                source,
+                actor: actor.name,
+                maxObjectBytes: hub.config.max_object_bytes,
+                ...(marking && { marking }),
+              });
+              totals.added += s.added;
+              totals.new_versions += s.new_versions;
+              totals.duplicates += s.duplicates;
+              totals.conflicts += s.conflicts;
+              totals.rejected += s.rejected;
+              totals.marked += s.marking?.marked ?? 0;
+            }
+          });
+          if (o.json) process.stdout.write(`${JSON.stringify(totals)}\n`);
+          else {
+            process.stdout.write(
+              `pulled ${totals.received} objects in ${totals.pages} pages: ${totals.added} added, ${totals.new_versions} new versions, ` +
+                `${totals.duplicates} duplicates, ${totals.conflicts} conflicts, ${totals.rejected} rejected (see the quarantine)` +
+                `${marking ? `; ${totals.marked} given ${marking.id}` : ''}\n`,
+            );
+          }
+          if (totals.rejected > 0 || totals.conflicts > 0) process.exitCode = 1;
+        } finally {
+          await hub.close();
         }
-        if (totals.rejected > 0 || totals.conflicts > 0) process.exitCode = 1;
-      } finally {
-        await hub.close();
-      }
-    });
+      },
+    );
 
   withAuth(taxii.command('push <url> <file>'))
     .description("send a file's objects (bundle, envelope or array) to a server's collection")

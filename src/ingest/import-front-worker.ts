@@ -51,7 +51,7 @@ function allocate(bytes: number): Buffer {
   return found ? Buffer.from(found) : Buffer.allocUnsafeSlow(Math.max(bytes, MIN_BATCH_BUFFER));
 }
 
-function send(batches: FrontBatch<WireItem>[]): void {
+function send(batches: Iterable<FrontBatch<WireItem>>): void {
   for (const b of batches) {
     waitForRoom();
     const wire = arena.take(b, allocate);

@@ -88,6 +88,11 @@ describe('ImportFront', () => {
       ['line 2', 'invalid-json'],
       ['line 3 [0]', 'not-an-object'],
     ]);
+    const line1 = JSON.stringify(identity(1)).length + 1;
+    expect(batches.flatMap((b) => b.rejections.map((r) => r.errors[0]?.message))).toEqual([
+      `not valid JSON at line 2, column 10 (byte ${line1 + 9}): expected a JSON value (JSON has no NaN, Infinity, undefined, comments or unquoted names), found "oops"`,
+      `at line 3, column 2 (byte ${line1 + 16}): expected a STIX object '{…}', found 1`,
+    ]);
     expect(batches.flatMap((b) => b.rejected).every((r) => r.source === 'file:t.json')).toBe(true);
   });
 
@@ -124,5 +129,46 @@ describe('ImportFront', () => {
       [1, 2, 3].map((n) => `identity--${uuid(n)}`),
     );
     expect(counted.flatMap((b) => b.warningReports)).toEqual([]);
+  });
+
+  it('refuses duplicate member names and numbers beyond a double, naming where, which JSON.parse lets through', () => {
+    const dup = JSON.stringify(identity(1)).replace('"name":', '"name":"first","name":');
+    const huge = JSON.stringify(identity(2, { x_n: 1 })).replace('"x_n":1', '"x_n":1e999');
+    const batches = run(bundle([]).replace('[]', `[\n${dup},\n${huge}]`), [13]);
+    expect(batches.flatMap((b) => b.accepted)).toEqual([]);
+    const messages = batches.flatMap((b) =>
+      b.rejections.map((r) => [r.location, r.errors.map((e) => e.message)]),
+    );
+    expect(messages).toEqual([
+      [
+        'objects[0]',
+        [
+          `at line 2, column ${dup.lastIndexOf('"name"') + 1} (byte ${bundle([]).indexOf('[') + 2 + dup.lastIndexOf('"name"')}): duplicate member name "name" (I-JSON, RFC 7493: names must be unique) (first at line 2, column ${dup.indexOf('"name"') + 1} (byte ${bundle([]).indexOf('[') + 2 + dup.indexOf('"name"')}))`,
+        ],
+      ],
+      [
+        'objects[1]',
+        [
+          expect.stringMatching(
+            /^at line 3, column \d+ \(byte \d+\): number 1e999 is beyond what a double holds/,
+          ),
+        ],
+      ],
+    ]);
+  });
+
+  it('cuts batches as rejections come, however many one chunk brings, and keeps at most 100 errors per object', () => {
+    const doc = `[${Array.from({ length: 5000 }, () => '{}').join(',')}]`;
+    const batches = run(doc, [doc.length], { ...OPTS, batchSize: 1000 });
+    expect(batches.every((b) => b.rejected.length <= 1000)).toBe(true);
+    expect(batches.at(-1)?.rejectedCount).toBe(5000);
+    const many = identity(3, Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`P${i}`, i])));
+    const [rejected] = run(JSON.stringify(many), [1 << 20]).flatMap((b) => b.rejected);
+    expect(rejected?.errors).toHaveLength(101);
+    expect(rejected?.errors.at(-1)).toEqual({
+      path: '',
+      code: 'too-many-errors',
+      message: '… and 200 more errors in this object',
+    });
   });
 });

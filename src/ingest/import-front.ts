@@ -1,8 +1,12 @@
+import { auditJsonValue, explainJsonText } from '../stix/json-strict.js';
+import { positionInText } from '../stix/json-text.js';
 import { isStandardTlpMarking } from '../stix/markings-tlp.js';
+import { versionKeyOf } from '../stix/timestamp.js';
 import { isJsonObject, type JsonObject } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
 import type { ValidationIssue } from '../stix/validation-types.js';
 import type { Rejected } from '../store/ports.js';
+import { applyImportMarking, type ImportMarking } from './import-marking.js';
 import type { RejectionReport } from './import-summary.js';
 import { JsonSplitter, type SplitItem } from './json-splitter.js';
 
@@ -26,6 +30,13 @@ export interface FrontOptions {
    * an object each to build, pass between threads and collect.
    */
   keepWarnings?: boolean;
+  /** Given to each accepted object that carries no marking of its kind (import-marking.ts). */
+  marking?: ImportMarking;
+}
+
+/** How a batch names the objects the import's marking was given to: id and version key. */
+export function markedKey(id: string, version: string): string {
+  return `${id}\u0000${version}`;
 }
 
 export interface Accepted {
@@ -54,12 +65,25 @@ export interface FrontBatch<T = Accepted> {
   warningCount: number;
   rejections: RejectionReport[];
   warningReports: WarningReport[];
+  /** The accepted objects given the import's marking (markedKey), for the batch's ledger entry. */
+  marked: string[];
 }
 
 const MAX_DEPTH = 64;
 /** 16 Mi code units: about 16 MiB of JSON, some ten thousand typical objects. */
 const DEFAULT_BATCH_CHARS = 16 * 1024 * 1024;
 const MAX_RAW_BYTES = 1024 * 1024;
+/**
+ * Errors kept per rejected object: one object with 100,000 bad property names would otherwise
+ * carry 100,000 errors into the summary and the quarantine. The rest are counted in a last one.
+ */
+export const MAX_ERRORS_PER_OBJECT = 100;
+/**
+ * Bytes the splitter is given at a time: what it completes in one slice is held at once (87,000
+ * items for the smallest elements, `{}`), and elements spanning slices are copied (a fraction of
+ * a percent of kilobyte objects).
+ */
+const SPLIT_SLICE = 256 * 1024;
 /** Objects whose markings are defined later in the input wait; past this many they are rejected. */
 const MAX_DEFERRED = 100_000;
 export const UNRESOLVED_MARKING = 'unresolved-marking';
@@ -99,26 +123,44 @@ export class ImportFront<T = Accepted> {
     });
   }
 
-  /** Feeds a chunk; returns a batch once accepted or rejected elements reach the batch size. */
-  push(chunk: Buffer): FrontBatch<T>[] {
-    for (const item of this.#splitter.push(chunk)) this.#handle(item);
-    const b = this.#next;
-    return b.accepted.length >= this.#opts.batchSize ||
-      b.rejected.length >= this.#opts.batchSize ||
-      this.#heldChars >= (this.#opts.batchChars ?? DEFAULT_BATCH_CHARS)
-      ? [this.#take()]
-      : [];
+  /**
+   * Feeds a chunk; yields each batch as soon as its accepted or rejected elements reach the
+   * batch size. Lazily, and a slice of the chunk at a time: a megabyte of `{}` is 350,000
+   * rejections, which must not all be held at once. Take every batch before the next push.
+   */
+  *push(chunk: Buffer): Generator<FrontBatch<T>> {
+    for (let at = 0; at < chunk.length; at += SPLIT_SLICE) {
+      for (const item of this.#splitter.push(chunk.subarray(at, at + SPLIT_SLICE))) {
+        this.#handle(item);
+        if (this.#full()) yield this.#take();
+      }
+    }
   }
 
   /**
-   * Ends the input: the rest of the input as one batch, then the objects still held back (their
-   * markings are known now, or never will be) as another. Both are returned even when empty.
+   * Ends the input: the rest of it, then the objects still held back (their markings are known
+   * now, or never will be), in batches. The last batch is yielded even when empty.
    */
-  finish(): FrontBatch<T>[] {
-    for (const item of this.#splitter.end()) this.#handle(item);
-    const rest = this.#take();
-    for (const p of this.#deferred.splice(0)) this.#consider(p, true);
-    return [rest, this.#take()];
+  *finish(): Generator<FrontBatch<T>> {
+    for (const item of this.#splitter.end()) {
+      this.#handle(item);
+      if (this.#full()) yield this.#take();
+    }
+    yield this.#take();
+    for (const p of this.#deferred.splice(0)) {
+      this.#consider(p, true);
+      if (this.#full()) yield this.#take();
+    }
+    yield this.#take();
+  }
+
+  #full(): boolean {
+    const b = this.#next;
+    return (
+      b.accepted.length >= this.#opts.batchSize ||
+      b.rejected.length >= this.#opts.batchSize ||
+      this.#heldChars >= (this.#opts.batchChars ?? DEFAULT_BATCH_CHARS)
+    );
   }
 
   #take(): FrontBatch<T> {
@@ -128,8 +170,19 @@ export class ImportFront<T = Accepted> {
     return b;
   }
 
-  #reject(location: string, raw: string, errors: ValidationIssue[], id?: string): void {
+  #reject(location: string, raw: string, all: ValidationIssue[], id?: string): void {
     const b = this.#next;
+    const errors =
+      all.length <= MAX_ERRORS_PER_OBJECT
+        ? all
+        : [
+            ...all.slice(0, MAX_ERRORS_PER_OBJECT),
+            {
+              path: '',
+              code: 'too-many-errors',
+              message: `… and ${all.length - MAX_ERRORS_PER_OBJECT} more errors in this object`,
+            },
+          ];
     b.rejectedCount++;
     this.#heldChars += raw.length;
     b.rejected.push({ source: this.#opts.source, location, raw, errors, ...(id ? { objectId: id } : {}) });
@@ -157,6 +210,12 @@ export class ImportFront<T = Accepted> {
     b.warningCount += result.warnings.length;
     if (result.warnings.length > 0 && this.#opts.keepWarnings !== false)
       b.warningReports.push({ location: p.location, id, warnings: result.warnings });
+    const marking = this.#opts.marking;
+    if (marking && applyImportMarking(p.object, marking)) {
+      // What is stored is the object as marked: its JSON is written again.
+      p = { ...p, json: JSON.stringify(p.object) };
+      b.marked.push(markedKey(id as string, versionKeyOf(p.object)));
+    }
     b.accepted.push(this.#keep(p));
     this.#heldChars += p.json.length;
     if (p.object.type === 'marking-definition' && id && !this.#known.has(id)) {
@@ -169,18 +228,32 @@ export class ImportFront<T = Accepted> {
   }
 
   #handle(item: SplitItem): void {
+    if (item.kind === 'envelope') return;
     this.#next.read++;
     if (item.kind === 'error') {
       this.#reject(item.location, item.raw, [{ path: '', code: item.code, message: item.message }]);
       return;
     }
     let parsed: unknown;
+    let failure: string | undefined;
     try {
       parsed = JSON.parse(item.text);
+      // One ':' per member: fewer members than colons means JSON.parse dropped a duplicate name.
+      const audit = auditJsonValue(parsed);
+      if (audit.members !== item.colons || audit.nonFinite)
+        failure = 'duplicate member names or numbers out of range';
     } catch (err) {
-      const message = `not valid JSON: ${(err as Error).message}`;
+      failure = (err as Error).message;
+    }
+    if (failure !== undefined) {
+      const e = explainJsonText(
+        item.text,
+        MAX_DEPTH,
+        (i) => positionInText(item.text, i, item.start),
+        failure,
+      );
       this.#reject(item.location, item.text.slice(0, MAX_RAW_BYTES), [
-        { path: '', code: 'invalid-json', message },
+        { path: '', code: e.code, message: e.message },
       ]);
       return;
     }
@@ -203,5 +276,6 @@ function emptyBatch<T>(read: number, rejectedCount: number, warningCount: number
     warningCount,
     rejections: [],
     warningReports: [],
+    marked: [],
   };
 }

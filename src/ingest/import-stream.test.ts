@@ -11,8 +11,8 @@ const identity = (n: number) =>
     type: 'identity',
     spec_version: '2.1',
     id: `identity--00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
-    created: '2024-01-01T00:00:00Z',
-    modified: '2024-01-01T00:00:00Z',
+    created: '2024-01-01T00:00:00.000Z',
+    modified: '2024-01-01T00:00:00.000Z',
     name: `org ${n}`,
   });
 
@@ -40,6 +40,7 @@ describe('importStream over the hub store', () => {
             const texts = Array.from({ length: n }, (_, i) => identity(i + 1));
             const summary = await importStream(lines(texts), hub.objects, {
               source: 'test',
+              actor: 'test',
               maxObjectBytes: 1 << 20,
               batchSize,
               batchesPerCommit,
@@ -67,6 +68,7 @@ describe('importStream over the hub store', () => {
     const changed = identity(1).replace('org 1', 'org one');
     const summary = await importStream(lines([identity(1), identity(2), identity(1), changed]), hub.objects, {
       source: 'test',
+      actor: 'test',
       maxObjectBytes: 1 << 20,
       batchSize: 1,
       batchesPerCommit: 4,

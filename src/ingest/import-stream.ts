@@ -3,8 +3,9 @@ import type { ValidationIssue } from '../stix/validation-types.js';
 import type { IncomingObject, IngestContext, ObjectWriter, PutResult } from '../store/ports.js';
 import type { PreparedObject } from '../store/prepared-object.js';
 import { keepPrepared, type PreparedAccepted, type PreparedFrontBatch } from './front-batch-wire.js';
-import { type Accepted, type FrontBatch, type FrontOptions, ImportFront } from './import-front.js';
+import { type Accepted, type FrontBatch, type FrontOptions, ImportFront, markedKey } from './import-front.js';
 import { frontOnWorker } from './import-front-thread.js';
+import type { ImportMarking } from './import-marking.js';
 import { emptySummary, type ImportSummary, MAX_LISTED } from './import-summary.js';
 
 export { UNRESOLVED_MARKING } from './import-front.js';
@@ -67,8 +68,13 @@ const BULK_AFTER_COMMITS = 2;
 export interface ImportOptions {
   /** Names the input in locations, the quarantine and the ledger, e.g. 'file:intel.json' or 'stdin'. */
   source: string;
-  /** Who imports: recorded in the ledger with each stored batch. */
-  actor?: string;
+  /** Who imports (a signed-in user, or the demo's loader): recorded in the ledger with each batch. */
+  actor: string;
+  /**
+   * Given to every object that carries no marking of its kind (never lowering one it has);
+   * each batch's ledger entry says which marking and how many of its objects got it.
+   */
+  marking?: ImportMarking;
   maxObjectBytes: number;
   strict?: boolean;
   /**
@@ -109,6 +115,7 @@ export async function importStream(
   opts: ImportOptions,
 ): Promise<ImportSummary> {
   const summary = emptySummary(opts.source);
+  if (opts.marking) summary.marking = { id: opts.marking.id, marked: 0 };
   const listLimit = opts.listLimit ?? MAX_LISTED;
   const front: FrontOptions = {
     source: opts.source,
@@ -118,14 +125,25 @@ export async function importStream(
     listLimit,
     knownMarkings: await target.markingDefinitionIds(),
     keepWarnings: opts.onWarnings !== undefined,
+    ...(opts.marking && { marking: opts.marking }),
   };
   let bytesRead = 0;
   const countBytes = (n: number) => {
     bytesRead += n;
   };
 
-  const tally = (results: PutResult[], batch: readonly (Accepted | PreparedAccepted)[]) => {
+  const tally = (
+    results: PutResult[],
+    batch: readonly (Accepted | PreparedAccepted)[],
+    marked: ReadonlySet<string>,
+  ) => {
     results.forEach((r, i) => {
+      if (
+        (r.outcome === 'added' || r.outcome === 'new-version') &&
+        summary.marking &&
+        marked.has(markedKey(r.id, r.version))
+      )
+        summary.marking.marked++;
       if (r.outcome === 'added') summary.added++;
       else if (r.outcome === 'new-version') summary.new_versions++;
       else if (r.outcome === 'duplicate') summary.duplicates++;
@@ -138,10 +156,13 @@ export async function importStream(
     });
   };
 
-  const context = { actor: opts.actor ?? 'local-admin', source: opts.source };
+  const base: IngestContext = { actor: opts.actor, source: opts.source };
   const incoming = (b: FrontBatch): IncomingObject[] =>
     b.accepted.map((p) => ({ object: p.object, json: p.json, source: `${opts.source}#${p.location}` }));
   const put = async (group: readonly Ready[]): Promise<PutResult[][]> => {
+    const context: IngestContext = opts.marking
+      ? { ...base, marking: { id: opts.marking.id, marked: new Set(group.flatMap((b) => b.marked)) } }
+      : base;
     if (target.putPrepared) return target.putPrepared(group.map(preparedOf), context);
     const batches = group.map((b) => incoming(b as FrontBatch));
     if (target.putBatches) return target.putBatches(batches, context);
@@ -160,12 +181,14 @@ export async function importStream(
     summary.rejected = last.rejectedCount;
     summary.warnings = last.warningCount;
     for (const b of group) {
-      summary.rejections.push(...b.rejections);
+      // One at a time and bounded: a spread of a large batch's list would overflow the stack.
+      for (const r of b.rejections) if (summary.rejections.length < listLimit) summary.rejections.push(r);
       for (const w of b.warningReports) opts.onWarnings?.(w.location, w.id, w.warnings);
     }
     const withObjects = group.filter((b) => b.accepted.length > 0);
     const results = await put(withObjects);
-    for (const [i, b] of withObjects.entries()) tally(results[i] ?? [], b.accepted);
+    const marked = new Set(group.flatMap((b) => b.marked));
+    for (const [i, b] of withObjects.entries()) tally(results[i] ?? [], b.accepted, marked);
     for (const b of group) if ('release' in b) b.release?.();
     const rejected = group.flatMap((b) => b.rejected);
     if (rejected.length > 0) await target.quarantine(rejected);

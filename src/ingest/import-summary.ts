@@ -24,6 +24,8 @@ export interface ImportSummary {
   warnings: number;
   rejections: RejectionReport[];
   conflict_list: ConflictReport[];
+  /** The marking given at import, and how many stored object versions got it. */
+  marking?: { id: string; marked: number };
 }
 
 export const MAX_LISTED = 100;
@@ -53,6 +55,8 @@ export function formatSummary(s: ImportSummary): string {
     `${s.source}: ${s.read} read, ${s.added} added, ${s.new_versions} new versions, ${s.duplicates} duplicates, ` +
       `${s.conflicts} conflicts, ${s.rejected} rejected`,
   ];
+  if (s.marking)
+    lines.push(`  marking ${s.marking.id} given to ${s.marking.marked} stored object(s) that carried none`);
   for (const c of s.conflict_list) {
     lines.push(
       `  conflict ${c.location} ${c.id} (version ${c.version}): differs from the stored version, kept the stored one`,

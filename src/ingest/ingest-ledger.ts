@@ -1,6 +1,7 @@
 import { createHash, hash } from 'node:crypto';
 import type { EntryOf } from '../ledger/ledger-entry.js';
 import { canonicalJson } from '../stix/canonical-json.js';
+import type { IngestContext } from '../store/ports.js';
 
 /**
  * One object version as a batch stored it: enough to prove later what exactly came in. The
@@ -18,10 +19,11 @@ export function ingestBatchEntry(
   actor: string,
   time: Date,
   stored: readonly StoredVersion[],
+  marking?: IngestContext['marking'],
 ): EntryOf<'ingest-batch'> {
   // One-shot hash: no Hash object per version (half the cost on a thousand-object batch).
   const list = stored.map((s) => [s.id, s.version, 'sha256' in s ? s.sha256 : hash('sha256', s.json, 'hex')]);
-  return {
+  const entry: EntryOf<'ingest-batch'> = {
     kind: 'ingest-batch',
     time: time.toISOString(),
     actor,
@@ -29,4 +31,11 @@ export function ingestBatchEntry(
     count: stored.length,
     digest: createHash('sha256').update(canonicalJson(list)).digest('hex'),
   };
+  if (marking) {
+    // Who gave what marking to how many of the objects this batch stored.
+    let marked = 0;
+    for (const s of stored) if (marking.marked.has(`${s.id}\u0000${s.version}`)) marked++;
+    entry.details = { marking: marking.id, marked };
+  }
+  return entry;
 }

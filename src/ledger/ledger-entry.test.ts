@@ -99,11 +99,13 @@ describe('ledger entries', () => {
     const value = (type: string) =>
       type === 'string'
         ? text
-        : type === 'strings'
-          ? fc.array(text, { maxLength: 3 })
-          : type === 'count'
-            ? fc.maxSafeNat()
-            : fc.array(fc.record({ approver: text, time }), { maxLength: 3 });
+        : type === 'time'
+          ? time
+          : type === 'strings'
+            ? fc.array(text, { maxLength: 3 })
+            : type === 'count'
+              ? fc.maxSafeNat()
+              : fc.array(fc.record({ approver: text, time }), { maxLength: 3 });
     const entryArb = fc.constantFrom(...ENTRY_KINDS).chain((kind) =>
       fc.record({
         kind: fc.constant(kind),

@@ -4,7 +4,7 @@ import { fail, type LedgerResult } from './ledger-result.js';
 /** Largest canonical entry accepted: entries carry digests and reasons, never intel itself. */
 export const MAX_ENTRY_BYTES = 64 * 1024;
 
-type FieldType = 'string' | 'strings' | 'count' | 'approvals';
+export type FieldType = 'string' | 'strings' | 'count' | 'approvals' | 'time';
 
 /**
  * Each kind declares its own fields (besides kind, time, actor and an optional free-form
@@ -45,6 +45,9 @@ export const ENTRY_FIELDS = {
     decision: 'string',
   },
   'key-rotation': { key_name: 'string', old_key: 'string', new_key: 'string' },
+  // What one partner fetched over TAXII in one period: the (derived id, version) pairs are kept
+  // beside the entry (ledger_deliveries); `digest` is the SHA-256 of their canonical list.
+  delivery: { partner: 'string', period_start: 'time', period_end: 'time', count: 'count', digest: 'string' },
 } as const satisfies Record<string, Record<string, FieldType>>;
 
 export type EntryKind = keyof typeof ENTRY_FIELDS;
@@ -55,7 +58,7 @@ export interface Approval {
   time: string;
 }
 
-type FieldValue<T extends FieldType> = T extends 'string'
+type FieldValue<T extends FieldType> = T extends 'string' | 'time'
   ? string
   : T extends 'strings'
     ? string[]
@@ -81,14 +84,16 @@ const MAX_TEXT = 4096;
 const LONE_SURROGATE = /\p{Cs}/u;
 
 /** Non-empty, bounded, well-formed Unicode (RFC 8785 cannot encode lone surrogates). */
-function isText(v: unknown): v is string {
+export function isText(v: unknown): v is string {
   return typeof v === 'string' && v.length > 0 && v.length <= MAX_TEXT && !LONE_SURROGATE.test(v);
 }
 
-function checkField(name: string, type: FieldType, v: unknown): string | undefined {
+export function checkField(name: string, type: FieldType, v: unknown): string | undefined {
   switch (type) {
     case 'string':
       return isText(v) ? undefined : `${name} must be a non-empty string of at most ${MAX_TEXT} characters`;
+    case 'time':
+      return typeof v === 'string' && isTime(v) ? undefined : `${name} must be RFC 3339 UTC`;
     case 'strings':
       return Array.isArray(v) && v.every(isText)
         ? undefined
@@ -119,7 +124,7 @@ const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
  * RFC 3339 UTC that names a real instant (no 30 February, no hour 24, no leap second, which
  * JavaScript dates cannot hold). Plain arithmetic: this runs twice per appended entry.
  */
-function isTime(v: string): boolean {
+export function isTime(v: string): boolean {
   if (!TIME.test(v)) return false;
   const year = digitsAt(v, 0, 4);
   const month = digitsAt(v, 5, 2);
@@ -207,20 +212,28 @@ const SORTED_FIELDS = Object.fromEntries(
  * two equal.
  */
 function serializeEntry(entry: LedgerEntry): string {
-  if (entry.details !== undefined) {
-    const text = canonicalJson(entry);
-    if (text === undefined) throw new Error('details are not representable as JSON');
-    return text;
-  }
-  const obj = entry as unknown as Record<string, unknown>;
+  return serializeMembers(entry as unknown as Record<string, unknown>, SORTED_FIELDS[entry.kind]);
+}
+
+/**
+ * RFC 8785 of the members of `obj` named in `sortedNames` (already in RFC 8785 order), as
+ * serializeEntry: the fast way unless a `details` member is present. Throws when `details`
+ * holds something JSON cannot represent.
+ */
+export function serializeMembers(obj: Record<string, unknown>, sortedNames: readonly string[]): string {
   const ordered: Record<string, unknown> = {};
-  for (const name of SORTED_FIELDS[entry.kind]) {
+  for (const name of sortedNames) {
     const value = obj[name];
     if (value === undefined) continue;
     ordered[name] =
       name === 'approvals'
         ? (value as Approval[]).map((a) => ({ approver: a.approver, time: a.time }))
         : value;
+  }
+  if (ordered.details !== undefined) {
+    const text = canonicalJson(ordered);
+    if (text === undefined) throw new Error('details are not representable as JSON');
+    return text;
   }
   return JSON.stringify(ordered);
 }

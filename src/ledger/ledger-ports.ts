@@ -1,3 +1,4 @@
+import type { CheckpointSchedule } from './ledger-checkpoint-steps.js';
 import type { LedgerEntry } from './ledger-entry.js';
 import type { Hash } from './ledger-hash.js';
 import type { NoteSigner } from './ledger-note.js';
@@ -14,9 +15,13 @@ export interface LedgerAppender {
   appendEntries(entries: readonly LedgerEntry[]): LedgerResult<{ first: number; size: number }>;
 }
 
-/** The scheduler that signs after batches or every few seconds. */
+/** The scheduler that signs, in fixed steps, after batches and on a timer. */
 export interface LedgerCheckpointer {
-  checkpointIfDue(now: Date, signer: NoteSigner): LedgerResult<{ created: boolean }>;
+  checkpointIfDue(
+    now: Date,
+    signer: NoteSigner,
+    schedule: CheckpointSchedule,
+  ): LedgerResult<{ created: boolean }>;
 }
 
 /** Partners (their receipts) and overseers (consistency proofs, entry ranges). */

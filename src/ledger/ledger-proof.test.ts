@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -14,11 +14,8 @@ import {
 } from './ledger-proof.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
-// CI keeps shared/ beside the clone; a git worktree sits one level deeper than a clone.
-const vectorsDir =
-  [join(repoRoot, '..', 'shared'), join(repoRoot, '..', '..', 'shared')]
-    .map((dir) => join(dir, 'data', 'ledger', 'merkle-vectors'))
-    .find((dir) => existsSync(dir)) ?? join(repoRoot, '..', 'shared', 'data', 'ledger', 'merkle-vectors');
+// transparency-dev/merkle's vectors, copied into test/fixtures (origin and licence in its README).
+const vectorsDir = join(repoRoot, 'test', 'fixtures', 'ledger', 'merkle-vectors');
 
 // Reference implementation written straight from the RFC 6962 section 2.1 definitions
 // (recursive, slow, obviously right) to check the iterative code against.
@@ -160,7 +157,7 @@ const b64 = (v: unknown) => Buffer.from(String(v ?? ''), 'base64');
 const proofOf = (v: Vector) => ((v.proof as string[] | null) ?? []).map(b64);
 const num = (v: unknown) => v as number;
 
-describe('transparency-dev/merkle test vectors (../shared/data/ledger/merkle-vectors)', () => {
+describe('transparency-dev/merkle test vectors (test/fixtures/ledger/merkle-vectors)', () => {
   const cases: [string, (v: Vector) => boolean][] = [
     [
       'inclusion',

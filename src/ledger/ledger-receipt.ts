@@ -1,5 +1,5 @@
 import { type Checkpoint, openCheckpoint } from './ledger-checkpoint.js';
-import { decodeEntry, type LedgerEntry } from './ledger-entry.js';
+import { decodeLeaf, type LedgerLeaf } from './ledger-commitment.js';
 import { decodeHash, encodeHash, type Hash, hashLeaf } from './ledger-hash.js';
 import { parseVerifierKey } from './ledger-note.js';
 import { verifyConsistency, verifyInclusion } from './ledger-proof.js';
@@ -68,7 +68,9 @@ function parseProof(value: unknown, what: string): LedgerResult<{ proof: Hash[] 
 
 export interface VerifiedReceipt {
   index: number;
-  entry: LedgerEntry;
+  /** 2: the public part and a commitment; 1: a whole entry, as hubs issued before commitments. */
+  version: LedgerLeaf['version'];
+  entry: LedgerLeaf['entry'];
   entryBytes: Buffer;
   checkpoint: Checkpoint;
 }
@@ -93,11 +95,18 @@ export function verifyReceipt(receiptJson: string, verifierKey: string): LedgerR
   const cp = opened.checkpoint;
   if (index >= cp.size)
     return fail('bad-index', `receipt: index ${index} is not below the checkpoint size ${cp.size}`);
-  const decoded = decodeEntry(entryBytes);
+  const decoded = decodeLeaf(entryBytes);
   if (!decoded.ok) return fail('bad-entry', `receipt: ${decoded.message}`);
   const included = verifyInclusion(index, cp.size, hashLeaf(entryBytes), proof.proof, cp.root);
   if (!included.ok) return fail(included.code, `receipt: ${included.message}`);
-  return { ok: true, index, entry: decoded.entry, entryBytes, checkpoint: cp };
+  return {
+    ok: true,
+    index,
+    version: decoded.leaf.version,
+    entry: decoded.leaf.entry,
+    entryBytes,
+    checkpoint: cp,
+  };
 }
 
 /** What an overseer runs: was the newer checkpoint's log an extension of the older one? */

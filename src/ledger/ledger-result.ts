@@ -19,7 +19,9 @@ export type LedgerErrorCode =
   | 'not-found'
   | 'not-checkpointed'
   | 'inconsistent'
-  | 'tampered';
+  | 'tampered'
+  | 'no-quorum'
+  | 'predates-commitments';
 
 export interface LedgerError {
   ok: false;

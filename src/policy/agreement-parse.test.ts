@@ -94,6 +94,23 @@ describe('parseAgreement', () => {
     expect(r.errors.every((e) => typeof e.line === 'number')).toBe(true);
   });
 
+  it('reads a zero embargo ("PT0S", "P0D") as no embargo, and still refuses a malformed one', () => {
+    const text = fixture('agreement-distrusted.yaml');
+    expect(text).toContain('embargo: PT24H');
+    for (const zero of ['PT0S', 'P0D', 'PT0H0M0S']) {
+      const r = parseAgreement(text.replace('embargo: PT24H', `embargo: ${zero}`));
+      if (!r.ok) throw new Error(formatAgreementErrors(zero, r.errors));
+      expect(r.agreement.embargo).toBeUndefined();
+    }
+    const kept = parseAgreement(text);
+    expect(kept.ok && kept.agreement.embargo).toBe('PT24H');
+    const bad = parseAgreement(text.replace('embargo: PT24H', 'embargo: 24 hours'));
+    expect(bad).toMatchObject({ ok: false, errors: [{ path: 'embargo' }] });
+    // A reciprocity window of zero still makes no sense: only the embargo has a "none".
+    const window = parseAgreement(fixture('agreement-distrusted.json').replace('"P30D"', '"PT0S"'));
+    expect(window).toMatchObject({ ok: false, errors: [{ path: 'conditions[1].window' }] });
+  });
+
   it('refuses oversized files and non-mapping documents', () => {
     expect(parseAgreement(`# ${'x'.repeat(300 * 1024)}\n`)).toMatchObject({
       ok: false,

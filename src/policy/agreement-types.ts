@@ -84,6 +84,8 @@ export interface Agreement {
 
 export type AgreementErrorCode =
   | 'agreement-syntax'
+  | 'agreement-encoding'
+  | 'agreement-too-deep'
   | 'agreement-too-large'
   | 'agreement-missing-field'
   | 'agreement-unknown-field'
@@ -95,6 +97,8 @@ export interface AgreementError {
   path: string;
   /** 1-based line in the file, when known. */
   line?: number;
+  /** 1-based column (characters) in that line, when known. */
+  column?: number;
   message: string;
 }
 

@@ -154,6 +154,14 @@ const checkDuration = (s: string) => {
   const d = parseIsoDuration(s);
   return d && !isZeroDuration(d) ? undefined : 'must be a non-zero ISO 8601 duration, e.g. "PT24H" or "P30D"';
 };
+// A zero embargo ("PT0S", "P0D") is how people write "no embargo": it reads as none, so the
+// decision, the console and a diff against an agreement without one all agree.
+const checkEmbargo = (s: string) =>
+  parseIsoDuration(s) ? undefined : 'must be an ISO 8601 duration, e.g. "PT24H" or "P30D" ("PT0S" for none)';
+const isNoEmbargo = (s: string) => {
+  const d = parseIsoDuration(s);
+  return d !== undefined && isZeroDuration(d);
+};
 const checkName = (s: string) =>
   NAME_RE.test(s) ? undefined : 'must be 1-64 lowercase letters, digits, "-" or "_", e.g. "hr-1"';
 function checkIdOfType(types: readonly string[]) {
@@ -289,7 +297,13 @@ export function validateAgreementValue(value: unknown): { agreement?: Agreement;
   const ceiling = r.string('tlp_ceiling', true, `one of ${TLP_LEVELS.join(', ')}`, (s) =>
     isTlpLevel(s) ? undefined : `must be one of ${TLP_LEVELS.join(', ')}`,
   );
-  const embargo = r.string('embargo', false, 'hold releases this long, e.g. "PT24H"', checkDuration);
+  const embargoText = r.string(
+    'embargo',
+    false,
+    'hold releases this long, e.g. "PT24H" ("PT0S" for none)',
+    checkEmbargo,
+  );
+  const embargo = embargoText !== undefined && isNoEmbargo(embargoText) ? undefined : embargoText;
   const approval = r.string('approval', true, 'none, one or two officers', (s) =>
     (APPROVALS as readonly string[]).includes(s) ? undefined : 'must be one of none, one, two',
   ) as Approval | undefined;

@@ -112,6 +112,32 @@ describe('reciprocity', () => {
   });
 });
 
+describe('the commands a reason suggests', () => {
+  const bare: AssuranceSpec = { kind: 'assurance', id: 'hr-2', title: 'x', evidence: [] };
+  const review: ConditionSpec = { kind: 'review', id: 'review', days: 90 };
+  const lapsed = { lastReviewAt: '2026-01-01T00:00:00Z' };
+  const nowMs = at('2026-11-10T00:00:00Z');
+
+  it('name the partner, not a literal PARTNER', () => {
+    const facts = { ...known, ...lapsed, partnerName: 'kabul' };
+    expect(evaluateCondition(bare, facts, nowMs).reason).toContain(
+      'tearline condition attest kabul assurance --id hr-2',
+    );
+    expect(evaluateCondition(review, facts, nowMs).reason).toContain(
+      'tearline condition attest kabul review',
+    );
+    expect(evaluateCondition(review, facts, nowMs).reason).not.toContain('PARTNER');
+  });
+
+  it('quote a name with spaces for the shell, and say PARTNER only when no name is known', () => {
+    const facts = { ...known, ...lapsed, partnerName: 'Doha channel' };
+    expect(evaluateCondition(review, facts, nowMs).reason).toContain("attest 'Doha channel' review");
+    expect(evaluateCondition(review, { ...known, ...lapsed }, nowMs).reason).toContain(
+      'attest PARTNER review',
+    );
+  });
+});
+
 describe('review, suspension, breach', () => {
   it('review lapses after D days; suspension and breach block with their reasons', () => {
     const review: ConditionSpec = { kind: 'review', id: 'review', days: 90 };

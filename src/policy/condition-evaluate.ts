@@ -63,6 +63,13 @@ export function evaluateCondition(spec: ConditionSpec, facts: ConditionFacts, no
   }
 }
 
+/** The partner as a shell argument in a suggested command: its name, quoted when it has spaces. */
+function partnerArg(facts: ConditionFacts): string {
+  const name = facts.partnerName;
+  if (name === undefined || name === '') return 'PARTNER';
+  return /^[A-Za-z0-9._-]+$/.test(name) ? name : `'${name.replaceAll("'", "'\\''")}'`;
+}
+
 export function evaluateConditions(
   agreement: Agreement,
   facts: ConditionFacts,
@@ -89,7 +96,7 @@ function evaluateAssurance(spec: AssuranceSpec, facts: ConditionFacts, nowMs: nu
   const from = parseTime(eff.valid_from);
   const until = parseTime(eff.valid_until);
   const review = parseTime(eff.review_due);
-  const attest = `attest it with: tearline condition attest PARTNER assurance --id ${spec.id} --valid-from ... --valid-until ...`;
+  const attest = `attest it with: tearline condition attest ${partnerArg(facts)} assurance --id ${spec.id} --valid-from ... --valid-until ...`;
   if (from === undefined || until === undefined) {
     const missing = from === undefined ? 'valid_from' : 'valid_until';
     return {
@@ -185,7 +192,7 @@ function evaluateReview(spec: ReviewSpec, facts: ConditionFacts, nowMs: number):
     return {
       ...base,
       status: 'unmet',
-      reason: `${spec.id}: last reviewed ${iso(last)}, more than ${spec.days} days ago; record a review with: tearline condition attest PARTNER review`,
+      reason: `${spec.id}: last reviewed ${iso(last)}, more than ${spec.days} days ago; record a review with: tearline condition attest ${partnerArg(facts)} review`,
     };
   }
   return {

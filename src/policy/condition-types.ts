@@ -43,6 +43,8 @@ export interface ConditionFacts {
   lastReviewAt?: string;
   suspension?: SuspensionFact;
   openBreaches?: readonly BreachFact[];
+  /** The partner's name, for the commands a reason suggests ("PARTNER" when not given). */
+  partnerName?: string;
 }
 
 export interface ConditionState {

@@ -22,8 +22,14 @@ export class DecisionMemo {
   }
 
   /** As `authorize`, for callers that keep the principal part of the request across objects. */
-  authorizeKeyed(handle: string, principal: Omit<CedarRequest, 'intel'>, intel: IntelAttrs): CedarAnswer {
-    const key = formatMemoKey(handle, principal, intel);
+  authorizeKeyed(
+    handle: string,
+    principal: Omit<CedarRequest, 'intel'>,
+    intel: IntelAttrs,
+    /** formatMemoPrefix(handle, principal), when the caller keeps it across objects. */
+    prefix = formatMemoPrefix(handle, principal),
+  ): CedarAnswer {
+    const key = prefix + formatMemoIntel(intel);
     const found = this.#answers.get(key);
     if (found !== undefined) {
       this.hits++;
@@ -44,18 +50,16 @@ export class DecisionMemo {
 
 // \u0001 and \u0002 cannot appear in STIX types, ids or condition ids; labels are length-prefixed.
 export function formatMemoKey(handle: string, req: Omit<CedarRequest, 'intel'>, i: IntelAttrs): string {
-  const labels = i.labels.map((l) => `${l.length}:${l}`).join('');
-  return [
-    handle,
-    req.partnerId,
-    req.enabled ? 1 : 0,
-    req.unmetConditions.join('\u0002'),
-    req.agreementState,
-    i.stix_type,
-    i.marking_state,
-    i.tlp,
-    labels,
-    i.in_neighbourhood ? 1 : 0,
-    i.in_location ? 1 : 0,
-  ].join('\u0001');
+  return formatMemoPrefix(handle, req) + formatMemoIntel(i);
+}
+
+/** The partner part of a memo key: the same for every object one decider decides. */
+export function formatMemoPrefix(handle: string, req: Omit<CedarRequest, 'intel'>): string {
+  return `${[handle, req.partnerId, req.enabled ? 1 : 0, req.unmetConditions.join('\u0002'), req.agreementState].join('\u0001')}\u0001`;
+}
+
+function formatMemoIntel(i: IntelAttrs): string {
+  let labels = '';
+  for (const l of i.labels) labels += `${l.length}:${l}`;
+  return `${i.stix_type}\u0001${i.marking_state}\u0001${i.tlp}\u0001${labels}\u0001${i.in_neighbourhood ? 1 : 0}\u0001${i.in_location ? 1 : 0}`;
 }

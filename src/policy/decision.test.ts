@@ -103,6 +103,16 @@ describe('decide across an assurance expiry and review date', () => {
     expect(d.visible_from).toBe('2026-12-02T00:00:00.000Z');
     expect(d.reasons.map((r) => r.code)).toContain('embargo');
   });
+
+  it('an agreement saying "embargo: PT0S" releases at once, with no visible_from', () => {
+    const text = readFileSync(new URL('./fixtures/agreement-distrusted.yaml', import.meta.url), 'utf8');
+    const r = parseAgreement(text.replace('embargo: PT24H', 'embargo: PT0S'));
+    if (!r.ok) throw new Error('PT0S refused');
+    const d = deciderAt(r.agreement, '2026-12-01T12:00:00Z').decide(project(indicator()));
+    expect(d.outcome).toBe('needs-approval');
+    expect(d.visible_from).toBeUndefined();
+    expect(d.reasons.map((r) => r.code)).not.toContain('embargo');
+  });
 });
 
 describe('withhold reasons', () => {

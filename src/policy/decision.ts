@@ -8,7 +8,7 @@ import {
   type PolicyMeta,
 } from './cedar-policy-generate.js';
 import type { ConditionState } from './condition-types.js';
-import { type DecisionMemo, formatMemoKey } from './decision-memo.js';
+import { type DecisionMemo, formatMemoKey, formatMemoPrefix } from './decision-memo.js';
 import type { DecisionReason } from './decision-reasons.js';
 import { addIsoDuration, parseIsoDuration } from './duration-iso.js';
 import type { IntelProjection } from './intel-projection.js';
@@ -45,6 +45,8 @@ export interface PartnerFacts {
   locations?: ReadonlySet<string>;
   /** Operator policies, already validated (operator-policy.ts). */
   operator?: { policies: Record<string, string>; meta: Record<string, PolicyMeta> };
+  /** Ends every `marking-missing` reason: where the hub's default level is set. */
+  markingHint?: string;
 }
 
 /** Outcome, reasons and policies shared by every decision with the same Cedar answer; read-only. */
@@ -74,6 +76,7 @@ export class PartnerDecider {
   readonly #verdicts = new WeakMap<CedarAnswer, Verdict>();
   readonly #fixed = new Map<string, Verdict>();
   readonly #stateKey: string;
+  #memoPrefix: string | undefined;
 
   constructor(
     readonly facts: PartnerFacts,
@@ -110,6 +113,7 @@ export class PartnerDecider {
         this.#agreementState,
         facts.conditions.map((c) => [c.id, c.status, c.reason]),
         this.policies.policies,
+        facts.markingHint ?? null,
       ]),
     );
     this.#changesAt = earliest([
@@ -184,7 +188,13 @@ export class PartnerDecider {
       );
     } else {
       const handle = this.#handle;
-      const answer = this.memo.authorizeKeyed(handle, this.#principal, this.#attrsFor(intel));
+      this.#memoPrefix ??= formatMemoPrefix(handle, this.#principal);
+      const answer = this.memo.authorizeKeyed(
+        handle,
+        this.#principal,
+        this.#attrsFor(intel),
+        this.#memoPrefix,
+      );
       verdict = this.#verdicts.get(answer) ?? this.#explain(answer, agreement);
       this.#verdicts.set(answer, verdict);
     }
@@ -279,6 +289,9 @@ export class PartnerDecider {
         condition: meta.condition,
         ...(state?.changes_at !== undefined && { changes_at: state.changes_at }),
       };
+    }
+    if (meta.code === 'marking-missing' && meta.source === 'agreement' && this.facts.markingHint) {
+      return { code: meta.code, message: `${meta.reason}: ${this.facts.markingHint}`, policy: policyId };
     }
     return { code: meta.code, message: meta.reason, policy: policyId };
   }

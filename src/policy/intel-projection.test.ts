@@ -9,7 +9,7 @@ const classify: MarkingClassifier = (id) =>
 const base = {
   type: 'indicator',
   id: 'indicator--3c1b1ef8-6b1a-4a39-8d3f-2a4f8a0f4a11',
-  modified: '2026-06-01T00:00:00Z',
+  modified: '2026-06-01T00:00:00.000Z',
 };
 
 describe('projectIntel', () => {

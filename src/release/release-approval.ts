@@ -5,11 +5,18 @@ import type { QueueItem } from '../store/hub/release-store.js';
 import type { Role } from '../store/hub/user-store.js';
 import type { SqlTx } from '../store/sql/sql-database.js';
 import { RELEASE_FEED_LOCK } from '../store/sql/sql-release-feed.js';
-import { type PublishStores, publishRelease } from './release-publish.js';
+import { ledgerVersionOf, type PublishStores, publishRelease } from './release-publish.js';
 
 export interface Officer {
   name: string;
   role: Role;
+  /** How the officer proved who they are (recorded with the approval and in the ledger). */
+  auth: string;
+  /**
+   * Where from: a CLI session's or key's OS account (`os:UID:NAME@HOST`, possibly after a key id),
+   * or `console` / `api`. One OS account may not approve an item twice under two names.
+   */
+  origin: string;
 }
 
 export type ApprovalResult =
@@ -28,6 +35,8 @@ export type ApprovalResult =
         | 'not-open'
         | 'not-an-officer'
         | 'author-may-not-approve'
+        | 'agreement-author-may-not-approve'
+        | 'same-os-account'
         | 'already-decided'
         | 'comment-required';
       message: string;
@@ -71,6 +80,16 @@ export async function decideQueueItem(
       message: `${officer.name} imported this object and may not decide its release`,
     };
   }
+  if (verdict === 'approve') {
+    const agreement = await stores.agreements.get(item.partner_id, item.agreement_version);
+    if (agreement?.actor === officer.name) {
+      return {
+        ok: false,
+        code: 'agreement-author-may-not-approve',
+        message: `${officer.name} wrote agreement version ${item.agreement_version}, which made this item eligible, and may not approve its release`,
+      };
+    }
+  }
   if (verdict === 'deny' && (comment === undefined || comment.trim() === '')) {
     return { ok: false, code: 'comment-required', message: 'a denial needs --comment saying why' };
   }
@@ -88,18 +107,36 @@ export async function decideQueueItem(
         message: `queue item ${itemId} is ${current?.state ?? 'gone'}, not open for a decision`,
       };
     }
-    if (!(await releases.addApproval(item, officer.name, verdict, comment, at))) {
+    const earlier = await releases.approvals(item);
+    const mine = earlier.find((a) => a.approver === officer.name);
+    if (mine) {
       return {
         ok: false,
         code: 'already-decided',
-        message: `${officer.name} has already decided on this item`,
+        message: `${officer.name} already ${mine.verdict === 'approve' ? 'approved' : 'denied'} this item at ${mine.at}; a second approval must come from another release officer`,
+      };
+    }
+    const account = osAccountIn(officer.origin);
+    const twin = account && earlier.find((a) => osAccountIn(a.origin ?? '') === account);
+    if (twin) {
+      return {
+        ok: false,
+        code: 'same-os-account',
+        message: `the OS account ${account} already decided on this item as ${twin.approver}: one person cannot give both approvals; the second must come from another officer's own account or the console`,
+      };
+    }
+    if (!(await releases.addApproval(item, officer.name, verdict, comment, at, officer))) {
+      return {
+        ok: false,
+        code: 'already-decided',
+        message: `${officer.name} has already decided on this item; a second approval must come from another release officer`,
       };
     }
     const base = {
       release_id: item.item_id,
       partner: item.partner_id,
       original_id: item.object_id,
-      original_version: item.object_version,
+      original_version: ledgerVersionOf(item.object_version),
     };
     if (verdict === 'deny') {
       const entry: EntryOf<'denial'> = {
@@ -108,6 +145,7 @@ export async function decideQueueItem(
         actor: officer.name,
         ...base,
         reason: comment as string,
+        details: { auth: officer.auth },
       };
       await ledgerAppend(tx, entry);
       await releases.closeItem(item.item_id, 'denied', at, null);
@@ -128,6 +166,7 @@ export async function decideQueueItem(
       time: at,
       actor: officer.name,
       ...base,
+      details: { auth: officer.auth },
     } satisfies EntryOf<'approval'>);
     return publishIfApproved(stores, (await releases.item(item.item_id)) as QueueItem, now);
   });
@@ -150,6 +189,7 @@ export async function publishIfApproved(
     const visibleFrom = new Date(embargo ? addIsoDuration(now.getTime(), embargo) : now.getTime());
     const tearline = JSON.parse(item.tearline) as JsonObject;
     const last = approvals[approvals.length - 1];
+    if (!last) throw new Error('publishIfApproved: an item requiring approval has none');
     const published = await publishRelease(
       stores,
       {
@@ -163,7 +203,7 @@ export async function publishIfApproved(
         reasons: item.reasons,
         approvals: approvals.map((a) => ({ approver: a.approver, time: a.at })),
         visibleFrom,
-        actor: last?.approver ?? 'local-admin',
+        actor: last.approver,
       },
       now,
     );
@@ -191,6 +231,11 @@ export async function publishIfApproved(
       releaseId: published.releaseId,
     };
   });
+}
+
+/** The OS account inside an origin (`os:…`), if the approval came from a CLI session or key. */
+function osAccountIn(origin: string): string | undefined {
+  return /(?:^| )(os:\S+)$/.exec(origin)?.[1];
 }
 
 async function ledgerAppend(tx: SqlTx, entry: EntryOf<'approval'> | EntryOf<'denial'>): Promise<void> {

@@ -1,23 +1,28 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { CedarEngine } from '../policy/cedar-engine.js';
-import { type Decision, PartnerDecider } from '../policy/decision.js';
-import { DecisionMemo } from '../policy/decision-memo.js';
+import type { DecisionMemo } from '../policy/decision-memo.js';
 import { addIsoDuration, parseIsoDuration } from '../policy/duration-iso.js';
-import { type IntelProjection, projectIntel } from '../policy/intel-projection.js';
-import type { OperatorPolicies } from '../policy/operator-policy.js';
-import type { TlpLevel } from '../stix/markings-tlp.js';
 import type { JsonObject } from '../stix/types.js';
 import type { ConditionEvents } from '../store/hub/condition-events.js';
-import { loadMarkingClassifier, loadPartnerFacts } from '../store/hub/partner-decisions.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import type { OutcomeRow, Reason } from '../store/hub/release-store.js';
-import { sanitiseBatch } from '../tearline/tearline-batch.js';
-import { createSanitiseContext, releasedSetOf } from '../tearline/tearline-context.js';
-import type { ForbiddenTermFilter } from '../tearline/tearline-forbidden.js';
-import { releasingIdentityIdOf } from '../tearline/tearline-identity.js';
-import { BUILT_IN_PROFILES } from '../tearline/tearline-profile.js';
 import { publishIfApproved } from './release-approval.js';
-import { type PublishStores, publishRelease } from './release-publish.js';
+import {
+  type DecisionInput,
+  type DecisionTally,
+  decideReleases,
+  emptyTally,
+  type ReleaseCopy,
+  type ReleaseDecision,
+  tallyDecision,
+} from './release-decision.js';
+import { defaultHubPolicy, type HubPolicy } from './release-policy.js';
+import {
+  type PublishResult,
+  type PublishStores,
+  publishRelease,
+  unresolvedReferences,
+} from './release-publish.js';
+import { DecisionRound } from './release-terms.js';
 
 /** What the pipeline reads and writes through: the publish adapters and the partners' conditions. */
 export interface PipelineStores extends PublishStores {
@@ -29,11 +34,13 @@ export interface PipelineOptions {
   actor: string;
   hubSecret: Uint8Array | string;
   partner?: string;
-  untaggedTlp?: TlpLevel;
-  operator?: Extract<OperatorPolicies, { ok: true }>;
-  forbidden?: ForbiddenTermFilter;
+  /** The hub's release settings (untagged_tlp, operator policies, forbidden terms, profiles); none by default. */
+  policy?: HubPolicy;
+  /** Shared across passes by a serving hub, so unchanged projections cost no Cedar call. */
+  memo?: DecisionMemo;
 }
 
+/** What a pass did: released, queued or withheld now, still waiting, or left as it was. */
 export interface PipelineCounts {
   released: number;
   queued: number;
@@ -42,23 +49,47 @@ export interface PipelineCounts {
   unchanged: number;
 }
 
+/** One partner's pass: what was done, and the decisions by outcome and reason (as `decide` counts them). */
+export type PipelinePartner = { partner: string } & PipelineCounts & { decisions: DecisionTally };
+
 export interface PipelineReport {
   at: string;
-  partners: ({ partner: string } & PipelineCounts)[];
-  totals: PipelineCounts;
+  partners: PipelinePartner[];
+  totals: PipelineCounts & { decisions: DecisionTally };
 }
 
 interface Candidate {
-  object: JsonObject;
   version: string;
   author: string | null;
-  decision: Decision;
+  decision: ReleaseDecision;
+  copy: ReleaseCopy;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
-function reasonsOf(d: Decision): Reason[] {
-  return d.reasons.map((r) => ({ code: r.code, message: r.message }));
+/** Items written per transaction (see the publishing loop). */
+const WRITE_GROUP = 250;
+
+// Withhold reasons are shared by every decision with the same verdict: hashed once each.
+const reasonHashes = new WeakMap<readonly object[], string>();
+function reasonsHash(d: ReleaseDecision): string {
+  let h = reasonHashes.get(d.reasons);
+  if (h === undefined) {
+    h = sha256(JSON.stringify(reasonsOf(d)));
+    reasonHashes.set(d.reasons, h);
+  }
+  return h;
+}
+
+// Decisions with the same verdict share one reasons array: their stored form is made once.
+const storedReasons = new WeakMap<readonly object[], Reason[]>();
+function reasonsOf(d: { reasons: readonly { code: string; message: string }[] }): Reason[] {
+  let r = storedReasons.get(d.reasons);
+  if (!r) {
+    r = d.reasons.map((x) => ({ code: x.code, message: x.message }));
+    storedReasons.set(d.reasons, r);
+  }
+  return r;
 }
 
 function fingerprintOf(...parts: (string | number | null | undefined)[]): string {
@@ -71,10 +102,10 @@ function zero(): PipelineCounts {
 
 /**
  * decide -> sanitise -> outcome, for every partner (or one) over the latest version of every
- * object. Idempotent: an outcome whose inputs (object version, agreement version, decision,
- * tearline) are unchanged is left alone, so a second run changes nothing. Releases are written
- * one transaction each (feed row + ids + record + ledger entry), so a crash loses or duplicates
- * nothing: the next run picks up what is not recorded.
+ * object, through the one decision (release-decision.ts). Idempotent: an outcome whose inputs
+ * (object version, agreement version, decision, tearline) are unchanged is left alone, so a
+ * second run changes nothing. Releases are written one transaction each (feed row + ids + record
+ * + ledger entry), so a crash loses or duplicates nothing: the next run picks up what is not recorded.
  */
 export async function runReleasePipeline(
   stores: PipelineStores,
@@ -84,189 +115,182 @@ export async function runReleasePipeline(
   const partners = (opts.partner ? [await partnerStore.get(opts.partner)] : await partnerStore.list()).filter(
     (p): p is Partner => p !== undefined,
   );
-  const classify = await loadMarkingClassifier(sql);
+  const round = await DecisionRound.open(
+    { stores, policy: opts.policy ?? defaultHubPolicy(), hubSecret: opts.hubSecret, hubName: stores.hubName },
+    opts.now,
+    opts.memo,
+  );
   const rows = await sql.all<{ id: string; version: string; imported_by: string | null; json: string }>(
     'SELECT id, version, imported_by, json FROM objects WHERE is_latest ORDER BY added_us',
   );
-  const objects = rows.map((r) => ({ ...r, object: JSON.parse(r.json) as JsonObject }));
-  const projections: IntelProjection[] = objects.map((o) =>
-    projectIntel(o.object, {
-      classify,
-      ...(opts.untaggedTlp !== undefined && { untaggedTlp: opts.untaggedTlp }),
-    }),
-  );
-  const memo = new DecisionMemo(new CedarEngine());
-  const report: PipelineReport = { at: opts.now.toISOString(), partners: [], totals: zero() };
+  const inputs: DecisionInput[] = [];
+  const stored = new Map<string, { version: string; author: string | null }>();
+  for (const r of rows) {
+    inputs.push(round.input(JSON.parse(r.json) as JsonObject));
+    stored.set(r.id, { version: r.version, author: r.imported_by });
+  }
+  const report: PipelineReport = {
+    at: opts.now.toISOString(),
+    partners: [],
+    totals: { ...zero(), decisions: emptyTally() },
+  };
   for (const partner of partners) {
-    const counts = await runForPartner(stores, partner, objects, projections, memo, opts);
-    report.partners.push({ partner: partner.name, ...counts });
-    for (const k of Object.keys(counts) as (keyof PipelineCounts)[]) report.totals[k] += counts[k];
+    const done = await runForPartner(stores, round, partner, inputs, stored, opts);
+    report.partners.push({ partner: partner.name, ...done });
+    const t = report.totals;
+    for (const k of Object.keys(zero()) as (keyof PipelineCounts)[]) t[k] += done[k];
+    for (const [k, n] of Object.entries(done.decisions.counts))
+      t.decisions.counts[k as keyof DecisionTally['counts']] += n;
+    for (const [k, n] of Object.entries(done.decisions.reasons))
+      t.decisions.reasons[k] = (t.decisions.reasons[k] ?? 0) + n;
   }
   return report;
 }
 
 async function runForPartner(
   stores: PipelineStores,
+  round: DecisionRound,
   partner: Partner,
-  objects: { id: string; version: string; imported_by: string | null; object: JsonObject }[],
-  projections: IntelProjection[],
-  memo: DecisionMemo,
+  inputs: readonly DecisionInput[],
+  stored: ReadonlyMap<string, { version: string; author: string | null }>,
   opts: PipelineOptions,
-): Promise<PipelineCounts> {
+): Promise<PipelineCounts & { decisions: DecisionTally }> {
   const counts = zero();
+  const tally = emptyTally();
   const { releases } = stores;
   const now = opts.now;
-  const facts = await loadPartnerFacts(stores, partner, now.getTime(), opts.operator);
+  const terms = await round.termsFor(partner);
   // Every outcome of the partner in one query: one per object would be a round trip each on PostgreSQL.
-  const outcomes: Map<string, OutcomeRow> = await releases.outcomesOfPartner(partner.id);
+  const outcomes = await releases.outcomeKeysOfPartner(partner.id);
   const withheld: OutcomeRow[] = [];
-  const decider = new PartnerDecider(facts, memo);
-  const agreement = facts.agreement;
+  const agreement = terms.decider.facts.agreement;
   const candidates: Candidate[] = [];
   const at = now.toISOString();
 
-  objects.forEach((o, i) => {
-    const decision = decider.decide(projections[i] as IntelProjection);
-    if (decision.outcome === 'withhold') {
-      const fp = fingerprintOf(
-        'withhold',
-        o.version,
-        agreement?.version,
-        JSON.stringify(reasonsOf(decision)),
-      );
-      const prev = outcomes.get(o.id);
+  for (const d of decideReleases(inputs, terms)) {
+    tallyDecision(tally, d);
+    const o = stored.get(d.object_id) as { version: string; author: string | null };
+    if (d.outcome === 'withhold' || !d.tearline) {
+      // The policy's and the tearline's withholds keep their own fingerprints, as recorded before.
+      const fp =
+        d.stage === 'policy'
+          ? fingerprintOf('withhold', o.version, agreement?.version, reasonsHash(d))
+          : fingerprintOf('tearline-withheld', o.version, agreement?.version, d.reasons[0]?.code);
+      const prev = outcomes.get(d.object_id);
       const settled = prev?.outcome === 'released' || prev?.outcome === 'recalled';
-      if (prev?.fingerprint === fp || (settled && prev.object_version === o.version)) {
+      if (
+        prev?.fingerprint === fp ||
+        (d.stage === 'policy' && settled && prev.object_version === o.version)
+      ) {
         counts.unchanged++;
-        return;
+        continue;
       }
       withheld.push({
         partner_id: partner.id,
-        object_id: o.id,
+        object_id: d.object_id,
         object_version: o.version,
         outcome: 'withheld',
-        reasons: reasonsOf(decision),
+        reasons: reasonsOf(d),
         agreement_version: agreement?.version ?? null,
         fingerprint: fp,
         decided_at: at,
       });
       counts.withheld++;
-      return;
+      continue;
     }
-    candidates.push({ object: o.object, version: o.version, author: o.imported_by, decision });
-  });
+    candidates.push({ version: o.version, author: o.author, decision: d, copy: d.tearline });
+  }
   await putOutcomes(stores, withheld);
-  if (candidates.length === 0 || !agreement) return counts;
+  if (candidates.length === 0 || !agreement) return { ...counts, decisions: tally };
 
-  const profile = BUILT_IN_PROFILES.get(agreement.body.sanitisation);
-  const ctx = createSanitiseContext({
-    hubSecret: opts.hubSecret,
-    partnerId: partner.id,
-    ceiling: agreement.body.tlp_ceiling,
-    releasingIdentityId: releasingIdentityIdOf(stores.hubName),
-    // An agreement naming a profile the hub does not have gets the strictest one (fail closed).
-    profile: profile ?? (BUILT_IN_PROFILES.get('strict') as NonNullable<typeof profile>),
-    ...(opts.forbidden && { forbidden: opts.forbidden }),
-  });
-  const already = releasedSetOf(new Map());
-  const batch = sanitiseBatch(
-    candidates.map((c) => c.object),
-    ctx,
-    already,
-  );
-  const byId = new Map(candidates.map((c) => [c.object.id as string, c]));
   const embargo = agreement.body.embargo ? parseIsoDuration(agreement.body.embargo) : undefined;
   const visibleFrom = new Date(embargo ? addIsoDuration(now.getTime(), embargo) : now.getTime());
 
-  const tearlineWithheld: OutcomeRow[] = [];
-  for (const w of batch.withheld) {
-    const c = byId.get(w.originalId) as Candidate;
-    const reasons = [{ code: w.code, message: w.message }];
-    const fp = fingerprintOf('tearline-withheld', c.version, agreement.version, w.code);
-    const prev = outcomes.get(w.originalId);
-    if (prev?.fingerprint === fp) {
-      counts.unchanged++;
-      continue;
-    }
-    tearlineWithheld.push({
+  // Referenced objects first; what still waits on a reference is tried again after the others.
+  // Items are written in groups, one transaction each: every item's release (or queue entry) and
+  // its outcome still commit together, and a crash loses or duplicates nothing (the next pass
+  // picks up what is not recorded), at one commit per group instead of one per item.
+  // One candidate's release (members of a reference cycle name each other in `coReleased`) and
+  // its outcome, in the caller's transaction.
+  const publish = (c: Candidate, coReleased?: ReadonlySet<string>) =>
+    publishRelease(
+      stores,
+      {
+        partnerId: partner.id,
+        originalId: c.decision.object_id,
+        originalVersion: c.version,
+        agreementVersion: agreement.version,
+        tearline: c.copy.copy,
+        digest: c.copy.digest,
+        derivedIds: [{ derivedId: c.copy.partnerObjectId, originalId: c.decision.object_id }],
+        reasons: reasonsOf(c.decision),
+        approvals: [],
+        visibleFrom,
+        actor: opts.actor,
+        ...(coReleased && { coReleased }),
+      },
+      now,
+    );
+  const recordReleased = async (c: Candidate, done: PublishResult) => {
+    await releases.putOutcome({
       partner_id: partner.id,
-      object_id: w.originalId,
+      object_id: c.decision.object_id,
       object_version: c.version,
-      outcome: 'withheld',
-      reasons,
+      outcome: 'released',
+      reasons: done.ok ? reasonsOf(c.decision) : [{ code: done.code, message: done.message }],
       agreement_version: agreement.version,
-      fingerprint: fp,
+      fingerprint: fingerprintOf(c.decision.outcome, c.version, agreement.version, c.copy.digest),
       decided_at: at,
     });
-    counts.withheld++;
-  }
-  await putOutcomes(stores, tearlineWithheld);
-
-  // Referenced objects first; what still waits on a reference is tried again after the others.
-  let pending = batch.released;
+    counts.released++;
+  };
+  let pending = candidates;
   for (let pass = 0; pending.length > 0 && pass < 50; pass++) {
-    const next: typeof pending = [];
-    for (const r of pending) {
-      const c = byId.get(r.originalId) as Candidate;
-      const fp = fingerprintOf(c.decision.outcome, c.version, agreement.version, r.digest);
-      const prev = outcomes.get(r.originalId);
-      const settled =
-        prev?.outcome === 'released' || prev?.outcome === 'recalled' || prev?.outcome === 'denied';
-      if (prev?.fingerprint === fp || (settled && prev.object_version === c.version)) {
-        counts.unchanged++;
-        continue;
-      }
-      const reasons = reasonsOf(c.decision);
-      if (c.decision.outcome === 'needs-approval') {
-        await enqueue(stores, partner, c, r, agreement.version, fp, reasons, at);
-        counts.queued++;
-        continue;
-      }
-      // The release and its outcome commit together: a crash leaves neither or both.
-      const published = await stores.sql.transaction(async () => {
-        const done = await publishRelease(
-          stores,
-          {
-            partnerId: partner.id,
-            originalId: r.originalId,
-            originalVersion: c.version,
-            agreementVersion: agreement.version,
-            tearline: r.tearline,
-            digest: r.digest,
-            derivedIds: [{ derivedId: r.partnerObjectId, originalId: r.originalId }],
-            reasons,
-            approvals: [],
-            visibleFrom,
-            actor: opts.actor,
-          },
-          now,
-        );
-        if (!done.ok && done.code === 'waiting-for-references') return done;
-        await releases.putOutcome({
-          partner_id: partner.id,
-          object_id: r.originalId,
-          object_version: c.version,
-          outcome: 'released',
-          reasons: done.ok ? reasons : [{ code: done.code, message: done.message }],
-          agreement_version: agreement.version,
-          fingerprint: fp,
-          decided_at: at,
-        });
-        return done;
+    const next: Candidate[] = [];
+    for (let from = 0; from < pending.length; from += WRITE_GROUP) {
+      const group = pending.slice(from, from + WRITE_GROUP);
+      await stores.sql.transaction(async () => {
+        for (const c of group) {
+          const r = { originalId: c.decision.object_id, ...c.copy };
+          const fp = fingerprintOf(c.decision.outcome, c.version, agreement.version, r.digest);
+          const prev = outcomes.get(r.originalId);
+          const settled =
+            prev?.outcome === 'released' || prev?.outcome === 'recalled' || prev?.outcome === 'denied';
+          if (prev?.fingerprint === fp || (settled && prev.object_version === c.version)) {
+            counts.unchanged++;
+            continue;
+          }
+          const reasons = reasonsOf(c.decision);
+          if (c.decision.outcome === 'needs-approval') {
+            await enqueue(stores, partner, c, r, agreement.version, fp, reasons, at);
+            counts.queued++;
+            continue;
+          }
+          const done = await publish(c);
+          if (!done.ok && done.code === 'waiting-for-references') {
+            next.push(c);
+            continue;
+          }
+          await recordReleased(c, done);
+        }
       });
-      if (!published.ok && published.code === 'waiting-for-references') {
-        next.push(r);
-        continue;
-      }
-      counts.released++;
     }
     if (next.length === pending.length) {
+      // No progress: what waits only on each other (a reference cycle) goes out together.
+      const cycle = await referenceCycle(stores, partner.id, next);
+      if (cycle.length > 0) {
+        const ids = new Set(cycle.map((c) => c.copy.copy.id as string));
+        await stores.sql.transaction(async () => {
+          for (const c of cycle) await recordReleased(c, await publish(c, ids));
+        });
+        pending = next.filter((c) => !cycle.includes(c));
+        continue;
+      }
       const waiting: OutcomeRow[] = [];
-      for (const r of next) {
-        const c = byId.get(r.originalId) as Candidate;
+      for (const c of next) {
         waiting.push({
           partner_id: partner.id,
-          object_id: r.originalId,
+          object_id: c.decision.object_id,
           object_version: c.version,
           outcome: 'waiting',
           reasons: [
@@ -292,22 +316,20 @@ async function runForPartner(
     const r = await publishIfApproved(stores, item, now);
     if (r.ok && r.state === 'released') counts.released++;
   }
-  return counts;
+  return { ...counts, decisions: tally };
 }
 
 /** Outcomes of one step in one transaction: one commit, not one per object. */
 async function putOutcomes(stores: PipelineStores, rows: readonly OutcomeRow[]): Promise<void> {
   if (rows.length === 0) return;
-  await stores.sql.transaction(async () => {
-    for (const row of rows) await stores.releases.putOutcome(row);
-  });
+  await stores.sql.transaction(() => stores.releases.putOutcomes(rows));
 }
 
 async function enqueue(
   stores: PipelineStores,
   partner: Partner,
   c: Candidate,
-  r: { originalId: string; tearline: JsonObject; digest: string; removed: { path: string; rule: string }[] },
+  r: { originalId: string; copy: JsonObject; digest: string; removed: { path: string; rule: string }[] },
   agreementVersion: number,
   fingerprint: string,
   reasons: Reason[],
@@ -326,8 +348,8 @@ async function enqueue(
         object_id: r.originalId,
         object_version: c.version,
         agreement_version: agreementVersion,
-        approvals_required: c.decision.approvals_required,
-        tearline: JSON.stringify(r.tearline),
+        approvals_required: c.decision.decision.approvals_required,
+        tearline: JSON.stringify(r.copy),
         tearline_digest: r.digest,
         removed: r.removed,
         reasons,
@@ -347,4 +369,31 @@ async function enqueue(
       decided_at: at,
     });
   });
+}
+
+/**
+ * The largest set of waiting candidates whose unresolved references all lie inside the set: a
+ * reference cycle (or several), none of which can go before the others. Anything referring to
+ * an object outside the set, or the partner cannot have, drops out until nothing changes.
+ */
+async function referenceCycle(
+  stores: PublishStores,
+  partnerId: string,
+  waiting: Candidate[],
+): Promise<Candidate[]> {
+  const missing = new Map<Candidate, string[]>();
+  for (const c of waiting) {
+    const own = c.copy.copy.id as string;
+    missing.set(
+      c,
+      (await unresolvedReferences(stores, partnerId, c.copy.copy)).filter((id) => id !== own),
+    );
+  }
+  let set = waiting;
+  for (;;) {
+    const ids = new Set(set.map((c) => c.copy.copy.id as string));
+    const kept = set.filter((c) => (missing.get(c) ?? []).every((id) => ids.has(id)));
+    if (kept.length === set.length) return kept;
+    set = kept;
+  }
 }

@@ -3,6 +3,7 @@ import type { EntryOf } from '../ledger/ledger-entry.js';
 import { isStandardTlpMarking } from '../stix/markings-tlp.js';
 import { collectRefs } from '../stix/refs.js';
 import type { JsonObject } from '../stix/types.js';
+import { isJsonObject } from '../stix/types.js';
 import type { AgreementStore } from '../store/hub/agreement-store.js';
 import type { DerivedIdStore } from '../store/hub/derived-ids.js';
 import type { PartnerStore } from '../store/hub/partner-store.js';
@@ -10,6 +11,7 @@ import type { Reason, ReleaseStore } from '../store/hub/release-store.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 import type { ReleaseFeedWriter } from '../store/sql/sql-release-feed.js';
 import { buildReleasingIdentity, releasingIdentityIdOf } from '../tearline/tearline-identity.js';
+import { statementCopyOf } from '../tearline/tearline-statements.js';
 
 /**
  * The adapters a release is written through, all on one database: the feed's writes join the
@@ -37,6 +39,19 @@ export interface Publication {
   approvals: { approver: string; time: string }[];
   visibleFrom: Date;
   actor: string;
+  /**
+   * Ids published in the same transaction as this one (a reference cycle, e.g. a note about a
+   * sighting of that note): they count as resolved, since the partner gets them all at once.
+   */
+  coReleased?: ReadonlySet<string>;
+}
+
+/**
+ * The version a ledger entry names: an SCO has neither `modified` nor `created` (its content is
+ * its identity, one version only), and the ledger takes no empty field.
+ */
+export function ledgerVersionOf(version: string): string {
+  return version === '' ? 'unversioned' : version;
 }
 
 export type PublishResult =
@@ -82,8 +97,9 @@ export async function unresolvedReferences(
 export function publishRelease(stores: PublishStores, p: Publication, now: Date): Promise<PublishResult> {
   // Joins the caller's transaction when there is one (an approval and its release commit together).
   return stores.sql.transaction(async (tx): Promise<PublishResult> => {
+    await ensureStatementsReleased(stores, p.partnerId, p.tearline, now);
     const missing = (await unresolvedReferences(stores, p.partnerId, p.tearline)).filter(
-      (id) => id !== (p.tearline.id as string),
+      (id) => id !== (p.tearline.id as string) && !p.coReleased?.has(id),
     );
     if (missing.length > 0) {
       return {
@@ -115,7 +131,7 @@ export function publishRelease(stores: PublishStores, p: Publication, now: Date)
       partner: p.partnerId,
       derived_id: p.tearline.id as string,
       original_id: p.originalId,
-      original_version: p.originalVersion,
+      original_version: ledgerVersionOf(p.originalVersion),
       agreement_version: String(p.agreementVersion ?? 'none'),
       reasons: p.reasons.map((r) => `${r.code}: ${r.message}`),
       approvals: p.approvals,
@@ -139,6 +155,54 @@ export function publishRelease(stores: PublishStores, p: Publication, now: Date)
     });
     return { ok: true, releaseId, ledgerIndex: appended.first };
   });
+}
+
+/** Marking ids a copy names, object-level and granular. */
+function markingRefsOf(copy: JsonObject): string[] {
+  const out = new Set<string>();
+  if (Array.isArray(copy.object_marking_refs))
+    for (const r of copy.object_marking_refs) if (typeof r === 'string') out.add(r);
+  if (Array.isArray(copy.granular_markings))
+    for (const g of copy.granular_markings)
+      if (isJsonObject(g) && typeof g.marking_ref === 'string') out.add(g.marking_ref);
+  return [...out];
+}
+
+/**
+ * A copy carries statement markings (copyright, terms of use) under their own ids: the partner
+ * gets each definition, as a bare copy (tearline-statements.ts), with the first copy that carries it.
+ */
+async function ensureStatementsReleased(
+  stores: PublishStores,
+  partnerId: string,
+  tearline: JsonObject,
+  now: Date,
+): Promise<void> {
+  for (const id of markingRefsOf(tearline)) {
+    if (isStandardTlpMarking(id)) continue;
+    const has = await stores.sql.get(
+      'SELECT 1 AS one FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1',
+      [partnerId, id],
+    );
+    if (has) continue;
+    const row = await stores.sql.get<{ json: string }>(
+      'SELECT json FROM objects WHERE id = ? AND is_latest',
+      [id],
+    );
+    const copy = row && statementCopyOf(JSON.parse(row.json) as JsonObject);
+    // Anything else stays unresolved, and the copy waits (the sanitiser carries only statements).
+    if (!copy) continue;
+    await stores.feed.addRelease(
+      {
+        partnerId,
+        tearline: copy,
+        originalId: id,
+        originalVersion: copy.created as string,
+        visibleFrom: now,
+      },
+      now,
+    );
+  }
 }
 
 async function ensureIdentityReleased(stores: PublishStores, partnerId: string, now: Date): Promise<void> {

@@ -1,5 +1,17 @@
-import { bool, hashes, int, listOf, type PropCheck, str, struct, timestamp, url } from './property-checks.js';
-import { isIdentifierOfType, isLanguageTag, isTypeName, typeOfIdentifier } from './stix-formats.js';
+import { isRfc5646Tag } from './language-codes.js';
+import {
+  bool,
+  hashes,
+  int,
+  listOf,
+  type PropCheck,
+  str,
+  struct,
+  timestampMillis,
+  url,
+} from './property-checks.js';
+import { isIdentifierOfType, isTypeName, typeOfIdentifier } from './stix-formats.js';
+import { isVocabHashName } from './stix-hashes.js';
 import { type IssueSink, quote } from './validation-sink.js';
 
 const CVE_RE = /^CVE-\d{4}-(0\d{3}|[1-9]\d{3,})$/;
@@ -11,6 +23,14 @@ function checkExternalReference(o: Record<string, unknown>, p: string, s: IssueS
       p,
       'co-constraint',
       `${p}: besides source_name, give at least one of description, url or external_id`,
+    );
+  }
+  // section 2.5.1: hashes SHOULD be provided when url is present (so the content can be checked).
+  if (o.url !== undefined && o.hashes === undefined) {
+    s.warn(
+      `${p}.hashes`,
+      'should-be-present',
+      `${p}.hashes: should be given with url, so the content can be checked`,
     );
   }
   const name = o.source_name;
@@ -37,8 +57,23 @@ function checkExternalReference(o: Record<string, unknown>, p: string, s: IssueS
   }
 }
 
+/** section 2.5.1: an external reference's hash names MUST come from hash-algorithm-ov. */
+const externalHashes: PropCheck = (v, p, s) => {
+  hashes(v, p, s);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return;
+  for (const name in v) {
+    if (!isVocabHashName(name)) {
+      s.error(
+        `${p}.${name}`,
+        'not-in-enum',
+        `${p}.${name}: an external reference's hashes must use hash-algorithm-ov names (MD5, SHA-1, SHA-256, ...)`,
+      );
+    }
+  }
+};
+
 export const externalReference = struct({
-  props: { source_name: str, description: str, url, hashes, external_id: str },
+  props: { source_name: str, description: str, url, hashes: externalHashes, external_id: str },
   required: ['source_name'],
   rules: [checkExternalReference],
 });
@@ -70,7 +105,7 @@ export const specVersion: PropCheck = (v, p, s) => {
 };
 
 export const lang: PropCheck = (v, p, s) => {
-  if (typeof v !== 'string' || !isLanguageTag(v)) {
+  if (typeof v !== 'string' || !isRfc5646Tag(v)) {
     s.error(p, 'invalid-format', `${p}: ${quote(v)} is not an RFC 5646 language tag like 'en' or 'fr-CA'`);
   }
 };
@@ -120,8 +155,8 @@ export const SDO_SRO_COMMON: Readonly<Record<string, PropCheck>> = {
   ...shared,
   spec_version: specVersion,
   created_by_ref: createdByRef,
-  created: timestamp,
-  modified: timestamp,
+  created: timestampMillis,
+  modified: timestampMillis,
   revoked: bool,
   labels: listOf(str),
   confidence: int(0, 100),

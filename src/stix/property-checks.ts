@@ -45,6 +45,20 @@ export const timestamp: PropCheck = (v, p, s) => {
   }
 };
 
+const MILLIS_RE = /T\d{2}:\d{2}:\d{2}\.\d{3,}Z$/;
+
+/** created and modified of SDOs, SROs and meta objects (section 3.2): at least millisecond precision. */
+export const timestampMillis: PropCheck = (v, p, s) => {
+  if (typeof v !== 'string' || !isStixTimestamp(v)) return timestamp(v, p, s);
+  if (!MILLIS_RE.test(v)) {
+    s.error(
+      p,
+      'invalid-timestamp',
+      `${p}: ${quote(v)} must be precise to at least the millisecond (three digits after the seconds, like 2016-05-12T08:17:27.000Z)`,
+    );
+  }
+};
+
 export function int(min?: number, max?: number): PropCheck {
   return (v, p, s) => {
     if (typeof v !== 'number' || !Number.isInteger(v)) return typeError(p, s, 'an integer', v);
@@ -79,6 +93,20 @@ export const binary: PropCheck = (v, p, s) => {
 };
 
 export const hashes: PropCheck = checkHashes;
+
+/**
+ * The value of a custom or extension property (sections 2.12, 3.1, 7.3.2; the JSON schemas'
+ * properties.json): never null, never an empty list, and `_bin` / `_hex` names hold those types.
+ */
+export function checkCustomValue(key: string, value: unknown, s: IssueSink): void {
+  const name = key.slice(key.lastIndexOf('.') + 1);
+  if (value === null)
+    s.error(key, 'invalid-property-type', `${key}: null is not a STIX value; omit the property instead`);
+  else if (Array.isArray(value) && value.length === 0)
+    s.error(key, 'empty-list', `${key}: an empty list is not allowed; omit the property instead`);
+  else if (name.endsWith('_bin')) binary(value, key, s);
+  else if (name.endsWith('_hex')) hex(value, key, s);
+}
 
 export const anyValue: PropCheck = () => {};
 

@@ -54,9 +54,9 @@ export function compareTimestamps(a: string, b: string): number {
   return 0;
 }
 
-const TYPE_NAME_RE = /^[a-z0-9][a-z0-9-]*[a-z0-9]$/;
+const TYPE_NAME_RE = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 
-/** Type names (section 2.9/11): a-z 0-9 and single hyphens, 3 to 250 characters. */
+/** Type names (section 3.1): begin with a letter; a-z, 0-9 and single hyphens; 3 to 250 characters. */
 export function isTypeName(s: string): boolean {
   return s.length >= 3 && s.length <= 250 && TYPE_NAME_RE.test(s) && !s.includes('--');
 }
@@ -121,9 +121,9 @@ export function uuidVersionOf(id: string): number {
   return id.charCodeAt(id.length - 22) - 48;
 }
 
-const PROPERTY_NAME_RE = /^[a-z0-9_]{3,250}$/;
+const PROPERTY_NAME_RE = /^[a-z][a-z0-9_]{2,249}$/;
 
-/** Property names (section 11.1): a-z, 0-9, underscore, 3 to 250 characters. */
+/** Property names (sections 3.1 and 7.3.2): begin with a letter; a-z, 0-9, underscore; 3 to 250 characters. */
 export function isPropertyName(s: string): boolean {
   return PROPERTY_NAME_RE.test(s);
 }
@@ -148,12 +148,6 @@ export function isHex(s: string): boolean {
 const BASE64_RE = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 export function isBase64(s: string): boolean {
   return BASE64_RE.test(s);
-}
-
-const LANG_TAG_RE = /^[a-zA-Z]{2,8}(?:-[a-zA-Z0-9]{1,8})*$/;
-/** RFC 5646 language tag syntax (the shape, not the registry). */
-export function isLanguageTag(s: string): boolean {
-  return LANG_TAG_RE.test(s);
 }
 
 const IPV4_RE =

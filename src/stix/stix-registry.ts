@@ -22,8 +22,13 @@ export interface ResolvedSpec {
   readonly custom: boolean;
 }
 
-/** Reserved on SDOs and SROs (the 2.1 JSON schemas' core: `not required` severity, action, username, phone_numbers). */
-const SDO_SRO_RESERVED = ['severity', 'action', 'username', 'phone_numbers'];
+/**
+ * Section 3.8: reserved across all STIX objects (the spec lists phone_number, the JSON schemas
+ * phone_numbers: both are refused).
+ */
+const RESERVED = ['severity', 'action', 'username', 'phone_number', 'phone_numbers'];
+/** Section 3.2: defanged MUST NOT be used on any STIX object other than an SCO. */
+const NOT_SCO_RESERVED = ['defanged'];
 
 function commonOf(category: TypeSpec['category']): {
   props: Record<string, PropCheck>;
@@ -40,7 +45,7 @@ function resolve(spec: TypeSpec, custom: boolean): ResolvedSpec {
   const props: Record<string, PropCheck> = Object.assign(Object.create(null), common.props, spec.props);
   for (const omit of spec.omitCommon ?? []) delete props[omit];
   const required = [...new Set([...common.required, ...(spec.required ?? [])])];
-  const categoryReserved = spec.category === 'sdo' || spec.category === 'sro' ? SDO_SRO_RESERVED : [];
+  const categoryReserved = spec.category === 'sco' ? RESERVED : [...RESERVED, ...NOT_SCO_RESERVED];
   const reserved = new Set([...categoryReserved, ...(spec.reserved ?? [])]);
   return { spec, props, required, reserved, custom };
 }

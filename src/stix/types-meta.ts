@@ -1,6 +1,7 @@
+import { isRfc5646Tag } from './language-codes.js';
 import { TLP_MARKINGS, TLP2_EXTENSION_ID } from './markings-tlp.js';
 import { anyValue, dictOf, listOf, oneOf, ref, str, timestamp } from './property-checks.js';
-import { isLanguageTag, isPropertyName } from './stix-formats.js';
+import { isPropertyName } from './stix-formats.js';
 import type { ObjectRule, TypeSpec } from './type-spec.js';
 import { quote } from './validation-sink.js';
 
@@ -94,7 +95,8 @@ export const META_SPECS: readonly TypeSpec[] = [
   {
     type: 'marking-definition',
     category: 'meta',
-    props: { name: str, definition_type: str, definition: anyValue },
+    // section 7.2.1 states no precision for a marking definition's created.
+    props: { name: str, definition_type: str, definition: anyValue, created: timestamp },
     required: ['type', 'spec_version', 'id', 'created'],
     omitCommon: ['modified', 'revoked', 'labels', 'confidence', 'lang'],
     rules: [markingContent, tlp2Content],
@@ -112,7 +114,7 @@ export const META_SPECS: readonly TypeSpec[] = [
         contents(v, p, s);
         if (typeof v !== 'object' || v === null || Array.isArray(v)) return;
         for (const key in v) {
-          if (!isLanguageTag(key)) {
+          if (!isRfc5646Tag(key)) {
             s.error(
               `${p}.${key}`,
               'invalid-format',
@@ -171,7 +173,16 @@ export const META_SPECS: readonly TypeSpec[] = [
       (o, s) => {
         const types = o.extension_types;
         const props = o.extension_properties;
-        if (props !== undefined && !(Array.isArray(types) && types.includes('toplevel-property-extension'))) {
+        const toplevel = Array.isArray(types) && types.includes('toplevel-property-extension');
+        // section 7.3.1: with toplevel-property-extension, extension_properties SHOULD name the properties.
+        if (toplevel && props === undefined) {
+          s.warn(
+            'extension_properties',
+            'should-be-present',
+            'extension_properties: should list the properties a toplevel-property-extension adds',
+          );
+        }
+        if (props !== undefined && !toplevel) {
           s.error(
             'extension_properties',
             'co-constraint',

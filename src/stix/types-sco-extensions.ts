@@ -68,9 +68,25 @@ const priority: PropCheck = (v, p, s) => {
     s.warn(p, 'format-advice', `${p}: ${quote(v)} should end in _CLASS, e.g. HIGH_PRIORITY_CLASS`);
 };
 
+/** section 6.7.6: time_date_stamp MUST be precise to the second: no fraction (as the JSON schema reads it). */
+const timestampSeconds: PropCheck = (v, p, s) => {
+  if (typeof v === 'string' && /\.\d+Z$/.test(v)) {
+    s.error(p, 'invalid-timestamp', `${p}: ${quote(v)} must be to the second, like 2016-01-20T14:11:25Z`);
+    return;
+  }
+  timestamp(v, p, s);
+};
+
 const section = struct({ props: { name: str, size: nonNeg, entropy: num(), hashes }, required: ['name'] });
 
 const optionalHeader = struct({
+  // section 6.7.6: an optional header, when given, MUST have at least one property.
+  rules: [
+    (o, p, s) => {
+      for (const _ in o) return;
+      s.error(p, 'co-constraint', `${p}: must have at least one property; add one or remove it`);
+    },
+  ],
   props: {
     magic_hex: hex,
     major_linker_version: int(),
@@ -133,7 +149,7 @@ export const SCO_EXTENSIONS: Readonly<Record<string, Readonly<Record<string, Str
         imphash: str,
         machine_hex: hex,
         number_of_sections: nonNeg,
-        time_date_stamp: timestamp,
+        time_date_stamp: timestampSeconds,
         pointer_to_symbol_table_hex: hex,
         number_of_symbols: nonNeg,
         size_of_optional_header: nonNeg,

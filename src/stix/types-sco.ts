@@ -1,4 +1,6 @@
 import { isKnownCharset } from './iana-names.js';
+import { isIpfixElementName } from './ipfix-names.js';
+import { isIso6392Code, isRfc5646Tag } from './language-codes.js';
 import {
   binary,
   bool,
@@ -29,7 +31,7 @@ import { VOCABS } from './stix-vocabularies.js';
 import { ruleAnyOf, ruleNotBoth, ruleRequires, ruleTimeOrder } from './type-rules.js';
 import type { TypeSpec } from './type-spec.js';
 import { SCO_EXTENSIONS } from './types-sco-extensions.js';
-import { quote } from './validation-sink.js';
+import { type IssueSink, quote } from './validation-sink.js';
 
 function formatted(test: (s: string) => boolean, what: string): PropCheck {
   return (v, p, s) => {
@@ -45,7 +47,34 @@ function advised(test: (s: string) => boolean, what: string): PropCheck {
   };
 }
 
+/**
+ * section 6.14: each language MUST be an RFC 5646 code. ISO 639-2 codes (the STIX 2.0 rule, which
+ * the reference validator still accepts for compatibility) are accepted too.
+ */
+const softwareLanguage: PropCheck = (v, p, s) => {
+  if (typeof v !== 'string') return s.error(p, 'invalid-property-type', `${p}: ${quote(v)} is not a string`);
+  if (!isRfc5646Tag(v) && !isIso6392Code(v))
+    s.error(p, 'invalid-format', `${p}: ${quote(v)} is not an RFC 5646 language code like 'en' or 'pt-BR'`);
+};
+
 const mimeType = advised(isMediaType, "an IANA media type like 'text/plain'");
+
+/**
+ * section 6.12.1: each ipfix value MUST be an integer or a string; each key SHOULD be an IPFIX
+ * Information Element name from the IANA registry.
+ */
+const ipfixEntries = dictOf();
+const ipfix: PropCheck = (v, p, s) => {
+  ipfixEntries(v, p, s);
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return;
+  for (const [k, value] of Object.entries(v)) {
+    const kp = `${p}.${k}`;
+    if (typeof value !== 'string' && !(typeof value === 'number' && Number.isInteger(value)))
+      s.error(kp, 'invalid-property-type', `${kp}: ${quote(value)} must be an integer or a string`);
+    if (!isIpfixElementName(k))
+      s.warn(kp, 'format-advice', `${kp}: ${quote(k)} should be an IPFIX element name like octetDeltaCount`);
+  }
+};
 const charset = advised(isKnownCharset, "an IANA character set name like 'UTF-8'");
 const nonNeg = int(0);
 const refs = (...types: string[]) => listOf(ref({ types }));
@@ -94,7 +123,16 @@ const mimePart = struct({
   ],
 });
 
+/** A structure with every property optional MUST still have one (sections 6.17.2 and 6.18.2). */
+function atLeastOneOf(what: string): (o: Record<string, unknown>, p: string, s: IssueSink) => void {
+  return (o, p, s) => {
+    for (const _ in o) return;
+    s.error(p, 'co-constraint', `${p}: ${what} must have at least one property; add one or remove it`);
+  };
+}
+
 const x509v3 = struct({
+  rules: [atLeastOneOf('x509_v3_extensions')],
   props: {
     basic_constraints: str,
     name_constraints: str,
@@ -276,7 +314,7 @@ const BASE_SPECS: readonly TypeSpec[] = [
       dst_byte_count: nonNeg,
       src_packets: nonNeg,
       dst_packets: nonNeg,
-      ipfix: dictOf(),
+      ipfix,
       src_payload_ref: one('artifact'),
       dst_payload_ref: one('artifact'),
       encapsulates_refs: refs('network-traffic'),
@@ -334,7 +372,7 @@ const BASE_SPECS: readonly TypeSpec[] = [
       name: str,
       cpe: formatted(isCpe23, 'a CPE 2.3 string like cpe:2.3:a:microsoft:word:2000:*:*:*:*:*:*:*'),
       swid: str,
-      languages: listOf(str),
+      languages: listOf(softwareLanguage),
       vendor: str,
       version: str,
     },
@@ -360,17 +398,44 @@ const BASE_SPECS: readonly TypeSpec[] = [
       account_first_login: timestamp,
       account_last_login: timestamp,
     },
+    // section 6.16: every property is optional, so at least one (or an extension) MUST be given.
+    rules: [
+      ruleAnyOf([
+        'extensions',
+        'user_id',
+        'credential',
+        'account_login',
+        'account_type',
+        'display_name',
+        'is_service_account',
+        'is_privileged',
+        'can_escalate_privs',
+        'is_disabled',
+        'account_created',
+        'account_expires',
+        'credential_last_changed',
+        'account_first_login',
+        'account_last_login',
+      ]),
+    ],
   },
   {
     type: 'windows-registry-key',
     category: 'sco',
     props: {
       key: registryKey,
-      values: listOf(struct({ props: { name: str, data: str, data_type: oneOf(REG_DATA_TYPES) } })),
+      values: listOf(
+        struct({
+          props: { name: str, data: str, data_type: oneOf(REG_DATA_TYPES) },
+          rules: [atLeastOneOf('a registry value')],
+        }),
+      ),
       modified_time: timestamp,
       creator_user_ref: one('user-account'),
       number_of_subkeys: nonNeg,
     },
+    // section 6.17: every property is optional, so at least one MUST be given.
+    rules: [ruleAnyOf(['key', 'values', 'modified_time', 'creator_user_ref', 'number_of_subkeys'])],
   },
   {
     type: 'x509-certificate',
@@ -390,8 +455,26 @@ const BASE_SPECS: readonly TypeSpec[] = [
       subject_public_key_exponent: nonNeg,
       x509_v3_extensions: x509v3,
     },
-    // The spec states no order for validity; an inverted window is only suspicious.
-    rules: [ruleTimeOrder('validity_not_before', 'validity_not_after', false, true)],
+    rules: [
+      // section 6.18: at least one object-specific property (extensions do not count).
+      ruleAnyOf([
+        'is_self_signed',
+        'hashes',
+        'version',
+        'serial_number',
+        'signature_algorithm',
+        'issuer',
+        'validity_not_before',
+        'validity_not_after',
+        'subject',
+        'subject_public_key_algorithm',
+        'subject_public_key_modulus',
+        'subject_public_key_exponent',
+        'x509_v3_extensions',
+      ]),
+      // The spec states no order for validity; an inverted window is only suspicious.
+      ruleTimeOrder('validity_not_before', 'validity_not_after', false, true),
+    ],
   },
 ];
 

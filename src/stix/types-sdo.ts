@@ -1,4 +1,5 @@
 import { killChainPhase } from './common-properties.js';
+import { isIso31661Alpha2 } from './language-codes.js';
 import { parsePattern } from './pattern-check.js';
 import { bool, dictOf, int, listOf, num, oneOf, ref, str, timestamp, vocab } from './property-checks.js';
 import { typeOfIdentifier } from './stix-formats.js';
@@ -163,7 +164,8 @@ export const SDO_SPECS: readonly TypeSpec[] = [
       ruleRequires('precision', 'latitude'),
       (o, s) => {
         const c = o.country;
-        if (typeof c === 'string' && !/^[A-Za-z]{2}$/.test(c)) {
+        // section 4.10: country SHOULD be an ISO 3166-1 alpha-2 code.
+        if (typeof c === 'string' && !isIso31661Alpha2(c)) {
           s.warn(
             'country',
             'format-advice',
@@ -224,6 +226,17 @@ export const SDO_SPECS: readonly TypeSpec[] = [
     },
     required: ['product'],
     rules: [
+      (o, s) => {
+        // section 4.12.1: product names SHOULD be lowercase words separated by dashes.
+        const product = o.product;
+        if (typeof product === 'string' && !/^[a-z0-9-]+$/.test(product)) {
+          s.warn(
+            'product',
+            'format-advice',
+            `product: ${quote(product)} should be lowercase words joined by dashes, like 'microsoft-defender'`,
+          );
+        }
+      },
       ruleAnyOf(['result', 'analysis_sco_refs']),
       ruleTimeOrder('analysis_started', 'analysis_ended', false, true),
     ],

@@ -27,7 +27,14 @@ export const SRO_SPECS: readonly TypeSpec[] = [
       (o, s) => {
         const rt = o.relationship_type;
         if (typeof rt !== 'string') return;
-        if (!RELATIONSHIP_TYPE_RE.test(rt)) {
+        // section 5.1.2: MUST be ASCII a-z, 0-9 and hyphen; words joined by single hyphens is style.
+        if (!/^[a-z0-9-]+$/.test(rt)) {
+          s.error(
+            'relationship_type',
+            'invalid-format',
+            `relationship_type: ${quote(rt)} must use only a-z, 0-9 and hyphens, like 'indicates'`,
+          );
+        } else if (!RELATIONSHIP_TYPE_RE.test(rt)) {
           s.warn(
             'relationship_type',
             'format-advice',

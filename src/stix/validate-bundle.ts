@@ -31,16 +31,7 @@ export function validateBundle(doc: unknown, ctx: ValidationContext = {}): Bundl
     return { ...s.toResult(ctx.strict), objects: results };
   }
   const d = doc as Record<string, unknown>;
-  if (d.type !== 'bundle') s.error('type', 'invalid-type-name', `type: ${quote(d.type)} must be 'bundle'`);
-  checkBundleId(d.id, s);
-  for (const key in d) {
-    if (BUNDLE_PROPS.has(key)) continue;
-    s.error(
-      key,
-      'bundle-unknown-property',
-      `${key}: is not a bundle property (a bundle has only type, id and objects); remove it`,
-    );
-  }
+  checkEnvelope(d, s);
   const objects = d.objects;
   if (objects !== undefined && !Array.isArray(objects)) {
     s.error('objects', 'invalid-property-type', 'objects: must be a list of STIX objects');
@@ -97,6 +88,36 @@ export function validateBundle(doc: unknown, ctx: ValidationContext = {}): Bundl
   const envelope = s.toResult(ctx.strict);
   const valid = envelope.valid && allValid;
   return { valid, errors: envelope.errors, warnings: envelope.warnings, objects: results };
+}
+
+/** type, id and no other property than objects (section 8). */
+function checkEnvelope(d: Readonly<Record<string, unknown>>, s: IssueSink): void {
+  if (d.type !== 'bundle') s.error('type', 'invalid-type-name', `type: ${quote(d.type)} must be 'bundle'`);
+  checkBundleId(d.id, s);
+  for (const key in d) {
+    if (BUNDLE_PROPS.has(key)) continue;
+    s.error(
+      key,
+      'bundle-unknown-property',
+      `${key}: is not a bundle property (a bundle has only type, id and objects); remove it`,
+    );
+  }
+}
+
+/**
+ * The envelope of a bundle whose objects are checked one by one elsewhere (a streamed import):
+ * the same findings validateBundle makes on the envelope. `envelope` holds every property but
+ * `objects`; `objectCount` is how many the objects list held.
+ */
+export function validateBundleEnvelope(
+  envelope: Readonly<Record<string, unknown>>,
+  objectCount: number,
+  ctx: ValidationContext = {},
+): ValidationResult {
+  const s = new IssueSink(ctx);
+  checkEnvelope(envelope, s);
+  if (objectCount === 0) s.error('objects', 'empty-list', 'objects: must not be empty; omit it instead');
+  return s.toResult(ctx.strict);
 }
 
 function checkBundleId(id: unknown, s: IssueSink): void {

@@ -1,4 +1,4 @@
-import { checkStruct, type StructSpec } from './property-checks.js';
+import { checkCustomValue, checkStruct, type StructSpec } from './property-checks.js';
 import { isPropertyName, typeOfIdentifier, uuidVersionOf } from './stix-formats.js';
 import type { ResolvedSpec } from './stix-registry.js';
 import { type IssueSink, quote } from './validation-sink.js';
@@ -54,23 +54,29 @@ export function checkExtensions(ext: unknown, resolved: ResolvedSpec, s: IssueSi
     }
     const known = resolved.spec.extensions;
     const predefined = known && Object.hasOwn(known, key) ? known[key] : undefined;
-    if (predefined) {
-      checkStruct(v, predefined, p, s);
-    } else if (/^x-[a-z0-9-]+$/.test(key)) {
-      s.warn(
-        p,
-        'custom-extension-deprecated',
-        `${p}: custom extensions without a definition are deprecated; key it by an extension-definition id`,
-      );
-    } else {
-      const names = Object.keys(resolved.spec.extensions ?? {});
-      const hint = names.length > 0 ? `use one of ${names.join(', ')} or ` : 'use ';
+    let size = 0;
+    for (const _ in v) size++;
+    if (size === 0) {
+      // section 3.2: the value MUST contain the contents of the extension instance.
       s.error(
         p,
         'invalid-extension',
-        `${p}: ${quote(key)} is not a predefined extension of ${resolved.spec.type}; ${hint}an extension-definition id`,
+        `${p}: an extension must not be empty; remove it or give its properties`,
       );
+      continue;
     }
+    if (predefined) {
+      checkStruct(v, predefined, p, s);
+      continue;
+    }
+    // section 3.2: keys SHOULD be an extension-definition id or a predefined extension of this type.
+    const names = Object.keys(resolved.spec.extensions ?? {});
+    const hint = names.length > 0 ? `one of ${names.join(', ')} or ` : '';
+    s.warn(
+      p,
+      'custom-extension-deprecated',
+      `${p}: ${quote(key)} is not a predefined extension of ${resolved.spec.type}; key it by ${hint}an extension-definition id`,
+    );
   }
   if (count === 0) s.error('extensions', 'empty-list', 'extensions: must not be empty; omit it instead');
 }
@@ -86,7 +92,7 @@ function checkDefinedExtension(
     s.error(p, 'invalid-extension', `${p}: ${quote(key)} is not a valid extension-definition id`);
     return;
   }
-  // section 2.9: STIX Meta Objects SHOULD use UUIDv4, so the definition's id tells us it did not.
+  // section 2.9: STIX Meta Objects SHOULD use UUIDv4; the key is the id of the extension-definition.
   if (uuidVersionOf(key) !== 4) {
     s.warn(p, 'uuid-version', `${p}: extension-definition ids should be UUIDv4`);
   }
@@ -118,14 +124,15 @@ function checkDefinedExtension(
     checkStruct(v, TOPLEVEL_ONLY, p, s);
     return;
   }
-  // The extension's own properties follow the property-name rules (section 11.1).
+  // section 7.3.2: the extension's own properties follow the property-name and value rules.
   for (const name in v) {
-    if (name !== 'extension_type' && !isPropertyName(name)) {
+    if (name === 'extension_type') continue;
+    if (!isPropertyName(name)) {
       s.error(
         `${p}.${name}`,
         'invalid-property-name',
-        `${p}.${name}: property names must be 3-250 characters of a-z, 0-9 and _`,
+        `${p}.${name}: property names must begin with a letter and be 3-250 characters of a-z, 0-9 and _`,
       );
-    }
+    } else checkCustomValue(`${p}.${name}`, v[name], s);
   }
 }

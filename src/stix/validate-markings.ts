@@ -1,3 +1,4 @@
+import { isRfc5646Tag } from './language-codes.js';
 import { isStandardTlpMarking } from './markings-tlp.js';
 import { isIdentifierOfType } from './stix-formats.js';
 import { type IssueSink, quote } from './validation-sink.js';
@@ -106,8 +107,12 @@ export function checkMarkings(
       s.error(p, 'invalid-granular-marking', `${p}: give exactly one of marking_ref or lang`);
     }
     if (g.marking_ref !== undefined) checkMarkingRef(g.marking_ref, `${p}.marking_ref`, obj.id, ctx, s);
-    if (g.lang !== undefined && typeof g.lang !== 'string')
-      s.error(`${p}.lang`, 'invalid-property-type', `${p}.lang: must be a language tag string`);
+    if (g.lang !== undefined && (typeof g.lang !== 'string' || !isRfc5646Tag(g.lang)))
+      s.error(
+        `${p}.lang`,
+        'invalid-format',
+        `${p}.lang: ${quote(g.lang)} is not an RFC 5646 language code like 'en'`,
+      );
     for (const k in g) {
       if (k !== 'marking_ref' && k !== 'lang' && k !== 'selectors') {
         s.error(

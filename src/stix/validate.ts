@@ -1,4 +1,4 @@
-import { binary, hex } from './property-checks.js';
+import { checkCustomValue } from './property-checks.js';
 import { computeScoId, SCO_ID_CONTRIBUTING } from './sco-id.js';
 import {
   compareTimestamps,
@@ -84,16 +84,6 @@ function checkId(o: Record<string, unknown>, resolved: ResolvedSpec, s: IssueSin
   }
 }
 
-/** Custom property values (section 11.1 and the JSON schemas' properties.json): no null, no empty list, _bin/_hex typed. */
-function checkCustomValue(key: string, value: unknown, s: IssueSink): void {
-  if (value === null)
-    s.error(key, 'invalid-property-type', `${key}: null is not a STIX value; omit the property instead`);
-  else if (Array.isArray(value) && value.length === 0)
-    s.error(key, 'empty-list', `${key}: an empty list is not allowed; omit the property instead`);
-  else if (key.endsWith('_bin')) binary(value, key, s);
-  else if (key.endsWith('_hex')) hex(value, key, s);
-}
-
 function checkUnknownProperty(
   key: string,
   value: unknown,
@@ -116,6 +106,20 @@ function checkUnknownProperty(
     'custom-property',
     `${key}: custom properties are deprecated in STIX 2.1; define it with a toplevel-property-extension`,
   );
+}
+
+/** Section 3.1: an `_enc` property (the encoding of another) MUST NOT be present without that property. */
+function checkEncodings(o: Record<string, unknown>, s: IssueSink): void {
+  for (const key in o) {
+    if (key.length > 4 && key.endsWith('_enc') && o[key.slice(0, -4)] === undefined) {
+      const base = key.slice(0, -4);
+      s.error(
+        key,
+        'co-constraint',
+        `${key}: must not be present without ${base}; add ${base} or remove ${key}`,
+      );
+    }
+  }
 }
 
 /**
@@ -186,6 +190,7 @@ export function validateObject(obj: unknown, ctx: ValidationContext = NO_CONTEXT
       );
     }
   }
+  checkEncodings(o, s);
   const rules = resolved.spec.rules;
   if (rules) for (const rule of rules) rule(o, s);
   checkExtensions(o.extensions, resolved, s);

@@ -1,4 +1,6 @@
-import { decodeEntry, releaseIdOf } from '../ledger/ledger-entry.js';
+import { createHash } from 'node:crypto';
+import { decodeLeaf, openLeaf } from '../ledger/ledger-commitment.js';
+import { type LedgerEntry, releaseIdOf } from '../ledger/ledger-entry.js';
 import { TreeFrontier } from '../ledger/ledger-frontier.js';
 import { equalHashes, hashLeaf } from '../ledger/ledger-hash.js';
 import type { NoteVerifier } from '../ledger/ledger-note.js';
@@ -21,6 +23,8 @@ export interface LedgerAuditSource {
   readStoredHashes(from: number, to: number): Promise<Map<number, Buffer>>;
   countStoredHashes(): Promise<{ hashes: number; pages: number }>;
   proveConsistency(size1: number, size2: number): Promise<LedgerResult<{ proof: Uint8Array[] }>>;
+  /** The list kept beside a delivery entry (canonical JSON of its pairs). */
+  readDeliveryItems(index: number): Promise<string | undefined>;
 }
 
 /** The first problem found, naming the entry index or checkpoint size where it is. */
@@ -28,7 +32,7 @@ export type LedgerAuditResult =
   | { ok: true; entries: number; checkpoints: number }
   | {
       ok: false;
-      code: 'bad-entry' | 'bad-hash' | 'bad-checkpoint' | 'inconsistent';
+      code: 'bad-entry' | 'bad-opening' | 'bad-hash' | 'bad-checkpoint' | 'inconsistent';
       message: string;
       index?: number;
       checkpoint?: number;
@@ -97,17 +101,44 @@ export async function auditLedger(
   return { ok: true, entries: size, checkpoints: checkpoints.length };
 }
 
-function checkRow(row: LedgerEntryRow): string | undefined {
-  const decoded = decodeEntry(row.bytes);
-  if (!decoded.ok) return decoded.message;
-  const e = decoded.entry;
+type RowProblem = { code: 'bad-entry' | 'bad-opening'; message: string };
+
+/**
+ * Decodes a row's leaf and, for version 2, opens it: the salt and private part must hash to the
+ * leaf's commitment. The columns kept beside the bytes must say what the opened entry says, and
+ * a delivery entry's list must have the digest the entry commits to.
+ */
+async function checkRow(ledger: LedgerAuditSource, row: LedgerEntryRow): Promise<RowProblem | undefined> {
+  const decoded = decodeLeaf(row.bytes);
+  if (!decoded.ok) return { code: 'bad-entry', message: decoded.message };
+  let e: LedgerEntry;
+  if (decoded.leaf.version === 1) {
+    if (row.opening)
+      return { code: 'bad-opening', message: 'a version 1 entry has a private part beside it' };
+    e = decoded.leaf.entry;
+  } else {
+    if (!row.opening) return { code: 'bad-opening', message: 'its private part and salt are missing' };
+    const opened = openLeaf(decoded.leaf.entry, row.opening);
+    if (!opened.ok) return { code: 'bad-opening', message: opened.message };
+    e = opened.entry;
+  }
   if (
     e.kind !== row.kind ||
     e.time !== row.time ||
     e.actor !== row.actor ||
     (releaseIdOf(e) ?? null) !== row.releaseId
   ) {
-    return 'the kind, time, actor or release_id columns differ from the entry bytes';
+    return {
+      code: 'bad-entry',
+      message: 'the kind, time, actor or release_id columns differ from the entry',
+    };
+  }
+  if (e.kind === 'delivery') {
+    const items = await ledger.readDeliveryItems(row.index);
+    if (items === undefined)
+      return { code: 'bad-opening', message: 'the list of what was delivered is missing' };
+    if (createHash('sha256').update(items, 'utf8').digest('hex') !== e.digest)
+      return { code: 'bad-opening', message: 'the list of what was delivered does not match its digest' };
   }
   return undefined;
 }
@@ -133,8 +164,6 @@ async function walkEntries(
           message: `entry ${index} is missing (the next stored entry is ${row.index})`,
         };
       }
-      const problem = checkRow(row);
-      if (problem) return { ok: false, code: 'bad-entry', index, message: `entry ${index}: ${problem}` };
       let id = countStoredHashes(index);
       for (const [level, hash] of frontier.append(hashLeaf(row.bytes)).entries()) {
         const have = stored.get(id++);
@@ -151,6 +180,10 @@ async function walkEntries(
           };
         }
       }
+      // The leaf first: a changed leaf is named as such, not by the opening it no longer matches.
+      const problem = await checkRow(ledger, row);
+      if (problem)
+        return { ok: false, code: problem.code, index, message: `entry ${index}: ${problem.message}` };
       next++;
       while (cpAt < checkpoints.length && (checkpoints[cpAt] as StoredCheckpoint).size === next) {
         const cp = checkpoints[cpAt++] as StoredCheckpoint;

@@ -51,6 +51,11 @@ export interface IngestContext {
   actor: string;
   /** The input as a whole, e.g. 'file:intel.json', 'stdin', 'taxii:partner-x'. */
   source: string;
+  /**
+   * A marking the import gave to objects that carried none of its kind, and which object
+   * versions got it (keys: id, U+0000, version key): each batch's ledger entry counts them.
+   */
+  marking?: { id: string; marked: ReadonlySet<string> };
 }
 
 export interface ObjectWriter {

@@ -73,14 +73,33 @@ describe('credential cache', () => {
     const { inner, calls } = counting(new Map([['alice', 's1']]));
     const auth = createCachedAuthenticator(inner, { ttlMs: 1000, maxEntries: 10, now: () => now });
     const good = { kind: 'basic', user: 'alice', secret: 's1' } as const;
-    expect(auth.peek(good)).toBeUndefined();
+    expect(await auth.peek(good)).toBeUndefined();
     await auth.authenticateBasic('alice', 's1');
-    expect(auth.peek(good)).toEqual(ALICE);
-    expect(auth.peek({ kind: 'basic', user: 'alice', secret: 's2' })).toBeUndefined();
-    expect(auth.peek({ kind: 'bearer', token: 's1' })).toBeUndefined();
+    expect(await auth.peek(good)).toEqual(ALICE);
+    expect(await auth.peek({ kind: 'basic', user: 'alice', secret: 's2' })).toBeUndefined();
+    expect(await auth.peek({ kind: 'bearer', token: 's1' })).toBeUndefined();
     now += 1001;
-    expect(auth.peek(good)).toBeUndefined();
+    expect(await auth.peek(good)).toBeUndefined();
     expect(calls.n).toBe(1);
+  });
+
+  it('drops every cached credential when the credential epoch moves (a disable, a new token, a lock)', async () => {
+    let epoch = 'e1';
+    const { inner, calls } = counting(new Map([['alice', 's1']]));
+    const auth = createCachedAuthenticator(inner, {
+      ttlMs: 60_000,
+      maxEntries: 10,
+      now: () => 0,
+      epoch: () => epoch,
+    });
+    const good = { kind: 'basic', user: 'alice', secret: 's1' } as const;
+    await auth.authenticateBasic('alice', 's1');
+    expect(await auth.peek(good)).toEqual(ALICE);
+    epoch = 'e2';
+    expect(await auth.peek(good)).toBeUndefined();
+    await auth.authenticateBasic('alice', 's1');
+    expect(calls.n).toBe(2);
+    expect(await auth.peek(good)).toEqual(ALICE);
   });
 
   it('never confuses two different credentials (user and secret split differently)', async () => {
@@ -90,7 +109,7 @@ describe('credential cache', () => {
         const { inner } = counting(new Map([[u1, s1]]));
         const auth = createCachedAuthenticator(inner, { ttlMs: 1000, maxEntries: 10, now: () => 0 });
         await auth.authenticateBasic(u1, s1);
-        expect(auth.peek({ kind: 'basic', user: u2, secret: s2 })).toBeUndefined();
+        expect(await auth.peek({ kind: 'basic', user: u2, secret: s2 })).toBeUndefined();
       }),
       { numRuns: 200 },
     );

@@ -26,7 +26,11 @@ export function parseAuthorization(header: string | undefined): Credentials {
 
 /** Users and roles arrive with the user store; this is the shape TAXII needs of it. */
 export interface UserAuthenticator {
-  authenticate(name: string, password: string): Promise<{ name: string; role: string } | undefined>;
+  /** `totp`: the user must give a second code, which HTTP Basic cannot carry: Basic is refused. */
+  authenticate(
+    name: string,
+    password: string,
+  ): Promise<{ name: string; role: string; totp?: boolean } | undefined>;
 }
 
 export interface PartnerAuthPorts {
@@ -46,12 +50,16 @@ export function createHubAuthenticator(partners: PartnerAuthPorts, users?: UserA
       const p = await partners.authenticate(user, secret);
       if (p) return asPartner(p);
       const u = users ? await users.authenticate(user, secret) : undefined;
-      return u && u.role === 'analyst' ? { kind: 'analyst', user: u.name, role: u.role } : undefined;
+      // Any enabled user without a second factor (Basic cannot carry a code); each surface then
+      // decides what the role may see (TAXII: the intel collection for analysts).
+      return u && !u.totp ? { kind: 'user', user: u.name, role: u.role } : undefined;
     },
     async authenticateBearer(token) {
       const id = await partners.findPartnerIdByToken(token);
       // Unknown tokens still pay for one verification, so timing does not tell them apart.
-      const p = await partners.authenticate(id ?? '\u0000unknown', token);
+      // No partner can be named this ("--" is refused in names, ids are UUIDs); no NUL either,
+      // which PostgreSQL refuses in text (an unknown token answered 500 there).
+      const p = await partners.authenticate(id ?? 'identity--unknown', token);
       return p ? asPartner(p) : undefined;
     },
   };
@@ -61,6 +69,11 @@ export interface AuthCacheOptions {
   ttlMs: number;
   maxEntries: number;
   now: () => number;
+  /**
+   * Moves whenever a credential may have stopped being good, in any process (a disabled user or
+   * partner, a new token or password, a revoked key, a lock): the cache is emptied when it does.
+   */
+  epoch?: () => string | Promise<string>;
 }
 
 interface CacheEntry {
@@ -77,20 +90,30 @@ export interface CachedAuthenticator extends Authenticator {
    * The principal these credentials proved within the TTL, without verifying anything new:
    * undefined means "not known to be good" (the caller then authenticates in full).
    */
-  peek(creds: PresentedCredentials): Principal | undefined;
+  peek(creds: PresentedCredentials): Promise<Principal | undefined>;
 }
 
 /**
  * argon2id costs tens of milliseconds per check; successful checks are remembered for `ttlMs`
  * under a keyed SHA-256 (key random per process) of the credentials, never the credentials
- * themselves. A rotated token or a disabled partner therefore stops working within the TTL, not
- * at once. Failures are not cached: each one pays the full price.
+ * themselves. The whole cache is dropped whenever `epoch` moves, so a rotated token, a disabled
+ * partner or user or a lock stops a cached credential at once, in every process. Failures are not
+ * cached: each one pays the full price.
  */
 export function createCachedAuthenticator(inner: Authenticator, opts: AuthCacheOptions): CachedAuthenticator {
   // SHA-256(key || credentials) rather than HMAC: a third of the cost on every request, and as
   // good here, since the digests never leave the process (length extension needs a digest).
   const key = randomBytes(32).toString('hex');
   const cache = new Map<string, CacheEntry>();
+  let seenEpoch: string | undefined;
+  const current = async () => {
+    if (!opts.epoch) return;
+    const e = await opts.epoch();
+    if (e !== seenEpoch) {
+      cache.clear();
+      seenEpoch = e;
+    }
+  };
   const digestOf = (c: PresentedCredentials): Buffer =>
     hash(
       'sha256',
@@ -111,12 +134,16 @@ export function createCachedAuthenticator(inner: Authenticator, opts: AuthCacheO
   }
 
   async function lookup(c: PresentedCredentials, verify: () => Promise<Principal | undefined>) {
+    await current();
+    const epochBefore = seenEpoch;
     const digest = digestOf(c);
     const k = digest.toString('base64');
     const known = find(digest, k);
     if (known) return known;
     const principal = await verify();
-    if (principal) {
+    // A credential proven while the epoch moved may be the one that just ended: do not keep it.
+    await current();
+    if (principal && seenEpoch === epochBefore) {
       if (cache.size >= opts.maxEntries) {
         const oldest = cache.keys().next();
         if (!oldest.done) cache.delete(oldest.value);
@@ -130,7 +157,8 @@ export function createCachedAuthenticator(inner: Authenticator, opts: AuthCacheO
     authenticateBasic: (user, secret) =>
       lookup({ kind: 'basic', user, secret }, () => inner.authenticateBasic(user, secret)),
     authenticateBearer: (token) => lookup({ kind: 'bearer', token }, () => inner.authenticateBearer(token)),
-    peek(c) {
+    async peek(c) {
+      await current();
       const digest = digestOf(c);
       return find(digest, digest.toString('base64'));
     },

@@ -1,3 +1,4 @@
+import type { ImportMarking } from '../ingest/import-marking.js';
 import type {
   CollectionInfo,
   CollectionKind,
@@ -19,6 +20,8 @@ export interface CollectionPorts {
   submissions: { page(partnerId: string, q: FeedQuery): Promise<FeedPage> };
   intel: { page(q: FeedQuery): Promise<FeedPage> };
   intelWriter: IntelWriter;
+  /** The marking an analyst's pushes get by default (`tearline marking set --user`), if any. */
+  intelMarking?: (user: string) => Promise<ImportMarking | undefined>;
   submit: SubmissionPorts;
   now(): Date;
 }
@@ -37,6 +40,7 @@ function view(
   access: { canRead: boolean; canWrite: boolean },
   page: (q: FeedQuery) => Promise<FeedPage>,
   add?: TaxiiCollection['add'],
+  discloses = false,
 ): TaxiiCollection {
   const info: CollectionInfo = {
     id: kind.id,
@@ -50,6 +54,7 @@ function view(
     page,
     objectPage: (id, q) => page(withIds(q, id)),
     ...(add && { add }),
+    ...(discloses && { discloses }),
   };
 }
 
@@ -79,8 +84,12 @@ export function createCollectionKinds(ports: CollectionPorts): CollectionKind[] 
       ...releases,
       open: (p: Principal) =>
         p.kind === 'partner'
-          ? view(releases, { canRead: true, canWrite: false }, (q) =>
-              ports.releases.page(p.partnerId, q, ports.now()),
+          ? view(
+              releases,
+              { canRead: true, canWrite: false },
+              (q) => ports.releases.page(p.partnerId, q, ports.now()),
+              undefined,
+              true,
             )
           : undefined,
     },
@@ -107,12 +116,13 @@ export function createCollectionKinds(ports: CollectionPorts): CollectionKind[] 
     {
       ...intel,
       open: (p: Principal) =>
-        p.kind === 'analyst'
+        p.kind === 'user' && p.role === 'analyst'
           ? view(
               intel,
               { canRead: true, canWrite: true },
               (q) => ports.intel.page(q),
-              (objects) => submitIntelEnvelope(ports.intelWriter, p.user, objects),
+              async (objects) =>
+                submitIntelEnvelope(ports.intelWriter, p.user, objects, await ports.intelMarking?.(p.user)),
             )
           : undefined,
     },

@@ -11,6 +11,8 @@ export type TaxiiErrorCode =
   | 'unsupported-media-type'
   | 'payload-too-large'
   | 'too-many-requests'
+  | 'insufficient-storage'
+  | 'unavailable'
   | 'internal';
 
 const CATALOG: Record<TaxiiErrorCode, { status: number; title: string }> = {
@@ -22,6 +24,8 @@ const CATALOG: Record<TaxiiErrorCode, { status: number; title: string }> = {
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
   'payload-too-large': { status: 413, title: 'Request too large' },
   'too-many-requests': { status: 429, title: 'Too many requests' },
+  'insufficient-storage': { status: 507, title: 'Insufficient storage' },
+  unavailable: { status: 503, title: 'Service unavailable' },
   internal: { status: 500, title: 'Internal error' },
 };
 

@@ -1,4 +1,4 @@
-import { type Principal, principalKey } from './taxii-ports.js';
+import { type DeliveredItems, type Principal, principalKey } from './taxii-ports.js';
 
 /**
  * Rendered pages, remembered per credential and exact URL until the database changes. The stamp
@@ -11,6 +11,8 @@ export interface CachedPage {
   body: Buffer;
   /** Every header of the 200 response, names in lower case, content-type and -length included. */
   headers: Readonly<Record<string, string>>;
+  /** What the page discloses to a partner (objects of a disclosing collection), when it does. */
+  delivered?: DeliveredItems;
 }
 
 /** One principal's page at one exact URL: no key is shared by two principals. */

@@ -3,13 +3,15 @@ import type { FastifyBaseLogger } from 'fastify';
 import { type CachedAuthenticator, parseAuthorization } from './taxii-auth.js';
 import { acceptsTaxii } from './taxii-media.js';
 import { type PageCache, pageCacheKey } from './taxii-page-cache.js';
-import { principalKey } from './taxii-ports.js';
+import { type DeliveryRecorder, principalKey } from './taxii-ports.js';
 import type { TokenBuckets } from './taxii-rate-limit.js';
 
 export interface PageFastPathOptions {
   authenticator: CachedAuthenticator;
   limiter: TokenBuckets;
   pages: { cache: PageCache; stamp(): Promise<string> };
+  /** Told what each served page delivered, as the full route tells it. */
+  deliveries?: DeliveryRecorder;
   /** The server's logger once it exists; a served page is logged at info, like Fastify's requests. */
   log(): FastifyBaseLogger | undefined;
 }
@@ -33,7 +35,12 @@ export function createPageFastPath(o: PageFastPathOptions): PageFastPath {
     if (!acceptsTaxii(req.headers.accept)) return false;
     const creds = parseAuthorization(req.headers.authorization);
     if (creds.kind !== 'basic' && creds.kind !== 'bearer') return false;
-    const principal = o.authenticator.peek(creds);
+    let principal: Awaited<ReturnType<CachedAuthenticator['peek']>>;
+    try {
+      principal = await o.authenticator.peek(creds);
+    } catch {
+      return false;
+    }
     if (!principal) return false;
     const started = performance.now();
     let stamp: string;
@@ -48,6 +55,7 @@ export function createPageFastPath(o: PageFastPathOptions): PageFastPath {
     if (!o.limiter.take(principalKey(principal)).ok) return false;
     res.writeHead(200, page.headers);
     res.end(page.body);
+    if (page.delivered) o.deliveries?.record(principal, page.delivered);
     const log = o.log();
     if (log && LOGS_INFO.has(log.level)) {
       log.info(

@@ -10,7 +10,7 @@ import type { JsonObject } from '../stix/types.js';
 /** Who is calling, once authenticated. */
 export type Principal =
   | { kind: 'partner'; partnerId: string; name: string }
-  | { kind: 'analyst'; user: string; role: string };
+  | { kind: 'user'; user: string; role: string };
 
 /** A stable key for a principal: status ownership, rate limiting, logs (never a secret). */
 export function principalKey(p: Principal): string {
@@ -76,6 +76,8 @@ export type ObjectOutcome =
 /** One collection as one principal sees it. */
 export interface TaxiiCollection {
   readonly info: CollectionInfo;
+  /** Its objects are the hub's intelligence disclosed to a partner: deliveries are recorded. */
+  readonly discloses?: boolean;
   page(query: FeedQuery): Promise<FeedPage>;
   /** Every version of one object the principal may see; an empty page when it may see none. */
   objectPage(id: string, query: FeedQuery): Promise<FeedPage>;
@@ -90,6 +92,14 @@ export interface CollectionKind {
   title: string;
   description: string;
   open(principal: Principal): TaxiiCollection | undefined;
+}
+
+/** The (id, version) pairs one rendered page delivers; one array per rendering, shared by hits. */
+export type DeliveredItems = readonly (readonly [id: string, version: string])[];
+
+/** Where served pages of disclosing collections are reported (taxii-delivery-log.ts). */
+export interface DeliveryRecorder {
+  record(principal: Principal, delivered: DeliveredItems): void;
 }
 
 export interface StatusDetail {

@@ -1,15 +1,23 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { parseAuthorization } from './taxii-auth.js';
+import { type CachedAuthenticator, type PresentedCredentials, parseAuthorization } from './taxii-auth.js';
 import { TaxiiError } from './taxii-errors.js';
 import { acceptsTaxii } from './taxii-media.js';
-import { type Authenticator, type Principal, principalKey } from './taxii-ports.js';
+import { type Principal, principalKey } from './taxii-ports.js';
 import type { TokenBuckets } from './taxii-rate-limit.js';
 
+/** The outcome of one full check of presented credentials, through the hub's sign-in throttle. */
+export type CredentialCheck =
+  | { ok: true; principal: Principal }
+  | { ok: false; code: 'failed' | 'locked' | 'throttled'; message: string; retryAfterSeconds?: number };
+
 export interface GateOptions {
-  authenticator: Authenticator;
+  authenticator: CachedAuthenticator;
   limiter: TokenBuckets;
-  /** Every failed login waits this long before its 401, slowing guessing (and is logged). */
-  failedLoginDelayMs: number;
+  /**
+   * Checks credentials the cache does not know: one attempt at a time per account and address,
+   * with back-off and lockout (see src/access/access-throttle.ts), audited.
+   */
+  checkCredentials(creds: PresentedCredentials, address: string): Promise<CredentialCheck>;
 }
 
 declare module 'fastify' {
@@ -17,8 +25,6 @@ declare module 'fastify' {
     taxiiPrincipal?: Principal;
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function limited(reply: FastifyReply, retryAfterSeconds: number): TaxiiError {
   reply.header('Retry-After', String(retryAfterSeconds));
@@ -45,25 +51,27 @@ export function createTaxiiGate(o: GateOptions) {
           : 'the Authorization header is not valid Basic or Bearer',
       );
     }
-    const anonKey = `addr:${request.ip}`;
-    const principal =
-      creds.kind === 'basic'
-        ? await o.authenticator.authenticateBasic(creds.user, creds.secret)
-        : await o.authenticator.authenticateBearer(creds.token);
+    let principal = await o.authenticator.peek(creds);
     if (!principal) {
-      request.log.warn(
-        {
-          event: 'taxii-login-failed',
-          scheme: creds.kind,
-          user: creds.kind === 'basic' ? creds.user.slice(0, 100) : undefined,
-        },
-        'TAXII login failed',
-      );
-      const gate = o.limiter.take(anonKey);
-      await sleep(o.failedLoginDelayMs);
-      if (!gate.ok) throw limited(reply, gate.retryAfterSeconds);
-      reply.header('WWW-Authenticate', 'Basic realm="tearline", Bearer realm="tearline"');
-      throw new TaxiiError('unauthenticated', 'unknown credential, wrong token or disabled partner');
+      const checked = await o.checkCredentials(creds, request.ip);
+      if (!checked.ok) {
+        request.log.warn(
+          {
+            event: 'taxii-login-failed',
+            outcome: checked.code,
+            scheme: creds.kind,
+            user: creds.kind === 'basic' ? creds.user.slice(0, 100) : undefined,
+          },
+          'TAXII login failed',
+        );
+        if (checked.code !== 'failed') {
+          reply.header('Retry-After', String(checked.retryAfterSeconds ?? 60));
+          throw new TaxiiError('too-many-requests', checked.message);
+        }
+        reply.header('WWW-Authenticate', 'Basic realm="tearline", Bearer realm="tearline"');
+        throw new TaxiiError('unauthenticated', 'unknown credential, wrong token or disabled partner');
+      }
+      principal = checked.principal;
     }
     const decision = o.limiter.take(principalKey(principal));
     if (!decision.ok) throw limited(reply, decision.retryAfterSeconds);

@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { storageFaultOf } from '../store/storage-fault.js';
 import { parseEnvelope } from './taxii-envelope.js';
 import { notFound, TaxiiError } from './taxii-errors.js';
 import { encodeNext, type FilterOptions, parseFeedQuery, type QueryParams } from './taxii-filters.js';
@@ -6,6 +7,8 @@ import { isTaxiiContentType, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from './taxii-m
 import { type CachedPage, type PageCache, pageCacheKey } from './taxii-page-cache.js';
 import {
   type CollectionKind,
+  type DeliveredItems,
+  type DeliveryRecorder,
   type FeedPage,
   type FeedRow,
   principalKey,
@@ -38,6 +41,8 @@ export interface TaxiiRouteOptions extends GateOptions {
    * to date (publish releases whose embargo ended) and then name the database's state.
    */
   pageCache?: { cache: PageCache; stamp(): Promise<string> };
+  /** Told what each served page of a disclosing collection delivered (cached or not). */
+  deliveries?: DeliveryRecorder;
 }
 
 type Filter = FilterOptions['allow'];
@@ -65,8 +70,20 @@ function dateHeaders(page: FeedPage): Record<string, string> {
   };
 }
 
-function rendered(page: FeedPage, member: string, item: (r: FeedRow) => string) {
+interface RenderedPage {
+  body: string;
+  headers: Record<string, string>;
+  delivered?: DeliveredItems;
+}
+
+function rendered(page: FeedPage, member: string, item: (r: FeedRow) => string): RenderedPage {
   return { body: pageEnvelope(page, member, page.rows.map(item)), headers: dateHeaders(page) };
+}
+
+/** A page of objects; what it delivers is noted when the collection discloses intelligence. */
+function objectsPage(c: TaxiiCollection, page: FeedPage): RenderedPage {
+  const r = rendered(page, 'objects', (row) => row.json);
+  return c.discloses ? { ...r, delivered: page.rows.map((row) => [row.id, row.version] as const) } : r;
 }
 
 /** `more`, then `next` when there is more, then the members: built as text around stored JSON. */
@@ -95,7 +112,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
     request: FastifyRequest,
     reply: FastifyReply,
     collection: TaxiiCollection,
-    renderWith: (c: TaxiiCollection) => Promise<{ body: string; headers: Record<string, string> }>,
+    renderWith: (c: TaxiiCollection) => Promise<RenderedPage>,
   ): Promise<FastifyReply> {
     const render = async (stamp: string): Promise<CachedPage> => {
       const r = await renderWith(collection);
@@ -107,7 +124,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
         ...o.responseHeaders,
       };
       for (const [name, value] of Object.entries(r.headers)) headers[name.toLowerCase()] = value;
-      return { stamp, body, headers };
+      return { stamp, body, headers, ...(r.delivered && { delivered: r.delivered }) };
     };
     const pc = o.pageCache;
     let page: CachedPage | undefined;
@@ -121,6 +138,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
         pc.cache.set(key, page);
       }
     }
+    if (page.delivered) o.deliveries?.record(principalOf(request), page.delivered);
     return reply.code(200).headers(page.headers).send(page.body);
   }
 
@@ -135,13 +153,18 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
       scope.removeAllContentTypeParsers();
       scope.addContentTypeParser(
         ['application/taxii+json', 'application/stix+json', 'application/json'],
-        { parseAs: 'string', bodyLimit: o.limits.maxContentLength },
+        // Bytes, not a string: decoding here would replace invalid UTF-8 with U+FFFD unseen.
+        { parseAs: 'buffer', bodyLimit: o.limits.maxContentLength },
         (_req, body, done) => done(null, body),
       );
       scope.addHook('onRequest', createTaxiiGate(o));
       scope.setErrorHandler((err, request, reply) => {
         const e = toTaxiiError(err);
         if (e.code === 'internal') request.log.error({ err }, 'TAXII request failed');
+        if (e.code === 'insufficient-storage' || e.code === 'unavailable') {
+          request.log.warn({ code: (err as { code?: unknown }).code }, 'TAXII write refused: storage');
+          reply.header('Retry-After', String(STORAGE_RETRY_AFTER_S));
+        }
         return send(reply, e.status, JSON.stringify(e.toBody()));
       });
 
@@ -195,10 +218,9 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
       scope.get<{ Params: CollectionParams; Querystring: QueryParams }>(
         `${root}/collections/:collection/objects/`,
         async (request, reply) =>
-          cachedPage(request, reply, readable(request), async (c) => {
-            const page = await c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)));
-            return rendered(page, 'objects', (r) => r.json);
-          }),
+          cachedPage(request, reply, readable(request), async (c) =>
+            objectsPage(c, await c.page(parseFeedQuery(request.query, filters(ALL_FILTERS)))),
+          ),
       );
 
       scope.post<{ Params: CollectionParams }>(
@@ -210,7 +232,10 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
           if (!isTaxiiContentType(request.headers['content-type'])) {
             throw new TaxiiError('unsupported-media-type', `send the envelope as ${TAXII_MEDIA_TYPE}`);
           }
-          const objects = parseEnvelope(typeof request.body === 'string' ? request.body : '', o.limits);
+          const objects = parseEnvelope(
+            Buffer.isBuffer(request.body) ? request.body : Buffer.alloc(0),
+            o.limits,
+          );
           const statusId = o.newStatusId();
           const outcomes = await c.add(objects, statusId);
           const successes = outcomes.flatMap((r) => (r.ok ? [{ id: r.id, version: r.version }] : []));
@@ -253,7 +278,7 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
             const query = parseFeedQuery(request.query, filters(OBJECT_FILTERS));
             const page = await c.objectPage(request.params.object ?? '', query);
             if (page.rows.length === 0) throw notFound();
-            return rendered(page, 'objects', (r) => r.json);
+            return objectsPage(c, page);
           }),
       );
 
@@ -307,9 +332,27 @@ export function registerTaxiiRoutes(app: FastifyInstance, o: TaxiiRouteOptions):
   );
 }
 
-/** Fastify's own errors (body too large, unknown content type, bad JSON) as TAXII errors. */
+/** When a client may try a write again after the disk was full or read-only. */
+const STORAGE_RETRY_AFTER_S = 60;
+
+/**
+ * Fastify's own errors (body too large, unknown content type, bad JSON) and storage faults as
+ * TAXII errors. A full disk is 507, a read-only or unavailable one 503; the description names no
+ * path (a partner learns nothing about the hub's machine).
+ */
 export function toTaxiiError(err: unknown): TaxiiError {
   if (err instanceof TaxiiError) return err;
+  const fault = storageFaultOf(err);
+  if (fault?.kind === 'full')
+    return new TaxiiError(
+      'insufficient-storage',
+      'the hub cannot store this now (its storage is full); try again later',
+    );
+  if (fault)
+    return new TaxiiError(
+      'unavailable',
+      'the hub cannot store this now (its storage is read-only); try again later',
+    );
   const status = (err as { statusCode?: number }).statusCode;
   const message = (err as Error).message ?? 'request failed';
   if (status === 413) return new TaxiiError('payload-too-large', message);

@@ -1,4 +1,6 @@
+import { applyImportMarking, type ImportMarking } from '../ingest/import-marking.js';
 import { collectReferences, mapReferences } from '../stix/refs.js';
+import { versionKeyOf } from '../stix/timestamp.js';
 import { isJsonObject, type JsonObject } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
 import type { IncomingObject, IngestContext, PutResult } from '../store/ports.js';
@@ -66,6 +68,15 @@ function versionOfObject(o: JsonObject): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** Validation errors shown per refused object: a status stays small whatever an object holds. */
+const MAX_ERRORS_SHOWN = 20;
+
+function describeErrors(errors: readonly { message: string }[]): string {
+  const shown = errors.slice(0, MAX_ERRORS_SHOWN).map((e) => e.message);
+  if (errors.length > MAX_ERRORS_SHOWN) shown.push(`… and ${errors.length - MAX_ERRORS_SHOWN} more errors`);
+  return shown.join('; ');
+}
+
 function failure(o: unknown, message: string): ObjectOutcome {
   const obj = isJsonObject(o) ? o : {};
   return {
@@ -98,7 +109,7 @@ export async function submitPartnerObject(
     return failure(raw, `object is ${bytes} bytes; at most ${ports.limits.maxObjectBytes} are accepted`);
   }
   const result = validateObject(raw);
-  if (!result.valid) return failure(raw, result.errors.map((e) => e.message).join('; '));
+  if (!result.valid) return failure(raw, describeErrors(result.errors));
   const id = raw.id as string;
   const creator = raw.created_by_ref;
   if (creator !== undefined && creator !== who.partnerId) {
@@ -147,11 +158,13 @@ export async function submitIntelEnvelope(
   intel: IntelWriter,
   user: string,
   objects: readonly unknown[],
+  marking?: ImportMarking,
 ): Promise<ObjectOutcome[]> {
   const source = `taxii:user:${user}`;
   const outcomes: (ObjectOutcome | undefined)[] = [];
   const batch: IncomingObject[] = [];
   const slots: number[] = [];
+  const marked = new Set<string>();
   objects.forEach((raw, i) => {
     if (!isJsonObject(raw)) {
       outcomes.push(failure(raw, 'not a JSON object'));
@@ -159,14 +172,19 @@ export async function submitIntelEnvelope(
     }
     const result = validateObject(raw);
     if (!result.valid) {
-      outcomes.push(failure(raw, result.errors.map((e) => e.message).join('; ')));
+      outcomes.push(failure(raw, describeErrors(result.errors)));
       return;
     }
     outcomes.push(undefined);
     slots.push(i);
+    // The analyst's default marking, for objects that carry none of its kind (never lowering one).
+    if (marking && applyImportMarking(raw, marking)) marked.add(`${raw.id}\u0000${versionKeyOf(raw)}`);
     batch.push({ object: raw, json: JSON.stringify(raw), source });
   });
-  const results = batch.length > 0 ? await intel.putObjects(batch, { actor: user, source }) : [];
+  const context: IngestContext = marking
+    ? { actor: user, source, marking: { id: marking.id, marked } }
+    : { actor: user, source };
+  const results = batch.length > 0 ? await intel.putObjects(batch, context) : [];
   results.forEach((put, k) => {
     const i = slots[k] as number;
     outcomes[i] =

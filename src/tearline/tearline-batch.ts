@@ -144,29 +144,85 @@ function collectEntries(objects: readonly JsonObject[]): Entry[] {
   });
 }
 
-/** SCOs first, each after the SCOs it references (cycles broken by id order), then the rest. */
+/**
+ * SCOs first, each after the SCOs it references, then the rest. SCOs that reference each other
+ * in a cycle go in id order, so the order of any SCO and what it reaches does not depend on the
+ * rest of the batch: a batch of an object and what it references decides it as the whole store
+ * does (release-closure.ts relies on it).
+ */
 function orderForSanitising(entries: readonly Entry[], byId: ReadonlyMap<string, Entry>): Entry[] {
   const out: Entry[] = [];
-  const state = new Map<string, 'visiting' | 'done'>();
-  const visit = (entry: Entry): void => {
-    if (state.has(entry.id)) return;
-    state.set(entry.id, 'visiting');
-    for (const target of entry.refs) {
-      const dep = byId.get(target);
-      if (dep?.isSco) visit(dep);
-    }
-    state.set(entry.id, 'done');
-    out.push(entry);
-  };
-  for (const entry of entries) if (entry.isSco) visit(entry);
+  for (const component of scoComponents(entries, byId)) out.push(...component.sort(byEntryId));
   for (const entry of entries) if (!entry.isSco) out.push(entry);
   return out;
 }
 
+function byEntryId(a: Entry, b: Entry): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
 /**
- * The references that go through the closure. Markings and the creator are rewritten by the
- * sanitiser whatever happens to their objects, so they create no dependency.
+ * The strongly connected components of the SCO reference graph, each after every component it
+ * references (Tarjan's algorithm, iterative: reference chains may be long).
  */
+function scoComponents(entries: readonly Entry[], byId: ReadonlyMap<string, Entry>): Entry[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const onStack = new Set<string>();
+  const stack: Entry[] = [];
+  const components: Entry[][] = [];
+  let counter = 0;
+  const scoRefs = (e: Entry) => e.refs.map((r) => byId.get(r)).filter((d): d is Entry => d?.isSco === true);
+  for (const root of entries) {
+    if (!root.isSco || index.has(root.id)) continue;
+    const work: { entry: Entry; refs: Entry[]; next: number }[] = [];
+    const open = (entry: Entry) => {
+      index.set(entry.id, counter);
+      low.set(entry.id, counter);
+      counter++;
+      stack.push(entry);
+      onStack.add(entry.id);
+      work.push({ entry, refs: scoRefs(entry), next: 0 });
+    };
+    open(root);
+    while (work.length > 0) {
+      const frame = work[work.length - 1] as (typeof work)[number];
+      const { entry } = frame;
+      if (frame.next < frame.refs.length) {
+        const dep = frame.refs[frame.next++] as Entry;
+        if (!index.has(dep.id)) open(dep);
+        else if (onStack.has(dep.id))
+          low.set(entry.id, Math.min(low.get(entry.id) as number, index.get(dep.id) as number));
+        continue;
+      }
+      work.pop();
+      const parent = work[work.length - 1];
+      if (parent)
+        low.set(parent.entry.id, Math.min(low.get(parent.entry.id) as number, low.get(entry.id) as number));
+      if (low.get(entry.id) === index.get(entry.id)) {
+        const component: Entry[] = [];
+        for (;;) {
+          const member = stack.pop() as Entry;
+          onStack.delete(member.id);
+          component.push(member);
+          if (member === entry) break;
+        }
+        components.push(component);
+      }
+    }
+  }
+  return components;
+}
+
+/**
+ * The ids an object's tearline depends on: the references that go through the closure. Markings
+ * and the creator are rewritten by the sanitiser whatever happens to their objects, so they
+ * create no dependency.
+ */
+export function dependencyRefsOf(object: JsonObject): string[] {
+  return collectRefs(object);
+}
+
 function collectRefs(value: JsonValue, out: string[] = [], top = true): string[] {
   if (typeof value !== 'object' || value === null) return out;
   if (Array.isArray(value)) {

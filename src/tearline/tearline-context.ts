@@ -2,7 +2,7 @@ import type { TlpLevel } from '../stix/markings-tlp.js';
 import { type ForbiddenTermFilter, NO_FORBIDDEN_TERMS } from './tearline-forbidden.js';
 import { createIdDeriver, derivePartnerNamespace } from './tearline-ids.js';
 import type { SanitisationProfile } from './tearline-profile.js';
-import type { MarkingCatalog, ReleasedSet, SanitiseContext } from './tearline-types.js';
+import type { MarkingCatalog, ReleasedSet, SanitiseContext, StatementCatalog } from './tearline-types.js';
 
 export interface SanitiseContextInput {
   hubSecret: Uint8Array | string;
@@ -11,6 +11,8 @@ export interface SanitiseContextInput {
   releasingIdentityId: string;
   profile: SanitisationProfile;
   markings?: MarkingCatalog;
+  statements?: StatementCatalog;
+  untaggedLevel?: TlpLevel;
   forbidden?: ForbiddenTermFilter;
 }
 
@@ -25,6 +27,8 @@ export function createSanitiseContext(input: SanitiseContextInput): SanitiseCont
     },
     profile: input.profile,
     markings: input.markings ?? new Map(),
+    statements: input.statements ?? new Map(),
+    ...(input.untaggedLevel !== undefined && { untaggedLevel: input.untaggedLevel }),
     forbidden: input.forbidden ?? NO_FORBIDDEN_TERMS,
   };
 }

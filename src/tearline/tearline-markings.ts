@@ -2,21 +2,37 @@ import { compareTlp, type TlpLevel, tlp2MarkingId, tlpLevelOf } from '../stix/ma
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
 import type { RemovalPlan } from './tearline-removal.js';
 import { formatSelector, type PathSegment, parseSelector, selectPath } from './tearline-selector.js';
-import type { MarkingCatalog, WithheldCode } from './tearline-types.js';
+import type { MarkingCatalog, StatementCatalog, WithheldCode } from './tearline-types.js';
 
 /** A granular marking at or below the ceiling, to carry (re-targeted) into the copy. */
 interface KeptGranular {
   level: TlpLevel | undefined;
   isTlp: boolean;
+  /** A statement marking carried under its own id. */
+  statement: string | undefined;
   lang: string | undefined;
   paths: PathSegment[][];
 }
 
 export interface MarkingPlan {
   ok: true;
-  /** Most restrictive object-level marking (or the profile's unmarked level). */
+  /** Most restrictive object-level marking (or the unmarked level). */
   objectLevel: TlpLevel;
+  /** Object-level statement markings the copy carries, in the original's order. */
+  statements: string[];
   kept: KeptGranular[];
+}
+
+/** What the marking rules read of the partner, the profile and the hub. */
+export interface MarkingTerms {
+  ceiling: TlpLevel;
+  /** The level of an object with no level-bearing marking. */
+  unmarkedLevel: TlpLevel;
+  /** Where the unmarked level comes from, for the message when it is above the ceiling. */
+  unmarkedFrom: string;
+  catalog: MarkingCatalog;
+  statements: StatementCatalog;
+  carryStatements: boolean;
 }
 
 export type MarkingOutcome = MarkingPlan | { ok: false; code: WithheldCode; message: string };
@@ -36,19 +52,20 @@ function maxLevel(a: TlpLevel, b: TlpLevel): TlpLevel {
  * a marking above the ceiling whose selector selects nothing withholds the object, since the
  * content it protects cannot be located.
  */
-export function planMarkings(
-  obj: JsonObject,
-  ceiling: TlpLevel,
-  unmarkedLevel: TlpLevel,
-  catalog: MarkingCatalog,
-  plan: RemovalPlan,
-): MarkingOutcome {
+export function planMarkings(obj: JsonObject, terms: MarkingTerms, plan: RemovalPlan): MarkingOutcome {
+  const { ceiling, catalog } = terms;
   const refs = obj.object_marking_refs;
   let objectLevel: TlpLevel | undefined;
+  const statements: string[] = [];
   if (refs !== undefined) {
     if (!Array.isArray(refs)) return invalid('object_marking_refs must be a list of marking-definition ids');
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i];
+      // A statement restricts nothing: it travels with the copy (unless the profile drops it).
+      if (typeof ref === 'string' && terms.statements.has(ref) && tlpLevelOf(ref) === undefined) {
+        if (terms.carryStatements && !statements.includes(ref)) statements.push(ref);
+        continue;
+      }
       const level = typeof ref === 'string' ? levelOfMarking(ref, catalog) : undefined;
       if (level === undefined) {
         return above(
@@ -64,16 +81,17 @@ export function planMarkings(
     }
   }
   if (objectLevel === undefined) {
-    if (compareTlp(unmarkedLevel, ceiling) > 0) {
+    const unmarked = terms.unmarkedLevel;
+    if (compareTlp(unmarked, ceiling) > 0) {
       return above(
-        `the object is unmarked, which the profile treats as TLP:${unmarkedLevel.toUpperCase()}, above the ceiling`,
+        `the object has no TLP marking, which counts as TLP:${unmarked.toUpperCase()} (${terms.unmarkedFrom}), above the partner's ceiling TLP:${ceiling.toUpperCase()}`,
       );
     }
-    objectLevel = unmarkedLevel;
+    objectLevel = unmarked;
   }
   const kept: KeptGranular[] = [];
   const granular = obj.granular_markings;
-  if (granular === undefined) return { ok: true, objectLevel, kept };
+  if (granular === undefined) return { ok: true, objectLevel, statements, kept };
   if (!Array.isArray(granular)) return invalid('granular_markings must be a list');
   for (let g = 0; g < granular.length; g++) {
     const gm = granular[g];
@@ -82,8 +100,11 @@ export function planMarkings(
     }
     const ref = gm.marking_ref;
     const lang = typeof gm.lang === 'string' ? gm.lang : undefined;
-    const level = typeof ref === 'string' ? levelOfMarking(ref, catalog) : undefined;
-    const isAbove = ref !== undefined && (level === undefined || compareTlp(level, ceiling) > 0);
+    const statement =
+      typeof ref === 'string' && terms.statements.has(ref) && tlpLevelOf(ref) === undefined ? ref : undefined;
+    const level = typeof ref === 'string' && !statement ? levelOfMarking(ref, catalog) : undefined;
+    const isAbove =
+      ref !== undefined && statement === undefined && (level === undefined || compareTlp(level, ceiling) > 0);
     const paths: PathSegment[][] = [];
     for (let s = 0; s < gm.selectors.length; s++) {
       const path = resolveSelector(obj, gm.selectors[s] as JsonValue);
@@ -97,9 +118,16 @@ export function planMarkings(
     if (isAbove) for (const path of paths) plan.add(path, 'granular-marking');
     else if (ref === undefined && lang === undefined)
       return invalid(`granular_markings[${g}] has neither marking_ref nor lang`);
-    else kept.push({ level, isTlp: typeof ref === 'string' && tlpLevelOf(ref) !== undefined, lang, paths });
+    else
+      kept.push({
+        level,
+        isTlp: typeof ref === 'string' && tlpLevelOf(ref) !== undefined,
+        statement: terms.carryStatements ? statement : undefined,
+        lang,
+        paths,
+      });
   }
-  return { ok: true, objectLevel, kept };
+  return { ok: true, objectLevel, statements, kept };
 }
 
 function resolveSelector(obj: JsonObject, selector: JsonValue): PathSegment[] | undefined {
@@ -110,9 +138,10 @@ function resolveSelector(obj: JsonObject, selector: JsonValue): PathSegment[] | 
 
 /**
  * Writes the copy's markings: one object-level TLP 2.0 marking for the most restrictive level
- * the copy still contains, and the surviving granular markings re-targeted (TLP 1.0 ids become
- * TLP 2.0; catalogued statement markings are not carried, as the partner cannot resolve them,
- * but their level counts). Granular markings that no longer select anything are dropped.
+ * the copy still contains, then the statement markings it carries under their own ids, and the
+ * surviving granular markings re-targeted (TLP 1.0 ids become TLP 2.0; markings catalogued with
+ * a level are not carried, as the partner cannot resolve them, but their level counts).
+ * Granular markings that no longer select anything are dropped.
  */
 export function writeMarkings(
   copy: JsonObject,
@@ -130,9 +159,10 @@ export function writeMarkings(
     if (selectors.length === 0) continue;
     if (gm.level !== undefined) effective = maxLevel(effective, gm.level);
     if (gm.isTlp && gm.level !== undefined) out.push({ marking_ref: tlp2MarkingId(gm.level), selectors });
+    else if (gm.statement !== undefined) out.push({ marking_ref: gm.statement, selectors });
     else if (gm.lang !== undefined) out.push({ lang: gm.lang, selectors });
   }
-  copy.object_marking_refs = [tlp2MarkingId(effective)];
+  copy.object_marking_refs = [tlp2MarkingId(effective), ...plan.statements];
   if (out.length > 0) copy.granular_markings = out;
   else delete copy.granular_markings;
   return effective;

@@ -39,6 +39,22 @@ export function applyPrecision(copy: JsonObject, rules: TypeRules, profile: Sani
     const day = END_TIMESTAMPS.has(key) && floor !== ms ? floor + DAY_MS : floor;
     copy[key] = new Date(day).toISOString().replace('.000Z', 'Z');
   }
+  for (const key of ['created', 'modified'] as const) {
+    const value = copy[key];
+    if (typeof value === 'string') copy[key] = toMillisecondForm(value);
+  }
+}
+
+const COARSER_THAN_MS = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,2}))?Z$/;
+
+/**
+ * created and modified MUST be written to the millisecond (section 3.2), and the copy is checked
+ * against that. A version stored before the hub enforced it ('...:27Z'), or a profile that
+ * coarsens created to the day, gives the same instant with three digits rather than a withheld copy.
+ */
+export function toMillisecondForm(timestamp: string): string {
+  const m = COARSER_THAN_MS.exec(timestamp);
+  return m ? `${m[1]}.${(m[2] ?? '').padEnd(3, '0')}Z` : timestamp;
 }
 
 function roundTo(value: number, decimals: number): number {

@@ -24,6 +24,12 @@ export interface SanitisationProfile {
   coordinate_decimals: number | null;
   /** Top-level timestamp properties coarsened to the day. */
   coarsen_to_day: readonly string[];
+  /**
+   * Statement markings (copyright, terms of use) restrict nothing; 'carry' keeps them on the copy
+   * (and releases their definitions with it), 'drop' leaves them out. A licence may require
+   * the notice to travel with the data, so every built-in profile carries them.
+   */
+  statement_markings: 'carry' | 'drop';
 }
 
 const INTERNAL_LABELS = ['internal', 'internal:*', 'source:*', 'case:*', 'handling:*', 'tearline:*'];
@@ -50,6 +56,7 @@ export const STRICT_PROFILE: SanitisationProfile = {
     'stop_time',
     'published',
   ],
+  statement_markings: 'carry',
 };
 
 export const STANDARD_PROFILE: SanitisationProfile = {
@@ -63,6 +70,7 @@ export const STANDARD_PROFILE: SanitisationProfile = {
   deny_labels: INTERNAL_LABELS,
   coordinate_decimals: 2,
   coarsen_to_day: ['first_seen', 'last_seen', 'first_observed', 'last_observed'],
+  statement_markings: 'carry',
 };
 
 export const ALLY_PROFILE: SanitisationProfile = {
@@ -76,6 +84,7 @@ export const ALLY_PROFILE: SanitisationProfile = {
   deny_labels: INTERNAL_LABELS,
   coordinate_decimals: 4,
   coarsen_to_day: [],
+  statement_markings: 'carry',
 };
 
 export const BUILT_IN_PROFILES: ReadonlyMap<string, SanitisationProfile> = new Map(
@@ -116,6 +125,7 @@ const KNOWN_FIELDS = new Set([
   'unmarked_level',
   'keep_confidence',
   'coordinate_decimals',
+  'statement_markings',
   ...LIST_FIELDS,
 ]);
 
@@ -159,6 +169,12 @@ export function parseProfile(input: unknown): ProfileParseResult {
   if (input.keep_confidence !== undefined) {
     if (typeof input.keep_confidence === 'boolean') profile.keep_confidence = input.keep_confidence;
     else errors.push({ field: 'keep_confidence', message: 'keep_confidence must be true or false' });
+  }
+  const statements = input.statement_markings;
+  if (statements !== undefined) {
+    if (statements === 'carry' || statements === 'drop') profile.statement_markings = statements;
+    else
+      errors.push({ field: 'statement_markings', message: "statement_markings must be 'carry' or 'drop'" });
   }
   const decimals = input.coordinate_decimals;
   if (decimals !== undefined) {

@@ -5,6 +5,7 @@ import { canonicalJson } from '../stix/canonical-json.js';
 import { computeScoId } from '../stix/sco-id.js';
 import { NOTHING_RELEASED, releasedSetOf } from './tearline-context.js';
 import { buildTrieSource, compileForbiddenTerms, type ForbiddenTermRule } from './tearline-forbidden.js';
+import { toMillisecondForm } from './tearline-precision.js';
 import { ALLY_PROFILE, STANDARD_PROFILE, STRICT_PROFILE } from './tearline-profile.js';
 import { sanitise } from './tearline-sanitise.js';
 import {
@@ -97,8 +98,8 @@ describe('source protection', () => {
       type: 'x-mitre-tactic',
       spec_version: '2.1',
       id: 'x-mitre-tactic--b2a67b1e-913c-46f6-b219-048a90560bb9',
-      created: '2020-01-01T00:00:00Z',
-      modified: '2020-01-01T00:00:00Z',
+      created: '2020-01-01T00:00:00.000Z',
+      modified: '2020-01-01T00:00:00.000Z',
       name: 'Impact',
       x_mitre_shortname: 'impact',
     };
@@ -149,6 +150,47 @@ describe('precision', () => {
     expect(result.tearline.first_seen).toBe('2024-01-03T00:00:00Z');
     expect(result.tearline.last_seen).toBe('2024-01-04T00:00:00Z');
     expect(result.tearline.created).toBe(campaign.created);
+  });
+
+  it('writes created and modified to the millisecond, so a version stored with seconds still makes a valid copy', () => {
+    const campaign = {
+      type: 'campaign',
+      spec_version: '2.1',
+      id: CAMPAIGN_ID,
+      created: '2024-01-03T10:00:00Z',
+      modified: '2024-01-03T10:00:07.5Z',
+      name: 'Kerman',
+      object_marking_refs: [GREEN],
+    };
+    const result = ok(sanitise(campaign, testContext(), NOTHING_RELEASED));
+    expect(result.tearline.created).toBe('2024-01-03T10:00:00.000Z');
+    expect(result.tearline.modified).toBe('2024-01-03T10:00:07.500Z');
+    // A profile that coarsens created to the day keeps the three digits too.
+    const dayProfile = { ...STRICT_PROFILE, coarsen_to_day: ['created', 'modified'] };
+    const coarse = ok(sanitise(campaign, testContext({ profile: dayProfile }), NOTHING_RELEASED));
+    expect(coarse.tearline.created).toBe('2024-01-03T00:00:00.000Z');
+    expect(coarse.tearline.modified).toBe('2024-01-03T00:00:00.000Z');
+  });
+
+  it('property: toMillisecondForm keeps the instant and leaves finer or malformed values alone', () => {
+    fc.assert(
+      fc.property(
+        fc.date({ min: new Date('1970-01-01'), max: new Date('9999-12-31'), noInvalidDate: true }),
+        fc.integer({ min: 0, max: 3 }),
+        (d, digits) => {
+          const full = d.toISOString();
+          const text =
+            digits === 3
+              ? full
+              : full.replace(/\.(\d{3})Z$/, (_, f: string) => (digits ? `.${f.slice(0, digits)}Z` : 'Z'));
+          const out = toMillisecondForm(text);
+          expect(out).toMatch(/\.\d{3}Z$/);
+          expect(Date.parse(out)).toBe(Date.parse(text));
+        },
+      ),
+    );
+    expect(toMillisecondForm('2024-01-03T10:00:00.123456Z')).toBe('2024-01-03T10:00:00.123456Z');
+    expect(toMillisecondForm('yesterday')).toBe('yesterday');
   });
 });
 

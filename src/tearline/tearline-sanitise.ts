@@ -1,15 +1,16 @@
-import { isStandardTlpMarking, TLP_MARKINGS } from '../stix/markings-tlp.js';
+import { compareTlp, isStandardTlpMarking, TLP_MARKINGS } from '../stix/markings-tlp.js';
 import { computeScoId } from '../stix/sco-id.js';
 import { isJsonObject, type JsonObject, type JsonValue, setOwn } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
 import { canonicalJsonOf, canonicalJsonOfOrdered, digestCanonicalJson } from './tearline-digest.js';
 import { asUuidV4 } from './tearline-ids.js';
-import { planMarkings, writeMarkings } from './tearline-markings.js';
+import { type MarkingPlan, type MarkingTerms, planMarkings, writeMarkings } from './tearline-markings.js';
 import { applyPrecision } from './tearline-precision.js';
 import { matchesNameList } from './tearline-profile.js';
 import { planReferenceClosure, rewriteReferences } from './tearline-references.js';
 import { applyRemovals, cloneJson, RemovalPlan } from './tearline-removal.js';
 import { planSourceProtection } from './tearline-source.js';
+import { checkStatement } from './tearline-statements.js';
 import { customTypeRules, TYPE_RULES, type TypeRules } from './tearline-type-registry.js';
 import type {
   ReleasedSet,
@@ -44,7 +45,7 @@ export function sanitise(object: JsonValue, ctx: SanitiseContext, released: Rele
   if (!ID_RE.test(object.id) || !object.id.startsWith(`${object.type}--`)) {
     return withheld('invalid-tearline', `id '${object.id}' is not a valid STIX id for type '${object.type}'`);
   }
-  if (object.type === 'marking-definition') return sanitiseMarkingDefinition(object.id);
+  if (object.type === 'marking-definition') return sanitiseMarkingDefinition(object.id, ctx);
   if (UNSUPPORTED_TYPES.has(object.type)) {
     return withheld('unsupported-type', `${object.type} objects are not released as tearlines`);
   }
@@ -61,8 +62,12 @@ export function sanitise(object: JsonValue, ctx: SanitiseContext, released: Rele
   }
 
   const plan = new RemovalPlan();
-  const markings = planMarkings(object, partner.ceiling, profile.unmarked_level, ctx.markings, plan);
+  const markings = planMarkings(object, markingTermsOf(ctx), plan);
   if (!markings.ok) return withheld(markings.code, markings.message);
+  for (const id of carriedStatements(markings)) {
+    const check = checkStatement(id, ctx);
+    if (!check.ok) return withheld(check.code, check.message);
+  }
   planSourceProtection(object, rules, profile, plan);
   const mapping = planReferenceClosure(object, partner.releasingIdentityId, released, plan);
   const applied = applyRemovals(object, plan);
@@ -85,6 +90,37 @@ export function sanitise(object: JsonValue, ctx: SanitiseContext, released: Rele
       : partner.deriveId(object.id);
   copy.id = partnerObjectId;
   return finish(sortTopLevel(copy), applied.keysInOrder, partnerObjectId, applied.removed, ctx, mapping);
+}
+
+const termsOf = new WeakMap<SanitiseContext, MarkingTerms>();
+
+/** The marking rules of a context, worked out once per context. */
+function markingTermsOf(ctx: SanitiseContext): MarkingTerms {
+  const found = termsOf.get(ctx);
+  if (found) return found;
+  const { profile } = ctx;
+  const hub = ctx.untaggedLevel;
+  // The hub's default may raise the profile's level, never lower it (fail closed).
+  const hubWins = hub !== undefined && compareTlp(hub, profile.unmarked_level) >= 0;
+  const terms: MarkingTerms = {
+    ceiling: ctx.partner.ceiling,
+    unmarkedLevel: hubWins ? hub : profile.unmarked_level,
+    unmarkedFrom: hubWins
+      ? "the hub's untagged_tlp"
+      : `profile '${profile.name}' counts objects without a TLP marking as TLP:${profile.unmarked_level.toUpperCase()}`,
+    catalog: ctx.markings,
+    statements: ctx.statements,
+    carryStatements: profile.statement_markings === 'carry',
+  };
+  termsOf.set(ctx, terms);
+  return terms;
+}
+
+function carriedStatements(plan: MarkingPlan): string[] {
+  const out = [...plan.statements];
+  for (const gm of plan.kept)
+    if (gm.statement !== undefined && !out.includes(gm.statement)) out.push(gm.statement);
+  return out;
 }
 
 /** The copy with its top-level keys in sorted order (nested objects already are). */
@@ -117,7 +153,9 @@ function finish(
   if (leaked !== undefined) {
     return withheld('internal-id', `the copy mentions '${leaked}', which is not released to this partner`);
   }
-  const validation = validateObject(copy, { isKnownMarking: isStandardTlpMarking });
+  const validation = validateObject(copy, {
+    isKnownMarking: (id) => isStandardTlpMarking(id) || ctx.statements.has(id),
+  });
   if (!validation.valid) {
     const issues = validation.errors.map((e) => `${e.path || '(object)'}: ${e.code}`).join('; ');
     return withheld('invalid-tearline', `the copy is not valid STIX 2.1 (${issues})`);
@@ -148,6 +186,8 @@ function findUnreleasedId(
     while (start > 0 && isTypeChar(canonical.charCodeAt(start - 1))) start--;
     const id = canonical.slice(start, at + 38);
     if (id === ownId || id === ctx.partner.releasingIdentityId || isStandardTlpMarking(id)) continue;
+    // A carried statement goes to the partner with the copy (release-publish.ts).
+    if (ctx.statements.has(id) && carries(copy, id)) continue;
     partnerIds ??= new Set(mapping.values());
     if (partnerIds.has(id)) continue;
     const extensions = copy.extensions;
@@ -157,12 +197,32 @@ function findUnreleasedId(
   return undefined;
 }
 
-function sanitiseMarkingDefinition(id: string): TearlineResult {
+/** True when the copy names `id` as a marking (object-level or granular), not merely in text. */
+function carries(copy: JsonObject, id: string): boolean {
+  const refs = copy.object_marking_refs;
+  if (Array.isArray(refs) && refs.includes(id)) return true;
+  const granular = copy.granular_markings;
+  return Array.isArray(granular) && granular.some((g) => isJsonObject(g) && g.marking_ref === id);
+}
+
+function sanitiseMarkingDefinition(id: string, ctx: SanitiseContext): TearlineResult {
   const tlp = TLP_MARKINGS.find((m) => m.id === id);
   if (!tlp) {
+    if (ctx.statements.has(id) && ctx.profile.statement_markings === 'carry') {
+      const check = checkStatement(id, ctx);
+      if (!check.ok) return withheld(check.code, check.message);
+      const canonical = canonicalJsonOf(check.copy) ?? '';
+      return {
+        ok: true,
+        partnerObjectId: id,
+        tearline: check.copy,
+        digest: digestCanonicalJson(canonical),
+        removed: [],
+      };
+    }
     return withheld(
       'internal-marking',
-      'only standard TLP marking definitions are released; statement markings stay in the hub',
+      'only standard TLP and statement marking definitions are released; other markings stay in the hub',
     );
   }
   const copy = cloneJson(tlp.definition) as JsonObject;

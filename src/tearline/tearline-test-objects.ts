@@ -3,7 +3,7 @@ import type { JsonObject } from '../stix/types.js';
 import { createSanitiseContext, releasedSetOf } from './tearline-context.js';
 import type { ForbiddenTermFilter } from './tearline-forbidden.js';
 import { type SanitisationProfile, STRICT_PROFILE } from './tearline-profile.js';
-import type { MarkingCatalog, ReleasedSet, SanitiseContext } from './tearline-types.js';
+import type { MarkingCatalog, ReleasedSet, SanitiseContext, StatementCatalog } from './tearline-types.js';
 
 /**
  * Hand-written objects and contexts shared by the tearline table tests. Test support only;
@@ -24,6 +24,8 @@ export function testContext(
     partnerId?: string;
     hubSecret?: string;
     markings?: MarkingCatalog;
+    statements?: StatementCatalog;
+    untaggedLevel?: SanitiseContext['partner']['ceiling'];
     forbidden?: ForbiddenTermFilter;
   } = {},
 ): SanitiseContext {
@@ -34,6 +36,8 @@ export function testContext(
     releasingIdentityId: HUB_IDENTITY,
     profile: overrides.profile ?? STRICT_PROFILE,
     markings: overrides.markings ?? new Map([[COPYRIGHT_MARKING, 'clear']]),
+    ...(overrides.statements ? { statements: overrides.statements } : {}),
+    ...(overrides.untaggedLevel ? { untaggedLevel: overrides.untaggedLevel } : {}),
     ...(overrides.forbidden ? { forbidden: overrides.forbidden } : {}),
   });
 }

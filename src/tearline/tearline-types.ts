@@ -81,9 +81,22 @@ export interface ReleasedSet {
  */
 export type MarkingCatalog = ReadonlyMap<string, TlpLevel>;
 
+/**
+ * Statement marking definitions the hub holds (copyright and terms-of-use notices), by id. They
+ * restrict nothing: the copy carries them under their own id (the profile may drop them), and
+ * the partner gets the definition itself with the first copy that carries it.
+ */
+export type StatementCatalog = ReadonlyMap<string, JsonObject>;
+
 export interface SanitiseContext {
   partner: PartnerContext;
   profile: SanitisationProfile;
   markings: MarkingCatalog;
+  statements: StatementCatalog;
+  /**
+   * The hub's level for objects with no TLP marking (config.json `untagged_tlp`), when it sets
+   * one. The copy counts such an object at the higher of this and the profile's unmarked level.
+   */
+  untaggedLevel?: TlpLevel;
   forbidden: ForbiddenTermFilter;
 }

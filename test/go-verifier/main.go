@@ -7,6 +7,7 @@
 //	go-verifier receipt VERIFIER-KEY RECEIPT.json
 //	go-verifier consistency VERIFIER-KEY CONSISTENCY.json
 //	go-verifier export VERIFIER-KEY ENTRIES-FILE CHECKPOINT-NOTE-FILE
+//	go-verifier cosigned VERIFIER-KEY QUORUM RECEIPT.json WITNESS-KEY...
 //
 // Exit status 0 means verified; 1 means rejected (the reason is printed); 2 means misuse.
 package main
@@ -203,8 +204,25 @@ func main() {
 		msg, err = verifyConsistency(args[1], read(args[2]))
 	case len(args) == 4 && args[0] == "export":
 		msg, err = verifyExport(args[1], read(args[2]), read(args[3]))
+	case len(args) >= 4 && args[0] == "cosigned":
+		quorum, qerr := strconv.Atoi(args[2])
+		if qerr != nil || quorum < 1 {
+			fmt.Fprintln(os.Stderr, "quorum must be a whole number >= 1")
+			os.Exit(2)
+		}
+		// Inclusion as for `receipt`, then the quorum over the same checkpoint.
+		data := read(args[3])
+		if msg, err = verifyReceipt(args[1], data); err == nil {
+			var r struct {
+				Checkpoint string `json:"checkpoint"`
+			}
+			_ = json.Unmarshal(data, &r)
+			var count int
+			count, err = verifyCosigned(args[1], quorum, args[4:], r.Checkpoint)
+			msg = fmt.Sprintf("%s, cosigned by %d trusted witness(es)", msg, count)
+		}
 	default:
-		fmt.Fprintln(os.Stderr, "usage: go-verifier receipt|consistency KEY FILE | export KEY ENTRIES CHECKPOINT")
+		fmt.Fprintln(os.Stderr, "usage: go-verifier receipt|consistency KEY FILE | export KEY ENTRIES CHECKPOINT | cosigned KEY QUORUM RECEIPT WITNESS-KEY...")
 		os.Exit(2)
 	}
 	if err != nil {

@@ -31,7 +31,7 @@ export async function api<T>(path: string, body?: unknown): Promise<T> {
   return data as T;
 }
 
-export type Permission = 'read' | 'decide' | 'suspend' | 'promote';
+export type Permission = string;
 
 export interface Me {
   name: string;

@@ -7,9 +7,11 @@ import { ObjectPage } from './object-page.js';
 import { PartnersPage } from './partners-page.js';
 import { QueuePage } from './queue-page.js';
 import { useRoute } from './route.js';
+import { SettingsPage } from './settings-page.js';
 import { SignIn } from './sign-in.js';
 import { SubmissionsPage } from './submissions-page.js';
 import { ThreatPage } from './threat-page.js';
+import { UsersPage } from './users-page.js';
 
 const PAGES = [
   ['threat', 'Threat picture'],
@@ -18,6 +20,8 @@ const PAGES = [
   ['queue', 'Release queue'],
   ['submissions', 'Submissions'],
   ['ledger', 'Ledger'],
+  ['users', 'Users and keys'],
+  ['settings', 'Settings'],
 ] as const;
 
 export function App() {
@@ -87,6 +91,8 @@ export function App() {
         {route.page === 'queue' && <QueuePage me={me} />}
         {route.page === 'submissions' && <SubmissionsPage me={me} />}
         {route.page === 'ledger' && <LedgerPage />}
+        {route.page === 'users' && <UsersPage me={me} />}
+        {route.page === 'settings' && <SettingsPage />}
       </main>
     </LiveContext.Provider>
   );

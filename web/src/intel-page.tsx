@@ -2,8 +2,17 @@ import type { FormEvent } from 'react';
 import type { ObjectSummary } from './api.js';
 import { useLive } from './live.js';
 import { markingName, TLP_MARKINGS } from './markings.js';
+import { Pager } from './pager.js';
 import { objectHref } from './route.js';
 import { useLoad } from './use-load.js';
+
+interface IntelPageData {
+  total: number;
+  page: number;
+  pages: number;
+  partners: { id: string; name: string }[];
+  items: (ObjectSummary & { labels: string[]; decisions: Record<string, string> })[];
+}
 
 const TYPES = [
   'attack-pattern',
@@ -21,7 +30,7 @@ const TYPES = [
   'threat-actor',
   'tool',
 ];
-const FIELDS = ['q', 'type', 'marking', 'actor', 'from', 'to'] as const;
+const FIELDS = ['q', 'type', 'label', 'marking', 'actor', 'from', 'to', 'sort', 'order', 'page'] as const;
 
 export function IntelPage({ params }: { params: URLSearchParams }) {
   const live = useLive();
@@ -30,14 +39,18 @@ export function IntelPage({ params }: { params: URLSearchParams }) {
     const v = params.get(f);
     if (v) query.set(f, v);
   }
-  const [results] = useLoad<{ items: ObjectSummary[]; truncated: boolean }>(`/api/intel?${query}`, [
-    live.intel,
-  ]);
+  // The per-partner columns are the pipeline's recorded decisions, which move with the queue.
+  const [results] = useLoad<IntelPageData>(`/api/intel?${query}`, [live.intel, live.queue]);
   const [actors] = useLoad<{ id: string; name: string }[]>('/api/actors');
   const submit = (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     const next = new URLSearchParams();
     for (const [k, v] of new FormData(e.currentTarget)) if (typeof v === 'string' && v) next.set(k, v);
+    window.location.hash = `#/intel?${next}`;
+  };
+  const toPage = (page: number) => {
+    const next = new URLSearchParams(query);
+    next.set('page', String(page));
     window.location.hash = `#/intel?${next}`;
   };
   return (
@@ -56,6 +69,10 @@ export function IntelPage({ params }: { params: URLSearchParams }) {
               <option key={t}>{t}</option>
             ))}
           </select>
+        </label>
+        <label>
+          Label
+          <input name="label" defaultValue={params.get('label') ?? ''} />
         </label>
         <label>
           Marking
@@ -88,6 +105,21 @@ export function IntelPage({ params }: { params: URLSearchParams }) {
           Created to
           <input name="to" type="date" defaultValue={params.get('to') ?? ''} />
         </label>
+        <label>
+          Sort by
+          <select name="sort" defaultValue={params.get('sort') ?? 'modified'}>
+            <option value="modified">modified</option>
+            <option value="created">created</option>
+            <option value="added">added to the hub</option>
+          </select>
+        </label>
+        <label>
+          Order
+          <select name="order" defaultValue={params.get('order') ?? 'desc'}>
+            <option value="desc">newest first</option>
+            <option value="asc">oldest first</option>
+          </select>
+        </label>
         <button type="submit">Search</button>
       </form>
       {results.state === 'error' && (
@@ -97,28 +129,46 @@ export function IntelPage({ params }: { params: URLSearchParams }) {
       )}
       {results.state === 'ok' && (
         <div className="scroll">
-          <table>
-            <caption>
-              {results.data.items.length} objects
-              {results.data.truncated ? ' (first 200 shown; narrow the search)' : ''}
-            </caption>
+          <Pager
+            page={results.data.page}
+            pages={results.data.pages}
+            total={results.data.total}
+            onPage={toPage}
+          />
+          <table data-testid="intel-list">
+            <caption>{results.data.total} objects</caption>
             <thead>
               <tr>
                 <th scope="col">Type</th>
                 <th scope="col">Name</th>
+                <th scope="col">Labels</th>
                 <th scope="col">Markings</th>
-                <th scope="col">Created</th>
+                <th scope="col">Modified</th>
+                {results.data.partners.map((p) => (
+                  <th scope="col" key={p.id}>
+                    {p.name}
+                  </th>
+                ))}
               </tr>
             </thead>
             <tbody>
               {results.data.items.map((o) => (
-                <tr key={o.id}>
+                <tr key={o.id} data-object={o.id}>
                   <td>{o.type}</td>
                   <td>
                     <a href={objectHref(o.id)}>{o.name}</a>
                   </td>
+                  <td>{o.labels.join(', ')}</td>
                   <td>{o.markings.map(markingName).join(', ')}</td>
-                  <td>{o.created?.slice(0, 10)}</td>
+                  <td>{(o.modified ?? o.created)?.slice(0, 10)}</td>
+                  {results.data.partners.map((p) => {
+                    const d = o.decisions[p.id];
+                    return (
+                      <td key={p.id} data-partner={p.name}>
+                        {d ? <span className={`outcome outcome-${d}`}>{d}</span> : '—'}
+                      </td>
+                    );
+                  })}
                 </tr>
               ))}
             </tbody>

@@ -1,12 +1,15 @@
 import { type FormEvent, useState } from 'react';
 import { api } from './api.js';
 import { useLive } from './live.js';
+import { type ReceiptView, verifyReceiptInBrowser } from './receipt-verify.js';
+import { ReceiptPanel } from './receipt-view.js';
 import { useLoad } from './use-load.js';
 
 interface Ledger {
   size: number;
   verifier_key: string | null;
-  checkpoint: { size: number; note: string; signed_at: string } | null;
+  checkpoint: { size: number; note: string; signed_at: string; cosigned_by: string[] } | null;
+  witnesses: { name: string; key: string; url: string }[];
 }
 
 type Verify =
@@ -17,7 +20,9 @@ export function LedgerPage() {
   const live = useLive();
   const [ledger] = useLoad<Ledger>('/api/ledger', [live.queue, live.intel]);
   const [verify, setVerify] = useState<Verify | { ok: 'busy' } | undefined>();
-  const [receipt, setReceipt] = useState('');
+  const [receipt, setReceipt] = useState<
+    { view: ReceiptView; raw: string } | { error: string } | undefined
+  >();
   const runVerify = async () => {
     setVerify({ ok: 'busy' });
     try {
@@ -26,16 +31,29 @@ export function LedgerPage() {
       setVerify({ ok: false, code: 'error', message: (e as Error).message });
     }
   };
+  // Checked here, with the keys in the form (the hub's own by default; an overseer may paste the
+  // keys its witnesses' operators gave it instead).
+  const check = async (raw: string, form: FormData) => {
+    const hubKey = String(form.get('hub-key') ?? '');
+    const witnessKeys = String(form.get('witness-keys') ?? '')
+      .split('\n')
+      .map((k) => k.trim())
+      .filter(Boolean);
+    setReceipt({ view: await verifyReceiptInBrowser(raw, hubKey, witnessKeys), raw });
+  };
   const lookUp = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
-    const id = String(new FormData(e.currentTarget).get('release') ?? '').trim();
+    const form = new FormData(e.currentTarget);
+    const id = String(form.get('release') ?? '').trim();
+    const pasted = String(form.get('pasted') ?? '').trim();
     try {
+      if (pasted) return await check(pasted, form);
       const r = await api<{ index: number; receipt: unknown }>(
         `/api/ledger/receipt?release=${encodeURIComponent(id)}`,
       );
-      setReceipt(`entry ${r.index}\n${JSON.stringify(r.receipt, null, 2)}`);
+      await check(JSON.stringify(r.receipt), form);
     } catch (err) {
-      setReceipt(`error: ${(err as Error).message}`);
+      setReceipt({ error: (err as Error).message });
     }
   };
   return (
@@ -50,6 +68,13 @@ export function LedgerPage() {
             <>
               <p>
                 Size {ledger.data.checkpoint.size}, signed {ledger.data.checkpoint.signed_at}
+              </p>
+              <p data-testid="cosigned-by">
+                {ledger.data.checkpoint.cosigned_by.length > 0
+                  ? `Cosigned by ${ledger.data.checkpoint.cosigned_by.join(', ')}.`
+                  : ledger.data.witnesses.length > 0
+                    ? 'Not yet cosigned by a witness.'
+                    : 'The hub has no witnesses configured.'}
               </p>
               <pre className="note">{ledger.data.checkpoint.note}</pre>
             </>
@@ -76,14 +101,37 @@ export function LedgerPage() {
         {verify?.ok === 'busy' && 'Verifying…'}
       </p>
       <h2>Receipt of a release</h2>
-      <form onSubmit={lookUp} className="inline-form">
-        <label>
-          Release id
-          <input name="release" required />
-        </label>
-        <button type="submit">Look up</button>
-      </form>
-      {receipt && <pre className="note">{receipt}</pre>}
+      <p>
+        The receipt is checked in this browser: the hub's signature, each witness's cosignature and the
+        inclusion proof, against the keys below.
+      </p>
+      {ledger.state === 'ok' && (
+        <form onSubmit={lookUp} className="receipt-form">
+          <label>
+            Release id
+            <input name="release" />
+          </label>
+          <label>
+            or paste a receipt
+            <textarea name="pasted" rows={3} />
+          </label>
+          <label>
+            Hub key
+            <input name="hub-key" defaultValue={ledger.data.verifier_key ?? ''} />
+          </label>
+          <label>
+            Witness keys, one a line
+            <textarea
+              name="witness-keys"
+              rows={Math.max(2, ledger.data.witnesses.length)}
+              defaultValue={ledger.data.witnesses.map((w) => w.key).join('\n')}
+            />
+          </label>
+          <button type="submit">Check receipt</button>
+        </form>
+      )}
+      {receipt && 'error' in receipt && <p className="error">{receipt.error}</p>}
+      {receipt && 'view' in receipt && <ReceiptPanel view={receipt.view} raw={receipt.raw} />}
       <h2>Disclosure report</h2>
       <p>
         <a href="/api/disclosures.csv" download="disclosures.csv">

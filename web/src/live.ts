@@ -5,17 +5,13 @@ export interface LiveStamps {
   intel: number;
   queue: number;
   conditions: number;
+  settings: number;
   submissions: number;
   last: string;
 }
 
-export const LiveContext = createContext<LiveStamps>({
-  intel: 0,
-  queue: 0,
-  conditions: 0,
-  submissions: 0,
-  last: '',
-});
+const START: LiveStamps = { intel: 0, queue: 0, conditions: 0, settings: 0, submissions: 0, last: '' };
+export const LiveContext = createContext<LiveStamps>(START);
 
 export function useLive(): LiveStamps {
   return useContext(LiveContext);
@@ -23,13 +19,7 @@ export function useLive(): LiveStamps {
 
 /** Listens to /api/events while signed in; EventSource reconnects by itself. */
 export function useLiveStamps(enabled: boolean): LiveStamps {
-  const [stamps, setStamps] = useState<LiveStamps>({
-    intel: 0,
-    queue: 0,
-    conditions: 0,
-    submissions: 0,
-    last: '',
-  });
+  const [stamps, setStamps] = useState<LiveStamps>(START);
   useEffect(() => {
     if (!enabled) return undefined;
     const source = new EventSource('/api/events');
@@ -41,6 +31,7 @@ export function useLiveStamps(enabled: boolean): LiveStamps {
         intel: s.intel + 1,
         queue: s.queue + 1,
         conditions: s.conditions + 1,
+        settings: s.settings + 1,
         submissions: s.submissions + 1,
       }));
     });
@@ -50,6 +41,7 @@ export function useLiveStamps(enabled: boolean): LiveStamps {
         intel: s.intel + (changed.includes('intel') ? 1 : 0),
         queue: s.queue + (changed.includes('queue') ? 1 : 0),
         conditions: s.conditions + (changed.includes('conditions') ? 1 : 0),
+        settings: s.settings + (changed.includes('settings') ? 1 : 0),
         submissions: s.submissions + (changed.includes('submissions') ? 1 : 0),
         last: `${new Date().toLocaleTimeString()}: ${changed.join(', ')} changed`,
       }));

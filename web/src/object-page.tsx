@@ -11,8 +11,13 @@ interface ObjectPageData {
   graph: Graph;
   decisions: {
     partner: string;
-    outcome: string;
+    /** The hub's decision now (release, needs-approval, withhold), by the settings in force. */
+    decision: string;
+    stage: string;
     reasons: Reason[];
+    tearline: { digest: string; removed: number } | null;
+    /** What the release pipeline last recorded (released, queued, withheld, ...). */
+    state: string;
     decided_at: string | null;
     object_version: string | null;
   }[];
@@ -20,7 +25,11 @@ interface ObjectPageData {
 
 export function ObjectPage({ id }: { id: string }) {
   const live = useLive();
-  const [page] = useLoad<ObjectPageData>(`/api/intel/${encodeURIComponent(id)}`, [live.intel, live.queue]);
+  const [page] = useLoad<ObjectPageData>(`/api/intel/${encodeURIComponent(id)}`, [
+    live.intel,
+    live.queue,
+    live.settings,
+  ]);
   if (page.state === 'loading') return <p>Loading…</p>;
   if (page.state === 'error') return <p className="error">{page.message}</p>;
   const { object, markings, versions, graph, decisions } = page.data;
@@ -48,6 +57,7 @@ export function ObjectPage({ id }: { id: string }) {
                 <th scope="col">Partner</th>
                 <th scope="col">Decision</th>
                 <th scope="col">Reasons</th>
+                <th scope="col">Recorded</th>
               </tr>
             </thead>
             <tbody>
@@ -55,7 +65,8 @@ export function ObjectPage({ id }: { id: string }) {
                 <tr key={d.partner} data-partner={d.partner}>
                   <td>{d.partner}</td>
                   <td>
-                    <span className={`outcome outcome-${d.outcome}`}>{d.outcome}</span>
+                    <span className={`decision decision-${d.decision}`}>{d.decision}</span>
+                    {d.stage === 'tearline' && d.decision === 'withhold' ? ' (by the tearline)' : ''}
                   </td>
                   <td>
                     <ul className="reasons">
@@ -65,6 +76,10 @@ export function ObjectPage({ id }: { id: string }) {
                         </li>
                       ))}
                     </ul>
+                    {d.tearline && <p className="muted">tearline: {d.tearline.removed} part(s) removed</p>}
+                  </td>
+                  <td>
+                    <span className={`outcome outcome-${d.state}`}>{d.state}</span>
                   </td>
                 </tr>
               ))}

@@ -1,6 +1,6 @@
-import { useState } from 'react';
-import { api, type Me } from './api.js';
+import type { Me } from './api.js';
 import { useLive } from './live.js';
+import { AddPartner, PartnerManage } from './partner-manage.js';
 import { useLoad } from './use-load.js';
 
 interface Condition {
@@ -64,46 +64,6 @@ function AgreementSummary({ body }: { body: Record<string, unknown> }) {
   );
 }
 
-function SuspendSwitch({ partner, onChanged }: { partner: Partner; onChanged: () => void }) {
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState('');
-  const toggle = async () => {
-    setError('');
-    try {
-      await api(`/api/partners/${encodeURIComponent(partner.id)}/suspension`, {
-        on: !partner.suspended,
-        reason,
-      });
-      setReason('');
-      onChanged();
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-  return (
-    <div className="suspend">
-      <label>
-        Reason for {partner.suspended ? 'resuming' : 'suspending'}
-        <input value={reason} onChange={(e) => setReason(e.target.value)} />
-      </label>
-      <button
-        type="button"
-        role="switch"
-        aria-checked={partner.suspended}
-        onClick={toggle}
-        disabled={!reason.trim()}
-      >
-        Suspension {partner.suspended ? 'on' : 'off'}
-      </button>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
-  );
-}
-
 export function PartnersPage({ me }: { me: Me }) {
   const live = useLive();
   const [partners, reload] = useLoad<Partner[]>('/api/partners', [live.queue, live.conditions]);
@@ -112,6 +72,7 @@ export function PartnersPage({ me }: { me: Me }) {
   return (
     <>
       <h1>Partners</h1>
+      {me.permissions.includes('partner.manage') && <AddPartner onAdded={reload} />}
       {partners.data.map((p) => (
         <section key={p.id} className="card" aria-labelledby={`p-${p.id}`} data-partner={p.name}>
           <h2 id={`p-${p.id}`}>
@@ -136,7 +97,7 @@ export function PartnersPage({ me }: { me: Me }) {
           <p className="note">
             A recall is acknowledged when the partner submits a note citing the revoked object.
           </p>
-          {me.permissions.includes('suspend') && <SuspendSwitch partner={p} onChanged={reload} />}
+          <PartnerManage me={me} partner={p} onChanged={reload} />
           <h3>Conditions</h3>
           {p.conditions.length === 0 ? (
             <p>No conditions.</p>

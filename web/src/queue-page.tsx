@@ -1,138 +1,229 @@
 import { useState } from 'react';
-import { api, type Me, type Reason } from './api.js';
+import { api, type Me } from './api.js';
 import { useLive } from './live.js';
-import { objectHref } from './route.js';
-import { TearlineDiff } from './tearline-diff.js';
+import { ActionForm, post } from './manage-forms.js';
+import { Pager } from './pager.js';
+import { BulkConfirm, type BulkSelection } from './queue-bulk-confirm.js';
+import { QueueItemCard, type QueueListItem } from './queue-item-card.js';
 import { useLoad } from './use-load.js';
 
-interface Item {
-  id: string;
-  partner: string;
-  object_id: string;
-  object_version: string;
-  state: string;
-  reasons: Reason[];
-  removed: { path: string; rule: string }[];
-  original: Record<string, unknown> | null;
-  tearline: Record<string, unknown>;
-  author: string | null;
-  approvals: { approver: string; verdict: string; comment: string | null; at: string }[];
-  approvals_required: number;
-  age_seconds: number;
+interface QueuePageData {
+  total: number;
+  page: number;
+  pages: number;
+  partners: string[];
+  types: string[];
+  labels: string[];
+  groups: { key: string; title: string; kind: 'report' | 'object'; total: number }[];
+  items: QueueListItem[];
 }
 
-function Decide({ item, onDone }: { item: Item; onDone: (msg: string) => void }) {
-  const [comment, setComment] = useState('');
-  const [error, setError] = useState('');
-  const decide = async (verdict: 'approve' | 'deny') => {
-    setError('');
-    try {
-      const r = await api<{ state: string; approvals: number; required: number; releaseId?: string }>(
-        `/api/queue/${encodeURIComponent(item.id)}/${verdict}`,
-        comment.trim() ? { comment } : {},
-      );
-      onDone(
-        `${item.object_id} for ${item.partner}: ${r.state} (${r.approvals}/${r.required} approvals)${r.releaseId ? `, release ${r.releaseId}` : ''}`,
-      );
-    } catch (e) {
-      setError((e as Error).message);
-    }
-  };
-  return (
-    <div className="decide">
-      <label>
-        Comment (required to deny)
-        <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} />
-      </label>
-      <div className="buttons">
-        <button type="button" className="approve" onClick={() => void decide('approve')}>
-          Approve
-        </button>
-        <button type="button" className="deny" onClick={() => void decide('deny')} disabled={!comment.trim()}>
-          Deny
-        </button>
-      </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
-  );
+const SORTS = [
+  ['group', 'grouping'],
+  ['age', 'waiting longest'],
+  ['title', 'title'],
+  ['type', 'type'],
+  ['modified', 'modified'],
+] as const;
+const PAGE_SIZE = 50;
+
+/** The ids of every item of one group under the filters, across pages. */
+async function idsOfGroup(base: URLSearchParams, group: string): Promise<string[]> {
+  const ids: string[] = [];
+  for (let page = 1; ; page++) {
+    const q = new URLSearchParams(base);
+    q.set('group', group);
+    q.set('size', '200');
+    q.set('page', String(page));
+    const r = await api<QueuePageData>(`/api/queue?${q}`);
+    ids.push(...r.items.map((i) => i.id));
+    if (page >= r.pages) return ids;
+  }
 }
 
 export function QueuePage({ me }: { me: Me }) {
   const live = useLive();
-  const [items, reload] = useLoad<Item[]>('/api/queue', [live.queue]);
-  const [done, setDone] = useState('');
   const [partner, setPartner] = useState('');
-  if (items.state === 'loading') return <p>Loading…</p>;
-  if (items.state === 'error') return <p className="error">{items.message}</p>;
-  const partners = [...new Set(items.data.map((i) => i.partner))].sort();
-  const shown = items.data.filter((i) => !partner || i.partner === partner);
+  const [type, setType] = useState('');
+  const [label, setLabel] = useState('');
+  const [sort, setSort] = useState('group');
+  const [page, setPage] = useState(1);
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [confirm, setConfirm] = useState<BulkSelection | undefined>();
+  const [done, setDone] = useState('');
+  const filters = new URLSearchParams();
+  if (partner) filters.set('partner', partner);
+  if (type) filters.set('type', type);
+  if (label) filters.set('label', label);
+  const query = new URLSearchParams(filters);
+  query.set('sort', sort);
+  query.set('page', String(page));
+  query.set('size', String(PAGE_SIZE));
+  const [data, reload] = useLoad<QueuePageData>(`/api/queue?${query}`, [live.queue]);
+  const canDecide = me.permissions.includes('queue.decide');
+  const selectable = canDecide && partner !== '';
+  // A change of filter starts again at page 1 with nothing selected.
+  const refilter = (set: (v: string) => void) => (v: string) => {
+    set(v);
+    setPage(1);
+    setSelected(new Set());
+  };
+  const toggle = (ids: readonly string[], on: boolean) =>
+    setSelected((s) => {
+      const next = new Set(s);
+      for (const id of ids) {
+        if (on) next.add(id);
+        else next.delete(id);
+      }
+      return next;
+    });
+  const finish = (msg?: string) => {
+    setConfirm(undefined);
+    if (msg) {
+      setDone(msg);
+      setSelected(new Set());
+      reload();
+    }
+  };
+  if (data.state === 'loading') return <p>Loading…</p>;
+  if (data.state === 'error') return <p className="error">{data.message}</p>;
+  const d = data.data;
   return (
     <>
       <h1>Release queue</h1>
+      {me.permissions.includes('release.run') && (
+        <ActionForm
+          label="Run the release pipeline now"
+          onSubmit={async () => {
+            const r = await post<{ released: number; queued: number; withheld: number }>(
+              '/api/release/run',
+              {},
+            );
+            reload();
+            return `pipeline: ${r.released} released, ${r.queued} queued, ${r.withheld} withheld`;
+          }}
+        />
+      )}
       <p role="status" className="done">
         {done}
       </p>
-      <label className="inline">
-        Partner{' '}
-        <select value={partner} onChange={(e) => setPartner(e.target.value)}>
-          <option value="">all ({items.data.length})</option>
-          {partners.map((p) => (
-            <option key={p}>{p}</option>
-          ))}
-        </select>
-      </label>
-      {shown.length === 0 && <p>Nothing waits for approval.</p>}
-      {shown.map((i) => (
-        <section
-          key={i.id}
-          className="card queue-item"
-          aria-labelledby={`q-${i.id}`}
-          data-object={i.object_id}
-        >
-          <h2 id={`q-${i.id}`}>
-            <a href={objectHref(i.object_id)}>{String(i.original?.name ?? i.object_id)}</a> → {i.partner}
-          </h2>
-          <p>
-            {i.original ? String(i.original.type) : ''} ·{' '}
-            {i.approvals.filter((a) => a.verdict === 'approve').length}/{i.approvals_required} approvals ·
-            waiting {Math.round(i.age_seconds / 3600)} h
-          </p>
-          <ul className="reasons">
-            {i.reasons.map((r) => (
-              <li key={r.code + r.message}>
-                <code>{r.code}</code> {r.message}
-              </li>
+      <div className="search">
+        <label>
+          Partner
+          <select value={partner} onChange={(e) => refilter(setPartner)(e.target.value)}>
+            <option value="">all</option>
+            {d.partners.map((p) => (
+              <option key={p}>{p}</option>
             ))}
-          </ul>
-          {i.approvals.length > 0 && (
-            <p>
-              So far:{' '}
-              {i.approvals
-                .map((a) => `${a.approver} (${a.verdict}${a.comment ? `: ${a.comment}` : ''})`)
-                .join(', ')}
-            </p>
-          )}
-          <details className="preview">
-            <summary>
-              Tearline preview: what {i.partner} would get ({i.removed.length} parts removed)
-            </summary>
-            <TearlineDiff original={i.original} tearline={i.tearline} removed={i.removed} />
-          </details>
-          {me.permissions.includes('decide') && (
-            <Decide
-              item={i}
-              onDone={(msg) => {
-                setDone(msg);
-                reload();
-              }}
-            />
-          )}
-        </section>
-      ))}
+          </select>
+        </label>
+        <label>
+          Type
+          <select value={type} onChange={(e) => refilter(setType)(e.target.value)}>
+            <option value="">any</option>
+            {d.types.map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Label
+          <select value={label} onChange={(e) => refilter(setLabel)(e.target.value)}>
+            <option value="">any</option>
+            {d.labels.map((l) => (
+              <option key={l}>{l}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Sort by
+          <select value={sort} onChange={(e) => refilter(setSort)(e.target.value)}>
+            {SORTS.map(([v, name]) => (
+              <option key={v} value={v}>
+                {name}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {canDecide && !partner && d.total > 0 && (
+        <p>Choose a partner to select items and decide them in bulk.</p>
+      )}
+      {selectable && d.total > 0 && (
+        <div className="bulk-bar" data-testid="bulk-bar">
+          <span>{selected.size} selected</span>{' '}
+          <button
+            type="button"
+            disabled={selected.size === 0}
+            onClick={() => setConfirm({ partner, ids: [...selected] })}
+          >
+            Review the {selected.size} selected
+          </button>{' '}
+          <button
+            type="button"
+            onClick={() =>
+              setConfirm({
+                partner,
+                ...(type && { types: [type] }),
+                ...(label && { labels: [label] }),
+              })
+            }
+          >
+            Review all {d.total} matching
+          </button>
+        </div>
+      )}
+      {confirm && <BulkConfirm selection={confirm} canDecide={canDecide} onClose={finish} />}
+      {d.total === 0 && <p>Nothing waits for approval.</p>}
+      {d.total > 0 && <Pager page={d.page} pages={d.pages} total={d.total} onPage={setPage} />}
+      {d.groups.map((g) => {
+        const items = d.items.filter((i) => i.group === g.key);
+        const all = items.length > 0 && items.every((i) => selected.has(i.id));
+        return (
+          <section key={g.key} className="queue-group" data-group={g.key} aria-labelledby={`g-${g.key}`}>
+            <h2 id={`g-${g.key}`}>
+              {selectable && (
+                <input
+                  type="checkbox"
+                  aria-label={`Select all ${g.total} in ${g.title}`}
+                  checked={all}
+                  onChange={(e) => {
+                    const on = e.target.checked;
+                    // This page's items at once; the group's items on other pages as they arrive.
+                    toggle(
+                      items.map((i) => i.id),
+                      on,
+                    );
+                    if (on && g.total > items.length)
+                      void idsOfGroup(filters, g.key).then(
+                        (ids) => toggle(ids, true),
+                        (err: Error) => setDone(err.message),
+                      );
+                  }}
+                />
+              )}{' '}
+              {g.kind === 'report' ? 'Report' : 'Around'} {g.title}{' '}
+              <span className="count">
+                ({g.total} item{g.total === 1 ? '' : 's'})
+              </span>
+            </h2>
+            {items.map((i) => (
+              <QueueItemCard
+                key={i.id}
+                item={i}
+                canDecide={canDecide}
+                selectable={selectable}
+                selected={selected.has(i.id)}
+                onSelect={(on) => toggle([i.id], on)}
+                onDone={(msg) => {
+                  setDone(msg);
+                  reload();
+                }}
+              />
+            ))}
+          </section>
+        );
+      })}
     </>
   );
 }

@@ -10,7 +10,14 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
     setBusy(true);
     setError('');
     try {
-      onSignedIn(await api<Me>('/api/login', { name: form.get('name'), password: form.get('password') }));
+      const totp = String(form.get('totp') ?? '').trim();
+      onSignedIn(
+        await api<Me>('/api/login', {
+          name: form.get('name'),
+          password: form.get('password'),
+          ...(totp && { totp }),
+        }),
+      );
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -28,6 +35,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
         <label>
           Password
           <input name="password" type="password" autoComplete="current-password" required />
+        </label>
+        <label>
+          Code from your authenticator (if you enrolled one)
+          <input name="totp" inputMode="numeric" autoComplete="one-time-code" pattern="[0-9]{6}" />
         </label>
         <button type="submit" disabled={busy}>
           Sign in

@@ -145,7 +145,7 @@ export function SubmissionsPage({ me }: { me: Me }) {
               <summary>Content (references mapped to the hub’s ids)</summary>
               <Content number={s.number} />
             </details>
-            {s.state === 'pending' && me.permissions.includes('promote') && (
+            {s.state === 'pending' && me.permissions.includes('submission.review') && (
               <Review
                 item={s}
                 onDone={(msg, promoted) => {

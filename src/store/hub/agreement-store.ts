@@ -11,6 +11,8 @@ export interface AgreementVersion {
   body: Agreement;
   set_at: string;
   actor: string;
+  /** Why this version was written; null for versions from before reasons were kept. */
+  reason: string | null;
 }
 
 export type SetAgreementResult =
@@ -25,6 +27,7 @@ interface Row {
   body_json: string;
   set_at: string;
   actor: string;
+  reason: string | null;
 }
 
 function toVersion(r: Row): AgreementVersion {
@@ -36,6 +39,7 @@ function toVersion(r: Row): AgreementVersion {
     body: JSON.parse(r.body_json) as Agreement,
     set_at: r.set_at,
     actor: r.actor,
+    reason: r.reason ?? null,
   };
 }
 
@@ -49,7 +53,11 @@ export class AgreementStore {
    * Validates and stores a new version. Setting the same normal form as the latest version
    * changes nothing (so scripts can re-run), and reports it.
    */
-  async set(partnerId: string, text: string, ctx: { actor: string; now: Date }): Promise<SetAgreementResult> {
+  async set(
+    partnerId: string,
+    text: string,
+    ctx: { actor: string; now: Date; reason: string },
+  ): Promise<SetAgreementResult> {
     const parsed = parseAgreement(text);
     if (!parsed.ok) return { ok: false, code: 'agreement-invalid', errors: parsed.errors };
     const body = JSON.stringify(parsed.agreement);
@@ -64,8 +72,8 @@ export class AgreementStore {
       }
       const version = (latest?.version ?? 0) + 1;
       await tx.run(
-        'INSERT INTO agreements (partner_id, version, format, raw_text, body_json, set_at, actor) VALUES (?, ?, ?, ?, ?, ?, ?)',
-        [partnerId, version, format, text, body, ctx.now.toISOString(), ctx.actor],
+        'INSERT INTO agreements (partner_id, version, format, raw_text, body_json, set_at, actor, reason) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+        [partnerId, version, format, text, body, ctx.now.toISOString(), ctx.actor, ctx.reason],
       );
       await recordChange(tx, {
         kind: 'agreement-change',
@@ -75,6 +83,7 @@ export class AgreementStore {
         agreement_version: String(version),
         change: version === 1 ? 'set' : 'new-version',
         digest: changeDigest(JSON.parse(body)),
+        details: { reason: ctx.reason },
       });
       return { ok: true, version, unchanged: false };
     });

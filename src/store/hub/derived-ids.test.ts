@@ -63,8 +63,8 @@ describeOnEngines('DerivedIdStore', (open) => {
       });
       const common = {
         spec_version: '2.1',
-        created: '2024-01-01T00:00:00Z',
-        modified: '2024-01-01T00:00:00Z',
+        created: '2024-01-01T00:00:00.000Z',
+        modified: '2024-01-01T00:00:00.000Z',
         object_marking_refs: [GREEN],
       };
       const campaign = {

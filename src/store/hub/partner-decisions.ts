@@ -37,6 +37,7 @@ export async function loadPartnerFacts(
   partner: Partner,
   nowMs: number,
   operator?: Extract<OperatorPolicies, { ok: true }>,
+  markingHint?: string,
 ): Promise<PartnerFacts> {
   const { sql } = stores;
   const inForce = (await stores.agreements.list(partner.id))
@@ -45,7 +46,8 @@ export async function loadPartnerFacts(
   const events = (await stores.conditions.list(partner.id)).filter((e) => Date.parse(e.at) <= nowMs);
   const base = deriveFacts(events);
   const partnerRef = { id: partner.id, name: partner.name, enabled: partner.enabled };
-  if (!inForce) return { partner: partnerRef, conditions: [], nowMs };
+  const hint = markingHint === undefined ? {} : { markingHint };
+  if (!inForce) return { partner: partnerRef, conditions: [], nowMs, ...hint };
   const body = inForce.body;
   // Setting an agreement version is itself a review of it.
   const reviews = [base.lastReviewAt, inForce.set_at].filter((t): t is string => t !== undefined);
@@ -57,6 +59,7 @@ export async function loadPartnerFacts(
   }
   const facts: ConditionFacts = {
     ...base,
+    partnerName: partner.name,
     ...(lastReviewAt !== undefined && { lastReviewAt }),
     feedbackReceivedMs: await listFeedbackReceipts(sql, partner.id, sinceMs * 1000),
   };
@@ -71,7 +74,15 @@ export async function loadPartnerFacts(
     ...(neighbourhood && { neighbourhood: new Set(neighbourhood.keys()) }),
     ...(locations && { locations: new Set(locations.keys()) }),
     ...(operator && { operator: { policies: operator.policies, meta: operator.meta } }),
+    ...hint,
   };
+}
+
+/** The hub's markings: how each id classifies, and the statement definitions it holds. */
+export interface MarkingCatalogs {
+  classify: MarkingClassifier;
+  /** Statement marking definitions by id (a copy carries them; see src/tearline). */
+  statements: Map<string, JsonObject>;
 }
 
 /**
@@ -79,21 +90,30 @@ export async function loadPartnerFacts(
  * `statement` definition (a copyright or terms notice) as restricting nothing, anything else
  * (unknown ids, custom definitions, TLP look-alikes with non-standard ids) as unknown.
  */
-export async function loadMarkingClassifier(sql: SqlQueries): Promise<MarkingClassifier> {
+export async function loadMarkingCatalogs(sql: SqlQueries): Promise<MarkingCatalogs> {
   const known = new Map<string, MarkingClass>();
+  const statements = new Map<string, JsonObject>();
   const rows = await sql.all<{ id: string; json: string }>(
     "SELECT id, json FROM objects WHERE type = 'marking-definition' AND is_latest",
   );
   for (const r of rows) {
     const def = JSON.parse(r.json) as JsonObject;
-    if (def.definition_type === 'statement' && isJsonObject(def.definition))
+    if (classifyStandardMarking(r.id).kind === 'tlp') continue;
+    if (def.definition_type === 'statement' && isJsonObject(def.definition)) {
       known.set(r.id, { kind: 'statement' });
+      statements.set(r.id, def);
+    }
   }
-  return (id) => {
+  const classify: MarkingClassifier = (id) => {
     const standard = classifyStandardMarking(id);
     if (standard.kind === 'tlp') return standard;
     return known.get(id) ?? { kind: 'unknown' };
   };
+  return { classify, statements };
+}
+
+export async function loadMarkingClassifier(sql: SqlQueries): Promise<MarkingClassifier> {
+  return (await loadMarkingCatalogs(sql)).classify;
 }
 
 /** Rows per page when reading every latest object: memory stays bounded on large stores. */

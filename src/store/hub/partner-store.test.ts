@@ -60,7 +60,7 @@ describeOnEngines('PartnerStore', (open) => {
       expect((await store.authenticate(r.partner.id, r.token))?.name).toBe('ally');
       expect(await store.authenticate('ally', `${r.token}x`)).toBeUndefined();
       expect(await store.authenticate('nobody', r.token)).toBeUndefined();
-      const rotated = await store.rotateToken('ally', ctx);
+      const rotated = await store.rotateToken('ally', ctx, 'token seen in a mail log');
       if (!rotated.ok) throw new Error(rotated.message);
       expect(await store.authenticate('ally', r.token)).toBeUndefined();
       expect(await store.authenticate('ally', rotated.token)).toBeDefined();
@@ -74,6 +74,11 @@ describeOnEngines('PartnerStore', (open) => {
         ['add', 'local-admin'],
         ['rotate-token', 'local-admin'],
         ['disable', 'local-admin'],
+      ]);
+      expect((await store.events('ally')).map((e) => e.detail.reason ?? null)).toEqual([
+        null,
+        'token seen in a mail log',
+        'review',
       ]);
       const kinds = await store.sql.all<{ kind: string }>('SELECT kind FROM ledger_entries ORDER BY idx');
       expect(kinds.map((k) => k.kind)).toEqual(['partner-change', 'partner-change', 'partner-change']);

@@ -164,9 +164,11 @@ export class PartnerStore {
     return { ok: true, partner: (await this.get(id)) as Partner, token };
   }
 
+  /** A new token (the old one stops at once); `reason` is kept in the partner's history. */
   async rotateToken(
     nameOrId: string,
     ctx: ChangeContext,
+    reason?: string,
   ): Promise<PartnerResult<{ partner: Partner; token: string }>> {
     const p = await this.get(nameOrId);
     if (!p) return notFound(nameOrId);
@@ -179,7 +181,7 @@ export class PartnerStore {
         p.id,
       ]);
       await indexPartnerToken(tx, p.id, token);
-      await this.#event(tx, p.id, 'rotate-token', ctx, {});
+      await this.#event(tx, p.id, 'rotate-token', ctx, reason === undefined ? {} : { reason });
     });
     return { ok: true, partner: (await this.get(p.id)) as Partner, token };
   }

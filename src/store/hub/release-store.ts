@@ -42,6 +42,10 @@ export interface ApprovalRow {
   verdict: 'approve' | 'deny';
   comment: string | null;
   at: string;
+  /** How the approver proved who they were: password, password+totp or key. */
+  auth: string | null;
+  /** Where from: the OS account of a CLI session or key, or `console` / `api`. */
+  origin: string | null;
 }
 
 export interface ReleaseRecord {
@@ -64,6 +68,19 @@ export interface ReleaseRecord {
 type Raw<T> = { [K in keyof T]: T[K] extends unknown[] | object ? string : T[K] };
 
 const OPEN = "state IN ('pending', 'approved')";
+// Many rows share one reasons array (release-pipeline.ts): serialised once each.
+const reasonsText = new WeakMap<readonly Reason[], string>();
+function reasonsJson(reasons: readonly Reason[]): string {
+  let text = reasonsText.get(reasons);
+  if (text === undefined) {
+    text = JSON.stringify(reasons);
+    reasonsText.set(reasons, text);
+  }
+  return text;
+}
+
+/** Rows per multi-row insert: 8 parameters each, well under either engine's limit. */
+const OUTCOME_CHUNK = 200;
 
 /**
  * The pipeline's tables (migration 0700-release). Each method is one statement; callers that
@@ -86,6 +103,18 @@ export class ReleaseStore {
       partnerId,
     ]);
     return new Map(rows.map((r) => [r.object_id, parseOutcome(r)]));
+  }
+
+  /** What a pass compares for each object of one partner: outcome, version and fingerprint, not the reasons. */
+  async outcomeKeysOfPartner(
+    partnerId: string,
+  ): Promise<Map<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>> {
+    const rows = await this.sql.all<
+      Pick<OutcomeRow, 'object_id' | 'outcome' | 'object_version' | 'fingerprint'>
+    >('SELECT object_id, outcome, object_version, fingerprint FROM release_outcomes WHERE partner_id = ?', [
+      partnerId,
+    ]);
+    return new Map(rows.map((r) => [r.object_id, r]));
   }
 
   async outcomesOf(objectId: string): Promise<OutcomeRow[]> {
@@ -114,6 +143,33 @@ export class ReleaseStore {
         o.decided_at,
       ],
     );
+  }
+
+  /**
+   * Many outcomes (of distinct objects) in few statements: a pass records thousands at once.
+   * Joins the caller's transaction when there is one.
+   */
+  async putOutcomes(rows: readonly OutcomeRow[]): Promise<void> {
+    for (let at = 0; at < rows.length; at += OUTCOME_CHUNK) {
+      const chunk = rows.slice(at, at + OUTCOME_CHUNK);
+      await this.sql.run(
+        `INSERT INTO release_outcomes (partner_id, object_id, object_version, outcome, reasons, agreement_version, fingerprint, decided_at)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+         ON CONFLICT (partner_id, object_id) DO UPDATE SET object_version = excluded.object_version,
+           outcome = excluded.outcome, reasons = excluded.reasons, agreement_version = excluded.agreement_version,
+           fingerprint = excluded.fingerprint, decided_at = excluded.decided_at`,
+        chunk.flatMap((o) => [
+          o.partner_id,
+          o.object_id,
+          o.object_version,
+          o.outcome,
+          reasonsJson(o.reasons),
+          o.agreement_version,
+          o.fingerprint,
+          o.decided_at,
+        ]),
+      );
+    }
   }
 
   async countOutcomes(partnerId: string): Promise<Record<string, number>> {
@@ -191,7 +247,7 @@ export class ReleaseStore {
   /** Approvals and denials given to the item as it is now (its fingerprint). */
   approvals(item: QueueItem): Promise<ApprovalRow[]> {
     return this.sql.all<ApprovalRow>(
-      'SELECT approver, verdict, comment, at FROM release_approvals WHERE item_id = ? AND fingerprint = ? ORDER BY at, approver',
+      'SELECT approver, verdict, comment, at, auth, origin FROM release_approvals WHERE item_id = ? AND fingerprint = ? ORDER BY at, approver',
       [item.item_id, item.fingerprint],
     );
   }
@@ -203,11 +259,12 @@ export class ReleaseStore {
     verdict: 'approve' | 'deny',
     comment: string | undefined,
     at: string,
+    how: { auth: string; origin: string },
   ): Promise<boolean> {
     const r = await this.sql.run(
-      `INSERT INTO release_approvals (item_id, approver, verdict, comment, fingerprint, at) VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO release_approvals (item_id, approver, verdict, comment, fingerprint, at, auth, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (item_id, approver, fingerprint) DO NOTHING`,
-      [item.item_id, approver, verdict, comment ?? null, item.fingerprint, at],
+      [item.item_id, approver, verdict, comment ?? null, item.fingerprint, at, how.auth, how.origin],
     );
     return r.changes === 1;
   }

@@ -1,20 +1,24 @@
 import { hash, verify } from '@node-rs/argon2';
+import { isRole, ROLES, type Role } from '../../access/access-roles.js';
 import type { SqlDatabase, SqlTx } from '../sql/sql-database.js';
 import { changeDigest, recordChange } from './ledger-change.js';
 
-export const ROLES = ['analyst', 'release-officer', 'oversight', 'admin'] as const;
-export type Role = (typeof ROLES)[number];
-
-export function isRole(value: unknown): value is Role {
-  return typeof value === 'string' && (ROLES as readonly string[]).includes(value);
-}
+export { isRole, ROLES, type Role } from '../../access/access-roles.js';
 
 export interface User {
   name: string;
   role: Role;
   enabled: boolean;
+  /** A second factor (TOTP) is required at every interactive sign-in. */
+  totp: boolean;
   created_at: string;
   updated_at: string;
+}
+
+/** What a sign-in checks beyond the password: the sealed TOTP secret and the last step used. */
+export interface UserSecondFactor {
+  sealed: string;
+  lastStep: number | null;
 }
 
 export type UserError =
@@ -44,6 +48,8 @@ interface Row {
   role: string;
   password_hash: string;
   enabled: number;
+  totp_secret: string | null;
+  totp_last_step: number | null;
   created_at: string;
   updated_at: string;
 }
@@ -53,6 +59,7 @@ function toUser(r: Row): User {
     name: r.name,
     role: r.role as Role,
     enabled: r.enabled === 1,
+    totp: r.totp_secret !== null,
     created_at: r.created_at,
     updated_at: r.updated_at,
   };
@@ -77,6 +84,10 @@ export class UserStore {
   async get(name: string): Promise<User | undefined> {
     const row = await this.sql.get<Row>('SELECT * FROM users WHERE name = ?', [name]);
     return row && toUser(row);
+  }
+
+  async count(): Promise<number> {
+    return Number((await this.sql.get<{ n: number }>('SELECT count(*) AS n FROM users'))?.n ?? 0);
   }
 
   async list(): Promise<User[]> {
@@ -144,7 +155,9 @@ export class UserStore {
         ctx.now.toISOString(),
         name,
       ]);
-      await this.#event(tx, name, 'passwd', ctx, {});
+      // A new password ends every session made with the old one, in every process.
+      const ended = await tx.run('DELETE FROM console_sessions WHERE user_name = ?', [name]);
+      await this.#event(tx, name, 'passwd', ctx, { sessions_ended: ended.changes });
     });
     return { ok: true, user: (await this.get(name)) as User };
   }
@@ -162,7 +175,16 @@ export class UserStore {
         ctx.now.toISOString(),
         name,
       ]);
-      await this.#event(tx, name, enabled ? 'enable' : 'disable', ctx, {});
+      const ended = enabled
+        ? 0
+        : (await tx.run('DELETE FROM console_sessions WHERE user_name = ?', [name])).changes;
+      await this.#event(
+        tx,
+        name,
+        enabled ? 'enable' : 'disable',
+        ctx,
+        enabled ? {} : { sessions_ended: ended },
+      );
     });
     return { ok: true, user: (await this.get(name)) as User };
   }
@@ -183,6 +205,60 @@ export class UserStore {
     }
     if (!row || !ok || row.enabled !== 1) return undefined;
     return toUser(row);
+  }
+
+  /** The sealed TOTP secret of an enrolled user (undefined: none, or no such user). */
+  async secondFactor(name: string): Promise<UserSecondFactor | undefined> {
+    const row = await this.sql.get<Pick<Row, 'totp_secret' | 'totp_last_step'>>(
+      'SELECT totp_secret, totp_last_step FROM users WHERE name = ?',
+      [name],
+    );
+    if (!row?.totp_secret) return undefined;
+    return {
+      sealed: row.totp_secret,
+      lastStep: row.totp_last_step === null ? null : Number(row.totp_last_step),
+    };
+  }
+
+  /**
+   * Marks a TOTP time step used; false when it (or a later one) was used already, by any process:
+   * a code works once.
+   */
+  async claimTotpStep(name: string, step: number): Promise<boolean> {
+    const r = await this.sql.run(
+      'UPDATE users SET totp_last_step = ? WHERE name = ? AND (totp_last_step IS NULL OR totp_last_step < ?)',
+      [step, name, step],
+    );
+    return r.changes === 1;
+  }
+
+  /** Enrols (sealed secret) or removes (null) the user's second factor; sessions end either way. */
+  async setSecondFactor(
+    name: string,
+    sealed: string | null,
+    step: number | null,
+    ctx: UserChangeContext,
+  ): Promise<UserResult<{ user: User }>> {
+    const user = await this.get(name);
+    if (!user) return notFound(name);
+    await this.sql.transaction(async (tx) => {
+      await tx.run('UPDATE users SET totp_secret = ?, totp_last_step = ?, updated_at = ? WHERE name = ?', [
+        sealed,
+        step,
+        ctx.now.toISOString(),
+        name,
+      ]);
+      const ended = await tx.run('DELETE FROM console_sessions WHERE user_name = ?', [name]);
+      await this.#event(tx, name, sealed ? 'totp-enable' : 'totp-disable', ctx, {
+        sessions_ended: ended.changes,
+      });
+    });
+    return { ok: true, user: (await this.get(name)) as User };
+  }
+
+  /** An audit-only change (an unlock): its history row and ledger entry. */
+  async recordEvent(name: string, action: string, ctx: UserChangeContext, detail: Record<string, unknown>) {
+    await this.sql.transaction((tx) => this.#event(tx, name, action, ctx, detail));
   }
 
   /** Each change with its history row, for `user show` style reports and the tests. */

@@ -1,5 +1,5 @@
 import type pg from 'pg';
-import { PG_CHANGE_CHANNEL } from './pg-migrations.js';
+import { PG_AUTH_CHANNEL, PG_CHANGE_CHANNEL } from './pg-migrations.js';
 
 /**
  * Counts the commits other sessions (and this process) make to what TAXII pages show, from
@@ -15,6 +15,7 @@ export class PgChangeListener {
   #schema = '';
   #pid: number | undefined;
   #count = 0;
+  #authCount = 0;
   #closed = false;
   #retry: NodeJS.Timeout | undefined;
 
@@ -35,12 +36,16 @@ export class PgChangeListener {
       this.#schema = me.rows[0]?.s ?? '';
       this.#pid = me.rows[0]?.pid;
       client.on('notification', (n) => {
-        if (n.channel === PG_CHANGE_CHANNEL && n.payload === this.#schema) this.#count++;
+        if (n.payload !== this.#schema) return;
+        if (n.channel === PG_CHANGE_CHANNEL) this.#count++;
+        else if (n.channel === PG_AUTH_CHANNEL) this.#authCount++;
       });
       client.on('error', () => this.#lost());
       client.on('end', () => this.#lost());
       await client.query(`LISTEN ${PG_CHANGE_CHANNEL}`);
+      await client.query(`LISTEN ${PG_AUTH_CHANNEL}`);
       this.#count++;
+      this.#authCount++;
       this.#client = client;
     } catch {
       client?.release(true);
@@ -51,6 +56,14 @@ export class PgChangeListener {
   /** The number of changes seen; undefined while not listening. */
   version(): number | undefined {
     return this.#client ? this.#count : undefined;
+  }
+
+  /**
+   * The number of credential changes seen (a disabled user or partner, a new token or password,
+   * a revoked key, a lock); undefined while not listening.
+   */
+  authVersion(): number | undefined {
+    return this.#client ? this.#authCount : undefined;
   }
 
   /** The listening session's server process, for operators matching it in pg_stat_activity. */
@@ -64,7 +77,7 @@ export class PgChangeListener {
     const client = this.#client;
     this.#client = undefined;
     if (client) {
-      await client.query(`UNLISTEN ${PG_CHANGE_CHANNEL}`).catch(() => {});
+      await client.query('UNLISTEN *').catch(() => {});
       client.release();
     }
   }

@@ -1,5 +1,6 @@
 import pg from 'pg';
 import { applyPgMigrations } from './pg-migrations.js';
+import { describePgUrl, readPgUrl } from './pg-url.js';
 
 export type PgOpenError =
   | { code: 'bad-url'; message: string }
@@ -20,38 +21,14 @@ export interface PgOpenOptions {
 
 const SCHEMA = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** Whether a --db / TEARLINE_DB value names a PostgreSQL database. */
-export function isPgUrl(value: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(value);
-}
-
-function describeUrl(url: string): string {
-  // Never echo a password back into logs or error messages.
-  return url.replace(/\/\/([^:/@]+):[^@]*@/, '//$1:***@');
-}
-
 /**
  * Opens a pool on `url` with the schema's search_path on every connection, and applies the
  * migrations. The caller owns the pool (`pool.end()`).
  */
 export async function openPg(url: string, opts: PgOpenOptions = {}): Promise<PgOpenResult> {
-  if (!isPgUrl(url)) {
-    return {
-      ok: false,
-      error: { code: 'bad-url', message: `--db: '${describeUrl(url)}' is not a postgres:// URL` },
-    };
-  }
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return {
-      ok: false,
-      error: { code: 'bad-url', message: `--db: '${describeUrl(url)}' is not a valid URL` },
-    };
-  }
-  const schema = opts.schema ?? parsed.searchParams.get('schema') ?? 'public';
-  parsed.searchParams.delete('schema');
+  const read = readPgUrl(url);
+  if (!read.ok) return { ok: false, error: { code: 'bad-url', message: `--db: ${read.message}` } };
+  const schema = opts.schema ?? read.schema ?? 'public';
   if (!SCHEMA.test(schema)) {
     return {
       ok: false,
@@ -59,7 +36,7 @@ export async function openPg(url: string, opts: PgOpenOptions = {}): Promise<PgO
     };
   }
   const pool = new pg.Pool({
-    connectionString: parsed.toString(),
+    ...read.config,
     max: opts.max ?? 4,
     connectionTimeoutMillis: 10_000,
     options: `-c search_path=${schema}`,
@@ -75,7 +52,7 @@ export async function openPg(url: string, opts: PgOpenOptions = {}): Promise<PgO
     const why = err instanceof Error ? err.message : String(err);
     return {
       ok: false,
-      error: { code: 'connect-failed', message: `PostgreSQL at ${describeUrl(url)}: ${why}` },
+      error: { code: 'connect-failed', message: `PostgreSQL at ${describePgUrl(url)}: ${why}` },
     };
   }
 }

@@ -2,10 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.js';
 import { ingestBatchEntry } from '../../ingest/ingest-ledger.js';
 import { createSigner } from '../../ledger/ledger-note.js';
+import { DeliveryStore } from '../hub/delivery-store.js';
 import { openSqlite, type SqliteDatabase } from '../sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../sqlite/ledger-checkpoints.js';
-import { SqliteLedger } from '../sqlite/ledger-store.js';
+import { encodeLegacyEntries, SqliteLedger } from '../sqlite/ledger-store.js';
 import { SqliteObjectStore } from '../sqlite/object-store.js';
+import { SqliteSql } from '../sqlite/sqlite-sql.js';
 import { copyHubToPg } from './pg-hub-copy.js';
 import { PgLedger } from './pg-ledger.js';
 import { PgObjectStore } from './pg-object-store.js';
@@ -18,6 +20,18 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
   const db = openSqlite(':memory:');
   const clock = new ManualClock('2026-11-28T10:00:00Z');
   const ledger = new SqliteLedger(db);
+  // An older hub's first entry, written before entries had private parts (version 1).
+  const legacy = encodeLegacyEntries([
+    {
+      kind: 'user-change',
+      time: '2026-11-01T00:00:00Z',
+      actor: 'admin',
+      user: 'olga',
+      change: 'add',
+      digest: 'd',
+    },
+  ]);
+  if (!legacy.ok || !ledger.appendSealed(legacy.sealed).ok) throw new Error('legacy entry');
   const store = new SqliteObjectStore(db, clock, (ctx, stored) => {
     const r = ledger.appendEntries([ingestBatchEntry(ctx.source, ctx.actor, clock.now(), stored)]);
     if (!r.ok) throw new Error(r.message);
@@ -31,8 +45,8 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
         type: 'indicator',
         spec_version: '2.1',
         id: `indicator--${String(i).padStart(8, '0')}-0000-4000-8000-000000000000`,
-        created: '2024-01-01T00:00:00Z',
-        modified: `2024-01-0${5 - b}T00:00:00Z`,
+        created: '2024-01-01T00:00:00.000Z',
+        modified: `2024-01-0${5 - b}T00:00:00.000Z`,
         name: 'Ünïcode ✓',
         created_by_ref: 'identity--0b8b5b9e-8f57-4f5e-9a43-2d1c6f1f0c11',
         object_marking_refs: ['marking-definition--34098fce-860f-48ae-8e50-ebd3cc5e41da'],
@@ -73,8 +87,30 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
       is_latest, mapped_json, review_state, reviewed_by, reviewed_at, review_note, legacy_added_us)
       VALUES (7, 'identity--p1', 's1', 'note--n1', 'v', 'v', 'note', '{"sent":1}', 1, '{"mapped":1}',
         'rejected', 'analyst', 't2', 'not credible', 6);
+    INSERT INTO import_marking_defaults (scope, name, marking, kind, set_by, set_at)
+      VALUES ('user', 'ivan', 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb', 'tlp', 'admin', 't0');
   `);
+  await new DeliveryStore(new SqliteSql(db)).write(
+    [
+      {
+        partnerId: 'identity--p1',
+        periodStart: new Date('2026-11-28T10:00:00Z'),
+        periodEnd: new Date('2026-11-28T10:01:00Z'),
+        items: [['indicator--d1', 'v']],
+      },
+    ],
+    clock.now(),
+  );
   checkpoints.checkpoint(clock.now(), signer.signer);
+  // Two witness cosignatures of the checkpoints (migration 1200-witness-cosignatures).
+  const [first, latest] = (
+    db.prepare('SELECT size FROM ledger_checkpoints ORDER BY size').all() as { size: number }[]
+  ).map((r) => r.size);
+  db.prepare(
+    `INSERT INTO ledger_cosignatures (size, witness_key, witness_name, cosigned_unix, line, received_at)
+      VALUES (?, 'w.test/a+00000001+BA', 'w.test/a', 1790000000, '— w.test/a AAAA', 't'),
+             (?, 'w.test/a+00000001+BA', 'w.test/a', 1790000001, '— w.test/a BBBB', 't')`,
+  ).run(first, latest);
   return db;
 }
 
@@ -86,13 +122,14 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
       const res = await copyHubToPg(lite, pg.pool);
       expect(res).toMatchObject({
         ok: true,
-        ledgerSize: 5,
+        ledgerSize: 7,
         rows: {
           objects: 150,
           object_refs: 300,
           quarantine: 1,
           hub_meta: 1,
-          ledger_entries: 5,
+          ledger_entries: 7,
+          ledger_deliveries: 1,
           ledger_hash_pages: 1,
           ledger_checkpoints: 2,
           partners: 1,
@@ -100,7 +137,9 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
           agreements: 1,
           releases: 1,
           release_records: 1,
+          import_marking_defaults: 1,
           users: 0,
+          ledger_cosignatures: 2,
         },
       });
       // Identity columns continue after the copied rows.
@@ -112,6 +151,10 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
         "SELECT json, feed_us FROM releases WHERE object_id = 'indicator--d1'",
       );
       expect(rel.rows).toEqual([{ json: '{}', feed_us: '5' }]);
+      const cosigned = await pg.pool.query<{ line: string }>(
+        'SELECT line FROM ledger_cosignatures WHERE size = (SELECT max(size) FROM ledger_checkpoints)',
+      );
+      expect(cosigned.rows).toEqual([{ line: '— w.test/a BBBB' }]);
       // Partner submissions keep their review (migration 1300's columns) on the copy.
       const sub = await pg.pool.query(
         'SELECT mapped_json, review_state, reviewed_by, review_note, legacy_added_us FROM taxii_submissions',
@@ -131,8 +174,8 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
         await liteStore.page({ limit: 1000, versions: 'all' }),
       );
       expect(await pgStore.stats()).toEqual(await liteStore.stats());
-      const root = await new PgLedger(pg.pool).root(5);
-      const liteRoot = new SqliteLedger(lite).root(5);
+      const root = await new PgLedger(pg.pool).root(7);
+      const liteRoot = new SqliteLedger(lite).root(7);
       expect(root.ok && liteRoot.ok && Buffer.from(root.root).equals(Buffer.from(liteRoot.root))).toBe(true);
       // The copy goes on as a hub: the next batch gets an added value after the copied ones.
       const next = {
@@ -167,6 +210,24 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
       expect(
         (await new PgObjectStore(pg.pool, new ManualClock('2026-01-01T00:00:00Z')).stats()).versions,
       ).toBe(0);
+    } finally {
+      lite.close();
+      await pg.drop();
+    }
+  });
+
+  it('rolls everything back when an entry does not open with the private part that arrived', async () => {
+    const lite = await buildSqliteHub();
+    const pg = await openTestSchema('m');
+    try {
+      lite.prepare('UPDATE ledger_entries SET salt = zeroblob(32) WHERE idx = 2').run();
+      const res = await copyHubToPg(lite, pg.pool);
+      expect(res).toMatchObject({
+        ok: false,
+        error: { code: 'verify-failed', message: expect.stringContaining('entry 2') },
+      });
+      const n = await pg.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM ledger_entries');
+      expect(n.rows[0]?.n).toBe(0);
     } finally {
       lite.close();
       await pg.drop();

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type pg from 'pg';
+import { decodeLeaf, openLeaf } from '../../ledger/ledger-commitment.js';
 import { TreeFrontier } from '../../ledger/ledger-frontier.js';
 import { equalHashes, type Hash, hashLeaf } from '../../ledger/ledger-hash.js';
 import { hashRange } from '../../ledger/ledger-proof.js';
@@ -62,11 +63,17 @@ const TABLES: CopiedTable[] = [
   { name: 'hub_meta', columns: ['key', 'value'], types: ['text', 'text'], order: 'key' },
   {
     name: 'ledger_entries',
-    columns: ['idx', 'kind', 'time', 'actor', 'release_id', 'bytes'],
-    types: ['bigint', 'text', 'text', 'text', 'text', 'bytea'],
+    columns: ['idx', 'kind', 'time', 'actor', 'release_id', 'bytes', 'salt', 'private'],
+    types: ['bigint', 'text', 'text', 'text', 'text', 'bytea', 'bytea', 'bytea'],
     order: 'idx',
   },
   { name: 'ledger_hash_pages', columns: ['page', 'hashes'], types: ['bigint', 'bytea'], order: 'page' },
+  {
+    name: 'ledger_deliveries',
+    columns: ['idx', 'partner_id', 'period_start', 'period_end', 'items'],
+    types: ['bigint', 'text', 'text', 'text', 'text'],
+    order: 'idx',
+  },
   {
     name: 'ledger_checkpoints',
     columns: ['size', 'root', 'note', 'signed_at'],
@@ -98,6 +105,11 @@ const HUB_STATE_TABLES = [
   'release_records',
   'console_sessions',
   'osint_drafts',
+  'user_api_keys',
+  'auth_throttle',
+  'auth_events',
+  'import_marking_defaults',
+  'ledger_cosignatures',
 ];
 
 /** A state table as the source declares it; its identity column, if any, to advance after the copy. */
@@ -122,7 +134,13 @@ const CHUNK = 2000;
 
 /** Tables of the source that hold rows the PostgreSQL backend has no adapter for yet. */
 function findUnsupported(source: SqliteDatabase): string[] {
-  const copied = new Set([...TABLES.map((t) => t.name), ...HUB_STATE_TABLES, 'schema_migrations']);
+  // The credential epoch is a counter each database starts at its own value: nothing to copy.
+  const copied = new Set([
+    ...TABLES.map((t) => t.name),
+    ...HUB_STATE_TABLES,
+    'schema_migrations',
+    'auth_epoch',
+  ]);
   const names = source
     .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
     .pluck()
@@ -198,17 +216,31 @@ async function digestPgTable(tx: pg.PoolClient, t: CopiedTable): Promise<{ rows:
   return { rows, digest: digest.digest('hex') };
 }
 
-/** Rebuilds the tree from the entry bytes and checks every stored hash and checkpoint root. */
+/**
+ * Rebuilds the tree from the entry bytes, opens every version 2 entry with the salt and private
+ * part that arrived, and checks every stored hash and checkpoint root.
+ */
 async function verifyLedger(
   tx: pg.PoolClient,
 ): Promise<{ ok: true; size: number } | { ok: false; message: string }> {
-  const entries = await tx.query<{ idx: string; bytes: Buffer }>(
-    'SELECT idx, bytes FROM ledger_entries ORDER BY idx',
+  const entries = await tx.query<{ idx: string; bytes: Buffer; salt: Buffer | null; private: Buffer | null }>(
+    'SELECT idx, bytes, salt, private FROM ledger_entries ORDER BY idx',
   );
   const frontier = TreeFrontier.empty();
   const rebuilt: Hash[] = [];
   for (const [i, e] of entries.rows.entries()) {
     if (Number(e.idx) !== i) return { ok: false, message: `ledger entry ${i} is missing` };
+    const leaf = decodeLeaf(e.bytes);
+    if (!leaf.ok) return { ok: false, message: `ledger entry ${i}: ${leaf.message}` };
+    if (leaf.leaf.version === 2) {
+      const opened =
+        e.salt && e.private ? openLeaf(leaf.leaf.entry, { salt: e.salt, private: e.private }) : undefined;
+      if (!opened?.ok)
+        return {
+          ok: false,
+          message: `ledger entry ${i}: its private part or salt does not open its commitment`,
+        };
+    }
     frontier.appendTo(hashLeaf(e.bytes), rebuilt);
   }
   const pages = await tx.query<{ hashes: Buffer }>('SELECT hashes FROM ledger_hash_pages ORDER BY page');

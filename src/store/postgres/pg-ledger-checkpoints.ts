@@ -37,15 +37,16 @@ export class PgLedgerCheckpoints {
   }
 
   /**
-   * Signs the current tree unless the latest checkpoint covers it; never a smaller tree, and only
-   * after proving the new tree consistent with the latest checkpoint (as the SQLite adapter).
+   * Signs the tree of `size` entries (default: all) unless the latest checkpoint covers it; never
+   * a smaller tree, and only after proving the new tree consistent with the latest checkpoint (as
+   * the SQLite adapter).
    */
-  async checkpoint(now: Date, signer: NoteSigner): Promise<CheckpointResult> {
+  async checkpoint(now: Date, signer: NoteSigner, size?: number): Promise<CheckpointResult> {
     const tx = await this.#pool.connect();
     try {
       await tx.query('BEGIN');
       await tx.query(LOCK_LEDGER);
-      const res = await this.#checkpointLocked(tx, now, signer);
+      const res = await this.#checkpointLocked(tx, now, signer, size);
       await tx.query(res.ok && res.created ? 'COMMIT' : 'ROLLBACK');
       return res;
     } catch (err) {
@@ -56,14 +57,23 @@ export class PgLedgerCheckpoints {
     }
   }
 
-  async #checkpointLocked(tx: pg.PoolClient, now: Date, signer: NoteSigner): Promise<CheckpointResult> {
-    const size = await this.#ledger.size(tx);
-    if (size === 0) return fail('empty-tree', 'the ledger has no entries yet: nothing to sign');
+  async #checkpointLocked(
+    tx: pg.PoolClient,
+    now: Date,
+    signer: NoteSigner,
+    wanted: number | undefined,
+  ): Promise<CheckpointResult> {
+    const have = await this.#ledger.size(tx);
+    if (have === 0) return fail('empty-tree', 'the ledger has no entries yet: nothing to sign');
+    if (wanted !== undefined && wanted > have)
+      return fail('bad-size', `tree size ${wanted} is beyond the ledger's ${have} entries`);
+    const size = wanted ?? have;
     const latest = (await this.list(tx)).at(-1);
-    if (latest && latest.size === size) return { ok: true, checkpoint: latest, created: false };
-    if (latest && latest.size > size) {
-      return fail('inconsistent', `the ledger has ${size} entries but checkpoint ${latest.size} was signed`);
+    if (latest && latest.size > have) {
+      return fail('inconsistent', `the ledger has ${have} entries but checkpoint ${latest.size} was signed`);
     }
+    // Another process signed this step (or a later one) first: nothing smaller is ever signed.
+    if (latest && latest.size >= size) return { ok: true, checkpoint: latest, created: false };
     const root = await this.#ledger.root(size, tx);
     if (!root.ok) return root;
     if (latest) {

@@ -1,5 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import { encodeEntry, type LedgerEntry, releaseIdOf } from '../../ledger/ledger-entry.js';
+import type { EntryOpening } from '../../ledger/ledger-commitment.js';
+import { type LedgerEntry, releaseIdOf } from '../../ledger/ledger-entry.js';
 import { TreeFrontier } from '../../ledger/ledger-frontier.js';
 import { HASH_SIZE, type Hash, hashLeaf } from '../../ledger/ledger-hash.js';
 import {
@@ -11,6 +13,7 @@ import {
 } from '../../ledger/ledger-proof.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import { countStoredHashes, storedHashIndex } from '../../ledger/ledger-tree-math.js';
+import { type RandomSource, type SealedEntry, sealEntries } from '../sqlite/ledger-store.js';
 import { PG_LOCK_CLASS } from './pg-migrations.js';
 
 export const HASHES_PER_PAGE = 64;
@@ -34,6 +37,7 @@ export interface PgLedgerEntryRow {
   actor: string;
   releaseId: string | null;
   bytes: Buffer;
+  opening: EntryOpening | undefined;
 }
 
 /** Stored hashes by id, read in one query (the pages that hold them). */
@@ -63,9 +67,11 @@ function requireHash(hashes: Map<number, Buffer>, id: number): Hash {
 /** The disclosure ledger in PostgreSQL: same entries, bytes and hash layout as the SQLite one. */
 export class PgLedger {
   readonly #pool: pg.Pool;
+  readonly #random: RandomSource;
 
-  constructor(pool: pg.Pool) {
+  constructor(pool: pg.Pool, random: RandomSource = randomBytes) {
     this.#pool = pool;
+    this.#random = random;
   }
 
   async size(q: Queryable = this.#pool): Promise<number> {
@@ -83,12 +89,15 @@ export class PgLedger {
     tx: pg.PoolClient,
     entries: readonly LedgerEntry[],
   ): Promise<LedgerResult<{ first: number; size: number }>> {
-    const encoded: { entry: LedgerEntry; bytes: Buffer }[] = [];
-    for (const [i, entry] of entries.entries()) {
-      const res = encodeEntry(entry);
-      if (!res.ok) return fail(res.code, `entries[${i}]: ${res.message}`);
-      encoded.push({ entry, bytes: res.bytes });
-    }
+    const sealed = sealEntries(entries, this.#random);
+    return sealed.ok ? this.appendSealed(tx, sealed.sealed) : sealed;
+  }
+
+  /** As appendEntries, for entries already sealed (or version 1 encoded, for tests). */
+  async appendSealed(
+    tx: pg.PoolClient,
+    encoded: readonly SealedEntry[],
+  ): Promise<LedgerResult<{ first: number; size: number }>> {
     await tx.query(LOCK_LEDGER);
     const first = await this.size(tx);
     const nodeIds = TreeFrontier.nodesFor(first).map(storedHashIndex);
@@ -104,18 +113,21 @@ export class PgLedger {
       nodeIds.map((id) => requireHash(known, id)),
     );
     const created: Hash[] = [];
-    for (const { bytes } of encoded) frontier.appendTo(hashLeaf(bytes), created);
+    for (const { leaf } of encoded) frontier.appendTo(hashLeaf(leaf), created);
     if (encoded.length === 0) return { ok: true, first, size: first };
     await tx.query(
-      `INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes)
-       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[])`,
+      `INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes, salt, private)
+       SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bytea[],
+                            $7::bytea[], $8::bytea[])`,
       [
         encoded.map((_, i) => first + i),
         encoded.map((e) => e.entry.kind),
         encoded.map((e) => e.entry.time),
         encoded.map((e) => e.entry.actor),
         encoded.map((e) => releaseIdOf(e.entry) ?? null),
-        encoded.map((e) => e.bytes),
+        encoded.map((e) => e.leaf),
+        encoded.map((e) => (e.opening ? Buffer.from(e.opening.salt) : null)),
+        encoded.map((e) => (e.opening ? Buffer.from(e.opening.private) : null)),
       ],
     );
     await this.#appendHashes(tx, firstHash, partialPage, created);
@@ -219,7 +231,7 @@ export class PgLedger {
     return idx === undefined ? undefined : Number(idx);
   }
 
-  /** Entries [start, end) in order, at most `max` of them. */
+  /** Entries [start, end) in order, at most `max` of them, with their openings. */
   async readEntries(start: number, end: number, max = 10_000): Promise<PgLedgerEntryRow[]> {
     const res = await this.#pool.query<{
       idx: string;
@@ -228,10 +240,13 @@ export class PgLedger {
       actor: string;
       release_id: string | null;
       bytes: Buffer;
-    }>('SELECT * FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx', [
-      start,
-      Math.min(end, start + max),
-    ]);
+      salt: Buffer | null;
+      private: Buffer | null;
+    }>(
+      `SELECT idx, kind, time, actor, release_id, bytes, salt, private
+         FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx`,
+      [start, Math.min(end, start + max)],
+    );
     return res.rows.map((r) => ({
       index: Number(r.idx),
       kind: r.kind,
@@ -239,7 +254,26 @@ export class PgLedger {
       actor: r.actor,
       releaseId: r.release_id,
       bytes: r.bytes,
+      opening: r.salt === null || r.private === null ? undefined : { salt: r.salt, private: r.private },
     }));
+  }
+
+  /** As SqliteLedger.sizeBefore: the size of the prefix of entries dated before `time`. */
+  async sizeBefore(time: string, from: number, q: Queryable = this.#pool): Promise<number> {
+    const res = await q.query<{ idx: string | null }>(
+      'SELECT min(idx) AS idx FROM ledger_entries WHERE idx >= $1 AND time COLLATE "C" >= $2',
+      [from, time],
+    );
+    const idx = res.rows[0]?.idx;
+    return idx === null || idx === undefined ? this.size(q) : Number(idx);
+  }
+
+  async readDeliveryItems(index: number): Promise<string | undefined> {
+    const res = await this.#pool.query<{ items: string }>(
+      'SELECT items FROM ledger_deliveries WHERE idx = $1',
+      [index],
+    );
+    return res.rows[0]?.items;
   }
 
   /** Stored hashes with ids in [from, to), for audits that walk the tree in chunks. */

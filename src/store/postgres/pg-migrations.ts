@@ -1,15 +1,21 @@
 import type pg from 'pg';
+import { agreementReasonMigration } from '../sqlite/migrations/agreement-reason.js';
+import { AUTH_EPOCH_TABLES, authTablesSql } from '../sqlite/migrations/auth.js';
 import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
 import { OSINT_DRAFTS_DDL } from '../sqlite/migrations/osint-drafts.js';
+import { importMarkingsMigration } from '../sqlite/migrations/import-markings.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
 import { usersMigration } from '../sqlite/migrations/users.js';
+import { witnessCosignaturesMigration } from '../sqlite/migrations/witness.js';
 
 /** The channel hub processes LISTEN on; the payload names the schema that changed. */
 export const PG_CHANGE_CHANNEL = 'tearline_change';
+/** Notified when a credential may have stopped being good (see 1400-auth): caches drop it at once. */
+export const PG_AUTH_CHANNEL = 'tearline_auth';
 
 export interface PgMigration {
   name: string;
@@ -138,6 +144,29 @@ CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
 `,
   },
   {
+    name: '1100-ledger-private',
+    // As src/store/sqlite/migrations/ledger-private.ts: the openings of version 2 entries, and
+    // the list of (derived id, version) pairs beside each delivery entry.
+    sql: `
+ALTER TABLE ledger_entries ADD COLUMN salt bytea;
+ALTER TABLE ledger_entries ADD COLUMN private bytea;
+
+CREATE TABLE ledger_deliveries (
+  idx bigint PRIMARY KEY,
+  partner_id text COLLATE "C" NOT NULL,
+  period_start text COLLATE "C" NOT NULL,
+  period_end text COLLATE "C" NOT NULL,
+  items text NOT NULL
+);
+CREATE INDEX ledger_deliveries_partner ON ledger_deliveries (partner_id, period_start);
+`,
+  },
+  {
+    name: witnessCosignaturesMigration.name,
+    // Witness cosignatures of checkpoints: the SQLite migration's own text, translated.
+    sql: translateSqliteDdl(witnessCosignaturesMigration.sql),
+  },
+  {
     name: '1300-submission-space',
     // As src/store/sqlite/migrations/submission-space.ts: partner submissions leave intel.
     sql: translateSqliteDdl(SUBMISSION_SPACE_COLUMNS) + moveLegacySubmissions('true'),
@@ -146,6 +175,30 @@ CREATE TRIGGER objects_changed AFTER INSERT OR UPDATE OR DELETE ON objects
     name: '1800-osint-drafts',
     // As src/store/sqlite/migrations/osint-drafts.ts: drafts from articles, apart from intel.
     sql: translateSqliteDdl(OSINT_DRAFTS_DDL),
+    name: '1400-auth',
+    // The SQLite tables translated; the credential epoch moves in the same transaction as any
+    // change that may end a credential, and every listening process hears of it at commit.
+    sql: `${translateSqliteDdl(authTablesSql)}
+CREATE FUNCTION tearline_auth_changed() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE auth_epoch SET n = n + 1;
+  PERFORM pg_notify('${PG_AUTH_CHANNEL}', current_schema());
+  RETURN NULL;
+END $$;
+${AUTH_EPOCH_TABLES.map(
+  (t) =>
+    `CREATE TRIGGER ${t}_auth_epoch AFTER UPDATE OR DELETE ON ${t} FOR EACH STATEMENT EXECUTE FUNCTION tearline_auth_changed();`,
+).join('\n')}
+CREATE TRIGGER auth_throttle_lock_insert AFTER INSERT ON auth_throttle FOR EACH ROW
+  WHEN (NEW.locked_at IS NOT NULL) EXECUTE FUNCTION tearline_auth_changed();
+CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throttle FOR EACH ROW
+  WHEN (NEW.locked_at IS NOT NULL AND OLD.locked_at IS NULL) EXECUTE FUNCTION tearline_auth_changed();
+`,
+  },
+  { name: agreementReasonMigration.name, sql: agreementReasonMigration.sql },
+  {
+    name: '1700-import-markings',
+    sql: translateSqliteDdl(importMarkingsMigration.sql),
   },
 ];
 

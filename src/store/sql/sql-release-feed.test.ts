@@ -51,7 +51,11 @@ const op = fc.oneof(
 );
 
 describeOnEngines('portable release feed', (open) => {
-  it('answers every add, recall and page exactly as the SQLite hub feed does', async () => {
+  // Each run builds a fresh PostgreSQL schema (every migration, 1400-auth's triggers included):
+  // about a second apiece on a loaded two-core machine.
+  it('answers every add, recall and page exactly as the SQLite hub feed does', {
+    timeout: 300_000,
+  }, async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { maxLength: 40 }), async (ops) => {
         const { sql, close } = await open();

@@ -3,6 +3,7 @@ import { canonicalJson } from '../../stix/canonical-json.js';
 import { normaliseTimestamp } from '../../stix/timestamp.js';
 import type { JsonObject } from '../../stix/types.js';
 import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import { storageFaultOf } from '../storage-fault.js';
 import type { SqlDatabase } from './sql-database.js';
 import { pageFeed, type SqlFeedTable } from './sql-feed-query.js';
 
@@ -207,6 +208,14 @@ export class SqlReleaseFeed {
       'SELECT min(visible_from_us) AS m FROM releases WHERE feed_us IS NULL AND withdrawn = 0',
     );
     if (next?.m == null || next.m > nowUs) return 0;
+    // On a full or read-only disk nothing is published and readers go on (see SqliteReleaseFeed).
+    return this.#publishIn(nowUs).catch((err: unknown) => {
+      if (storageFaultOf(err)) return 0;
+      throw err;
+    });
+  }
+
+  async #publishIn(nowUs: number): Promise<number> {
     return this.#sql.transaction(async (tx) => {
       await tx.lock(FEED_LOCK);
       const due = await this.#sql.all<PendingRow>(

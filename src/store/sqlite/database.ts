@@ -1,6 +1,13 @@
+import { existsSync, statSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import Database from 'better-sqlite3';
+import { StorageOpenError } from '../storage-fault.js';
 import { restoreDeferredIndexes } from './deferred-indexes.js';
 import { MIGRATIONS, type Migration } from './migrations/index.js';
+
+// URI filenames (for ?immutable=1, see openSqliteReadOnly). better-sqlite3 reads this once, when
+// the first connection of the process loads SQLite; our paths are absolute, never 'file:...'.
+process.env.SQLITE_USE_URI ??= '1';
 
 export type SqliteDatabase = Database.Database;
 
@@ -56,4 +63,44 @@ export function applyMigrations(db: SqliteDatabase, migrations: readonly Migrati
       record.run(m.name, new Date().toISOString());
     }).immediate();
   }
+}
+
+/**
+ * Opens a hub database for reading only, for commands that only read: they keep working from a
+ * read-only data dir or a full disk. A WAL database needs its -shm file, which a read-only
+ * directory or a full disk cannot give it when the hub closed cleanly (none is left behind);
+ * then the file is opened as immutable, which is exact because an absent or empty -wal holds no
+ * committed frame the file lacks. The schema must be current: it is not migrated here.
+ */
+export function openSqliteReadOnly(
+  path: string,
+  migrations: readonly Migration[] = MIGRATIONS,
+): SqliteDatabase {
+  let db: SqliteDatabase | undefined;
+  try {
+    db = new Database(path, { readonly: true, fileMustExist: true });
+    db.pragma('journal_mode', { simple: true });
+  } catch (err) {
+    db?.close();
+    const code = String((err as { code?: unknown }).code ?? '');
+    const wal = `${path}-wal`;
+    const walEmpty = !existsSync(wal) || statSync(wal).size === 0;
+    if (!(code === 'SQLITE_CANTOPEN' || code.startsWith('SQLITE_IOERR')) || !walEmpty || !existsSync(path))
+      throw err;
+    db = new Database(`${pathToFileURL(path).href}?immutable=1`, { readonly: true, fileMustExist: true });
+  }
+  db.pragma('busy_timeout = 5000');
+  db.pragma('cache_size = -32768');
+  const applied = new Set(
+    (db.prepare('SELECT name FROM schema_migrations').all() as { name: string }[]).map((r) => r.name),
+  );
+  const missing = migrations.filter((m) => !applied.has(m.name));
+  if (missing.length > 0) {
+    db.close();
+    throw new StorageOpenError(
+      `${path}: the database needs upgrading (${missing.length} migrations, first ${missing[0]?.name}); ` +
+        'run a command that writes (or tearline init) once with write access',
+    );
+  }
+  return db;
 }

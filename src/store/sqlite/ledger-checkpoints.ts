@@ -1,4 +1,5 @@
 import { openCheckpoint, signCheckpoint } from '../../ledger/ledger-checkpoint.js';
+import { type CheckpointSchedule, checkpointBoundary } from '../../ledger/ledger-checkpoint-steps.js';
 import { equalHashes } from '../../ledger/ledger-hash.js';
 import type { NoteSigner, NoteVerifier } from '../../ledger/ledger-note.js';
 import type { LedgerCheckpointer } from '../../ledger/ledger-ports.js';
@@ -26,15 +27,6 @@ const toCheckpoint = (r: RawCheckpoint): StoredCheckpoint => ({
   note: r.note,
   signedAt: r.signed_at,
 });
-
-export interface CheckpointPolicy {
-  /** Sign at most this often while entries trickle in. */
-  intervalMs: number;
-  /** Sign at once when this many entries are waiting. */
-  batchEntries: number;
-}
-
-export const DEFAULT_CHECKPOINT_POLICY: CheckpointPolicy = { intervalMs: 2000, batchEntries: 1000 };
 
 /** Signed checkpoints of a ledger, and the receipts and consistency proofs built on them. */
 export class SqliteLedgerCheckpoints implements LedgerCheckpointer {
@@ -68,48 +60,58 @@ export class SqliteLedgerCheckpoints implements LedgerCheckpointer {
   }
 
   /**
-   * Signs the current tree unless the latest checkpoint already covers it. Never signs a
-   * smaller tree than the last checkpoint, and first proves the new tree consistent with it:
-   * two signed checkpoints that disagree would be evidence against the hub. Throws
-   * LedgerStoreError (signing nothing) when the stored tree is damaged.
+   * Signs the tree of `size` entries (default: all of them) unless the latest checkpoint already
+   * covers it. Never signs a smaller tree than the last checkpoint, and first proves the new tree
+   * consistent with it: two signed checkpoints that disagree would be evidence against the hub.
+   * Throws LedgerStoreError (signing nothing) when the stored tree is damaged.
    */
   checkpoint(
     now: Date,
     signer: NoteSigner,
+    size?: number,
   ): LedgerResult<{ checkpoint: StoredCheckpoint; created: boolean }> {
-    const run = this.#ledger.db.transaction(() => this.#checkpointNow(now, signer));
+    const run = this.#ledger.db.transaction(() => this.#checkpointNow(now, signer, size));
     return this.#ledger.db.inTransaction ? run() : run.immediate();
   }
 
-  /** What the hub calls after each batch: signs when entries wait and the policy says so. */
+  /**
+   * What the hub calls after each batch of work and on a timer: signs the checkpoint due under
+   * `schedule` (ledger-checkpoint-steps.ts) when it covers more than the latest one.
+   */
   checkpointIfDue(
     now: Date,
     signer: NoteSigner,
-    policy: CheckpointPolicy = DEFAULT_CHECKPOINT_POLICY,
+    schedule: CheckpointSchedule,
   ): LedgerResult<{ checkpoint: StoredCheckpoint | undefined; created: boolean }> {
     const latest = this.latest();
-    const waiting = this.#ledger.size() - (latest?.size ?? 0);
-    if (waiting <= 0) return { ok: true, checkpoint: latest, created: false };
-    const age = latest ? now.getTime() - Date.parse(latest.signedAt) : Number.POSITIVE_INFINITY;
-    if (waiting < policy.batchEntries && age < policy.intervalMs)
-      return { ok: true, checkpoint: latest, created: false };
-    return this.checkpoint(now, signer);
+    const signed = latest?.size ?? 0;
+    const target =
+      schedule.intervalMs > 0
+        ? this.#ledger.sizeBefore(checkpointBoundary(now, schedule.intervalMs).toISOString(), signed)
+        : this.#ledger.size();
+    if (target <= signed) return { ok: true, checkpoint: latest, created: false };
+    return this.checkpoint(now, signer, target);
   }
 
   #checkpointNow(
     now: Date,
     signer: NoteSigner,
+    wanted: number | undefined,
   ): LedgerResult<{ checkpoint: StoredCheckpoint; created: boolean }> {
-    const size = this.#ledger.size();
-    if (size === 0) return fail('empty-tree', 'the ledger has no entries yet: nothing to sign');
+    const have = this.#ledger.size();
+    if (have === 0) return fail('empty-tree', 'the ledger has no entries yet: nothing to sign');
+    if (wanted !== undefined && wanted > have)
+      return fail('bad-size', `tree size ${wanted} is beyond the ledger's ${have} entries`);
+    const size = wanted ?? have;
     const latest = this.latest();
-    if (latest && latest.size === size) return { ok: true, checkpoint: latest, created: false };
-    if (latest && latest.size > size) {
+    if (latest && latest.size > have) {
       return fail(
         'inconsistent',
-        `the ledger has ${size} entries but checkpoint ${latest.size} was signed: entries were removed`,
+        `the ledger has ${have} entries but checkpoint ${latest.size} was signed: entries were removed`,
       );
     }
+    // Another signer got there first (same step, or a later one): nothing smaller is ever signed.
+    if (latest && latest.size >= size) return { ok: true, checkpoint: latest, created: false };
     const root = this.#ledger.root(size);
     if (!root.ok) return root;
     if (latest) {

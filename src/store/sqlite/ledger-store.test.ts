@@ -143,16 +143,18 @@ describe('SqliteLedger checkpoints, receipts and consistency', () => {
     expect(await service.receipt(3)).toMatchObject({ ok: false, code: 'not-found' });
     ledger.appendEntries([ingest(3)]);
     expect(await service.receipt(3)).toMatchObject({ ok: false, code: 'not-checkpointed' });
-    expect(checkpoints.checkpointIfDue(new Date(t0.getTime() + 500), signer)).toMatchObject({
+    // In steps of a minute: what is due covers the entries dated before the current step began.
+    const step = { intervalMs: 60_000 };
+    expect(checkpoints.checkpointIfDue(new Date('2026-01-03T12:00:59Z'), signer, step)).toMatchObject({
       ok: true,
       created: false,
     });
-    expect(checkpoints.checkpointIfDue(new Date(t0.getTime() + 2500), signer)).toMatchObject({
-      ok: true,
+    expect(checkpoints.checkpointIfDue(new Date('2026-01-03T12:01:00Z'), signer, step)).toMatchObject({
       created: true,
+      checkpoint: { size: 4 },
     });
     ledger.appendEntries(Array.from({ length: 1000 }, (_, i) => ingest(10 + i)));
-    expect(checkpoints.checkpointIfDue(new Date(t0.getTime() + 2600), signer)).toMatchObject({
+    expect(checkpoints.checkpointIfDue(new Date('2026-01-03T12:01:30Z'), signer, step)).toMatchObject({
       created: true,
       checkpoint: { size: 1004 },
     });
@@ -205,6 +207,43 @@ describe('SqliteLedger checkpoints, receipts and consistency', () => {
       entries: 1004,
       checkpoints: 3,
     });
+  });
+
+  it('signs in fixed steps: each checkpoint covers exactly the entries dated before its step', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 400_000 }), { minLength: 1, maxLength: 60 }),
+        fc.array(fc.integer({ min: 0, max: 500_000 }), { minLength: 1, maxLength: 12 }),
+        fc.integer({ min: 1, max: 120 }),
+        (gaps, callOffsets, stepSeconds) => {
+          const { db, ledger, checkpoints } = freshLedger();
+          const signer = signerOf();
+          const base = Date.parse('2026-01-03T12:00:00Z');
+          // Entries in time order (as appends are), then the scheduler called at sorted times.
+          const times: number[] = [];
+          let t = base;
+          for (const gap of gaps) {
+            t += gap;
+            times.push(t);
+          }
+          ledger.appendEntries(times.map((ms, i) => ({ ...ingest(i), time: new Date(ms).toISOString() })));
+          const step = stepSeconds * 1000;
+          for (const offset of [...callOffsets].sort((a, b) => a - b)) {
+            const now = base + offset;
+            const res = checkpoints.checkpointIfDue(new Date(now), signer, { intervalMs: step });
+            if (!res.ok) throw new Error(res.message);
+            const boundary = now - (now % step);
+            const due = times.filter((ms) => ms < boundary).length;
+            const latest = checkpoints.latest()?.size ?? 0;
+            // Signed exactly the prefix dated before the boundary (nothing while that is empty).
+            if (latest !== due) return false;
+          }
+          db.close();
+          return true;
+        },
+      ),
+      { numRuns: 150 },
+    );
   });
 
   it('refuses to sign when the stored tree no longer matches the last checkpoint', () => {

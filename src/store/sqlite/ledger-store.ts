@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { type EntryOpening, SALT_BYTES, sealEntry } from '../../ledger/ledger-commitment.js';
 import { encodeEntry, type LedgerEntry, releaseIdOf } from '../../ledger/ledger-entry.js';
 import { TreeFrontier } from '../../ledger/ledger-frontier.js';
 import { type Hash, hashLeaf } from '../../ledger/ledger-hash.js';
@@ -17,7 +19,10 @@ export interface LedgerEntryRow {
   time: string;
   actor: string;
   releaseId: string | null;
+  /** The leaf: what the tree hashes and a receipt carries. */
   bytes: Buffer;
+  /** The salt and private part of a version 2 entry; undefined for version 1 (or if lost). */
+  opening: EntryOpening | undefined;
 }
 
 interface RawEntryRow {
@@ -27,6 +32,8 @@ interface RawEntryRow {
   actor: string;
   release_id: string | null;
   bytes: Buffer;
+  salt: Buffer | null;
+  private: Buffer | null;
 }
 
 const toRow = (r: RawEntryRow): LedgerEntryRow => ({
@@ -36,7 +43,52 @@ const toRow = (r: RawEntryRow): LedgerEntryRow => ({
   actor: r.actor,
   releaseId: r.release_id,
   bytes: r.bytes,
+  opening: r.salt === null || r.private === null ? undefined : { salt: r.salt, private: r.private },
 });
+
+const SELECT_ROWS = 'SELECT idx, kind, time, actor, release_id, bytes, salt, private FROM ledger_entries';
+
+/** One entry as it is written: its columns, its leaf and (version 2) its opening. */
+export interface SealedEntry {
+  entry: LedgerEntry;
+  leaf: Buffer;
+  opening: EntryOpening | undefined;
+}
+
+/** Where the salts come from; tests pass a seeded source, the hub the system's CSPRNG. */
+export type RandomSource = (size: number) => Uint8Array;
+
+/**
+ * Seals entries for appending (ledger-commitment.ts), one fresh salt each, drawn in one call
+ * per batch. Rejects the whole batch, naming the entry, if any is invalid.
+ */
+export function sealEntries(
+  entries: readonly LedgerEntry[],
+  random: RandomSource,
+): LedgerResult<{ sealed: SealedEntry[] }> {
+  const salts = entries.length > 0 ? random(SALT_BYTES * entries.length) : new Uint8Array(0);
+  if (salts.length !== SALT_BYTES * entries.length) return fail('bad-entry', 'the salt source ran short');
+  const sealed: SealedEntry[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const res = sealEntry(entry, salts.subarray(i * SALT_BYTES, (i + 1) * SALT_BYTES));
+    if (!res.ok) return fail(res.code, `entries[${i}]: ${res.message}`);
+    sealed.push({ entry, leaf: res.leaf, opening: res.opening });
+  }
+  return { ok: true, sealed };
+}
+
+/** Version 1 encoding: the whole entry is the leaf. Only to build older ledgers (tests, benchmarks). */
+export function encodeLegacyEntries(
+  entries: readonly LedgerEntry[],
+): LedgerResult<{ sealed: SealedEntry[] }> {
+  const sealed: SealedEntry[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const res = encodeEntry(entry);
+    if (!res.ok) return fail(res.code, `entries[${i}]: ${res.message}`);
+    sealed.push({ entry, leaf: res.bytes, opening: undefined });
+  }
+  return { ok: true, sealed };
+}
 
 /** Entry rows per multi-row INSERT: one statement per 100 rows instead of 100 statements. */
 const INSERT_ROWS = 100;
@@ -54,20 +106,29 @@ export class SqliteLedger implements LedgerAppender, LedgerProofReader {
   readonly hashes: LedgerHashPages;
   readonly #statements;
 
-  constructor(db: SqliteDatabase) {
+  readonly #random: RandomSource;
+
+  constructor(db: SqliteDatabase, random: RandomSource = randomBytes) {
     this.db = db;
+    this.#random = random;
     this.hashes = new LedgerHashPages(db);
     this.#statements = {
       size: db.prepare<[], { idx: number }>('SELECT idx FROM ledger_entries ORDER BY idx DESC LIMIT 1'),
       insertEntry: db.prepare(
-        'INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes) VALUES (?, ?, ?, ?, ?, ?)',
+        'INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes, salt, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       insertEntries: db.prepare(
-        `INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?, ?, ?, ?)').join(', ')}`,
+        `INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes, salt, private) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       ),
-      entry: db.prepare<[number], RawEntryRow>('SELECT * FROM ledger_entries WHERE idx = ?'),
+      entry: db.prepare<[number], RawEntryRow>(`${SELECT_ROWS} WHERE idx = ?`),
       range: db.prepare<[number, number], RawEntryRow>(
-        'SELECT * FROM ledger_entries WHERE idx >= ? AND idx < ? ORDER BY idx',
+        `${SELECT_ROWS} WHERE idx >= ? AND idx < ? ORDER BY idx`,
+      ),
+      firstAtOrAfter: db.prepare<[number, string], { idx: number | null }>(
+        'SELECT min(idx) AS idx FROM ledger_entries WHERE idx >= ? AND time >= ?',
+      ),
+      deliveryItems: db.prepare<[number], { items: string }>(
+        'SELECT items FROM ledger_deliveries WHERE idx = ?',
       ),
       release: db.prepare<[string], { idx: number }>(
         "SELECT idx FROM ledger_entries WHERE release_id = ? AND kind = 'release' ORDER BY idx LIMIT 1",
@@ -88,27 +149,40 @@ export class SqliteLedger implements LedgerAppender, LedgerProofReader {
    * LedgerStoreError, which aborts the caller's transaction too, if the stored tree is damaged.
    */
   appendEntries(entries: readonly LedgerEntry[]): LedgerResult<{ first: number; size: number }> {
-    const encoded: { entry: LedgerEntry; bytes: Buffer }[] = [];
-    for (const [i, entry] of entries.entries()) {
-      const res = encodeEntry(entry);
-      if (!res.ok) return fail(res.code, `entries[${i}]: ${res.message}`);
-      encoded.push({ entry, bytes: res.bytes });
-    }
+    const sealed = sealEntries(entries, this.#random);
+    return sealed.ok ? this.appendSealed(sealed.sealed) : sealed;
+  }
+
+  /**
+   * Appends entries already sealed (sealEntries) or, to build an older ledger in tests and
+   * benchmarks, encoded as version 1 (encodeLegacyEntries). Same transaction rules as
+   * appendEntries.
+   */
+  appendSealed(sealed: readonly SealedEntry[]): LedgerResult<{ first: number; size: number }> {
     const run = this.db.transaction(() => {
       const first = this.size();
       const frontier = TreeFrontier.resume(first, TreeFrontier.nodesFor(first).map(this.readNode));
       const { insertEntry, insertEntries } = this.#statements;
       const created: Hash[] = [];
       let params: unknown[] = [];
-      for (const { entry, bytes } of encoded) {
-        params.push(frontier.size, entry.kind, entry.time, entry.actor, releaseIdOf(entry) ?? null, bytes);
-        if (params.length === INSERT_ROWS * 6) {
+      for (const { entry, leaf, opening } of sealed) {
+        params.push(
+          frontier.size,
+          entry.kind,
+          entry.time,
+          entry.actor,
+          releaseIdOf(entry) ?? null,
+          leaf,
+          opening?.salt ?? null,
+          opening?.private ?? null,
+        );
+        if (params.length === INSERT_ROWS * 8) {
           insertEntries.run(params);
           params = [];
         }
-        frontier.appendTo(hashLeaf(bytes), created);
+        frontier.appendTo(hashLeaf(leaf), created);
       }
-      for (let at = 0; at < params.length; at += 6) insertEntry.run(params.slice(at, at + 6));
+      for (let at = 0; at < params.length; at += 8) insertEntry.run(params.slice(at, at + 8));
       this.hashes.append(countStoredHashes(first), created);
       return { ok: true as const, first, size: frontier.size };
     });
@@ -158,5 +232,19 @@ export class SqliteLedger implements LedgerAppender, LedgerProofReader {
   /** Index of the 'release' entry of a release. */
   findRelease(releaseId: string): number | undefined {
     return this.#statements.release.get(releaseId)?.idx;
+  }
+
+  /**
+   * The first index >= `from` whose entry's time is at or after `time` (RFC 3339 as
+   * Date.toISOString writes it), or the tree size when there is none: the size of the prefix a
+   * checkpoint at that time covers.
+   */
+  sizeBefore(time: string, from: number): number {
+    return this.#statements.firstAtOrAfter.get(from, time)?.idx ?? this.size();
+  }
+
+  /** The list beside a delivery entry (canonical JSON of its pairs), if there is one. */
+  readDeliveryItems(index: number): string | undefined {
+    return this.#statements.deliveryItems.get(index)?.items;
   }
 }

@@ -27,8 +27,8 @@ describe('sqlite object store specifics', () => {
       type: 'relationship',
       spec_version: '2.1',
       id: 'relationship--6598bf44-1c10-4218-af9f-75b5b71c23a7',
-      created: '2024-01-01T00:00:00Z',
-      modified: '2024-01-01T00:00:00Z',
+      created: '2024-01-01T00:00:00.000Z',
+      modified: '2024-01-01T00:00:00.000Z',
       relationship_type: 'uses',
       source_ref: 'intrusion-set--4e78f46f-a023-4e5f-bc24-71b3ca22ec29',
       target_ref: 'malware--31b940d4-6f7f-459a-80ea-9c1f17b5891b',
@@ -93,8 +93,8 @@ describe('sqlite object store specifics', () => {
         type: 'identity',
         spec_version: '2.1',
         id: 'identity--7a1f1a2c-2f0e-4a53-9a3e-0f2d6b7b6e02',
-        created: '2024-01-01T00:00:00Z',
-        modified: '2024-01-01T00:00:00Z',
+        created: '2024-01-01T00:00:00.000Z',
+        modified: '2024-01-01T00:00:00.000Z',
         name: 'x',
       };
       const [put] = await store.putObjects([{ object: obj, json: JSON.stringify(obj), source: 't' }]);
@@ -112,8 +112,8 @@ describe('sqlite object store specifics', () => {
         type: 'identity',
         spec_version: '2.1',
         id: `identity--00000000-0000-4000-8000-${n.toString(16).padStart(12, '0')}`,
-        created: '2024-01-01T00:00:00Z',
-        modified: '2024-01-01T00:00:00Z',
+        created: '2024-01-01T00:00:00.000Z',
+        modified: '2024-01-01T00:00:00.000Z',
         name: `org ${n}`,
       };
       return { object: o, json: JSON.stringify(o), source: 't' };

@@ -10,6 +10,7 @@ import {
   RELEASES_FEED_TABLE,
   revokedCopyOf,
 } from '../sql/sql-release-feed.js';
+import { storageFaultOf } from '../storage-fault.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';
 
@@ -154,16 +155,26 @@ export class SqliteReleaseFeed {
     return this.#dueAt.due;
   }
 
-  /** Publishes every release whose embargo has ended; returns how many entered the feed. */
+  /**
+   * Publishes every release whose embargo has ended; returns how many entered the feed. On a
+   * full or read-only disk it publishes nothing and returns 0: readers (every TAXII GET runs this
+   * first) go on with what is already published, and the rest waits until the disk can be
+   * written (fail closed).
+   */
   publishDue(now: Date): number {
     const nowUs = now.getTime() * 1000;
     const next = this.#s.nextDue.get() as number | null;
     if (next === null || next > nowUs) return 0;
-    return this.#write(() => {
-      const due = this.#s.due.all(nowUs) as PendingRow[];
-      for (const row of due) this.#publish(row, nowUs);
-      return due.length;
-    });
+    try {
+      return this.#write(() => {
+        const due = this.#s.due.all(nowUs) as PendingRow[];
+        for (const row of due) this.#publish(row, nowUs);
+        return due.length;
+      });
+    } catch (err) {
+      if (storageFaultOf(err)) return 0;
+      throw err;
+    }
   }
 
   async page(partnerId: string, query: FeedQuery, now: Date): Promise<FeedPage> {

@@ -1,6 +1,10 @@
+import { agreementReasonMigration } from './agreement-reason.js';
+import { authMigration } from './auth.js';
 import { consoleMigration } from './console.js';
 import { derivedIdsMigration } from './derived-ids.js';
+import { importMarkingsMigration } from './import-markings.js';
 import { ledgerMigration } from './ledger.js';
+import { ledgerPrivateMigration } from './ledger-private.js';
 import { objectsMigration } from './objects.js';
 import { osintDraftsMigration } from './osint-drafts.js';
 import { policyMigration } from './policy.js';
@@ -8,6 +12,7 @@ import { releaseMigration } from './release.js';
 import { submissionSpaceMigration } from './submission-space.js';
 import { taxiiMigration } from './taxii.js';
 import { usersMigration } from './users.js';
+import { witnessCosignaturesMigration } from './witness.js';
 
 export interface Migration {
   /** Unique, sortable, never renamed once released: the database records it. */
@@ -25,6 +30,13 @@ export const MIGRATIONS: readonly Migration[] = [
   taxiiMigration,
   releaseMigration,
   consoleMigration,
+  // Named 1100 and 1300 on parallel branches: in name order here; each is applied once by name,
+  // so a database that already holds 1300 gets 1100 after it (they touch different tables).
+  ledgerPrivateMigration,
+  witnessCosignaturesMigration,
   submissionSpaceMigration,
   osintDraftsMigration,
+  authMigration,
+  agreementReasonMigration,
+  importMarkingsMigration,
 ];

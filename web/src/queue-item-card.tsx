@@ -1,0 +1,137 @@
+import { useState } from 'react';
+import { api, type Reason } from './api.js';
+import { objectHref } from './route.js';
+import { TearlineDiff } from './tearline-diff.js';
+import { useLoad } from './use-load.js';
+
+/** One open item as /api/queue lists it. */
+export interface QueueListItem {
+  id: string;
+  partner: string;
+  object_id: string;
+  type: string;
+  title: string;
+  labels: string[];
+  group: string;
+  state: string;
+  reasons: Reason[];
+  removed: number;
+  author: string | null;
+  approvals: { approver: string; verdict: string; comment: string | null; at: string }[];
+  approvals_required: number;
+  age_seconds: number;
+}
+
+interface Copies {
+  original: Record<string, unknown> | null;
+  tearline: Record<string, unknown>;
+  removed: { path: string; rule: string }[];
+}
+
+/** The copy beside its original, read only when the officer opens it. */
+function Preview({ id }: { id: string }) {
+  const [copies] = useLoad<Copies>(`/api/queue/${encodeURIComponent(id)}`);
+  if (copies.state === 'loading') return <p>Loading…</p>;
+  if (copies.state === 'error') return <p className="error">{copies.message}</p>;
+  return <TearlineDiff {...copies.data} />;
+}
+
+function Decide({ item, onDone }: { item: QueueListItem; onDone: (msg: string) => void }) {
+  const [comment, setComment] = useState('');
+  const [error, setError] = useState('');
+  const decide = async (verdict: 'approve' | 'deny') => {
+    setError('');
+    try {
+      const r = await api<{ state: string; approvals: number; required: number; releaseId?: string }>(
+        `/api/queue/${encodeURIComponent(item.id)}/${verdict}`,
+        comment.trim() ? { comment } : {},
+      );
+      onDone(
+        `${item.title} for ${item.partner}: ${r.state} (${r.approvals}/${r.required} approvals)${r.releaseId ? `, release ${r.releaseId}` : ''}`,
+      );
+    } catch (e) {
+      setError((e as Error).message);
+    }
+  };
+  return (
+    <div className="decide">
+      <label>
+        Comment (required to deny)
+        <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} />
+      </label>
+      <div className="buttons">
+        <button type="button" className="approve" onClick={() => void decide('approve')}>
+          Approve
+        </button>
+        <button type="button" className="deny" onClick={() => void decide('deny')} disabled={!comment.trim()}>
+          Deny
+        </button>
+      </div>
+      {error && (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+export function QueueItemCard(props: {
+  item: QueueListItem;
+  canDecide: boolean;
+  selectable: boolean;
+  selected: boolean;
+  onSelect: (on: boolean) => void;
+  onDone: (msg: string) => void;
+}) {
+  const { item: i } = props;
+  const [open, setOpen] = useState(false);
+  const approvals = i.approvals.filter((a) => a.verdict === 'approve').length;
+  return (
+    <section
+      className="card queue-item"
+      aria-labelledby={`q-${i.id}`}
+      data-object={i.object_id}
+      data-item={i.id}
+    >
+      <h3 id={`q-${i.id}`}>
+        {props.selectable && (
+          <input
+            type="checkbox"
+            aria-label={`Select ${i.title}`}
+            checked={props.selected}
+            onChange={(e) => props.onSelect(e.target.checked)}
+          />
+        )}{' '}
+        <a href={objectHref(i.object_id)}>{i.title}</a> → {i.partner}
+      </h3>
+      <p>
+        {i.type}
+        {i.labels.length > 0 && ` · ${i.labels.join(', ')}`} · {approvals}/{i.approvals_required} approvals ·
+        waiting {Math.round(i.age_seconds / 3600)} h
+      </p>
+      <ul className="reasons">
+        {i.reasons.map((r) => (
+          <li key={r.code + r.message}>
+            <code>{r.code}</code> {r.message}
+          </li>
+        ))}
+      </ul>
+      {i.approvals.length > 0 && (
+        <p>
+          So far:{' '}
+          {i.approvals
+            .map((a) => `${a.approver} (${a.verdict}${a.comment ? `: ${a.comment}` : ''})`)
+            .join(', ')}
+        </p>
+      )}
+      <details className="preview" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+        <summary>
+          Tearline preview: what {i.partner} would get ({i.removed} parts removed)
+        </summary>
+        {open && <Preview id={i.id} />}
+      </details>
+      {props.canDecide && <Decide item={i} onDone={props.onDone} />}
+    </section>
+  );
+}

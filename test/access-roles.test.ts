@@ -196,6 +196,7 @@ describe('every action x every role on the real binary', () => {
     'intel.import': () => ['import', file],
     'marking.manage': () => ['marking', 'clear', '--user', 'nobody-has-this-default'],
     'submission.review': () => ['submissions', 'reject', '999999', '--reason', 'x'],
+    'draft.write': () => ['drafts', 'reject', '00000000-0000-4000-8000-000000000000', '--reason', 'x'],
     'release.run': () => ['release', 'run', '--partner', 'nope'],
     'queue.decide': () => ['queue', 'approve', 'queue--nope'],
     'release.recall': () => ['recall', 'nope', ISISK, '--reason', 'x'],

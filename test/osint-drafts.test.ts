@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { loadGazetteer } from '../src/app/osint-data-load.js';
 import { draftStoresOf } from '../src/app/release-stores.js';
-import { decodeEntry } from '../src/ledger/ledger-entry.js';
+import { openStoredEntry } from '../src/ledger/ledger-commitment.js';
 import { confirmDraft, editDraft, ingestArticle, rejectDraft } from '../src/release/osint-drafts.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { validateObject } from '../src/stix/validate.js';
@@ -156,16 +156,17 @@ describeOnHubEngines('drafts from open-source articles', (open) => {
       expect(objects.find((o) => o.type === 'note')?.abstract).toBe('US withdrawal from Afghanistan (2021)');
       const incident = objects.find((o) => o.type === 'incident');
       expect(incident?.description).toContain('130 killed');
-      const entries = await t.hub.state.sql.all<{ bytes: Buffer | Uint8Array }>(
-        'SELECT bytes FROM ledger_entries WHERE idx >= ? ORDER BY idx',
+      const entries = await t.hub.state.sql.all<{ bytes: Uint8Array; salt: Uint8Array; private: Uint8Array }>(
+        'SELECT bytes, salt, private FROM ledger_entries WHERE idx >= ? ORDER BY idx',
         [entriesBefore],
       );
+      // Opened as an overseer would: the leaf alone names no one.
       expect(
         entries.map((e) => {
-          const x = decodeEntry(e.bytes);
-          return x.ok ? x.entry.kind : 'bad';
+          const x = openStoredEntry(e.bytes, { salt: e.salt, private: e.private });
+          return x.ok ? [x.entry.kind, x.entry.actor] : 'bad';
         }),
-      ).toEqual(['ingest-batch']);
+      ).toEqual([['ingest-batch', 'analyst-a']]);
       expect(await t.hub.state.drafts.get(r.id)).toMatchObject({
         state: 'confirmed',
         reviewed_by: 'analyst-a',

@@ -89,7 +89,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
   app.post(
     '/api/drafts',
-    { bodyLimit: MAX_ARTICLE_BYTES + 64 * 1024, preHandler: guard(ctx, 'draft') },
+    { bodyLimit: MAX_ARTICLE_BYTES + 64 * 1024, preHandler: guard(ctx, 'draft.write') },
     async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
       if (typeof body.text !== 'string')
@@ -122,7 +122,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
   app.post(
     '/api/drafts/:id/edit',
-    { bodyLimit: API_BODY_LIMIT * 4, preHandler: guard(ctx, 'draft') },
+    { bodyLimit: API_BODY_LIMIT * 4, preHandler: guard(ctx, 'draft.write') },
     async (request, reply) => {
       const id = (request.params as { id?: string }).id ?? '';
       if (!ID.test(id)) return sendApiError(reply, 'not-found', 'no such draft');
@@ -145,7 +145,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
   app.post(
     '/api/drafts/:id/confirm',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'draft') },
+    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'draft.write') },
     async (request, reply) => {
       const id = (request.params as { id?: string }).id ?? '';
       if (!ID.test(id)) return sendApiError(reply, 'not-found', 'no such draft');
@@ -158,7 +158,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
   app.post(
     '/api/drafts/:id/reject',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'draft') },
+    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'draft.write') },
     async (request, reply) => {
       const id = (request.params as { id?: string }).id ?? '';
       if (!ID.test(id)) return sendApiError(reply, 'not-found', 'no such draft');

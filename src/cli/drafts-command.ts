@@ -5,15 +5,13 @@ import type { ItemEdit } from '../osint/draft-types.js';
 import { isItemKind } from '../osint/osint-types.js';
 import { confirmDraft, editDraft, rejectDraft } from '../release/osint-drafts.js';
 import type { Draft, DraftSummary } from '../store/hub/osint-draft-store.js';
-import { resolveActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
-import { DRAFT_EDITORS } from './ingest-article-command.js';
+import { requireActorOrClose } from './cli-hub.js';
 import { printJson, requireReason } from './partner-command.js';
 
 interface Common {
   data?: string;
   db?: string;
-  as?: string;
   json?: boolean;
 }
 
@@ -121,7 +119,6 @@ export function registerDrafts(program: Command): void {
     .option('--rename <key=name>', 'give an item another name (repeatable)', collect)
     .option('--merge <key=id>', 'the item is this stored object (repeatable)', collect)
     .option('--marking <tlp>', 'clear, green, amber, amber+strict or red')
-    .option('--as <user>', 'the analyst editing (default: the local admin)')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print the draft as JSON')
     .action(
@@ -166,7 +163,7 @@ export function registerDrafts(program: Command): void {
           throw usageError('nothing to change: give --accept, --reject, --rename, --merge or --marking');
         const hub = await openHubAt(opts);
         try {
-          const actor = await resolveActor(hub.state.users, opts.as, DRAFT_EDITORS, 'edit drafts');
+          const actor = await requireActorOrClose(hub, opts, 'draft.write');
           const r = await editDraft(
             draftStoresOf(hub),
             id,
@@ -189,14 +186,13 @@ export function registerDrafts(program: Command): void {
       'make a draft intel: its report and objects enter the store (ledger entry) and the release pipeline',
     )
     .argument('<id>', 'the draft id')
-    .option('--as <user>', 'the analyst confirming (default: the local admin); counts as the importer')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print the result as JSON')
     .action(async (value: string, opts: Common) => {
       const id = parseId(value);
       const hub = await openHubAt(opts);
       try {
-        const actor = await resolveActor(hub.state.users, opts.as, DRAFT_EDITORS, 'confirm drafts');
+        const actor = await requireActorOrClose(hub, opts, 'draft.write');
         const r = await confirmDraft(draftStoresOf(hub), id, actor, hub.clock.now());
         if (!r.ok) throw new CliError(r.message);
         await hub.checkpointIfDue();
@@ -212,7 +208,6 @@ export function registerDrafts(program: Command): void {
     .description('keep a draft out of intel, saying why')
     .argument('<id>', 'the draft id')
     .requiredOption('--reason <text>', 'why')
-    .option('--as <user>', 'the analyst rejecting (default: the local admin)')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print the result as JSON')
     .action(async (value: string, opts: Common & { reason: string }) => {
@@ -220,7 +215,7 @@ export function registerDrafts(program: Command): void {
       const reason = requireReason(opts.reason, 'reject it');
       const hub = await openHubAt(opts);
       try {
-        const actor = await resolveActor(hub.state.users, opts.as, DRAFT_EDITORS, 'reject drafts');
+        const actor = await requireActorOrClose(hub, opts, 'draft.write');
         const r = await rejectDraft(draftStoresOf(hub), id, actor, reason, hub.clock.now());
         if (!r.ok) throw new CliError(r.message);
         if (opts.json) return printJson({ id, state: 'rejected' });

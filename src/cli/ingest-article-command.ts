@@ -5,12 +5,11 @@ import { loadGazetteer } from '../app/osint-data-load.js';
 import { draftStoresOf } from '../app/release-stores.js';
 import { MAX_ARTICLE_BYTES } from '../osint/article-text.js';
 import { DEFAULT_MARKING, ingestArticle } from '../release/osint-drafts.js';
-import { resolveActor } from './cli-actor.js';
 import { CliError } from './cli-error.js';
+import { requireActorOrClose } from './cli-hub.js';
 import { printJson } from './partner-command.js';
 
 /** Who may turn an article into a draft: the hub's analysts (and its admin). */
-export const DRAFT_EDITORS = ['analyst', 'admin'] as const;
 
 /** Reads at most the limit plus one byte, so an oversized input is refused without reading it all. */
 function readInput(file: string): Uint8Array {
@@ -54,7 +53,6 @@ export function registerIngestArticle(program: Command): void {
       'TLP level for what the draft becomes: clear, green, amber, amber+strict, red',
       DEFAULT_MARKING,
     )
-    .option('--as <user>', 'the analyst ingesting (default: the local admin)')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print the result as JSON')
     .action(
@@ -65,7 +63,6 @@ export function registerIngestArticle(program: Command): void {
           published?: string;
           title?: string;
           marking: string;
-          as?: string;
           data?: string;
           db?: string;
           json?: boolean;
@@ -81,7 +78,7 @@ export function registerIngestArticle(program: Command): void {
         }
         const hub = await openHubAt(opts);
         try {
-          const actor = await resolveActor(hub.state.users, opts.as, DRAFT_EDITORS, 'ingest articles');
+          const actor = await requireActorOrClose(hub, opts, 'draft.write');
           const r = await ingestArticle(
             draftStoresOf(hub),
             loadGazetteer,

@@ -3,8 +3,8 @@ import { agreementReasonMigration } from '../sqlite/migrations/agreement-reason.
 import { AUTH_EPOCH_TABLES, authTablesSql } from '../sqlite/migrations/auth.js';
 import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
-import { OSINT_DRAFTS_DDL } from '../sqlite/migrations/osint-drafts.js';
 import { importMarkingsMigration } from '../sqlite/migrations/import-markings.js';
+import { OSINT_DRAFTS_DDL } from '../sqlite/migrations/osint-drafts.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
@@ -172,9 +172,6 @@ CREATE INDEX ledger_deliveries_partner ON ledger_deliveries (partner_id, period_
     sql: translateSqliteDdl(SUBMISSION_SPACE_COLUMNS) + moveLegacySubmissions('true'),
   },
   {
-    name: '1800-osint-drafts',
-    // As src/store/sqlite/migrations/osint-drafts.ts: drafts from articles, apart from intel.
-    sql: translateSqliteDdl(OSINT_DRAFTS_DDL),
     name: '1400-auth',
     // The SQLite tables translated; the credential epoch moves in the same transaction as any
     // change that may end a credential, and every listening process hears of it at commit.
@@ -199,6 +196,11 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
   {
     name: '1700-import-markings',
     sql: translateSqliteDdl(importMarkingsMigration.sql),
+  },
+  {
+    name: '1800-osint-drafts',
+    // As src/store/sqlite/migrations/osint-drafts.ts: drafts from articles, apart from intel.
+    sql: translateSqliteDdl(OSINT_DRAFTS_DDL),
   },
 ];
 

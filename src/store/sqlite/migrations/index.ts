@@ -35,8 +35,8 @@ export const MIGRATIONS: readonly Migration[] = [
   ledgerPrivateMigration,
   witnessCosignaturesMigration,
   submissionSpaceMigration,
-  osintDraftsMigration,
   authMigration,
   agreementReasonMigration,
   importMarkingsMigration,
+  osintDraftsMigration,
 ];

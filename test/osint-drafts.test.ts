@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { loadGazetteer } from '../src/app/osint-data-load.js';
@@ -164,9 +165,12 @@ describeOnHubEngines('drafts from open-source articles', (open) => {
       expect(
         entries.map((e) => {
           const x = openStoredEntry(e.bytes, { salt: e.salt, private: e.private });
-          return x.ok ? [x.entry.kind, x.entry.actor] : 'bad';
+          return x.ok ? [x.entry.kind, x.entry.actor, x.entry.details ?? null] : 'bad';
         }),
-      ).toEqual([['ingest-batch', 'analyst-a']]);
+      ).toEqual([
+        ['ingest-batch', 'analyst-a', null],
+        ['draft-review', 'analyst-a', { report_id: c.reportId }],
+      ]);
       expect(await t.hub.state.drafts.get(r.id)).toMatchObject({
         state: 'confirmed',
         reviewed_by: 'analyst-a',
@@ -211,9 +215,34 @@ describeOnHubEngines('drafts from open-source articles', (open) => {
         ok: false,
         code: 'reason-required',
       });
+      const entriesBefore = (await t.hub.state.sql.all('SELECT idx FROM ledger_entries')).length;
       expect(await rejectDraft(stores, r.id, ANALYST, 'no intelligence value', t.clock.now())).toEqual({
         ok: true,
       });
+      // Ledgered like a rejected submission: who and why in the private part, nothing public
+      // besides the kind, the time and the commitment.
+      const entries = await t.hub.state.sql.all<{ bytes: Uint8Array; salt: Uint8Array; private: Uint8Array }>(
+        'SELECT bytes, salt, private FROM ledger_entries WHERE idx >= ? ORDER BY idx',
+        [entriesBefore],
+      );
+      expect(entries).toHaveLength(1);
+      const [entry] = entries;
+      if (!entry) throw new Error('no entry');
+      const opened = openStoredEntry(entry.bytes, { salt: entry.salt, private: entry.private });
+      expect(opened).toMatchObject({
+        ok: true,
+        entry: {
+          kind: 'draft-review',
+          actor: 'analyst-a',
+          draft_id: r.id,
+          decision: 'rejected',
+          digest: createHash('sha256').update('Nothing happened in the garden today.').digest('hex'),
+          details: { reason: 'no intelligence value' },
+        },
+      });
+      const leaf = JSON.parse(Buffer.from(entry.bytes).toString('utf8')) as Record<string, unknown>;
+      expect(Object.keys(leaf).sort()).toEqual(['commitment', 'kind', 'time', 'v']);
+      expect(JSON.stringify(leaf)).not.toContain('analyst-a');
       expect(await t.hub.state.drafts.get(r.id)).toMatchObject({
         state: 'rejected',
         review_note: 'no intelligence value',

@@ -10,6 +10,7 @@ import { validateObject } from '../stix/validate.js';
 import type { Draft, OsintDraftStore } from '../store/hub/osint-draft-store.js';
 import type { ObjectReader, ObjectWriter } from '../store/ports.js';
 import type { SqlDatabase, SqlTx } from '../store/sql/sql-database.js';
+import { appendDraftReview } from './osint-draft-ledger.js';
 
 /** What drafts read and write through; the object writer must join `sql`'s transactions. */
 export interface DraftStores {
@@ -263,6 +264,9 @@ export async function confirmDraft(
         code: 'already-held',
         message: `the hub already holds ${refused.id} with other content`,
       });
+    await appendDraftReview(tx, d, 'confirmed', actor.name, now.toISOString(), {
+      report_id: built.reportId,
+    });
     await stores.drafts.decide(id, {
       state: 'confirmed',
       by: actor.name,
@@ -290,7 +294,8 @@ export async function rejectDraft(
     };
   return run(stores.sql, async (tx) => {
     await tx.lock(`draft:${id}`);
-    await openDraft(stores, id);
+    const d = await openDraft(stores, id);
+    await appendDraftReview(tx, d, 'rejected', actor.name, now.toISOString(), { reason: why });
     await stores.drafts.decide(id, { state: 'rejected', by: actor.name, at: now.toISOString(), note: why });
     return { ok: true as const };
   });

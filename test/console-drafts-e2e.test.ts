@@ -123,7 +123,10 @@ describe('console drafts: the seed article from paste to release (issue 24)', ()
       expect(runs.join(' | '), `${kind} ${name}`).toContain(shown);
       // The evidence sentence is shown with the item (its first place; "U.S." for United States).
       const quote = (await item.li.locator('blockquote.evidence').textContent()) ?? '';
-      expect(runs.some((r) => quote.includes(r)), `${name}: "${quote}"`).toBe(true);
+      expect(
+        runs.some((r) => quote.includes(r)),
+        `${name}: "${quote}"`,
+      ).toBe(true);
     }
     const crocus = await itemOf(analyst, 'incident', 'Crocus City Hall attack');
     expect(await crocus.li.textContent()).toContain('130 killed');

@@ -63,6 +63,11 @@ const HTTP: Partial<
   'ledger.audit': { method: 'GET', url: '/api/auth-events' },
   'intel.import': { method: 'POST', url: '/taxii2/hub/collections/intel/objects/', taxii: true },
   'submission.review': { method: 'POST', url: '/api/submissions/999999/reject', body: { reason: 'x' } },
+  'draft.write': {
+    method: 'POST',
+    url: '/api/drafts/00000000-0000-4000-8000-000000000000/reject',
+    body: { reason: 'x' },
+  },
   'release.run': { method: 'POST', url: '/api/release/run', body: {} },
   'queue.decide': { method: 'POST', url: '/api/queue/queue--nope/approve', body: {} },
   'release.recall': {
@@ -196,6 +201,7 @@ describe('every action x every role on the real binary', () => {
     'intel.import': () => ['import', file],
     'marking.manage': () => ['marking', 'clear', '--user', 'nobody-has-this-default'],
     'submission.review': () => ['submissions', 'reject', '999999', '--reason', 'x'],
+    'draft.write': () => ['drafts', 'reject', '00000000-0000-4000-8000-000000000000', '--reason', 'x'],
     'release.run': () => ['release', 'run', '--partner', 'nope'],
     'queue.decide': () => ['queue', 'approve', 'queue--nope'],
     'release.recall': () => ['recall', 'nope', ISISK, '--reason', 'x'],

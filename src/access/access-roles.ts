@@ -28,6 +28,8 @@ export const ACTIONS = {
   'marking.manage': { roles: ['analyst', 'admin'], what: 'set or clear default import markings' },
   /** Partner input becomes intel (or is turned away) only by an analyst's review. */
   'submission.review': { roles: ['analyst'], what: "promote or reject partners' submissions" },
+  /** Articles become drafts, and drafts intel, only by an analyst (who then counts as importer). */
+  'draft.write': { roles: ['analyst'], what: 'draft intel from articles, edit, confirm or reject drafts' },
   'release.run': { roles: ['analyst', 'release-officer', 'admin'], what: 'run the release pipeline' },
   'queue.decide': { roles: ['release-officer'], what: 'approve or deny releases' },
   'release.recall': { roles: ['release-officer'], what: 'recall releases' },

@@ -215,6 +215,31 @@ export const OPENAPI = {
     '/api/submissions/{number}/reject': {
       post: op('reject the submission: {reason}', 'submission.review', { parameters: [numberParam] }),
     },
+    '/api/drafts': {
+      get: op('drafts from open-source articles, newest first', 'read', {
+        parameters: [q('state', 'open (default), confirmed, rejected or all')],
+      }),
+      post: op(
+        'draft intel from an article: {text, source_url?, published?, title?, marking?} (text or HTML, 2 MB)',
+        'draft.write',
+      ),
+    },
+    '/api/drafts/{id}': { get: op('one draft: its items with evidence', 'read', { parameters: [idParam] }) },
+    '/api/drafts/{id}/edit': {
+      post: op(
+        'accept, reject, rename or merge items, or set the marking: {edits, marking?}',
+        'draft.write',
+        {
+          parameters: [idParam],
+        },
+      ),
+    },
+    '/api/drafts/{id}/confirm': {
+      post: op('make the draft intel (you count as its importer)', 'draft.write', { parameters: [idParam] }),
+    },
+    '/api/drafts/{id}/reject': {
+      post: op('keep the draft out of intel: {reason}', 'draft.write', { parameters: [idParam] }),
+    },
     '/api/users': {
       get: op('users, their roles, second factors and locks', 'user.manage'),
       post: op('add a user: {name, role}; the password is in the answer, once', 'user.manage'),

@@ -3,6 +3,7 @@ import { registerAuthRoutes } from '../api/api-auth.js';
 import { registerConditionRoutes } from '../api/api-conditions.js';
 import type { ConsoleContext } from '../api/api-context.js';
 import { registerDocsRoute } from '../api/api-docs.js';
+import { registerDraftRoutes } from '../api/api-drafts.js';
 import { registerApiNotFound } from '../api/api-errors.js';
 import { registerEventRoutes } from '../api/api-events.js';
 import { registerIntelRoutes } from '../api/api-intel.js';
@@ -57,6 +58,7 @@ export function registerConsole(
   registerConditionRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
   registerSubmissionRoutes(app, ctx);
+  registerDraftRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
   registerDocsRoute(app);

@@ -6,6 +6,7 @@ import { ConditionEvents } from '../store/hub/condition-events.js';
 import { DeliveryStore } from '../store/hub/delivery-store.js';
 import { DerivedIdStore } from '../store/hub/derived-ids.js';
 import { ImportMarkingStore } from '../store/hub/import-marking-store.js';
+import { OsintDraftStore } from '../store/hub/osint-draft-store.js';
 import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
 import { ReleaseStore } from '../store/hub/release-store.js';
@@ -35,6 +36,8 @@ export interface HubState {
   importMarkings: ImportMarkingStore;
   /** Partner submissions as analysts review them (promote or reject). */
   submissions: SubmissionReviewStore;
+  /** Drafts from open-source articles, apart from intel until an analyst confirms one. */
+  drafts: OsintDraftStore;
   /** What each partner fetched over TAXII, per period (ledger entries and their lists). */
   deliveries: DeliveryStore;
 }
@@ -55,6 +58,7 @@ export function createHubState(sql: SqlDatabase): HubState {
     decisionMarks: new DecisionMarks(sql),
     importMarkings: new ImportMarkingStore(sql),
     submissions: new SubmissionReviewStore(sql),
+    drafts: new OsintDraftStore(sql),
     deliveries: new DeliveryStore(sql),
   };
 }

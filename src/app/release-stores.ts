@@ -1,3 +1,4 @@
+import type { DraftStores } from '../release/osint-drafts.js';
 import type { PipelineStores } from '../release/release-pipeline.js';
 import type { ReviewStores } from '../release/submission-promote.js';
 import type { Hub } from './hub.js';
@@ -26,4 +27,9 @@ export function reviewStoresOf(hub: Hub): ReviewStores {
     objects: hub.objects,
     hubName: hub.config.hub_name,
   };
+}
+
+/** What drafts from open-source articles write through (confirm joins the hub's transactions). */
+export function draftStoresOf(hub: Hub): DraftStores {
+  return { sql: hub.state.sql, drafts: hub.state.drafts, objects: hub.objects };
 }

@@ -35,6 +35,11 @@ export const COMMANDS: ReadonlyArray<{ names: readonly string[]; load: () => Pro
     names: ['submissions'],
     load: async () => (await import('./submissions-command.js')).registerSubmissions,
   },
+  {
+    names: ['ingest-article'],
+    load: async () => (await import('./ingest-article-command.js')).registerIngestArticle,
+  },
+  { names: ['drafts'], load: async () => (await import('./drafts-command.js')).registerDrafts },
   { names: ['report'], load: async () => (await import('./report-command.js')).registerReport },
   { names: ['demo'], load: async () => (await import('./demo-command.js')).registerDemo },
   { names: ['preview'], load: async () => (await import('./preview-command.js')).registerPreview },

@@ -39,6 +39,7 @@ export const PUBLIC_FIELDS: { readonly [K in EntryKind]: readonly (keyof (typeof
   'user-change': [],
   'ingest-batch': [],
   'submission-review': [],
+  'draft-review': [],
   'key-rotation': ['key_name', 'old_key', 'new_key'],
   delivery: [],
   // Relay entries show the envelope's sequence and the digest of its sealed bytes (which open to

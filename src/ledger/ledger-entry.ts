@@ -44,6 +44,10 @@ export const ENTRY_FIELDS = {
     submitted_version: 'string',
     decision: 'string',
   },
+  // An analyst's decision on a draft made from an open-source article: 'confirmed' (after
+  // the ingest-batch entry of its report and objects; details.report_id names the report) or 'rejected'
+  // (details.reason says why). `digest` is the SHA-256 of the article text the draft held.
+  'draft-review': { draft_id: 'string', decision: 'string', digest: 'string' },
   'key-rotation': { key_name: 'string', old_key: 'string', new_key: 'string' },
   // The liaison relay (src/relay): digests of sealed envelopes only, never what they carry.
   // On a relay: an envelope taken into a mailbox, and first served to its recipient.

@@ -4,6 +4,7 @@ import { AUTH_EPOCH_TABLES, authTablesSql } from '../sqlite/migrations/auth.js';
 import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
 import { importMarkingsMigration } from '../sqlite/migrations/import-markings.js';
+import { OSINT_DRAFTS_DDL } from '../sqlite/migrations/osint-drafts.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { relayMigration } from '../sqlite/migrations/relay.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
@@ -196,6 +197,11 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
   {
     name: '1700-import-markings',
     sql: translateSqliteDdl(importMarkingsMigration.sql),
+  },
+  {
+    name: '1800-osint-drafts',
+    // As src/store/sqlite/migrations/osint-drafts.ts: drafts from articles, apart from intel.
+    sql: translateSqliteDdl(OSINT_DRAFTS_DDL),
   },
   {
     name: relayMigration.name,

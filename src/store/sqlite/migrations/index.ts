@@ -6,6 +6,7 @@ import { importMarkingsMigration } from './import-markings.js';
 import { ledgerMigration } from './ledger.js';
 import { ledgerPrivateMigration } from './ledger-private.js';
 import { objectsMigration } from './objects.js';
+import { osintDraftsMigration } from './osint-drafts.js';
 import { policyMigration } from './policy.js';
 import { relayMigration } from './relay.js';
 import { releaseMigration } from './release.js';
@@ -38,5 +39,6 @@ export const MIGRATIONS: readonly Migration[] = [
   authMigration,
   agreementReasonMigration,
   importMarkingsMigration,
+  osintDraftsMigration,
   relayMigration,
 ];

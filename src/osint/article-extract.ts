@@ -1,0 +1,207 @@
+import { type EntityHit, scanEntities } from './entity-scan.js';
+import type { Gazetteer } from './gazetteer-build.js';
+import { scanEventCue, scanIncidentCue, statedDate } from './incident-scan.js';
+import { patternOf, scanIocs } from './ioc-scan.js';
+import { evidenceOf, ItemSet } from './item-set.js';
+import type { ArticleMeta, Extraction, ItemData, LocationData } from './osint-types.js';
+import { relateItems } from './relation-scan.js';
+import { keyOf } from './text-fold.js';
+import { splitSentences } from './text-sentences.js';
+import { tokenize } from './text-tokens.js';
+
+/** An entity hit as an item (key, name, data). */
+function itemOfEntity(h: EntityHit, g: Gazetteer): { key: string; name: string; data: ItemData } {
+  const e = h.entry;
+  switch (e.kind) {
+    case 'group':
+      return {
+        key: keyOf('group', e.name),
+        name: e.name,
+        data: {
+          kind: 'group',
+          stixType: e.stixType,
+          aliases: [...e.aliases],
+          source: e.storedId ?? e.source,
+        },
+      };
+    case 'organisation':
+      return {
+        key: keyOf('identity', e.name),
+        name: e.name,
+        data: { kind: 'identity', sector: e.sector, ...(e.country !== undefined && { country: e.country }) },
+      };
+    case 'country':
+      return {
+        key: keyOf('location', e.name),
+        name: e.name,
+        data: { kind: 'location', placeKind: 'country', country: e.code },
+      };
+    case 'region':
+      return {
+        key: keyOf('location', e.name),
+        name: e.name,
+        data: { kind: 'location', placeKind: 'region', region: e.region },
+      };
+    case 'city': {
+      const c = e.choices[0];
+      const country = c ? g.countries.get(c.country) : undefined;
+      return {
+        key: keyOf('location', e.name),
+        name: e.name,
+        data: {
+          kind: 'location',
+          placeKind: 'city',
+          ...(c && { country: c.country, latitude: c.latitude, longitude: c.longitude }),
+          ...(country && { within: keyOf('location', country.name) }),
+        },
+      };
+    }
+    case 'venue':
+      return { key: keyOf('location', e.name), name: e.name, data: { kind: 'location', placeKind: 'venue' } };
+  }
+}
+
+export interface ExtractOptions {
+  /** The publication date relative dates in the text resolve against. */
+  published?: Date;
+}
+
+/**
+ * Everything the text supports, each item with its evidence. Pure: the gazetteer comes in,
+ * nothing is read or fetched. Text in scripts the gazetteer does not cover yields no names
+ * (names match whole Latin-script tokens with the casing of the alias).
+ */
+export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions = {}): Extraction[] {
+  const items = new ItemSet();
+  const sentences = splitSentences(text);
+  const tokens = tokenize(text);
+  const hits = scanEntities(text, tokens, sentences, g);
+  const hitItems: { hit: EntityHit; item: Extraction }[] = [];
+  for (const h of hits) {
+    const it = itemOfEntity(h, g);
+    const item = items.add(
+      it.key,
+      it.name,
+      it.data,
+      evidenceOf(sentences, h.start, h.end, h.rule, h.confidence),
+    );
+    hitItems.push({ hit: h, item });
+  }
+  // A venue lies in the city or country named just before it ("Moscow's Crocus City Hall").
+  for (let i = 0; i < hitItems.length; i++) {
+    const { hit, item } = hitItems[i] as (typeof hitItems)[number];
+    if (hit.entry.kind !== 'venue') continue;
+    const prev = hitItems[i - 1];
+    const data = item.data as LocationData;
+    if (prev && prev.item.kind === 'location' && hit.start - prev.hit.end <= 4 && !data.within) {
+      const p = prev.item.data as LocationData;
+      data.within = prev.item.key;
+      if (p.country) data.country = p.country;
+      if (p.latitude !== undefined && p.longitude !== undefined) {
+        data.latitude = p.latitude;
+        data.longitude = p.longitude;
+      }
+    }
+  }
+  for (const hit of scanIocs(text, g)) {
+    if (hit.kind === 'vulnerability') {
+      items.add(
+        keyOf('vulnerability', hit.cve),
+        hit.cve,
+        { kind: 'vulnerability', cve: hit.cve },
+        evidenceOf(sentences, hit.start, hit.end, 'ioc:cve', 0.99),
+      );
+    } else {
+      items.add(
+        `indicator:${hit.type}:${hit.value}`,
+        hit.value,
+        {
+          kind: 'indicator',
+          type: hit.type,
+          value: hit.value,
+          pattern: patternOf(hit.type, hit.value),
+          defanged: hit.defanged,
+        },
+        evidenceOf(
+          sentences,
+          hit.start,
+          hit.end,
+          hit.defanged ? `ioc:${hit.type}:defanged` : `ioc:${hit.type}`,
+          hit.defanged ? 0.95 : 0.85,
+        ),
+      );
+    }
+  }
+  for (const s of sentences) {
+    const sentence = text.slice(s.start, s.end);
+    const inSentence = hitItems.filter((h) => h.hit.start >= s.start && h.hit.end <= s.end);
+    // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
+    const places = inSentence.filter(
+      (h) =>
+        h.item.kind === 'location' &&
+        !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)),
+    );
+    const cue = scanIncidentCue(sentence, s.start);
+    if (cue) {
+      const venue = places.find((p) => (p.item.data as LocationData).placeKind === 'venue');
+      const city = places.find((p) => (p.item.data as LocationData).placeKind === 'city');
+      const country = places.find((p) => (p.item.data as LocationData).placeKind === 'country');
+      const place = venue ?? city ?? country;
+      const date = statedDate(sentence, opts.published);
+      if (place && (cue.killed || cue.injured || venue || date)) {
+        const name = `${place.item.name} ${cue.noun}`;
+        const confidence = cue.killed || cue.injured ? 0.8 : 0.6;
+        const incident = items.add(
+          keyOf('incident', name),
+          name,
+          {
+            kind: 'incident',
+            noun: cue.noun,
+            place: place.item.key,
+            ...(date && { date }),
+            ...(cue.killed && { killed: stripSpan(cue.killed) }),
+            ...(cue.injured && { injured: stripSpan(cue.injured) }),
+          },
+          evidenceOf(
+            sentences,
+            cue.start,
+            cue.end,
+            cue.killed || cue.injured ? 'incident:casualties' : 'incident:place',
+            confidence,
+          ),
+        );
+        const d = incident.data as Extract<ItemData, { kind: 'incident' }>;
+        if (!d.date && date) d.date = date;
+        if (!d.killed && cue.killed) d.killed = stripSpan(cue.killed);
+        if (!d.injured && cue.injured) d.injured = stripSpan(cue.injured);
+      }
+    }
+    const ev = scanEventCue(sentence, s.start);
+    if (ev) {
+      const name = `${ev.year} ${ev.noun}`;
+      const place = places.find(
+        (p) => p.hit.start > ev.start && (p.item.data as LocationData).placeKind === 'country',
+      );
+      items.add(
+        keyOf('event', name),
+        name,
+        { kind: 'event', noun: ev.noun, date: ev.year, ...(place && { place: place.item.key }) },
+        evidenceOf(sentences, ev.start, ev.end, 'event:noun-and-year', 0.6),
+      );
+    }
+  }
+  relateItems(text, sentences, items);
+  return items.list();
+}
+
+function stripSpan<T extends { start: number; end: number }>(c: T): Omit<T, 'start' | 'end'> {
+  const { start: _s, end: _e, ...rest } = c;
+  return rest;
+}
+
+/** Splits the caller's meta into the options extraction needs. */
+export function extractOptionsOf(meta: ArticleMeta): ExtractOptions {
+  if (!meta.published) return {};
+  const d = new Date(meta.published);
+  return Number.isNaN(d.getTime()) ? {} : { published: d };
+}

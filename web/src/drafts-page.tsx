@@ -1,0 +1,159 @@
+import { type ChangeEvent, useState } from 'react';
+import type { Me } from './api.js';
+import { type DraftSummary, draftHref, MARKING_LEVELS } from './draft-model.js';
+import { DraftReview } from './draft-review.js';
+import { ActionForm, field, post } from './manage-forms.js';
+import { useLoad } from './use-load.js';
+
+const STATES = ['open', 'confirmed', 'rejected', 'all'] as const;
+/** As the API's limit (2 MB of article): refused here before it is sent. */
+const MAX_UPLOAD = 2 * 1024 * 1024;
+
+/** Paste or upload an article; the hub extracts a draft, which an analyst then reviews. */
+function NewDraft({ onMade }: { onMade: (id: string) => void }) {
+  const [text, setText] = useState('');
+  const [uploadError, setUploadError] = useState('');
+  const upload = async (e: ChangeEvent<HTMLInputElement>) => {
+    setUploadError('');
+    const file = e.currentTarget.files?.[0];
+    if (!file) return;
+    if (file.size > MAX_UPLOAD) {
+      setUploadError(`${file.name} is ${file.size} bytes; an article may be at most ${MAX_UPLOAD}`);
+      return;
+    }
+    setText(await file.text());
+  };
+  return (
+    <ActionForm
+      label="Draft from article"
+      testId="new-draft"
+      onSubmit={async (form) => {
+        const r = await post<{ id: string; items: number }>('/api/drafts', {
+          text,
+          ...Object.fromEntries(
+            ['title', 'source_url', 'published', 'marking']
+              .map((f) => [f, field(form, f)] as const)
+              .filter(([, v]) => v !== ''),
+          ),
+        });
+        setText('');
+        onMade(r.id);
+        return `Draft made with ${r.items} items`;
+      }}
+    >
+      <label>
+        Article (text or HTML)
+        <textarea name="text" rows={8} value={text} onChange={(e) => setText(e.target.value)} required />
+      </label>
+      <label>
+        Or upload a file (text or HTML)
+        <input type="file" accept=".txt,.html,.htm,text/plain,text/html" onChange={(e) => void upload(e)} />
+      </label>
+      {uploadError && (
+        <p className="error" role="alert">
+          {uploadError}
+        </p>
+      )}
+      <label>
+        Title
+        <input name="title" maxLength={300} />
+      </label>
+      <label>
+        Source URL
+        <input name="source_url" type="url" maxLength={2000} />
+      </label>
+      <label>
+        Published
+        <input name="published" type="date" />
+      </label>
+      <label>
+        Marking
+        <select name="marking" defaultValue="amber">
+          {MARKING_LEVELS.map((m) => (
+            <option key={m} value={m}>
+              TLP:{m.toUpperCase()}
+            </option>
+          ))}
+        </select>
+      </label>
+    </ActionForm>
+  );
+}
+
+/**
+ * Drafts from open-source articles: apart from intel, never seen by the release pipeline until
+ * an analyst confirms one (then it is an ingest like any other). Every role reads them.
+ */
+export function DraftsPage({ me, id }: { me: Me; id: string }) {
+  const [state, setState] = useState<(typeof STATES)[number]>('open');
+  const [list, reload] = useLoad<{ items: DraftSummary[]; truncated: boolean; open: number }>(
+    `/api/drafts?state=${state}`,
+  );
+  if (id) return <DraftReview id={id} me={me} onDecided={reload} />;
+  return (
+    <>
+      <h1>Open-source drafts</h1>
+      <p>
+        An article becomes a draft: what its text supports, each item with its evidence. Nothing of it is
+        intel, or seen by the release pipeline, until an analyst confirms it.
+      </p>
+      {me.permissions.includes('draft.write') && (
+        <NewDraft
+          onMade={(made) => {
+            reload();
+            window.location.hash = draftHref(made);
+          }}
+        />
+      )}
+      <label className="inline">
+        Show{' '}
+        <select value={state} onChange={(e) => setState(e.target.value as (typeof STATES)[number])}>
+          {STATES.map((s) => (
+            <option key={s}>{s}</option>
+          ))}
+        </select>
+      </label>
+      {list.state === 'loading' && <p>Loading…</p>}
+      {list.state === 'error' && <p className="error">{list.message}</p>}
+      {list.state === 'ok' && list.data.items.length === 0 && (
+        <p>No {state === 'all' ? '' : state} drafts.</p>
+      )}
+      {list.state === 'ok' && list.data.items.length > 0 && (
+        <table className="drafts">
+          <caption>
+            {list.data.open} open{list.data.truncated && ' · the newest 200 shown'}
+          </caption>
+          <thead>
+            <tr>
+              <th>Title</th>
+              <th>State</th>
+              <th>Made</th>
+              <th>Items</th>
+            </tr>
+          </thead>
+          <tbody>
+            {list.data.items.map((d) => (
+              <tr key={d.id} data-draft={d.id}>
+                <td>
+                  <a href={draftHref(d.id)}>{d.title}</a>
+                </td>
+                <td>
+                  {d.state}
+                  {d.reviewed_by && ` by ${d.reviewed_by}`}
+                </td>
+                <td>
+                  {d.created_at} by {d.created_by}
+                </td>
+                <td>
+                  {Object.entries(d.counts)
+                    .map(([k, n]) => `${n} ${k}`)
+                    .join(', ')}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </>
+  );
+}

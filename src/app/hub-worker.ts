@@ -58,7 +58,14 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
     }
     // Several hub processes on one database: one runs a pass, the others skip theirs.
     const ran = await hub.sql.runExclusive('release-pipeline', () =>
-      runReleasePipeline(stores, { now, actor: 'hub', hubSecret: secret, policy: settings.policy, memo }),
+      runReleasePipeline(stores, {
+        now,
+        actor: 'hub',
+        hubSecret: secret,
+        policy: settings.policy,
+        settingsDigest: settings.digest,
+        memo,
+      }),
     );
     if (!ran.ran) return;
     await stores.feed.publishDue(now);

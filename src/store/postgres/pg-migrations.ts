@@ -6,6 +6,7 @@ import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
 import { importMarkingsMigration } from '../sqlite/migrations/import-markings.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
+import { releasePassMigration } from '../sqlite/migrations/release-pass.js';
 import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
 import { usersMigration } from '../sqlite/migrations/users.js';
@@ -196,6 +197,7 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
     name: '1700-import-markings',
     sql: translateSqliteDdl(importMarkingsMigration.sql),
   },
+  { name: releasePassMigration.name, sql: translateSqliteDdl(releasePassMigration.sql) },
 ];
 
 /**

@@ -8,6 +8,7 @@ import { ledgerPrivateMigration } from './ledger-private.js';
 import { objectsMigration } from './objects.js';
 import { policyMigration } from './policy.js';
 import { releaseMigration } from './release.js';
+import { releasePassMigration } from './release-pass.js';
 import { submissionSpaceMigration } from './submission-space.js';
 import { taxiiMigration } from './taxii.js';
 import { usersMigration } from './users.js';
@@ -37,4 +38,5 @@ export const MIGRATIONS: readonly Migration[] = [
   authMigration,
   agreementReasonMigration,
   importMarkingsMigration,
+  releasePassMigration,
 ];

@@ -163,7 +163,9 @@ describe('migration 1300 moves what partners submitted out of intel', () => {
       expect(await applyPgMigrations(pool)).toEqual([
         '1300-submission-space',
         '1400-auth',
+        '1410-agreement-reason',
         '1700-import-markings',
+        '2000-release-pass',
       ]);
       await checkMoved(sql);
     } finally {

@@ -50,7 +50,9 @@ async function pass(req: PassRequest): Promise<PassReply> {
 
 port.on('message', (req: PassRequest | 'close') => {
   if (req === 'close') {
-    Promise.resolve(hub.close()).finally(() => port.close());
+    void Promise.resolve(hub.close())
+      .catch(() => {})
+      .finally(() => port.close());
     return;
   }
   pass(req).then(

@@ -178,7 +178,7 @@ export async function runReleasePipeline(
   const catalogsKey = catalogsKeyOf(round.catalogs);
   let every: PassBatch | undefined;
   // Objects changed since a cursor, with their dependents: partners mostly share one cursor.
-  const changedSince = new Map<number, Promise<Set<string>>>();
+  const changedSince = new Map<number, Promise<{ ids: Set<string>; batch: PassBatch }>>();
   let nextDue: string | undefined;
   let anyFull = false;
   for (const partner of partners) {
@@ -196,14 +196,18 @@ export async function runReleasePipeline(
     } else {
       let changed = changedSince.get(row.object_cursor);
       if (!changed) {
-        changed = objectsChangedBetween(sql, row.object_cursor, stamp.objectsUs).then((ids) =>
-          withDependents(sql, ids),
-        );
+        changed = objectsChangedBetween(sql, row.object_cursor, stamp.objectsUs)
+          .then((ids) => withDependents(sql, ids))
+          .then(async (ids) => ({ ids, batch: await loadClosure(sql, round, ids) }));
         changedSince.set(row.object_cursor, changed);
       }
-      const ids = new Set(await changed);
-      for (const id of await stores.releases.waitingObjectIds(partner.id)) ids.add(id);
-      batch = ids.size === 0 ? { inputs: [], stored: new Map() } : await loadClosure(sql, round, ids);
+      const shared = await changed;
+      const waiting = (await stores.releases.waitingObjectIds(partner.id)).filter(
+        (id) => !shared.ids.has(id),
+      );
+      // Read and projected once for every partner with this cursor; a partner's waiting items add to it.
+      batch =
+        waiting.length === 0 ? shared.batch : await loadClosure(sql, round, [...shared.ids, ...waiting]);
       outcomes = await stores.releases.outcomeKeysOf(partner.id, [...batch.stored.keys()]);
     }
     report.decided += batch.inputs.length;

@@ -1,7 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { DecisionMemo } from '../policy/decision-memo.js';
 import { addIsoDuration, parseIsoDuration } from '../policy/duration-iso.js';
-import type { JsonObject } from '../stix/types.js';
 import type { ConditionEvents } from '../store/hub/condition-events.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { HUB_SCOPE, ReleasePassStates, readChangeStamp } from '../store/hub/release-pass-state.js';
@@ -11,7 +10,6 @@ import {
   type DecisionTally,
   decideReleases,
   emptyTally,
-  type ReleaseCopy,
   type ReleaseDecision,
   type ReleaseTerms,
   tallyDecision,
@@ -26,13 +24,9 @@ import {
   partnerPassKey,
   withDependents,
 } from './release-pass-plan.js';
+import { type Candidate, enqueue, referenceCycle } from './release-pipeline-steps.js';
 import { defaultHubPolicy, type HubPolicy } from './release-policy.js';
-import {
-  type PublishResult,
-  type PublishStores,
-  publishRelease,
-  unresolvedReferences,
-} from './release-publish.js';
+import { type PublishResult, type PublishStores, publishRelease } from './release-publish.js';
 import { DecisionRound } from './release-terms.js';
 
 /** What the pipeline reads and writes through: the publish adapters and the partners' conditions. */
@@ -81,13 +75,6 @@ export interface PipelineReport {
   decided: number;
   partners: PipelinePartner[];
   totals: PipelineCounts & { decisions: DecisionTally };
-}
-
-interface Candidate {
-  version: string;
-  author: string | null;
-  decision: ReleaseDecision;
-  copy: ReleaseCopy;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -430,77 +417,4 @@ async function publishApproved(stores: PipelineStores, partner: Partner, now: Da
 async function putOutcomes(stores: PipelineStores, rows: readonly OutcomeRow[]): Promise<void> {
   if (rows.length === 0) return;
   await stores.sql.transaction(() => stores.releases.putOutcomes(rows));
-}
-
-async function enqueue(
-  stores: PipelineStores,
-  partner: Partner,
-  c: Candidate,
-  r: { originalId: string; copy: JsonObject; digest: string; removed: { path: string; rule: string }[] },
-  agreementVersion: number,
-  fingerprint: string,
-  reasons: Reason[],
-  at: string,
-): Promise<void> {
-  const { releases } = stores;
-  await stores.sql.transaction(async (tx) => {
-    await tx.lock(`queue:${partner.id}:${r.originalId}`);
-    const open = await releases.openItem(partner.id, r.originalId);
-    if (open && open.fingerprint !== fingerprint)
-      await releases.closeItem(open.item_id, 'superseded', at, null);
-    if (!open || open.fingerprint !== fingerprint) {
-      await releases.insertItem({
-        item_id: `queue--${randomUUID()}`,
-        partner_id: partner.id,
-        object_id: r.originalId,
-        object_version: c.version,
-        agreement_version: agreementVersion,
-        approvals_required: c.decision.decision.approvals_required,
-        tearline: JSON.stringify(r.copy),
-        tearline_digest: r.digest,
-        removed: r.removed,
-        reasons,
-        fingerprint,
-        author: c.author,
-        created_at: at,
-      });
-    }
-    await releases.putOutcome({
-      partner_id: partner.id,
-      object_id: r.originalId,
-      object_version: c.version,
-      outcome: 'queued',
-      reasons,
-      agreement_version: agreementVersion,
-      fingerprint,
-      decided_at: at,
-    });
-  });
-}
-
-/**
- * The largest set of waiting candidates whose unresolved references all lie inside the set: a
- * reference cycle (or several), none of which can go before the others. Anything referring to
- * an object outside the set, or the partner cannot have, drops out until nothing changes.
- */
-async function referenceCycle(
-  stores: PublishStores,
-  partnerId: string,
-  waiting: Candidate[],
-): Promise<Candidate[]> {
-  const missing = new Map<Candidate, string[]>();
-  for (const c of waiting) {
-    const own = c.copy.copy.id as string;
-    missing.set(
-      c,
-      (await unresolvedReferences(stores, partnerId, c.copy.copy)).filter((id) => id !== own),
-    );
-  }
-  let set = waiting;
-  for (;;) {
-    const ids = new Set(set.map((c) => c.copy.copy.id as string));
-    const kept = set.filter((c) => (missing.get(c) ?? []).every((id) => ids.has(id)));
-    if (kept.length === set.length) return kept;
-    set = kept;
-  }
 }

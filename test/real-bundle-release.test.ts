@@ -113,7 +113,12 @@ describe('a real bundle flows end to end', () => {
     expect(p.decisions.reasons).toEqual(decided.partners[0].reasons);
     expect(p.released).toBe(p.decisions.counts.release);
     expect(p.decisions.counts.release).toBeGreaterThan(15);
-    const text = await t('release', 'run', '--partner', 'ally');
+    // Again with nothing changed: only what changed is decided (nothing here but waiting items).
+    const again = await t('release', 'run', '--partner', 'ally');
+    expect(again.stdout).toMatch(/^incremental pass: \d+ decision\(s\)/);
+    expect(again.stdout).toMatch(/\nally: .*this run 0 released, 0 queued for approval, 0 withheld/);
+    // --full decides everything again (and changes nothing).
+    const text = await t('release', 'run', '--full', '--partner', 'ally');
     expect(text.stdout).toMatch(/^ally: release \d+, needs-approval 0, withhold \d+; this run 0 released/);
     expect(text.stdout).toMatch(/\n {4}in-scope +\d+/);
 

@@ -24,6 +24,13 @@ export function requireHubPolicy(dataDir: string): HubPolicy {
   return loaded.policy;
 }
 
+/** As requireHubPolicy, with the digest of the files read (an incremental pass compares it). */
+export function requireHubPolicyWithDigest(dataDir: string): { policy: HubPolicy; digest: string } {
+  const loaded = loadHubPolicy(dataDir);
+  if (!loaded.ok) throw new ConfigError(loaded.errors.join('\n'));
+  return { policy: loaded.policy, digest: loaded.digest };
+}
+
 /**
  * The hub's settings for a process that runs on (serve): re-read on `reload()` (SIGHUP) and when
  * a file changes (a watcher on the data dir and its policies/ and profiles/ folders). A change

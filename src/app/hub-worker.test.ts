@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { initDataDir } from './data-dir.js';
 import { openHub } from './hub.js';
+import { loadHubPolicy } from './hub-policy-load.js';
 import { startHubWorker } from './hub-worker.js';
 import { ensureLedgerKey } from './ledger-key.js';
 
@@ -72,4 +73,80 @@ describe('hub worker', () => {
     await worker.stop();
     hub.close();
   });
+
+  it('runs passes on a thread of its own: the event loop turns and reads are answered while one runs', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tearline-worker-thread-'));
+    const { paths } = initDataDir(dir);
+    ensureLedgerKey(paths);
+    const clock = new ManualClock('2026-11-28T10:00:00Z');
+    const hub = openHub(dir, clock);
+    const ctx = { actor: 'admin', now: clock.now(), randomBytes: (n: number) => new Uint8Array(n).fill(5) };
+    const partner = await hub.state.partners.add({ name: 'ally' }, ctx);
+    if (!partner.ok) throw new Error(partner.message);
+    await hub.state.agreements.set(
+      partner.partner.id,
+      JSON.stringify({
+        scope: { types: ['identity'] },
+        tlp_ceiling: 'clear',
+        approval: 'none',
+        sanitisation: 'standard',
+        valid_from: '2026-01-01T00:00:00Z',
+        conditions: [],
+      }),
+      { ...ctx, reason: 'test' },
+    );
+    const ids: string[] = [];
+    for (let b = 0; b < 4; b++) {
+      const batch = Array.from({ length: 500 }, (_, i) => {
+        const n = b * 500 + i;
+        const id = `identity--3f8e2d1c-0b9a-4877-9665-${String(n).padStart(12, '0')}`;
+        ids.push(id);
+        const o = {
+          type: 'identity',
+          spec_version: '2.1',
+          id,
+          created: '2026-01-01T00:00:00.000Z',
+          modified: '2026-01-01T00:00:00.000Z',
+          name: `Public body ${n}`,
+          identity_class: 'organization',
+          object_marking_refs: ['marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487'],
+        };
+        return { object: o, json: JSON.stringify(o), source: 't' };
+      });
+      await hub.objects.putObjects(batch, { actor: 'ivan', source: 't' });
+    }
+    const loaded = loadHubPolicy(dir);
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const worker = startHubWorker(hub, {
+      intervalMs: 60_000,
+      policy: { current: () => ({ policy: loaded.policy, digest: loaded.digest }) },
+      thread: { data: dir },
+      onError: (e) => {
+        throw e;
+      },
+    });
+    let settled = false;
+    const pass = worker.runOnce().then(() => {
+      settled = true;
+    });
+    // On this thread a pass is one chain of synchronous SQLite and Cedar calls: the loop would
+    // not turn until it ended. On its own thread, this one keeps turning and reading.
+    let turns = 0;
+    while (!settled) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      await hub.state.releases.outcome(partner.partner.id, ids[0] as string);
+      turns++;
+    }
+    await pass;
+    expect(turns).toBeGreaterThan(20);
+    // What the thread wrote through its own connection, read through this one.
+    const outcomes = await hub.state.releases.outcomesOfPartner(partner.partner.id);
+    expect(ids.every((id) => outcomes.get(id)?.outcome === 'released')).toBe(true);
+    // Nothing changed: the next pass decides nothing, and stop() ends the thread.
+    const size = hub.ledger.size();
+    await worker.runOnce();
+    expect(hub.ledger.size()).toBe(size);
+    await worker.stop();
+    hub.close();
+  }, 120_000);
 });

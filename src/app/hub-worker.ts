@@ -4,6 +4,7 @@ import { runReleasePipeline } from '../release/release-pipeline.js';
 import { defaultHubPolicy, type HubPolicy } from '../release/release-policy.js';
 import { readHubSecret } from './data-dir.js';
 import type { Hub } from './hub.js';
+import { PassThread, type PassThreadData } from './hub-pass-thread.js';
 import { releaseStoresOf } from './release-stores.js';
 
 export interface HubWorkerOptions {
@@ -15,14 +16,20 @@ export interface HubWorkerOptions {
   onError: (err: unknown) => void;
   /** Called after each pass that ran (the witness pusher wakes here); must not block. */
   afterPass?: () => void;
+  /**
+   * Run passes on a worker thread with its own connection to this hub's database (serve does):
+   * requests are answered while a pass runs. Without it, passes run on this thread.
+   */
+  thread?: PassThreadData;
 }
 
 /**
  * What a running hub does on its own: re-run the release pipeline whenever the database
  * changed (new intel, a TAXII submission, an agreement or condition change, another process's
  * writes) or time passed a point where a decision may change (an assurance expiring, an
- * embargo ending), then sign the checkpoint due, if any (also looked for on every tick). Runs
- * on the server's event loop between requests; one pass at a time.
+ * embargo ending), then sign the checkpoint due, if any (also looked for on every tick). One
+ * pass at a time, on a worker thread when `thread` is given (hub-pass-thread.ts). Passes are
+ * incremental (release-pipeline.ts): one with nothing to do costs a few indexed reads.
  */
 export interface HubWorker {
   /** Stops the timer; resolves when a pass in flight has finished (then the database may close). */
@@ -40,6 +47,7 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
   // Shared by the passes: a Cedar answer for an unchanged projection is not asked again.
   let memo = new DecisionMemo(new CedarEngine());
   let memoDigest = '';
+  const thread = opts.thread && new PassThread(opts.thread);
   const pass = async (): Promise<void> => {
     const now = hub.clock.now();
     const settings = opts.policy?.current() ?? fallback;
@@ -56,15 +64,35 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
       memo = new DecisionMemo(new CedarEngine());
       memoDigest = settings.digest;
     }
+    if (thread) {
+      const reply = await thread.run(now, settings.digest);
+      if (reply.kind === 'failed') throw new Error(reply.message);
+      if (reply.kind === 'skipped') return;
+      if (reply.kind === 'ran') {
+        await finish(now, settings.digest);
+        return;
+      }
+      // settings-differ: the files changed since this hub read them; decide by the ones in force here.
+    }
     // Several hub processes on one database: one runs a pass, the others skip theirs.
     const ran = await hub.sql.runExclusive('release-pipeline', () =>
-      runReleasePipeline(stores, { now, actor: 'hub', hubSecret: secret, policy: settings.policy, memo }),
+      runReleasePipeline(stores, {
+        now,
+        actor: 'hub',
+        hubSecret: secret,
+        policy: settings.policy,
+        settingsDigest: settings.digest,
+        memo,
+      }),
     );
     if (!ran.ran) return;
     await stores.feed.publishDue(now);
+    await finish(now, settings.digest);
+  };
+  const finish = async (now: Date, digest: string) => {
     await hub.checkpointIfDue();
     opts.afterPass?.();
-    seen = `${await hub.changeVersion()}|${settings.digest}`;
+    seen = `${await hub.changeVersion()}|${digest}`;
     lastRunMs = now.getTime();
   };
   let running: Promise<void> | undefined;
@@ -84,6 +112,7 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
     stop: async () => {
       clearInterval(timer);
       await running?.catch(() => {});
+      await thread?.close();
     },
     runOnce,
   };

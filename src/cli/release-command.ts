@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readHubSecret } from '../app/data-dir.js';
 import { openHubAt } from '../app/hub-open.js';
-import { requireHubPolicy } from '../app/hub-policy-watch.js';
+import { requireHubPolicyWithDigest } from '../app/hub-policy-watch.js';
 import { releaseStoresOf } from '../app/release-stores.js';
 import { decideQueueItem } from '../release/release-approval.js';
 import { runReleasePipeline } from '../release/release-pipeline.js';
@@ -31,24 +31,38 @@ export function registerRelease(program: Command): void {
     .command('run')
     .description('run the pipeline over everything pending, for every partner (or one)')
     .option('--partner <partner>', 'only this partner (name or id)')
+    .option('--full', 'decide every object for every partner, not only what changed since the last pass')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print, per partner, what was done and the decisions by outcome and reason, as JSON')
-    .action(async (opts: Common & { partner?: string }) => {
+    .action(async (opts: Common & { partner?: string; full?: boolean }) => {
       const hub = await openHubAt(opts);
       try {
         const actor = await requireActor(hub, opts, 'release.run');
         if (opts.partner && !(await hub.state.partners.get(opts.partner))) {
           throw new CliError(`no partner named or with id "${opts.partner}" (see: tearline partner list)`);
         }
+        const settings = requireHubPolicyWithDigest(hub.paths.dir);
         const report = await runReleasePipeline(releaseStoresOf(hub), {
           now: hub.clock.now(),
           actor: actor.name,
           hubSecret: readHubSecret(hub.paths.hubSecret),
-          policy: requireHubPolicy(hub.paths.dir),
+          policy: settings.policy,
+          settingsDigest: settings.digest,
+          ...(opts.full && { full: true }),
           ...(opts.partner && { partner: opts.partner }),
         });
         await hub.checkpointIfDue();
         if (opts.json) return printJson(report);
+        if (report.mode === 'idle') {
+          process.stdout.write(
+            'nothing changed since the last pass: nothing to decide (--full decides everything)\n',
+          );
+          return;
+        }
+        if (report.mode === 'incremental')
+          process.stdout.write(
+            `incremental pass: ${report.decided} decision(s) over what changed since the last pass (--full decides everything)\n`,
+          );
         for (const p of report.partners) {
           const c = p.decisions.counts;
           process.stdout.write(

@@ -130,6 +130,20 @@ export class PartnerDecider {
     }
   }
 
+  /**
+   * Everything partner-wide a decision depends on besides the objects and the scope sets (partner,
+   * agreement version and state, condition states and reasons, policies): an equal key with equal
+   * objects means equal decisions, so an incremental pass re-decides only objects that changed.
+   */
+  get stateKey(): string {
+    return this.#stateKey;
+  }
+
+  /** The earliest instant (ISO) the partner-wide state changes with no further event. */
+  get changesAt(): string | undefined {
+    return this.#changesAt;
+  }
+
   /** The Cedar request for an intel projection: exposed so tests can check memo against uncached Cedar. */
   requestFor(intel: IntelProjection): CedarRequest {
     return { ...this.#principal, intel: this.#attrsFor(intel) };

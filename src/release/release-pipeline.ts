@@ -1,27 +1,32 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import type { DecisionMemo } from '../policy/decision-memo.js';
 import { addIsoDuration, parseIsoDuration } from '../policy/duration-iso.js';
-import type { JsonObject } from '../stix/types.js';
 import type { ConditionEvents } from '../store/hub/condition-events.js';
 import type { Partner } from '../store/hub/partner-store.js';
+import { HUB_SCOPE, ReleasePassStates, readChangeStamp } from '../store/hub/release-pass-state.js';
 import type { OutcomeRow, Reason } from '../store/hub/release-store.js';
 import { publishIfApproved } from './release-approval.js';
 import {
-  type DecisionInput,
   type DecisionTally,
   decideReleases,
   emptyTally,
-  type ReleaseCopy,
   type ReleaseDecision,
+  type ReleaseTerms,
   tallyDecision,
 } from './release-decision.js';
-import { defaultHubPolicy, type HubPolicy } from './release-policy.js';
 import {
-  type PublishResult,
-  type PublishStores,
-  publishRelease,
-  unresolvedReferences,
-} from './release-publish.js';
+  catalogsKeyOf,
+  earlierOf,
+  loadClosure,
+  loadEveryObject,
+  objectsChangedBetween,
+  type PassBatch,
+  partnerPassKey,
+  withDependents,
+} from './release-pass-plan.js';
+import { type Candidate, enqueue, referenceCycle } from './release-pipeline-steps.js';
+import { defaultHubPolicy, type HubPolicy } from './release-policy.js';
+import { type PublishResult, type PublishStores, publishRelease } from './release-publish.js';
 import { DecisionRound } from './release-terms.js';
 
 /** What the pipeline reads and writes through: the publish adapters and the partners' conditions. */
@@ -38,6 +43,13 @@ export interface PipelineOptions {
   policy?: HubPolicy;
   /** Shared across passes by a serving hub, so unchanged projections cost no Cedar call. */
   memo?: DecisionMemo;
+  /**
+   * The digest of the hub settings `policy` was read from (hub-policy-load.ts). Without it a pass
+   * cannot tell whether the settings changed since the last one, so it decides everything.
+   */
+  settingsDigest?: string;
+  /** Decide every object for every partner, whatever changed (`release run --full`). */
+  full?: boolean;
 }
 
 /** What a pass did: released, queued or withheld now, still waiting, or left as it was. */
@@ -54,15 +66,15 @@ export type PipelinePartner = { partner: string } & PipelineCounts & { decisions
 
 export interface PipelineReport {
   at: string;
+  /**
+   * `idle`: nothing changed, nothing decided; `incremental`: only what changed was decided (the
+   * decision counts cover those objects only); `full`: every object for at least one partner.
+   */
+  mode: 'idle' | 'incremental' | 'full';
+  /** Object decisions made, summed over partners. */
+  decided: number;
   partners: PipelinePartner[];
   totals: PipelineCounts & { decisions: DecisionTally };
-}
-
-interface Candidate {
-  version: string;
-  author: string | null;
-  decision: ReleaseDecision;
-  copy: ReleaseCopy;
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -101,17 +113,47 @@ function zero(): PipelineCounts {
 }
 
 /**
- * decide -> sanitise -> outcome, for every partner (or one) over the latest version of every
- * object, through the one decision (release-decision.ts). Idempotent: an outcome whose inputs
- * (object version, agreement version, decision, tearline) are unchanged is left alone, so a
- * second run changes nothing. Releases are written one transaction each (feed row + ids + record
- * + ledger entry), so a crash loses or duplicates nothing: the next run picks up what is not recorded.
+ * decide -> sanitise -> outcome, for every partner (or one), through the one decision
+ * (release-decision.ts). Idempotent: an outcome whose inputs (object version, agreement version,
+ * decision, tearline) are unchanged is left alone, so a second run changes nothing. Releases are
+ * written in groups, one transaction each (feed row + ids + record + ledger entry per item), so a
+ * crash loses or duplicates nothing: the next run picks up what is not recorded.
+ *
+ * Incremental (release-pass-plan.ts): with the settings' digest given, a pass starts from where
+ * the last one stopped (release_pass_state). Nothing changed (the change stamp and the settings are
+ * as then, and no partner's terms are due to change with time): two reads and nothing else. A
+ * partner whose terms are unchanged gets only the objects stored since its cursor, those that
+ * depend on them, and its waiting ones decided; a partner whose terms changed (agreement,
+ * condition, scope sets, settings, marking catalogue, or time moved past a transition), every
+ * object. `full`, a missing cursor or no digest: every object for every partner, as before.
  */
 export async function runReleasePipeline(
   stores: PipelineStores,
   opts: PipelineOptions,
 ): Promise<PipelineReport> {
   const { sql, partners: partnerStore } = stores;
+  const passStates = new ReleasePassStates(sql);
+  // Read before anything else: a change made while this pass runs moves the stamp past it.
+  const stamp = await readChangeStamp(sql);
+  const settingsKey = opts.settingsDigest;
+  const hubKey = `${stamp.key}|${settingsKey ?? ''}`;
+  const saved = await passStates.all();
+  const report: PipelineReport = {
+    at: opts.now.toISOString(),
+    mode: 'idle',
+    decided: 0,
+    partners: [],
+    totals: { ...zero(), decisions: emptyTally() },
+  };
+  const hubRow = saved.get(HUB_SCOPE);
+  if (
+    !opts.full &&
+    opts.partner === undefined &&
+    settingsKey !== undefined &&
+    hubRow?.state_key === hubKey &&
+    !isDue(hubRow.changes_at, opts.now)
+  )
+    return report;
   const partners = (opts.partner ? [await partnerStore.get(opts.partner)] : await partnerStore.list()).filter(
     (p): p is Partner => p !== undefined,
   );
@@ -120,22 +162,52 @@ export async function runReleasePipeline(
     opts.now,
     opts.memo,
   );
-  const rows = await sql.all<{ id: string; version: string; imported_by: string | null; json: string }>(
-    'SELECT id, version, imported_by, json FROM objects WHERE is_latest ORDER BY added_us',
-  );
-  const inputs: DecisionInput[] = [];
-  const stored = new Map<string, { version: string; author: string | null }>();
-  for (const r of rows) {
-    inputs.push(round.input(JSON.parse(r.json) as JsonObject));
-    stored.set(r.id, { version: r.version, author: r.imported_by });
-  }
-  const report: PipelineReport = {
-    at: opts.now.toISOString(),
-    partners: [],
-    totals: { ...zero(), decisions: emptyTally() },
-  };
+  const catalogsKey = catalogsKeyOf(round.catalogs);
+  let every: PassBatch | undefined;
+  // Objects changed since a cursor, with their dependents: partners mostly share one cursor.
+  const changedSince = new Map<number, Promise<{ ids: Set<string>; batch: PassBatch }>>();
+  let nextDue: string | undefined;
+  let anyFull = false;
   for (const partner of partners) {
-    const done = await runForPartner(stores, round, partner, inputs, stored, opts);
+    const terms = await round.termsFor(partner);
+    const key = partnerPassKey(settingsKey ?? '', catalogsKey, terms);
+    const row = saved.get(partner.id);
+    let batch: PassBatch;
+    let outcomes: OutcomeKeys;
+    if (opts.full || settingsKey === undefined || row?.state_key !== key) {
+      anyFull = true;
+      every ??= await loadEveryObject(sql, round);
+      batch = every;
+      // Every outcome of the partner in one query: one per object would be a round trip each on PostgreSQL.
+      outcomes = await stores.releases.outcomeKeysOfPartner(partner.id);
+    } else {
+      let changed = changedSince.get(row.object_cursor);
+      if (!changed) {
+        changed = objectsChangedBetween(sql, row.object_cursor, stamp.objectsUs)
+          .then((ids) => withDependents(sql, ids))
+          .then(async (ids) => ({ ids, batch: await loadClosure(sql, round, ids) }));
+        changedSince.set(row.object_cursor, changed);
+      }
+      const shared = await changed;
+      const waiting = (await stores.releases.waitingObjectIds(partner.id)).filter(
+        (id) => !shared.ids.has(id),
+      );
+      // Read and projected once for every partner with this cursor; a partner's waiting items add to it.
+      batch =
+        waiting.length === 0 ? shared.batch : await loadClosure(sql, round, [...shared.ids, ...waiting]);
+      outcomes = await stores.releases.outcomeKeysOf(partner.id, [...batch.stored.keys()]);
+    }
+    report.decided += batch.inputs.length;
+    const done = await runForPartner(stores, terms, partner, batch, outcomes, opts);
+    // After the partner's writes: a crash before this line repeats the partner's pass, which is idempotent.
+    await passStates.put({
+      scope: partner.id,
+      state_key: key,
+      object_cursor: stamp.objectsUs,
+      changes_at: terms.decider.changesAt ?? null,
+      updated_at: opts.now.toISOString(),
+    });
+    nextDue = earlierOf(nextDue, terms.decider.changesAt);
     report.partners.push({ partner: partner.name, ...done });
     const t = report.totals;
     for (const k of Object.keys(zero()) as (keyof PipelineCounts)[]) t[k] += done[k];
@@ -144,24 +216,38 @@ export async function runReleasePipeline(
     for (const [k, n] of Object.entries(done.decisions.reasons))
       t.decisions.reasons[k] = (t.decisions.reasons[k] ?? 0) + n;
   }
+  if (opts.partner === undefined) {
+    await passStates.put({
+      scope: HUB_SCOPE,
+      state_key: hubKey,
+      object_cursor: stamp.objectsUs,
+      changes_at: nextDue ?? null,
+      updated_at: opts.now.toISOString(),
+    });
+  }
+  report.mode = anyFull ? 'full' : 'incremental';
   return report;
 }
 
+function isDue(changesAt: string | null, now: Date): boolean {
+  return changesAt !== null && Date.parse(changesAt) <= now.getTime();
+}
+
+type OutcomeKeys = ReadonlyMap<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>;
+
 async function runForPartner(
   stores: PipelineStores,
-  round: DecisionRound,
+  terms: ReleaseTerms,
   partner: Partner,
-  inputs: readonly DecisionInput[],
-  stored: ReadonlyMap<string, { version: string; author: string | null }>,
+  batch: PassBatch,
+  outcomes: OutcomeKeys,
   opts: PipelineOptions,
 ): Promise<PipelineCounts & { decisions: DecisionTally }> {
   const counts = zero();
   const tally = emptyTally();
   const { releases } = stores;
   const now = opts.now;
-  const terms = await round.termsFor(partner);
-  // Every outcome of the partner in one query: one per object would be a round trip each on PostgreSQL.
-  const outcomes = await releases.outcomeKeysOfPartner(partner.id);
+  const { inputs, stored } = batch;
   const withheld: OutcomeRow[] = [];
   const agreement = terms.decider.facts.agreement;
   const candidates: Candidate[] = [];
@@ -201,7 +287,10 @@ async function runForPartner(
     candidates.push({ version: o.version, author: o.author, decision: d, copy: d.tearline });
   }
   await putOutcomes(stores, withheld);
-  if (candidates.length === 0 || !agreement) return { ...counts, decisions: tally };
+  if (candidates.length === 0 || !agreement) {
+    counts.released += await publishApproved(stores, partner, now);
+    return { ...counts, decisions: tally };
+  }
 
   const embargo = agreement.body.embargo ? parseIsoDuration(agreement.body.embargo) : undefined;
   const visibleFrom = new Date(embargo ? addIsoDuration(now.getTime(), embargo) : now.getTime());
@@ -310,90 +399,22 @@ async function runForPartner(
     }
     pending = next;
   }
-  // Approved items that waited for the objects they reference may go now.
-  for (const item of await releases.openItems(partner.id)) {
-    if (item.state !== 'approved') continue;
-    const r = await publishIfApproved(stores, item, now);
-    if (r.ok && r.state === 'released') counts.released++;
-  }
+  counts.released += await publishApproved(stores, partner, now);
   return { ...counts, decisions: tally };
+}
+
+/** Approved items that waited for the objects they reference may go now; how many went. */
+async function publishApproved(stores: PipelineStores, partner: Partner, now: Date): Promise<number> {
+  let n = 0;
+  for (const item of await stores.releases.approvedItems(partner.id)) {
+    const r = await publishIfApproved(stores, item, now);
+    if (r.ok && r.state === 'released') n++;
+  }
+  return n;
 }
 
 /** Outcomes of one step in one transaction: one commit, not one per object. */
 async function putOutcomes(stores: PipelineStores, rows: readonly OutcomeRow[]): Promise<void> {
   if (rows.length === 0) return;
   await stores.sql.transaction(() => stores.releases.putOutcomes(rows));
-}
-
-async function enqueue(
-  stores: PipelineStores,
-  partner: Partner,
-  c: Candidate,
-  r: { originalId: string; copy: JsonObject; digest: string; removed: { path: string; rule: string }[] },
-  agreementVersion: number,
-  fingerprint: string,
-  reasons: Reason[],
-  at: string,
-): Promise<void> {
-  const { releases } = stores;
-  await stores.sql.transaction(async (tx) => {
-    await tx.lock(`queue:${partner.id}:${r.originalId}`);
-    const open = await releases.openItem(partner.id, r.originalId);
-    if (open && open.fingerprint !== fingerprint)
-      await releases.closeItem(open.item_id, 'superseded', at, null);
-    if (!open || open.fingerprint !== fingerprint) {
-      await releases.insertItem({
-        item_id: `queue--${randomUUID()}`,
-        partner_id: partner.id,
-        object_id: r.originalId,
-        object_version: c.version,
-        agreement_version: agreementVersion,
-        approvals_required: c.decision.decision.approvals_required,
-        tearline: JSON.stringify(r.copy),
-        tearline_digest: r.digest,
-        removed: r.removed,
-        reasons,
-        fingerprint,
-        author: c.author,
-        created_at: at,
-      });
-    }
-    await releases.putOutcome({
-      partner_id: partner.id,
-      object_id: r.originalId,
-      object_version: c.version,
-      outcome: 'queued',
-      reasons,
-      agreement_version: agreementVersion,
-      fingerprint,
-      decided_at: at,
-    });
-  });
-}
-
-/**
- * The largest set of waiting candidates whose unresolved references all lie inside the set: a
- * reference cycle (or several), none of which can go before the others. Anything referring to
- * an object outside the set, or the partner cannot have, drops out until nothing changes.
- */
-async function referenceCycle(
-  stores: PublishStores,
-  partnerId: string,
-  waiting: Candidate[],
-): Promise<Candidate[]> {
-  const missing = new Map<Candidate, string[]>();
-  for (const c of waiting) {
-    const own = c.copy.copy.id as string;
-    missing.set(
-      c,
-      (await unresolvedReferences(stores, partnerId, c.copy.copy)).filter((id) => id !== own),
-    );
-  }
-  let set = waiting;
-  for (;;) {
-    const ids = new Set(set.map((c) => c.copy.copy.id as string));
-    const kept = set.filter((c) => (missing.get(c) ?? []).every((id) => ids.has(id)));
-    if (kept.length === set.length) return kept;
-    set = kept;
-  }
 }

@@ -117,6 +117,35 @@ export class ReleaseStore {
     return new Map(rows.map((r) => [r.object_id, r]));
   }
 
+  /** As outcomeKeysOfPartner, for some objects only (an incremental pass reads what it decides). */
+  async outcomeKeysOf(
+    partnerId: string,
+    objectIds: readonly string[],
+  ): Promise<Map<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>> {
+    const out = new Map<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>();
+    for (let i = 0; i < objectIds.length; i += 400) {
+      const chunk = objectIds.slice(i, i + 400);
+      const rows = await this.sql.all<
+        Pick<OutcomeRow, 'object_id' | 'outcome' | 'object_version' | 'fingerprint'>
+      >(
+        `SELECT object_id, outcome, object_version, fingerprint FROM release_outcomes
+          WHERE partner_id = ? AND object_id IN (${chunk.map(() => '?').join(', ')})`,
+        [partnerId, ...chunk],
+      );
+      for (const r of rows) out.set(r.object_id, r);
+    }
+    return out;
+  }
+
+  /** Objects waiting for the partner to get what they reference: tried again on every pass. */
+  async waitingObjectIds(partnerId: string): Promise<string[]> {
+    const rows = await this.sql.all<{ object_id: string }>(
+      "SELECT object_id FROM release_outcomes WHERE partner_id = ? AND outcome = 'waiting'",
+      [partnerId],
+    );
+    return rows.map((r) => r.object_id);
+  }
+
   async outcomesOf(objectId: string): Promise<OutcomeRow[]> {
     const rows = await this.sql.all<Raw<OutcomeRow>>(
       'SELECT * FROM release_outcomes WHERE object_id = ? ORDER BY partner_id',
@@ -201,6 +230,15 @@ export class ReleaseStore {
       `SELECT * FROM release_queue WHERE ${OPEN} ${partnerId === undefined ? '' : 'AND partner_id = ?'}
        ORDER BY created_at, item_id`,
       partnerId === undefined ? [] : [partnerId],
+    );
+    return rows.map(parseItem);
+  }
+
+  /** Items approved but not yet released (they wait for what they reference), through the state index. */
+  async approvedItems(partnerId: string): Promise<QueueItem[]> {
+    const rows = await this.sql.all<Raw<QueueItem>>(
+      `SELECT * FROM release_queue WHERE state = 'approved' AND partner_id = ? ORDER BY created_at, item_id`,
+      [partnerId],
     );
     return rows.map(parseItem);
   }

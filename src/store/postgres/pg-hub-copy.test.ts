@@ -89,6 +89,8 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
         'rejected', 'analyst', 't2', 'not credible', 6);
     INSERT INTO import_marking_defaults (scope, name, marking, kind, set_by, set_at)
       VALUES ('user', 'ivan', 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb', 'tlp', 'admin', 't0');
+    INSERT INTO release_pass_state (scope, state_key, object_cursor, changes_at, updated_at)
+      VALUES ('identity--p1', 'k', 5, NULL, 't0');
   `);
   await new DeliveryStore(new SqliteSql(db)).write(
     [
@@ -138,6 +140,7 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
           releases: 1,
           release_records: 1,
           import_marking_defaults: 1,
+          release_pass_state: 1,
           users: 0,
           ledger_cosignatures: 2,
         },

@@ -117,6 +117,7 @@ const HUB_STATE_TABLES = [
   'auth_events',
   'import_marking_defaults',
   'ledger_cosignatures',
+  'release_pass_state',
 ];
 
 /** A state table as the source declares it; its identity column, if any, to advance after the copy. */

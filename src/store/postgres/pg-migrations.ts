@@ -8,6 +8,7 @@ import { OSINT_DRAFTS_DDL } from '../sqlite/migrations/osint-drafts.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { relayMigration } from '../sqlite/migrations/relay.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
+import { releasePassMigration } from '../sqlite/migrations/release-pass.js';
 import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
 import { usersMigration } from '../sqlite/migrations/users.js';
@@ -208,6 +209,7 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
     // As src/store/sqlite/migrations/relay.ts: the liaison relay's tables, all three roles.
     sql: translateSqliteDdl(relayMigration.sql),
   },
+  { name: releasePassMigration.name, sql: translateSqliteDdl(releasePassMigration.sql) },
 ];
 
 /**

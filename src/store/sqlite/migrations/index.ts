@@ -10,6 +10,7 @@ import { osintDraftsMigration } from './osint-drafts.js';
 import { policyMigration } from './policy.js';
 import { relayMigration } from './relay.js';
 import { releaseMigration } from './release.js';
+import { releasePassMigration } from './release-pass.js';
 import { submissionSpaceMigration } from './submission-space.js';
 import { taxiiMigration } from './taxii.js';
 import { usersMigration } from './users.js';
@@ -41,4 +42,5 @@ export const MIGRATIONS: readonly Migration[] = [
   importMarkingsMigration,
   osintDraftsMigration,
   relayMigration,
+  releasePassMigration,
 ];

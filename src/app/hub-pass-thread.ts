@@ -1,0 +1,89 @@
+import { Worker } from 'node:worker_threads';
+import { workerScript } from '../worker/worker-script.js';
+import type { HubLocation } from './hub-open.js';
+
+/** Where the thread opens the hub: the serving hub's data dir and database. */
+export type PassThreadData = Pick<HubLocation, 'data' | 'db'>;
+
+export interface PassRequest {
+  id: number;
+  /** The instant the pass decides at (ISO). */
+  now: string;
+  /** The settings in force in the serving hub; the thread runs only by the same ones. */
+  settingsDigest: string;
+}
+
+export type PassReply =
+  | { id: number; kind: 'ready' }
+  | { id: number; kind: 'ran'; mode: 'idle' | 'incremental' | 'full'; decided: number }
+  /** Another pass held the pipeline (runExclusive). */
+  | { id: number; kind: 'skipped' }
+  /** The files on disk are not the settings the hub decides by now: the hub runs the pass itself. */
+  | { id: number; kind: 'settings-differ' }
+  | { id: number; kind: 'failed'; message: string };
+
+/**
+ * The release pass off the serving thread: a worker thread with its own connection (on SQLite a
+ * second connection whose reads are WAL snapshots, writing in groups of short transactions; on
+ * PostgreSQL its own pool), so TAXII and console requests are answered while a pass runs. One
+ * request at a time; a thread that dies is started again on the next pass.
+ */
+export class PassThread {
+  #worker: Worker | undefined;
+  #ready: Promise<void> | undefined;
+  #next = 1;
+  readonly #waiting = new Map<number, { resolve: (r: PassReply) => void; reject: (e: Error) => void }>();
+
+  constructor(readonly where: PassThreadData) {}
+
+  #start(): Promise<void> {
+    if (this.#ready) return this.#ready;
+    const worker = new Worker(workerScript(import.meta.url, 'hub-pass-worker'), { workerData: this.where });
+    this.#worker = worker;
+    this.#ready = new Promise<void>((resolve, reject) => {
+      const failAll = (err: Error) => {
+        reject(err);
+        for (const w of this.#waiting.values()) w.reject(err);
+        this.#waiting.clear();
+        if (this.#worker === worker) {
+          this.#worker = undefined;
+          this.#ready = undefined;
+        }
+      };
+      worker.on('message', (m: PassReply) => {
+        if (m.kind === 'ready') return resolve();
+        const w = this.#waiting.get(m.id);
+        this.#waiting.delete(m.id);
+        w?.resolve(m);
+      });
+      worker.on('error', failAll);
+      worker.on('exit', (code) => failAll(new Error(`release pass thread exited (code ${code})`)));
+    });
+    return this.#ready;
+  }
+
+  async run(now: Date, settingsDigest: string): Promise<PassReply> {
+    await this.#start();
+    const worker = this.#worker;
+    if (!worker) throw new Error('release pass thread is not running');
+    const id = this.#next++;
+    return new Promise<PassReply>((resolve, reject) => {
+      this.#waiting.set(id, { resolve, reject });
+      worker.postMessage({ id, now: now.toISOString(), settingsDigest } satisfies PassRequest);
+    });
+  }
+
+  /** Closes the thread's database and ends it; call when no pass is in flight. */
+  async close(): Promise<void> {
+    const worker = this.#worker;
+    if (!worker) return;
+    this.#worker = undefined;
+    this.#ready = undefined;
+    const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+    worker.postMessage('close');
+    // The thread closes its connection, then its port; if it hangs, it is ended.
+    const timer = setTimeout(() => void worker.terminate(), 10_000);
+    await exited;
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,160 @@
+import { createHash } from 'node:crypto';
+import type { JsonObject } from '../stix/types.js';
+import type { MarkingCatalogs } from '../store/hub/partner-decisions.js';
+import type { SqlQueries } from '../store/sql/sql-database.js';
+import { dependencyRefsOf } from '../tearline/tearline-batch.js';
+import type { DecisionInput, ReleaseTerms } from './release-decision.js';
+import type { DecisionRound } from './release-terms.js';
+
+/** Objects to decide, in store order, with what the pass records of each. */
+export interface PassBatch {
+  inputs: DecisionInput[];
+  stored: Map<string, { version: string; author: string | null }>;
+}
+
+interface ObjectRow {
+  added_us: number | string;
+  id: string;
+  version: string;
+  imported_by: string | null;
+  json: string;
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
+const CHUNK = 400;
+
+function batchOf(round: DecisionRound, rows: readonly ObjectRow[]): PassBatch {
+  const inputs: DecisionInput[] = [];
+  const stored = new Map<string, { version: string; author: string | null }>();
+  for (const r of rows) {
+    inputs.push(round.input(JSON.parse(r.json) as JsonObject));
+    stored.set(r.id, { version: r.version, author: r.imported_by });
+  }
+  return { inputs, stored };
+}
+
+/** Every latest object, in store order: what a full pass decides. */
+export async function loadEveryObject(sql: SqlQueries, round: DecisionRound): Promise<PassBatch> {
+  const rows = await sql.all<ObjectRow>(
+    'SELECT added_us, id, version, imported_by, json FROM objects WHERE is_latest ORDER BY added_us',
+  );
+  return batchOf(round, rows);
+}
+
+/**
+ * The latest versions of `ids` and of everything they reach through the references their
+ * tearline depends on (dependencyRefsOf), in store order. Deciding a set closed this way gives
+ * each member the answer a pass over the whole store gives it (release-decision.ts).
+ */
+export async function loadClosure(
+  sql: SqlQueries,
+  round: DecisionRound,
+  ids: Iterable<string>,
+): Promise<PassBatch> {
+  const found = new Map<string, ObjectRow>();
+  const asked = new Set<string>(ids);
+  let frontier = [...asked];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (let i = 0; i < frontier.length; i += CHUNK) {
+      const chunk = frontier.slice(i, i + CHUNK);
+      const rows = await sql.all<ObjectRow>(
+        `SELECT added_us, id, version, imported_by, json FROM objects
+          WHERE is_latest AND id IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const r of rows) {
+        found.set(r.id, r);
+        for (const ref of dependencyRefsOf(JSON.parse(r.json) as JsonObject)) {
+          if (asked.has(ref)) continue;
+          asked.add(ref);
+          next.push(ref);
+        }
+      }
+    }
+    frontier = next;
+  }
+  const rows = [...found.values()].sort((a, b) => Number(a.added_us) - Number(b.added_us));
+  return batchOf(round, rows);
+}
+
+/** Ids of objects whose latest version was stored in (afterUs, uptoUs]: through the primary key. */
+export async function objectsChangedBetween(
+  sql: SqlQueries,
+  afterUs: number,
+  uptoUs: number,
+): Promise<string[]> {
+  const rows = await sql.all<{ id: string }>(
+    'SELECT id FROM objects WHERE added_us > ? AND added_us <= ? AND is_latest',
+    [afterUs, uptoUs],
+  );
+  return rows.map((r) => r.id);
+}
+
+// References the sanitiser rewrites itself (creator, markings) make no dependency (OWN_REFS in
+// tearline-references.ts): a changed identity or marking does not re-decide what names it.
+const DEPENDENCY_PATH = `r.path <> 'created_by_ref'
+  AND r.path NOT LIKE 'object\\_marking\\_refs[%' ESCAPE '\\'
+  AND r.path NOT LIKE 'granular\\_markings[%' ESCAPE '\\'`;
+
+/**
+ * `ids` and every latest object whose tearline depends on one of them, directly or through
+ * others (incoming references, through the object_refs dst_id index): an object's answer changes
+ * when something it reaches changes.
+ */
+export async function withDependents(sql: SqlQueries, ids: readonly string[]): Promise<Set<string>> {
+  const seen = new Set(ids);
+  let frontier = [...seen];
+  while (frontier.length > 0) {
+    const next: string[] = [];
+    for (let i = 0; i < frontier.length; i += CHUNK) {
+      const chunk = frontier.slice(i, i + CHUNK);
+      const rows = await sql.all<{ id: string }>(
+        `SELECT DISTINCT o.id FROM object_refs r JOIN objects o ON o.added_us = r.src_added_us
+          WHERE r.dst_id IN (${chunk.map(() => '?').join(', ')}) AND o.is_latest AND ${DEPENDENCY_PATH}`,
+        chunk,
+      );
+      for (const r of rows) {
+        if (seen.has(r.id)) continue;
+        seen.add(r.id);
+        next.push(r.id);
+      }
+    }
+    frontier = next;
+  }
+  return seen;
+}
+
+/** The statement definitions the copies carry: a change re-decides every partner. */
+export function catalogsKeyOf(catalogs: MarkingCatalogs): string {
+  return sha256(JSON.stringify([...catalogs.statements].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
+}
+
+function setKey(set: ReadonlySet<string> | undefined): string | null {
+  return set === undefined ? null : sha256([...set].sort().join('\n'));
+}
+
+/**
+ * Everything one partner's decisions depend on besides the objects themselves: the hub settings,
+ * the marking catalogue, the decider's state (agreement, conditions, policies) and the scope's
+ * neighbourhood and location sets. Equal keys and unchanged objects mean unchanged decisions.
+ */
+export function partnerPassKey(settingsKey: string, catalogsKey: string, terms: ReleaseTerms): string {
+  const facts = terms.decider.facts;
+  return sha256(
+    JSON.stringify([
+      settingsKey,
+      catalogsKey,
+      terms.decider.stateKey,
+      setKey(facts.neighbourhood),
+      setKey(facts.locations),
+    ]),
+  );
+}
+
+/** The earlier of two optional ISO instants. */
+export function earlierOf(a: string | undefined, b: string | undefined): string | undefined {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  return Date.parse(a) <= Date.parse(b) ? a : b;
+}

@@ -251,6 +251,53 @@ export const OPENAPI = {
     '/api/ledger/receipt': {
       get: op('the receipt of a release', 'read', { parameters: [q('release', 'release id')] }),
     },
+    '/api/ledger/entries': {
+      get: op(
+        'ledger entries, newest first, each as a sentence; opened (actors, partners, approvers) for the oversight role, else public parts only',
+        'read',
+        {
+          parameters: [
+            q('kind', 'entry kind'),
+            q('partner', 'partner name (oversight)'),
+            q('actor', 'user name (oversight)'),
+            q('from', 'RFC 3339 or date, inclusive'),
+            q('to', 'RFC 3339 or date, exclusive'),
+            q('page', 'from 1'),
+            q('per_page', '1-200, default 50'),
+          ],
+        },
+      ),
+    },
+    '/api/ledger/entries.csv': {
+      get: op(
+        'the filtered entries opened, oldest first, as one CSV table (oversight role: openings)',
+        'ledger.audit',
+        {
+          parameters: [
+            q('kind', 'entry kind'),
+            q('partner', 'partner name'),
+            q('actor', 'user name'),
+            q('from', 'inclusive'),
+            q('to', 'exclusive'),
+          ],
+        },
+      ),
+    },
+    '/api/ledger/entries.json': {
+      get: op(
+        'the filtered entries opened, as JSON in a note signed with the ledger key (oversight role: openings)',
+        'ledger.audit',
+        {
+          parameters: [
+            q('kind', 'entry kind'),
+            q('partner', 'partner name'),
+            q('actor', 'user name'),
+            q('from', 'inclusive'),
+            q('to', 'exclusive'),
+          ],
+        },
+      ),
+    },
     '/api/disclosures.csv': { get: op('every release made, as CSV', 'read') },
     '/api/events': { get: op('Server-Sent Events: `change` with the parts that changed', 'read') },
     '/api/docs': { get: op('this description', 'anyone') },

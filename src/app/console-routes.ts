@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerAuditRoutes } from '../api/api-audit.js';
 import { registerAuthRoutes } from '../api/api-auth.js';
 import { registerConditionRoutes } from '../api/api-conditions.js';
 import type { ConsoleContext } from '../api/api-context.js';
@@ -58,6 +59,7 @@ export function registerConsole(
   registerSettingsRoutes(app, ctx);
   registerSubmissionRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
   registerDocsRoute(app);
   registerApiNotFound(app);

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api, type Me, setCsrf } from './api.js';
+import { AuditPage } from './audit-page.js';
 import { IntelPage } from './intel-page.js';
 import { LedgerPage } from './ledger-page.js';
 import { LiveContext, useLiveStamps } from './live.js';
@@ -19,6 +20,7 @@ const PAGES = [
   ['partners', 'Partners'],
   ['queue', 'Release queue'],
   ['submissions', 'Submissions'],
+  ['audit', 'Audit trail'],
   ['ledger', 'Ledger'],
   ['users', 'Users and keys'],
   ['settings', 'Settings'],
@@ -90,6 +92,7 @@ export function App() {
         {route.page === 'partners' && <PartnersPage me={me} />}
         {route.page === 'queue' && <QueuePage me={me} />}
         {route.page === 'submissions' && <SubmissionsPage me={me} />}
+        {route.page === 'audit' && <AuditPage me={me} params={route.params} />}
         {route.page === 'ledger' && <LedgerPage />}
         {route.page === 'users' && <UsersPage me={me} />}
         {route.page === 'settings' && <SettingsPage />}

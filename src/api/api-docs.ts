@@ -298,6 +298,21 @@ export const OPENAPI = {
         },
       ),
     },
+    '/api/reports/disclosures': {
+      get: op(
+        "one partner's disclosure report for a period: HTML for print, JSON, or one CSV table",
+        'read',
+        {
+          parameters: [
+            q('partner', 'partner name or id'),
+            q('from', 'date or RFC 3339, inclusive'),
+            q('to', 'a date includes that day; an RFC 3339 time is the exclusive end'),
+            q('format', 'html (default), json or csv'),
+            q('table', 'csv: releases, denials, withheld, withheld-summary, fetched or receipts'),
+          ],
+        },
+      ),
+    },
     '/api/disclosures.csv': { get: op('every release made, as CSV', 'read') },
     '/api/events': { get: op('Server-Sent Events: `change` with the parts that changed', 'read') },
     '/api/docs': { get: op('this description', 'anyone') },

@@ -11,6 +11,7 @@ import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerManageRoutes } from '../api/api-manage.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
+import { registerReportRoutes } from '../api/api-reports.js';
 import { registerSettingsRoutes } from '../api/api-settings.js';
 import { registerSubmissionRoutes } from '../api/api-submissions.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
@@ -60,6 +61,7 @@ export function registerConsole(
   registerSubmissionRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
   registerDocsRoute(app);
   registerApiNotFound(app);

@@ -5,7 +5,7 @@ import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleScenario } from '../src/app/console-demo.js';
 import type { SqliteHub as Hub } from '../src/app/hub.js';
-import { buildConsoleServer, openDemoHub, passwordOf } from './console-fixture.js';
+import { buildConsoleServer, openDemoHub, passwordOf, T0 } from './console-fixture.js';
 import { tempDir } from './run-cli.js';
 
 // The audit trail in real Chromium: an overseer filters the ledger, reads each entry as a
@@ -140,6 +140,45 @@ describe('the audit trail in the browser', () => {
       .first()
       .waitFor();
     await page.screenshot({ path: join(SHOTS, '03-audit-analyst.png'), fullPage: true });
+    await page.close();
+    expect(foreign).toEqual([]);
+  });
+
+  it('opens the disclosure report for print: the counts shown are the rows listed, and it prints to PDF', async () => {
+    const page = await signIn('overseer');
+    await page.goto(`${base}/#/ledger`);
+    const links = page.locator('.report-links');
+    await links.locator('select').selectOption('kabul-authorities');
+    await links.getByLabel('From').fill(T0.slice(0, 10));
+    await links.getByLabel('To (inclusive)').fill(T0.slice(0, 10));
+    const href = await links
+      .getByRole('link', { name: 'Open the report (HTML, for print)' })
+      .getAttribute('href');
+    expect(href).toContain('partner=kabul-authorities');
+    const csvHrefs = await links.getByRole('link', { name: 'withheld-summary' }).getAttribute('href');
+    expect(csvHrefs).toContain('table=withheld-summary');
+    await page.goto(`${base}${href}`);
+    await page.getByRole('heading', { name: 'Disclosures to kabul-authorities' }).waitFor();
+    const count = async (k: string) => Number(await page.locator(`[data-count="${k}"]`).textContent());
+    const section = (title: string) =>
+      page.locator(`h2:has-text("${title}") + table tbody tr, h2:has-text("${title}") + p + table tbody tr`);
+    const released = await section('Released and recalled').evaluateAll(
+      (rows) => rows.filter((r) => r.firstElementChild?.textContent === 'release').length,
+    );
+    expect(await count('released')).toBe(released);
+    expect(released).toBeGreaterThan(0);
+    expect(await section('Withheld objects').count()).toBe(await count('withheld'));
+    // The summary's first-reason column adds up to the total it shows.
+    const summary = await section('Withheld, by reason').evaluateAll((rows) =>
+      rows.map((r) => [r.children[0]?.textContent ?? '', Number(r.children[1]?.textContent)] as const),
+    );
+    const total = summary.find(([reason]) => reason === 'Total')?.[1];
+    expect(total).toBe(await count('withheld'));
+    expect(summary.filter(([reason]) => reason !== 'Total').reduce((a, [, n]) => a + n, 0)).toBe(total);
+    expect(await page.locator('body').textContent()).toContain('officer-1 officer-2');
+    await page.screenshot({ path: join(SHOTS, '04-report.png'), fullPage: true });
+    await page.emulateMedia({ media: 'print' });
+    await page.pdf({ path: join(SHOTS, '05-report.pdf'), format: 'A4', landscape: true });
     await page.close();
     expect(foreign).toEqual([]);
   });

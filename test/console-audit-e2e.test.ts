@@ -182,4 +182,28 @@ describe('the audit trail in the browser', () => {
     await page.close();
     expect(foreign).toEqual([]);
   });
+
+  it('shows an object with names for its references, granular markings on their field and its release history', async () => {
+    const page = await signIn('analyst');
+    await page.goto(`${base}/#/object/${encodeURIComponent(ISISK)}`);
+    const createdBy = page.locator('[data-prop="created_by_ref"] dd a');
+    await createdBy.waitFor();
+    expect(await createdBy.textContent()).toBe('Counter-Terrorism Analysis Centre (demo)');
+    expect(await page.locator('[data-prop="object_marking_refs"] dd').textContent()).toBe('TLP:CLEAR');
+    const history = page.getByTestId('release-history');
+    await history
+      .locator('tr', { hasText: 'kabul-authorities' })
+      .filter({ hasText: 'approved by officer-1 and officer-2' })
+      .waitFor();
+    await page.screenshot({ path: join(SHOTS, '06-object-isisk.png'), fullPage: true });
+    await page.goto(`${base}/#/object/indicator--2deae758-82d6-5cf4-801f-471e0a76c49f`);
+    const description = page.locator('[data-prop="description"] dt');
+    await description.locator('[data-marking]').waitFor();
+    expect(await description.locator('[data-marking]').textContent()).toBe('TLP:RED');
+    expect(await page.locator('[data-prop="granular_markings"] dd').textContent()).toBe(
+      'TLP:RED on description',
+    );
+    await page.screenshot({ path: join(SHOTS, '07-object-granular.png'), fullPage: true });
+    await page.close();
+  });
 });

@@ -189,3 +189,35 @@ describe('disclosure report: counts that add up', () => {
     ).toBe(401);
   });
 });
+
+describe('object page: names, granular markings, release history', () => {
+  it('names references and markings, puts granular markings on their field, and lists releases per partner', async () => {
+    const o = await as('analyst');
+    const page = (await o.get(`/api/intel/${ISISK}`)).json() as {
+      names: Record<string, { name: string; type: string }>;
+      history: { partner: string; event: string; detail: string }[];
+    };
+    const identity = await hub.sql.get<{ json: string }>(
+      'SELECT json FROM objects WHERE is_latest AND id = ?',
+      ['identity--eb9b06f3-9693-5999-8eb9-d9cab368f480'],
+    );
+    expect(page.names['identity--eb9b06f3-9693-5999-8eb9-d9cab368f480']?.name).toBe(
+      JSON.parse(identity?.json as string).name,
+    );
+    expect(
+      page.history.filter((h) => h.partner === 'kabul-authorities').map((h) => [h.event, h.detail]),
+    ).toEqual([
+      ['released', 'approved by officer-1 and officer-2'],
+      ['recalled', 'source downgraded'],
+    ]);
+    const indicator = 'indicator--2deae758-82d6-5cf4-801f-471e0a76c49f';
+    const marked = (await o.get(`/api/intel/${indicator}`)).json() as {
+      granular: Record<string, { marking: string; selector: string }[]>;
+    };
+    expect(marked.granular).toEqual({
+      description: [
+        { marking: 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1', selector: 'description' },
+      ],
+    });
+  });
+});

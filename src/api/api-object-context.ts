@@ -75,7 +75,9 @@ export async function readObjectContext(
     for (const sel of g.selectors) {
       if (typeof sel !== 'string') continue;
       const top = sel.split(/[.[]/)[0] as string;
-      (granular[top] ??= []).push({ marking: g.marking_ref, selector: sel });
+      const list = granular[top] ?? [];
+      list.push({ marking: g.marking_ref, selector: sel });
+      granular[top] = list;
     }
   }
 

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LATEST_TYPES } from '../src/api/api-threat.js';
 import type { ConsoleScenario } from '../src/app/console-demo.js';
 import type { SqliteHub as Hub } from '../src/app/hub.js';
 import { openDecisionRound } from '../src/app/hub-decisions.js';
@@ -219,5 +220,20 @@ describe('object page: names, granular markings, release history', () => {
         { marking: 'marking-definition--e828b379-4e03-4974-9ac4-e53a884c97c1', selector: 'description' },
       ],
     });
+  });
+});
+
+describe('threat picture: Latest lists what analysts read', () => {
+  it('keeps to reports, incidents, indicators and actors unless asked for other types', async () => {
+    const o = await as('analyst');
+    const t = (await o.get('/api/threat')).json() as { latest: { type: string }[] };
+    expect(t.latest.length).toBeGreaterThan(0);
+    for (const x of t.latest) expect(LATEST_TYPES).toContain(x.type);
+    const only = (await o.get('/api/threat?latest=indicator')).json() as { latest: { type: string }[] };
+    expect(only.latest.length).toBeGreaterThan(0);
+    expect(new Set(only.latest.map((x) => x.type))).toEqual(new Set(['indicator']));
+    const bad = await o.get('/api/threat?latest=Robert%27);DROP');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toMatch(/latest: comma-separated STIX type names/);
   });
 });

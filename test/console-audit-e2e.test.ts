@@ -206,4 +206,25 @@ describe('the audit trail in the browser', () => {
     await page.screenshot({ path: join(SHOTS, '07-object-granular.png'), fullPage: true });
     await page.close();
   });
+
+  it('gives the threat graph a legend whose counts are the nodes drawn, and full names on hover', async () => {
+    const page = await signIn('analyst');
+    await page.goto(`${base}/#/threat`);
+    const legend = page.getByTestId('graph-legend').first();
+    await legend.locator('li').first().waitFor();
+    const graph = page.getByTestId('graph').first();
+    const drawn = await graph
+      .locator('svg[role="group"] g.node')
+      .evaluateAll((gs) =>
+        gs.map((g) => [...g.classList].find((c) => c.startsWith('node-'))?.slice(5) ?? ''),
+      );
+    const shown = await legend.locator('li').allTextContents();
+    const expected = [...new Set(drawn)].sort().map((t) => `${t} (${drawn.filter((d) => d === t).length})`);
+    expect(shown.map((s) => s.trim())).toEqual(expected);
+    const titles = await graph.locator('g.node title').allTextContents();
+    expect(titles.length).toBe(drawn.length);
+    expect(titles.every((t) => /^[a-z-]+: ./.test(t))).toBe(true);
+    await page.screenshot({ path: join(SHOTS, '08-threat-legend.png'), fullPage: true });
+    await page.close();
+  });
 });

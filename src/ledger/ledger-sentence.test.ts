@@ -49,7 +49,10 @@ describe('ledger entries as sentences', () => {
     fc.assert(
       fc.property(fc.array(fc.stringMatching(/^[a-z]{1,8}$/), { maxLength: 6 }), (items) => {
         const text = listInWords(items);
-        if (items.length === 0) return expect(text).toBe('');
+        if (items.length === 0) {
+          expect(text).toBe('');
+          return;
+        }
         expect(text.endsWith(items[items.length - 1] as string)).toBe(true);
         if (items.length > 1) expect(text).toContain(` and ${items[items.length - 1]}`);
         expect(text.split(/, | and /)).toEqual(items);

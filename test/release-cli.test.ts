@@ -204,7 +204,7 @@ describe('tearline release, queue and recall on the real binary', () => {
     expect(Object.keys(JSON.parse(receipt))).toEqual(['index', 'entry', 'checkpoint', 'proof']);
     const csv = await t('report', 'disclosures', '--partner', 'kabul', '--from', today, '--to', tomorrow);
     expect(csv.stdout.split('\r\n')[0]).toBe(
-      'event,time,release_id,derived_id,original_id,original_version,agreement_version,approvals,visible_from,tearline_digest,reason,receipt',
+      'event,time,object_name,object_type,original_id,original_version,release_id,derived_id,agreement_version,approved_by,visible_from,reason,ledger_index',
     );
     expect(csv.stdout).toContain('olga omar');
     expect(

@@ -155,13 +155,16 @@ describe('delivery record', () => {
         '2026-06-01',
         '--to',
         '2026-06-02',
+        '--table',
+        'fetched',
         '--data',
         hub.paths.dir,
       ],
       { env },
     );
-    expect(csv.stdout).toContain(
-      '\r\nfetched_period_start,fetched_period_end,fetched_derived_id,fetched_version,fetched_original_id,fetched_ledger_index\r\n',
+    // One table per output: the fetched list alone, as a spreadsheet opens it.
+    expect(csv.stdout.split('\r\n')[0]).toBe(
+      'period_start,period_end,derived_id,version,original_id,ledger_index',
     );
     expect(csv.stdout).toContain(objs[1]?.id as string);
     expect(csv.stdout).not.toContain(objs[0]?.id as string);

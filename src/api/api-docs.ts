@@ -276,6 +276,68 @@ export const OPENAPI = {
     '/api/ledger/receipt': {
       get: op('the receipt of a release', 'read', { parameters: [q('release', 'release id')] }),
     },
+    '/api/ledger/entries': {
+      get: op(
+        'ledger entries, newest first, each as a sentence; opened (actors, partners, approvers) for the oversight role, else public parts only',
+        'read',
+        {
+          parameters: [
+            q('kind', 'entry kind'),
+            q('partner', 'partner name (oversight)'),
+            q('actor', 'user name (oversight)'),
+            q('from', 'RFC 3339 or date, inclusive'),
+            q('to', 'RFC 3339 or date, exclusive'),
+            q('page', 'from 1'),
+            q('per_page', '1-200, default 50'),
+          ],
+        },
+      ),
+    },
+    '/api/ledger/entries.csv': {
+      get: op(
+        'the filtered entries opened, oldest first, as one CSV table (oversight role: openings)',
+        'ledger.audit',
+        {
+          parameters: [
+            q('kind', 'entry kind'),
+            q('partner', 'partner name'),
+            q('actor', 'user name'),
+            q('from', 'inclusive'),
+            q('to', 'exclusive'),
+          ],
+        },
+      ),
+    },
+    '/api/ledger/entries.json': {
+      get: op(
+        'the filtered entries opened, as JSON in a note signed with the ledger key (oversight role: openings)',
+        'ledger.audit',
+        {
+          parameters: [
+            q('kind', 'entry kind'),
+            q('partner', 'partner name'),
+            q('actor', 'user name'),
+            q('from', 'inclusive'),
+            q('to', 'exclusive'),
+          ],
+        },
+      ),
+    },
+    '/api/reports/disclosures': {
+      get: op(
+        "one partner's disclosure report for a period: HTML for print, JSON, or one CSV table",
+        'read',
+        {
+          parameters: [
+            q('partner', 'partner name or id'),
+            q('from', 'date or RFC 3339, inclusive'),
+            q('to', 'a date includes that day; an RFC 3339 time is the exclusive end'),
+            q('format', 'html (default), json or csv'),
+            q('table', 'csv: releases, denials, withheld, withheld-summary, fetched or receipts'),
+          ],
+        },
+      ),
+    },
     '/api/disclosures.csv': { get: op('every release made, as CSV', 'read') },
     '/api/events': { get: op('Server-Sent Events: `change` with the parts that changed', 'read') },
     '/api/docs': { get: op('this description', 'anyone') },

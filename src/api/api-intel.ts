@@ -6,6 +6,7 @@ import type { SqlQueries } from '../store/sql/sql-database.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
+import { readObjectContext } from './api-object-context.js';
 import { type ObjectSummary, readGraphAround, summarise } from './api-objects.js';
 
 export interface IntelQuery {
@@ -199,6 +200,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     for (const p of partners) decided.set(p.id, await decideObject(await round.termsFor(p), id, objects));
     return {
       object,
+      ...(await readObjectContext(sql, object, new Map(partners.map((p) => [p.id, p.name])))),
       markings: Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [],
       versions: versions.map((v) => ({
         version: v.version,

@@ -5,9 +5,13 @@ import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 import { readGraphAround, readLatest } from './api-objects.js';
+import { incidentDates } from './api-threat-dates.js';
 
 const ACTOR_TYPES = ['intrusion-set', 'threat-actor', 'campaign'];
 export const TIMELINE_SERIES = ['incident', 'report', 'sighting', 'release'] as const;
+/** What "Latest" lists unless ?latest= says otherwise: what analysts read, not data components. */
+export const LATEST_TYPES = ['report', 'incident', 'indicator', 'intrusion-set', 'threat-actor', 'campaign'];
+const TYPE_NAME = /^[a-z0-9-]{1,64}$/;
 
 /** Actors by activity: how many non-provenance references join them to other objects. */
 export async function listActors(
@@ -98,7 +102,11 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
   app.get('/api/actors', { preHandler: guard(ctx, 'read') }, async () => listActors(sql));
 
   app.get('/api/threat', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
-    const asked = (request.query as { actor?: string }).actor;
+    const query = request.query as { actor?: string; latest?: string };
+    const asked = query.actor;
+    const latestTypes = query.latest === undefined ? LATEST_TYPES : query.latest.split(',').filter(Boolean);
+    if (latestTypes.length > 50 || !latestTypes.every((t) => TYPE_NAME.test(t)))
+      return sendApiError(reply, 'bad-request', 'latest: comma-separated STIX type names (at most 50)');
     const actorId = asked ?? (await listActors(sql))[0]?.id;
     if (!actorId)
       return sendApiError(reply, 'not-found', 'the hub holds no intrusion set, threat actor or campaign yet');
@@ -109,9 +117,22 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
     const counts: Record<string, number> = {};
     for (const o of objects) counts[o.type] = (counts[o.type] ?? 0) + 1;
     const points: TimelinePoint[] = [];
+    const incidents = objects.filter((o) => o.type === 'incident');
+    const rows = incidents.length
+      ? await sql.all<{ id: string; json: string }>(
+          `SELECT id, json FROM objects WHERE is_latest AND type = 'incident' AND id IN (${incidents.map(() => '?').join(', ')})`,
+          incidents.map((o) => o.id),
+        )
+      : [];
+    const json = new Map(rows.map((r) => [r.id, JSON.parse(r.json) as Record<string, unknown>]));
+    const happened = await incidentDates(
+      sql,
+      incidents.map((o) => ({ id: o.id, json: json.get(o.id) ?? {}, created: o.created })),
+    );
     for (const o of objects) {
-      if ((o.type === 'incident' || o.type === 'report' || o.type === 'sighting') && o.when)
-        points.push({ series: o.type, at: o.when });
+      const at = o.type === 'incident' ? happened.get(o.id) : o.when;
+      if ((o.type === 'incident' || o.type === 'report' || o.type === 'sighting') && at)
+        points.push({ series: o.type, at });
     }
     for (let i = 0; i < ids.length; i += 500) {
       const chunk = ids.slice(i, i + 500);
@@ -122,7 +143,7 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
       for (const r of released) points.push({ series: 'release', at: r.released_at });
     }
     const latest = objects
-      .filter((o) => o.type !== 'relationship')
+      .filter((o) => latestTypes.includes(o.type))
       .sort((a, b) => (b.modified ?? '').localeCompare(a.modified ?? ''))
       .slice(0, 10);
     return {

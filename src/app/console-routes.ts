@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { registerAuditRoutes } from '../api/api-audit.js';
 import { registerAuthRoutes } from '../api/api-auth.js';
 import { registerConditionRoutes } from '../api/api-conditions.js';
 import type { ConsoleContext } from '../api/api-context.js';
@@ -11,6 +12,7 @@ import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerManageRoutes } from '../api/api-manage.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
+import { registerReportRoutes } from '../api/api-reports.js';
 import { registerSettingsRoutes } from '../api/api-settings.js';
 import { registerSubmissionRoutes } from '../api/api-submissions.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
@@ -60,6 +62,8 @@ export function registerConsole(
   registerSubmissionRoutes(app, ctx);
   registerDraftRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);
+  registerAuditRoutes(app, ctx);
+  registerReportRoutes(app, ctx);
   registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
   registerDocsRoute(app);
   registerApiNotFound(app);

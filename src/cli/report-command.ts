@@ -1,8 +1,15 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { Command } from 'commander';
 import { buildDisclosureReport } from '../app/hub-disclosures.js';
 import { openHubAt } from '../app/hub-open.js';
 import { requireHubPolicy } from '../app/hub-policy-watch.js';
-import { formatDisclosuresCsv, formatDisclosuresHtml } from '../release/release-report.js';
+import {
+  DISCLOSURE_TABLES,
+  formatDisclosureCsv,
+  formatDisclosuresHtml,
+  isDisclosureTable,
+} from '../release/release-report-format.js';
 import { storageFaultOf } from '../store/storage-fault.js';
 import { CliError, usageError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
@@ -38,34 +45,61 @@ export function registerReport(program: Command): void {
       'end: a date includes that whole day (UTC); an RFC 3339 timestamp is the exclusive end',
     )
     .option('--format <format>', 'csv, json or html', 'csv')
+    .option('--table <table>', `the CSV table to print: ${DISCLOSURE_TABLES.join(', ')}`, 'releases')
+    .option(
+      '--out <dir>',
+      'write every table as its own CSV file, report.html and report.json into this directory',
+    )
     .option('--data <dir>', 'data directory')
-    .action(async (opts: { partner: string; from: string; to: string; format: string; data?: string }) => {
-      if (!['csv', 'json', 'html'].includes(opts.format))
-        throw usageError(`--format '${opts.format}' must be csv, json or html`);
-      const { from, to } = readReportPeriod(opts.from, opts.to);
-      // The report signs the checkpoint due so recent releases have receipts; on a full or
-      // read-only disk it still reports, from the checkpoints already signed.
-      const hub = await openHubAt(opts).catch((err: unknown) => {
-        if (!storageFaultOf(err)) throw err;
-        return openHubAt({ ...opts, readOnly: true });
-      });
-      await requireActorOrClose(hub, opts, 'read');
-      try {
-        const partner = await hub.state.partners.get(opts.partner);
-        if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);
-        const doc = await buildDisclosureReport(
-          hub,
-          requireHubPolicy(hub.paths.dir),
-          partner,
-          from,
-          to,
-          new Date(),
-        );
-        if (opts.format === 'json') process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
-        else if (opts.format === 'html') process.stdout.write(formatDisclosuresHtml(doc));
-        else process.stdout.write(formatDisclosuresCsv(doc));
-      } finally {
-        await hub.close();
-      }
-    });
+    .action(
+      async (opts: {
+        partner: string;
+        from: string;
+        to: string;
+        format: string;
+        table: string;
+        out?: string;
+        data?: string;
+      }) => {
+        if (!['csv', 'json', 'html'].includes(opts.format))
+          throw usageError(`--format '${opts.format}' must be csv, json or html`);
+        if (!isDisclosureTable(opts.table))
+          throw usageError(`--table '${opts.table}' must be one of ${DISCLOSURE_TABLES.join(', ')}`);
+        const table = opts.table;
+        const { from, to } = readReportPeriod(opts.from, opts.to);
+        // The report signs the checkpoint due so recent releases have receipts; on a full or
+        // read-only disk it still reports, from the checkpoints already signed.
+        const hub = await openHubAt(opts).catch((err: unknown) => {
+          if (!storageFaultOf(err)) throw err;
+          return openHubAt({ ...opts, readOnly: true });
+        });
+        await requireActorOrClose(hub, opts, 'read');
+        try {
+          const partner = await hub.state.partners.get(opts.partner);
+          if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);
+          const doc = await buildDisclosureReport(
+            hub,
+            requireHubPolicy(hub.paths.dir),
+            partner,
+            from,
+            to,
+            new Date(),
+          );
+          if (opts.out) {
+            mkdirSync(opts.out, { recursive: true });
+            const files: [string, string][] = [
+              ...DISCLOSURE_TABLES.map((t): [string, string] => [`${t}.csv`, formatDisclosureCsv(doc, t)]),
+              ['report.html', formatDisclosuresHtml(doc)],
+              ['report.json', `${JSON.stringify(doc, null, 2)}\n`],
+            ];
+            for (const [name, text] of files) writeFileSync(join(opts.out, name), text, { mode: 0o600 });
+            process.stdout.write(`${files.map(([name]) => join(opts.out as string, name)).join('\n')}\n`);
+          } else if (opts.format === 'json') process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
+          else if (opts.format === 'html') process.stdout.write(formatDisclosuresHtml(doc));
+          else process.stdout.write(formatDisclosureCsv(doc, table));
+        } finally {
+          await hub.close();
+        }
+      },
+    );
 }

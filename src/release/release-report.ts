@@ -6,6 +6,11 @@ export interface DisclosureRow {
   release_id: string;
   derived_id: string;
   original_id: string;
+  /** What people call the original ('' when it has no name), and its STIX type. */
+  object_name: string;
+  object_type: string;
+  /** The release's ledger entry. */
+  ledger_index: number;
   original_version: string;
   agreement_version: number | null;
   approvals: string;
@@ -28,6 +33,28 @@ export interface FetchedRow {
   ledger_index: number;
 }
 
+/** A release officer's denial of a queued item in the period. */
+export interface DenialRow {
+  time: string;
+  item_id: string;
+  original_id: string;
+  original_version: string;
+  object_name: string;
+  object_type: string;
+  officer: string;
+  reason: string;
+}
+
+/** An object the hub withholds from the partner as of `withheld_as_of`, with every reason. */
+export interface WithheldRow {
+  object_id: string;
+  object_name: string;
+  object_type: string;
+  /** The reason the decision gives first: each object is counted once, under this one. */
+  first_reason: string;
+  reasons: string;
+}
+
 /**
  * What was released to a partner (and recalled) is not what it fetched: `rows` are releases and
  * recalls, `fetched` what its TAXII client was actually sent, from the delivery record.
@@ -37,11 +64,19 @@ export interface DisclosureReport {
   from: string;
   to: string;
   rows: DisclosureRow[];
+  denials: DenialRow[];
   /** When the withheld counts were decided: the end of the period, or the report's time if earlier. */
   withheld_as_of: string;
   fetched: FetchedRow[];
+  withheld: WithheldRow[];
+  /** Objects per reason code; an object withheld for several reasons counts under each. */
   withheld_by_reason: Record<string, number>;
+  /** Objects per first reason: these add up to `withheld.length`. */
+  withheld_by_first_reason: Record<string, number>;
 }
+
+/** What people call an object, for the report's tables. */
+export type ObjectNames = (id: string) => { name: string; type: string } | undefined;
 
 /** Flattens delivery records into rows, naming each copy's original where the hub made one. */
 export function fetchedRows(
@@ -71,14 +106,19 @@ export function disclosureRows(
   from: string,
   to: string,
   receiptOf: (releaseId: string) => string,
+  names: ObjectNames = () => undefined,
 ): DisclosureRow[] {
   const rows: DisclosureRow[] = [];
   const inRange = (t: string) => t >= from && t < to;
   for (const r of records) {
+    const named = names(r.original_id);
     const base = {
       release_id: r.release_id,
       derived_id: r.derived_id,
       original_id: r.original_id,
+      object_name: named?.name ?? '',
+      object_type: named?.type ?? r.original_id.split('--')[0] ?? '',
+      ledger_index: r.ledger_index,
       original_version: r.original_version,
       agreement_version: r.agreement_version,
       approvals: r.approvals.map((a) => a.approver).join(' '),
@@ -105,85 +145,4 @@ export function disclosureRows(
     }
   }
   return rows.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
-}
-
-const FETCHED_COLUMNS: (keyof FetchedRow)[] = [
-  'period_start',
-  'period_end',
-  'derived_id',
-  'version',
-  'original_id',
-  'ledger_index',
-];
-
-const COLUMNS: (keyof DisclosureRow)[] = [
-  'event',
-  'time',
-  'release_id',
-  'derived_id',
-  'original_id',
-  'original_version',
-  'agreement_version',
-  'approvals',
-  'visible_from',
-  'tearline_digest',
-  'reason',
-  'receipt',
-];
-
-/** RFC 4180 CSV; a cell starting with = + - @ is prefixed with ' so spreadsheets do not run it. */
-function csvCell(value: unknown): string {
-  let text = value === null || value === undefined ? '' : String(value);
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function formatDisclosuresCsv(report: DisclosureReport): string {
-  const lines = [COLUMNS.join(',')];
-  for (const row of report.rows) lines.push(COLUMNS.map((c) => csvCell(row[c])).join(','));
-  lines.push('');
-  lines.push(FETCHED_COLUMNS.map((c) => `fetched_${c}`).join(','));
-  for (const row of report.fetched) lines.push(FETCHED_COLUMNS.map((c) => csvCell(row[c])).join(','));
-  lines.push('');
-  lines.push(`withheld_reason (as of ${report.withheld_as_of}),count`);
-  for (const [code, n] of Object.entries(report.withheld_by_reason).sort())
-    lines.push(`${csvCell(code)},${n}`);
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-const escapeHtml = (s: string) =>
-  s.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] as string,
-  );
-
-export function formatDisclosuresHtml(report: DisclosureReport): string {
-  const head = COLUMNS.filter((c) => c !== 'receipt')
-    .map((c) => `<th>${escapeHtml(c)}</th>`)
-    .join('');
-  const body = report.rows
-    .map(
-      (r) =>
-        `<tr>${COLUMNS.filter((c) => c !== 'receipt')
-          .map((c) => `<td>${escapeHtml(String(r[c] ?? ''))}</td>`)
-          .join('')}</tr>`,
-    )
-    .join('\n');
-  const fetchedHead = FETCHED_COLUMNS.map((c) => `<th>${escapeHtml(c)}</th>`).join('');
-  const fetched = report.fetched
-    .map((r) => `<tr>${FETCHED_COLUMNS.map((c) => `<td>${escapeHtml(String(r[c]))}</td>`).join('')}</tr>`)
-    .join('\n');
-  const withheld = Object.entries(report.withheld_by_reason)
-    .map(([code, n]) => `<tr><td>${escapeHtml(code)}</td><td>${n}</td></tr>`)
-    .join('');
-  return `<!doctype html><html lang="en"><meta charset="utf-8"><title>Disclosures to ${escapeHtml(report.partner.name)}</title>
-<h1>Disclosures to ${escapeHtml(report.partner.name)}</h1><p>from ${escapeHtml(report.from)} up to, not including, ${escapeHtml(report.to)}</p>
-<h2>Released and recalled</h2>
-<table><thead><tr>${head}</tr></thead><tbody>
-${body}
-</tbody></table><h2>Fetched over TAXII</h2>
-<table><thead><tr>${fetchedHead}</tr></thead><tbody>
-${fetched}
-</tbody></table><h2>Withheld as of ${escapeHtml(report.withheld_as_of)}, by reason</h2><table><tbody>${withheld}</tbody></table></html>
-`;
 }

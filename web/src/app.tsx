@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { ApiError, api, type Me, setCsrf } from './api.js';
+import { AuditPage } from './audit-page.js';
 import { DraftsPage } from './drafts-page.js';
 import { IntelPage } from './intel-page.js';
 import { LedgerPage } from './ledger-page.js';
@@ -21,6 +22,7 @@ const PAGES = [
   ['queue', 'Release queue'],
   ['submissions', 'Submissions'],
   ['drafts', 'Drafts'],
+  ['audit', 'Audit trail'],
   ['ledger', 'Ledger'],
   ['users', 'Users and keys'],
   ['settings', 'Settings'],
@@ -93,6 +95,7 @@ export function App() {
         {route.page === 'queue' && <QueuePage me={me} />}
         {route.page === 'submissions' && <SubmissionsPage me={me} />}
         {route.page === 'drafts' && <DraftsPage me={me} id={route.arg} />}
+        {route.page === 'audit' && <AuditPage me={me} params={route.params} />}
         {route.page === 'ledger' && <LedgerPage />}
         {route.page === 'users' && <UsersPage me={me} />}
         {route.page === 'settings' && <SettingsPage />}

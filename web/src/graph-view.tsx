@@ -84,6 +84,7 @@ export function GraphView({ graph, centre }: { graph: Graph; centre: string }) {
                 }
               }}
             >
+              <title>{`${n.type}: ${n.name}`}</title>
               <circle r={id === centre ? 12 : 8} />
               <text y={-14} textAnchor="middle">
                 {n.name.length > 20 ? `${n.name.slice(0, 19)}…` : n.name}
@@ -92,6 +93,19 @@ export function GraphView({ graph, centre }: { graph: Graph; centre: string }) {
           );
         })}
       </svg>
+      <ul className="legend" data-testid="graph-legend" aria-label="Node colours by type">
+        {[...new Set(ids.map((id) => nodes.get(id)?.type ?? ''))]
+          .filter(Boolean)
+          .sort()
+          .map((type) => (
+            <li key={type}>
+              <svg width="14" height="14" aria-hidden="true" className={`node node-${type}`}>
+                <circle cx="7" cy="7" r="5" />
+              </svg>{' '}
+              {type} ({ids.filter((id) => nodes.get(id)?.type === type).length})
+            </li>
+          ))}
+      </ul>
       {chosen && (
         <p className="graph-selected">
           Selected: {chosen.type} <a href={objectHref(chosen.id)}>{chosen.name}</a>

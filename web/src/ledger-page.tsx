@@ -3,6 +3,7 @@ import { api } from './api.js';
 import { useLive } from './live.js';
 import { type ReceiptView, verifyReceiptInBrowser } from './receipt-verify.js';
 import { ReceiptPanel } from './receipt-view.js';
+import { ReportLinks } from './report-links.js';
 import { useLoad } from './use-load.js';
 
 interface Ledger {
@@ -133,9 +134,10 @@ export function LedgerPage() {
       {receipt && 'error' in receipt && <p className="error">{receipt.error}</p>}
       {receipt && 'view' in receipt && <ReceiptPanel view={receipt.view} raw={receipt.raw} />}
       <h2>Disclosure report</h2>
+      <ReportLinks />
       <p>
         <a href="/api/disclosures.csv" download="disclosures.csv">
-          Download every release as CSV
+          Download every release to every partner as CSV
         </a>
       </p>
     </>

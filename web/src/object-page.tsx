@@ -2,11 +2,15 @@ import type { Graph, Reason } from './api.js';
 import { GraphView } from './graph-view.js';
 import { useLive } from './live.js';
 import { markingName } from './markings.js';
+import { objectHref } from './route.js';
 import { useLoad } from './use-load.js';
 
 interface ObjectPageData {
   object: Record<string, unknown>;
   markings: string[];
+  names: Record<string, { name: string; type: string }>;
+  granular: Record<string, { marking: string; selector: string }[]>;
+  history: { partner: string; time: string; event: string; version: string; detail: string }[];
   versions: { version: string; added: string; source: string; imported_by: string | null; latest: boolean }[];
   graph: Graph;
   decisions: {
@@ -32,7 +36,8 @@ export function ObjectPage({ id }: { id: string }) {
   ]);
   if (page.state === 'loading') return <p>Loading…</p>;
   if (page.state === 'error') return <p className="error">{page.message}</p>;
-  const { object, markings, versions, graph, decisions } = page.data;
+  const { object, markings, versions, graph, decisions, names, granular, history } = page.data;
+  const nameOf = (ref: string) => names[ref]?.name ?? markingName(ref);
   return (
     <>
       <h1>
@@ -40,13 +45,7 @@ export function ObjectPage({ id }: { id: string }) {
       </h1>
       <p className="markings">
         Markings:{' '}
-        {markings.length
-          ? markings.map((m) => (
-              <span key={m} className={`tlp tlp-${markingName(m).slice(4).toLowerCase().replace('+', '-')}`}>
-                {markingName(m)}
-              </span>
-            ))
-          : 'none'}
+        {markings.length ? markings.map((m) => <MarkingBadge key={m} name={nameOf(m)} id={m} />) : 'none'}
       </p>
       <section aria-labelledby="decisions-h">
         <h2 id="decisions-h">Release decision per partner</h2>
@@ -91,12 +90,57 @@ export function ObjectPage({ id }: { id: string }) {
         <h2 id="props-h">Properties</h2>
         <dl className="props">
           {Object.entries(object).map(([k, v]) => (
-            <div key={k}>
-              <dt>{k}</dt>
-              <dd>{typeof v === 'string' ? v : <pre>{JSON.stringify(v, null, 2)}</pre>}</dd>
+            <div key={k} data-prop={k}>
+              <dt>
+                {k}
+                {granular[k]?.map((g) => (
+                  <MarkingBadge
+                    key={g.selector + g.marking}
+                    name={nameOf(g.marking)}
+                    id={g.marking}
+                    title={`granular marking on ${g.selector}`}
+                  />
+                ))}
+              </dt>
+              <dd>
+                <PropertyValue name={k} value={v} nameOf={nameOf} />
+              </dd>
             </div>
           ))}
         </dl>
+      </section>
+      <section aria-labelledby="history-h">
+        <h2 id="history-h">Release history</h2>
+        {history.length === 0 ? (
+          <p>Never released to, recalled from or denied to any partner.</p>
+        ) : (
+          <div className="scroll">
+            <table data-testid="release-history">
+              <thead>
+                <tr>
+                  <th scope="col">When</th>
+                  <th scope="col">Partner</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Version</th>
+                  <th scope="col">Detail</th>
+                </tr>
+              </thead>
+              <tbody>
+                {history.map((h) => (
+                  <tr key={`${h.time}${h.partner}${h.event}`}>
+                    <td>{h.time}</td>
+                    <td>{h.partner}</td>
+                    <td>
+                      <span className={`outcome outcome-${h.event}`}>{h.event}</span>
+                    </td>
+                    <td>{h.version}</td>
+                    <td>{h.detail}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
       </section>
       <section aria-labelledby="versions-h">
         <h2 id="versions-h">Versions</h2>
@@ -132,4 +176,49 @@ export function ObjectPage({ id }: { id: string }) {
       </section>
     </>
   );
+}
+
+function MarkingBadge({ name, id, title }: { name: string; id: string; title?: string }) {
+  const tlp = name.startsWith('TLP:') ? `tlp tlp-${name.slice(4).toLowerCase().replace('+', '-')}` : 'tlp';
+  return (
+    <span className={tlp} title={title ?? id} data-marking={id}>
+      {name}
+    </span>
+  );
+}
+
+/** A property's value, with every referenced id shown by name and linked to its page. */
+function PropertyValue({
+  name,
+  value,
+  nameOf,
+}: {
+  name: string;
+  value: unknown;
+  nameOf: (id: string) => string;
+}) {
+  const isRef = name.endsWith('_ref') || name.endsWith('_refs');
+  const ref = (id: string) =>
+    id.startsWith('marking-definition--') ? (
+      <MarkingBadge key={id} name={nameOf(id)} id={id} />
+    ) : (
+      <a key={id} href={objectHref(id)} title={id}>
+        {nameOf(id)}
+      </a>
+    );
+  if (isRef && typeof value === 'string') return ref(value);
+  if (isRef && Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    return <span className="refs">{(value as string[]).map(ref)}</span>;
+  if (name === 'granular_markings' && Array.isArray(value))
+    return (
+      <ul className="reasons">
+        {(value as { selectors?: string[]; marking_ref?: string }[]).map((g) => (
+          <li key={`${g.marking_ref}${g.selectors?.join()}`}>
+            {g.marking_ref ? <MarkingBadge name={nameOf(g.marking_ref)} id={g.marking_ref} /> : '?'} on{' '}
+            {(g.selectors ?? []).join(', ')}
+          </li>
+        ))}
+      </ul>
+    );
+  return typeof value === 'string' ? value : <pre>{JSON.stringify(value, null, 2)}</pre>;
 }

@@ -55,6 +55,16 @@ export function describeEntry(entry: LedgerEntry, names: EntryNames = NO_NAMES):
       return `${entry.actor} rotated the ${entry.key_name} key`;
     case 'delivery':
       return `${partner(entry.partner)} fetched ${entry.count} object version${entry.count === 1 ? '' : 's'} over TAXII between ${entry.period_start} and ${entry.period_end}`;
+    case 'draft-review':
+      return `${entry.actor} ${entry.decision} draft ${entry.draft_id} (article ${entry.digest})`;
+    case 'relay-envelope':
+      return `relay took envelope ${entry.sequence} from ${entry.sender} for ${entry.recipient}`;
+    case 'relay-delivery':
+      return `relay delivered envelope ${entry.sequence} from ${entry.sender} to ${entry.recipient}`;
+    case 'relay-sent':
+      return `${entry.actor} sealed envelope ${entry.sequence} for ${partner(entry.partner)} via ${entry.relay}`;
+    case 'relay-received':
+      return `${entry.actor} opened envelope ${entry.sequence} from ${entry.sender} via ${entry.relay}`;
   }
 }
 

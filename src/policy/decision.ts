@@ -7,7 +7,7 @@ import {
   generateAgreementPolicies,
   type PolicyMeta,
 } from './cedar-policy-generate.js';
-import type { ConditionState } from './condition-types.js';
+import type { ConditionFacts, ConditionState } from './condition-types.js';
 import { type DecisionMemo, formatMemoKey, formatMemoPrefix } from './decision-memo.js';
 import type { DecisionReason } from './decision-reasons.js';
 import { addIsoDuration, parseIsoDuration } from './duration-iso.js';
@@ -39,6 +39,8 @@ export interface PartnerFacts {
   agreement?: { version: number; body: Agreement };
   /** The agreement's conditions evaluated at `nowMs` (see condition-evaluate.ts). */
   conditions: readonly ConditionState[];
+  /** The facts `conditions` were evaluated from, when known: what-would-it-take varies them. */
+  conditionFacts?: ConditionFacts;
   nowMs: number;
   /** Ids within the agreement's neighbourhood and location filter; undefined means not computed (fail closed). */
   neighbourhood?: ReadonlySet<string>;

@@ -70,6 +70,7 @@ export async function loadPartnerFacts(
     partner: partnerRef,
     agreement: { version: inForce.version, body },
     conditions: evaluateConditions(body, facts, nowMs),
+    conditionFacts: facts,
     nowMs,
     ...(neighbourhood && { neighbourhood: new Set(neighbourhood.keys()) }),
     ...(locations && { locations: new Set(locations.keys()) }),

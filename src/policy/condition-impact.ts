@@ -1,0 +1,96 @@
+import { type Requirement, requirementKey } from './condition-requirement.js';
+import type { WhatWouldItTake } from './decision-what-would-it-take.js';
+
+/** How far one unmet condition (or the partner being disabled) holds back a partner's flow. */
+export interface ConditionImpact {
+  /** The condition id, or `partner` for enabling a disabled partner. */
+  key: string;
+  requirement: Requirement;
+  /** Withheld items for which meeting it is part of at least one minimal answer. */
+  gated: number;
+  /** Withheld items that meeting it alone would change: released, or queued for approval. */
+  alone: { release: number; 'needs-approval': number };
+  /** What would flow if it alone were met, by STIX type. */
+  alone_by_type: Record<string, number>;
+  /** Up to `sampleSize` ids of the items it alone would release, in input order. */
+  sample: string[];
+}
+
+export interface PartnerImpact {
+  withheld: number;
+  /** Withheld items no fact would change: they need a change of agreement. */
+  agreement_change: number;
+  /** Withheld items that meeting every condition (and enabling the partner) would change. */
+  all_met: { release: number; 'needs-approval': number };
+  conditions: ConditionImpact[];
+}
+
+export interface ImpactItem {
+  object_id: string;
+  type: string;
+  answer: WhatWouldItTake;
+}
+
+/**
+ * Sums what-would-it-take answers for one partner into per-condition impact. `requirements` are
+ * the solver's (every unmet fact, even one that gates nothing) so a condition with no effect is
+ * reported with zero rather than left out.
+ */
+export function summariseImpact(
+  requirements: readonly Requirement[],
+  items: Iterable<ImpactItem>,
+  sampleSize = 20,
+): PartnerImpact {
+  const byKey = new Map<string, ConditionImpact>();
+  for (const r of requirements) {
+    byKey.set(requirementKey(r), {
+      key: requirementKey(r),
+      requirement: r,
+      gated: 0,
+      alone: { release: 0, 'needs-approval': 0 },
+      alone_by_type: {},
+      sample: [],
+    });
+  }
+  const out: PartnerImpact = {
+    withheld: 0,
+    agreement_change: 0,
+    all_met: { release: 0, 'needs-approval': 0 },
+    conditions: [...byKey.values()],
+  };
+  for (const item of items) {
+    const a = item.answer;
+    if (a.code === 'nothing-needed' || a.code === 'approval') continue;
+    out.withheld++;
+    if (a.code === 'agreement-change') {
+      out.agreement_change++;
+      continue;
+    }
+    // Meeting everything changes it too (monotone or not, the full set is what was tried first);
+    // its outcome is that of the answers, which share the agreement's approval rule.
+    out.all_met[a.answers[0]?.outcome ?? 'release']++;
+    const gated = new Set<string>();
+    for (const ans of a.answers) {
+      for (const r of ans.requirements) gated.add(requirementKey(r));
+      const only = ans.requirements.length === 1 ? ans.requirements[0] : undefined;
+      const impact = only && byKey.get(requirementKey(only));
+      if (!impact) continue;
+      impact.alone[ans.outcome]++;
+      impact.alone_by_type[item.type] = (impact.alone_by_type[item.type] ?? 0) + 1;
+      if (impact.sample.length < sampleSize) impact.sample.push(item.object_id);
+    }
+    for (const key of gated) {
+      const impact = byKey.get(key);
+      if (impact) impact.gated++;
+    }
+  }
+  return out;
+}
+
+/** "restoring hr-1 releases 412 items": the line an officer reads first. */
+export function formatImpactLine(c: ConditionImpact): string {
+  const n = c.alone.release + c.alone['needs-approval'];
+  const verb = c.key === 'partner' ? 'enabling the partner' : `meeting ${c.key}`;
+  const queued = c.alone['needs-approval'] > 0 ? ` (${c.alone['needs-approval']} to the approval queue)` : '';
+  return `${verb} releases ${n} item(s)${queued}; it gates ${c.gated} withheld item(s)`;
+}

@@ -277,6 +277,12 @@ describe('what would it take (property-based)', () => {
         };
         const facts = factsFor(agreement, cf, NOW, s.enabled);
         const solver = new WhatWouldItTakeSolver(facts, new DecisionMemo(engine));
+        // Each requirement, supplied alone, makes its own condition met.
+        for (const r of solver.requirements) {
+          if (r.code === 'enable-partner') continue;
+          const after = evaluateConditions(agreement, applyRequirement(cf, r, NOW), NOW);
+          expect(after.find((c) => c.id === r.condition)?.status).toBe('met');
+        }
         s.intel.forEach((x, n) => {
           const i = intel(`indicator--${n}`, {
             type: x.type,

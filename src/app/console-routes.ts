@@ -5,6 +5,7 @@ import type { ConsoleContext } from '../api/api-context.js';
 import { registerDocsRoute } from '../api/api-docs.js';
 import { registerApiNotFound } from '../api/api-errors.js';
 import { registerEventRoutes } from '../api/api-events.js';
+import { registerImpactRoutes } from '../api/api-impact.js';
 import { registerIntelRoutes } from '../api/api-intel.js';
 import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerManageRoutes } from '../api/api-manage.js';
@@ -55,6 +56,7 @@ export function registerConsole(
   registerUserRoutes(app, ctx);
   registerManageRoutes(app, ctx);
   registerConditionRoutes(app, ctx);
+  registerImpactRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
   registerSubmissionRoutes(app, ctx);
   registerLedgerRoutes(app, ctx);

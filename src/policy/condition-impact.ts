@@ -1,4 +1,5 @@
 import { type Requirement, requirementKey } from './condition-requirement.js';
+import type { Outcome } from './decision.js';
 import type { WhatWouldItTake } from './decision-what-would-it-take.js';
 
 /** How far one unmet condition (or the partner being disabled) holds back a partner's flow. */
@@ -8,7 +9,7 @@ export interface ConditionImpact {
   requirement: Requirement;
   /** Withheld items for which meeting it is part of at least one minimal answer. */
   gated: number;
-  /** Withheld items that meeting it alone would change: released, or queued for approval. */
+  /** Withheld items that meeting it alone would change (decided again in full): released, or queued. */
   alone: { release: number; 'needs-approval': number };
   /** What would flow if it alone were met, by STIX type. */
   alone_by_type: Record<string, number>;
@@ -20,7 +21,7 @@ export interface PartnerImpact {
   withheld: number;
   /** Withheld items no fact would change: they need a change of agreement. */
   agreement_change: number;
-  /** Withheld items that meeting every condition (and enabling the partner) would change. */
+  /** Withheld items that meeting every condition (and enabling the partner) would change, decided again in full. */
   all_met: { release: number; 'needs-approval': number };
   conditions: ConditionImpact[];
 }
@@ -29,6 +30,12 @@ export interface ImpactItem {
   object_id: string;
   type: string;
   answer: WhatWouldItTake;
+  /**
+   * The outcome with each requirement alone supplied (index as `requirements`), and with all of
+   * them: decided again in full (the tearline included), so a count is what would really flow.
+   */
+  alone: readonly Outcome[];
+  all: Outcome;
 }
 
 /**
@@ -66,19 +73,17 @@ export function summariseImpact(
       out.agreement_change++;
       continue;
     }
-    // Meeting everything changes it too (monotone or not, the full set is what was tried first);
-    // its outcome is that of the answers, which share the agreement's approval rule.
-    out.all_met[a.answers[0]?.outcome ?? 'release']++;
-    const gated = new Set<string>();
-    for (const ans of a.answers) {
-      for (const r of ans.requirements) gated.add(requirementKey(r));
-      const only = ans.requirements.length === 1 ? ans.requirements[0] : undefined;
-      const impact = only && byKey.get(requirementKey(only));
-      if (!impact) continue;
-      impact.alone[ans.outcome]++;
+    if (item.all !== 'withhold') out.all_met[item.all]++;
+    requirements.forEach((r, i) => {
+      const outcome = item.alone[i];
+      const impact = byKey.get(requirementKey(r));
+      if (!impact || outcome === undefined || outcome === 'withhold') return;
+      impact.alone[outcome]++;
       impact.alone_by_type[item.type] = (impact.alone_by_type[item.type] ?? 0) + 1;
       if (impact.sample.length < sampleSize) impact.sample.push(item.object_id);
-    }
+    });
+    const gated = new Set<string>();
+    for (const ans of a.answers) for (const r of ans.requirements) gated.add(requirementKey(r));
     for (const key of gated) {
       const impact = byKey.get(key);
       if (impact) impact.gated++;

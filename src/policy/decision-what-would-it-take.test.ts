@@ -163,14 +163,21 @@ describe('what would it take (distrusted agreement, hr-1 past review)', () => {
   });
 
   it('summarises per condition: "meeting hr-1 releases N item(s)"', () => {
-    const items = ['indicator--1', 'indicator--2', 'report--1', 'indicator--9'].map((id) => ({
-      object_id: id,
-      type: id.split('--')[0] as string,
-      answer: solver.solve(intel(id, { type: id.split('--')[0] as string })),
-    }));
+    const all = (1 << solver.requirements.length) - 1;
+    const items = ['indicator--1', 'indicator--2', 'report--1', 'indicator--9'].map((id) => {
+      const i = intel(id, { type: id.split('--')[0] as string });
+      return {
+        object_id: id,
+        type: i.type,
+        answer: solver.solve(i),
+        alone: solver.requirements.map((_, k) => solver.deciderFor(1 << k).decide(i).outcome),
+        all: solver.deciderFor(all).decide(i).outcome,
+      };
+    });
     const impact = summariseImpact(solver.requirements, items);
     expect(impact.withheld).toBe(4);
     expect(impact.agreement_change).toBe(1); // indicator--9 is outside the neighbourhood
+    expect(impact.all_met).toEqual({ release: 0, 'needs-approval': 3 });
     const hr = impact.conditions.find((c) => c.key === 'hr-1');
     expect(hr?.alone['needs-approval']).toBe(3);
     expect(hr?.alone_by_type).toEqual({ indicator: 2, report: 1 });

@@ -36,16 +36,27 @@ export interface ImpactRun {
   decisions: number;
 }
 
-/** Every object decided for one partner, then what each withheld one would take, summed per condition. */
+/**
+ * Every object decided for one partner, then what each withheld one would take, summed per
+ * condition. The counts of what would flow come from deciding everything again (tearline
+ * included) with each unmet fact supplied alone and with all of them: a relationship the policy
+ * would release but whose end stays withheld is not counted as flowing.
+ */
 export function partnerImpactOf(inputs: readonly DecisionInput[], terms: ReleaseTerms): ImpactRun {
   const solver = solverOf(terms);
   const decided = decideReleases(inputs, terms);
-  const items = decided.map((d, i) => {
-    const projection = (inputs[i] as DecisionInput).projection;
+  const n = solver.requirements.length;
+  const withFacts = (mask: number) => decideReleases(inputs, { ...terms, decider: solver.deciderFor(mask) });
+  const alone = solver.requirements.map((_, i) => withFacts(1 << i));
+  const all = n === 0 ? decided : withFacts((1 << n) - 1);
+  const items = decided.map((d, k) => {
+    const projection = (inputs[k] as DecisionInput).projection;
     return {
       object_id: d.object_id,
       type: projection.type,
       answer: whatWouldItTakeOf(d, projection, solver),
+      alone: alone.map((a) => (a[k] as ReleaseDecision).outcome),
+      all: (all[k] as ReleaseDecision).outcome,
     };
   });
   return { impact: summariseImpact(solver.requirements, items), decisions: decided.length };

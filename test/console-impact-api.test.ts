@@ -36,7 +36,7 @@ afterAll(async () => {
 });
 
 describe('console API: what would it take, on the demo scenario with hr-1 lapsed', () => {
-  it('the partner page says what meeting hr-1 releases; the object page says what each item would take', async () => {
+  it('the partner page says what restoring hr-1 releases; the object page says what each item would take', async () => {
     const overseer = await login('overseer');
     const get = (url: string) => app.inject({ method: 'GET', url, headers: { cookie: overseer.cookie } });
     const kabul = (await hub.state.partners.list()).find((p) => p.name === 'kabul-authorities');
@@ -48,6 +48,7 @@ describe('console API: what would it take, on the demo scenario with hr-1 lapsed
     const impact = res.json();
     const hr = impact.conditions.find((c: { key: string }) => c.key === 'hr-1');
     expect(hr.requirement.code).toBe('attest-assurance');
+    expect(hr.line).toMatch(/^restoring hr-1 releases \d+ item\(s\)/);
     const n = hr.alone.release + hr.alone['needs-approval'];
     expect(n).toBeGreaterThan(0);
     expect(hr.sample.length).toBe(Math.min(20, n));

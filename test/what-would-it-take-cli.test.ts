@@ -107,7 +107,7 @@ describe('tearline explain --what-would-it-take and condition impact', () => {
     expect(before.withheld).toBe(6);
     const text = await run(['condition', 'impact', 'kabul'], 'analyst');
     expect(text.stdout).toContain(
-      'hr-1: meeting hr-1 releases 2 item(s) (2 to the approval queue); it gates 2 withheld item(s)',
+      'hr-1: restoring hr-1 releases 2 item(s) (2 to the approval queue); it gates 2 withheld item(s)',
     );
     const attest = await run([
       'condition',

@@ -1,12 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import { openDecisionRound, readLatestInputs } from '../app/hub-decisions.js';
+import { formatImpactLine } from '../policy/condition-impact.js';
 import { partnerImpactOf } from '../release/release-what-would-it-take.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
 /**
- * The partner page's "meeting hr-1 releases N items": every latest object decided for the
+ * The partner page's "restoring hr-1 releases N items": every latest object decided for the
  * partner now, by the settings in force, and what each withheld one would take, summed per
  * unmet condition (the same as `tearline condition impact`).
  */
@@ -18,6 +19,13 @@ export function registerImpactRoutes(app: FastifyInstance, ctx: ConsoleContext):
     const round = await openDecisionRound(ctx.hub, ctx.policy.current().policy, now);
     const inputs = await readLatestInputs(ctx.hub, round);
     const { impact, decisions } = partnerImpactOf(inputs, await round.termsFor(p));
-    return { partner: { id: p.id, name: p.name }, at: now.toISOString(), decisions, ...impact };
+    return {
+      partner: { id: p.id, name: p.name },
+      at: now.toISOString(),
+      decisions,
+      ...impact,
+      // The sentence the console shows, worded once here as the CLI words it.
+      conditions: impact.conditions.map((c) => ({ ...c, line: formatImpactLine(c) })),
+    };
   });
 }

@@ -95,7 +95,25 @@ export function summariseImpact(
 /** "restoring hr-1 releases 412 items": the line an officer reads first. */
 export function formatImpactLine(c: ConditionImpact): string {
   const n = c.alone.release + c.alone['needs-approval'];
-  const verb = c.key === 'partner' ? 'enabling the partner' : `meeting ${c.key}`;
+  const verb = impactVerb(c.requirement);
   const queued = c.alone['needs-approval'] > 0 ? ` (${c.alone['needs-approval']} to the approval queue)` : '';
   return `${verb} releases ${n} item(s)${queued}; it gates ${c.gated} withheld item(s)`;
+}
+
+/** What an officer would do, as the subject of "... releases N items". */
+export function impactVerb(r: Requirement): string {
+  switch (r.code) {
+    case 'attest-assurance':
+      return `restoring ${r.condition}`;
+    case 'feedback-items':
+      return `${r.items} more feedback item(s) (${r.condition})`;
+    case 'review-agreement':
+      return `reviewing the agreement (${r.condition})`;
+    case 'resume-partner':
+      return 'lifting the suspension';
+    case 'close-breaches':
+      return 'closing the open breach report(s)';
+    case 'enable-partner':
+      return 'enabling the partner';
+  }
 }

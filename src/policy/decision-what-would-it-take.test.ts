@@ -162,7 +162,7 @@ describe('what would it take (distrusted agreement, hr-1 past review)', () => {
     expect(s2.solve(intel('indicator--1'))).toEqual({ code: 'nothing-needed' });
   });
 
-  it('summarises per condition: "meeting hr-1 releases N item(s)"', () => {
+  it('summarises per condition: "restoring hr-1 releases N item(s)"', () => {
     const all = (1 << solver.requirements.length) - 1;
     const items = ['indicator--1', 'indicator--2', 'report--1', 'indicator--9'].map((id) => {
       const i = intel(id, { type: id.split('--')[0] as string });
@@ -182,7 +182,7 @@ describe('what would it take (distrusted agreement, hr-1 past review)', () => {
     expect(hr?.alone['needs-approval']).toBe(3);
     expect(hr?.alone_by_type).toEqual({ indicator: 2, report: 1 });
     expect(formatImpactLine(hr as NonNullable<typeof hr>)).toBe(
-      'meeting hr-1 releases 3 item(s) (3 to the approval queue); it gates 3 withheld item(s)',
+      'restoring hr-1 releases 3 item(s) (3 to the approval queue); it gates 3 withheld item(s)',
     );
   });
 });

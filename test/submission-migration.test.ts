@@ -163,6 +163,7 @@ describe('migration 1300 moves what partners submitted out of intel', () => {
       expect(await applyPgMigrations(pool)).toEqual([
         '1300-submission-space',
         '1400-auth',
+        '1410-agreement-reason',
         '1700-import-markings',
       ]);
       await checkMoved(sql);

@@ -185,6 +185,10 @@ describe('console end to end in Chromium', () => {
     expect(await hr.textContent()).toMatch(/expires in \d+ days/);
     clock.advance(31 * DAY);
     await hr.locator('.status-unmet').waitFor();
+    // Beside it, what restoring hr-1 would release (issue 23).
+    const impact = page.locator('section[data-partner="kabul-authorities"] [data-impact-condition="hr-1"]');
+    await impact.waitFor();
+    expect(await impact.textContent()).toMatch(/^restoring hr-1 releases [1-9]\d* item\(s\)/);
     await shot('08-partners-condition-lapsed-live');
     await runReleasePipeline(releaseStoresOf(hub), {
       now: clock.now(),
@@ -195,6 +199,7 @@ describe('console end to end in Chromium', () => {
     const row = page.locator('tr[data-partner="kabul-authorities"]');
     await row.locator('.outcome-withheld').waitFor();
     expect(await row.textContent()).toMatch(/hr-1 expired/);
+    expect(await row.locator('.wwit').textContent()).toMatch(/What would it take.*attest hr-1/);
     await shot('09-withheld-assurance-lapsed');
   });
 

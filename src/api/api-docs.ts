@@ -84,9 +84,13 @@ export const OPENAPI = {
       }),
     },
     '/api/intel/{id}': {
-      get: op('an object: properties, markings, versions, graph, per-partner decisions', 'read', {
-        parameters: [idParam],
-      }),
+      get: op(
+        'an object: properties, markings, versions, graph, per-partner decisions with what would it take',
+        'read',
+        {
+          parameters: [idParam],
+        },
+      ),
     },
     '/api/partners': {
       get: op('partners with agreement, conditions and counts', 'read'),
@@ -116,6 +120,13 @@ export const OPENAPI = {
     },
     '/api/partners/{id}/agreement': {
       post: op('set a new agreement version: {text}', 'agreement.set', partner),
+    },
+    '/api/partners/{id}/impact': {
+      get: op(
+        'what would it take, summed: per unmet condition, the withheld items it gates and what meeting it alone would release',
+        'read',
+        partner,
+      ),
     },
     '/api/partners/{id}/conditions/{cid}/attest': {
       post: op(

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { objectCacheOf, openDecisionRound } from '../app/hub-decisions.js';
+import type { WhatWouldItTake } from '../policy/decision-what-would-it-take.js';
 import { decideObject } from '../release/release-closure.js';
+import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
 import { findNeighbourhood } from '../store/hub/neighbourhood.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { guard } from './api-auth.js';
@@ -197,7 +199,14 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     const round = await openDecisionRound(ctx.hub, ctx.policy.current().policy, ctx.hub.clock.now());
     const objects = objectCacheOf(ctx.hub, round);
     const decided = new Map<string, Awaited<ReturnType<typeof decideObject>>>();
-    for (const p of partners) decided.set(p.id, await decideObject(await round.termsFor(p), id, objects));
+    const wwit = new Map<string, WhatWouldItTake>();
+    for (const p of partners) {
+      const terms = await round.termsFor(p);
+      const d = await decideObject(terms, id, objects);
+      decided.set(p.id, d);
+      const projection = (await objects.get([id])).get(id)?.projection;
+      if (d && projection) wwit.set(p.id, whatWouldItTakeOf(d, projection, solverOf(terms)));
+    }
     return {
       object,
       ...(await readObjectContext(sql, object, new Map(partners.map((p) => [p.id, p.name])))),
@@ -220,6 +229,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
           stage: d?.stage ?? 'policy',
           reasons: d?.reasons ?? [],
           tearline: d?.tearline ? { digest: d.tearline.digest, removed: d.tearline.removed.length } : null,
+          what_would_it_take: wwit.get(p.id) ?? null,
           state: o?.outcome ?? 'undecided',
           state_reasons: o?.reasons ?? [],
           object_version: o?.object_version ?? null,

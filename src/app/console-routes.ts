@@ -7,6 +7,7 @@ import { registerDocsRoute } from '../api/api-docs.js';
 import { registerDraftRoutes } from '../api/api-drafts.js';
 import { registerApiNotFound } from '../api/api-errors.js';
 import { registerEventRoutes } from '../api/api-events.js';
+import { registerImpactRoutes } from '../api/api-impact.js';
 import { registerIntelRoutes } from '../api/api-intel.js';
 import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerManageRoutes } from '../api/api-manage.js';
@@ -58,6 +59,7 @@ export function registerConsole(
   registerUserRoutes(app, ctx);
   registerManageRoutes(app, ctx);
   registerConditionRoutes(app, ctx);
+  registerImpactRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
   registerSubmissionRoutes(app, ctx);
   registerDraftRoutes(app, ctx);

@@ -6,6 +6,7 @@ import type { AssuranceAttestation, ConditionEvent } from '../store/hub/conditio
 import { loadPartnerFacts } from '../store/hub/partner-decisions.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { CliError, usageError } from './cli-error.js';
+import { registerConditionImpact } from './condition-impact-command.js';
 import {
   type DataOption,
   parseTimeOption,
@@ -233,6 +234,8 @@ export function registerCondition(program: Command): void {
         READ_ONLY,
       ),
     );
+
+  registerConditionImpact(condition);
 
   condition
     .command('history <partner>')

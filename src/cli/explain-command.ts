@@ -4,9 +4,11 @@ import { openHubAt } from '../app/hub-open.js';
 import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { decideObject } from '../release/release-closure.js';
 import type { ReleaseDecision } from '../release/release-decision.js';
+import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
 import { CliError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
 import { formatConditionStates } from './condition-command.js';
+import { formatWhatWouldItTake } from './explain-what-would-it-take.js';
 import {
   type DataOption,
   parseTimeOption,
@@ -23,9 +25,17 @@ export function registerExplain(program: Command): void {
     )
     .option('--at <time>', `decide as of this time instead of now: ${TIME_FORMS}`)
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(
+      '--what-would-it-take',
+      'also say what would change a withhold: the minimal sets of facts (conditions met, approvals), or that only a change of agreement would',
+    )
     .option('--json', 'print JSON: {outcome, reasons: [{code, message, ...}], stage, tearline, ...}')
     .action(
-      async (nameOrId: string, objectId: string, opts: DataOption & { at?: string; json?: boolean }) => {
+      async (
+        nameOrId: string,
+        objectId: string,
+        opts: DataOption & { at?: string; json?: boolean; whatWouldItTake?: boolean },
+      ) => {
         const at = parseTimeOption(opts.at, '--at') ?? new Date();
         const hub = await openHubAt(opts);
         await requireActorOrClose(hub, opts, 'read');
@@ -38,6 +48,10 @@ export function registerExplain(program: Command): void {
           const intel = d.decision;
           const facts = terms.decider.facts;
           const projection = (await objectCacheOf(hub, round).get([objectId])).get(objectId)?.projection;
+          const wwit =
+            opts.whatWouldItTake && projection
+              ? whatWouldItTakeOf(d, projection, solverOf(terms))
+              : undefined;
           if (opts.json) {
             return printJson({
               outcome: d.outcome,
@@ -59,6 +73,7 @@ export function registerExplain(program: Command): void {
               ...(intel.visible_from !== undefined && { visible_from: intel.visible_from }),
               ...(intel.changes_at !== undefined && { changes_at: intel.changes_at }),
               decided_at: intel.decided_at,
+              ...(wwit && { what_would_it_take: wwit }),
             });
           }
           const level = projection?.tlp
@@ -88,6 +103,7 @@ export function registerExplain(program: Command): void {
                 .map((l) => `  ${l}`),
             );
           if (intel.changes_at) lines.push(`re-decide by: ${intel.changes_at}`);
+          if (wwit) lines.push(...formatWhatWouldItTake(wwit));
           process.stdout.write(`${lines.join('\n')}\n`);
         } finally {
           await hub.close();

@@ -80,6 +80,12 @@ export interface Agreement {
   valid_from?: string;
   valid_until?: string;
   conditions: ConditionSpec[];
+  /**
+   * The partner's nationality (ISO 3166-1 alpha-3) and communities (e.g. FVEY), matched against
+   * releasability markings (REL TO, ACS). Without them an object so marked is withheld.
+   */
+  nationality?: string;
+  communities?: string[];
 }
 
 export type AgreementErrorCode =

@@ -315,7 +315,24 @@ export function validateAgreementValue(value: unknown): { agreement?: Agreement;
   );
   const dates = readDates(r, 'when the agreement is in force');
   const conditions = readConditionList(r);
-  r.rejectUnknown('scope, tlp_ceiling, embargo, approval, sanitisation, valid_from, valid_until, conditions');
+  const nationality = r.string(
+    'nationality',
+    false,
+    'the partner\'s nationality, an ISO 3166-1 alpha-3 code such as "AFG"',
+    (s) => (/^[A-Z]{3}$/.test(s) ? undefined : 'must be an ISO 3166-1 alpha-3 code in capitals, e.g. "AFG"'),
+  );
+  const communities = r.stringList(
+    'communities',
+    false,
+    'communities a releasability marking may name, e.g. [FVEY]',
+    (s) =>
+      /^[A-Z][A-Z0-9-]{1,31}$/.test(s) && s !== 'ALL'
+        ? undefined
+        : 'must be 2-32 capitals, digits or hyphens, e.g. "FVEY" (not "ALL")',
+  );
+  r.rejectUnknown(
+    'scope, tlp_ceiling, embargo, approval, sanitisation, valid_from, valid_until, conditions, nationality, communities',
+  );
   if (issues.length > 0 || !scope || !isTlpLevel(ceiling) || !approval || !sanitisation || !conditions) {
     return { issues };
   }
@@ -327,6 +344,8 @@ export function validateAgreementValue(value: unknown): { agreement?: Agreement;
     sanitisation,
     ...dates,
     conditions,
+    ...(nationality !== undefined && { nationality }),
+    ...(communities !== undefined && communities.length > 0 && { communities }),
   };
   return { agreement, issues };
 }

@@ -12,6 +12,7 @@ export const REASON_CODES = [
   'tlp-above-ceiling',
   'marking-missing',
   'marking-unknown',
+  'releasability',
   'out-of-scope-type',
   'type-denied',
   'label-not-allowed',

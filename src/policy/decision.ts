@@ -7,11 +7,12 @@ import {
   generateAgreementPolicies,
   type PolicyMeta,
 } from './cedar-policy-generate.js';
-import type { ConditionState } from './condition-types.js';
+import type { ConditionFacts, ConditionState } from './condition-types.js';
 import { type DecisionMemo, formatMemoKey, formatMemoPrefix } from './decision-memo.js';
 import type { DecisionReason } from './decision-reasons.js';
 import { addIsoDuration, parseIsoDuration } from './duration-iso.js';
 import type { IntelProjection } from './intel-projection.js';
+import { isReleasableTo } from './marking-releasability.js';
 
 export type Outcome = 'release' | 'needs-approval' | 'withhold';
 
@@ -39,6 +40,8 @@ export interface PartnerFacts {
   agreement?: { version: number; body: Agreement };
   /** The agreement's conditions evaluated at `nowMs` (see condition-evaluate.ts). */
   conditions: readonly ConditionState[];
+  /** The facts `conditions` were evaluated from, when known: what-would-it-take varies them. */
+  conditionFacts?: ConditionFacts;
   nowMs: number;
   /** Ids within the agreement's neighbourhood and location filter; undefined means not computed (fail closed). */
   neighbourhood?: ReadonlySet<string>;
@@ -114,6 +117,8 @@ export class PartnerDecider {
         facts.conditions.map((c) => [c.id, c.status, c.reason]),
         this.policies.policies,
         facts.markingHint ?? null,
+        a?.nationality ?? null,
+        a?.communities ?? null,
       ]),
     );
     this.#changesAt = earliest([
@@ -211,6 +216,7 @@ export class PartnerDecider {
       );
       verdict = this.#verdicts.get(answer) ?? this.#explain(answer, agreement);
       this.#verdicts.set(answer, verdict);
+      if (intel.releasable_to !== undefined) verdict = this.#releasability(verdict, agreement, intel);
     }
     const decision: Decision = {
       partner_id: f.partner.id,
@@ -228,6 +234,30 @@ export class PartnerDecider {
     if (verdict.outcome !== 'withhold' && agreement?.embargo !== undefined)
       this.#applyEmbargo(decision, agreement, intel);
     return decision;
+  }
+
+  /**
+   * A releasability marking (REL TO, ACS) that does not name the partner's nationality or a
+   * community of it withholds the object whatever its TLP; outside Cedar because operator
+   * policies must not be able to permit past it.
+   */
+  #releasability(verdict: Verdict, agreement: Agreement, intel: IntelProjection): Verdict {
+    const who = [
+      ...(agreement.nationality !== undefined ? [agreement.nationality] : []),
+      ...(agreement.communities ?? []),
+    ];
+    const to = intel.releasable_to ?? [];
+    if (isReleasableTo(to, who)) return verdict;
+    const marked = (intel.releasability ?? []).join('; ');
+    const reason: DecisionReason = {
+      code: 'releasability',
+      message:
+        who.length > 0
+          ? `the object is marked ${marked}, which does not include ${who.join(', ')}`
+          : `the object is marked ${marked} and the agreement names no nationality or community for the partner`,
+    };
+    if (verdict.outcome !== 'withhold') return { outcome: 'withhold', reasons: [reason], policies: [] };
+    return { ...verdict, reasons: [reason, ...verdict.reasons] };
   }
 
   #fixedVerdict(key: string, reasons: DecisionReason[]): Verdict {

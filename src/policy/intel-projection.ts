@@ -6,7 +6,12 @@ import type { JsonObject } from '../stix/types.js';
  * which restricts nothing and travels with the object); or unknown, which may restrict sharing
  * in ways the hub cannot see and so blocks release.
  */
-export type MarkingClass = { kind: 'tlp'; level: TlpLevel } | { kind: 'statement' } | { kind: 'unknown' };
+export type MarkingClass =
+  | { kind: 'tlp'; level: TlpLevel }
+  | { kind: 'statement' }
+  | { kind: 'unknown' }
+  /** A releasability marking (REL TO, ACS): only these nationalities or communities may receive it. */
+  | { kind: 'releasability'; to: string[] | 'ALL'; label: string };
 export type MarkingClassifier = (markingId: string) => MarkingClass;
 
 /** Knows only the standard TLP 1.0 and 2.0 markings; everything else is unknown. */
@@ -29,6 +34,14 @@ export interface IntelProjection {
   labels: string[];
   /** `modified`, else `created`, in epoch ms: the start of any embargo. */
   version_time_ms?: number;
+  /**
+   * Set when releasability markings limit who may receive it: per marking, the nationalities
+   * and communities it allows (sorted). A partner must be admitted by every one of them: a
+   * partner that is GBR and in FVEY passes "REL TO GBR, PAK" and "REL TO FVEY" together.
+   */
+  releasable_to?: string[][];
+  /** The releasability markings, as a reason names them ("REL TO USA, GBR"). */
+  releasability?: string[];
 }
 
 export interface ProjectionOptions {
@@ -51,10 +64,16 @@ export function projectIntel(obj: JsonObject, opts: ProjectionOptions): IntelPro
   if (Array.isArray(omr)) for (const r of omr) if (typeof r === 'string') refs.add(r);
   let unknown = false;
   let level = -1;
+  const relTo: string[][] = [];
+  const relLabels: string[] = [];
   for (const ref of refs) {
     const c = opts.classify(ref);
     if (c.kind === 'unknown') unknown = true;
     else if (c.kind === 'tlp') level = Math.max(level, TLP_LEVELS.indexOf(c.level));
+    else if (c.kind === 'releasability') {
+      relLabels.push(c.label);
+      if (c.to !== 'ALL') relTo.push([...c.to].sort());
+    }
   }
   // A malformed marking list is an unknown marking: fail closed rather than read it as none.
   if (omr !== undefined && (!Array.isArray(omr) || omr.some((r) => typeof r !== 'string'))) unknown = true;
@@ -69,6 +88,8 @@ export function projectIntel(obj: JsonObject, opts: ProjectionOptions): IntelPro
     type: String(obj.type),
     labels,
     ...(Number.isNaN(t) ? {} : { version_time_ms: t }),
+    ...(relTo.length > 0 && { releasable_to: relTo }),
+    ...(relLabels.length > 0 && { releasability: relLabels.sort() }),
   };
   if (unknown) return { ...base, marking_state: 'unknown', tlp_defaulted: false };
   if (level >= 0)

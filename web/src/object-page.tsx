@@ -4,6 +4,7 @@ import { useLive } from './live.js';
 import { markingName } from './markings.js';
 import { objectHref } from './route.js';
 import { useLoad } from './use-load.js';
+import { type WhatWouldItTake, WhatWouldItTakeView } from './what-would-it-take.js';
 
 interface ObjectPageData {
   object: Record<string, unknown>;
@@ -20,6 +21,7 @@ interface ObjectPageData {
     stage: string;
     reasons: Reason[];
     tearline: { digest: string; removed: number } | null;
+    what_would_it_take: WhatWouldItTake | null;
     /** What the release pipeline last recorded (released, queued, withheld, ...). */
     state: string;
     decided_at: string | null;
@@ -76,6 +78,7 @@ export function ObjectPage({ id }: { id: string }) {
                       ))}
                     </ul>
                     {d.tearline && <p className="muted">tearline: {d.tearline.removed} part(s) removed</p>}
+                    <WhatWouldItTakeView w={d.what_would_it_take} />
                   </td>
                   <td>
                     <span className={`outcome outcome-${d.state}`}>{d.state}</span>

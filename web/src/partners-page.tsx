@@ -2,6 +2,7 @@ import type { Me } from './api.js';
 import { useLive } from './live.js';
 import { AddPartner, PartnerManage } from './partner-manage.js';
 import { useLoad } from './use-load.js';
+import { PartnerImpactView } from './what-would-it-take.js';
 
 interface Condition {
   id: string;
@@ -126,6 +127,12 @@ export function PartnersPage({ me }: { me: Me }) {
                 </tbody>
               </table>
             </div>
+          )}
+          {p.agreement && (
+            <>
+              <h3>What would it take</h3>
+              <PartnerImpactView partnerId={p.id} deps={[live.queue, live.conditions, live.intel]} />
+            </>
           )}
           <h3>Agreement</h3>
           {p.agreement ? (

@@ -10,6 +10,7 @@ import {
   type MarkingClassifier,
   projectIntel,
 } from '../../policy/intel-projection.js';
+import { parseReleasability } from '../../policy/marking-releasability.js';
 import type { OperatorPolicies } from '../../policy/operator-policy.js';
 import type { TlpLevel } from '../../stix/markings-tlp.js';
 import { isJsonObject, type JsonObject } from '../../stix/types.js';
@@ -70,6 +71,7 @@ export async function loadPartnerFacts(
     partner: partnerRef,
     agreement: { version: inForce.version, body },
     conditions: evaluateConditions(body, facts, nowMs),
+    conditionFacts: facts,
     nowMs,
     ...(neighbourhood && { neighbourhood: new Set(neighbourhood.keys()) }),
     ...(locations && { locations: new Set(locations.keys()) }),
@@ -99,6 +101,15 @@ export async function loadMarkingCatalogs(sql: SqlQueries): Promise<MarkingCatal
   for (const r of rows) {
     const def = JSON.parse(r.json) as JsonObject;
     if (classifyStandardMarking(r.id).kind === 'tlp') continue;
+    // A releasability marking limits who may receive; one the hub cannot read is unknown (fail closed).
+    const rel = parseReleasability(def);
+    if (rel?.kind === 'releasable') {
+      known.set(r.id, { kind: 'releasability', to: rel.to, label: rel.label });
+      // The decision enforces it; a copy released to a partner it permits carries it, as a statement.
+      statements.set(r.id, def);
+      continue;
+    }
+    if (rel?.kind === 'unparsable') continue;
     if (def.definition_type === 'statement' && isJsonObject(def.definition)) {
       known.set(r.id, { kind: 'statement' });
       statements.set(r.id, def);

@@ -1,25 +1,17 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleScenario } from '../src/app/console-demo.js';
 import type { SqliteHub as Hub } from '../src/app/hub.js';
+import { launchChromium } from './chromium-fixture.js';
 import { buildConsoleServer, openDemoHub, passwordOf, T0 } from './console-fixture.js';
 import { tempDir } from './run-cli.js';
 
 // The audit trail in real Chromium: an overseer filters the ledger, reads each entry as a
 // sentence, checks a release's receipt in the browser and exports; an analyst sees only what a
 // receipt shows. Screenshots are saved under the test's temporary directory (path logged).
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
 const SHOTS = join(tempDir('tearline-audit-e2e-'), 'screenshots');
 
@@ -59,7 +51,6 @@ async function signIn(name: string): Promise<Page> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   mkdirSync(SHOTS, { recursive: true });
   console.info(`audit e2e screenshots: ${SHOTS}`);
   ({ hub, scenario } = await openDemoHub());
@@ -78,7 +69,7 @@ beforeAll(async () => {
   const second = await inject('POST', `/api/queue/${item.id}/approve`, 'officer-2', {});
   if (second.json().state !== 'released') throw new Error(second.body);
   hub.checkpointIfDue();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,26 +1,18 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleScenario } from '../src/app/console-demo.js';
 import type { SqliteHub as Hub } from '../src/app/hub.js';
 import type { ManualClock } from '../src/clock.js';
+import { launchChromium } from './chromium-fixture.js';
 import { buildConsoleServer, openDemoHub, passwordOf } from './console-fixture.js';
 import { REPO_ROOT } from './run-cli.js';
 
 // Bulk approval in real Chromium against the real server: an officer selects a group (across
 // pages if need be) and reviews its combined tearline diff, then approves everything queued for a
 // partner in one confirmation; a second officer does the same and the partner's feed gets it all.
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const PARTNER = 'kabul-authorities';
 const SHOTS = join(REPO_ROOT, 'test-artifacts', 'console-bulk-e2e');
 
@@ -75,7 +67,6 @@ async function approveAllMatching(total: number): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   if (!existsSync(join(REPO_ROOT, 'web', 'dist', 'index.html')))
     throw new Error('web/dist is missing: npm run build:web');
   mkdirSync(SHOTS, { recursive: true });
@@ -85,7 +76,7 @@ beforeAll(async () => {
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('no address');
   base = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
 });
 

@@ -1,10 +1,11 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SqliteHub } from '../src/app/hub.js';
 import { startHubWorker } from '../src/app/hub-worker.js';
+import { launchChromium } from './chromium-fixture.js';
 import { buildConsoleServer, openDemoHub, passwordOf } from './console-fixture.js';
 import { tempDir } from './run-cli.js';
 
@@ -12,15 +13,6 @@ import { tempDir } from './run-cli.js';
 // entities highlighted beside the text, reviewed and confirmed in real Chromium against the real
 // server on loopback; then one pass of the hub's own worker, after which the confirmed report
 // and its objects are released to the ally and queued for the distrusted partner like any intel.
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SEED = readFileSync(new URL('fixtures/articles/seed-000.txt', import.meta.url), 'utf8');
 const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
 const SHOTS = tempDir('tearline-drafts-e2e-');
@@ -67,7 +59,7 @@ beforeAll(async () => {
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('no address');
   base = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

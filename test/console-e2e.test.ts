@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleScenario } from '../src/app/console-demo.js';
 import { readHubSecret } from '../src/app/data-dir.js';
@@ -9,20 +9,12 @@ import type { SqliteHub as Hub } from '../src/app/hub.js';
 import { releaseStoresOf } from '../src/app/release-stores.js';
 import type { ManualClock } from '../src/clock.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';
+import { launchChromium } from './chromium-fixture.js';
 import { buildConsoleServer, openDemoHub, passwordOf } from './console-fixture.js';
 import { REPO_ROOT } from './run-cli.js';
 
 // Real Chromium against the real server on a loopback port; screenshots of each step are kept
 // in test-artifacts/console-e2e/ (ignored by git).
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -64,7 +56,6 @@ async function approveIsisK(): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   if (!existsSync(join(REPO_ROOT, 'web', 'dist', 'index.html')))
     throw new Error('web/dist is missing: npm run build:web');
   mkdirSync(SHOTS, { recursive: true });
@@ -74,7 +65,7 @@ beforeAll(async () => {
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('no address');
   base = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('request', (r) => {
     if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreign.push(r.url());

@@ -1,7 +1,7 @@
 import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initDataDir } from '../src/app/data-dir.js';
 import { type SqliteHub as Hub, openHub } from '../src/app/hub.js';
@@ -10,6 +10,7 @@ import { buildServer } from '../src/app/server.js';
 import { importStream } from '../src/ingest/import-stream.js';
 import { openStoredEntry } from '../src/ledger/ledger-commitment.js';
 import { LENIENT_THROTTLE, TEST_PASSWORD } from './auth-fixture.js';
+import { launchChromium } from './chromium-fixture.js';
 import { REPO_ROOT, tempDir } from './run-cli.js';
 
 // The seed scenario run from the console alone, in real Chromium against the real server on
@@ -17,15 +18,6 @@ import { REPO_ROOT, tempDir } from './run-cli.js';
 // assurance (form, YAML editor, the CLI's validation errors), attests the assurance and runs the
 // pipeline; two officers approve in two browser contexts; one suspends, then recalls. Screenshots
 // of each step go to test-artifacts/console-manage-e2e/ (ignored by git).
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const ISISK = 'intrusion-set--d118aebe-ee43-58e9-9939-14d533fcb970';
 const DAY = 86_400_000;
 const SHOTS = join(REPO_ROOT, 'test-artifacts', 'console-manage-e2e');
@@ -61,7 +53,6 @@ async function submit(form: Locator, button: string): Promise<string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   if (!existsSync(join(REPO_ROOT, 'web', 'dist', 'index.html')))
     throw new Error('web/dist is missing: npm run build:web');
   mkdirSync(SHOTS, { recursive: true });
@@ -89,7 +80,7 @@ beforeAll(async () => {
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('no address');
   base = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -1,8 +1,8 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleScenario } from '../src/app/console-demo.js';
 import type { SqliteHub as Hub } from '../src/app/hub.js';
@@ -14,20 +14,12 @@ import { parseWitnessLogs } from '../src/witness/witness-logs.js';
 import { createWitnessServer } from '../src/witness/witness-server.js';
 import { WitnessState } from '../src/witness/witness-state.js';
 import { testWitnessKey } from '../src/witness/witness-test-log.js';
+import { launchChromium } from './chromium-fixture.js';
 import { buildConsoleServer, openDemoHub, passwordOf } from './console-fixture.js';
 import { REPO_ROOT, tempDir } from './run-cli.js';
 
 // A receipt decoded and verified by the console in real Chromium (WebCrypto), for a hub whose
 // checkpoints two real witnesses cosigned. Screenshots go to test-artifacts/console-receipt/.
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SHOTS = join(REPO_ROOT, 'test-artifacts', 'console-receipt');
 const work = tempDir('tearline-console-receipt-');
 
@@ -61,7 +53,6 @@ async function startWitness(name: string, seed: number, logKey: string) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   mkdirSync(SHOTS, { recursive: true });
   ({ hub, scenario } = await openDemoHub(async (paths) => {
     const signer = loadLedgerSigner(paths, 'tearline.local');
@@ -90,7 +81,7 @@ beforeAll(async () => {
   const address = app.server.address();
   if (typeof address !== 'object' || !address) throw new Error('no address');
   base = `http://127.0.0.1:${address.port}`;
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   page.on('request', (r) => {
     if (!r.url().startsWith(base) && !r.url().startsWith('data:')) foreign.push(r.url());

@@ -5,24 +5,16 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { SUBMISSION_PROVENANCE_EXTENSION_ID } from '../src/tearline/tearline-provenance.js';
+import { launchChromium } from './chromium-fixture.js';
 import { passwordOf } from './console-fixture.js';
 import { openRedTeam, type RedTeam } from './redteam-fixture.js';
 import { REPO_ROOT } from './run-cli.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const FLAGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const SHOTS = join(REPO_ROOT, 'test-artifacts', 'console-submissions-e2e');
 const RELEASES = '/taxii2/hub/collections/releases/objects/';
 
@@ -65,7 +57,6 @@ async function feedOf(who: RedTeam['ally']): Promise<JsonObject[]> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium`);
   if (!existsSync(join(REPO_ROOT, 'web', 'dist', 'index.html')))
     throw new Error('web/dist is missing: npm run build:web');
   mkdirSync(SHOTS, { recursive: true });
@@ -103,7 +94,7 @@ beforeAll(async () => {
     objects: [sighting],
   });
   expect(JSON.parse(posted.body).success_count).toBe(1);
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: FLAGS });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

@@ -12,15 +12,10 @@ import { formatPolicySetText, generateAgreementPolicies } from '../policy/cedar-
 import type { JsonValue } from '../stix/types.js';
 import type { AgreementStore, AgreementVersion } from '../store/hub/agreement-store.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
+import { type DataOption, requireReason } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
-import {
-  type DataOption,
-  printJson,
-  READ_ONLY,
-  requirePartner,
-  requireReason,
-  withHubState,
-} from './partner-command.js';
+import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
+import { printJson } from './cli-output.js';
 
 /** The file's bytes: decoded by the agreement parser, which refuses what is not UTF-8 and says where. */
 function readAgreementFile(file: string): Buffer {

@@ -1,14 +1,9 @@
 import type { Command } from 'commander';
 import { deriveFacts } from '../store/hub/condition-events.js';
+import { type DataOption, requireReason } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
-import {
-  type DataOption,
-  printJson,
-  READ_ONLY,
-  requirePartner,
-  requireReason,
-  withHubState,
-} from './partner-command.js';
+import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
+import { printJson } from './cli-output.js';
 
 export function registerBreach(program: Command): void {
   const breach = program

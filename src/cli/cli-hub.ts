@@ -1,7 +1,11 @@
 import type { Action } from '../access/access-roles.js';
 import type { Hub } from '../app/hub.js';
 import { openHubAt } from '../app/hub-open.js';
+import type { HubState } from '../app/hub-state.js';
+import type { Partner } from '../store/hub/partner-store.js';
 import { type Actor, requireActor } from './cli-actor.js';
+import type { DataOption } from './cli-arguments.js';
+import { CliError } from './cli-error.js';
 
 export interface HubOptions {
   data?: string | undefined;
@@ -35,4 +39,29 @@ export async function requireActorOrClose(hub: Hub, opts: HubOptions, action: Ac
     await hub.close();
     throw err;
   }
+}
+
+/** The partner named (or with that id), or an error saying how to list them. */
+export async function requirePartner(state: Pick<HubState, 'partners'>, nameOrId: string): Promise<Partner> {
+  const p = await state.partners.get(nameOrId);
+  if (!p) throw new CliError(`no partner named or with id "${nameOrId}" (see: tearline partner list)`);
+  return p;
+}
+
+/** For commands that only read: they keep working on a read-only or full disk. */
+export const READ_ONLY = { readOnly: true } as const;
+
+/**
+ * Runs `fn` on the hub state of an initialised data dir (its SQLite file or the PostgreSQL
+ * database --db / TEARLINE_DB names) as the signed-in user, who must be allowed `action`.
+ */
+export async function withHubState<T>(
+  opts: DataOption & { db?: string },
+  action: Action,
+  fn: (state: HubState, actor: Actor) => Promise<T>,
+  access: { readOnly?: boolean } = {},
+): Promise<T> {
+  return withHubAs({ ...opts, readOnly: access.readOnly ?? false }, action, (hub, actor) =>
+    fn(hub.state, actor),
+  );
 }

@@ -2,11 +2,11 @@ import { Command } from 'commander';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ConditionEvent } from '../store/hub/condition-events.js';
+import { parseTimeOption } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
 import { markRequiredOptions } from './cli-help.js';
 import { COMMANDS } from './commands.js';
 import { formatConditionEvent } from './condition-command.js';
-import { parseTimeOption } from './partner-command.js';
 import { readReportPeriod } from './report-command.js';
 
 describe('options that ask for a time', () => {

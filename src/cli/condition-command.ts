@@ -5,18 +5,11 @@ import type { ConditionState } from '../policy/condition-types.js';
 import type { AssuranceAttestation, ConditionEvent } from '../store/hub/condition-events.js';
 import { loadPartnerFacts } from '../store/hub/partner-decisions.js';
 import type { Partner } from '../store/hub/partner-store.js';
+import { type DataOption, parseTimeOption, requireReason, TIME_FORMS } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
+import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
+import { printJson } from './cli-output.js';
 import { registerConditionImpact } from './condition-impact-command.js';
-import {
-  type DataOption,
-  parseTimeOption,
-  printJson,
-  READ_ONLY,
-  requirePartner,
-  requireReason,
-  TIME_FORMS,
-  withHubState,
-} from './partner-command.js';
 
 interface AttestOptions extends DataOption {
   id?: string;

@@ -3,15 +3,10 @@ import { openDecisionRound, readLatestInputs } from '../app/hub-decisions.js';
 import { openHubAt } from '../app/hub-open.js';
 import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { partnerImpactOf } from '../release/release-what-would-it-take.js';
-import { requireActorOrClose } from './cli-hub.js';
+import { type DataOption, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
+import { requireActorOrClose, requirePartner } from './cli-hub.js';
+import { printJson } from './cli-output.js';
 import { formatPartnerImpact } from './explain-what-would-it-take.js';
-import {
-  type DataOption,
-  parseTimeOption,
-  printJson,
-  requirePartner,
-  TIME_FORMS,
-} from './partner-command.js';
 
 /** `condition impact PARTNER`: how many withheld items each unmet condition gates, and what would flow. */
 export function registerConditionImpact(condition: Command): void {

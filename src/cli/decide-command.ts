@@ -13,14 +13,9 @@ import {
   tallyDecision,
 } from '../release/release-decision.js';
 import type { JsonObject } from '../stix/types.js';
-import { requireActorOrClose } from './cli-hub.js';
-import {
-  type DataOption,
-  parseTimeOption,
-  printJson,
-  requirePartner,
-  TIME_FORMS,
-} from './partner-command.js';
+import { type DataOption, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
+import { requireActorOrClose, requirePartner } from './cli-hub.js';
+import { printJson } from './cli-output.js';
 
 type Tally = {
   partner: string;

@@ -5,9 +5,10 @@ import type { ItemEdit } from '../osint/draft-types.js';
 import { isItemKind } from '../osint/osint-types.js';
 import { confirmDraft, editDraft, rejectDraft } from '../release/osint-drafts.js';
 import type { Draft, DraftSummary } from '../store/hub/osint-draft-store.js';
+import { requireReason } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
-import { printJson, requireReason } from './partner-command.js';
+import { printJson } from './cli-output.js';
 
 interface Common {
   data?: string;

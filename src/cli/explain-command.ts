@@ -5,17 +5,12 @@ import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { decideObject } from '../release/release-closure.js';
 import type { ReleaseDecision } from '../release/release-decision.js';
 import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
+import { type DataOption, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
-import { requireActorOrClose } from './cli-hub.js';
+import { requireActorOrClose, requirePartner } from './cli-hub.js';
+import { printJson } from './cli-output.js';
 import { formatConditionStates } from './condition-command.js';
 import { formatWhatWouldItTake } from './explain-what-would-it-take.js';
-import {
-  type DataOption,
-  parseTimeOption,
-  printJson,
-  requirePartner,
-  TIME_FORMS,
-} from './partner-command.js';
 
 export function registerExplain(program: Command): void {
   program

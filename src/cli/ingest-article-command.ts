@@ -7,7 +7,7 @@ import { MAX_ARTICLE_BYTES } from '../osint/article-text.js';
 import { DEFAULT_MARKING, ingestArticle } from '../release/osint-drafts.js';
 import { CliError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
-import { printJson } from './partner-command.js';
+import { printJson } from './cli-output.js';
 
 /** Reads at most the limit plus one byte, so an oversized input is refused without reading it all. */
 function readInput(file: string): Uint8Array {

@@ -3,6 +3,7 @@ import { HubAuth } from '../app/auth-sign-in.js';
 import { openHubAt } from '../app/hub-open.js';
 import { API_KEY_ENV, currentActor } from './cli-actor.js';
 import { CliError, deniedError, EXIT_DENIED } from './cli-error.js';
+import { printJson } from './cli-output.js';
 import { promptHidden, readStdinLines } from './cli-prompt.js';
 import {
   hubKeyOf,
@@ -12,7 +13,6 @@ import {
   sessionFilePath,
   writeSessionFile,
 } from './cli-session-file.js';
-import { printJson } from './partner-command.js';
 
 /** A CLI session lasts a working day; `logout`, a new password or `user disable` end it sooner. */
 export const CLI_SESSION_MS = 8 * 3_600_000;

@@ -5,7 +5,7 @@ import type { ImportMarkingScope } from '../store/hub/import-marking-store.js';
 import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
-import { printJson } from './partner-command.js';
+import { printJson } from './cli-output.js';
 
 interface Target {
   user?: string;

@@ -1,79 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
-import type { Action } from '../access/access-roles.js';
 import type { HubState } from '../app/hub-state.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import type { Actor } from './cli-actor.js';
+import { type DataOption, requireReason } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
-import { withHubAs } from './cli-hub.js';
-
-export interface DataOption {
-  data?: string;
-}
-
-/** Opens an initialised hub's database; the caller closes it. */
-export async function requirePartner(state: Pick<HubState, 'partners'>, nameOrId: string): Promise<Partner> {
-  const p = await state.partners.get(nameOrId);
-  if (!p) throw new CliError(`no partner named or with id "${nameOrId}" (see: tearline partner list)`);
-  return p;
-}
-
-/** What every option asking for a time says it takes (help text). */
-export const TIME_FORMS = 'a date (midnight UTC) or an RFC 3339 timestamp';
-
-const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
-const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
-
-/**
- * Parses a --at style option: a date (YYYY-MM-DD, taken as midnight UTC: what someone typing
- * "--valid-from 2026-12-01" means) or RFC 3339 with a zone; else a usage error naming the option.
- */
-export function parseTimeOption(value: string | undefined, option: string): Date | undefined {
-  if (value === undefined) return undefined;
-  const dateOnly = DATE_ONLY.test(value);
-  const t = Date.parse(dateOnly ? `${value}T00:00:00Z` : value);
-  if (!(dateOnly || TIMESTAMP.test(value)) || Number.isNaN(t) || !isCalendarDay(value.slice(0, 10))) {
-    throw usageError(
-      `${option} "${value}" must be ${TIME_FORMS}, such as 2026-12-31 or 2026-12-31T09:30:00Z`,
-    );
-  }
-  return new Date(t);
-}
-
-// Date.parse rolls 2026-02-30 over to March 2: a date must name a day that exists.
-function isCalendarDay(ymd: string): boolean {
-  const t = Date.parse(`${ymd}T00:00:00Z`);
-  return !Number.isNaN(t) && new Date(t).toISOString().startsWith(ymd);
-}
-
-export function requireReason(reason: string | undefined, what: string): string {
-  if (reason === undefined || reason.trim() === '')
-    throw usageError(`--reason is required: say why you ${what}`);
-  if (reason.length > 2000) throw usageError('--reason must be at most 2000 characters');
-  return reason.trim();
-}
-
-export function printJson(value: unknown): void {
-  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
-}
-
-/** For commands that only read: they keep working on a read-only or full disk. */
-export const READ_ONLY = { readOnly: true } as const;
-
-/**
- * Runs `fn` on the hub state of an initialised data dir (its SQLite file or the PostgreSQL
- * database --db / TEARLINE_DB names) as the signed-in user, who must be allowed `action`.
- */
-export async function withHubState<T>(
-  opts: DataOption & { db?: string },
-  action: Action,
-  fn: (state: HubState, actor: Actor) => Promise<T>,
-  access: { readOnly?: boolean } = {},
-): Promise<T> {
-  return withHubAs({ ...opts, readOnly: access.readOnly ?? false }, action, (hub, actor) =>
-    fn(hub.state, actor),
-  );
-}
+import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
+import { printJson } from './cli-output.js';
 
 const changeContext = (actor: Actor) => ({
   actor: actor.name,

@@ -9,7 +9,7 @@ import {
   resolveSelection,
 } from '../release/release-approval-bulk.js';
 import { CliError, usageError } from './cli-error.js';
-import { printJson } from './partner-command.js';
+import { printJson } from './cli-output.js';
 
 /** How `queue approve|deny` names a selection of one partner's queue. */
 export interface BulkOptions {

@@ -14,7 +14,7 @@ import {
 import { listRecalls, recallRelease } from '../release/release-recall.js';
 import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
-import { printJson } from './partner-command.js';
+import { printJson } from './cli-output.js';
 import { type BulkOptions, bulkOptionsGiven, decideBulk } from './queue-bulk.js';
 
 interface Common {

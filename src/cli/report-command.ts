@@ -11,9 +11,9 @@ import {
   isDisclosureTable,
 } from '../release/release-report-format.js';
 import { storageFaultOf } from '../store/storage-fault.js';
+import { parseTimeOption } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
-import { parseTimeOption } from './partner-command.js';
 
 const DAY_MS = 86_400_000;
 

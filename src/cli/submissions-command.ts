@@ -2,9 +2,10 @@ import type { Command } from 'commander';
 import { reviewStoresOf } from '../app/release-stores.js';
 import { promoteSubmission, rejectSubmission } from '../release/submission-promote.js';
 import { isReviewState, type SubmissionSummary } from '../store/hub/submission-review-store.js';
+import { requireReason } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
-import { withHubAs } from './cli-hub.js';
-import { printJson, requirePartner, requireReason } from './partner-command.js';
+import { requirePartner, withHubAs } from './cli-hub.js';
+import { printJson } from './cli-output.js';
 
 interface Common {
   data?: string;

@@ -7,9 +7,9 @@ import { parseJsonDocument } from '../stix/json-strict.js';
 import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { type ClientAuth, TaxiiClient, TaxiiClientError } from '../taxii/taxii-client.js';
 import { requireActor } from './cli-actor.js';
+import { parseTimeOption, TIME_FORMS } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { taxiiSourceKey } from './marking-command.js';
-import { parseTimeOption, TIME_FORMS } from './partner-command.js';
 
 interface AuthOptions {
   user?: string;

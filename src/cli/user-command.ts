@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { User, UserResult } from '../store/hub/user-store.js';
+import { requireReason } from './cli-arguments.js';
 import { CliError, deniedError, usageError } from './cli-error.js';
 import { withHubAs } from './cli-hub.js';
+import { printJson } from './cli-output.js';
 import { promptHidden, readNewPassword, readStdinLines } from './cli-prompt.js';
-import { printJson, requireReason } from './partner-command.js';
 import { registerUserKeys } from './user-key-command.js';
 
 function unwrap<T>(result: UserResult<T>): T {

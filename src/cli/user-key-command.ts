@@ -4,7 +4,7 @@ import { readHubSecret } from '../app/data-dir.js';
 import type { Actor } from './cli-actor.js';
 import { CliError, deniedError, usageError } from './cli-error.js';
 import { withHubAs } from './cli-hub.js';
-import { printJson } from './partner-command.js';
+import { printJson } from './cli-output.js';
 
 const dataOpt = ['--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)'] as const;
 

@@ -43,5 +43,7 @@ if (fresh) tearline('demo', '--data', data);
 else console.log(`using the hub in ${data} (sign in with its users; 'tearline login NAME' for the CLI)`);
 // Serve until interrupted: the console at /, TAXII at /taxii2/.
 const port = process.env.PORT ?? '9400';
-console.log(`\nTearline console: http://127.0.0.1:${port}/  (sign in with a user above; Ctrl-C stops)`);
+// PORT=0 lets the system choose: the address is then the one `serve` prints next.
+const where = port === '0' ? 'at / on the address serve prints below' : `http://127.0.0.1:${port}/`;
+console.log(`\nTearline console: ${where}  (sign in with a user above; Ctrl-C stops)`);
 tearline('serve', '--data', data, '--port', port, '--log-level', 'warn');

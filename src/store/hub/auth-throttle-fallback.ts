@@ -7,7 +7,13 @@ import type {
 import { clearedBySuccess, nextAttemptMs } from '../../access/access-throttle.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
 import { storageFaultOf } from '../storage-fault.js';
-import { type AuthThrottleStore, isLocked, liveFailures, type ThrottleRow } from './auth-throttle-store.js';
+import {
+  type AuthThrottleStore,
+  isLocked,
+  liveFailures,
+  refusalOf,
+  type ThrottleRow,
+} from './auth-throttle-store.js';
 
 /**
  * The throttle's counters in this process only: what stands in while the hub's database takes
@@ -18,26 +24,8 @@ export class MemoryThrottleStore implements ThrottleStore {
   readonly #rows = new Map<string, ThrottleRow>();
 
   async claim(keys: readonly ThrottleKey[], nowMs: number, policy: ThrottlePolicy): Promise<ClaimResult> {
-    let untilMs = 0;
-    let busy = false;
-    for (const k of keys) {
-      const r = this.#rows.get(k.key);
-      if (!r) continue;
-      if (isLocked(r, nowMs))
-        return {
-          ok: false,
-          code: 'locked',
-          key: k,
-          ...(r.locked_until_ms !== null && { untilMs: r.locked_until_ms }),
-        };
-      if (r.busy_until_ms > nowMs) {
-        busy = true;
-        untilMs = Math.max(untilMs, r.busy_until_ms);
-      }
-      if (liveFailures(r, nowMs, policy[k.kind]) > 0 && r.next_ms > nowMs)
-        untilMs = Math.max(untilMs, r.next_ms);
-    }
-    if (untilMs > nowMs) return { ok: false, code: 'wait', untilMs, busy };
+    const refused = refusalOf(keys, this.#rows, nowMs, policy);
+    if (refused) return refused;
     for (const k of keys) {
       const r = this.#rows.get(k.key);
       this.#rows.set(k.key, {

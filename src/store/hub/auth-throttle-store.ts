@@ -35,6 +35,39 @@ export interface ThrottleLock {
 const MAX_ROWS = 100_000;
 const PRUNE_EVERY = 256;
 
+/**
+ * Why these keys admit no attempt now, from their rows: a lock, or the wait until claims held
+ * elsewhere end and back-offs pass; undefined when the attempt may go ahead. Both stores decide
+ * by this, so the database and the fallback in memory never disagree.
+ */
+export function refusalOf(
+  keys: readonly ThrottleKey[],
+  rows: ReadonlyMap<string, ThrottleRow>,
+  nowMs: number,
+  policy: ThrottlePolicy,
+): Exclude<ClaimResult, { ok: true }> | undefined {
+  let untilMs = 0;
+  let busy = false;
+  for (const k of keys) {
+    const r = rows.get(k.key);
+    if (!r) continue;
+    if (isLocked(r, nowMs))
+      return {
+        ok: false,
+        code: 'locked',
+        key: k,
+        ...(r.locked_until_ms !== null && { untilMs: r.locked_until_ms }),
+      };
+    if (r.busy_until_ms > nowMs) {
+      busy = true;
+      untilMs = Math.max(untilMs, r.busy_until_ms);
+    }
+    if (liveFailures(r, nowMs, policy[k.kind]) > 0 && r.next_ms > nowMs)
+      untilMs = Math.max(untilMs, r.next_ms);
+  }
+  return untilMs > nowMs ? { ok: false, code: 'wait', untilMs, busy } : undefined;
+}
+
 function withAccount(key: string): { account?: string } {
   const account = accountOfKey(key);
   return account === undefined ? {} : { account };
@@ -67,27 +100,9 @@ export class AuthThrottleStore implements ThrottleStore {
 
   async claim(keys: readonly ThrottleKey[], nowMs: number, policy: ThrottlePolicy): Promise<ClaimResult> {
     return this.sql.transaction(async (tx) => {
-      let untilMs = 0;
-      let busy = false;
       const rows = await this.#lockRows(tx, keys);
-      for (const k of keys) {
-        const r = rows.get(k.key);
-        if (!r) continue;
-        if (isLocked(r, nowMs))
-          return {
-            ok: false,
-            code: 'locked',
-            key: k,
-            ...(r.locked_until_ms !== null && { untilMs: r.locked_until_ms }),
-          };
-        if (r.busy_until_ms > nowMs) {
-          busy = true;
-          untilMs = Math.max(untilMs, r.busy_until_ms);
-        }
-        if (liveFailures(r, nowMs, policy[k.kind]) > 0 && r.next_ms > nowMs)
-          untilMs = Math.max(untilMs, r.next_ms);
-      }
-      if (untilMs > nowMs) return { ok: false, code: 'wait', untilMs, busy };
+      const refused = refusalOf(keys, rows, nowMs, policy);
+      if (refused) return refused;
       for (const k of keys) {
         const r = rows.get(k.key);
         const failures = r ? liveFailures(r, nowMs, policy[k.kind]) : 0;

@@ -210,6 +210,41 @@ describe('a real bundle flows end to end', () => {
     expect(queued).toBeGreaterThan(10);
     expect(run.partners[0].released).toBe(0);
 
+    // A filter selects what `queue list` lists with the same filter, and nothing is decided yet.
+    const listed = await jsonAs(
+      'officer',
+      'queue',
+      'list',
+      '--partner',
+      'vetted',
+      '--filter',
+      'type=attack-pattern',
+    );
+    expect(listed.length).toBeGreaterThan(0);
+    expect(listed.every((i: { type: string }) => i.type === 'attack-pattern')).toBe(true);
+    const filtered = await jsonAs(
+      'officer',
+      'queue',
+      'approve',
+      '--partner',
+      'vetted',
+      '--filter',
+      'type=attack-pattern',
+    );
+    expect(filtered.count).toBe(listed.length);
+    expect(filtered.count).toBeLessThan(queued);
+    const badFilter = await tAs(
+      'officer',
+      'queue',
+      'approve',
+      '--partner',
+      'vetted',
+      '--filter',
+      'colour=red',
+    );
+    expect(badFilter.code).toBe(2);
+    expect(badFilter.stderr).toContain('"colour=red" is not KEY=VALUE');
+
     const select = ['queue', 'approve', '--partner', 'vetted', '--all'];
     // Without --confirm: the combined diff and its digest, nothing decided.
     const shown = await jsonAs('officer', ...select);

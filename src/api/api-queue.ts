@@ -9,10 +9,11 @@ import {
   resolveSelection,
 } from '../release/release-approval-bulk.js';
 import {
-  loadQueueEntries,
+  loadQueueRows,
   QUEUE_SORTS,
   type QueueSort,
   sortQueueEntries,
+  withDetails,
 } from '../release/release-queue-view.js';
 import { guard, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
@@ -116,25 +117,30 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         return sendApiError(reply, 'bad-request', `partner: no partner named or with id "${q.partner}"`);
     }
     const entries = sortQueueEntries(
-      await loadQueueEntries(hub.state.sql, {
-        ...(partnerId && { partnerId }),
-        ...(types && !isError(types) && { types }),
-        ...(labels && !isError(labels) && { labels }),
-        ...(typeof q.group === 'string' && q.group !== '' && { group: q.group }),
-      }),
+      await loadQueueRows(
+        hub.state.sql,
+        {
+          ...(partnerId && { partnerId }),
+          ...(types && !isError(types) && { types }),
+          ...(labels && !isError(labels) && { labels }),
+          ...(typeof q.group === 'string' && q.group !== '' && { group: q.group }),
+        },
+        hub.state.facets,
+      ),
       sort,
       q.order === 'desc',
     );
     const p = page as number;
     const n = size as number;
-    const shown = entries.slice((p - 1) * n, p * n);
+    const shown = await withDetails(hub.state.sql, entries.slice((p - 1) * n, p * n));
     const groupSizes = new Map<string, number>();
     for (const e of entries) groupSizes.set(e.group.key, (groupSizes.get(e.group.key) ?? 0) + 1);
     const now = hub.clock.now().getTime();
     // What the filters can offer: every type and label among the open items of the partner.
     const narrowed =
       types !== undefined || labels !== undefined || (typeof q.group === 'string' && q.group !== '');
-    const everything = partnerId && narrowed ? await loadQueueEntries(hub.state.sql, { partnerId }) : entries;
+    const everything =
+      partnerId && narrowed ? await loadQueueRows(hub.state.sql, { partnerId }, hub.state.facets) : entries;
     return {
       total: entries.length,
       page: p,

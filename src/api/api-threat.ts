@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { findNeighbourhood } from '../store/hub/neighbourhood.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
@@ -112,7 +111,7 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
       return sendApiError(reply, 'not-found', 'the hub holds no intrusion set, threat actor or campaign yet');
     const [actor] = await readLatest(sql, [actorId]);
     if (!actor) return sendApiError(reply, 'not-found', `actor ${actorId}: no such object`);
-    const ids = [...(await findNeighbourhood(sql, [actorId], 2)).keys()];
+    const ids = [...(await ctx.hub.state.neighbourhoods.find([actorId], 2)).keys()];
     const objects = await readLatest(sql, ids);
     const counts: Record<string, number> = {};
     for (const o of objects) counts[o.type] = (counts[o.type] ?? 0) + 1;

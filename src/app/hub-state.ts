@@ -6,6 +6,8 @@ import { ConditionEvents } from '../store/hub/condition-events.js';
 import { DeliveryStore } from '../store/hub/delivery-store.js';
 import { DerivedIdStore } from '../store/hub/derived-ids.js';
 import { ImportMarkingStore } from '../store/hub/import-marking-store.js';
+import { NeighbourhoodCache } from '../store/hub/neighbourhood-cache.js';
+import { ObjectFacets } from '../store/hub/object-facets.js';
 import { OsintDraftStore } from '../store/hub/osint-draft-store.js';
 import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
@@ -40,6 +42,10 @@ export interface HubState {
   drafts: OsintDraftStore;
   /** What each partner fetched over TAXII, per period (ledger entries and their lists). */
   deliveries: DeliveryStore;
+  /** Agreement scopes' neighbourhoods, remembered until the objects change. */
+  neighbourhoods: NeighbourhoodCache;
+  /** What lists show of each object (type, labels, title, group), remembered until the objects change. */
+  facets: ObjectFacets;
 }
 
 export function createHubState(sql: SqlDatabase): HubState {
@@ -60,5 +66,7 @@ export function createHubState(sql: SqlDatabase): HubState {
     submissions: new SubmissionReviewStore(sql),
     drafts: new OsintDraftStore(sql),
     deliveries: new DeliveryStore(sql),
+    neighbourhoods: new NeighbourhoodCache(sql),
+    facets: new ObjectFacets(sql, { remember: true }),
   };
 }

@@ -15,6 +15,7 @@ export function releaseStoresOf(hub: Hub): PipelineStores {
     releases: state.releases,
     derivedIds: state.derivedIds,
     hubName: hub.config.hub_name,
+    facets: state.facets,
   };
 }
 

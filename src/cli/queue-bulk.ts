@@ -10,6 +10,7 @@ import {
 } from '../release/release-approval-bulk.js';
 import { CliError, usageError } from './cli-error.js';
 import { printJson } from './cli-output.js';
+import { parseQueueFilter } from './queue-filter.js';
 
 /** How `queue approve|deny` names a selection of one partner's queue. */
 export interface BulkOptions {
@@ -19,22 +20,17 @@ export interface BulkOptions {
   report?: string;
   type?: string;
   label?: string;
+  /** KEY=VALUE clauses over type, label, group, report (queue-filter.ts). */
+  filter?: string;
   confirm?: string;
   comment?: string;
   json?: boolean;
 }
 
 export function bulkOptionsGiven(o: BulkOptions): boolean {
-  return [o.partner, o.all, o.group, o.report, o.type, o.label, o.confirm].some((v) => v !== undefined);
-}
-
-function listOption(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined;
-  const list = value
-    .split(',')
-    .map((v) => v.trim())
-    .filter((v) => v.length > 0);
-  return list.length > 0 ? list : undefined;
+  return [o.partner, o.all, o.group, o.report, o.type, o.label, o.filter, o.confirm].some(
+    (v) => v !== undefined,
+  );
 }
 
 /**
@@ -48,12 +44,11 @@ export async function decideBulk(
   o: BulkOptions,
 ): Promise<void> {
   if (o.partner === undefined) throw usageError("a selection needs --partner: one partner's queue at a time");
-  if (o.group !== undefined && o.report !== undefined) throw usageError('give --group or --report, not both');
-  const types = listOption(o.type);
-  const labels = listOption(o.label);
-  const group = o.group ?? o.report;
+  const { types, labels, group } = parseQueueFilter(o.filter, o);
   if (!o.all && group === undefined && !types && !labels)
-    throw usageError('say what to select: --all, --group ID, --report ID, --type T or --label L');
+    throw usageError(
+      'say what to select: --all, --group ID, --report ID, --type T, --label L or --filter KEY=VALUE',
+    );
   const partner = await hub.state.partners.get(o.partner);
   if (!partner) throw new CliError(`no partner named or with id "${o.partner}"`);
   const sel: QueueSelection = {

@@ -16,6 +16,10 @@ import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 import { printJson } from './cli-output.js';
 import { type BulkOptions, bulkOptionsGiven, decideBulk } from './queue-bulk.js';
+import { parseQueueFilter } from './queue-filter.js';
+
+const FILTER_HELP =
+  'select by KEY=VALUE clauses, space- or ;-separated: type=T1,T2 label=L group=ID report=ID (e.g. "type=indicator label=isis-k")';
 
 interface Common {
   data?: string;
@@ -85,6 +89,7 @@ export function registerRelease(program: Command): void {
     .option('--group <id>', 'only the items of this grouping (a report, or the object they hang from)')
     .option('--type <types>', 'only these STIX types (comma-separated)')
     .option('--label <labels>', 'only items carrying one of these labels (comma-separated)')
+    .option('--filter <clauses>', FILTER_HELP)
     .option('--sort <key>', `${QUEUE_SORTS.join(', ')}`, 'group')
     .option('--data <dir>', 'data directory')
     .option('--json', 'print as JSON')
@@ -93,10 +98,18 @@ export function registerRelease(program: Command): void {
     )
     .action(
       async (
-        opts: Common & { partner?: string; group?: string; type?: string; label?: string; sort: string },
+        opts: Common & {
+          partner?: string;
+          group?: string;
+          type?: string;
+          label?: string;
+          filter?: string;
+          sort: string;
+        },
       ) => {
         if (!QUEUE_SORTS.includes(opts.sort as QueueSort))
           throw usageError(`--sort "${opts.sort}" must be one of ${QUEUE_SORTS.join(', ')}`);
+        const { types, labels, group } = parseQueueFilter(opts.filter, opts);
         const hub = await openHubAt(opts);
         try {
           await requireActor(hub, opts, 'read');
@@ -105,17 +118,10 @@ export function registerRelease(program: Command): void {
           if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
           const now = hub.clock.now().getTime();
           const names = new Map((await partners.list()).map((p) => [p.id, p.name]));
-          const split = (v?: string) =>
-            v
-              ?.split(',')
-              .map((x) => x.trim())
-              .filter(Boolean);
-          const types = split(opts.type);
-          const labels = split(opts.label);
           const entries = sortQueueEntries(
             await loadQueueEntries(hub.state.sql, {
               ...(only && { partnerId: only.id }),
-              ...(opts.group !== undefined && { group: opts.group }),
+              ...(group !== undefined && { group }),
               ...(types && { types }),
               ...(labels && { labels }),
             }),
@@ -137,10 +143,10 @@ export function registerRelease(program: Command): void {
             age_seconds: Math.round((now - Date.parse(i.created_at)) / 1000),
           }));
           if (opts.json) return printJson(items);
-          let group = '';
+          let shownGroup = '';
           for (const i of items) {
-            if (i.group.key !== group) {
-              group = i.group.key;
+            if (i.group.key !== shownGroup) {
+              shownGroup = i.group.key;
               process.stdout.write(`${i.group.title}  [--group ${i.group.key}]\n`);
             }
             const approved = i.approvals.filter((a) => a.verdict === 'approve').length;
@@ -162,7 +168,7 @@ export function registerRelease(program: Command): void {
         (verdict === 'approve'
           ? "approve a queued tearline, or a selection of one partner's queue (release officers)"
           : 'deny a queued tearline, or a selection, saying why') +
-          ': with --partner and --all, --group/--report or --type/--label it prints the combined tearline diff and a digest; ' +
+          ': with --partner and --all, --group/--report, --type/--label or --filter it prints the combined tearline diff and a digest; ' +
           'run it again with --confirm DIGEST to decide exactly those items',
       )
       .argument('[id]', 'queue item id (see: tearline queue list)')
@@ -176,6 +182,7 @@ export function registerRelease(program: Command): void {
       .option('--report <id>', 'every item of a report (the same as --group with a report id)')
       .option('--type <types>', 'only these STIX types (comma-separated)')
       .option('--label <labels>', 'only items carrying one of these labels (comma-separated)')
+      .option('--filter <clauses>', FILTER_HELP)
       .option('--confirm <digest>', 'decide the selection shown with this digest (refused if it changed)')
       .option('--data <dir>', 'data directory')
       .option('--json', 'print the result as JSON')
@@ -186,7 +193,7 @@ export function registerRelease(program: Command): void {
           throw usageError('give an item id or a selection (--partner ...), not both');
         if (id === undefined && !bulk)
           throw usageError(
-            'give an item id, or --partner P with --all, --group, --report, --type or --label',
+            'give an item id, or --partner P with --all, --group, --report, --type, --label or --filter',
           );
         const hub = await openHubAt(opts);
         try {

@@ -59,7 +59,7 @@ export async function resolveSelection(stores: PublishStores, sel: QueueSelectio
   if (sel.group !== undefined) filter.group = sel.group;
   if (sel.types) filter.types = sel.types;
   if (sel.labels) filter.labels = sel.labels;
-  const entries = await loadQueueEntries(stores.sql, filter);
+  const entries = await loadQueueEntries(stores.sql, filter, stores.facets);
   if (entries.length === 0)
     return { ok: false, code: 'selection-empty', message: 'no open queue item matches the selection' };
   if (entries.length > BULK_MAX_ITEMS) {

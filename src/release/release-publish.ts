@@ -6,6 +6,7 @@ import type { JsonObject } from '../stix/types.js';
 import { isJsonObject } from '../stix/types.js';
 import type { AgreementStore } from '../store/hub/agreement-store.js';
 import type { DerivedIdStore } from '../store/hub/derived-ids.js';
+import type { ObjectFacets } from '../store/hub/object-facets.js';
 import type { PartnerStore } from '../store/hub/partner-store.js';
 import type { Reason, ReleaseStore } from '../store/hub/release-store.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
@@ -25,6 +26,8 @@ export interface PublishStores {
   releases: ReleaseStore;
   derivedIds: DerivedIdStore;
   hubName: string;
+  /** What queue lists show of each object, remembered by a serving hub; derived afresh without. */
+  facets?: ObjectFacets;
 }
 
 export interface Publication {

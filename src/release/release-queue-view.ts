@@ -1,9 +1,9 @@
-import type { JsonObject } from '../stix/types.js';
+import { ObjectFacets } from '../store/hub/object-facets.js';
 import type { Reason } from '../store/hub/release-store.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 
-/** One open queue item as officers see it in a list: no copies, which are read per item. */
-export interface QueueEntry {
+/** One open queue item as a list sorts, filters and groups it: what every item of a queue costs. */
+export interface QueueRow {
   id: string;
   partner_id: string;
   object_id: string;
@@ -13,6 +13,17 @@ export interface QueueEntry {
   title: string;
   labels: string[];
   state: 'pending' | 'approved';
+  approvals_required: number;
+  tearline_digest: string;
+  fingerprint: string;
+  author: string | null;
+  created_at: string;
+  /** What pulled it into the queue: the report citing it, else the object it hangs from. */
+  group: { key: string; title: string; kind: 'report' | 'object' };
+}
+
+/** One open queue item as officers see it: the row with its reasons and approvals, no copies. */
+export interface QueueEntry extends QueueRow {
   /** Who decided so far, when, and how they proved who they were (never from where). */
   approvals: {
     approver: string;
@@ -21,15 +32,8 @@ export interface QueueEntry {
     comment: string | null;
     auth: string | null;
   }[];
-  approvals_required: number;
   reasons: Reason[];
   removed: number;
-  tearline_digest: string;
-  fingerprint: string;
-  author: string | null;
-  created_at: string;
-  /** What pulled it into the queue: the report citing it, else the object it hangs from. */
-  group: { key: string; title: string; kind: 'report' | 'object' };
 }
 
 export interface QueueFilter {
@@ -43,56 +47,20 @@ export interface QueueFilter {
 }
 
 const OPEN = "q.state IN ('pending', 'approved')";
+
 const CHUNK = 400;
-
-function str(v: unknown): string | undefined {
-  return typeof v === 'string' ? v : undefined;
-}
-
-function nameOf(o: JsonObject | undefined, id: string): string {
-  if (!o) return id;
-  return str(o.name) ?? str(o.value) ?? str(o.abstract) ?? str(o.content)?.slice(0, 80) ?? id;
-}
-
-async function latestByIds(sql: SqlQueries, ids: readonly string[]): Promise<Map<string, JsonObject>> {
-  const out = new Map<string, JsonObject>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    const chunk = unique.slice(i, i + CHUNK);
-    const rows = await sql.all<{ id: string; json: string }>(
-      `SELECT id, json FROM objects WHERE is_latest AND id IN (${chunk.map(() => '?').join(', ')})`,
-      chunk,
-    );
-    for (const r of rows) out.set(r.id, JSON.parse(r.json) as JsonObject);
-  }
-  return out;
-}
-
-/** For each id, the latest report citing it (object_refs), if any: the smallest report id wins. */
-async function reportsCiting(sql: SqlQueries, ids: readonly string[]): Promise<Map<string, string>> {
-  const out = new Map<string, string>();
-  const unique = [...new Set(ids)];
-  for (let i = 0; i < unique.length; i += CHUNK) {
-    const chunk = unique.slice(i, i + CHUNK);
-    const rows = await sql.all<{ dst_id: string; src_id: string }>(
-      `SELECT r.dst_id AS dst_id, min(r.src_id) AS src_id FROM object_refs r
-         JOIN objects o ON o.added_us = r.src_added_us
-        WHERE o.is_latest AND o.type = 'report' AND r.path LIKE 'object_refs%'
-          AND r.dst_id IN (${chunk.map(() => '?').join(', ')})
-        GROUP BY r.dst_id`,
-      chunk,
-    );
-    for (const r of rows) out.set(r.dst_id, r.src_id);
-  }
-  return out;
-}
 
 /**
  * The open items matching `filter`, each titled and grouped: by the report that cites its object,
  * else by the object it hangs from (a relationship's source, a sighting's or note's subject), else
- * by itself, so an object and the relationships it pulls in sit together.
+ * by itself, so an object and the relationships it pulls in sit together. Reasons and approvals
+ * are left out: a page reads them for the items it shows (withDetails).
  */
-export async function loadQueueEntries(sql: SqlQueries, filter: QueueFilter = {}): Promise<QueueEntry[]> {
+export async function loadQueueRows(
+  sql: SqlQueries,
+  filter: QueueFilter = {},
+  facets: ObjectFacets = new ObjectFacets(sql),
+): Promise<QueueRow[]> {
   const where = [OPEN];
   const args: string[] = [];
   if (filter.partnerId !== undefined) {
@@ -105,82 +73,29 @@ export async function loadQueueEntries(sql: SqlQueries, filter: QueueFilter = {}
     object_id: string;
     object_version: string;
     approvals_required: number;
-    removed: string;
-    reasons: string;
     tearline_digest: string;
     fingerprint: string;
     author: string | null;
     state: 'pending' | 'approved';
     created_at: string;
   }>(
-    `SELECT q.item_id, q.partner_id, q.object_id, q.object_version, q.approvals_required, q.removed, q.reasons,
+    `SELECT q.item_id, q.partner_id, q.object_id, q.object_version, q.approvals_required,
             q.tearline_digest, q.fingerprint, q.author, q.state, q.created_at
        FROM release_queue q WHERE ${where.join(' AND ')} ORDER BY q.created_at, q.item_id`,
     args,
   );
   const wanted = filter.ids ? new Set(filter.ids) : undefined;
   const items = wanted ? rows.filter((r) => wanted.has(r.item_id)) : rows;
-  const approvals = new Map<string, QueueEntry['approvals']>();
-  const given = await sql.all<{
-    item_id: string;
-    approver: string;
-    verdict: 'approve' | 'deny';
-    at: string;
-    comment: string | null;
-    auth: string | null;
-  }>(
-    `SELECT a.item_id, a.approver, a.verdict, a.at, a.comment, a.auth FROM release_approvals a
-       JOIN release_queue q ON q.item_id = a.item_id AND q.fingerprint = a.fingerprint
-      WHERE ${where.join(' AND ')} ORDER BY a.at, a.approver`,
-    args,
-  );
-  for (const a of given) {
-    const list = approvals.get(a.item_id) ?? [];
-    list.push({ approver: a.approver, verdict: a.verdict, at: a.at, comment: a.comment, auth: a.auth });
-    approvals.set(a.item_id, list);
-  }
-  const objects = await latestByIds(
-    sql,
-    items.map((i) => i.object_id),
-  );
-  // What the items hang from (relationship ends, subjects): their names title the items.
-  const related: string[] = [];
-  for (const o of objects.values()) {
-    for (const key of ['source_ref', 'target_ref', 'sighting_of_ref'] as const) {
-      const ref = str(o[key]);
-      if (ref) related.push(ref);
-    }
-  }
-  const ends = await latestByIds(sql, related);
-  const named = (id: string) => nameOf(objects.get(id) ?? ends.get(id), id);
-  const reports = await reportsCiting(
-    sql,
-    items.map((i) => i.object_id),
-  );
-  const reportObjects = await latestByIds(sql, [...reports.values()]);
-  const out: QueueEntry[] = [];
+  const facetOf = await facets.of(items.map((i) => i.object_id));
+  const out: QueueRow[] = [];
   for (const r of items) {
-    const o = objects.get(r.object_id);
-    const type = str(o?.type) ?? r.object_id.split('--')[0] ?? '';
-    const labels = Array.isArray(o?.labels) ? o.labels.filter((l): l is string => typeof l === 'string') : [];
+    const facet = facetOf.get(r.object_id);
+    const type = facet?.type ?? r.object_id.split('--')[0] ?? '';
+    const labels = facet?.labels ?? [];
     if (filter.types && filter.types.length > 0 && !filter.types.includes(type)) continue;
     if (filter.labels && filter.labels.length > 0 && !labels.some((l) => filter.labels?.includes(l)))
       continue;
-    let title = named(r.object_id);
-    let anchor = r.object_id;
-    if (o && type === 'relationship') {
-      const source = str(o.source_ref) ?? '';
-      title = `${named(source)} -> ${str(o.relationship_type) ?? 'related-to'} -> ${named(str(o.target_ref) ?? '')}`;
-      anchor = source || r.object_id;
-    } else if (o && (type === 'sighting' || type === 'note' || type === 'opinion')) {
-      const subject =
-        str(o.sighting_of_ref) ?? (Array.isArray(o.object_refs) ? str(o.object_refs[0]) : undefined);
-      if (subject) anchor = subject;
-    }
-    const report = reports.get(r.object_id);
-    const group: QueueEntry['group'] = report
-      ? { key: report, title: `report: ${nameOf(reportObjects.get(report), report)}`, kind: 'report' }
-      : { key: anchor, title: named(anchor), kind: 'object' };
+    const group = facet?.group ?? { key: r.object_id, title: r.object_id, kind: 'object' as const };
     if (filter.group !== undefined && group.key !== filter.group) continue;
     out.push({
       id: r.item_id,
@@ -188,13 +103,10 @@ export async function loadQueueEntries(sql: SqlQueries, filter: QueueFilter = {}
       object_id: r.object_id,
       object_version: r.object_version,
       type,
-      title,
+      title: facet?.title ?? r.object_id,
       labels,
       state: r.state,
-      approvals: approvals.get(r.item_id) ?? [],
       approvals_required: r.approvals_required,
-      reasons: JSON.parse(r.reasons) as Reason[],
-      removed: (JSON.parse(r.removed) as unknown[]).length,
       tearline_digest: r.tearline_digest,
       fingerprint: r.fingerprint,
       author: r.author,
@@ -205,12 +117,64 @@ export async function loadQueueEntries(sql: SqlQueries, filter: QueueFilter = {}
   return out;
 }
 
+/** The rows with their reasons, the number of properties removed and the approvals given, in order. */
+export async function withDetails(sql: SqlQueries, rows: readonly QueueRow[]): Promise<QueueEntry[]> {
+  const details = new Map<string, { reasons: string; removed: string }>();
+  const approvals = new Map<string, QueueEntry['approvals']>();
+  const ids = rows.map((r) => r.id);
+  for (let i = 0; i < ids.length; i += CHUNK) {
+    const chunk = ids.slice(i, i + CHUNK);
+    const marks = chunk.map(() => '?').join(', ');
+    for (const d of await sql.all<{ item_id: string; reasons: string; removed: string }>(
+      `SELECT item_id, reasons, removed FROM release_queue WHERE item_id IN (${marks})`,
+      chunk,
+    ))
+      details.set(d.item_id, d);
+    // Approvals count only while they were given to the item's current content.
+    for (const a of await sql.all<{
+      item_id: string;
+      approver: string;
+      verdict: 'approve' | 'deny';
+      at: string;
+      comment: string | null;
+      auth: string | null;
+    }>(
+      `SELECT a.item_id, a.approver, a.verdict, a.at, a.comment, a.auth FROM release_approvals a
+         JOIN release_queue q ON q.item_id = a.item_id AND q.fingerprint = a.fingerprint
+        WHERE a.item_id IN (${marks}) ORDER BY a.at, a.approver`,
+      chunk,
+    )) {
+      const list = approvals.get(a.item_id) ?? [];
+      list.push({ approver: a.approver, verdict: a.verdict, at: a.at, comment: a.comment, auth: a.auth });
+      approvals.set(a.item_id, list);
+    }
+  }
+  return rows.map((r) => {
+    const d = details.get(r.id);
+    return {
+      ...r,
+      approvals: approvals.get(r.id) ?? [],
+      reasons: d ? (JSON.parse(d.reasons) as Reason[]) : [],
+      removed: d ? (JSON.parse(d.removed) as unknown[]).length : 0,
+    };
+  });
+}
+
+/** The open items matching `filter` with their details (loadQueueRows, then withDetails). */
+export async function loadQueueEntries(
+  sql: SqlQueries,
+  filter: QueueFilter = {},
+  facets?: ObjectFacets,
+): Promise<QueueEntry[]> {
+  return withDetails(sql, await loadQueueRows(sql, filter, facets));
+}
+
 export type QueueSort = 'group' | 'age' | 'title' | 'type' | 'modified';
 export const QUEUE_SORTS: readonly QueueSort[] = ['group', 'age', 'title', 'type', 'modified'];
 
 /** Sorts entries in place; ties fall back to the item id, so pages never overlap. */
-export function sortQueueEntries(entries: QueueEntry[], sort: QueueSort, descending = false): QueueEntry[] {
-  const key = (e: QueueEntry): string => {
+export function sortQueueEntries<T extends QueueRow>(entries: T[], sort: QueueSort, descending = false): T[] {
+  const key = (e: QueueRow): string => {
     switch (sort) {
       case 'group':
         return `${e.group.title}\u0000${e.group.key}\u0000${e.group.key === e.object_id ? '0' : '1'}${e.title}`;

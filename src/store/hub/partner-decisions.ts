@@ -19,6 +19,7 @@ import type { AgreementStore } from './agreement-store.js';
 import { type ConditionEvents, deriveFacts } from './condition-events.js';
 import { listFeedbackReceipts } from './feedback-count.js';
 import { findNeighbourhood } from './neighbourhood.js';
+import type { NeighbourhoodCache } from './neighbourhood-cache.js';
 import type { Partner } from './partner-store.js';
 
 /** What partner facts are read from: the hub state's stores and its database. */
@@ -26,6 +27,8 @@ export interface PartnerFactStores {
   sql: SqlQueries;
   agreements: AgreementStore;
   conditions: ConditionEvents;
+  /** Scope neighbourhoods remembered until the objects change; walked afresh without one. */
+  neighbourhoods?: NeighbourhoodCache;
 }
 
 /**
@@ -64,9 +67,11 @@ export async function loadPartnerFacts(
     ...(lastReviewAt !== undefined && { lastReviewAt }),
     feedbackReceivedMs: await listFeedbackReceipts(sql, partner.id, sinceMs * 1000),
   };
+  const walk = (seeds: readonly string[], hops: number) =>
+    stores.neighbourhoods ? stores.neighbourhoods.find(seeds, hops) : findNeighbourhood(sql, seeds, hops);
   const hood = body.scope.neighbourhood;
-  const neighbourhood = hood && (await findNeighbourhood(sql, hood.of, hood.hops));
-  const locations = body.scope.locations && (await findNeighbourhood(sql, body.scope.locations, 1));
+  const neighbourhood = hood && (await walk(hood.of, hood.hops));
+  const locations = body.scope.locations && (await walk(body.scope.locations, 1));
   return {
     partner: partnerRef,
     agreement: { version: inForce.version, body },

@@ -7,7 +7,7 @@ import { readGraphAround, readLatest } from './api-objects.js';
 import { incidentDates } from './api-threat-dates.js';
 
 const ACTOR_TYPES = ['intrusion-set', 'threat-actor', 'campaign'];
-export const TIMELINE_SERIES = ['incident', 'report', 'sighting', 'release'] as const;
+export const TIMELINE_SERIES = ['incident', 'report', 'sighting', 'actor', 'release'] as const;
 /** What "Latest" lists unless ?latest= says otherwise: what analysts read, not data components. */
 export const LATEST_TYPES = ['report', 'incident', 'indicator', 'intrusion-set', 'threat-actor', 'campaign'];
 const TYPE_NAME = /^[a-z0-9-]{1,64}$/;
@@ -52,10 +52,29 @@ export interface TimelineBucket {
   incident: number;
   report: number;
   sighting: number;
+  /** Campaigns, intrusion sets and threat actors first or last seen then. */
+  actor: number;
   release: number;
+  /** Names of the incidents in the bucket (the first few), so a bar says what happened. */
+  incidents?: string[];
 }
 
-export type TimelinePoint = { series: (typeof TIMELINE_SERIES)[number]; at: string };
+export type TimelinePoint = {
+  series: (typeof TIMELINE_SERIES)[number];
+  at: string;
+  /** An incident's name. */
+  name?: string;
+  /** The partner a release went to: its lane. */
+  partner?: string;
+};
+
+/** Per partner, how many releases fell in each bucket (aligned with the buckets). */
+export interface TimelineLane {
+  partner: string;
+  counts: number[];
+}
+
+const NAMES_PER_BUCKET = 5;
 
 const DAY_MS = 86_400_000;
 /** Daily buckets up to this span, monthly beyond: a chart stays a few dozen bars wide. */
@@ -65,6 +84,7 @@ const DAILY_SPAN_DAYS = 92;
 export function bucketTimeline(points: readonly TimelinePoint[]): {
   unit: 'day' | 'month';
   buckets: TimelineBucket[];
+  lanes: TimelineLane[];
 } {
   const valid = points.filter(
     (p) => /^\d{4}-\d{2}-\d{2}/.test(p.at) && !Number.isNaN(Date.parse(p.at.slice(0, 10))),
@@ -72,7 +92,7 @@ export function bucketTimeline(points: readonly TimelinePoint[]): {
   const days = valid.map((p) => p.at.slice(0, 10)).sort();
   const first = days[0];
   const last = days.at(-1);
-  if (!first || !last) return { unit: 'day', buckets: [] };
+  if (!first || !last) return { unit: 'day', buckets: [], lanes: [] };
   const unit = (Date.parse(last) - Date.parse(first)) / DAY_MS <= DAILY_SPAN_DAYS ? 'day' : 'month';
   const keyOf = (day: string) => (unit === 'day' ? day : `${day.slice(0, 7)}-01`);
   const buckets = new Map<string, TimelineBucket>();
@@ -81,6 +101,7 @@ export function bucketTimeline(points: readonly TimelinePoint[]): {
     incident: 0,
     report: 0,
     sighting: 0,
+    actor: 0,
     release: 0,
   });
   for (let at = Date.parse(keyOf(first)); at <= Date.parse(last); ) {
@@ -89,11 +110,31 @@ export function bucketTimeline(points: readonly TimelinePoint[]): {
     const d = new Date(at);
     at = unit === 'day' ? at + DAY_MS : Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 1);
   }
+  const index = new Map([...buckets.keys()].map((k, i) => [k, i]));
+  const lanes = new Map<string, number[]>();
   for (const p of valid) {
-    const b = buckets.get(keyOf(p.at.slice(0, 10)));
-    if (b) b[p.series] += 1;
+    const key = keyOf(p.at.slice(0, 10));
+    const b = buckets.get(key);
+    if (!b) continue;
+    b[p.series] += 1;
+    if (p.series === 'incident' && p.name) {
+      b.incidents ??= [];
+      if (b.incidents.length < NAMES_PER_BUCKET) b.incidents.push(p.name);
+    }
+    if (p.series === 'release' && p.partner) {
+      const lane = lanes.get(p.partner) ?? new Array<number>(buckets.size).fill(0);
+      const at = index.get(key) as number;
+      lane[at] = (lane[at] ?? 0) + 1;
+      lanes.set(p.partner, lane);
+    }
   }
-  return { unit, buckets: [...buckets.values()] };
+  return {
+    unit,
+    buckets: [...buckets.values()],
+    lanes: [...lanes.entries()]
+      .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
+      .map(([partner, counts]) => ({ partner, counts })),
+  };
 }
 
 export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
@@ -106,7 +147,18 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
     const latestTypes = query.latest === undefined ? LATEST_TYPES : query.latest.split(',').filter(Boolean);
     if (latestTypes.length > 50 || !latestTypes.every((t) => TYPE_NAME.test(t)))
       return sendApiError(reply, 'bad-request', 'latest: comma-separated STIX type names (at most 50)');
-    const actorId = asked ?? (await listActors(sql))[0]?.id;
+    // The focus: the actor asked for, else the hub's choice (config.json focus_actor, by id or
+    // name), else the most linked; a hub's choice it no longer holds falls back and says so.
+    let focus: 'asked' | 'hub' | 'most-linked' = 'asked';
+    let actorId = asked;
+    if (!actorId) {
+      const actors = await listActors(sql);
+      const chosen = ctx.hub.config.focus_actor;
+      const hubs =
+        chosen === undefined ? undefined : actors.find((a) => a.id === chosen || a.name === chosen);
+      actorId = hubs?.id ?? actors[0]?.id;
+      focus = hubs ? 'hub' : 'most-linked';
+    }
     if (!actorId)
       return sendApiError(reply, 'not-found', 'the hub holds no intrusion set, threat actor or campaign yet');
     const [actor] = await readLatest(sql, [actorId]);
@@ -131,15 +183,35 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
     for (const o of objects) {
       const at = o.type === 'incident' ? happened.get(o.id) : o.when;
       if ((o.type === 'incident' || o.type === 'report' || o.type === 'sighting') && at)
-        points.push({ series: o.type, at });
+        points.push({ series: o.type, at, ...(o.type === 'incident' && { name: o.name }) });
     }
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const released = await sql.all<{ released_at: string }>(
-        `SELECT released_at FROM release_records WHERE original_id IN (${chunk.map(() => '?').join(', ')})`,
+    // Actors by the span STIX gives them: first_seen and last_seen, each a point of activity.
+    const actorIds = objects.filter((o) => ACTOR_TYPES.includes(o.type)).map((o) => o.id);
+    for (let i = 0; i < actorIds.length; i += 400) {
+      const chunk = actorIds.slice(i, i + 400);
+      const seen = await sql.all<{ json: string }>(
+        `SELECT json FROM objects WHERE is_latest AND id IN (${chunk.map(() => '?').join(', ')})`,
         chunk,
       );
-      for (const r of released) points.push({ series: 'release', at: r.released_at });
+      for (const r of seen) {
+        const o = JSON.parse(r.json) as { first_seen?: unknown; last_seen?: unknown };
+        for (const at of new Set([o.first_seen, o.last_seen]))
+          if (typeof at === 'string') points.push({ series: 'actor', at });
+      }
+    }
+    const partnerNames = new Map((await ctx.hub.state.partners.list()).map((p) => [p.id, p.name]));
+    for (let i = 0; i < ids.length; i += 500) {
+      const chunk = ids.slice(i, i + 500);
+      const released = await sql.all<{ released_at: string; partner_id: string }>(
+        `SELECT released_at, partner_id FROM release_records WHERE original_id IN (${chunk.map(() => '?').join(', ')})`,
+        chunk,
+      );
+      for (const r of released)
+        points.push({
+          series: 'release',
+          at: r.released_at,
+          partner: partnerNames.get(r.partner_id) ?? r.partner_id,
+        });
     }
     const latest = objects
       .filter((o) => latestTypes.includes(o.type))
@@ -147,6 +219,7 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
       .slice(0, 10);
     return {
       actor,
+      focus,
       counts,
       timeline: bucketTimeline(points),
       latest,

@@ -27,6 +27,11 @@ export interface HubConfig {
    * so their sizes do not time each release; 0 signs after every batch of work (tests, demos).
    */
   ledger_checkpoint_seconds: number;
+  /**
+   * The actor the console's threat picture opens on (an intrusion set, threat actor or campaign,
+   * by id or name) unless a user chose another; without it, the one with the most links.
+   */
+  focus_actor?: string;
 }
 
 export interface SignInConfig {
@@ -155,6 +160,11 @@ export function readConfig(paths: DataDirPaths): HubConfig {
         );
     }
   }
+  if (
+    cfg.focus_actor !== undefined &&
+    (typeof cfg.focus_actor !== 'string' || cfg.focus_actor.trim() === '' || cfg.focus_actor.length > 200)
+  )
+    throw new ConfigError(`${paths.config}: focus_actor must be an actor's id or name (1-200 characters)`);
   const witnesses = parseWitnessConfig(cfg.witnesses);
   if (!witnesses.ok) throw new ConfigError(`${paths.config}: ${witnesses.message}`);
   const step = cfg.ledger_checkpoint_seconds;

@@ -1,4 +1,4 @@
-import { createReadStream, existsSync } from 'node:fs';
+import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
@@ -28,7 +28,13 @@ export function registerDemo(program: Command): void {
       if (!existsSync(DEMO_BUNDLE))
         throw new CliError(`the demo data is missing from this installation (${DEMO_BUNDLE})`);
       const dir = resolveDataDir(opts.data);
-      if (!existsSync(dataDirPaths(dir).config)) ensureLedgerKey(initDataDir(dir).paths);
+      if (!existsSync(dataDirPaths(dir).config)) {
+        const { paths } = initDataDir(dir);
+        ensureLedgerKey(paths);
+        // The scenario is about ISIS-K: the threat picture opens on it, not on the most linked actor.
+        const config = JSON.parse(readFileSync(paths.config, 'utf8')) as Record<string, unknown>;
+        writeFileSync(paths.config, `${JSON.stringify({ ...config, focus_actor: 'ISIS-K' }, null, 2)}\n`);
+      }
       const hub = openHub(dir);
       try {
         // A hub with users already takes an admin's sign-in; a new one has nobody to sign in yet.

@@ -2,13 +2,15 @@ import type { Graph, ObjectSummary } from './api.js';
 import { GraphView } from './graph-view.js';
 import { useLive } from './live.js';
 import { objectHref } from './route.js';
-import { type TimelineBucket, TimelineChart } from './timeline-chart.js';
+import { type TimelineBucket, TimelineChart, type TimelineLane } from './timeline-chart.js';
 import { useLoad } from './use-load.js';
 
 interface Threat {
   actor: ObjectSummary;
+  /** Why this actor: asked for, the hub's choice (config.json focus_actor), or the most linked. */
+  focus: 'asked' | 'hub' | 'most-linked';
   counts: Record<string, number>;
-  timeline: { unit: 'day' | 'month'; buckets: TimelineBucket[] };
+  timeline: { unit: 'day' | 'month'; buckets: TimelineBucket[]; lanes: TimelineLane[] };
   latest: ObjectSummary[];
   graph: Graph;
 }
@@ -20,8 +22,20 @@ interface Actor {
   activity: number;
 }
 
-export function ThreatPage({ actor }: { actor: string | undefined }) {
+/** The user's own choice of actor, remembered in this browser. */
+const FOCUS_KEY = 'tearline.focus-actor';
+
+function rememberedActor(): string | undefined {
+  try {
+    return window.localStorage.getItem(FOCUS_KEY) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function ThreatPage({ actor: asked }: { actor: string | undefined }) {
   const live = useLive();
+  const actor = asked ?? rememberedActor();
   const [actors] = useLoad<Actor[]>('/api/actors', [live.intel]);
   const [threat] = useLoad<Threat>(`/api/threat${actor ? `?actor=${encodeURIComponent(actor)}` : ''}`, [
     live.intel,
@@ -35,6 +49,11 @@ export function ThreatPage({ actor }: { actor: string | undefined }) {
         <select
           value={actor ?? (threat.state === 'ok' ? threat.data.actor.id : '')}
           onChange={(e) => {
+            try {
+              window.localStorage.setItem(FOCUS_KEY, e.target.value);
+            } catch {
+              // Private windows may refuse storage: the choice then lasts for this visit only.
+            }
             window.location.hash = `#/threat?actor=${encodeURIComponent(e.target.value)}`;
           }}
         >
@@ -45,7 +64,16 @@ export function ThreatPage({ actor }: { actor: string | undefined }) {
               </option>
             ))}
         </select>
-      </label>
+      </label>{' '}
+      {threat.state === 'ok' && (
+        <span className="muted" data-testid="focus-why">
+          {threat.data.focus === 'hub'
+            ? "the hub's focus (config.json focus_actor)"
+            : threat.data.focus === 'most-linked'
+              ? 'the actor with the most links (set focus_actor in config.json to choose)'
+              : 'your choice, remembered in this browser'}
+        </span>
+      )}
       {threat.state === 'loading' && <p>Loading…</p>}
       {threat.state === 'error' && <p className="error">{threat.message}</p>}
       {threat.state === 'ok' && (
@@ -54,7 +82,11 @@ export function ThreatPage({ actor }: { actor: string | undefined }) {
             <h2 id="timeline-h">
               Activity over time ({threat.data.timeline.unit === 'day' ? 'per day' : 'per month'})
             </h2>
-            <TimelineChart unit={threat.data.timeline.unit} buckets={threat.data.timeline.buckets} />
+            <TimelineChart
+              unit={threat.data.timeline.unit}
+              buckets={threat.data.timeline.buckets}
+              lanes={threat.data.timeline.lanes}
+            />
           </section>
           <section aria-labelledby="counts-h">
             <h2 id="counts-h">Within two hops of {threat.data.actor.name}</h2>

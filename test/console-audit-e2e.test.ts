@@ -202,14 +202,14 @@ describe('the audit trail in the browser', () => {
     const page = await signIn('analyst');
     await page.goto(`${base}/#/threat`);
     const legend = page.getByTestId('graph-legend').first();
-    await legend.locator('li').first().waitFor();
+    await legend.locator('label').first().waitFor();
     const graph = page.getByTestId('graph').first();
     const drawn = await graph
       .locator('svg[role="group"] g.node')
       .evaluateAll((gs) =>
         gs.map((g) => [...g.classList].find((c) => c.startsWith('node-'))?.slice(5) ?? ''),
       );
-    const shown = await legend.locator('li').allTextContents();
+    const shown = await legend.locator('label').allTextContents();
     const expected = [...new Set(drawn)].sort().map((t) => `${t} (${drawn.filter((d) => d === t).length})`);
     expect(shown.map((s) => s.trim())).toEqual(expected);
     const titles = await graph.locator('g.node title').allTextContents();

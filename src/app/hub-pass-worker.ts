@@ -45,7 +45,8 @@ async function pass(req: PassRequest): Promise<PassReply> {
   );
   if (!ran.ran) return { id: req.id, kind: 'skipped' };
   await stores.feed.publishDue(now);
-  return { id: req.id, kind: 'ran', mode: ran.result.mode, decided: ran.result.decided };
+  const { mode, decided, totals } = ran.result;
+  return { id: req.id, kind: 'ran', mode, decided, totals };
 }
 
 port.on('message', (req: PassRequest | 'close') => {

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
 import { HubPolicySource } from '../app/hub-policy-watch.js';
 import { selectDatabase } from '../app/hub-postgres.js';
-import { startHubWorker } from '../app/hub-worker.js';
+import { type HubWorker, startHubWorker } from '../app/hub-worker.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
 import { closeServer } from '../app/server-drain.js';
 import { witnessTargetsOf } from '../app/witness-config.js';
@@ -112,8 +112,10 @@ export function registerServe(program: Command): void {
         await hub.close();
         throw err;
       }
+      let worker: HubWorker | undefined;
       const app = buildServer(hub, {
         policy,
+        passes: () => worker,
         limits: { maxPageSize },
         pageCache: { maxEntries: pageCache, maxBytes: 128 * 1024 * 1024 },
         rate: { perSecond: rate, burst: rate * 2 },
@@ -162,7 +164,7 @@ export function registerServe(program: Command): void {
             })
           : undefined;
       pusher?.start();
-      const worker = degraded
+      worker = degraded
         ? undefined
         : startHubWorker(hub, {
             intervalMs: 2000,

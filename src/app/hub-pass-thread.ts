@@ -29,6 +29,9 @@ export type PassReply =
   | { id: number; kind: 'settings-differ' }
   | { id: number; kind: 'failed'; message: string };
 
+/** The pass thread's nice value (Linux: per thread): below the serving thread, never starved. */
+export const PASS_THREAD_NICE = 10;
+
 /** How the pass thread's memory is bounded. */
 export interface PassThreadLimits {
   /** The thread's V8 old-generation heap cap (MB): a pass that needs more fails, serve lives on. */

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
@@ -125,6 +125,7 @@ describe('hub worker', () => {
         throw e;
       },
     });
+    const priorityBefore = getPriority();
     let settled = false;
     const pass = worker.runOnce().then(() => {
       settled = true;
@@ -139,6 +140,8 @@ describe('hub worker', () => {
     }
     await pass;
     expect(turns).toBeGreaterThan(20);
+    // The pass thread lowered its own priority, not the process's (Linux: nice is per thread).
+    expect(getPriority()).toBe(priorityBefore);
     // What the thread wrote through its own connection, read through this one.
     const outcomes = await hub.state.releases.outcomesOfPartner(partner.partner.id);
     expect(ids.every((id) => outcomes.get(id)?.outcome === 'released')).toBe(true);

@@ -4,6 +4,7 @@ import { openHubAt } from '../app/hub-open.js';
 import { HubPolicySource } from '../app/hub-policy-watch.js';
 import { selectDatabase } from '../app/hub-postgres.js';
 import { type HubWorker, startHubWorker } from '../app/hub-worker.js';
+import { watchLoopDelay } from '../app/loop-delay-watch.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
 import { closeServer } from '../app/server-drain.js';
 import { witnessTargetsOf } from '../app/witness-config.js';
@@ -164,6 +165,10 @@ export function registerServe(program: Command): void {
             })
           : undefined;
       pusher?.start();
+      // A request waits as long as the loop is held: say when (and how long) it was.
+      const stopLoopWatch = watchLoopDelay((w) =>
+        app.log.warn({ p99Ms: Math.round(w.p99Ms), maxMs: Math.round(w.maxMs) }, 'event loop delayed'),
+      );
       worker = degraded
         ? undefined
         : startHubWorker(hub, {
@@ -197,6 +202,7 @@ export function registerServe(program: Command): void {
       });
       process.stderr.write(`tearline: ${signal}: shutting down\n`);
       process.off('SIGHUP', onHup);
+      stopLoopWatch();
       policy.close();
       try {
         const { abandoned } = await closeServer(app, DRAIN_MS);

@@ -199,6 +199,10 @@ const serve = await start([
   'warn',
   '--page-cache',
   '0',
+  // 0 records no deliveries (no writes on serve's own connection): tells their share of the p99.
+  ...(process.env.TEARLINE_BENCH_DELIVERY_PERIOD
+    ? ['--delivery-period', process.env.TEARLINE_BENCH_DELIVERY_PERIOD]
+    : []),
 ]);
 const rssMb = () => {
   const status = readFileSync(`/proc/${serve.child.pid}/status`, 'utf8');
@@ -373,6 +377,9 @@ ${Array.from({ length: Math.floor(seconds / 5) + 1 }, (_, i) => i * 5)
 </svg>
 `;
 writeFileSync(join(REPO_ROOT, 'bench', 'release-incremental-chart.svg'), svg);
+process.stderr.write(
+  `${loopDelays.map((d) => `loop held at ${d.at.toFixed(1)} s: max ${d.max} ms, p99 ${d.p99} ms`).join('\n')}\n`,
+);
 process.stderr.write(
   `${perSecond.map((p) => `${String(p.s).padStart(3)}s  p99 ${p.p99.toFixed(1).padStart(7)} ms  n ${String(p.n).padStart(4)}  rss ${p.mb.toFixed(0)} MB`).join('\n')}\n`,
 );

@@ -125,7 +125,8 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
     return p;
   };
   const runOnce = (): Promise<void> => {
-    if (!running) start(false);
+    // Its failure reaches the caller through runningVoid.
+    if (!running) void start(false);
     return runningVoid as Promise<void>;
   };
   let stopped = false;

@@ -81,12 +81,17 @@ const opArb = fc.oneof(
     arbitrary: fc.record({
       kind: fc.constant('import' as const),
       picks: fc.uniqueArray(fc.integer({ min: 0, max: POOL.length - 1 }), { minLength: 1, maxLength: 6 }),
-      variant: fc.constantFrom('as-is', 'as-is', 'clear', 'green', 'amber', 'red', 'internal'),
+      variant: fc.constantFrom('as-is', 'as-is', 'clear', 'green', 'amber', 'red', 'internal', 'fewer-refs'),
     }),
   },
   {
     weight: 2,
-    arbitrary: fc.record({ kind: fc.constant('agreement' as const), partner: fc.nat(1), spec: agreementArb }),
+    arbitrary: fc.record({
+      kind: fc.constant('agreement' as const),
+      partner: fc.nat(1),
+      spec: agreementArb,
+      later: fc.constantFrom(0, 0, 5, 30),
+    }),
   },
   {
     weight: 2,
@@ -94,6 +99,8 @@ const opArb = fc.oneof(
       kind: fc.constant('condition' as const),
       partner: fc.nat(1),
       action: fc.constantFrom('attest', 'revoke', 'suspend', 'resume'),
+      // Dated this many hours ahead (0: now): a future-dated event changes decisions when its time comes.
+      later: fc.constantFrom(0, 0, 5, 30),
     }),
   },
   {
@@ -138,7 +145,13 @@ function versionOf(o: JsonObject, variant: string, nowMs: number): JsonObject {
   if (variant === 'as-is') return o;
   const modified = new Date(nowMs).toISOString();
   const next: JsonObject = { ...o, modified };
-  if (variant === 'internal') next.labels = [...((o.labels as string[] | undefined) ?? []), 'internal'];
+  if (variant === 'fewer-refs') {
+    // Fewer edges: a neighbourhood scope may shrink (the report's other refs, the sighting's place).
+    const refs = o.object_refs as string[] | undefined;
+    if (refs && refs.length > 1) next.object_refs = refs.slice(0, 1);
+    delete next.where_sighted_refs;
+  } else if (variant === 'internal')
+    next.labels = [...((o.labels as string[] | undefined) ?? []), 'internal'];
   else next.object_marking_refs = [TLP[variant as keyof typeof TLP]];
   return next;
 }
@@ -200,7 +213,12 @@ async function openWorld(initial: AgreementSpec[], engine: Engine): Promise<Worl
 
 async function apply(w: World, op: Op, step: number): Promise<void> {
   const now = w.clock.now();
-  const ctx = { actor: 'admin', now, randomBytes: (n: number) => new Uint8Array(n).fill(9) };
+  const later = 'later' in op ? op.later * 3_600_000 : 0;
+  const ctx = {
+    actor: 'admin',
+    now: new Date(now.getTime() + later),
+    randomBytes: (n: number) => new Uint8Array(n).fill(9),
+  };
   const partner = 'partner' in op ? (w.partners[op.partner] as Partner) : undefined;
   switch (op.kind) {
     case 'import': {
@@ -219,7 +237,7 @@ async function apply(w: World, op: Op, step: number): Promise<void> {
     case 'agreement': {
       const set = await w.hub.state.agreements.set(
         (partner as Partner).id,
-        agreementOf(op.spec, now.getTime()),
+        agreementOf(op.spec, now.getTime() + later),
         { ...ctx, reason: 'test' },
       );
       if (!set.ok) throw new Error(JSON.stringify(set));
@@ -232,7 +250,10 @@ async function apply(w: World, op: Op, step: number): Promise<void> {
         await c.attestAssurance(
           id,
           'hr-1',
-          { valid_from: now.toISOString(), valid_until: new Date(now.getTime() + 5 * DAY).toISOString() },
+          {
+            valid_from: ctx.now.toISOString(),
+            valid_until: new Date(ctx.now.getTime() + 5 * DAY).toISOString(),
+          },
           ctx,
         );
       else if (op.action === 'revoke') await c.revokeAssurance(id, 'hr-1', 'test', ctx);
@@ -290,6 +311,50 @@ async function stateOf(hub: Hub) {
 
 const modes = new Map<string, number>();
 
+/**
+ * Applies `ops` (after importing `first`) to two hubs, hub A passing incrementally and hub B in
+ * full after each, and checks they agree after every step. Hub A's reports, one per step.
+ */
+async function runBoth(
+  initial: AgreementSpec[],
+  first: number[],
+  ops: Op[],
+  engine: Engine,
+): Promise<PipelineReport[]> {
+  const a = await openWorld(initial, engine);
+  const b = await openWorld(initial, engine);
+  const pass = (w: World, full: boolean): Promise<PipelineReport> =>
+    runReleasePipeline(releaseStoresOf(w.hub), {
+      now: w.clock.now(),
+      actor: 'bot',
+      hubSecret: 'test secret',
+      settingsDigest: 'settings-1',
+      ...(full && { full: true }),
+    });
+  const reports: PipelineReport[] = [];
+  try {
+    const seed = { kind: 'import' as const, picks: first, variant: 'as-is' as const };
+    for (const [step, op] of [seed, ...ops].entries()) {
+      await apply(a, op, step);
+      await apply(b, op, step);
+      const r = await pass(a, false);
+      reports.push(r);
+      modes.set(r.mode, (modes.get(r.mode) ?? 0) + 1);
+      await pass(b, true);
+      expect(await stateOf(a.hub), `after step ${step}: ${JSON.stringify(op)}`).toEqual(await stateOf(b.hub));
+    }
+    // The pass after the last one sees its writes; the one after that has nothing to do.
+    await pass(a, false);
+    expect((await pass(a, false)).mode).toBe('idle');
+  } finally {
+    await a.close();
+    await b.close();
+  }
+  return reports;
+}
+
+const AHEAD = 5;
+
 async function checkIncremental(engine: Engine, numRuns: number): Promise<void> {
   await fc.assert(
     fc.asyncProperty(
@@ -299,43 +364,56 @@ async function checkIncremental(engine: Engine, numRuns: number): Promise<void> 
       fc.uniqueArray(fc.integer({ min: 0, max: POOL.length - 1 }), { minLength: 3 }),
       fc.array(opArb, { minLength: 1, maxLength: 10 }),
       async (initial, first, ops) => {
-        const a = await openWorld(initial, engine);
-        const b = await openWorld(initial, engine);
-        const pass = (w: World, full: boolean): Promise<PipelineReport> =>
-          runReleasePipeline(releaseStoresOf(w.hub), {
-            now: w.clock.now(),
-            actor: 'bot',
-            hubSecret: 'test secret',
-            settingsDigest: 'settings-1',
-            ...(full && { full: true }),
-          });
-        try {
-          const seed = { kind: 'import' as const, picks: first, variant: 'as-is' as const };
-          for (const [step, op] of [seed, ...ops].entries()) {
-            await apply(a, op, step);
-            await apply(b, op, step);
-            const r = await pass(a, false);
-            modes.set(r.mode, (modes.get(r.mode) ?? 0) + 1);
-            await pass(b, true);
-            expect(await stateOf(a.hub), `after step ${step}: ${JSON.stringify(op)}`).toEqual(
-              await stateOf(b.hub),
-            );
-          }
-          // The pass after the last one sees its writes; the one after that has nothing to do.
-          await pass(a, false);
-          expect((await pass(a, false)).mode).toBe('idle');
-        } finally {
-          await a.close();
-          await b.close();
-        }
+        await runBoth(initial, first, ops, engine);
       },
     ),
     {
       numRuns,
       endOnFailure: true,
-      // A relationship arriving after its ends puts a location two hops from the seed into the
-      // neighbourhood scope: the location itself did not change, the partner's terms did.
-      examples: [[[HOOD, HOOD], [1, 4, 6, 10], [{ kind: 'import', picks: [8], variant: 'as-is' }]]],
+      examples: [
+        // A relationship arriving after its ends puts a location two hops from the seed into the
+        // neighbourhood scope: the location itself did not change, the partner's terms did.
+        [[HOOD, HOOD], [1, 4, 6, 10], [{ kind: 'import', picks: [8], variant: 'as-is' }]],
+        // The report loses all but one of its refs: the neighbourhood shrinks.
+        [
+          [HOOD, HOOD],
+          [0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 13, 22],
+          [{ kind: 'import', picks: [22], variant: 'fewer-refs' }],
+        ],
+        // An approval of a queued copy whose object has a newer (withheld) version since: the
+        // approval writes the outcome outside a pass; the next pass must decide the object again.
+        [
+          [
+            { ...HOOD, types: TYPES, ceiling: 'green', neighbourhood: 1, labelsDenied: ['internal'] },
+            {
+              ...HOOD,
+              types: TYPES,
+              ceiling: 'green',
+              approval: 'one',
+              neighbourhood: 1,
+              labelsDenied: ['internal'],
+            },
+          ],
+          [17, 2, 23, 21, 22, 9, 15, 20, 3, 24, 13, 0, 7, 11],
+          [
+            { kind: 'import', picks: [7, 20, 1, 4, 17], variant: 'internal' },
+            { kind: 'approve', nth: 0 },
+            { kind: 'approve', nth: 1 },
+            { kind: 'approve', nth: 2 },
+          ],
+        ],
+        // A suspension and an agreement version dated ahead take effect when the clock gets there.
+        [
+          [HOOD, { ...HOOD, neighbourhood: 0 }],
+          [0, 1, 4, 6, 10, 22],
+          [
+            { kind: 'condition', partner: 0, action: 'suspend', later: AHEAD },
+            { kind: 'agreement', partner: 1, spec: { ...HOOD, ceiling: 'clear' }, later: AHEAD },
+            { kind: 'clock', hours: 1 },
+            { kind: 'clock', hours: 13 },
+          ],
+        ],
+      ],
     },
   );
 }
@@ -346,6 +424,56 @@ describe('release pipeline: incremental passes', () => {
     // The property exercised every kind of pass.
     expect([...modes.keys()].sort()).toEqual(['full', 'idle', 'incremental']);
   }, 600_000);
+
+  it('a neighbourhood that grows or shrinks re-decides only what entered or left it, and what depends on that', async () => {
+    const all = POOL.map((_, i) => i);
+    const grow = await runBoth(
+      [HOOD, HOOD],
+      all.filter((i) => i !== 8),
+      [{ kind: 'import', picks: [8], variant: 'as-is' }],
+      'sqlite',
+    );
+    // Without the incidents' relationships (8, 9) only the report joins them to the seed.
+    const shrink = await runBoth(
+      [HOOD, HOOD],
+      all.filter((i) => i !== 8 && i !== 9),
+      [{ kind: 'import', picks: [22], variant: 'fewer-refs' }],
+      'sqlite',
+    );
+    for (const [first, after] of [
+      [grow[0], grow[1]],
+      [shrink[0], shrink[1]],
+    ]) {
+      // The first pass decides every stored object for both partners; the next one fewer than
+      // every object again (one more was imported).
+      expect(first?.mode).toBe('full');
+      expect(after?.mode).toBe('incremental');
+      expect(after?.decided).toBeLessThan((first?.decided ?? 0) + 2);
+    }
+  }, 120_000);
+
+  it('an agreement version or condition event dated ahead wakes an otherwise idle pass when its time comes', async () => {
+    const ops = [
+      { kind: 'condition', partner: 0, action: 'suspend', later: 5 },
+      { kind: 'agreement', partner: 1, spec: { ...HOOD, types: ['location'] }, later: 30 },
+      { kind: 'clock', hours: 1 },
+      { kind: 'clock', hours: 4 },
+      { kind: 'clock', hours: 1 },
+      { kind: 'clock', hours: 24 },
+    ] as Op[];
+    const reports = await runBoth([HOOD, HOOD], [0, 1, 4, 6, 10], ops, 'sqlite');
+    // Each is written with a ledger entry (a pass that finds nothing to change); then nothing is
+    // due until the suspension's time (5 h) and the agreement version's (30 h), each re-deciding.
+    expect(reports.map((r) => r.mode)).toEqual([
+      'full',
+      'incremental',
+      'incremental',
+      'idle',
+      'full',
+      'idle',
+      'full',
+    ]);
+  }, 120_000);
   if (!TEST_PG_URL) console.warn(PG_SKIP_REASON);
   it.skipIf(!TEST_PG_URL)(
     'after any sequence of changes, the incremental result equals a full re-decision (postgres)',

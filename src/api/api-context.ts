@@ -1,6 +1,7 @@
 import type { HubAuth } from '../app/auth-sign-in.js';
 import type { Hub } from '../app/hub.js';
 import type { HubPolicyState } from '../app/hub-policy-watch.js';
+import type { PassNow } from '../app/hub-worker.js';
 import type { SessionStore } from '../store/hub/session-store.js';
 import type { UserStore } from '../store/hub/user-store.js';
 
@@ -16,4 +17,10 @@ export interface ConsoleContext {
   now: () => Date;
   sessionTtlMs: number;
   secure: boolean;
+  /**
+   * The hub's release passes when a worker runs them (serve): the console's "run the pipeline"
+   * asks it, so the pass runs on the pass thread, never on this event loop. A getter: serve starts
+   * the worker after the routes are built.
+   */
+  passes?: () => { runNow(): Promise<PassNow> } | undefined;
 }

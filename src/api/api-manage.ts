@@ -220,7 +220,15 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
   app.post(
     '/api/release/run',
     { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'release.run') },
-    async (request) => {
+    async (request, reply) => {
+      const worker = ctx.passes?.();
+      if (worker) {
+        // serve: the pass runs on the worker's thread, as the worker's own do.
+        const done = await worker.runNow();
+        if (!done.ran)
+          return sendApiError(reply, 'conflict', 'another release pass is running; try again in a moment');
+        return done.totals;
+      }
       const report = await runReleasePipeline(releaseStoresOf(hub), {
         now: now(),
         actor: userOf(request).name,

@@ -31,6 +31,8 @@ export interface ConsoleOptions {
   eventIntervalMs?: number;
   now?: () => Date;
   webRoot?: string;
+  /** The worker that runs the hub's release passes (see ConsoleContext.passes). */
+  passes?: ConsoleContext['passes'];
 }
 
 /** The console: its JSON API under /api/ and the built web app at /. */
@@ -50,6 +52,7 @@ export function registerConsole(
     sessionTtlMs,
     secure: options.secure ?? false,
     auth,
+    ...(options.passes && { passes: options.passes }),
   };
   registerAuthRoutes(app, ctx);
   registerThreatRoutes(app, ctx);

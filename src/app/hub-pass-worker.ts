@@ -1,4 +1,5 @@
 // The release pass on a worker thread with its own database connection (see hub-pass-thread.ts).
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Clock } from '../clock.js';
 import { CedarEngine } from '../policy/cedar-engine.js';
@@ -6,12 +7,24 @@ import { DecisionMemo } from '../policy/decision-memo.js';
 import { runReleasePipeline } from '../release/release-pipeline.js';
 import { readHubSecret } from './data-dir.js';
 import { openHubAt } from './hub-open.js';
-import type { PassReply, PassRequest, PassThreadData } from './hub-pass-thread.js';
+import {
+  PASS_THREAD_NICE,
+  type PassReply,
+  type PassRequest,
+  type PassThreadData,
+} from './hub-pass-thread.js';
 import { loadHubPolicy } from './hub-policy-load.js';
 import { releaseStoresOf } from './release-stores.js';
 
 const port = parentPort;
 if (!port) throw new Error('hub-pass-worker runs as a worker thread');
+// On Linux a priority set with pid 0 is this thread's alone: with fewer cores than busy threads,
+// requests on the serving thread get the CPU first and the pass takes what is left.
+try {
+  setPriority(PASS_THREAD_NICE);
+} catch {
+  // Not permitted or not supported: the pass runs at the serving thread's priority.
+}
 const where = workerData as PassThreadData;
 // Every request names its instant (the serving hub's clock, which tests move).
 let now = new Date();
@@ -45,7 +58,8 @@ async function pass(req: PassRequest): Promise<PassReply> {
   );
   if (!ran.ran) return { id: req.id, kind: 'skipped' };
   await stores.feed.publishDue(now);
-  return { id: req.id, kind: 'ran', mode: ran.result.mode, decided: ran.result.decided };
+  const { mode, decided, totals } = ran.result;
+  return { id: req.id, kind: 'ran', mode, decided, totals };
 }
 
 port.on('message', (req: PassRequest | 'close') => {

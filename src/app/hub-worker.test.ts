@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { getPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
@@ -125,6 +125,7 @@ describe('hub worker', () => {
         throw e;
       },
     });
+    const priorityBefore = getPriority();
     let settled = false;
     const pass = worker.runOnce().then(() => {
       settled = true;
@@ -139,6 +140,8 @@ describe('hub worker', () => {
     }
     await pass;
     expect(turns).toBeGreaterThan(20);
+    // The pass thread lowered its own priority, not the process's (Linux: nice is per thread).
+    expect(getPriority()).toBe(priorityBefore);
     // What the thread wrote through its own connection, read through this one.
     const outcomes = await hub.state.releases.outcomesOfPartner(partner.partner.id);
     expect(ids.every((id) => outcomes.get(id)?.outcome === 'released')).toBe(true);
@@ -147,6 +150,82 @@ describe('hub worker', () => {
     await worker.runOnce();
     expect(hub.ledger.size()).toBe(size);
     await worker.stop();
+    hub.close();
+  }, 120_000);
+
+  it('runs a pass asked for (the console) on the thread, and ends a thread after a large pass', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tearline-worker-now-'));
+    const { paths } = initDataDir(dir);
+    ensureLedgerKey(paths);
+    const clock = new ManualClock('2026-11-28T10:00:00Z');
+    const hub = openHub(dir, clock);
+    const ctx = { actor: 'admin', now: clock.now(), randomBytes: (n: number) => new Uint8Array(n).fill(5) };
+    const partner = await hub.state.partners.add({ name: 'ally' }, ctx);
+    if (!partner.ok) throw new Error(partner.message);
+    await hub.state.agreements.set(
+      partner.partner.id,
+      JSON.stringify({
+        scope: { types: ['identity'] },
+        tlp_ceiling: 'clear',
+        approval: 'none',
+        sanitisation: 'standard',
+        valid_from: '2026-01-01T00:00:00Z',
+        conditions: [],
+      }),
+      { ...ctx, reason: 'test' },
+    );
+    const identities = (from: number, n: number) =>
+      Array.from({ length: n }, (_, i) => {
+        const o = {
+          type: 'identity',
+          spec_version: '2.1',
+          id: `identity--3f8e2d1c-0b9a-4877-9665-${String(from + i).padStart(12, '0')}`,
+          created: '2026-01-01T00:00:00.000Z',
+          modified: '2026-01-01T00:00:00.000Z',
+          name: `Public body ${from + i}`,
+          identity_class: 'organization',
+          object_marking_refs: ['marking-definition--94868c89-83c2-464b-929b-a1a8aa3c8487'],
+        };
+        return { object: o, json: JSON.stringify(o), source: 't' };
+      });
+    await hub.objects.putObjects(identities(0, 1500), { actor: 'ivan', source: 't' });
+    const loaded = loadHubPolicy(dir);
+    if (!loaded.ok) throw new Error(loaded.errors.join('; '));
+    const worker = startHubWorker(hub, {
+      intervalMs: 60_000,
+      policy: { current: () => ({ policy: loaded.policy, digest: loaded.digest }) },
+      thread: { data: dir },
+      threadLimits: { maxHeapMb: 256, recycleAfterDecided: 1000, maxPasses: 3 },
+      onError: (e) => {
+        throw e;
+      },
+    });
+    let settled = false;
+    const asked = worker.runNow().finally(() => {
+      settled = true;
+    });
+    let turns = 0;
+    while (!settled) {
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      turns++;
+    }
+    // The loop kept turning: the pass ran on the thread, not here.
+    expect(turns).toBeGreaterThan(20);
+    expect(await asked).toMatchObject({ ran: true, totals: { released: 1500 } });
+    expect(worker.threadsStarted()).toBe(1);
+    // That pass decided more than recycleAfterDecided: its thread was ended and a new one runs this.
+    await hub.objects.putObjects(identities(1500, 1), { actor: 'ivan', source: 't' });
+    expect(await worker.runNow()).toMatchObject({ ran: true, totals: { released: 1, unchanged: 0 } });
+    expect(worker.threadsStarted()).toBe(2);
+    // Asked with nothing changed, it still runs (the worker's own tick would skip), on the same thread.
+    expect(await worker.runNow()).toMatchObject({ ran: true, totals: { released: 0 } });
+    expect(worker.threadsStarted()).toBe(2);
+    // maxPasses (3) on one thread: the next pass starts a third.
+    await worker.runNow();
+    await worker.runNow();
+    expect(worker.threadsStarted()).toBe(3);
+    await worker.stop();
+    expect(await worker.runNow()).toEqual({ ran: false });
     hub.close();
   }, 120_000);
 });

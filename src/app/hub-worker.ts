@@ -1,10 +1,10 @@
 import { CedarEngine } from '../policy/cedar-engine.js';
 import { DecisionMemo } from '../policy/decision-memo.js';
-import { runReleasePipeline } from '../release/release-pipeline.js';
+import { type PipelineReport, runReleasePipeline } from '../release/release-pipeline.js';
 import { defaultHubPolicy, type HubPolicy } from '../release/release-policy.js';
 import { readHubSecret } from './data-dir.js';
 import type { Hub } from './hub.js';
-import { PassThread, type PassThreadData } from './hub-pass-thread.js';
+import { PassThread, type PassThreadData, type PassThreadLimits } from './hub-pass-thread.js';
 import { releaseStoresOf } from './release-stores.js';
 
 export interface HubWorkerOptions {
@@ -21,7 +21,12 @@ export interface HubWorkerOptions {
    * requests are answered while a pass runs. Without it, passes run on this thread.
    */
   thread?: PassThreadData;
+  /** The thread's heap cap and when it is ended to give its memory back (hub-pass-thread.ts). */
+  threadLimits?: PassThreadLimits;
 }
+
+/** What a pass asked for at once did: its totals, or that another process's pass held the pipeline. */
+export type PassNow = { ran: true; totals: PipelineReport['totals'] } | { ran: false };
 
 /**
  * What a running hub does on its own: re-run the release pipeline whenever the database
@@ -36,6 +41,13 @@ export interface HubWorker {
   stop(): Promise<void>;
   /** One pass now; while a pass runs, resolves with that pass rather than starting another. */
   runOnce(): Promise<void>;
+  /**
+   * A pass asked for (the console's "run the pipeline"): after the one in flight, if any, a pass
+   * of its own, on the worker thread when there is one, whatever the worker last saw.
+   */
+  runNow(): Promise<PassNow>;
+  /** Pass threads started so far (a thread is ended after a large pass to give its memory back). */
+  threadsStarted(): number;
 }
 
 export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
@@ -47,18 +59,18 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
   // Shared by the passes: a Cedar answer for an unchanged projection is not asked again.
   let memo = new DecisionMemo(new CedarEngine());
   let memoDigest = '';
-  const thread = opts.thread && new PassThread(opts.thread);
-  const pass = async (): Promise<void> => {
+  const thread = opts.thread && new PassThread(opts.thread, opts.threadLimits);
+  const pass = async (asked = false): Promise<PassNow | undefined> => {
     const now = hub.clock.now();
     const settings = opts.policy?.current() ?? fallback;
     // A change of settings is a change like any other: every item is decided again.
     const version = `${await hub.changeVersion()}|${settings.digest}`;
     // Conditions and embargoes move with time: run at least once a minute even without writes.
-    if (version === seen && now.getTime() - lastRunMs < 60_000) {
+    if (!asked && version === seen && now.getTime() - lastRunMs < 60_000) {
       // Checkpoints are signed in steps (ledger-checkpoint-steps.ts): look on every tick, so
       // the one due is signed soon after its step begins, whatever else happens.
       await hub.checkpointIfDue();
-      return;
+      return undefined;
     }
     if (settings.digest !== memoDigest) {
       memo = new DecisionMemo(new CedarEngine());
@@ -67,10 +79,10 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
     if (thread) {
       const reply = await thread.run(now, settings.digest);
       if (reply.kind === 'failed') throw new Error(reply.message);
-      if (reply.kind === 'skipped') return;
+      if (reply.kind === 'skipped') return { ran: false };
       if (reply.kind === 'ran') {
         await finish(now, settings.digest);
-        return;
+        return { ran: true, totals: reply.totals };
       }
       // settings-differ: the files changed since this hub read them; decide by the ones in force here.
     }
@@ -85,9 +97,10 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
         memo,
       }),
     );
-    if (!ran.ran) return;
+    if (!ran.ran) return { ran: false };
     await stores.feed.publishDue(now);
     await finish(now, settings.digest);
+    return { ran: true, totals: ran.result.totals };
   };
   const finish = async (now: Date, digest: string) => {
     await hub.checkpointIfDue();
@@ -95,12 +108,34 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
     seen = `${await hub.changeVersion()}|${digest}`;
     lastRunMs = now.getTime();
   };
-  let running: Promise<void> | undefined;
-  const runOnce = (): Promise<void> => {
-    running ??= pass().finally(() => {
-      running = undefined;
+  let running: Promise<PassNow | undefined> | undefined;
+  // The same pass as runOnce's callers see it: one promise per pass, so a second call joins it.
+  let runningVoid: Promise<void> | undefined;
+  const start = (asked: boolean) => {
+    const p = pass(asked).finally(() => {
+      if (running === p) {
+        running = undefined;
+        runningVoid = undefined;
+      }
     });
-    return running;
+    running = p;
+    runningVoid = p.then(() => {});
+    // Its failure reaches runOnce's callers; runNow's callers see it through `p`.
+    runningVoid.catch(() => {});
+    return p;
+  };
+  const runOnce = (): Promise<void> => {
+    // Its failure reaches the caller through runningVoid.
+    if (!running) void start(false);
+    return runningVoid as Promise<void>;
+  };
+  let stopped = false;
+  const runNow = async (): Promise<PassNow> => {
+    // The pass in flight may have read the store before the change the user asks about.
+    while (running) await running.catch(() => {});
+    // Stopping: the thread is closed and must not be started again.
+    if (stopped) return { ran: false };
+    return (await start(true)) ?? { ran: false };
   };
   const timer = setInterval(() => {
     // A pass longer than the interval is not overlapped: the tick finds it running and waits.
@@ -110,10 +145,13 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
   timer.unref();
   return {
     stop: async () => {
+      stopped = true;
       clearInterval(timer);
       await running?.catch(() => {});
       await thread?.close();
     },
     runOnce,
+    runNow,
+    threadsStarted: () => thread?.started ?? 0,
   };
 }

@@ -19,7 +19,7 @@ import { TokenBuckets } from '../taxii/taxii-rate-limit.js';
 import { registerTaxiiRoutes, type TaxiiLimits } from '../taxii/taxii-routes.js';
 import { DEFAULT_SUBMISSION_LIMITS, type SubmissionLimits } from '../taxii/taxii-submissions.js';
 import { HubAuth, refusal } from './auth-sign-in.js';
-import { registerConsole } from './console-routes.js';
+import { type ConsoleOptions, registerConsole } from './console-routes.js';
 import {
   createHubServerFactory,
   DEFAULT_HTTP_TIMEOUTS,
@@ -61,6 +61,8 @@ export interface ServerOptions {
    * `flushEveryMs` (default the period, at most 5 s) and all of them when the server closes.
    */
   deliveries?: { periodMs: number; flushEveryMs?: number };
+  /** The worker running the hub's release passes, once started (the console's run goes to it). */
+  passes?: ConsoleOptions['passes'];
 }
 
 const flushers = new WeakMap<FastifyInstance, () => Promise<void>>();
@@ -204,6 +206,7 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
   registerConsole(app, hub, auth, {
     policy: options.policy ?? new HubPolicySource(hub.paths.dir),
     secure: options.https !== undefined,
+    ...(options.passes && { passes: options.passes }),
   });
 
   // The console API and the ledger routes: a storage fault is 507 or 503, in the API's shape.

@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
 import { HubPolicySource } from '../app/hub-policy-watch.js';
 import { selectDatabase } from '../app/hub-postgres.js';
-import { startHubWorker } from '../app/hub-worker.js';
+import { type HubWorker, startHubWorker } from '../app/hub-worker.js';
+import { watchLoopDelay } from '../app/loop-delay-watch.js';
 import { buildServer, DEFAULT_LIMITS } from '../app/server.js';
 import { closeServer } from '../app/server-drain.js';
 import { witnessTargetsOf } from '../app/witness-config.js';
@@ -112,8 +113,10 @@ export function registerServe(program: Command): void {
         await hub.close();
         throw err;
       }
+      let worker: HubWorker | undefined;
       const app = buildServer(hub, {
         policy,
+        passes: () => worker,
         limits: { maxPageSize },
         pageCache: { maxEntries: pageCache, maxBytes: 128 * 1024 * 1024 },
         rate: { perSecond: rate, burst: rate * 2 },
@@ -162,7 +165,11 @@ export function registerServe(program: Command): void {
             })
           : undefined;
       pusher?.start();
-      const worker = degraded
+      // A request waits as long as the loop is held: say when (and how long) it was.
+      const stopLoopWatch = watchLoopDelay((w) =>
+        app.log.warn({ p99Ms: Math.round(w.p99Ms), maxMs: Math.round(w.maxMs) }, 'event loop delayed'),
+      );
+      worker = degraded
         ? undefined
         : startHubWorker(hub, {
             intervalMs: 2000,
@@ -195,6 +202,7 @@ export function registerServe(program: Command): void {
       });
       process.stderr.write(`tearline: ${signal}: shutting down\n`);
       process.off('SIGHUP', onHup);
+      stopLoopWatch();
       policy.close();
       try {
         const { abandoned } = await closeServer(app, DRAIN_MS);

@@ -50,6 +50,8 @@ export interface PartnerFacts {
   operator?: { policies: Record<string, string>; meta: Record<string, PolicyMeta> };
   /** Ends every `marking-missing` reason: where the hub's default level is set. */
   markingHint?: string;
+  /** The earliest agreement version or condition event dated after nowMs: decisions change then. */
+  nextDatedAt?: string;
 }
 
 /** Outcome, reasons and policies shared by every decision with the same Cedar answer; read-only. */
@@ -123,6 +125,7 @@ export class PartnerDecider {
     );
     this.#changesAt = earliest([
       ...facts.conditions.map((c) => c.changes_at),
+      facts.nextDatedAt,
       ...[a?.valid_from, a?.valid_until].filter((t) => t !== undefined && Date.parse(t) > facts.nowMs),
     ]);
     if (a) {

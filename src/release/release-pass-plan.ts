@@ -130,26 +130,64 @@ export function catalogsKeyOf(catalogs: MarkingCatalogs): string {
   return sha256(JSON.stringify([...catalogs.statements].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))));
 }
 
-function setKey(set: ReadonlySet<string> | undefined): string | null {
-  return set === undefined ? null : sha256([...set].sort().join('\n'));
+function setKey(set: ReadonlySet<string> | undefined): string {
+  return set === undefined ? '-' : sha256([...set].sort().join('\n'));
+}
+
+/** The parts of a partner's pass key: its terms, and each scope set on its own. */
+export interface PartnerPassKey {
+  /** Hub settings, marking catalogue and the decider's state (agreement, conditions, policies). */
+  terms: string;
+  neighbourhood: string;
+  locations: string;
 }
 
 /**
  * Everything one partner's decisions depend on besides the objects themselves: the hub settings,
  * the marking catalogue, the decider's state (agreement, conditions, policies) and the scope's
- * neighbourhood and location sets. Equal keys and unchanged objects mean unchanged decisions.
+ * neighbourhood and location sets. Equal keys and unchanged objects mean unchanged decisions;
+ * equal terms with a changed set mean only the objects that entered or left it changed.
  */
-export function partnerPassKey(settingsKey: string, catalogsKey: string, terms: ReleaseTerms): string {
+export function partnerPassKey(
+  settingsKey: string,
+  catalogsKey: string,
+  terms: ReleaseTerms,
+): PartnerPassKey {
   const facts = terms.decider.facts;
-  return sha256(
-    JSON.stringify([
-      settingsKey,
-      catalogsKey,
-      terms.decider.stateKey,
-      setKey(facts.neighbourhood),
-      setKey(facts.locations),
-    ]),
-  );
+  return {
+    terms: sha256(JSON.stringify([settingsKey, catalogsKey, terms.decider.stateKey])),
+    neighbourhood: setKey(facts.neighbourhood),
+    locations: setKey(facts.locations),
+  };
+}
+
+const KEY_FORMAT = 'k2';
+
+/** The stored form of a pass key (release_pass_state.state_key). */
+export function formatPassKey(k: PartnerPassKey): string {
+  return [KEY_FORMAT, k.terms, k.neighbourhood, k.locations].join('|');
+}
+
+/** A stored pass key; undefined for none or one in an older format (the pass then decides everything). */
+export function parsePassKey(stored: string | undefined): PartnerPassKey | undefined {
+  const parts = stored?.split('|');
+  if (parts?.length !== 4 || parts[0] !== KEY_FORMAT) return undefined;
+  const [, terms, neighbourhood, locations] = parts as [string, string, string, string];
+  return { terms, neighbourhood, locations };
+}
+
+/** What entered and what left a set. */
+export interface SetChange {
+  entered: string[];
+  left: string[];
+}
+
+export function setChange(before: ReadonlySet<string>, after: ReadonlySet<string>): SetChange {
+  const entered: string[] = [];
+  const left: string[] = [];
+  for (const id of after) if (!before.has(id)) entered.push(id);
+  for (const id of before) if (!after.has(id)) left.push(id);
+  return { entered, left };
 }
 
 /** The earlier of two optional ISO instants. */

@@ -3,7 +3,13 @@ import type { DecisionMemo } from '../policy/decision-memo.js';
 import { addIsoDuration, parseIsoDuration } from '../policy/duration-iso.js';
 import type { ConditionEvents } from '../store/hub/condition-events.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import { HUB_SCOPE, ReleasePassStates, readChangeStamp } from '../store/hub/release-pass-state.js';
+import { type MemberSet, ReleasePassMembers } from '../store/hub/release-pass-members.js';
+import {
+  HUB_SCOPE,
+  queueObjectsClosedSince,
+  ReleasePassStates,
+  readChangeStamp,
+} from '../store/hub/release-pass-state.js';
 import type { OutcomeRow, Reason } from '../store/hub/release-store.js';
 import { publishIfApproved } from './release-approval.js';
 import {
@@ -17,11 +23,15 @@ import {
 import {
   catalogsKeyOf,
   earlierOf,
+  formatPassKey,
   loadClosure,
   loadEveryObject,
   objectsChangedBetween,
   type PassBatch,
+  parsePassKey,
   partnerPassKey,
+  type SetChange,
+  setChange,
   withDependents,
 } from './release-pass-plan.js';
 import { type Candidate, enqueue, referenceCycle } from './release-pipeline-steps.js';
@@ -172,9 +182,13 @@ export async function runReleasePipeline(
     const terms = await round.termsFor(partner);
     const key = partnerPassKey(settingsKey ?? '', catalogsKey, terms);
     const row = saved.get(partner.id);
+    const before = parsePassKey(row?.state_key);
+    // The scope sets that changed since the last pass, as the store holds them: what entered or
+    // left is re-decided (with what depends on it), the rest of the partner's objects are not.
+    const moved = await scopeSetChanges(sql, partner.id, terms, key, before);
     let batch: PassBatch;
     let outcomes: OutcomeKeys;
-    if (opts.full || settingsKey === undefined || row?.state_key !== key) {
+    if (opts.full || settingsKey === undefined || !row || before?.terms !== key.terms) {
       anyFull = true;
       every ??= await loadEveryObject(sql, round);
       batch = every;
@@ -189,23 +203,30 @@ export async function runReleasePipeline(
         changedSince.set(row.object_cursor, changed);
       }
       const shared = await changed;
-      const waiting = (await stores.releases.waitingObjectIds(partner.id)).filter(
-        (id) => !shared.ids.has(id),
-      );
-      // Read and projected once for every partner with this cursor; a partner's waiting items add to it.
-      batch =
-        waiting.length === 0 ? shared.batch : await loadClosure(sql, round, [...shared.ids, ...waiting]);
+      const movedIds = moved.flatMap((m) => [...m.entered, ...m.left]);
+      const extra = [
+        ...(movedIds.length === 0 ? [] : await withDependents(sql, movedIds)),
+        ...(await stores.releases.waitingObjectIds(partner.id)),
+        ...(await queueObjectsClosedSince(sql, partner.id, verdictsSince(row.updated_at))),
+      ].filter((id) => !shared.ids.has(id));
+      // Read and projected once for every partner with this cursor; a partner's own items add to it.
+      batch = extra.length === 0 ? shared.batch : await loadClosure(sql, round, [...shared.ids, ...extra]);
       outcomes = await stores.releases.outcomeKeysOf(partner.id, [...batch.stored.keys()]);
     }
     report.decided += batch.inputs.length;
     const done = await runForPartner(stores, terms, partner, batch, outcomes, opts);
-    // After the partner's writes: a crash before this line repeats the partner's pass, which is idempotent.
-    await passStates.put({
-      scope: partner.id,
-      state_key: key,
-      object_cursor: stamp.objectsUs,
-      changes_at: terms.decider.changesAt ?? null,
-      updated_at: opts.now.toISOString(),
+    // After the partner's writes, with the sets its key names: a crash before this commit repeats
+    // the partner's pass (idempotent) from the sets and key as they were.
+    await sql.transaction(async (tx) => {
+      const members = new ReleasePassMembers(tx);
+      for (const m of moved) await members.change(partner.id, m.set, m.entered, m.left);
+      await new ReleasePassStates(tx).put({
+        scope: partner.id,
+        state_key: formatPassKey(key),
+        object_cursor: stamp.objectsUs,
+        changes_at: terms.decider.changesAt ?? null,
+        updated_at: opts.now.toISOString(),
+      });
     });
     nextDue = earlierOf(nextDue, terms.decider.changesAt);
     report.partners.push({ partner: partner.name, ...done });
@@ -227,6 +248,37 @@ export async function runReleasePipeline(
   }
   report.mode = anyFull ? 'full' : 'incremental';
   return report;
+}
+
+/**
+ * Each scope set whose key moved since the partner's last pass (or is unknown), with what entered
+ * and left it against the stored set. A set whose key is unchanged is as stored: nothing to read.
+ */
+async function scopeSetChanges(
+  sql: PipelineStores['sql'],
+  partnerId: string,
+  terms: ReleaseTerms,
+  key: ReturnType<typeof partnerPassKey>,
+  before: ReturnType<typeof parsePassKey>,
+): Promise<({ set: MemberSet } & SetChange)[]> {
+  const out: ({ set: MemberSet } & SetChange)[] = [];
+  const members = new ReleasePassMembers(sql);
+  for (const set of ['neighbourhood', 'locations'] as const) {
+    if (before !== undefined && before[set] === key[set]) continue;
+    const change = setChange(await members.of(partnerId, set), terms.decider.facts[set] ?? new Set());
+    if (change.entered.length > 0 || change.left.length > 0) out.push({ set, ...change });
+  }
+  return out;
+}
+
+/**
+ * Queue verdicts are looked for from a margin before the last pass: one whose transaction began
+ * before that pass's instant and committed after it read the store is still found.
+ */
+const VERDICT_MARGIN_MS = 10 * 60_000;
+function verdictsSince(lastPassAt: string): string {
+  const ms = Date.parse(lastPassAt);
+  return Number.isNaN(ms) ? '' : new Date(ms - VERDICT_MARGIN_MS).toISOString();
 }
 
 function isDue(changesAt: string | null, now: Date): boolean {

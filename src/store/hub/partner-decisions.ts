@@ -44,13 +44,19 @@ export async function loadPartnerFacts(
   markingHint?: string,
 ): Promise<PartnerFacts> {
   const { sql } = stores;
-  const inForce = (await stores.agreements.list(partner.id))
-    .filter((v) => Date.parse(v.set_at) <= nowMs)
-    .at(-1);
-  const events = (await stores.conditions.list(partner.id)).filter((e) => Date.parse(e.at) <= nowMs);
+  const versions = await stores.agreements.list(partner.id);
+  const inForce = versions.filter((v) => Date.parse(v.set_at) <= nowMs).at(-1);
+  const allEvents = await stores.conditions.list(partner.id);
+  const events = allEvents.filter((e) => Date.parse(e.at) <= nowMs);
   const base = deriveFacts(events);
   const partnerRef = { id: partner.id, name: partner.name, enabled: partner.enabled };
-  const hint = markingHint === undefined ? {} : { markingHint };
+  // A version or event dated after nowMs changes the decisions when its time comes, with no
+  // further event: the pass's time index must wake then.
+  const next = nextDated([...versions.map((v) => v.set_at), ...allEvents.map((e) => e.at)], nowMs);
+  const hint = {
+    ...(markingHint !== undefined && { markingHint }),
+    ...(next !== undefined && { nextDatedAt: next }),
+  };
   if (!inForce) return { partner: partnerRef, conditions: [], nowMs, ...hint };
   const body = inForce.body;
   // Setting an agreement version is itself a review of it.
@@ -83,6 +89,16 @@ export async function loadPartnerFacts(
     ...(operator && { operator: { policies: operator.policies, meta: operator.meta } }),
     ...hint,
   };
+}
+
+/** The earliest of `times` after nowMs (ISO), if any. */
+function nextDated(times: readonly string[], nowMs: number): string | undefined {
+  let best: number | undefined;
+  for (const t of times) {
+    const ms = Date.parse(t);
+    if (ms > nowMs && (best === undefined || ms < best)) best = ms;
+  }
+  return best === undefined ? undefined : new Date(best).toISOString();
 }
 
 /** The hub's markings: how each id classifies, and the statement definitions it holds. */

@@ -61,3 +61,21 @@ export async function readChangeStamp(sql: SqlQueries): Promise<ChangeStamp> {
   const objectsUs = Number(o?.m ?? 0);
   return { objectsUs, key: `${objectsUs}.${Number(l?.n ?? -1)}` };
 }
+
+/**
+ * Objects whose queue item for `partnerId` was approved, released or denied at or after `sinceIso`:
+ * such a verdict writes the object's outcome outside any pass (an approved copy of an older
+ * version may go out after a newer version was decided), so the next pass decides them again.
+ */
+export async function queueObjectsClosedSince(
+  sql: SqlQueries,
+  partnerId: string,
+  sinceIso: string,
+): Promise<string[]> {
+  const rows = await sql.all<{ object_id: string }>(
+    `SELECT DISTINCT object_id FROM release_queue
+      WHERE state IN ('approved', 'released', 'denied') AND partner_id = ? AND closed_at >= ?`,
+    [partnerId, sinceIso],
+  );
+  return rows.map((r) => r.object_id);
+}

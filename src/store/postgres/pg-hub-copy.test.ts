@@ -91,6 +91,8 @@ async function buildSqliteHub(): Promise<SqliteDatabase> {
       VALUES ('user', 'ivan', 'marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb', 'tlp', 'admin', 't0');
     INSERT INTO release_pass_state (scope, state_key, object_cursor, changes_at, updated_at)
       VALUES ('identity--p1', 'k', 5, NULL, 't0');
+    INSERT INTO release_pass_members (partner_id, member_set, object_id)
+      VALUES ('identity--p1', 'neighbourhood', 'indicator--d1'), ('identity--p1', 'locations', 'location--l1');
   `);
   await new DeliveryStore(new SqliteSql(db)).write(
     [
@@ -141,6 +143,7 @@ describe.skipIf(!TEST_PG_URL)('copying a SQLite hub into PostgreSQL', () => {
           release_records: 1,
           import_marking_defaults: 1,
           release_pass_state: 1,
+          release_pass_members: 2,
           users: 0,
           ledger_cosignatures: 2,
         },

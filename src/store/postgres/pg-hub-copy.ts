@@ -118,6 +118,7 @@ const HUB_STATE_TABLES = [
   'import_marking_defaults',
   'ledger_cosignatures',
   'release_pass_state',
+  'release_pass_members',
 ];
 
 /** A state table as the source declares it; its identity column, if any, to advance after the copy. */

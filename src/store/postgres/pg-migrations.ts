@@ -9,6 +9,7 @@ import { policyMigration } from '../sqlite/migrations/policy.js';
 import { relayMigration } from '../sqlite/migrations/relay.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { releasePassMigration } from '../sqlite/migrations/release-pass.js';
+import { releasePassMembersMigration } from '../sqlite/migrations/release-pass-members.js';
 import { moveLegacySubmissions, SUBMISSION_SPACE_COLUMNS } from '../sqlite/migrations/submission-space.js';
 import { taxiiMigration } from '../sqlite/migrations/taxii.js';
 import { usersMigration } from '../sqlite/migrations/users.js';
@@ -210,6 +211,7 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
     sql: translateSqliteDdl(relayMigration.sql),
   },
   { name: releasePassMigration.name, sql: translateSqliteDdl(releasePassMigration.sql) },
+  { name: releasePassMembersMigration.name, sql: translateSqliteDdl(releasePassMembersMigration.sql) },
 ];
 
 /**

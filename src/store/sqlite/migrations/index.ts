@@ -11,6 +11,7 @@ import { policyMigration } from './policy.js';
 import { relayMigration } from './relay.js';
 import { releaseMigration } from './release.js';
 import { releasePassMigration } from './release-pass.js';
+import { releasePassMembersMigration } from './release-pass-members.js';
 import { submissionSpaceMigration } from './submission-space.js';
 import { taxiiMigration } from './taxii.js';
 import { usersMigration } from './users.js';
@@ -43,4 +44,5 @@ export const MIGRATIONS: readonly Migration[] = [
   osintDraftsMigration,
   relayMigration,
   releasePassMigration,
+  releasePassMembersMigration,
 ];

@@ -16,6 +16,7 @@ export function releaseStoresOf(hub: Hub): PipelineStores {
     derivedIds: state.derivedIds,
     hubName: hub.config.hub_name,
     facets: state.facets,
+    neighbourhoods: state.neighbourhoods,
   };
 }
 

@@ -6,6 +6,7 @@ import type { JsonObject } from '../stix/types.js';
 import { isJsonObject } from '../stix/types.js';
 import type { AgreementStore } from '../store/hub/agreement-store.js';
 import type { DerivedIdStore } from '../store/hub/derived-ids.js';
+import type { NeighbourhoodCache } from '../store/hub/neighbourhood-cache.js';
 import type { ObjectFacets } from '../store/hub/object-facets.js';
 import type { PartnerStore } from '../store/hub/partner-store.js';
 import type { Reason, ReleaseStore } from '../store/hub/release-store.js';
@@ -28,6 +29,8 @@ export interface PublishStores {
   hubName: string;
   /** What queue lists show of each object, remembered by a serving hub; derived afresh without. */
   facets?: ObjectFacets;
+  /** Agreement scopes' neighbourhoods, remembered until the objects change; walked afresh without. */
+  neighbourhoods?: NeighbourhoodCache;
 }
 
 export interface Publication {

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntryOf } from '../ledger/ledger-entry.js';
+import type { SubmitterConsent } from '../policy/agreement-types.js';
 import { collectReferences } from '../stix/refs.js';
 import { validateObject } from '../stix/validate.js';
-import type { SubmitterConsent } from '../policy/agreement-types.js';
 import type { PartnerStore } from '../store/hub/partner-store.js';
-import { submitterConsentAt } from '../store/hub/submitter-consent.js';
 import type { SubmissionDetail, SubmissionReviewStore } from '../store/hub/submission-review-store.js';
+import { submitterConsentAt } from '../store/hub/submitter-consent.js';
 import type { ObjectWriter } from '../store/ports.js';
 import type { SqlDatabase, SqlTx } from '../store/sql/sql-database.js';
 import { buildPromotedObject } from './submission-provenance.js';

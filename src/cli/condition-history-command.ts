@@ -5,10 +5,13 @@ import type { DataOption } from './cli-arguments.js';
 import { requireActorOrClose, requirePartner } from './cli-hub.js';
 import { printJson } from './cli-output.js';
 
-/** `condition history PARTNER`: each condition met and lapsed over time (the overseers' chart). */
+/**
+ * `condition timeline PARTNER`: each condition met and lapsed over time (the overseers' chart;
+ * `condition history` lists the events themselves).
+ */
 export function registerConditionHistory(condition: Command): void {
   condition
-    .command('history <partner>')
+    .command('timeline <partner>')
     .description("each of the partner's conditions met and lapsed over time, with releases and gated items")
     .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
     .option('--json', 'print JSON: {partner, at, truncated, intervals}')

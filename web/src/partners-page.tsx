@@ -1,4 +1,5 @@
 import type { Me } from './api.js';
+import { ConditionHistoryChart } from './condition-history-chart.js';
 import { useLive } from './live.js';
 import { AddPartner, PartnerManage } from './partner-manage.js';
 import { CONSENT_WORDS } from './submitter-consent.js';
@@ -132,6 +133,12 @@ export function PartnersPage({ me }: { me: Me }) {
                 </tbody>
               </table>
             </div>
+          )}
+          {p.agreement && me.permissions.includes('condition.history') && (
+            <>
+              <h3>Conditions over time</h3>
+              <ConditionHistoryChart partnerId={p.id} deps={[live.conditions]} />
+            </>
           )}
           {p.agreement && (
             <>

@@ -86,7 +86,11 @@ export async function loadConditionHistory(
   };
 }
 
-/** Withheld items per condition id among their recorded reasons. */
+/**
+ * Withheld items per condition id among their recorded reasons. The recorded reasons carry the
+ * condition in their message only ("condition hr-1 (title) is not met", cedar-policy-generate.ts),
+ * so the id is read from there.
+ */
 async function gatedNow(sql: SqlQueries, partnerId: string): Promise<Map<string, number>> {
   const rows = await sql.all<{ reasons: string }>(
     "SELECT reasons FROM release_outcomes WHERE partner_id = ? AND outcome = 'withheld'",
@@ -94,12 +98,13 @@ async function gatedNow(sql: SqlQueries, partnerId: string): Promise<Map<string,
   );
   const out = new Map<string, number>();
   for (const r of rows) {
-    const reasons = JSON.parse(r.reasons) as { code?: string; condition?: string }[];
-    const ids = new Set(
-      reasons
-        .filter((x) => x.code === 'condition-unmet' && typeof x.condition === 'string')
-        .map((x) => x.condition as string),
-    );
+    const reasons = JSON.parse(r.reasons) as { code?: string; condition?: string; message?: string }[];
+    const ids = new Set<string>();
+    for (const x of reasons) {
+      if (x.code !== 'condition-unmet') continue;
+      const id = x.condition ?? /^condition (\S+) /.exec(x.message ?? '')?.[1];
+      if (id !== undefined) ids.add(id);
+    }
     for (const id of ids) out.set(id, (out.get(id) ?? 0) + 1);
   }
   return out;

@@ -4,9 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ISIS_K, kabulAgreement } from '../src/app/console-demo.js';
-import { reviewStoresOf } from '../src/app/release-stores.js';
+import { readHubSecret } from '../src/app/data-dir.js';
+import { releaseStoresOf, reviewStoresOf } from '../src/app/release-stores.js';
 import { openStoredEntry } from '../src/ledger/ledger-commitment.js';
 import { describeEntry } from '../src/ledger/ledger-sentence.js';
+import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import { promoteSubmission } from '../src/release/submission-promote.js';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
 import type { JsonObject } from '../src/stix/types.js';
@@ -184,5 +186,27 @@ describe('a partner’s sighting re-shared to the ally (real TAXII on loopback)'
       description: 'Reported by the kabul-authorities liaison officer',
     });
     expect(JSON.stringify(copy)).not.toContain(String(s.id));
+  });
+
+  it('a consent given later reaches the ally in the next incremental pass (consent is part of every partner’s pass key)', async () => {
+    await setConsent('none');
+    const { promotedId } = await submitAndPromote('Seen near the Torkham crossing');
+    const incremental = async () => {
+      await runReleasePipeline(releaseStoresOf(t.hub), {
+        now: t.clock.now(),
+        actor: 'hub',
+        hubSecret: readHubSecret(t.hub.paths.hubSecret),
+        settingsDigest: 'settings-1',
+      });
+      t.hub.feed.publishDue(t.clock.now());
+    };
+    await incremental();
+    await incremental();
+    expect(await allyCopyOf(promotedId, (await allyFeed()).objects)).toBeUndefined();
+    t.clock.advance(60_000);
+    await setConsent('hub-only');
+    await incremental();
+    const copy = await allyCopyOf(promotedId, (await allyFeed()).objects);
+    expect(copy).toMatchObject({ type: 'sighting', where_sighted_refs: [copy?.created_by_ref] });
   });
 });

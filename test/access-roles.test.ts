@@ -37,6 +37,7 @@ describe('the role table', () => {
     expect(ACTION_NAMES.filter((a) => mayDo('oversight', a))).toEqual([
       'read',
       'ledger.audit',
+      'condition.history',
       'self.manage',
     ]);
     for (const r of ROLES) expect(mayDo(r, 'read')).toBe(true);
@@ -84,6 +85,7 @@ const HTTP: Partial<
     body: { on: true, reason: 'x' },
   },
   'breach.manage': { method: 'POST', url: '/api/partners/nope/breaches', body: { reason: 'x' } },
+  'condition.history': { method: 'GET', url: '/api/partners/nope/conditions/history' },
   'user.manage': { method: 'GET', url: '/api/users' },
   'self.manage': { method: 'GET', url: '/api/keys' },
 };
@@ -210,6 +212,7 @@ describe('every action x every role on the real binary', () => {
     'condition.attest': () => ['condition', 'revoke', 'nope', 'hr-1', '--reason', 'x'],
     'condition.suspend': () => ['condition', 'suspend', 'nope', '--reason', 'x'],
     'breach.manage': () => ['breach', 'open', 'nope', '--reason', 'x'],
+    'condition.history': () => ['condition', 'timeline', 'nope'],
     'user.manage': () => ['user', 'locks'],
     'self.manage': () => ['user', 'key', 'list'],
     'hub.demo': () => ['demo'],

@@ -96,7 +96,7 @@ describe('console API: sessions', () => {
     expect(res.json()).toMatchObject({
       name: 'overseer',
       role: 'oversight',
-      permissions: ['read', 'ledger.audit', 'self.manage'],
+      permissions: ['read', 'ledger.audit', 'condition.history', 'self.manage'],
     });
   });
 

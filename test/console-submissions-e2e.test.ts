@@ -7,6 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { kabulAgreement } from '../src/app/console-demo.js';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { SUBMISSION_PROVENANCE_EXTENSION_ID } from '../src/tearline/tearline-provenance.js';
@@ -67,6 +68,14 @@ beforeAll(async () => {
     { actor: 'test', now: t.clock.now(), reason: 'test' },
   );
   if (!set.ok) throw new Error(set.errors.map((e) => e.message).join('; '));
+  // Kabul consents to its promoted submissions going on naming the hub only (issue 23); without
+  // consent (the default) nothing promoted from them would reach the ally at all.
+  const consent = await t.hub.state.agreements.set(
+    t.kabul.id,
+    `${kabulAgreement(t.clock.now().getTime())}submitter_consent: hub-only\n`,
+    { actor: 'test', now: t.clock.now(), reason: 'test: Kabul consents to hub-only re-sharing' },
+  );
+  if (!consent.ok) throw new Error(consent.errors.map((e) => e.message).join('; '));
   // An indicator both partners hold: Kabul sights it, under the id Kabul was given.
   const row = await t.hub.state.sql.get<{ original_id: string; object_id: string }>(
     `SELECT k.original_id, k.object_id FROM releases k JOIN releases a ON a.original_id = k.original_id
@@ -121,6 +130,18 @@ describe('promoting a partner’s sighting from the console', () => {
     expect(promotedId).not.toBe('');
     expect(promotedId).not.toBe(sighting.id);
     await page.screenshot({ path: join(SHOTS, '02-promoted.png'), fullPage: true });
+    // The object page says whose submission it was and what Kabul's consent lets copies say.
+    await page.goto(`${t.base}/#/object/${encodeURIComponent(promotedId)}`);
+    const provenance = page.getByTestId('provenance');
+    await provenance.waitFor();
+    expect(await provenance.textContent()).toMatch(
+      /kabul-authorities.*hub only: promoted submissions go to other partners naming the hub/,
+    );
+    // And the partner page shows the consent beside the rest of Kabul's agreement.
+    await page.goto(`${t.base}/#/partners`);
+    const kabulCard = page.locator('section[data-partner="kabul-authorities"]');
+    await kabulCard.getByText('Submitter consent').waitFor();
+    expect(await kabulCard.textContent()).toContain('hub only: promoted submissions go to other partners');
     // The hub's worker picks it up as any intel: the ally's agreement asks two officers.
     await t.runPipeline();
     const queue = (
@@ -160,6 +181,8 @@ describe('promoting a partner’s sighting from the console', () => {
       [t.ally.id, indicatorOriginal],
     );
     expect(copy.sighting_of_ref).toBe(allyIndicator?.object_id);
+    // Where it was sighted: the hub, in Kabul's place.
+    expect(copy.where_sighted_refs).toEqual([copy.created_by_ref]);
     const text = JSON.stringify(copy);
     for (const secret of [
       t.kabul.id,

@@ -132,6 +132,32 @@ describe('tearline partner / agreement / condition / breach / explain / decide',
     );
   });
 
+  it('shows the submitter consent an agreement gives (none unless it says), and refuses a value it does not know', () => {
+    expect(run(['agreement', 'show', 'distrusted', '--data', data]).stdout).toContain(
+      "# submitter consent: none (what the hub promotes from this partner's submissions goes to no other partner)",
+    );
+    const bad = join(dir, 'consent-bad.yaml');
+    writeFileSync(bad, `${agreementYaml({ approval: 'none' })}submitter_consent: anonymous\n`);
+    const refused = run(['agreement', 'set', '--reason', 'test', 'distrusted', bad, '--data', data]);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('submitter_consent must be one of none, hub-only, named');
+    const v3 = join(dir, 'consent.yaml');
+    writeFileSync(v3, `${agreementYaml({ approval: 'none' })}submitter_consent: hub-only\n`);
+    expect(
+      run(['agreement', 'set', '--reason', 'partner consents to hub-only', 'distrusted', v3, '--data', data])
+        .stdout,
+    ).toContain('version 3');
+    expect(run(['agreement', 'show', 'distrusted', '--data', data]).stdout).toContain(
+      '# submitter consent: hub-only (promoted submissions go to other partners naming the hub, never this partner)',
+    );
+    const shown = JSON.parse(run(['agreement', 'show', 'distrusted', '--json', '--data', data]).stdout);
+    expect(shown.submitter_consent).toBe('hub-only');
+    const diff = JSON.parse(
+      run(['agreement', 'diff', 'distrusted', '2', '3', '--json', '--data', data]).stdout,
+    );
+    expect(diff.changes).toEqual([{ op: 'added', path: 'submitter_consent', value: 'hub-only' }]);
+  });
+
   it('explains withhold, then release once conditions are met, and across the assurance expiry', () => {
     const db = openSqlite(join(data, 'tearline.db'));
     const isisk = {

@@ -184,7 +184,7 @@ describeOnHubEngines('reviewing partner submissions', (open) => {
         ANALYST,
         t.clock.now(),
       );
-      expect(same).toEqual({ ok: true, promotedId: heldId, existing: true });
+      expect(same).toEqual({ ok: true, promotedId: heldId, existing: true, submitterConsent: 'none' });
       const other = { type: 'ipv4-addr', spec_version: '2.1', value: '203.0.113.9' };
       const otherId = computeScoId(other) as string;
       await t.hub.objects.putObjects([

@@ -38,6 +38,11 @@ export const ACTIONS = {
   'condition.attest': { roles: ['admin'], what: 'attest, review or revoke assurances' },
   'condition.suspend': { roles: ['release-officer', 'admin'], what: 'suspend or resume a partner' },
   'breach.manage': { roles: ['release-officer', 'admin'], what: 'open or close breach reports' },
+  /** The overseers' chart: each condition met and lapsed over time, with the items it gated. */
+  'condition.history': {
+    roles: ['release-officer', 'oversight'],
+    what: "read a partner's history of conditions met and lapsed",
+  },
   'user.manage': { roles: ['admin'], what: "manage users, other users' keys and lockouts" },
   /** One's own API keys, password and second factor. */
   'self.manage': { roles: ALL, what: 'manage your own keys and password' },

@@ -128,6 +128,13 @@ export const OPENAPI = {
         partner,
       ),
     },
+    '/api/partners/{id}/conditions/history': {
+      get: op(
+        'each condition met and lapsed over time: {partner, at, truncated, intervals: [{condition, kind, title, status, from, to?, reason, released, gated?}]}',
+        'condition.history',
+        partner,
+      ),
+    },
     '/api/partners/{id}/conditions/{cid}/attest': {
       post: op(
         'attest an assurance: {issuer?, grade?, evidence?, valid_from?, valid_until?, review_due?, note?}',

@@ -3,6 +3,7 @@ import { objectCacheOf, openDecisionRound } from '../app/hub-decisions.js';
 import type { WhatWouldItTake } from '../policy/decision-what-would-it-take.js';
 import { decideObject } from '../release/release-closure.js';
 import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
+import type { JsonObject } from '../stix/types.js';
 import { findNeighbourhood } from '../store/hub/neighbourhood.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { guard } from './api-auth.js';
@@ -10,6 +11,7 @@ import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 import { readObjectContext } from './api-object-context.js';
 import { type ObjectSummary, readGraphAround, summarise } from './api-objects.js';
+import { provenanceOf } from './api-provenance.js';
 
 export interface IntelQuery {
   q?: string;
@@ -211,6 +213,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       object,
       ...(await readObjectContext(sql, object, new Map(partners.map((p) => [p.id, p.name])))),
       markings: Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [],
+      provenance: provenanceOf(object as JsonObject, round.submitters),
       versions: versions.map((v) => ({
         version: v.version,
         added: new Date(Math.floor(v.added_us / 1000)).toISOString(),

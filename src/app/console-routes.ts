@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAuditRoutes } from '../api/api-audit.js';
 import { registerAuthRoutes } from '../api/api-auth.js';
+import { registerConditionHistoryRoutes } from '../api/api-condition-history.js';
 import { registerConditionRoutes } from '../api/api-conditions.js';
 import type { ConsoleContext } from '../api/api-context.js';
 import { registerDocsRoute } from '../api/api-docs.js';
@@ -63,6 +64,7 @@ export function registerConsole(
   registerManageRoutes(app, ctx);
   registerConditionRoutes(app, ctx);
   registerImpactRoutes(app, ctx);
+  registerConditionHistoryRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
   registerSubmissionRoutes(app, ctx);
   registerDraftRoutes(app, ctx);

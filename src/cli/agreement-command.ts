@@ -7,7 +7,7 @@ import {
   formatAgreementErrors,
   parseAgreementFile,
 } from '../policy/agreement-parse.js';
-import type { Agreement } from '../policy/agreement-types.js';
+import { type Agreement, type SubmitterConsent, submitterConsentOf } from '../policy/agreement-types.js';
 import { formatPolicySetText, generateAgreementPolicies } from '../policy/cedar-policy-generate.js';
 import type { JsonValue } from '../stix/types.js';
 import type { AgreementStore, AgreementVersion } from '../store/hub/agreement-store.js';
@@ -159,13 +159,14 @@ export function registerAgreement(program: Command): void {
             return printJson({
               partner: p.name,
               ...summary(v),
+              submitter_consent: submitterConsentOf(v.body),
               agreement: v.body,
               ...(opts.policies && { policies: policies.policies }),
             });
           }
           if (opts.policies) return void process.stdout.write(`${formatPolicySetText(policies)}\n`);
           process.stdout.write(
-            `# ${p.name} agreement version ${v.version}, set ${v.set_at} by ${v.actor}${v.reason ? `: ${v.reason.replace(/\s+/g, ' ')}` : ''}\n${v.raw_text}`,
+            `# ${p.name} agreement version ${v.version}, set ${v.set_at} by ${v.actor}${v.reason ? `: ${v.reason.replace(/\s+/g, ' ')}` : ''}\n# ${describeConsent(submitterConsentOf(v.body))}\n${v.raw_text}`,
           );
           if (!v.raw_text.endsWith('\n')) process.stdout.write('\n');
         },
@@ -193,4 +194,16 @@ export function registerAgreement(program: Command): void {
         READ_ONLY,
       ),
     );
+}
+
+/** The consent in words, for the header of `agreement show`. */
+function describeConsent(consent: SubmitterConsent): string {
+  switch (consent) {
+    case 'none':
+      return "submitter consent: none (what the hub promotes from this partner's submissions goes to no other partner)";
+    case 'hub-only':
+      return 'submitter consent: hub-only (promoted submissions go to other partners naming the hub, never this partner)';
+    case 'named':
+      return 'submitter consent: named (promoted submissions go to other partners and may name this partner)';
+  }
 }

@@ -9,6 +9,7 @@ import { type DataOption, parseTimeOption, requireReason, TIME_FORMS } from './c
 import { CliError, usageError } from './cli-error.js';
 import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
 import { printJson } from './cli-output.js';
+import { registerConditionHistory } from './condition-history-command.js';
 import { registerConditionImpact } from './condition-impact-command.js';
 
 interface AttestOptions extends DataOption {
@@ -229,6 +230,7 @@ export function registerCondition(program: Command): void {
     );
 
   registerConditionImpact(condition);
+  registerConditionHistory(condition);
 
   condition
     .command('history <partner>')

@@ -49,8 +49,11 @@ export function describeEntry(entry: LedgerEntry, names: EntryNames = NO_NAMES):
       return `${entry.actor} ${entry.change} user ${entry.user}`;
     case 'ingest-batch':
       return `${entry.actor} imported ${entry.count} object${entry.count === 1 ? '' : 's'} from ${entry.source}`;
-    case 'submission-review':
-      return `${entry.actor} ${entry.decision} submission ${entry.submitted_id} from ${partner(entry.partner)}`;
+    case 'submission-review': {
+      const consent = entry.details?.submitter_consent;
+      const given = typeof consent === 'string' ? ` (submitter consent: ${consent})` : '';
+      return `${entry.actor} ${entry.decision} submission ${entry.submitted_id} from ${partner(entry.partner)}${given}`;
+    }
     case 'key-rotation':
       return `${entry.actor} rotated the ${entry.key_name} key`;
     case 'delivery':

@@ -1,4 +1,7 @@
 import type { TlpLevel } from '../stix/markings-tlp.js';
+import type { SubmitterConsent } from '../tearline/tearline-submitter.js';
+
+export type { SubmitterConsent } from '../tearline/tearline-submitter.js';
 
 /** How many officers must approve a release the policy permits. */
 export type Approval = 'none' | 'one' | 'two';
@@ -86,6 +89,17 @@ export interface Agreement {
    */
   nationality?: string;
   communities?: string[];
+  /**
+   * What the hub may do with this partner's submissions once promoted (tearline-submitter.ts).
+   * Absent means 'none', and the normal form leaves it out then, so agreements written before
+   * the field keep their normal form.
+   */
+  submitter_consent?: SubmitterConsent;
+}
+
+/** The consent an agreement gives; no agreement or no field gives none. */
+export function submitterConsentOf(agreement: Agreement | undefined): SubmitterConsent {
+  return agreement?.submitter_consent ?? 'none';
 }
 
 export type AgreementErrorCode =

@@ -1,4 +1,5 @@
 import { isTlpLevel, TLP_LEVELS } from '../stix/markings-tlp.js';
+import { SUBMITTER_CONSENTS } from '../tearline/tearline-submitter.js';
 import {
   type Agreement,
   type AgreementScope,
@@ -9,6 +10,7 @@ import {
   type ConditionSpec,
   NEIGHBOURHOOD_ANCHOR_TYPES,
   type Neighbourhood,
+  type SubmitterConsent,
 } from './agreement-types.js';
 import { isZeroDuration, parseIsoDuration } from './duration-iso.js';
 
@@ -330,8 +332,17 @@ export function validateAgreementValue(value: unknown): { agreement?: Agreement;
         ? undefined
         : 'must be 2-32 capitals, digits or hyphens, e.g. "FVEY" (not "ALL")',
   );
+  const consent = r.string(
+    'submitter_consent',
+    false,
+    "none, hub-only or named: whether the partner's promoted submissions go to other partners, and naming whom",
+    (s) =>
+      (SUBMITTER_CONSENTS as readonly string[]).includes(s)
+        ? undefined
+        : `must be one of ${SUBMITTER_CONSENTS.join(', ')}`,
+  ) as SubmitterConsent | undefined;
   r.rejectUnknown(
-    'scope, tlp_ceiling, embargo, approval, sanitisation, valid_from, valid_until, conditions, nationality, communities',
+    'scope, tlp_ceiling, embargo, approval, sanitisation, valid_from, valid_until, conditions, nationality, communities, submitter_consent',
   );
   if (issues.length > 0 || !scope || !isTlpLevel(ceiling) || !approval || !sanitisation || !conditions) {
     return { issues };
@@ -346,6 +357,7 @@ export function validateAgreementValue(value: unknown): { agreement?: Agreement;
     conditions,
     ...(nationality !== undefined && { nationality }),
     ...(communities !== undefined && communities.length > 0 && { communities }),
+    ...(consent !== undefined && consent !== 'none' && { submitter_consent: consent }),
   };
   return { agreement, issues };
 }

@@ -172,7 +172,14 @@ export async function runReleasePipeline(
     opts.now,
     opts.memo,
   );
-  const catalogsKey = catalogsKeyOf(round.catalogs);
+  // Submitters' consent decides what others may get of their promoted submissions: a change
+  // re-decides every partner, as a change to the marking catalogue does.
+  const catalogsKey = sha256(
+    JSON.stringify([
+      catalogsKeyOf(round.catalogs),
+      [...round.submitters].sort(([a], [b]) => (a < b ? -1 : 1)),
+    ]),
+  );
   let every: PassBatch | undefined;
   // Objects changed since a cursor, with their dependents: partners mostly share one cursor.
   const changedSince = new Map<number, Promise<{ ids: Set<string>; batch: PassBatch }>>();

@@ -10,8 +10,10 @@ import {
   type PartnerFactStores,
 } from '../store/hub/partner-decisions.js';
 import type { Partner } from '../store/hub/partner-store.js';
+import { loadSubmitterCatalog } from '../store/hub/submitter-consent.js';
 import { createSanitiseContext } from '../tearline/tearline-context.js';
 import { releasingIdentityIdOf } from '../tearline/tearline-identity.js';
+import type { SubmitterCatalog } from '../tearline/tearline-submitter.js';
 import type { DecisionInput, ReleaseTerms } from './release-decision.js';
 import { type HubPolicy, markingDefaultHint } from './release-policy.js';
 
@@ -35,6 +37,8 @@ export class DecisionRound {
   private constructor(
     readonly sources: DecisionSources,
     readonly catalogs: MarkingCatalogs,
+    /** Every partner's name and submitter consent at this round's instant. */
+    readonly submitters: SubmitterCatalog,
     readonly now: Date,
     memo: DecisionMemo | undefined,
   ) {
@@ -47,7 +51,9 @@ export class DecisionRound {
   }
 
   static async open(sources: DecisionSources, now: Date, memo?: DecisionMemo): Promise<DecisionRound> {
-    return new DecisionRound(sources, await loadMarkingCatalogs(sources.stores.sql), now, memo);
+    const { sql } = sources.stores;
+    const submitters = await loadSubmitterCatalog(sql, now.getTime());
+    return new DecisionRound(sources, await loadMarkingCatalogs(sql), submitters, now, memo);
   }
 
   project(object: JsonObject): IntelProjection {
@@ -80,6 +86,7 @@ export class DecisionRound {
       // Only for the type: a missing profile withholds everything below (profileProblem).
       profile: profile ?? (policy.profiles.get('strict') as NonNullable<typeof profile>),
       statements: this.catalogs.statements,
+      submitters: this.submitters,
       forbidden: policy.forbidden,
       ...(policy.untaggedTlp !== undefined && { untaggedLevel: policy.untaggedTlp }),
     });

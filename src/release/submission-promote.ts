@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { EntryOf } from '../ledger/ledger-entry.js';
+import type { SubmitterConsent } from '../policy/agreement-types.js';
 import { collectReferences } from '../stix/refs.js';
 import { validateObject } from '../stix/validate.js';
 import type { PartnerStore } from '../store/hub/partner-store.js';
 import type { SubmissionDetail, SubmissionReviewStore } from '../store/hub/submission-review-store.js';
+import { submitterConsentAt } from '../store/hub/submitter-consent.js';
 import type { ObjectWriter } from '../store/ports.js';
 import type { SqlDatabase, SqlTx } from '../store/sql/sql-database.js';
 import { buildPromotedObject } from './submission-provenance.js';
@@ -31,7 +33,7 @@ export type ReviewError =
   | { code: 'reason-required'; message: string };
 
 export type PromoteResult =
-  | { ok: true; promotedId: string; existing: boolean }
+  | { ok: true; promotedId: string; existing: boolean; submitterConsent: SubmitterConsent }
   | ({ ok: false } & ReviewError);
 export type RejectResult = { ok: true } | ({ ok: false } & ReviewError);
 
@@ -71,7 +73,7 @@ async function reviewEntry(
   decision: 'promoted' | 'rejected',
   actor: string,
   at: string,
-  details: { promoted_id: string } | { reason: string },
+  details: { promoted_id: string; submitter_consent: SubmitterConsent } | { reason: string },
 ): Promise<void> {
   const entry: EntryOf<'submission-review'> = {
     kind: 'submission-review',
@@ -154,8 +156,14 @@ export async function promoteSubmission(
     }
     const at = now.toISOString();
     await stores.submissions.decide(number, { state: 'promoted', by: reviewer.name, at, promotedId });
-    await reviewEntry(tx, s, 'promoted', reviewer.name, at, { promoted_id: promotedId });
-    return { ok: true, promotedId, existing: put.outcome === 'duplicate' };
+    // The consent in force now is what the promotion was made under; a later agreement may
+    // change what goes where, and the ledger keeps both.
+    const { consent } = await submitterConsentAt(tx, s.partner_id, now.getTime());
+    await reviewEntry(tx, s, 'promoted', reviewer.name, at, {
+      promoted_id: promotedId,
+      submitter_consent: consent,
+    });
+    return { ok: true, promotedId, existing: put.outcome === 'duplicate', submitterConsent: consent };
   });
 }
 

@@ -2,6 +2,7 @@ import type { TlpLevel } from '../stix/markings-tlp.js';
 import { type ForbiddenTermFilter, NO_FORBIDDEN_TERMS } from './tearline-forbidden.js';
 import { createIdDeriver, derivePartnerNamespace } from './tearline-ids.js';
 import type { SanitisationProfile } from './tearline-profile.js';
+import type { SubmitterCatalog } from './tearline-submitter.js';
 import type { MarkingCatalog, ReleasedSet, SanitiseContext, StatementCatalog } from './tearline-types.js';
 
 export interface SanitiseContextInput {
@@ -14,6 +15,7 @@ export interface SanitiseContextInput {
   statements?: StatementCatalog;
   untaggedLevel?: TlpLevel;
   forbidden?: ForbiddenTermFilter;
+  submitters?: SubmitterCatalog;
 }
 
 /** Builds the context of one partner's releases; derive it once per partner and reuse it. */
@@ -30,6 +32,7 @@ export function createSanitiseContext(input: SanitiseContextInput): SanitiseCont
     statements: input.statements ?? new Map(),
     ...(input.untaggedLevel !== undefined && { untaggedLevel: input.untaggedLevel }),
     forbidden: input.forbidden ?? NO_FORBIDDEN_TERMS,
+    ...(input.submitters !== undefined && { submitters: input.submitters }),
   };
 }
 

@@ -11,6 +11,12 @@ import { planReferenceClosure, rewriteReferences } from './tearline-references.j
 import { applyRemovals, cloneJson, RemovalPlan } from './tearline-removal.js';
 import { planSourceProtection } from './tearline-source.js';
 import { checkStatement } from './tearline-statements.js';
+import {
+  dedupeRefLists,
+  namesSubmitter,
+  type SubmitterCatalog,
+  submitterRuleFor,
+} from './tearline-submitter.js';
 import { customTypeRules, TYPE_RULES, type TypeRules } from './tearline-type-registry.js';
 import type {
   ReleasedSet,
@@ -60,6 +66,13 @@ export function sanitise(object: JsonValue, ctx: SanitiseContext, released: Rele
     }
     rules = customTypeRules(object.created !== undefined);
   }
+  // Whose submission this was decides whether it goes at all, and whether it may name them.
+  const submitter = submitterRuleFor(object, partner.partnerId, ctx.submitters ?? NO_SUBMITTERS);
+  if (submitter.kind === 'withhold') return withheld('submitter-consent', submitter.message);
+  const resolvable: ReleasedSet =
+    submitter.kind === 'anonymise'
+      ? hubInPlaceOf(submitter.id, partner.releasingIdentityId, released)
+      : released;
 
   const plan = new RemovalPlan();
   const markings = planMarkings(object, markingTermsOf(ctx), plan);
@@ -69,7 +82,7 @@ export function sanitise(object: JsonValue, ctx: SanitiseContext, released: Rele
     if (!check.ok) return withheld(check.code, check.message);
   }
   planSourceProtection(object, rules, profile, plan);
-  const mapping = planReferenceClosure(object, partner.releasingIdentityId, released, plan);
+  const mapping = planReferenceClosure(object, partner.releasingIdentityId, resolvable, plan);
   const applied = applyRemovals(object, plan);
   const copy = applied.copy;
   for (const required of rules.required) {
@@ -84,12 +97,28 @@ export function sanitise(object: JsonValue, ctx: SanitiseContext, released: Rele
   if (rules.kind !== 'sco') copy.created_by_ref = partner.releasingIdentityId;
   writeMarkings(copy, markings, applied.mapPath);
   applyPrecision(copy, rules, profile);
+  if (submitter.kind === 'anonymise') {
+    dedupeRefLists(copy);
+    if (namesSubmitter(copy, submitter)) {
+      return withheld(
+        'submitter-named',
+        "the copy would name the partner whose submission it was promoted from, whose agreement allows the hub to be named only (submitter_consent: hub-only): edit the object's text",
+      );
+    }
+  }
   const partnerObjectId =
     rules.kind === 'sco'
       ? (computeScoId(copy) ?? asUuidV4(partner.deriveId(object.id)))
       : partner.deriveId(object.id);
   copy.id = partnerObjectId;
   return finish(sortTopLevel(copy), applied.keysInOrder, partnerObjectId, applied.removed, ctx, mapping);
+}
+
+const NO_SUBMITTERS: SubmitterCatalog = new Map();
+
+/** `released`, with references to the submitter's identity resolving to the hub's instead. */
+function hubInPlaceOf(submitterId: string, hubId: string, released: ReleasedSet): ReleasedSet {
+  return { partnerIdOf: (id) => (id === submitterId ? hubId : released.partnerIdOf(id)) };
 }
 
 const termsOf = new WeakMap<SanitiseContext, MarkingTerms>();

@@ -2,6 +2,7 @@ import type { TlpLevel } from '../stix/markings-tlp.js';
 import type { JsonObject } from '../stix/types.js';
 import type { ForbiddenTermFilter } from './tearline-forbidden.js';
 import type { SanitisationProfile } from './tearline-profile.js';
+import type { SubmitterCatalog } from './tearline-submitter.js';
 
 /** Why an object was not released to a partner. Messages never quote a forbidden term. */
 export type WithheldCode =
@@ -13,6 +14,8 @@ export type WithheldCode =
   | 'custom-type'
   | 'unsupported-type'
   | 'internal-id'
+  | 'submitter-consent'
+  | 'submitter-named'
   | 'not-an-object';
 
 /** One thing the sanitiser took out: `path` is a STIX selector of the original object. */
@@ -99,4 +102,9 @@ export interface SanitiseContext {
    */
   untaggedLevel?: TlpLevel;
   forbidden: ForbiddenTermFilter;
+  /**
+   * Every partner's name and submitter consent, for objects promoted from a submission
+   * (tearline-submitter.ts). Absent: such an object goes to no partner but its submitter.
+   */
+  submitters?: SubmitterCatalog;
 }

@@ -32,6 +32,9 @@ export function agreementFromForm(form: FormData): string {
     ...(field(form, 'embargo') ? [`embargo: ${field(form, 'embargo')}`] : []),
     `approval: ${field(form, 'approval')}`,
     `sanitisation: ${field(form, 'sanitisation')}`,
+    ...(field(form, 'submitter_consent') && field(form, 'submitter_consent') !== 'none'
+      ? [`submitter_consent: ${field(form, 'submitter_consent')}`]
+      : []),
     `valid_from: ${quote(field(form, 'valid_from'))}`,
     ...(field(form, 'valid_until') ? [`valid_until: ${quote(field(form, 'valid_until'))}`] : []),
     'conditions:',
@@ -143,6 +146,14 @@ export function AgreementEditor({
           Sanitisation
           <select name="sanitisation" defaultValue="strict">
             {['standard', 'strict'].map((t) => (
+              <option key={t}>{t}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Submitter consent
+          <select name="submitter_consent" defaultValue="none">
+            {['none', 'hub-only', 'named'].map((t) => (
               <option key={t}>{t}</option>
             ))}
           </select>

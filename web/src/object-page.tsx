@@ -3,6 +3,7 @@ import { GraphView } from './graph-view.js';
 import { useLive } from './live.js';
 import { markingName } from './markings.js';
 import { objectHref } from './route.js';
+import { type Provenance, ProvenanceNote } from './submitter-consent.js';
 import { useLoad } from './use-load.js';
 import { type WhatWouldItTake, WhatWouldItTakeView } from './what-would-it-take.js';
 
@@ -12,6 +13,7 @@ interface ObjectPageData {
   names: Record<string, { name: string; type: string }>;
   granular: Record<string, { marking: string; selector: string }[]>;
   history: { partner: string; time: string; event: string; version: string; detail: string }[];
+  provenance: Provenance | null;
   versions: { version: string; added: string; source: string; imported_by: string | null; latest: boolean }[];
   graph: Graph;
   decisions: {
@@ -38,7 +40,7 @@ export function ObjectPage({ id }: { id: string }) {
   ]);
   if (page.state === 'loading') return <p>Loading…</p>;
   if (page.state === 'error') return <p className="error">{page.message}</p>;
-  const { object, markings, versions, graph, decisions, names, granular, history } = page.data;
+  const { object, markings, versions, graph, decisions, names, granular, history, provenance } = page.data;
   const nameOf = (ref: string) => names[ref]?.name ?? markingName(ref);
   return (
     <>
@@ -49,6 +51,7 @@ export function ObjectPage({ id }: { id: string }) {
         Markings:{' '}
         {markings.length ? markings.map((m) => <MarkingBadge key={m} name={nameOf(m)} id={m} />) : 'none'}
       </p>
+      {provenance && <ProvenanceNote provenance={provenance} />}
       <section aria-labelledby="decisions-h">
         <h2 id="decisions-h">Release decision per partner</h2>
         <div className="scroll">

@@ -1,6 +1,8 @@
 import type { Me } from './api.js';
+import { ConditionHistoryChart } from './condition-history-chart.js';
 import { useLive } from './live.js';
 import { AddPartner, PartnerManage } from './partner-manage.js';
+import { CONSENT_WORDS } from './submitter-consent.js';
 import { useLoad } from './use-load.js';
 import { PartnerImpactView } from './what-would-it-take.js';
 
@@ -44,6 +46,10 @@ function AgreementSummary({ body }: { body: Record<string, unknown> }) {
     ['Approval', String(body.approval ?? 'none')],
     ['Embargo', String(body.embargo ?? 'none')],
     ['Sanitisation', String(body.sanitisation ?? '—')],
+    [
+      'Submitter consent',
+      CONSENT_WORDS[String(body.submitter_consent ?? 'none')] ?? String(body.submitter_consent),
+    ],
     ['Valid', `${String(body.valid_from ?? '?')} – ${String(body.valid_until ?? 'open-ended')}`],
     ['Types', (scope.types ?? []).join(', ')],
     [
@@ -127,6 +133,12 @@ export function PartnersPage({ me }: { me: Me }) {
                 </tbody>
               </table>
             </div>
+          )}
+          {p.agreement && me.permissions.includes('condition.history') && (
+            <>
+              <h3>Conditions over time</h3>
+              <ConditionHistoryChart partnerId={p.id} deps={[live.conditions]} />
+            </>
           )}
           {p.agreement && (
             <>

@@ -117,11 +117,15 @@ describe('console API: threat picture and intel', () => {
     const t = (await call('GET', '/api/threat', s)).json();
     expect(t.actor.name).toBe('ISIS-K');
     expect(t.counts.incident).toBe(2);
-    expect(t.timeline.unit).toBe('day');
-    // The demo's incidents carry no event date: they sit at the citing report's published date
-    // (2026-11-02), not at their created time (api-threat-dates.ts).
-    expect(t.timeline.buckets[0].start).toBe('2026-11-02');
-    expect(t.timeline.buckets[0].incident).toBe(2);
+    // From ISIS-K's first_seen (2015-01) to the releases of 2026: months.
+    expect(t.timeline.unit).toBe('month');
+    expect(t.timeline.buckets[0]).toMatchObject({ start: '2015-01-01', actor: 1 });
+    // The demo's incidents carry their event dates (x_tearline_event_date), not their created time.
+    const month = (m: string) => t.timeline.buckets.find((b: { start: string }) => b.start === `${m}-01`);
+    expect(month('2024-01')).toMatchObject({ incident: 1, incidents: ['Kerman bombings'] });
+    expect(month('2024-03')).toMatchObject({ incident: 1, incidents: ['Crocus City Hall attack'] });
+    expect(t.focus).toBe('most-linked');
+    expect(t.timeline.lanes.map((l: { partner: string }) => l.partner)).toContain('allied-service');
     expect(t.timeline.buckets.reduce((n: number, b: { incident: number }) => n + b.incident, 0)).toBe(2);
     expect(
       t.timeline.buckets.reduce((n: number, b: { release: number }) => n + b.release, 0),

@@ -1,8 +1,8 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runImportJob } from '../app/import-job.js';
-import { parseImportMarking } from '../ingest/import-marking.js';
 import { formatSummary } from '../ingest/import-summary.js';
+import { parseImportMarking } from '../stix/markings-import.js';
 import { CliError, EXIT_FAIL, usageError } from './cli-error.js';
 import { withHubAs } from './cli-hub.js';
 import { createProgress } from './progress.js';

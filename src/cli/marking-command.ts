@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
-import { parseImportMarking } from '../ingest/import-marking.js';
+import { parseImportMarking } from '../stix/markings-import.js';
 import type { ImportMarkingScope } from '../store/hub/import-marking-store.js';
 import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { requireActor } from './cli-actor.js';

@@ -1,9 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
-import { type ImportMarking, parseImportMarking } from '../ingest/import-marking.js';
 import { importStream } from '../ingest/import-stream.js';
 import { parseJsonDocument } from '../stix/json-strict.js';
+import { type ImportMarking, parseImportMarking } from '../stix/markings-import.js';
 import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { type ClientAuth, TaxiiClient, TaxiiClientError } from '../taxii/taxii-client.js';
 import { requireActor } from './cli-actor.js';

@@ -1,4 +1,4 @@
-import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import type { FeedPage, FeedQuery } from '../feed-ports.js';
 import type { SqlDatabase } from './sql-database.js';
 import { pageFeed, type SqlFeedTable } from './sql-feed-query.js';
 

@@ -1,4 +1,4 @@
-import type { StatusResource } from '../../taxii/taxii-ports.js';
+import type { StatusResource } from '../feed-ports.js';
 import type { SqlDatabase } from './sql-database.js';
 
 /** TAXII status resources in portable SQL; each readable only by the credential that made it. */

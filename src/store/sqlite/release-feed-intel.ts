@@ -1,4 +1,4 @@
-import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import type { FeedPage, FeedQuery } from '../feed-ports.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';
 

@@ -1,4 +1,4 @@
-import type { StatusResource, StatusStore } from '../../taxii/taxii-ports.js';
+import type { StatusResource, StatusStore } from '../feed-ports.js';
 import type { SqliteDatabase } from './database.js';
 
 /** Status resources survive restarts; each is readable only by the credential that created it. */

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { canonicalJson } from '../ledger/ledger-canonical-json.js';
+import { formatVerifierKey, signNote } from '../ledger/ledger-note.js';
 import {
   AUDIT_EXPORT_MAX,
   AUDIT_PAGE_MAX,
@@ -8,10 +10,7 @@ import {
   countAuditEntries,
   listAuditEntries,
   parseAuditFilter,
-} from '../app/hub-audit.js';
-import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
-import { canonicalJson } from '../ledger/ledger-canonical-json.js';
-import { signNote } from '../ledger/ledger-note.js';
+} from '../store/hub/audit-entries.js';
 import { type ApiActor, guard, permissionsOf, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
@@ -151,7 +150,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   app.get('/api/ledger/entries.json', { preHandler: guard(ctx, 'ledger.audit') }, async (request, reply) => {
     const out = await exportRows(request, reply);
     if (!out) return reply;
-    const loaded = loadLedgerSigner(hub.paths, hub.config.hub_name);
+    const loaded = ctx.services.ledgerSigner();
     if (!loaded.ok)
       return sendApiError(reply, 'conflict', `the ledger key is not available: ${loaded.message}`);
     const payload = {
@@ -176,7 +175,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       .header('Content-Disposition', 'attachment; filename="ledger-entries.signed.json"')
       .send({
         format: AUDIT_EXPORT_FORMAT,
-        verifier_key: verifierKeyOf(loaded.signer),
+        verifier_key: formatVerifierKey(loaded.signer.name, loaded.signer.publicKey),
         how_to_verify:
           "open signed_note as a signed note (C2SP signed-note) with the hub's verifier key; its second line is the export as RFC 8785 JSON",
         signed_note: signed.note,

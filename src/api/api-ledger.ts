@@ -1,7 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
-import { witnessTargetsOf } from '../app/witness-config.js';
-import { parseVerifierKey } from '../ledger/ledger-note.js';
+import { formatVerifierKey, parseVerifierKey } from '../ledger/ledger-note.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
@@ -9,8 +7,8 @@ import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const { hub } = ctx;
   const verifierKey = (): string | undefined => {
-    const loaded = loadLedgerSigner(hub.paths, hub.config.hub_name);
-    return loaded.ok ? verifierKeyOf(loaded.signer) : undefined;
+    const loaded = ctx.services.ledgerSigner();
+    return loaded.ok ? formatVerifierKey(loaded.signer.name, loaded.signer.publicKey) : undefined;
   };
 
   app.get('/api/ledger', { preHandler: guard(ctx, 'read') }, async () => {
@@ -23,7 +21,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
         : null,
       // The witnesses this hub pushes to, with the keys it has for them. A partner should take a
       // witness's key from the witness's operator, not from the hub it is checking.
-      witnesses: witnessTargetsOf(hub.config).map((w) => ({ name: w.name, key: w.key, url: w.url })),
+      witnesses: ctx.services.witnesses().map((w) => ({ name: w.name, key: w.key, url: w.url })),
     };
   });
 

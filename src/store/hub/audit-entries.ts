@@ -1,7 +1,7 @@
-import { decodeLeaf, type EntryOpening, openStoredEntry } from '../ledger/ledger-commitment.js';
-import { ENTRY_KINDS, type EntryKind, type LedgerEntry } from '../ledger/ledger-entry.js';
-import { describeEntry, describePublicEntry, type EntryNames } from '../ledger/ledger-sentence.js';
-import type { SqlDatabase } from '../store/sql/sql-database.js';
+import { decodeLeaf, type EntryOpening, openStoredEntry } from '../../ledger/ledger-commitment.js';
+import { ENTRY_KINDS, type EntryKind, type LedgerEntry } from '../../ledger/ledger-entry.js';
+import { describeEntry, describePublicEntry, type EntryNames } from '../../ledger/ledger-sentence.js';
+import type { SqlDatabase } from '../sql/sql-database.js';
 
 /**
  * The ledger as a list to browse: filtered and paged in SQL (newest first), each entry decoded

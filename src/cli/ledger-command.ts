@@ -13,9 +13,8 @@ import type { NoteSigner } from '../ledger/ledger-note.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import type { LedgerError } from '../ledger/ledger-result.js';
 import type { CosignatureStore } from '../store/hub/cosignature-store.js';
+import { LedgerStoreError } from '../store/ledger-rows.js';
 import type { LedgerService } from '../store/ledger-service.js';
-import { PgLedgerError } from '../store/postgres/pg-ledger.js';
-import { LedgerStoreError } from '../store/sqlite/ledger-store.js';
 import { requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 import { registerVerifyReceipt } from './ledger-verify-receipt.js';
@@ -83,7 +82,7 @@ function withHub<T extends DataOption>(
     try {
       await action(hub, opts);
     } catch (err) {
-      if (err instanceof LedgerStoreError || err instanceof PgLedgerError) {
+      if (err instanceof LedgerStoreError) {
         throw new CliError(`the ledger store is damaged (${err.message}); run 'tearline ledger verify'`);
       }
       throw err;

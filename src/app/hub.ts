@@ -15,15 +15,15 @@ import { type LedgerService, sqliteLedgerService } from '../store/ledger-service
 import type { ObjectReader, StatsReader } from '../store/ports.js';
 import { hubReservedIds } from '../store/reserved-ids.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
+import { SqlIntelFeed } from '../store/sql/sql-intel-feed.js';
 import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
+import { SqlTaxiiStatusStore } from '../store/sql/sql-taxii-status.js';
 import { openSqlite, openSqliteReadOnly, type SqliteDatabase } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { SqliteObjectStore } from '../store/sqlite/object-store.js';
 import { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
-import { SqliteIntelFeed } from '../store/sqlite/release-feed-intel.js';
 import { SqliteSql } from '../store/sqlite/sqlite-sql.js';
-import { SqliteTaxiiStatusStore } from '../store/sqlite/taxii-status-store.js';
 import {
   ConfigError,
   checkpointScheduleOf,
@@ -155,9 +155,9 @@ export function createHub(
     taxii: {
       releases: feed,
       submissions,
-      intel: new SqliteIntelFeed(db),
+      intel: new SqlIntelFeed(sql),
       sink: createSqlSubmissionSink(sql, submissions),
-      statuses: new SqliteTaxiiStatusStore(db),
+      statuses: new SqlTaxiiStatusStore(sql),
     },
     ledger,
     checkpoints,

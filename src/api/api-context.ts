@@ -15,6 +15,7 @@ import type { ApiKeyStore } from '../store/hub/api-key-store.js';
 import type { AuthEvents, AuthSurface } from '../store/hub/auth-events.js';
 import type { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
 import type { ConditionEvents } from '../store/hub/condition-events.js';
+import type { ConsoleStamps } from '../store/hub/console-stamps.js';
 import type { OsintDraftStore } from '../store/hub/osint-draft-store.js';
 import type { Partner, PartnerStore } from '../store/hub/partner-store.js';
 import type { ReleaseStore } from '../store/hub/release-store.js';
@@ -119,6 +120,8 @@ export interface ConsoleContext {
   users: UserStore;
   sessions: SessionStore;
   auth: ConsoleSignIn;
+  /** What the live view compares to tell pages what changed (api-events.ts). */
+  stamps: ConsoleStamps;
   now: () => Date;
   sessionTtlMs: number;
   secure: boolean;

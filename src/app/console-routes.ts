@@ -18,6 +18,7 @@ import { registerSettingsRoutes } from '../api/api-settings.js';
 import { registerSubmissionRoutes } from '../api/api-submissions.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
 import { registerUserRoutes } from '../api/api-users.js';
+import { ConsoleStamps } from '../store/hub/console-stamps.js';
 import type { HubAuth } from './auth-sign-in.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
 import { readHubSecret } from './data-dir.js';
@@ -51,6 +52,7 @@ export function registerConsole(
   const ctx: ConsoleContext = {
     hub,
     services: consoleServicesOf(hub),
+    stamps: new ConsoleStamps(hub.state.sql),
     policy: options.policy ?? new HubPolicySource(hub.paths.dir),
     users: hub.state.users,
     sessions: hub.state.sessions,

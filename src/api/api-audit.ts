@@ -62,10 +62,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     }
     const filter: AuditFilter = rest;
     if (partner) {
-      const row = await sql.get<{ id: string }>('SELECT id FROM partners WHERE name = ? OR id = ?', [
-        partner,
-        partner,
-      ]);
+      const row = await hub.state.partners.get(partner);
       if (!row) {
         sendApiError(reply, 'not-found', `partner: no partner is named ${JSON.stringify(partner)}`);
         return undefined;
@@ -132,12 +129,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   app.get('/api/ledger/entries.csv', { preHandler: guard(ctx, 'ledger.audit') }, async (request, reply) => {
     const out = await exportRows(request, reply);
     if (!out) return reply;
-    const partnerNames = new Map(
-      (await sql.all<{ id: string; name: string }>('SELECT id, name FROM partners')).map((p) => [
-        p.id,
-        p.name,
-      ]),
-    );
+    const partnerNames = new Map((await hub.state.partners.list()).map((p) => [p.id, p.name]));
     const header = ['index', 'time', 'kind', 'actor', 'partner', 'release_id', 'object_id', 'sentence'];
     const lines = [header.join(',')];
     for (const r of out.rows) lines.push(csvLine(r, partnerNames).map(csvField).join(','));

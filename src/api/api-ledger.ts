@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { formatVerifierKey, parseVerifierKey } from '../ledger/ledger-note.js';
+import { listDisclosureRows } from '../store/hub/audit-entries.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
@@ -53,11 +54,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
   });
 
   app.get('/api/disclosures.csv', { preHandler: guard(ctx, 'read') }, async (_request, reply) => {
-    const rows = await hub.sql.all<Record<string, unknown>>(
-      `SELECT r.release_id, p.name AS partner, r.original_id, r.original_version, r.derived_id, r.released_at,
-              r.visible_from, r.approvals, r.reasons, r.ledger_index, r.recalled_at, r.recall_reason
-         FROM release_records r LEFT JOIN partners p ON p.id = r.partner_id ORDER BY r.released_at, r.release_id`,
-    );
+    const rows = await listDisclosureRows(hub.sql);
     const header = [
       'release_id',
       'partner',

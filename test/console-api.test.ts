@@ -119,7 +119,7 @@ describe('console API: threat picture and intel', () => {
     expect(t.counts.incident).toBe(2);
     expect(t.timeline.unit).toBe('day');
     // The demo's incidents carry no event date: they sit at the citing report's published date
-    // (2026-11-02), not at their created time (api-threat-dates.ts).
+    // (2026-11-02), not at their created time (store/hub/incident-dates.ts).
     expect(t.timeline.buckets[0].start).toBe('2026-11-02');
     expect(t.timeline.buckets[0].incident).toBe(2);
     expect(t.timeline.buckets.reduce((n: number, b: { incident: number }) => n + b.incident, 0)).toBe(2);

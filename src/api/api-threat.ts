@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { incidentDates } from '../store/hub/incident-dates.js';
 import { findNeighbourhood } from '../store/hub/neighbourhood.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 import { readGraphAround, readLatest } from './api-objects.js';
-import { incidentDates } from './api-threat-dates.js';
 
 const ACTOR_TYPES = ['intrusion-set', 'threat-actor', 'campaign'];
 export const TIMELINE_SERIES = ['incident', 'report', 'sighting', 'release'] as const;

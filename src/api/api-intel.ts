@@ -3,12 +3,12 @@ import type { WhatWouldItTake } from '../policy/decision-what-would-it-take.js';
 import { decideObject } from '../release/release-closure.js';
 import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
 import { findNeighbourhood } from '../store/hub/neighbourhood.js';
+import { readObjectContext } from '../store/hub/object-context.js';
+import { type ObjectSummary, readGraphAround, summarise } from '../store/hub/object-summaries.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
-import { readObjectContext } from './api-object-context.js';
-import { type ObjectSummary, readGraphAround, summarise } from './api-objects.js';
 
 export interface IntelQuery {
   q?: string;

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import { promoteSubmission, rejectSubmission } from '../release/submission-promote.js';
+import { summarise } from '../store/hub/object-summaries.js';
 import { isReviewState, type SubmissionSummary } from '../store/hub/submission-review-store.js';
 import { guard, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
-import { summarise } from './api-objects.js';
 
 const LIMIT = 200;
 

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { incidentDates } from '../store/hub/incident-dates.js';
 import { findNeighbourhood } from '../store/hub/neighbourhood.js';
+import { readGraphAround, readLatest } from '../store/hub/object-summaries.js';
 import { listActors, readIncidentJson, readReleaseTimes } from '../store/hub/threat-reads.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
-import { readGraphAround, readLatest } from './api-objects.js';
 
 export const TIMELINE_SERIES = ['incident', 'report', 'sighting', 'release'] as const;
 /** What "Latest" lists unless ?latest= says otherwise: what analysts read, not data components. */

@@ -1,5 +1,5 @@
 import type { JsonObject } from '../stix/types.js';
-import type { DerivedIdResolver, FeedPage, FeedQuery } from '../store/feed-ports.js';
+import type { FeedPage, FeedQuery } from '../store/feed-ports.js';
 
 // The feed, status and id ports are the store's (it implements them); the routes use them from there.
 export type {

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import type { EntryOpening } from '../../ledger/ledger-commitment.js';
 import { type LedgerEntry, releaseIdOf } from '../../ledger/ledger-entry.js';
 import { TreeFrontier } from '../../ledger/ledger-frontier.js';
 import { HASH_SIZE, type Hash, hashLeaf } from '../../ledger/ledger-hash.js';

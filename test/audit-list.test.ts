@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
-import { countAuditEntries, listAuditEntries } from '../src/app/hub-audit.js';
 import type { LedgerEntry } from '../src/ledger/ledger-entry.js';
+import { countAuditEntries, listAuditEntries } from '../src/store/hub/audit-entries.js';
 import { describeOnHubEngines } from './hub-engines.js';
 
 // The audit list's SQL filters on both engines, against the same filter applied to the entries

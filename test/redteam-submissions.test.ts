@@ -5,13 +5,13 @@ import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchIntel } from '../src/api/api-intel.js';
-import { listActors } from '../src/api/api-threat.js';
 import { reviewStoresOf } from '../src/app/release-stores.js';
 import { promoteSubmission } from '../src/release/submission-promote.js';
 import { TLP_MARKINGS, tlp2MarkingId } from '../src/stix/markings-tlp.js';
 import { computeScoId } from '../src/stix/sco-id.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { loadMarkingClassifier } from '../src/store/hub/partner-decisions.js';
+import { listActors } from '../src/store/hub/threat-reads.js';
 import { buildReleasingIdentity } from '../src/tearline/tearline-identity.js';
 import { type Answer, type Credential, INTERNAL, openRedTeam, type RedTeam } from './redteam-fixture.js';
 

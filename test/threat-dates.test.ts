@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { expect, it } from 'vitest';
-import { EVENT_DATE_PROPERTY, incidentDates } from '../src/api/api-threat-dates.js';
 import { importStream } from '../src/ingest/import-stream.js';
+import { EVENT_DATE_PROPERTY, incidentDates } from '../src/store/hub/incident-dates.js';
 import { describeOnHubEngines } from './hub-engines.js';
 
 // When an incident happened, on both engines: the hub's event-date property first, then the

@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { canonicalJson } from '../ledger/ledger-canonical-json.js';
+import { formatVerifierKey, signNote } from '../ledger/ledger-note.js';
 import {
   AUDIT_EXPORT_MAX,
   AUDIT_PAGE_MAX,
@@ -8,10 +10,7 @@ import {
   countAuditEntries,
   listAuditEntries,
   parseAuditFilter,
-} from '../app/hub-audit.js';
-import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
-import { canonicalJson } from '../ledger/ledger-canonical-json.js';
-import { signNote } from '../ledger/ledger-note.js';
+} from '../store/hub/audit-entries.js';
 import { type ApiActor, guard, permissionsOf, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
@@ -63,10 +62,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     }
     const filter: AuditFilter = rest;
     if (partner) {
-      const row = await sql.get<{ id: string }>('SELECT id FROM partners WHERE name = ? OR id = ?', [
-        partner,
-        partner,
-      ]);
+      const row = await hub.state.partners.get(partner);
       if (!row) {
         sendApiError(reply, 'not-found', `partner: no partner is named ${JSON.stringify(partner)}`);
         return undefined;
@@ -133,12 +129,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   app.get('/api/ledger/entries.csv', { preHandler: guard(ctx, 'ledger.audit') }, async (request, reply) => {
     const out = await exportRows(request, reply);
     if (!out) return reply;
-    const partnerNames = new Map(
-      (await sql.all<{ id: string; name: string }>('SELECT id, name FROM partners')).map((p) => [
-        p.id,
-        p.name,
-      ]),
-    );
+    const partnerNames = new Map((await hub.state.partners.list()).map((p) => [p.id, p.name]));
     const header = ['index', 'time', 'kind', 'actor', 'partner', 'release_id', 'object_id', 'sentence'];
     const lines = [header.join(',')];
     for (const r of out.rows) lines.push(csvLine(r, partnerNames).map(csvField).join(','));
@@ -151,7 +142,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   app.get('/api/ledger/entries.json', { preHandler: guard(ctx, 'ledger.audit') }, async (request, reply) => {
     const out = await exportRows(request, reply);
     if (!out) return reply;
-    const loaded = loadLedgerSigner(hub.paths, hub.config.hub_name);
+    const loaded = ctx.services.ledgerSigner();
     if (!loaded.ok)
       return sendApiError(reply, 'conflict', `the ledger key is not available: ${loaded.message}`);
     const payload = {
@@ -176,7 +167,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       .header('Content-Disposition', 'attachment; filename="ledger-entries.signed.json"')
       .send({
         format: AUDIT_EXPORT_FORMAT,
-        verifier_key: verifierKeyOf(loaded.signer),
+        verifier_key: formatVerifierKey(loaded.signer.name, loaded.signer.publicKey),
         how_to_verify:
           "open signed_note as a signed note (C2SP signed-note) with the hub's verifier key; its second line is the export as RFC 8785 JSON",
         signed_note: signed.note,

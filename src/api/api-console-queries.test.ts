@@ -1,10 +1,10 @@
 import { expect, it } from 'vitest';
 import { makeRelationship, makeSdo } from '../../test/policy-object-rows.js';
 import { insertObjectRows, withTestSql } from '../store/hub/hub-test-rows.js';
+import { readGraphAround } from '../store/hub/object-summaries.js';
+import { listActors } from '../store/hub/threat-reads.js';
 import { describeOnEngines } from '../store/sql/sql-test-engines.js';
 import { searchIntel } from './api-intel.js';
-import { readGraphAround } from './api-objects.js';
-import { listActors } from './api-threat.js';
 
 /** The console's read queries over the objects tables, on each engine (flags, LIKE, GROUP BY). */
 describeOnEngines('console queries', (open) => {

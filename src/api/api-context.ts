@@ -1,19 +1,136 @@
-import type { HubAuth } from '../app/auth-sign-in.js';
-import type { Hub } from '../app/hub.js';
-import type { HubPolicyState } from '../app/hub-policy-watch.js';
-import type { PassNow } from '../app/hub-worker.js';
-import type { SessionStore } from '../store/hub/session-store.js';
-import type { UserStore } from '../store/hub/user-store.js';
+import type { Clock } from '../clock.js';
+import type { NoteSigner } from '../ledger/ledger-note.js';
+import type { LedgerResult } from '../ledger/ledger-result.js';
+import type { Gazetteer, StoredGroup } from '../osint/gazetteer-build.js';
+import type { DraftStores } from '../release/osint-drafts.js';
+import type { ObjectCache } from '../release/release-closure.js';
+import type { DecisionInput } from '../release/release-decision.js';
+import type { PipelineReport, PipelineStores } from '../release/release-pipeline.js';
+import type { HubPolicy } from '../release/release-policy.js';
+import type { DisclosureReport } from '../release/release-report.js';
+import type { DecisionRound } from '../release/release-terms.js';
+import type { ReviewStores } from '../release/submission-promote.js';
+import type { AgreementStore } from '../store/hub/agreement-store.js';
+import type { ApiKeyStore } from '../store/hub/api-key-store.js';
+import type { AuthEvents, AuthSurface } from '../store/hub/auth-events.js';
+import type { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
+import type { ConditionEvents } from '../store/hub/condition-events.js';
+import type { ConsoleStamps } from '../store/hub/console-stamps.js';
+import type { NeighbourhoodCache } from '../store/hub/neighbourhood-cache.js';
+import type { ObjectFacets } from '../store/hub/object-facets.js';
+import type { OsintDraftStore } from '../store/hub/osint-draft-store.js';
+import type { Partner, PartnerStore } from '../store/hub/partner-store.js';
+import type { ReleaseStore } from '../store/hub/release-store.js';
+import type { AuthMethod, SessionStore } from '../store/hub/session-store.js';
+import type { SubmissionReviewStore } from '../store/hub/submission-review-store.js';
+import type { User, UserStore } from '../store/hub/user-store.js';
+import type { LedgerService } from '../store/ledger-service.js';
+import type { SqlDatabase } from '../store/sql/sql-database.js';
+
+/*
+ * What the console routes are written against: ports named for what they need, defined here so
+ * that src/api depends on the store, the release pipeline and the core, never on src/app. The
+ * composition root (app/console-routes.ts) builds them from the running hub.
+ */
+
+/** The hub's state stores the routes read and write. */
+export interface ConsoleStores {
+  sql: SqlDatabase;
+  partners: PartnerStore;
+  agreements: AgreementStore;
+  conditions: ConditionEvents;
+  users: UserStore;
+  apiKeys: ApiKeyStore;
+  authEvents: AuthEvents;
+  throttle: AuthThrottleStore;
+  releases: ReleaseStore;
+  submissions: SubmissionReviewStore;
+  drafts: OsintDraftStore;
+  /** Agreement scopes' neighbourhoods, remembered until the objects change. */
+  neighbourhoods: NeighbourhoodCache;
+  /** What queue lists show of each object, remembered until the objects change. */
+  facets: ObjectFacets;
+}
+
+/** The running hub as the routes see it. */
+export interface ConsoleHub {
+  config: { hub_name: string; focus_actor?: string };
+  clock: Clock;
+  sql: SqlDatabase;
+  state: ConsoleStores;
+  /** Checkpoints, receipts, proofs and audits. */
+  ledgerService: LedgerService;
+  /** Signs a checkpoint when entries wait (after each change a route commits). */
+  checkpointIfDue(): void | Promise<void>;
+}
+
+/** What the hub's settings and files give the routes, computed by the composition root. */
+export interface ConsoleServices {
+  /** The adapters the release pipeline, the review of submissions and OSINT drafts write through. */
+  releaseStores(): PipelineStores;
+  reviewStores(): ReviewStores;
+  draftStores(): DraftStores;
+  /** A round of decisions at `now` by `policy`: the one way every surface decides. */
+  decisionRound(policy: HubPolicy, now: Date): Promise<DecisionRound>;
+  /** The objects a request decides, read once each. */
+  objectCache(round: DecisionRound): ObjectCache;
+  /** Every latest object on the hub, projected once by `round`. */
+  latestInputs(round: DecisionRound): Promise<DecisionInput[]>;
+  disclosureReport(
+    policy: HubPolicy,
+    partner: Partner,
+    from: string,
+    to: string,
+    now: Date,
+  ): Promise<DisclosureReport>;
+  /** The hub's checkpoint signer, or why there is none (no key yet). */
+  ledgerSigner(): LedgerResult<{ signer: NoteSigner }>;
+  /** The witnesses this hub pushes checkpoints to. */
+  witnesses(): readonly { name: string; key: string; url: string }[];
+  /** The secret partner ids are derived with (never sent anywhere). */
+  hubSecret(): Buffer;
+  /** The place names and groups article extraction matches, with the hub's stored groups. */
+  gazetteer(stored: readonly StoredGroup[]): Gazetteer;
+}
+
+/** The settings decisions are made by, and the outcome of the last attempt to re-read them. */
+export interface ConsolePolicyState {
+  policy: HubPolicy;
+  digest: string;
+  files: string[];
+  loadedAt: string;
+  error?: { message: string; at: string };
+}
+
+/**
+ * Sign-in through the hub's one throttle and audit log (app/auth-sign-in.ts), from a client
+ * address; one answer for every kind of failure.
+ */
+export interface ConsoleSignIn {
+  signIn(
+    surface: AuthSurface,
+    input: { name: string; password: string; totp?: string | undefined },
+    from: { address: string },
+  ): Promise<
+    | { ok: true; user: User; auth: AuthMethod }
+    | { ok: false; code: 'failed' | 'locked' | 'throttled'; message: string; retryAfterSeconds?: number }
+  >;
+}
+
+/** A pass asked for: its totals, or that another process was running one. */
+export type ConsolePassNow = { ran: true; totals: PipelineReport['totals'] } | { ran: false };
 
 /** What every console route reads through. `now` is wall-clock time for sessions only. */
 export interface ConsoleContext {
-  hub: Hub;
+  hub: ConsoleHub;
+  services: ConsoleServices;
   /** The settings decisions are made by now (serve re-reads them when they change). */
-  policy: { current(): HubPolicyState };
+  policy: { current(): ConsolePolicyState };
   users: UserStore;
   sessions: SessionStore;
-  /** Sign-in through the hub's one throttle and audit log. */
-  auth: HubAuth;
+  auth: ConsoleSignIn;
+  /** What the live view compares to tell pages what changed (api-events.ts). */
+  stamps: ConsoleStamps;
   now: () => Date;
   sessionTtlMs: number;
   secure: boolean;
@@ -22,5 +139,5 @@ export interface ConsoleContext {
    * asks it, so the pass runs on the pass thread, never on this event loop. A getter: serve starts
    * the worker after the routes are built.
    */
-  passes?: () => { runNow(): Promise<PassNow> } | undefined;
+  passes?: () => { runNow(): Promise<ConsolePassNow> } | undefined;
 }

@@ -1,6 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { loadGazetteer } from '../app/osint-data-load.js';
-import { draftStoresOf } from '../app/release-stores.js';
 import { MAX_ARTICLE_BYTES } from '../osint/article-text.js';
 import { DRAFT_STATES, ITEM_DECISIONS, type ItemEdit } from '../osint/draft-types.js';
 import { isItemKind } from '../osint/osint-types.js';
@@ -101,8 +99,8 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         fields[f] = v;
       }
       const r = await ingestArticle(
-        draftStoresOf(hub),
-        loadGazetteer,
+        ctx.services.draftStores(),
+        (stored) => ctx.services.gazetteer(stored),
         {
           body: body.text,
           meta: {
@@ -132,7 +130,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       if (body.marking !== undefined && typeof body.marking !== 'string')
         return sendApiError(reply, 'bad-request', 'marking must be a TLP level');
       const r = await editDraft(
-        draftStoresOf(hub),
+        ctx.services.draftStores(),
         id,
         { edits, ...(typeof body.marking === 'string' && { marking: body.marking }) },
         userOf(request),
@@ -149,7 +147,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     async (request, reply) => {
       const id = (request.params as { id?: string }).id ?? '';
       if (!ID.test(id)) return sendApiError(reply, 'not-found', 'no such draft');
-      const r = await confirmDraft(draftStoresOf(hub), id, userOf(request), hub.clock.now());
+      const r = await confirmDraft(ctx.services.draftStores(), id, userOf(request), hub.clock.now());
       if (!r.ok) return sendApiError(reply, codeOf(r), r.message);
       await hub.checkpointIfDue();
       return { id, state: 'confirmed', report_id: r.reportId, objects: r.objects };
@@ -165,7 +163,13 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       const body = (request.body ?? {}) as { reason?: unknown };
       if (typeof body.reason !== 'string')
         return sendApiError(reply, 'bad-request', 'reason: a rejection must say why');
-      const r = await rejectDraft(draftStoresOf(hub), id, userOf(request), body.reason, hub.clock.now());
+      const r = await rejectDraft(
+        ctx.services.draftStores(),
+        id,
+        userOf(request),
+        body.reason,
+        hub.clock.now(),
+      );
       if (!r.ok) return sendApiError(reply, codeOf(r), r.message);
       return { id, state: 'rejected' };
     },

@@ -27,13 +27,7 @@ export class ConditionStamp {
   async read(ctx: ConsoleContext): Promise<string> {
     const { state } = ctx.hub;
     const now = ctx.hub.clock.now().getTime();
-    const row = await state.sql.get<{ v: string }>(
-      `SELECT (SELECT coalesce(max(seq), 0) FROM condition_events) || '/' || (SELECT count(*) FROM agreements)
-              || '/' || (SELECT count(*) FROM partners) || '/' || (SELECT coalesce(max(added_us), 0) FROM objects)
-              || '/' || (SELECT coalesce(max(pos_us), 0) FROM taxii_submissions)
-              || '/' || (SELECT count(*) FROM taxii_submissions WHERE review_state = 'rejected') AS v`,
-    );
-    const key = row?.v ?? '';
+    const key = await ctx.stamps.conditionInputs();
     if (key === this.#key && now < this.#nextChangeMs) return this.#value;
     this.#key = key;
     this.#nextChangeMs = Number.POSITIVE_INFINITY;
@@ -52,24 +46,17 @@ export class ConditionStamp {
 }
 
 export async function readStamps(ctx: ConsoleContext, conditions: ConditionStamp): Promise<ChangeStamps> {
-  const { sql } = ctx.hub.state;
-  const intel = await sql.get<{ v: number }>('SELECT coalesce(max(added_us), 0) AS v FROM objects');
-  const queue = await sql.get<{ v: string }>(
-    `SELECT (SELECT count(*) FROM release_queue WHERE state IN ('pending', 'approved')) || '/' ||
-            (SELECT count(*) FROM release_approvals) || '/' || (SELECT count(*) FROM release_records) || '/' ||
-            (SELECT count(*) FROM release_outcomes) AS v`,
-  );
+  const { stamps } = ctx;
+  const intel = await stamps.intel();
+  const queue = await stamps.queue();
   const settings = ctx.policy.current();
-  const submissions = await sql.get<{ v: string }>(
-    `SELECT (SELECT coalesce(max(pos_us), 0) FROM taxii_submissions) || '/' ||
-            (SELECT count(*) FROM taxii_submissions WHERE review_state = 'pending') AS v`,
-  );
+  const submissions = await stamps.submissions();
   return {
-    intel: String(intel?.v ?? 0),
-    queue: queue?.v ?? '',
+    intel,
+    queue,
     conditions: await conditions.read(ctx),
     settings: `${settings.digest}/${settings.error?.at ?? ''}`,
-    submissions: submissions?.v ?? '',
+    submissions,
   };
 }
 

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { openDecisionRound, readLatestInputs } from '../app/hub-decisions.js';
 import { formatImpactLine } from '../policy/condition-impact.js';
 import { partnerImpactOf } from '../release/release-what-would-it-take.js';
 import { guard } from './api-auth.js';
@@ -16,8 +15,8 @@ export function registerImpactRoutes(app: FastifyInstance, ctx: ConsoleContext):
     const p = await ctx.hub.state.partners.get((request.params as { id: string }).id);
     if (!p) return sendApiError(reply, 'not-found', 'no such partner');
     const now = ctx.hub.clock.now();
-    const round = await openDecisionRound(ctx.hub, ctx.policy.current().policy, now);
-    const inputs = await readLatestInputs(ctx.hub, round);
+    const round = await ctx.services.decisionRound(ctx.policy.current().policy, now);
+    const inputs = await ctx.services.latestInputs(round);
     const { impact, decisions } = partnerImpactOf(inputs, await round.termsFor(p));
     return {
       partner: { id: p.id, name: p.name },

@@ -1,16 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import { objectCacheOf, openDecisionRound } from '../app/hub-decisions.js';
 import type { WhatWouldItTake } from '../policy/decision-what-would-it-take.js';
 import { decideObject } from '../release/release-closure.js';
 import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
 import type { JsonObject } from '../stix/types.js';
 import { findNeighbourhood } from '../store/hub/neighbourhood.js';
+import { readObjectContext } from '../store/hub/object-context.js';
+import { type ObjectSummary, readGraphAround, summarise } from '../store/hub/object-summaries.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
-import { readObjectContext } from './api-object-context.js';
-import { type ObjectSummary, readGraphAround, summarise } from './api-objects.js';
 import { provenanceOf } from './api-provenance.js';
 
 export interface IntelQuery {
@@ -198,8 +197,8 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     const partners = await ctx.hub.state.partners.list();
     const outcomes = await ctx.hub.state.releases.outcomesOf(id);
     // The one decision per partner, now, by the settings in force; beside it what the pipeline recorded.
-    const round = await openDecisionRound(ctx.hub, ctx.policy.current().policy, ctx.hub.clock.now());
-    const objects = objectCacheOf(ctx.hub, round);
+    const round = await ctx.services.decisionRound(ctx.policy.current().policy, ctx.hub.clock.now());
+    const objects = ctx.services.objectCache(round);
     const decided = new Map<string, Awaited<ReturnType<typeof decideObject>>>();
     const wwit = new Map<string, WhatWouldItTake>();
     for (const p of partners) {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
-import { loadLedgerSigner, verifierKeyOf } from '../app/ledger-key.js';
-import { witnessTargetsOf } from '../app/witness-config.js';
-import { parseVerifierKey } from '../ledger/ledger-note.js';
+import { formatVerifierKey, parseVerifierKey } from '../ledger/ledger-note.js';
+import { listDisclosureRows } from '../store/hub/audit-entries.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
@@ -9,8 +8,8 @@ import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const { hub } = ctx;
   const verifierKey = (): string | undefined => {
-    const loaded = loadLedgerSigner(hub.paths, hub.config.hub_name);
-    return loaded.ok ? verifierKeyOf(loaded.signer) : undefined;
+    const loaded = ctx.services.ledgerSigner();
+    return loaded.ok ? formatVerifierKey(loaded.signer.name, loaded.signer.publicKey) : undefined;
   };
 
   app.get('/api/ledger', { preHandler: guard(ctx, 'read') }, async () => {
@@ -23,7 +22,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
         : null,
       // The witnesses this hub pushes to, with the keys it has for them. A partner should take a
       // witness's key from the witness's operator, not from the hub it is checking.
-      witnesses: witnessTargetsOf(hub.config).map((w) => ({ name: w.name, key: w.key, url: w.url })),
+      witnesses: ctx.services.witnesses().map((w) => ({ name: w.name, key: w.key, url: w.url })),
     };
   });
 
@@ -55,11 +54,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
   });
 
   app.get('/api/disclosures.csv', { preHandler: guard(ctx, 'read') }, async (_request, reply) => {
-    const rows = await hub.sql.all<Record<string, unknown>>(
-      `SELECT r.release_id, p.name AS partner, r.original_id, r.original_version, r.derived_id, r.released_at,
-              r.visible_from, r.approvals, r.reasons, r.ledger_index, r.recalled_at, r.recall_reason
-         FROM release_records r LEFT JOIN partners p ON p.id = r.partner_id ORDER BY r.released_at, r.release_id`,
-    );
+    const rows = await listDisclosureRows(hub.sql);
     const header = [
       'release_id',
       'partner',

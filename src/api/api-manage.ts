@@ -1,7 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { readHubSecret } from '../app/data-dir.js';
-import { releaseStoresOf } from '../app/release-stores.js';
 import { diffAgreements, formatAgreementChanges } from '../policy/agreement-diff.js';
 import { AGREEMENT_MAX_BYTES, formatAgreementErrors, parseAgreement } from '../policy/agreement-parse.js';
 import { runReleasePipeline } from '../release/release-pipeline.js';
@@ -204,7 +202,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
           'send {"object_id": "the hub id", "reason": "why, 1-2000 characters"}',
         );
       const r = await recallRelease(
-        releaseStoresOf(hub),
+        ctx.services.releaseStores(),
         p.id,
         body.object_id,
         reason,
@@ -229,10 +227,10 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
           return sendApiError(reply, 'conflict', 'another release pass is running; try again in a moment');
         return done.totals;
       }
-      const report = await runReleasePipeline(releaseStoresOf(hub), {
+      const report = await runReleasePipeline(ctx.services.releaseStores(), {
         now: now(),
         actor: userOf(request).name,
-        hubSecret: readHubSecret(hub.paths.hubSecret),
+        hubSecret: ctx.services.hubSecret(),
       });
       await hub.checkpointIfDue();
       return report.totals;

@@ -24,10 +24,7 @@ async function describePartner(ctx: ConsoleContext, p: Partner) {
   const now = ctx.hub.clock.now().getTime();
   const agreement = await state.agreements.latest(p.id);
   const facts = await loadPartnerFacts(state, p, now);
-  const recalled = await state.sql.get<{ n: number }>(
-    'SELECT count(*) AS n FROM release_records WHERE partner_id = ? AND recalled_at IS NOT NULL',
-    [p.id],
-  );
+  const recalled = await state.releases.countRecalled(p.id);
   const outstanding = (await listRecalls(state, p.id)).filter((r) => r.acknowledged_at === null).length;
   const suspension = (await state.conditions.list(p.id)).filter((e) => e.kind === 'suspension').at(-1);
   return {
@@ -52,7 +49,7 @@ async function describePartner(ctx: ConsoleContext, p: Partner) {
     counts: {
       ...(await state.releases.countOutcomes(p.id)),
       feedback: (await listFeedbackReceipts(state.sql, p.id, 0)).length,
-      recalled: recalled?.n ?? 0,
+      recalled,
       'acknowledgements outstanding': outstanding,
     },
   };

@@ -1,5 +1,4 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { releaseStoresOf } from '../app/release-stores.js';
 import { decideQueueItem } from '../release/release-approval.js';
 import {
   combinedDiff,
@@ -179,7 +178,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   app.get('/api/queue/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const item = await hub.state.releases.item(id);
-    const copies = item && (await itemCopies(releaseStoresOf(hub), id));
+    const copies = item && (await itemCopies(ctx.services.releaseStores(), id));
     if (!item || !copies) return sendApiError(reply, 'not-found', `no queue item ${id}`);
     return {
       id,
@@ -200,7 +199,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     async (request, reply) => {
       const sel = await readSelection(ctx, (request.body ?? {}) as Record<string, unknown>);
       if (isError(sel)) return sendApiError(reply, 'bad-request', sel.error);
-      const stores = releaseStoresOf(hub);
+      const stores = ctx.services.releaseStores();
       const resolved = await resolveSelection(stores, sel);
       if (!resolved.ok) return sendApiError(reply, 'bad-request', resolved.message);
       return combinedDiff(stores, resolved.entries);
@@ -223,7 +222,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
           return sendApiError(reply, 'bad-request', 'digest: the digest of the selection as it was shown');
         const user = userOf(request);
         const r = await decideSelection(
-          releaseStoresOf(hub),
+          ctx.services.releaseStores(),
           sel,
           body.digest,
           { name: user.name, role: user.role, auth: user.auth, origin: user.origin },
@@ -249,7 +248,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
           return sendApiError(reply, 'bad-request', 'comment: a denial must say why');
         const user = userOf(request);
         const r = await decideQueueItem(
-          releaseStoresOf(hub),
+          ctx.services.releaseStores(),
           id,
           { name: user.name, role: user.role, auth: user.auth, origin: user.origin },
           verdict,

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { buildDisclosureReport } from '../app/hub-disclosures.js';
 import {
   DISCLOSURE_TABLES,
   formatDisclosureCsv,
@@ -43,8 +42,7 @@ export function registerReportRoutes(app: FastifyInstance, ctx: ConsoleContext):
         'not-found',
         `partner: no partner named or with id ${JSON.stringify(q.partner)}`,
       );
-    const doc = await buildDisclosureReport(
-      ctx.hub,
+    const doc = await ctx.services.disclosureReport(
       ctx.policy.current().policy,
       partner,
       period.from,

@@ -1,11 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import { reviewStoresOf } from '../app/release-stores.js';
 import { promoteSubmission, rejectSubmission } from '../release/submission-promote.js';
+import { summarise } from '../store/hub/object-summaries.js';
 import { isReviewState, type SubmissionSummary } from '../store/hub/submission-review-store.js';
 import { guard, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
-import { summarise } from './api-objects.js';
 
 const LIMIT = 200;
 
@@ -74,7 +73,12 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
     async (request, reply) => {
       const number = parseNumber((request.params as { number?: string }).number);
       if (number === undefined) return sendApiError(reply, 'not-found', 'no such submission');
-      const r = await promoteSubmission(reviewStoresOf(hub), number, userOf(request), hub.clock.now());
+      const r = await promoteSubmission(
+        ctx.services.reviewStores(),
+        number,
+        userOf(request),
+        hub.clock.now(),
+      );
       if (!r.ok) {
         const code =
           r.code === 'not-found' ? 'not-found' : r.code === 'not-pending' ? 'conflict' : 'bad-request';
@@ -95,7 +99,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
       if (typeof body.reason !== 'string')
         return sendApiError(reply, 'bad-request', 'reason: a rejection must say why');
       const r = await rejectSubmission(
-        reviewStoresOf(hub),
+        ctx.services.reviewStores(),
         number,
         userOf(request),
         body.reason,

@@ -1,50 +1,15 @@
 import type { FastifyInstance } from 'fastify';
-import type { SqlQueries } from '../store/sql/sql-database.js';
+import { incidentDates } from '../store/hub/incident-dates.js';
+import { readGraphAround, readLatest } from '../store/hub/object-summaries.js';
+import { listActors, readActorSeen, readIncidentJson, readReleaseTimes } from '../store/hub/threat-reads.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
-import { readGraphAround, readLatest } from './api-objects.js';
-import { incidentDates } from './api-threat-dates.js';
 
-const ACTOR_TYPES = ['intrusion-set', 'threat-actor', 'campaign'];
 export const TIMELINE_SERIES = ['incident', 'report', 'sighting', 'actor', 'release'] as const;
 /** What "Latest" lists unless ?latest= says otherwise: what analysts read, not data components. */
 export const LATEST_TYPES = ['report', 'incident', 'indicator', 'intrusion-set', 'threat-actor', 'campaign'];
 const TYPE_NAME = /^[a-z0-9-]{1,64}$/;
-
-/** Actors by activity: how many non-provenance references join them to other objects. */
-export async function listActors(
-  sql: SqlQueries,
-): Promise<{ id: string; name: string; type: string; activity: number }[]> {
-  const actors = await sql.all<{ id: string; type: string; json: string }>(
-    `SELECT id, type, json FROM objects WHERE is_latest AND type IN (${ACTOR_TYPES.map(() => '?').join(', ')})`,
-    ACTOR_TYPES,
-  );
-  // Every actor's count in one query: one per actor would be a round trip each on PostgreSQL.
-  const counts = new Map<string, number>();
-  for (let i = 0; i < actors.length; i += 400) {
-    const chunk = actors.slice(i, i + 400).map((a) => a.id);
-    const rows = await sql.all<{ id: string; n: number }>(
-      `SELECT r.dst_id AS id, count(*) AS n FROM object_refs r JOIN objects o ON o.added_us = r.src_added_us
-        WHERE o.is_latest AND r.dst_id IN (${chunk.map(() => '?').join(', ')})
-          AND r.path NOT LIKE 'object_marking_refs%' AND r.path <> 'created_by_ref'
-        GROUP BY r.dst_id`,
-      chunk,
-    );
-    for (const r of rows) counts.set(r.id, r.n);
-  }
-  return actors
-    .map((a) => {
-      const o = JSON.parse(a.json) as { name?: unknown };
-      return {
-        id: a.id,
-        type: a.type,
-        name: typeof o.name === 'string' ? o.name : a.id,
-        activity: counts.get(a.id) ?? 0,
-      };
-    })
-    .sort((x, y) => y.activity - x.activity || x.name.localeCompare(y.name));
-}
 
 export interface TimelineBucket {
   /** The first day of the bucket, YYYY-MM-DD (UTC). */
@@ -169,13 +134,10 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
     for (const o of objects) counts[o.type] = (counts[o.type] ?? 0) + 1;
     const points: TimelinePoint[] = [];
     const incidents = objects.filter((o) => o.type === 'incident');
-    const rows = incidents.length
-      ? await sql.all<{ id: string; json: string }>(
-          `SELECT id, json FROM objects WHERE is_latest AND type = 'incident' AND id IN (${incidents.map(() => '?').join(', ')})`,
-          incidents.map((o) => o.id),
-        )
-      : [];
-    const json = new Map(rows.map((r) => [r.id, JSON.parse(r.json) as Record<string, unknown>]));
+    const json = await readIncidentJson(
+      sql,
+      incidents.map((o) => o.id),
+    );
     const happened = await incidentDates(
       sql,
       incidents.map((o) => ({ id: o.id, json: json.get(o.id) ?? {}, created: o.created })),
@@ -186,33 +148,14 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
         points.push({ series: o.type, at, ...(o.type === 'incident' && { name: o.name }) });
     }
     // Actors by the span STIX gives them: first_seen and last_seen, each a point of activity.
-    const actorIds = objects.filter((o) => ACTOR_TYPES.includes(o.type)).map((o) => o.id);
-    for (let i = 0; i < actorIds.length; i += 400) {
-      const chunk = actorIds.slice(i, i + 400);
-      const seen = await sql.all<{ json: string }>(
-        `SELECT json FROM objects WHERE is_latest AND id IN (${chunk.map(() => '?').join(', ')})`,
-        chunk,
-      );
-      for (const r of seen) {
-        const o = JSON.parse(r.json) as { first_seen?: unknown; last_seen?: unknown };
-        for (const at of new Set([o.first_seen, o.last_seen]))
-          if (typeof at === 'string') points.push({ series: 'actor', at });
-      }
-    }
+    for (const a of await readActorSeen(
+      sql,
+      objects.map((o) => o.id),
+    ))
+      for (const at of new Set([a.first_seen, a.last_seen])) if (at) points.push({ series: 'actor', at });
     const partnerNames = new Map((await ctx.hub.state.partners.list()).map((p) => [p.id, p.name]));
-    for (let i = 0; i < ids.length; i += 500) {
-      const chunk = ids.slice(i, i + 500);
-      const released = await sql.all<{ released_at: string; partner_id: string }>(
-        `SELECT released_at, partner_id FROM release_records WHERE original_id IN (${chunk.map(() => '?').join(', ')})`,
-        chunk,
-      );
-      for (const r of released)
-        points.push({
-          series: 'release',
-          at: r.released_at,
-          partner: partnerNames.get(r.partner_id) ?? r.partner_id,
-        });
-    }
+    for (const r of await readReleaseTimes(sql, ids))
+      points.push({ series: 'release', at: r.at, partner: partnerNames.get(r.partnerId) ?? r.partnerId });
     const latest = objects
       .filter((o) => latestTypes.includes(o.type))
       .sort((a, b) => (b.modified ?? '').localeCompare(a.modified ?? ''))

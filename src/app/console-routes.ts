@@ -3,7 +3,7 @@ import { registerAuditRoutes } from '../api/api-audit.js';
 import { registerAuthRoutes } from '../api/api-auth.js';
 import { registerConditionHistoryRoutes } from '../api/api-condition-history.js';
 import { registerConditionRoutes } from '../api/api-conditions.js';
-import type { ConsoleContext } from '../api/api-context.js';
+import type { ConsoleContext, ConsoleServices } from '../api/api-context.js';
 import { registerDocsRoute } from '../api/api-docs.js';
 import { registerDraftRoutes } from '../api/api-drafts.js';
 import { registerApiNotFound } from '../api/api-errors.js';
@@ -19,10 +19,18 @@ import { registerSettingsRoutes } from '../api/api-settings.js';
 import { registerSubmissionRoutes } from '../api/api-submissions.js';
 import { registerThreatRoutes } from '../api/api-threat.js';
 import { registerUserRoutes } from '../api/api-users.js';
+import { ConsoleStamps } from '../store/hub/console-stamps.js';
 import type { HubAuth } from './auth-sign-in.js';
 import { findWebRoot, registerConsoleWeb } from './console-web.js';
+import { readHubSecret } from './data-dir.js';
 import type { Hub } from './hub.js';
+import { objectCacheOf, openDecisionRound, readLatestInputs } from './hub-decisions.js';
+import { buildDisclosureReport } from './hub-disclosures.js';
 import { HubPolicySource, type HubPolicyState } from './hub-policy-watch.js';
+import { loadLedgerSigner } from './ledger-key.js';
+import { loadGazetteer } from './osint-data-load.js';
+import { draftStoresOf, releaseStoresOf, reviewStoresOf } from './release-stores.js';
+import { witnessTargetsOf } from './witness-config.js';
 
 export interface ConsoleOptions {
   /** The hub's settings in force; read once from the data dir when absent. */
@@ -46,6 +54,8 @@ export function registerConsole(
   const sessionTtlMs = options.sessionTtlMs ?? 8 * 3_600_000;
   const ctx: ConsoleContext = {
     hub,
+    services: consoleServicesOf(hub),
+    stamps: new ConsoleStamps(hub.state.sql),
     policy: options.policy ?? new HubPolicySource(hub.paths.dir),
     users: hub.state.users,
     sessions: hub.state.sessions,
@@ -75,4 +85,22 @@ export function registerConsole(
   registerDocsRoute(app);
   registerApiNotFound(app);
   registerConsoleWeb(app, options.webRoot ?? findWebRoot());
+}
+
+/** The console's services over this hub: its files, settings and the pipeline's stores. */
+function consoleServicesOf(hub: Hub): ConsoleServices {
+  return {
+    releaseStores: () => releaseStoresOf(hub),
+    reviewStores: () => reviewStoresOf(hub),
+    draftStores: () => draftStoresOf(hub),
+    decisionRound: (policy, now) => openDecisionRound(hub, policy, now),
+    objectCache: (round) => objectCacheOf(hub, round),
+    latestInputs: (round) => readLatestInputs(hub, round),
+    disclosureReport: (policy, partner, from, to, now) =>
+      buildDisclosureReport(hub, policy, partner, from, to, now),
+    ledgerSigner: () => loadLedgerSigner(hub.paths, hub.config.hub_name),
+    witnesses: () => witnessTargetsOf(hub.config),
+    hubSecret: () => readHubSecret(hub.paths.hubSecret),
+    gazetteer: (stored) => loadGazetteer(stored),
+  };
 }

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { Clock } from '../clock.js';
-import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
 import { CosignatureStore } from '../store/hub/cosignature-store.js';
+import { ingestBatchEntry } from '../store/ingest-batch-entry.js';
 import { type LedgerService, pgLedgerService } from '../store/ledger-service.js';
 import { PgChangeListener } from '../store/postgres/pg-change-listener.js';
 import { openPg, type PgOpenError, type PgOpenOptions } from '../store/postgres/pg-database.js';

@@ -1,24 +1,29 @@
 import { type Clock, systemClock } from '../clock.js';
 import type { ImportTarget } from '../ingest/import-stream.js';
-import { ingestBatchEntry } from '../ingest/ingest-ledger.js';
 import type { NoteSigner } from '../ledger/ledger-note.js';
+import type {
+  DerivedIdResolver,
+  FeedPage,
+  FeedQuery,
+  ReleaseFeedWriter,
+  StatusStore,
+  SubmissionSink,
+} from '../store/feed-ports.js';
 import { CosignatureStore } from '../store/hub/cosignature-store.js';
+import { ingestBatchEntry } from '../store/ingest-batch-entry.js';
 import { type LedgerService, sqliteLedgerService } from '../store/ledger-service.js';
 import type { ObjectReader, StatsReader } from '../store/ports.js';
 import { hubReservedIds } from '../store/reserved-ids.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
-import type { ReleaseFeedWriter } from '../store/sql/sql-release-feed.js';
+import { SqlIntelFeed } from '../store/sql/sql-intel-feed.js';
 import { createSqlSubmissionSink, SqlSubmissions } from '../store/sql/sql-submissions.js';
+import { SqlTaxiiStatusStore } from '../store/sql/sql-taxii-status.js';
 import { openSqlite, openSqliteReadOnly, type SqliteDatabase } from '../store/sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../store/sqlite/ledger-checkpoints.js';
 import { SqliteLedger } from '../store/sqlite/ledger-store.js';
 import { SqliteObjectStore } from '../store/sqlite/object-store.js';
 import { SqliteReleaseFeed } from '../store/sqlite/release-feed.js';
-import { SqliteIntelFeed } from '../store/sqlite/release-feed-intel.js';
 import { SqliteSql } from '../store/sqlite/sqlite-sql.js';
-import { SqliteTaxiiStatusStore } from '../store/sqlite/taxii-status-store.js';
-import type { DerivedIdResolver, FeedPage, FeedQuery, StatusStore } from '../taxii/taxii-ports.js';
-import type { SubmissionSink } from '../taxii/taxii-submissions.js';
 import {
   ConfigError,
   checkpointScheduleOf,
@@ -150,9 +155,9 @@ export function createHub(
     taxii: {
       releases: feed,
       submissions,
-      intel: new SqliteIntelFeed(db),
+      intel: new SqlIntelFeed(sql),
       sink: createSqlSubmissionSink(sql, submissions),
-      statuses: new SqliteTaxiiStatusStore(db),
+      statuses: new SqlTaxiiStatusStore(sql),
     },
     ledger,
     checkpoints,

@@ -1,8 +1,8 @@
 // `tearline import` on a worker thread with a bounded heap (see import-job.ts).
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
-import { type ImportMarking, parseImportMarking } from '../ingest/import-marking.js';
 import { FRONT_THREAD_MIN_BYTES, importStream } from '../ingest/import-stream.js';
+import { type ImportMarking, parseImportMarking } from '../stix/markings-import.js';
 import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { StorageOpenError } from '../store/storage-fault.js';
 import { ConfigError } from './data-dir.js';

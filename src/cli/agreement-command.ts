@@ -12,10 +12,10 @@ import { formatPolicySetText, generateAgreementPolicies } from '../policy/cedar-
 import type { JsonValue } from '../stix/types.js';
 import type { AgreementStore, AgreementVersion } from '../store/hub/agreement-store.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
-import { type DataOption, requireReason } from './cli-arguments.js';
+import { DATA_OPTION, type DataOption, requireReason } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 
 /** The file's bytes: decoded by the agreement parser, which refuses what is not UTF-8 and says where. */
 function readAgreementFile(file: string): Buffer {
@@ -87,8 +87,6 @@ export function registerAgreement(program: Command): void {
   const agreement = program
     .command('agreement')
     .description("partners' agreements: versioned, validated, explained");
-  const dataOpt = '--data <dir>';
-  const dataHelp = 'data directory (default ./tearline-data or $TEARLINE_DATA)';
 
   agreement
     .command('check <file>')
@@ -106,8 +104,8 @@ export function registerAgreement(program: Command): void {
     .command('set <partner> <file>')
     .description("store a new version of the partner's agreement (every version is kept)")
     .requiredOption('--reason <text>', "why (kept with the version, in the partner's history and the ledger)")
-    .option(dataOpt, dataHelp)
-    .option('--json', 'print JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action((nameOrId: string, file: string, opts: DataOption & { json?: boolean; reason: string }) =>
       withHubState(opts, 'agreement.set', async (state, actor) => {
         const reason = requireReason(opts.reason, 'change the agreement');
@@ -144,7 +142,7 @@ export function registerAgreement(program: Command): void {
     .description('show an agreement version as written (default: the latest)')
     .option('--version <n>', 'the version to show')
     .option('--policies', 'show the Cedar policies generated from it instead')
-    .option(dataOpt, dataHelp)
+    .option(...DATA_OPTION)
     .option('--json', 'print the normalised agreement as JSON')
     .action((nameOrId: string, opts: DataOption & { version?: string; policies?: boolean; json?: boolean }) =>
       withHubState(
@@ -177,7 +175,7 @@ export function registerAgreement(program: Command): void {
   agreement
     .command('diff <partner> <a> <b>')
     .description('what changed between two agreement versions')
-    .option(dataOpt, dataHelp)
+    .option(...DATA_OPTION)
     .option('--json', 'print the changes as JSON')
     .action((nameOrId: string, a: string, b: string, opts: DataOption & { json?: boolean }) =>
       withHubState(

@@ -1,23 +1,21 @@
 import type { Command } from 'commander';
 import { deriveFacts } from '../store/hub/condition-events.js';
-import { type DataOption, requireReason } from './cli-arguments.js';
+import { DATA_OPTION, type DataOption, requireReason } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
 import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 
 export function registerBreach(program: Command): void {
   const breach = program
     .command('breach')
     .description('breach reports: while one is open, nothing is released');
-  const dataOpt = '--data <dir>';
-  const dataHelp = 'data directory (default ./tearline-data or $TEARLINE_DATA)';
 
   breach
     .command('open <partner>')
     .description('open a breach report against a partner')
     .requiredOption('--reason <text>', 'what happened')
-    .option(dataOpt, dataHelp)
-    .option('--json', 'print JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
       withHubState(opts, 'breach.manage', async (state, actor) => {
         const reason = requireReason(opts.reason, 'open a breach report');
@@ -35,8 +33,8 @@ export function registerBreach(program: Command): void {
     .command('close <partner> <breach-id>')
     .description('close an open breach report')
     .requiredOption('--reason <text>', 'how it was resolved')
-    .option(dataOpt, dataHelp)
-    .option('--json', 'print JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action((nameOrId: string, id: string, opts: DataOption & { reason: string; json?: boolean }) =>
       withHubState(opts, 'breach.manage', async (state, actor) => {
         const reason = requireReason(opts.reason, 'close the breach report');
@@ -54,8 +52,8 @@ export function registerBreach(program: Command): void {
   breach
     .command('list <partner>')
     .description('open breach reports')
-    .option(dataOpt, dataHelp)
-    .option('--json', 'print JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
       withHubState(
         opts,

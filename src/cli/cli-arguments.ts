@@ -6,6 +6,12 @@ export interface DataOption {
 }
 
 /** What every option asking for a time says it takes (help text). */
+/** The data directory option of every command that opens a hub: one wording everywhere. */
+export const DATA_OPTION = [
+  '--data <dir>',
+  'data directory (default ./tearline-data or $TEARLINE_DATA)',
+] as const;
+
 export const TIME_FORMS = 'a date (midnight UTC) or an RFC 3339 timestamp';
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;

@@ -5,10 +5,10 @@ import type { ConditionState } from '../policy/condition-types.js';
 import type { AssuranceAttestation, ConditionEvent } from '../store/hub/condition-events.js';
 import { loadPartnerFacts } from '../store/hub/partner-decisions.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import { type DataOption, parseTimeOption, requireReason, TIME_FORMS } from './cli-arguments.js';
+import { DATA_OPTION, type DataOption, parseTimeOption, requireReason, TIME_FORMS } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 import { registerConditionHistory } from './condition-history-command.js';
 import { registerConditionImpact } from './condition-impact-command.js';
 
@@ -107,8 +107,6 @@ export function registerCondition(program: Command): void {
   const condition = program
     .command('condition')
     .description('the conditions releases to a partner depend on');
-  const dataOpt = '--data <dir>';
-  const dataHelp = 'data directory (default ./tearline-data or $TEARLINE_DATA)';
 
   condition
     .command('attest <partner> <kind>')
@@ -121,8 +119,8 @@ export function registerCondition(program: Command): void {
     .option('--valid-until <time>', `when it stops holding: ${TIME_FORMS}`)
     .option('--review-due <time>', `when it must be reviewed: ${TIME_FORMS}`)
     .option('--note <text>', 'a note kept with a review')
-    .option(dataOpt, dataHelp)
-    .option('--json', 'print JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action((nameOrId: string, kind: string, opts: AttestOptions) =>
       withHubState(opts, 'condition.attest', async (state, actor) => {
         const p = await requirePartner(state, nameOrId);
@@ -159,8 +157,8 @@ export function registerCondition(program: Command): void {
     .command('revoke <partner> <id>')
     .description('revoke an assurance: it is unmet until attested again')
     .requiredOption('--reason <text>', 'why')
-    .option(dataOpt, dataHelp)
-    .option('--json', 'print JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action((nameOrId: string, id: string, opts: DataOption & { reason: string; json?: boolean }) =>
       withHubState(opts, 'condition.attest', async (state, actor) => {
         const reason = requireReason(opts.reason, 'revoke it');
@@ -185,8 +183,8 @@ export function registerCondition(program: Command): void {
         on ? 'turn the suspension switch on: nothing is released' : 'turn the suspension switch off',
       )
       .requiredOption('--reason <text>', 'why')
-      .option(dataOpt, dataHelp)
-      .option('--json', 'print JSON')
+      .option(...DATA_OPTION)
+      .option(...JSON_OPTION)
       .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
         withHubState(opts, 'condition.suspend', async (state, actor) => {
           const reason = requireReason(opts.reason, `${name} releases`);
@@ -205,8 +203,8 @@ export function registerCondition(program: Command): void {
     .command('list <partner>')
     .description('each condition: met/unmet/unknown, why, and when that changes')
     .option('--at <time>', `evaluate at this time instead of now: ${TIME_FORMS}`)
-    .option(dataOpt, dataHelp)
-    .option('--json', 'print JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action((nameOrId: string, opts: DataOption & { at?: string; json?: boolean }) =>
       withHubState(
         opts,
@@ -235,8 +233,8 @@ export function registerCondition(program: Command): void {
   condition
     .command('history <partner>')
     .description('every attestation, revocation, review, suspension and breach event, in order')
-    .option(dataOpt, dataHelp)
-    .option('--json', 'print JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
       withHubState(
         opts,

@@ -3,7 +3,7 @@ import { openDecisionRound, readLatestInputs } from '../app/hub-decisions.js';
 import { openHubAt } from '../app/hub-open.js';
 import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { partnerImpactOf } from '../release/release-what-would-it-take.js';
-import { type DataOption, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
+import { DATA_OPTION, type DataOption, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
 import { requireActorOrClose, requirePartner } from './cli-hub.js';
 import { printJson } from './cli-output.js';
 import { formatPartnerImpact } from './explain-what-would-it-take.js';
@@ -16,7 +16,7 @@ export function registerConditionImpact(condition: Command): void {
       'for each unmet condition: how many withheld items it gates and what would flow if it alone were met',
     )
     .option('--at <time>', `decide as of this time instead of now: ${TIME_FORMS}`)
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .option('--json', 'print JSON: {partner, at, decisions, withheld, all_met, agreement_change, conditions}')
     .action(async (nameOrId: string, opts: DataOption & { at?: string; json?: boolean }) => {
       const at = parseTimeOption(opts.at, '--at') ?? new Date();

@@ -13,9 +13,9 @@ import {
   tallyDecision,
 } from '../release/release-decision.js';
 import type { JsonObject } from '../stix/types.js';
-import { type DataOption, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
+import { DATA_OPTION, type DataOption, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
 import { requireActorOrClose, requirePartner } from './cli-hub.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 
 type Tally = {
   partner: string;
@@ -50,8 +50,8 @@ export function registerDecide(program: Command): void {
       '--at <time>',
       `decide as of this time instead of now (a what-if: the last decisions are kept): ${TIME_FORMS}`,
     )
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
-    .option('--json', 'print JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (opts: DataOption & { partner?: string; at?: string; json?: boolean }) => {
       const at = parseTimeOption(opts.at, '--at') ?? new Date();
       const hub = await openHubAt(opts);

@@ -9,6 +9,7 @@ import { ensureLedgerKey } from '../app/ledger-key.js';
 import { importStream } from '../ingest/import-stream.js';
 import { formatSummary } from '../ingest/import-summary.js';
 import { requireActor } from './cli-actor.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
 
 /** The demo scenario ships with the package (demo/), never fetched at run time. */
@@ -23,7 +24,7 @@ export function registerDemo(program: Command): void {
     .description(
       'load the ISIS-K demo scenario (fictional indicators, public incidents): into a new data dir it creates (one user per role, passwords printed), or as an admin into a hub',
     )
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .action(async (opts: { data?: string }) => {
       if (!existsSync(DEMO_BUNDLE))
         throw new CliError(`the demo data is missing from this installation (${DEMO_BUNDLE})`);

@@ -5,10 +5,10 @@ import type { ItemEdit } from '../osint/draft-types.js';
 import { isItemKind } from '../osint/osint-types.js';
 import { confirmDraft, editDraft, rejectDraft } from '../release/osint-drafts.js';
 import type { Draft, DraftSummary } from '../store/hub/osint-draft-store.js';
-import { requireReason } from './cli-arguments.js';
+import { DATA_OPTION, requireReason } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 
 interface Common {
   data?: string;
@@ -66,8 +66,8 @@ export function registerDrafts(program: Command): void {
     .description('drafts, newest first (open by default)')
     .option('--state <state>', 'open, confirmed, rejected or all', 'open')
     .option('--limit <n>', 'at most this many', '100')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (opts: Common & { state: string; limit: string }) => {
       if (!['open', 'confirmed', 'rejected', 'all'].includes(opts.state))
         throw usageError(`--state "${opts.state}" must be open, confirmed, rejected or all`);
@@ -93,8 +93,8 @@ export function registerDrafts(program: Command): void {
     .description('one draft: every item with its decision, confidence, rule and the sentence supporting it')
     .argument('<id>', 'the draft id (see: tearline drafts list)')
     .option('--text', 'print the article text too')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (value: string, opts: Common & { text?: boolean }) => {
       const id = parseId(value);
       const hub = await openHubAt(opts);
@@ -120,7 +120,7 @@ export function registerDrafts(program: Command): void {
     .option('--rename <key=name>', 'give an item another name (repeatable)', collect)
     .option('--merge <key=id>', 'the item is this stored object (repeatable)', collect)
     .option('--marking <tlp>', 'clear, green, amber, amber+strict or red')
-    .option('--data <dir>', 'data directory')
+    .option(...DATA_OPTION)
     .option('--json', 'print the draft as JSON')
     .action(
       async (
@@ -187,8 +187,8 @@ export function registerDrafts(program: Command): void {
       'make a draft intel: its report and objects enter the store (ledger entry) and the release pipeline',
     )
     .argument('<id>', 'the draft id')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (value: string, opts: Common) => {
       const id = parseId(value);
       const hub = await openHubAt(opts);
@@ -209,8 +209,8 @@ export function registerDrafts(program: Command): void {
     .description('keep a draft out of intel, saying why')
     .argument('<id>', 'the draft id')
     .requiredOption('--reason <text>', 'why')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (value: string, opts: Common & { reason: string }) => {
       const id = parseId(value);
       const reason = requireReason(opts.reason, 'reject it');

@@ -5,7 +5,7 @@ import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { decideObject } from '../release/release-closure.js';
 import type { ReleaseDecision } from '../release/release-decision.js';
 import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
-import { type DataOption, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
+import { DATA_OPTION, type DataOption, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
 import { requireActorOrClose, requirePartner } from './cli-hub.js';
 import { printJson } from './cli-output.js';
@@ -19,7 +19,7 @@ export function registerExplain(program: Command): void {
       'decide one object for one partner and say why: policies, reasons, failing conditions, the tearline',
     )
     .option('--at <time>', `decide as of this time instead of now: ${TIME_FORMS}`)
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .option(
       '--what-would-it-take',
       'also say what would change a withhold: the minimal sets of facts (conditions met, approvals), or that only a change of agreement would',

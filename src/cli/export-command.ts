@@ -4,6 +4,7 @@ import { createWriteStream, renameSync, rmSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { usageError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
 
@@ -28,7 +29,7 @@ export function registerExport(program: Command): void {
   program
     .command('export')
     .description('export a STIX 2.1 bundle of the latest versions (or all versions)')
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .option('--type <types>', 'only these types (comma-separated)')
     .option(
       '--since <timestamp>',

@@ -1,8 +1,9 @@
 import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runImportJob } from '../app/import-job.js';
-import { parseImportMarking } from '../ingest/import-marking.js';
 import { formatSummary } from '../ingest/import-summary.js';
+import { parseImportMarking } from '../stix/markings-import.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, EXIT_FAIL, usageError } from './cli-error.js';
 import { withHubAs } from './cli-hub.js';
 import { createProgress } from './progress.js';
@@ -27,7 +28,7 @@ export function registerImport(program: Command): void {
     .command('import')
     .description('import STIX 2.1 (a bundle, an object, or JSON Lines); - reads standard input')
     .argument('<files...>', 'files to import, or - for standard input')
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .option('--db <url>', 'postgres://… to import into PostgreSQL (default: the data dir, or $TEARLINE_DB)')
     .option('--strict', 'treat SHOULD-level findings (warnings) as errors')
     .option(

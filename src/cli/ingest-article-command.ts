@@ -5,9 +5,10 @@ import { loadGazetteer } from '../app/osint-data-load.js';
 import { draftStoresOf } from '../app/release-stores.js';
 import { MAX_ARTICLE_BYTES } from '../osint/article-text.js';
 import { DEFAULT_MARKING, ingestArticle } from '../release/osint-drafts.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 
 /** Reads at most the limit plus one byte, so an oversized input is refused without reading it all. */
 function readInput(file: string): Uint8Array {
@@ -51,8 +52,8 @@ export function registerIngestArticle(program: Command): void {
       'TLP level for what the draft becomes: clear, green, amber, amber+strict, red',
       DEFAULT_MARKING,
     )
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(
       async (
         file: string,

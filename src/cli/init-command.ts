@@ -4,7 +4,9 @@ import { initDataDir, resolveDataDir } from '../app/data-dir.js';
 import { openHubAt } from '../app/hub-open.js';
 import { ensureLedgerKey, ledgerKeyPath } from '../app/ledger-key.js';
 import { openSqlite } from '../store/sqlite/database.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
+import { JSON_OPTION } from './cli-output.js';
 import { readNewPassword } from './cli-prompt.js';
 
 /** Recorded as the actor of the first admin's creation: nobody is signed in yet. */
@@ -16,10 +18,10 @@ export function registerInit(program: Command): void {
     .description(
       'create a data dir (database, config, keys) and, on a hub with no users, its first admin; safe to run again, never overwrites',
     )
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .option('--admin <name>', 'name of the first admin, when the hub has no users yet', 'admin')
     .option('--password-stdin', "read the first admin's password from standard input")
-    .option('--json', 'print the result as JSON')
+    .option(...JSON_OPTION)
     .action(
       async (opts: {
         data?: string;

@@ -13,10 +13,10 @@ import type { NoteSigner } from '../ledger/ledger-note.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import type { LedgerError } from '../ledger/ledger-result.js';
 import type { CosignatureStore } from '../store/hub/cosignature-store.js';
+import { LedgerStoreError } from '../store/ledger-rows.js';
 import type { LedgerService } from '../store/ledger-service.js';
-import { PgLedgerError } from '../store/postgres/pg-ledger.js';
-import { LedgerStoreError } from '../store/sqlite/ledger-store.js';
 import { requireActor } from './cli-actor.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { registerVerifyReceipt } from './ledger-verify-receipt.js';
 
@@ -83,7 +83,7 @@ function withHub<T extends DataOption>(
     try {
       await action(hub, opts);
     } catch (err) {
-      if (err instanceof LedgerStoreError || err instanceof PgLedgerError) {
+      if (err instanceof LedgerStoreError) {
         throw new CliError(`the ledger store is damaged (${err.message}); run 'tearline ledger verify'`);
       }
       throw err;
@@ -221,7 +221,6 @@ export function registerLedger(program: Command): void {
     .description(
       'the disclosure ledger: verifier key, checkpoints, receipts, consistency proofs, export, verify',
     );
-  const dataOption = ['--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)'] as const;
   const dbOption = [
     '--db <url>',
     'postgres://… when the hub runs on PostgreSQL (default: the data dir, or $TEARLINE_DB)',
@@ -230,7 +229,7 @@ export function registerLedger(program: Command): void {
   ledger
     .command('key')
     .description('print the verifier key partners and overseers use to check checkpoints')
-    .option(...dataOption)
+    .option(...DATA_OPTION)
     .option(...dbOption)
     .action(withHub(undefined, (hub) => print(verifierKeyOf(hub.signer())), true));
 
@@ -239,7 +238,7 @@ export function registerLedger(program: Command): void {
     .description(
       'sign the checkpoint due (entries dated before the current step of ledger_checkpoint_seconds) and print the latest',
     )
-    .option(...dataOption)
+    .option(...DATA_OPTION)
     .option(...dbOption)
     .option('--now', 'sign the whole tree at once, off the steps (its size then times the latest entries)')
     .action(
@@ -263,7 +262,7 @@ export function registerLedger(program: Command): void {
   ledger
     .command('receipt')
     .description('print the receipt (inclusion proof under a signed checkpoint) of one entry')
-    .option(...dataOption)
+    .option(...DATA_OPTION)
     .option(...dbOption)
     .option('--release <id>', 'the release whose ledger entry to prove')
     .option('--index <n>', 'the ledger index of the entry to prove')
@@ -308,7 +307,7 @@ export function registerLedger(program: Command): void {
     .description(
       'push the latest checkpoint to every configured witness now and print it with their cosignatures; exit 1 if any did not cosign',
     )
-    .option(...dataOption)
+    .option(...DATA_OPTION)
     .option(...dbOption)
     .action(
       withHub('ledger.checkpoint', async (hub) => {
@@ -325,7 +324,7 @@ export function registerLedger(program: Command): void {
   ledger
     .command('consistency')
     .description('print the consistency proof between two signed checkpoints, named by tree size')
-    .option(...dataOption)
+    .option(...DATA_OPTION)
     .option(...dbOption)
     .requiredOption('--from <size>', 'tree size of the older checkpoint')
     .requiredOption('--to <size>', 'tree size of the newer checkpoint')
@@ -347,7 +346,7 @@ export function registerLedger(program: Command): void {
   ledger
     .command('export')
     .description("write every entry, one per line, each line exactly the entry's leaf bytes")
-    .option(...dataOption)
+    .option(...DATA_OPTION)
     .option(...dbOption)
     .option('--out <file>', 'write to this new file instead of standard output')
     .option(
@@ -375,7 +374,7 @@ export function registerLedger(program: Command): void {
       'recompute the tree from the entries, open every commitment, check every stored hash and checkpoint; exit 1 at the first problem',
     )
     .argument('[file]', 'not taken: a single receipt is checked with verify-receipt')
-    .option(...dataOption)
+    .option(...DATA_OPTION)
     .option(...dbOption)
     .option('--key <verifier-key>', "check signatures with this verifier key instead of the hub's own")
     .action(async (file: string | undefined, opts: DataOption & { key?: string }) => {

@@ -9,6 +9,7 @@ import {
 } from '../ledger/ledger-receipt-witnessed.js';
 import type { LedgerResult } from '../ledger/ledger-result.js';
 import { CliError, usageError } from './cli-error.js';
+import { JSON_OPTION } from './cli-output.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
@@ -74,7 +75,7 @@ export function registerVerifyReceipt(ledger: Command): void {
       [],
     )
     .option('--quorum <n>', 'how many of the --witness keys must have cosigned (default: all of them)')
-    .option('--json', 'print the result as JSON')
+    .option(...JSON_OPTION)
     .action((file: string, opts: { key: string; witness: string[]; quorum?: string; json?: boolean }) => {
       const witnesses = opts.witness.map((w) => keyArgument(w, '--witness'));
       if (opts.quorum !== undefined && !/^[1-9][0-9]{0,2}$/.test(opts.quorum))

@@ -2,8 +2,9 @@ import type { Command } from 'commander';
 import { HubAuth } from '../app/auth-sign-in.js';
 import { openHubAt } from '../app/hub-open.js';
 import { API_KEY_ENV, currentActor } from './cli-actor.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, deniedError, EXIT_DENIED } from './cli-error.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 import { promptHidden, readStdinLines } from './cli-prompt.js';
 import {
   hubKeyOf,
@@ -32,7 +33,7 @@ export function registerLogin(program: Command): void {
     .argument('<name>', 'your user name')
     .option('--password-stdin', 'read the password (and a TOTP code on the second line) from standard input')
     .option('--totp <code>', 'the 6-digit code of your authenticator, if you enrolled one')
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .option('--json', 'print the session as JSON')
     .action(
       async (name: string, opts: HubOptions & { passwordStdin?: boolean; totp?: string; json?: boolean }) => {
@@ -85,7 +86,7 @@ export function registerLogin(program: Command): void {
   program
     .command('logout')
     .description("end this OS user's session on the hub")
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .action(async (opts: HubOptions) => {
       const hub = await openHubAt(opts);
       try {
@@ -102,8 +103,8 @@ export function registerLogin(program: Command): void {
   program
     .command('whoami')
     .description(`who the CLI acts as: the session of this OS user, or ${API_KEY_ENV}`)
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (opts: HubOptions & { json?: boolean }) => {
       const hub = await openHubAt(opts);
       try {

@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
-import { parseImportMarking } from '../ingest/import-marking.js';
+import { parseImportMarking } from '../stix/markings-import.js';
 import type { ImportMarkingScope } from '../store/hub/import-marking-store.js';
 import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { requireActor } from './cli-actor.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 
 interface Target {
   user?: string;
@@ -42,7 +43,7 @@ export function registerMarking(program: Command): void {
       .option('--user <name>', "an analyst: the default for that user's TAXII pushes to the intel collection")
       .option('--source <url>', 'a TAXII server as taxii pull is given it (with --collection)')
       .option('--collection <id>', 'the collection of --source')
-      .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)');
+      .option(...DATA_OPTION);
 
   withTarget(marking.command('set <marking>'))
     .description(
@@ -84,8 +85,8 @@ export function registerMarking(program: Command): void {
   marking
     .command('list')
     .description('every default, with who set it and when')
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (o: { data?: string; db?: string; json?: boolean }) => {
       const hub = await openHubAt({ ...o, readOnly: true });
       try {

@@ -6,6 +6,7 @@ import { copyHubToPg } from '../store/postgres/pg-hub-copy.js';
 import { isPgUrl } from '../store/postgres/pg-url.js';
 import { openSqlite } from '../store/sqlite/database.js';
 import { CliError, usageError } from './cli-error.js';
+import { JSON_OPTION } from './cli-output.js';
 
 /** sqlite://PATH names a hub database file or a data directory; it must exist. */
 function resolveSqliteSource(from: string): string {
@@ -25,7 +26,7 @@ export function registerMigrate(program: Command): void {
     .description('copy a hub from SQLite into an empty PostgreSQL database and verify its ledger there')
     .requiredOption('--from <url>', 'sqlite://PATH (the hub database file or its data directory)')
     .requiredOption('--to <url>', 'postgres://user:pass@host:5432/db (?schema=NAME for a schema of its own)')
-    .option('--json', 'print the result as JSON')
+    .option(...JSON_OPTION)
     .action(async (opts: { from: string; to: string; json?: boolean }) => {
       if (!isPgUrl(opts.to)) throw usageError(`--to: must be a postgres:// URL`);
       const file = resolveSqliteSource(opts.from);

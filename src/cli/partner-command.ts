@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 import type { HubState } from '../app/hub-state.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import type { Actor } from './cli-actor.js';
-import { type DataOption, requireReason } from './cli-arguments.js';
+import { DATA_OPTION, type DataOption, requireReason } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 
 const changeContext = (actor: Actor) => ({
   actor: actor.name,
@@ -30,8 +30,6 @@ export function registerPartner(program: Command): void {
   const partner = program
     .command('partner')
     .description('partners: their STIX identity, credentials and status');
-  const dataOpt = '--data <dir>';
-  const dataHelp = 'data directory (default ./tearline-data or $TEARLINE_DATA)';
 
   partner
     .command('add')
@@ -41,7 +39,7 @@ export function registerPartner(program: Command): void {
     .requiredOption('--name <name>', 'the partner name; partners are addressed by name or id')
     .option('--country <cc>', 'ISO 3166-1 alpha-2 country code')
     .option('--description <text>', 'free text kept on the identity')
-    .option(dataOpt, dataHelp)
+    .option(...DATA_OPTION)
     .option('--json', 'print {id, name, token} as JSON')
     .action(
       async (opts: DataOption & { name: string; country?: string; description?: string; json?: boolean }) => {
@@ -71,8 +69,8 @@ export function registerPartner(program: Command): void {
   partner
     .command('list')
     .description('list partners')
-    .option(dataOpt, dataHelp)
-    .option('--json', 'print JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action((opts: DataOption & { json?: boolean }) =>
       withHubState(
         opts,
@@ -98,8 +96,8 @@ export function registerPartner(program: Command): void {
   partner
     .command('show <partner>')
     .description('show a partner: identity, status, agreement version and history')
-    .option(dataOpt, dataHelp)
-    .option('--json', 'print JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
       withHubState(
         opts,
@@ -125,7 +123,7 @@ export function registerPartner(program: Command): void {
     .command('rotate-token <partner>')
     .description('issue a new token (printed once); the old one stops working at once')
     .requiredOption('--reason <text>', 'why (kept in the partner history)')
-    .option(dataOpt, dataHelp)
+    .option(...DATA_OPTION)
     .option('--json', 'print {id, name, token} as JSON')
     .action(async (nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) => {
       await withHubState(opts, 'partner.manage', async (state, actor) => {
@@ -153,8 +151,8 @@ export function registerPartner(program: Command): void {
           : 'stop all releases to the partner and refuse its token',
       )
       .requiredOption('--reason <text>', 'why (kept in the partner history)')
-      .option(dataOpt, dataHelp)
-      .option('--json', 'print JSON')
+      .option(...DATA_OPTION)
+      .option(...JSON_OPTION)
       .action((nameOrId: string, opts: DataOption & { reason: string; json?: boolean }) =>
         withHubState(opts, 'partner.manage', async (state, actor) => {
           const reason = requireReason(opts.reason, `${name} the partner`);

@@ -29,6 +29,7 @@ import {
 import { sanitise } from '../tearline/tearline-sanitise.js';
 import { TYPE_RULES } from '../tearline/tearline-type-registry.js';
 import type { SanitiseContext } from '../tearline/tearline-types.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
 
@@ -57,7 +58,7 @@ export function registerPreview(program: Command): void {
     )
     .argument('<partner>', "partner name or id (a registered partner's agreement gives ceiling and profile)")
     .argument('<object-id>', 'STIX id of an object in the hub (its latest version)')
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .option('--ceiling <level>', `TLP ceiling: ${TLP_LEVELS.join(', ')} (default: the partner's agreement)`)
     .option(
       '--profile <name>',

@@ -16,15 +16,15 @@ import { parseSealingPublicKey } from '../relay/relay-keys.js';
 import { RelayMailStore } from '../store/hub/relay-mail-store.js';
 import { RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
 import { type Actor, requireActor } from './cli-actor.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
+import { JSON_OPTION } from './cli-output.js';
 
 interface DataOpts {
   data?: string;
   db?: string;
   json?: boolean;
 }
-
-const DATA = ['--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)'] as const;
 
 /** Opens the hub and acts for the signed-in user, if the role table lets them do `action`. */
 async function withHub<T>(
@@ -75,7 +75,7 @@ export function registerRelay(program: Command): void {
   relay
     .command('serve')
     .description("serve this data dir as a relay (TAXII 2.1 mailboxes, the relay's ledger and receipts)")
-    .option(...DATA)
+    .option(...DATA_OPTION)
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '9500')
     .option('--log-level <level>', 'info, warn or error', 'info')
@@ -113,8 +113,8 @@ export function registerRelay(program: Command): void {
     .command('add <name>')
     .description('register a hub with its published ledger key (tearline ledger key); prints its token once')
     .requiredOption('--key <verifier-key>', "the hub's ledger verifier key, NAME+ID+BASE64")
-    .option(...DATA)
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (name: string, o: DataOpts & { key: string }) => {
       const key = parseVerifierKey(o.key);
       if (!key.ok) throw usageError(`--key: ${key.message}`);
@@ -134,8 +134,8 @@ export function registerRelay(program: Command): void {
     });
   hubs
     .command('list')
-    .option(...DATA)
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (o: DataOpts) =>
       withHub(o, 'read', async (hub) => {
         const list = await new RelayMailStore(hub.sql).hubs();
@@ -146,8 +146,8 @@ export function registerRelay(program: Command): void {
   relay
     .command('link <a> <b>')
     .description('on a relay: open the two mailboxes between two registered hubs')
-    .option(...DATA)
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (a: string, b: string, o: DataOpts) =>
       withHub(o, 'partner.manage', async (hub) => {
         const r = await new RelayMailStore(hub.sql).link(a, b, hub.clock.now());
@@ -161,8 +161,8 @@ export function registerRelay(program: Command): void {
     .description(
       'on a hub: create its sealing key (X25519) if it has none; prints the public key to give partners',
     )
-    .option(...DATA)
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (o: DataOpts) =>
       withHub(o, 'partner.manage', async (hub) => {
         const { created } = ensureSealingKey(hub.paths, hub.config.hub_name);
@@ -179,7 +179,7 @@ export function registerRelay(program: Command): void {
     .requiredOption('--recipient <name>', "the partner hub's name on the relay")
     .requiredOption('--recipient-key <key>', "the partner's sealing public key (its 'tearline relay keygen')")
     .requiredOption('--token <token>', "this hub's relay token (from the relay's 'relay hub add')")
-    .option(...DATA)
+    .option(...DATA_OPTION)
     .action(
       async (
         partnerName: string,
@@ -221,8 +221,8 @@ export function registerRelay(program: Command): void {
     .description("on a sender hub: seal each partner's new releases and post them to its relay")
     .option('--partner <name>', 'only this partner (default: every partner with a route)')
     .option('--envelope-objects <n>', 'objects sealed in one envelope, 1-1000', '100')
-    .option(...DATA)
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (o: DataOpts & { partner?: string; envelopeObjects: string }) => {
       if (
         !/^\d{1,4}$/.test(o.envelopeObjects) ||
@@ -268,8 +268,8 @@ export function registerRelay(program: Command): void {
     .description('on a recipient hub: fetch, check, open and import what one sender left at a relay')
     .requiredOption('--token <token>', "this hub's relay token")
     .requiredOption('--sender-key <key>', "the sender's published ledger key (its 'tearline ledger key')")
-    .option(...DATA)
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (url: string, o: DataOpts & { token: string; senderKey: string }) => {
       const base = relayBase(url);
       const sender = parseVerifierKey(o.senderKey);
@@ -290,8 +290,8 @@ export function registerRelay(program: Command): void {
   relay
     .command('status <partner>')
     .description('on a sender hub: each envelope sealed for PARTNER, posted, delivered')
-    .option(...DATA)
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (partnerName: string, o: DataOpts) =>
       withHub(o, 'read', async (hub) => {
         const partner = await hub.state.partners.get(partnerName);

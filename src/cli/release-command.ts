@@ -13,8 +13,9 @@ import {
 } from '../release/release-queue-view.js';
 import { listRecalls, recallRelease } from '../release/release-recall.js';
 import { requireActor } from './cli-actor.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 import { type BulkOptions, bulkOptionsGiven, decideBulk } from './queue-bulk.js';
 import { parseQueueFilter } from './queue-filter.js';
 
@@ -36,7 +37,7 @@ export function registerRelease(program: Command): void {
     .description('run the pipeline over everything pending, for every partner (or one)')
     .option('--partner <partner>', 'only this partner (name or id)')
     .option('--full', 'decide every object for every partner, not only what changed since the last pass')
-    .option('--data <dir>', 'data directory')
+    .option(...DATA_OPTION)
     .option('--json', 'print, per partner, what was done and the decisions by outcome and reason, as JSON')
     .action(async (opts: Common & { partner?: string; full?: boolean }) => {
       const hub = await openHubAt(opts);
@@ -91,8 +92,8 @@ export function registerRelease(program: Command): void {
     .option('--label <labels>', 'only items carrying one of these labels (comma-separated)')
     .option('--filter <clauses>', FILTER_HELP)
     .option('--sort <key>', `${QUEUE_SORTS.join(', ')}`, 'group')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .description(
       'list open items by grouping, titled (relationships as source -> verb -> target), with reasons and approvals so far',
     )
@@ -184,8 +185,8 @@ export function registerRelease(program: Command): void {
       .option('--label <labels>', 'only items carrying one of these labels (comma-separated)')
       .option('--filter <clauses>', FILTER_HELP)
       .option('--confirm <digest>', 'decide the selection shown with this digest (refused if it changed)')
-      .option('--data <dir>', 'data directory')
-      .option('--json', 'print the result as JSON')
+      .option(...DATA_OPTION)
+      .option(...JSON_OPTION)
       .action(async (id: string | undefined, opts: Common & BulkOptions & { comment?: string }) => {
         if (verdict === 'deny' && !opts.comment?.trim()) throw usageError('deny needs --comment saying why');
         const bulk = bulkOptionsGiven(opts);
@@ -231,8 +232,8 @@ export function registerRelease(program: Command): void {
     .argument('<partner>', 'partner name or id')
     .argument('<object-id>', 'the hub id of the object')
     .requiredOption('--reason <text>', 'why')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (partnerName: string, objectId: string, opts: Common & { reason: string }) => {
       const hub = await openHubAt(opts);
       try {
@@ -262,8 +263,8 @@ export function registerRelease(program: Command): void {
     .description('recalls and whether each partner has acknowledged them (a note citing the revoked object)')
     .option('--partner <partner>', 'only this partner (name or id)')
     .option('--outstanding', 'only recalls not yet acknowledged')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (opts: Common & { partner?: string; outstanding?: boolean }) => {
       const hub = await openHubAt(opts);
       try {

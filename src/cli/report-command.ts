@@ -11,7 +11,7 @@ import {
   isDisclosureTable,
 } from '../release/release-report-format.js';
 import { storageFaultOf } from '../store/storage-fault.js';
-import { parseTimeOption } from './cli-arguments.js';
+import { DATA_OPTION, parseTimeOption } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
 
@@ -50,7 +50,7 @@ export function registerReport(program: Command): void {
       '--out <dir>',
       'write every table as its own CSV file, report.html and report.json into this directory',
     )
-    .option('--data <dir>', 'data directory')
+    .option(...DATA_OPTION)
     .action(
       async (opts: {
         partner: string;

@@ -16,6 +16,7 @@ import {
   storageFaultOf,
   unwritableAt,
 } from '../store/storage-fault.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { usageError } from './cli-error.js';
 
 /** How long requests in flight may take to finish once shutdown begins. */
@@ -61,7 +62,7 @@ export function registerServe(program: Command): void {
     .description('serve TAXII 2.1: each partner pulls its releases and pushes feedback')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on (0: any free port)', '9400')
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .option('--tls-cert <file>', 'PEM certificate: serve HTTPS')
     .option('--tls-key <file>', 'PEM private key for --tls-cert')
     .option('--max-page-size <n>', 'most objects per page', String(DEFAULT_LIMITS.maxPageSize))

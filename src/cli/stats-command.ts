@@ -1,14 +1,16 @@
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { requireActorOrClose } from './cli-hub.js';
+import { JSON_OPTION } from './cli-output.js';
 
 export function registerStats(program: Command): void {
   program
     .command('stats')
     .description('counts by type, versions and quarantine size')
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .option('--db <url>', 'postgres://… (default: the data dir, or $TEARLINE_DB)')
-    .option('--json', 'print as JSON')
+    .option(...JSON_OPTION)
     .action(async (opts: { data?: string; db?: string; json?: boolean }) => {
       const hub = await openHubAt({ ...opts, readOnly: true });
       await requireActorOrClose(hub, opts, 'read');

@@ -2,10 +2,10 @@ import type { Command } from 'commander';
 import { reviewStoresOf } from '../app/release-stores.js';
 import { promoteSubmission, rejectSubmission } from '../release/submission-promote.js';
 import { isReviewState, type SubmissionSummary } from '../store/hub/submission-review-store.js';
-import { requireReason } from './cli-arguments.js';
+import { DATA_OPTION, requireReason } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { requirePartner, withHubAs } from './cli-hub.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 
 interface Common {
   data?: string;
@@ -40,8 +40,8 @@ export function registerSubmissions(program: Command): void {
     .option('--partner <partner>', 'only this partner (name or id)')
     .option('--state <state>', 'pending, promoted, rejected or all', 'pending')
     .option('--limit <n>', 'at most this many', '100')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (opts: Common & { partner?: string; state: string; limit: string }) => {
       if (opts.state !== 'all' && !isReviewState(opts.state))
         throw usageError(`--state "${opts.state}" must be pending, promoted, rejected or all`);
@@ -68,8 +68,8 @@ export function registerSubmissions(program: Command): void {
       'one submission: as sent, as mapped to the hub’s ids, its review, releases made from it before 1300',
     )
     .argument('<number>', 'the submission number (see: tearline submissions list)')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (value: string, opts: Common) => {
       const number = parseNumber(value);
       await withHubAs(opts, 'read', async (hub) => {
@@ -95,8 +95,8 @@ export function registerSubmissions(program: Command): void {
       'make a submission intel: a new hub object with its provenance, released only as any intel is',
     )
     .argument('<number>', 'the submission number')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (value: string, opts: Common) => {
       const number = parseNumber(value);
       // The signed-in analyst counts as the promoted object's importer (so may not approve it).
@@ -116,8 +116,8 @@ export function registerSubmissions(program: Command): void {
     .description('keep a submission out of intel, saying why (it stays in the partner’s space)')
     .argument('<number>', 'the submission number')
     .requiredOption('--reason <text>', 'why')
-    .option('--data <dir>', 'data directory')
-    .option('--json', 'print the result as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (value: string, opts: Common & { reason: string }) => {
       const number = parseNumber(value);
       const reason = requireReason(opts.reason, 'reject it');

@@ -1,14 +1,15 @@
 import { readFileSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
-import { type ImportMarking, parseImportMarking } from '../ingest/import-marking.js';
 import { importStream } from '../ingest/import-stream.js';
 import { parseJsonDocument } from '../stix/json-strict.js';
+import { type ImportMarking, parseImportMarking } from '../stix/markings-import.js';
 import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { type ClientAuth, TaxiiClient, TaxiiClientError } from '../taxii/taxii-client.js';
 import { requireActor } from './cli-actor.js';
-import { parseTimeOption, TIME_FORMS } from './cli-arguments.js';
+import { DATA_OPTION, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
+import { JSON_OPTION } from './cli-output.js';
 import { taxiiSourceKey } from './marking-command.js';
 
 interface AuthOptions {
@@ -90,7 +91,7 @@ export function registerTaxii(program: Command): void {
       .option('--user <user>', 'HTTP Basic user')
       .option('--password <password>', 'HTTP Basic password or token')
       .option('--token <token>', 'bearer token')
-      .option('--json', 'print the result as JSON');
+      .option(...JSON_OPTION);
 
   withAuth(taxii.command('pull <url>'))
     .description("page through a server's collection into this hub (URL: discovery or API root)")
@@ -99,7 +100,7 @@ export function registerTaxii(program: Command): void {
       '--marking <marking>',
       "tlp:LEVEL or a statement marking-definition id: given to pulled objects that carry none of its kind (default: the source's, see tearline marking set --source)",
     )
-    .option('--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)')
+    .option(...DATA_OPTION)
     .action(
       async (url: string, o: AuthOptions & { addedAfter?: string; data?: string; marking?: string }) => {
         checkUrl(url);

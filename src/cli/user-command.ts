@@ -1,10 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import type { User, UserResult } from '../store/hub/user-store.js';
-import { requireReason } from './cli-arguments.js';
+import { DATA_OPTION, requireReason } from './cli-arguments.js';
 import { CliError, deniedError, usageError } from './cli-error.js';
 import { withHubAs } from './cli-hub.js';
-import { printJson } from './cli-output.js';
+import { JSON_OPTION, printJson } from './cli-output.js';
 import { promptHidden, readNewPassword, readStdinLines } from './cli-prompt.js';
 import { registerUserKeys } from './user-key-command.js';
 
@@ -18,8 +18,6 @@ function show(user: User): string {
   return `${user.name}  ${user.role}${user.enabled ? '' : '  (disabled)'}${user.totp ? '  (totp)' : ''}`;
 }
 
-const dataOpt = ['--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)'] as const;
-
 export function registerUser(program: Command): void {
   const user = program
     .command('user')
@@ -31,8 +29,8 @@ export function registerUser(program: Command): void {
     .argument('<name>', 'user name (lower case)')
     .requiredOption('--role <role>', 'analyst | release-officer | oversight | admin')
     .option('--password-stdin', 'read the password from standard input')
-    .option(...dataOpt)
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(
       async (
         name: string,
@@ -57,8 +55,8 @@ export function registerUser(program: Command): void {
   user
     .command('list')
     .description('list users and their roles')
-    .option(...dataOpt)
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (opts: { data?: string; json?: boolean }) => {
       const users = await withHubAs({ ...opts, readOnly: true }, 'read', (hub) => hub.state.users.list());
       if (opts.json) printJson(users);
@@ -76,7 +74,7 @@ export function registerUser(program: Command): void {
       )
       .argument('<name>', 'user name')
       .requiredOption('--reason <text>', "why (kept in the user's history and the ledger)")
-      .option(...dataOpt)
+      .option(...DATA_OPTION)
       .action(async (name: string, opts: { data?: string; reason: string }) => {
         const reason = requireReason(opts.reason, `${verb} the user`);
         const { user: u } = unwrap(
@@ -100,7 +98,7 @@ export function registerUser(program: Command): void {
       '--password-stdin',
       'read the passwords from standard input: current then new (yours), or new (another user)',
     )
-    .option(...dataOpt)
+    .option(...DATA_OPTION)
     .action(async (name: string | undefined, opts: { passwordStdin?: boolean; data?: string }) => {
       const lines = opts.passwordStdin ? await readStdinLines('--password-stdin') : undefined;
       const result = await withHubAs(opts, 'self.manage', async (hub, actor) => {
@@ -135,7 +133,7 @@ export function registerUser(program: Command): void {
     .description('lift a sign-in lockout (admins): of an account name, or of a client address with --address')
     .argument('[name]', 'the account name that was locked')
     .option('--address <key>', 'an address lock, as `user locks` lists it (addr:… or os:…)')
-    .option(...dataOpt)
+    .option(...DATA_OPTION)
     .action(async (name: string | undefined, opts: { address?: string; data?: string }) => {
       if ((name === undefined) === (opts.address === undefined))
         throw usageError('give an account NAME or --address KEY (see: tearline user locks)');
@@ -165,8 +163,8 @@ export function registerUser(program: Command): void {
   user
     .command('locks')
     .description('accounts and addresses locked after failed sign-ins')
-    .option(...dataOpt)
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (opts: { data?: string; json?: boolean }) => {
       const locks = await withHubAs(opts, 'user.manage', (hub) => hub.state.throttle.locks(Date.now()));
       if (opts.json) return printJson(locks);
@@ -182,8 +180,8 @@ export function registerUser(program: Command): void {
     .description('the sign-in audit log: failures, locks, refusals, unlocks, sign-ins (newest first)')
     .option('--account <name>', 'only this account name')
     .option('--limit <n>', 'at most this many events', '200')
-    .option(...dataOpt)
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (opts: { account?: string; limit: string; data?: string; json?: boolean }) => {
       if (!/^\d{1,5}$/.test(opts.limit)) throw usageError('--limit must be a number from 1 to 10000');
       const events = await withHubAs(opts, 'ledger.audit', (hub) =>

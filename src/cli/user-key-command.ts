@@ -2,11 +2,10 @@ import type { Command } from 'commander';
 import { newTotpSecret, sealTotpSecret, totpKeyOf, totpStepOf, totpUri } from '../access/access-totp.js';
 import { readHubSecret } from '../app/data-dir.js';
 import type { Actor } from './cli-actor.js';
+import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, deniedError, usageError } from './cli-error.js';
 import { withHubAs } from './cli-hub.js';
-import { printJson } from './cli-output.js';
-
-const dataOpt = ['--data <dir>', 'data directory (default ./tearline-data or $TEARLINE_DATA)'] as const;
+import { JSON_OPTION, printJson } from './cli-output.js';
 
 /** Keys and second factors are made by their owner, signed in with a password: never by a key. */
 function requireSession(actor: Actor, what: string): void {
@@ -26,7 +25,7 @@ export function registerUserKeys(user: Command): void {
     .requiredOption('--label <text>', 'what the key is for, e.g. "nightly import"')
     .option('--role <role>', 'your own role (default) or oversight (read only)')
     .option('--expires-days <n>', 'the key stops working after this many days')
-    .option(...dataOpt)
+    .option(...DATA_OPTION)
     .option('--json', 'print {key_id, key} as JSON')
     .action(
       async (opts: { label: string; role?: string; expiresDays?: string; data?: string; json?: boolean }) => {
@@ -61,8 +60,8 @@ export function registerUserKeys(user: Command): void {
     .command('list')
     .description("your API keys (admins: --all for everyone's); never the secrets")
     .option('--all', "every user's keys (admins)")
-    .option(...dataOpt)
-    .option('--json', 'print as JSON')
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
     .action(async (opts: { all?: boolean; data?: string; json?: boolean }) => {
       const keys = await withHubAs(opts, 'self.manage', async (hub, actor) => {
         if (opts.all && !isAdmin(actor))
@@ -80,7 +79,7 @@ export function registerUserKeys(user: Command): void {
     .command('revoke')
     .description('revoke an API key (yours, or any as an admin): it stops working at once')
     .argument('<key-id>', 'the key id (see: tearline user key list)')
-    .option(...dataOpt)
+    .option(...DATA_OPTION)
     .action(async (id: string, opts: { data?: string }) => {
       await withHubAs(opts, 'self.manage', async (hub, actor) => {
         const k = await hub.state.apiKeys.get(id);
@@ -113,7 +112,7 @@ export function registerUserKeys(user: Command): void {
     )
     .requiredOption('--secret <base32>', 'the secret from: tearline user totp new')
     .requiredOption('--code <digits>', 'the current code your authenticator shows for it')
-    .option(...dataOpt)
+    .option(...DATA_OPTION)
     .action(async (opts: { secret: string; code: string; data?: string }) => {
       if (!/^[A-Z2-7]{16,64}$/.test(opts.secret)) throw usageError('--secret must be base32 (A-Z, 2-7)');
       const step = totpStepOf(opts.secret, opts.code, Date.now());
@@ -136,7 +135,7 @@ export function registerUserKeys(user: Command): void {
       "stop requiring a code: yours, or another user's as an admin (a lost phone); their sessions end",
     )
     .argument('[name]', 'whose (default: yours)')
-    .option(...dataOpt)
+    .option(...DATA_OPTION)
     .action(async (name: string | undefined, opts: { data?: string }) => {
       await withHubAs(opts, 'self.manage', async (hub, actor) => {
         const target = name ?? actor.name;

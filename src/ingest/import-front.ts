@@ -1,12 +1,12 @@
 import { auditJsonValue, explainJsonText } from '../stix/json-strict.js';
 import { positionInText } from '../stix/json-text.js';
+import { applyImportMarking, type ImportMarking } from '../stix/markings-import.js';
 import { isStandardTlpMarking } from '../stix/markings-tlp.js';
 import { versionKeyOf } from '../stix/timestamp.js';
 import { isJsonObject, type JsonObject } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
 import type { ValidationIssue } from '../stix/validation-types.js';
 import type { Rejected } from '../store/ports.js';
-import { applyImportMarking, type ImportMarking } from './import-marking.js';
 import type { RejectionReport } from './import-summary.js';
 import { JsonSplitter, type SplitItem } from './json-splitter.js';
 

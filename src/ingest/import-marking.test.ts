@@ -5,10 +5,10 @@ import { DEFAULT_CONFIG, dataDirPaths } from '../app/data-dir.js';
 import { createHub } from '../app/hub.js';
 import { ManualClock } from '../clock.js';
 import { openStoredEntry } from '../ledger/ledger-commitment.js';
+import { applyImportMarking, parseImportMarking } from '../stix/markings-import.js';
 import { compareTlp, TLP_LEVELS, TLP_MARKINGS, tlp2MarkingId, tlpLevelOf } from '../stix/markings-tlp.js';
 import type { JsonObject } from '../stix/types.js';
 import { openSqlite } from '../store/sqlite/database.js';
-import { applyImportMarking, parseImportMarking } from './import-marking.js';
 import { importStream } from './import-stream.js';
 
 const STATEMENT = 'marking-definition--fa42a846-8d90-4e51-bc29-71d5b4802168';

@@ -1,11 +1,11 @@
 import { createReadStream } from 'node:fs';
+import type { ImportMarking } from '../stix/markings-import.js';
 import type { ValidationIssue } from '../stix/validation-types.js';
 import type { IncomingObject, IngestContext, ObjectWriter, PutResult } from '../store/ports.js';
 import type { PreparedObject } from '../store/prepared-object.js';
 import { keepPrepared, type PreparedAccepted, type PreparedFrontBatch } from './front-batch-wire.js';
 import { type Accepted, type FrontBatch, type FrontOptions, ImportFront, markedKey } from './import-front.js';
 import { frontOnWorker } from './import-front-thread.js';
-import type { ImportMarking } from './import-marking.js';
 import { emptySummary, type ImportSummary, MAX_LISTED } from './import-summary.js';
 
 export { UNRESOLVED_MARKING } from './import-front.js';

@@ -1,5 +1,4 @@
 import { isTlpLevel, TLP_LEVELS } from '../stix/markings-tlp.js';
-import { SUBMITTER_CONSENTS } from '../tearline/tearline-submitter.js';
 import {
   type Agreement,
   type AgreementScope,
@@ -10,6 +9,7 @@ import {
   type ConditionSpec,
   NEIGHBOURHOOD_ANCHOR_TYPES,
   type Neighbourhood,
+  SUBMITTER_CONSENTS,
   type SubmitterConsent,
 } from './agreement-types.js';
 import { isZeroDuration, parseIsoDuration } from './duration-iso.js';

@@ -20,9 +20,9 @@ function chain(n: number): SealedEnvelope[] {
       previous_digest: previous,
       suite: 'hpke-base-x25519-sha256-chacha20poly1305',
       recipient_key_id: '00000000',
-      encapsulated_key: 'A'.repeat(43) + '=',
+      encapsulated_key: `${'A'.repeat(43)}=`,
       ciphertext: 'AAAA',
-      signature: 'A'.repeat(86) + '==',
+      signature: `${'A'.repeat(86)}==`,
     } as SealedEnvelope;
     out.push(e);
     previous = envelopeDigest(e);

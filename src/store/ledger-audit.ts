@@ -7,9 +7,9 @@ import type { NoteVerifier } from '../ledger/ledger-note.js';
 import { verifyConsistency } from '../ledger/ledger-proof.js';
 import type { LedgerResult } from '../ledger/ledger-result.js';
 import { countStoredHashes } from '../ledger/ledger-tree-math.js';
+import type { LedgerEntryRow } from './ledger-rows.js';
 import { SqliteLedgerCheckpoints, type StoredCheckpoint } from './sqlite/ledger-checkpoints.js';
 import { HASHES_PER_PAGE } from './sqlite/ledger-hash-pages.js';
-import type { LedgerEntryRow } from './sqlite/ledger-store.js';
 
 /**
  * What an audit reads from a stored ledger, on any engine. Hashes are packed HASHES_PER_PAGE to

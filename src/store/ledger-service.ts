@@ -7,10 +7,11 @@ import { formatConsistency, formatReceipt } from '../ledger/ledger-receipt.js';
 import { fail, type LedgerResult } from '../ledger/ledger-result.js';
 import type { CosignatureStore, CosignedCheckpoint } from './hub/cosignature-store.js';
 import { auditLedger, type LedgerAuditResult, type LedgerAuditSource } from './ledger-audit.js';
+import type { LedgerEntryRow } from './ledger-rows.js';
 import type { PgLedger } from './postgres/pg-ledger.js';
 import type { PgLedgerCheckpoints } from './postgres/pg-ledger-checkpoints.js';
 import type { SqliteLedgerCheckpoints, StoredCheckpoint } from './sqlite/ledger-checkpoints.js';
-import type { LedgerEntryRow, SqliteLedger } from './sqlite/ledger-store.js';
+import type { SqliteLedger } from './sqlite/ledger-store.js';
 
 export type { StoredCheckpoint };
 

@@ -1,4 +1,4 @@
-import type { ImportMarking } from '../ingest/import-marking.js';
+import type { ImportMarking } from '../stix/markings-import.js';
 import type {
   CollectionInfo,
   CollectionKind,

@@ -1,4 +1,17 @@
 import type { JsonObject } from '../stix/types.js';
+import type { FeedPage, FeedQuery } from '../store/feed-ports.js';
+
+// The feed, status and id ports are the store's (it implements them); the routes use them from there.
+export type {
+  DerivedIdResolver,
+  FeedPage,
+  FeedQuery,
+  FeedRow,
+  StatusDetail,
+  StatusResource,
+  StatusStore,
+  VersionMatch,
+} from '../store/feed-ports.js';
 
 /**
  * Ports the TAXII routes are written against. The routes never see SQL: each collection kind
@@ -22,41 +35,6 @@ export interface Authenticator {
   authenticateBasic(user: string, secret: string): Promise<Principal | undefined>;
   /** `Authorization: Bearer TOKEN`: the token alone must name its owner. */
   authenticateBearer(token: string): Promise<Principal | undefined>;
-}
-
-/** `match[version]`: the union of what is asked (`first,last` gives both ends). */
-export interface VersionMatch {
-  all: boolean;
-  first: boolean;
-  last: boolean;
-  /** Normalised version keys (stix/timestamp.ts). */
-  timestamps: readonly string[];
-}
-
-/** A query over one collection's feed, already validated (taxii-filters.ts). */
-export interface FeedQuery {
-  /** Only rows whose position is strictly after this (epoch microseconds). */
-  afterUs?: number;
-  ids?: readonly string[];
-  types?: readonly string[];
-  version: VersionMatch;
-  specVersions?: readonly string[];
-  limit: number;
-}
-
-/** One object version as a collection serves it. `json` is sent as stored, never re-serialised. */
-export interface FeedRow {
-  id: string;
-  /** The object's version as TAXII shows it (its `modified`, else `created`). */
-  version: string;
-  /** When the collection added it (epoch microseconds): `date_added` and the paging cursor. */
-  positionUs: number;
-  json: string;
-}
-
-export interface FeedPage {
-  rows: FeedRow[];
-  more: boolean;
 }
 
 export interface CollectionInfo {
@@ -100,40 +78,6 @@ export type DeliveredItems = readonly (readonly [id: string, version: string])[]
 /** Where served pages of disclosing collections are reported (taxii-delivery-log.ts). */
 export interface DeliveryRecorder {
   record(principal: Principal, delivered: DeliveredItems): void;
-}
-
-export interface StatusDetail {
-  id: string;
-  version?: string;
-  message?: string;
-}
-
-/** The TAXII status resource (section 4.3.1), as stored. */
-export interface StatusResource {
-  id: string;
-  status: 'complete' | 'pending';
-  request_timestamp: string;
-  total_count: number;
-  success_count: number;
-  successes: StatusDetail[];
-  failure_count: number;
-  failures: StatusDetail[];
-  pending_count: number;
-  pendings: StatusDetail[];
-}
-
-export interface StatusStore {
-  save(ownerKey: string, status: StatusResource): Promise<void>;
-  /** Undefined when unknown or owned by someone else: the caller cannot tell which. */
-  get(ownerKey: string, id: string): Promise<StatusResource | undefined>;
-}
-
-/**
- * Maps an id a partner received (a derived, per-partner id) back to the hub's original id.
- * Undefined: not an id the hub gave this partner; the reference is kept as sent.
- */
-export interface DerivedIdResolver {
-  resolve(partnerId: string, derivedId: string): Promise<string | undefined>;
 }
 
 export type { JsonObject };

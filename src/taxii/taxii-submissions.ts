@@ -1,41 +1,17 @@
-import { applyImportMarking, type ImportMarking } from '../ingest/import-marking.js';
+import { applyImportMarking, type ImportMarking } from '../stix/markings-import.js';
 import { collectReferences, mapReferences } from '../stix/refs.js';
 import { versionKeyOf } from '../stix/timestamp.js';
 import { isJsonObject, type JsonObject } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
+import type { SubmissionSink } from '../store/feed-ports.js';
 import type { IncomingObject, IngestContext, PutResult } from '../store/ports.js';
 import type { DerivedIdResolver, ObjectOutcome } from './taxii-ports.js';
+
+export type { SubmissionOutcome, SubmissionRecord, SubmissionSink } from '../store/feed-ports.js';
 
 /** Where an analyst's objects go: the intel store's writer (one batch, one ledger entry). */
 export interface IntelWriter {
   putObjects(batch: readonly IncomingObject[], context: IngestContext): Promise<PutResult[]>;
-}
-
-/** One accepted partner object, for its own space: what it sent and the same mapped for analysts. */
-export interface SubmissionRecord {
-  partnerId: string;
-  statusId: string;
-  /** The object as sent (the partner's own ids), readable back from its submissions. */
-  sent: JsonObject;
-  sentJson: string;
-  /** The object with the partner's derived ids mapped back to the originals, for review. */
-  mappedJson: string;
-  /** Who sent it and how, for the ledger entry of its receipt. */
-  context: IngestContext;
-  now: Date;
-  /** The most submissions a partner may have awaiting review (beyond: 'quota'). */
-  maxPending?: number;
-}
-
-/**
- * 'stored' or 'duplicate' (sent before, same content) succeed; 'conflict' (the partner's own
- * earlier object with this id and version differs) and 'quota' fail.
- */
-export type SubmissionOutcome = 'stored' | 'duplicate' | 'conflict' | 'quota';
-
-export interface SubmissionSink {
-  /** In ONE transaction: the record into the partner's space and the ledger entry of its receipt. */
-  store(record: SubmissionRecord): Promise<SubmissionOutcome>;
 }
 
 /** What one partner object may be: bounds that hold whatever the hub holds (no oracle in them). */

@@ -1,4 +1,4 @@
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useState } from 'react';
 import { ApiError, api, type Me, setCsrf } from './api.js';
 import { AuditPage } from './audit-page.js';
 import { DraftsPage } from './drafts-page.js';
@@ -28,21 +28,45 @@ const PAGES = [
   ['settings', 'Settings'],
 ] as const;
 
+/** What a failed /api/me says: only a 401 means "sign in"; anything else is an error to show. */
+function loadFailure(e: unknown): string | null {
+  if (e instanceof ApiError) return e.status === 401 ? null : `${e.message} (HTTP ${e.status})`;
+  return `the hub could not be reached: ${e instanceof Error ? e.message : String(e)}`;
+}
+
 export function App() {
   const [me, setMe] = useState<Me | null | undefined>(undefined);
+  const [failure, setFailure] = useState<string | undefined>(undefined);
   const route = useRoute();
   const live = useLiveStamps(Boolean(me));
 
-  useEffect(() => {
+  const load = useCallback(() => {
+    setFailure(undefined);
+    setMe(undefined);
     api<Me>('/api/me').then(
       (m) => {
         setCsrf(m.csrf);
         setMe(m);
       },
-      (e) => setMe(e instanceof ApiError && e.status === 401 ? null : null),
+      (e: unknown) => {
+        const message = loadFailure(e);
+        if (message === null) setMe(null);
+        else setFailure(message);
+      },
     );
   }, []);
+  useEffect(load, [load]);
 
+  if (failure !== undefined)
+    return (
+      <div className="load-failure" role="alert">
+        <h1>The console could not load</h1>
+        <p className="error">{failure}</p>
+        <button type="button" onClick={load}>
+          Try again
+        </button>
+      </div>
+    );
   if (me === undefined) return <p className="loading">Loading…</p>;
   if (me === null)
     return (

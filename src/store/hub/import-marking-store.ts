@@ -1,4 +1,4 @@
-import type { ImportMarking } from '../../ingest/import-marking.js';
+import type { ImportMarking } from '../../stix/markings-import.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
 
 /** Whose default it is: an analyst's TAXII pushes, or a TAXII source pulled from. */

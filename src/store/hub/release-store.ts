@@ -343,6 +343,15 @@ export class ReleaseStore {
     return rows.map(parseRecord);
   }
 
+  /** How many of the partner's releases were recalled (the console's partner summary). */
+  async countRecalled(partnerId: string): Promise<number> {
+    const row = await this.sql.get<{ n: number }>(
+      'SELECT count(*) AS n FROM release_records WHERE partner_id = ? AND recalled_at IS NOT NULL',
+      [partnerId],
+    );
+    return Number(row?.n ?? 0);
+  }
+
   async record(releaseId: string): Promise<ReleaseRecord | undefined> {
     const r = await this.sql.get<Raw<ReleaseRecord>>('SELECT * FROM release_records WHERE release_id = ?', [
       releaseId,

@@ -1,8 +1,8 @@
-import { type Agreement, submitterConsentOf } from '../../policy/agreement-types.js';
+import { type Agreement, type SubmitterConsent, submitterConsentOf } from '../../policy/agreement-types.js';
 import type {
   SubmitterCatalog,
-  SubmitterConsent,
   SubmitterTrace,
+  SubmitterConsent as TearlineConsent,
 } from '../../tearline/tearline-submitter.js';
 import type { SqlQueries } from '../sql/sql-database.js';
 
@@ -42,3 +42,9 @@ export async function loadSubmitterCatalog(sql: SqlQueries, nowMs: number): Prom
   }
   return out;
 }
+
+// The agreement's consent (policy) and the one the tearline enforces are spelled apart, as the
+// core's folders do not import each other: this fails to compile the day they differ.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const consentsAgree: Same<SubmitterConsent, TearlineConsent> = true;
+void consentsAgree;

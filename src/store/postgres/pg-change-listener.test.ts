@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../stix/types.js';
-import type { VersionMatch } from '../../taxii/taxii-ports.js';
+import type { VersionMatch } from '../feed-ports.js';
 import { SqlReleaseFeed } from '../sql/sql-release-feed.js';
 import { PgChangeListener } from './pg-change-listener.js';
 import { openPg } from './pg-database.js';

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../clock.js';
-import { ingestBatchEntry } from '../../ingest/ingest-ledger.js';
 import { createSigner } from '../../ledger/ledger-note.js';
 import { DeliveryStore } from '../hub/delivery-store.js';
+import { ingestBatchEntry } from '../ingest-batch-entry.js';
 import { openSqlite, type SqliteDatabase } from '../sqlite/database.js';
 import { SqliteLedgerCheckpoints } from '../sqlite/ledger-checkpoints.js';
 import { encodeLegacyEntries, SqliteLedger } from '../sqlite/ledger-store.js';

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import type pg from 'pg';
-import type { EntryOpening } from '../../ledger/ledger-commitment.js';
 import { type LedgerEntry, releaseIdOf } from '../../ledger/ledger-entry.js';
 import { TreeFrontier } from '../../ledger/ledger-frontier.js';
 import { HASH_SIZE, type Hash, hashLeaf } from '../../ledger/ledger-hash.js';
@@ -13,6 +12,7 @@ import {
 } from '../../ledger/ledger-proof.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import { countStoredHashes, storedHashIndex } from '../../ledger/ledger-tree-math.js';
+import { type LedgerEntryRow, LedgerStoreError } from '../ledger-rows.js';
 import { type RandomSource, type SealedEntry, sealEntries } from '../sqlite/ledger-store.js';
 import { PG_LOCK_CLASS } from './pg-migrations.js';
 
@@ -27,18 +27,6 @@ const PAGE_BYTES = HASHES_PER_PAGE * HASH_SIZE;
 export const LOCK_LEDGER = `SELECT pg_advisory_xact_lock(${PG_LOCK_CLASS}, hashtext('ledger:' || current_schema()))`;
 
 export type Queryable = pg.Pool | pg.PoolClient;
-
-export class PgLedgerError extends Error {}
-
-export interface PgLedgerEntryRow {
-  index: number;
-  kind: string;
-  time: string;
-  actor: string;
-  releaseId: string | null;
-  bytes: Buffer;
-  opening: EntryOpening | undefined;
-}
 
 /** Stored hashes by id, read in one query (the pages that hold them). */
 async function readHashes(q: Queryable, ids: readonly number[]): Promise<Map<number, Buffer>> {
@@ -60,7 +48,7 @@ async function readHashes(q: Queryable, ids: readonly number[]): Promise<Map<num
 
 function requireHash(hashes: Map<number, Buffer>, id: number): Hash {
   const hash = hashes.get(id);
-  if (!hash) throw new PgLedgerError(`no stored hash ${id}: the ledger tables are damaged`);
+  if (!hash) throw new LedgerStoreError(`no stored hash ${id}: the ledger tables are damaged`);
   return hash;
 }
 
@@ -82,7 +70,7 @@ export class PgLedger {
   /**
    * Appends entries in order inside the caller's transaction `tx` (BEGIN already sent), so the
    * caller's own writes and the entries commit together. Rejects the whole batch if any entry is
-   * invalid; throws PgLedgerError, which the caller must let abort its transaction, if the stored
+   * invalid; throws LedgerStoreError, which the caller must let abort its transaction, if the stored
    * tree is damaged.
    */
   async appendEntries(
@@ -166,7 +154,7 @@ export class PgLedger {
       ]);
       const existing = res.rows[0]?.hashes;
       if (!existing || existing.length !== offset * HASH_SIZE) {
-        throw new PgLedgerError(
+        throw new LedgerStoreError(
           `hash page ${page} holds ${existing ? existing.length / HASH_SIZE : 0} hashes, expected ${offset}`,
         );
       }
@@ -217,7 +205,7 @@ export class PgLedger {
     return { ok: true, proof: assembleProof(plan.ranges, (n) => requireHash(hashes, storedHashIndex(n))) };
   }
 
-  async readEntry(index: number): Promise<PgLedgerEntryRow | undefined> {
+  async readEntry(index: number): Promise<LedgerEntryRow | undefined> {
     return (await this.readEntries(index, index + 1))[0];
   }
 
@@ -232,7 +220,7 @@ export class PgLedger {
   }
 
   /** Entries [start, end) in order, at most `max` of them, with their openings. */
-  async readEntries(start: number, end: number, max = 10_000): Promise<PgLedgerEntryRow[]> {
+  async readEntries(start: number, end: number, max = 10_000): Promise<LedgerEntryRow[]> {
     const res = await this.#pool.query<{
       idx: string;
       kind: string;

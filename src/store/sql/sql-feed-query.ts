@@ -1,4 +1,4 @@
-import type { FeedPage, FeedQuery, FeedRow } from '../../taxii/taxii-ports.js';
+import type { FeedPage, FeedQuery, FeedRow } from '../feed-ports.js';
 import type { SqlQueries } from './sql-database.js';
 
 /**

@@ -1,8 +1,12 @@
-import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import type { FeedPage, FeedQuery } from '../feed-ports.js';
 import type { SqlDatabase } from './sql-database.js';
 import { pageFeed, type SqlFeedTable } from './sql-feed-query.js';
 
-/** The hub's whole intel store as a feed (the analysts' `intel` collection), paged by `added_us`. */
+/**
+ * The hub's whole intel store as a feed (the analysts' `intel` collection), paged by `added_us`,
+ * on both engines (the SQLite twin over prepared statements went: only analysts page this
+ * collection, and no bench measures it apart from the partners' release feed).
+ */
 export class SqlIntelFeed {
   readonly #sql: SqlDatabase;
   readonly #table: SqlFeedTable;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { expect, it } from 'vitest';
 import type { JsonObject } from '../../stix/types.js';
-import type { FeedQuery, VersionMatch } from '../../taxii/taxii-ports.js';
+import type { FeedQuery, VersionMatch } from '../feed-ports.js';
 import { openSqlite } from '../sqlite/database.js';
 import { SqliteReleaseFeed } from '../sqlite/release-feed.js';
 import { SqlReleaseFeed } from './sql-release-feed.js';

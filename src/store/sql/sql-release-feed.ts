@@ -2,44 +2,11 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../stix/canonical-json.js';
 import { normaliseTimestamp } from '../../stix/timestamp.js';
 import type { JsonObject } from '../../stix/types.js';
-import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
+import type { ChangeCounter, FeedPage, FeedQuery, FeedReleaseInput, FeedResult } from '../feed-ports.js';
 import { storageFaultOf } from '../storage-fault.js';
+import { RELEASE_FEED_LOCK } from '../store-locks.js';
 import type { SqlDatabase } from './sql-database.js';
 import { pageFeed, type SqlFeedTable } from './sql-feed-query.js';
-
-export interface FeedReleaseInput {
-  partnerId: string;
-  /** The sanitised copy made for this partner, carrying its derived id. */
-  tearline: JsonObject;
-  originalId: string;
-  originalVersion: string;
-  /** End of any embargo; the release enters the partner's feed then, not before. */
-  visibleFrom: Date;
-}
-
-export type FeedError =
-  | { code: 'release-unversioned'; message: string }
-  | { code: 'release-exists'; message: string }
-  | { code: 'release-not-found'; message: string };
-
-export type FeedResult<T> = ({ ok: true } & T) | ({ ok: false } & FeedError);
-
-type Awaitable<T> = T | Promise<T>;
-
-/** Counts committed changes to the feed tables; undefined when it cannot tell (not listening). */
-export interface ChangeCounter {
-  version(): number | undefined;
-}
-
-/**
- * What the release pipeline writes through, in its own transaction: the portable feed below
- * (PostgreSQL) and the SQLite hub's synchronous one (release-feed.ts) both fit.
- */
-export interface ReleaseFeedWriter {
-  addRelease(input: FeedReleaseInput, now: Date): Awaitable<FeedResult<{ rid: number; visible: boolean }>>;
-  recall(partnerId: string, objectId: string, now: Date): Awaitable<FeedResult<{ published: boolean }>>;
-  publishDue(now: Date): Awaitable<number>;
-}
 
 interface PendingRow {
   rid: number;
@@ -67,13 +34,9 @@ export const RELEASES_FEED_TABLE: SqlFeedTable = {
   scope: (a) => `${a}.partner_id = ? AND ${a}.feed_us IS NOT NULL`,
 };
 
-/**
- * Feed positions and latest flags are handed out under this lock, by every process. Lock order
- * across the hub: objects, then this, then the ledger; a transaction that may publish after
- * appending to the ledger takes this first (release-approval.ts).
- */
-export const RELEASE_FEED_LOCK = 'release-feed';
-const FEED_LOCK = RELEASE_FEED_LOCK;
+export type { FeedReleaseInput, FeedResult, ReleaseFeedWriter } from '../feed-ports.js';
+// src/release imports these from here; they are defined with the other ports and locks.
+export { RELEASE_FEED_LOCK } from '../store-locks.js';
 
 /** The version a TAXII client sees for a copy (its modified, else created) and its sort key. */
 export function feedVersionOf(obj: JsonObject): { version: string; versionKey: string } {
@@ -109,7 +72,7 @@ export class SqlReleaseFeed {
 
   addRelease(input: FeedReleaseInput, now: Date): Promise<FeedResult<{ rid: number; visible: boolean }>> {
     return this.#sql.transaction(async (tx) => {
-      await tx.lock(FEED_LOCK);
+      await tx.lock(RELEASE_FEED_LOCK);
       return this.#add(input, now, false);
     });
   }
@@ -120,7 +83,7 @@ export class SqlReleaseFeed {
    */
   recall(partnerId: string, objectId: string, now: Date): Promise<FeedResult<{ published: boolean }>> {
     return this.#sql.transaction(async (tx) => {
-      await tx.lock(FEED_LOCK);
+      await tx.lock(RELEASE_FEED_LOCK);
       const rows = await this.#sql.all<VersionRow>(
         `SELECT rid, json, feed_us, original_id, original_version FROM releases
           WHERE partner_id = ? AND object_id = ? AND withdrawn = 0 ORDER BY version_key DESC`,
@@ -217,7 +180,7 @@ export class SqlReleaseFeed {
 
   async #publishIn(nowUs: number): Promise<number> {
     return this.#sql.transaction(async (tx) => {
-      await tx.lock(FEED_LOCK);
+      await tx.lock(RELEASE_FEED_LOCK);
       const due = await this.#sql.all<PendingRow>(
         `SELECT rid, partner_id, object_id, version_key FROM releases
           WHERE feed_us IS NULL AND withdrawn = 0 AND visible_from_us <= ? ORDER BY visible_from_us, rid`,

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import type { JsonObject } from '../../stix/types.js';
-import type { SubmissionRecord } from '../../taxii/taxii-submissions.js';
+import type { SubmissionRecord } from '../feed-ports.js';
 import type { SqlDatabase, SqlTx } from './sql-database.js';
 import { createSqlSubmissionSink, SqlSubmissions } from './sql-submissions.js';
 import { describeOnEngines } from './sql-test-engines.js';

@@ -1,8 +1,8 @@
-import { ingestBatchEntry } from '../../ingest/ingest-ledger.js';
 import type { JsonObject } from '../../stix/types.js';
-import type { FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
-import type { SubmissionOutcome, SubmissionSink } from '../../taxii/taxii-submissions.js';
+import type { FeedPage, FeedQuery, SubmissionOutcome, SubmissionSink } from '../feed-ports.js';
+import { ingestBatchEntry } from '../ingest-batch-entry.js';
 import { isSameContent } from '../object-content.js';
+import { TAXII_SUBMISSIONS_LOCK } from '../store-locks.js';
 import type { SqlDatabase } from './sql-database.js';
 import { pageFeed, type SqlFeedTable } from './sql-feed-query.js';
 import { feedVersionOf } from './sql-release-feed.js';
@@ -52,7 +52,7 @@ export class SqlSubmissions {
    */
   record(r: SpaceRecord): Promise<'added' | 'duplicate' | 'conflict' | 'quota'> {
     return this.#sql.transaction(async (tx) => {
-      await tx.lock('taxii-submissions');
+      await tx.lock(TAXII_SUBMISSIONS_LOCK);
       const id = r.sent.id as string;
       const { version, versionKey } = feedVersionOf(r.sent);
       const held = await tx.get<{ json: string }>(

@@ -1,8 +1,11 @@
-import type { StatusResource } from '../../taxii/taxii-ports.js';
+import type { StatusResource, StatusStore } from '../feed-ports.js';
 import type { SqlDatabase } from './sql-database.js';
 
-/** TAXII status resources in portable SQL; each readable only by the credential that made it. */
-export class SqlTaxiiStatusStore {
+/**
+ * TAXII status resources in portable SQL, on both engines: they survive restarts, and each is
+ * readable only by the credential that made it.
+ */
+export class SqlTaxiiStatusStore implements StatusStore {
   readonly #sql: SqlDatabase;
 
   constructor(sql: SqlDatabase) {

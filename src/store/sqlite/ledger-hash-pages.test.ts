@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LedgerStoreError } from '../ledger-rows.js';
 import { openSqlite } from './database.js';
 import { HASHES_PER_PAGE, LedgerHashPages } from './ledger-hash-pages.js';
-import { LedgerStoreError } from './ledger-store-error.js';
 
 const hashOf = (i: number) => Buffer.alloc(32, i % 251).fill(i >> 8, 0, 1);
 

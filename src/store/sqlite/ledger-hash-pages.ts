@@ -1,6 +1,6 @@
 import { HASH_SIZE, type Hash } from '../../ledger/ledger-hash.js';
+import { LedgerStoreError } from '../ledger-rows.js';
 import type { SqliteDatabase } from './database.js';
-import { LedgerStoreError } from './ledger-store-error.js';
 
 /** Complete subtree hashes per page row (2 KiB pages). */
 export const HASHES_PER_PAGE = 64;

@@ -7,23 +7,11 @@ import type { LedgerAppender, LedgerProofReader } from '../../ledger/ledger-port
 import { assembleProof, hashRange, planConsistency, planInclusion } from '../../ledger/ledger-proof.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import { countStoredHashes, type NodeId, storedHashIndex } from '../../ledger/ledger-tree-math.js';
+import { type LedgerEntryRow, LedgerStoreError } from '../ledger-rows.js';
 import type { SqliteDatabase } from './database.js';
 import { LedgerHashPages } from './ledger-hash-pages.js';
-import { LedgerStoreError } from './ledger-store-error.js';
 
-export { LedgerStoreError };
-
-export interface LedgerEntryRow {
-  index: number;
-  kind: string;
-  time: string;
-  actor: string;
-  releaseId: string | null;
-  /** The leaf: what the tree hashes and a receipt carries. */
-  bytes: Buffer;
-  /** The salt and private part of a version 2 entry; undefined for version 1 (or if lost). */
-  opening: EntryOpening | undefined;
-}
+export { type LedgerEntryRow, LedgerStoreError };
 
 interface RawEntryRow {
   idx: number;

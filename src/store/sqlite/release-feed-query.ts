@@ -1,5 +1,5 @@
 import type { Statement } from 'better-sqlite3';
-import type { FeedPage, FeedQuery, FeedRow } from '../../taxii/taxii-ports.js';
+import type { FeedPage, FeedQuery, FeedRow } from '../feed-ports.js';
 import { buildFeedQuery, type SqlFeedTable } from '../sql/sql-feed-query.js';
 import type { SqliteDatabase } from './database.js';
 

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../stix/types.js';
-import type { FeedQuery, VersionMatch } from '../../taxii/taxii-ports.js';
+import type { FeedQuery, VersionMatch } from '../feed-ports.js';
 import { openSqlite } from './database.js';
 import { SqliteReleaseFeed } from './release-feed.js';
 

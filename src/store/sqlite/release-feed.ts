@@ -1,15 +1,15 @@
 import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../stix/canonical-json.js';
 import type { JsonObject } from '../../stix/types.js';
-import type { DerivedIdResolver, FeedPage, FeedQuery } from '../../taxii/taxii-ports.js';
-import {
-  type FeedError,
-  type FeedReleaseInput,
-  type FeedResult,
-  feedVersionOf,
-  RELEASES_FEED_TABLE,
-  revokedCopyOf,
-} from '../sql/sql-release-feed.js';
+import type {
+  DerivedIdResolver,
+  FeedError,
+  FeedPage,
+  FeedQuery,
+  FeedReleaseInput,
+  FeedResult,
+} from '../feed-ports.js';
+import { feedVersionOf, RELEASES_FEED_TABLE, revokedCopyOf } from '../sql/sql-release-feed.js';
 import { storageFaultOf } from '../storage-fault.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';

@@ -1,7 +1,7 @@
-import { decodeLeaf, type EntryOpening, openStoredEntry } from '../ledger/ledger-commitment.js';
-import { ENTRY_KINDS, type EntryKind, type LedgerEntry } from '../ledger/ledger-entry.js';
-import { describeEntry, describePublicEntry, type EntryNames } from '../ledger/ledger-sentence.js';
-import type { SqlDatabase } from '../store/sql/sql-database.js';
+import { decodeLeaf, type EntryOpening, openStoredEntry } from '../../ledger/ledger-commitment.js';
+import { ENTRY_KINDS, type EntryKind, type LedgerEntry } from '../../ledger/ledger-entry.js';
+import { describeEntry, describePublicEntry, type EntryNames } from '../../ledger/ledger-sentence.js';
+import type { SqlDatabase } from '../sql/sql-database.js';
 
 /**
  * The ledger as a list to browse: filtered and paged in SQL (newest first), each entry decoded
@@ -216,4 +216,16 @@ export async function auditNames(sql: SqlDatabase, entries: readonly LedgerEntry
     }
   }
   return { partner: (id) => partners.get(id), object: (id) => objects.get(id) };
+}
+
+/**
+ * Every release ever made, oldest first, with the partner's name (the console's disclosures
+ * CSV): the columns of release_records an overseer reconciles against the ledger.
+ */
+export function listDisclosureRows(sql: SqlDatabase): Promise<Record<string, unknown>[]> {
+  return sql.all<Record<string, unknown>>(
+    `SELECT r.release_id, p.name AS partner, r.original_id, r.original_version, r.derived_id, r.released_at,
+            r.visible_from, r.approvals, r.reasons, r.ledger_index, r.recalled_at, r.recall_reason
+       FROM release_records r LEFT JOIN partners p ON p.id = r.partner_id ORDER BY r.released_at, r.release_id`,
+  );
 }

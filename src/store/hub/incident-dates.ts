@@ -1,4 +1,4 @@
-import type { SqlQueries } from '../store/sql/sql-database.js';
+import type { SqlQueries } from '../sql/sql-database.js';
 
 /**
  * When an incident happened, for the timeline: STIX 2.1 gives an incident no date of its own

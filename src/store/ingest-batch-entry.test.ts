@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../stix/canonical-json.js';
-import { ingestBatchEntry } from './ingest-ledger.js';
+import { ingestBatchEntry } from './ingest-batch-entry.js';
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 

@@ -1,5 +1,5 @@
-import { isTlpLevel, TLP_LEVELS, tlp2MarkingId, tlpLevelOf } from '../stix/markings-tlp.js';
-import { isJsonObject, type JsonObject } from '../stix/types.js';
+import { isTlpLevel, TLP_LEVELS, tlp2MarkingId, tlpLevelOf } from './markings-tlp.js';
+import { isJsonObject, type JsonObject } from './types.js';
 
 /**
  * A marking given at import (`tearline import --marking`, an analyst's TAXII default, a pulled

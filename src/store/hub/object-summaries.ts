@@ -1,4 +1,4 @@
-import type { SqlQueries } from '../store/sql/sql-database.js';
+import type { SqlQueries } from '../sql/sql-database.js';
 
 /** The summary of an object the console lists: enough to label a row, a node or a point. */
 export interface ObjectSummary {

@@ -1,5 +1,5 @@
-import type { SqlQueries } from '../store/sql/sql-database.js';
-import { readLatest } from './api-objects.js';
+import type { SqlQueries } from '../sql/sql-database.js';
+import { readLatest } from './object-summaries.js';
 
 /**
  * What the object page needs beside the object so that nobody has to read STIX ids: a name for

@@ -1,7 +1,7 @@
 import { createHash, hash } from 'node:crypto';
 import type { EntryOf } from '../ledger/ledger-entry.js';
 import { canonicalJson } from '../stix/canonical-json.js';
-import type { IngestContext } from '../store/ports.js';
+import type { IngestContext } from './ports.js';
 
 /**
  * One object version as a batch stored it: enough to prove later what exactly came in. The

@@ -1,0 +1,146 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import ts from 'typescript';
+import { describe, expect, it } from 'vitest';
+
+/*
+ * Which folder of src/ may import which: the one place the direction of dependencies is written
+ * down. Every import of every source file (static, `export ... from`, `import()` and `require`),
+ * as TypeScript's own pre-processor reads it, must follow an edge listed here; anything else
+ * fails with the file and the import. Test code (*.test.ts, *.contract.ts, *-test-*.ts helpers)
+ * is left out: tests compose real parts from every layer on purpose.
+ *
+ * The layers, bottom up: the pure core (stix; ledger, policy, tearline over it) and small pure
+ * libraries (access, relay, osint, clock); the store (ports at its root, hub state stores in
+ * portable SQL, the engine adapters); ingest, taxii and the release pipeline over the store;
+ * the console API over the pipeline; app composes everything; cli and witness at the top.
+ */
+const CORE = ['stix', 'ledger', 'policy', 'tearline'] as const;
+const LIBRARIES = ['access', 'relay', 'osint', 'clock', 'worker'] as const;
+const STORE = ['store', 'store/hub', 'store/sql', 'store/sqlite', 'store/postgres'] as const;
+
+const ALLOWED: Record<string, readonly string[]> = {
+  stix: [],
+  // The ledger's RFC 8785 canonical JSON is the one in stix.
+  ledger: ['stix'],
+  policy: ['stix'],
+  tearline: ['stix'],
+  access: [],
+  relay: ['stix', 'ledger'],
+  osint: ['stix'],
+  clock: [],
+  worker: [],
+  // The ports. The ledger service and the ledger audit reach the engines' ledgers until the
+  // doubled ledger stores are one (issue 21 part 3); reserved ids come from tearline's identity.
+  store: ['clock', 'stix', 'ledger', 'tearline', 'store/hub', 'store/sqlite', 'store/postgres'],
+  // Written once for both engines: the SQL port only, never an engine adapter.
+  'store/hub': ['store', 'store/sql', ...CORE, 'access', 'relay', 'osint'],
+  'store/sql': ['store', 'stix', 'ledger'],
+  // The SQLite adapter implements the portable feed's resolver and feed table (store/sql).
+  'store/sqlite': ['store', 'store/sql', 'clock', 'stix', 'ledger', 'worker'],
+  // `tearline migrate` copies a SQLite hub and replays its migrations' DDL on PostgreSQL.
+  'store/postgres': ['store', 'store/sql', 'store/sqlite', 'clock', 'stix', 'ledger'],
+  ingest: ['store', 'stix', 'worker'],
+  taxii: ['store', 'stix'],
+  release: ['store', 'store/hub', 'store/sql', ...CORE, 'osint'],
+  api: ['store', 'store/hub', 'store/sql', 'release', ...CORE, 'access', 'osint', 'clock'],
+  app: [...STORE, 'api', 'taxii', 'ingest', 'release', ...CORE, ...LIBRARIES, 'witness'],
+  cli: [...STORE, 'app', 'taxii', 'ingest', 'release', ...CORE, 'access', 'relay', 'osint', 'witness'],
+  witness: ['ledger', 'store/sqlite'],
+};
+
+/** Packages the pure core may load: computation only, no I/O, no driver, no framework. */
+const CORE_PACKAGES: Record<(typeof CORE)[number], readonly string[]> = {
+  stix: ['node:crypto', 'iso-3166', 'iso-639-2', 'jsonc-parser', 'language-tags'],
+  ledger: ['node:crypto'],
+  // node:v8 only raises the stack limit Cedar's WebAssembly needs (cedar-engine.ts).
+  policy: ['node:crypto', 'node:v8', '@cedar-policy/cedar-wasm/nodejs', 'yaml'],
+  tearline: ['node:crypto'],
+};
+
+/** Database drivers load only in their engine's adapter (and where a process opens one). */
+const DRIVERS = /^(better-sqlite3|pg|pg-[\w-]+)$/;
+const DRIVER_FOLDERS: Record<string, RegExp> = {
+  'store/sqlite': /^better-sqlite3$/,
+  'store/postgres': /^pg(-[\w-]+)?$/,
+  // A hub on PostgreSQL opens its pool here; the witness keeps its own small SQLite file.
+  app: /^pg$/,
+  witness: /^better-sqlite3$/,
+};
+
+const SRC = fileURLToPath(new URL('../src/', import.meta.url));
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
+    const path = join(dir, e.name);
+    if (e.isDirectory()) return sourceFiles(path);
+    const test = /\.test\.tsx?$|\.contract\.ts$|-test-[\w-]+\.ts$|\.d\.ts$/.test(e.name);
+    return /\.tsx?$/.test(e.name) && !test ? [path] : [];
+  });
+}
+
+/** The folder a path belongs to: a top folder of src/, a store subfolder, or 'clock'. */
+function folderOf(path: string): string {
+  const parts = relative(SRC, path).split('/');
+  if (parts.length === 1) return (parts[0] ?? '').replace(/\.(ts|js)$/, '');
+  if (parts[0] === 'store' && parts.length > 2) return `store/${parts[1]}`;
+  return parts[0] ?? '';
+}
+
+/** Every offending import of one file's text, as 'file: import (from -> to)'. */
+function offendingImports(path: string, text: string): string[] {
+  const from = folderOf(path);
+  const allowed = ALLOWED[from];
+  const where = relative(SRC, path);
+  if (!allowed) return [`${where}: folder '${from}' has no entry in ALLOWED`];
+  const out: string[] = [];
+  for (const { fileName: spec } of ts.preProcessFile(text, true, true).importedFiles) {
+    if (spec.startsWith('.')) {
+      const to = folderOf(resolve(dirname(path), spec));
+      if (to !== from && !allowed.includes(to)) out.push(`${where}: ${spec} (${from} -> ${to})`);
+    } else if (DRIVERS.test(spec) && !DRIVER_FOLDERS[from]?.test(spec)) {
+      out.push(`${where}: ${spec} (a database driver outside its adapter)`);
+    } else if (from in CORE_PACKAGES) {
+      const packages = CORE_PACKAGES[from as keyof typeof CORE_PACKAGES];
+      if (!packages.includes(spec)) out.push(`${where}: ${spec} (the pure core loads no I/O or driver)`);
+    }
+  }
+  return out;
+}
+
+describe('folder edges', () => {
+  const files = sourceFiles(SRC);
+
+  it('every import in src/ follows an allowed folder-to-folder edge', () => {
+    const offending = files.flatMap((f) => offendingImports(f, readFileSync(f, 'utf8')));
+    expect(offending).toEqual([]);
+  });
+
+  it('walks the whole tree, every folder listed', () => {
+    expect(files.length).toBeGreaterThan(300);
+    const folders = new Set(files.map(folderOf));
+    for (const folder of Object.keys(ALLOWED)) expect(folders, folder).toContain(folder);
+  });
+
+  it('catches static, re-exported and dynamic imports, and I/O in the core', () => {
+    const at = (p: string) => join(SRC, p);
+    expect(
+      offendingImports(at('store/sql/x.ts'), "import type { A } from '../../taxii/taxii-ports.js';"),
+    ).toEqual(['store/sql/x.ts: ../../taxii/taxii-ports.js (store/sql -> taxii)']);
+    expect(offendingImports(at('api/x.ts'), "export { h } from '../app/hub.js';")).toHaveLength(1);
+    expect(offendingImports(at('release/x.ts'), "const m = await import('../cli/main.js');")).toHaveLength(1);
+    expect(
+      offendingImports(at('store/hub/x.ts'), "import { openSqlite } from '../sqlite/database.js';"),
+    ).toEqual(['store/hub/x.ts: ../sqlite/database.js (store/hub -> store/sqlite)']);
+    expect(offendingImports(at('store/hub/x.ts'), "import pg from 'pg';")).toHaveLength(1);
+    expect(offendingImports(at('ledger/x.ts'), "import { readFileSync } from 'node:fs';")).toHaveLength(1);
+    expect(offendingImports(at('tearline/x.ts'), "import Database from 'better-sqlite3';")).toHaveLength(1);
+    expect(
+      offendingImports(
+        at('policy/x.ts'),
+        "import { a } from './y.js'; import { b } from '../stix/types.js';",
+      ),
+    ).toEqual([]);
+  });
+});

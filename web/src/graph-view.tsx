@@ -98,7 +98,7 @@ export function GraphView({ graph, centre }: { graph: Graph; centre: string }) {
       });
     }
     return placeLabels(boxes);
-  }, [ids, shownEdges, pos, nodes, centre, selected]);
+  }, [ids, shownEdges, pos, nodes, centre, selected, size]);
   const chosen = nodes.get(selected);
   const types = [...new Set(allIds.map((id) => nodes.get(id)?.type ?? ''))].filter(Boolean).sort();
 

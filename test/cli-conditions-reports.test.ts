@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { as, initHub, runTearline, tempDir } from './run-cli.js';
@@ -154,6 +154,29 @@ describe.sequential('condition, recalls and report on the real binary', () => {
       const rows = JSON.parse(report.stdout).rows as { event: string; original_id: string }[];
       expect(rows.filter((r) => r.event === 'release').length).toBeGreaterThan(0);
       expect(rows.some((r) => r.event === 'recall' && r.original_id === ISISK)).toBe(true);
+      // The same report printed to PDF by the local Chromium: on standard output, and beside the
+      // tables with --out.
+      const period = ['--partner', 'allied-service', '--from', today, '--to', today];
+      const pdf = await t('report', 'disclosures', ...period, '--format', 'pdf');
+      expect(pdf.stderr).toBe('');
+      expect(pdf.stdout.startsWith('%PDF-')).toBe(true);
+      const out = join(data, 'report-out');
+      const files = await t('report', 'disclosures', ...period, '--out', out);
+      expect(files.stdout).toContain(join(out, 'report.pdf'));
+      const written = readFileSync(join(out, 'report.pdf'));
+      expect(written.subarray(0, 5).toString()).toBe('%PDF-');
+      expect(written.length).toBeGreaterThan(2000);
+      // Without Chromium: a clear error naming the remedy, nothing on standard output.
+      const missing = await runTearline(
+        ['report', 'disclosures', ...period, '--format', 'pdf', '--data', data],
+        {
+          ...as(data, 'admin'),
+          env: { ...as(data, 'admin').env, TEARLINE_CHROMIUM: '/nonexistent/chromium' },
+        },
+      );
+      expect(missing.code).not.toBe(0);
+      expect(missing.stdout).toBe('');
+      expect(missing.stderr).toContain('TEARLINE_CHROMIUM=/nonexistent/chromium: no such file');
     },
     STEP,
   );

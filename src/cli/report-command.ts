@@ -14,6 +14,7 @@ import { storageFaultOf } from '../store/storage-fault.js';
 import { DATA_OPTION, parseTimeOption } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
+import { findChromium, printHtmlToPdf } from './report-pdf.js';
 
 const DAY_MS = 86_400_000;
 
@@ -44,11 +45,15 @@ export function registerReport(program: Command): void {
       '--to <date>',
       'end: a date includes that whole day (UTC); an RFC 3339 timestamp is the exclusive end',
     )
-    .option('--format <format>', 'csv, json or html', 'csv')
+    .option(
+      '--format <format>',
+      'csv, json, html or pdf (pdf: printed by a local Chromium; redirect it to a file)',
+      'csv',
+    )
     .option('--table <table>', `the CSV table to print: ${DISCLOSURE_TABLES.join(', ')}`, 'releases')
     .option(
       '--out <dir>',
-      'write every table as its own CSV file, report.html and report.json into this directory',
+      'write every table as its own CSV file, report.html, report.json and (where Chromium is installed) report.pdf into this directory',
     )
     .option(...DATA_OPTION)
     .action(
@@ -61,8 +66,13 @@ export function registerReport(program: Command): void {
         out?: string;
         data?: string;
       }) => {
-        if (!['csv', 'json', 'html'].includes(opts.format))
-          throw usageError(`--format '${opts.format}' must be csv, json or html`);
+        if (!['csv', 'json', 'html', 'pdf'].includes(opts.format))
+          throw usageError(`--format '${opts.format}' must be csv, json, html or pdf`);
+        // A PDF is bytes: never onto a terminal, where it would be noise (and could move the cursor).
+        if (opts.format === 'pdf' && !opts.out && process.stdout.isTTY)
+          throw usageError(
+            '--format pdf writes a PDF to standard output: redirect it to a file, or give --out DIR',
+          );
         if (!isDisclosureTable(opts.table))
           throw usageError(`--table '${opts.table}' must be one of ${DISCLOSURE_TABLES.join(', ')}`);
         const table = opts.table;
@@ -93,9 +103,22 @@ export function registerReport(program: Command): void {
               ['report.json', `${JSON.stringify(doc, null, 2)}\n`],
             ];
             for (const [name, text] of files) writeFileSync(join(opts.out, name), text, { mode: 0o600 });
-            process.stdout.write(`${files.map(([name]) => join(opts.out as string, name)).join('\n')}\n`);
+            const written = files.map(([name]) => join(opts.out as string, name));
+            // The PDF where this machine can print one; the HTML prints the same from a browser.
+            if (findChromium()) {
+              try {
+                const pdf = printHtmlToPdf(formatDisclosuresHtml(doc));
+                writeFileSync(join(opts.out, 'report.pdf'), pdf, { mode: 0o600 });
+                written.push(join(opts.out, 'report.pdf'));
+              } catch (err) {
+                process.stderr.write(`report.pdf not written: ${(err as Error).message}\n`);
+              }
+            } else
+              process.stderr.write('no Chromium here: report.pdf not written (print report.html instead)\n');
+            process.stdout.write(`${written.join('\n')}\n`);
           } else if (opts.format === 'json') process.stdout.write(`${JSON.stringify(doc, null, 2)}\n`);
           else if (opts.format === 'html') process.stdout.write(formatDisclosuresHtml(doc));
+          else if (opts.format === 'pdf') process.stdout.write(printHtmlToPdf(formatDisclosuresHtml(doc)));
           else process.stdout.write(formatDisclosureCsv(doc, table));
         } finally {
           await hub.close();

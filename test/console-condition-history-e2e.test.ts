@@ -116,6 +116,30 @@ describe('conditions over time for overseers', () => {
     expect(open?.gated).toBeGreaterThan(0);
   });
 
+  it('gives released / queued / withheld as each pass left them, the last as the outcomes stand now', async () => {
+    const res = await page.request.get(`${base}/api/partners/${kabulId}/outcomes/history`);
+    expect(res.status()).toBe(200);
+    const { points } = (await res.json()) as {
+      points: { at: string; released: number; queued: number; withheld: number; denied: number }[];
+    };
+    // The demo's pass at T0 and the pass at day 9, when hr-1 had lapsed: more withheld.
+    expect(points.length).toBeGreaterThanOrEqual(2);
+    const [first, last] = [points[0], points.at(-1)] as [(typeof points)[number], (typeof points)[number]];
+    expect(last.at).toBe(at(9));
+    expect(last.withheld).toBeGreaterThan(first.withheld);
+    const now = await hub.state.sql.all<{ outcome: string; n: number }>(
+      'SELECT outcome, count(*) AS n FROM release_outcomes WHERE partner_id = ? GROUP BY outcome',
+      [kabulId],
+    );
+    const count = (o: string) => Number(now.find((r) => r.outcome === o)?.n ?? 0);
+    expect(last).toMatchObject({
+      released: count('released'),
+      queued: count('queued') + count('waiting'),
+      withheld: count('withheld'),
+      denied: count('denied'),
+    });
+  });
+
   it('the partner page draws one bar per stretch, coloured by status', async () => {
     await page.goto(`${base}/#/partners`);
     const card = page.locator('section[data-partner="kabul-authorities"]');
@@ -136,6 +160,11 @@ describe('conditions over time for overseers', () => {
       const [x0, w0] = hr1[k - 1] as [number, number];
       expect((hr1[k] as [number, number])[0]).toBeCloseTo(x0 + w0, 3);
     }
+    // Above the bars, on the same time axis: what was released, queued and withheld, to now.
+    const lines = chart.locator('g.outcome-lines');
+    expect(Number(await lines.getAttribute('data-points'))).toBeGreaterThanOrEqual(2);
+    expect(await lines.locator('path').count()).toBe(3);
+    expect(await chart.getAttribute('aria-label')).toMatch(/; now \d+ released, \d+ queued, \d+ withheld$/);
     await card.screenshot({ path: join(SHOTS, 'kabul-conditions-over-time.png') });
   });
 
@@ -146,5 +175,6 @@ describe('conditions over time for overseers', () => {
     expect(await page.locator('figure.condition-history').count()).toBe(0);
     const res = await page.request.get(`${base}/api/partners/${kabulId}/conditions/history`);
     expect(res.status()).toBe(403);
+    expect((await page.request.get(`${base}/api/partners/${kabulId}/outcomes/history`)).status()).toBe(403);
   });
 });

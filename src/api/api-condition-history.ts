@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConditionHistory } from '../store/hub/condition-history-load.js';
+import { listOutcomeHistory } from '../store/hub/outcome-history.js';
 import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
@@ -14,6 +15,16 @@ export function registerConditionHistoryRoutes(app: FastifyInstance, ctx: Consol
       if (!p) return sendApiError(reply, 'not-found', 'no such partner');
       const { sql, agreements, conditions } = ctx.hub.state;
       return loadConditionHistory({ sql, agreements, conditions }, p, ctx.hub.clock.now());
+    },
+  );
+  // The same audience sees what flowed beside the conditions: counts as each release pass left them.
+  app.get(
+    '/api/partners/:id/outcomes/history',
+    { preHandler: guard(ctx, 'condition.history') },
+    async (request, reply) => {
+      const p = await ctx.hub.state.partners.get((request.params as { id: string }).id);
+      if (!p) return sendApiError(reply, 'not-found', 'no such partner');
+      return { partner: p.name, points: await listOutcomeHistory(ctx.hub.state.sql, p.id) };
     },
   );
 }

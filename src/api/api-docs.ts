@@ -135,6 +135,13 @@ export const OPENAPI = {
         partner,
       ),
     },
+    '/api/partners/{id}/outcomes/history': {
+      get: op(
+        'released / queued / withheld / denied counts as each release pass left them (a point when one changed): {partner, points: [{at, released, queued, withheld, denied}]}',
+        'condition.history',
+        partner,
+      ),
+    },
     '/api/partners/{id}/conditions/{cid}/attest': {
       post: op(
         'attest an assurance: {issuer?, grade?, evidence?, valid_from?, valid_until?, review_due?, note?}',

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { DecisionMemo } from '../policy/decision-memo.js';
 import { addIsoDuration, parseIsoDuration } from '../policy/duration-iso.js';
 import type { ConditionEvents } from '../store/hub/condition-events.js';
+import { recordOutcomeCounts } from '../store/hub/outcome-history.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { type MemberSet, ReleasePassMembers } from '../store/hub/release-pass-members.js';
 import {
@@ -234,6 +235,8 @@ export async function runReleasePipeline(
         changes_at: terms.decider.changesAt ?? null,
         updated_at: opts.now.toISOString(),
       });
+      // What the partner has out, waiting and held back as this pass leaves it (overseers' chart).
+      await recordOutcomeCounts(tx, partner.id, opts.now.toISOString());
     });
     nextDue = earlierOf(nextDue, terms.decider.changesAt);
     report.partners.push({ partner: partner.name, ...done });

@@ -18,6 +18,21 @@ interface History {
   intervals: Interval[];
 }
 
+interface OutcomePoint {
+  at: string;
+  released: number;
+  queued: number;
+  withheld: number;
+  denied: number;
+}
+
+const OUTCOMES = [
+  ['released', '#15803d'],
+  ['queued', '#b45309'],
+  ['withheld', '#6b7280'],
+] as const;
+const PLOT = 110;
+
 const W = 720;
 const ROW = 26;
 const LEFT = 120;
@@ -34,15 +49,34 @@ export function ConditionHistoryChart({ partnerId, deps }: { partnerId: string; 
     `/api/partners/${encodeURIComponent(partnerId)}/conditions/history`,
     deps,
   );
+  const [flow] = useLoad<{ points: OutcomePoint[] }>(
+    `/api/partners/${encodeURIComponent(partnerId)}/outcomes/history`,
+    deps,
+  );
   if (history.state === 'loading') return <p>Loading…</p>;
   if (history.state === 'error') return <p className="error">{history.message}</p>;
   const { intervals, at } = history.data;
   if (intervals.length === 0) return <p>No agreement yet, so no conditions to chart.</p>;
+  const points = flow.state === 'ok' ? flow.data.points : [];
   const conditions = [...new Set(intervals.map((i) => i.condition))];
-  const start = Math.min(...intervals.map((i) => Date.parse(i.from)));
+  const start = Math.min(...intervals.map((i) => Date.parse(i.from)), ...points.map((p) => Date.parse(p.at)));
   const end = Math.max(Date.parse(at), start + 1);
   const x = (ms: number) => LEFT + ((ms - start) / (end - start)) * (W - LEFT - RIGHT);
-  const height = conditions.length * ROW + AXIS;
+  // Released, queued and withheld over the same time axis, above the conditions: a step line
+  // each (a count holds until the next pass changes it), drawn to now.
+  const top = points.length > 0 ? PLOT : 0;
+  const most = Math.max(1, ...points.flatMap((p) => [p.released, p.queued, p.withheld]));
+  const y = (v: number) => 8 + (1 - v / most) * (PLOT - 24);
+  const steps = (k: (typeof OUTCOMES)[number][0]) =>
+    points
+      .map((p, i) => {
+        const next = points[i + 1];
+        const x2 = x(next ? Date.parse(next.at) : end);
+        return `${i === 0 ? 'M' : 'L'}${x(Date.parse(p.at)).toFixed(1)},${y(p[k]).toFixed(1)} L${x2.toFixed(1)},${y(p[k]).toFixed(1)}`;
+      })
+      .join(' ');
+  const latest = points.at(-1);
+  const height = top + conditions.length * ROW + AXIS;
   const lapsed = intervals.filter((i) => i.status !== 'met').length;
   return (
     <figure className="condition-history">
@@ -50,34 +84,62 @@ export function ConditionHistoryChart({ partnerId, deps }: { partnerId: string; 
         viewBox={`0 0 ${W} ${height}`}
         width="100%"
         role="img"
-        aria-label={`Conditions over time from ${new Date(start).toISOString().slice(0, 10)} to ${at.slice(0, 10)}: ${intervals.length} stretches, ${lapsed} lapsed`}
+        aria-label={`Conditions over time from ${new Date(start).toISOString().slice(0, 10)} to ${at.slice(0, 10)}: ${intervals.length} stretches, ${lapsed} lapsed${
+          latest
+            ? `; now ${latest.released} released, ${latest.queued} queued, ${latest.withheld} withheld`
+            : ''
+        }`}
       >
-        {conditions.map((c, row) => (
-          <text key={c} x={LEFT - 6} y={row * ROW + ROW / 2 + 4} textAnchor="end" fontSize="12">
-            {c}
-          </text>
-        ))}
-        {intervals.map((i) => {
-          const row = conditions.indexOf(i.condition);
-          const from = x(Date.parse(i.from));
-          const to = x(i.to === undefined ? end : Date.parse(i.to));
-          const figures = `${i.released} released${i.gated === undefined ? '' : `, ${i.gated} withheld items gated now`}`;
-          return (
-            <rect
-              key={`${i.condition}-${i.from}`}
-              className={`interval interval-${i.status}`}
-              data-condition={i.condition}
-              data-status={i.status}
-              x={from}
-              y={row * ROW + 4}
-              width={Math.max(1, to - from)}
-              height={ROW - 8}
-              fill={i.status === 'met' ? '#2e7d32' : i.status === 'unmet' ? '#c62828' : '#9e9e9e'}
-            >
-              <title>{`${i.condition} ${i.status} ${i.from} – ${i.to ?? 'now'}: ${i.reason} (${figures})`}</title>
-            </rect>
-          );
-        })}
+        {points.length > 0 && (
+          <g className="outcome-lines" data-points={points.length}>
+            <text x={LEFT - 6} y={12} textAnchor="end" fontSize="11">
+              {most}
+            </text>
+            <text x={LEFT - 6} y={PLOT - 14} textAnchor="end" fontSize="11">
+              0
+            </text>
+            {OUTCOMES.map(([k, colour]) => (
+              <path
+                key={k}
+                className={`outcome-${k}`}
+                d={steps(k)}
+                fill="none"
+                stroke={colour}
+                strokeWidth={2}
+              >
+                <title>{`${k}: ${points.map((p) => `${p.at.slice(0, 16)} ${p[k]}`).join(', ')}`}</title>
+              </path>
+            ))}
+          </g>
+        )}
+        <g transform={`translate(0, ${top})`}>
+          {conditions.map((c, row) => (
+            <text key={c} x={LEFT - 6} y={row * ROW + ROW / 2 + 4} textAnchor="end" fontSize="12">
+              {c}
+            </text>
+          ))}
+          {intervals.map((i) => {
+            const row = conditions.indexOf(i.condition);
+            const from = x(Date.parse(i.from));
+            const to = x(i.to === undefined ? end : Date.parse(i.to));
+            const figures = `${i.released} released${i.gated === undefined ? '' : `, ${i.gated} withheld items gated now`}`;
+            return (
+              <rect
+                key={`${i.condition}-${i.from}`}
+                className={`interval interval-${i.status}`}
+                data-condition={i.condition}
+                data-status={i.status}
+                x={from}
+                y={row * ROW + 4}
+                width={Math.max(1, to - from)}
+                height={ROW - 8}
+                fill={i.status === 'met' ? '#2e7d32' : i.status === 'unmet' ? '#c62828' : '#9e9e9e'}
+              >
+                <title>{`${i.condition} ${i.status} ${i.from} – ${i.to ?? 'now'}: ${i.reason} (${figures})`}</title>
+              </rect>
+            );
+          })}
+        </g>
         <text x={LEFT} y={height - 6} fontSize="11">
           {new Date(start).toISOString().slice(0, 10)}
         </text>
@@ -86,7 +148,10 @@ export function ConditionHistoryChart({ partnerId, deps }: { partnerId: string; 
         </text>
       </svg>
       <figcaption>
-        Green: met; red: lapsed or unmet; grey: unknown. Hover a bar for when, why, and the releases it saw.
+        {points.length > 0 &&
+          'Lines: items released (green), queued for approval (amber) and withheld (grey) as each release pass left them. '}
+        Bars: green, met; red, lapsed or unmet; grey, unknown. Hover a bar for when, why, and the releases it
+        saw.
         {history.data.truncated ? ' The history is longer than the chart shows.' : ''}
       </figcaption>
     </figure>

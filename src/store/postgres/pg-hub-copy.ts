@@ -119,6 +119,7 @@ const HUB_STATE_TABLES = [
   'ledger_cosignatures',
   'release_pass_state',
   'release_pass_members',
+  'release_outcome_history',
 ];
 
 /** A state table as the source declares it; its identity column, if any, to advance after the copy. */

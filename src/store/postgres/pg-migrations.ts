@@ -5,6 +5,7 @@ import { consoleMigration } from '../sqlite/migrations/console.js';
 import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
 import { importMarkingsMigration } from '../sqlite/migrations/import-markings.js';
 import { OSINT_DRAFTS_DDL } from '../sqlite/migrations/osint-drafts.js';
+import { outcomeHistoryMigration } from '../sqlite/migrations/outcome-history.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { relayMigration } from '../sqlite/migrations/relay.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
@@ -212,6 +213,7 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
   },
   { name: releasePassMigration.name, sql: translateSqliteDdl(releasePassMigration.sql) },
   { name: releasePassMembersMigration.name, sql: translateSqliteDdl(releasePassMembersMigration.sql) },
+  { name: outcomeHistoryMigration.name, sql: translateSqliteDdl(outcomeHistoryMigration.sql) },
 ];
 
 /**

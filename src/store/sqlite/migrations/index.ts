@@ -7,6 +7,7 @@ import { ledgerMigration } from './ledger.js';
 import { ledgerPrivateMigration } from './ledger-private.js';
 import { objectsMigration } from './objects.js';
 import { osintDraftsMigration } from './osint-drafts.js';
+import { outcomeHistoryMigration } from './outcome-history.js';
 import { policyMigration } from './policy.js';
 import { relayMigration } from './relay.js';
 import { releaseMigration } from './release.js';
@@ -45,4 +46,5 @@ export const MIGRATIONS: readonly Migration[] = [
   relayMigration,
   releasePassMigration,
   releasePassMembersMigration,
+  outcomeHistoryMigration,
 ];

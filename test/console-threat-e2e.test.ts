@@ -24,13 +24,13 @@ let app: FastifyInstance;
 let browser: Browser;
 let base: string;
 
-async function signIn(): Promise<Page> {
+async function signIn(name = 'analyst', at = '#/threat', heading = 'Threat picture'): Promise<Page> {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
-  await page.goto(`${base}/#/threat`);
-  await page.getByLabel('User name').fill('analyst');
-  await page.getByLabel('Password').fill(passwordOf(scenario, 'analyst'));
+  await page.goto(`${base}/${at}`);
+  await page.getByLabel('User name').fill(name);
+  await page.getByLabel('Password').fill(passwordOf(scenario, name));
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Threat picture' }).waitFor();
+  await page.getByRole('heading', { name: heading }).waitFor();
   return page;
 }
 
@@ -188,6 +188,32 @@ describe('the threat picture with ATT&CK for ICS and CAPEC beside the demo', () 
     await page.goto(`${base}/#/threat`);
     await page.getByRole('heading', { name: `Within two hops of ${busiest.name}` }).waitFor();
     expect(await page.getByTestId('focus-why').textContent()).toContain('your choice');
+    await page.close();
+  });
+
+  it("lists the real imports in the audit trail as sentences, and the disclosure report's counts add up", async () => {
+    const page = await signIn('overseer', '#/audit', 'Audit trail');
+    const list = page.getByTestId('audit-list');
+    await list.waitFor();
+    await page.locator('select[name=kind]').selectOption('ingest-batch');
+    await page.getByRole('button', { name: 'Filter' }).click();
+    await list.getByTestId('sentence').filter({ hasText: 'from file:capec-2.1.json' }).first().waitFor();
+    const sentences = await list.getByTestId('sentence').allTextContents();
+    expect(sentences.every((t) => /^analyst imported \d+ objects? from /.test(t))).toBe(true);
+    expect(sentences.some((t) => t.includes('from file:ics-attack-18.1.json'))).toBe(true);
+    await page.screenshot({ path: join(SHOTS, '04-audit-real-imports.png'), fullPage: true });
+    // The ally's report over the whole history, with 4,500 more objects in the store: each
+    // withheld object counted once, under its first reason.
+    const report = await page.request.get(
+      `${base}/api/reports/disclosures?partner=allied-service&from=2026-01-01&to=2026-12-31&format=json`,
+    );
+    expect(report.status()).toBe(200);
+    const doc = (await report.json()) as {
+      withheld: unknown[];
+      withheld_by_first_reason: Record<string, number>;
+    };
+    expect(doc.withheld.length).toBeGreaterThan(1000);
+    expect(Object.values(doc.withheld_by_first_reason).reduce((a, b) => a + b, 0)).toBe(doc.withheld.length);
     await page.close();
   });
 });

@@ -67,6 +67,20 @@ describe('buildConditionHistory', () => {
     );
   });
 
+  it('says when a stretch still running and met will lapse', () => {
+    const { intervals } = buildConditionHistory({
+      versions: [{ set_at: iso(T0), body: agreement }],
+      changesMs: [T0 + 3 * DAY, T0 + 5 * DAY],
+      factsAt,
+      toMs: T0 + 12 * DAY,
+    });
+    const open = intervals.filter((i) => i.condition === 'hr-1').at(-1);
+    expect(open).toMatchObject({ status: 'met', from: iso(T0 + 5 * DAY), lapses_at: iso(T0 + 20 * DAY) });
+    expect(open?.to).toBeUndefined();
+    // Stretches that ended, and met ones with no known end, carry no lapse date.
+    expect(intervals.filter((i) => i.lapses_at !== undefined)).toHaveLength(1);
+  });
+
   it('no agreement, no history', () => {
     expect(buildConditionHistory({ versions: [], changesMs: [], factsAt, toMs: T0 }).intervals).toEqual([]);
   });

@@ -13,6 +13,11 @@ export interface ConditionInterval {
   to?: string;
   /** Why, at the start of the stretch (the evaluator's words). */
   reason: string;
+  /**
+   * For a stretch still running and met: when it lapses with no further event (an assurance's
+   * expiry, a review falling due), as the conditions stand at the end of the history.
+   */
+  lapses_at?: string;
 }
 
 export interface ConditionHistoryInput {
@@ -83,6 +88,20 @@ export function buildConditionHistory(input: ConditionHistoryInput): {
     const nextBreak = breaks[b];
     if (nextBreak !== undefined && nextBreak < next) next = nextBreak;
     t = next;
+  }
+  // What the stretches still running will do by themselves: a met one that lapses on a known date.
+  if (t >= input.toMs) {
+    const version = versions.filter((v) => v.at <= input.toMs).at(-1) ?? first;
+    for (const s of evaluateConditions(version.body, input.factsAt(input.toMs, version.at), input.toMs)) {
+      const current = open.get(s.id);
+      if (
+        current?.status === 'met' &&
+        s.status === 'met' &&
+        s.changes_at &&
+        Date.parse(s.changes_at) > input.toMs
+      )
+        current.lapses_at = s.changes_at;
+    }
   }
   const intervals = [...done, ...open.values()].sort(
     (x, y) => x.condition.localeCompare(y.condition) || x.from.localeCompare(y.from),

@@ -10,7 +10,12 @@ interface Interval {
   reason: string;
   released: number;
   gated?: number;
+  /** For the stretch still running and met: when it lapses by itself. */
+  lapses_at?: string;
 }
+
+/** A met condition this close to lapsing is drawn as lapsing, so nobody learns of it the day after. */
+const LAPSING_MS = 30 * 86_400_000;
 
 interface History {
   at: string;
@@ -123,19 +128,32 @@ export function ConditionHistoryChart({ partnerId, deps }: { partnerId: string; 
             const from = x(Date.parse(i.from));
             const to = x(i.to === undefined ? end : Date.parse(i.to));
             const figures = `${i.released} released${i.gated === undefined ? '' : `, ${i.gated} withheld items gated now`}`;
+            const lapsing =
+              i.status === 'met' &&
+              i.lapses_at !== undefined &&
+              Date.parse(i.lapses_at) - Date.parse(at) <= LAPSING_MS;
+            const status = lapsing ? 'lapsing' : i.status;
             return (
               <rect
                 key={`${i.condition}-${i.from}`}
-                className={`interval interval-${i.status}`}
+                className={`interval interval-${status}`}
                 data-condition={i.condition}
-                data-status={i.status}
+                data-status={status}
                 x={from}
                 y={row * ROW + 4}
                 width={Math.max(1, to - from)}
                 height={ROW - 8}
-                fill={i.status === 'met' ? '#2e7d32' : i.status === 'unmet' ? '#c62828' : '#9e9e9e'}
+                fill={
+                  status === 'lapsing'
+                    ? '#d97706'
+                    : status === 'met'
+                      ? '#2e7d32'
+                      : status === 'unmet'
+                        ? '#c62828'
+                        : '#9e9e9e'
+                }
               >
-                <title>{`${i.condition} ${i.status} ${i.from} – ${i.to ?? 'now'}: ${i.reason} (${figures})`}</title>
+                <title>{`${i.condition} ${status} ${i.from} – ${i.to ?? 'now'}${i.lapses_at ? `, lapses ${i.lapses_at.slice(0, 10)}` : ''}: ${i.reason} (${figures})`}</title>
               </rect>
             );
           })}
@@ -150,8 +168,8 @@ export function ConditionHistoryChart({ partnerId, deps }: { partnerId: string; 
       <figcaption>
         {points.length > 0 &&
           'Lines: items released (green), queued for approval (amber) and withheld (grey) as each release pass left them. '}
-        Bars: green, met; red, lapsed or unmet; grey, unknown. Hover a bar for when, why, and the releases it
-        saw.
+        Bars: green, met; amber, lapsing (met, and lapses by itself within 30 days); red, lapsed or unmet;
+        grey, unknown. Hover a bar for when, why, and the releases it saw.
         {history.data.truncated ? ' The history is longer than the chart shows.' : ''}
       </figcaption>
     </figure>

@@ -3,6 +3,7 @@ import type { JsonObject } from '../stix/types.js';
 import { createSanitiseContext, releasedSetOf } from './tearline-context.js';
 import type { ForbiddenTermFilter } from './tearline-forbidden.js';
 import { type SanitisationProfile, STRICT_PROFILE } from './tearline-profile.js';
+import type { SubmitterCatalog } from './tearline-submitter.js';
 import type { MarkingCatalog, ReleasedSet, SanitiseContext, StatementCatalog } from './tearline-types.js';
 
 /**
@@ -27,6 +28,7 @@ export function testContext(
     statements?: StatementCatalog;
     untaggedLevel?: SanitiseContext['partner']['ceiling'];
     forbidden?: ForbiddenTermFilter;
+    submitters?: SubmitterCatalog;
   } = {},
 ): SanitiseContext {
   return createSanitiseContext({
@@ -39,6 +41,7 @@ export function testContext(
     ...(overrides.statements ? { statements: overrides.statements } : {}),
     ...(overrides.untaggedLevel ? { untaggedLevel: overrides.untaggedLevel } : {}),
     ...(overrides.forbidden ? { forbidden: overrides.forbidden } : {}),
+    ...(overrides.submitters ? { submitters: overrides.submitters } : {}),
   });
 }
 

@@ -183,11 +183,18 @@ describe('the threat picture with ATT&CK for ICS and CAPEC beside the demo', () 
     );
     expect(await nodes.count()).toBeLessThan(drawn);
     expect((await overlappingLabels(page)).overlaps).toEqual([]);
+    // "Latest" lists what the analyst chooses: attack patterns too, for an ICS actor.
+    const latest = page.locator('ul.latest');
+    expect(await latest.locator('.type').allTextContents()).not.toContain('attack-pattern');
+    await page.locator('details.latest-types summary').click();
+    await page.locator('details.latest-types label', { hasText: 'attack-pattern' }).locator('input').check();
+    await latest.locator('.type', { hasText: 'attack-pattern' }).first().waitFor();
     // The choice is remembered in this browser: the plain threat page opens on it again.
     await page.goto(`${base}/#/audit`);
     await page.goto(`${base}/#/threat`);
     await page.getByRole('heading', { name: `Within two hops of ${busiest.name}` }).waitFor();
     expect(await page.getByTestId('focus-why').textContent()).toContain('your choice');
+    await latest.locator('.type', { hasText: 'attack-pattern' }).first().waitFor();
     await page.close();
   });
 

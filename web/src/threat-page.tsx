@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { Graph, ObjectSummary } from './api.js';
 import { GraphView } from './graph-view.js';
 import { useLive } from './live.js';
@@ -33,14 +34,53 @@ function rememberedActor(): string | undefined {
   }
 }
 
+/** What "Latest" may list; the hub's default is what analysts read (api-threat.ts LATEST_TYPES). */
+const LATEST_CHOICES = [
+  'report',
+  'incident',
+  'indicator',
+  'intrusion-set',
+  'threat-actor',
+  'campaign',
+  'malware',
+  'tool',
+  'attack-pattern',
+  'vulnerability',
+  'sighting',
+  'note',
+];
+const DEFAULT_LATEST = ['report', 'incident', 'indicator', 'intrusion-set', 'threat-actor', 'campaign'];
+const LATEST_KEY = 'tearline.latest-types';
+
+function rememberedLatest(): string[] {
+  try {
+    const saved = JSON.parse(window.localStorage.getItem(LATEST_KEY) ?? 'null') as unknown;
+    if (Array.isArray(saved) && saved.every((t) => LATEST_CHOICES.includes(t as string)))
+      return saved as string[];
+  } catch {
+    // Unreadable or refused storage: the default.
+  }
+  return DEFAULT_LATEST;
+}
+
 export function ThreatPage({ actor: asked }: { actor: string | undefined }) {
   const live = useLive();
   const actor = asked ?? rememberedActor();
+  const [latestTypes, setLatestTypes] = useState(rememberedLatest);
+  const chooseLatest = (type: string, on: boolean) => {
+    const next = LATEST_CHOICES.filter((t) => (t === type ? on : latestTypes.includes(t)));
+    setLatestTypes(next);
+    try {
+      window.localStorage.setItem(LATEST_KEY, JSON.stringify(next));
+    } catch {
+      // The choice then lasts for this visit only.
+    }
+  };
+  const query = new URLSearchParams();
+  if (actor) query.set('actor', actor);
+  query.set('latest', latestTypes.join(','));
   const [actors] = useLoad<Actor[]>('/api/actors', [live.intel]);
-  const [threat] = useLoad<Threat>(`/api/threat${actor ? `?actor=${encodeURIComponent(actor)}` : ''}`, [
-    live.intel,
-    live.queue,
-  ]);
+  const [threat] = useLoad<Threat>(`/api/threat?${query.toString()}`, [live.intel, live.queue]);
   return (
     <>
       <h1>Threat picture</h1>
@@ -119,6 +159,19 @@ export function ThreatPage({ actor: asked }: { actor: string | undefined }) {
           </section>
           <section aria-labelledby="latest-h">
             <h2 id="latest-h">Latest</h2>
+            <details className="latest-types">
+              <summary>Types listed ({latestTypes.length})</summary>
+              {LATEST_CHOICES.map((t) => (
+                <label key={t} className="inline">
+                  <input
+                    type="checkbox"
+                    checked={latestTypes.includes(t)}
+                    onChange={(e) => chooseLatest(t, e.target.checked)}
+                  />{' '}
+                  {t}
+                </label>
+              ))}
+            </details>
             <ul className="latest">
               {threat.data.latest.map((o) => (
                 <li key={o.id}>

@@ -49,6 +49,16 @@ describe('IEP markings in the copy', () => {
     expect(r.tearline.object_marking_refs).toEqual([tlp2MarkingId('amber'), IEP]);
     // provider_attribution must-not: the copy names the hub, never the provider.
     expect(r.tearline.created_by_ref).toBe(HUB_IDENTITY);
+    // Its definition goes too, under that profile, so the partner can resolve it.
+    const definition = sanitise(
+      def('amber'),
+      testContext({
+        profile: { ...STANDARD_PROFILE, statement_markings: 'drop' },
+        statements: new Map([[IEP, def('amber')]]),
+      }),
+      NOTHING_RELEASED,
+    );
+    expect(definition).toMatchObject({ ok: true, partnerObjectId: IEP });
   });
 
   it('an IEP above the ceiling withholds the object; on a granular part it removes only that part', () => {

@@ -140,6 +140,7 @@ function markingTermsOf(ctx: SanitiseContext): MarkingTerms {
     catalog: ctx.markings,
     statements: ctx.statements,
     carryStatements: profile.statement_markings === 'carry',
+    releasableAs: ctx.partner.releasableAs ?? [],
   };
   termsOf.set(ctx, terms);
   return terms;
@@ -264,6 +265,7 @@ function sanitiseMarkingDefinition(id: string, ctx: SanitiseContext): TearlineRe
 
 function codeForRequired(rule: RemovalRule): WithheldCode {
   if (rule === 'granular-marking') return 'marking-above-ceiling';
+  if (rule === 'granular-releasability') return 'releasability';
   if (rule === 'reference-closure') return 'dangling-reference';
   return 'invalid-tearline';
 }

@@ -187,6 +187,15 @@ export class PartnerDecider {
       intel.id,
       intel.version,
       embargoRunning ? end : '',
+      // An IEP's outcome turns at its start and end dates: which side of them now is part of it.
+      (intel.iep ?? [])
+        .map((t) => {
+          const now = this.facts.nowMs;
+          const phase =
+            now < t.start_ms ? 'before' : t.end_ms !== undefined && now >= t.end_ms ? 'after' : 'in';
+          return `${t.label}\u0004${t.start_date}\u0004${t.end_date ?? ''}\u0004${phase}`;
+        })
+        .join('\u0005'),
     ].join('\u0003');
   }
 

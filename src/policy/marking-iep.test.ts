@@ -105,8 +105,9 @@ const OBJECT = {
 
 function decide(
   def: JsonObject,
-  opts: { tls?: boolean; ceiling?: Agreement['tlp_ceiling']; refs?: string[] },
+  opts: { tls?: boolean; ceiling?: Agreement['tlp_ceiling']; refs?: string[]; now?: number },
 ) {
+  const now = opts.now ?? NOW;
   const parsed = parseIep(def);
   const classify: MarkingClassifier = (id) => {
     if (id === IEP_ID && parsed?.kind === 'iep') return { kind: 'iep', terms: parsed.terms };
@@ -124,12 +125,13 @@ function decide(
   const facts: PartnerFacts = {
     partner: { id: 'identity--0f6b1c52-3bd6-4a4e-9a4b-6a3e7d1e2f10', name: 'p', enabled: true },
     agreement: { version: 1, body: agreement },
-    conditions: evaluateConditions(agreement, cf, NOW),
+    conditions: evaluateConditions(agreement, cf, now),
     conditionFacts: cf,
-    nowMs: NOW,
+    nowMs: now,
   };
   const intel = projectIntel({ ...OBJECT, object_marking_refs: opts.refs ?? [IEP_ID] }, { classify });
-  return { intel, decision: new PartnerDecider(facts, new DecisionMemo(engine)).decide(intel) };
+  const decider = new PartnerDecider(facts, new DecisionMemo(engine));
+  return { intel, decision: decider.decide(intel), inputKey: decider.inputKeyFor(intel) };
 }
 
 describe('IEP decisions (the hub as a recipient re-sharing)', () => {
@@ -160,6 +162,18 @@ describe('IEP decisions (the hub as a recipient re-sharing)', () => {
     const running = decide(iepDef({ end_date: '2027-06-01T00:00:00Z' }), {}).decision;
     expect(running.outcome).toBe('release');
     expect(running.changes_at).toBe('2027-06-01T00:00:00.000Z');
+  });
+
+  it('re-decision sees the IEP start and end pass: the input key changes across them', () => {
+    const def = iepDef({ start_date: '2027-01-01T00:00:00Z', end_date: '2027-06-01T00:00:00Z' });
+    const at = (iso: string) => decide(def, { now: Date.parse(iso) });
+    const before = [at('2026-12-01T00:00:00Z'), at('2026-12-31T00:00:00Z')];
+    const during = at('2027-02-01T00:00:00Z');
+    const after = at('2027-07-01T00:00:00Z');
+    expect(before.map((b) => b.decision.outcome)).toEqual(['withhold', 'withhold']);
+    expect(during.decision.outcome).toBe('release');
+    expect(after.decision.outcome).toBe('withhold');
+    expect(new Set([before[0]?.inputKey, during.inputKey, after.inputKey]).size).toBe(3);
   });
 
   it('withholds what the hub cannot pass on: no actions, contact first, attribution required', () => {

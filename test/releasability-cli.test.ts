@@ -23,6 +23,13 @@ const pattern = {
 };
 const relTo = makeSdo('indicator', { ...pattern, object_marking_refs: [tlp2MarkingId('clear'), REL] });
 const vague = makeSdo('indicator', { ...pattern, object_marking_refs: [tlp2MarkingId('clear'), VAGUE] });
+// Only its description is REL TO USA, GBR: Kabul gets the indicator without it.
+const partly = makeSdo('indicator', {
+  ...pattern,
+  description: 'source: liaison channel 7',
+  object_marking_refs: [tlp2MarkingId('clear')],
+  granular_markings: [{ marking_ref: REL, selectors: ['description'] }],
+});
 const agreement = (nationality: string) =>
   [
     'scope: { types: [indicator, marking-definition] }',
@@ -61,6 +68,7 @@ beforeAll(async () => {
     marking(VAGUE, 'REL TO our friends in the region'),
     relTo,
     vague,
+    partly,
   ]);
   db.close();
 }, 120_000);
@@ -79,6 +87,19 @@ describe('releasability markings through the CLI', () => {
     expect(a.tearline).not.toBeNull();
     const preview = await run(['preview', 'ally', relTo.id as string, '--json']);
     expect(preview.stdout).toContain(REL);
+  });
+
+  it('a granular REL TO removes only the part the partner may not have, shown with its rule', async () => {
+    const k = await run(['preview', 'kabul', partly.id as string, '--json']);
+    expect(k.code, k.stderr).toBe(0);
+    const kabul = JSON.parse(k.stdout);
+    expect(kabul.tearline.description).toBeUndefined();
+    expect(kabul.removed).toContainEqual({ path: 'description', rule: 'granular-releasability' });
+    const text = await run(['preview', 'kabul', partly.id as string]);
+    expect(text.stdout).toMatch(/description\s+\(granular-releasability\)/);
+    const a = JSON.parse((await run(['preview', 'ally', partly.id as string, '--json'])).stdout);
+    expect(a.tearline.description).toBe('source: liaison channel 7');
+    expect(a.removed).toEqual([]);
   });
 
   it('fails closed on a REL TO it cannot read, for every partner', async () => {

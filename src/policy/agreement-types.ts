@@ -98,6 +98,11 @@ export interface Agreement {
   nationality?: string;
   communities?: string[];
   /**
+   * True when the partner is served only over TLS (TAXII over HTTPS, or a TLS-terminating proxy
+   * the operator vouches for): an IEP that says `encrypt_in_transit: must` goes to no one else.
+   */
+  tls?: boolean;
+  /**
    * What the hub may do with this partner's submissions once promoted (tearline-submitter.ts).
    * Absent means 'none', and the normal form leaves it out then, so agreements written before
    * the field keep their normal form.

@@ -341,8 +341,11 @@ export function validateAgreementValue(value: unknown): { agreement?: Agreement;
         ? undefined
         : `must be one of ${SUBMITTER_CONSENTS.join(', ')}`,
   ) as SubmitterConsent | undefined;
+  const tls = r.raw('tls', false, 'true when the partner is served only over TLS');
+  if (tls !== undefined && typeof tls !== 'boolean')
+    r.invalid('tls', `${formatFieldPath(r.at('tls'))} must be true or false`);
   r.rejectUnknown(
-    'scope, tlp_ceiling, embargo, approval, sanitisation, valid_from, valid_until, conditions, nationality, communities, submitter_consent',
+    'scope, tlp_ceiling, embargo, approval, sanitisation, valid_from, valid_until, conditions, nationality, communities, submitter_consent, tls',
   );
   if (issues.length > 0 || !scope || !isTlpLevel(ceiling) || !approval || !sanitisation || !conditions) {
     return { issues };
@@ -358,6 +361,7 @@ export function validateAgreementValue(value: unknown): { agreement?: Agreement;
     ...(nationality !== undefined && { nationality }),
     ...(communities !== undefined && communities.length > 0 && { communities }),
     ...(consent !== undefined && consent !== 'none' && { submitter_consent: consent }),
+    ...(tls === true && { tls: true }),
   };
   return { agreement, issues };
 }

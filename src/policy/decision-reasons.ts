@@ -13,6 +13,7 @@ export const REASON_CODES = [
   'marking-missing',
   'marking-unknown',
   'releasability',
+  'iep',
   'out-of-scope-type',
   'type-denied',
   'label-not-allowed',

@@ -12,6 +12,7 @@ import { type DecisionMemo, formatMemoKey, formatMemoPrefix } from './decision-m
 import type { DecisionReason } from './decision-reasons.js';
 import { addIsoDuration, parseIsoDuration } from './duration-iso.js';
 import type { IntelProjection } from './intel-projection.js';
+import { iepBlocks } from './marking-iep.js';
 import { isReleasableTo } from './marking-releasability.js';
 
 export type Outcome = 'release' | 'needs-approval' | 'withhold';
@@ -186,6 +187,15 @@ export class PartnerDecider {
       intel.id,
       intel.version,
       embargoRunning ? end : '',
+      // An IEP's outcome turns at its start and end dates: which side of them now is part of it.
+      (intel.iep ?? [])
+        .map((t) => {
+          const now = this.facts.nowMs;
+          const phase =
+            now < t.start_ms ? 'before' : t.end_ms !== undefined && now >= t.end_ms ? 'after' : 'in';
+          return `${t.label}\u0004${t.start_date}\u0004${t.end_date ?? ''}\u0004${phase}`;
+        })
+        .join('\u0005'),
     ].join('\u0003');
   }
 
@@ -221,6 +231,12 @@ export class PartnerDecider {
       this.#verdicts.set(answer, verdict);
       if (intel.releasable_to !== undefined) verdict = this.#releasability(verdict, agreement, intel);
     }
+    let iepChangesAt: string | undefined;
+    if (agreement && intel.iep !== undefined) {
+      const iep = this.#iep(verdict, agreement, intel);
+      verdict = iep.verdict;
+      iepChangesAt = iep.changesAt;
+    }
     const decision: Decision = {
       partner_id: f.partner.id,
       object_id: intel.id,
@@ -233,7 +249,8 @@ export class PartnerDecider {
       decided_at: this.#decidedAt,
     };
     if (f.agreement) decision.agreement_version = f.agreement.version;
-    if (this.#changesAt !== undefined) decision.changes_at = this.#changesAt;
+    const changesAt = earliest([this.#changesAt, iepChangesAt]);
+    if (changesAt !== undefined) decision.changes_at = changesAt;
     if (verdict.outcome !== 'withhold' && agreement?.embargo !== undefined)
       this.#applyEmbargo(decision, agreement, intel);
     return decision;
@@ -261,6 +278,36 @@ export class PartnerDecider {
     };
     if (verdict.outcome !== 'withhold') return { outcome: 'withhold', reasons: [reason], policies: [] };
     return { ...verdict, reasons: [reason, ...verdict.reasons] };
+  }
+
+  /**
+   * IEP 2.0 terms the hub, as a recipient passing the object on, cannot meet (marking-iep.ts)
+   * withhold it, naming the IEP; after Cedar, like releasability, so no operator policy permits
+   * past them. The IEP's start and end dates are when the outcome changes by itself.
+   */
+  #iep(
+    verdict: Verdict,
+    agreement: Agreement,
+    intel: IntelProjection,
+  ): { verdict: Verdict; changesAt: string | undefined } {
+    const reasons: DecisionReason[] = [];
+    const dates: (string | undefined)[] = [];
+    for (const terms of intel.iep ?? []) {
+      for (const b of iepBlocks(terms, this.facts.nowMs, agreement.tls === true)) {
+        reasons.push({
+          code: 'iep',
+          message: `the object is marked ${terms.label}, which ${b.why}`,
+          ...(b.changes_at !== undefined && { changes_at: b.changes_at }),
+        });
+      }
+      if (terms.start_ms > this.facts.nowMs) dates.push(terms.start_date);
+      if (terms.end_ms !== undefined && terms.end_ms > this.facts.nowMs) dates.push(terms.end_date);
+    }
+    const changesAt = earliest(dates);
+    if (reasons.length === 0) return { verdict, changesAt };
+    if (verdict.outcome !== 'withhold')
+      return { verdict: { outcome: 'withhold', reasons, policies: [] }, changesAt };
+    return { verdict: { ...verdict, reasons: [...reasons, ...verdict.reasons] }, changesAt };
   }
 
   #fixedVerdict(key: string, reasons: DecisionReason[]): Verdict {

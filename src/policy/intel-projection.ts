@@ -1,5 +1,6 @@
 import { TLP_LEVELS, type TlpLevel, tlpLevelOf } from '../stix/markings-tlp.js';
 import type { JsonObject } from '../stix/types.js';
+import type { IepTerms } from './marking-iep.js';
 
 /**
  * How the hub understands a marking: a TLP level; a statement (a copyright or terms notice,
@@ -11,7 +12,9 @@ export type MarkingClass =
   | { kind: 'statement' }
   | { kind: 'unknown' }
   /** A releasability marking (REL TO, ACS): only these nationalities or communities may receive it. */
-  | { kind: 'releasability'; to: string[] | 'ALL'; label: string };
+  | { kind: 'releasability'; to: string[] | 'ALL'; label: string }
+  /** A FIRST IEP 2.0 policy: its TLP counts as a TLP marking; the decision enforces the rest. */
+  | { kind: 'iep'; terms: IepTerms };
 export type MarkingClassifier = (markingId: string) => MarkingClass;
 
 /** Knows only the standard TLP 1.0 and 2.0 markings; everything else is unknown. */
@@ -42,6 +45,8 @@ export interface IntelProjection {
   releasable_to?: string[][];
   /** The releasability markings, as a reason names them ("REL TO USA, GBR"). */
   releasability?: string[];
+  /** The IEP 2.0 policies marking it (marking-iep.ts), sorted by label. */
+  iep?: IepTerms[];
 }
 
 export interface ProjectionOptions {
@@ -66,6 +71,7 @@ export function projectIntel(obj: JsonObject, opts: ProjectionOptions): IntelPro
   let level = -1;
   const relTo: string[][] = [];
   const relLabels: string[] = [];
+  const ieps: IepTerms[] = [];
   for (const ref of refs) {
     const c = opts.classify(ref);
     if (c.kind === 'unknown') unknown = true;
@@ -73,6 +79,10 @@ export function projectIntel(obj: JsonObject, opts: ProjectionOptions): IntelPro
     else if (c.kind === 'releasability') {
       relLabels.push(c.label);
       if (c.to !== 'ALL') relTo.push([...c.to].sort());
+    } else if (c.kind === 'iep') {
+      // The IEP's TLP is the provider's redistribution limit: it can only make the level stricter.
+      ieps.push(c.terms);
+      level = Math.max(level, TLP_LEVELS.indexOf(c.terms.tlp));
     }
   }
   // A malformed marking list is an unknown marking: fail closed rather than read it as none.
@@ -90,6 +100,9 @@ export function projectIntel(obj: JsonObject, opts: ProjectionOptions): IntelPro
     ...(Number.isNaN(t) ? {} : { version_time_ms: t }),
     ...(relTo.length > 0 && { releasable_to: relTo }),
     ...(relLabels.length > 0 && { releasability: relLabels.sort() }),
+    ...(ieps.length > 0 && {
+      iep: ieps.sort((a, b) => (a.label < b.label ? -1 : a.label > b.label ? 1 : 0)),
+    }),
   };
   if (unknown) return { ...base, marking_state: 'unknown', tlp_defaulted: false };
   if (level >= 0)

@@ -87,6 +87,10 @@ export class DecisionRound {
       profile: profile ?? (policy.profiles.get('strict') as NonNullable<typeof profile>),
       statements: this.catalogs.statements,
       submitters: this.submitters,
+      releasableAs: [
+        ...(agreement.body.nationality !== undefined ? [agreement.body.nationality] : []),
+        ...(agreement.body.communities ?? []),
+      ],
       forbidden: policy.forbidden,
       ...(policy.untaggedTlp !== undefined && { untaggedLevel: policy.untaggedTlp }),
     });

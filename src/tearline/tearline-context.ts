@@ -16,6 +16,8 @@ export interface SanitiseContextInput {
   untaggedLevel?: TlpLevel;
   forbidden?: ForbiddenTermFilter;
   submitters?: SubmitterCatalog;
+  /** The partner's nationality and communities, for granular releasability markings. */
+  releasableAs?: readonly string[];
 }
 
 /** Builds the context of one partner's releases; derive it once per partner and reuse it. */
@@ -25,6 +27,7 @@ export function createSanitiseContext(input: SanitiseContextInput): SanitiseCont
       partnerId: input.partnerId,
       ceiling: input.ceiling,
       releasingIdentityId: input.releasingIdentityId,
+      ...(input.releasableAs !== undefined && { releasableAs: input.releasableAs }),
       deriveId: createIdDeriver(derivePartnerNamespace(input.hubSecret, input.partnerId)),
     },
     profile: input.profile,

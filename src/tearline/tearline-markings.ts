@@ -1,7 +1,9 @@
 import { compareTlp, type TlpLevel, tlp2MarkingId, tlpLevelOf } from '../stix/markings-tlp.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
+import { admits, releasabilityOf } from './tearline-releasability.js';
 import type { RemovalPlan } from './tearline-removal.js';
 import { formatSelector, type PathSegment, parseSelector, selectPath } from './tearline-selector.js';
+import { iepLevelOf } from './tearline-statements.js';
 import type { MarkingCatalog, StatementCatalog, WithheldCode } from './tearline-types.js';
 
 /** A granular marking at or below the ceiling, to carry (re-targeted) into the copy. */
@@ -33,6 +35,8 @@ export interface MarkingTerms {
   catalog: MarkingCatalog;
   statements: StatementCatalog;
   carryStatements: boolean;
+  /** The partner's nationality and communities, matched against granular releasability markings. */
+  releasableAs: readonly string[];
 }
 
 export type MarkingOutcome = MarkingPlan | { ok: false; code: WithheldCode; message: string };
@@ -62,11 +66,13 @@ export function planMarkings(obj: JsonObject, terms: MarkingTerms, plan: Removal
     for (let i = 0; i < refs.length; i++) {
       const ref = refs[i];
       // A statement restricts nothing: it travels with the copy (unless the profile drops it).
+      // An IEP is carried too (always: the partner is bound by it) and its TLP is a level.
+      let level: TlpLevel | undefined;
       if (typeof ref === 'string' && terms.statements.has(ref) && tlpLevelOf(ref) === undefined) {
-        if (terms.carryStatements && !statements.includes(ref)) statements.push(ref);
-        continue;
-      }
-      const level = typeof ref === 'string' ? levelOfMarking(ref, catalog) : undefined;
+        level = iepLevelOf(terms.statements.get(ref));
+        if ((terms.carryStatements || level !== undefined) && !statements.includes(ref)) statements.push(ref);
+        if (level === undefined) continue;
+      } else level = typeof ref === 'string' ? levelOfMarking(ref, catalog) : undefined;
       if (level === undefined) {
         return above(
           `object_marking_refs[${i}] is a marking the hub does not know; it counts as above every ceiling`,
@@ -102,27 +108,35 @@ export function planMarkings(obj: JsonObject, terms: MarkingTerms, plan: Removal
     const lang = typeof gm.lang === 'string' ? gm.lang : undefined;
     const statement =
       typeof ref === 'string' && terms.statements.has(ref) && tlpLevelOf(ref) === undefined ? ref : undefined;
-    const level = typeof ref === 'string' && !statement ? levelOfMarking(ref, catalog) : undefined;
+    const iep = statement !== undefined ? iepLevelOf(terms.statements.get(statement)) : undefined;
+    const level = typeof ref === 'string' && !statement ? levelOfMarking(ref, catalog) : iep;
+    // A releasability marking on a part: the part goes when the partner is not admitted.
+    const rel = statement !== undefined ? releasabilityOf(terms.statements.get(statement)) : undefined;
+    const excluded = rel !== undefined && !admits(rel, terms.releasableAs);
     const isAbove =
-      ref !== undefined && statement === undefined && (level === undefined || compareTlp(level, ceiling) > 0);
+      excluded ||
+      (ref !== undefined &&
+        (statement === undefined || iep !== undefined) &&
+        (level === undefined || compareTlp(level, ceiling) > 0));
     const paths: PathSegment[][] = [];
     for (let s = 0; s < gm.selectors.length; s++) {
       const path = resolveSelector(obj, gm.selectors[s] as JsonValue);
       if (path) paths.push(path);
       else if (isAbove) {
         return above(
-          `granular_markings[${g}].selectors[${s}] selects nothing, so the content it marks above the ceiling cannot be removed`,
+          `granular_markings[${g}].selectors[${s}] selects nothing, so the content it marks ${excluded ? `${rel?.label} (not releasable to this partner)` : 'above the ceiling'} cannot be removed`,
         );
       }
     }
-    if (isAbove) for (const path of paths) plan.add(path, 'granular-marking');
+    if (isAbove)
+      for (const path of paths) plan.add(path, excluded ? 'granular-releasability' : 'granular-marking');
     else if (ref === undefined && lang === undefined)
       return invalid(`granular_markings[${g}] has neither marking_ref nor lang`);
     else
       kept.push({
         level,
         isTlp: typeof ref === 'string' && tlpLevelOf(ref) !== undefined,
-        statement: terms.carryStatements ? statement : undefined,
+        statement: terms.carryStatements || iep !== undefined ? statement : undefined,
         lang,
         paths,
       });

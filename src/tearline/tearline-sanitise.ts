@@ -10,7 +10,7 @@ import { matchesNameList } from './tearline-profile.js';
 import { planReferenceClosure, rewriteReferences } from './tearline-references.js';
 import { applyRemovals, cloneJson, RemovalPlan } from './tearline-removal.js';
 import { planSourceProtection } from './tearline-source.js';
-import { checkStatement } from './tearline-statements.js';
+import { checkStatement, iepLevelOf } from './tearline-statements.js';
 import {
   dedupeRefLists,
   namesSubmitter,
@@ -140,6 +140,7 @@ function markingTermsOf(ctx: SanitiseContext): MarkingTerms {
     catalog: ctx.markings,
     statements: ctx.statements,
     carryStatements: profile.statement_markings === 'carry',
+    releasableAs: ctx.partner.releasableAs ?? [],
   };
   termsOf.set(ctx, terms);
   return terms;
@@ -237,7 +238,10 @@ function carries(copy: JsonObject, id: string): boolean {
 function sanitiseMarkingDefinition(id: string, ctx: SanitiseContext): TearlineResult {
   const tlp = TLP_MARKINGS.find((m) => m.id === id);
   if (!tlp) {
-    if (ctx.statements.has(id) && ctx.profile.statement_markings === 'carry') {
+    // An IEP travels whatever the profile says: the partner is bound by it.
+    const carried =
+      ctx.profile.statement_markings === 'carry' || iepLevelOf(ctx.statements.get(id)) !== undefined;
+    if (ctx.statements.has(id) && carried) {
       const check = checkStatement(id, ctx);
       if (!check.ok) return withheld(check.code, check.message);
       const canonical = canonicalJsonOf(check.copy) ?? '';
@@ -261,6 +265,7 @@ function sanitiseMarkingDefinition(id: string, ctx: SanitiseContext): TearlineRe
 
 function codeForRequired(rule: RemovalRule): WithheldCode {
   if (rule === 'granular-marking') return 'marking-above-ceiling';
+  if (rule === 'granular-releasability') return 'releasability';
   if (rule === 'reference-closure') return 'dangling-reference';
   return 'invalid-tearline';
 }

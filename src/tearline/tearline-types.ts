@@ -16,6 +16,7 @@ export type WithheldCode =
   | 'internal-id'
   | 'submitter-consent'
   | 'submitter-named'
+  | 'releasability'
   | 'not-an-object';
 
 /** One thing the sanitiser took out: `path` is a STIX selector of the original object. */
@@ -26,6 +27,7 @@ export interface Removal {
 
 export type RemovalRule =
   | 'granular-marking'
+  | 'granular-releasability'
   | 'external-reference'
   | 'custom-property'
   | 'extension'
@@ -65,6 +67,11 @@ export interface PartnerContext {
   partnerId: string;
   ceiling: TlpLevel;
   releasingIdentityId: string;
+  /**
+   * The partner's nationality and communities (agreement `nationality`, `communities`): a part
+   * under a granular releasability marking that admits none of them is removed from the copy.
+   */
+  releasableAs?: readonly string[];
   /** Stable per-partner id for an SDO/SRO (see createIdDeriver); keeps the type prefix. */
   deriveId: (originalId: string) => string;
 }

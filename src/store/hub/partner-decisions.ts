@@ -10,6 +10,7 @@ import {
   type MarkingClassifier,
   projectIntel,
 } from '../../policy/intel-projection.js';
+import { parseIep } from '../../policy/marking-iep.js';
 import { parseReleasability } from '../../policy/marking-releasability.js';
 import type { OperatorPolicies } from '../../policy/operator-policy.js';
 import type { TlpLevel } from '../../stix/markings-tlp.js';
@@ -122,6 +123,14 @@ export async function loadMarkingCatalogs(sql: SqlQueries): Promise<MarkingCatal
   for (const r of rows) {
     const def = JSON.parse(r.json) as JsonObject;
     if (classifyStandardMarking(r.id).kind === 'tlp') continue;
+    // An IEP 2.0 policy: the decision enforces it and the copy carries it; unreadable is unknown.
+    const iep = parseIep(def);
+    if (iep?.kind === 'iep') {
+      known.set(r.id, { kind: 'iep', terms: iep.terms });
+      statements.set(r.id, def);
+      continue;
+    }
+    if (iep?.kind === 'unparsable') continue;
     // A releasability marking limits who may receive; one the hub cannot read is unknown (fail closed).
     const rel = parseReleasability(def);
     if (rel?.kind === 'releasable') {

@@ -9,6 +9,16 @@ import { CliError } from './cli-error.js';
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 const PDF_TIMEOUT_MS = 120_000;
 
+/** How the hub runs Chromium (and its tests drive it): headless, no sandbox, nothing fetched on its own. */
+export const CHROMIUM_FLAGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+] as const;
+
 export function findChromium(env: NodeJS.ProcessEnv = process.env): string | undefined {
   const named = env.TEARLINE_CHROMIUM;
   if (named) return existsSync(named) ? named : undefined;
@@ -37,12 +47,7 @@ export function printHtmlToPdf(html: string, env: NodeJS.ProcessEnv = process.en
     const run = spawnSync(
       chromium,
       [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
+        ...CHROMIUM_FLAGS,
         '--no-first-run',
         `--user-data-dir=${join(dir, 'profile')}`,
         '--no-pdf-header-footer',

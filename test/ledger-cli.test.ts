@@ -203,6 +203,13 @@ describe('tearline ledger (the real binary)', () => {
   it('signs checkpoints in steps: entries dated in the current step wait, --now signs them', () => {
     const dir = hubWithAdmin(join(work, 'steps'));
     expect(run('init', '--data', dir).code).toBe(0);
+    // Steps of a day: a one-minute step could end between the commands of a slow run, and the
+    // entry would then rightly be under a checkpoint.
+    const config = dataDirPaths(dir).config;
+    writeFileSync(
+      config,
+      JSON.stringify({ ...JSON.parse(readFileSync(config, 'utf8')), ledger_checkpoint_seconds: 86_400 }),
+    );
     const db = openSqlite(dataDirPaths(dir).database);
     const res = new SqliteLedger(db).appendEntries([{ ...entry(0), time: new Date().toISOString() }]);
     db.close();

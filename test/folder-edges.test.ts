@@ -25,7 +25,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   // The ledger's RFC 8785 canonical JSON is the one in stix.
   ledger: ['stix'],
   policy: ['stix'],
-  tearline: ['stix'],
+  // The tearline reads releasability and IEP markings as the policy parses them (one parser for
+  // the decision and the copy); the policy never imports the tearline.
+  tearline: ['stix', 'policy'],
   access: [],
   relay: ['stix', 'ledger'],
   osint: ['stix'],

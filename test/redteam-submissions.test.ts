@@ -321,8 +321,10 @@ describe('red team property: random submissions change nothing and reveal nothin
       }),
       { numRuns: 40 },
     );
-    // Most comparisons are of accepted objects, not of two refusals alike.
+    // A good share of comparisons are of accepted objects, not of two refusals alike. Runs of 40
+    // random cases accept about a third to a half; a fifth keeps the check from failing on an
+    // unlucky draw (one run accepted 12 of 38) while a generator that only made refusals fails it.
     expect(compared).toBeGreaterThan(20);
-    expect(accepted).toBeGreaterThan(compared / 3);
+    expect(accepted).toBeGreaterThan(compared / 5);
   });
 });

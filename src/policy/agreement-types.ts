@@ -4,9 +4,7 @@ import type { TlpLevel } from '../stix/markings-tlp.js';
  * What a partner's agreement lets the hub do with what it submits, once an analyst has promoted
  * it (agreement field `submitter_consent`; absent means 'none'): 'none', nothing promoted from its
  * submissions goes to another partner; 'hub-only', it goes naming the hub and never the submitter;
- * 'named', the copy may name the submitter. The tearline enforces it (tearline-submitter.ts, which
- * spells the same three values: the core's folders do not import each other; a type check in
- * store/hub/submitter-consent.ts keeps the two equal).
+ * 'named', the copy may name the submitter. The tearline enforces it (tearline-submitter.ts).
  */
 export type SubmitterConsent = 'none' | 'hub-only' | 'named';
 export const SUBMITTER_CONSENTS: readonly SubmitterConsent[] = ['none', 'hub-only', 'named'];

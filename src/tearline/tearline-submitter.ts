@@ -1,15 +1,9 @@
+import type { SubmitterConsent } from '../policy/agreement-types.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
 import { SUBMISSION_PROVENANCE_EXTENSION_ID } from './tearline-provenance.js';
 
-/**
- * What a partner's agreement lets the hub do with what it submits, once an analyst has promoted
- * it (agreement field `submitter_consent`; absent means 'none'):
- * - 'none': nothing promoted from its submissions goes to any other partner;
- * - 'hub-only': it goes, naming the hub as its source and never the submitter;
- * - 'named': it goes, and the copy may name the submitter.
- */
-export type SubmitterConsent = 'none' | 'hub-only' | 'named';
-export const SUBMITTER_CONSENTS: readonly SubmitterConsent[] = ['none', 'hub-only', 'named'];
+// The consent is an agreement term (policy/agreement-types.ts): 'none', 'hub-only' or 'named'.
+export { SUBMITTER_CONSENTS, type SubmitterConsent } from '../policy/agreement-types.js';
 
 /** A partner that may have submitted what is released, as the hub knows it. */
 export interface SubmitterTrace {

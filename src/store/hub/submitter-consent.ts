@@ -1,9 +1,5 @@
 import { type Agreement, type SubmitterConsent, submitterConsentOf } from '../../policy/agreement-types.js';
-import type {
-  SubmitterCatalog,
-  SubmitterTrace,
-  SubmitterConsent as TearlineConsent,
-} from '../../tearline/tearline-submitter.js';
+import type { SubmitterCatalog, SubmitterTrace } from '../../tearline/tearline-submitter.js';
 import type { SqlQueries } from '../sql/sql-database.js';
 
 /** The consent of the agreement version in force at `nowMs` (the latest set at or before it). */
@@ -42,9 +38,3 @@ export async function loadSubmitterCatalog(sql: SqlQueries, nowMs: number): Prom
   }
   return out;
 }
-
-// The agreement's consent (policy) and the one the tearline enforces are spelled apart, as the
-// core's folders do not import each other: this fails to compile the day they differ.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-const consentsAgree: Same<SubmitterConsent, TearlineConsent> = true;
-void consentsAgree;

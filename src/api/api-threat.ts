@@ -148,9 +148,11 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
         points.push({ series: o.type, at, ...(o.type === 'incident' && { name: o.name }) });
     }
     // Actors by the span STIX gives them: first_seen and last_seen, each a point of activity.
+    // Only the actors' JSON is read: the neighbourhood of a real actor holds thousands of objects.
+    const actorTypes = new Set(['intrusion-set', 'threat-actor', 'campaign']);
     for (const a of await readActorSeen(
       sql,
-      objects.map((o) => o.id),
+      objects.filter((o) => actorTypes.has(o.type)).map((o) => o.id),
     ))
       for (const at of new Set([a.first_seen, a.last_seen])) if (at) points.push({ series: 'actor', at });
     const partnerNames = new Map((await ctx.hub.state.partners.list()).map((p) => [p.id, p.name]));

@@ -28,13 +28,22 @@ export async function findNeighbourhood(
     };
     for (const chunk of chunks(frontier, 400)) {
       const marks = chunk.map(() => '?').join(', ');
+      // One branch per end, each entered through the dst_id index: an OR of the two ends makes
+      // SQLite scan every reference once per chunk (EXPLAIN: SCAN s), 15x slower at 24k refs.
       const rels = await sql.all<{ rel: string; a: string; b: string }>(
         `SELECT o.id AS rel, s.dst_id AS a, t.dst_id AS b
-             FROM objects o
-             JOIN object_refs s ON s.src_added_us = o.added_us AND s.path = 'source_ref'
+             FROM object_refs s
+             JOIN objects o ON o.added_us = s.src_added_us
              JOIN object_refs t ON t.src_added_us = o.added_us AND t.path = 'target_ref'
-            WHERE o.is_latest AND o.type = 'relationship'
-              AND (s.dst_id IN (${marks}) OR t.dst_id IN (${marks}))`,
+            WHERE s.dst_id IN (${marks}) AND s.path = 'source_ref'
+              AND o.is_latest AND o.type = 'relationship'
+           UNION
+           SELECT o.id AS rel, s.dst_id AS a, t.dst_id AS b
+             FROM object_refs t
+             JOIN objects o ON o.added_us = t.src_added_us
+             JOIN object_refs s ON s.src_added_us = o.added_us AND s.path = 'source_ref'
+            WHERE t.dst_id IN (${marks}) AND t.path = 'target_ref'
+              AND o.is_latest AND o.type = 'relationship'`,
         [...chunk, ...chunk],
       );
       for (const r of rels) {

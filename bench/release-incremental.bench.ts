@@ -16,126 +16,26 @@ import { openHub } from '../src/app/hub.js';
 import { loadHubPolicy } from '../src/app/hub-policy-load.js';
 import { releaseStoresOf } from '../src/app/release-stores.js';
 import { ManualClock, systemClock } from '../src/clock.js';
-import { type PipelineReport, runReleasePipeline } from '../src/release/release-pipeline.js';
+import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { REPO_ROOT } from './bench-data.js';
+import { importObjects, median, NEW_OBJECTS, newObjects, reportPassTimes } from './release-pass-times.js';
 import { report } from './report.js';
 import { buildScaleHub, copyHub, SCALE_NOW } from './scale-hub.js';
 
 const BENCH = 'release-incremental';
-const NEW_OBJECTS = 1000;
 const LOAD_SECONDS = Number(process.env.TEARLINE_BENCH_LOAD_SECONDS ?? 40);
 const CLIENTS = 4;
 const clock = new ManualClock(SCALE_NOW);
 const scale = await buildScaleHub(clock);
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;
 };
 
-/** Half new indicators, half relationships from them to the hub's intrusion sets and attack patterns. */
-function newObjects(n: number, targets: string[], at: string): object[] {
-  const out: object[] = [];
-  for (let i = 0; i < n / 2; i++) {
-    const id = `indicator--${randomUUID()}`;
-    out.push({
-      type: 'indicator',
-      spec_version: '2.1',
-      id,
-      created: at,
-      modified: at,
-      name: `New infrastructure ${i}`,
-      indicator_types: ['malicious-activity'],
-      pattern: `[ipv4-addr:value = '203.0.${(i >> 8) % 256}.${i % 256}']`,
-      pattern_type: 'stix',
-      valid_from: at,
-      object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
-    });
-    out.push({
-      type: 'relationship',
-      spec_version: '2.1',
-      id: `relationship--${randomUUID()}`,
-      created: at,
-      modified: at,
-      relationship_type: 'indicates',
-      source_ref: id,
-      target_ref: targets[i % targets.length],
-      object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
-    });
-  }
-  return out;
-}
-
-async function importObjects(hub: ReturnType<typeof openHub>, objects: object[]): Promise<void> {
-  for (let i = 0; i < objects.length; i += 250) {
-    const batch = objects
-      .slice(i, i + 250)
-      .map((o) => ({ object: o as JsonObject, json: JSON.stringify(o), source: 'bench' }));
-    await hub.objects.putObjects(batch, { actor: 'ivan', source: 'bench' });
-  }
-}
-
 // ---- 1. pass times, in this process ----
 const hub = copyHub(scale, clock);
-const loaded = loadHubPolicy(hub.paths.dir);
-if (!loaded.ok) throw new Error(loaded.errors.join('; '));
-const stores = releaseStoresOf(hub);
-const base = {
-  actor: 'bench',
-  hubSecret: readHubSecret(hub.paths.hubSecret),
-  policy: loaded.policy,
-  settingsDigest: loaded.digest,
-};
-const timed = async (full: boolean): Promise<{ ms: number; r: PipelineReport }> => {
-  const t0 = performance.now();
-  const r = await runReleasePipeline(stores, { ...base, now: clock.now(), ...(full && { full: true }) });
-  return { ms: performance.now() - t0, r };
-};
-const first = await timed(true);
-const fullAgain: number[] = [];
-for (let i = 0; i < 3; i++) fullAgain.push((await timed(true)).ms);
-await timed(false); // sees the last full pass's own writes
-const idle: number[] = [];
-let idleMode = '';
-for (let i = 0; i < 7; i++) {
-  const t = await timed(false);
-  idle.push(t.ms);
-  idleMode = t.r.mode;
-}
-const targets = (
-  await hub.state.sql.all<{ id: string }>(
-    "SELECT id FROM objects WHERE is_latest AND type IN ('intrusion-set', 'attack-pattern') ORDER BY id LIMIT 200",
-  )
-).map((r) => r.id);
-clock.advance(60_000);
-await importObjects(hub, newObjects(NEW_OBJECTS, targets, clock.now().toISOString()));
-const afterImport = await timed(false);
-const fullMs = median(fullAgain);
-const idleMs = median(idle);
-report({ bench: BENCH, metric: 'objects x partners', value: first.r.decided, unit: 'decisions' });
-report({ bench: BENCH, metric: 'first pass (full, writes everything)', value: first.ms, unit: 'ms' });
-report({ bench: BENCH, metric: 'full pass, nothing changed (baseline)', value: fullMs, unit: 'ms' });
-report({
-  bench: BENCH,
-  metric: `incremental pass, nothing changed (${idleMode})`,
-  value: idleMs,
-  unit: 'ms',
-  baseline: fullMs,
-  ratio: idleMs / fullMs,
-  target: '< 100 ms',
-  met: idleMs < 100,
-});
-report({
-  bench: BENCH,
-  metric: `incremental pass after ${NEW_OBJECTS} new objects (${afterImport.r.decided} decisions)`,
-  value: afterImport.ms,
-  unit: 'ms',
-  baseline: fullMs,
-  ratio: afterImport.ms / fullMs,
-  target: '< 2000 ms',
-  met: afterImport.ms < 2000,
-});
+const { base, targets } = await reportPassTimes(BENCH, hub, clock);
 hub.db.pragma('wal_checkpoint(TRUNCATE)');
 const data = hub.paths.dir;
 hub.close();

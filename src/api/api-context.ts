@@ -136,7 +136,7 @@ export interface ConsoleContext {
   secure: boolean;
   /**
    * The hub's release passes when a worker runs them (serve): the console's "run the pipeline"
-   * asks it, so the pass runs on the pass thread, never on this event loop. A getter: serve starts
+   * asks it, so the pass runs in the pass process, never on this event loop. A getter: serve starts
    * the worker after the routes are built.
    */
   passes?: () => { runNow(): Promise<ConsolePassNow> } | undefined;

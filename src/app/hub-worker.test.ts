@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../clock.js';
 import { initDataDir } from './data-dir.js';
 import { openHub } from './hub.js';
+import { PASS_PROCESS_NICE } from './hub-pass-process.js';
 import { loadHubPolicy } from './hub-policy-load.js';
 import { startHubWorker } from './hub-worker.js';
 import { ensureLedgerKey } from './ledger-key.js';
@@ -74,7 +75,7 @@ describe('hub worker', () => {
     hub.close();
   });
 
-  it('runs passes on a thread of its own: the event loop turns and reads are answered while one runs', async () => {
+  it('runs passes in a process of its own, at a lower priority: the event loop turns and reads are answered while one runs', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tearline-worker-thread-'));
     const { paths } = initDataDir(dir);
     ensureLedgerKey(paths);
@@ -120,7 +121,7 @@ describe('hub worker', () => {
     const worker = startHubWorker(hub, {
       intervalMs: 60_000,
       policy: { current: () => ({ policy: loaded.policy, digest: loaded.digest }) },
-      thread: { data: dir },
+      passProcess: { data: dir },
       onError: (e) => {
         throw e;
       },
@@ -131,21 +132,33 @@ describe('hub worker', () => {
       settled = true;
     });
     // On this thread a pass is one chain of synchronous SQLite and Cedar calls: the loop would
-    // not turn until it ended. On its own thread, this one keeps turning and reading.
+    // not turn until it ended. In its own process, this one keeps turning and reading.
     let turns = 0;
+    let childNice: number | undefined;
     while (!settled) {
+      const pid = worker.passProcessPid();
+      // Read while the pass runs: right after the fork the process has not lowered itself yet.
+      if (pid !== undefined) {
+        try {
+          childNice = Math.max(childNice ?? 0, getPriority(pid));
+        } catch {
+          // Gone between the two calls: looked at again on the next turn.
+        }
+      }
       await new Promise<void>((resolve) => setImmediate(resolve));
       await hub.state.releases.outcome(partner.partner.id, ids[0] as string);
       turns++;
     }
     await pass;
     expect(turns).toBeGreaterThan(20);
-    // The pass thread lowered its own priority, not the process's (Linux: nice is per thread).
+    // The pass process lowered its own priority, not serve's.
     expect(getPriority()).toBe(priorityBefore);
-    // What the thread wrote through its own connection, read through this one.
+    expect(childNice).toBe(PASS_PROCESS_NICE);
+    expect(worker.passProcessPid()).not.toBe(process.pid);
+    // What the pass process wrote through its own connection, read through this one.
     const outcomes = await hub.state.releases.outcomesOfPartner(partner.partner.id);
     expect(ids.every((id) => outcomes.get(id)?.outcome === 'released')).toBe(true);
-    // Nothing changed: the next pass decides nothing, and stop() ends the thread.
+    // Nothing changed: the next pass decides nothing, and stop() ends the pass process.
     const size = hub.ledger.size();
     await worker.runOnce();
     expect(hub.ledger.size()).toBe(size);
@@ -153,7 +166,7 @@ describe('hub worker', () => {
     hub.close();
   }, 120_000);
 
-  it('runs a pass asked for (the console) on the thread, and ends a thread after a large pass', async () => {
+  it('runs a pass asked for (the console) in the pass process, ends the process after a large pass and starts another after a crash', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tearline-worker-now-'));
     const { paths } = initDataDir(dir);
     ensureLedgerKey(paths);
@@ -194,8 +207,8 @@ describe('hub worker', () => {
     const worker = startHubWorker(hub, {
       intervalMs: 60_000,
       policy: { current: () => ({ policy: loaded.policy, digest: loaded.digest }) },
-      thread: { data: dir },
-      threadLimits: { maxHeapMb: 256, recycleAfterDecided: 1000, maxPasses: 3 },
+      passProcess: { data: dir },
+      passLimits: { maxHeapMb: 256, recycleAfterDecided: 1000, maxPasses: 3 },
       onError: (e) => {
         throw e;
       },
@@ -209,22 +222,31 @@ describe('hub worker', () => {
       await new Promise<void>((resolve) => setImmediate(resolve));
       turns++;
     }
-    // The loop kept turning: the pass ran on the thread, not here.
+    // The loop kept turning: the pass ran in the pass process, not here.
     expect(turns).toBeGreaterThan(20);
     expect(await asked).toMatchObject({ ran: true, totals: { released: 1500 } });
-    expect(worker.threadsStarted()).toBe(1);
-    // That pass decided more than recycleAfterDecided: its thread was ended and a new one runs this.
+    expect(worker.passProcessesStarted()).toBe(1);
+    // That pass decided more than recycleAfterDecided: its process was ended and a new one runs this.
     await hub.objects.putObjects(identities(1500, 1), { actor: 'ivan', source: 't' });
     expect(await worker.runNow()).toMatchObject({ ran: true, totals: { released: 1, unchanged: 0 } });
-    expect(worker.threadsStarted()).toBe(2);
-    // Asked with nothing changed, it still runs (the worker's own tick would skip), on the same thread.
+    expect(worker.passProcessesStarted()).toBe(2);
+    // Asked with nothing changed, it still runs (the worker's own tick would skip), in the same process.
     expect(await worker.runNow()).toMatchObject({ ran: true, totals: { released: 0 } });
-    expect(worker.threadsStarted()).toBe(2);
-    // maxPasses (3) on one thread: the next pass starts a third.
+    expect(worker.passProcessesStarted()).toBe(2);
+    // maxPasses (3) in one process: the next pass starts a third.
     await worker.runNow();
     await worker.runNow();
-    expect(worker.threadsStarted()).toBe(3);
+    expect(worker.passProcessesStarted()).toBe(3);
+    // A pass process that dies (killed, out of memory) costs nothing but a new process.
+    const pid = worker.passProcessPid();
+    expect(pid).toBeDefined();
+    process.kill(pid as number, 'SIGKILL');
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await hub.objects.putObjects(identities(1501, 1), { actor: 'ivan', source: 't' });
+    expect(await worker.runNow()).toMatchObject({ ran: true, totals: { released: 1 } });
+    expect(worker.passProcessesStarted()).toBe(4);
     await worker.stop();
+    expect(worker.passProcessPid()).toBeUndefined();
     expect(await worker.runNow()).toEqual({ ran: false });
     hub.close();
   }, 120_000);

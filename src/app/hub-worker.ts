@@ -4,7 +4,7 @@ import { type PipelineReport, runReleasePipeline } from '../release/release-pipe
 import { defaultHubPolicy, type HubPolicy } from '../release/release-policy.js';
 import { readHubSecret } from './data-dir.js';
 import type { Hub } from './hub.js';
-import { PassThread, type PassThreadData, type PassThreadLimits } from './hub-pass-thread.js';
+import { PassProcess, type PassProcessData, type PassProcessLimits } from './hub-pass-process.js';
 import { releaseStoresOf } from './release-stores.js';
 
 export interface HubWorkerOptions {
@@ -17,12 +17,12 @@ export interface HubWorkerOptions {
   /** Called after each pass that ran (the witness pusher wakes here); must not block. */
   afterPass?: () => void;
   /**
-   * Run passes on a worker thread with its own connection to this hub's database (serve does):
+   * Run passes in a child process with its own connection to this hub's database (serve does):
    * requests are answered while a pass runs. Without it, passes run on this thread.
    */
-  thread?: PassThreadData;
-  /** The thread's heap cap and when it is ended to give its memory back (hub-pass-thread.ts). */
-  threadLimits?: PassThreadLimits;
+  passProcess?: PassProcessData;
+  /** The pass process's heap cap and when it is ended to give its memory back (hub-pass-process.ts). */
+  passLimits?: PassProcessLimits;
 }
 
 /** What a pass asked for at once did: its totals, or that another process's pass held the pipeline. */
@@ -33,7 +33,7 @@ export type PassNow = { ran: true; totals: PipelineReport['totals'] } | { ran: f
  * changed (new intel, a TAXII submission, an agreement or condition change, another process's
  * writes) or time passed a point where a decision may change (an assurance expiring, an
  * embargo ending), then sign the checkpoint due, if any (also looked for on every tick). One
- * pass at a time, on a worker thread when `thread` is given (hub-pass-thread.ts). Passes are
+ * pass at a time, in a child process when `passProcess` is given (hub-pass-process.ts). Passes are
  * incremental (release-pipeline.ts): one with nothing to do costs a few indexed reads.
  */
 export interface HubWorker {
@@ -43,11 +43,13 @@ export interface HubWorker {
   runOnce(): Promise<void>;
   /**
    * A pass asked for (the console's "run the pipeline"): after the one in flight, if any, a pass
-   * of its own, on the worker thread when there is one, whatever the worker last saw.
+   * of its own, in the pass process when there is one, whatever the worker last saw.
    */
   runNow(): Promise<PassNow>;
-  /** Pass threads started so far (a thread is ended after a large pass to give its memory back). */
-  threadsStarted(): number;
+  /** Pass processes started so far (one is ended after a large pass to give its memory back). */
+  passProcessesStarted(): number;
+  /** The running pass process's id, if one runs. */
+  passProcessPid(): number | undefined;
 }
 
 export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
@@ -59,7 +61,7 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
   // Shared by the passes: a Cedar answer for an unchanged projection is not asked again.
   let memo = new DecisionMemo(new CedarEngine());
   let memoDigest = '';
-  const thread = opts.thread && new PassThread(opts.thread, opts.threadLimits);
+  const thread = opts.passProcess && new PassProcess(opts.passProcess, opts.passLimits);
   const pass = async (asked = false): Promise<PassNow | undefined> => {
     const now = hub.clock.now();
     const settings = opts.policy?.current() ?? fallback;
@@ -133,7 +135,7 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
   const runNow = async (): Promise<PassNow> => {
     // The pass in flight may have read the store before the change the user asks about.
     while (running) await running.catch(() => {});
-    // Stopping: the thread is closed and must not be started again.
+    // Stopping: the pass process is closed and must not be started again.
     if (stopped) return { ran: false };
     return (await start(true)) ?? { ran: false };
   };
@@ -152,6 +154,7 @@ export function startHubWorker(hub: Hub, opts: HubWorkerOptions): HubWorker {
     },
     runOnce,
     runNow,
-    threadsStarted: () => thread?.started ?? 0,
+    passProcessesStarted: () => thread?.started ?? 0,
+    passProcessPid: () => thread?.pid,
   };
 }

@@ -177,8 +177,8 @@ export function registerServe(program: Command): void {
             policy,
             onError: (err) => app.log.error({ err: (err as Error).message }, 'release pipeline pass failed'),
             afterPass: () => pusher?.wake(),
-            // Passes run on a thread with its own connection: requests never wait for one.
-            thread: { data: hub.paths.dir, db: (opts as { db?: string }).db },
+            // Passes run in a child process with its own connection: requests never wait for one.
+            passProcess: { data: hub.paths.dir, db: (opts as { db?: string }).db },
           });
       // Settings (untagged_tlp, operator policies, forbidden terms, profiles) are re-read when a
       // file changes or on SIGHUP; the next pass decides everything again by the new ones.

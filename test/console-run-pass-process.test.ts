@@ -9,7 +9,7 @@ import { LENIENT_THROTTLE } from './auth-fixture.js';
 import { openDemoHub, passwordOf } from './console-fixture.js';
 
 // The console's "run the release pipeline" under serve: the pass goes to the worker's pass
-// thread (its own connection), not the request's event loop.
+// process (its own connection), not the request's event loop.
 
 let hub: Hub;
 let scenario: ConsoleScenario;
@@ -23,7 +23,7 @@ beforeAll(async () => {
   worker = startHubWorker(hub, {
     intervalMs: 3_600_000,
     policy: { current: () => ({ policy: loaded.policy, digest: loaded.digest }) },
-    thread: { data: hub.paths.dir },
+    passProcess: { data: hub.paths.dir },
     onError: (e) => {
       throw e;
     },
@@ -43,7 +43,7 @@ afterAll(async () => {
 });
 
 describe('POST /api/release/run under serve', () => {
-  it('runs the pass on the worker thread and answers with its totals', async () => {
+  it('runs the pass in the pass process and answers with its totals', async () => {
     const login = await app.inject({
       method: 'POST',
       url: '/api/login',
@@ -54,18 +54,18 @@ describe('POST /api/release/run under serve', () => {
       cookie: String(login.headers['set-cookie']).split(';')[0] as string,
       'x-csrf-token': login.json().csrf as string,
     };
-    expect(worker.threadsStarted()).toBe(0);
+    expect(worker.passProcessesStarted()).toBe(0);
     const first = await app.inject({ method: 'POST', url: '/api/release/run', headers, payload: {} });
     expect(first.statusCode, first.body).toBe(200);
     expect(Object.keys(first.json()).sort()).toEqual(
       ['decisions', 'queued', 'released', 'unchanged', 'waiting', 'withheld'].sort(),
     );
-    // The pass ran on a thread the worker started for it.
-    expect(worker.threadsStarted()).toBe(1);
-    // Asked again with nothing changed: a pass still runs (on the same thread) and changes nothing.
+    // The pass ran in a process the worker started for it.
+    expect(worker.passProcessesStarted()).toBe(1);
+    // Asked again with nothing changed: a pass still runs (in the same process) and changes nothing.
     const again = await app.inject({ method: 'POST', url: '/api/release/run', headers, payload: {} });
     expect(again.statusCode, again.body).toBe(200);
     expect(again.json()).toMatchObject({ released: 0, queued: 0, withheld: 0 });
-    expect(worker.threadsStarted()).toBe(1);
+    expect(worker.passProcessesStarted()).toBe(1);
   }, 120_000);
 });

@@ -3,9 +3,11 @@
 // mixed agreements (types, ceilings, approvals none/one/two, neighbourhoods, conditions, one
 // disabled), two release officers and an analyst. Built once into a data dir; `copyHub` gives a
 // fresh copy of its database for each measured round.
+import { randomUUID } from 'node:crypto';
 import { copyFileSync, createReadStream, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import { initDataDir } from '../src/app/data-dir.js';
 import { openHub, type SqliteHub } from '../src/app/hub.js';
@@ -13,7 +15,7 @@ import { ensureLedgerKey } from '../src/app/ledger-key.js';
 import type { Clock } from '../src/clock.js';
 import { importStream } from '../src/ingest/import-stream.js';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
-import { FIXTURE_STIX } from './bench-data.js';
+import { FIXTURE_STIX, freshIds, readStixFixture } from './bench-data.js';
 
 export const SCALE_NOW = '2026-06-01T00:00:00.000Z';
 const ISISK_LIKE = 'intrusion-set'; // neighbourhoods are anchored on the bundles' groups
@@ -32,8 +34,15 @@ export interface ScaleHub {
   partners: { name: string; approval: string }[];
 }
 
+/**
+ * How many copies of the two bundles the hub holds: 1 by default (4,509 objects); 8 gives about
+ * 36,000 latest objects, the size of the hub the issue measured (20 partners, about 1M release
+ * rows): TEARLINE_BENCH_SCALE_COPIES=8.
+ */
+export const SCALE_COPIES = Math.max(1, Number(process.env.TEARLINE_BENCH_SCALE_COPIES ?? 1) || 1);
+
 /** Builds the scale hub's data dir; returns where it is and what its partners are. */
-export async function buildScaleHub(clock: Clock): Promise<ScaleHub> {
+export async function buildScaleHub(clock: Clock, copies = SCALE_COPIES): Promise<ScaleHub> {
   const dir = join(mkdtempSync(join(tmpdir(), 'tearline-scale-')), 'hub');
   const { paths } = initDataDir(dir);
   ensureLedgerKey(paths);
@@ -43,17 +52,22 @@ export async function buildScaleHub(clock: Clock): Promise<ScaleHub> {
       ['ics-attack-18.1.json', 'green'],
       ['capec-2.1.json', 'amber'],
     ] as const) {
-      // The fixtures are stored gzipped (test/fixtures/stix/README.md).
-      await importStream(
-        createReadStream(join(FIXTURE_STIX, `${file}.gz`)).pipe(createGunzip()),
-        hub.objects,
-        {
+      for (let k = 0; k < copies; k++) {
+        // The fixtures are stored gzipped (test/fixtures/stix/README.md); copies after the first
+        // carry fresh ids, their references rewritten alike.
+        const input =
+          k === 0
+            ? createReadStream(join(FIXTURE_STIX, `${file}.gz`)).pipe(createGunzip())
+            : Readable.from([
+                `{"type":"bundle","id":"bundle--${randomUUID()}","objects":[${(readStixFixture(`${file}.gz`).objects ?? []).map((o) => freshIds(JSON.stringify(o), k)).join(',')}]}`,
+              ]);
+        await importStream(input, hub.objects, {
           source: `file:${file}`,
           actor: 'ivan',
           maxObjectBytes: hub.config.max_object_bytes,
           marking: { id: tlp2MarkingId(level), kind: 'tlp' },
-        },
-      );
+        });
+      }
     }
     const anchors = (
       await hub.state.sql.all<{ id: string }>(

@@ -224,7 +224,9 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
         message:
           fault.kind === 'full'
             ? "the hub's disk is full: nothing was changed; free space and try again"
-            : "the hub's storage is read-only: nothing was changed; reads still work",
+            : fault.kind === 'busy'
+              ? 'the hub is busy: nothing was changed; try again shortly'
+              : "the hub's storage is read-only: nothing was changed; reads still work",
       });
   });
 

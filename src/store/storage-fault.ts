@@ -4,9 +4,10 @@ import { dirname } from 'node:path';
 /**
  * Failures of the disk or database underneath a hub, told apart from bugs so that every surface
  * can say what happened and what to do: the CLI names the path and the remedy, HTTP answers 507
- * (full) or 503 with Retry-After (read-only, unavailable) instead of 500.
+ * (full) or 503 with Retry-After (read-only, unavailable, busy) instead of 500. Busy: another
+ * connection held the write lock past the busy timeout (a stuck process, not a full disk).
  */
-export type StorageFaultKind = 'full' | 'read-only' | 'unavailable';
+export type StorageFaultKind = 'full' | 'read-only' | 'unavailable' | 'busy';
 
 export interface StorageFault {
   kind: StorageFaultKind;
@@ -20,6 +21,7 @@ const PG_CODES: Record<string, StorageFaultKind> = {
   '53000': 'unavailable', // insufficient_resources
   '57P03': 'unavailable', // cannot_connect_now
   '58030': 'unavailable', // io_error
+  '55P03': 'busy', // lock_not_available
 };
 
 /** The storage fault behind an error, or undefined when it is something else. */
@@ -28,6 +30,7 @@ export function storageFaultOf(err: unknown): StorageFault | undefined {
   if (typeof code !== 'string') return undefined;
   if (code === 'SQLITE_FULL' || code === 'ENOSPC' || code === 'EDQUOT') return { kind: 'full', code };
   if (code.startsWith('SQLITE_READONLY') || code === 'EROFS') return { kind: 'read-only', code };
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return { kind: 'busy', code };
   if (code.startsWith('SQLITE_IOERR') || code === 'SQLITE_CANTOPEN' || code === 'EIO')
     return { kind: 'unavailable', code };
   const pg = PG_CODES[code];
@@ -85,6 +88,11 @@ export function describeStorageFault(fault: StorageFault, where: string): string
         '(stats, export, ledger verify, list and show) still work; to change anything, make the ' +
         'data dir writable (its mount, and the permissions of the directory, tearline.db, ' +
         'tearline.db-wal and tearline.db-shm).'
+      );
+    case 'busy':
+      return (
+        `${where}: another process held the database's write lock too long (${fault.code}). ` +
+        'Nothing was changed; run the command again (if it keeps happening, look for a stuck one).'
       );
     case 'unavailable':
       return (

@@ -348,6 +348,7 @@ export function toTaxiiError(err: unknown): TaxiiError {
       'insufficient-storage',
       'the hub cannot store this now (its storage is full); try again later',
     );
+  if (fault?.kind === 'busy') return new TaxiiError('unavailable', 'the hub is busy; try again shortly');
   if (fault)
     return new TaxiiError(
       'unavailable',

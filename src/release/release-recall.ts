@@ -1,4 +1,5 @@
 import type { EntryOf } from '../ledger/ledger-entry.js';
+import { outcomeRow } from './release-outcome.js';
 import type { PublishStores } from './release-publish.js';
 
 /** A LIKE pattern matching text that contains `s` (with ESCAPE '\\'), on both engines. */
@@ -57,16 +58,20 @@ export async function recallRelease(
         recalled.push({ original_id: id, derived_id: derivedId, release_id: record.release_id });
       }
       const last = live[live.length - 1] as (typeof live)[number];
-      await releases.putOutcome({
-        partner_id: partnerId,
-        object_id: id,
-        object_version: last.original_version,
-        outcome: 'recalled',
-        reasons: [{ code: 'recalled', message: `recalled by ${actor}: ${reason}` }],
-        agreement_version: last.agreement_version,
-        fingerprint: `recalled:${last.original_version}`,
-        decided_at: at,
-      });
+      const why = [{ code: 'recalled', message: `recalled by ${actor}: ${reason}` }];
+      const version = last.original_version;
+      await releases.putOutcome(
+        outcomeRow(
+          partnerId,
+          id,
+          version,
+          'recalled',
+          why,
+          last.agreement_version,
+          `recalled:${version}`,
+          at,
+        ),
+      );
       // The partner's relationships and sightings that name the recalled object go with it.
       // LIKE narrows the rows (case-insensitively on SQLite); the exact test is the includes().
       const dependents = await tx.all<{ original_id: string; json: string }>(

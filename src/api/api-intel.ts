@@ -5,6 +5,7 @@ import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-ta
 import type { JsonObject } from '../stix/types.js';
 import {
   INTEL_SORTS,
+  type IntelFilters,
   type IntelSort,
   labelsOf,
   recordedOutcomesOf,
@@ -14,19 +15,11 @@ import {
 import { readObjectContext } from '../store/hub/object-context.js';
 import { type ObjectSummary, readGraphAround, summarise } from '../store/hub/object-summaries.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
-import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 import { provenanceOf } from './api-provenance.js';
 
-export interface IntelQuery {
-  q?: string;
-  type?: string;
-  label?: string;
-  marking?: string;
-  actor?: string;
-  from?: string;
-  to?: string;
+export interface IntelQuery extends IntelFilters {
   /** modified (default), created or added; newest first unless order=asc. */
   sort?: string;
   order?: string;
@@ -75,14 +68,13 @@ export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<S
     return { ok: false, message: 'page must be a whole number from 1' };
   if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE)
     return { ok: false, message: `size must be a whole number from 1 to ${MAX_SIZE}` };
+  const filters: IntelFilters = {};
+  for (const k of ['q', 'type', 'label', 'marking', 'actor', 'from', 'to'] as const) {
+    const v = query[k];
+    if (v) filters[k] = v;
+  }
   const found = await searchLatestObjects(sql, {
-    ...(query.q && { q: query.q }),
-    ...(query.type && { type: query.type }),
-    ...(query.label && { label: query.label }),
-    ...(query.marking && { marking: query.marking }),
-    ...(query.actor && { actor: query.actor }),
-    ...(query.from && { from: query.from }),
-    ...(query.to && { to: query.to }),
+    ...filters,
     sort,
     descending: query.order !== 'asc',
     page,
@@ -101,7 +93,7 @@ export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<S
 
 export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const { sql } = ctx.hub.state;
-  app.get('/api/intel', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/intel', { config: { action: 'read' } }, async (request, reply) => {
     const r = await searchIntel(sql, request.query as IntelQuery);
     if (!r.ok) return sendApiError(reply, 'bad-request', r.message);
     // A column per partner: the decision the release pipeline recorded for each object on the page
@@ -121,7 +113,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     };
   });
 
-  app.get('/api/intel/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/intel/:id', { config: { action: 'read' } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const versions = await storedVersionsOf(sql, id);
     const latest = versions.find((v) => v.is_latest) ?? versions.at(-1);

@@ -6,8 +6,8 @@ import { findNeighbourhood } from './neighbourhood.js';
  * input (lengths, dates, page bounds); these build only parameterised SQL from it.
  */
 
-/** A search the caller has checked: every string bounded, dates well-formed, page and size whole. */
-export interface IntelSearch {
+/** The filters of an intel search, each optional: text, type, label, marking, actor, created from/to. */
+export interface IntelFilters {
   q?: string;
   type?: string;
   label?: string;
@@ -16,6 +16,10 @@ export interface IntelSearch {
   actor?: string;
   from?: string;
   to?: string;
+}
+
+/** A search the caller has checked: every string bounded, dates well-formed, page and size whole. */
+export interface IntelSearch extends IntelFilters {
   sort: IntelSort;
   descending: boolean;
   page: number;

@@ -9,7 +9,13 @@ import type {
   FeedReleaseInput,
   FeedResult,
 } from '../feed-ports.js';
-import { feedVersionOf, RELEASES_FEED_TABLE, revokedCopyOf } from '../sql/sql-release-feed.js';
+import {
+  feedVersionOf,
+  type PendingRow,
+  RELEASES_FEED_TABLE,
+  revokedCopyOf,
+  type VersionRow,
+} from '../sql/sql-release-feed.js';
 import { storageFaultOf } from '../storage-fault.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';
@@ -17,22 +23,6 @@ import { FeedQueryRunner } from './release-feed-query.js';
 export type ReleaseInput = FeedReleaseInput;
 export type ReleaseError = FeedError;
 export type ReleaseResult<T> = FeedResult<T>;
-
-interface PendingRow {
-  rid: number;
-  partner_id: string;
-  object_id: string;
-  version_key: string;
-}
-
-interface VersionRow {
-  rid: number;
-  json: string;
-  version_key: string;
-  feed_us: number | null;
-  original_id: string;
-  original_version: string;
-}
 
 function digestOf(obj: JsonObject): string {
   return createHash('sha256').update(canonicalJson(obj)).digest('hex');

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { loadPartnerFacts } from '../store/hub/partner-decisions.js';
+import { loadPartnerFacts } from '../release/release-facts.js';
 import type { ConsoleContext } from './api-context.js';
 
 /** What the console redraws on: each part changes when its stamp does. */

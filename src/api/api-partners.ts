@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
+import { loadPartnerFacts } from '../release/release-facts.js';
 import { listRecalls } from '../release/release-recall.js';
 import { listFeedbackReceipts } from '../store/hub/feedback-count.js';
-import { loadPartnerFacts } from '../store/hub/partner-decisions.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';

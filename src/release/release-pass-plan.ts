@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../stix/types.js';
-import type { MarkingCatalogs } from '../store/hub/partner-decisions.js';
 import {
   directDependentIds,
   latestIdsStoredBetween,
@@ -11,6 +10,7 @@ import {
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { dependencyRefsOf } from '../tearline/tearline-batch.js';
 import type { DecisionInput, ReleaseTerms } from './release-decision.js';
+import type { MarkingCatalogs } from './release-facts.js';
 import type { DecisionRound } from './release-terms.js';
 
 /** Objects to decide, in store order, with what the pass records of each. */

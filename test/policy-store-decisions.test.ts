@@ -2,18 +2,13 @@ import { expect, it } from 'vitest';
 import { CedarEngine } from '../src/policy/cedar-engine.js';
 import { DecisionMemo } from '../src/policy/decision-memo.js';
 import type { IntelProjection } from '../src/policy/intel-projection.js';
+import { decideOne, loadMarkingClassifier, loadPartnerFacts } from '../src/release/release-facts.js';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
 import { AgreementStore } from '../src/store/hub/agreement-store.js';
 import { ConditionEvents } from '../src/store/hub/condition-events.js';
 import { insertObjectRows, withTestSql } from '../src/store/hub/hub-test-rows.js';
-import {
-  decideOne,
-  iterateProjections,
-  loadMarkingClassifier,
-  loadPartnerFacts,
-  loadProjection,
-} from '../src/store/hub/partner-decisions.js';
 import { PartnerStore } from '../src/store/hub/partner-store.js';
+import { iterateProjections, loadProjection } from '../src/store/hub/projection-reads.js';
 import { describeOnEngines } from '../src/store/sql/sql-test-engines.js';
 import { makeRelationship, makeSdo } from './policy-object-rows.js';
 

@@ -11,7 +11,7 @@ import {
   listAuditEntries,
   parseAuditFilter,
 } from '../store/hub/audit-entries.js';
-import { type ApiActor, guard, permissionsOf, userOf } from './api-auth.js';
+import { type ApiActor, permissionsOf, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 import { csvField } from './api-ledger.js';
@@ -73,7 +73,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   };
   const names = ({ entries }: { entries: Parameters<typeof auditNames>[1] }) => auditNames(sql, entries);
 
-  app.get('/api/ledger/entries', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/ledger/entries', { config: { action: 'read' } }, async (request, reply) => {
     const open = mayOpenEntries(userOf(request));
     const filter = await filterOf(request, reply, open);
     if (!filter) return reply;
@@ -126,7 +126,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     return { filter, rows };
   };
 
-  app.get('/api/ledger/entries.csv', { preHandler: guard(ctx, 'ledger.audit') }, async (request, reply) => {
+  app.get('/api/ledger/entries.csv', { config: { action: 'ledger.audit' } }, async (request, reply) => {
     const out = await exportRows(request, reply);
     if (!out) return reply;
     const partnerNames = new Map((await hub.state.partners.list()).map((p) => [p.id, p.name]));
@@ -139,7 +139,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       .send(`${lines.join('\r\n')}\r\n`);
   });
 
-  app.get('/api/ledger/entries.json', { preHandler: guard(ctx, 'ledger.audit') }, async (request, reply) => {
+  app.get('/api/ledger/entries.json', { config: { action: 'ledger.audit' } }, async (request, reply) => {
     const out = await exportRows(request, reply);
     if (!out) return reply;
     const loaded = ctx.services.ledgerSigner();

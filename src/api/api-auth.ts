@@ -18,10 +18,10 @@ export interface ApiActor {
 
 const signedIn = new WeakMap<FastifyRequest, ApiActor>();
 
-/** The actor the guard admitted; only call from a route that has the guard as preHandler. */
+/** The actor the guard admitted; only call from a route whose action is not `public`. */
 export function userOf(request: FastifyRequest): ApiActor {
   const user = signedIn.get(request);
-  if (!user) throw new Error('userOf called on a route without the session guard');
+  if (!user) throw new Error('userOf called on a route the guard did not check (action public or none)');
   return user;
 }
 
@@ -75,15 +75,33 @@ async function actorOf(
   };
 }
 
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * What a console route does, as the role table names it (access-roles.ts), checked by the one
+     * guard (consoleGuard) before the handler; `public` for signing in, the docs and not-found. A
+     * route that names nothing is refused: deny by default.
+     */
+    action?: Action | 'public';
+  }
+}
+
 /**
- * Admits a request with a live console session or API key of an enabled user whose role (and
- * key scope) allows `action` (access-roles.ts, the table the CLI enforces too). A state-changing
- * request on a session must also carry its CSRF token in X-CSRF-Token; an API key is not sent by
- * browsers on their own, so it needs none.
+ * The console API's one guard, a preHandler hook on its plugin: a live console session or API key
+ * of an enabled user whose role (and key scope) allows the route's action (route config `action`;
+ * access-roles.ts, the table the CLI enforces too). A state-changing request on a session must
+ * also carry its CSRF token in X-CSRF-Token; an API key is not sent by browsers on their own, so
+ * it needs none. The admitted actor is what userOf reads.
  */
-export function guard(ctx: ConsoleContext, action: Action): preHandlerHookHandler {
+export function consoleGuard(ctx: ConsoleContext): preHandlerHookHandler {
   // Async hook: a reply sent here is returned, which ends the request before the route.
-  const check: preHandlerHookHandler = async (request, reply) => {
+  return async (request, reply) => {
+    const action = request.routeOptions.config.action;
+    if (action === 'public') return;
+    if (action === undefined) {
+      sendApiError(reply, 'forbidden', 'this route names no action, so nobody may use it');
+      return reply;
+    }
     const found = await actorOf(ctx, request);
     if (!found) {
       sendApiError(reply, 'unauthenticated', 'sign in first: POST /api/login with name and password');
@@ -107,16 +125,6 @@ export function guard(ctx: ConsoleContext, action: Action): preHandlerHookHandle
     }
     signedIn.set(request, a);
   };
-  guardedActions.set(check, action);
-  return check;
-}
-
-const guardedActions = new WeakMap<preHandlerHookHandler, Action>();
-
-/** The action a route's guard checks (its docs and tests read it), if the pre-handler is a guard. */
-export function guardedAction(preHandler: unknown): Action | undefined {
-  const first = Array.isArray(preHandler) ? preHandler[0] : preHandler;
-  return typeof first === 'function' ? guardedActions.get(first as preHandlerHookHandler) : undefined;
 }
 
 function meBody(actor: Omit<ApiActor, 'origin'>, csrf: string) {
@@ -126,7 +134,7 @@ function meBody(actor: Omit<ApiActor, 'origin'>, csrf: string) {
 export function registerAuthRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   app.post(
     '/api/login',
-    { bodyLimit: API_BODY_LIMIT },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'public' } },
     async (request: FastifyRequest, reply: FastifyReply) => {
       const body = request.body as { name?: unknown; password?: unknown; totp?: unknown } | undefined;
       if (
@@ -170,7 +178,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ConsoleContext): v
 
   app.post(
     '/api/logout',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'read') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'read' } },
     async (request, reply) => {
       const id = readCookie(request.headers.cookie, SESSION_COOKIE);
       if (id) await ctx.sessions.delete(id);
@@ -179,7 +187,7 @@ export function registerAuthRoutes(app: FastifyInstance, ctx: ConsoleContext): v
     },
   );
 
-  app.get('/api/me', { preHandler: guard(ctx, 'read') }, async (request) => {
+  app.get('/api/me', { config: { action: 'read' } }, async (request) => {
     const id = readCookie(request.headers.cookie, SESSION_COOKIE);
     const session = id ? await ctx.sessions.find(id, ctx.now()) : undefined;
     return meBody(userOf(request), session?.csrf ?? '');

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConditionHistory } from '../store/hub/condition-history-load.js';
 import { listOutcomeHistory } from '../store/hub/outcome-history.js';
-import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -9,7 +8,7 @@ import { sendApiError } from './api-errors.js';
 export function registerConditionHistoryRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   app.get(
     '/api/partners/:id/conditions/history',
-    { preHandler: guard(ctx, 'condition.history') },
+    { config: { action: 'condition.history' } },
     async (request, reply) => {
       const p = await ctx.hub.state.partners.get((request.params as { id: string }).id);
       if (!p) return sendApiError(reply, 'not-found', 'no such partner');
@@ -20,7 +19,7 @@ export function registerConditionHistoryRoutes(app: FastifyInstance, ctx: Consol
   // The same audience sees what flowed beside the conditions: counts as each release pass left them.
   app.get(
     '/api/partners/:id/outcomes/history',
-    { preHandler: guard(ctx, 'condition.history') },
+    { config: { action: 'condition.history' } },
     async (request, reply) => {
       const p = await ctx.hub.state.partners.get((request.params as { id: string }).id);
       if (!p) return sendApiError(reply, 'not-found', 'no such partner');

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { AssuranceSpec } from '../policy/agreement-types.js';
 import { type AssuranceAttestation, deriveFacts } from '../store/hub/condition-events.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import { guard, userOf } from './api-auth.js';
+import { userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 import { reasonOf } from './api-manage.js';
@@ -70,7 +70,7 @@ export function registerConditionRoutes(app: FastifyInstance, ctx: ConsoleContex
 
   app.post(
     '/api/partners/:id/conditions/:cid/attest',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'condition.attest') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'condition.attest' } },
     async (request, reply) => {
       const p = await partnerOf(request, reply);
       if (!p) return reply;
@@ -90,7 +90,7 @@ export function registerConditionRoutes(app: FastifyInstance, ctx: ConsoleContex
 
   app.post(
     '/api/partners/:id/conditions/:cid/revoke',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'condition.attest') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'condition.attest' } },
     async (request, reply) => {
       const p = await partnerOf(request, reply);
       if (!p) return reply;
@@ -102,7 +102,7 @@ export function registerConditionRoutes(app: FastifyInstance, ctx: ConsoleContex
     },
   );
 
-  app.get('/api/partners/:id/breaches', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/partners/:id/breaches', { config: { action: 'read' } }, async (request, reply) => {
     const p = await partnerOf(request, reply);
     if (!p) return reply;
     return deriveFacts(await conditions.list(p.id)).openBreaches ?? [];
@@ -110,7 +110,7 @@ export function registerConditionRoutes(app: FastifyInstance, ctx: ConsoleContex
 
   app.post(
     '/api/partners/:id/breaches',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'breach.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'breach.manage' } },
     async (request, reply) => {
       const p = await partnerOf(request, reply);
       if (!p) return reply;
@@ -123,7 +123,7 @@ export function registerConditionRoutes(app: FastifyInstance, ctx: ConsoleContex
 
   app.post(
     '/api/partners/:id/breaches/:bid/close',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'breach.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'breach.manage' } },
     async (request, reply) => {
       const p = await partnerOf(request, reply);
       if (!p) return reply;

@@ -370,5 +370,5 @@ export const OPENAPI = {
 };
 
 export function registerDocsRoute(app: FastifyInstance): void {
-  app.get('/api/docs', async () => OPENAPI);
+  app.get('/api/docs', { config: { action: 'public' } }, async () => OPENAPI);
 }

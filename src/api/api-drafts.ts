@@ -9,7 +9,7 @@ import {
   ingestArticle,
   rejectDraft,
 } from '../release/osint-drafts.js';
-import { guard, userOf } from './api-auth.js';
+import { userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, type ApiErrorCode, sendApiError } from './api-errors.js';
 
@@ -70,7 +70,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   const { hub } = ctx;
   const { drafts } = hub.state;
 
-  app.get('/api/drafts', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/drafts', { config: { action: 'read' } }, async (request, reply) => {
     const state = (request.query as { state?: string }).state ?? 'open';
     if (state !== 'all' && !(DRAFT_STATES as readonly string[]).includes(state))
       return sendApiError(reply, 'bad-request', 'state must be open, confirmed, rejected or all');
@@ -78,7 +78,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     return { items: list.slice(0, LIMIT), truncated: list.length > LIMIT, open: await drafts.countOpen() };
   });
 
-  app.get('/api/drafts/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/drafts/:id', { config: { action: 'read' } }, async (request, reply) => {
     const id = (request.params as { id?: string }).id ?? '';
     const d = ID.test(id) ? await drafts.get(id) : undefined;
     if (!d) return sendApiError(reply, 'not-found', 'no such draft (see GET /api/drafts)');
@@ -87,7 +87,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
   app.post(
     '/api/drafts',
-    { bodyLimit: MAX_ARTICLE_BYTES + 64 * 1024, preHandler: guard(ctx, 'draft.write') },
+    { bodyLimit: MAX_ARTICLE_BYTES + 64 * 1024, config: { action: 'draft.write' } },
     async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
       if (typeof body.text !== 'string')
@@ -120,7 +120,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
   app.post(
     '/api/drafts/:id/edit',
-    { bodyLimit: API_BODY_LIMIT * 4, preHandler: guard(ctx, 'draft.write') },
+    { bodyLimit: API_BODY_LIMIT * 4, config: { action: 'draft.write' } },
     async (request, reply) => {
       const id = (request.params as { id?: string }).id ?? '';
       if (!ID.test(id)) return sendApiError(reply, 'not-found', 'no such draft');
@@ -143,7 +143,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
   app.post(
     '/api/drafts/:id/confirm',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'draft.write') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'draft.write' } },
     async (request, reply) => {
       const id = (request.params as { id?: string }).id ?? '';
       if (!ID.test(id)) return sendApiError(reply, 'not-found', 'no such draft');
@@ -156,7 +156,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
   app.post(
     '/api/drafts/:id/reject',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'draft.write') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'draft.write' } },
     async (request, reply) => {
       const id = (request.params as { id?: string }).id ?? '';
       if (!ID.test(id)) return sendApiError(reply, 'not-found', 'no such draft');

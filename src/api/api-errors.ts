@@ -31,7 +31,7 @@ export function sendApiError(reply: FastifyReply, code: ApiErrorCode, message: s
 
 /** Unknown paths under /api/ answer in the API's own error shape, not TAXII's. */
 export function registerApiNotFound(app: FastifyInstance): void {
-  app.all('/api/*', async (request, reply) =>
+  app.all('/api/*', { config: { action: 'public' } }, async (request, reply) =>
     sendApiError(
       reply,
       'not-found',

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { loadPartnerFacts } from '../store/hub/partner-decisions.js';
-import { guard } from './api-auth.js';
+import { loadPartnerFacts } from '../release/release-facts.js';
 import type { ConsoleContext } from './api-context.js';
 
 /** What the console redraws on: each part changes when its stamp does. */
@@ -96,7 +95,7 @@ export function registerEventRoutes(app: FastifyInstance, ctx: ConsoleContext, i
     for (const res of open) res.end();
   });
 
-  app.get('/api/events', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/events', { config: { action: 'read' } }, async (request, reply) => {
     // The stamps the page is compared with are read before the stream opens.
     const last = await readStamps(ctx, conditions);
     reply.hijack();

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { formatImpactLine } from '../policy/condition-impact.js';
 import { partnerImpactOf } from '../release/release-what-would-it-take.js';
-import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -11,7 +10,7 @@ import { sendApiError } from './api-errors.js';
  * unmet condition (the same as `tearline condition impact`).
  */
 export function registerImpactRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  app.get('/api/partners/:id/impact', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/partners/:id/impact', { config: { action: 'read' } }, async (request, reply) => {
     const p = await ctx.hub.state.partners.get((request.params as { id: string }).id);
     if (!p) return sendApiError(reply, 'not-found', 'no such partner');
     const now = ctx.hub.clock.now();

@@ -3,23 +3,23 @@ import type { WhatWouldItTake } from '../policy/decision-what-would-it-take.js';
 import { decideObject } from '../release/release-closure.js';
 import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
 import type { JsonObject } from '../stix/types.js';
-import { findNeighbourhood } from '../store/hub/neighbourhood.js';
+import {
+  INTEL_SORTS,
+  type IntelFilters,
+  type IntelSort,
+  labelsOf,
+  recordedOutcomesOf,
+  searchLatestObjects,
+  storedVersionsOf,
+} from '../store/hub/intel-search.js';
 import { readObjectContext } from '../store/hub/object-context.js';
 import { type ObjectSummary, readGraphAround, summarise } from '../store/hub/object-summaries.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
-import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 import { provenanceOf } from './api-provenance.js';
 
-export interface IntelQuery {
-  q?: string;
-  type?: string;
-  label?: string;
-  marking?: string;
-  actor?: string;
-  from?: string;
-  to?: string;
+export interface IntelQuery extends IntelFilters {
   /** modified (default), created or added; newest first unless order=asc. */
   sort?: string;
   order?: string;
@@ -35,26 +35,11 @@ export type SearchResult =
 
 const MAX_SIZE = 200;
 const TIME = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/;
-const SORTS: Record<string, string> = {
-  modified: 'coalesce(modified, created)',
-  created: 'created',
-  added: 'added_us',
-};
-
-function labelsOf(json: string): string[] {
-  const o = JSON.parse(json) as { labels?: unknown };
-  return Array.isArray(o.labels) ? o.labels.filter((l): l is string => typeof l === 'string') : [];
-}
-
 /**
  * Latest versions matching every given filter, sorted (by modified, newest first, by default) and
- * paged; text matches anywhere in the JSON, case-insensitively. Labels and the actor's
- * neighbourhood are checked on the rows (no column holds them), so those filters read every
- * candidate; the others page in the database.
+ * paged (searchLatestObjects); a query that breaks a bound is refused with what to fix.
  */
 export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<SearchResult> {
-  const where = ['is_latest'];
-  const args: (string | number)[] = [];
   for (const [field, value] of [
     ['q', query.q],
     ['type', query.type],
@@ -72,9 +57,9 @@ export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<S
     if (value && !TIME.test(value))
       return { ok: false, message: `${field} "${value}" must be a date like 2024-03-22` };
   }
-  const sort = query.sort || 'modified';
-  const column = SORTS[sort];
-  if (!column) return { ok: false, message: `sort must be one of ${Object.keys(SORTS).join(', ')}` };
+  const sort = (query.sort || 'modified') as IntelSort;
+  if (!INTEL_SORTS.includes(sort))
+    return { ok: false, message: `sort must be one of ${INTEL_SORTS.join(', ')}` };
   if (query.order && query.order !== 'asc' && query.order !== 'desc')
     return { ok: false, message: 'order must be asc or desc' };
   const page = query.page ? Number(query.page) : 1;
@@ -83,58 +68,19 @@ export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<S
     return { ok: false, message: 'page must be a whole number from 1' };
   if (!Number.isInteger(size) || size < 1 || size > MAX_SIZE)
     return { ok: false, message: `size must be a whole number from 1 to ${MAX_SIZE}` };
-  const like = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  if (query.q) {
-    // Case-insensitive on both engines (PostgreSQL's LIKE is not).
-    where.push("lower(json) LIKE lower(?) ESCAPE '\\'");
-    args.push(like(query.q));
+  const filters: IntelFilters = {};
+  for (const k of ['q', 'type', 'label', 'marking', 'actor', 'from', 'to'] as const) {
+    const v = query[k];
+    if (v) filters[k] = v;
   }
-  if (query.type) {
-    where.push('type = ?');
-    args.push(query.type);
-  }
-  if (query.marking) {
-    where.push("json LIKE ? ESCAPE '\\'");
-    args.push(like(`"${query.marking}"`));
-  }
-  if (query.label) {
-    // A cheap first cut (the label's text anywhere); the label itself is checked on each row below.
-    where.push("json LIKE ? ESCAPE '\\'");
-    args.push(like(query.label));
-  }
-  if (query.from) {
-    where.push('created >= ?');
-    args.push(query.from);
-  }
-  if (query.to) {
-    where.push('created <= ?');
-    args.push(query.to.length === 10 ? `${query.to}T23:59:59.999Z` : query.to);
-  }
-  const order = `${column} ${query.order === 'asc' ? 'ASC' : 'DESC'}, id`;
-  const select = `SELECT id, type, created, modified, json FROM objects WHERE ${where.join(' AND ')} ORDER BY ${order}`;
-  type Row = { id: string; type: string; created: string | null; modified: string | null; json: string };
-  let rows: Row[];
-  let total: number;
-  if (query.label || query.actor) {
-    let all = await sql.all<Row>(select, args);
-    if (query.label) {
-      const label = query.label;
-      all = all.filter((r) => labelsOf(r.json).includes(label));
-    }
-    if (query.actor) {
-      const near = await findNeighbourhood(sql, [query.actor], 2);
-      all = all.filter((r) => near.has(r.id));
-    }
-    total = all.length;
-    rows = all.slice((page - 1) * size, page * size);
-  } else {
-    const counted = await sql.get<{ n: number }>(
-      `SELECT count(*) AS n FROM objects WHERE ${where.join(' AND ')}`,
-      args,
-    );
-    total = Number(counted?.n ?? 0);
-    rows = await sql.all<Row>(`${select} LIMIT ? OFFSET ?`, [...args, size, (page - 1) * size]);
-  }
+  const found = await searchLatestObjects(sql, {
+    ...filters,
+    sort,
+    descending: query.order !== 'asc',
+    page,
+    size,
+  });
+  const { rows, total } = found;
   return {
     ok: true,
     items: rows.map((r) => ({ ...summarise(r), labels: labelsOf(r.json) })),
@@ -147,25 +93,16 @@ export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<S
 
 export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const { sql } = ctx.hub.state;
-  app.get('/api/intel', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/intel', { config: { action: 'read' } }, async (request, reply) => {
     const r = await searchIntel(sql, request.query as IntelQuery);
     if (!r.ok) return sendApiError(reply, 'bad-request', r.message);
     // A column per partner: the decision the release pipeline recorded for each object on the page
     // (the object page decides afresh; the pipeline re-decides on every change, settings included).
     const partners = await ctx.hub.state.partners.list();
-    const ids = r.items.map((i) => i.id);
-    const recorded = new Map<string, Record<string, string>>();
-    if (ids.length > 0) {
-      const rows = await sql.all<{ partner_id: string; object_id: string; outcome: string }>(
-        `SELECT partner_id, object_id, outcome FROM release_outcomes WHERE object_id IN (${ids.map(() => '?').join(', ')})`,
-        ids,
-      );
-      for (const row of rows) {
-        const m = recorded.get(row.object_id) ?? {};
-        m[row.partner_id] = row.outcome;
-        recorded.set(row.object_id, m);
-      }
-    }
+    const recorded = await recordedOutcomesOf(
+      sql,
+      r.items.map((i) => i.id),
+    );
     return {
       total: r.total,
       page: r.page,
@@ -176,22 +113,10 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     };
   });
 
-  app.get('/api/intel/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/intel/:id', { config: { action: 'read' } }, async (request, reply) => {
     const { id } = request.params as { id: string };
-    // is_latest is an integer in SQLite and a boolean in PostgreSQL: read it as 0/1 on both.
-    const versions = await sql.all<{
-      version: string;
-      added_us: number;
-      source: string;
-      imported_by: string | null;
-      is_latest: number;
-      json: string;
-    }>(
-      `SELECT version, added_us, source, imported_by, CASE WHEN is_latest THEN 1 ELSE 0 END AS is_latest, json
-         FROM objects WHERE id = ? ORDER BY added_us`,
-      [id],
-    );
-    const latest = versions.find((v) => v.is_latest === 1) ?? versions.at(-1);
+    const versions = await storedVersionsOf(sql, id);
+    const latest = versions.find((v) => v.is_latest) ?? versions.at(-1);
     if (!latest) return sendApiError(reply, 'not-found', `no object with id ${id}`);
     const object = JSON.parse(latest.json) as Record<string, unknown>;
     const partners = await ctx.hub.state.partners.list();
@@ -218,7 +143,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         added: new Date(Math.floor(v.added_us / 1000)).toISOString(),
         source: v.source,
         imported_by: v.imported_by,
-        latest: v.is_latest === 1,
+        latest: v.is_latest,
       })),
       graph: await readGraphAround(sql, id),
       decisions: partners.map((p) => {

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { formatVerifierKey, parseVerifierKey } from '../ledger/ledger-note.js';
 import { listDisclosureRows } from '../store/hub/audit-entries.js';
-import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 
@@ -12,7 +11,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
     return loaded.ok ? formatVerifierKey(loaded.signer.name, loaded.signer.publicKey) : undefined;
   };
 
-  app.get('/api/ledger', { preHandler: guard(ctx, 'read') }, async () => {
+  app.get('/api/ledger', { config: { action: 'read' } }, async () => {
     const latest = await hub.ledgerService.latestCosigned();
     return {
       size: await hub.ledgerService.size(),
@@ -29,7 +28,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
   // Reads only: overseers verify too. POST because it is work the server does on request.
   app.post(
     '/api/ledger/verify',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'read') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'read' } },
     async (_request, reply) => {
       const key = verifierKey();
       if (!key) return sendApiError(reply, 'conflict', 'the hub has no ledger key; run tearline init');
@@ -42,7 +41,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
     },
   );
 
-  app.get('/api/ledger/receipt', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/ledger/receipt', { config: { action: 'read' } }, async (request, reply) => {
     const release = (request.query as { release?: string }).release;
     if (!release) return sendApiError(reply, 'bad-request', 'give ?release= a release id');
     const index = await hub.ledgerService.findRelease(release);
@@ -53,7 +52,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
     return { index, receipt: JSON.parse(r.json) as unknown };
   });
 
-  app.get('/api/disclosures.csv', { preHandler: guard(ctx, 'read') }, async (_request, reply) => {
+  app.get('/api/disclosures.csv', { config: { action: 'read' } }, async (_request, reply) => {
     const rows = await listDisclosureRows(hub.sql);
     const header = [
       'release_id',

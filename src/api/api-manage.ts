@@ -6,7 +6,7 @@ import { runReleasePipeline } from '../release/release-pipeline.js';
 import { recallRelease } from '../release/release-recall.js';
 import type { JsonValue } from '../stix/types.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import { guard, userOf } from './api-auth.js';
+import { userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 
@@ -36,7 +36,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
 
   app.post(
     '/api/partners',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'partner.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'partner.manage' } },
     async (request, reply) => {
       const body = request.body as Body;
       const text = (k: string) =>
@@ -59,7 +59,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
 
   app.post(
     '/api/partners/:id/enabled',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'partner.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'partner.manage' } },
     async (request, reply) => {
       const p = await partnerOf(request, reply);
       if (!p) return reply;
@@ -78,7 +78,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
 
   app.post(
     '/api/partners/:id/token',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'partner.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'partner.manage' } },
     async (request, reply) => {
       const reason = reasonOf(request.body as Body);
       if (!reason) return sendApiError(reply, 'bad-request', 'send {"reason": "why, 1-2000 characters"}');
@@ -93,7 +93,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
     },
   );
 
-  app.get('/api/partners/:id/history', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/partners/:id/history', { config: { action: 'read' } }, async (request, reply) => {
     const p = await partnerOf(request, reply);
     if (!p) return reply;
     const rows: { at: string; actor: string; what: string; why: string | null }[] = [];
@@ -118,7 +118,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
 
   app.post(
     '/api/agreements/check',
-    { bodyLimit: AGREEMENT_BODY_LIMIT, preHandler: guard(ctx, 'read') },
+    { bodyLimit: AGREEMENT_BODY_LIMIT, config: { action: 'read' } },
     async (request, reply) => {
       const body = request.body as Body;
       if (typeof body?.text !== 'string')
@@ -131,7 +131,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
     },
   );
 
-  app.get('/api/partners/:id/agreements', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/partners/:id/agreements', { config: { action: 'read' } }, async (request, reply) => {
     const p = await partnerOf(request, reply);
     if (!p) return reply;
     return (await agreements.list(p.id)).map((v) => ({
@@ -144,7 +144,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
     }));
   });
 
-  app.get('/api/partners/:id/agreements/diff', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/partners/:id/agreements/diff', { config: { action: 'read' } }, async (request, reply) => {
     const p = await partnerOf(request, reply);
     if (!p) return reply;
     const q = request.query as { from?: string; to?: string };
@@ -163,7 +163,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
 
   app.post(
     '/api/partners/:id/agreement',
-    { bodyLimit: AGREEMENT_BODY_LIMIT, preHandler: guard(ctx, 'agreement.set') },
+    { bodyLimit: AGREEMENT_BODY_LIMIT, config: { action: 'agreement.set' } },
     async (request, reply) => {
       const p = await partnerOf(request, reply);
       if (!p) return reply;
@@ -189,7 +189,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
 
   app.post(
     '/api/partners/:id/recall',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'release.recall') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'release.recall' } },
     async (request, reply) => {
       const p = await partnerOf(request, reply);
       if (!p) return reply;
@@ -217,7 +217,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
 
   app.post(
     '/api/release/run',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'release.run') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'release.run' } },
     async (request, reply) => {
       const worker = ctx.passes?.();
       if (worker) {

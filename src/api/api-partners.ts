@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { loadPartnerFacts } from '../release/release-facts.js';
 import { listRecalls } from '../release/release-recall.js';
 import { listFeedbackReceipts } from '../store/hub/feedback-count.js';
-import { loadPartnerFacts } from '../store/hub/partner-decisions.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import { guard, userOf } from './api-auth.js';
+import { userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 
@@ -57,13 +57,13 @@ async function describePartner(ctx: ConsoleContext, p: Partner) {
 
 export function registerPartnerRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const { partners, conditions } = ctx.hub.state;
-  app.get('/api/partners', { preHandler: guard(ctx, 'read') }, async () => {
+  app.get('/api/partners', { config: { action: 'read' } }, async () => {
     const out = [];
     for (const p of await partners.list()) out.push(await describePartner(ctx, p));
     return out;
   });
 
-  app.get('/api/partners/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/partners/:id', { config: { action: 'read' } }, async (request, reply) => {
     const p = await partners.get((request.params as { id: string }).id);
     if (!p) return sendApiError(reply, 'not-found', 'no such partner');
     return describePartner(ctx, p);
@@ -71,7 +71,7 @@ export function registerPartnerRoutes(app: FastifyInstance, ctx: ConsoleContext)
 
   app.post(
     '/api/partners/:id/suspension',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'condition.suspend') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'condition.suspend' } },
     async (request, reply) => {
       const p = await partners.get((request.params as { id: string }).id);
       if (!p) return sendApiError(reply, 'not-found', 'no such partner');

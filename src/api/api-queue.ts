@@ -14,7 +14,7 @@ import {
   sortQueueEntries,
   withDetails,
 } from '../release/release-queue-view.js';
-import { guard, userOf } from './api-auth.js';
+import { userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 
@@ -94,7 +94,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
    * `order` (asc, desc); `page` (from 1) and `size` (at most 200). Each group on the page says how
    * many of its items match in all, so "select all in group" can take the items of other pages.
    */
-  app.get('/api/queue', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/queue', { config: { action: 'read' } }, async (request, reply) => {
     const q = request.query as Record<string, unknown>;
     const types = listParam(q.type, 'type');
     const labels = listParam(q.label, 'label');
@@ -175,7 +175,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   });
 
   /** One item's copy beside its original, for the diff shown when it is opened. */
-  app.get('/api/queue/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/queue/:id', { config: { action: 'read' } }, async (request, reply) => {
     const { id } = request.params as { id: string };
     const item = await hub.state.releases.item(id);
     const copies = item && (await itemCopies(ctx.services.releaseStores(), id));
@@ -195,7 +195,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   /** The combined tearline diff of a selection and its digest: what a bulk decision confirms. */
   app.post(
     '/api/queue/bulk/preview',
-    { bodyLimit: BULK_BODY_LIMIT, preHandler: guard(ctx, 'read') },
+    { bodyLimit: BULK_BODY_LIMIT, config: { action: 'read' } },
     async (request, reply) => {
       const sel = await readSelection(ctx, (request.body ?? {}) as Record<string, unknown>);
       if (isError(sel)) return sendApiError(reply, 'bad-request', sel.error);
@@ -209,7 +209,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
   for (const verdict of ['approve', 'deny'] as const) {
     app.post(
       `/api/queue/bulk/${verdict}`,
-      { bodyLimit: BULK_BODY_LIMIT, preHandler: guard(ctx, 'queue.decide') },
+      { bodyLimit: BULK_BODY_LIMIT, config: { action: 'queue.decide' } },
       async (request, reply) => {
         const body = (request.body ?? {}) as Record<string, unknown>;
         const sel = await readSelection(ctx, body);
@@ -239,7 +239,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
     app.post(
       `/api/queue/:id/${verdict}`,
-      { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'queue.decide') },
+      { bodyLimit: API_BODY_LIMIT, config: { action: 'queue.decide' } },
       async (request, reply) => {
         const { id } = request.params as { id: string };
         const comment = readComment(request);

@@ -5,7 +5,6 @@ import {
   formatDisclosuresHtml,
   isDisclosureTable,
 } from '../release/release-report-format.js';
-import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -18,7 +17,7 @@ const MAX_PERIOD_DAYS = 3660;
  * print, JSON, or one CSV table at a time (?table=). A `to` given as a date includes that day.
  */
 export function registerReportRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  app.get('/api/reports/disclosures', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/reports/disclosures', { config: { action: 'read' } }, async (request, reply) => {
     const q = request.query as Record<string, string | undefined>;
     const format = q.format ?? 'html';
     if (!['html', 'json', 'csv'].includes(format))

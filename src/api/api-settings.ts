@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { BUILT_IN_PROFILES } from '../tearline/tearline-profile.js';
-import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 
 /** The settings decisions are made by now, as the console shows them (forbidden terms by name only). */
@@ -26,5 +25,5 @@ export function settingsView(ctx: ConsoleContext) {
 }
 
 export function registerSettingsRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  app.get('/api/settings', { preHandler: guard(ctx, 'read') }, async () => settingsView(ctx));
+  app.get('/api/settings', { config: { action: 'read' } }, async () => settingsView(ctx));
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { promoteSubmission, rejectSubmission } from '../release/submission-promote.js';
 import { summarise } from '../store/hub/object-summaries.js';
 import { isReviewState, type SubmissionSummary } from '../store/hub/submission-review-store.js';
-import { guard, userOf } from './api-auth.js';
+import { userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 
@@ -35,7 +35,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
     }).name,
   });
 
-  app.get('/api/submissions', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/submissions', { config: { action: 'read' } }, async (request, reply) => {
     const q = request.query as { state?: string; partner?: string };
     const state = q.state ?? 'pending';
     if (state !== 'all' && !isReviewState(state))
@@ -54,7 +54,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
     return { items, truncated: list.length > LIMIT, pending: await submissions.countPending() };
   });
 
-  app.get('/api/submissions/:number', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/submissions/:number', { config: { action: 'read' } }, async (request, reply) => {
     const number = parseNumber((request.params as { number?: string }).number);
     const s = number === undefined ? undefined : await submissions.get(number);
     if (!s) return sendApiError(reply, 'not-found', 'no such submission (see GET /api/submissions)');
@@ -69,7 +69,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
 
   app.post(
     '/api/submissions/:number/promote',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'submission.review') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'submission.review' } },
     async (request, reply) => {
       const number = parseNumber((request.params as { number?: string }).number);
       if (number === undefined) return sendApiError(reply, 'not-found', 'no such submission');
@@ -91,7 +91,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
 
   app.post(
     '/api/submissions/:number/reject',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'submission.review') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'submission.review' } },
     async (request, reply) => {
       const number = parseNumber((request.params as { number?: string }).number);
       if (number === undefined) return sendApiError(reply, 'not-found', 'no such submission');

@@ -2,7 +2,6 @@ import type { FastifyInstance } from 'fastify';
 import { incidentDates } from '../store/hub/incident-dates.js';
 import { readGraphAround, readLatest } from '../store/hub/object-summaries.js';
 import { listActors, readActorSeen, readIncidentJson, readReleaseTimes } from '../store/hub/threat-reads.js';
-import { guard } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -104,9 +103,9 @@ export function bucketTimeline(points: readonly TimelinePoint[]): {
 
 export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const { sql } = ctx.hub.state;
-  app.get('/api/actors', { preHandler: guard(ctx, 'read') }, async () => listActors(sql));
+  app.get('/api/actors', { config: { action: 'read' } }, async () => listActors(sql));
 
-  app.get('/api/threat', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/threat', { config: { action: 'read' } }, async (request, reply) => {
     const query = request.query as { actor?: string; latest?: string };
     const asked = query.actor;
     const latestTypes = query.latest === undefined ? LATEST_TYPES : query.latest.split(',').filter(Boolean);
@@ -172,7 +171,7 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
     };
   });
 
-  app.get('/api/graph', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+  app.get('/api/graph', { config: { action: 'read' } }, async (request, reply) => {
     const id = (request.query as { id?: string }).id;
     if (!id) return sendApiError(reply, 'bad-request', 'give ?id= an object id');
     return readGraphAround(sql, id);

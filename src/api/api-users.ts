@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { accountOfKey } from '../access/access-throttle.js';
-import { guard, userOf } from './api-auth.js';
+import { userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 import { reasonOf } from './api-manage.js';
@@ -21,14 +21,14 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ConsoleContext): v
     now: ctx.hub.clock.now(),
   });
 
-  app.get('/api/users', { preHandler: guard(ctx, 'user.manage') }, async () => ({
+  app.get('/api/users', { config: { action: 'user.manage' } }, async () => ({
     users: await users.list(),
     locks: await throttle.locks(Date.now()),
   }));
 
   app.post(
     '/api/users',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'user.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'user.manage' } },
     async (request, reply) => {
       const body = request.body as Body;
       if (typeof body?.name !== 'string' || typeof body.role !== 'string' || !NAME.test(body.name))
@@ -46,7 +46,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ConsoleContext): v
 
   app.post(
     '/api/users/:name/enabled',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'user.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'user.manage' } },
     async (request, reply) => {
       const { name } = request.params as { name: string };
       const body = request.body as Body;
@@ -66,7 +66,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ConsoleContext): v
 
   app.post(
     '/api/users/:name/password',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'user.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'user.manage' } },
     async (request, reply) => {
       const { name } = request.params as { name: string };
       const password = randomBytes(18).toString('base64url');
@@ -77,7 +77,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ConsoleContext): v
 
   app.post(
     '/api/me/password',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'self.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'self.manage' } },
     async (request, reply) => {
       const me = userOf(request);
       const body = request.body as Body;
@@ -94,7 +94,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ConsoleContext): v
 
   app.post(
     '/api/locks/unlock',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'user.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'user.manage' } },
     async (request, reply) => {
       const body = request.body as Body;
       if (typeof body?.key !== 'string' || !/^(acct|at|addr|os):.{1,330}$/.test(body.key))
@@ -124,7 +124,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ConsoleContext): v
     },
   );
 
-  app.get('/api/auth-events', { preHandler: guard(ctx, 'ledger.audit') }, async (request) => {
+  app.get('/api/auth-events', { config: { action: 'ledger.audit' } }, async (request) => {
     const q = request.query as { account?: string };
     return authEvents.list({
       ...(typeof q.account === 'string' && { account: q.account.slice(0, 128) }),
@@ -132,7 +132,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ConsoleContext): v
     });
   });
 
-  app.get('/api/keys', { preHandler: guard(ctx, 'self.manage') }, async (request) => {
+  app.get('/api/keys', { config: { action: 'self.manage' } }, async (request) => {
     const me = userOf(request);
     const all =
       (request.query as { all?: string }).all === '1' && me.role === 'admin' && me.scope === 'admin';
@@ -141,7 +141,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ConsoleContext): v
 
   app.post(
     '/api/keys',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'self.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'self.manage' } },
     async (request, reply) => {
       const me = userOf(request);
       if (me.auth === 'key')
@@ -169,7 +169,7 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ConsoleContext): v
 
   app.post(
     '/api/keys/:id/revoke',
-    { bodyLimit: API_BODY_LIMIT, preHandler: guard(ctx, 'self.manage') },
+    { bodyLimit: API_BODY_LIMIT, config: { action: 'self.manage' } },
     async (request, reply) => {
       const me = userOf(request);
       const { id } = request.params as { id: string };

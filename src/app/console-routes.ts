@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { registerAuditRoutes } from '../api/api-audit.js';
-import { registerAuthRoutes } from '../api/api-auth.js';
+import { consoleGuard, registerAuthRoutes } from '../api/api-auth.js';
 import { registerConditionHistoryRoutes } from '../api/api-condition-history.js';
 import { registerConditionRoutes } from '../api/api-conditions.js';
 import type { ConsoleContext, ConsoleServices } from '../api/api-context.js';
@@ -65,25 +65,30 @@ export function registerConsole(
     auth,
     ...(options.passes && { passes: options.passes }),
   };
-  registerAuthRoutes(app, ctx);
-  registerThreatRoutes(app, ctx);
-  registerIntelRoutes(app, ctx);
-  registerPartnerRoutes(app, ctx);
-  registerQueueRoutes(app, ctx);
-  registerUserRoutes(app, ctx);
-  registerManageRoutes(app, ctx);
-  registerConditionRoutes(app, ctx);
-  registerImpactRoutes(app, ctx);
-  registerConditionHistoryRoutes(app, ctx);
-  registerSettingsRoutes(app, ctx);
-  registerSubmissionRoutes(app, ctx);
-  registerDraftRoutes(app, ctx);
-  registerLedgerRoutes(app, ctx);
-  registerAuditRoutes(app, ctx);
-  registerReportRoutes(app, ctx);
-  registerEventRoutes(app, ctx, options.eventIntervalMs ?? 1000);
-  registerDocsRoute(app);
-  registerApiNotFound(app);
+  // One encapsulated plugin for the whole API, with one guard: every route names its action in
+  // its config and the hook checks it (deny by default); the web app's static files are outside.
+  void app.register(async (api) => {
+    api.addHook('preHandler', consoleGuard(ctx));
+    registerAuthRoutes(api, ctx);
+    registerThreatRoutes(api, ctx);
+    registerIntelRoutes(api, ctx);
+    registerPartnerRoutes(api, ctx);
+    registerQueueRoutes(api, ctx);
+    registerUserRoutes(api, ctx);
+    registerManageRoutes(api, ctx);
+    registerConditionRoutes(api, ctx);
+    registerImpactRoutes(api, ctx);
+    registerConditionHistoryRoutes(api, ctx);
+    registerSettingsRoutes(api, ctx);
+    registerSubmissionRoutes(api, ctx);
+    registerDraftRoutes(api, ctx);
+    registerLedgerRoutes(api, ctx);
+    registerAuditRoutes(api, ctx);
+    registerReportRoutes(api, ctx);
+    registerEventRoutes(api, ctx, options.eventIntervalMs ?? 1000);
+    registerDocsRoute(api);
+    registerApiNotFound(api);
+  });
   registerConsoleWeb(app, options.webRoot ?? findWebRoot());
 }
 

@@ -2,8 +2,8 @@
 import { statSync } from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
 import { FRONT_THREAD_MIN_BYTES, importStream } from '../ingest/import-stream.js';
+import { loadMarkingCatalogs } from '../release/release-facts.js';
 import { type ImportMarking, parseImportMarking } from '../stix/markings-import.js';
-import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { StorageOpenError } from '../store/storage-fault.js';
 import { ConfigError } from './data-dir.js';
 import { openHubAt } from './hub-open.js';

@@ -1,8 +1,8 @@
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
+import { loadMarkingCatalogs } from '../release/release-facts.js';
 import { parseImportMarking } from '../stix/markings-import.js';
 import type { ImportMarkingScope } from '../store/hub/import-marking-store.js';
-import { loadMarkingCatalogs } from '../store/hub/partner-decisions.js';
 import { requireActor } from './cli-actor.js';
 import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';

@@ -1,5 +1,5 @@
 import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { isKeyName } from './ledger-note.js';
+import { isKeyName, parseKeyFields, splitKey } from './ledger-note.js';
 import { fail, type LedgerResult } from './ledger-result.js';
 
 /*
@@ -15,7 +15,6 @@ import { fail, type LedgerResult } from './ledger-result.js';
 
 const COSIGNATURE_TYPE = 0x04;
 const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
-const SPKI_ED25519 = Buffer.from('302a300506032b6570032100', 'hex');
 const SIGNATURE_PREFIX = '\u2014 ';
 /** The spec's bound on a timestamp (u64 with the top bit clear). */
 const MAX_TIMESTAMP = (1n << 63n) - 1n;
@@ -69,12 +68,6 @@ export function cosignedMessage(text: string, timestamp: bigint | number): Buffe
   return Buffer.from(`cosignature/v1\ntime ${BigInt(timestamp)}\n${text}`, 'utf8');
 }
 
-function splitKey(text: string, parts: number): string[] | undefined {
-  const fields = text.split('+');
-  if (fields.length < parts) return undefined;
-  return [...fields.slice(0, parts - 1), fields.slice(parts - 1).join('+')];
-}
-
 function decodeKeyMaterial(b64: string, what: string): LedgerResult<{ key: Buffer }> {
   const raw = Buffer.from(b64, 'base64');
   if (raw.toString('base64') !== b64 || raw.length !== 33)
@@ -91,30 +84,16 @@ function decodeKeyMaterial(b64: string, what: string): LedgerResult<{ key: Buffe
 }
 
 export function parseCosignerVerifierKey(text: string): LedgerResult<{ verifier: CosignatureVerifier }> {
-  const what = 'witness key';
   const trimmed = text.trim();
-  const fields = splitKey(trimmed, 3);
-  if (!fields) return fail('bad-key', `${what} must look like <name>+<8 hex digits>+<base64>`);
-  const [name, idHex, b64] = fields as [string, string, string];
-  if (!isKeyName(name))
-    return fail('bad-key', `${what}: name ${JSON.stringify(name)} is not a valid key name`);
-  if (!/^[0-9a-f]{8}$/.test(idHex)) return fail('bad-key', `${what}: key id must be 8 lowercase hex digits`);
-  const decoded = decodeKeyMaterial(b64, what);
-  if (!decoded.ok) return decoded;
-  const keyId = Number.parseInt(idHex, 16);
-  if (cosignerKeyId(name, decoded.key) !== keyId)
-    return fail('bad-key', `${what}: key id does not match the key`);
-  const publicKey = createPublicKey({
-    key: Buffer.concat([SPKI_ED25519, decoded.key]),
-    format: 'der',
-    type: 'spki',
-  });
+  const parsed = parseKeyFields(trimmed, 'witness key', decodeKeyMaterial, cosignerKeyId);
+  if (!parsed.ok) return parsed;
+  const { name, keyId, publicKey } = parsed;
   return {
     ok: true,
     verifier: {
       name,
       keyId,
-      publicKey: decoded.key,
+      publicKey: parsed.key,
       key: trimmed,
       verify: (checkpointText, signature) => {
         if (signature.length !== 8 + 64) return { ok: false };

@@ -56,7 +56,7 @@ export function formatSignerKey(name: string, seed: Uint8Array, publicKey: Uint8
 }
 
 /** Splits off the first parts - 1 '+'-separated fields; the key data (base64) may hold '+'. */
-function splitKey(text: string, parts: number): string[] | undefined {
+export function splitKey(text: string, parts: number): string[] | undefined {
   const fields = text.split('+');
   if (fields.length < parts) return undefined;
   return [...fields.slice(0, parts - 1), fields.slice(parts - 1).join('+')];
@@ -70,27 +70,42 @@ function decodeTypedKey(b64: string, what: string): LedgerResult<{ key: Buffer }
   return { ok: true, key: raw.subarray(1) };
 }
 
-export function parseVerifierKey(text: string): LedgerResult<{ verifier: NoteVerifier; publicKey: Buffer }> {
-  const what = 'verifier key';
-  const fields = splitKey(text.trim(), 3);
+/**
+ * The fields of a verifier key `<name>+<8 hex key id>+<base64>` as note and cosignature keys
+ * share them: the name checked, the key material decoded by the caller's `decode` (its type
+ * byte), the key id recomputed by `keyIdOf` and compared, and the Ed25519 public key built.
+ */
+export function parseKeyFields(
+  text: string,
+  what: string,
+  decode: (b64: string, what: string) => LedgerResult<{ key: Buffer }>,
+  keyIdOf: (name: string, key: Uint8Array) => number,
+): LedgerResult<{ name: string; keyId: number; key: Buffer; publicKey: KeyObject }> {
+  const fields = splitKey(text, 3);
   if (!fields) return fail('bad-key', `${what} must look like <name>+<8 hex digits>+<base64>`);
   const [name, idHex, b64] = fields as [string, string, string];
   if (!isKeyName(name))
     return fail('bad-key', `${what}: name ${JSON.stringify(name)} is not a valid key name`);
   if (!/^[0-9a-f]{8}$/.test(idHex)) return fail('bad-key', `${what}: key id must be 8 lowercase hex digits`);
-  const decoded = decodeTypedKey(b64, what);
+  const decoded = decode(b64, what);
   if (!decoded.ok) return decoded;
   const keyId = Number.parseInt(idHex, 16);
-  if (computeKeyId(name, decoded.key) !== keyId)
-    return fail('bad-key', `${what}: key id does not match the key`);
+  if (keyIdOf(name, decoded.key) !== keyId) return fail('bad-key', `${what}: key id does not match the key`);
   const publicKey = createPublicKey({
     key: Buffer.concat([SPKI_ED25519, decoded.key]),
     format: 'der',
     type: 'spki',
   });
+  return { ok: true, name, keyId, key: decoded.key, publicKey };
+}
+
+export function parseVerifierKey(text: string): LedgerResult<{ verifier: NoteVerifier; publicKey: Buffer }> {
+  const parsed = parseKeyFields(text.trim(), 'verifier key', decodeTypedKey, computeKeyId);
+  if (!parsed.ok) return parsed;
+  const { name, keyId, publicKey } = parsed;
   return {
     ok: true,
-    publicKey: decoded.key,
+    publicKey: parsed.key,
     verifier: {
       name,
       keyId,

@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../stix/types.js';
+import { queueItemRemovals } from '../store/hub/release-queue-reads.js';
+import { objectVersionOf } from '../store/hub/release-reads.js';
 import type { QueueItem } from '../store/hub/release-store.js';
 import { type ApprovalResult, decideQueueItem, type Officer, publishIfApproved } from './release-approval.js';
 import type { PublishStores } from './release-publish.js';
@@ -105,21 +107,14 @@ export async function combinedDiff(
   };
 }
 
-async function removalsOf(
+function removalsOf(
   stores: PublishStores,
   entries: readonly QueueEntry[],
 ): Promise<Map<string, { path: string; rule: string }[]>> {
-  const out = new Map<string, { path: string; rule: string }[]>();
-  const ids = entries.map((e) => e.id);
-  for (let i = 0; i < ids.length; i += 400) {
-    const chunk = ids.slice(i, i + 400);
-    const rows = await stores.sql.all<{ item_id: string; removed: string }>(
-      `SELECT item_id, removed FROM release_queue WHERE item_id IN (${chunk.map(() => '?').join(', ')})`,
-      chunk,
-    );
-    for (const r of rows) out.set(r.item_id, JSON.parse(r.removed) as { path: string; rule: string }[]);
-  }
-  return out;
+  return queueItemRemovals(
+    stores.sql,
+    entries.map((e) => e.id),
+  );
 }
 
 export interface BulkOutcome {
@@ -220,12 +215,8 @@ export async function itemCopies(
 ): Promise<{ tearline: JsonObject; original: JsonObject | null } | undefined> {
   const item = await stores.releases.item(itemId);
   if (!item) return undefined;
-  const source = await stores.sql.get<{ json: string }>(
-    'SELECT json FROM objects WHERE id = ? AND version = ?',
-    [item.object_id, item.object_version],
-  );
   return {
     tearline: JSON.parse(item.tearline) as JsonObject,
-    original: source ? (JSON.parse(source.json) as JsonObject) : null,
+    original: (await objectVersionOf(stores.sql, item.object_id, item.object_version)) ?? null,
   };
 }

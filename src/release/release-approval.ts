@@ -1,10 +1,11 @@
 import type { EntryOf } from '../ledger/ledger-entry.js';
 import { addIsoDuration, parseIsoDuration } from '../policy/duration-iso.js';
 import type { JsonObject } from '../stix/types.js';
-import type { QueueItem } from '../store/hub/release-store.js';
+import type { OutcomeRow, QueueItem, Reason } from '../store/hub/release-store.js';
 import type { Role } from '../store/hub/user-store.js';
 import type { SqlTx } from '../store/sql/sql-database.js';
 import { RELEASE_FEED_LOCK } from '../store/sql/sql-release-feed.js';
+import { outcomeRow } from './release-outcome.js';
 import { ledgerVersionOf, type PublishStores, publishRelease } from './release-publish.js';
 
 export interface Officer {
@@ -149,16 +150,8 @@ export async function decideQueueItem(
       };
       await ledgerAppend(tx, entry);
       await releases.closeItem(item.item_id, 'denied', at, null);
-      await releases.putOutcome({
-        partner_id: item.partner_id,
-        object_id: item.object_id,
-        object_version: item.object_version,
-        outcome: 'denied',
-        reasons: [{ code: 'denied', message: `denied by ${officer.name}: ${comment}` }],
-        agreement_version: item.agreement_version,
-        fingerprint: item.fingerprint,
-        decided_at: at,
-      });
+      const why = [{ code: 'denied', message: `denied by ${officer.name}: ${comment}` }];
+      await releases.putOutcome(itemOutcome(item, 'denied', why, at));
       return { ok: true, state: 'denied', approvals: 0, required: item.approvals_required };
     }
     await ledgerAppend(tx, {
@@ -213,16 +206,7 @@ export async function publishIfApproved(
       return { ok: true, state: 'approved', approvals: approvals.length, required, note: published.message };
     }
     await stores.releases.closeItem(item.item_id, 'released', at, published.releaseId);
-    await stores.releases.putOutcome({
-      partner_id: item.partner_id,
-      object_id: item.object_id,
-      object_version: item.object_version,
-      outcome: 'released',
-      reasons: item.reasons,
-      agreement_version: item.agreement_version,
-      fingerprint: item.fingerprint,
-      decided_at: at,
-    });
+    await stores.releases.putOutcome(itemOutcome(item, 'released', item.reasons, at));
     return {
       ok: true,
       state: 'released',
@@ -241,4 +225,23 @@ function osAccountIn(origin: string): string | undefined {
 async function ledgerAppend(tx: SqlTx, entry: EntryOf<'approval'> | EntryOf<'denial'>): Promise<void> {
   const r = await tx.appendLedger([entry]);
   if (!r.ok) throw new Error(`ledger: ${r.message}`);
+}
+
+/** A queue item's outcome keeps the item's version, agreement version and fingerprint. */
+function itemOutcome(
+  item: QueueItem,
+  outcome: 'denied' | 'released',
+  reasons: Reason[],
+  at: string,
+): OutcomeRow {
+  return outcomeRow(
+    item.partner_id,
+    item.object_id,
+    item.object_version,
+    outcome,
+    reasons,
+    item.agreement_version,
+    item.fingerprint,
+    at,
+  );
 }

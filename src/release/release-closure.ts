@@ -1,4 +1,5 @@
 import type { JsonObject } from '../stix/types.js';
+import { latestObjectsOf as readLatestObjects } from '../store/hub/release-pass-reads.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { dependencyRefsOf } from '../tearline/tearline-batch.js';
 import {
@@ -13,18 +14,7 @@ import type { DecisionRound } from './release-terms.js';
 export type LatestObjects = (ids: readonly string[]) => Promise<JsonObject[]>;
 
 export function latestObjectsOf(sql: SqlQueries): LatestObjects {
-  return async (ids) => {
-    const out: JsonObject[] = [];
-    for (let i = 0; i < ids.length; i += 400) {
-      const chunk = ids.slice(i, i + 400);
-      const rows = await sql.all<{ json: string }>(
-        `SELECT json FROM objects WHERE is_latest AND id IN (${chunk.map(() => '?').join(', ')})`,
-        chunk,
-      );
-      for (const r of rows) out.push(JSON.parse(r.json) as JsonObject);
-    }
-    return out;
-  };
+  return (ids) => readLatestObjects(sql, ids);
 }
 
 /**

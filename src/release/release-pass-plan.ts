@@ -1,9 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../stix/types.js';
-import type { MarkingCatalogs } from '../store/hub/partner-decisions.js';
+import {
+  directDependentIds,
+  latestIdsStoredBetween,
+  latestObjectRows,
+  latestObjectRowsOf,
+  type PassObjectRow,
+} from '../store/hub/release-pass-reads.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 import { dependencyRefsOf } from '../tearline/tearline-batch.js';
 import type { DecisionInput, ReleaseTerms } from './release-decision.js';
+import type { MarkingCatalogs } from './release-facts.js';
 import type { DecisionRound } from './release-terms.js';
 
 /** Objects to decide, in store order, with what the pass records of each. */
@@ -12,18 +19,9 @@ export interface PassBatch {
   stored: Map<string, { version: string; author: string | null }>;
 }
 
-interface ObjectRow {
-  added_us: number | string;
-  id: string;
-  version: string;
-  imported_by: string | null;
-  json: string;
-}
-
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-const CHUNK = 400;
 
-function batchOf(round: DecisionRound, rows: readonly ObjectRow[]): PassBatch {
+function batchOf(round: DecisionRound, rows: readonly PassObjectRow[]): PassBatch {
   const inputs: DecisionInput[] = [];
   const stored = new Map<string, { version: string; author: string | null }>();
   for (const r of rows) {
@@ -35,10 +33,7 @@ function batchOf(round: DecisionRound, rows: readonly ObjectRow[]): PassBatch {
 
 /** Every latest object, in store order: what a full pass decides. */
 export async function loadEveryObject(sql: SqlQueries, round: DecisionRound): Promise<PassBatch> {
-  const rows = await sql.all<ObjectRow>(
-    'SELECT added_us, id, version, imported_by, json FROM objects WHERE is_latest ORDER BY added_us',
-  );
-  return batchOf(round, rows);
+  return batchOf(round, await latestObjectRows(sql));
 }
 
 /**
@@ -51,25 +46,17 @@ export async function loadClosure(
   round: DecisionRound,
   ids: Iterable<string>,
 ): Promise<PassBatch> {
-  const found = new Map<string, ObjectRow>();
+  const found = new Map<string, PassObjectRow>();
   const asked = new Set<string>(ids);
   let frontier = [...asked];
   while (frontier.length > 0) {
     const next: string[] = [];
-    for (let i = 0; i < frontier.length; i += CHUNK) {
-      const chunk = frontier.slice(i, i + CHUNK);
-      const rows = await sql.all<ObjectRow>(
-        `SELECT added_us, id, version, imported_by, json FROM objects
-          WHERE is_latest AND id IN (${chunk.map(() => '?').join(', ')})`,
-        chunk,
-      );
-      for (const r of rows) {
-        found.set(r.id, r);
-        for (const ref of dependencyRefsOf(JSON.parse(r.json) as JsonObject)) {
-          if (asked.has(ref)) continue;
-          asked.add(ref);
-          next.push(ref);
-        }
+    for (const r of await latestObjectRowsOf(sql, frontier)) {
+      found.set(r.id, r);
+      for (const ref of dependencyRefsOf(JSON.parse(r.json) as JsonObject)) {
+        if (asked.has(ref)) continue;
+        asked.add(ref);
+        next.push(ref);
       }
     }
     frontier = next;
@@ -78,47 +65,24 @@ export async function loadClosure(
   return batchOf(round, rows);
 }
 
-/** Ids of objects whose latest version was stored in (afterUs, uptoUs]: through the primary key. */
-export async function objectsChangedBetween(
-  sql: SqlQueries,
-  afterUs: number,
-  uptoUs: number,
-): Promise<string[]> {
-  const rows = await sql.all<{ id: string }>(
-    'SELECT id FROM objects WHERE added_us > ? AND added_us <= ? AND is_latest',
-    [afterUs, uptoUs],
-  );
-  return rows.map((r) => r.id);
+/** Ids of objects whose latest version was stored in (afterUs, uptoUs]. */
+export function objectsChangedBetween(sql: SqlQueries, afterUs: number, uptoUs: number): Promise<string[]> {
+  return latestIdsStoredBetween(sql, afterUs, uptoUs);
 }
-
-// References the sanitiser rewrites itself (creator, markings) make no dependency (OWN_REFS in
-// tearline-references.ts): a changed identity or marking does not re-decide what names it.
-const DEPENDENCY_PATH = `r.path <> 'created_by_ref'
-  AND r.path NOT LIKE 'object\\_marking\\_refs[%' ESCAPE '\\'
-  AND r.path NOT LIKE 'granular\\_markings[%' ESCAPE '\\'`;
 
 /**
  * `ids` and every latest object whose tearline depends on one of them, directly or through
- * others (incoming references, through the object_refs dst_id index): an object's answer changes
- * when something it reaches changes.
+ * others (incoming references): an object's answer changes when something it reaches changes.
  */
 export async function withDependents(sql: SqlQueries, ids: readonly string[]): Promise<Set<string>> {
   const seen = new Set(ids);
   let frontier = [...seen];
   while (frontier.length > 0) {
     const next: string[] = [];
-    for (let i = 0; i < frontier.length; i += CHUNK) {
-      const chunk = frontier.slice(i, i + CHUNK);
-      const rows = await sql.all<{ id: string }>(
-        `SELECT DISTINCT o.id FROM object_refs r JOIN objects o ON o.added_us = r.src_added_us
-          WHERE r.dst_id IN (${chunk.map(() => '?').join(', ')}) AND o.is_latest AND ${DEPENDENCY_PATH}`,
-        chunk,
-      );
-      for (const r of rows) {
-        if (seen.has(r.id)) continue;
-        seen.add(r.id);
-        next.push(r.id);
-      }
+    for (const id of await directDependentIds(sql, frontier)) {
+      if (seen.has(id)) continue;
+      seen.add(id);
+      next.push(id);
     }
     frontier = next;
   }

@@ -3,6 +3,7 @@ import type { JsonObject } from '../stix/types.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import type { Reason } from '../store/hub/release-store.js';
 import type { ReleaseCopy, ReleaseDecision } from './release-decision.js';
+import { outcomeRow } from './release-outcome.js';
 import { type PublishStores, unresolvedReferences } from './release-publish.js';
 
 /** One object a pass may release or queue for one partner, with its tearline copy. */
@@ -47,16 +48,9 @@ export async function enqueue(
         created_at: at,
       });
     }
-    await releases.putOutcome({
-      partner_id: partner.id,
-      object_id: r.originalId,
-      object_version: c.version,
-      outcome: 'queued',
-      reasons,
-      agreement_version: agreementVersion,
-      fingerprint,
-      decided_at: at,
-    });
+    await releases.putOutcome(
+      outcomeRow(partner.id, r.originalId, c.version, 'queued', reasons, agreementVersion, fingerprint, at),
+    );
   });
 }
 

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { DecisionMemo } from '../policy/decision-memo.js';
-import { addIsoDuration, parseIsoDuration } from '../policy/duration-iso.js';
 import type { ConditionEvents } from '../store/hub/condition-events.js';
 import { recordOutcomeCounts } from '../store/hub/outcome-history.js';
 import type { Partner } from '../store/hub/partner-store.js';
@@ -11,16 +10,9 @@ import {
   ReleasePassStates,
   readChangeStamp,
 } from '../store/hub/release-pass-state.js';
-import type { OutcomeRow, Reason } from '../store/hub/release-store.js';
-import { publishIfApproved } from './release-approval.js';
-import {
-  type DecisionTally,
-  decideReleases,
-  emptyTally,
-  type ReleaseDecision,
-  type ReleaseTerms,
-  tallyDecision,
-} from './release-decision.js';
+import { decideStep, type OutcomeKeys } from './release-decide-step.js';
+import { type DecisionTally, emptyTally, type ReleaseTerms } from './release-decision.js';
+import { addCounts, type PipelineCounts, zeroCounts } from './release-outcome.js';
 import {
   catalogsKeyOf,
   earlierOf,
@@ -35,10 +27,12 @@ import {
   setChange,
   withDependents,
 } from './release-pass-plan.js';
-import { type Candidate, enqueue, referenceCycle } from './release-pipeline-steps.js';
 import { defaultHubPolicy, type HubPolicy } from './release-policy.js';
-import { type PublishResult, type PublishStores, publishRelease } from './release-publish.js';
+import type { PublishStores } from './release-publish.js';
+import { publishApproved, publishStep, putOutcomes } from './release-publish-step.js';
 import { DecisionRound } from './release-terms.js';
+
+export type { PipelineCounts } from './release-outcome.js';
 
 /** What the pipeline reads and writes through: the publish adapters and the partners' conditions. */
 export interface PipelineStores extends PublishStores {
@@ -63,15 +57,6 @@ export interface PipelineOptions {
   full?: boolean;
 }
 
-/** What a pass did: released, queued or withheld now, still waiting, or left as it was. */
-export interface PipelineCounts {
-  released: number;
-  queued: number;
-  withheld: number;
-  waiting: number;
-  unchanged: number;
-}
-
 /** One partner's pass: what was done, and the decisions by outcome and reason (as `decide` counts them). */
 export type PipelinePartner = { partner: string } & PipelineCounts & { decisions: DecisionTally };
 
@@ -89,39 +74,6 @@ export interface PipelineReport {
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
-
-/** Items written per transaction (see the publishing loop). */
-const WRITE_GROUP = 250;
-
-// Withhold reasons are shared by every decision with the same verdict: hashed once each.
-const reasonHashes = new WeakMap<readonly object[], string>();
-function reasonsHash(d: ReleaseDecision): string {
-  let h = reasonHashes.get(d.reasons);
-  if (h === undefined) {
-    h = sha256(JSON.stringify(reasonsOf(d)));
-    reasonHashes.set(d.reasons, h);
-  }
-  return h;
-}
-
-// Decisions with the same verdict share one reasons array: their stored form is made once.
-const storedReasons = new WeakMap<readonly object[], Reason[]>();
-function reasonsOf(d: { reasons: readonly { code: string; message: string }[] }): Reason[] {
-  let r = storedReasons.get(d.reasons);
-  if (!r) {
-    r = d.reasons.map((x) => ({ code: x.code, message: x.message }));
-    storedReasons.set(d.reasons, r);
-  }
-  return r;
-}
-
-function fingerprintOf(...parts: (string | number | null | undefined)[]): string {
-  return sha256(JSON.stringify(parts));
-}
-
-function zero(): PipelineCounts {
-  return { released: 0, queued: 0, withheld: 0, waiting: 0, unchanged: 0 };
-}
 
 /**
  * decide -> sanitise -> outcome, for every partner (or one), through the one decision
@@ -154,7 +106,7 @@ export async function runReleasePipeline(
     mode: 'idle',
     decided: 0,
     partners: [],
-    totals: { ...zero(), decisions: emptyTally() },
+    totals: { ...zeroCounts(), decisions: emptyTally() },
   };
   const hubRow = saved.get(HUB_SCOPE);
   if (
@@ -241,7 +193,7 @@ export async function runReleasePipeline(
     nextDue = earlierOf(nextDue, terms.decider.changesAt);
     report.partners.push({ partner: partner.name, ...done });
     const t = report.totals;
-    for (const k of Object.keys(zero()) as (keyof PipelineCounts)[]) t[k] += done[k];
+    addCounts(t, done);
     for (const [k, n] of Object.entries(done.decisions.counts))
       t.decisions.counts[k as keyof DecisionTally['counts']] += n;
     for (const [k, n] of Object.entries(done.decisions.reasons))
@@ -295,8 +247,10 @@ function isDue(changesAt: string | null, now: Date): boolean {
   return changesAt !== null && Date.parse(changesAt) <= now.getTime();
 }
 
-type OutcomeKeys = ReadonlyMap<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>;
-
+/**
+ * One partner's batch: the decide step (policy and tearline, no I/O), its withholds recorded, the
+ * publish step for what may go, then approved items that were waiting for their references.
+ */
 async function runForPartner(
   stores: PipelineStores,
   terms: ReleaseTerms,
@@ -305,178 +259,12 @@ async function runForPartner(
   outcomes: OutcomeKeys,
   opts: PipelineOptions,
 ): Promise<PipelineCounts & { decisions: DecisionTally }> {
-  const counts = zero();
-  const tally = emptyTally();
-  const { releases } = stores;
-  const now = opts.now;
-  const { inputs, stored } = batch;
-  const withheld: OutcomeRow[] = [];
+  const decided = decideStep(terms, partner.id, batch, outcomes, opts.now.toISOString());
+  await putOutcomes(stores, decided.withheld);
+  const counts = { ...zeroCounts(), withheld: decided.withheld.length, unchanged: decided.unchanged };
   const agreement = terms.decider.facts.agreement;
-  const candidates: Candidate[] = [];
-  const at = now.toISOString();
-
-  for (const d of decideReleases(inputs, terms)) {
-    tallyDecision(tally, d);
-    const o = stored.get(d.object_id) as { version: string; author: string | null };
-    if (d.outcome === 'withhold' || !d.tearline) {
-      // The policy's and the tearline's withholds keep their own fingerprints, as recorded before.
-      const fp =
-        d.stage === 'policy'
-          ? fingerprintOf('withhold', o.version, agreement?.version, reasonsHash(d))
-          : fingerprintOf('tearline-withheld', o.version, agreement?.version, d.reasons[0]?.code);
-      const prev = outcomes.get(d.object_id);
-      const settled = prev?.outcome === 'released' || prev?.outcome === 'recalled';
-      if (
-        prev?.fingerprint === fp ||
-        (d.stage === 'policy' && settled && prev.object_version === o.version)
-      ) {
-        counts.unchanged++;
-        continue;
-      }
-      withheld.push({
-        partner_id: partner.id,
-        object_id: d.object_id,
-        object_version: o.version,
-        outcome: 'withheld',
-        reasons: reasonsOf(d),
-        agreement_version: agreement?.version ?? null,
-        fingerprint: fp,
-        decided_at: at,
-      });
-      counts.withheld++;
-      continue;
-    }
-    candidates.push({ version: o.version, author: o.author, decision: d, copy: d.tearline });
-  }
-  await putOutcomes(stores, withheld);
-  if (candidates.length === 0 || !agreement) {
-    counts.released += await publishApproved(stores, partner, now);
-    return { ...counts, decisions: tally };
-  }
-
-  const embargo = agreement.body.embargo ? parseIsoDuration(agreement.body.embargo) : undefined;
-  const visibleFrom = new Date(embargo ? addIsoDuration(now.getTime(), embargo) : now.getTime());
-
-  // Referenced objects first; what still waits on a reference is tried again after the others.
-  // Items are written in groups, one transaction each: every item's release (or queue entry) and
-  // its outcome still commit together, and a crash loses or duplicates nothing (the next pass
-  // picks up what is not recorded), at one commit per group instead of one per item.
-  // One candidate's release (members of a reference cycle name each other in `coReleased`) and
-  // its outcome, in the caller's transaction.
-  const publish = (c: Candidate, coReleased?: ReadonlySet<string>) =>
-    publishRelease(
-      stores,
-      {
-        partnerId: partner.id,
-        originalId: c.decision.object_id,
-        originalVersion: c.version,
-        agreementVersion: agreement.version,
-        tearline: c.copy.copy,
-        digest: c.copy.digest,
-        derivedIds: [{ derivedId: c.copy.partnerObjectId, originalId: c.decision.object_id }],
-        reasons: reasonsOf(c.decision),
-        approvals: [],
-        visibleFrom,
-        actor: opts.actor,
-        ...(coReleased && { coReleased }),
-      },
-      now,
-    );
-  const recordReleased = async (c: Candidate, done: PublishResult) => {
-    await releases.putOutcome({
-      partner_id: partner.id,
-      object_id: c.decision.object_id,
-      object_version: c.version,
-      outcome: 'released',
-      reasons: done.ok ? reasonsOf(c.decision) : [{ code: done.code, message: done.message }],
-      agreement_version: agreement.version,
-      fingerprint: fingerprintOf(c.decision.outcome, c.version, agreement.version, c.copy.digest),
-      decided_at: at,
-    });
-    counts.released++;
-  };
-  let pending = candidates;
-  for (let pass = 0; pending.length > 0 && pass < 50; pass++) {
-    const next: Candidate[] = [];
-    for (let from = 0; from < pending.length; from += WRITE_GROUP) {
-      const group = pending.slice(from, from + WRITE_GROUP);
-      await stores.sql.transaction(async () => {
-        for (const c of group) {
-          const r = { originalId: c.decision.object_id, ...c.copy };
-          const fp = fingerprintOf(c.decision.outcome, c.version, agreement.version, r.digest);
-          const prev = outcomes.get(r.originalId);
-          const settled =
-            prev?.outcome === 'released' || prev?.outcome === 'recalled' || prev?.outcome === 'denied';
-          if (prev?.fingerprint === fp || (settled && prev.object_version === c.version)) {
-            counts.unchanged++;
-            continue;
-          }
-          const reasons = reasonsOf(c.decision);
-          if (c.decision.outcome === 'needs-approval') {
-            await enqueue(stores, partner, c, r, agreement.version, fp, reasons, at);
-            counts.queued++;
-            continue;
-          }
-          const done = await publish(c);
-          if (!done.ok && done.code === 'waiting-for-references') {
-            next.push(c);
-            continue;
-          }
-          await recordReleased(c, done);
-        }
-      });
-    }
-    if (next.length === pending.length) {
-      // No progress: what waits only on each other (a reference cycle) goes out together.
-      const cycle = await referenceCycle(stores, partner.id, next);
-      if (cycle.length > 0) {
-        const ids = new Set(cycle.map((c) => c.copy.copy.id as string));
-        await stores.sql.transaction(async () => {
-          for (const c of cycle) await recordReleased(c, await publish(c, ids));
-        });
-        pending = next.filter((c) => !cycle.includes(c));
-        continue;
-      }
-      const waiting: OutcomeRow[] = [];
-      for (const c of next) {
-        waiting.push({
-          partner_id: partner.id,
-          object_id: c.decision.object_id,
-          object_version: c.version,
-          outcome: 'waiting',
-          reasons: [
-            {
-              code: 'waiting-for-references',
-              message: 'waits until the partner has the objects it references',
-            },
-          ],
-          agreement_version: agreement.version,
-          fingerprint: 'waiting',
-          decided_at: at,
-        });
-        counts.waiting++;
-      }
-      await putOutcomes(stores, waiting);
-      break;
-    }
-    pending = next;
-  }
-  counts.released += await publishApproved(stores, partner, now);
-  return { ...counts, decisions: tally };
-}
-
-/** Approved items that waited for the objects they reference may go now; how many went. */
-async function publishApproved(stores: PipelineStores, partner: Partner, now: Date): Promise<number> {
-  let n = 0;
-  for (const item of await stores.releases.approvedItems(partner.id)) {
-    const r = await publishIfApproved(stores, item, now);
-    if (r.ok && r.state === 'released') n++;
-  }
-  return n;
-}
-
-/** Outcomes of one step in one transaction: one commit, not one per object. */
-async function putOutcomes(stores: PipelineStores, rows: readonly OutcomeRow[]): Promise<void> {
-  if (rows.length === 0) return;
-  await stores.sql.transaction(() => stores.releases.putOutcomes(rows));
+  if (decided.candidates.length > 0 && agreement)
+    addCounts(counts, await publishStep(stores, partner, agreement, decided.candidates, outcomes, opts));
+  counts.released += await publishApproved(stores, partner, opts.now);
+  return { ...counts, decisions: decided.tally };
 }

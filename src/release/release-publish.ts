@@ -9,6 +9,7 @@ import type { DerivedIdStore } from '../store/hub/derived-ids.js';
 import type { NeighbourhoodCache } from '../store/hub/neighbourhood-cache.js';
 import type { ObjectFacets } from '../store/hub/object-facets.js';
 import type { PartnerStore } from '../store/hub/partner-store.js';
+import { hasFeedRow, latestObjectOf, releasedAmong } from '../store/hub/release-reads.js';
 import type { Reason, ReleaseStore } from '../store/hub/release-store.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 import type { ReleaseFeedWriter } from '../store/sql/sql-release-feed.js';
@@ -85,13 +86,7 @@ export async function unresolvedReferences(
   }
   if (wanted.size === 0) return [];
   // One query for every reference of the copy: on PostgreSQL each query is a round trip.
-  const ids = [...wanted];
-  const known = await stores.sql.all<{ object_id: string }>(
-    `SELECT DISTINCT object_id FROM releases
-      WHERE partner_id = ? AND withdrawn = 0 AND object_id IN (${ids.map(() => '?').join(', ')})`,
-    [partnerId, ...ids],
-  );
-  for (const k of known) wanted.delete(k.object_id);
+  for (const id of await releasedAmong(stores.sql, partnerId, [...wanted])) wanted.delete(id);
   return [...wanted];
 }
 
@@ -186,16 +181,9 @@ async function ensureStatementsReleased(
 ): Promise<void> {
   for (const id of markingRefsOf(tearline)) {
     if (isStandardTlpMarking(id)) continue;
-    const has = await stores.sql.get(
-      'SELECT 1 AS one FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1',
-      [partnerId, id],
-    );
-    if (has) continue;
-    const row = await stores.sql.get<{ json: string }>(
-      'SELECT json FROM objects WHERE id = ? AND is_latest',
-      [id],
-    );
-    const copy = row && statementCopyOf(JSON.parse(row.json) as JsonObject);
+    if (await hasFeedRow(stores.sql, partnerId, id)) continue;
+    const original = await latestObjectOf(stores.sql, id);
+    const copy = original && statementCopyOf(original);
     // Anything else stays unresolved, and the copy waits (the sanitiser carries only statements).
     if (!copy) continue;
     await stores.feed.addRelease(
@@ -213,11 +201,7 @@ async function ensureStatementsReleased(
 
 async function ensureIdentityReleased(stores: PublishStores, partnerId: string, now: Date): Promise<void> {
   const identity = buildReleasingIdentity(stores.hubName);
-  const has = await stores.sql.get(
-    'SELECT 1 AS one FROM releases WHERE partner_id = ? AND object_id = ? LIMIT 1',
-    [partnerId, identity.id],
-  );
-  if (has) return;
+  if (await hasFeedRow(stores.sql, partnerId, identity.id as string)) return;
   await stores.feed.addRelease(
     {
       partnerId,

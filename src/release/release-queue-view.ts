@@ -1,4 +1,5 @@
 import { ObjectFacets } from '../store/hub/object-facets.js';
+import { openQueueRows, queueItemDetails } from '../store/hub/release-queue-reads.js';
 import type { Reason } from '../store/hub/release-store.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 
@@ -46,10 +47,6 @@ export interface QueueFilter {
   ids?: readonly string[];
 }
 
-const OPEN = "q.state IN ('pending', 'approved')";
-
-const CHUNK = 400;
-
 /**
  * The open items matching `filter`, each titled and grouped: by the report that cites its object,
  * else by the object it hangs from (a relationship's source, a sighting's or note's subject), else
@@ -61,29 +58,7 @@ export async function loadQueueRows(
   filter: QueueFilter = {},
   facets: ObjectFacets = new ObjectFacets(sql),
 ): Promise<QueueRow[]> {
-  const where = [OPEN];
-  const args: string[] = [];
-  if (filter.partnerId !== undefined) {
-    where.push('q.partner_id = ?');
-    args.push(filter.partnerId);
-  }
-  const rows = await sql.all<{
-    item_id: string;
-    partner_id: string;
-    object_id: string;
-    object_version: string;
-    approvals_required: number;
-    tearline_digest: string;
-    fingerprint: string;
-    author: string | null;
-    state: 'pending' | 'approved';
-    created_at: string;
-  }>(
-    `SELECT q.item_id, q.partner_id, q.object_id, q.object_version, q.approvals_required,
-            q.tearline_digest, q.fingerprint, q.author, q.state, q.created_at
-       FROM release_queue q WHERE ${where.join(' AND ')} ORDER BY q.created_at, q.item_id`,
-    args,
-  );
+  const rows = await openQueueRows(sql, filter.partnerId);
   const wanted = filter.ids ? new Set(filter.ids) : undefined;
   const items = wanted ? rows.filter((r) => wanted.has(r.item_id)) : rows;
   const facetOf = await facets.of(items.map((i) => i.object_id));
@@ -119,36 +94,22 @@ export async function loadQueueRows(
 
 /** The rows with their reasons, the number of properties removed and the approvals given, in order. */
 export async function withDetails(sql: SqlQueries, rows: readonly QueueRow[]): Promise<QueueEntry[]> {
-  const details = new Map<string, { reasons: string; removed: string }>();
-  const approvals = new Map<string, QueueEntry['approvals']>();
-  const ids = rows.map((r) => r.id);
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const chunk = ids.slice(i, i + CHUNK);
-    const marks = chunk.map(() => '?').join(', ');
-    for (const d of await sql.all<{ item_id: string; reasons: string; removed: string }>(
-      `SELECT item_id, reasons, removed FROM release_queue WHERE item_id IN (${marks})`,
-      chunk,
-    ))
-      details.set(d.item_id, d);
-    // Approvals count only while they were given to the item's current content.
-    for (const a of await sql.all<{
-      item_id: string;
-      approver: string;
-      verdict: 'approve' | 'deny';
-      at: string;
-      comment: string | null;
-      auth: string | null;
-    }>(
-      `SELECT a.item_id, a.approver, a.verdict, a.at, a.comment, a.auth FROM release_approvals a
-         JOIN release_queue q ON q.item_id = a.item_id AND q.fingerprint = a.fingerprint
-        WHERE a.item_id IN (${marks}) ORDER BY a.at, a.approver`,
-      chunk,
-    )) {
-      const list = approvals.get(a.item_id) ?? [];
-      list.push({ approver: a.approver, verdict: a.verdict, at: a.at, comment: a.comment, auth: a.auth });
-      approvals.set(a.item_id, list);
-    }
-  }
+  const { details, approvals: given } = await queueItemDetails(
+    sql,
+    rows.map((r) => r.id),
+  );
+  const approvals = new Map(
+    [...given].map(([id, list]) => [
+      id,
+      list.map((a) => ({
+        approver: a.approver,
+        verdict: a.verdict,
+        at: a.at,
+        comment: a.comment,
+        auth: a.auth,
+      })),
+    ]),
+  );
   return rows.map((r) => {
     const d = details.get(r.id);
     return {

@@ -1,10 +1,7 @@
 import type { EntryOf } from '../ledger/ledger-entry.js';
+import { feedOriginalsNaming, recalledRecords, submittedNotesNaming } from '../store/hub/release-reads.js';
+import { outcomeRow } from './release-outcome.js';
 import type { PublishStores } from './release-publish.js';
-
-/** A LIKE pattern matching text that contains `s` (with ESCAPE '\\'), on both engines. */
-function containing(s: string): string {
-  return `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
 
 export type RecallResult =
   | { ok: true; recalled: { original_id: string; derived_id: string; release_id: string }[] }
@@ -57,24 +54,22 @@ export async function recallRelease(
         recalled.push({ original_id: id, derived_id: derivedId, release_id: record.release_id });
       }
       const last = live[live.length - 1] as (typeof live)[number];
-      await releases.putOutcome({
-        partner_id: partnerId,
-        object_id: id,
-        object_version: last.original_version,
-        outcome: 'recalled',
-        reasons: [{ code: 'recalled', message: `recalled by ${actor}: ${reason}` }],
-        agreement_version: last.agreement_version,
-        fingerprint: `recalled:${last.original_version}`,
-        decided_at: at,
-      });
-      // The partner's relationships and sightings that name the recalled object go with it.
-      // LIKE narrows the rows (case-insensitively on SQLite); the exact test is the includes().
-      const dependents = await tx.all<{ original_id: string; json: string }>(
-        `SELECT original_id, json FROM releases
-            WHERE partner_id = ? AND type IN (${DEPENDENTS.map(() => '?').join(', ')}) AND json LIKE ? ESCAPE '\\'`,
-        [partnerId, ...DEPENDENTS, containing(derivedId)],
+      const why = [{ code: 'recalled', message: `recalled by ${actor}: ${reason}` }];
+      const version = last.original_version;
+      await releases.putOutcome(
+        outcomeRow(
+          partnerId,
+          id,
+          version,
+          'recalled',
+          why,
+          last.agreement_version,
+          `recalled:${version}`,
+          at,
+        ),
       );
-      queue.push(...new Set(dependents.filter((d) => d.json.includes(derivedId)).map((d) => d.original_id)));
+      // The partner's relationships and sightings that name the recalled object go with it.
+      queue.push(...new Set(await feedOriginalsNaming(tx, partnerId, DEPENDENTS, derivedId)));
     }
     if (recalled.length === 0) {
       return {
@@ -105,28 +100,13 @@ export async function listRecalls(
   stores: Pick<PublishStores, 'sql'>,
   partnerId?: string,
 ): Promise<RecallStatus[]> {
-  const rows = await stores.sql.all<{
-    partner_id: string;
-    release_id: string;
-    original_id: string;
-    derived_id: string;
-    recalled_at: string;
-    recall_reason: string;
-  }>(
-    `SELECT partner_id, release_id, original_id, derived_id, recalled_at, recall_reason FROM release_records
-      WHERE recalled_at IS NOT NULL ${partnerId ? 'AND partner_id = ?' : ''} ORDER BY recalled_at, release_id`,
-    partnerId ? [partnerId] : [],
-  );
+  const rows = await recalledRecords(stores.sql, partnerId);
   const out: RecallStatus[] = [];
   for (const r of rows) {
     const since = Date.parse(r.recalled_at) * 1000;
-    const notes = await stores.sql.all<{ pos_us: number; json: string }>(
-      `SELECT pos_us, json FROM taxii_submissions
-        WHERE partner_id = ? AND type = 'note' AND pos_us >= ? AND json LIKE ? ESCAPE '\\' ORDER BY pos_us`,
-      [r.partner_id, since, containing(r.derived_id)],
-    );
+    const notes = await submittedNotesNaming(stores.sql, r.partner_id, since, r.derived_id);
     const ack = notes.find((n) => {
-      const refs = (JSON.parse(n.json) as { object_refs?: unknown }).object_refs;
+      const refs = n.note.object_refs;
       return Array.isArray(refs) && refs.includes(r.derived_id);
     });
     out.push({

@@ -3,18 +3,18 @@ import { PartnerDecider } from '../policy/decision.js';
 import { DecisionMemo } from '../policy/decision-memo.js';
 import { type IntelProjection, type ProjectionOptions, projectIntel } from '../policy/intel-projection.js';
 import type { JsonObject } from '../stix/types.js';
-import {
-  loadMarkingCatalogs,
-  loadPartnerFacts,
-  type MarkingCatalogs,
-  type PartnerFactStores,
-} from '../store/hub/partner-decisions.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { loadSubmitterCatalog } from '../store/hub/submitter-consent.js';
 import { createSanitiseContext } from '../tearline/tearline-context.js';
 import { releasingIdentityIdOf } from '../tearline/tearline-identity.js';
 import type { SubmitterCatalog } from '../tearline/tearline-submitter.js';
 import type { DecisionInput, ReleaseTerms } from './release-decision.js';
+import {
+  loadMarkingCatalogs,
+  loadPartnerFacts,
+  type MarkingCatalogs,
+  type PartnerFactStores,
+} from './release-facts.js';
 import { type HubPolicy, markingDefaultHint } from './release-policy.js';
 
 /** What deciding reads besides the objects: the hub's state stores, its policy, secret and name. */

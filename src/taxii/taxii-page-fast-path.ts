@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyBaseLogger } from 'fastify';
-import { type CachedAuthenticator, parseAuthorization } from './taxii-auth.js';
-import { acceptsTaxii } from './taxii-media.js';
+import type { CachedAuthenticator } from './taxii-auth.js';
 import { type PageCache, pageCacheKey } from './taxii-page-cache.js';
 import { type DeliveryRecorder, principalKey } from './taxii-ports.js';
 import type { TokenBuckets } from './taxii-rate-limit.js';
+import { passTaxiiGate } from './taxii-request.js';
 
 export interface PageFastPathOptions {
   authenticator: CachedAuthenticator;
@@ -22,26 +22,26 @@ const LOGS_INFO = new Set(['trace', 'debug', 'info']);
 export type PageFastPath = (req: IncomingMessage, res: ServerResponse) => Promise<boolean>;
 
 /**
- * Repeated TAXII GETs, answered before Fastify sees them: the same gate (Accept, credentials,
- * rate limit), then the page cache, with no router, hooks or reply objects in between. It only
+ * Repeated TAXII GETs, answered before Fastify sees them: the one gate (passTaxiiGate: Accept,
+ * credentials, rate limit), then the page cache, with no router, hooks or reply objects between. It only
  * ever serves bytes the full route rendered for this principal at this exact URL under the
  * current change stamp, and only to credentials the cached authenticator proved within its TTL.
  * Anything else (a miss, unknown or failing credentials, a 406, a 429, an error) falls through
- * to Fastify untouched, which answers it in full; nothing here answers anything but a 200.
+ * to Fastify untouched, which answers it in full; nothing here answers anything but a 200. The
+ * gate marks a request it admitted, so a miss that falls through is not charged a second token.
  */
 export function createPageFastPath(o: PageFastPathOptions): PageFastPath {
   return async (req, res) => {
     if (req.method !== 'GET' || !req.url?.startsWith('/taxii2/')) return false;
-    if (!acceptsTaxii(req.headers.accept)) return false;
-    const creds = parseAuthorization(req.headers.authorization);
-    if (creds.kind !== 'basic' && creds.kind !== 'bearer') return false;
-    let principal: Awaited<ReturnType<CachedAuthenticator['peek']>>;
+    let gate: Awaited<ReturnType<typeof passTaxiiGate>>;
     try {
-      principal = await o.authenticator.peek(creds);
+      gate = await passTaxiiGate(o, req, req.socket.remoteAddress ?? '');
     } catch {
       return false;
     }
-    if (!principal) return false;
+    // A refusal (406, 401, 429) or credentials not proved yet: Fastify's route answers in full.
+    if (!gate.ok) return false;
+    const principal = gate.principal;
     const started = performance.now();
     let stamp: string;
     try {
@@ -51,8 +51,6 @@ export function createPageFastPath(o: PageFastPathOptions): PageFastPath {
     }
     const page = o.pages.cache.get(pageCacheKey(principal, req.url), stamp);
     if (!page) return false;
-    // Taken only when this path answers; a limited principal falls through to the gate's 429.
-    if (!o.limiter.take(principalKey(principal)).ok) return false;
     res.writeHead(200, page.headers);
     res.end(page.body);
     if (page.delivered) o.deliveries?.record(principal, page.delivered);

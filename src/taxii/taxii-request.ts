@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { type CachedAuthenticator, type PresentedCredentials, parseAuthorization } from './taxii-auth.js';
 import { TaxiiError } from './taxii-errors.js';
@@ -26,56 +27,113 @@ declare module 'fastify' {
   }
 }
 
-function limited(reply: FastifyReply, retryAfterSeconds: number): TaxiiError {
-  reply.header('Retry-After', String(retryAfterSeconds));
-  return new TaxiiError('too-many-requests', `slow down: retry after ${retryAfterSeconds} s`);
+/** What the page fast path may use of the gate: cached credentials only, and the rate limit. */
+export type FastGateOptions = Pick<GateOptions, 'authenticator' | 'limiter'>;
+
+/** The gate's answer: the principal admitted, or why not (with what the reply must carry). */
+export type GateAnswer =
+  | { ok: true; principal: Principal }
+  | {
+      ok: false;
+      code: 'not-acceptable' | 'unauthenticated' | 'too-many-requests';
+      message: string;
+      /** Send WWW-Authenticate: the client may retry with (other) credentials. */
+      challenge: boolean;
+      retryAfterSeconds?: number;
+      /** A failed sign-in, for the log (never the secret). */
+      failed?: { outcome: string; scheme: string; user?: string };
+    }
+  /** The fast path only: credentials the cache has not proved; the full route decides. */
+  | { ok: false; code: 'not-proved' };
+
+const CHALLENGE = 'Basic realm="tearline", Bearer realm="tearline"';
+// Set on the raw request by a pass through the gate, so a page the fast path admitted but could
+// not serve (a cache miss) is not charged a second token when Fastify's route takes it over.
+const ADMITTED = Symbol('taxii gate admitted');
+type GatedMessage = IncomingMessage & { [ADMITTED]?: Principal };
+
+/**
+ * The one TAXII gate, for the Fastify routes and the page fast path alike: content negotiation,
+ * then credentials, then the per-credential rate limit. Without `checkCredentials` (the fast
+ * path) only credentials the cached authenticator proved within its TTL are admitted, and
+ * anything else is `not-proved`: the full route checks those, slowed and audited.
+ */
+export async function passTaxiiGate(
+  o: FastGateOptions & Partial<Pick<GateOptions, 'checkCredentials'>>,
+  req: IncomingMessage,
+  address: string,
+): Promise<GateAnswer> {
+  const gated = req as GatedMessage;
+  const admitted = gated[ADMITTED];
+  if (admitted) return { ok: true, principal: admitted };
+  if (!acceptsTaxii(req.headers.accept)) {
+    const message = 'this server answers application/taxii+json;version=2.1 only';
+    return { ok: false, code: 'not-acceptable', message, challenge: false };
+  }
+  const creds = parseAuthorization(req.headers.authorization);
+  if (creds.kind === 'none' || creds.kind === 'malformed') {
+    if (!o.checkCredentials) return { ok: false, code: 'not-proved' };
+    const message =
+      creds.kind === 'none'
+        ? 'send HTTP Basic credentials (partner name or id, token) or Authorization: Bearer TOKEN'
+        : 'the Authorization header is not valid Basic or Bearer';
+    return { ok: false, code: 'unauthenticated', message, challenge: true };
+  }
+  let principal = await o.authenticator.peek(creds);
+  if (!principal) {
+    if (!o.checkCredentials) return { ok: false, code: 'not-proved' };
+    const checked = await o.checkCredentials(creds, address);
+    if (!checked.ok) {
+      const failed = {
+        outcome: checked.code,
+        scheme: creds.kind,
+        ...(creds.kind === 'basic' && { user: creds.user.slice(0, 100) }),
+      };
+      if (checked.code !== 'failed') {
+        const retryAfterSeconds = checked.retryAfterSeconds ?? 60;
+        return {
+          ok: false,
+          code: 'too-many-requests',
+          message: checked.message,
+          challenge: false,
+          retryAfterSeconds,
+          failed,
+        };
+      }
+      const message = 'unknown credential, wrong token or disabled partner';
+      return { ok: false, code: 'unauthenticated', message, challenge: true, failed };
+    }
+    principal = checked.principal;
+  }
+  const decision = o.limiter.take(principalKey(principal));
+  if (!decision.ok) {
+    const retryAfterSeconds = decision.retryAfterSeconds;
+    const message = `slow down: retry after ${retryAfterSeconds} s`;
+    return { ok: false, code: 'too-many-requests', message, challenge: false, retryAfterSeconds };
+  }
+  gated[ADMITTED] = principal;
+  return { ok: true, principal };
 }
 
 /**
- * Runs before every TAXII route: content negotiation (406), authentication (401, slowed and
- * logged on failure, never logging the secret), then the per-credential rate limit (429).
- * Unauthenticated attempts are limited per client address, so guessing is rate-limited too.
+ * Runs before every TAXII route: passTaxiiGate, its refusals as TAXII errors (406, 401 slowed and
+ * logged on failure, never logging the secret, 429). Unauthenticated attempts are limited per
+ * client address by checkCredentials, so guessing is rate-limited too.
  */
 export function createTaxiiGate(o: GateOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    if (!acceptsTaxii(request.headers.accept)) {
-      throw new TaxiiError('not-acceptable', 'this server answers application/taxii+json;version=2.1 only');
+    const answer = await passTaxiiGate(o, request.raw, request.ip);
+    if (answer.ok) {
+      request.taxiiPrincipal = answer.principal;
+      return;
     }
-    const creds = parseAuthorization(request.headers.authorization);
-    if (creds.kind === 'none' || creds.kind === 'malformed') {
-      reply.header('WWW-Authenticate', 'Basic realm="tearline", Bearer realm="tearline"');
-      throw new TaxiiError(
-        'unauthenticated',
-        creds.kind === 'none'
-          ? 'send HTTP Basic credentials (partner name or id, token) or Authorization: Bearer TOKEN'
-          : 'the Authorization header is not valid Basic or Bearer',
-      );
-    }
-    let principal = await o.authenticator.peek(creds);
-    if (!principal) {
-      const checked = await o.checkCredentials(creds, request.ip);
-      if (!checked.ok) {
-        request.log.warn(
-          {
-            event: 'taxii-login-failed',
-            outcome: checked.code,
-            scheme: creds.kind,
-            user: creds.kind === 'basic' ? creds.user.slice(0, 100) : undefined,
-          },
-          'TAXII login failed',
-        );
-        if (checked.code !== 'failed') {
-          reply.header('Retry-After', String(checked.retryAfterSeconds ?? 60));
-          throw new TaxiiError('too-many-requests', checked.message);
-        }
-        reply.header('WWW-Authenticate', 'Basic realm="tearline", Bearer realm="tearline"');
-        throw new TaxiiError('unauthenticated', 'unknown credential, wrong token or disabled partner');
-      }
-      principal = checked.principal;
-    }
-    const decision = o.limiter.take(principalKey(principal));
-    if (!decision.ok) throw limited(reply, decision.retryAfterSeconds);
-    request.taxiiPrincipal = principal;
+    // The full gate always has checkCredentials: it never answers not-proved.
+    if (answer.code === 'not-proved') throw new TaxiiError('unauthenticated', 'no credential');
+    if (answer.failed)
+      request.log.warn({ event: 'taxii-login-failed', ...answer.failed }, 'TAXII login failed');
+    if (answer.challenge) reply.header('WWW-Authenticate', CHALLENGE);
+    if (answer.retryAfterSeconds !== undefined) reply.header('Retry-After', String(answer.retryAfterSeconds));
+    throw new TaxiiError(answer.code, answer.message);
   };
 }
 

@@ -11,7 +11,7 @@ const parsed = new WeakMap<JsonObject, GranularReleasability | null>();
 
 /**
  * The releasability (REL TO, ACS) a catalogued marking definition states, undefined when it
- * states none. One the hub cannot read is never catalogued (src/store/hub/partner-decisions.ts),
+ * states none. One the hub cannot read is never catalogued (src/release/release-facts.ts),
  * so on a part it counts as unknown and the part goes.
  */
 export function releasabilityOf(def: JsonObject | undefined): GranularReleasability | undefined {

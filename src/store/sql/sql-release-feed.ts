@@ -8,16 +8,19 @@ import { RELEASE_FEED_LOCK } from '../store-locks.js';
 import type { SqlDatabase } from './sql-database.js';
 import { pageFeed, type SqlFeedTable } from './sql-feed-query.js';
 
-interface PendingRow {
+/** A feed row waiting for its embargo to end (both engines' feeds publish these). */
+export interface PendingRow {
   rid: number;
   partner_id: string;
   object_id: string;
   version_key: string;
 }
 
-interface VersionRow {
+/** One version of a partner's copy, as a recall reads them. */
+export interface VersionRow {
   rid: number;
   json: string;
+  version_key: string;
   feed_us: number | null;
   original_id: string;
   original_version: string;
@@ -85,7 +88,7 @@ export class SqlReleaseFeed {
     return this.#sql.transaction(async (tx) => {
       await tx.lock(RELEASE_FEED_LOCK);
       const rows = await this.#sql.all<VersionRow>(
-        `SELECT rid, json, feed_us, original_id, original_version FROM releases
+        `SELECT rid, json, version_key, feed_us, original_id, original_version FROM releases
           WHERE partner_id = ? AND object_id = ? AND withdrawn = 0 ORDER BY version_key DESC`,
         [partnerId, objectId],
       );

@@ -9,7 +9,13 @@ import type {
   FeedReleaseInput,
   FeedResult,
 } from '../feed-ports.js';
-import { feedVersionOf, RELEASES_FEED_TABLE, revokedCopyOf } from '../sql/sql-release-feed.js';
+import {
+  feedVersionOf,
+  type PendingRow,
+  RELEASES_FEED_TABLE,
+  revokedCopyOf,
+  type VersionRow,
+} from '../sql/sql-release-feed.js';
 import { storageFaultOf } from '../storage-fault.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';
@@ -17,22 +23,6 @@ import { FeedQueryRunner } from './release-feed-query.js';
 export type ReleaseInput = FeedReleaseInput;
 export type ReleaseError = FeedError;
 export type ReleaseResult<T> = FeedResult<T>;
-
-interface PendingRow {
-  rid: number;
-  partner_id: string;
-  object_id: string;
-  version_key: string;
-}
-
-interface VersionRow {
-  rid: number;
-  json: string;
-  version_key: string;
-  feed_us: number | null;
-  original_id: string;
-  original_version: string;
-}
 
 function digestOf(obj: JsonObject): string {
   return createHash('sha256').update(canonicalJson(obj)).digest('hex');
@@ -43,6 +33,14 @@ function digestOf(obj: JsonObject): string {
  * can call them inside its own db.transaction, together with its ledger append; called outside
  * one, each runs in its own IMMEDIATE transaction (feed positions are handed out under the
  * write lock, so they are strictly increasing in commit order).
+ *
+ * Kept beside the portable feed (sql/sql-release-feed.ts) as the SQLite fast path, for a measured
+ * reason: bench/release-feed-engines.bench.ts runs both on one SQLite database in interleaved
+ * rounds, and the portable one serves 0.76x the uncached TAXII pages (change stamp + a 100-object
+ * page: 4,007 against 5,276 pages/s) and adds 0.49x the releases inside a pass's transaction
+ * (14,301 against 29,007 per second), 2026-12-06 on the shared 2-core machine. Both share the
+ * feed table description, the version key and the revoked copy (sql-release-feed.ts), and
+ * sql-release-feed.test.ts checks that every add, recall and page answers the same on both.
  */
 export class SqliteReleaseFeed {
   readonly #db: SqliteDatabase;

@@ -1,27 +1,31 @@
-import { evaluateConditions } from '../../policy/condition-evaluate.js';
-import type { ConditionFacts } from '../../policy/condition-types.js';
-import { type Decision, PartnerDecider, type PartnerFacts } from '../../policy/decision.js';
-import type { DecisionMemo } from '../../policy/decision-memo.js';
-import { addIsoDuration, parseIsoDuration } from '../../policy/duration-iso.js';
+import { evaluateConditions } from '../policy/condition-evaluate.js';
+import type { ConditionFacts } from '../policy/condition-types.js';
+import { type Decision, PartnerDecider, type PartnerFacts } from '../policy/decision.js';
+import type { DecisionMemo } from '../policy/decision-memo.js';
+import { addIsoDuration, parseIsoDuration } from '../policy/duration-iso.js';
 import {
   classifyStandardMarking,
   type IntelProjection,
   type MarkingClass,
   type MarkingClassifier,
-  projectIntel,
-} from '../../policy/intel-projection.js';
-import { parseIep } from '../../policy/marking-iep.js';
-import { parseReleasability } from '../../policy/marking-releasability.js';
-import type { OperatorPolicies } from '../../policy/operator-policy.js';
-import type { TlpLevel } from '../../stix/markings-tlp.js';
-import { isJsonObject, type JsonObject } from '../../stix/types.js';
-import type { SqlQueries } from '../sql/sql-database.js';
-import type { AgreementStore } from './agreement-store.js';
-import { type ConditionEvents, deriveFacts } from './condition-events.js';
-import { listFeedbackReceipts } from './feedback-count.js';
-import { findNeighbourhood } from './neighbourhood.js';
-import type { NeighbourhoodCache } from './neighbourhood-cache.js';
-import type { Partner } from './partner-store.js';
+} from '../policy/intel-projection.js';
+import { parseIep } from '../policy/marking-iep.js';
+import { parseReleasability } from '../policy/marking-releasability.js';
+import type { OperatorPolicies } from '../policy/operator-policy.js';
+import { isJsonObject, type JsonObject } from '../stix/types.js';
+import type { AgreementStore } from '../store/hub/agreement-store.js';
+import { type ConditionEvents, deriveFacts } from '../store/hub/condition-events.js';
+import { listFeedbackReceipts } from '../store/hub/feedback-count.js';
+import { findNeighbourhood } from '../store/hub/neighbourhood.js';
+import type { NeighbourhoodCache } from '../store/hub/neighbourhood-cache.js';
+import type { Partner } from '../store/hub/partner-store.js';
+import { markingDefinitions } from '../store/hub/projection-reads.js';
+import type { SqlQueries } from '../store/sql/sql-database.js';
+
+/*
+ * The facts a decision is made from, assembled from what the store holds: a partner's agreement
+ * in force, its conditions evaluated, feedback, scope sets, and the hub's marking catalogues.
+ */
 
 /** What partner facts are read from: the hub state's stores and its database. */
 export interface PartnerFactStores {
@@ -117,11 +121,8 @@ export interface MarkingCatalogs {
 export async function loadMarkingCatalogs(sql: SqlQueries): Promise<MarkingCatalogs> {
   const known = new Map<string, MarkingClass>();
   const statements = new Map<string, JsonObject>();
-  const rows = await sql.all<{ id: string; json: string }>(
-    "SELECT id, json FROM objects WHERE type = 'marking-definition' AND is_latest",
-  );
-  for (const r of rows) {
-    const def = JSON.parse(r.json) as JsonObject;
+  for (const r of await markingDefinitions(sql)) {
+    const def = r.definition;
     if (classifyStandardMarking(r.id).kind === 'tlp') continue;
     // An IEP 2.0 policy: the decision enforces it and the copy carries it; unreadable is unknown.
     const iep = parseIep(def);
@@ -155,49 +156,6 @@ export async function loadMarkingCatalogs(sql: SqlQueries): Promise<MarkingCatal
 
 export async function loadMarkingClassifier(sql: SqlQueries): Promise<MarkingClassifier> {
   return (await loadMarkingCatalogs(sql)).classify;
-}
-
-/** Rows per page when reading every latest object: memory stays bounded on large stores. */
-const PAGE = 2000;
-
-/** Latest versions of stored objects, projected, in store order; read a page at a time. */
-export async function* iterateProjections(
-  sql: SqlQueries,
-  classify: MarkingClassifier,
-  untaggedTlp: TlpLevel | undefined,
-): AsyncGenerator<IntelProjection> {
-  let after = -1;
-  for (;;) {
-    const rows = await sql.all<{ added_us: number; json: string }>(
-      'SELECT added_us, json FROM objects WHERE is_latest AND added_us > ? ORDER BY added_us LIMIT ?',
-      [after, PAGE],
-    );
-    for (const r of rows) {
-      yield projectIntel(JSON.parse(r.json) as JsonObject, {
-        classify,
-        ...(untaggedTlp !== undefined && { untaggedTlp }),
-      });
-    }
-    const last = rows.at(-1);
-    if (!last || rows.length < PAGE) return;
-    after = last.added_us;
-  }
-}
-
-export async function loadProjection(
-  sql: SqlQueries,
-  objectId: string,
-  classify: MarkingClassifier,
-  untaggedTlp: TlpLevel | undefined,
-): Promise<IntelProjection | undefined> {
-  const r = await sql.get<{ json: string }>('SELECT json FROM objects WHERE id = ? AND is_latest', [
-    objectId,
-  ]);
-  if (!r) return undefined;
-  return projectIntel(JSON.parse(r.json) as JsonObject, {
-    classify,
-    ...(untaggedTlp !== undefined && { untaggedTlp }),
-  });
 }
 
 export function decideOne(facts: PartnerFacts, memo: DecisionMemo, intel: IntelProjection): Decision {

@@ -1,0 +1,81 @@
+import type { OutcomeRow } from '../store/hub/release-store.js';
+import {
+  type DecisionTally,
+  decideReleases,
+  emptyTally,
+  type ReleaseTerms,
+  tallyDecision,
+} from './release-decision.js';
+import { fingerprintOf, outcomeRow, reasonsHash, reasonsOf } from './release-outcome.js';
+import type { PassBatch } from './release-pass-plan.js';
+import type { Candidate } from './release-pipeline-steps.js';
+
+/** What a pass already recorded for each object of one partner: enough to tell "unchanged". */
+export type OutcomeKeys = ReadonlyMap<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>;
+
+/** One partner's batch decided: withholds to record, copies to release or queue, and what stays as it was. */
+export interface DecideStepResult {
+  tally: DecisionTally;
+  /** New or changed withholds (by the policy or by the tearline), as outcome rows. */
+  withheld: OutcomeRow[];
+  /** Objects the policy lets through with a tearline copy: the publish step's input. */
+  candidates: Candidate[];
+  /** Withholds whose recorded outcome already says the same. */
+  unchanged: number;
+}
+
+/**
+ * Decides a batch for one partner (policy, then the tearline of what it lets through, as
+ * decideReleases does for every surface) and sorts the answers: withholds become outcome rows
+ * unless the recorded one has the same fingerprint, or the policy withholds an object version the
+ * partner already was given or had recalled (a pass never turns those into withholds). No I/O.
+ */
+export function decideStep(
+  terms: ReleaseTerms,
+  partnerId: string,
+  batch: PassBatch,
+  outcomes: OutcomeKeys,
+  at: string,
+): DecideStepResult {
+  const tally = emptyTally();
+  const withheld: OutcomeRow[] = [];
+  const candidates: Candidate[] = [];
+  let unchanged = 0;
+  const agreement = terms.decider.facts.agreement;
+  const { inputs, stored } = batch;
+  for (const d of decideReleases(inputs, terms)) {
+    tallyDecision(tally, d);
+    const o = stored.get(d.object_id) as { version: string; author: string | null };
+    if (d.outcome === 'withhold' || !d.tearline) {
+      // The policy's and the tearline's withholds keep their own fingerprints, as recorded before.
+      const fp =
+        d.stage === 'policy'
+          ? fingerprintOf('withhold', o.version, agreement?.version, reasonsHash(d))
+          : fingerprintOf('tearline-withheld', o.version, agreement?.version, d.reasons[0]?.code);
+      const prev = outcomes.get(d.object_id);
+      const settled = prev?.outcome === 'released' || prev?.outcome === 'recalled';
+      if (
+        prev?.fingerprint === fp ||
+        (d.stage === 'policy' && settled && prev.object_version === o.version)
+      ) {
+        unchanged++;
+        continue;
+      }
+      withheld.push(
+        outcomeRow(
+          partnerId,
+          d.object_id,
+          o.version,
+          'withheld',
+          reasonsOf(d),
+          agreement?.version ?? null,
+          fp,
+          at,
+        ),
+      );
+      continue;
+    }
+    candidates.push({ version: o.version, author: o.author, decision: d, copy: d.tearline });
+  }
+  return { tally, withheld, candidates, unchanged };
+}

@@ -1,6 +1,7 @@
 import { type EntityHit, scanEntities } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
-import { scanEventCue, scanIncidentCue, statedDate } from './incident-scan.js';
+import { gatherIncidents } from './incident-events.js';
+import { scanEventCue } from './incident-scan.js';
 import { patternOf, scanIocs } from './ioc-scan.js';
 import { evidenceOf, ItemSet } from './item-set.js';
 import type { ArticleMeta, Extraction, ItemData, LocationData } from './osint-types.js';
@@ -52,6 +53,19 @@ function itemOfEntity(h: EntityHit, g: Gazetteer): { key: string; name: string; 
           kind: 'location',
           placeKind: 'city',
           ...(c && { country: c.country, latitude: c.latitude, longitude: c.longitude }),
+          ...(country && { within: keyOf('location', country.name) }),
+        },
+      };
+    }
+    case 'place': {
+      const country = g.countries.get(e.country);
+      return {
+        key: keyOf('location', e.name),
+        name: e.name,
+        data: {
+          kind: 'location',
+          placeKind: e.placeKind,
+          country: e.country,
           ...(country && { within: keyOf('location', country.name) }),
         },
       };
@@ -132,55 +146,18 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
       );
     }
   }
+  gatherIncidents(text, sentences, hitItems, items, opts.published);
   for (const s of sentences) {
     const sentence = text.slice(s.start, s.end);
-    const inSentence = hitItems.filter((h) => h.hit.start >= s.start && h.hit.end <= s.end);
-    // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
-    const places = inSentence.filter(
-      (h) =>
-        h.item.kind === 'location' &&
-        !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)),
-    );
-    const cue = scanIncidentCue(sentence, s.start);
-    if (cue) {
-      const venue = places.find((p) => (p.item.data as LocationData).placeKind === 'venue');
-      const city = places.find((p) => (p.item.data as LocationData).placeKind === 'city');
-      const country = places.find((p) => (p.item.data as LocationData).placeKind === 'country');
-      const place = venue ?? city ?? country;
-      const date = statedDate(sentence, opts.published);
-      if (place && (cue.killed || cue.injured || venue || date)) {
-        const name = `${place.item.name} ${cue.noun}`;
-        const confidence = cue.killed || cue.injured ? 0.8 : 0.6;
-        const incident = items.add(
-          keyOf('incident', name),
-          name,
-          {
-            kind: 'incident',
-            noun: cue.noun,
-            place: place.item.key,
-            ...(date && { date }),
-            ...(cue.killed && { killed: stripSpan(cue.killed) }),
-            ...(cue.injured && { injured: stripSpan(cue.injured) }),
-          },
-          evidenceOf(
-            sentences,
-            cue.start,
-            cue.end,
-            cue.killed || cue.injured ? 'incident:casualties' : 'incident:place',
-            confidence,
-          ),
-        );
-        const d = incident.data as Extract<ItemData, { kind: 'incident' }>;
-        if (!d.date && date) d.date = date;
-        if (!d.killed && cue.killed) d.killed = stripSpan(cue.killed);
-        if (!d.injured && cue.injured) d.injured = stripSpan(cue.injured);
-      }
-    }
     const ev = scanEventCue(sentence, s.start);
     if (ev) {
       const name = `${ev.year} ${ev.noun}`;
-      const place = places.find(
-        (p) => p.hit.start > ev.start && (p.item.data as LocationData).placeKind === 'country',
+      const place = hitItems.find(
+        (p) =>
+          p.hit.start > ev.start &&
+          p.hit.end <= s.end &&
+          p.item.kind === 'location' &&
+          (p.item.data as LocationData).placeKind === 'country',
       );
       items.add(
         keyOf('event', name),
@@ -192,11 +169,6 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
   }
   relateItems(text, sentences, items);
   return items.list();
-}
-
-function stripSpan<T extends { start: number; end: number }>(c: T): Omit<T, 'start' | 'end'> {
-  const { start: _s, end: _e, ...rest } = c;
-  return rest;
 }
 
 /** Splits the caller's meta into the options extraction needs. */

@@ -106,10 +106,18 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
     const { hit, item } = hitItems[i] as (typeof hitItems)[number];
     if (hit.entry.kind !== 'venue') continue;
     const prev = hitItems[i - 1];
+    const next = hitItems[i + 1];
     const data = item.data as LocationData;
-    if (prev && prev.item.kind === 'location' && hit.start - prev.hit.end <= 4 && !data.within) {
-      const p = prev.item.data as LocationData;
-      data.within = prev.item.key;
+    // ... or just after it: "Mindanao State University in Marawi", "Hayat Hotel, Mogadishu".
+    const around =
+      prev && prev.item.kind === 'location' && hit.start - prev.hit.end <= 4
+        ? prev
+        : next && next.item.kind === 'location' && /^(?: in |, )$/.test(text.slice(hit.end, next.hit.start))
+          ? next
+          : undefined;
+    if (around && !data.within) {
+      const p = around.item.data as LocationData;
+      data.within = around.item.key;
       if (p.country) data.country = p.country;
       if (p.latitude !== undefined && p.longitude !== undefined) {
         data.latitude = p.latitude;

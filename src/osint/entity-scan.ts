@@ -70,6 +70,9 @@ const VENUE_HEADS = new Set([
   'cafe',
   'barracks',
   'terminal',
+  'avenue',
+  'street',
+  'boulevard',
 ]);
 // Words that may sit inside a venue's name without a capital.
 // Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.

@@ -17,7 +17,7 @@ const FOLLOW_ON = 2;
 const ATTACKERS_KILLED =
   /\b(militants?|attackers?|assailants?|fighters|insurgents|gunmen|suspects?|jihadists|terrorists|rebels|bombers?)\b/i;
 const ANY_ATTACK_WORD =
-  /\b(attack|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking)\b/i;
+  /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking)\b/i;
 
 const RANK: Record<LocationData['placeKind'], number> = { venue: 0, city: 1, country: 2, region: 9 };
 

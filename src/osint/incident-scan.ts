@@ -43,6 +43,8 @@ const ACT_VERBS: Record<string, string> = {
   'took hostages': 'hostage-taking',
   'took hostage': 'hostage-taking',
   massacred: 'massacre',
+  exploded: 'bombing',
+  'went off': 'bombing',
 };
 // Who did it: names an act only when the sentence also gives casualty figures.
 const AGENT_NOUNS: Record<string, string> = {

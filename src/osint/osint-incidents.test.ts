@@ -31,6 +31,13 @@ describe('dates news uses, against the publication date', () => {
     expect(statedDate(sentence, published)).toBe(want);
   });
 
+  it('the date of an arrest or a verdict is not the date of the attack', () => {
+    expect(
+      statedDate('Police arrested a man on Saturday over the stabbing in Solingen on Friday.', published),
+    ).toBe('2024-02-09');
+    expect(statedDate('A jury found him guilty on Tuesday of the bombing.', published)).toBeUndefined();
+  });
+
   it('without a publication date, only a date with a year counts', () => {
     expect(statedDate('It happened last Friday.', undefined)).toBeUndefined();
     expect(statedDate('It happened on 4 May 2022.', undefined)).toBe('2022-05-04');
@@ -132,6 +139,22 @@ describe('places the text marks as places', () => {
       placeKind: 'region',
       country: 'BF',
     });
+  });
+
+  it('a district of a city, a street and a venue in the city after it', () => {
+    const items = extractArticle(
+      'A bomb exploded on Istiklal Avenue in Istanbul’s Beyoglu district on Sunday, killing six. ' +
+        'Another hit the Grand Hotel in Kabul.',
+      g,
+    );
+    const byName = new Map(items.map((i) => [i.name, i]));
+    expect(byName.get('Beyoglu')?.data).toMatchObject({ placeKind: 'region', country: 'TR' });
+    expect(byName.get('Istiklal Avenue')?.data).toMatchObject({
+      placeKind: 'venue',
+      within: 'location:istanbul',
+    });
+    expect(byName.get('Grand Hotel')?.data).toMatchObject({ within: 'location:kabul', country: 'AF' });
+    expect(items.filter((i) => i.kind === 'incident')).toHaveLength(1);
   });
 
   it('needs the country beside it: a capitalised word alone is no place', () => {

@@ -17,7 +17,7 @@ export interface ContextPlace {
   country: string;
 }
 
-const BEFORE = new Set(['in', 'near', 'at', 'outside', 'around', 'inside']);
+const BEFORE = new Set(['in', 'near', 'at', 'outside', 'around', 'inside', 'from']);
 const DIRECTION =
   /^(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central|the|far|remote|rural)$/;
 // "Oudalan province", "Kaduna state": an administrative unit named before its kind.
@@ -91,9 +91,15 @@ export function scanContextPlaces(
     for (let k = i; k < to; k++) taken[k] = 1;
   }
 
-  // "Burkina Faso's Oudalan province": the country's possessive, a name, an administrative unit.
+  // "Burkina Faso's Oudalan province", "Istanbul's Beyoglu district": a possessive, a name, a unit.
   for (const h of hits) {
-    if (h.entry.kind !== 'country') continue;
+    const country =
+      h.entry.kind === 'country'
+        ? h.entry.code
+        : h.entry.kind === 'city'
+          ? h.entry.choices[0]?.country
+          : undefined;
+    if (!country) continue;
     if (!/^['’]s $/.test(text.slice(h.end, h.end + 3))) continue;
     const from = h.to;
     let to = from;
@@ -103,7 +109,7 @@ export function scanContextPlaces(
     const start = (tokens[from] as Token).start;
     const end = (tokens[to - 1] as Token).end;
     out.push({
-      entry: { kind: 'place', name: text.slice(start, end), placeKind: 'region', country: h.entry.code },
+      entry: { kind: 'place', name: text.slice(start, end), placeKind: 'region', country },
       start,
       end,
       from,

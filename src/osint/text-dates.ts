@@ -6,6 +6,10 @@ const DATE_WORD =
 // "on the night of 5 February": chrono reads "night of" as a time of today; the date is what follows.
 const PART_OF_DAY = /\b(?:the\s+)?(?:night|morning|evening|afternoon|early hours)\s+of\s+/gi;
 const DAY_MS = 86_400_000;
+// "arrested a man on Saturday", "found guilty on Tuesday": the date of a police or court step,
+// not of the attack the sentence is also about.
+const PROCEDURE =
+  /\b(arrested|detained|charged|convicted|sentenced|guilty|jailed|acquitted|indicted|extradited|raided|searched)\b[^.;]{0,40}$/i;
 
 function iso(y: number, m: number, d?: number): string {
   const ym = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
@@ -16,7 +20,8 @@ function iso(y: number, m: number, d?: number): string {
  * The date a sentence states, as precisely as it states it. Relative dates ("on Friday",
  * "last month", "on 3 January") need the article's publication date; without it only dates
  * with a year count. News reports what happened: a date without a year, or a weekday, is the
- * latest such date up to the publication date, never one after it.
+ * latest such date up to the publication date, never one after it. The date of an arrest or a
+ * verdict is not the date of what the sentence reports.
  */
 export function statedDate(sentence: string, published: Date | undefined): StatedDate | undefined {
   const text = sentence.replace(PART_OF_DAY, (m) => ' '.repeat(m.length));
@@ -24,6 +29,7 @@ export function statedDate(sentence: string, published: Date | undefined): State
   for (const r of results) {
     // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
     if (!DATE_WORD.test(r.text)) continue;
+    if (PROCEDURE.test(text.slice(0, r.index))) continue;
     const s = r.start;
     const yearKnown = s.isCertain('year');
     if (!yearKnown && !published) continue;

@@ -123,6 +123,23 @@ describe('console API: drafts from open-source articles', () => {
     expect(ally.every((o) => o.outcome === 'released')).toBe(true);
   });
 
+  it('takes a PDF as base64: the draft keeps the extracted text; a damaged one is refused by name', async () => {
+    const analyst = await login('analyst');
+    const pdf = (name: string) =>
+      readFileSync(new URL(`fixtures/pdf/${name}`, import.meta.url)).toString('base64');
+    const made = await call('POST', '/api/drafts', analyst, { pdf_base64: pdf('seed-000.pdf') });
+    expect(made.statusCode, made.body).toBe(200);
+    const d = (await call('GET', `/api/drafts/${made.json().id}`, analyst)).json();
+    expect(d.text).toContain('The deadly attack at Moscow’s Crocus City Hall concert venue');
+    const bad = await call('POST', '/api/drafts', analyst, { pdf_base64: pdf('seed-000-truncated.pdf') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toBe('the PDF is not a readable PDF (damaged or truncated)');
+    const both = await call('POST', '/api/drafts', analyst, { text: 'x', pdf_base64: pdf('seed-000.pdf') });
+    expect(both.json().message).toContain('exactly one is required');
+    const notBase64 = await call('POST', '/api/drafts', analyst, { pdf_base64: '%PDF-1.7 raw' });
+    expect(notBase64.json().message).toContain('pdf_base64: must be base64');
+  });
+
   it('refuses bad input with a message naming the field', async () => {
     const analyst = await login('analyst');
     expect((await call('POST', '/api/drafts', analyst, {})).json().message).toContain('text');

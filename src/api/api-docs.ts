@@ -245,7 +245,7 @@ export const OPENAPI = {
         parameters: [q('state', 'open (default), confirmed, rejected or all')],
       }),
       post: op(
-        'draft intel from an article: {text, source_url?, published?, title?, marking?} (text or HTML, 2 MB)',
+        'draft intel from an article: {text | pdf_base64, source_url?, published?, title?, marking?} (text or HTML, 2 MB; or a PDF, 4 MB, 100 pages, its text extracted and kept)',
         'draft.write',
       ),
     },

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { MAX_PDF_BYTES } from '../osint/article-pdf.js';
 import { MAX_ARTICLE_BYTES } from '../osint/article-text.js';
 import { DRAFT_STATES, ITEM_DECISIONS, type ItemEdit } from '../osint/draft-types.js';
 import { isItemKind } from '../osint/osint-types.js';
@@ -14,6 +15,8 @@ import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, type ApiErrorCode, sendApiError } from './api-errors.js';
 
 const LIMIT = 200;
+// A PDF comes as base64 in JSON (a third larger than its bytes); text stays within its own limit.
+const PDF_BODY_LIMIT = Math.max(MAX_ARTICLE_BYTES, Math.ceil(MAX_PDF_BYTES / 3) * 4) + 64 * 1024;
 const MAX_EDITS = 2000;
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -87,11 +90,28 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
   app.post(
     '/api/drafts',
-    { bodyLimit: MAX_ARTICLE_BYTES + 64 * 1024, preHandler: guard(ctx, 'draft.write') },
+    { bodyLimit: PDF_BODY_LIMIT, preHandler: guard(ctx, 'draft.write') },
     async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
-      if (typeof body.text !== 'string')
-        return sendApiError(reply, 'bad-request', 'text: the article (text or HTML) is required');
+      const hasText = typeof body.text === 'string';
+      const hasPdf = typeof body.pdf_base64 === 'string';
+      if (hasText === hasPdf)
+        return sendApiError(
+          reply,
+          'bad-request',
+          'text (the article as text or HTML) or pdf_base64 (a PDF, base64): exactly one is required',
+        );
+      let article: string | Uint8Array = hasText ? (body.text as string) : new Uint8Array();
+      if (hasPdf) {
+        const b64 = body.pdf_base64 as string;
+        if (b64.length > Math.ceil(MAX_PDF_BYTES / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64))
+          return sendApiError(
+            reply,
+            'bad-request',
+            `pdf_base64: must be base64 of at most ${MAX_PDF_BYTES} bytes`,
+          );
+        article = new Uint8Array(Buffer.from(b64, 'base64'));
+      }
       const fields: Record<string, string | undefined> = {};
       for (const f of ['title', 'source_url', 'published', 'marking']) {
         const v = optionalString(body, f);
@@ -102,7 +122,8 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         ctx.services.draftStores(),
         (stored) => ctx.services.gazetteer(stored),
         {
-          body: body.text,
+          body: article,
+          ...(hasPdf && { pdf: true }),
           meta: {
             ...(fields.title !== undefined && { title: fields.title }),
             ...(fields.source_url !== undefined && { sourceUrl: fields.source_url }),

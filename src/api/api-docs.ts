@@ -249,6 +249,15 @@ export const OPENAPI = {
         'draft.write',
       ),
     },
+    '/api/drafts/candidates': {
+      get: op('stored objects a draft item may be merged with, by name or alias, best match first', 'read', {
+        parameters: [
+          q('q', 'name or alias, 2-200 characters'),
+          q('kind', "the item's kind: group, identity, location, incident, indicator, vulnerability"),
+          q('type', 'one STIX type of those the kind allows'),
+        ],
+      }),
+    },
     '/api/drafts/{id}': { get: op('one draft: its items with evidence', 'read', { parameters: [idParam] }) },
     '/api/drafts/{id}/edit': {
       post: op(

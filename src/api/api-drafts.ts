@@ -10,11 +10,21 @@ import {
   ingestArticle,
   rejectDraft,
 } from '../release/osint-drafts.js';
+import { findMergeCandidates } from '../store/hub/object-candidates.js';
 import { guard, userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, type ApiErrorCode, sendApiError } from './api-errors.js';
 
 const LIMIT = 200;
+/** The STIX types a draft item of each kind may be merged with (as confirming makes them). */
+const MERGE_TYPES: Record<string, readonly string[]> = {
+  group: ['intrusion-set', 'threat-actor'],
+  identity: ['identity'],
+  location: ['location'],
+  incident: ['incident'],
+  indicator: ['indicator'],
+  vulnerability: ['vulnerability'],
+};
 // A PDF comes as base64 in JSON (a third larger than its bytes); text stays within its own limit.
 const PDF_BODY_LIMIT = Math.max(MAX_ARTICLE_BYTES, Math.ceil(MAX_PDF_BYTES / 3) * 4) + 64 * 1024;
 const MAX_EDITS = 2000;
@@ -79,6 +89,24 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       return sendApiError(reply, 'bad-request', 'state must be open, confirmed, rejected or all');
     const list = await drafts.list({ state: state as 'open', limit: LIMIT + 1 });
     return { items: list.slice(0, LIMIT), truncated: list.length > LIMIT, open: await drafts.countOpen() };
+  });
+
+  // Stored objects an item may be merged with, by name or alias (the review's merge search).
+  app.get('/api/drafts/candidates', { preHandler: guard(ctx, 'read') }, async (request, reply) => {
+    const { q, kind, type } = request.query as { q?: string; kind?: string; type?: string };
+    if (typeof q !== 'string' || q.trim().length < 2 || q.length > 200)
+      return sendApiError(reply, 'bad-request', 'q: 2 to 200 characters of a name or alias are required');
+    const types = kind === undefined ? undefined : MERGE_TYPES[kind];
+    if (!types)
+      return sendApiError(
+        reply,
+        'bad-request',
+        `kind must be one of ${Object.keys(MERGE_TYPES).join(', ')} (the draft item's kind)`,
+      );
+    if (type !== undefined && !types.includes(type))
+      return sendApiError(reply, 'bad-request', `type must be one of ${types.join(', ')} for a ${kind}`);
+    const items = await findMergeCandidates(ctx.hub.state.sql, q, type === undefined ? types : [type]);
+    return { items };
   });
 
   app.get('/api/drafts/:id', { preHandler: guard(ctx, 'read') }, async (request, reply) => {

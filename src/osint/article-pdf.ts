@@ -116,7 +116,14 @@ export async function pdfTextOf(bytes: Uint8Array, where = 'the PDF'): Promise<P
       pages.push(pageText(pieces));
       page.cleanup();
     }
-    const text = pages.join('\n').trim();
+    // A paragraph the page break cut ("with diplomatic" | "and ethical considerations") is one.
+    const text = pages
+      .reduce(
+        (all, p) =>
+          all === '' ? p : `${all}${/[^.!?:"”]$/u.test(all) && /^\p{Ll}/u.test(p) ? ' ' : '\n'}${p}`,
+        '',
+      )
+      .trim();
     if (text === '')
       return {
         ok: false,

@@ -10,8 +10,38 @@ import { keyOf } from './text-fold.js';
 import { splitSentences } from './text-sentences.js';
 import { tokenize } from './text-tokens.js';
 
+type CityChoice = Extract<EntityHit['entry'], { kind: 'city' }>['choices'][number];
+
+/**
+ * Which of the cities a name may mean the article means: one in a country the article names,
+ * the country named nearest the mention first ("St Petersburg ... Russia", "Hanover, in
+ * Pennsylvania, United States"); else the first choice (an exonym's own country, then the most
+ * populous).
+ */
+function chooseCity(
+  choices: readonly CityChoice[],
+  at: number,
+  named: readonly { code: string; start: number }[],
+): CityChoice | undefined {
+  let best: CityChoice | undefined;
+  let distance = Number.POSITIVE_INFINITY;
+  for (const c of choices)
+    for (const n of named) {
+      const d = Math.abs(n.start - at);
+      if (n.code === c.country && d < distance) {
+        best = c;
+        distance = d;
+      }
+    }
+  return best ?? choices[0];
+}
+
 /** An entity hit as an item (key, name, data). */
-function itemOfEntity(h: EntityHit, g: Gazetteer): { key: string; name: string; data: ItemData } {
+function itemOfEntity(
+  h: EntityHit,
+  g: Gazetteer,
+  named: readonly { code: string; start: number }[],
+): { key: string; name: string; data: ItemData } {
   const e = h.entry;
   switch (e.kind) {
     case 'group':
@@ -44,11 +74,13 @@ function itemOfEntity(h: EntityHit, g: Gazetteer): { key: string; name: string; 
         data: { kind: 'location', placeKind: 'region', region: e.region },
       };
     case 'city': {
-      const c = e.choices[0];
+      const c = chooseCity(e.choices, h.start, named);
       const country = c ? g.countries.get(c.country) : undefined;
+      // The entry's name is its first choice's (or the exonym); another choice goes by its own.
+      const name = !c || c === e.choices[0] ? e.name : c.name;
       return {
-        key: keyOf('location', e.name),
-        name: e.name,
+        key: keyOf('location', name),
+        name,
         data: {
           kind: 'location',
           placeKind: 'city',
@@ -91,8 +123,11 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
   const tokens = tokenize(text);
   const hits = scanEntities(text, tokens, sentences, g);
   const hitItems: { hit: EntityHit; item: Extraction }[] = [];
+  const named = hits.flatMap((h) =>
+    h.entry.kind === 'country' ? [{ code: h.entry.code, start: h.start }] : [],
+  );
   for (const h of hits) {
-    const it = itemOfEntity(h, g);
+    const it = itemOfEntity(h, g, named);
     const item = items.add(
       it.key,
       it.name,

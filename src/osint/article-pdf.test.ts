@@ -34,6 +34,7 @@ describe('PDF text', () => {
     ['seed-000-truncated.pdf', 'corrupt', /not a readable PDF/],
     ['not-a-pdf.pdf', 'not-pdf', /is not a PDF \(it does not start with %PDF-\)/],
     ['seed-000-102-pages.pdf', 'too-large', /has 102 pages; at most 100/],
+    ['no-text-layer.pdf', 'no-text', /has no text layer \(a scanned image\?\): paste the text instead/],
   ])('%s: refused as %s with a message', async (name, code, message) => {
     const r = await pdfTextOf(fixture(name), name);
     expect(r).toMatchObject({ ok: false, code });

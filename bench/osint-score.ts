@@ -24,6 +24,11 @@ export interface ExpectedIncident {
   killed?: number | string;
   injured?: number | string;
 }
+/** dev: the rules were written against it; heldout: 31-38, studied once the rules had been
+ * written; heldout2: 39-48, written after the last rule change and scored as they came. */
+export const LABELLED_SETS = ['dev', 'heldout', 'heldout2'] as const;
+export type LabelledSet = (typeof LABELLED_SETS)[number];
+
 export type Expected = { published: string } & { [K in Exclude<ScoredKind, 'incidents'>]: string[] } & {
   incidents: ExpectedIncident[];
 };
@@ -42,7 +47,7 @@ export interface ArticleScore {
 
 export function loadLabelled(
   root: string,
-  set: 'dev' | 'heldout',
+  set: LabelledSet,
 ): { name: string; text: string; expected: Expected }[] {
   const dir = join(root, ARTICLE_DIR);
   const labels = JSON.parse(readFileSync(join(dir, `${set}-expected.json`), 'utf8')) as Record<

@@ -123,6 +123,61 @@ describe('console API: drafts from open-source articles', () => {
     expect(ally.every((o) => o.outcome === 'released')).toBe(true);
   });
 
+  it('takes a PDF as base64: the draft keeps the extracted text; a damaged one is refused by name', async () => {
+    const analyst = await login('analyst');
+    const pdf = (name: string) =>
+      readFileSync(new URL(`fixtures/pdf/${name}`, import.meta.url)).toString('base64');
+    const made = await call('POST', '/api/drafts', analyst, { pdf_base64: pdf('seed-000.pdf') });
+    expect(made.statusCode, made.body).toBe(200);
+    const d = (await call('GET', `/api/drafts/${made.json().id}`, analyst)).json();
+    expect(d.text).toContain('The deadly attack at Moscow’s Crocus City Hall concert venue');
+    const bad = await call('POST', '/api/drafts', analyst, { pdf_base64: pdf('seed-000-truncated.pdf') });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().message).toBe('the PDF is not a readable PDF (damaged or truncated)');
+    const both = await call('POST', '/api/drafts', analyst, { text: 'x', pdf_base64: pdf('seed-000.pdf') });
+    expect(both.json().message).toContain('exactly one is required');
+    const notBase64 = await call('POST', '/api/drafts', analyst, { pdf_base64: '%PDF-1.7 raw' });
+    expect(notBase64.json().message).toContain('pdf_base64: must be base64');
+  });
+
+  it('finds stored objects to merge with by name or alias, best match first, type-filtered; every role reads', async () => {
+    const officer = await login('officer-1');
+    const find = async (query: string) => {
+      const r = await call('GET', `/api/drafts/candidates?${query}`, officer);
+      return {
+        status: r.statusCode,
+        body: r.json() as { items?: { id: string; match: string; matched: string }[]; message?: string },
+      };
+    };
+    const isk = await find('q=ISKP&kind=group');
+    expect(isk.status).toBe(200);
+    // The intrusion set answers to the alias whole; the threat actor's alias only begins with it.
+    expect(isk.body.items?.map((c) => [c.id.split('--')[0], c.match, c.matched])).toEqual([
+      ['intrusion-set', 'exact', 'ISKP'],
+      ['threat-actor', 'prefix', 'ISKP external operations'],
+    ]);
+    const actors = await find('q=iskp&kind=group&type=threat-actor');
+    expect(actors.body.items?.map((c) => c.id.split('--')[0])).toEqual(['threat-actor']);
+    const venue = await find(`q=${encodeURIComponent('crocus city')}&kind=location`);
+    // (The first test confirmed a "Crocus City Hall" of its own: both begin with the words.)
+    expect(venue.body.items?.map((c) => c.matched)).toContain('Crocus City Hall, Krasnogorsk');
+    expect(venue.body.items?.every((c) => c.match === 'prefix')).toBe(true);
+    // A location search never returns a group, whatever the text.
+    expect((await find('q=ISIS-K&kind=location')).body.items).toEqual([]);
+    for (const [query, message] of <[string, string][]>[
+      ['kind=group', 'q: 2 to 200 characters'],
+      ['q=I&kind=group', 'q: 2 to 200 characters'],
+      ['q=ISKP', 'kind must be one of group, identity'],
+      ['q=ISKP&kind=relationship', 'kind must be one of'],
+      ['q=ISKP&kind=group&type=location', 'type must be one of intrusion-set, threat-actor for a group'],
+    ]) {
+      const r = await find(query);
+      expect(r.status, query).toBe(400);
+      expect(r.body.message, query).toContain(message);
+    }
+    expect((await call('GET', '/api/drafts/candidates?q=ISKP&kind=group')).statusCode).toBe(401);
+  });
+
   it('refuses bad input with a message naming the field', async () => {
     const analyst = await login('analyst');
     expect((await call('POST', '/api/drafts', analyst, {})).json().message).toContain('text');

@@ -129,6 +129,44 @@ describe('tearline ingest-article and drafts (issue 24)', () => {
     expect((await run(['drafts', 'show', 'not-a-draft'])).code).toBe(2);
   });
 
+  it('ingests a PDF: its text extracted offline and kept with the draft; encrypted, damaged and false PDFs refused', {
+    timeout: 120_000,
+  }, async () => {
+    const pdf = (name: string) => join(REPO_ROOT, 'test', 'fixtures', 'pdf', name);
+    const made = await run(['ingest-article', pdf('seed-000.pdf'), '--published', '2024-04-10', '--json']);
+    expect(made.code, made.stderr).toBe(0);
+    const { id } = JSON.parse(made.stdout) as { id: string };
+    const shown = await run(['drafts', 'show', id, '--json']);
+    const draft = JSON.parse(shown.stdout) as {
+      title: string;
+      text: string;
+      items: { name: string; evidence: { start: number; end: number }[] }[];
+    };
+    expect(draft.title).toBe(
+      'Biden Administration Considers Cooperation with Taliban to Counter ISIS-K Threat',
+    );
+    expect(draft.text).toContain('enhancing collaboration with the Taliban regime in Kabul');
+    const hall = draft.items.find((i) => i.name === 'Crocus City Hall');
+    const at = hall?.evidence[0];
+    // Evidence offsets are into the text the draft keeps.
+    expect(at && draft.text.slice(at.start, at.end)).toBe('Crocus City Hall');
+    const count = async () =>
+      (JSON.parse((await run(['drafts', 'list', '--state', 'all', '--json'])).stdout) as unknown[]).length;
+    const before = await count();
+    for (const [name, message] of <[string, string][]>[
+      ['seed-000-encrypted.pdf', 'the PDF is encrypted with a password: send it decrypted'],
+      ['seed-000-truncated.pdf', 'the PDF is not a readable PDF (damaged or truncated)'],
+      ['not-a-pdf.pdf', 'the PDF is not a PDF (it does not start with %PDF-)'],
+      ['seed-000-102-pages.pdf', 'the PDF has 102 pages; at most 100 are read'],
+    ]) {
+      const r = await run(['ingest-article', pdf(name)]);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toContain(`${pdf(name)}: ${message}`);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    }
+    expect(await count()).toBe(before);
+  });
+
   it('refuses empty, binary, missing and 50 MB input with the file named, and makes no draft', {
     timeout: 120_000,
   }, async () => {

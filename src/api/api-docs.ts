@@ -245,9 +245,18 @@ export const OPENAPI = {
         parameters: [q('state', 'open (default), confirmed, rejected or all')],
       }),
       post: op(
-        'draft intel from an article: {text, source_url?, published?, title?, marking?} (text or HTML, 2 MB)',
+        'draft intel from an article: {text | pdf_base64, source_url?, published?, title?, marking?} (text or HTML, 2 MB; or a PDF, 4 MB, 100 pages, its text extracted and kept)',
         'draft.write',
       ),
+    },
+    '/api/drafts/candidates': {
+      get: op('stored objects a draft item may be merged with, by name or alias, best match first', 'read', {
+        parameters: [
+          q('q', 'name or alias, 2-200 characters'),
+          q('kind', "the item's kind: group, identity, location, incident, indicator, vulnerability"),
+          q('type', 'one STIX type of those the kind allows'),
+        ],
+      }),
     },
     '/api/drafts/{id}': { get: op('one draft: its items with evidence', 'read', { parameters: [idParam] }) },
     '/api/drafts/{id}/edit': {

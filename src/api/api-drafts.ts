@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { MAX_PDF_BYTES } from '../osint/article-pdf.js';
 import { MAX_ARTICLE_BYTES } from '../osint/article-text.js';
 import { DRAFT_STATES, ITEM_DECISIONS, type ItemEdit } from '../osint/draft-types.js';
 import { isItemKind } from '../osint/osint-types.js';
@@ -9,11 +10,23 @@ import {
   ingestArticle,
   rejectDraft,
 } from '../release/osint-drafts.js';
+import { findMergeCandidates } from '../store/hub/object-candidates.js';
 import { userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, type ApiErrorCode, sendApiError } from './api-errors.js';
 
 const LIMIT = 200;
+/** The STIX types a draft item of each kind may be merged with (as confirming makes them). */
+const MERGE_TYPES: Record<string, readonly string[]> = {
+  group: ['intrusion-set', 'threat-actor'],
+  identity: ['identity'],
+  location: ['location'],
+  incident: ['incident'],
+  indicator: ['indicator'],
+  vulnerability: ['vulnerability'],
+};
+// A PDF comes as base64 in JSON (a third larger than its bytes); text stays within its own limit.
+const PDF_BODY_LIMIT = Math.max(MAX_ARTICLE_BYTES, Math.ceil(MAX_PDF_BYTES / 3) * 4) + 64 * 1024;
 const MAX_EDITS = 2000;
 const ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -78,6 +91,24 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     return { items: list.slice(0, LIMIT), truncated: list.length > LIMIT, open: await drafts.countOpen() };
   });
 
+  // Stored objects an item may be merged with, by name or alias (the review's merge search).
+  app.get('/api/drafts/candidates', { config: { action: 'read' } }, async (request, reply) => {
+    const { q, kind, type } = request.query as { q?: string; kind?: string; type?: string };
+    if (typeof q !== 'string' || q.trim().length < 2 || q.length > 200)
+      return sendApiError(reply, 'bad-request', 'q: 2 to 200 characters of a name or alias are required');
+    const types = kind === undefined ? undefined : MERGE_TYPES[kind];
+    if (!types)
+      return sendApiError(
+        reply,
+        'bad-request',
+        `kind must be one of ${Object.keys(MERGE_TYPES).join(', ')} (the draft item's kind)`,
+      );
+    if (type !== undefined && !types.includes(type))
+      return sendApiError(reply, 'bad-request', `type must be one of ${types.join(', ')} for a ${kind}`);
+    const items = await findMergeCandidates(ctx.hub.state.sql, q, type === undefined ? types : [type]);
+    return { items };
+  });
+
   app.get('/api/drafts/:id', { config: { action: 'read' } }, async (request, reply) => {
     const id = (request.params as { id?: string }).id ?? '';
     const d = ID.test(id) ? await drafts.get(id) : undefined;
@@ -87,11 +118,28 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
   app.post(
     '/api/drafts',
-    { bodyLimit: MAX_ARTICLE_BYTES + 64 * 1024, config: { action: 'draft.write' } },
+    { bodyLimit: PDF_BODY_LIMIT, config: { action: 'draft.write' } },
     async (request, reply) => {
       const body = (request.body ?? {}) as Record<string, unknown>;
-      if (typeof body.text !== 'string')
-        return sendApiError(reply, 'bad-request', 'text: the article (text or HTML) is required');
+      const hasText = typeof body.text === 'string';
+      const hasPdf = typeof body.pdf_base64 === 'string';
+      if (hasText === hasPdf)
+        return sendApiError(
+          reply,
+          'bad-request',
+          'text (the article as text or HTML) or pdf_base64 (a PDF, base64): exactly one is required',
+        );
+      let article: string | Uint8Array = hasText ? (body.text as string) : new Uint8Array();
+      if (hasPdf) {
+        const b64 = body.pdf_base64 as string;
+        if (b64.length > Math.ceil(MAX_PDF_BYTES / 3) * 4 || !/^[A-Za-z0-9+/]*={0,2}$/.test(b64))
+          return sendApiError(
+            reply,
+            'bad-request',
+            `pdf_base64: must be base64 of at most ${MAX_PDF_BYTES} bytes`,
+          );
+        article = new Uint8Array(Buffer.from(b64, 'base64'));
+      }
       const fields: Record<string, string | undefined> = {};
       for (const f of ['title', 'source_url', 'published', 'marking']) {
         const v = optionalString(body, f);
@@ -102,7 +150,8 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         ctx.services.draftStores(),
         (stored) => ctx.services.gazetteer(stored),
         {
-          body: body.text,
+          body: article,
+          ...(hasPdf && { pdf: true }),
           meta: {
             ...(fields.title !== undefined && { title: fields.title }),
             ...(fields.source_url !== undefined && { sourceUrl: fields.source_url }),

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
 import { loadGazetteer } from '../app/osint-data-load.js';
 import { draftStoresOf } from '../app/release-stores.js';
+import { looksLikePdf, MAX_PDF_BYTES } from '../osint/article-pdf.js';
 import { MAX_ARTICLE_BYTES } from '../osint/article-text.js';
 import { DEFAULT_MARKING, ingestArticle } from '../release/osint-drafts.js';
 import { DATA_OPTION } from './cli-arguments.js';
@@ -10,11 +11,14 @@ import { CliError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
 import { JSON_OPTION, printJson } from './cli-output.js';
 
+// The larger of the two limits: which one applies is known once the first bytes are read.
+const READ_LIMIT = Math.max(MAX_ARTICLE_BYTES, MAX_PDF_BYTES);
+
 /** Reads at most the limit plus one byte, so an oversized input is refused without reading it all. */
 function readInput(file: string): Uint8Array {
   const fd = file === '-' ? 0 : openSync(file, 'r');
   try {
-    const buf = Buffer.alloc(MAX_ARTICLE_BYTES + 1);
+    const buf = Buffer.alloc(READ_LIMIT + 1);
     let size = 0;
     for (;;) {
       let n: number;
@@ -38,9 +42,12 @@ export function registerIngestArticle(program: Command): void {
   program
     .command('ingest-article')
     .description(
-      'make a draft report from an open-source article (text or HTML); nothing enters intel until an analyst confirms it',
+      'make a draft report from an open-source article (text, HTML or PDF); nothing enters intel until an analyst confirms it',
     )
-    .argument('<file>', 'the article, or - for standard input')
+    .argument(
+      '<file>',
+      'the article, or - for standard input (a .pdf name or %PDF- bytes: its text is extracted)',
+    )
     .option('--source-url <url>', 'where the article was published')
     .option(
       '--published <date>',
@@ -75,11 +82,13 @@ export function registerIngestArticle(program: Command): void {
             `${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read'}`,
           );
         }
-        if (body.length > MAX_ARTICLE_BYTES) {
+        const pdf = /\.pdf$/i.test(file) || looksLikePdf(body);
+        const limit = pdf ? MAX_PDF_BYTES : MAX_ARTICLE_BYTES;
+        if (body.length > limit) {
           // Only the limit and one byte were read: say how big the input really is when we can.
-          const size = file === '-' ? `more than ${MAX_ARTICLE_BYTES}` : String(statSync(file).size);
+          const size = file === '-' ? `more than ${limit}` : String(statSync(file).size);
           throw new CliError(
-            `${file === '-' ? 'standard input' : file}: ${size} bytes; at most ${MAX_ARTICLE_BYTES} are read (send an excerpt)`,
+            `${file === '-' ? 'standard input' : file}: ${size} bytes; at most ${limit} are read${pdf ? ' from a PDF' : ''} (send an excerpt)`,
           );
         }
         const hub = await openHubAt(opts);
@@ -90,6 +99,7 @@ export function registerIngestArticle(program: Command): void {
             loadGazetteer,
             {
               body,
+              pdf,
               meta: {
                 ...(opts.title !== undefined && { title: opts.title }),
                 ...(opts.sourceUrl !== undefined && { sourceUrl: opts.sourceUrl }),

@@ -1,6 +1,7 @@
 import { type EntityHit, scanEntities } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
-import { scanEventCue, scanIncidentCue, statedDate } from './incident-scan.js';
+import { gatherIncidents } from './incident-events.js';
+import { scanEventCue } from './incident-scan.js';
 import { patternOf, scanIocs } from './ioc-scan.js';
 import { evidenceOf, ItemSet } from './item-set.js';
 import type { ArticleMeta, Extraction, ItemData, LocationData } from './osint-types.js';
@@ -9,8 +10,38 @@ import { keyOf } from './text-fold.js';
 import { splitSentences } from './text-sentences.js';
 import { tokenize } from './text-tokens.js';
 
+type CityChoice = Extract<EntityHit['entry'], { kind: 'city' }>['choices'][number];
+
+/**
+ * Which of the cities a name may mean the article means: one in a country the article names,
+ * the country named nearest the mention first ("St Petersburg ... Russia", "Hanover, in
+ * Pennsylvania, United States"); else the first choice (an exonym's own country, then the most
+ * populous).
+ */
+function chooseCity(
+  choices: readonly CityChoice[],
+  at: number,
+  named: readonly { code: string; start: number }[],
+): CityChoice | undefined {
+  let best: CityChoice | undefined;
+  let distance = Number.POSITIVE_INFINITY;
+  for (const c of choices)
+    for (const n of named) {
+      const d = Math.abs(n.start - at);
+      if (n.code === c.country && d < distance) {
+        best = c;
+        distance = d;
+      }
+    }
+  return best ?? choices[0];
+}
+
 /** An entity hit as an item (key, name, data). */
-function itemOfEntity(h: EntityHit, g: Gazetteer): { key: string; name: string; data: ItemData } {
+function itemOfEntity(
+  h: EntityHit,
+  g: Gazetteer,
+  named: readonly { code: string; start: number }[],
+): { key: string; name: string; data: ItemData } {
   const e = h.entry;
   switch (e.kind) {
     case 'group':
@@ -43,15 +74,30 @@ function itemOfEntity(h: EntityHit, g: Gazetteer): { key: string; name: string; 
         data: { kind: 'location', placeKind: 'region', region: e.region },
       };
     case 'city': {
-      const c = e.choices[0];
+      const c = chooseCity(e.choices, h.start, named);
       const country = c ? g.countries.get(c.country) : undefined;
+      // The entry's name is its first choice's (or the exonym); another choice goes by its own.
+      const name = !c || c === e.choices[0] ? e.name : c.name;
+      return {
+        key: keyOf('location', name),
+        name,
+        data: {
+          kind: 'location',
+          placeKind: 'city',
+          ...(c && { country: c.country, latitude: c.latitude, longitude: c.longitude }),
+          ...(country && { within: keyOf('location', country.name) }),
+        },
+      };
+    }
+    case 'place': {
+      const country = g.countries.get(e.country);
       return {
         key: keyOf('location', e.name),
         name: e.name,
         data: {
           kind: 'location',
-          placeKind: 'city',
-          ...(c && { country: c.country, latitude: c.latitude, longitude: c.longitude }),
+          placeKind: e.placeKind,
+          country: e.country,
           ...(country && { within: keyOf('location', country.name) }),
         },
       };
@@ -77,8 +123,11 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
   const tokens = tokenize(text);
   const hits = scanEntities(text, tokens, sentences, g);
   const hitItems: { hit: EntityHit; item: Extraction }[] = [];
+  const named = hits.flatMap((h) =>
+    h.entry.kind === 'country' ? [{ code: h.entry.code, start: h.start }] : [],
+  );
   for (const h of hits) {
-    const it = itemOfEntity(h, g);
+    const it = itemOfEntity(h, g, named);
     const item = items.add(
       it.key,
       it.name,
@@ -92,10 +141,18 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
     const { hit, item } = hitItems[i] as (typeof hitItems)[number];
     if (hit.entry.kind !== 'venue') continue;
     const prev = hitItems[i - 1];
+    const next = hitItems[i + 1];
     const data = item.data as LocationData;
-    if (prev && prev.item.kind === 'location' && hit.start - prev.hit.end <= 4 && !data.within) {
-      const p = prev.item.data as LocationData;
-      data.within = prev.item.key;
+    // ... or just after it: "Mindanao State University in Marawi", "Hayat Hotel, Mogadishu".
+    const around =
+      prev && prev.item.kind === 'location' && hit.start - prev.hit.end <= 4
+        ? prev
+        : next && next.item.kind === 'location' && /^(?: in |, )$/.test(text.slice(hit.end, next.hit.start))
+          ? next
+          : undefined;
+    if (around && !data.within) {
+      const p = around.item.data as LocationData;
+      data.within = around.item.key;
       if (p.country) data.country = p.country;
       if (p.latitude !== undefined && p.longitude !== undefined) {
         data.latitude = p.latitude;
@@ -132,55 +189,18 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
       );
     }
   }
+  gatherIncidents(text, sentences, hitItems, items, opts.published);
   for (const s of sentences) {
     const sentence = text.slice(s.start, s.end);
-    const inSentence = hitItems.filter((h) => h.hit.start >= s.start && h.hit.end <= s.end);
-    // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
-    const places = inSentence.filter(
-      (h) =>
-        h.item.kind === 'location' &&
-        !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)),
-    );
-    const cue = scanIncidentCue(sentence, s.start);
-    if (cue) {
-      const venue = places.find((p) => (p.item.data as LocationData).placeKind === 'venue');
-      const city = places.find((p) => (p.item.data as LocationData).placeKind === 'city');
-      const country = places.find((p) => (p.item.data as LocationData).placeKind === 'country');
-      const place = venue ?? city ?? country;
-      const date = statedDate(sentence, opts.published);
-      if (place && (cue.killed || cue.injured || venue || date)) {
-        const name = `${place.item.name} ${cue.noun}`;
-        const confidence = cue.killed || cue.injured ? 0.8 : 0.6;
-        const incident = items.add(
-          keyOf('incident', name),
-          name,
-          {
-            kind: 'incident',
-            noun: cue.noun,
-            place: place.item.key,
-            ...(date && { date }),
-            ...(cue.killed && { killed: stripSpan(cue.killed) }),
-            ...(cue.injured && { injured: stripSpan(cue.injured) }),
-          },
-          evidenceOf(
-            sentences,
-            cue.start,
-            cue.end,
-            cue.killed || cue.injured ? 'incident:casualties' : 'incident:place',
-            confidence,
-          ),
-        );
-        const d = incident.data as Extract<ItemData, { kind: 'incident' }>;
-        if (!d.date && date) d.date = date;
-        if (!d.killed && cue.killed) d.killed = stripSpan(cue.killed);
-        if (!d.injured && cue.injured) d.injured = stripSpan(cue.injured);
-      }
-    }
     const ev = scanEventCue(sentence, s.start);
     if (ev) {
       const name = `${ev.year} ${ev.noun}`;
-      const place = places.find(
-        (p) => p.hit.start > ev.start && (p.item.data as LocationData).placeKind === 'country',
+      const place = hitItems.find(
+        (p) =>
+          p.hit.start > ev.start &&
+          p.hit.end <= s.end &&
+          p.item.kind === 'location' &&
+          (p.item.data as LocationData).placeKind === 'country',
       );
       items.add(
         keyOf('event', name),
@@ -192,11 +212,6 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
   }
   relateItems(text, sentences, items);
   return items.list();
-}
-
-function stripSpan<T extends { start: number; end: number }>(c: T): Omit<T, 'start' | 'end'> {
-  const { start: _s, end: _e, ...rest } = c;
-  return rest;
 }
 
 /** Splits the caller's meta into the options extraction needs. */

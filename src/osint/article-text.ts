@@ -105,7 +105,11 @@ function tidy(s: string): string {
  * The article's text from the bytes a caller sent: UTF-8 only, no NUL bytes (binary), HTML
  * reduced to its visible text (nothing of the markup is kept, so nothing of it can run later).
  */
-export function articleTextOf(input: Uint8Array | string, where = 'the article'): ArticleTextResult {
+export function articleTextOf(
+  input: Uint8Array | string,
+  where = 'the article',
+  opts: { html?: boolean } = {},
+): ArticleTextResult {
   const size = typeof input === 'string' ? Buffer.byteLength(input) : input.byteLength;
   if (size > MAX_ARTICLE_BYTES) {
     return {
@@ -134,7 +138,8 @@ export function articleTextOf(input: Uint8Array | string, where = 'the article')
   }
   if (controls > 50)
     return { ok: false, code: 'binary', message: `${where} is full of control bytes: it is not text` };
-  const wasHtml = looksLikeHtml(raw);
+  // Text taken out of a PDF is text, whatever it says.
+  const wasHtml = opts.html !== false && looksLikeHtml(raw);
   const text = tidy(wasHtml ? htmlToText(raw) : raw);
   if (text === '') return { ok: false, code: 'empty', message: `${where} has no text` };
   if (text.length > MAX_ARTICLE_CHARS) {

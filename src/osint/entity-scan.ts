@@ -1,11 +1,12 @@
 import type { Gazetteer } from './gazetteer-build.js';
 import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
+import { type ContextPlace, scanContextPlaces } from './place-context-scan.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
 import { isCapitalised, type Token } from './text-tokens.js';
 
 /** A gazetteer name or a named venue found in the text. */
 export interface EntityHit {
-  entry: GazetteerEntry | { kind: 'venue'; name: string };
+  entry: GazetteerEntry | ContextPlace | { kind: 'venue'; name: string };
   start: number;
   end: number;
   /** Token range, for rules that look at neighbours. */
@@ -57,6 +58,21 @@ const VENUE_HEADS = new Set([
   'gurdwara',
   'basilica',
   'nightclub',
+  'university',
+  'college',
+  'school',
+  'academy',
+  'seminary',
+  'madrasa',
+  'monastery',
+  'club',
+  'restaurant',
+  'cafe',
+  'barracks',
+  'terminal',
+  'avenue',
+  'street',
+  'boulevard',
 ]);
 // Words that may sit inside a venue's name without a capital.
 // Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
@@ -123,6 +139,10 @@ function scanVenues(text: string, tokens: readonly Token[], taken: Uint8Array): 
   for (let i = 1; i < tokens.length; i++) {
     const head = tokens[i] as Token;
     if (!VENUE_HEADS.has(head.fold) || !isCapitalised(head.text)) continue;
+    // "Garissa University College": the venue ends at the last of its venue words.
+    const next = tokens[i + 1];
+    if (next && VENUE_HEADS.has(next.fold) && isCapitalised(next.text) && next.start - head.end === 1)
+      continue;
     let from = i;
     while (from > 0) {
       const prev = tokens[from - 1] as Token;
@@ -201,5 +221,6 @@ export function scanEntities(
         (v) => h.start >= v.start && h.end <= v.end && h.entry.kind === 'city' && h.from === v.from,
       ),
   );
-  return [...result, ...venues].sort((a, b) => a.start - b.start);
+  const named = [...result, ...venues];
+  return [...named, ...scanContextPlaces(text, tokens, named, g)].sort((a, b) => a.start - b.start);
 }

@@ -48,6 +48,13 @@ type GroupEntry = Extract<GazetteerEntry, { kind: 'group' }>;
 
 const MAJOR_POPULATION = 1_000_000;
 
+/** A city name's key: folded, with "St"/"St."/"Saint" at its start one word. */
+function cityKey(name: string): string {
+  return foldName(name)
+    .replace(/^(?:st\.?|saint)\s+/, 'saint ')
+    .replace(/^(?:ste\.?|sainte)\s+/, 'sainte ');
+}
+
 /** The names in a galaxy value or summary: comma/semicolon lists, parenthesised short forms. */
 export function galaxyNames(text: string): string[] {
   const out: string[] = [];
@@ -157,16 +164,31 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     index.add(name, { kind: 'region', region, name }, 'regions');
   }
   const notCities = new Set(data.placesExtra.not_cities.map(foldName));
-  // Spellings that fold alike are one name (Jalālābad, India, and Jalālābād, Afghanistan).
+  // Spellings that fold alike are one name (Jalālābad, India, and Jalālābād, Afghanistan; St.
+  // Petersburg, Florida, and Saint Petersburg, Russia): one entry whose choices are every city
+  // of that name, for the article's context to choose from (article-extract.ts).
   const byName = new Map<string, (typeof data.cities)[number][]>();
   for (const row of data.cities) {
-    const f = foldName(row[0]);
-    if (notCities.has(f) || countryFolds.has(f)) continue;
+    const f = cityKey(row[0]);
+    if (notCities.has(foldName(row[0])) || countryFolds.has(foldName(row[0]))) continue;
     const list = byName.get(f) ?? [];
     list.push(row);
     byName.set(f, list);
   }
-  const exonyms = new Map((data.placesExtra.city_exonyms ?? []).map((e) => [foldName(e.city), e]));
+  const exonyms = new Map((data.placesExtra.city_exonyms ?? []).map((e) => [cityKey(e.city), e]));
+  // An exonym that is another city's own name (Hanover: Hannover, Germany, and three US towns)
+  // makes them one entry too: the cities it may mean.
+  for (const [key, e] of exonyms) {
+    const into = byName.get(key);
+    if (!into) continue;
+    for (const alias of [e.name, ...e.aliases]) {
+      const k = cityKey(alias);
+      const other = k === key ? undefined : byName.get(k);
+      if (!other) continue;
+      into.push(...other);
+      byName.delete(k);
+    }
+  }
   for (const [fold, rows] of byName) {
     const exo = exonyms.get(fold);
     // An exonym names one city: its country first, then the largest.
@@ -175,7 +197,8 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     const entry: GazetteerEntry = {
       kind: 'city',
       name,
-      choices: rows.map(([, country, population, latitude, longitude]) => ({
+      choices: rows.map(([own, country, population, latitude, longitude]) => ({
+        name: own,
         country,
         population,
         latitude,

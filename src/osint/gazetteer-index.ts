@@ -8,7 +8,14 @@ export type PlaceEntry =
       kind: 'city';
       name: string;
       /** Cities of this name, most populous first. */
-      choices: readonly { country: string; population: number; latitude: number; longitude: number }[];
+      choices: readonly {
+        /** This city's own name (Hanover, Pennsylvania, in the entry named for Hannover). */
+        name: string;
+        country: string;
+        population: number;
+        latitude: number;
+        longitude: number;
+      }[];
       /** A capital or a city of a million: named without a locative cue. */
       major: boolean;
     };

@@ -1,9 +1,9 @@
-import * as chrono from 'chrono-node';
-import type { Casualties, StatedDate } from './osint-types.js';
+import type { Casualties } from './osint-types.js';
 
 // Nouns that name one violent act (the singular: "deadly attacks" in general is no incident).
 const ATTACK_NOUNS = [
   'suicide bombing',
+  'suicide attack',
   'car bombing',
   'bombing',
   'attack',
@@ -18,18 +18,36 @@ const ATTACK_NOUNS = [
   'hostage-taking',
   'hostage taking',
   'rampage',
+  'raid',
+  'beheading',
+  'hijacking',
+  'car bomb',
+  'truck bomb',
+  'roadside bomb',
 ];
 const ATTACK = new RegExp(`\\b(${ATTACK_NOUNS.join('|')})(s?)\\b`, 'i');
-// Verbs that report one act: an incident only when the sentence also gives casualty figures.
-const ATTACK_VERBS: Record<string, string> = {
+// Verbs that report one act: with a place and a date (or figures) they are an incident.
+const ACT_VERBS: Record<string, string> = {
   attacked: 'attack',
   ambushed: 'ambush',
   stormed: 'attack',
+  raided: 'raid',
   bombed: 'bombing',
   'shot dead': 'shooting',
   'opened fire': 'shooting',
   stabbed: 'stabbing',
   detonated: 'bombing',
+  'blew himself up': 'suicide bombing',
+  'blew herself up': 'suicide bombing',
+  'blew themselves up': 'suicide bombing',
+  'took hostages': 'hostage-taking',
+  'took hostage': 'hostage-taking',
+  massacred: 'massacre',
+  exploded: 'bombing',
+  'went off': 'bombing',
+};
+// Who did it: names an act only when the sentence also gives casualty figures.
+const AGENT_NOUNS: Record<string, string> = {
   'suicide bomber': 'suicide bombing',
   bomber: 'bombing',
   gunman: 'shooting',
@@ -38,10 +56,10 @@ const ATTACK_VERBS: Record<string, string> = {
   attackers: 'attack',
   assailant: 'attack',
   assailants: 'attack',
-  'blew himself up': 'suicide bombing',
-  'blew herself up': 'suicide bombing',
 };
-const ATTACK_VERB = new RegExp(`\\b(${Object.keys(ATTACK_VERBS).join('|')})\\b`, 'i');
+const ATTACK_VERBS: Record<string, string> = { ...ACT_VERBS, ...AGENT_NOUNS };
+const ACT_VERB = new RegExp(`\\b(${Object.keys(ACT_VERBS).join('|')})\\b`, 'i');
+const AGENT_NOUN = new RegExp(`\\b(${Object.keys(AGENT_NOUNS).join('|')})\\b`, 'i');
 // An attack that did not happen: planned, foiled, threatened.
 const UNREALISED =
   /\b(plan(?:s|ned|ning)?|plot(?:s|ted|ting)?|foil(?:ed|ing)?|thwart(?:ed|ing)?|prevent(?:ed|ing)?|attempt(?:ed|ing)?|threat(?:s|en(?:ed|ing))? of|warn(?:ed|ing|s)? of|prepar(?:e|ed|ing))\b[^.;]{0,25}$/i;
@@ -105,7 +123,8 @@ const KILLED: RegExp[] = [
   // "killed a German tourist": one victim.
   /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=\p{L})/iu,
   new RegExp(
-    `\\bdeath toll\\s+(?:of|rose to|reached|climbed to|stood at|stands at|at)\\s+${APPROX}${NUM}`,
+    // "the death toll from the bombing in Kerman rose to 95".
+    `\\bdeath toll\\b[^.;]{0,60}?\\b(?:of|rose to|has risen to|reached|climbed to|stood at|stands at|at|is|was)\\s+${APPROX}${NUM}`,
     'i',
   ),
 ];
@@ -160,28 +179,52 @@ export interface IncidentCue {
   injured?: CasualtyHit;
 }
 
-/** The attack noun of a sentence and the casualty figures it states. */
-export function scanIncidentCue(sentence: string, offset: number): IncidentCue | undefined {
+/** The casualty figures a sentence states, with or without an attack word. */
+export function scanCasualties(
+  sentence: string,
+  offset: number,
+): { killed?: CasualtyHit; injured?: CasualtyHit } {
   const killed = firstFigure(sentence, offset, KILLED);
   const injured = firstFigure(sentence, offset, INJURED);
+  return { ...(killed && { killed }), ...(injured && { injured }) };
+}
+
+// "police raided a flat": a raid by those who enforce the law is an operation, not an attack.
+const OPERATION =
+  /\b(police|officers|agents|detectives|investigators|security forces|counter-?terrorism|anti-?terror(?:ism)?|special forces|troops|soldiers|army|military|fbi)\b[^.;]{0,40}$/i;
+
+function realised(sentence: string, at: number, noun: string): boolean {
+  const before = sentence.slice(0, at);
+  if (UNREALISED.test(before)) return false;
+  return noun !== 'raid' || !OPERATION.test(before);
+}
+
+/** The attack word of a sentence (noun, act verb, or agent with figures) and the casualty figures it states. */
+export function scanIncidentCue(sentence: string, offset: number): IncidentCue | undefined {
+  const { killed, injured } = scanCasualties(sentence, offset);
   const figures = killed !== undefined || injured !== undefined;
   let m: RegExpExecArray | null = null;
   let noun: string | undefined;
-  for (const re of [new RegExp(ATTACK.source, 'gi')]) {
-    for (let x = re.exec(sentence); x !== null; x = re.exec(sentence)) {
-      // "deadly attacks" in general are no incident; "two explosions ... killing 84" are one.
-      if (x[2] && !figures) continue;
-      if (UNREALISED.test(sentence.slice(0, x.index))) continue;
-      m = x;
-      noun = (x[1] ?? 'attack').toLowerCase();
-      break;
-    }
+  const re = new RegExp(ATTACK.source, 'gi');
+  for (let x = re.exec(sentence); x !== null; x = re.exec(sentence)) {
+    const n = (x[1] ?? 'attack').toLowerCase();
+    // "deadly attacks" in general are no incident; "two explosions ... killing 84" are one.
+    if (x[2] && !figures) continue;
+    if (!realised(sentence, x.index, n)) continue;
+    m = x;
+    noun = n;
+    break;
   }
-  if (!m && figures) {
-    const v = ATTACK_VERB.exec(sentence);
-    if (v) {
+  for (const [re2, needsFigures] of [
+    [ACT_VERB, false],
+    [AGENT_NOUN, true],
+  ] as const) {
+    if (m || (needsFigures && !figures)) continue;
+    const v = re2.exec(sentence);
+    const n = v ? (ATTACK_VERBS[(v[1] ?? '').toLowerCase()] ?? 'attack') : undefined;
+    if (v && n && realised(sentence, v.index, n)) {
       m = v;
-      noun = ATTACK_VERBS[(v[1] ?? '').toLowerCase()] ?? 'attack';
+      noun = n;
     }
   }
   if (!m || !noun) return undefined;
@@ -223,36 +266,4 @@ export function scanEventCue(sentence: string, offset: number): EventCue | undef
     start: offset + m.index,
     end: offset + m.index + m[0].length,
   };
-}
-
-const DATE_WORD =
-  /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(19|20)\d\d\b|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\b(yesterday|today|tonight)\b|\b(last|this|next) (week|month|year)\b/i;
-
-/**
- * The date a sentence states, as precisely as it states it. Relative dates ("on Friday",
- * "last month") need the article's publication date; without it only dates with a year count.
- */
-export function statedDate(sentence: string, published: Date | undefined): StatedDate | undefined {
-  const results = chrono.parse(sentence, published ?? new Date(Date.UTC(2000, 0, 1)));
-  for (const r of results) {
-    // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
-    if (!DATE_WORD.test(r.text)) continue;
-    const s = r.start;
-    const yearKnown = s.isCertain('year');
-    if (!yearKnown && !published) continue;
-    const y = String(s.get('year')).padStart(4, '0');
-    const mo = String(s.get('month')).padStart(2, '0');
-    const d = String(s.get('day')).padStart(2, '0');
-    if (s.isCertain('weekday') && !s.isCertain('day') && published) {
-      // News reports what happened: "on Sunday" is the last Sunday up to the publication date.
-      let at = s.date();
-      while (at.getTime() > published.getTime() + 86_400_000) at = new Date(at.getTime() - 7 * 86_400_000);
-      return at.toISOString().slice(0, 10);
-    }
-    if (s.isCertain('day')) return `${y}-${mo}-${d}`;
-    if (s.isCertain('month')) return `${y}-${mo}`;
-    if (yearKnown) return y;
-  }
-  const year = /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence);
-  return year?.[1];
 }

@@ -55,4 +55,36 @@ describe('city names in English and other spellings (issue 24)', () => {
       }
     }
   });
+
+  it('an ambiguous name is the city in a country the article names, the nearest named first, then the largest', () => {
+    const where = (text: string, written: string) => placeIn(text).find((p) => p.found === written);
+    // Alone: the largest (Saint Petersburg, 5 million, not St. Petersburg, Florida; Hannover, not three US towns).
+    expect(where('A blast hit the metro in St Petersburg on Monday.', 'St Petersburg')).toMatchObject({
+      name: 'Saint Petersburg',
+      country: 'RU',
+    });
+    expect(where('Police made an arrest in Hanover.', 'Hanover')).toMatchObject({
+      name: 'Hanover',
+      country: 'DE',
+    });
+    // The article names the country: its city, under that city's own name.
+    expect(
+      where('A gunman opened fire in St. Petersburg. Police in the United States said.', 'St. Petersburg'),
+    ).toMatchObject({ name: 'St. Petersburg', country: 'US' });
+    expect(where('In Hanover, in the United States, a man was charged.', 'Hanover')).toMatchObject({
+      name: 'Hanover',
+      country: 'US',
+    });
+    // Two countries named: the one nearest the mention.
+    const both =
+      'Officials in the United States said. Separately, in Hanover, Germany, police arrested two men.';
+    expect(where(both, 'Hanover')).toMatchObject({ country: 'DE' });
+    const other = 'In Germany, officials said. A man was charged in Hanover, United States.';
+    expect(where(other, 'Hanover')).toMatchObject({ country: 'US' });
+    // "Saint", "St" and "St." are one name: one place.
+    expect(placeIn('Attacks in Saint Petersburg and St. Petersburg, Russia.').map((p) => p.name)).toEqual([
+      'Saint Petersburg',
+      'Russia',
+    ]);
+  });
 });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { extractArticle, extractOptionsOf } from '../osint/article-extract.js';
+import { looksLikePdf, pdfTextOf } from '../osint/article-pdf.js';
 import { articleTextOf } from '../osint/article-text.js';
 import { buildDraftReport, markingIdOf } from '../osint/draft-report.js';
 import { applyEdits, type DraftItem, draftItemsOf, type ItemEdit } from '../osint/draft-types.js';
@@ -102,6 +103,8 @@ async function linkToStored(objects: ObjectReader, items: DraftItem[]): Promise<
 
 export interface IngestInput {
   body: Uint8Array | string;
+  /** The caller says the body is a PDF (a .pdf name, the console's PDF upload); bytes starting with %PDF- are one anyway. */
+  pdf?: boolean;
   meta: ArticleMeta;
   marking?: string;
 }
@@ -137,6 +140,19 @@ export function checkMeta(meta: ArticleMeta): DraftError | undefined {
   return undefined;
 }
 
+/** The article's text: a PDF's extracted text (which the draft keeps: evidence offsets are into it), or the text or HTML sent. */
+async function articleOf(
+  input: IngestInput,
+): Promise<{ ok: true; text: string } | { ok: false; message: string }> {
+  const body = input.body;
+  const isPdf = input.pdf === true || (typeof body !== 'string' && looksLikePdf(body));
+  if (!isPdf) return articleTextOf(body);
+  if (typeof body === 'string') return { ok: false, message: 'a PDF must be sent as bytes, not as text' };
+  const pdf = await pdfTextOf(body);
+  if (!pdf.ok) return pdf;
+  return articleTextOf(pdf.text, 'the text of the PDF', { html: false });
+}
+
 /**
  * Makes a draft from an article: its text (HTML reduced to text), what the text supports, names
  * linked to stored objects. Nothing enters intel; the draft waits for an analyst.
@@ -158,7 +174,7 @@ export async function ingestArticle(
       code: 'bad-input',
       message: `marking "${marking.slice(0, 40)}" must be clear, green, amber, amber+strict or red`,
     };
-  const text = articleTextOf(input.body);
+  const text = await articleOf(input);
   if (!text.ok) return { ok: false, code: 'bad-input', message: text.message };
   const g = gazetteerFor(await storedGroups(stores.objects));
   const items = draftItemsOf(extractArticle(text.text, g, extractOptionsOf(input.meta)));

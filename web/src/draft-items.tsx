@@ -1,4 +1,5 @@
 import { type FormEvent, useState } from 'react';
+import { MergeSearch } from './draft-merge.js';
 import type { DraftItem, ItemEdit } from './draft-model.js';
 import { objectHref } from './route.js';
 
@@ -38,11 +39,13 @@ function InlineEdit({
   button,
   initial,
   onSave,
+  placeholder,
 }: {
   label: string;
   button: string;
   initial: string;
   onSave: (value: string) => void;
+  placeholder?: string;
 }) {
   const [value, setValue] = useState(initial);
   const submit = (e: FormEvent) => {
@@ -51,7 +54,13 @@ function InlineEdit({
   };
   return (
     <form className="inline-form" onSubmit={submit}>
-      <input aria-label={label} value={value} onChange={(e) => setValue(e.target.value)} maxLength={300} />
+      <input
+        aria-label={label}
+        value={value}
+        onChange={(e) => setValue(e.target.value)}
+        maxLength={300}
+        {...(placeholder && { placeholder })}
+      />
       <button type="submit">{button}</button>
     </form>
   );
@@ -113,8 +122,10 @@ function ItemRow({
                 initial={item.name}
                 onSave={(name) => edit([{ key: item.key, name }])}
               />
+              <MergeSearch item={item} onPick={(mergeWith) => edit([{ key: item.key, mergeWith }])} />
               <InlineEdit
                 label={`Merge ${item.name} with stored object (STIX id)`}
+                placeholder="or a stored object's STIX id"
                 button="Merge"
                 initial={item.mergeWith ?? ''}
                 onSave={(mergeWith) => edit([{ key: item.key, mergeWith }])}

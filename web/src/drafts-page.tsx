@@ -6,22 +6,44 @@ import { ActionForm, field, post } from './manage-forms.js';
 import { useLoad } from './use-load.js';
 
 const STATES = ['open', 'confirmed', 'rejected', 'all'] as const;
-/** As the API's limit (2 MB of article): refused here before it is sent. */
+/** As the API's limits (2 MB of article, 4 MB of PDF): refused here before it is sent. */
 const MAX_UPLOAD = 2 * 1024 * 1024;
+const MAX_PDF_UPLOAD = 4 * 1024 * 1024;
+
+function base64Of(bytes: Uint8Array): string {
+  let bin = '';
+  // In slices: String.fromCharCode takes its arguments on the stack.
+  for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(bin);
+}
 
 /** Paste or upload an article; the hub extracts a draft, which an analyst then reviews. */
 function NewDraft({ onMade }: { onMade: (id: string) => void }) {
   const [text, setText] = useState('');
+  const [pdf, setPdf] = useState<{ name: string; size: number; base64: string } | undefined>();
   const [uploadError, setUploadError] = useState('');
   const upload = async (e: ChangeEvent<HTMLInputElement>) => {
     setUploadError('');
+    setPdf(undefined);
     const file = e.currentTarget.files?.[0];
     if (!file) return;
-    if (file.size > MAX_UPLOAD) {
-      setUploadError(`${file.name} is ${file.size} bytes; an article may be at most ${MAX_UPLOAD}`);
+    const isPdf = file.type === 'application/pdf' || /\.pdf$/i.test(file.name);
+    const max = isPdf ? MAX_PDF_UPLOAD : MAX_UPLOAD;
+    if (file.size > max) {
+      setUploadError(
+        `${file.name} is ${file.size} bytes; ${isPdf ? 'a PDF' : 'an article'} may be at most ${max}`,
+      );
       return;
     }
-    setText(await file.text());
+    if (isPdf) {
+      // The hub extracts its text (offline) and keeps that text with the draft.
+      setPdf({
+        name: file.name,
+        size: file.size,
+        base64: base64Of(new Uint8Array(await file.arrayBuffer())),
+      });
+      setText('');
+    } else setText(await file.text());
   };
   return (
     <ActionForm
@@ -29,7 +51,7 @@ function NewDraft({ onMade }: { onMade: (id: string) => void }) {
       testId="new-draft"
       onSubmit={async (form) => {
         const r = await post<{ id: string; items: number }>('/api/drafts', {
-          text,
+          ...(pdf ? { pdf_base64: pdf.base64 } : { text }),
           ...Object.fromEntries(
             ['title', 'source_url', 'published', 'marking']
               .map((f) => [f, field(form, f)] as const)
@@ -37,18 +59,38 @@ function NewDraft({ onMade }: { onMade: (id: string) => void }) {
           ),
         });
         setText('');
+        setPdf(undefined);
         onMade(r.id);
         return `Draft made with ${r.items} items`;
       }}
     >
       <label>
         Article (text or HTML)
-        <textarea name="text" rows={8} value={text} onChange={(e) => setText(e.target.value)} required />
+        <textarea
+          name="text"
+          rows={8}
+          value={text}
+          onChange={(e) => {
+            setText(e.target.value);
+            setPdf(undefined);
+          }}
+          required={!pdf}
+        />
       </label>
       <label>
-        Or upload a file (text or HTML)
-        <input type="file" accept=".txt,.html,.htm,text/plain,text/html" onChange={(e) => void upload(e)} />
+        Or upload a file (text, HTML or PDF)
+        <input
+          type="file"
+          accept=".txt,.html,.htm,.pdf,text/plain,text/html,application/pdf"
+          onChange={(e) => void upload(e)}
+          data-testid="article-file"
+        />
       </label>
+      {pdf && (
+        <p data-testid="pdf-chosen">
+          PDF {pdf.name} ({pdf.size} bytes): the hub extracts its text, which the draft keeps.
+        </p>
+      )}
       {uploadError && (
         <p className="error" role="alert">
           {uploadError}

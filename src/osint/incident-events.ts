@@ -1,0 +1,151 @@
+import type { EntityHit } from './entity-scan.js';
+import { type CasualtyHit, type IncidentCue, scanCasualties, scanIncidentCue } from './incident-scan.js';
+import { evidenceOf, type ItemSet } from './item-set.js';
+import type { Extraction, IncidentData, LocationData } from './osint-types.js';
+import { statedDate } from './text-dates.js';
+import { keyOf } from './text-fold.js';
+import type { Sentence } from './text-sentences.js';
+
+export interface PlacedHit {
+  hit: EntityHit;
+  item: Extraction;
+}
+
+/** How many sentences after an attack may still tell its figures ("The army said 51 soldiers were killed"). */
+const FOLLOW_ON = 2;
+// Those killed were the attackers: a security operation, not casualties of an attack.
+const ATTACKERS_KILLED =
+  /\b(militants?|attackers?|assailants?|fighters|insurgents|gunmen|suspects?|jihadists|terrorists|rebels|bombers?)\b/i;
+const ANY_ATTACK_WORD =
+  /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking)\b/i;
+
+const RANK: Record<LocationData['placeKind'], number> = { venue: 0, city: 1, country: 2, region: 9 };
+
+function loc(p: Extraction): LocationData {
+  return p.data as LocationData;
+}
+
+/** The most specific place a sentence names as where something happened (a venue, a town, a country). */
+function placeOf(places: readonly PlacedHit[]): Extraction | undefined {
+  let best: Extraction | undefined;
+  for (const p of places) {
+    const r = RANK[loc(p.item).placeKind];
+    if (r < 9 && (!best || r < RANK[loc(best).placeKind])) best = p.item;
+  }
+  return best;
+}
+
+/** The same place, or one inside the other ("Mali" and "Tessit, in eastern Mali"). */
+function samePlace(a: Extraction, b: Extraction, items: ItemSet): boolean {
+  if (a.key === b.key) return true;
+  const inside = (x: Extraction, y: Extraction): boolean => {
+    for (let at: string | undefined = loc(x).within, n = 0; at && n < 4; n++) {
+      if (at === y.key) return true;
+      const next = items.get(at);
+      at = next ? loc(next).within : undefined;
+    }
+    return (
+      loc(y).placeKind === 'country' && loc(x).country !== undefined && loc(x).country === loc(y).country
+    );
+  };
+  return inside(a, b) || inside(b, a);
+}
+
+interface Open {
+  item: Extraction;
+  sentence: number;
+}
+
+function figuresOf(c: { killed?: CasualtyHit; injured?: CasualtyHit }) {
+  const strip = (h: CasualtyHit) => ({ value: h.value, approximate: h.approximate, text: h.text });
+  return { ...(c.killed && { killed: strip(c.killed) }), ...(c.injured && { injured: strip(c.injured) }) };
+}
+
+/** What a later sentence adds to an incident: figures and a date it did not have, a more specific place. */
+function addTo(
+  open: Extraction,
+  place: Extraction | undefined,
+  figures: { killed?: CasualtyHit; injured?: CasualtyHit },
+  date: string | undefined,
+  items: ItemSet,
+): void {
+  const d = open.data as IncidentData;
+  const f = figuresOf(figures);
+  if (!d.killed && f.killed) d.killed = f.killed;
+  if (!d.injured && f.injured) d.injured = f.injured;
+  if (!d.date && date) d.date = date;
+  const now = d.place ? items.get(d.place) : undefined;
+  if (place && (!now || RANK[loc(place).placeKind] < RANK[loc(now).placeKind])) d.place = place.key;
+}
+
+/**
+ * Incidents, one per event rather than one per sentence: a sentence with an attack word and a
+ * place opens one (when it also states figures, a date or a venue); the next sentences that
+ * tell the same event (no other place, or a place inside the same one) add their figures, date
+ * and a more specific place to it. A sentence with figures and a place but no attack word
+ * counts only in an article that speaks of an attack elsewhere, and not when the dead are the
+ * attackers.
+ */
+export function gatherIncidents(
+  text: string,
+  sentences: readonly Sentence[],
+  placed: readonly PlacedHit[],
+  items: ItemSet,
+  published: Date | undefined,
+): void {
+  const articleNoun = ANY_ATTACK_WORD.exec(text)?.[1]?.toLowerCase();
+  let open: Open | undefined;
+  sentences.forEach((s, si) => {
+    const sentence = text.slice(s.start, s.end);
+    // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
+    const places = placed.filter(
+      (h) =>
+        h.hit.start >= s.start &&
+        h.hit.end <= s.end &&
+        h.item.kind === 'location' &&
+        !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)),
+    );
+    const place = placeOf(places);
+    const cue: IncidentCue | undefined = scanIncidentCue(sentence, s.start);
+    const figures = cue ?? scanCasualties(sentence, s.start);
+    const hasFigures = figures.killed !== undefined || figures.injured !== undefined;
+    if (!cue && !hasFigures) return;
+    const date = statedDate(sentence, published);
+    const recent = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
+    const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
+    if (recent && (!place || (openPlace && samePlace(place, openPlace, items)))) {
+      addTo(recent.item, place, figures, date, items);
+      const at = cue ?? figures.killed ?? figures.injured;
+      const ev = evidenceOf(sentences, at?.start ?? s.start, at?.end ?? s.end, 'incident:same-event', 0.6);
+      items.add(recent.item.key, recent.item.name, recent.item.data, ev);
+      recent.sentence = si;
+      return;
+    }
+    if (!place) return;
+    const venue = loc(place).placeKind === 'venue';
+    let noun = cue?.noun;
+    if (!cue) {
+      const dead = figures.killed ? text.slice(figures.killed.start, figures.killed.end + 25) : '';
+      if (!articleNoun || ATTACKERS_KILLED.test(dead)) return;
+      if (figures.killed === undefined && figures.injured === undefined) return;
+      noun = articleNoun;
+    }
+    if (!noun || !(hasFigures || venue || date)) return;
+    const name = `${place.name} ${noun}`;
+    const anchor = cue ?? figures.killed ?? figures.injured;
+    const item = items.add(
+      keyOf('incident', name),
+      name,
+      { kind: 'incident', noun, place: place.key, ...(date && { date }), ...figuresOf(figures) },
+      evidenceOf(
+        sentences,
+        anchor?.start ?? s.start,
+        anchor?.end ?? s.end,
+        cue ? (hasFigures ? 'incident:casualties' : 'incident:place') : 'incident:figures-and-place',
+        hasFigures ? 0.8 : 0.6,
+      ),
+    );
+    addTo(item, undefined, figures, date, items);
+    open = { item, sentence: si };
+  });
+}

@@ -1,0 +1,166 @@
+import { describe, expect, it } from 'vitest';
+import { loadGazetteer } from '../app/osint-data-load.js';
+import { extractArticle } from './article-extract.js';
+import type { Extraction, IncidentData } from './osint-types.js';
+import { statedDate } from './text-dates.js';
+
+const g = loadGazetteer();
+// A Wednesday.
+const published = new Date('2024-02-14T09:00:00Z');
+
+function incidents(text: string): (IncidentData & { name: string; placeName: string | undefined })[] {
+  const items = extractArticle(text, g, { published });
+  const byKey = new Map(items.map((i) => [i.key, i]));
+  return items
+    .filter((i): i is Extraction & { data: IncidentData } => i.kind === 'incident')
+    .map((i) => ({ ...i.data, name: i.name, placeName: byKey.get(i.data.place ?? '')?.name }));
+}
+
+describe('dates news uses, against the publication date', () => {
+  it.each([
+    ['The blast happened on 3 January.', '2024-01-03'],
+    ['It happened last Friday.', '2024-02-09'],
+    ['Gunmen struck early on Tuesday.', '2024-02-13'],
+    ['The attack took place in March 2023.', '2023-03'],
+    // No year and after the publication date: the year before.
+    ['The raid on 3 March was the first.', '2023-03-03'],
+    ['It happened on the night of 5 February.', '2024-02-05'],
+    ['On December 28, gunmen attacked.', '2023-12-28'],
+    ['The bombing in 2019 was claimed.', '2019'],
+  ])('%s -> %s', (sentence, want) => {
+    expect(statedDate(sentence, published)).toBe(want);
+  });
+
+  it('the date of an arrest or a verdict is not the date of the attack', () => {
+    expect(
+      statedDate('Police arrested a man on Saturday over the stabbing in Solingen on Friday.', published),
+    ).toBe('2024-02-09');
+    expect(statedDate('A jury found him guilty on Tuesday of the bombing.', published)).toBeUndefined();
+  });
+
+  it('without a publication date, only a date with a year counts', () => {
+    expect(statedDate('It happened last Friday.', undefined)).toBeUndefined();
+    expect(statedDate('It happened on 4 May 2022.', undefined)).toBe('2022-05-04');
+  });
+});
+
+describe('casualty forms', () => {
+  it.each([
+    ['A suicide bomber killed at least 60 people at a market in Peshawar on Monday.', 60, true, undefined],
+    ['A car bombing in Mogadishu on Sunday left 12 dead and 30 wounded.', 12, false, 30],
+    ['The death toll from the bombing in Kerman on 3 January rose to 95.', 95, false, undefined],
+    ['Gunmen opened fire on a bus in Quetta on Friday, wounding 14 passengers.', undefined, false, 14],
+    ['Twenty soldiers were killed in an ambush in Mali on Saturday.', 20, false, undefined],
+  ])('%s', (text, killed, approximate, injured) => {
+    const [inc] = incidents(text);
+    expect(inc, text).toBeDefined();
+    if (killed === undefined) expect(inc?.killed).toBeUndefined();
+    else expect(inc?.killed).toMatchObject({ value: killed, approximate });
+    if (injured === undefined) expect(inc?.injured).toBeUndefined();
+    else expect(inc?.injured?.value).toBe(injured);
+  });
+
+  it('wounded are not killed: "injured 40" gives no death toll', () => {
+    const [inc] = incidents('A grenade attack in Kabul on Monday injured 40 people.');
+    expect(inc?.killed).toBeUndefined();
+    expect(inc?.injured?.value).toBe(40);
+  });
+});
+
+describe('one incident per event', () => {
+  it('gathers the figures, date and the more specific place the next sentences tell', () => {
+    const found = incidents(
+      'Militants attacked an army post near Tessit in eastern Mali on Sunday.\n' +
+        'The army said 17 soldiers were killed and 9 wounded.\n' +
+        'The attack was the deadliest in Mali this year.',
+    );
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatchObject({
+      placeName: 'Tessit',
+      date: '2024-02-11',
+      killed: { value: 17 },
+      injured: { value: 9 },
+    });
+  });
+
+  it('keeps two attacks in two cities apart', () => {
+    const found = incidents(
+      'A bombing in Kabul on Monday killed 9 people. Hours later a shooting in Jalalabad killed 4.',
+    );
+    const plain = (n?: string) => n?.normalize('NFD').replace(/\p{M}/gu, '');
+    expect(found.map((f) => [plain(f.placeName), f.killed?.value])).toEqual([
+      ['Kabul', 9],
+      ['Jalalabad', 4],
+    ]);
+  });
+
+  it('a sentence with figures and a place counts when the article speaks of an attack', () => {
+    const text =
+      'A man killed two people and injured five in Lyon on Saturday. Prosecutors called it a terrorist attack.';
+    expect(incidents(text)[0]).toMatchObject({
+      placeName: 'Lyon',
+      killed: { value: 2 },
+      injured: { value: 5 },
+    });
+    expect(incidents('Floods killed two people and injured five in Lyon on Saturday.')).toEqual([]);
+  });
+
+  it('no incident for plots, police raids or attackers killed by the security forces', () => {
+    expect(incidents('Police foiled a plan to attack a church in Cologne on Friday.')).toEqual([]);
+    expect(incidents('Police raided a flat in Hamburg on Tuesday and arrested two men.')).toEqual([]);
+    expect(
+      incidents('The army said the attack ended. Troops killed 12 militants in Kunduz on Friday.'),
+    ).toEqual([]);
+  });
+
+  it('words for attacks: raid, massacre, hostage-taking, stabbing, suicide attack', () => {
+    for (const [sentence, noun] of [
+      ['Gunmen raided a village near Mopti, in central Mali, on Friday, killing 30 people.', 'raid'],
+      ['The massacre in Bucha on 1 March 2022 killed dozens.', 'massacre'],
+      ['The hostage-taking at a theatre in Moscow on 23 October 2002 killed 130.', 'hostage-taking'],
+      ['A stabbing in Solingen on Friday killed three people.', 'stabbing'],
+      ['A suicide attack in Quetta on Monday killed 25.', 'suicide attack'],
+    ] as const) {
+      expect(incidents(sentence)[0]?.noun, sentence).toBe(noun);
+    }
+  });
+});
+
+describe('places the text marks as places', () => {
+  it('a town no gazetteer lists, put in a known country by the text', () => {
+    const items = extractArticle('Gunmen abducted 30 pupils in Kuriga, in Nigeria’s Kaduna state.', g);
+    expect(items.find((i) => i.name === 'Kuriga')?.data).toMatchObject({
+      placeKind: 'city',
+      country: 'NG',
+      within: 'location:nigeria',
+    });
+    const regions = extractArticle('Fighting spread in Burkina Faso’s Oudalan province.', g);
+    expect(regions.find((i) => i.name === 'Oudalan')?.data).toMatchObject({
+      placeKind: 'region',
+      country: 'BF',
+    });
+  });
+
+  it('a district of a city, a street and a venue in the city after it', () => {
+    const items = extractArticle(
+      'A bomb exploded on Istiklal Avenue in Istanbul’s Beyoglu district on Sunday, killing six. ' +
+        'Another hit the Grand Hotel in Kabul.',
+      g,
+    );
+    const byName = new Map(items.map((i) => [i.name, i]));
+    expect(byName.get('Beyoglu')?.data).toMatchObject({ placeKind: 'region', country: 'TR' });
+    expect(byName.get('Istiklal Avenue')?.data).toMatchObject({
+      placeKind: 'venue',
+      within: 'location:istanbul',
+    });
+    expect(byName.get('Grand Hotel')?.data).toMatchObject({ within: 'location:kabul', country: 'AF' });
+    expect(items.filter((i) => i.kind === 'incident')).toHaveLength(1);
+  });
+
+  it('needs the country beside it: a capitalised word alone is no place', () => {
+    const names = extractArticle('He spoke in Parliament on Monday. They met in Brussels, Belgium.', g).map(
+      (i) => i.name,
+    );
+    expect(names).not.toContain('Parliament');
+  });
+});

@@ -1,0 +1,123 @@
+import type { EntityHit } from './entity-scan.js';
+import type { Gazetteer } from './gazetteer-build.js';
+import { isCapitalised, type Token } from './text-tokens.js';
+
+/**
+ * Places no gazetteer lists (villages, districts, small towns) that the text itself marks as
+ * places by what surrounds them: "near Tessit in eastern Mali", "in Mpondwe, western Uganda",
+ * "in Kuriga, in Nigeria's Kaduna state", "Burkina Faso's Oudalan province". The name must be
+ * capitalised, not a common English word and not already a name the gazetteer knows, and it
+ * must lie next to a country the gazetteer does know: that country is where it lies.
+ */
+export interface ContextPlace {
+  kind: 'place';
+  name: string;
+  placeKind: 'city' | 'region';
+  /** ISO 3166 alpha-2 code of the country the text puts it in. */
+  country: string;
+}
+
+const BEFORE = new Set(['in', 'near', 'at', 'outside', 'around', 'inside', 'from']);
+const DIRECTION =
+  /^(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central|the|far|remote|rural)$/;
+// "Oudalan province", "Kaduna state": an administrative unit named before its kind.
+const UNIT = new Set(['province', 'state', 'region', 'district', 'county', 'governorate', 'prefecture']);
+// Capitalised words that begin clauses or titles rather than name places.
+const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+const MAX_WORDS = 3;
+
+function nameLike(t: Token | undefined, g: Gazetteer): boolean {
+  if (!t || !isCapitalised(t.text) || /\d/.test(t.text)) return false;
+  return !g.commonWords.has(t.fold) && !NOT_NAMES.has(t.fold);
+}
+
+/** Token index of the hit that starts at token i, if any. */
+function hitsByToken(hits: readonly EntityHit[]): Map<number, EntityHit> {
+  const m = new Map<number, EntityHit>();
+  for (const h of hits) m.set(h.from, h);
+  return m;
+}
+
+export function scanContextPlaces(
+  text: string,
+  tokens: readonly Token[],
+  hits: readonly EntityHit[],
+  g: Gazetteer,
+): EntityHit[] {
+  const taken = new Uint8Array(tokens.length);
+  for (const h of hits) for (let k = h.from; k < h.to; k++) taken[k] = 1;
+  const byToken = hitsByToken(hits);
+  const countryAt = (i: number): string | undefined => {
+    const h = byToken.get(i);
+    return h?.entry.kind === 'country' ? h.entry.code : undefined;
+  };
+  const out: EntityHit[] = [];
+  const gapIs = (a: number, re: RegExp) =>
+    re.test(text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token | undefined)?.start ?? text.length));
+
+  for (let i = 1; i < tokens.length; i++) {
+    const lead = tokens[i - 1] as Token;
+    if (!BEFORE.has(lead.fold) || !gapIs(i - 1, /^ $/)) continue;
+    // Up to three capitalised words the gazetteer does not know, joined by single spaces or hyphens.
+    let to = i;
+    while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
+      to++;
+      if (!gapIs(to - 1, /^[ -]$/)) break;
+    }
+    if (to === i) continue;
+    // What follows the name must put it in a known country.
+    let j = to;
+    const sep = text.slice(
+      (tokens[to - 1] as Token).end,
+      (tokens[to] as Token | undefined)?.start ?? text.length,
+    );
+    if (!/^(?:,\s*| )$/.test(sep)) continue;
+    if (sep === ' ' && tokens[j]?.fold !== 'in') continue;
+    if (tokens[j]?.fold === 'in') j++;
+    while (j < tokens.length && DIRECTION.test((tokens[j] as Token).fold) && j - to < 4) j++;
+    const country = countryAt(j);
+    if (!country) continue;
+    const last = tokens[to - 1] as Token;
+    const start = (tokens[i] as Token).start;
+    out.push({
+      entry: { kind: 'place', name: text.slice(start, last.end), placeKind: 'city', country },
+      start,
+      end: last.end,
+      from: i,
+      to,
+      rule: 'place:named-in-country',
+      confidence: 0.7,
+    });
+    for (let k = i; k < to; k++) taken[k] = 1;
+  }
+
+  // "Burkina Faso's Oudalan province", "Istanbul's Beyoglu district": a possessive, a name, a unit.
+  for (const h of hits) {
+    const country =
+      h.entry.kind === 'country'
+        ? h.entry.code
+        : h.entry.kind === 'city'
+          ? h.entry.choices[0]?.country
+          : undefined;
+    if (!country) continue;
+    if (!/^['’]s $/.test(text.slice(h.end, h.end + 3))) continue;
+    const from = h.to;
+    let to = from;
+    while (to < tokens.length && to - from < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) to++;
+    const unit = tokens[to];
+    if (to === from || !unit || !UNIT.has(unit.fold)) continue;
+    const start = (tokens[from] as Token).start;
+    const end = (tokens[to - 1] as Token).end;
+    out.push({
+      entry: { kind: 'place', name: text.slice(start, end), placeKind: 'region', country },
+      start,
+      end,
+      from,
+      to,
+      rule: 'place:unit-of-country',
+      confidence: 0.7,
+    });
+    for (let k = from; k < to; k++) taken[k] = 1;
+  }
+  return out;
+}

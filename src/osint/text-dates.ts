@@ -1,0 +1,55 @@
+import * as chrono from 'chrono-node';
+import type { StatedDate } from './osint-types.js';
+
+const DATE_WORD =
+  /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(19|20)\d\d\b|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\b(yesterday|today|tonight)\b|\b(last|this|next) (week|month|year)\b/i;
+// "on the night of 5 February": chrono reads "night of" as a time of today; the date is what follows.
+const PART_OF_DAY = /\b(?:the\s+)?(?:night|morning|evening|afternoon|early hours)\s+of\s+/gi;
+const DAY_MS = 86_400_000;
+// "arrested a man on Saturday", "found guilty on Tuesday": the date of a police or court step,
+// not of the attack the sentence is also about.
+const PROCEDURE =
+  /\b(arrested|detained|charged|convicted|sentenced|guilty|jailed|acquitted|indicted|extradited|raided|searched)\b[^.;]{0,40}$/i;
+
+function iso(y: number, m: number, d?: number): string {
+  const ym = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
+  return d === undefined ? ym : `${ym}-${String(d).padStart(2, '0')}`;
+}
+
+/**
+ * The date a sentence states, as precisely as it states it. Relative dates ("on Friday",
+ * "last month", "on 3 January") need the article's publication date; without it only dates
+ * with a year count. News reports what happened: a date without a year, or a weekday, is the
+ * latest such date up to the publication date, never one after it. The date of an arrest or a
+ * verdict is not the date of what the sentence reports.
+ */
+export function statedDate(sentence: string, published: Date | undefined): StatedDate | undefined {
+  const text = sentence.replace(PART_OF_DAY, (m) => ' '.repeat(m.length));
+  const results = chrono.parse(text, published ?? new Date(Date.UTC(2000, 0, 1)));
+  for (const r of results) {
+    // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
+    if (!DATE_WORD.test(r.text)) continue;
+    if (PROCEDURE.test(text.slice(0, r.index))) continue;
+    const s = r.start;
+    const yearKnown = s.isCertain('year');
+    if (!yearKnown && !published) continue;
+    let y = s.get('year') ?? 0;
+    const mo = s.get('month') ?? 1;
+    const d = s.get('day') ?? 1;
+    if (s.isCertain('weekday') && !s.isCertain('day') && published) {
+      let at = s.date();
+      while (at.getTime() > published.getTime() + DAY_MS) at = new Date(at.getTime() - 7 * DAY_MS);
+      return at.toISOString().slice(0, 10);
+    }
+    if (!yearKnown && published) {
+      // "on 3 March" in an article of 10 February 2024 is 3 March 2023.
+      const first = Date.UTC(y, mo - 1, s.isCertain('day') ? d : 1);
+      if (first > published.getTime() + DAY_MS) y -= 1;
+    }
+    if (s.isCertain('day')) return iso(y, mo, d);
+    if (s.isCertain('month')) return iso(y, mo);
+    if (yearKnown) return String(y).padStart(4, '0');
+  }
+  const year = /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence);
+  return year?.[1];
+}

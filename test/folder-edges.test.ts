@@ -30,7 +30,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   tearline: ['stix', 'policy'],
   access: [],
   relay: ['stix', 'ledger'],
-  osint: ['stix'],
+  // PDF text is read on a worker thread (found by the worker helper) with a time limit.
+  osint: ['stix', 'worker'],
   clock: [],
   worker: [],
   // The ports. The ledger service and the ledger audit reach the engines' ledgers until the

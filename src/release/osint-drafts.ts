@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { extractArticle, extractOptionsOf } from '../osint/article-extract.js';
-import { looksLikePdf, pdfTextOf } from '../osint/article-pdf.js';
+import { looksLikePdf } from '../osint/article-pdf.js';
+import { pdfTextOffThread } from '../osint/article-pdf-run.js';
 import { articleTextOf } from '../osint/article-text.js';
 import { buildDraftReport, markingIdOf } from '../osint/draft-report.js';
 import { applyEdits, type DraftItem, draftItemsOf, type ItemEdit } from '../osint/draft-types.js';
@@ -148,7 +149,7 @@ async function articleOf(
   const isPdf = input.pdf === true || (typeof body !== 'string' && looksLikePdf(body));
   if (!isPdf) return articleTextOf(body);
   if (typeof body === 'string') return { ok: false, message: 'a PDF must be sent as bytes, not as text' };
-  const pdf = await pdfTextOf(body);
+  const pdf = await pdfTextOffThread(body);
   if (!pdf.ok) return pdf;
   return articleTextOf(pdf.text, 'the text of the PDF', { html: false });
 }

@@ -63,10 +63,11 @@ export class RelayClient {
     }>;
   }
 
-  async *pages(mailbox: string): AsyncGenerator<unknown[]> {
+  /** The mailbox's envelopes after sequence `afterSequence` (the caller's cursor), page by page. */
+  async *pages(mailbox: string, afterSequence = 0): AsyncGenerator<unknown[]> {
     let next: string | undefined;
     do {
-      const q = next === undefined ? '' : `?next=${encodeURIComponent(next)}`;
+      const q = `?after_sequence=${afterSequence}${next === undefined ? '' : `&next=${encodeURIComponent(next)}`}`;
       const page = (await this.#call(`taxii2/relay/collections/${mailbox}/objects/${q}`)) as {
         objects?: unknown;
         more?: boolean;

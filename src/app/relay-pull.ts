@@ -1,4 +1,4 @@
-import { importStream } from '../ingest/import-stream.js';
+import { type ImportTarget, importStream } from '../ingest/import-stream.js';
 import type { NoteVerifier } from '../ledger/ledger-note.js';
 import {
   envelopeDigest,
@@ -6,7 +6,7 @@ import {
   parseSealedEnvelope,
   type SealedEnvelope,
 } from '../relay/relay-envelope.js';
-import { openEnvelope } from '../relay/relay-seal.js';
+import { MAX_PAYLOAD_OBJECTS, openEnvelope } from '../relay/relay-seal.js';
 import { describeProblem, planSequence } from '../relay/relay-sequence.js';
 import { RelayInboxStore } from '../store/hub/relay-inbox-store.js';
 import type { Hub } from './hub.js';
@@ -25,6 +25,18 @@ async function* once(text: string): AsyncGenerator<string> {
 }
 
 /**
+ * The hub's object store without its bulk mode (which commits on its own schedule): an
+ * envelope's objects are one batch, stored inside the caller's transaction.
+ */
+function inOneTransaction(hub: Hub): ImportTarget {
+  return {
+    putObjects: (batch, context) => hub.objects.putObjects(batch, context),
+    quarantine: (rejected) => hub.objects.quarantine(rejected),
+    markingDefinitionIds: () => hub.objects.markingDefinitionIds(),
+  };
+}
+
+/**
  * The recipient's side: fetches its mailbox from one sender, keeps only what follows what it has
  * in sequence and chain, checks each envelope's signature with the sender's published key, opens
  * it, imports the objects (source names sender, envelope and relay) and records it, in order.
@@ -38,6 +50,8 @@ export async function pullFromRelay(
   sender: NoteVerifier,
   /** The signed-in analyst pulling: the importer of what arrives, as for `taxii pull`. */
   actor: string,
+  /** For tests: a fault raised between an envelope's import and its record (both roll back). */
+  faults: { afterImport?(sequence: number): void } = {},
 ): Promise<PullResult> {
   const inbox = new RelayInboxStore(hub.sql);
   const me = hub.config.hub_name;
@@ -56,7 +70,9 @@ export async function pullFromRelay(
   };
   const fetched: SealedEnvelope[] = [];
   let i = 0;
-  for await (const page of client.pages(mailboxIdOf(sender.name, me))) {
+  const state = await inbox.state(sender.name);
+  // Only what follows the last envelope taken: a pull costs what is new, not the whole mailbox.
+  for await (const page of client.pages(mailboxIdOf(sender.name, me), state.lastSequence)) {
     for (const value of page) {
       const parsed = parseSealedEnvelope(value, `mailbox object ${i++}`);
       if (parsed.ok) fetched.push(parsed.envelope);
@@ -64,11 +80,15 @@ export async function pullFromRelay(
     }
   }
   result.fetched = fetched.length;
-  // The mailbox is read from its start each time: an envelope already taken, unchanged, is
-  // simply skipped; one under a taken sequence with other content is a replay and reported.
-  const known = new Map((await inbox.received(sender.name)).map((r) => [r.sequence, r.digest]));
-  const fresh = fetched.filter((e) => known.get(e.sequence) !== envelopeDigest(e));
-  const plan = planSequence(await inbox.state(sender.name), fresh);
+  // A relay that ignores the cursor may still send old ones: an envelope already taken,
+  // unchanged, is skipped; one under a taken sequence with other content is a replay, reported.
+  const fresh: SealedEnvelope[] = [];
+  for (const e of fetched) {
+    const known =
+      e.sequence <= state.lastSequence ? await inbox.digestAt(sender.name, e.sequence) : undefined;
+    if (known !== envelopeDigest(e)) fresh.push(e);
+  }
+  const plan = planSequence(state, fresh);
   for (const p of plan.problems) await problem(p.code, describeProblem(p, sender.name));
   for (const envelope of plan.accept) {
     const opened = await openEnvelope(envelope, {
@@ -82,19 +102,29 @@ export async function pullFromRelay(
       break;
     }
     const objects = opened.payload.objects;
-    if (objects.length > 0) {
-      const s = await importStream(once(JSON.stringify(objects)), hub.objects, {
-        source: `relay:${sender.name}:${envelope.sequence}:${envelope.id} via ${relayUrl}`,
-        actor,
-        maxObjectBytes: hub.config.max_object_bytes,
-      });
+    // The import and its record commit together (every store joins this transaction): a crash
+    // between them leaves neither, so the next pull takes the envelope again, exactly once.
+    const s = await hub.sql.transaction(async () => {
+      const imported =
+        objects.length === 0
+          ? undefined
+          : await importStream(once(JSON.stringify(objects)), inOneTransaction(hub), {
+              source: `relay:${sender.name}:${envelope.sequence}:${envelope.id} via ${relayUrl}`,
+              actor,
+              maxObjectBytes: hub.config.max_object_bytes,
+              batchSize: MAX_PAYLOAD_OBJECTS,
+            });
+      faults.afterImport?.(envelope.sequence);
+      await inbox.record(envelope, envelopeDigest(envelope), relayUrl, objects.length, hub.clock.now());
+      return imported;
+    });
+    if (s) {
       result.objects.added += s.added;
       result.objects.new_versions += s.new_versions;
       result.objects.duplicates += s.duplicates;
       result.objects.conflicts += s.conflicts;
       result.objects.rejected += s.rejected;
     }
-    await inbox.record(envelope, envelopeDigest(envelope), relayUrl, objects.length, hub.clock.now());
     result.accepted++;
   }
   return result;

@@ -1,15 +1,20 @@
 // The recipient's pull (issue 25) in process, on both engines: a relay server on loopback, a
 // recipient hub, and a sender that seals with test keys. What is measured is what the relay
 // serves and what the recipient's store holds.
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { RelayClient } from '../src/app/relay-client.js';
 import { ensureSealingKey, loadSealingKey } from '../src/app/relay-key-file.js';
 import { pullFromRelay } from '../src/app/relay-pull.js';
 import { buildRelayServer } from '../src/app/relay-server.js';
+import { signCheckpoint } from '../src/ledger/ledger-checkpoint.js';
+import { sealEntry } from '../src/ledger/ledger-commitment.js';
+import { MemoryTree } from '../src/ledger/ledger-memory-tree.js';
 import { formatVerifierKey } from '../src/ledger/ledger-note.js';
+import { formatReceipt } from '../src/ledger/ledger-receipt.js';
 import { envelopeDigest, FIRST_PREVIOUS, mailboxIdOf } from '../src/relay/relay-envelope.js';
+import { copyDigest } from '../src/relay/relay-hub-receipts.js';
 import { parseSealingPublicKey } from '../src/relay/relay-keys.js';
 import { sealEnvelope } from '../src/relay/relay-seal.js';
 import { type TestHubKeys, testHubKeys } from '../src/relay/relay-test-keys.js';
@@ -81,8 +86,49 @@ async function setUp(openRecipient: () => Promise<EngineHub>): Promise<Setup> {
   };
 }
 
+/**
+ * The sender's ledger as a partner sees it: a release entry for each copy (derived id and
+ * digest), in a tree whose checkpoint the sender's key signs, and an inclusion receipt for each.
+ */
+function releaseReceipts(x: Setup, objects: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const leaves = objects.map((o) => {
+    const sealed = sealEntry(
+      {
+        kind: 'release',
+        time: '2026-06-01T00:00:00.000Z',
+        actor: 'officer',
+        release_id: `release--${randomUUID()}`,
+        partner: 'identity--kabul',
+        derived_id: o.id as string,
+        original_id: `indicator--${randomUUID()}`,
+        original_version: '2026-06-01T00:00:00.000Z',
+        agreement_version: '1',
+        reasons: [],
+        approvals: [],
+        tearline_digest: copyDigest(o),
+      },
+      randomBytes(32),
+    );
+    if (!sealed.ok) throw new Error(sealed.message);
+    return sealed.leaf;
+  });
+  const tree = MemoryTree.fromEntries(leaves);
+  const signed = signCheckpoint({ origin: SENDER, size: leaves.length, root: tree.root() }, x.hq.signer);
+  if (!signed.ok) throw new Error(signed.message);
+  return leaves.map((leaf, index) => {
+    const proof = tree.proveInclusion(index);
+    if (!proof.ok) throw new Error(proof.message);
+    return JSON.parse(formatReceipt({ index, entry: leaf, checkpoint: signed.note, proof: proof.proof }));
+  });
+}
+
 /** Seals `count` envelopes of `perEnvelope` new indicators each and posts them to the relay. */
-async function send(x: Setup, count: number, perEnvelope = 3): Promise<void> {
+async function send(
+  x: Setup,
+  count: number,
+  perEnvelope = 3,
+  receipts: (objects: Record<string, unknown>[]) => Record<string, unknown>[] = (o) => releaseReceipts(x, o),
+): Promise<void> {
   const me = x.recipient.hub.config.hub_name;
   const key = await loadSealingKey(x.recipient.hub.paths, me);
   if (!key.ok) throw new Error(key.message);
@@ -90,6 +136,7 @@ async function send(x: Setup, count: number, perEnvelope = 3): Promise<void> {
   if (!recipient.ok) throw new Error(recipient.message);
   const envelopes = [];
   for (let i = 0; i < count; i++) {
+    const objects = Array.from({ length: perEnvelope }, (_, n) => indicator(x.sent.sequence * 100 + n));
     const sealed = await sealEnvelope({
       id: `x-tearline-sealed-envelope--${randomUUID()}`,
       created: new Date().toISOString(),
@@ -97,10 +144,7 @@ async function send(x: Setup, count: number, perEnvelope = 3): Promise<void> {
       recipient: recipient.publicKey,
       sequence: x.sent.sequence + 1,
       previousDigest: x.sent.digest,
-      payload: {
-        objects: Array.from({ length: perEnvelope }, (_, n) => indicator(x.sent.sequence * 100 + n)),
-        feed: { after_us: 0, through_us: 1 },
-      },
+      payload: { objects, feed: { after_us: 0, through_us: 1 }, receipts: receipts(objects) },
     });
     if (!sealed.ok) throw new Error(sealed.message);
     x.sent = { sequence: x.sent.sequence + 1, digest: envelopeDigest(sealed.envelope) };
@@ -139,7 +183,7 @@ describeOnHubEngines('relay pull', (open) => {
   it('asks the relay only for what follows the last envelope it took', async () => {
     await send(x, 4);
     const first = await pull(x);
-    expect(first).toMatchObject({ fetched: 4, accepted: 4, problems: [] });
+    expect(first).toMatchObject({ fetched: 4, accepted: 4, receipts: 12, problems: [] });
     expect(x.served.reduce((a, b) => a + b, 0)).toBe(4);
     x.served.length = 0;
     await send(x, 2);
@@ -178,5 +222,67 @@ describeOnHubEngines('relay pull', (open) => {
       inbox: before.inbox + 3,
       received: before.received + 3,
     });
+  });
+
+  it('refuses an envelope whose hub receipts are tampered, misplaced or missing, saying why, and takes nothing after it', async () => {
+    const cases: [string, (objects: Record<string, unknown>[]) => Record<string, unknown>[], RegExp][] = [
+      [
+        'proof',
+        (o) =>
+          releaseReceipts(x, o).map((r, i) =>
+            i === 1
+              ? { ...r, proof: (r.proof as string[]).map(() => Buffer.alloc(32, 7).toString('base64')) }
+              : r,
+          ),
+        /hub receipt 1 does not verify: receipt: .*(root|proof)/,
+      ],
+      [
+        'signer',
+        (o) => {
+          const other = releaseReceipts(x, o);
+          // The same receipts under a checkpoint signed by another key (an ally's hub).
+          return other.map((r) => ({
+            ...r,
+            checkpoint: (r.checkpoint as string).replace(/— .*$/m, '— hq.example AAAA'),
+          }));
+        },
+        /hub receipt 0 does not verify/,
+      ],
+      [
+        'another copy',
+        (o) =>
+          releaseReceipts(
+            x,
+            o.map((c) => ({ ...c, name: 'what the hub released was different' })),
+          ),
+        /hub receipt 0 is for indicator--.* with a digest no object in the envelope has/,
+      ],
+      [
+        'missing',
+        (o) => releaseReceipts(x, o).slice(1),
+        /indicator--.* comes without the sender hub's release receipt/,
+      ],
+    ];
+    for (const [name, receipts, reason] of cases) {
+      const fresh = await setUp(open);
+      try {
+        await send(fresh, 1, 3, receipts);
+        await send(fresh, 1, 3);
+        const r = await pullFromRelay(
+          fresh.recipient.hub,
+          fresh.url,
+          fresh.recipientToken,
+          fresh.hq.verifier,
+          'a',
+        );
+        expect(r.accepted, name).toBe(0);
+        expect(r.problems.join('\n'), name).toMatch(reason);
+        expect((await counts(fresh)).objects, name).toBe(0);
+      } finally {
+        await fresh.server.close();
+        await fresh.recipient.close();
+        await fresh.relayHub.close();
+      }
+    }
   });
 });

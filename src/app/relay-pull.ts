@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { type ImportTarget, importStream } from '../ingest/import-stream.js';
 import type { NoteVerifier } from '../ledger/ledger-note.js';
 import {
@@ -6,9 +7,16 @@ import {
   parseSealedEnvelope,
   type SealedEnvelope,
 } from '../relay/relay-envelope.js';
+import { checkHubReceipts } from '../relay/relay-hub-receipts.js';
 import { MAX_PAYLOAD_OBJECTS, openEnvelope } from '../relay/relay-seal.js';
 import { describeProblem, planSequence } from '../relay/relay-sequence.js';
 import { RelayInboxStore } from '../store/hub/relay-inbox-store.js';
+import { RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
+import {
+  DEFAULT_SUBMISSION_LIMITS,
+  type Submitter,
+  submitPartnerObject,
+} from '../taxii/taxii-submissions.js';
 import type { Hub } from './hub.js';
 import { RelayClient } from './relay-client.js';
 import { loadSealingKey } from './relay-key-file.js';
@@ -16,6 +24,10 @@ import { loadSealingKey } from './relay-key-file.js';
 export interface PullResult {
   fetched: number;
   accepted: number;
+  /** 'intel' from a hub that releases to us; 'submissions' from one of our partners (its feedback). */
+  into: 'intel' | 'submissions';
+  /** The sender hub's release receipts checked (one per copy taken into intel). */
+  receipts: number;
   objects: { added: number; new_versions: number; duplicates: number; conflicts: number; rejected: number };
   problems: string[];
 }
@@ -23,6 +35,45 @@ export interface PullResult {
 async function* once(text: string): AsyncGenerator<string> {
   yield text;
 }
+
+/**
+ * A partner's feedback (sightings) as its submissions: the same checks and space as a TAXII push
+ * from it (submitPartnerObject), provenance naming the relay. The envelope's signature proves the
+ * partner's hub wrote it, so an object that names no creator is given the partner's identity.
+ */
+async function submitFeedback(
+  hub: Hub,
+  who: Submitter,
+  objects: readonly Record<string, unknown>[],
+): Promise<Tally & { refused: string[] }> {
+  const ports = {
+    sink: hub.taxii.sink,
+    resolver: hub.taxii.releases.createResolver(),
+    limits: { ...DEFAULT_SUBMISSION_LIMITS, maxObjectBytes: hub.config.max_object_bytes },
+    now: () => hub.clock.now(),
+  };
+  const tally = {
+    added: 0,
+    new_versions: 0,
+    duplicates: 0,
+    conflicts: 0,
+    rejected: 0,
+    refused: [] as string[],
+  };
+  const statusId = randomUUID();
+  for (const [i, o] of objects.entries()) {
+    const raw = o.created_by_ref === undefined ? { ...o, created_by_ref: who.partnerId } : o;
+    const outcome = await submitPartnerObject(ports, who, raw, statusId);
+    if (outcome.ok) tally.added++;
+    else {
+      tally.rejected++;
+      tally.refused.push(`feedback object ${i} (${outcome.id ?? 'no id'}) refused: ${outcome.message}`);
+    }
+  }
+  return tally;
+}
+
+type Tally = { added: number; new_versions: number; duplicates: number; conflicts: number; rejected: number };
 
 /**
  * The hub's object store without its bulk mode (which commits on its own schedule): an
@@ -58,9 +109,17 @@ export async function pullFromRelay(
   const key = await loadSealingKey(hub.paths, me);
   if (!key.ok) throw new Error(key.message);
   const client = new RelayClient(relayUrl, token);
+  // A hub we reach as a partner sends feedback: it waits for review as that partner's
+  // submissions, never straight into intel. Any other sender is a hub that releases to us.
+  const route = (await new RelayOutboxStore(hub.sql).routes()).find(
+    (r) => r.recipient === sender.name && r.relayUrl === relayUrl,
+  );
+  const partner = route && (await hub.state.partners.get(route.partnerId));
   const result: PullResult = {
     fetched: 0,
     accepted: 0,
+    into: partner ? 'submissions' : 'intel',
+    receipts: 0,
     objects: { added: 0, new_versions: 0, duplicates: 0, conflicts: 0, rejected: 0 },
     problems: [],
   };
@@ -102,23 +161,42 @@ export async function pullFromRelay(
       break;
     }
     const objects = opened.payload.objects;
+    // From a hub that releases to us, each copy comes with its ledger's release receipt; feedback
+    // from a partner carries none (it is reviewed as a submission, not taken as released intel).
+    if (!partner) {
+      const checked = checkHubReceipts(
+        objects,
+        opened.payload.receipts ?? [],
+        sender,
+        `envelope ${envelope.sequence}`,
+      );
+      if (!checked.ok) {
+        await problem(checked.code, `${checked.message} (later envelopes wait)`);
+        break;
+      }
+      result.receipts += checked.checked;
+    }
     // The import and its record commit together (every store joins this transaction): a crash
     // between them leaves neither, so the next pull takes the envelope again, exactly once.
+    const source = `relay:${sender.name}:${envelope.sequence}:${envelope.id} via ${relayUrl}`;
     const s = await hub.sql.transaction(async () => {
-      const imported =
+      const taken =
         objects.length === 0
           ? undefined
-          : await importStream(once(JSON.stringify(objects)), inOneTransaction(hub), {
-              source: `relay:${sender.name}:${envelope.sequence}:${envelope.id} via ${relayUrl}`,
-              actor,
-              maxObjectBytes: hub.config.max_object_bytes,
-              batchSize: MAX_PAYLOAD_OBJECTS,
-            });
+          : partner
+            ? await submitFeedback(hub, { partnerId: partner.id, name: partner.name, source }, objects)
+            : await importStream(once(JSON.stringify(objects)), inOneTransaction(hub), {
+                source,
+                actor,
+                maxObjectBytes: hub.config.max_object_bytes,
+                batchSize: MAX_PAYLOAD_OBJECTS,
+              });
       faults.afterImport?.(envelope.sequence);
       await inbox.record(envelope, envelopeDigest(envelope), relayUrl, objects.length, hub.clock.now());
-      return imported;
+      return taken;
     });
     if (s) {
+      if ('refused' in s) for (const m of s.refused) result.problems.push(m);
       result.objects.added += s.added;
       result.objects.new_versions += s.new_versions;
       result.objects.duplicates += s.duplicates;

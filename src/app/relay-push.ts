@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { envelopeDigest, mailboxIdOf } from '../relay/relay-envelope.js';
+import { copyDigest, UNRELEASED_CONTEXT } from '../relay/relay-hub-receipts.js';
 import { parseSealingPublicKey } from '../relay/relay-keys.js';
 import { sealEnvelope } from '../relay/relay-seal.js';
 import type { Partner } from '../store/hub/partner-store.js';
@@ -22,6 +23,36 @@ export const DEFAULT_ENVELOPE_OBJECTS = 100;
 const ALL_VERSIONS = { all: true, first: false, last: false, timestamps: [] };
 
 /**
+ * The ledger's receipt for the release of each copy in an envelope (matched by derived id and
+ * tearline digest): the recipient checks them against the objects on opening. A revoked version
+ * (a recall) has no release of its own and carries none.
+ */
+async function hubReceipts(
+  hub: Hub,
+  outbox: RelayOutboxStore,
+  partnerId: string,
+  objects: readonly Record<string, unknown>[],
+): Promise<Record<string, unknown>[]> {
+  const live = objects.filter((o) => o.revoked !== true && typeof o.id === 'string');
+  const releases = await outbox.releasesOf(partnerId, [...new Set(live.map((o) => o.id as string))]);
+  const byCopy = new Map(releases.map((r) => [`${r.derivedId}\u0000${r.digest}`, r.releaseId]));
+  const receipts: Record<string, unknown>[] = [];
+  for (const o of live) {
+    const releaseId = byCopy.get(`${o.id as string}\u0000${copyDigest(o)}`);
+    // The hub's own identity and marking definitions travel with the copies that name them; no
+    // release covers them (the recipient takes them without a receipt, and only them).
+    if (releaseId === undefined) {
+      if (UNRELEASED_CONTEXT.has(String(o.type))) continue;
+      throw new Error(`no release of ${String(o.id)} to this partner matches its copy`);
+    }
+    const r = await hub.ledgerService.receiptForPartner(releaseId, partnerId);
+    if (!r.ok) throw new Error(`the ledger's receipt for ${releaseId}: ${r.message}`);
+    receipts.push(JSON.parse(r.json) as Record<string, unknown>);
+  }
+  return receipts;
+}
+
+/**
  * The sender's side for one partner reached through a relay. It reads what the pipeline already
  * published to the partner's feed (tearline copies, recalls as revoked versions) after the last
  * envelope, seals each batch to the partner's key and keeps it (ledgered) before posting; then
@@ -42,6 +73,8 @@ export async function pushToRelay(
   if (!recipient.ok) throw new Error(`partner ${partner.name}'s sealing key: ${recipient.message}`);
   const signer = loadLedgerSigner(hub.paths, hub.config.hub_name);
   if (!signer.ok) throw new Error(signer.message);
+  // Receipts prove against a signed checkpoint: sign one now if the last does not cover the releases.
+  await hub.ledgerService.checkpointIfDue(hub.clock.now(), signer.signer, { intervalMs: 0 });
   const result: PushResult = { sealed: 0, posted: 0, delivered: 0, objects: 0, failures: [] };
   const limit = opts.envelopeObjects ?? DEFAULT_ENVELOPE_OBJECTS;
 
@@ -56,6 +89,7 @@ export async function pushToRelay(
     const last = page.rows.at(-1);
     if (!last) break;
     const objects = page.rows.map((r) => JSON.parse(r.json) as Record<string, unknown>);
+    const receipts = await hubReceipts(hub, outbox, partner.id, objects);
     const sealed = await sealEnvelope({
       id: `x-tearline-sealed-envelope--${randomUUID()}`,
       created: now.toISOString(),
@@ -63,7 +97,7 @@ export async function pushToRelay(
       recipient: recipient.publicKey,
       sequence: next.sequence,
       previousDigest: next.previousDigest,
-      payload: { objects, feed: { after_us: next.afterUs, through_us: last.positionUs } },
+      payload: { objects, feed: { after_us: next.afterUs, through_us: last.positionUs }, receipts },
     });
     if (!sealed.ok) throw new Error(sealed.message);
     await outbox.addSealed(

@@ -1,7 +1,7 @@
 import { type Checkpoint, openCheckpoint } from './ledger-checkpoint.js';
 import { decodeLeaf, type LedgerLeaf } from './ledger-commitment.js';
 import { decodeHash, encodeHash, type Hash, hashLeaf } from './ledger-hash.js';
-import { parseVerifierKey } from './ledger-note.js';
+import { type NoteVerifier, parseVerifierKey } from './ledger-note.js';
 import { verifyConsistency, verifyInclusion } from './ledger-proof.js';
 import { fail, type LedgerResult } from './ledger-result.js';
 import { isTreeSize } from './ledger-tree-math.js';
@@ -79,6 +79,14 @@ export interface VerifiedReceipt {
 export function verifyReceipt(receiptJson: string, verifierKey: string): LedgerResult<VerifiedReceipt> {
   const key = parseVerifierKey(verifierKey);
   if (!key.ok) return key;
+  return verifyReceiptWith(receiptJson, key.verifier);
+}
+
+/** verifyReceipt with the hub's key already parsed. */
+export function verifyReceiptWith(
+  receiptJson: string,
+  verifier: NoteVerifier,
+): LedgerResult<VerifiedReceipt> {
   const parsed = parseDocument(receiptJson, ['index', 'entry', 'checkpoint', 'proof'], 'receipt');
   if (!parsed.ok) return parsed;
   const { index, entry, checkpoint } = parsed.doc;
@@ -90,7 +98,7 @@ export function verifyReceipt(receiptJson: string, verifierKey: string): LedgerR
     return fail('bad-receipt', 'receipt: checkpoint must be the signed note text');
   const proof = parseProof(parsed.doc.proof, 'receipt');
   if (!proof.ok) return proof;
-  const opened = openCheckpoint(checkpoint, key.verifier);
+  const opened = openCheckpoint(checkpoint, verifier);
   if (!opened.ok) return opened;
   const cp = opened.checkpoint;
   if (index >= cp.size)

@@ -179,6 +179,20 @@ export class RelayOutboxStore {
     );
   }
 
+  /** The releases to a partner of these derived ids: which release each copy (by digest) came from. */
+  async releasesOf(
+    partnerId: string,
+    derivedIds: readonly string[],
+  ): Promise<{ releaseId: string; derivedId: string; digest: string }[]> {
+    if (derivedIds.length === 0) return [];
+    const rows = await this.sql.all<{ release_id: string; derived_id: string; tearline_digest: string }>(
+      `SELECT release_id, derived_id, tearline_digest FROM release_records
+       WHERE partner_id = ? AND derived_id IN (${derivedIds.map(() => '?').join(', ')})`,
+      [partnerId, ...derivedIds],
+    );
+    return rows.map((r) => ({ releaseId: r.release_id, derivedId: r.derived_id, digest: r.tearline_digest }));
+  }
+
   async list(partnerId: string): Promise<OutboxRow[]> {
     const rows = await this.sql.all<Row>(
       `SELECT ${COLUMNS} FROM relay_outbox WHERE partner_id = ? ORDER BY sequence`,

@@ -189,6 +189,39 @@ describe('the Doha channel through a relay', () => {
       sequence: 1,
       digest: first.digest,
     });
+    // The sender's proof of what it handed the relay, checked offline with the relay's key alone
+    // (no data dir, no network); a tampered one is refused with the reason.
+    const dir = tempDir('tearline-relay-receipt-');
+    const receiptFile = join(dir, 'receipt.json');
+    writeFileSync(receiptFile, await ok(['relay', 'receipt', 'kabul-authorities', '1', '--data', c.hq]));
+    const envelopeFile = join(dir, 'envelope.json');
+    writeFileSync(
+      envelopeFile,
+      onRelayDb(
+        (db) =>
+          (
+            db.prepare('SELECT body FROM relay_envelopes WHERE envelope_id = ?').get(first.envelopeId) as {
+              body: string;
+            }
+          ).body,
+      ),
+    );
+    const verify = (file: string) =>
+      runTearline(['relay', 'verify-receipt', file, '--relay-key', relayKey, '--envelope', envelopeFile]);
+    const good = await verify(receiptFile);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stdout).toMatch(/ok: doha-relay\.example took envelope 1 .*\nok: and delivered it/);
+    const doc = JSON.parse(await ok(['relay', 'receipt', 'kabul-authorities', '1', '--data', c.hq]));
+    const tampered = join(dir, 'tampered.json');
+    writeFileSync(tampered, JSON.stringify({ ...doc, digest: 'f'.repeat(64) }));
+    const bad = await verify(tampered);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(
+      /the relay receipt does not verify: accepted: the relay's entry names sequence 1 and digest/,
+    );
+    writeFileSync(tampered, JSON.stringify({ ...doc, sequence: 2 }));
+    expect((await verify(tampered)).stderr).toMatch(/does not verify/);
+
     // Each party's ledger verifies offline and names the same envelope digest.
     for (const data of [c.hq, c.doha, c.kabul])
       expect(

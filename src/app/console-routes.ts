@@ -14,6 +14,7 @@ import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerManageRoutes } from '../api/api-manage.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
+import { registerRelayApiRoutes } from '../api/api-relay.js';
 import { registerReportRoutes } from '../api/api-reports.js';
 import { registerSettingsRoutes } from '../api/api-settings.js';
 import { registerSubmissionRoutes } from '../api/api-submissions.js';
@@ -75,6 +76,7 @@ export function registerConsole(
   registerConditionRoutes(app, ctx);
   registerImpactRoutes(app, ctx);
   registerConditionHistoryRoutes(app, ctx);
+  registerRelayApiRoutes(app, ctx);
   registerSettingsRoutes(app, ctx);
   registerSubmissionRoutes(app, ctx);
   registerDraftRoutes(app, ctx);

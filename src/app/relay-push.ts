@@ -32,11 +32,12 @@ async function hubReceipts(
   outbox: RelayOutboxStore,
   partnerId: string,
   objects: readonly Record<string, unknown>[],
-): Promise<Record<string, unknown>[]> {
+): Promise<{ receipts: Record<string, unknown>[]; releaseIds: string[] }> {
   const live = objects.filter((o) => o.revoked !== true && typeof o.id === 'string');
   const releases = await outbox.releasesOf(partnerId, [...new Set(live.map((o) => o.id as string))]);
   const byCopy = new Map(releases.map((r) => [`${r.derivedId}\u0000${r.digest}`, r.releaseId]));
   const receipts: Record<string, unknown>[] = [];
+  const releaseIds: string[] = [];
   for (const o of live) {
     const releaseId = byCopy.get(`${o.id as string}\u0000${copyDigest(o)}`);
     // The hub's own identity and marking definitions travel with the copies that name them; no
@@ -48,8 +49,9 @@ async function hubReceipts(
     const r = await hub.ledgerService.receiptForPartner(releaseId, partnerId);
     if (!r.ok) throw new Error(`the ledger's receipt for ${releaseId}: ${r.message}`);
     receipts.push(JSON.parse(r.json) as Record<string, unknown>);
+    releaseIds.push(releaseId);
   }
-  return receipts;
+  return { receipts, releaseIds };
 }
 
 /**
@@ -89,7 +91,7 @@ export async function pushToRelay(
     const last = page.rows.at(-1);
     if (!last) break;
     const objects = page.rows.map((r) => JSON.parse(r.json) as Record<string, unknown>);
-    const receipts = await hubReceipts(hub, outbox, partner.id, objects);
+    const { receipts, releaseIds } = await hubReceipts(hub, outbox, partner.id, objects);
     const sealed = await sealEnvelope({
       id: `x-tearline-sealed-envelope--${randomUUID()}`,
       created: now.toISOString(),
@@ -107,6 +109,7 @@ export async function pushToRelay(
       envelopeDigest(sealed.envelope),
       { afterUs: next.afterUs, throughUs: last.positionUs, objects: objects.length },
       now,
+      releaseIds,
     );
     result.sealed++;
     result.objects += objects.length;

@@ -124,6 +124,8 @@ export class RelayOutboxStore {
     digest: string,
     feed: { afterUs: number; throughUs: number; objects: number },
     now: Date,
+    /** The releases whose copies it carries (for the console's delivery status). */
+    releaseIds: readonly string[] = [],
   ): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await tx.lock(`relay-outbox:${partner.id}`);
@@ -154,6 +156,11 @@ export class RelayOutboxStore {
           now.toISOString(),
         ],
       );
+      for (const releaseId of new Set(releaseIds))
+        await tx.run(
+          'INSERT INTO relay_outbox_releases (partner_id, sequence, release_id) VALUES (?, ?, ?)',
+          [partner.id, envelope.sequence, releaseId],
+        );
     });
   }
 

@@ -82,10 +82,15 @@ export function verifyReceipt(receiptJson: string, verifierKey: string): LedgerR
   return verifyReceiptWith(receiptJson, key.verifier);
 }
 
-/** verifyReceipt with the hub's key already parsed. */
+/**
+ * verifyReceipt with the hub's key already parsed. `opened` keeps checkpoints already opened with
+ * this key by their exact text: many receipts under one checkpoint (an envelope's) check its
+ * signature once.
+ */
 export function verifyReceiptWith(
   receiptJson: string,
   verifier: NoteVerifier,
+  opened?: Map<string, LedgerResult<{ checkpoint: Checkpoint }>>,
 ): LedgerResult<VerifiedReceipt> {
   const parsed = parseDocument(receiptJson, ['index', 'entry', 'checkpoint', 'proof'], 'receipt');
   if (!parsed.ok) return parsed;
@@ -98,9 +103,13 @@ export function verifyReceiptWith(
     return fail('bad-receipt', 'receipt: checkpoint must be the signed note text');
   const proof = parseProof(parsed.doc.proof, 'receipt');
   if (!proof.ok) return proof;
-  const opened = openCheckpoint(checkpoint, verifier);
-  if (!opened.ok) return opened;
-  const cp = opened.checkpoint;
+  let open = opened?.get(checkpoint);
+  if (!open) {
+    open = openCheckpoint(checkpoint, verifier);
+    opened?.set(checkpoint, open);
+  }
+  if (!open.ok) return open;
+  const cp = open.checkpoint;
   if (index >= cp.size)
     return fail('bad-index', `receipt: index ${index} is not below the checkpoint size ${cp.size}`);
   const decoded = decodeLeaf(entryBytes);

@@ -35,9 +35,11 @@ export function checkHubReceipts(
     digests.set(`${o.id}\u0000${copyDigest(o)}`, { id: o.id, type: String(o.type) });
   }
   const covered = new Set<string>();
+  // One signature check per distinct checkpoint (an envelope's receipts usually share one).
+  const checkpoints = new Map();
   for (const [i, r] of receipts.entries()) {
     const at = `${where}: hub receipt ${i}`;
-    const verified = verifyReceiptWith(JSON.stringify(r), sender);
+    const verified = verifyReceiptWith(JSON.stringify(r), sender, checkpoints);
     if (!verified.ok) return relayFail('bad-hub-receipt', `${at} does not verify: ${verified.message}`);
     const e = verified.entry as { kind: string; derived_id?: unknown; tearline_digest?: unknown };
     if (e.kind !== 'release')

@@ -5,6 +5,11 @@ export class RelayClientError extends Error {
   override readonly name = 'RelayClientError';
 }
 
+/** A relay step that cannot go on (no key, no route, a copy with no release): said plainly to the operator. */
+export class RelayStepError extends Error {
+  override readonly name = 'RelayStepError';
+}
+
 const MAX_ANSWER = 64 * 1024 * 1024;
 
 export class RelayClient {

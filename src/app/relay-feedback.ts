@@ -7,7 +7,7 @@ import { validateObject } from '../stix/validate.js';
 import { RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
 import type { Hub } from './hub.js';
 import { loadLedgerSigner } from './ledger-key.js';
-import { RelayClient } from './relay-client.js';
+import { RelayClient, RelayStepError } from './relay-client.js';
 
 /** Sightings one feedback envelope may carry, and the largest feedback file read. */
 export const MAX_FEEDBACK_OBJECTS = 1000;
@@ -81,7 +81,7 @@ export async function sendFeedback(
   objects: Record<string, unknown>[],
 ): Promise<FeedbackResult> {
   const signer = loadLedgerSigner(hub.paths, hub.config.hub_name);
-  if (!signer.ok) throw new Error(signer.message);
+  if (!signer.ok) throw new RelayStepError(signer.message);
   const outbox = new RelayOutboxStore(hub.sql);
   const key = feedbackKey(to.name);
   const next = await outbox.next(key);
@@ -95,7 +95,7 @@ export async function sendFeedback(
     previousDigest: next.previousDigest,
     payload: { objects, feed: { after_us: 0, through_us: 0 } },
   });
-  if (!sealed.ok) throw new Error(sealed.message);
+  if (!sealed.ok) throw new RelayStepError(sealed.message);
   await outbox.addSealed(
     { id: key, name: to.name },
     relayUrl,

@@ -18,7 +18,7 @@ import {
   submitPartnerObject,
 } from '../taxii/taxii-submissions.js';
 import type { Hub } from './hub.js';
-import { RelayClient } from './relay-client.js';
+import { RelayClient, RelayStepError } from './relay-client.js';
 import { loadSealingKey } from './relay-key-file.js';
 
 export interface PullResult {
@@ -107,7 +107,7 @@ export async function pullFromRelay(
   const inbox = new RelayInboxStore(hub.sql);
   const me = hub.config.hub_name;
   const key = await loadSealingKey(hub.paths, me);
-  if (!key.ok) throw new Error(key.message);
+  if (!key.ok) throw new RelayStepError(key.message);
   const client = new RelayClient(relayUrl, token);
   // A hub we reach as a partner sends feedback: it waits for review as that partner's
   // submissions, never straight into intel. Any other sender is a hub that releases to us.

@@ -7,7 +7,7 @@ import type { Partner } from '../store/hub/partner-store.js';
 import { RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
 import type { Hub } from './hub.js';
 import { loadLedgerSigner } from './ledger-key.js';
-import { RelayClient } from './relay-client.js';
+import { RelayClient, RelayStepError } from './relay-client.js';
 
 export interface PushResult {
   sealed: number;
@@ -44,10 +44,10 @@ async function hubReceipts(
     // release covers them (the recipient takes them without a receipt, and only them).
     if (releaseId === undefined) {
       if (UNRELEASED_CONTEXT.has(String(o.type))) continue;
-      throw new Error(`no release of ${String(o.id)} to this partner matches its copy`);
+      throw new RelayStepError(`no release of ${String(o.id)} to this partner matches its copy`);
     }
     const r = await hub.ledgerService.receiptForPartner(releaseId, partnerId);
-    if (!r.ok) throw new Error(`the ledger's receipt for ${releaseId}: ${r.message}`);
+    if (!r.ok) throw new RelayStepError(`the ledger's receipt for ${releaseId}: ${r.message}`);
     receipts.push(JSON.parse(r.json) as Record<string, unknown>);
     releaseIds.push(releaseId);
   }
@@ -70,11 +70,11 @@ export async function pushToRelay(
   const outbox = new RelayOutboxStore(hub.sql);
   const route = await outbox.route(partner.id);
   if (!route)
-    throw new Error(`partner ${partner.name} is not reached through a relay (tearline relay route)`);
+    throw new RelayStepError(`partner ${partner.name} is not reached through a relay (tearline relay route)`);
   const recipient = parseSealingPublicKey(route.recipientKey);
-  if (!recipient.ok) throw new Error(`partner ${partner.name}'s sealing key: ${recipient.message}`);
+  if (!recipient.ok) throw new RelayStepError(`partner ${partner.name}'s sealing key: ${recipient.message}`);
   const signer = loadLedgerSigner(hub.paths, hub.config.hub_name);
-  if (!signer.ok) throw new Error(signer.message);
+  if (!signer.ok) throw new RelayStepError(signer.message);
   // Receipts prove against a signed checkpoint: sign one now if the last does not cover the releases.
   await hub.ledgerService.checkpointIfDue(hub.clock.now(), signer.signer, { intervalMs: 0 });
   const result: PushResult = { sealed: 0, posted: 0, delivered: 0, objects: 0, failures: [] };
@@ -101,7 +101,7 @@ export async function pushToRelay(
       previousDigest: next.previousDigest,
       payload: { objects, feed: { after_us: next.afterUs, through_us: last.positionUs }, receipts },
     });
-    if (!sealed.ok) throw new Error(sealed.message);
+    if (!sealed.ok) throw new RelayStepError(sealed.message);
     await outbox.addSealed(
       partner,
       route.relayUrl,

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Action } from '../access/access-roles.js';
 import type { Hub } from '../app/hub.js';
 import { openHubAt } from '../app/hub-open.js';
-import { RelayClientError } from '../app/relay-client.js';
+import { RelayClientError, RelayStepError } from '../app/relay-client.js';
 import { type Actor, requireActor } from './cli-actor.js';
 import { CliError, usageError } from './cli-error.js';
 
@@ -23,7 +23,7 @@ export async function withHub<T>(
   try {
     return await work(hub, await requireActor(hub, o, action));
   } catch (err) {
-    if (err instanceof RelayClientError) throw new CliError(err.message);
+    if (err instanceof RelayClientError || err instanceof RelayStepError) throw new CliError(err.message);
     throw err;
   } finally {
     await hub.close();

@@ -591,5 +591,13 @@ describe('the Doha channel through a relay', () => {
     // A second pull takes nothing twice.
     const again = await runTearline(args, envFor(args));
     expect(JSON.parse(again.stdout)).toMatchObject({ fetched: 0, accepted: 0 });
+    // A disabled partner's feedback is not taken, as its TAXII pushes are not.
+    const hqDb = new Database(join(c.hq, 'tearline.db'));
+    hqDb.prepare("UPDATE partners SET enabled = 0 WHERE name = 'kabul-authorities'").run();
+    hqDb.close();
+    const disabled = await runTearline(args, envFor(args));
+    expect(disabled.code).toBe(1);
+    expect(disabled.stderr).toMatch(/partner kabul-authorities is disabled: its feedback is not taken/);
+    expect(disabled.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
   });
 });

@@ -115,6 +115,9 @@ export async function pullFromRelay(
     (r) => r.recipient === sender.name && r.relayUrl === relayUrl,
   );
   const partner = route && (await hub.state.partners.get(route.partnerId));
+  // A disabled partner's TAXII pushes are refused; its feedback through a relay is too.
+  if (partner && !partner.enabled)
+    throw new RelayStepError(`partner ${partner.name} is disabled: its feedback is not taken`);
   const result: PullResult = {
     fetched: 0,
     accepted: 0,

@@ -1,6 +1,6 @@
 // The liaison channel (issue 25) on three kinds of process over loopback, all the real binary:
 // the agency's hub (sender), the relay in Doha, and the Kabul authorities' hub (recipient).
-import { cpSync } from 'node:fs';
+import { cpSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -131,8 +131,11 @@ describe('the Doha channel through a relay', () => {
     const pulled = await pull(c.kabul);
     expect(pulled.code, pulled.stderr).toBe(0);
     expect(JSON.parse(pulled.stdout)).toMatchObject({
+      into: 'intel',
       fetched: feed.length,
       accepted: feed.length,
+      // Each copy came with the agency ledger's receipt for its release, checked on opening.
+      receipts: feed.filter((o) => o.type !== 'identity' && o.type !== 'marking-definition').length,
       problems: [],
     });
     expect(intelIds(c.kabul)).toEqual([...new Set(feed.map((o) => o.id as string))].sort());
@@ -186,6 +189,39 @@ describe('the Doha channel through a relay', () => {
       sequence: 1,
       digest: first.digest,
     });
+    // The sender's proof of what it handed the relay, checked offline with the relay's key alone
+    // (no data dir, no network); a tampered one is refused with the reason.
+    const dir = tempDir('tearline-relay-receipt-');
+    const receiptFile = join(dir, 'receipt.json');
+    writeFileSync(receiptFile, await ok(['relay', 'receipt', 'kabul-authorities', '1', '--data', c.hq]));
+    const envelopeFile = join(dir, 'envelope.json');
+    writeFileSync(
+      envelopeFile,
+      onRelayDb(
+        (db) =>
+          (
+            db.prepare('SELECT body FROM relay_envelopes WHERE envelope_id = ?').get(first.envelopeId) as {
+              body: string;
+            }
+          ).body,
+      ),
+    );
+    const verify = (file: string) =>
+      runTearline(['relay', 'verify-receipt', file, '--relay-key', relayKey, '--envelope', envelopeFile]);
+    const good = await verify(receiptFile);
+    expect(good.code, good.stderr).toBe(0);
+    expect(good.stdout).toMatch(/ok: doha-relay\.example took envelope 1 .*\nok: and delivered it/);
+    const doc = JSON.parse(await ok(['relay', 'receipt', 'kabul-authorities', '1', '--data', c.hq]));
+    const tampered = join(dir, 'tampered.json');
+    writeFileSync(tampered, JSON.stringify({ ...doc, digest: 'f'.repeat(64) }));
+    const bad = await verify(tampered);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(
+      /the relay receipt does not verify: accepted: the relay's entry names sequence 1 and digest/,
+    );
+    writeFileSync(tampered, JSON.stringify({ ...doc, sequence: 2 }));
+    expect((await verify(tampered)).stderr).toMatch(/does not verify/);
+
     // Each party's ledger verifies offline and names the same envelope digest.
     for (const data of [c.hq, c.doha, c.kabul])
       expect(
@@ -443,5 +479,125 @@ describe('the Doha channel through a relay', () => {
     expect(messages).toMatch(/objects\[3\]: the signature does not verify/);
     // The held envelope again is a duplicate (a retry), not a second copy.
     expect(onRelayDb((db) => db.prepare('SELECT count(*) AS n FROM relay_envelopes').get())).toEqual(before);
+  });
+
+  it("carries Kabul's sightings back to the agency as Kabul's submissions, awaiting review", async () => {
+    const hqSealing = (await ok(['relay', 'keygen', '--data', c.hq])).trim();
+    const received = intelIds(c.kabul).find((id) => id.startsWith('indicator--'));
+    expect(received).toBeDefined();
+    const t = new Date().toISOString();
+    const sightingId = `sighting--${crypto.randomUUID()}`;
+    const file = join(tempDir('tearline-relay-feedback-'), 'sightings.json');
+    const sighting = {
+      type: 'sighting',
+      spec_version: '2.1',
+      id: sightingId,
+      created: t,
+      modified: t,
+      sighting_of_ref: received,
+      count: 3,
+      description: 'seen at the Torkham crossing checkpoint',
+    };
+    const feedback = (path: string, data = c.kabul) => {
+      const args = [
+        'relay',
+        'feedback',
+        'hq.example',
+        path,
+        '--relay',
+        relay.url,
+        '--token',
+        c.tokens.kabul,
+        '--recipient-key',
+        hqSealing,
+        '--data',
+        data,
+        '--json',
+      ];
+      return runTearline(args, envFor(args));
+    };
+    // Only sightings go back, each checked, with the fault named; nothing is sealed for a bad file.
+    writeFileSync(file, JSON.stringify([sighting, { type: 'indicator', id: 'indicator--x' }]));
+    const refused = await feedback(file);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/objects\[1\] is not a sighting/);
+    writeFileSync(file, '{"type": "bundle", "objects": [');
+    expect((await feedback(file)).stderr).toMatch(/not valid JSON/);
+    writeFileSync(
+      file,
+      JSON.stringify({ type: 'bundle', id: `bundle--${crypto.randomUUID()}`, objects: [sighting] }),
+    );
+    const sent = await feedback(file);
+    expect(sent.code, sent.stderr).toBe(0);
+    expect(JSON.parse(sent.stdout)).toMatchObject({ sequence: 1, objects: 1, posted: 1, failures: [] });
+
+    const args = [
+      'relay',
+      'pull',
+      relay.url,
+      '--token',
+      c.tokens.hq,
+      '--sender-key',
+      c.kabulKey,
+      '--data',
+      c.hq,
+      '--json',
+    ];
+    const pulled = await runTearline(args, envFor(args));
+    expect(pulled.code, pulled.stderr + pulled.stdout).toBe(0);
+    expect(JSON.parse(pulled.stdout)).toMatchObject({
+      into: 'submissions',
+      fetched: 1,
+      accepted: 1,
+      objects: { added: 1 },
+      problems: [],
+    });
+    const db = new Database(join(c.hq, 'tearline.db'), { readonly: true });
+    try {
+      // Never straight into intel: a pending submission of Kabul's, its reference mapped back to
+      // the agency's original, created by Kabul's identity as the envelope's signature proves.
+      expect(db.prepare('SELECT count(*) AS n FROM objects WHERE id = ?').get(sightingId)).toEqual({ n: 0 });
+      const row = db
+        .prepare(
+          'SELECT partner_id, review_state, json, mapped_json FROM taxii_submissions WHERE object_id = ?',
+        )
+        .get(sightingId) as { partner_id: string; review_state: string; json: string; mapped_json: string };
+      const kabul = db.prepare("SELECT id FROM partners WHERE name = 'kabul-authorities'").get() as {
+        id: string;
+      };
+      expect(row).toMatchObject({ partner_id: kabul.id, review_state: 'pending' });
+      const mapped = JSON.parse(row.mapped_json) as { sighting_of_ref: string; created_by_ref: string };
+      expect(mapped.created_by_ref).toBe(kabul.id);
+      const original = db
+        .prepare('SELECT original_id FROM release_records WHERE partner_id = ? AND derived_id = ?')
+        .get(kabul.id, received) as { original_id: string } | undefined;
+      expect(mapped.sighting_of_ref).toBe(original?.original_id ?? received);
+    } finally {
+      db.close();
+    }
+    // Provenance names the relay and the envelope; the relay holds none of the sighting.
+    expect(await ok(['ledger', 'export', '--with-private', '--data', c.hq])).toContain(
+      'relay:kabul.example:1:',
+    );
+    onRelayDb((db) => {
+      for (const table of ['relay_envelopes', 'ledger_entries']) {
+        const text = JSON.stringify(db.prepare(`SELECT * FROM ${table}`).all(), (_k, v) =>
+          Buffer.isBuffer(v) ? v.toString('latin1') : v,
+        );
+        expect(text).not.toContain(sightingId);
+        expect(text).not.toContain('Torkham');
+      }
+    });
+    // A second pull takes nothing twice.
+    const again = await runTearline(args, envFor(args));
+    expect(JSON.parse(again.stdout)).toMatchObject({ fetched: 0, accepted: 0 });
+    // A disabled partner's feedback is not taken, as its TAXII pushes are not.
+    const hqDb = new Database(join(c.hq, 'tearline.db'));
+    hqDb.prepare("UPDATE partners SET enabled = 0 WHERE name = 'kabul-authorities'").run();
+    hqDb.close();
+    const disabled = await runTearline(args, envFor(args));
+    expect(disabled.code).toBe(1);
+    expect(disabled.stderr).toMatch(/partner kabul-authorities is disabled: its feedback is not taken/);
+    expect(disabled.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
   });
 });

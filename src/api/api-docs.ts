@@ -142,6 +142,13 @@ export const OPENAPI = {
         partner,
       ),
     },
+    '/api/partners/{id}/relay': {
+      get: op(
+        'a partner reached through a relay: {partner, via: null | {relayUrl, recipient, envelopes, lastPush, lastDelivered, unposted, truncated, releases: [{releaseId, derivedId, releasedAt, recalled, status: not-sealed|sealed|handed-to-relay|delivered, sequence, relayIndex, sealedAt, postedAt, deliveredAt}]}}',
+        'read',
+        partner,
+      ),
+    },
     '/api/partners/{id}/conditions/{cid}/attest': {
       post: op(
         'attest an assurance: {issuer?, grade?, evidence?, valid_from?, valid_until?, review_due?, note?}',

@@ -14,6 +14,7 @@ import { registerLedgerRoutes } from '../api/api-ledger.js';
 import { registerManageRoutes } from '../api/api-manage.js';
 import { registerPartnerRoutes } from '../api/api-partners.js';
 import { registerQueueRoutes } from '../api/api-queue.js';
+import { registerRelayApiRoutes } from '../api/api-relay.js';
 import { registerReportRoutes } from '../api/api-reports.js';
 import { registerSettingsRoutes } from '../api/api-settings.js';
 import { registerSubmissionRoutes } from '../api/api-submissions.js';
@@ -79,6 +80,7 @@ export function registerConsole(
     registerConditionRoutes(api, ctx);
     registerImpactRoutes(api, ctx);
     registerConditionHistoryRoutes(api, ctx);
+    registerRelayApiRoutes(api, ctx);
     registerSettingsRoutes(api, ctx);
     registerSubmissionRoutes(api, ctx);
     registerDraftRoutes(api, ctx);

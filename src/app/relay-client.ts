@@ -5,6 +5,11 @@ export class RelayClientError extends Error {
   override readonly name = 'RelayClientError';
 }
 
+/** A relay step that cannot go on (no key, no route, a copy with no release): said plainly to the operator. */
+export class RelayStepError extends Error {
+  override readonly name = 'RelayStepError';
+}
+
 const MAX_ANSWER = 64 * 1024 * 1024;
 
 export class RelayClient {
@@ -63,10 +68,11 @@ export class RelayClient {
     }>;
   }
 
-  async *pages(mailbox: string): AsyncGenerator<unknown[]> {
+  /** The mailbox's envelopes after sequence `afterSequence` (the caller's cursor), page by page. */
+  async *pages(mailbox: string, afterSequence = 0): AsyncGenerator<unknown[]> {
     let next: string | undefined;
     do {
-      const q = next === undefined ? '' : `?next=${encodeURIComponent(next)}`;
+      const q = `?after_sequence=${afterSequence}${next === undefined ? '' : `&next=${encodeURIComponent(next)}`}`;
       const page = (await this.#call(`taxii2/relay/collections/${mailbox}/objects/${q}`)) as {
         objects?: unknown;
         more?: boolean;

@@ -31,7 +31,7 @@ export interface RelayLimits {
 export const DEFAULT_RELAY_LIMITS: RelayLimits = { maxContentLength: 10 * 1024 * 1024, maxEnvelopes: 100 };
 
 const API_ROOT = '/taxii2/relay/';
-const GET_PARAMS = new Set(['limit', 'next']);
+const GET_PARAMS = new Set(['limit', 'next', 'after_sequence']);
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -146,7 +146,10 @@ export function registerRelayRoutes(app: FastifyInstance, deps: RelayRouteDeps):
       const q = request.query;
       const unknown = Object.keys(q).filter((k) => !GET_PARAMS.has(k));
       if (unknown.length > 0)
-        throw new TaxiiError('bad-request', `unknown parameter ${unknown[0]}: use limit or next`);
+        throw new TaxiiError(
+          'bad-request',
+          `unknown parameter ${unknown[0]}: use limit, next or after_sequence`,
+        );
       const limit = q.limit === undefined ? deps.limits.maxEnvelopes : Number(q.limit);
       if (!Number.isSafeInteger(limit) || limit < 1 || limit > deps.limits.maxEnvelopes)
         throw new TaxiiError(
@@ -156,7 +159,15 @@ export function registerRelayRoutes(app: FastifyInstance, deps: RelayRouteDeps):
       const after = q.next === undefined ? 0 : Number(q.next);
       if (typeof q.next !== 'undefined' && (typeof q.next !== 'string' || !/^\d{1,15}$/.test(q.next)))
         throw new TaxiiError('bad-request', 'next must be the token a previous page gave');
-      const page = await deps.mail.page(m.id, after, limit);
+      // The recipient's cursor: it asks only for what follows the last envelope it took, so a
+      // pull costs what is new, not the whole mailbox (sequences rise with position here).
+      const since = q.after_sequence;
+      if (since !== undefined && (typeof since !== 'string' || !/^\d{1,15}$/.test(since)))
+        throw new TaxiiError(
+          'bad-request',
+          'after_sequence must be a whole number (the last sequence taken)',
+        );
+      const page = await deps.mail.page(m.id, after, limit, since === undefined ? 0 : Number(since));
       await deps.mail.markDelivered(m, page.rows, deps.now());
       const last = page.rows.at(-1);
       return send(reply, 200, {

@@ -1,71 +1,24 @@
-import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { Command } from 'commander';
-import type { Action } from '../access/access-roles.js';
 import { writeOnce } from '../app/data-dir.js';
-import type { Hub } from '../app/hub.js';
 import { openHubAt } from '../app/hub-open.js';
-import { RelayClientError } from '../app/relay-client.js';
+import { RelayClient } from '../app/relay-client.js';
 import { ensureSealingKey, loadSealingKey } from '../app/relay-key-file.js';
 import { pullFromRelay } from '../app/relay-pull.js';
 import { pushToRelay } from '../app/relay-push.js';
 import { buildRelayServer } from '../app/relay-server.js';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
+import { mailboxIdOf } from '../relay/relay-envelope.js';
 import { parseSealingPublicKey } from '../relay/relay-keys.js';
 import { RelayMailStore } from '../store/hub/relay-mail-store.js';
 import { RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
-import { type Actor, requireActor } from './cli-actor.js';
 import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { JSON_OPTION } from './cli-output.js';
 
-interface DataOpts {
-  data?: string;
-  db?: string;
-  json?: boolean;
-}
-
-/** Opens the hub and acts for the signed-in user, if the role table lets them do `action`. */
-async function withHub<T>(
-  o: DataOpts,
-  action: Action,
-  work: (hub: Hub, actor: Actor) => Promise<T>,
-): Promise<T> {
-  const hub = await openHubAt(o);
-  try {
-    return await work(hub, await requireActor(hub, o, action));
-  } catch (err) {
-    if (err instanceof RelayClientError) throw new CliError(err.message);
-    throw err;
-  } finally {
-    await hub.close();
-  }
-}
-
-function relayBase(url: string): string {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw usageError(`relay URL "${url}" is not an absolute http(s) URL such as https://relay.example:9500/`);
-  }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:')
-    throw usageError(`relay URL "${url}" must use http or https`);
-  return `${u.origin}/`;
-}
-
-/** The token a hub uses on one relay: kept in keys/ (0600) beside its other secrets, never in the database. */
-function tokenPath(hub: Hub, relayUrl: string): string {
-  return join(
-    hub.paths.keys,
-    `relay-${createHash('sha256').update(relayUrl).digest('hex').slice(0, 16)}.token`,
-  );
-}
-
-function print(o: DataOpts, json: unknown, text: string): void {
-  process.stdout.write(o.json ? `${JSON.stringify(json)}\n` : `${text}\n`);
-}
+import { type DataOpts, print, relayBase, tokenPath, withHub } from './relay-cli-shared.js';
+import { registerRelayFeedback } from './relay-feedback-command.js';
+import { registerRelayVerifyReceipt } from './relay-receipt-command.js';
 
 export function registerRelay(program: Command): void {
   const relay = program
@@ -279,11 +232,43 @@ export function registerRelay(program: Command): void {
         print(
           o,
           r,
-          `fetched ${r.fetched} envelopes from ${sender.verifier.name}, accepted ${r.accepted}: ${r.objects.added} objects added, ` +
+          `fetched ${r.fetched} envelopes from ${sender.verifier.name}, accepted ${r.accepted}: ${r.objects.added} objects ${r.into === 'intel' ? 'added' : 'awaiting review as submissions'}, ` +
             `${r.objects.new_versions} new versions, ${r.objects.duplicates} duplicates, ${r.objects.rejected} rejected` +
             r.problems.map((p) => `\n  problem: ${p}`).join(''),
         );
         if (r.problems.length > 0 || r.objects.rejected > 0) process.exitCode = 1;
+      });
+    });
+
+  registerRelayFeedback(relay);
+  registerRelayVerifyReceipt(relay);
+
+  relay
+    .command('receipt <partner> <sequence>')
+    .description(
+      "on a sender hub: fetch the relay's receipt for one envelope sealed for PARTNER (check it with relay verify-receipt)",
+    )
+    .option(...DATA_OPTION)
+    .action(async (partnerName: string, sequence: string, o: DataOpts) => {
+      if (!/^[1-9]\d{0,14}$/.test(sequence))
+        throw usageError(`sequence "${sequence}" must be a whole number >= 1`);
+      await withHub(o, 'read', async (hub) => {
+        const partner = await hub.state.partners.get(partnerName);
+        if (!partner) throw new CliError(`no partner ${partnerName}`);
+        const outbox = new RelayOutboxStore(hub.sql);
+        const route = await outbox.route(partner.id);
+        if (!route) throw new CliError(`partner ${partner.name} is not reached through a relay`);
+        const row = (await outbox.list(partner.id)).find((r) => r.sequence === Number(sequence));
+        if (!row) throw new CliError(`no envelope ${sequence} was sealed for ${partner.name}`);
+        const path = tokenPath(hub, route.relayUrl);
+        if (!existsSync(path))
+          throw new CliError(`no relay token at ${path}: run 'tearline relay route' again`);
+        const client = new RelayClient(route.relayUrl, readFileSync(path, 'utf8').trim());
+        const receipt = await client.receipts(
+          mailboxIdOf(hub.config.hub_name, route.recipient),
+          row.envelopeId,
+        );
+        process.stdout.write(`${JSON.stringify(receipt)}\n`);
       });
     });
 

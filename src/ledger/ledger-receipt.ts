@@ -1,7 +1,7 @@
 import { type Checkpoint, openCheckpoint } from './ledger-checkpoint.js';
 import { decodeLeaf, type LedgerLeaf } from './ledger-commitment.js';
 import { decodeHash, encodeHash, type Hash, hashLeaf } from './ledger-hash.js';
-import { parseVerifierKey } from './ledger-note.js';
+import { type NoteVerifier, parseVerifierKey } from './ledger-note.js';
 import { verifyConsistency, verifyInclusion } from './ledger-proof.js';
 import { fail, type LedgerResult } from './ledger-result.js';
 import { isTreeSize } from './ledger-tree-math.js';
@@ -79,6 +79,19 @@ export interface VerifiedReceipt {
 export function verifyReceipt(receiptJson: string, verifierKey: string): LedgerResult<VerifiedReceipt> {
   const key = parseVerifierKey(verifierKey);
   if (!key.ok) return key;
+  return verifyReceiptWith(receiptJson, key.verifier);
+}
+
+/**
+ * verifyReceipt with the hub's key already parsed. `opened` keeps checkpoints already opened with
+ * this key by their exact text: many receipts under one checkpoint (an envelope's) check its
+ * signature once.
+ */
+export function verifyReceiptWith(
+  receiptJson: string,
+  verifier: NoteVerifier,
+  opened?: Map<string, LedgerResult<{ checkpoint: Checkpoint }>>,
+): LedgerResult<VerifiedReceipt> {
   const parsed = parseDocument(receiptJson, ['index', 'entry', 'checkpoint', 'proof'], 'receipt');
   if (!parsed.ok) return parsed;
   const { index, entry, checkpoint } = parsed.doc;
@@ -90,9 +103,13 @@ export function verifyReceipt(receiptJson: string, verifierKey: string): LedgerR
     return fail('bad-receipt', 'receipt: checkpoint must be the signed note text');
   const proof = parseProof(parsed.doc.proof, 'receipt');
   if (!proof.ok) return proof;
-  const opened = openCheckpoint(checkpoint, key.verifier);
-  if (!opened.ok) return opened;
-  const cp = opened.checkpoint;
+  let open = opened?.get(checkpoint);
+  if (!open) {
+    open = openCheckpoint(checkpoint, verifier);
+    opened?.set(checkpoint, open);
+  }
+  if (!open.ok) return open;
+  const cp = open.checkpoint;
   if (index >= cp.size)
     return fail('bad-index', `receipt: index ${index} is not below the checkpoint size ${cp.size}`);
   const decoded = decodeLeaf(entryBytes);

@@ -1,6 +1,9 @@
 /** Every way a relay check can fail, one literal code each (messages name what and where). */
 export type RelayErrorCode =
   | 'bad-envelope'
+  | 'bad-hub-receipt'
+  | 'bad-relay-receipt'
+  | 'missing-hub-receipt'
   | 'bad-key'
   | 'bad-payload'
   | 'bad-signature'

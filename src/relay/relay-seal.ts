@@ -17,6 +17,8 @@ export interface RelayPayload {
   objects: Record<string, unknown>[];
   /** The sender's feed positions covered: (after_us, through_us]. */
   feed: { after_us: number; through_us: number };
+  /** The sender hub's ledger receipts for the releases of these objects (relay-hub-receipts.ts). */
+  receipts?: Record<string, unknown>[];
 }
 
 export const MAX_PAYLOAD_OBJECTS = 10_000;
@@ -140,8 +142,19 @@ function parsePayload(text: string, where: string): RelayResult<{ payload: Relay
     f.through_us < f.after_us
   )
     return bad('payload.feed must be {after_us, through_us} with through_us >= after_us');
+  const receipts = p.receipts;
+  if (receipts !== undefined) {
+    if (!Array.isArray(receipts) || receipts.length > MAX_PAYLOAD_OBJECTS)
+      return bad(`payload.receipts must be an array of at most ${MAX_PAYLOAD_OBJECTS} receipts`);
+    const j = receipts.findIndex((o) => typeof o !== 'object' || o === null || Array.isArray(o));
+    if (j >= 0) return bad(`payload.receipts[${j}] must be a JSON object`);
+  }
   return {
     ok: true,
-    payload: { objects: p.objects, feed: { after_us: f.after_us, through_us: f.through_us } },
+    payload: {
+      objects: p.objects,
+      feed: { after_us: f.after_us, through_us: f.through_us },
+      ...(receipts !== undefined && { receipts }),
+    },
   };
 }

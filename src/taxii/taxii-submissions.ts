@@ -37,6 +37,8 @@ export interface SubmissionPorts {
 export interface Submitter {
   partnerId: string;
   name: string;
+  /** Where it came from, when not the partner's TAXII push (e.g. feedback through a relay). */
+  source?: string;
 }
 
 function versionOfObject(o: JsonObject): string | undefined {
@@ -100,7 +102,7 @@ export async function submitPartnerObject(
     if (original !== undefined) originals.set(ref, original);
   }
   const mapped = mapReferences(raw, (ref) => originals.get(ref) ?? ref) as JsonObject;
-  const source = `taxii:partner:${who.name}`;
+  const source = who.source ?? `taxii:partner:${who.name}`;
   const outcome = await ports.sink.store({
     partnerId: who.partnerId,
     statusId,

@@ -2,6 +2,7 @@ import type { Me } from './api.js';
 import { ConditionHistoryChart } from './condition-history-chart.js';
 import { useLive } from './live.js';
 import { AddPartner, PartnerManage } from './partner-manage.js';
+import { PartnerRelay } from './partner-relay.js';
 import { CONSENT_WORDS } from './submitter-consent.js';
 import { useLoad } from './use-load.js';
 import { PartnerImpactView } from './what-would-it-take.js';
@@ -105,6 +106,7 @@ export function PartnersPage({ me }: { me: Me }) {
             A recall is acknowledged when the partner submits a note citing the revoked object.
           </p>
           <PartnerManage me={me} partner={p} onChanged={reload} />
+          <PartnerRelay partnerId={p.id} deps={[live.queue]} />
           <h3>Conditions</h3>
           {p.conditions.length === 0 ? (
             <p>No conditions.</p>

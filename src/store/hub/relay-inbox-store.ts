@@ -14,6 +14,16 @@ export class RelayInboxStore {
     return last ? { lastSequence: last.sequence, lastDigest: last.digest } : EMPTY_MAILBOX;
   }
 
+  /** The digest of the envelope taken under `sequence` from `sender`, if one was. */
+  async digestAt(sender: string, sequence: number): Promise<string | undefined> {
+    return (
+      await this.sql.get<{ digest: string }>(
+        'SELECT digest FROM relay_inbox WHERE sender = ? AND sequence = ?',
+        [sender, sequence],
+      )
+    )?.digest;
+  }
+
   /** Records an opened, imported envelope with its 'relay-received' ledger entry. */
   async record(
     envelope: SealedEnvelope,

@@ -207,11 +207,12 @@ export class RelayMailStore {
     mailboxId: string,
     afterPos: number,
     limit: number,
+    afterSequence = 0,
   ): Promise<{ rows: StoredEnvelope[]; more: boolean }> {
     const rows = await this.sql.all<EnvelopeRow>(
       `SELECT pos, envelope_id, sequence, digest, body, received_at, ledger_index, delivered_at
-       FROM relay_envelopes WHERE mailbox_id = ? AND pos > ? ORDER BY pos LIMIT ?`,
-      [mailboxId, afterPos, limit + 1],
+       FROM relay_envelopes WHERE mailbox_id = ? AND pos > ? AND sequence > ? ORDER BY pos LIMIT ?`,
+      [mailboxId, afterPos, afterSequence, limit + 1],
     );
     return { rows: rows.slice(0, limit).map(toEnvelope), more: rows.length > limit };
   }

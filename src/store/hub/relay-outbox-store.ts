@@ -124,6 +124,8 @@ export class RelayOutboxStore {
     digest: string,
     feed: { afterUs: number; throughUs: number; objects: number },
     now: Date,
+    /** The releases whose copies it carries (for the console's delivery status). */
+    releaseIds: readonly string[] = [],
   ): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await tx.lock(`relay-outbox:${partner.id}`);
@@ -154,6 +156,11 @@ export class RelayOutboxStore {
           now.toISOString(),
         ],
       );
+      for (const releaseId of new Set(releaseIds))
+        await tx.run(
+          'INSERT INTO relay_outbox_releases (partner_id, sequence, release_id) VALUES (?, ?, ?)',
+          [partner.id, envelope.sequence, releaseId],
+        );
     });
   }
 
@@ -177,6 +184,20 @@ export class RelayOutboxStore {
       'UPDATE relay_outbox SET delivered_at = ? WHERE partner_id = ? AND envelope_id = ? AND delivered_at IS NULL',
       [deliveredAt, partnerId, envelopeId],
     );
+  }
+
+  /** The releases to a partner of these derived ids: which release each copy (by digest) came from. */
+  async releasesOf(
+    partnerId: string,
+    derivedIds: readonly string[],
+  ): Promise<{ releaseId: string; derivedId: string; digest: string }[]> {
+    if (derivedIds.length === 0) return [];
+    const rows = await this.sql.all<{ release_id: string; derived_id: string; tearline_digest: string }>(
+      `SELECT release_id, derived_id, tearline_digest FROM release_records
+       WHERE partner_id = ? AND derived_id IN (${derivedIds.map(() => '?').join(', ')})`,
+      [partnerId, ...derivedIds],
+    );
+    return rows.map((r) => ({ releaseId: r.release_id, derivedId: r.derived_id, digest: r.tearline_digest }));
   }
 
   async list(partnerId: string): Promise<OutboxRow[]> {

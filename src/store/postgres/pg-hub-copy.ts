@@ -111,6 +111,7 @@ const HUB_STATE_TABLES = [
   'relay_outbox',
   'relay_inbox',
   'relay_problems',
+  'relay_outbox_releases',
   'osint_drafts',
   'user_api_keys',
   'auth_throttle',

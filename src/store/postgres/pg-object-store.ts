@@ -165,8 +165,8 @@ export class PgObjectStore implements ObjectWriter, ObjectReader, StatsReader {
   async quarantine(rejected: readonly Rejected[]): Promise<void> {
     if (rejected.length === 0) return;
     const nowUs = this.#clock.now().getTime() * 1000;
-    // One statement: atomic on its own, no explicit transaction needed.
-    await this.#pool.query(
+    // One statement: atomic on its own; inside a caller's open transaction it joins that one.
+    await (this.#sql?.openClient() ?? this.#pool).query(
       `INSERT INTO quarantine (received_us, source, location, object_id, raw, raw_bytes, raw_sha256, errors)
        SELECT $1, * FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::int[], $7::text[], $8::text[])`,
       [

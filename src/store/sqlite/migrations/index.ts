@@ -10,6 +10,7 @@ import { osintDraftsMigration } from './osint-drafts.js';
 import { outcomeHistoryMigration } from './outcome-history.js';
 import { policyMigration } from './policy.js';
 import { relayMigration } from './relay.js';
+import { relayReleasesMigration } from './relay-releases.js';
 import { releaseMigration } from './release.js';
 import { releasePassMigration } from './release-pass.js';
 import { releasePassMembersMigration } from './release-pass-members.js';
@@ -47,4 +48,5 @@ export const MIGRATIONS: readonly Migration[] = [
   releasePassMigration,
   releasePassMembersMigration,
   outcomeHistoryMigration,
+  relayReleasesMigration,
 ];

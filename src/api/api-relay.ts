@@ -1,0 +1,14 @@
+import type { FastifyInstance } from 'fastify';
+import { loadRelayDelivery } from '../store/hub/relay-delivery-view.js';
+import type { ConsoleContext } from './api-context.js';
+import { sendApiError } from './api-errors.js';
+
+/** The partner page's "via a relay" panel: the route, last push and acknowledgement, each release's delivery. */
+export function registerRelayApiRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
+  app.get('/api/partners/:id/relay', { config: { action: 'read' } }, async (request, reply) => {
+    const p = await ctx.hub.state.partners.get((request.params as { id: string }).id);
+    if (!p) return sendApiError(reply, 'not-found', 'no such partner');
+    const view = await loadRelayDelivery(ctx.hub.sql, p.id);
+    return { partner: p.name, via: view ?? null };
+  });
+}

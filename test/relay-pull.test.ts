@@ -1,0 +1,288 @@
+// The recipient's pull (issue 25) in process, on both engines: a relay server on loopback, a
+// recipient hub, and a sender that seals with test keys. What is measured is what the relay
+// serves and what the recipient's store holds.
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { afterEach, beforeEach, expect, it } from 'vitest';
+import { RelayClient } from '../src/app/relay-client.js';
+import { ensureSealingKey, loadSealingKey } from '../src/app/relay-key-file.js';
+import { pullFromRelay } from '../src/app/relay-pull.js';
+import { buildRelayServer } from '../src/app/relay-server.js';
+import { signCheckpoint } from '../src/ledger/ledger-checkpoint.js';
+import { sealEntry } from '../src/ledger/ledger-commitment.js';
+import { MemoryTree } from '../src/ledger/ledger-memory-tree.js';
+import { formatVerifierKey } from '../src/ledger/ledger-note.js';
+import { formatReceipt } from '../src/ledger/ledger-receipt.js';
+import { envelopeDigest, FIRST_PREVIOUS, mailboxIdOf } from '../src/relay/relay-envelope.js';
+import { copyDigest } from '../src/relay/relay-hub-receipts.js';
+import { parseSealingPublicKey } from '../src/relay/relay-keys.js';
+import { sealEnvelope } from '../src/relay/relay-seal.js';
+import { type TestHubKeys, testHubKeys } from '../src/relay/relay-test-keys.js';
+import { RelayMailStore } from '../src/store/hub/relay-mail-store.js';
+import { describeOnHubEngines, type EngineHub, openSqliteEngineHub } from './hub-engines.js';
+
+const SENDER = 'hq.example';
+
+interface Setup {
+  relayHub: EngineHub;
+  recipient: EngineHub;
+  server: FastifyInstance;
+  url: string;
+  senderToken: string;
+  recipientToken: string;
+  hq: TestHubKeys;
+  /** Envelopes the relay served to the recipient, counted at the relay's HTTP edge. */
+  served: number[];
+  sent: { sequence: number; digest: string };
+}
+
+function indicator(n: number): Record<string, unknown> {
+  const t = '2026-06-01T00:00:00.000Z';
+  return {
+    type: 'indicator',
+    spec_version: '2.1',
+    id: `indicator--${randomUUID()}`,
+    created: t,
+    modified: t,
+    name: `relay test indicator ${n}`,
+    pattern: `[domain-name:value = 'n${n}.relay-test.example']`,
+    pattern_type: 'stix',
+    valid_from: t,
+  };
+}
+
+async function setUp(openRecipient: () => Promise<EngineHub>): Promise<Setup> {
+  const relayHub = await openSqliteEngineHub();
+  const recipient = await openRecipient();
+  const me = recipient.hub.config.hub_name;
+  ensureSealingKey(recipient.hub.paths, me);
+  const hq = await testHubKeys(SENDER, 1);
+  const mail = new RelayMailStore(relayHub.hub.sql);
+  const t = relayHub.clock.now();
+  const s = await mail.addHub(SENDER, formatVerifierKey(SENDER, hq.signer.publicKey), t);
+  const r = await mail.addHub(me, 'unused+00000000+AQ==', t);
+  if (!s.ok || !r.ok) throw new Error('relay hubs');
+  await mail.link(SENDER, me, t);
+  const server = buildRelayServer(relayHub.hub, { failedLoginDelayMs: 0 });
+  const served: number[] = [];
+  server.addHook('onSend', async (request, _reply, payload) => {
+    if (request.method === 'GET' && request.url.includes('/objects/') && Buffer.isBuffer(payload))
+      served.push((JSON.parse(payload.toString()) as { objects?: unknown[] }).objects?.length ?? 0);
+    return payload;
+  });
+  await server.listen({ host: '127.0.0.1', port: 0 });
+  const address = server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return {
+    relayHub,
+    recipient,
+    server,
+    url: `http://127.0.0.1:${port}/`,
+    senderToken: s.token,
+    recipientToken: r.token,
+    hq,
+    served,
+    sent: { sequence: 0, digest: FIRST_PREVIOUS },
+  };
+}
+
+/**
+ * The sender's ledger as a partner sees it: a release entry for each copy (derived id and
+ * digest), in a tree whose checkpoint the sender's key signs, and an inclusion receipt for each.
+ */
+function releaseReceipts(x: Setup, objects: readonly Record<string, unknown>[]): Record<string, unknown>[] {
+  const leaves = objects.map((o) => {
+    const sealed = sealEntry(
+      {
+        kind: 'release',
+        time: '2026-06-01T00:00:00.000Z',
+        actor: 'officer',
+        release_id: `release--${randomUUID()}`,
+        partner: 'identity--kabul',
+        derived_id: o.id as string,
+        original_id: `indicator--${randomUUID()}`,
+        original_version: '2026-06-01T00:00:00.000Z',
+        agreement_version: '1',
+        reasons: [],
+        approvals: [],
+        tearline_digest: copyDigest(o),
+      },
+      randomBytes(32),
+    );
+    if (!sealed.ok) throw new Error(sealed.message);
+    return sealed.leaf;
+  });
+  const tree = MemoryTree.fromEntries(leaves);
+  const signed = signCheckpoint({ origin: SENDER, size: leaves.length, root: tree.root() }, x.hq.signer);
+  if (!signed.ok) throw new Error(signed.message);
+  return leaves.map((leaf, index) => {
+    const proof = tree.proveInclusion(index);
+    if (!proof.ok) throw new Error(proof.message);
+    return JSON.parse(formatReceipt({ index, entry: leaf, checkpoint: signed.note, proof: proof.proof }));
+  });
+}
+
+/** Seals `count` envelopes of `perEnvelope` new indicators each and posts them to the relay. */
+async function send(
+  x: Setup,
+  count: number,
+  perEnvelope = 3,
+  receipts: (objects: Record<string, unknown>[]) => Record<string, unknown>[] = (o) => releaseReceipts(x, o),
+): Promise<void> {
+  const me = x.recipient.hub.config.hub_name;
+  const key = await loadSealingKey(x.recipient.hub.paths, me);
+  if (!key.ok) throw new Error(key.message);
+  const recipient = parseSealingPublicKey(key.key.publicKeyText);
+  if (!recipient.ok) throw new Error(recipient.message);
+  const envelopes = [];
+  for (let i = 0; i < count; i++) {
+    const objects = Array.from({ length: perEnvelope }, (_, n) => indicator(x.sent.sequence * 100 + n));
+    const sealed = await sealEnvelope({
+      id: `x-tearline-sealed-envelope--${randomUUID()}`,
+      created: new Date().toISOString(),
+      signer: x.hq.signer,
+      recipient: recipient.publicKey,
+      sequence: x.sent.sequence + 1,
+      previousDigest: x.sent.digest,
+      payload: { objects, feed: { after_us: 0, through_us: 1 }, receipts: receipts(objects) },
+    });
+    if (!sealed.ok) throw new Error(sealed.message);
+    x.sent = { sequence: x.sent.sequence + 1, digest: envelopeDigest(sealed.envelope) };
+    envelopes.push(sealed.envelope);
+  }
+  const status = await new RelayClient(x.url, x.senderToken).post(mailboxIdOf(SENDER, me), envelopes);
+  expect(status.failures ?? []).toEqual([]);
+}
+
+const pull = (x: Setup, faults = {}) =>
+  pullFromRelay(x.recipient.hub, x.url, x.recipientToken, x.hq.verifier, 'test-analyst', faults);
+
+async function counts(x: Setup) {
+  const sql = x.recipient.hub.sql;
+  const n = async (q: string) => Number((await sql.get<{ n: number }>(q))?.n ?? 0);
+  return {
+    objects: await n("SELECT count(*) AS n FROM objects WHERE type = 'indicator'"),
+    inbox: await n('SELECT count(*) AS n FROM relay_inbox'),
+    received: (
+      await x.recipient.hub.ledgerService.readEntries(0, await x.recipient.hub.ledgerService.size())
+    ).filter((e) => e.kind === 'relay-received').length,
+  };
+}
+
+describeOnHubEngines('relay pull', (open) => {
+  let x: Setup;
+  beforeEach(async () => {
+    x = await setUp(open);
+  }, 60_000);
+  afterEach(async () => {
+    await x.server.close();
+    await x.recipient.close();
+    await x.relayHub.close();
+  });
+
+  it('asks the relay only for what follows the last envelope it took', async () => {
+    await send(x, 4);
+    const first = await pull(x);
+    expect(first).toMatchObject({ fetched: 4, accepted: 4, receipts: 12, problems: [] });
+    expect(x.served.reduce((a, b) => a + b, 0)).toBe(4);
+    x.served.length = 0;
+    await send(x, 2);
+    const second = await pull(x);
+    expect(second).toMatchObject({ fetched: 2, accepted: 2, problems: [] });
+    expect(second.objects.added).toBe(6);
+    // The relay served the two new envelopes and nothing it had served before.
+    expect(x.served.reduce((a, b) => a + b, 0)).toBe(2);
+    x.served.length = 0;
+    expect(await pull(x)).toMatchObject({ fetched: 0, accepted: 0, problems: [] });
+    expect(x.served).toEqual([0]);
+    expect(await counts(x)).toEqual({ objects: 18, inbox: 6, received: 6 });
+  });
+
+  it('imports and records an envelope together: a fault between them leaves neither, and the next pull takes it once', async () => {
+    await send(x, 3);
+    const before = await counts(x);
+    await expect(
+      pull(x, {
+        afterImport: (sequence: number) => {
+          if (sequence === 2) throw new Error('injected fault after the import of envelope 2');
+        },
+      }),
+    ).rejects.toThrow(/injected fault/);
+    // Envelope 1 was taken whole; envelope 2's objects were rolled back with its missing record.
+    expect(await counts(x)).toEqual({
+      objects: before.objects + 3,
+      inbox: before.inbox + 1,
+      received: before.received + 1,
+    });
+    const again = await pull(x);
+    expect(again).toMatchObject({ fetched: 2, accepted: 2, problems: [] });
+    expect(again.objects).toMatchObject({ added: 6, duplicates: 0 });
+    expect(await counts(x)).toEqual({
+      objects: before.objects + 9,
+      inbox: before.inbox + 3,
+      received: before.received + 3,
+    });
+  });
+
+  it('refuses an envelope whose hub receipts are tampered, misplaced or missing, saying why, and takes nothing after it', async () => {
+    const cases: [string, (objects: Record<string, unknown>[]) => Record<string, unknown>[], RegExp][] = [
+      [
+        'proof',
+        (o) =>
+          releaseReceipts(x, o).map((r, i) =>
+            i === 1
+              ? { ...r, proof: (r.proof as string[]).map(() => Buffer.alloc(32, 7).toString('base64')) }
+              : r,
+          ),
+        /hub receipt 1 does not verify: receipt: .*(root|proof)/,
+      ],
+      [
+        'signer',
+        (o) => {
+          const other = releaseReceipts(x, o);
+          // The same receipts under a checkpoint signed by another key (an ally's hub).
+          return other.map((r) => ({
+            ...r,
+            checkpoint: (r.checkpoint as string).replace(/— .*$/m, '— hq.example AAAA'),
+          }));
+        },
+        /hub receipt 0 does not verify/,
+      ],
+      [
+        'another copy',
+        (o) =>
+          releaseReceipts(
+            x,
+            o.map((c) => ({ ...c, name: 'what the hub released was different' })),
+          ),
+        /hub receipt 0 is for indicator--.* with a digest no object in the envelope has/,
+      ],
+      [
+        'missing',
+        (o) => releaseReceipts(x, o).slice(1),
+        /indicator--.* comes without the sender hub's release receipt/,
+      ],
+    ];
+    for (const [name, receipts, reason] of cases) {
+      const fresh = await setUp(open);
+      try {
+        await send(fresh, 1, 3, receipts);
+        await send(fresh, 1, 3);
+        const r = await pullFromRelay(
+          fresh.recipient.hub,
+          fresh.url,
+          fresh.recipientToken,
+          fresh.hq.verifier,
+          'a',
+        );
+        expect(r.accepted, name).toBe(0);
+        expect(r.problems.join('\n'), name).toMatch(reason);
+        expect((await counts(fresh)).objects, name).toBe(0);
+      } finally {
+        await fresh.server.close();
+        await fresh.recipient.close();
+        await fresh.relayHub.close();
+      }
+    }
+  });
+});

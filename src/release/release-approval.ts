@@ -4,7 +4,7 @@ import type { JsonObject } from '../stix/types.js';
 import type { OutcomeRow, QueueItem, Reason } from '../store/hub/release-store.js';
 import type { Role } from '../store/hub/user-store.js';
 import type { SqlTx } from '../store/sql/sql-database.js';
-import { RELEASE_FEED_LOCK } from '../store/sql/sql-release-feed.js';
+import { RELEASE_FEED_LOCK } from '../store/store-locks.js';
 import { outcomeRow } from './release-outcome.js';
 import { ledgerVersionOf, type PublishStores, publishRelease } from './release-publish.js';
 

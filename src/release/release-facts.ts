@@ -13,13 +13,12 @@ import { parseIep } from '../policy/marking-iep.js';
 import { parseReleasability } from '../policy/marking-releasability.js';
 import type { OperatorPolicies } from '../policy/operator-policy.js';
 import { isJsonObject, type JsonObject } from '../stix/types.js';
-import type { AgreementStore } from '../store/hub/agreement-store.js';
 import { type ConditionEvents, deriveFacts } from '../store/hub/condition-events.js';
 import { listFeedbackReceipts } from '../store/hub/feedback-count.js';
 import { findNeighbourhood } from '../store/hub/neighbourhood.js';
-import type { NeighbourhoodCache } from '../store/hub/neighbourhood-cache.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { markingDefinitions } from '../store/hub/projection-reads.js';
+import type { AgreementVersions, NeighbourhoodFinder } from '../store/release-ports.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 
 /*
@@ -30,10 +29,10 @@ import type { SqlQueries } from '../store/sql/sql-database.js';
 /** What partner facts are read from: the hub state's stores and its database. */
 export interface PartnerFactStores {
   sql: SqlQueries;
-  agreements: AgreementStore;
+  agreements: AgreementVersions;
   conditions: ConditionEvents;
   /** Scope neighbourhoods remembered until the objects change; walked afresh without one. */
-  neighbourhoods?: NeighbourhoodCache;
+  neighbourhoods?: NeighbourhoodFinder;
 }
 
 /**

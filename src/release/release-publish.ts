@@ -4,15 +4,17 @@ import { isStandardTlpMarking } from '../stix/markings-tlp.js';
 import { collectRefs } from '../stix/refs.js';
 import type { JsonObject } from '../stix/types.js';
 import { isJsonObject } from '../stix/types.js';
-import type { AgreementStore } from '../store/hub/agreement-store.js';
-import type { DerivedIdStore } from '../store/hub/derived-ids.js';
-import type { NeighbourhoodCache } from '../store/hub/neighbourhood-cache.js';
-import type { ObjectFacets } from '../store/hub/object-facets.js';
-import type { PartnerStore } from '../store/hub/partner-store.js';
+import type { ReleaseFeedWriter } from '../store/feed-ports.js';
 import { hasFeedRow, latestObjectOf, releasedAmong } from '../store/hub/release-reads.js';
 import type { Reason, ReleaseStore } from '../store/hub/release-store.js';
+import type {
+  AgreementVersions,
+  FacetReader,
+  NeighbourhoodFinder,
+  PartnerDirectory,
+} from '../store/release-ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
-import type { ReleaseFeedWriter } from '../store/sql/sql-release-feed.js';
+import type { DerivedIdWriter } from '../tearline/tearline-id-ports.js';
 import { buildReleasingIdentity, releasingIdentityIdOf } from '../tearline/tearline-identity.js';
 import { statementCopyOf } from '../tearline/tearline-statements.js';
 
@@ -23,15 +25,16 @@ import { statementCopyOf } from '../tearline/tearline-statements.js';
 export interface PublishStores {
   sql: SqlDatabase;
   feed: ReleaseFeedWriter;
-  partners: PartnerStore;
-  agreements: AgreementStore;
+  partners: PartnerDirectory;
+  agreements: AgreementVersions;
   releases: ReleaseStore;
-  derivedIds: DerivedIdStore;
+  /** Which partner id stands for which original, for submissions coming back (tearline's port). */
+  derivedIds: DerivedIdWriter;
   hubName: string;
   /** What queue lists show of each object, remembered by a serving hub; derived afresh without. */
-  facets?: ObjectFacets;
+  facets?: FacetReader;
   /** Agreement scopes' neighbourhoods, remembered until the objects change; walked afresh without. */
-  neighbourhoods?: NeighbourhoodCache;
+  neighbourhoods?: NeighbourhoodFinder;
 }
 
 export interface Publication {

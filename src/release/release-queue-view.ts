@@ -1,6 +1,7 @@
 import { ObjectFacets } from '../store/hub/object-facets.js';
 import { openQueueRows, queueItemDetails } from '../store/hub/release-queue-reads.js';
 import type { Reason } from '../store/hub/release-store.js';
+import type { FacetReader } from '../store/release-ports.js';
 import type { SqlQueries } from '../store/sql/sql-database.js';
 
 /** One open queue item as a list sorts, filters and groups it: what every item of a queue costs. */
@@ -56,7 +57,7 @@ export interface QueueFilter {
 export async function loadQueueRows(
   sql: SqlQueries,
   filter: QueueFilter = {},
-  facets: ObjectFacets = new ObjectFacets(sql),
+  facets: FacetReader = new ObjectFacets(sql),
 ): Promise<QueueRow[]> {
   const rows = await openQueueRows(sql, filter.partnerId);
   const wanted = filter.ids ? new Set(filter.ids) : undefined;
@@ -125,7 +126,7 @@ export async function withDetails(sql: SqlQueries, rows: readonly QueueRow[]): P
 export async function loadQueueEntries(
   sql: SqlQueries,
   filter: QueueFilter = {},
-  facets?: ObjectFacets,
+  facets?: FacetReader,
 ): Promise<QueueEntry[]> {
   return withDetails(sql, await loadQueueRows(sql, filter, facets));
 }

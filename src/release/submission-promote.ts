@@ -3,10 +3,10 @@ import type { EntryOf } from '../ledger/ledger-entry.js';
 import type { SubmitterConsent } from '../policy/agreement-types.js';
 import { collectReferences } from '../stix/refs.js';
 import { validateObject } from '../stix/validate.js';
-import type { PartnerStore } from '../store/hub/partner-store.js';
 import type { SubmissionDetail, SubmissionReviewStore } from '../store/hub/submission-review-store.js';
 import { submitterConsentAt } from '../store/hub/submitter-consent.js';
 import type { ObjectWriter } from '../store/ports.js';
+import type { PartnerDirectory } from '../store/release-ports.js';
 import type { SqlDatabase, SqlTx } from '../store/sql/sql-database.js';
 import { buildPromotedObject } from './submission-provenance.js';
 
@@ -14,7 +14,7 @@ import { buildPromotedObject } from './submission-provenance.js';
 export interface ReviewStores {
   sql: SqlDatabase;
   submissions: SubmissionReviewStore;
-  partners: PartnerStore;
+  partners: PartnerDirectory;
   objects: ObjectWriter;
   hubName: string;
 }

@@ -63,9 +63,6 @@ export async function passTaxiiGate(
   req: IncomingMessage,
   address: string,
 ): Promise<GateAnswer> {
-  const gated = req as GatedMessage;
-  const admitted = gated[ADMITTED];
-  if (admitted) return { ok: true, principal: admitted };
   if (!acceptsTaxii(req.headers.accept)) {
     const message = 'this server answers application/taxii+json;version=2.1 only';
     return { ok: false, code: 'not-acceptable', message, challenge: false };
@@ -111,7 +108,7 @@ export async function passTaxiiGate(
     const message = `slow down: retry after ${retryAfterSeconds} s`;
     return { ok: false, code: 'too-many-requests', message, challenge: false, retryAfterSeconds };
   }
-  gated[ADMITTED] = principal;
+  (req as GatedMessage)[ADMITTED] = principal;
   return { ok: true, principal };
 }
 
@@ -122,6 +119,12 @@ export async function passTaxiiGate(
  */
 export function createTaxiiGate(o: GateOptions) {
   return async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
+    // Admitted already by the page fast path, which then missed its cache: one pass, one token.
+    const admitted = (request.raw as GatedMessage)[ADMITTED];
+    if (admitted) {
+      request.taxiiPrincipal = admitted;
+      return;
+    }
     const answer = await passTaxiiGate(o, request.raw, request.ip);
     if (answer.ok) {
       request.taxiiPrincipal = answer.principal;

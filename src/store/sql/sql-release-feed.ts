@@ -37,10 +37,6 @@ export const RELEASES_FEED_TABLE: SqlFeedTable = {
   scope: (a) => `${a}.partner_id = ? AND ${a}.feed_us IS NOT NULL`,
 };
 
-export type { FeedReleaseInput, FeedResult, ReleaseFeedWriter } from '../feed-ports.js';
-// src/release imports these from here; they are defined with the other ports and locks.
-export { RELEASE_FEED_LOCK } from '../store-locks.js';
-
 /** The version a TAXII client sees for a copy (its modified, else created) and its sort key. */
 export function feedVersionOf(obj: JsonObject): { version: string; versionKey: string } {
   const version =

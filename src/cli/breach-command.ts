@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { deriveFacts } from '../store/hub/condition-events.js';
 import { DATA_OPTION, type DataOption, requireReason } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
-import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
+import { partnerReadCommand, requirePartner, withHubState } from './cli-hub.js';
 import { JSON_OPTION, printJson } from './cli-output.js';
 
 export function registerBreach(program: Command): void {
@@ -49,23 +49,10 @@ export function registerBreach(program: Command): void {
       }),
     );
 
-  breach
-    .command('list <partner>')
-    .description('open breach reports')
-    .option(...DATA_OPTION)
-    .option(...JSON_OPTION)
-    .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(
-        opts,
-        'read',
-        async (state) => {
-          const p = await requirePartner(state, nameOrId);
-          const open = deriveFacts(await state.conditions.list(p.id)).openBreaches ?? [];
-          if (opts.json) return printJson({ partner: p.name, open });
-          if (open.length === 0) return void process.stdout.write(`no open breach against ${p.name}\n`);
-          for (const b of open) process.stdout.write(`${b.id}  opened ${b.opened_at}: ${b.reason}\n`);
-        },
-        READ_ONLY,
-      ),
-    );
+  partnerReadCommand(breach, 'list', 'open breach reports', async (state, p, opts) => {
+    const open = deriveFacts(await state.conditions.list(p.id)).openBreaches ?? [];
+    if (opts.json) return printJson({ partner: p.name, open });
+    if (open.length === 0) return void process.stdout.write(`no open breach against ${p.name}\n`);
+    for (const b of open) process.stdout.write(`${b.id}  opened ${b.opened_at}: ${b.reason}\n`);
+  });
 }

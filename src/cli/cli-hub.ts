@@ -1,11 +1,13 @@
+import type { Command } from 'commander';
 import type { Action } from '../access/access-roles.js';
 import type { Hub } from '../app/hub.js';
 import { openHubAt } from '../app/hub-open.js';
 import type { HubState } from '../app/hub-state.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { type Actor, requireActor } from './cli-actor.js';
-import type { DataOption } from './cli-arguments.js';
+import { DATA_OPTION, type DataOption } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
+import { JSON_OPTION } from './cli-output.js';
 
 export interface HubOptions {
   data?: string | undefined;
@@ -64,4 +66,34 @@ export async function withHubState<T>(
   return withHubAs({ ...opts, readOnly: access.readOnly ?? false }, action, (hub, actor) =>
     fn(hub.state, actor),
   );
+}
+
+/** The options every partner-reading command takes (--data, --db, --json, and its own). */
+export type PartnerReadOptions<O> = DataOption & { db?: string; json?: boolean } & O;
+
+/**
+ * `NAME <partner>` under `parent`: a command that reads one partner's records, with --data and
+ * --json, run read-only (it works on a read-only or full disk) by a signed-in user allowed to
+ * read. `show` gets the hub state, the partner named and the options. Returns the command, so a
+ * caller adds options of its own.
+ */
+export function partnerReadCommand<O extends object = object>(
+  parent: Command,
+  name: string,
+  description: string,
+  show: (state: HubState, partner: Partner, opts: PartnerReadOptions<O>) => Promise<void>,
+): Command {
+  return parent
+    .command(`${name} <partner>`)
+    .description(description)
+    .option(...DATA_OPTION)
+    .option(...JSON_OPTION)
+    .action((nameOrId: string, opts: PartnerReadOptions<O>) =>
+      withHubState(
+        opts,
+        'read',
+        async (state) => show(state, await requirePartner(state, nameOrId), opts),
+        READ_ONLY,
+      ),
+    );
 }

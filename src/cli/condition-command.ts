@@ -7,7 +7,7 @@ import type { AssuranceAttestation, ConditionEvent } from '../store/hub/conditio
 import type { Partner } from '../store/hub/partner-store.js';
 import { DATA_OPTION, type DataOption, parseTimeOption, requireReason, TIME_FORMS } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
-import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
+import { partnerReadCommand, requirePartner, withHubState } from './cli-hub.js';
 import { JSON_OPTION, printJson } from './cli-output.js';
 import { registerConditionHistory } from './condition-history-command.js';
 import { registerConditionImpact } from './condition-impact-command.js';
@@ -199,53 +199,36 @@ export function registerCondition(program: Command): void {
       );
   }
 
-  condition
-    .command('list <partner>')
-    .description('each condition: met/unmet/unknown, why, and when that changes')
-    .option('--at <time>', `evaluate at this time instead of now: ${TIME_FORMS}`)
-    .option(...DATA_OPTION)
-    .option(...JSON_OPTION)
-    .action((nameOrId: string, opts: DataOption & { at?: string; json?: boolean }) =>
-      withHubState(
-        opts,
-        'read',
-        async (state) => {
-          const at = parseTimeOption(opts.at, '--at') ?? new Date();
-          const p = await requirePartner(state, nameOrId);
-          const facts = await loadPartnerFacts(state, p, at.getTime());
-          if (opts.json) {
-            return printJson({
-              partner: p.name,
-              at: at.toISOString(),
-              agreement_version: facts.agreement?.version ?? null,
-              conditions: facts.conditions,
-            });
-          }
-          process.stdout.write(`${formatConditionStates(facts.conditions)}\n`);
-        },
-        READ_ONLY,
-      ),
-    );
+  partnerReadCommand<{ at?: string }>(
+    condition,
+    'list',
+    'each condition: met/unmet/unknown, why, and when that changes',
+    async (state, p, opts) => {
+      const at = parseTimeOption(opts.at, '--at') ?? new Date();
+      const facts = await loadPartnerFacts(state, p, at.getTime());
+      if (opts.json) {
+        return printJson({
+          partner: p.name,
+          at: at.toISOString(),
+          agreement_version: facts.agreement?.version ?? null,
+          conditions: facts.conditions,
+        });
+      }
+      process.stdout.write(`${formatConditionStates(facts.conditions)}\n`);
+    },
+  ).option('--at <time>', `evaluate at this time instead of now: ${TIME_FORMS}`);
 
   registerConditionImpact(condition);
   registerConditionHistory(condition);
 
-  condition
-    .command('history <partner>')
-    .description('every attestation, revocation, review, suspension and breach event, in order')
-    .option(...DATA_OPTION)
-    .option(...JSON_OPTION)
-    .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(
-        opts,
-        'read',
-        async (state) => {
-          const p = await requirePartner(state, nameOrId);
-          const events = await state.conditions.list(p.id);
-          if (opts.json) return printJson(events);
-          for (const e of events) process.stdout.write(`${formatConditionEvent(e)}\n`);
-        },
-        READ_ONLY,
-      ),
-    );
+  partnerReadCommand(
+    condition,
+    'history',
+    'every attestation, revocation, review, suspension and breach event, in order',
+    async (state, p, opts) => {
+      const events = await state.conditions.list(p.id);
+      if (opts.json) return printJson(events);
+      for (const e of events) process.stdout.write(`${formatConditionEvent(e)}\n`);
+    },
+  );
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import { MAX_PROOF_DOCUMENT_BYTES, type VerifiedReceipt, verifyReceipt } from '../ledger/ledger-receipt.js';
@@ -9,32 +9,10 @@ import {
 } from '../ledger/ledger-receipt-witnessed.js';
 import type { LedgerResult } from '../ledger/ledger-result.js';
 import { CliError, usageError } from './cli-error.js';
+import { readLimited } from './cli-input-file.js';
 import { JSON_OPTION } from './cli-output.js';
 
 const collect = (value: string, previous: string[] = []) => [...previous, value];
-
-/** Reads at most `max` bytes of a file or of standard input ('-'); more is an error. */
-function readLimited(path: string, max: number, what: string): string {
-  const fd = path === '-' ? 0 : openExisting(path, what);
-  try {
-    const buf = Buffer.alloc(max + 1);
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, buf, size, buf.length - size, null);
-      if (n === 0) break;
-      size += n;
-      if (size > max) throw new CliError(`${what} is larger than ${max} bytes`);
-    }
-    return buf.subarray(0, size).toString('utf8');
-  } finally {
-    if (fd !== 0) closeSync(fd);
-  }
-}
-
-function openExisting(path: string, what: string): number {
-  if (!existsSync(path) || !statSync(path).isFile()) throw usageError(`${what} ${path}: no such file`);
-  return openSync(path, 'r');
-}
 
 /** A key given as its text, or as the path of a file holding it (keys contain '+', paths rarely). */
 function keyArgument(value: string, flag: string): string {

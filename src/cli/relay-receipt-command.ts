@@ -1,31 +1,12 @@
-import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
 import { MAX_PROOF_DOCUMENT_BYTES } from '../ledger/ledger-receipt.js';
 import { parseSealedEnvelope } from '../relay/relay-envelope.js';
 import { checkRelayReceipt } from '../relay/relay-receipt-check.js';
 import { CliError, usageError } from './cli-error.js';
+import { readLimited } from './cli-input-file.js';
 import { JSON_OPTION } from './cli-output.js';
-
-/** At most `max` bytes of a file or standard input ('-'); more is an error naming the file. */
-function readLimited(path: string, max: number, what: string): string {
-  if (path !== '-' && (!existsSync(path) || !statSync(path).isFile()))
-    throw usageError(`${what} ${path}: no such file`);
-  const fd = path === '-' ? 0 : openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(max + 1);
-    let size = 0;
-    for (;;) {
-      const n = readSync(fd, buf, size, buf.length - size, null);
-      if (n === 0) break;
-      size += n;
-      if (size > max) throw new CliError(`${what} ${path} is larger than ${max} bytes`);
-    }
-    return buf.subarray(0, size).toString('utf8');
-  } finally {
-    if (fd !== 0) closeSync(fd);
-  }
-}
 
 /**
  * `tearline relay verify-receipt FILE --relay-key K [--envelope E]`: the sender's offline proof

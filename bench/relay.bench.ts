@@ -35,29 +35,13 @@ import { RelayMailStore } from '../src/store/hub/relay-mail-store.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { SqliteSql } from '../src/store/sqlite/sqlite-sql.js';
+import { fictionalIndicator } from './bench-taxii-load.js';
 import { report } from './report.js';
 
 const OBJECTS = 100;
 const PAGES = Number(process.env.TEARLINE_BENCH_RELAY_PAGES ?? 40);
 const ROUNDS = 5;
 const ACCEPT = 'application/taxii+json;version=2.1';
-
-function indicator(i: number) {
-  return {
-    type: 'indicator',
-    spec_version: '2.1',
-    id: `indicator--${randomUUID()}`,
-    created: '2026-01-01T00:00:00.000Z',
-    modified: '2026-02-01T00:00:00.000Z',
-    name: `Fictional ISIS-K infrastructure ${i}`,
-    description: 'Sanitised copy: source and method removed.',
-    indicator_types: ['malicious-activity'],
-    pattern: `[ipv4-addr:value = '198.51.${i % 256}.${(i >> 8) % 256}']`,
-    pattern_type: 'stix',
-    valid_from: '2026-01-01T00:00:00Z',
-    object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
-  };
-}
 
 const listen = async (app: FastifyInstance) => {
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -78,7 +62,7 @@ try {
   );
   if (!added.ok) throw new Error(added.message);
   const feed = new SqliteReleaseFeed(db);
-  const copies = Array.from({ length: PAGES * OBJECTS }, (_, i) => indicator(i));
+  const copies = Array.from({ length: PAGES * OBJECTS }, (_, i) => fictionalIndicator(i));
   db.transaction(() => {
     const now = new Date(Date.now() - 60_000);
     for (const obj of copies) {

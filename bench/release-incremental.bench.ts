@@ -8,18 +8,14 @@
 //    RSS over time, against the first seconds with no pass running. Writes
 //    bench/release-incremental-chart.svg (RSS and p99 over time).
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { readHubSecret } from '../src/app/data-dir.js';
 import { openHub } from '../src/app/hub.js';
-import { loadHubPolicy } from '../src/app/hub-policy-load.js';
 import { releaseStoresOf } from '../src/app/release-stores.js';
 import { ManualClock, systemClock } from '../src/clock.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';
-import type { JsonObject } from '../src/stix/types.js';
 import { REPO_ROOT } from './bench-data.js';
-import { importObjects, median, NEW_OBJECTS, newObjects, reportPassTimes } from './release-pass-times.js';
+import { importObjects, NEW_OBJECTS, newObjects, reportPassTimes } from './release-pass-times.js';
 import { report } from './report.js';
 import { buildScaleHub, copyHub, SCALE_NOW } from './scale-hub.js';
 

@@ -4,10 +4,9 @@
 // renders its page), paged at random positions (next tokens spread over the whole feed, as clients
 // resuming a walk send them) with 100-object pages by autocannon, in alternating rounds of one run.
 // Target: p99 on the large feed within 1.5x of the small one.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initDataDir } from '../src/app/data-dir.js';
@@ -18,21 +17,14 @@ import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { SqliteSql } from '../src/store/sqlite/sqlite-sql.js';
 import { encodeNext } from '../src/taxii/taxii-filters.js';
 import { REPO_ROOT } from './bench-data.js';
+import {
+  autocannon,
+  type CannonResult,
+  fictionalIndicator,
+  SERVE_READY,
+  startChild,
+} from './bench-taxii-load.js';
 import { report } from './report.js';
-
-interface CannonResult {
-  requests: { average: number };
-  latency: { p99: number; p50: number };
-  non2xx: number;
-  errors: number;
-}
-type Cannon = (opts: {
-  url: string;
-  connections: number;
-  duration: number;
-  requests?: { path: string; headers: Record<string, string> }[];
-}) => Promise<CannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 
 const BENCH = 'taxii-growth';
 const SMALL = 10_000;
@@ -41,23 +33,6 @@ const POSITIONS = 200;
 const ROUNDS = 5;
 const DURATION_S = 5;
 const CONNECTIONS = 4;
-
-function indicator(i: number) {
-  return {
-    type: 'indicator',
-    spec_version: '2.1',
-    id: `indicator--${randomUUID()}`,
-    created: '2026-01-01T00:00:00.000Z',
-    modified: '2026-02-01T00:00:00.000Z',
-    name: `Fictional ISIS-K infrastructure ${i}`,
-    description: 'Sanitised copy: source and method removed.',
-    indicator_types: ['malicious-activity'],
-    pattern: `[ipv4-addr:value = '198.51.${i % 256}.${(i >> 8) % 256}']`,
-    pattern_type: 'stix',
-    valid_from: '2026-01-01T00:00:00Z',
-    object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
-  };
-}
 
 /** A hub whose one partner has `n` releases; its credentials and next tokens spread over the feed. */
 async function buildHub(dir: string, n: number) {
@@ -77,7 +52,7 @@ async function buildHub(dir: string, n: number) {
     db.transaction(() => {
       const now = new Date();
       for (let i = start; i < Math.min(n, start + 50_000); i++) {
-        const obj = indicator(i);
+        const obj = fictionalIndicator(i);
         const r = feed.addRelease(
           {
             partnerId: added.partner.id,
@@ -118,33 +93,8 @@ async function buildHub(dir: string, n: number) {
 }
 
 function serve(data: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(REPO_ROOT, 'bin', 'tearline.js'),
-      'serve',
-      '--port',
-      '0',
-      '--data',
-      data,
-      '--rate',
-      '1000000',
-      '--log-level',
-      'warn',
-      '--page-cache',
-      '0',
-    ],
-    { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] },
-  );
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = /serving TAXII 2\.1 at (http:\/\/[^ ]+)\/taxii2\//.exec(err);
-      if (m) resolve({ child, url: m[1] as string });
-    });
-    child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
-  });
+  const args = ['serve', '--port', '0', '--data', data, '--rate', '1000000', '--log-level', 'warn'];
+  return startChild([join(REPO_ROOT, 'bin', 'tearline.js'), ...args, '--page-cache', '0'], SERVE_READY);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;

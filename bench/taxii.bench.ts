@@ -5,10 +5,9 @@
 // fetched, one ledger entry per partner per period) is on in `serve` by default; the same server
 // with it off (--delivery-period 0) is measured in the same rounds, on cached pages.
 // TEARLINE_BENCH_TAXII_PER_PARTNER lowers the per-partner count for a quick run.
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initDataDir } from '../src/app/data-dir.js';
@@ -20,45 +19,14 @@ import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { SqliteSql } from '../src/store/sqlite/sqlite-sql.js';
 import { REPO_ROOT } from './bench-data.js';
+import { autocannon, fictionalIndicator, startChild } from './bench-taxii-load.js';
 import { report } from './report.js';
-
-interface CannonResult {
-  requests: { average: number };
-  latency: { p99: number; p50: number };
-  non2xx: number;
-  errors: number;
-}
-type Cannon = (opts: {
-  url: string;
-  connections: number;
-  duration: number;
-  requests?: { path: string; headers: Record<string, string> }[];
-}) => Promise<CannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Cannon;
 
 const PARTNERS = 20;
 const PER_PARTNER = Number(process.env.TEARLINE_BENCH_TAXII_PER_PARTNER ?? 50_000);
 const ROUNDS = 3;
 const DURATION_S = 5;
 const CONNECTIONS = 8;
-
-function indicatorFor(i: number, partner: number) {
-  const id = `indicator--${randomUUID()}`;
-  return {
-    type: 'indicator',
-    spec_version: '2.1',
-    id,
-    created: '2026-01-01T00:00:00.000Z',
-    modified: '2026-02-01T00:00:00.000Z',
-    name: `Fictional ISIS-K infrastructure ${partner}-${i}`,
-    description: 'Sanitised copy: source and method removed.',
-    indicator_types: ['malicious-activity'],
-    pattern: `[ipv4-addr:value = '198.51.${i % 256}.${(i >> 8) % 256}']`,
-    pattern_type: 'stix',
-    valid_from: '2026-01-01T00:00:00Z',
-    object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
-  };
-}
 
 interface Measured {
   rps: number;
@@ -104,19 +72,6 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
-function start(args: string[], ready: RegExp): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, args, { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'pipe'] });
-  let err = '';
-  return new Promise((resolve, reject) => {
-    child.stderr?.on('data', (d: Buffer) => {
-      err += d.toString();
-      const m = ready.exec(err);
-      if (m) resolve({ child, url: m[1] as string });
-    });
-    child.on('exit', (code) => reject(new Error(`server exited ${code}: ${err}`)));
-  });
-}
-
 const dir = mkdtempSync(join(tmpdir(), 'tearline-bench-taxii-'));
 const children: ChildProcess[] = [];
 let dropPg: (() => Promise<void>) | undefined;
@@ -139,7 +94,7 @@ try {
     db.transaction(() => {
       const now = new Date();
       for (let i = 0; i < PER_PARTNER; i++) {
-        const obj = indicatorFor(i, p);
+        const obj = fictionalIndicator(i, p);
         const added = feed.addRelease(
           {
             partnerId: r.partner.id,
@@ -172,7 +127,7 @@ try {
   );
 
   const serve = (extra: string[]) =>
-    start(
+    startChild(
       [
         join(REPO_ROOT, 'bin', 'tearline.js'),
         'serve',
@@ -232,7 +187,7 @@ try {
       const h=${JSON.stringify(sampleHeaders)};
       const s=http.createServer((q,r)=>{r.writeHead(200,h);r.end(b)});
       s.listen(0,'127.0.0.1',()=>process.stderr.write('bare at http://127.0.0.1:'+s.address().port+' \\n'));`;
-    const bare = await start(['-e', bareScript], /bare at (http:\/\/[^ ]+) /);
+    const bare = await startChild(['-e', bareScript], /bare at (http:\/\/[^ ]+) /);
     children.push(bare.child);
 
     // Every server gets the same warm-up: each partner's login (argon2, then cached for a minute)

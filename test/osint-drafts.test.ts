@@ -129,6 +129,32 @@ describeOnHubEngines('drafts from open-source articles', (open) => {
         t.clock.now(),
       );
       expect(unknown).toMatchObject({ ok: false, code: 'bad-input' });
+      // A merge names a stored object of a type the item's kind can be, and changes nothing else when refused.
+      const wrongType = await editDraft(
+        stores,
+        r.id,
+        { edits: [{ key: 'location:kabul', mergeWith: known.id }] },
+        ANALYST,
+        t.clock.now(),
+      );
+      expect(wrongType).toMatchObject({
+        ok: false,
+        code: 'bad-input',
+        message: `edit 1: a location item merges only with location objects; ${known.id} is of type intrusion-set`,
+      });
+      const missing = 'location--0b6f3a1e-5c2d-4e8f-9a7b-1c2d3e4f5a6b';
+      const absent = await editDraft(
+        stores,
+        r.id,
+        { edits: [{ key: 'location:kabul', mergeWith: missing }] },
+        ANALYST,
+        t.clock.now(),
+      );
+      expect(absent).toMatchObject({ ok: false, code: 'bad-input' });
+      expect(absent.ok ? '' : absent.message).toContain(`the store holds no ${missing}`);
+      expect(
+        (await t.hub.state.drafts.get(r.id))?.items.find((i) => i.key === 'location:kabul')?.mergeWith,
+      ).toBeUndefined();
       const entriesBefore = (await t.hub.state.sql.all('SELECT idx FROM ledger_entries')).length;
       const c = await confirmDraft(stores, r.id, ANALYST, t.clock.now());
       if (!c.ok) throw new Error(c.message);

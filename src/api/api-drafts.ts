@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { MAX_PDF_BYTES } from '../osint/article-pdf.js';
 import { MAX_ARTICLE_BYTES } from '../osint/article-text.js';
-import { DRAFT_STATES, ITEM_DECISIONS, type ItemEdit } from '../osint/draft-types.js';
+import { DRAFT_STATES, ITEM_DECISIONS, type ItemEdit, MERGE_TYPES } from '../osint/draft-types.js';
 import { isItemKind } from '../osint/osint-types.js';
 import {
   confirmDraft,
@@ -17,14 +17,6 @@ import { API_BODY_LIMIT, type ApiErrorCode, sendApiError } from './api-errors.js
 
 const LIMIT = 200;
 /** The STIX types a draft item of each kind may be merged with (as confirming makes them). */
-const MERGE_TYPES: Record<string, readonly string[]> = {
-  group: ['intrusion-set', 'threat-actor'],
-  identity: ['identity'],
-  location: ['location'],
-  incident: ['incident'],
-  indicator: ['indicator'],
-  vulnerability: ['vulnerability'],
-};
 // A PDF comes as base64 in JSON (a third larger than its bytes); text stays within its own limit.
 const PDF_BODY_LIMIT = Math.max(MAX_ARTICLE_BYTES, Math.ceil(MAX_PDF_BYTES / 3) * 4) + 64 * 1024;
 const MAX_EDITS = 2000;

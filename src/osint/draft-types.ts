@@ -42,6 +42,16 @@ export type ItemEdit =
 
 export type EditError = { code: 'unknown-item'; message: string } | { code: 'bad-edit'; message: string };
 
+/** The stored types an item of each kind may be merged with (events and relationships are not merged). */
+export const MERGE_TYPES: Readonly<Record<string, readonly string[]>> = {
+  group: ['intrusion-set', 'threat-actor'],
+  identity: ['identity'],
+  location: ['location'],
+  incident: ['incident'],
+  indicator: ['indicator'],
+  vulnerability: ['vulnerability'],
+};
+
 const MAX_NAME = 300;
 const STIX_ID = /^[a-z][a-z0-9-]{0,60}--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -88,6 +98,17 @@ export function applyEdits(
           ok: false,
           code: 'bad-edit',
           message: `edit ${n + 1}: mergeWith must be a STIX id (type--uuid)`,
+        };
+      const types = MERGE_TYPES[item.kind] ?? [];
+      const type = e.mergeWith.slice(0, e.mergeWith.indexOf('--'));
+      if (!types.includes(type))
+        return {
+          ok: false,
+          code: 'bad-edit',
+          message:
+            types.length === 0
+              ? `edit ${n + 1}: a ${item.kind} item is not merged with a stored object`
+              : `edit ${n + 1}: a ${item.kind} item merges only with ${types.join(' or ')} objects; ${e.mergeWith} is of type ${type}`,
         };
       item.mergeWith = e.mergeWith;
     }

@@ -232,6 +232,17 @@ export async function editDraft(
     const d = await openDraft(stores, id);
     const applied = applyEdits(d.items, change.edits);
     if (!applied.ok) throw new DraftAbort({ ok: false, code: 'bad-input', message: applied.message });
+    // A merge names an object the store holds: a report must never refer to one it does not.
+    for (const item of applied.items) {
+      const before = d.items.find((i) => i.key === item.key)?.mergeWith;
+      if (item.mergeWith === undefined || item.mergeWith === before) continue;
+      if (!(await stores.objects.getLatest(item.mergeWith)))
+        throw new DraftAbort({
+          ok: false,
+          code: 'bad-input',
+          message: `${item.key}: the store holds no ${item.mergeWith} to merge with (search for it by name)`,
+        });
+    }
     const marking = change.marking ?? d.marking;
     await stores.drafts.update(id, { items: applied.items, marking, by: actor.name, at: now.toISOString() });
     return { ok: true as const, draft: { ...d, items: applied.items, marking } };

@@ -23,6 +23,11 @@ describeOnEngines('findMergeCandidates', (open) => {
       expect(await findMergeCandidates(db, 'ISKP', ['location'])).toEqual([]);
       expect((await findMergeCandidates(db, 'khorasan', ['intrusion-set']))[0]?.match).toBe('contains');
       expect((await findMergeCandidates(db, 'Déou', ['location'])).map((c) => c.id)).toEqual([deou.id]);
+      // Typed without its accent, on both engines (the database's first cut is not accent-blind).
+      expect((await findMergeCandidates(db, 'Deou', ['location'])).map((c) => [c.id, c.match])).toEqual([
+        [deou.id, 'exact'],
+      ]);
+      expect((await findMergeCandidates(db, 'deo', ['location'])).map((c) => c.match)).toEqual(['prefix']);
       // A renamed version replaces the old name.
       await insertObjectRows(db, [{ ...isk, name: 'IS-Khorasan', modified: '2030-01-01T00:00:00.000Z' }]);
       expect((await findMergeCandidates(db, 'IS-Khorasan', ['intrusion-set'])).map((c) => c.match)).toEqual([

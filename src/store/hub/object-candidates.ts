@@ -35,13 +35,23 @@ export async function findMergeCandidates(
 ): Promise<MergeCandidate[]> {
   const q = fold(query);
   if (q === '' || types.length === 0) return [];
-  const escaped = `%${query.trim().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-  const rows = await sql.all<{ id: string; type: string; modified: string | null; json: string }>(
-    `SELECT id, type, modified, json FROM objects
-      WHERE is_latest AND type IN (${types.map(() => '?').join(', ')}) AND lower(json) LIKE lower(?) ESCAPE '\\'
-      LIMIT ${MAX_ROWS}`,
-    [...types, escaped],
-  );
+  const escaped = query.trim().replace(/[\\%_]/g, (c) => `\\${c}`);
+  const read = (pattern: string) =>
+    sql.all<{ id: string; type: string; modified: string | null; json: string }>(
+      `SELECT id, type, modified, json FROM objects
+        WHERE is_latest AND type IN (${types.map(() => '?').join(', ')}) AND lower(json) LIKE lower(?) ESCAPE '\\'
+        LIMIT ${MAX_ROWS}`,
+      [...types, `%${pattern}%`],
+    );
+  const rows = await read(escaped);
+  // The first cut compares the text as typed: "Deou" does not find a stored "Déou". When it finds
+  // too few, a second cut lets each letter that has accented forms stand for any one character;
+  // the folded comparison below keeps only real matches.
+  const loose = escaped.replace(/(?<!\\)[aceinouyszAEIOUCNYSZ]/g, '_');
+  if (rows.length < MAX_CANDIDATES && loose !== escaped) {
+    const seen = new Set(rows.map((r) => r.id));
+    for (const r of await read(loose)) if (!seen.has(r.id)) rows.push(r);
+  }
   const out: MergeCandidate[] = [];
   for (const r of rows) {
     const o = JSON.parse(r.json) as { name?: unknown; aliases?: unknown; x_aliases?: unknown };

@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import type { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { REPO_ROOT } from './bench-data.js';
 
 export interface CannonResult {
@@ -35,6 +36,32 @@ export function fictionalIndicator(i: number, tag: string | number = '') {
     valid_from: '2026-01-01T00:00:00Z',
     object_marking_refs: ['marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb'],
   };
+}
+
+/**
+ * Releases fictional indicators `from` to `to` (exclusive) to a partner, visible from `now`;
+ * the caller holds the transaction (one per batch keeps a large feed's WAL bounded).
+ */
+export function releaseIndicators(
+  feed: SqliteReleaseFeed,
+  partnerId: string,
+  range: { from: number; to: number; tag?: string | number },
+  now: Date,
+): void {
+  for (let i = range.from; i < range.to; i++) {
+    const obj = fictionalIndicator(i, range.tag);
+    const r = feed.addRelease(
+      {
+        partnerId,
+        tearline: obj,
+        originalId: `indicator--${randomUUID()}`,
+        originalVersion: obj.modified,
+        visibleFrom: now,
+      },
+      now,
+    );
+    if (!r.ok) throw new Error(r.message);
+  }
 }
 
 /** Starts `node ARGS` from the repository; resolves with its URL once stderr matches `ready`. */

@@ -5,7 +5,7 @@
 // resuming a walk send them) with 100-object pages by autocannon, in alternating rounds of one run.
 // Target: p99 on the large feed within 1.5x of the small one.
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -20,7 +20,7 @@ import { REPO_ROOT } from './bench-data.js';
 import {
   autocannon,
   type CannonResult,
-  fictionalIndicator,
+  releaseIndicators,
   SERVE_READY,
   startChild,
 } from './bench-taxii-load.js';
@@ -49,23 +49,9 @@ async function buildHub(dir: string, n: number) {
   if (!added.ok) throw new Error(added.message);
   const t0 = performance.now();
   for (let start = 0; start < n; start += 50_000) {
-    db.transaction(() => {
-      const now = new Date();
-      for (let i = start; i < Math.min(n, start + 50_000); i++) {
-        const obj = fictionalIndicator(i);
-        const r = feed.addRelease(
-          {
-            partnerId: added.partner.id,
-            tearline: obj,
-            originalId: `indicator--${randomUUID()}`,
-            originalVersion: obj.modified,
-            visibleFrom: now,
-          },
-          now,
-        );
-        if (!r.ok) throw new Error(r.message);
-      }
-    }).immediate();
+    db.transaction(() =>
+      releaseIndicators(feed, added.partner.id, { from: start, to: Math.min(n, start + 50_000) }, new Date()),
+    ).immediate();
   }
   const writeS = (performance.now() - t0) / 1000;
   // Positions spread evenly over the feed (not its last page, so every page is full).

@@ -6,7 +6,7 @@
 // with it off (--delivery-period 0) is measured in the same rounds, on cached pages.
 // TEARLINE_BENCH_TAXII_PER_PARTNER lowers the per-partner count for a quick run.
 import type { ChildProcess } from 'node:child_process';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,7 +19,7 @@ import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { SqliteSql } from '../src/store/sqlite/sqlite-sql.js';
 import { REPO_ROOT } from './bench-data.js';
-import { autocannon, fictionalIndicator, startChild } from './bench-taxii-load.js';
+import { autocannon, releaseIndicators, startChild } from './bench-taxii-load.js';
 import { report } from './report.js';
 
 const PARTNERS = 20;
@@ -91,23 +91,9 @@ try {
     );
     if (!r.ok) throw new Error(r.message);
     creds.push({ name: r.partner.name, token: r.token });
-    db.transaction(() => {
-      const now = new Date();
-      for (let i = 0; i < PER_PARTNER; i++) {
-        const obj = fictionalIndicator(i, p);
-        const added = feed.addRelease(
-          {
-            partnerId: r.partner.id,
-            tearline: obj,
-            originalId: `indicator--${randomUUID()}`,
-            originalVersion: obj.modified,
-            visibleFrom: now,
-          },
-          now,
-        );
-        if (!added.ok) throw new Error(added.message);
-      }
-    }).immediate();
+    db.transaction(() =>
+      releaseIndicators(feed, r.partner.id, { from: 0, to: PER_PARTNER, tag: p }, new Date()),
+    ).immediate();
   }
   // The same hub on PostgreSQL when a server is named (TEARLINE_TEST_PG): copied, then served by
   // `serve --db`, measured in the same rounds as the SQLite hub and the bare server.

@@ -291,7 +291,8 @@ async function stateOf(hub: Hub) {
   const sql = hub.state.sql;
   return {
     outcomes: await sql.all(
-      `SELECT partner_id, object_id, object_version, outcome, reasons, agreement_version, fingerprint
+      // reference_id too: what an incremental pass reads for objects it does not decide again.
+      `SELECT partner_id, object_id, object_version, outcome, reasons, agreement_version, fingerprint, reference_id
          FROM release_outcomes ORDER BY partner_id, object_id`,
     ),
     queue: await sql.all(
@@ -450,6 +451,22 @@ describe('release pipeline: incremental passes', () => {
       expect(after?.mode).toBe('incremental');
       expect(after?.decided).toBeLessThan((first?.decided ?? 0) + 2);
     }
+  }, 120_000);
+
+  it('new objects that reference stored ones are decided alone, against what was recorded for those', async () => {
+    const all = POOL.map((_, i) => i);
+    const spec = { ...HOOD, types: [...HOOD.types, 'indicator'], neighbourhood: 0 };
+    // An indicator and its relationship to the intrusion set arrive: the intrusion set, its
+    // creator and what else they reach are not decided again; the property's check (both hubs
+    // agree, what each object's references resolve to included) says the answer is the same.
+    const reports = await runBoth(
+      [spec, { ...spec, ceiling: 'clear' }],
+      all.filter((i) => i !== 18 && i !== 19),
+      [{ kind: 'import', picks: [18, 19], variant: 'as-is' }],
+      'sqlite',
+    );
+    expect(reports[1]?.mode).toBe('incremental');
+    expect(reports[1]?.decided).toBe(2 * 2);
   }, 120_000);
 
   it('an agreement version or condition event dated ahead wakes an otherwise idle pass when its time comes', async () => {

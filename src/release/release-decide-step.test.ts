@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { OutcomeRow } from '../store/hub/release-store.js';
 import { decideStep, type OutcomeKeys } from './release-decide-step.js';
 import { decideReleases } from './release-decision.js';
-import { loadEveryObject } from './release-pass-plan.js';
+import { loadEveryObject, type PassBatch } from './release-pass-plan.js';
 import { defaultHubPolicy } from './release-policy.js';
 import { DecisionRound } from './release-terms.js';
 import { demoAgreement, openStepHub, type StepHub } from './release-test-hub.js';
@@ -94,5 +94,71 @@ describe('decide step', () => {
     expect(r.candidates).toEqual([]);
     expect(r.withheld.length).toBe(batch.inputs.length);
     expect(r.withheld.every((w) => w.agreement_version === null)).toBe(true);
+  });
+
+  it('records what references to each object resolve to, and only where the recorded one differs', async () => {
+    const h = await openStepHub();
+    const { partner, terms, batch } = await termsAndBatch(h, demoAgreement('none'));
+    const first = decideStep(terms, partner.id, batch, new Map(), h.now.toISOString());
+    expect(first.references.length).toBe(batch.inputs.length);
+    const byId = new Map(first.references);
+    for (const c of first.candidates) expect(byId.get(c.decision.object_id)).toBe(c.copy.partnerObjectId);
+    for (const w of first.withheld) expect(byId.get(w.object_id)).toBe('');
+    const recorded: OutcomeKeys = new Map(
+      first.references.map(([id, ref]) => [
+        id,
+        { outcome: 'released', object_version: '', fingerprint: '', reference_id: ref },
+      ]),
+    );
+    expect(decideStep(terms, partner.id, batch, recorded, h.now.toISOString()).references).toEqual([]);
+  });
+
+  it('decides an object alone against the recorded answers of what it references as the whole store does', async () => {
+    const h = await openStepHub();
+    const { partner, terms, batch } = await termsAndBatch(h, demoAgreement('none'));
+    const whole = decideStep(terms, partner.id, batch, new Map(), h.now.toISOString());
+    const answer = new Map(whole.references);
+    const truth = { partnerIdOf: (id: string) => answer.get(id) || undefined };
+    const outcomeOf = (r: ReturnType<typeof decideStep>, id: string) => {
+      const c = r.candidates.find((x) => x.decision.object_id === id);
+      return c
+        ? `released ${c.copy.digest}`
+        : `withheld ${r.withheld.find((w) => w.object_id === id)?.fingerprint}`;
+    };
+    let referring = 0;
+    for (const input of batch.inputs) {
+      const id = input.projection.id;
+      // The object and what it references directly; answers beyond them come from the context,
+      // which lies about every member of the batch: a batch member is never read from it.
+      const refs = new Set(
+        Object.values(input.object)
+          .flat()
+          .filter((v): v is string => typeof v === 'string'),
+      );
+      const members = batch.inputs.filter((i) => i.projection.id === id || refs.has(i.projection.id));
+      if (members.length > 1) referring++;
+      const ids = new Set(members.map((m) => m.projection.id));
+      const small: PassBatch = { inputs: members, stored: batch.stored };
+      const lying = {
+        partnerIdOf: (x: string) =>
+          ids.has(x) ? 'indicator--00000000-0000-4000-8000-000000000000' : truth.partnerIdOf(x),
+      };
+      const alone = decideStep(terms, partner.id, small, new Map(), h.now.toISOString(), lying);
+      expect(outcomeOf(alone, id), id).toBe(outcomeOf(whole, id));
+    }
+    expect(referring).toBeGreaterThan(5);
+    // A context that withholds everything outside the batch withholds what requires a reference.
+    const rel = whole.candidates.find((c) => c.decision.object_id.startsWith('relationship--'));
+    if (!rel) throw new Error('the demo releases a relationship to the ally');
+    const only = batch.inputs.filter((i) => i.projection.id === rel.decision.object_id);
+    const cut = decideStep(
+      terms,
+      partner.id,
+      { inputs: only, stored: batch.stored },
+      new Map(),
+      h.now.toISOString(),
+    );
+    expect(cut.candidates).toEqual([]);
+    expect(cut.references).toEqual([[rel.decision.object_id, '']]);
   });
 });

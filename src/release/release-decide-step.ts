@@ -1,4 +1,6 @@
-import type { OutcomeRow } from '../store/hub/release-store.js';
+import type { OutcomeKey, OutcomeRow } from '../store/hub/release-store.js';
+import { NOTHING_RELEASED } from '../tearline/tearline-context.js';
+import type { ReleasedSet } from '../tearline/tearline-types.js';
 import {
   type DecisionTally,
   decideReleases,
@@ -11,7 +13,7 @@ import type { PassBatch } from './release-pass-plan.js';
 import type { Candidate } from './release-pipeline-steps.js';
 
 /** What a pass already recorded for each object of one partner: enough to tell "unchanged". */
-export type OutcomeKeys = ReadonlyMap<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>;
+export type OutcomeKeys = ReadonlyMap<string, OutcomeKey>;
 
 /** One partner's batch decided: withholds to record, copies to release or queue, and what stays as it was. */
 export interface DecideStepResult {
@@ -22,13 +24,19 @@ export interface DecideStepResult {
   candidates: Candidate[];
   /** Withholds whose recorded outcome already says the same. */
   unchanged: number;
+  /**
+   * What references to the batch's objects now resolve to (the copy's id, or '' when withheld),
+   * where the recorded one differs: the next incremental pass reads them (release-pass-plan.ts).
+   */
+  references: [string, string][];
 }
 
 /**
  * Decides a batch for one partner (policy, then the tearline of what it lets through, as
  * decideReleases does for every surface) and sorts the answers: withholds become outcome rows
  * unless the recorded one has the same fingerprint, or the policy withholds an object version the
- * partner already was given or had recalled (a pass never turns those into withholds). No I/O.
+ * partner already was given or had recalled (a pass never turns those into withholds).
+ * `context`: what references to objects outside the batch resolve to (decideReleases). No I/O.
  */
 export function decideStep(
   terms: ReleaseTerms,
@@ -36,15 +44,19 @@ export function decideStep(
   batch: PassBatch,
   outcomes: OutcomeKeys,
   at: string,
+  context: ReleasedSet = NOTHING_RELEASED,
 ): DecideStepResult {
   const tally = emptyTally();
   const withheld: OutcomeRow[] = [];
   const candidates: Candidate[] = [];
+  const references: [string, string][] = [];
   let unchanged = 0;
   const agreement = terms.decider.facts.agreement;
   const { inputs, stored } = batch;
-  for (const d of decideReleases(inputs, terms)) {
+  for (const d of decideReleases(inputs, terms, context)) {
     tallyDecision(tally, d);
+    const reference = d.outcome === 'withhold' ? '' : (d.tearline?.partnerObjectId ?? '');
+    if (outcomes.get(d.object_id)?.reference_id !== reference) references.push([d.object_id, reference]);
     const o = stored.get(d.object_id) as { version: string; author: string | null };
     if (d.outcome === 'withhold' || !d.tearline) {
       // The policy's and the tearline's withholds keep their own fingerprints, as recorded before.
@@ -77,5 +89,5 @@ export function decideStep(
     }
     candidates.push({ version: o.version, author: o.author, decision: d, copy: d.tearline });
   }
-  return { tally, withheld, candidates, unchanged };
+  return { tally, withheld, candidates, unchanged, references };
 }

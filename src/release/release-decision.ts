@@ -4,7 +4,7 @@ import type { IntelProjection } from '../policy/intel-projection.js';
 import type { JsonObject } from '../stix/types.js';
 import { sanitiseBatch } from '../tearline/tearline-batch.js';
 import { NOTHING_RELEASED } from '../tearline/tearline-context.js';
-import type { Removal, SanitiseContext } from '../tearline/tearline-types.js';
+import type { ReleasedSet, Removal, SanitiseContext } from '../tearline/tearline-types.js';
 
 /**
  * What one partner's decisions are made with at one instant: the policy decider (agreement,
@@ -58,8 +58,16 @@ export interface ReleaseDecision {
  * object whose required reference is withheld is withheld too). An object's answer depends only
  * on itself and what it references, so deciding the objects an object reaches (release-closure.ts)
  * gives the same answer for it as deciding the whole store. Results are in input order.
+ *
+ * `context` says what references to objects outside `inputs` resolve to, as deciding them would
+ * (an incremental pass reads it from the last pass: release-pass-plan.ts); ids among `inputs`
+ * are never asked of it. By default nothing outside `inputs` counts as released.
  */
-export function decideReleases(inputs: readonly DecisionInput[], terms: ReleaseTerms): ReleaseDecision[] {
+export function decideReleases(
+  inputs: readonly DecisionInput[],
+  terms: ReleaseTerms,
+  context: ReleasedSet = NOTHING_RELEASED,
+): ReleaseDecision[] {
   const out: ReleaseDecision[] = [];
   const candidates: JsonObject[] = [];
   const pending = new Map<string, number>();
@@ -88,7 +96,13 @@ export function decideReleases(inputs: readonly DecisionInput[], terms: ReleaseT
     candidates.push(input.object);
   }
   if (candidates.length === 0 || !terms.sanitise) return out;
-  const batch = sanitiseBatch(candidates, terms.sanitise, NOTHING_RELEASED);
+  // An input the policy withholds is not in the tearline batch: it must read as withheld, not as
+  // whatever `context` last recorded for it.
+  const inBatch = context === NOTHING_RELEASED ? undefined : new Set(out.map((d) => d.object_id));
+  const outside: ReleasedSet = inBatch
+    ? { partnerIdOf: (id) => (inBatch.has(id) ? undefined : context.partnerIdOf(id)) }
+    : context;
+  const batch = sanitiseBatch(candidates, terms.sanitise, outside);
   for (const w of batch.withheld) {
     const at = pending.get(w.originalId);
     const d = at === undefined ? undefined : out[at];

@@ -36,6 +36,32 @@ export async function loadEveryObject(sql: SqlQueries, round: DecisionRound): Pr
   return batchOf(round, await latestObjectRows(sql));
 }
 
+/** The latest versions of `ids` (those the hub holds), in store order, and nothing they reach. */
+export async function loadObjects(
+  sql: SqlQueries,
+  round: DecisionRound,
+  ids: Iterable<string>,
+): Promise<PassBatch> {
+  const rows = await latestObjectRowsOf(sql, [...new Set(ids)]);
+  return batchOf(
+    round,
+    rows.sort((a, b) => Number(a.added_us) - Number(b.added_us)),
+  );
+}
+
+/** Which of `ids` the hub holds a latest version of. */
+export async function heldAmong(sql: SqlQueries, ids: readonly string[]): Promise<Set<string>> {
+  return new Set((await latestObjectRowsOf(sql, ids)).map((r) => r.id));
+}
+
+/** The objects a batch's members reference (through dependencyRefsOf) that are not in it. */
+export function referencesOutside(batch: PassBatch): string[] {
+  const out = new Set<string>();
+  for (const { object } of batch.inputs)
+    for (const ref of dependencyRefsOf(object)) if (!batch.stored.has(ref)) out.add(ref);
+  return [...out];
+}
+
 /**
  * The latest versions of `ids` and of everything they reach through the references their
  * tearline depends on (dependencyRefsOf), in store order. Deciding a set closed this way gives
@@ -125,7 +151,9 @@ export function partnerPassKey(
   };
 }
 
-const KEY_FORMAT = 'k2';
+// k3: outcomes carry what references to them resolve to (outcome-references.ts); a key of an
+// older format makes the next pass a full one, which records them for every object.
+const KEY_FORMAT = 'k3';
 
 /** The stored form of a pass key (release_pass_state.state_key). */
 export function formatPassKey(k: PartnerPassKey): string {

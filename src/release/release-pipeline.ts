@@ -10,6 +10,8 @@ import {
   ReleasePassStates,
   readChangeStamp,
 } from '../store/hub/release-pass-state.js';
+import { NOTHING_RELEASED } from '../tearline/tearline-context.js';
+import type { ReleasedSet } from '../tearline/tearline-types.js';
 import { decideStep, type OutcomeKeys } from './release-decide-step.js';
 import { type DecisionTally, emptyTally, type ReleaseTerms } from './release-decision.js';
 import { addCounts, type PipelineCounts, zeroCounts } from './release-outcome.js';
@@ -17,12 +19,15 @@ import {
   catalogsKeyOf,
   earlierOf,
   formatPassKey,
+  heldAmong,
   loadClosure,
   loadEveryObject,
+  loadObjects,
   objectsChangedBetween,
   type PassBatch,
   parsePassKey,
   partnerPassKey,
+  referencesOutside,
   type SetChange,
   setChange,
   withDependents,
@@ -134,6 +139,8 @@ export async function runReleasePipeline(
     ]),
   );
   let every: PassBatch | undefined;
+  // Whether the hub holds an object a batch references: shared by every partner of the pass.
+  const held = new Map<string, boolean>();
   // Objects changed since a cursor, with their dependents: partners mostly share one cursor.
   const changedSince = new Map<number, Promise<{ ids: Set<string>; batch: PassBatch }>>();
   let nextDue: string | undefined;
@@ -148,6 +155,7 @@ export async function runReleasePipeline(
     const moved = await scopeSetChanges(sql, partner.id, terms, key, before);
     let batch: PassBatch;
     let outcomes: OutcomeKeys;
+    let context: ReleasedSet = NOTHING_RELEASED;
     if (opts.full || settingsKey === undefined || !row || before?.terms !== key.terms) {
       anyFull = true;
       every ??= await loadEveryObject(sql, round);
@@ -159,7 +167,7 @@ export async function runReleasePipeline(
       if (!changed) {
         changed = objectsChangedBetween(sql, row.object_cursor, stamp.objectsUs)
           .then((ids) => withDependents(sql, ids))
-          .then(async (ids) => ({ ids, batch: await loadClosure(sql, round, ids) }));
+          .then(async (ids) => ({ ids, batch: await loadObjects(sql, round, ids) }));
         changedSince.set(row.object_cursor, changed);
       }
       const shared = await changed;
@@ -170,16 +178,21 @@ export async function runReleasePipeline(
         ...(await queueObjectsClosedSince(sql, partner.id, verdictsSince(row.updated_at))),
       ].filter((id) => !shared.ids.has(id));
       // Read and projected once for every partner with this cursor; a partner's own items add to it.
-      batch = extra.length === 0 ? shared.batch : await loadClosure(sql, round, [...shared.ids, ...extra]);
+      batch = extra.length === 0 ? shared.batch : await loadObjects(sql, round, [...shared.ids, ...extra]);
+      const known = await knownReferences(stores, partner.id, batch, held);
+      if (known) context = known;
+      // Something the batch reaches has no recorded answer for this partner: decide all it reaches.
+      else batch = await loadClosure(sql, round, batch.stored.keys());
       outcomes = await stores.releases.outcomeKeysOf(partner.id, [...batch.stored.keys()]);
     }
     report.decided += batch.inputs.length;
-    const done = await runForPartner(stores, terms, partner, batch, outcomes, opts);
+    const done = await runForPartner(stores, terms, partner, batch, outcomes, opts, context);
     // After the partner's writes, with the sets its key names: a crash before this commit repeats
     // the partner's pass (idempotent) from the sets and key as they were.
     await sql.transaction(async (tx) => {
       const members = new ReleasePassMembers(tx);
       for (const m of moved) await members.change(partner.id, m.set, m.entered, m.left);
+      await stores.releases.putReferenceIds(partner.id, done.references);
       await new ReleasePassStates(tx).put({
         scope: partner.id,
         state_key: formatPassKey(key),
@@ -191,7 +204,8 @@ export async function runReleasePipeline(
       await recordOutcomeCounts(tx, partner.id, opts.now.toISOString());
     });
     nextDue = earlierOf(nextDue, terms.decider.changesAt);
-    report.partners.push({ partner: partner.name, ...done });
+    const { references: _, ...counts } = done;
+    report.partners.push({ partner: partner.name, ...counts });
     const t = report.totals;
     addCounts(t, done);
     for (const [k, n] of Object.entries(done.decisions.counts))
@@ -258,13 +272,41 @@ async function runForPartner(
   batch: PassBatch,
   outcomes: OutcomeKeys,
   opts: PipelineOptions,
-): Promise<PipelineCounts & { decisions: DecisionTally }> {
-  const decided = decideStep(terms, partner.id, batch, outcomes, opts.now.toISOString());
+  context: ReleasedSet,
+): Promise<PipelineCounts & { decisions: DecisionTally; references: [string, string][] }> {
+  const decided = decideStep(terms, partner.id, batch, outcomes, opts.now.toISOString(), context);
   await putOutcomes(stores, decided.withheld);
   const counts = { ...zeroCounts(), withheld: decided.withheld.length, unchanged: decided.unchanged };
   const agreement = terms.decider.facts.agreement;
   if (decided.candidates.length > 0 && agreement)
     addCounts(counts, await publishStep(stores, partner, agreement, decided.candidates, outcomes, opts));
   counts.released += await publishApproved(stores, partner, opts.now);
-  return { ...counts, decisions: decided.tally };
+  return { ...counts, decisions: decided.tally, references: decided.references };
+}
+
+/**
+ * What references from `batch` to objects outside it resolve to for the partner, as the passes
+ * that last decided those objects recorded it: with the partner's terms unchanged, an object
+ * outside the batch is unchanged and reaches nothing that changed (withDependents put everything
+ * that does in the batch), so deciding it again would give the recorded answer. Undefined when
+ * some object the hub holds has no recorded answer (the caller then decides all it reaches).
+ */
+async function knownReferences(
+  stores: PipelineStores,
+  partnerId: string,
+  batch: PassBatch,
+  held: Map<string, boolean>,
+): Promise<ReleasedSet | undefined> {
+  const outside = referencesOutside(batch);
+  if (outside.length === 0) return NOTHING_RELEASED;
+  const known = await stores.releases.referenceIdsOf(partnerId, outside);
+  const unknown = outside.filter((id) => !known.has(id) && held.get(id) !== false);
+  if (unknown.some((id) => held.get(id) === true)) return undefined;
+  if (unknown.length > 0) {
+    const found = await heldAmong(stores.sql, unknown);
+    for (const id of unknown) held.set(id, found.has(id));
+    if (found.size > 0) return undefined;
+  }
+  // '' records a withheld object; an object the hub does not hold is not released either.
+  return { partnerIdOf: (id) => known.get(id) || undefined };
 }

@@ -18,6 +18,15 @@ export interface OutcomeRow {
   decided_at: string;
 }
 
+/**
+ * What a pass compares against to tell "unchanged", and what the object's references resolve to
+ * for the partner as the pass that last decided it left it (the copy's id, '' withheld, null
+ * unknown: migrations/outcome-references.ts).
+ */
+export type OutcomeKey = Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'> & {
+  reference_id?: string | null;
+};
+
 export interface QueueItem {
   item_id: string;
   partner_id: string;
@@ -106,35 +115,64 @@ export class ReleaseStore {
   }
 
   /** What a pass compares for each object of one partner: outcome, version and fingerprint, not the reasons. */
-  async outcomeKeysOfPartner(
-    partnerId: string,
-  ): Promise<Map<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>> {
-    const rows = await this.sql.all<
-      Pick<OutcomeRow, 'object_id' | 'outcome' | 'object_version' | 'fingerprint'>
-    >('SELECT object_id, outcome, object_version, fingerprint FROM release_outcomes WHERE partner_id = ?', [
-      partnerId,
-    ]);
+  async outcomeKeysOfPartner(partnerId: string): Promise<Map<string, OutcomeKey>> {
+    const rows = await this.sql.all<OutcomeKey & { object_id: string }>(
+      'SELECT object_id, outcome, object_version, fingerprint, reference_id FROM release_outcomes WHERE partner_id = ?',
+      [partnerId],
+    );
     return new Map(rows.map((r) => [r.object_id, r]));
   }
 
   /** As outcomeKeysOfPartner, for some objects only (an incremental pass reads what it decides). */
-  async outcomeKeysOf(
-    partnerId: string,
-    objectIds: readonly string[],
-  ): Promise<Map<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>> {
-    const out = new Map<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>();
+  async outcomeKeysOf(partnerId: string, objectIds: readonly string[]): Promise<Map<string, OutcomeKey>> {
+    const out = new Map<string, OutcomeKey>();
     for (let i = 0; i < objectIds.length; i += 400) {
       const chunk = objectIds.slice(i, i + 400);
-      const rows = await this.sql.all<
-        Pick<OutcomeRow, 'object_id' | 'outcome' | 'object_version' | 'fingerprint'>
-      >(
-        `SELECT object_id, outcome, object_version, fingerprint FROM release_outcomes
+      const rows = await this.sql.all<OutcomeKey & { object_id: string }>(
+        `SELECT object_id, outcome, object_version, fingerprint, reference_id FROM release_outcomes
           WHERE partner_id = ? AND object_id IN (${chunk.map(() => '?').join(', ')})`,
         [partnerId, ...chunk],
       );
       for (const r of rows) out.set(r.object_id, r);
     }
     return out;
+  }
+
+  /**
+   * What references to `objectIds` resolve to for the partner, where a pass recorded it: the id of
+   * the partner's copy, or '' for an object its decision withholds. Ids with nothing recorded are
+   * left out.
+   */
+  async referenceIdsOf(partnerId: string, objectIds: readonly string[]): Promise<Map<string, string>> {
+    const out = new Map<string, string>();
+    for (let i = 0; i < objectIds.length; i += 400) {
+      const chunk = objectIds.slice(i, i + 400);
+      const rows = await this.sql.all<{ object_id: string; reference_id: string }>(
+        `SELECT object_id, reference_id FROM release_outcomes
+          WHERE partner_id = ? AND reference_id IS NOT NULL AND object_id IN (${chunk.map(() => '?').join(', ')})`,
+        [partnerId, ...chunk],
+      );
+      for (const r of rows) out.set(r.object_id, r.reference_id);
+    }
+    return out;
+  }
+
+  /**
+   * Records what references to objects resolve to for the partner (see referenceIdsOf), on their
+   * outcome rows; objects with no outcome row stay unknown. Joins the caller's transaction.
+   */
+  async putReferenceIds(partnerId: string, refs: readonly (readonly [string, string])[]): Promise<void> {
+    for (let at = 0; at < refs.length; at += OUTCOME_CHUNK) {
+      const chunk = refs.slice(at, at + OUTCOME_CHUNK);
+      // UPDATE ... FROM (VALUES ...): one statement per chunk on both engines, whose VALUES
+      // columns are both named column1, column2.
+      await this.sql.run(
+        `UPDATE release_outcomes SET reference_id = v.column2
+           FROM (VALUES ${chunk.map(() => '(CAST(? AS TEXT), CAST(? AS TEXT))').join(', ')}) AS v
+          WHERE release_outcomes.partner_id = ? AND release_outcomes.object_id = v.column1`,
+        [...chunk.flat(), partnerId],
+      );
+    }
   }
 
   /** Objects waiting for the partner to get what they reference: tried again on every pass. */

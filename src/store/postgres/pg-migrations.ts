@@ -6,6 +6,7 @@ import { derivedIdsMigration } from '../sqlite/migrations/derived-ids.js';
 import { importMarkingsMigration } from '../sqlite/migrations/import-markings.js';
 import { OSINT_DRAFTS_DDL } from '../sqlite/migrations/osint-drafts.js';
 import { outcomeHistoryMigration } from '../sqlite/migrations/outcome-history.js';
+import { outcomeReferencesMigration } from '../sqlite/migrations/outcome-references.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { relayMigration } from '../sqlite/migrations/relay.js';
 import { relayReleasesMigration } from '../sqlite/migrations/relay-releases.js';
@@ -216,6 +217,7 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
   { name: releasePassMembersMigration.name, sql: translateSqliteDdl(releasePassMembersMigration.sql) },
   { name: outcomeHistoryMigration.name, sql: translateSqliteDdl(outcomeHistoryMigration.sql) },
   { name: relayReleasesMigration.name, sql: translateSqliteDdl(relayReleasesMigration.sql) },
+  { name: outcomeReferencesMigration.name, sql: translateSqliteDdl(outcomeReferencesMigration.sql) },
 ];
 
 /**

@@ -8,6 +8,7 @@ import { ledgerPrivateMigration } from './ledger-private.js';
 import { objectsMigration } from './objects.js';
 import { osintDraftsMigration } from './osint-drafts.js';
 import { outcomeHistoryMigration } from './outcome-history.js';
+import { outcomeReferencesMigration } from './outcome-references.js';
 import { policyMigration } from './policy.js';
 import { relayMigration } from './relay.js';
 import { relayReleasesMigration } from './relay-releases.js';
@@ -49,4 +50,5 @@ export const MIGRATIONS: readonly Migration[] = [
   releasePassMembersMigration,
   outcomeHistoryMigration,
   relayReleasesMigration,
+  outcomeReferencesMigration,
 ];

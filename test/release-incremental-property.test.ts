@@ -455,12 +455,12 @@ describe('release pipeline: incremental passes', () => {
 
   it('new objects that reference stored ones are decided alone, against what was recorded for those', async () => {
     const all = POOL.map((_, i) => i);
-    const spec = { ...HOOD, types: [...HOOD.types, 'indicator'], neighbourhood: 0 };
+    const spec: AgreementSpec = { ...HOOD, types: [...HOOD.types, 'indicator'], neighbourhood: 0 };
     // An indicator and its relationship to the intrusion set arrive: the intrusion set, its
     // creator and what else they reach are not decided again; the property's check (both hubs
     // agree, what each object's references resolve to included) says the answer is the same.
     const reports = await runBoth(
-      [spec, { ...spec, ceiling: 'clear' }],
+      [spec, { ...spec, ceiling: 'clear' as const }],
       all.filter((i) => i !== 18 && i !== 19),
       [{ kind: 'import', picks: [18, 19], variant: 'as-is' }],
       'sqlite',

@@ -249,7 +249,9 @@ export class PartnerDecider {
       decided_at: this.#decidedAt,
     };
     if (f.agreement) decision.agreement_version = f.agreement.version;
-    const changesAt = earliest([this.#changesAt, iepChangesAt]);
+    // #changesAt is already one earliest() gave: most objects carry no dated IEP terms.
+    const changesAt =
+      iepChangesAt === undefined ? this.#changesAt : earliest([this.#changesAt, iepChangesAt]);
     if (changesAt !== undefined) decision.changes_at = changesAt;
     if (verdict.outcome !== 'withhold' && agreement?.embargo !== undefined)
       this.#applyEmbargo(decision, agreement, intel);

@@ -100,12 +100,18 @@ describe('decide step', () => {
     const h = await openStepHub();
     const { partner, terms, batch } = await termsAndBatch(h, demoAgreement('none'));
     const first = decideStep(terms, partner.id, batch, new Map(), h.now.toISOString());
-    expect(first.references.length).toBe(batch.inputs.length);
+    // A withhold's row carries it; the candidates' are listed to be written after publishing.
+    expect(first.references.length).toBe(first.candidates.length);
     const byId = new Map(first.references);
     for (const c of first.candidates) expect(byId.get(c.decision.object_id)).toBe(c.copy.partnerObjectId);
-    for (const w of first.withheld) expect(byId.get(w.object_id)).toBe('');
+    for (const w of first.withheld) expect(w.reference_id).toBe('');
+    const all: [string, string][] = [
+      ...first.references,
+      ...first.withheld.map((w): [string, string] => [w.object_id, '']),
+    ];
+    expect(all.length).toBe(batch.inputs.length);
     const recorded: OutcomeKeys = new Map(
-      first.references.map(([id, ref]) => [
+      all.map(([id, ref]) => [
         id,
         { outcome: 'released', object_version: '', fingerprint: '', reference_id: ref },
       ]),
@@ -118,6 +124,7 @@ describe('decide step', () => {
     const { partner, terms, batch } = await termsAndBatch(h, demoAgreement('none'));
     const whole = decideStep(terms, partner.id, batch, new Map(), h.now.toISOString());
     const answer = new Map(whole.references);
+    for (const w of whole.withheld) answer.set(w.object_id, '');
     const truth = { partnerIdOf: (id: string) => answer.get(id) || undefined };
     const outcomeOf = (r: ReturnType<typeof decideStep>, id: string) => {
       const c = r.candidates.find((x) => x.decision.object_id === id);
@@ -159,6 +166,6 @@ describe('decide step', () => {
       h.now.toISOString(),
     );
     expect(cut.candidates).toEqual([]);
-    expect(cut.references).toEqual([[rel.decision.object_id, '']]);
+    expect(cut.withheld.map((w) => [w.object_id, w.reference_id])).toEqual([[rel.decision.object_id, '']]);
   });
 });

@@ -26,7 +26,8 @@ export interface DecideStepResult {
   unchanged: number;
   /**
    * What references to the batch's objects now resolve to (the copy's id, or '' when withheld),
-   * where the recorded one differs: the next incremental pass reads them (release-pass-plan.ts).
+   * where the recorded one differs and no row in `withheld` carries it: the next incremental pass
+   * reads them (release-pass-plan.ts).
    */
   references: [string, string][];
 }
@@ -56,7 +57,7 @@ export function decideStep(
   for (const d of decideReleases(inputs, terms, context)) {
     tallyDecision(tally, d);
     const reference = d.outcome === 'withhold' ? '' : (d.tearline?.partnerObjectId ?? '');
-    if (outcomes.get(d.object_id)?.reference_id !== reference) references.push([d.object_id, reference]);
+    const recorded = outcomes.get(d.object_id)?.reference_id === reference;
     const o = stored.get(d.object_id) as { version: string; author: string | null };
     if (d.outcome === 'withhold' || !d.tearline) {
       // The policy's and the tearline's withholds keep their own fingerprints, as recorded before.
@@ -71,10 +72,12 @@ export function decideStep(
         (d.stage === 'policy' && settled && prev.object_version === o.version)
       ) {
         unchanged++;
+        if (!recorded) references.push([d.object_id, reference]);
         continue;
       }
-      withheld.push(
-        outcomeRow(
+      // The row carries what references to the object resolve to: one write, not two.
+      withheld.push({
+        ...outcomeRow(
           partnerId,
           d.object_id,
           o.version,
@@ -84,9 +87,11 @@ export function decideStep(
           fp,
           at,
         ),
-      );
+        reference_id: reference,
+      });
       continue;
     }
+    if (!recorded) references.push([d.object_id, reference]);
     candidates.push({ version: o.version, author: o.author, decision: d, copy: d.tearline });
   }
   return { tally, withheld, candidates, unchanged, references };

@@ -16,6 +16,8 @@ export interface OutcomeRow {
   agreement_version: number | null;
   fingerprint: string;
   decided_at: string;
+  /** Set by a pass that decided the object: see OutcomeKey. Left as recorded when absent. */
+  reference_id?: string;
 }
 
 /**
@@ -164,13 +166,12 @@ export class ReleaseStore {
   async putReferenceIds(partnerId: string, refs: readonly (readonly [string, string])[]): Promise<void> {
     for (let at = 0; at < refs.length; at += OUTCOME_CHUNK) {
       const chunk = refs.slice(at, at + OUTCOME_CHUNK);
-      // UPDATE ... FROM (VALUES ...): one statement per chunk on both engines, whose VALUES
-      // columns are both named column1, column2.
+      // A CASE over the chunk's ids, the rows found by primary key: one statement per chunk on
+      // both engines (SQLite's UPDATE ... FROM (VALUES ...) scanned the partner's every outcome).
       await this.sql.run(
-        `UPDATE release_outcomes SET reference_id = v.column2
-           FROM (VALUES ${chunk.map(() => '(CAST(? AS TEXT), CAST(? AS TEXT))').join(', ')}) AS v
-          WHERE release_outcomes.partner_id = ? AND release_outcomes.object_id = v.column1`,
-        [...chunk.flat(), partnerId],
+        `UPDATE release_outcomes SET reference_id = CASE object_id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END
+          WHERE partner_id = ? AND object_id IN (${chunk.map(() => '?').join(', ')})`,
+        [...chunk.flat(), partnerId, ...chunk.map(([id]) => id)],
       );
     }
   }
@@ -220,11 +221,12 @@ export class ReleaseStore {
     for (let at = 0; at < rows.length; at += OUTCOME_CHUNK) {
       const chunk = rows.slice(at, at + OUTCOME_CHUNK);
       await this.sql.run(
-        `INSERT INTO release_outcomes (partner_id, object_id, object_version, outcome, reasons, agreement_version, fingerprint, decided_at)
-         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
+        `INSERT INTO release_outcomes (partner_id, object_id, object_version, outcome, reasons, agreement_version, fingerprint, decided_at, reference_id)
+         VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}
          ON CONFLICT (partner_id, object_id) DO UPDATE SET object_version = excluded.object_version,
            outcome = excluded.outcome, reasons = excluded.reasons, agreement_version = excluded.agreement_version,
-           fingerprint = excluded.fingerprint, decided_at = excluded.decided_at`,
+           fingerprint = excluded.fingerprint, decided_at = excluded.decided_at,
+           reference_id = COALESCE(excluded.reference_id, release_outcomes.reference_id)`,
         chunk.flatMap((o) => [
           o.partner_id,
           o.object_id,
@@ -234,6 +236,7 @@ export class ReleaseStore {
           o.agreement_version,
           o.fingerprint,
           o.decided_at,
+          o.reference_id ?? null,
         ]),
       );
     }

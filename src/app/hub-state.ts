@@ -1,3 +1,4 @@
+import type { ConditionBook } from '../store/condition-ports.js';
 import { AgreementStore } from '../store/hub/agreement-store.js';
 import { ApiKeyStore } from '../store/hub/api-key-store.js';
 import { AuthEvents } from '../store/hub/auth-events.js';
@@ -15,6 +16,7 @@ import { ReleaseStore } from '../store/hub/release-store.js';
 import { SessionStore } from '../store/hub/session-store.js';
 import { SubmissionReviewStore } from '../store/hub/submission-review-store.js';
 import { UserStore } from '../store/hub/user-store.js';
+import type { ReleaseTables } from '../store/release-ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 
 /**
@@ -26,13 +28,13 @@ export interface HubState {
   sql: SqlDatabase;
   partners: PartnerStore;
   agreements: AgreementStore;
-  conditions: ConditionEvents;
+  conditions: ConditionBook;
   users: UserStore;
   sessions: SessionStore;
   apiKeys: ApiKeyStore;
   authEvents: AuthEvents;
   throttle: AuthThrottleStore;
-  releases: ReleaseStore;
+  releases: ReleaseTables;
   derivedIds: DerivedIdStore;
   decisionMarks: DecisionMarks;
   importMarkings: ImportMarkingStore;

@@ -6,12 +6,13 @@ import type { JsonObject } from '../stix/types.js';
 import { isJsonObject } from '../stix/types.js';
 import type { ReleaseFeedWriter } from '../store/feed-ports.js';
 import { hasFeedRow, latestObjectOf, releasedAmong } from '../store/hub/release-reads.js';
-import type { Reason, ReleaseStore } from '../store/hub/release-store.js';
+import type { Reason } from '../store/hub/release-store.js';
 import type {
   AgreementVersions,
   FacetReader,
   NeighbourhoodFinder,
   PartnerDirectory,
+  PipelineReleases,
 } from '../store/release-ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 import type { DerivedIdWriter } from '../tearline/tearline-id-ports.js';
@@ -27,7 +28,7 @@ export interface PublishStores {
   feed: ReleaseFeedWriter;
   partners: PartnerDirectory;
   agreements: AgreementVersions;
-  releases: ReleaseStore;
+  releases: PipelineReleases;
   /** Which partner id stands for which original, for submissions coming back (tearline's port). */
   derivedIds: DerivedIdWriter;
   hubName: string;

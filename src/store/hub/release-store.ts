@@ -1,3 +1,4 @@
+import type { OutcomeKey, ReleaseTables } from '../release-ports.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
 
 export type OutcomeState = 'released' | 'queued' | 'withheld' | 'denied' | 'waiting' | 'recalled';
@@ -86,7 +87,7 @@ const OUTCOME_CHUNK = 200;
  * The pipeline's tables (migration 0700-release). Each method is one statement; callers that
  * change several rows together wrap them in `sql.transaction`, which these calls then join.
  */
-export class ReleaseStore {
+export class ReleaseStore implements ReleaseTables {
   constructor(readonly sql: SqlDatabase) {}
 
   async outcome(partnerId: string, objectId: string): Promise<OutcomeRow | undefined> {
@@ -106,9 +107,7 @@ export class ReleaseStore {
   }
 
   /** What a pass compares for each object of one partner: outcome, version and fingerprint, not the reasons. */
-  async outcomeKeysOfPartner(
-    partnerId: string,
-  ): Promise<Map<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>> {
+  async outcomeKeysOfPartner(partnerId: string): Promise<Map<string, OutcomeKey>> {
     const rows = await this.sql.all<
       Pick<OutcomeRow, 'object_id' | 'outcome' | 'object_version' | 'fingerprint'>
     >('SELECT object_id, outcome, object_version, fingerprint FROM release_outcomes WHERE partner_id = ?', [
@@ -118,11 +117,8 @@ export class ReleaseStore {
   }
 
   /** As outcomeKeysOfPartner, for some objects only (an incremental pass reads what it decides). */
-  async outcomeKeysOf(
-    partnerId: string,
-    objectIds: readonly string[],
-  ): Promise<Map<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>> {
-    const out = new Map<string, Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'>>();
+  async outcomeKeysOf(partnerId: string, objectIds: readonly string[]): Promise<Map<string, OutcomeKey>> {
+    const out = new Map<string, OutcomeKey>();
     for (let i = 0; i < objectIds.length; i += 400) {
       const chunk = objectIds.slice(i, i + 400);
       const rows = await this.sql.all<

@@ -142,7 +142,6 @@ const NOT_YET_PORTED: Record<string, readonly string[]> = {
   'release/osint-drafts.ts': ['OsintDraftStore'],
   // The pass keeps its own bookkeeping on its transaction (issue 20 works in this file).
   'release/release-pipeline.ts': ['ReleasePassMembers', 'ReleasePassStates'],
-  'release/release-queue-view.ts': ['ObjectFacets'],
   'release/submission-promote.ts': ['SubmissionReviewStore'],
 };
 

@@ -24,6 +24,7 @@ import type { AuthMethod, SessionStore } from '../store/hub/session-store.js';
 import type { SubmissionReviewStore } from '../store/hub/submission-review-store.js';
 import type { User, UserStore } from '../store/hub/user-store.js';
 import type { LedgerService } from '../store/ledger-service.js';
+import type { IntelReads, QueueReads, RecallReads } from '../store/read-ports.js';
 import type { ReleaseSummaryReader } from '../store/release-ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 
@@ -50,6 +51,8 @@ export interface ConsoleStores {
   neighbourhoods: NeighbourhoodCache;
   /** What queue lists show of each object, remembered until the objects change. */
   facets: ObjectFacets;
+  /** What the intel pages, the queue and the partner summaries read of the hub's tables. */
+  reads: IntelReads & QueueReads & RecallReads;
 }
 
 /** The running hub as the routes see it. */

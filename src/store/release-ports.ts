@@ -64,6 +64,18 @@ export interface QueueItemReader {
   item(itemId: string): Promise<QueueItem | undefined>;
 }
 
+/** One officer's verdict on a queue item, and how they proved who they were and where from. */
+export interface ApprovalVerdict {
+  approver: string;
+  verdict: 'approve' | 'deny';
+  comment?: string | undefined;
+  at: string;
+  /** password, password+totp or key. */
+  auth: string;
+  /** The OS account of a CLI session or key, or `console` / `api`. */
+  origin: string;
+}
+
 /** The approval queue as the pipeline and officers' verdicts change it. */
 export interface ApprovalQueue extends QueueItemReader {
   /** The partner's pending or approved item for the object, if any. */
@@ -76,14 +88,7 @@ export interface ApprovalQueue extends QueueItemReader {
   /** Approvals and denials given to the item as it is now (its fingerprint). */
   approvals(item: QueueItem): Promise<ApprovalRow[]>;
   /** False when this approver already decided on the item as it is now. */
-  addApproval(
-    item: QueueItem,
-    approver: string,
-    verdict: 'approve' | 'deny',
-    comment: string | undefined,
-    at: string,
-    how: { auth: string; origin: string },
-  ): Promise<boolean>;
+  addApproval(item: QueueItem, v: ApprovalVerdict): Promise<boolean>;
 }
 
 /** Release records as receipts, reports and recalls read them. */

@@ -1,4 +1,4 @@
-import type { OutcomeKey, ReleaseTables } from '../release-ports.js';
+import type { ApprovalVerdict, OutcomeKey, ReleaseTables } from '../release-ports.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
 
 export type OutcomeState = 'released' | 'queued' | 'withheld' | 'denied' | 'waiting' | 'recalled';
@@ -287,18 +287,11 @@ export class ReleaseStore implements ReleaseTables {
   }
 
   /** False when this approver already decided on the item as it is now. */
-  async addApproval(
-    item: QueueItem,
-    approver: string,
-    verdict: 'approve' | 'deny',
-    comment: string | undefined,
-    at: string,
-    how: { auth: string; origin: string },
-  ): Promise<boolean> {
+  async addApproval(item: QueueItem, v: ApprovalVerdict): Promise<boolean> {
     const r = await this.sql.run(
       `INSERT INTO release_approvals (item_id, approver, verdict, comment, fingerprint, at, auth, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (item_id, approver, fingerprint) DO NOTHING`,
-      [item.item_id, approver, verdict, comment ?? null, item.fingerprint, at, how.auth, how.origin],
+      [item.item_id, v.approver, v.verdict, v.comment ?? null, item.fingerprint, v.at, v.auth, v.origin],
     );
     return r.changes === 1;
   }

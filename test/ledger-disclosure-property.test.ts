@@ -223,7 +223,7 @@ async function runScenario(s: Scenario, engine: Engine = 'sqlite'): Promise<Seen
     const pipeline = () =>
       runReleasePipeline(stores, { now: hub.clock.now(), actor: 'hub', hubSecret: secret });
     await pipeline();
-    const items = await stores.releases.openItems();
+    const items = await hub.state.releases.openItems();
     let comment = 0;
     for (const [i, item] of items.entries()) {
       const verdict = s.decisions[i] ?? 'leave';

@@ -124,7 +124,7 @@ describe('red team: a partner’s submissions never become the hub’s intellige
     await t.runPipeline();
     expect(await observable()).toEqual(before);
     // Nor do the console's search or threat picture show them: they read intel only.
-    const found = await searchIntel(t.hub.state.sql, { q: 'Planted by kabul' });
+    const found = await searchIntel(t.hub.state.reads, { q: 'Planted by kabul' });
     expect(found).toMatchObject({ ok: true, items: [], total: 0 });
     expect((await listActors(t.hub.state.sql)).map((a) => a.name)).not.toContain('allied-service');
     expect(await t.hub.state.submissions.list({ partnerId: t.kabul.id, limit: 50 })).toEqual(

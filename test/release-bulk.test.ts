@@ -64,7 +64,7 @@ function ledgerKinds(hub: ReturnType<typeof createHub>) {
 describe('bulk approval', () => {
   it('groups by the object items hang from and titles relationships source -> verb -> target', async () => {
     const s = await setup();
-    const entries = await loadQueueEntries(s.hub.state.sql, { partnerId: s.partner.id });
+    const entries = await loadQueueEntries(s.hub.state.reads, { partnerId: s.partner.id });
     expect(entries.length).toBeGreaterThan(15);
     const rel = entries.find((e) => e.type === 'relationship') as (typeof entries)[number];
     const o = JSON.parse((await s.hub.objects.getLatest(rel.object_id))?.json ?? '{}') as JsonObject;
@@ -134,7 +134,7 @@ describe('bulk approval', () => {
     const second = await decideSelection(s.stores, sel, diff.digest, omar, 'approve', undefined, now);
     expect(second).toMatchObject({ ok: true, decided: n, released: n, approved: 0, pending: 0 });
     expect(ledgerKinds(s.hub).filter((e) => e?.kind === 'release').length).toBe(n);
-    expect(await loadQueueEntries(s.hub.state.sql, { partnerId: s.partner.id })).toEqual([]);
+    expect(await loadQueueEntries(s.hub.state.reads, { partnerId: s.partner.id })).toEqual([]);
   });
 
   it("a change to one item voids only that item's approvals", async () => {
@@ -160,7 +160,7 @@ describe('bulk approval', () => {
       maxObjectBytes: 1 << 24,
     });
     await s.run();
-    const now = await loadQueueEntries(s.hub.state.sql, sel);
+    const now = await loadQueueEntries(s.hub.state.reads, sel);
     const changed = now.find((e) => e.object_id === changedId);
     expect(changed?.approvals).toEqual([]);
     for (const e of now.filter((x) => x.object_id !== changedId))
@@ -171,12 +171,12 @@ describe('bulk approval', () => {
     const d2 = await combinedDiff(s.stores, shown.entries);
     const r = await decideSelection(s.stores, sel, d2.digest, omar, 'approve', undefined, s.clock.now());
     expect(r).toMatchObject({ ok: true, released: diff.count - 1, pending: 1 });
-    expect((await loadQueueEntries(s.hub.state.sql, sel)).map((e) => e.object_id)).toEqual([changedId]);
+    expect((await loadQueueEntries(s.hub.state.reads, sel)).map((e) => e.object_id)).toEqual([changedId]);
   });
 
   it('denies a grouping with a comment, one denial entry each', async () => {
     const s = await setup();
-    const entries = await loadQueueEntries(s.hub.state.sql, { partnerId: s.partner.id });
+    const entries = await loadQueueEntries(s.hub.state.reads, { partnerId: s.partner.id });
     const group = entries.find((e) => e.type === 'relationship')?.group.key as string;
     const sel = { partnerId: s.partner.id, group };
     const resolved = await resolveSelection(s.stores, sel);

@@ -161,7 +161,7 @@ describe('release pipeline: the ISIS-K scenario', () => {
   it('needs two distinct officers, never the importer; the release appears after the embargo', async () => {
     const s = await setup();
     await run(s);
-    const item = (await s.stores.releases.openItems()).find(
+    const item = (await s.hub.state.releases.openItems()).find(
       (i) => i.partner_id === s.kabul.id && i.object_id === ISISK,
     );
     expect(item).toBeDefined();
@@ -306,12 +306,12 @@ describe('release pipeline: the ISIS-K scenario', () => {
       { actor: 'ivan', source: 'test' },
     );
     await run(s);
-    const outcome = await s.stores.releases.outcome(s.kabul.id, indicator.id);
+    const outcome = await s.hub.state.releases.outcome(s.kabul.id, indicator.id);
     expect(outcome?.outcome).toBe('withheld');
     expect(outcome?.reasons.some((r) => r.code === 'condition-unmet' && r.message.includes('hr-1'))).toBe(
       true,
     );
-    expect((await s.stores.releases.outcome(s.ally.id, indicator.id))?.outcome).toBe('released');
+    expect((await s.hub.state.releases.outcome(s.ally.id, indicator.id))?.outcome).toBe('released');
 
     const later = new Date(Date.parse(s.assuranceUntil) + 60 * DAY).toISOString();
     await s.agreements.set(s.kabul.id, JSON.stringify(distrustedAgreement(later)), {
@@ -320,7 +320,7 @@ describe('release pipeline: the ISIS-K scenario', () => {
       reason: 'assurance extended',
     });
     await run(s);
-    expect((await s.stores.releases.outcome(s.kabul.id, indicator.id))?.outcome).toBe('queued');
+    expect((await s.hub.state.releases.outcome(s.kabul.id, indicator.id))?.outcome).toBe('queued');
   });
 
   it('recalls a release and the relationships citing it; the feed shows revoked versions', async () => {

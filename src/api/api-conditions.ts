@@ -1,13 +1,14 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Action } from '../access/access-roles.js';
 import type { AssuranceSpec } from '../policy/agreement-types.js';
 import { type AssuranceAttestation, deriveFacts } from '../store/hub/condition-events.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { userOf } from './api-auth.js';
+import { type ChangeBody, partnerFromPath, reasonOf } from './api-change-body.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
-import { reasonOf } from './api-manage.js';
 
-type Body = Record<string, unknown> | undefined;
+type Body = ChangeBody;
 const RFC3339 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** The attestation in a request, or the message naming the field to fix (as `condition attest`). */
@@ -54,11 +55,7 @@ export function readAttestationBody(body: Body): AssuranceAttestation | string {
 export function registerConditionRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const { partners, agreements, conditions } = ctx.hub.state;
   const change = (request: FastifyRequest) => ({ actor: userOf(request).name, now: ctx.hub.clock.now() });
-  const partnerOf = async (request: FastifyRequest, reply: FastifyReply): Promise<Partner | undefined> => {
-    const p = await partners.get((request.params as { id: string }).id);
-    if (!p) sendApiError(reply, 'not-found', 'no such partner');
-    return p;
-  };
+  const partnerOf = partnerFromPath(partners);
   const assuranceOf = async (p: Partner, id: string): Promise<AssuranceSpec | string> => {
     const latest = await agreements.latest(p.id);
     const list = (latest?.body.conditions ?? []).filter((c): c is AssuranceSpec => c.kind === 'assurance');
@@ -68,12 +65,30 @@ export function registerConditionRoutes(app: FastifyInstance, ctx: ConsoleContex
     );
   };
 
-  app.post(
-    '/api/partners/:id/conditions/:cid/attest',
-    { bodyLimit: API_BODY_LIMIT, config: { action: 'condition.attest' } },
-    async (request, reply) => {
+  /**
+   * A POST that changes one partner's conditions: the partner must exist and, when `why` says
+   * what the reason is for, the body must give one; `handle` gets the partner and the reason.
+   */
+  const postChange = (
+    path: string,
+    action: Action,
+    why: string | undefined,
+    handle: (p: Partner, reason: string, request: FastifyRequest, reply: FastifyReply) => Promise<unknown>,
+  ) =>
+    app.post(path, { bodyLimit: API_BODY_LIMIT, config: { action } }, async (request, reply) => {
       const p = await partnerOf(request, reply);
       if (!p) return reply;
+      const reason = reasonOf(request.body as Body);
+      if (why !== undefined && !reason)
+        return sendApiError(reply, 'bad-request', `reason: ${why}, in 1-2000 characters`);
+      return handle(p, reason ?? '', request, reply);
+    });
+
+  postChange(
+    '/api/partners/:id/conditions/:cid/attest',
+    'condition.attest',
+    undefined,
+    async (p, _, request, reply) => {
       const cid = (request.params as { cid: string }).cid;
       if (cid === 'review') {
         const raw = (request.body as Body)?.note;
@@ -88,14 +103,11 @@ export function registerConditionRoutes(app: FastifyInstance, ctx: ConsoleContex
     },
   );
 
-  app.post(
+  postChange(
     '/api/partners/:id/conditions/:cid/revoke',
-    { bodyLimit: API_BODY_LIMIT, config: { action: 'condition.attest' } },
-    async (request, reply) => {
-      const p = await partnerOf(request, reply);
-      if (!p) return reply;
-      const reason = reasonOf(request.body as Body);
-      if (!reason) return sendApiError(reply, 'bad-request', 'reason: say why, in 1-2000 characters');
+    'condition.attest',
+    'say why',
+    async (p, reason, request, reply) => {
       const spec = await assuranceOf(p, (request.params as { cid: string }).cid);
       if (typeof spec === 'string') return sendApiError(reply, 'not-found', spec);
       return { event: await conditions.revokeAssurance(p.id, spec.id, reason, change(request)) };
@@ -108,28 +120,21 @@ export function registerConditionRoutes(app: FastifyInstance, ctx: ConsoleContex
     return deriveFacts(await conditions.list(p.id)).openBreaches ?? [];
   });
 
-  app.post(
+  postChange(
     '/api/partners/:id/breaches',
-    { bodyLimit: API_BODY_LIMIT, config: { action: 'breach.manage' } },
-    async (request, reply) => {
-      const p = await partnerOf(request, reply);
-      if (!p) return reply;
-      const reason = reasonOf(request.body as Body);
-      if (!reason)
-        return sendApiError(reply, 'bad-request', 'reason: say what happened, in 1-2000 characters');
-      return { breach: await conditions.openBreach(p.id, reason, change(request)), open: true };
-    },
+    'breach.manage',
+    'say what happened',
+    async (p, reason, request) => ({
+      breach: await conditions.openBreach(p.id, reason, change(request)),
+      open: true,
+    }),
   );
 
-  app.post(
+  postChange(
     '/api/partners/:id/breaches/:bid/close',
-    { bodyLimit: API_BODY_LIMIT, config: { action: 'breach.manage' } },
-    async (request, reply) => {
-      const p = await partnerOf(request, reply);
-      if (!p) return reply;
-      const reason = reasonOf(request.body as Body);
-      if (!reason)
-        return sendApiError(reply, 'bad-request', 'reason: say how it was resolved, in 1-2000 characters');
+    'breach.manage',
+    'say how it was resolved',
+    async (p, reason, request, reply) => {
       const bid = (request.params as { bid: string }).bid;
       if (!(await conditions.closeBreach(p.id, bid, reason, change(request))))
         return sendApiError(reply, 'not-found', `${p.name} has no open breach ${bid}`);

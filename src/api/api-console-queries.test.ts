@@ -1,5 +1,6 @@
 import { expect, it } from 'vitest';
 import { makeRelationship, makeSdo } from '../../test/policy-object-rows.js';
+import { createHubReads } from '../store/hub/hub-reads.js';
 import { insertObjectRows, withTestSql } from '../store/hub/hub-test-rows.js';
 import { readGraphAround } from '../store/hub/object-summaries.js';
 import { listActors } from '../store/hub/threat-reads.js';
@@ -37,13 +38,13 @@ describeOnEngines('console queries', (open) => {
       expect(graph.edges).toHaveLength(2);
       expect(new Set(graph.nodes.map((n) => n.id))).toEqual(new Set([isisk.id, quiet.id, sighting.id]));
 
-      const found = await searchIntel(sql, { q: 'isis-k' });
+      const found = await searchIntel(createHubReads(sql), { q: 'isis-k' });
       expect(found.ok && found.items.map((i) => i.id)).toEqual([isisk.id]);
-      const near = await searchIntel(sql, { type: 'malware', actor: isisk.id as string });
+      const near = await searchIntel(createHubReads(sql), { type: 'malware', actor: isisk.id as string });
       expect(near.ok && near.items).toEqual([]);
-      expect(await searchIntel(sql, { from: 'yesterday' })).toMatchObject({ ok: false });
-      expect(await searchIntel(sql, { size: '500' })).toMatchObject({ ok: false });
-      expect(await searchIntel(sql, { sort: 'colour' })).toMatchObject({ ok: false });
+      expect(await searchIntel(createHubReads(sql), { from: 'yesterday' })).toMatchObject({ ok: false });
+      expect(await searchIntel(createHubReads(sql), { size: '500' })).toMatchObject({ ok: false });
+      expect(await searchIntel(createHubReads(sql), { sort: 'colour' })).toMatchObject({ ok: false });
     });
   });
 
@@ -57,17 +58,17 @@ describeOnEngines('console queries', (open) => {
         }),
       );
       await insertObjectRows(sql, objects);
-      const first = await searchIntel(sql, { type: 'malware', size: '3' });
+      const first = await searchIntel(createHubReads(sql), { type: 'malware', size: '3' });
       expect(first.ok && [first.total, first.pages, first.items.map((i) => i.name)]).toEqual([
         7,
         3,
         ['m6', 'm5', 'm4'],
       ]);
-      const last = await searchIntel(sql, { type: 'malware', size: '3', page: '3' });
+      const last = await searchIntel(createHubReads(sql), { type: 'malware', size: '3', page: '3' });
       expect(last.ok && last.items.map((i) => i.name)).toEqual(['m0']);
-      const asc = await searchIntel(sql, { type: 'malware', size: '2', order: 'asc' });
+      const asc = await searchIntel(createHubReads(sql), { type: 'malware', size: '2', order: 'asc' });
       expect(asc.ok && asc.items.map((i) => i.name)).toEqual(['m0', 'm1']);
-      const even = await searchIntel(sql, { label: 'even', size: '2', page: '2' });
+      const even = await searchIntel(createHubReads(sql), { label: 'even', size: '2', page: '2' });
       expect(even.ok && [even.total, even.items.map((i) => [i.name, i.labels])]).toEqual([
         4,
         [
@@ -76,7 +77,7 @@ describeOnEngines('console queries', (open) => {
         ],
       ]);
       // 'even' inside another word's text is not the label.
-      expect(await searchIntel(sql, { label: 'eve' })).toMatchObject({ ok: true, total: 0 });
+      expect(await searchIntel(createHubReads(sql), { label: 'eve' })).toMatchObject({ ok: true, total: 0 });
     });
   });
 });

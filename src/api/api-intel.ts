@@ -3,18 +3,10 @@ import type { WhatWouldItTake } from '../policy/decision-what-would-it-take.js';
 import { decideObject } from '../release/release-closure.js';
 import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
 import type { JsonObject } from '../stix/types.js';
-import {
-  INTEL_SORTS,
-  type IntelFilters,
-  type IntelSort,
-  labelsOf,
-  recordedOutcomesOf,
-  searchLatestObjects,
-  storedVersionsOf,
-} from '../store/hub/intel-search.js';
+import { INTEL_SORTS, type IntelFilters, type IntelSort, labelsOf } from '../store/hub/intel-search.js';
 import { readObjectContext } from '../store/hub/object-context.js';
 import { type ObjectSummary, readGraphAround, summarise } from '../store/hub/object-summaries.js';
-import type { SqlQueries } from '../store/sql/sql-database.js';
+import type { IntelReads } from '../store/read-ports.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 import { provenanceOf } from './api-provenance.js';
@@ -39,7 +31,7 @@ const TIME = /^\d{4}-\d{2}-\d{2}(T[\d:.]+Z?)?$/;
  * Latest versions matching every given filter, sorted (by modified, newest first, by default) and
  * paged (searchLatestObjects); a query that breaks a bound is refused with what to fix.
  */
-export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<SearchResult> {
+export async function searchIntel(reads: IntelReads, query: IntelQuery): Promise<SearchResult> {
   for (const [field, value] of [
     ['q', query.q],
     ['type', query.type],
@@ -73,7 +65,7 @@ export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<S
     const v = query[k];
     if (v) filters[k] = v;
   }
-  const found = await searchLatestObjects(sql, {
+  const found = await reads.searchLatestObjects({
     ...filters,
     sort,
     descending: query.order !== 'asc',
@@ -92,17 +84,14 @@ export async function searchIntel(sql: SqlQueries, query: IntelQuery): Promise<S
 }
 
 export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  const { sql } = ctx.hub.state;
+  const { sql, reads } = ctx.hub.state;
   app.get('/api/intel', { config: { action: 'read' } }, async (request, reply) => {
-    const r = await searchIntel(sql, request.query as IntelQuery);
+    const r = await searchIntel(reads, request.query as IntelQuery);
     if (!r.ok) return sendApiError(reply, 'bad-request', r.message);
     // A column per partner: the decision the release pipeline recorded for each object on the page
     // (the object page decides afresh; the pipeline re-decides on every change, settings included).
     const partners = await ctx.hub.state.partners.list();
-    const recorded = await recordedOutcomesOf(
-      sql,
-      r.items.map((i) => i.id),
-    );
+    const recorded = await reads.recordedOutcomesOf(r.items.map((i) => i.id));
     return {
       total: r.total,
       page: r.page,
@@ -115,7 +104,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
 
   app.get('/api/intel/:id', { config: { action: 'read' } }, async (request, reply) => {
     const { id } = request.params as { id: string };
-    const versions = await storedVersionsOf(sql, id);
+    const versions = await reads.storedVersionsOf(id);
     const latest = versions.find((v) => v.is_latest) ?? versions.at(-1);
     if (!latest) return sendApiError(reply, 'not-found', `no object with id ${id}`);
     const object = JSON.parse(latest.json) as Record<string, unknown>;

@@ -1,23 +1,17 @@
 import { randomBytes } from 'node:crypto';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { diffAgreements, formatAgreementChanges } from '../policy/agreement-diff.js';
 import { AGREEMENT_MAX_BYTES, formatAgreementErrors, parseAgreement } from '../policy/agreement-parse.js';
 import { runReleasePipeline } from '../release/release-pipeline.js';
 import { recallRelease } from '../release/release-recall.js';
 import type { JsonValue } from '../stix/types.js';
-import type { Partner } from '../store/hub/partner-store.js';
 import { userOf } from './api-auth.js';
+import { type ChangeBody, enabledChangeOf, partnerFromPath, reasonOf } from './api-change-body.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 
-type Body = Record<string, unknown> | undefined;
+type Body = ChangeBody;
 const AGREEMENT_BODY_LIMIT = AGREEMENT_MAX_BYTES * 2;
-
-/** A reason the console requires for every change: 1-2000 characters, trimmed. */
-export function reasonOf(body: Body): string | undefined {
-  const r = typeof body?.reason === 'string' ? body.reason.trim() : '';
-  return r.length > 0 && r.length <= 2000 ? r : undefined;
-}
 
 /**
  * Partners and their agreements from the console, as `tearline partner` and `agreement` do them:
@@ -28,11 +22,7 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
   const { partners, agreements, conditions } = hub.state;
   const now = () => hub.clock.now();
   const change = (request: FastifyRequest) => ({ actor: userOf(request).name, now: now() });
-  const partnerOf = async (request: FastifyRequest, reply: FastifyReply): Promise<Partner | undefined> => {
-    const p = await partners.get((request.params as { id: string }).id);
-    if (!p) sendApiError(reply, 'not-found', 'no such partner');
-    return p;
-  };
+  const partnerOf = partnerFromPath(partners);
 
   app.post(
     '/api/partners',
@@ -63,16 +53,10 @@ export function registerManageRoutes(app: FastifyInstance, ctx: ConsoleContext):
     async (request, reply) => {
       const p = await partnerOf(request, reply);
       if (!p) return reply;
-      const body = request.body as Body;
-      const reason = reasonOf(body);
-      if (typeof body?.enabled !== 'boolean' || !reason)
-        return sendApiError(
-          reply,
-          'bad-request',
-          'send {"enabled": true|false, "reason": "why, 1-2000 characters"}',
-        );
-      await partners.setEnabled(p.id, body.enabled, reason, change(request));
-      return { id: p.id, name: p.name, enabled: body.enabled };
+      const c = enabledChangeOf(request, reply);
+      if (!c) return reply;
+      await partners.setEnabled(p.id, c.enabled, c.reason, change(request));
+      return { id: p.id, name: p.name, enabled: c.enabled };
     },
   );
 

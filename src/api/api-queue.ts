@@ -117,7 +117,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     }
     const entries = sortQueueEntries(
       await loadQueueRows(
-        hub.state.sql,
+        hub.state.reads,
         {
           ...(partnerId && { partnerId }),
           ...(types && !isError(types) && { types }),
@@ -131,7 +131,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     );
     const p = page as number;
     const n = size as number;
-    const shown = await withDetails(hub.state.sql, entries.slice((p - 1) * n, p * n));
+    const shown = await withDetails(hub.state.reads, entries.slice((p - 1) * n, p * n));
     const groupSizes = new Map<string, number>();
     for (const e of entries) groupSizes.set(e.group.key, (groupSizes.get(e.group.key) ?? 0) + 1);
     const now = hub.clock.now().getTime();
@@ -139,7 +139,7 @@ export function registerQueueRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     const narrowed =
       types !== undefined || labels !== undefined || (typeof q.group === 'string' && q.group !== '');
     const everything =
-      partnerId && narrowed ? await loadQueueRows(hub.state.sql, { partnerId }, hub.state.facets) : entries;
+      partnerId && narrowed ? await loadQueueRows(hub.state.reads, { partnerId }, hub.state.facets) : entries;
     return {
       total: entries.length,
       page: p,

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { promoteSubmission, rejectSubmission } from '../release/submission-promote.js';
 import { summarise } from '../store/hub/object-summaries.js';
 import { isReviewState, type SubmissionSummary } from '../store/hub/submission-review-store.js';
@@ -12,6 +12,15 @@ function parseNumber(value: string | undefined): number | undefined {
   return value !== undefined && /^\d{1,16}$/.test(value) && Number.isSafeInteger(Number(value))
     ? Number(value)
     : undefined;
+}
+
+/** The submission number in the path of a request. */
+const numberOf = (request: FastifyRequest) => parseNumber((request.params as { number?: string }).number);
+
+/** A review that failed: unknown is 404, already reviewed 409, anything else the request's fault. */
+function sendReviewError(reply: FastifyReply, r: { code: string; message: string }) {
+  const code = r.code === 'not-found' ? 'not-found' : r.code === 'not-pending' ? 'conflict' : 'bad-request';
+  return sendApiError(reply, code, r.message);
 }
 
 /**
@@ -55,7 +64,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
   });
 
   app.get('/api/submissions/:number', { config: { action: 'read' } }, async (request, reply) => {
-    const number = parseNumber((request.params as { number?: string }).number);
+    const number = numberOf(request);
     const s = number === undefined ? undefined : await submissions.get(number);
     if (!s) return sendApiError(reply, 'not-found', 'no such submission (see GET /api/submissions)');
     const partner = (await names()).get(s.partner_id) ?? s.partner_id;
@@ -71,7 +80,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
     '/api/submissions/:number/promote',
     { bodyLimit: API_BODY_LIMIT, config: { action: 'submission.review' } },
     async (request, reply) => {
-      const number = parseNumber((request.params as { number?: string }).number);
+      const number = numberOf(request);
       if (number === undefined) return sendApiError(reply, 'not-found', 'no such submission');
       const r = await promoteSubmission(
         ctx.services.reviewStores(),
@@ -79,11 +88,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
         userOf(request),
         hub.clock.now(),
       );
-      if (!r.ok) {
-        const code =
-          r.code === 'not-found' ? 'not-found' : r.code === 'not-pending' ? 'conflict' : 'bad-request';
-        return sendApiError(reply, code, r.message);
-      }
+      if (!r.ok) return sendReviewError(reply, r);
       await hub.checkpointIfDue();
       return { number, state: 'promoted', promoted_id: r.promotedId, existing: r.existing };
     },
@@ -93,7 +98,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
     '/api/submissions/:number/reject',
     { bodyLimit: API_BODY_LIMIT, config: { action: 'submission.review' } },
     async (request, reply) => {
-      const number = parseNumber((request.params as { number?: string }).number);
+      const number = numberOf(request);
       if (number === undefined) return sendApiError(reply, 'not-found', 'no such submission');
       const body = (request.body ?? {}) as { reason?: unknown };
       if (typeof body.reason !== 'string')
@@ -105,11 +110,7 @@ export function registerSubmissionRoutes(app: FastifyInstance, ctx: ConsoleConte
         body.reason,
         hub.clock.now(),
       );
-      if (!r.ok) {
-        const code =
-          r.code === 'not-found' ? 'not-found' : r.code === 'not-pending' ? 'conflict' : 'bad-request';
-        return sendApiError(reply, code, r.message);
-      }
+      if (!r.ok) return sendReviewError(reply, r);
       await hub.checkpointIfDue();
       return { number, state: 'rejected' };
     },

@@ -2,9 +2,9 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { accountOfKey } from '../access/access-throttle.js';
 import { userOf } from './api-auth.js';
+import { enabledChangeOf } from './api-change-body.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
-import { reasonOf } from './api-manage.js';
 
 const NAME = /^[a-z][a-z0-9._-]{1,63}$/;
 type Body = Record<string, unknown> | undefined;
@@ -49,17 +49,11 @@ export function registerUserRoutes(app: FastifyInstance, ctx: ConsoleContext): v
     { bodyLimit: API_BODY_LIMIT, config: { action: 'user.manage' } },
     async (request, reply) => {
       const { name } = request.params as { name: string };
-      const body = request.body as Body;
-      const reason = reasonOf(body);
-      if (typeof body?.enabled !== 'boolean' || !reason)
-        return sendApiError(
-          reply,
-          'bad-request',
-          'send {"enabled": true|false, "reason": "why, 1-2000 characters"}',
-        );
-      if (!body.enabled && name === userOf(request).name)
+      const c = enabledChangeOf(request, reply);
+      if (!c) return reply;
+      if (!c.enabled && name === userOf(request).name)
         return sendApiError(reply, 'bad-request', 'you cannot disable yourself; ask another admin');
-      const r = await users.setEnabled(name, body.enabled, { ...change(request), reason });
+      const r = await users.setEnabled(name, c.enabled, { ...change(request), reason: c.reason });
       return r.ok ? { user: r.user } : sendApiError(reply, 'not-found', r.message);
     },
   );

@@ -28,7 +28,7 @@ export function openDecisionRound(
 
 /** The objects a request decides, read from the hub's store once each. */
 export function objectCacheOf(hub: Hub, round: DecisionRound, read?: LatestObjects): ObjectCache {
-  return new ObjectCache(round, read ?? latestObjectsOf(hub.state.sql));
+  return new ObjectCache(round, read ?? latestObjectsOf(hub.state.reads));
 }
 
 /** Rows per read when every latest object is decided: memory per read stays bounded. */

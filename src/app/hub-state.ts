@@ -1,3 +1,4 @@
+import type { ConditionBook } from '../store/condition-ports.js';
 import { AgreementStore } from '../store/hub/agreement-store.js';
 import { ApiKeyStore } from '../store/hub/api-key-store.js';
 import { AuthEvents } from '../store/hub/auth-events.js';
@@ -5,6 +6,7 @@ import { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
 import { ConditionEvents } from '../store/hub/condition-events.js';
 import { DeliveryStore } from '../store/hub/delivery-store.js';
 import { DerivedIdStore } from '../store/hub/derived-ids.js';
+import { createHubReads } from '../store/hub/hub-reads.js';
 import { ImportMarkingStore } from '../store/hub/import-marking-store.js';
 import { NeighbourhoodCache } from '../store/hub/neighbourhood-cache.js';
 import { ObjectFacets } from '../store/hub/object-facets.js';
@@ -15,6 +17,8 @@ import { ReleaseStore } from '../store/hub/release-store.js';
 import { SessionStore } from '../store/hub/session-store.js';
 import { SubmissionReviewStore } from '../store/hub/submission-review-store.js';
 import { UserStore } from '../store/hub/user-store.js';
+import type { HubReads } from '../store/read-ports.js';
+import type { ReleaseTables } from '../store/release-ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 
 /**
@@ -26,13 +30,13 @@ export interface HubState {
   sql: SqlDatabase;
   partners: PartnerStore;
   agreements: AgreementStore;
-  conditions: ConditionEvents;
+  conditions: ConditionBook;
   users: UserStore;
   sessions: SessionStore;
   apiKeys: ApiKeyStore;
   authEvents: AuthEvents;
   throttle: AuthThrottleStore;
-  releases: ReleaseStore;
+  releases: ReleaseTables;
   derivedIds: DerivedIdStore;
   decisionMarks: DecisionMarks;
   importMarkings: ImportMarkingStore;
@@ -46,6 +50,8 @@ export interface HubState {
   neighbourhoods: NeighbourhoodCache;
   /** What lists show of each object (type, labels, title, group), remembered until the objects change. */
   facets: ObjectFacets;
+  /** Reads of the hub's tables the pipeline and the console make (read-ports.ts). */
+  reads: HubReads;
 }
 
 export function createHubState(sql: SqlDatabase): HubState {
@@ -68,5 +74,6 @@ export function createHubState(sql: SqlDatabase): HubState {
     deliveries: new DeliveryStore(sql),
     neighbourhoods: new NeighbourhoodCache(sql),
     facets: new ObjectFacets(sql, { remember: true }),
+    reads: createHubReads(sql),
   };
 }

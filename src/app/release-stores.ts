@@ -17,6 +17,7 @@ export function releaseStoresOf(hub: Hub): PipelineStores {
     hubName: hub.config.hub_name,
     facets: state.facets,
     neighbourhoods: state.neighbourhoods,
+    reads: state.reads,
   };
 }
 

@@ -5,7 +5,7 @@ import type { Partner } from '../store/hub/partner-store.js';
 import type { Actor } from './cli-actor.js';
 import { DATA_OPTION, type DataOption, requireReason } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
-import { READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
+import { partnerReadCommand, READ_ONLY, requirePartner, withHubState } from './cli-hub.js';
 import { JSON_OPTION, printJson } from './cli-output.js';
 
 const changeContext = (actor: Actor) => ({
@@ -93,31 +93,23 @@ export function registerPartner(program: Command): void {
       ),
     );
 
-  partner
-    .command('show <partner>')
-    .description('show a partner: identity, status, agreement version and history')
-    .option(...DATA_OPTION)
-    .option(...JSON_OPTION)
-    .action((nameOrId: string, opts: DataOption & { json?: boolean }) =>
-      withHubState(
-        opts,
-        'read',
-        async (state) => {
-          const p = await requirePartner(state, nameOrId);
-          const out = {
-            ...(await describePartner(state, p)),
-            identity: p.identity,
-            history: await state.partners.events(p.id),
-          };
-          if (opts.json) return printJson(out);
-          process.stdout.write(
-            `${out.name} (${out.id})\nstatus: ${out.enabled ? 'enabled' : 'disabled'}\nagreement: ${out.agreement_version === null ? 'none' : `v${out.agreement_version}`}\n`,
-          );
-          for (const e of out.history) process.stdout.write(`  ${e.at}  ${e.action}  by ${e.actor}\n`);
-        },
-        READ_ONLY,
-      ),
-    );
+  partnerReadCommand(
+    partner,
+    'show',
+    'show a partner: identity, status, agreement version and history',
+    async (state, p, opts) => {
+      const out = {
+        ...(await describePartner(state, p)),
+        identity: p.identity,
+        history: await state.partners.events(p.id),
+      };
+      if (opts.json) return printJson(out);
+      process.stdout.write(
+        `${out.name} (${out.id})\nstatus: ${out.enabled ? 'enabled' : 'disabled'}\nagreement: ${out.agreement_version === null ? 'none' : `v${out.agreement_version}`}\n`,
+      );
+      for (const e of out.history) process.stdout.write(`  ${e.at}  ${e.action}  by ${e.actor}\n`);
+    },
+  );
 
   partner
     .command('rotate-token <partner>')

@@ -120,7 +120,7 @@ export function registerRelease(program: Command): void {
           const now = hub.clock.now().getTime();
           const names = new Map((await partners.list()).map((p) => [p.id, p.name]));
           const entries = sortQueueEntries(
-            await loadQueueEntries(hub.state.sql, {
+            await loadQueueEntries(hub.state.reads, {
               ...(only && { partnerId: only.id }),
               ...(group !== undefined && { group }),
               ...(types && { types }),

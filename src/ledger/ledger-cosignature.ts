@@ -1,5 +1,5 @@
-import { createHash, createPrivateKey, createPublicKey, type KeyObject, sign, verify } from 'node:crypto';
-import { isKeyName, parseKeyFields, splitKey } from './ledger-note.js';
+import { createHash, sign, verify } from 'node:crypto';
+import { ed25519KeyPair, isKeyName, parseKeyFields, parsePrivateKeyFields } from './ledger-note.js';
 import { fail, type LedgerResult } from './ledger-result.js';
 
 /*
@@ -14,7 +14,6 @@ import { fail, type LedgerResult } from './ledger-result.js';
  */
 
 const COSIGNATURE_TYPE = 0x04;
-const PKCS8_ED25519 = Buffer.from('302e020100300506032b657004220420', 'hex');
 const SIGNATURE_PREFIX = '\u2014 ';
 /** The spec's bound on a timestamp (u64 with the top bit clear). */
 const MAX_TIMESTAMP = (1n << 63n) - 1n;
@@ -113,16 +112,9 @@ export function parseCosignerVerifierKey(text: string): LedgerResult<{ verifier:
 
 /** A cosigner from a 32-byte Ed25519 seed. */
 export function createCosigner(name: string, seed: Uint8Array): LedgerResult<{ cosigner: Cosigner }> {
-  if (!isKeyName(name))
-    return fail('bad-key', `witness name ${JSON.stringify(name)} must be non-empty, without '+' or spaces`);
-  if (seed.length !== 32) return fail('bad-key', 'an Ed25519 private key seed is 32 bytes');
-  const privateKey: KeyObject = createPrivateKey({
-    key: Buffer.concat([PKCS8_ED25519, seed]),
-    format: 'der',
-    type: 'pkcs8',
-  });
-  const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-  const publicKey = spki.subarray(spki.length - 32);
+  const pair = ed25519KeyPair(name, seed, 'witness');
+  if (!pair.ok) return pair;
+  const { privateKey, publicKey } = pair;
   const keyId = cosignerKeyId(name, publicKey);
   const id = Buffer.alloc(4);
   id.writeUInt32BE(keyId);
@@ -146,18 +138,13 @@ export function createCosigner(name: string, seed: Uint8Array): LedgerResult<{ c
 }
 
 export function parseCosignerSignerKey(text: string): LedgerResult<{ cosigner: Cosigner }> {
-  const what = 'witness private key';
-  const fields = splitKey(text.trim(), 5);
-  if (fields?.[0] !== 'PRIVATE' || fields[1] !== 'KEY')
-    return fail('bad-key', `${what} must look like PRIVATE+KEY+<name>+<8 hex digits>+<base64>`);
-  const [, , name, idHex, b64] = fields as [string, string, string, string, string];
-  const decoded = decodeKeyMaterial(b64, what);
-  if (!decoded.ok) return decoded;
-  const created = createCosigner(name, decoded.key);
-  if (!created.ok) return created;
-  if (hex8(created.cosigner.keyId) !== idHex)
-    return fail('bad-key', `${what}: key id does not match the key`);
-  return created;
+  return parsePrivateKeyFields(
+    text,
+    'witness private key',
+    decodeKeyMaterial,
+    createCosigner,
+    (made) => made.cosigner.keyId,
+  );
 }
 
 /** One signature line of a note, as signed-note defines it. */

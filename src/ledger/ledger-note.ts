@@ -114,18 +114,56 @@ export function parseVerifierKey(text: string): LedgerResult<{ verifier: NoteVer
   };
 }
 
-/** An Ed25519 signer from a 32-byte seed. */
-export function createSigner(name: string, seed: Uint8Array): LedgerResult<{ signer: NoteSigner }> {
+/**
+ * The Ed25519 key pair of a 32-byte seed held under `name`, as note signers and witness
+ * cosigners both make them; `what` names the key in the message ("key", "witness").
+ */
+export function ed25519KeyPair(
+  name: string,
+  seed: Uint8Array,
+  what: string,
+): LedgerResult<{ privateKey: KeyObject; publicKey: Buffer }> {
   if (!isKeyName(name))
-    return fail('bad-key', `key name ${JSON.stringify(name)} must be non-empty, without '+' or spaces`);
+    return fail('bad-key', `${what} name ${JSON.stringify(name)} must be non-empty, without '+' or spaces`);
   if (seed.length !== 32) return fail('bad-key', 'an Ed25519 private key seed is 32 bytes');
-  const privateKey: KeyObject = createPrivateKey({
+  const privateKey = createPrivateKey({
     key: Buffer.concat([PKCS8_ED25519, seed]),
     format: 'der',
     type: 'pkcs8',
   });
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
-  const publicKey = spki.subarray(spki.length - 32);
+  return { ok: true, privateKey, publicKey: spki.subarray(spki.length - 32) };
+}
+
+/**
+ * A private key `PRIVATE+KEY+<name>+<8 hex key id>+<base64>` (what note.NewSigner reads): the
+ * material decoded by `decode` (its type byte), the holder made by `create`, and the key id the
+ * text gives checked against the holder's (`keyIdOf`).
+ */
+export function parsePrivateKeyFields<T extends object>(
+  text: string,
+  what: string,
+  decode: (b64: string, what: string) => LedgerResult<{ key: Buffer }>,
+  create: (name: string, seed: Buffer) => LedgerResult<T>,
+  keyIdOf: (made: T) => number,
+): LedgerResult<T> {
+  const fields = splitKey(text.trim(), 5);
+  if (fields?.[0] !== 'PRIVATE' || fields[1] !== 'KEY')
+    return fail('bad-key', `${what} must look like PRIVATE+KEY+<name>+<8 hex digits>+<base64>`);
+  const [, , name, idHex, b64] = fields as [string, string, string, string, string];
+  const decoded = decode(b64, what);
+  if (!decoded.ok) return decoded;
+  const created = create(name, decoded.key);
+  if (!created.ok) return created;
+  if (hex8(keyIdOf(created)) !== idHex) return fail('bad-key', `${what}: key id does not match the key`);
+  return created;
+}
+
+/** An Ed25519 signer from a 32-byte seed. */
+export function createSigner(name: string, seed: Uint8Array): LedgerResult<{ signer: NoteSigner }> {
+  const pair = ed25519KeyPair(name, seed, 'key');
+  if (!pair.ok) return pair;
+  const { privateKey, publicKey } = pair;
   return {
     ok: true,
     signer: {
@@ -138,18 +176,13 @@ export function createSigner(name: string, seed: Uint8Array): LedgerResult<{ sig
 }
 
 export function parseSignerKey(text: string): LedgerResult<{ signer: NoteSigner }> {
-  const what = 'private key';
-  const fields = splitKey(text.trim(), 5);
-  if (fields?.[0] !== 'PRIVATE' || fields[1] !== 'KEY') {
-    return fail('bad-key', `${what} must look like PRIVATE+KEY+<name>+<8 hex digits>+<base64>`);
-  }
-  const [, , name, idHex, b64] = fields as [string, string, string, string, string];
-  const decoded = decodeTypedKey(b64, what);
-  if (!decoded.ok) return decoded;
-  const created = createSigner(name, decoded.key);
-  if (!created.ok) return created;
-  if (hex8(created.signer.keyId) !== idHex) return fail('bad-key', `${what}: key id does not match the key`);
-  return created;
+  return parsePrivateKeyFields(
+    text,
+    'private key',
+    decodeTypedKey,
+    createSigner,
+    (made) => made.signer.keyId,
+  );
 }
 
 function checkNoteText(text: string): string | undefined {

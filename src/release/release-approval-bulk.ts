@@ -1,7 +1,5 @@
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../stix/types.js';
-import { queueItemRemovals } from '../store/hub/release-queue-reads.js';
-import { objectVersionOf } from '../store/hub/release-reads.js';
 import type { QueueItem } from '../store/hub/release-store.js';
 import { type ApprovalResult, decideQueueItem, type Officer, publishIfApproved } from './release-approval.js';
 import type { PublishStores } from './release-publish.js';
@@ -61,7 +59,7 @@ export async function resolveSelection(stores: PublishStores, sel: QueueSelectio
   if (sel.group !== undefined) filter.group = sel.group;
   if (sel.types) filter.types = sel.types;
   if (sel.labels) filter.labels = sel.labels;
-  const entries = await loadQueueEntries(stores.sql, filter, stores.facets);
+  const entries = await loadQueueEntries(stores.reads, filter, stores.facets);
   if (entries.length === 0)
     return { ok: false, code: 'selection-empty', message: 'no open queue item matches the selection' };
   if (entries.length > BULK_MAX_ITEMS) {
@@ -111,10 +109,7 @@ function removalsOf(
   stores: PublishStores,
   entries: readonly QueueEntry[],
 ): Promise<Map<string, { path: string; rule: string }[]>> {
-  return queueItemRemovals(
-    stores.sql,
-    entries.map((e) => e.id),
-  );
+  return stores.reads.queueItemRemovals(entries.map((e) => e.id));
 }
 
 export interface BulkOutcome {
@@ -217,6 +212,6 @@ export async function itemCopies(
   if (!item) return undefined;
   return {
     tearline: JSON.parse(item.tearline) as JsonObject,
-    original: (await objectVersionOf(stores.sql, item.object_id, item.object_version)) ?? null,
+    original: (await stores.reads.objectVersionOf(item.object_id, item.object_version)) ?? null,
   };
 }

@@ -126,7 +126,16 @@ export async function decideQueueItem(
         message: `the OS account ${account} already decided on this item as ${twin.approver}: one person cannot give both approvals; the second must come from another officer's own account or the console`,
       };
     }
-    if (!(await releases.addApproval(item, officer.name, verdict, comment, at, officer))) {
+    if (
+      !(await releases.addApproval(item, {
+        approver: officer.name,
+        verdict,
+        comment,
+        at,
+        auth: officer.auth,
+        origin: officer.origin,
+      }))
+    ) {
       return {
         ok: false,
         code: 'already-decided',

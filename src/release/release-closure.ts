@@ -1,6 +1,5 @@
 import type { JsonObject } from '../stix/types.js';
-import { latestObjectsOf as readLatestObjects } from '../store/hub/release-pass-reads.js';
-import type { SqlQueries } from '../store/sql/sql-database.js';
+import type { LatestObjectReader } from '../store/read-ports.js';
 import { dependencyRefsOf } from '../tearline/tearline-batch.js';
 import {
   type DecisionInput,
@@ -13,8 +12,8 @@ import type { DecisionRound } from './release-terms.js';
 /** Reads the latest versions of objects by id; ids the hub does not hold are left out. */
 export type LatestObjects = (ids: readonly string[]) => Promise<JsonObject[]>;
 
-export function latestObjectsOf(sql: SqlQueries): LatestObjects {
-  return (ids) => readLatestObjects(sql, ids);
+export function latestObjectsOf(reads: LatestObjectReader): LatestObjects {
+  return (ids) => reads.latestObjectsOf(ids);
 }
 
 /**

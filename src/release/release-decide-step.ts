@@ -1,4 +1,5 @@
-import type { OutcomeKey, OutcomeRow } from '../store/hub/release-store.js';
+import type { OutcomeRow } from '../store/hub/release-store.js';
+import type { OutcomeKey } from '../store/release-ports.js';
 import { NOTHING_RELEASED } from '../tearline/tearline-context.js';
 import type { ReleasedSet } from '../tearline/tearline-types.js';
 import {

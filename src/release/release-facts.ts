@@ -13,7 +13,8 @@ import { parseIep } from '../policy/marking-iep.js';
 import { parseReleasability } from '../policy/marking-releasability.js';
 import type { OperatorPolicies } from '../policy/operator-policy.js';
 import { isJsonObject, type JsonObject } from '../stix/types.js';
-import { type ConditionEvents, deriveFacts } from '../store/hub/condition-events.js';
+import type { ConditionReader } from '../store/condition-ports.js';
+import { deriveFacts } from '../store/hub/condition-events.js';
 import { listFeedbackReceipts } from '../store/hub/feedback-count.js';
 import { findNeighbourhood } from '../store/hub/neighbourhood.js';
 import type { Partner } from '../store/hub/partner-store.js';
@@ -30,7 +31,7 @@ import type { SqlQueries } from '../store/sql/sql-database.js';
 export interface PartnerFactStores {
   sql: SqlQueries;
   agreements: AgreementVersions;
-  conditions: ConditionEvents;
+  conditions: ConditionReader;
   /** Scope neighbourhoods remembered until the objects change; walked afresh without one. */
   neighbourhoods?: NeighbourhoodFinder;
 }

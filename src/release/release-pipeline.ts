@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DecisionMemo } from '../policy/decision-memo.js';
-import type { ConditionEvents } from '../store/hub/condition-events.js';
+import type { ConditionReader } from '../store/condition-ports.js';
 import { recordOutcomeCounts } from '../store/hub/outcome-history.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { type MemberSet, ReleasePassMembers } from '../store/hub/release-pass-members.js';
@@ -41,7 +41,7 @@ export type { PipelineCounts } from './release-outcome.js';
 
 /** What the pipeline reads and writes through: the publish adapters and the partners' conditions. */
 export interface PipelineStores extends PublishStores {
-  conditions: ConditionEvents;
+  conditions: ConditionReader;
 }
 
 export interface PipelineOptions {

@@ -51,7 +51,7 @@ describe('publish step', () => {
     expect(step.candidates.every((c) => c.decision.outcome === 'needs-approval')).toBe(true);
     const counts = await publishStep(h.stores, partner, agreement, step.candidates, new Map(), opts(h));
     expect(counts).toMatchObject({ released: 0, queued: step.candidates.length, waiting: 0 });
-    const open = await h.stores.releases.openItems(partner.id);
+    const open = await h.hub.state.releases.openItems(partner.id);
     expect(open.map((i) => i.object_id).sort()).toEqual(
       step.candidates.map((c) => c.decision.object_id).sort(),
     );

@@ -5,13 +5,14 @@ import { collectRefs } from '../stix/refs.js';
 import type { JsonObject } from '../stix/types.js';
 import { isJsonObject } from '../stix/types.js';
 import type { ReleaseFeedWriter } from '../store/feed-ports.js';
-import { hasFeedRow, latestObjectOf, releasedAmong } from '../store/hub/release-reads.js';
-import type { Reason, ReleaseStore } from '../store/hub/release-store.js';
+import type { Reason } from '../store/hub/release-store.js';
+import type { PipelineReads } from '../store/read-ports.js';
 import type {
   AgreementVersions,
   FacetReader,
   NeighbourhoodFinder,
   PartnerDirectory,
+  PipelineReleases,
 } from '../store/release-ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 import type { DerivedIdWriter } from '../tearline/tearline-id-ports.js';
@@ -27,7 +28,9 @@ export interface PublishStores {
   feed: ReleaseFeedWriter;
   partners: PartnerDirectory;
   agreements: AgreementVersions;
-  releases: ReleaseStore;
+  releases: PipelineReleases;
+  /** What publication, recall and the queue read of the hub's tables. */
+  reads: PipelineReads;
   /** Which partner id stands for which original, for submissions coming back (tearline's port). */
   derivedIds: DerivedIdWriter;
   hubName: string;
@@ -89,7 +92,7 @@ export async function unresolvedReferences(
   }
   if (wanted.size === 0) return [];
   // One query for every reference of the copy: on PostgreSQL each query is a round trip.
-  for (const id of await releasedAmong(stores.sql, partnerId, [...wanted])) wanted.delete(id);
+  for (const id of await stores.reads.releasedAmong(partnerId, [...wanted])) wanted.delete(id);
   return [...wanted];
 }
 
@@ -184,8 +187,8 @@ async function ensureStatementsReleased(
 ): Promise<void> {
   for (const id of markingRefsOf(tearline)) {
     if (isStandardTlpMarking(id)) continue;
-    if (await hasFeedRow(stores.sql, partnerId, id)) continue;
-    const original = await latestObjectOf(stores.sql, id);
+    if (await stores.reads.hasFeedRow(partnerId, id)) continue;
+    const original = await stores.reads.latestObjectOf(id);
     const copy = original && statementCopyOf(original);
     // Anything else stays unresolved, and the copy waits (the sanitiser carries only statements).
     if (!copy) continue;
@@ -204,7 +207,7 @@ async function ensureStatementsReleased(
 
 async function ensureIdentityReleased(stores: PublishStores, partnerId: string, now: Date): Promise<void> {
   const identity = buildReleasingIdentity(stores.hubName);
-  if (await hasFeedRow(stores.sql, partnerId, identity.id as string)) return;
+  if (await stores.reads.hasFeedRow(partnerId, identity.id as string)) return;
   await stores.feed.addRelease(
     {
       partnerId,

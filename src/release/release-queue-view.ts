@@ -1,8 +1,6 @@
-import { ObjectFacets } from '../store/hub/object-facets.js';
-import { openQueueRows, queueItemDetails } from '../store/hub/release-queue-reads.js';
 import type { Reason } from '../store/hub/release-store.js';
+import type { QueueReads } from '../store/read-ports.js';
 import type { FacetReader } from '../store/release-ports.js';
-import type { SqlQueries } from '../store/sql/sql-database.js';
 
 /** One open queue item as a list sorts, filters and groups it: what every item of a queue costs. */
 export interface QueueRow {
@@ -55,11 +53,11 @@ export interface QueueFilter {
  * are left out: a page reads them for the items it shows (withDetails).
  */
 export async function loadQueueRows(
-  sql: SqlQueries,
+  reads: QueueReads,
   filter: QueueFilter = {},
-  facets: FacetReader = new ObjectFacets(sql),
+  facets: FacetReader = { of: (ids) => reads.objectFacets(ids) },
 ): Promise<QueueRow[]> {
-  const rows = await openQueueRows(sql, filter.partnerId);
+  const rows = await reads.openQueueRows(filter.partnerId);
   const wanted = filter.ids ? new Set(filter.ids) : undefined;
   const items = wanted ? rows.filter((r) => wanted.has(r.item_id)) : rows;
   const facetOf = await facets.of(items.map((i) => i.object_id));
@@ -94,11 +92,8 @@ export async function loadQueueRows(
 }
 
 /** The rows with their reasons, the number of properties removed and the approvals given, in order. */
-export async function withDetails(sql: SqlQueries, rows: readonly QueueRow[]): Promise<QueueEntry[]> {
-  const { details, approvals: given } = await queueItemDetails(
-    sql,
-    rows.map((r) => r.id),
-  );
+export async function withDetails(reads: QueueReads, rows: readonly QueueRow[]): Promise<QueueEntry[]> {
+  const { details, approvals: given } = await reads.queueItemDetails(rows.map((r) => r.id));
   const approvals = new Map(
     [...given].map(([id, list]) => [
       id,
@@ -124,11 +119,11 @@ export async function withDetails(sql: SqlQueries, rows: readonly QueueRow[]): P
 
 /** The open items matching `filter` with their details (loadQueueRows, then withDetails). */
 export async function loadQueueEntries(
-  sql: SqlQueries,
+  reads: QueueReads,
   filter: QueueFilter = {},
   facets?: FacetReader,
 ): Promise<QueueEntry[]> {
-  return withDetails(sql, await loadQueueRows(sql, filter, facets));
+  return withDetails(reads, await loadQueueRows(reads, filter, facets));
 }
 
 export type QueueSort = 'group' | 'age' | 'title' | 'type' | 'modified';

@@ -1,5 +1,5 @@
 import type { EntryOf } from '../ledger/ledger-entry.js';
-import { feedOriginalsNaming, recalledRecords, submittedNotesNaming } from '../store/hub/release-reads.js';
+import type { RecallReads } from '../store/read-ports.js';
 import { outcomeRow } from './release-outcome.js';
 import type { PublishStores } from './release-publish.js';
 
@@ -24,7 +24,7 @@ export async function recallRelease(
 ): Promise<RecallResult> {
   if (reason.trim() === '')
     return { ok: false, code: 'reason-required', message: 'a recall needs --reason saying why' };
-  const { sql, releases, feed } = stores;
+  const { sql, releases, feed, reads } = stores;
   const at = now.toISOString();
   return sql.transaction(async (tx): Promise<RecallResult> => {
     const recalled: { original_id: string; derived_id: string; release_id: string }[] = [];
@@ -69,7 +69,7 @@ export async function recallRelease(
         ),
       );
       // The partner's relationships and sightings that name the recalled object go with it.
-      queue.push(...new Set(await feedOriginalsNaming(tx, partnerId, DEPENDENTS, derivedId)));
+      queue.push(...new Set(await reads.feedOriginalsNaming(partnerId, DEPENDENTS, derivedId)));
     }
     if (recalled.length === 0) {
       return {
@@ -97,14 +97,14 @@ export interface RecallStatus {
  * whose object_refs name the revoked (derived) id.
  */
 export async function listRecalls(
-  stores: Pick<PublishStores, 'sql'>,
+  stores: { reads: RecallReads },
   partnerId?: string,
 ): Promise<RecallStatus[]> {
-  const rows = await recalledRecords(stores.sql, partnerId);
+  const rows = await stores.reads.recalledRecords(partnerId);
   const out: RecallStatus[] = [];
   for (const r of rows) {
     const since = Date.parse(r.recalled_at) * 1000;
-    const notes = await submittedNotesNaming(stores.sql, r.partner_id, since, r.derived_id);
+    const notes = await stores.reads.submittedNotesNaming(r.partner_id, since, r.derived_id);
     const ack = notes.find((n) => {
       const refs = n.note.object_refs;
       return Array.isArray(refs) && refs.includes(r.derived_id);

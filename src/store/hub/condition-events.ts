@@ -5,6 +5,7 @@ import type {
   SuspensionFact,
 } from '../../policy/condition-types.js';
 import type { JsonObject } from '../../stix/types.js';
+import type { ConditionBook, ConditionChange } from '../condition-ports.js';
 import type { SqlDatabase, SqlTx } from '../sql/sql-database.js';
 import { changeDigest, recordChange } from './ledger-change.js';
 
@@ -31,10 +32,7 @@ export interface AssuranceAttestation {
   review_due?: string;
 }
 
-interface Ctx {
-  actor: string;
-  now: Date;
-}
+type Ctx = ConditionChange;
 
 interface Row {
   seq: number;
@@ -52,7 +50,7 @@ interface Row {
  * The append-only history of what officers did to a partner's conditions. Nothing is updated or
  * deleted: the current state is a replay (see `deriveFacts`), so every past state can be shown.
  */
-export class ConditionEvents {
+export class ConditionEvents implements ConditionBook {
   constructor(readonly sql: SqlDatabase) {}
 
   async #append(

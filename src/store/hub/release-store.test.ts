@@ -86,22 +86,12 @@ describeOnEngines('ReleaseStore', (open) => {
       expect(await releases.openItems()).toHaveLength(2);
       const it1 = open1 as NonNullable<typeof open1>;
       const how = { auth: 'password+totp', origin: 'os:1000:olga@desk' };
-      expect(await releases.addApproval(it1, 'olga', 'approve', undefined, '2026-11-28T11:00:00Z', how)).toBe(
-        true,
-      );
-      expect(await releases.addApproval(it1, 'olga', 'approve', 'again', '2026-11-28T11:01:00Z', how)).toBe(
+      const olga = { approver: 'olga', verdict: 'approve', ...how } as const;
+      expect(await releases.addApproval(it1, { ...olga, at: '2026-11-28T11:00:00Z' })).toBe(true);
+      expect(await releases.addApproval(it1, { ...olga, comment: 'again', at: '2026-11-28T11:01:00Z' })).toBe(
         false,
       );
-      expect(
-        await releases.addApproval(
-          { ...it1, fingerprint: 'changed' },
-          'olga',
-          'approve',
-          undefined,
-          't',
-          how,
-        ),
-      ).toBe(true);
+      expect(await releases.addApproval({ ...it1, fingerprint: 'changed' }, { ...olga, at: 't' })).toBe(true);
       expect(await releases.approvals(it1)).toEqual([
         { approver: 'olga', verdict: 'approve', comment: null, at: '2026-11-28T11:00:00Z', ...how },
       ]);

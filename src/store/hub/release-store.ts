@@ -1,3 +1,4 @@
+import type { ApprovalVerdict, OutcomeKey, ReleaseTables } from '../release-ports.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
 
 export type OutcomeState = 'released' | 'queued' | 'withheld' | 'denied' | 'waiting' | 'recalled';
@@ -19,15 +20,6 @@ export interface OutcomeRow {
   /** Set by a pass that decided the object: see OutcomeKey. Left as recorded when absent. */
   reference_id?: string;
 }
-
-/**
- * What a pass compares against to tell "unchanged", and what the object's references resolve to
- * for the partner as the pass that last decided it left it (the copy's id, '' withheld, null
- * unknown: migrations/outcome-references.ts).
- */
-export type OutcomeKey = Pick<OutcomeRow, 'outcome' | 'object_version' | 'fingerprint'> & {
-  reference_id?: string | null;
-};
 
 export interface QueueItem {
   item_id: string;
@@ -97,7 +89,7 @@ const OUTCOME_CHUNK = 200;
  * The pipeline's tables (migration 0700-release). Each method is one statement; callers that
  * change several rows together wrap them in `sql.transaction`, which these calls then join.
  */
-export class ReleaseStore {
+export class ReleaseStore implements ReleaseTables {
   constructor(readonly sql: SqlDatabase) {}
 
   async outcome(partnerId: string, objectId: string): Promise<OutcomeRow | undefined> {
@@ -332,18 +324,11 @@ export class ReleaseStore {
   }
 
   /** False when this approver already decided on the item as it is now. */
-  async addApproval(
-    item: QueueItem,
-    approver: string,
-    verdict: 'approve' | 'deny',
-    comment: string | undefined,
-    at: string,
-    how: { auth: string; origin: string },
-  ): Promise<boolean> {
+  async addApproval(item: QueueItem, v: ApprovalVerdict): Promise<boolean> {
     const r = await this.sql.run(
       `INSERT INTO release_approvals (item_id, approver, verdict, comment, fingerprint, at, auth, origin) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (item_id, approver, fingerprint) DO NOTHING`,
-      [item.item_id, approver, verdict, comment ?? null, item.fingerprint, at, how.auth, how.origin],
+      [item.item_id, v.approver, v.verdict, v.comment ?? null, item.fingerprint, v.at, v.auth, v.origin],
     );
     return r.changes === 1;
   }

@@ -1,0 +1,42 @@
+import type { HubReads } from '../read-ports.js';
+import type { SqlQueries } from '../sql/sql-database.js';
+import { recordedOutcomesOf, searchLatestObjects, storedVersionsOf } from './intel-search.js';
+import { ObjectFacets } from './object-facets.js';
+import { latestObjectsOf } from './release-pass-reads.js';
+import { openQueueRows, queueItemDetails, queueItemRemovals } from './release-queue-reads.js';
+import {
+  feedOriginalsNaming,
+  hasFeedRow,
+  latestObjectOf,
+  objectVersionOf,
+  recalledRecords,
+  releasedAmong,
+  submittedNotesNaming,
+} from './release-reads.js';
+
+/**
+ * The read ports (read-ports.ts) over one database. `sql` is the hub's database, not a
+ * transaction: the engines route a call made inside an open transaction to it.
+ */
+export function createHubReads(sql: SqlQueries): HubReads {
+  const facets = new ObjectFacets(sql);
+  return {
+    releasedAmong: (partnerId, ids) => releasedAmong(sql, partnerId, ids),
+    hasFeedRow: (partnerId, objectId) => hasFeedRow(sql, partnerId, objectId),
+    latestObjectOf: (id) => latestObjectOf(sql, id),
+    feedOriginalsNaming: (partnerId, types, derivedId) =>
+      feedOriginalsNaming(sql, partnerId, types, derivedId),
+    recalledRecords: (partnerId) => recalledRecords(sql, partnerId),
+    submittedNotesNaming: (partnerId, sinceUs, derivedId) =>
+      submittedNotesNaming(sql, partnerId, sinceUs, derivedId),
+    openQueueRows: (partnerId) => openQueueRows(sql, partnerId),
+    queueItemDetails: (ids) => queueItemDetails(sql, ids),
+    queueItemRemovals: (ids) => queueItemRemovals(sql, ids),
+    objectFacets: (ids) => facets.of(ids),
+    objectVersionOf: (id, version) => objectVersionOf(sql, id, version),
+    latestObjectsOf: (ids) => latestObjectsOf(sql, ids),
+    searchLatestObjects: (s) => searchLatestObjects(sql, s),
+    recordedOutcomesOf: (ids) => recordedOutcomesOf(sql, ids),
+    storedVersionsOf: (id) => storedVersionsOf(sql, id),
+  };
+}

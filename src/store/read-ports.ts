@@ -1,0 +1,73 @@
+import type { JsonObject } from '../stix/types.js';
+import type { IntelSearch, IntelSearchRow, StoredVersion } from './hub/intel-search.js';
+import type { ObjectFacet } from './hub/object-facets.js';
+import type { OpenQueueRow, QueueApprovalRow } from './hub/release-queue-reads.js';
+import type { RecalledRecord } from './hub/release-reads.js';
+
+/*
+ * Reads of the hub's tables the pipeline and the console make, as ports named for the caller.
+ * The hub builds one object (hub/hub-reads.ts) over its database; a call made while a
+ * transaction is open joins it and sees its writes, as every store call does.
+ */
+
+/** What a publication checks before it writes: what the partner holds already, and originals. */
+export interface PublicationReads {
+  /** Which of `ids` the partner holds a live (not withdrawn) release of: one query for all. */
+  releasedAmong(partnerId: string, ids: readonly string[]): Promise<string[]>;
+  /** Whether the partner's feed has any row for the object (live or withdrawn). */
+  hasFeedRow(partnerId: string, objectId: string): Promise<boolean>;
+  /** The latest version of an object the hub holds, parsed. */
+  latestObjectOf(id: string): Promise<JsonObject | undefined>;
+}
+
+/** What a recall follows: copies that name a recalled one, and what partners said about it after. */
+export interface RecallReads {
+  /** Originals of the partner's feed rows of `types` whose copy names `derivedId` exactly. */
+  feedOriginalsNaming(partnerId: string, types: readonly string[], derivedId: string): Promise<string[]>;
+  /** Recalled release records, oldest recall first; of one partner when named. */
+  recalledRecords(partnerId?: string): Promise<RecalledRecord[]>;
+  /** Notes the partner submitted at or after `sinceUs` whose text names `derivedId`, in order. */
+  submittedNotesNaming(
+    partnerId: string,
+    sinceUs: number,
+    derivedId: string,
+  ): Promise<{ pos_us: number; note: JsonObject }[]>;
+}
+
+/** What queue lists and bulk verdicts read of open items. */
+export interface QueueReads {
+  /** Open (pending or approved) items without their JSON columns; of one partner when named. */
+  openQueueRows(partnerId?: string): Promise<OpenQueueRow[]>;
+  /** Items' stored reasons and removals (JSON text), and approvals of their current content. */
+  queueItemDetails(ids: readonly string[]): Promise<{
+    details: Map<string, { reasons: string; removed: string }>;
+    approvals: Map<string, QueueApprovalRow[]>;
+  }>;
+  /** What the tearline removed from each item's copy, parsed. */
+  queueItemRemovals(ids: readonly string[]): Promise<Map<string, { path: string; rule: string }[]>>;
+  /** What lists show of each object (title, type, labels, group), derived afresh; ids not held are left out. */
+  objectFacets(ids: readonly string[]): Promise<Map<string, ObjectFacet>>;
+  /** One stored version of an object (the original an item was copied from), parsed. */
+  objectVersionOf(id: string, version: string): Promise<JsonObject | undefined>;
+}
+
+/** The latest versions of `ids` the hub holds, parsed (ids it does not hold are left out). */
+export interface LatestObjectReader {
+  latestObjectsOf(ids: readonly string[]): Promise<JsonObject[]>;
+}
+
+/** What the console's intel pages search and show. */
+export interface IntelReads {
+  /** The latest objects matching `s`, one page, and how many match in all. */
+  searchLatestObjects(s: IntelSearch): Promise<{ rows: IntelSearchRow[]; total: number }>;
+  /** Each object's recorded outcome per partner name. */
+  recordedOutcomesOf(objectIds: readonly string[]): Promise<Map<string, Record<string, string>>>;
+  /** Every stored version of an object, oldest first. */
+  storedVersionsOf(id: string): Promise<StoredVersion[]>;
+}
+
+/** The reads the release pipeline makes (publication, recall, queue, bulk verdicts). */
+export interface PipelineReads extends PublicationReads, RecallReads, QueueReads {}
+
+/** Every read port: what the hub builds once over its database. */
+export interface HubReads extends PipelineReads, IntelReads, LatestObjectReader {}

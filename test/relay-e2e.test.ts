@@ -382,10 +382,27 @@ describe('the Doha channel through a relay', () => {
     );
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/unreachable/);
+    // The agency keeps the refused post (reason, time) until a push has the relay take it.
+    const refused = () => {
+      const hq = new Database(join(c.hq, 'tearline.db'), { readonly: true });
+      try {
+        return hq
+          .prepare('SELECT reason, message, resolved_at FROM relay_push_failures ORDER BY id')
+          .all() as { reason: string; message: string; resolved_at: string | null }[];
+      } finally {
+        hq.close();
+      }
+    };
+    expect(refused()).toEqual([
+      { reason: 'unreachable', message: expect.stringMatching(/unreachable/), resolved_at: null },
+    ]);
     relay = await startRelay(c.doha, relay.port);
     const up = JSON.parse(await ok(['relay', 'push', '--data', c.hq, '--json']));
     expect(up[0]).toMatchObject({ sealed: 0, failures: [] });
     expect(up[0].posted).toBeGreaterThanOrEqual(1);
+    expect(refused()).toEqual([
+      { reason: 'unreachable', message: expect.any(String), resolved_at: expect.any(String) },
+    ]);
     const pulled = await pull(c.kabul);
     expect(pulled.code, pulled.stdout).toBe(0);
     const db = new Database(join(c.kabul, 'tearline.db'), { readonly: true });

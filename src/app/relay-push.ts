@@ -5,10 +5,10 @@ import { copyDigest, UNRELEASED_CONTEXT } from '../relay/relay-hub-receipts.js';
 import { parseSealingPublicKey } from '../relay/relay-keys.js';
 import { sealEnvelope } from '../relay/relay-seal.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import { RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
+import { type PushFailureReason, RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
 import type { Hub } from './hub.js';
 import { loadLedgerSigner } from './ledger-key.js';
-import { RelayClient, RelayStepError } from './relay-client.js';
+import { RelayClient, RelayClientError, RelayStepError } from './relay-client.js';
 
 export interface PushResult {
   sealed: number;
@@ -46,6 +46,15 @@ async function releasesFor(
     named.push({ derived_id: o.id as string, release_id: releaseId });
   }
   return named;
+}
+
+/** The kind of a whole post's failure, from the relay's HTTP status (none: it did not answer). */
+function reasonOf(status: number | undefined): PushFailureReason {
+  if (status === undefined) return 'unreachable';
+  if (status === 401 || status === 403) return 'unauthenticated';
+  if (status === 413) return 'too-large';
+  if (status === 429) return 'rate-limited';
+  return 'relay-error';
 }
 
 /** Envelopes bundled (and ledgered) per checkpoint: one signature covers this many receipts. */
@@ -178,10 +187,19 @@ export async function pushToRelay(
   const waiting = await outbox.unposted(partner.id);
   for (let i = 0; i < waiting.length; i += 20) {
     const batch = waiting.slice(i, i + 20);
-    const status = await client.post(
-      mailbox,
-      batch.map((row) => JSON.parse(row.body) as unknown),
-    );
+    const first = batch[0]?.sequence ?? 0;
+    let status: Awaited<ReturnType<RelayClient['post']>>;
+    try {
+      status = await client.post(
+        mailbox,
+        batch.map((row) => JSON.parse(row.body) as unknown),
+      );
+    } catch (err) {
+      // Kept before it is reported: the console shows it, and the next push posts these again.
+      if (err instanceof RelayClientError)
+        await outbox.addPushFailure(partner.id, first, reasonOf(err.status), err.message, hub.clock.now());
+      throw err;
+    }
     for (const s of status.successes ?? []) {
       const row = batch.find((b) => b.envelopeId === s.id);
       const index = /relay ledger index (\d+)/.exec(s.message ?? '')?.[1];
@@ -190,7 +208,17 @@ export async function pushToRelay(
         result.posted++;
       }
     }
-    for (const f of status.failures ?? []) result.failures.push(f.message);
+    for (const f of status.failures ?? []) {
+      result.failures.push(f.message);
+      const row = batch.find((b) => b.envelopeId === f.id);
+      await outbox.addPushFailure(
+        partner.id,
+        row?.sequence ?? first,
+        'envelope-refused',
+        String(f.message),
+        hub.clock.now(),
+      );
+    }
     // The relay takes a mailbox in sequence: after a refusal the rest would be refused too.
     if ((status.failures ?? []).length > 0) break;
   }

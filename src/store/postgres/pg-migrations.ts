@@ -8,6 +8,7 @@ import { OSINT_DRAFTS_DDL } from '../sqlite/migrations/osint-drafts.js';
 import { outcomeHistoryMigration } from '../sqlite/migrations/outcome-history.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { relayMigration } from '../sqlite/migrations/relay.js';
+import { relayPushFailuresMigration } from '../sqlite/migrations/relay-push-failures.js';
 import { relayReleasesMigration } from '../sqlite/migrations/relay-releases.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { releasePassMigration } from '../sqlite/migrations/release-pass.js';
@@ -216,6 +217,7 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
   { name: releasePassMembersMigration.name, sql: translateSqliteDdl(releasePassMembersMigration.sql) },
   { name: outcomeHistoryMigration.name, sql: translateSqliteDdl(outcomeHistoryMigration.sql) },
   { name: relayReleasesMigration.name, sql: translateSqliteDdl(relayReleasesMigration.sql) },
+  { name: relayPushFailuresMigration.name, sql: translateSqliteDdl(relayPushFailuresMigration.sql) },
 ];
 
 /**

@@ -10,6 +10,7 @@ import { osintDraftsMigration } from './osint-drafts.js';
 import { outcomeHistoryMigration } from './outcome-history.js';
 import { policyMigration } from './policy.js';
 import { relayMigration } from './relay.js';
+import { relayPushFailuresMigration } from './relay-push-failures.js';
 import { relayReleasesMigration } from './relay-releases.js';
 import { releaseMigration } from './release.js';
 import { releasePassMigration } from './release-pass.js';
@@ -49,4 +50,5 @@ export const MIGRATIONS: readonly Migration[] = [
   releasePassMembersMigration,
   outcomeHistoryMigration,
   relayReleasesMigration,
+  relayPushFailuresMigration,
 ];

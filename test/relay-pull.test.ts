@@ -1,7 +1,10 @@
 // The recipient's pull (issue 25) in process, on both engines: a relay server on loopback, a
 // recipient hub, and a sender that seals with test keys. What is measured is what the relay
 // serves and what the recipient's store holds.
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { RelayClient } from '../src/app/relay-client.js';
@@ -20,6 +23,7 @@ import { sealEnvelope } from '../src/relay/relay-seal.js';
 import { type TestHubKeys, testHubKeys } from '../src/relay/relay-test-keys.js';
 import { RelayMailStore } from '../src/store/hub/relay-mail-store.js';
 import { describeOnHubEngines, type EngineHub, openSqliteEngineHub } from './hub-engines.js';
+import { REPO_ROOT } from './run-cli.js';
 
 const SENDER = 'hq.example';
 
@@ -218,17 +222,38 @@ describeOnHubEngines('relay pull', (open) => {
     expect(await counts(x)).toEqual({ objects: 18, inbox: 6, received: 6 });
   });
 
-  it('imports and records an envelope together: a fault between them leaves neither, and the next pull takes it once', async () => {
+  it('imports and records an envelope together: a pull killed (kill -9) between them leaves neither, and the next pull takes it once', async () => {
     await send(x, 3);
     const before = await counts(x);
-    await expect(
-      pull(x, {
-        afterImport: (sequence: number) => {
-          if (sequence === 2) throw new Error('injected fault after the import of envelope 2');
-        },
-      }),
-    ).rejects.toThrow(/injected fault/);
-    // Envelope 1 was taken whole; envelope 2's objects were rolled back with its missing record.
+    const child = spawn(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'test', 'relay-pull-kill-child.mjs'),
+        x.recipient.hub.paths.dir,
+        x.url,
+        x.recipientToken,
+        formatVerifierKey(SENDER, x.hq.signer.publicKey),
+        '2',
+        ...(x.recipient.dbUrl ? [x.recipient.dbUrl] : []),
+      ],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const ended = once(child, 'exit');
+    // Envelope 2's objects are written, its record not: the kill lands inside their transaction.
+    let out = '';
+    for await (const chunk of child.stdout) {
+      out += String(chunk);
+      if (out.includes('imported 2')) break;
+    }
+    expect(out, stderr).toContain('imported 2');
+    child.kill('SIGKILL');
+    const [, signal] = await ended;
+    expect(signal).toBe('SIGKILL');
+    // Envelope 1 was taken whole; envelope 2's objects went with its missing record.
     expect(await counts(x)).toEqual({
       objects: before.objects + 3,
       inbox: before.inbox + 1,

@@ -1,7 +1,8 @@
 // The liaison relay's throughput (issue 25): 100-object releases carried through a relay (the
-// sender seals each batch with its ledger's release receipts and signs it, posts it to the relay,
-// which checks the signature, chains and ledgers it; the recipient fetches, verifies the
-// signature, opens it and checks every receipt) against the same 100 objects fetched directly
+// sender records each batch's bundle in its ledger, signs one checkpoint per round, seals each
+// batch with its bundle receipt and signs it, posts it to the relay, which checks the signature
+// and ciphertext digest, chains and ledgers it; the recipient fetches, verifies the signature,
+// opens it and checks the receipt) against the same 100 objects fetched directly
 // from the hub's TAXII server (Basic auth, pages of 100), in alternating rounds of one run, both
 // over loopback HTTP in this process. Import into the recipient's store is left out of both.
 // Figure: envelopes (pages) per second; target: relay >= 0.5 x direct.
@@ -18,16 +19,18 @@ import { buildRelayServer } from '../src/app/relay-server.js';
 import { buildServer } from '../src/app/server.js';
 import { signCheckpoint } from '../src/ledger/ledger-checkpoint.js';
 import { sealEntry } from '../src/ledger/ledger-commitment.js';
+import { hashLeaf } from '../src/ledger/ledger-hash.js';
 import { MemoryTree } from '../src/ledger/ledger-memory-tree.js';
 import { formatVerifierKey } from '../src/ledger/ledger-note.js';
 import { formatReceipt } from '../src/ledger/ledger-receipt.js';
+import { encodeBundle } from '../src/relay/relay-bundle.js';
 import {
   envelopeDigest,
   FIRST_PREVIOUS,
   mailboxIdOf,
   parseSealedEnvelope,
 } from '../src/relay/relay-envelope.js';
-import { checkHubReceipts, copyDigest } from '../src/relay/relay-hub-receipts.js';
+import { checkBundleReceipt } from '../src/relay/relay-hub-receipts.js';
 import { openEnvelope, sealEnvelope } from '../src/relay/relay-seal.js';
 import { testHubKeys } from '../src/relay/relay-test-keys.js';
 import { PartnerStore } from '../src/store/hub/partner-store.js';
@@ -86,40 +89,37 @@ try {
   const taxiiUrl = await listen(taxii);
   const basic = `Basic ${Buffer.from(`ally:${added.token}`).toString('base64')}`;
 
-  // The sender's ledger as the envelopes carry it: a release entry per copy, receipts against a
-  // checkpoint its key signs (as pushToRelay takes them from the hub's ledger).
+  // The sender's ledger as the envelopes carry it: a 'relay-bundle' entry per envelope, appended
+  // per round under one checkpoint its key signs (as pushToRelay does with the hub's ledger).
   const hq = await testHubKeys('hq.example', 1);
   const ally = await testHubKeys('ally.example', 11);
-  const leaves = copies.map((o) => {
+  const releaseIds = copies.map(() => `release--${randomUUID()}`);
+  const tree = new MemoryTree();
+  const leaves: Buffer[] = [];
+  const bundleLeaf = (sequence: number, count: number, digest: string) => {
     const s = sealEntry(
       {
-        kind: 'release',
-        time: '2026-02-01T00:00:00.000Z',
-        actor: 'officer',
-        release_id: `release--${randomUUID()}`,
-        partner: added.partner.id,
-        derived_id: o.id,
-        original_id: `indicator--${randomUUID()}`,
-        original_version: o.modified,
-        agreement_version: '1',
-        reasons: [],
-        approvals: [],
-        tearline_digest: copyDigest(o),
+        kind: 'relay-bundle',
+        time: new Date().toISOString(),
+        actor: 'relay-push',
+        partner: 'ally',
+        sequence,
+        count,
+        digest,
       },
       randomBytes(32),
     );
     if (!s.ok) throw new Error(s.message);
-    return s.leaf;
-  });
-  const tree = MemoryTree.fromEntries(leaves);
-  const signed = signCheckpoint({ origin: 'hq.example', size: leaves.length, root: tree.root() }, hq.signer);
-  if (!signed.ok) throw new Error(signed.message);
-  const receiptOf = (index: number) => {
+    leaves.push(s.leaf);
+    tree.appendLeafHash(hashLeaf(s.leaf));
+    return leaves.length - 1;
+  };
+  const receiptOf = (index: number, note: string) => {
     const p = tree.proveInclusion(index);
     if (!p.ok) throw new Error(p.message);
     return JSON.parse(
-      formatReceipt({ index, entry: leaves[index] as Buffer, checkpoint: signed.note, proof: p.proof }),
-    );
+      formatReceipt({ index, entry: leaves[index] as Buffer, checkpoint: note, proof: p.proof }),
+    ) as Record<string, unknown>;
   };
 
   // A relay on its own data dir.
@@ -143,8 +143,21 @@ try {
   /** One round through the relay: PAGES envelopes sealed, posted, fetched, opened and checked. */
   const throughRelay = async () => {
     const waiting: unknown[] = [];
-    for (let p = 0; p < PAGES; p++) {
+    const bundles = Array.from({ length: PAGES }, (_, p) => {
       const objects = copies.slice(p * OBJECTS, (p + 1) * OBJECTS);
+      const encoded = encodeBundle({
+        objects,
+        feed: { after_us: 0, through_us: 0 },
+        releases: objects.map((o, i) => ({
+          derived_id: o.id,
+          release_id: releaseIds[p * OBJECTS + i] as string,
+        })),
+      });
+      return { encoded, index: bundleLeaf(chain.sequence + 1 + p, objects.length, encoded.digest) };
+    });
+    const signed = signCheckpoint({ origin: 'hq.example', size: tree.size, root: tree.root() }, hq.signer);
+    if (!signed.ok) throw new Error(signed.message);
+    for (const [p, b] of bundles.entries()) {
       const sealed = await sealEnvelope({
         id: `x-tearline-sealed-envelope--${randomUUID()}`,
         created: new Date().toISOString(),
@@ -152,11 +165,8 @@ try {
         recipient: ally.sealing,
         sequence: chain.sequence + 1,
         previousDigest: chain.digest,
-        payload: {
-          objects,
-          feed: { after_us: 0, through_us: 0 },
-          receipts: objects.map((_, i) => receiptOf(p * OBJECTS + i)),
-        },
+        payload: b.encoded,
+        receipt: receiptOf(b.index, signed.note),
       });
       if (!sealed.ok) throw new Error(sealed.message);
       chain = { sequence: chain.sequence + 1, digest: envelopeDigest(sealed.envelope) };
@@ -168,13 +178,14 @@ try {
       }
     }
     let opened = 0;
+    const checkpoints = new Map();
     for await (const page of recipient.pages(mailbox, taken)) {
       for (const value of page) {
         const e = parseSealedEnvelope(value);
         if (!e.ok) throw new Error(e.message);
         const o = await openEnvelope(e.envelope, ally.open(hq.verifier));
         if (!o.ok) throw new Error(o.message);
-        const checked = checkHubReceipts(o.payload.objects, o.payload.receipts ?? [], hq.verifier, 'bench');
+        const checked = checkBundleReceipt(o, e.envelope.sequence, hq.verifier, 'bench', checkpoints);
         if (!checked.ok) throw new Error(checked.message);
         opened++;
         taken = e.envelope.sequence;
@@ -218,7 +229,7 @@ try {
   const ratio = relayRate / directRate;
   report({
     bench: 'relay',
-    metric: `${OBJECTS}-object envelopes through the relay (seal, post, fetch, open, check receipts)`,
+    metric: `${OBJECTS}-object envelopes through the relay (bundle, seal, post, fetch, open, check receipt)`,
     value: relayRate,
     unit: 'envelopes/s',
     baseline: directRate,

@@ -11,9 +11,11 @@ import type { SqliteHub as Hub } from '../src/app/hub.js';
 import { loadLedgerSigner, verifierKeyOf } from '../src/app/ledger-key.js';
 import { pushToRelay } from '../src/app/relay-push.js';
 import { buildRelayServer } from '../src/app/relay-server.js';
+import { releaseStoresOf } from '../src/app/release-stores.js';
 import { mailboxIdOf } from '../src/relay/relay-envelope.js';
 import { formatSealingPublicKey } from '../src/relay/relay-keys.js';
 import { testHubKeys } from '../src/relay/relay-test-keys.js';
+import { recallRelease } from '../src/release/release-recall.js';
 import { RelayMailStore } from '../src/store/hub/relay-mail-store.js';
 import { RelayOutboxStore } from '../src/store/hub/relay-outbox-store.js';
 import { TAXII_MEDIA_TYPE } from '../src/taxii/taxii-media.js';
@@ -81,6 +83,24 @@ beforeAll(async () => {
   );
   expect(first.status).toBe(200);
   await pushToRelay(hub, partner, sender.token, { envelopeObjects: 5 });
+  // Then a recall, pushed with a token the relay does not know: the envelope carrying the revoked
+  // version is sealed, its post refused (401), and the agency keeps the refusal.
+  const oldest = await hub.sql.get<{ original_id: string }>(
+    'SELECT original_id FROM release_records WHERE partner_id = ? ORDER BY released_at, release_id LIMIT 1',
+    [partnerId],
+  );
+  const recalled = await recallRelease(
+    releaseStoresOf(hub),
+    partnerId,
+    oldest?.original_id ?? '',
+    'source at risk',
+    'officer',
+    hub.clock.now(),
+  );
+  expect(recalled.ok).toBe(true);
+  await expect(pushToRelay(hub, partner, 'trl_not-this-hubs-token', { envelopeObjects: 5 })).rejects.toThrow(
+    /401/,
+  );
 
   app = buildConsoleServer(hub);
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -113,6 +133,8 @@ interface Via {
   envelopes: number;
   lastPush: string | null;
   lastDelivered: number | null;
+  unposted: number;
+  refusedPosts: { sequence: number; reason: string; message: string }[];
   releases: { releaseId: string; status: string; sequence: number | null; relayIndex: number | null }[];
 }
 
@@ -144,6 +166,17 @@ describe('a partner reached via a relay, in the console', () => {
     }
     expect(via.releases.some((r) => r.status === 'delivered')).toBe(true);
     expect(via.releases.some((r) => r.status === 'handed-to-relay')).toBe(true);
+    // The refused post of the recall's envelope is listed until a push has the relay take it.
+    expect(via.unposted).toBe(1);
+    expect(via.refusedPosts).toEqual([
+      {
+        sequence: outbox.length,
+        reason: 'unauthenticated',
+        message: expect.stringMatching(/\(401\)/),
+        attemptedAt: expect.any(String),
+        resolvedAt: null,
+      },
+    ]);
     // Kabul is not reached through a relay.
     const kabul = await hub.state.partners.get('kabul-authorities');
     const none = await page.request.get(`${base}/api/partners/${kabul?.id}/relay`);
@@ -165,6 +198,9 @@ describe('a partner reached via a relay, in the console', () => {
     expect(await panel.locator('tr[data-status="delivered"]').first().textContent()).toMatch(
       /delivered#[12]relay ledger entry \d+/,
     );
+    const refused = panel.locator('[data-problem="refused-posts"] li[data-reason="unauthenticated"]');
+    expect(await refused.count()).toBe(1);
+    expect(await refused.textContent()).toMatch(/envelope #\d+, unauthenticated: relay refused .*\(401\)/);
     // Only the partner reached through a relay has the panel.
     expect(await page.locator('section[data-partner="kabul-authorities"] [data-relay]').count()).toBe(0);
     await card.screenshot({ path: join(SHOTS, 'partner-via-relay.png') });

@@ -12,6 +12,8 @@ import { openTestSchema, PG_SKIP_REASON, TEST_PG_URL } from '../src/store/postgr
 export interface EngineHub {
   hub: Hub;
   clock: ManualClock;
+  /** The PostgreSQL URL (schema included) of a hub on that engine, for a child process to open. */
+  dbUrl?: string;
   close(): Promise<void>;
 }
 
@@ -44,6 +46,7 @@ export async function openPgEngineHub(t0 = '2026-06-01T00:00:00.000Z'): Promise<
   return {
     hub,
     clock,
+    dbUrl: url,
     close: async () => {
       await hub.close();
       await schema.drop();

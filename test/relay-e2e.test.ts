@@ -9,7 +9,7 @@ import { openHub } from '../src/app/hub.js';
 import { loadSealingKey } from '../src/app/relay-key-file.js';
 import { parseVerifierKey } from '../src/ledger/ledger-note.js';
 import { verifyReceipt } from '../src/ledger/ledger-receipt.js';
-import { mailboxIdOf, parseSealedEnvelope } from '../src/relay/relay-envelope.js';
+import { ciphertextDigest, mailboxIdOf, parseSealedEnvelope } from '../src/relay/relay-envelope.js';
 import { openEnvelope } from '../src/relay/relay-seal.js';
 import { TAXII_MEDIA_TYPE } from '../src/taxii/taxii-media.js';
 import { buildChannel, type Channel, copiedDataDir, envFor, ok, startRelay } from './relay-fixture.js';
@@ -134,8 +134,8 @@ describe('the Doha channel through a relay', () => {
       into: 'intel',
       fetched: feed.length,
       accepted: feed.length,
-      // Each copy came with the agency ledger's receipt for its release, checked on opening.
-      receipts: feed.filter((o) => o.type !== 'identity' && o.type !== 'marking-definition').length,
+      // Each envelope came with the agency ledger's receipt for its bundle, checked on opening.
+      receipts: feed.length,
       problems: [],
     });
     expect(intelIds(c.kabul)).toEqual([...new Set(feed.map((o) => o.id as string))].sort());
@@ -326,7 +326,16 @@ describe('the Doha channel through a relay', () => {
       db.prepare('UPDATE relay_envelopes SET body = ? WHERE pos = ?').run(JSON.stringify(e), one.pos);
     });
     expect(tampered).toMatchObject({ code: 1, accepted: 0 });
-    expect(tampered.problems.join('\n')).toMatch(/signature does not verify/);
+    expect(tampered.problems.join('\n')).toMatch(/ciphertext does not match ciphertext_digest/);
+    // The ciphertext and its digest both changed: the signature no longer holds.
+    const forged = await attack((db) => {
+      const e = JSON.parse(one.body) as { ciphertext: string; ciphertext_digest: string };
+      e.ciphertext = swapFirstChar(e.ciphertext);
+      e.ciphertext_digest = ciphertextDigest(e.ciphertext);
+      db.prepare('UPDATE relay_envelopes SET body = ? WHERE pos = ?').run(JSON.stringify(e), one.pos);
+    });
+    expect(forged).toMatchObject({ code: 1, accepted: 0 });
+    expect(forged.problems.join('\n')).toMatch(/signature does not verify/);
 
     const dropped = await attack((db) =>
       db.prepare('DELETE FROM relay_envelopes WHERE pos = ?').run(one.pos),
@@ -373,10 +382,27 @@ describe('the Doha channel through a relay', () => {
     );
     expect(down.code).toBe(1);
     expect(down.stderr).toMatch(/unreachable/);
+    // The agency keeps the refused post (reason, time) until a push has the relay take it.
+    const refused = () => {
+      const hq = new Database(join(c.hq, 'tearline.db'), { readonly: true });
+      try {
+        return hq
+          .prepare('SELECT reason, message, resolved_at FROM relay_push_failures ORDER BY id')
+          .all() as { reason: string; message: string; resolved_at: string | null }[];
+      } finally {
+        hq.close();
+      }
+    };
+    expect(refused()).toEqual([
+      { reason: 'unreachable', message: expect.stringMatching(/unreachable/), resolved_at: null },
+    ]);
     relay = await startRelay(c.doha, relay.port);
     const up = JSON.parse(await ok(['relay', 'push', '--data', c.hq, '--json']));
     expect(up[0]).toMatchObject({ sealed: 0, failures: [] });
     expect(up[0].posted).toBeGreaterThanOrEqual(1);
+    expect(refused()).toEqual([
+      { reason: 'unreachable', message: expect.any(String), resolved_at: expect.any(String) },
+    ]);
     const pulled = await pull(c.kabul);
     expect(pulled.code, pulled.stdout).toBe(0);
     const db = new Database(join(c.kabul, 'tearline.db'), { readonly: true });
@@ -390,7 +416,7 @@ describe('the Doha channel through a relay', () => {
   it('answers bad input on every relay endpoint with a clear error and stores nothing', async () => {
     const before = onRelayDb((db) => db.prepare('SELECT count(*) AS n FROM relay_envelopes').get());
     const inbox = `taxii2/relay/collections/${HQ_TO_KABUL}/objects/`;
-    const post = (body: string, token = c.tokens.hq, type = TAXII_MEDIA_TYPE) =>
+    const post = (body: string | Buffer, token = c.tokens.hq, type = TAXII_MEDIA_TYPE) =>
       fetch(new URL(inbox, relay.url), {
         method: 'POST',
         headers: { Accept: TAXII_MEDIA_TYPE, 'Content-Type': type, Authorization: `Bearer ${token}` },
@@ -436,11 +462,18 @@ describe('the Doha channel through a relay', () => {
     await expectError(await post('{"objects": []}'), 400, /at least one/);
     await expectError(await post('{"objects": [{}]}', c.tokens.hq, 'text/plain'), 415, /Content-Type/);
     await expectError(await post('{"objects": [{}]}', c.tokens.kabul), 403, /only the sender/);
+    // Invalid UTF-8 is refused, not replaced unseen.
     await expectError(
-      await post(`{"objects": [${'['.repeat(20)}${']'.repeat(20)}]}`),
+      await post(
+        Buffer.concat([Buffer.from('{"objects": ["'), Buffer.from([0xff, 0xfe]), Buffer.from('"]}')]),
+      ),
       400,
-      /nesting deeper than/,
+      /not valid UTF-8/,
     );
+    // Deep nesting parses (V8's parser keeps no recursion) and is refused as no envelope, by name.
+    const deep = await post(`{"objects": [${'['.repeat(100_000)}${']'.repeat(100_000)}]}`);
+    expect(deep.status).toBe(202);
+    expect(JSON.stringify(await deep.json())).toMatch(/objects\[0\]: must be a JSON object/);
     await expectError(await post(JSON.stringify({ objects: new Array(101).fill({}) })), 413, /at most 100/);
     // Over 10 MiB: a 413, or the connection closed before the body is read; never stored.
     const huge = await post(JSON.stringify({ objects: ['x'.repeat(11 * 1024 * 1024)] })).catch(
@@ -476,7 +509,7 @@ describe('the Doha channel through a relay', () => {
     expect(messages).toMatch(/objects\[0\]: unexpected propert|objects\[0\]: missing/);
     expect(messages).toMatch(/objects\[1\]: .*signature does not verify|objects\[1\]: sequence/);
     expect(messages).toMatch(/objects\[2\]: sender and recipient must be hq\.example and kabul\.example/);
-    expect(messages).toMatch(/objects\[3\]: the signature does not verify/);
+    expect(messages).toMatch(/objects\[3\]: ciphertext does not match ciphertext_digest/);
     // The held envelope again is a duplicate (a retry), not a second copy.
     expect(onRelayDb((db) => db.prepare('SELECT count(*) AS n FROM relay_envelopes').get())).toEqual(before);
   });

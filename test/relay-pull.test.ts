@@ -1,7 +1,10 @@
 // The recipient's pull (issue 25) in process, on both engines: a relay server on loopback, a
 // recipient hub, and a sender that seals with test keys. What is measured is what the relay
 // serves and what the recipient's store holds.
+import { spawn } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
+import { once } from 'node:events';
+import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, beforeEach, expect, it } from 'vitest';
 import { RelayClient } from '../src/app/relay-client.js';
@@ -13,13 +16,14 @@ import { sealEntry } from '../src/ledger/ledger-commitment.js';
 import { MemoryTree } from '../src/ledger/ledger-memory-tree.js';
 import { formatVerifierKey } from '../src/ledger/ledger-note.js';
 import { formatReceipt } from '../src/ledger/ledger-receipt.js';
+import { encodeBundle, type RelayPayload } from '../src/relay/relay-bundle.js';
 import { envelopeDigest, FIRST_PREVIOUS, mailboxIdOf } from '../src/relay/relay-envelope.js';
-import { copyDigest } from '../src/relay/relay-hub-receipts.js';
 import { parseSealingPublicKey } from '../src/relay/relay-keys.js';
 import { sealEnvelope } from '../src/relay/relay-seal.js';
 import { type TestHubKeys, testHubKeys } from '../src/relay/relay-test-keys.js';
 import { RelayMailStore } from '../src/store/hub/relay-mail-store.js';
 import { describeOnHubEngines, type EngineHub, openSqliteEngineHub } from './hub-engines.js';
+import { REPO_ROOT } from './run-cli.js';
 
 const SENDER = 'hq.example';
 
@@ -86,49 +90,59 @@ async function setUp(openRecipient: () => Promise<EngineHub>): Promise<Setup> {
   };
 }
 
+const IDENTITY = {
+  type: 'identity',
+  spec_version: '2.1',
+  id: 'identity--6a1b2c3d-4e5f-4a6b-8c7d-9e0f1a2b3c4d',
+  created: '2026-06-01T00:00:00.000Z',
+  modified: '2026-06-01T00:00:00.000Z',
+  name: 'HQ (relay test)',
+  identity_class: 'organization',
+};
+
 /**
- * The sender's ledger as a partner sees it: a release entry for each copy (derived id and
- * digest), in a tree whose checkpoint the sender's key signs, and an inclusion receipt for each.
+ * The sender's ledger as a partner sees it: a 'relay-bundle' entry for the bundle (its sequence
+ * and the SHA-256 of its bytes), in a tree whose checkpoint the sender's key signs, and the
+ * inclusion receipt for it.
  */
-function releaseReceipts(x: Setup, objects: readonly Record<string, unknown>[]): Record<string, unknown>[] {
-  const leaves = objects.map((o) => {
-    const sealed = sealEntry(
-      {
-        kind: 'release',
-        time: '2026-06-01T00:00:00.000Z',
-        actor: 'officer',
-        release_id: `release--${randomUUID()}`,
-        partner: 'identity--kabul',
-        derived_id: o.id as string,
-        original_id: `indicator--${randomUUID()}`,
-        original_version: '2026-06-01T00:00:00.000Z',
-        agreement_version: '1',
-        reasons: [],
-        approvals: [],
-        tearline_digest: copyDigest(o),
-      },
-      randomBytes(32),
-    );
-    if (!sealed.ok) throw new Error(sealed.message);
-    return sealed.leaf;
-  });
+function bundleReceipt(x: Setup, sequence: number, payload: RelayPayload): Record<string, unknown> {
+  const sealed = sealEntry(
+    {
+      kind: 'relay-bundle',
+      time: '2026-06-01T00:00:00.000Z',
+      actor: 'relay-push',
+      partner: 'kabul',
+      sequence,
+      count: payload.objects.length,
+      digest: encodeBundle(payload).digest,
+    },
+    randomBytes(32),
+  );
+  if (!sealed.ok) throw new Error(sealed.message);
+  // Other entries before it, as in a real ledger: the proof is not empty.
+  const leaves = [...Array.from({ length: 5 }, (_, i) => Buffer.from(`other entry ${i}`)), sealed.leaf];
   const tree = MemoryTree.fromEntries(leaves);
   const signed = signCheckpoint({ origin: SENDER, size: leaves.length, root: tree.root() }, x.hq.signer);
   if (!signed.ok) throw new Error(signed.message);
-  return leaves.map((leaf, index) => {
-    const proof = tree.proveInclusion(index);
-    if (!proof.ok) throw new Error(proof.message);
-    return JSON.parse(formatReceipt({ index, entry: leaf, checkpoint: signed.note, proof: proof.proof }));
-  });
+  const index = leaves.length - 1;
+  const proof = tree.proveInclusion(index);
+  if (!proof.ok) throw new Error(proof.message);
+  return JSON.parse(
+    formatReceipt({ index, entry: sealed.leaf, checkpoint: signed.note, proof: proof.proof }),
+  );
 }
 
-/** Seals `count` envelopes of `perEnvelope` new indicators each and posts them to the relay. */
-async function send(
-  x: Setup,
-  count: number,
-  perEnvelope = 3,
-  receipts: (objects: Record<string, unknown>[]) => Record<string, unknown>[] = (o) => releaseReceipts(x, o),
-): Promise<void> {
+/** How a test forges an envelope: what it carries against what the ledger recorded, its receipt. */
+interface Forge {
+  /** What the sender's ledger records (and the envelope carries unless `carried` says otherwise). */
+  recorded?(p: RelayPayload): RelayPayload;
+  carried?(p: RelayPayload): RelayPayload;
+  recordedSequence?(n: number): number;
+  receipt?(r: Record<string, unknown>): Record<string, unknown> | undefined;
+}
+
+/** Seals `count` envelopes of `perEnvelope` new indicators (and the hub's identity) each and posts them. */
+async function send(x: Setup, count: number, perEnvelope = 3, forge: Forge = {}): Promise<void> {
   const me = x.recipient.hub.config.hub_name;
   const key = await loadSealingKey(x.recipient.hub.paths, me);
   if (!key.ok) throw new Error(key.message);
@@ -137,17 +151,27 @@ async function send(
   const envelopes = [];
   for (let i = 0; i < count; i++) {
     const objects = Array.from({ length: perEnvelope }, (_, n) => indicator(x.sent.sequence * 100 + n));
+    const sequence = x.sent.sequence + 1;
+    const base: RelayPayload = {
+      objects: [IDENTITY, ...objects],
+      feed: { after_us: 0, through_us: 1 },
+      releases: objects.map((o) => ({ derived_id: o.id as string, release_id: `release--${randomUUID()}` })),
+    };
+    const recorded = forge.recorded ? forge.recorded(base) : base;
+    const receipt = bundleReceipt(x, forge.recordedSequence?.(sequence) ?? sequence, recorded);
+    const forged = forge.receipt ? forge.receipt(receipt) : receipt;
     const sealed = await sealEnvelope({
       id: `x-tearline-sealed-envelope--${randomUUID()}`,
       created: new Date().toISOString(),
       signer: x.hq.signer,
       recipient: recipient.publicKey,
-      sequence: x.sent.sequence + 1,
+      sequence,
       previousDigest: x.sent.digest,
-      payload: { objects, feed: { after_us: 0, through_us: 1 }, receipts: receipts(objects) },
+      payload: forge.carried ? forge.carried(recorded) : recorded,
+      ...(forged && { receipt: forged }),
     });
     if (!sealed.ok) throw new Error(sealed.message);
-    x.sent = { sequence: x.sent.sequence + 1, digest: envelopeDigest(sealed.envelope) };
+    x.sent = { sequence, digest: envelopeDigest(sealed.envelope) };
     envelopes.push(sealed.envelope);
   }
   const status = await new RelayClient(x.url, x.senderToken).post(mailboxIdOf(SENDER, me), envelopes);
@@ -183,7 +207,7 @@ describeOnHubEngines('relay pull', (open) => {
   it('asks the relay only for what follows the last envelope it took', async () => {
     await send(x, 4);
     const first = await pull(x);
-    expect(first).toMatchObject({ fetched: 4, accepted: 4, receipts: 12, problems: [] });
+    expect(first).toMatchObject({ fetched: 4, accepted: 4, receipts: 4, problems: [] });
     expect(x.served.reduce((a, b) => a + b, 0)).toBe(4);
     x.served.length = 0;
     await send(x, 2);
@@ -198,17 +222,38 @@ describeOnHubEngines('relay pull', (open) => {
     expect(await counts(x)).toEqual({ objects: 18, inbox: 6, received: 6 });
   });
 
-  it('imports and records an envelope together: a fault between them leaves neither, and the next pull takes it once', async () => {
+  it('imports and records an envelope together: a pull killed (kill -9) between them leaves neither, and the next pull takes it once', async () => {
     await send(x, 3);
     const before = await counts(x);
-    await expect(
-      pull(x, {
-        afterImport: (sequence: number) => {
-          if (sequence === 2) throw new Error('injected fault after the import of envelope 2');
-        },
-      }),
-    ).rejects.toThrow(/injected fault/);
-    // Envelope 1 was taken whole; envelope 2's objects were rolled back with its missing record.
+    const child = spawn(
+      process.execPath,
+      [
+        join(REPO_ROOT, 'test', 'relay-pull-kill-child.mjs'),
+        x.recipient.hub.paths.dir,
+        x.url,
+        x.recipientToken,
+        formatVerifierKey(SENDER, x.hq.signer.publicKey),
+        '2',
+        ...(x.recipient.dbUrl ? [x.recipient.dbUrl] : []),
+      ],
+      { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const ended = once(child, 'exit');
+    // Envelope 2's objects are written, its record not: the kill lands inside their transaction.
+    let out = '';
+    for await (const chunk of child.stdout) {
+      out += String(chunk);
+      if (out.includes('imported 2')) break;
+    }
+    expect(out, stderr).toContain('imported 2');
+    child.kill('SIGKILL');
+    const [, signal] = await ended;
+    expect(signal).toBe('SIGKILL');
+    // Envelope 1 was taken whole; envelope 2's objects went with its missing record.
     expect(await counts(x)).toEqual({
       objects: before.objects + 3,
       inbox: before.inbox + 1,
@@ -216,7 +261,8 @@ describeOnHubEngines('relay pull', (open) => {
     });
     const again = await pull(x);
     expect(again).toMatchObject({ fetched: 2, accepted: 2, problems: [] });
-    expect(again.objects).toMatchObject({ added: 6, duplicates: 0 });
+    // The hub's identity rides in every envelope: taken with envelope 1, a duplicate after.
+    expect(again.objects).toMatchObject({ added: 6, duplicates: 2 });
     expect(await counts(x)).toEqual({
       objects: before.objects + 9,
       inbox: before.inbox + 3,
@@ -224,49 +270,82 @@ describeOnHubEngines('relay pull', (open) => {
     });
   });
 
-  it('refuses an envelope whose hub receipts are tampered, misplaced or missing, saying why, and takes nothing after it', async () => {
-    const cases: [string, (objects: Record<string, unknown>[]) => Record<string, unknown>[], RegExp][] = [
+  it('refuses an envelope whose bundle receipt is tampered, misplaced or missing, or whose content differs from what the hub recorded (identity included), saying why, and takes nothing after it', async () => {
+    const cases: [string, Forge, RegExp][] = [
       [
         'proof',
-        (o) =>
-          releaseReceipts(x, o).map((r, i) =>
-            i === 1
-              ? { ...r, proof: (r.proof as string[]).map(() => Buffer.alloc(32, 7).toString('base64')) }
-              : r,
-          ),
-        /hub receipt 1 does not verify: receipt: .*(root|proof)/,
+        {
+          receipt: (r) => ({
+            ...r,
+            proof: (r.proof as string[]).map(() => Buffer.alloc(32, 7).toString('base64')),
+          }),
+        },
+        /bundle receipt does not verify: receipt: .*(root|proof)/,
       ],
       [
         'signer',
-        (o) => {
-          const other = releaseReceipts(x, o);
-          // The same receipts under a checkpoint signed by another key (an ally's hub).
-          return other.map((r) => ({
+        // The same receipt under a checkpoint whose signature is not the sender's.
+        {
+          receipt: (r) => ({
             ...r,
             checkpoint: (r.checkpoint as string).replace(/— .*$/m, '— hq.example AAAA'),
-          }));
+          }),
         },
-        /hub receipt 0 does not verify/,
+        /bundle receipt does not verify/,
       ],
       [
-        'another copy',
-        (o) =>
-          releaseReceipts(
-            x,
-            o.map((c) => ({ ...c, name: 'what the hub released was different' })),
-          ),
-        /hub receipt 0 is for indicator--.* with a digest no object in the envelope has/,
+        'another indicator',
+        {
+          carried: (p) => ({
+            ...p,
+            objects: p.objects.map((o) => (o.type === 'indicator' ? { ...o, name: 'changed' } : o)),
+          }),
+        },
+        /bundle receipt names bundle digest [0-9a-f]{64}, but the bytes opened hash to/,
       ],
       [
-        'missing',
-        (o) => releaseReceipts(x, o).slice(1),
-        /indicator--.* comes without the sender hub's release receipt/,
+        'tampered identity',
+        {
+          carried: (p) => ({
+            ...p,
+            objects: p.objects.map((o) => (o.type === 'identity' ? { ...o, name: 'Someone else' } : o)),
+          }),
+        },
+        /bundle receipt names bundle digest [0-9a-f]{64}, but the bytes opened hash to/,
+      ],
+      [
+        'tampered marking definition',
+        {
+          carried: (p) => ({
+            ...p,
+            objects: [
+              ...p.objects,
+              {
+                type: 'marking-definition',
+                spec_version: '2.1',
+                id: 'marking-definition--0c9b1d2e-3f4a-4b5c-8d6e-7f8091a2b3c4',
+                created: '2026-06-01T00:00:00.000Z',
+                definition_type: 'statement',
+                definition: { statement: 'slipped in after the hub recorded the bundle' },
+              },
+            ],
+          }),
+        },
+        /bundle receipt names bundle digest [0-9a-f]{64}, but the bytes opened hash to/,
+      ],
+      ['another envelope', { recordedSequence: (n) => n + 1 }, /bundle receipt is for envelope 2, not 1/],
+      ['missing', { receipt: () => undefined }, /comes without the sender hub's bundle receipt/],
+      [
+        'unreleased copy',
+        // Recorded and carried alike, but a released copy names no release.
+        { recorded: (p) => ({ ...p, releases: (p.releases ?? []).slice(1) }) },
+        /indicator--.* names no release it came from/,
       ],
     ];
-    for (const [name, receipts, reason] of cases) {
+    for (const [name, forge, reason] of cases) {
       const fresh = await setUp(open);
       try {
-        await send(fresh, 1, 3, receipts);
+        await send(fresh, 1, 3, forge);
         await send(fresh, 1, 3);
         const r = await pullFromRelay(
           fresh.recipient.hub,

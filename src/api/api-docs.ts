@@ -144,7 +144,7 @@ export const OPENAPI = {
     },
     '/api/partners/{id}/relay': {
       get: op(
-        'a partner reached through a relay: {partner, via: null | {relayUrl, recipient, envelopes, lastPush, lastDelivered, unposted, truncated, releases: [{releaseId, derivedId, releasedAt, recalled, status: not-sealed|sealed|handed-to-relay|delivered, sequence, relayIndex, sealedAt, postedAt, deliveredAt}]}}',
+        'a partner reached through a relay: {partner, via: null | {relayUrl, recipient, envelopes, lastPush, lastDelivered, unposted, refusedPosts: [{sequence, reason: unauthenticated|too-large|rate-limited|unreachable|relay-error|envelope-refused, message, attemptedAt, resolvedAt}], truncated, releases: [{releaseId, derivedId, releasedAt, recalled, status: not-sealed|sealed|handed-to-relay|delivered, sequence, relayIndex, sealedAt, postedAt, deliveredAt}]}}',
         'read',
         partner,
       ),

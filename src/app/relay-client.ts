@@ -3,6 +3,13 @@ import { TAXII_MEDIA_TYPE } from '../taxii/taxii-media.js';
 /** A hub's calls to a relay, over HTTP with its bearer token. Errors name the relay and the step. */
 export class RelayClientError extends Error {
   override readonly name = 'RelayClientError';
+  constructor(
+    message: string,
+    /** The relay's HTTP status, when it answered at all. */
+    readonly status?: number,
+  ) {
+    super(message);
+  }
 }
 
 /** A relay step that cannot go on (no key, no route, a copy with no release): said plainly to the operator. */
@@ -41,12 +48,13 @@ export class RelayClient {
     try {
       body = JSON.parse(text);
     } catch {
-      throw new RelayClientError(`relay answered ${path} with ${res.status} and no JSON`);
+      throw new RelayClientError(`relay answered ${path} with ${res.status} and no JSON`, res.status);
     }
     if (!res.ok) {
       const d = (body as { description?: string; message?: string }) ?? {};
       throw new RelayClientError(
         `relay refused ${path} (${res.status}): ${d.description ?? d.message ?? text.slice(0, 200)}`,
+        res.status,
       );
     }
     return body;

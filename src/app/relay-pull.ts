@@ -7,7 +7,7 @@ import {
   parseSealedEnvelope,
   type SealedEnvelope,
 } from '../relay/relay-envelope.js';
-import { checkHubReceipts } from '../relay/relay-hub-receipts.js';
+import { checkBundleReceipt } from '../relay/relay-hub-receipts.js';
 import { MAX_PAYLOAD_OBJECTS, openEnvelope } from '../relay/relay-seal.js';
 import { describeProblem, planSequence } from '../relay/relay-sequence.js';
 import { RelayInboxStore } from '../store/hub/relay-inbox-store.js';
@@ -26,7 +26,7 @@ export interface PullResult {
   accepted: number;
   /** 'intel' from a hub that releases to us; 'submissions' from one of our partners (its feedback). */
   into: 'intel' | 'submissions';
-  /** The sender hub's release receipts checked (one per copy taken into intel). */
+  /** The sender hub's bundle receipts checked (one per envelope taken into intel). */
   receipts: number;
   objects: { added: number; new_versions: number; duplicates: number; conflicts: number; rejected: number };
   problems: string[];
@@ -151,6 +151,7 @@ export async function pullFromRelay(
     if (known !== envelopeDigest(e)) fresh.push(e);
   }
   const plan = planSequence(state, fresh);
+  const checkpoints = new Map();
   for (const p of plan.problems) await problem(p.code, describeProblem(p, sender.name));
   for (const envelope of plan.accept) {
     const opened = await openEnvelope(envelope, {
@@ -164,14 +165,16 @@ export async function pullFromRelay(
       break;
     }
     const objects = opened.payload.objects;
-    // From a hub that releases to us, each copy comes with its ledger's release receipt; feedback
-    // from a partner carries none (it is reviewed as a submission, not taken as released intel).
+    // From a hub that releases to us, the bundle comes with its ledger's receipt, covering every
+    // object in it; feedback from a partner carries none (it is reviewed as a submission, not
+    // taken as released intel).
     if (!partner) {
-      const checked = checkHubReceipts(
-        objects,
-        opened.payload.receipts ?? [],
+      const checked = checkBundleReceipt(
+        opened,
+        envelope.sequence,
         sender,
         `envelope ${envelope.sequence}`,
+        checkpoints,
       );
       if (!checked.ok) {
         await problem(checked.code, `${checked.message} (later envelopes wait)`);

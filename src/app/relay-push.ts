@@ -1,13 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { type EncodedBundle, encodeBundle } from '../relay/relay-bundle.js';
 import { envelopeDigest, mailboxIdOf } from '../relay/relay-envelope.js';
 import { copyDigest, UNRELEASED_CONTEXT } from '../relay/relay-hub-receipts.js';
 import { parseSealingPublicKey } from '../relay/relay-keys.js';
 import { sealEnvelope } from '../relay/relay-seal.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import { RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
+import { type PushFailureReason, RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
 import type { Hub } from './hub.js';
 import { loadLedgerSigner } from './ledger-key.js';
-import { RelayClient, RelayStepError } from './relay-client.js';
+import { RelayClient, RelayClientError, RelayStepError } from './relay-client.js';
 
 export interface PushResult {
   sealed: number;
@@ -23,35 +24,50 @@ export const DEFAULT_ENVELOPE_OBJECTS = 100;
 const ALL_VERSIONS = { all: true, first: false, last: false, timestamps: [] };
 
 /**
- * The ledger's receipt for the release of each copy in an envelope (matched by derived id and
- * tearline digest): the recipient checks them against the objects on opening. A revoked version
- * (a recall) has no release of its own and carries none.
+ * The release each live copy in an envelope came from (matched by derived id and tearline
+ * digest), named in the bundle beside the copies. A revoked version (a recall) has no release of
+ * its own; the hub's identity and marking definitions travel with the copies that name them.
  */
-async function hubReceipts(
-  hub: Hub,
+async function releasesFor(
   outbox: RelayOutboxStore,
   partnerId: string,
   objects: readonly Record<string, unknown>[],
-): Promise<{ receipts: Record<string, unknown>[]; releaseIds: string[] }> {
+): Promise<{ derived_id: string; release_id: string }[]> {
   const live = objects.filter((o) => o.revoked !== true && typeof o.id === 'string');
   const releases = await outbox.releasesOf(partnerId, [...new Set(live.map((o) => o.id as string))]);
   const byCopy = new Map(releases.map((r) => [`${r.derivedId}\u0000${r.digest}`, r.releaseId]));
-  const receipts: Record<string, unknown>[] = [];
-  const releaseIds: string[] = [];
+  const named: { derived_id: string; release_id: string }[] = [];
   for (const o of live) {
     const releaseId = byCopy.get(`${o.id as string}\u0000${copyDigest(o)}`);
-    // The hub's own identity and marking definitions travel with the copies that name them; no
-    // release covers them (the recipient takes them without a receipt, and only them).
     if (releaseId === undefined) {
       if (UNRELEASED_CONTEXT.has(String(o.type))) continue;
       throw new RelayStepError(`no release of ${String(o.id)} to this partner matches its copy`);
     }
-    const r = await hub.ledgerService.receiptForPartner(releaseId, partnerId);
-    if (!r.ok) throw new RelayStepError(`the ledger's receipt for ${releaseId}: ${r.message}`);
-    receipts.push(JSON.parse(r.json) as Record<string, unknown>);
-    releaseIds.push(releaseId);
+    named.push({ derived_id: o.id as string, release_id: releaseId });
   }
-  return { receipts, releaseIds };
+  return named;
+}
+
+/** The kind of a whole post's failure, from the relay's HTTP status (none: it did not answer). */
+function reasonOf(status: number | undefined): PushFailureReason {
+  if (status === undefined) return 'unreachable';
+  if (status === 401 || status === 403) return 'unauthenticated';
+  if (status === 413) return 'too-large';
+  if (status === 429) return 'rate-limited';
+  return 'relay-error';
+}
+
+/** Envelopes bundled (and ledgered) per checkpoint: one signature covers this many receipts. */
+const BUNDLES_PER_CHECKPOINT = 50;
+
+interface Bundled {
+  sequence: number;
+  encoded: EncodedBundle;
+  ledgerIndex: number;
+  afterUs: number;
+  throughUs: number;
+  objects: number;
+  releaseIds: string[];
 }
 
 /**
@@ -75,45 +91,95 @@ export async function pushToRelay(
   if (!recipient.ok) throw new RelayStepError(`partner ${partner.name}'s sealing key: ${recipient.message}`);
   const signer = loadLedgerSigner(hub.paths, hub.config.hub_name);
   if (!signer.ok) throw new RelayStepError(signer.message);
-  // Receipts prove against a signed checkpoint: sign one now if the last does not cover the releases.
-  await hub.ledgerService.checkpointIfDue(hub.clock.now(), signer.signer, { intervalMs: 0 });
   const result: PushResult = { sealed: 0, posted: 0, delivered: 0, objects: 0, failures: [] };
   const limit = opts.envelopeObjects ?? DEFAULT_ENVELOPE_OBJECTS;
 
-  for (;;) {
+  // In rounds: read up to BUNDLES_PER_CHECKPOINT pages of the feed, record each page's bundle in
+  // the ledger ('relay-bundle': its digest), sign one checkpoint over them, then seal each with
+  // its receipt. A push that stops between the two leaves bundle entries no envelope carries;
+  // the next push bundles those pages again under fresh entries (the ledger only grows).
+  for (let more = true; more; ) {
     const next = await outbox.next(partner.id);
     const now = hub.clock.now();
-    const page = await hub.taxii.releases.page(
-      partner.id,
-      { afterUs: next.afterUs, version: ALL_VERSIONS, limit },
-      now,
+    const bundles: Bundled[] = [];
+    let afterUs = next.afterUs;
+    while (bundles.length < BUNDLES_PER_CHECKPOINT) {
+      const page = await hub.taxii.releases.page(partner.id, { afterUs, version: ALL_VERSIONS, limit }, now);
+      const last = page.rows.at(-1);
+      if (!last) {
+        more = false;
+        break;
+      }
+      const objects = page.rows.map((r) => JSON.parse(r.json) as Record<string, unknown>);
+      const releases = await releasesFor(outbox, partner.id, objects);
+      bundles.push({
+        sequence: next.sequence + bundles.length,
+        encoded: encodeBundle({
+          objects,
+          feed: { after_us: afterUs, through_us: last.positionUs },
+          releases,
+        }),
+        ledgerIndex: -1,
+        afterUs,
+        throughUs: last.positionUs,
+        objects: objects.length,
+        releaseIds: releases.map((r) => r.release_id),
+      });
+      afterUs = last.positionUs;
+      if (!page.more) {
+        more = false;
+        break;
+      }
+    }
+    if (bundles.length === 0) break;
+    const appended = await hub.sql.transaction((tx) =>
+      tx.appendLedger(
+        bundles.map((b) => ({
+          kind: 'relay-bundle' as const,
+          time: now.toISOString(),
+          actor: 'relay-push',
+          partner: partner.name,
+          sequence: b.sequence,
+          count: b.objects,
+          digest: b.encoded.digest,
+        })),
+      ),
     );
-    const last = page.rows.at(-1);
-    if (!last) break;
-    const objects = page.rows.map((r) => JSON.parse(r.json) as Record<string, unknown>);
-    const { receipts, releaseIds } = await hubReceipts(hub, outbox, partner.id, objects);
-    const sealed = await sealEnvelope({
-      id: `x-tearline-sealed-envelope--${randomUUID()}`,
-      created: now.toISOString(),
-      signer: signer.signer,
-      recipient: recipient.publicKey,
-      sequence: next.sequence,
-      previousDigest: next.previousDigest,
-      payload: { objects, feed: { after_us: next.afterUs, through_us: last.positionUs }, receipts },
-    });
-    if (!sealed.ok) throw new RelayStepError(sealed.message);
-    await outbox.addSealed(
-      partner,
-      route.relayUrl,
-      sealed.envelope,
-      envelopeDigest(sealed.envelope),
-      { afterUs: next.afterUs, throughUs: last.positionUs, objects: objects.length },
-      now,
-      releaseIds,
-    );
-    result.sealed++;
-    result.objects += objects.length;
-    if (!page.more) break;
+    if (!appended.ok) throw new RelayStepError(`the ledger: ${appended.message}`);
+    for (const [i, b] of bundles.entries()) b.ledgerIndex = appended.first + i;
+    // Receipts prove against a signed checkpoint: one over this round's bundles.
+    const signed = await hub.ledgerService.checkpointIfDue(now, signer.signer, { intervalMs: 0 });
+    if (!signed.ok) throw new RelayStepError(`the ledger checkpoint: ${signed.message}`);
+    let previousDigest = next.previousDigest;
+    for (const b of bundles) {
+      const receipt = await hub.ledgerService.receipt(b.ledgerIndex);
+      if (!receipt.ok)
+        throw new RelayStepError(`the ledger's receipt for bundle ${b.sequence}: ${receipt.message}`);
+      const sealed = await sealEnvelope({
+        id: `x-tearline-sealed-envelope--${randomUUID()}`,
+        created: now.toISOString(),
+        signer: signer.signer,
+        recipient: recipient.publicKey,
+        sequence: b.sequence,
+        previousDigest,
+        payload: b.encoded,
+        receipt: JSON.parse(receipt.json) as Record<string, unknown>,
+      });
+      if (!sealed.ok) throw new RelayStepError(sealed.message);
+      const digest = envelopeDigest(sealed.envelope);
+      await outbox.addSealed(
+        partner,
+        route.relayUrl,
+        sealed.envelope,
+        digest,
+        { afterUs: b.afterUs, throughUs: b.throughUs, objects: b.objects },
+        now,
+        b.releaseIds,
+      );
+      previousDigest = digest;
+      result.sealed++;
+      result.objects += b.objects;
+    }
   }
 
   const client = new RelayClient(route.relayUrl, token);
@@ -121,10 +187,19 @@ export async function pushToRelay(
   const waiting = await outbox.unposted(partner.id);
   for (let i = 0; i < waiting.length; i += 20) {
     const batch = waiting.slice(i, i + 20);
-    const status = await client.post(
-      mailbox,
-      batch.map((row) => JSON.parse(row.body) as unknown),
-    );
+    const first = batch[0]?.sequence ?? 0;
+    let status: Awaited<ReturnType<RelayClient['post']>>;
+    try {
+      status = await client.post(
+        mailbox,
+        batch.map((row) => JSON.parse(row.body) as unknown),
+      );
+    } catch (err) {
+      // Kept before it is reported: the console shows it, and the next push posts these again.
+      if (err instanceof RelayClientError)
+        await outbox.addPushFailure(partner.id, first, reasonOf(err.status), err.message, hub.clock.now());
+      throw err;
+    }
     for (const s of status.successes ?? []) {
       const row = batch.find((b) => b.envelopeId === s.id);
       const index = /relay ledger index (\d+)/.exec(s.message ?? '')?.[1];
@@ -133,7 +208,17 @@ export async function pushToRelay(
         result.posted++;
       }
     }
-    for (const f of status.failures ?? []) result.failures.push(f.message);
+    for (const f of status.failures ?? []) {
+      result.failures.push(f.message);
+      const row = batch.find((b) => b.envelopeId === f.id);
+      await outbox.addPushFailure(
+        partner.id,
+        row?.sequence ?? first,
+        'envelope-refused',
+        String(f.message),
+        hub.clock.now(),
+      );
+    }
     // The relay takes a mailbox in sequence: after a refusal the rest would be refused too.
     if ((status.failures ?? []).length > 0) break;
   }

@@ -48,6 +48,8 @@ export const PUBLIC_FIELDS: { readonly [K in EntryKind]: readonly (keyof (typeof
   'relay-envelope': ['sequence', 'digest'],
   'relay-delivery': ['sequence', 'digest'],
   'relay-sent': ['sequence', 'digest'],
+  // The digest of a whole plaintext bundle, which only its recipient can recompute.
+  'relay-bundle': ['sequence', 'digest'],
   'relay-received': ['sequence', 'digest'],
 };
 

@@ -55,6 +55,9 @@ export const ENTRY_FIELDS = {
   'relay-delivery': { sender: 'string', recipient: 'string', sequence: 'count', digest: 'string' },
   // On a sender hub: an envelope sealed for a partner reached through a relay.
   'relay-sent': { partner: 'string', relay: 'string', sequence: 'count', digest: 'string' },
+  // On a sender hub, before sealing: the bundle an envelope will carry (SHA-256 of its bytes
+  // and how many objects), so one receipt proves every object the partner imports from it.
+  'relay-bundle': { partner: 'string', sequence: 'count', count: 'count', digest: 'string' },
   // On a recipient hub: an envelope opened and imported.
   'relay-received': { sender: 'string', relay: 'string', sequence: 'count', digest: 'string' },
   // What one partner fetched over TAXII in one period: the (derived id, version) pairs are kept

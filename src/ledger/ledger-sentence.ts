@@ -66,6 +66,8 @@ export function describeEntry(entry: LedgerEntry, names: EntryNames = NO_NAMES):
       return `relay delivered envelope ${entry.sequence} from ${entry.sender} to ${entry.recipient}`;
     case 'relay-sent':
       return `${entry.actor} sealed envelope ${entry.sequence} for ${partner(entry.partner)} via ${entry.relay}`;
+    case 'relay-bundle':
+      return `${entry.actor} bundled ${entry.count} object${entry.count === 1 ? '' : 's'} as envelope ${entry.sequence} for ${partner(entry.partner)}`;
     case 'relay-received':
       return `${entry.actor} opened envelope ${entry.sequence} from ${entry.sender} via ${entry.relay}`;
   }

@@ -1,12 +1,11 @@
 import { createHash, type webcrypto } from 'node:crypto';
-import { Chacha20Poly1305 } from '@hpke/chacha20poly1305';
-import { CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
+import { Aes256Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from '@hpke/core';
 import { isKeyName } from '../ledger/ledger-note.js';
 import { type RelayResult, relayFail } from './relay-result.js';
 
 /*
  * A hub's sealing key: an X25519 key pair for RFC 9180 HPKE, base mode, suite
- * DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / ChaCha20-Poly1305. Text forms follow the ledger's
+ * DHKEM(X25519, HKDF-SHA256) / HKDF-SHA256 / AES-256-GCM. Text forms follow the ledger's
  * note keys (name + key id + base64) so an operator can tell keys apart and paste them safely:
  *   public:  <name>+<8 hex key id>+x25519+<base64 of 32 bytes>
  *   private: PRIVATE+X25519+<name>+<base64 of the 32-byte seed>
@@ -20,7 +19,7 @@ export function relaySuite(): CipherSuite {
   return new CipherSuite({
     kem: new DhkemX25519HkdfSha256(),
     kdf: new HkdfSha256(),
-    aead: new Chacha20Poly1305(),
+    aead: new Aes256Gcm(),
   });
 }
 

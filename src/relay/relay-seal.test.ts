@@ -39,7 +39,7 @@ describe('sealed envelopes', () => {
     expect(JSON.stringify(envelope)).not.toContain('evil.example');
     expect(JSON.stringify(envelope)).not.toContain('indicator--1');
     const opened = await openEnvelope(envelope, kabul.open(hq.verifier));
-    expect(opened).toEqual({ ok: true, payload });
+    expect(opened).toMatchObject({ ok: true, payload });
   });
 
   it('do not open for another hub, even one that claims the recipient name and key id', async () => {
@@ -134,6 +134,20 @@ describe('sealed envelopes', () => {
         expect(r.message).toMatch(message);
       }
     }
+    // Format 1 (no envelope_version, the whole envelope signed) and unknown formats, by name.
+    const { envelope_version: _v, ciphertext_digest: _d, ...formatOne } = envelope;
+    expect(parseSealedEnvelope(formatOne)).toMatchObject({
+      code: 'bad-envelope',
+      message: expect.stringMatching(/envelope format 1 .* is no longer read: .* format 2 only/),
+    });
+    expect(parseSealedEnvelope({ ...envelope, envelope_version: 3 })).toMatchObject({
+      message: expect.stringMatching(/envelope_version 3 is not read here/),
+    });
+    // A ciphertext swapped for another of the same length: its signed digest no longer matches.
+    const swapped = `${envelope.ciphertext[0] === 'A' ? 'B' : 'A'}${envelope.ciphertext.slice(1)}`;
+    expect(parseSealedEnvelope({ ...envelope, ciphertext: swapped })).toMatchObject({
+      message: expect.stringMatching(/ciphertext does not match ciphertext_digest/),
+    });
     const { type: _t, ...noType } = envelope;
     expect(parseSealedEnvelope(noType)).toMatchObject({ message: expect.stringMatching(/missing type/) });
   });

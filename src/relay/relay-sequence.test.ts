@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { envelopeDigest, FIRST_PREVIOUS, type SealedEnvelope } from './relay-envelope.js';
+import { ciphertextDigest, envelopeDigest, FIRST_PREVIOUS, type SealedEnvelope } from './relay-envelope.js';
 import { EMPTY_MAILBOX, planSequence } from './relay-sequence.js';
 
 /** A chain of n envelopes (content irrelevant here: only sequence and digests matter). */
@@ -11,6 +11,7 @@ function chain(n: number): SealedEnvelope[] {
     const e = {
       type: 'x-tearline-sealed-envelope',
       spec_version: '2.1',
+      envelope_version: 2,
       id: `x-tearline-sealed-envelope--00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
       created: '2026-12-06T10:00:00.000Z',
       modified: '2026-12-06T10:00:00.000Z',
@@ -18,9 +19,10 @@ function chain(n: number): SealedEnvelope[] {
       recipient: 'kabul',
       sequence: i,
       previous_digest: previous,
-      suite: 'hpke-base-x25519-sha256-chacha20poly1305',
+      suite: 'hpke-base-x25519-sha256-aes256gcm',
       recipient_key_id: '00000000',
       encapsulated_key: `${'A'.repeat(43)}=`,
+      ciphertext_digest: ciphertextDigest('AAAA'),
       ciphertext: 'AAAA',
       signature: `${'A'.repeat(86)}==`,
     } as SealedEnvelope;

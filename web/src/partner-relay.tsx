@@ -13,6 +13,13 @@ interface RelayRelease {
   deliveredAt: string | null;
 }
 
+interface RefusedPost {
+  sequence: number;
+  reason: string;
+  message: string;
+  attemptedAt: string;
+}
+
 interface RelayView {
   partner: string;
   via: null | {
@@ -22,6 +29,7 @@ interface RelayView {
     lastPush: string | null;
     lastDelivered: number | null;
     unposted: number;
+    refusedPosts: RefusedPost[];
     truncated: boolean;
     releases: RelayRelease[];
   };
@@ -58,6 +66,21 @@ export function PartnerRelay({ partnerId, deps }: { partnerId: string; deps: rea
           {v.unposted} sealed envelope{v.unposted === 1 ? '' : 's'} not yet taken by the relay (refused or
           unreachable).
         </p>
+      )}
+      {v.refusedPosts.length > 0 && (
+        <div data-problem="refused-posts">
+          <p className="error">
+            The relay refused or could not take {v.refusedPosts.length} post
+            {v.refusedPosts.length === 1 ? '' : 's'}; the next push sends those envelopes again.
+          </p>
+          <ul>
+            {v.refusedPosts.map((f) => (
+              <li key={`${f.attemptedAt}:${f.sequence}:${f.reason}`} data-reason={f.reason}>
+                {f.attemptedAt}: envelope #{f.sequence}, {f.reason}: {f.message}
+              </li>
+            ))}
+          </ul>
+        </div>
       )}
       {v.releases.length === 0 ? (
         <p>No releases yet.</p>

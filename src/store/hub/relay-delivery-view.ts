@@ -1,4 +1,5 @@
 import type { SqlDatabase } from '../sql/sql-database.js';
+import { type PushFailure, RelayOutboxStore } from './relay-outbox-store.js';
 
 /** Where one release to a partner reached through a relay stands. */
 export type RelayReleaseStatus = 'not-sealed' | 'sealed' | 'handed-to-relay' | 'delivered';
@@ -26,6 +27,8 @@ export interface RelayDeliveryView {
   lastDelivered: number | null;
   /** Envelopes sealed but not yet taken by the relay (a post refused or the relay unreachable). */
   unposted: number;
+  /** Posts the relay refused or could not take that no later push has resolved, newest first. */
+  refusedPosts: PushFailure[];
   releases: RelayReleaseRow[];
   /** More releases than `limit` exist; the newest are shown. */
   truncated: boolean;
@@ -97,6 +100,7 @@ export async function loadRelayDelivery(
     lastPush: summary?.last_push ?? null,
     lastDelivered: summary?.last_delivered == null ? null : Number(summary.last_delivered),
     unposted: Number(summary?.unposted ?? 0),
+    refusedPosts: await new RelayOutboxStore(sql).pushFailures(partnerId),
     releases: rows.slice(0, limit).map((r) => ({
       releaseId: r.release_id,
       derivedId: r.derived_id,

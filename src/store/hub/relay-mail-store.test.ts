@@ -1,5 +1,10 @@
 import { expect, it } from 'vitest';
-import { envelopeDigest, FIRST_PREVIOUS, type SealedEnvelope } from '../../relay/relay-envelope.js';
+import {
+  ciphertextDigest,
+  envelopeDigest,
+  FIRST_PREVIOUS,
+  type SealedEnvelope,
+} from '../../relay/relay-envelope.js';
 import { describeOnEngines } from '../sql/sql-test-engines.js';
 import { withTestSql } from './hub-test-rows.js';
 import { RelayMailStore } from './relay-mail-store.js';
@@ -11,6 +16,7 @@ function envelope(sequence: number, previous: string, n = sequence): SealedEnvel
   return {
     type: 'x-tearline-sealed-envelope',
     spec_version: '2.1',
+    envelope_version: 2,
     id: `x-tearline-sealed-envelope--00000000-0000-4000-8000-${String(n).padStart(12, '0')}`,
     created: '2026-12-06T10:00:00.000Z',
     modified: '2026-12-06T10:00:00.000Z',
@@ -18,9 +24,10 @@ function envelope(sequence: number, previous: string, n = sequence): SealedEnvel
     recipient: 'kabul',
     sequence,
     previous_digest: previous,
-    suite: 'hpke-base-x25519-sha256-chacha20poly1305',
+    suite: 'hpke-base-x25519-sha256-aes256gcm',
     recipient_key_id: '00000000',
     encapsulated_key: `${'A'.repeat(43)}=`,
+    ciphertext_digest: ciphertextDigest('AAAA'),
     ciphertext: 'AAAA',
     signature: `${'A'.repeat(86)}==`,
   };
@@ -70,7 +77,9 @@ describeOnEngines('RelayMailStore', (open) => {
       const first = await take(one);
       expect(first).toMatchObject({ ok: true, duplicate: false });
       expect(await take(one)).toEqual({ ...first, duplicate: true });
-      expect(await take({ ...one, ciphertext: 'BBBB' })).toMatchObject({ ok: false, code: 'conflict' });
+      expect(
+        await take({ ...one, ciphertext: 'BBBB', ciphertext_digest: ciphertextDigest('BBBB') }),
+      ).toMatchObject({ ok: false, code: 'conflict' });
       expect(await take(two)).toMatchObject({ ok: true, duplicate: false });
       const page = await mail.page(box.id, 0, 1);
       expect(page.more).toBe(true);

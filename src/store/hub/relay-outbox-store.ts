@@ -11,6 +11,26 @@ export interface RelayRoute {
   recipientKey: string;
 }
 
+/** Why a relay did not take a post: the whole post refused or failed, or one envelope refused. */
+export type PushFailureReason =
+  | 'unauthenticated'
+  | 'too-large'
+  | 'rate-limited'
+  | 'unreachable'
+  | 'relay-error'
+  | 'envelope-refused';
+
+export interface PushFailure {
+  sequence: number;
+  reason: PushFailureReason;
+  message: string;
+  attemptedAt: string;
+  resolvedAt: string | null;
+}
+
+/** A relay's words are kept to this many characters: it is a party we only partly trust. */
+export const MAX_FAILURE_MESSAGE = 500;
+
 export interface OutboxRow {
   sequence: number;
   envelopeId: string;
@@ -172,11 +192,57 @@ export class RelayOutboxStore {
     return rows.map(toRow);
   }
 
+  /** Marks an envelope taken by the relay; refused attempts at it (and before it) are resolved. */
   async markPosted(partnerId: string, sequence: number, relayIndex: number, now: Date): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      await tx.run(
+        'UPDATE relay_outbox SET posted_at = ?, relay_index = ? WHERE partner_id = ? AND sequence = ?',
+        [now.toISOString(), relayIndex, partnerId, sequence],
+      );
+      await tx.run(
+        'UPDATE relay_push_failures SET resolved_at = ? WHERE partner_id = ? AND resolved_at IS NULL AND sequence <= ?',
+        [now.toISOString(), partnerId, sequence],
+      );
+    });
+  }
+
+  /** Records a post the relay refused or could not take, for the first sequence it was for. */
+  async addPushFailure(
+    partnerId: string,
+    sequence: number,
+    reason: PushFailureReason,
+    message: string,
+    now: Date,
+  ): Promise<void> {
     await this.sql.run(
-      'UPDATE relay_outbox SET posted_at = ?, relay_index = ? WHERE partner_id = ? AND sequence = ?',
-      [now.toISOString(), relayIndex, partnerId, sequence],
+      'INSERT INTO relay_push_failures (partner_id, sequence, reason, message, attempted_at) VALUES (?, ?, ?, ?, ?)',
+      [partnerId, sequence, reason, message.slice(0, MAX_FAILURE_MESSAGE), now.toISOString()],
     );
+  }
+
+  /** Refused posts, newest first: only those no later push has resolved unless `all`. */
+  async pushFailures(
+    partnerId: string,
+    opts: { all?: boolean; limit?: number } = {},
+  ): Promise<PushFailure[]> {
+    const rows = await this.sql.all<{
+      sequence: number;
+      reason: PushFailureReason;
+      message: string;
+      attempted_at: string;
+      resolved_at: string | null;
+    }>(
+      `SELECT sequence, reason, message, attempted_at, resolved_at FROM relay_push_failures
+       WHERE partner_id = ?${opts.all ? '' : ' AND resolved_at IS NULL'} ORDER BY id DESC LIMIT ?`,
+      [partnerId, opts.limit ?? 50],
+    );
+    return rows.map((r) => ({
+      sequence: Number(r.sequence),
+      reason: r.reason,
+      message: r.message,
+      attemptedAt: r.attempted_at,
+      resolvedAt: r.resolved_at,
+    }));
   }
 
   async markDelivered(partnerId: string, envelopeId: string, deliveredAt: string): Promise<void> {

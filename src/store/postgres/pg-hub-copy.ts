@@ -112,6 +112,7 @@ const HUB_STATE_TABLES = [
   'relay_inbox',
   'relay_problems',
   'relay_outbox_releases',
+  'relay_push_failures',
   'osint_drafts',
   'user_api_keys',
   'auth_throttle',

@@ -73,6 +73,25 @@ function itemOfEntity(
         name: e.name,
         data: { kind: 'location', placeKind: 'region', region: e.region },
       };
+    case 'province': {
+      const country = g.countries.get(e.country);
+      return {
+        key: keyOf('location', e.name),
+        name: e.name,
+        data: {
+          kind: 'location',
+          placeKind: 'province',
+          country: e.country,
+          ...(country && { within: keyOf('location', country.name) }),
+        },
+      };
+    }
+    case 'water':
+      return {
+        key: keyOf('location', e.name),
+        name: e.name,
+        data: { kind: 'location', placeKind: 'water', latitude: e.latitude, longitude: e.longitude },
+      };
     case 'city': {
       const c = chooseCity(e.choices, h.start, named);
       const country = c ? g.countries.get(c.country) : undefined;
@@ -126,7 +145,12 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
   const named = hits.flatMap((h) =>
     h.entry.kind === 'country' ? [{ code: h.entry.code, start: h.start }] : [],
   );
+  // A province counts only in an article about its country (named, or a city's): 4,000 names
+  // across the world otherwise match names the article means as something else.
+  const countriesNamed = new Set(named.map((n) => n.code));
+  for (const h of hits) if (h.entry.kind === 'city') countriesNamed.add(h.entry.choices[0]?.country ?? '');
   for (const h of hits) {
+    if (h.entry.kind === 'province' && !countriesNamed.has(h.entry.country)) continue;
     const it = itemOfEntity(h, g, named);
     const item = items.add(
       it.key,

@@ -74,6 +74,17 @@ const VENUE_HEADS = new Set([
   'street',
   'boulevard',
 ]);
+// The kind of unit after a province's name ("Borno state", "Tillabéri region").
+const UNIT_AFTER = new Set([
+  'province',
+  'state',
+  'region',
+  'department',
+  'district',
+  'governorate',
+  'prefecture',
+  'county',
+]);
 // Words that may sit inside a venue's name without a capital.
 // Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
 const VENUE_INNER = new Set(['de', 'al', 'el']);
@@ -102,7 +113,8 @@ function hasPlaceCue(
   const comma = /^,\s*(\p{Lu}[\p{L}.]*(?:\s\p{Lu}[\p{L}.]*)*)/u.exec(after);
   if (comma) {
     const next = g.index.matchAt(tokens, m.to);
-    if (next && (next.alias.entry.kind === 'country' || next.alias.entry.kind === 'region')) return true;
+    const k = next?.alias.entry.kind;
+    if (k === 'country' || k === 'region' || k === 'province') return true;
   }
   return false;
 }
@@ -125,6 +137,13 @@ function acceptMatch(
       if (common && !cue) return 0;
       if (entry.major) return cue ? 0.95 : 0.85;
       return cue ? 0.75 : 0;
+    }
+    case 'province': {
+      // "in Norte de Santander", "Borno state": a cue says it is a place; a province whose
+      // name is a common word ("Delta", "Plateau") needs its unit word.
+      const unit = UNIT_AFTER.has(tokens[m.to]?.fold ?? '');
+      if (common) return unit ? 0.75 : 0;
+      return unit || hasPlaceCue(text, tokens, m, g, lastPlaceEnd) ? 0.75 : 0;
     }
     case 'group':
       return m.alias.folds.length > 1 || mode === 'exact' ? 0.95 : 0.85;
@@ -199,7 +218,8 @@ export function scanEntities(
     const confidence = acceptMatch(text, tokens, sentences, m, g, lastPlaceEnd);
     if (confidence > 0) {
       const kind = m.alias.entry.kind;
-      const place = kind === 'city' || kind === 'country' || kind === 'region';
+      const place =
+        kind === 'city' || kind === 'country' || kind === 'region' || kind === 'province' || kind === 'water';
       for (let k = m.from; k < m.to; k++) taken[k] = place ? 1 : 2;
       if (place) lastPlaceEnd = m.to;
       out.push({

@@ -24,6 +24,16 @@ const ATTACK_NOUNS = [
   'car bomb',
   'truck bomb',
   'roadside bomb',
+  'drone strike',
+  'drone attack',
+  'arson attack',
+  'arson',
+  'ramming attack',
+  'car-ramming',
+  'kidnapping',
+  'abduction',
+  'improvised explosive device',
+  'IED',
 ];
 const ATTACK = new RegExp(`\\b(${ATTACK_NOUNS.join('|')})(s?)\\b`, 'i');
 // Verbs that report one act: with a place and a date (or figures) they are an incident.
@@ -45,7 +55,22 @@ const ACT_VERBS: Record<string, string> = {
   massacred: 'massacre',
   exploded: 'bombing',
   'went off': 'bombing',
+  assassinated: 'assassination',
+  murdered: 'murder',
+  beheaded: 'beheading',
+  kidnapped: 'kidnapping',
+  abducted: 'abduction',
+  rammed: 'ramming attack',
+  torched: 'arson',
+  'set fire to': 'arson',
 };
+// Nouns for one act against named victims: "the 2020 murder of a history teacher", "the
+// assassination of ..."; without "of" they are mostly charges ("guilty of terrorist murder").
+const VICTIM_ACT = /\b(murder|assassination|killing|beheading)\s+of\b/i;
+// A plural naming one event by its date: "the November 2015 attacks in Paris", "the 2008 Mumbai
+// attacks"; "deadly attacks" or "Houthi attacks" with no date are a campaign, not one incident.
+const DATED_PLURAL =
+  /\bthe\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+)?(?:\d{1,2}\s+)?(?:19|20)\d\d\s+(?:\p{Lu}[\p{L}'’-]*\s+(?:and\s+\p{Lu}[\p{L}'’-]*\s+)?)?$/u;
 // Who did it: names an act only when the sentence also gives casualty figures.
 const AGENT_NOUNS: Record<string, string> = {
   'suicide bomber': 'suicide bombing',
@@ -209,11 +234,16 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
   for (let x = re.exec(sentence); x !== null; x = re.exec(sentence)) {
     const n = (x[1] ?? 'attack').toLowerCase();
     // "deadly attacks" in general are no incident; "two explosions ... killing 84" are one.
-    if (x[2] && !figures) continue;
+    if (x[2] && !figures && !DATED_PLURAL.test(sentence.slice(0, x.index))) continue;
     if (!realised(sentence, x.index, n)) continue;
     m = x;
     noun = n;
     break;
+  }
+  const victim = m ? null : VICTIM_ACT.exec(sentence);
+  if (victim && realised(sentence, victim.index, 'murder')) {
+    m = victim;
+    noun = (victim[1] ?? 'murder').toLowerCase();
   }
   for (const [re2, needsFigures] of [
     [ACT_VERB, false],

@@ -12,7 +12,7 @@ import { isCapitalised, type Token } from './text-tokens.js';
 export interface ContextPlace {
   kind: 'place';
   name: string;
-  placeKind: 'city' | 'region';
+  placeKind: 'city' | 'province';
   /** ISO 3166 alpha-2 code of the country the text puts it in. */
   country: string;
 }
@@ -109,7 +109,7 @@ export function scanContextPlaces(
     const start = (tokens[from] as Token).start;
     const end = (tokens[to - 1] as Token).end;
     out.push({
-      entry: { kind: 'place', name: text.slice(start, end), placeKind: 'region', country },
+      entry: { kind: 'place', name: text.slice(start, end), placeKind: 'province', country },
       start,
       end,
       from,

@@ -50,6 +50,10 @@ export function statedDate(sentence: string, published: Date | undefined): State
     if (s.isCertain('month')) return iso(y, mo);
     if (yearKnown) return String(y).padStart(4, '0');
   }
-  const year = /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence);
+  // "in 2019", "the 2020 murder", "in the summer of 2019": a year chrono does not read as a date.
+  const year =
+    /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence) ??
+    /\bthe\s+(19[5-9]\d|20\d\d)\s+\p{L}/u.exec(sentence) ??
+    /\b(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(19[5-9]\d|20\d\d)\b/i.exec(sentence);
   return year?.[1];
 }

@@ -1,8 +1,9 @@
 import type { Gazetteer } from './gazetteer-build.js';
 import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
+import { scanGroupContext } from './group-context-scan.js';
 import { type ContextPlace, scanContextPlaces } from './place-context-scan.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
-import { isCapitalised, type Token } from './text-tokens.js';
+import { isAllCaps, isCapitalised, type Token } from './text-tokens.js';
 
 /** A gazetteer name or a named venue found in the text. */
 export interface EntityHit {
@@ -73,6 +74,7 @@ const VENUE_HEADS = new Set([
   'avenue',
   'street',
   'boulevard',
+  'beach',
 ]);
 // The kind of unit after a province's name ("Borno state", "Tillabéri region").
 const UNIT_AFTER = new Set([
@@ -89,6 +91,49 @@ const UNIT_AFTER = new Set([
 // Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
 const VENUE_INNER = new Set(['de', 'al', 'el']);
 const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'its', 'their', 'his', 'her']);
+
+// Nouns a country's short form qualifies ("U.S. forces"): then it names no place.
+const QUALIFIED = new Set([
+  'military',
+  'forces',
+  'troops',
+  'officials',
+  'official',
+  'government',
+  'army',
+  'navy',
+  'embassy',
+  'envoy',
+  'sanctions',
+  'authorities',
+  'intelligence',
+  'administration',
+  'citizen',
+  'citizens',
+  'nationals',
+  'national',
+  'soldiers',
+  'diplomats',
+  'prosecutors',
+  'officers',
+  'drone',
+  'strikes',
+  'airstrikes',
+  'counterterrorism',
+  'court',
+  'law',
+]);
+
+/** The token after a country's short form is a noun it qualifies: capitalised ("U.S. Army") or one of QUALIFIED. */
+function attributive(text: string, tokens: readonly Token[], next: number): boolean {
+  const t = tokens[next];
+  const prev = tokens[next - 1] as Token;
+  // "U.S. Army": the dotted form's last period is its own; "UK. The" ends a sentence.
+  if (!t) return false;
+  const gap = text.slice(prev.end, t.start);
+  if (!(gap === ' ' || (gap === '. ' && prev.text.includes('.')))) return false;
+  return QUALIFIED.has(t.fold) || (isCapitalised(t.text) && !/^\p{Lu}{2,}$/u.test(t.text));
+}
 
 function sentenceFirstToken(tokens: readonly Token[], i: number, sentences: readonly Sentence[]): boolean {
   const t = tokens[i] as Token;
@@ -147,6 +192,16 @@ function acceptMatch(
     }
     case 'group':
       return m.alias.folds.length > 1 || mode === 'exact' ? 0.95 : 0.85;
+    case 'country':
+      // "the U.S. Army", "US sanctions", "UK officials": a short form before a noun is an adjective.
+      if (
+        m.to - m.from === 1 &&
+        isAllCaps((tokens[m.from] as Token).text) &&
+        attributive(text, tokens, m.to) &&
+        !(m.to < tokens.length && sentenceFirstToken(tokens, m.to, sentences))
+      )
+        return 0;
+      return common ? 0.7 : 0.9;
     default:
       return common ? 0.7 : 0.9;
   }
@@ -233,6 +288,27 @@ export function scanEntities(
       });
       i = m.to;
     } else i++;
+  }
+  // Groups the text calls groups; a place inside one ("Balochistan" in the Balochistan
+  // Liberation Army) is part of its name, a group or body the gazetteer knows is left to it.
+  for (const gh of scanGroupContext(text, tokens)) {
+    let known = false;
+    for (let k = gh.from; k < gh.to; k++) if (taken[k] === 2) known = true;
+    if (known) continue;
+    for (let n = out.length - 1; n >= 0; n--) {
+      const h = out[n] as EntityHit;
+      if (h.from < gh.to && h.to > gh.from) out.splice(n, 1);
+    }
+    for (let k = gh.from; k < gh.to; k++) taken[k] = 2;
+    out.push({
+      entry: gh.entry,
+      start: (tokens[gh.from] as Token).start,
+      end: (tokens[gh.to - 1] as Token).end,
+      from: gh.from,
+      to: gh.to,
+      rule: 'group:called-a-group',
+      confidence: 0.6,
+    });
   }
   const venues = scanVenues(text, tokens, taken);
   const result = out.filter(

@@ -16,6 +16,7 @@ const FOLLOW_ON = 2;
 // Those killed were the attackers: a security operation, not casualties of an attack.
 const ATTACKERS_KILLED =
   /\b(militants?|attackers?|assailants?|fighters|insurgents|gunmen|suspects?|jihadists|terrorists|rebels|bombers?)\b/i;
+const VAGUE = /\b(?:dozens|scores|hundreds|dozen)\b/i;
 const COURT_PLACE = /\b(?:court|jury|tribunal|judges?|trial)\s+(?:[\p{L}-]+\s+)?in\s+$/iu;
 const ANY_ATTACK_WORD =
   /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking)\b/i;
@@ -80,8 +81,10 @@ function addTo(
 ): void {
   const d = open.data as IncidentData;
   const f = figuresOf(figures);
-  if (!d.killed && f.killed) d.killed = f.killed;
-  if (!d.injured && f.injured) d.injured = f.injured;
+  // A headline's "kills dozens" gives way to the body's "killing at least 32".
+  const vague = (h: { text: string } | undefined) => h !== undefined && VAGUE.test(h.text);
+  if (f.killed && (!d.killed || (vague(d.killed) && !vague(f.killed)))) d.killed = f.killed;
+  if (f.injured && (!d.injured || (vague(d.injured) && !vague(f.injured)))) d.injured = f.injured;
   if (!d.date && date) d.date = date;
   const now = d.place ? items.get(d.place) : undefined;
   if (place && (!now || RANK[loc(place).placeKind] < RANK[loc(now).placeKind])) d.place = place.key;

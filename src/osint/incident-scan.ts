@@ -147,6 +147,8 @@ const KILLED: RegExp[] = [
   ),
   // "killed a German tourist": one victim.
   /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=\p{L})/iu,
+  // "including a police officer who died of his wounds": one victim who died later.
+  /\b()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+(?:later\s+)?died\b/iu,
   new RegExp(
     // "the death toll from the bombing in Kerman rose to 95".
     `\\bdeath toll\\b[^.;]{0,60}?\\b(?:of|rose to|has risen to|reached|climbed to|stood at|stands at|at|is|was)\\s+${APPROX}${NUM}`,
@@ -155,6 +157,11 @@ const KILLED: RegExp[] = [
 ];
 const INJURED: RegExp[] = [
   new RegExp(`\\b(?:injured|injuring|wounded|wounding|injuries to)\\s+${APPROX}${NUM}`, 'i'),
+  // "stabbed six people", "shot 14 passengers": hurt, unless "to death" or "dead" follows.
+  new RegExp(
+    `\\b(?:stabbed|stabbing|shot|shooting)\\s+${APPROX}${NUM}${VICTIMS}(?!\\s+(?:to death|dead))\\b`,
+    'i',
+  ),
   new RegExp(
     `\\b${APPROX}${NUM}${VICTIMS}\\s+(?:were\\s+|have been\\s+|others\\s+)?(?:injured|wounded|hurt)`,
     'i',

@@ -53,6 +53,14 @@ describe('casualty forms', () => {
     ['The death toll from the bombing in Kerman on 3 January rose to 95.', 95, false, undefined],
     ['Gunmen opened fire on a bus in Quetta on Friday, wounding 14 passengers.', undefined, false, 14],
     ['Twenty soldiers were killed in an ambush in Mali on Saturday.', 20, false, undefined],
+    // Stabbed or shot (not to death) are wounded; "a police officer who died" is one killed.
+    [
+      'A man stabbed six people at a rally in Mannheim on Friday, including a police officer who died.',
+      1,
+      true,
+      6,
+    ],
+    ['A gunman shot 14 people in a bar in Oslo on Saturday.', undefined, false, 14],
   ])('%s', (text, killed, approximate, injured) => {
     const [inc] = incidents(text);
     expect(inc, text).toBeDefined();
@@ -83,6 +91,14 @@ describe('one incident per event', () => {
       killed: { value: 17 },
       injured: { value: 9 },
     });
+  });
+
+  it("a headline's vague figure gives way to the body's exact one", () => {
+    const [inc] = incidents(
+      'Attack on Mogadishu beach kills dozens\nGunmen attacked a restaurant on Lido Beach in Mogadishu on Friday, killing at least 32 people.',
+    );
+    expect(inc?.killed).toMatchObject({ value: 32 });
+    expect(inc?.placeName).toBe('Lido Beach');
   });
 
   it('keeps two attacks in two cities apart', () => {

@@ -33,8 +33,22 @@ function chooseCity(
         distance = d;
       }
     }
-  return best ?? choices[0];
+  const first = choices[0];
+  // "atrocities in Moscow and Iran" in an article that names the United States elsewhere is
+  // Moscow, Russia: a namesake a tenth the size wins only with its country right beside it.
+  if (
+    best &&
+    first &&
+    best !== first &&
+    distance > NEAR_COUNTRY &&
+    first.population >= MAJOR_CITY &&
+    best.population * 10 < first.population
+  )
+    return first;
+  return best ?? first;
 }
+const NEAR_COUNTRY = 40;
+const MAJOR_CITY = 1_000_000;
 
 /** An entity hit as an item (key, name, data). */
 function itemOfEntity(

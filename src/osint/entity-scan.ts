@@ -153,6 +153,9 @@ function hasPlaceCue(
   if (prev && LOCATIVE.has(prev.fold) && (tokens[m.from] as Token).start - prev.end <= 2) return true;
   // "in Cologne and Wesel": the second of a pair of places.
   if (prev && (prev.fold === 'and' || prev.fold === 'or') && lastPlaceEnd === m.from - 1) return true;
+  // "in Quito, Cuenca and Esmeraldas": the next of a list of places.
+  if (prev && lastPlaceEnd === m.from && text.slice(prev.end, (tokens[m.from] as Token).start) === ', ')
+    return true;
   const last = tokens[m.to - 1] as Token;
   const after = text.slice(last.end, last.end + 40);
   const comma = /^,\s*(\p{Lu}[\p{L}.]*(?:\s\p{Lu}[\p{L}.]*)*)/u.exec(after);

@@ -43,6 +43,17 @@ const GROUP_KINDS = new Set([
 ]);
 // Words that make "X, a member of the group" or "X, a leader of the group" a person, not a group.
 const NOT_BETWEEN = new Set(['of', 'member', 'members', 'leader', 'commander', 'spokesman', 'founder']);
+const ARMED_HEADS = new Set([
+  'army',
+  'front',
+  'brigades',
+  'brigade',
+  'movement',
+  'mujahideen',
+  'battalion',
+  'tigers',
+]);
+const CLAIMED = /^\s+(?:responsibility|the\s+(?:\w+\s+)?(?:attacks?|bombings?|killings?|assault|ambush))\b/i;
 const INNER = new Set(['of', 'for', 'the', 'al', 'el', 'wal', 'and']);
 const MAX_NAME = 5;
 const MAX_BETWEEN = 4;
@@ -98,19 +109,29 @@ export function scanGroupContext(text: string, tokens: readonly Token[]): GroupC
   const out: GroupContextHit[] = [];
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i] as Token;
-    // "X, a/an [up to four words] group".
-    if (
-      (t.fold === 'a' || t.fold === 'an') &&
-      /^,\s$/.test(text.slice((tokens[i - 1] as Token).end, t.start))
-    ) {
+    // "X, a/an [up to four words] group"; "X, the [words] organisation," (then the noun must end
+    // the apposition: "X, the group's spokesman" is a person).
+    const article = t.fold === 'a' || t.fold === 'an' || t.fold === 'the';
+    if (article && /^,\s$/.test(text.slice((tokens[i - 1] as Token).end, t.start))) {
       let k = i + 1;
       while (k < tokens.length && k - i <= MAX_BETWEEN && !GROUP_NOUNS.has((tokens[k] as Token).fold)) {
         if (NOT_BETWEEN.has((tokens[k] as Token).fold)) break;
         k++;
       }
-      if (!GROUP_NOUNS.has(tokens[k]?.fold ?? '')) continue;
+      const noun = tokens[k];
+      if (!noun || !GROUP_NOUNS.has(noun.fold)) continue;
+      if (t.fold === 'the' && !/^[,.;)]/.test(text.slice(noun.end, noun.end + 1))) continue;
       const from = nameBefore(text, tokens, i);
       if (from !== undefined) out.push(hitOf(text, tokens, from, i));
+      continue;
+    }
+    // "The Balochistan Liberation Army claimed the attacks": a name ending in an armed group's
+    // word that claims an attack (a state's army does not claim attacks, it reports them).
+    if (t.fold === 'claimed' && CLAIMED.test(text.slice(t.end, t.end + 40))) {
+      const from = nameBefore(text, tokens, i);
+      const head = tokens[i - 1];
+      if (from !== undefined && head && ARMED_HEADS.has(head.fold) && i - from >= 2 && single(text, head, t))
+        out.push(hitOf(text, tokens, from, i));
       continue;
     }
     // "the militant group X".

@@ -145,6 +145,8 @@ const KILLED: RegExp[] = [
     `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives)`,
     'iu',
   ),
+  // "Six people, five Chinese engineers and their driver, were killed": a figure, an apposition, the verb.
+  new RegExp(`\\b${APPROX}${NUM}${VICTIMS},[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+killed`, 'i'),
   // "killed a German tourist": one victim.
   /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=\p{L})/iu,
   // "including a police officer who died of his wounds": one victim who died later.

@@ -38,6 +38,13 @@ describe('dates news uses, against the publication date', () => {
       statedDate('Police arrested a man on Saturday over the stabbing in Solingen on Friday.', published),
     ).toBe('2024-02-09');
     expect(statedDate('A jury found him guilty on Tuesday of the bombing.', published)).toBeUndefined();
+    // The verdict's day comes first, the attack's after it.
+    expect(
+      statedDate(
+        'A court on Tuesday convicted eight people over the truck attack in Nice on 14 July 2016.',
+        published,
+      ),
+    ).toBe('2016-07-14');
   });
 
   it('without a publication date, only a date with a year counts', () => {
@@ -61,6 +68,13 @@ describe('casualty forms', () => {
       6,
     ],
     ['A gunman shot 14 people in a bar in Oslo on Saturday.', undefined, false, 14],
+    // A figure, its apposition, then the verb.
+    [
+      'Six people, five engineers and their driver, were killed in a bombing near Besham, in Pakistan, on Tuesday.',
+      6,
+      false,
+      undefined,
+    ],
   ])('%s', (text, killed, approximate, injured) => {
     const [inc] = incidents(text);
     expect(inc, text).toBeDefined();

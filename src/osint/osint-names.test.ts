@@ -25,6 +25,18 @@ describe('groups the text calls groups', () => {
     ]);
   });
 
+  it('"X, the ... organisation," and a name ending in Army or Front that claims an attack', () => {
+    expect(names('Britain banned the Korvak Group, the mercenary organisation, on Monday.', 'group')).toEqual(
+      ['Korvak Group'],
+    );
+    expect(names('Ali Reza, the group’s spokesman, denied it.', 'group')).toEqual([]);
+    expect(names('The Tarvan Liberation Army claimed the attacks in the south.', 'group')).toEqual([
+      'Tarvan Liberation Army',
+    ]);
+    // A state's army reports, it does not claim: and "claimed" alone is no attack.
+    expect(names('The Tarvan Liberation Army claimed that talks had failed.', 'group')).toEqual([]);
+  });
+
   it('not a person "a member of the group", not across a line, not a name the gazetteer knows', () => {
     expect(names('He met Karim Basra, a member of the group, in May.', 'group')).toEqual([]);
     expect(
@@ -79,6 +91,17 @@ describe("a country's short form before a noun is an adjective", () => {
       (i) => i.data.kind === 'location' && i.data.placeKind === 'country' && i.name !== 'Iran',
     );
     expect(countries.length > 0).toBe(place);
+  });
+});
+
+describe('lists of places', () => {
+  it('"in Quito, Cuenca and Esmeraldas": each name after a place in a list is a place', () => {
+    const items = extractArticle('Riots were reported in Quito, Cuenca and Esmeraldas.', g);
+    expect(items.filter((i) => i.kind === 'location').map((i) => i.name)).toEqual([
+      'Quito',
+      'Cuenca',
+      'Esmeraldas',
+    ]);
   });
 });
 

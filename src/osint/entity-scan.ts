@@ -1,3 +1,4 @@
+import { attributive } from './country-adjective.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
 import { scanGroupContext } from './group-context-scan.js';
@@ -91,49 +92,6 @@ const UNIT_AFTER = new Set([
 // Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
 const VENUE_INNER = new Set(['de', 'al', 'el']);
 const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'its', 'their', 'his', 'her']);
-
-// Nouns a country's short form qualifies ("U.S. forces"): then it names no place.
-const QUALIFIED = new Set([
-  'military',
-  'forces',
-  'troops',
-  'officials',
-  'official',
-  'government',
-  'army',
-  'navy',
-  'embassy',
-  'envoy',
-  'sanctions',
-  'authorities',
-  'intelligence',
-  'administration',
-  'citizen',
-  'citizens',
-  'nationals',
-  'national',
-  'soldiers',
-  'diplomats',
-  'prosecutors',
-  'officers',
-  'drone',
-  'strikes',
-  'airstrikes',
-  'counterterrorism',
-  'court',
-  'law',
-]);
-
-/** The token after a country's short form is a noun it qualifies: capitalised ("U.S. Army") or one of QUALIFIED. */
-function attributive(text: string, tokens: readonly Token[], next: number): boolean {
-  const t = tokens[next];
-  const prev = tokens[next - 1] as Token;
-  // "U.S. Army": the dotted form's last period is its own; "UK. The" ends a sentence.
-  if (!t) return false;
-  const gap = text.slice(prev.end, t.start);
-  if (!(gap === ' ' || (gap === '. ' && prev.text.includes('.')))) return false;
-  return QUALIFIED.has(t.fold) || (isCapitalised(t.text) && !/^\p{Lu}{2,}$/u.test(t.text));
-}
 
 function sentenceFirstToken(tokens: readonly Token[], i: number, sentences: readonly Sentence[]): boolean {
   const t = tokens[i] as Token;

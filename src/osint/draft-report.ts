@@ -51,6 +51,7 @@ function bodyOf(item: DraftItem, names: Map<string, string>): JsonObject | undef
       const where: JsonObject = {};
       if (l.country) where.country = l.country;
       if (l.region) where.region = l.region;
+      if (l.placeKind === 'province') where.administrative_area = item.name;
       if (l.latitude !== undefined && l.longitude !== undefined) {
         where.latitude = l.latitude;
         where.longitude = l.longitude;

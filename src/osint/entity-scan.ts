@@ -1,8 +1,10 @@
+import { attributive } from './country-adjective.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
+import { scanGroupContext } from './group-context-scan.js';
 import { type ContextPlace, scanContextPlaces } from './place-context-scan.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
-import { isCapitalised, type Token } from './text-tokens.js';
+import { isAllCaps, isCapitalised, type Token } from './text-tokens.js';
 
 /** A gazetteer name or a named venue found in the text. */
 export interface EntityHit {
@@ -73,6 +75,18 @@ const VENUE_HEADS = new Set([
   'avenue',
   'street',
   'boulevard',
+  'beach',
+]);
+// The kind of unit after a province's name ("Borno state", "Tillabéri region").
+const UNIT_AFTER = new Set([
+  'province',
+  'state',
+  'region',
+  'department',
+  'district',
+  'governorate',
+  'prefecture',
+  'county',
 ]);
 // Words that may sit inside a venue's name without a capital.
 // Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
@@ -97,12 +111,16 @@ function hasPlaceCue(
   if (prev && LOCATIVE.has(prev.fold) && (tokens[m.from] as Token).start - prev.end <= 2) return true;
   // "in Cologne and Wesel": the second of a pair of places.
   if (prev && (prev.fold === 'and' || prev.fold === 'or') && lastPlaceEnd === m.from - 1) return true;
+  // "in Quito, Cuenca and Esmeraldas": the next of a list of places.
+  if (prev && lastPlaceEnd === m.from && text.slice(prev.end, (tokens[m.from] as Token).start) === ', ')
+    return true;
   const last = tokens[m.to - 1] as Token;
   const after = text.slice(last.end, last.end + 40);
   const comma = /^,\s*(\p{Lu}[\p{L}.]*(?:\s\p{Lu}[\p{L}.]*)*)/u.exec(after);
   if (comma) {
     const next = g.index.matchAt(tokens, m.to);
-    if (next && (next.alias.entry.kind === 'country' || next.alias.entry.kind === 'region')) return true;
+    const k = next?.alias.entry.kind;
+    if (k === 'country' || k === 'region' || k === 'province') return true;
   }
   return false;
 }
@@ -126,8 +144,25 @@ function acceptMatch(
       if (entry.major) return cue ? 0.95 : 0.85;
       return cue ? 0.75 : 0;
     }
+    case 'province': {
+      // "in Norte de Santander", "Borno state": a cue says it is a place; a province whose
+      // name is a common word ("Delta", "Plateau") needs its unit word.
+      const unit = UNIT_AFTER.has(tokens[m.to]?.fold ?? '');
+      if (common) return unit ? 0.75 : 0;
+      return unit || hasPlaceCue(text, tokens, m, g, lastPlaceEnd) ? 0.75 : 0;
+    }
     case 'group':
       return m.alias.folds.length > 1 || mode === 'exact' ? 0.95 : 0.85;
+    case 'country':
+      // "the U.S. Army", "US sanctions", "UK officials": a short form before a noun is an adjective.
+      if (
+        m.to - m.from === 1 &&
+        isAllCaps((tokens[m.from] as Token).text) &&
+        attributive(text, tokens, m.to) &&
+        !(m.to < tokens.length && sentenceFirstToken(tokens, m.to, sentences))
+      )
+        return 0;
+      return common ? 0.7 : 0.9;
     default:
       return common ? 0.7 : 0.9;
   }
@@ -199,7 +234,8 @@ export function scanEntities(
     const confidence = acceptMatch(text, tokens, sentences, m, g, lastPlaceEnd);
     if (confidence > 0) {
       const kind = m.alias.entry.kind;
-      const place = kind === 'city' || kind === 'country' || kind === 'region';
+      const place =
+        kind === 'city' || kind === 'country' || kind === 'region' || kind === 'province' || kind === 'water';
       for (let k = m.from; k < m.to; k++) taken[k] = place ? 1 : 2;
       if (place) lastPlaceEnd = m.to;
       out.push({
@@ -213,6 +249,27 @@ export function scanEntities(
       });
       i = m.to;
     } else i++;
+  }
+  // Groups the text calls groups; a place inside one ("Balochistan" in the Balochistan
+  // Liberation Army) is part of its name, a group or body the gazetteer knows is left to it.
+  for (const gh of scanGroupContext(text, tokens)) {
+    let known = false;
+    for (let k = gh.from; k < gh.to; k++) if (taken[k] === 2) known = true;
+    if (known) continue;
+    for (let n = out.length - 1; n >= 0; n--) {
+      const h = out[n] as EntityHit;
+      if (h.from < gh.to && h.to > gh.from) out.splice(n, 1);
+    }
+    for (let k = gh.from; k < gh.to; k++) taken[k] = 2;
+    out.push({
+      entry: gh.entry,
+      start: (tokens[gh.from] as Token).start,
+      end: (tokens[gh.to - 1] as Token).end,
+      from: gh.from,
+      to: gh.to,
+      rule: 'group:called-a-group',
+      confidence: 0.6,
+    });
   }
   const venues = scanVenues(text, tokens, taken);
   const result = out.filter(

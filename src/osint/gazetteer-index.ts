@@ -4,6 +4,10 @@ import { isAllCaps, isCapitalised, type Token, tokenize } from './text-tokens.js
 export type PlaceEntry =
   | { kind: 'country'; code: string; name: string }
   | { kind: 'region'; region: string; name: string }
+  /** A first-level division of a country (province, state, department): country-region-data. */
+  | { kind: 'province'; name: string; country: string }
+  /** A sea, gulf or strait, with a point in it (our list). */
+  | { kind: 'water'; name: string; latitude: number; longitude: number }
   | {
       kind: 'city';
       name: string;
@@ -62,7 +66,9 @@ const PRIORITY: Record<GazetteerEntry['kind'], number> = {
   organisation: 1,
   country: 2,
   region: 3,
+  water: 3,
   city: 4,
+  province: 5,
 };
 
 /**

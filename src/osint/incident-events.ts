@@ -16,10 +16,20 @@ const FOLLOW_ON = 2;
 // Those killed were the attackers: a security operation, not casualties of an attack.
 const ATTACKERS_KILLED =
   /\b(militants?|attackers?|assailants?|fighters|insurgents|gunmen|suspects?|jihadists|terrorists|rebels|bombers?)\b/i;
+const VAGUE = /\b(?:dozens|scores|hundreds|dozen)\b/i;
+const COURT_PLACE = /\b(?:court|jury|tribunal|judges?|trial)\s+(?:[\p{L}-]+\s+)?in\s+$/iu;
 const ANY_ATTACK_WORD =
   /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking)\b/i;
 
-const RANK: Record<LocationData['placeKind'], number> = { venue: 0, city: 1, country: 2, region: 9 };
+// A province is less specific than a town, more than its country; a sea is where a ship was hit.
+const RANK: Record<LocationData['placeKind'], number> = {
+  venue: 0,
+  city: 1,
+  province: 1.5,
+  water: 2,
+  country: 2,
+  region: 9,
+};
 
 function loc(p: Extraction): LocationData {
   return p.data as LocationData;
@@ -44,9 +54,9 @@ function samePlace(a: Extraction, b: Extraction, items: ItemSet): boolean {
       const next = items.get(at);
       at = next ? loc(next).within : undefined;
     }
-    return (
-      loc(y).placeKind === 'country' && loc(x).country !== undefined && loc(x).country === loc(y).country
-    );
+    // A town and a province of one country: the text rarely names two provinces for one event.
+    const wide = loc(y).placeKind === 'country' || loc(y).placeKind === 'province';
+    return wide && loc(x).country !== undefined && loc(x).country === loc(y).country;
   };
   return inside(a, b) || inside(b, a);
 }
@@ -71,8 +81,10 @@ function addTo(
 ): void {
   const d = open.data as IncidentData;
   const f = figuresOf(figures);
-  if (!d.killed && f.killed) d.killed = f.killed;
-  if (!d.injured && f.injured) d.injured = f.injured;
+  // A headline's "kills dozens" gives way to the body's "killing at least 32".
+  const vague = (h: { text: string } | undefined) => h !== undefined && VAGUE.test(h.text);
+  if (f.killed && (!d.killed || (vague(d.killed) && !vague(f.killed)))) d.killed = f.killed;
+  if (f.injured && (!d.injured || (vague(d.injured) && !vague(f.injured)))) d.injured = f.injured;
   if (!d.date && date) d.date = date;
   const now = d.place ? items.get(d.place) : undefined;
   if (place && (!now || RANK[loc(place).placeKind] < RANK[loc(now).placeKind])) d.place = place.key;
@@ -105,7 +117,12 @@ export function gatherIncidents(
         h.item.kind === 'location' &&
         !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)),
     );
-    const place = placeOf(places);
+    // "A court in Paris convicted ... over the murder in Conflans": the court's town is where
+    // the trial is; the attack's place is another one the sentence names, if it names one.
+    const scene = places.filter(
+      (h) => !COURT_PLACE.test(text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start)),
+    );
+    const place = placeOf(scene.length > 0 ? scene : places);
     const cue: IncidentCue | undefined = scanIncidentCue(sentence, s.start);
     const figures = cue ?? scanCasualties(sentence, s.start);
     const hasFigures = figures.killed !== undefined || figures.injured !== undefined;

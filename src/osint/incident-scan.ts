@@ -24,6 +24,16 @@ const ATTACK_NOUNS = [
   'car bomb',
   'truck bomb',
   'roadside bomb',
+  'drone strike',
+  'drone attack',
+  'arson attack',
+  'arson',
+  'ramming attack',
+  'car-ramming',
+  'kidnapping',
+  'abduction',
+  'improvised explosive device',
+  'IED',
 ];
 const ATTACK = new RegExp(`\\b(${ATTACK_NOUNS.join('|')})(s?)\\b`, 'i');
 // Verbs that report one act: with a place and a date (or figures) they are an incident.
@@ -45,7 +55,22 @@ const ACT_VERBS: Record<string, string> = {
   massacred: 'massacre',
   exploded: 'bombing',
   'went off': 'bombing',
+  assassinated: 'assassination',
+  murdered: 'murder',
+  beheaded: 'beheading',
+  kidnapped: 'kidnapping',
+  abducted: 'abduction',
+  rammed: 'ramming attack',
+  torched: 'arson',
+  'set fire to': 'arson',
 };
+// Nouns for one act against named victims: "the 2020 murder of a history teacher", "the
+// assassination of ..."; without "of" they are mostly charges ("guilty of terrorist murder").
+const VICTIM_ACT = /\b(murder|assassination|killing|beheading)\s+of\b/i;
+// A plural naming one event by its date: "the November 2015 attacks in Paris", "the 2008 Mumbai
+// attacks"; "deadly attacks" or "Houthi attacks" with no date are a campaign, not one incident.
+const DATED_PLURAL =
+  /\bthe\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|December)\s+)?(?:\d{1,2}\s+)?(?:19|20)\d\d\s+(?:\p{Lu}[\p{L}'’-]*\s+(?:and\s+\p{Lu}[\p{L}'’-]*\s+)?)?$/u;
 // Who did it: names an act only when the sentence also gives casualty figures.
 const AGENT_NOUNS: Record<string, string> = {
   'suicide bomber': 'suicide bombing',
@@ -120,8 +145,12 @@ const KILLED: RegExp[] = [
     `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives)`,
     'iu',
   ),
+  // "Six people, five Chinese engineers and their driver, were killed": a figure, an apposition, the verb.
+  new RegExp(`\\b${APPROX}${NUM}${VICTIMS},[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+killed`, 'i'),
   // "killed a German tourist": one victim.
   /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=\p{L})/iu,
+  // "including a police officer who died of his wounds": one victim who died later.
+  /\b()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+(?:later\s+)?died\b/iu,
   new RegExp(
     // "the death toll from the bombing in Kerman rose to 95".
     `\\bdeath toll\\b[^.;]{0,60}?\\b(?:of|rose to|has risen to|reached|climbed to|stood at|stands at|at|is|was)\\s+${APPROX}${NUM}`,
@@ -130,6 +159,11 @@ const KILLED: RegExp[] = [
 ];
 const INJURED: RegExp[] = [
   new RegExp(`\\b(?:injured|injuring|wounded|wounding|injuries to)\\s+${APPROX}${NUM}`, 'i'),
+  // "stabbed six people", "shot 14 passengers": hurt, unless "to death" or "dead" follows.
+  new RegExp(
+    `\\b(?:stabbed|stabbing|shot|shooting)\\s+${APPROX}${NUM}${VICTIMS}(?!\\s+(?:to death|dead))\\b`,
+    'i',
+  ),
   new RegExp(
     `\\b${APPROX}${NUM}${VICTIMS}\\s+(?:were\\s+|have been\\s+|others\\s+)?(?:injured|wounded|hurt)`,
     'i',
@@ -209,11 +243,16 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
   for (let x = re.exec(sentence); x !== null; x = re.exec(sentence)) {
     const n = (x[1] ?? 'attack').toLowerCase();
     // "deadly attacks" in general are no incident; "two explosions ... killing 84" are one.
-    if (x[2] && !figures) continue;
+    if (x[2] && !figures && !DATED_PLURAL.test(sentence.slice(0, x.index))) continue;
     if (!realised(sentence, x.index, n)) continue;
     m = x;
     noun = n;
     break;
+  }
+  const victim = m ? null : VICTIM_ACT.exec(sentence);
+  if (victim && realised(sentence, victim.index, 'murder')) {
+    m = victim;
+    noun = (victim[1] ?? 'murder').toLowerCase();
   }
   for (const [re2, needsFigures] of [
     [ACT_VERB, false],

@@ -81,6 +81,11 @@ describe('city names in English and other spellings (issue 24)', () => {
     expect(where(both, 'Hanover')).toMatchObject({ country: 'DE' });
     const other = 'In Germany, officials said. A man was charged in Hanover, United States.';
     expect(where(other, 'Hanover')).toMatchObject({ country: 'US' });
+    // A country named far from the mention does not make Moscow the Idaho town of 25,000.
+    const far =
+      'Western nations, including the United States, can no longer watch the group, which has ' +
+      'shown it can strike, including recent atrocities in Moscow and Iran.';
+    expect(where(far, 'Moscow')).toMatchObject({ country: 'RU' });
     // "Saint", "St" and "St." are one name: one place.
     expect(placeIn('Attacks in Saint Petersburg and St. Petersburg, Russia.').map((p) => p.name)).toEqual([
       'Saint Petersburg',

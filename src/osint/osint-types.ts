@@ -58,7 +58,7 @@ export interface IdentityData {
 
 export interface LocationData {
   kind: 'location';
-  placeKind: 'country' | 'city' | 'region' | 'venue';
+  placeKind: 'country' | 'province' | 'city' | 'region' | 'venue' | 'water';
   country?: string;
   region?: string;
   latitude?: number;

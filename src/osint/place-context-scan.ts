@@ -12,7 +12,7 @@ import { isCapitalised, type Token } from './text-tokens.js';
 export interface ContextPlace {
   kind: 'place';
   name: string;
-  placeKind: 'city' | 'region';
+  placeKind: 'city' | 'province';
   /** ISO 3166 alpha-2 code of the country the text puts it in. */
   country: string;
 }
@@ -25,6 +25,16 @@ const UNIT = new Set(['province', 'state', 'region', 'district', 'county', 'gove
 // Capitalised words that begin clauses or titles rather than name places.
 const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
 const MAX_WORDS = 3;
+const SETTLEMENT = new Set([
+  'outskirts',
+  'town',
+  'village',
+  'city',
+  'district',
+  'edge',
+  'suburb',
+  'municipality',
+]);
 
 function nameLike(t: Token | undefined, g: Gazetteer): boolean {
   if (!t || !isCapitalised(t.text) || /\d/.test(t.text)) return false;
@@ -47,17 +57,22 @@ export function scanContextPlaces(
   const taken = new Uint8Array(tokens.length);
   for (const h of hits) for (let k = h.from; k < h.to; k++) taken[k] = 1;
   const byToken = hitsByToken(hits);
+  // A country, or a province the gazetteer knows ("near Argelia, in Cauca department").
   const countryAt = (i: number): string | undefined => {
-    const h = byToken.get(i);
-    return h?.entry.kind === 'country' ? h.entry.code : undefined;
+    const e = byToken.get(i)?.entry;
+    if (e?.kind === 'country') return e.code;
+    return e?.kind === 'province' ? e.country : undefined;
   };
+
   const out: EntityHit[] = [];
   const gapIs = (a: number, re: RegExp) =>
     re.test(text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token | undefined)?.start ?? text.length));
 
   for (let i = 1; i < tokens.length; i++) {
     const lead = tokens[i - 1] as Token;
-    if (!BEFORE.has(lead.fold) || !gapIs(i - 1, /^ $/)) continue;
+    // "the outskirts of Barsalogho", "the town of Kuriga": "of" after a word for a settlement.
+    const ofSettlement = lead.fold === 'of' && SETTLEMENT.has(tokens[i - 2]?.fold ?? '');
+    if (!(BEFORE.has(lead.fold) || ofSettlement) || !gapIs(i - 1, /^ $/)) continue;
     // Up to three capitalised words the gazetteer does not know, joined by single spaces or hyphens.
     let to = i;
     while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
@@ -73,6 +88,8 @@ export function scanContextPlaces(
     );
     if (!/^(?:,\s*| )$/.test(sep)) continue;
     if (sep === ' ' && tokens[j]?.fold !== 'in') continue;
+    // "in Suárez, also in Cauca".
+    if (tokens[j]?.fold === 'also' && tokens[j + 1]?.fold === 'in') j++;
     if (tokens[j]?.fold === 'in') j++;
     while (j < tokens.length && DIRECTION.test((tokens[j] as Token).fold) && j - to < 4) j++;
     const country = countryAt(j);
@@ -109,7 +126,7 @@ export function scanContextPlaces(
     const start = (tokens[from] as Token).start;
     const end = (tokens[to - 1] as Token).end;
     out.push({
-      entry: { kind: 'place', name: text.slice(start, end), placeKind: 'region', country },
+      entry: { kind: 'place', name: text.slice(start, end), placeKind: 'province', country },
       start,
       end,
       from,

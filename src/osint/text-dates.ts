@@ -11,6 +11,9 @@ const DAY_MS = 86_400_000;
 const PROCEDURE =
   /\b(arrested|detained|charged|convicted|sentenced|guilty|jailed|acquitted|indicted|extradited|raided|searched)\b[^.;]{0,40}$/i;
 
+const PROCEDURE_NEXT =
+  /^\s*,?\s*(?:it\s+|he\s+|she\s+|they\s+)?(?:arrested|detained|charged|convicted|sentenced|found|jailed|acquitted|indicted|extradited|raided|searched)\b/i;
+
 function iso(y: number, m: number, d?: number): string {
   const ym = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
   return d === undefined ? ym : `${ym}-${String(d).padStart(2, '0')}`;
@@ -30,6 +33,8 @@ export function statedDate(sentence: string, published: Date | undefined): State
     // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
     if (!DATE_WORD.test(r.text)) continue;
     if (PROCEDURE.test(text.slice(0, r.index))) continue;
+    // "A court on Tuesday convicted eight over the attack in Nice on 14 July 2016".
+    if (PROCEDURE_NEXT.test(text.slice(r.index + r.text.length))) continue;
     const s = r.start;
     const yearKnown = s.isCertain('year');
     if (!yearKnown && !published) continue;
@@ -50,6 +55,10 @@ export function statedDate(sentence: string, published: Date | undefined): State
     if (s.isCertain('month')) return iso(y, mo);
     if (yearKnown) return String(y).padStart(4, '0');
   }
-  const year = /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence);
+  // "in 2019", "the 2020 murder", "in the summer of 2019": a year chrono does not read as a date.
+  const year =
+    /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence) ??
+    /\bthe\s+(19[5-9]\d|20\d\d)\s+\p{L}/u.exec(sentence) ??
+    /\b(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(19[5-9]\d|20\d\d)\b/i.exec(sentence);
   return year?.[1];
 }

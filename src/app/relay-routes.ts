@@ -3,10 +3,10 @@ import { parseVerifierKey } from '../ledger/ledger-note.js';
 import { envelopeDigest, parseSealedEnvelope, signingBytes } from '../relay/relay-envelope.js';
 import type { Mailbox, RelayMailStore } from '../store/hub/relay-mail-store.js';
 import { parseAuthorization } from '../taxii/taxii-auth.js';
+import { parseEnvelope } from '../taxii/taxii-envelope.js';
 import { notFound, TaxiiError } from '../taxii/taxii-errors.js';
 import { acceptsTaxii, isTaxiiContentType, STIX_MEDIA_TYPE, TAXII_MEDIA_TYPE } from '../taxii/taxii-media.js';
 import type { TokenBuckets } from '../taxii/taxii-rate-limit.js';
-import { parseRelayBody } from './relay-body.js';
 
 /** What the relay's routes need; the composition (relay-server.ts) fills it from a data dir. */
 export interface RelayRouteDeps {
@@ -64,7 +64,7 @@ function collectionOf(m: Mailbox, hub: string) {
 
 export function registerRelayRoutes(app: FastifyInstance, deps: RelayRouteDeps): void {
   // Bodies arrive as bytes (decoding here would replace invalid UTF-8 unseen) and are parsed once,
-  // by the bounded fast path of relay-body.ts (the relay stores envelopes opaquely).
+  // by the hub's strict reader (the relay then stores envelopes opaquely).
   app.addContentTypeParser(
     ['application/taxii+json', 'application/stix+json', 'application/json'],
     { parseAs: 'buffer', bodyLimit: deps.limits.maxContentLength },
@@ -188,7 +188,9 @@ export function registerRelayRoutes(app: FastifyInstance, deps: RelayRouteDeps):
       throw new TaxiiError('unsupported-media-type', `send Content-Type: ${TAXII_MEDIA_TYPE}`);
     if (!Buffer.isBuffer(request.body))
       throw new TaxiiError('bad-request', 'the body must be a TAXII envelope');
-    const objects = parseRelayBody(request.body, deps.limits.maxEnvelopes);
+    // The hub's one JSON reading (UTF-8, I-JSON: no duplicate names, nesting checked first,
+    // errors by position): a few hundred microseconds on an envelope, against milliseconds of HPKE.
+    const objects = parseEnvelope(request.body, { maxDepth: 8, maxObjects: deps.limits.maxEnvelopes });
     if (objects.length === 0)
       throw new TaxiiError('bad-request', 'objects must hold at least one sealed envelope');
     const keyText = await deps.mail.verifierKeyOf(hub);

@@ -16,16 +16,13 @@ import type { ApiKeyStore } from '../store/hub/api-key-store.js';
 import type { AuthEvents, AuthSurface } from '../store/hub/auth-events.js';
 import type { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
 import type { ConsoleStamps } from '../store/hub/console-stamps.js';
-import type { NeighbourhoodCache } from '../store/hub/neighbourhood-cache.js';
-import type { ObjectFacets } from '../store/hub/object-facets.js';
-import type { OsintDraftStore } from '../store/hub/osint-draft-store.js';
 import type { Partner, PartnerStore } from '../store/hub/partner-store.js';
 import type { AuthMethod, SessionStore } from '../store/hub/session-store.js';
-import type { SubmissionReviewStore } from '../store/hub/submission-review-store.js';
 import type { User, UserStore } from '../store/hub/user-store.js';
 import type { LedgerService } from '../store/ledger-service.js';
 import type { IntelReads, QueueReads, RecallReads } from '../store/read-ports.js';
-import type { ReleaseSummaryReader } from '../store/release-ports.js';
+import type { FacetReader, NeighbourhoodFinder, ReleaseSummaryReader } from '../store/release-ports.js';
+import type { DraftList, SubmissionList } from '../store/review-ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 
 /*
@@ -45,12 +42,12 @@ export interface ConsoleStores {
   authEvents: AuthEvents;
   throttle: AuthThrottleStore;
   releases: ReleaseSummaryReader;
-  submissions: SubmissionReviewStore;
-  drafts: OsintDraftStore;
+  submissions: SubmissionList;
+  drafts: DraftList;
   /** Agreement scopes' neighbourhoods, remembered until the objects change. */
-  neighbourhoods: NeighbourhoodCache;
+  neighbourhoods: NeighbourhoodFinder;
   /** What queue lists show of each object, remembered until the objects change. */
-  facets: ObjectFacets;
+  facets: FacetReader;
   /** What the intel pages, the queue and the partner summaries read of the hub's tables. */
   reads: IntelReads & QueueReads & RecallReads;
 }

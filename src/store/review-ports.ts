@@ -1,5 +1,11 @@
-import type { Draft, NewDraft } from './hub/osint-draft-store.js';
-import type { SubmissionDetail } from './hub/submission-review-store.js';
+import type { Draft, DraftSummary, NewDraft } from './hub/osint-draft-store.js';
+import type {
+  LegacyRelease,
+  SubmissionDetail,
+  SubmissionQuery,
+  SubmissionSummary,
+  SubmissionWithContent,
+} from './hub/submission-review-store.js';
 
 /*
  * What an analyst's review writes through (src/release/osint-drafts.ts, submission-promote.ts):
@@ -32,4 +38,21 @@ export interface SubmissionReviewer {
     number: number,
     d: { state: 'promoted' | 'rejected'; by: string; at: string; note?: string; promotedId?: string },
   ): Promise<boolean>;
+}
+
+/** Drafts as the console lists them (reads only). */
+export interface DraftList {
+  /** Newest first; open ones unless `state` says otherwise. */
+  list(q: { state?: DraftSummary['state'] | 'all'; limit: number }): Promise<DraftSummary[]>;
+  get(id: string): Promise<Draft | undefined>;
+  countOpen(): Promise<number>;
+}
+
+/** Partner submissions as the console lists them (reads only). */
+export interface SubmissionList {
+  listWithContent(q: SubmissionQuery): Promise<SubmissionWithContent[]>;
+  get(number: number): Promise<SubmissionDetail | undefined>;
+  countPending(): Promise<number>;
+  /** For a submission stored as intel before migration 1300: the releases made of it then. */
+  releasedFromLegacy(s: SubmissionSummary): Promise<LegacyRelease[]>;
 }

@@ -11,15 +11,15 @@ import type { DisclosureReport } from '../release/release-report.js';
 import type { DecisionRound } from '../release/release-terms.js';
 import type { ReviewStores } from '../release/submission-promote.js';
 import type { ConditionBook } from '../store/condition-ports.js';
-import type { AgreementStore } from '../store/hub/agreement-store.js';
 import type { ApiKeyStore } from '../store/hub/api-key-store.js';
 import type { AuthEvents, AuthSurface } from '../store/hub/auth-events.js';
 import type { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
 import type { ConsoleStamps } from '../store/hub/console-stamps.js';
-import type { Partner, PartnerStore } from '../store/hub/partner-store.js';
+import type { Partner } from '../store/hub/partner-store.js';
 import type { AuthMethod, SessionStore } from '../store/hub/session-store.js';
 import type { User, UserStore } from '../store/hub/user-store.js';
 import type { LedgerService } from '../store/ledger-service.js';
+import type { AgreementBook, PartnerBook } from '../store/partner-ports.js';
 import type { IntelReads, QueueReads, RecallReads } from '../store/read-ports.js';
 import type { FacetReader, NeighbourhoodFinder, ReleaseSummaryReader } from '../store/release-ports.js';
 import type { DraftList, SubmissionList } from '../store/review-ports.js';
@@ -34,8 +34,8 @@ import type { SqlDatabase } from '../store/sql/sql-database.js';
 /** The hub's state stores the routes read and write. */
 export interface ConsoleStores {
   sql: SqlDatabase;
-  partners: PartnerStore;
-  agreements: AgreementStore;
+  partners: PartnerBook;
+  agreements: AgreementBook;
   conditions: ConditionBook;
   users: UserStore;
   apiKeys: ApiKeyStore;

@@ -128,7 +128,6 @@ const NOT_YET_PORTED: Record<string, readonly string[]> = {
     'ApiKeyStore',
     'AuthEvents',
     'AuthThrottleStore',
-    'ConsoleStamps',
     'SessionStore',
     'UserStore',
     'LedgerService',

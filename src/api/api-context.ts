@@ -14,13 +14,12 @@ import type { ConditionBook } from '../store/condition-ports.js';
 import type { ApiKeyStore } from '../store/hub/api-key-store.js';
 import type { AuthEvents, AuthSurface } from '../store/hub/auth-events.js';
 import type { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
-import type { ConsoleStamps } from '../store/hub/console-stamps.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import type { AuthMethod, SessionStore } from '../store/hub/session-store.js';
 import type { User, UserStore } from '../store/hub/user-store.js';
 import type { LedgerService } from '../store/ledger-service.js';
 import type { AgreementBook, PartnerBook } from '../store/partner-ports.js';
-import type { IntelReads, QueueReads, RecallReads } from '../store/read-ports.js';
+import type { ChangeStamps, IntelReads, QueueReads, RecallReads } from '../store/read-ports.js';
 import type { FacetReader, NeighbourhoodFinder, ReleaseSummaryReader } from '../store/release-ports.js';
 import type { DraftList, SubmissionList } from '../store/review-ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
@@ -130,7 +129,7 @@ export interface ConsoleContext {
   sessions: SessionStore;
   auth: ConsoleSignIn;
   /** What the live view compares to tell pages what changed (api-events.ts). */
-  stamps: ConsoleStamps;
+  stamps: ChangeStamps;
   now: () => Date;
   sessionTtlMs: number;
   secure: boolean;

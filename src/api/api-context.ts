@@ -11,21 +11,17 @@ import type { DisclosureReport } from '../release/release-report.js';
 import type { DecisionRound } from '../release/release-terms.js';
 import type { ReviewStores } from '../release/submission-promote.js';
 import type { ConditionBook } from '../store/condition-ports.js';
-import type { AgreementStore } from '../store/hub/agreement-store.js';
 import type { ApiKeyStore } from '../store/hub/api-key-store.js';
 import type { AuthEvents, AuthSurface } from '../store/hub/auth-events.js';
 import type { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
-import type { ConsoleStamps } from '../store/hub/console-stamps.js';
-import type { NeighbourhoodCache } from '../store/hub/neighbourhood-cache.js';
-import type { ObjectFacets } from '../store/hub/object-facets.js';
-import type { OsintDraftStore } from '../store/hub/osint-draft-store.js';
-import type { Partner, PartnerStore } from '../store/hub/partner-store.js';
+import type { Partner } from '../store/hub/partner-store.js';
 import type { AuthMethod, SessionStore } from '../store/hub/session-store.js';
-import type { SubmissionReviewStore } from '../store/hub/submission-review-store.js';
 import type { User, UserStore } from '../store/hub/user-store.js';
 import type { LedgerService } from '../store/ledger-service.js';
-import type { IntelReads, QueueReads, RecallReads } from '../store/read-ports.js';
-import type { ReleaseSummaryReader } from '../store/release-ports.js';
+import type { AgreementBook, PartnerBook } from '../store/partner-ports.js';
+import type { ChangeStamps, IntelReads, QueueReads, RecallReads } from '../store/read-ports.js';
+import type { FacetReader, NeighbourhoodFinder, ReleaseSummaryReader } from '../store/release-ports.js';
+import type { DraftList, SubmissionList } from '../store/review-ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 
 /*
@@ -37,20 +33,20 @@ import type { SqlDatabase } from '../store/sql/sql-database.js';
 /** The hub's state stores the routes read and write. */
 export interface ConsoleStores {
   sql: SqlDatabase;
-  partners: PartnerStore;
-  agreements: AgreementStore;
+  partners: PartnerBook;
+  agreements: AgreementBook;
   conditions: ConditionBook;
   users: UserStore;
   apiKeys: ApiKeyStore;
   authEvents: AuthEvents;
   throttle: AuthThrottleStore;
   releases: ReleaseSummaryReader;
-  submissions: SubmissionReviewStore;
-  drafts: OsintDraftStore;
+  submissions: SubmissionList;
+  drafts: DraftList;
   /** Agreement scopes' neighbourhoods, remembered until the objects change. */
-  neighbourhoods: NeighbourhoodCache;
+  neighbourhoods: NeighbourhoodFinder;
   /** What queue lists show of each object, remembered until the objects change. */
-  facets: ObjectFacets;
+  facets: FacetReader;
   /** What the intel pages, the queue and the partner summaries read of the hub's tables. */
   reads: IntelReads & QueueReads & RecallReads;
 }
@@ -133,7 +129,7 @@ export interface ConsoleContext {
   sessions: SessionStore;
   auth: ConsoleSignIn;
   /** What the live view compares to tell pages what changed (api-events.ts). */
-  stamps: ConsoleStamps;
+  stamps: ChangeStamps;
   now: () => Date;
   sessionTtlMs: number;
   secure: boolean;

@@ -9,15 +9,16 @@ import type { Gazetteer, StoredGroup } from '../osint/gazetteer-build.js';
 import type { ArticleMeta } from '../osint/osint-types.js';
 import { foldName } from '../osint/text-fold.js';
 import { validateObject } from '../stix/validate.js';
-import type { Draft, OsintDraftStore } from '../store/hub/osint-draft-store.js';
+import type { Draft } from '../store/hub/osint-draft-store.js';
 import type { ObjectReader, ObjectWriter } from '../store/ports.js';
+import type { DraftBook } from '../store/review-ports.js';
 import type { SqlDatabase, SqlTx } from '../store/sql/sql-database.js';
 import { appendDraftReview } from './osint-draft-ledger.js';
 
 /** What drafts read and write through; the object writer must join `sql`'s transactions. */
 export interface DraftStores {
   sql: SqlDatabase;
-  drafts: OsintDraftStore;
+  drafts: DraftBook;
   objects: ObjectWriter & ObjectReader;
 }
 

@@ -3,17 +3,18 @@ import type { EntryOf } from '../ledger/ledger-entry.js';
 import type { SubmitterConsent } from '../policy/agreement-types.js';
 import { collectReferences } from '../stix/refs.js';
 import { validateObject } from '../stix/validate.js';
-import type { SubmissionDetail, SubmissionReviewStore } from '../store/hub/submission-review-store.js';
+import type { SubmissionDetail } from '../store/hub/submission-review-store.js';
 import { submitterConsentAt } from '../store/hub/submitter-consent.js';
 import type { ObjectWriter } from '../store/ports.js';
 import type { PartnerDirectory } from '../store/release-ports.js';
+import type { SubmissionReviewer } from '../store/review-ports.js';
 import type { SqlDatabase, SqlTx } from '../store/sql/sql-database.js';
 import { buildPromotedObject } from './submission-provenance.js';
 
 /** What a review reads and writes through; the object writer must join `sql`'s transactions. */
 export interface ReviewStores {
   sql: SqlDatabase;
-  submissions: SubmissionReviewStore;
+  submissions: SubmissionReviewer;
   partners: PartnerDirectory;
   objects: ObjectWriter;
   hubName: string;

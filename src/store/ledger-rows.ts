@@ -16,6 +16,34 @@ export interface LedgerEntryRow {
   opening: EntryOpening | undefined;
 }
 
+/** The columns of a ledger_entries row as a driver returns them (PostgreSQL's bigint as text). */
+export interface StoredEntryColumns {
+  idx: number | string;
+  kind: string;
+  time: string;
+  actor: string;
+  release_id: string | null;
+  bytes: Buffer;
+  salt: Buffer | null;
+  private: Buffer | null;
+}
+
+/** The columns every read of entries selects, in the order of StoredEntryColumns. */
+export const ENTRY_COLUMNS = 'idx, kind, time, actor, release_id, bytes, salt, private';
+
+/** A stored row as the one row type; an entry without both halves of its opening has none. */
+export function entryRowOf(r: StoredEntryColumns): LedgerEntryRow {
+  return {
+    index: Number(r.idx),
+    kind: r.kind,
+    time: r.time,
+    actor: r.actor,
+    releaseId: r.release_id,
+    bytes: r.bytes,
+    opening: r.salt === null || r.private === null ? undefined : { salt: r.salt, private: r.private },
+  };
+}
+
 /** The store is missing rows the tree needs: it was damaged or tampered with. */
 export class LedgerStoreError extends Error {
   override readonly name = 'LedgerStoreError';

@@ -71,3 +71,15 @@ export interface PipelineReads extends PublicationReads, RecallReads, QueueReads
 
 /** Every read port: what the hub builds once over its database. */
 export interface HubReads extends PipelineReads, IntelReads, LatestObjectReader {}
+
+/** Counters the console's live view compares each tick; a value means only "different from before". */
+export interface ChangeStamps {
+  /** Moves with what condition statuses are computed from, apart from the passing of time. */
+  conditionInputs(): Promise<string>;
+  /** Moves with every object version stored. */
+  intel(): Promise<string>;
+  /** Moves with the release queue, its approvals, releases and decision outcomes. */
+  queue(): Promise<string>;
+  /** Moves with partner submissions received or reviewed. */
+  submissions(): Promise<string>;
+}

@@ -1,5 +1,6 @@
 import { parseAgreement } from '../../policy/agreement-parse.js';
 import type { Agreement, AgreementError } from '../../policy/agreement-types.js';
+import type { AgreementBook } from '../partner-ports.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
 import { changeDigest, recordChange } from './ledger-change.js';
 
@@ -46,7 +47,7 @@ function toVersion(r: Row): AgreementVersion {
 const LATEST = 'SELECT * FROM agreements WHERE partner_id = ? ORDER BY version DESC LIMIT 1';
 
 /** Every version of every partner's agreement, kept forever: the raw text as written and its normal form. */
-export class AgreementStore {
+export class AgreementStore implements AgreementBook {
   constructor(readonly sql: SqlDatabase) {}
 
   /**

@@ -46,6 +46,17 @@ interface Row {
   detail: string;
 }
 
+/** One event to append: whose, which condition, what was done, by whom and when, why, detail. */
+type EventArgs = [
+  partnerId: string,
+  kind: ConditionEvent['kind'],
+  id: string,
+  action: ConditionEventAction,
+  ctx: Ctx,
+  reason: string | undefined,
+  detail: JsonObject,
+];
+
 /**
  * The append-only history of what officers did to a partner's conditions. Nothing is updated or
  * deleted: the current state is a replay (see `deriveFacts`), so every past state can be shown.
@@ -55,13 +66,7 @@ export class ConditionEvents implements ConditionBook {
 
   async #append(
     tx: SqlTx,
-    partnerId: string,
-    kind: ConditionEvent['kind'],
-    id: string,
-    action: ConditionEventAction,
-    ctx: Ctx,
-    reason: string | undefined,
-    detail: JsonObject,
+    ...[partnerId, kind, id, action, ctx, reason, detail]: EventArgs
   ): Promise<number> {
     const row = await tx.get<{ seq: number }>(
       `INSERT INTO condition_events (partner_id, kind, condition_id, action, at, actor, reason, detail)
@@ -80,16 +85,9 @@ export class ConditionEvents implements ConditionBook {
     return (row as { seq: number }).seq;
   }
 
-  #appendAlone(
-    partnerId: string,
-    kind: ConditionEvent['kind'],
-    id: string,
-    action: ConditionEventAction,
-    ctx: Ctx,
-    reason: string | undefined,
-    detail: JsonObject,
-  ): Promise<number> {
-    return this.sql.transaction((tx) => this.#append(tx, partnerId, kind, id, action, ctx, reason, detail));
+  /** One event in a transaction of its own (or the caller's, which it joins). */
+  #appendAlone(...args: EventArgs): Promise<number> {
+    return this.sql.transaction((tx) => this.#append(tx, ...args));
   }
 
   attestAssurance(partnerId: string, id: string, a: AssuranceAttestation, ctx: Ctx): Promise<number> {

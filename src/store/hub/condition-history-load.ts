@@ -2,8 +2,8 @@ import type { Agreement } from '../../policy/agreement-types.js';
 import { buildConditionHistory, type ConditionInterval } from '../../policy/condition-history.js';
 import type { ConditionFacts } from '../../policy/condition-types.js';
 import type { ConditionReader } from '../condition-ports.js';
+import type { AgreementVersions } from '../release-ports.js';
 import type { SqlQueries } from '../sql/sql-database.js';
-import type { AgreementStore } from './agreement-store.js';
 import { deriveFacts } from './condition-events.js';
 import { listFeedbackReceipts } from './feedback-count.js';
 
@@ -27,7 +27,7 @@ export interface PartnerConditionHistory {
 
 export interface ConditionHistoryStores {
   sql: SqlQueries;
-  agreements: AgreementStore;
+  agreements: AgreementVersions;
   conditions: ConditionReader;
 }
 

@@ -1,3 +1,4 @@
+import type { ChangeStamps } from '../read-ports.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
 
 /**
@@ -5,7 +6,7 @@ import type { SqlDatabase } from '../sql/sql-database.js';
  * listener at once: a few indexed counts and maxima, each of which moves whenever its part of
  * the hub changes. Their values mean nothing but "different from before".
  */
-export class ConsoleStamps {
+export class ConsoleStamps implements ChangeStamps {
   readonly #sql: SqlDatabase;
 
   constructor(sql: SqlDatabase) {

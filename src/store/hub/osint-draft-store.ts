@@ -1,5 +1,6 @@
 import type { DraftItem, DraftState } from '../../osint/draft-types.js';
 import type { ArticleMeta } from '../../osint/osint-types.js';
+import type { DraftBook, DraftList } from '../review-ports.js';
 import type { SqlQueries } from '../sql/sql-database.js';
 
 export interface DraftSummary {
@@ -89,7 +90,7 @@ export interface NewDraft {
  * table: the release pipeline never reads this one. Only open drafts change; a confirmed or
  * rejected draft is kept as it was decided.
  */
-export class OsintDraftStore {
+export class OsintDraftStore implements DraftBook, DraftList {
   constructor(readonly sql: SqlQueries) {}
 
   async create(d: NewDraft): Promise<void> {

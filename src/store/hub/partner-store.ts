@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { hash, verify } from '@node-rs/argon2';
 import type { JsonObject } from '../../stix/types.js';
+import type { PartnerBook } from '../partner-ports.js';
 import type { SqlDatabase, SqlTx } from '../sql/sql-database.js';
 import { changeDigest, recordChange } from './ledger-change.js';
 
@@ -94,7 +95,7 @@ async function indexPartnerToken(tx: SqlTx, partnerId: string, token: string): P
   );
 }
 
-export class PartnerStore {
+export class PartnerStore implements PartnerBook {
   #dummyHash: Promise<string> | undefined;
 
   constructor(readonly sql: SqlDatabase) {}

@@ -1,4 +1,5 @@
 import type { JsonObject } from '../../stix/types.js';
+import type { SubmissionList, SubmissionReviewer } from '../review-ports.js';
 import type { SqlQueries } from '../sql/sql-database.js';
 
 export const REVIEW_STATES = ['pending', 'promoted', 'rejected'] as const;
@@ -99,7 +100,7 @@ export interface LegacyRelease {
  * What analysts read and decide about partner submissions, in portable SQL (both engines).
  * Decisions are final: a promoted or rejected submission is never reviewed again.
  */
-export class SubmissionReviewStore {
+export class SubmissionReviewStore implements SubmissionReviewer, SubmissionList {
   constructor(readonly sql: SqlQueries) {}
 
   async list(q: SubmissionQuery): Promise<SubmissionSummary[]> {

@@ -5,6 +5,7 @@ import type { NoteSigner } from '../../ledger/ledger-note.js';
 import { verifyConsistency } from '../../ledger/ledger-proof.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import { LOCK_LEDGER, type PgLedger, type Queryable } from './pg-ledger.js';
+import { inPgTransaction } from './pg-transaction.js';
 
 export interface PgStoredCheckpoint {
   size: number;
@@ -42,19 +43,14 @@ export class PgLedgerCheckpoints {
    * the SQLite adapter).
    */
   async checkpoint(now: Date, signer: NoteSigner, size?: number): Promise<CheckpointResult> {
-    const tx = await this.#pool.connect();
-    try {
-      await tx.query('BEGIN');
-      await tx.query(LOCK_LEDGER);
-      const res = await this.#checkpointLocked(tx, now, signer, size);
-      await tx.query(res.ok && res.created ? 'COMMIT' : 'ROLLBACK');
-      return res;
-    } catch (err) {
-      await tx.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      tx.release();
-    }
+    return inPgTransaction(
+      this.#pool,
+      async (tx) => {
+        await tx.query(LOCK_LEDGER);
+        return this.#checkpointLocked(tx, now, signer, size);
+      },
+      (res) => res.ok && res.created,
+    );
   }
 
   async #checkpointLocked(

@@ -12,9 +12,11 @@ import {
 } from '../../ledger/ledger-proof.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import { countStoredHashes, storedHashIndex } from '../../ledger/ledger-tree-math.js';
-import { type LedgerEntryRow, LedgerStoreError } from '../ledger-rows.js';
+import type { LedgerEntryRow, StoredEntryColumns } from '../ledger-rows.js';
+import { ENTRY_COLUMNS, entryRowOf, LedgerStoreError } from '../ledger-rows.js';
 import { type RandomSource, type SealedEntry, sealEntries } from '../sqlite/ledger-store.js';
 import { PG_LOCK_CLASS } from './pg-migrations.js';
+import { inPgTransaction } from './pg-transaction.js';
 
 export const HASHES_PER_PAGE = 64;
 const PAGE_BYTES = HASHES_PER_PAGE * HASH_SIZE;
@@ -126,18 +128,11 @@ export class PgLedger {
   async appendEntriesAlone(
     entries: readonly LedgerEntry[],
   ): Promise<LedgerResult<{ first: number; size: number }>> {
-    const tx = await this.#pool.connect();
-    try {
-      await tx.query('BEGIN');
-      const res = await this.appendEntries(tx, entries);
-      await tx.query(res.ok ? 'COMMIT' : 'ROLLBACK');
-      return res;
-    } catch (err) {
-      await tx.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      tx.release();
-    }
+    return inPgTransaction(
+      this.#pool,
+      (tx) => this.appendEntries(tx, entries),
+      (res) => res.ok,
+    );
   }
 
   async #appendHashes(
@@ -221,29 +216,11 @@ export class PgLedger {
 
   /** Entries [start, end) in order, at most `max` of them, with their openings. */
   async readEntries(start: number, end: number, max = 10_000): Promise<LedgerEntryRow[]> {
-    const res = await this.#pool.query<{
-      idx: string;
-      kind: string;
-      time: string;
-      actor: string;
-      release_id: string | null;
-      bytes: Buffer;
-      salt: Buffer | null;
-      private: Buffer | null;
-    }>(
-      `SELECT idx, kind, time, actor, release_id, bytes, salt, private
-         FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx`,
+    const res = await this.#pool.query<StoredEntryColumns>(
+      `SELECT ${ENTRY_COLUMNS} FROM ledger_entries WHERE idx >= $1 AND idx < $2 ORDER BY idx`,
       [start, Math.min(end, start + max)],
     );
-    return res.rows.map((r) => ({
-      index: Number(r.idx),
-      kind: r.kind,
-      time: r.time,
-      actor: r.actor,
-      releaseId: r.release_id,
-      bytes: r.bytes,
-      opening: r.salt === null || r.private === null ? undefined : { salt: r.salt, private: r.private },
-    }));
+    return res.rows.map(entryRowOf);
   }
 
   /** As SqliteLedger.sizeBefore: the size of the prefix of entries dated before `time`. */

@@ -19,6 +19,7 @@ import { mayBeReserved, type ReservedIds, STANDARD_RESERVED } from '../reserved-
 import { PG_LOCK_CLASS } from './pg-migrations.js';
 import { keyBatch, planObjectBatch } from './pg-object-batch.js';
 import type { PgSql } from './pg-sql.js';
+import { inPgTransaction } from './pg-transaction.js';
 
 /**
  * Every writer of a schema takes this lock first, in its transaction: one process at a time hands
@@ -86,18 +87,7 @@ export class PgObjectStore implements ObjectWriter, ObjectReader, StatsReader {
     if (batch.length === 0) return [];
     const joined = this.#sql?.openClient();
     if (joined) return this.#putLocked(joined, batch, context);
-    const tx = await this.#pool.connect();
-    try {
-      await tx.query('BEGIN');
-      const results = await this.#putLocked(tx, batch, context);
-      await tx.query('COMMIT');
-      return results;
-    } catch (err) {
-      await tx.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      tx.release();
-    }
+    return inPgTransaction(this.#pool, (tx) => this.#putLocked(tx, batch, context));
   }
 
   async #putLocked(

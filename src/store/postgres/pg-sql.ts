@@ -5,6 +5,7 @@ import { bindFlags, type SqlDatabase, type SqlQueries, type SqlTx } from '../sql
 import { numberPlaceholders } from '../sql/sql-placeholders.js';
 import type { PgLedger } from './pg-ledger.js';
 import { PG_LOCK_CLASS } from './pg-migrations.js';
+import { inPgTransaction } from './pg-transaction.js';
 
 type Params = readonly unknown[];
 
@@ -126,18 +127,9 @@ export class PgSql extends PgQueries implements SqlDatabase {
     // A store called inside another's transaction joins it: one connection, one commit.
     const open = this.#inside.getStore();
     if (open) return work(open);
-    const client = await this.#pool.connect();
-    const tx = new PgTx(client, this.#ledger);
-    try {
-      await client.query('BEGIN');
-      const result = await this.#inside.run(tx, () => work(tx));
-      await client.query('COMMIT');
-      return result;
-    } catch (err) {
-      await client.query('ROLLBACK').catch(() => {});
-      throw err;
-    } finally {
-      client.release();
-    }
+    return inPgTransaction(this.#pool, (client) => {
+      const tx = new PgTx(client, this.#ledger);
+      return this.#inside.run(tx, () => work(tx));
+    });
   }
 }

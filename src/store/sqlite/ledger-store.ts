@@ -7,34 +7,14 @@ import type { LedgerAppender, LedgerProofReader } from '../../ledger/ledger-port
 import { assembleProof, hashRange, planConsistency, planInclusion } from '../../ledger/ledger-proof.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import { countStoredHashes, type NodeId, storedHashIndex } from '../../ledger/ledger-tree-math.js';
-import { type LedgerEntryRow, LedgerStoreError } from '../ledger-rows.js';
+import type { LedgerEntryRow, StoredEntryColumns } from '../ledger-rows.js';
+import { ENTRY_COLUMNS, entryRowOf, LedgerStoreError } from '../ledger-rows.js';
 import type { SqliteDatabase } from './database.js';
 import { LedgerHashPages } from './ledger-hash-pages.js';
 
 export { type LedgerEntryRow, LedgerStoreError };
 
-interface RawEntryRow {
-  idx: number;
-  kind: string;
-  time: string;
-  actor: string;
-  release_id: string | null;
-  bytes: Buffer;
-  salt: Buffer | null;
-  private: Buffer | null;
-}
-
-const toRow = (r: RawEntryRow): LedgerEntryRow => ({
-  index: r.idx,
-  kind: r.kind,
-  time: r.time,
-  actor: r.actor,
-  releaseId: r.release_id,
-  bytes: r.bytes,
-  opening: r.salt === null || r.private === null ? undefined : { salt: r.salt, private: r.private },
-});
-
-const SELECT_ROWS = 'SELECT idx, kind, time, actor, release_id, bytes, salt, private FROM ledger_entries';
+const SELECT_ROWS = `SELECT ${ENTRY_COLUMNS} FROM ledger_entries`;
 
 /** One entry as it is written: its columns, its leaf and (version 2) its opening. */
 export interface SealedEntry {
@@ -108,8 +88,8 @@ export class SqliteLedger implements LedgerAppender, LedgerProofReader {
       insertEntries: db.prepare(
         `INSERT INTO ledger_entries (idx, kind, time, actor, release_id, bytes, salt, private) VALUES ${Array(INSERT_ROWS).fill('(?, ?, ?, ?, ?, ?, ?, ?)').join(', ')}`,
       ),
-      entry: db.prepare<[number], RawEntryRow>(`${SELECT_ROWS} WHERE idx = ?`),
-      range: db.prepare<[number, number], RawEntryRow>(
+      entry: db.prepare<[number], StoredEntryColumns>(`${SELECT_ROWS} WHERE idx = ?`),
+      range: db.prepare<[number, number], StoredEntryColumns>(
         `${SELECT_ROWS} WHERE idx >= ? AND idx < ? ORDER BY idx`,
       ),
       firstAtOrAfter: db.prepare<[number, string], { idx: number | null }>(
@@ -209,12 +189,12 @@ export class SqliteLedger implements LedgerAppender, LedgerProofReader {
 
   readEntry(index: number): LedgerEntryRow | undefined {
     const row = this.#statements.entry.get(index);
-    return row && toRow(row);
+    return row && entryRowOf(row);
   }
 
   /** Entries [start, end), at most MAX_RANGE_ROWS of them. */
   readEntries(start: number, end: number): LedgerEntryRow[] {
-    return this.#statements.range.all(start, Math.min(end, start + MAX_RANGE_ROWS)).map(toRow);
+    return this.#statements.range.all(start, Math.min(end, start + MAX_RANGE_ROWS)).map(entryRowOf);
   }
 
   /** Index of the 'release' entry of a release. */

@@ -5,14 +5,20 @@ export interface DataOption {
   data?: string;
 }
 
-/** What every option asking for a time says it takes (help text). */
 /** The data directory option of every command that opens a hub: one wording everywhere. */
 export const DATA_OPTION = [
   '--data <dir>',
   'data directory (default ./tearline-data or $TEARLINE_DATA)',
 ] as const;
 
+/** What every option asking for a time says it takes (help text). */
 export const TIME_FORMS = 'a date (midnight UTC) or an RFC 3339 timestamp';
+
+/** `--at` of the commands that decide as of another time (explain, condition impact). */
+export const DECIDE_AT_OPTION = [
+  '--at <time>',
+  `decide as of this time instead of now: ${TIME_FORMS}`,
+] as const;
 
 const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;

@@ -3,7 +3,7 @@ import { openDecisionRound, readLatestInputs } from '../app/hub-decisions.js';
 import { openHubAt } from '../app/hub-open.js';
 import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { partnerImpactOf } from '../release/release-what-would-it-take.js';
-import { DATA_OPTION, type DataOption, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
+import { DATA_OPTION, type DataOption, DECIDE_AT_OPTION, parseTimeOption } from './cli-arguments.js';
 import { requireActorOrClose, requirePartner } from './cli-hub.js';
 import { printJson } from './cli-output.js';
 import { formatPartnerImpact } from './explain-what-would-it-take.js';
@@ -15,7 +15,7 @@ export function registerConditionImpact(condition: Command): void {
     .description(
       'for each unmet condition: how many withheld items it gates and what would flow if it alone were met',
     )
-    .option('--at <time>', `decide as of this time instead of now: ${TIME_FORMS}`)
+    .option(...DECIDE_AT_OPTION)
     .option(...DATA_OPTION)
     .option('--json', 'print JSON: {partner, at, decisions, withheld, all_met, agreement_change, conditions}')
     .action(async (nameOrId: string, opts: DataOption & { at?: string; json?: boolean }) => {

@@ -5,7 +5,7 @@ import { requireHubPolicy } from '../app/hub-policy-watch.js';
 import { decideObject } from '../release/release-closure.js';
 import type { ReleaseDecision } from '../release/release-decision.js';
 import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
-import { DATA_OPTION, type DataOption, parseTimeOption, TIME_FORMS } from './cli-arguments.js';
+import { DATA_OPTION, type DataOption, DECIDE_AT_OPTION, parseTimeOption } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
 import { requireActorOrClose, requirePartner } from './cli-hub.js';
 import { printJson } from './cli-output.js';
@@ -18,7 +18,7 @@ export function registerExplain(program: Command): void {
     .description(
       'decide one object for one partner and say why: policies, reasons, failing conditions, the tearline',
     )
-    .option('--at <time>', `decide as of this time instead of now: ${TIME_FORMS}`)
+    .option(...DECIDE_AT_OPTION)
     .option(...DATA_OPTION)
     .option(
       '--what-would-it-take',

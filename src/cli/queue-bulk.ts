@@ -9,6 +9,7 @@ import {
   resolveSelection,
 } from '../release/release-approval-bulk.js';
 import { CliError, usageError } from './cli-error.js';
+import { requirePartner } from './cli-hub.js';
 import { printJson } from './cli-output.js';
 import { parseQueueFilter } from './queue-filter.js';
 
@@ -49,8 +50,7 @@ export async function decideBulk(
     throw usageError(
       'say what to select: --all, --group ID, --report ID, --type T, --label L or --filter KEY=VALUE',
     );
-  const partner = await hub.state.partners.get(o.partner);
-  if (!partner) throw new CliError(`no partner named or with id "${o.partner}"`);
+  const partner = await requirePartner(hub.state, o.partner);
   const sel: QueueSelection = {
     partnerId: partner.id,
     ...(group !== undefined && { group }),

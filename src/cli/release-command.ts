@@ -15,6 +15,7 @@ import { listRecalls, recallRelease } from '../release/release-recall.js';
 import { requireActor } from './cli-actor.js';
 import { DATA_OPTION } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
+import { requirePartner } from './cli-hub.js';
 import { JSON_OPTION, printJson } from './cli-output.js';
 import { type BulkOptions, bulkOptionsGiven, decideBulk } from './queue-bulk.js';
 import { parseQueueFilter } from './queue-filter.js';
@@ -43,9 +44,7 @@ export function registerRelease(program: Command): void {
       const hub = await openHubAt(opts);
       try {
         const actor = await requireActor(hub, opts, 'release.run');
-        if (opts.partner && !(await hub.state.partners.get(opts.partner))) {
-          throw new CliError(`no partner named or with id "${opts.partner}" (see: tearline partner list)`);
-        }
+        if (opts.partner) await requirePartner(hub.state, opts.partner);
         const settings = requireHubPolicyWithDigest(hub.paths.dir);
         const report = await runReleasePipeline(releaseStoresOf(hub), {
           now: hub.clock.now(),
@@ -115,8 +114,7 @@ export function registerRelease(program: Command): void {
         try {
           await requireActor(hub, opts, 'read');
           const { partners } = hub.state;
-          const only = opts.partner ? await partners.get(opts.partner) : undefined;
-          if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
+          const only = opts.partner ? await requirePartner(hub.state, opts.partner) : undefined;
           const now = hub.clock.now().getTime();
           const names = new Map((await partners.list()).map((p) => [p.id, p.name]));
           const entries = sortQueueEntries(
@@ -238,8 +236,7 @@ export function registerRelease(program: Command): void {
       const hub = await openHubAt(opts);
       try {
         const actor = await requireActor(hub, opts, 'release.recall');
-        const partner = await hub.state.partners.get(partnerName);
-        if (!partner) throw new CliError(`no partner named or with id "${partnerName}"`);
+        const partner = await requirePartner(hub.state, partnerName);
         const r = await recallRelease(
           releaseStoresOf(hub),
           partner.id,
@@ -270,8 +267,7 @@ export function registerRelease(program: Command): void {
       try {
         await requireActor(hub, opts, 'read');
         const { partners } = hub.state;
-        const only = opts.partner ? await partners.get(opts.partner) : undefined;
-        if (opts.partner && !only) throw new CliError(`no partner named or with id "${opts.partner}"`);
+        const only = opts.partner ? await requirePartner(hub.state, opts.partner) : undefined;
         const list = (await listRecalls(hub.state, only?.id)).filter(
           (r) => !opts.outstanding || r.acknowledged_at === null,
         );

@@ -12,8 +12,8 @@ import {
 } from '../release/release-report-format.js';
 import { storageFaultOf } from '../store/storage-fault.js';
 import { DATA_OPTION, parseTimeOption } from './cli-arguments.js';
-import { CliError, usageError } from './cli-error.js';
-import { requireActorOrClose } from './cli-hub.js';
+import { usageError } from './cli-error.js';
+import { requireActorOrClose, requirePartner } from './cli-hub.js';
 import { findChromium, printHtmlToPdf } from './report-pdf.js';
 
 const DAY_MS = 86_400_000;
@@ -85,8 +85,7 @@ export function registerReport(program: Command): void {
         });
         await requireActorOrClose(hub, opts, 'read');
         try {
-          const partner = await hub.state.partners.get(opts.partner);
-          if (!partner) throw new CliError(`no partner named or with id "${opts.partner}"`);
+          const partner = await requirePartner(hub.state, opts.partner);
           const doc = await buildDisclosureReport(
             hub,
             requireHubPolicy(hub.paths.dir),

@@ -48,9 +48,19 @@ export async function enqueue(
         created_at: at,
       });
     }
-    await releases.putOutcome(
-      outcomeRow(partner.id, r.originalId, c.version, 'queued', reasons, agreementVersion, fingerprint, at),
-    );
+    await releases.putOutcome({
+      ...outcomeRow(
+        partner.id,
+        r.originalId,
+        c.version,
+        'queued',
+        reasons,
+        agreementVersion,
+        fingerprint,
+        at,
+      ),
+      reference_id: c.copy.partnerObjectId,
+    });
   });
 }
 

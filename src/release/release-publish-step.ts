@@ -59,9 +59,19 @@ export async function publishStep(
   const recordReleased = async (c: Candidate, done: PublishResult) => {
     const fp = fingerprintOf(c.decision.outcome, c.version, agreement.version, c.copy.digest);
     const reasons = done.ok ? reasonsOf(c.decision) : [{ code: done.code, message: done.message }];
-    await releases.putOutcome(
-      outcomeRow(partner.id, c.decision.object_id, c.version, 'released', reasons, agreement.version, fp, at),
-    );
+    await releases.putOutcome({
+      ...outcomeRow(
+        partner.id,
+        c.decision.object_id,
+        c.version,
+        'released',
+        reasons,
+        agreement.version,
+        fp,
+        at,
+      ),
+      reference_id: c.copy.partnerObjectId,
+    });
     counts.released++;
   };
   let pending = candidates;
@@ -109,8 +119,8 @@ export async function publishStep(
       const waitingReasons = [
         { code: 'waiting-for-references', message: 'waits until the partner has the objects it references' },
       ];
-      const waiting = next.map((c) =>
-        outcomeRow(
+      const waiting = next.map((c) => ({
+        ...outcomeRow(
           partner.id,
           c.decision.object_id,
           c.version,
@@ -120,7 +130,8 @@ export async function publishStep(
           'waiting',
           at,
         ),
-      );
+        reference_id: c.copy.partnerObjectId,
+      }));
       counts.waiting += waiting.length;
       await putOutcomes(stores, waiting);
       break;

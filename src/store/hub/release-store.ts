@@ -156,14 +156,19 @@ export class ReleaseStore implements ReleaseTables {
    * outcome rows; objects with no outcome row stay unknown. Joins the caller's transaction.
    */
   async putReferenceIds(partnerId: string, refs: readonly (readonly [string, string])[]): Promise<void> {
-    for (let at = 0; at < refs.length; at += OUTCOME_CHUNK) {
-      const chunk = refs.slice(at, at + OUTCOME_CHUNK);
-      // A CASE over the chunk's ids, the rows found by primary key: one statement per chunk on
-      // both engines (SQLite's UPDATE ... FROM (VALUES ...) scanned the partner's every outcome).
+    // Most were written with their outcome rows: read which still differ (reads take no lock).
+    const current = await this.referenceIdsOf(
+      partnerId,
+      refs.map(([id]) => id),
+    );
+    // One row at a time in the order given (store order): every other outcome write of a pass
+    // locks rows in that order, so two processes passing at once on PostgreSQL cannot deadlock,
+    // as an IN list (locked in key order) did.
+    for (const [objectId, referenceId] of refs) {
+      if (current.get(objectId) === referenceId) continue;
       await this.sql.run(
-        `UPDATE release_outcomes SET reference_id = CASE object_id ${chunk.map(() => 'WHEN ? THEN ?').join(' ')} END
-          WHERE partner_id = ? AND object_id IN (${chunk.map(() => '?').join(', ')})`,
-        [...chunk.flat(), partnerId, ...chunk.map(([id]) => id)],
+        'UPDATE release_outcomes SET reference_id = ? WHERE partner_id = ? AND object_id = ?',
+        [referenceId, partnerId, objectId],
       );
     }
   }
@@ -186,23 +191,7 @@ export class ReleaseStore implements ReleaseTables {
   }
 
   async putOutcome(o: OutcomeRow): Promise<void> {
-    await this.sql.run(
-      `INSERT INTO release_outcomes (partner_id, object_id, object_version, outcome, reasons, agreement_version, fingerprint, decided_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (partner_id, object_id) DO UPDATE SET object_version = excluded.object_version,
-         outcome = excluded.outcome, reasons = excluded.reasons, agreement_version = excluded.agreement_version,
-         fingerprint = excluded.fingerprint, decided_at = excluded.decided_at`,
-      [
-        o.partner_id,
-        o.object_id,
-        o.object_version,
-        o.outcome,
-        JSON.stringify(o.reasons),
-        o.agreement_version,
-        o.fingerprint,
-        o.decided_at,
-      ],
-    );
+    await this.putOutcomes([o]);
   }
 
   /**
@@ -394,8 +383,14 @@ export class ReleaseStore implements ReleaseTables {
   }
 }
 
-function parseOutcome(r: Raw<OutcomeRow>): OutcomeRow {
-  return { ...r, reasons: JSON.parse(r.reasons) as Reason[] };
+function parseOutcome(r: Raw<OutcomeRow> & { reference_id?: string | null }): OutcomeRow {
+  // reference_id is the pass's own record (outcome-references.ts): kept only where recorded.
+  const { reference_id, ...rest } = r;
+  return {
+    ...rest,
+    reasons: JSON.parse(r.reasons) as Reason[],
+    ...(typeof reference_id === 'string' && { reference_id }),
+  };
 }
 
 function parseItem(r: Raw<QueueItem>): QueueItem {

@@ -87,19 +87,6 @@ function itemOfEntity(
         name: e.name,
         data: { kind: 'location', placeKind: 'region', region: e.region },
       };
-    case 'province': {
-      const country = g.countries.get(e.country);
-      return {
-        key: keyOf('location', e.name),
-        name: e.name,
-        data: {
-          kind: 'location',
-          placeKind: 'province',
-          country: e.country,
-          ...(country && { within: keyOf('location', country.name) }),
-        },
-      };
-    }
     case 'water':
       return {
         key: keyOf('location', e.name),
@@ -122,6 +109,7 @@ function itemOfEntity(
         },
       };
     }
+    case 'province':
     case 'place': {
       const country = g.countries.get(e.country);
       return {
@@ -129,7 +117,7 @@ function itemOfEntity(
         name: e.name,
         data: {
           kind: 'location',
-          placeKind: e.placeKind,
+          placeKind: e.kind === 'province' ? 'province' : e.placeKind,
           country: e.country,
           ...(country && { within: keyOf('location', country.name) }),
         },

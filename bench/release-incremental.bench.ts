@@ -25,7 +25,7 @@ const CLIENTS = 4;
 const clock = new ManualClock(SCALE_NOW);
 const scale = await buildScaleHub(clock);
 // A quiet run pages 100,000s of times: spreading that many samples into Math.max overflows the stack.
-const maxOf = (xs: readonly number[]) => xs.reduce((m, x) => (x > m ? x : m), Number.NEGATIVE_INFINITY);
+const maxOf = (xs: readonly number[]) => xs.reduce((m, x) => Math.max(m, x), Number.NEGATIVE_INFINITY);
 const quantile = (xs: number[], q: number) => {
   const s = [...xs].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? Number.NaN;

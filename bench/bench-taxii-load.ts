@@ -39,15 +39,16 @@ export function fictionalIndicator(i: number, tag: string | number = '') {
 }
 
 /**
- * Releases fictional indicators `from` to `to` (exclusive) to a partner, visible from `now`;
- * the caller holds the transaction (one per batch keeps a large feed's WAL bounded).
+ * Releases fictional indicators `from` to `to` (exclusive) to a partner, visible from `now`, and
+ * returns them; the caller holds the transaction (one per batch keeps a large feed's WAL bounded).
  */
 export function releaseIndicators(
   feed: SqliteReleaseFeed,
   partnerId: string,
   range: { from: number; to: number; tag?: string | number },
   now: Date,
-): void {
+): ReturnType<typeof fictionalIndicator>[] {
+  const released: ReturnType<typeof fictionalIndicator>[] = [];
   for (let i = range.from; i < range.to; i++) {
     const obj = fictionalIndicator(i, range.tag);
     const r = feed.addRelease(
@@ -61,7 +62,9 @@ export function releaseIndicators(
       now,
     );
     if (!r.ok) throw new Error(r.message);
+    released.push(obj);
   }
+  return released;
 }
 
 /** Starts `node ARGS` from the repository; resolves with its URL once stderr matches `ready`. */

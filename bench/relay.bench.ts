@@ -38,7 +38,7 @@ import { RelayMailStore } from '../src/store/hub/relay-mail-store.js';
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { SqliteSql } from '../src/store/sqlite/sqlite-sql.js';
-import { fictionalIndicator } from './bench-taxii-load.js';
+import { releaseIndicators } from './bench-taxii-load.js';
 import { report } from './report.js';
 
 const OBJECTS = 100;
@@ -65,23 +65,16 @@ try {
   );
   if (!added.ok) throw new Error(added.message);
   const feed = new SqliteReleaseFeed(db);
-  const copies = Array.from({ length: PAGES * OBJECTS }, (_, i) => fictionalIndicator(i));
-  db.transaction(() => {
-    const now = new Date(Date.now() - 60_000);
-    for (const obj of copies) {
-      const r = feed.addRelease(
-        {
-          partnerId: added.partner.id,
-          tearline: obj,
-          originalId: `indicator--${randomUUID()}`,
-          originalVersion: obj.modified,
-          visibleFrom: now,
-        },
-        now,
-      );
-      if (!r.ok) throw new Error(r.message);
-    }
-  }).immediate();
+  const copies = db
+    .transaction(() =>
+      releaseIndicators(
+        feed,
+        added.partner.id,
+        { from: 0, to: PAGES * OBJECTS },
+        new Date(Date.now() - 60_000),
+      ),
+    )
+    .immediate();
   db.close();
   const hub = openHub(paths.dir);
   const taxii = buildServer(hub, { rate: { perSecond: 1e9, burst: 1e9 } });

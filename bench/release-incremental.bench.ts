@@ -1,5 +1,6 @@
 // Incremental release passes and passes off the event loop (issue 20), on the scale hub (ICS +
-// CAPEC, 4,509 objects x 20 partners = 90,180 decisions, SQLite):
+// CAPEC, 4,509 objects x 20 partners = 90,180 decisions, SQLite; TEARLINE_BENCH_SCALE_COPIES=8 is
+// the issue's size, TEARLINE_BENCH_LOAD_SECONDS how long serve is paged):
 // 1. in this process: the full pass (release run --full) as the baseline, then a pass with nothing
 //    changed (target < 100 ms) and a pass after 1,000 new objects (target < 2 s), same run;
 // 2. the real `tearline serve` (child process, passes on its worker thread) paged over TAXII by 4
@@ -164,6 +165,8 @@ const decidedNew = await check.state.sql.get<{ n: number }>(
   "SELECT count(*) AS n FROM release_outcomes o JOIN objects b ON b.id = o.object_id AND b.is_latest WHERE b.source = 'bench'",
 );
 const passRows = await check.state.sql.get<{ n: number }>('SELECT count(*) AS n FROM release_pass_state');
+const latest =
+  (await check.state.sql.get<{ n: number }>('SELECT count(*) AS n FROM objects WHERE is_latest'))?.n ?? 0;
 check.close();
 rmSync(dirname(scale.dir), { recursive: true, force: true });
 rmSync(dirname(data), { recursive: true, force: true });
@@ -217,6 +220,28 @@ report({
 report({ bench: BENCH, metric: 'serve RSS, first second', value: rss[1]?.mb ?? Number.NaN, unit: 'MB' });
 report({ bench: BENCH, metric: 'serve RSS, peak', value: maxOf(rss.map((r) => r.mb)), unit: 'MB' });
 report({ bench: BENCH, metric: 'serve RSS, last', value: rss.at(-1)?.mb ?? Number.NaN, unit: 'MB' });
+// Flat or growing? V8 lets garbage that outlived two young collections (requests in flight under
+// load) pile up in old space until a major collection, so RSS is a sawtooth; a leak shows as a
+// rising average. Quarters of the run: the first holds the warm-up and the full pass's import, so
+// the last quarter is set against the second.
+const quarterMean = (k: number) => {
+  const xs = rss.filter((r) => r.at >= (k * LOAD_SECONDS) / 4 && r.at < ((k + 1) * LOAD_SECONDS) / 4);
+  return xs.reduce((a, r) => a + r.mb, 0) / Math.max(1, xs.length);
+};
+const quarters = [0, 1, 2, 3].map(quarterMean);
+for (const [k, mb] of quarters.entries())
+  report({ bench: BENCH, metric: `serve RSS, mean of quarter ${k + 1} of the run`, value: mb, unit: 'MB' });
+const growth = (quarters[3] ?? 0) / (quarters[1] ?? 1);
+report({
+  bench: BENCH,
+  metric: 'serve RSS, mean of the last quarter against the second (flat memory)',
+  value: quarters[3] ?? 0,
+  unit: 'MB',
+  baseline: quarters[1] ?? 0,
+  ratio: growth,
+  target: '< 1.25',
+  met: growth < 1.25,
+});
 report({
   bench: BENCH,
   metric: 'new objects decided while serving',
@@ -232,6 +257,8 @@ const perSecond = Array.from({ length: seconds }, (_, s) => {
   const mb = rss.filter((r) => r.at >= s && r.at < s + 1).map((r) => r.mb);
   return { s, p99: xs.length ? quantile(xs, 0.99) : 0, n: xs.length, mb: mb.length ? maxOf(mb) : 0 };
 });
+// At most about 12 labels on the time axis, whatever the run's length.
+const tick = [5, 10, 15, 30, 60, 120].find((t) => seconds / t <= 12) ?? 300;
 const W = 760;
 const H = 320;
 const L = 60;
@@ -268,10 +295,10 @@ ${[0, 0.25, 0.5, 0.75, 1]
       `<text x="${L - 5}" y="${yMb(f * maxMb) + 4}" text-anchor="end" fill="#2255cc">${Math.round(f * maxMb)}</text><text x="${W - R + 5}" y="${yMs(f * maxMs) + 4}" fill="#d33">${Math.round(f * maxMs)}</text>`,
   )
   .join('\n')}
-${Array.from({ length: Math.floor(seconds / 5) + 1 }, (_, i) => i * 5)
+${Array.from({ length: Math.floor(seconds / tick) + 1 }, (_, i) => i * tick)
   .map((s) => `<text x="${x(s)}" y="${H - B + 15}" text-anchor="middle">${s}</text>`)
   .join('\n')}
-<text x="${(W - R + L) / 2}" y="${H - 12}" text-anchor="middle">seconds (scale hub: 4,509 objects x 20 partners, SQLite, 2 shared cores)</text>
+<text x="${(W - R + L) / 2}" y="${H - 12}" text-anchor="middle">seconds (${latest.toLocaleString('en-GB')} objects x 20 partners, SQLite, 2 cores)</text>
 </svg>
 `;
 writeFileSync(join(REPO_ROOT, 'bench', 'release-incremental-chart.svg'), svg);

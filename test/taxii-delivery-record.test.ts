@@ -170,6 +170,22 @@ describe('delivery record', () => {
     expect(csv.stdout).not.toContain(objs[0]?.id as string);
   });
 
+  it('writes a period closed early at once, without waiting for the timer', async () => {
+    const a = [release(hub, alpha.id), release(hub, alpha.id), release(hub, alpha.id)];
+    const { base } = await listen({
+      deliveries: { periodMs: 60_000, flushEveryMs: 3_600_000, maxHeldPairs: 2 },
+    });
+    expect((await get(base, `${ROOT}/releases/objects/?limit=2`, alpha)).status).toBe(200);
+    const day = ['2026-06-01T00:00:00.000Z', '2026-06-02T00:00:00.000Z'] as const;
+    // No flush and no timer: the bound alone makes the write happen.
+    let written = await hub.state.deliveries.list(alpha.id, ...day);
+    for (let i = 0; i < 100 && written.length === 0; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      written = await hub.state.deliveries.list(alpha.id, ...day);
+    }
+    expect(written.map((d) => d.items)).toEqual([[a[0], a[1]].map((o) => [o?.id, o?.modified]).sort()]);
+  });
+
   it('records nothing when turned off', async () => {
     release(hub, alpha.id);
     const { app, base } = await listen({ deliveries: { periodMs: 0 } });

@@ -58,9 +58,11 @@ export interface ServerOptions {
   /**
    * The delivery record: what each partner fetched, one ledger entry per partner per period of
    * this length (default a minute); 0 records nothing. Ended periods are written every
-   * `flushEveryMs` (default the period, at most 5 s) and all of them when the server closes.
+   * `flushEveryMs` (default the period, at most 5 s) and all of them when the server closes;
+   * past `maxHeldPairs` (id, version) pairs held for all partners, the largest period is closed
+   * and written at once.
    */
-  deliveries?: { periodMs: number; flushEveryMs?: number };
+  deliveries?: { periodMs: number; flushEveryMs?: number; maxHeldPairs?: number };
   /** The worker running the hub's release passes, once started (the console's run goes to it). */
   passes?: ConsoleOptions['passes'];
 }
@@ -136,8 +138,19 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
       : undefined;
 
   const periodMs = options.deliveries?.periodMs ?? 60_000;
+  // A period closed early (a partner crawling fast) is written at once, not on the next timer.
+  let writeOverflow = () => {};
   const deliveries =
-    periodMs > 0 ? new DeliveryLog({ periodMs, now: () => hub.clock.now().getTime() }) : undefined;
+    periodMs > 0
+      ? new DeliveryLog({
+          periodMs,
+          now: () => hub.clock.now().getTime(),
+          onOverflow: () => writeOverflow(),
+          ...(options.deliveries?.maxHeldPairs !== undefined && {
+            maxHeldPairs: options.deliveries.maxHeldPairs,
+          }),
+        })
+      : undefined;
 
   let app: FastifyInstance | undefined;
   const tracker = new RequestTracker();
@@ -196,8 +209,14 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
     responseHeaders: HYGIENE_HEADERS,
     ...(deliveries && { deliveries }),
   });
-  if (deliveries)
-    recordDeliveries(app, hub, deliveries, options.deliveries?.flushEveryMs ?? Math.min(periodMs, 5000));
+  if (deliveries) {
+    writeOverflow = recordDeliveries(
+      app,
+      hub,
+      deliveries,
+      options.deliveries?.flushEveryMs ?? Math.min(periodMs, 5000),
+    );
+  }
 
   registerLedgerRoutes(app, hub, {
     peek: (creds) => authenticator.peek(creds),
@@ -242,19 +261,22 @@ export function buildServer(hub: Hub, options: ServerOptions = {}): FastifyInsta
 }
 
 /** Writes ended delivery periods on a timer, and every period when the server closes. */
-function recordDeliveries(app: FastifyInstance, hub: Hub, log: DeliveryLog, everyMs: number): void {
+function recordDeliveries(app: FastifyInstance, hub: Hub, log: DeliveryLog, everyMs: number): () => void {
   let writing = Promise.resolve();
+  let overflowQueued = false;
+  const writeNow = async (periods: DeliveryPeriod[]) => {
+    if (periods.length === 0) return;
+    try {
+      await hub.state.deliveries.write(periods, hub.clock.now());
+    } catch (err) {
+      // Kept for the next attempt: a record lost here is a partner's fetch nobody can account for.
+      app.log.error({ err: (err as Error).message }, 'delivery record not written; will retry');
+      log.putBack(periods);
+    }
+  };
   const write = (periods: DeliveryPeriod[]) => {
     if (periods.length === 0) return writing;
-    writing = writing.then(async () => {
-      try {
-        await hub.state.deliveries.write(periods, hub.clock.now());
-      } catch (err) {
-        // Kept for the next attempt: a record lost here is a partner's fetch nobody can account for.
-        app.log.error({ err: (err as Error).message }, 'delivery record not written; will retry');
-        log.putBack(periods);
-      }
-    });
+    writing = writing.then(() => writeNow(periods));
     return writing;
   };
   const timer = setInterval(() => {
@@ -266,4 +288,13 @@ function recordDeliveries(app: FastifyInstance, hub: Hub, log: DeliveryLog, ever
     clearInterval(timer);
     await write(log.takeAll());
   });
+  // One write queued behind the current one takes every period closed by then.
+  return () => {
+    if (overflowQueued) return;
+    overflowQueued = true;
+    writing = writing.then(() => {
+      overflowQueued = false;
+      return writeNow(log.takeEnded());
+    });
+  };
 }

@@ -19,40 +19,45 @@ describe('DeliveryLog', () => {
       again: fc.boolean(),
     });
     fc.assert(
-      fc.property(fc.array(event, { maxLength: 40 }), fc.integer({ min: 1, max: 8 }), (events, maxPairs) => {
-        let now = 0;
-        const log = new DeliveryLog({ periodMs: PERIOD, now: () => now, maxPairs });
-        const expected = new Map<string, Set<string>>();
-        let last: DeliveredItems | undefined;
-        const taken = [];
-        for (const e of [...events].sort((a, b) => a.at - b.at)) {
-          now = e.at;
-          // A cached page is the same array served again; a re-rendered one is a new array.
-          const page: DeliveredItems = e.again && last ? last : e.page;
-          last = page;
-          log.record(partner(e.partner), page);
-          const key = `${e.partner}@${now - (now % PERIOD)}`;
-          const set = expected.get(key) ?? new Set<string>();
-          for (const [id, v] of page) set.add(`${id} ${v}`);
-          if (page.length > 0) expected.set(key, set);
-          if (e.at % 7 === 0) taken.push(...log.takeEnded());
-        }
-        taken.push(...log.takeAll());
-        const got = new Map<string, Set<string>>();
-        for (const p of taken) {
-          const keys = p.items.map(([id, v]) => `${id} ${v}`);
-          // Sorted and distinct within one record; the period is whole and aligned.
-          if (keys.join('|') !== [...new Set(keys)].sort().join('|')) return false;
-          if (p.periodEnd.getTime() - p.periodStart.getTime() !== PERIOD) return false;
-          const key = `${p.partnerId}@${p.periodStart.getTime()}`;
-          const set = got.get(key) ?? new Set<string>();
-          for (const k of keys) set.add(k);
-          got.set(key, set);
-        }
-        const flat = (m: Map<string, Set<string>>) =>
-          [...m.entries()].map(([k, v]) => `${k}:${[...v].sort().join(',')}`).sort();
-        return JSON.stringify(flat(got)) === JSON.stringify(flat(expected));
-      }),
+      fc.property(
+        fc.array(event, { maxLength: 40 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.integer({ min: 1, max: 12 }),
+        (events, maxPairs, maxHeldPairs) => {
+          let now = 0;
+          const log = new DeliveryLog({ periodMs: PERIOD, now: () => now, maxPairs, maxHeldPairs });
+          const expected = new Map<string, Set<string>>();
+          let last: DeliveredItems | undefined;
+          const taken = [];
+          for (const e of [...events].sort((a, b) => a.at - b.at)) {
+            now = e.at;
+            // A cached page is the same array served again; a re-rendered one is a new array.
+            const page: DeliveredItems = e.again && last ? last : e.page;
+            last = page;
+            log.record(partner(e.partner), page);
+            const key = `${e.partner}@${now - (now % PERIOD)}`;
+            const set = expected.get(key) ?? new Set<string>();
+            for (const [id, v] of page) set.add(`${id} ${v}`);
+            if (page.length > 0) expected.set(key, set);
+            if (e.at % 7 === 0) taken.push(...log.takeEnded());
+          }
+          taken.push(...log.takeAll());
+          const got = new Map<string, Set<string>>();
+          for (const p of taken) {
+            const keys = p.items.map(([id, v]) => `${id} ${v}`);
+            // Sorted and distinct within one record; the period is whole and aligned.
+            if (keys.join('|') !== [...new Set(keys)].sort().join('|')) return false;
+            if (p.periodEnd.getTime() - p.periodStart.getTime() !== PERIOD) return false;
+            const key = `${p.partnerId}@${p.periodStart.getTime()}`;
+            const set = got.get(key) ?? new Set<string>();
+            for (const k of keys) set.add(k);
+            got.set(key, set);
+          }
+          const flat = (m: Map<string, Set<string>>) =>
+            [...m.entries()].map(([k, v]) => `${k}:${[...v].sort().join(',')}`).sort();
+          return JSON.stringify(flat(got)) === JSON.stringify(flat(expected));
+        },
+      ),
       { numRuns: 300 },
     );
   });
@@ -84,6 +89,33 @@ describe('DeliveryLog', () => {
       { partnerId: 'p2', periodStart: new Date(0), periodEnd: new Date(PERIOD) },
     ]);
     expect(log.takeAll()).toEqual([]);
+  });
+
+  it('holds at most maxHeldPairs across partners, closing the largest period and saying so', () => {
+    let overflows = 0;
+    const log = new DeliveryLog({
+      periodMs: PERIOD,
+      now: () => 10,
+      maxHeldPairs: 5,
+      onOverflow: () => overflows++,
+    });
+    const page = (n: number, p: string): DeliveredItems =>
+      Array.from({ length: n }, (_, i) => [`indicator--${p}${i}`, 'v1'] as const);
+    log.record(partner('big'), page(3, 'a'));
+    log.record(partner('small'), page(1, 'b'));
+    expect(overflows).toBe(0);
+    expect(log.takeEnded()).toEqual([]);
+    // Five held: the big partner's period is closed, though the small one brought the total there.
+    log.record(partner('small'), page(1, 'c'));
+    expect(overflows).toBe(1);
+    expect(log.takeEnded().map((p) => [p.partnerId, p.items.length])).toEqual([['big', 3]]);
+    // The small partner's period stays open: two pairs held, far under the bound.
+    log.record(partner('big'), page(1, 'd'));
+    expect(overflows).toBe(1);
+    expect(log.takeAll().map((p) => [p.partnerId, p.items.length])).toEqual([
+      ['small', 2],
+      ['big', 1],
+    ]);
   });
 
   it('records partners only, and puts back what could not be written', () => {

@@ -15,6 +15,16 @@ export interface DeliveryLogOptions {
   now(): number;
   /** Pairs held for one partner before its period is closed early (memory stays bounded). */
   maxPairs?: number;
+  /**
+   * Pairs held in open periods for all partners together: past it, the largest open period is
+   * closed early, so memory stays bounded however many partners page at once.
+   */
+  maxHeldPairs?: number;
+  /**
+   * Told when a period closes early: the caller writes it now rather than on its next timer, so
+   * closed periods do not pile up between writes under heavy paging.
+   */
+  onOverflow?: () => void;
 }
 
 interface Accumulator {
@@ -26,6 +36,9 @@ interface Accumulator {
 }
 
 const DEFAULT_MAX_PAIRS = 100_000;
+// About 15 MB of pairs: under a partner crawling its feed at full speed, what is held until the
+// next write lives long enough to reach V8's old space, and is what serve's RSS swings by.
+const DEFAULT_MAX_HELD_PAIRS = 100_000;
 
 function comparePairs(a: readonly [string, string], b: readonly [string, string]): number {
   if (a[0] !== b[0]) return a[0] < b[0] ? -1 : 1;
@@ -69,12 +82,24 @@ export class DeliveryLog implements DeliveryRecorder {
   readonly #periodMs: number;
   readonly #now: () => number;
   readonly #maxPairs: number;
+  readonly #maxHeldPairs: number;
+  readonly #onOverflow: (() => void) | undefined;
+  /** Pairs in open periods, all partners. */
+  #openPairs = 0;
 
   constructor(o: DeliveryLogOptions) {
     if (!(o.periodMs > 0)) throw new Error('a delivery period must be longer than 0 ms');
     this.#periodMs = o.periodMs;
     this.#now = o.now;
     this.#maxPairs = o.maxPairs ?? DEFAULT_MAX_PAIRS;
+    this.#maxHeldPairs = o.maxHeldPairs ?? DEFAULT_MAX_HELD_PAIRS;
+    this.#onOverflow = o.onOverflow;
+  }
+
+  #close(acc: Accumulator): void {
+    this.#closed.push(acc);
+    this.#open.delete(acc.partnerId);
+    this.#openPairs -= acc.pairs;
   }
 
   record(principal: Principal, delivered: DeliveredItems): void {
@@ -83,7 +108,7 @@ export class DeliveryLog implements DeliveryRecorder {
     const start = t - (t % this.#periodMs);
     let acc = this.#open.get(principal.partnerId);
     if (acc && acc.start !== start) {
-      this.#closed.push(acc);
+      this.#close(acc);
       acc = undefined;
     }
     if (!acc) {
@@ -93,9 +118,17 @@ export class DeliveryLog implements DeliveryRecorder {
     if (acc.pages.has(delivered)) return;
     acc.pages.add(delivered);
     acc.pairs += delivered.length;
+    this.#openPairs += delivered.length;
     if (acc.pairs >= this.#maxPairs) {
-      this.#closed.push(acc);
-      this.#open.delete(principal.partnerId);
+      this.#close(acc);
+      this.#onOverflow?.();
+    } else if (this.#openPairs >= this.#maxHeldPairs) {
+      // The largest period goes: one partner crawling fast cannot make every other partner's
+      // record close page by page.
+      let largest = acc;
+      for (const open of this.#open.values()) if (open.pairs > largest.pairs) largest = open;
+      this.#close(largest);
+      this.#onOverflow?.();
     }
   }
 
@@ -103,19 +136,15 @@ export class DeliveryLog implements DeliveryRecorder {
   takeEnded(): DeliveryPeriod[] {
     const t = this.#now();
     const current = t - (t % this.#periodMs);
-    for (const [id, acc] of this.#open) {
-      if (acc.start < current) {
-        this.#closed.push(acc);
-        this.#open.delete(id);
-      }
+    for (const acc of [...this.#open.values()]) {
+      if (acc.start < current) this.#close(acc);
     }
     return this.#drain();
   }
 
   /** Every period, ended or not (at shutdown). */
   takeAll(): DeliveryPeriod[] {
-    this.#closed.push(...this.#open.values());
-    this.#open.clear();
+    for (const acc of [...this.#open.values()]) this.#close(acc);
     return this.#drain();
   }
 

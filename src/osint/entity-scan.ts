@@ -2,6 +2,7 @@ import { attributive } from './country-adjective.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
 import { scanGroupContext } from './group-context-scan.js';
+import { scanGroupCues } from './group-cue-scan.js';
 import { type ContextPlace, scanContextPlaces } from './place-context-scan.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
 import { isAllCaps, isCapitalised, type Token } from './text-tokens.js';
@@ -252,9 +253,13 @@ export function scanEntities(
   }
   // Groups the text calls groups; a place inside one ("Balochistan" in the Balochistan
   // Liberation Army) is part of its name, a group or body the gazetteer knows is left to it.
-  for (const gh of scanGroupContext(text, tokens)) {
+  const cued = scanGroupCues(text, tokens, g.commonWords);
+  for (const gh of [...scanGroupContext(text, tokens), ...cued]) {
     let known = false;
-    for (let k = gh.from; k < gh.to; k++) if (taken[k] === 2) known = true;
+    // A listed name or "members of X" that is a place ("fighters from Syria") is that place;
+    // a name ending in an armed word may hold one ("Balochistan Liberation Front").
+    const strict = gh.entry.source === 'text:listed-armed' || gh.entry.source === 'text:members-of';
+    for (let k = gh.from; k < gh.to; k++) if (taken[k] === 2 || (strict && taken[k] === 1)) known = true;
     if (known) continue;
     for (let n = out.length - 1; n >= 0; n--) {
       const h = out[n] as EntityHit;
@@ -267,7 +272,10 @@ export function scanEntities(
       end: (tokens[gh.to - 1] as Token).end,
       from: gh.from,
       to: gh.to,
-      rule: 'group:called-a-group',
+      rule:
+        gh.entry.source === 'text:called-a-group'
+          ? 'group:called-a-group'
+          : `group:${gh.entry.source.slice(5)}`,
       confidence: 0.6,
     });
   }

@@ -4,8 +4,10 @@ import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
 import { scanGroupContext } from './group-context-scan.js';
 import { scanGroupCues } from './group-cue-scan.js';
 import { type ContextPlace, scanContextPlaces } from './place-context-scan.js';
+import { scanFeaturePlaces } from './place-feature-scan.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
 import { isAllCaps, isCapitalised, type Token } from './text-tokens.js';
+import { scanLeadVenues } from './venue-lead-scan.js';
 
 /** A gazetteer name or a named venue found in the text. */
 export interface EntityHit {
@@ -32,6 +34,7 @@ const LOCATIVE = new Set([
   'of',
   'around',
   'inside',
+  'between',
 ]);
 // The last word of a named venue: "Crocus City Hall", "Hamid Karzai International Airport".
 const VENUE_HEADS = new Set([
@@ -286,6 +289,16 @@ export function scanEntities(
         (v) => h.start >= v.start && h.end <= v.end && h.entry.kind === 'city' && h.from === v.from,
       ),
   );
+  // A venue led by its kind word replaces the places inside it ("Anglais" is no town).
+  for (const v of scanLeadVenues(text, tokens, taken)) {
+    if (venues.some((w) => w.from < v.to && w.to > v.from)) continue;
+    for (let n = result.length - 1; n >= 0; n--) {
+      const h = result[n] as EntityHit;
+      if (h.from < v.to && h.to > v.from && h.entry.kind !== 'group') result.splice(n, 1);
+    }
+    venues.push({ entry: { kind: 'venue', name: v.name }, ...v, rule: 'venue:kind-first', confidence: 0.7 });
+  }
   const named = [...result, ...venues];
-  return [...named, ...scanContextPlaces(text, tokens, named, g)].sort((a, b) => a.start - b.start);
+  const context = [...named, ...scanContextPlaces(text, tokens, named, g)];
+  return [...context, ...scanFeaturePlaces(text, tokens, context, g)].sort((a, b) => a.start - b.start);
 }

@@ -25,6 +25,7 @@ const ANY_ATTACK_WORD =
 const RANK: Record<LocationData['placeKind'], number> = {
   venue: 0,
   city: 1,
+  feature: 1,
   province: 1.5,
   water: 2,
   country: 2,

@@ -12,7 +12,8 @@ import { isCapitalised, type Token } from './text-tokens.js';
 export interface ContextPlace {
   kind: 'place';
   name: string;
-  placeKind: 'city' | 'province';
+  /** feature: terrain named by its head noun (place-feature-scan.ts). */
+  placeKind: 'city' | 'province' | 'feature';
   /** ISO 3166 alpha-2 code of the country the text puts it in. */
   country: string;
 }

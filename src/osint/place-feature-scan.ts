@@ -1,0 +1,134 @@
+import type { EntityHit } from './entity-scan.js';
+import type { Gazetteer } from './gazetteer-build.js';
+import { isCapitalised, type Token } from './text-tokens.js';
+
+/**
+ * Places no list holds that the text marks without naming their country beside them:
+ * - terrain by its own head noun: "the Hamrin mountains", "the Swat Valley", "the Sambisa
+ *   forest" (the head is part of the name);
+ * - a town after "near" or "outside" in a sentence about an attack: "at a meadow near
+ *   Pahalgam, in Indian-administered Kashmir", "a checkpoint outside Dorvan";
+ * The country is the one the article names nearest to the place (a town or province the
+ * gazetteer knows counts as its country); with no country named, nothing is claimed.
+ */
+
+const FEATURE_HEADS = new Set([
+  'mountains',
+  'hills',
+  'valley',
+  'desert',
+  'forest',
+  'plateau',
+  'highlands',
+  'marshes',
+  'massif',
+]);
+const STRONG_BEFORE = new Set(['near', 'outside']);
+const ATTACK =
+  /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|gunmen|fire)\b/i;
+const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+const MAX_WORDS = 3;
+
+function nameLike(t: Token | undefined, g: Gazetteer): boolean {
+  if (!t || !isCapitalised(t.text) || /\d/.test(t.text)) return false;
+  return !g.commonWords.has(t.fold) && !NOT_NAMES.has(t.fold);
+}
+
+function countryOf(h: EntityHit): string | undefined {
+  const e = h.entry;
+  if (e.kind === 'country') return e.code;
+  if (e.kind === 'province' || e.kind === 'place') return e.country;
+  if (e.kind === 'city') return e.choices[0]?.country;
+  return undefined;
+}
+
+/** The country of the known place nearest to offset `at`, countries before towns at equal distance. */
+function nearestCountry(hits: readonly EntityHit[], at: number): string | undefined {
+  let best: { d: number; code: string } | undefined;
+  for (const h of hits) {
+    const code = countryOf(h);
+    if (!code) continue;
+    const d = Math.abs(h.start - at);
+    if (!best || d < best.d) best = { d, code };
+  }
+  return best?.code;
+}
+
+function sentenceAround(text: string, at: number): string {
+  const from = Math.max(text.lastIndexOf('.', at), text.lastIndexOf('\n', at)) + 1;
+  const dot = text.indexOf('.', at);
+  return text.slice(from, dot < 0 ? text.length : dot);
+}
+
+export function scanFeaturePlaces(
+  text: string,
+  tokens: readonly Token[],
+  hits: readonly EntityHit[],
+  g: Gazetteer,
+): EntityHit[] {
+  const taken = new Uint8Array(tokens.length);
+  for (const h of hits) for (let k = h.from; k < h.to; k++) taken[k] = 1;
+  const single = (a: number) => text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token).start) === ' ';
+  const out: EntityHit[] = [];
+  const push = (
+    from: number,
+    to: number,
+    placeKind: 'city' | 'feature',
+    rule: string,
+    confidence: number,
+  ) => {
+    const start = (tokens[from] as Token).start;
+    const end = (tokens[to - 1] as Token).end;
+    const country = nearestCountry(hits, start);
+    if (!country) return;
+    out.push({
+      entry: { kind: 'place', name: text.slice(start, end), placeKind, country },
+      start,
+      end,
+      from,
+      to,
+      rule,
+      confidence,
+    });
+    for (let k = from; k < to; k++) taken[k] = 1;
+  };
+
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    // "the Hamrin mountains": "the", one to three unknown capitalised words, the head.
+    if (FEATURE_HEADS.has(t.fold)) {
+      let from = i;
+      while (
+        from > 0 &&
+        i - from < MAX_WORDS &&
+        !taken[from - 1] &&
+        nameLike(tokens[from - 1], g) &&
+        single(from - 1)
+      )
+        from--;
+      if (from < i && tokens[from - 1]?.fold === 'the' && single(from - 1))
+        push(from, i + 1, 'feature', 'place:terrain', 0.7);
+      continue;
+    }
+    if (!STRONG_BEFORE.has(t.fold) || !single(i)) continue;
+    let to = i + 1;
+    while (to < tokens.length && to - i - 1 < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
+      to++;
+      if (to < tokens.length && !single(to - 1)) break;
+    }
+    if (to === i + 1) continue;
+    // The name ends the clause or is followed by a lower-case word: "near Pahalgam, in ...".
+    const after = text.slice(
+      (tokens[to - 1] as Token).end,
+      (tokens[to] as Token | undefined)?.start ?? text.length,
+    );
+    if (
+      !(/^[,.;:]/.test(after) || to === tokens.length) &&
+      !(after === ' ' && !isCapitalised(tokens[to]?.text ?? 'x'))
+    )
+      continue;
+    if (!ATTACK.test(sentenceAround(text, t.start))) continue;
+    push(i + 1, to, 'city', 'place:near-attack', 0.6);
+  }
+  return out;
+}

@@ -1,7 +1,7 @@
 import { attributive } from './country-adjective.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
-import { scanGroupContext } from './group-context-scan.js';
+import { type GroupContextHit, scanGroupContext } from './group-context-scan.js';
 import { scanGroupCues } from './group-cue-scan.js';
 import { type ContextPlace, scanContextPlaces } from './place-context-scan.js';
 import { scanFeaturePlaces } from './place-feature-scan.js';
@@ -117,6 +117,10 @@ function hasPlaceCue(
   if (prev && (prev.fold === 'and' || prev.fold === 'or') && lastPlaceEnd === m.from - 1) return true;
   // "in Quito, Cuenca and Esmeraldas": the next of a list of places.
   if (prev && lastPlaceEnd === m.from && text.slice(prev.end, (tokens[m.from] as Token).start) === ', ')
+    return true;
+  // "the Ségou region": a city's name before a unit word names the province around it.
+  const unit = tokens[m.to];
+  if (unit && UNIT_AFTER.has(unit.fold) && text.slice((tokens[m.to - 1] as Token).end, unit.start) === ' ')
     return true;
   const last = tokens[m.to - 1] as Token;
   const after = text.slice(last.end, last.end + 40);
@@ -257,7 +261,21 @@ export function scanEntities(
   // Groups the text calls groups; a place inside one ("Balochistan" in the Balochistan
   // Liberation Army) is part of its name, a group or body the gazetteer knows is left to it.
   const cued = scanGroupCues(text, tokens, g.commonWords);
+  // "The ADF, a Ugandan armed group": a short form the text defined is that group, not another.
+  const defined = new Map<string, GroupContextHit['entry']>();
+  for (const c of cued) {
+    // Only a name the text itself defined; one the gazetteer knows keeps the gazetteer's entry.
+    // A short form defined beside a name the gazetteer knows is the gazetteer's group.
+    const listed = out.find((h) => h.from <= c.from && h.to >= c.to && h.entry.kind === 'group')?.entry;
+    const entry = listed?.kind === 'group' ? listed : c.entry;
+    let known = false;
+    for (let k = c.from; k < c.to; k++) if (taken[k] === 2) known = true;
+    if (known && entry === c.entry) continue;
+    for (const a of c.entry.aliases) defined.set(a, entry);
+  }
   for (const gh of [...scanGroupContext(text, tokens), ...cued]) {
+    const same = defined.get(gh.entry.name);
+    if (same) gh.entry = same;
     let known = false;
     // A listed name or "members of X" that is a place ("fighters from Syria") is that place;
     // a name ending in an armed word may hold one ("Balochistan Liberation Front").

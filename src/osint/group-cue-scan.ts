@@ -40,7 +40,6 @@ const STATE_FORCES = new Set([
   'border',
   'government',
   'coalition',
-  'allied',
   'federal',
   'ground',
   'land',
@@ -73,8 +72,10 @@ const MEMBER_WORDS = new Set([
   'commanders',
   'leader',
   'leaders',
+  'cell',
+  'cells',
 ]);
-const INNER = new Set(['of', 'the', 'al', 'el', 'de', 'del', 'wal']);
+const INNER = new Set(['of', 'the', 'al', 'el', 'de', 'del', 'la', 'los', 'las', 'des', 'du', 'wal']);
 const MAX_NAME = 5;
 
 function single(text: string, a: Token, b: Token): boolean {
@@ -102,9 +103,16 @@ function nameFrom(
   while (to < tokens.length && to - from < MAX_NAME) {
     const t = tokens[to] as Token;
     if (to > from && !single(text, tokens[to - 1] as Token, t)) break;
-    if (word(t, common) || (INNER.has(t.fold) && to > from && word(tokens[to + 1], common))) to++;
+    // Joiners inside a name, one or two ("de la"), each followed at last by a name word.
+    const joined =
+      INNER.has(t.fold) &&
+      to > from &&
+      (word(tokens[to + 1], common) ||
+        (INNER.has(tokens[to + 1]?.fold ?? '') && word(tokens[to + 2], common)));
+    if (word(t, common) || joined) to++;
     else break;
   }
+  while (to > from && !word(tokens[to - 1], common)) to--;
   return to > from ? to : undefined;
 }
 
@@ -143,6 +151,14 @@ function nameEndingAt(text: string, tokens: readonly Token[], head: number): num
   return from;
 }
 
+/** "the Allied Democratic Forces (ADF)": the short form defined beside the name is an alias. */
+function withAcronym(text: string, h: GroupContextHit, tokens: readonly Token[]): GroupContextHit {
+  const end = (tokens[h.to - 1] as Token).end;
+  const m = /^ \((\p{Lu}{2,6})\)/u.exec(text.slice(end, end + 10));
+  if (m?.[1]) h.entry.aliases = [...h.entry.aliases, m[1]];
+  return h;
+}
+
 function headNamed(text: string, tokens: readonly Token[], i: number): GroupContextHit | undefined {
   const t = tokens[i] as Token;
   if (!isCapitalised(t.text)) return undefined;
@@ -151,10 +167,12 @@ function headNamed(text: string, tokens: readonly Token[], i: number): GroupCont
   if (next && isCapitalised(next.text) && single(text, t, next)) return undefined;
   const from = nameEndingAt(text, tokens, i);
   if (ARMED_HEADS.has(t.fold))
-    return i - from >= 1 ? hit(text, tokens, from, i + 1, 'text:armed-name') : undefined;
+    return i - from >= 1
+      ? withAcronym(text, hit(text, tokens, from, i + 1, 'text:armed-name'), tokens)
+      : undefined;
   if (t.fold !== 'forces' || i - from < 2) return undefined;
   for (let k = from; k < i; k++) if (STATE_FORCES.has((tokens[k] as Token).fold)) return undefined;
-  return hit(text, tokens, from, i + 1, 'text:armed-name');
+  return withAcronym(text, hit(text, tokens, from, i + 1, 'text:armed-name'), tokens);
 }
 
 /** "gangs, including A, B and C": each name of the list. */
@@ -206,6 +224,15 @@ export function scanGroupCues(
     }
     if (ARMED_PLURALS.has(t.fold) || t.fold === 'groups') {
       out.push(...listed(text, tokens, i, common));
+      continue;
+    }
+    // "Commanders blamed the Comandos de la Frontera", "an attack claimed by X": two words at least.
+    const blame = t.fold === 'blamed' || (t.fold === 'by' && tokens[i - 1]?.fold === 'claimed');
+    const nextWord = tokens[i + 1];
+    if (blame && nextWord && single(text, t, nextWord)) {
+      const from = nextWord.fold === 'the' ? i + 2 : i + 1;
+      const to = nameFrom(text, tokens, from, common);
+      if (to !== undefined && to - from >= 2) out.push(hit(text, tokens, from, to, 'text:members-of'));
       continue;
     }
     // "members of the X", "fighters from X".

@@ -6,8 +6,9 @@ import { isCapitalised, type Token } from './text-tokens.js';
  * Places no list holds that the text marks without naming their country beside them:
  * - terrain by its own head noun: "the Hamrin mountains", "the Swat Valley", "the Sambisa
  *   forest" (the head is part of the name);
- * - a town after "near" or "outside" in a sentence about an attack: "at a meadow near
- *   Pahalgam, in Indian-administered Kashmir", "a checkpoint outside Dorvan";
+ * - a local unit named before its kind in lower case: "the Maru area", "from Lubero territory";
+ * - a town after "near", "outside", "the town/village of", "the road to" in a sentence about an attack:
+ *   "at a meadow near Pahalgam, in Indian-administered Kashmir", "near the town of Tarmiyah";
  * The country is the one the article names nearest to the place (a town or province the
  * gazetteer knows counts as its country); with no country named, nothing is claimed.
  */
@@ -24,6 +25,19 @@ const FEATURE_HEADS = new Set([
   'massif',
 ]);
 const STRONG_BEFORE = new Set(['near', 'outside']);
+const SETTLEMENTS = new Set(['town', 'village', 'hamlet', 'settlement']);
+const ROADS = new Set(['road', 'highway', 'route']);
+// "the Maru area", "Lubero territory": a local unit named before its kind, in lower case.
+const LOCAL_UNITS = new Set([
+  'area',
+  'territory',
+  'district',
+  'county',
+  'municipality',
+  'prefecture',
+  'governorate',
+]);
+const UNIT_LEAD = new Set(['the', 'in', 'from', 'of']);
 const ATTACK =
   /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|gunmen|fire)\b/i;
 const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
@@ -73,7 +87,7 @@ export function scanFeaturePlaces(
   const push = (
     from: number,
     to: number,
-    placeKind: 'city' | 'feature',
+    placeKind: 'city' | 'feature' | 'province',
     rule: string,
     confidence: number,
   ) => {
@@ -110,13 +124,38 @@ export function scanFeaturePlaces(
         push(from, i + 1, 'feature', 'place:terrain', 0.7);
       continue;
     }
-    if (!STRONG_BEFORE.has(t.fold) || !single(i)) continue;
-    let to = i + 1;
-    while (to < tokens.length && to - i - 1 < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
+    if (LOCAL_UNITS.has(t.fold) && t.text === t.fold) {
+      let from = i;
+      while (
+        from > 0 &&
+        i - from < MAX_WORDS &&
+        !taken[from - 1] &&
+        nameLike(tokens[from - 1], g) &&
+        single(from - 1)
+      )
+        from--;
+      if (from < i && UNIT_LEAD.has(tokens[from - 1]?.fold ?? '') && single(from - 1))
+        push(from, i, 'province', 'place:local-unit', 0.6);
+      continue;
+    }
+    // "near Pahalgam", "outside the town of Tarmiyah", "the village of Dioura", "the road to Hombori".
+    const settlementOf = t.fold === 'of' && SETTLEMENTS.has(tokens[i - 1]?.fold ?? '');
+    const roadTo = (t.fold === 'to' || t.fold === 'from') && ROADS.has(tokens[i - 1]?.fold ?? '');
+    if (!(STRONG_BEFORE.has(t.fold) || settlementOf || roadTo) || !single(i)) continue;
+    let at = i;
+    if (
+      !settlementOf &&
+      tokens[i + 1]?.fold === 'the' &&
+      SETTLEMENTS.has(tokens[i + 2]?.fold ?? '') &&
+      tokens[i + 3]?.fold === 'of'
+    )
+      at = i + 3;
+    let to = at + 1;
+    while (to < tokens.length && to - at - 1 < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
       to++;
       if (to < tokens.length && !single(to - 1)) break;
     }
-    if (to === i + 1) continue;
+    if (to === at + 1) continue;
     // The name ends the clause or is followed by a lower-case word: "near Pahalgam, in ...".
     const after = text.slice(
       (tokens[to - 1] as Token).end,
@@ -128,7 +167,7 @@ export function scanFeaturePlaces(
     )
       continue;
     if (!ATTACK.test(sentenceAround(text, t.start))) continue;
-    push(i + 1, to, 'city', 'place:near-attack', 0.6);
+    push(at + 1, to, 'city', 'place:near-attack', 0.6);
   }
   return out;
 }

@@ -264,14 +264,18 @@ export function scanEntities(
   // "The ADF, a Ugandan armed group": a short form the text defined is that group, not another.
   const defined = new Map<string, GroupContextHit['entry']>();
   for (const c of cued) {
-    // Only a name the text itself defined; one the gazetteer knows keeps the gazetteer's entry.
-    // A short form defined beside a name the gazetteer knows is the gazetteer's group.
-    const listed = out.find((h) => h.from <= c.from && h.to >= c.to && h.entry.kind === 'group')?.entry;
-    const entry = listed?.kind === 'group' ? listed : c.entry;
+    // Only a name the text itself defined, or a short form defined beside a name the gazetteer
+    // knows ("the Allied Democratic Forces (ADF)"), which is then the gazetteer's group.
     let known = false;
     for (let k = c.from; k < c.to; k++) if (taken[k] === 2) known = true;
-    if (known && entry === c.entry) continue;
-    for (const a of c.entry.aliases) defined.set(a, entry);
+    if (!known) {
+      for (const a of c.entry.aliases) defined.set(a, c.entry);
+      continue;
+    }
+    const short = c.entry.aliases.filter((a) => /^\p{Lu}{2,6}$/u.test(a));
+    if (short.length === 0) continue;
+    const listed = out.find((h) => h.from <= c.from && h.to >= c.to && h.entry.kind === 'group')?.entry;
+    if (listed?.kind === 'group') for (const a of short) defined.set(a, listed);
   }
   for (const gh of [...scanGroupContext(text, tokens), ...cued]) {
     const same = defined.get(gh.entry.name);

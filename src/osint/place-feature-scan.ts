@@ -56,16 +56,20 @@ function countryOf(h: EntityHit): string | undefined {
   return undefined;
 }
 
-/** The country of the known place nearest to offset `at`, countries before towns at equal distance. */
-function nearestCountry(hits: readonly EntityHit[], at: number): string | undefined {
-  let best: { d: number; code: string } | undefined;
-  for (const h of hits) {
-    const code = countryOf(h);
-    if (!code) continue;
-    const d = Math.abs(h.start - at);
-    if (!best || d < best.d) best = { d, code };
+/** The country of the known place nearest to offset `at`; `located` is sorted by offset. */
+function nearestCountry(located: readonly { start: number; code: string }[], at: number): string | undefined {
+  let lo = 0;
+  let hi = located.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((located[mid] as { start: number }).start < at) lo = mid + 1;
+    else hi = mid;
   }
-  return best?.code;
+  const after = located[lo];
+  const before = located[lo - 1];
+  if (!before) return after?.code;
+  if (!after) return before.code;
+  return at - before.start <= after.start - at ? before.code : after.code;
 }
 
 function sentenceAround(text: string, at: number): string {
@@ -83,6 +87,12 @@ export function scanFeaturePlaces(
   const taken = new Uint8Array(tokens.length);
   for (const h of hits) for (let k = h.from; k < h.to; k++) taken[k] = 1;
   const single = (a: number) => text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token).start) === ' ';
+  const located: { start: number; code: string }[] = [];
+  for (const h of hits) {
+    const code = countryOf(h);
+    if (code) located.push({ start: h.start, code });
+  }
+  located.sort((a, b) => a.start - b.start);
   const out: EntityHit[] = [];
   const push = (
     from: number,
@@ -93,7 +103,7 @@ export function scanFeaturePlaces(
   ) => {
     const start = (tokens[from] as Token).start;
     const end = (tokens[to - 1] as Token).end;
-    const country = nearestCountry(hits, start);
+    const country = nearestCountry(located, start);
     if (!country) return;
     out.push({
       entry: { kind: 'place', name: text.slice(start, end), placeKind, country },

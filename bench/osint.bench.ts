@@ -1,5 +1,5 @@
 // Article extraction: precision and recall per entity type on the labelled articles (the 30 the
-// rules were developed on, the 8, the 10 and the 10 more held out), articles per second and RSS. Baseline: the same
+// rules were developed on, the 8 and four sets of 10 held out), articles per second and RSS. Baseline: the same
 // texts through ioc-extractor's extractIOC alone (patterns only), in the same run.
 import { readFileSync } from 'node:fs';
 import { extractIOC } from 'ioc-extractor';

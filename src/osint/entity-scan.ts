@@ -1,10 +1,13 @@
 import { attributive } from './country-adjective.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
-import { scanGroupContext } from './group-context-scan.js';
+import { type GroupContextHit, scanGroupContext } from './group-context-scan.js';
+import { scanGroupCues } from './group-cue-scan.js';
 import { type ContextPlace, scanContextPlaces } from './place-context-scan.js';
+import { scanFeaturePlaces } from './place-feature-scan.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
 import { isAllCaps, isCapitalised, type Token } from './text-tokens.js';
+import { scanLeadVenues } from './venue-lead-scan.js';
 
 /** A gazetteer name or a named venue found in the text. */
 export interface EntityHit {
@@ -31,6 +34,7 @@ const LOCATIVE = new Set([
   'of',
   'around',
   'inside',
+  'between',
 ]);
 // The last word of a named venue: "Crocus City Hall", "Hamid Karzai International Airport".
 const VENUE_HEADS = new Set([
@@ -113,6 +117,10 @@ function hasPlaceCue(
   if (prev && (prev.fold === 'and' || prev.fold === 'or') && lastPlaceEnd === m.from - 1) return true;
   // "in Quito, Cuenca and Esmeraldas": the next of a list of places.
   if (prev && lastPlaceEnd === m.from && text.slice(prev.end, (tokens[m.from] as Token).start) === ', ')
+    return true;
+  // "the Ségou region": a city's name before a unit word names the province around it.
+  const unit = tokens[m.to];
+  if (unit && UNIT_AFTER.has(unit.fold) && text.slice((tokens[m.to - 1] as Token).end, unit.start) === ' ')
     return true;
   const last = tokens[m.to - 1] as Token;
   const after = text.slice(last.end, last.end + 40);
@@ -252,9 +260,31 @@ export function scanEntities(
   }
   // Groups the text calls groups; a place inside one ("Balochistan" in the Balochistan
   // Liberation Army) is part of its name, a group or body the gazetteer knows is left to it.
-  for (const gh of scanGroupContext(text, tokens)) {
+  const cued = scanGroupCues(text, tokens, g.commonWords);
+  // "The ADF, a Ugandan armed group": a short form the text defined is that group, not another.
+  const defined = new Map<string, GroupContextHit['entry']>();
+  for (const c of cued) {
+    // Only a name the text itself defined, or a short form defined beside a name the gazetteer
+    // knows ("the Allied Democratic Forces (ADF)"), which is then the gazetteer's group.
     let known = false;
-    for (let k = gh.from; k < gh.to; k++) if (taken[k] === 2) known = true;
+    for (let k = c.from; k < c.to; k++) if (taken[k] === 2) known = true;
+    if (!known) {
+      for (const a of c.entry.aliases) defined.set(a, c.entry);
+      continue;
+    }
+    const short = c.entry.aliases.filter((a) => /^\p{Lu}{2,6}$/u.test(a));
+    if (short.length === 0) continue;
+    const listed = out.find((h) => h.from <= c.from && h.to >= c.to && h.entry.kind === 'group')?.entry;
+    if (listed?.kind === 'group') for (const a of short) defined.set(a, listed);
+  }
+  for (const gh of [...scanGroupContext(text, tokens), ...cued]) {
+    const same = defined.get(gh.entry.name);
+    if (same) gh.entry = same;
+    let known = false;
+    // A listed name or "members of X" that is a place ("fighters from Syria") is that place;
+    // a name ending in an armed word may hold one ("Balochistan Liberation Front").
+    const strict = gh.entry.source === 'text:listed-armed' || gh.entry.source === 'text:members-of';
+    for (let k = gh.from; k < gh.to; k++) if (taken[k] === 2 || (strict && taken[k] === 1)) known = true;
     if (known) continue;
     for (let n = out.length - 1; n >= 0; n--) {
       const h = out[n] as EntityHit;
@@ -267,7 +297,10 @@ export function scanEntities(
       end: (tokens[gh.to - 1] as Token).end,
       from: gh.from,
       to: gh.to,
-      rule: 'group:called-a-group',
+      rule:
+        gh.entry.source === 'text:called-a-group'
+          ? 'group:called-a-group'
+          : `group:${gh.entry.source.slice(5)}`,
       confidence: 0.6,
     });
   }
@@ -278,6 +311,16 @@ export function scanEntities(
         (v) => h.start >= v.start && h.end <= v.end && h.entry.kind === 'city' && h.from === v.from,
       ),
   );
+  // A venue led by its kind word replaces the places inside it ("Anglais" is no town).
+  for (const v of scanLeadVenues(text, tokens, taken)) {
+    if (venues.some((w) => w.from < v.to && w.to > v.from)) continue;
+    for (let n = result.length - 1; n >= 0; n--) {
+      const h = result[n] as EntityHit;
+      if (h.from < v.to && h.to > v.from && h.entry.kind !== 'group') result.splice(n, 1);
+    }
+    venues.push({ entry: { kind: 'venue', name: v.name }, ...v, rule: 'venue:kind-first', confidence: 0.7 });
+  }
   const named = [...result, ...venues];
-  return [...named, ...scanContextPlaces(text, tokens, named, g)].sort((a, b) => a.start - b.start);
+  const context = [...named, ...scanContextPlaces(text, tokens, named, g)];
+  return [...context, ...scanFeaturePlaces(text, tokens, context, g)].sort((a, b) => a.start - b.start);
 }

@@ -18,6 +18,8 @@ export interface OsintData {
     city_exonyms?: readonly { city: string; country: string; name: string; aliases: string[] }[];
     /** Seas, gulfs and straits: name to [latitude, longitude] of a point in it. */
     waters?: Record<string, readonly [number, number]>;
+    /** Per ISO 3166-1 code: a division as country-region-data spells it, to its English names (first shown). */
+    province_names?: Record<string, Record<string, readonly string[]>>;
   };
   /** First-level divisions per ISO 3166-1 alpha-2 code (country-region-data). */
   provinces?: Record<string, readonly string[]>;
@@ -221,7 +223,10 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     for (const name of names) {
       const f = foldName(name);
       if (countryFolds.has(f) || byName.has(cityKey(name)) || notCities.has(f)) continue;
-      index.add(name, { kind: 'province', name, country }, 'country-region-data');
+      const english = data.placesExtra.province_names?.[country]?.[name] ?? [];
+      const entry = { kind: 'province' as const, name: english[0] ?? name, country };
+      index.add(name, entry, 'country-region-data');
+      for (const other of english) index.add(other, entry, 'province-names');
     }
   return {
     index,

@@ -13,6 +13,8 @@ export interface PlacedHit {
 
 /** How many sentences after an attack may still tell its figures ("The army said 51 soldiers were killed"). */
 const FOLLOW_ON = 2;
+const SAME_DAY =
+  /^\s*(?:(?:hours|minutes|moments) later|later (?:that|the same) (?:day|night|evening)|(?:on )?the same (?:day|night|evening)|that (?:same )?(?:night|evening|afternoon))\b/i;
 // Those killed were the attackers: a security operation, not casualties of an attack.
 const ATTACKERS_KILLED =
   /\b(militants?|attackers?|assailants?|fighters|insurgents|gunmen|suspects?|jihadists|terrorists|rebels|bombers?)\b/i;
@@ -25,6 +27,7 @@ const ANY_ATTACK_WORD =
 const RANK: Record<LocationData['placeKind'], number> = {
   venue: 0,
   city: 1,
+  feature: 1,
   province: 1.5,
   water: 2,
   country: 2,
@@ -115,7 +118,11 @@ export function gatherIncidents(
         h.hit.start >= s.start &&
         h.hit.end <= s.end &&
         h.item.kind === 'location' &&
-        !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)),
+        !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)) &&
+        // "north of Baghdad": the point a distance is measured from, not where it happened.
+        !/\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
+        ),
     );
     // "A court in Paris convicted ... over the murder in Conflans": the court's town is where
     // the trial is; the attack's place is another one the sentence names, if it names one.
@@ -127,7 +134,9 @@ export function gatherIncidents(
     const figures = cue ?? scanCasualties(sentence, s.start);
     const hasFigures = figures.killed !== undefined || figures.injured !== undefined;
     if (!cue && !hasFigures) return;
-    const date = statedDate(sentence, published);
+    // "Hours later, gunmen attacked ...": the day of the event the article just told.
+    const sameDay = open && SAME_DAY.test(sentence) ? (open.item.data as IncidentData).date : undefined;
+    const date = statedDate(sentence, published) ?? sameDay;
     const recent = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
     const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
     if (recent && (!place || (openPlace && samePlace(place, openPlace, items)))) {

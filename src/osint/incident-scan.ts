@@ -136,7 +136,7 @@ const VICTIMS =
 
 const KILLED: RegExp[] = [
   new RegExp(
-    `\\b(?:killed|killing|kills|claimed the lives of|left|leaving)\\s+${APPROX}${NUM}${VICTIMS}(?:\\s+(?:dead|people dead))?`,
+    `\\b(?:killed|killing|kills|shot dead|shooting dead|hacked to death|claimed the lives of|left|leaving)\\s+${APPROX}${NUM}${VICTIMS}(?:\\s+(?:dead|people dead))?`,
     'i',
   ),
   new RegExp(`\\bclaimed\\s+${APPROX}${NUM}\\s+lives`, 'i'),
@@ -148,7 +148,7 @@ const KILLED: RegExp[] = [
   // "Six people, five Chinese engineers and their driver, were killed": a figure, an apposition, the verb.
   new RegExp(`\\b${APPROX}${NUM}${VICTIMS},[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+killed`, 'i'),
   // "killed a German tourist": one victim.
-  /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=\p{L})/iu,
+  /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=[\p{L}\d])/iu,
   // "including a police officer who died of his wounds": one victim who died later.
   /\b()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+(?:later\s+)?died\b/iu,
   new RegExp(
@@ -227,9 +227,12 @@ export function scanCasualties(
 const OPERATION =
   /\b(police|officers|agents|detectives|investigators|security forces|counter-?terrorism|anti-?terror(?:ism)?|special forces|troops|soldiers|army|military|fbi)\b[^.;]{0,40}$/i;
 
+// "helping to prepare the bombings ..., which killed 13": the sentence says it happened.
+const HAPPENED_AFTER = /^[^.;]{0,120}?,?\s+(?:which|that)\s+(?:killed|left|wounded|injured|claimed)\b/i;
+
 function realised(sentence: string, at: number, noun: string): boolean {
   const before = sentence.slice(0, at);
-  if (UNREALISED.test(before)) return false;
+  if (UNREALISED.test(before) && !HAPPENED_AFTER.test(sentence.slice(at))) return false;
   return noun !== 'raid' || !OPERATION.test(before);
 }
 

@@ -58,7 +58,7 @@ export interface IdentityData {
 
 export interface LocationData {
   kind: 'location';
-  placeKind: 'country' | 'province' | 'city' | 'region' | 'venue' | 'water';
+  placeKind: 'country' | 'province' | 'city' | 'region' | 'venue' | 'water' | 'feature';
   country?: string;
   region?: string;
   latitude?: number;

@@ -12,7 +12,8 @@ import { isCapitalised, type Token } from './text-tokens.js';
 export interface ContextPlace {
   kind: 'place';
   name: string;
-  placeKind: 'city' | 'province';
+  /** feature: terrain named by its head noun (place-feature-scan.ts). */
+  placeKind: 'city' | 'province' | 'feature';
   /** ISO 3166 alpha-2 code of the country the text puts it in. */
   country: string;
 }
@@ -92,6 +93,9 @@ export function scanContextPlaces(
     if (tokens[j]?.fold === 'also' && tokens[j + 1]?.fold === 'in') j++;
     if (tokens[j]?.fold === 'in') j++;
     while (j < tokens.length && DIRECTION.test((tokens[j] as Token).fold) && j - to < 4) j++;
+    // "in the southern department of Putumayo".
+    if ((UNIT.has(tokens[j]?.fold ?? '') || tokens[j]?.fold === 'department') && tokens[j + 1]?.fold === 'of')
+      j += 2;
     const country = countryAt(j);
     if (!country) continue;
     const last = tokens[to - 1] as Token;
@@ -115,7 +119,9 @@ export function scanContextPlaces(
         ? h.entry.code
         : h.entry.kind === 'city'
           ? h.entry.choices[0]?.country
-          : undefined;
+          : h.entry.kind === 'province'
+            ? h.entry.country
+            : undefined;
     if (!country) continue;
     if (!/^['’]s $/.test(text.slice(h.end, h.end + 3))) continue;
     const from = h.to;

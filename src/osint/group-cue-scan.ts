@@ -1,0 +1,248 @@
+import type { GroupContextHit } from './group-context-scan.js';
+import { isCapitalised, type Token } from './text-tokens.js';
+
+/**
+ * Groups no list holds, named with a cue other than "a group" in apposition:
+ * - a name whose last word only armed groups bear: "The Resistance Front", "the Kata'ib Nour
+ *   Brigades", "the Sinaloa Cartel"; and "Forces" after two qualifiers none of which makes a
+ *   state's forces ("Syrian Democratic Forces", "Rapid Support Forces", never "Israel Defense
+ *   Forces" or "Afghan National Security Forces");
+ * - the names a text lists after an armed plural: "22 gangs, including Los Choneros and Los
+ *   Lobos", "militant groups such as Ansar Dine";
+ * - "members of X", "fighters from X": one to four capitalised words none of which is a common
+ *   English word (not "members of Parliament").
+ * Places inside such a name are part of it; a name the gazetteer knows is left to it by the caller.
+ */
+
+// Heads only armed groups' names end in.
+const ARMED_HEADS = new Set([
+  'front',
+  'brigades',
+  'brigade',
+  'battalions',
+  'battalion',
+  'mujahideen',
+  'cartel',
+  'gang',
+  'militia',
+  'militias',
+]);
+// Qualifiers that make "X Forces" a state's.
+const STATE_FORCES = new Set([
+  'security',
+  'defence',
+  'defense',
+  'armed',
+  'special',
+  'air',
+  'naval',
+  'police',
+  'border',
+  'government',
+  'coalition',
+  'federal',
+  'ground',
+  'land',
+  'self-defense',
+  'self-defence',
+  'operations',
+  'u.s',
+  'us',
+  'uk',
+  'nato',
+]);
+// Plurals after which a list names armed groups: "gangs, including ...".
+const ARMED_PLURALS = new Set(['gangs', 'cartels', 'militias', 'factions']);
+// "militant groups, including ..." needs one of these before "groups".
+const ARMED_KINDS = new Set([
+  'militant',
+  'armed',
+  'rebel',
+  'jihadist',
+  'extremist',
+  'terrorist',
+  'insurgent',
+]);
+const LIST_CUE = /^,?\s+(?:including|such as|among them|notably|like)\s+$/;
+const MEMBER_WORDS = new Set([
+  'members',
+  'member',
+  'fighters',
+  'militants',
+  'commanders',
+  'leader',
+  'leaders',
+  'cell',
+  'cells',
+]);
+const INNER = new Set(['of', 'the', 'al', 'el', 'de', 'del', 'la', 'los', 'las', 'des', 'du', 'wal']);
+const MAX_NAME = 5;
+
+function single(text: string, a: Token, b: Token): boolean {
+  const gap = text.slice(a.end, b.start);
+  return gap === ' ' || gap === '-';
+}
+
+// "al-Sham", "el-Fatah": an article joined to a capitalised word.
+const JOINED_ARTICLE = /^(?:al|el|ad|ar|as|an|ash)-\p{Lu}/u;
+
+function word(t: Token | undefined, common: ReadonlySet<string> | undefined): boolean {
+  if (t && JOINED_ARTICLE.test(t.text)) return true;
+  if (!t || !isCapitalised(t.text) || /\d/.test(t.text)) return false;
+  return common === undefined || !common.has(t.fold);
+}
+
+/** A run of capitalised words (with lower-case joiners inside) starting at `from`. */
+function nameFrom(
+  text: string,
+  tokens: readonly Token[],
+  from: number,
+  common?: ReadonlySet<string>,
+): number | undefined {
+  let to = from;
+  while (to < tokens.length && to - from < MAX_NAME) {
+    const t = tokens[to] as Token;
+    if (to > from && !single(text, tokens[to - 1] as Token, t)) break;
+    // Joiners inside a name, one or two ("de la"), each followed at last by a name word.
+    const joined =
+      INNER.has(t.fold) &&
+      to > from &&
+      (word(tokens[to + 1], common) ||
+        (INNER.has(tokens[to + 1]?.fold ?? '') && word(tokens[to + 2], common)));
+    if (word(t, common) || joined) to++;
+    else break;
+  }
+  while (to > from && !word(tokens[to - 1], common)) to--;
+  return to > from ? to : undefined;
+}
+
+function hit(
+  text: string,
+  tokens: readonly Token[],
+  from: number,
+  to: number,
+  rule: string,
+): GroupContextHit {
+  const name = text.slice((tokens[from] as Token).start, (tokens[to - 1] as Token).end);
+  // "The Resistance Front": the article may be part of the name; it answers to both.
+  const the = tokens[from - 1]?.fold === 'the' ? [`The ${name}`] : [];
+  return {
+    entry: { kind: 'group', name, aliases: [name, ...the], stixType: 'intrusion-set', source: rule },
+    from,
+    to,
+  };
+}
+
+/** The capitalised name ending at `head` (inclusive), reading back; "The" at a sentence start is not in it. */
+function nameEndingAt(text: string, tokens: readonly Token[], head: number): number {
+  let from = head;
+  while (from > 0 && head - from < MAX_NAME - 1) {
+    const t = tokens[from - 1] as Token;
+    if (!single(text, t, tokens[from] as Token)) break;
+    if (t.fold === 'the') break;
+    if (
+      isCapitalised(t.text) ||
+      (INNER.has(t.fold) && from - 2 >= 0 && isCapitalised(tokens[from - 2]?.text ?? ''))
+    )
+      from--;
+    else break;
+  }
+  while (from < head && INNER.has((tokens[from] as Token).fold)) from++;
+  return from;
+}
+
+/** "the Allied Democratic Forces (ADF)": the short form defined beside the name is an alias. */
+function withAcronym(text: string, h: GroupContextHit, tokens: readonly Token[]): GroupContextHit {
+  const end = (tokens[h.to - 1] as Token).end;
+  const m = /^ \((\p{Lu}{2,6})\)/u.exec(text.slice(end, end + 10));
+  if (m?.[1]) h.entry.aliases = [...h.entry.aliases, m[1]];
+  return h;
+}
+
+function headNamed(text: string, tokens: readonly Token[], i: number): GroupContextHit | undefined {
+  const t = tokens[i] as Token;
+  if (!isCapitalised(t.text)) return undefined;
+  // "Front Line": the head must end the name.
+  const next = tokens[i + 1];
+  if (next && isCapitalised(next.text) && single(text, t, next)) return undefined;
+  const from = nameEndingAt(text, tokens, i);
+  if (ARMED_HEADS.has(t.fold))
+    return i - from >= 1
+      ? withAcronym(text, hit(text, tokens, from, i + 1, 'text:armed-name'), tokens)
+      : undefined;
+  if (t.fold !== 'forces' || i - from < 2) return undefined;
+  for (let k = from; k < i; k++) if (STATE_FORCES.has((tokens[k] as Token).fold)) return undefined;
+  return withAcronym(text, hit(text, tokens, from, i + 1, 'text:armed-name'), tokens);
+}
+
+/** "gangs, including A, B and C": each name of the list. */
+function listed(
+  text: string,
+  tokens: readonly Token[],
+  i: number,
+  common: ReadonlySet<string>,
+): GroupContextHit[] {
+  const t = tokens[i] as Token;
+  const armed =
+    ARMED_PLURALS.has(t.fold) || (t.fold === 'groups' && ARMED_KINDS.has(tokens[i - 1]?.fold ?? ''));
+  const next = tokens[i + 1];
+  if (!armed || !next) return [];
+  let at = i + 1;
+  // "such as": the cue may be two words.
+  if (next.fold === 'such' && tokens[i + 2]?.fold === 'as') at = i + 2;
+  if (next.fold === 'among' && tokens[i + 2]?.fold === 'them') at = i + 2;
+  const start = tokens[at + 1];
+  if (!start || !LIST_CUE.test(text.slice(t.end, start.start))) return [];
+  const out: GroupContextHit[] = [];
+  let from = at + 1;
+  for (let n = 0; n < 8; n++) {
+    const to = nameFrom(text, tokens, from, common);
+    if (to === undefined) break;
+    out.push(hit(text, tokens, from, to, 'text:listed-armed'));
+    const after = tokens[to];
+    const gap = after ? text.slice((tokens[to - 1] as Token).end, after.start) : '';
+    if (after && (gap === ', ' || gap === ' ') && (after.fold === 'and' || after.fold === 'or'))
+      from = to + 1;
+    else if (after && gap === ', ' && isCapitalised(after.text)) from = to;
+    else break;
+  }
+  return out;
+}
+
+export function scanGroupCues(
+  text: string,
+  tokens: readonly Token[],
+  common: ReadonlySet<string>,
+): GroupContextHit[] {
+  const out: GroupContextHit[] = [];
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (ARMED_HEADS.has(t.fold) || t.fold === 'forces') {
+      const h = headNamed(text, tokens, i);
+      if (h) out.push(h);
+      continue;
+    }
+    if (ARMED_PLURALS.has(t.fold) || t.fold === 'groups') {
+      out.push(...listed(text, tokens, i, common));
+      continue;
+    }
+    // "Commanders blamed the Comandos de la Frontera", "an attack claimed by X": two words at least.
+    const blame = t.fold === 'blamed' || (t.fold === 'by' && tokens[i - 1]?.fold === 'claimed');
+    const nextWord = tokens[i + 1];
+    if (blame && nextWord && single(text, t, nextWord)) {
+      const from = nextWord.fold === 'the' ? i + 2 : i + 1;
+      const to = nameFrom(text, tokens, from, common);
+      if (to !== undefined && to - from >= 2) out.push(hit(text, tokens, from, to, 'text:members-of'));
+      continue;
+    }
+    // "members of the X", "fighters from X".
+    const of = tokens[i + 1];
+    if (MEMBER_WORDS.has(t.fold) && of && (of.fold === 'of' || of.fold === 'from') && single(text, t, of)) {
+      let from = i + 2;
+      if (tokens[from]?.fold === 'the') from++;
+      const to = nameFrom(text, tokens, from, common);
+      if (to !== undefined) out.push(hit(text, tokens, from, to, 'text:members-of'));
+    }
+  }
+  return out;
+}

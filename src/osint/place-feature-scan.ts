@@ -1,0 +1,183 @@
+import type { EntityHit } from './entity-scan.js';
+import type { Gazetteer } from './gazetteer-build.js';
+import { isCapitalised, type Token } from './text-tokens.js';
+
+/**
+ * Places no list holds that the text marks without naming their country beside them:
+ * - terrain by its own head noun: "the Hamrin mountains", "the Swat Valley", "the Sambisa
+ *   forest" (the head is part of the name);
+ * - a local unit named before its kind in lower case: "the Maru area", "from Lubero territory";
+ * - a town after "near", "outside", "the town/village of", "the road to" in a sentence about an attack:
+ *   "at a meadow near Pahalgam, in Indian-administered Kashmir", "near the town of Tarmiyah";
+ * The country is the one the article names nearest to the place (a town or province the
+ * gazetteer knows counts as its country); with no country named, nothing is claimed.
+ */
+
+const FEATURE_HEADS = new Set([
+  'mountains',
+  'hills',
+  'valley',
+  'desert',
+  'forest',
+  'plateau',
+  'highlands',
+  'marshes',
+  'massif',
+]);
+const STRONG_BEFORE = new Set(['near', 'outside']);
+const SETTLEMENTS = new Set(['town', 'village', 'hamlet', 'settlement']);
+const ROADS = new Set(['road', 'highway', 'route']);
+// "the Maru area", "Lubero territory": a local unit named before its kind, in lower case.
+const LOCAL_UNITS = new Set([
+  'area',
+  'territory',
+  'district',
+  'county',
+  'municipality',
+  'prefecture',
+  'governorate',
+]);
+const UNIT_LEAD = new Set(['the', 'in', 'from', 'of']);
+const ATTACK =
+  /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|gunmen|fire)\b/i;
+const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+const MAX_WORDS = 3;
+
+function nameLike(t: Token | undefined, g: Gazetteer): boolean {
+  if (!t || !isCapitalised(t.text) || /\d/.test(t.text)) return false;
+  return !g.commonWords.has(t.fold) && !NOT_NAMES.has(t.fold);
+}
+
+function countryOf(h: EntityHit): string | undefined {
+  const e = h.entry;
+  if (e.kind === 'country') return e.code;
+  if (e.kind === 'province' || e.kind === 'place') return e.country;
+  if (e.kind === 'city') return e.choices[0]?.country;
+  return undefined;
+}
+
+/** The country of the known place nearest to offset `at`; `located` is sorted by offset. */
+function nearestCountry(located: readonly { start: number; code: string }[], at: number): string | undefined {
+  let lo = 0;
+  let hi = located.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((located[mid] as { start: number }).start < at) lo = mid + 1;
+    else hi = mid;
+  }
+  const after = located[lo];
+  const before = located[lo - 1];
+  if (!before) return after?.code;
+  if (!after) return before.code;
+  return at - before.start <= after.start - at ? before.code : after.code;
+}
+
+function sentenceAround(text: string, at: number): string {
+  const from = Math.max(text.lastIndexOf('.', at), text.lastIndexOf('\n', at)) + 1;
+  const dot = text.indexOf('.', at);
+  return text.slice(from, dot < 0 ? text.length : dot);
+}
+
+export function scanFeaturePlaces(
+  text: string,
+  tokens: readonly Token[],
+  hits: readonly EntityHit[],
+  g: Gazetteer,
+): EntityHit[] {
+  const taken = new Uint8Array(tokens.length);
+  for (const h of hits) for (let k = h.from; k < h.to; k++) taken[k] = 1;
+  const single = (a: number) => text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token).start) === ' ';
+  const located: { start: number; code: string }[] = [];
+  for (const h of hits) {
+    const code = countryOf(h);
+    if (code) located.push({ start: h.start, code });
+  }
+  located.sort((a, b) => a.start - b.start);
+  const out: EntityHit[] = [];
+  const push = (
+    from: number,
+    to: number,
+    placeKind: 'city' | 'feature' | 'province',
+    rule: string,
+    confidence: number,
+  ) => {
+    const start = (tokens[from] as Token).start;
+    const end = (tokens[to - 1] as Token).end;
+    const country = nearestCountry(located, start);
+    if (!country) return;
+    out.push({
+      entry: { kind: 'place', name: text.slice(start, end), placeKind, country },
+      start,
+      end,
+      from,
+      to,
+      rule,
+      confidence,
+    });
+    for (let k = from; k < to; k++) taken[k] = 1;
+  };
+
+  for (let i = 1; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    // "the Hamrin mountains": "the", one to three unknown capitalised words, the head.
+    if (FEATURE_HEADS.has(t.fold)) {
+      let from = i;
+      while (
+        from > 0 &&
+        i - from < MAX_WORDS &&
+        !taken[from - 1] &&
+        nameLike(tokens[from - 1], g) &&
+        single(from - 1)
+      )
+        from--;
+      if (from < i && tokens[from - 1]?.fold === 'the' && single(from - 1))
+        push(from, i + 1, 'feature', 'place:terrain', 0.7);
+      continue;
+    }
+    if (LOCAL_UNITS.has(t.fold) && t.text === t.fold) {
+      let from = i;
+      while (
+        from > 0 &&
+        i - from < MAX_WORDS &&
+        !taken[from - 1] &&
+        nameLike(tokens[from - 1], g) &&
+        single(from - 1)
+      )
+        from--;
+      if (from < i && UNIT_LEAD.has(tokens[from - 1]?.fold ?? '') && single(from - 1))
+        push(from, i, 'province', 'place:local-unit', 0.6);
+      continue;
+    }
+    // "near Pahalgam", "outside the town of Tarmiyah", "the village of Dioura", "the road to Hombori".
+    const settlementOf = t.fold === 'of' && SETTLEMENTS.has(tokens[i - 1]?.fold ?? '');
+    const roadTo = (t.fold === 'to' || t.fold === 'from') && ROADS.has(tokens[i - 1]?.fold ?? '');
+    if (!(STRONG_BEFORE.has(t.fold) || settlementOf || roadTo) || !single(i)) continue;
+    let at = i;
+    if (
+      !settlementOf &&
+      tokens[i + 1]?.fold === 'the' &&
+      SETTLEMENTS.has(tokens[i + 2]?.fold ?? '') &&
+      tokens[i + 3]?.fold === 'of'
+    )
+      at = i + 3;
+    let to = at + 1;
+    while (to < tokens.length && to - at - 1 < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
+      to++;
+      if (to < tokens.length && !single(to - 1)) break;
+    }
+    if (to === at + 1) continue;
+    // The name ends the clause or is followed by a lower-case word: "near Pahalgam, in ...".
+    const after = text.slice(
+      (tokens[to - 1] as Token).end,
+      (tokens[to] as Token | undefined)?.start ?? text.length,
+    );
+    if (
+      !(/^[,.;:]/.test(after) || to === tokens.length) &&
+      !(after === ' ' && !isCapitalised(tokens[to]?.text ?? 'x'))
+    )
+      continue;
+    if (!ATTACK.test(sentenceAround(text, t.start))) continue;
+    push(at + 1, to, 'city', 'place:near-attack', 0.6);
+  }
+  return out;
+}

@@ -1,0 +1,51 @@
+import { isCapitalised, type Token } from './text-tokens.js';
+
+/**
+ * Venues whose kind word comes first, as French, Spanish and English street names put it:
+ * "the Promenade des Anglais", "Avenue of the Americas", "Rue de Rivoli", "Paseo de la Reforma".
+ * The kind word, joiners ("de", "des", "la", "of the"), then at least one capitalised word.
+ */
+const LEAD_HEADS = new Set(['promenade', 'rue', 'avenue', 'boulevard', 'paseo', 'calle', 'plaza', 'piazza']);
+const JOINERS = new Set([
+  'de',
+  'des',
+  'du',
+  'del',
+  'la',
+  'le',
+  'les',
+  'of',
+  'the',
+  'di',
+  'della',
+  'al',
+  'el',
+]);
+
+export interface LeadVenue {
+  name: string;
+  start: number;
+  end: number;
+  from: number;
+  to: number;
+}
+
+export function scanLeadVenues(text: string, tokens: readonly Token[], taken: Uint8Array): LeadVenue[] {
+  const out: LeadVenue[] = [];
+  const single = (a: number) => text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token).start) === ' ';
+  for (let i = 0; i < tokens.length - 2; i++) {
+    const head = tokens[i] as Token;
+    if (!LEAD_HEADS.has(head.fold) || !isCapitalised(head.text) || taken[i] === 2) continue;
+    let k = i + 1;
+    while (k < tokens.length && k - i <= 3 && JOINERS.has((tokens[k] as Token).fold) && single(k - 1)) k++;
+    if (k === i + 1) continue;
+    let to = k;
+    while (to < tokens.length && to - k < 3 && isCapitalised((tokens[to] as Token).text) && single(to - 1))
+      to++;
+    if (to === k) continue;
+    const end = (tokens[to - 1] as Token).end;
+    out.push({ name: text.slice(head.start, end), start: head.start, end, from: i, to });
+    i = to - 1;
+  }
+  return out;
+}

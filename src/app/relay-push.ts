@@ -49,7 +49,7 @@ async function releasesFor(
 }
 
 /** The kind of a whole post's failure, from the relay's HTTP status (none: it did not answer). */
-function reasonOf(status: number | undefined): PushFailureReason {
+export function reasonOf(status: number | undefined): PushFailureReason {
   if (status === undefined) return 'unreachable';
   if (status === 401 || status === 403) return 'unauthenticated';
   if (status === 413) return 'too-large';

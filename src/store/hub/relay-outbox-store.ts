@@ -28,6 +28,22 @@ export interface PushFailure {
   resolvedAt: string | null;
 }
 
+/**
+ * Feedback (sightings back to a hub that released to us) is kept in the outbox under this
+ * prefix and the hub's name rather than a partner id: chained, retried and its refused posts
+ * recorded exactly as releases are.
+ */
+export const FEEDBACK_OUTBOX_PREFIX = 'feedback:';
+
+/** One hub our feedback goes to: its envelopes, those the relay has not taken, open refusals. */
+export interface FeedbackOutbox {
+  hub: string;
+  envelopes: number;
+  unposted: number;
+  lastPost: string | null;
+  refusedPosts: PushFailure[];
+}
+
 /** A relay's words are kept to this many characters: it is a party we only partly trust. */
 export const MAX_FAILURE_MESSAGE = 500;
 
@@ -243,6 +259,31 @@ export class RelayOutboxStore {
       attemptedAt: r.attempted_at,
       resolvedAt: r.resolved_at,
     }));
+  }
+
+  /** Every hub feedback was sealed for, with its refused posts no later post has resolved. */
+  async feedbackOutboxes(): Promise<FeedbackOutbox[]> {
+    const rows = await this.sql.all<{
+      partner_id: string;
+      n: number;
+      unposted: number;
+      last_post: string | null;
+    }>(
+      `SELECT partner_id, count(*) AS n, sum(CASE WHEN posted_at IS NULL THEN 1 ELSE 0 END) AS unposted,
+         max(posted_at) AS last_post
+       FROM relay_outbox WHERE partner_id LIKE ? GROUP BY partner_id ORDER BY partner_id`,
+      [`${FEEDBACK_OUTBOX_PREFIX}%`],
+    );
+    const out: FeedbackOutbox[] = [];
+    for (const r of rows)
+      out.push({
+        hub: r.partner_id.slice(FEEDBACK_OUTBOX_PREFIX.length),
+        envelopes: Number(r.n),
+        unposted: Number(r.unposted ?? 0),
+        lastPost: r.last_post,
+        refusedPosts: await this.pushFailures(r.partner_id),
+      });
+    return out;
   }
 
   async markDelivered(partnerId: string, envelopeId: string, deliveredAt: string): Promise<void> {

@@ -5,6 +5,7 @@ import { copyDigest, UNRELEASED_CONTEXT } from '../relay/relay-hub-receipts.js';
 import { parseSealingPublicKey } from '../relay/relay-keys.js';
 import { sealEnvelope } from '../relay/relay-seal.js';
 import type { Partner } from '../store/hub/partner-store.js';
+import { RelayBundleStore } from '../store/hub/relay-bundle-store.js';
 import { type PushFailureReason, RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
 import type { Hub } from './hub.js';
 import { loadLedgerSigner } from './ledger-key.js';
@@ -96,8 +97,9 @@ export async function pushToRelay(
 
   // In rounds: read up to BUNDLES_PER_CHECKPOINT pages of the feed, record each page's bundle in
   // the ledger ('relay-bundle': its digest), sign one checkpoint over them, then seal each with
-  // its receipt. A push that stops between the two leaves bundle entries no envelope carries;
-  // the next push bundles those pages again under fresh entries (the ledger only grows).
+  // its receipt. A push that stops between the two leaves those entries pending (relay_bundles);
+  // the next push reuses each whose page is unchanged and records the others as abandoned.
+  const bundleStore = new RelayBundleStore(hub.sql);
   for (let more = true; more; ) {
     const next = await outbox.next(partner.id);
     const now = hub.clock.now();
@@ -132,21 +134,52 @@ export async function pushToRelay(
       }
     }
     if (bundles.length === 0) break;
-    const appended = await hub.sql.transaction((tx) =>
-      tx.appendLedger(
-        bundles.map((b) => ({
-          kind: 'relay-bundle' as const,
-          time: now.toISOString(),
-          actor: 'relay-push',
-          partner: partner.name,
-          sequence: b.sequence,
-          count: b.objects,
-          digest: b.encoded.digest,
-        })),
-      ),
-    );
-    if (!appended.ok) throw new RelayStepError(`the ledger: ${appended.message}`);
-    for (const [i, b] of bundles.entries()) b.ledgerIndex = appended.first + i;
+    // A push stopped after ledgering its bundles and before sealing them left them pending: an
+    // unchanged page (same sequence, same bytes) reuses its entry; any other is recorded as
+    // abandoned, with why, so every 'relay-bundle' entry is accounted for.
+    const pending = await bundleStore.pending(partner.id);
+    for (const b of bundles) {
+      const same = pending.find((p) => p.sequence === b.sequence && p.digest === b.encoded.digest);
+      if (same) b.ledgerIndex = same.ledgerIndex;
+    }
+    for (const p of pending)
+      if (!bundles.some((b) => b.ledgerIndex === p.ledgerIndex))
+        await bundleStore.markAbandoned(
+          partner.id,
+          p.ledgerIndex,
+          `a push stopped before sealing it; the feed page for envelope ${p.sequence} is no longer these ${p.objects} objects (bundle ${p.digest.slice(0, 12)})`,
+          now,
+        );
+    const fresh = bundles.filter((b) => b.ledgerIndex < 0);
+    if (fresh.length > 0) {
+      const appended = await hub.sql.transaction(async (tx) => {
+        const a = await tx.appendLedger(
+          fresh.map((b) => ({
+            kind: 'relay-bundle' as const,
+            time: now.toISOString(),
+            actor: 'relay-push',
+            partner: partner.name,
+            sequence: b.sequence,
+            count: b.objects,
+            digest: b.encoded.digest,
+          })),
+        );
+        if (!a.ok) return a;
+        for (const [i, b] of fresh.entries()) b.ledgerIndex = a.first + i;
+        await new RelayBundleStore(tx).addPending(
+          partner.id,
+          fresh.map((b) => ({
+            ledgerIndex: b.ledgerIndex,
+            sequence: b.sequence,
+            digest: b.encoded.digest,
+            objects: b.objects,
+          })),
+          now,
+        );
+        return a;
+      });
+      if (!appended.ok) throw new RelayStepError(`the ledger: ${appended.message}`);
+    }
     // Receipts prove against a signed checkpoint: one over this round's bundles.
     const signed = await hub.ledgerService.checkpointIfDue(now, signer.signer, { intervalMs: 0 });
     if (!signed.ok) throw new RelayStepError(`the ledger checkpoint: ${signed.message}`);
@@ -175,6 +208,7 @@ export async function pushToRelay(
         { afterUs: b.afterUs, throughUs: b.throughUs, objects: b.objects },
         now,
         b.releaseIds,
+        b.ledgerIndex,
       );
       previousDigest = digest;
       result.sealed++;

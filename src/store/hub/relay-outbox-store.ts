@@ -1,6 +1,7 @@
 import type { SealedEnvelope } from '../../relay/relay-envelope.js';
 import { FIRST_PREVIOUS } from '../../relay/relay-envelope.js';
 import { type SqlDatabase, SqlRollback } from '../sql/sql-database.js';
+import { RelayBundleStore } from './relay-bundle-store.js';
 
 /** The sender's side: partners reached through a relay, and the envelopes sealed for each. */
 
@@ -162,6 +163,8 @@ export class RelayOutboxStore {
     now: Date,
     /** The releases whose copies it carries (for the console's delivery status). */
     releaseIds: readonly string[] = [],
+    /** The 'relay-bundle' ledger entry whose receipt it carries: settled with this row. */
+    bundleLedgerIndex?: number,
   ): Promise<void> {
     await this.sql.transaction(async (tx) => {
       await tx.lock(`relay-outbox:${partner.id}`);
@@ -192,6 +195,8 @@ export class RelayOutboxStore {
           now.toISOString(),
         ],
       );
+      if (bundleLedgerIndex !== undefined)
+        await new RelayBundleStore(tx).markSealed(partner.id, bundleLedgerIndex, now);
       for (const releaseId of new Set(releaseIds))
         await tx.run(
           'INSERT INTO relay_outbox_releases (partner_id, sequence, release_id) VALUES (?, ?, ?)',

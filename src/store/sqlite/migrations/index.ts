@@ -11,6 +11,7 @@ import { outcomeHistoryMigration } from './outcome-history.js';
 import { outcomeReferencesMigration } from './outcome-references.js';
 import { policyMigration } from './policy.js';
 import { relayMigration } from './relay.js';
+import { relayBundlesMigration } from './relay-bundles.js';
 import { relayPushFailuresMigration } from './relay-push-failures.js';
 import { relayReleasesMigration } from './relay-releases.js';
 import { releaseMigration } from './release.js';
@@ -53,4 +54,5 @@ export const MIGRATIONS: readonly Migration[] = [
   relayReleasesMigration,
   outcomeReferencesMigration,
   relayPushFailuresMigration,
+  relayBundlesMigration,
 ];

@@ -174,7 +174,12 @@ try {
     do {
       const res = await fetch(
         `${root}collections/releases/objects/?limit=${OBJECTS}${next ? `&next=${next}` : ''}`,
-        { headers: { Accept: ACCEPT, Authorization: `Basic ${Buffer.from(`ally:${added.token}`).toString('base64')}` } },
+        {
+          headers: {
+            Accept: ACCEPT,
+            Authorization: `Basic ${Buffer.from(`ally:${added.token}`).toString('base64')}`,
+          },
+        },
       );
       if (!res.ok) throw new Error(`TAXII ${res.status}`);
       const env = (await res.json()) as { objects?: unknown[]; more?: boolean; next?: string };

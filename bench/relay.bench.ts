@@ -159,10 +159,15 @@ try {
   };
 
   /** Through the relay: `relay push` on the sender, then `relay pull` on the recipient. */
+  const phases = { push: [] as number[], pull: [] as number[] };
   const throughRelay = async () => {
+    const t0 = performance.now();
     const pushed = await pushToRelay(hq, partner, s.token);
     if (pushed.failures.length > 0) throw new Error(pushed.failures.join('; '));
+    const t1 = performance.now();
     const pulled = await pullFromRelay(ally, relayUrl, r.token, hqVerifier.verifier, 'bench');
+    phases.push.push((t1 - t0) / Math.max(1, pushed.sealed));
+    phases.pull.push((performance.now() - t1) / Math.max(1, pulled.accepted));
     if (pulled.problems.length > 0) throw new Error(pulled.problems.join('; '));
     return { pages: pulled.accepted, objects: pulled.objects.added + pulled.objects.duplicates };
   };
@@ -233,6 +238,14 @@ try {
     baseline: cachedRate,
     ratio: relayRate / cachedRate,
   });
+  // Where the relay path's time goes (ms per envelope, medians; the warm-up round included).
+  for (const [phase, xs] of Object.entries(phases))
+    report({
+      bench: 'relay',
+      metric: `relay ${phase} (${phase === 'push' ? 'read feed, ledger, seal, sign, post; relay checks and ledgers' : 'fetch, verify, open, check receipt, import, record; relay ledgers delivery'})`,
+      value: median(xs),
+      unit: 'ms/envelope',
+    });
   for (const app of apps) await app.close();
   hq.close();
   ally.close();

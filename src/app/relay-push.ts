@@ -184,6 +184,8 @@ export async function pushToRelay(
     const signed = await hub.ledgerService.checkpointIfDue(now, signer.signer, { intervalMs: 0 });
     if (!signed.ok) throw new RelayStepError(`the ledger checkpoint: ${signed.message}`);
     let previousDigest = next.previousDigest;
+    // The round's envelopes are kept together, in one transaction: one commit per round.
+    const round: Parameters<RelayOutboxStore['addSealedAll']>[2][number][] = [];
     for (const b of bundles) {
       const receipt = await hub.ledgerService.receipt(b.ledgerIndex);
       if (!receipt.ok)
@@ -200,20 +202,18 @@ export async function pushToRelay(
       });
       if (!sealed.ok) throw new RelayStepError(sealed.message);
       const digest = envelopeDigest(sealed.envelope);
-      await outbox.addSealed(
-        partner,
-        route.relayUrl,
-        sealed.envelope,
+      round.push({
+        envelope: sealed.envelope,
         digest,
-        { afterUs: b.afterUs, throughUs: b.throughUs, objects: b.objects },
-        now,
-        b.releaseIds,
-        b.ledgerIndex,
-      );
+        feed: { afterUs: b.afterUs, throughUs: b.throughUs, objects: b.objects },
+        releaseIds: b.releaseIds,
+        bundleLedgerIndex: b.ledgerIndex,
+      });
       previousDigest = digest;
-      result.sealed++;
-      result.objects += b.objects;
     }
+    await outbox.addSealedAll(partner, route.relayUrl, round, now);
+    result.sealed += round.length;
+    result.objects += bundles.reduce((n, b) => n + b.objects, 0);
   }
 
   const client = new RelayClient(route.relayUrl, token);
@@ -234,14 +234,14 @@ export async function pushToRelay(
         await outbox.addPushFailure(partner.id, first, reasonOf(err.status), err.message, hub.clock.now());
       throw err;
     }
+    const taken: { sequence: number; relayIndex: number }[] = [];
     for (const s of status.successes ?? []) {
       const row = batch.find((b) => b.envelopeId === s.id);
       const index = /relay ledger index (\d+)/.exec(s.message ?? '')?.[1];
-      if (row && index !== undefined) {
-        await outbox.markPosted(partner.id, row.sequence, Number(index), hub.clock.now());
-        result.posted++;
-      }
+      if (row && index !== undefined) taken.push({ sequence: row.sequence, relayIndex: Number(index) });
     }
+    await outbox.markPostedAll(partner.id, taken, hub.clock.now());
+    result.posted += taken.length;
     for (const f of status.failures ?? []) {
       result.failures.push(f.message);
       const row = batch.find((b) => b.envelopeId === f.id);
@@ -258,9 +258,13 @@ export async function pushToRelay(
   }
 
   const delivered = await client.status(mailbox);
-  for (const e of delivered.envelopes) {
-    if (e.delivered_at !== null) await outbox.markDelivered(partner.id, e.envelope_id, e.delivered_at);
-  }
-  result.delivered = (await outbox.list(partner.id)).filter((r) => r.deliveredAt !== null).length;
+  await outbox.markDeliveredAll(
+    partner.id,
+    delivered.envelopes.flatMap((e) =>
+      e.delivered_at === null ? [] : [{ envelopeId: e.envelope_id, deliveredAt: e.delivered_at }],
+    ),
+  );
+  // Counted, not listed: the outbox holds every envelope's body, a push should not read them all.
+  result.delivered = await outbox.deliveredCount(partner.id);
   return result;
 }

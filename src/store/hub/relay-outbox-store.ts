@@ -166,42 +166,66 @@ export class RelayOutboxStore {
     /** The 'relay-bundle' ledger entry whose receipt it carries: settled with this row. */
     bundleLedgerIndex?: number,
   ): Promise<void> {
+    await this.addSealedAll(
+      partner,
+      relayUrl,
+      [{ envelope, digest, feed, releaseIds, ...(bundleLedgerIndex !== undefined && { bundleLedgerIndex }) }],
+      now,
+    );
+  }
+
+  /** Keeps a round of sealed envelopes as addSealed does, in one transaction (one commit a round). */
+  async addSealedAll(
+    partner: { id: string; name: string },
+    relayUrl: string,
+    sealed: readonly {
+      envelope: SealedEnvelope;
+      digest: string;
+      feed: { afterUs: number; throughUs: number; objects: number };
+      releaseIds?: readonly string[];
+      bundleLedgerIndex?: number;
+    }[],
+    now: Date,
+  ): Promise<void> {
+    if (sealed.length === 0) return;
     await this.sql.transaction(async (tx) => {
       await tx.lock(`relay-outbox:${partner.id}`);
-      const appended = await tx.appendLedger([
-        {
-          kind: 'relay-sent',
+      const appended = await tx.appendLedger(
+        sealed.map((s) => ({
+          kind: 'relay-sent' as const,
           time: now.toISOString(),
           actor: 'relay-push',
           partner: partner.name,
           relay: relayUrl,
-          sequence: envelope.sequence,
-          digest,
-        },
-      ]);
-      if (!appended.ok) throw new SqlRollback(appended);
-      await tx.run(
-        `INSERT INTO relay_outbox (partner_id, sequence, envelope_id, digest, body, after_us, through_us, objects, sealed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          partner.id,
-          envelope.sequence,
-          envelope.id,
-          digest,
-          JSON.stringify(envelope),
-          feed.afterUs,
-          feed.throughUs,
-          feed.objects,
-          now.toISOString(),
-        ],
+          sequence: s.envelope.sequence,
+          digest: s.digest,
+        })),
       );
-      if (bundleLedgerIndex !== undefined)
-        await new RelayBundleStore(tx).markSealed(partner.id, bundleLedgerIndex, now);
-      for (const releaseId of new Set(releaseIds))
+      if (!appended.ok) throw new SqlRollback(appended);
+      const bundles = new RelayBundleStore(tx);
+      for (const { envelope, digest, feed, releaseIds = [], bundleLedgerIndex } of sealed) {
         await tx.run(
-          'INSERT INTO relay_outbox_releases (partner_id, sequence, release_id) VALUES (?, ?, ?)',
-          [partner.id, envelope.sequence, releaseId],
+          `INSERT INTO relay_outbox (partner_id, sequence, envelope_id, digest, body, after_us, through_us, objects, sealed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            partner.id,
+            envelope.sequence,
+            envelope.id,
+            digest,
+            JSON.stringify(envelope),
+            feed.afterUs,
+            feed.throughUs,
+            feed.objects,
+            now.toISOString(),
+          ],
         );
+        if (bundleLedgerIndex !== undefined) await bundles.markSealed(partner.id, bundleLedgerIndex, now);
+        for (const releaseId of new Set(releaseIds))
+          await tx.run(
+            'INSERT INTO relay_outbox_releases (partner_id, sequence, release_id) VALUES (?, ?, ?)',
+            [partner.id, envelope.sequence, releaseId],
+          );
+      }
     });
   }
 
@@ -215,14 +239,25 @@ export class RelayOutboxStore {
 
   /** Marks an envelope taken by the relay; refused attempts at it (and before it) are resolved. */
   async markPosted(partnerId: string, sequence: number, relayIndex: number, now: Date): Promise<void> {
+    await this.markPostedAll(partnerId, [{ sequence, relayIndex }], now);
+  }
+
+  /** Marks a post's envelopes taken, as markPosted does, in one transaction. */
+  async markPostedAll(
+    partnerId: string,
+    taken: readonly { sequence: number; relayIndex: number }[],
+    now: Date,
+  ): Promise<void> {
+    if (taken.length === 0) return;
     await this.sql.transaction(async (tx) => {
-      await tx.run(
-        'UPDATE relay_outbox SET posted_at = ?, relay_index = ? WHERE partner_id = ? AND sequence = ?',
-        [now.toISOString(), relayIndex, partnerId, sequence],
-      );
+      for (const { sequence, relayIndex } of taken)
+        await tx.run(
+          'UPDATE relay_outbox SET posted_at = ?, relay_index = ? WHERE partner_id = ? AND sequence = ?',
+          [now.toISOString(), relayIndex, partnerId, sequence],
+        );
       await tx.run(
         'UPDATE relay_push_failures SET resolved_at = ? WHERE partner_id = ? AND resolved_at IS NULL AND sequence <= ?',
-        [now.toISOString(), partnerId, sequence],
+        [now.toISOString(), partnerId, Math.max(...taken.map((t) => t.sequence))],
       );
     });
   }
@@ -296,6 +331,29 @@ export class RelayOutboxStore {
       'UPDATE relay_outbox SET delivered_at = ? WHERE partner_id = ? AND envelope_id = ? AND delivered_at IS NULL',
       [deliveredAt, partnerId, envelopeId],
     );
+  }
+
+  /** Marks what the relay reports delivered, as markDelivered does, in one transaction. */
+  async markDeliveredAll(
+    partnerId: string,
+    delivered: readonly { envelopeId: string; deliveredAt: string }[],
+  ): Promise<void> {
+    if (delivered.length === 0) return;
+    await this.sql.transaction(async (tx) => {
+      for (const d of delivered)
+        await tx.run(
+          'UPDATE relay_outbox SET delivered_at = ? WHERE partner_id = ? AND envelope_id = ? AND delivered_at IS NULL',
+          [d.deliveredAt, partnerId, d.envelopeId],
+        );
+    });
+  }
+
+  async deliveredCount(partnerId: string): Promise<number> {
+    const r = await this.sql.get<{ n: number }>(
+      'SELECT count(*) AS n FROM relay_outbox WHERE partner_id = ? AND delivered_at IS NOT NULL',
+      [partnerId],
+    );
+    return Number(r?.n ?? 0);
   }
 
   /** The releases to a partner of these derived ids: which release each copy (by digest) came from. */

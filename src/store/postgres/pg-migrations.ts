@@ -11,6 +11,7 @@ import { policyMigration } from '../sqlite/migrations/policy.js';
 import { relayMigration } from '../sqlite/migrations/relay.js';
 import { relayBundlesMigration } from '../sqlite/migrations/relay-bundles.js';
 import { relayPushFailuresMigration } from '../sqlite/migrations/relay-push-failures.js';
+import { relayReleaseLookupMigration } from '../sqlite/migrations/relay-release-lookup.js';
 import { relayReleasesMigration } from '../sqlite/migrations/relay-releases.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { releasePassMigration } from '../sqlite/migrations/release-pass.js';
@@ -222,6 +223,7 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
   { name: outcomeReferencesMigration.name, sql: translateSqliteDdl(outcomeReferencesMigration.sql) },
   { name: relayPushFailuresMigration.name, sql: translateSqliteDdl(relayPushFailuresMigration.sql) },
   { name: relayBundlesMigration.name, sql: translateSqliteDdl(relayBundlesMigration.sql) },
+  { name: relayReleaseLookupMigration.name, sql: translateSqliteDdl(relayReleaseLookupMigration.sql) },
 ];
 
 /**

@@ -13,6 +13,7 @@ import { policyMigration } from './policy.js';
 import { relayMigration } from './relay.js';
 import { relayBundlesMigration } from './relay-bundles.js';
 import { relayPushFailuresMigration } from './relay-push-failures.js';
+import { relayReleaseLookupMigration } from './relay-release-lookup.js';
 import { relayReleasesMigration } from './relay-releases.js';
 import { releaseMigration } from './release.js';
 import { releasePassMigration } from './release-pass.js';
@@ -55,4 +56,5 @@ export const MIGRATIONS: readonly Migration[] = [
   outcomeReferencesMigration,
   relayPushFailuresMigration,
   relayBundlesMigration,
+  relayReleaseLookupMigration,
 ];

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { loadRelayDelivery } from '../store/hub/relay-delivery-view.js';
-import { RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
+import { RelayPushFailureStore } from '../store/hub/relay-push-failures.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -15,6 +15,6 @@ export function registerRelayApiRoutes(app: FastifyInstance, ctx: ConsoleContext
   // Sightings sent back through a relay to hubs that release to us ('relay feedback'): each hub's
   // envelopes and the posts the relay refused or could not take, until a later post is taken.
   app.get('/api/relay/feedback', { config: { action: 'read' } }, async () => ({
-    hubs: await new RelayOutboxStore(ctx.hub.sql).feedbackOutboxes(),
+    hubs: await new RelayPushFailureStore(ctx.hub.sql).feedbackOutboxes(),
   }));
 }

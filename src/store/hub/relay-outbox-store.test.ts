@@ -2,7 +2,8 @@ import { expect, it } from 'vitest';
 import { describeOnEngines } from '../sql/sql-test-engines.js';
 import { insertPartnerRow, withTestSql } from './hub-test-rows.js';
 import { loadRelayDelivery } from './relay-delivery-view.js';
-import { FEEDBACK_OUTBOX_PREFIX, MAX_FAILURE_MESSAGE, RelayOutboxStore } from './relay-outbox-store.js';
+import { MAX_FAILURE_MESSAGE, RelayOutboxStore } from './relay-outbox-store.js';
+import { FEEDBACK_OUTBOX_PREFIX, RelayPushFailureStore } from './relay-push-failures.js';
 
 const T0 = new Date('2026-12-06T10:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -90,12 +91,12 @@ describeOnEngines('RelayOutboxStore feedback outboxes', (open) => {
       await insertPartnerRow(sql, 'p-kabul', 'kabul');
       const outbox = new RelayOutboxStore(sql);
       const hq = `${FEEDBACK_OUTBOX_PREFIX}hq.example`;
-      expect(await outbox.feedbackOutboxes()).toEqual([]);
+      expect(await new RelayPushFailureStore(sql).feedbackOutboxes()).toEqual([]);
       await sealed(sql, hq, 1);
       await sealed(sql, 'p-kabul', 1);
       await outbox.addPushFailure(hq, 1, 'unauthenticated', 'relay refused (401)', at(1));
       await outbox.addPushFailure('p-kabul', 1, 'unreachable', 'not feedback', at(1));
-      expect(await outbox.feedbackOutboxes()).toEqual([
+      expect(await new RelayPushFailureStore(sql).feedbackOutboxes()).toEqual([
         {
           hub: 'hq.example',
           envelopes: 1,
@@ -113,7 +114,7 @@ describeOnEngines('RelayOutboxStore feedback outboxes', (open) => {
         },
       ]);
       await outbox.markPosted(hq, 1, 7, at(2));
-      expect(await outbox.feedbackOutboxes()).toEqual([
+      expect(await new RelayPushFailureStore(sql).feedbackOutboxes()).toEqual([
         { hub: 'hq.example', envelopes: 1, unposted: 0, lastPost: at(2).toISOString(), refusedPosts: [] },
       ]);
       expect((await outbox.pushFailures('p-kabul')).map((f) => f.reason)).toEqual(['unreachable']);

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsoleScenario } from '../src/app/console-demo.js';
 import type { SqliteHub as Hub } from '../src/app/hub.js';
 import { loadLedgerSigner, verifierKeyOf } from '../src/app/ledger-key.js';
+import { sendFeedback } from '../src/app/relay-feedback.js';
 import { pushToRelay } from '../src/app/relay-push.js';
 import { buildRelayServer } from '../src/app/relay-server.js';
 import { releaseStoresOf } from '../src/app/release-stores.js';
@@ -101,6 +102,22 @@ beforeAll(async () => {
   await expect(pushToRelay(hub, partner, 'trl_not-this-hubs-token', { envelopeObjects: 5 })).rejects.toThrow(
     /401/,
   );
+
+  // Sightings sent back to the ally's hub with a token the relay does not know: refused (401) and
+  // kept, as a refused push is, for the console's feedback section.
+  const t = hub.clock.now().toISOString();
+  await expect(
+    sendFeedback(hub, relayUrl, 'trl_not-this-hubs-token', ally.sealing, [
+      {
+        type: 'sighting',
+        spec_version: '2.1',
+        id: `sighting--${crypto.randomUUID()}`,
+        created: t,
+        modified: t,
+        sighting_of_ref: `indicator--${crypto.randomUUID()}`,
+      },
+    ]),
+  ).rejects.toThrow(/401/);
 
   app = buildConsoleServer(hub);
   await app.listen({ host: '127.0.0.1', port: 0 });
@@ -204,5 +221,40 @@ describe('a partner reached via a relay, in the console', () => {
     // Only the partner reached through a relay has the panel.
     expect(await page.locator('section[data-partner="kabul-authorities"] [data-relay]').count()).toBe(0);
     await card.screenshot({ path: join(SHOTS, 'partner-via-relay.png') });
+  });
+
+  it('lists feedback the relay refused, per hub it was for, over the API and on the partners page', async () => {
+    const res = await page.request.get(`${base}/api/relay/feedback`);
+    expect(res.status()).toBe(200);
+    expect(await res.json()).toEqual({
+      hubs: [
+        {
+          hub: RECIPIENT,
+          envelopes: 1,
+          unposted: 1,
+          lastPost: null,
+          refusedPosts: [
+            {
+              sequence: 1,
+              reason: 'unauthenticated',
+              message: expect.stringMatching(/\(401\)/),
+              attemptedAt: expect.any(String),
+              resolvedAt: null,
+            },
+          ],
+        },
+      ],
+    });
+    await page.goto(`${base}/#/partners`);
+    const section = page.getByRole('region', { name: 'feedback through a relay' });
+    await section.waitFor();
+    const hubPart = section.locator(`[data-feedback-hub="${RECIPIENT}"]`);
+    expect(await hubPart.textContent()).toMatch(
+      /1 envelope of sightings sealed, last taken by the relay never/,
+    );
+    const refused = hubPart.locator('[data-problem="refused-posts"] li[data-reason="unauthenticated"]');
+    expect(await refused.count()).toBe(1);
+    expect(await refused.textContent()).toMatch(/envelope #1, unauthenticated: relay refused .*\(401\)/);
+    await section.screenshot({ path: join(SHOTS, 'relay-feedback-refused.png') });
   });
 });

@@ -635,5 +635,51 @@ describe('the Doha channel through a relay', () => {
     expect(disabled.code).toBe(1);
     expect(disabled.stderr).toMatch(/partner kabul-authorities is disabled: its feedback is not taken/);
     expect(disabled.stderr).not.toMatch(/internal error|at .*\.js:\d+/);
+
+    // Feedback the relay refuses is kept as a refused push is (same table and reasons), and a
+    // later feedback that the relay takes carries the held envelope too and resolves it.
+    const badArgs = [
+      'relay',
+      'feedback',
+      'hq.example',
+      file,
+      '--relay',
+      relay.url,
+      '--token',
+      'trl_not-kabuls-token',
+      '--recipient-key',
+      hqSealing,
+      '--data',
+      c.kabul,
+      '--json',
+    ];
+    const bad = await runTearline(badArgs, envFor(badArgs));
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/\(401\)/);
+    expect(bad.stderr).not.toMatch(/at .*\.js:\d+/);
+    const failures = () => {
+      const k = new Database(join(c.kabul, 'tearline.db'), { readonly: true });
+      try {
+        return k
+          .prepare('SELECT partner_id, sequence, reason, resolved_at FROM relay_push_failures ORDER BY id')
+          .all();
+      } finally {
+        k.close();
+      }
+    };
+    expect(failures()).toEqual([
+      { partner_id: 'feedback:hq.example', sequence: 2, reason: 'unauthenticated', resolved_at: null },
+    ]);
+    const resent = await feedback(file);
+    expect(resent.code, resent.stderr).toBe(0);
+    expect(JSON.parse(resent.stdout)).toMatchObject({ sequence: 3, posted: 2, failures: [] });
+    expect(failures()).toEqual([
+      {
+        partner_id: 'feedback:hq.example',
+        sequence: 2,
+        reason: 'unauthenticated',
+        resolved_at: expect.any(String),
+      },
+    ]);
   });
 });

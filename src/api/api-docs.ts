@@ -149,6 +149,12 @@ export const OPENAPI = {
         partner,
       ),
     },
+    '/api/relay/feedback': {
+      get: op(
+        "sightings sent back through a relay ('relay feedback'), per hub: {hubs: [{hub, envelopes, unposted, lastPost, refusedPosts: [{sequence, reason, message, attemptedAt, resolvedAt}]}]}",
+        'read',
+      ),
+    },
     '/api/partners/{id}/conditions/{cid}/attest': {
       post: op(
         'attest an assurance: {issuer?, grade?, evidence?, valid_from?, valid_until?, review_due?, note?}',

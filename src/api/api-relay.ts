@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { loadRelayDelivery } from '../store/hub/relay-delivery-view.js';
+import { RelayPushFailureStore } from '../store/hub/relay-push-failures.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -11,4 +12,9 @@ export function registerRelayApiRoutes(app: FastifyInstance, ctx: ConsoleContext
     const view = await loadRelayDelivery(ctx.hub.sql, p.id);
     return { partner: p.name, via: view ?? null };
   });
+  // Sightings sent back through a relay to hubs that release to us ('relay feedback'): each hub's
+  // envelopes and the posts the relay refused or could not take, until a later post is taken.
+  app.get('/api/relay/feedback', { config: { action: 'read' } }, async () => ({
+    hubs: await new RelayPushFailureStore(ctx.hub.sql).feedbackOutboxes(),
+  }));
 }

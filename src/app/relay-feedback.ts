@@ -4,10 +4,11 @@ import type { SealingPublicKey } from '../relay/relay-keys.js';
 import { sealEnvelope } from '../relay/relay-seal.js';
 import { isJsonObject } from '../stix/types.js';
 import { validateObject } from '../stix/validate.js';
-import { RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
+import { FEEDBACK_OUTBOX_PREFIX, RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
 import type { Hub } from './hub.js';
 import { loadLedgerSigner } from './ledger-key.js';
-import { RelayClient, RelayStepError } from './relay-client.js';
+import { RelayClient, RelayClientError, RelayStepError } from './relay-client.js';
+import { reasonOf } from './relay-push.js';
 
 /** Sightings one feedback envelope may carry, and the largest feedback file read. */
 export const MAX_FEEDBACK_OBJECTS = 1000;
@@ -18,7 +19,7 @@ export const MAX_FEEDBACK_BYTES = 8 * 1024 * 1024;
  * outbox table under this key (a sender hub, not one of our partners), so it is chained and
  * retried exactly as releases are.
  */
-export const feedbackKey = (hubName: string): string => `feedback:${hubName}`;
+export const feedbackKey = (hubName: string): string => `${FEEDBACK_OUTBOX_PREFIX}${hubName}`;
 
 export type FeedbackParse = { ok: true; objects: Record<string, unknown>[] } | { ok: false; message: string };
 
@@ -112,10 +113,19 @@ export async function sendFeedback(
   };
   const client = new RelayClient(relayUrl, token);
   const waiting = (await outbox.unposted(key)).slice(0, 100);
-  const status = await client.post(
-    mailboxIdOf(hub.config.hub_name, to.name),
-    waiting.map((row) => JSON.parse(row.body) as unknown),
-  );
+  const first = waiting[0]?.sequence ?? next.sequence;
+  let status: Awaited<ReturnType<RelayClient['post']>>;
+  try {
+    status = await client.post(
+      mailboxIdOf(hub.config.hub_name, to.name),
+      waiting.map((row) => JSON.parse(row.body) as unknown),
+    );
+  } catch (err) {
+    // Kept as relay push keeps its refusals: the console lists it until a later post is taken.
+    if (err instanceof RelayClientError)
+      await outbox.addPushFailure(key, first, reasonOf(err.status), err.message, hub.clock.now());
+    throw err;
+  }
   for (const s of status.successes ?? []) {
     const row = waiting.find((w) => w.envelopeId === s.id);
     const index = /relay ledger index (\d+)/.exec(s.message ?? '')?.[1];
@@ -124,6 +134,16 @@ export async function sendFeedback(
       result.posted++;
     }
   }
-  for (const f of status.failures ?? []) result.failures.push(f.message);
+  for (const f of status.failures ?? []) {
+    result.failures.push(f.message);
+    const row = waiting.find((w) => w.envelopeId === f.id);
+    await outbox.addPushFailure(
+      key,
+      row?.sequence ?? first,
+      'envelope-refused',
+      String(f.message),
+      hub.clock.now(),
+    );
+  }
   return result;
 }

@@ -5,6 +5,7 @@ import { copyDigest, UNRELEASED_CONTEXT } from '../relay/relay-hub-receipts.js';
 import { parseSealingPublicKey } from '../relay/relay-keys.js';
 import { sealEnvelope } from '../relay/relay-seal.js';
 import type { Partner } from '../store/hub/partner-store.js';
+import { RelayBundleStore } from '../store/hub/relay-bundle-store.js';
 import { type PushFailureReason, RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
 import type { Hub } from './hub.js';
 import { loadLedgerSigner } from './ledger-key.js';
@@ -49,7 +50,7 @@ async function releasesFor(
 }
 
 /** The kind of a whole post's failure, from the relay's HTTP status (none: it did not answer). */
-function reasonOf(status: number | undefined): PushFailureReason {
+export function reasonOf(status: number | undefined): PushFailureReason {
   if (status === undefined) return 'unreachable';
   if (status === 401 || status === 403) return 'unauthenticated';
   if (status === 413) return 'too-large';
@@ -96,8 +97,9 @@ export async function pushToRelay(
 
   // In rounds: read up to BUNDLES_PER_CHECKPOINT pages of the feed, record each page's bundle in
   // the ledger ('relay-bundle': its digest), sign one checkpoint over them, then seal each with
-  // its receipt. A push that stops between the two leaves bundle entries no envelope carries;
-  // the next push bundles those pages again under fresh entries (the ledger only grows).
+  // its receipt. A push that stops between the two leaves those entries pending (relay_bundles);
+  // the next push reuses each whose page is unchanged and records the others as abandoned.
+  const bundleStore = new RelayBundleStore(hub.sql);
   for (let more = true; more; ) {
     const next = await outbox.next(partner.id);
     const now = hub.clock.now();
@@ -132,25 +134,58 @@ export async function pushToRelay(
       }
     }
     if (bundles.length === 0) break;
-    const appended = await hub.sql.transaction((tx) =>
-      tx.appendLedger(
-        bundles.map((b) => ({
-          kind: 'relay-bundle' as const,
-          time: now.toISOString(),
-          actor: 'relay-push',
-          partner: partner.name,
-          sequence: b.sequence,
-          count: b.objects,
-          digest: b.encoded.digest,
-        })),
-      ),
-    );
-    if (!appended.ok) throw new RelayStepError(`the ledger: ${appended.message}`);
-    for (const [i, b] of bundles.entries()) b.ledgerIndex = appended.first + i;
+    // A push stopped after ledgering its bundles and before sealing them left them pending: an
+    // unchanged page (same sequence, same bytes) reuses its entry; any other is recorded as
+    // abandoned, with why, so every 'relay-bundle' entry is accounted for.
+    const pending = await bundleStore.pending(partner.id);
+    for (const b of bundles) {
+      const same = pending.find((p) => p.sequence === b.sequence && p.digest === b.encoded.digest);
+      if (same) b.ledgerIndex = same.ledgerIndex;
+    }
+    for (const p of pending)
+      if (!bundles.some((b) => b.ledgerIndex === p.ledgerIndex))
+        await bundleStore.markAbandoned(
+          partner.id,
+          p.ledgerIndex,
+          `a push stopped before sealing it; the feed page for envelope ${p.sequence} is no longer these ${p.objects} objects (bundle ${p.digest.slice(0, 12)})`,
+          now,
+        );
+    const fresh = bundles.filter((b) => b.ledgerIndex < 0);
+    if (fresh.length > 0) {
+      const appended = await hub.sql.transaction(async (tx) => {
+        const a = await tx.appendLedger(
+          fresh.map((b) => ({
+            kind: 'relay-bundle' as const,
+            time: now.toISOString(),
+            actor: 'relay-push',
+            partner: partner.name,
+            sequence: b.sequence,
+            count: b.objects,
+            digest: b.encoded.digest,
+          })),
+        );
+        if (!a.ok) return a;
+        for (const [i, b] of fresh.entries()) b.ledgerIndex = a.first + i;
+        await new RelayBundleStore(tx).addPending(
+          partner.id,
+          fresh.map((b) => ({
+            ledgerIndex: b.ledgerIndex,
+            sequence: b.sequence,
+            digest: b.encoded.digest,
+            objects: b.objects,
+          })),
+          now,
+        );
+        return a;
+      });
+      if (!appended.ok) throw new RelayStepError(`the ledger: ${appended.message}`);
+    }
     // Receipts prove against a signed checkpoint: one over this round's bundles.
     const signed = await hub.ledgerService.checkpointIfDue(now, signer.signer, { intervalMs: 0 });
     if (!signed.ok) throw new RelayStepError(`the ledger checkpoint: ${signed.message}`);
     let previousDigest = next.previousDigest;
+    // The round's envelopes are kept together, in one transaction: one commit per round.
+    const round: Parameters<RelayOutboxStore['addSealedAll']>[2][number][] = [];
     for (const b of bundles) {
       const receipt = await hub.ledgerService.receipt(b.ledgerIndex);
       if (!receipt.ok)
@@ -167,19 +202,18 @@ export async function pushToRelay(
       });
       if (!sealed.ok) throw new RelayStepError(sealed.message);
       const digest = envelopeDigest(sealed.envelope);
-      await outbox.addSealed(
-        partner,
-        route.relayUrl,
-        sealed.envelope,
+      round.push({
+        envelope: sealed.envelope,
         digest,
-        { afterUs: b.afterUs, throughUs: b.throughUs, objects: b.objects },
-        now,
-        b.releaseIds,
-      );
+        feed: { afterUs: b.afterUs, throughUs: b.throughUs, objects: b.objects },
+        releaseIds: b.releaseIds,
+        bundleLedgerIndex: b.ledgerIndex,
+      });
       previousDigest = digest;
-      result.sealed++;
-      result.objects += b.objects;
     }
+    await outbox.addSealedAll(partner, route.relayUrl, round, now);
+    result.sealed += round.length;
+    result.objects += bundles.reduce((n, b) => n + b.objects, 0);
   }
 
   const client = new RelayClient(route.relayUrl, token);
@@ -200,14 +234,14 @@ export async function pushToRelay(
         await outbox.addPushFailure(partner.id, first, reasonOf(err.status), err.message, hub.clock.now());
       throw err;
     }
+    const taken: { sequence: number; relayIndex: number }[] = [];
     for (const s of status.successes ?? []) {
       const row = batch.find((b) => b.envelopeId === s.id);
       const index = /relay ledger index (\d+)/.exec(s.message ?? '')?.[1];
-      if (row && index !== undefined) {
-        await outbox.markPosted(partner.id, row.sequence, Number(index), hub.clock.now());
-        result.posted++;
-      }
+      if (row && index !== undefined) taken.push({ sequence: row.sequence, relayIndex: Number(index) });
     }
+    await outbox.markPostedAll(partner.id, taken, hub.clock.now());
+    result.posted += taken.length;
     for (const f of status.failures ?? []) {
       result.failures.push(f.message);
       const row = batch.find((b) => b.envelopeId === f.id);
@@ -224,9 +258,13 @@ export async function pushToRelay(
   }
 
   const delivered = await client.status(mailbox);
-  for (const e of delivered.envelopes) {
-    if (e.delivered_at !== null) await outbox.markDelivered(partner.id, e.envelope_id, e.delivered_at);
-  }
-  result.delivered = (await outbox.list(partner.id)).filter((r) => r.deliveredAt !== null).length;
+  await outbox.markDeliveredAll(
+    partner.id,
+    delivered.envelopes.flatMap((e) =>
+      e.delivered_at === null ? [] : [{ envelopeId: e.envelope_id, deliveredAt: e.delivered_at }],
+    ),
+  );
+  // Counted, not listed: the outbox holds every envelope's body, a push should not read them all.
+  result.delivered = await outbox.deliveredCount(partner.id);
   return result;
 }

@@ -1,6 +1,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { parseVerifierKey } from '../ledger/ledger-note.js';
-import { envelopeDigest, parseSealedEnvelope, signingBytes } from '../relay/relay-envelope.js';
+import {
+  envelopeDigest,
+  parseSealedEnvelope,
+  type SealedEnvelope,
+  signingBytes,
+} from '../relay/relay-envelope.js';
 import type { Mailbox, RelayMailStore } from '../store/hub/relay-mail-store.js';
 import { parseAuthorization } from '../taxii/taxii-auth.js';
 import { parseEnvelope } from '../taxii/taxii-envelope.js';
@@ -198,32 +203,48 @@ export function registerRelayRoutes(app: FastifyInstance, deps: RelayRouteDeps):
     if (!key?.ok) throw new TaxiiError('internal', 'this hub has no usable key on the relay');
     const successes: unknown[] = [];
     const failures: unknown[] = [];
+    const fail = (i: number, value: unknown, message: string) =>
+      failures.push({ index: i, id: (value as { id?: unknown })?.id ?? null, message });
+    const checked: { i: number; envelope: SealedEnvelope; digest: string; body: string }[] = [];
     for (const [i, value] of objects.entries()) {
       const parsed = parseSealedEnvelope(value, `objects[${i}]`);
-      const fail = (message: string) =>
-        failures.push({ id: (value as { id?: unknown })?.id ?? null, message });
       if (!parsed.ok) {
-        fail(parsed.message);
+        fail(i, value, parsed.message);
         continue;
       }
       const e = parsed.envelope;
       if (e.sender !== m.sender || e.recipient !== m.recipient) {
-        fail(`objects[${i}]: sender and recipient must be ${m.sender} and ${m.recipient} in this mailbox`);
+        fail(
+          i,
+          value,
+          `objects[${i}]: sender and recipient must be ${m.sender} and ${m.recipient} in this mailbox`,
+        );
         continue;
       }
       if (!key.verifier.verify(signingBytes(e), Buffer.from(e.signature, 'base64'))) {
-        fail(`objects[${i}]: the signature does not verify with ${hub}'s registered key`);
+        fail(i, value, `objects[${i}]: the signature does not verify with ${hub}'s registered key`);
         continue;
       }
-      const outcome = await deps.mail.accept(m, e, envelopeDigest(e), JSON.stringify(e), deps.now());
-      if (!outcome.ok) fail(`objects[${i}]: ${outcome.message}`);
+      checked.push({ i, envelope: e, digest: envelopeDigest(e), body: JSON.stringify(e) });
+    }
+    // The post's envelopes that passed every check, taken in one transaction, in order.
+    const outcomes = await deps.mail.acceptAll(m, checked, deps.now());
+    for (const [k, c] of checked.entries()) {
+      const outcome = outcomes[k];
+      if (!outcome?.ok) fail(c.i, c.envelope, `objects[${c.i}]: ${outcome?.message ?? 'not taken'}`);
       else
         successes.push({
-          id: e.id,
-          version: e.modified,
+          index: c.i,
+          id: c.envelope.id,
+          version: c.envelope.modified,
           message: `relay ledger index ${outcome.ledgerIndex}`,
         });
     }
+    // In the order posted, as before, without the index used to sort them.
+    const inOrder = (xs: unknown[]) =>
+      (xs as { index: number }[]).sort((a, b) => a.index - b.index).map(({ index: _i, ...rest }) => rest);
+    successes.splice(0, successes.length, ...inOrder(successes));
+    failures.splice(0, failures.length, ...inOrder(failures));
     return send(reply, 202, {
       id: crypto.randomUUID(),
       status: 'complete',

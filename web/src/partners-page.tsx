@@ -3,6 +3,7 @@ import { ConditionHistoryChart } from './condition-history-chart.js';
 import { useLive } from './live.js';
 import { AddPartner, PartnerManage } from './partner-manage.js';
 import { PartnerRelay } from './partner-relay.js';
+import { RelayFeedback } from './relay-feedback.js';
 import { CONSENT_WORDS } from './submitter-consent.js';
 import { useLoad } from './use-load.js';
 import { PartnerImpactView } from './what-would-it-take.js';
@@ -165,6 +166,7 @@ export function PartnersPage({ me }: { me: Me }) {
           )}
         </section>
       ))}
+      <RelayFeedback deps={[live.queue]} />
     </>
   );
 }

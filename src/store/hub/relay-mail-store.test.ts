@@ -91,4 +91,40 @@ describeOnEngines('RelayMailStore', (open) => {
       expect(kinds.map((k) => k.kind)).toEqual(['relay-envelope', 'relay-envelope', 'relay-delivery']);
     });
   });
+
+  it("takes a post's envelopes in one transaction, in order: one refused mid-post leaves those before and after it as the chain allows", async () => {
+    await withTestSql(open, async (sql) => {
+      const mail = new RelayMailStore(sql);
+      await mail.addHub('hq', KEY, T0);
+      await mail.addHub('kabul', KEY, T0);
+      const linked = await mail.link('hq', 'kabul', T0);
+      if (!linked.ok) throw new Error(linked.message);
+      const box = linked.mailboxes[0] as (typeof linked.mailboxes)[0];
+      const one = envelope(1, FIRST_PREVIOUS);
+      const two = envelope(2, envelopeDigest(one));
+      const three = envelope(3, envelopeDigest(two));
+      const item = (e: SealedEnvelope) => ({
+        envelope: e,
+        digest: envelopeDigest(e),
+        body: JSON.stringify(e),
+      });
+      const outcomes = await mail.acceptAll(
+        box,
+        [one, three, two, two, envelope(4, 'f'.repeat(64))].map(item),
+        T0,
+      );
+      expect(outcomes.map((o) => (o.ok ? (o.duplicate ? 'duplicate' : 'taken') : o.code))).toEqual([
+        'taken',
+        'out-of-sequence',
+        'taken',
+        'duplicate',
+        'out-of-sequence',
+      ]);
+      // The next post goes on from the chain the first one left.
+      expect((await mail.acceptAll(box, [item(three)], T0)).map((o) => o.ok)).toEqual([true]);
+      const kinds = await sql.all<{ kind: string }>('SELECT kind FROM ledger_entries ORDER BY idx');
+      expect(kinds.map((k) => k.kind)).toEqual(['relay-envelope', 'relay-envelope', 'relay-envelope']);
+      expect((await mail.status(box.id)).length).toBe(3);
+    });
+  });
 });

@@ -144,61 +144,90 @@ export class RelayMailStore {
     body: string,
     now: Date,
   ): Promise<AcceptOutcome> {
+    const [outcome] = await this.acceptAll(mailbox, [{ envelope, digest, body }], now);
+    return outcome as AcceptOutcome;
+  }
+
+  /**
+   * Takes a post's envelopes in order, each checked and ledgered as accept does, in one
+   * transaction (one commit per post, not per envelope). One refused (out of sequence, a
+   * conflict) does not undo those before it; a ledger failure undoes the whole post.
+   */
+  async acceptAll(
+    mailbox: Mailbox,
+    items: readonly { envelope: SealedEnvelope; digest: string; body: string }[],
+    now: Date,
+  ): Promise<AcceptOutcome[]> {
+    if (items.length === 0) return [];
     try {
-      return await this.sql.transaction(async (tx): Promise<AcceptOutcome> => {
+      return await this.sql.transaction(async (tx): Promise<AcceptOutcome[]> => {
         await tx.lock(`relay-mailbox:${mailbox.id}`);
-        const same = await tx.get<{ digest: string; ledger_index: number; mailbox_id: string }>(
-          'SELECT digest, ledger_index, mailbox_id FROM relay_envelopes WHERE envelope_id = ?',
-          [envelope.id],
-        );
-        if (same) {
-          if (same.digest === digest && same.mailbox_id === mailbox.id)
-            return { ok: true, ledgerIndex: same.ledger_index, duplicate: true };
-          return {
-            ok: false,
-            code: 'conflict',
-            message: `${envelope.id} is already held with other content`,
-          };
-        }
-        const last = await tx.get<{ sequence: number; digest: string }>(
+        const outcomes: AcceptOutcome[] = [];
+        let last = await tx.get<{ sequence: number; digest: string }>(
           'SELECT sequence, digest FROM relay_envelopes WHERE mailbox_id = ? ORDER BY sequence DESC LIMIT 1',
           [mailbox.id],
         );
-        const expected = (last?.sequence ?? 0) + 1;
-        if (envelope.sequence !== expected)
-          return {
-            ok: false,
-            code: 'out-of-sequence',
-            message: `sequence ${envelope.sequence} is not the next in this mailbox (${expected})`,
-          };
-        if (envelope.previous_digest !== (last?.digest ?? FIRST_PREVIOUS))
-          return {
-            ok: false,
-            code: 'chain-broken',
-            message: 'previous_digest does not name the last envelope in this mailbox',
-          };
-        const appended = await tx.appendLedger([
-          {
-            kind: 'relay-envelope',
-            time: now.toISOString(),
-            actor: mailbox.sender,
-            sender: mailbox.sender,
-            recipient: mailbox.recipient,
-            sequence: envelope.sequence,
-            digest,
-          },
-        ]);
-        if (!appended.ok)
-          throw new SqlRollback<AcceptOutcome>({ ok: false, code: 'ledger', message: appended.message });
-        await tx.run(
-          `INSERT INTO relay_envelopes (mailbox_id, sequence, envelope_id, digest, body, received_at, ledger_index)
-           VALUES (?, ?, ?, ?, ?, ?, ?)`,
-          [mailbox.id, envelope.sequence, envelope.id, digest, body, now.toISOString(), appended.first],
-        );
-        return { ok: true, ledgerIndex: appended.first, duplicate: false };
+        for (const { envelope, digest, body } of items) {
+          const same = await tx.get<{ digest: string; ledger_index: number; mailbox_id: string }>(
+            'SELECT digest, ledger_index, mailbox_id FROM relay_envelopes WHERE envelope_id = ?',
+            [envelope.id],
+          );
+          if (same) {
+            outcomes.push(
+              same.digest === digest && same.mailbox_id === mailbox.id
+                ? { ok: true, ledgerIndex: Number(same.ledger_index), duplicate: true }
+                : {
+                    ok: false,
+                    code: 'conflict',
+                    message: `${envelope.id} is already held with other content`,
+                  },
+            );
+            continue;
+          }
+          const expected = (last ? Number(last.sequence) : 0) + 1;
+          if (envelope.sequence !== expected) {
+            outcomes.push({
+              ok: false,
+              code: 'out-of-sequence',
+              message: `sequence ${envelope.sequence} is not the next in this mailbox (${expected})`,
+            });
+            continue;
+          }
+          if (envelope.previous_digest !== (last?.digest ?? FIRST_PREVIOUS)) {
+            outcomes.push({
+              ok: false,
+              code: 'chain-broken',
+              message: 'previous_digest does not name the last envelope in this mailbox',
+            });
+            continue;
+          }
+          const appended = await tx.appendLedger([
+            {
+              kind: 'relay-envelope',
+              time: now.toISOString(),
+              actor: mailbox.sender,
+              sender: mailbox.sender,
+              recipient: mailbox.recipient,
+              sequence: envelope.sequence,
+              digest,
+            },
+          ]);
+          if (!appended.ok)
+            throw new SqlRollback<AcceptOutcome[]>(
+              items.map(() => ({ ok: false, code: 'ledger', message: appended.message })),
+            );
+          await tx.run(
+            `INSERT INTO relay_envelopes (mailbox_id, sequence, envelope_id, digest, body, received_at, ledger_index)
+             VALUES (?, ?, ?, ?, ?, ?, ?)`,
+            [mailbox.id, envelope.sequence, envelope.id, digest, body, now.toISOString(), appended.first],
+          );
+          last = { sequence: envelope.sequence, digest };
+          outcomes.push({ ok: true, ledgerIndex: appended.first, duplicate: false });
+        }
+        return outcomes;
       });
     } catch (err) {
-      if (err instanceof SqlRollback) return err.result as AcceptOutcome;
+      if (err instanceof SqlRollback) return err.result as AcceptOutcome[];
       throw err;
     }
   }

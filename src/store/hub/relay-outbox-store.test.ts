@@ -3,6 +3,7 @@ import { describeOnEngines } from '../sql/sql-test-engines.js';
 import { insertPartnerRow, withTestSql } from './hub-test-rows.js';
 import { loadRelayDelivery } from './relay-delivery-view.js';
 import { MAX_FAILURE_MESSAGE, RelayOutboxStore } from './relay-outbox-store.js';
+import { FEEDBACK_OUTBOX_PREFIX, RelayPushFailureStore } from './relay-push-failures.js';
 
 const T0 = new Date('2026-12-06T10:00:00Z');
 const at = (minutes: number) => new Date(T0.getTime() + minutes * 60_000);
@@ -80,6 +81,43 @@ describeOnEngines('RelayOutboxStore refused posts', (open) => {
       expect((await loadRelayDelivery(sql, 'p-kabul'))?.refusedPosts).toEqual([]);
       // Another partner's refusals are its own.
       expect((await outbox.pushFailures('p-ally')).map((f) => f.reason)).toEqual(['unauthenticated']);
+    });
+  });
+});
+
+describeOnEngines('RelayOutboxStore feedback outboxes', (open) => {
+  it('lists each hub feedback was sealed for with its open refused posts, apart from partners, until the relay takes the envelope', async () => {
+    await withTestSql(open, async (sql) => {
+      await insertPartnerRow(sql, 'p-kabul', 'kabul');
+      const outbox = new RelayOutboxStore(sql);
+      const hq = `${FEEDBACK_OUTBOX_PREFIX}hq.example`;
+      expect(await new RelayPushFailureStore(sql).feedbackOutboxes()).toEqual([]);
+      await sealed(sql, hq, 1);
+      await sealed(sql, 'p-kabul', 1);
+      await outbox.addPushFailure(hq, 1, 'unauthenticated', 'relay refused (401)', at(1));
+      await outbox.addPushFailure('p-kabul', 1, 'unreachable', 'not feedback', at(1));
+      expect(await new RelayPushFailureStore(sql).feedbackOutboxes()).toEqual([
+        {
+          hub: 'hq.example',
+          envelopes: 1,
+          unposted: 1,
+          lastPost: null,
+          refusedPosts: [
+            {
+              sequence: 1,
+              reason: 'unauthenticated',
+              message: 'relay refused (401)',
+              attemptedAt: at(1).toISOString(),
+              resolvedAt: null,
+            },
+          ],
+        },
+      ]);
+      await outbox.markPosted(hq, 1, 7, at(2));
+      expect(await new RelayPushFailureStore(sql).feedbackOutboxes()).toEqual([
+        { hub: 'hq.example', envelopes: 1, unposted: 0, lastPost: at(2).toISOString(), refusedPosts: [] },
+      ]);
+      expect((await outbox.pushFailures('p-kabul')).map((f) => f.reason)).toEqual(['unreachable']);
     });
   });
 });

@@ -1,6 +1,8 @@
 import type { SealedEnvelope } from '../../relay/relay-envelope.js';
 import { FIRST_PREVIOUS } from '../../relay/relay-envelope.js';
 import { type SqlDatabase, SqlRollback } from '../sql/sql-database.js';
+import { RelayBundleStore } from './relay-bundle-store.js';
+import { type PushFailure, type PushFailureReason, RelayPushFailureStore } from './relay-push-failures.js';
 
 /** The sender's side: partners reached through a relay, and the envelopes sealed for each. */
 
@@ -11,25 +13,13 @@ export interface RelayRoute {
   recipientKey: string;
 }
 
-/** Why a relay did not take a post: the whole post refused or failed, or one envelope refused. */
-export type PushFailureReason =
-  | 'unauthenticated'
-  | 'too-large'
-  | 'rate-limited'
-  | 'unreachable'
-  | 'relay-error'
-  | 'envelope-refused';
-
-export interface PushFailure {
-  sequence: number;
-  reason: PushFailureReason;
-  message: string;
-  attemptedAt: string;
-  resolvedAt: string | null;
-}
-
-/** A relay's words are kept to this many characters: it is a party we only partly trust. */
-export const MAX_FAILURE_MESSAGE = 500;
+export {
+  FEEDBACK_OUTBOX_PREFIX,
+  type FeedbackOutbox,
+  MAX_FAILURE_MESSAGE,
+  type PushFailure,
+  type PushFailureReason,
+} from './relay-push-failures.js';
 
 export interface OutboxRow {
   sequence: number;
@@ -146,41 +136,69 @@ export class RelayOutboxStore {
     now: Date,
     /** The releases whose copies it carries (for the console's delivery status). */
     releaseIds: readonly string[] = [],
+    /** The 'relay-bundle' ledger entry whose receipt it carries: settled with this row. */
+    bundleLedgerIndex?: number,
   ): Promise<void> {
+    await this.addSealedAll(
+      partner,
+      relayUrl,
+      [{ envelope, digest, feed, releaseIds, ...(bundleLedgerIndex !== undefined && { bundleLedgerIndex }) }],
+      now,
+    );
+  }
+
+  /** Keeps a round of sealed envelopes as addSealed does, in one transaction (one commit a round). */
+  async addSealedAll(
+    partner: { id: string; name: string },
+    relayUrl: string,
+    sealed: readonly {
+      envelope: SealedEnvelope;
+      digest: string;
+      feed: { afterUs: number; throughUs: number; objects: number };
+      releaseIds?: readonly string[];
+      bundleLedgerIndex?: number;
+    }[],
+    now: Date,
+  ): Promise<void> {
+    if (sealed.length === 0) return;
     await this.sql.transaction(async (tx) => {
       await tx.lock(`relay-outbox:${partner.id}`);
-      const appended = await tx.appendLedger([
-        {
-          kind: 'relay-sent',
+      const appended = await tx.appendLedger(
+        sealed.map((s) => ({
+          kind: 'relay-sent' as const,
           time: now.toISOString(),
           actor: 'relay-push',
           partner: partner.name,
           relay: relayUrl,
-          sequence: envelope.sequence,
-          digest,
-        },
-      ]);
-      if (!appended.ok) throw new SqlRollback(appended);
-      await tx.run(
-        `INSERT INTO relay_outbox (partner_id, sequence, envelope_id, digest, body, after_us, through_us, objects, sealed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        [
-          partner.id,
-          envelope.sequence,
-          envelope.id,
-          digest,
-          JSON.stringify(envelope),
-          feed.afterUs,
-          feed.throughUs,
-          feed.objects,
-          now.toISOString(),
-        ],
+          sequence: s.envelope.sequence,
+          digest: s.digest,
+        })),
       );
-      for (const releaseId of new Set(releaseIds))
+      if (!appended.ok) throw new SqlRollback(appended);
+      const bundles = new RelayBundleStore(tx);
+      for (const { envelope, digest, feed, releaseIds = [], bundleLedgerIndex } of sealed) {
         await tx.run(
-          'INSERT INTO relay_outbox_releases (partner_id, sequence, release_id) VALUES (?, ?, ?)',
-          [partner.id, envelope.sequence, releaseId],
+          `INSERT INTO relay_outbox (partner_id, sequence, envelope_id, digest, body, after_us, through_us, objects, sealed_at)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          [
+            partner.id,
+            envelope.sequence,
+            envelope.id,
+            digest,
+            JSON.stringify(envelope),
+            feed.afterUs,
+            feed.throughUs,
+            feed.objects,
+            now.toISOString(),
+          ],
         );
+        if (bundleLedgerIndex !== undefined) await bundles.markSealed(partner.id, bundleLedgerIndex, now);
+        for (const releaseId of new Set(releaseIds))
+          await tx.run(
+            'INSERT INTO relay_outbox_releases (partner_id, sequence, release_id) VALUES (?, ?, ?)',
+            [partner.id, envelope.sequence, releaseId],
+          );
+      }
     });
   }
 
@@ -194,55 +212,43 @@ export class RelayOutboxStore {
 
   /** Marks an envelope taken by the relay; refused attempts at it (and before it) are resolved. */
   async markPosted(partnerId: string, sequence: number, relayIndex: number, now: Date): Promise<void> {
+    await this.markPostedAll(partnerId, [{ sequence, relayIndex }], now);
+  }
+
+  /** Marks a post's envelopes taken, as markPosted does, in one transaction. */
+  async markPostedAll(
+    partnerId: string,
+    taken: readonly { sequence: number; relayIndex: number }[],
+    now: Date,
+  ): Promise<void> {
+    if (taken.length === 0) return;
     await this.sql.transaction(async (tx) => {
-      await tx.run(
-        'UPDATE relay_outbox SET posted_at = ?, relay_index = ? WHERE partner_id = ? AND sequence = ?',
-        [now.toISOString(), relayIndex, partnerId, sequence],
-      );
+      for (const { sequence, relayIndex } of taken)
+        await tx.run(
+          'UPDATE relay_outbox SET posted_at = ?, relay_index = ? WHERE partner_id = ? AND sequence = ?',
+          [now.toISOString(), relayIndex, partnerId, sequence],
+        );
       await tx.run(
         'UPDATE relay_push_failures SET resolved_at = ? WHERE partner_id = ? AND resolved_at IS NULL AND sequence <= ?',
-        [now.toISOString(), partnerId, sequence],
+        [now.toISOString(), partnerId, Math.max(...taken.map((t) => t.sequence))],
       );
     });
   }
 
-  /** Records a post the relay refused or could not take, for the first sequence it was for. */
-  async addPushFailure(
+  /** Records a post the relay refused or could not take (RelayPushFailureStore.add). */
+  addPushFailure(
     partnerId: string,
     sequence: number,
     reason: PushFailureReason,
     message: string,
     now: Date,
   ): Promise<void> {
-    await this.sql.run(
-      'INSERT INTO relay_push_failures (partner_id, sequence, reason, message, attempted_at) VALUES (?, ?, ?, ?, ?)',
-      [partnerId, sequence, reason, message.slice(0, MAX_FAILURE_MESSAGE), now.toISOString()],
-    );
+    return new RelayPushFailureStore(this.sql).add(partnerId, sequence, reason, message, now);
   }
 
-  /** Refused posts, newest first: only those no later push has resolved unless `all`. */
-  async pushFailures(
-    partnerId: string,
-    opts: { all?: boolean; limit?: number } = {},
-  ): Promise<PushFailure[]> {
-    const rows = await this.sql.all<{
-      sequence: number;
-      reason: PushFailureReason;
-      message: string;
-      attempted_at: string;
-      resolved_at: string | null;
-    }>(
-      `SELECT sequence, reason, message, attempted_at, resolved_at FROM relay_push_failures
-       WHERE partner_id = ?${opts.all ? '' : ' AND resolved_at IS NULL'} ORDER BY id DESC LIMIT ?`,
-      [partnerId, opts.limit ?? 50],
-    );
-    return rows.map((r) => ({
-      sequence: Number(r.sequence),
-      reason: r.reason,
-      message: r.message,
-      attemptedAt: r.attempted_at,
-      resolvedAt: r.resolved_at,
-    }));
+  /** Refused posts, newest first (RelayPushFailureStore.list). */
+  pushFailures(partnerId: string, opts: { all?: boolean; limit?: number } = {}): Promise<PushFailure[]> {
+    return new RelayPushFailureStore(this.sql).list(partnerId, opts);
   }
 
   async markDelivered(partnerId: string, envelopeId: string, deliveredAt: string): Promise<void> {
@@ -250,6 +256,29 @@ export class RelayOutboxStore {
       'UPDATE relay_outbox SET delivered_at = ? WHERE partner_id = ? AND envelope_id = ? AND delivered_at IS NULL',
       [deliveredAt, partnerId, envelopeId],
     );
+  }
+
+  /** Marks what the relay reports delivered, as markDelivered does, in one transaction. */
+  async markDeliveredAll(
+    partnerId: string,
+    delivered: readonly { envelopeId: string; deliveredAt: string }[],
+  ): Promise<void> {
+    if (delivered.length === 0) return;
+    await this.sql.transaction(async (tx) => {
+      for (const d of delivered)
+        await tx.run(
+          'UPDATE relay_outbox SET delivered_at = ? WHERE partner_id = ? AND envelope_id = ? AND delivered_at IS NULL',
+          [d.deliveredAt, partnerId, d.envelopeId],
+        );
+    });
+  }
+
+  async deliveredCount(partnerId: string): Promise<number> {
+    const r = await this.sql.get<{ n: number }>(
+      'SELECT count(*) AS n FROM relay_outbox WHERE partner_id = ? AND delivered_at IS NOT NULL',
+      [partnerId],
+    );
+    return Number(r?.n ?? 0);
   }
 
   /** The releases to a partner of these derived ids: which release each copy (by digest) came from. */

@@ -113,6 +113,7 @@ const HUB_STATE_TABLES = [
   'relay_problems',
   'relay_outbox_releases',
   'relay_push_failures',
+  'relay_bundles',
   'osint_drafts',
   'user_api_keys',
   'auth_throttle',

@@ -9,7 +9,9 @@ import { outcomeHistoryMigration } from '../sqlite/migrations/outcome-history.js
 import { outcomeReferencesMigration } from '../sqlite/migrations/outcome-references.js';
 import { policyMigration } from '../sqlite/migrations/policy.js';
 import { relayMigration } from '../sqlite/migrations/relay.js';
+import { relayBundlesMigration } from '../sqlite/migrations/relay-bundles.js';
 import { relayPushFailuresMigration } from '../sqlite/migrations/relay-push-failures.js';
+import { relayReleaseLookupMigration } from '../sqlite/migrations/relay-release-lookup.js';
 import { relayReleasesMigration } from '../sqlite/migrations/relay-releases.js';
 import { releaseMigration } from '../sqlite/migrations/release.js';
 import { releasePassMigration } from '../sqlite/migrations/release-pass.js';
@@ -220,6 +222,8 @@ CREATE TRIGGER auth_throttle_lock_update AFTER UPDATE OF locked_at ON auth_throt
   { name: relayReleasesMigration.name, sql: translateSqliteDdl(relayReleasesMigration.sql) },
   { name: outcomeReferencesMigration.name, sql: translateSqliteDdl(outcomeReferencesMigration.sql) },
   { name: relayPushFailuresMigration.name, sql: translateSqliteDdl(relayPushFailuresMigration.sql) },
+  { name: relayBundlesMigration.name, sql: translateSqliteDdl(relayBundlesMigration.sql) },
+  { name: relayReleaseLookupMigration.name, sql: translateSqliteDdl(relayReleaseLookupMigration.sql) },
 ];
 
 /**

@@ -11,7 +11,9 @@ import { outcomeHistoryMigration } from './outcome-history.js';
 import { outcomeReferencesMigration } from './outcome-references.js';
 import { policyMigration } from './policy.js';
 import { relayMigration } from './relay.js';
+import { relayBundlesMigration } from './relay-bundles.js';
 import { relayPushFailuresMigration } from './relay-push-failures.js';
+import { relayReleaseLookupMigration } from './relay-release-lookup.js';
 import { relayReleasesMigration } from './relay-releases.js';
 import { releaseMigration } from './release.js';
 import { releasePassMigration } from './release-pass.js';
@@ -53,4 +55,6 @@ export const MIGRATIONS: readonly Migration[] = [
   relayReleasesMigration,
   outcomeReferencesMigration,
   relayPushFailuresMigration,
+  relayBundlesMigration,
+  relayReleaseLookupMigration,
 ];

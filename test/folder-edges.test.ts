@@ -124,14 +124,6 @@ const PORT_CALLERS = ['release', 'api', 'taxii'] as const;
  * The check fails when an entry is no longer needed, so the list only shrinks.
  */
 const NOT_YET_PORTED: Record<string, readonly string[]> = {
-  'api/api-context.ts': [
-    'ApiKeyStore',
-    'AuthEvents',
-    'AuthThrottleStore',
-    'SessionStore',
-    'UserStore',
-    'LedgerService',
-  ],
   // The pass keeps its own bookkeeping on its transaction (issue 20 works in this file).
   'release/release-pipeline.ts': ['ReleasePassMembers', 'ReleasePassStates'],
 };

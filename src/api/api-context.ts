@@ -18,6 +18,7 @@ import type {
   UserBook,
 } from '../store/account-ports.js';
 import type { ConditionBook } from '../store/condition-ports.js';
+import type { ConsoleReads } from '../store/console-read-ports.js';
 import type { AuthSurface } from '../store/hub/auth-events.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import type { AuthMethod } from '../store/hub/session-store.js';
@@ -53,7 +54,7 @@ export interface ConsoleStores {
   /** What queue lists show of each object, remembered until the objects change. */
   facets: FacetReader;
   /** What the intel pages, the queue and the partner summaries read of the hub's tables. */
-  reads: IntelReads & QueueReads & RecallReads;
+  reads: IntelReads & QueueReads & RecallReads & ConsoleReads;
 }
 
 /** The running hub as the routes see it. */

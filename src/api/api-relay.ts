@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { loadRelayDelivery } from '../store/hub/relay-delivery-view.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -8,7 +7,7 @@ export function registerRelayApiRoutes(app: FastifyInstance, ctx: ConsoleContext
   app.get('/api/partners/:id/relay', { config: { action: 'read' } }, async (request, reply) => {
     const p = await ctx.hub.state.partners.get((request.params as { id: string }).id);
     if (!p) return sendApiError(reply, 'not-found', 'no such partner');
-    const view = await loadRelayDelivery(ctx.hub.sql, p.id);
+    const view = await ctx.hub.state.reads.loadRelayDelivery(p.id);
     return { partner: p.name, via: view ?? null };
   });
 }

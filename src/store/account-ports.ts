@@ -1,5 +1,5 @@
 import type { ApiKey, ApiKeyResult } from './hub/api-key-store.js';
-import type { AuthEvent, AuthEventKind, AuthSurface } from './hub/auth-events.js';
+import type { AuthEvent, AuthEventInput } from './hub/auth-events.js';
 import type { ThrottleLock } from './hub/auth-throttle-store.js';
 import type { Session, SessionSpec } from './hub/session-store.js';
 import type { Role, User, UserChangeContext, UserResult } from './hub/user-store.js';
@@ -69,15 +69,7 @@ export interface ApiKeyBook {
 
 /** The sign-in audit log: what happened at which surface, from where, by whom. */
 export interface AuthEventLog {
-  record(e: {
-    at: Date;
-    surface: AuthSurface;
-    event: AuthEventKind;
-    account?: string | undefined;
-    address?: string | undefined;
-    actor?: string | undefined;
-    detail?: Record<string, string | number | boolean>;
-  }): Promise<void>;
+  record(e: AuthEventInput): Promise<void>;
   /** Newest first; of one account when named. */
   list(opts?: { account?: string; limit?: number }): Promise<AuthEvent[]>;
 }

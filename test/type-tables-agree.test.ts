@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SCO_SPECS } from '../src/stix/types-sco.js';
 import { SDO_SPECS } from '../src/stix/types-sdo.js';
-import { TYPE_RULES } from '../src/tearline/tearline-type-registry.js';
+import { SCO_COMMON, SDO_COMMON, TYPE_RULES } from '../src/tearline/tearline-type-registry.js';
 
 /*
  * The validator's type tables (src/stix) say what is valid STIX; the tearline's registry says
@@ -9,23 +9,8 @@ import { TYPE_RULES } from '../src/tearline/tearline-type-registry.js';
  * reach partners without its own decision here. This pins where they differ, so any drift
  * between the two is a failing test that names the type and the property.
  */
-const COMMON = new Set([
-  'type',
-  'spec_version',
-  'id',
-  'created_by_ref',
-  'created',
-  'modified',
-  'revoked',
-  'labels',
-  'confidence',
-  'lang',
-  'external_references',
-  'object_marking_refs',
-  'granular_markings',
-  'defanged',
-  'extensions',
-]);
+/** The common properties (not checked per type by the validator). */
+const COMMON = new Set([...SDO_COMMON, ...SCO_COMMON]);
 
 /** Where they differ by design: 'type: property' (+ only the tearline has it, - only the validator). */
 const KNOWN = [

@@ -6,9 +6,6 @@ import {
   AUDIT_PAGE_MAX,
   type AuditFilter,
   type AuditRow,
-  auditNames,
-  countAuditEntries,
-  listAuditEntries,
   parseAuditFilter,
 } from '../store/hub/audit-entries.js';
 import { type ApiActor, permissionsOf, userOf } from './api-auth.js';
@@ -42,7 +39,7 @@ function mayOpenEntries(actor: ApiActor): boolean {
  */
 export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
   const { hub } = ctx;
-  const sql = hub.sql;
+  const { reads } = hub.state;
 
   /** The filter, or undefined once an error was sent. */
   const filterOf = async (request: FastifyRequest, reply: FastifyReply, open: boolean) => {
@@ -71,8 +68,6 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     }
     return filter;
   };
-  const names = ({ entries }: { entries: Parameters<typeof auditNames>[1] }) => auditNames(sql, entries);
-
   app.get('/api/ledger/entries', { config: { action: 'read' } }, async (request, reply) => {
     const open = mayOpenEntries(userOf(request));
     const filter = await filterOf(request, reply, open);
@@ -88,13 +83,11 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       );
     if (!Number.isSafeInteger(page) || page < 1 || page > 1_000_000)
       return sendApiError(reply, 'bad-request', 'page must be a whole number from 1');
-    const total = await countAuditEntries(sql, filter);
-    const entries = await listAuditEntries(
-      sql,
+    const total = await reads.countAuditEntries(filter);
+    const entries = await reads.listAuditEntries(
       filter,
       { limit: perPage, offset: (page - 1) * perPage },
       open,
-      names,
     );
     return { open, total, page, per_page: perPage, pages: Math.max(1, Math.ceil(total / perPage)), entries };
   });
@@ -107,7 +100,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     }
     const filter = await filterOf(request, reply, true);
     if (!filter) return undefined;
-    const total = await countAuditEntries(sql, filter);
+    const total = await reads.countAuditEntries(filter);
     if (total > AUDIT_EXPORT_MAX) {
       sendApiError(
         reply,
@@ -116,12 +109,10 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       );
       return undefined;
     }
-    const rows = await listAuditEntries(
-      sql,
+    const rows = await reads.listAuditEntries(
       filter,
       { limit: AUDIT_EXPORT_MAX, offset: 0, oldestFirst: true },
       true,
-      names,
     );
     return { filter, rows };
   };

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { loadConditionHistory } from '../store/hub/condition-history-load.js';
-import { listOutcomeHistory } from '../store/hub/outcome-history.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -23,7 +22,7 @@ export function registerConditionHistoryRoutes(app: FastifyInstance, ctx: Consol
     async (request, reply) => {
       const p = await ctx.hub.state.partners.get((request.params as { id: string }).id);
       if (!p) return sendApiError(reply, 'not-found', 'no such partner');
-      return { partner: p.name, points: await listOutcomeHistory(ctx.hub.state.sql, p.id) };
+      return { partner: p.name, points: await ctx.hub.state.reads.listOutcomeHistory(p.id) };
     },
   );
 }

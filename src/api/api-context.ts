@@ -10,14 +10,20 @@ import type { HubPolicy } from '../release/release-policy.js';
 import type { DisclosureReport } from '../release/release-report.js';
 import type { DecisionRound } from '../release/release-terms.js';
 import type { ReviewStores } from '../release/submission-promote.js';
+import type {
+  ApiKeyBook,
+  AuthEventLog,
+  SessionBook,
+  ThrottleLocks,
+  UserBook,
+} from '../store/account-ports.js';
 import type { ConditionBook } from '../store/condition-ports.js';
-import type { ApiKeyStore } from '../store/hub/api-key-store.js';
-import type { AuthEvents, AuthSurface } from '../store/hub/auth-events.js';
-import type { AuthThrottleStore } from '../store/hub/auth-throttle-store.js';
+import type { ConsoleReads } from '../store/console-read-ports.js';
+import type { AuthSurface } from '../store/hub/auth-events.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import type { AuthMethod, SessionStore } from '../store/hub/session-store.js';
-import type { User, UserStore } from '../store/hub/user-store.js';
-import type { LedgerService } from '../store/ledger-service.js';
+import type { AuthMethod } from '../store/hub/session-store.js';
+import type { User } from '../store/hub/user-store.js';
+import type { LedgerProofs } from '../store/ledger-ports.js';
 import type { AgreementBook, PartnerBook } from '../store/partner-ports.js';
 import type { ChangeStamps, IntelReads, QueueReads, RecallReads } from '../store/read-ports.js';
 import type { FacetReader, NeighbourhoodFinder, ReleaseSummaryReader } from '../store/release-ports.js';
@@ -36,10 +42,10 @@ export interface ConsoleStores {
   partners: PartnerBook;
   agreements: AgreementBook;
   conditions: ConditionBook;
-  users: UserStore;
-  apiKeys: ApiKeyStore;
-  authEvents: AuthEvents;
-  throttle: AuthThrottleStore;
+  users: UserBook;
+  apiKeys: ApiKeyBook;
+  authEvents: AuthEventLog;
+  throttle: ThrottleLocks;
   releases: ReleaseSummaryReader;
   submissions: SubmissionList;
   drafts: DraftList;
@@ -48,7 +54,7 @@ export interface ConsoleStores {
   /** What queue lists show of each object, remembered until the objects change. */
   facets: FacetReader;
   /** What the intel pages, the queue and the partner summaries read of the hub's tables. */
-  reads: IntelReads & QueueReads & RecallReads;
+  reads: IntelReads & QueueReads & RecallReads & ConsoleReads;
 }
 
 /** The running hub as the routes see it. */
@@ -58,7 +64,7 @@ export interface ConsoleHub {
   sql: SqlDatabase;
   state: ConsoleStores;
   /** Checkpoints, receipts, proofs and audits. */
-  ledgerService: LedgerService;
+  ledgerService: LedgerProofs;
   /** Signs a checkpoint when entries wait (after each change a route commits). */
   checkpointIfDue(): void | Promise<void>;
 }
@@ -125,8 +131,8 @@ export interface ConsoleContext {
   services: ConsoleServices;
   /** The settings decisions are made by now (serve re-reads them when they change). */
   policy: { current(): ConsolePolicyState };
-  users: UserStore;
-  sessions: SessionStore;
+  users: UserBook;
+  sessions: SessionBook;
   auth: ConsoleSignIn;
   /** What the live view compares to tell pages what changed (api-events.ts). */
   stamps: ChangeStamps;

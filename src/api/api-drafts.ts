@@ -10,7 +10,6 @@ import {
   ingestArticle,
   rejectDraft,
 } from '../release/osint-drafts.js';
-import { findMergeCandidates } from '../store/hub/object-candidates.js';
 import { userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, type ApiErrorCode, sendApiError } from './api-errors.js';
@@ -97,7 +96,7 @@ export function registerDraftRoutes(app: FastifyInstance, ctx: ConsoleContext): 
       );
     if (type !== undefined && !types.includes(type))
       return sendApiError(reply, 'bad-request', `type must be one of ${types.join(', ')} for a ${kind}`);
-    const items = await findMergeCandidates(ctx.hub.state.sql, q, type === undefined ? types : [type]);
+    const items = await ctx.hub.state.reads.findMergeCandidates(q, type === undefined ? types : [type]);
     return { items };
   });
 

@@ -4,8 +4,7 @@ import { decideObject } from '../release/release-closure.js';
 import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
 import type { JsonObject } from '../stix/types.js';
 import { INTEL_SORTS, type IntelFilters, type IntelSort, labelsOf } from '../store/hub/intel-search.js';
-import { readObjectContext } from '../store/hub/object-context.js';
-import { type ObjectSummary, readGraphAround, summarise } from '../store/hub/object-summaries.js';
+import { type ObjectSummary, summarise } from '../store/hub/object-summaries.js';
 import type { IntelReads } from '../store/read-ports.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
@@ -84,7 +83,7 @@ export async function searchIntel(reads: IntelReads, query: IntelQuery): Promise
 }
 
 export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  const { sql, reads } = ctx.hub.state;
+  const { reads } = ctx.hub.state;
   app.get('/api/intel', { config: { action: 'read' } }, async (request, reply) => {
     const r = await searchIntel(reads, request.query as IntelQuery);
     if (!r.ok) return sendApiError(reply, 'bad-request', r.message);
@@ -124,7 +123,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
     }
     return {
       object,
-      ...(await readObjectContext(sql, object, new Map(partners.map((p) => [p.id, p.name])))),
+      ...(await reads.readObjectContext(object, new Map(partners.map((p) => [p.id, p.name])))),
       markings: Array.isArray(object.object_marking_refs) ? object.object_marking_refs : [],
       provenance: provenanceOf(object as JsonObject, round.submitters),
       versions: versions.map((v) => ({
@@ -134,7 +133,7 @@ export function registerIntelRoutes(app: FastifyInstance, ctx: ConsoleContext): 
         imported_by: v.imported_by,
         latest: v.is_latest,
       })),
-      graph: await readGraphAround(sql, id),
+      graph: await reads.readGraphAround(id),
       decisions: partners.map((p) => {
         const o = outcomes.find((x) => x.partner_id === p.id);
         const d = decided.get(p.id);

@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import { formatVerifierKey, parseVerifierKey } from '../ledger/ledger-note.js';
-import { listDisclosureRows } from '../store/hub/audit-entries.js';
 import type { ConsoleContext } from './api-context.js';
 import { API_BODY_LIMIT, sendApiError } from './api-errors.js';
 
@@ -53,7 +52,7 @@ export function registerLedgerRoutes(app: FastifyInstance, ctx: ConsoleContext):
   });
 
   app.get('/api/disclosures.csv', { config: { action: 'read' } }, async (_request, reply) => {
-    const rows = await listDisclosureRows(hub.sql);
+    const rows = await hub.state.reads.listDisclosureRows();
     const header = [
       'release_id',
       'partner',

@@ -1,7 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { loadPartnerFacts } from '../release/release-facts.js';
 import { listRecalls } from '../release/release-recall.js';
-import { listFeedbackReceipts } from '../store/hub/feedback-count.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { userOf } from './api-auth.js';
 import type { ConsoleContext } from './api-context.js';
@@ -48,7 +47,7 @@ async function describePartner(ctx: ConsoleContext, p: Partner) {
     })),
     counts: {
       ...(await state.releases.countOutcomes(p.id)),
-      feedback: (await listFeedbackReceipts(state.sql, p.id, 0)).length,
+      feedback: (await state.reads.listFeedbackReceipts(p.id, 0)).length,
       recalled,
       'acknowledgements outstanding': outstanding,
     },

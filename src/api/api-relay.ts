@@ -1,6 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { loadRelayDelivery } from '../store/hub/relay-delivery-view.js';
-import { RelayPushFailureStore } from '../store/hub/relay-push-failures.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -9,12 +7,12 @@ export function registerRelayApiRoutes(app: FastifyInstance, ctx: ConsoleContext
   app.get('/api/partners/:id/relay', { config: { action: 'read' } }, async (request, reply) => {
     const p = await ctx.hub.state.partners.get((request.params as { id: string }).id);
     if (!p) return sendApiError(reply, 'not-found', 'no such partner');
-    const view = await loadRelayDelivery(ctx.hub.sql, p.id);
+    const view = await ctx.hub.state.reads.loadRelayDelivery(p.id);
     return { partner: p.name, via: view ?? null };
   });
   // Sightings sent back through a relay to hubs that release to us ('relay feedback'): each hub's
   // envelopes and the posts the relay refused or could not take, until a later post is taken.
   app.get('/api/relay/feedback', { config: { action: 'read' } }, async () => ({
-    hubs: await new RelayPushFailureStore(ctx.hub.sql).feedbackOutboxes(),
+    hubs: await ctx.hub.state.reads.listRelayFeedbackOutboxes(),
   }));
 }

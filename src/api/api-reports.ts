@@ -5,6 +5,7 @@ import {
   formatDisclosuresHtml,
   isDisclosureTable,
 } from '../release/release-report-format.js';
+import { reportPeriod } from '../release/release-report-period.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -76,9 +77,9 @@ function periodOf(
     return { ok: false, message: 'from must be a date or RFC 3339 time' };
   if (toText.length > 40 || Number.isNaN(toStart))
     return { ok: false, message: 'to must be a date or RFC 3339 time' };
-  const to = /^\d{4}-\d{2}-\d{2}$/.test(toText) ? toStart + DAY_MS : toStart;
-  if (from >= to) return { ok: false, message: `from ${fromText} must be before to ${toText}` };
-  if (to - from > MAX_PERIOD_DAYS * DAY_MS)
+  const period = reportPeriod(new Date(from), new Date(toStart), toText);
+  if (!period.ok) return { ok: false, message: `from ${fromText} must be before to ${toText}` };
+  if (period.ms > MAX_PERIOD_DAYS * DAY_MS)
     return { ok: false, message: `a report covers at most ${MAX_PERIOD_DAYS} days` };
-  return { ok: true, from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+  return { ok: true, from: period.from, to: period.to };
 }

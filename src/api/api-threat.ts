@@ -1,7 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { incidentDates } from '../store/hub/incident-dates.js';
-import { readGraphAround, readLatest } from '../store/hub/object-summaries.js';
-import { listActors, readActorSeen, readIncidentJson, readReleaseTimes } from '../store/hub/threat-reads.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -102,8 +99,8 @@ export function bucketTimeline(points: readonly TimelinePoint[]): {
 }
 
 export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext): void {
-  const { sql } = ctx.hub.state;
-  app.get('/api/actors', { config: { action: 'read' } }, async () => listActors(sql));
+  const { reads } = ctx.hub.state;
+  app.get('/api/actors', { config: { action: 'read' } }, async () => reads.listActors());
 
   app.get('/api/threat', { config: { action: 'read' } }, async (request, reply) => {
     const query = request.query as { actor?: string; latest?: string };
@@ -116,7 +113,7 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
     let focus: 'asked' | 'hub' | 'most-linked' = 'asked';
     let actorId = asked;
     if (!actorId) {
-      const actors = await listActors(sql);
+      const actors = await reads.listActors();
       const chosen = ctx.hub.config.focus_actor;
       const hubs =
         chosen === undefined ? undefined : actors.find((a) => a.id === chosen || a.name === chosen);
@@ -125,20 +122,16 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
     }
     if (!actorId)
       return sendApiError(reply, 'not-found', 'the hub holds no intrusion set, threat actor or campaign yet');
-    const [actor] = await readLatest(sql, [actorId]);
+    const [actor] = await reads.readLatest([actorId]);
     if (!actor) return sendApiError(reply, 'not-found', `actor ${actorId}: no such object`);
     const ids = [...(await ctx.hub.state.neighbourhoods.find([actorId], 2)).keys()];
-    const objects = await readLatest(sql, ids);
+    const objects = await reads.readLatest(ids);
     const counts: Record<string, number> = {};
     for (const o of objects) counts[o.type] = (counts[o.type] ?? 0) + 1;
     const points: TimelinePoint[] = [];
     const incidents = objects.filter((o) => o.type === 'incident');
-    const json = await readIncidentJson(
-      sql,
-      incidents.map((o) => o.id),
-    );
-    const happened = await incidentDates(
-      sql,
+    const json = await reads.readIncidentJson(incidents.map((o) => o.id));
+    const happened = await reads.incidentDates(
       incidents.map((o) => ({ id: o.id, json: json.get(o.id) ?? {}, created: o.created })),
     );
     for (const o of objects) {
@@ -149,13 +142,10 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
     // Actors by the span STIX gives them: first_seen and last_seen, each a point of activity.
     // Only the actors' JSON is read: the neighbourhood of a real actor holds thousands of objects.
     const actorTypes = new Set(['intrusion-set', 'threat-actor', 'campaign']);
-    for (const a of await readActorSeen(
-      sql,
-      objects.filter((o) => actorTypes.has(o.type)).map((o) => o.id),
-    ))
+    for (const a of await reads.readActorSeen(objects.filter((o) => actorTypes.has(o.type)).map((o) => o.id)))
       for (const at of new Set([a.first_seen, a.last_seen])) if (at) points.push({ series: 'actor', at });
     const partnerNames = new Map((await ctx.hub.state.partners.list()).map((p) => [p.id, p.name]));
-    for (const r of await readReleaseTimes(sql, ids))
+    for (const r of await reads.readReleaseTimes(ids))
       points.push({ series: 'release', at: r.at, partner: partnerNames.get(r.partnerId) ?? r.partnerId });
     const latest = objects
       .filter((o) => latestTypes.includes(o.type))
@@ -167,13 +157,13 @@ export function registerThreatRoutes(app: FastifyInstance, ctx: ConsoleContext):
       counts,
       timeline: bucketTimeline(points),
       latest,
-      graph: await readGraphAround(sql, actorId),
+      graph: await reads.readGraphAround(actorId),
     };
   });
 
   app.get('/api/graph', { config: { action: 'read' } }, async (request, reply) => {
     const id = (request.query as { id?: string }).id;
     if (!id) return sendApiError(reply, 'bad-request', 'give ?id= an object id');
-    return readGraphAround(sql, id);
+    return reads.readGraphAround(id);
   });
 }

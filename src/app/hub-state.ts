@@ -13,12 +13,14 @@ import { ObjectFacets } from '../store/hub/object-facets.js';
 import { OsintDraftStore } from '../store/hub/osint-draft-store.js';
 import { DecisionMarks } from '../store/hub/partner-decision-marks.js';
 import { PartnerStore } from '../store/hub/partner-store.js';
+import { ReleasePassMembers } from '../store/hub/release-pass-members.js';
+import { ReleasePassStates } from '../store/hub/release-pass-state.js';
 import { ReleaseStore } from '../store/hub/release-store.js';
 import { SessionStore } from '../store/hub/session-store.js';
 import { SubmissionReviewStore } from '../store/hub/submission-review-store.js';
 import { UserStore } from '../store/hub/user-store.js';
 import type { HubReads } from '../store/read-ports.js';
-import type { ReleaseTables } from '../store/release-ports.js';
+import type { PassMembers, PassStates, ReleaseTables } from '../store/release-ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
 
 /**
@@ -52,6 +54,9 @@ export interface HubState {
   facets: ObjectFacets;
   /** Reads of the hub's tables the pipeline and the console make (read-ports.ts). */
   reads: HubReads;
+  /** The release pass's cursors and the scope sets it last decided each partner with. */
+  passStates: PassStates;
+  passMembers: PassMembers;
 }
 
 export function createHubState(sql: SqlDatabase): HubState {
@@ -75,5 +80,7 @@ export function createHubState(sql: SqlDatabase): HubState {
     neighbourhoods: new NeighbourhoodCache(sql),
     facets: new ObjectFacets(sql, { remember: true }),
     reads: createHubReads(sql),
+    passStates: new ReleasePassStates(sql),
+    passMembers: new ReleasePassMembers(sql),
   };
 }

@@ -18,6 +18,8 @@ export function releaseStoresOf(hub: Hub): PipelineStores {
     facets: state.facets,
     neighbourhoods: state.neighbourhoods,
     reads: state.reads,
+    passStates: state.passStates,
+    passMembers: state.passMembers,
   };
 }
 

@@ -10,25 +10,22 @@ import {
   formatDisclosuresHtml,
   isDisclosureTable,
 } from '../release/release-report-format.js';
+import { reportPeriod } from '../release/release-report-period.js';
 import { storageFaultOf } from '../store/storage-fault.js';
 import { DATA_OPTION, parseTimeOption } from './cli-arguments.js';
 import { usageError } from './cli-error.js';
 import { requireActorOrClose, requirePartner } from './cli-hub.js';
 import { findChromium, printHtmlToPdf } from './report-pdf.js';
 
-const DAY_MS = 86_400_000;
-
 /**
- * The report covers [from, to). A date given as --to means up to the end of that day (UTC), so
- * `--from 2026-12-01 --to 2026-12-01` is that one day and `--to today` includes today; a
- * timestamp is the exclusive end itself.
+ * The report's period as reportPeriod reads it (a date as --to includes that day), from the
+ * CLI's time options (dates, RFC 3339 times, today).
  */
 export function readReportPeriod(fromText: string, toText: string): { from: string; to: string } {
   const from = parseTimeOption(fromText, '--from') as Date;
-  const toStart = parseTimeOption(toText, '--to') as Date;
-  const toEnd = /^\d{4}-\d{2}-\d{2}$/.test(toText) ? new Date(toStart.getTime() + DAY_MS) : toStart;
-  if (from >= toEnd) throw usageError(`--from ${fromText} must be before --to ${toText}`);
-  return { from: from.toISOString(), to: toEnd.toISOString() };
+  const period = reportPeriod(from, parseTimeOption(toText, '--to') as Date, toText);
+  if (!period.ok) throw usageError(`--from ${fromText} must be before --to ${toText}`);
+  return { from: period.from, to: period.to };
 }
 
 export function registerReport(program: Command): void {

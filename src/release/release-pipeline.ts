@@ -3,13 +3,9 @@ import type { DecisionMemo } from '../policy/decision-memo.js';
 import type { ConditionReader } from '../store/condition-ports.js';
 import { recordOutcomeCounts } from '../store/hub/outcome-history.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import { type MemberSet, ReleasePassMembers } from '../store/hub/release-pass-members.js';
-import {
-  HUB_SCOPE,
-  queueObjectsClosedSince,
-  ReleasePassStates,
-  readChangeStamp,
-} from '../store/hub/release-pass-state.js';
+import type { MemberSet } from '../store/hub/release-pass-members.js';
+import { HUB_SCOPE, queueObjectsClosedSince, readChangeStamp } from '../store/hub/release-pass-state.js';
+import type { PassMembers, PassStates } from '../store/release-ports.js';
 import { NOTHING_RELEASED } from '../tearline/tearline-context.js';
 import type { ReleasedSet } from '../tearline/tearline-types.js';
 import { decideStep, type OutcomeKeys } from './release-decide-step.js';
@@ -42,6 +38,9 @@ export type { PipelineCounts } from './release-outcome.js';
 /** What the pipeline reads and writes through: the publish adapters and the partners' conditions. */
 export interface PipelineStores extends PublishStores {
   conditions: ConditionReader;
+  /** The pass's own bookkeeping: cursors and the scope sets they were decided with. */
+  passStates: PassStates;
+  passMembers: PassMembers;
 }
 
 export interface PipelineOptions {
@@ -100,7 +99,7 @@ export async function runReleasePipeline(
   opts: PipelineOptions,
 ): Promise<PipelineReport> {
   const { sql, partners: partnerStore } = stores;
-  const passStates = new ReleasePassStates(sql);
+  const passStates = stores.passStates;
   // Read before anything else: a change made while this pass runs moves the stamp past it.
   const stamp = await readChangeStamp(sql);
   const settingsKey = opts.settingsDigest;
@@ -152,7 +151,7 @@ export async function runReleasePipeline(
     const before = parsePassKey(row?.state_key);
     // The scope sets that changed since the last pass, as the store holds them: what entered or
     // left is re-decided (with what depends on it), the rest of the partner's objects are not.
-    const moved = await scopeSetChanges(sql, partner.id, terms, key, before);
+    const moved = await scopeSetChanges(stores.passMembers, partner.id, terms, key, before);
     let batch: PassBatch;
     let outcomes: OutcomeKeys;
     let context: ReleasedSet = NOTHING_RELEASED;
@@ -190,10 +189,10 @@ export async function runReleasePipeline(
     // After the partner's writes, with the sets its key names: a crash before this commit repeats
     // the partner's pass (idempotent) from the sets and key as they were.
     await sql.transaction(async (tx) => {
-      const members = new ReleasePassMembers(tx);
+      const members = stores.passMembers;
       for (const m of moved) await members.change(partner.id, m.set, m.entered, m.left);
       await stores.releases.putReferenceIds(partner.id, done.references);
-      await new ReleasePassStates(tx).put({
+      await passStates.put({
         scope: partner.id,
         state_key: formatPassKey(key),
         object_cursor: stamp.objectsUs,
@@ -231,14 +230,13 @@ export async function runReleasePipeline(
  * and left it against the stored set. A set whose key is unchanged is as stored: nothing to read.
  */
 async function scopeSetChanges(
-  sql: PipelineStores['sql'],
+  members: PassMembers,
   partnerId: string,
   terms: ReleaseTerms,
   key: ReturnType<typeof partnerPassKey>,
   before: ReturnType<typeof parsePassKey>,
 ): Promise<({ set: MemberSet } & SetChange)[]> {
   const out: ({ set: MemberSet } & SetChange)[] = [];
-  const members = new ReleasePassMembers(sql);
   for (const set of ['neighbourhood', 'locations'] as const) {
     if (before !== undefined && before[set] === key[set]) continue;
     const change = setChange(await members.of(partnerId, set), terms.decider.facts[set] ?? new Set());

@@ -20,6 +20,14 @@ export function isDisclosureTable(v: unknown): v is DisclosureTable {
 
 type Cell = string | number | null;
 
+/** A table whose columns are named as the fields of its items, in that order. */
+function tableOf<K extends string>(
+  items: readonly Record<K, Cell>[],
+  columns: readonly K[],
+): { columns: string[]; rows: Cell[][] } {
+  return { columns: [...columns], rows: items.map((i) => columns.map((c) => i[c])) };
+}
+
 /** The header and rows of one table. */
 export function disclosureTable(
   report: DisclosureReport,
@@ -60,56 +68,32 @@ export function disclosureTable(
         ]),
       };
     case 'denials':
-      return {
-        columns: [
-          'time',
-          'object_name',
-          'object_type',
-          'original_id',
-          'original_version',
-          'item_id',
-          'officer',
-          'reason',
-        ],
-        rows: report.denials.map((d) => [
-          d.time,
-          d.object_name,
-          d.object_type,
-          d.original_id,
-          d.original_version,
-          d.item_id,
-          d.officer,
-          d.reason,
-        ]),
-      };
+      return tableOf(report.denials, [
+        'time',
+        'object_name',
+        'object_type',
+        'original_id',
+        'original_version',
+        'item_id',
+        'officer',
+        'reason',
+      ]);
     case 'withheld':
-      return {
-        columns: ['object_name', 'object_type', 'object_id', 'first_reason', 'reasons'],
-        rows: report.withheld.map((w) => [
-          w.object_name,
-          w.object_type,
-          w.object_id,
-          w.first_reason,
-          w.reasons,
-        ]),
-      };
+      return tableOf(report.withheld, ['object_name', 'object_type', 'object_id', 'first_reason', 'reasons']);
     case 'withheld-summary':
       return {
         columns: ['reason', 'objects_by_first_reason', 'objects_with_this_reason'],
         rows: withheldSummary(report).map((s) => [s.reason, s.first, s.any]),
       };
     case 'fetched':
-      return {
-        columns: ['period_start', 'period_end', 'derived_id', 'version', 'original_id', 'ledger_index'],
-        rows: report.fetched.map((f) => [
-          f.period_start,
-          f.period_end,
-          f.derived_id,
-          f.version,
-          f.original_id,
-          f.ledger_index,
-        ]),
-      };
+      return tableOf(report.fetched, [
+        'period_start',
+        'period_end',
+        'derived_id',
+        'version',
+        'original_id',
+        'ledger_index',
+      ]);
     case 'receipts':
       return {
         columns: ['release_id', 'ledger_index', 'receipt'],

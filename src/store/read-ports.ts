@@ -1,4 +1,5 @@
 import type { JsonObject } from '../stix/types.js';
+import type { ConsoleReads } from './console-read-ports.js';
 import type { IntelSearch, IntelSearchRow, StoredVersion } from './hub/intel-search.js';
 import type { ObjectFacet } from './hub/object-facets.js';
 import type { OpenQueueRow, QueueApprovalRow } from './hub/release-queue-reads.js';
@@ -70,7 +71,7 @@ export interface IntelReads {
 export interface PipelineReads extends PublicationReads, RecallReads, QueueReads {}
 
 /** Every read port: what the hub builds once over its database. */
-export interface HubReads extends PipelineReads, IntelReads, LatestObjectReader {}
+export interface HubReads extends PipelineReads, IntelReads, LatestObjectReader, ConsoleReads {}
 
 /** Counters the console's live view compares each tick; a value means only "different from before". */
 export interface ChangeStamps {

@@ -1,6 +1,8 @@
 import type { AgreementVersion } from './hub/agreement-store.js';
 import type { ObjectFacet } from './hub/object-facets.js';
 import type { Partner } from './hub/partner-store.js';
+import type { MemberSet } from './hub/release-pass-members.js';
+import type { PassStateRow } from './hub/release-pass-state.js';
 import type { ApprovalRow, OutcomeRow, QueueItem, ReleaseRecord } from './hub/release-store.js';
 
 /*
@@ -134,3 +136,24 @@ export interface PipelineReleases extends OutcomeKeyReader, OutcomeRecorder, App
 
 /** Every port of the release tables: what the composition root hands out. */
 export interface ReleaseTables extends PipelineReleases, ReleaseSummaryReader {}
+
+/**
+ * Where the last passes stopped, per partner and for the hub (release_pass_state). A write made
+ * inside the pass's open transaction joins it, so a cursor moves only with the partner's writes.
+ */
+export interface PassStates {
+  all(): Promise<Map<string, PassStateRow>>;
+  put(row: PassStateRow): Promise<void>;
+}
+
+/** The scope sets each partner was last decided with (release_pass_members), kept beside its cursor. */
+export interface PassMembers {
+  of(partnerId: string, set: MemberSet): Promise<Set<string>>;
+  /** Adds `entered` to and removes `left` from one partner's stored set. */
+  change(
+    partnerId: string,
+    set: MemberSet,
+    entered: readonly string[],
+    left: readonly string[],
+  ): Promise<void>;
+}

@@ -14,7 +14,7 @@ export interface TypeRules {
   coordinates?: true;
 }
 
-const SDO_COMMON = [
+export const SDO_COMMON = [
   'type',
   'spec_version',
   'id',
@@ -30,7 +30,7 @@ const SDO_COMMON = [
   'granular_markings',
   'extensions',
 ];
-const SCO_COMMON = [
+export const SCO_COMMON = [
   'type',
   'spec_version',
   'id',

@@ -7,7 +7,7 @@ import {
   forceY,
   type SimulationNodeDatum,
 } from 'd3-force';
-import { layoutRadial, type Point } from './graph-layout.js';
+import { layoutRadial, linksAmong, type Point } from './graph-layout.js';
 
 interface Node extends SimulationNodeDatum {
   id: string;
@@ -34,10 +34,7 @@ export function layoutForce(
     const p = start.get(id) ?? { x: mid, y: mid };
     return id === centre ? { id, x: mid, y: mid, fx: mid, fy: mid } : { id, x: p.x, y: p.y };
   });
-  const known = new Set(ids);
-  const links = edges
-    .filter((e) => known.has(e.source) && known.has(e.target) && e.source !== e.target)
-    .map((e) => ({ source: e.source, target: e.target }));
+  const links = linksAmong(new Set(ids), edges);
   // Denser graphs get shorter links and a weaker push, so they still fit the square.
   const spread = Math.max(0.35, Math.min(1, 40 / Math.sqrt(Math.max(1, ids.length))));
   const sim = forceSimulation(nodes)

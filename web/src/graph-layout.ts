@@ -3,6 +3,16 @@ export interface Point {
   y: number;
 }
 
+/** The edges a layout draws: between two distinct nodes it holds (a self-loop or a dangling end is not). */
+export function linksAmong(
+  known: ReadonlySet<string>,
+  edges: readonly { source: string; target: string }[],
+): { source: string; target: string }[] {
+  return edges
+    .filter((e) => known.has(e.source) && known.has(e.target) && e.source !== e.target)
+    .map((e) => ({ source: e.source, target: e.target }));
+}
+
 /**
  * A radial layout: the centre in the middle, every other node on the ring of its hop distance,
  * each ring ordered by the angle of the node's parent so branches stay together. Nodes not
@@ -18,8 +28,7 @@ export function layoutRadial(
   const mid = size / 2;
   const known = new Set(ids);
   const adjacent = new Map<string, string[]>(ids.map((id) => [id, []]));
-  for (const e of edges) {
-    if (!known.has(e.source) || !known.has(e.target) || e.source === e.target) continue;
+  for (const e of linksAmong(known, edges)) {
     adjacent.get(e.source)?.push(e.target);
     adjacent.get(e.target)?.push(e.source);
   }

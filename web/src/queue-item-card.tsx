@@ -3,6 +3,7 @@ import { api, type Reason } from './api.js';
 import { objectHref } from './route.js';
 import { TearlineDiff } from './tearline-diff.js';
 import { useLoad } from './use-load.js';
+import { VerdictForm } from './verdict-form.js';
 
 /** One open item as /api/queue lists it. */
 export interface QueueListItem {
@@ -37,43 +38,16 @@ function Preview({ id }: { id: string }) {
 }
 
 function Decide({ item, onDone }: { item: QueueListItem; onDone: (msg: string) => void }) {
-  const [comment, setComment] = useState('');
-  const [error, setError] = useState('');
-  const decide = async (verdict: 'approve' | 'deny') => {
-    setError('');
-    try {
-      const r = await api<{ state: string; approvals: number; required: number; releaseId?: string }>(
-        `/api/queue/${encodeURIComponent(item.id)}/${verdict}`,
-        comment.trim() ? { comment } : {},
-      );
-      onDone(
-        `${item.title} for ${item.partner}: ${r.state} (${r.approvals}/${r.required} approvals)${r.releaseId ? `, release ${r.releaseId}` : ''}`,
-      );
-    } catch (e) {
-      setError((e as Error).message);
-    }
+  const decide = async (verdict: 'yes' | 'no', comment: string) => {
+    const r = await api<{ state: string; approvals: number; required: number; releaseId?: string }>(
+      `/api/queue/${encodeURIComponent(item.id)}/${verdict === 'yes' ? 'approve' : 'deny'}`,
+      comment.trim() ? { comment } : {},
+    );
+    onDone(
+      `${item.title} for ${item.partner}: ${r.state} (${r.approvals}/${r.required} approvals)${r.releaseId ? `, release ${r.releaseId}` : ''}`,
+    );
   };
-  return (
-    <div className="decide">
-      <label>
-        Comment (required to deny)
-        <textarea value={comment} onChange={(e) => setComment(e.target.value)} rows={2} />
-      </label>
-      <div className="buttons">
-        <button type="button" className="approve" onClick={() => void decide('approve')}>
-          Approve
-        </button>
-        <button type="button" className="deny" onClick={() => void decide('deny')} disabled={!comment.trim()}>
-          Deny
-        </button>
-      </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
-  );
+  return <VerdictForm noteLabel="Comment (required to deny)" yes="Approve" no="Deny" onVerdict={decide} />;
 }
 
 export function QueueItemCard(props: {

@@ -3,6 +3,7 @@ import { api, type Me } from './api.js';
 import { useLive } from './live.js';
 import { objectHref } from './route.js';
 import { useLoad } from './use-load.js';
+import { VerdictForm } from './verdict-form.js';
 
 interface Submission {
   number: number;
@@ -35,45 +36,21 @@ function Content({ number }: { number: number }) {
 }
 
 function Review({ item, onDone }: { item: Submission; onDone: (msg: string, promoted?: string) => void }) {
-  const [reason, setReason] = useState('');
-  const [error, setError] = useState('');
-  const act = async (verdict: 'promote' | 'reject') => {
-    setError('');
-    try {
-      const r = await api<{ promoted_id?: string }>(
-        `/api/submissions/${item.number}/${verdict}`,
-        verdict === 'reject' ? { reason } : {},
-      );
-      onDone(
-        verdict === 'promote'
-          ? `Submission ${item.number} promoted as ${r.promoted_id}`
-          : `Submission ${item.number} rejected`,
-        r.promoted_id,
-      );
-    } catch (e) {
-      setError((e as Error).message);
-    }
+  const act = async (verdict: 'yes' | 'no', reason: string) => {
+    const promote = verdict === 'yes';
+    const r = await api<{ promoted_id?: string }>(
+      `/api/submissions/${item.number}/${promote ? 'promote' : 'reject'}`,
+      promote ? {} : { reason },
+    );
+    onDone(
+      promote
+        ? `Submission ${item.number} promoted as ${r.promoted_id}`
+        : `Submission ${item.number} rejected`,
+      r.promoted_id,
+    );
   };
   return (
-    <div className="decide">
-      <label>
-        Reason (required to reject)
-        <textarea value={reason} onChange={(e) => setReason(e.target.value)} rows={2} />
-      </label>
-      <div className="buttons">
-        <button type="button" className="approve" onClick={() => void act('promote')}>
-          Promote to intel
-        </button>
-        <button type="button" className="deny" onClick={() => void act('reject')} disabled={!reason.trim()}>
-          Reject
-        </button>
-      </div>
-      {error && (
-        <p className="error" role="alert">
-          {error}
-        </p>
-      )}
-    </div>
+    <VerdictForm noteLabel="Reason (required to reject)" yes="Promote to intel" no="Reject" onVerdict={act} />
   );
 }
 

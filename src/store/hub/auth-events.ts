@@ -23,6 +23,17 @@ export interface AuthEvent {
   detail: string;
 }
 
+/** One event as recorded: names and addresses only, never a secret. */
+export interface AuthEventInput {
+  at: Date;
+  surface: AuthSurface;
+  event: AuthEventKind;
+  account?: string | undefined;
+  address?: string | undefined;
+  actor?: string | undefined;
+  detail?: Record<string, string | number | boolean>;
+}
+
 /** Kept this long; older rows go a few at a time as new ones arrive. */
 const RETENTION_MS = 180 * 86_400_000;
 const SWEEP_EVERY = 500;
@@ -37,15 +48,7 @@ export class AuthEvents {
 
   constructor(readonly sql: SqlDatabase) {}
 
-  async record(e: {
-    at: Date;
-    surface: AuthSurface;
-    event: AuthEventKind;
-    account?: string | undefined;
-    address?: string | undefined;
-    actor?: string | undefined;
-    detail?: Record<string, string | number | boolean>;
-  }): Promise<void> {
+  async record(e: AuthEventInput): Promise<void> {
     await this.sql.run(
       'INSERT INTO auth_events (at, surface, event, account, address, actor, detail) VALUES (?, ?, ?, ?, ?, ?, ?)',
       [

@@ -1,5 +1,6 @@
 import type { HubReads } from '../read-ports.js';
-import type { SqlQueries } from '../sql/sql-database.js';
+import type { SqlDatabase } from '../sql/sql-database.js';
+import { createConsoleReads } from './console-reads.js';
 import { recordedOutcomesOf, searchLatestObjects, storedVersionsOf } from './intel-search.js';
 import { ObjectFacets } from './object-facets.js';
 import { latestObjectsOf } from './release-pass-reads.js';
@@ -18,9 +19,10 @@ import {
  * The read ports (read-ports.ts) over one database. `sql` is the hub's database, not a
  * transaction: the engines route a call made inside an open transaction to it.
  */
-export function createHubReads(sql: SqlQueries): HubReads {
+export function createHubReads(sql: SqlDatabase): HubReads {
   const facets = new ObjectFacets(sql);
   return {
+    ...createConsoleReads(sql),
     releasedAmong: (partnerId, ids) => releasedAmong(sql, partnerId, ids),
     hasFeedRow: (partnerId, objectId) => hasFeedRow(sql, partnerId, objectId),
     latestObjectOf: (id) => latestObjectOf(sql, id),

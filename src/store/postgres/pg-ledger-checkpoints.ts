@@ -1,9 +1,12 @@
 import type pg from 'pg';
-import { signCheckpoint } from '../../ledger/ledger-checkpoint.js';
-import { equalHashes } from '../../ledger/ledger-hash.js';
+import {
+  checkExtends,
+  checkpointTarget,
+  checkRootKept,
+  signedCheckpoint,
+} from '../../ledger/ledger-checkpoint-rules.js';
 import type { NoteSigner } from '../../ledger/ledger-note.js';
-import { verifyConsistency } from '../../ledger/ledger-proof.js';
-import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
+import type { LedgerResult } from '../../ledger/ledger-result.js';
 import { LOCK_LEDGER, type PgLedger, type Queryable } from './pg-ledger.js';
 import { inPgTransaction } from './pg-transaction.js';
 
@@ -59,41 +62,26 @@ export class PgLedgerCheckpoints {
     signer: NoteSigner,
     wanted: number | undefined,
   ): Promise<CheckpointResult> {
-    const have = await this.#ledger.size(tx);
-    if (have === 0) return fail('empty-tree', 'the ledger has no entries yet: nothing to sign');
-    if (wanted !== undefined && wanted > have)
-      return fail('bad-size', `tree size ${wanted} is beyond the ledger's ${have} entries`);
-    const size = wanted ?? have;
     const latest = (await this.list(tx)).at(-1);
-    if (latest && latest.size > have) {
-      return fail('inconsistent', `the ledger has ${have} entries but checkpoint ${latest.size} was signed`);
-    }
-    // Another process signed this step (or a later one) first: nothing smaller is ever signed.
-    if (latest && latest.size >= size) return { ok: true, checkpoint: latest, created: false };
+    const target = checkpointTarget(await this.#ledger.size(tx), wanted, latest);
+    if (!target.ok) return target;
+    if (target.covered) return { ok: true, checkpoint: target.covered, created: false };
+    const { size } = target;
     const root = await this.#ledger.root(size, tx);
     if (!root.ok) return root;
     if (latest) {
       const oldRoot = await this.#ledger.root(latest.size, tx);
       if (!oldRoot.ok) return oldRoot;
-      if (!equalHashes(oldRoot.root, latest.root)) {
-        return fail(
-          'inconsistent',
-          `the stored tree no longer matches checkpoint ${latest.size}: refusing to sign`,
-        );
-      }
+      const kept = checkRootKept(latest, oldRoot.root);
+      if (!kept.ok) return kept;
       const proof = await this.#ledger.proveConsistency(latest.size, size, tx);
       if (!proof.ok) return proof;
-      const consistent = verifyConsistency(latest.size, size, proof.proof, latest.root, root.root);
-      if (!consistent.ok) {
-        return fail(
-          'inconsistent',
-          `tree ${size} is not consistent with checkpoint ${latest.size}: ${consistent.message}`,
-        );
-      }
+      const extended = checkExtends(latest, size, root.root, proof.proof);
+      if (!extended.ok) return extended;
     }
-    const signed = signCheckpoint({ origin: signer.name, size, root: root.root }, signer);
+    const signed = signedCheckpoint(signer, size, root.root, now);
     if (!signed.ok) return signed;
-    const checkpoint = { size, root: Buffer.from(root.root), note: signed.note, signedAt: now.toISOString() };
+    const { checkpoint } = signed;
     await tx.query('INSERT INTO ledger_checkpoints (size, root, note, signed_at) VALUES ($1, $2, $3, $4)', [
       checkpoint.size,
       checkpoint.root,

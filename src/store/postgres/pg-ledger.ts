@@ -13,13 +13,18 @@ import {
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import { countStoredHashes, storedHashIndex } from '../../ledger/ledger-tree-math.js';
 import type { LedgerEntryRow, StoredEntryColumns } from '../ledger-rows.js';
-import { ENTRY_COLUMNS, entryRowOf, LedgerStoreError } from '../ledger-rows.js';
+import {
+  ENTRY_COLUMNS,
+  entryRowOf,
+  HASHES_PER_PAGE,
+  hashPageRows,
+  LedgerStoreError,
+} from '../ledger-rows.js';
 import { type RandomSource, type SealedEntry, sealEntries } from '../sqlite/ledger-store.js';
 import { PG_LOCK_CLASS } from './pg-migrations.js';
 import { inPgTransaction } from './pg-transaction.js';
 
-export const HASHES_PER_PAGE = 64;
-const PAGE_BYTES = HASHES_PER_PAGE * HASH_SIZE;
+export { HASHES_PER_PAGE };
 
 /**
  * The ledger's one sequencer: every append in a schema, from any process, takes this lock in its
@@ -141,28 +146,14 @@ export class PgLedger {
     page: number,
     hashes: readonly Hash[],
   ): Promise<void> {
-    const offset = firstId % HASHES_PER_PAGE;
-    const parts: Uint8Array[] = [];
-    if (offset > 0) {
-      const res = await tx.query<{ hashes: Buffer }>('SELECT hashes FROM ledger_hash_pages WHERE page = $1', [
-        page,
-      ]);
-      const existing = res.rows[0]?.hashes;
-      if (!existing || existing.length !== offset * HASH_SIZE) {
-        throw new LedgerStoreError(
-          `hash page ${page} holds ${existing ? existing.length / HASH_SIZE : 0} hashes, expected ${offset}`,
-        );
-      }
-      parts.push(existing);
-    }
-    parts.push(...hashes);
-    const all = Buffer.concat(parts);
-    const pages: number[] = [];
-    const blobs: Buffer[] = [];
-    for (let at = 0, p = page; at < all.length; at += PAGE_BYTES, p++) {
-      pages.push(p);
-      blobs.push(all.subarray(at, at + PAGE_BYTES));
-    }
+    const existing =
+      firstId % HASHES_PER_PAGE > 0
+        ? (await tx.query<{ hashes: Buffer }>('SELECT hashes FROM ledger_hash_pages WHERE page = $1', [page]))
+            .rows[0]?.hashes
+        : undefined;
+    const rows = hashPageRows(firstId, existing, hashes);
+    const pages = rows.map((r) => r.page);
+    const blobs = rows.map((r) => r.hashes);
     await tx.query(
       `INSERT INTO ledger_hash_pages (page, hashes) SELECT * FROM unnest($1::bigint[], $2::bytea[])
        ON CONFLICT (page) DO UPDATE SET hashes = excluded.hashes`,

@@ -1,9 +1,14 @@
-import { openCheckpoint, signCheckpoint } from '../../ledger/ledger-checkpoint.js';
+import { openCheckpoint } from '../../ledger/ledger-checkpoint.js';
+import {
+  checkExtends,
+  checkpointTarget,
+  checkRootKept,
+  signedCheckpoint,
+} from '../../ledger/ledger-checkpoint-rules.js';
 import { type CheckpointSchedule, checkpointBoundary } from '../../ledger/ledger-checkpoint-steps.js';
 import { equalHashes } from '../../ledger/ledger-hash.js';
 import type { NoteSigner, NoteVerifier } from '../../ledger/ledger-note.js';
 import type { LedgerCheckpointer } from '../../ledger/ledger-ports.js';
-import { verifyConsistency } from '../../ledger/ledger-proof.js';
 import { fail, type LedgerResult } from '../../ledger/ledger-result.js';
 import type { SqliteLedger } from './ledger-store.js';
 
@@ -98,43 +103,26 @@ export class SqliteLedgerCheckpoints implements LedgerCheckpointer {
     signer: NoteSigner,
     wanted: number | undefined,
   ): LedgerResult<{ checkpoint: StoredCheckpoint; created: boolean }> {
-    const have = this.#ledger.size();
-    if (have === 0) return fail('empty-tree', 'the ledger has no entries yet: nothing to sign');
-    if (wanted !== undefined && wanted > have)
-      return fail('bad-size', `tree size ${wanted} is beyond the ledger's ${have} entries`);
-    const size = wanted ?? have;
     const latest = this.latest();
-    if (latest && latest.size > have) {
-      return fail(
-        'inconsistent',
-        `the ledger has ${have} entries but checkpoint ${latest.size} was signed: entries were removed`,
-      );
-    }
-    // Another signer got there first (same step, or a later one): nothing smaller is ever signed.
-    if (latest && latest.size >= size) return { ok: true, checkpoint: latest, created: false };
+    const target = checkpointTarget(this.#ledger.size(), wanted, latest);
+    if (!target.ok) return target;
+    if (target.covered) return { ok: true, checkpoint: target.covered, created: false };
+    const { size } = target;
     const root = this.#ledger.root(size);
     if (!root.ok) return root;
     if (latest) {
       const oldRoot = this.#ledger.root(latest.size);
       if (!oldRoot.ok) return oldRoot;
-      if (!equalHashes(oldRoot.root, latest.root)) {
-        return fail(
-          'inconsistent',
-          `the stored tree no longer matches checkpoint ${latest.size}: refusing to sign`,
-        );
-      }
+      const kept = checkRootKept(latest, oldRoot.root);
+      if (!kept.ok) return kept;
       const proof = this.#ledger.proveConsistency(latest.size, size);
       if (!proof.ok) return proof;
-      const consistent = verifyConsistency(latest.size, size, proof.proof, latest.root, root.root);
-      if (!consistent.ok)
-        return fail(
-          'inconsistent',
-          `tree ${size} is not consistent with checkpoint ${latest.size}: ${consistent.message}`,
-        );
+      const extended = checkExtends(latest, size, root.root, proof.proof);
+      if (!extended.ok) return extended;
     }
-    const signed = signCheckpoint({ origin: signer.name, size, root: root.root }, signer);
+    const signed = signedCheckpoint(signer, size, root.root, now);
     if (!signed.ok) return signed;
-    const checkpoint = { size, root: Buffer.from(root.root), note: signed.note, signedAt: now.toISOString() };
+    const { checkpoint } = signed;
     this.#statements.insert.run(checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.signedAt);
     return { ok: true, checkpoint, created: true };
   }

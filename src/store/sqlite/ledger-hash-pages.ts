@@ -1,9 +1,9 @@
 import { HASH_SIZE, type Hash } from '../../ledger/ledger-hash.js';
-import { LedgerStoreError } from '../ledger-rows.js';
+import { HASHES_PER_PAGE, hashPageRows } from '../ledger-rows.js';
 import type { SqliteDatabase } from './database.js';
 
-/** Complete subtree hashes per page row (2 KiB pages). */
-export const HASHES_PER_PAGE = 64;
+/** Complete subtree hashes per page row (2 KiB pages), as on PostgreSQL. */
+export { HASHES_PER_PAGE };
 
 /**
  * The append-only sequence of stored hashes, packed into fixed-size pages. Hash i lives in
@@ -65,22 +65,11 @@ export class LedgerHashPages {
   /** Appends hashes that start at id `firstId` (the current count): rewrites the partial page. */
   append(firstId: number, hashes: readonly Hash[]): void {
     if (hashes.length === 0) return;
-    let page = Math.floor(firstId / HASHES_PER_PAGE);
-    const offset = firstId % HASHES_PER_PAGE;
-    const parts: Uint8Array[] = [];
-    if (offset > 0) {
-      const existing = this.#statements.page.get(page)?.hashes;
-      if (!existing || existing.length !== offset * HASH_SIZE) {
-        throw new LedgerStoreError(
-          `hash page ${page} holds ${existing ? existing.length / HASH_SIZE : 0} hashes, expected ${offset}`,
-        );
-      }
-      parts.push(existing);
-    }
-    parts.push(...hashes);
-    const all = Buffer.concat(parts);
-    const pageBytes = HASHES_PER_PAGE * HASH_SIZE;
-    for (let at = 0; at < all.length; at += pageBytes)
-      this.#statements.upsert.run(page++, all.subarray(at, at + pageBytes));
+    const partial = firstId % HASHES_PER_PAGE > 0;
+    const existing = partial
+      ? this.#statements.page.get(Math.floor(firstId / HASHES_PER_PAGE))?.hashes
+      : undefined;
+    for (const row of hashPageRows(firstId, existing, hashes))
+      this.#statements.upsert.run(row.page, row.hashes);
   }
 }

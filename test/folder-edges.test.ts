@@ -36,7 +36,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   worker: [],
   // The ports. The ledger service and the ledger audit reach the engines' ledgers until the
   // doubled ledger stores are one (issue 21 part 3); reserved ids come from tearline's identity.
-  store: ['clock', 'stix', 'ledger', 'tearline', 'store/hub', 'store/sqlite', 'store/postgres'],
+  // The console's JSON shapes (console-shapes.ts) name a draft's state as osint defines it.
+  store: ['clock', 'stix', 'ledger', 'tearline', 'osint', 'store/hub', 'store/sqlite', 'store/postgres'],
   // Written once for both engines: the SQL port only, never an engine adapter.
   'store/hub': ['store', 'store/sql', ...CORE, 'access', 'relay', 'osint'],
   'store/sql': ['store', 'stix', 'ledger'],

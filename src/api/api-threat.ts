@@ -1,24 +1,14 @@
 import type { FastifyInstance } from 'fastify';
+import type { TimelineBucket, TimelineLane } from '../store/console-shapes.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
+
+export type { TimelineBucket, TimelineLane };
 
 export const TIMELINE_SERIES = ['incident', 'report', 'sighting', 'actor', 'release'] as const;
 /** What "Latest" lists unless ?latest= says otherwise: what analysts read, not data components. */
 export const LATEST_TYPES = ['report', 'incident', 'indicator', 'intrusion-set', 'threat-actor', 'campaign'];
 const TYPE_NAME = /^[a-z0-9-]{1,64}$/;
-
-export interface TimelineBucket {
-  /** The first day of the bucket, YYYY-MM-DD (UTC). */
-  start: string;
-  incident: number;
-  report: number;
-  sighting: number;
-  /** Campaigns, intrusion sets and threat actors first or last seen then. */
-  actor: number;
-  release: number;
-  /** Names of the incidents in the bucket (the first few), so a bar says what happened. */
-  incidents?: string[];
-}
 
 export type TimelinePoint = {
   series: (typeof TIMELINE_SERIES)[number];
@@ -28,12 +18,6 @@ export type TimelinePoint = {
   /** The partner a release went to: its lane. */
   partner?: string;
 };
-
-/** Per partner, how many releases fell in each bucket (aligned with the buckets). */
-export interface TimelineLane {
-  partner: string;
-  counts: number[];
-}
 
 const NAMES_PER_BUCKET = 5;
 

@@ -1,9 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../stix/types.js';
+import type { BulkOutcome, CombinedDiff, DiffItem } from '../store/console-shapes.js';
 import type { QueueItem } from '../store/hub/release-store.js';
 import { type ApprovalResult, decideQueueItem, type Officer, publishIfApproved } from './release-approval.js';
 import type { PublishStores } from './release-publish.js';
 import { loadQueueEntries, type QueueEntry, type QueueFilter } from './release-queue-view.js';
+
+export type { BulkOutcome, CombinedDiff, DiffItem };
 
 /** Most items one bulk action decides: a report or grouping, or a filter, at real-data scale. */
 export const BULK_MAX_ITEMS = 20_000;
@@ -17,31 +20,6 @@ export interface QueueSelection {
   group?: string;
   types?: readonly string[];
   labels?: readonly string[];
-}
-
-/** One item of the combined diff: what the copy leaves out, by path and rule. */
-export interface DiffItem {
-  id: string;
-  object_id: string;
-  type: string;
-  title: string;
-  removed: { path: string; rule: string }[];
-  approvals: number;
-  approvals_required: number;
-}
-
-/**
- * What an officer confirms: every selected item with its removals, totals by rule and type, and
- * a digest of the items as they stand (ids and fingerprints). A bulk decision names the digest
- * it was shown; if any item changed since, the selection's digest differs and nothing is decided.
- */
-export interface CombinedDiff {
-  partner_id: string;
-  count: number;
-  digest: string;
-  by_rule: Record<string, number>;
-  by_type: Record<string, number>;
-  items: DiffItem[];
 }
 
 export function selectionDigest(entries: readonly Pick<QueueEntry, 'id' | 'fingerprint'>[]): string {
@@ -110,18 +88,6 @@ function removalsOf(
   entries: readonly QueueEntry[],
 ): Promise<Map<string, { path: string; rule: string }[]>> {
   return stores.reads.queueItemRemovals(entries.map((e) => e.id));
-}
-
-export interface BulkOutcome {
-  decided: number;
-  released: number;
-  /** Approved by enough officers, waiting for the objects they reference. */
-  approved: number;
-  /** Still short of approvals (the first officer of two). */
-  pending: number;
-  denied: number;
-  /** Items this officer could not decide, each with why (its own checks, as one at a time). */
-  refused: { id: string; code: string; message: string }[];
 }
 
 export type BulkResult =

@@ -1,3 +1,7 @@
+import type { ObjectSummary } from '../../src/store/console-shapes.js';
+
+export type { ObjectSummary };
+
 /** The console API client: same-origin JSON, the CSRF token on every POST. */
 export class ApiError extends Error {
   constructor(
@@ -38,16 +42,6 @@ export interface Me {
   role: string;
   permissions: Permission[];
   csrf: string;
-}
-
-export interface ObjectSummary {
-  id: string;
-  type: string;
-  name: string;
-  created: string | null;
-  modified: string | null;
-  when: string | null;
-  markings: string[];
 }
 
 export interface GraphEdge {

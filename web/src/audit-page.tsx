@@ -1,20 +1,11 @@
 import { type FormEvent, useState } from 'react';
+import type { AuditRow as AuditEntry } from '../../src/store/console-shapes.js';
 import { api, type Me } from './api.js';
 import { useLive } from './live.js';
 import { Pager } from './pager.js';
 import { type ReceiptView, verifyReceiptInBrowser } from './receipt-verify.js';
 import { ReceiptPanel } from './receipt-view.js';
 import { useLoad } from './use-load.js';
-
-interface AuditEntry {
-  index: number;
-  kind: string;
-  time: string;
-  sentence: string;
-  actor?: string;
-  entry: Record<string, unknown>;
-  readable: boolean;
-}
 
 interface AuditPage {
   open: boolean;

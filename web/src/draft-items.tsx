@@ -1,19 +1,11 @@
 import { type FormEvent, useState } from 'react';
+import { ITEM_KINDS } from '../../src/osint/osint-types.js';
 import { MergeSearch } from './draft-merge.js';
 import type { DraftItem, ItemEdit } from './draft-model.js';
 import { objectHref } from './route.js';
 
-/** The order kinds are listed in: what an analyst checks first. */
-const KIND_ORDER = [
-  'group',
-  'identity',
-  'location',
-  'incident',
-  'event',
-  'indicator',
-  'vulnerability',
-  'relationship',
-];
+/** The order kinds are listed in: what an analyst checks first (as the extractor lists them). */
+const KIND_ORDER: readonly string[] = ITEM_KINDS;
 
 /** One-line detail an item's data adds to its name (incident figures, indicator type, place kind). */
 function detailOf(item: DraftItem): string {

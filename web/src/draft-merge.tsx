@@ -1,33 +1,16 @@
 import { type FormEvent, useState } from 'react';
+import { MERGE_TYPES } from '../../src/osint/draft-types.js';
+import type { MergeCandidate as Candidate } from '../../src/store/console-shapes.js';
 import { api } from './api.js';
 import type { DraftItem } from './draft-model.js';
 import { objectHref } from './route.js';
-
-/** The STIX types an item of each kind may be merged with (as the API's MERGE_TYPES). */
-const TYPES: Record<string, string[]> = {
-  group: ['intrusion-set', 'threat-actor'],
-  identity: ['identity'],
-  location: ['location'],
-  incident: ['incident'],
-  indicator: ['indicator'],
-  vulnerability: ['vulnerability'],
-};
-
-interface Candidate {
-  id: string;
-  type: string;
-  name: string;
-  aliases: string[];
-  match: 'exact' | 'prefix' | 'contains';
-  matched: string;
-}
 
 /**
  * Merging an item with a stored object: search stored objects of the item's kind by name or
  * alias and pick one (the STIX id stays typable for an object the search does not find).
  */
 export function MergeSearch({ item, onPick }: { item: DraftItem; onPick: (id: string) => void }) {
-  const types = TYPES[item.kind];
+  const types = MERGE_TYPES[item.kind];
   const [q, setQ] = useState(item.name);
   const [type, setType] = useState('');
   const [found, setFound] = useState<Candidate[] | undefined>();

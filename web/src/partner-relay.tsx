@@ -1,48 +1,20 @@
+import type { RelayDeliveryView, RelayReleaseStatus } from '../../src/store/console-shapes.js';
+import { RelayRefusals } from './relay-refusals.js';
 import { useLoad } from './use-load.js';
-
-interface RelayRelease {
-  releaseId: string;
-  derivedId: string;
-  releasedAt: string;
-  recalled: boolean;
-  status: 'not-sealed' | 'sealed' | 'handed-to-relay' | 'delivered';
-  sequence: number | null;
-  relayIndex: number | null;
-  sealedAt: string | null;
-  postedAt: string | null;
-  deliveredAt: string | null;
-}
-
-interface RefusedPost {
-  sequence: number;
-  reason: string;
-  message: string;
-  attemptedAt: string;
-}
 
 interface RelayView {
   partner: string;
-  via: null | {
-    relayUrl: string;
-    recipient: string;
-    envelopes: number;
-    lastPush: string | null;
-    lastDelivered: number | null;
-    unposted: number;
-    refusedPosts: RefusedPost[];
-    truncated: boolean;
-    releases: RelayRelease[];
-  };
+  via: null | RelayDeliveryView;
 }
 
-const STATUS_WORDS: Record<RelayRelease['status'], string> = {
+const STATUS_WORDS: Record<RelayReleaseStatus, string> = {
   'not-sealed': 'not sealed yet',
   sealed: 'sealed, not handed over',
   'handed-to-relay': 'handed to relay',
   delivered: 'delivered',
 };
 
-const STATUS_CLASS: Record<RelayRelease['status'], string> = {
+const STATUS_CLASS: Record<RelayReleaseStatus, string> = {
   'not-sealed': 'status-unknown',
   sealed: 'status-unknown',
   'handed-to-relay': 'status-met',
@@ -61,27 +33,7 @@ export function PartnerRelay({ partnerId, deps }: { partnerId: string; deps: rea
         Reached via <code>{v.relayUrl}</code> as <code>{v.recipient}</code>: {v.envelopes} envelopes sealed,
         last push {v.lastPush ?? 'never'}, last sequence acknowledged {v.lastDelivered ?? 'none'}.
       </p>
-      {v.unposted > 0 && (
-        <p className="error" data-problem="unposted">
-          {v.unposted} sealed envelope{v.unposted === 1 ? '' : 's'} not yet taken by the relay (refused or
-          unreachable).
-        </p>
-      )}
-      {v.refusedPosts.length > 0 && (
-        <div data-problem="refused-posts">
-          <p className="error">
-            The relay refused or could not take {v.refusedPosts.length} post
-            {v.refusedPosts.length === 1 ? '' : 's'}; the next push sends those envelopes again.
-          </p>
-          <ul>
-            {v.refusedPosts.map((f) => (
-              <li key={`${f.attemptedAt}:${f.sequence}:${f.reason}`} data-reason={f.reason}>
-                {f.attemptedAt}: envelope #{f.sequence}, {f.reason}: {f.message}
-              </li>
-            ))}
-          </ul>
-        </div>
-      )}
+      <RelayRefusals unposted={v.unposted} refusedPosts={v.refusedPosts} next="the next push" />
       {v.releases.length === 0 ? (
         <p>No releases yet.</p>
       ) : (

@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { BulkOutcome, CombinedDiff } from '../../src/store/console-shapes.js';
 import { api } from './api.js';
 
 /** What a bulk action covers: one partner's open items, chosen ones or all matching filters. */
@@ -8,31 +9,6 @@ export interface BulkSelection {
   group?: string;
   types?: string[];
   labels?: string[];
-}
-
-interface CombinedDiff {
-  count: number;
-  digest: string;
-  by_rule: Record<string, number>;
-  by_type: Record<string, number>;
-  items: {
-    id: string;
-    object_id: string;
-    type: string;
-    title: string;
-    removed: { path: string; rule: string }[];
-    approvals: number;
-    approvals_required: number;
-  }[];
-}
-
-interface BulkOutcome {
-  decided: number;
-  released: number;
-  approved: number;
-  pending: number;
-  denied: number;
-  refused: { id: string; code: string; message: string }[];
 }
 
 /** Items listed in the confirmation; the totals above them cover the whole selection. */

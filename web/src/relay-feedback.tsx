@@ -1,19 +1,6 @@
+import type { FeedbackOutbox } from '../../src/store/console-shapes.js';
+import { RelayRefusals } from './relay-refusals.js';
 import { useLoad } from './use-load.js';
-
-interface RefusedPost {
-  sequence: number;
-  reason: string;
-  message: string;
-  attemptedAt: string;
-}
-
-interface FeedbackOutbox {
-  hub: string;
-  envelopes: number;
-  unposted: number;
-  lastPost: string | null;
-  refusedPosts: RefusedPost[];
-}
 
 /**
  * Sightings this hub sent back through a relay to hubs that release to it ('relay feedback'):
@@ -32,27 +19,7 @@ export function RelayFeedback({ deps }: { deps: readonly unknown[] }) {
             To <code>{h.hub}</code>: {h.envelopes} envelope{h.envelopes === 1 ? '' : 's'} of sightings sealed,
             last taken by the relay {h.lastPost ?? 'never'}.
           </p>
-          {h.unposted > 0 && (
-            <p className="error" data-problem="unposted">
-              {h.unposted} sealed envelope{h.unposted === 1 ? '' : 's'} not yet taken by the relay (refused or
-              unreachable).
-            </p>
-          )}
-          {h.refusedPosts.length > 0 && (
-            <div data-problem="refused-posts">
-              <p className="error">
-                The relay refused or could not take {h.refusedPosts.length} post
-                {h.refusedPosts.length === 1 ? '' : 's'}; the next feedback sends those envelopes again.
-              </p>
-              <ul>
-                {h.refusedPosts.map((f) => (
-                  <li key={`${f.attemptedAt}:${f.sequence}:${f.reason}`} data-reason={f.reason}>
-                    {f.attemptedAt}: envelope #{f.sequence}, {f.reason}: {f.message}
-                  </li>
-                ))}
-              </ul>
-            </div>
-          )}
+          <RelayRefusals unposted={h.unposted} refusedPosts={h.refusedPosts} next="the next feedback" />
         </div>
       ))}
     </section>

@@ -1,21 +1,7 @@
 import { useEffect, useState } from 'react';
+import type { TimelineBucket, TimelineLane } from '../../src/store/console-shapes.js';
 
-export interface TimelineBucket {
-  start: string;
-  incident: number;
-  report: number;
-  sighting: number;
-  actor: number;
-  release: number;
-  /** Names of the incidents in the bucket (the first few). */
-  incidents?: string[];
-}
-
-/** Per partner, releases per bucket (aligned with the buckets). */
-export interface TimelineLane {
-  partner: string;
-  counts: number[];
-}
+export type { TimelineBucket, TimelineLane };
 
 export const SERIES = [
   ['incident', 'Incidents'],

@@ -1,7 +1,10 @@
 import { decodeLeaf, type EntryOpening, openStoredEntry } from '../../ledger/ledger-commitment.js';
 import { ENTRY_KINDS, type EntryKind, type LedgerEntry } from '../../ledger/ledger-entry.js';
 import { describeEntry, describePublicEntry, type EntryNames } from '../../ledger/ledger-sentence.js';
+import type { AuditRow } from '../console-shapes.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
+
+export type { AuditRow };
 
 /**
  * The ledger as a list to browse: filtered and paged in SQL (newest first), each entry decoded
@@ -16,19 +19,6 @@ export interface AuditFilter {
   /** RFC 3339 bounds on the entry's time, from inclusive, to exclusive. */
   from?: string;
   to?: string;
-}
-
-export interface AuditRow {
-  index: number;
-  kind: string;
-  time: string;
-  sentence: string;
-  /** Only when opened. */
-  actor?: string;
-  /** The public part (version 2) or, when opened, the whole entry. */
-  entry: Record<string, unknown>;
-  /** False when the row could not be decoded or opened (the sentence says why). */
-  readable: boolean;
 }
 
 export const AUDIT_PAGE_MAX = 200;

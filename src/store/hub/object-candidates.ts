@@ -1,17 +1,7 @@
+import type { MergeCandidate } from '../console-shapes.js';
 import type { SqlQueries } from '../sql/sql-database.js';
 
-/** A stored object a draft item may be merged with: what an analyst needs to pick it. */
-export interface MergeCandidate {
-  id: string;
-  type: string;
-  name: string;
-  aliases: string[];
-  /** How the query matched: the whole name or alias, its start, or inside it. */
-  match: 'exact' | 'prefix' | 'contains';
-  /** The name or alias that matched. */
-  matched: string;
-  modified: string | null;
-}
+export type { MergeCandidate };
 
 export const MAX_CANDIDATES = 20;
 // Rows read to rank: the text filter is a first cut over the JSON (descriptions match too).

@@ -1,16 +1,7 @@
+import type { ObjectSummary } from '../console-shapes.js';
 import type { SqlQueries } from '../sql/sql-database.js';
 
-/** The summary of an object the console lists: enough to label a row, a node or a point. */
-export interface ObjectSummary {
-  id: string;
-  type: string;
-  name: string;
-  created: string | null;
-  modified: string | null;
-  /** When it happened, if the type says: first_seen, published, last_seen, else created. */
-  when: string | null;
-  markings: string[];
-}
+export type { ObjectSummary };
 
 interface Row {
   id: string;

@@ -1,26 +1,10 @@
 import type { DraftItem, DraftState } from '../../osint/draft-types.js';
 import type { ArticleMeta } from '../../osint/osint-types.js';
+import type { DraftSummary } from '../console-shapes.js';
 import type { DraftBook, DraftList } from '../review-ports.js';
 import type { SqlQueries } from '../sql/sql-database.js';
 
-export interface DraftSummary {
-  id: string;
-  title: string;
-  source_url: string | null;
-  published: string | null;
-  created_at: string;
-  created_by: string;
-  state: DraftState;
-  marking: string;
-  updated_at: string;
-  updated_by: string;
-  reviewed_by: string | null;
-  reviewed_at: string | null;
-  review_note: string | null;
-  report_id: string | null;
-  /** Items per kind (all decisions). */
-  counts: Record<string, number>;
-}
+export type { DraftSummary };
 
 export interface Draft extends DraftSummary {
   text: string;

@@ -1,38 +1,8 @@
+import type { RelayDeliveryView, RelayReleaseRow, RelayReleaseStatus } from '../console-shapes.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
-import { type PushFailure, RelayOutboxStore } from './relay-outbox-store.js';
+import { RelayOutboxStore } from './relay-outbox-store.js';
 
-/** Where one release to a partner reached through a relay stands. */
-export type RelayReleaseStatus = 'not-sealed' | 'sealed' | 'handed-to-relay' | 'delivered';
-
-export interface RelayReleaseRow {
-  releaseId: string;
-  derivedId: string;
-  releasedAt: string;
-  recalled: boolean;
-  status: RelayReleaseStatus;
-  /** The envelope that carried it, its relay ledger index (the relay's receipt), and when. */
-  sequence: number | null;
-  relayIndex: number | null;
-  sealedAt: string | null;
-  postedAt: string | null;
-  deliveredAt: string | null;
-}
-
-export interface RelayDeliveryView {
-  relayUrl: string;
-  recipient: string;
-  envelopes: number;
-  lastPush: string | null;
-  /** The highest sequence the relay reports delivered to the partner (its acknowledgement). */
-  lastDelivered: number | null;
-  /** Envelopes sealed but not yet taken by the relay (a post refused or the relay unreachable). */
-  unposted: number;
-  /** Posts the relay refused or could not take that no later push has resolved, newest first. */
-  refusedPosts: PushFailure[];
-  releases: RelayReleaseRow[];
-  /** More releases than `limit` exist; the newest are shown. */
-  truncated: boolean;
-}
+export type { RelayDeliveryView, RelayReleaseRow, RelayReleaseStatus };
 
 interface Row {
   release_id: string;

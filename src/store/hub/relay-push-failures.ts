@@ -1,4 +1,7 @@
+import type { FeedbackOutbox, PushFailure, PushFailureReason } from '../console-shapes.js';
 import type { SqlQueries } from '../sql/sql-database.js';
+
+export type { FeedbackOutbox, PushFailure, PushFailureReason };
 
 /**
  * Posts a relay refused or could not take (migration 2700), for releases (by partner id) and for
@@ -6,38 +9,12 @@ import type { SqlQueries } from '../sql/sql-database.js';
  * RelayOutboxStore.markPostedAll when a later post has the relay take that sequence.
  */
 
-/** Why a relay did not take a post: the whole post refused or failed, or one envelope refused. */
-export type PushFailureReason =
-  | 'unauthenticated'
-  | 'too-large'
-  | 'rate-limited'
-  | 'unreachable'
-  | 'relay-error'
-  | 'envelope-refused';
-
-export interface PushFailure {
-  sequence: number;
-  reason: PushFailureReason;
-  message: string;
-  attemptedAt: string;
-  resolvedAt: string | null;
-}
-
 /**
  * Feedback (sightings back to a hub that released to us) is kept in the outbox under this
  * prefix and the hub's name rather than a partner id: chained, retried and its refused posts
  * recorded exactly as releases are.
  */
 export const FEEDBACK_OUTBOX_PREFIX = 'feedback:';
-
-/** One hub our feedback goes to: its envelopes, those the relay has not taken, open refusals. */
-export interface FeedbackOutbox {
-  hub: string;
-  envelopes: number;
-  unposted: number;
-  lastPost: string | null;
-  refusedPosts: PushFailure[];
-}
 
 /** A relay's words are kept to this many characters: it is a party we only partly trust. */
 export const MAX_FAILURE_MESSAGE = 500;

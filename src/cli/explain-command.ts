@@ -1,25 +1,21 @@
 import type { Command } from 'commander';
-import { objectCacheOf, openDecisionRound } from '../app/hub-decisions.js';
-import { openHubAt } from '../app/hub-open.js';
-import { requireHubPolicy } from '../app/hub-policy-watch.js';
+import { objectCacheOf } from '../app/hub-decisions.js';
 import { decideObject } from '../release/release-closure.js';
 import type { ReleaseDecision } from '../release/release-decision.js';
 import { solverOf, whatWouldItTakeOf } from '../release/release-what-would-it-take.js';
-import { DATA_OPTION, type DataOption, DECIDE_AT_OPTION, parseTimeOption } from './cli-arguments.js';
+import type { DataOption } from './cli-arguments.js';
+import { decidingCommand, withPartnerRound } from './cli-decision-round.js';
 import { CliError } from './cli-error.js';
-import { requireActorOrClose, requirePartner } from './cli-hub.js';
 import { printJson } from './cli-output.js';
 import { formatConditionStates } from './condition-command.js';
 import { formatWhatWouldItTake } from './explain-what-would-it-take.js';
 
 export function registerExplain(program: Command): void {
-  program
-    .command('explain <partner> <object-id>')
-    .description(
-      'decide one object for one partner and say why: policies, reasons, failing conditions, the tearline',
-    )
-    .option(...DECIDE_AT_OPTION)
-    .option(...DATA_OPTION)
+  decidingCommand(
+    program,
+    'explain <partner> <object-id>',
+    'decide one object for one partner and say why: policies, reasons, failing conditions, the tearline',
+  )
     .option(
       '--what-would-it-take',
       'also say what would change a withhold: the minimal sets of facts (conditions met, approvals), or that only a change of agreement would',
@@ -31,12 +27,7 @@ export function registerExplain(program: Command): void {
         objectId: string,
         opts: DataOption & { at?: string; json?: boolean; whatWouldItTake?: boolean },
       ) => {
-        const at = parseTimeOption(opts.at, '--at') ?? new Date();
-        const hub = await openHubAt(opts);
-        await requireActorOrClose(hub, opts, 'read');
-        try {
-          const p = await requirePartner(hub.state, nameOrId);
-          const round = await openDecisionRound(hub, requireHubPolicy(hub.paths.dir), at);
+        await withPartnerRound(opts, nameOrId, async ({ hub, partner: p, round }) => {
           const terms = await round.termsFor(p);
           const d = await decideObject(terms, objectId, objectCacheOf(hub, round));
           if (!d) throw new CliError(`no stored object with id "${objectId}"`);
@@ -100,9 +91,7 @@ export function registerExplain(program: Command): void {
           if (intel.changes_at) lines.push(`re-decide by: ${intel.changes_at}`);
           if (wwit) lines.push(...formatWhatWouldItTake(wwit));
           process.stdout.write(`${lines.join('\n')}\n`);
-        } finally {
-          await hub.close();
-        }
+        });
       },
     );
 }

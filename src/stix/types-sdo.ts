@@ -18,6 +18,14 @@ const anyRefs = listOf(
 const v = (name: keyof typeof VOCABS) => vocab(name, VOCABS[name]);
 const vs = (name: keyof typeof VOCABS) => listOf(v(name));
 const seen = ruleTimeOrder('first_seen', 'last_seen');
+/** What a campaign and an intrusion set both say of themselves: who, and when they were active. */
+const namedActivity = {
+  name: str,
+  description: str,
+  aliases: strs,
+  first_seen: timestamp,
+  last_seen: timestamp,
+};
 
 export const SDO_SPECS: readonly TypeSpec[] = [
   {
@@ -30,11 +38,7 @@ export const SDO_SPECS: readonly TypeSpec[] = [
     type: 'campaign',
     category: 'sdo',
     props: {
-      name: str,
-      description: str,
-      aliases: strs,
-      first_seen: timestamp,
-      last_seen: timestamp,
+      ...namedActivity,
       objective: str,
     },
     required: ['name'],
@@ -120,11 +124,7 @@ export const SDO_SPECS: readonly TypeSpec[] = [
     type: 'intrusion-set',
     category: 'sdo',
     props: {
-      name: str,
-      description: str,
-      aliases: strs,
-      first_seen: timestamp,
-      last_seen: timestamp,
+      ...namedActivity,
       goals: strs,
       resource_level: v('attack-resource-level-ov'),
       primary_motivation: v('attack-motivation-ov'),

@@ -2,8 +2,9 @@ import { useEffect, useState } from 'react';
 import { api, type Me } from './api.js';
 import { DraftItems } from './draft-items.js';
 import { runsOf } from './draft-marks.js';
-import { type Draft, type ItemEdit, MARKING_LEVELS } from './draft-model.js';
+import type { Draft, ItemEdit } from './draft-model.js';
 import { ActionForm, field, post, ReasonField } from './manage-forms.js';
+import { MarkingSelect } from './marking-select.js';
 import { objectHref } from './route.js';
 import { useLoad } from './use-load.js';
 
@@ -121,16 +122,7 @@ export function DraftReview({ id, me, onDecided }: { id: string; me: Me; onDecid
               return `Marking set to TLP:${field(form, 'marking').toUpperCase()}`;
             }}
           >
-            <label>
-              Marking
-              <select name="marking" defaultValue={draft.marking}>
-                {MARKING_LEVELS.map((m) => (
-                  <option key={m} value={m}>
-                    TLP:{m.toUpperCase()}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <MarkingSelect defaultValue={draft.marking} />
           </ActionForm>
           <ActionForm
             label="Confirm as intel"

@@ -1,8 +1,10 @@
 import { type ChangeEvent, useState } from 'react';
 import type { Me } from './api.js';
-import { type DraftSummary, draftHref, MARKING_LEVELS } from './draft-model.js';
+import { type DraftSummary, draftHref } from './draft-model.js';
 import { DraftReview } from './draft-review.js';
 import { ActionForm, field, post } from './manage-forms.js';
+import { MarkingSelect } from './marking-select.js';
+import { StateListHead } from './state-list-head.js';
 import { useLoad } from './use-load.js';
 
 const STATES = ['open', 'confirmed', 'rejected', 'all'] as const;
@@ -108,16 +110,7 @@ function NewDraft({ onMade }: { onMade: (id: string) => void }) {
         Published
         <input name="published" type="date" />
       </label>
-      <label>
-        Marking
-        <select name="marking" defaultValue="amber">
-          {MARKING_LEVELS.map((m) => (
-            <option key={m} value={m}>
-              TLP:{m.toUpperCase()}
-            </option>
-          ))}
-        </select>
-      </label>
+      <MarkingSelect defaultValue="amber" />
     </ActionForm>
   );
 }
@@ -147,19 +140,7 @@ export function DraftsPage({ me, id }: { me: Me; id: string }) {
           }}
         />
       )}
-      <label className="inline">
-        Show{' '}
-        <select value={state} onChange={(e) => setState(e.target.value as (typeof STATES)[number])}>
-          {STATES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </label>
-      {list.state === 'loading' && <p>Loading…</p>}
-      {list.state === 'error' && <p className="error">{list.message}</p>}
-      {list.state === 'ok' && list.data.items.length === 0 && (
-        <p>No {state === 'all' ? '' : state} drafts.</p>
-      )}
+      <StateListHead states={STATES} state={state} onState={setState} list={list} noun="drafts" />
       {list.state === 'ok' && list.data.items.length > 0 && (
         <table className="drafts">
           <caption>

@@ -7,7 +7,7 @@ import {
   forceY,
   type SimulationNodeDatum,
 } from 'd3-force';
-import { layoutRadial, linksAmong, type Point } from './graph-layout.js';
+import { type GraphLayout, layoutRadial, linksAmong, type Point } from './graph-layout.js';
 
 interface Node extends SimulationNodeDatum {
   id: string;
@@ -21,13 +21,7 @@ const TICKS = 300;
  * label's height. Run to rest before drawing, from a fixed start, so the same graph always gives
  * the same picture. Fitted into the square of `size` with `margin` for labels.
  */
-export function layoutForce(
-  ids: readonly string[],
-  edges: readonly { source: string; target: string }[],
-  centre: string,
-  size: number,
-  margin = 60,
-): Map<string, Point> {
+export const layoutForce: GraphLayout = (ids, edges, centre, size, margin = 60) => {
   const start = layoutRadial(ids, edges, centre, size, margin);
   const mid = size / 2;
   const nodes: Node[] = ids.map((id) => {
@@ -58,4 +52,4 @@ export function layoutForce(
   for (const n of nodes)
     out.set(n.id, { x: mid + ((n.x ?? mid) - mid) * scale, y: mid + ((n.y ?? mid) - mid) * scale });
   return out;
-}
+};

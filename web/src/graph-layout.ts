@@ -3,6 +3,15 @@ export interface Point {
   y: number;
 }
 
+/** Where a layout puts each node of a graph drawn around `centre`, fitted into a square of `size` with `margin` for labels. */
+export type GraphLayout = (
+  ids: readonly string[],
+  edges: readonly { source: string; target: string }[],
+  centre: string,
+  size: number,
+  margin?: number,
+) => Map<string, Point>;
+
 /** The edges a layout draws: between two distinct nodes it holds (a self-loop or a dangling end is not). */
 export function linksAmong(
   known: ReadonlySet<string>,
@@ -18,13 +27,7 @@ export function linksAmong(
  * each ring ordered by the angle of the node's parent so branches stay together. Nodes not
  * connected to the centre go on an outer ring. Deterministic: the same graph, the same drawing.
  */
-export function layoutRadial(
-  ids: readonly string[],
-  edges: readonly { source: string; target: string }[],
-  centre: string,
-  size: number,
-  margin = 60,
-): Map<string, Point> {
+export const layoutRadial: GraphLayout = (ids, edges, centre, size, margin = 60) => {
   const mid = size / 2;
   const known = new Set(ids);
   const adjacent = new Map<string, string[]>(ids.map((id) => [id, []]));
@@ -75,4 +78,4 @@ export function layoutRadial(
     });
   });
   return pos;
-}
+};

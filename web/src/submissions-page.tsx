@@ -2,6 +2,7 @@ import { useState } from 'react';
 import { api, type Me } from './api.js';
 import { useLive } from './live.js';
 import { objectHref } from './route.js';
+import { StateListHead } from './state-list-head.js';
 import { useLoad } from './use-load.js';
 import { VerdictForm } from './verdict-form.js';
 
@@ -82,19 +83,7 @@ export function SubmissionsPage({ me }: { me: Me }) {
           </>
         )}
       </p>
-      <label className="inline">
-        Show{' '}
-        <select value={state} onChange={(e) => setState(e.target.value as (typeof STATES)[number])}>
-          {STATES.map((s) => (
-            <option key={s}>{s}</option>
-          ))}
-        </select>
-      </label>
-      {list.state === 'loading' && <p>Loading…</p>}
-      {list.state === 'error' && <p className="error">{list.message}</p>}
-      {list.state === 'ok' && list.data.items.length === 0 && (
-        <p>No {state === 'all' ? '' : state} submissions.</p>
-      )}
+      <StateListHead states={STATES} state={state} onState={setState} list={list} noun="submissions" />
       {list.state === 'ok' &&
         list.data.items.map((s) => (
           <section

@@ -12,50 +12,18 @@ export interface Draft extends DraftSummary {
   meta: ArticleMeta;
 }
 
-interface Row {
-  id: string;
-  title: string;
-  source_url: string | null;
-  published: string | null;
-  created_at: string;
-  created_by: string;
-  state: string;
-  marking: string;
-  updated_at: string;
-  updated_by: string;
-  reviewed_by: string | null;
-  reviewed_at: string | null;
-  review_note: string | null;
-  report_id: string | null;
-  items_json: string;
-  text?: string;
-}
+/** A row as stored: the summary's columns, its state unchecked, its items as JSON. */
+type Row = Omit<DraftSummary, 'state' | 'counts'> & { state: string; items_json: string; text?: string };
 
 const COLUMNS = `id, title, source_url, published, created_at, created_by, state, marking, updated_at,
   updated_by, reviewed_by, reviewed_at, review_note, report_id, items_json`;
 
 function toSummary(r: Row): DraftSummary & { items: DraftItem[] } {
-  const items = JSON.parse(r.items_json) as DraftItem[];
+  const { items_json, text: _text, state, ...columns } = r;
+  const items = JSON.parse(items_json) as DraftItem[];
   const counts: Record<string, number> = {};
   for (const i of items) counts[i.kind] = (counts[i.kind] ?? 0) + 1;
-  return {
-    id: r.id,
-    title: r.title,
-    source_url: r.source_url,
-    published: r.published,
-    created_at: r.created_at,
-    created_by: r.created_by,
-    state: r.state === 'confirmed' || r.state === 'rejected' ? r.state : 'open',
-    marking: r.marking,
-    updated_at: r.updated_at,
-    updated_by: r.updated_by,
-    reviewed_by: r.reviewed_by,
-    reviewed_at: r.reviewed_at,
-    review_note: r.review_note,
-    report_id: r.report_id,
-    counts,
-    items,
-  };
+  return { ...columns, state: state === 'confirmed' || state === 'rejected' ? state : 'open', counts, items };
 }
 
 export interface NewDraft {

@@ -3,6 +3,7 @@ import { createWriteStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
+import { classifyStandardMarking, type MarkingClassifier } from '../src/policy/intel-projection.js';
 import { isStandardTlpMarking } from '../src/stix/markings-tlp.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { uuidV5 } from '../src/stix/uuid.js';
@@ -74,4 +75,14 @@ export async function writeReplicatedBundle(
   out.end();
   await once(out, 'finish');
   return { objects, bytes };
+}
+
+/** Markings as the policy reads them over `objects`: their own copyright statements restrict nothing, other non-TLP ones are unknown. */
+export function bundleMarkingClassifier(objects: readonly JsonObject[]): MarkingClassifier {
+  const statements = new Set(
+    objects
+      .filter((o) => o.type === 'marking-definition' && o.definition_type === 'statement')
+      .map((o) => o.id as string),
+  );
+  return (id) => (statements.has(id) ? { kind: 'statement' } : classifyStandardMarking(id));
 }

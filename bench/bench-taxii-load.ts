@@ -3,6 +3,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
+import { join } from 'node:path';
 import type { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { REPO_ROOT } from './bench-data.js';
 
@@ -83,3 +84,18 @@ export function startChild(args: string[], ready: RegExp): Promise<{ child: Chil
 
 /** The pattern `tearline serve` prints when it listens: its base URL is the first group. */
 export const SERVE_READY = /serving TAXII 2\.1 at (http:\/\/[^ ]+)\/taxii2\//;
+
+/** `tearline serve` on an ephemeral port over the hub in `data`, no rate limit in the way, then `extra`. */
+export function serveArgs(data: string, ...extra: string[]): string[] {
+  return [
+    join(REPO_ROOT, 'bin', 'tearline.js'),
+    'serve',
+    '--port',
+    '0',
+    '--data',
+    data,
+    '--rate',
+    '1000000',
+    ...extra,
+  ];
+}

@@ -3,26 +3,15 @@ import { authorizeUncached, CedarEngine } from '../src/policy/cedar-engine.js';
 import type { ConditionState } from '../src/policy/condition-types.js';
 import { PartnerDecider } from '../src/policy/decision.js';
 import { DecisionMemo } from '../src/policy/decision-memo.js';
-import {
-  classifyStandardMarking,
-  type MarkingClassifier,
-  projectIntel,
-} from '../src/policy/intel-projection.js';
+import { projectIntel } from '../src/policy/intel-projection.js';
 import type { TlpLevel } from '../src/stix/markings-tlp.js';
-import { loadMitreObjects } from './bench-data.js';
+import { bundleMarkingClassifier, loadMitreObjects } from './bench-data.js';
 import { medianMs, report } from './report.js';
 
 const BENCH = 'decide';
 const objects = loadMitreObjects();
 
-// The bundles' own copyright statements restrict nothing; everything else non-TLP is unknown.
-const statements = new Set(
-  objects
-    .filter((o) => o.type === 'marking-definition' && o.definition_type === 'statement')
-    .map((o) => o.id as string),
-);
-const classify: MarkingClassifier = (id) =>
-  statements.has(id) ? { kind: 'statement' } : classifyStandardMarking(id);
+const classify = bundleMarkingClassifier(objects);
 
 // Neighbourhoods over the bundles' relationships, computed once (the store does this in SQL).
 const adjacency = new Map<string, string[]>();

@@ -16,6 +16,7 @@ import { releaseStoresOf } from '../src/app/release-stores.js';
 import { ManualClock, systemClock } from '../src/clock.js';
 import { runReleasePipeline } from '../src/release/release-pipeline.js';
 import { REPO_ROOT } from './bench-data.js';
+import { SERVE_READY, serveArgs } from './bench-taxii-load.js';
 import { importObjects, NEW_OBJECTS, newObjects, reportPassTimes } from './release-pass-times.js';
 import { report } from './report.js';
 import { buildScaleHub, copyHub, SCALE_NOW } from './scale-hub.js';
@@ -78,31 +79,26 @@ function start(args: string[]): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
     child.stderr?.on('data', (d: Buffer) => {
       err += d.toString();
-      const m = /serving TAXII 2\.1 at (http:\/\/[^ ]+)\/taxii2\//.exec(err);
+      const m = SERVE_READY.exec(err);
       if (m) resolve({ child, url: m[1] as string });
     });
     child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
   });
 }
 
-const serve = await start([
-  join(REPO_ROOT, 'bin', 'tearline.js'),
-  'serve',
-  '--port',
-  '0',
-  '--data',
-  data,
-  '--rate',
-  '1000000',
-  '--log-level',
-  'warn',
-  '--page-cache',
-  '0',
-  // 0 records no deliveries (no writes on serve's own connection): tells their share of the p99.
-  ...(process.env.TEARLINE_BENCH_DELIVERY_PERIOD
-    ? ['--delivery-period', process.env.TEARLINE_BENCH_DELIVERY_PERIOD]
-    : []),
-]);
+const serve = await start(
+  serveArgs(
+    data,
+    '--log-level',
+    'warn',
+    '--page-cache',
+    '0',
+    // 0 records no deliveries (no writes on serve's own connection): tells their share of the p99.
+    ...(process.env.TEARLINE_BENCH_DELIVERY_PERIOD
+      ? ['--delivery-period', process.env.TEARLINE_BENCH_DELIVERY_PERIOD]
+      : []),
+  ),
+);
 const rssMb = () => {
   const status = readFileSync(`/proc/${serve.child.pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;

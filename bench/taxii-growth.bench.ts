@@ -16,12 +16,12 @@ import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { SqliteSql } from '../src/store/sqlite/sqlite-sql.js';
 import { encodeNext } from '../src/taxii/taxii-filters.js';
-import { REPO_ROOT } from './bench-data.js';
 import {
   autocannon,
   type CannonResult,
   releaseIndicators,
   SERVE_READY,
+  serveArgs,
   startChild,
 } from './bench-taxii-load.js';
 import { report } from './report.js';
@@ -79,8 +79,7 @@ async function buildHub(dir: string, n: number) {
 }
 
 function serve(data: string): Promise<{ child: ChildProcess; url: string }> {
-  const args = ['serve', '--port', '0', '--data', data, '--rate', '1000000', '--log-level', 'warn'];
-  return startChild([join(REPO_ROOT, 'bin', 'tearline.js'), ...args, '--page-cache', '0'], SERVE_READY);
+  return startChild(serveArgs(data, '--log-level', 'warn', '--page-cache', '0'), SERVE_READY);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;

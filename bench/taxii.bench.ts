@@ -18,8 +18,7 @@ import { openTestSchema, TEST_PG_URL } from '../src/store/postgres/pg-test-schem
 import { openSqlite } from '../src/store/sqlite/database.js';
 import { SqliteReleaseFeed } from '../src/store/sqlite/release-feed.js';
 import { SqliteSql } from '../src/store/sqlite/sqlite-sql.js';
-import { REPO_ROOT } from './bench-data.js';
-import { autocannon, releaseIndicators, startChild } from './bench-taxii-load.js';
+import { autocannon, releaseIndicators, SERVE_READY, serveArgs, startChild } from './bench-taxii-load.js';
 import { report } from './report.js';
 
 const PARTNERS = 20;
@@ -112,21 +111,7 @@ try {
     `taxii bench: ${PARTNERS} x ${PER_PARTNER} releases written in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
   );
 
-  const serve = (extra: string[]) =>
-    startChild(
-      [
-        join(REPO_ROOT, 'bin', 'tearline.js'),
-        'serve',
-        '--port',
-        '0',
-        '--data',
-        data,
-        '--rate',
-        '1000000',
-        ...extra,
-      ],
-      /serving TAXII 2\.1 at (http:\/\/[^ ]+)\/taxii2\//,
-    );
+  const serve = (extra: string[]) => startChild(serveArgs(data, ...extra), SERVE_READY);
   // Request logs off (warn level): one JSON line per request is an operator's choice, not the server's cost.
   const taxii = await serve(['--log-level', 'warn']);
   children.push(taxii.child);

@@ -5,14 +5,9 @@ import type { AssuranceRecord, ConditionFacts } from '../src/policy/condition-ty
 import { PartnerDecider, type PartnerFacts } from '../src/policy/decision.js';
 import { DecisionMemo } from '../src/policy/decision-memo.js';
 import { WhatWouldItTakeSolver } from '../src/policy/decision-what-would-it-take.js';
-import {
-  classifyStandardMarking,
-  type IntelProjection,
-  type MarkingClassifier,
-  projectIntel,
-} from '../src/policy/intel-projection.js';
+import { type IntelProjection, projectIntel } from '../src/policy/intel-projection.js';
 import type { TlpLevel } from '../src/stix/markings-tlp.js';
-import { loadMitreObjects } from './bench-data.js';
+import { bundleMarkingClassifier, loadMitreObjects } from './bench-data.js';
 import { medianMs, report } from './report.js';
 
 // What would it take for the whole table (every object x 20 partners), against a plain decide of
@@ -20,13 +15,7 @@ import { medianMs, report } from './report.js';
 // the search runs over up to 16 subsets per withheld object.
 const BENCH = 'what-would-it-take';
 const objects = loadMitreObjects();
-const statements = new Set(
-  objects
-    .filter((o) => o.type === 'marking-definition' && o.definition_type === 'statement')
-    .map((o) => o.id as string),
-);
-const classify: MarkingClassifier = (id) =>
-  statements.has(id) ? { kind: 'statement' } : classifyStandardMarking(id);
+const classify = bundleMarkingClassifier(objects);
 const untaggedTlp: TlpLevel = 'clear';
 const projections: IntelProjection[] = objects.map((o) => projectIntel(o, { classify, untaggedTlp }));
 

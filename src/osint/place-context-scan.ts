@@ -1,6 +1,6 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
-import { isCapitalised, type Token } from './text-tokens.js';
+import { isCapitalised, type Token, tokensTaken } from './text-tokens.js';
 
 /**
  * Places no gazetteer lists (villages, districts, small towns) that the text itself marks as
@@ -49,14 +49,16 @@ function hitsByToken(hits: readonly EntityHit[]): Map<number, EntityHit> {
   return m;
 }
 
-export function scanContextPlaces(
+/** A scan for places the gazetteer alone misses, given the hits found so far (it never overlaps them). */
+export type PlaceScan = (
   text: string,
   tokens: readonly Token[],
   hits: readonly EntityHit[],
   g: Gazetteer,
-): EntityHit[] {
-  const taken = new Uint8Array(tokens.length);
-  for (const h of hits) for (let k = h.from; k < h.to; k++) taken[k] = 1;
+) => EntityHit[];
+
+export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
+  const taken = tokensTaken(tokens, hits);
   const byToken = hitsByToken(hits);
   // A country, or a province the gazetteer knows ("near Argelia, in Cauca department").
   const countryAt = (i: number): string | undefined => {
@@ -143,4 +145,4 @@ export function scanContextPlaces(
     for (let k = from; k < to; k++) taken[k] = 1;
   }
   return out;
-}
+};

@@ -1,6 +1,7 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
-import { isCapitalised, type Token } from './text-tokens.js';
+import type { PlaceScan } from './place-context-scan.js';
+import { isCapitalised, type Token, tokensTaken } from './text-tokens.js';
 
 /**
  * Places no list holds that the text marks without naming their country beside them:
@@ -78,15 +79,22 @@ function sentenceAround(text: string, at: number): string {
   return text.slice(from, dot < 0 ? text.length : dot);
 }
 
-export function scanFeaturePlaces(
-  text: string,
-  tokens: readonly Token[],
-  hits: readonly EntityHit[],
-  g: Gazetteer,
-): EntityHit[] {
-  const taken = new Uint8Array(tokens.length);
-  for (const h of hits) for (let k = h.from; k < h.to; k++) taken[k] = 1;
+export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
+  const taken = tokensTaken(tokens, hits);
   const single = (a: number) => text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token).start) === ' ';
+  // The first of up to MAX_WORDS free, name-like words before token i, one space apart (i if none).
+  const nameStart = (i: number): number => {
+    let from = i;
+    while (
+      from > 0 &&
+      i - from < MAX_WORDS &&
+      !taken[from - 1] &&
+      nameLike(tokens[from - 1], g) &&
+      single(from - 1)
+    )
+      from--;
+    return from;
+  };
   const located: { start: number; code: string }[] = [];
   for (const h of hits) {
     const code = countryOf(h);
@@ -121,29 +129,13 @@ export function scanFeaturePlaces(
     const t = tokens[i] as Token;
     // "the Hamrin mountains": "the", one to three unknown capitalised words, the head.
     if (FEATURE_HEADS.has(t.fold)) {
-      let from = i;
-      while (
-        from > 0 &&
-        i - from < MAX_WORDS &&
-        !taken[from - 1] &&
-        nameLike(tokens[from - 1], g) &&
-        single(from - 1)
-      )
-        from--;
+      const from = nameStart(i);
       if (from < i && tokens[from - 1]?.fold === 'the' && single(from - 1))
         push(from, i + 1, 'feature', 'place:terrain', 0.7);
       continue;
     }
     if (LOCAL_UNITS.has(t.fold) && t.text === t.fold) {
-      let from = i;
-      while (
-        from > 0 &&
-        i - from < MAX_WORDS &&
-        !taken[from - 1] &&
-        nameLike(tokens[from - 1], g) &&
-        single(from - 1)
-      )
-        from--;
+      const from = nameStart(i);
       if (from < i && UNIT_LEAD.has(tokens[from - 1]?.fold ?? '') && single(from - 1))
         push(from, i, 'province', 'place:local-unit', 0.6);
       continue;
@@ -180,4 +172,4 @@ export function scanFeaturePlaces(
     push(at + 1, to, 'city', 'place:near-attack', 0.6);
   }
   return out;
-}
+};

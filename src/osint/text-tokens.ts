@@ -40,3 +40,13 @@ export function isCapitalised(word: string): boolean {
 export function isAllCaps(word: string): boolean {
   return /\p{Lu}/u.test(word) && !/\p{Ll}/u.test(word);
 }
+
+/** Which tokens earlier hits already cover (1 at each), so a later scan does not claim them again. */
+export function tokensTaken(
+  tokens: readonly Token[],
+  hits: readonly { from: number; to: number }[],
+): Uint8Array {
+  const taken = new Uint8Array(tokens.length);
+  for (const h of hits) for (let k = h.from; k < h.to; k++) taken[k] = 1;
+  return taken;
+}

@@ -2,19 +2,19 @@ import type { ConditionKind } from './agreement-types.js';
 
 export type ConditionStatus = 'met' | 'unmet' | 'unknown';
 
+/** What an officer attests of an assurance: who issued it, the evidence, its grade and dates. */
+export interface AssuranceAttestation {
+  issuer?: string;
+  evidence?: string[];
+  grade?: string;
+  valid_from?: string;
+  valid_until?: string;
+  review_due?: string;
+}
+
 /** An officer's latest word on an assurance: a renewal with new evidence/dates, or a revocation. */
 export type AssuranceRecord =
-  | {
-      state: 'attested';
-      at: string;
-      actor: string;
-      issuer?: string;
-      evidence?: string[];
-      grade?: string;
-      valid_from?: string;
-      valid_until?: string;
-      review_due?: string;
-    }
+  | ({ state: 'attested'; at: string; actor: string } & AssuranceAttestation)
   | { state: 'revoked'; at: string; actor: string; reason: string };
 
 export interface SuspensionFact {

@@ -1,4 +1,5 @@
 import type {
+  AssuranceAttestation,
   AssuranceRecord,
   BreachFact,
   ConditionFacts,
@@ -8,6 +9,8 @@ import type { JsonObject } from '../../stix/types.js';
 import type { ConditionBook, ConditionChange } from '../condition-ports.js';
 import type { SqlDatabase, SqlTx } from '../sql/sql-database.js';
 import { changeDigest, recordChange } from './ledger-change.js';
+
+export type { AssuranceAttestation };
 
 export type ConditionEventAction = 'attest' | 'revoke' | 'review' | 'suspend' | 'resume' | 'open' | 'close';
 
@@ -21,15 +24,6 @@ export interface ConditionEvent {
   actor: string;
   reason?: string;
   detail: JsonObject;
-}
-
-export interface AssuranceAttestation {
-  issuer?: string;
-  evidence?: string[];
-  grade?: string;
-  valid_from?: string;
-  valid_until?: string;
-  review_due?: string;
 }
 
 type Ctx = ConditionChange;

@@ -66,6 +66,24 @@ const toRow = (r: Row): OutboxRow => ({
 const COLUMNS =
   'sequence, envelope_id, digest, body, after_us, through_us, objects, sealed_at, posted_at, relay_index, delivered_at';
 
+const ROUTE_COLUMNS = 'partner_id, relay_url, recipient, recipient_key';
+
+interface RouteRow {
+  partner_id: string;
+  relay_url: string;
+  recipient: string;
+  recipient_key: string;
+}
+
+function routeOf(r: RouteRow): RelayRoute {
+  return {
+    partnerId: r.partner_id,
+    relayUrl: r.relay_url,
+    recipient: r.recipient,
+    recipientKey: r.recipient_key,
+  };
+}
+
 export class RelayOutboxStore {
   constructor(readonly sql: SqlDatabase) {}
 
@@ -79,37 +97,17 @@ export class RelayOutboxStore {
   }
 
   async route(partnerId: string): Promise<RelayRoute | undefined> {
-    const r = await this.sql.get<{
-      partner_id: string;
-      relay_url: string;
-      recipient: string;
-      recipient_key: string;
-    }>('SELECT partner_id, relay_url, recipient, recipient_key FROM relay_routes WHERE partner_id = ?', [
+    const r = await this.sql.get<RouteRow>(`SELECT ${ROUTE_COLUMNS} FROM relay_routes WHERE partner_id = ?`, [
       partnerId,
     ]);
-    return (
-      r && {
-        partnerId: r.partner_id,
-        relayUrl: r.relay_url,
-        recipient: r.recipient,
-        recipientKey: r.recipient_key,
-      }
-    );
+    return r && routeOf(r);
   }
 
   async routes(): Promise<RelayRoute[]> {
-    const rows = await this.sql.all<{
-      partner_id: string;
-      relay_url: string;
-      recipient: string;
-      recipient_key: string;
-    }>('SELECT partner_id, relay_url, recipient, recipient_key FROM relay_routes ORDER BY partner_id');
-    return rows.map((r) => ({
-      partnerId: r.partner_id,
-      relayUrl: r.relay_url,
-      recipient: r.recipient,
-      recipientKey: r.recipient_key,
-    }));
+    const rows = await this.sql.all<RouteRow>(
+      `SELECT ${ROUTE_COLUMNS} FROM relay_routes ORDER BY partner_id`,
+    );
+    return rows.map(routeOf);
   }
 
   /** Where the next envelope for this partner starts: its sequence, chain link and feed position. */

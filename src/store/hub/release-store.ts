@@ -71,6 +71,51 @@ export interface ReleaseRecord {
 type Raw<T> = { [K in keyof T]: T[K] extends unknown[] | object ? string : T[K] };
 
 const OPEN = "state IN ('pending', 'approved')";
+const QUEUE_COLUMNS = [
+  'item_id',
+  'partner_id',
+  'object_id',
+  'object_version',
+  'agreement_version',
+  'approvals_required',
+  'tearline',
+  'tearline_digest',
+  'removed',
+  'reasons',
+  'fingerprint',
+  'author',
+  'state',
+  'created_at',
+] as const;
+
+const RECORD_COLUMNS = [
+  'release_id',
+  'partner_id',
+  'derived_id',
+  'original_id',
+  'original_version',
+  'agreement_version',
+  'reasons',
+  'approvals',
+  'tearline_digest',
+  'released_at',
+  'visible_from',
+  'ledger_index',
+] as const;
+
+/** One row's INSERT, its columns named once; arrays are stored as JSON text. */
+function insertOf<C extends string>(
+  table: string,
+  columns: readonly C[],
+  row: Record<C, unknown>,
+): [string, unknown[]] {
+  const values = columns.map((c) => (Array.isArray(row[c]) ? JSON.stringify(row[c]) : row[c]));
+  return [
+    `INSERT INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
+    values,
+  ];
+}
+
 // Many rows share one reasons array (release-pipeline.ts): serialised once each.
 const reasonsText = new WeakMap<readonly Reason[], string>();
 function reasonsJson(reasons: readonly Reason[]): string {
@@ -266,26 +311,7 @@ export class ReleaseStore implements ReleaseTables {
   }
 
   async insertItem(i: Omit<QueueItem, 'state' | 'closed_at' | 'release_id'>): Promise<void> {
-    await this.sql.run(
-      `INSERT INTO release_queue (item_id, partner_id, object_id, object_version, agreement_version, approvals_required,
-         tearline, tearline_digest, removed, reasons, fingerprint, author, state, created_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?)`,
-      [
-        i.item_id,
-        i.partner_id,
-        i.object_id,
-        i.object_version,
-        i.agreement_version,
-        i.approvals_required,
-        i.tearline,
-        i.tearline_digest,
-        JSON.stringify(i.removed),
-        JSON.stringify(i.reasons),
-        i.fingerprint,
-        i.author,
-        i.created_at,
-      ],
-    );
+    await this.sql.run(...insertOf('release_queue', QUEUE_COLUMNS, { ...i, state: 'pending' }));
   }
 
   async closeItem(
@@ -323,25 +349,7 @@ export class ReleaseStore implements ReleaseTables {
   }
 
   async insertRecord(r: Omit<ReleaseRecord, 'recalled_at' | 'recall_reason'>): Promise<void> {
-    await this.sql.run(
-      `INSERT INTO release_records (release_id, partner_id, derived_id, original_id, original_version, agreement_version,
-         reasons, approvals, tearline_digest, released_at, visible_from, ledger_index)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      [
-        r.release_id,
-        r.partner_id,
-        r.derived_id,
-        r.original_id,
-        r.original_version,
-        r.agreement_version,
-        JSON.stringify(r.reasons),
-        JSON.stringify(r.approvals),
-        r.tearline_digest,
-        r.released_at,
-        r.visible_from,
-        r.ledger_index,
-      ],
-    );
+    await this.sql.run(...insertOf('release_records', RECORD_COLUMNS, r));
   }
 
   async records(partnerId: string, originalId?: string): Promise<ReleaseRecord[]> {

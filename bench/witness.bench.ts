@@ -109,6 +109,27 @@ function hubFor(mode: number, witnesses: { url: string; key: string }[]) {
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] as number;
 
+/** One row for 1 and for 2 witnesses, each against the run without a witness (samples[0]). */
+function reportByWitnesses(
+  samples: Record<number, number[]>,
+  unit: string,
+  metric: (witnesses: string, mode: number) => string,
+): void {
+  const base = median(samples[0] as number[]);
+  for (const mode of [1, 2]) {
+    const value = median(samples[mode] as number[]);
+    const witnesses = `${mode} witness${mode > 1 ? 'es' : ''}`;
+    report({
+      bench: BENCH,
+      metric: metric(witnesses, mode),
+      value,
+      unit,
+      baseline: base,
+      ratio: value / base,
+    });
+  }
+}
+
 try {
   const witnesses = [await startWitness('bench.example/w1', 61), await startWitness('bench.example/w2', 62)];
   const hubs = MODES.map((m) => hubFor(m, witnesses));
@@ -156,42 +177,22 @@ try {
       }
     }
   }
-  const base = median(cosigned[0] as number[]);
-  for (const mode of [1, 2]) {
-    const value = median(cosigned[mode] as number[]);
-    report({
-      bench: BENCH,
-      metric: `checkpoints/s, each cosigned by ${mode} witness${mode > 1 ? 'es' : ''} before the next (loopback, baseline: none)`,
-      value,
-      unit: 'checkpoints/s',
-      baseline: base,
-      ratio: value / base,
-    });
-  }
-  const bgBase = median(background[0] as number[]);
-  for (const mode of [1, 2]) {
-    const value = median(background[mode] as number[]);
-    report({
-      bench: BENCH,
-      metric: `checkpoints/s signed while ${mode} witness${mode > 1 ? 'es' : ''} cosign in the background (baseline: none); ${median(covered[mode] as number[])} of ${STEPS} got cosigned`,
-      value,
-      unit: 'checkpoints/s',
-      baseline: bgBase,
-      ratio: value / bgBase,
-    });
-  }
-  const cpuBase = median(cpu[0] as number[]);
-  for (const mode of [1, 2]) {
-    const value = median(cpu[mode] as number[]);
-    report({
-      bench: BENCH,
-      metric: `hub CPU per checkpoint signed while ${mode} witness${mode > 1 ? 'es' : ''} cosign in the background (baseline: none)`,
-      value,
-      unit: 'ms',
-      baseline: cpuBase,
-      ratio: value / cpuBase,
-    });
-  }
+  reportByWitnesses(
+    cosigned,
+    'checkpoints/s',
+    (w) => `checkpoints/s, each cosigned by ${w} before the next (loopback, baseline: none)`,
+  );
+  reportByWitnesses(
+    background,
+    'checkpoints/s',
+    (w, mode) =>
+      `checkpoints/s signed while ${w} cosign in the background (baseline: none); ${median(covered[mode] as number[])} of ${STEPS} got cosigned`,
+  );
+  reportByWitnesses(
+    cpu,
+    'ms',
+    (w) => `hub CPU per checkpoint signed while ${w} cosign in the background (baseline: none)`,
+  );
   for (const h of hubs) {
     await h.pusher.stop();
     h.hub.close();

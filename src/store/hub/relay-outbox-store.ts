@@ -2,7 +2,7 @@ import type { SealedEnvelope } from '../../relay/relay-envelope.js';
 import { FIRST_PREVIOUS } from '../../relay/relay-envelope.js';
 import { type SqlDatabase, SqlRollback } from '../sql/sql-database.js';
 import { RelayBundleStore } from './relay-bundle-store.js';
-import { type PushFailure, type PushFailureReason, RelayPushFailureStore } from './relay-push-failures.js';
+import { type PushFailure, RelayPushFailureStore } from './relay-push-failures.js';
 
 /** The sender's side: partners reached through a relay, and the envelopes sealed for each. */
 
@@ -234,14 +234,8 @@ export class RelayOutboxStore {
   }
 
   /** Records a post the relay refused or could not take (RelayPushFailureStore.add). */
-  addPushFailure(
-    partnerId: string,
-    sequence: number,
-    reason: PushFailureReason,
-    message: string,
-    now: Date,
-  ): Promise<void> {
-    return new RelayPushFailureStore(this.sql).add(partnerId, sequence, reason, message, now);
+  addPushFailure(...failure: Parameters<RelayPushFailureStore['add']>): Promise<void> {
+    return new RelayPushFailureStore(this.sql).add(...failure);
   }
 
   /** Refused posts, newest first (RelayPushFailureStore.list). */

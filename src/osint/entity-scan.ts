@@ -6,7 +6,7 @@ import { scanGroupCues } from './group-cue-scan.js';
 import { type ContextPlace, scanContextPlaces } from './place-context-scan.js';
 import { scanFeaturePlaces } from './place-feature-scan.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
-import { isAllCaps, isCapitalised, type Token } from './text-tokens.js';
+import { isAllCaps, isCapitalised, joinedSuffixAt, type Token } from './text-tokens.js';
 import { scanLeadVenues } from './venue-lead-scan.js';
 
 /** A gazetteer name or a named venue found in the text. */
@@ -95,6 +95,10 @@ const UNIT_AFTER = new Set([
 // Words that may sit inside a venue's name without a capital.
 // Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
 const VENUE_INNER = new Set(['de', 'al', 'el']);
+const ACTOR_SUFFIXES = new Set(['led', 'backed', 'linked', 'affiliated', 'inspired', 'aligned']);
+const PLACE_KINDS = new Set(['city', 'country', 'region', 'province', 'water']);
+// Lower-case particles inside Spanish, Portuguese, French and Italian place names.
+const NAME_PARTICLES = new Set(['de', 'del', 'do', 'da', 'dos', 'das', 'di', 'du', 'des', 'la']);
 const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'its', 'their', 'his', 'her']);
 
 function sentenceFirstToken(tokens: readonly Token[], i: number, sentences: readonly Sentence[]): boolean {
@@ -145,6 +149,23 @@ function acceptMatch(
   const initial = sentenceFirstToken(tokens, m.from, sentences);
   // A common English word as a name ("Turkey", "Chad", "Hope") counts only mid-sentence.
   if (common && initial && mode === 'title') return 0;
+  if (PLACE_KINDS.has(entry.kind)) {
+    // "a US-led coalition": the country as an actor, no place (as "Afghan" is none); "a
+    // Gaza-based exchanger" still says where something is.
+    const suffix = joinedSuffixAt(text, (tokens[m.to - 1] as Token).end);
+    if (suffix !== undefined && ACTOR_SUFFIXES.has(suffix)) return 0;
+    // "Maguindanao del Sur", "Santiago de Cali": the tail of a longer name is not the place.
+    const particle = tokens[m.from - 1];
+    const head = tokens[m.from - 2];
+    if (
+      particle &&
+      head &&
+      NAME_PARTICLES.has(particle.text) &&
+      isCapitalised(head.text) &&
+      text.slice(head.end, (tokens[m.from] as Token).start) === ` ${particle.text} `
+    )
+      return 0;
+  }
   switch (entry.kind) {
     case 'city': {
       const cue = hasPlaceCue(text, tokens, m, g, lastPlaceEnd);
@@ -157,7 +178,8 @@ function acceptMatch(
       // name is a common word ("Delta", "Plateau") needs its unit word.
       const unit = UNIT_AFTER.has(tokens[m.to]?.fold ?? '');
       if (common) return unit ? 0.75 : 0;
-      return unit || hasPlaceCue(text, tokens, m, g, lastPlaceEnd) ? 0.75 : 0;
+      // A name of two words or more that is no common word ("Northern Ireland") needs no cue.
+      return unit || m.to - m.from > 1 || hasPlaceCue(text, tokens, m, g, lastPlaceEnd) ? 0.75 : 0;
     }
     case 'group':
       return m.alias.folds.length > 1 || mode === 'exact' ? 0.95 : 0.85;
@@ -234,7 +256,7 @@ export function scanEntities(
   const taken = new Uint8Array(tokens.length);
   let lastPlaceEnd = -1;
   for (let i = 0; i < tokens.length; ) {
-    const m = g.index.matchAt(tokens, i);
+    let m = g.index.matchAt(tokens, i);
     if (!m) {
       i++;
       continue;
@@ -242,8 +264,15 @@ export function scanEntities(
     const confidence = acceptMatch(text, tokens, sentences, m, g, lastPlaceEnd);
     if (confidence > 0) {
       const kind = m.alias.entry.kind;
-      const place =
-        kind === 'city' || kind === 'country' || kind === 'region' || kind === 'province' || kind === 'water';
+      const place = PLACE_KINDS.has(kind);
+      // "Cotabato City", "Quezon City": the city's own name ends in "City".
+      const cityWord = tokens[m.to];
+      if (
+        kind === 'city' &&
+        cityWord?.text === 'City' &&
+        text.slice((tokens[m.to - 1] as Token).end, cityWord.start) === ' '
+      )
+        m = { ...m, to: m.to + 1 };
       for (let k = m.from; k < m.to; k++) taken[k] = place ? 1 : 2;
       if (place) lastPlaceEnd = m.to;
       out.push({

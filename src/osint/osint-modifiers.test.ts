@@ -45,3 +45,33 @@ describe('longer place names around a known one (issue 24)', () => {
     expect(found).not.toContain('Ireland');
   });
 });
+
+describe('incident dates and figures (issue 24)', () => {
+  const incidents = (text: string, at: string) =>
+    extractArticle(text, g, { published: new Date(at) })
+      .filter((i) => i.kind === 'incident')
+      .map((i) => i.data);
+
+  it("a dateline's date is the report's, not the attack's (\"ADEN, March 10 — ... late on Saturday\")", () => {
+    const found = incidents(
+      'ADEN, March 10 — Gunmen attacked a checkpoint in Aden late on Saturday, killing five soldiers, officials said.',
+      '2025-03-10',
+    );
+    expect(found).toMatchObject([{ date: '2025-03-08', killed: { value: 5 } }]);
+  });
+
+  it('"a death toll ... has risen to 13" far from its verb, "more than two dozen", "N other soldiers were wounded"', () => {
+    const found = incidents(
+      "KISMAYO, Somalia, Feb 9 — The death toll from Saturday's car bombing outside a hotel used by regional officials in Kismayo has risen to 13, with more than two dozen people wounded, a health official said on Sunday.",
+      '2025-02-09',
+    );
+    expect(found).toMatchObject([
+      { date: '2025-02-08', killed: { value: 13 }, injured: { value: 24, approximate: true } },
+    ]);
+    const next = incidents(
+      'Militants attacked a checkpoint in Aden on Saturday, killing five soldiers. Seven other soldiers were wounded in the fighting.',
+      '2025-03-10',
+    );
+    expect(next).toMatchObject([{ killed: { value: 5 }, injured: { value: 7 } }]);
+  });
+});

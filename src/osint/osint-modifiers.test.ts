@@ -75,3 +75,18 @@ describe('incident dates and figures (issue 24)', () => {
     expect(next).toMatchObject([{ killed: { value: 5 }, injured: { value: 7 } }]);
   });
 });
+
+describe('a town named with its Arabic article (issue 24)', () => {
+  it('"outside al-Shuhayl, a town ..." in a sentence about an attack is where it happened', () => {
+    const found = extractArticle(
+      'On March 3, a roadside bomb hit a truck outside al-Shuhayl, a town in Syria, killing two of them.',
+      g,
+      { published: new Date('2025-03-06') },
+    );
+    const place = found.find((i) => i.kind === 'location' && i.name === 'al-Shuhayl');
+    expect(place).toBeDefined();
+    expect(found.filter((i) => i.kind === 'incident').map((i) => i.data)).toMatchObject([
+      { place: place?.key, date: '2025-03-03', killed: { value: 2 } },
+    ]);
+  });
+});

@@ -81,6 +81,17 @@ const VENUE_HEADS = new Set([
   'boulevard',
   'beach',
 ]);
+// Heads a proper name keeps in lower case ("the Imam Zaman mosque"); a lower-case "airport" or
+// "bridge" after a city is mostly a description ("the Minneapolis-Saint Paul airport").
+const LOWER_CASE_HEADS = new Set([
+  'mosque',
+  'church',
+  'cathedral',
+  'synagogue',
+  'temple',
+  'shrine',
+  'station',
+]);
 // The kind of unit after a province's name ("Borno state", "Tillabéri region").
 const UNIT_AFTER = new Set([
   'province',
@@ -203,7 +214,9 @@ function scanVenues(text: string, tokens: readonly Token[], taken: Uint8Array): 
   const out: EntityHit[] = [];
   for (let i = 1; i < tokens.length; i++) {
     const head = tokens[i] as Token;
-    if (!VENUE_HEADS.has(head.fold) || !isCapitalised(head.text)) continue;
+    if (!VENUE_HEADS.has(head.fold)) continue;
+    const lowerHead = head.text === head.fold && LOWER_CASE_HEADS.has(head.fold);
+    if (!lowerHead && !isCapitalised(head.text)) continue;
     // "Garissa University College": the venue ends at the last of its venue words.
     const next = tokens[i + 1];
     if (next && VENUE_HEADS.has(next.fold) && isCapitalised(next.text) && next.start - head.end === 1)
@@ -223,6 +236,13 @@ function scanVenues(text: string, tokens: readonly Token[], taken: Uint8Array): 
     )
       from++;
     if (from === i) continue;
+    // "the Imam Zaman mosque", "at Saint-Charles station": a head in lower case after a name of
+    // two words or a hyphenated one, itself after "the" or a place word; not "the Shiite mosque".
+    if (lowerHead) {
+      const lead = tokens[from - 1];
+      const multi = i - from >= 2 || /[-‐‑]/.test((tokens[from] as Token).text);
+      if (!lead || !(lead.fold === 'the' || LOCATIVE.has(lead.fold)) || !multi) continue;
+    }
     // A venue the gazetteer already names as something else (White House) is that thing.
     let inside = false;
     for (let k = from; k <= i; k++) if (taken[k] === 2) inside = true;

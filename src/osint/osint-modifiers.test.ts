@@ -90,3 +90,18 @@ describe('a town named with its Arabic article (issue 24)', () => {
     ]);
   });
 });
+
+describe('venues whose head word stays in lower case (issue 24)', () => {
+  it('"at Saint-Charles station", "the Imam Zaman mosque"; not "the Shiite mosque" or "a city airport"', () => {
+    const text =
+      'A man stabbed travellers at Saint-Charles station in Marseille on Wednesday, killing one. ' +
+      'A blast struck the Imam Zaman mosque in Kunduz. Worshippers fled the Shiite mosque in Herat. ' +
+      'Flights left the Minneapolis-Saint Paul airport.';
+    const venues = items(text)
+      .filter((i) => i.kind === 'location' && (i.data as { placeKind?: string }).placeKind === 'venue')
+      .map((i) => i.name);
+    expect(venues).toEqual(expect.arrayContaining(['Saint-Charles station', 'Imam Zaman mosque']));
+    expect(venues).not.toContain('Shiite mosque');
+    expect(venues.some((v) => v.endsWith('airport'))).toBe(false);
+  });
+});

@@ -105,3 +105,25 @@ describe('venues whose head word stays in lower case (issue 24)', () => {
     expect(venues.some((v) => v.endsWith('airport'))).toBe(false);
   });
 });
+
+describe('an attack told again at its venue (issue 24)', () => {
+  it('"The explosion struck the Imam Zaman mosque" refines the attack just told', () => {
+    const one = incidents0(
+      'A bomb tore through a mosque in Kunduz during Friday prayers, killing seven worshippers. ' +
+        'The explosion struck the Imam Zaman mosque shortly after the sermon had begun.',
+    );
+    expect(one).toHaveLength(1);
+    expect(one[0]).toMatchObject({ killed: { value: 7 } });
+    const place = items(
+      'A bomb tore through a mosque in Kunduz during Friday prayers, killing seven worshippers. ' +
+        'The explosion struck the Imam Zaman mosque shortly after the sermon had begun.',
+    ).find((i) => i.key === one[0]?.place);
+    expect(place?.name).toBe('Imam Zaman mosque');
+  });
+});
+
+function incidents0(text: string) {
+  return items(text)
+    .filter((i) => i.kind === 'incident')
+    .map((i) => i.data as { place?: string });
+}

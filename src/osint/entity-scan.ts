@@ -6,8 +6,9 @@ import { scanGroupCues } from './group-cue-scan.js';
 import { type ContextPlace, scanContextPlaces } from './place-context-scan.js';
 import { scanFeaturePlaces } from './place-feature-scan.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
-import { isAllCaps, isCapitalised, type Token } from './text-tokens.js';
+import { isAllCaps, isCapitalised, joinedSuffixAt, type Token } from './text-tokens.js';
 import { scanLeadVenues } from './venue-lead-scan.js';
+import { LOCATIVE, scanVenues } from './venue-scan.js';
 
 /** A gazetteer name or a named venue found in the text. */
 export interface EntityHit {
@@ -21,66 +22,6 @@ export interface EntityHit {
   confidence: number;
 }
 
-// Words before a place name that say it is one ("in Kabul", "near Jalalabad").
-const LOCATIVE = new Set([
-  'in',
-  'at',
-  'near',
-  'from',
-  'outside',
-  'to',
-  'into',
-  'across',
-  'of',
-  'around',
-  'inside',
-  'between',
-]);
-// The last word of a named venue: "Crocus City Hall", "Hamid Karzai International Airport".
-const VENUE_HEADS = new Set([
-  'hall',
-  'airport',
-  'mosque',
-  'church',
-  'cathedral',
-  'synagogue',
-  'temple',
-  'shrine',
-  'hotel',
-  'stadium',
-  'arena',
-  'theatre',
-  'theater',
-  'market',
-  'bazaar',
-  'mall',
-  'station',
-  'square',
-  'bridge',
-  'hospital',
-  'museum',
-  'embassy',
-  'consulate',
-  'gurdwara',
-  'basilica',
-  'nightclub',
-  'university',
-  'college',
-  'school',
-  'academy',
-  'seminary',
-  'madrasa',
-  'monastery',
-  'club',
-  'restaurant',
-  'cafe',
-  'barracks',
-  'terminal',
-  'avenue',
-  'street',
-  'boulevard',
-  'beach',
-]);
 // The kind of unit after a province's name ("Borno state", "Tillabéri region").
 const UNIT_AFTER = new Set([
   'province',
@@ -92,10 +33,10 @@ const UNIT_AFTER = new Set([
   'prefecture',
   'county',
 ]);
-// Words that may sit inside a venue's name without a capital.
-// Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
-const VENUE_INNER = new Set(['de', 'al', 'el']);
-const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'its', 'their', 'his', 'her']);
+const ACTOR_SUFFIXES = new Set(['led', 'backed', 'linked', 'affiliated', 'inspired', 'aligned']);
+const PLACE_KINDS = new Set(['city', 'country', 'region', 'province', 'water']);
+// Lower-case particles inside Spanish, Portuguese, French and Italian place names.
+const NAME_PARTICLES = new Set(['de', 'del', 'do', 'da', 'dos', 'das', 'di', 'du', 'des', 'la']);
 
 function sentenceFirstToken(tokens: readonly Token[], i: number, sentences: readonly Sentence[]): boolean {
   const t = tokens[i] as Token;
@@ -145,6 +86,23 @@ function acceptMatch(
   const initial = sentenceFirstToken(tokens, m.from, sentences);
   // A common English word as a name ("Turkey", "Chad", "Hope") counts only mid-sentence.
   if (common && initial && mode === 'title') return 0;
+  if (PLACE_KINDS.has(entry.kind)) {
+    // "a US-led coalition": the country as an actor, no place (as "Afghan" is none); "a
+    // Gaza-based exchanger" still says where something is.
+    const suffix = joinedSuffixAt(text, (tokens[m.to - 1] as Token).end);
+    if (suffix !== undefined && ACTOR_SUFFIXES.has(suffix)) return 0;
+    // "Maguindanao del Sur", "Santiago de Cali": the tail of a longer name is not the place.
+    const particle = tokens[m.from - 1];
+    const head = tokens[m.from - 2];
+    if (
+      particle &&
+      head &&
+      NAME_PARTICLES.has(particle.text) &&
+      isCapitalised(head.text) &&
+      text.slice(head.end, (tokens[m.from] as Token).start) === ` ${particle.text} `
+    )
+      return 0;
+  }
   switch (entry.kind) {
     case 'city': {
       const cue = hasPlaceCue(text, tokens, m, g, lastPlaceEnd);
@@ -157,7 +115,8 @@ function acceptMatch(
       // name is a common word ("Delta", "Plateau") needs its unit word.
       const unit = UNIT_AFTER.has(tokens[m.to]?.fold ?? '');
       if (common) return unit ? 0.75 : 0;
-      return unit || hasPlaceCue(text, tokens, m, g, lastPlaceEnd) ? 0.75 : 0;
+      // A name of two words or more that is no common word ("Northern Ireland") needs no cue.
+      return unit || m.to - m.from > 1 || hasPlaceCue(text, tokens, m, g, lastPlaceEnd) ? 0.75 : 0;
     }
     case 'group':
       return m.alias.folds.length > 1 || mode === 'exact' ? 0.95 : 0.85;
@@ -176,49 +135,6 @@ function acceptMatch(
   }
 }
 
-/** Named venues: capitalised words ending in a venue word, not after a possessive boundary. */
-function scanVenues(text: string, tokens: readonly Token[], taken: Uint8Array): EntityHit[] {
-  const out: EntityHit[] = [];
-  for (let i = 1; i < tokens.length; i++) {
-    const head = tokens[i] as Token;
-    if (!VENUE_HEADS.has(head.fold) || !isCapitalised(head.text)) continue;
-    // "Garissa University College": the venue ends at the last of its venue words.
-    const next = tokens[i + 1];
-    if (next && VENUE_HEADS.has(next.fold) && isCapitalised(next.text) && next.start - head.end === 1)
-      continue;
-    let from = i;
-    while (from > 0) {
-      const prev = tokens[from - 1] as Token;
-      const gap = text.slice(prev.end, (tokens[from] as Token).start);
-      if (gap !== ' ' && gap !== '-') break;
-      if (text.slice(prev.end - 2, prev.end + 2).match(/['’]s/)) break;
-      if (!(isCapitalised(prev.text) || (VENUE_INNER.has(prev.fold) && from - 1 > 0))) break;
-      from--;
-    }
-    while (
-      from < i &&
-      (VENUE_INNER.has((tokens[from] as Token).fold) || DETERMINERS.has((tokens[from] as Token).fold))
-    )
-      from++;
-    if (from === i) continue;
-    // A venue the gazetteer already names as something else (White House) is that thing.
-    let inside = false;
-    for (let k = from; k <= i; k++) if (taken[k] === 2) inside = true;
-    if (inside) continue;
-    const start = (tokens[from] as Token).start;
-    out.push({
-      entry: { kind: 'venue', name: text.slice(start, head.end) },
-      start,
-      end: head.end,
-      from,
-      to: i + 1,
-      rule: 'venue:capitalised-name',
-      confidence: 0.7,
-    });
-  }
-  return out;
-}
-
 /**
  * Groups, organisations and places the gazetteer names, longest match first, whole tokens
  * only, with the casing the alias needs; then named venues around them.
@@ -234,7 +150,7 @@ export function scanEntities(
   const taken = new Uint8Array(tokens.length);
   let lastPlaceEnd = -1;
   for (let i = 0; i < tokens.length; ) {
-    const m = g.index.matchAt(tokens, i);
+    let m = g.index.matchAt(tokens, i);
     if (!m) {
       i++;
       continue;
@@ -242,8 +158,15 @@ export function scanEntities(
     const confidence = acceptMatch(text, tokens, sentences, m, g, lastPlaceEnd);
     if (confidence > 0) {
       const kind = m.alias.entry.kind;
-      const place =
-        kind === 'city' || kind === 'country' || kind === 'region' || kind === 'province' || kind === 'water';
+      const place = PLACE_KINDS.has(kind);
+      // "Cotabato City", "Quezon City": the city's own name ends in "City".
+      const cityWord = tokens[m.to];
+      if (
+        kind === 'city' &&
+        cityWord?.text === 'City' &&
+        text.slice((tokens[m.to - 1] as Token).end, cityWord.start) === ' '
+      )
+        m = { ...m, to: m.to + 1 };
       for (let k = m.from; k < m.to; k++) taken[k] = place ? 1 : 2;
       if (place) lastPlaceEnd = m.to;
       out.push({

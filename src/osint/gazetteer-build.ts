@@ -20,6 +20,8 @@ export interface OsintData {
     waters?: Record<string, readonly [number, number]>;
     /** Per ISO 3166-1 code: a division as country-region-data spells it, to its English names (first shown). */
     province_names?: Record<string, Record<string, readonly string[]>>;
+    /** Divisions country-region-data does not list at the first level (the UK's nations). */
+    provinces_extra?: Record<string, readonly string[]>;
   };
   /** First-level divisions per ISO 3166-1 alpha-2 code (country-region-data). */
   provinces?: Record<string, readonly string[]>;
@@ -219,7 +221,11 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     index.add(name, { kind: 'water', name, latitude, longitude }, 'waters');
   // A province that shares its name with its capital (Kabul, Kano) or a country (Niger) is read
   // as the city or the country: the text rarely means the province, and the city is more precise.
-  for (const [country, names] of Object.entries(data.provinces ?? {}))
+  const provinces = Object.entries(data.provinces ?? {}).map(([c, names]) => [
+    c,
+    [...names, ...(data.placesExtra.provinces_extra?.[c] ?? [])],
+  ]) as [string, string[]][];
+  for (const [country, names] of provinces)
     for (const name of names) {
       const f = foldName(name);
       if (countryFolds.has(f) || byName.has(cityKey(name)) || notCities.has(f)) continue;

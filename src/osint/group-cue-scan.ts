@@ -1,5 +1,5 @@
 import type { GroupContextHit } from './group-context-scan.js';
-import { isCapitalised, type Token } from './text-tokens.js';
+import { isCapitalised, joinedSuffixAt, type Token } from './text-tokens.js';
 
 /**
  * Groups no list holds, named with a cue other than "a group" in apposition:
@@ -241,7 +241,9 @@ export function scanGroupCues(
       let from = i + 2;
       if (tokens[from]?.fold === 'the') from++;
       const to = nameFrom(text, tokens, from, common);
-      if (to !== undefined) out.push(hit(text, tokens, from, to, 'text:members-of'));
+      // "fighters of the Kurdish-led Syrian Democratic Forces": the group comes after the modifier.
+      if (to !== undefined && joinedSuffixAt(text, (tokens[to - 1] as Token).end) === undefined)
+        out.push(hit(text, tokens, from, to, 'text:members-of'));
     }
   }
   return out;

@@ -139,7 +139,14 @@ export function gatherIncidents(
     const date = statedDate(sentence, published) ?? sameDay;
     const recent = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
     const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
-    if (recent && (!place || (openPlace && samePlace(place, openPlace, items)))) {
+    // "The explosion struck the Imam Zaman mosque": a venue the text puts nowhere, told without
+    // figures just after an attack, is where that attack happened.
+    const venueOfOpen =
+      place !== undefined &&
+      loc(place).placeKind === 'venue' &&
+      loc(place).country === undefined &&
+      !hasFigures;
+    if (recent && (!place || venueOfOpen || (openPlace && samePlace(place, openPlace, items)))) {
       addTo(recent.item, place, figures, date, items);
       const at = cue ?? figures.killed ?? figures.injured;
       const ev = evidenceOf(sentences, at?.start ?? s.start, at?.end ?? s.end, 'incident:same-event', 0.6);

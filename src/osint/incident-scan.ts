@@ -126,7 +126,9 @@ const NUMBER_WORDS: Record<string, number> = {
   hundreds: 200,
   dozen: 12,
 };
-const NUM = `(\\d{1,3}(?:,\\d{3})+|\\d+|${Object.keys(NUMBER_WORDS)
+// "more than two dozen", "a dozen": a multiple of twelve, tried before the bare word.
+const DOZENS = '(?:an?|one|two|three|four|five|six|seven|eight|nine|ten)\\s+dozen';
+const NUM = `(${DOZENS}|\\d{1,3}(?:,\\d{3})+|\\d+|${Object.keys(NUMBER_WORDS)
   .filter((w) => w !== 'a')
   .join('|')})`;
 const APPROX =
@@ -153,7 +155,7 @@ const KILLED: RegExp[] = [
   /\b()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+(?:later\s+)?died\b/iu,
   new RegExp(
     // "the death toll from the bombing in Kerman rose to 95".
-    `\\bdeath toll\\b[^.;]{0,60}?\\b(?:of|rose to|has risen to|reached|climbed to|stood at|stands at|at|is|was)\\s+${APPROX}${NUM}`,
+    `\\bdeath toll\\b[^.;]{0,100}?\\b(?:of|rose to|has risen to|reached|climbed to|stood at|stands at|at|is|was)\\s+${APPROX}${NUM}`,
     'i',
   ),
 ];
@@ -168,6 +170,11 @@ const INJURED: RegExp[] = [
     `\\b${APPROX}${NUM}${VICTIMS}\\s+(?:were\\s+|have been\\s+|others\\s+)?(?:injured|wounded|hurt)`,
     'i',
   ),
+  // "Seven other soldiers were wounded": up to three words between figure and verb, as for the dead.
+  new RegExp(
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){1,3}?\\s+(?:were|have been|had been)\\s+(?:injured|wounded|hurt)`,
+    'iu',
+  ),
 ];
 
 export interface CasualtyHit extends Casualties {
@@ -176,7 +183,12 @@ export interface CasualtyHit extends Casualties {
 }
 
 function numberOf(s: string): number | undefined {
-  const w = s.toLowerCase();
+  const w = s.toLowerCase().replace(/\s+/g, ' ');
+  const dozens = /^(\S+) dozen$/.exec(w);
+  if (dozens) {
+    const times = numberOf(dozens[1] as string);
+    return times === undefined ? undefined : times * 12;
+  }
   if (w === 'an') return 1;
   if (w in NUMBER_WORDS) return NUMBER_WORDS[w];
   const n = Number(w.replace(/,/g, ''));
@@ -192,7 +204,7 @@ function firstFigure(sentence: string, offset: number, patterns: readonly RegExp
     const value = numberOf(raw);
     // A year is no casualty figure ("killed in 2021" does not match, "left 2021" might).
     if (value === undefined || value === 0 || (value >= 1900 && value <= 2100)) continue;
-    const approximate = m[1] !== undefined || /^(dozens|scores|hundreds|dozen)$/i.test(raw);
+    const approximate = m[1] !== undefined || /^(dozens|scores|hundreds)$/i.test(raw) || /dozen$/i.test(raw);
     const hit = {
       value,
       approximate,

@@ -44,8 +44,11 @@ const ATTACK =
 const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
 const MAX_WORDS = 3;
 
+// "outside al-Shuhayl", "in ad-Dali": an Arabic article before a capitalised name.
+const ARTICLE_NAME = /^(?:al|el|ad|an|ar|as|ash|at|az)[-‐‑]\p{Lu}/u;
+
 function nameLike(t: Token | undefined, g: Gazetteer): boolean {
-  if (!t || !isCapitalised(t.text) || /\d/.test(t.text)) return false;
+  if (!t || !(isCapitalised(t.text) || ARTICLE_NAME.test(t.text)) || /\d/.test(t.text)) return false;
   return !g.commonWords.has(t.fold) && !NOT_NAMES.has(t.fold);
 }
 

@@ -11,6 +11,11 @@ const DAY_MS = 86_400_000;
 const PROCEDURE =
   /\b(arrested|detained|charged|convicted|sentenced|guilty|jailed|acquitted|indicted|extradited|raided|searched)\b[^.;]{0,40}$/i;
 
+// "ADEN, March 10 —", "BELEDWEYNE, Somalia, Feb 9 —": a dateline's date is the day of the
+// report, not of what the sentence after it reports.
+const DATELINE_BEFORE = /^\s*\p{Lu}[\p{Lu} .'’-]+,(?:\s*\p{Lu}[\p{L} .'’-]*,)?\s*$/u;
+const DATELINE_AFTER = /^\s*(?:\(\p{L}+\)\s*)?[—–-]/u;
+
 const PROCEDURE_NEXT =
   /^\s*,?\s*(?:it\s+|he\s+|she\s+|they\s+)?(?:arrested|detained|charged|convicted|sentenced|found|jailed|acquitted|indicted|extradited|raided|searched)\b/i;
 
@@ -33,6 +38,11 @@ export function statedDate(sentence: string, published: Date | undefined): State
     // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
     if (!DATE_WORD.test(r.text)) continue;
     if (PROCEDURE.test(text.slice(0, r.index))) continue;
+    if (
+      DATELINE_BEFORE.test(text.slice(0, r.index)) &&
+      DATELINE_AFTER.test(text.slice(r.index + r.text.length))
+    )
+      continue;
     // "A court on Tuesday convicted eight over the attack in Nice on 14 July 2016".
     if (PROCEDURE_NEXT.test(text.slice(r.index + r.text.length))) continue;
     const s = r.start;

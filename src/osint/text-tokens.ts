@@ -31,6 +31,12 @@ export function tokenize(text: string, from = 0, to = text.length): Token[] {
   return out;
 }
 
+/** "US-led", "Gaza-based": the suffix a name is joined to (a modifier of the next noun), if any. */
+export function joinedSuffixAt(text: string, end: number): string | undefined {
+  const m = /^[-‐‑]\p{L}+/u.exec(text.slice(end, end + 24));
+  return m && NAME_SUFFIX.test(m[0]) ? m[0].slice(1).toLowerCase() : undefined;
+}
+
 export function isCapitalised(word: string): boolean {
   const first = word.charAt(0);
   return first !== first.toLowerCase() && first === first.toUpperCase();

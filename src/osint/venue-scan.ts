@@ -1,0 +1,131 @@
+import type { EntityHit } from './entity-scan.js';
+import { isCapitalised, type Token } from './text-tokens.js';
+
+// Words before a place name that say it is one ("in Kabul", "near Jalalabad").
+export const LOCATIVE = new Set([
+  'in',
+  'at',
+  'near',
+  'from',
+  'outside',
+  'to',
+  'into',
+  'across',
+  'of',
+  'around',
+  'inside',
+  'between',
+]);
+// The last word of a named venue: "Crocus City Hall", "Hamid Karzai International Airport".
+const VENUE_HEADS = new Set([
+  'hall',
+  'airport',
+  'mosque',
+  'church',
+  'cathedral',
+  'synagogue',
+  'temple',
+  'shrine',
+  'hotel',
+  'stadium',
+  'arena',
+  'theatre',
+  'theater',
+  'market',
+  'bazaar',
+  'mall',
+  'station',
+  'square',
+  'bridge',
+  'hospital',
+  'museum',
+  'embassy',
+  'consulate',
+  'gurdwara',
+  'basilica',
+  'nightclub',
+  'university',
+  'college',
+  'school',
+  'academy',
+  'seminary',
+  'madrasa',
+  'monastery',
+  'club',
+  'restaurant',
+  'cafe',
+  'barracks',
+  'terminal',
+  'avenue',
+  'street',
+  'boulevard',
+  'beach',
+]);
+// Heads a proper name keeps in lower case ("the Imam Zaman mosque"); a lower-case "airport" or
+// "bridge" after a city is mostly a description ("the Minneapolis-Saint Paul airport").
+const LOWER_CASE_HEADS = new Set([
+  'mosque',
+  'church',
+  'cathedral',
+  'synagogue',
+  'temple',
+  'shrine',
+  'station',
+]);
+// Words that may sit inside a venue's name without a capital.
+// Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
+const VENUE_INNER = new Set(['de', 'al', 'el']);
+// Words that open a noun phrase, not a name.
+const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'its', 'their', 'his', 'her']);
+
+/** Named venues: capitalised words ending in a venue word, not after a possessive boundary. */
+export function scanVenues(text: string, tokens: readonly Token[], taken: Uint8Array): EntityHit[] {
+  const out: EntityHit[] = [];
+  for (let i = 1; i < tokens.length; i++) {
+    const head = tokens[i] as Token;
+    if (!VENUE_HEADS.has(head.fold)) continue;
+    const lowerHead = head.text === head.fold && LOWER_CASE_HEADS.has(head.fold);
+    if (!lowerHead && !isCapitalised(head.text)) continue;
+    // "Garissa University College": the venue ends at the last of its venue words.
+    const next = tokens[i + 1];
+    if (next && VENUE_HEADS.has(next.fold) && isCapitalised(next.text) && next.start - head.end === 1)
+      continue;
+    let from = i;
+    while (from > 0) {
+      const prev = tokens[from - 1] as Token;
+      const gap = text.slice(prev.end, (tokens[from] as Token).start);
+      if (gap !== ' ' && gap !== '-') break;
+      if (text.slice(prev.end - 2, prev.end + 2).match(/['’]s/)) break;
+      if (!(isCapitalised(prev.text) || (VENUE_INNER.has(prev.fold) && from - 1 > 0))) break;
+      from--;
+    }
+    while (
+      from < i &&
+      (VENUE_INNER.has((tokens[from] as Token).fold) || DETERMINERS.has((tokens[from] as Token).fold))
+    )
+      from++;
+    if (from === i) continue;
+    // "the Imam Zaman mosque", "at Saint-Charles station": a head in lower case after a name of
+    // two words or a hyphenated one, itself after "the" or a place word; not "the Shiite mosque".
+    if (lowerHead) {
+      const lead = tokens[from - 1];
+      const multi = i - from >= 2 || /[-‐‑]/.test((tokens[from] as Token).text);
+      if (!lead || !(lead.fold === 'the' || LOCATIVE.has(lead.fold)) || !multi) continue;
+    }
+    // A venue the gazetteer already names as something else (White House) is that thing.
+    let inside = false;
+    for (let k = from; k <= i; k++) if (taken[k] === 2) inside = true;
+    if (inside) continue;
+    const start = (tokens[from] as Token).start;
+    out.push({
+      entry: { kind: 'venue', name: text.slice(start, head.end) },
+      start,
+      end: head.end,
+      from,
+      to: i + 1,
+      rule: 'venue:capitalised-name',
+      confidence: 0.7,
+    });
+  }
+  return out;
+}

@@ -16,16 +16,13 @@ export const LOCATIVE = new Set([
   'inside',
   'between',
 ]);
+// Places of worship: venue heads that proper names also keep in lower case.
+const WORSHIP_HEADS = ['mosque', 'church', 'cathedral', 'synagogue', 'temple', 'shrine'];
 // The last word of a named venue: "Crocus City Hall", "Hamid Karzai International Airport".
 const VENUE_HEADS = new Set([
   'hall',
   'airport',
-  'mosque',
-  'church',
-  'cathedral',
-  'synagogue',
-  'temple',
-  'shrine',
+  ...WORSHIP_HEADS,
   'hotel',
   'stadium',
   'arena',
@@ -63,15 +60,7 @@ const VENUE_HEADS = new Set([
 ]);
 // Heads a proper name keeps in lower case ("the Imam Zaman mosque"); a lower-case "airport" or
 // "bridge" after a city is mostly a description ("the Minneapolis-Saint Paul airport").
-const LOWER_CASE_HEADS = new Set([
-  'mosque',
-  'church',
-  'cathedral',
-  'synagogue',
-  'temple',
-  'shrine',
-  'station',
-]);
+const LOWER_CASE_HEADS = new Set([...WORSHIP_HEADS, 'station']);
 // Words that may sit inside a venue's name without a capital.
 // Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
 const VENUE_INNER = new Set(['de', 'al', 'el']);

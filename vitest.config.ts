@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Vitest's default on a 2-core machine is one worker (cores - 1), which runs the suite file
+    // by file though most files wait on child processes, HTTP, PostgreSQL or Chromium.
+    maxWorkers: 2,
   },
 });

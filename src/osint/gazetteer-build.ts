@@ -13,6 +13,8 @@ export interface OsintData {
   placesExtra: {
     regions: Record<string, string>;
     countries: Record<string, string[]>;
+    /** A short name two countries share, to the one it means alone ("Congo": CD). */
+    shared_country_names?: Record<string, string>;
     not_cities: string[];
     /** English names and spellings of cities GeoNames records otherwise (Köln: Cologne). */
     city_exonyms?: readonly { city: string; country: string; name: string; aliases: string[] }[];
@@ -164,6 +166,8 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     countries.set(code, entry);
     for (const n of new Set([...extra, ...names])) {
       countryFolds.add(foldName(n));
+      const owner = data.placesExtra.shared_country_names?.[n];
+      if (owner !== undefined && owner !== code) continue;
       index.add(n, entry, 'i18n-iso-countries');
     }
   }

@@ -20,6 +20,10 @@ const ATTACKERS_KILLED =
   /\b(militants?|attackers?|assailants?|fighters|insurgents|gunmen|suspects?|jihadists|terrorists|rebels|bombers?)\b/i;
 const VAGUE = /\b(?:dozens|scores|hundreds|dozen)\b/i;
 const COURT_PLACE = /\b(?:court|jury|tribunal|judges?|trial)\s+(?:[\p{L}-]+\s+)?in\s+$/iu;
+// "QUETTA, Pakistan, Feb 28 —": where the report was filed, told before the report's first words.
+const DATELINE = /^\s*\p{Lu}[\p{Lu} .'’-]+,(?:\s*\p{Lu}[\p{L} .'’-]*,)?[^—–\n]{0,24}[—–]/u;
+// "on the road between Mangai and Milimani in Lamu county": the ends of a road are not the scene.
+const BETWEEN = /\bbetween\s+(?:\p{Lu}[\p{L}'’-]*\s+){1,3}(?:and\s+)?$|\bbetween\s+$/u;
 const ANY_ATTACK_WORD =
   /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking)\b/i;
 
@@ -88,7 +92,8 @@ function addTo(
   const vague = (h: { text: string } | undefined) => h !== undefined && VAGUE.test(h.text);
   if (f.killed && (!d.killed || (vague(d.killed) && !vague(f.killed)))) d.killed = f.killed;
   if (f.injured && (!d.injured || (vague(d.injured) && !vague(f.injured)))) d.injured = f.injured;
-  if (!d.date && date) d.date = date;
+  // "in March 2019", then "on 18 March 2019": the later sentence says which day.
+  if (date && (!d.date || (date.length > d.date.length && date.startsWith(d.date)))) d.date = date;
   const now = d.place ? items.get(d.place) : undefined;
   if (place && (!now || RANK[loc(place).placeKind] < RANK[loc(now).placeKind])) d.place = place.key;
 }
@@ -119,16 +124,24 @@ export function gatherIncidents(
         h.hit.end <= s.end &&
         h.item.kind === 'location' &&
         !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)) &&
+        // "taken to hospital in Quetta": where the wounded were brought, not where it happened.
+        !/\b(?:hospitals?|clinic|taken to|brought to|flown to|evacuated to|transferred to)\s+(?:in\s+)?$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
+        ) &&
         // "north of Baghdad": the point a distance is measured from, not where it happened.
         !/\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
         ),
     );
-    // "A court in Paris convicted ... over the murder in Conflans": the court's town is where
-    // the trial is; the attack's place is another one the sentence names, if it names one.
-    const scene = places.filter(
-      (h) => !COURT_PLACE.test(text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start)),
-    );
+    // Places the sentence names that are not where it happened, when it names another: a
+    // court's town ("A court in Paris convicted ... over the murder in Conflans"), the dateline's
+    // city, and the ends of a road.
+    const dateline = DATELINE.exec(sentence);
+    const scene = places.filter((h) => {
+      const before = text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start);
+      const inDateline = dateline !== null && h.hit.end - s.start <= dateline[0].length;
+      return !COURT_PLACE.test(before) && !BETWEEN.test(before) && !inDateline;
+    });
     const place = placeOf(scene.length > 0 ? scene : places);
     const cue: IncidentCue | undefined = scanIncidentCue(sentence, s.start);
     const figures = cue ?? scanCasualties(sentence, s.start);
@@ -136,7 +149,8 @@ export function gatherIncidents(
     if (!cue && !hasFigures) return;
     // "Hours later, gunmen attacked ...": the day of the event the article just told.
     const sameDay = open && SAME_DAY.test(sentence) ? (open.item.data as IncidentData).date : undefined;
-    const date = statedDate(sentence, published) ?? sameDay;
+    const told = (cue ?? figures.killed ?? figures.injured)?.start;
+    const date = statedDate(sentence, published, told === undefined ? undefined : told - s.start) ?? sameDay;
     const recent = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
     const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
     // "The explosion struck the Imam Zaman mosque": a venue the text puts nowhere, told without

@@ -195,13 +195,23 @@ function numberOf(s: string): number | undefined {
   return Number.isSafeInteger(n) ? n : undefined;
 }
 
+// Where a list of victims ends: the clause that follows them.
+const LIST_END = /[.;:]|\s(?:who|which|that|when|while|before|after|as|in|at|on|near)\s/i;
+
+/** "killing a two-year-old boy and a 41-year-old man who ...": victims told one by one. */
+function listedVictims(after: string): number {
+  const list = after.split(LIST_END)[0] ?? '';
+  return Math.max(1, [...list.matchAll(/(?:^|,\s*|,?\s+and\s+)(?:an?|one)\s+(?=[\p{L}\d])/giu)].length);
+}
+
 function firstFigure(sentence: string, offset: number, patterns: readonly RegExp[]): CasualtyHit | undefined {
   let best: CasualtyHit | undefined;
   for (const re of patterns) {
     const m = re.exec(sentence);
     if (!m) continue;
     const raw = m[2] ?? '';
-    const value = numberOf(raw);
+    const one = /^an?$/i.test(raw);
+    const value = one ? listedVictims(sentence.slice(m.index + m[0].lastIndexOf(raw))) : numberOf(raw);
     // A year is no casualty figure ("killed in 2021" does not match, "left 2021" might).
     if (value === undefined || value === 0 || (value >= 1900 && value <= 2100)) continue;
     const approximate = m[1] !== undefined || /^(dozens|scores|hundreds)$/i.test(raw) || /dozen$/i.test(raw);

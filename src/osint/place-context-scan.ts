@@ -67,6 +67,16 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     return e?.kind === 'province' ? e.country : undefined;
   };
 
+  // The one country an article names, if it names only one: where its unknown units lie.
+  const named = new Set(hits.flatMap((h) => (h.entry.kind === 'country' ? [h.entry.code] : [])));
+  const sole = named.size === 1 ? [...named][0] : undefined;
+  // "Ituri province": an unknown name and a unit word at token j, in the article's one country.
+  const unitAt = (j: number): number => {
+    let to = j;
+    while (to < tokens.length && to - j < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) to++;
+    return to > j && UNIT.has(tokens[to]?.fold ?? '') ? to : -1;
+  };
+
   const out: EntityHit[] = [];
   const gapIs = (a: number, re: RegExp) =>
     re.test(text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token | undefined)?.start ?? text.length));
@@ -98,7 +108,8 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     // "in the southern department of Putumayo".
     if ((UNIT.has(tokens[j]?.fold ?? '') || tokens[j]?.fold === 'department') && tokens[j + 1]?.fold === 'of')
       j += 2;
-    const country = countryAt(j);
+    const unitEnd = sole === undefined ? -1 : unitAt(j);
+    const country = countryAt(j) ?? (unitEnd > 0 ? sole : undefined);
     if (!country) continue;
     const last = tokens[to - 1] as Token;
     const start = (tokens[i] as Token).start;
@@ -112,6 +123,27 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       confidence: 0.7,
     });
     for (let k = i; k < to; k++) taken[k] = 1;
+  }
+
+  // "in Ituri province", "in the Wadi region": a unit the gazetteer does not know, in the one
+  // country the article names.
+  for (let i = 1; sole !== undefined && i < tokens.length; i++) {
+    if (!BEFORE.has((tokens[i - 1] as Token).fold)) continue;
+    const from = tokens[i]?.fold === 'the' ? i + 1 : i;
+    const to = unitAt(from);
+    if (to < 0) continue;
+    const start = (tokens[from] as Token).start;
+    const end = (tokens[to - 1] as Token).end;
+    out.push({
+      entry: { kind: 'place', name: text.slice(start, end), placeKind: 'province', country: sole },
+      start,
+      end,
+      from,
+      to,
+      rule: 'place:unit-in-article-country',
+      confidence: 0.6,
+    });
+    for (let k = from; k < to; k++) taken[k] = 1;
   }
 
   // "Burkina Faso's Oudalan province", "Istanbul's Beyoglu district": a possessive, a name, a unit.

@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 // "arrested a man on Saturday", "found guilty on Tuesday": the date of a police or court step,
 // not of the attack the sentence is also about.
 const PROCEDURE =
-  /\b(arrested|detained|charged|convicted|sentenced|guilty|jailed|acquitted|indicted|extradited|raided|searched)\b[^.;]{0,40}$/i;
+  /\b(arrested|detained|charged|convicted|sentenced|guilty|jailed|acquitted|indicted|extradited|raided|searched|upheld|overturned|quashed)\b[^.;]{0,40}$/i;
 
 // "ADEN, March 10 —", "BELEDWEYNE, Somalia, Feb 9 —": a dateline's date is the day of the
 // report, not of what the sentence after it reports.
@@ -17,23 +17,24 @@ const DATELINE_BEFORE = /^\s*\p{Lu}[\p{Lu} .'’-]+,(?:\s*\p{Lu}[\p{L} .'’-]*,
 const DATELINE_AFTER = /^\s*(?:\(\p{L}+\)\s*)?[—–-]/u;
 
 const PROCEDURE_NEXT =
-  /^\s*,?\s*(?:it\s+|he\s+|she\s+|they\s+)?(?:arrested|detained|charged|convicted|sentenced|found|jailed|acquitted|indicted|extradited|raided|searched)\b/i;
+  /^\s*,?\s*(?:it\s+|he\s+|she\s+|they\s+)?(?:arrested|detained|charged|convicted|sentenced|found|jailed|acquitted|indicted|extradited|raided|searched|upheld|overturned|quashed|dismissed|rejected|ruled)\b/i;
 
 function iso(y: number, m: number, d?: number): string {
   const ym = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
   return d === undefined ? ym : `${ym}-${String(d).padStart(2, '0')}`;
 }
 
-/**
- * The date a sentence states, as precisely as it states it. Relative dates ("on Friday",
- * "last month", "on 3 January") need the article's publication date; without it only dates
- * with a year count. News reports what happened: a date without a year, or a weekday, is the
- * latest such date up to the publication date, never one after it. The date of an arrest or a
- * verdict is not the date of what the sentence reports.
- */
-export function statedDate(sentence: string, published: Date | undefined): StatedDate | undefined {
+/** A date the sentence states and where it stands in the sentence. */
+interface DateAt {
+  date: StatedDate;
+  at: number;
+}
+
+/** Every date a sentence states, in order, each as precisely as it is stated (see statedDate). */
+function statedDates(sentence: string, published: Date | undefined): DateAt[] {
   const text = sentence.replace(PART_OF_DAY, (m) => ' '.repeat(m.length));
   const results = chrono.parse(text, published ?? new Date(Date.UTC(2000, 0, 1)));
+  const out: DateAt[] = [];
   for (const r of results) {
     // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
     if (!DATE_WORD.test(r.text)) continue;
@@ -45,30 +46,60 @@ export function statedDate(sentence: string, published: Date | undefined): State
       continue;
     // "A court on Tuesday convicted eight over the attack in Nice on 14 July 2016".
     if (PROCEDURE_NEXT.test(text.slice(r.index + r.text.length))) continue;
-    const s = r.start;
-    const yearKnown = s.isCertain('year');
-    if (!yearKnown && !published) continue;
-    let y = s.get('year') ?? 0;
-    const mo = s.get('month') ?? 1;
-    const d = s.get('day') ?? 1;
-    if (s.isCertain('weekday') && !s.isCertain('day') && published) {
-      let at = s.date();
-      while (at.getTime() > published.getTime() + DAY_MS) at = new Date(at.getTime() - 7 * DAY_MS);
-      return at.toISOString().slice(0, 10);
-    }
-    if (!yearKnown && published) {
-      // "on 3 March" in an article of 10 February 2024 is 3 March 2023.
-      const first = Date.UTC(y, mo - 1, s.isCertain('day') ? d : 1);
-      if (first > published.getTime() + DAY_MS) y -= 1;
-    }
-    if (s.isCertain('day')) return iso(y, mo, d);
-    if (s.isCertain('month')) return iso(y, mo);
-    if (yearKnown) return String(y).padStart(4, '0');
+    const date = calendarDate(r.start, published);
+    if (date) out.push({ date, at: r.index });
   }
   // "in 2019", "the 2020 murder", "in the summer of 2019": a year chrono does not read as a date.
-  const year =
-    /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence) ??
-    /\bthe\s+(19[5-9]\d|20\d\d)\s+\p{L}/u.exec(sentence) ??
-    /\b(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(19[5-9]\d|20\d\d)\b/i.exec(sentence);
-  return year?.[1];
+  if (out.length === 0) {
+    const year =
+      /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence) ??
+      /\bthe\s+(19[5-9]\d|20\d\d)\s+\p{L}/u.exec(sentence) ??
+      /\b(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(19[5-9]\d|20\d\d)\b/i.exec(sentence);
+    if (year?.[1]) out.push({ date: year[1], at: year.index });
+  }
+  return out;
+}
+
+/** The day, month or year chrono read, resolved against the publication date where it must be. */
+function calendarDate(s: chrono.ParsedComponents, published: Date | undefined): StatedDate | undefined {
+  const yearKnown = s.isCertain('year');
+  if (!yearKnown && !published) return undefined;
+  let y = s.get('year') ?? 0;
+  const mo = s.get('month') ?? 1;
+  const d = s.get('day') ?? 1;
+  if (s.isCertain('weekday') && !s.isCertain('day') && published) {
+    let at = s.date();
+    while (at.getTime() > published.getTime() + DAY_MS) at = new Date(at.getTime() - 7 * DAY_MS);
+    return at.toISOString().slice(0, 10);
+  }
+  if (!yearKnown && published) {
+    // "on 3 March" in an article of 10 February 2024 is 3 March 2023.
+    const first = Date.UTC(y, mo - 1, s.isCertain('day') ? d : 1);
+    if (first > published.getTime() + DAY_MS) y -= 1;
+  }
+  if (s.isCertain('day')) return iso(y, mo, d);
+  if (s.isCertain('month')) return iso(y, mo);
+  if (yearKnown) return String(y).padStart(4, '0');
+  return undefined;
+}
+
+/**
+ * The date a sentence states, as precisely as it states it. Relative dates ("on Friday",
+ * "last month", "on 3 January") need the article's publication date; without it only dates
+ * with a year count. News reports what happened: a date without a year, or a weekday, is the
+ * latest such date up to the publication date, never one after it. The date of an arrest or a
+ * verdict is not the date of what the sentence reports. Given where the event is told in the
+ * sentence (`near`), the date nearest it: "a court on Thursday upheld the sentence of a man who
+ * shot dead four people in March 2019" dates the shooting by "March 2019".
+ */
+export function statedDate(
+  sentence: string,
+  published: Date | undefined,
+  near?: number,
+): StatedDate | undefined {
+  const dates = statedDates(sentence, published);
+  if (near === undefined || dates.length < 2) return dates[0]?.date;
+  let best = dates[0] as DateAt;
+  for (const d of dates) if (Math.abs(d.at - near) < Math.abs(best.at - near)) best = d;
+  return best.date;
 }

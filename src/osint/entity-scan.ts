@@ -3,6 +3,7 @@ import type { Gazetteer } from './gazetteer-build.js';
 import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
 import { type GroupContextHit, scanGroupContext } from './group-context-scan.js';
 import { scanGroupCues } from './group-cue-scan.js';
+import { scanOrgCues } from './org-cue-scan.js';
 import { type ContextPlace, scanContextPlaces } from './place-context-scan.js';
 import { scanFeaturePlaces } from './place-feature-scan.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
@@ -226,6 +227,14 @@ export function scanEntities(
           : `group:${gh.entry.source.slice(5)}`,
       confidence: 0.6,
     });
+  }
+  // Bodies named by what they are ("the Interior Ministry"); a place in the name is part of it.
+  for (const o of scanOrgCues(text, tokens, taken)) {
+    for (let n = out.length - 1; n >= 0; n--) {
+      const h = out[n] as EntityHit;
+      if (h.from < o.to && h.to > o.from) out.splice(n, 1);
+    }
+    out.push(o);
   }
   const venues = scanVenues(text, tokens, taken);
   const result = out.filter(

@@ -1,11 +1,4 @@
-import type {
-  DerivedIdResolver,
-  FeedError,
-  FeedPage,
-  FeedQuery,
-  FeedReleaseInput,
-  FeedResult,
-} from '../feed-ports.js';
+import type { DerivedIdResolver, FeedPage, FeedQuery, FeedReleaseInput, FeedResult } from '../feed-ports.js';
 import {
   INSERT_RELEASE,
   newReleaseOf,
@@ -22,10 +15,6 @@ import {
 import { storageFaultOf } from '../storage-fault.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';
-
-export type ReleaseInput = FeedReleaseInput;
-export type ReleaseError = FeedError;
-export type ReleaseResult<T> = FeedResult<T>;
 
 /**
  * The releases each partner sees over TAXII. Writers are synchronous so the release pipeline
@@ -76,7 +65,7 @@ export class SqliteReleaseFeed {
     };
   }
 
-  addRelease(input: ReleaseInput, now: Date): ReleaseResult<{ rid: number; visible: boolean }> {
+  addRelease(input: FeedReleaseInput, now: Date): FeedResult<{ rid: number; visible: boolean }> {
     return this.#write(() => this.#add(input, now, false));
   }
 
@@ -85,7 +74,7 @@ export class SqliteReleaseFeed {
    * at once. Versions still under embargo are withdrawn and never published; when nothing was
    * ever visible, nothing new is published either (the partner never saw the object).
    */
-  recall(partnerId: string, objectId: string, now: Date): ReleaseResult<{ published: boolean }> {
+  recall(partnerId: string, objectId: string, now: Date): FeedResult<{ published: boolean }> {
     return this.#write(() => {
       const rows = this.#s.versions.all(partnerId, objectId) as VersionRow[];
       // Decided before anything is written: an error leaves the releases as they were.
@@ -179,10 +168,10 @@ export class SqliteReleaseFeed {
   }
 
   #add(
-    input: ReleaseInput,
+    input: FeedReleaseInput,
     now: Date,
     forceVisible: boolean,
-  ): ReleaseResult<{ rid: number; visible: boolean }> {
+  ): FeedResult<{ rid: number; visible: boolean }> {
     const release = newReleaseOf(input, now, forceVisible);
     const info = this.#s.insert.run(...release.values);
     if (info.changes === 0) return releaseExists(release);

@@ -26,8 +26,9 @@ import { FeedQueryRunner } from './release-feed-query.js';
  * reason: bench/release-feed-engines.bench.ts runs both on one SQLite database in interleaved
  * rounds, and the portable one serves 0.76x the uncached TAXII pages (change stamp + a 100-object
  * page: 4,007 against 5,276 pages/s) and adds 0.49x the releases inside a pass's transaction
- * (14,301 against 29,007 per second), 2026-12-06 on the shared 2-core machine. Both share the
- * feed table description, the version key and the revoked copy (sql-release-feed.ts), and
+ * (14,301 against 29,007 per second), 2026-12-06 on the shared 2-core machine. Both share
+ * everything but their I/O (sql-release-feed.ts): the feed table description, the release row
+ * and its statements, the recall's decision, the version key and the revoked copy; and
  * sql-release-feed.test.ts checks that every add, recall and page answers the same on both.
  */
 export class SqliteReleaseFeed {

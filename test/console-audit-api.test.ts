@@ -5,6 +5,7 @@ import type { ConsoleScenario } from '../src/app/console-demo.js';
 import type { SqliteHub as Hub } from '../src/app/hub.js';
 import { loadLedgerSigner, verifierKeyOf } from '../src/app/ledger-key.js';
 import { openNote, parseVerifierKey } from '../src/ledger/ledger-note.js';
+import type { AuditRow } from '../src/store/console-shapes.js';
 import { buildConsoleServer, openDemoHub, passwordOf } from './console-fixture.js';
 
 // The audit trail over the console API: who may see what of each entry, filters and paging done
@@ -43,15 +44,6 @@ async function post(url: string, as: string, payload: object) {
   });
 }
 
-interface Row {
-  index: number;
-  kind: string;
-  time: string;
-  sentence: string;
-  actor?: string;
-  entry: Record<string, unknown>;
-}
-
 beforeAll(async () => {
   ({ hub, scenario } = await openDemoHub());
   app = buildConsoleServer(hub);
@@ -80,7 +72,7 @@ describe('audit trail: the list', () => {
   it('opens entries for oversight: the release reads as a sentence naming the object, partner and both approvers', async () => {
     const res = await get('/api/ledger/entries?kind=release&per_page=200', 'overseer');
     expect(res.statusCode).toBe(200);
-    const body = res.json() as { open: boolean; total: number; entries: Row[] };
+    const body = res.json() as { open: boolean; total: number; entries: AuditRow[] };
     expect(body.open).toBe(true);
     const total = await hub.sql.get<{ n: number }>(
       "SELECT count(*) AS n FROM ledger_entries WHERE kind = 'release'",
@@ -101,7 +93,7 @@ describe('audit trail: the list', () => {
     for (const who of ['analyst', 'officer-1', 'admin']) {
       const res = await get('/api/ledger/entries?per_page=200', who);
       expect(res.statusCode).toBe(200);
-      const body = res.json() as { open: boolean; entries: Row[] };
+      const body = res.json() as { open: boolean; entries: AuditRow[] };
       expect(body.open).toBe(false);
       const text = res.body;
       for (const name of ['officer-1', 'officer-2', 'kabul-authorities', 'allied-service', ISISK])
@@ -134,34 +126,34 @@ describe('audit trail: the list', () => {
     const kabul = scenario.partners.find((p) => p.name === 'kabul-authorities');
     expect(kabul).toBeTruthy();
     expect(byPartner.total).toBeGreaterThan(0);
-    for (const e of byPartner.entries as Row[]) {
+    for (const e of byPartner.entries as AuditRow[]) {
       expect(e.entry.partner).toBeDefined();
       expect(e.sentence).toContain('kabul-authorities');
     }
     // Every entry naming that partner, and nothing else, counted straight from the opened ledger.
-    const all = (await get('/api/ledger/entries?per_page=200', 'overseer')).json().entries as Row[];
-    const kabulId = (byPartner.entries as Row[])[0]?.entry.partner;
+    const all = (await get('/api/ledger/entries?per_page=200', 'overseer')).json().entries as AuditRow[];
+    const kabulId = (byPartner.entries as AuditRow[])[0]?.entry.partner;
     expect(byPartner.total).toBe(all.filter((e) => e.entry.partner === kabulId).length);
 
     const byActor = (await get('/api/ledger/entries?actor=officer-1', 'overseer')).json();
-    expect(byActor.entries.map((e: Row) => e.kind)).toEqual(['approval']);
+    expect(byActor.entries.map((e: AuditRow) => e.kind)).toEqual(['approval']);
     expect(byActor.entries[0].sentence).toBe(
       `officer-1 approved releasing ISIS-K (${ISISK}) to kabul-authorities`,
     );
 
-    const last = all[0] as Row;
+    const last = all[0] as AuditRow;
     const later = (await get(`/api/ledger/entries?from=${encodeURIComponent(last.time)}`, 'overseer')).json();
-    expect(later.entries.every((e: Row) => e.time >= last.time)).toBe(true);
+    expect(later.entries.every((e: AuditRow) => e.time >= last.time)).toBe(true);
     const earlier = (
       await get(`/api/ledger/entries?to=${encodeURIComponent(last.time)}&per_page=200`, 'overseer')
     ).json();
-    expect(earlier.entries.every((e: Row) => e.time < last.time)).toBe(true);
+    expect(earlier.entries.every((e: AuditRow) => e.time < last.time)).toBe(true);
     expect(later.total + earlier.total).toBe(all.length);
 
     const p1 = (await get('/api/ledger/entries?per_page=3&page=1', 'overseer')).json();
     const p2 = (await get('/api/ledger/entries?per_page=3&page=2', 'overseer')).json();
     expect(p1.pages).toBe(Math.ceil(all.length / 3));
-    expect([...p1.entries, ...p2.entries].map((e: Row) => e.index)).toEqual(
+    expect([...p1.entries, ...p2.entries].map((e: AuditRow) => e.index)).toEqual(
       all.slice(0, 6).map((e) => e.index),
     );
   });
@@ -213,7 +205,7 @@ describe('audit trail: exports for oversight', () => {
     expect(first).toBe(AUDIT_EXPORT_FORMAT);
     const payload = JSON.parse(json as string) as {
       exported_by: string;
-      entries: Row[];
+      entries: AuditRow[];
       ledger_size: number;
     };
     expect(payload.exported_by).toBe('overseer');

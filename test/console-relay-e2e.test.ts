@@ -17,6 +17,7 @@ import { mailboxIdOf } from '../src/relay/relay-envelope.js';
 import { formatSealingPublicKey } from '../src/relay/relay-keys.js';
 import { testHubKeys } from '../src/relay/relay-test-keys.js';
 import { recallRelease } from '../src/release/release-recall.js';
+import type { RelayDeliveryView } from '../src/store/console-shapes.js';
 import { RelayMailStore } from '../src/store/hub/relay-mail-store.js';
 import { RelayOutboxStore } from '../src/store/hub/relay-outbox-store.js';
 import { TAXII_MEDIA_TYPE } from '../src/taxii/taxii-media.js';
@@ -144,23 +145,12 @@ async function signIn(name: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-interface Via {
-  relayUrl: string;
-  recipient: string;
-  envelopes: number;
-  lastPush: string | null;
-  lastDelivered: number | null;
-  unposted: number;
-  refusedPosts: { sequence: number; reason: string; message: string }[];
-  releases: { releaseId: string; status: string; sequence: number | null; relayIndex: number | null }[];
-}
-
 describe('a partner reached via a relay, in the console', () => {
   it('the API gives the route, last push, last sequence acknowledged and each release’s delivery', async () => {
     await signIn('overseer');
     const res = await page.request.get(`${base}/api/partners/${partnerId}/relay`);
     expect(res.status()).toBe(200);
-    const { via } = (await res.json()) as { via: Via };
+    const { via } = (await res.json()) as { via: RelayDeliveryView };
     const outbox = await new RelayOutboxStore(hub.sql).list(partnerId);
     expect(outbox.length).toBeGreaterThan(2);
     expect(via).toMatchObject({

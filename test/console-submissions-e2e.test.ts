@@ -7,7 +7,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { kabulAgreement } from '../src/app/console-demo.js';
+import { allyAgreement, kabulAgreement } from '../src/app/console-demo.js';
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
 import type { JsonObject } from '../src/stix/types.js';
 import { SUBMISSION_PROVENANCE_EXTENSION_ID } from '../src/tearline/tearline-provenance.js';
@@ -18,19 +18,6 @@ import { REPO_ROOT } from './run-cli.js';
 
 const SHOTS = join(REPO_ROOT, 'test-artifacts', 'console-submissions-e2e');
 const RELEASES = '/taxii2/hub/collections/releases/objects/';
-
-const allyTwoOfficers = (
-  validFrom: string,
-) => `# The allied service, now with two officers' approval for every release.
-scope:
-  types: [attack-pattern, campaign, identity, incident, indicator, intrusion-set, location, malware, note, relationship, report, sighting, threat-actor, tool]
-  labels_denied: [sources-and-methods]
-tlp_ceiling: amber
-approval: two
-sanitisation: standard
-valid_from: "${validFrom}"
-conditions: []
-`;
 
 let t: RedTeam;
 let browser: Browser;
@@ -64,7 +51,8 @@ beforeAll(async () => {
   t = await openRedTeam();
   const set = await t.hub.state.agreements.set(
     t.ally.id,
-    allyTwoOfficers(new Date(t.clock.now().getTime() - 86_400_000).toISOString()),
+    // The demo's allied service, now with two officers' approval for every release.
+    allyAgreement(t.clock.now().getTime(), 'two'),
     { actor: 'test', now: t.clock.now(), reason: 'test' },
   );
   if (!set.ok) throw new Error(set.errors.map((e) => e.message).join('; '));

@@ -1,4 +1,5 @@
 import { randomBytes as nodeRandomBytes } from 'node:crypto';
+import type { Approval } from '../policy/agreement-types.js';
 import { runReleasePipeline } from '../release/release-pipeline.js';
 import type { Role } from '../store/hub/user-store.js';
 import { readHubSecret } from './data-dir.js';
@@ -18,13 +19,20 @@ export const DEMO_USERS: readonly { name: string; role: Role }[] = [
 
 const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 
-function allyAgreement(nowMs: number): string {
-  return `# Demo: a trusted allied service. Everything on the threat up to TLP:AMBER, at once, no approval.
+const APPROVAL_WORDS: Readonly<Record<Approval, string>> = {
+  none: 'no approval',
+  one: "one officer's approval",
+  two: "two officers' approval",
+};
+
+/** The allied service: the demo's releases at once with no approval; tests may ask for officers. */
+export function allyAgreement(nowMs: number, approval: Approval = 'none'): string {
+  return `# Demo: a trusted allied service. Everything on the threat up to TLP:AMBER, at once, ${APPROVAL_WORDS[approval]}.
 scope:
   types: [attack-pattern, campaign, identity, incident, indicator, intrusion-set, location, malware, note, relationship, report, sighting, threat-actor, tool]
   labels_denied: [sources-and-methods]
 tlp_ceiling: amber
-approval: none
+approval: ${approval}
 sanitisation: standard
 valid_from: "${iso(nowMs - DAY)}"
 conditions: []

@@ -45,6 +45,17 @@ function isCalendarDay(ymd: string): boolean {
   return !Number.isNaN(t) && new Date(t).toISOString().startsWith(ymd);
 }
 
+/**
+ * A whole-number option from `min` to `max`, written with at most as many digits as `max` (so a
+ * long run of leading zeros is refused too); else a usage error naming the option and the range.
+ */
+export function wholeNumberOption(value: string, option: string, min: number, max: number): number {
+  const n = Number(value);
+  if (!new RegExp(`^\\d{1,${String(max).length}}$`).test(value) || n < min || n > max)
+    throw usageError(`${option} "${value}" must be a whole number from ${min} to ${max}`);
+  return n;
+}
+
 export function requireReason(reason: string | undefined, what: string): string {
   if (reason === undefined || reason.trim() === '')
     throw usageError(`--reason is required: say why you ${what}`);

@@ -5,7 +5,7 @@ import type { ItemEdit } from '../osint/draft-types.js';
 import { isItemKind } from '../osint/osint-types.js';
 import { confirmDraft, editDraft, rejectDraft } from '../release/osint-drafts.js';
 import type { Draft, DraftSummary } from '../store/hub/osint-draft-store.js';
-import { DATA_OPTION, requireReason } from './cli-arguments.js';
+import { DATA_OPTION, requireReason, wholeNumberOption } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { requireActorOrClose } from './cli-hub.js';
 import { JSON_OPTION, printJson } from './cli-output.js';
@@ -71,13 +71,12 @@ export function registerDrafts(program: Command): void {
     .action(async (opts: Common & { state: string; limit: string }) => {
       if (!['open', 'confirmed', 'rejected', 'all'].includes(opts.state))
         throw usageError(`--state "${opts.state}" must be open, confirmed, rejected or all`);
-      if (!/^\d{1,5}$/.test(opts.limit) || Number(opts.limit) < 1)
-        throw usageError(`--limit "${opts.limit}" must be a whole number from 1 to 99999`);
+      const limit = wholeNumberOption(opts.limit, '--limit', 1, 99999);
       const hub = await openHubAt(opts);
       try {
         const items = await hub.state.drafts.list({
           state: opts.state as 'open' | 'confirmed' | 'rejected' | 'all',
-          limit: Number(opts.limit),
+          limit,
         });
         if (opts.json) return printJson(items);
         if (items.length === 0)

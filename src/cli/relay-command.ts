@@ -12,7 +12,7 @@ import { mailboxIdOf } from '../relay/relay-envelope.js';
 import { parseSealingPublicKey } from '../relay/relay-keys.js';
 import { RelayMailStore } from '../store/hub/relay-mail-store.js';
 import { RelayOutboxStore } from '../store/hub/relay-outbox-store.js';
-import { DATA_OPTION } from './cli-arguments.js';
+import { DATA_OPTION, wholeNumberOption } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { JSON_OPTION } from './cli-output.js';
 
@@ -177,12 +177,7 @@ export function registerRelay(program: Command): void {
     .option(...DATA_OPTION)
     .option(...JSON_OPTION)
     .action(async (o: DataOpts & { partner?: string; envelopeObjects: string }) => {
-      if (
-        !/^\d{1,4}$/.test(o.envelopeObjects) ||
-        Number(o.envelopeObjects) < 1 ||
-        Number(o.envelopeObjects) > 1000
-      )
-        throw usageError(`--envelope-objects "${o.envelopeObjects}" must be a whole number from 1 to 1000`);
+      const envelopeObjects = wholeNumberOption(o.envelopeObjects, '--envelope-objects', 1, 1000);
       return withHub(o, 'release.run', async (hub) => {
         const outbox = new RelayOutboxStore(hub.sql);
         const routes = await outbox.routes();
@@ -195,7 +190,7 @@ export function registerRelay(program: Command): void {
           if (!existsSync(path))
             throw new CliError(`no relay token at ${path}: run 'tearline relay route' again`);
           const r = await pushToRelay(hub, partner, readFileSync(path, 'utf8').trim(), {
-            envelopeObjects: Number(o.envelopeObjects),
+            envelopeObjects,
           });
           results.push({ partner: partner.name, relay: route.relayUrl, ...r });
         }

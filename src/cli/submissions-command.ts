@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { reviewStoresOf } from '../app/release-stores.js';
 import { promoteSubmission, rejectSubmission } from '../release/submission-promote.js';
 import { isReviewState, type SubmissionSummary } from '../store/hub/submission-review-store.js';
-import { DATA_OPTION, requireReason } from './cli-arguments.js';
+import { DATA_OPTION, requireReason, wholeNumberOption } from './cli-arguments.js';
 import { CliError, usageError } from './cli-error.js';
 import { requirePartner, withHubAs } from './cli-hub.js';
 import { JSON_OPTION, printJson } from './cli-output.js';
@@ -45,14 +45,13 @@ export function registerSubmissions(program: Command): void {
     .action(async (opts: Common & { partner?: string; state: string; limit: string }) => {
       if (opts.state !== 'all' && !isReviewState(opts.state))
         throw usageError(`--state "${opts.state}" must be pending, promoted, rejected or all`);
-      if (!/^\d{1,5}$/.test(opts.limit) || Number(opts.limit) < 1)
-        throw usageError(`--limit "${opts.limit}" must be a whole number from 1 to 99999`);
+      const limit = wholeNumberOption(opts.limit, '--limit', 1, 99999);
       await withHubAs(opts, 'read', async (hub) => {
         const partnerId = opts.partner ? (await requirePartner(hub.state, opts.partner)).id : undefined;
         const items = await hub.state.submissions.list({
           ...(partnerId && { partnerId }),
           state: opts.state === 'all' ? 'all' : (opts.state as SubmissionSummary['state']),
-          limit: Number(opts.limit),
+          limit,
         });
         if (opts.json) return printJson(items);
         const names = new Map((await hub.state.partners.list()).map((p) => [p.id, p.name]));

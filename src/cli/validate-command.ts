@@ -7,7 +7,8 @@ import { formatRejection } from '../ingest/import-summary.js';
 import { JsonSplitter } from '../ingest/json-splitter.js';
 import { validateBundleEnvelope } from '../stix/validate-bundle.js';
 import type { ValidationIssue } from '../stix/validation-types.js';
-import { EXIT_FAIL, usageError } from './cli-error.js';
+import { wholeNumberOption } from './cli-arguments.js';
+import { EXIT_FAIL } from './cli-error.js';
 import { checkInputFiles } from './import-command.js';
 
 interface DocumentReport {
@@ -67,12 +68,6 @@ async function* watchEnvelopes(
 /** Listed by default: enough to fix a file by, few enough that 200,000 bad objects stay small. */
 const DEFAULT_LISTED = 1000;
 
-function parseListed(value: string): number {
-  if (!/^\d{1,7}$/.test(value))
-    throw usageError(`--max-listed "${value}" must be a whole number from 0 to 9999999`);
-  return Number(value);
-}
-
 export function registerValidate(program: Command): void {
   program
     .command('validate')
@@ -87,7 +82,7 @@ export function registerValidate(program: Command): void {
     )
     .action(async (files: string[], opts: { strict?: boolean; json?: boolean; maxListed: string }) => {
       checkInputFiles(files);
-      const listed = parseListed(opts.maxListed);
+      const listed = wholeNumberOption(opts.maxListed, '--max-listed', 0, 9_999_999);
       const reports: DocumentReport[] = [];
       for (const file of files) {
         const warnings: LocatedIssue[] = [];

@@ -9,6 +9,55 @@ import { fail, type LedgerResult } from './ledger-result.js';
  * tree under their lock and store what these return.
  */
 
+/** A new checkpoint as both engines store it. */
+export interface NewCheckpoint {
+  size: number;
+  root: Buffer;
+  note: string;
+  signedAt: string;
+}
+
+/** A read of the stored tree that signing asks of an adapter, made under the adapter's lock. */
+export type TreeRead = { kind: 'root'; size: number } | { kind: 'consistency'; from: number; to: number };
+export type TreeAnswer = LedgerResult<{ root: Hash }> | LedgerResult<{ proof: Hash[] }>;
+
+/**
+ * Signing a checkpoint, step by step, once for the synchronous adapter (SQLite) and the
+ * asynchronous one (PostgreSQL): it yields each read of the tree it needs, only when it needs it
+ * (a refusal reads nothing further, as a damaged tree may throw), and returns the checkpoint with
+ * `created` when the adapter is to store it, or the latest one when that already covers the tree.
+ * Never a smaller tree than the latest checkpoint, and only one proven consistent with it.
+ */
+export function* checkpointSigning<C extends NewCheckpoint>(
+  have: number,
+  wanted: number | undefined,
+  latest: C | undefined,
+  signer: NoteSigner,
+  now: Date,
+): Generator<TreeRead, LedgerResult<{ checkpoint: C | NewCheckpoint; created: boolean }>, TreeAnswer> {
+  const target = checkpointTarget(have, wanted, latest);
+  if (!target.ok) return target;
+  if (target.covered) return { ok: true, checkpoint: target.covered, created: false };
+  const { size } = target;
+  const root = (yield { kind: 'root', size }) as LedgerResult<{ root: Hash }>;
+  if (!root.ok) return root;
+  if (latest) {
+    const oldRoot = (yield { kind: 'root', size: latest.size }) as LedgerResult<{ root: Hash }>;
+    if (!oldRoot.ok) return oldRoot;
+    const kept = checkRootKept(latest, oldRoot.root);
+    if (!kept.ok) return kept;
+    const proof = (yield { kind: 'consistency', from: latest.size, to: size }) as LedgerResult<{
+      proof: Hash[];
+    }>;
+    if (!proof.ok) return proof;
+    const extended = checkExtends(latest, size, root.root, proof.proof);
+    if (!extended.ok) return extended;
+  }
+  const signed = signedCheckpoint(signer, size, root.root, now);
+  if (!signed.ok) return signed;
+  return { ok: true, checkpoint: signed.checkpoint, created: true };
+}
+
 /**
  * The tree size to sign (`wanted`, else all `have` entries), or the latest checkpoint when it
  * already covers that size (another signer got there first: nothing smaller is ever signed).
@@ -59,7 +108,7 @@ export function signedCheckpoint(
   size: number,
   root: Hash,
   now: Date,
-): LedgerResult<{ checkpoint: { size: number; root: Buffer; note: string; signedAt: string } }> {
+): LedgerResult<{ checkpoint: NewCheckpoint }> {
   const signed = signCheckpoint({ origin: signer.name, size, root }, signer);
   if (!signed.ok) return signed;
   return {

@@ -153,6 +153,42 @@ const x509v3 = struct({
   },
 });
 
+/*
+ * Types whose properties are all optional (sections 6.16 and 6.18): the spec's "at least one"
+ * rule is their property list, so the list is written once and the rule reads it.
+ */
+const USER_ACCOUNT_PROPS: Record<string, PropCheck> = {
+  user_id: str,
+  credential: str,
+  account_login: str,
+  account_type: vocab('account-type-ov', VOCABS['account-type-ov']),
+  display_name: str,
+  is_service_account: bool,
+  is_privileged: bool,
+  can_escalate_privs: bool,
+  is_disabled: bool,
+  account_created: timestamp,
+  account_expires: timestamp,
+  credential_last_changed: timestamp,
+  account_first_login: timestamp,
+  account_last_login: timestamp,
+};
+const X509_CERTIFICATE_PROPS: Record<string, PropCheck> = {
+  is_self_signed: bool,
+  hashes,
+  version: str,
+  serial_number: str,
+  signature_algorithm: str,
+  issuer: str,
+  validity_not_before: timestamp,
+  validity_not_after: timestamp,
+  subject: str,
+  subject_public_key_algorithm: str,
+  subject_public_key_modulus: str,
+  subject_public_key_exponent: nonNeg,
+  x509_v3_extensions: x509v3,
+};
+
 const BASE_SPECS: readonly TypeSpec[] = [
   {
     type: 'artifact',
@@ -382,42 +418,9 @@ const BASE_SPECS: readonly TypeSpec[] = [
   {
     type: 'user-account',
     category: 'sco',
-    props: {
-      user_id: str,
-      credential: str,
-      account_login: str,
-      account_type: vocab('account-type-ov', VOCABS['account-type-ov']),
-      display_name: str,
-      is_service_account: bool,
-      is_privileged: bool,
-      can_escalate_privs: bool,
-      is_disabled: bool,
-      account_created: timestamp,
-      account_expires: timestamp,
-      credential_last_changed: timestamp,
-      account_first_login: timestamp,
-      account_last_login: timestamp,
-    },
+    props: USER_ACCOUNT_PROPS,
     // section 6.16: every property is optional, so at least one (or an extension) MUST be given.
-    rules: [
-      ruleAnyOf([
-        'extensions',
-        'user_id',
-        'credential',
-        'account_login',
-        'account_type',
-        'display_name',
-        'is_service_account',
-        'is_privileged',
-        'can_escalate_privs',
-        'is_disabled',
-        'account_created',
-        'account_expires',
-        'credential_last_changed',
-        'account_first_login',
-        'account_last_login',
-      ]),
-    ],
+    rules: [ruleAnyOf(['extensions', ...Object.keys(USER_ACCOUNT_PROPS)])],
   },
   {
     type: 'windows-registry-key',
@@ -440,38 +443,10 @@ const BASE_SPECS: readonly TypeSpec[] = [
   {
     type: 'x509-certificate',
     category: 'sco',
-    props: {
-      is_self_signed: bool,
-      hashes,
-      version: str,
-      serial_number: str,
-      signature_algorithm: str,
-      issuer: str,
-      validity_not_before: timestamp,
-      validity_not_after: timestamp,
-      subject: str,
-      subject_public_key_algorithm: str,
-      subject_public_key_modulus: str,
-      subject_public_key_exponent: nonNeg,
-      x509_v3_extensions: x509v3,
-    },
+    props: X509_CERTIFICATE_PROPS,
     rules: [
       // section 6.18: at least one object-specific property (extensions do not count).
-      ruleAnyOf([
-        'is_self_signed',
-        'hashes',
-        'version',
-        'serial_number',
-        'signature_algorithm',
-        'issuer',
-        'validity_not_before',
-        'validity_not_after',
-        'subject',
-        'subject_public_key_algorithm',
-        'subject_public_key_modulus',
-        'subject_public_key_exponent',
-        'x509_v3_extensions',
-      ]),
+      ruleAnyOf(Object.keys(X509_CERTIFICATE_PROPS)),
       // The spec states no order for validity; an inverted window is only suspicious.
       ruleTimeOrder('validity_not_before', 'validity_not_after', false, true),
     ],

@@ -1,10 +1,5 @@
 import type pg from 'pg';
-import {
-  checkExtends,
-  checkpointTarget,
-  checkRootKept,
-  signedCheckpoint,
-} from '../../ledger/ledger-checkpoint-rules.js';
+import { checkpointSigning, type TreeAnswer, type TreeRead } from '../../ledger/ledger-checkpoint-rules.js';
 import type { NoteSigner } from '../../ledger/ledger-note.js';
 import type { LedgerResult } from '../../ledger/ledger-result.js';
 import { LOCK_LEDGER, type PgLedger, type Queryable } from './pg-ledger.js';
@@ -63,31 +58,25 @@ export class PgLedgerCheckpoints {
     wanted: number | undefined,
   ): Promise<CheckpointResult> {
     const latest = (await this.list(tx)).at(-1);
-    const target = checkpointTarget(await this.#ledger.size(tx), wanted, latest);
-    if (!target.ok) return target;
-    if (target.covered) return { ok: true, checkpoint: target.covered, created: false };
-    const { size } = target;
-    const root = await this.#ledger.root(size, tx);
-    if (!root.ok) return root;
-    if (latest) {
-      const oldRoot = await this.#ledger.root(latest.size, tx);
-      if (!oldRoot.ok) return oldRoot;
-      const kept = checkRootKept(latest, oldRoot.root);
-      if (!kept.ok) return kept;
-      const proof = await this.#ledger.proveConsistency(latest.size, size, tx);
-      if (!proof.ok) return proof;
-      const extended = checkExtends(latest, size, root.root, proof.proof);
-      if (!extended.ok) return extended;
+    const steps = checkpointSigning(await this.#ledger.size(tx), wanted, latest, signer, now);
+    let step = steps.next();
+    while (!step.done) step = steps.next(await this.#read(step.value, tx));
+    const { value: result } = step;
+    if (result.ok && result.created) {
+      const { checkpoint } = result;
+      await tx.query('INSERT INTO ledger_checkpoints (size, root, note, signed_at) VALUES ($1, $2, $3, $4)', [
+        checkpoint.size,
+        checkpoint.root,
+        checkpoint.note,
+        checkpoint.signedAt,
+      ]);
     }
-    const signed = signedCheckpoint(signer, size, root.root, now);
-    if (!signed.ok) return signed;
-    const { checkpoint } = signed;
-    await tx.query('INSERT INTO ledger_checkpoints (size, root, note, signed_at) VALUES ($1, $2, $3, $4)', [
-      checkpoint.size,
-      checkpoint.root,
-      checkpoint.note,
-      checkpoint.signedAt,
-    ]);
-    return { ok: true, checkpoint, created: true };
+    return result;
+  }
+
+  #read(read: TreeRead, tx: pg.PoolClient): Promise<TreeAnswer> {
+    return read.kind === 'root'
+      ? this.#ledger.root(read.size, tx)
+      : this.#ledger.proveConsistency(read.from, read.to, tx);
   }
 }

@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { canonicalJson } from '../../stix/canonical-json.js';
 import { normaliseTimestamp } from '../../stix/timestamp.js';
 import type { JsonObject } from '../../stix/types.js';
-import type { ChangeCounter, FeedPage, FeedQuery, FeedReleaseInput, FeedResult } from '../feed-ports.js';
+import type {
+  ChangeCounter,
+  FeedError,
+  FeedPage,
+  FeedQuery,
+  FeedReleaseInput,
+  FeedResult,
+} from '../feed-ports.js';
 import { storageFaultOf } from '../storage-fault.js';
 import { RELEASE_FEED_LOCK } from '../store-locks.js';
 import type { SqlDatabase } from './sql-database.js';
@@ -50,6 +57,111 @@ export function revokedCopyOf(current: JsonObject & { modified: string }, now: D
   return { ...current, modified: new Date(modifiedMs).toISOString(), revoked: true };
 }
 
+/** Both feeds' INSERT of a release row; its values are `NewRelease.values`, in this order. */
+export const INSERT_RELEASE = `INSERT INTO releases (partner_id, object_id, version, version_key, type, spec_version, json,
+    digest, original_id, original_version, released_us, visible_from_us, revoked)
+  VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+
+/** The partner's versions of an object a recall reads, newest first (`VersionRow`). */
+export const SELECT_RECALLED_VERSIONS = `SELECT rid, json, version_key, feed_us, original_id, original_version
+  FROM releases WHERE partner_id = ? AND object_id = ? AND withdrawn = 0 ORDER BY version_key DESC`;
+
+/** A recall withdraws the versions still under embargo: they are never published. */
+export const WITHDRAW_EMBARGOED =
+  'UPDATE releases SET withdrawn = 1 WHERE partner_id = ? AND object_id = ? AND feed_us IS NULL';
+
+/** The tearline's derived-id record; two rows are enough to tell one original from several. */
+export const SELECT_RECORDED_ORIGINALS =
+  'SELECT original_id FROM tearline_derived_ids WHERE partner_id = ? AND derived_id = ? LIMIT 2';
+
+/** A release row as both feeds insert it. */
+export interface NewRelease {
+  objectId: string;
+  version: string;
+  versionKey: string;
+  nowUs: number;
+  visibleUs: number;
+  /** The values of INSERT_RELEASE; the revoked flag as 0/1, as both engines store flags. */
+  values: unknown[];
+}
+
+export function newReleaseOf(input: FeedReleaseInput, now: Date, forceVisible: boolean): NewRelease {
+  const obj = input.tearline;
+  const objectId = obj.id as string;
+  const { version, versionKey } = feedVersionOf(obj);
+  const nowUs = now.getTime() * 1000;
+  const visibleUs = forceVisible ? nowUs : input.visibleFrom.getTime() * 1000;
+  const values = [
+    input.partnerId,
+    objectId,
+    version,
+    versionKey,
+    obj.type as string,
+    typeof obj.spec_version === 'string' ? obj.spec_version : null,
+    JSON.stringify(obj),
+    createHash('sha256').update(canonicalJson(obj)).digest('hex'),
+    input.originalId,
+    input.originalVersion,
+    nowUs,
+    visibleUs,
+    obj.revoked === true ? 1 : 0,
+  ];
+  return { objectId, version, versionKey, nowUs, visibleUs, values };
+}
+
+/** The answer when INSERT_RELEASE met a row already there. */
+export function releaseExists(release: NewRelease): { ok: false } & FeedError {
+  return {
+    ok: false,
+    code: 'release-exists',
+    message: `${release.objectId} version ${release.version} is already released to this partner`,
+  };
+}
+
+/**
+ * What a recall does, decided from the partner's versions of the object (newest first) before
+ * anything is written: an error, or the withdrawal of what is still embargoed and, when the
+ * partner holds a visible copy not yet revoked, the revoked copy to publish at once. When nothing
+ * was ever visible, nothing is published (the partner never saw the object).
+ */
+export function recallPlanOf(
+  rows: readonly VersionRow[],
+  partnerId: string,
+  objectId: string,
+  now: Date,
+): FeedResult<{ revocation: FeedReleaseInput | undefined }> {
+  if (rows.length === 0) {
+    return { ok: false, code: 'release-not-found', message: `no release of ${objectId} to this partner` };
+  }
+  const visible = rows.find((r) => r.feed_us !== null);
+  if (!visible) return { ok: true, revocation: undefined };
+  const current = JSON.parse(visible.json) as JsonObject;
+  if (typeof current.modified !== 'string') {
+    return {
+      ok: false,
+      code: 'release-unversioned',
+      message: `${objectId} has no modified property, so it cannot carry a revoked version`,
+    };
+  }
+  if (current.revoked === true) return { ok: true, revocation: undefined };
+  return {
+    ok: true,
+    revocation: {
+      partnerId,
+      tearline: revokedCopyOf(current as JsonObject & { modified: string }, now),
+      originalId: visible.original_id,
+      // The revoked copy stands for the same original version as the copy it revokes.
+      originalVersion: visible.original_version,
+      visibleFrom: now,
+    },
+  };
+}
+
+/** A derived id that stands for several originals (merged SCOs) is left as sent. */
+export function oneOriginal(recorded: readonly string[]): string | undefined {
+  return recorded.length === 1 ? recorded[0] : undefined;
+}
+
 /**
  * The releases each partner sees over TAXII, in portable SQL: what a hub on PostgreSQL serves
  * (the SQLite hub has a synchronous adapter of its own, release-feed.ts). Writers join the
@@ -83,41 +195,16 @@ export class SqlReleaseFeed {
   recall(partnerId: string, objectId: string, now: Date): Promise<FeedResult<{ published: boolean }>> {
     return this.#sql.transaction(async (tx) => {
       await tx.lock(RELEASE_FEED_LOCK);
-      const rows = await this.#sql.all<VersionRow>(
-        `SELECT rid, json, version_key, feed_us, original_id, original_version FROM releases
-          WHERE partner_id = ? AND object_id = ? AND withdrawn = 0 ORDER BY version_key DESC`,
-        [partnerId, objectId],
-      );
-      if (rows.length === 0) {
-        return { ok: false, code: 'release-not-found', message: `no release of ${objectId} to this partner` };
-      }
-      const visible = rows.find((r) => r.feed_us !== null);
-      const current = visible ? (JSON.parse(visible.json) as JsonObject) : undefined;
-      if (current && typeof current.modified !== 'string') {
-        return {
-          ok: false,
-          code: 'release-unversioned',
-          message: `${objectId} has no modified property, so it cannot carry a revoked version`,
-        };
-      }
-      await this.#sql.run(
-        'UPDATE releases SET withdrawn = 1 WHERE partner_id = ? AND object_id = ? AND feed_us IS NULL',
-        [partnerId, objectId],
-      );
-      if (!visible || !current || typeof current.modified !== 'string' || current.revoked === true) {
-        return { ok: true, published: false };
-      }
-      const added = await this.#add(
-        {
-          partnerId,
-          tearline: revokedCopyOf(current as JsonObject & { modified: string }, now),
-          originalId: visible.original_id,
-          originalVersion: visible.original_version,
-          visibleFrom: now,
-        },
+      const plan = recallPlanOf(
+        await this.#sql.all<VersionRow>(SELECT_RECALLED_VERSIONS, [partnerId, objectId]),
+        partnerId,
+        objectId,
         now,
-        true,
       );
+      if (!plan.ok) return plan;
+      await this.#sql.run(WITHDRAW_EMBARGOED, [partnerId, objectId]);
+      if (!plan.revocation) return { ok: true, published: false };
+      const added = await this.#add(plan.revocation, now, true);
       return added.ok ? { ok: true, published: true } : added;
     });
   }
@@ -212,11 +299,11 @@ export class SqlReleaseFeed {
   async resolveSubmitted(partnerId: string, derivedId: string): Promise<string | undefined> {
     const released = await this.resolve(partnerId, derivedId);
     if (released !== undefined) return released;
-    const rows = await this.#sql.all<{ original_id: string }>(
-      'SELECT original_id FROM tearline_derived_ids WHERE partner_id = ? AND derived_id = ? LIMIT 2',
-      [partnerId, derivedId],
-    );
-    return rows.length === 1 ? rows[0]?.original_id : undefined;
+    const rows = await this.#sql.all<{ original_id: string }>(SELECT_RECORDED_ORIGINALS, [
+      partnerId,
+      derivedId,
+    ]);
+    return oneOriginal(rows.map((r) => r.original_id));
   }
 
   createResolver(): { resolve: (partnerId: string, derivedId: string) => Promise<string | undefined> } {
@@ -228,49 +315,21 @@ export class SqlReleaseFeed {
     now: Date,
     forceVisible: boolean,
   ): Promise<FeedResult<{ rid: number; visible: boolean }>> {
-    const obj = input.tearline;
-    const { version, versionKey } = feedVersionOf(obj);
-    const nowUs = now.getTime() * 1000;
-    const visibleUs = forceVisible ? nowUs : input.visibleFrom.getTime() * 1000;
-    const inserted = await this.#sql.get<{ rid: number }>(
-      `INSERT INTO releases (partner_id, object_id, version, version_key, type, spec_version, json, digest,
-         original_id, original_version, released_us, visible_from_us, revoked)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING rid`,
-      [
-        input.partnerId,
-        obj.id as string,
-        version,
-        versionKey,
-        obj.type as string,
-        typeof obj.spec_version === 'string' ? obj.spec_version : null,
-        JSON.stringify(obj),
-        createHash('sha256').update(canonicalJson(obj)).digest('hex'),
-        input.originalId,
-        input.originalVersion,
-        nowUs,
-        visibleUs,
-        obj.revoked === true,
-      ],
-    );
-    if (!inserted) {
-      return {
-        ok: false,
-        code: 'release-exists',
-        message: `${String(obj.id)} version ${version} is already released to this partner`,
-      };
-    }
+    const release = newReleaseOf(input, now, forceVisible);
+    const inserted = await this.#sql.get<{ rid: number }>(`${INSERT_RELEASE} RETURNING rid`, release.values);
+    if (!inserted) return releaseExists(release);
     // This process's own writes move its stamp at once; the notice of the commit follows.
     this.#local++;
-    const visible = visibleUs <= nowUs;
+    const visible = release.visibleUs <= release.nowUs;
     if (visible) {
       await this.#publish(
         {
           rid: inserted.rid,
           partner_id: input.partnerId,
-          object_id: obj.id as string,
-          version_key: versionKey,
+          object_id: release.objectId,
+          version_key: release.versionKey,
         },
-        nowUs,
+        release.nowUs,
       );
     }
     return { ok: true, rid: inserted.rid, visible };

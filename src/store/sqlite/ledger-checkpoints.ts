@@ -1,10 +1,5 @@
 import { openCheckpoint } from '../../ledger/ledger-checkpoint.js';
-import {
-  checkExtends,
-  checkpointTarget,
-  checkRootKept,
-  signedCheckpoint,
-} from '../../ledger/ledger-checkpoint-rules.js';
+import { checkpointSigning, type TreeAnswer, type TreeRead } from '../../ledger/ledger-checkpoint-rules.js';
 import { type CheckpointSchedule, checkpointBoundary } from '../../ledger/ledger-checkpoint-steps.js';
 import { equalHashes } from '../../ledger/ledger-hash.js';
 import type { NoteSigner, NoteVerifier } from '../../ledger/ledger-note.js';
@@ -104,27 +99,21 @@ export class SqliteLedgerCheckpoints implements LedgerCheckpointer {
     wanted: number | undefined,
   ): LedgerResult<{ checkpoint: StoredCheckpoint; created: boolean }> {
     const latest = this.latest();
-    const target = checkpointTarget(this.#ledger.size(), wanted, latest);
-    if (!target.ok) return target;
-    if (target.covered) return { ok: true, checkpoint: target.covered, created: false };
-    const { size } = target;
-    const root = this.#ledger.root(size);
-    if (!root.ok) return root;
-    if (latest) {
-      const oldRoot = this.#ledger.root(latest.size);
-      if (!oldRoot.ok) return oldRoot;
-      const kept = checkRootKept(latest, oldRoot.root);
-      if (!kept.ok) return kept;
-      const proof = this.#ledger.proveConsistency(latest.size, size);
-      if (!proof.ok) return proof;
-      const extended = checkExtends(latest, size, root.root, proof.proof);
-      if (!extended.ok) return extended;
+    const steps = checkpointSigning(this.#ledger.size(), wanted, latest, signer, now);
+    let step = steps.next();
+    while (!step.done) step = steps.next(this.#read(step.value));
+    const { value: result } = step;
+    if (result.ok && result.created) {
+      const { checkpoint } = result;
+      this.#statements.insert.run(checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.signedAt);
     }
-    const signed = signedCheckpoint(signer, size, root.root, now);
-    if (!signed.ok) return signed;
-    const { checkpoint } = signed;
-    this.#statements.insert.run(checkpoint.size, checkpoint.root, checkpoint.note, checkpoint.signedAt);
-    return { ok: true, checkpoint, created: true };
+    return result;
+  }
+
+  #read(read: TreeRead): TreeAnswer {
+    return read.kind === 'root'
+      ? this.#ledger.root(read.size)
+      : this.#ledger.proveConsistency(read.from, read.to);
   }
 
   /** Checks one stored checkpoint's signature and that its columns match its note. */

@@ -1,32 +1,20 @@
-import { createHash } from 'node:crypto';
-import { canonicalJson } from '../../stix/canonical-json.js';
-import type { JsonObject } from '../../stix/types.js';
-import type {
-  DerivedIdResolver,
-  FeedError,
-  FeedPage,
-  FeedQuery,
-  FeedReleaseInput,
-  FeedResult,
-} from '../feed-ports.js';
+import type { DerivedIdResolver, FeedPage, FeedQuery, FeedReleaseInput, FeedResult } from '../feed-ports.js';
 import {
-  feedVersionOf,
+  INSERT_RELEASE,
+  newReleaseOf,
+  oneOriginal,
   type PendingRow,
   RELEASES_FEED_TABLE,
-  revokedCopyOf,
+  recallPlanOf,
+  releaseExists,
+  SELECT_RECALLED_VERSIONS,
+  SELECT_RECORDED_ORIGINALS,
   type VersionRow,
+  WITHDRAW_EMBARGOED,
 } from '../sql/sql-release-feed.js';
 import { storageFaultOf } from '../storage-fault.js';
 import type { SqliteDatabase } from './database.js';
 import { FeedQueryRunner } from './release-feed-query.js';
-
-export type ReleaseInput = FeedReleaseInput;
-export type ReleaseError = FeedError;
-export type ReleaseResult<T> = FeedResult<T>;
-
-function digestOf(obj: JsonObject): string {
-  return createHash('sha256').update(canonicalJson(obj)).digest('hex');
-}
 
 /**
  * The releases each partner sees over TAXII. Writers are synchronous so the release pipeline
@@ -38,8 +26,9 @@ function digestOf(obj: JsonObject): string {
  * reason: bench/release-feed-engines.bench.ts runs both on one SQLite database in interleaved
  * rounds, and the portable one serves 0.76x the uncached TAXII pages (change stamp + a 100-object
  * page: 4,007 against 5,276 pages/s) and adds 0.49x the releases inside a pass's transaction
- * (14,301 against 29,007 per second), 2026-12-06 on the shared 2-core machine. Both share the
- * feed table description, the version key and the revoked copy (sql-release-feed.ts), and
+ * (14,301 against 29,007 per second), 2026-12-06 on the shared 2-core machine. Both share
+ * everything but their I/O (sql-release-feed.ts): the feed table description, the release row
+ * and its statements, the recall's decision, the version key and the revoked copy; and
  * sql-release-feed.test.ts checks that every add, recall and page answers the same on both.
  */
 export class SqliteReleaseFeed {
@@ -53,11 +42,7 @@ export class SqliteReleaseFeed {
     this.#db = db;
     this.#query = new FeedQueryRunner(db, RELEASES_FEED_TABLE);
     this.#s = {
-      insert: db.prepare(
-        `INSERT INTO releases (partner_id, object_id, version, version_key, type, spec_version, json, digest,
-           original_id, original_version, released_us, visible_from_us, revoked)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
-      ),
+      insert: db.prepare(INSERT_RELEASE),
       maxFeed: db.prepare('SELECT max(feed_us) FROM releases').pluck(),
       nextDue: db
         .prepare('SELECT min(visible_from_us) FROM releases WHERE feed_us IS NULL AND withdrawn = 0')
@@ -71,13 +56,8 @@ export class SqliteReleaseFeed {
       ),
       setFeed: db.prepare('UPDATE releases SET feed_us = ?, is_latest = ? WHERE rid = ?'),
       unsetLatest: db.prepare('UPDATE releases SET is_latest = 0 WHERE rid = ?'),
-      versions: db.prepare(
-        `SELECT rid, json, version_key, feed_us, original_id, original_version FROM releases
-          WHERE partner_id = ? AND object_id = ? AND withdrawn = 0 ORDER BY version_key DESC`,
-      ),
-      withdraw: db.prepare(
-        'UPDATE releases SET withdrawn = 1 WHERE partner_id = ? AND object_id = ? AND feed_us IS NULL',
-      ),
+      versions: db.prepare(SELECT_RECALLED_VERSIONS),
+      withdraw: db.prepare(WITHDRAW_EMBARGOED),
       totalChanges: db.prepare('SELECT total_changes()').pluck(),
       dataVersion: db.prepare('PRAGMA data_version').pluck(),
       original: db
@@ -86,7 +66,7 @@ export class SqliteReleaseFeed {
     };
   }
 
-  addRelease(input: ReleaseInput, now: Date): ReleaseResult<{ rid: number; visible: boolean }> {
+  addRelease(input: FeedReleaseInput, now: Date): FeedResult<{ rid: number; visible: boolean }> {
     return this.#write(() => this.#add(input, now, false));
   }
 
@@ -95,38 +75,15 @@ export class SqliteReleaseFeed {
    * at once. Versions still under embargo are withdrawn and never published; when nothing was
    * ever visible, nothing new is published either (the partner never saw the object).
    */
-  recall(partnerId: string, objectId: string, now: Date): ReleaseResult<{ published: boolean }> {
+  recall(partnerId: string, objectId: string, now: Date): FeedResult<{ published: boolean }> {
     return this.#write(() => {
       const rows = this.#s.versions.all(partnerId, objectId) as VersionRow[];
-      const visible = rows.find((r) => r.feed_us !== null);
-      if (rows.length === 0) {
-        return { ok: false, code: 'release-not-found', message: `no release of ${objectId} to this partner` };
-      }
-      const current = visible ? (JSON.parse(visible.json) as JsonObject) : undefined;
-      // Checked before anything is written: an error leaves the releases as they were.
-      if (current && typeof current.modified !== 'string') {
-        return {
-          ok: false,
-          code: 'release-unversioned',
-          message: `${objectId} has no modified property, so it cannot carry a revoked version`,
-        };
-      }
+      // Decided before anything is written: an error leaves the releases as they were.
+      const plan = recallPlanOf(rows, partnerId, objectId, now);
+      if (!plan.ok) return plan;
       this.#s.withdraw.run(partnerId, objectId);
-      if (!visible || !current || typeof current.modified !== 'string') return { ok: true, published: false };
-      if (current.revoked === true) return { ok: true, published: false };
-      const revokedCopy = revokedCopyOf(current as JsonObject & { modified: string }, now);
-      const added = this.#add(
-        {
-          partnerId,
-          tearline: revokedCopy,
-          originalId: visible.original_id,
-          // The revoked copy stands for the same original version as the copy it revokes.
-          originalVersion: visible.original_version,
-          visibleFrom: now,
-        },
-        now,
-        true,
-      );
+      if (!plan.revocation) return { ok: true, published: false };
+      const added = this.#add(plan.revocation, now, true);
       return added.ok ? { ok: true, published: true } : added;
     });
   }
@@ -201,56 +158,30 @@ export class SqliteReleaseFeed {
    * would attach feedback to the wrong object.
    */
   createResolver(): DerivedIdResolver {
-    const recorded = this.#db.prepare(
-      'SELECT original_id FROM tearline_derived_ids WHERE partner_id = ? AND derived_id = ? LIMIT 2',
-    );
+    const recorded = this.#db.prepare(SELECT_RECORDED_ORIGINALS);
     return {
       resolve: async (partnerId, derivedId) => {
         const released = this.#resolveReleased(partnerId, derivedId);
         if (released !== undefined) return released;
-        const rows = recorded.pluck().all(partnerId, derivedId) as string[];
-        return rows.length === 1 ? rows[0] : undefined;
+        return oneOriginal(recorded.pluck().all(partnerId, derivedId) as string[]);
       },
     };
   }
 
   #add(
-    input: ReleaseInput,
+    input: FeedReleaseInput,
     now: Date,
     forceVisible: boolean,
-  ): ReleaseResult<{ rid: number; visible: boolean }> {
-    const obj = input.tearline;
-    const { version, versionKey } = feedVersionOf(obj);
-    const nowUs = now.getTime() * 1000;
-    const visibleUs = forceVisible ? nowUs : input.visibleFrom.getTime() * 1000;
-    const info = this.#s.insert.run(
-      input.partnerId,
-      obj.id as string,
-      version,
-      versionKey,
-      obj.type as string,
-      typeof obj.spec_version === 'string' ? obj.spec_version : null,
-      JSON.stringify(obj),
-      digestOf(obj),
-      input.originalId,
-      input.originalVersion,
-      nowUs,
-      visibleUs,
-      obj.revoked === true ? 1 : 0,
-    );
-    if (info.changes === 0) {
-      return {
-        ok: false,
-        code: 'release-exists',
-        message: `${String(obj.id)} version ${version} is already released to this partner`,
-      };
-    }
+  ): FeedResult<{ rid: number; visible: boolean }> {
+    const release = newReleaseOf(input, now, forceVisible);
+    const info = this.#s.insert.run(...release.values);
+    if (info.changes === 0) return releaseExists(release);
     const rid = Number(info.lastInsertRowid);
-    const visible = visibleUs <= nowUs;
+    const visible = release.visibleUs <= release.nowUs;
     if (visible) {
       this.#publish(
-        { rid, partner_id: input.partnerId, object_id: obj.id as string, version_key: versionKey },
-        nowUs,
+        { rid, partner_id: input.partnerId, object_id: release.objectId, version_key: release.versionKey },
+        release.nowUs,
       );
     }
     return { ok: true, rid, visible };

@@ -14,6 +14,9 @@ import { basic, TAXII } from './taxii-fixture.js';
 if (!TEST_PG_URL) console.warn(PG_SKIP_REASON);
 
 /** Polls until `check` holds, for at most `ms`; resolves to how long it took. */
+/** A sixth of the credential cache's 60 s: only PostgreSQL's notice can end a credential this soon. */
+const NOTICE_MS = 10_000;
+
 async function within(ms: number, check: () => Promise<boolean>): Promise<number> {
   const t0 = performance.now();
   while (!(await check())) {
@@ -64,8 +67,12 @@ describe.skipIf(!TEST_PG_URL)('red team on PostgreSQL: credentials end at once o
         now: new Date(),
         reason: 'left the service',
       });
-      // The notice travels after the commit: well under a second, never the cache's 60 s.
-      expect(await within(1000, async () => (await get(analyst, intel)) === 401)).toBeLessThan(1000);
+      // The notice travels after the commit: well under a second on a quiet machine, never the
+      // cache's 60 s. The bound is the notice against the cache's expiry, with room for a loaded
+      // machine (two test workers on two cores took 1.4 s once), not a speed target.
+      expect(await within(NOTICE_MS, async () => (await get(analyst, intel)) === 401)).toBeLessThan(
+        NOTICE_MS,
+      );
 
       const bearer = `Bearer ${partner.token}`;
       const feed = '/taxii2/hub/collections/releases/objects/?limit=5';
@@ -77,7 +84,7 @@ describe.skipIf(!TEST_PG_URL)('red team on PostgreSQL: credentials end at once o
         randomBytes: (n) => randomBytes(n),
       });
       expect(rotated.ok).toBe(true);
-      expect(await within(1000, async () => (await get(bearer, feed)) === 401)).toBeLessThan(1000);
+      expect(await within(NOTICE_MS, async () => (await get(bearer, feed)) === 401)).toBeLessThan(NOTICE_MS);
       if (rotated.ok) expect(await get(`Bearer ${rotated.token}`, feed)).toBe(200);
     } finally {
       await app.close();

@@ -36,8 +36,8 @@ export interface PublishStores {
   hubName: string;
   /** What queue lists show of each object, remembered by a serving hub; derived afresh without. */
   facets?: FacetReader;
-  /** Agreement scopes' neighbourhoods, remembered until the objects change; walked afresh without. */
-  neighbourhoods?: NeighbourhoodFinder;
+  /** Agreement scopes' neighbourhoods (a serving hub remembers them until the objects change). */
+  neighbourhoods: NeighbourhoodFinder;
 }
 
 export interface Publication {

@@ -1,10 +1,10 @@
 import type { Agreement } from '../../policy/agreement-types.js';
 import { buildConditionHistory, type ConditionInterval } from '../../policy/condition-history.js';
+import { deriveFacts } from '../../policy/condition-replay.js';
 import type { ConditionFacts } from '../../policy/condition-types.js';
 import type { ConditionReader } from '../condition-ports.js';
 import type { AgreementVersions } from '../release-ports.js';
 import type { SqlQueries } from '../sql/sql-database.js';
-import { deriveFacts } from './condition-events.js';
 import { listFeedbackReceipts } from './feedback-count.js';
 
 /** One stretch of a condition's history with what it meant for the partner's items. */

@@ -29,7 +29,7 @@ export interface PublishStores {
   partners: PartnerDirectory;
   agreements: AgreementVersions;
   releases: PipelineReleases;
-  /** What publication, recall and the queue read of the hub's tables. */
+  /** What the pass, its decisions, publication, recall and the queue read of the hub's tables. */
   reads: PipelineReads;
   /** Which partner id stands for which original, for submissions coming back (tearline's port). */
   derivedIds: DerivedIdWriter;

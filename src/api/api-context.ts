@@ -27,6 +27,7 @@ import type { LedgerProofs } from '../store/ledger-ports.js';
 import type { AgreementBook, PartnerBook } from '../store/partner-ports.js';
 import type {
   ChangeStamps,
+  ConditionHistoryReads,
   DecisionFactReads,
   IntelReads,
   QueueReads,
@@ -60,7 +61,7 @@ export interface ConsoleStores {
   /** What queue lists show of each object, remembered until the objects change. */
   facets: FacetReader;
   /** What the intel pages, the queue, the partner summaries and decision facts read of the hub's tables. */
-  reads: IntelReads & QueueReads & RecallReads & ConsoleReads & DecisionFactReads;
+  reads: IntelReads & QueueReads & RecallReads & ConsoleReads & DecisionFactReads & ConditionHistoryReads;
 }
 
 /** The running hub as the routes see it. */

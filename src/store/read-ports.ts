@@ -7,6 +7,7 @@ import type { PassObjectRow } from './hub/release-pass-reads.js';
 import type { ChangeStamp } from './hub/release-pass-state.js';
 import type { OpenQueueRow, QueueApprovalRow } from './hub/release-queue-reads.js';
 import type { RecalledRecord } from './hub/release-reads.js';
+import type { Reason } from './hub/release-store.js';
 
 /*
  * Reads of the hub's tables the pipeline and the console make, as ports named for the caller.
@@ -98,6 +99,14 @@ export interface FeedbackReceipts {
   listFeedbackReceipts(partnerIdentityId: string, sinceUs: number): Promise<number[]>;
 }
 
+/** What a partner's condition history shows beside the conditions (condition-history-load.ts). */
+export interface ConditionHistoryReads extends FeedbackReceipts {
+  /** When each of the partner's releases was made (ISO), in no particular order. */
+  releaseTimesOf(partnerId: string): Promise<string[]>;
+  /** The recorded reasons of each outcome the partner is withheld now. */
+  withheldReasonsOf(partnerId: string): Promise<Reason[][]>;
+}
+
 /** Submitters' consent to their promoted submissions going further: their agreement in force. */
 export interface SubmitterConsents {
   /** Every partner's name and consent at `nowMs`; none for a partner with no agreement in force. */
@@ -127,7 +136,12 @@ export interface PipelineReads
     QueueReads {}
 
 /** Every read port: what the hub builds once over its database. */
-export interface HubReads extends PipelineReads, IntelReads, LatestObjectReader, ConsoleReads {}
+export interface HubReads
+  extends PipelineReads,
+    IntelReads,
+    LatestObjectReader,
+    ConsoleReads,
+    ConditionHistoryReads {}
 
 /** Counters the console's live view compares each tick; a value means only "different from before". */
 export interface ChangeStamps {

@@ -1,5 +1,6 @@
 import type { HubReads } from '../read-ports.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
+import { releaseTimesOf, withheldReasonsOf } from './condition-history-reads.js';
 import { createConsoleReads } from './console-reads.js';
 import { listFeedbackReceipts } from './feedback-count.js';
 import { recordedOutcomesOf, searchLatestObjects, storedVersionsOf } from './intel-search.js';
@@ -44,6 +45,8 @@ export function createHubReads(sql: SqlDatabase): HubReads {
     submitterCatalogAt: (nowMs) => loadSubmitterCatalog(sql, nowMs),
     submitterConsentAt: (partnerId, nowMs) => submitterConsentAt(sql, partnerId, nowMs),
     markingDefinitions: () => markingDefinitions(sql),
+    releaseTimesOf: (partnerId) => releaseTimesOf(sql, partnerId),
+    withheldReasonsOf: (partnerId) => withheldReasonsOf(sql, partnerId),
     releasedAmong: (partnerId, ids) => releasedAmong(sql, partnerId, ids),
     hasFeedRow: (partnerId, objectId) => hasFeedRow(sql, partnerId, objectId),
     latestObjectOf: (id) => latestObjectOf(sql, id),

@@ -127,6 +127,50 @@ const PORT_CALLERS = ['release', 'api', 'taxii'] as const;
  */
 const NOT_YET_PORTED: Record<string, readonly string[]> = {};
 
+/*
+ * Nor do they call a function of store/hub with a SQL handle: what they read and write goes
+ * through a port the hub builds once (read-ports.ts, release-ports.ts, ...). From store/hub they
+ * import types, and only the pure values listed here (no SQL, no handle: parsing, constants).
+ * The check fails when an entry is no longer imported, so the list only shrinks.
+ */
+const PURE_HUB_VALUES: Record<string, readonly string[]> = {
+  // The prefix that tells an API key from a session token.
+  'store/hub/api-key-store.ts': ['looksLikeApiKey'],
+  // The audit page's query-string filter and its limits.
+  'store/hub/audit-entries.ts': ['AUDIT_EXPORT_MAX', 'AUDIT_PAGE_MAX', 'parseAuditFilter'],
+  // The intel search's sort names and an object's labels read from its JSON.
+  'store/hub/intel-search.ts': ['INTEL_SORTS', 'labelsOf'],
+  // An object's list summary, from its JSON.
+  'store/hub/object-summaries.ts': ['summarise'],
+  // The review states a query string may name.
+  'store/hub/submission-review-store.ts': ['isReviewState'],
+};
+
+/** Every value (not type-only) one file's text imports or re-exports from store/hub, as 'file: name (module)'. */
+function hubValueImports(path: string, text: string): string[] {
+  const where = relative(SRC, path);
+  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest);
+  const out: string[] = [];
+  for (const s of file.statements) {
+    if (!(ts.isImportDeclaration(s) || ts.isExportDeclaration(s))) continue;
+    if (!s.moduleSpecifier || !ts.isStringLiteral(s.moduleSpecifier)) continue;
+    const spec = s.moduleSpecifier.text;
+    if (!spec.startsWith('.')) continue;
+    const target = resolve(dirname(path), spec).replace(/\.js$/, '.ts');
+    if (folderOf(target) !== 'store/hub') continue;
+    const module = relative(SRC, target);
+    const clause = ts.isImportDeclaration(s) ? s.importClause : undefined;
+    if (clause?.isTypeOnly || (ts.isExportDeclaration(s) && s.isTypeOnly)) continue;
+    const bindings = ts.isImportDeclaration(s) ? clause?.namedBindings : s.exportClause;
+    if (clause?.name) out.push(`${where}: default (${module})`);
+    if (bindings && (ts.isNamedImports(bindings) || ts.isNamedExports(bindings))) {
+      for (const e of bindings.elements)
+        if (!e.isTypeOnly) out.push(`${where}: ${(e.propertyName ?? e.name).text} (${module})`);
+    } else if (bindings || !clause) out.push(`${where}: * (${module})`);
+  }
+  return out;
+}
+
 /** The classes a module of src/store exports by declaration. */
 function exportedClasses(path: string): Set<string> {
   let text: string;
@@ -194,6 +238,47 @@ describe('folder edges', () => {
     const stale = [...pending].filter((p) => !found.some((line) => line.startsWith(`${p} (`)));
     expect(unexpected).toEqual([]);
     expect(stale).toEqual([]);
+  });
+
+  it('the pipeline, the console API and TAXII call no store/hub function, only ports', () => {
+    const callers = files.filter((f) => (PORT_CALLERS as readonly string[]).includes(folderOf(f)));
+    const found = callers.flatMap((f) => hubValueImports(f, readFileSync(f, 'utf8')));
+    const allowed = (line: string) => {
+      const m = /^[^:]+: (\S+) \((.+)\)$/.exec(line);
+      return m !== null && (PURE_HUB_VALUES[m[2] as string] ?? []).includes(m[1] as string);
+    };
+    expect(found.filter((line) => !allowed(line))).toEqual([]);
+    const stale = Object.entries(PURE_HUB_VALUES).flatMap(([module, names]) =>
+      names
+        .filter((n) => !found.some((line) => line.endsWith(`: ${n} (${module})`)))
+        .map((n) => `${module}: ${n}`),
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it('catches a store/hub value imported, re-exported or imported whole, not a type', () => {
+    const at = (p: string) => join(SRC, p);
+    expect(
+      hubValueImports(
+        at('release/x.ts'),
+        "import { findNeighbourhood, type Partner } from '../store/hub/neighbourhood.js';",
+      ),
+    ).toEqual(['release/x.ts: findNeighbourhood (store/hub/neighbourhood.ts)']);
+    expect(
+      hubValueImports(
+        at('api/x.ts'),
+        "export { readChangeStamp } from '../store/hub/release-pass-state.js';",
+      ),
+    ).toHaveLength(1);
+    expect(
+      hubValueImports(at('api/x.ts'), "import * as s from '../store/hub/outcome-history.js';"),
+    ).toHaveLength(1);
+    expect(
+      hubValueImports(
+        at('release/x.ts'),
+        "import type { Reason } from '../store/hub/release-store.js'; export type { Session } from '../store/hub/session-store.js'; import { PassReads } from '../store/read-ports.js';",
+      ),
+    ).toEqual([]);
   });
 
   it('catches a store class named as a value, a type or a re-export', () => {

@@ -6,7 +6,9 @@ import { decideOne, loadMarkingClassifier, loadPartnerFacts } from '../src/relea
 import { tlp2MarkingId } from '../src/stix/markings-tlp.js';
 import { AgreementStore } from '../src/store/hub/agreement-store.js';
 import { ConditionEvents } from '../src/store/hub/condition-events.js';
+import { createHubReads } from '../src/store/hub/hub-reads.js';
 import { insertObjectRows, withTestSql } from '../src/store/hub/hub-test-rows.js';
+import { findNeighbourhood } from '../src/store/hub/neighbourhood.js';
 import { PartnerStore } from '../src/store/hub/partner-store.js';
 import { iterateProjections, loadProjection } from '../src/store/hub/projection-reads.js';
 import { describeOnEngines } from '../src/store/sql/sql-test-engines.js';
@@ -73,10 +75,16 @@ describeOnEngines('decisions over the hub state', (open) => {
       });
 
       const memo = new DecisionMemo(new CedarEngine());
-      const classify = await loadMarkingClassifier(sql);
+      const reads = createHubReads(sql);
+      const classify = await loadMarkingClassifier(reads);
       const decideAt = async (iso: string, id: string) => {
         const facts = await loadPartnerFacts(
-          { sql, agreements, conditions },
+          {
+            agreements,
+            conditions,
+            reads,
+            neighbourhoods: { find: (seeds, hops) => findNeighbourhood(sql, seeds, hops) },
+          },
           (await partners.get('distrusted')) ?? p,
           Date.parse(iso),
         );

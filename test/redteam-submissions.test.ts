@@ -174,7 +174,7 @@ describe('red team: a partner’s submissions never become the hub’s intellige
     const b = await submit(t.kabul, [{ ...hostile, id: fresh }]);
     expect(normalised(b, [fresh, RED])).toEqual(normalised(a));
     expect(await latestIntel('marking-definition')).toEqual([]);
-    const classify = await loadMarkingClassifier(t.hub.state.sql);
+    const classify = await loadMarkingClassifier(t.hub.state.reads);
     expect(classify(RED)).toEqual({ kind: 'tlp', level: 'red' });
     const [mine] = await t.hub.state.submissions.list({ partnerId: t.kabul.id, limit: 1 });
     const sub = (

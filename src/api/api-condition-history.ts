@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { loadConditionHistory } from '../store/hub/condition-history-load.js';
+import { loadConditionHistory } from '../release/condition-history-load.js';
 import type { ConsoleContext } from './api-context.js';
 import { sendApiError } from './api-errors.js';
 
@@ -11,8 +11,7 @@ export function registerConditionHistoryRoutes(app: FastifyInstance, ctx: Consol
     async (request, reply) => {
       const p = await ctx.hub.state.partners.get((request.params as { id: string }).id);
       if (!p) return sendApiError(reply, 'not-found', 'no such partner');
-      const { sql, agreements, conditions } = ctx.hub.state;
-      return loadConditionHistory({ sql, agreements, conditions }, p, ctx.hub.clock.now());
+      return loadConditionHistory(ctx.hub.state, p, ctx.hub.clock.now());
     },
   );
   // The same audience sees what flowed beside the conditions: counts as each release pass left them.

@@ -1,7 +1,8 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Action } from '../access/access-roles.js';
 import type { AssuranceSpec } from '../policy/agreement-types.js';
-import { type AssuranceAttestation, deriveFacts } from '../store/hub/condition-events.js';
+import { deriveFacts } from '../policy/condition-replay.js';
+import type { AssuranceAttestation } from '../store/hub/condition-events.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import { userOf } from './api-auth.js';
 import { type ChangeBody, partnerFromPath, reasonOf } from './api-change-body.js';

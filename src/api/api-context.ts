@@ -25,7 +25,14 @@ import type { AuthMethod } from '../store/hub/session-store.js';
 import type { User } from '../store/hub/user-store.js';
 import type { LedgerProofs } from '../store/ledger-ports.js';
 import type { AgreementBook, PartnerBook } from '../store/partner-ports.js';
-import type { ChangeStamps, IntelReads, QueueReads, RecallReads } from '../store/read-ports.js';
+import type {
+  ChangeStamps,
+  ConditionHistoryReads,
+  DecisionFactReads,
+  IntelReads,
+  QueueReads,
+  RecallReads,
+} from '../store/read-ports.js';
 import type { FacetReader, NeighbourhoodFinder, ReleaseSummaryReader } from '../store/release-ports.js';
 import type { DraftList, SubmissionList } from '../store/review-ports.js';
 import type { SqlDatabase } from '../store/sql/sql-database.js';
@@ -53,8 +60,8 @@ export interface ConsoleStores {
   neighbourhoods: NeighbourhoodFinder;
   /** What queue lists show of each object, remembered until the objects change. */
   facets: FacetReader;
-  /** What the intel pages, the queue and the partner summaries read of the hub's tables. */
-  reads: IntelReads & QueueReads & RecallReads & ConsoleReads;
+  /** What the intel pages, the queue, the partner summaries and decision facts read of the hub's tables. */
+  reads: IntelReads & QueueReads & RecallReads & ConsoleReads & DecisionFactReads & ConditionHistoryReads;
 }
 
 /** The running hub as the routes see it. */

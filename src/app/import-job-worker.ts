@@ -19,7 +19,7 @@ try {
   try {
     let marking: ImportMarking | undefined;
     if (job.marking !== undefined) {
-      const { statements } = await loadMarkingCatalogs(hub.state.sql);
+      const { statements } = await loadMarkingCatalogs(hub.state.reads);
       const parsed = parseImportMarking(job.marking, new Set(statements.keys()));
       if (!parsed.ok) throw new ConfigError(`--marking: ${parsed.message}`);
       marking = parsed.marking;

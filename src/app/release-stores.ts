@@ -30,6 +30,7 @@ export function reviewStoresOf(hub: Hub): ReviewStores {
     submissions: hub.state.submissions,
     partners: hub.state.partners,
     objects: hub.objects,
+    consents: hub.state.reads,
     hubName: hub.config.hub_name,
   };
 }

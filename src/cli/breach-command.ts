@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { deriveFacts } from '../store/hub/condition-events.js';
+import { deriveFacts } from '../policy/condition-replay.js';
 import { DATA_OPTION, type DataOption, requireReason } from './cli-arguments.js';
 import { CliError } from './cli-error.js';
 import { partnerReadCommand, requirePartner, withHubState } from './cli-hub.js';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { openHubAt } from '../app/hub-open.js';
-import { loadConditionHistory } from '../store/hub/condition-history-load.js';
+import { loadConditionHistory } from '../release/condition-history-load.js';
 import type { DataOption } from './cli-arguments.js';
 import { requireActorOrClose, requirePartner } from './cli-hub.js';
 import { printJson } from './cli-output.js';
@@ -20,8 +20,7 @@ export function registerConditionHistory(condition: Command): void {
       await requireActorOrClose(hub, opts, 'condition.history');
       try {
         const p = await requirePartner(hub.state, nameOrId);
-        const { sql, agreements, conditions } = hub.state;
-        const history = await loadConditionHistory({ sql, agreements, conditions }, p, new Date());
+        const history = await loadConditionHistory(hub.state, p, new Date());
         if (opts.json) return printJson(history);
         const lines = history.intervals.map(
           (i) =>

@@ -57,7 +57,7 @@ export function registerMarking(program: Command): void {
         const actor = await requireActor(hub, o, 'marking.manage');
         if (target.scope === 'user' && !(await hub.state.users.get(target.name)))
           throw new CliError(`--user ${target.name}: no such user (see: tearline user list)`);
-        const { statements } = await loadMarkingCatalogs(hub.state.sql);
+        const { statements } = await loadMarkingCatalogs(hub.state.reads);
         const parsed = parseImportMarking(value, new Set(statements.keys()));
         if (!parsed.ok) throw new CliError(parsed.message);
         await hub.state.importMarkings.set(target.scope, target.name, parsed.marking, actor.name, new Date());

@@ -11,7 +11,6 @@ import { decideObject } from '../release/release-closure.js';
 import type { ReleaseDecision } from '../release/release-decision.js';
 import { isTlpLevel, TLP_LEVELS, type TlpLevel } from '../stix/markings-tlp.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../stix/types.js';
-import { loadSubmitterCatalog } from '../store/hub/submitter-consent.js';
 import { createSanitiseContext, releasedSetOf } from '../tearline/tearline-context.js';
 import {
   compileForbiddenTerms,
@@ -122,7 +121,7 @@ export function registerPreview(program: Command): void {
           profile: terms.profile,
           markings,
           forbidden,
-          submitters: await loadSubmitterCatalog(hub.state.sql, Date.now()),
+          submitters: await hub.state.reads.submitterCatalogAt(Date.now()),
         });
         const released = await releaseReferencedObjects(original, ctx, (id) => hub.objects.getLatest(id));
         const preview = { ...buildPreview(original, sanitise(original, ctx, released)), what_if: true };

@@ -112,7 +112,7 @@ export function registerTaxii(program: Command): void {
           const actor = await requireActor(hub, o as { db?: string }, 'intel.import');
           let marking: ImportMarking | undefined;
           if (o.marking !== undefined) {
-            const { statements } = await loadMarkingCatalogs(hub.state.sql);
+            const { statements } = await loadMarkingCatalogs(hub.state.reads);
             const parsed = parseImportMarking(o.marking, new Set(statements.keys()));
             if (!parsed.ok) throw usageError(`--marking: ${parsed.message}`);
             marking = parsed.marking;

@@ -14,7 +14,7 @@ async function termsAndBatch(h: StepHub, agreement?: Record<string, unknown>) {
     h.now,
   );
   const terms = await round.termsFor(partner);
-  return { partner, terms, batch: await loadEveryObject(h.stores.sql, round) };
+  return { partner, terms, batch: await loadEveryObject(h.stores.reads, round) };
 }
 
 const keysOf = (rows: readonly OutcomeRow[]): OutcomeKeys => new Map(rows.map((r) => [r.object_id, r]));

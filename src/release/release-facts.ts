@@ -1,4 +1,5 @@
 import { evaluateConditions } from '../policy/condition-evaluate.js';
+import { deriveFacts } from '../policy/condition-replay.js';
 import type { ConditionFacts } from '../policy/condition-types.js';
 import { type Decision, PartnerDecider, type PartnerFacts } from '../policy/decision.js';
 import type { DecisionMemo } from '../policy/decision-memo.js';
@@ -14,26 +15,23 @@ import { parseReleasability } from '../policy/marking-releasability.js';
 import type { OperatorPolicies } from '../policy/operator-policy.js';
 import { isJsonObject, type JsonObject } from '../stix/types.js';
 import type { ConditionReader } from '../store/condition-ports.js';
-import { deriveFacts } from '../store/hub/condition-events.js';
-import { listFeedbackReceipts } from '../store/hub/feedback-count.js';
-import { findNeighbourhood } from '../store/hub/neighbourhood.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import { markingDefinitions } from '../store/hub/projection-reads.js';
+import type { FeedbackReceipts, MarkingDefinitions } from '../store/read-ports.js';
 import type { AgreementVersions, NeighbourhoodFinder } from '../store/release-ports.js';
-import type { SqlQueries } from '../store/sql/sql-database.js';
 
 /*
  * The facts a decision is made from, assembled from what the store holds: a partner's agreement
  * in force, its conditions evaluated, feedback, scope sets, and the hub's marking catalogues.
  */
 
-/** What partner facts are read from: the hub state's stores and its database. */
+/** What partner facts are read from: the hub state's ports. */
 export interface PartnerFactStores {
-  sql: SqlQueries;
   agreements: AgreementVersions;
   conditions: ConditionReader;
-  /** Scope neighbourhoods remembered until the objects change; walked afresh without one. */
-  neighbourhoods?: NeighbourhoodFinder;
+  /** The agreement scope's neighbourhood and location sets. */
+  neighbourhoods: NeighbourhoodFinder;
+  /** The feedback reciprocity conditions count. */
+  reads: FeedbackReceipts;
 }
 
 /**
@@ -48,7 +46,6 @@ export async function loadPartnerFacts(
   operator?: Extract<OperatorPolicies, { ok: true }>,
   markingHint?: string,
 ): Promise<PartnerFacts> {
-  const { sql } = stores;
   const versions = await stores.agreements.list(partner.id);
   const inForce = versions.filter((v) => Date.parse(v.set_at) <= nowMs).at(-1);
   const allEvents = await stores.conditions.list(partner.id);
@@ -76,10 +73,9 @@ export async function loadPartnerFacts(
     ...base,
     partnerName: partner.name,
     ...(lastReviewAt !== undefined && { lastReviewAt }),
-    feedbackReceivedMs: await listFeedbackReceipts(sql, partner.id, sinceMs * 1000),
+    feedbackReceivedMs: await stores.reads.listFeedbackReceipts(partner.id, sinceMs * 1000),
   };
-  const walk = (seeds: readonly string[], hops: number) =>
-    stores.neighbourhoods ? stores.neighbourhoods.find(seeds, hops) : findNeighbourhood(sql, seeds, hops);
+  const walk = (seeds: readonly string[], hops: number) => stores.neighbourhoods.find(seeds, hops);
   const hood = body.scope.neighbourhood;
   const neighbourhood = hood && (await walk(hood.of, hood.hops));
   const locations = body.scope.locations && (await walk(body.scope.locations, 1));
@@ -118,10 +114,10 @@ export interface MarkingCatalogs {
  * `statement` definition (a copyright or terms notice) as restricting nothing, anything else
  * (unknown ids, custom definitions, TLP look-alikes with non-standard ids) as unknown.
  */
-export async function loadMarkingCatalogs(sql: SqlQueries): Promise<MarkingCatalogs> {
+export async function loadMarkingCatalogs(reads: MarkingDefinitions): Promise<MarkingCatalogs> {
   const known = new Map<string, MarkingClass>();
   const statements = new Map<string, JsonObject>();
-  for (const r of await markingDefinitions(sql)) {
+  for (const r of await reads.markingDefinitions()) {
     const def = r.definition;
     if (classifyStandardMarking(r.id).kind === 'tlp') continue;
     // An IEP 2.0 policy: the decision enforces it and the copy carries it; unreadable is unknown.
@@ -154,8 +150,8 @@ export async function loadMarkingCatalogs(sql: SqlQueries): Promise<MarkingCatal
   return { classify, statements };
 }
 
-export async function loadMarkingClassifier(sql: SqlQueries): Promise<MarkingClassifier> {
-  return (await loadMarkingCatalogs(sql)).classify;
+export async function loadMarkingClassifier(reads: MarkingDefinitions): Promise<MarkingClassifier> {
+  return (await loadMarkingCatalogs(reads)).classify;
 }
 
 export function decideOne(facts: PartnerFacts, memo: DecisionMemo, intel: IntelProjection): Decision {

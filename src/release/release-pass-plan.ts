@@ -1,13 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { JsonObject } from '../stix/types.js';
-import {
-  directDependentIds,
-  latestIdsStoredBetween,
-  latestObjectRows,
-  latestObjectRowsOf,
-  type PassObjectRow,
-} from '../store/hub/release-pass-reads.js';
-import type { SqlQueries } from '../store/sql/sql-database.js';
+import type { PassObjectRow } from '../store/hub/release-pass-reads.js';
+import type { PassReads } from '../store/read-ports.js';
 import { dependencyRefsOf } from '../tearline/tearline-batch.js';
 import type { DecisionInput, ReleaseTerms } from './release-decision.js';
 import type { MarkingCatalogs } from './release-facts.js';
@@ -32,17 +26,17 @@ function batchOf(round: DecisionRound, rows: readonly PassObjectRow[]): PassBatc
 }
 
 /** Every latest object, in store order: what a full pass decides. */
-export async function loadEveryObject(sql: SqlQueries, round: DecisionRound): Promise<PassBatch> {
-  return batchOf(round, await latestObjectRows(sql));
+export async function loadEveryObject(reads: PassReads, round: DecisionRound): Promise<PassBatch> {
+  return batchOf(round, await reads.latestObjectRows());
 }
 
 /** The latest versions of `ids` (those the hub holds), in store order, and nothing they reach. */
 export async function loadObjects(
-  sql: SqlQueries,
+  reads: PassReads,
   round: DecisionRound,
   ids: Iterable<string>,
 ): Promise<PassBatch> {
-  const rows = await latestObjectRowsOf(sql, [...new Set(ids)]);
+  const rows = await reads.latestObjectRowsOf([...new Set(ids)]);
   return batchOf(
     round,
     rows.sort((a, b) => Number(a.added_us) - Number(b.added_us)),
@@ -50,8 +44,8 @@ export async function loadObjects(
 }
 
 /** Which of `ids` the hub holds a latest version of. */
-export async function heldAmong(sql: SqlQueries, ids: readonly string[]): Promise<Set<string>> {
-  return new Set((await latestObjectRowsOf(sql, ids)).map((r) => r.id));
+export async function heldAmong(reads: PassReads, ids: readonly string[]): Promise<Set<string>> {
+  return new Set((await reads.latestObjectRowsOf(ids)).map((r) => r.id));
 }
 
 /** The objects a batch's members reference (through dependencyRefsOf) that are not in it. */
@@ -68,7 +62,7 @@ export function referencesOutside(batch: PassBatch): string[] {
  * each member the answer a pass over the whole store gives it (release-decision.ts).
  */
 export async function loadClosure(
-  sql: SqlQueries,
+  reads: PassReads,
   round: DecisionRound,
   ids: Iterable<string>,
 ): Promise<PassBatch> {
@@ -77,7 +71,7 @@ export async function loadClosure(
   let frontier = [...asked];
   while (frontier.length > 0) {
     const next: string[] = [];
-    for (const r of await latestObjectRowsOf(sql, frontier)) {
+    for (const r of await reads.latestObjectRowsOf(frontier)) {
       found.set(r.id, r);
       for (const ref of dependencyRefsOf(JSON.parse(r.json) as JsonObject)) {
         if (asked.has(ref)) continue;
@@ -92,20 +86,20 @@ export async function loadClosure(
 }
 
 /** Ids of objects whose latest version was stored in (afterUs, uptoUs]. */
-export function objectsChangedBetween(sql: SqlQueries, afterUs: number, uptoUs: number): Promise<string[]> {
-  return latestIdsStoredBetween(sql, afterUs, uptoUs);
+export function objectsChangedBetween(reads: PassReads, afterUs: number, uptoUs: number): Promise<string[]> {
+  return reads.latestIdsStoredBetween(afterUs, uptoUs);
 }
 
 /**
  * `ids` and every latest object whose tearline depends on one of them, directly or through
  * others (incoming references): an object's answer changes when something it reaches changes.
  */
-export async function withDependents(sql: SqlQueries, ids: readonly string[]): Promise<Set<string>> {
+export async function withDependents(reads: PassReads, ids: readonly string[]): Promise<Set<string>> {
   const seen = new Set(ids);
   let frontier = [...seen];
   while (frontier.length > 0) {
     const next: string[] = [];
-    for (const id of await directDependentIds(sql, frontier)) {
+    for (const id of await reads.directDependentIds(frontier)) {
       if (seen.has(id)) continue;
       seen.add(id);
       next.push(id);

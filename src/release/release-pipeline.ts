@@ -1,10 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DecisionMemo } from '../policy/decision-memo.js';
 import type { ConditionReader } from '../store/condition-ports.js';
-import { recordOutcomeCounts } from '../store/hub/outcome-history.js';
 import type { Partner } from '../store/hub/partner-store.js';
 import type { MemberSet } from '../store/hub/release-pass-members.js';
-import { HUB_SCOPE, queueObjectsClosedSince, readChangeStamp } from '../store/hub/release-pass-state.js';
 import type { PassMembers, PassStates } from '../store/release-ports.js';
 import { NOTHING_RELEASED } from '../tearline/tearline-context.js';
 import type { ReleasedSet } from '../tearline/tearline-types.js';
@@ -77,6 +75,9 @@ export interface PipelineReport {
   totals: PipelineCounts & { decisions: DecisionTally };
 }
 
+/** The scope of the hub-wide pass state row (a partner's row is scoped by its id). */
+const HUB_SCOPE = '';
+
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
 
 /**
@@ -98,10 +99,10 @@ export async function runReleasePipeline(
   stores: PipelineStores,
   opts: PipelineOptions,
 ): Promise<PipelineReport> {
-  const { sql, partners: partnerStore } = stores;
+  const { sql, reads, partners: partnerStore } = stores;
   const passStates = stores.passStates;
   // Read before anything else: a change made while this pass runs moves the stamp past it.
-  const stamp = await readChangeStamp(sql);
+  const stamp = await reads.changeStamp();
   const settingsKey = opts.settingsDigest;
   const hubKey = `${stamp.key}|${settingsKey ?? ''}`;
   const saved = await passStates.all();
@@ -157,38 +158,38 @@ export async function runReleasePipeline(
     let context: ReleasedSet = NOTHING_RELEASED;
     if (opts.full || settingsKey === undefined || !row || before?.terms !== key.terms) {
       anyFull = true;
-      every ??= await loadEveryObject(sql, round);
+      every ??= await loadEveryObject(reads, round);
       batch = every;
       // Every outcome of the partner in one query: one per object would be a round trip each on PostgreSQL.
       outcomes = await stores.releases.outcomeKeysOfPartner(partner.id);
     } else {
       let changed = changedSince.get(row.object_cursor);
       if (!changed) {
-        changed = objectsChangedBetween(sql, row.object_cursor, stamp.objectsUs)
-          .then((ids) => withDependents(sql, ids))
-          .then(async (ids) => ({ ids, batch: await loadObjects(sql, round, ids) }));
+        changed = objectsChangedBetween(reads, row.object_cursor, stamp.objectsUs)
+          .then((ids) => withDependents(reads, ids))
+          .then(async (ids) => ({ ids, batch: await loadObjects(reads, round, ids) }));
         changedSince.set(row.object_cursor, changed);
       }
       const shared = await changed;
       const movedIds = moved.flatMap((m) => [...m.entered, ...m.left]);
       const extra = [
-        ...(movedIds.length === 0 ? [] : await withDependents(sql, movedIds)),
+        ...(movedIds.length === 0 ? [] : await withDependents(reads, movedIds)),
         ...(await stores.releases.waitingObjectIds(partner.id)),
-        ...(await queueObjectsClosedSince(sql, partner.id, verdictsSince(row.updated_at))),
+        ...(await reads.queueObjectsClosedSince(partner.id, verdictsSince(row.updated_at))),
       ].filter((id) => !shared.ids.has(id));
       // Read and projected once for every partner with this cursor; a partner's own items add to it.
-      batch = extra.length === 0 ? shared.batch : await loadObjects(sql, round, [...shared.ids, ...extra]);
+      batch = extra.length === 0 ? shared.batch : await loadObjects(reads, round, [...shared.ids, ...extra]);
       const known = await knownReferences(stores, partner.id, batch, held);
       if (known) context = known;
       // Something the batch reaches has no recorded answer for this partner: decide all it reaches.
-      else batch = await loadClosure(sql, round, batch.stored.keys());
+      else batch = await loadClosure(reads, round, batch.stored.keys());
       outcomes = await stores.releases.outcomeKeysOf(partner.id, [...batch.stored.keys()]);
     }
     report.decided += batch.inputs.length;
     const done = await runForPartner(stores, terms, partner, batch, outcomes, opts, context);
     // After the partner's writes, with the sets its key names: a crash before this commit repeats
     // the partner's pass (idempotent) from the sets and key as they were.
-    await sql.transaction(async (tx) => {
+    await sql.transaction(async () => {
       const members = stores.passMembers;
       for (const m of moved) await members.change(partner.id, m.set, m.entered, m.left);
       await stores.releases.putReferenceIds(partner.id, done.references);
@@ -200,7 +201,7 @@ export async function runReleasePipeline(
         updated_at: opts.now.toISOString(),
       });
       // What the partner has out, waiting and held back as this pass leaves it (overseers' chart).
-      await recordOutcomeCounts(tx, partner.id, opts.now.toISOString());
+      await stores.releases.recordOutcomeCounts(partner.id, opts.now.toISOString());
     });
     nextDue = earlierOf(nextDue, terms.decider.changesAt);
     const { references: _, ...counts } = done;
@@ -301,7 +302,7 @@ async function knownReferences(
   const unknown = outside.filter((id) => !known.has(id) && held.get(id) !== false);
   if (unknown.some((id) => held.get(id) === true)) return undefined;
   if (unknown.length > 0) {
-    const found = await heldAmong(stores.sql, unknown);
+    const found = await heldAmong(stores.reads, unknown);
     for (const id of unknown) held.set(id, found.has(id));
     if (found.size > 0) return undefined;
   }

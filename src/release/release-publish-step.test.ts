@@ -13,7 +13,7 @@ async function decided(h: StepHub, name: string, approval: 'none' | 'one') {
     h.now,
   );
   const terms = await round.termsFor(partner);
-  const batch = await loadEveryObject(h.stores.sql, round);
+  const batch = await loadEveryObject(h.stores.reads, round);
   const agreement = terms.decider.facts.agreement;
   if (!agreement) throw new Error('agreement');
   const outcomes = await h.stores.releases.outcomeKeysOfPartner(partner.id);

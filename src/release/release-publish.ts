@@ -29,15 +29,15 @@ export interface PublishStores {
   partners: PartnerDirectory;
   agreements: AgreementVersions;
   releases: PipelineReleases;
-  /** What publication, recall and the queue read of the hub's tables. */
+  /** What the pass, its decisions, publication, recall and the queue read of the hub's tables. */
   reads: PipelineReads;
   /** Which partner id stands for which original, for submissions coming back (tearline's port). */
   derivedIds: DerivedIdWriter;
   hubName: string;
   /** What queue lists show of each object, remembered by a serving hub; derived afresh without. */
   facets?: FacetReader;
-  /** Agreement scopes' neighbourhoods, remembered until the objects change; walked afresh without. */
-  neighbourhoods?: NeighbourhoodFinder;
+  /** Agreement scopes' neighbourhoods (a serving hub remembers them until the objects change). */
+  neighbourhoods: NeighbourhoodFinder;
 }
 
 export interface Publication {

@@ -4,7 +4,7 @@ import { DecisionMemo } from '../policy/decision-memo.js';
 import { type IntelProjection, type ProjectionOptions, projectIntel } from '../policy/intel-projection.js';
 import type { JsonObject } from '../stix/types.js';
 import type { Partner } from '../store/hub/partner-store.js';
-import { loadSubmitterCatalog } from '../store/hub/submitter-consent.js';
+import type { DecisionFactReads } from '../store/read-ports.js';
 import { createSanitiseContext } from '../tearline/tearline-context.js';
 import { releasingIdentityIdOf } from '../tearline/tearline-identity.js';
 import type { SubmitterCatalog } from '../tearline/tearline-submitter.js';
@@ -19,7 +19,8 @@ import { type HubPolicy, markingDefaultHint } from './release-policy.js';
 
 /** What deciding reads besides the objects: the hub's state stores, its policy, secret and name. */
 export interface DecisionSources {
-  stores: PartnerFactStores;
+  /** Partners' facts, and the hub's markings and submitters' consent every partner shares. */
+  stores: PartnerFactStores & { reads: DecisionFactReads };
   policy: HubPolicy;
   hubSecret: Uint8Array | string;
   hubName: string;
@@ -51,9 +52,9 @@ export class DecisionRound {
   }
 
   static async open(sources: DecisionSources, now: Date, memo?: DecisionMemo): Promise<DecisionRound> {
-    const { sql } = sources.stores;
-    const submitters = await loadSubmitterCatalog(sql, now.getTime());
-    return new DecisionRound(sources, await loadMarkingCatalogs(sql), submitters, now, memo);
+    const { reads } = sources.stores;
+    const submitters = await reads.submitterCatalogAt(now.getTime());
+    return new DecisionRound(sources, await loadMarkingCatalogs(reads), submitters, now, memo);
   }
 
   project(object: JsonObject): IntelProjection {

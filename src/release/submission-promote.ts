@@ -4,8 +4,8 @@ import type { SubmitterConsent } from '../policy/agreement-types.js';
 import { collectReferences } from '../stix/refs.js';
 import { validateObject } from '../stix/validate.js';
 import type { SubmissionDetail } from '../store/hub/submission-review-store.js';
-import { submitterConsentAt } from '../store/hub/submitter-consent.js';
 import type { ObjectWriter } from '../store/ports.js';
+import type { SubmitterConsents } from '../store/read-ports.js';
 import type { PartnerDirectory } from '../store/release-ports.js';
 import type { SubmissionReviewer } from '../store/review-ports.js';
 import type { SqlDatabase, SqlTx } from '../store/sql/sql-database.js';
@@ -17,6 +17,8 @@ export interface ReviewStores {
   submissions: SubmissionReviewer;
   partners: PartnerDirectory;
   objects: ObjectWriter;
+  /** The consent a promotion is made under; read inside the review's transaction (it joins it). */
+  consents: SubmitterConsents;
   hubName: string;
 }
 
@@ -159,7 +161,7 @@ export async function promoteSubmission(
     await stores.submissions.decide(number, { state: 'promoted', by: reviewer.name, at, promotedId });
     // The consent in force now is what the promotion was made under; a later agreement may
     // change what goes where, and the ledger keeps both.
-    const { consent } = await submitterConsentAt(tx, s.partner_id, now.getTime());
+    const { consent } = await stores.consents.submitterConsentAt(s.partner_id, now.getTime());
     await reviewEntry(tx, s, 'promoted', reviewer.name, at, {
       promoted_id: promotedId,
       submitter_consent: consent,

@@ -12,7 +12,7 @@ export interface ConditionChange {
   now: Date;
 }
 
-/** The partner's condition events, in the order they were appended (replay with deriveFacts). */
+/** The partner's condition events, in the order they were appended (replay with policy/condition-replay.ts). */
 export interface ConditionReader {
   list(partnerId: string): Promise<ConditionEvent[]>;
 }

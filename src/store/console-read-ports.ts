@@ -61,8 +61,6 @@ export interface PartnerActivityReads {
   listRelayFeedbackOutboxes(): Promise<FeedbackOutbox[]>;
   /** The partner's recorded outcome counts, oldest first. */
   listOutcomeHistory(partnerId: string): Promise<OutcomeCounts[]>;
-  /** When the hub received each piece of the partner's feedback since `sinceUs` (epoch ms). */
-  listFeedbackReceipts(partnerIdentityId: string, sinceUs: number): Promise<number[]>;
 }
 
 /** Every console read of this file. */

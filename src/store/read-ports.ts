@@ -1,9 +1,13 @@
 import type { JsonObject } from '../stix/types.js';
+import type { SubmitterCatalog, SubmitterTrace } from '../tearline/tearline-submitter.js';
 import type { ConsoleReads } from './console-read-ports.js';
 import type { IntelSearch, IntelSearchRow, StoredVersion } from './hub/intel-search.js';
 import type { ObjectFacet } from './hub/object-facets.js';
+import type { PassObjectRow } from './hub/release-pass-reads.js';
+import type { ChangeStamp } from './hub/release-pass-state.js';
 import type { OpenQueueRow, QueueApprovalRow } from './hub/release-queue-reads.js';
 import type { RecalledRecord } from './hub/release-reads.js';
+import type { Reason } from './hub/release-store.js';
 
 /*
  * Reads of the hub's tables the pipeline and the console make, as ports named for the caller.
@@ -67,11 +71,77 @@ export interface IntelReads {
   storedVersionsOf(id: string): Promise<StoredVersion[]>;
 }
 
-/** The reads the release pipeline makes (publication, recall, queue, bulk verdicts). */
-export interface PipelineReads extends PublicationReads, RecallReads, QueueReads {}
+/**
+ * What a release pass plans its batches from (hub/release-pass-reads.ts): latest object versions
+ * in store order, what changed since a cursor, who depends on what, and verdicts given meanwhile.
+ */
+export interface PassReads {
+  /** Moves with every object version and every ledger entry but deliveries: read first in a pass. */
+  changeStamp(): Promise<ChangeStamp>;
+  /** Every latest object version, in store order: what a full pass decides. */
+  latestObjectRows(): Promise<PassObjectRow[]>;
+  /** The latest versions of `ids` the hub holds, in any order; ids it does not hold are left out. */
+  latestObjectRowsOf(ids: readonly string[]): Promise<PassObjectRow[]>;
+  /** Ids of objects whose latest version was stored in (afterUs, uptoUs]. */
+  latestIdsStoredBetween(afterUs: number, uptoUs: number): Promise<string[]>;
+  /** Latest objects whose tearline depends on one of `ids` directly (one step); may repeat. */
+  directDependentIds(ids: readonly string[]): Promise<string[]>;
+  /** Objects whose queue item for the partner was approved, released or denied at or after `sinceIso`. */
+  queueObjectsClosedSince(partnerId: string, sinceIso: string): Promise<string[]>;
+}
+
+/** What partners' conditions are counted on: the feedback each sent back. */
+export interface FeedbackReceipts {
+  /**
+   * When the hub received each piece of the partner's feedback since `sinceUs` (epoch µs), in
+   * epoch ms, ascending: its receipt time, never the date the partner wrote (feedback-count.ts).
+   */
+  listFeedbackReceipts(partnerIdentityId: string, sinceUs: number): Promise<number[]>;
+}
+
+/** What a partner's condition history shows beside the conditions (condition-history-load.ts). */
+export interface ConditionHistoryReads extends FeedbackReceipts {
+  /** When each of the partner's releases was made (ISO), in no particular order. */
+  releaseTimesOf(partnerId: string): Promise<string[]>;
+  /** The recorded reasons of each outcome the partner is withheld now. */
+  withheldReasonsOf(partnerId: string): Promise<Reason[][]>;
+}
+
+/** Submitters' consent to their promoted submissions going further: their agreement in force. */
+export interface SubmitterConsents {
+  /** Every partner's name and consent at `nowMs`; none for a partner with no agreement in force. */
+  submitterCatalogAt(nowMs: number): Promise<SubmitterCatalog>;
+  /** One partner's consent at `nowMs`, and the agreement version it comes from (if any). */
+  submitterConsentAt(
+    partnerId: string,
+    nowMs: number,
+  ): Promise<{ consent: SubmitterTrace['consent']; version?: number }>;
+}
+
+/** The hub's marking catalogue as stored: what markings are classified by and copies carry. */
+export interface MarkingDefinitions {
+  /** Every latest marking definition the hub holds, parsed. */
+  markingDefinitions(): Promise<{ id: string; definition: JsonObject }[]>;
+}
+
+/** What decision facts are assembled from besides agreements and conditions (release-facts.ts). */
+export interface DecisionFactReads extends FeedbackReceipts, SubmitterConsents, MarkingDefinitions {}
+
+/** The reads the release pipeline makes (pass, decision facts, publication, recall, queue, bulk verdicts). */
+export interface PipelineReads
+  extends PassReads,
+    DecisionFactReads,
+    PublicationReads,
+    RecallReads,
+    QueueReads {}
 
 /** Every read port: what the hub builds once over its database. */
-export interface HubReads extends PipelineReads, IntelReads, LatestObjectReader, ConsoleReads {}
+export interface HubReads
+  extends PipelineReads,
+    IntelReads,
+    LatestObjectReader,
+    ConsoleReads,
+    ConditionHistoryReads {}
 
 /** Counters the console's live view compares each tick; a value means only "different from before". */
 export interface ChangeStamps {

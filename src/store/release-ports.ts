@@ -69,6 +69,11 @@ export interface OutcomeRecorder {
   putOutcomes(rows: readonly OutcomeRow[]): Promise<void>;
   /** Records what references to objects resolve to, on their outcome rows (see OutcomeKey). */
   putReferenceIds(partnerId: string, refs: readonly (readonly [string, string])[]): Promise<void>;
+  /**
+   * Records the partner's outcome counts at `at` (the overseers' chart), when any differs from the
+   * last record: a pass that changed nothing adds nothing. Joins the caller's transaction.
+   */
+  recordOutcomeCounts(partnerId: string, at: string): Promise<void>;
 }
 
 /** One queue item by id: undefined when there is none. */

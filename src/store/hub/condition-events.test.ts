@@ -1,6 +1,7 @@
 import { expect, it } from 'vitest';
+import { deriveFacts } from '../../policy/condition-replay.js';
 import { describeOnEngines } from '../sql/sql-test-engines.js';
-import { ConditionEvents, deriveFacts } from './condition-events.js';
+import { ConditionEvents } from './condition-events.js';
 import { insertPartnerRow, withTestSql } from './hub-test-rows.js';
 
 const at = (iso: string) => ({ actor: 'local-admin', now: new Date(iso) });

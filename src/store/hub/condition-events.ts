@@ -1,18 +1,11 @@
-import type {
-  AssuranceAttestation,
-  AssuranceRecord,
-  BreachFact,
-  ConditionFacts,
-  SuspensionFact,
-} from '../../policy/condition-types.js';
+import { type ConditionEventAction, deriveFacts } from '../../policy/condition-replay.js';
+import type { AssuranceAttestation } from '../../policy/condition-types.js';
 import type { JsonObject } from '../../stix/types.js';
 import type { ConditionBook, ConditionChange } from '../condition-ports.js';
 import type { SqlDatabase, SqlTx } from '../sql/sql-database.js';
 import { changeDigest, recordChange } from './ledger-change.js';
 
 export type { AssuranceAttestation };
-
-export type ConditionEventAction = 'attest' | 'revoke' | 'review' | 'suspend' | 'resume' | 'open' | 'close';
 
 export interface ConditionEvent {
   seq: number;
@@ -53,7 +46,7 @@ type EventArgs = [
 
 /**
  * The append-only history of what officers did to a partner's conditions. Nothing is updated or
- * deleted: the current state is a replay (see `deriveFacts`), so every past state can be shown.
+ * deleted: the current state is a replay (policy/condition-replay.ts), so every past state can be shown.
  */
 export class ConditionEvents implements ConditionBook {
   constructor(readonly sql: SqlDatabase) {}
@@ -149,56 +142,4 @@ export class ConditionEvents implements ConditionBook {
       detail: JSON.parse(r.detail) as JsonObject,
     }));
   }
-}
-
-/** Replays events into the facts conditions are evaluated on (feedback is counted elsewhere). */
-export function deriveFacts(events: readonly ConditionEvent[]): Omit<ConditionFacts, 'feedbackReceivedMs'> {
-  const assurances = new Map<string, AssuranceRecord>();
-  let lastReviewAt: string | undefined;
-  let suspension: SuspensionFact = { on: false };
-  const open = new Map<string, BreachFact>();
-  for (const e of events) {
-    switch (e.action) {
-      case 'attest':
-        assurances.set(e.condition_id, {
-          state: 'attested',
-          at: e.at,
-          actor: e.actor,
-          ...(e.detail as AssuranceAttestation),
-        });
-        break;
-      case 'revoke':
-        assurances.set(e.condition_id, {
-          state: 'revoked',
-          at: e.at,
-          actor: e.actor,
-          reason: e.reason ?? '',
-        });
-        break;
-      case 'review':
-        lastReviewAt = e.at;
-        break;
-      case 'suspend':
-      case 'resume':
-        suspension = {
-          on: e.action === 'suspend',
-          at: e.at,
-          actor: e.actor,
-          ...(e.reason !== undefined && { reason: e.reason }),
-        };
-        break;
-      case 'open':
-        open.set(e.condition_id, { id: e.condition_id, reason: e.reason ?? '', opened_at: e.at });
-        break;
-      case 'close':
-        open.delete(e.condition_id);
-        break;
-    }
-  }
-  return {
-    assurances,
-    ...(lastReviewAt !== undefined && { lastReviewAt }),
-    suspension,
-    openBreaches: [...open.values()],
-  };
 }

@@ -1,7 +1,6 @@
 import type { ConsoleReads } from '../console-read-ports.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
 import { auditNames, countAuditEntries, listAuditEntries, listDisclosureRows } from './audit-entries.js';
-import { listFeedbackReceipts } from './feedback-count.js';
 import { incidentDates } from './incident-dates.js';
 import { findMergeCandidates } from './object-candidates.js';
 import { readObjectContext } from './object-context.js';
@@ -30,7 +29,5 @@ export function createConsoleReads(sql: SqlDatabase): ConsoleReads {
     loadRelayDelivery: (partnerId, limit) => loadRelayDelivery(sql, partnerId, limit),
     listRelayFeedbackOutboxes: () => new RelayPushFailureStore(sql).feedbackOutboxes(),
     listOutcomeHistory: (partnerId) => listOutcomeHistory(sql, partnerId),
-    listFeedbackReceipts: (partnerIdentityId, sinceUs) =>
-      listFeedbackReceipts(sql, partnerIdentityId, sinceUs),
   };
 }

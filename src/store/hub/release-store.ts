@@ -1,5 +1,6 @@
 import type { ApprovalVerdict, OutcomeKey, ReleaseTables } from '../release-ports.js';
 import type { SqlDatabase } from '../sql/sql-database.js';
+import { recordOutcomeCounts } from './outcome-history.js';
 
 export type OutcomeState = 'released' | 'queued' | 'withheld' | 'denied' | 'waiting' | 'recalled';
 
@@ -216,6 +217,10 @@ export class ReleaseStore implements ReleaseTables {
         [referenceId, partnerId, objectId],
       );
     }
+  }
+
+  recordOutcomeCounts(partnerId: string, at: string): Promise<void> {
+    return recordOutcomeCounts(this.sql, partnerId, at);
   }
 
   /** Objects waiting for the partner to get what they reference: tried again on every pass. */

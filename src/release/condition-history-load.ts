@@ -1,11 +1,11 @@
-import type { Agreement } from '../../policy/agreement-types.js';
-import { buildConditionHistory, type ConditionInterval } from '../../policy/condition-history.js';
-import type { ConditionFacts } from '../../policy/condition-types.js';
-import type { ConditionReader } from '../condition-ports.js';
-import type { AgreementVersions } from '../release-ports.js';
-import type { SqlQueries } from '../sql/sql-database.js';
-import { deriveFacts } from './condition-events.js';
-import { listFeedbackReceipts } from './feedback-count.js';
+import type { Agreement } from '../policy/agreement-types.js';
+import { buildConditionHistory, type ConditionInterval } from '../policy/condition-history.js';
+import { deriveFacts } from '../policy/condition-replay.js';
+import type { ConditionFacts } from '../policy/condition-types.js';
+import type { ConditionReader } from '../store/condition-ports.js';
+import type { Reason } from '../store/hub/release-store.js';
+import type { ConditionHistoryReads } from '../store/read-ports.js';
+import type { AgreementVersions } from '../store/release-ports.js';
 
 /** One stretch of a condition's history with what it meant for the partner's items. */
 export interface ConditionHistoryInterval extends ConditionInterval {
@@ -26,9 +26,9 @@ export interface PartnerConditionHistory {
 }
 
 export interface ConditionHistoryStores {
-  sql: SqlQueries;
   agreements: AgreementVersions;
   conditions: ConditionReader;
+  reads: ConditionHistoryReads;
 }
 
 /**
@@ -47,7 +47,7 @@ export async function loadConditionHistory(
     body: v.body as Agreement,
   }));
   const events = await stores.conditions.list(partner.id);
-  const feedback = await listFeedbackReceipts(stores.sql, partner.id, 0);
+  const feedback = await stores.reads.listFeedbackReceipts(partner.id, 0);
   const factsAt = (ms: number, setAtMs: number): ConditionFacts => {
     const base = deriveFacts(events.filter((e) => Date.parse(e.at) <= ms));
     const reviews = [base.lastReviewAt, new Date(setAtMs).toISOString()].filter(
@@ -66,13 +66,8 @@ export async function loadConditionHistory(
     factsAt,
     toMs: nowMs,
   });
-  const releasedAt = (
-    await stores.sql.all<{ released_at: string }>(
-      'SELECT released_at FROM release_records WHERE partner_id = ?',
-      [partner.id],
-    )
-  ).map((r) => Date.parse(r.released_at));
-  const gated = await gatedNow(stores.sql, partner.id);
+  const releasedAt = (await stores.reads.releaseTimesOf(partner.id)).map((at) => Date.parse(at));
+  const gated = gatedNow(await stores.reads.withheldReasonsOf(partner.id));
   return {
     partner,
     at: now.toISOString(),
@@ -92,14 +87,10 @@ export async function loadConditionHistory(
  * condition in their message only ("condition hr-1 (title) is not met", cedar-policy-generate.ts),
  * so the id is read from there.
  */
-async function gatedNow(sql: SqlQueries, partnerId: string): Promise<Map<string, number>> {
-  const rows = await sql.all<{ reasons: string }>(
-    "SELECT reasons FROM release_outcomes WHERE partner_id = ? AND outcome = 'withheld'",
-    [partnerId],
-  );
+function gatedNow(withheld: readonly Reason[][]): Map<string, number> {
   const out = new Map<string, number>();
-  for (const r of rows) {
-    const reasons = JSON.parse(r.reasons) as { code?: string; condition?: string; message?: string }[];
+  for (const recorded of withheld) {
+    const reasons = recorded as readonly { code?: string; condition?: string; message?: string }[];
     const ids = new Set<string>();
     for (const x of reasons) {
       if (x.code !== 'condition-unmet') continue;

@@ -67,7 +67,11 @@ export const MAX_RANGE_ROWS = 10_000;
 /**
  * The ledger's entries and Merkle hashes in SQLite. Everything is synchronous so a caller can
  * put its own writes and `appendEntries` in one `db.transaction(...)`: the release and its
- * ledger entry then commit or roll back together.
+ * ledger entry then commit or roll back together. It stays beside the portable ledger
+ * (postgres/pg-ledger.ts) for the release feed's SQLite fast path, whose transactions are
+ * synchronous for a measured reason (sqlite/release-feed.ts: the portable feed adds 0.49x the
+ * releases inside a pass's transaction); checkpoint signing is written once for both
+ * (checkpointSigning in ledger/ledger-checkpoint-rules.ts).
  */
 export class SqliteLedger implements LedgerAppender, LedgerProofReader {
   readonly db: SqliteDatabase;

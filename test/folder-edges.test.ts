@@ -146,17 +146,25 @@ const PURE_HUB_VALUES: Record<string, readonly string[]> = {
   'store/hub/submission-review-store.ts': ['isReviewState'],
 };
 
-/** Every value (not type-only) one file's text imports or re-exports from store/hub, as 'file: name (module)'. */
-function hubValueImports(path: string, text: string): string[] {
-  const where = relative(SRC, path);
+/** Each relative import or re-export of one file's text, with the source file it resolves to. */
+function* relativeImports(
+  path: string,
+  text: string,
+): Generator<{ s: ts.ImportDeclaration | ts.ExportDeclaration; target: string }> {
   const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest);
-  const out: string[] = [];
   for (const s of file.statements) {
     if (!(ts.isImportDeclaration(s) || ts.isExportDeclaration(s))) continue;
     if (!s.moduleSpecifier || !ts.isStringLiteral(s.moduleSpecifier)) continue;
     const spec = s.moduleSpecifier.text;
-    if (!spec.startsWith('.')) continue;
-    const target = resolve(dirname(path), spec).replace(/\.js$/, '.ts');
+    if (spec.startsWith('.')) yield { s, target: resolve(dirname(path), spec).replace(/\.js$/, '.ts') };
+  }
+}
+
+/** Every value (not type-only) one file's text imports or re-exports from store/hub, as 'file: name (module)'. */
+function hubValueImports(path: string, text: string): string[] {
+  const where = relative(SRC, path);
+  const out: string[] = [];
+  for (const { s, target } of relativeImports(path, text)) {
     if (folderOf(target) !== 'store/hub') continue;
     const module = relative(SRC, target);
     const clause = ts.isImportDeclaration(s) ? s.importClause : undefined;
@@ -192,14 +200,8 @@ function exportedClasses(path: string): Set<string> {
 /** Every store class one file's text names in an import or re-export, as 'file: Class (module)'. */
 function storeClassImports(path: string, text: string): string[] {
   const where = relative(SRC, path);
-  const file = ts.createSourceFile(path, text, ts.ScriptTarget.Latest);
   const out: string[] = [];
-  for (const s of file.statements) {
-    if (!(ts.isImportDeclaration(s) || ts.isExportDeclaration(s))) continue;
-    if (!s.moduleSpecifier || !ts.isStringLiteral(s.moduleSpecifier)) continue;
-    const spec = s.moduleSpecifier.text;
-    if (!spec.startsWith('.')) continue;
-    const target = resolve(dirname(path), spec).replace(/\.js$/, '.ts');
+  for (const { s, target } of relativeImports(path, text)) {
     if (!folderOf(target).startsWith('store')) continue;
     const classes = exportedClasses(target);
     if (classes.size === 0) continue;

@@ -1,4 +1,4 @@
-import { type ConditionEventAction, deriveFacts } from '../../policy/condition-replay.js';
+import { type ConditionEventAction, deriveFacts, type ReplayedEvent } from '../../policy/condition-replay.js';
 import type { AssuranceAttestation } from '../../policy/condition-types.js';
 import type { JsonObject } from '../../stix/types.js';
 import type { ConditionBook, ConditionChange } from '../condition-ports.js';
@@ -7,16 +7,11 @@ import { changeDigest, recordChange } from './ledger-change.js';
 
 export type { AssuranceAttestation };
 
-export interface ConditionEvent {
+/** One stored event: what the replay reads, with who it concerns and its place in the log. */
+export interface ConditionEvent extends ReplayedEvent {
   seq: number;
   partner_id: string;
   kind: 'assurance' | 'review' | 'suspension' | 'breach';
-  condition_id: string;
-  action: ConditionEventAction;
-  at: string;
-  actor: string;
-  reason?: string;
-  detail: JsonObject;
 }
 
 type Ctx = ConditionChange;

@@ -57,6 +57,13 @@ function hasPlaceCue(
   if (prev && LOCATIVE.has(prev.fold) && (tokens[m.from] as Token).start - prev.end <= 2) return true;
   // "in Cologne and Wesel": the second of a pair of places.
   if (prev && (prev.fold === 'and' || prev.fold === 'or') && lastPlaceEnd === m.from - 1) return true;
+  // "Pakistan's Balochistan", "Nigeria's Borno": a place the text says lies in the one before.
+  if (
+    prev &&
+    lastPlaceEnd === m.from &&
+    /^['’]s $/u.test(text.slice(prev.end, (tokens[m.from] as Token).start))
+  )
+    return true;
   // "in Quito, Cuenca and Esmeraldas": the next of a list of places.
   if (prev && lastPlaceEnd === m.from && text.slice(prev.end, (tokens[m.from] as Token).start) === ', ')
     return true;

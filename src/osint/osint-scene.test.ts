@@ -111,6 +111,13 @@ describe('places a list does not hold, placed by the article (issue 24)', () => 
     ]);
   });
 
+  it('"Pakistan\'s Balochistan": a province after its country\'s possessive is named there', () => {
+    expect(locations("Gunmen kill nine bus passengers on a highway in Pakistan's Balochistan.")).toEqual([
+      'Pakistan',
+      'Balochistan',
+    ]);
+  });
+
   it('with two countries named, an unknown unit is placed nowhere', () => {
     expect(locations('Troops from Rwanda and Uganda moved into Tarvash province.')).not.toContain('Tarvash');
   });

@@ -151,8 +151,14 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
   // across the world otherwise match names the article means as something else.
   const countriesNamed = new Set(named.map((n) => n.code));
   for (const h of hits) if (h.entry.kind === 'city') countriesNamed.add(h.entry.choices[0]?.country ?? '');
-  for (const h of hits) {
-    if (h.entry.kind === 'province' && !countriesNamed.has(h.entry.country)) continue;
+  for (const found of hits) {
+    let h = found;
+    if (h.entry.kind === 'province') {
+      const { country, also = [] } = h.entry;
+      const chosen = [country, ...also].find((c) => countriesNamed.has(c));
+      if (chosen === undefined) continue;
+      if (chosen !== country) h = { ...h, entry: { ...h.entry, country: chosen } };
+    }
     const it = itemOfEntity(h, g, named);
     const item = items.add(
       it.key,

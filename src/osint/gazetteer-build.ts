@@ -229,12 +229,29 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     c,
     [...names, ...(data.placesExtra.provinces_extra?.[c] ?? [])],
   ]) as [string, string[]][];
+  // One entry per name: a division another country also has keeps that country as a choice,
+  // for the article's countries to pick from (article-extract.ts).
+  const provinceByName = new Map<
+    string,
+    { kind: 'province'; name: string; country: string; also?: string[] }
+  >();
   for (const [country, names] of provinces)
     for (const name of names) {
       const f = foldName(name);
       if (countryFolds.has(f) || byName.has(cityKey(name)) || notCities.has(f)) continue;
       const english = data.placesExtra.province_names?.[country]?.[name] ?? [];
-      const entry = { kind: 'province' as const, name: english[0] ?? name, country };
+      const same = provinceByName.get(f);
+      if (same) {
+        if (same.country !== country && !same.also?.includes(country))
+          same.also = [...(same.also ?? []), country];
+        continue;
+      }
+      const entry: { kind: 'province'; name: string; country: string; also?: string[] } = {
+        kind: 'province',
+        name: english[0] ?? name,
+        country,
+      };
+      provinceByName.set(f, entry);
       index.add(name, entry, 'country-region-data');
       for (const other of english) index.add(other, entry, 'province-names');
     }

@@ -5,7 +5,13 @@ export type PlaceEntry =
   | { kind: 'country'; code: string; name: string }
   | { kind: 'region'; region: string; name: string }
   /** A first-level division of a country (province, state, department): country-region-data. */
-  | { kind: 'province'; name: string; country: string }
+  | {
+      kind: 'province';
+      name: string;
+      country: string;
+      /** Other countries with a first-level division of this name (Punjab: India and Pakistan). */
+      also?: string[];
+    }
   /** A sea, gulf or strait, with a point in it (our list). */
   | { kind: 'water'; name: string; latitude: number; longitude: number }
   | {

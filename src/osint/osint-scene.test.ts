@@ -118,6 +118,16 @@ describe('places a list does not hold, placed by the article (issue 24)', () => 
     ]);
   });
 
+  it('a division two countries share (Punjab) lies in the one the article names', () => {
+    const country = (text: string) =>
+      extract(text)
+        .filter((i) => i.name === 'Punjab')
+        .map((i) => (i.data as { country?: string }).country);
+    expect(country('Travellers from Punjab were shot, officials in Pakistan said.')).toEqual(['PK']);
+    expect(country('Farmers in Punjab protested, the government of India said.')).toEqual(['IN']);
+    expect(country('Farmers in Punjab protested.')).toEqual([]);
+  });
+
   it('with two countries named, an unknown unit is placed nowhere', () => {
     expect(locations('Troops from Rwanda and Uganda moved into Tarvash province.')).not.toContain('Tarvash');
   });

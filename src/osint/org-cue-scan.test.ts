@@ -1,12 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { loadGazetteer } from '../app/osint-data-load.js';
-import { extractArticle } from './article-extract.js';
+import { namesOf } from './osint-test-extract.js';
 
-const g = loadGazetteer();
-const names = (text: string, kind: string) =>
-  extractArticle(text, g, { published: new Date('2025-06-12') })
-    .filter((i) => i.kind === kind)
-    .map((i) => i.name);
+const names = namesOf;
 
 describe('bodies of a state named by what they are (issue 24)', () => {
   it('a title-cased head after capitalised words is a body: police, ministry, court, guard', () => {

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadGazetteer } from '../app/osint-data-load.js';
-import { extractArticle } from './article-extract.js';
+import { extractAt, namesOf } from './osint-test-extract.js';
 import type { IncidentData } from './osint-types.js';
 
 // Names of our own making where a rule must find what no list holds.
-const g = loadGazetteer();
-const published = new Date('2025-06-12');
-const items = (text: string) => extractArticle(text, g, { published });
-const names = (text: string, kind: string) =>
-  items(text)
-    .filter((i) => i.kind === kind)
-    .map((i) => i.name);
+const items = (text: string) => extractAt(text);
+const names = namesOf;
 const incidents = (text: string) =>
   items(text)
     .filter((i) => i.kind === 'incident')

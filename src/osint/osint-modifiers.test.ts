@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { loadGazetteer } from '../app/osint-data-load.js';
-import { extractArticle } from './article-extract.js';
+import { extractAt, namesOf, surfacesOf } from './osint-test-extract.js';
 
 // Rules the heldout6 misses (articles 79-88) led to, checked on sentences of our own.
-const g = loadGazetteer();
-const published = new Date('2025-06-12');
-const items = (text: string) => extractArticle(text, g, { published });
-const names = (text: string, kind: string) =>
-  items(text)
-    .filter((i) => i.kind === kind)
-    .map((i) => i.name);
-const surfaces = (text: string, kind: string) =>
-  items(text)
-    .filter((i) => i.kind === kind)
-    .flatMap((i) => i.evidence.map((e) => text.slice(e.start, e.end)));
+const items = (text: string) => extractAt(text);
+const names = namesOf;
+const surfaces = surfacesOf;
 
 describe('a name joined to "-led", "-backed"... modifies the next noun (issue 24)', () => {
   it('"a US-led coalition" names no place; "a Gaza-based exchanger" still names Gaza', () => {
@@ -48,7 +39,7 @@ describe('longer place names around a known one (issue 24)', () => {
 
 describe('incident dates and figures (issue 24)', () => {
   const incidents = (text: string, at: string) =>
-    extractArticle(text, g, { published: new Date(at) })
+    extractAt(text, at)
       .filter((i) => i.kind === 'incident')
       .map((i) => i.data);
 
@@ -78,10 +69,9 @@ describe('incident dates and figures (issue 24)', () => {
 
 describe('a town named with its Arabic article (issue 24)', () => {
   it('"outside al-Shuhayl, a town ..." in a sentence about an attack is where it happened', () => {
-    const found = extractArticle(
+    const found = extractAt(
       'On March 3, a roadside bomb hit a truck outside al-Shuhayl, a town in Syria, killing two of them.',
-      g,
-      { published: new Date('2025-03-06') },
+      '2025-03-06',
     );
     const place = found.find((i) => i.kind === 'location' && i.name === 'al-Shuhayl');
     expect(place).toBeDefined();

@@ -2,7 +2,7 @@ import type { EntityHit } from './entity-scan.js';
 import { type CasualtyHit, type IncidentCue, scanCasualties, scanIncidentCue } from './incident-scan.js';
 import { evidenceOf, type ItemSet } from './item-set.js';
 import type { Extraction, IncidentData, LocationData } from './osint-types.js';
-import { statedDate } from './text-dates.js';
+import { datelineLength, statedDate } from './text-dates.js';
 import { keyOf } from './text-fold.js';
 import type { Sentence } from './text-sentences.js';
 
@@ -20,8 +20,6 @@ const ATTACKERS_KILLED =
   /\b(militants?|attackers?|assailants?|fighters|insurgents|gunmen|suspects?|jihadists|terrorists|rebels|bombers?)\b/i;
 const VAGUE = /\b(?:dozens|scores|hundreds|dozen)\b/i;
 const COURT_PLACE = /\b(?:court|jury|tribunal|judges?|trial)\s+(?:[\p{L}-]+\s+)?in\s+$/iu;
-// "QUETTA, Pakistan, Feb 28 —": where the report was filed, told before the report's first words.
-const DATELINE = /^\s*\p{Lu}[\p{Lu} .'’-]+,(?:\s*\p{Lu}[\p{L} .'’-]*,)?[^—–\n]{0,24}[—–]/u;
 // "on the road between Mangai and Milimani in Lamu county": the ends of a road are not the scene.
 const BETWEEN = /\bbetween\s+(?:\p{Lu}[\p{L}'’-]*\s+){1,3}(?:and\s+)?$|\bbetween\s+$/u;
 const ANY_ATTACK_WORD =
@@ -136,10 +134,11 @@ export function gatherIncidents(
     // Places the sentence names that are not where it happened, when it names another: a
     // court's town ("A court in Paris convicted ... over the murder in Conflans"), the dateline's
     // city, and the ends of a road.
-    const dateline = DATELINE.exec(sentence);
+    // "QUETTA, Pakistan, Feb 28 —": where the report was filed, not what it reports.
+    const dateline = datelineLength(sentence);
     const scene = places.filter((h) => {
       const before = text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start);
-      const inDateline = dateline !== null && h.hit.end - s.start <= dateline[0].length;
+      const inDateline = h.hit.end - s.start <= dateline;
       return !COURT_PLACE.test(before) && !BETWEEN.test(before) && !inDateline;
     });
     const place = placeOf(scene.length > 0 ? scene : places);

@@ -13,8 +13,13 @@ const PROCEDURE =
 
 // "ADEN, March 10 —", "BELEDWEYNE, Somalia, Feb 9 —": a dateline's date is the day of the
 // report, not of what the sentence after it reports.
-const DATELINE_BEFORE = /^\s*\p{Lu}[\p{Lu} .'’-]+,(?:\s*\p{Lu}[\p{L} .'’-]*,)?\s*$/u;
-const DATELINE_AFTER = /^\s*(?:\(\p{L}+\)\s*)?[—–-]/u;
+const DATELINE =
+  /^\s*\p{Lu}[\p{Lu} .'’-]+,(?:\s*\p{Lu}[\p{L} .'’-]*,)?[^—–\n]{0,24}?(?:\(\p{L}+\)\s*)?(?:[—–]|\s-\s)/u;
+
+/** How many characters of a sentence its dateline takes ("QUETTA, Pakistan, Feb 28 —"), 0 if none. */
+export function datelineLength(sentence: string): number {
+  return DATELINE.exec(sentence)?.[0].length ?? 0;
+}
 
 const PROCEDURE_NEXT =
   /^\s*,?\s*(?:it\s+|he\s+|she\s+|they\s+)?(?:arrested|detained|charged|convicted|sentenced|found|jailed|acquitted|indicted|extradited|raided|searched|upheld|overturned|quashed|dismissed|rejected|ruled)\b/i;
@@ -34,16 +39,13 @@ interface DateAt {
 function statedDates(sentence: string, published: Date | undefined): DateAt[] {
   const text = sentence.replace(PART_OF_DAY, (m) => ' '.repeat(m.length));
   const results = chrono.parse(text, published ?? new Date(Date.UTC(2000, 0, 1)));
+  const dateline = datelineLength(text);
   const out: DateAt[] = [];
   for (const r of results) {
     // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
     if (!DATE_WORD.test(r.text)) continue;
     if (PROCEDURE.test(text.slice(0, r.index))) continue;
-    if (
-      DATELINE_BEFORE.test(text.slice(0, r.index)) &&
-      DATELINE_AFTER.test(text.slice(r.index + r.text.length))
-    )
-      continue;
+    if (r.index + r.text.length <= dateline) continue;
     // "A court on Tuesday convicted eight over the attack in Nice on 14 July 2016".
     if (PROCEDURE_NEXT.test(text.slice(r.index + r.text.length))) continue;
     const date = calendarDate(r.start, published);

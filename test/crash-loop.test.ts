@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { as, initHub, REPO_ROOT, runTearline, tempDir } from './run-cli.js';
@@ -20,8 +20,15 @@ const uuid = (n: number) => `00000000-0000-4000-8000-${n.toString(16).padStart(1
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** What a file's size and time say about it, to see when a process has written to it. */
-const stamp = (path: string) => (existsSync(path) ? `${statSync(path).size}:${statSync(path).mtimeMs}` : '');
+/**
+ * What a file's size and time say about it, to see when a process has written to it. One stat
+ * that tolerates absence: SQLite removes the -wal when the last connection closes, which can
+ * happen between an existence check and a stat.
+ */
+const stamp = (path: string) => {
+  const s = statSync(path, { throwIfNoEntry: false });
+  return s ? `${s.size}:${s.mtimeMs}` : '';
+};
 
 /**
  * Runs `tearline ARGS` and kills it with SIGKILL `afterMs` after its first write to the -wal.

@@ -68,6 +68,9 @@ export const DEFAULT_PASS_PROCESS_LIMITS: PassProcessLimits = {
  * One request at a time; a process that dies (or outgrows its heap cap) is started again on the
  * next pass; one that ran a large pass is ended after it.
  */
+/** The pass process ended before it answered. */
+export class PassProcessExited extends Error {}
+
 export class PassProcess {
   #child: ChildProcess | undefined;
   #ready: Promise<void> | undefined;
@@ -117,7 +120,7 @@ export class PassProcess {
       });
       child.on('error', failAll);
       child.on('exit', (code, signal) =>
-        failAll(new Error(`release pass process exited (${signal ?? `code ${code}`})`)),
+        failAll(new PassProcessExited(`release pass process exited (${signal ?? `code ${code}`})`)),
       );
     });
     child.send({ kind: 'open', where: this.where } satisfies PassMessage);
@@ -125,6 +128,18 @@ export class PassProcess {
   }
 
   async run(now: Date, settingsDigest: string): Promise<PassReply> {
+    try {
+      return await this.#runOnce(now, settingsDigest);
+    } catch (e) {
+      // The process died before it answered (killed, or its death not yet seen when the pass was
+      // sent): one more try in a new process. A pass is one transaction per group and idempotent,
+      // so a second try redoes only what the first did not commit; a second death is reported.
+      if (!(e instanceof PassProcessExited)) throw e;
+      return await this.#runOnce(now, settingsDigest);
+    }
+  }
+
+  async #runOnce(now: Date, settingsDigest: string): Promise<PassReply> {
     // Died since the last pass and its exit not yet seen: start another rather than fail this pass.
     if (this.#child && !this.#child.connected) {
       this.#child = undefined;

@@ -245,6 +245,11 @@ describe('hub worker', () => {
     await hub.objects.putObjects(identities(1501, 1), { actor: 'ivan', source: 't' });
     expect(await worker.runNow()).toMatchObject({ ran: true, totals: { released: 1 } });
     expect(worker.passProcessesStarted()).toBe(4);
+    // Killed and asked at once, before its death is seen: the pass is tried again in a new process.
+    process.kill(worker.passProcessPid() as number, 'SIGKILL');
+    await hub.objects.putObjects(identities(1502, 1), { actor: 'ivan', source: 't' });
+    expect(await worker.runNow()).toMatchObject({ ran: true, totals: { released: 1 } });
+    expect(worker.passProcessesStarted()).toBeGreaterThanOrEqual(5);
     await worker.stop();
     expect(worker.passProcessPid()).toBeUndefined();
     expect(await worker.runNow()).toEqual({ ran: false });

@@ -63,7 +63,12 @@ const ACT_VERBS: Record<string, string> = {
   rammed: 'ramming attack',
   torched: 'arson',
   'set fire to': 'arson',
+  'ploughed into': 'ramming attack',
+  'plowed into': 'ramming attack',
 };
+// "drove a car into a crowd", "ploughed his truck into": a vehicle driven into people.
+const RAMMING =
+  /\b(?:drove|ploughed|plowed|steered|smashed)\s+(?:a|an|his|her|their|the)\s+(?:[\p{L}-]+\s+)?(?:car|truck|van|lorry|vehicle|SUV|bus|pickup)\s+into\b/iu;
 // Nouns for one act against named victims: "the 2020 murder of a history teacher", "the
 // assassination of ..."; without "of" they are mostly charges ("guilty of terrorist murder").
 const VICTIM_ACT = /\b(murder|assassination|killing|beheading)\s+of\b/i;
@@ -134,7 +139,7 @@ const NUM = `(${DOZENS}|\\d{1,3}(?:,\\d{3})+|\\d+|${Object.keys(NUMBER_WORDS)
 const APPROX =
   '((?:at least|about|around|nearly|almost|more than|over|some|up to|roughly|an estimated|approximately)\\s+)?';
 const VICTIMS =
-  '(?:\\s+(?:people|persons|civilians|worshippers|concertgoers|children|soldiers|police(?:men| officers)?|officers|students|passengers|tourists|security personnel|members|others|of them|lives))?';
+  '(?:\\s+(?:people|persons|civilians|villagers|residents|worshippers|pilgrims|concertgoers|children|women|men|farmers|fishermen|miners|traders|hostages|soldiers|police(?:men| officers)?|officers|students|passengers|tourists|security personnel|members|others|of them|lives))?';
 
 const KILLED: RegExp[] = [
   new RegExp(
@@ -144,8 +149,14 @@ const KILLED: RegExp[] = [
   new RegExp(`\\bclaimed\\s+${APPROX}${NUM}\\s+lives`, 'i'),
   // "Two Swedish football supporters were shot dead": up to three words between figure and verb.
   new RegExp(
-    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives)`,
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded)`,
     'iu',
+  ),
+  // "beheaded five villagers", "hacked 12 people to death": the act itself says they died.
+  new RegExp(`\\b(?:beheaded|beheading)\\s+${APPROX}${NUM}${VICTIMS}`, 'i'),
+  new RegExp(
+    `\\b(?:stabbed|stabbing|hacked|hacking|beat|beating|burned|burning|burnt)\\s+${APPROX}${NUM}${VICTIMS}\\s+to death`,
+    'i',
   ),
   // "Six people, five Chinese engineers and their driver, were killed": a figure, an apposition, the verb.
   new RegExp(`\\b${APPROX}${NUM}${VICTIMS},[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+killed`, 'i'),
@@ -278,6 +289,11 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
   if (victim && realised(sentence, victim.index, 'murder')) {
     m = victim;
     noun = (victim[1] ?? 'murder').toLowerCase();
+  }
+  const ram = m ? null : RAMMING.exec(sentence);
+  if (ram && realised(sentence, ram.index, 'ramming attack')) {
+    m = ram;
+    noun = 'ramming attack';
   }
   for (const [re2, needsFigures] of [
     [ACT_VERB, false],

@@ -1,6 +1,6 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
-import { isCapitalised, type Token, tokensTaken } from './text-tokens.js';
+import { compassLead, isCapitalised, type Token, tokensTaken } from './text-tokens.js';
 
 /**
  * Places no gazetteer lists (villages, districts, small towns) that the text itself marks as
@@ -72,7 +72,7 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
   const sole = named.size === 1 ? [...named][0] : undefined;
   // "Ituri province": an unknown name and a unit word at token j, in the article's one country.
   const unitAt = (j: number): number => {
-    let to = j;
+    let to = j + compassLead(tokens, j, (t) => nameLike(t, g), UNIT);
     while (to < tokens.length && to - j < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) to++;
     return to > j && UNIT.has(tokens[to]?.fold ?? '') ? to : -1;
   };
@@ -87,7 +87,7 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     const ofSettlement = lead.fold === 'of' && SETTLEMENT.has(tokens[i - 2]?.fold ?? '');
     if (!(BEFORE.has(lead.fold) || ofSettlement) || !gapIs(i - 1, /^ $/)) continue;
     // Up to three capitalised words the gazetteer does not know, joined by single spaces or hyphens.
-    let to = i;
+    let to = i + compassLead(tokens, i, (t) => nameLike(t, g), UNIT);
     while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
       to++;
       if (!gapIs(to - 1, /^[ -]$/)) break;
@@ -159,7 +159,7 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     if (!country) continue;
     if (!/^['’]s $/.test(text.slice(h.end, h.end + 3))) continue;
     const from = h.to;
-    let to = from;
+    let to = from + compassLead(tokens, from, (t) => nameLike(t, g), UNIT);
     while (to < tokens.length && to - from < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) to++;
     const unit = tokens[to];
     if (to === from || !unit || !UNIT.has(unit.fold)) continue;

@@ -1,7 +1,7 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import type { PlaceScan } from './place-context-scan.js';
-import { isCapitalised, type Token, tokensTaken } from './text-tokens.js';
+import { compassLead, isCapitalised, type Token, tokensTaken } from './text-tokens.js';
 
 /**
  * Places no list holds that the text marks without naming their country beside them:
@@ -26,7 +26,41 @@ const FEATURE_HEADS = new Set([
   'massif',
 ]);
 const STRONG_BEFORE = new Set(['near', 'outside']);
-const SETTLEMENTS = new Set(['town', 'village', 'hamlet', 'settlement']);
+// "in Molenbeek on Monday": after a bare "in", only a clause's end or one of these words shows
+// the name is a place rather than an adjective ("in Bavarian park").
+const AFTER_IN = new Set([
+  'on',
+  'in',
+  'near',
+  'and',
+  'after',
+  'before',
+  'during',
+  'when',
+  'where',
+  'late',
+  'early',
+  'last',
+  'this',
+  'overnight',
+  'at',
+  'as',
+  'while',
+  'killing',
+  'leaving',
+  'wounding',
+  'injuring',
+]);
+const SETTLEMENTS = new Set([
+  'town',
+  'village',
+  'hamlet',
+  'settlement',
+  'suburb',
+  'neighbourhood',
+  'neighborhood',
+  'township',
+]);
 const ROADS = new Set(['road', 'highway', 'route']);
 // "the Maru area", "Lubero territory": a local unit named before its kind, in lower case.
 const LOCAL_UNITS = new Set([
@@ -84,7 +118,11 @@ function sentenceAround(text: string, at: number): string {
 
 export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
   const taken = tokensTaken(tokens, hits);
-  const single = (a: number) => text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token).start) === ' ';
+  // One space between token a and the next; false at the last token.
+  const single = (a: number) => {
+    const next = tokens[a + 1];
+    return next !== undefined && text.slice((tokens[a] as Token).end, next.start) === ' ';
+  };
   // The first of up to MAX_WORDS free, name-like words before token i, one space apart (i if none).
   const nameStart = (i: number): number => {
     let from = i;
@@ -146,7 +184,8 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     // "near Pahalgam", "outside the town of Tarmiyah", "the village of Dioura", "the road to Hombori".
     const settlementOf = t.fold === 'of' && SETTLEMENTS.has(tokens[i - 1]?.fold ?? '');
     const roadTo = (t.fold === 'to' || t.fold === 'from') && ROADS.has(tokens[i - 1]?.fold ?? '');
-    if (!(STRONG_BEFORE.has(t.fold) || settlementOf || roadTo) || !single(i)) continue;
+    const bareIn = t.fold === 'in';
+    if (!(STRONG_BEFORE.has(t.fold) || settlementOf || roadTo || bareIn) || !single(i)) continue;
     let at = i;
     if (
       !settlementOf &&
@@ -155,12 +194,15 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       tokens[i + 3]?.fold === 'of'
     )
       at = i + 3;
-    let to = at + 1;
+    let to = at + 1 + compassLead(tokens, at + 1, (x) => nameLike(x, g), LOCAL_UNITS);
     while (to < tokens.length && to - at - 1 < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
       to++;
       if (to < tokens.length && !single(to - 1)) break;
     }
     if (to === at + 1) continue;
+    // "in Indian-administered Kashmir": a compound ending in a lower-case word describes a place.
+    if (bareIn && /-\p{Ll}+$/u.test((tokens[to - 1] as Token).text)) continue;
+    if (bareIn && /-\p{Ll}+$/u.test((tokens[at + 1] as Token).text)) continue;
     // The name ends the clause or is followed by a lower-case word: "near Pahalgam, in ...".
     const after = text.slice(
       (tokens[to - 1] as Token).end,
@@ -168,7 +210,11 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     );
     if (
       !(/^[,.;:]/.test(after) || to === tokens.length) &&
-      !(after === ' ' && !isCapitalised(tokens[to]?.text ?? 'x'))
+      !(
+        after === ' ' &&
+        !isCapitalised(tokens[to]?.text ?? 'x') &&
+        (!bareIn || AFTER_IN.has(tokens[to]?.fold ?? ''))
+      )
     )
       continue;
     if (!ATTACK.test(sentenceAround(text, t.start))) continue;

@@ -23,7 +23,15 @@ const COURT_PLACE = /\b(?:court|jury|tribunal|judges?|trial)\s+(?:[\p{L}-]+\s+)?
 // "on the road between Mangai and Milimani in Lamu county": the ends of a road are not the scene.
 const BETWEEN = /\bbetween\s+(?:\p{Lu}[\p{L}'’-]*\s+){1,3}(?:and\s+)?$|\bbetween\s+$/u;
 const ANY_ATTACK_WORD =
-  /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking)\b/i;
+  /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking|attackers|gunmen|assailants|militants|killings)\b/i;
+// What an article's agent words stand for as its attack noun: "gunmen killed three farmers".
+const AGENT_AS_NOUN: Record<string, string> = {
+  attackers: 'attack',
+  gunmen: 'shooting',
+  assailants: 'attack',
+  militants: 'attack',
+  killings: 'attack',
+};
 
 // A province is less specific than a town, more than its country; a sea is where a ship was hit.
 const RANK: Record<LocationData['placeKind'], number> = {
@@ -111,7 +119,8 @@ export function gatherIncidents(
   items: ItemSet,
   published: Date | undefined,
 ): void {
-  const articleNoun = ANY_ATTACK_WORD.exec(text)?.[1]?.toLowerCase();
+  const word = ANY_ATTACK_WORD.exec(text)?.[1]?.toLowerCase();
+  const articleNoun = word === undefined ? undefined : (AGENT_AS_NOUN[word] ?? word);
   let open: Open | undefined;
   sentences.forEach((s, si) => {
     const sentence = text.slice(s.start, s.end);
@@ -174,6 +183,9 @@ export function gatherIncidents(
       const dead = figures.killed ? text.slice(figures.killed.start, figures.killed.end + 25) : '';
       if (!articleNoun || ATTACKERS_KILLED.test(dead)) return;
       if (figures.killed === undefined && figures.injured === undefined) return;
+      // "left hundreds dead in the early 2000s": with no attack word, a vague toll is history.
+      if (!date && [figures.killed, figures.injured].every((h) => h === undefined || VAGUE.test(h.text)))
+        return;
       noun = articleNoun;
     }
     if (!noun || !(hasFigures || venue || date)) return;

@@ -41,6 +41,7 @@ const ACT_VERBS: Record<string, string> = {
   attacked: 'attack',
   ambushed: 'ambush',
   stormed: 'attack',
+  overran: 'attack',
   raided: 'raid',
   bombed: 'bombing',
   'shot dead': 'shooting',
@@ -86,6 +87,7 @@ const AGENT_NOUNS: Record<string, string> = {
   attackers: 'attack',
   assailant: 'attack',
   assailants: 'attack',
+  drone: 'drone strike',
 };
 const ATTACK_VERBS: Record<string, string> = { ...ACT_VERBS, ...AGENT_NOUNS };
 const ACT_VERB = new RegExp(`\\b(${Object.keys(ACT_VERBS).join('|')})\\b`, 'i');
@@ -162,6 +164,8 @@ const KILLED: RegExp[] = [
   new RegExp(`\\b${APPROX}${NUM}${VICTIMS},[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+killed`, 'i'),
   // "killed a German tourist": one victim.
   /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=[\p{L}\d])/iu,
+  // "a police officer was killed", "another soldier was shot dead": one victim.
+  /\b()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}-]+\s+){0,2}?(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
   // "including a police officer who died of his wounds": one victim who died later.
   /\b()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+(?:later\s+)?died\b/iu,
   new RegExp(
@@ -171,6 +175,8 @@ const KILLED: RegExp[] = [
   ),
 ];
 const INJURED: RegExp[] = [
+  // "A fourth worker was wounded": one more victim, hurt.
+  /\b()(an?|one|another)\s+(?:(?:second|third|fourth|fifth|sixth|other)\s+)?(?:[\p{L}-]+\s+)?(?:was|has been|had been)\s+(?:injured|wounded|hurt)\b/iu,
   new RegExp(`\\b(?:injured|injuring|wounded|wounding|injuries to)\\s+${APPROX}${NUM}`, 'i'),
   // "stabbed six people", "shot 14 passengers": hurt, unless "to death" or "dead" follows.
   new RegExp(
@@ -200,7 +206,7 @@ function numberOf(s: string): number | undefined {
     const times = numberOf(dozens[1] as string);
     return times === undefined ? undefined : times * 12;
   }
-  if (w === 'an') return 1;
+  if (w === 'an' || w === 'another') return 1;
   if (w in NUMBER_WORDS) return NUMBER_WORDS[w];
   const n = Number(w.replace(/,/g, ''));
   return Number.isSafeInteger(n) ? n : undefined;
@@ -263,10 +269,13 @@ const OPERATION =
 // "helping to prepare the bombings ..., which killed 13": the sentence says it happened.
 const HAPPENED_AFTER = /^[^.;]{0,120}?,?\s+(?:which|that)\s+(?:killed|left|wounded|injured|claimed)\b/i;
 
+// "arrested four suspects in a raid on a house": a raid that arrests is an operation.
+const ARREST = /\b(?:arrest(?:ed|s)?|detain(?:ed|s)?|seiz(?:ed|es)|captur(?:ed|es))\b/i;
+
 function realised(sentence: string, at: number, noun: string): boolean {
   const before = sentence.slice(0, at);
   if (UNREALISED.test(before) && !HAPPENED_AFTER.test(sentence.slice(at))) return false;
-  return noun !== 'raid' || !OPERATION.test(before);
+  return noun !== 'raid' || !(OPERATION.test(before) || ARREST.test(sentence));
 }
 
 /** The attack word of a sentence (noun, act verb, or agent with figures) and the casualty figures it states. */

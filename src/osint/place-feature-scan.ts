@@ -24,6 +24,7 @@ const FEATURE_HEADS = new Set([
   'highlands',
   'marshes',
   'massif',
+  'river',
 ]);
 const STRONG_BEFORE = new Set(['near', 'outside']);
 // "in Molenbeek on Monday": after a bare "in", only a clause's end or one of these words shows
@@ -60,7 +61,14 @@ const SETTLEMENTS = new Set([
   'neighbourhood',
   'neighborhood',
   'township',
+  'island',
 ]);
+// "Knivsta, a small town south of the city": what a name is, said right after it.
+const APPOSITIVE_SETTLEMENT =
+  /^,\s+(?:a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:town|village|city|suburb|district|island|hamlet|settlement|neighbourhood|neighborhood|municipality|port|county)\b/u;
+// "Stora torget, the main square in Uppsala": a venue named, then said what it is and where.
+const APPOSITIVE_VENUE =
+  /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on)\b/u;
 const ROADS = new Set(['road', 'highway', 'route']);
 // "the Maru area", "Lubero territory": a local unit named before its kind, in lower case.
 const LOCAL_UNITS = new Set([
@@ -73,6 +81,7 @@ const LOCAL_UNITS = new Set([
   'governorate',
 ]);
 const UNIT_LEAD = new Set(['the', 'in', 'from', 'of']);
+const APPOSITIVE_LEAD = new Set(['in', 'at', 'near', 'outside', 'from', 'to', 'into']);
 const ATTACK =
   /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|gunmen|fire)\b/i;
 const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
@@ -146,7 +155,7 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
   const push = (
     from: number,
     to: number,
-    placeKind: 'city' | 'feature' | 'province',
+    placeKind: 'city' | 'feature' | 'province' | 'venue',
     rule: string,
     confidence: number,
   ) => {
@@ -171,8 +180,9 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     // "the Hamrin mountains": "the", one to three unknown capitalised words, the head.
     if (FEATURE_HEADS.has(t.fold)) {
       const from = nameStart(i);
+      // A river goes by its name alone ("the Panj river" is the Panj); mountains keep theirs.
       if (from < i && tokens[from - 1]?.fold === 'the' && single(from - 1))
-        push(from, i + 1, 'feature', 'place:terrain', 0.7);
+        push(from, t.fold === 'river' ? i : i + 1, 'feature', 'place:terrain', 0.7);
       continue;
     }
     if (LOCAL_UNITS.has(t.fold) && t.text === t.fold) {
@@ -194,7 +204,7 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       tokens[i + 3]?.fold === 'of'
     )
       at = i + 3;
-    let to = at + 1 + compassLead(tokens, at + 1, (x) => nameLike(x, g), LOCAL_UNITS);
+    let to = at + 1 + compassLead(tokens, at + 1, (k) => !taken[k] && nameLike(tokens[k], g), LOCAL_UNITS);
     while (to < tokens.length && to - at - 1 < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
       to++;
       if (to < tokens.length && !single(to - 1)) break;
@@ -219,6 +229,39 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       continue;
     if (!ATTACK.test(sentenceAround(text, t.start))) continue;
     push(at + 1, to, 'city', 'place:near-attack', 0.6);
+  }
+
+  // "in Knivsta, a small town south of the city", "at Stora torget, the main square in Uppsala":
+  // the text says what the name is right after it. A venue's name may keep a lower-case word of
+  // its own language ("torget"), never a common English one.
+  const ownWord = (k: number) => {
+    const w = tokens[k];
+    return w !== undefined && /^\p{Ll}{3,}$/u.test(w.text) && !g.commonWords.has(w.fold);
+  };
+  for (let i = 1; i < tokens.length; i++) {
+    if (!APPOSITIVE_LEAD.has((tokens[i - 1] as Token).fold) || !single(i - 1) || taken[i]) continue;
+    if (!nameLike(tokens[i], g)) continue;
+    let to = i + 1;
+    while (
+      to < tokens.length &&
+      to - i < MAX_WORDS &&
+      !taken[to] &&
+      single(to - 1) &&
+      (nameLike(tokens[to], g) || ownWord(to))
+    )
+      to++;
+    const rest = text.slice((tokens[to - 1] as Token).end, (tokens[to - 1] as Token).end + 80);
+    if (APPOSITIVE_SETTLEMENT.test(rest)) push(i, to, 'city', 'place:appositive', 0.7);
+    else {
+      const venue = APPOSITIVE_VENUE.exec(rest);
+      if (!venue) continue;
+      push(i, to, 'venue', 'place:appositive-venue', 0.6);
+      // The known town right after it holds it, so an attack told at both is one.
+      const after = (tokens[to - 1] as Token).end + venue[0].length;
+      const town = hits.find((h) => h.start > after && h.start <= after + 2 && h.entry.kind === 'city');
+      const added = out[out.length - 1];
+      if (town && added?.from === i && added.entry.kind === 'place') added.entry.within = town.entry.name;
+    }
   }
   return out;
 };

@@ -76,12 +76,13 @@ const COMPASS = new Set([
 /**
  * How many capitalised compass words begin a name at token i (0 when none): they count as part
  * of the name only before a word that is itself name-like ("North Waziristan") or, all compass,
- * before a unit ("Far North region"). Alone ("Northern" before a known "Mali") they are not.
+ * before a unit ("Far North region"). Alone ("Central" before a known "Sulawesi") they are not.
+ * `nameAt(k)`: token k is free (no earlier hit holds it) and name-like.
  */
 export function compassLead(
   tokens: readonly Token[],
   i: number,
-  nameLike: (t: Token | undefined) => boolean,
+  nameAt: (k: number) => boolean,
   unit: ReadonlySet<string>,
 ): number {
   let k = i;
@@ -93,6 +94,6 @@ export function compassLead(
   )
     k++;
   if (k === i) return 0;
-  if (nameLike(tokens[k]) || unit.has(tokens[k]?.fold ?? '')) return k - i;
+  if (nameAt(k) || unit.has(tokens[k]?.fold ?? '')) return k - i;
   return 0;
 }

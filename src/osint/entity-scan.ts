@@ -55,6 +55,8 @@ function hasPlaceCue(
 ): boolean {
   const prev = tokens[m.from - 1];
   if (prev && LOCATIVE.has(prev.fold) && (tokens[m.from] as Token).start - prev.end <= 2) return true;
+  // "neighbouring Borno": a place beside the one just told.
+  if (prev && (prev.fold === 'neighbouring' || prev.fold === 'neighboring')) return true;
   // "in Cologne and Wesel": the second of a pair of places.
   if (prev && (prev.fold === 'and' || prev.fold === 'or') && lastPlaceEnd === m.from - 1) return true;
   // "Pakistan's Balochistan", "Nigeria's Borno": a place the text says lies in the one before.

@@ -53,7 +53,10 @@ function placeOf(places: readonly PlacedHit[]): Extraction | undefined {
   let best: Extraction | undefined;
   for (const p of places) {
     const r = RANK[loc(p.item).placeKind];
-    if (r < 9 && (!best || r < RANK[loc(best).placeKind])) best = p.item;
+    if (r >= 9) continue;
+    // Of two of one rank, the one inside the other ("Breitscheidplatz in Berlin").
+    const inner = best !== undefined && r === RANK[loc(best).placeKind] && loc(p.item).within === best.key;
+    if (!best || r < RANK[loc(best).placeKind] || inner) best = p.item;
   }
   return best;
 }
@@ -134,6 +137,14 @@ export function gatherIncidents(
         // "taken to hospital in Quetta": where the wounded were brought, not where it happened.
         !/\b(?:hospitals?|clinic|taken to|brought to|flown to|evacuated to|transferred to)\s+(?:in\s+)?$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
+        ) &&
+        // "a police spokesman in Damaturu said": where the one who told it is.
+        !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|statement|reporters|briefing|(?:press|news) conference)\s+in\s+$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),
+        ) &&
+        // "traders on their way to the weekly market in Buni Yadi": where victims were going.
+        !/\b(?:(?:on|making)\s+(?:their|his|her|its)\s+way\s+to|bound\s+for|heading\s+(?:to|for)|travell?ing\s+to)\b[^,.;]{0,40}$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 60), h.hit.start),
         ) &&
         // "north of Baghdad": the point a distance is measured from, not where it happened.
         !/\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+$/i.test(

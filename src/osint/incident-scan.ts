@@ -175,6 +175,11 @@ const KILLED: RegExp[] = [
   ),
 ];
 const INJURED: RegExp[] = [
+  // "Three children were killed and five other members of their family wounded": the verb left out.
+  new RegExp(
+    `\\band\\s+${APPROX}${NUM}(?:\\s+(?!were\\b|was\\b)[\\p{L}-]+){1,5}?\\s+(?:wounded|injured|hurt)\\b`,
+    'iu',
+  ),
   // "A fourth worker was wounded": one more victim, hurt.
   /\b()(an?|one|another)\s+(?:(?:second|third|fourth|fifth|sixth|other)\s+)?(?:[\p{L}-]+\s+)?(?:was|has been|had been)\s+(?:injured|wounded|hurt)\b/iu,
   new RegExp(`\\b(?:injured|injuring|wounded|wounding|injuries to)\\s+${APPROX}${NUM}`, 'i'),
@@ -184,8 +189,9 @@ const INJURED: RegExp[] = [
     'i',
   ),
   new RegExp(
-    `\\b${APPROX}${NUM}${VICTIMS}\\s+(?:were\\s+|have been\\s+|others\\s+)?(?:injured|wounded|hurt)`,
-    'i',
+    // Not "after two wounded guards died": those are counted among the dead.
+    `\\b${APPROX}${NUM}${VICTIMS}\\s+(?:were\\s+|have been\\s+|others\\s+)?(?:injured|wounded|hurt)(?!\\s+[\\p{L}-]+\\s+(?:later\\s+)?died)`,
+    'iu',
   ),
   // "Seven other soldiers were wounded": up to three words between figure and verb, as for the dead.
   new RegExp(
@@ -218,6 +224,8 @@ const LIST_END = /[.;:]|\s(?:who|which|that|when|while|before|after|as|in|at|on|
 /** "killing a two-year-old boy and a 41-year-old man who ...": victims told one by one. */
 function listedVictims(after: string): number {
   const list = after.split(LIST_END)[0] ?? '';
+  // A list ends in "and": "a driver, a police spokesman said" is one victim and who told it.
+  if (!/\sand\s/i.test(list)) return 1;
   return Math.max(1, [...list.matchAll(/(?:^|,\s*|,?\s+and\s+)(?:an?|one)\s+(?=[\p{L}\d])/giu)].length);
 }
 

@@ -173,3 +173,59 @@ describe('groups and bodies named by their context (issue 24)', () => {
     );
   });
 });
+
+// Rules the heldout9 misses (articles 109-118) led to, checked on sentences of our own.
+describe('heldout9 causes, on sentences of our own (issue 24)', () => {
+  it('a bare "CITY —" dateline is where it was filed, not the scene', () => {
+    expect(
+      incidents(
+        'KABUL — Gunmen attacked a checkpoint near the town of Chaharbolak, in Afghanistan, late on Tuesday, killing four police officers.',
+      ),
+    ).toMatchObject([{ place: 'Chaharbolak', killed: 4 }]);
+  });
+
+  it('where victims were going and where a spokesman spoke are not the scene', () => {
+    expect(
+      incidents(
+        'Gunmen attacked travellers at a roadblock near Kukareta, in Nigeria, on Monday. They abducted nine travellers on their way to the market in Potiskum and shot dead a driver, a police spokesman in Damaturu said.',
+      ),
+    ).toMatchObject([{ place: 'Kukareta', killed: 1 }]);
+  });
+
+  it('an unknown name "in" a known town lies in that town and is the more precise scene', () => {
+    expect(
+      incidents(
+        'A man drove a truck into the crowd at Alexanderplatz in Berlin on 3 March 2021, killing two people.',
+      ),
+    ).toMatchObject([{ place: 'Alexanderplatz', killed: 2 }]);
+  });
+
+  it('"the outskirts of X" and a headline\'s "Mali\'s Ménaka region" tell one ambush', () => {
+    expect(
+      incidents(
+        "Nine soldiers killed in ambush in Mali's Ménaka region\nNine soldiers died when fighters ambushed a convoy on the outskirts of Tidermène, some 60 km north of Ménaka, on Sunday.",
+      ),
+    ).toMatchObject([{ place: 'Tidermène', killed: 9 }]);
+  });
+
+  it('a left-out verb still counts the wounded; wounded who later died do not', () => {
+    expect(
+      incidents(
+        'Two children were killed and four other members of their family wounded when a bomb struck their house in Khar, Pakistan, on Monday.',
+      ),
+    ).toMatchObject([{ killed: 2, injured: 4 }]);
+    expect(
+      incidents(
+        'Gunmen attacked a post near Saravan, in Iran, on Monday; the toll rose to five after two wounded guards died.',
+      )[0]?.injured,
+    ).toBeUndefined();
+  });
+
+  it('"neighbouring X" is a place cue, and English names of Russian and Iranian units are known', () => {
+    expect(locations('The road in Nigeria links Yobe with neighbouring Borno.')).toContain('Borno');
+    expect(locations('Police in Russia detained five men in Dagestan.')).toContain('Dagestan');
+    expect(locations("Gunmen attacked a post in Iran's Sistan-Baluchestan on Monday.")).toContain(
+      'Sistan-Baluchestan',
+    );
+  });
+});

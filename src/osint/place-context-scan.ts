@@ -78,6 +78,13 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     if (e?.kind === 'country') return e.code;
     return e?.kind === 'province' ? e.country : undefined;
   };
+  // "at Breitscheidplatz in Berlin": a town the gazetteer knows holds the unknown name.
+  const townAt = (i: number) => {
+    const e = byToken.get(i)?.entry;
+    return e?.kind === 'city' && e.choices[0] !== undefined
+      ? { name: e.name, country: e.choices[0].country }
+      : undefined;
+  };
 
   // The one country an article names, if it names only one: where its unknown units lie.
   const named = new Set(hits.flatMap((h) => (h.entry.kind === 'country' ? [h.entry.code] : [])));
@@ -127,12 +134,19 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       if (k > j && LOCAL_UNIT.has(tokens[k]?.fold ?? '') && tokens[k + 1]?.fold === 'of') j = k + 2;
     }
     const unitEnd = sole === undefined ? -1 : unitAt(j);
-    const country = countryAt(j) ?? (unitEnd > 0 ? sole : undefined);
+    const town = sep === ' ' ? townAt(j) : undefined;
+    const country = countryAt(j) ?? (unitEnd > 0 ? sole : undefined) ?? town?.country;
     if (!country) continue;
     const last = tokens[to - 1] as Token;
     const start = (tokens[i] as Token).start;
     out.push({
-      entry: { kind: 'place', name: text.slice(start, last.end), placeKind: 'city', country },
+      entry: {
+        kind: 'place',
+        name: text.slice(start, last.end),
+        placeKind: 'city',
+        country,
+        ...(town && !countryAt(j) && { within: town.name }),
+      },
       start,
       end: last.end,
       from: i,
@@ -209,7 +223,10 @@ export function asUnitOfCountry(
 ): EntityHit {
   if (h.entry.kind !== 'city' || !UNIT.has(tokens[h.to]?.fold ?? '')) return h;
   const owner = hits.find((o) => o.end < h.start && /^['’]s $/.test(text.slice(o.end, h.start)))?.entry;
-  if (owner?.kind !== 'country' || h.entry.choices.some((c) => c.country === owner.code)) return h;
+  if (owner?.kind !== 'country') return h;
+  // "Mali's Ménaka region": the unit around a town of that country, named after it.
+  if (h.entry.choices.some((c) => c.country === owner.code))
+    return { ...h, entry: { kind: 'place', name: h.entry.name, placeKind: 'province', country: owner.code } };
   return {
     ...h,
     entry: { kind: 'place', name: text.slice(h.start, h.end), placeKind: 'province', country: owner.code },

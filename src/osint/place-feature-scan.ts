@@ -62,6 +62,7 @@ const SETTLEMENTS = new Set([
   'neighborhood',
   'township',
   'island',
+  'outskirts',
 ]);
 // "Knivsta, a small town south of the city": what a name is, said right after it.
 const APPOSITIVE_SETTLEMENT =

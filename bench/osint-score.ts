@@ -28,7 +28,10 @@ export interface ExpectedIncident {
  * written; heldout2: 39-48, scored as they came, then studied; heldout3: 49-58, written and
  * labelled after the rules that 39-48 led to; heldout4: 59-68, after the rules 49-58 led to;
  * heldout5: 69-78, after the rules 59-68 led to; heldout6: 79-88, after the rules 69-78 led to;
- * heldout7: 89-98, after the rules 79-88 led to. */
+ * heldout7: 89-98, after the rules 79-88 led to; heldout8: 99-108, written blind to the
+ * extractor by another hand after the rules 89-98 and a probe of our own sentences led to;
+ * heldout9: 109-118, written blind at the same time by a third hand, first scored after the
+ * rules 99-108 led to. */
 export const LABELLED_SETS = [
   'dev',
   'heldout',
@@ -38,6 +41,8 @@ export const LABELLED_SETS = [
   'heldout5',
   'heldout6',
   'heldout7',
+  'heldout8',
+  'heldout9',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

@@ -120,6 +120,7 @@ function itemOfEntity(
           placeKind: e.kind === 'province' ? 'province' : e.placeKind,
           country: e.country,
           ...(country && { within: keyOf('location', country.name) }),
+          ...(e.kind === 'place' && e.within !== undefined && { within: keyOf('location', e.within) }),
         },
       };
     }

@@ -4,7 +4,7 @@ import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
 import { type GroupContextHit, scanGroupContext } from './group-context-scan.js';
 import { scanGroupCues } from './group-cue-scan.js';
 import { scanOrgCues } from './org-cue-scan.js';
-import { type ContextPlace, scanContextPlaces } from './place-context-scan.js';
+import { asUnitOfCountry, type ContextPlace, scanContextPlaces } from './place-context-scan.js';
 import { scanFeaturePlaces } from './place-feature-scan.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
 import { isAllCaps, isCapitalised, joinedSuffixAt, type Token } from './text-tokens.js';
@@ -55,6 +55,8 @@ function hasPlaceCue(
 ): boolean {
   const prev = tokens[m.from - 1];
   if (prev && LOCATIVE.has(prev.fold) && (tokens[m.from] as Token).start - prev.end <= 2) return true;
+  // "neighbouring Borno": a place beside the one just told.
+  if (prev && (prev.fold === 'neighbouring' || prev.fold === 'neighboring')) return true;
   // "in Cologne and Wesel": the second of a pair of places.
   if (prev && (prev.fold === 'and' || prev.fold === 'or') && lastPlaceEnd === m.from - 1) return true;
   // "Pakistan's Balochistan", "Nigeria's Borno": a place the text says lies in the one before.
@@ -214,9 +216,22 @@ export function scanEntities(
     let known = false;
     // A listed name or "members of X" that is a place ("fighters from Syria") is that place;
     // a name ending in an armed word may hold one ("Balochistan Liberation Front").
-    const strict = gh.entry.source === 'text:listed-armed' || gh.entry.source === 'text:members-of';
+    // A name given its own acronym in brackets ("Mujahidin Indonesia Timur (MIT)") is one, places and all.
+    const acronym = /^ \(\p{Lu}{2,7}\)/u.test(
+      text.slice((tokens[gh.to - 1] as Token).end, (tokens[gh.to - 1] as Token).end + 10),
+    );
+    const strict =
+      !acronym && (gh.entry.source === 'text:listed-armed' || gh.entry.source === 'text:members-of');
     for (let k = gh.from; k < gh.to; k++) if (taken[k] === 2 || (strict && taken[k] === 1)) known = true;
     if (known) continue;
+    // "Bangladesh's Rapid Action Battalion": an armed name a country owns is its state's force.
+    const owner = out.find((h) => h.to === gh.from && h.entry.kind === 'country');
+    if (
+      gh.entry.source === 'text:armed-name' &&
+      owner &&
+      /^['’]s $/.test(text.slice(owner.end, (tokens[gh.from] as Token).start))
+    )
+      continue;
     for (let n = out.length - 1; n >= 0; n--) {
       const h = out[n] as EntityHit;
       if (h.from < gh.to && h.to > gh.from) out.splice(n, 1);
@@ -259,7 +274,7 @@ export function scanEntities(
     }
     venues.push({ entry: { kind: 'venue', name: v.name }, ...v, rule: 'venue:kind-first', confidence: 0.7 });
   }
-  const named = [...result, ...venues];
+  const named = [...result, ...venues].map((h) => asUnitOfCountry(h, text, tokens, result));
   const context = [...named, ...scanContextPlaces(text, tokens, named, g)];
   return [...context, ...scanFeaturePlaces(text, tokens, context, g)].sort((a, b) => a.start - b.start);
 }

@@ -120,7 +120,12 @@ export function scanGroupContext(text: string, tokens: readonly Token[]): GroupC
       }
       const noun = tokens[k];
       if (!noun || !GROUP_NOUNS.has(noun.fold)) continue;
-      if (t.fold === 'the' && !/^[,.;)]/.test(text.slice(noun.end, noun.end + 1))) continue;
+      // "X, the insurgent movement that has fought ..." ends there too.
+      if (
+        t.fold === 'the' &&
+        !/^(?:[,.;)]| (?:that|which|whose|behind)\b)/.test(text.slice(noun.end, noun.end + 8))
+      )
+        continue;
       const from = nameBefore(text, tokens, i);
       if (from !== undefined) out.push(hitOf(text, tokens, from, i));
       continue;

@@ -209,6 +209,8 @@ function listed(
   return out;
 }
 
+const BANNED = new Set(['banned', 'outlawed', 'proscribed', 'so-called', 'little-known', 'shadowy']);
+
 export function scanGroupCues(
   text: string,
   tokens: readonly Token[],
@@ -228,9 +230,11 @@ export function scanGroupCues(
     }
     // "Commanders blamed the Comandos de la Frontera", "an attack claimed by X": two words at least.
     const blame = t.fold === 'blamed' || (t.fold === 'by' && tokens[i - 1]?.fold === 'claimed');
-    const nextWord = tokens[i + 1];
-    if (blame && nextWord && single(text, t, nextWord)) {
-      const from = nextWord.fold === 'the' ? i + 2 : i + 1;
+    // "blamed on X": the same, with its preposition.
+    const at = t.fold === 'blamed' && tokens[i + 1]?.fold === 'on' ? i + 1 : i;
+    const nextWord = tokens[at + 1];
+    if (blame && nextWord && single(text, tokens[at] as Token, nextWord)) {
+      const from = nextWord.fold === 'the' ? at + 2 : at + 1;
       const to = nameFrom(text, tokens, from, common);
       if (to !== undefined && to - from >= 2) out.push(hit(text, tokens, from, to, 'text:members-of'));
       continue;
@@ -240,6 +244,8 @@ export function scanGroupCues(
     if (MEMBER_WORDS.has(t.fold) && of && (of.fold === 'of' || of.fold === 'from') && single(text, t, of)) {
       let from = i + 2;
       if (tokens[from]?.fold === 'the') from++;
+      // "members of the banned X": what the state made of the group is not its name.
+      if (BANNED.has(tokens[from]?.fold ?? '')) from++;
       const to = nameFrom(text, tokens, from, common);
       // "fighters of the Kurdish-led Syrian Democratic Forces": the group comes after the modifier.
       if (to !== undefined && joinedSuffixAt(text, (tokens[to - 1] as Token).end) === undefined)

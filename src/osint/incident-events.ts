@@ -23,7 +23,15 @@ const COURT_PLACE = /\b(?:court|jury|tribunal|judges?|trial)\s+(?:[\p{L}-]+\s+)?
 // "on the road between Mangai and Milimani in Lamu county": the ends of a road are not the scene.
 const BETWEEN = /\bbetween\s+(?:\p{Lu}[\p{L}'’-]*\s+){1,3}(?:and\s+)?$|\bbetween\s+$/u;
 const ANY_ATTACK_WORD =
-  /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking)\b/i;
+  /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking|attackers|gunmen|assailants|militants|killings)\b/i;
+// What an article's agent words stand for as its attack noun: "gunmen killed three farmers".
+const AGENT_AS_NOUN: Record<string, string> = {
+  attackers: 'attack',
+  gunmen: 'shooting',
+  assailants: 'attack',
+  militants: 'attack',
+  killings: 'attack',
+};
 
 // A province is less specific than a town, more than its country; a sea is where a ship was hit.
 const RANK: Record<LocationData['placeKind'], number> = {
@@ -45,7 +53,10 @@ function placeOf(places: readonly PlacedHit[]): Extraction | undefined {
   let best: Extraction | undefined;
   for (const p of places) {
     const r = RANK[loc(p.item).placeKind];
-    if (r < 9 && (!best || r < RANK[loc(best).placeKind])) best = p.item;
+    if (r >= 9) continue;
+    // Of two of one rank, the one inside the other ("Breitscheidplatz in Berlin").
+    const inner = best !== undefined && r === RANK[loc(best).placeKind] && loc(p.item).within === best.key;
+    if (!best || r < RANK[loc(best).placeKind] || inner) best = p.item;
   }
   return best;
 }
@@ -111,7 +122,8 @@ export function gatherIncidents(
   items: ItemSet,
   published: Date | undefined,
 ): void {
-  const articleNoun = ANY_ATTACK_WORD.exec(text)?.[1]?.toLowerCase();
+  const word = ANY_ATTACK_WORD.exec(text)?.[1]?.toLowerCase();
+  const articleNoun = word === undefined ? undefined : (AGENT_AS_NOUN[word] ?? word);
   let open: Open | undefined;
   sentences.forEach((s, si) => {
     const sentence = text.slice(s.start, s.end);
@@ -125,6 +137,14 @@ export function gatherIncidents(
         // "taken to hospital in Quetta": where the wounded were brought, not where it happened.
         !/\b(?:hospitals?|clinic|taken to|brought to|flown to|evacuated to|transferred to)\s+(?:in\s+)?$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
+        ) &&
+        // "a police spokesman in Damaturu said": where the one who told it is.
+        !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|statement|reporters|briefing|(?:press|news) conference)\s+in\s+$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),
+        ) &&
+        // "traders on their way to the weekly market in Buni Yadi": where victims were going.
+        !/\b(?:(?:on|making)\s+(?:their|his|her|its)\s+way\s+to|bound\s+for|heading\s+(?:to|for)|travell?ing\s+to)\b[^,.;]{0,40}$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 60), h.hit.start),
         ) &&
         // "north of Baghdad": the point a distance is measured from, not where it happened.
         !/\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+$/i.test(
@@ -174,6 +194,9 @@ export function gatherIncidents(
       const dead = figures.killed ? text.slice(figures.killed.start, figures.killed.end + 25) : '';
       if (!articleNoun || ATTACKERS_KILLED.test(dead)) return;
       if (figures.killed === undefined && figures.injured === undefined) return;
+      // "left hundreds dead in the early 2000s": with no attack word, a vague toll is history.
+      if (!date && [figures.killed, figures.injured].every((h) => h === undefined || VAGUE.test(h.text)))
+        return;
       noun = articleNoun;
     }
     if (!noun || !(hasFigures || venue || date)) return;

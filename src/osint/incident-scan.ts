@@ -41,6 +41,7 @@ const ACT_VERBS: Record<string, string> = {
   attacked: 'attack',
   ambushed: 'ambush',
   stormed: 'attack',
+  overran: 'attack',
   raided: 'raid',
   bombed: 'bombing',
   'shot dead': 'shooting',
@@ -63,7 +64,12 @@ const ACT_VERBS: Record<string, string> = {
   rammed: 'ramming attack',
   torched: 'arson',
   'set fire to': 'arson',
+  'ploughed into': 'ramming attack',
+  'plowed into': 'ramming attack',
 };
+// "drove a car into a crowd", "ploughed his truck into": a vehicle driven into people.
+const RAMMING =
+  /\b(?:drove|ploughed|plowed|steered|smashed)\s+(?:a|an|his|her|their|the)\s+(?:[\p{L}-]+\s+)?(?:car|truck|van|lorry|vehicle|SUV|bus|pickup)\s+into\b/iu;
 // Nouns for one act against named victims: "the 2020 murder of a history teacher", "the
 // assassination of ..."; without "of" they are mostly charges ("guilty of terrorist murder").
 const VICTIM_ACT = /\b(murder|assassination|killing|beheading)\s+of\b/i;
@@ -81,6 +87,7 @@ const AGENT_NOUNS: Record<string, string> = {
   attackers: 'attack',
   assailant: 'attack',
   assailants: 'attack',
+  drone: 'drone strike',
 };
 const ATTACK_VERBS: Record<string, string> = { ...ACT_VERBS, ...AGENT_NOUNS };
 const ACT_VERB = new RegExp(`\\b(${Object.keys(ACT_VERBS).join('|')})\\b`, 'i');
@@ -134,7 +141,7 @@ const NUM = `(${DOZENS}|\\d{1,3}(?:,\\d{3})+|\\d+|${Object.keys(NUMBER_WORDS)
 const APPROX =
   '((?:at least|about|around|nearly|almost|more than|over|some|up to|roughly|an estimated|approximately)\\s+)?';
 const VICTIMS =
-  '(?:\\s+(?:people|persons|civilians|worshippers|concertgoers|children|soldiers|police(?:men| officers)?|officers|students|passengers|tourists|security personnel|members|others|of them|lives))?';
+  '(?:\\s+(?:people|persons|civilians|villagers|residents|worshippers|pilgrims|concertgoers|children|women|men|farmers|fishermen|miners|traders|hostages|soldiers|police(?:men| officers)?|officers|students|passengers|tourists|security personnel|members|others|of them|lives))?';
 
 const KILLED: RegExp[] = [
   new RegExp(
@@ -144,13 +151,21 @@ const KILLED: RegExp[] = [
   new RegExp(`\\bclaimed\\s+${APPROX}${NUM}\\s+lives`, 'i'),
   // "Two Swedish football supporters were shot dead": up to three words between figure and verb.
   new RegExp(
-    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives)`,
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded)`,
     'iu',
+  ),
+  // "beheaded five villagers", "hacked 12 people to death": the act itself says they died.
+  new RegExp(`\\b(?:beheaded|beheading)\\s+${APPROX}${NUM}${VICTIMS}`, 'i'),
+  new RegExp(
+    `\\b(?:stabbed|stabbing|hacked|hacking|beat|beating|burned|burning|burnt)\\s+${APPROX}${NUM}${VICTIMS}\\s+to death`,
+    'i',
   ),
   // "Six people, five Chinese engineers and their driver, were killed": a figure, an apposition, the verb.
   new RegExp(`\\b${APPROX}${NUM}${VICTIMS},[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+killed`, 'i'),
   // "killed a German tourist": one victim.
   /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=[\p{L}\d])/iu,
+  // "a police officer was killed", "another soldier was shot dead": one victim.
+  /\b()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}-]+\s+){0,2}?(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
   // "including a police officer who died of his wounds": one victim who died later.
   /\b()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+(?:later\s+)?died\b/iu,
   new RegExp(
@@ -160,6 +175,13 @@ const KILLED: RegExp[] = [
   ),
 ];
 const INJURED: RegExp[] = [
+  // "Three children were killed and five other members of their family wounded": the verb left out.
+  new RegExp(
+    `\\band\\s+${APPROX}${NUM}(?:\\s+(?!were\\b|was\\b)[\\p{L}-]+){1,5}?\\s+(?:wounded|injured|hurt)\\b`,
+    'iu',
+  ),
+  // "A fourth worker was wounded": one more victim, hurt.
+  /\b()(an?|one|another)\s+(?:(?:second|third|fourth|fifth|sixth|other)\s+)?(?:[\p{L}-]+\s+)?(?:was|has been|had been)\s+(?:injured|wounded|hurt)\b/iu,
   new RegExp(`\\b(?:injured|injuring|wounded|wounding|injuries to)\\s+${APPROX}${NUM}`, 'i'),
   // "stabbed six people", "shot 14 passengers": hurt, unless "to death" or "dead" follows.
   new RegExp(
@@ -167,8 +189,9 @@ const INJURED: RegExp[] = [
     'i',
   ),
   new RegExp(
-    `\\b${APPROX}${NUM}${VICTIMS}\\s+(?:were\\s+|have been\\s+|others\\s+)?(?:injured|wounded|hurt)`,
-    'i',
+    // Not "after two wounded guards died": those are counted among the dead.
+    `\\b${APPROX}${NUM}${VICTIMS}\\s+(?:were\\s+|have been\\s+|others\\s+)?(?:injured|wounded|hurt)(?!\\s+[\\p{L}-]+\\s+(?:later\\s+)?died)`,
+    'iu',
   ),
   // "Seven other soldiers were wounded": up to three words between figure and verb, as for the dead.
   new RegExp(
@@ -189,7 +212,7 @@ function numberOf(s: string): number | undefined {
     const times = numberOf(dozens[1] as string);
     return times === undefined ? undefined : times * 12;
   }
-  if (w === 'an') return 1;
+  if (w === 'an' || w === 'another') return 1;
   if (w in NUMBER_WORDS) return NUMBER_WORDS[w];
   const n = Number(w.replace(/,/g, ''));
   return Number.isSafeInteger(n) ? n : undefined;
@@ -201,6 +224,8 @@ const LIST_END = /[.;:]|\s(?:who|which|that|when|while|before|after|as|in|at|on|
 /** "killing a two-year-old boy and a 41-year-old man who ...": victims told one by one. */
 function listedVictims(after: string): number {
   const list = after.split(LIST_END)[0] ?? '';
+  // A list ends in "and": "a driver, a police spokesman said" is one victim and who told it.
+  if (!/\sand\s/i.test(list)) return 1;
   return Math.max(1, [...list.matchAll(/(?:^|,\s*|,?\s+and\s+)(?:an?|one)\s+(?=[\p{L}\d])/giu)].length);
 }
 
@@ -252,10 +277,13 @@ const OPERATION =
 // "helping to prepare the bombings ..., which killed 13": the sentence says it happened.
 const HAPPENED_AFTER = /^[^.;]{0,120}?,?\s+(?:which|that)\s+(?:killed|left|wounded|injured|claimed)\b/i;
 
+// "arrested four suspects in a raid on a house": a raid that arrests is an operation.
+const ARREST = /\b(?:arrest(?:ed|s)?|detain(?:ed|s)?|seiz(?:ed|es)|captur(?:ed|es))\b/i;
+
 function realised(sentence: string, at: number, noun: string): boolean {
   const before = sentence.slice(0, at);
   if (UNREALISED.test(before) && !HAPPENED_AFTER.test(sentence.slice(at))) return false;
-  return noun !== 'raid' || !OPERATION.test(before);
+  return noun !== 'raid' || !(OPERATION.test(before) || ARREST.test(sentence));
 }
 
 /** The attack word of a sentence (noun, act verb, or agent with figures) and the casualty figures it states. */
@@ -278,6 +306,11 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
   if (victim && realised(sentence, victim.index, 'murder')) {
     m = victim;
     noun = (victim[1] ?? 'murder').toLowerCase();
+  }
+  const ram = m ? null : RAMMING.exec(sentence);
+  if (ram && realised(sentence, ram.index, 'ramming attack')) {
+    m = ram;
+    noun = 'ramming attack';
   }
   for (const [re2, needsFigures] of [
     [ACT_VERB, false],

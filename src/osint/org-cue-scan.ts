@@ -26,6 +26,17 @@ const HEADS: readonly (readonly [readonly string[], string])[] = [
   [['intelligence', 'service'], 'government-national'],
   [['intelligence', 'agency'], 'government-national'],
   [["prosecutor's", 'office'], 'law-enforcement'],
+  [['police', 'authority'], 'law-enforcement'],
+  [['authority'], 'government-national'],
+  [['task', 'force'], 'defense'],
+  [['battalion'], 'defense'],
+  [['air', 'force'], 'defense'],
+  [['police', 'office'], 'law-enforcement'],
+  [['prosecutor', 'general'], 'law-enforcement'],
+  [['department'], 'government-national'],
+  [['committee'], 'government-national'],
+  [['organisation'], 'government-national'],
+  [['organization'], 'government-national'],
 ];
 const LONGER = new Set(HEADS.filter(([w]) => w.length > 1).map(([w]) => w.join(' ')));
 // Capitalised words that start a sentence or a title rather than a name.

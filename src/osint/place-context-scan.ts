@@ -1,6 +1,6 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
-import { isCapitalised, type Token, tokensTaken } from './text-tokens.js';
+import { compassLead, isCapitalised, type Token, tokensTaken } from './text-tokens.js';
 
 /**
  * Places no gazetteer lists (villages, districts, small towns) that the text itself marks as
@@ -13,9 +13,11 @@ export interface ContextPlace {
   kind: 'place';
   name: string;
   /** feature: terrain named by its head noun (place-feature-scan.ts). */
-  placeKind: 'city' | 'province' | 'feature';
+  placeKind: 'city' | 'province' | 'feature' | 'venue';
   /** ISO 3166 alpha-2 code of the country the text puts it in. */
   country: string;
+  /** The known place the text puts it in, by name ("Stora torget, the main square in Uppsala"). */
+  within?: string;
 }
 
 const BEFORE = new Set(['in', 'near', 'at', 'outside', 'around', 'inside', 'from']);
@@ -26,6 +28,16 @@ const UNIT = new Set(['province', 'state', 'region', 'district', 'county', 'gove
 // Capitalised words that begin clauses or titles rather than name places.
 const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
 const MAX_WORDS = 3;
+// Units below a province that lie "of" a known one: "the Malanville commune of Alibori".
+const LOCAL_UNIT = new Set([
+  ...UNIT,
+  'commune',
+  'municipality',
+  'regency',
+  'territory',
+  'department',
+  'subdistrict',
+]);
 const SETTLEMENT = new Set([
   'outskirts',
   'town',
@@ -66,13 +78,20 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     if (e?.kind === 'country') return e.code;
     return e?.kind === 'province' ? e.country : undefined;
   };
+  // "at Breitscheidplatz in Berlin": a town the gazetteer knows holds the unknown name.
+  const townAt = (i: number) => {
+    const e = byToken.get(i)?.entry;
+    return e?.kind === 'city' && e.choices[0] !== undefined
+      ? { name: e.name, country: e.choices[0].country }
+      : undefined;
+  };
 
   // The one country an article names, if it names only one: where its unknown units lie.
   const named = new Set(hits.flatMap((h) => (h.entry.kind === 'country' ? [h.entry.code] : [])));
   const sole = named.size === 1 ? [...named][0] : undefined;
   // "Ituri province": an unknown name and a unit word at token j, in the article's one country.
   const unitAt = (j: number): number => {
-    let to = j;
+    let to = j + compassLead(tokens, j, (k) => !taken[k] && nameLike(tokens[k], g), UNIT);
     while (to < tokens.length && to - j < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) to++;
     return to > j && UNIT.has(tokens[to]?.fold ?? '') ? to : -1;
   };
@@ -87,7 +106,7 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     const ofSettlement = lead.fold === 'of' && SETTLEMENT.has(tokens[i - 2]?.fold ?? '');
     if (!(BEFORE.has(lead.fold) || ofSettlement) || !gapIs(i - 1, /^ $/)) continue;
     // Up to three capitalised words the gazetteer does not know, joined by single spaces or hyphens.
-    let to = i;
+    let to = i + compassLead(tokens, i, (k) => !taken[k] && nameLike(tokens[k], g), UNIT);
     while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
       to++;
       if (!gapIs(to - 1, /^[ -]$/)) break;
@@ -108,13 +127,26 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     // "in the southern department of Putumayo".
     if ((UNIT.has(tokens[j]?.fold ?? '') || tokens[j]?.fold === 'department') && tokens[j + 1]?.fold === 'of')
       j += 2;
+    // "at Guéné, in the Malanville commune of Alibori department": a local unit of a known one.
+    else {
+      let k = j;
+      while (k < tokens.length && k - j < MAX_WORDS && !taken[k] && nameLike(tokens[k], g)) k++;
+      if (k > j && LOCAL_UNIT.has(tokens[k]?.fold ?? '') && tokens[k + 1]?.fold === 'of') j = k + 2;
+    }
     const unitEnd = sole === undefined ? -1 : unitAt(j);
-    const country = countryAt(j) ?? (unitEnd > 0 ? sole : undefined);
+    const town = sep === ' ' ? townAt(j) : undefined;
+    const country = countryAt(j) ?? (unitEnd > 0 ? sole : undefined) ?? town?.country;
     if (!country) continue;
     const last = tokens[to - 1] as Token;
     const start = (tokens[i] as Token).start;
     out.push({
-      entry: { kind: 'place', name: text.slice(start, last.end), placeKind: 'city', country },
+      entry: {
+        kind: 'place',
+        name: text.slice(start, last.end),
+        placeKind: 'city',
+        country,
+        ...(town && !countryAt(j) && { within: town.name }),
+      },
       start,
       end: last.end,
       from: i,
@@ -159,7 +191,7 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     if (!country) continue;
     if (!/^['’]s $/.test(text.slice(h.end, h.end + 3))) continue;
     const from = h.to;
-    let to = from;
+    let to = from + compassLead(tokens, from, (k) => !taken[k] && nameLike(tokens[k], g), UNIT);
     while (to < tokens.length && to - from < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) to++;
     const unit = tokens[to];
     if (to === from || !unit || !UNIT.has(unit.fold)) continue;
@@ -178,3 +210,27 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
   }
   return out;
 };
+
+/**
+ * "Chad's Lac province": a town the gazetteer knows only in another country (Laç, Albania),
+ * named as a unit of the country before it, is that unit of that country.
+ */
+export function asUnitOfCountry(
+  h: EntityHit,
+  text: string,
+  tokens: readonly Token[],
+  hits: readonly EntityHit[],
+): EntityHit {
+  if (h.entry.kind !== 'city' || !UNIT.has(tokens[h.to]?.fold ?? '')) return h;
+  const owner = hits.find((o) => o.end < h.start && /^['’]s $/.test(text.slice(o.end, h.start)))?.entry;
+  if (owner?.kind !== 'country') return h;
+  // "Mali's Ménaka region": the unit around a town of that country, named after it.
+  if (h.entry.choices.some((c) => c.country === owner.code))
+    return { ...h, entry: { kind: 'place', name: h.entry.name, placeKind: 'province', country: owner.code } };
+  return {
+    ...h,
+    entry: { kind: 'place', name: text.slice(h.start, h.end), placeKind: 'province', country: owner.code },
+    rule: 'place:unit-of-country',
+    confidence: 0.7,
+  };
+}

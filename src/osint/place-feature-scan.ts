@@ -1,7 +1,7 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import type { PlaceScan } from './place-context-scan.js';
-import { isCapitalised, type Token, tokensTaken } from './text-tokens.js';
+import { compassLead, isCapitalised, type Token, tokensTaken } from './text-tokens.js';
 
 /**
  * Places no list holds that the text marks without naming their country beside them:
@@ -24,9 +24,52 @@ const FEATURE_HEADS = new Set([
   'highlands',
   'marshes',
   'massif',
+  'river',
 ]);
 const STRONG_BEFORE = new Set(['near', 'outside']);
-const SETTLEMENTS = new Set(['town', 'village', 'hamlet', 'settlement']);
+// "in Molenbeek on Monday": after a bare "in", only a clause's end or one of these words shows
+// the name is a place rather than an adjective ("in Bavarian park").
+const AFTER_IN = new Set([
+  'on',
+  'in',
+  'near',
+  'and',
+  'after',
+  'before',
+  'during',
+  'when',
+  'where',
+  'late',
+  'early',
+  'last',
+  'this',
+  'overnight',
+  'at',
+  'as',
+  'while',
+  'killing',
+  'leaving',
+  'wounding',
+  'injuring',
+]);
+const SETTLEMENTS = new Set([
+  'town',
+  'village',
+  'hamlet',
+  'settlement',
+  'suburb',
+  'neighbourhood',
+  'neighborhood',
+  'township',
+  'island',
+  'outskirts',
+]);
+// "Knivsta, a small town south of the city": what a name is, said right after it.
+const APPOSITIVE_SETTLEMENT =
+  /^,\s+(?:a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:town|village|city|suburb|district|island|hamlet|settlement|neighbourhood|neighborhood|municipality|port|county)\b/u;
+// "Stora torget, the main square in Uppsala": a venue named, then said what it is and where.
+const APPOSITIVE_VENUE =
+  /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on)\b/u;
 const ROADS = new Set(['road', 'highway', 'route']);
 // "the Maru area", "Lubero territory": a local unit named before its kind, in lower case.
 const LOCAL_UNITS = new Set([
@@ -39,6 +82,7 @@ const LOCAL_UNITS = new Set([
   'governorate',
 ]);
 const UNIT_LEAD = new Set(['the', 'in', 'from', 'of']);
+const APPOSITIVE_LEAD = new Set(['in', 'at', 'near', 'outside', 'from', 'to', 'into']);
 const ATTACK =
   /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|gunmen|fire)\b/i;
 const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
@@ -84,7 +128,11 @@ function sentenceAround(text: string, at: number): string {
 
 export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
   const taken = tokensTaken(tokens, hits);
-  const single = (a: number) => text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token).start) === ' ';
+  // One space between token a and the next; false at the last token.
+  const single = (a: number) => {
+    const next = tokens[a + 1];
+    return next !== undefined && text.slice((tokens[a] as Token).end, next.start) === ' ';
+  };
   // The first of up to MAX_WORDS free, name-like words before token i, one space apart (i if none).
   const nameStart = (i: number): number => {
     let from = i;
@@ -108,7 +156,7 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
   const push = (
     from: number,
     to: number,
-    placeKind: 'city' | 'feature' | 'province',
+    placeKind: 'city' | 'feature' | 'province' | 'venue',
     rule: string,
     confidence: number,
   ) => {
@@ -133,8 +181,9 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     // "the Hamrin mountains": "the", one to three unknown capitalised words, the head.
     if (FEATURE_HEADS.has(t.fold)) {
       const from = nameStart(i);
+      // A river goes by its name alone ("the Panj river" is the Panj); mountains keep theirs.
       if (from < i && tokens[from - 1]?.fold === 'the' && single(from - 1))
-        push(from, i + 1, 'feature', 'place:terrain', 0.7);
+        push(from, t.fold === 'river' ? i : i + 1, 'feature', 'place:terrain', 0.7);
       continue;
     }
     if (LOCAL_UNITS.has(t.fold) && t.text === t.fold) {
@@ -146,7 +195,8 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     // "near Pahalgam", "outside the town of Tarmiyah", "the village of Dioura", "the road to Hombori".
     const settlementOf = t.fold === 'of' && SETTLEMENTS.has(tokens[i - 1]?.fold ?? '');
     const roadTo = (t.fold === 'to' || t.fold === 'from') && ROADS.has(tokens[i - 1]?.fold ?? '');
-    if (!(STRONG_BEFORE.has(t.fold) || settlementOf || roadTo) || !single(i)) continue;
+    const bareIn = t.fold === 'in';
+    if (!(STRONG_BEFORE.has(t.fold) || settlementOf || roadTo || bareIn) || !single(i)) continue;
     let at = i;
     if (
       !settlementOf &&
@@ -155,12 +205,15 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       tokens[i + 3]?.fold === 'of'
     )
       at = i + 3;
-    let to = at + 1;
+    let to = at + 1 + compassLead(tokens, at + 1, (k) => !taken[k] && nameLike(tokens[k], g), LOCAL_UNITS);
     while (to < tokens.length && to - at - 1 < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
       to++;
       if (to < tokens.length && !single(to - 1)) break;
     }
     if (to === at + 1) continue;
+    // "in Indian-administered Kashmir": a compound ending in a lower-case word describes a place.
+    if (bareIn && /-\p{Ll}+$/u.test((tokens[to - 1] as Token).text)) continue;
+    if (bareIn && /-\p{Ll}+$/u.test((tokens[at + 1] as Token).text)) continue;
     // The name ends the clause or is followed by a lower-case word: "near Pahalgam, in ...".
     const after = text.slice(
       (tokens[to - 1] as Token).end,
@@ -168,11 +221,48 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     );
     if (
       !(/^[,.;:]/.test(after) || to === tokens.length) &&
-      !(after === ' ' && !isCapitalised(tokens[to]?.text ?? 'x'))
+      !(
+        after === ' ' &&
+        !isCapitalised(tokens[to]?.text ?? 'x') &&
+        (!bareIn || AFTER_IN.has(tokens[to]?.fold ?? ''))
+      )
     )
       continue;
     if (!ATTACK.test(sentenceAround(text, t.start))) continue;
     push(at + 1, to, 'city', 'place:near-attack', 0.6);
+  }
+
+  // "in Knivsta, a small town south of the city", "at Stora torget, the main square in Uppsala":
+  // the text says what the name is right after it. A venue's name may keep a lower-case word of
+  // its own language ("torget"), never a common English one.
+  const ownWord = (k: number) => {
+    const w = tokens[k];
+    return w !== undefined && /^\p{Ll}{3,}$/u.test(w.text) && !g.commonWords.has(w.fold);
+  };
+  for (let i = 1; i < tokens.length; i++) {
+    if (!APPOSITIVE_LEAD.has((tokens[i - 1] as Token).fold) || !single(i - 1) || taken[i]) continue;
+    if (!nameLike(tokens[i], g)) continue;
+    let to = i + 1;
+    while (
+      to < tokens.length &&
+      to - i < MAX_WORDS &&
+      !taken[to] &&
+      single(to - 1) &&
+      (nameLike(tokens[to], g) || ownWord(to))
+    )
+      to++;
+    const rest = text.slice((tokens[to - 1] as Token).end, (tokens[to - 1] as Token).end + 80);
+    if (APPOSITIVE_SETTLEMENT.test(rest)) push(i, to, 'city', 'place:appositive', 0.7);
+    else {
+      const venue = APPOSITIVE_VENUE.exec(rest);
+      if (!venue) continue;
+      push(i, to, 'venue', 'place:appositive-venue', 0.6);
+      // The known town right after it holds it, so an attack told at both is one.
+      const after = (tokens[to - 1] as Token).end + venue[0].length;
+      const town = hits.find((h) => h.start > after && h.start <= after + 2 && h.entry.kind === 'city');
+      const added = out[out.length - 1];
+      if (town && added?.from === i && added.entry.kind === 'place') added.entry.within = town.entry.name;
+    }
   }
   return out;
 };

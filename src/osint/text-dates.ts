@@ -16,9 +16,12 @@ const PROCEDURE =
 const DATELINE =
   /^\s*\p{Lu}[\p{Lu} .'’-]+,(?:\s*\p{Lu}[\p{L} .'’-]*,)?[^—–\n]{0,24}?(?:\(\p{L}+\)\s*)?(?:[—–]|\s-\s)/u;
 
+// "TEHRAN —", "COTONOU —": a city in capitals and a dash, with neither country nor date.
+const BARE_DATELINE = /^\s*\p{Lu}[\p{Lu}'’.-]+(?: \p{Lu}[\p{Lu}'’.-]+){0,2}\s+[—–]\s/u;
+
 /** How many characters of a sentence its dateline takes ("QUETTA, Pakistan, Feb 28 —"), 0 if none. */
 export function datelineLength(sentence: string): number {
-  return DATELINE.exec(sentence)?.[0].length ?? 0;
+  return (DATELINE.exec(sentence) ?? BARE_DATELINE.exec(sentence))?.[0].length ?? 0;
 }
 
 const PROCEDURE_NEXT =

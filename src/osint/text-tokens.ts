@@ -56,3 +56,44 @@ export function tokensTaken(
   for (const h of hits) for (let k = h.from; k < h.to; k++) taken[k] = 1;
   return taken;
 }
+
+// "North Waziristan", "Far North region": a capitalised compass word that begins a place's name.
+const COMPASS = new Set([
+  'north',
+  'south',
+  'east',
+  'west',
+  'northern',
+  'southern',
+  'eastern',
+  'western',
+  'upper',
+  'lower',
+  'central',
+  'far',
+]);
+
+/**
+ * How many capitalised compass words begin a name at token i (0 when none): they count as part
+ * of the name only before a word that is itself name-like ("North Waziristan") or, all compass,
+ * before a unit ("Far North region"). Alone ("Central" before a known "Sulawesi") they are not.
+ * `nameAt(k)`: token k is free (no earlier hit holds it) and name-like.
+ */
+export function compassLead(
+  tokens: readonly Token[],
+  i: number,
+  nameAt: (k: number) => boolean,
+  unit: ReadonlySet<string>,
+): number {
+  let k = i;
+  while (
+    k < tokens.length &&
+    k - i < 2 &&
+    COMPASS.has(tokens[k]?.fold ?? '') &&
+    isCapitalised(tokens[k]?.text ?? '')
+  )
+    k++;
+  if (k === i) return 0;
+  if (nameAt(k) || unit.has(tokens[k]?.fold ?? '')) return k - i;
+  return 0;
+}

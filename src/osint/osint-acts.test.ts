@@ -1,0 +1,231 @@
+import { describe, expect, it } from 'vitest';
+import { extractAt, namesOf } from './osint-test-extract.js';
+import type { IncidentData } from './osint-types.js';
+
+// Rules found by probing the extractor with wire-copy sentences of our own (not a labelled set):
+// killing verbs that carry their own death, a vehicle driven into people, places after a bare
+// "in" in a sentence about an attack, and names that begin with a compass word.
+const incidents = (text: string) => {
+  const items = extractAt(text);
+  const byKey = new Map(items.map((i) => [i.key, i]));
+  return items
+    .filter((i) => i.kind === 'incident')
+    .map((i) => {
+      const d = i.data as IncidentData;
+      return {
+        place: byKey.get(d.place ?? '')?.name,
+        noun: d.noun,
+        killed: d.killed?.value,
+        injured: d.injured?.value,
+      };
+    });
+};
+const locations = (text: string) => namesOf(text, 'location');
+
+describe('acts that say their victims died (issue 24)', () => {
+  it('"were stabbed to death" and "beheaded five villagers" are deaths, not injuries', () => {
+    expect(
+      incidents(
+        'Three people were stabbed to death at a festival in Solingen on Friday night and eight others were injured.',
+      ),
+    ).toMatchObject([{ place: 'Solingen', killed: 3, injured: 8 }]);
+    expect(
+      incidents('Insurgents beheaded five villagers in Muidumbe district, in Mozambique, on Sunday.'),
+    ).toMatchObject([{ killed: 5 }]);
+    expect(incidents('Gunmen hacked 12 farmers to death in Bokkos, Nigeria, on Monday.')).toMatchObject([
+      { killed: 12 },
+    ]);
+  });
+
+  it('a vehicle driven into people is a ramming attack', () => {
+    expect(
+      incidents(
+        'A man drove a car into a crowd at a Christmas market in Magdeburg on Friday evening, killing five people.',
+      ),
+    ).toMatchObject([{ place: 'Magdeburg', noun: 'ramming attack', killed: 5 }]);
+    expect(incidents('He drove to work in Magdeburg on Friday and parked his car.')).toEqual([]);
+  });
+});
+
+describe('places the text marks, not the gazetteer (issue 24)', () => {
+  it('a name after a bare "in" in a sentence about an attack is a place in the country nearby', () => {
+    expect(
+      locations(
+        'Gunmen shot dead two police officers in Molenbeek on Monday night, Belgian prosecutors in Brussels said.',
+      ),
+    ).toContain('Molenbeek');
+  });
+
+  it('an adjective after "in" is no place, nor a compound ending in a lower-case word', () => {
+    const text =
+      'Two killed in knife attack in Bavarian park. Soldiers were attacked in Indian-administered Kashmir on Monday.';
+    const found = locations(text);
+    expect(found).not.toContain('Bavarian');
+    expect(found).not.toContain('Indian-administered Kashmir');
+  });
+
+  it('a settlement "of" a name includes suburbs and neighbourhoods', () => {
+    expect(
+      incidents(
+        'Two police officers were shot dead in the suburb of Schaerbeek in Brussels on Monday night.',
+      ),
+    ).toMatchObject([{ place: 'Schaerbeek', killed: 2 }]);
+  });
+
+  it('a compass word begins a name before a name or a unit, never alone', () => {
+    expect(
+      incidents(
+        'Militants attacked a police station in Bannu on Tuesday, killing three officers. Hours later, a roadside bomb struck a patrol in North Waziristan, wounding five soldiers.',
+      ),
+    ).toMatchObject([
+      { place: 'Bannu', killed: 3 },
+      { place: 'North Waziristan', injured: 5 },
+    ]);
+    expect(locations("Fighters stormed a village in Cameroon's Far North region on Saturday.")).toContain(
+      'Far North',
+    );
+    expect(locations('Gunmen attacked a convoy in Northern Mali on Saturday, killing four.')).not.toContain(
+      'Northern',
+    );
+  });
+});
+
+// Rules the heldout8 misses (articles 99-108) led to, checked on sentences of our own.
+describe('heldout8 causes, on sentences of our own (issue 24)', () => {
+  it('a town of another country named as the unit of the country before it is that unit ("Chad\'s Lac province")', () => {
+    const text =
+      "Fighters overran a post on the island of Bougoumene in Chad's Lac province on Sunday, killing nine soldiers.";
+    expect(locations(text)).toEqual(expect.arrayContaining(['Lac', 'Bougoumene']));
+    expect(locations(text)).not.toContain('Laç');
+    expect(incidents(text)).toMatchObject([{ place: 'Bougoumene', killed: 9 }]);
+  });
+
+  it('a place "in the X commune of" a known department lies in that department\'s country', () => {
+    expect(
+      incidents(
+        'Gunmen attacked a police post at Karimama, in the Malanville commune of Alibori department, on Monday, killing four officers.',
+      ),
+    ).toMatchObject([{ place: 'Karimama', killed: 4 }]);
+  });
+
+  it('an appositive says what a name is: a town, or a venue held by the known town after it', () => {
+    expect(locations('He was arrested in Rimbo, a small town north of Stockholm, hours later.')).toContain(
+      'Rimbo',
+    );
+    expect(
+      incidents(
+        'Car kills one in Uppsala. A man drove a car into people at Vaksala torg, the market square in Uppsala, on Saturday, killing a woman.',
+      ),
+    ).toMatchObject([{ place: 'Vaksala torg', killed: 1 }]);
+  });
+
+  it('killers with no attack word count once the article names them; a vague historic toll does not', () => {
+    const text =
+      'Suspected militants killed four farmers near the village of Lembomawo, Indonesia, on Tuesday. The killings revived fears in Poso, where violence left hundreds dead in the early 2000s.';
+    expect(incidents(text)).toMatchObject([{ place: 'Lembomawo', killed: 4 }]);
+  });
+
+  it('a raid that arrests is an operation; "a fourth worker was wounded" is one injured', () => {
+    expect(
+      incidents('Police arrested three suspects in a raid on a house in Gazipur, Bangladesh, on Thursday.'),
+    ).toEqual([]);
+    expect(
+      incidents(
+        'A drone killed three workers at a mine in Kulob, Tajikistan, on Wednesday. A fourth worker was wounded.',
+      ),
+    ).toMatchObject([{ place: expect.stringMatching(/^K.lob$/), killed: 3, injured: 1 }]);
+  });
+
+  it('a river is named without its head word', () => {
+    expect(
+      locations('The drone was flown across the Vakhsh river from Afghanistan before the attack on Monday.'),
+    ).toContain('Vakhsh');
+  });
+});
+
+describe('groups and bodies named by their context (issue 24)', () => {
+  const groups = (text: string) => namesOf(text, 'group');
+  const identities = (text: string) => namesOf(text, 'identity');
+  it('"members of the banned X (ACR)" and "blamed on X, the insurgent movement that ..." are groups', () => {
+    expect(
+      groups('Police arrested members of the banned Hizb Tahrir Nusantara (HTN) in Medan, Indonesia.'),
+    ).toContain('Hizb Tahrir Nusantara');
+    expect(groups('Suspected members of Mujahidin Sulawesi Timur (MST) killed two farmers.')).toContain(
+      'Mujahidin Sulawesi Timur',
+    );
+    expect(
+      groups(
+        'The attacks were blamed on Ansar Kalima, the insurgent movement that has fought there since 2017.',
+      ),
+    ).toContain('Ansar Kalima');
+  });
+
+  it("a country's armed unit is its state's body, and authorities and task forces are bodies", () => {
+    expect(groups("Pakistan's Special Response Battalion arrested four men.")).toEqual([]);
+    expect(identities("Pakistan's Special Response Battalion arrested four men.")).toContain(
+      'Special Response Battalion',
+    );
+    expect(identities('The Norwegian Police Authority and the Lagos Ports Authority said so.')).toEqual(
+      expect.arrayContaining(['Norwegian Police Authority', 'Lagos Ports Authority']),
+    );
+    expect(identities('The Regional Joint Task Force said it had retaken the town.')).toContain(
+      'Regional Joint Task Force',
+    );
+  });
+});
+
+// Rules the heldout9 misses (articles 109-118) led to, checked on sentences of our own.
+describe('heldout9 causes, on sentences of our own (issue 24)', () => {
+  it('a bare "CITY —" dateline is where it was filed, not the scene', () => {
+    expect(
+      incidents(
+        'KABUL — Gunmen attacked a checkpoint near the town of Chaharbolak, in Afghanistan, late on Tuesday, killing four police officers.',
+      ),
+    ).toMatchObject([{ place: 'Chaharbolak', killed: 4 }]);
+  });
+
+  it('where victims were going and where a spokesman spoke are not the scene', () => {
+    expect(
+      incidents(
+        'Gunmen attacked travellers at a roadblock near Kukareta, in Nigeria, on Monday. They abducted nine travellers on their way to the market in Potiskum and shot dead a driver, a police spokesman in Damaturu said.',
+      ),
+    ).toMatchObject([{ place: 'Kukareta', killed: 1 }]);
+  });
+
+  it('an unknown name "in" a known town lies in that town and is the more precise scene', () => {
+    expect(
+      incidents(
+        'A man drove a truck into the crowd at Alexanderplatz in Berlin on 3 March 2021, killing two people.',
+      ),
+    ).toMatchObject([{ place: 'Alexanderplatz', killed: 2 }]);
+  });
+
+  it('"the outskirts of X" and a headline\'s "Mali\'s Ménaka region" tell one ambush', () => {
+    expect(
+      incidents(
+        "Nine soldiers killed in ambush in Mali's Ménaka region\nNine soldiers died when fighters ambushed a convoy on the outskirts of Tidermène, some 60 km north of Ménaka, on Sunday.",
+      ),
+    ).toMatchObject([{ place: 'Tidermène', killed: 9 }]);
+  });
+
+  it('a left-out verb still counts the wounded; wounded who later died do not', () => {
+    expect(
+      incidents(
+        'Two children were killed and four other members of their family wounded when a bomb struck their house in Khar, Pakistan, on Monday.',
+      ),
+    ).toMatchObject([{ killed: 2, injured: 4 }]);
+    expect(
+      incidents(
+        'Gunmen attacked a post near Saravan, in Iran, on Monday; the toll rose to five after two wounded guards died.',
+      )[0]?.injured,
+    ).toBeUndefined();
+  });
+
+  it('"neighbouring X" is a place cue, and English names of Russian and Iranian units are known', () => {
+    expect(locations('The road in Nigeria links Yobe with neighbouring Borno.')).toContain('Borno');
+    expect(locations('Police in Russia detained five men in Dagestan.')).toContain('Dagestan');
+    expect(locations("Gunmen attacked a post in Iran's Sistan-Baluchestan on Monday.")).toContain(
+      'Sistan-Baluchestan',
+    );
+  });
+});

@@ -1,25 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { extractAt, namesOf } from './osint-test-extract.js';
-import type { IncidentData } from './osint-types.js';
+import { incidentsOf, namesOf } from './osint-test-extract.js';
 
 // Rules found by probing the extractor with wire-copy sentences of our own (not a labelled set):
 // killing verbs that carry their own death, a vehicle driven into people, places after a bare
 // "in" in a sentence about an attack, and names that begin with a compass word.
-const incidents = (text: string) => {
-  const items = extractAt(text);
-  const byKey = new Map(items.map((i) => [i.key, i]));
-  return items
-    .filter((i) => i.kind === 'incident')
-    .map((i) => {
-      const d = i.data as IncidentData;
-      return {
-        place: byKey.get(d.place ?? '')?.name,
-        noun: d.noun,
-        killed: d.killed?.value,
-        injured: d.injured?.value,
-      };
-    });
-};
+const incidents = incidentsOf;
 const locations = (text: string) => namesOf(text, 'location');
 
 describe('acts that say their victims died (issue 24)', () => {

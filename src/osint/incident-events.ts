@@ -18,6 +18,10 @@ const SAME_DAY =
 // Those killed were the attackers: a security operation, not casualties of an attack.
 const ATTACKERS_KILLED =
   /\b(militants?|attackers?|assailants?|fighters|insurgents|gunmen|suspects?|jihadists|terrorists|rebels|bombers?)\b/i;
+const ANAPHOR =
+  /^\s*(?:The|This|That)\s+(?:[\p{L}-]+\s+)?(?:killings?|attacks?|shooting|bombing|blast|explosion|ambush|raid|massacre|assault|abduction|kidnapping|stabbing)\s+(?:took place|happened|occurred|hit|struck|targeted|was carried out)\b/iu;
+const ATTACKERS_COUNTED =
+  /\b(?:attackers?|assailants?|gunmen|militants?|insurgents|jihadists|terrorists|bombers?)\b/i;
 const VAGUE = /\b(?:dozens|scores|hundreds|dozen)\b/i;
 const COURT_PLACE = /\b(?:court|jury|tribunal|judges?|trial)\s+(?:[\p{L}-]+\s+)?in\s+$/iu;
 // "on the road between Mangai and Milimani in Lamu county": the ends of a road are not the scene.
@@ -80,7 +84,21 @@ function samePlace(a: Extraction, b: Extraction, items: ItemSet): boolean {
 interface Open {
   item: Extraction;
   sentence: number;
+  /** Its place is the dateline's city, taken for want of another: a later sentence's scene replaces it. */
+  weak?: boolean;
 }
+
+/** An attack told before any sentence says where: its figures and date wait for the scene. */
+interface Pending {
+  figures: { killed?: CasualtyHit; injured?: CasualtyHit };
+  date: string | undefined;
+  sentence: number;
+}
+
+// "The five dead were buried in Diffa": a funeral's town and figures tell no new attack.
+const BURIAL = /\b(?:buried|burial|funerals?|laid to rest|mourners)\b/i;
+// A revised toll: "the toll rose to 14", "the death toll had risen to nine".
+const REVISED = /\b(?:toll|risen|rose|climbed|increased)\b/i;
 
 function figuresOf(c: { killed?: CasualtyHit; injured?: CasualtyHit }) {
   const strip = (h: CasualtyHit) => ({ value: h.value, approximate: h.approximate, text: h.text });
@@ -99,7 +117,12 @@ function addTo(
   const f = figuresOf(figures);
   // A headline's "kills dozens" gives way to the body's "killing at least 32".
   const vague = (h: { text: string } | undefined) => h !== undefined && VAGUE.test(h.text);
-  if (f.killed && (!d.killed || (vague(d.killed) && !vague(f.killed)))) d.killed = f.killed;
+  const revised =
+    f.killed !== undefined &&
+    d.killed !== undefined &&
+    REVISED.test(f.killed.text) &&
+    f.killed.value > d.killed.value;
+  if (f.killed && (!d.killed || (vague(d.killed) && !vague(f.killed)) || revised)) d.killed = f.killed;
   if (f.injured && (!d.injured || (vague(d.injured) && !vague(f.injured)))) d.injured = f.injured;
   // "in March 2019", then "on 18 March 2019": the later sentence says which day.
   if (date && (!d.date || (date.length > d.date.length && date.startsWith(d.date)))) d.date = date;
@@ -125,6 +148,10 @@ export function gatherIncidents(
   const word = ANY_ATTACK_WORD.exec(text)?.[1]?.toLowerCase();
   const articleNoun = word === undefined ? undefined : (AGENT_AS_NOUN[word] ?? word);
   let open: Open | undefined;
+  let pending: Pending | undefined;
+  // The headline: a first line with no closing stop, as titles are written.
+  const firstLine = /^[^\n]*/.exec(text)?.[0].trim() ?? '';
+  const headline = text.includes('\n') && !/[.!?"”]$/.test(firstLine) ? sentences[0]?.start : undefined;
   sentences.forEach((s, si) => {
     const sentence = text.slice(s.start, s.end);
     // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
@@ -135,16 +162,24 @@ export function gatherIncidents(
         h.item.kind === 'location' &&
         !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)) &&
         // "taken to hospital in Quetta": where the wounded were brought, not where it happened.
-        !/\b(?:hospitals?|clinic|taken to|brought to|flown to|evacuated to|transferred to)\s+(?:in\s+)?$/i.test(
-          text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
+        !/\b(?:hospitals?|clinic|(?:taken|brought|flown|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+)?$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 28), h.hit.start),
         ) &&
         // "a police spokesman in Damaturu said": where the one who told it is.
-        !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|statement|reporters|briefing|(?:press|news) conference)\s+in\s+$/i.test(
+        !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|statement|reporters|briefing|(?:press|news) conference|head|chief|elder|councillor|leader)\s+in\s+(?:the\s+)?$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),
+        ) &&
+        // "according to the departmental police command in Cúcuta": who told it, and where.
+        !/\baccording to\b[^,.;]{0,50}\bin\s+$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 70), h.hit.start),
         ) &&
         // "traders on their way to the weekly market in Buni Yadi": where victims were going.
         !/\b(?:(?:on|making)\s+(?:their|his|her|its)\s+way\s+to|bound\s+for|heading\s+(?:to|for)|travell?ing\s+to)\b[^,.;]{0,40}$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 60), h.hit.start),
+        ) &&
+        // "fled towards the Komadougou Yobé river": where attackers went.
+        !/\b(?:towards?|fled (?:to|into))\s+(?:the\s+)?$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 16), h.hit.start),
         ) &&
         // "north of Baghdad": the point a distance is measured from, not where it happened.
         !/\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+$/i.test(
@@ -161,11 +196,29 @@ export function gatherIncidents(
       const inDateline = h.hit.end - s.start <= dateline;
       return !COURT_PLACE.test(before) && !BETWEEN.test(before) && !inDateline;
     });
-    const place = placeOf(scene.length > 0 ? scene : places);
+    const recentOpen = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
+    // The dateline's city stands for the scene only when no attack is being told already.
+    const place = placeOf(scene.length > 0 ? scene : recentOpen ? [] : places);
+    // "The killings took place near Arak", "The attack happened at Festplassen": the attack just
+    // told, and where.
+    const anaphor = ANAPHOR.test(sentence);
+    if (BURIAL.test(sentence)) return;
     const cue: IncidentCue | undefined = scanIncidentCue(sentence, s.start);
-    const figures = cue ?? scanCasualties(sentence, s.start);
+    const stated = cue ?? scanCasualties(sentence, s.start);
+    // "It said 17 attackers had been killed": the attackers' dead are no casualty figure.
+    // With an attack word only the figure's own words count ("killing four fighters" of a
+    // militia are its victims); without one, the words after it too ("51 soldiers ... and 160
+    // militants died").
+    const attackersDead =
+      stated.killed !== undefined &&
+      (cue
+        ? ATTACKERS_COUNTED.test(stated.killed.text)
+        : ATTACKERS_KILLED.test(text.slice(stated.killed.start, stated.killed.end + 25)));
+    // With no attack word, such a sentence still adds to the attack just told ("The army said 51
+    // soldiers were killed and 160 militants died"); it opens none.
+    const figures = attackersDead && cue ? { ...(stated.injured && { injured: stated.injured }) } : stated;
     const hasFigures = figures.killed !== undefined || figures.injured !== undefined;
-    if (!cue && !hasFigures) return;
+    if (!cue && !hasFigures && !(anaphor && recentOpen && place)) return;
     // "Hours later, gunmen attacked ...": the day of the event the article just told.
     const sameDay = open && SAME_DAY.test(sentence) ? (open.item.data as IncidentData).date : undefined;
     const told = (cue ?? figures.killed ?? figures.injured)?.start;
@@ -179,7 +232,37 @@ export function gatherIncidents(
       loc(place).placeKind === 'venue' &&
       loc(place).country === undefined &&
       !hasFigures;
-    if (recent && (!place || venueOfOpen || (openPlace && samePlace(place, openPlace, items)))) {
+    // "NIAMEY — Gunmen opened fire ... The shooting happened in Ikarfane": the scene a later
+    // sentence names replaces the dateline's city.
+    if (recent?.weak && place && scene.length > 0 && !(openPlace && samePlace(place, openPlace, items))) {
+      const d = recent.item.data as IncidentData;
+      d.place = place.key;
+      items.rekey(recent.item, keyOf('incident', `${place.name} ${d.noun}`), `${place.name} ${d.noun}`);
+      recent.weak = false;
+    }
+    // The headline's attack retold by the lead, which names the town: "Drone attack in
+    // Colombia's Arauca kills two" / "... on an army base in Saravena, ..., killing two soldiers".
+    // One attack when the lead's toll does not contradict the headline's and the places lie in
+    // one country (or the headline's is a sea or a region).
+    const headlineToll = recent ? (recent.item.data as IncidentData).killed?.value : undefined;
+    const sameToll =
+      recent !== undefined &&
+      headline !== undefined &&
+      (recent.item.evidence[0]?.sentenceStart ?? -1) === headline &&
+      si <= 2 &&
+      (figures.killed === undefined || headlineToll === undefined || headlineToll === figures.killed.value) &&
+      place !== undefined &&
+      openPlace !== undefined &&
+      (loc(openPlace).country === undefined || loc(place).country === loc(openPlace).country);
+    if ((anaphor || sameToll) && recent && place && openPlace && !samePlace(place, openPlace, items)) {
+      const d = recent.item.data as IncidentData;
+      d.place = place.key;
+      items.rekey(recent.item, keyOf('incident', `${place.name} ${d.noun}`), `${place.name} ${d.noun}`);
+    }
+    if (
+      recent &&
+      (!place || venueOfOpen || anaphor || sameToll || (openPlace && samePlace(place, openPlace, items)))
+    ) {
       addTo(recent.item, place, figures, date, items);
       const at = cue ?? figures.killed ?? figures.injured;
       const ev = evidenceOf(sentences, at?.start ?? s.start, at?.end ?? s.end, 'incident:same-event', 0.6);
@@ -187,19 +270,22 @@ export function gatherIncidents(
       recent.sentence = si;
       return;
     }
-    if (!place) return;
+    if (!place) {
+      if ((cue || hasFigures) && !recent) pending = { figures, date, sentence: si };
+      return;
+    }
     const venue = loc(place).placeKind === 'venue';
     let noun = cue?.noun;
     if (!cue) {
-      const dead = figures.killed ? text.slice(figures.killed.start, figures.killed.end + 25) : '';
-      if (!articleNoun || ATTACKERS_KILLED.test(dead)) return;
+      if (!articleNoun || attackersDead) return;
       if (figures.killed === undefined && figures.injured === undefined) return;
       // "left hundreds dead in the early 2000s": with no attack word, a vague toll is history.
       if (!date && [figures.killed, figures.injured].every((h) => h === undefined || VAGUE.test(h.text)))
         return;
       noun = articleNoun;
     }
-    if (!noun || !(hasFigures || venue || date)) return;
+    const waiting = pending && si - pending.sentence <= FOLLOW_ON ? pending : undefined;
+    if (!noun || !(hasFigures || venue || date || waiting)) return;
     const name = `${place.name} ${noun}`;
     const anchor = cue ?? figures.killed ?? figures.injured;
     const item = items.add(
@@ -215,6 +301,10 @@ export function gatherIncidents(
       ),
     );
     addTo(item, undefined, figures, date, items);
-    open = { item, sentence: si };
+    // "Militiamen killed sixteen civilians late Saturday. The attack hit a site ... at Ngbaye":
+    // what the sentence before told without a place belongs to this attack.
+    if (waiting) addTo(item, undefined, waiting.figures, waiting.date, items);
+    pending = undefined;
+    open = { item, sentence: si, weak: scene.length === 0 && dateline > 0 };
   });
 }

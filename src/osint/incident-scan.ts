@@ -145,7 +145,7 @@ const VICTIMS =
 
 const KILLED: RegExp[] = [
   new RegExp(
-    `\\b(?:killed|killing|kills|shot dead|shooting dead|hacked to death|claimed the lives of|left|leaving)\\s+${APPROX}${NUM}${VICTIMS}(?:\\s+(?:dead|people dead))?`,
+    `\\b(?:killed|killing|kills|kill|shot dead|shooting dead|hacked to death|claimed the lives of|left|leaving)\\s+${APPROX}${NUM}${VICTIMS}(?:\\s+(?:dead|people dead))?`,
     'i',
   ),
   new RegExp(`\\bclaimed\\s+${APPROX}${NUM}\\s+lives`, 'i'),
@@ -170,7 +170,7 @@ const KILLED: RegExp[] = [
   /\b()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+(?:later\s+)?died\b/iu,
   new RegExp(
     // "the death toll from the bombing in Kerman rose to 95".
-    `\\bdeath toll\\b[^.;]{0,100}?\\b(?:of|rose to|has risen to|reached|climbed to|stood at|stands at|at|is|was)\\s+${APPROX}${NUM}`,
+    `\\b(?:death )?toll\\b[^.;]{0,100}?\\b(?:of|rose to|has risen to|had risen to|risen to|reached|climbed to|stood at|stands at|at|is|was)\\s+${APPROX}${NUM}`,
     'i',
   ),
 ];
@@ -260,13 +260,41 @@ export interface IncidentCue {
   injured?: CasualtyHit;
 }
 
+// "killing two soldiers and three civilians": a second group of the dead, added to the first.
+const AND_MORE = new RegExp(
+  `^\\s+and\\s+${NUM}(?:\\s+[\\p{L}-]+)?\\s+(?:people|persons|civilians|villagers|residents|worshippers|children|women|men|soldiers|police(?:men| officers)?|officers|policemen|troops|guards|passengers|students|workers|militiamen|volunteers)\\b`,
+  'iu',
+);
+
+// "gunmen shot dead Khaled al-Hariri, a member of the local council": one named victim.
+const NAMED_VICTIM =
+  /\b(?:shot dead|killed|murdered|assassinated|stabbed to death)\s+\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:al|el|bin|ibn|de|van|von|abu)[- ])?\p{Lu}[\p{L}'’-]+){1,3}(?=,\s+(?:a|an|the)\s)/u;
+
 /** The casualty figures a sentence states, with or without an attack word. */
 export function scanCasualties(
   sentence: string,
   offset: number,
 ): { killed?: CasualtyHit; injured?: CasualtyHit } {
-  const killed = firstFigure(sentence, offset, KILLED);
+  let killed = firstFigure(sentence, offset, KILLED);
+  const named = killed ? null : NAMED_VICTIM.exec(sentence);
+  if (named)
+    killed = {
+      value: 1,
+      approximate: false,
+      text: named[0],
+      start: offset + named.index,
+      end: offset + named.index + named[0].length,
+    };
   const injured = firstFigure(sentence, offset, INJURED);
+  const more = killed ? AND_MORE.exec(sentence.slice(killed.end - offset)) : null;
+  const added = more ? numberOf(more[1] ?? '') : undefined;
+  if (killed && more && added !== undefined && !/to death|dead$/i.test(killed.text))
+    killed = {
+      ...killed,
+      value: killed.value + added,
+      text: killed.text + more[0],
+      end: killed.end + more[0].length,
+    };
   return { ...(killed && { killed }), ...(injured && { injured }) };
 }
 

@@ -25,6 +25,17 @@ export class ItemSet {
     return item;
   }
 
+  /** Files an item under a new key and name (an incident whose place a later sentence corrected); false if that key is taken. */
+  rekey(item: Extraction, key: string, name: string): boolean {
+    if (key === item.key) return true;
+    if (this.#items.has(key) || this.#items.get(item.key) !== item) return false;
+    this.#items.delete(item.key);
+    item.key = key;
+    item.name = name;
+    this.#items.set(key, item);
+    return true;
+  }
+
   get(key: string): Extraction | undefined {
     return this.#items.get(key);
   }

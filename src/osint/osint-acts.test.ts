@@ -214,3 +214,62 @@ describe('heldout9 causes, on sentences of our own (issue 24)', () => {
     );
   });
 });
+
+// Rules the heldout10 misses (articles 119-128) led to, checked on sentences of our own.
+describe('heldout10 causes, on sentences of our own (issue 24)', () => {
+  it('the scene a later sentence names replaces the dateline city, and a revised toll replaces the first', () => {
+    expect(
+      incidents(
+        'AGADEZ, Niger, Nov 12 — Gunmen opened fire on worshippers on Monday, killing at least eight people. The shooting happened in Tiguidan, a village about 40 km north of Agadez. The toll rose to 11 on Tuesday.',
+        '2025-11-12',
+      ),
+    ).toMatchObject([{ place: 'Tiguidan', date: '2025-11-10', killed: 11 }]);
+  });
+
+  it('an attack told before its place waits for the sentence that says where', () => {
+    expect(
+      incidents(
+        'Militiamen killed twelve civilians late Saturday, officials said. The attack hit a camp at Lopa, a village about 20 km east of Bunia in Congo.',
+        '2025-09-29',
+      ),
+    ).toMatchObject([{ place: 'Lopa', date: '2025-09-27', killed: 12 }]);
+  });
+
+  it('"The killings took place near X" places the attack just told', () => {
+    expect(
+      incidents(
+        "Fighters killed seven shepherds and wounded two others in Syria's desert on Sunday. The killings took place near Kdeir, a village about 30 km east of Palmyra.",
+      ),
+    ).toMatchObject([{ place: 'Kdeir', killed: 7, injured: 2 }]);
+  });
+
+  it("two groups of the dead are added; the attackers' dead and a funeral are no casualties", () => {
+    expect(
+      incidents(
+        'Fighters attacked an army post at Bosso, in the Diffa region of Niger, on Sunday, killing two soldiers and three civilians. It said 12 attackers had been killed. The five dead were buried in Diffa on Monday.',
+      ),
+    ).toMatchObject([{ place: 'Bosso', killed: 5 }]);
+  });
+
+  it('the headline and the lead that names the town are one attack', () => {
+    expect(
+      incidents(
+        "Gunmen kill six in raid on Mali's Ségou region\nGunmen attacked the village of Diafarabé on Sunday, killing six people, officials said.",
+      ),
+    ).toMatchObject([{ place: 'Diafarabé', killed: 6 }]);
+  });
+
+  it('"last week" gives no day; a named victim is one dead; who told it is not where', () => {
+    expect(incidents('Gunmen killed four farmers near Kdeir, in Syria, last week.')[0]?.date).toBeUndefined();
+    expect(
+      incidents(
+        'Gunmen shot dead Omar al-Masri, a member of the council, in the town of Nawa in Syria on Sunday.',
+      ),
+    ).toMatchObject([{ place: expect.stringMatching(/^N.wa$/), killed: 1 }]);
+    expect(
+      incidents(
+        'A patrol was ambushed outside Tibú, in Colombia, on Saturday. Three police officers died, according to the police command in Cúcuta.',
+      ),
+    ).toMatchObject([{ place: 'Tibú', killed: 3 }]);
+  });
+});

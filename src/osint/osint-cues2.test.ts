@@ -49,7 +49,8 @@ describe('places: English names of provinces, units, roads (issue 24)', () => {
       'Jihadists ambushed a convoy on the road to Hombavi in Mali, killing nine soldiers.';
     const found = items(text);
     expect(found.find((i) => i.name === 'Puerto Galvaz')?.data).toMatchObject({ country: 'CO' });
-    expect(found.find((i) => i.name === 'Karvo')?.data).toMatchObject({ placeKind: 'province' });
+    // An area is a village's surroundings, as fine as a town; a territory is a unit.
+    expect(found.find((i) => i.name === 'Karvo')?.data).toMatchObject({ placeKind: 'city' });
     expect(found.find((i) => i.name === 'Lubavo')?.data).toMatchObject({ placeKind: 'province' });
     expect(found.find((i) => i.name === 'Hombavi')?.data).toMatchObject({ placeKind: 'city', country: 'ML' });
     // A unit word in a title case name is no local unit.

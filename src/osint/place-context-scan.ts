@@ -74,8 +74,11 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
   const byToken = hitsByToken(hits);
   // A country, or a province the gazetteer knows ("near Argelia, in Cauca department").
   const countryAt = (i: number): string | undefined => {
-    const e = byToken.get(i)?.entry;
+    const h = byToken.get(i);
+    const e = h?.entry;
     if (e?.kind === 'country') return e.code;
+    // "in the Diffa region": a town's name before a unit word is the unit around it.
+    if (e?.kind === 'city' && h && UNIT.has(tokens[h.to]?.fold ?? '')) return e.choices[0]?.country;
     return e?.kind === 'province' ? e.country : undefined;
   };
   // "at Breitscheidplatz in Berlin": a town the gazetteer knows holds the unknown name.
@@ -194,6 +197,36 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     let to = from + compassLead(tokens, from, (k) => !taken[k] && nameLike(tokens[k], g), UNIT);
     while (to < tokens.length && to - from < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) to++;
     const unit = tokens[to];
+    // "a raid on Burkina Faso's Tougan": after "in/on/at" and a country's possessive, a name that
+    // ends the clause is a place there (a person would not be "in Nigeria's Buhari").
+    const lead = tokens[h.from - 1]?.fold ?? '';
+    const ends = /^(?:$|[,.;:\n]|\s+\p{Ll})/u.test(
+      text.slice(
+        (tokens[to - 1] as Token | undefined)?.end ?? 0,
+        ((tokens[to - 1] as Token | undefined)?.end ?? 0) + 2,
+      ),
+    );
+    if (
+      to > from &&
+      (!unit || !UNIT.has(unit.fold)) &&
+      h.entry.kind === 'country' &&
+      ['in', 'on', 'at', 'near'].includes(lead) &&
+      ends
+    ) {
+      const start = (tokens[from] as Token).start;
+      const end = (tokens[to - 1] as Token).end;
+      out.push({
+        entry: { kind: 'place', name: text.slice(start, end), placeKind: 'city', country },
+        start,
+        end,
+        from,
+        to,
+        rule: 'place:in-country-possessive',
+        confidence: 0.6,
+      });
+      for (let k = from; k < to; k++) taken[k] = 1;
+      continue;
+    }
     if (to === from || !unit || !UNIT.has(unit.fold)) continue;
     const start = (tokens[from] as Token).start;
     const end = (tokens[to - 1] as Token).end;

@@ -69,7 +69,7 @@ const APPOSITIVE_SETTLEMENT =
   /^,\s+(?:a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:town|village|city|suburb|district|island|hamlet|settlement|neighbourhood|neighborhood|municipality|port|county)\b/u;
 // "Stora torget, the main square in Uppsala": a venue named, then said what it is and where.
 const APPOSITIVE_VENUE =
-  /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on)\b/u;
+  /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on|beside|by|next to)\b/u;
 const ROADS = new Set(['road', 'highway', 'route']);
 // "the Maru area", "Lubero territory": a local unit named before its kind, in lower case.
 const LOCAL_UNITS = new Set([
@@ -189,7 +189,8 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     if (LOCAL_UNITS.has(t.fold) && t.text === t.fold) {
       const from = nameStart(i);
       if (from < i && UNIT_LEAD.has(tokens[from - 1]?.fold ?? '') && single(from - 1))
-        push(from, i, 'province', 'place:local-unit', 0.6);
+        // "the Yankara area" is a village's surroundings, as fine as a town; "Lubero territory" a unit.
+        push(from, i, t.fold === 'area' ? 'city' : 'province', 'place:local-unit', 0.6);
       continue;
     }
     // "near Pahalgam", "outside the town of Tarmiyah", "the village of Dioura", "the road to Hombori".

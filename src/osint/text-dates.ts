@@ -47,6 +47,8 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
   for (const r of results) {
     // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
     if (!DATE_WORD.test(r.text)) continue;
+    // "last week", "this weekend": no day a reader could name.
+    if (/\b(?:week|weekend)\b/i.test(r.text)) continue;
     if (PROCEDURE.test(text.slice(0, r.index))) continue;
     if (r.index + r.text.length <= dateline) continue;
     // "A court on Tuesday convicted eight over the attack in Nice on 14 July 2016".

@@ -31,7 +31,9 @@ export interface ExpectedIncident {
  * heldout7: 89-98, after the rules 79-88 led to; heldout8: 99-108, written blind to the
  * extractor by another hand after the rules 89-98 and a probe of our own sentences led to;
  * heldout9: 109-118, written blind at the same time by a third hand, first scored after the
- * rules 99-108 led to; heldout10: 119-128, written blind by another hand after those rules. */
+ * rules 99-108 led to; heldout10: 119-128, written blind by another hand after those rules;
+ * heldout11: 129-138, written blind at the same time by a fourth hand, first scored after the
+ * rules 119-128 led to. */
 export const LABELLED_SETS = [
   'dev',
   'heldout',
@@ -44,6 +46,7 @@ export const LABELLED_SETS = [
   'heldout8',
   'heldout9',
   'heldout10',
+  'heldout11',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

@@ -138,7 +138,13 @@ function nameEndingAt(text: string, tokens: readonly Token[], head: number): num
   let from = head;
   while (from > 0 && head - from < MAX_NAME - 1) {
     const t = tokens[from - 1] as Token;
-    if (!single(text, t, tokens[from] as Token)) break;
+    // "The People's Anti-Fascist Front": a capitalised possessive after "the" begins the name
+    // ("Bangladesh's Rapid Action Battalion", with no "the", is a country's).
+    const possessive =
+      /^['’]s $/.test(text.slice(t.end, (tokens[from] as Token).start)) &&
+      isCapitalised(t.text) &&
+      tokens[from - 2]?.fold === 'the';
+    if (!single(text, t, tokens[from] as Token) && !possessive) break;
     if (t.fold === 'the') break;
     if (
       isCapitalised(t.text) ||

@@ -20,6 +20,7 @@ const ATTACKERS_KILLED =
   /\b(militants?|attackers?|assailants?|fighters|insurgents|gunmen|suspects?|jihadists|terrorists|rebels|bombers?)\b/i;
 const ANAPHOR =
   /^\s*(?:The|This|That)\s+(?:[\p{L}-]+\s+)?(?:killings?|attacks?|shooting|bombing|blast|explosion|ambush|raid|massacre|assault|abduction|kidnapping|stabbing)\s+(?:took place|happened|occurred|hit|struck|targeted|was carried out)\b/iu;
+const AGENT_ONLY = /^(?:suicide bomber|bomber|gunm[ae]n|attackers?|assailants?|drone)$/i;
 const ATTACKERS_COUNTED =
   /\b(?:attackers?|assailants?|gunmen|militants?|insurgents|jihadists|terrorists|bombers?)\b/i;
 const VAGUE = /\b(?:dozens|scores|hundreds|dozen)\b/i;
@@ -162,8 +163,8 @@ export function gatherIncidents(
         h.item.kind === 'location' &&
         !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)) &&
         // "taken to hospital in Quetta": where the wounded were brought, not where it happened.
-        !/\b(?:hospitals?|clinic|(?:taken|brought|flown|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+)?$/i.test(
-          text.slice(Math.max(s.start, h.hit.start - 28), h.hit.start),
+        !/\b(?:hospitals?|clinic|(?:taken|brought|flown|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
+          text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start),
         ) &&
         // "a police spokesman in Damaturu said": where the one who told it is.
         !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|statement|reporters|briefing|(?:press|news) conference|head|chief|elder|councillor|leader)\s+in\s+(?:the\s+)?$/i.test(
@@ -212,12 +213,40 @@ export function gatherIncidents(
     const attackersDead =
       stated.killed !== undefined &&
       (cue
-        ? ATTACKERS_COUNTED.test(stated.killed.text)
+        ? ATTACKERS_COUNTED.test(stated.killed.text) ||
+          /^\s+of\s+(?:the\s+)?(?:attackers|assailants|gunmen|militants|insurgents)\b/i.test(
+            text.slice(stated.killed.end, stated.killed.end + 30),
+          )
         : ATTACKERS_KILLED.test(text.slice(stated.killed.start, stated.killed.end + 25)));
     // With no attack word, such a sentence still adds to the attack just told ("The army said 51
     // soldiers were killed and 160 militants died"); it opens none.
     const figures = attackersDead && cue ? { ...(stated.injured && { injured: stated.injured }) } : stated;
+    // An agent word counts as an attack only with its victims' figures: "killed three of the
+    // attackers" leaves none.
+    if (attackersDead && cue && !figures.injured && AGENT_ONLY.test(text.slice(cue.start, cue.end))) return;
     const hasFigures = figures.killed !== undefined || figures.injured !== undefined;
+    // "The bus had halted for the night in the Kiremu area of East Wollega zone": the sentence
+    // right after an attack placed only at its region, naming a town inside it, says where.
+    const openAt = recentOpen ? items.get((recentOpen.item.data as IncidentData).place ?? '') : undefined;
+    const finer =
+      !cue &&
+      !hasFigures &&
+      recentOpen !== undefined &&
+      si - recentOpen.sentence <= 1 &&
+      place !== undefined &&
+      openAt !== undefined &&
+      (RANK[loc(openAt).placeKind] >= RANK.province || recentOpen.weak === true) &&
+      RANK[loc(place).placeKind] <= RANK.city &&
+      scene.length > 0 &&
+      (recentOpen.weak === true || samePlace(place, openAt, items));
+    if (finer && recentOpen && place) {
+      const d = recentOpen.item.data as IncidentData;
+      d.place = place.key;
+      items.rekey(recentOpen.item, keyOf('incident', `${place.name} ${d.noun}`), `${place.name} ${d.noun}`);
+      recentOpen.weak = false;
+      recentOpen.sentence = si;
+      return;
+    }
     if (!cue && !hasFigures && !(anaphor && recentOpen && place)) return;
     // "Hours later, gunmen attacked ...": the day of the event the article just told.
     const sameDay = open && SAME_DAY.test(sentence) ? (open.item.data as IncidentData).date : undefined;
@@ -253,7 +282,8 @@ export function gatherIncidents(
       (figures.killed === undefined || headlineToll === undefined || headlineToll === figures.killed.value) &&
       place !== undefined &&
       openPlace !== undefined &&
-      (loc(openPlace).country === undefined || loc(place).country === loc(openPlace).country);
+      (loc(openPlace).country === undefined || loc(place).country === loc(openPlace).country) &&
+      RANK[loc(place).placeKind] <= RANK[loc(openPlace).placeKind];
     if ((anaphor || sameToll) && recent && place && openPlace && !samePlace(place, openPlace, items)) {
       const d = recent.item.data as IncidentData;
       d.place = place.key;

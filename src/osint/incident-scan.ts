@@ -151,7 +151,7 @@ const KILLED: RegExp[] = [
   new RegExp(`\\bclaimed\\s+${APPROX}${NUM}\\s+lives`, 'i'),
   // "Two Swedish football supporters were shot dead": up to three words between figure and verb.
   new RegExp(
-    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded)`,
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded)\\b`,
     'iu',
   ),
   // "beheaded five villagers", "hacked 12 people to death": the act itself says they died.
@@ -270,6 +270,11 @@ const AND_MORE = new RegExp(
 const NAMED_VICTIM =
   /\b(?:shot dead|killed|murdered|assassinated|stabbed to death)\s+\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:al|el|bin|ibn|de|van|von|abu)[- ])?\p{Lu}[\p{L}'’-]+){1,3}(?=,\s+(?:a|an|the)\s)/u;
 
+const AND_BEFORE = new RegExp(
+  `\\b${NUM}(?:\\s+[\\p{L}-]+)?\\s+(?:people|civilians|villagers|children|women|men|soldiers|police(?:men| officers)?|officers|troops|guards|passengers|workers|rangers|volunteers)\\s+and\\s+$`,
+  'iu',
+);
+
 /** The casualty figures a sentence states, with or without an attack word. */
 export function scanCasualties(
   sentence: string,
@@ -286,7 +291,17 @@ export function scanCasualties(
       end: offset + named.index + named[0].length,
     };
   const injured = firstFigure(sentence, offset, INJURED);
-  const more = killed ? AND_MORE.exec(sentence.slice(killed.end - offset)) : null;
+  // "Two soldiers and three civilians were killed": the first group, told before.
+  const before = killed ? AND_BEFORE.exec(sentence.slice(0, killed.start - offset)) : null;
+  const first = before ? numberOf(before[1] ?? '') : undefined;
+  if (killed && before && first !== undefined)
+    killed = {
+      ...killed,
+      value: killed.value + first,
+      text: before[0] + killed.text,
+      start: killed.start - before[0].length,
+    };
+  const more = killed && !before ? AND_MORE.exec(sentence.slice(killed.end - offset)) : null;
   const added = more ? numberOf(more[1] ?? '') : undefined;
   if (killed && more && added !== undefined && !/to death|dead$/i.test(killed.text))
     killed = {
@@ -353,6 +368,15 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
     }
   }
   if (!m || !noun) return undefined;
+  // "Militants ambushed a vehicle on Sunday, ... missing since the attack": the act is where the
+  // sentence first tells it, which is what its date is nearest to.
+  const verb = ACT_VERB.exec(sentence);
+  if (
+    verb &&
+    verb.index < m.index &&
+    realised(sentence, verb.index, ATTACK_VERBS[(verb[1] ?? '').toLowerCase()] ?? 'attack')
+  )
+    m = verb;
   return {
     noun,
     start: offset + m.index,

@@ -1,6 +1,6 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
-import { compassLead, isCapitalised, type Token, tokensTaken } from './text-tokens.js';
+import { compassLead, isCapitalised, NAME_PREFIXES, type Token, tokensTaken } from './text-tokens.js';
 
 /**
  * Places no gazetteer lists (villages, districts, small towns) that the text itself marks as
@@ -51,7 +51,7 @@ const SETTLEMENT = new Set([
 
 function nameLike(t: Token | undefined, g: Gazetteer): boolean {
   if (!t || !isCapitalised(t.text) || /\d/.test(t.text)) return false;
-  return !g.commonWords.has(t.fold) && !NOT_NAMES.has(t.fold);
+  return (NAME_PREFIXES.has(t.fold) || !g.commonWords.has(t.fold)) && !NOT_NAMES.has(t.fold);
 }
 
 /** Token index of the hit that starts at token i, if any. */
@@ -255,7 +255,14 @@ export function asUnitOfCountry(
   hits: readonly EntityHit[],
 ): EntityHit {
   if (h.entry.kind !== 'city' || !UNIT.has(tokens[h.to]?.fold ?? '')) return h;
-  const owner = hits.find((o) => o.end < h.start && /^['’]s $/.test(text.slice(o.end, h.start)))?.entry;
+  // "Thailand's southern Yala province": a direction may come between.
+  const owner = hits.find(
+    (o) =>
+      o.end < h.start &&
+      /^['’]s (?:(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+|central\s+)?$/i.test(
+        text.slice(o.end, h.start),
+      ),
+  )?.entry;
   if (owner?.kind !== 'country') return h;
   // "Mali's Ménaka region": the unit around a town of that country, named after it.
   if (h.entry.choices.some((c) => c.country === owner.code))

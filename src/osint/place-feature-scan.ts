@@ -1,7 +1,7 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import type { PlaceScan } from './place-context-scan.js';
-import { compassLead, isCapitalised, type Token, tokensTaken } from './text-tokens.js';
+import { compassLead, isCapitalised, NAME_PREFIXES, type Token, tokensTaken } from './text-tokens.js';
 
 /**
  * Places no list holds that the text marks without naming their country beside them:
@@ -66,7 +66,7 @@ const SETTLEMENTS = new Set([
 ]);
 // "Knivsta, a small town south of the city": what a name is, said right after it.
 const APPOSITIVE_SETTLEMENT =
-  /^,\s+(?:a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:town|village|city|suburb|district|island|hamlet|settlement|neighbourhood|neighborhood|municipality|port|county)\b/u;
+  /^,\s+(?:a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:town|village|city|suburb|district|island|hamlet|settlement|neighbourhood|neighborhood|municipality|port|county|centre|center)\b(?!\s+(?:elder|chief|head|leader|official|council|councillor|resident|man|woman|mayor))/u;
 // "Stora torget, the main square in Uppsala": a venue named, then said what it is and where.
 const APPOSITIVE_VENUE =
   /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on|beside|by|next to)\b/u;
@@ -93,7 +93,7 @@ const ARTICLE_NAME = /^(?:al|el|ad|an|ar|as|ash|at|az)[-‐‑]\p{Lu}/u;
 
 function nameLike(t: Token | undefined, g: Gazetteer): boolean {
   if (!t || !(isCapitalised(t.text) || ARTICLE_NAME.test(t.text)) || /\d/.test(t.text)) return false;
-  return !g.commonWords.has(t.fold) && !NOT_NAMES.has(t.fold);
+  return (NAME_PREFIXES.has(t.fold) || !g.commonWords.has(t.fold)) && !NOT_NAMES.has(t.fold);
 }
 
 function countryOf(h: EntityHit): string | undefined {
@@ -221,7 +221,7 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       (tokens[to] as Token | undefined)?.start ?? text.length,
     );
     if (
-      !(/^[,.;:]/.test(after) || to === tokens.length) &&
+      !(/^[,.;:\n]/.test(after) || to === tokens.length) &&
       !(
         after === ' ' &&
         !isCapitalised(tokens[to]?.text ?? 'x') &&
@@ -241,8 +241,9 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     return w !== undefined && /^\p{Ll}{3,}$/u.test(w.text) && !g.commonWords.has(w.fold);
   };
   for (let i = 1; i < tokens.length; i++) {
-    if (!APPOSITIVE_LEAD.has((tokens[i - 1] as Token).fold) || !single(i - 1) || taken[i]) continue;
-    if (!nameLike(tokens[i], g)) continue;
+    if (!single(i - 1) || taken[i] || !nameLike(tokens[i], g)) continue;
+    // A venue needs its preposition; a settlement says what it is by itself ("raided Kanyatsi, a trading centre").
+    const led = APPOSITIVE_LEAD.has((tokens[i - 1] as Token).fold);
     let to = i + 1;
     while (
       to < tokens.length &&
@@ -254,7 +255,7 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       to++;
     const rest = text.slice((tokens[to - 1] as Token).end, (tokens[to - 1] as Token).end + 80);
     if (APPOSITIVE_SETTLEMENT.test(rest)) push(i, to, 'city', 'place:appositive', 0.7);
-    else {
+    else if (led) {
       const venue = APPOSITIVE_VENUE.exec(rest);
       if (!venue) continue;
       push(i, to, 'venue', 'place:appositive-venue', 0.6);

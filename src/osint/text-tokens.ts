@@ -57,6 +57,33 @@ export function tokensTaken(
   return taken;
 }
 
+/**
+ * Words that begin place names in Arabic and other languages and that English word lists also
+ * hold ("Um Sumeima", "Bir Hakeim", "Ras Lanuf", "Tel Abyad"): capitalised, they are part of a name.
+ */
+export const NAME_PREFIXES: ReadonlySet<string> = new Set([
+  'um',
+  'umm',
+  'abu',
+  'bir',
+  'ain',
+  'ras',
+  'tel',
+  'tell',
+  'kafr',
+  'beit',
+  'bani',
+  'wadi',
+  'jebel',
+  'jabal',
+  'deir',
+  'dar',
+  'sidi',
+  'ban',
+  'san',
+  'santa',
+]);
+
 // "North Waziristan", "Far North region": a capitalised compass word that begins a place's name.
 const COMPASS = new Set([
   'north',

@@ -33,7 +33,8 @@ export interface ExpectedIncident {
  * heldout9: 109-118, written blind at the same time by a third hand, first scored after the
  * rules 99-108 led to; heldout10: 119-128, written blind by another hand after those rules;
  * heldout11: 129-138, written blind at the same time by a fourth hand, first scored after the
- * rules 119-128 led to. */
+ * rules 119-128 led to; heldout12: 139-148, written blind by a fifth hand, first scored after
+ * the rules 129-138 led to. */
 export const LABELLED_SETS = [
   'dev',
   'heldout',
@@ -47,6 +48,7 @@ export const LABELLED_SETS = [
   'heldout9',
   'heldout10',
   'heldout11',
+  'heldout12',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

@@ -274,7 +274,21 @@ export function scanEntities(
     }
     venues.push({ entry: { kind: 'venue', name: v.name }, ...v, rule: 'venue:kind-first', confidence: 0.7 });
   }
-  const named = [...result, ...venues].map((h) => asUnitOfCountry(h, text, tokens, result));
+  // A province counts only in an article about its country (article-extract.ts says why); one
+  // that does not must not hold its tokens either ("Adan" of Yemen in "Adan Yabaal", Somalia).
+  const about = new Set<string>();
+  for (const h of result) {
+    if (h.entry.kind === 'country') about.add(h.entry.code);
+    if (h.entry.kind === 'city') about.add(h.entry.choices[0]?.country ?? '');
+  }
+  // Its unit word ("Diyala province") says which it is, wherever the article is about.
+  const located = result.filter(
+    (h) =>
+      h.entry.kind !== 'province' ||
+      UNIT_AFTER.has(tokens[h.to]?.fold ?? '') ||
+      [h.entry.country, ...(h.entry.also ?? [])].some((c) => about.has(c)),
+  );
+  const named = [...located, ...venues].map((h) => asUnitOfCountry(h, text, tokens, located));
   const context = [...named, ...scanContextPlaces(text, tokens, named, g)];
   return [...context, ...scanFeaturePlaces(text, tokens, context, g)].sort((a, b) => a.start - b.start);
 }

@@ -1,5 +1,11 @@
 import type { EntityHit } from './entity-scan.js';
-import { type CasualtyHit, type IncidentCue, scanCasualties, scanIncidentCue } from './incident-scan.js';
+import {
+  type CasualtyHit,
+  type IncidentCue,
+  SEVERAL_ATTACKS,
+  scanCasualties,
+  scanIncidentCue,
+} from './incident-scan.js';
 import { evidenceOf, type ItemSet } from './item-set.js';
 import type { Extraction, IncidentData, LocationData } from './osint-types.js';
 import { datelineLength, statedDate } from './text-dates.js';
@@ -163,7 +169,7 @@ export function gatherIncidents(
         h.item.kind === 'location' &&
         !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)) &&
         // "taken to hospital in Quetta": where the wounded were brought, not where it happened.
-        !/\b(?:hospitals?|clinic|(?:taken|brought|flown|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
+        !/\b(?:hospitals?|clinic|(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
           text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start),
         ) &&
         // "a police spokesman in Damaturu said": where the one who told it is.
@@ -304,6 +310,7 @@ export function gatherIncidents(
       if ((cue || hasFigures) && !recent) pending = { figures, date, sentence: si };
       return;
     }
+    if (SEVERAL_ATTACKS.test(sentence)) return;
     const venue = loc(place).placeKind === 'venue';
     let noun = cue?.noun;
     if (!cue) {

@@ -252,6 +252,10 @@ function firstFigure(sentence: string, offset: number, patterns: readonly RegExp
   return best;
 }
 
+const SEVERAL = /\b(?:two|three|four|five|several|[1-9]\d?)\s+(?:[\p{L}-]+\s+)?$/iu;
+/** "Two attacks in Deir ez-Zor kill five": several attacks summed in one sentence, none of them one incident. */
+export const SEVERAL_ATTACKS = /\b(?:two|three|four|five|several|[1-9]\d?)\s+(?:[\p{L}-]+\s+)?attacks\b/iu;
+
 export interface IncidentCue {
   noun: string;
   start: number;
@@ -340,6 +344,8 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
     const n = (x[1] ?? 'attack').toLowerCase();
     // "deadly attacks" in general are no incident; "two explosions ... killing 84" are one.
     if (x[2] && !figures && !DATED_PLURAL.test(sentence.slice(0, x.index))) continue;
+    // "Two attacks in Deir ez-Zor kill five": several attacks told together, each told apart later.
+    if (x[2] && n === 'attack' && SEVERAL.test(sentence.slice(0, x.index))) continue;
     if (!realised(sentence, x.index, n)) continue;
     m = x;
     noun = n;

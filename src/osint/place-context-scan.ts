@@ -123,6 +123,30 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     );
     if (!/^(?:,\s*| )$/.test(sep)) continue;
     if (sep === ' ' && tokens[j]?.fold !== 'in') continue;
+    // "at Youga, near Bittou in Boulgou province": a place near a known town lies in its country.
+    if (sep !== ' ' && tokens[j]?.fold === 'near') {
+      const near = townAt(j + 1);
+      if (near) {
+        const start = (tokens[i] as Token).start;
+        const last = tokens[to - 1] as Token;
+        out.push({
+          entry: {
+            kind: 'place',
+            name: text.slice(start, last.end),
+            placeKind: 'city',
+            country: near.country,
+          },
+          start,
+          end: last.end,
+          from: i,
+          to,
+          rule: 'place:near-town',
+          confidence: 0.6,
+        });
+        for (let k = i; k < to; k++) taken[k] = 1;
+        continue;
+      }
+    }
     // "in Suárez, also in Cauca".
     if (tokens[j]?.fold === 'also' && tokens[j + 1]?.fold === 'in') j++;
     if (tokens[j]?.fold === 'in') j++;

@@ -82,6 +82,26 @@ const LOCAL_UNITS = new Set([
   'governorate',
 ]);
 const UNIT_LEAD = new Set(['the', 'in', 'from', 'of']);
+const PEOPLES_NOUNS = new Set([
+  'border',
+  'side',
+  'forces',
+  'army',
+  'government',
+  'police',
+  'troops',
+  'officials',
+  'authorities',
+  'militants',
+  'fighters',
+  'capital',
+  'coast',
+  'frontier',
+  'soldiers',
+  'refugees',
+  'nationals',
+  'citizens',
+]);
 const APPOSITIVE_LEAD = new Set(['in', 'at', 'near', 'outside', 'from', 'to', 'into']);
 const ATTACK =
   /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|gunmen|fire)\b/i;
@@ -230,6 +250,8 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     )
       continue;
     if (!ATTACK.test(sentenceAround(text, t.start))) continue;
+    // "near the Somali border", "outside Afghan army posts": a people's name before its noun.
+    if (after === ' ' && PEOPLES_NOUNS.has(tokens[to]?.fold ?? '')) continue;
     push(at + 1, to, 'city', 'place:near-attack', 0.6);
   }
 

@@ -137,6 +137,15 @@ function addTo(
   if (place && (!now || RANK[loc(place).placeKind] < RANK[loc(now).placeKind])) d.place = place.key;
 }
 
+/** A later sentence names where the attack being told happened: it is filed under that place. */
+function moveTo(open: Open, place: Extraction, items: ItemSet): void {
+  const d = open.item.data as IncidentData;
+  d.place = place.key;
+  const name = `${place.name} ${d.noun}`;
+  items.rekey(open.item, keyOf('incident', name), name);
+  open.weak = false;
+}
+
 /**
  * Incidents, one per event rather than one per sentence: a sentence with an attack word and a
  * place opens one (when it also states figures, a date or a venue); the next sentences that
@@ -161,6 +170,7 @@ export function gatherIncidents(
   const headline = text.includes('\n') && !/[.!?"”]$/.test(firstLine) ? sentences[0]?.start : undefined;
   sentences.forEach((s, si) => {
     const sentence = text.slice(s.start, s.end);
+    if (BURIAL.test(sentence)) return;
     // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
     const places = placed.filter(
       (h) =>
@@ -203,13 +213,13 @@ export function gatherIncidents(
       const inDateline = h.hit.end - s.start <= dateline;
       return !COURT_PLACE.test(before) && !BETWEEN.test(before) && !inDateline;
     });
-    const recentOpen = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
+    const recent = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
+    const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
     // The dateline's city stands for the scene only when no attack is being told already.
-    const place = placeOf(scene.length > 0 ? scene : recentOpen ? [] : places);
+    const place = placeOf(scene.length > 0 ? scene : recent ? [] : places);
     // "The killings took place near Arak", "The attack happened at Festplassen": the attack just
     // told, and where.
     const anaphor = ANAPHOR.test(sentence);
-    if (BURIAL.test(sentence)) return;
     const cue: IncidentCue | undefined = scanIncidentCue(sentence, s.start);
     const stated = cue ?? scanCasualties(sentence, s.start);
     // "It said 17 attackers had been killed": the attackers' dead are no casualty figure.
@@ -233,33 +243,27 @@ export function gatherIncidents(
     const hasFigures = figures.killed !== undefined || figures.injured !== undefined;
     // "The bus had halted for the night in the Kiremu area of East Wollega zone": the sentence
     // right after an attack placed only at its region, naming a town inside it, says where.
-    const openAt = recentOpen ? items.get((recentOpen.item.data as IncidentData).place ?? '') : undefined;
     const finer =
       !cue &&
       !hasFigures &&
-      recentOpen !== undefined &&
-      si - recentOpen.sentence <= 1 &&
+      recent !== undefined &&
+      si - recent.sentence <= 1 &&
       place !== undefined &&
-      openAt !== undefined &&
-      (RANK[loc(openAt).placeKind] >= RANK.province || recentOpen.weak === true) &&
+      openPlace !== undefined &&
+      (RANK[loc(openPlace).placeKind] >= RANK.province || recent.weak === true) &&
       RANK[loc(place).placeKind] <= RANK.city &&
       scene.length > 0 &&
-      (recentOpen.weak === true || samePlace(place, openAt, items));
-    if (finer && recentOpen && place) {
-      const d = recentOpen.item.data as IncidentData;
-      d.place = place.key;
-      items.rekey(recentOpen.item, keyOf('incident', `${place.name} ${d.noun}`), `${place.name} ${d.noun}`);
-      recentOpen.weak = false;
-      recentOpen.sentence = si;
+      (recent.weak === true || samePlace(place, openPlace, items));
+    if (finer && recent && place) {
+      moveTo(recent, place, items);
+      recent.sentence = si;
       return;
     }
-    if (!cue && !hasFigures && !(anaphor && recentOpen && place)) return;
+    if (!cue && !hasFigures && !(anaphor && recent && place)) return;
     // "Hours later, gunmen attacked ...": the day of the event the article just told.
     const sameDay = open && SAME_DAY.test(sentence) ? (open.item.data as IncidentData).date : undefined;
     const told = (cue ?? figures.killed ?? figures.injured)?.start;
     const date = statedDate(sentence, published, told === undefined ? undefined : told - s.start) ?? sameDay;
-    const recent = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
-    const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
     // "The explosion struck the Imam Zaman mosque": a venue the text puts nowhere, told without
     // figures just after an attack, is where that attack happened.
     const venueOfOpen =
@@ -269,12 +273,8 @@ export function gatherIncidents(
       !hasFigures;
     // "NIAMEY — Gunmen opened fire ... The shooting happened in Ikarfane": the scene a later
     // sentence names replaces the dateline's city.
-    if (recent?.weak && place && scene.length > 0 && !(openPlace && samePlace(place, openPlace, items))) {
-      const d = recent.item.data as IncidentData;
-      d.place = place.key;
-      items.rekey(recent.item, keyOf('incident', `${place.name} ${d.noun}`), `${place.name} ${d.noun}`);
-      recent.weak = false;
-    }
+    if (recent?.weak && place && scene.length > 0 && !(openPlace && samePlace(place, openPlace, items)))
+      moveTo(recent, place, items);
     // The headline's attack retold by the lead, which names the town: "Drone attack in
     // Colombia's Arauca kills two" / "... on an army base in Saravena, ..., killing two soldiers".
     // One attack when the lead's toll does not contradict the headline's and the places lie in
@@ -290,11 +290,8 @@ export function gatherIncidents(
       openPlace !== undefined &&
       (loc(openPlace).country === undefined || loc(place).country === loc(openPlace).country) &&
       RANK[loc(place).placeKind] <= RANK[loc(openPlace).placeKind];
-    if ((anaphor || sameToll) && recent && place && openPlace && !samePlace(place, openPlace, items)) {
-      const d = recent.item.data as IncidentData;
-      d.place = place.key;
-      items.rekey(recent.item, keyOf('incident', `${place.name} ${d.noun}`), `${place.name} ${d.noun}`);
-    }
+    if ((anaphor || sameToll) && recent && place && openPlace && !samePlace(place, openPlace, items))
+      moveTo(recent, place, items);
     if (
       recent &&
       (!place || venueOfOpen || anaphor || sameToll || (openPlace && samePlace(place, openPlace, items)))

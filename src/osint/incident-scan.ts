@@ -264,20 +264,17 @@ export interface IncidentCue {
   injured?: CasualtyHit;
 }
 
+// Who the groups of the dead told together are: "two soldiers and three civilians".
+const GROUP_OF_DEAD =
+  '(?:people|persons|civilians|villagers|residents|worshippers|children|women|men|soldiers|police(?:men| officers)?|officers|policemen|troops|guards|passengers|students|workers|militiamen|rangers|volunteers)';
 // "killing two soldiers and three civilians": a second group of the dead, added to the first.
-const AND_MORE = new RegExp(
-  `^\\s+and\\s+${NUM}(?:\\s+[\\p{L}-]+)?\\s+(?:people|persons|civilians|villagers|residents|worshippers|children|women|men|soldiers|police(?:men| officers)?|officers|policemen|troops|guards|passengers|students|workers|militiamen|volunteers)\\b`,
-  'iu',
-);
+const AND_MORE = new RegExp(`^\\s+and\\s+${NUM}(?:\\s+[\\p{L}-]+)?\\s+${GROUP_OF_DEAD}\\b`, 'iu');
 
 // "gunmen shot dead Khaled al-Hariri, a member of the local council": one named victim.
 const NAMED_VICTIM =
   /\b(?:shot dead|killed|murdered|assassinated|stabbed to death)\s+\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:al|el|bin|ibn|de|van|von|abu)[- ])?\p{Lu}[\p{L}'’-]+){1,3}(?=,\s+(?:a|an|the)\s)/u;
 
-const AND_BEFORE = new RegExp(
-  `\\b${NUM}(?:\\s+[\\p{L}-]+)?\\s+(?:people|civilians|villagers|children|women|men|soldiers|police(?:men| officers)?|officers|troops|guards|passengers|workers|rangers|volunteers)\\s+and\\s+$`,
-  'iu',
-);
+const AND_BEFORE = new RegExp(`\\b${NUM}(?:\\s+[\\p{L}-]+)?\\s+${GROUP_OF_DEAD}\\s+and\\s+$`, 'iu');
 
 /** The casualty figures a sentence states, with or without an attack word. */
 export function scanCasualties(

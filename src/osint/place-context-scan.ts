@@ -100,6 +100,30 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
   };
 
   const out: EntityHit[] = [];
+  // Tokens from..to-1 name a place the text marks: a hit, and no later scan claims them again.
+  const claim = (
+    from: number,
+    to: number,
+    placeKind: ContextPlace['placeKind'],
+    country: string,
+    rule: string,
+    confidence: number,
+    within?: string,
+  ) => {
+    const start = (tokens[from] as Token).start;
+    const end = (tokens[to - 1] as Token).end;
+    const name = text.slice(start, end);
+    out.push({
+      entry: { kind: 'place', name, placeKind, country, ...(within !== undefined && { within }) },
+      start,
+      end,
+      from,
+      to,
+      rule,
+      confidence,
+    });
+    for (let k = from; k < to; k++) taken[k] = 1;
+  };
   const gapIs = (a: number, re: RegExp) =>
     re.test(text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token | undefined)?.start ?? text.length));
 
@@ -127,23 +151,7 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     if (sep !== ' ' && tokens[j]?.fold === 'near') {
       const near = townAt(j + 1);
       if (near) {
-        const start = (tokens[i] as Token).start;
-        const last = tokens[to - 1] as Token;
-        out.push({
-          entry: {
-            kind: 'place',
-            name: text.slice(start, last.end),
-            placeKind: 'city',
-            country: near.country,
-          },
-          start,
-          end: last.end,
-          from: i,
-          to,
-          rule: 'place:near-town',
-          confidence: 0.6,
-        });
-        for (let k = i; k < to; k++) taken[k] = 1;
+        claim(i, to, 'city', near.country, 'place:near-town', 0.6);
         continue;
       }
     }
@@ -164,24 +172,8 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     const town = sep === ' ' ? townAt(j) : undefined;
     const country = countryAt(j) ?? (unitEnd > 0 ? sole : undefined) ?? town?.country;
     if (!country) continue;
-    const last = tokens[to - 1] as Token;
-    const start = (tokens[i] as Token).start;
-    out.push({
-      entry: {
-        kind: 'place',
-        name: text.slice(start, last.end),
-        placeKind: 'city',
-        country,
-        ...(town && !countryAt(j) && { within: town.name }),
-      },
-      start,
-      end: last.end,
-      from: i,
-      to,
-      rule: 'place:named-in-country',
-      confidence: 0.7,
-    });
-    for (let k = i; k < to; k++) taken[k] = 1;
+    const within = town && !countryAt(j) ? town.name : undefined;
+    claim(i, to, 'city', country, 'place:named-in-country', 0.7, within);
   }
 
   // "in Ituri province", "in the Wadi region": a unit the gazetteer does not know, in the one
@@ -191,18 +183,7 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     const from = tokens[i]?.fold === 'the' ? i + 1 : i;
     const to = unitAt(from);
     if (to < 0) continue;
-    const start = (tokens[from] as Token).start;
-    const end = (tokens[to - 1] as Token).end;
-    out.push({
-      entry: { kind: 'place', name: text.slice(start, end), placeKind: 'province', country: sole },
-      start,
-      end,
-      from,
-      to,
-      rule: 'place:unit-in-article-country',
-      confidence: 0.6,
-    });
-    for (let k = from; k < to; k++) taken[k] = 1;
+    claim(from, to, 'province', sole, 'place:unit-in-article-country', 0.6);
   }
 
   // "Burkina Faso's Oudalan province", "Istanbul's Beyoglu district": a possessive, a name, a unit.
@@ -237,33 +218,11 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       ['in', 'on', 'at', 'near'].includes(lead) &&
       ends
     ) {
-      const start = (tokens[from] as Token).start;
-      const end = (tokens[to - 1] as Token).end;
-      out.push({
-        entry: { kind: 'place', name: text.slice(start, end), placeKind: 'city', country },
-        start,
-        end,
-        from,
-        to,
-        rule: 'place:in-country-possessive',
-        confidence: 0.6,
-      });
-      for (let k = from; k < to; k++) taken[k] = 1;
+      claim(from, to, 'city', country, 'place:in-country-possessive', 0.6);
       continue;
     }
     if (to === from || !unit || !UNIT.has(unit.fold)) continue;
-    const start = (tokens[from] as Token).start;
-    const end = (tokens[to - 1] as Token).end;
-    out.push({
-      entry: { kind: 'place', name: text.slice(start, end), placeKind: 'province', country },
-      start,
-      end,
-      from,
-      to,
-      rule: 'place:unit-of-country',
-      confidence: 0.7,
-    });
-    for (let k = from; k < to; k++) taken[k] = 1;
+    claim(from, to, 'province', country, 'place:unit-of-country', 0.7);
   }
   return out;
 };

@@ -64,12 +64,17 @@ const ACT_VERBS: Record<string, string> = {
   rammed: 'ramming attack',
   torched: 'arson',
   'set fire to': 'arson',
+  'ripped through': 'bombing',
+  'tore through': 'bombing',
   'ploughed into': 'ramming attack',
   'plowed into': 'ramming attack',
 };
 // "drove a car into a crowd", "ploughed his truck into": a vehicle driven into people.
 const RAMMING =
   /\b(?:drove|ploughed|plowed|steered|smashed)\s+(?:a|an|his|her|their|the)\s+(?:[\p{L}-]+\s+)?(?:car|truck|van|lorry|vehicle|SUV|bus|pickup)\s+into\b/iu;
+// "their patrol hit a mine", "the truck struck a landmine": a mine, not a mine where men work.
+const MINE_STRIKE =
+  /\b(?:hit|hits|struck|strikes|stepped on|drove over|ran over|ran into)\s+(?:a|an)\s+(?:(?:roadside|buried|land)\s+)?(?:land)?mine\b/i;
 // Nouns for one act against named victims: "the 2020 murder of a history teacher", "the
 // assassination of ..."; without "of" they are mostly charges ("guilty of terrorist murder").
 const VICTIM_ACT = /\b(murder|assassination|killing|beheading)\s+of\b/i;
@@ -88,6 +93,11 @@ const AGENT_NOUNS: Record<string, string> = {
   assailant: 'attack',
   assailants: 'attack',
   drone: 'drone strike',
+  // "A bomb hidden in a cart ... killed nine", "a grenade thrown into a bar wounded 13".
+  bomb: 'bombing',
+  grenade: 'grenade attack',
+  landmine: 'mine blast',
+  'land mine': 'mine blast',
 };
 const ATTACK_VERBS: Record<string, string> = { ...ACT_VERBS, ...AGENT_NOUNS };
 const ACT_VERB = new RegExp(`\\b(${Object.keys(ACT_VERBS).join('|')})\\b`, 'i');
@@ -135,7 +145,11 @@ const NUMBER_WORDS: Record<string, number> = {
 };
 // "more than two dozen", "a dozen": a multiple of twelve, tried before the bare word.
 const DOZENS = '(?:an?|one|two|three|four|five|six|seven|eight|nine|ten)\\s+dozen';
-const NUM = `(${DOZENS}|\\d{1,3}(?:,\\d{3})+|\\d+|${Object.keys(NUMBER_WORDS)
+// "twenty-one", "thirty five": tens and units, tried before either word alone.
+const TENS = 'twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety';
+const UNITS = 'one|two|three|four|five|six|seven|eight|nine';
+const COMPOUND = `(?:${TENS})[- ](?:${UNITS})`;
+const NUM = `(${DOZENS}|${COMPOUND}|\\d{1,3}(?:,\\d{3})+|\\d+|${Object.keys(NUMBER_WORDS)
   .filter((w) => w !== 'a')
   .join('|')})`;
 const APPROX =
@@ -145,10 +159,16 @@ const VICTIMS =
 
 const KILLED: RegExp[] = [
   new RegExp(
-    `\\b(?:killed|killing|kills|kill|shot dead|shooting dead|hacked to death|claimed the lives of|left|leaving)\\s+${APPROX}${NUM}${VICTIMS}(?:\\s+(?:dead|people dead))?`,
+    // "killing all six people on board": "all" says the figure is exact.
+    `\\b(?:killed|killing|kills|kill|shot dead|shooting dead|hacked to death|claimed the lives of|left|leaving)\\s+(?:all\\s+)?${APPROX}${NUM}${VICTIMS}(?:\\s+(?:dead|people dead))?`,
     'i',
   ),
   new RegExp(`\\bclaimed\\s+${APPROX}${NUM}\\s+lives`, 'i'),
+  // "the killing of 11 farmers", "the deaths of three soldiers".
+  new RegExp(
+    `\\b(?:killing|killings|deaths|massacre|murders?|beheading)\\s+of\\s+${APPROX}${NUM}${VICTIMS}`,
+    'i',
+  ),
   // "Two Swedish football supporters were shot dead": up to three words between figure and verb.
   new RegExp(
     `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded)\\b`,
@@ -213,6 +233,12 @@ function numberOf(s: string): number | undefined {
     return times === undefined ? undefined : times * 12;
   }
   if (w === 'an' || w === 'another') return 1;
+  const compound = /^(\S+)[- ](\S+)$/.exec(w);
+  if (compound) {
+    const tens = NUMBER_WORDS[compound[1] as string];
+    const units = NUMBER_WORDS[compound[2] as string];
+    return tens !== undefined && units !== undefined && units < 10 ? tens + units : undefined;
+  }
   if (w in NUMBER_WORDS) return NUMBER_WORDS[w];
   const n = Number(w.replace(/,/g, ''));
   return Number.isSafeInteger(n) ? n : undefined;
@@ -276,12 +302,26 @@ const NAMED_VICTIM =
 
 const AND_BEFORE = new RegExp(`\\b${NUM}(?:\\s+[\\p{L}-]+)?\\s+${GROUP_OF_DEAD}\\s+and\\s+$`, 'iu');
 
+// A figure told as a first, since revised, count.
+const FIRST_PUT =
+  /\b(?:initially|originally|(?:first|earlier)\s+(?:put|gave|given|reported|said|estimated|counted))\b/i;
+
 /** The casualty figures a sentence states, with or without an attack word. */
 export function scanCasualties(
   sentence: string,
   offset: number,
 ): { killed?: CasualtyHit; injured?: CasualtyHit } {
   let killed = firstFigure(sentence, offset, KILLED);
+  // "Officials initially put the toll at six, but later said nine had died": the figure after
+  // the first one stands.
+  if (
+    killed &&
+    FIRST_PUT.test(sentence.slice(Math.max(0, killed.start - offset - 60), killed.end - offset))
+  ) {
+    const from = killed.end - offset;
+    const later = firstFigure(sentence.slice(from), offset + from, KILLED);
+    if (later) killed = later;
+  }
   const named = killed ? null : NAMED_VICTIM.exec(sentence);
   if (named)
     killed = {
@@ -357,6 +397,11 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
   if (ram && realised(sentence, ram.index, 'ramming attack')) {
     m = ram;
     noun = 'ramming attack';
+  }
+  const mine = m ? null : MINE_STRIKE.exec(sentence);
+  if (mine) {
+    m = mine;
+    noun = 'mine blast';
   }
   for (const [re2, needsFigures] of [
     [ACT_VERB, false],

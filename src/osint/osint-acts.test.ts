@@ -359,3 +359,72 @@ describe('heldout12 causes, on sentences of our own (issue 24)', () => {
     ).toHaveLength(1);
   });
 });
+
+// A second probe of our own wire-copy sentences (published Thursday 2025-06-12).
+describe('figures and acts as wire copy words them (issue 24)', () => {
+  it('a toll first put at one figure and then another stands at the later one', () => {
+    expect(
+      incidents(
+        'Officials initially put the toll at six, but later said nine people had died in the attack on Tuesday in Kukawa, Nigeria.',
+      ),
+    ).toMatchObject([{ place: 'Kukawa', date: '2025-06-10', killed: 9 }]);
+  });
+
+  it('compound number words, "all six", "the killing of 11": each one figure', () => {
+    expect(
+      incidents(
+        'At least twenty-one people were injured and seven killed when a car bomb exploded outside a hotel in Beledweyne on Monday.',
+      ),
+    ).toMatchObject([{ place: 'Beledweyne', killed: 7, injured: 21 }]);
+    expect(
+      incidents(
+        'A roadside bomb struck a minibus near the town of Mandera on Friday, killing all six people on board.',
+      ),
+    ).toMatchObject([{ place: 'Mandera', date: '2025-06-06', killed: 6 }]);
+    expect(
+      incidents(
+        "The killing of 11 farmers in Zabarmari on Monday drew condemnation from Nigeria's president.",
+      ),
+    ).toMatchObject([{ place: 'Zabarmari', date: '2025-06-09', killed: 11 }]);
+  });
+
+  it('a bomb, a grenade or a mine with its victims is an attack; a mine where men work is not', () => {
+    expect(
+      incidents(
+        "A bomb ripped through a livestock market in Bulo Burde on Saturday. The attack, which also wounded 17 people, killed nine, a local elder said. Somalia's government blamed al-Shabaab.",
+      ),
+    ).toMatchObject([{ place: 'Bulo Burde', date: '2025-06-07', killed: 9, injured: 17 }]);
+    expect(
+      incidents(
+        'A grenade thrown into a bar in Cotabato City on Saturday night wounded 13 people, police in the Philippines said.',
+      ),
+    ).toMatchObject([{ date: '2025-06-07', injured: 13 }]);
+    expect(
+      incidents(
+        'Three police officers died and four were hurt when their patrol hit a mine in Marawi on Tuesday, the Philippine army said.',
+      ),
+    ).toMatchObject([{ place: 'Marawi', noun: 'mine blast', killed: 3, injured: 4 }]);
+    expect(
+      incidents('Three miners died when a tunnel collapsed at a gold mine in Kenieba, Mali, on Tuesday.'),
+    ).toEqual([]);
+  });
+
+  it("a village or town named before its kind is a place; a people's adjective is not", () => {
+    expect(
+      incidents(
+        'Gunmen killed at least 15 people in an attack on Dogon Noma village in Kaduna state on Tuesday night, officials in Nigeria said.',
+      ),
+    ).toMatchObject([{ place: 'Dogon Noma', date: '2025-06-10', killed: 15 }]);
+    expect(locations('Teenager killed in knife attack in Austrian town, police say')).not.toContain(
+      'Austrian',
+    );
+  });
+
+  it('a place after "in" followed by the sentence\'s verb', () => {
+    expect(
+      incidents(
+        "The death toll from Sunday's attack on a military post in Boulkessi rose to 23, the army said on Tuesday. Mali has battled jihadist insurgents since 2012.",
+      ),
+    ).toMatchObject([{ place: 'Boulkessi', date: '2025-06-08', killed: 23 }]);
+  });
+});

@@ -51,6 +51,19 @@ const AFTER_IN = new Set([
   'leaving',
   'wounding',
   'injuring',
+  // "the attack on a military post in Boulkessi rose to 23": the sentence's verb.
+  'rose',
+  'was',
+  'were',
+  'has',
+  'had',
+  'that',
+  'which',
+  'killed',
+  'wounded',
+  'injured',
+  'left',
+  'claimed',
 ]);
 const SETTLEMENTS = new Set([
   'town',
@@ -82,6 +95,24 @@ const LOCAL_UNITS = new Set([
   'governorate',
 ]);
 const UNIT_LEAD = new Set(['the', 'in', 'from', 'of']);
+// "an attack on Dogon Noma village", "stormed Kukawa town": a settlement named before its kind.
+const SETTLEMENT_HEADS = new Set(['village', 'town']);
+// "in Austrian town", "a Christian village": a people's or a faith's adjective, not a name.
+const PEOPLES_ADJECTIVE =
+  /^(?:\p{Lu}\p{L}+(?:ian|ean|ese|ish|ite)|Pakistani|Iraqi|Afghan|Somali|Yemeni|Israeli|Saudi|Omani|Qatari|Kuwaiti|Bangladeshi|Nepali|Thai|Arab|Muslim|Hindu|Sunni|Shia|Shiite|Druze|Yazidi|Fulani|Hausa|Tuareg|Dogon|Kurd|Jewish)$/u;
+const SETTLEMENT_LEAD = new Set([
+  ...UNIT_LEAD,
+  'on',
+  'at',
+  'near',
+  'outside',
+  'into',
+  'attacked',
+  'raided',
+  'stormed',
+  'invaded',
+  'overran',
+]);
 const PEOPLES_NOUNS = new Set([
   'border',
   'side',
@@ -204,6 +235,13 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       // A river goes by its name alone ("the Panj river" is the Panj); mountains keep theirs.
       if (from < i && tokens[from - 1]?.fold === 'the' && single(from - 1))
         push(from, t.fold === 'river' ? i : i + 1, 'feature', 'place:terrain', 0.7);
+      continue;
+    }
+    if (SETTLEMENT_HEADS.has(t.fold) && t.text === t.fold) {
+      const from = nameStart(i);
+      const people = from === i - 1 && PEOPLES_ADJECTIVE.test((tokens[from] as Token).text);
+      if (from < i && !people && SETTLEMENT_LEAD.has(tokens[from - 1]?.fold ?? '') && single(from - 1))
+        push(from, i, 'city', 'place:settlement-head', 0.6);
       continue;
     }
     if (LOCAL_UNITS.has(t.fold) && t.text === t.fold) {

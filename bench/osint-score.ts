@@ -34,7 +34,8 @@ export interface ExpectedIncident {
  * rules 99-108 led to; heldout10: 119-128, written blind by another hand after those rules;
  * heldout11: 129-138, written blind at the same time by a fourth hand, first scored after the
  * rules 119-128 led to; heldout12: 139-148, written blind by a fifth hand, first scored after
- * the rules 129-138 led to. */
+ * the rules 129-138 led to; heldout13: 149-158, written blind by a sixth hand, first scored
+ * after the rules 139-148 and a second probe of our own sentences led to. */
 export const LABELLED_SETS = [
   'dev',
   'heldout',
@@ -49,6 +50,7 @@ export const LABELLED_SETS = [
   'heldout10',
   'heldout11',
   'heldout12',
+  'heldout13',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

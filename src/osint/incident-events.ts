@@ -102,6 +102,10 @@ interface Pending {
   sentence: number;
 }
 
+const BATTLE =
+  /\b(?:(?:fighting|clashes|battles?|war|conflict|insurgency|offensive)\b[^.;]{0,20}\b(?:killed|left|claimed)|occupied|retook|recaptured)\b/i;
+const TAKEN_FROM = /\b(?:abduct\w*|kidnap\w*|snatch\w*|seized)\b[^.;,]{0,60}\bfrom\s+$/i;
+
 // "The five dead were buried in Diffa": a funeral's town and figures tell no new attack.
 const BURIAL = /\b(?:buried|burial|funerals?|laid to rest|mourners)\b/i;
 // A revised toll: "the toll rose to 14", "the death toll had risen to nine".
@@ -177,10 +181,16 @@ export function gatherIncidents(
         h.hit.start >= s.start &&
         h.hit.end <= s.end &&
         h.item.kind === 'location' &&
-        !/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)) &&
+        // ... unless people were taken from it: "the abduction of 276 schoolgirls from Chibok".
+        (!/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)) ||
+          TAKEN_FROM.test(text.slice(Math.max(s.start, h.hit.start - 80), h.hit.start))) &&
         // "taken to hospital in Quetta": where the wounded were brought, not where it happened.
         !/\b(?:hospitals?|clinic|(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
           text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start),
+        ) &&
+        // "taken to the Cotabato Regional and Medical Center in Cotabato City".
+        !/\b(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to\s+[^,.;]{0,60}\b(?:hospital|clinic|cent(?:er|re)|infirmary)\s+in\s+$/iu.test(
+          text.slice(Math.max(s.start, h.hit.start - 110), h.hit.start),
         ) &&
         // "a police spokesman in Damaturu said": where the one who told it is.
         !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|statement|reporters|briefing|(?:press|news) conference|head|chief|elder|councillor|leader)\s+in\s+(?:the\s+)?$/i.test(
@@ -193,6 +203,10 @@ export function gatherIncidents(
         // "traders on their way to the weekly market in Buni Yadi": where victims were going.
         !/\b(?:(?:on|making)\s+(?:their|his|her|its)\s+way\s+to|bound\s+for|heading\s+(?:to|for)|travell?ing\s+to)\b[^,.;]{0,40}$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 60), h.hit.start),
+        ) &&
+        // "travelling from Turbat to Karachi": the ends of a route are not where it happened.
+        !/\bfrom\s+\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)?\s+to\s+$/u.test(
+          text.slice(Math.max(s.start, h.hit.start - 50), h.hit.start),
         ) &&
         // "fled towards the Komadougou Yobé river": where attackers went.
         !/\b(?:towards?|fled (?:to|into))\s+(?:the\s+)?$/i.test(
@@ -316,6 +330,8 @@ export function gatherIncidents(
       // "left hundreds dead in the early 2000s": with no attack word, a vague toll is history.
       if (!date && [figures.killed, figures.injured].every((h) => h === undefined || VAGUE.test(h.text)))
         return;
+      // "fighting that killed more than 1,000 people": a battle's or a war's dead, not an attack's.
+      if (BATTLE.test(sentence)) return;
       noun = articleNoun;
     }
     const waiting = pending && si - pending.sentence <= FOLLOW_ON ? pending : undefined;

@@ -149,9 +149,10 @@ const DOZENS = '(?:an?|one|two|three|four|five|six|seven|eight|nine|ten)\\s+doze
 const TENS = 'twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety';
 const UNITS = 'one|two|three|four|five|six|seven|eight|nine';
 const COMPOUND = `(?:${TENS})[- ](?:${UNITS})`;
+// A whole word: "has killed tens of thousands" is no ten.
 const NUM = `(${DOZENS}|${COMPOUND}|\\d{1,3}(?:,\\d{3})+|\\d+|${Object.keys(NUMBER_WORDS)
   .filter((w) => w !== 'a')
-  .join('|')})`;
+  .join('|')})(?![A-Za-z0-9])`;
 const APPROX =
   '((?:at least|about|around|nearly|almost|more than|over|some|up to|roughly|an estimated|approximately)\\s+)?';
 const VICTIMS =

@@ -1,7 +1,14 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import type { PlaceScan } from './place-context-scan.js';
-import { compassLead, isCapitalised, NAME_PREFIXES, type Token, tokensTaken } from './text-tokens.js';
+import {
+  ARTICLE_NAME,
+  compassLead,
+  isCapitalised,
+  NAME_PREFIXES,
+  type Token,
+  tokensTaken,
+} from './text-tokens.js';
 
 /**
  * Places no list holds that the text marks without naming their country beside them:
@@ -135,12 +142,9 @@ const PEOPLES_NOUNS = new Set([
 ]);
 const APPOSITIVE_LEAD = new Set(['in', 'at', 'near', 'outside', 'from', 'to', 'into']);
 const ATTACK =
-  /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|gunmen|fire)\b/i;
+  /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|kidnappings?|abductions?|gunmen|fire)\b/i;
 const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
 const MAX_WORDS = 3;
-
-// "outside al-Shuhayl", "in ad-Dali": an Arabic article before a capitalised name.
-const ARTICLE_NAME = /^(?:al|el|ad|an|ar|as|ash|at|az)[-‐‑]\p{Lu}/u;
 
 function nameLike(t: Token | undefined, g: Gazetteer): boolean {
   if (!t || !(isCapitalised(t.text) || ARTICLE_NAME.test(t.text)) || /\d/.test(t.text)) return false;
@@ -197,6 +201,7 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       from--;
     return from;
   };
+  const articleAttack = ATTACK.test(text);
   const located: { start: number; code: string }[] = [];
   for (const h of hits) {
     const code = countryOf(h);
@@ -254,7 +259,10 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     // "near Pahalgam", "outside the town of Tarmiyah", "the village of Dioura", "the road to Hombori".
     const settlementOf = t.fold === 'of' && SETTLEMENTS.has(tokens[i - 1]?.fold ?? '');
     const roadTo = (t.fold === 'to' || t.fold === 'from') && ROADS.has(tokens[i - 1]?.fold ?? '');
-    const bareIn = t.fold === 'in';
+    // "the abduction of 276 schoolgirls from Chibok in 2014": where people were taken from.
+    const bareIn =
+      t.fold === 'in' ||
+      (t.fold === 'from' && /\b(?:abduct\w*|kidnap\w*)\b/i.test(sentenceAround(text, t.start)));
     if (!(STRONG_BEFORE.has(t.fold) || settlementOf || roadTo || bareIn) || !single(i)) continue;
     let at = i;
     if (
@@ -287,7 +295,10 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       )
     )
       continue;
-    if (!ATTACK.test(sentenceAround(text, t.start))) continue;
+    // "near" and "outside" mark a place in any sentence of an article about an attack; a bare
+    // "in" only in a sentence about one.
+    const strong = STRONG_BEFORE.has(t.fold) && !bareIn;
+    if (!(strong ? articleAttack : ATTACK.test(sentenceAround(text, t.start)))) continue;
     // "near the Somali border", "outside Afghan army posts": a people's name before its noun.
     if (after === ' ' && PEOPLES_NOUNS.has(tokens[to]?.fold ?? '')) continue;
     push(at + 1, to, 'city', 'place:near-attack', 0.6);

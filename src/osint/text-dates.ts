@@ -47,6 +47,9 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
   for (const r of results) {
     // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
     if (!DATE_WORD.test(r.text)) continue;
+    // "in Junín": chrono's word boundary is ASCII, so it reads "Jun" inside a name.
+    if (/^\p{L}/u.test(text.slice(r.index + r.text.length)) || /\p{L}$/u.test(text.slice(0, r.index)))
+      continue;
     // "last week", "this weekend": no day a reader could name.
     if (/\b(?:week|weekend)\b/i.test(r.text)) continue;
     if (PROCEDURE.test(text.slice(0, r.index))) continue;
@@ -56,11 +59,20 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
     const date = calendarDate(r.start, published);
     if (date) out.push({ date, at: r.index });
   }
+  // "in the last days of 2024", "at the end of 2023": its December.
+  const yearEnd = /\b(?:(?:last|final|closing)\s+(?:days|weeks)|end)\s+of\s+(19[5-9]\d|20\d\d)\b/i.exec(
+    sentence,
+  );
+  if (yearEnd?.[1]) {
+    out.push({ date: `${yearEnd[1]}-12`, at: yearEnd.index });
+    out.sort((a, b) => a.at - b.at);
+  }
   // "in 2019", "the 2020 murder", "in the summer of 2019": a year chrono does not read as a date.
   if (out.length === 0) {
     const year =
       /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence) ??
-      /\bthe\s+(19[5-9]\d|20\d\d)\s+\p{L}/u.exec(sentence) ??
+      // "the 2020 murder", "the insurgents' 2021 assault on Palma".
+      /\b(?:the|its|their|\p{L}+['’]s?)\s+(19[5-9]\d|20\d\d)\s+\p{L}/u.exec(sentence) ??
       /\b(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(19[5-9]\d|20\d\d)\b/i.exec(sentence);
     if (year?.[1]) out.push({ date: year[1], at: year.index });
   }
@@ -106,6 +118,10 @@ export function statedDate(
 ): StatedDate | undefined {
   const dates = statedDates(sentence, published);
   if (near === undefined || dates.length < 2) return dates[0]?.date;
+  // "... early this year, after its fighters stormed a base at Dharjaale in the last days of
+  // 2024": the date that follows the act in its own clause is the act's.
+  const own = dates.find((d) => d.at > near && !/[,;]/.test(sentence.slice(near, d.at)));
+  if (own) return own.date;
   let best = dates[0] as DateAt;
   for (const d of dates) if (Math.abs(d.at - near) < Math.abs(best.at - near)) best = d;
   return best.date;

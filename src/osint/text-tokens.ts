@@ -42,6 +42,9 @@ export function isCapitalised(word: string): boolean {
   return first !== first.toLowerCase() && first === first.toUpperCase();
 }
 
+// "outside al-Shuhayl", "the al-Rawda mosque": an Arabic article before a capitalised name.
+export const ARTICLE_NAME = /^(?:al|el|ad|an|ar|as|ash|at|az)[-‐‑]\p{Lu}/u;
+
 /** No lower-case letter at all: ISKP, U.S, FBI, ISIS-K. */
 export function isAllCaps(word: string): boolean {
   return /\p{Lu}/u.test(word) && !/\p{Ll}/u.test(word);

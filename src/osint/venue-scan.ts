@@ -1,5 +1,5 @@
 import type { EntityHit } from './entity-scan.js';
-import { isCapitalised, type Token } from './text-tokens.js';
+import { ARTICLE_NAME, isCapitalised, type Token } from './text-tokens.js';
 
 // Words before a place name that say it is one ("in Kabul", "near Jalalabad").
 export const LOCATIVE = new Set([
@@ -89,7 +89,14 @@ export function scanVenues(text: string, tokens: readonly Token[], taken: Uint8A
       const gap = text.slice(prev.end, (tokens[from] as Token).start);
       if (gap !== ' ' && gap !== '-') break;
       if (text.slice(prev.end - 2, prev.end + 2).match(/['’]s/)) break;
-      if (!(isCapitalised(prev.text) || (VENUE_INNER.has(prev.fold) && from - 1 > 0))) break;
+      if (
+        !(
+          isCapitalised(prev.text) ||
+          ARTICLE_NAME.test(prev.text) ||
+          (VENUE_INNER.has(prev.fold) && from - 1 > 0)
+        )
+      )
+        break;
       from--;
     }
     while (

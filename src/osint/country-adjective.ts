@@ -29,6 +29,8 @@ const QUALIFIED = new Set([
   'prosecutors',
   'officers',
   'drone',
+  'air',
+  'special',
   'strikes',
   'airstrikes',
   'counterterrorism',

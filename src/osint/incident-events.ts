@@ -60,16 +60,22 @@ function loc(p: Extraction): LocationData {
 }
 
 /** The most specific place a sentence names as where something happened (a venue, a town, a country). */
-function placeOf(places: readonly PlacedHit[]): Extraction | undefined {
-  let best: Extraction | undefined;
+function placeOf(places: readonly PlacedHit[], near?: number): Extraction | undefined {
+  let best: PlacedHit | undefined;
+  const distance = (p: PlacedHit) => (near === undefined ? 0 : Math.abs(p.hit.start - near));
   for (const p of places) {
     const r = RANK[loc(p.item).placeKind];
     if (r >= 9) continue;
-    // Of two of one rank, the one inside the other ("Breitscheidplatz in Berlin").
-    const inner = best !== undefined && r === RANK[loc(best).placeKind] && loc(p.item).within === best.key;
-    if (!best || r < RANK[loc(best).placeKind] || inner) best = p.item;
+    const rb = best === undefined ? 9 : RANK[loc(best.item).placeKind];
+    // Of two of one rank, the one inside the other ("Breitscheidplatz in Berlin"), else the one
+    // nearer the act ("an offensive in the Cal Miskaad mountains, after its fighters stormed a
+    // base at Dharjaale").
+    const inner = best !== undefined && r === rb && loc(p.item).within === best.item.key;
+    const outer = best !== undefined && loc(best.item).within === p.item.key;
+    const nearer = best !== undefined && r === rb && !outer && distance(p) < distance(best);
+    if (!best || r < rb || inner || nearer) best = p;
   }
-  return best;
+  return best?.item;
 }
 
 /** The same place, or one inside the other ("Mali" and "Tessit, in eastern Mali"). */
@@ -230,11 +236,11 @@ export function gatherIncidents(
     const recent = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
     const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
     // The dateline's city stands for the scene only when no attack is being told already.
-    const place = placeOf(scene.length > 0 ? scene : recent ? [] : places);
+    const cue: IncidentCue | undefined = scanIncidentCue(sentence, s.start);
+    const place = placeOf(scene.length > 0 ? scene : recent ? [] : places, cue?.start);
     // "The killings took place near Arak", "The attack happened at Festplassen": the attack just
     // told, and where.
     const anaphor = ANAPHOR.test(sentence);
-    const cue: IncidentCue | undefined = scanIncidentCue(sentence, s.start);
     const stated = cue ?? scanCasualties(sentence, s.start);
     // "It said 17 attackers had been killed": the attackers' dead are no casualty figure.
     // With an attack word only the figure's own words count ("killing four fighters" of a

@@ -246,7 +246,19 @@ export function asUnitOfCountry(
         text.slice(o.end, h.start),
       ),
   )?.entry;
-  if (owner?.kind !== 'country') return h;
+  if (owner?.kind !== 'country') {
+    // "in the Bari region" of an article about Somalia: a town of a country the article never
+    // names (Bari, Italy) is the unit of the same name in the country it is about.
+    const named = new Set(hits.flatMap((o) => (o.entry.kind === 'country' ? [o.entry.code] : [])));
+    const about = mainCountry(hits);
+    if (owner !== undefined || !about || h.entry.choices.some((c) => named.has(c.country))) return h;
+    return {
+      ...h,
+      entry: { kind: 'place', name: text.slice(h.start, h.end), placeKind: 'province', country: about },
+      rule: 'place:unit-of-main-country',
+      confidence: 0.6,
+    };
+  }
   // "Mali's Ménaka region": the unit around a town of that country, named after it.
   if (h.entry.choices.some((c) => c.country === owner.code))
     return { ...h, entry: { kind: 'place', name: h.entry.name, placeKind: 'province', country: owner.code } };
@@ -256,4 +268,17 @@ export function asUnitOfCountry(
     rule: 'place:unit-of-country',
     confidence: 0.7,
   };
+}
+
+/** The country an article names most often, itself or through its towns. */
+function mainCountry(hits: readonly EntityHit[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const o of hits) {
+    const code =
+      o.entry.kind === 'country' ? o.entry.code : o.entry.kind === 'city' ? o.entry.choices[0]?.country : undefined;
+    if (code) counts.set(code, (counts.get(code) ?? 0) + 1);
+  }
+  let best: string | undefined;
+  for (const [code, n] of counts) if (best === undefined || n > (counts.get(best) ?? 0)) best = code;
+  return best;
 }

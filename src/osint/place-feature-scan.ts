@@ -142,8 +142,26 @@ const PEOPLES_NOUNS = new Set([
 ]);
 const APPOSITIVE_LEAD = new Set(['in', 'at', 'near', 'outside', 'from', 'to', 'into']);
 const ATTACK =
-  /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|kidnappings?|abductions?|gunmen|fire)\b/i;
-const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+  /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|kidnappings?|abductions?|gunmen|fire|stormed|overran|hijacked|beheaded)\b/i;
+const NOT_NAMES = new Set([
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+  // "at Christmas in 2016", "in Ramadan last year": feasts, not places.
+  'christmas',
+  'easter',
+  'eid',
+  'ramadan',
+  'diwali',
+  'passover',
+  'hanukkah',
+  'ashura',
+  'nowruz',
+]);
 const MAX_WORDS = 3;
 
 function nameLike(t: Token | undefined, g: Gazetteer): boolean {
@@ -260,8 +278,10 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     const settlementOf = t.fold === 'of' && SETTLEMENTS.has(tokens[i - 1]?.fold ?? '');
     const roadTo = (t.fold === 'to' || t.fold === 'from') && ROADS.has(tokens[i - 1]?.fold ?? '');
     // "the abduction of 276 schoolgirls from Chibok in 2014": where people were taken from.
+    // "stormed a military base at Dharjaale in the last days of 2024": "at" as a bare "in".
     const bareIn =
       t.fold === 'in' ||
+      t.fold === 'at' ||
       (t.fold === 'from' && /\b(?:abduct\w*|kidnap\w*)\b/i.test(sentenceAround(text, t.start)));
     if (!(STRONG_BEFORE.has(t.fold) || settlementOf || roadTo || bareIn) || !single(i)) continue;
     let at = i;

@@ -4,7 +4,7 @@ import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
 import { type GroupContextHit, scanGroupContext } from './group-context-scan.js';
 import { scanGroupCues } from './group-cue-scan.js';
 import { scanOrgCues } from './org-cue-scan.js';
-import { asUnitOfCountry, type ContextPlace, scanContextPlaces } from './place-context-scan.js';
+import { asUnitOfCountry, type ContextPlace, scanContextPlaces, withNameTail } from './place-context-scan.js';
 import { scanFeaturePlaces } from './place-feature-scan.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
 import { isAllCaps, isCapitalised, joinedSuffixAt, type Token } from './text-tokens.js';
@@ -288,7 +288,9 @@ export function scanEntities(
       UNIT_AFTER.has(tokens[h.to]?.fold ?? '') ||
       [h.entry.country, ...(h.entry.also ?? [])].some((c) => about.has(c)),
   );
-  const named = [...located, ...venues].map((h) => asUnitOfCountry(h, text, tokens, located));
+  const named = [...located, ...venues].map((h) =>
+    withNameTail(asUnitOfCountry(h, text, tokens, located), text, tokens, located),
+  );
   const context = [...named, ...scanContextPlaces(text, tokens, named, g)];
   return [...context, ...scanFeaturePlaces(text, tokens, context, g)].sort((a, b) => a.start - b.start);
 }

@@ -187,6 +187,8 @@ const KILLED: RegExp[] = [
   /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=[\p{L}\d])/iu,
   // "a police officer was killed", "another soldier was shot dead": one victim.
   /\b()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}-]+\s+){0,2}?(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
+  // "A woman died of her wounds on Sunday": one victim of the act, dying later.
+  /\b()(an?|one)\s+(?:[\p{L}\d-]+\s+){0,2}?died\s+(?:of|from)\s+(?:her|his|their|the)\s+(?:wounds|injuries)\b/iu,
   // "including a police officer who died of his wounds": one victim who died later.
   /\b()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+(?:later\s+)?died\b/iu,
   new RegExp(
@@ -332,7 +334,7 @@ export function scanCasualties(
       start: offset + named.index,
       end: offset + named.index + named[0].length,
     };
-  const injured = firstFigure(sentence, offset, INJURED);
+  let injured = firstFigure(sentence, offset, INJURED);
   // "Two soldiers and three civilians were killed": the first group, told before.
   const before = killed ? AND_BEFORE.exec(sentence.slice(0, killed.start - offset)) : null;
   const first = before ? numberOf(before[1] ?? '') : undefined;
@@ -352,6 +354,16 @@ export function scanCasualties(
       text: killed.text + more[0],
       end: killed.end + more[0].length,
     };
+  // "A woman died of her wounds, a day after a man stabbed three people": of the three hurt,
+  // one died; the others are the wounded.
+  if (
+    killed &&
+    injured &&
+    /died\s+(?:of|from)/i.test(killed.text) &&
+    /^(?:stabbed|stabbing|shot|shooting)\b/i.test(injured.text) &&
+    injured.value > killed.value
+  )
+    injured = { ...injured, value: injured.value - killed.value };
   return { ...(killed && { killed }), ...(injured && { injured }) };
 }
 

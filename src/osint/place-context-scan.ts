@@ -275,10 +275,49 @@ function mainCountry(hits: readonly EntityHit[]): string | undefined {
   const counts = new Map<string, number>();
   for (const o of hits) {
     const code =
-      o.entry.kind === 'country' ? o.entry.code : o.entry.kind === 'city' ? o.entry.choices[0]?.country : undefined;
+      o.entry.kind === 'country'
+        ? o.entry.code
+        : o.entry.kind === 'city'
+          ? o.entry.choices[0]?.country
+          : undefined;
     if (code) counts.set(code, (counts.get(code) ?? 0) + 1);
   }
   let best: string | undefined;
   for (const [code, n] of counts) if (best === undefined || n > (counts.get(best) ?? 0)) best = code;
   return best;
+}
+
+// Particles inside a place's name: "San Miguel del Ene", "Vila Nova de Gaia".
+const NAME_TAIL = /^ (?:del|de|de la|de los|de las|do|da|dos|das|di|du|des) \p{Lu}[\p{L}'’-]*/u;
+
+/**
+ * "the village of San Miguel del Ene": a town the gazetteer knows ("San Miguel") followed by a
+ * particle and a capitalised word is the start of a longer name it does not know; that name lies
+ * in the country the article is about.
+ */
+export function withNameTail(
+  h: EntityHit,
+  text: string,
+  tokens: readonly Token[],
+  hits: readonly EntityHit[],
+): EntityHit {
+  if (h.entry.kind !== 'city') return h;
+  const tail = NAME_TAIL.exec(text.slice(h.end, h.end + 40));
+  if (!tail) return h;
+  const end = h.end + tail[0].length;
+  let to = h.to;
+  while (to < tokens.length && (tokens[to] as Token).end <= end) to++;
+  if ((tokens[to - 1] as Token).end !== end) return h;
+  // A name the gazetteer knows after the particle ("Rio de Janeiro" is one already) is its own.
+  if (hits.some((o) => o.start > h.end && o.start < end)) return h;
+  const country = mainCountry(hits) ?? h.entry.choices[0]?.country;
+  if (!country) return h;
+  return {
+    ...h,
+    entry: { kind: 'place', name: text.slice(h.start, end), placeKind: 'city', country },
+    end,
+    to,
+    rule: 'place:name-tail',
+    confidence: 0.6,
+  };
 }

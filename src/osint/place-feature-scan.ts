@@ -89,7 +89,7 @@ const APPOSITIVE_SETTLEMENT =
   /^,\s+(?:a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:town|village|city|suburb|district|island|hamlet|settlement|neighbourhood|neighborhood|municipality|port|county|centre|center)\b(?!\s+(?:elder|chief|head|leader|official|council|councillor|resident|man|woman|mayor))/u;
 // "Stora torget, the main square in Uppsala": a venue named, then said what it is and where.
 const APPOSITIVE_VENUE =
-  /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on|beside|by|next to)\b/u;
+  /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on|beside|by|next to|opposite|outside|behind)\b/u;
 const ROADS = new Set(['road', 'highway', 'route']);
 // "the Maru area", "Lubero territory": a local unit named before its kind, in lower case.
 const LOCAL_UNITS = new Set([
@@ -341,7 +341,8 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       to - i < MAX_WORDS &&
       !taken[to] &&
       single(to - 1) &&
-      (nameLike(tokens[to], g) || ownWord(to))
+      // "Kongens Have, a park": mid-sentence, a capitalised word goes on a name, common or not.
+      (nameLike(tokens[to], g) || ownWord(to) || isCapitalised((tokens[to] as Token).text))
     )
       to++;
     const rest = text.slice((tokens[to - 1] as Token).end, (tokens[to - 1] as Token).end + 80);

@@ -117,12 +117,24 @@ export function statedDate(
   near?: number,
 ): StatedDate | undefined {
   const dates = statedDates(sentence, published);
-  if (near === undefined || dates.length < 2) return dates[0]?.date;
+  if (near === undefined) return dates[0]?.date;
+  if (dates.length < 2) return dates[0] && dayBefore(dates[0], sentence, near);
   // "... early this year, after its fighters stormed a base at Dharjaale in the last days of
   // 2024": the date that follows the act in its own clause is the act's.
   const own = dates.find((d) => d.at > near && !/[,;]/.test(sentence.slice(near, d.at)));
   if (own) return own.date;
   let best = dates[0] as DateAt;
   for (const d of dates) if (Math.abs(d.at - near) < Math.abs(best.at - near)) best = d;
-  return best.date;
+  return dayBefore(best, sentence, near);
+}
+
+const DAYS_AFTER: Record<string, number> = { a: 1, one: 1, the: 1, two: 2, three: 3 };
+
+/** "A woman died on Sunday, a day after a man stabbed three people": the act was the day before. */
+function dayBefore(d: DateAt, sentence: string, near: number): StatedDate {
+  if (d.at >= near || !/^\d{4}-\d\d-\d\d$/.test(d.date)) return d.date;
+  const m = /\b(a|one|the|two|three)\s+days?\s+after\b[^,;.]{0,60}$/i.exec(sentence.slice(d.at, near));
+  const back = m ? DAYS_AFTER[(m[1] ?? '').toLowerCase()] : undefined;
+  if (!back) return d.date;
+  return new Date(Date.parse(`${d.date}T00:00:00Z`) - back * DAY_MS).toISOString().slice(0, 10);
 }

@@ -15,6 +15,8 @@ export const LOCATIVE = new Set([
   'around',
   'inside',
   'between',
+  'opposite',
+  'beside',
 ]);
 // Places of worship: venue heads that proper names also keep in lower case.
 const WORSHIP_HEADS = ['mosque', 'church', 'cathedral', 'synagogue', 'temple', 'shrine'];

@@ -55,6 +55,17 @@ function hasPlaceCue(
 ): boolean {
   const prev = tokens[m.from - 1];
   if (prev && LOCATIVE.has(prev.fold) && (tokens[m.from] as Token).start - prev.end <= 2) return true;
+  // "assaults on Kayes": after an attack's "on"; not "an attack on Taylor Swift concerts", where a
+  // capitalised word goes on with the name.
+  const next = tokens[m.to];
+  if (
+    prev?.fold === 'on' &&
+    /\b(?:attacks?|assaults?|raids?|offensive|advance|march)\s+on\s+$/i.test(
+      text.slice(Math.max(0, prev.start - 12), (tokens[m.from] as Token).start),
+    ) &&
+    !(next && isCapitalised(next.text) && next.start - (tokens[m.to - 1] as Token).end === 1)
+  )
+    return true;
   // "neighbouring Borno": a place beside the one just told.
   if (prev && (prev.fold === 'neighbouring' || prev.fold === 'neighboring')) return true;
   // "in Cologne and Wesel": the second of a pair of places.

@@ -147,6 +147,55 @@ function addTo(
   if (place && (!now || RANK[loc(place).placeKind] < RANK[loc(now).placeKind])) d.place = place.key;
 }
 
+// "coordinated assaults on Kayes, Nioro du Sahel and several other towns in July".
+const ATTACKS_ON =
+  /\b(attacks|assaults|raids|bombings|ambushes)\s+(?:on|in|against)\s+(?:the\s+)?(?:towns?\s+of\s+)?$/i;
+const SINGULAR: Record<string, string> = {
+  attacks: 'attack',
+  assaults: 'assault',
+  raids: 'raid',
+  bombings: 'bombing',
+  ambushes: 'ambush',
+};
+
+/**
+ * Dated attacks on a list of towns told in one breath, with no figures: one incident each. A list
+ * of countries or provinces, or one with no date, is a campaign, not incidents.
+ */
+function listedAttacks(
+  text: string,
+  s: Sentence,
+  sentence: string,
+  scene: readonly PlacedHit[],
+  items: ItemSet,
+  published: Date | undefined,
+): boolean {
+  const towns = scene.filter((h) => RANK[loc(h.item).placeKind] <= RANK.city);
+  const first = towns[0];
+  if (!first) return false;
+  const lead = ATTACKS_ON.exec(text.slice(Math.max(s.start, first.hit.start - 60), first.hit.start));
+  if (!lead || SEVERAL_ATTACKS.test(sentence)) return false;
+  const listed = [first];
+  for (const h of towns.slice(1)) {
+    const prev = listed[listed.length - 1] as PlacedHit;
+    if (!/^(?:,\s*|,?\s+and\s+)$/.test(text.slice(prev.hit.end, h.hit.start))) break;
+    listed.push(h);
+  }
+  const date = statedDate(sentence, published, first.hit.start - s.start);
+  if (listed.length < 2 || !date) return false;
+  const noun = SINGULAR[(lead[1] ?? '').toLowerCase()] ?? 'attack';
+  for (const h of listed) {
+    const name = `${h.item.name} ${noun}`;
+    items.add(
+      keyOf('incident', name),
+      name,
+      { kind: 'incident', noun, place: h.item.key, date },
+      evidenceOf([s], h.hit.start, h.hit.end, 'incident:listed-places', 0.5),
+    );
+  }
+  return true;
+}
+
 /** A later sentence names where the attack being told happened: it is filed under that place. */
 function moveTo(open: Open, place: Extraction, items: ItemSet): void {
   const d = open.item.data as IncidentData;
@@ -279,6 +328,7 @@ export function gatherIncidents(
       recent.sentence = si;
       return;
     }
+    if (!cue && !hasFigures && listedAttacks(text, s, sentence, scene, items, published)) return;
     if (!cue && !hasFigures && !(anaphor && recent && place)) return;
     // "Hours later, gunmen attacked ...": the day of the event the article just told.
     const sameDay = open && SAME_DAY.test(sentence) ? (open.item.data as IncidentData).date : undefined;

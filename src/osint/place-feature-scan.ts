@@ -91,6 +91,8 @@ const APPOSITIVE_SETTLEMENT =
 const APPOSITIVE_VENUE =
   /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on|beside|by|next to|opposite|outside|behind)\b/u;
 const ROADS = new Set(['road', 'highway', 'route']);
+// Lower-case words inside a name: "Nioro du Sahel", "Dar es Salaam".
+const PARTICLES = new Set(['du', 'de', 'del', 'des', 'la', 'le', 'el', 'es', 'da', 'do', 'di', 'dos', 'das']);
 // "the Maru area", "Lubero territory": a local unit named before its kind, in lower case.
 const LOCAL_UNITS = new Set([
   'area',
@@ -142,7 +144,7 @@ const PEOPLES_NOUNS = new Set([
 ]);
 const APPOSITIVE_LEAD = new Set(['in', 'at', 'near', 'outside', 'from', 'to', 'into']);
 const ATTACK =
-  /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|kidnappings?|abductions?|gunmen|fire|stormed|overran|hijacked|beheaded)\b/i;
+  /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|kidnappings?|abductions?|gunmen|fire|stormed|overran|hijacked|beheaded|assaults?)\b/i;
 const NOT_NAMES = new Set([
   'monday',
   'tuesday',
@@ -151,6 +153,17 @@ const NOT_NAMES = new Set([
   'friday',
   'saturday',
   'sunday',
+  'january',
+  'february',
+  'march',
+  'april',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
   // "at Christmas in 2016", "in Ramadan last year": feasts, not places.
   'christmas',
   'easter',
@@ -322,6 +335,43 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     // "near the Somali border", "outside Afghan army posts": a people's name before its noun.
     if (after === ' ' && PEOPLES_NOUNS.has(tokens[to]?.fold ?? '')) continue;
     push(at + 1, to, 'city', 'place:near-attack', 0.6);
+  }
+
+  // "assaults on Kayes, Nioro du Sahel and several other towns": an unknown name listed with a
+  // known town, in a sentence about an attack, is a town of the same country. The list must
+  // go on with "and" ("in Kayes, Diallo said" lists nothing).
+  if (ATTACK.test(text)) {
+    for (const h of hits) {
+      if (h.entry.kind !== 'city' && !(h.entry.kind === 'place' && h.entry.placeKind === 'city')) continue;
+      const country = countryOf(h);
+      const sep = /^(?:,\s+|,?\s+and\s+)/.exec(text.slice(h.end, h.end + 6));
+      if (!country || !sep) continue;
+      const from = tokens.findIndex((t) => t.start === h.end + sep[0].length);
+      if (from < 0 || taken[from] || !nameLike(tokens[from], g)) continue;
+      let to = from + 1;
+      while (to < tokens.length && to - from < MAX_WORDS + 1 && !taken[to] && single(to - 1)) {
+        const w = tokens[to] as Token;
+        if (nameLike(w, g)) to++;
+        else if (PARTICLES.has(w.text) && nameLike(tokens[to + 1], g) && single(to)) to += 2;
+        else break;
+      }
+      const rest = text.slice((tokens[to - 1] as Token).end, (tokens[to - 1] as Token).end + 6);
+      const last = /\band\s+$/.test(sep[0]);
+      if (!(last ? /^[,.;\s]/.test(rest) : /^,?\s+and\s/.test(rest))) continue;
+      if (!ATTACK.test(sentenceAround(text, h.start))) continue;
+      const start = (tokens[from] as Token).start;
+      const end = (tokens[to - 1] as Token).end;
+      out.push({
+        entry: { kind: 'place', name: text.slice(start, end), placeKind: 'city', country },
+        start,
+        end,
+        from,
+        to,
+        rule: 'place:listed-with-town',
+        confidence: 0.6,
+      });
+      for (let k = from; k < to; k++) taken[k] = 1;
+    }
   }
 
   // "in Knivsta, a small town south of the city", "at Stora torget, the main square in Uppsala":

@@ -103,7 +103,9 @@ export function scanVenues(text: string, tokens: readonly Token[], taken: Uint8A
     }
     while (
       from < i &&
-      (VENUE_INNER.has((tokens[from] as Token).fold) || DETERMINERS.has((tokens[from] as Token).fold))
+      // "El Arish General Hospital" keeps its capitalised article.
+      ((VENUE_INNER.has((tokens[from] as Token).fold) && !isCapitalised((tokens[from] as Token).text)) ||
+        DETERMINERS.has((tokens[from] as Token).fold))
     )
       from++;
     if (from === i) continue;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { incidentsOf, namesOf } from './osint-test-extract.js';
+import { extractAt, incidentsOf, namesOf } from './osint-test-extract.js';
 
 // Rules found by probing the extractor with wire-copy sentences of our own (not a labelled set):
 // killing verbs that carry their own death, a vehicle driven into people, places after a bare
@@ -426,5 +426,106 @@ describe('figures and acts as wire copy words them (issue 24)', () => {
         "The death toll from Sunday's attack on a military post in Boulkessi rose to 23, the army said on Tuesday. Mali has battled jihadist insurgents since 2012.",
       ),
     ).toMatchObject([{ place: 'Boulkessi', date: '2025-06-08', killed: 23 }]);
+  });
+});
+
+// What the first run of articles 149-158 missed, as general rules, told in sentences of our own.
+describe('dates an attack is told with (issue 24)', () => {
+  it('a month inside a place name is no date; a possessive year and "the last days of" a year are', () => {
+    expect(
+      incidents('A drone strike killed five fighters in Marib, Yemen, in October 2024.', '2025-03-01'),
+    ).toMatchObject([{ place: 'Marib', date: '2024-10', killed: 5 }]);
+    expect(
+      incidents("The group's 2019 raid on Kafolo, in Ivory Coast, killed ten soldiers.", '2025-03-01'),
+    ).toMatchObject([{ place: 'Kafolo', date: '2019', killed: 10 }]);
+    expect(
+      incidents(
+        'Troops began an offensive in Somalia early this year, after militants stormed a police post at Qandala in the final days of 2024.',
+        '2025-03-01',
+      ),
+    ).toMatchObject([{ place: 'Qandala', date: '2024-12' }]);
+  });
+
+  it('"a day after" puts the act the day before the date told', () => {
+    expect(
+      incidents(
+        'A man died of his wounds on Tuesday, a day after an attacker stabbed four people at a bus stop in Tampere, Finland.',
+        '2025-03-05',
+      ),
+    ).toMatchObject([{ place: 'Tampere', date: '2025-03-03', killed: 1, injured: 3 }]);
+  });
+});
+
+describe('places and tolls told around an attack (issue 24)', () => {
+  it('"tens of thousands" is no toll of ten; a battle\'s dead are no attack', () => {
+    expect(
+      incidents('The insurgency in Nigeria, which began in 2009, has killed tens of thousands of people.'),
+    ).toEqual([]);
+    expect(
+      incidents(
+        'Bomb kills two in Zamboanga\nMilitants occupied parts of Jolo, in the Philippines, in 2019 before troops retook it after fighting that killed more than 200 people.',
+      ).filter((i) => i.place === 'Jolo'),
+    ).toEqual([]);
+  });
+
+  it('where people were taken from is where a kidnapping happened', () => {
+    expect(
+      incidents('The abduction of 110 schoolgirls from Dapchi in 2018 shocked Nigeria.', '2025-03-01'),
+    ).toMatchObject([{ place: 'Dapchi', date: '2018' }]);
+  });
+
+  it('the ends of a route and a hospital in a town are not the scene; "near X" is, in any sentence', () => {
+    const text =
+      'Gunmen kill seven bus passengers in Pakistan\nGunmen stopped a bus in Pakistan on Friday and shot dead seven men, officials said. The bus was travelling from Quetta to Taftan when armed men blocked the road near Padag and checked identity cards. The wounded were taken to the District Headquarters Medical Centre in Nushki.';
+    expect(incidents(text, '2025-03-01')).toMatchObject([{ place: 'Padag', killed: 7 }]);
+  });
+
+  it('a venue whose name starts with an Arabic article, or is said to be opposite a town', () => {
+    expect(
+      incidents(
+        'Gunmen attacked worshippers at the al-Noor mosque near Zintan, Libya, in 2016, killing 12 people.',
+      ),
+    ).toMatchObject([{ place: 'al-Noor mosque', killed: 12 }]);
+    expect(
+      namesOf(
+        "A man stabbed two people in Lions Park, a park opposite Kampala's central bus station, in Uganda on Friday.",
+        'location',
+      ),
+    ).toContain('Lions Park');
+  });
+
+  it('of two towns in one sentence, the one nearer the act; a town before a unit word of another country', () => {
+    expect(
+      incidents(
+        'Forces in Somalia pushed into the Golis mountains in the Sanaag region this year, weeks after fighters stormed a base at Qandala in 2024.',
+        '2025-03-01',
+      ),
+    ).toMatchObject([{ place: 'Qandala', date: '2024' }]);
+    const items = extractAt('Fighters of the group shelter in the Bari region of Somalia.');
+    expect(items.find((i) => i.name === 'Bari')?.data).toMatchObject({
+      placeKind: 'province',
+      country: 'SO',
+    });
+  });
+
+  it('a longer name after a known town, and towns listed with one', () => {
+    expect(
+      namesOf('Rebels attacked the village of Santa Rosa del Palmar, in Bolivia, on Monday.', 'location'),
+    ).toContain('Santa Rosa del Palmar');
+    expect(
+      incidents(
+        'Militants launched coordinated attacks on Kidal, Anefis du Nord and two other towns in Mali in March.',
+        '2025-06-12',
+      ),
+    ).toMatchObject([
+      { place: 'Kidal', date: '2025-03' },
+      { place: 'Anefis du Nord', date: '2025-03' },
+    ]);
+    // With no date, a list of towns attacked is a campaign.
+    expect(incidents('Militants have repeatedly attacked Kidal, Anefis and Tessalit in Mali.')).toEqual([]);
+    // Months and feasts are no places.
+    expect(
+      namesOf('Gunmen attacked a church at Christmas in Nigeria and again in July.', 'location'),
+    ).toEqual(['Nigeria']);
   });
 });

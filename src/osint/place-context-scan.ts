@@ -1,6 +1,13 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
-import { compassLead, isCapitalised, NAME_PREFIXES, type Token, tokensTaken } from './text-tokens.js';
+import {
+  compassLead,
+  isCapitalised,
+  NAME_PREFIXES,
+  NOT_PLACE_NAMES,
+  type Token,
+  tokensTaken,
+} from './text-tokens.js';
 
 /**
  * Places no gazetteer lists (villages, districts, small towns) that the text itself marks as
@@ -26,7 +33,7 @@ const DIRECTION =
 // "Oudalan province", "Kaduna state": an administrative unit named before its kind.
 const UNIT = new Set(['province', 'state', 'region', 'district', 'county', 'governorate', 'prefecture']);
 // Capitalised words that begin clauses or titles rather than name places.
-const NOT_NAMES = new Set(['monday', 'tuesday', 'wednesday', 'thursday', 'friday', 'saturday', 'sunday']);
+const NOT_NAMES = NOT_PLACE_NAMES;
 const MAX_WORDS = 3;
 // Units below a province that lie "of" a known one: "the Malanville commune of Alibori".
 const LOCAL_UNIT = new Set([
@@ -131,7 +138,9 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     const lead = tokens[i - 1] as Token;
     // "the outskirts of Barsalogho", "the town of Kuriga": "of" after a word for a settlement.
     const ofSettlement = lead.fold === 'of' && SETTLEMENT.has(tokens[i - 2]?.fold ?? '');
-    if (!(BEFORE.has(lead.fold) || ofSettlement) || !gapIs(i - 1, /^ $/)) continue;
+    // "an attack on Kafolo, in northern Ivory Coast".
+    const attackOn = lead.fold === 'on' && /^(?:attacks?|assaults?|raids?)$/.test(tokens[i - 2]?.fold ?? '');
+    if (!(BEFORE.has(lead.fold) || ofSettlement || attackOn) || !gapIs(i - 1, /^ $/)) continue;
     // Up to three capitalised words the gazetteer does not know, joined by single spaces or hyphens.
     let to = i + compassLead(tokens, i, (k) => !taken[k] && nameLike(tokens[k], g), UNIT);
     while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
@@ -250,7 +259,7 @@ export function asUnitOfCountry(
     // "in the Bari region" of an article about Somalia: a town of a country the article never
     // names (Bari, Italy) is the unit of the same name in the country it is about.
     const named = new Set(hits.flatMap((o) => (o.entry.kind === 'country' ? [o.entry.code] : [])));
-    const about = mainCountry(hits);
+    const about = mainCountry(hits.filter((o) => o !== h));
     if (owner !== undefined || !about || h.entry.choices.some((c) => named.has(c.country))) return h;
     return {
       ...h,
@@ -270,7 +279,7 @@ export function asUnitOfCountry(
   };
 }
 
-/** The country an article names most often, itself or through its towns. */
+/** The country an article names most often, itself (counting twice) or through its towns. */
 function mainCountry(hits: readonly EntityHit[]): string | undefined {
   const counts = new Map<string, number>();
   for (const o of hits) {
@@ -280,7 +289,7 @@ function mainCountry(hits: readonly EntityHit[]): string | undefined {
         : o.entry.kind === 'city'
           ? o.entry.choices[0]?.country
           : undefined;
-    if (code) counts.set(code, (counts.get(code) ?? 0) + 1);
+    if (code) counts.set(code, (counts.get(code) ?? 0) + (o.entry.kind === 'country' ? 2 : 1));
   }
   let best: string | undefined;
   for (const [code, n] of counts) if (best === undefined || n > (counts.get(best) ?? 0)) best = code;

@@ -6,6 +6,7 @@ import {
   compassLead,
   isCapitalised,
   NAME_PREFIXES,
+  NOT_PLACE_NAMES,
   type Token,
   tokensTaken,
 } from './text-tokens.js';
@@ -145,36 +146,7 @@ const PEOPLES_NOUNS = new Set([
 const APPOSITIVE_LEAD = new Set(['in', 'at', 'near', 'outside', 'from', 'to', 'into']);
 const ATTACK =
   /\b(?:attack|attacked|attacks|bomb|bombing|bombed|shooting|shot|stabbing|explosion|exploded|blast|massacre|ambush|ambushed|siege|raid|raided|killed|killing|kidnapped|abducted|kidnappings?|abductions?|gunmen|fire|stormed|overran|hijacked|beheaded|assaults?)\b/i;
-const NOT_NAMES = new Set([
-  'monday',
-  'tuesday',
-  'wednesday',
-  'thursday',
-  'friday',
-  'saturday',
-  'sunday',
-  'january',
-  'february',
-  'march',
-  'april',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
-  // "at Christmas in 2016", "in Ramadan last year": feasts, not places.
-  'christmas',
-  'easter',
-  'eid',
-  'ramadan',
-  'diwali',
-  'passover',
-  'hanukkah',
-  'ashura',
-  'nowruz',
-]);
+const NOT_NAMES = NOT_PLACE_NAMES;
 const MAX_WORDS = 3;
 
 function nameLike(t: Token | undefined, g: Gazetteer): boolean {
@@ -341,13 +313,14 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
   // known town, in a sentence about an attack, is a town of the same country. The list must
   // go on with "and" ("in Kayes, Diallo said" lists nothing).
   if (ATTACK.test(text)) {
+    const tokenAt = new Map(tokens.map((t, k) => [t.start, k]));
     for (const h of hits) {
       if (h.entry.kind !== 'city' && !(h.entry.kind === 'place' && h.entry.placeKind === 'city')) continue;
       const country = countryOf(h);
       const sep = /^(?:,\s+|,?\s+and\s+)/.exec(text.slice(h.end, h.end + 6));
       if (!country || !sep) continue;
-      const from = tokens.findIndex((t) => t.start === h.end + sep[0].length);
-      if (from < 0 || taken[from] || !nameLike(tokens[from], g)) continue;
+      const from = tokenAt.get(h.end + sep[0].length);
+      if (from === undefined || taken[from] || !nameLike(tokens[from], g)) continue;
       let to = from + 1;
       while (to < tokens.length && to - from < MAX_WORDS + 1 && !taken[to] && single(to - 1)) {
         const w = tokens[to] as Token;
@@ -382,9 +355,16 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     return w !== undefined && /^\p{Ll}{3,}$/u.test(w.text) && !g.commonWords.has(w.fold);
   };
   for (let i = 1; i < tokens.length; i++) {
-    if (!single(i - 1) || taken[i] || !nameLike(tokens[i], g)) continue;
     // A venue needs its preposition; a settlement says what it is by itself ("raided Kanyatsi, a trading centre").
     const led = APPOSITIVE_LEAD.has((tokens[i - 1] as Token).fold);
+    // "in Lions Park, a park opposite ...": led and capitalised, a name's common first word.
+    const opens =
+      nameLike(tokens[i], g) ||
+      (led &&
+        isCapitalised((tokens[i] as Token).text) &&
+        isCapitalised(tokens[i + 1]?.text ?? '') &&
+        single(i));
+    if (!single(i - 1) || taken[i] || !opens) continue;
     let to = i + 1;
     while (
       to < tokens.length &&

@@ -68,6 +68,13 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
     out.sort((a, b) => a.at - b.at);
   }
   // "in 2019", "the 2020 murder", "in the summer of 2019": a year chrono does not read as a date.
+  // Beside chrono's dates only "in 2019", so that the act's own clause can hold it ("early this
+  // year, weeks after fighters stormed a base in 2024").
+  const inYear = /\bin\s+(19[5-9]\d|20\d\d)\b(?!\s*[-–,]?\s*\d)/.exec(sentence);
+  if (out.length > 0 && inYear?.[1] && !out.some((d) => Math.abs(d.at - inYear.index) < 12)) {
+    out.push({ date: inYear[1], at: inYear.index });
+    out.sort((a, b) => a.at - b.at);
+  }
   if (out.length === 0) {
     const year =
       /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence) ??

@@ -127,3 +127,35 @@ export function compassLead(
   if (nameAt(k) || unit.has(tokens[k]?.fold ?? '')) return k - i;
   return 0;
 }
+
+/** Capitalised words that follow "in" or "at" and are no places: days, months, feasts. */
+export const NOT_PLACE_NAMES: ReadonlySet<string> = new Set([
+  'monday',
+  'tuesday',
+  'wednesday',
+  'thursday',
+  'friday',
+  'saturday',
+  'sunday',
+  'january',
+  'february',
+  'march',
+  'april',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+  // "at Christmas in 2016", "in Ramadan last year": feasts, not places.
+  'christmas',
+  'easter',
+  'eid',
+  'ramadan',
+  'diwali',
+  'passover',
+  'hanukkah',
+  'ashura',
+  'nowruz',
+]);

@@ -35,7 +35,8 @@ export interface ExpectedIncident {
  * heldout11: 129-138, written blind at the same time by a fourth hand, first scored after the
  * rules 119-128 led to; heldout12: 139-148, written blind by a fifth hand, first scored after
  * the rules 129-138 led to; heldout13: 149-158, written blind by a sixth hand, first scored
- * after the rules 139-148 and a second probe of our own sentences led to. */
+ * after the rules 139-148 and a second probe of our own sentences led to; heldout14: 159-168,
+ * written blind by a seventh hand, first scored after the rules 149-158 led to. */
 export const LABELLED_SETS = [
   'dev',
   'heldout',
@@ -51,6 +52,7 @@ export const LABELLED_SETS = [
   'heldout11',
   'heldout12',
   'heldout13',
+  'heldout14',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

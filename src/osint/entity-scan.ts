@@ -202,6 +202,7 @@ export function scanEntities(
       i = m.to;
     } else i++;
   }
+  bracketedShortForms(text, tokens, out, taken);
   // Groups the text calls groups; a place inside one ("Balochistan" in the Balochistan
   // Liberation Army) is part of its name, a group or body the gazetteer knows is left to it.
   const cued = scanGroupCues(text, tokens, g.commonWords);
@@ -304,4 +305,43 @@ export function scanEntities(
   );
   const context = [...named, ...scanContextPlaces(text, tokens, named, g)];
   return [...context, ...scanFeaturePlaces(text, tokens, context, g)].sort((a, b) => a.start - b.start);
+}
+
+const BRACKETED = /^ \((\p{Lu}{2,7})\)/u;
+
+/**
+ * A group named with its short form in brackets defines that short form for the article:
+ * "Islamic State Sahel Province (ISSP)" makes a later "ISSP" that group, not the Sinai Province
+ * the gazetteer also abbreviates so. And a known name inside a longer one whose short form is not
+ * the known group's ("West Papua National Liberation Army (TPNPB)", not Colombia's ELN) is not
+ * that group: the hit is dropped and its tokens freed for the scans that read names from the text.
+ */
+function bracketedShortForms(
+  text: string,
+  tokens: readonly Token[],
+  out: EntityHit[],
+  taken: Uint8Array,
+): void {
+  const defined = new Map<string, EntityHit['entry']>();
+  for (let n = out.length - 1; n >= 0; n--) {
+    const h = out[n] as EntityHit;
+    if (h.entry.kind !== 'group') continue;
+    const short = BRACKETED.exec(text.slice(h.end, h.end + 12))?.[1];
+    if (!short) continue;
+    const own = h.entry.aliases.includes(short);
+    const prev = tokens[h.from - 1];
+    const longer =
+      prev !== undefined && isCapitalised(prev.text) && (tokens[h.from] as Token).start - prev.end === 1;
+    if (!own && longer && h.to - h.from > 1) {
+      out.splice(n, 1);
+      for (let k = h.from; k < h.to; k++) taken[k] = 0;
+      continue;
+    }
+    defined.set(short, h.entry);
+  }
+  for (const h of out) {
+    if (h.entry.kind !== 'group') continue;
+    const same = defined.get(text.slice(h.start, h.end));
+    if (same) h.entry = same;
+  }
 }

@@ -95,8 +95,16 @@ export class PhraseIndex {
     const folds = tokens.map((t) => t.fold);
     const first = folds[0] as string;
     const list0 = this.#byFirst.get(first) ?? [];
-    if (list0.some((a) => a.entry === entry && a.folds.join(' ') === folds.join(' ') && a.mode === mode))
+    const same = list0.find(
+      (a) => a.entry === entry && a.folds.join(' ') === folds.join(' ') && a.mode === mode,
+    );
+    if (same) {
+      // "Al Qaeda" and "al Qaeda" both spell the name: a word either list writes in lower case
+      // may be written either way (in title mode only capitalised words are checked).
+      if (mode === 'title')
+        same.exact = same.exact.map((w, k) => (w === tokens[k]?.exact ? w : w.toLowerCase()));
       return;
+    }
     list0.push({
       entry,
       folds,

@@ -126,8 +126,14 @@ export function scanGroupContext(text: string, tokens: readonly Token[]): GroupC
         !/^(?:[,.;)]| (?:that|which|whose|behind)\b)/.test(text.slice(noun.end, noun.end + 8))
       )
         continue;
-      const from = nameBefore(text, tokens, i);
-      if (from !== undefined) out.push(hitOf(text, tokens, from, i));
+      let from = nameBefore(text, tokens, i);
+      // "the Sahel and Lakurawa, an armed group": the apposition is the last of two names; a
+      // name with other inner words keeps its "and" ("Movement for Oneness and Jihad ...").
+      if (from !== undefined) {
+        const inner = tokens.slice(from, i - 1).filter((w) => INNER.has(w.fold));
+        if (inner.length === 1 && inner[0]?.fold === 'and') from = tokens.indexOf(inner[0], from) + 1;
+        out.push(hitOf(text, tokens, from, i));
+      }
       continue;
     }
     // "The Balochistan Liberation Army claimed the attacks": a name ending in an armed group's

@@ -110,6 +110,15 @@ interface Pending {
 
 const BATTLE =
   /\b(?:(?:fighting|clashes|battles?|war|conflict|insurgency|offensive)\b[^.;]{0,20}\b(?:killed|left|claimed)|occupied|retook|recaptured)\b/i;
+const WAY_TO =
+  /\b(?:(?:on|making)\s+(?:their|his|her|its)\s+way\s+to|bound\s+for|heading\s+(?:to|for)|travell?ing\s+to)\b([^,.;]{0,40})$/i;
+
+/** The place after this is where victims were going, unless a new place word comes between ("a bus heading for Nairobi near Mandera"). */
+function towardsPlace(before: string): boolean {
+  const m = WAY_TO.exec(before);
+  return m !== null && !/\b(?:near|at|outside|when|and)\b/i.test(m[1] ?? '');
+}
+
 const TAKEN_FROM = /\b(?:abduct\w*|kidnap\w*|snatch\w*|seized)\b[^.;,]{0,60}\bfrom\s+$/i;
 
 // "The five dead were buried in Diffa": a funeral's town and figures tell no new attack.
@@ -196,6 +205,35 @@ function listedAttacks(
   return true;
 }
 
+// ", and in May 2022 eight soldiers were killed ...", ", and early the following month they
+// shot dead 36 ...": a second event told in the same sentence after a new time.
+const SECOND_EVENT =
+  /,\s+and\s+(?=(?:(?:early|late|later|then)\s+)?(?:in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|the\s+(?:following|next)\s+(?:day|week|month|year)\b|(?:a|one|two|three)\s+(?:days?|weeks?|months?|years?)\s+later\b))/g;
+const NEXT_MONTH = /\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b/i;
+
+/** The sentences, each cut where it goes on to tell a second event (SECOND_EVENT). */
+function clausesOf(text: string, sentences: readonly Sentence[]): Sentence[] {
+  const out: Sentence[] = [];
+  for (const s of sentences) {
+    let from = s.start;
+    const body = text.slice(s.start, s.end);
+    for (const m of body.matchAll(SECOND_EVENT)) {
+      out.push({ ...s, start: from, end: s.start + m.index });
+      from = s.start + m.index + m[0].length;
+    }
+    out.push({ ...s, start: from, end: s.end });
+  }
+  return out;
+}
+
+function monthAfter(date: string): string | undefined {
+  const m = /^(\d{4})-(\d\d)/.exec(date);
+  if (!m) return undefined;
+  const y = Number(m[1]);
+  const mo = Number(m[2]);
+  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
+}
+
 /** A later sentence names where the attack being told happened: it is filed under that place. */
 function moveTo(open: Open, place: Extraction, items: ItemSet): void {
   const d = open.item.data as IncidentData;
@@ -227,7 +265,7 @@ export function gatherIncidents(
   // The headline: a first line with no closing stop, as titles are written.
   const firstLine = /^[^\n]*/.exec(text)?.[0].trim() ?? '';
   const headline = text.includes('\n') && !/[.!?"”]$/.test(firstLine) ? sentences[0]?.start : undefined;
-  sentences.forEach((s, si) => {
+  clausesOf(text, sentences).forEach((s, si) => {
     const sentence = text.slice(s.start, s.end);
     if (BURIAL.test(sentence)) return;
     // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
@@ -256,9 +294,7 @@ export function gatherIncidents(
           text.slice(Math.max(s.start, h.hit.start - 70), h.hit.start),
         ) &&
         // "traders on their way to the weekly market in Buni Yadi": where victims were going.
-        !/\b(?:(?:on|making)\s+(?:their|his|her|its)\s+way\s+to|bound\s+for|heading\s+(?:to|for)|travell?ing\s+to)\b[^,.;]{0,40}$/i.test(
-          text.slice(Math.max(s.start, h.hit.start - 60), h.hit.start),
-        ) &&
+        !towardsPlace(text.slice(Math.max(s.start, h.hit.start - 60), h.hit.start)) &&
         // "travelling from Turbat to Karachi": the ends of a route are not where it happened.
         !/\bfrom\s+\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)?\s+to\s+$/u.test(
           text.slice(Math.max(s.start, h.hit.start - 50), h.hit.start),
@@ -333,7 +369,13 @@ export function gatherIncidents(
     // "Hours later, gunmen attacked ...": the day of the event the article just told.
     const sameDay = open && SAME_DAY.test(sentence) ? (open.item.data as IncidentData).date : undefined;
     const told = (cue ?? figures.killed ?? figures.injured)?.start;
-    const date = statedDate(sentence, published, told === undefined ? undefined : told - s.start) ?? sameDay;
+    // "... and early the following month they shot dead 36 quarry workers": the month after.
+    const openDate = open ? (open.item.data as IncidentData).date : undefined;
+    const nextMonth = openDate && NEXT_MONTH.test(sentence) ? monthAfter(openDate) : undefined;
+    const date =
+      nextMonth ??
+      statedDate(sentence, published, told === undefined ? undefined : told - s.start) ??
+      sameDay;
     // "The explosion struck the Imam Zaman mosque": a venue the text puts nowhere, told without
     // figures just after an attack, is where that attack happened.
     const venueOfOpen =
@@ -354,6 +396,8 @@ export function gatherIncidents(
       recent !== undefined &&
       headline !== undefined &&
       (recent.item.evidence[0]?.sentenceStart ?? -1) === headline &&
+      // Only the lead retells the headline: a later sentence's town is no new scene for it.
+      recent.item.evidence.every((e) => e.sentenceStart === headline) &&
       si <= 2 &&
       (figures.killed === undefined || headlineToll === undefined || headlineToll === figures.killed.value) &&
       place !== undefined &&

@@ -261,7 +261,14 @@ function listedVictims(after: string): number {
 function firstFigure(sentence: string, offset: number, patterns: readonly RegExp[]): CasualtyHit | undefined {
   let best: CasualtyHit | undefined;
   for (const re of patterns) {
-    const m = re.exec(sentence);
+    let m = re.exec(sentence);
+    // "in May 2022 eight soldiers were killed": the year is no figure; the next match may be.
+    const year = m?.[2] !== undefined && /^(?:19|20)\d\d$/.test(m[2]);
+    if (m && year) {
+      const again = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
+      again.lastIndex = m.index + m[0].indexOf(m[2] as string) + 4;
+      m = again.exec(sentence);
+    }
     if (!m) continue;
     const raw = m[2] ?? '';
     const one = /^an?$/i.test(raw);

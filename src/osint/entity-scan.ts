@@ -300,6 +300,13 @@ export function scanEntities(
       UNIT_AFTER.has(tokens[h.to]?.fold ?? '') ||
       [h.entry.country, ...(h.entry.also ?? [])].some((c) => about.has(c)),
   );
+  // "the Savanes region" of an article about Togo: a province name several countries use is the
+  // one in the country the article names.
+  for (const h of located) {
+    if (h.entry.kind !== 'province' || about.has(h.entry.country)) continue;
+    const other = (h.entry.also ?? []).find((c) => about.has(c));
+    if (other) h.entry = { ...h.entry, country: other };
+  }
   const named = [...located, ...venues].map((h) =>
     withNameTail(asUnitOfCountry(h, text, tokens, located), text, tokens, located),
   );

@@ -198,6 +198,13 @@ const KILLED: RegExp[] = [
   ),
 ];
 const INJURED: RegExp[] = [
+  // "Two other miners survived with gunshot and machete wounds".
+  new RegExp(
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+survived\\s+with\\b[^.;]{0,40}?\\b(?:wounds|injuries)`,
+    'iu',
+  ),
+  // "A police reservist guarding the site was shot in the shoulder": one hurt.
+  /\b()(an?|one|another)\s+(?:[\p{L}-]+\s+){0,5}?(?:was|has been|had been)\s+shot\s+(?:in\s+the\s+\p{L}+|and\s+(?:wounded|injured))/iu,
   // "Three children were killed and five other members of their family wounded": the verb left out.
   new RegExp(
     `\\band\\s+${APPROX}${NUM}(?:\\s+(?!were\\b|was\\b)[\\p{L}-]+){1,5}?\\s+(?:wounded|injured|hurt)\\b`,
@@ -288,6 +295,8 @@ function firstFigure(sentence: string, offset: number, patterns: readonly RegExp
   return best;
 }
 
+const CAMPAIGN =
+  /\b(?:string|series|wave|spate|campaign|number|dozens|hundreds|scores)\s+of\s+(?:[\p{L}-]+\s+)?$/iu;
 const SEVERAL = /\b(?:two|three|four|five|several|[1-9]\d?)\s+(?:[\p{L}-]+\s+)?$/iu;
 /** "Two attacks in Deir ez-Zor kill five": several attacks summed in one sentence, none of them one incident. */
 export const SEVERAL_ATTACKS = /\b(?:two|three|four|five|several|[1-9]\d?)\s+(?:[\p{L}-]+\s+)?attacks\b/iu;
@@ -310,6 +319,7 @@ const AND_MORE = new RegExp(`^\\s+and\\s+${NUM}(?:\\s+[\\p{L}-]+)?\\s+${GROUP_OF
 const NAMED_VICTIM =
   /\b(?:shot dead|killed|murdered|assassinated|stabbed to death)\s+\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:al|el|bin|ibn|de|van|von|abu)[- ])?\p{Lu}[\p{L}'’-]+){1,3}(?=,\s+(?:a|an|the)\s)/u;
 
+const OWN_GROUP = new RegExp(`^\\s+[\\p{L}.-]+\\s+${GROUP_OF_DEAD}\\b(?=\\s+and\\s)`, 'iu');
 const AND_BEFORE = new RegExp(`\\b${NUM}(?:\\s+[\\p{L}-]+)?\\s+${GROUP_OF_DEAD}\\s+and\\s+$`, 'iu');
 
 // A figure told as a first, since revised, count.
@@ -352,14 +362,16 @@ export function scanCasualties(
       text: before[0] + killed.text,
       start: killed.start - before[0].length,
     };
-  const more = killed && !before ? AND_MORE.exec(sentence.slice(killed.end - offset)) : null;
+  // "killing four U.S. soldiers and four Nigerien soldiers": the first group's own words first.
+  const own = killed ? (OWN_GROUP.exec(sentence.slice(killed.end - offset))?.[0].length ?? 0) : 0;
+  const more = killed && !before ? AND_MORE.exec(sentence.slice(killed.end - offset + own)) : null;
   const added = more ? numberOf(more[1] ?? '') : undefined;
   if (killed && more && added !== undefined && !/to death|dead$/i.test(killed.text))
     killed = {
       ...killed,
       value: killed.value + added,
-      text: killed.text + more[0],
-      end: killed.end + more[0].length,
+      text: sentence.slice(killed.start - offset, killed.end - offset + own + more[0].length),
+      end: killed.end + own + more[0].length,
     };
   // "A woman died of her wounds, a day after a man stabbed three people": of the three hurt,
   // one died; the others are the wounded.
@@ -403,6 +415,8 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
     if (x[2] && !figures && !DATED_PLURAL.test(sentence.slice(0, x.index))) continue;
     // "Two attacks in Deir ez-Zor kill five": several attacks told together, each told apart later.
     if (x[2] && n === 'attack' && SEVERAL.test(sentence.slice(0, x.index))) continue;
+    // "the latest in a string of attacks on migrant workers": a campaign, not this act.
+    if (x[2] && CAMPAIGN.test(sentence.slice(Math.max(0, x.index - 30), x.index))) continue;
     if (!realised(sentence, x.index, n)) continue;
     m = x;
     noun = n;

@@ -7,6 +7,7 @@ import {
   isCapitalised,
   NAME_PREFIXES,
   NOT_PLACE_NAMES,
+  PEOPLES_ADJECTIVE,
   type Token,
   tokensTaken,
 } from './text-tokens.js';
@@ -107,9 +108,6 @@ const LOCAL_UNITS = new Set([
 const UNIT_LEAD = new Set(['the', 'in', 'from', 'of']);
 // "an attack on Dogon Noma village", "stormed Kukawa town": a settlement named before its kind.
 const SETTLEMENT_HEADS = new Set(['village', 'town']);
-// "in Austrian town", "a Christian village": a people's or a faith's adjective, not a name.
-const PEOPLES_ADJECTIVE =
-  /^(?:\p{Lu}\p{L}+(?:ian|ean|ese|ish|ite)|Pakistani|Iraqi|Afghan|Somali|Yemeni|Israeli|Saudi|Omani|Qatari|Kuwaiti|Bangladeshi|Nepali|Thai|Arab|Muslim|Hindu|Sunni|Shia|Shiite|Druze|Yazidi|Fulani|Hausa|Tuareg|Dogon|Kurd|Jewish)$/u;
 const SETTLEMENT_LEAD = new Set([
   ...UNIT_LEAD,
   'on',
@@ -206,9 +204,13 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
   };
   const articleAttack = ATTACK.test(text);
   const located: { start: number; code: string }[] = [];
+  // A province of a country the article never names ("Savanes", a region of Ivory Coast too, in
+  // an article about Togo) says nothing about where the names near it lie.
+  const named = new Set(hits.flatMap((h) => (h.entry.kind === 'country' ? [h.entry.code] : [])));
   for (const h of hits) {
     const code = countryOf(h);
-    if (code) located.push({ start: h.start, code });
+    if (code && !(h.entry.kind === 'province' && named.size > 0 && !named.has(code)))
+      located.push({ start: h.start, code });
   }
   located.sort((a, b) => a.start - b.start);
   const out: EntityHit[] = [];
@@ -307,6 +309,25 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     // "near the Somali border", "outside Afghan army posts": a people's name before its noun.
     if (after === ' ' && PEOPLES_NOUNS.has(tokens[to]?.fold ?? '')) continue;
     push(at + 1, to, 'city', 'place:near-attack', 0.6);
+  }
+
+  // "The village, Nayéga, lies 20 km west of ...": a settlement's name told in apposition.
+  for (let i = 2; i < tokens.length; i++) {
+    const kind = tokens[i - 1] as Token;
+    if (tokens[i - 2]?.fold !== 'the' || !SETTLEMENTS.has(kind.fold) || taken[i] || !nameLike(tokens[i], g))
+      continue;
+    if (text.slice(kind.end, (tokens[i] as Token).start) !== ', ') continue;
+    let to = i + 1;
+    while (
+      to < tokens.length &&
+      to - i < MAX_WORDS &&
+      !taken[to] &&
+      single(to - 1) &&
+      nameLike(tokens[to], g)
+    )
+      to++;
+    if (!/^,\s/.test(text.slice((tokens[to - 1] as Token).end))) continue;
+    push(i, to, 'city', 'place:settlement-apposition', 0.6);
   }
 
   // "assaults on Kayes, Nioro du Sahel and several other towns": an unknown name listed with a

@@ -159,3 +159,7 @@ export const NOT_PLACE_NAMES: ReadonlySet<string> = new Set([
   'ashura',
   'nowruz',
 ]);
+
+// "in Austrian town", "a Christian village": a people's or a faith's adjective, not a name.
+export const PEOPLES_ADJECTIVE =
+  /^(?:\p{Lu}\p{L}+(?:ian|ean|ese|ish|ite)|Pakistani|Iraqi|Afghan|Somali|Yemeni|Israeli|Saudi|Omani|Qatari|Kuwaiti|Bangladeshi|Nepali|Thai|Arab|Muslim|Hindu|Sunni|Shia|Shiite|Druze|Yazidi|Fulani|Hausa|Tuareg|Dogon|Kurd|Jewish)$/u;

@@ -1,5 +1,5 @@
 import type { EntityHit } from './entity-scan.js';
-import { ARTICLE_NAME, isCapitalised, type Token } from './text-tokens.js';
+import { ARTICLE_NAME, isCapitalised, PEOPLES_ADJECTIVE, type Token } from './text-tokens.js';
 
 // Words before a place name that say it is one ("in Kabul", "near Jalalabad").
 export const LOCATIVE = new Set([
@@ -63,10 +63,20 @@ const VENUE_HEADS = new Set([
   'street',
   'boulevard',
   'beach',
+  'estate',
+  'plantation',
+  'ranch',
 ]);
 // Heads a proper name keeps in lower case ("the Imam Zaman mosque"); a lower-case "airport" or
 // "bridge" after a city is mostly a description ("the Minneapolis-Saint Paul airport").
-const LOWER_CASE_HEADS = new Set([...WORSHIP_HEADS, 'station']);
+const LOWER_CASE_HEADS = new Set([
+  ...WORSHIP_HEADS,
+  'station',
+  ...['estate', 'plantation', 'ranch', 'nightclub'],
+]);
+// Heads whose one-word name is no description ("the Movida nightclub", "the Santa Ana estate"):
+// unless the word is a place the gazetteer knows ("a Kabul hotel") or a people's adjective.
+const ONE_WORD_NAME_HEADS = new Set(['estate', 'plantation', 'ranch', 'nightclub']);
 // Words that may sit inside a venue's name without a capital.
 // Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
 const VENUE_INNER = new Set(['de', 'al', 'el']);
@@ -114,7 +124,11 @@ export function scanVenues(text: string, tokens: readonly Token[], taken: Uint8A
     if (lowerHead) {
       const lead = tokens[from - 1];
       const multi = i - from >= 2 || /[-‐‑]/.test((tokens[from] as Token).text);
-      if (!lead || !(lead.fold === 'the' || LOCATIVE.has(lead.fold)) || !multi) continue;
+      const oneWord =
+        ONE_WORD_NAME_HEADS.has(head.fold) &&
+        taken[from] === 0 &&
+        !PEOPLES_ADJECTIVE.test((tokens[from] as Token).text);
+      if (!lead || !(lead.fold === 'the' || LOCATIVE.has(lead.fold)) || !(multi || oneWord)) continue;
     }
     // A venue the gazetteer already names as something else (White House) is that thing.
     let inside = false;

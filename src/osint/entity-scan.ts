@@ -298,6 +298,11 @@ export function scanEntities(
     (h) =>
       h.entry.kind !== 'province' ||
       UNIT_AFTER.has(tokens[h.to]?.fold ?? '') ||
+      // "the 2002 Bali bombings": an event named by its year and its place.
+      (/\bthe\s+(?:19|20)\d\d\s+$/i.test(text.slice(Math.max(0, h.start - 12), h.start)) &&
+        /^\s+(?:attacks|bombings|attack|bombing|massacre|shootings?|blasts?)\b/i.test(
+          text.slice(h.end, h.end + 12),
+        )) ||
       [h.entry.country, ...(h.entry.also ?? [])].some((c) => about.has(c)),
   );
   // "the Savanes region" of an article about Togo: a province name several countries use is the
@@ -338,7 +343,10 @@ function bracketedShortForms(
     const own = h.entry.aliases.includes(short);
     const prev = tokens[h.from - 1];
     const longer =
-      prev !== undefined && isCapitalised(prev.text) && (tokens[h.from] as Token).start - prev.end === 1;
+      prev !== undefined &&
+      prev.fold !== 'the' &&
+      isCapitalised(prev.text) &&
+      (tokens[h.from] as Token).start - prev.end === 1;
     if (!own && longer && h.to - h.from > 1) {
       out.splice(n, 1);
       for (let k = h.from; k < h.to; k++) taken[k] = 0;

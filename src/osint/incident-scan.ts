@@ -142,6 +142,7 @@ const NUMBER_WORDS: Record<string, number> = {
   scores: 40,
   hundreds: 200,
   dozen: 12,
+  couple: 2,
 };
 // "more than two dozen", "a dozen": a multiple of twelve, tried before the bare word.
 const DOZENS = '(?:an?|one|two|three|four|five|six|seven|eight|nine|ten)\\s+dozen';
@@ -151,7 +152,7 @@ const UNITS = 'one|two|three|four|five|six|seven|eight|nine';
 const COMPOUND = `(?:${TENS})[- ](?:${UNITS})`;
 // A whole word: "has killed tens of thousands" is no ten.
 const NUM = `(${DOZENS}|${COMPOUND}|\\d{1,3}(?:,\\d{3})+|\\d+|${Object.keys(NUMBER_WORDS)
-  .filter((w) => w !== 'a')
+  .filter((w) => w !== 'a' && w !== 'couple')
   .join('|')})(?![A-Za-z0-9])`;
 const APPROX =
   '((?:at least|about|around|nearly|almost|more than|over|some|up to|roughly|an estimated|approximately)\\s+)?';
@@ -159,6 +160,8 @@ const VICTIMS =
   '(?:\\s+(?:people|persons|civilians|villagers|residents|worshippers|pilgrims|concertgoers|children|women|men|farmers|fishermen|miners|traders|hostages|soldiers|police(?:men| officers)?|officers|students|passengers|tourists|security personnel|members|others|of them|lives))?';
 
 const KILLED: RegExp[] = [
+  // "killing the elderly couple" (before "killing a" takes one).
+  /\b(?:killed|killing)\s+()(?:the|an?)\s+(?:[\p{L}-]+\s+)?(couple)\b/iu,
   new RegExp(
     // "killing all six people on board": "all" says the figure is exact.
     `\\b(?:killed|killing|kills|kill|shot dead|shooting dead|hacked to death|claimed the lives of|left|leaving)\\s+(?:all\\s+)?${APPROX}${NUM}${VICTIMS}(?:\\s+(?:dead|people dead))?`,
@@ -213,6 +216,8 @@ const INJURED: RegExp[] = [
   // "A fourth worker was wounded": one more victim, hurt.
   /\b()(an?|one|another)\s+(?:(?:second|third|fourth|fifth|sixth|other)\s+)?(?:[\p{L}-]+\s+)?(?:was|has been|had been)\s+(?:injured|wounded|hurt)\b/iu,
   new RegExp(`\\b(?:injured|injuring|wounded|wounding|injuries to)\\s+${APPROX}${NUM}`, 'i'),
+  // "killing two constables and wounding a third".
+  /\b(?:wounding|injuring|wounded|injured)\s+()(a)\s+(?:second|third|fourth|fifth|sixth)\b/i,
   // "stabbed six people", "shot 14 passengers": hurt, unless "to death" or "dead" follows.
   new RegExp(
     `\\b(?:stabbed|stabbing|shot|shooting)\\s+${APPROX}${NUM}${VICTIMS}(?!\\s+(?:to death|dead))\\b`,

@@ -529,3 +529,93 @@ describe('places and tolls told around an attack (issue 24)', () => {
     ).toEqual(['Nigeria']);
   });
 });
+
+// What the first run of articles 159-168 missed, as general rules, in sentences of our own.
+describe('events told together and figures told loosely (issue 24)', () => {
+  it('a sentence that goes on to a second dated event tells two incidents', () => {
+    expect(
+      incidents(
+        'Militants first raided a police post at Kalimbo in Togo in March 2021, and in June 2022 six soldiers were killed in an ambush near Borgou, also in Togo.',
+      ),
+    ).toMatchObject([
+      { place: 'Kalimbo', date: '2021-03' },
+      { place: 'Borgou', date: '2022-06', killed: 6 },
+    ]);
+    expect(
+      incidents(
+        'In May 2015 gunmen stopped a lorry near Wajir town in Kenya and killed 12 passengers, and early the following month they shot dead 9 herders at Tarbaj, outside the town.',
+      ),
+    ).toMatchObject([
+      { place: 'Wajir', date: '2015-05', killed: 12 },
+      { place: 'Tarbaj', date: '2015-06', killed: 9 },
+    ]);
+  });
+
+  it('the wounded told as survivors, as one shot, or as "a third"; a couple is two', () => {
+    expect(
+      incidents(
+        'Gunmen killed four farmers in Bokkos, Nigeria, on Monday, and two other farmers survived with bullet wounds.',
+      ),
+    ).toMatchObject([{ place: 'Bokkos', killed: 4, injured: 2 }]);
+    expect(
+      incidents(
+        'Gunmen stormed a telecoms mast in Dif, Kenya, on Saturday. A security guard at the site was shot in the leg.',
+      ),
+    ).toMatchObject([{ place: 'Dif', injured: 1 }]);
+    expect(
+      incidents(
+        'A man with a knife attacked the police station in Gua Musang, Malaysia, in May 2024, killing two officers and wounding a third.',
+      ),
+    ).toMatchObject([{ place: 'Gua Musang', killed: 2, injured: 1 }]);
+    expect(
+      incidents(
+        'Arsonists set fire to a farmhouse near Collipulli, Chile, in 2019, killing an elderly couple.',
+      ),
+    ).toMatchObject([{ place: 'Collipulli', killed: 2 }]);
+    expect(
+      incidents(
+        'The attack killed four French soldiers and three Malian soldiers near Tessit, in Mali, on Sunday.',
+      ),
+    ).toMatchObject([{ place: 'Tessit', killed: 7 }]);
+  });
+
+  it('"a string of attacks" is a campaign, not the act told', () => {
+    expect(
+      incidents(
+        'Rebels kill five in Burundi attack\nRebels killed five loggers at a camp in Burundi on Sunday, police said on Tuesday, the latest in a string of attacks on workers.',
+        '2025-06-12',
+      ),
+    ).toMatchObject([{ place: 'Burundi', date: '2025-06-08', killed: 5 }]);
+  });
+});
+
+describe('places named around an attack (issue 24)', () => {
+  it('a settlement named in apposition, in the country the article is about', () => {
+    expect(
+      incidents(
+        "Gunmen kill nine in Benin's north\nGunmen shot dead nine villagers before dawn on Tuesday in Benin, officials said. The village, Kérou-Bédafou, lies near the Savanes border area, close to Burkina Faso.",
+        '2025-06-12',
+      ),
+    ).toMatchObject([{ place: 'Kérou-Bédafou', killed: 9 }]);
+  });
+
+  it('one-word estates and nightclubs, and an event named by its year and province', () => {
+    expect(
+      incidents(
+        'Attackers burned six trucks at the Mininco estate near Angol, in Chile, on Monday, wounding one guard.',
+      ),
+    ).toMatchObject([{ place: 'Mininco estate', injured: 1 }]);
+    expect(
+      namesOf('Gunmen threw a grenade into the Kabul nightclub district in Afghanistan.', 'location'),
+    ).not.toContain('Kabul nightclub');
+  });
+
+  it('a short form in brackets is the group it stands beside', () => {
+    const groups = namesOf(
+      'The Islamic State Sahel Province (ISSP) claimed the attack in Niger. Officials in Niger said ISSP fighters fled.',
+      'group',
+    );
+    expect(groups).not.toContain('Islamic State – Sinai Province');
+    expect(namesOf('Fighters linked to al Qaeda attacked a post in Mali.', 'group')).toEqual(['al-Qaeda']);
+  });
+});

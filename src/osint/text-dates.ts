@@ -52,7 +52,7 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
       continue;
     // "last week", "this weekend": no day a reader could name.
     if (/\b(?:week|weekend)\b/i.test(r.text)) continue;
-    if (PROCEDURE.test(text.slice(0, r.index))) continue;
+    if (procedureBefore(text.slice(0, r.index))) continue;
     if (r.index + r.text.length <= dateline) continue;
     // "A court on Tuesday convicted eight over the attack in Nice on 14 July 2016".
     if (PROCEDURE_NEXT.test(text.slice(r.index + r.text.length))) continue;
@@ -144,4 +144,14 @@ function dayBefore(d: DateAt, sentence: string, near: number): StatedDate {
   const back = m ? DAYS_AFTER[(m[1] ?? '').toLowerCase()] : undefined;
   if (!back) return d.date;
   return new Date(Date.parse(`${d.date}T00:00:00Z`) - back * DAY_MS).toISOString().slice(0, 10);
+}
+
+// Who raids as a procedure: "police raided a flat on Tuesday"; "militants raided a post" is an attack.
+const ENFORCERS =
+  /\b(?:police|officers|agents|detectives|investigators|troops|soldiers|security forces|army|forces)\b[^.;]{0,30}$/i;
+
+function procedureBefore(before: string): boolean {
+  const m = PROCEDURE.exec(before);
+  if (!m) return false;
+  return m[1]?.toLowerCase() !== 'raided' || ENFORCERS.test(before.slice(0, m.index));
 }

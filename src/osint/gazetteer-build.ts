@@ -92,6 +92,19 @@ export function galaxyNames(text: string): string[] {
   return out.filter((n) => n.length <= 80 && !/^(or|and|the)$/i.test(n));
 }
 
+/**
+ * The spellings a name goes by in the press besides its own: Qaida and Qaeda are one word, and
+ * "Abu Sayyaf Group" is written "the Abu Sayyaf" as often as not.
+ */
+function spellings(name: string): string[] {
+  const out = [name];
+  if (/\bQaida\b/.test(name)) out.push(name.replace(/\bQaida\b/g, 'Qaeda'));
+  if (/\bQaeda\b/.test(name)) out.push(name.replace(/\bQaeda\b/g, 'Qaida'));
+  const bare = / Group$/.exec(name) ? name.slice(0, -' Group'.length) : undefined;
+  if (bare && /\s/.test(bare)) out.push(bare);
+  return out;
+}
+
 function buildGroups(data: OsintData, stored: readonly StoredGroup[]): GroupEntry[] {
   const dropped = new Set(data.groupSupplement.dropped_aliases.names.map(foldName));
   // A summary's "IRFAN - Canada" must not make every "Canada" a group: place names are places.
@@ -105,7 +118,10 @@ function buildGroups(data: OsintData, stored: readonly StoredGroup[]): GroupEntr
     const names = [...galaxyNames(v.value), ...galaxyNames(v.meta?.summary ?? '')].filter(
       (n) => !dropped.has(foldName(n)),
     );
-    const aliases = [...new Set([...(sup?.aliases ?? []), ...names])];
+    const aliases = [...new Set([...(sup?.aliases ?? []), ...names].flatMap(spellings))].filter(
+      // A summary's lone "Brigade" would make every army brigade this group.
+      (a) => /\s/.test(a) || /^\p{Lu}{2,}$/u.test(a) || !data.commonWords.has(foldName(a)),
+    );
     if (aliases.length === 0) continue;
     const display = sup?.display ?? galaxyNames(v.value)[0] ?? v.value;
     entries.push({

@@ -157,10 +157,25 @@ function nameEndingAt(text: string, tokens: readonly Token[], head: number): num
   return from;
 }
 
+// ", Réclamation et Réhabilitation (3R)": the rest of a name that holds commas, up to its short form.
+const COMMA_NAME =
+  /^(?:,\s+\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*)+,?\s+(?:et|and|y|e)\s+\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)*(?=\s+\((?=\d*\p{Lu})[\p{Lu}\d]{2,7}\))/u;
+
+/** Token index after a name that goes on with commas to its bracketed short form, else `to`. */
+function commaNamed(text: string, tokens: readonly Token[], to: number): number {
+  const end = (tokens[to - 1] as Token).end;
+  const m = COMMA_NAME.exec(text.slice(end, end + 120));
+  if (!m) return to;
+  let k = to;
+  while (k < tokens.length && (tokens[k] as Token).end <= end + m[0].length) k++;
+  return k;
+}
+
 /** "the Allied Democratic Forces (ADF)": the short form defined beside the name is an alias. */
 function withAcronym(text: string, h: GroupContextHit, tokens: readonly Token[]): GroupContextHit {
   const end = (tokens[h.to - 1] as Token).end;
-  const m = /^ \((\p{Lu}{2,6})\)/u.exec(text.slice(end, end + 10));
+  // "(3R)" is a short form, "(2019)" is not.
+  const m = /^ \(((?=\d*\p{Lu})[\p{Lu}\d]{2,6})\)/u.exec(text.slice(end, end + 10));
   if (m?.[1]) h.entry.aliases = [...h.entry.aliases, m[1]];
   return h;
 }
@@ -172,6 +187,8 @@ function headNamed(text: string, tokens: readonly Token[], i: number): GroupCont
   const next = tokens[i + 1];
   if (next && isCapitalised(next.text) && single(text, t, next)) return undefined;
   const from = nameEndingAt(text, tokens, i);
+  // "the Philippine Army's 101st Infantry Brigade": a numbered unit is a state's.
+  if (/^\d+(?:st|nd|rd|th)$/i.test(tokens[from - 1]?.text ?? '')) return undefined;
   if (ARMED_HEADS.has(t.fold))
     return i - from >= 1
       ? withAcronym(text, hit(text, tokens, from, i + 1, 'text:armed-name'), tokens)
@@ -252,10 +269,15 @@ export function scanGroupCues(
       if (tokens[from]?.fold === 'the') from++;
       // "members of the banned X": what the state made of the group is not its name.
       if (BANNED.has(tokens[from]?.fold ?? '')) from++;
-      const to = nameFrom(text, tokens, from, common);
+      // A common first word ("Révolution, Paix et Justice (RPJ)") still opens a name with commas.
+      const first = tokens[from];
+      const opens =
+        first !== undefined && isCapitalised(first.text) && commaNamed(text, tokens, from + 1) > from + 1;
+      const named = nameFrom(text, tokens, from, common) ?? (opens ? from + 1 : undefined);
+      const to = named === undefined ? undefined : commaNamed(text, tokens, named);
       // "fighters of the Kurdish-led Syrian Democratic Forces": the group comes after the modifier.
       if (to !== undefined && joinedSuffixAt(text, (tokens[to - 1] as Token).end) === undefined)
-        out.push(hit(text, tokens, from, to, 'text:members-of'));
+        out.push(withAcronym(text, hit(text, tokens, from, to, 'text:members-of'), tokens));
     }
   }
   return out;

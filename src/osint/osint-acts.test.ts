@@ -619,3 +619,27 @@ describe('places named around an attack (issue 24)', () => {
     expect(namesOf('Fighters linked to al Qaeda attacked a post in Mali.', 'group')).toEqual(['al-Qaeda']);
   });
 });
+
+// What the first run of articles 169-178 showed about groups, in sentences of our own.
+describe('group names as the press writes them (issue 24)', () => {
+  it('Qaida and Qaeda are one name; "the Abu Sayyaf" is the Abu Sayyaf Group', () => {
+    expect(namesOf('Al Qaeda in the Arabian Peninsula claimed the attack in Yemen.', 'group')).toHaveLength(
+      1,
+    );
+    expect(
+      namesOf('Troops said the Abu Sayyaf had no hand in the killing in Sulu, Philippines.', 'group'),
+    ).toHaveLength(1);
+  });
+
+  it('a numbered army unit is no armed group; a name with commas up to its short form is one', () => {
+    expect(
+      namesOf("The Philippine Army's 101st Infantry Brigade said it was hunting the gunmen.", 'group'),
+    ).toEqual([]);
+    expect(
+      namesOf(
+        'On Monday, fighters of Révolution, Paix et Justice (RPJ) ambushed a patrol near Bozoum, in the Central African Republic.',
+        'group',
+      ),
+    ).toEqual(['Révolution, Paix et Justice']);
+  });
+});

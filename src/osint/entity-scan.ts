@@ -289,6 +289,12 @@ export function scanEntities(
   // A province counts only in an article about its country (article-extract.ts says why); one
   // that does not must not hold its tokens either ("Adan" of Yemen in "Adan Yabaal", Somalia).
   const about = new Set<string>();
+  // "the Philippine Army", "Nigerien troops": a people's adjective says which country a text that
+  // names none is about, for placing the names it does not know; it is no place itself and is
+  // dropped below.
+  // Only when no country is named: "a Chinese mining company in Tajikistan" is in Tajikistan.
+  const peoples = result.some((h) => h.entry.kind === 'country') ? [] : demonymHits(text, tokens, g, taken);
+  for (const h of peoples) about.add((h.entry as { code: string }).code);
   for (const h of result) {
     if (h.entry.kind === 'country') about.add(h.entry.code);
     if (h.entry.kind === 'city') about.add(h.entry.choices[0]?.country ?? '');
@@ -312,11 +318,14 @@ export function scanEntities(
     const other = (h.entry.also ?? []).find((c) => about.has(c));
     if (other) h.entry = { ...h.entry, country: other };
   }
-  const named = [...located, ...venues].map((h) =>
+  const named = [...located, ...venues, ...peoples].map((h) =>
     withNameTail(asUnitOfCountry(h, text, tokens, located), text, tokens, located),
   );
   const context = [...named, ...scanContextPlaces(text, tokens, named, g)];
-  return [...context, ...scanFeaturePlaces(text, tokens, context, g)].sort((a, b) => a.start - b.start);
+  const silent = new Set<EntityHit>(peoples);
+  return [...context, ...scanFeaturePlaces(text, tokens, context, g)]
+    .filter((h) => !silent.has(h))
+    .sort((a, b) => a.start - b.start);
 }
 
 const BRACKETED = /^ \((\p{Lu}{2,7})\)/u;
@@ -359,4 +368,30 @@ function bracketedShortForms(
     const same = defined.get(text.slice(h.start, h.end));
     if (same) h.entry = same;
   }
+}
+
+/** Country evidence from people's adjectives ("Philippine", "South African"), on free tokens only. */
+function demonymHits(text: string, tokens: readonly Token[], g: Gazetteer, taken: Uint8Array): EntityHit[] {
+  const out: EntityHit[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as Token;
+    if (taken[i] || !isCapitalised(t.text)) continue;
+    const next = tokens[i + 1];
+    const two = next && next.start - t.end === 1 ? g.demonyms.get(`${t.fold} ${next.fold}`) : undefined;
+    const code = two ?? g.demonyms.get(t.fold);
+    const country = code ? g.countries.get(code) : undefined;
+    if (!country) continue;
+    const to = two ? i + 2 : i + 1;
+    out.push({
+      entry: country,
+      start: t.start,
+      end: (tokens[to - 1] as Token).end,
+      from: i,
+      to,
+      rule: 'country:demonym',
+      confidence: 0.5,
+    });
+    i = to - 1;
+  }
+  return out;
 }

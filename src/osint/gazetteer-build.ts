@@ -24,6 +24,8 @@ export interface OsintData {
     province_names?: Record<string, Record<string, readonly string[]>>;
     /** Divisions country-region-data does not list at the first level (the UK's nations). */
     provinces_extra?: Record<string, readonly string[]>;
+    /** A people's adjective to its country's ISO code ("Philippine": PH). */
+    demonyms?: Record<string, string>;
   };
   /** First-level divisions per ISO 3166-1 alpha-2 code (country-region-data). */
   provinces?: Record<string, readonly string[]>;
@@ -52,6 +54,8 @@ export interface Gazetteer {
   benignAddresses: ReadonlySet<string>;
   fileExtensions: ReadonlySet<string>;
   commonWords: ReadonlySet<string>;
+  /** Folded people's adjectives (one or two words) to ISO codes: which country a text is about. */
+  demonyms: ReadonlyMap<string, string>;
 }
 
 type GroupEntry = Extract<GazetteerEntry, { kind: 'group' }>;
@@ -278,5 +282,6 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     benignAddresses: new Set(data.benignDomains.addresses ?? []),
     fileExtensions: new Set(data.benignDomains.file_extension_tlds),
     commonWords: data.commonWords,
+    demonyms: new Map(Object.entries(data.placesExtra.demonyms ?? {}).map(([w, c]) => [foldName(w), c])),
   };
 }

@@ -285,6 +285,10 @@ export function gatherIncidents(
         !/\b(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to\s+[^,.;]{0,60}\b(?:hospital|clinic|cent(?:er|re)|infirmary)\s+in\s+$/iu.test(
           text.slice(Math.max(s.start, h.hit.start - 110), h.hit.start),
         ) &&
+        // "the vice mayor of Tipo-Tipo town": an office's seat, not where it happened.
+        !/\b(?:mayor|governor|chief|councillor|councilor|lawmaker|legislator|chairman|administrator|emir|sultan|bishop|imam|MP)\s+of\s+(?:the\s+)?$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),
+        ) &&
         // "a police spokesman in Damaturu said": where the one who told it is.
         !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|statement|reporters|briefing|(?:press|news) conference|head|chief|elder|councillor|leader)\s+in\s+(?:the\s+)?$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),

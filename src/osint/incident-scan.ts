@@ -160,6 +160,8 @@ const VICTIMS =
   '(?:\\s+(?:people|persons|civilians|villagers|residents|worshippers|pilgrims|concertgoers|children|women|men|farmers|fishermen|miners|traders|hostages|soldiers|police(?:men| officers)?|officers|students|passengers|tourists|security personnel|members|others|of them|lives))?';
 
 const KILLED: RegExp[] = [
+  // "shot dead the vice mayor of Tipo-Tipo": one victim named by office.
+  /\b(?:shot dead|killed|killing|assassinated|murdered|gunned down)\s+()(the)\s+(?:[\p{L}-]+\s+){0,2}?(?:mayor|governor|chief|commander|councillor|councilor|imam|priest|judge|prosecutor|lawmaker|legislator|chairman|director|minister|deputy|official|administrator)\b/iu,
   // "killing the elderly couple" (before "killing a" takes one).
   /\b(?:killed|killing)\s+()(?:the|an?)\s+(?:[\p{L}-]+\s+)?(couple)\b/iu,
   new RegExp(
@@ -247,7 +249,7 @@ function numberOf(s: string): number | undefined {
     const times = numberOf(dozens[1] as string);
     return times === undefined ? undefined : times * 12;
   }
-  if (w === 'an' || w === 'another') return 1;
+  if (w === 'an' || w === 'another' || w === 'the') return 1;
   const compound = /^(\S+)[- ](\S+)$/.exec(w);
   if (compound) {
     const tens = NUMBER_WORDS[compound[1] as string];

@@ -643,3 +643,27 @@ describe('group names as the press writes them (issue 24)', () => {
     ).toEqual(['Révolution, Paix et Justice']);
   });
 });
+
+// What the first run of articles 169-178 showed about places and victims, in sentences of our own.
+describe('local press and named officials (issue 24)', () => {
+  it("a text that names no country is placed by its people's adjective, not a foreign one", () => {
+    expect(
+      incidents(
+        'Gunmen shot dead the vice mayor of Talipao town on Monday outside his home in Barangay Bud Datu, the Philippine Army said.',
+      ),
+    ).toMatchObject([{ place: 'Bud Datu', killed: 1 }]);
+    // With a country named, a people's adjective is only who the victims were.
+    expect(
+      locations(
+        'A drone struck the camp of a Chinese mining company in the Dusti district of Tajikistan, killing two workers.',
+      ),
+    ).not.toContain('China');
+  });
+
+  it('a unit owned by a province lies in it', () => {
+    const items = extractAt(
+      "Militants overran army positions in Yemen, in Abyan's Mudiyah district, killing 12 soldiers.",
+    );
+    expect(items.find((i) => i.name === 'Mudiyah')?.data).toMatchObject({ within: 'location:abyan' });
+  });
+});

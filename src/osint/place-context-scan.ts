@@ -231,7 +231,9 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       continue;
     }
     if (to === from || !unit || !UNIT.has(unit.fold)) continue;
-    claim(from, to, 'province', country, 'place:unit-of-country', 0.7);
+    // "Abyan's Ahwar district": a unit inside the province or town that owns it.
+    const owner = h.entry.kind === 'country' ? undefined : h.entry.name;
+    claim(from, to, 'province', country, 'place:unit-of-country', 0.7, owner);
   }
   return out;
 };

@@ -93,6 +93,7 @@ const APPOSITIVE_SETTLEMENT =
 const APPOSITIVE_VENUE =
   /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on|beside|by|next to|opposite|outside|behind)\b/u;
 const ROADS = new Set(['road', 'highway', 'route']);
+const VILLAGE_UNITS = new Set(['barangay', 'brgy', 'sitio', 'purok', 'kebele']);
 // Lower-case words inside a name: "Nioro du Sahel", "Dar es Salaam".
 const PARTICLES = new Set(['du', 'de', 'del', 'des', 'la', 'le', 'el', 'es', 'da', 'do', 'di', 'dos', 'das']);
 // "the Maru area", "Lubero territory": a local unit named before its kind, in lower case.
@@ -279,8 +280,17 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       tokens[i + 3]?.fold === 'of'
     )
       at = i + 3;
-    let to = at + 1 + compassLead(tokens, at + 1, (k) => !taken[k] && nameLike(tokens[k], g), LOCAL_UNITS);
-    while (to < tokens.length && to - at - 1 < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
+    // "in Barangay Baguindan": the Philippine village's unit word before its name is not the name.
+    // After it, any capitalised word is the name's ("Barangay Bud Datu").
+    const unitLed =
+      VILLAGE_UNITS.has(tokens[at + 1]?.fold ?? '') &&
+      single(at + 1) &&
+      isCapitalised(tokens[at + 2]?.text ?? '');
+    if (unitLed) at++;
+    const word = (k: number) =>
+      nameLike(tokens[k], g) || (unitLed && isCapitalised((tokens[k] as Token).text));
+    let to = at + 1 + compassLead(tokens, at + 1, (k) => !taken[k] && word(k), LOCAL_UNITS);
+    while (to < tokens.length && to - at - 1 < MAX_WORDS && !taken[to] && word(to)) {
       to++;
       if (to < tokens.length && !single(to - 1)) break;
     }

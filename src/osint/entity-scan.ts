@@ -293,7 +293,7 @@ export function scanEntities(
   // names none is about, for placing the names it does not know; it is no place itself and is
   // dropped below.
   // Only when no country is named: "a Chinese mining company in Tajikistan" is in Tajikistan.
-  const peoples = result.some((h) => h.entry.kind === 'country') ? [] : demonymHits(text, tokens, g, taken);
+  const peoples = result.some((h) => h.entry.kind === 'country') ? [] : demonymHits(tokens, g, taken);
   for (const h of peoples) about.add((h.entry as { code: string }).code);
   for (const h of result) {
     if (h.entry.kind === 'country') about.add(h.entry.code);
@@ -371,7 +371,7 @@ function bracketedShortForms(
 }
 
 /** Country evidence from people's adjectives ("Philippine", "South African"), on free tokens only. */
-function demonymHits(text: string, tokens: readonly Token[], g: Gazetteer, taken: Uint8Array): EntityHit[] {
+function demonymHits(tokens: readonly Token[], g: Gazetteer, taken: Uint8Array): EntityHit[] {
   const out: EntityHit[] = [];
   for (let i = 0; i < tokens.length; i++) {
     const t = tokens[i] as Token;

@@ -1,5 +1,6 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
+import { countryOfHit } from './hit-country.js';
 import {
   compassLead,
   isCapitalised,
@@ -197,14 +198,7 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
 
   // "Burkina Faso's Oudalan province", "Istanbul's Beyoglu district": a possessive, a name, a unit.
   for (const h of hits) {
-    const country =
-      h.entry.kind === 'country'
-        ? h.entry.code
-        : h.entry.kind === 'city'
-          ? h.entry.choices[0]?.country
-          : h.entry.kind === 'province'
-            ? h.entry.country
-            : undefined;
+    const country = h.entry.kind === 'place' ? undefined : countryOfHit(h);
     if (!country) continue;
     if (!/^['’]s $/.test(text.slice(h.end, h.end + 3))) continue;
     const from = h.to;
@@ -285,12 +279,7 @@ export function asUnitOfCountry(
 function mainCountry(hits: readonly EntityHit[]): string | undefined {
   const counts = new Map<string, number>();
   for (const o of hits) {
-    const code =
-      o.entry.kind === 'country'
-        ? o.entry.code
-        : o.entry.kind === 'city'
-          ? o.entry.choices[0]?.country
-          : undefined;
+    const code = o.entry.kind === 'country' || o.entry.kind === 'city' ? countryOfHit(o) : undefined;
     if (code) counts.set(code, (counts.get(code) ?? 0) + (o.entry.kind === 'country' ? 2 : 1));
   }
   let best: string | undefined;

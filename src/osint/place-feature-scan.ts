@@ -1,5 +1,6 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
+import { countryOfHit } from './hit-country.js';
 import type { PlaceScan } from './place-context-scan.js';
 import {
   ARTICLE_NAME,
@@ -153,14 +154,6 @@ function nameLike(t: Token | undefined, g: Gazetteer): boolean {
   return (NAME_PREFIXES.has(t.fold) || !g.commonWords.has(t.fold)) && !NOT_NAMES.has(t.fold);
 }
 
-function countryOf(h: EntityHit): string | undefined {
-  const e = h.entry;
-  if (e.kind === 'country') return e.code;
-  if (e.kind === 'province' || e.kind === 'place') return e.country;
-  if (e.kind === 'city') return e.choices[0]?.country;
-  return undefined;
-}
-
 /** The country of the known place nearest to offset `at`; `located` is sorted by offset. */
 function nearestCountry(located: readonly { start: number; code: string }[], at: number): string | undefined {
   let lo = 0;
@@ -190,6 +183,12 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     const next = tokens[a + 1];
     return next !== undefined && text.slice((tokens[a] as Token).end, next.start) === ' ';
   };
+  // The end of a name that starts at token i: up to MAX_WORDS free words one space apart that `ok` takes.
+  const nameRunFrom = (i: number, ok: (k: number) => boolean): number => {
+    let to = i + 1;
+    while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && single(to - 1) && ok(to)) to++;
+    return to;
+  };
   // The first of up to MAX_WORDS free, name-like words before token i, one space apart (i if none).
   const nameStart = (i: number): number => {
     let from = i;
@@ -209,7 +208,7 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
   // an article about Togo) says nothing about where the names near it lie.
   const named = new Set(hits.flatMap((h) => (h.entry.kind === 'country' ? [h.entry.code] : [])));
   for (const h of hits) {
-    const code = countryOf(h);
+    const code = countryOfHit(h);
     if (code && !(h.entry.kind === 'province' && named.size > 0 && !named.has(code)))
       located.push({ start: h.start, code });
   }
@@ -327,15 +326,7 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     if (tokens[i - 2]?.fold !== 'the' || !SETTLEMENTS.has(kind.fold) || taken[i] || !nameLike(tokens[i], g))
       continue;
     if (text.slice(kind.end, (tokens[i] as Token).start) !== ', ') continue;
-    let to = i + 1;
-    while (
-      to < tokens.length &&
-      to - i < MAX_WORDS &&
-      !taken[to] &&
-      single(to - 1) &&
-      nameLike(tokens[to], g)
-    )
-      to++;
+    const to = nameRunFrom(i, (k) => nameLike(tokens[k], g));
     if (!/^,\s/.test(text.slice((tokens[to - 1] as Token).end))) continue;
     push(i, to, 'city', 'place:settlement-apposition', 0.6);
   }
@@ -347,7 +338,7 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     const tokenAt = new Map(tokens.map((t, k) => [t.start, k]));
     for (const h of hits) {
       if (h.entry.kind !== 'city' && !(h.entry.kind === 'place' && h.entry.placeKind === 'city')) continue;
-      const country = countryOf(h);
+      const country = countryOfHit(h);
       const sep = /^(?:,\s+|,?\s+and\s+)/.exec(text.slice(h.end, h.end + 6));
       if (!country || !sep) continue;
       const from = tokenAt.get(h.end + sep[0].length);
@@ -396,16 +387,11 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
         isCapitalised(tokens[i + 1]?.text ?? '') &&
         single(i));
     if (!single(i - 1) || taken[i] || !opens) continue;
-    let to = i + 1;
-    while (
-      to < tokens.length &&
-      to - i < MAX_WORDS &&
-      !taken[to] &&
-      single(to - 1) &&
-      // "Kongens Have, a park": mid-sentence, a capitalised word goes on a name, common or not.
-      (nameLike(tokens[to], g) || ownWord(to) || isCapitalised((tokens[to] as Token).text))
-    )
-      to++;
+    // "Kongens Have, a park": mid-sentence, a capitalised word goes on a name, common or not.
+    const to = nameRunFrom(
+      i,
+      (k) => nameLike(tokens[k], g) || ownWord(k) || isCapitalised((tokens[k] as Token).text),
+    );
     const rest = text.slice((tokens[to - 1] as Token).end, (tokens[to - 1] as Token).end + 80);
     if (APPOSITIVE_SETTLEMENT.test(rest)) push(i, to, 'city', 'place:appositive', 0.7);
     else if (led) {

@@ -118,7 +118,10 @@ export class PassProcess {
         this.#waiting.delete(m.id);
         w?.resolve(m);
       });
-      child.on('error', failAll);
+      // A write to a channel whose process has died (EPIPE, ERR_IPC_CHANNEL_CLOSED) is that death.
+      child.on('error', (err: NodeJS.ErrnoException) =>
+        failAll(channelGone(err) ? new PassProcessExited(`release pass process is gone (${err.code})`) : err),
+      );
       child.on('exit', (code, signal) =>
         failAll(new PassProcessExited(`release pass process exited (${signal ?? `code ${code}`})`)),
       );
@@ -151,7 +154,19 @@ export class PassProcess {
     const id = this.#next++;
     const reply = await new Promise<PassReply>((resolve, reject) => {
       this.#waiting.set(id, { resolve, reject });
-      child.send({ kind: 'pass', id, now: now.toISOString(), settingsDigest } satisfies PassMessage);
+      // Sent to a process that died an instant ago: the write fails here, and the pass is retried.
+      child.send(
+        { kind: 'pass', id, now: now.toISOString(), settingsDigest } satisfies PassMessage,
+        (err) => {
+          if (!err) return;
+          this.#waiting.delete(id);
+          reject(
+            channelGone(err)
+              ? new PassProcessExited(`release pass process is gone (${(err as NodeJS.ErrnoException).code})`)
+              : err,
+          );
+        },
+      );
     });
     this.#passes++;
     const large = reply.kind === 'ran' && reply.decided >= this.limits.recycleAfterDecided;
@@ -173,4 +188,9 @@ export class PassProcess {
     await exited;
     clearTimeout(timer);
   }
+}
+
+function channelGone(err: NodeJS.ErrnoException | Error | null): boolean {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'EPIPE' || code === 'ERR_IPC_CHANNEL_CLOSED' || code === 'ECONNRESET';
 }

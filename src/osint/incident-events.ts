@@ -208,7 +208,7 @@ function listedAttacks(
 // ", and in May 2022 eight soldiers were killed ...", ", and early the following month they
 // shot dead 36 ...": a second event told in the same sentence after a new time.
 const SECOND_EVENT =
-  /,\s+and\s+(?=(?:(?:early|late|later|then)\s+)?(?:in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|the\s+(?:following|next)\s+(?:day|week|month|year)\b|(?:a|one|two|three)\s+(?:days?|weeks?|months?|years?)\s+later\b))/g;
+  /,\s+and\s+(?=the\s+(?:[\p{L}-]+\s+)?(?:attack|bombing|shooting|massacre|ambush|raid|killing|abduction|kidnapping|assault)\s+(?:of|on|at|in)\b|(?:(?:early|late|later|then)\s+)?(?:in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|the\s+(?:following|next)\s+(?:day|week|month|year)\b|(?:a|one|two|three)\s+(?:days?|weeks?|months?|years?)\s+later\b))/gu;
 const NEXT_MONTH = /\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b/i;
 
 /** The sentences, each cut where it goes on to tell a second event (SECOND_EVENT). */

@@ -667,3 +667,27 @@ describe('local press and named officials (issue 24)', () => {
     expect(items.find((i) => i.name === 'Mudiyah')?.data).toMatchObject({ within: 'location:abyan' });
   });
 });
+
+// What the first run of articles 169-178 showed about incidents, in sentences of our own.
+describe('several attacks told in one sentence (issue 24)', () => {
+  it('"attacked three towns" sums several attacks; each told after it is one', () => {
+    expect(
+      incidents(
+        'Gangs hit four towns in Haiti\nGang members attacked four towns in central Haiti over the weekend, killing at least 12 people. The deadliest attack hit Verrettes, a town in the Artibonite department, late on Saturday, where eight people were killed.',
+        '2026-01-27',
+      ),
+    ).toMatchObject([{ place: 'Verrettes', killed: 8 }]);
+  });
+
+  it('", and the bombing of ..." goes on to a second attack', () => {
+    expect(
+      incidents(
+        'These include the attack on a school in Bwera, Uganda, in June 2023, which killed 40 people, and the bombing of a church in Kasese in January 2023, which killed 12 worshippers.',
+        '2025-06-12',
+      ),
+    ).toMatchObject([
+      { place: 'Bwera', date: '2023-06', killed: 40 },
+      { place: 'Kasese', date: '2023-01', killed: 12 },
+    ]);
+  });
+});

@@ -6,6 +6,7 @@ import { scanGroupCues } from './group-cue-scan.js';
 import { scanOrgCues } from './org-cue-scan.js';
 import { asUnitOfCountry, type ContextPlace, scanContextPlaces, withNameTail } from './place-context-scan.js';
 import { scanFeaturePlaces } from './place-feature-scan.js';
+import { foldName } from './text-fold.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
 import { isAllCaps, isCapitalised, joinedSuffixAt, type Token } from './text-tokens.js';
 import { scanLeadVenues } from './venue-lead-scan.js';
@@ -174,6 +175,15 @@ export function scanEntities(
     let m = g.index.matchAt(tokens, i);
     if (!m) {
       i++;
+      continue;
+    }
+    // "Niger State": a country's name before a unit word is the division of another country so named.
+    const unitOf = m.alias.entry.kind === 'country' ? countryNamedUnit(text, tokens, m, g) : undefined;
+    if (unitOf) {
+      for (let k = m.from; k < m.to; k++) taken[k] = 1;
+      lastPlaceEnd = m.to;
+      out.push(unitOf);
+      i = m.to;
       continue;
     }
     const confidence = acceptMatch(text, tokens, sentences, m, g, lastPlaceEnd);
@@ -394,4 +404,28 @@ function demonymHits(tokens: readonly Token[], g: Gazetteer, taken: Uint8Array):
     i = to - 1;
   }
   return out;
+}
+
+function countryNamedUnit(
+  text: string,
+  tokens: readonly Token[],
+  m: AliasMatch,
+  g: Gazetteer,
+): EntityHit | undefined {
+  const unit = tokens[m.to];
+  const last = tokens[m.to - 1] as Token;
+  if (!unit || !UNIT_AFTER.has(unit.fold) || text.slice(last.end, unit.start) !== ' ') return undefined;
+  const code = m.alias.entry.kind === 'country' ? m.alias.entry.code : undefined;
+  const name = text.slice((tokens[m.from] as Token).start, last.end);
+  const division = g.countryNamedUnits.get(foldName(name));
+  if (!division || division.country === code) return undefined;
+  return {
+    entry: { kind: 'place', name, placeKind: 'province', country: division.country },
+    start: (tokens[m.from] as Token).start,
+    end: last.end,
+    from: m.from,
+    to: m.to,
+    rule: 'place:division-named-as-country',
+    confidence: 0.75,
+  };
 }

@@ -54,6 +54,8 @@ export interface Gazetteer {
   benignAddresses: ReadonlySet<string>;
   fileExtensions: ReadonlySet<string>;
   commonWords: ReadonlySet<string>;
+  /** Divisions named as a country ("Niger" of Nigeria), by folded name. */
+  countryNamedUnits: ReadonlyMap<string, { name: string; country: string }>;
   /** Folded people's adjectives (one or two words) to ISO codes: which country a text is about. */
   demonyms: ReadonlyMap<string, string>;
 }
@@ -255,9 +257,13 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     string,
     { kind: 'province'; name: string; country: string; also?: string[] }
   >();
+  // "Niger State" (Nigeria), "Georgia" (US): a division named as a country, read as one only
+  // when its unit word follows (entity-scan.ts).
+  const countryNamedUnits = new Map<string, { name: string; country: string }>();
   for (const [country, names] of provinces)
     for (const name of names) {
       const f = foldName(name);
+      if (countryFolds.has(f) && !countryNamedUnits.has(f)) countryNamedUnits.set(f, { name, country });
       if (countryFolds.has(f) || byName.has(cityKey(name)) || notCities.has(f)) continue;
       const english = data.placesExtra.province_names?.[country]?.[name] ?? [];
       const same = provinceByName.get(f);
@@ -282,6 +288,7 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     benignAddresses: new Set(data.benignDomains.addresses ?? []),
     fileExtensions: new Set(data.benignDomains.file_extension_tlds),
     commonWords: data.commonWords,
+    countryNamedUnits,
     demonyms: new Map(Object.entries(data.placesExtra.demonyms ?? {}).map(([w, c]) => [foldName(w), c])),
   };
 }

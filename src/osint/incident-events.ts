@@ -119,6 +119,8 @@ function towardsPlace(before: string): boolean {
   return m !== null && !/\b(?:near|at|outside|when|and)\b/i.test(m[1] ?? '');
 }
 
+const TREATED =
+  /\b(?:treated|taken|admitted|discharged|rushed|airlifted|flown|brought|evacuated|transferred|recovering|receiving treatment)\b/i;
 const TAKEN_FROM = /\b(?:abduct\w*|kidnap\w*|snatch\w*|seized)\b[^.;,]{0,60}\bfrom\s+$/i;
 
 // "The five dead were buried in Diffa": a funeral's town and figures tell no new attack.
@@ -281,6 +283,12 @@ export function gatherIncidents(
         !/\b(?:hospitals?|clinic|(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
           text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start),
         ) &&
+        // "were treated for gunshot wounds at Minna General Hospital": a hospital where the
+        // wounded were treated is not where they were hurt.
+        !(
+          /\b(?:hospital|clinic|infirmary|medical cent(?:er|re))$/i.test(h.item.name) &&
+          TREATED.test(text.slice(s.start, s.end))
+        ) &&
         // "taken to the Cotabato Regional and Medical Center in Cotabato City".
         !/\b(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to\s+[^,.;]{0,60}\b(?:hospital|clinic|cent(?:er|re)|infirmary)\s+in\s+$/iu.test(
           text.slice(Math.max(s.start, h.hit.start - 110), h.hit.start),
@@ -290,7 +298,7 @@ export function gatherIncidents(
           text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),
         ) &&
         // "a police spokesman in Damaturu said": where the one who told it is.
-        !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|statement|reporters|briefing|(?:press|news) conference|head|chief|elder|councillor|leader)\s+in\s+(?:the\s+)?$/i.test(
+        !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|statement|reporters|correspondents?|journalists?|briefing|(?:press|news) conference|head|chief|elder|councillor|leader)\s+in\s+(?:the\s+)?$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),
         ) &&
         // "according to the departmental police command in Cúcuta": who told it, and where.

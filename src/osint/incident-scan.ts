@@ -203,6 +203,11 @@ const KILLED: RegExp[] = [
   ),
 ];
 const INJURED: RegExp[] = [
+  // "Two other residents were treated for gunshot wounds".
+  new RegExp(
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were|was|are|is)\\s+(?:being\\s+)?treated\\s+for\\s+(?:[\\p{L}-]+\\s+){0,2}?(?:wounds|injuries)`,
+    'iu',
+  ),
   // "Two other miners survived with gunshot and machete wounds".
   new RegExp(
     `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+survived\\s+with\\b[^.;]{0,40}?\\b(?:wounds|injuries)`,

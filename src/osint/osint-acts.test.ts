@@ -691,3 +691,32 @@ describe('several attacks told in one sentence (issue 24)', () => {
     ]);
   });
 });
+
+describe('Nigerian local press (issue 24)', () => {
+  it('"Niger State" is the state of Nigeria; "stormed Kuchi community" names the village', () => {
+    const items = extractAt(
+      'Bandits stormed Gidan Bako community in Rafi, Niger State, in Nigeria, on Sunday, killing three.',
+    );
+    expect(items.find((i) => i.name === 'Niger')?.data).toMatchObject({
+      placeKind: 'province',
+      country: 'NG',
+    });
+    expect(
+      incidents(
+        'Bandits stormed Gidan Bako community in Rafi, Niger State, in Nigeria, on Sunday, killing three.',
+      ),
+    ).toMatchObject([{ place: 'Gidan Bako', killed: 3 }]);
+    expect(locations('Leaders of the Hazara community in Quetta, Pakistan, met on Monday.')).not.toContain(
+      'Hazara',
+    );
+  });
+
+  it("the wounded treated at a hospital, and a correspondent's town, are not a second scene", () => {
+    expect(
+      incidents(
+        'Gunmen stormed Tudun Wada community in Nigeria on Sunday, killing two vigilantes, a resident told our correspondent in Kaduna. Two other residents were treated for gunshot wounds at Kaduna General Hospital.',
+        '2025-06-12',
+      ),
+    ).toMatchObject([{ place: 'Tudun Wada', killed: 2, injured: 2 }]);
+  });
+});

@@ -110,6 +110,7 @@ const LOCAL_UNITS = new Set([
 const UNIT_LEAD = new Set(['the', 'in', 'from', 'of']);
 // "an attack on Dogon Noma village", "stormed Kukawa town": a settlement named before its kind.
 const SETTLEMENT_HEADS = new Set(['village', 'town']);
+const RAID_LEAD = new Set(['attacked', 'raided', 'stormed', 'invaded', 'overran']);
 const SETTLEMENT_LEAD = new Set([
   ...UNIT_LEAD,
   'on',
@@ -247,10 +248,14 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
         push(from, t.fold === 'river' ? i : i + 1, 'feature', 'place:terrain', 0.7);
       continue;
     }
-    if (SETTLEMENT_HEADS.has(t.fold) && t.text === t.fold) {
+    // "stormed Kuchi community": the Nigerian word for a village, only after the act (not "the
+    // Hazara community").
+    const community = t.fold === 'community' && t.text === t.fold;
+    if ((SETTLEMENT_HEADS.has(t.fold) && t.text === t.fold) || community) {
       const from = nameStart(i);
       const people = from === i - 1 && PEOPLES_ADJECTIVE.test((tokens[from] as Token).text);
-      if (from < i && !people && SETTLEMENT_LEAD.has(tokens[from - 1]?.fold ?? '') && single(from - 1))
+      const leads = community ? RAID_LEAD : SETTLEMENT_LEAD;
+      if (from < i && !people && leads.has(tokens[from - 1]?.fold ?? '') && single(from - 1))
         push(from, i, 'city', 'place:settlement-head', 0.6);
       continue;
     }

@@ -78,7 +78,11 @@ export class PassProcess {
   #passes = 0;
   /** Processes started so far (the first included). */
   started = 0;
-  readonly #waiting = new Map<number, { resolve: (r: PassReply) => void; reject: (e: Error) => void }>();
+  // Each pass waiting for its reply, with the process it was sent to: a process's death fails only its own.
+  readonly #waiting = new Map<
+    number,
+    { child: ChildProcess; resolve: (r: PassReply) => void; reject: (e: Error) => void }
+  >();
 
   constructor(
     readonly where: PassProcessData,
@@ -105,8 +109,11 @@ export class PassProcess {
     this.#ready = new Promise<void>((resolve, reject) => {
       const failAll = (err: Error) => {
         reject(err);
-        for (const w of this.#waiting.values()) w.reject(err);
-        this.#waiting.clear();
+        for (const [id, w] of this.#waiting)
+          if (w.child === child) {
+            this.#waiting.delete(id);
+            w.reject(err);
+          }
         if (this.#child === child) {
           this.#child = undefined;
           this.#ready = undefined;
@@ -153,13 +160,18 @@ export class PassProcess {
     if (!child) throw new Error('release pass process is not running');
     const id = this.#next++;
     const reply = await new Promise<PassReply>((resolve, reject) => {
-      this.#waiting.set(id, { resolve, reject });
+      this.#waiting.set(id, { child, resolve, reject });
       // Sent to a process that died an instant ago: the write fails here, and the pass is retried.
       child.send(
         { kind: 'pass', id, now: now.toISOString(), settingsDigest } satisfies PassMessage,
         (err) => {
           if (!err) return;
           this.#waiting.delete(id);
+          // Its death may not be seen yet: the retry must start a new process, not write here again.
+          if (channelGone(err) && this.#child === child) {
+            this.#child = undefined;
+            this.#ready = undefined;
+          }
           reject(
             channelGone(err)
               ? new PassProcessExited(`release pass process is gone (${(err as NodeJS.ErrnoException).code})`)

@@ -4,7 +4,13 @@ import type { AliasMatch, GazetteerEntry } from './gazetteer-index.js';
 import { type GroupContextHit, scanGroupContext } from './group-context-scan.js';
 import { scanGroupCues } from './group-cue-scan.js';
 import { scanOrgCues } from './org-cue-scan.js';
-import { asUnitOfCountry, type ContextPlace, scanContextPlaces, withNameTail } from './place-context-scan.js';
+import {
+  asUnitOfCountry,
+  type ContextPlace,
+  placeHit,
+  scanContextPlaces,
+  withNameTail,
+} from './place-context-scan.js';
 import { scanFeaturePlaces } from './place-feature-scan.js';
 import { foldName } from './text-fold.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
@@ -419,13 +425,13 @@ function countryNamedUnit(
   const name = text.slice((tokens[m.from] as Token).start, last.end);
   const division = g.countryNamedUnits.get(foldName(name));
   if (!division || division.country === code) return undefined;
-  return {
-    entry: { kind: 'place', name, placeKind: 'province', country: division.country },
-    start: (tokens[m.from] as Token).start,
-    end: last.end,
-    from: m.from,
-    to: m.to,
-    rule: 'place:division-named-as-country',
-    confidence: 0.75,
-  };
+  return placeHit(
+    text,
+    tokens,
+    m.from,
+    m.to,
+    { placeKind: 'province', country: division.country },
+    'place:division-named-as-country',
+    0.75,
+  );
 }

@@ -69,6 +69,31 @@ function hitsByToken(hits: readonly EntityHit[]): Map<number, EntityHit> {
   return m;
 }
 
+/** The hit for a place the text marks on tokens from..to-1, named as the text writes it. */
+export function placeHit(
+  text: string,
+  tokens: readonly Token[],
+  from: number,
+  to: number,
+  where: { placeKind: ContextPlace['placeKind']; country: string; within?: string | undefined },
+  rule: string,
+  confidence: number,
+): EntityHit {
+  const start = (tokens[from] as Token).start;
+  const end = (tokens[to - 1] as Token).end;
+  const { placeKind, country, within } = where;
+  const name = text.slice(start, end);
+  return {
+    entry: { kind: 'place', name, placeKind, country, ...(within !== undefined && { within }) },
+    start,
+    end,
+    from,
+    to,
+    rule,
+    confidence,
+  };
+}
+
 /** A scan for places the gazetteer alone misses, given the hits found so far (it never overlaps them). */
 export type PlaceScan = (
   text: string,
@@ -118,18 +143,7 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     confidence: number,
     within?: string,
   ) => {
-    const start = (tokens[from] as Token).start;
-    const end = (tokens[to - 1] as Token).end;
-    const name = text.slice(start, end);
-    out.push({
-      entry: { kind: 'place', name, placeKind, country, ...(within !== undefined && { within }) },
-      start,
-      end,
-      from,
-      to,
-      rule,
-      confidence,
-    });
+    out.push(placeHit(text, tokens, from, to, { placeKind, country, within }, rule, confidence));
     for (let k = from; k < to; k++) taken[k] = 1;
   };
   const gapIs = (a: number, re: RegExp) =>
@@ -312,12 +326,5 @@ export function withNameTail(
   if (hits.some((o) => o.start > h.end && o.start < end)) return h;
   const country = mainCountry(hits) ?? h.entry.choices[0]?.country;
   if (!country) return h;
-  return {
-    ...h,
-    entry: { kind: 'place', name: text.slice(h.start, end), placeKind: 'city', country },
-    end,
-    to,
-    rule: 'place:name-tail',
-    confidence: 0.6,
-  };
+  return placeHit(text, tokens, h.from, to, { placeKind: 'city', country }, 'place:name-tail', 0.6);
 }

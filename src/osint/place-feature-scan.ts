@@ -1,7 +1,7 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import { countryOfHit } from './hit-country.js';
-import type { PlaceScan } from './place-context-scan.js';
+import { type PlaceScan, placeHit } from './place-context-scan.js';
 import {
   ARTICLE_NAME,
   compassLead,
@@ -221,20 +221,12 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     placeKind: 'city' | 'feature' | 'province' | 'venue',
     rule: string,
     confidence: number,
+    // The country the text puts it in, when it says ("Kayes, Nioro du Sahel": Kayes's).
+    known?: string,
   ) => {
-    const start = (tokens[from] as Token).start;
-    const end = (tokens[to - 1] as Token).end;
-    const country = nearestCountry(located, start);
+    const country = known ?? nearestCountry(located, (tokens[from] as Token).start);
     if (!country) return;
-    out.push({
-      entry: { kind: 'place', name: text.slice(start, end), placeKind, country },
-      start,
-      end,
-      from,
-      to,
-      rule,
-      confidence,
-    });
+    out.push(placeHit(text, tokens, from, to, { placeKind, country }, rule, confidence));
     for (let k = from; k < to; k++) taken[k] = 1;
   };
 
@@ -359,18 +351,7 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       const last = /\band\s+$/.test(sep[0]);
       if (!(last ? /^[,.;\s]/.test(rest) : /^,?\s+and\s/.test(rest))) continue;
       if (!ATTACK.test(sentenceAround(text, h.start))) continue;
-      const start = (tokens[from] as Token).start;
-      const end = (tokens[to - 1] as Token).end;
-      out.push({
-        entry: { kind: 'place', name: text.slice(start, end), placeKind: 'city', country },
-        start,
-        end,
-        from,
-        to,
-        rule: 'place:listed-with-town',
-        confidence: 0.6,
-      });
-      for (let k = from; k < to; k++) taken[k] = 1;
+      push(from, to, 'city', 'place:listed-with-town', 0.6, country);
     }
   }
 

@@ -128,6 +128,9 @@ const BURIAL = /\b(?:buried|burial|funerals?|laid to rest|mourners)\b/i;
 // A revised toll: "the toll rose to 14", "the death toll had risen to nine".
 const REVISED = /\b(?:toll|risen|rose|climbed|increased)\b/i;
 
+// One more person, named by an indefinite article.
+const ONE_MORE = /^(?:an?|another|one)\s/i;
+
 function figuresOf(c: { killed?: CasualtyHit; injured?: CasualtyHit }) {
   const strip = (h: CasualtyHit) => ({ value: h.value, approximate: h.approximate, text: h.text });
   return { ...(c.killed && { killed: strip(c.killed) }), ...(c.injured && { injured: strip(c.injured) }) };
@@ -152,6 +155,10 @@ function addTo(
     f.killed.value > d.killed.value;
   if (f.killed && (!d.killed || (vague(d.killed) && !vague(f.killed)) || revised)) d.killed = f.killed;
   if (f.injured && (!d.injured || (vague(d.injured) && !vague(f.injured)))) d.injured = f.injured;
+  // "An off-duty officer was seriously wounded ... A 67-year-old man ... was hit in the arm":
+  // people told one by one add up.
+  else if (f.injured && d.injured && ONE_MORE.test(f.injured.text) && f.injured.text !== d.injured.text)
+    d.injured = { ...d.injured, value: d.injured.value + 1, text: `${d.injured.text}; ${f.injured.text}` };
   // "in March 2019", then "on 18 March 2019": the later sentence says which day.
   if (date && (!d.date || (date.length > d.date.length && date.startsWith(d.date)))) d.date = date;
   const now = d.place ? items.get(d.place) : undefined;
@@ -236,6 +243,63 @@ function monthAfter(date: string): string | undefined {
   return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
 }
 
+const DAY_MS = 86_400_000;
+
+/** Two stated dates that cannot be one event's: neither holds the other and they lie over a month apart. */
+function apart(a: string, b: string): boolean {
+  if (a.startsWith(b) || b.startsWith(a)) return false;
+  const at = (d: string) => Date.parse(d.length === 4 ? `${d}-01-01` : d.length === 7 ? `${d}-01` : d);
+  return Math.abs(at(a) - at(b)) > 31 * DAY_MS;
+}
+
+/** The incident already told on a day. */
+function toldOn(items: ItemSet, day: string): Extraction | undefined {
+  return items.list().find((i) => i.kind === 'incident' && (i.data as IncidentData).date === day);
+}
+
+/** An incident's name, told apart by its date from another at the same place. */
+function incidentName(name: string, date: string | undefined, items: ItemSet): string {
+  const have = items.get(keyOf('incident', name))?.data as IncidentData | undefined;
+  return have && date && have.date !== date ? `${name} (${date})` : name;
+}
+
+// "raided the village last year", "attacked posts in the district": a place the text named before.
+const PLACE_REFERENCE =
+  /\b(?:the|that|this)\s+(?:same\s+)?(village|town|city|community|settlement|district|area|province|region|camp)\b/i;
+
+/**
+ * The place "the village" or "the district" stands for: the scene of the attack last told when
+ * it is of that kind, else the last place of that kind named before the sentence.
+ */
+function placeReferredTo(
+  text: string,
+  s: Sentence,
+  sentence: string,
+  sentences: readonly Sentence[],
+  placed: readonly PlacedHit[],
+  lastScene: Extraction | undefined,
+): Extraction | undefined {
+  const m = PLACE_REFERENCE.exec(sentence);
+  if (!m) return undefined;
+  const settlement = /^(?:village|town|city|community|settlement|camp)$/i.test(m[1] ?? '');
+  const fits = (p: Extraction) => {
+    const kind = loc(p).placeKind;
+    return settlement ? kind === 'city' : kind === 'city' || kind === 'province' || kind === 'feature';
+  };
+  if (lastScene && fits(lastScene)) return lastScene;
+  // Else a place of its kind the two sentences before named.
+  const at = sentences.findIndex((x) => x.end > s.start);
+  const from = sentences[Math.max(0, at - 2)]?.start ?? 0;
+  let found: PlacedHit | undefined;
+  for (const p of placed) {
+    if (p.hit.start >= s.start || p.hit.start < from || p.item.kind !== 'location' || !fits(p.item)) continue;
+    // Where the wounded were taken is not "the village".
+    if (/\bto\s+$/.test(text.slice(Math.max(0, p.hit.start - 4), p.hit.start))) continue;
+    if (!found || p.hit.start > found.hit.start) found = p;
+  }
+  return found?.item;
+}
+
 /** A later sentence names where the attack being told happened: it is filed under that place. */
 function moveTo(open: Open, place: Extraction, items: ItemSet): void {
   const d = open.item.data as IncidentData;
@@ -271,7 +335,7 @@ export function gatherIncidents(
     const sentence = text.slice(s.start, s.end);
     if (BURIAL.test(sentence)) return;
     // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
-    const places = placed.filter(
+    let places = placed.filter(
       (h) =>
         h.hit.start >= s.start &&
         h.hit.end <= s.end &&
@@ -315,11 +379,27 @@ export function gatherIncidents(
         !/\b(?:towards?|fled (?:to|into))\s+(?:the\s+)?$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 16), h.hit.start),
         ) &&
-        // "north of Baghdad": the point a distance is measured from, not where it happened.
-        !/\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+$/i.test(
-          text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
+        // "the rest of Khyber Pakhtunkhwa", "which borders Afghanistan's Nuristan and Kunar":
+        // the places around the scene.
+        !/\b(?:the\s+rest\s+of|borders|bordering|bordered\s+by)\s+(?:\p{Lu}[\p{L}'’-]*\s+){0,3}(?:and\s+)?$/u.test(
+          text.slice(Math.max(s.start, h.hit.start - 60), h.hit.start),
         ),
     );
+    // "north of Baghdad": the point a distance is measured from, which stands for the scene only
+    // when the sentence names no town ("on the road north of Koui in Ouham-Pendé prefecture").
+    const measuredFrom = (h: PlacedHit) =>
+      /\b(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+$/i.test(
+        text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
+      );
+    const named = places.filter((h) => !measuredFrom(h));
+    const town = named.some((h) => RANK[loc(h.item).placeKind] <= RANK.city);
+    const distance = (h: PlacedHit) =>
+      /\d\s*(?:km|kilomet(?:er|re)s?|miles)\s+(?:[\p{L}-]+\s+)?$/iu.test(
+        text
+          .slice(Math.max(s.start, h.hit.start - 45), h.hit.start)
+          .replace(/\s*(?:north|south|east|west)(?:-?(?:east|west))?\s+of\s+$/i, ' '),
+      );
+    places = town ? named : places.filter((h) => !measuredFrom(h) || !distance(h));
     // Places the sentence names that are not where it happened, when it names another: a
     // court's town ("A court in Paris convicted ... over the murder in Conflans"), the dateline's
     // city, and the ends of a road.
@@ -334,7 +414,7 @@ export function gatherIncidents(
     const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
     // The dateline's city stands for the scene only when no attack is being told already.
     const cue: IncidentCue | undefined = scanIncidentCue(sentence, s.start);
-    const place = placeOf(scene.length > 0 ? scene : recent ? [] : places, cue?.start);
+    let place = placeOf(scene.length > 0 ? scene : recent ? [] : places, cue?.start);
     // "The killings took place near Arak", "The attack happened at Festplassen": the attack just
     // told, and where.
     const anaphor = ANAPHOR.test(sentence);
@@ -368,7 +448,8 @@ export function gatherIncidents(
       place !== undefined &&
       openPlace !== undefined &&
       (RANK[loc(openPlace).placeKind] >= RANK.province || recent.weak === true) &&
-      RANK[loc(place).placeKind] <= RANK.city &&
+      // "The camp, in Markha district in the west of Shabwa province": a district inside it too.
+      (RANK[loc(place).placeKind] <= RANK.city || loc(place).within === openPlace.key) &&
       scene.length > 0 &&
       (recent.weak === true || samePlace(place, openPlace, items));
     if (finer && recent && place) {
@@ -384,10 +465,35 @@ export function gatherIncidents(
     // "... and early the following month they shot dead 36 quarry workers": the month after.
     const openDate = open ? (open.item.data as IncidentData).date : undefined;
     const nextMonth = openDate && NEXT_MONTH.test(sentence) ? monthAfter(openDate) : undefined;
-    const date =
-      nextMonth ??
-      statedDate(sentence, published, told === undefined ? undefined : told - s.start) ??
-      sameDay;
+    const ownDate = statedDate(sentence, published, told === undefined ? undefined : told - s.start);
+    const date = nextMonth ?? ownDate ?? sameDay;
+    // "Kuchi has been hit before: six were killed when gunmen raided the village last year": an
+    // act told at another time is another attack, even at the same place.
+    const recentDate = recent ? (recent.item.data as IncidentData).date : undefined;
+    const elsewhen =
+      ownDate !== undefined && recentDate !== undefined && !nextMonth && apart(ownDate, recentDate);
+    // "... deployed to the area on Sunday and condemned the attack": the day after the attack
+    // last told is that attack again, not another in "the area".
+    const anotherTime =
+      elsewhen || (!recent && ownDate !== undefined && (!openDate || apart(ownDate, openDate)));
+    // "Leaders condemned Saturday's shooting": the day of an attack already told is that attack.
+    const told2 = anotherTime && ownDate?.length === 10 ? toldOn(items, ownDate) : undefined;
+    const toldPlace = told2 ? items.get((told2.data as IncidentData).place ?? '') : undefined;
+    // ... named again by its day and a wider place ("condemned Saturday's shooting in Northern Ireland").
+    if (
+      told2 &&
+      (!place ||
+        !toldPlace ||
+        RANK[loc(place).placeKind] > RANK[loc(toldPlace).placeKind] ||
+        samePlace(place, toldPlace, items))
+    ) {
+      addTo(told2, place, figures, date, items);
+      return;
+    }
+    if (anotherTime && !place && (cue || hasFigures)) {
+      const openAt = open ? items.get((open.item.data as IncidentData).place ?? '') : undefined;
+      place = placeReferredTo(text, s, sentence, sentences, placed, openAt);
+    }
     // "The explosion struck the Imam Zaman mosque": a venue the text puts nowhere, told without
     // figures just after an attack, is where that attack happened.
     const venueOfOpen =
@@ -416,10 +522,18 @@ export function gatherIncidents(
       openPlace !== undefined &&
       (loc(openPlace).country === undefined || loc(place).country === loc(openPlace).country) &&
       RANK[loc(place).placeKind] <= RANK[loc(openPlace).placeKind];
-    if ((anaphor || sameToll) && recent && place && openPlace && !samePlace(place, openPlace, items))
+    if (
+      (anaphor || sameToll) &&
+      !elsewhen &&
+      recent &&
+      place &&
+      openPlace &&
+      !samePlace(place, openPlace, items)
+    )
       moveTo(recent, place, items);
     if (
       recent &&
+      !elsewhen &&
       (!place || venueOfOpen || anaphor || sameToll || (openPlace && samePlace(place, openPlace, items)))
     ) {
       addTo(recent.item, place, figures, date, items);
@@ -446,9 +560,13 @@ export function gatherIncidents(
       if (BATTLE.test(sentence)) return;
       noun = articleNoun;
     }
-    const waiting = pending && si - pending.sentence <= FOLLOW_ON ? pending : undefined;
+    // What was told at another time is not this attack's.
+    const waiting =
+      pending && si - pending.sentence <= FOLLOW_ON && !(pending.date && date && apart(pending.date, date))
+        ? pending
+        : undefined;
     if (!noun || !(hasFigures || venue || date || waiting)) return;
-    const name = `${place.name} ${noun}`;
+    const name = incidentName(`${place.name} ${noun}`, date, items);
     const anchor = cue ?? figures.killed ?? figures.injured;
     const item = items.add(
       keyOf('incident', name),

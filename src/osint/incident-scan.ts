@@ -97,6 +97,10 @@ const AGENT_NOUNS: Record<string, string> = {
   bomb: 'bombing',
   grenade: 'grenade attack',
   landmine: 'mine blast',
+  // "a missile struck a parade ..., killing more than 30": the weapon names the act.
+  missile: 'missile strike',
+  rocket: 'rocket attack',
+  mortar: 'mortar attack',
   'land mine': 'mine blast',
 };
 const ATTACK_VERBS: Record<string, string> = { ...ACT_VERBS, ...AGENT_NOUNS };
@@ -188,6 +192,8 @@ const KILLED: RegExp[] = [
   ),
   // "Six people, five Chinese engineers and their driver, were killed": a figure, an apposition, the verb.
   new RegExp(`\\b${APPROX}${NUM}${VICTIMS},[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+killed`, 'i'),
+  // "killed journalist Lyra McKee": one victim named with what they did.
+  /\b(?:killed|killing|shot dead|murdered|assassinated|gunned down)\s+()(?:(?:a|the|local|prominent|veteran|senior|former)\s+)?(journalist|reporter|activist|priest|pastor|imam|cleric|teacher|lawyer|judge|prosecutor|politician|councillor|councilor|mayor|policeman|constable|businessman|trader|farmer|student|doctor|nurse)\s+(?=\p{Lu}\p{Ll}+\s+\p{Lu})/u,
   // "killed a German tourist": one victim.
   /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=[\p{L}\d])/iu,
   // "a police officer was killed", "another soldier was shot dead": one victim.
@@ -220,8 +226,12 @@ const INJURED: RegExp[] = [
     `\\band\\s+${APPROX}${NUM}(?:\\s+(?!were\\b|was\\b)[\\p{L}-]+){1,5}?\\s+(?:wounded|injured|hurt)\\b`,
     'iu',
   ),
-  // "A fourth worker was wounded": one more victim, hurt.
-  /\b()(an?|one|another)\s+(?:(?:second|third|fourth|fifth|sixth|other)\s+)?(?:[\p{L}-]+\s+)?(?:was|has been|had been)\s+(?:injured|wounded|hurt)\b/iu,
+  // "A fourth worker was wounded", "An off-duty police officer was seriously wounded": one more
+  // victim, hurt.
+  /\b()(an?|one|another)\s+(?:(?:second|third|fourth|fifth|sixth|other)\s+)?(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,3}(?:was|has been|had been)\s+(?:(?:seriously|critically|badly|slightly|lightly|gravely)\s+)?(?:injured|wounded|hurt)\b/iu,
+  // "A 67-year-old man ... was hit in the arm", "His aide took a bullet in the thigh": one hurt.
+  /\b()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,8}?(?:was|has been|had been)\s+hit\s+in\s+the\s+\p{L}+/iu,
+  /\b(?:took|caught|suffered)\s+()(a)\s+bullet\b/iu,
   new RegExp(`\\b(?:injured|injuring|wounded|wounding|injuries to)\\s+${APPROX}${NUM}`, 'i'),
   // "killing two constables and wounding a third".
   /\b(?:wounding|injuring|wounded|injured)\s+()(a)\s+(?:second|third|fourth|fifth|sixth)\b/i,
@@ -255,6 +265,13 @@ function numberOf(s: string): number | undefined {
     return times === undefined ? undefined : times * 12;
   }
   if (w === 'an' || w === 'another' || w === 'the') return 1;
+  // One victim named by a word for what they did ("killed journalist Lyra McKee").
+  if (
+    /^(?:journalist|reporter|activist|priest|pastor|imam|cleric|teacher|lawyer|judge|prosecutor|politician|councillor|councilor|mayor|policeman|constable|businessman|trader|farmer|student|doctor|nurse)$/.test(
+      w,
+    )
+  )
+    return 1;
   const compound = /^(\S+)[- ](\S+)$/.exec(w);
   if (compound) {
     const tens = NUMBER_WORDS[compound[1] as string];

@@ -720,3 +720,84 @@ describe('Nigerian local press (issue 24)', () => {
     ).toMatchObject([{ place: 'Tudun Wada', killed: 2, injured: 2 }]);
   });
 });
+
+describe('attacks told at another time, and people told one by one (issue 24)', () => {
+  it('an act at another time is another attack, at the place "the village" stands for', () => {
+    expect(
+      incidents(
+        'Gunmen stormed Kafin Dagi village in Nigeria on Sunday, killing three. Residents said five people were killed when gunmen raided the village last year.',
+      ),
+    ).toMatchObject([
+      { place: 'Kafin Dagi', date: '2025-06-08', killed: 3 },
+      { place: 'Kafin Dagi', date: '2024', killed: 5 },
+    ]);
+  });
+
+  it("an attack's day named again is that attack, even with a wider place", () => {
+    expect(
+      incidents(
+        "Gunmen shot dead a police officer in Omagh, Northern Ireland on Saturday night. Party leaders condemned Saturday's shooting in Northern Ireland.",
+      ),
+    ).toMatchObject([{ place: 'Omagh', date: '2025-06-07', killed: 1 }]);
+  });
+
+  it('the places around the scene are not the scene', () => {
+    const places = incidents(
+      "Chitral district, which borders Afghanistan's Nuristan and Kunar provinces, was spared the violence that swept the rest of Khyber Pakhtunkhwa until September 2023, when fighters crossed the border and attacked posts in the district, killing four soldiers.",
+    ).map((i) => i.place);
+    expect(places).not.toContain('Kunar');
+    expect(places).not.toContain('Khyber Pakhtunkhwa');
+  });
+
+  it('"north of" a town is the scene when the sentence names no other town, not "40 km north of" it', () => {
+    expect(
+      incidents(
+        'Rebels ambushed a convoy on the road north of Bouar in the Central African Republic on Monday, killing two soldiers.',
+      ),
+    ).toMatchObject([{ place: 'Bouar', killed: 2 }]);
+    expect(
+      incidents(
+        'Rebels ambushed a convoy about 40 km north of Bouar in the Central African Republic on Monday, killing two soldiers.',
+      ).map((i) => i.place),
+    ).not.toContain('Bouar');
+  });
+
+  it('"in May of that year" is the year the sentence named; a capture\'s year is not the act\'s', () => {
+    expect(
+      incidents(
+        'The group signed the 2019 peace deal and later walked away from it; in May of that year its fighters attacked Paoua in the Central African Republic, killing 46 villagers.',
+      ),
+    ).toMatchObject([{ date: '2019-05', killed: 46 }]);
+    expect(
+      incidents(
+        'Two men, captured by troops in 2023, were convicted on Tuesday over the 2019 ambush near Llochegua, Peru, that killed three soldiers.',
+      ),
+    ).toMatchObject([{ place: 'Llochegua', date: '2019', killed: 3 }]);
+  });
+
+  it('a missile that killed, at a named camp', () => {
+    expect(
+      incidents(
+        'In August 2019 a missile struck a military parade at al-Jalaa camp in Aden, Yemen, killing more than 30 soldiers.',
+      ),
+    ).toMatchObject([{ place: 'al-Jalaa camp', noun: 'missile strike', date: '2019-08', killed: 30 }]);
+  });
+
+  it('the hurt told one by one add up; "took a bullet" and "killed journalist X" are one each', () => {
+    expect(
+      incidents(
+        'An off-duty officer was seriously wounded when gunmen opened fire in a car park in Omagh, Northern Ireland, on Saturday. A 67-year-old man waiting for his grandson was hit in the arm.',
+      ),
+    ).toMatchObject([{ place: 'Omagh', injured: 2 }]);
+    expect(
+      incidents(
+        'Gunmen shot dead the vice mayor of Tipo-Tipo in Lamitan, Philippines, on Monday. His aide took a bullet in the thigh.',
+      ),
+    ).toMatchObject([{ place: 'Lamitan', killed: 1, injured: 1 }]);
+    expect(
+      incidents(
+        'In April 2019 gunmen shot dead journalist Lyra McKee during rioting in Derry, Northern Ireland.',
+      ),
+    ).toMatchObject([{ place: 'Derry', date: '2019-04', killed: 1 }]);
+  });
+});

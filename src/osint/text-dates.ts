@@ -9,7 +9,7 @@ const DAY_MS = 86_400_000;
 // "arrested a man on Saturday", "found guilty on Tuesday": the date of a police or court step,
 // not of the attack the sentence is also about.
 const PROCEDURE =
-  /\b(arrested|detained|charged|convicted|sentenced|guilty|jailed|acquitted|indicted|extradited|raided|searched|upheld|overturned|quashed)\b[^.;]{0,40}$/i;
+  /\b(arrested|detained|captured|apprehended|charged|convicted|sentenced|guilty|jailed|acquitted|indicted|extradited|raided|searched|upheld|overturned|quashed)\b[^.;]{0,40}$/i;
 
 // "ADEN, March 10 —", "BELEDWEYNE, Somalia, Feb 9 —": a dateline's date is the day of the
 // report, not of what the sentence after it reports.
@@ -56,7 +56,18 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
     if (r.index + r.text.length <= dateline) continue;
     // "A court on Tuesday convicted eight over the attack in Nice on 14 July 2016".
     if (PROCEDURE_NEXT.test(text.slice(r.index + r.text.length))) continue;
-    const date = calendarDate(r.start, published);
+    // "the 2019 peace agreement ...; in May of that year": the year the sentence named before.
+    const thatYear = /^\s+(?:of\s+)?(?:that|the\s+same)\s+year\b/i.test(text.slice(r.index + r.text.length))
+      ? [...text.slice(0, r.index).matchAll(/\b(?:19|20)\d\d\b/g)].pop()?.[0]
+      : undefined;
+    const date =
+      thatYear && r.start.isCertain('month')
+        ? iso(
+            Number(thatYear),
+            r.start.get('month') ?? 1,
+            r.start.isCertain('day') ? (r.start.get('day') ?? 1) : undefined,
+          )
+        : calendarDate(r.start, published);
     if (date) out.push({ date, at: r.index });
   }
   // "in the last days of 2024", "at the end of 2023": its December.
@@ -71,13 +82,20 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
   // Beside chrono's dates only "in 2019", so that the act's own clause can hold it ("early this
   // year, weeks after fighters stormed a base in 2024").
   const inYear = /\bin\s+(19[5-9]\d|20\d\d)\b(?!\s*[-–,]?\s*\d)/.exec(sentence);
-  if (out.length > 0 && inYear?.[1] && !out.some((d) => Math.abs(d.at - inYear.index) < 12)) {
+  if (
+    out.length > 0 &&
+    inYear?.[1] &&
+    !out.some((d) => Math.abs(d.at - inYear.index) < 12) &&
+    !procedureBefore(text.slice(0, inYear.index))
+  ) {
     out.push({ date: inYear[1], at: inYear.index });
     out.sort((a, b) => a.at - b.at);
   }
   if (out.length === 0) {
+    // "captured by troops in 2023": the year of a police step, as for chrono's dates.
+    const plainYear = /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence);
     const year =
-      /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence) ??
+      (plainYear && !procedureBefore(text.slice(0, plainYear.index)) ? plainYear : null) ??
       // "the 2020 murder", "the insurgents' 2021 assault on Palma".
       /\b(?:the|its|their|\p{L}+['’]s?)\s+(19[5-9]\d|20\d\d)\s+\p{L}/u.exec(sentence) ??
       /\b(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?(19[5-9]\d|20\d\d)\b/i.exec(sentence);

@@ -66,6 +66,7 @@ const VENUE_HEADS = new Set([
   'estate',
   'plantation',
   'ranch',
+  'camp',
 ]);
 // Heads a proper name keeps in lower case ("the Imam Zaman mosque"); a lower-case "airport" or
 // "bridge" after a city is mostly a description ("the Minneapolis-Saint Paul airport").
@@ -73,6 +74,8 @@ const LOWER_CASE_HEADS = new Set([
   ...WORSHIP_HEADS,
   'station',
   ...['estate', 'plantation', 'ranch', 'nightclub'],
+  // "at al-Jalaa camp", "the Zamzam camp".
+  'camp',
 ]);
 // Heads whose one-word name is no description ("the Movida nightclub", "the Santa Ana estate"):
 // unless the word is a place the gazetteer knows ("a Kabul hotel") or a people's adjective.

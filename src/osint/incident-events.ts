@@ -34,7 +34,7 @@ const COURT_PLACE = /\b(?:court|jury|tribunal|judges?|trial)\s+(?:[\p{L}-]+\s+)?
 // "on the road between Mangai and Milimani in Lamu county": the ends of a road are not the scene.
 const BETWEEN = /\bbetween\s+(?:\p{Lu}[\p{L}'’-]*\s+){1,3}(?:and\s+)?$|\bbetween\s+$/u;
 const ANY_ATTACK_WORD =
-  /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking|attackers|gunmen|assailants|militants|killings)\b/i;
+  /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking|attackers|gunmen|assailants|militants|killings|mortar|rockets?|missiles?)\b/i;
 // What an article's agent words stand for as its attack noun: "gunmen killed three farmers".
 const AGENT_AS_NOUN: Record<string, string> = {
   attackers: 'attack',
@@ -42,6 +42,11 @@ const AGENT_AS_NOUN: Record<string, string> = {
   assailants: 'attack',
   militants: 'attack',
   killings: 'attack',
+  mortar: 'mortar attack',
+  rocket: 'rocket attack',
+  rockets: 'rocket attack',
+  missile: 'missile strike',
+  missiles: 'missile strike',
 };
 
 // A province is less specific than a town, more than its country; a sea is where a ship was hit.
@@ -127,6 +132,9 @@ const TAKEN_FROM = /\b(?:abduct\w*|kidnap\w*|snatch\w*|seized)\b[^.;,]{0,60}\bfr
 const BURIAL = /\b(?:buried|burial|funerals?|laid to rest|mourners)\b/i;
 // A revised toll: "the toll rose to 14", "the death toll had risen to nine".
 const REVISED = /\b(?:toll|risen|rose|climbed|increased)\b/i;
+
+const ARMED_MEN =
+  /\b(?:insurgents|militants|gunmen|fighters|attackers|assailants|bandits|jihadists|rebels|guerrillas|terrorists|militiamen|fired|shelled)\b/i;
 
 // One more person, named by an indefinite article.
 const ONE_MORE = /^(?:an?|another|one)\s/i;
@@ -327,6 +335,10 @@ export function gatherIncidents(
   const word = ANY_ATTACK_WORD.exec(text)?.[1]?.toLowerCase();
   const articleNoun = word === undefined ? undefined : (AGENT_AS_NOUN[word] ?? word);
   let open: Open | undefined;
+  // The town the sentence before named when it told no attack, and its date: "Insurgents entered
+  // Mazeze on 26 November. They beheaded four civilians."
+  let before: { place: Extraction; date: string | undefined; sentence: number } | undefined;
+  let here: typeof before;
   let pending: Pending | undefined;
   // The headline: a first line with no closing stop, as titles are written.
   const firstLine = /^[^\n]*/.exec(text)?.[0].trim() ?? '';
@@ -410,6 +422,11 @@ export function gatherIncidents(
       const inDateline = h.hit.end - s.start <= dateline;
       return !COURT_PLACE.test(before) && !BETWEEN.test(before) && !inDateline;
     });
+    before = here;
+    const townHere = placeOf(scene.filter((h) => RANK[loc(h.item).placeKind] <= RANK.city));
+    // ... only a dated sentence with armed men in it: "Insurgents entered Mazeze on 26 November".
+    const hereDate = townHere && ARMED_MEN.test(sentence) ? statedDate(sentence, published) : undefined;
+    here = townHere && hereDate ? { place: townHere, date: hereDate, sentence: si } : undefined;
     const recent = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
     const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
     // The dateline's city stands for the scene only when no attack is being told already.
@@ -466,12 +483,25 @@ export function gatherIncidents(
     const openDate = open ? (open.item.data as IncidentData).date : undefined;
     const nextMonth = openDate && NEXT_MONTH.test(sentence) ? monthAfter(openDate) : undefined;
     const ownDate = statedDate(sentence, published, told === undefined ? undefined : told - s.start);
-    const date = nextMonth ?? ownDate ?? sameDay;
+    let date = nextMonth ?? ownDate ?? sameDay;
     // "Kuchi has been hit before: six were killed when gunmen raided the village last year": an
     // act told at another time is another attack, even at the same place.
     const recentDate = recent ? (recent.item.data as IncidentData).date : undefined;
     const elsewhen =
       ownDate !== undefined && recentDate !== undefined && !nextMonth && apart(ownDate, recentDate);
+    // The act told just after the town it happened in, with nothing told there yet.
+    const carried =
+      !place &&
+      !recent &&
+      (cue || hasFigures) &&
+      before?.sentence === si - 1 &&
+      !(open && open.sentence >= si - 1)
+        ? before
+        : undefined;
+    if (carried && !BATTLE.test(sentence) && (!ownDate || !carried.date || !apart(ownDate, carried.date))) {
+      place = carried.place;
+      date = date ?? carried.date;
+    }
     // "... deployed to the area on Sunday and condemned the attack": the day after the attack
     // last told is that attack again, not another in "the area".
     const anotherTime =
@@ -544,7 +574,9 @@ export function gatherIncidents(
       return;
     }
     if (!place) {
-      if ((cue || hasFigures) && !recent) pending = { figures, date, sentence: si };
+      // Not "attacked three towns, killing at least 10": the sum of several attacks.
+      if ((cue || hasFigures) && !recent && !SEVERAL_ATTACKS.test(sentence))
+        pending = { figures, date, sentence: si };
       return;
     }
     if (SEVERAL_ATTACKS.test(sentence)) return;

@@ -64,6 +64,11 @@ const ACT_VERBS: Record<string, string> = {
   rammed: 'ramming attack',
   torched: 'arson',
   'set fire to': 'arson',
+  'set it ablaze': 'arson',
+  'set them ablaze': 'arson',
+  'set ablaze': 'arson',
+  'burned down': 'arson',
+  'burnt down': 'arson',
   'ripped through': 'bombing',
   'tore through': 'bombing',
   'ploughed into': 'ramming attack',
@@ -72,6 +77,9 @@ const ACT_VERBS: Record<string, string> = {
 // "drove a car into a crowd", "ploughed his truck into": a vehicle driven into people.
 const RAMMING =
   /\b(?:drove|ploughed|plowed|steered|smashed)\s+(?:a|an|his|her|their|the)\s+(?:[\p{L}-]+\s+)?(?:car|truck|van|lorry|vehicle|SUV|bus|pickup)\s+into\b/iu;
+// "seized two clan elders from a mosque": people taken, not goods or towns.
+const SEIZED_PEOPLE =
+  /\b(?:seized|snatched|grabbed|carried (?:away|off)|took away|whisked away|marched away)\s+(?:(?:at least|about|some|more than|over)\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a|an|dozens of|scores of|several)\s+(?:[\p{L}-]+\s+){0,2}?(?:elders?|people|villagers|civilians|passengers|students|schoolgirls|schoolchildren|pupils|worshippers|women|children|men|workers|traders|farmers|travell?ers|chiefs?|officials?|teachers?|nurses?|doctors?|priests?|engineers?|girls|boys)\b/iu;
 // "their patrol hit a mine", "the truck struck a landmine": a mine, not a mine where men work.
 const MINE_STRIKE =
   /\b(?:hit|hits|struck|strikes|stepped on|drove over|ran over|ran into)\s+(?:a|an)\s+(?:(?:roadside|buried|land)\s+)?(?:land)?mine\b/i;
@@ -182,6 +190,11 @@ const KILLED: RegExp[] = [
   // "Two Swedish football supporters were shot dead": up to three words between figure and verb.
   new RegExp(
     `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded)\\b`,
+    'iu',
+  ),
+  // "two civilians at the nearby livestock market were killed": where they were, between.
+  new RegExp(
+    `\\b${APPROX}${NUM}\\s+(?:[\\p{L}-]+\\s+)?(?:people|civilians|villagers|residents|soldiers|officers|policemen|worshippers|passengers|traders|farmers|workers|children|women|men)\\s+(?:at|in|on|near|inside|outside)\\s+[^,.;]{1,50}?\\s+(?:were|had been|have been)\\s+killed\\b`,
     'iu',
   ),
   // "beheaded five villagers", "hacked 12 people to death": the act itself says they died.
@@ -350,7 +363,11 @@ const NAMED_VICTIM =
   /\b(?:shot dead|killed|murdered|assassinated|stabbed to death)\s+\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:al|el|bin|ibn|de|van|von|abu)[- ])?\p{Lu}[\p{L}'’-]+){1,3}(?=,\s+(?:a|an|the)\s)/u;
 
 const OWN_GROUP = new RegExp(`^\\s+[\\p{L}.-]+\\s+${GROUP_OF_DEAD}\\b(?=\\s+and\\s)`, 'iu');
-const AND_BEFORE = new RegExp(`\\b${NUM}(?:\\s+[\\p{L}-]+)?\\s+${GROUP_OF_DEAD}\\s+and\\s+$`, 'iu');
+// "One soldier and two civilians ... were killed": a first group may be of one.
+const AND_BEFORE = new RegExp(
+  `\\b${NUM}(?:\\s+[\\p{L}-]+)?\\s+(?:${GROUP_OF_DEAD}|soldier|civilian|officer|policeman|villager|guard|child|woman|man)\\s+and\\s+$`,
+  'iu',
+);
 
 // A figure told as a first, since revised, count.
 const FIRST_PUT =
@@ -461,6 +478,11 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
   if (ram && realised(sentence, ram.index, 'ramming attack')) {
     m = ram;
     noun = 'ramming attack';
+  }
+  const seized = m ? null : SEIZED_PEOPLE.exec(sentence);
+  if (seized && !OPERATION.test(sentence.slice(0, seized.index))) {
+    m = seized;
+    noun = 'abduction';
   }
   const mine = m ? null : MINE_STRIKE.exec(sentence);
   if (mine) {

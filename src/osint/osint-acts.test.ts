@@ -801,3 +801,73 @@ describe('attacks told at another time, and people told one by one (issue 24)', 
     ).toMatchObject([{ place: 'Derry', date: '2019-04', killed: 1 }]);
   });
 });
+
+describe("a monitor's digest and a weekend of gang attacks (issue 24)", () => {
+  it('the act told just after armed men came to a town happened there', () => {
+    expect(
+      incidents(
+        'MOZAMBIQUE\nIn the early hours of 26 November, insurgents entered Mazeze, in Chiúre district. They beheaded four civilians and burned a health post.',
+        '2025-12-02',
+      ),
+    ).toMatchObject([{ place: 'Mazeze', date: '2025-11-26', killed: 4 }]);
+    expect(
+      incidents(
+        'On the evening of 28 November, al-Shabaab fired mortar rounds into an army base at Bardhere, Somalia. One soldier and two civilians at the nearby livestock market were killed.',
+        '2025-12-02',
+      ),
+    ).toMatchObject([{ place: 'Bardhere', date: '2025-11-28', killed: 3 }]);
+    expect(
+      incidents(
+        'The minister spoke to reporters in Maiduguri, Nigeria, on Monday. Gunmen killed four farmers.',
+      ),
+    ).toEqual([]);
+  });
+
+  it("a digest's section names the country of the towns under it", () => {
+    expect(
+      incidents(
+        'CENTRAL AFRICAN REPUBLIC\nOn 25 November, rebels ambushed a patrol on the road north of Koui in Ouham-Pendé prefecture. Two peacekeepers were killed and three wounded.',
+        '2025-12-02',
+      ),
+    ).toMatchObject([{ place: 'Koui', date: '2025-11-25', killed: 2, injured: 3 }]);
+  });
+
+  it('names with particles, "the edge of" a town in "the neighboring" unit, and arson', () => {
+    expect(
+      incidents(
+        'On Monday morning, armed men torched a clinic on the edge of Mirebalais, in the neighboring Centre department of Haiti.',
+        '2026-01-26',
+      ),
+    ).toMatchObject([{ place: 'Mirebalais', noun: 'arson', date: '2026-01-26' }]);
+    expect(
+      incidents(
+        "Gang members surrounded the police station in Petite-Rivière de l'Artibonite, Haiti, and set it ablaze before dawn on Sunday.",
+        '2026-01-26',
+      ),
+    ).toMatchObject([{ place: "Petite-Rivière de l'Artibonite", noun: 'arson', date: '2026-01-25' }]);
+  });
+
+  it('people seized by armed men are abducted; suspects seized by troops are not', () => {
+    expect(
+      incidents(
+        'In Puntland, suspected members of Islamic State in Somalia seized two clan elders from a mosque in Qandala, Bari region, on 29 November.',
+        '2025-12-02',
+      ),
+    ).toMatchObject([{ place: 'Qandala', noun: 'abduction', date: '2025-11-29' }]);
+    expect(
+      incidents(
+        'In Puntland, Somalia, troops seized two suspects at a checkpoint in Qandala on 29 November.',
+        '2025-12-02',
+      ),
+    ).toEqual([]);
+  });
+
+  it("the toll of several attacks is not the first one's", () => {
+    expect(
+      incidents(
+        'Gang members attacked three towns in central Haiti over the weekend, killing at least 10 people. The deadliest attack hit Liancourt, a farming town in the Artibonite department, late on Saturday. Seven people were killed.',
+        '2026-01-26',
+      ),
+    ).toMatchObject([{ place: 'Liancourt', date: '2026-01-24', killed: 7 }]);
+  });
+});

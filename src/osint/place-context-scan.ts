@@ -30,12 +30,14 @@ export interface ContextPlace {
 
 const BEFORE = new Set(['in', 'near', 'at', 'outside', 'around', 'inside', 'from']);
 const DIRECTION =
-  /^(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central|the|far|remote|rural)$/;
+  /^(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central|the|far|remote|rural|neighbou?ring)$/;
 // "Oudalan province", "Kaduna state": an administrative unit named before its kind.
 const UNIT = new Set(['province', 'state', 'region', 'district', 'county', 'governorate', 'prefecture']);
 // Capitalised words that begin clauses or titles rather than name places.
 const NOT_NAMES = NOT_PLACE_NAMES;
 const MAX_WORDS = 3;
+const UNKNOWN_NAME_TAIL =
+  /^ (?:del|de|de la|de los|de las|do|da|dos|das|di|du|des|de l['’]|d['’])\s?\p{Lu}[\p{L}-]*/u;
 // Units below a province that lie "of" a known one: "the Malanville commune of Alibori".
 const LOCAL_UNIT = new Set([
   ...UNIT,
@@ -132,6 +134,16 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     return to > j && UNIT.has(tokens[to]?.fold ?? '') ? to : -1;
   };
 
+  // The country named last before token i, within a few sentences.
+  const lastCountryBefore = (i: number): string | undefined => {
+    const at = (tokens[i] as Token).start;
+    let best: EntityHit | undefined;
+    for (const h of hits)
+      if (h.entry.kind === 'country' && h.end <= at && at - h.end < 600 && (!best || h.start > best.start))
+        best = h;
+    return best?.entry.kind === 'country' ? best.entry.code : undefined;
+  };
+
   const out: EntityHit[] = [];
   // Tokens from..to-1 name a place the text marks: a hit, and no later scan claims them again.
   const claim = (
@@ -155,7 +167,12 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     const ofSettlement = lead.fold === 'of' && SETTLEMENT.has(tokens[i - 2]?.fold ?? '');
     // "an attack on Kafolo, in northern Ivory Coast".
     const attackOn = lead.fold === 'on' && /^(?:attacks?|assaults?|raids?)$/.test(tokens[i - 2]?.fold ?? '');
-    if (!(BEFORE.has(lead.fold) || ofSettlement || attackOn) || !gapIs(i - 1, /^ $/)) continue;
+    // "insurgents entered Mazeze, in Chiúre district", "the road north of Koui in Ouham-Pendé".
+    const entered = /^(?:entered|stormed|overran|raided|attacked|besieged)$/.test(lead.fold);
+    const compassOf =
+      lead.fold === 'of' && /^(?:north|south|east|west)(?:-?(?:east|west))?$/.test(tokens[i - 2]?.fold ?? '');
+    if (!(BEFORE.has(lead.fold) || ofSettlement || attackOn || entered || compassOf) || !gapIs(i - 1, /^ $/))
+      continue;
     // Up to three capitalised words the gazetteer does not know, joined by single spaces or hyphens.
     let to = i + compassLead(tokens, i, (k) => !taken[k] && nameLike(tokens[k], g), UNIT);
     while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
@@ -163,6 +180,17 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       if (!gapIs(to - 1, /^[ -]$/)) break;
     }
     if (to === i) continue;
+    // "Petite-Rivière de l'Artibonite": a particle and a capitalised word go on with the name.
+    const tail = UNKNOWN_NAME_TAIL.exec(
+      text.slice((tokens[to - 1] as Token).end, (tokens[to - 1] as Token).end + 40),
+    );
+    if (tail) {
+      const end = (tokens[to - 1] as Token).end + tail[0].length;
+      let k = to;
+      while (k < tokens.length && (tokens[k] as Token).end <= end) k++;
+      if ((tokens[k - 1] as Token).end === end && ![...Array(k - to).keys()].some((d) => taken[to + d]))
+        to = k;
+    }
     // What follows the name must put it in a known country.
     let j = to;
     const sep = text.slice(
@@ -192,9 +220,12 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       while (k < tokens.length && k - j < MAX_WORDS && !taken[k] && nameLike(tokens[k], g)) k++;
       if (k > j && LOCAL_UNIT.has(tokens[k]?.fold ?? '') && tokens[k + 1]?.fold === 'of') j = k + 2;
     }
-    const unitEnd = sole === undefined ? -1 : unitAt(j);
+    // An unknown unit lies in the article's one country, or in a digest in the country its
+    // section named last ("MOZAMBIQUE ... entered Mazeze, in Chiúre district").
+    const context = sole ?? lastCountryBefore(i);
+    const unitEnd = context === undefined ? -1 : unitAt(j);
     const town = sep === ' ' ? townAt(j) : undefined;
-    const country = countryAt(j) ?? (unitEnd > 0 ? sole : undefined) ?? town?.country;
+    const country = countryAt(j) ?? (unitEnd > 0 ? context : undefined) ?? town?.country;
     if (!country) continue;
     const within = town && !countryAt(j) ? town.name : undefined;
     claim(i, to, 'city', country, 'place:named-in-country', 0.7, within);

@@ -37,7 +37,8 @@ export interface ExpectedIncident {
  * the rules 129-138 led to; heldout13: 149-158, written blind by a sixth hand, first scored
  * after the rules 139-148 and a second probe of our own sentences led to; heldout14: 159-168,
  * written blind by a seventh hand, first scored after the rules 149-158 led to; heldout15:
- * 169-178, written blind by an eighth hand, first scored after the rules 159-168 led to. */
+ * 169-178, written blind by an eighth hand, first scored after the rules 159-168 led to;
+ * heldout16: 179-188, written blind by a ninth hand, first scored after the rules 169-178 led to. */
 export const LABELLED_SETS = [
   'dev',
   'heldout',
@@ -55,6 +56,7 @@ export const LABELLED_SETS = [
   'heldout13',
   'heldout14',
   'heldout15',
+  'heldout16',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

@@ -18,7 +18,7 @@ export interface PlacedHit {
 }
 
 /** How many sentences after an attack may still tell its figures ("The army said 51 soldiers were killed"). */
-const FOLLOW_ON = 2;
+const FOLLOW_ON = 3;
 const SAME_DAY =
   /^\s*(?:(?:hours|minutes|moments) later|later (?:that|the same) (?:day|night|evening)|(?:on )?the same (?:day|night|evening)|that (?:same )?(?:night|evening|afternoon))\b/i;
 // Those killed were the attackers: a security operation, not casualties of an attack.
@@ -226,6 +226,10 @@ function listedAttacks(
 // shot dead 36 ...": a second event told in the same sentence after a new time.
 const SECOND_EVENT =
   /,\s+and\s+(?=the\s+(?:[\p{L}-]+\s+)?(?:attack|bombing|shooting|massacre|ambush|raid|killing|abduction|kidnapping|assault)\s+(?:of|on|at|in)\b|(?:(?:early|late|later|then)\s+)?(?:in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|the\s+(?:following|next)\s+(?:day|week|month|year)\b|(?:a|one|two|three)\s+(?:days?|weeks?|months?|years?)\s+later\b))/gu;
+// "ISWAP overruns army base in Gajiram as Boko Haram kills 11 fishermen near Kukawa": a second
+// act, by a named actor, told in the same breath.
+const AS_EVENT =
+  /\s+as\s+(?=(?:\p{Lu}[\p{L}'’-]*\s+){1,4}(?:kills?|killed|attacks?|attacked|storms?|stormed|bombs?|bombed|abducts?|abducted|kidnaps?|kidnapped|raids?|raided|ambush(?:es|ed)?|strikes?|struck)\b)/gu;
 const NEXT_MONTH = /\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b/i;
 
 /** The sentences, each cut where it goes on to tell a second event (SECOND_EVENT). */
@@ -234,7 +238,8 @@ function clausesOf(text: string, sentences: readonly Sentence[]): Sentence[] {
   for (const s of sentences) {
     let from = s.start;
     const body = text.slice(s.start, s.end);
-    for (const m of body.matchAll(SECOND_EVENT)) {
+    const cuts = [...body.matchAll(SECOND_EVENT), ...body.matchAll(AS_EVENT)].sort((a, b) => a.index - b.index);
+    for (const m of cuts) {
       out.push({ ...s, start: from, end: s.start + m.index });
       from = s.start + m.index + m[0].length;
     }
@@ -492,10 +497,10 @@ export function gatherIncidents(
     // The act told just after the town it happened in, with nothing told there yet.
     const carried =
       !place &&
-      !recent &&
       (cue || hasFigures) &&
       before?.sentence === si - 1 &&
-      !(open && open.sentence >= si - 1)
+      !(open && open.sentence >= si - 1) &&
+      !(recent && openPlace && samePlace(before.place, openPlace, items))
         ? before
         : undefined;
     if (carried && !BATTLE.test(sentence) && (!ownDate || !carried.date || !apart(ownDate, carried.date))) {

@@ -64,6 +64,7 @@ const ACT_VERBS: Record<string, string> = {
   rammed: 'ramming attack',
   torched: 'arson',
   'set fire to': 'arson',
+  'setting fire to': 'arson',
   'set it ablaze': 'arson',
   'set them ablaze': 'arson',
   'set ablaze': 'arson',
@@ -189,7 +190,7 @@ const KILLED: RegExp[] = [
   ),
   // "Two Swedish football supporters were shot dead": up to three words between figure and verb.
   new RegExp(
-    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded)\\b`,
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded|massacred|slaughtered|executed)\\b`,
     'iu',
   ),
   // "two civilians at the nearby livestock market were killed": where they were, between.
@@ -215,6 +216,8 @@ const KILLED: RegExp[] = [
   /\b()(an?|one)\s+(?:[\p{L}\d-]+\s+){0,2}?died\s+(?:of|from)\s+(?:her|his|their|the)\s+(?:wounds|injuries)\b/iu,
   // "including a police officer who died of his wounds": one victim who died later.
   /\b()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+(?:later\s+)?died\b/iu,
+  // "bringing the death toll to 11".
+  new RegExp(`\\b(?:bringing|taking|raising|pushing)\\s+(?:the\\s+)?(?:death\\s+)?toll\\s+to\\s+${APPROX}${NUM}`, 'i'),
   new RegExp(
     // "the death toll from the bombing in Kerman rose to 95".
     `\\b(?:death )?toll\\b[^.;]{0,100}?\\b(?:of|rose to|has risen to|had risen to|risen to|reached|climbed to|stood at|stands at|at|is|was)\\s+${APPROX}${NUM}`,
@@ -230,6 +233,11 @@ const INJURED: RegExp[] = [
   // "Two other miners survived with gunshot and machete wounds".
   new RegExp(
     `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+survived\\s+with\\b[^.;]{0,40}?\\b(?:wounds|injuries)`,
+    'iu',
+  ),
+  // "Eleven wounded soldiers were evacuated by road to the hospital".
+  new RegExp(
+    `\\b${APPROX}${NUM}\\s+(?:wounded|injured)\\s+(?:[\\p{L}-]+\\s+)?(?:were|had been|have been)\\s+(?:evacuated|taken|rushed|flown|airlifted|admitted|treated|transferred|brought)\\b`,
     'iu',
   ),
   // "A police reservist guarding the site was shot in the shoulder": one hurt.

@@ -75,10 +75,11 @@ function placeOf(places: readonly PlacedHit[], near?: number): Extraction | unde
     // Of two of one rank, the one inside the other ("Breitscheidplatz in Berlin"), else the one
     // nearer the act ("an offensive in the Cal Miskaad mountains, after its fighters stormed a
     // base at Dharjaale").
-    const inner = best !== undefined && r === rb && loc(p.item).within === best.item.key;
+    // A district inside a town is more specific than the town ("Baghdad's Karrada district").
+    const inner = best !== undefined && loc(p.item).within === best.item.key;
     const outer = best !== undefined && loc(best.item).within === p.item.key;
     const nearer = best !== undefined && r === rb && !outer && distance(p) < distance(best);
-    if (!best || r < rb || inner || nearer) best = p;
+    if (!best || (r < rb && !outer) || inner || nearer) best = p;
   }
   return best?.item;
 }
@@ -225,7 +226,7 @@ function listedAttacks(
 // ", and in May 2022 eight soldiers were killed ...", ", and early the following month they
 // shot dead 36 ...": a second event told in the same sentence after a new time.
 const SECOND_EVENT =
-  /,\s+and\s+(?=the\s+(?:[\p{L}-]+\s+)?(?:attack|bombing|shooting|massacre|ambush|raid|killing|abduction|kidnapping|assault)\s+(?:of|on|at|in)\b|(?:(?:early|late|later|then)\s+)?(?:in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|the\s+(?:following|next)\s+(?:day|week|month|year)\b|(?:a|one|two|three)\s+(?:days?|weeks?|months?|years?)\s+later\b))/gu;
+  /,\s+and\s+(?:(?:of|to|about)\s+)?(?=the\s+(?:[\p{L}-]+\s+)?(?:attack|bombing|shooting|massacre|ambush|raid|killing|abduction|kidnapping|assault)\s+(?:of|on|at|in)\b|(?:(?:early|late|later|then)\s+)?(?:in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|the\s+(?:following|next)\s+(?:day|week|month|year)\b|(?:a|one|two|three)\s+(?:days?|weeks?|months?|years?)\s+later\b))/gu;
 // "ISWAP overruns army base in Gajiram as Boko Haram kills 11 fishermen near Kukawa": a second
 // act, by a named actor, told in the same breath.
 const AS_EVENT =
@@ -396,6 +397,10 @@ export function gatherIncidents(
         !/\b(?:towards?|fled (?:to|into))\s+(?:the\s+)?$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 16), h.hit.start),
         ) &&
+        // "which speaks for Iraq's security forces": a country's institutions are not a scene.
+        !/^['’]s\s+(?:[\p{L}-]+\s+)?(?:forces|army|military|government|police|authorities|officials|ministry|president|prime minister|intelligence|navy|air force)\b/iu.test(
+          text.slice(h.hit.end, h.hit.end + 40),
+        ) &&
         // "the rest of Khyber Pakhtunkhwa", "which borders Afghanistan's Nuristan and Kunar":
         // the places around the scene.
         !/\b(?:the\s+rest\s+of|borders|bordering|bordered\s+by)\s+(?:\p{Lu}[\p{L}'’-]*\s+){0,3}(?:and\s+)?$/u.test(
@@ -425,7 +430,17 @@ export function gatherIncidents(
     const scene = places.filter((h) => {
       const before = text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start);
       const inDateline = h.hit.end - s.start <= dateline;
-      return !COURT_PLACE.test(before) && !BETWEEN.test(before) && !inDateline;
+      // "in al-Rashad, near Muqdadiya": the town after a town and "near" is where the first lies.
+      const landmark =
+        /,\s+(?:near|close to|outside)\s+$/i.test(before) &&
+        places.some(
+          (o) =>
+            o !== h &&
+            o.hit.end <= h.hit.start &&
+            h.hit.start - o.hit.end < 16 &&
+            RANK[loc(o.item).placeKind] <= RANK.city,
+        );
+      return !COURT_PLACE.test(before) && !BETWEEN.test(before) && !inDateline && !landmark;
     });
     before = here;
     const townHere = placeOf(scene.filter((h) => RANK[loc(h.item).placeKind] <= RANK.city));
@@ -624,4 +639,26 @@ export function gatherIncidents(
     pending = undefined;
     open = { item, sentence: si, weak: scene.length === 0 && dateline > 0 };
   });
+  if (headline !== undefined) forgetHeadlineRetold(items, headline);
+}
+
+/**
+ * "... as Boko Haram kills 11 fishermen near Kukawa": an attack told only in the headline, with
+ * no date, whose toll the body gives to an attack it tells in full, is that attack.
+ */
+function forgetHeadlineRetold(items: ItemSet, headline: number): void {
+  const incidents = items.list().filter((i) => i.kind === 'incident');
+  for (const i of incidents) {
+    const d = i.data as IncidentData;
+    if (d.date || !i.evidence.every((e) => e.sentenceStart === headline)) continue;
+    const same = incidents.some((o) => {
+      const od = o.data as IncidentData;
+      return (
+        o !== i &&
+        od.date !== undefined &&
+        ((d.killed && od.killed?.value === d.killed.value) || (d.injured && od.injured?.value === d.injured.value))
+      );
+    });
+    if (same) items.remove(i);
+  }
 }

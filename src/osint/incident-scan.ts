@@ -205,7 +205,7 @@ const KILLED: RegExp[] = [
     'i',
   ),
   // "Six people, five Chinese engineers and their driver, were killed": a figure, an apposition, the verb.
-  new RegExp(`\\b${APPROX}${NUM}${VICTIMS},[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+killed`, 'i'),
+  new RegExp(`\\b${APPROX}${NUM}${VICTIMS},[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+(?:killed|dead)`, 'i'),
   // "killed journalist Lyra McKee": one victim named with what they did.
   /\b(?:killed|killing|shot dead|murdered|assassinated|gunned down)\s+()(?:(?:a|the|local|prominent|veteran|senior|former)\s+)?(journalist|reporter|activist|priest|pastor|imam|cleric|teacher|lawyer|judge|prosecutor|politician|councillor|councilor|mayor|policeman|constable|businessman|trader|farmer|student|doctor|nurse)\s+(?=\p{Lu}\p{Ll}+\s+\p{Lu})/u,
   // "killed a German tourist": one victim.

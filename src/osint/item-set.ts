@@ -36,6 +36,11 @@ export class ItemSet {
     return true;
   }
 
+  /** Forgets an item (an incident found to retell another). */
+  remove(item: Extraction): void {
+    if (this.#items.get(item.key) === item) this.#items.delete(item.key);
+  }
+
   get(key: string): Extraction | undefined {
     return this.#items.get(key);
   }

@@ -2,6 +2,7 @@ import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import { countryOfHit } from './hit-country.js';
 import {
+  ARTICLE_NAME,
   compassLead,
   isCapitalised,
   NAME_PREFIXES,
@@ -60,6 +61,8 @@ const SETTLEMENT = new Set([
 ]);
 
 function nameLike(t: Token | undefined, g: Gazetteer): boolean {
+  // "in al-Rashad, near Muqdadiya": an Arabic article before a capitalised name.
+  if (t && ARTICLE_NAME.test(t.text)) return true;
   if (!t || !isCapitalised(t.text) || /\d/.test(t.text)) return false;
   return (NAME_PREFIXES.has(t.fold) || !g.commonWords.has(t.fold)) && !NOT_NAMES.has(t.fold);
 }

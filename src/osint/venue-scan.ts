@@ -67,6 +67,8 @@ const VENUE_HEADS = new Set([
   'plantation',
   'ranch',
   'camp',
+  'junction',
+  'roundabout',
 ]);
 // Heads a proper name keeps in lower case ("the Imam Zaman mosque"); a lower-case "airport" or
 // "bridge" after a city is mostly a description ("the Minneapolis-Saint Paul airport").
@@ -76,10 +78,13 @@ const LOWER_CASE_HEADS = new Set([
   ...['estate', 'plantation', 'ranch', 'nightclub'],
   // "at al-Jalaa camp", "the Zamzam camp".
   'camp',
+  // "at Zoobe junction", "the KM4 roundabout".
+  'junction',
+  'roundabout',
 ]);
 // Heads whose one-word name is no description ("the Movida nightclub", "the Santa Ana estate"):
 // unless the word is a place the gazetteer knows ("a Kabul hotel") or a people's adjective.
-const ONE_WORD_NAME_HEADS = new Set(['estate', 'plantation', 'ranch', 'nightclub']);
+const ONE_WORD_NAME_HEADS = new Set(['estate', 'plantation', 'ranch', 'nightclub', 'junction', 'roundabout']);
 // Words that may sit inside a venue's name without a capital.
 // Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
 const VENUE_INNER = new Set(['de', 'al', 'el']);

@@ -74,7 +74,13 @@ const MEMBER_WORDS = new Set([
   'leaders',
   'cell',
   'cells',
+  // "a splinter of the Ejército del Pueblo Paraguayo (EPP)".
+  'splinter',
+  'offshoot',
+  'faction',
+  'affiliate',
 ]);
+const SPLIT_WORDS = new Set(['splinter', 'offshoot', 'faction', 'affiliate']);
 const INNER = new Set(['of', 'the', 'al', 'el', 'de', 'del', 'la', 'los', 'las', 'des', 'du', 'wal']);
 const MAX_NAME = 5;
 
@@ -90,6 +96,11 @@ function word(t: Token | undefined, common: ReadonlySet<string> | undefined): bo
   if (t && JOINED_ARTICLE.test(t.text)) return true;
   if (!t || !isCapitalised(t.text) || /\d/.test(t.text)) return false;
   return common === undefined || !common.has(t.fold);
+}
+
+/** "Agrupación Campesina Armada (ACA-EP)": a capitalised word, common or not, that ends a name before its short form. */
+function beforeShortForm(text: string, t: Token): boolean {
+  return isCapitalised(t.text) && /^ \(\p{Lu}[\p{Lu}\d-]{1,9}\)/u.test(text.slice(t.end, t.end + 14));
 }
 
 /** A run of capitalised words (with lower-case joiners inside) starting at `from`. */
@@ -109,10 +120,10 @@ function nameFrom(
       to > from &&
       (word(tokens[to + 1], common) ||
         (INNER.has(tokens[to + 1]?.fold ?? '') && word(tokens[to + 2], common)));
-    if (word(t, common) || joined) to++;
+    if (word(t, common) || joined || beforeShortForm(text, t)) to++;
     else break;
   }
-  while (to > from && !word(tokens[to - 1], common)) to--;
+  while (to > from && !word(tokens[to - 1], common) && !beforeShortForm(text, tokens[to - 1] as Token)) to--;
   return to > from ? to : undefined;
 }
 
@@ -126,8 +137,16 @@ function hit(
   const name = text.slice((tokens[from] as Token).start, (tokens[to - 1] as Token).end);
   // "The Resistance Front": the article may be part of the name; it answers to both.
   const the = tokens[from - 1]?.fold === 'the' ? [`The ${name}`] : [];
+  // "the Hafiz Gul Bahadur group": the word after the name is also how it is called.
+  const after = tokens[to];
+  const kind =
+    after &&
+    /^(?:group|faction|network|militia|movement)$/.test(after.text) &&
+    text.slice((tokens[to - 1] as Token).end, after.start) === ' '
+      ? [`${name} ${after.text}`]
+      : [];
   return {
-    entry: { kind: 'group', name, aliases: [name, ...the], stixType: 'intrusion-set', source: rule },
+    entry: { kind: 'group', name, aliases: [name, ...the, ...kind], stixType: 'intrusion-set', source: rule },
     from,
     to,
   };
@@ -275,8 +294,17 @@ export function scanGroupCues(
         first !== undefined && isCapitalised(first.text) && commaNamed(text, tokens, from + 1) > from + 1;
       const named = nameFrom(text, tokens, from, common) ?? (opens ? from + 1 : undefined);
       const to = named === undefined ? undefined : commaNamed(text, tokens, named);
+      // "a faction of the Militarized Communist Party": after the words for a part of a group,
+      // only a whole name (not one cut short at a common word) is taken.
+      const cut =
+        to !== undefined &&
+        SPLIT_WORDS.has(t.fold) &&
+        (to - from < 2 ||
+          (tokens[to] !== undefined &&
+            /^[ -]$/.test(text.slice((tokens[to - 1] as Token).end, (tokens[to] as Token).start)) &&
+            (isCapitalised((tokens[to] as Token).text) || INNER.has((tokens[to] as Token).fold))));
       // "fighters of the Kurdish-led Syrian Democratic Forces": the group comes after the modifier.
-      if (to !== undefined && joinedSuffixAt(text, (tokens[to - 1] as Token).end) === undefined)
+      if (to !== undefined && !cut && joinedSuffixAt(text, (tokens[to - 1] as Token).end) === undefined)
         out.push(withAcronym(text, hit(text, tokens, from, to, 'text:members-of'), tokens));
     }
   }

@@ -134,6 +134,8 @@ const BURIAL = /\b(?:buried|burial|funerals?|laid to rest|mourners)\b/i;
 // A revised toll: "the toll rose to 14", "the death toll had risen to nine".
 const REVISED = /\b(?:toll|risen|rose|climbed|increased)\b/i;
 
+const WEAPON_WENT_OFF =
+  /\b(?:bomb|grenade|device|explosives?|car bomb|mine)\b[^.;]{0,60}\b(?:exploded|went off|detonated|blew up)\b/i;
 const ARMED_MEN =
   /\b(?:insurgents|militants|gunmen|fighters|attackers|assailants|bandits|jihadists|rebels|guerrillas|terrorists|militiamen|fired|shelled)\b/i;
 
@@ -239,7 +241,9 @@ function clausesOf(text: string, sentences: readonly Sentence[]): Sentence[] {
   for (const s of sentences) {
     let from = s.start;
     const body = text.slice(s.start, s.end);
-    const cuts = [...body.matchAll(SECOND_EVENT), ...body.matchAll(AS_EVENT)].sort((a, b) => a.index - b.index);
+    const cuts = [...body.matchAll(SECOND_EVENT), ...body.matchAll(AS_EVENT)].sort(
+      (a, b) => a.index - b.index,
+    );
     for (const m of cuts) {
       out.push({ ...s, start: from, end: s.start + m.index });
       from = s.start + m.index + m[0].length;
@@ -292,6 +296,7 @@ function placeReferredTo(
   sentences: readonly Sentence[],
   placed: readonly PlacedHit[],
   lastScene: Extraction | undefined,
+  items: ItemSet,
 ): Extraction | undefined {
   const m = PLACE_REFERENCE.exec(sentence);
   if (!m) return undefined;
@@ -301,6 +306,9 @@ function placeReferredTo(
     return settlement ? kind === 'city' : kind === 'city' || kind === 'province' || kind === 'feature';
   };
   if (lastScene && fits(lastScene)) return lastScene;
+  // The town of the venue last told ("the Chalerm Night Market in the centre of Betong").
+  const around = lastScene && loc(lastScene).within ? items.get(loc(lastScene).within ?? '') : undefined;
+  if (around && settlement && fits(around)) return around;
   // Else a place of its kind the two sentences before named.
   const at = sentences.findIndex((x) => x.end > s.start);
   const from = sentences[Math.max(0, at - 2)]?.start ?? 0;
@@ -343,7 +351,7 @@ export function gatherIncidents(
   let open: Open | undefined;
   // The town the sentence before named when it told no attack, and its date: "Insurgents entered
   // Mazeze on 26 November. They beheaded four civilians."
-  let before: { place: Extraction; date: string | undefined; sentence: number } | undefined;
+  let before: { place: Extraction; date: string | undefined; sentence: number; armed: boolean } | undefined;
   let here: typeof before;
   let pending: Pending | undefined;
   // The headline: a first line with no closing stop, as titles are written.
@@ -361,6 +369,10 @@ export function gatherIncidents(
         // ... unless people were taken from it: "the abduction of 276 schoolgirls from Chibok".
         (!/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)) ||
           TAKEN_FROM.test(text.slice(Math.max(s.start, h.hit.start - 80), h.hit.start))) &&
+        // "a tourist from Ipoh, in Malaysia's Perak state": where a victim came from.
+        !/\bfrom\s+\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)?,\s+in\s+(?:\p{Lu}[\p{L}'’-]*['’]s\s+)?$/u.test(
+          text.slice(Math.max(s.start, h.hit.start - 60), h.hit.start),
+        ) &&
         // "taken to hospital in Quetta": where the wounded were brought, not where it happened.
         !/\b(?:hospitals?|clinic|(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
           text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start),
@@ -442,11 +454,16 @@ export function gatherIncidents(
         );
       return !COURT_PLACE.test(before) && !BETWEEN.test(before) && !inDateline && !landmark;
     });
-    before = here;
+    before = here && here.sentence < si ? here : undefined;
     const townHere = placeOf(scene.filter((h) => RANK[loc(h.item).placeKind] <= RANK.city));
     // ... only a dated sentence with armed men in it: "Insurgents entered Mazeze on 26 November".
-    const hereDate = townHere && ARMED_MEN.test(sentence) ? statedDate(sentence, published) : undefined;
-    here = townHere && hereDate ? { place: townHere, date: hereDate, sentence: si } : undefined;
+    // ... only a dated sentence: "Insurgents entered Mazeze on 26 November", "By eight o'clock on
+    // Friday evening, March 27, the Chalerm Night Market was crowded".
+    const hereDate = townHere ? statedDate(sentence, published) : undefined;
+    // A sentence that names no place keeps the one before ("Families queued for grilled chicken").
+    if (townHere && hereDate)
+      here = { place: townHere, date: hereDate, sentence: si, armed: ARMED_MEN.test(sentence) };
+    else if (scene.length > 0 || (here && si - here.sentence > 2)) here = undefined;
     const recent = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
     const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
     // The dateline's city stands for the scene only when no attack is being told already.
@@ -513,7 +530,10 @@ export function gatherIncidents(
     const carried =
       !place &&
       (cue || hasFigures) &&
-      before?.sentence === si - 1 &&
+      before !== undefined &&
+      si - before.sentence <= 2 &&
+      // ... brought there by armed men, or a weapon that went off there.
+      (before.armed || (cue !== undefined && WEAPON_WENT_OFF.test(sentence))) &&
       !(open && open.sentence >= si - 1) &&
       !(recent && openPlace && samePlace(before.place, openPlace, items))
         ? before
@@ -542,7 +562,7 @@ export function gatherIncidents(
     }
     if (anotherTime && !place && (cue || hasFigures)) {
       const openAt = open ? items.get((open.item.data as IncidentData).place ?? '') : undefined;
-      place = placeReferredTo(text, s, sentence, sentences, placed, openAt);
+      place = placeReferredTo(text, s, sentence, sentences, placed, openAt, items);
     }
     // "The explosion struck the Imam Zaman mosque": a venue the text puts nowhere, told without
     // figures just after an attack, is where that attack happened.
@@ -656,7 +676,8 @@ function forgetHeadlineRetold(items: ItemSet, headline: number): void {
       return (
         o !== i &&
         od.date !== undefined &&
-        ((d.killed && od.killed?.value === d.killed.value) || (d.injured && od.injured?.value === d.injured.value))
+        ((d.killed && od.killed?.value === d.killed.value) ||
+          (d.injured && od.injured?.value === d.injured.value))
       );
     });
     if (same) items.remove(i);

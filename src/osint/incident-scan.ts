@@ -63,6 +63,7 @@ const ACT_VERBS: Record<string, string> = {
   abducted: 'abduction',
   rammed: 'ramming attack',
   torched: 'arson',
+  'dropped explosives': 'drone strike',
   'set fire to': 'arson',
   'setting fire to': 'arson',
   'set it ablaze': 'arson',
@@ -102,6 +103,7 @@ const AGENT_NOUNS: Record<string, string> = {
   assailant: 'attack',
   assailants: 'attack',
   drone: 'drone strike',
+  quadcopter: 'drone strike',
   // "A bomb hidden in a cart ... killed nine", "a grenade thrown into a bar wounded 13".
   bomb: 'bombing',
   grenade: 'grenade attack',
@@ -205,19 +207,28 @@ const KILLED: RegExp[] = [
     'i',
   ),
   // "Six people, five Chinese engineers and their driver, were killed": a figure, an apposition, the verb.
-  new RegExp(`\\b${APPROX}${NUM}${VICTIMS},[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+(?:killed|dead)`, 'i'),
+  // "his two sons, aged nine and twelve, were killed".
+  new RegExp(
+    `\\b${APPROX}${NUM}(?:${VICTIMS}|\\s+[\\p{L}-]+),[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+(?:killed|dead)`,
+    'iu',
+  ),
   // "killed journalist Lyra McKee": one victim named with what they did.
   /\b(?:killed|killing|shot dead|murdered|assassinated|gunned down)\s+()(?:(?:a|the|local|prominent|veteran|senior|former)\s+)?(journalist|reporter|activist|priest|pastor|imam|cleric|teacher|lawyer|judge|prosecutor|politician|councillor|councilor|mayor|policeman|constable|businessman|trader|farmer|student|doctor|nurse)\s+(?=\p{Lu}\p{Ll}+\s+\p{Lu})/u,
   // "killed a German tourist": one victim.
   /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=[\p{L}\d])/iu,
   // "a police officer was killed", "another soldier was shot dead": one victim.
   /\b()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}-]+\s+){0,2}?(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
+  // "A ranch hand, Celso Giménez, 52, was shot dead": one victim, named between commas.
+  /\b()(an?|one|another)\s+(?:[\p{L}-]+\s+){0,2}?[\p{L}-]+(?:,\s+[^,.;]{1,40}){1,2},\s+(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
   // "A woman died of her wounds on Sunday": one victim of the act, dying later.
   /\b()(an?|one)\s+(?:[\p{L}\d-]+\s+){0,2}?died\s+(?:of|from)\s+(?:her|his|their|the)\s+(?:wounds|injuries)\b/iu,
   // "including a police officer who died of his wounds": one victim who died later.
   /\b()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+(?:later\s+)?died\b/iu,
   // "bringing the death toll to 11".
-  new RegExp(`\\b(?:bringing|taking|raising|pushing)\\s+(?:the\\s+)?(?:death\\s+)?toll\\s+to\\s+${APPROX}${NUM}`, 'i'),
+  new RegExp(
+    `\\b(?:bringing|taking|raising|pushing)\\s+(?:the\\s+)?(?:death\\s+)?toll\\s+to\\s+${APPROX}${NUM}`,
+    'i',
+  ),
   new RegExp(
     // "the death toll from the bombing in Kerman rose to 95".
     `\\b(?:death )?toll\\b[^.;]{0,100}?\\b(?:of|rose to|has risen to|had risen to|risen to|reached|climbed to|stood at|stands at|at|is|was)\\s+${APPROX}${NUM}`,
@@ -254,6 +265,8 @@ const INJURED: RegExp[] = [
   /\b()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,8}?(?:was|has been|had been)\s+hit\s+in\s+the\s+\p{L}+/iu,
   /\b(?:took|caught|suffered)\s+()(a)\s+bullet\b/iu,
   new RegExp(`\\b(?:injured|injuring|wounded|wounding|injuries to)\\s+${APPROX}${NUM}`, 'i'),
+  // "attacked two women with a knife, wounding both", "stabbed a man, seriously injuring him".
+  /\b(?:wounding|injuring)\s+()(both|him|her)\b/i,
   // "killing two constables and wounding a third".
   /\b(?:wounding|injuring|wounded|injured)\s+()(a)\s+(?:second|third|fourth|fifth|sixth)\b/i,
   // "stabbed six people", "shot 14 passengers": hurt, unless "to death" or "dead" follows.
@@ -264,6 +277,11 @@ const INJURED: RegExp[] = [
   new RegExp(
     // Not "after two wounded guards died": those are counted among the dead.
     `\\b${APPROX}${NUM}${VICTIMS}\\s+(?:were\\s+|have been\\s+|others\\s+)?(?:injured|wounded|hurt)(?!\\s+[\\p{L}-]+\\s+(?:later\\s+)?died)`,
+    'iu',
+  ),
+  // "Nine other people, among them the officer, were injured".
+  new RegExp(
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,2},[^,;.]{1,80},\\s+(?:were|have been|had been)\\s+(?:injured|wounded|hurt)`,
     'iu',
   ),
   // "Seven other soldiers were wounded": up to three words between figure and verb, as for the dead.
@@ -285,7 +303,8 @@ function numberOf(s: string): number | undefined {
     const times = numberOf(dozens[1] as string);
     return times === undefined ? undefined : times * 12;
   }
-  if (w === 'an' || w === 'another' || w === 'the') return 1;
+  if (w === 'an' || w === 'another' || w === 'the' || w === 'him' || w === 'her') return 1;
+  if (w === 'both') return 2;
   // One victim named by a word for what they did ("killed journalist Lyra McKee").
   if (
     /^(?:journalist|reporter|activist|priest|pastor|imam|cleric|teacher|lawyer|judge|prosecutor|politician|councillor|councilor|mayor|policeman|constable|businessman|trader|farmer|student|doctor|nurse)$/.test(
@@ -386,6 +405,47 @@ export function scanCasualties(
   sentence: string,
   offset: number,
 ): { killed?: CasualtyHit; injured?: CasualtyHit } {
+  const found = scanFigures(sentence, offset);
+  const killed = found.killed ?? listedPeople(sentence, offset, 'killed');
+  const injured = found.injured ?? listedPeople(sentence, offset, 'injured');
+  return { ...(killed && { killed }), ...(injured && { injured }) };
+}
+
+// "Two CRPF personnel and the civilian driver were killed", "Their mother and an uncle were
+// wounded": a group and one more, or two people, each with their determiner.
+const ONE_PERSON = '(?:the|a|an|one|his|her|their)\\s+(?:[\\p{L}-]+\\s+){0,2}?';
+const GROUP_AND_ONE = (verb: string) =>
+  new RegExp(
+    `\\b${NUM}(?:\\s+[\\p{L}-]+){1,2}\\s+and\\s+${ONE_PERSON}[\\p{L}-]+\\s+(?:were|had been|have been)\\s+${verb}\\b`,
+    'iu',
+  );
+const TWO_PEOPLE = (verb: string) =>
+  new RegExp(
+    `\\b${ONE_PERSON.replace('?:the|', '?:')}[\\p{L}-]+\\s+and\\s+${ONE_PERSON}[\\p{L}-]+\\s+(?:were|had been|have been)\\s+${verb}\\b`,
+    'iu',
+  );
+const LISTED = {
+  killed: { group: GROUP_AND_ONE('(?:killed|shot dead|dead)'), two: TWO_PEOPLE('(?:killed|shot dead)') },
+  injured: { group: GROUP_AND_ONE('(?:wounded|injured|hurt)'), two: TWO_PEOPLE('(?:wounded|injured|hurt)') },
+};
+
+/** People told as a group and one more, or as two, for want of a figure of their own. */
+function listedPeople(sentence: string, offset: number, kind: 'killed' | 'injured'): CasualtyHit | undefined {
+  const g = LISTED[kind].group.exec(sentence);
+  const n = g ? numberOf(g[1] ?? '') : undefined;
+  const m = g && n !== undefined ? g : LISTED[kind].two.exec(sentence);
+  if (!m) return undefined;
+  const value = m === g && n !== undefined ? n + 1 : 2;
+  return {
+    value,
+    approximate: false,
+    text: m[0],
+    start: offset + m.index,
+    end: offset + m.index + m[0].length,
+  };
+}
+
+function scanFigures(sentence: string, offset: number): { killed?: CasualtyHit; injured?: CasualtyHit } {
   let killed = firstFigure(sentence, offset, KILLED);
   // "Officials initially put the toll at six, but later said nine had died": the figure after
   // the first one stands.

@@ -6,6 +6,19 @@ import { isCapitalised, type Token } from './text-tokens.js';
  * The kind word, joiners ("de", "des", "la", "of the"), then at least one capitalised word.
  */
 const LEAD_HEADS = new Set(['promenade', 'rue', 'avenue', 'boulevard', 'paseo', 'calle', 'plaza', 'piazza']);
+// Kind words a name follows at once: "Estancia Santa Clara", "Camp Speicher", "Paseo Marítimo".
+const DIRECT_HEADS = new Set([
+  'estancia',
+  'hacienda',
+  'fazenda',
+  'finca',
+  'camp',
+  'paseo',
+  'calle',
+  'plaza',
+  'avenida',
+  'hotel',
+]);
 const JOINERS = new Set([
   'de',
   'des',
@@ -35,10 +48,11 @@ export function scanLeadVenues(text: string, tokens: readonly Token[], taken: Ui
   const single = (a: number) => text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token).start) === ' ';
   for (let i = 0; i < tokens.length - 2; i++) {
     const head = tokens[i] as Token;
-    if (!LEAD_HEADS.has(head.fold) || !isCapitalised(head.text) || taken[i] === 2) continue;
+    const direct = DIRECT_HEADS.has(head.fold);
+    if (!(LEAD_HEADS.has(head.fold) || direct) || !isCapitalised(head.text) || taken[i] === 2) continue;
     let k = i + 1;
     while (k < tokens.length && k - i <= 3 && JOINERS.has((tokens[k] as Token).fold) && single(k - 1)) k++;
-    if (k === i + 1) continue;
+    if (k === i + 1 && !direct) continue;
     let to = k;
     while (to < tokens.length && to - k < 3 && isCapitalised((tokens[to] as Token).text) && single(to - 1))
       to++;

@@ -871,3 +871,129 @@ describe("a monitor's digest and a weekend of gang attacks (issue 24)", () => {
     ).toMatchObject([{ place: 'Liancourt', date: '2026-01-24', killed: 7 }]);
   });
 });
+
+describe('figures told later, two attacks in a headline, places inside towns (issue 24)', () => {
+  it('the wounded told three sentences after the attack are its wounded', () => {
+    expect(
+      incidents(
+        'Militants attacked an army post in Ténenkou, Mali, on Tuesday, killing four soldiers. The attackers came on motorcycles before dawn. One official asked not to be named. Eight soldiers were wounded.',
+        '2026-03-26',
+      ),
+    ).toMatchObject([{ place: 'Ténenkou', killed: 4, injured: 8 }]);
+  });
+
+  it('"X as Y kills 9" in a headline is two attacks, each the one the body tells in full', () => {
+    expect(
+      incidents(
+        'Militants overrun army base in Damasak as Boko Haram kills 9 farmers near Monguno\n\nFighters of ISWAP attacked the army base in Damasak, Nigeria, on Saturday, killing six soldiers. Eleven wounded soldiers were evacuated by road to Maiduguri.\n\nOn Monday, Boko Haram fighters stormed Kirenowa, a village near Monguno, and rounded up farmers. A leader said seven bodies were found on Monday evening. By Tuesday two more bodies had been found, bringing the death toll to 9.',
+        '2026-04-21',
+      ),
+    ).toEqual([
+      { place: 'Damasak', noun: 'attack', date: '2026-04-18', killed: 6, injured: 11 },
+      { place: 'Kirenowa', noun: 'attack', date: '2026-04-20', killed: 9 },
+    ]);
+  });
+
+  it('massacred villagers are dead; ", and of the attack on" tells a second attack', () => {
+    expect(incidents('In March 2019 about 160 villagers were massacred in Ogossagou, Mali.')).toMatchObject([
+      { place: 'Ogossagou', date: '2019-03', killed: 160 },
+    ]);
+    expect(
+      incidents(
+        'This crime recalls the truck bombing at Zoobe junction in Mogadishu, Somalia, on 14 October 2017, which killed more than 500 people, and of the attack on the SYL Hotel in Mogadishu in March 2024, in which at least five people lost their lives.',
+        '2026-04-09',
+      ),
+    ).toMatchObject([
+      { place: 'Zoobe junction', date: '2017-10-14', killed: 500 },
+      { place: 'SYL Hotel', date: '2024-03', killed: 5 },
+    ]);
+  });
+
+  it('a district inside a town, the town before "near", not a country\'s institutions', () => {
+    expect(
+      incidents(
+        "In July 2016 a truck bomb killed more than 300 people in Baghdad's Karrada district, Iraq.",
+        '2026-05-05',
+      ),
+    ).toMatchObject([{ place: 'Karrada', killed: 300 }]);
+    expect(
+      incidents(
+        'In October 2021 gunmen killed 11 villagers in al-Rashad, near Muqdadiya in Iraq.',
+        '2026-05-05',
+      ),
+    ).toMatchObject([{ place: 'al-Rashad', killed: 11 }]);
+    expect(
+      incidents(
+        "Gunmen attacked an army outpost near Samarra, Iraq, on April 30, killing four soldiers. The Security Media Cell, which speaks for Iraq's security forces, said three other soldiers had been wounded.",
+        '2026-05-05',
+      ),
+    ).toMatchObject([{ date: '2026-04-30', killed: 4, injured: 3 }]);
+  });
+
+  it('people told as a group and one more, as two, or between commas', () => {
+    expect(
+      incidents(
+        'On 11 April, insurgents set off a bomb under a police vehicle near Chaibasa, India. Two police personnel and the civilian driver were killed.',
+        '2026-04-14',
+      ),
+    ).toMatchObject([{ killed: 3 }]);
+    expect(
+      incidents(
+        'On the night of 7 April, a quadcopter dropped explosives on a house in Mir Ali, Pakistan. His two sons, aged nine and twelve, were killed. Their mother and an uncle were wounded.',
+        '2026-04-14',
+      ),
+    ).toMatchObject([{ place: 'Mir Ali', noun: 'drone strike', killed: 2, injured: 2 }]);
+    expect(
+      incidents(
+        'In November 2020 a woman attacked two women with a knife at a department store in Lugano, Switzerland, wounding both. In March 2024 a teenager stabbed a man in Zurich, Switzerland, seriously injuring him.',
+        '2026-03-20',
+      ),
+    ).toMatchObject([
+      { place: 'Lugano', date: '2020-11', injured: 2 },
+      { date: '2024-03', injured: 1 },
+    ]);
+  });
+
+  it("a feature's scene set before its bomb; where a victim came from is no scene", () => {
+    expect(
+      incidents(
+        "By eight o'clock on Friday evening, March 27, the Chalerm Night Market in Betong, Thailand, was crowded. Families queued for grilled chicken. At a quarter past eight a bomb hidden in a cool box exploded. Two people died, among them a tourist from Ipoh, in Malaysia's Perak state.",
+        '2026-03-31',
+      ),
+    ).toMatchObject([{ place: 'Chalerm Night Market', date: '2026-03-27', killed: 2 }]);
+  });
+
+  it('venues named after their kind word: an estancia, a paseo', () => {
+    expect(
+      incidents(
+        'Armed men set fire to the main house at Estancia Santa Clara, Paraguay, on Tuesday. A ranch hand, Celso Giménez, 52, was shot dead.',
+        '2026-05-07',
+      ),
+    ).toMatchObject([{ place: 'Estancia Santa Clara', noun: 'arson', killed: 1 }]);
+    expect(
+      incidents(
+        'A man drove a van into pedestrians on the Paseo Marítimo in Almería, Spain, on Wednesday evening. Nine other people, among them a police officer, were injured.',
+        '2026-04-16',
+      ),
+    ).toMatchObject([{ place: 'Paseo Marítimo', noun: 'ramming attack', injured: 9 }]);
+  });
+
+  it("a group's kind word after its name, a common word before its short form, and no name cut short", () => {
+    const groupItems = (text: string) => extractAt(text).filter((i) => i.kind === 'group');
+    expect(
+      groupItems('The police blamed the Hafiz Gul Bahadur group, a local militant faction.')[0]?.data,
+    ).toMatchObject({ aliases: expect.arrayContaining(['Hafiz Gul Bahadur group']) });
+    expect(
+      namesOf(
+        'Police said members of the Agrupación Campesina Armada (ACA-EP) set fire to a house.',
+        'group',
+      ),
+    ).toEqual(['Agrupación Campesina Armada']);
+    expect(
+      namesOf(
+        'Police said the attackers were from a faction of the Militarized Communist Party of Peru.',
+        'group',
+      ),
+    ).toEqual([]);
+  });
+});

@@ -405,11 +405,17 @@ export function scanCasualties(
   sentence: string,
   offset: number,
 ): { killed?: CasualtyHit; injured?: CasualtyHit } {
+  // Most sentences tell no casualties: one test spares them every figure pattern.
+  if (!CASUALTY_WORD.test(sentence)) return {};
   const found = scanFigures(sentence, offset);
   const killed = found.killed ?? listedPeople(sentence, offset, 'killed');
   const injured = found.injured ?? listedPeople(sentence, offset, 'injured');
   return { ...(killed && { killed }), ...(injured && { injured }) };
 }
+
+// A word every casualty pattern holds.
+const CASUALTY_WORD =
+  /\b(?:kill|dead|die|death|wound|injur|hurt|toll|lives|massacr|slaughter|execut|behead|stab|shot|shoot|hack|beat|burn|bullet|surviv|treated|hit in|murder|assassinat|gunned|left|leaving|claimed)/i;
 
 // "Two CRPF personnel and the civilian driver were killed", "Their mother and an uncle were
 // wounded": a group and one more, or two people, each with their determiner.

@@ -38,6 +38,12 @@ const HEADS: readonly (readonly [readonly string[], string])[] = [
   [['organisation'], 'government-national'],
   [['organization'], 'government-national'],
 ];
+// The heads by their last word: a token is tried only against heads that could end at it.
+const BY_LAST = new Map<string, (typeof HEADS)[number][]>();
+for (const h of HEADS) {
+  const last = h[0][h[0].length - 1] as string;
+  BY_LAST.set(last, [...(BY_LAST.get(last) ?? []), h]);
+}
 const LONGER = new Set(HEADS.filter(([w]) => w.length > 1).map(([w]) => w.join(' ')));
 // Capitalised words that start a sentence or a title rather than a name.
 const NOT_MODIFIERS = new Set([
@@ -61,7 +67,9 @@ export function scanOrgCues(text: string, tokens: readonly Token[], taken: Uint8
   const out: EntityHit[] = [];
   const gap = (a: number) => text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token).start);
   for (let end = 1; end < tokens.length; end++) {
-    for (const [words, sector] of HEADS) {
+    const heads = BY_LAST.get((tokens[end] as Token).fold.replace('’', "'"));
+    if (!heads) continue;
+    for (const [words, sector] of heads) {
       const first = end - words.length + 1;
       if (first < 1) continue;
       let head = true;

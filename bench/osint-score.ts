@@ -38,7 +38,8 @@ export interface ExpectedIncident {
  * after the rules 139-148 and a second probe of our own sentences led to; heldout14: 159-168,
  * written blind by a seventh hand, first scored after the rules 149-158 led to; heldout15:
  * 169-178, written blind by an eighth hand, first scored after the rules 159-168 led to;
- * heldout16: 179-188, written blind by a ninth hand, first scored after the rules 169-178 led to. */
+ * heldout16: 179-188, written blind by a ninth hand, first scored after the rules 169-178 led to;
+ * heldout17: 189-198, written blind by a tenth hand, first scored after the rules 179-188 led to. */
 export const LABELLED_SETS = [
   'dev',
   'heldout',
@@ -57,6 +58,7 @@ export const LABELLED_SETS = [
   'heldout14',
   'heldout15',
   'heldout16',
+  'heldout17',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

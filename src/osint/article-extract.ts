@@ -177,10 +177,16 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
     const next = hitItems[i + 1];
     const data = item.data as LocationData;
     // ... or just after it: "Mindanao State University in Marawi", "Hayat Hotel, Mogadishu".
+    // "the Dimaporo Gymnasium of Mindanao State University": the one after "of" holds it.
     const around =
-      prev && prev.item.kind === 'location' && hit.start - prev.hit.end <= 4
+      prev &&
+      prev.item.kind === 'location' &&
+      hit.start - prev.hit.end <= 4 &&
+      !/\bof\s$/.test(text.slice(prev.hit.end, hit.start))
         ? prev
-        : next && next.item.kind === 'location' && /^(?: in |, )$/.test(text.slice(hit.end, next.hit.start))
+        : next &&
+            next.item.kind === 'location' &&
+            /^(?: in |, | of )$/.test(text.slice(hit.end, next.hit.start))
           ? next
           : undefined;
     if (around && !data.within) {

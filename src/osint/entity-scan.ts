@@ -339,9 +339,34 @@ export function scanEntities(
   );
   const context = [...named, ...scanContextPlaces(text, tokens, named, g)];
   const silent = new Set<EntityHit>(peoples);
-  return [...context, ...scanFeaturePlaces(text, tokens, context, g)]
-    .filter((h) => !silent.has(h))
-    .sort((a, b) => a.start - b.start);
+  const marked = [...context, ...scanFeaturePlaces(text, tokens, context, g)].filter((h) => !silent.has(h));
+  return [...marked, ...otherMentions(text, tokens, marked)].sort((a, b) => a.start - b.start);
+}
+
+/**
+ * A town the text marked as one where it first named it ("in Iraq's Amirli") is that town where
+ * it names it again with no mark ("a residential district of Amirli overnight").
+ */
+function otherMentions(text: string, tokens: readonly Token[], hits: readonly EntityHit[]): EntityHit[] {
+  const towns = new Map<string, EntityHit>();
+  for (const h of hits)
+    if (h.entry.kind === 'place' && h.entry.placeKind === 'city') towns.set(text.slice(h.start, h.end), h);
+  if (towns.size === 0) return [];
+  const startAt = new Map(tokens.map((t, i) => [t.start, i]));
+  const endAt = new Map(tokens.map((t, i) => [t.end, i]));
+  const out: EntityHit[] = [];
+  const covered = (a: number, b: number) => [...hits, ...out].some((h) => h.start < b && h.end > a);
+  for (const [name, h] of towns) {
+    for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
+      const end = at + name.length;
+      if (/\p{L}/u.test(text.charAt(at - 1)) || /\p{L}/u.test(text.charAt(end))) continue;
+      const from = startAt.get(at);
+      const last = endAt.get(end);
+      if (from === undefined || last === undefined || covered(at, end)) continue;
+      out.push({ ...h, start: at, end, from, to: last + 1, rule: 'place:named-before', confidence: 0.5 });
+    }
+  }
+  return out;
 }
 
 const BRACKETED = /^ \((\p{Lu}{2,7})\)/u;

@@ -130,14 +130,18 @@ const TREATED =
 const TAKEN_FROM = /\b(?:abduct\w*|kidnap\w*|snatch\w*|seized)\b[^.;,]{0,60}\bfrom\s+$/i;
 
 // "The five dead were buried in Diffa": a funeral's town and figures tell no new attack.
-const BURIAL = /\b(?:buried|burial|funerals?|laid to rest|mourners)\b/i;
+// Not "women bombers struck a wedding, a funeral and a hospital": a funeral as a target.
+const BURIAL =
+  /\b(?:buried|burial|laid to rest|mourners)\b|\bfunerals?\s+(?:of|for|was|were|took place|held|prayers?)\b/i;
 // A revised toll: "the toll rose to 14", "the death toll had risen to nine".
 const REVISED = /\b(?:toll|risen|rose|climbed|increased)\b/i;
 
+const ANOTHER_ATTACK =
+  /\b(?:a\s+(?:second|third|separate|further|fresh)|another)\s+(?:[\p{L}-]+\s+)?(?:attack|assault|raid|bombing|ambush|explosion|blast|shooting|killing|abduction)\b/iu;
 const WEAPON_WENT_OFF =
   /\b(?:bomb|grenade|device|explosives?|car bomb|mine)\b[^.;]{0,60}\b(?:exploded|went off|detonated|blew up)\b/i;
 const ARMED_MEN =
-  /\b(?:insurgents|militants|gunmen|fighters|attackers|assailants|bandits|jihadists|rebels|guerrillas|terrorists|militiamen|fired|shelled)\b/i;
+  /\b(?:insurgents|militants|gunmen|armed men|fighters|attackers|assailants|bandits|jihadists|rebels|guerrillas|terrorists|militiamen|fired|shelled)\b/i;
 
 // One more person, named by an indefinite article.
 const ONE_MORE = /^(?:an?|another|one)\s/i;
@@ -233,6 +237,16 @@ const SECOND_EVENT =
 // act, by a named actor, told in the same breath.
 const AS_EVENT =
   /\s+as\s+(?=(?:\p{Lu}[\p{L}'’-]*\s+){1,4}(?:kills?|killed|attacks?|attacked|storms?|stormed|bombs?|bombed|abducts?|abducted|kidnaps?|kidnapped|raids?|raided|ambush(?:es|ed)?|strikes?|struck)\b)/gu;
+const LATER =
+  /^\s*(?:(a|one|two|three|four|five|six)\s+(days?|weeks?)\s+later|the\s+(?:next|following)\s+(day))\b/i;
+const COUNT: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
+
+/** The date a span after another: a day's date moves on; a month or a year stays as precise as it was. */
+function after(date: string, m: RegExpExecArray): string {
+  if (!/^\d{4}-\d\d-\d\d$/.test(date)) return date;
+  const days = m[3] ? 1 : (COUNT[(m[1] ?? '').toLowerCase()] ?? 1) * (/^week/i.test(m[2] ?? '') ? 7 : 1);
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
+}
 const NEXT_MONTH = /\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b/i;
 
 /** The sentences, each cut where it goes on to tell a second event (SECOND_EVENT). */
@@ -367,7 +381,9 @@ export function gatherIncidents(
         h.hit.end <= s.end &&
         h.item.kind === 'location' &&
         // ... unless people were taken from it: "the abduction of 276 schoolgirls from Chibok".
-        (!/\bfrom\s+$/i.test(text.slice(Math.max(s.start, h.hit.start - 6), h.hit.start)) ||
+        (!/\bfrom\s+(?:neighbou?ring\s+)?$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 18), h.hit.start),
+        ) ||
           TAKEN_FROM.test(text.slice(Math.max(s.start, h.hit.start - 80), h.hit.start))) &&
         // "a tourist from Ipoh, in Malaysia's Perak state": where a victim came from.
         !/\bfrom\s+\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)?,\s+in\s+(?:\p{Lu}[\p{L}'’-]*['’]s\s+)?$/u.test(
@@ -511,10 +527,24 @@ export function gatherIncidents(
       recent.sentence = si;
       return;
     }
+    // "The rounds landed shortly before midnight on Sunday": the sentence right after an attack
+    // told with no day, naming no other place, gives its day.
+    if (!cue && !hasFigures && recent && si - recent.sentence <= 1 && scene.length === 0) {
+      const d = recent.item.data as IncidentData;
+      const day = d.date === undefined ? statedDate(sentence, published) : undefined;
+      if (day) {
+        d.date = day;
+        return;
+      }
+    }
     if (!cue && !hasFigures && listedAttacks(text, s, sentence, scene, items, published)) return;
     if (!cue && !hasFigures && !(anaphor && recent && place)) return;
     // "Hours later, gunmen attacked ...": the day of the event the article just told.
-    const sameDay = open && SAME_DAY.test(sentence) ? (open.item.data as IncidentData).date : undefined;
+    const openDay = open ? (open.item.data as IncidentData).date : undefined;
+    // "A week later, two bombers attacked ...": that long after the event the article just told.
+    const later = LATER.exec(sentence);
+    const sameDay =
+      open && SAME_DAY.test(sentence) ? openDay : later && openDay ? after(openDay, later) : undefined;
     const told = (cue ?? figures.killed ?? figures.injured)?.start;
     // "... and early the following month they shot dead 36 quarry workers": the month after.
     const openDate = open ? (open.item.data as IncidentData).date : undefined;
@@ -524,8 +554,10 @@ export function gatherIncidents(
     // "Kuchi has been hit before: six were killed when gunmen raided the village last year": an
     // act told at another time is another attack, even at the same place.
     const recentDate = recent ? (recent.item.data as IncidentData).date : undefined;
+    // "On 18 May, a second attack targeted the Lusanga displacement site": said to be another.
     const elsewhen =
-      ownDate !== undefined && recentDate !== undefined && !nextMonth && apart(ownDate, recentDate);
+      (ownDate !== undefined && recentDate !== undefined && !nextMonth && apart(ownDate, recentDate)) ||
+      (cue !== undefined && ANOTHER_ATTACK.test(sentence));
     // The act told just after the town it happened in, with nothing told there yet.
     const carried =
       !place &&
@@ -540,7 +572,8 @@ export function gatherIncidents(
         : undefined;
     if (carried && !BATTLE.test(sentence) && (!ownDate || !carried.date || !apart(ownDate, carried.date))) {
       place = carried.place;
-      date = date ?? carried.date;
+      // The day of the act, not of a later count ("the toll confirmed on 19 May stands at 18").
+      date = carried.date ?? date;
     }
     // "... deployed to the area on Sunday and condemned the attack": the day after the attack
     // last told is that attack again, not another in "the area".
@@ -671,7 +704,7 @@ function forgetHeadlineRetold(items: ItemSet, headline: number): void {
   for (const i of incidents) {
     const d = i.data as IncidentData;
     if (d.date || !i.evidence.every((e) => e.sentenceStart === headline)) continue;
-    const same = incidents.some((o) => {
+    const same = incidents.find((o) => {
       const od = o.data as IncidentData;
       return (
         o !== i &&
@@ -680,6 +713,28 @@ function forgetHeadlineRetold(items: ItemSet, headline: number): void {
           (d.injured && od.injured?.value === d.injured.value))
       );
     });
-    if (same) items.remove(i);
+    // "Two soldiers killed, four wounded as gunmen ambush Army patrol in Butig", told in full
+    // at "Barangay Malungun, Butig" after a press release's letterhead: the same attack, whose
+    // figures the headline may give more of.
+    const inside =
+      same ??
+      incidents.find((o) => o !== i && (o.data as IncidentData).date !== undefined && agrees(d, o, items));
+    if (!inside) continue;
+    const od = inside.data as IncidentData;
+    if (!od.killed && d.killed) od.killed = d.killed;
+    if (!od.injured && d.injured) od.injured = d.injured;
+    items.remove(i);
   }
+}
+
+/** A headline's attack and one the body tells: places one inside the other, no figure against another. */
+function agrees(d: IncidentData, o: Extraction, items: ItemSet): boolean {
+  const od = o.data as IncidentData;
+  const a = d.place ? items.get(d.place) : undefined;
+  const b = od.place ? items.get(od.place) : undefined;
+  if (!a || !b || a.key === b.key) return false;
+  const within = (x: Extraction, y: Extraction) => loc(x).within === y.key;
+  const clash = (p?: { value: number }, q?: { value: number }) =>
+    p !== undefined && q !== undefined && p.value !== q.value;
+  return (within(a, b) || within(b, a)) && !clash(d.killed, od.killed) && !clash(d.injured, od.injured);
 }

@@ -79,6 +79,8 @@ const ACT_VERBS: Record<string, string> = {
 // "drove a car into a crowd", "ploughed his truck into": a vehicle driven into people.
 const RAMMING =
   /\b(?:drove|ploughed|plowed|steered|smashed)\s+(?:a|an|his|her|their|the)\s+(?:[\p{L}-]+\s+)?(?:car|truck|van|lorry|vehicle|SUV|bus|pickup)\s+into\b/iu;
+const UNCOUNTED_DEAD =
+  /\b(?:killing|killed|wounding|wounded)\s+(?:[\p{L}-]+\s+)?(?:soldiers|civilians|people|villagers|worshippers|passengers|policemen|officers|troops|guards|students|children|shoppers|traders)\b/iu;
 // "seized two clan elders from a mosque": people taken, not goods or towns.
 const SEIZED_PEOPLE =
   /\b(?:seized|snatched|grabbed|carried (?:away|off)|took away|whisked away|marched away)\s+(?:(?:at least|about|some|more than|over)\s+)?(?:\d+|two|three|four|five|six|seven|eight|nine|ten|a|an|dozens of|scores of|several)\s+(?:[\p{L}-]+\s+){0,2}?(?:elders?|people|villagers|civilians|passengers|students|schoolgirls|schoolchildren|pupils|worshippers|women|children|men|workers|traders|farmers|travell?ers|chiefs?|officials?|teachers?|nurses?|doctors?|priests?|engineers?|girls|boys)\b/iu;
@@ -190,9 +192,24 @@ const KILLED: RegExp[] = [
     `\\b(?:killing|killings|deaths|massacre|murders?|beheading)\\s+of\\s+${APPROX}${NUM}${VICTIMS}`,
     'i',
   ),
+  // "Two soldiers of the 55th Infantry Battalion were killed in action": whose they were, between.
+  new RegExp(
+    `\\b${APPROX}${NUM}\\s+(?:soldiers|policemen|police officers|officers|troops|members|fighters|guards|workers|employees|staff)\\s+of\\s+[^,.;]{1,45}?\\s+(?:were|have been|had been)\\s+(?:killed|shot dead)\\b`,
+    'iu',
+  ),
+  // "Three members of one family were killed": a figure of members of something.
+  new RegExp(
+    `\\b${APPROX}${NUM}\\s+members\\s+of\\s+(?:[\\p{L}-]+\\s+){1,3}?(?:were|have been|had been)\\s+(?:killed|shot dead|dead)\\b`,
+    'iu',
+  ),
   // "Two Swedish football supporters were shot dead": up to three words between figure and verb.
   new RegExp(
     `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded|massacred|slaughtered|executed)\\b`,
+    'iu',
+  ),
+  // "more than 60 people attending a funeral wake were killed": what they were doing, between.
+  new RegExp(
+    `\\b${APPROX}${NUM}\\s+(?:people|civilians|villagers|worshippers|mourners|passengers|pilgrims|students|children|soldiers|men|women)\\s+\\p{Ll}+ing\\b[^,.;]{1,50}?\\s+(?:were|had been|have been)\\s+(?:killed|shot dead|massacred)\\b`,
     'iu',
   ),
   // "two civilians at the nearby livestock market were killed": where they were, between.
@@ -217,9 +234,9 @@ const KILLED: RegExp[] = [
   // "killed a German tourist": one victim.
   /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=[\p{L}\d])/iu,
   // "a police officer was killed", "another soldier was shot dead": one victim.
-  /\b()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}-]+\s+){0,2}?(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
+  /\b(?<!\bno\s)()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}-]+\s+){0,2}?(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
   // "A ranch hand, Celso Giménez, 52, was shot dead": one victim, named between commas.
-  /\b()(an?|one|another)\s+(?:[\p{L}-]+\s+){0,2}?[\p{L}-]+(?:,\s+[^,.;]{1,40}){1,2},\s+(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
+  /\b(?<!\bno\s)()(an?|one|another)\s+(?:[\p{L}-]+\s+){0,2}?[\p{L}-]+(?:,\s+[^,.;]{1,40}){1,2},\s+(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
   // "A woman died of her wounds on Sunday": one victim of the act, dying later.
   /\b()(an?|one)\s+(?:[\p{L}\d-]+\s+){0,2}?died\s+(?:of|from)\s+(?:her|his|their|the)\s+(?:wounds|injuries)\b/iu,
   // "including a police officer who died of his wounds": one victim who died later.
@@ -246,13 +263,18 @@ const INJURED: RegExp[] = [
     `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+survived\\s+with\\b[^.;]{0,40}?\\b(?:wounds|injuries)`,
     'iu',
   ),
+  // "Seven people with gunshot and machete wounds were evacuated".
+  new RegExp(
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+)?\\s+with\\s+(?:[\\p{L}-]+\\s+){0,4}?(?:wounds|injuries)\\b`,
+    'iu',
+  ),
   // "Eleven wounded soldiers were evacuated by road to the hospital".
   new RegExp(
     `\\b${APPROX}${NUM}\\s+(?:wounded|injured)\\s+(?:[\\p{L}-]+\\s+)?(?:were|had been|have been)\\s+(?:evacuated|taken|rushed|flown|airlifted|admitted|treated|transferred|brought)\\b`,
     'iu',
   ),
   // "A police reservist guarding the site was shot in the shoulder": one hurt.
-  /\b()(an?|one|another)\s+(?:[\p{L}-]+\s+){0,5}?(?:was|has been|had been)\s+shot\s+(?:in\s+the\s+\p{L}+|and\s+(?:wounded|injured))/iu,
+  /\b(?<!\bno\s)()(an?|one|another)\s+(?:[\p{L}-]+\s+){0,5}?(?:was|has been|had been)\s+shot\s+(?:in\s+the\s+\p{L}+|and\s+(?:wounded|injured))/iu,
   // "Three children were killed and five other members of their family wounded": the verb left out.
   new RegExp(
     `\\band\\s+${APPROX}${NUM}(?:\\s+(?!were\\b|was\\b)[\\p{L}-]+){1,5}?\\s+(?:wounded|injured|hurt)\\b`,
@@ -260,13 +282,15 @@ const INJURED: RegExp[] = [
   ),
   // "A fourth worker was wounded", "An off-duty police officer was seriously wounded": one more
   // victim, hurt.
-  /\b()(an?|one|another)\s+(?:(?:second|third|fourth|fifth|sixth|other)\s+)?(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,3}(?:was|has been|had been)\s+(?:(?:seriously|critically|badly|slightly|lightly|gravely)\s+)?(?:injured|wounded|hurt)\b/iu,
+  /\b(?<!\bno\s)()(an?|one|another)\s+(?:(?:second|third|fourth|fifth|sixth|other)\s+)?(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,3}(?:was|has been|had been)\s+(?:(?:seriously|critically|badly|slightly|lightly|gravely)\s+)?(?:injured|wounded|hurt)\b/iu,
   // "A 67-year-old man ... was hit in the arm", "His aide took a bullet in the thigh": one hurt.
-  /\b()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,8}?(?:was|has been|had been)\s+hit\s+in\s+the\s+\p{L}+/iu,
+  /\b(?<!\bno\s)()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,8}?(?:was|has been|had been)\s+hit\s+in\s+the\s+\p{L}+/iu,
   /\b(?:took|caught|suffered)\s+()(a)\s+bullet\b/iu,
   new RegExp(`\\b(?:injured|injuring|wounded|wounding|injuries to)\\s+${APPROX}${NUM}`, 'i'),
   // "attacked two women with a knife, wounding both", "stabbed a man, seriously injuring him".
   /\b(?:wounding|injuring)\s+()(both|him|her)\b/i,
+  // "killing a sacristan and wounding a priest": one hurt.
+  /\b(?:wounding|injuring)\s+()(an?)\s+(?!second\b|third\b|fourth\b|fifth\b|sixth\b|number\b|few\b|dozen\b)(?=\p{L})/iu,
   // "killing two constables and wounding a third".
   /\b(?:wounding|injuring|wounded|injured)\s+()(a)\s+(?:second|third|fourth|fifth|sixth)\b/i,
   // "stabbed six people", "shot 14 passengers": hurt, unless "to death" or "dead" follows.
@@ -383,7 +407,11 @@ export interface IncidentCue {
 const GROUP_OF_DEAD =
   '(?:people|persons|civilians|villagers|residents|worshippers|children|women|men|soldiers|police(?:men| officers)?|officers|policemen|troops|guards|passengers|students|workers|militiamen|rangers|volunteers)';
 // "killing two soldiers and three civilians": a second group of the dead, added to the first.
-const AND_MORE = new RegExp(`^\\s+and\\s+${NUM}(?:\\s+[\\p{L}-]+)?\\s+${GROUP_OF_DEAD}\\b`, 'iu');
+// Not "killed and five other people wounded": those are the wounded.
+const AND_MORE = new RegExp(
+  `^\\s+and\\s+${NUM}(?:\\s+[\\p{L}-]+)?\\s+${GROUP_OF_DEAD}\\b(?!\\s+(?:were\\s+|had been\\s+)?(?:wounded|injured|hurt))`,
+  'iu',
+);
 
 // "gunmen shot dead Khaled al-Hariri, a member of the local council": one named victim.
 const NAMED_VICTIM =
@@ -563,11 +591,14 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
     m = mine;
     noun = 'mine blast';
   }
+  // "A suicide bomber drove a car ... into a checkpoint, killing soldiers who ...": an agent that
+  // killed people the sentence does not count.
+  const uncounted = UNCOUNTED_DEAD.test(sentence);
   for (const [re2, needsFigures] of [
     [ACT_VERB, false],
     [AGENT_NOUN, true],
   ] as const) {
-    if (m || (needsFigures && !figures)) continue;
+    if (m || (needsFigures && !figures && !uncounted)) continue;
     const v = re2.exec(sentence);
     const n = v ? (ATTACK_VERBS[(v[1] ?? '').toLowerCase()] ?? 'attack') : undefined;
     if (v && n && realised(sentence, v.index, n)) {

@@ -165,7 +165,9 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     re.test(text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token | undefined)?.start ?? text.length));
 
   for (let i = 1; i < tokens.length; i++) {
-    const lead = tokens[i - 1] as Token;
+    // "in neighbouring Piagapo": an adjective of nearness between the preposition and the name.
+    const near = /^(?:neighbou?ring|nearby)$/.test((tokens[i - 1] as Token).fold) && i > 1;
+    const lead = tokens[near ? i - 2 : i - 1] as Token;
     // "the outskirts of Barsalogho", "the town of Kuriga": "of" after a word for a settlement.
     const ofSettlement = lead.fold === 'of' && SETTLEMENT.has(tokens[i - 2]?.fold ?? '');
     // "an attack on Kafolo, in northern Ivory Coast".
@@ -174,7 +176,11 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     const entered = /^(?:entered|stormed|overran|raided|attacked|besieged)$/.test(lead.fold);
     const compassOf =
       lead.fold === 'of' && /^(?:north|south|east|west)(?:-?(?:east|west))?$/.test(tokens[i - 2]?.fold ?? '');
-    if (!(BEFORE.has(lead.fold) || ofSettlement || attackOn || entered || compassOf) || !gapIs(i - 1, /^ $/))
+    if (
+      !(BEFORE.has(lead.fold) || ofSettlement || attackOn || entered || compassOf) ||
+      !gapIs(i - 1, /^ $/) ||
+      (near && !gapIs(i - 2, /^ $/))
+    )
       continue;
     // Up to three capitalised words the gazetteer does not know, joined by single spaces or hyphens.
     let to = i + compassLead(tokens, i, (k) => !taken[k] && nameLike(tokens[k], g), UNIT);

@@ -44,15 +44,38 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
   const results = chrono.parse(text, published ?? new Date(Date.UTC(2000, 0, 1)));
   const dateline = datelineLength(text);
   const out: DateAt[] = [];
+  let previousEnd = -1;
   for (const r of results) {
+    // "February last year": the year was read with the month before it.
+    const consumed =
+      previousEnd >= 0 &&
+      /^(?:last|this) year$/i.test(r.text) &&
+      /^\s+(?:of\s+)?$/.test(text.slice(previousEnd, r.index));
+    previousEnd = r.index + r.text.length;
+    if (consumed) continue;
     // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
     if (!DATE_WORD.test(r.text)) continue;
     // "in Junín": chrono's word boundary is ASCII, so it reads "Jun" inside a name.
     if (/^\p{L}/u.test(text.slice(r.index + r.text.length)) || /\p{L}$/u.test(text.slice(0, r.index)))
       continue;
+    // "In October 2021 ... struck Friday prayers": a weekday naming a prayer is that month's, not
+    // the week of publication ("during Friday prayers" alone is the day it happened).
+    if (
+      /^\s+prayers?\b/i.test(text.slice(r.index + r.text.length)) &&
+      /day$/i.test(r.text) &&
+      results.some((o) => o !== r && o.start.isCertain('year'))
+    )
+      continue;
     // "last week", "this weekend": no day a reader could name.
     if (/\b(?:week|weekend)\b/i.test(r.text)) continue;
     if (procedureBefore(text.slice(0, r.index))) continue;
+    // "officials said on Monday": the day it was told, not the day it happened.
+    if (
+      /\b(?:said|says|told|announced|reported|confirmed|added|stated)\s+(?:(?:late|early)\s+)?(?:on\s+)?$/i.test(
+        text.slice(Math.max(0, r.index - 30), r.index),
+      )
+    )
+      continue;
     if (r.index + r.text.length <= dateline) continue;
     // "A court on Tuesday convicted eight over the attack in Nice on 14 July 2016".
     if (PROCEDURE_NEXT.test(text.slice(r.index + r.text.length))) continue;
@@ -60,14 +83,26 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
     const thatYear = /^\s+(?:of\s+)?(?:that|the\s+same)\s+year\b/i.test(text.slice(r.index + r.text.length))
       ? [...text.slice(0, r.index).matchAll(/\b(?:19|20)\d\d\b/g)].pop()?.[0]
       : undefined;
+    // "in February last year", "in March this year": the month of that year.
+    const rel = /^\s+(?:of\s+)?(last|this)\s+year\b/i.exec(text.slice(r.index + r.text.length));
+    const relYear =
+      rel && published && r.start.isCertain('month') && !r.start.isCertain('year')
+        ? String(published.getUTCFullYear() - (rel[1]?.toLowerCase() === 'last' ? 1 : 0))
+        : undefined;
     const date =
-      thatYear && r.start.isCertain('month')
+      relYear !== undefined
         ? iso(
-            Number(thatYear),
+            Number(relYear),
             r.start.get('month') ?? 1,
             r.start.isCertain('day') ? (r.start.get('day') ?? 1) : undefined,
           )
-        : calendarDate(r.start, published);
+        : thatYear && r.start.isCertain('month')
+          ? iso(
+              Number(thatYear),
+              r.start.get('month') ?? 1,
+              r.start.isCertain('day') ? (r.start.get('day') ?? 1) : undefined,
+            )
+          : calendarDate(r.start, published);
     if (date) out.push({ date, at: r.index });
   }
   // "in the last days of 2024", "at the end of 2023": its December.

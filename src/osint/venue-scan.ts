@@ -69,6 +69,8 @@ const VENUE_HEADS = new Set([
   'camp',
   'junction',
   'roundabout',
+  'gymnasium',
+  'auditorium',
 ]);
 // Heads a proper name keeps in lower case ("the Imam Zaman mosque"); a lower-case "airport" or
 // "bridge" after a city is mostly a description ("the Minneapolis-Saint Paul airport").
@@ -90,6 +92,36 @@ const ONE_WORD_NAME_HEADS = new Set(['estate', 'plantation', 'ranch', 'nightclub
 const VENUE_INNER = new Set(['de', 'al', 'el']);
 // Words that open a noun phrase, not a name.
 const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'its', 'their', 'his', 'her']);
+
+// "the Lusanga displacement site", "the Kakuma refugee camp": a name, its kind, a site word.
+const SITE =
+  /(?:^|[^\p{L}])((?:\p{Lu}[\p{L}'’-]*\s+){1,3})(?:displacement|IDP|refugee|mining|gold|transit)\s+(?:site|camp|settlement)\b/gu;
+
+/** "X displacement site": a site named by the name before its kind. */
+export function scanSites(text: string, tokens: readonly Token[], taken: Uint8Array): EntityHit[] {
+  const out: EntityHit[] = [];
+  for (const m of text.matchAll(SITE)) {
+    const start = m.index + m[0].indexOf(m[1] as string);
+    const end = m.index + m[0].length;
+    const from = tokens.findIndex((t) => t.start === start);
+    const to = tokens.findIndex((t) => t.end === end) + 1;
+    if (from < 0 || to <= from) continue;
+    // Not "the UN refugee camp": a known body or group is no site's name.
+    let known = false;
+    for (let k = from; k < to; k++) if (taken[k] === 2) known = true;
+    if (known || DETERMINERS.has((tokens[from] as Token).fold)) continue;
+    out.push({
+      entry: { kind: 'venue', name: text.slice(start, end) },
+      start,
+      end,
+      from,
+      to,
+      rule: 'venue:named-site',
+      confidence: 0.6,
+    });
+  }
+  return out;
+}
 
 /** Named venues: capitalised words ending in a venue word, not after a possessive boundary. */
 export function scanVenues(text: string, tokens: readonly Token[], taken: Uint8Array): EntityHit[] {
@@ -153,5 +185,7 @@ export function scanVenues(text: string, tokens: readonly Token[], taken: Uint8A
       confidence: 0.7,
     });
   }
+  for (const site of scanSites(text, tokens, taken))
+    if (!out.some((v) => v.from < site.to && v.to > site.from)) out.push(site);
   return out;
 }

@@ -253,6 +253,12 @@ function listed(
 
 const BANNED = new Set(['banned', 'outlawed', 'proscribed', 'so-called', 'little-known', 'shadowy']);
 
+// "a group tracked as SideWinder", "a cluster we track as Copper Mantis": how a vendor names
+// the actor it follows. Not "tracked as CVE-2024-3400".
+const TRACKED_AS = /^(?:tracked|track|tracks|tracking)$/;
+// "APT41", "FIN7", "UNC3886", "TA453", "Storm-0558", "DEV-0537": the actor codes vendors use.
+const ACTOR_CODE = /^(?:APT|FIN|UNC|TA)\d{1,4}$|^(?:Storm|DEV)-\d{3,4}$/;
+
 export function scanGroupCues(
   text: string,
   tokens: readonly Token[],
@@ -261,6 +267,29 @@ export function scanGroupCues(
   const out: GroupContextHit[] = [];
   for (let i = 1; i < tokens.length; i++) {
     const t = tokens[i] as Token;
+    if (ACTOR_CODE.test(t.text)) {
+      // "the group, which is also known as APT35": another name of the group just named.
+      const last = out[out.length - 1];
+      if (/\b(?:known as|aka|a\.k\.a\.)\s+$/i.test(text.slice(Math.max(0, t.start - 20), t.start)) && last)
+        last.entry = { ...last.entry, aliases: [...last.entry.aliases, t.text] };
+      else out.push(hit(text, tokens, i, i + 1, 'text:actor-code'));
+      continue;
+    }
+    if (TRACKED_AS.test(t.fold) && tokens[i + 1]?.fold === 'as' && single(text, t, tokens[i + 1] as Token)) {
+      const from = i + 2;
+      const first = tokens[from];
+      if (first && single(text, tokens[i + 1] as Token, first) && !/^CVE$/i.test(first.text)) {
+        let to = from;
+        while (to < tokens.length && to - from < 3 && isCapitalised((tokens[to] as Token).text)) {
+          to++;
+          const next = tokens[to];
+          if (!next || !single(text, tokens[to - 1] as Token, next)) break;
+        }
+        if (to > from && !/^CVE-/i.test(text.slice(first.start, first.start + 4)))
+          out.push(hit(text, tokens, from, to, 'text:tracked-as'));
+      }
+      continue;
+    }
     if (ARMED_HEADS.has(t.fold) || t.fold === 'forces') {
       const h = headNamed(text, tokens, i);
       if (h) out.push(h);

@@ -517,11 +517,19 @@ export function gatherIncidents(
       si - recent.sentence <= 1 &&
       place !== undefined &&
       openPlace !== undefined &&
-      (RANK[loc(openPlace).placeKind] >= RANK.province || recent.weak === true) &&
-      // "The camp, in Markha district in the west of Shabwa province": a district inside it too.
-      (RANK[loc(place).placeKind] <= RANK.city || loc(place).within === openPlace.key) &&
-      scene.length > 0 &&
-      (recent.weak === true || samePlace(place, openPlace, items));
+      ((RANK[loc(openPlace).placeKind] >= RANK.province &&
+        // "The camp, in Markha district in the west of Shabwa province": a district inside it too.
+        (RANK[loc(place).placeKind] <= RANK.city || loc(place).within === openPlace.key) &&
+        samePlace(place, openPlace, items)) ||
+        (recent.weak === true &&
+          (RANK[loc(place).placeKind] <= RANK.city || loc(place).within === openPlace.key)) ||
+        // "raided his estate near Yby Yaú ... About eight gunmen reached the main house of the
+        // Estancia Santa Clara": the venue the armed men reached, told right after.
+        (loc(place).placeKind === 'venue' &&
+          RANK[loc(openPlace).placeKind] === RANK.city &&
+          (loc(place).within === undefined || loc(place).within === openPlace.key) &&
+          ARMED_MEN.test(sentence))) &&
+      scene.length > 0;
     if (finer && recent && place) {
       moveTo(recent, place, items);
       recent.sentence = si;

@@ -284,7 +284,7 @@ const INJURED: RegExp[] = [
   // victim, hurt.
   /\b(?<!\bno\s)()(an?|one|another)\s+(?:(?:second|third|fourth|fifth|sixth|other)\s+)?(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,3}(?:was|has been|had been)\s+(?:(?:seriously|critically|badly|slightly|lightly|gravely)\s+)?(?:injured|wounded|hurt)\b/iu,
   // "A 67-year-old man ... was hit in the arm", "His aide took a bullet in the thigh": one hurt.
-  /\b(?<!\bno\s)()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,8}?(?:was|has been|had been)\s+hit\s+in\s+the\s+\p{L}+/iu,
+  /\b(?<!\bno\s)()(an?|one|another|his|her|their)\s+(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,8}?(?:[\p{L}\d-]+,\s+who\s+[^,.;]{1,40},\s+)?(?:was|has been|had been)\s+hit\s+in\s+the\s+\p{L}+/iu,
   /\b(?:took|caught|suffered)\s+()(a)\s+bullet\b/iu,
   new RegExp(`\\b(?:injured|injuring|wounded|wounding|injuries to)\\s+${APPROX}${NUM}`, 'i'),
   // "attacked two women with a knife, wounding both", "stabbed a man, seriously injuring him".
@@ -327,7 +327,7 @@ function numberOf(s: string): number | undefined {
     const times = numberOf(dozens[1] as string);
     return times === undefined ? undefined : times * 12;
   }
-  if (w === 'an' || w === 'another' || w === 'the' || w === 'him' || w === 'her') return 1;
+  if (['an', 'another', 'the', 'him', 'her', 'his', 'their'].includes(w)) return 1;
   if (w === 'both') return 2;
   // One victim named by a word for what they did ("killed journalist Lyra McKee").
   if (

@@ -997,3 +997,134 @@ describe('figures told later, two attacks in a headline, places inside towns (is
     ).toEqual([]);
   });
 });
+
+describe('a second attack, told times and other mentions (issue 24)', () => {
+  it('"no one was hurt" hurts no one; "wounding a priest" is one', () => {
+    expect(
+      incidents(
+        'Militants set fire to a church in Azotey, Paraguay, on Saturday. No one was hurt.',
+        '2026-06-23',
+      ),
+    ).toEqual([{ place: 'Azotey', noun: 'arson', date: '2026-06-20' }]);
+    expect(
+      incidents(
+        'In January 2023 a man with a machete attacked two churches in Algeciras, Spain, killing a sacristan and wounding a priest.',
+        '2026-06-03',
+      ),
+    ).toMatchObject([{ place: 'Algeciras', killed: 1, injured: 1 }]);
+  });
+
+  it('victims from a neighbouring country; "February last year"; a funeral as a target', () => {
+    expect(
+      incidents(
+        'Gunmen stormed the weekly market in Boni, Mali, on Sunday, killing 17 people, among them four traders from neighbouring Burkina Faso.',
+        '2026-04-06',
+      ),
+    ).toMatchObject([{ place: 'Boni', killed: 17 }]);
+    expect(
+      incidents(
+        'In February last year a convoy was ambushed near Kobé, Mali, and at least 25 passengers died.',
+        '2026-04-06',
+      ),
+    ).toMatchObject([{ date: '2025-02', killed: 25 }]);
+    expect(
+      incidents(
+        'The attack recalls the June 2024 suicide bombings in Gwoza, Nigeria, where women bombers struck a wedding, a funeral and a hospital, killing 32 people.',
+        '2026-04-21',
+      ),
+    ).toMatchObject([{ place: 'Gwoza', date: '2024-06', killed: 32 }]);
+  });
+
+  it('a bomber who killed people the sentence does not count is an attack', () => {
+    expect(
+      incidents(
+        'Somalia: Nine dead after car bomb hits checkpoint\n\nA suicide bomber drove a car packed with explosives into a checkpoint in Galkayo, Somalia, at dawn on Friday, killing soldiers and civilians.',
+        '2026-05-04',
+      ),
+    ).toMatchObject([{ place: 'Galkayo', date: '2026-05-01', killed: 9 }]);
+  });
+
+  it('a flash update: armed men entered a village, its toll confirmed later, "a second attack"', () => {
+    expect(
+      incidents(
+        'In the early hours of 17 May, armed men entered Biambwe, a village in Lubero territory of North Kivu province, Democratic Republic of the Congo. The toll confirmed on 19 May stands at 18 civilians. Seven people with gunshot and machete wounds were evacuated. On 18 May, a second attack targeted the Lusanga displacement site on the edge of Manguredjipa, killing four displaced people.',
+        '2026-05-20',
+      ),
+    ).toMatchObject([
+      { place: 'Biambwe', date: '2026-05-17', killed: 18, injured: 7 },
+      { place: 'Lusanga displacement site', date: '2026-05-18', killed: 4 },
+    ]);
+    expect(
+      incidents(
+        'In September 2025, more than 60 people attending a funeral wake were killed in Ntoyo, Democratic Republic of the Congo, in an attack.',
+        '2026-05-20',
+      ),
+    ).toMatchObject([{ place: 'Ntoyo', killed: 60 }]);
+  });
+
+  it('a town marked once is that town again; the day comes in the next sentence, not "said on Monday"', () => {
+    expect(
+      incidents(
+        "Mortar fire kills three in Iraq's Amirli\n\nThree members of one family were killed and five other people wounded when mortar rounds slammed into a district of Amirli overnight, officials said on Monday. The rounds landed shortly before midnight on Sunday.",
+        '2026-06-15',
+      ),
+    ).toMatchObject([{ place: 'Amirli', date: '2026-06-14', killed: 3, injured: 5 }]);
+  });
+
+  it('"in neighbouring X"; "the X Gymnasium of Y University"; a headline told again after a letterhead', () => {
+    expect(
+      incidents(
+        'Gunmen ambushed a patrol in Butig, Philippines, on Monday, killing two soldiers. Earlier this month, two farmers were shot dead by gunmen in neighbouring Piagapo.',
+        '2026-05-12',
+      ),
+    ).toMatchObject([{ place: 'Butig' }, { place: 'Piagapo', date: '2026-05', killed: 2 }]);
+    expect(
+      incidents(
+        'In December 2023 a bomb went off during Mass at the Dimaporo Gymnasium of Mindanao State University in Marawi, Philippines, killing four worshippers.',
+        '2026-05-12',
+      ),
+    ).toMatchObject([{ place: 'Dimaporo Gymnasium', killed: 4 }]);
+    expect(
+      incidents(
+        'Two soldiers killed, four wounded as gunmen ambush Army patrol in Butig\n\nPRESS RELEASE\nCamp Ranao, Marawi City, 12 May 2026\n\nTwo soldiers of the 55th Infantry Battalion were killed in action when gunmen opened fire on their patrol in Barangay Malungun, Butig, Philippines, on Monday, 11 May 2026.',
+        '2026-05-12',
+      ),
+    ).toEqual([{ place: 'Malungun', noun: 'shooting', date: '2026-05-11', killed: 2, injured: 4 }]);
+  });
+
+  it('"A week later" and "Friday prayers" in a month the sentence names', () => {
+    expect(
+      incidents(
+        'In October 2021 a suicide bomber struck Friday prayers at the Gozar-e-Sayed Abad mosque in Kunduz, Afghanistan, killing at least 50 worshippers. A week later, two bombers attacked the Imam Bargah mosque in Kandahar, where more than 60 died.',
+        '2026-05-25',
+      ),
+    ).toMatchObject([
+      { place: 'Gozar-e-Sayed Abad mosque', date: '2021-10', killed: 50 },
+      { place: 'Imam Bargah mosque', date: '2021-10', killed: 60 },
+    ]);
+  });
+
+  it('the estate armed men reached, told after its town; "10 p.m." ends a sentence', () => {
+    expect(
+      incidents(
+        'A rancher was kidnapped when armed men raided his estate near Yby Yaú, Paraguay, on Saturday night. About eight gunmen reached the main house of the Estancia Santa Clara shortly after 10 p.m. His 17-year-old son, who was with him, was hit in the leg.',
+        '2026-06-23',
+      ),
+    ).toMatchObject([{ place: 'Estancia Santa Clara', date: '2026-06-20', injured: 1 }]);
+  });
+
+  it("vendors' names for the actors they track", () => {
+    const groups = (text: string) =>
+      extractAt(text)
+        .filter((i) => i.kind === 'group')
+        .map((i) => [i.name, ...(i.data as { aliases: string[] }).aliases.filter((a) => a !== i.name)]);
+    expect(groups('A group tracked as SideWinder sent documents.')).toEqual([['SideWinder']]);
+    expect(
+      groups('We attribute them to a cluster we track as Copper Mantis. Its tooling shares code with APT41.'),
+    ).toEqual([['Copper Mantis'], ['APT41']]);
+    expect(
+      groups('The group, tracked as Charming Kitten and also known as APT35, sent invitations.'),
+    ).toEqual([['Charming Kitten', 'APT35']]);
+    expect(groups('A flaw tracked as CVE-2024-3400 was exploited.')).toEqual([]);
+  });
+});

@@ -276,6 +276,8 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       tokens[i + 3]?.fold === 'of'
     )
       at = i + 3;
+    // "in neighbouring Piagapo": nearness said between the preposition and the name.
+    if (/^(?:neighbou?ring|nearby)$/.test(tokens[at + 1]?.fold ?? '') && single(at + 1)) at++;
     // "in Barangay Baguindan": the Philippine village's unit word before its name is not the name.
     // After it, any capitalised word is the name's ("Barangay Bud Datu").
     const unitLed =

@@ -39,7 +39,19 @@ export function splitSentences(text: string): Sentence[] {
       if ((m[3] ?? '') === '' && (m[1] ?? '') !== '.') continue;
       const before = /([\p{L}.]+)$/u.exec(line.slice(Math.max(0, at - 12), at))?.[1] ?? '';
       const word = before.toLowerCase();
-      if (m[1] === '.' && (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(before) || /\.\p{L}$/u.test(before)))
+      // "shortly after 10 p.m. His son was hit": a time's "p.m." can end a sentence; not before a
+      // day or a zone ("at 10 p.m. Sunday", "9 a.m. GMT").
+      const clock =
+        /^[ap]\.m$/i.test(word) &&
+        /^\s+\p{Lu}/u.test(line.slice(at + 1)) &&
+        !/^\s+(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|^\s+(?:GMT|UTC|local|[A-Z]{2,4}T)\b/.test(
+          line.slice(at + 1),
+        );
+      if (
+        m[1] === '.' &&
+        !clock &&
+        (ABBREVIATIONS.has(word) || /^\p{L}$/u.test(before) || /\.\p{L}$/u.test(before))
+      )
         continue;
       // "official.Following": only a lower-case word runs into the next sentence, never a name.
       if ((m[3] ?? '') === '' && !/\p{Ll}{2}$/u.test(before)) continue;

@@ -390,8 +390,15 @@ export function gatherIncidents(
           text.slice(Math.max(s.start, h.hit.start - 60), h.hit.start),
         ) &&
         // "taken to hospital in Quetta": where the wounded were brought, not where it happened.
-        !/\b(?:hospitals?|clinic|(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
-          text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start),
+        // ... but "struck a wedding, a funeral and a hospital in Gwoza": a hospital as a target.
+        !(
+          /\b(?:hospitals?|clinic|(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
+            text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start),
+          ) &&
+          (TREATED.test(text.slice(s.start, s.end)) ||
+            !/\b(?:hospitals?|clinic)\s+in\s+$/i.test(
+              text.slice(Math.max(s.start, h.hit.start - 14), h.hit.start),
+            ))
         ) &&
         // "were treated for gunshot wounds at Minna General Hospital": a hospital where the
         // wounded were treated is not where they were hurt.

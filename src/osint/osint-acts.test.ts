@@ -1035,6 +1035,21 @@ describe('a second attack, told times and other mentions (issue 24)', () => {
     ).toMatchObject([{ place: 'Gwoza', date: '2024-06', killed: 32 }]);
   });
 
+  it('a hospital struck is a target; a hospital that treated the wounded is not the scene', () => {
+    expect(
+      incidents(
+        'In June 2024 suicide bombings struck a wedding, a funeral and a hospital in Gwoza, Nigeria, killing 32 people.',
+        '2026-04-21',
+      ),
+    ).toMatchObject([{ place: 'Gwoza', date: '2024-06', killed: 32 }]);
+    expect(
+      incidents(
+        'Gunmen killed four farmers near Damboa, Nigeria, on Monday. Six wounded were treated at a hospital in Maiduguri.',
+        '2026-04-21',
+      ),
+    ).toMatchObject([{ place: 'Damboa', killed: 4, injured: 6 }]);
+  });
+
   it('a bomber who killed people the sentence does not count is an attack', () => {
     expect(
       incidents(

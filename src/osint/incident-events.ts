@@ -34,7 +34,7 @@ const COURT_PLACE = /\b(?:court|jury|tribunal|judges?|trial)\s+(?:[\p{L}-]+\s+)?
 // "on the road between Mangai and Milimani in Lamu county": the ends of a road are not the scene.
 const BETWEEN = /\bbetween\s+(?:\p{Lu}[\p{L}'’-]*\s+){1,3}(?:and\s+)?$|\bbetween\s+$/u;
 const ANY_ATTACK_WORD =
-  /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking|attackers|gunmen|assailants|militants|killings|mortar|rockets?|missiles?)\b/i;
+  /\b(attack|bomb|bombing|shooting|stabbing|explosion|blast|massacre|ambush|siege|rampage|raid|hostage-taking|attackers|gunmen|assailants|militants|killings|mortar|rockets?|missiles?|jihadists|insurgents|bandits|terrorists)\b/i;
 // What an article's agent words stand for as its attack noun: "gunmen killed three farmers".
 const AGENT_AS_NOUN: Record<string, string> = {
   attackers: 'attack',
@@ -47,6 +47,10 @@ const AGENT_AS_NOUN: Record<string, string> = {
   rockets: 'rocket attack',
   missile: 'missile strike',
   missiles: 'missile strike',
+  jihadists: 'attack',
+  insurgents: 'attack',
+  bandits: 'attack',
+  terrorists: 'attack',
 };
 
 // A province is less specific than a town, more than its country; a sea is where a ship was hit.

@@ -79,6 +79,11 @@ const ACT_VERBS: Record<string, string> = {
 // "drove a car into a crowd", "ploughed his truck into": a vehicle driven into people.
 const RAMMING =
   /\b(?:drove|ploughed|plowed|steered|smashed)\s+(?:a|an|his|her|their|the)\s+(?:[\p{L}-]+\s+)?(?:car|truck|van|lorry|vehicle|SUV|bus|pickup)\s+into\b/iu;
+// "a grenade was thrown at a bar", "hurled a petrol bomb into a church".
+const THROWN =
+  /\b(?:grenades?|explosives?|petrol bombs?|molotov cocktails?)\s+(?:was|were)\s+(?:thrown|hurled|lobbed|tossed)\b|\b(?:threw|hurled|lobbed|tossed)\s+(?:a|an|two|three)\s+(?:hand\s+)?(?:grenades?|explosives?|petrol bombs?|molotov cocktails?)\b/i;
+// "gunmen fired on a bus": not by police or troops, whose fire is an operation.
+const FIRED_ON = /\bfired\s+(?:shots\s+)?(?:on|at|into)\s+(?:a|an|the|their|his)\b/i;
 const UNCOUNTED_DEAD =
   /\b(?:killing|killed|wounding|wounded)\s+(?:[\p{L}-]+\s+)?(?:soldiers|civilians|people|villagers|worshippers|passengers|policemen|officers|troops|guards|students|children|shoppers|traders)\b/iu;
 // "seized two clan elders from a mosque": people taken, not goods or towns.
@@ -355,7 +360,12 @@ function listedVictims(after: string): number {
   const list = after.split(LIST_END)[0] ?? '';
   // A list ends in "and": "a driver, a police spokesman said" is one victim and who told it.
   if (!/\sand\s/i.test(list)) return 1;
-  return Math.max(1, [...list.matchAll(/(?:^|,\s*|,?\s+and\s+)(?:an?|one)\s+(?=[\p{L}\d])/giu)].length);
+  const ones = [...list.matchAll(/(?:^|,\s*|,?\s+and\s+)(?:an?|one)\s+(?=[\p{L}\d])/giu)].length;
+  // "a village chief and his two sons": the kin told with their number.
+  let kin = 0;
+  for (const m of list.matchAll(/(?:,\s*|,?\s+and\s+)(?:his|her|their)\s+(\w+)\s+\p{L}/giu))
+    kin += numberOf(m[1] ?? '') ?? 1;
+  return Math.max(1, ones + kin);
 }
 
 function firstFigure(sentence: string, offset: number, patterns: readonly RegExp[]): CasualtyHit | undefined {
@@ -405,11 +415,11 @@ export interface IncidentCue {
 
 // Who the groups of the dead told together are: "two soldiers and three civilians".
 const GROUP_OF_DEAD =
-  '(?:people|persons|civilians|villagers|residents|worshippers|children|women|men|soldiers|police(?:men| officers)?|officers|policemen|troops|guards|passengers|students|workers|militiamen|rangers|volunteers)';
+  '(?:people|persons|civilians|villagers|residents|worshippers|children|women|men|soldiers|police(?:men| officers)?|officers|policemen|troops|guards|passengers|students|workers|militiamen|rangers|volunteers|sons|daughters|brothers|relatives|bodyguards|companions)';
 // "killing two soldiers and three civilians": a second group of the dead, added to the first.
 // Not "killed and five other people wounded": those are the wounded.
 const AND_MORE = new RegExp(
-  `^\\s+and\\s+${NUM}(?:\\s+[\\p{L}-]+)?\\s+${GROUP_OF_DEAD}\\b(?!\\s+(?:were\\s+|had been\\s+)?(?:wounded|injured|hurt))`,
+  `^\\s+and\\s+(?:his\\s+|her\\s+|their\\s+)?${NUM}(?:\\s+[\\p{L}-]+)?\\s+${GROUP_OF_DEAD}\\b(?!\\s+(?:were\\s+|had been\\s+)?(?:wounded|injured|hurt))`,
   'iu',
 );
 
@@ -585,6 +595,20 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
   if (seized && !OPERATION.test(sentence.slice(0, seized.index))) {
     m = seized;
     noun = 'abduction';
+  }
+  const thrown = m ? null : THROWN.exec(sentence);
+  if (thrown && realised(sentence, thrown.index, 'grenade attack')) {
+    m = thrown;
+    noun = 'grenade attack';
+  }
+  const fired = m ? null : FIRED_ON.exec(sentence);
+  if (
+    fired &&
+    !OPERATION.test(sentence.slice(0, fired.index)) &&
+    realised(sentence, fired.index, 'shooting')
+  ) {
+    m = fired;
+    noun = 'shooting';
   }
   const mine = m ? null : MINE_STRIKE.exec(sentence);
   if (mine) {

@@ -1143,3 +1143,38 @@ describe('a second attack, told times and other mentions (issue 24)', () => {
     expect(groups('A flaw tracked as CVE-2024-3400 was exploited.')).toEqual([]);
   });
 });
+
+describe('a third probe of our own wire-copy sentences (issue 24)', () => {
+  it('an attack that hurt nobody is still an attack: a grenade thrown, shots fired on a bus', () => {
+    expect(
+      incidents(
+        'Nobody was killed when a grenade was thrown at a bar in Kampala, Uganda, on Saturday night.',
+        '2026-03-10',
+      ),
+    ).toEqual([{ place: 'Kampala', noun: 'grenade attack', date: '2026-03-07' }]);
+    expect(
+      incidents(
+        'None of the passengers was hurt when gunmen fired on a bus near Marsabit, Kenya, on Monday.',
+        '2026-03-10',
+      ),
+    ).toEqual([{ place: 'Marsabit', noun: 'shooting', date: '2026-03-09' }]);
+    expect(incidents('Police fired on the suspects near Marsabit, Kenya, on Monday.', '2026-03-10')).toEqual(
+      [],
+    );
+  });
+
+  it('"a village chief and his two sons" are three; jihadists who killed are an attack', () => {
+    expect(
+      incidents(
+        'Gunmen killed a village chief and his two sons in Kidal, Mali, late on Wednesday, residents said.',
+        '2026-03-10',
+      ),
+    ).toMatchObject([{ place: 'Kidal', killed: 3 }]);
+    expect(
+      incidents(
+        'Suspected jihadists killed 15 civilians in two villages near Djibo, Burkina Faso, on Saturday.',
+        '2026-03-10',
+      ),
+    ).toMatchObject([{ place: 'Djibo', date: '2026-03-07', killed: 15 }]);
+  });
+});

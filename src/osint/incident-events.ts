@@ -251,6 +251,10 @@ function after(date: string, m: RegExpExecArray): string {
   const days = m[3] ? 1 : (COUNT[(m[1] ?? '').toLowerCase()] ?? 1) * (/^week/i.test(m[2] ?? '') ? 7 : 1);
   return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 }
+// "... killing 32 worshippers; two weeks later another attack in Quetta killed 12": a clause
+// after a semicolon that tells a later or another act.
+const SEMICOLON_EVENT =
+  /;\s+(?=(?:(?:a|one|two|three|four|five|six)\s+(?:days?|weeks?|months?)\s+later|the\s+(?:next|following)\s+(?:day|week|month)|another\s+(?:[\p{L}-]+\s+)?(?:attack|bombing|blast|raid|ambush|shooting)|in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b(?!\s+of\s+(?:that|the\s+same)\s+year)))/giu;
 const NEXT_MONTH = /\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b/i;
 
 /** The sentences, each cut where it goes on to tell a second event (SECOND_EVENT). */
@@ -259,9 +263,11 @@ function clausesOf(text: string, sentences: readonly Sentence[]): Sentence[] {
   for (const s of sentences) {
     let from = s.start;
     const body = text.slice(s.start, s.end);
-    const cuts = [...body.matchAll(SECOND_EVENT), ...body.matchAll(AS_EVENT)].sort(
-      (a, b) => a.index - b.index,
-    );
+    const cuts = [
+      ...body.matchAll(SECOND_EVENT),
+      ...body.matchAll(AS_EVENT),
+      ...body.matchAll(SEMICOLON_EVENT),
+    ].sort((a, b) => a.index - b.index);
     for (const m of cuts) {
       out.push({ ...s, start: from, end: s.start + m.index });
       from = s.start + m.index + m[0].length;

@@ -1163,6 +1163,30 @@ describe('a third probe of our own wire-copy sentences (issue 24)', () => {
     );
   });
 
+  it('a later attack after a semicolon; "In 2019,"; "the Radisson Blu hotel"', () => {
+    expect(
+      incidents(
+        'On March 3, a suicide bomber blew himself up at a mosque in Peshawar, Pakistan, killing 32 worshippers; two weeks later another attack in Quetta killed 12.',
+        '2026-03-25',
+      ),
+    ).toMatchObject([
+      { place: 'Peshawar', date: '2026-03-03', killed: 32 },
+      { place: 'Quetta', date: '2026-03-17', killed: 12 },
+    ]);
+    expect(
+      incidents(
+        'In 2019, the group killed 22 soldiers in an attack on a base in Inates, Niger.',
+        '2026-03-25',
+      ),
+    ).toMatchObject([{ place: 'Inates', date: '2019', killed: 22 }]);
+    expect(
+      incidents(
+        'The militants stormed the Radisson Blu hotel in Bamako, Mali, on 20 November 2015 and held 170 people hostage; 20 were killed.',
+        '2026-03-25',
+      ),
+    ).toMatchObject([{ place: 'Radisson Blu hotel', date: '2015-11-20', killed: 20 }]);
+  });
+
   it('"a village chief and his two sons" are three; jihadists who killed are an attack', () => {
     expect(
       incidents(

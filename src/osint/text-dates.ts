@@ -116,7 +116,7 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
   // "in 2019", "the 2020 murder", "in the summer of 2019": a year chrono does not read as a date.
   // Beside chrono's dates only "in 2019", so that the act's own clause can hold it ("early this
   // year, weeks after fighters stormed a base in 2024").
-  const inYear = /\bin\s+(19[5-9]\d|20\d\d)\b(?!\s*[-–,]?\s*\d)/.exec(sentence);
+  const inYear = /\bin\s+(19[5-9]\d|20\d\d)\b(?!\s*[-–,]?\s*\d)/i.exec(sentence);
   if (
     out.length > 0 &&
     inYear?.[1] &&
@@ -128,7 +128,7 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
   }
   if (out.length === 0) {
     // "captured by troops in 2023": the year of a police step, as for chrono's dates.
-    const plainYear = /\bin\s+(19[5-9]\d|20\d\d)\b/.exec(sentence);
+    const plainYear = /\bin\s+(19[5-9]\d|20\d\d)\b/i.exec(sentence);
     const year =
       (plainYear && !procedureBefore(text.slice(0, plainYear.index)) ? plainYear : null) ??
       // "the 2020 murder", "the insurgents' 2021 assault on Palma".

@@ -83,6 +83,8 @@ const LOWER_CASE_HEADS = new Set([
   // "at Zoobe junction", "the KM4 roundabout".
   'junction',
   'roundabout',
+  // "stormed the Radisson Blu hotel".
+  'hotel',
 ]);
 // Heads whose one-word name is no description ("the Movida nightclub", "the Santa Ana estate"):
 // unless the word is a place the gazetteer knows ("a Kabul hotel") or a people's adjective.

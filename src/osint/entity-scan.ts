@@ -354,15 +354,18 @@ function otherMentions(text: string, tokens: readonly Token[], hits: readonly En
   if (towns.size === 0) return [];
   const startAt = new Map(tokens.map((t, i) => [t.start, i]));
   const endAt = new Map(tokens.map((t, i) => [t.end, i]));
+  // Tokens some hit already holds: a mention inside another name is that name's.
+  const held = new Uint8Array(tokens.length);
+  for (const h of hits) held.fill(1, h.from, h.to);
   const out: EntityHit[] = [];
-  const covered = (a: number, b: number) => [...hits, ...out].some((h) => h.start < b && h.end > a);
   for (const [name, h] of towns) {
     for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
       const end = at + name.length;
       if (/\p{L}/u.test(text.charAt(at - 1)) || /\p{L}/u.test(text.charAt(end))) continue;
       const from = startAt.get(at);
       const last = endAt.get(end);
-      if (from === undefined || last === undefined || covered(at, end)) continue;
+      if (from === undefined || last === undefined || held.subarray(from, last + 1).includes(1)) continue;
+      held.fill(1, from, last + 1);
       out.push({ ...h, start: at, end, from, to: last + 1, rule: 'place:named-before', confidence: 0.5 });
     }
   }

@@ -137,14 +137,22 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     return to > j && UNIT.has(tokens[to]?.fold ?? '') ? to : -1;
   };
 
-  // The country named last before token i, within a few sentences.
+  // The country named last before token i, within a few sentences (a binary search: a long text
+  // asks this at every unknown name).
+  const countries = hits
+    .flatMap((h) => (h.entry.kind === 'country' ? [{ end: h.end, code: h.entry.code }] : []))
+    .sort((a, b) => a.end - b.end);
   const lastCountryBefore = (i: number): string | undefined => {
     const at = (tokens[i] as Token).start;
-    let best: EntityHit | undefined;
-    for (const h of hits)
-      if (h.entry.kind === 'country' && h.end <= at && at - h.end < 600 && (!best || h.start > best.start))
-        best = h;
-    return best?.entry.kind === 'country' ? best.entry.code : undefined;
+    let lo = 0;
+    let hi = countries.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((countries[mid] as { end: number }).end <= at) lo = mid + 1;
+      else hi = mid;
+    }
+    const best = countries[lo - 1];
+    return best && at - best.end < 600 ? best.code : undefined;
   };
 
   const out: EntityHit[] = [];

@@ -39,7 +39,9 @@ export interface ExpectedIncident {
  * written blind by a seventh hand, first scored after the rules 149-158 led to; heldout15:
  * 169-178, written blind by an eighth hand, first scored after the rules 159-168 led to;
  * heldout16: 179-188, written blind by a ninth hand, first scored after the rules 169-178 led to;
- * heldout17: 189-198, written blind by a tenth hand, first scored after the rules 179-188 led to. */
+ * heldout17: 189-198, written blind by a tenth hand, first scored after the rules 179-188 led to;
+ * heldout18: 199-208, written blind by an eleventh hand, first scored after the rules 189-198 and
+ * a third probe of our own sentences led to. */
 export const LABELLED_SETS = [
   'dev',
   'heldout',
@@ -59,6 +61,7 @@ export const LABELLED_SETS = [
   'heldout15',
   'heldout16',
   'heldout17',
+  'heldout18',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

@@ -241,6 +241,9 @@ export function scanEntities(
   for (const gh of [...scanGroupContext(text, tokens), ...cued]) {
     const same = defined.get(gh.entry.name);
     if (same) gh.entry = same;
+    // "at 10.40 WIT, a group of eight ...": a time zone after a clock time is no group.
+    if (/\d{1,2}[.:]\d\d\s*$/.test(text.slice(Math.max(0, (tokens[gh.from] as Token).start - 8), (tokens[gh.from] as Token).start)))
+      continue;
     let known = false;
     // A listed name or "members of X" that is a place ("fighters from Syria") is that place;
     // a name ending in an armed word may hold one ("Balochistan Liberation Front").

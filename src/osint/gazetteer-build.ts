@@ -108,7 +108,12 @@ function spellings(name: string): string[] {
   if (/\bQaeda\b/.test(name)) out.push(name.replace(/\bQaeda\b/g, 'Qaida'));
   const bare = / Group$/.exec(name) ? name.slice(0, -' Group'.length) : undefined;
   if (bare && /\s/.test(bare)) out.push(bare);
-  return out;
+  // "Tehrik-e-Taliban", "Tehreek-i-Taliban": the Persian and Urdu link vowel is written either way.
+  for (const n of [...out])
+    if (/-[eEiI]-/.test(n)) for (const v of ['e', 'i']) out.push(n.replace(/-[eEiI]-/g, `-${v}-`));
+  // ... and so is the Urdu long vowel: "Tehrik", "Tehreek".
+  for (const n of [...out]) if (/\bTehrik\b/.test(n)) out.push(n.replace(/\bTehrik\b/g, 'Tehreek'));
+  return [...new Set(out)];
 }
 
 function buildGroups(data: OsintData, stored: readonly StoredGroup[]): GroupEntry[] {

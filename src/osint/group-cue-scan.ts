@@ -80,6 +80,8 @@ const MEMBER_WORDS = new Set([
   'faction',
   'affiliate',
 ]);
+const ORDINAL =
+  /^(?:First|Second|Third|Fourth|Fifth|Sixth|Seventh|Eighth|Ninth|Tenth|Eleventh|Twelfth|Thirteenth|Fourteenth|Fifteenth|Sixteenth|Seventeenth|Eighteenth|Nineteenth|Twentieth)$/;
 const SPLIT_WORDS = new Set(['splinter', 'offshoot', 'faction', 'affiliate']);
 const INNER = new Set(['of', 'the', 'al', 'el', 'de', 'del', 'la', 'los', 'las', 'des', 'du', 'wal']);
 const MAX_NAME = 5;
@@ -206,8 +208,10 @@ function headNamed(text: string, tokens: readonly Token[], i: number): GroupCont
   const next = tokens[i + 1];
   if (next && isCapitalised(next.text) && single(text, t, next)) return undefined;
   const from = nameEndingAt(text, tokens, i);
-  // "the Philippine Army's 101st Infantry Brigade": a numbered unit is a state's.
+  // "the Philippine Army's 101st Infantry Brigade", "the army's Fourth Brigade": a numbered unit
+  // is a state's.
   if (/^\d+(?:st|nd|rd|th)$/i.test(tokens[from - 1]?.text ?? '')) return undefined;
+  if (ORDINAL.test((tokens[from] as Token).text) || ORDINAL.test(tokens[from - 1]?.text ?? '')) return undefined;
   if (ARMED_HEADS.has(t.fold))
     return i - from >= 1
       ? withAcronym(text, hit(text, tokens, from, i + 1, 'text:armed-name'), tokens)

@@ -242,7 +242,11 @@ export function scanEntities(
     const same = defined.get(gh.entry.name);
     if (same) gh.entry = same;
     // "at 10.40 WIT, a group of eight ...": a time zone after a clock time is no group.
-    if (/\d{1,2}[.:]\d\d\s*$/.test(text.slice(Math.max(0, (tokens[gh.from] as Token).start - 8), (tokens[gh.from] as Token).start)))
+    if (
+      /\d{1,2}[.:]\d\d\s*$/.test(
+        text.slice(Math.max(0, (tokens[gh.from] as Token).start - 8), (tokens[gh.from] as Token).start),
+      )
+    )
       continue;
     let known = false;
     // A listed name or "members of X" that is a place ("fighters from Syria") is that place;
@@ -289,7 +293,12 @@ export function scanEntities(
     }
     out.push(o);
   }
-  const venues = scanVenues(text, tokens, taken);
+  // A town the gazetteer knows, on exactly these tokens ("the Quetta railway station").
+  const knownPlace = (from: number, to: number) => {
+    const m = g.index.matchAt(tokens, from);
+    return m !== undefined && m !== null && m.to === to && PLACE_KINDS.has(m.alias.entry.kind);
+  };
+  const venues = scanVenues(text, tokens, taken, knownPlace);
   const result = out.filter(
     (h) =>
       !venues.some(

@@ -211,7 +211,8 @@ function headNamed(text: string, tokens: readonly Token[], i: number): GroupCont
   // "the Philippine Army's 101st Infantry Brigade", "the army's Fourth Brigade": a numbered unit
   // is a state's.
   if (/^\d+(?:st|nd|rd|th)$/i.test(tokens[from - 1]?.text ?? '')) return undefined;
-  if (ORDINAL.test((tokens[from] as Token).text) || ORDINAL.test(tokens[from - 1]?.text ?? '')) return undefined;
+  if (ORDINAL.test((tokens[from] as Token).text) || ORDINAL.test(tokens[from - 1]?.text ?? ''))
+    return undefined;
   if (ARMED_HEADS.has(t.fold))
     return i - from >= 1
       ? withAcronym(text, hit(text, tokens, from, i + 1, 'text:armed-name'), tokens)

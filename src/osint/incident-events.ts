@@ -212,6 +212,14 @@ function listedAttacks(
   if (!first) return false;
   const lead = ATTACKS_ON.exec(text.slice(Math.max(s.start, first.hit.start - 60), first.hit.start));
   if (!lead || SEVERAL_ATTACKS.test(sentence)) return false;
+  // "picked up by the Anti-Terrorist Squad in simultaneous raids in Bhopal, Indore and Jabalpur".
+  if (
+    /raids/i.test(lead[1] ?? '') &&
+    /\b(?:police|squad|agents|officers|troops|security forces|arrest\w*|picked up|detain\w*)\b/i.test(
+      sentence,
+    )
+  )
+    return false;
   const listed = [first];
   for (const h of towns.slice(1)) {
     const prev = listed[listed.length - 1] as PlacedHit;
@@ -260,9 +268,17 @@ const NEXT_MONTH = /\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b/i
 /** The sentences, each cut where it goes on to tell a second event (SECOND_EVENT). */
 function clausesOf(text: string, sentences: readonly Sentence[]): Sentence[] {
   const out: Sentence[] = [];
-  for (const s of sentences) {
+  for (const [n, s] of sentences.entries()) {
     let from = s.start;
     const body = text.slice(s.start, s.end);
+    // "Three policemen martyred in Bannu attack; four FC men killed in Mastung blast": a headline
+    // joins two stories with a semicolon.
+    if (n === 0 && text.includes('\n') && !/[.!?"”]$/.test(body) && body.includes(';')) {
+      const at = body.indexOf(';');
+      out.push({ ...s, end: s.start + at });
+      from = s.start + at + 1;
+      while (/\s/.test(text.charAt(from))) from++;
+    }
     const cuts = [
       ...body.matchAll(SECOND_EVENT),
       ...body.matchAll(AS_EVENT),

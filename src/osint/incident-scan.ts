@@ -188,7 +188,7 @@ const KILLED: RegExp[] = [
   /\b(?:killed|killing)\s+()(?:the|an?)\s+(?:[\p{L}-]+\s+)?(couple)\b/iu,
   new RegExp(
     // "killing all six people on board": "all" says the figure is exact.
-    `\\b(?:killed|killing|kills|kill|shot dead|shooting dead|hacked to death|claimed the lives of|left|leaving)\\s+(?:all\\s+)?${APPROX}${NUM}${VICTIMS}(?:\\s+(?:dead|people dead))?`,
+    `\\b(?:killed|killing|kills|kill|martyred|martyring|shot dead|shooting dead|hacked to death|claimed the lives of|left|leaving)\\s+(?:all\\s+)?${APPROX}${NUM}${VICTIMS}(?:\\s+(?:dead|people dead))?`,
     'i',
   ),
   new RegExp(`\\bclaimed\\s+${APPROX}${NUM}\\s+lives`, 'i'),
@@ -209,7 +209,7 @@ const KILLED: RegExp[] = [
   ),
   // "Two Swedish football supporters were shot dead": up to three words between figure and verb.
   new RegExp(
-    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded|massacred|slaughtered|executed)\\b`,
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|martyred|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded|massacred|slaughtered|executed)\\b`,
     'iu',
   ),
   // "more than 60 people attending a funeral wake were killed": what they were doing, between.
@@ -373,10 +373,17 @@ function firstFigure(sentence: string, offset: number, patterns: readonly RegExp
   for (const re of patterns) {
     let m = re.exec(sentence);
     // "in May 2022 eight soldiers were killed": the year is no figure; the next match may be.
-    const year = m?.[2] !== undefined && /^(?:19|20)\d\d$/.test(m[2]);
+    // ... nor the day of a date ("BANGUI, July 1 - Twelve people were killed").
+    const day =
+      m?.[2] !== undefined &&
+      /^\d{1,2}$/.test(m[2]) &&
+      /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$/.test(
+        sentence.slice(Math.max(0, m.index + m[0].indexOf(m[2]) - 12), m.index + m[0].indexOf(m[2])),
+      );
+    const year = m?.[2] !== undefined && (/^(?:19|20)\d\d$/.test(m[2]) || day);
     if (m && year) {
       const again = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
-      again.lastIndex = m.index + m[0].indexOf(m[2] as string) + 4;
+      again.lastIndex = m.index + m[0].indexOf(m[2] as string) + (m[2] as string).length;
       m = again.exec(sentence);
     }
     if (!m) continue;
@@ -453,7 +460,7 @@ export function scanCasualties(
 
 // A word every casualty pattern holds.
 const CASUALTY_WORD =
-  /\b(?:kill|dead|die|death|wound|injur|hurt|toll|lives|massacr|slaughter|execut|behead|stab|shot|shoot|hack|beat|burn|bullet|surviv|treated|hit in|murder|assassinat|gunned|left|leaving|claimed)/i;
+  /\b(?:kill|dead|die|death|wound|injur|hurt|toll|lives|massacr|slaughter|execut|behead|stab|shot|shoot|hack|beat|burn|bullet|surviv|treated|hit in|murder|assassinat|gunned|left|leaving|claimed|martyr)/i;
 
 // "Two CRPF personnel and the civilian driver were killed", "Their mother and an uncle were
 // wounded": a group and one more, or two people, each with their determiner.

@@ -82,6 +82,13 @@ export function scanOrgCues(text: string, tokens: readonly Token[], taken: Uint8
       const next = tokens[end + 1];
       if (words.length === 1 && next && gap(end) === ' ' && LONGER.has(`${words[0]} ${next.fold}`))
         head = false;
+      // "the Mandan Police Station": a building named after its body is a place.
+      if (
+        next &&
+        gap(end) === ' ' &&
+        /^(?:station|post|academy|lines|headquarters|checkpoint|barracks)$/.test(next.fold)
+      )
+        head = false;
       if (!head) continue;
       // The name's own words before the head: capitalised, joined by single spaces; a country
       // the text names there ("the Kenya Defence Forces") is part of the name.

@@ -1202,3 +1202,63 @@ describe('a third probe of our own wire-copy sentences (issue 24)', () => {
     ).toMatchObject([{ place: 'Djibo', date: '2026-03-07', killed: 15 }]);
   });
 });
+
+describe('wire, Pakistani and Indonesian copy (issue 24)', () => {
+  it("a dateline's day is no figure; police raids on a list of towns are no attacks", () => {
+    expect(
+      incidents(
+        'BANGUI, July 1 - Twelve people were killed at dawn on Sunday when armed men attacked the market in Bocaranga, Central African Republic.',
+        '2026-07-01',
+      ),
+    ).toMatchObject([{ place: 'Bocaranga', date: '2026-06-28', killed: 12 }]);
+    expect(
+      incidents(
+        'The men were picked up by the Anti-Terrorist Squad in simultaneous raids in Bhopal, Indore and Jabalpur in September 2024, the prosecution said.',
+        '2026-08-01',
+      ),
+    ).toEqual([]);
+  });
+
+  it('a headline joining two stories with a semicolon; "martyred"; a police station is a place', () => {
+    expect(
+      incidents(
+        'Three policemen martyred in Bannu attack; four FC men killed in Mastung blast\n\nBANNU: Militants attacked the Mandan Police Station in Bannu, Pakistan, late on Friday night, martyring three policemen and injuring three others, officials said.',
+        '2026-07-26',
+      ),
+    ).toEqual([
+      { place: 'Mastung', noun: 'blast', killed: 4 },
+      { place: 'Mandan Police Station', noun: 'attack', date: '2026-07-24', killed: 3, injured: 3 },
+    ]);
+    expect(
+      namesOf('Militants attacked the Mandan Police Station in Bannu, Pakistan, on Friday.', 'identity'),
+    ).toEqual([]);
+  });
+
+  it('a named railway station is a venue; "the Quetta railway station" describes one', () => {
+    expect(
+      incidents(
+        'In March 2017 a bomb exploded on a train at Jabri railway station in India, injuring ten.',
+        '2026-08-18',
+      ),
+    ).toMatchObject([{ place: 'Jabri railway station', injured: 10 }]);
+    expect(
+      locations('In March 2017 a bomb exploded at the Quetta railway station in Pakistan, injuring ten.'),
+    ).not.toContain('Quetta railway station');
+  });
+
+  it("a state's numbered unit, a time zone after a clock time, the link vowel either way", () => {
+    expect(
+      namesOf(
+        "EMC fighters kidnapped two soldiers of the army's Fourth Brigade near Anorí, Colombia.",
+        'group',
+      ),
+    ).not.toContain('Fourth Brigade');
+    expect(
+      namesOf('At 10.40 WIT, a group of eight gunmen opened fire at a market in Ilaga, Indonesia.', 'group'),
+    ).toEqual([]);
+    const ttp = extractAt('Police blamed the banned Tehreek-i-Taliban Pakistan for the attack.').filter(
+      (i) => i.kind === 'group',
+    );
+    expect(ttp.map((i) => i.evidence.some((e) => e.rule.startsWith('gazetteer:')))).toEqual([true]);
+  });
+});

@@ -92,6 +92,19 @@ const ONE_WORD_NAME_HEADS = new Set(['estate', 'plantation', 'ranch', 'nightclub
 // Words that may sit inside a venue's name without a capital.
 // Not 'of': in "Abbey Gate of Hamid Karzai International Airport" the venue starts after it.
 const VENUE_INNER = new Set(['de', 'al', 'el']);
+// Lower-case words that say which kind of station a named one is.
+const KIND_WORDS = new Set([
+  'railway',
+  'rail',
+  'train',
+  'bus',
+  'metro',
+  'subway',
+  'underground',
+  'police',
+  'petrol',
+  'fire',
+]);
 // Words that open a noun phrase, not a name.
 const DETERMINERS = new Set(['the', 'a', 'an', 'this', 'that', 'its', 'their', 'his', 'her']);
 
@@ -126,7 +139,12 @@ export function scanSites(text: string, tokens: readonly Token[], taken: Uint8Ar
 }
 
 /** Named venues: capitalised words ending in a venue word, not after a possessive boundary. */
-export function scanVenues(text: string, tokens: readonly Token[], taken: Uint8Array): EntityHit[] {
+export function scanVenues(
+  text: string,
+  tokens: readonly Token[],
+  taken: Uint8Array,
+  knownPlace: (from: number, to: number) => boolean = () => false,
+): EntityHit[] {
   const out: EntityHit[] = [];
   for (let i = 1; i < tokens.length; i++) {
     const head = tokens[i] as Token;
@@ -138,6 +156,17 @@ export function scanVenues(text: string, tokens: readonly Token[], taken: Uint8A
     if (next && VENUE_HEADS.has(next.fold) && isCapitalised(next.text) && next.start - head.end === 1)
       continue;
     let from = i;
+    // "Bologna Centrale railway station": a lower-case word for the kind of station is the name's.
+    const kindWord = tokens[i - 1];
+    if (
+      lowerHead &&
+      kindWord &&
+      KIND_WORDS.has(kindWord.fold) &&
+      kindWord.text === kindWord.fold &&
+      text.slice(kindWord.end, head.start) === ' ' &&
+      isCapitalised(tokens[i - 2]?.text ?? '')
+    )
+      from = i - 1;
     while (from > 0) {
       const prev = tokens[from - 1] as Token;
       const gap = text.slice(prev.end, (tokens[from] as Token).start);
@@ -161,6 +190,14 @@ export function scanVenues(text: string, tokens: readonly Token[], taken: Uint8A
     )
       from++;
     if (from === i) continue;
+    // "the Quetta railway station": a known town and a kind of station describe it; a name of its
+    // own ("Bologna Centrale", "Jabri") makes it one.
+    const kind = tokens[i - 1];
+    if (lowerHead && kind && KIND_WORDS.has(kind.fold) && kind.text === kind.fold && from < i - 1) {
+      let own = false;
+      for (let k = from; k < i - 1; k++) if (taken[k] !== 1) own = true;
+      if (!own || knownPlace(from, i - 1)) continue;
+    }
     // "the Imam Zaman mosque", "at Saint-Charles station": a head in lower case after a name of
     // two words or a hyphenated one, itself after "the" or a place word; not "the Shiite mosque".
     if (lowerHead) {

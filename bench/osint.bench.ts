@@ -67,6 +67,22 @@ report({
 const long = texts.join('\n\n').repeat(20);
 const longMs = medianMs(3, () => extractArticle(long.slice(0, 190_000), g, { published }));
 report({ bench: BENCH, metric: 'one 190,000-character article', value: longMs, unit: 'ms' });
+// The input limit's worth of text with no line break (a pasted page run together): what grows
+// faster than the text shows here. Its baseline is the same text's first tenth, per character.
+const flat = long
+  .replace(/\n+/g, ' ')
+  .repeat(Math.ceil(2_000_000 / long.length))
+  .slice(0, 2_000_000);
+const tenthMs = medianMs(3, () => extractArticle(flat.slice(0, 200_000), g, { published }));
+const flatMs = medianMs(1, () => extractArticle(flat, g, { published }));
+report({
+  bench: BENCH,
+  metric: '2,000,000 characters with no line break',
+  value: flatMs,
+  unit: 'ms',
+  baseline: tenthMs * 10,
+  ratio: flatMs / (tenthMs * 10),
+});
 // PDF input: the seed article printed to PDF (2 pages), its text extracted as ingest-article does.
 const seedPdf = new Uint8Array(readFileSync('test/fixtures/pdf/seed-000.pdf'));
 const pdfMs: number[] = [];

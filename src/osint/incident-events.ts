@@ -397,13 +397,28 @@ export function gatherIncidents(
   // The headline: a first line with no closing stop, as titles are written.
   const firstLine = /^[^\n]*/.exec(text)?.[0].trim() ?? '';
   const headline = text.includes('\n') && !/[.!?"”]$/.test(firstLine) ? sentences[0]?.start : undefined;
+  // The places of one clause, by a binary search over the places in text order: a long text has
+  // thousands of clauses and places.
+  const ordered = [...placed].sort((a, b) => a.hit.start - b.hit.start);
+  const inClause = (s: Sentence): PlacedHit[] => {
+    let lo = 0;
+    let hi = ordered.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if ((ordered[mid] as PlacedHit).hit.start < s.start) lo = mid + 1;
+      else hi = mid;
+    }
+    const out: PlacedHit[] = [];
+    for (let k = lo; k < ordered.length && (ordered[k] as PlacedHit).hit.start < s.end; k++)
+      out.push(ordered[k] as PlacedHit);
+    return out;
+  };
   clausesOf(text, sentences).forEach((s, si) => {
     const sentence = text.slice(s.start, s.end);
     if (BURIAL.test(sentence)) return;
     // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
-    let places = placed.filter(
+    let places = inClause(s).filter(
       (h) =>
-        h.hit.start >= s.start &&
         h.hit.end <= s.end &&
         h.item.kind === 'location' &&
         // ... unless people were taken from it: "the abduction of 276 schoolgirls from Chibok".

@@ -309,6 +309,7 @@ export function asUnitOfCountry(
   const owner = hits.find(
     (o) =>
       o.end < h.start &&
+      h.start - o.end <= 40 &&
       /^['’]s (?:(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?\s+|central\s+)?$/i.test(
         text.slice(o.end, h.start),
       ),

@@ -172,9 +172,13 @@ function nearestCountry(located: readonly { start: number; code: string }[], at:
 }
 
 function sentenceAround(text: string, at: number): string {
-  const from = Math.max(text.lastIndexOf('.', at), text.lastIndexOf('\n', at)) + 1;
+  // Within 1,000 characters either way: a text with no stop or line break must not be searched
+  // end to end at every name (2 MB of it took 14 s).
+  const lo = Math.max(0, at - 1000);
+  const back = text.slice(lo, at + 1);
+  const from = lo + Math.max(back.lastIndexOf('.'), back.lastIndexOf('\n')) + 1;
   const dot = text.indexOf('.', at);
-  return text.slice(from, dot < 0 ? text.length : dot);
+  return text.slice(from, dot < 0 || dot - at > 1000 ? Math.min(text.length, at + 1000) : dot);
 }
 
 export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {

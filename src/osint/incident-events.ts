@@ -1,4 +1,5 @@
 import type { EntityHit } from './entity-scan.js';
+import { clausesOf } from './incident-clauses.js';
 import {
   type CasualtyHit,
   type IncidentCue,
@@ -6,6 +7,7 @@ import {
   scanCasualties,
   scanIncidentCue,
 } from './incident-scan.js';
+import { after, apart, LATER, monthAfter, NEXT_MONTH } from './incident-times.js';
 import { evidenceOf, type ItemSet } from './item-set.js';
 import type { Extraction, IncidentData, LocationData } from './osint-types.js';
 import { datelineLength, statedDate } from './text-dates.js';
@@ -239,75 +241,6 @@ function listedAttacks(
     );
   }
   return true;
-}
-
-// ", and in May 2022 eight soldiers were killed ...", ", and early the following month they
-// shot dead 36 ...": a second event told in the same sentence after a new time.
-const SECOND_EVENT =
-  /,\s+and\s+(?:(?:of|to|about)\s+)?(?=the\s+(?:[\p{L}-]+\s+)?(?:attack|bombing|shooting|massacre|ambush|raid|killing|abduction|kidnapping|assault)\s+(?:of|on|at|in)\b|(?:(?:early|late|later|then)\s+)?(?:in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|the\s+(?:following|next)\s+(?:day|week|month|year)\b|(?:a|one|two|three)\s+(?:days?|weeks?|months?|years?)\s+later\b))/gu;
-// "ISWAP overruns army base in Gajiram as Boko Haram kills 11 fishermen near Kukawa": a second
-// act, by a named actor, told in the same breath.
-const AS_EVENT =
-  /\s+as\s+(?=(?:\p{Lu}[\p{L}'’-]*\s+){1,4}(?:kills?|killed|attacks?|attacked|storms?|stormed|bombs?|bombed|abducts?|abducted|kidnaps?|kidnapped|raids?|raided|ambush(?:es|ed)?|strikes?|struck)\b)/gu;
-const LATER =
-  /^\s*(?:(a|one|two|three|four|five|six)\s+(days?|weeks?)\s+later|the\s+(?:next|following)\s+(day))\b/i;
-const COUNT: Record<string, number> = { a: 1, one: 1, two: 2, three: 3, four: 4, five: 5, six: 6 };
-
-/** The date a span after another: a day's date moves on; a month or a year stays as precise as it was. */
-function after(date: string, m: RegExpExecArray): string {
-  if (!/^\d{4}-\d\d-\d\d$/.test(date)) return date;
-  const days = m[3] ? 1 : (COUNT[(m[1] ?? '').toLowerCase()] ?? 1) * (/^week/i.test(m[2] ?? '') ? 7 : 1);
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
-}
-// "... killing 32 worshippers; two weeks later another attack in Quetta killed 12": a clause
-// after a semicolon that tells a later or another act.
-const SEMICOLON_EVENT =
-  /;\s+(?=(?:(?:a|one|two|three|four|five|six)\s+(?:days?|weeks?|months?)\s+later|the\s+(?:next|following)\s+(?:day|week|month)|another\s+(?:[\p{L}-]+\s+)?(?:attack|bombing|blast|raid|ambush|shooting)|in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b(?!\s+of\s+(?:that|the\s+same)\s+year)))/giu;
-const NEXT_MONTH = /\b(?:the\s+(?:following|next)\s+month|a\s+month\s+later)\b/i;
-
-/** The sentences, each cut where it goes on to tell a second event (SECOND_EVENT). */
-function clausesOf(text: string, sentences: readonly Sentence[]): Sentence[] {
-  const out: Sentence[] = [];
-  for (const [n, s] of sentences.entries()) {
-    let from = s.start;
-    const body = text.slice(s.start, s.end);
-    // "Three policemen martyred in Bannu attack; four FC men killed in Mastung blast": a headline
-    // joins two stories with a semicolon.
-    if (n === 0 && text.includes('\n') && !/[.!?"”]$/.test(body) && body.includes(';')) {
-      const at = body.indexOf(';');
-      out.push({ ...s, end: s.start + at });
-      from = s.start + at + 1;
-      while (/\s/.test(text.charAt(from))) from++;
-    }
-    const cuts = [
-      ...body.matchAll(SECOND_EVENT),
-      ...body.matchAll(AS_EVENT),
-      ...body.matchAll(SEMICOLON_EVENT),
-    ].sort((a, b) => a.index - b.index);
-    for (const m of cuts) {
-      out.push({ ...s, start: from, end: s.start + m.index });
-      from = s.start + m.index + m[0].length;
-    }
-    out.push({ ...s, start: from, end: s.end });
-  }
-  return out;
-}
-
-function monthAfter(date: string): string | undefined {
-  const m = /^(\d{4})-(\d\d)/.exec(date);
-  if (!m) return undefined;
-  const y = Number(m[1]);
-  const mo = Number(m[2]);
-  return mo === 12 ? `${y + 1}-01` : `${y}-${String(mo + 1).padStart(2, '0')}`;
-}
-
-const DAY_MS = 86_400_000;
-
-/** Two stated dates that cannot be one event's: neither holds the other and they lie over a month apart. */
-function apart(a: string, b: string): boolean {
-  if (a.startsWith(b) || b.startsWith(a)) return false;
-  const at = (d: string) => Date.parse(d.length === 4 ? `${d}-01-01` : d.length === 7 ? `${d}-01` : d);
-  return Math.abs(at(a) - at(b)) > 31 * DAY_MS;
 }
 
 /** The incident already told on a day. */

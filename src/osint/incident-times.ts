@@ -1,7 +1,7 @@
+import { DAY_MS } from './text-dates.js';
+
 // Dates an incident's sentences state relative to one another: how far apart two are, what
 // "a week later" and "the following month" come to.
-
-const DAY_MS = 86_400_000;
 
 // "A week later, two bombers attacked ...", "The next day".
 export const LATER =

@@ -5,7 +5,7 @@ const DATE_WORD =
   /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(19|20)\d\d\b|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\b(yesterday|today|tonight)\b|\b(last|this|next) (week|month|year)\b/i;
 // "on the night of 5 February": chrono reads "night of" as a time of today; the date is what follows.
 const PART_OF_DAY = /\b(?:the\s+)?(?:night|morning|evening|afternoon|early hours)\s+of\s+/gi;
-const DAY_MS = 86_400_000;
+export const DAY_MS = 86_400_000;
 // "arrested a man on Saturday", "found guilty on Tuesday": the date of a police or court step,
 // not of the attack the sentence is also about.
 const PROCEDURE =

@@ -35,6 +35,8 @@ const ATTACK_NOUNS = [
   'improvised explosive device',
   'IED',
 ];
+const TOLD_BY_DAY =
+  /\b(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|last (?:week|night|month))['’]s\s+(?:[\p{L}-]+\s+)?$/iu;
 const ATTACK = new RegExp(`\\b(${ATTACK_NOUNS.join('|')})(s?)\\b`, 'i');
 // Verbs that report one act: with a place and a date (or figures) they are an incident.
 const ACT_VERBS: Record<string, string> = {
@@ -574,9 +576,18 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
   const figures = killed !== undefined || injured !== undefined;
   let m: RegExpExecArray | null = null;
   let noun: string | undefined;
+  // "Monday's attack came days after the downing of a helicopter near Amalfi on 21 August 2025,
+  // in which 13 officers were killed": an attack named by its day is one told already; the act
+  // this sentence tells is where its figures are.
+  let toldByDay: { x: RegExpExecArray; noun: string } | undefined;
   const re = new RegExp(ATTACK.source, 'gi');
   for (let x = re.exec(sentence); x !== null; x = re.exec(sentence)) {
     const n = (x[1] ?? 'attack').toLowerCase();
+    const figuresAfter = [killed, injured].some((f) => f !== undefined && f.start - offset > x.index);
+    if (figuresAfter && TOLD_BY_DAY.test(sentence.slice(Math.max(0, x.index - 40), x.index))) {
+      toldByDay ??= { x, noun: n };
+      continue;
+    }
     // "deadly attacks" in general are no incident; "two explosions ... killing 84" are one.
     if (x[2] && !figures && !DATED_PLURAL.test(sentence.slice(0, x.index))) continue;
     // "Two attacks in Deir ez-Zor kill five": several attacks told together, each told apart later.
@@ -587,6 +598,12 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
     m = x;
     noun = n;
     break;
+  }
+  let at: number | undefined;
+  if (!m && toldByDay) {
+    m = toldByDay.x;
+    noun = toldByDay.noun;
+    at = Math.min(...[killed, injured].flatMap((f) => (f ? [f.start - offset] : [])));
   }
   const victim = m ? null : VICTIM_ACT.exec(sentence);
   if (victim && realised(sentence, victim.index, 'murder')) {
@@ -647,6 +664,14 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
     realised(sentence, verb.index, ATTACK_VERBS[(verb[1] ?? '').toLowerCase()] ?? 'attack')
   )
     m = verb;
+  if (at !== undefined && m === toldByDay?.x)
+    return {
+      noun,
+      start: offset + at,
+      end: offset + at,
+      ...(killed && { killed }),
+      ...(injured && { injured }),
+    };
   return {
     noun,
     start: offset + m.index,

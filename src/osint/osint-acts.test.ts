@@ -1261,4 +1261,17 @@ describe('wire, Pakistani and Indonesian copy (issue 24)', () => {
     );
     expect(ttp.map((i) => i.evidence.some((e) => e.rule.startsWith('gazetteer:')))).toEqual([true]);
   });
+
+  it('an attack named by its day is one told already; a named air base is a venue', () => {
+    expect(
+      incidents(
+        "Gunmen attacked the police post in Yarumal, Colombia, on Monday, killing two officers. Monday's attack came a year after the downing of an army helicopter near Segovia, Colombia, on 3 May 2025, in which nine soldiers were killed. On the same day, a car bomb exploded outside the Germán Olano air base in Palanquero, killing four civilians.",
+        '2026-05-06',
+      ),
+    ).toMatchObject([
+      { place: 'Yarumal', date: '2026-05-04', killed: 2 },
+      { place: 'Segovia', date: '2025-05-03', killed: 9 },
+      { place: 'Germán Olano air base', date: '2025-05-03', killed: 4 },
+    ]);
+  });
 });

@@ -71,6 +71,7 @@ const VENUE_HEADS = new Set([
   'roundabout',
   'gymnasium',
   'auditorium',
+  'base',
 ]);
 // Heads a proper name keeps in lower case ("the Imam Zaman mosque"); a lower-case "airport" or
 // "bridge" after a city is mostly a description ("the Minneapolis-Saint Paul airport").
@@ -85,6 +86,8 @@ const LOWER_CASE_HEADS = new Set([
   'roundabout',
   // "stormed the Radisson Blu hotel".
   'hotel',
+  // "outside the Marco Fidel Suárez air base".
+  'base',
 ]);
 // Heads whose one-word name is no description ("the Movida nightclub", "the Santa Ana estate"):
 // unless the word is a place the gazetteer knows ("a Kabul hotel") or a people's adjective.
@@ -94,6 +97,9 @@ const ONE_WORD_NAME_HEADS = new Set(['estate', 'plantation', 'ranch', 'nightclub
 const VENUE_INNER = new Set(['de', 'al', 'el']);
 // Lower-case words that say which kind of station a named one is.
 const KIND_WORDS = new Set([
+  'air',
+  'naval',
+  'military',
   'railway',
   'rail',
   'train',
@@ -164,7 +170,7 @@ export function scanVenues(
       KIND_WORDS.has(kindWord.fold) &&
       kindWord.text === kindWord.fold &&
       text.slice(kindWord.end, head.start) === ' ' &&
-      isCapitalised(tokens[i - 2]?.text ?? '')
+      (isCapitalised(tokens[i - 2]?.text ?? '') || ARTICLE_NAME.test(tokens[i - 2]?.text ?? ''))
     )
       from = i - 1;
     while (from > 0) {

@@ -346,7 +346,17 @@ export function gatherIncidents(
       out.push(ordered[k] as PlacedHit);
     return out;
   };
-  clausesOf(text, sentences).forEach((s, si) => {
+  const clauses = clausesOf(text, sentences);
+  // A witness's words are about the attack being told: quoted sentences do not count in how far
+  // the next sentence is from it ("Sixteen people were wounded" after two sentences of quotes).
+  const told: number[] = [];
+  let telling = 0;
+  for (const c of clauses) {
+    if (!/^\s*["“”]/.test(text.slice(c.start, c.end))) telling++;
+    told.push(telling);
+  }
+  const apartBy = (from: number, to: number) => (told[to] ?? 0) - (told[from] ?? 0);
+  clauses.forEach((s, si) => {
     const sentence = text.slice(s.start, s.end);
     if (BURIAL.test(sentence)) return;
     // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
@@ -461,7 +471,7 @@ export function gatherIncidents(
     if (townHere && hereDate)
       here = { place: townHere, date: hereDate, sentence: si, armed: ARMED_MEN.test(sentence) };
     else if (scene.length > 0 || (here && si - here.sentence > 2)) here = undefined;
-    const recent = open && si - open.sentence <= FOLLOW_ON ? open : undefined;
+    const recent = open && apartBy(open.sentence, si) <= FOLLOW_ON ? open : undefined;
     const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
     // The dateline's city stands for the scene only when no attack is being told already.
     const cue: IncidentCue | undefined = scanIncidentCue(sentence, s.start);
@@ -507,7 +517,7 @@ export function gatherIncidents(
         // "raided his estate near Yby Yaú ... About eight gunmen reached the main house of the
         // Estancia Santa Clara": the venue the armed men reached, told right after.
         (loc(place).placeKind === 'venue' &&
-          RANK[loc(openPlace).placeKind] === RANK.city &&
+          RANK[loc(openPlace).placeKind] >= RANK.city &&
           (loc(place).within === undefined || loc(place).within === openPlace.key) &&
           ARMED_MEN.test(sentence))) &&
       scene.length > 0;

@@ -1274,4 +1274,16 @@ describe('wire, Pakistani and Indonesian copy (issue 24)', () => {
       { place: 'Germán Olano air base', date: '2025-05-03', killed: 4 },
     ]);
   });
+
+  it('a market or station led by its kind word in French or Spanish; quotes keep the attack told', () => {
+    expect(
+      incidents(
+        'Nine people were killed on Sunday when gunmen attacked the weekly market of a town in Kémo, Central African Republic. The gunmen rode into the Marché à bétail de Sibut at dawn, a trader said. "They shot at everyone," said one herder. "We hid under the lorries." "My brother is among the dead." Eleven people were wounded.',
+        '2026-06-30',
+      ),
+    ).toMatchObject([{ place: 'Marché à bétail de Sibut', date: '2026-06-28', killed: 9, injured: 11 }]);
+    expect(locations('A bomb went off at the Gare routière de Kayes in Mali on Friday.')).toContain(
+      'Gare routière de Kayes',
+    );
+  });
 });

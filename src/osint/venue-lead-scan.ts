@@ -5,7 +5,26 @@ import { isCapitalised, type Token } from './text-tokens.js';
  * "the Promenade des Anglais", "Avenue of the Americas", "Rue de Rivoli", "Paseo de la Reforma".
  * The kind word, joiners ("de", "des", "la", "of the"), then at least one capitalised word.
  */
-const LEAD_HEADS = new Set(['promenade', 'rue', 'avenue', 'boulevard', 'paseo', 'calle', 'plaza', 'piazza']);
+const LEAD_HEADS = new Set([
+  'promenade',
+  'rue',
+  'avenue',
+  'boulevard',
+  'paseo',
+  'calle',
+  'plaza',
+  'piazza',
+  'place',
+  'praca',
+  // Markets and stations: "the Marché à bétail de Ngaoundaye", "the Gare routière de Bamako".
+  'marche',
+  'mercado',
+  'gare',
+  'estacion',
+]);
+// Heads whose kind may go on in lower-case words before the joiner: "Marché à bétail de",
+// "Gare routière de", "Mercado municipal de".
+const QUALIFIED_HEADS = new Set(['marche', 'mercado', 'gare', 'estacion']);
 // Kind words a name follows at once: "Estancia Santa Clara", "Camp Speicher", "Paseo Marítimo".
 const DIRECT_HEADS = new Set([
   'estancia',
@@ -51,6 +70,18 @@ export function scanLeadVenues(text: string, tokens: readonly Token[], taken: Ui
     const direct = DIRECT_HEADS.has(head.fold);
     if (!(LEAD_HEADS.has(head.fold) || direct) || !isCapitalised(head.text) || taken[i] === 2) continue;
     let k = i + 1;
+    if (QUALIFIED_HEADS.has(head.fold)) {
+      let q = k;
+      while (
+        q < tokens.length &&
+        q - k < 3 &&
+        !JOINERS.has((tokens[q] as Token).fold) &&
+        !isCapitalised((tokens[q] as Token).text) &&
+        single(q - 1)
+      )
+        q++;
+      if (q > k && JOINERS.has((tokens[q] as Token | undefined)?.fold ?? '')) k = q;
+    }
     while (k < tokens.length && k - i <= 3 && JOINERS.has((tokens[k] as Token).fold) && single(k - 1)) k++;
     if (k === i + 1 && !direct) continue;
     let to = k;

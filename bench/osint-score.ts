@@ -62,6 +62,7 @@ export const LABELLED_SETS = [
   'heldout16',
   'heldout17',
   'heldout18',
+  'heldout19',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

@@ -7,6 +7,8 @@ export interface OsintData {
   groupSupplement: {
     entries: Record<string, { display?: string; aliases?: string[]; person?: boolean }>;
     dropped_aliases: { names: string[] };
+    /** Groups the galaxy lacks: our own list. */
+    additional?: { groups: { name: string; aliases: string[] }[] };
   };
   /** ISO 3166-1 alpha-2 code to English names (i18n-iso-countries). */
   countries: Record<string, readonly string[]>;
@@ -75,16 +77,25 @@ function cityKey(name: string): string {
 export function galaxyNames(text: string): string[] {
   const out: string[] = [];
   if (!text || text === 'N/A') return out;
-  const pieces = text.split(/[;,]/);
+  // Commas inside brackets do not end a name: "Jaish-i-Mohammed (Mohammad, Muhammad, Muhammed)".
+  const pieces = text.split(/[;,](?![^(]*\))/);
   pieces.forEach((raw, i) => {
     let piece = raw.trim().replace(/\.$/, '');
     piece = piece.replace(/^and\s+/i, '');
     const parts: string[] = [];
     // "A (B)" gives A and B; "(B)" alone gives B.
     const outer = piece.replace(/\(([^)]*)\)/g, (_m, inner: string) => {
-      parts.push(inner);
+      parts.push(...inner.split(/[;,]/));
       return ' ';
     });
+    // ... but "Jaish-i-Mohammed (Mohammad, Muhammad)" spells the name's last word other ways: a
+    // lone "Muhammad" is a man's name, not the group's.
+    const last = /([\p{L}']+)\s*$/u.exec(outer.trim())?.[1];
+    for (let k = 0; k < parts.length; k++) {
+      const word = (parts[k] as string).trim();
+      if (last && respells(word, last) && outer.trim() !== last)
+        parts[k] = outer.trim().slice(0, -last.length) + word;
+    }
     parts.unshift(outer);
     for (const p of parts) {
       const name = p.replace(/\s+/g, ' ').trim();
@@ -96,6 +107,16 @@ export function galaxyNames(text: string): string[] {
     }
   });
   return out.filter((n) => n.length <= 80 && !/^(or|and|the)$/i.test(n));
+}
+
+/** "Muhammad" for "Mohammed": one word, not an acronym, of the same first letter and about the same length. */
+function respells(word: string, last: string): boolean {
+  return (
+    /^\p{Lu}\p{Ll}+$/u.test(word) &&
+    word !== last &&
+    word[0] === last[0] &&
+    Math.abs(word.length - last.length) <= 2
+  );
 }
 
 /**
@@ -143,6 +164,23 @@ function buildGroups(data: OsintData, stored: readonly StoredGroup[]): GroupEntr
       source: `misp-galaxy:${v.value}`,
     });
   }
+  for (const a of data.groupSupplement.additional?.groups ?? []) {
+    const aliases = [...new Set([a.name, ...a.aliases].flatMap(spellings))];
+    const folds = new Set(aliases.map(foldName));
+    // "Ansar Allah" is the galaxy's "Ansarallah" already: one group, its names joined.
+    const same = entries.find((e) => e.aliases.some((x) => folds.has(foldName(x))));
+    if (same) {
+      same.aliases = [...new Set([...same.aliases, ...aliases])];
+      continue;
+    }
+    entries.push({
+      kind: 'group',
+      name: a.name,
+      aliases,
+      stixType: 'intrusion-set',
+      source: `group-aliases:${a.name}`,
+    });
+  }
   for (const s of stored) {
     const folds = new Set([s.name, ...s.aliases].map(foldName));
     const same = entries.find((e) => e.aliases.some((a) => folds.has(foldName(a))));
@@ -172,7 +210,11 @@ function buildGroups(data: OsintData, stored: readonly StoredGroup[]): GroupEntr
 export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] = []): Gazetteer {
   const index = new PhraseIndex(data.commonWords);
   for (const g of buildGroups(data, stored)) {
-    const list = g.source.startsWith('store:') ? 'store' : 'misp-galaxy';
+    const list = g.source.startsWith('store:')
+      ? 'store'
+      : g.source.startsWith('group-aliases:')
+        ? 'group-aliases'
+        : 'misp-galaxy';
     for (const a of g.aliases)
       index.add(a, g, g.storedId && list === 'misp-galaxy' ? 'misp-galaxy+store' : list);
   }

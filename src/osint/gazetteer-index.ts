@@ -90,7 +90,8 @@ export class PhraseIndex {
     const tokens = tokenize(surface);
     if (tokens.length === 0) return;
     const letters = surface.replace(/[^\p{L}]/gu, '');
-    if (letters.length < 2) return;
+    // "M23", "3R": a code of letters and digits is a name too, matched exactly.
+    if (letters.length < 2 && !(letters.length === 1 && /^(?=.*\d)[\p{Lu}\d]{2,4}$/u.test(surface))) return;
     const mode: CaseMode = isAllCaps(surface) || letters.length <= 3 ? 'exact' : 'title';
     const folds = tokens.map((t) => t.fold);
     const first = folds[0] as string;

@@ -260,9 +260,45 @@ const BANNED = new Set(['banned', 'outlawed', 'proscribed', 'so-called', 'little
 
 // "a group tracked as SideWinder", "a cluster we track as Copper Mantis": how a vendor names
 // the actor it follows. Not "tracked as CVE-2024-3400".
-const TRACKED_AS = /^(?:tracked|track|tracks|tracking)$/;
+const TRACKED_AS = /^(?:tracked|track|tracks|tracking|reports|reported)$/;
+// "a cluster we call COPPER MARTEN": the vendor's own name for it.
+const WE_CALL = /^(?:call|name|dub|designate)$/;
+// ... when what is named is an actor: not "a lightweight Go backdoor we call PINEKNOT".
+const ACTOR_WORDS = /^(?:cluster|actor|group|adversary|set|operators?|activity|crew|team)$/;
+const TOOL_WORDS =
+  /^(?:backdoor|malware|implant|loader|tool|toolkit|ransomware|family|variant|stealer|dropper|rat|webshell|rootkit|botnet|campaign|operation)$/;
+
+function namesAnActor(tokens: readonly Token[], we: number): boolean {
+  for (let k = we - 1; k >= Math.max(0, we - 6); k--) {
+    const f = (tokens[k] as Token).fold;
+    if (ACTOR_WORDS.test(f)) return true;
+    if (TOOL_WORDS.test(f)) return false;
+  }
+  return false;
+}
 // "APT41", "FIN7", "UNC3886", "TA453", "Storm-0558", "DEV-0537": the actor codes vendors use.
 const ACTOR_CODE = /^(?:APT|FIN|UNC|TA)\d{1,4}$|^(?:Storm|DEV)-\d{3,4}$/;
+
+// "the Dagoberto Ramos front", "the Jorge Briceño column": a unit named for a person keeps the
+// lower-case word for what it is, or the name is only the person's.
+const UNIT_WORDS = new Set([
+  'front',
+  'column',
+  'brigade',
+  'battalion',
+  'faction',
+  'wing',
+  'cell',
+  'bloc',
+  'katiba',
+]);
+
+function withUnit(text: string, tokens: readonly Token[], to: number): number {
+  const next = tokens[to];
+  const last = tokens[to - 1];
+  if (!next || !last || !UNIT_WORDS.has(next.text) || text.slice(last.end, next.start) !== ' ') return to;
+  return to + 1;
+}
 
 export function scanGroupCues(
   text: string,
@@ -280,10 +316,17 @@ export function scanGroupCues(
       else out.push(hit(text, tokens, i, i + 1, 'text:actor-code'));
       continue;
     }
-    if (TRACKED_AS.test(t.fold) && tokens[i + 1]?.fold === 'as' && single(text, t, tokens[i + 1] as Token)) {
-      const from = i + 2;
+    const weCall = WE_CALL.test(t.fold) && tokens[i - 1]?.fold === 'we' && namesAnActor(tokens, i - 1);
+    if (
+      weCall ||
+      (TRACKED_AS.test(t.fold) && tokens[i + 1]?.fold === 'as' && single(text, t, tokens[i + 1] as Token))
+    ) {
+      const from = weCall ? (tokens[i + 1]?.fold === 'as' ? i + 2 : i + 1) : i + 2;
       const first = tokens[from];
-      if (first && single(text, tokens[i + 1] as Token, first) && !/^CVE$/i.test(first.text)) {
+      const before = tokens[from - 1] as Token;
+      // ... also in quotes: 'another vendor reports as "Sable Argali"'.
+      const opens = first !== undefined && /^ ["“]?$/.test(text.slice(before.end, first.start));
+      if (first && opens && !/^CVE$/i.test(first.text)) {
         let to = from;
         while (to < tokens.length && to - from < 3 && isCapitalised((tokens[to] as Token).text)) {
           to++;
@@ -312,7 +355,8 @@ export function scanGroupCues(
     if (blame && nextWord && single(text, tokens[at] as Token, nextWord)) {
       const from = nextWord.fold === 'the' ? at + 2 : at + 1;
       const to = nameFrom(text, tokens, from, common);
-      if (to !== undefined && to - from >= 2) out.push(hit(text, tokens, from, to, 'text:members-of'));
+      if (to !== undefined && to - from >= 2)
+        out.push(hit(text, tokens, from, withUnit(text, tokens, to), 'text:members-of'));
       continue;
     }
     // "members of the X", "fighters from X".
@@ -339,7 +383,9 @@ export function scanGroupCues(
             (isCapitalised((tokens[to] as Token).text) || INNER.has((tokens[to] as Token).fold))));
       // "fighters of the Kurdish-led Syrian Democratic Forces": the group comes after the modifier.
       if (to !== undefined && !cut && joinedSuffixAt(text, (tokens[to - 1] as Token).end) === undefined)
-        out.push(withAcronym(text, hit(text, tokens, from, to, 'text:members-of'), tokens));
+        out.push(
+          withAcronym(text, hit(text, tokens, from, withUnit(text, tokens, to), 'text:members-of'), tokens),
+        );
     }
   }
   return out;

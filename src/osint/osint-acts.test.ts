@@ -994,6 +994,13 @@ describe('figures told later, two attacks in a headline, places inside towns (is
         'Police said the attackers were from a faction of the Militarized Communist Party of Peru.',
         'group',
       ),
+      // The whole name, which the gazetteer knows, not "Militarized Communist Party" cut short.
+    ).toEqual(['Militarizado Partido Comunista del Perú']);
+    expect(
+      namesOf(
+        'Police said the attackers were from a faction of the Militarized Communist Movement.',
+        'group',
+      ),
     ).toEqual([]);
   });
 });
@@ -1285,5 +1292,30 @@ describe('wire, Pakistani and Indonesian copy (issue 24)', () => {
     expect(locations('A bomb went off at the Gare routière de Kayes in Mali on Friday.')).toContain(
       'Gare routière de Kayes',
     );
+  });
+
+  it('groups the galaxy lacks, a unit named for a person, the names vendors give actors', () => {
+    expect(
+      namesOf(
+        'Police blamed the Barisan Revolusi Nasional (BRN) and, in Cauca, Colombia, the dissident Estado Mayor Central; the M23 and 3R were named in a UN report.',
+        'group',
+      ),
+    ).toEqual([
+      'Barisan Revolusi Nasional',
+      'Estado Mayor Central',
+      'M23',
+      'Retour, Réclamation et Réhabilitation',
+    ]);
+    expect(
+      namesOf('The army blamed the Jorge Briceño column for the attack in Meta, Colombia.', 'group'),
+    ).toEqual(['Jorge Briceño column']);
+    expect(
+      namesOf(
+        'An intrusion set we call BASALT HERON (which another vendor reports as "Grey Wren") deploys a backdoor we call LOOMWEAVE. We name Ahmed Khan as the suspect.',
+        'group',
+      ),
+    ).toEqual(['BASALT HERON', 'Grey Wren']);
+    // A man's name that the galaxy gives as another spelling of a group's last word is no group.
+    expect(namesOf('Naib Subedar Muhammad Arif Khan was killed in Kurram, Pakistan.', 'group')).toEqual([]);
   });
 });

@@ -360,6 +360,10 @@ export function gatherIncidents(
     const sentence = text.slice(s.start, s.end);
     if (BURIAL.test(sentence)) return;
     // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
+    const officeSeat = (h: PlacedHit) =>
+      /\b(?:mayor|governor|chief|councillor|councilor|lawmaker|legislator|chairman|administrator|emir|sultan|bishop|imam|MP)\s+of\s+(?:the\s+)?$/i.test(
+        text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),
+      );
     let places = inClause(s).filter(
       (h) =>
         h.hit.end <= s.end &&
@@ -395,9 +399,7 @@ export function gatherIncidents(
           text.slice(Math.max(s.start, h.hit.start - 110), h.hit.start),
         ) &&
         // "the vice mayor of Tipo-Tipo town": an office's seat, not where it happened.
-        !/\b(?:mayor|governor|chief|councillor|councilor|lawmaker|legislator|chairman|administrator|emir|sultan|bishop|imam|MP)\s+of\s+(?:the\s+)?$/i.test(
-          text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),
-        ) &&
+        !officeSeat(h) &&
         // "a police spokesman in Damaturu said": where the one who told it is.
         !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|statement|reporters|correspondents?|journalists?|briefing|(?:press|news) conference|head|chief|elder|councillor|leader)\s+in\s+(?:the\s+)?$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),
@@ -426,6 +428,16 @@ export function gatherIncidents(
           text.slice(Math.max(s.start, h.hit.start - 60), h.hit.start),
         ),
     );
+    // "gunmen shot dead the chief of Tizegorou, a village in ...": with no other place named, the
+    // seat of the victim's office is where it happened.
+    if (places.length === 0)
+      places = inClause(s).filter(
+        (h) =>
+          h.hit.end <= s.end &&
+          h.item.kind === 'location' &&
+          officeSeat(h) &&
+          RANK[loc(h.item).placeKind] <= RANK.city,
+      );
     // "north of Baghdad": the point a distance is measured from, which stands for the scene only
     // when the sentence names no town ("on the road north of Koui in Ouham-Pendé prefecture").
     const measuredFrom = (h: PlacedHit) =>
@@ -524,6 +536,11 @@ export function gatherIncidents(
     if (finer && recent && place) {
       moveTo(recent, place, items);
       recent.sentence = si;
+      // "The attackers arrived in Fantio ... late on Saturday afternoon": and when, if the
+      // attack had no day yet.
+      const d = recent.item.data as IncidentData;
+      const day = d.date === undefined || d.date.length < 10 ? statedDate(sentence, published) : undefined;
+      if (day && (d.date === undefined || day.startsWith(d.date))) d.date = day;
       return;
     }
     // "The rounds landed shortly before midnight on Sunday": the sentence right after an attack
@@ -556,7 +573,7 @@ export function gatherIncidents(
     // "On 18 May, a second attack targeted the Lusanga displacement site": said to be another.
     const elsewhen =
       (ownDate !== undefined && recentDate !== undefined && !nextMonth && apart(ownDate, recentDate)) ||
-      (cue !== undefined && ANOTHER_ATTACK.test(sentence));
+      (cue !== undefined && (cue.another === true || ANOTHER_ATTACK.test(sentence)));
     // The act told just after the town it happened in, with nothing told there yet.
     const carried =
       !place &&

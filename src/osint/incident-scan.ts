@@ -382,7 +382,13 @@ function firstFigure(sentence: string, offset: number, patterns: readonly RegExp
       /\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?\s+$/.test(
         sentence.slice(Math.max(0, m.index + m[0].indexOf(m[2]) - 12), m.index + m[0].indexOf(m[2])),
       );
-    const year = m?.[2] !== undefined && (/^(?:19|20)\d\d$/.test(m[2]) || day);
+    // ... nor a span of time ("two days after gunmen shot dead the chief").
+    const span =
+      m?.[2] !== undefined &&
+      /^\s+(?:days?|weeks?|months?|years?|hours?|minutes?|nights?|decades?)\b/i.test(
+        sentence.slice(m.index + m[0].indexOf(m[2]) + m[2].length),
+      );
+    const year = m?.[2] !== undefined && (/^(?:19|20)\d\d$/.test(m[2]) || day || span);
     if (m && year) {
       const again = new RegExp(re.source, re.flags.includes('g') ? re.flags : `${re.flags}g`);
       again.lastIndex = m.index + m[0].indexOf(m[2] as string) + (m[2] as string).length;
@@ -418,6 +424,8 @@ export interface IncidentCue {
   noun: string;
   start: number;
   end: number;
+  /** The sentence sets its act apart from the attack it names: "The attack came days after ...". */
+  another?: true;
   killed?: CasualtyHit;
   injured?: CasualtyHit;
 }
@@ -579,13 +587,18 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
   // "Monday's attack came days after the downing of a helicopter near Amalfi on 21 August 2025,
   // in which 13 officers were killed": an attack named by its day is one told already; the act
   // this sentence tells is where its figures are.
-  let toldByDay: { x: RegExpExecArray; noun: string } | undefined;
+  let toldByDay: { x: RegExpExecArray; noun: string; another: boolean } | undefined;
   const re = new RegExp(ATTACK.source, 'gi');
   for (let x = re.exec(sentence); x !== null; x = re.exec(sentence)) {
     const n = (x[1] ?? 'attack').toLowerCase();
     const figuresAfter = [killed, injured].some((f) => f !== undefined && f.start - offset > x.index);
-    if (figuresAfter && TOLD_BY_DAY.test(sentence.slice(Math.max(0, x.index - 40), x.index))) {
-      toldByDay ??= { x, noun: n };
+    // ... and so is "The attack came two days after gunmen shot dead the chief of Tizegorou".
+    const cameAfter = /^\s+(?:came|comes|followed|follows)\b/i.test(sentence.slice(x.index + x[0].length));
+    const toldAlready =
+      TOLD_BY_DAY.test(sentence.slice(Math.max(0, x.index - 40), x.index)) ||
+      (/^the\s+$/i.test(sentence.slice(Math.max(0, x.index - 4), x.index)) && cameAfter);
+    if (figuresAfter && toldAlready) {
+      toldByDay ??= { x, noun: n, another: cameAfter };
       continue;
     }
     // "deadly attacks" in general are no incident; "two explosions ... killing 84" are one.
@@ -669,6 +682,8 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
       noun,
       start: offset + at,
       end: offset + at,
+      // "The attack came two days after ...": what the sentence tells is another act.
+      ...(toldByDay?.another && { another: true }),
       ...(killed && { killed }),
       ...(injured && { injured }),
     };

@@ -1318,4 +1318,16 @@ describe('wire, Pakistani and Indonesian copy (issue 24)', () => {
     // A man's name that the galaxy gives as another spelling of a group's last word is no group.
     expect(namesOf('Naib Subedar Muhammad Arif Khan was killed in Kurram, Pakistan.', 'group')).toEqual([]);
   });
+
+  it('a village a distance from a known town, its day told next; "the attack came two days after" another act', () => {
+    expect(
+      incidents(
+        "NIAMEY, Sept 14 - Gunmen killed at least 12 people in an attack on a village in Niger's Dosso region over the weekend, officials said on Monday. The attackers arrived in Kobéri, about 25 km east of Dogondoutchi, late on Saturday afternoon. The attack came two days after gunmen shot dead Ali Sani, the chief of Kobéri, on Thursday evening.",
+        '2026-09-14',
+      ),
+    ).toMatchObject([
+      { place: 'Kobéri', date: '2026-09-12', killed: 12 },
+      { place: 'Kobéri', date: '2026-09-10', killed: 1 },
+    ]);
+  });
 });

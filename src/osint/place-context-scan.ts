@@ -75,6 +75,10 @@ function hitsByToken(hits: readonly EntityHit[]): Map<number, EntityHit> {
 }
 
 /** The hit for a place the text marks on tokens from..to-1, named as the text writes it. */
+// ", about 30 km south of ", ", some 12 kilometres from ": what follows is the town it is measured from.
+const DISTANCE_FROM =
+  /^,\s*(?:(?:about|some|roughly|around|nearly|approximately|barely|just)\s+)?\d+(?:[.,]\d+)?\s*(?:km|kilomet(?:er|re)s?|miles)\s+(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+)?(?:of|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?/i;
+
 export function placeHit(
   text: string,
   tokens: readonly Token[],
@@ -222,6 +226,20 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       if (near) {
         claim(i, to, 'city', near.country, 'place:near-town', 0.6);
         continue;
+      }
+    }
+    // "in Fantio, about 30 km south of Téra": a place a distance from a known town lies in its country.
+    if (sep !== ' ') {
+      const from = (tokens[to - 1] as Token).end;
+      const measured = DISTANCE_FROM.exec(text.slice(from, from + 80));
+      if (measured) {
+        let k = j;
+        while (k < tokens.length && (tokens[k] as Token).start < from + measured[0].length) k++;
+        const town = townAt(k);
+        if (town) {
+          claim(i, to, 'city', town.country, 'place:distance-from-town', 0.6);
+          continue;
+        }
       }
     }
     // "in Suárez, also in Cauca".

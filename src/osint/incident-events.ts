@@ -352,7 +352,9 @@ export function gatherIncidents(
   const told: number[] = [];
   let telling = 0;
   for (const c of clauses) {
-    if (!/^\s*["“”]/.test(text.slice(c.start, c.end))) telling++;
+    const said = text.slice(c.start, c.end);
+    // ... nor do a list's numbers and items ("2.", "a. Naib Subedar ...").
+    if (!/^\s*["“”]/.test(said) && !LIST_ITEM.test(said)) telling++;
     told.push(telling);
   }
   const apartBy = (from: number, to: number) => (told[to] ?? 0) - (told[from] ?? 0);
@@ -491,7 +493,7 @@ export function gatherIncidents(
     // "The killings took place near Arak", "The attack happened at Festplassen": the attack just
     // told, and where.
     const anaphor = ANAPHOR.test(sentence);
-    const stated = cue ?? scanCasualties(sentence, s.start);
+    const stated = listedDead(text, s, si, clauses) ?? cue ?? scanCasualties(sentence, s.start);
     // "It said 17 attackers had been killed": the attackers' dead are no casualty figure.
     // With an attack word only the figure's own words count ("killing four fighters" of a
     // militia are its victims); without one, the words after it too ("51 soldiers ... and 160
@@ -709,6 +711,32 @@ export function gatherIncidents(
     open = { item, sentence: si, weak: scene.length === 0 && dateline > 0 };
   });
   if (headline !== undefined) forgetHeadlineRetold(items, headline);
+}
+
+// A numbered or lettered line of a list: "2.", "a. Naib Subedar ...", "- Ahmad Fauzi".
+const LIST_ITEM = /^\s*(?:(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)](?:\s|$)|[-•*]\s)/;
+// "... paid the ultimate sacrifice and embraced shahadat:" and a list of the dead.
+const DEAD_LIST_INTRO =
+  /\b(?:killed|martyred|died|dead|embraced (?:shahadat|martyrdom)|lost their lives|ultimate sacrifice)\b[^.:;]{0,40}:\s*$/i;
+
+/** The dead a sentence introduces with a colon and lists line by line after it. */
+function listedDead(
+  text: string,
+  s: Sentence,
+  si: number,
+  clauses: readonly Sentence[],
+): { killed?: CasualtyHit; injured?: CasualtyHit } | undefined {
+  const sentence = text.slice(s.start, s.end);
+  if (!DEAD_LIST_INTRO.test(sentence) || scanCasualties(sentence, s.start).killed) return undefined;
+  let n = 0;
+  for (let k = si + 1; k < clauses.length; k++) {
+    const c = clauses[k] as Sentence;
+    if (!/^\s*(?:(?:[a-z]|\d{1,2})[.)]|[-•*])\s+\p{Lu}/u.test(text.slice(c.start, c.end))) break;
+    n++;
+  }
+  if (n < 2) return undefined;
+  const at = s.end - 1;
+  return { killed: { value: n, approximate: false, text: sentence.trim(), start: at, end: s.end } };
 }
 
 /**

@@ -60,6 +60,8 @@ const ACT_VERBS: Record<string, string> = {
   'went off': 'bombing',
   assassinated: 'assassination',
   murdered: 'murder',
+  // "khwarij martyred a local elder": Pakistani and Indian official English for killed.
+  martyred: 'attack',
   beheaded: 'beheading',
   kidnapped: 'kidnapping',
   abducted: 'abduction',
@@ -211,7 +213,7 @@ const KILLED: RegExp[] = [
   ),
   // "Two Swedish football supporters were shot dead": up to three words between figure and verb.
   new RegExp(
-    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|martyred|shot dead|dead|died|lost their lives|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded|massacred|slaughtered|executed)\\b`,
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|martyred|shot dead|dead|died|lost their lives|embraced (?:shahadat|martyrdom)|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded|massacred|slaughtered|executed)\\b`,
     'iu',
   ),
   // "more than 60 people attending a funeral wake were killed": what they were doing, between.
@@ -239,7 +241,7 @@ const KILLED: RegExp[] = [
   // "killed journalist Lyra McKee": one victim named with what they did.
   /\b(?:killed|killing|shot dead|murdered|assassinated|gunned down)\s+()(?:(?:a|the|local|prominent|veteran|senior|former)\s+)?(journalist|reporter|activist|priest|pastor|imam|cleric|teacher|lawyer|judge|prosecutor|politician|councillor|councilor|mayor|policeman|constable|businessman|trader|farmer|student|doctor|nurse)\s+(?=\p{Lu}\p{Ll}+\s+\p{Lu})/u,
   // "killed a German tourist": one victim.
-  /\b(?:killed|killing|stabbed to death|shot dead)\s+()(an?)\s+(?=[\p{L}\d])/iu,
+  /\b(?:killed|killing|stabbed to death|shot dead|martyred)\s+()(an?)\s+(?=[\p{L}\d])/iu,
   // "a police officer was killed", "another soldier was shot dead": one victim.
   /\b(?<!\bno\s)()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}-]+\s+){0,2}?(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
   // "A ranch hand, Celso Giménez, 52, was shot dead": one victim, named between commas.
@@ -260,6 +262,11 @@ const KILLED: RegExp[] = [
   ),
 ];
 const INJURED: RegExp[] = [
+  // "Two soldiers sustained injuries", "three others suffered gunshot wounds".
+  new RegExp(
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:sustained|suffered|received)\\s+(?:[\\p{L}-]+\\s+){0,2}?(?:wounds|injuries)\\b`,
+    'iu',
+  ),
   // "Two other residents were treated for gunshot wounds".
   new RegExp(
     `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were|was|are|is)\\s+(?:being\\s+)?treated\\s+for\\s+(?:[\\p{L}-]+\\s+){0,2}?(?:wounds|injuries)`,
@@ -470,7 +477,7 @@ export function scanCasualties(
 
 // A word every casualty pattern holds.
 const CASUALTY_WORD =
-  /\b(?:kill|dead|die|death|wound|injur|hurt|toll|lives|massacr|slaughter|execut|behead|stab|shot|shoot|hack|beat|burn|bullet|surviv|treated|hit in|murder|assassinat|gunned|left|leaving|claimed|martyr)/i;
+  /\b(?:kill|dead|die|death|wound|injur|hurt|toll|lives|massacr|slaughter|execut|behead|stab|shot|shoot|hack|beat|burn|bullet|surviv|treated|hit in|murder|assassinat|gunned|left|leaving|claimed|martyr|shahadat|sustain)/i;
 
 // "Two CRPF personnel and the civilian driver were killed", "Their mother and an uncle were
 // wounded": a group and one more, or two people, each with their determiner.
@@ -485,16 +492,28 @@ const TWO_PEOPLE = (verb: string) =>
     `\\b${ONE_PERSON.replace('?:the|', '?:')}[\\p{L}-]+\\s+and\\s+${ONE_PERSON}[\\p{L}-]+\\s+(?:were|had been|have been)\\s+${verb}\\b`,
     'iu',
   );
+// "Lance Naik Imran Ali and Sepoy Faisal Mehmood embraced shahadat": two people by name.
+const NAME = "\\p{Lu}[\\p{L}'’-]+(?:\\s+\\p{Lu}[\\p{L}'’-]+){1,4}";
+const TWO_NAMED = (verb: string) =>
+  new RegExp(`\\b${NAME}\\s+and\\s+${NAME}\\s+(?:were\\s+|had been\\s+|have been\\s+)?${verb}\\b`, 'u');
 const LISTED = {
-  killed: { group: GROUP_AND_ONE('(?:killed|shot dead|dead)'), two: TWO_PEOPLE('(?:killed|shot dead)') },
-  injured: { group: GROUP_AND_ONE('(?:wounded|injured|hurt)'), two: TWO_PEOPLE('(?:wounded|injured|hurt)') },
+  killed: {
+    group: GROUP_AND_ONE('(?:killed|shot dead|dead)'),
+    two: TWO_PEOPLE('(?:killed|shot dead)'),
+    named: TWO_NAMED('(?:killed|shot dead|martyred|died|embraced (?:shahadat|martyrdom)|lost their lives)'),
+  },
+  injured: {
+    group: GROUP_AND_ONE('(?:wounded|injured|hurt)'),
+    two: TWO_PEOPLE('(?:wounded|injured|hurt)'),
+    named: TWO_NAMED('(?:wounded|injured|hurt)'),
+  },
 };
 
 /** People told as a group and one more, or as two, for want of a figure of their own. */
 function listedPeople(sentence: string, offset: number, kind: 'killed' | 'injured'): CasualtyHit | undefined {
   const g = LISTED[kind].group.exec(sentence);
   const n = g ? numberOf(g[1] ?? '') : undefined;
-  const m = g && n !== undefined ? g : LISTED[kind].two.exec(sentence);
+  const m = g && n !== undefined ? g : (LISTED[kind].two.exec(sentence) ?? LISTED[kind].named.exec(sentence));
   if (!m) return undefined;
   const value = m === g && n !== undefined ? n + 1 : 2;
   return {

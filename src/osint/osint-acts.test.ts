@@ -1330,4 +1330,43 @@ describe('wire, Pakistani and Indonesian copy (issue 24)', () => {
       { place: 'Kobéri', date: '2026-09-10', killed: 1 },
     ]);
   });
+
+  it("an army release: the dead listed after a colon, two named, 'the 17th instant', 'sustained injuries'", () => {
+    expect(
+      incidents(
+        `Press Release: Soldiers embrace shahadat in Orakzai District
+
+Rawalpindi, 21 October 2026
+
+1. On 19/10/2026, khwarij attacked a security forces post at Mishti Mela village, 20 km north of Kohat, Orakzai District.
+
+2. During the exchange of fire, the following brave soldiers embraced shahadat:
+   a. Havaldar Amjad Ali (age 38 years)
+   b. Sepoy Rashid Khan (age 24 years)
+   c. Sepoy Naveed Iqbal (age 21 years)
+   Two soldiers sustained injuries and have been evacuated to hospital.
+
+3. Earlier, on the 17th instant, khwarij targeted a vehicle with an improvised explosive device near Kalaya, Orakzai District, as a result of which Naik Tariq Mehmood and Sepoy Adil Shah embraced shahadat.
+
+4. On 15/10/2026, khwarij also martyred a local elder at Ghiljo, Orakzai District.`,
+        '2026-10-21',
+      ),
+    ).toMatchObject([
+      { place: 'Mishti Mela', date: '2026-10-19', killed: 3, injured: 2 },
+      { place: 'Kalaya', date: '2026-10-17', killed: 2 },
+      { place: 'Ghiljo', date: '2026-10-15', killed: 1 },
+    ]);
+  });
+
+  it('a town armed men stormed is a place of the country the article is about', () => {
+    expect(
+      incidents(
+        'Gunmen killed three people in Witu, Kenya, on Sunday, police said. The raid revived memories of June 2014, when al-Shabaab gunmen stormed Kibaoni and killed at least 20 people.',
+        '2026-10-05',
+      ),
+    ).toMatchObject([
+      { place: 'Witu', killed: 3 },
+      { place: 'Kibaoni', date: '2014-06', killed: 20 },
+    ]);
+  });
 });

@@ -159,6 +159,11 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     return best && at - best.end < 600 ? best.code : undefined;
   };
 
+  let about: string | null | undefined = null;
+  const main = () => {
+    if (about === null) about = mainCountry(hits);
+    return about;
+  };
   const out: EntityHit[] = [];
   // Tokens from..to-1 name a place the text marks: a hit, and no later scan claims them again.
   const claim = (
@@ -218,6 +223,20 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       (tokens[to - 1] as Token).end,
       (tokens[to] as Token | undefined)?.start ?? text.length,
     );
+    // "al-Shabaab gunmen stormed Mpeketoni and killed 48": a name armed men took by storm is a
+    // place, in the country the article is about.
+    if (
+      /^(?:stormed|overran|besieged)$/.test(lead.fold) &&
+      /^(?:,\s*| |\.\s*)$/.test(sep) &&
+      countryAt(j) === undefined &&
+      townAt(j) === undefined
+    ) {
+      const about = main();
+      if (about) {
+        claim(i, to, 'city', about, 'place:stormed', 0.6);
+        continue;
+      }
+    }
     if (!/^(?:,\s*| )$/.test(sep)) continue;
     if (sep === ' ' && tokens[j]?.fold !== 'in') continue;
     // "at Youga, near Bittou in Boulgou province": a place near a known town lies in its country.
@@ -257,7 +276,7 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     }
     // An unknown unit lies in the article's one country, or in a digest in the country its
     // section named last ("MOZAMBIQUE ... entered Mazeze, in Chiúre district").
-    const context = sole ?? lastCountryBefore(i);
+    const context = sole ?? lastCountryBefore(i) ?? main();
     const unitEnd = context === undefined ? -1 : unitAt(j);
     const town = sep === ' ' ? townAt(j) : undefined;
     const country = countryAt(j) ?? (unitEnd > 0 ? context : undefined) ?? town?.country;

@@ -27,6 +27,10 @@ export function datelineLength(sentence: string): number {
 const PROCEDURE_NEXT =
   /^\s*,?\s*(?:it\s+|he\s+|she\s+|they\s+)?(?:arrested|detained|charged|convicted|sentenced|found|jailed|acquitted|indicted|extradited|raided|searched|upheld|overturned|quashed|dismissed|rejected|ruled)\b/i;
 
+// "on the 17th instant", "on the 3rd", "on the 28th ultimo": not "on the 3rd of May" (chrono's).
+const ORDINAL_DAY =
+  /\bon\s+the\s+([1-9]|[12]\d|3[01])(?:st|nd|rd|th)\b(\s+(?:instant|inst\.|ultimo|ult\.))?(?!\s+(?:of\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec|this|last|that))/gi;
+
 function iso(y: number, m: number, d?: number): string {
   const ym = `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}`;
   return d === undefined ? ym : `${ym}-${String(d).padStart(2, '0')}`;
@@ -105,6 +109,24 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
           : calendarDate(r.start, published);
     if (date) out.push({ date, at: r.index });
   }
+  // "on the 17th instant", "on the 3rd": a day of the month of publication (of the month before
+  // if that day is still to come, or with "ultimo").
+  if (published)
+    for (const m of text.matchAll(ORDINAL_DAY)) {
+      if (out.some((d) => Math.abs(d.at - m.index) < 12)) continue;
+      const day = Number(m[1]);
+      let y = published.getUTCFullYear();
+      let mo = published.getUTCMonth() + 1;
+      if (/ultimo/i.test(m[2] ?? '') || day > published.getUTCDate()) {
+        mo -= 1;
+        if (mo === 0) {
+          mo = 12;
+          y -= 1;
+        }
+      }
+      if (day >= 1 && day <= 31) out.push({ date: iso(y, mo, day), at: m.index });
+    }
+  out.sort((a, b) => a.at - b.at);
   // "in the last days of 2024", "at the end of 2023": its December.
   const yearEnd = /\b(?:(?:last|final|closing)\s+(?:days|weeks)|end)\s+of\s+(19[5-9]\d|20\d\d)\b/i.exec(
     sentence,

@@ -1369,4 +1369,16 @@ Rawalpindi, 21 October 2026
       { place: 'Kibaoni', date: '2014-06', killed: 20 },
     ]);
   });
+
+  it('a district of a known province; a name whose first word is a common one, after a comma and "in"', () => {
+    expect(
+      incidents(
+        'In March 2026, an ambush in Rueso district of Narathiwat killed four volunteers. In 2019, insurgents stormed a checkpoint in Bang Lang, in Yala, and killed 15 defence volunteers. Thailand and Malaysia held talks.',
+        '2026-08-20',
+      ),
+    ).toMatchObject([
+      { place: 'Rueso', date: '2026-03', killed: 4 },
+      { place: 'Bang Lang', date: '2019', killed: 15 },
+    ]);
+  });
 });

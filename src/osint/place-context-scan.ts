@@ -74,11 +74,11 @@ function hitsByToken(hits: readonly EntityHit[]): Map<number, EntityHit> {
   return m;
 }
 
-/** The hit for a place the text marks on tokens from..to-1, named as the text writes it. */
 // ", about 30 km south of ", ", some 12 kilometres from ": what follows is the town it is measured from.
 const DISTANCE_FROM =
   /^,\s*(?:(?:about|some|roughly|around|nearly|approximately|barely|just)\s+)?\d+(?:[.,]\d+)?\s*(?:km|kilomet(?:er|re)s?|miles)\s+(?:(?:north|south|east|west)(?:-?(?:east|west))?\s+)?(?:of|from)\s+(?:the\s+(?:town|city|village)\s+of\s+)?/i;
 
+/** The hit for a place the text marks on tokens from..to-1, named as the text writes it. */
 export function placeHit(
   text: string,
   tokens: readonly Token[],
@@ -201,6 +201,18 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       continue;
     // Up to three capitalised words the gazetteer does not know, joined by single spaces or hyphens.
     let to = i + compassLead(tokens, i, (k) => !taken[k] && nameLike(tokens[k], g), UNIT);
+    // "in Lam Phaya": a common word opens a name when a word that is no common one follows.
+    const opener = tokens[i] as Token;
+    if (
+      to === i &&
+      !taken[i] &&
+      isCapitalised(opener.text) &&
+      !NOT_NAMES.has(opener.fold) &&
+      !taken[i + 1] &&
+      nameLike(tokens[i + 1], g) &&
+      gapIs(i, /^ $/)
+    )
+      to = i + 1;
     while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
       to++;
       if (!gapIs(to - 1, /^[ -]$/)) break;
@@ -278,7 +290,8 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     // section named last ("MOZAMBIQUE ... entered Mazeze, in Chiúre district").
     const context = sole ?? lastCountryBefore(i) ?? main();
     const unitEnd = context === undefined ? -1 : unitAt(j);
-    const town = sep === ' ' ? townAt(j) : undefined;
+    // "in Lam Phaya, in Yala": after a comma too, a known town named with "in" holds it.
+    const town = sep === ' ' || tokens[to]?.fold === 'in' ? townAt(j) : undefined;
     const country = countryAt(j) ?? (unitEnd > 0 ? context : undefined) ?? town?.country;
     if (!country) continue;
     const within = town && !countryAt(j) ? town.name : undefined;
@@ -287,12 +300,25 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
 
   // "in Ituri province", "in the Wadi region": a unit the gazetteer does not know, in the one
   // country the article names.
-  for (let i = 1; sole !== undefined && i < tokens.length; i++) {
+  // ... or in the country of the known place it is said to be of ("in Bacho district of Narathiwat").
+  for (let i = 1; i < tokens.length; i++) {
     if (!BEFORE.has((tokens[i - 1] as Token).fold)) continue;
     const from = tokens[i]?.fold === 'the' ? i + 1 : i;
     const to = unitAt(from);
     if (to < 0) continue;
-    claim(from, to, 'province', sole, 'place:unit-in-article-country', 0.6);
+    const of = tokens[to + 1]?.fold === 'of' ? (countryAt(to + 2) ?? townAt(to + 2)?.country) : undefined;
+    const country = sole ?? of;
+    if (country === undefined) continue;
+    const owner = of === undefined ? undefined : byToken.get(to + 2)?.entry;
+    claim(
+      from,
+      to,
+      'province',
+      country,
+      sole ? 'place:unit-in-article-country' : 'place:unit-of-known-place',
+      0.6,
+      owner && owner.kind !== 'country' ? owner.name : undefined,
+    );
   }
 
   // "Burkina Faso's Oudalan province", "Istanbul's Beyoglu district": a possessive, a name, a unit.

@@ -93,6 +93,16 @@ function hasPlaceCue(
     return true;
   const last = tokens[m.to - 1] as Token;
   const after = text.slice(last.end, last.end + 40);
+  // "the Solingen festival stabbing", "the Mpeketoni massacre": a town's name before an attack.
+  if (
+    /^\s(?:[\p{Ll}-]+\s)?(?:attacks?|bombings?|stabbings?|shootings?|massacres?|blasts?|raids?|ambush|siege|explosions?|car bomb|truck bomb|suicide bombing)\b/u.test(
+      after,
+    ) &&
+    /\bthe\s+$/i.test(
+      text.slice(Math.max(0, (tokens[m.from] as Token).start - 5), (tokens[m.from] as Token).start),
+    )
+  )
+    return true;
   const comma = /^,\s*(\p{Lu}[\p{L}.]*(?:\s\p{Lu}[\p{L}.]*)*)/u.exec(after);
   if (comma) {
     const next = g.index.matchAt(tokens, m.to);

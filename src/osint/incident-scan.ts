@@ -243,7 +243,7 @@ const KILLED: RegExp[] = [
   // "killed a German tourist": one victim.
   /\b(?:killed|killing|stabbed to death|shot dead|martyred)\s+()(an?)\s+(?=[\p{L}\d])/iu,
   // "a police officer was killed", "another soldier was shot dead": one victim.
-  /\b(?<!\bno\s)()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}-]+\s+){0,2}?(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
+  /\b(?<!\bno\s)()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,2}?(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
   // "A ranch hand, Celso Giménez, 52, was shot dead": one victim, named between commas.
   /\b(?<!\bno\s)()(an?|one|another)\s+(?:[\p{L}-]+\s+){0,2}?[\p{L}-]+(?:,\s+[^,.;]{1,40}){1,2},\s+(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
   // "A woman died of her wounds on Sunday": one victim of the act, dying later.
@@ -612,6 +612,14 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
     const n = (x[1] ?? 'attack').toLowerCase();
     const figuresAfter = [killed, injured].some((f) => f !== undefined && f.start - offset > x.index);
     // ... and so is "The attack came two days after gunmen shot dead the chief of Tizegorou".
+    // "a video recorded the night before the attack": the attack already told, named again.
+    if (
+      !figuresAfter &&
+      /\b(?:before|after|since|during|following|ahead of)\s+the\s+$/i.test(
+        sentence.slice(Math.max(0, x.index - 20), x.index),
+      )
+    )
+      continue;
     const cameAfter = /^\s+(?:came|comes|followed|follows)\b/i.test(sentence.slice(x.index + x[0].length));
     const toldAlready =
       TOLD_BY_DAY.test(sentence.slice(Math.max(0, x.index - 40), x.index)) ||

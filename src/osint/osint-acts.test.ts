@@ -1381,4 +1381,16 @@ Rawalpindi, 21 October 2026
       { place: 'Bang Lang', date: '2019', killed: 15 },
     ]);
   });
+
+  it("a verdict: a station's German name, an aged victim, 'the night before the attack', 'the Rheine festival stabbing'", () => {
+    expect(
+      incidents(
+        "DÜSSELDORF, Thursday - A court sentenced a man to life for the knife attack at Hagen Hauptbahnhof on Sunday, 9 March 2025, in which a 61-year-old commuter was killed and three other people were injured. The defendant, who came to Germany in 2016, pledged allegiance to the Islamic State in a video recorded the night before the attack. He had watched footage of the Rheine festival stabbing of August 2024, in which two people were killed and five wounded.",
+        '2026-10-30',
+      ),
+    ).toMatchObject([
+      { place: 'Hagen Hauptbahnhof', date: '2025-03-09', killed: 1, injured: 3 },
+      { place: 'Rheine', date: '2024-08', killed: 2, injured: 5 },
+    ]);
+  });
 });

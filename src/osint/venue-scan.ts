@@ -72,6 +72,9 @@ const VENUE_HEADS = new Set([
   'gymnasium',
   'auditorium',
   'base',
+  // "Wuppertal Hauptbahnhof", "the Masjid ...": heads in other languages that English copy keeps.
+  'hauptbahnhof',
+  'bahnhof',
 ]);
 // Heads a proper name keeps in lower case ("the Imam Zaman mosque"); a lower-case "airport" or
 // "bridge" after a city is mostly a description ("the Minneapolis-Saint Paul airport").

@@ -62,6 +62,16 @@ function hasPlaceCue(
 ): boolean {
   const prev = tokens[m.from - 1];
   if (prev && LOCATIVE.has(prev.fold) && (tokens[m.from] as Token).start - prev.end <= 2) return true;
+  // "in northern Cauca", "of south-eastern Borno": a direction between.
+  const before = tokens[m.from - 2];
+  if (
+    prev &&
+    before &&
+    /^(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?$|^central$/.test(prev.fold) &&
+    (LOCATIVE.has(before.fold) || before.fold === 'of') &&
+    text.slice(before.end, (tokens[m.from] as Token).start) === ` ${prev.text} `
+  )
+    return true;
   // "assaults on Kayes": after an attack's "on"; not "an attack on Taylor Swift concerts", where a
   // capitalised word goes on with the name.
   const next = tokens[m.to];
@@ -381,14 +391,19 @@ function otherMentions(text: string, tokens: readonly Token[], hits: readonly En
   for (const h of hits) held.fill(1, h.from, h.to);
   const out: EntityHit[] = [];
   for (const [name, h] of towns) {
-    for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + name.length)) {
-      const end = at + name.length;
-      if (/\p{L}/u.test(text.charAt(at - 1)) || /\p{L}/u.test(text.charAt(end))) continue;
-      const from = startAt.get(at);
-      const last = endAt.get(end);
-      if (from === undefined || last === undefined || held.subarray(from, last + 1).includes(1)) continue;
-      held.fill(1, from, last + 1);
-      out.push({ ...h, start: at, end, from, to: last + 1, rule: 'place:named-before', confidence: 0.5 });
+    // ... and in capitals at a dateline ("TORIBÍO, Cauca -").
+    for (const form of [name, name.toUpperCase()]) {
+      for (let at = text.indexOf(form); at >= 0; at = text.indexOf(form, at + form.length)) {
+        const end = at + form.length;
+        if (/\p{L}/u.test(text.charAt(at - 1)) || /\p{L}/u.test(text.charAt(end))) continue;
+        if (form !== name && !(at === 0 || text.charAt(at - 1) === '\n') && text.charAt(end) !== ',')
+          continue;
+        const from = startAt.get(at);
+        const last = endAt.get(end);
+        if (from === undefined || last === undefined || held.subarray(from, last + 1).includes(1)) continue;
+        held.fill(1, from, last + 1);
+        out.push({ ...h, start: at, end, from, to: last + 1, rule: 'place:named-before', confidence: 0.5 });
+      }
     }
   }
   return out;

@@ -8,6 +8,7 @@ import {
   scanIncidentCue,
 } from './incident-scan.js';
 import { after, apart, LATER, monthAfter, NEXT_MONTH } from './incident-times.js';
+import { placeUnplaced, THAT_DAY, type Unplaced } from './incident-unplaced.js';
 import { evidenceOf, type ItemSet } from './item-set.js';
 import type { Extraction, IncidentData, LocationData } from './osint-types.js';
 import { datelineLength, statedDate } from './text-dates.js';
@@ -327,6 +328,8 @@ export function gatherIncidents(
   let before: { place: Extraction; date: string | undefined; sentence: number; armed: boolean } | undefined;
   let here: typeof before;
   let pending: Pending | undefined;
+  let unplaced: (Unplaced & { sentence: number }) | undefined;
+  let lateDay: string | undefined;
   // The headline: a first line with no closing stop, as titles are written.
   const firstLine = /^[^\n]*/.exec(text)?.[0].trim() ?? '';
   const headline = text.includes('\n') && !/[.!?"”]$/.test(firstLine) ? sentences[0]?.start : undefined;
@@ -361,6 +364,7 @@ export function gatherIncidents(
   clauses.forEach((s, si) => {
     const sentence = text.slice(s.start, s.end);
     if (BURIAL.test(sentence)) return;
+    if (lateDay === undefined && THAT_DAY.test(sentence)) lateDay = statedDate(sentence, published);
     // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
     const officeSeat = (h: PlacedHit) =>
       /\b(?:mayor|governor|chief|councillor|councilor|lawmaker|legislator|chairman|administrator|emir|sultan|bishop|imam|MP)\s+of\s+(?:the\s+)?$/i.test(
@@ -396,9 +400,10 @@ export function gatherIncidents(
           /\b(?:hospital|clinic|infirmary|medical cent(?:er|re))$/i.test(h.item.name) &&
           TREATED.test(text.slice(s.start, s.end))
         ) &&
-        // "taken to the Cotabato Regional and Medical Center in Cotabato City".
-        !/\b(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to\s+[^,.;]{0,60}\b(?:hospital|clinic|cent(?:er|re)|infirmary)\s+in\s+$/iu.test(
-          text.slice(Math.max(s.start, h.hit.start - 110), h.hit.start),
+        // "taken to the Cotabato Regional and Medical Center in Cotabato City", "driven down the
+        // mountain to Hospital Francisco de Paula Santander in Santander de Quilichao".
+        !/\b(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven|moved|referred)\b[^.;]{0,40}?\bto\s+[^.;]{0,60}?\b(?:hospital|clinic|cent(?:er|re)|infirmary)\b[^,.;]{0,50}?\s+in\s+$/iu.test(
+          text.slice(Math.max(s.start, h.hit.start - 170), h.hit.start),
         ) &&
         // "the vice mayor of Tipo-Tipo town": an office's seat, not where it happened.
         !officeSeat(h) &&
@@ -412,6 +417,13 @@ export function gatherIncidents(
         ) &&
         // "traders on their way to the weekly market in Buni Yadi": where victims were going.
         !towardsPlace(text.slice(Math.max(s.start, h.hit.start - 60), h.hit.start)) &&
+        // "the most serious were driven to Santander de Quilichao, and two were later moved to
+        // Popayán": where the wounded were moved on to.
+        !(
+          /\b(?:moved|transferred|referred|sent)\s+(?:on\s+)?to\s+$/i.test(
+            text.slice(Math.max(s.start, h.hit.start - 22), h.hit.start),
+          ) && /\b(?:wounded|injured|hurt|hospital|treatment)\b/i.test(text.slice(s.start, s.end))
+        ) &&
         // "travelling from Turbat to Karachi": the ends of a route are not where it happened.
         !/\bfrom\s+\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)?\s+to\s+$/u.test(
           text.slice(Math.max(s.start, h.hit.start - 50), h.hit.start),
@@ -666,8 +678,24 @@ export function gatherIncidents(
     }
     if (!place) {
       // Not "attacked three towns, killing at least 10": the sum of several attacks.
-      if ((cue || hasFigures) && !recent && !SEVERAL_ATTACKS.test(sentence))
+      if ((cue || hasFigures) && !recent && !SEVERAL_ATTACKS.test(sentence)) {
         pending = { figures, date, sentence: si };
+        // Kept for the dateline's town, if no later sentence says where ("When it exploded, it
+        // killed two police officers ... Eleven people were wounded").
+        const noun = cue?.noun ?? articleNoun;
+        if (!unplaced && noun && figures.killed && !VAGUE.test(figures.killed.text) && !attackersDead)
+          unplaced = {
+            noun,
+            killed: figures.killed,
+            injured: figures.injured,
+            date,
+            start: s.start,
+            end: s.end,
+            sentence: si,
+          };
+        else if (unplaced && !unplaced.injured && figures.injured && si - unplaced.sentence <= 1)
+          unplaced.injured = figures.injured;
+      }
       return;
     }
     if (SEVERAL_ATTACKS.test(sentence)) return;
@@ -710,6 +738,7 @@ export function gatherIncidents(
     pending = undefined;
     open = { item, sentence: si, weak: scene.length === 0 && dateline > 0 };
   });
+  placeUnplaced(text, sentences, placed, items, unplaced, lateDay, headline);
   if (headline !== undefined) forgetHeadlineRetold(items, headline);
 }
 

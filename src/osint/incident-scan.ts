@@ -451,6 +451,8 @@ const AND_MORE = new RegExp(
 const NAMED_VICTIM =
   /\b(?:shot dead|killed|murdered|assassinated|stabbed to death)\s+\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:al|el|bin|ibn|de|van|von|abu)[- ])?\p{Lu}[\p{L}'’-]+){1,3}(?=,\s+(?:a|an|the)\s)/u;
 
+const ONE_MORE_DEAD =
+  /^(?:\s+who\s+[^,.;]{1,40}?)?\s+and\s+(?:an?|one)\s+(?:[\p{L}\d-]+\s+){0,2}?(?:girl|boy|man|woman|child|baby|civilian|officer|soldier|policeman|policewoman|guard|passer-by|bystander|teacher|student|farmer|trader|driver|vendor|worshipper|resident)\b(?!\s+(?:was|were)\s+(?:wounded|injured|hurt))/iu;
 const OWN_GROUP = new RegExp(`^\\s+[\\p{L}.-]+\\s+${GROUP_OF_DEAD}\\b(?=\\s+and\\s)`, 'iu');
 // "One soldier and two civilians ... were killed": a first group may be of one.
 const AND_BEFORE = new RegExp(
@@ -567,6 +569,21 @@ function scanFigures(sentence: string, offset: number): { killed?: CasualtyHit; 
       value: killed.value + added,
       text: sentence.slice(killed.start - offset, killed.end - offset + own + more[0].length),
       end: killed.end + own + more[0].length,
+    };
+  // "killed two police officers who were standing guard and a nine-year-old girl who was buying a
+  // soda": one more victim after the first group's own clause.
+  const oneMore = killed && !more && !before ? ONE_MORE_DEAD.exec(sentence.slice(killed.end - offset)) : null;
+  if (
+    killed &&
+    oneMore &&
+    !/to death|dead$/i.test(killed.text) &&
+    !/^an?$/i.test(killed.text.split(/\s+/).pop() ?? '')
+  )
+    killed = {
+      ...killed,
+      value: killed.value + 1,
+      text: sentence.slice(killed.start - offset, killed.end - offset + oneMore[0].length),
+      end: killed.end + oneMore[0].length,
     };
   // "A woman died of her wounds, a day after a man stabbed three people": of the three hurt,
   // one died; the others are the wounded.

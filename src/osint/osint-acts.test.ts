@@ -1385,12 +1385,34 @@ Rawalpindi, 21 October 2026
   it("a verdict: a station's German name, an aged victim, 'the night before the attack', 'the Rheine festival stabbing'", () => {
     expect(
       incidents(
-        "DÜSSELDORF, Thursday - A court sentenced a man to life for the knife attack at Hagen Hauptbahnhof on Sunday, 9 March 2025, in which a 61-year-old commuter was killed and three other people were injured. The defendant, who came to Germany in 2016, pledged allegiance to the Islamic State in a video recorded the night before the attack. He had watched footage of the Rheine festival stabbing of August 2024, in which two people were killed and five wounded.",
+        'DÜSSELDORF, Thursday - A court sentenced a man to life for the knife attack at Hagen Hauptbahnhof on Sunday, 9 March 2025, in which a 61-year-old commuter was killed and three other people were injured. The defendant, who came to Germany in 2016, pledged allegiance to the Islamic State in a video recorded the night before the attack. He had watched footage of the Rheine festival stabbing of August 2024, in which two people were killed and five wounded.',
         '2026-10-30',
       ),
     ).toMatchObject([
       { place: 'Hagen Hauptbahnhof', date: '2025-03-09', killed: 1, injured: 3 },
       { place: 'Rheine', date: '2024-08', killed: 2, injured: 5 },
+    ]);
+  });
+
+  it("a feature: the attack told without a place is the dateline town's, its day given late with 'that'", () => {
+    expect(
+      incidents(
+        `The corner where the music stopped
+
+CALDONO, Cauca - The chairs are still stacked against the wall of the bakery.
+
+Caldono, a Nasa indigenous town in the mountains of northern Cauca, has lived with war for decades.
+
+When the motorcycle exploded, it killed two police officers who were standing guard and a nine-year-old girl who was buying a soda. Eleven people were wounded; the most serious were driven down the mountain to Hospital San José in Popayán, and two were later moved to Cali.
+
+Only a week earlier, on 8 October, rebels used a drone to drop explosives on an army position in El Mango, in Argelia municipality, wounding four soldiers.
+
+It was that Thursday evening, a little after seven, that the music stopped.`,
+        '2026-10-17',
+      ),
+    ).toMatchObject([
+      { place: 'El Mango', date: '2026-10-08', injured: 4 },
+      { place: 'Caldono', date: '2026-10-15', killed: 3, injured: 11 },
     ]);
   });
 });

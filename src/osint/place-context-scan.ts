@@ -37,6 +37,7 @@ const UNIT = new Set(['province', 'state', 'region', 'district', 'county', 'gove
 // Capitalised words that begin clauses or titles rather than name places.
 const NOT_NAMES = NOT_PLACE_NAMES;
 const MAX_WORDS = 3;
+const PLACE_ARTICLES = new Set(['el', 'la', 'los', 'las', 'le', 'les']);
 const UNKNOWN_NAME_TAIL =
   /^ (?:del|de|de la|de los|de las|do|da|dos|das|di|du|des|de l['’]|d['’])\s?\p{Lu}[\p{L}-]*/u;
 // Units below a province that lie "of" a known one: "the Malanville commune of Alibori".
@@ -213,7 +214,11 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       gapIs(i, /^ $/)
     )
       to = i + 1;
-    while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) {
+    // "El Mango", "La Esperanza": after a Spanish or French article any capitalised word goes on.
+    const goesOn = (k: number) =>
+      nameLike(tokens[k], g) ||
+      (k > i && PLACE_ARTICLES.has(tokens[k - 1]?.fold ?? '') && isCapitalised(tokens[k]?.text ?? ''));
+    while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && goesOn(to)) {
       to++;
       if (!gapIs(to - 1, /^[ -]$/)) break;
     }
@@ -287,9 +292,15 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       if (k > j && LOCAL_UNIT.has(tokens[k]?.fold ?? '') && tokens[k + 1]?.fold === 'of') j = k + 2;
     }
     // An unknown unit lies in the article's one country, or in a digest in the country its
-    // section named last ("MOZAMBIQUE ... entered Mazeze, in Chiúre district").
+    // section named last ("MOZAMBIQUE ... entered Mazeze, in Chiúre district"); "in El Plateado,
+    // in Argelia municipality": a local unit too.
     const context = sole ?? lastCountryBefore(i) ?? main();
-    const unitEnd = context === undefined ? -1 : unitAt(j);
+    let unitEnd = context === undefined ? -1 : unitAt(j);
+    if (unitEnd < 0 && context !== undefined) {
+      let k = j;
+      while (k < tokens.length && k - j < MAX_WORDS && !taken[k] && nameLike(tokens[k], g)) k++;
+      if (k > j && LOCAL_UNIT.has(tokens[k]?.fold ?? '')) unitEnd = k;
+    }
     // "in Lam Phaya, in Yala": after a comma too, a known town named with "in" holds it.
     const town = sep === ' ' || tokens[to]?.fold === 'in' ? townAt(j) : undefined;
     const country = countryAt(j) ?? (unitEnd > 0 ? context : undefined) ?? town?.country;

@@ -89,7 +89,7 @@ const SETTLEMENTS = new Set([
 ]);
 // "Knivsta, a small town south of the city": what a name is, said right after it.
 const APPOSITIVE_SETTLEMENT =
-  /^,\s+(?:a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:town|village|city|suburb|district|island|hamlet|settlement|neighbourhood|neighborhood|municipality|port|county|centre|center)\b(?!\s+(?:elder|chief|head|leader|official|council|councillor|resident|man|woman|mayor))/u;
+  /^,\s+(?:a|an)\s+(?:[\p{L}-]+\s+){0,3}?(?:town|village|city|suburb|district|island|hamlet|settlement|neighbourhood|neighborhood|municipality|port|county|centre|center)\b(?!\s+(?:elder|chief|head|leader|official|council|councillor|resident|man|woman|mayor))/u;
 // "Stora torget, the main square in Uppsala": a venue named, then said what it is and where.
 const APPOSITIVE_VENUE =
   /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on|beside|by|next to|opposite|outside|behind)\b/u;
@@ -378,7 +378,11 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
         isCapitalised((tokens[i] as Token).text) &&
         isCapitalised(tokens[i + 1]?.text ?? '') &&
         single(i));
-    if (!single(i - 1) || taken[i] || !opens) continue;
+    // ... or opens a sentence: "Toribío, a Nasa indigenous town in the mountains of northern Cauca".
+    const opensSentence = /^(?:[.!?]["”’]?\s+|\s*\n\s*)$/.test(
+      text.slice((tokens[i - 1] as Token).end, (tokens[i] as Token).start),
+    );
+    if (!(single(i - 1) || opensSentence) || taken[i] || !opens) continue;
     // "Kongens Have, a park": mid-sentence, a capitalised word goes on a name, common or not.
     const to = nameRunFrom(
       i,

@@ -183,7 +183,7 @@ const NUM = `(${DOZENS}|${COMPOUND}|\\d{1,3}(?:,\\d{3})+|\\d+|${Object.keys(NUMB
 const APPROX =
   '((?:at least|about|around|nearly|almost|more than|over|some|up to|roughly|an estimated|approximately)\\s+)?';
 const VICTIMS =
-  '(?:\\s+(?:people|persons|civilians|villagers|residents|worshippers|pilgrims|concertgoers|children|women|men|farmers|fishermen|miners|traders|hostages|soldiers|police(?:men| officers)?|officers|students|passengers|tourists|security personnel|members|others|of them|lives))?';
+  '(?:\\s+(?:people|persons|civilians|villagers|residents|worshippers|pilgrims|concertgoers|children|women|men|farmers|fishermen|miners|traders|hostages|soldiers|police(?:men| officers)?|officers|students|passengers|tourists|security personnel|members|others|of them|lives|staff|workers|employees|nurses|doctors|teachers|guards|gendarmes|volunteers|herders|fighters|personnel))?';
 
 const KILLED: RegExp[] = [
   // "shot dead the vice mayor of Tipo-Tipo": one victim named by office.

@@ -1415,4 +1415,25 @@ It was that Thursday evening, a little after seven, that the music stopped.`,
       { place: 'Caldono', date: '2026-10-15', killed: 3, injured: 11 },
     ]);
   });
+
+  it("a flash update's incident lines: 'Naulala village', a health centre, '2 staff injured'", () => {
+    expect(
+      incidents(
+        `Mozambique: Niassa Province - Flash Update No. 2
+
+INCIDENTS
+- 3 Nov, Chiuta village: armed group raided the village at dawn; 4 civilians killed and 37 houses burned.
+- 9 Nov, Mavago village: 3 children abducted from their homes overnight; no casualties reported.
+- 11 Nov, Mecula town: attackers entered Mavago Health Centre and set the ward on fire; 1 nurse killed, 2 staff injured. The injured were taken to the Regional and Medical Center in Lichinga.`,
+        '2026-11-14',
+      ),
+    ).toMatchObject([
+      { place: 'Chiuta', date: '2026-11-03', killed: 4 },
+      { place: 'Mavago', date: '2026-11-09' },
+      { place: 'Mavago Health Centre', date: '2026-11-11', killed: 1, injured: 2 },
+    ]);
+    expect(
+      locations('The injured were taken to the Regional and Medical Center in Lichinga, Mozambique.'),
+    ).not.toContain('Medical Center');
+  });
 });

@@ -94,6 +94,8 @@ const APPOSITIVE_SETTLEMENT =
 const APPOSITIVE_VENUE =
   /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on|beside|by|next to|opposite|outside|behind)\b/u;
 const ROADS = new Set(['road', 'highway', 'route']);
+// Lower-case words after a settlement's name: "Naulala village", "Dan Kurmi town".
+const SETTLEMENT_AFTER = new Set(['village', 'hamlet', 'settlement']);
 const VILLAGE_UNITS = new Set(['barangay', 'brgy', 'sitio', 'purok', 'kebele']);
 // Lower-case words inside a name: "Nioro du Sahel", "Dar es Salaam".
 const PARTICLES = new Set(['du', 'de', 'del', 'des', 'la', 'le', 'el', 'es', 'da', 'do', 'di', 'dos', 'das']);
@@ -359,6 +361,31 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       if (!ATTACK.test(sentenceAround(text, h.start))) continue;
       push(from, to, 'city', 'place:listed-with-town', 0.6, country);
     }
+  }
+
+  // "- 3 Nov, Naulala village: armed group raided ...", "Kuchi village": a name with its word for
+  // a settlement, in an article about an attack.
+  for (let i = 1; articleAttack && i < tokens.length; i++) {
+    const word = tokens[i] as Token;
+    if (!SETTLEMENT_AFTER.has(word.text)) continue;
+    let from = i;
+    while (
+      from > 0 &&
+      i - from < MAX_WORDS &&
+      !taken[from - 1] &&
+      nameLike(tokens[from - 1], g) &&
+      single(from - 1)
+    )
+      from--;
+    if (from === i) continue;
+    // Not "the Naulala village elder": a settlement word that names a person's office.
+    if (
+      /^\s+(?:elders?|chiefs?|heads?|leaders?|council|headm[ae]n|guards?)\b/i.test(
+        text.slice(word.end, word.end + 12),
+      )
+    )
+      continue;
+    push(from, i, 'city', 'place:named-settlement', 0.6);
   }
 
   // "in Knivsta, a small town south of the city", "at Stora torget, the main square in Uppsala":

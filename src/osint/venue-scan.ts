@@ -75,6 +75,26 @@ const VENUE_HEADS = new Set([
   // "Wuppertal Hauptbahnhof", "the Masjid ...": heads in other languages that English copy keeps.
   'hauptbahnhof',
   'bahnhof',
+  // Only after a word for its kind: "Mecula Health Centre", not "the Combating Terrorism Center".
+  'centre',
+  'center',
+]);
+const CENTRE_KINDS = new Set([
+  'health',
+  'medical',
+  'shopping',
+  'trade',
+  'community',
+  'cultural',
+  'convention',
+  'commercial',
+  'sports',
+  'youth',
+  'islamic',
+  'business',
+  'transit',
+  'reception',
+  'detention',
 ]);
 // Heads a proper name keeps in lower case ("the Imam Zaman mosque"); a lower-case "airport" or
 // "bridge" after a city is mostly a description ("the Minneapolis-Saint Paul airport").
@@ -158,6 +178,8 @@ export function scanVenues(
   for (let i = 1; i < tokens.length; i++) {
     const head = tokens[i] as Token;
     if (!VENUE_HEADS.has(head.fold)) continue;
+    if ((head.fold === 'centre' || head.fold === 'center') && !CENTRE_KINDS.has(tokens[i - 1]?.fold ?? ''))
+      continue;
     const lowerHead = head.text === head.fold && LOWER_CASE_HEADS.has(head.fold);
     if (!lowerHead && !isCapitalised(head.text)) continue;
     // "Garissa University College": the venue ends at the last of its venue words.
@@ -199,6 +221,8 @@ export function scanVenues(
     )
       from++;
     if (from === i) continue;
+    // "the Cotabato Regional and Medical Center": a centre is named by more than its kind.
+    if ((head.fold === 'centre' || head.fold === 'center') && from >= i - 1) continue;
     // "the Quetta railway station": a known town and a kind of station describe it; a name of its
     // own ("Bologna Centrale", "Jabri") makes it one.
     const kind = tokens[i - 1];

@@ -262,6 +262,11 @@ const KILLED: RegExp[] = [
   ),
 ];
 const INJURED: RegExp[] = [
+  // "a dozen workers of the Proyecto Especial CORAH, the state eradication programme, were wounded".
+  new RegExp(
+    `\\b${APPROX}${NUM}\\s+(?:[\\p{L}-]+\\s+)?(?:workers|members|soldiers|employees|staff|officers|policemen|troops|volunteers|students|pupils|passengers|worshippers|guards)\\s+of\\s+(?:(?!\\b(?:were|was|are|killed|dead|died)\\b)[^.;]){1,90}?\\s+(?:were|have been|had been)\\s+(?:wounded|injured|hurt)\\b`,
+    'iu',
+  ),
   // "Two soldiers sustained injuries", "three others suffered gunshot wounds".
   new RegExp(
     `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:sustained|suffered|received)\\s+(?:[\\p{L}-]+\\s+){0,2}?(?:wounds|injuries)\\b`,

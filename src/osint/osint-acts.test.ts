@@ -1436,4 +1436,16 @@ INCIDENTS
       locations('The injured were taken to the Regional and Medical Center in Lichinga, Mozambique.'),
     ).not.toContain('Medical Center');
   });
+
+  it("'the centro poblado of X'; 'province of La Mar' is no March; a dozen workers of a named body wounded", () => {
+    expect(
+      incidents(
+        'Three police officers were killed on Saturday in an ambush near the centro poblado of Villa Kintiarina, in the district of Pichari, Peru. Last month, a dozen workers of the Proyecto Especial CORAH, the state eradication programme, were wounded when gunmen fired on their camp in Palmapampa, in the district of Samugari, province of La Mar.',
+        '2026-11-23',
+      ),
+    ).toMatchObject([
+      { place: 'Villa Kintiarina', date: '2026-11-21', killed: 3 },
+      { place: 'Palmapampa', date: '2026-10', injured: 12 },
+    ]);
+  });
 });

@@ -59,6 +59,13 @@ const SETTLEMENT = new Set([
   'edge',
   'suburb',
   'municipality',
+  // "the centro poblado of Unión Mantaro", "the vereda of La Esperanza": Spanish settlements.
+  'poblado',
+  'vereda',
+  'corregimiento',
+  'caserio',
+  'aldea',
+  'hamlet',
 ]);
 
 function nameLike(t: Token | undefined, g: Gazetteer): boolean {
@@ -283,8 +290,14 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     if (tokens[j]?.fold === 'in') j++;
     while (j < tokens.length && DIRECTION.test((tokens[j] as Token).fold) && j - to < 4) j++;
     // "in the southern department of Putumayo".
-    if ((UNIT.has(tokens[j]?.fold ?? '') || tokens[j]?.fold === 'department') && tokens[j + 1]?.fold === 'of')
+    let unitOf = false;
+    if (
+      (LOCAL_UNIT.has(tokens[j]?.fold ?? '') || tokens[j]?.fold === 'department') &&
+      tokens[j + 1]?.fold === 'of'
+    ) {
       j += 2;
+      unitOf = true;
+    }
     // "at Guéné, in the Malanville commune of Alibori department": a local unit of a known one.
     else {
       let k = j;
@@ -296,6 +309,9 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     // in Argelia municipality": a local unit too.
     const context = sole ?? lastCountryBefore(i) ?? main();
     let unitEnd = context === undefined ? -1 : unitAt(j);
+    // "in the district of Pichari": a unit's name, whatever the gazetteer knows of it.
+    if (unitEnd < 0 && context !== undefined && unitOf && !taken[j] && nameLike(tokens[j], g))
+      unitEnd = j + 1;
     if (unitEnd < 0 && context !== undefined) {
       let k = j;
       while (k < tokens.length && k - j < MAX_WORDS && !taken[k] && nameLike(tokens[k], g)) k++;

@@ -59,6 +59,15 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
     if (consumed) continue;
     // A date the text names, not a duration or a time of day ("after 30 hours", "at 10:30").
     if (!DATE_WORD.test(r.text)) continue;
+    // "province of La Mar", "Theresa May": a month's name alone after a capitalised word is a
+    // name's end, not a month.
+    if (
+      /^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?[,;]?$/i.test(r.text) &&
+      /(?:^|\s)(?!(?:In|On|By|Since|Until|From|Last|Next|Early|Late|Mid|This|That|Before|After|During|Through|Between|And|Or|Of)\s)\p{Lu}[\p{L}'’-]*\s$/u.test(
+        text.slice(Math.max(0, r.index - 20), r.index),
+      )
+    )
+      continue;
     // "in Junín": chrono's word boundary is ASCII, so it reads "Jun" inside a name.
     if (/^\p{L}/u.test(text.slice(r.index + r.text.length)) || /\p{L}$/u.test(text.slice(0, r.index)))
       continue;

@@ -63,6 +63,7 @@ export const LABELLED_SETS = [
   'heldout17',
   'heldout18',
   'heldout19',
+  'heldout20',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

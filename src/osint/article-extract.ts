@@ -161,11 +161,18 @@ export function extractArticle(text: string, g: Gazetteer, opts: ExtractOptions 
       if (chosen !== country) h = { ...h, entry: { ...h.entry, country: chosen } };
     }
     const it = itemOfEntity(h, g, named);
+    // "Zamfara State", "Lac Province": the unit word the text names the place with is its name's.
+    const unit =
+      it.data.kind === 'location' && (it.data as LocationData).placeKind === 'province'
+        ? (/^ (?:State|Province|Region|Governorate|Department|District|County|Prefecture)\b/.exec(
+            text.slice(h.end, h.end + 14),
+          )?.[0].length ?? 0)
+        : 0;
     const item = items.add(
       it.key,
       it.name,
       it.data,
-      evidenceOf(sentences, h.start, h.end, h.rule, h.confidence),
+      evidenceOf(sentences, h.start, h.end + unit, h.rule, h.confidence),
     );
     hitItems.push({ hit: h, item });
   }

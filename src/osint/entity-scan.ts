@@ -52,6 +52,24 @@ function sentenceFirstToken(tokens: readonly Token[], i: number, sentences: read
   return s !== undefined && s.start === t.start;
 }
 
+// The last word of a body's name before a country's: "Global Affairs Canada", "Air France".
+const INSTITUTION_WORDS = new Set([
+  'affairs',
+  'statistics',
+  'radio',
+  'television',
+  'air',
+  'airlines',
+  'post',
+  'telecom',
+  'revenue',
+  'parks',
+  'safety',
+  'health',
+  'immigration',
+  'customs',
+]);
+
 /** A city that is not a capital or a city of a million needs "in", "near"... before it, or ", Country" after. */
 function hasPlaceCue(
   text: string,
@@ -169,6 +187,15 @@ function acceptMatch(
     case 'group':
       return m.alias.folds.length > 1 || mode === 'exact' ? 0.95 : 0.85;
     case 'country':
+      // "US$1 million": a currency; "Global Affairs Canada", "Radio France": a body named for it.
+      if (/^\$/.test(text.slice((tokens[m.to - 1] as Token).end, (tokens[m.to - 1] as Token).end + 1)))
+        return 0;
+      if (
+        INSTITUTION_WORDS.has(tokens[m.from - 1]?.fold ?? '') &&
+        isCapitalised(tokens[m.from - 1]?.text ?? '') &&
+        text.slice((tokens[m.from - 1] as Token).end, (tokens[m.from] as Token).start) === ' '
+      )
+        return 0;
       // "the U.S. Army", "US sanctions", "UK officials": a short form before a noun is an adjective.
       if (
         m.to - m.from === 1 &&

@@ -1448,4 +1448,20 @@ INCIDENTS
       { place: 'Palmapampa', date: '2026-10', injured: 12 },
     ]);
   });
+
+  it("currency, a body named for its country, a people's word before plural units, a state with its unit word", () => {
+    const text =
+      "Kidnappers in Haiti demanded US$1 million; Global Affairs Canada confirmed the release. Separatists in Cameroon's Anglophone regions attacked a post. Gunmen killed nine in Maru, Zamfara State, Nigeria, before an operation by the Rapid Intervention Battalion.";
+    expect(locations(text)).toEqual(expect.arrayContaining(['Haiti', 'Cameroon', 'Zamfara', 'Nigeria']));
+    expect(locations(text)).not.toEqual(expect.arrayContaining(['United States']));
+    expect(locations(text)).not.toContain('Canada');
+    expect(locations(text)).not.toContain('Anglophone');
+    const zamfara = extractAt(text).find((i) => i.name === 'Zamfara');
+    expect(zamfara?.evidence.map((e) => text.slice(e.start, e.end))).toContain('Zamfara State');
+    expect(namesOf(text, 'group')).toEqual([]);
+    expect(namesOf('Police blamed the Cártel de Santa Rosa de Lima and Viv Ansanm.', 'group')).toEqual([
+      'Cártel de Santa Rosa de Lima',
+      'Viv Ansanm',
+    ]);
+  });
 });

@@ -366,9 +366,14 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
         ((tokens[to - 1] as Token | undefined)?.end ?? 0) + 2,
       ),
     );
+    // "in Cameroon's Anglophone regions": a word before plural units describes them.
+    const plural =
+      unit !== undefined &&
+      /^(?:regions|provinces|states|districts|areas|territories|departments)$/.test(unit.fold);
     if (
       to > from &&
       (!unit || !UNIT.has(unit.fold)) &&
+      !plural &&
       h.entry.kind === 'country' &&
       ['in', 'on', 'at', 'near'].includes(lead) &&
       ends

@@ -52,6 +52,32 @@ function sentenceFirstToken(tokens: readonly Token[], i: number, sentences: read
   return s !== undefined && s.start === t.start;
 }
 
+// Words after a town's name that make it a description of people: "Lamu residents".
+const TOWNS_PEOPLE = new Set([
+  'residents',
+  'resident',
+  'officials',
+  'police',
+  'people',
+  'elders',
+  'elder',
+  'leaders',
+  'authorities',
+  'governor',
+  'county',
+  'traders',
+  'farmers',
+  'families',
+  'villagers',
+  'locals',
+  'youths',
+  'native',
+  'natives',
+  'man',
+  'woman',
+  'men',
+  'women',
+]);
 // The last word of a body's name before a country's: "Global Affairs Canada", "Air France".
 const INSTITUTION_WORDS = new Set([
   'affairs',
@@ -224,6 +250,7 @@ export function scanEntities(
   // 1: a place name (a venue may contain it), 2: anything else the gazetteer named.
   const taken = new Uint8Array(tokens.length);
   let lastPlaceEnd = -1;
+  const unmarked: AliasMatch[] = [];
   for (let i = 0; i < tokens.length; ) {
     let m = g.index.matchAt(tokens, i);
     if (!m) {
@@ -263,8 +290,32 @@ export function scanEntities(
         confidence,
       });
       i = m.to;
-    } else i++;
+    } else {
+      if (m.alias.entry.kind === 'city' && !m.alias.common) unmarked.push(m);
+      i++;
+    }
   }
+  // "... in the city of Turbat. ... a convoy passed through Turbat": a town the text marked as
+  // one where it first named it is that town at its other mentions too.
+  const townsMarked = new Set(out.filter((h) => h.entry.kind === 'city').map((h) => h.entry));
+  for (const m of unmarked) {
+    if (!townsMarked.has(m.alias.entry) || taken.subarray(m.from, m.to).some((t) => t !== 0)) continue;
+    // Not "Poso Pesisir" (a longer name) nor "Lamu residents" (the town's people).
+    const next = tokens[m.to];
+    const joined = next !== undefined && text.slice((tokens[m.to - 1] as Token).end, next.start) === ' ';
+    if (joined && (isCapitalised(next.text) || TOWNS_PEOPLE.has(next.fold))) continue;
+    taken.fill(1, m.from, m.to);
+    out.push({
+      entry: m.alias.entry,
+      start: (tokens[m.from] as Token).start,
+      end: (tokens[m.to - 1] as Token).end,
+      from: m.from,
+      to: m.to,
+      rule: `gazetteer:${m.alias.list}`,
+      confidence: 0.6,
+    });
+  }
+  out.sort((a, b) => a.start - b.start);
   bracketedShortForms(text, tokens, out, taken);
   // Groups the text calls groups; a place inside one ("Balochistan" in the Balochistan
   // Liberation Army) is part of its name, a group or body the gazetteer knows is left to it.

@@ -357,7 +357,7 @@ export function gatherIncidents(
   for (const c of clauses) {
     const said = text.slice(c.start, c.end);
     // ... nor do a list's numbers and items ("2.", "a. Naib Subedar ...").
-    if (!/^\s*["“”]/.test(said) && !LIST_ITEM.test(said)) telling++;
+    if (!/^\s*["“”]/.test(said) && !LIST_ITEM.test(said) && !HEADING.test(said)) telling++;
     told.push(telling);
   }
   const apartBy = (from: number, to: number) => (told[to] ?? 0) - (told[from] ?? 0);
@@ -386,7 +386,7 @@ export function gatherIncidents(
         // "taken to hospital in Quetta": where the wounded were brought, not where it happened.
         // ... but "struck a wedding, a funeral and a hospital in Gwoza": a hospital as a target.
         !(
-          /\b(?:hospitals?|clinic|(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
+          /\b(?:hospitals?|clinic|(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven|shifted)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
             text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start),
           ) &&
           (TREATED.test(text.slice(s.start, s.end)) ||
@@ -402,13 +402,13 @@ export function gatherIncidents(
         ) &&
         // "taken to the Cotabato Regional and Medical Center in Cotabato City", "driven down the
         // mountain to Hospital Francisco de Paula Santander in Santander de Quilichao".
-        !/\b(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven|moved|referred)\b[^.;]{0,40}?\bto\s+[^.;]{0,60}?\b(?:hospital|clinic|cent(?:er|re)|infirmary)\b[^,.;]{0,50}?\s+in\s+$/iu.test(
+        !/\b(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven|moved|referred|shifted)\b[^.;]{0,40}?\bto\s+[^.;]{0,60}?\b(?:hospital|clinic|cent(?:er|re)|infirmary)\b[^,.;]{0,50}?\s+in\s+$/iu.test(
           text.slice(Math.max(s.start, h.hit.start - 170), h.hit.start),
         ) &&
         // "the vice mayor of Tipo-Tipo town": an office's seat, not where it happened.
         !officeSeat(h) &&
         // "a police spokesman in Damaturu said": where the one who told it is.
-        !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|statement|reporters|correspondents?|journalists?|briefing|(?:press|news) conference|head|chief|elder|councillor|leader)\s+in\s+(?:the\s+)?$/i.test(
+        !/\b(?:spokes(?:man|woman|person)|officials?|sources?|governor|minister|authorities|police|statement|reporters|correspondents?|journalists?|briefing|(?:press|news) conference|head|chief|elder|councillor|leader)\s+in\s+(?:the\s+)?$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),
         ) &&
         // "according to the departmental police command in Cúcuta": who told it, and where.
@@ -568,7 +568,18 @@ export function gatherIncidents(
       }
     }
     if (!cue && !hasFigures && listedAttacks(text, s, sentence, scene, items, published)) return;
-    if (!cue && !hasFigures && !(anaphor && recent && place)) return;
+    // "Gunmen on motorbikes rode into Nadiagou, in Kompienga province": armed men reaching a town
+    // just after an attack was told without one say where it happened.
+    const arrival =
+      !cue &&
+      !hasFigures &&
+      !recent &&
+      pending !== undefined &&
+      apartBy(pending.sentence, si) <= FOLLOW_ON &&
+      place !== undefined &&
+      RANK[loc(place).placeKind] <= RANK.city &&
+      ARMED_MEN.test(sentence);
+    if (!cue && !hasFigures && !arrival && !(anaphor && recent && place)) return;
     // "Hours later, gunmen attacked ...": the day of the event the article just told.
     const openDay = open ? (open.item.data as IncidentData).date : undefined;
     // "A week later, two bombers attacked ...": that long after the event the article just told.
@@ -703,7 +714,7 @@ export function gatherIncidents(
     let noun = cue?.noun;
     if (!cue) {
       if (!articleNoun || attackersDead) return;
-      if (figures.killed === undefined && figures.injured === undefined) return;
+      if (figures.killed === undefined && figures.injured === undefined && !arrival) return;
       // "left hundreds dead in the early 2000s": with no attack word, a vague toll is history.
       if (!date && [figures.killed, figures.injured].every((h) => h === undefined || VAGUE.test(h.text)))
         return;
@@ -742,6 +753,8 @@ export function gatherIncidents(
   if (headline !== undefined) forgetHeadlineRetold(items, headline);
 }
 
+// A script's or a brief's heading line: "PRESENTER (LEAD):", "STORY 1 - BURKINA FASO", "Good evening."
+const HEADING = /^\s*(?:[^a-z\n]{2,60}|[^\n]{1,40}:|(?:Good (?:morning|afternoon|evening)|Hello)[.!]?)\s*$/;
 // A numbered or lettered line of a list: "2.", "a. Naib Subedar ...", "- Ahmad Fauzi".
 const LIST_ITEM = /^\s*(?:(?:[a-z]|\d{1,2}|[ivx]{1,4})[.)](?:\s|$)|[-•*]\s)/;
 // "... paid the ultimate sacrifice and embraced shahadat:" and a list of the dead.

@@ -211,9 +211,10 @@ const KILLED: RegExp[] = [
     `\\b${APPROX}${NUM}\\s+members\\s+of\\s+(?:[\\p{L}-]+\\s+){1,3}?(?:were|have been|had been)\\s+(?:killed|shot dead|dead)\\b`,
     'iu',
   ),
-  // "Two Swedish football supporters were shot dead": up to three words between figure and verb.
+  // "Two Swedish football supporters were shot dead": up to three words between figure and verb;
+  // not "two car bombs killed about twenty people", where the words are the weapon.
   new RegExp(
-    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|martyred|shot dead|dead|died|lost their lives|embraced (?:shahadat|martyrdom)|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded|massacred|slaughtered|executed)\\b`,
+    `\\b${APPROX}${NUM}(?!(?:\\s+[\\p{L}-]+){0,2}?\\s+(?:bombs?|blasts?|explosions?|attacks?|rockets?|shells?|drones?|grenades?|mortars?|bombers?|gunmen|attackers|assailants|militants)\\b)(?:\\s+[\\p{L}-]+){0,3}?\\s+(?:were\\s+|have been\\s+|had been\\s+|are\\s+)?(?:killed|martyred|shot dead|dead|died|lost their lives|embraced (?:shahadat|martyrdom)|(?:stabbed|hacked|beaten|burned|burnt|shot) to death|beheaded|massacred|slaughtered|executed)\\b`,
     'iu',
   ),
   // "more than 60 people attending a funeral wake were killed": what they were doing, between.

@@ -1464,4 +1464,36 @@ INCIDENTS
       'Viv Ansanm',
     ]);
   });
+
+  it('a radio script: speakers and headings do not part an attack from where armed men went; "this morning"', () => {
+    expect(
+      incidents(
+        `Radio script: gunmen kill 12 in eastern Burkina Faso village; bomb hits convoy in Gwadar
+
+PRESENTER (LEAD):
+Good evening.
+Twelve people are dead after gunmen attacked a village in eastern Burkina Faso.
+And in Pakistan, a bomb has hit a security convoy in the city of Gwadar.
+
+STORY 1 - BURKINA FASO
+PRESENTER:
+Officials say the attack happened on Monday afternoon.
+Gunmen on motorbikes rode into Kodjari, in Kompienga province, on market day.
+Twelve people were killed.
+
+STORY 2 - PAKISTAN
+PRESENTER:
+A bomb hidden on a parked motorcycle exploded as a convoy passed through Gwadar this morning.
+Police in Gwadar district say four soldiers were killed, and the injured were shifted to Karachi.
+In March 2024, militants stormed the PNS Akram naval air station on the edge of the city.
+In 2022, two car bombs killed about twenty people near the port in Gwadar.`,
+        '2026-08-12',
+      ),
+    ).toMatchObject([
+      { place: 'Kodjari', date: '2026-08-10', killed: 12 },
+      { place: 'Gwadar', date: '2026-08-12', killed: 4 },
+      { place: 'PNS Akram naval air station', date: '2024-03' },
+      { place: 'Gwadar', date: '2022', killed: 20 },
+    ]);
+  });
 });

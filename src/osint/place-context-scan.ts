@@ -29,7 +29,8 @@ export interface ContextPlace {
   within?: string;
 }
 
-const BEFORE = new Set(['in', 'near', 'at', 'outside', 'around', 'inside', 'from']);
+// "rode into Nadiagou, in Kompienga province": where armed men went.
+const BEFORE = new Set(['in', 'near', 'at', 'outside', 'around', 'inside', 'from', 'into']);
 const DIRECTION =
   /^(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central|the|far|remote|rural|neighbou?ring)$/;
 // "Oudalan province", "Kaduna state": an administrative unit named before its kind.

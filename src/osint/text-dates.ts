@@ -2,7 +2,7 @@ import * as chrono from 'chrono-node';
 import type { StatedDate } from './osint-types.js';
 
 const DATE_WORD =
-  /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(19|20)\d\d\b|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\b(yesterday|today|tonight)\b|\b(last|this|next) (week|month|year)\b/i;
+  /\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|\b(mon|tues|wednes|thurs|fri|satur|sun)day\b|\b(19|20)\d\d\b|\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}|\b(yesterday|today|tonight)\b|\bthis (morning|afternoon|evening)\b|\b(last|this|next) (week|month|year)\b/i;
 // "on the night of 5 February": chrono reads "night of" as a time of today; the date is what follows.
 const PART_OF_DAY = /\b(?:the\s+)?(?:night|morning|evening|afternoon|early hours)\s+of\s+/gi;
 export const DAY_MS = 86_400_000;
@@ -102,8 +102,14 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
       rel && published && r.start.isCertain('month') && !r.start.isCertain('year')
         ? String(published.getUTCFullYear() - (rel[1]?.toLowerCase() === 'last' ? 1 : 0))
         : undefined;
+    // "this morning": the day of publication, which chrono reads as a time of day.
+    const thisDay =
+      published && /^this (?:morning|afternoon|evening)$/i.test(r.text)
+        ? published.toISOString().slice(0, 10)
+        : undefined;
     const date =
-      relYear !== undefined
+      thisDay ??
+      (relYear !== undefined
         ? iso(
             Number(relYear),
             r.start.get('month') ?? 1,
@@ -115,7 +121,7 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
               r.start.get('month') ?? 1,
               r.start.isCertain('day') ? (r.start.get('day') ?? 1) : undefined,
             )
-          : calendarDate(r.start, published);
+          : calendarDate(r.start, published));
     if (date) out.push({ date, at: r.index });
   }
   // "on the 17th instant", "on the 3rd": a day of the month of publication (of the month before

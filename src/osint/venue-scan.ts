@@ -78,6 +78,8 @@ const VENUE_HEADS = new Set([
   // Only after a word for its kind: "Mecula Health Centre", not "the Combating Terrorism Center".
   'centre',
   'center',
+  // "the Bannu Cantonment": a garrison's quarter.
+  'cantonment',
 ]);
 const CENTRE_KINDS = new Set([
   'health',
@@ -187,17 +189,20 @@ export function scanVenues(
     if (next && VENUE_HEADS.has(next.fold) && isCapitalised(next.text) && next.start - head.end === 1)
       continue;
     let from = i;
-    // "Bologna Centrale railway station": a lower-case word for the kind of station is the name's.
-    const kindWord = tokens[i - 1];
-    if (
-      lowerHead &&
-      kindWord &&
-      KIND_WORDS.has(kindWord.fold) &&
-      kindWord.text === kindWord.fold &&
-      text.slice(kindWord.end, head.start) === ' ' &&
-      (isCapitalised(tokens[i - 2]?.text ?? '') || ARTICLE_NAME.test(tokens[i - 2]?.text ?? ''))
-    )
-      from = i - 1;
+    // "Bologna Centrale railway station": a lower-case word for the kind of station is the name's;
+    // "the PNS Siddique naval air station": two.
+    const kindAt = (k: number) => {
+      const w = tokens[k];
+      return (
+        w !== undefined &&
+        KIND_WORDS.has(w.fold) &&
+        w.text === w.fold &&
+        text.slice(w.end, (tokens[k + 1] as Token).start) === ' '
+      );
+    };
+    const kinds = lowerHead && kindAt(i - 1) ? (kindAt(i - 2) ? 2 : 1) : 0;
+    const named = tokens[i - kinds - 1]?.text ?? '';
+    if (kinds > 0 && (isCapitalised(named) || ARTICLE_NAME.test(named))) from = i - kinds;
     while (from > 0) {
       const prev = tokens[from - 1] as Token;
       const gap = text.slice(prev.end, (tokens[from] as Token).start);
@@ -227,9 +232,10 @@ export function scanVenues(
     // own ("Bologna Centrale", "Jabri") makes it one.
     const kind = tokens[i - 1];
     if (lowerHead && kind && KIND_WORDS.has(kind.fold) && kind.text === kind.fold && from < i - 1) {
+      const nameEnd = i - Math.max(kinds, 1);
       let own = false;
-      for (let k = from; k < i - 1; k++) if (taken[k] !== 1) own = true;
-      if (!own || knownPlace(from, i - 1)) continue;
+      for (let k = from; k < nameEnd; k++) if (taken[k] !== 1) own = true;
+      if (!own || knownPlace(from, nameEnd)) continue;
     }
     // "the Imam Zaman mosque", "at Saint-Charles station": a head in lower case after a name of
     // two words or a hyphenated one, itself after "the" or a place word; not "the Shiite mosque".

@@ -596,7 +596,15 @@ export function gatherIncidents(
     // act told at another time is another attack, even at the same place.
     const recentDate = recent ? (recent.item.data as IncidentData).date : undefined;
     // "On 18 May, a second attack targeted the Lusanga displacement site": said to be another.
+    // "- 17 Sep, Katsina State: Gunmen abducted 12 worshippers": a brief's line with a day of its
+    // own tells another event.
+    const ownLine =
+      LIST_ITEM.test(sentence) &&
+      ownDate?.length === 10 &&
+      recentDate?.length === 10 &&
+      ownDate !== recentDate;
     const elsewhen =
+      ownLine ||
       (ownDate !== undefined && recentDate !== undefined && !nextMonth && apart(ownDate, recentDate)) ||
       (cue !== undefined && (cue.another === true || ANOTHER_ATTACK.test(sentence)));
     // The act told just after the town it happened in, with nothing told there yet.

@@ -1496,4 +1496,31 @@ In 2022, two car bombs killed about twenty people near the port in Gwadar.`,
       { place: 'Gwadar', date: '2022', killed: 20 },
     ]);
   });
+
+  it("a brief's dated lines: each its own event and place; 'Guma LGA'; 'Kalma camp'; 'X town, X locality'", () => {
+    expect(
+      incidents(
+        `Weekly brief
+
+NIGERIA
+- 15 Sep, Zamfara State: Armed bandits stormed Dan Gulbi village, Maru LGA, killing nine residents.
+- 17 Sep, Katsina State: Gunmen abducted 12 worshippers at Gidan Bako Central Mosque, Faskari LGA.
+- 19 Sep, Benue State: Herders attacked Tse-Ayu, Guma LGA, overnight. Six people were killed.
+
+SUDAN
+- 3 October: Korma town, Korma locality, North Darfur: 7 civilians killed, 12 injured.
+- 5 October: Umm Keddada, North Darfur: 3 civilians killed, 5 injured.
+- 11 October: Otash camp, Beliel locality, South Darfur: 5 civilians killed when armed men attacked the camp's market.
+- A Malian army camp was not hit.`,
+        '2026-10-13',
+      ),
+    ).toMatchObject([
+      { place: 'Dan Gulbi', date: '2026-09-15', killed: 9 },
+      { place: 'Gidan Bako Central Mosque', date: '2026-09-17' },
+      { place: 'Tse-Ayu', date: '2026-09-19', killed: 6 },
+      { place: 'Korma', date: '2026-10-03', killed: 7, injured: 12 },
+      { place: 'Umm Keddada', date: '2026-10-05', killed: 3, injured: 5 },
+      { place: 'Otash camp', date: '2026-10-11', killed: 5 },
+    ]);
+  });
 });

@@ -34,7 +34,16 @@ const BEFORE = new Set(['in', 'near', 'at', 'outside', 'around', 'inside', 'from
 const DIRECTION =
   /^(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central|the|far|remote|rural|neighbou?ring)$/;
 // "Oudalan province", "Kaduna state": an administrative unit named before its kind.
-const UNIT = new Set(['province', 'state', 'region', 'district', 'county', 'governorate', 'prefecture']);
+const UNIT = new Set([
+  'province',
+  'state',
+  'region',
+  'district',
+  'county',
+  'governorate',
+  'prefecture',
+  'lga',
+]);
 // Capitalised words that begin clauses or titles rather than name places.
 const NOT_NAMES = NOT_PLACE_NAMES;
 const MAX_WORDS = 3;
@@ -50,6 +59,7 @@ const LOCAL_UNIT = new Set([
   'territory',
   'department',
   'subdistrict',
+  'locality',
 ]);
 const SETTLEMENT = new Set([
   'outskirts',
@@ -73,6 +83,8 @@ function nameLike(t: Token | undefined, g: Gazetteer): boolean {
   // "in al-Rashad, near Muqdadiya": an Arabic article before a capitalised name.
   if (t && ARTICLE_NAME.test(t.text)) return true;
   if (!t || !isCapitalised(t.text) || /\d/.test(t.text)) return false;
+  // "Guma LGA": a unit's word, in capitals too, ends the name.
+  if (LOCAL_UNIT.has(t.fold)) return false;
   return (NAME_PREFIXES.has(t.fold) || !g.commonWords.has(t.fold)) && !NOT_NAMES.has(t.fold);
 }
 
@@ -202,12 +214,16 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     const entered = /^(?:entered|stormed|overran|raided|attacked|besieged)$/.test(lead.fold);
     const compassOf =
       lead.fold === 'of' && /^(?:north|south|east|west)(?:-?(?:east|west))?$/.test(tokens[i - 2]?.fold ?? '');
-    if (
-      !(BEFORE.has(lead.fold) || ofSettlement || attackOn || entered || compassOf) ||
-      !gapIs(i - 1, /^ $/) ||
-      (near && !gapIs(i - 2, /^ $/))
-    )
-      continue;
+    // "- 5 October: Shangil Tobaya, North Darfur: 3 civilians killed": a brief's line names its
+    // place after the date.
+    const lineHead =
+      gapIs(i - 1, /^:\s+$/) &&
+      /(?:^|\n)[ \t]*[-•*][ \t][^\n:]{1,30}$/.test(text.slice(Math.max(0, lead.start - 40), lead.end));
+    const led =
+      (BEFORE.has(lead.fold) || ofSettlement || attackOn || entered || compassOf) &&
+      gapIs(i - 1, /^ $/) &&
+      !(near && !gapIs(i - 2, /^ $/));
+    if (!(led || lineHead)) continue;
     // Up to three capitalised words the gazetteer does not know, joined by single spaces or hyphens.
     let to = i + compassLead(tokens, i, (k) => !taken[k] && nameLike(tokens[k], g), UNIT);
     // "in Lam Phaya": a common word opens a name when a word that is no common one follows.
@@ -289,7 +305,13 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     // "in Suárez, also in Cauca".
     if (tokens[j]?.fold === 'also' && tokens[j + 1]?.fold === 'in') j++;
     if (tokens[j]?.fold === 'in') j++;
-    while (j < tokens.length && DIRECTION.test((tokens[j] as Token).fold) && j - to < 4) j++;
+    while (
+      j < tokens.length &&
+      DIRECTION.test((tokens[j] as Token).fold) &&
+      countryAt(j) === undefined &&
+      j - to < 4
+    )
+      j++;
     // "in the southern department of Putumayo".
     let unitOf = false;
     if (

@@ -95,7 +95,7 @@ const APPOSITIVE_VENUE =
   /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on|beside|by|next to|opposite|outside|behind)\b/u;
 const ROADS = new Set(['road', 'highway', 'route']);
 // Lower-case words after a settlement's name: "Naulala village", "Dan Kurmi town".
-const SETTLEMENT_AFTER = new Set(['village', 'hamlet', 'settlement']);
+const SETTLEMENT_AFTER = new Set(['village', 'hamlet', 'settlement', 'town', 'camp']);
 const VILLAGE_UNITS = new Set(['barangay', 'brgy', 'sitio', 'purok', 'kebele']);
 // Lower-case words inside a name: "Nioro du Sahel", "Dar es Salaam".
 const PARTICLES = new Set(['du', 'de', 'del', 'des', 'la', 'le', 'el', 'es', 'da', 'do', 'di', 'dos', 'das']);
@@ -378,6 +378,13 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     )
       from--;
     if (from === i) continue;
+    // Not "a Malian army camp", "the Austrian town": a people's adjective.
+    if (
+      i - from === 1 &&
+      (g.demonyms.has((tokens[from] as Token).fold) ||
+        /(?:ian|an|ese|ish)$/.test((tokens[from] as Token).fold))
+    )
+      continue;
     // Not "the Naulala village elder": a settlement word that names a person's office.
     if (
       /^\s+(?:elders?|chiefs?|heads?|leaders?|council|headm[ae]n|guards?)\b/i.test(
@@ -385,7 +392,9 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
       )
     )
       continue;
-    push(from, i, 'city', 'place:named-settlement', 0.6);
+    // "Kalma camp": a camp is a venue, named with its word.
+    if (word.text === 'camp') push(from, i + 1, 'venue', 'place:named-settlement', 0.6);
+    else push(from, i, 'city', 'place:named-settlement', 0.6);
   }
 
   // "in Knivsta, a small town south of the city", "at Stora torget, the main square in Uppsala":

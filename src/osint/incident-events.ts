@@ -142,6 +142,7 @@ const BURIAL =
   /\b(?:buried|burial|laid to rest|mourners)\b|\bfunerals?\s+(?:of|for|was|were|took place|held|prayers?)\b/i;
 // A revised toll: "the toll rose to 14", "the death toll had risen to nine".
 const REVISED = /\b(?:toll|risen|rose|climbed|increased)\b/i;
+const NEW_COUNT = /\b(?:now (?:counts?|stands?|puts?)|revised|updated|latest (?:count|toll|figures?))\b/i;
 
 const ANOTHER_ATTACK =
   /\b(?:a\s+(?:second|third|separate|further|fresh)|another)\s+(?:[\p{L}-]+\s+)?(?:attack|assault|raid|bombing|ambush|explosion|blast|shooting|killing|abduction)\b/iu;
@@ -501,7 +502,13 @@ export function gatherIncidents(
     const openPlace = recent ? items.get((recent.item.data as IncidentData).place ?? '') : undefined;
     // The dateline's city stands for the scene only when no attack is being told already.
     const cue: IncidentCue | undefined = scanIncidentCue(sentence, s.start);
-    let place = placeOf(scene.length > 0 ? scene : recent ? [] : places, cue?.start);
+    // "... the deadliest attack in Guanajuato since July 2020, when gunmen killed 27 people in
+    // Irapuato": the other act's place is told after it.
+    const laterPlaces = cue?.another ? scene.filter((h) => h.hit.start > (cue?.start ?? 0)) : [];
+    let place = placeOf(
+      laterPlaces.length > 0 ? laterPlaces : scene.length > 0 ? scene : recent ? [] : places,
+      cue?.start,
+    );
     // "The killings took place near Arak", "The attack happened at Festplassen": the attack just
     // told, and where.
     const anaphor = ANAPHOR.test(sentence);
@@ -689,6 +696,13 @@ export function gatherIncidents(
       (!place || venueOfOpen || anaphor || sameToll || (openPlace && samePlace(place, openPlace, items)))
     ) {
       addTo(recent.item, place, figures, date, items);
+      // "With the two deaths, the office now counts 19 dead and 12 injured": a new count of the
+      // hurt replaces the first, which those who died have left.
+      const recount =
+        figures.injured && NEW_COUNT.test(sentence)
+          ? figuresOf({ injured: figures.injured }).injured
+          : undefined;
+      if (recount) (recent.item.data as IncidentData).injured = recount;
       const at = cue ?? figures.killed ?? figures.injured;
       const ev = evidenceOf(sentences, at?.start ?? s.start, at?.end ?? s.end, 'incident:same-event', 0.6);
       items.add(recent.item.key, recent.item.name, recent.item.data, ev);

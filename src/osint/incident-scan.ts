@@ -130,7 +130,7 @@ const ACT_VERB = new RegExp(`\\b(${Object.keys(ACT_VERBS).join('|')})\\b`, 'i');
 const AGENT_NOUN = new RegExp(`\\b(${Object.keys(AGENT_NOUNS).join('|')})\\b`, 'i');
 // An attack that did not happen: planned, foiled, threatened.
 const UNREALISED =
-  /\b(plan(?:s|ned|ning)?|plot(?:s|ted|ting)?|foil(?:ed|ing)?|thwart(?:ed|ing)?|prevent(?:ed|ing)?|attempt(?:ed|ing)?|threat(?:s|en(?:ed|ing))? of|warn(?:ed|ing|s)? of|prepar(?:e|ed|ing))\b[^.;]{0,25}$/i;
+  /\b(plan(?:s|ned|ning)?|plot(?:s|ted|ting)?|foil(?:ed|ing)?|thwart(?:ed|ing)?|prevent(?:ed|ing)?|attempt(?:ed|ing)?|threat(?:s|en(?:ed|ing))? of|warn(?:ed|ing|s)? of|prepar(?:e|ed|ing)|with a view to|intend(?:ed|ing)? to|reconnaissance|scouted)\b[^.;]{0,25}$/i;
 // Things that happened that are not attacks: named with the year the sentence gives.
 const EVENT =
   /\b(withdrawal|invasion|coup|takeover|ceasefire|occupation|uprising|peace agreement|peace deal|evacuation)\b/i;
@@ -644,11 +644,18 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
     )
       continue;
     const cameAfter = /^\s+(?:came|comes|followed|follows)\b/i.test(sentence.slice(x.index + x[0].length));
+    // "It was the deadliest attack in Guanajuato since July 2020, when gunmen killed 27 people in
+    // Irapuato": the attack compared is the one told; the act is the one "when" tells.
+    const sinceWhen =
+      /\b(?:deadliest|worst|bloodiest|biggest|largest|most serious)\s+(?:[\p{L}-]+\s+)?$/iu.test(
+        sentence.slice(Math.max(0, x.index - 30), x.index),
+      ) && /^[^.;]{0,80}\bsince\b[^.;]{0,40}\bwhen\b/i.test(sentence.slice(x.index));
     const toldAlready =
       TOLD_BY_DAY.test(sentence.slice(Math.max(0, x.index - 40), x.index)) ||
-      (/^the\s+$/i.test(sentence.slice(Math.max(0, x.index - 4), x.index)) && cameAfter);
+      (/^the\s+$/i.test(sentence.slice(Math.max(0, x.index - 4), x.index)) && cameAfter) ||
+      sinceWhen;
     if (figuresAfter && toldAlready) {
-      toldByDay ??= { x, noun: n, another: cameAfter };
+      toldByDay ??= { x, noun: n, another: cameAfter || sinceWhen };
       continue;
     }
     // "deadly attacks" in general are no incident; "two explosions ... killing 84" are one.

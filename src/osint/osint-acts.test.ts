@@ -1523,4 +1523,25 @@ SUDAN
       { place: 'Otash camp', date: '2026-10-11', killed: 5 },
     ]);
   });
+
+  it("a longform's village 'is a farming village'; 'a Sunday service' is no date; a count 'now' of the hurt; 'the deadliest attack since ..., when'", () => {
+    expect(
+      incidents(
+        'Kasanga is a farming village north of Beni, in the Democratic Republic of Congo. In 2023, a bomb went off during a Sunday service at a church in Kasindi, killing 14 worshippers. The attackers came to Kasanga on the night of 14 March. 23 people were killed and seven were wounded.',
+        '2026-05-04',
+      ),
+    ).toMatchObject([
+      { place: 'Kasindi', date: '2023', killed: 14 },
+      { place: 'Kasanga', date: '2026-03-14', killed: 23, injured: 7 },
+    ]);
+    expect(
+      incidents(
+        'SALAMANCA, Gto. - The death toll from the shooting at Bar Los Gallos has risen to 19, prosecutors in Mexico said. The first count was 17 dead and 14 injured. The office now counts 19 dead and 12 injured. It was the deadliest attack in Guanajuato since July 2020, when gunmen killed 27 people at a rehabilitation centre in Irapuato. A man had carried out reconnaissance of the Teatro Juárez with a view to an attack.',
+        '2026-11-16',
+      ),
+    ).toMatchObject([
+      { place: 'Bar Los Gallos', killed: 19, injured: 12 },
+      { place: 'Irapuato', date: '2020-07', killed: 27 },
+    ]);
+  });
 });

@@ -88,8 +88,9 @@ const SETTLEMENTS = new Set([
   'outskirts',
 ]);
 // "Knivsta, a small town south of the city": what a name is, said right after it.
+// ... or with "is": "Mamove is a farming village of a few thousand people".
 const APPOSITIVE_SETTLEMENT =
-  /^,\s+(?:a|an)\s+(?:[\p{L}-]+\s+){0,3}?(?:town|village|city|suburb|district|island|hamlet|settlement|neighbourhood|neighborhood|municipality|port|county|centre|center)\b(?!\s+(?:elder|chief|head|leader|official|council|councillor|resident|man|woman|mayor))/u;
+  /^(?:,|\s+is)\s+(?:a|an)\s+(?:[\p{L}-]+\s+){0,3}?(?:town|village|city|suburb|district|island|hamlet|settlement|neighbourhood|neighborhood|municipality|port|county|centre|center)\b(?!\s+(?:elder|chief|head|leader|official|council|councillor|resident|man|woman|mayor))/u;
 // "Stora torget, the main square in Uppsala": a venue named, then said what it is and where.
 const APPOSITIVE_VENUE =
   /^,\s+(?:the|a|an)\s+(?:[\p{Ll}-]+\s+){0,2}?(?:square|market|mosque|church|station|hotel|stadium|mall|bazaar|shrine|temple|school|hospital|university|airport|plaza|park|camp|base|checkpoint)\s+(?:in|of|at|near|on|beside|by|next to|opposite|outside|behind)\b/u;
@@ -404,9 +405,9 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
     const w = tokens[k];
     return w !== undefined && /^\p{Ll}{3,}$/u.test(w.text) && !g.commonWords.has(w.fold);
   };
-  for (let i = 1; i < tokens.length; i++) {
+  for (let i = 0; i < tokens.length; i++) {
     // A venue needs its preposition; a settlement says what it is by itself ("raided Kanyatsi, a trading centre").
-    const led = APPOSITIVE_LEAD.has((tokens[i - 1] as Token).fold);
+    const led = i > 0 && APPOSITIVE_LEAD.has((tokens[i - 1] as Token).fold);
     // "in Lions Park, a park opposite ...": led and capitalised, a name's common first word.
     const opens =
       nameLike(tokens[i], g) ||
@@ -415,10 +416,12 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
         isCapitalised(tokens[i + 1]?.text ?? '') &&
         single(i));
     // ... or opens a sentence: "Toribío, a Nasa indigenous town in the mountains of northern Cauca".
-    const opensSentence = /^(?:[.!?]["”’]?\s+|\s*\n\s*)$/.test(
-      text.slice((tokens[i - 1] as Token).end, (tokens[i] as Token).start),
-    );
-    if (!(single(i - 1) || opensSentence) || taken[i] || !opens) continue;
+    const opensSentence =
+      i === 0 ||
+      /^(?:[.!?]["”’]?\s+|\s*\n\s*)$/.test(
+        text.slice((tokens[i - 1] as Token).end, (tokens[i] as Token).start),
+      );
+    if (!((i > 0 && single(i - 1)) || opensSentence) || taken[i] || !opens) continue;
     // "Kongens Have, a park": mid-sentence, a capitalised word goes on a name, common or not.
     const to = nameRunFrom(
       i,

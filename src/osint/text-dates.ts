@@ -79,6 +79,13 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
       results.some((o) => o !== r && o.start.isCertain('year'))
     )
       continue;
+    // "a bomb went off during a Sunday service", "the Friday market": a weekday that says what
+    // kind of thing, not when.
+    if (
+      /^\p{L}+day$/iu.test(r.text) &&
+      /\b(?:a|an|the|its|their|his|her)\s+$/i.test(text.slice(Math.max(0, r.index - 6), r.index))
+    )
+      continue;
     // "last week", "this weekend": no day a reader could name.
     if (/\b(?:week|weekend)\b/i.test(r.text)) continue;
     if (procedureBefore(text.slice(0, r.index))) continue;

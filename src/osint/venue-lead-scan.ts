@@ -37,7 +37,12 @@ const DIRECT_HEADS = new Set([
   'plaza',
   'avenida',
   'hotel',
+  // "Bar Los Arcos", "Cantina El Paraíso": only before a Spanish article (not "the Bar Association").
+  'bar',
+  'cantina',
+  'discoteca',
 ]);
+const ARTICLE_LED = new Set(['bar', 'cantina', 'discoteca']);
 const JOINERS = new Set([
   'de',
   'des',
@@ -69,6 +74,7 @@ export function scanLeadVenues(text: string, tokens: readonly Token[], taken: Ui
     const head = tokens[i] as Token;
     const direct = DIRECT_HEADS.has(head.fold);
     if (!(LEAD_HEADS.has(head.fold) || direct) || !isCapitalised(head.text) || taken[i] === 2) continue;
+    if (ARTICLE_LED.has(head.fold) && !/^(?:los|las|el|la)$/.test(tokens[i + 1]?.fold ?? '')) continue;
     let k = i + 1;
     if (QUALIFIED_HEADS.has(head.fold)) {
       let q = k;

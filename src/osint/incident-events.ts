@@ -387,12 +387,12 @@ export function gatherIncidents(
         // "taken to hospital in Quetta": where the wounded were brought, not where it happened.
         // ... but "struck a wedding, a funeral and a hospital in Gwoza": a hospital as a target.
         !(
-          /\b(?:hospitals?|clinic|(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven|shifted)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
+          /\b(?:hospitals?|clinic|health (?:cent(?:re|er)|post)|(?:taken|brought|flown|airlifted|evacuated|transferred|rushed|driven|shifted)\s+(?:by\s+\w+\s+)?to)\s+(?:in\s+|the\s+)?(?:\p{Lu}[\p{L}'’-]*\s+)?$/iu.test(
             text.slice(Math.max(s.start, h.hit.start - 40), h.hit.start),
           ) &&
           (TREATED.test(text.slice(s.start, s.end)) ||
-            !/\b(?:hospitals?|clinic)\s+in\s+$/i.test(
-              text.slice(Math.max(s.start, h.hit.start - 14), h.hit.start),
+            !/\b(?:hospitals?|clinic|health (?:cent(?:re|er)|post))\s+in\s+$/i.test(
+              text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
             ))
         ) &&
         // "were treated for gunshot wounds at Minna General Hospital": a hospital where the

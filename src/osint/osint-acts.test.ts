@@ -1544,4 +1544,16 @@ SUDAN
       { place: 'Irapuato', date: '2020-07', killed: 27 },
     ]);
   });
+
+  it("the health centre in a town is no scene; 'in Tole, in Gimbi district': a common word named where it lies", () => {
+    expect(
+      incidents(
+        'NEKEMTE, Ethiopia - Gunmen killed eleven people in an attack on Gara Dima, a farming village between Gimbi and Nejo, on Saturday evening. Six people with gunshot wounds were taken to hospital in Nekemte, because the health centre in Gimbi had run out of supplies. In June 2022, hundreds of people were killed in Tole, in Gimbi district, in an attack the government blamed on the OLA.',
+        '2026-10-26',
+      ),
+    ).toMatchObject([
+      { place: 'Gara Dima', date: '2026-10-24', killed: 11, injured: 6 },
+      { place: 'Tole', date: '2022-06' },
+    ]);
+  });
 });

@@ -242,6 +242,18 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     const goesOn = (k: number) =>
       nameLike(tokens[k], g) ||
       (k > i && PLACE_ARTICLES.has(tokens[k - 1]?.fold ?? '') && isCapitalised(tokens[k]?.text ?? ''));
+    // "were killed in Tole, in Gimbi district": a common word is a name where the text says
+    // where it lies.
+    if (
+      to === i &&
+      !taken[i] &&
+      isCapitalised(opener.text) &&
+      !NOT_NAMES.has(opener.fold) &&
+      BEFORE.has(lead.fold) &&
+      /^,\s+in\s+/.test(text.slice(opener.end, opener.end + 6)) &&
+      (countryAt(i + 2) !== undefined || townAt(i + 2) !== undefined || unitAt(i + 2) > 0)
+    )
+      to = i + 1;
     while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && goesOn(to)) {
       to++;
       if (!gapIs(to - 1, /^[ -]$/)) break;
@@ -344,7 +356,14 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     const town = sep === ' ' || tokens[to]?.fold === 'in' ? townAt(j) : undefined;
     const country = countryAt(j) ?? (unitEnd > 0 ? context : undefined) ?? town?.country;
     if (!country) continue;
-    const within = town && !countryAt(j) ? town.name : undefined;
+    // "in Tole, in Gimbi district": inside the district named for the town.
+    const unitTown = byToken.get(j)?.entry;
+    const within =
+      town && !countryAt(j)
+        ? town.name
+        : unitTown?.kind === 'city' && UNIT.has(tokens[(byToken.get(j) as EntityHit).to]?.fold ?? '')
+          ? unitTown.name
+          : undefined;
     claim(i, to, 'city', country, 'place:named-in-country', 0.7, within);
   }
 

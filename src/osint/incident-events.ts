@@ -735,14 +735,16 @@ export function gatherIncidents(
     const venue = loc(place).placeKind === 'venue';
     let noun = cue?.noun;
     if (!cue) {
-      if (!articleNoun || attackersDead) return;
+      // An article that told an attack already speaks of one, whatever its words.
+      const spoken = articleNoun ?? (open ? (open.item.data as IncidentData).noun : undefined);
+      if (!spoken || attackersDead) return;
       if (figures.killed === undefined && figures.injured === undefined && !arrival) return;
       // "left hundreds dead in the early 2000s": with no attack word, a vague toll is history.
       if (!date && [figures.killed, figures.injured].every((h) => h === undefined || VAGUE.test(h.text)))
         return;
       // "fighting that killed more than 1,000 people": a battle's or a war's dead, not an attack's.
       if (BATTLE.test(sentence)) return;
-      noun = articleNoun;
+      noun = spoken;
     }
     // What was told at another time is not this attack's.
     const waiting =

@@ -187,7 +187,7 @@ const VICTIMS =
 
 const KILLED: RegExp[] = [
   // "shot dead the vice mayor of Tipo-Tipo": one victim named by office.
-  /\b(?:shot dead|killed|killing|assassinated|murdered|gunned down)\s+()(the)\s+(?:[\p{L}-]+\s+){0,2}?(?:mayor|governor|chief|commander|councillor|councilor|imam|priest|judge|prosecutor|lawmaker|legislator|chairman|director|minister|deputy|official|administrator)\b/iu,
+  /\b(?:shot dead|killed|killing|assassinated|murdered|gunned down)\s+()(the)\s+(?:[\p{L}-]+\s+){0,2}?(?:driver|guard|pilot|conductor|principal|headmaster|mayor|governor|chief|commander|councillor|councilor|imam|priest|judge|prosecutor|lawmaker|legislator|chairman|director|minister|deputy|official|administrator)\b/iu,
   // "killing the elderly couple" (before "killing a" takes one).
   /\b(?:killed|killing)\s+()(?:the|an?)\s+(?:[\p{L}-]+\s+)?(couple)\b/iu,
   new RegExp(
@@ -247,6 +247,8 @@ const KILLED: RegExp[] = [
   /\b(?<!\bno\s)()(an?|one|another)\s+(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,2}?(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
   // "A ranch hand, Celso Giménez, 52, was shot dead": one victim, named between commas.
   /\b(?<!\bno\s)()(an?|one|another)\s+(?:[\p{L}-]+\s+){0,2}?[\p{L}-]+(?:,\s+[^,.;]{1,40}){1,2},\s+(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
+  // "A security guard who tried to shut the gate was shot dead": one victim, said what they did.
+  /\b(?<!\bno\s)()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+[^,.;]{1,50}?\s+(?:was|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
   // "A woman died of her wounds on Sunday": one victim of the act, dying later.
   /\b()(an?|one)\s+(?:[\p{L}\d-]+\s+){0,2}?died\s+(?:of|from)\s+(?:her|his|their|the)\s+(?:wounds|injuries)\b/iu,
   // "including a police officer who died of his wounds": one victim who died later.

@@ -1556,4 +1556,22 @@ SUDAN
       { place: 'Tole', date: '2022-06' },
     ]);
   });
+
+  it("French institutions led by their kind ('the Clinique Saint-Luc', 'the commissariat de Malanville'); a guard 'who tried to shut the gate was shot dead'; 'killed the driver'", () => {
+    expect(
+      incidents(
+        'The three were seized on 21 June, when armed men stormed the Clinique Saint-Luc in Croix-des-Bouquets, Haiti. A security guard who tried to shut the gate was shot dead. In March, gang members stopped a bus near Mirebalais, in the Centre department, killed the driver and took eleven passengers.',
+        '2026-09-04',
+      ),
+    ).toMatchObject([
+      { place: 'Clinique Saint-Luc', date: '2026-06-21', killed: 1 },
+      { place: 'Mirebalais', date: '2026-03', killed: 1 },
+    ]);
+    expect(
+      incidents(
+        'COTONOU - Gunmen attacked the commissariat de Malanville, in Benin, on Monday night, killing three police officers and a civilian.',
+        '2026-12-03',
+      ),
+    ).toMatchObject([{ place: 'commissariat de Malanville', date: '2026-11-30', killed: 4 }]);
+  });
 });

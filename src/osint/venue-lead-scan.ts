@@ -41,8 +41,21 @@ const DIRECT_HEADS = new Set([
   'bar',
   'cantina',
   'discoteca',
+  // "the Clinique Saint-Joseph", "the Hôpital Saint-Luc", "the École Sainte-Marie".
+  'clinique',
+  'hopital',
+  'ecole',
+  'eglise',
+  'mosquee',
+  'lycee',
+  'iglesia',
+  'escuela',
+  'colegio',
 ]);
 const ARTICLE_LED = new Set(['bar', 'cantina', 'discoteca']);
+// French and Spanish institutions written in lower case before "de" and a town: "the commissariat
+// de Karimama", "the gendarmerie de Kandi".
+const LOWER_LEAD = new Set(['commissariat', 'gendarmerie', 'mairie', 'prefecture', 'comisaria', 'alcaldia']);
 const JOINERS = new Set([
   'de',
   'des',
@@ -73,7 +86,14 @@ export function scanLeadVenues(text: string, tokens: readonly Token[], taken: Ui
   for (let i = 0; i < tokens.length - 2; i++) {
     const head = tokens[i] as Token;
     const direct = DIRECT_HEADS.has(head.fold);
-    if (!(LEAD_HEADS.has(head.fold) || direct) || !isCapitalised(head.text) || taken[i] === 2) continue;
+    const lower =
+      LOWER_LEAD.has(head.fold) && head.text === head.fold && /^(?:de|du|d)$/.test(tokens[i + 1]?.fold ?? '');
+    if (
+      !(LEAD_HEADS.has(head.fold) || direct || lower) ||
+      !(isCapitalised(head.text) || lower) ||
+      taken[i] === 2
+    )
+      continue;
     if (ARTICLE_LED.has(head.fold) && !/^(?:los|las|el|la)$/.test(tokens[i + 1]?.fold ?? '')) continue;
     let k = i + 1;
     if (QUALIFIED_HEADS.has(head.fold)) {
@@ -89,7 +109,7 @@ export function scanLeadVenues(text: string, tokens: readonly Token[], taken: Ui
       if (q > k && JOINERS.has((tokens[q] as Token | undefined)?.fold ?? '')) k = q;
     }
     while (k < tokens.length && k - i <= 3 && JOINERS.has((tokens[k] as Token).fold) && single(k - 1)) k++;
-    if (k === i + 1 && !direct) continue;
+    if (k === i + 1 && !direct && !lower) continue;
     let to = k;
     while (to < tokens.length && to - k < 3 && isCapitalised((tokens[to] as Token).text) && single(to - 1))
       to++;

@@ -1574,4 +1574,13 @@ SUDAN
       ),
     ).toMatchObject([{ place: 'commissariat de Malanville', date: '2026-11-30', killed: 4 }]);
   });
+
+  it("'five incidents ... in which 17 were killed' sums several; 'at Point Triple, where the borders meet' is a place", () => {
+    expect(
+      incidents(
+        'Protection partners verified five incidents in North Darfur, Sudan, in which 17 civilians were killed. The deadliest attack on Beninese forces came in January 2025, when twenty-eight soldiers were killed at an army position at Point Triple, where the borders of Benin, Niger and Burkina Faso meet.',
+        '2026-12-03',
+      ),
+    ).toMatchObject([{ place: 'Point Triple', date: '2025-01', killed: 28 }]);
+  });
 });

@@ -243,17 +243,36 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
       nameLike(tokens[k], g) ||
       (k > i && PLACE_ARTICLES.has(tokens[k - 1]?.fold ?? '') && isCapitalised(tokens[k]?.text ?? ''));
     // "were killed in Tole, in Gimbi district": a common word is a name where the text says
-    // where it lies.
+    // where it lies; "at Point Triple, where the borders of Benin, Niger and Burkina Faso meet":
+    // or that it is a place.
+    let k2 = i;
+    while (
+      k2 < tokens.length &&
+      k2 - i < 2 &&
+      !taken[k2] &&
+      isCapitalised((tokens[k2] as Token).text) &&
+      !NOT_NAMES.has((tokens[k2] as Token).fold) &&
+      (k2 === i || gapIs(k2 - 1, /^ $/))
+    )
+      k2++;
+    const rest = k2 > i ? text.slice((tokens[k2 - 1] as Token).end, (tokens[k2 - 1] as Token).end + 8) : '';
     if (
       to === i &&
-      !taken[i] &&
-      isCapitalised(opener.text) &&
-      !NOT_NAMES.has(opener.fold) &&
+      k2 > i &&
       BEFORE.has(lead.fold) &&
-      /^,\s+in\s+/.test(text.slice(opener.end, opener.end + 6)) &&
-      (countryAt(i + 2) !== undefined || townAt(i + 2) !== undefined || unitAt(i + 2) > 0)
+      ((/^,\s+in\s+/.test(rest) &&
+        (countryAt(k2 + 1) !== undefined || townAt(k2 + 1) !== undefined || unitAt(k2 + 1) > 0)) ||
+        (/^,\s+where\b/.test(rest) && main() !== undefined))
     )
-      to = i + 1;
+      to = k2;
+    const whereAfter =
+      to > i &&
+      /^,\s+where\b/.test(text.slice((tokens[to - 1] as Token).end, (tokens[to - 1] as Token).end + 8));
+    const whereCountry = whereAfter ? (sole ?? lastCountryBefore(i) ?? main()) : undefined;
+    if (whereCountry) {
+      claim(i, to, 'city', whereCountry, 'place:where-clause', 0.6);
+      continue;
+    }
     while (to < tokens.length && to - i < MAX_WORDS && !taken[to] && goesOn(to)) {
       to++;
       if (!gapIs(to - 1, /^[ -]$/)) break;

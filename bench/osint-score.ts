@@ -64,6 +64,7 @@ export const LABELLED_SETS = [
   'heldout18',
   'heldout19',
   'heldout20',
+  'heldout21',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

@@ -330,6 +330,7 @@ export function gatherIncidents(
   let here: typeof before;
   let pending: Pending | undefined;
   let unplaced: (Unplaced & { sentence: number }) | undefined;
+  let listed: { item: Extraction; clause: number } | undefined;
   let lateDay: string | undefined;
   // The headline: a first line with no closing stop, as titles are written.
   const firstLine = /^[^\n]*/.exec(text)?.[0].trim() ?? '';
@@ -695,7 +696,23 @@ export function gatherIncidents(
       !elsewhen &&
       (!place || venueOfOpen || anaphor || sameToll || (openPlace && samePlace(place, openPlace, items)))
     ) {
+      // "- On the side of the armed forces: six soldiers killed and nine wounded; - Among the
+      // civilian population: four killed ...": a toll's lines add up.
+      const d0 = recent.item.data as IncidentData;
+      const summed =
+        LIST_ITEM.test(sentence) && listed?.item === recent.item && listed.clause === si - 1
+          ? {
+              killed: figures.killed && d0.killed ? d0.killed.value + figures.killed.value : undefined,
+              injured: figures.injured && d0.injured ? d0.injured.value + figures.injured.value : undefined,
+            }
+          : undefined;
       addTo(recent.item, place, figures, date, items);
+      if (summed?.killed !== undefined && d0.killed) d0.killed = { ...d0.killed, value: summed.killed };
+      if (summed?.injured !== undefined && d0.injured) d0.injured = { ...d0.injured, value: summed.injured };
+      listed =
+        LIST_ITEM.test(sentence) && (figures.killed || figures.injured)
+          ? { item: recent.item, clause: si }
+          : undefined;
       // "With the two deaths, the office now counts 19 dead and 12 injured": a new count of the
       // hurt replaces the first, which those who died have left.
       const recount =

@@ -196,6 +196,12 @@ const KILLED: RegExp[] = [
     'i',
   ),
   new RegExp(`\\bclaimed\\s+${APPROX}${NUM}\\s+lives`, 'i'),
+  // "which cost the lives of three civilians"; "in which two soldiers fell with arms in hand".
+  new RegExp(`\\bcost\\s+the\\s+lives\\s+of\\s+${APPROX}${NUM}`, 'i'),
+  new RegExp(
+    `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,2}?\\s+fell\\s+(?:with arms in hand|in combat|in action|on the field of honou?r)`,
+    'iu',
+  ),
   // "the killing of 11 farmers", "the deaths of three soldiers".
   new RegExp(
     `\\b(?:killing|killings|deaths|massacre|murders?|beheading)\\s+of\\s+${APPROX}${NUM}${VICTIMS}`,
@@ -451,7 +457,7 @@ const GROUP_OF_DEAD =
 // "killing two soldiers and three civilians": a second group of the dead, added to the first.
 // Not "killed and five other people wounded": those are the wounded.
 const AND_MORE = new RegExp(
-  `^\\s+and\\s+(?:his\\s+|her\\s+|their\\s+)?${NUM}(?:\\s+[\\p{L}-]+)?\\s+${GROUP_OF_DEAD}\\b(?!\\s+(?:were\\s+|had been\\s+)?(?:wounded|injured|hurt))`,
+  `^\\s+and\\s+(?:his\\s+|her\\s+|their\\s+)?${NUM}(?:\\s+of\\s+(?:his|her|their|the)|\\s+[\\p{L}-]+)?\\s+${GROUP_OF_DEAD}\\b(?!\\s+(?:were\\s+|had been\\s+)?(?:wounded|injured|hurt))`,
   'iu',
 );
 
@@ -478,7 +484,15 @@ export function scanCasualties(
   offset: number,
 ): { killed?: CasualtyHit; injured?: CasualtyHit } {
   // Most sentences tell no casualties: one test spares them every figure pattern.
-  if (!CASUALTY_WORD.test(sentence)) return {};
+  if (!CASUALTY_WORD.test(sentence)) {
+    if (!/\b(?:cost|fell)\b/i.test(sentence)) return {};
+  }
+  // "six (6) soldiers killed": the figure in digits after the word, as official French copy
+  // writes it, is blanked out (offsets kept).
+  sentence = sentence.replace(
+    /(\p{L})\s\((\d{1,4})\)/gu,
+    (m, l: string) => `${l}${' '.repeat(m.length - 1)}`,
+  );
   const found = scanFigures(sentence, offset);
   const killed = found.killed ?? listedPeople(sentence, offset, 'killed');
   const injured = found.injured ?? listedPeople(sentence, offset, 'injured');

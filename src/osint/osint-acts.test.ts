@@ -1583,4 +1583,29 @@ SUDAN
       ),
     ).toMatchObject([{ place: 'Point Triple', date: '2025-01', killed: 28 }]);
   });
+
+  it("a communiqué's toll lines add up, figures with digits in brackets, 'cost the lives of', 'fell with arms in hand', 'and two of his bodyguards'", () => {
+    expect(
+      incidents(
+        `Mali: communiqué on the attack against Dogofry
+
+Bamako, 16 March 2026
+
+On Sunday 15 March, armed terrorist groups attacked the village of Sokolo, in the circle of Niono, Mali.
+
+The provisional toll is as follows:
+- On the side of the armed forces: six (6) soldiers killed and nine (9) wounded;
+- Among the civilian population: four (4) killed and three (3) wounded;
+- On the side of the assailants: twenty-three (23) terrorists neutralised.
+
+It comes after the attack of 2 February 2026 against a bus near Kokry, which cost the lives of three civilians, and after the attack on the army post at Diabaly in January 2026, in which two soldiers fell with arms in hand. In September 2025 a roadside bomb in Macina killed the district police chief and two of his bodyguards.`,
+        '2026-03-16',
+      ),
+    ).toMatchObject([
+      { place: 'Sokolo', date: '2026-03-15', killed: 10, injured: 12 },
+      { place: 'Kokry', date: '2026-02-02', killed: 3 },
+      { place: 'Diabaly', date: '2026-01', killed: 2 },
+      { place: 'Macina', date: '2025-09', killed: 3 },
+    ]);
+  });
 });

@@ -390,12 +390,16 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
   // country the article names.
   // ... or in the country of the known place it is said to be of ("in Bacho district of Narathiwat").
   for (let i = 1; i < tokens.length; i++) {
-    if (!BEFORE.has((tokens[i - 1] as Token).fold)) continue;
+    // "in neighbouring Argo district".
+    const beside =
+      /^(?:neighbou?ring|nearby)$/.test((tokens[i - 1] as Token).fold) &&
+      BEFORE.has(tokens[i - 2]?.fold ?? '');
+    if (!BEFORE.has((tokens[i - 1] as Token).fold) && !beside) continue;
     const from = tokens[i]?.fold === 'the' ? i + 1 : i;
     const to = unitAt(from);
     if (to < 0) continue;
     const of = tokens[to + 1]?.fold === 'of' ? (countryAt(to + 2) ?? townAt(to + 2)?.country) : undefined;
-    const country = sole ?? of;
+    const country = sole ?? of ?? (beside ? (lastCountryBefore(i) ?? main()) : undefined);
     if (country === undefined) continue;
     const owner = of === undefined ? undefined : byToken.get(to + 2)?.entry;
     claim(

@@ -654,8 +654,8 @@ export function scanIncidentCue(sentence: string, offset: number): IncidentCue |
     // "a video recorded the night before the attack": the attack already told, named again.
     if (
       !figuresAfter &&
-      /\b(?:before|after|since|during|following|ahead of)\s+the\s+$/i.test(
-        sentence.slice(Math.max(0, x.index - 20), x.index),
+      /\b(?:before|after|since|during|following|ahead of)\s+the\s+(?:(?:January|February|March|April|May|June|July|August|September|October|November|December|latest|recent|previous|last)\s+)?$/i.test(
+        sentence.slice(Math.max(0, x.index - 32), x.index),
       )
     )
       continue;

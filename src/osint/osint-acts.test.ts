@@ -1608,4 +1608,23 @@ It comes after the attack of 2 February 2026 against a bus near Kokry, which cos
       { place: 'Macina', date: '2025-09', killed: 3 },
     ]);
   });
+
+  it("a timeline's present tense ('fighters raid Kolofata, in Mayo-Sava'); 'the Grand Marché de X'; 'after the December attack' names one told", () => {
+    expect(
+      incidents(
+        `Cameroon's Far North: two years in five dates
+
+- 9 June 2024: Boko Haram fighters raid Kerawa, in Mayo-Sava, at night, killing five civilians.
+- 21 January 2025: A suicide bomber blows herself up at the Grand Marché de Kolofata, in Mayo-Sava, killing six shoppers.
+- 14 December 2025: Gunmen attack Limani, in Mayo-Sava, killing seven villagers.
+
+Thousands fled villages around Limani after the December attack, many of them to camps near Mora.`,
+        '2026-04-02',
+      ),
+    ).toMatchObject([
+      { place: 'Kerawa', date: '2024-06-09', killed: 5 },
+      { place: 'Grand Marché de Kolofata', date: '2025-01-21', killed: 6 },
+      { place: 'Limani', date: '2025-12-14', killed: 7 },
+    ]);
+  });
 });

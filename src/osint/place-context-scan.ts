@@ -136,7 +136,12 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
   const taken = tokensTaken(tokens, hits);
   const byToken = hitsByToken(hits);
   // A country, or a province the gazetteer knows ("near Argelia, in Cauca department").
+  // Places this scan has claimed, by first token: "the departments of Mayo-Sava and Mayo-Tsanaga
+  // ... raid Tourou, in Mayo-Tsanaga" puts Tourou where the first mention put Mayo-Tsanaga.
+  const claimedCountry = new Map<string, string>();
   const countryAt = (i: number): string | undefined => {
+    const claimed = tokens[i] ? claimedCountry.get(tokens[i].fold) : undefined;
+    if (claimed && taken[i]) return claimed;
     const h = byToken.get(i);
     const e = h?.entry;
     if (e?.kind === 'country') return e.code;
@@ -198,6 +203,7 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
   ) => {
     out.push(placeHit(text, tokens, from, to, { placeKind, country, within }, rule, confidence));
     for (let k = from; k < to; k++) taken[k] = 1;
+    if (to - from === 1) claimedCountry.set((tokens[from] as Token).fold, country);
   };
   const gapIs = (a: number, re: RegExp) =>
     re.test(text.slice((tokens[a] as Token).end, (tokens[a + 1] as Token | undefined)?.start ?? text.length));
@@ -211,7 +217,11 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     // "an attack on Kafolo, in northern Ivory Coast".
     const attackOn = lead.fold === 'on' && /^(?:attacks?|assaults?|raids?)$/.test(tokens[i - 2]?.fold ?? '');
     // "insurgents entered Mazeze, in Chiúre district", "the road north of Koui in Ouham-Pendé".
-    const entered = /^(?:entered|stormed|overran|raided|attacked|besieged)$/.test(lead.fold);
+    // ... and a timeline's present tense: "Boko Haram fighters raid Tourou, in Mayo-Tsanaga".
+    const entered =
+      /^(?:entered|stormed|overran|raided|attacked|besieged|enter|storm|storms|overrun|overruns|raid|raids|attack|attacks)$/.test(
+        lead.fold,
+      ) && lead.text === lead.fold;
     const compassOf =
       lead.fold === 'of' && /^(?:north|south|east|west)(?:-?(?:east|west))?$/.test(tokens[i - 2]?.fold ?? '');
     // "- 5 October: Shangil Tobaya, North Darfur: 3 civilians killed": a brief's line names its
@@ -373,7 +383,11 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
     }
     // "in Lam Phaya, in Yala": after a comma too, a known town named with "in" holds it.
     const town = sep === ' ' || tokens[to]?.fold === 'in' ? townAt(j) : undefined;
-    const country = countryAt(j) ?? (unitEnd > 0 ? context : undefined) ?? town?.country;
+    // "fighters raid Tourou, in Mayo-Tsanaga": a name an attack's verb takes, said to lie in
+    // another, is a place of the article's country even when neither is known.
+    const raided =
+      entered && tokens[to]?.fold === 'in' && sep !== ' ' && nameLike(tokens[j], g) ? context : undefined;
+    const country = countryAt(j) ?? (unitEnd > 0 ? context : undefined) ?? town?.country ?? raided;
     if (!country) continue;
     // "in Tole, in Gimbi district": inside the district named for the town.
     const unitTown = byToken.get(j)?.entry;

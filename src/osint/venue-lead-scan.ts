@@ -115,7 +115,16 @@ export function scanLeadVenues(text: string, tokens: readonly Token[], taken: Ui
       to++;
     if (to === k) continue;
     const end = (tokens[to - 1] as Token).end;
-    out.push({ name: text.slice(head.start, end), start: head.start, end, from: i, to });
+    // "the Grand Marché de Mora", "the Nuevo Mercado de X": an adjective of size or age leads it.
+    const adj = tokens[i - 1];
+    const led =
+      adj !== undefined &&
+      /^(?:grand|grande|gran|petit|nouveau|nuevo|vieux|viejo)$/.test(adj.fold) &&
+      isCapitalised(adj.text) &&
+      single(i - 1);
+    const from = led ? i - 1 : i;
+    const start = (tokens[from] as Token).start;
+    out.push({ name: text.slice(start, end), start, end, from, to });
     i = to - 1;
   }
   return out;

@@ -5,7 +5,7 @@ import type { Sentence } from './text-sentences.js';
 // ", and in May 2022 eight soldiers were killed ...", ", and early the following month they
 // shot dead 36 ...": a second event told in the same sentence after a new time.
 const SECOND_EVENT =
-  /,\s+and\s+(?:(?:of|to|about|after|before|since)\s+)?(?=the\s+(?:[\p{L}-]+\s+)?(?:attack|bombing|shooting|massacre|ambush|raid|killing|abduction|kidnapping|assault)\s+(?:of|on|at|in)\b|(?:(?:early|late|later|then)\s+)?(?:in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|the\s+(?:following|next)\s+(?:day|week|month|year)\b|(?:a|one|two|three)\s+(?:days?|weeks?|months?|years?)\s+later\b))/gu;
+  /,\s+and\s+(?:(?:of|to|about|after|before|since)\s+)?(?=the\s+(?:[\p{L}-]+\s+)?(?:attack|bombing|shooting|massacre|ambush|raid|killing|abduction|kidnapping|assault)\s+(?:of|on|at|in)\b|(?:(?:early|late|later|then)\s+)?(?:in\s+(?:January|February|March|April|May|June|July|August|September|October|November|December|(?:19|20)\d\d)\b|on\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b|on\s+\d{1,2}\s+(?:January|February|March|April|May|June|July|August|September|October|November|December)\b|the\s+(?:following|next)\s+(?:day|week|month|year)\b|(?:a|one|two|three)\s+(?:days?|weeks?|months?|years?)\s+later\b))/gu;
 // "ISWAP overruns army base in Gajiram as Boko Haram kills 11 fishermen near Kukawa": a second
 // act, by a named actor, told in the same breath.
 const AS_EVENT =

@@ -1627,4 +1627,18 @@ Thousands fled villages around Limani after the December attack, many of them to
       { place: 'Limani', date: '2025-12-14', killed: 7 },
     ]);
   });
+
+  it("'the X market in Y' is a venue, 'the Pattani market' a description; ', and on 2 May' cuts a second event", () => {
+    expect(
+      incidents(
+        'A bomb exploded on Friday at the Rattana Phum market in Hat Yai, Thailand, killing three people. In 2023 we had a motorcycle bomb in Chana that killed two rangers, and on 2 May this year a village headman was shot dead in Thepha.',
+        '2026-05-25',
+      ),
+    ).toMatchObject([
+      { place: 'Rattana Phum market', date: '2026-05-22', killed: 3 },
+      { place: 'Chana', date: '2023', killed: 2 },
+      { place: 'Thepha', date: '2026-05-02', killed: 1 },
+    ]);
+    expect(locations('A bomb exploded at the Pattani market in Thailand.')).not.toContain('Pattani market');
+  });
 });

@@ -111,6 +111,9 @@ const LOWER_CASE_HEADS = new Set([
   'roundabout',
   // "stormed the Radisson Blu hotel".
   'hotel',
+  // "at the Pracha Samakkhi market in Saba Yoi" (not "the Saba Yoi market", a town's).
+  'market',
+  'bazaar',
   // "outside the Marco Fidel Suárez air base".
   'base',
 ]);
@@ -236,6 +239,12 @@ export function scanVenues(
       let own = false;
       for (let k = from; k < nameEnd; k++) if (taken[k] !== 1) own = true;
       if (!own || knownPlace(from, nameEnd)) continue;
+    }
+    // "the Saba Yoi market": a known town before a lower-case head describes it.
+    if (lowerHead && (head.fold === 'market' || head.fold === 'bazaar')) {
+      let own = false;
+      for (let k = from; k < i; k++) if (taken[k] !== 1) own = true;
+      if (!own || knownPlace(from, i)) continue;
     }
     // "the Imam Zaman mosque", "at Saint-Charles station": a head in lower case after a name of
     // two words or a hyphenated one, itself after "the" or a place word; not "the Shiite mosque".

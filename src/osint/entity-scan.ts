@@ -236,6 +236,19 @@ function acceptMatch(
   }
 }
 
+/** The hit a gazetteer match makes, on its tokens. */
+function hitOf(m: AliasMatch, tokens: readonly Token[], confidence: number): EntityHit {
+  return {
+    entry: m.alias.entry,
+    start: (tokens[m.from] as Token).start,
+    end: (tokens[m.to - 1] as Token).end,
+    from: m.from,
+    to: m.to,
+    rule: `gazetteer:${m.alias.list}`,
+    confidence,
+  };
+}
+
 /**
  * Groups, organisations and places the gazetteer names, longest match first, whole tokens
  * only, with the casing the alias needs; then named venues around them.
@@ -280,15 +293,7 @@ export function scanEntities(
         m = { ...m, to: m.to + 1 };
       for (let k = m.from; k < m.to; k++) taken[k] = place ? 1 : 2;
       if (place) lastPlaceEnd = m.to;
-      out.push({
-        entry: m.alias.entry,
-        start: (tokens[m.from] as Token).start,
-        end: (tokens[m.to - 1] as Token).end,
-        from: m.from,
-        to: m.to,
-        rule: `gazetteer:${m.alias.list}`,
-        confidence,
-      });
+      out.push(hitOf(m, tokens, confidence));
       i = m.to;
     } else {
       if (m.alias.entry.kind === 'city' && !m.alias.common) unmarked.push(m);
@@ -305,15 +310,7 @@ export function scanEntities(
     const joined = next !== undefined && text.slice((tokens[m.to - 1] as Token).end, next.start) === ' ';
     if (joined && (isCapitalised(next.text) || TOWNS_PEOPLE.has(next.fold))) continue;
     taken.fill(1, m.from, m.to);
-    out.push({
-      entry: m.alias.entry,
-      start: (tokens[m.from] as Token).start,
-      end: (tokens[m.to - 1] as Token).end,
-      from: m.from,
-      to: m.to,
-      rule: `gazetteer:${m.alias.list}`,
-      confidence: 0.6,
-    });
+    out.push(hitOf(m, tokens, 0.6));
   }
   out.sort((a, b) => a.start - b.start);
   bracketedShortForms(text, tokens, out, taken);

@@ -369,15 +369,7 @@ export const scanFeaturePlaces: PlaceScan = (text, tokens, hits, g) => {
   for (let i = 1; articleAttack && i < tokens.length; i++) {
     const word = tokens[i] as Token;
     if (!SETTLEMENT_AFTER.has(word.text)) continue;
-    let from = i;
-    while (
-      from > 0 &&
-      i - from < MAX_WORDS &&
-      !taken[from - 1] &&
-      nameLike(tokens[from - 1], g) &&
-      single(from - 1)
-    )
-      from--;
+    const from = nameStart(i);
     if (from === i) continue;
     // Not "a Malian army camp", "the Austrian town": a people's adjective.
     if (

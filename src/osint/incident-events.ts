@@ -142,6 +142,9 @@ const BURIAL =
   /\b(?:buried|burial|laid to rest|mourners)\b|\bfunerals?\s+(?:of|for|was|were|took place|held|prayers?)\b/i;
 // A revised toll: "the toll rose to 14", "the death toll had risen to nine".
 const REVISED = /\b(?:toll|risen|rose|climbed|increased)\b/i;
+const TOLL_UPDATE =
+  /\b(?:toll\s+(?:has\s+)?(?:risen|rose|climbed|now stands|stands)|final (?:figures|toll|count)|(?:latest|updated|revised) (?:figures|toll|count))\b/i;
+const FINAL = /\bfinal (?:figures|toll|count)\b/i;
 const NEW_COUNT = /\b(?:now (?:counts?|stands?|puts?)|revised|updated|latest (?:count|toll|figures?))\b/i;
 
 const ANOTHER_ATTACK =
@@ -171,10 +174,12 @@ function addTo(
   const f = figuresOf(figures);
   // A headline's "kills dozens" gives way to the body's "killing at least 32".
   const vague = (h: { text: string } | undefined) => h !== undefined && VAGUE.test(h.text);
+  // ... and "At least two of our men have been martyred", then "four people have been killed":
+  // a first figure said to be a floor gives way to a higher one.
   const revised =
     f.killed !== undefined &&
     d.killed !== undefined &&
-    REVISED.test(f.killed.text) &&
+    (REVISED.test(f.killed.text) || (d.killed.approximate && !f.killed.approximate && !vague(f.killed))) &&
     f.killed.value > d.killed.value;
   if (f.killed && (!d.killed || (vague(d.killed) && !vague(f.killed)) || revised)) d.killed = f.killed;
   if (f.injured && (!d.injured || (vague(d.injured) && !vague(f.injured)))) d.injured = f.injured;
@@ -716,14 +721,36 @@ export function gatherIncidents(
       // "With the two deaths, the office now counts 19 dead and 12 injured": a new count of the
       // hurt replaces the first, which those who died have left.
       const recount =
-        figures.injured && NEW_COUNT.test(sentence)
+        figures.injured && (NEW_COUNT.test(sentence) || FINAL.test(sentence))
           ? figuresOf({ injured: figures.injured }).injured
           : undefined;
+      // "Final figures: eight people killed": the last count stands.
+      const dk = (recent.item.data as IncidentData).killed;
+      if (figures.killed && FINAL.test(sentence) && dk && figures.killed.value > dk.value)
+        (recent.item.data as IncidentData).killed = figuresOf({ killed: figures.killed }).killed as typeof dk;
       if (recount) (recent.item.data as IncidentData).injured = recount;
       const at = cue ?? figures.killed ?? figures.injured;
       const ev = evidenceOf(sentences, at?.start ?? s.start, at?.end ?? s.end, 'incident:same-event', 0.6);
       items.add(recent.item.key, recent.item.name, recent.item.data, ev);
       recent.sentence = si;
+      return;
+    }
+    // "16:10 - The toll has risen to six dead", "Final figures from the district police chief:
+    // eight people killed ... and 17 wounded": a live page's later count of the attack it is
+    // about, however many entries came between, when no other attack was told since.
+    if (!place && !recent && open && hasFigures && TOLL_UPDATE.test(sentence) && !elsewhen) {
+      const d = open.item.data as IncidentData;
+      const f = figuresOf(figures);
+      if (f.killed && (!d.killed || f.killed.value > d.killed.value)) d.killed = f.killed;
+      if (f.injured && (!d.injured || FINAL.test(sentence))) d.injured = f.injured;
+      const at = figures.killed ?? figures.injured;
+      items.add(
+        open.item.key,
+        open.item.name,
+        open.item.data,
+        evidenceOf(sentences, at?.start ?? s.start, at?.end ?? s.end, 'incident:toll-update', 0.6),
+      );
+      open.sentence = si;
       return;
     }
     if (!place) {
@@ -764,8 +791,14 @@ export function gatherIncidents(
       noun = spoken;
     }
     // What was told at another time is not this attack's.
+    // ... and not figures told with no date (this attack's) to an attack of another year.
+    const background =
+      date !== undefined && published !== undefined && apart(date, published.toISOString().slice(0, 10));
     const waiting =
-      pending && si - pending.sentence <= FOLLOW_ON && !(pending.date && date && apart(pending.date, date))
+      pending &&
+      si - pending.sentence <= FOLLOW_ON &&
+      !(pending.date && date && apart(pending.date, date)) &&
+      !(pending.date === undefined && background)
         ? pending
         : undefined;
     if (!noun || !(hasFigures || venue || date || waiting)) return;

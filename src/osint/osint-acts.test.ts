@@ -1641,4 +1641,30 @@ Thousands fled villages around Limani after the December attack, many of them to
     ]);
     expect(locations('A bomb exploded at the Pattani market in Thailand.')).not.toContain('Pattani market');
   });
+
+  it("a live page: a floor ('at least two') gives way to a count, later entries' toll updates and final figures count, undated figures do not go to an older attack", () => {
+    expect(
+      incidents(
+        `Live: militants storm police station in Pakistan's Bannu
+
+14:05 - Residents report a loud explosion near the Kotla Jam police station in Bannu, Pakistan.
+
+14:20 - A pickup truck packed with explosives was driven into the gate. "At least two of our men have been martyred," an officer said.
+
+14:40 - Emergency services now say four people have been killed and nine wounded.
+
+15:10 - Troops have arrived. Police say two attackers are still inside. The area is sealed off. Shops are closed.
+
+16:10 - The toll has risen to six dead, according to police.
+
+16:50 - The operation is over. Final figures from the district police chief: eight people killed and 17 wounded.
+
+17:15 - In October 2025, militants attacked a police training school in Domel, killing seven policemen.`,
+        '2026-04-22',
+      ),
+    ).toMatchObject([
+      { place: 'Kotla Jam police station', killed: 8, injured: 17 },
+      { place: 'Domel', date: '2025-10', killed: 7, injured: undefined },
+    ]);
+  });
 });

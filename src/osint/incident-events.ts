@@ -1,5 +1,6 @@
 import type { EntityHit } from './entity-scan.js';
 import { clausesOf } from './incident-clauses.js';
+import { dateLiveEntries } from './incident-live.js';
 import {
   type CasualtyHit,
   type IncidentCue,
@@ -824,6 +825,7 @@ export function gatherIncidents(
     open = { item, sentence: si, weak: scene.length === 0 && dateline > 0 };
   });
   placeUnplaced(text, sentences, placed, items, unplaced, lateDay, headline);
+  dateLiveEntries(text, items, published);
   if (headline !== undefined) forgetHeadlineRetold(items, headline);
 }
 

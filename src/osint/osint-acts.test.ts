@@ -1667,4 +1667,19 @@ Thousands fled villages around Limani after the December attack, many of them to
       { place: 'Domel', date: '2025-10', killed: 7, injured: undefined },
     ]);
   });
+
+  it("a live page's attack told by the clock happened on the day its header names", () => {
+    expect(
+      incidents(
+        `Live: explosion at police station in Pakistan's Bannu
+
+Live updates, Wednesday 22 April 2026. All times local.
+
+14:05 - Residents report a loud explosion near the Kotla Jam police station in Bannu, Pakistan.
+
+14:40 - Emergency services say four people have been killed.`,
+        '2026-04-23',
+      ),
+    ).toMatchObject([{ place: 'Kotla Jam police station', date: '2026-04-22', killed: 4 }]);
+  });
 });

@@ -659,6 +659,26 @@ export function gatherIncidents(
     if (anotherTime && !place && (cue || hasFigures)) {
       const openAt = open ? items.get((open.item.data as IncidentData).place ?? '') : undefined;
       place = placeReferredTo(text, s, sentence, sentences, placed, openAt, items);
+      // "His killing is the third of a prominent local figure in Fresnillo in six months. In
+      // November 2025, councillor Teresa Gaytán was shot dead": the one town the sentence before
+      // named, when it told no attack of its own.
+      const prev = si > 0 ? (clauses[si - 1] as Sentence) : undefined;
+      const towns = prev
+        ? inClause(prev).filter((h) => h.item.kind === 'location' && RANK[loc(h.item).placeKind] <= RANK.city)
+        : [];
+      const one = new Set(towns.map((h) => h.item.key));
+      // ... a sentence that counts a series there ("the third ... in Fresnillo in six months").
+      const series =
+        prev !== undefined &&
+        /\b(?:second|third|fourth|fifth|latest)\b/i.test(text.slice(prev.start, prev.end));
+      if (
+        !place &&
+        series &&
+        one.size === 1 &&
+        prev &&
+        !scanIncidentCue(text.slice(prev.start, prev.end), prev.start)
+      )
+        place = towns[0]?.item;
     }
     // "The explosion struck the Imam Zaman mosque": a venue the text puts nowhere, told without
     // figures just after an attack, is where that attack happened.

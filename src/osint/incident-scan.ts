@@ -255,6 +255,10 @@ const KILLED: RegExp[] = [
   /\b(?<!\bno\s)()(an?|one|another)\s+(?:[\p{L}-]+\s+){0,2}?[\p{L}-]+(?:,\s+[^,.;]{1,40}){1,2},\s+(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
   // "A security guard who tried to shut the gate was shot dead": one victim, said what they did.
   /\b(?<!\bno\s)()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+[^,.;]{1,50}?\s+(?:was|had been)\s+(?:killed|shot dead|stabbed to death)\b/iu,
+  // "his body was found two days later on a dirt road": the one taken is dead.
+  /\b()(his|her)\s+body\s+was\s+(?:found|recovered|discovered|dumped)\b/iu,
+  // "councillor Teresa Gaytán was shot dead": one victim named with what they did.
+  /\b()(councillor|councilor|journalist|reporter|teacher|schoolteacher|mayor|priest|pastor|imam|judge|activist|lawyer|doctor|nurse)\s+\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){1,3}\s+(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death|murdered|gunned down)\b/iu,
   // "A woman died of her wounds on Sunday": one victim of the act, dying later.
   /\b()(an?|one)\s+(?:[\p{L}\d-]+\s+){0,2}?died\s+(?:of|from)\s+(?:her|his|their|the)\s+(?:wounds|injuries)\b/iu,
   // "including a police officer who died of his wounds": one victim who died later.
@@ -463,7 +467,7 @@ const AND_MORE = new RegExp(
 
 // "gunmen shot dead Khaled al-Hariri, a member of the local council": one named victim.
 const NAMED_VICTIM =
-  /\b(?:shot dead|killed|murdered|assassinated|stabbed to death)\s+\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:al|el|bin|ibn|de|van|von|abu)[- ])?\p{Lu}[\p{L}'’-]+){1,3}(?=,\s+(?:a|an|the)\s)/u;
+  /\b(?:shot dead|killed|murdered|assassinated|stabbed to death)\s+\p{Lu}[\p{L}'’-]+(?:\s+(?:(?:al|el|bin|ibn|de|van|von|abu)[- ])?\p{Lu}[\p{L}'’-]+){1,3}(?=,\s+(?:a|an|the)\s)|\b\p{Lu}[\p{L}'’-]+(?:\s+\p{Lu}[\p{L}'’-]+){0,3},\s+\d{1,3},\s+(?:was|has been|had been)\s+(?:killed|shot dead|stabbed to death|murdered|gunned down)\b/u;
 
 const ONE_MORE_DEAD =
   /^(?:\s+who\s+[^,.;]{1,40}?)?\s+and\s+(?:an?|one)\s+(?:[\p{L}\d-]+\s+){0,2}?(?:girl|boy|man|woman|child|baby|civilian|officer|soldier|policeman|policewoman|guard|passer-by|bystander|teacher|student|farmer|trader|driver|vendor|worshipper|resident)\b(?!\s+(?:was|were)\s+(?:wounded|injured|hurt))/iu;
@@ -501,7 +505,7 @@ export function scanCasualties(
 
 // A word every casualty pattern holds.
 const CASUALTY_WORD =
-  /\b(?:kill|dead|die|death|wound|injur|hurt|toll|lives|massacr|slaughter|execut|behead|stab|shot|shoot|hack|beat|burn|bullet|surviv|treated|hit in|murder|assassinat|gunned|left|leaving|claimed|martyr|shahadat|sustain)/i;
+  /\b(?:kill|dead|die|death|wound|injur|hurt|toll|lives|massacr|slaughter|execut|behead|stab|shot|shoot|hack|beat|burn|bullet|surviv|treated|hit in|murder|assassinat|gunned|left|leaving|claimed|martyr|shahadat|sustain|body)/i;
 
 // "Two CRPF personnel and the civilian driver were killed", "Their mother and an uncle were
 // wounded": a group and one more, or two people, each with their determiner.

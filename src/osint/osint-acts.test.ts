@@ -1682,4 +1682,17 @@ Live updates, Wednesday 22 April 2026. All times local.
       ),
     ).toMatchObject([{ place: 'Kotla Jam police station', date: '2026-04-22', killed: 4 }]);
   });
+
+  it("an obituary: 'Ibarra, 58, was shot dead', 'councillor X was shot dead' in the town the series is counted in, 'his body was found'", () => {
+    expect(
+      incidents(
+        'Ibarra, 58, was shot dead outside his home in Jerez, in the Mexican state of Zacatecas, on Saturday night. His killing is the third of a prominent local figure in Jerez in six months. In November 2025, councillor Teresa Gaytán was shot dead as she left a council session. On 3 February this year, schoolteacher Julián Rentería was abducted as he left his school in Jerez; his body was found two days later.',
+        '2026-05-11',
+      ),
+    ).toMatchObject([
+      { place: 'Jerez', date: '2026-05-09', killed: 1 },
+      { place: 'Jerez', date: '2025-11', killed: 1 },
+      { place: 'Jerez', date: '2026-02-03', killed: 1 },
+    ]);
+  });
 });

@@ -11,7 +11,9 @@ const LIVE_ENTRY = /^\s*\d{1,2}[:.]\d{2}\s*(?:[-–—:]|\b(?:GMT|UTC|local)\b)/
  * stamped entry, with no day of its own, happened on that day.
  */
 export function dateLiveEntries(text: string, items: ItemSet, published: Date | undefined): void {
-  const head = text.split('\n').slice(0, 4);
+  // Only the header's first lines, and only their first characters: a text with no line break
+  // is one line.
+  const head = text.slice(0, 400).split('\n').slice(0, 4);
   let day: string | undefined;
   for (const line of head) {
     const d = statedDate(line, published);
@@ -26,7 +28,10 @@ export function dateLiveEntries(text: string, items: ItemSet, published: Date | 
     const d = i.data as IncidentData;
     const first = i.evidence[0];
     if (d.date !== undefined || !first) continue;
-    const line = text.slice(text.lastIndexOf('\n', first.sentenceStart - 1) + 1, first.sentenceEnd);
-    if (LIVE_ENTRY.test(line)) d.date = day;
+    // The entry's stamp opens its line, just before the sentence (a bounded look back).
+    const from = Math.max(0, first.sentenceStart - 16);
+    const near = text.slice(from, first.sentenceStart + 24);
+    const lineStart = near.lastIndexOf('\n', first.sentenceStart - from);
+    if (LIVE_ENTRY.test(lineStart >= 0 ? near.slice(lineStart + 1) : from === 0 ? near : '')) d.date = day;
   }
 }

@@ -3,6 +3,7 @@ import { clausesOf } from './incident-clauses.js';
 import { dateLiveEntries } from './incident-live.js';
 import {
   type CasualtyHit,
+  figuresOf,
   type IncidentCue,
   SEVERAL_ATTACKS,
   scanCasualties,
@@ -157,11 +158,6 @@ const ARMED_MEN =
 
 // One more person, named by an indefinite article.
 const ONE_MORE = /^(?:an?|another|one)\s/i;
-
-function figuresOf(c: { killed?: CasualtyHit; injured?: CasualtyHit }) {
-  const strip = (h: CasualtyHit) => ({ value: h.value, approximate: h.approximate, text: h.text });
-  return { ...(c.killed && { killed: strip(c.killed) }), ...(c.injured && { injured: strip(c.injured) }) };
-}
 
 /** What a later sentence adds to an incident: figures and a date it did not have, a more specific place. */
 function addTo(

@@ -352,6 +352,19 @@ export interface CasualtyHit extends Casualties {
   end: number;
 }
 
+/** The figures an incident keeps: a hit without its offsets. */
+export function figuresOf(c: { killed?: CasualtyHit | undefined; injured?: CasualtyHit | undefined }): {
+  killed?: Casualties;
+  injured?: Casualties;
+} {
+  const strip = (h: CasualtyHit): Casualties => ({
+    value: h.value,
+    approximate: h.approximate,
+    text: h.text,
+  });
+  return { ...(c.killed && { killed: strip(c.killed) }), ...(c.injured && { injured: strip(c.injured) }) };
+}
+
 function numberOf(s: string): number | undefined {
   const w = s.toLowerCase().replace(/\s+/g, ' ');
   const dozens = /^(\S+) dozen$/.exec(w);
@@ -488,9 +501,7 @@ export function scanCasualties(
   offset: number,
 ): { killed?: CasualtyHit; injured?: CasualtyHit } {
   // Most sentences tell no casualties: one test spares them every figure pattern.
-  if (!CASUALTY_WORD.test(sentence)) {
-    if (!/\b(?:cost|fell)\b/i.test(sentence)) return {};
-  }
+  if (!CASUALTY_WORD.test(sentence)) return {};
   // "six (6) soldiers killed": the figure in digits after the word, as official French copy
   // writes it, is blanked out (offsets kept).
   sentence = sentence.replace(
@@ -505,7 +516,7 @@ export function scanCasualties(
 
 // A word every casualty pattern holds.
 const CASUALTY_WORD =
-  /\b(?:kill|dead|die|death|wound|injur|hurt|toll|lives|massacr|slaughter|execut|behead|stab|shot|shoot|hack|beat|burn|bullet|surviv|treated|hit in|murder|assassinat|gunned|left|leaving|claimed|martyr|shahadat|sustain|body)/i;
+  /\b(?:kill|dead|die|death|wound|injur|hurt|toll|lives|massacr|slaughter|execut|behead|stab|shot|shoot|hack|beat|burn|bullet|surviv|treated|hit in|murder|assassinat|gunned|left|leaving|claimed|martyr|shahadat|sustain|body|fell)/i;
 
 // "Two CRPF personnel and the civilian driver were killed", "Their mother and an uncle were
 // wounded": a group and one more, or two people, each with their determiner.

@@ -1,4 +1,4 @@
-import type { CasualtyHit } from './incident-scan.js';
+import { type CasualtyHit, figuresOf } from './incident-scan.js';
 import { evidenceOf, type ItemSet } from './item-set.js';
 import type { Extraction, IncidentData, LocationData } from './osint-types.js';
 import { datelineLength } from './text-dates.js';
@@ -56,7 +56,6 @@ export function placeUnplaced(
   if (!town || incidents.some((i) => (i.data as IncidentData).place === town.key)) return;
   const date = unplaced.date ?? lateDay;
   const name = `${town.name} ${unplaced.noun}`;
-  const strip = (h: CasualtyHit) => ({ value: h.value, approximate: h.approximate, text: h.text });
   items.add(
     keyOf('incident', name),
     name,
@@ -65,8 +64,7 @@ export function placeUnplaced(
       noun: unplaced.noun,
       place: town.key,
       ...(date && { date }),
-      killed: strip(unplaced.killed),
-      ...(unplaced.injured && { injured: strip(unplaced.injured) }),
+      ...figuresOf(unplaced),
     },
     evidenceOf(sentences, unplaced.start, unplaced.end, 'incident:dateline-place', 0.5),
   );

@@ -65,6 +65,7 @@ export const LABELLED_SETS = [
   'heldout19',
   'heldout20',
   'heldout21',
+  'heldout22',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

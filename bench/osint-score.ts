@@ -66,6 +66,7 @@ export const LABELLED_SETS = [
   'heldout20',
   'heldout21',
   'heldout22',
+  'heldout23',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

@@ -61,6 +61,9 @@ export function loadOsintData(dir = findOsintDataDir()): OsintData {
     organisations: json('organisations.json') as OsintData['organisations'],
     commonWords,
     benignDomains: json('benign-domains.json') as OsintData['benignDomains'],
+    ...(existsSync(join(dir, 'place-model.json')) && {
+      placeModel: json('place-model.json') as NonNullable<OsintData['placeModel']>,
+    }),
   };
   return cached;
 }

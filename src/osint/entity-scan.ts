@@ -12,6 +12,7 @@ import {
   withNameTail,
 } from './place-context-scan.js';
 import { scanFeaturePlaces } from './place-feature-scan.js';
+import { MODEL_RULE, scanModelPlaces } from './place-model-scan.js';
 import { foldName } from './text-fold.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
 import { isAllCaps, isCapitalised, joinedSuffixAt, type Token } from './text-tokens.js';
@@ -259,6 +260,24 @@ export function scanEntities(
   sentences: readonly Sentence[],
   g: Gazetteer,
 ): EntityHit[] {
+  const { featured, silent } = scanMarkedEntities(text, tokens, sentences, g);
+  const marked = [...featured, ...scanModelPlaces(text, tokens, featured, sentences, g)].filter(
+    (h) => !silent.has(h),
+  );
+  return [...marked, ...otherMentions(text, tokens, marked)].sort((a, b) => a.start - b.start);
+}
+
+/**
+ * What the gazetteer and the hand-written cues find, before the place model reads what is left
+ * (the model is trained on exactly these hits); `silent` are the hits that only say which
+ * country the text is about and are no places themselves.
+ */
+export function scanMarkedEntities(
+  text: string,
+  tokens: readonly Token[],
+  sentences: readonly Sentence[],
+  g: Gazetteer,
+): { featured: EntityHit[]; silent: ReadonlySet<EntityHit> } {
   const out: EntityHit[] = [];
   // 1: a place name (a venue may contain it), 2: anything else the gazetteer named.
   const taken = new Uint8Array(tokens.length);
@@ -446,8 +465,7 @@ export function scanEntities(
   );
   const context = [...named, ...scanContextPlaces(text, tokens, named, g)];
   const silent = new Set<EntityHit>(peoples);
-  const marked = [...context, ...scanFeaturePlaces(text, tokens, context, g)].filter((h) => !silent.has(h));
-  return [...marked, ...otherMentions(text, tokens, marked)].sort((a, b) => a.start - b.start);
+  return { featured: [...context, ...scanFeaturePlaces(text, tokens, context, g)], silent };
 }
 
 /**
@@ -477,7 +495,9 @@ function otherMentions(text: string, tokens: readonly Token[], hits: readonly En
         const last = endAt.get(end);
         if (from === undefined || last === undefined || held.subarray(from, last + 1).includes(1)) continue;
         held.fill(1, from, last + 1);
-        out.push({ ...h, start: at, end, from, to: last + 1, rule: 'place:named-before', confidence: 0.5 });
+        // A name only the place model took keeps its rule: incidents are not placed by it.
+        const rule = h.rule === MODEL_RULE ? MODEL_RULE : 'place:named-before';
+        out.push({ ...h, start: at, end, from, to: last + 1, rule, confidence: Math.min(h.confidence, 0.5) });
       }
     }
   }

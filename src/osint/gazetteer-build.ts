@@ -1,8 +1,11 @@
 import { type GazetteerEntry, PhraseIndex, type PlaceEntry } from './gazetteer-index.js';
+import type { PlaceModel } from './place-model.js';
 import { foldName } from './text-fold.js';
 
 /** The reference data the extractor reads (data/osint/ and the packages named in its README). */
 export interface OsintData {
+  /** Weights for the unknown-place model (place-model.ts), trained offline from our labelled articles. */
+  placeModel?: PlaceModel;
   galaxy: { values: readonly { value: string; meta?: { summary?: string } }[] };
   groupSupplement: {
     entries: Record<string, { display?: string; aliases?: string[]; person?: boolean }>;
@@ -60,6 +63,8 @@ export interface Gazetteer {
   countryNamedUnits: ReadonlyMap<string, { name: string; country: string }>;
   /** Folded people's adjectives (one or two words) to ISO codes: which country a text is about. */
   demonyms: ReadonlyMap<string, string>;
+  /** Tells unknown capitalised names that are places from the rest; none, no such places. */
+  placeModel?: PlaceModel;
 }
 
 type GroupEntry = Extract<GazetteerEntry, { kind: 'group' }>;
@@ -337,5 +342,6 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
     commonWords: data.commonWords,
     countryNamedUnits,
     demonyms: new Map(Object.entries(data.placesExtra.demonyms ?? {}).map(([w, c]) => [foldName(w), c])),
+    ...(data.placeModel && { placeModel: data.placeModel }),
   };
 }

@@ -1,0 +1,123 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { EntityHit } from './entity-scan.js';
+import { extractAt } from './osint-test-extract.js';
+import { placeCandidates, placeProbability, trainPlaceModel } from './place-model.js';
+import { tokenize } from './text-tokens.js';
+
+const COMMON = new Set(['the', 'said', 'fled', 'to', 'in', 'mr', 'attack']);
+
+describe('place model', () => {
+  it('learns which contexts mark a place, the same way every time', () => {
+    const examples = [
+      ...Array.from({ length: 20 }, () => ({ features: ['l1=in', 'r1=,'], place: true })),
+      ...Array.from({ length: 20 }, () => ({ features: ['l1=mr', 'r1=said'], place: false })),
+    ];
+    const model = trainPlaceModel(examples, { minCount: 1 });
+    expect(placeProbability(model, ['l1=in', 'r1=,'])).toBeGreaterThan(0.9);
+    expect(placeProbability(model, ['l1=mr', 'r1=said'])).toBeLessThan(0.1);
+    // A feature never seen adds nothing: only the bias speaks.
+    expect(placeProbability(model, ['l1=unseen'])).toBeCloseTo(1 / (1 + Math.exp(-model.bias)), 9);
+    expect(trainPlaceModel(examples, { minCount: 1 })).toEqual(model);
+  });
+
+  it('drops features seen fewer times than the minimum', () => {
+    const model = trainPlaceModel(
+      [
+        { features: ['rare', 'l1=in'], place: true },
+        { features: ['l1=in'], place: true },
+        { features: ['l1=of'], place: false },
+        { features: ['l1=of'], place: false },
+      ],
+      { minCount: 2 },
+    );
+    expect(model.weights.rare).toBeUndefined();
+    expect(model.weights['l1=in']).toBeGreaterThan(0);
+    expect(model.weights['l1=of']).toBeLessThan(0);
+  });
+
+  it('proposes runs of capitalised uncommon words, never a word a hit holds', () => {
+    const text = 'Residents fled to Tangouma and Dingazi Banda, said Mr Abdou Moussa in Niamey.';
+    const tokens = tokenize(text);
+    const niamey = tokens.findIndex((t) => t.text === 'Niamey');
+    const hit: EntityHit = {
+      entry: { kind: 'venue', name: 'Niamey' },
+      start: tokens[niamey]?.start ?? 0,
+      end: tokens[niamey]?.end ?? 0,
+      from: niamey,
+      to: niamey + 1,
+      rule: 'test',
+      confidence: 1,
+    };
+    const names = [...placeCandidates(text, tokens, [hit], COMMON)].map((c) => c.name);
+    expect(names).toEqual(['Residents', 'Tangouma', 'Dingazi Banda', 'Abdou Moussa']);
+    const tangouma = [...placeCandidates(text, tokens, [hit], COMMON)][1];
+    expect(tangouma?.features).toContain('l1=to');
+    expect(tangouma?.features).toContain('r1=and');
+  });
+
+  it('candidates are slices of the text that no hit overlaps (property)', () => {
+    const word = fc.constantFrom(
+      'Kafr',
+      'the',
+      'Ouallam',
+      'said',
+      'in',
+      'Dar',
+      'es',
+      'Salaam',
+      ',',
+      '.',
+      '\n',
+      'Mr',
+    );
+    fc.assert(
+      fc.property(fc.array(word, { maxLength: 40 }), fc.nat(40), (words, at) => {
+        const text = words.join(' ');
+        const tokens = tokenize(text);
+        const k = tokens.length === 0 ? 0 : at % tokens.length;
+        const hits: EntityHit[] =
+          tokens.length === 0
+            ? []
+            : [
+                {
+                  entry: { kind: 'venue', name: 'x' },
+                  start: tokens[k]?.start ?? 0,
+                  end: tokens[k]?.end ?? 0,
+                  from: k,
+                  to: k + 1,
+                  rule: 'test',
+                  confidence: 1,
+                },
+              ];
+        for (const c of placeCandidates(text, tokens, hits, COMMON)) {
+          expect(text.slice(c.start, c.end)).toBe(c.name);
+          expect(c.from <= k && c.to > k && hits.length > 0).toBe(false);
+          expect(c.to - c.from).toBeLessThanOrEqual(4);
+        }
+      }),
+    );
+  });
+
+  it('the committed model takes towns no cue marks, not the people beside them', () => {
+    const text =
+      'Displaced families arrive in Niger town\n\nNIAMEY, March 4 - More than 400 families have reached Ouallam since Sunday, fleeing raids on villages around Tangouma and Dingazi Banda, officials in Niger said. Abdou Moussa, who walked from Dingazi Banda with his children, said the camp at Ouallam had no water. The Tillaberi governor, Colonel Maina Boukar, visited Ouallam on Monday.';
+    const items = extractAt(text, '2026-03-04');
+    const places = items.filter((i) => i.kind === 'location').map((i) => i.name);
+    expect(places).toEqual(expect.arrayContaining(['Ouallam', 'Tangouma']));
+    expect(places).not.toContain('Abdou Moussa');
+    expect(places).not.toContain('Maina Boukar');
+    const ouallam = items.find((i) => i.name === 'Ouallam');
+    expect(ouallam?.evidence[0]?.rule).toBe('place:model');
+    expect(ouallam?.data).toMatchObject({ country: 'NE' });
+  });
+
+  it('a place only the model found places no attack', () => {
+    const text =
+      'Gunmen kill nine in Niger\n\nNIAMEY, March 4 - Gunmen killed nine people on Tuesday, officials in Niger said. Families fled to Ouallam, where the camp has no water.';
+    const items = extractAt(text, '2026-03-04');
+    expect(items.some((i) => i.name === 'Ouallam')).toBe(true);
+    const incident = items.find((i) => i.kind === 'incident');
+    expect((incident?.data as { place?: string } | undefined)?.place).not.toBe('location:ouallam');
+  });
+});

@@ -147,6 +147,9 @@ const REVISED = /\b(?:toll|risen|rose|climbed|increased)\b/i;
 const TOLL_UPDATE =
   /\b(?:toll\s+(?:has\s+)?(?:risen|rose|climbed|now stands|stands)|final (?:figures|toll|count)|(?:latest|updated|revised) (?:figures|toll|count))\b/i;
 const FINAL = /\bfinal (?:figures|toll|count)\b/i;
+// An authority's new count announced in one sentence and told in the next.
+const REVISION =
+  /\b(?:revised|updated|corrected)\s+(?:the|its|their|his|her)\s+(?:(?:death|casualty)\s+)?(?:toll|figures?|count)\b/i;
 const NEW_COUNT = /\b(?:now (?:counts?|stands?|puts?)|revised|updated|latest (?:count|toll|figures?))\b/i;
 
 const ANOTHER_ATTACK =
@@ -397,6 +400,11 @@ export function gatherIncidents(
             !/\b(?:hospitals?|clinic|health (?:cent(?:re|er)|post))\s+in\s+$/i.test(
               text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
             ))
+        ) &&
+        // "14 wounded were being treated in Kabul hospitals": the town's hospitals, not the scene.
+        !(
+          /^\s+(?:hospitals?|clinics?|infirmar(?:y|ies))\b/i.test(text.slice(h.hit.end, h.hit.end + 14)) &&
+          TREATED.test(text.slice(s.start, s.end))
         ) &&
         // "were treated for gunshot wounds at Minna General Hospital": a hospital where the
         // wounded were treated is not where they were hurt.
@@ -713,6 +721,11 @@ export function gatherIncidents(
       !samePlace(place, openPlace, items)
     )
       moveTo(recent, place, items);
+    // "On Tuesday the Ministry of Interior revised the figure. Its spokesman said that eight
+    // people had died ... and that 14 wounded were being treated": a revision announced, then told.
+    const lastSentence = sentences[si - 1];
+    const announced =
+      lastSentence !== undefined && REVISION.test(text.slice(lastSentence.start, lastSentence.end));
     if (
       recent &&
       !elsewhen &&
@@ -738,12 +751,12 @@ export function gatherIncidents(
       // "With the two deaths, the office now counts 19 dead and 12 injured": a new count of the
       // hurt replaces the first, which those who died have left.
       const recount =
-        figures.injured && (NEW_COUNT.test(sentence) || FINAL.test(sentence))
+        figures.injured && (NEW_COUNT.test(sentence) || FINAL.test(sentence) || announced)
           ? figuresOf({ injured: figures.injured }).injured
           : undefined;
       // "Final figures: eight people killed": the last count stands.
       const dk = (recent.item.data as IncidentData).killed;
-      if (figures.killed && FINAL.test(sentence) && dk && figures.killed.value > dk.value)
+      if (figures.killed && (FINAL.test(sentence) || announced) && dk && figures.killed.value !== dk.value)
         (recent.item.data as IncidentData).killed = figuresOf({ killed: figures.killed }).killed as typeof dk;
       if (recount) (recent.item.data as IncidentData).injured = recount;
       const at = cue ?? figures.killed ?? figures.injured;
@@ -755,11 +768,11 @@ export function gatherIncidents(
     // "16:10 - The toll has risen to six dead", "Final figures from the district police chief:
     // eight people killed ... and 17 wounded": a live page's later count of the attack it is
     // about, however many entries came between, when no other attack was told since.
-    if (!place && !recent && open && hasFigures && TOLL_UPDATE.test(sentence) && !elsewhen) {
+    if (!place && !recent && open && hasFigures && (TOLL_UPDATE.test(sentence) || announced) && !elsewhen) {
       const d = open.item.data as IncidentData;
       const f = figuresOf(figures);
-      if (f.killed && (!d.killed || f.killed.value > d.killed.value)) d.killed = f.killed;
-      if (f.injured && (!d.injured || FINAL.test(sentence))) d.injured = f.injured;
+      if (f.killed && (!d.killed || f.killed.value > d.killed.value || announced)) d.killed = f.killed;
+      if (f.injured && (!d.injured || FINAL.test(sentence) || announced)) d.injured = f.injured;
       const at = figures.killed ?? figures.injured;
       items.add(
         open.item.key,

@@ -1695,4 +1695,17 @@ Live updates, Wednesday 22 April 2026. All times local.
       { place: 'Jerez', date: '2026-02-03', killed: 1 },
     ]);
   });
+
+  it("a revision announced ('revised the figure'), then told, replaces the first count; 'treated in Quetta hospitals' is no scene", () => {
+    expect(
+      incidents(
+        `Bomb kills worshippers at Quetta mosque
+
+QUETTA, March 3, 2026 - A bomb exploded at the Imam Zaman mosque in Quetta on Monday evening. A police spokesman said on Monday night that four worshippers had been killed and nine wounded.
+
+On Tuesday the provincial health department revised the toll. Its spokesman said that seven people had died and that 12 wounded were being treated in Quetta hospitals.`,
+        '2026-03-03',
+      ),
+    ).toMatchObject([{ place: 'Imam Zaman mosque', date: '2026-03-02', killed: 7, injured: 12 }]);
+  });
 });

@@ -15,7 +15,7 @@ import { scanFeaturePlaces } from './place-feature-scan.js';
 import { MODEL_RULE, scanModelPlaces } from './place-model-scan.js';
 import { foldName } from './text-fold.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
-import { isAllCaps, isCapitalised, joinedSuffixAt, type Token } from './text-tokens.js';
+import { ARTICLE_NAME, isAllCaps, isCapitalised, joinedSuffixAt, type Token } from './text-tokens.js';
 import { scanLeadVenues } from './venue-lead-scan.js';
 import { LOCATIVE, scanVenues } from './venue-scan.js';
 
@@ -193,6 +193,14 @@ function acceptMatch(
       NAME_PARTICLES.has(particle.text) &&
       isCapitalised(head.text) &&
       text.slice(head.end, (tokens[m.from] as Token).start) === ` ${particle.text} `
+    )
+      return 0;
+    // "Wadi al-Shay", "Ras al-Ain": a name an Arabic article continues is a longer one.
+    const after = tokens[m.to];
+    if (
+      after &&
+      ARTICLE_NAME.test(after.text) &&
+      text.slice((tokens[m.to - 1] as Token).end, after.start) === ' '
     )
       return 0;
   }

@@ -456,7 +456,7 @@ const CAMPAIGN =
 const SEVERAL = /\b(?:two|three|four|five|several|[1-9]\d?)\s+(?:[\p{L}-]+\s+)?$/iu;
 /** "Two attacks in Deir ez-Zor kill five": several attacks summed in one sentence, none of them one incident. */
 export const SEVERAL_ATTACKS =
-  /\b(?:two|three|four|five|six|seven|eight|nine|ten|several|[1-9]\d?)\s+(?:[\p{L}-]+\s+)?(?:attacks|incidents|raids)\b|\b(?:attack(?:ed|s)?|struck|strike|strikes|raided|hit)\s+(?:two|three|four|five|six|several|[2-9])\s+(?:[\p{L}-]+\s+)?(?:towns|villages|communities|localities|districts|sites)\b/iu;
+  /\b(?:two|three|four|five|six|seven|eight|nine|ten|several|[1-9]\d?)\s+(?:[\p{L}-]+\s+)?(?:attacks|incidents|raids)\b|\b(?:attack(?:ed|s)?|struck|strike|strikes|raid(?:ed|s)?|stormed|storm|storms|hit|(?:attacks|raids|assaults)\s+on)\s+(?:two|three|four|five|six|several|[2-9])\s+(?:[\p{L}-]+\s+)?(?:towns|villages|communities|localities|districts|sites)\b/iu;
 
 export interface IncidentCue {
   noun: string;

@@ -1708,4 +1708,24 @@ On Tuesday the provincial health department revised the toll. Its spokesman said
       ),
     ).toMatchObject([{ place: 'Imam Zaman mosque', date: '2026-03-02', killed: 7, injured: 12 }]);
   });
+
+  it("'Wadi al-Shay': a known town's name an Arabic article continues is a longer, unknown name", () => {
+    expect(
+      incidents(
+        'In January, a roadside bomb killed four soldiers and wounded two in Wadi al-Shay, south-west of Kirkuk, Iraq.',
+        '2026-11-10',
+      ),
+    ).toMatchObject([{ place: 'Wadi al-Shay', date: '2026-01', killed: 4, injured: 2 }]);
+  });
+
+  it("'raid three villages', 'separate raids on three villages': a sum of several attacks is no incident", () => {
+    const found = incidents(
+      `Gunmen kill 15 as bandits raid three villages in Zamfara
+
+GUSAU, Nigeria, 6 October 2026 - Bandits on motorcycles killed 15 people on Sunday in separate raids on three villages in Zamfara state, police said. Nine people were killed in Dansadau.`,
+      '2026-10-06',
+    );
+    expect(found.filter((i) => i.killed === 15)).toEqual([]);
+    expect(found).toMatchObject([{ place: 'Dansadau', killed: 9 }]);
+  });
 });

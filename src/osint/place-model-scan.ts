@@ -10,6 +10,10 @@ import type { Token } from './text-tokens.js';
 /** The rule of a place only the model found. */
 export const MODEL_RULE = 'place:model';
 
+/** The rule of a place the model found and the text puts inside a place it names: it may place an attack. */
+export const MODEL_WITHIN_RULE = 'place:model-within';
+const INSIDE = /^,\s+(?:also\s+)?in\s+(?:the\s+)?/;
+
 const UNIT = new Set([
   'province',
   'state',
@@ -78,14 +82,23 @@ export function scanModelPlaces(
     const division =
       known?.to === c.to && known.alias.entry.kind === 'province' ? known.alias.entry : undefined;
     const unit = UNIT.has(tokens[c.to]?.fold ?? '');
+    // "that of Gaskindé, in Soum province", "residents of Dar-Jamal, also in Bama LGA": the text
+    // itself puts it inside a place it names, which it is more specific than.
+    const holder = INSIDE.exec(text.slice(c.end, c.end + 16));
+    const outer = holder ? hits.find((h) => h.start === c.end + (holder[0]?.length ?? 0)) : undefined;
+    const inside = outer !== undefined && countryOfHit(outer) !== undefined;
     out.push(
       placeHit(
         text,
         tokens,
         c.from,
         c.to,
-        { placeKind: division || unit ? 'province' : 'city', country: division?.country ?? country },
-        MODEL_RULE,
+        {
+          placeKind: division || unit ? 'province' : 'city',
+          country: division?.country ?? (inside ? (countryOfHit(outer) as string) : country),
+          ...(inside && !division && !unit && { within: outer.entry.name }),
+        },
+        inside && !division && !unit ? MODEL_WITHIN_RULE : MODEL_RULE,
         Math.round(p * 100) / 100,
       ),
     );

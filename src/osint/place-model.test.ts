@@ -120,4 +120,15 @@ describe('place model', () => {
     const incident = items.find((i) => i.kind === 'incident');
     expect((incident?.data as { place?: string } | undefined)?.place).not.toBe('location:ouallam');
   });
+  it('a place the model found and the text puts inside a named place may place an attack', () => {
+    const text =
+      'Jihadists ambush convoy in Burkina Faso\n\nOUAGADOUGOU, 4 March 2026 - The ambush recalls that of Tinakoff, in Oudalan province, where a supply convoy was ambushed on 12 May 2024, killing 21 soldiers. Residents of Boudoukou, also in Oudalan province, fled.';
+    const items = extractAt(text, '2026-03-04');
+    const tinakoff = items.find((i) => i.name === 'Tinakoff');
+    expect(tinakoff?.evidence[0]?.rule).toBe('place:model-within');
+    expect(tinakoff?.data).toMatchObject({ country: 'BF', within: 'location:oudalan' });
+    expect(items.find((i) => i.name === 'Boudoukou')?.data).toMatchObject({ within: 'location:oudalan' });
+    const incident = items.find((i) => i.kind === 'incident');
+    expect(incident?.data).toMatchObject({ place: 'location:tinakoff', date: '2024-05-12' });
+  });
 });

@@ -67,6 +67,7 @@ export const LABELLED_SETS = [
   'heldout21',
   'heldout22',
   'heldout23',
+  'heldout24',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

@@ -68,6 +68,7 @@ export const LABELLED_SETS = [
   'heldout22',
   'heldout23',
   'heldout24',
+  'heldout25',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

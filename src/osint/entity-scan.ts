@@ -206,6 +206,19 @@ function acceptMatch(
   }
   switch (entry.kind) {
     case 'city': {
+      // "Helena Matsinhe", "Lakki Marwat": a town's name another capitalised name continues is
+      // part of a longer one (a person's, or a place no list holds that the later scans read).
+      const more = tokens[m.to];
+      if (
+        !entry.major &&
+        more &&
+        text.slice((tokens[m.to - 1] as Token).end, more.start) === ' ' &&
+        isCapitalised(more.text) &&
+        !isAllCaps(more.text) &&
+        !g.commonWords.has(more.fold) &&
+        !g.index.matchAt(tokens, m.to)
+      )
+        return 0;
       const cue = hasPlaceCue(text, tokens, m, g, lastPlaceEnd);
       if (common && !cue) return 0;
       if (entry.major) return cue ? 0.95 : 0.85;

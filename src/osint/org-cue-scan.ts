@@ -31,6 +31,8 @@ const HEADS: readonly (readonly [readonly string[], string])[] = [
   [['task', 'force'], 'defense'],
   [['battalion'], 'defense'],
   [['air', 'force'], 'defense'],
+  // "the United States Africa Command", "the Western Naval Command".
+  [['command'], 'defense'],
   [['police', 'office'], 'law-enforcement'],
   [['prosecutor', 'general'], 'law-enforcement'],
   [['department'], 'government-national'],
@@ -61,6 +63,8 @@ const NOT_MODIFIERS = new Set([
   'of',
 ]);
 const MAX_MODIFIERS = 3;
+// "the Republic of Mozambique": words a state's own name has before its "of".
+const STATE_WORDS = new Set(['republic', 'kingdom', 'federation', 'emirate', 'sultanate', 'principality']);
 
 /** Token-level taken marks: 1 a place, 2 a group or a known body (see scanEntities). */
 export function scanOrgCues(text: string, tokens: readonly Token[], taken: Uint8Array): EntityHit[] {
@@ -103,17 +107,24 @@ export function scanOrgCues(text: string, tokens: readonly Token[], taken: Uint8
       // body is of, in capitals, belongs to its name (and names it with no word before the head).
       let last = end;
       if (tokens[end + 1]?.fold === 'of' && gap(end) === ' ') {
-        let k = end + 2;
+        // "the Armed Forces of the Philippines": a country named with its article.
+        const article = tokens[end + 2]?.fold === 'the' && gap(end + 1) === ' ' ? 1 : 0;
+        let k = end + 2 + article;
         while (
           k < tokens.length &&
           gap(k - 1) === ' ' &&
           (isCapitalised((tokens[k] as Token).text) ||
-            ((tokens[k] as Token).fold === 'and' && k > end + 2)) &&
+            ((tokens[k] as Token).fold === 'and' && k > end + 2) ||
+            // "... of the Democratic Republic of the Congo": a country's own "of the".
+            // "... of the Republic of Mozambique": and one before the country's name.
+            (/^(?:of|the)$/.test((tokens[k] as Token).fold) &&
+              k > end + 2 &&
+              (taken[k] === 1 || STATE_WORDS.has((tokens[k - 1] as Token).fold)))) &&
           taken[k] !== 2
         )
           k++;
-        while (k > end + 2 && (tokens[k - 1] as Token).fold === 'and') k--;
-        if (k > end + 2) last = k - 1;
+        while (k > end + 2 + article && /^(?:and|of|the)$/.test((tokens[k - 1] as Token).fold)) k--;
+        if (k > end + 2 + article) last = k - 1;
       }
       if (from === first && last === end) continue;
       const start = (tokens[from] as Token).start;

@@ -1728,4 +1728,40 @@ GUSAU, Nigeria, 6 October 2026 - Bandits on motorcycles killed 15 people on Sund
     expect(found.filter((i) => i.killed === 15)).toEqual([]);
     expect(found).toMatchObject([{ place: 'Dansadau', killed: 9 }]);
   });
+
+  it("'the Armed Forces of the Philippines', 'the United States Africa Command': a body named with its country; the country in it is no place", () => {
+    const text =
+      'The Armed Forces of the Philippines said the group had lost its last camp. Airstrikes by the United States Africa Command (AFRICOM) backed the offensive. Soldiers of the Armed Forces of the Democratic Republic of the Congo and the Police of the Republic of Mozambique joined, the Ministry of Foreign Affairs of Japan said.';
+    expect(namesOf(text, 'identity')).toEqual(
+      expect.arrayContaining([
+        'Armed Forces of the Philippines',
+        'United States Africa Command',
+        'Armed Forces of the Democratic Republic of the Congo',
+        'Police of the Republic of Mozambique',
+        'Ministry of Foreign Affairs',
+      ]),
+    );
+    expect(namesOf(text, 'location')).toEqual(['Japan']);
+  });
+
+  it("'Helena Matsinhe', 'Lakki Marwat': a town's name another capitalised name continues is a longer name", () => {
+    expect(namesOf('We spoke to Helena Matsinhe, a Maputo-based security analyst.', 'location')).toEqual([
+      'Maputo',
+    ]);
+    expect(
+      incidents(
+        'Earlier this month, two policemen were martyred when their patrol was attacked in Lakki Marwat, Pakistan.',
+        '2026-10-20',
+      ),
+    ).toMatchObject([{ place: 'Lakki Marwat', date: '2026-10', killed: 2 }]);
+  });
+
+  it("'at Birmingham New Street station': the street inside a venue's name is no venue of its own", () => {
+    expect(
+      namesOf(
+        'Three people died after a knife attack at Birmingham New Street station last year.',
+        'location',
+      ),
+    ).toEqual(['Birmingham New Street station']);
+  });
 });

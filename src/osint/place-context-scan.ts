@@ -162,6 +162,8 @@ export const scanContextPlaces: PlaceScan = (text, tokens, hits, g) => {
   const sole = named.size === 1 ? [...named][0] : undefined;
   // "Ituri province": an unknown name and a unit word at token j, in the article's one country.
   const unitAt = (j: number): number => {
+    // "into the Syrian state": a people's adjective before a unit word describes a state.
+    if (g.demonyms.has(tokens[j]?.fold ?? '')) return -1;
     let to = j + compassLead(tokens, j, (k) => !taken[k] && nameLike(tokens[k], g), UNIT);
     while (to < tokens.length && to - j < MAX_WORDS && !taken[to] && nameLike(tokens[to], g)) to++;
     return to > j && UNIT.has(tokens[to]?.fold ?? '') ? to : -1;

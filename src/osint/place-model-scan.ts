@@ -5,7 +5,7 @@ import { placeHit } from './place-context-scan.js';
 import { placeCandidates, placeProbability } from './place-model.js';
 import { foldName } from './text-fold.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
-import type { Token } from './text-tokens.js';
+import { PEOPLES_ADJECTIVE, type Token } from './text-tokens.js';
 
 /** The rule of a place only the model found. */
 export const MODEL_RULE = 'place:model';
@@ -57,7 +57,9 @@ export function scanModelPlaces(
   const named = new Set(hits.map((h) => foldName(text.slice(h.start, h.end))));
   const out: EntityHit[] = [];
   for (const c of placeCandidates(text, tokens, hits, g.commonWords)) {
-    if (named.has(foldName(c.name))) continue;
+    // "the Syrian state": a people's adjective is never a place's name, whatever surrounds it.
+    if (named.has(foldName(c.name)) || PEOPLES_ADJECTIVE.test(c.name) || g.demonyms.has(foldName(c.name)))
+      continue;
     const p = placeProbability(model, c.features);
     if (p < model.threshold) continue;
     // "Troops from Rwanda and Uganda moved into Tarvash": with two countries in its sentence,

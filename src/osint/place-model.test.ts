@@ -1,10 +1,13 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { loadGazetteer } from '../app/osint-data-load.js';
+import { extractArticle } from './article-extract.js';
 import type { EntityHit } from './entity-scan.js';
 import { extractAt } from './osint-test-extract.js';
-import { placeCandidates, placeProbability, trainPlaceModel } from './place-model.js';
+import { type PlaceModel, placeCandidates, placeProbability, trainPlaceModel } from './place-model.js';
 import { tokenize } from './text-tokens.js';
 
+const g = loadGazetteer();
 const COMMON = new Set(['the', 'said', 'fled', 'to', 'in', 'mr', 'attack']);
 
 describe('place model', () => {
@@ -121,14 +124,34 @@ describe('place model', () => {
     expect((incident?.data as { place?: string } | undefined)?.place).not.toBe('location:ouallam');
   });
   it('a place the model found and the text puts inside a named place may place an attack', () => {
+    // A model of our own making, so the test is of the rule and not of whatever training gives.
+    const placeModel: PlaceModel = { weights: { 'l1=of': 6 }, bias: -3, threshold: 0.8 };
     const text =
       'Jihadists ambush convoy in Burkina Faso\n\nOUAGADOUGOU, 4 March 2026 - The ambush recalls that of Tinakoff, in Oudalan province, where a supply convoy was ambushed on 12 May 2024, killing 21 soldiers. Residents of Boudoukou, also in Oudalan province, fled.';
-    const items = extractAt(text, '2026-03-04');
+    const items = extractArticle(text, { ...g, placeModel }, { published: new Date('2026-03-04') });
     const tinakoff = items.find((i) => i.name === 'Tinakoff');
     expect(tinakoff?.evidence[0]?.rule).toBe('place:model-within');
     expect(tinakoff?.data).toMatchObject({ country: 'BF', within: 'location:oudalan' });
     expect(items.find((i) => i.name === 'Boudoukou')?.data).toMatchObject({ within: 'location:oudalan' });
     const incident = items.find((i) => i.kind === 'incident');
     expect(incident?.data).toMatchObject({ place: 'location:tinakoff', date: '2024-05-12' });
+    // Without "in Oudalan province" after it, the same name places no attack.
+    const alone = extractArticle(
+      text.replace(', in Oudalan province,', ''),
+      { ...g, placeModel },
+      {
+        published: new Date('2026-03-04'),
+      },
+    );
+    expect(alone.find((i) => i.name === 'Tinakoff')?.evidence[0]?.rule).toBe('place:model');
+    expect(alone.find((i) => i.kind === 'incident')?.data).not.toMatchObject({ place: 'location:tinakoff' });
+  });
+
+  it("a people's adjective is never the model's place ('into the Syrian state')", () => {
+    const text =
+      'Fighters attacked Dhiban, in Deir ez-Zor province, Syria, on Friday. The SDF and the government in Damascus negotiate over integrating the Kurdish-led forces into the Syrian state.';
+    expect(extractAt(text, '2026-11-01').some((i) => i.kind === 'location' && i.name === 'Syrian')).toBe(
+      false,
+    );
   });
 });

@@ -274,5 +274,8 @@ export function scanVenues(
   }
   for (const site of scanSites(text, tokens, taken))
     if (!out.some((v) => v.from < site.to && v.to > site.from)) out.push(site);
-  return out;
+  // "Birmingham New Street station": the street inside the station's name is no venue of its own.
+  return out.filter(
+    (v) => !out.some((w) => w !== v && w.from <= v.from && w.to >= v.to && w.to - w.from > v.to - v.from),
+  );
 }

@@ -81,6 +81,15 @@ function nameBefore(text: string, tokens: readonly Token[], end: number): number
   }
   while (from < end && (INNER.has((tokens[from] as Token).fold) || (tokens[from] as Token).fold === 'the'))
     from++;
+  // "the 10th Front, a faction of dissidents": a numbered front's number is its name's.
+  const ordinal = tokens[from - 1];
+  if (
+    from < end &&
+    ordinal &&
+    /^\d{1,3}(?:st|nd|rd|th)$/i.test(ordinal.text) &&
+    single(text, ordinal, tokens[from] as Token)
+  )
+    from--;
   return from < end ? from : undefined;
 }
 
@@ -154,5 +163,18 @@ export function scanGroupContext(text: string, tokens: readonly Token[]): GroupC
       if (to !== undefined) out.push(hitOf(text, tokens, from, to));
     }
   }
-  return out;
+  // "Burkina Faso: Islamist Armed Group Massacres Villagers": in a title-cased headline every
+  // word is capitalised, so "group" is followed by words, not a name.
+  return out.filter((h) => !titleCased(text, (tokens[h.from] as Token).start));
+}
+
+/** Whether the line holding offset `at` is a title-cased heading (most of its words capitalised). */
+function titleCased(text: string, at: number): boolean {
+  const start = text.lastIndexOf('\n', at) + 1;
+  const nl = text.indexOf('\n', at);
+  const line = text.slice(start, nl < 0 ? Math.min(text.length, start + 300) : Math.min(nl, start + 300));
+  const words = line.match(/\p{L}[\p{L}'’-]{3,}/gu) ?? [];
+  if (words.length < 4) return false;
+  const capitalised = words.filter((w) => isCapitalised(w)).length;
+  return capitalised / words.length >= 0.8;
 }

@@ -213,6 +213,9 @@ function headNamed(text: string, tokens: readonly Token[], i: number): GroupCont
   if (/^\d+(?:st|nd|rd|th)$/i.test(tokens[from - 1]?.text ?? '')) return undefined;
   if (ORDINAL.test((tokens[from] as Token).text) || ORDINAL.test(tokens[from - 1]?.text ?? ''))
     return undefined;
+  // "CoBRA (Commando Battalion for Resolute Action)": a name that goes on past its head word
+  // is a longer one, and its first words are no name of their own.
+  if (/^ (?:for|of) \p{Lu}/u.test(text.slice(t.end, t.end + 6))) return undefined;
   if (ARMED_HEADS.has(t.fold))
     return i - from >= 1
       ? withAcronym(text, hit(text, tokens, from, i + 1, 'text:armed-name'), tokens)

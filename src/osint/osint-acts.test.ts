@@ -1764,4 +1764,22 @@ GUSAU, Nigeria, 6 October 2026 - Bandits on motorcycles killed 15 people on Sund
       ),
     ).toEqual(['Birmingham New Street station']);
   });
+
+  it("groups: 'the 33rd Front, a faction of dissidents' keeps its number; 'the Jalisco New Generation Cartel' is the galaxy's CJNG; no group in 'X (Special Battalion for Rapid Response)' nor in a title-cased headline's 'Armed Group Kills Farmers'", () => {
+    const groups = (text: string) => namesOf(text, 'group');
+    expect(
+      groups('Police blamed the 33rd Front, a faction of dissidents who rejected the peace deal.'),
+    ).toEqual(['33rd Front']);
+    expect(
+      groups('The Jalisco New Generation Cartel is fighting the Sinaloa Cartel for the town.'),
+    ).toContain('Jalisco New Generation Cartel (CJNG)');
+    expect(
+      groups(
+        'Officers of the elite SBRR (Special Battalion for Rapid Response) unit returned to their base.',
+      ),
+    ).toEqual([]);
+    expect(
+      groups('Niger: Islamist Armed Group Kills Farmers Near Border\n\nGunmen killed 12 farmers on Sunday.'),
+    ).toEqual([]);
+  });
 });

@@ -16,6 +16,7 @@ import type { Extraction, IncidentData, LocationData } from './osint-types.js';
 import { datelineLength, statedDate } from './text-dates.js';
 import { keyOf } from './text-fold.js';
 import type { Sentence } from './text-sentences.js';
+import { joinedSuffixAt } from './text-tokens.js';
 
 export interface PlacedHit {
   hit: EntityHit;
@@ -125,6 +126,10 @@ interface Pending {
 
 const BATTLE =
   /\b(?:(?:fighting|clashes|battles?|war|conflict|insurgency|offensive)\b[^.;]{0,20}\b(?:killed|left|claimed)|occupied|retook|recaptured)\b/i;
+// "The insurgency, which began in 2009, has killed more than 40,000 people": a war's running
+// toll (not "the deadliest attack of the conflict, the car bombing in Omagh that killed 29").
+const WAR_TOLL =
+  /\b(?:fighting|clashes|battles?|war|conflict|insurgency|offensive|violence)\b(?:(?!\b(?:bomb\w*|attack\w*|blast|explosion|shooting|ambush|raid|massacre)\b)[^.;]){0,60}\b(?:has|have|had)\s+(?:so\s+far\s+)?(?:killed|left|claimed)\b/i;
 const WAY_TO =
   /\b(?:(?:on|making)\s+(?:their|his|her|its)\s+way\s+to|bound\s+for|heading\s+(?:to|for)|travell?ing\s+to)\b([^,.;]{0,40})$/i;
 
@@ -401,6 +406,8 @@ export function gatherIncidents(
               text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
             ))
         ) &&
+        // "the Somalia-based affiliate of al-Qaeda": where a group is based, not where it struck.
+        joinedSuffixAt(text, h.hit.end) === undefined &&
         // "14 wounded were being treated in Kabul hospitals": the town's hospitals, not the scene.
         !(
           /^\s+(?:hospitals?|clinics?|infirmar(?:y|ies))\b/i.test(text.slice(h.hit.end, h.hit.end + 14)) &&
@@ -538,7 +545,13 @@ export function gatherIncidents(
         : ATTACKERS_KILLED.test(text.slice(stated.killed.start, stated.killed.end + 25)));
     // With no attack word, such a sentence still adds to the attack just told ("The army said 51
     // soldiers were killed and 160 militants died"); it opens none.
-    const figures = attackersDead && cue ? { ...(stated.injured && { injured: stated.injured }) } : stated;
+    // "The conflict in the northeast, now in its 17th year, has killed more than 40,000 people":
+    // a war's toll belongs to no attack.
+    const figures = WAR_TOLL.test(sentence)
+      ? {}
+      : attackersDead && cue
+        ? { ...(stated.injured && { injured: stated.injured }) }
+        : stated;
     // An agent word counts as an attack only with its victims' figures: "killed three of the
     // attackers" leaves none.
     if (attackersDead && cue && !figures.injured && AGENT_ONLY.test(text.slice(cue.start, cue.end))) return;
@@ -817,7 +830,7 @@ export function gatherIncidents(
       if (!date && [figures.killed, figures.injured].every((h) => h === undefined || VAGUE.test(h.text)))
         return;
       // "fighting that killed more than 1,000 people": a battle's or a war's dead, not an attack's.
-      if (BATTLE.test(sentence)) return;
+      if (BATTLE.test(sentence) || WAR_TOLL.test(sentence)) return;
       noun = spoken;
     }
     // What was told at another time is not this attack's.

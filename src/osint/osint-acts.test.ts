@@ -1782,4 +1782,21 @@ GUSAU, Nigeria, 6 October 2026 - Bandits on motorcycles killed 15 people on Sund
       groups('Niger: Islamist Armed Group Kills Farmers Near Border\n\nGunmen killed 12 farmers on Sunday.'),
     ).toEqual([]);
   });
+
+  it("'the Somalia-based affiliate' is where a group is based, not the scene; 'the insurgency ... has killed more than 40,000 people' is a war's toll, no attack's", () => {
+    expect(
+      incidents(
+        `Four officers dead as roadside bomb hits police truck
+
+MANDERA, Kenya — Four police officers were killed when their truck ran over a roadside bomb on Saturday night. Officials attributed the attack to al-Shabaab, the Somalia-based affiliate of al-Qaeda. The insurgency, which began in 2006, has killed more than 4,000 people in the region, according to the United Nations.`,
+        '2026-10-05',
+      ),
+    ).toMatchObject([{ place: 'Mandera', date: '2026-10-03', killed: 4 }]);
+    expect(
+      incidents(
+        'The conflict between the two groups in Arauca has killed hundreds of people since January 2022.',
+        '2026-11-07',
+      ),
+    ).toEqual([]);
+  });
 });

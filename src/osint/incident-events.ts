@@ -140,7 +140,7 @@ function towardsPlace(before: string): boolean {
 }
 
 const TREATED =
-  /\b(?:treated|taken|admitted|discharged|rushed|airlifted|flown|brought|evacuated|transferred|recovering|receiving treatment)\b/i;
+  /\b(?:treated|taken|admitted|discharged|rushed|airlifted|flown|brought|evacuated|transferred|recovering|receiving treatment|succumbed|(?:later|since)\s+died|(?:wounded|injured)(?:\s+[\p{L}-]+){0,3}\s+died)\b/iu;
 const TAKEN_FROM = /\b(?:abduct\w*|kidnap\w*|snatch\w*|seized)\b[^.;,]{0,60}\bfrom\s+$/i;
 
 // "The five dead were buried in Diffa": a funeral's town and figures tell no new attack.

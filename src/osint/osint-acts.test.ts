@@ -1799,4 +1799,15 @@ MANDERA, Kenya — Four police officers were killed when their truck ran over a 
       ),
     ).toEqual([]);
   });
+
+  it("'two of the wounded soldiers died at the X Hospital, bringing the toll to six': where the wounded died is no new scene", () => {
+    expect(
+      incidents(
+        `Gunmen attack army base in Nigeria's Yobe
+
+DAMATURU, Nigeria, Oct 4 - Islamist insurgents attacked an army base in Buni Gari in Yobe state on Friday, killing four soldiers and wounding nine, the army said. On Sunday two of the wounded soldiers died at the Sani Abacha Specialist Hospital in Damaturu, bringing the toll to six.`,
+        '2026-10-04',
+      ),
+    ).toMatchObject([{ place: 'Buni Gari', date: '2026-10-02', killed: 6, injured: 9 }]);
+  });
 });

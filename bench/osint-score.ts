@@ -69,6 +69,8 @@ export const LABELLED_SETS = [
   'heldout23',
   'heldout24',
   'heldout25',
+  'heldout26',
+  'heldout27',
 ] as const;
 export type LabelledSet = (typeof LABELLED_SETS)[number];
 

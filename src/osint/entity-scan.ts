@@ -319,6 +319,16 @@ export function scanMarkedEntities(
       i = m.to;
       continue;
     }
+    // "bordering Kaduna State": a town's name before a capitalised unit word is the unit named
+    // after it, in the town's country.
+    const unitOfTown = m.alias.entry.kind === 'city' ? townNamedUnit(text, tokens, m) : undefined;
+    if (unitOfTown) {
+      for (let k = unitOfTown.from; k < unitOfTown.to; k++) taken[k] = 1;
+      lastPlaceEnd = unitOfTown.to;
+      out.push(unitOfTown);
+      i = unitOfTown.to;
+      continue;
+    }
     const confidence = acceptMatch(text, tokens, sentences, m, g, lastPlaceEnd);
     if (confidence > 0) {
       const kind = m.alias.entry.kind;
@@ -606,13 +616,39 @@ function countryNamedUnit(
   const name = text.slice((tokens[m.from] as Token).start, last.end);
   const division = g.countryNamedUnits.get(foldName(name));
   if (!division || division.country === code) return undefined;
+  // Named with its unit ("Niger State"), so it is never taken for the country of its name.
   return placeHit(
     text,
     tokens,
     m.from,
-    m.to,
+    m.to + 1,
     { placeKind: 'province', country: division.country },
     'place:division-named-as-country',
     0.75,
   );
+}
+
+/**
+ * "Kaduna State", "Garissa County": a known town's name and a capitalised unit word, the unit
+ * named after the town. Named as the town is (as a province is, "Zamfara" for "Zamfara State"),
+ * its evidence covering the unit word.
+ */
+function townNamedUnit(text: string, tokens: readonly Token[], m: AliasMatch): EntityHit | undefined {
+  const unit = tokens[m.to];
+  const last = tokens[m.to - 1] as Token;
+  const e = m.alias.entry;
+  if (e.kind !== 'city' || !unit || !UNIT_AFTER.has(unit.fold) || !isCapitalised(unit.text)) return undefined;
+  if (text.slice(last.end, unit.start) !== ' ') return undefined;
+  const country = e.choices[0]?.country;
+  if (country === undefined) return undefined;
+  const hit = placeHit(
+    text,
+    tokens,
+    m.from,
+    m.to,
+    { placeKind: 'province', country },
+    'place:unit-named-as-town',
+    0.75,
+  );
+  return { ...hit, end: unit.end, to: m.to + 1 };
 }

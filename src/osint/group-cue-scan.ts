@@ -269,7 +269,20 @@ const WE_CALL = /^(?:call|name|dub|designate)$/;
 // ... when what is named is an actor: not "a lightweight Go backdoor we call PINEKNOT".
 const ACTOR_WORDS = /^(?:cluster|actor|group|adversary|set|operators?|activity|crew|team)$/;
 const TOOL_WORDS =
-  /^(?:backdoor|malware|implant|loader|tool|toolkit|ransomware|family|variant|stealer|dropper|rat|webshell|rootkit|botnet|campaign|operation)$/;
+  /^(?:backdoor|malware|implant|loader|tool|toolkit|ransomware|family|variant|stealer|infostealer|dropper|rat|webshell|rootkit|botnet|campaign|operation|wiper|worm|trojan|keylogger|payload|strain|exploit)$/;
+// The words after a name that make it a people's: "members of the Hazara community".
+const PEOPLE_WORDS =
+  /^(?:community|communities|tribe|tribes|clan|clans|minority|people|population|ethnic|families)$/;
+
+/** "a wiper, which we track as FJORDWIPE": a vendor's name for a tool, not for an actor. */
+function namesATool(tokens: readonly Token[], at: number): boolean {
+  for (let k = at - 1; k >= Math.max(0, at - 6); k--) {
+    const f = (tokens[k] as Token).fold;
+    if (TOOL_WORDS.test(f)) return true;
+    if (ACTOR_WORDS.test(f)) return false;
+  }
+  return false;
+}
 
 function namesAnActor(tokens: readonly Token[], we: number): boolean {
   for (let k = we - 1; k >= Math.max(0, we - 6); k--) {
@@ -322,7 +335,10 @@ export function scanGroupCues(
     const weCall = WE_CALL.test(t.fold) && tokens[i - 1]?.fold === 'we' && namesAnActor(tokens, i - 1);
     if (
       weCall ||
-      (TRACKED_AS.test(t.fold) && tokens[i + 1]?.fold === 'as' && single(text, t, tokens[i + 1] as Token))
+      (TRACKED_AS.test(t.fold) &&
+        tokens[i + 1]?.fold === 'as' &&
+        single(text, t, tokens[i + 1] as Token) &&
+        !namesATool(tokens, i))
     ) {
       const from = weCall ? (tokens[i + 1]?.fold === 'as' ? i + 2 : i + 1) : i + 2;
       const first = tokens[from];
@@ -385,7 +401,14 @@ export function scanGroupCues(
             /^[ -]$/.test(text.slice((tokens[to - 1] as Token).end, (tokens[to] as Token).start)) &&
             (isCapitalised((tokens[to] as Token).text) || INNER.has((tokens[to] as Token).fold))));
       // "fighters of the Kurdish-led Syrian Democratic Forces": the group comes after the modifier.
-      if (to !== undefined && !cut && joinedSuffixAt(text, (tokens[to - 1] as Token).end) === undefined)
+      // "members of the Hazara community": a people, not a group.
+      const people = to !== undefined && PEOPLE_WORDS.test(tokens[to]?.fold ?? '');
+      if (
+        to !== undefined &&
+        !cut &&
+        !people &&
+        joinedSuffixAt(text, (tokens[to - 1] as Token).end) === undefined
+      )
         out.push(
           withAcronym(text, hit(text, tokens, from, withUnit(text, tokens, to), 'text:members-of'), tokens),
         );

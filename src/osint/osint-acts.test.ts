@@ -697,10 +697,12 @@ describe('Nigerian local press (issue 24)', () => {
     const items = extractAt(
       'Bandits stormed Gidan Bako community in Rafi, Niger State, in Nigeria, on Sunday, killing three.',
     );
-    expect(items.find((i) => i.name === 'Niger')?.data).toMatchObject({
+    // Named with its unit, so it never merges with the country Niger in one item.
+    expect(items.find((i) => i.name === 'Niger State')?.data).toMatchObject({
       placeKind: 'province',
       country: 'NG',
     });
+    expect(items.some((i) => i.name === 'Niger')).toBe(false);
     expect(
       incidents(
         'Bandits stormed Gidan Bako community in Rafi, Niger State, in Nigeria, on Sunday, killing three.',
@@ -1809,5 +1811,32 @@ DAMATURU, Nigeria, Oct 4 - Islamist insurgents attacked an army base in Buni Gar
         '2026-10-04',
       ),
     ).toMatchObject([{ place: 'Buni Gari', date: '2026-10-02', killed: 6, injured: 9 }]);
+  });
+
+  it("no group in 'members of the Hazara community' nor in 'a wiper, which we track as FJORDWIPE'; 'Niger State' is no country; 'Kaduna State' is the state; the Bangsamoro region by its full name", () => {
+    expect(namesOf('Most residents are members of the Hazara community, elders said.', 'group')).toEqual([]);
+    expect(
+      namesOf('A previously undocumented wiper, which we track as FJORDWIPE, was deployed.', 'group'),
+    ).toEqual([]);
+    const places = extractAt(
+      'Bandits abducted 20 worshippers in Rafi, in Niger State, and fled towards the forest bordering Kaduna State, police in Nigeria said.',
+      '2026-10-12',
+    ).filter((i) => i.kind === 'location');
+    expect(places.map((p) => p.name)).toEqual(expect.arrayContaining(['Niger State', 'Kaduna', 'Nigeria']));
+    expect(places.find((p) => p.name === 'Niger State')?.data).toMatchObject({
+      placeKind: 'province',
+      country: 'NG',
+    });
+    expect(places.find((p) => p.name === 'Kaduna')?.data).toMatchObject({
+      placeKind: 'province',
+      country: 'NG',
+    });
+    expect(places.some((p) => p.name === 'Niger')).toBe(false);
+    expect(
+      namesOf(
+        'Authorities in the Bangsamoro Autonomous Region in Muslim Mindanao (BARMM) stepped up security in the Philippines.',
+        'location',
+      ),
+    ).toEqual(['Bangsamoro Autonomous Region in Muslim Mindanao', 'Philippines']);
   });
 });

@@ -12,7 +12,11 @@ export const MODEL_RULE = 'place:model';
 
 /** The rule of a place the model found and the text puts inside a place it names: it may place an attack. */
 export const MODEL_WITHIN_RULE = 'place:model-within';
-const INSIDE = /^,\s+(?:also\s+)?in\s+(?:the\s+)?/;
+// ", in Soum province", ", also in Bama LGA", ", Tillabéri region": the place it lies in.
+const INSIDE = /^,\s+(?:(?:also\s+)?in\s+)?(?:the\s+)?/;
+// ... or past a unit of its own the lists do not hold: ", Koro cercle, Mopti region, Mali".
+const INSIDE_PAST_UNIT =
+  /^,\s+\p{Lu}[\p{L}'’-]*\s+(?:cercle|district|county|commune|department|province|region|state|territory|lga|municipality|prefecture),\s+/u;
 
 const UNIT = new Set([
   'province',
@@ -86,8 +90,11 @@ export function scanModelPlaces(
     const unit = UNIT.has(tokens[c.to]?.fold ?? '');
     // "that of Gaskindé, in Soum province", "residents of Dar-Jamal, also in Bama LGA": the text
     // itself puts it inside a place it names, which it is more specific than.
-    const holder = INSIDE.exec(text.slice(c.end, c.end + 16));
-    const outer = holder ? hits.find((h) => h.start === c.end + (holder[0]?.length ?? 0)) : undefined;
+    const after = text.slice(c.end, c.end + 48);
+    const outer = [INSIDE, INSIDE_PAST_UNIT]
+      .map((re) => re.exec(after)?.[0].length)
+      .map((n) => (n === undefined ? undefined : hits.find((h) => h.start === c.end + n)))
+      .find((h) => h !== undefined);
     const inside = outer !== undefined && countryOfHit(outer) !== undefined;
     out.push(
       placeHit(

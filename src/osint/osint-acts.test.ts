@@ -1839,4 +1839,22 @@ DAMATURU, Nigeria, Oct 4 - Islamist insurgents attacked an army base in Buni Gar
       ),
     ).toEqual(['Bangsamoro Autonomous Region in Muslim Mindanao', 'Philippines']);
   });
+
+  it("'northern Syria's al-Bab' is GeoNames' Al Bāb; 'on Place Garibaldi in Nice', 'Córdoba's Plaza de las Tendillas' are venues led by their kind", () => {
+    expect(
+      incidents(
+        "Car bomb kills seven in northern Syria's al-Bab\n\nA car bomb exploded near a roundabout in the northern Syrian city of al-Bab on Saturday night, killing seven people.",
+        '2026-11-01',
+      ),
+    ).toMatchObject([{ place: 'Al Bāb', date: '2026-10-31', killed: 7 }]);
+    expect(
+      incidents(
+        "A court sentenced a man for a knife attack on revellers on Place Garibaldi in Nice, France, in June 2022, in which two people were killed. In 2025, a knife attack in Córdoba's Plaza de las Tendillas in Spain killed one.",
+        '2026-11-18',
+      ),
+    ).toMatchObject([
+      { place: 'Place Garibaldi', date: '2022-06', killed: 2 },
+      { place: 'Plaza de las Tendillas', date: '2025', killed: 1 },
+    ]);
+  });
 });

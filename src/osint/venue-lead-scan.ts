@@ -36,6 +36,10 @@ const DIRECT_HEADS = new Set([
   'calle',
   'plaza',
   'avenida',
+  // "Place Garibaldi", "Piazza Maggiore", "Praça Mauá".
+  'place',
+  'piazza',
+  'praca',
   'hotel',
   // "Bar Los Arcos", "Cantina El Paraíso": only before a Spanish article (not "the Bar Association").
   'bar',
@@ -64,6 +68,13 @@ const JOINERS = new Set([
   'la',
   'le',
   'les',
+  // "Plaza de las Tendillas", "Praça dos Três Poderes".
+  'las',
+  'los',
+  'do',
+  'da',
+  'dos',
+  'das',
   'of',
   'the',
   'di',

@@ -379,7 +379,7 @@ export function gatherIncidents(
     if (lateDay === undefined && THAT_DAY.test(sentence)) lateDay = statedDate(sentence, published);
     // "crossed from Gaza into southern Israel": where attackers came from is not where it happened.
     const officeSeat = (h: PlacedHit) =>
-      /\b(?:mayor|governor|chief|councillor|councilor|lawmaker|legislator|chairman|administrator|emir|sultan|bishop|imam|MP)\s+of\s+(?:the\s+)?$/i.test(
+      /\b(?:mayor|governor|chief|councillor|councilor|lawmaker|legislator|chairman|administrator|emir|sultan|bishop|archbishop|imam|MP)\s+of\s+(?:the\s+)?$/i.test(
         text.slice(Math.max(s.start, h.hit.start - 30), h.hit.start),
       );
     let places = inClause(s).filter(
@@ -405,6 +405,10 @@ export function gatherIncidents(
             !/\b(?:hospitals?|clinic|health (?:cent(?:re|er)|post))\s+in\s+$/i.test(
               text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
             ))
+        ) &&
+        // "the Diocese of Fada N'Gourma said 14 people had been killed": a see is who tells it.
+        !/\b(?:diocese|archdiocese|eparchy|emirate|parish)\s+of\s+(?:the\s+)?$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 20), h.hit.start),
         ) &&
         // "the Somalia-based affiliate of al-Qaeda": where a group is based, not where it struck.
         joinedSuffixAt(text, h.hit.end) === undefined &&

@@ -80,9 +80,10 @@ const ACT_VERBS: Record<string, string> = {
   'ploughed into': 'ramming attack',
   'plowed into': 'ramming attack',
 };
-// "drove a car into a crowd", "ploughed his truck into": a vehicle driven into people.
+// "drove a car into a crowd", "ploughed his truck into", "Car driven into crowd", "a car was
+// driven at high speed ... onto the grounds of the market": a vehicle driven into people.
 const RAMMING =
-  /\b(?:drove|ploughed|plowed|steered|smashed)\s+(?:a|an|his|her|their|the)\s+(?:[\p{L}-]+\s+)?(?:car|truck|van|lorry|vehicle|SUV|bus|pickup)\s+into\b/iu;
+  /\b(?:drove|ploughed|plowed|steered|smashed)\s+(?:a|an|his|her|their|the)\s+(?:[\p{L}-]+\s+)?(?:car|truck|van|lorry|vehicle|SUV|bus|pickup)\s+into\b|\b(?:car|truck|van|lorry|vehicle|SUV|pickup)\s+(?:was\s+|is\s+)?(?:driven|drove|ploughed|plowed|ploughs|plows|rammed)\s+(?:[\p{L}-]+\s+){0,8}?(?:into|through|onto)\s+(?:a\s+|the\s+)?(?:crowds?|people|pedestrians|shoppers|revellers|worshippers|spectators|fair|market|festival|parade|grounds)\b/iu;
 // "a grenade was thrown at a bar", "hurled a petrol bomb into a church".
 const THROWN =
   /\b(?:grenades?|explosives?|petrol bombs?|molotov cocktails?)\s+(?:was|were)\s+(?:thrown|hurled|lobbed|tossed)\b|\b(?:threw|hurled|lobbed|tossed)\s+(?:a|an|two|three)\s+(?:hand\s+)?(?:grenades?|explosives?|petrol bombs?|molotov cocktails?)\b/i;

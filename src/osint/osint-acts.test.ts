@@ -1857,4 +1857,28 @@ DAMATURU, Nigeria, Oct 4 - Islamist insurgents attacked an army base in Buni Gar
       { place: 'Plaza de las Tendillas', date: '2025', killed: 1 },
     ]);
   });
+
+  it("'a car was driven at high speed ... onto the grounds of the Altstädter Markt' is a ramming; 'press release, 27 September' is when it was told; 'the Diocese of X said'; 'In February 2024 ... during Sunday Mass'", () => {
+    expect(
+      incidents(
+        `Graz: Car driven into crowd at Altstädter Markt – two dead, nine injured
+
+State police press release, 27 September 2026, 11:40
+
+On Saturday, 26 September 2026, at about 8:15 pm, a car was driven at high speed through a pedestrian entrance onto the grounds of the Altstädter Markt in Graz, Austria, where a fair was taking place.`,
+        '2026-09-27',
+      ),
+    ).toMatchObject([{ place: 'Altstädter Markt', date: '2026-09-26', killed: 2, injured: 9 }]);
+    expect(
+      incidents(
+        `Gunmen kill 12 worshippers at church in Burkina Faso
+
+OUAGADOUGOU, Burkina Faso — Gunmen killed 12 people on Sunday at the Saint-Paul church in the village of Tiboga, in Gnagna province. In a statement on Monday, the Diocese of Fada N'Gourma said 12 people had been killed. In February 2024, gunmen killed 15 people during Sunday Mass at a church in Essakane, in Oudalan province.`,
+        '2026-09-14',
+      ),
+    ).toMatchObject([
+      { place: 'Saint-Paul church', date: '2026-09-13', killed: 12 },
+      { place: 'Essakane', date: '2024-02', killed: 15 },
+    ]);
+  });
 });

@@ -71,10 +71,11 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
     // "in Junín": chrono's word boundary is ASCII, so it reads "Jun" inside a name.
     if (/^\p{L}/u.test(text.slice(r.index + r.text.length)) || /\p{L}$/u.test(text.slice(0, r.index)))
       continue;
-    // "In October 2021 ... struck Friday prayers": a weekday naming a prayer is that month's, not
+    // "In October 2021 ... struck Friday prayers", "In February 2024 ... during Sunday Mass": a
+    // weekday naming a prayer or a service is that month's, not
     // the week of publication ("during Friday prayers" alone is the day it happened).
     if (
-      /^\s+prayers?\b/i.test(text.slice(r.index + r.text.length)) &&
+      /^\s+(?:prayers?|Mass|service|sermon|worship)\b/i.test(text.slice(r.index + r.text.length)) &&
       /day$/i.test(r.text) &&
       results.some((o) => o !== r && o.start.isCertain('year'))
     )
@@ -97,6 +98,13 @@ function statedDates(sentence: string, published: Date | undefined): DateAt[] {
     )
       continue;
     if (r.index + r.text.length <= dateline) continue;
+    // "– press release, 27 September 2026, 11:40", "Statement of 3 May": when it was told.
+    if (
+      /\b(?:press\s+release|statement|communiqu[eé]|bulletin|update|briefing|report)(?:\s+(?:of|dated|issued))?,?\s+(?:on\s+)?$/i.test(
+        text.slice(Math.max(0, r.index - 30), r.index),
+      )
+    )
+      continue;
     // "A court on Tuesday convicted eight over the attack in Nice on 14 July 2016".
     if (PROCEDURE_NEXT.test(text.slice(r.index + r.text.length))) continue;
     // "the 2019 peace agreement ...; in May of that year": the year the sentence named before.

@@ -75,6 +75,8 @@ const VENUE_HEADS = new Set([
   // "Wuppertal Hauptbahnhof", "the Masjid ...": heads in other languages that English copy keeps.
   'hauptbahnhof',
   'bahnhof',
+  // "the Urfahraner Markt in Linz", "the Alter Markt".
+  'markt',
   // Only after a word for its kind: "Mecula Health Centre", not "the Combating Terrorism Center".
   'centre',
   'center',

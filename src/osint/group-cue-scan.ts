@@ -274,23 +274,17 @@ const TOOL_WORDS =
 const PEOPLE_WORDS =
   /^(?:community|communities|tribe|tribes|clan|clans|minority|people|population|ethnic|families)$/;
 
-/** "a wiper, which we track as FJORDWIPE": a vendor's name for a tool, not for an actor. */
-function namesATool(tokens: readonly Token[], at: number): boolean {
+/**
+ * What the words just before a vendor's naming say it names: "a cluster we call X" an actor, "a
+ * backdoor we call X", "a wiper, which we track as X" a tool; nearest word first.
+ */
+function namedKind(tokens: readonly Token[], at: number): 'actor' | 'tool' | undefined {
   for (let k = at - 1; k >= Math.max(0, at - 6); k--) {
     const f = (tokens[k] as Token).fold;
-    if (TOOL_WORDS.test(f)) return true;
-    if (ACTOR_WORDS.test(f)) return false;
+    if (ACTOR_WORDS.test(f)) return 'actor';
+    if (TOOL_WORDS.test(f)) return 'tool';
   }
-  return false;
-}
-
-function namesAnActor(tokens: readonly Token[], we: number): boolean {
-  for (let k = we - 1; k >= Math.max(0, we - 6); k--) {
-    const f = (tokens[k] as Token).fold;
-    if (ACTOR_WORDS.test(f)) return true;
-    if (TOOL_WORDS.test(f)) return false;
-  }
-  return false;
+  return undefined;
 }
 // "APT41", "FIN7", "UNC3886", "TA453", "Storm-0558", "DEV-0537": the actor codes vendors use.
 const ACTOR_CODE = /^(?:APT|FIN|UNC|TA)\d{1,4}$|^(?:Storm|DEV)-\d{3,4}$/;
@@ -332,13 +326,14 @@ export function scanGroupCues(
       else out.push(hit(text, tokens, i, i + 1, 'text:actor-code'));
       continue;
     }
-    const weCall = WE_CALL.test(t.fold) && tokens[i - 1]?.fold === 'we' && namesAnActor(tokens, i - 1);
+    const weCall =
+      WE_CALL.test(t.fold) && tokens[i - 1]?.fold === 'we' && namedKind(tokens, i - 1) === 'actor';
     if (
       weCall ||
       (TRACKED_AS.test(t.fold) &&
         tokens[i + 1]?.fold === 'as' &&
         single(text, t, tokens[i + 1] as Token) &&
-        !namesATool(tokens, i))
+        namedKind(tokens, i) !== 'tool')
     ) {
       const from = weCall ? (tokens[i + 1]?.fold === 'as' ? i + 2 : i + 1) : i + 2;
       const first = tokens[from];

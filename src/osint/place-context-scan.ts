@@ -34,7 +34,7 @@ const BEFORE = new Set(['in', 'near', 'at', 'outside', 'around', 'inside', 'from
 const DIRECTION =
   /^(?:(?:north|south)(?:-?(?:east|west))?(?:ern)?|east(?:ern)?|west(?:ern)?|central|the|far|remote|rural|neighbou?ring)$/;
 // "Oudalan province", "Kaduna state": an administrative unit named before its kind.
-const UNIT = new Set([
+export const UNIT: ReadonlySet<string> = new Set([
   'province',
   'state',
   'region',

@@ -1,7 +1,7 @@
 import type { EntityHit } from './entity-scan.js';
 import type { Gazetteer } from './gazetteer-build.js';
 import { countryOfHit } from './hit-country.js';
-import { placeHit } from './place-context-scan.js';
+import { placeHit, UNIT } from './place-context-scan.js';
 import { placeCandidates, placeProbability } from './place-model.js';
 import { foldName } from './text-fold.js';
 import { type Sentence, sentenceAt } from './text-sentences.js';
@@ -18,16 +18,8 @@ const INSIDE = /^,\s+(?:(?:also\s+)?in\s+)?(?:the\s+)?/;
 const INSIDE_PAST_UNIT =
   /^,\s+\p{Lu}[\p{L}'’-]*\s+(?:cercle|district|county|commune|department|province|region|state|territory|lga|municipality|prefecture),\s+/u;
 
-const UNIT = new Set([
-  'province',
-  'state',
-  'region',
-  'district',
-  'county',
-  'governorate',
-  'lga',
-  'department',
-]);
+// The context scan's unit words, and "department" ("Diffa department").
+const UNITS: ReadonlySet<string> = new Set([...UNIT, 'department']);
 // How far back a country or known place still says where an unknown name lies.
 const COUNTRY_REACH = 1500;
 
@@ -87,7 +79,7 @@ export function scanModelPlaces(
     const known = g.index.matchAt(tokens, c.from);
     const division =
       known?.to === c.to && known.alias.entry.kind === 'province' ? known.alias.entry : undefined;
-    const unit = UNIT.has(tokens[c.to]?.fold ?? '');
+    const unit = UNITS.has(tokens[c.to]?.fold ?? '');
     // "that of Gaskindé, in Soum province", "residents of Dar-Jamal, also in Bama LGA": the text
     // itself puts it inside a place it names, which it is more specific than.
     const after = text.slice(c.end, c.end + 48);

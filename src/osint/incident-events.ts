@@ -148,10 +148,14 @@ const TAKEN_FROM = /\b(?:abduct\w*|kidnap\w*|snatch\w*|seized)\b[^.;,]{0,60}\bfr
 const BURIAL =
   /\b(?:buried|burial|laid to rest|mourners)\b|\bfunerals?\s+(?:of|for|was|were|took place|held|prayers?)\b/i;
 // A revised toll: "the toll rose to 14", "the death toll had risen to nine".
-const REVISED = /\b(?:toll|risen|rose|climbed|increased)\b/i;
+const REVISED = /\b(?:toll|risen|rose|climbed|increased|raising|bringing)\b/i;
 const TOLL_UPDATE =
   /\b(?:toll\s+(?:has\s+)?(?:risen|rose|climbed|now stands|stands)|final (?:figures|toll|count)|(?:latest|updated|revised) (?:figures|toll|count))\b/i;
 const FINAL = /\bfinal (?:figures|toll|count)\b/i;
+// "one of the wounded fighters ... succumbed", "two of the injured later died".
+const WOUNDED_DIED =
+  /\b(one|two|three|four|five|\d{1,2})\s+of\s+the\s+(?:wounded|injured)\b[^.;]{0,80}?\b(?:succumbed|died)\b/i;
+const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
 // An authority's new count announced in one sentence and told in the next.
 const REVISION =
   /\b(?:revised|updated|corrected)\s+(?:the|its|their|his|her)\s+(?:(?:death|casualty)\s+)?(?:toll|figures?|count)\b/i;
@@ -758,7 +762,21 @@ export function gatherIncidents(
               injured: figures.injured && d0.injured ? d0.injured.value + figures.injured.value : undefined,
             }
           : undefined;
+      const killedBefore = d0.killed?.value;
       addTo(recent.item, place, figures, date, items);
+      // "one of the wounded fighters had succumbed to his wounds, raising the number of martyrs
+      // to three": who died of wounds leaves the wounded.
+      const died = WOUNDED_DIED.exec(sentence);
+      const n = died ? (NUMBER_WORDS[(died[1] as string).toLowerCase()] ?? Number(died[1])) : 0;
+      if (
+        n > 0 &&
+        d0.injured &&
+        d0.injured.value > n &&
+        killedBefore !== undefined &&
+        d0.killed !== undefined &&
+        d0.killed.value === killedBefore + n
+      )
+        d0.injured = { ...d0.injured, value: d0.injured.value - n };
       if (summed?.killed !== undefined && d0.killed) d0.killed = { ...d0.killed, value: summed.killed };
       if (summed?.injured !== undefined && d0.injured) d0.injured = { ...d0.injured, value: summed.injured };
       listed =

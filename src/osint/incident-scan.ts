@@ -203,9 +203,9 @@ const KILLED: RegExp[] = [
     `\\b${APPROX}${NUM}(?:\\s+[\\p{L}-]+){0,2}?\\s+fell\\s+(?:with arms in hand|in combat|in action|on the field of honou?r)`,
     'iu',
   ),
-  // "the killing of 11 farmers", "the deaths of three soldiers".
+  // "the killing of 11 farmers", "the deaths of three soldiers", "the martyrdom of two of our fighters".
   new RegExp(
-    `\\b(?:killing|killings|deaths|massacre|murders?|beheading)\\s+of\\s+${APPROX}${NUM}${VICTIMS}`,
+    `\\b(?:killing|killings|deaths|massacre|murders?|beheading|martyrdom)\\s+of\\s+${APPROX}${NUM}${VICTIMS}`,
     'i',
   ),
   // "Two soldiers of the 55th Infantry Battalion were killed in action": whose they were, between.
@@ -264,9 +264,9 @@ const KILLED: RegExp[] = [
   /\b()(an?|one)\s+(?:[\p{L}\d-]+\s+){0,2}?died\s+(?:of|from)\s+(?:her|his|their|the)\s+(?:wounds|injuries)\b/iu,
   // "including a police officer who died of his wounds": one victim who died later.
   /\b()(an?|one)\s+(?:[\p{L}-]+\s+){0,2}?who\s+(?:later\s+)?died\b/iu,
-  // "bringing the death toll to 11".
+  // "bringing the death toll to 11", "raising the number of martyrs to three".
   new RegExp(
-    `\\b(?:bringing|taking|raising|pushing)\\s+(?:the\\s+)?(?:death\\s+)?toll\\s+to\\s+${APPROX}${NUM}`,
+    `\\b(?:bringing|taking|raising|pushing)\\s+(?:the\\s+)?(?:(?:death\\s+)?toll|number\\s+of\\s+(?:the\\s+)?(?:dead|martyrs|fatalities|deaths|people\\s+killed|victims))\\s+to\\s+${APPROX}${NUM}`,
     'i',
   ),
   new RegExp(
@@ -320,6 +320,8 @@ const INJURED: RegExp[] = [
   /\b(?<!\bno\s)()(an?|one|another|his|her|their)\s+(?:(?!who\b|which\b|that\b)[\p{L}\d-]+\s+){0,8}?(?:[\p{L}\d-]+,\s+who\s+[^,.;]{1,40},\s+)?(?:was|has been|had been)\s+hit\s+in\s+the\s+\p{L}+/iu,
   /\b(?:took|caught|suffered)\s+()(a)\s+bullet\b/iu,
   new RegExp(`\\b(?:injured|injuring|wounded|wounding|injuries to)\\s+${APPROX}${NUM}`, 'i'),
+  // "resulted in ... the wounding of three others".
+  new RegExp(`\\b(?:wounding|injuring|injury)\\s+of\\s+${APPROX}${NUM}`, 'i'),
   // "attacked two women with a knife, wounding both", "stabbed a man, seriously injuring him".
   /\b(?:wounding|injuring)\s+()(both|him|her)\b/i,
   // "killing a sacristan and wounding a priest": one hurt.

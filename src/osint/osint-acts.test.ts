@@ -1802,7 +1802,7 @@ MANDERA, Kenya — Four police officers were killed when their truck ran over a 
     ).toEqual([]);
   });
 
-  it("'two of the wounded soldiers died at the X Hospital, bringing the toll to six': where the wounded died is no new scene", () => {
+  it("'two of the wounded soldiers died at the X Hospital, bringing the toll to six': where the wounded died is no new scene, and the two leave the wounded", () => {
     expect(
       incidents(
         `Gunmen attack army base in Nigeria's Yobe
@@ -1810,7 +1810,7 @@ MANDERA, Kenya — Four police officers were killed when their truck ran over a 
 DAMATURU, Nigeria, Oct 4 - Islamist insurgents attacked an army base in Buni Gari in Yobe state on Friday, killing four soldiers and wounding nine, the army said. On Sunday two of the wounded soldiers died at the Sani Abacha Specialist Hospital in Damaturu, bringing the toll to six.`,
         '2026-10-04',
       ),
-    ).toMatchObject([{ place: 'Buni Gari', date: '2026-10-02', killed: 6, injured: 9 }]);
+    ).toMatchObject([{ place: 'Buni Gari', date: '2026-10-02', killed: 6, injured: 7 }]);
   });
 
   it("no group in 'members of the Hazara community' nor in 'a wiper, which we track as FJORDWIPE'; 'Niger State' is no country; 'Kaduna State' is the state; the Bangsamoro region by its full name", () => {
@@ -1880,5 +1880,16 @@ OUAGADOUGOU, Burkina Faso — Gunmen killed 12 people on Sunday at the Saint-Pau
       { place: 'Saint-Paul church', date: '2026-09-13', killed: 12 },
       { place: 'Essakane', date: '2024-02', killed: 15 },
     ]);
+  });
+
+  it("'resulted in the martyrdom of two ... and the wounding of three others'; 'one of the wounded ... succumbed, raising the number of martyrs to three' moves one from wounded to dead", () => {
+    expect(
+      incidents(
+        `IED kills fighters on patrol in Iraq
+
+BAGHDAD — A roadside bomb targeted a patrol in the Mutaibija area, east of Samarra in Iraq's Salahuddin province, at dawn on Tuesday. "The explosion resulted in the martyrdom of two of our fighters and the wounding of three others," the statement said. In the evening, officials said one of the wounded fighters had succumbed to his wounds in hospital, raising the number of martyrs to three.`,
+        '2026-11-17',
+      ),
+    ).toMatchObject([{ place: 'Mutaibija', date: '2026-11-17', killed: 3, injured: 2 }]);
   });
 });

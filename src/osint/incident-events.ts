@@ -455,6 +455,10 @@ export function gatherIncidents(
         !/\bfrom\s+\p{Lu}[\p{L}'’-]*(?:\s+\p{Lu}[\p{L}'’-]*)?\s+to\s+$/u.test(
           text.slice(Math.max(s.start, h.hit.start - 50), h.hit.start),
         ) &&
+        // "raided the village from the direction of the Boni Forest": where they came from.
+        !/\bdirection\s+of\s+(?:the\s+)?$/i.test(
+          text.slice(Math.max(s.start, h.hit.start - 26), h.hit.start),
+        ) &&
         // "fled towards the Komadougou Yobé river": where attackers went.
         !/\b(?:towards?|fled (?:to|into))\s+(?:the\s+)?$/i.test(
           text.slice(Math.max(s.start, h.hit.start - 16), h.hit.start),

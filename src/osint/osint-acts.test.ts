@@ -1892,4 +1892,15 @@ BAGHDAD — A roadside bomb targeted a patrol in the Mutaibija area, east of Sam
       ),
     ).toMatchObject([{ place: 'Mutaibija', date: '2026-11-17', killed: 3, injured: 2 }]);
   });
+
+  it("'raided the village from the direction of the Boni Forest': where the attackers came from is not the scene", () => {
+    expect(
+      incidents(
+        `Militants raid village in Kenya
+
+NAIROBI, 10 October 2026 - Police said a terrorist attack occurred in the village of Salama, in Lamu County, Kenya. Late on Friday, a group of about fifteen militants raided the village from the direction of the Boni Forest. Two residents were shot dead at the scene.`,
+        '2026-10-10',
+      ).map((i) => i.place),
+    ).not.toContain('Boni Forest');
+  });
 });

@@ -310,28 +310,25 @@ export function scanMarkedEntities(
       i++;
       continue;
     }
-    // "Niger State": a country's name before a unit word is the division of another country so named.
-    const unitOf = m.alias.entry.kind === 'country' ? countryNamedUnit(text, tokens, m, g) : undefined;
+    // "Niger State": a country's name before a unit word is the division of another country so
+    // named; "bordering Kaduna State": a town's name before a capitalised unit word is the unit
+    // named after it, in the town's country.
+    const kind = m.alias.entry.kind;
+    const unitOf =
+      kind === 'country'
+        ? countryNamedUnit(text, tokens, m, g)
+        : kind === 'city'
+          ? townNamedUnit(text, tokens, m)
+          : undefined;
     if (unitOf) {
-      for (let k = m.from; k < m.to; k++) taken[k] = 1;
-      lastPlaceEnd = m.to;
+      for (let k = m.from; k < unitOf.to; k++) taken[k] = 1;
+      lastPlaceEnd = unitOf.to;
       out.push(unitOf);
-      i = m.to;
-      continue;
-    }
-    // "bordering Kaduna State": a town's name before a capitalised unit word is the unit named
-    // after it, in the town's country.
-    const unitOfTown = m.alias.entry.kind === 'city' ? townNamedUnit(text, tokens, m) : undefined;
-    if (unitOfTown) {
-      for (let k = unitOfTown.from; k < unitOfTown.to; k++) taken[k] = 1;
-      lastPlaceEnd = unitOfTown.to;
-      out.push(unitOfTown);
-      i = unitOfTown.to;
+      i = unitOf.to;
       continue;
     }
     const confidence = acceptMatch(text, tokens, sentences, m, g, lastPlaceEnd);
     if (confidence > 0) {
-      const kind = m.alias.entry.kind;
       const place = PLACE_KINDS.has(kind);
       // "Cotabato City", "Quezon City": the city's own name ends in "City".
       const cityWord = tokens[m.to];

@@ -5,6 +5,7 @@ import {
   type CasualtyHit,
   figuresOf,
   type IncidentCue,
+  numberOf,
   SEVERAL_ATTACKS,
   scanCasualties,
   scanIncidentCue,
@@ -155,7 +156,6 @@ const FINAL = /\bfinal (?:figures|toll|count)\b/i;
 // "one of the wounded fighters ... succumbed", "two of the injured later died".
 const WOUNDED_DIED =
   /\b(one|two|three|four|five|\d{1,2})\s+of\s+the\s+(?:wounded|injured)\b[^.;]{0,80}?\b(?:succumbed|died)\b/i;
-const NUMBER_WORDS: Record<string, number> = { one: 1, two: 2, three: 3, four: 4, five: 5 };
 // An authority's new count announced in one sentence and told in the next.
 const REVISION =
   /\b(?:revised|updated|corrected)\s+(?:the|its|their|his|her)\s+(?:(?:death|casualty)\s+)?(?:toll|figures?|count)\b/i;
@@ -771,7 +771,7 @@ export function gatherIncidents(
       // "one of the wounded fighters had succumbed to his wounds, raising the number of martyrs
       // to three": who died of wounds leaves the wounded.
       const died = WOUNDED_DIED.exec(sentence);
-      const n = died ? (NUMBER_WORDS[(died[1] as string).toLowerCase()] ?? Number(died[1])) : 0;
+      const n = died ? (numberOf(died[1] as string) ?? 0) : 0;
       if (
         n > 0 &&
         d0.injured &&

@@ -368,7 +368,7 @@ export function figuresOf(c: { killed?: CasualtyHit | undefined; injured?: Casua
   return { ...(c.killed && { killed: strip(c.killed) }), ...(c.injured && { injured: strip(c.injured) }) };
 }
 
-function numberOf(s: string): number | undefined {
+export function numberOf(s: string): number | undefined {
   const w = s.toLowerCase().replace(/\s+/g, ' ');
   const dozens = /^(\S+) dozen$/.exec(w);
   if (dozens) {

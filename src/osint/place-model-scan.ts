@@ -51,6 +51,7 @@ export function scanModelPlaces(
   // A name a rule already took is that rule's wherever else it appears (entity-scan.ts's
   // otherMentions), not the model's.
   const named = new Set(hits.map((h) => foldName(text.slice(h.start, h.end))));
+  const hitAt = new Map(hits.map((h) => [h.start, h]));
   const out: EntityHit[] = [];
   for (const c of placeCandidates(text, tokens, hits, g.commonWords)) {
     // "the Syrian state": a people's adjective is never a place's name, whatever surrounds it.
@@ -85,9 +86,10 @@ export function scanModelPlaces(
     const after = text.slice(c.end, c.end + 48);
     const outer = [INSIDE, INSIDE_PAST_UNIT]
       .map((re) => re.exec(after)?.[0].length)
-      .map((n) => (n === undefined ? undefined : hits.find((h) => h.start === c.end + n)))
+      .map((n) => (n === undefined ? undefined : hitAt.get(c.end + n)))
       .find((h) => h !== undefined);
-    const inside = outer !== undefined && countryOfHit(outer) !== undefined;
+    const outerCountry = outer ? countryOfHit(outer) : undefined;
+    const within = outer !== undefined && outerCountry !== undefined && !division && !unit;
     out.push(
       placeHit(
         text,
@@ -96,10 +98,10 @@ export function scanModelPlaces(
         c.to,
         {
           placeKind: division || unit ? 'province' : 'city',
-          country: division?.country ?? (inside ? (countryOfHit(outer) as string) : country),
-          ...(inside && !division && !unit && { within: outer.entry.name }),
+          country: division?.country ?? outerCountry ?? country,
+          ...(within && { within: outer.entry.name }),
         },
-        inside && !division && !unit ? MODEL_WITHIN_RULE : MODEL_RULE,
+        within ? MODEL_WITHIN_RULE : MODEL_RULE,
         Math.round(p * 100) / 100,
       ),
     );
